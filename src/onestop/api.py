@@ -1,0 +1,116 @@
+"""The /api/v1 Django Ninja application: authentication, error bodies and the routers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from onestop.core.errors import OneStopError
+from onestop.core.logging import get_logger
+from onestop.core.models import ApiToken
+
+log = get_logger(__name__)
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer os_…` with a token from POST /api/v1/auth/token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        record = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True)
+            .first()
+        )
+        if record is None or not record.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
+        request.user = record.user
+        return record.user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's session cookie; unsafe methods need the CSRF token as well."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+api = NinjaAPI(
+    title="OneStop API",
+    version="1",
+    description="一门式政务服务平台 OneStop: applicants, windows, departments and verifiers.",
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api-v1",
+)
+
+
+def error_response(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(OneStopError)
+def on_onestop_error(request: HttpRequest, error: OneStopError) -> HttpResponse:
+    log.info("api.request_rejected", code=error.code, path=request.path)
+    return error_response(request, error.status, error.as_dict())
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
+    details = [
+        {"location": list(map(str, item.get("loc", []))), "message": item.get("msg", "")}
+        for item in error.errors
+    ]
+    body = {
+        "code": "request.invalid",
+        "message": _("The request does not match the API: %(count)s problems, see details.")
+        % {"count": len(details)},
+        "details": {"errors": details},
+    }
+    return error_response(request, 422, body)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    body = {
+        "code": "not_authenticated",
+        "message": _("Sign in, or send a valid token as Authorization: Bearer <token>."),
+        "details": {},
+    }
+    return error_response(request, 401, body)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    body = {"code": f"http.{error.status_code}", "message": str(error), "details": {}}
+    return error_response(request, error.status_code, body)
+
+
+def _mount_routers() -> None:
+    from onestop.cases.api import router as cases_router
+    from onestop.catalog.api import router as catalog_router
+    from onestop.core.api import router as core_router
+    from onestop.core.ledger.api import router as ledger_router
+    from onestop.identity.api import router as identity_router
+    from onestop.ratings.api import router as ratings_router
+
+    api.add_router("/auth", core_router)
+    api.add_router("/identity", identity_router)
+    api.add_router("/centres", catalog_router)
+    api.add_router("/cases", cases_router)
+    api.add_router("/ledger", ledger_router)
+    api.add_router("/ratings", ratings_router)
+
+
+_mount_routers()

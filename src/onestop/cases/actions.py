@@ -1,0 +1,617 @@
+"""Every state change of a case, one function each.
+
+Each action runs in one transaction, locks the case row, checks the caller's role and the
+case's state, writes the change with its CaseEvent, and schedules outbox messages and ledger
+entries in the same transaction. Views, the API, commands and tasks call these; nothing else
+saves case rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onestop.cases import deadlines, documents
+from onestop.cases.errors import (
+    ApplicantNotRegistered,
+    CorrectionItemsRequired,
+    IdempotencyKeyReused,
+    MaterialsMissing,
+    MatterNotOpen,
+    NotAgent,
+    ReasonRequired,
+    UnknownMaterial,
+)
+from onestop.cases.formdata import check_form_data
+from onestop.cases.models import (
+    Case,
+    CaseCounter,
+    CaseDocument,
+    CaseEvent,
+    CasePause,
+    CaseState,
+    Channel,
+    Submission,
+    SubmissionKind,
+)
+from onestop.cases.uploads import CheckedUpload
+from onestop.cases.workflow import TRANSITIONS
+from onestop.catalog.models import Matter
+from onestop.core import outbox
+from onestop.core.errors import InvalidTransition, PermissionDenied
+from onestop.core.ledger.actions import queue_entry
+from onestop.core.logging import get_logger
+from onestop.core.models import Centre, Notification, Role
+from onestop.core.permissions import find_role, require_role
+from onestop.identity.models import Enterprise, Person
+
+log = get_logger(__name__)
+
+APPLICANT = "applicant"
+SYSTEM = "system"
+WINDOW_ROLES = (Role.CLERK,)
+DEPARTMENT_ROLES = (Role.REVIEWER,)
+
+
+@dataclass
+class MaterialCheck:
+    """What the clerk ticked for one material at the window."""
+
+    original_seen: bool = False
+    copy_taken: bool = False
+    electronic: bool = False
+
+
+@dataclass
+class Application:
+    """The applicant's part of a case: form values and the materials provided."""
+
+    form_data: dict[str, Any] = field(default_factory=dict)
+    uploads: dict[str, list[CheckedUpload]] = field(default_factory=dict)
+    checklist: dict[str, MaterialCheck] = field(default_factory=dict)
+    certificates: dict[str, str] = field(default_factory=dict)
+
+
+# --- applicant actions -------------------------------------------------------------------
+
+
+def submit_online_case(
+    *,
+    actor: Any,
+    matter: Matter,
+    application: Application,
+    enterprise: Enterprise | None = None,
+    idempotency_key: str | None = None,
+    channel: str = Channel.ONLINE,
+) -> Case:
+    """File an online (or kiosk) application; it waits in the window's queue as submitted.
+
+    The same idempotency key from the same applicant returns the case it created first, so a
+    double click or a retried request gives one case.
+    """
+    person = _person_of(actor)
+    if idempotency_key:
+        existing = _case_for_key(matter.centre, idempotency_key, person)
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            case = _new_case(
+                actor=actor,
+                matter=matter,
+                person=person,
+                enterprise=enterprise,
+                application=application,
+                channel=channel,
+                idempotency_key=idempotency_key,
+            )
+            _transition(case, actor=actor, actor_role=APPLICANT, action="submit")
+            Case.objects.filter(pk=case.pk).update(submitted_at=timezone.now())
+    except IntegrityError:
+        # A concurrent request with the same key committed first.
+        existing = _case_for_key(matter.centre, idempotency_key, person) if idempotency_key else None
+        if existing is None:
+            raise
+        return existing
+    log.info("case.submitted", case_id=case.pk, centre_id=case.centre_id, matter_code=matter.pack_id)
+    return _reload(case)
+
+
+def resubmit_case(*, actor: Any, case: Case, application: Application) -> Case:
+    """Answer a correction request: replace the listed materials and form values."""
+    with transaction.atomic():
+        case = _lock(case)
+        if case.person.user_id != actor.pk:
+            raise PermissionDenied()
+        guide = case.matter_version.guide
+        form_data = {**case.form_data, **application.form_data}
+        case.form_data = check_form_data(guide.form_fields, form_data)
+        _store_materials(case, application, replace=True)
+        _check_required_materials(case)
+        previous = (case.events.filter(action="request_correction").last() or CaseEvent()).from_state
+        _end_pauses(case, CasePause.Kind.CORRECTION)
+        case.correction_items = []
+        case.save(update_fields=["form_data", "correction_items"])
+        _transition(
+            case,
+            actor=actor,
+            actor_role=APPLICANT,
+            action="resubmit",
+            target=previous or CaseState.SUBMITTED,
+        )
+        _recompute_deadlines(case)
+    return _reload(case)
+
+
+def withdraw_case(*, actor: Any, case: Case, reason: str) -> Case:
+    with transaction.atomic():
+        case = _lock(case)
+        if case.person.user_id != actor.pk:
+            raise PermissionDenied()
+        _transition(case, actor=actor, actor_role=APPLICANT, action="withdraw", reason=reason)
+        _end_pauses(case, None)
+    return _reload(case)
+
+
+# --- window actions ----------------------------------------------------------------------
+
+
+def create_window_case(
+    *,
+    actor: Any,
+    matter: Matter,
+    person: Person,
+    application: Application,
+    enterprise: Enterprise | None = None,
+    window: str = "",
+    idempotency_key: str | None = None,
+) -> Case:
+    """Accept an application at the comprehensive window: the case enters as accepted."""
+    require_role(actor, WINDOW_ROLES, centre=matter.centre)
+    if idempotency_key:
+        existing = _case_for_key(matter.centre, idempotency_key, person)
+        if existing is not None:
+            return existing
+    with transaction.atomic():
+        case = _new_case(
+            actor=actor,
+            matter=matter,
+            person=person,
+            enterprise=enterprise,
+            application=application,
+            channel=Channel.WINDOW,
+            idempotency_key=idempotency_key,
+        )
+        _accept(case, actor=actor, window=window)
+    return _reload(case)
+
+
+def accept_case(
+    *, actor: Any, case: Case, checklist: dict[str, MaterialCheck] | None = None, window: str = ""
+) -> Case:
+    """Accept an online submission from the window's queue and issue the receipt."""
+    with transaction.atomic():
+        case = _lock(case)
+        require_role(actor, WINDOW_ROLES, centre=case.centre)
+        if checklist:
+            _record_checklist(case, checklist)
+        _check_required_materials(case)
+        _accept(case, actor=actor, window=window)
+    return _reload(case)
+
+
+def refuse_case(*, actor: Any, case: Case, reason: str) -> Case:
+    """Decide not to accept (不予受理), with the reason, and notify the applicant."""
+    if not reason.strip():
+        raise ReasonRequired(action=_("not accepting a case"))
+    with transaction.atomic():
+        case = _lock(case)
+        require_role(actor, WINDOW_ROLES, centre=case.centre)
+        case.refusal_reason = reason.strip()
+        case.save(update_fields=["refusal_reason"])
+        _transition(case, actor=actor, actor_role=Role.CLERK, action="refuse", reason=reason)
+        documents.create_document(case, CaseDocument.Kind.REFUSAL_NOTICE, {"reason": reason})
+        _notify(case, _("Your application %(number)s was not accepted") % {"number": case.number})
+    return _reload(case)
+
+
+def request_correction(*, actor: Any, case: Case, items: Iterable[dict[str, str]]) -> Case:
+    """Ask for every missing or incorrect item at once (一次性告知); the clock stops.
+
+    Each item has `material` or `field` (a key of the matter) and a `note`. The window asks
+    before acceptance; the department's reviewer may ask during review.
+    """
+    items = [item for item in items if (item.get("note") or "").strip() or item.get("material")]
+    if not items:
+        raise CorrectionItemsRequired()
+    with transaction.atomic():
+        case = _lock(case)
+        role = _staff_role_for_correction(actor, case)
+        known = {m["key"] for m in case.matter_version.guide.materials}
+        for item in items:
+            if item.get("material") and item["material"] not in known:
+                raise UnknownMaterial(material=item["material"])
+        case.correction_items = items
+        case.save(update_fields=["correction_items"])
+        _transition(
+            case,
+            actor=actor,
+            actor_role=role,
+            action="request_correction",
+            data={"items": items},
+        )
+        CasePause.objects.create(
+            centre=case.centre,
+            case=case,
+            kind=CasePause.Kind.CORRECTION,
+            reason=_("correction requested"),
+            started_at=timezone.now(),
+        )
+        documents.create_document(case, CaseDocument.Kind.CORRECTION_NOTICE, {"items": items})
+        _notify(
+            case,
+            _("Your application %(number)s needs corrections") % {"number": case.number},
+            body="\n".join(item.get("note", "") for item in items),
+        )
+    return _reload(case)
+
+
+def deliver_result(*, actor: Any, case: Case) -> Case:
+    """Hand the result over (at the window, or downloaded online by the applicant): closed."""
+    with transaction.atomic():
+        case = _lock(case)
+        if case.person.user_id == actor.pk:
+            role = APPLICANT
+        else:
+            role = require_role(actor, WINDOW_ROLES, centre=case.centre).role
+        _transition(case, actor=actor, actor_role=role, action="deliver_result")
+        Case.objects.filter(pk=case.pk).update(closed_at=timezone.now())
+    return _reload(case)
+
+
+# --- department actions ------------------------------------------------------------------
+
+
+def start_review(*, actor: Any | None, case: Case) -> Case:
+    """Move an accepted case into the department's review; the worklist connector calls it."""
+    with transaction.atomic():
+        case = _lock(case)
+        if case.state != CaseState.ACCEPTED:
+            return case
+        role = SYSTEM if actor is None else _reviewer_role(actor, case)
+        _transition(case, actor=actor, actor_role=role, action="start_review")
+    return _reload(case)
+
+
+def approve_case(*, actor: Any, case: Case, opinion: str, result: dict[str, Any] | None = None) -> Case:
+    """Approve with an opinion, then issue the result document in the same transaction."""
+    return _decide(actor=actor, case=case, opinion=opinion, action="approve", result=result)
+
+
+def deny_case(*, actor: Any, case: Case, opinion: str) -> Case:
+    """Deny with the reason, then issue the decision of denial in the same transaction."""
+    if not opinion.strip():
+        raise ReasonRequired(action=_("denying a case"))
+    return _decide(actor=actor, case=case, opinion=opinion, action="deny", result=None)
+
+
+def _decide(
+    *, actor: Any, case: Case, opinion: str, action: str, result: dict[str, Any] | None
+) -> Case:
+    with transaction.atomic():
+        case = _lock(case)
+        role = _decider_role(actor, case)
+        now = timezone.now()
+        case.opinion = opinion.strip()
+        case.decided_at = now
+        case.decided_by = actor
+        case.save(update_fields=["opinion", "decided_at", "decided_by"])
+        _transition(case, actor=actor, actor_role=role, action=action, reason=opinion)
+
+        approved = action == "approve"
+        data = {
+            "decision": "approved" if approved else "denied",
+            "opinion": case.opinion,
+            "result_name": case.matter_version.guide.result.get("name", ""),
+            **(result or {}),
+        }
+        documents.create_document(case, CaseDocument.Kind.RESULT, data)
+        _transition(case, actor=None, actor_role=SYSTEM, action="issue_result")
+        Case.objects.filter(pk=case.pk).update(result_issued_at=now)
+        _notify(case, _("The result of your application %(number)s is ready") % {"number": case.number})
+    log.info("case.decided", case_id=case.pk, centre_id=case.centre_id, decision=action)
+    return _reload(case)
+
+
+def apply_department_result(
+    *, case: Case, decision: str, opinion: str, result: dict[str, Any] | None = None
+) -> Case:
+    """Apply a result that a department's own system returned through a connector."""
+    with transaction.atomic():
+        case = _lock(case)
+        if case.state == CaseState.ACCEPTED:
+            _transition(case, actor=None, actor_role=SYSTEM, action="start_review")
+        action = "approve" if decision == "approved" else "deny"
+        case.opinion = opinion
+        case.decided_at = timezone.now()
+        case.save(update_fields=["opinion", "decided_at"])
+        _transition(case, actor=None, actor_role=Role.REVIEWER, action=action, reason=opinion)
+        data = {"decision": decision, "opinion": opinion, **(result or {})}
+        documents.create_document(case, CaseDocument.Kind.RESULT, data)
+        _transition(case, actor=None, actor_role=SYSTEM, action="issue_result")
+        Case.objects.filter(pk=case.pk).update(result_issued_at=timezone.now())
+        _notify(case, _("The result of your application %(number)s is ready") % {"number": case.number})
+    return _reload(case)
+
+
+# --- shared steps ------------------------------------------------------------------------
+
+
+def _new_case(
+    *,
+    actor: Any,
+    matter: Matter,
+    person: Person,
+    enterprise: Enterprise | None,
+    application: Application,
+    channel: str,
+    idempotency_key: str | None,
+) -> Case:
+    if not matter.is_active or matter.guide_only or matter.current_version is None:
+        raise MatterNotOpen(matter=matter.name)
+    if enterprise is not None and not enterprise.agents.filter(pk=person.pk).exists():
+        raise NotAgent(uscc=enterprise.uscc)
+    version = matter.current_version
+    form_data = check_form_data(version.guide.form_fields, application.form_data)
+    case = Case.objects.create(
+        centre=matter.centre,
+        number=_next_case_number(matter.centre),
+        matter=matter,
+        matter_version=version,
+        department=matter.department,
+        person=person,
+        enterprise=enterprise,
+        channel=channel,
+        state=CaseState.DRAFT,
+        form_data=form_data,
+        idempotency_key=idempotency_key or None,
+        created_by=actor,
+    )
+    _store_materials(case, application, replace=False)
+    if application.checklist:
+        _record_checklist(case, application.checklist)
+    _check_required_materials(case)
+    return case
+
+
+def _accept(case: Case, *, actor: Any, window: str) -> None:
+    now = timezone.now()
+    case.accepted_at = now
+    case.accepted_by = actor
+    case.window = window[:40]
+    case.save(update_fields=["accepted_at", "accepted_by", "window"])
+    _transition(case, actor=actor, actor_role=Role.CLERK, action="accept")
+    _recompute_deadlines(case)
+    case.refresh_from_db()
+    documents.create_document(
+        case,
+        CaseDocument.Kind.ACCEPTANCE_RECEIPT,
+        {
+            "accepted_at": now.isoformat(),
+            "promised_due": case.promised_due.isoformat() if case.promised_due else None,
+            "statutory_due": case.statutory_due.isoformat() if case.statutory_due else None,
+            "materials": [
+                {"material": s.material_key, "kind": s.kind, "sha256": s.sha256}
+                for s in case.submissions.filter(superseded=False)
+            ],
+        },
+    )
+    outbox.enqueue("exchange.dispatch", {"case_id": case.pk}, centre=case.centre)
+    _notify(
+        case,
+        _("Your application %(number)s was accepted") % {"number": case.number},
+        body=_("Promised date: %(date)s") % {"date": case.promised_due},
+    )
+    log.info("case.accepted", case_id=case.pk, centre_id=case.centre_id, department_id=case.department_id)
+
+
+def _transition(
+    case: Case,
+    *,
+    actor: Any | None,
+    actor_role: str,
+    action: str,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    target: str | None = None,
+) -> None:
+    transition = TRANSITIONS[action]
+    if case.state not in transition.sources:
+        raise InvalidTransition(state=CaseState(case.state).label, action=transition.label)
+    previous = case.state
+    case.state = target or transition.target
+    Case.objects.filter(pk=case.pk).update(state=case.state, revision=F("revision") + 1)
+    event = CaseEvent.objects.create(
+        centre=case.centre,
+        case=case,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_role=actor_role,
+        action=action,
+        from_state=previous,
+        to_state=case.state,
+        reason=reason[:2000],
+        data=data or {},
+    )
+    queue_entry(
+        "case.transition",
+        {
+            "case_number": case.number,
+            "centre": case.centre.region_code,
+            "matter": case.matter.pack_id,
+            "matter_version": case.matter_version.number,
+            "action": action,
+            "from_state": previous,
+            "to_state": case.state,
+            "actor_role": actor_role,
+            "at": event.at.isoformat(),
+            "snapshot_sha256": documents.case_snapshot_digest(case),
+        },
+        centre=case.centre,
+    )
+
+
+def _store_materials(case: Case, application: Application, *, replace: bool) -> None:
+    known = {m["key"] for m in case.matter_version.guide.materials}
+    for key in list(application.uploads) + list(application.certificates):
+        if key not in known:
+            raise UnknownMaterial(material=key)
+    for key, files in application.uploads.items():
+        if replace and files:
+            case.submissions.filter(material_key=key).update(superseded=True)
+        for upload in files:
+            submission = Submission(
+                centre=case.centre,
+                case=case,
+                material_key=key,
+                kind=SubmissionKind.UPLOAD,
+                original_name=upload.name,
+                content_type=upload.content_type,
+                size=upload.size,
+                sha256=upload.sha256,
+            )
+            submission.file.save(f"{case.number}-{key}-{upload.sha256[:12]}", ContentFile(upload.content), save=False)
+            submission.save()
+    for key, identifier in application.certificates.items():
+        if replace:
+            case.submissions.filter(material_key=key).update(superseded=True)
+        Submission.objects.create(
+            centre=case.centre,
+            case=case,
+            material_key=key,
+            kind=SubmissionKind.CERTIFICATE,
+            certificate_identifier=identifier,
+        )
+
+
+def _record_checklist(case: Case, checklist: dict[str, MaterialCheck]) -> None:
+    known = {m["key"] for m in case.matter_version.guide.materials}
+    for key, check in checklist.items():
+        if key not in known:
+            raise UnknownMaterial(material=key)
+        if not (check.original_seen or check.copy_taken or check.electronic):
+            continue
+        if check.electronic and not (check.original_seen or check.copy_taken):
+            continue  # an electronic material is an upload or a certificate, stored already
+        Submission.objects.update_or_create(
+            centre=case.centre,
+            case=case,
+            material_key=key,
+            kind=SubmissionKind.PAPER,
+            superseded=False,
+            defaults={"original_seen": check.original_seen, "copy_taken": check.copy_taken},
+        )
+
+
+def _check_required_materials(case: Case) -> None:
+    provided = set(
+        case.submissions.filter(superseded=False).values_list("material_key", flat=True)
+    )
+    missing = [
+        m["name"]
+        for m in case.matter_version.guide.materials
+        if m.get("necessity", "required") == "required" and m["key"] not in provided
+    ]
+    if missing:
+        raise MaterialsMissing(materials="、".join(missing), missing=missing)
+
+
+def _recompute_deadlines(case: Case) -> None:
+    if case.accepted_at is None:
+        return
+    promised, statutory = deadlines.compute_case_deadlines(case)
+    Case.objects.filter(pk=case.pk).update(
+        promised_due=promised.date,
+        statutory_due=statutory.date,
+        deadline_provisional=promised.provisional or statutory.provisional,
+    )
+
+
+def _end_pauses(case: Case, kind: str | None) -> None:
+    pauses = case.pauses.filter(ended_at__isnull=True)
+    if kind:
+        pauses = pauses.filter(kind=kind)
+    pauses.update(ended_at=timezone.now())
+
+
+def _next_case_number(centre: Centre) -> str:
+    """Return the next number: region code, date (Asia/Shanghai), a 5-digit daily sequence."""
+    day = timezone.localdate()
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(centre=centre, day=day)
+    CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db()
+    return f"{centre.region_code}{day:%y%m%d}{counter.last:05d}"
+
+
+def _notify(case: Case, subject: str, body: str = "") -> None:
+    Notification.objects.create(
+        centre=case.centre,
+        user=case.person.user,
+        subject=subject[:200],
+        body=body,
+        link=f"/portal/cases/{case.number}/",
+    )
+
+
+def _person_of(actor: Any) -> Person:
+    person = Person.objects.filter(user_id=getattr(actor, "pk", None)).first()
+    if person is None:
+        raise ApplicantNotRegistered()
+    return person
+
+
+def _case_for_key(centre: Centre, key: str, person: Person) -> Case | None:
+    case = Case.objects.filter(centre=centre, idempotency_key=key).first()
+    if case is not None and case.person_id != person.pk:
+        raise IdempotencyKeyReused(key=key)
+    return case
+
+
+def _lock(case: Case) -> Case:
+    return (
+        Case.objects.select_for_update()
+        .select_related("centre", "matter", "matter_version", "department", "person")
+        .get(pk=case.pk)
+    )
+
+
+def _reload(case: Case) -> Case:
+    return Case.objects.select_related(
+        "centre", "matter", "matter_version", "department", "person"
+    ).get(pk=case.pk)
+
+
+def _reviewer_role(actor: Any, case: Case) -> str:
+    return require_role(actor, DEPARTMENT_ROLES, centre=case.centre, department=case.department).role
+
+
+def _decider_role(actor: Any, case: Case) -> str:
+    """A reviewer of the case's department decides; a clerk may decide a 即办件 at the window."""
+    if case.matter_version.guide.is_immediate and find_role(actor, WINDOW_ROLES, centre=case.centre):
+        return Role.CLERK
+    return _reviewer_role(actor, case)
+
+
+def _staff_role_for_correction(actor: Any, case: Case) -> str:
+    if case.state == CaseState.SUBMITTED:
+        return require_role(actor, WINDOW_ROLES, centre=case.centre).role
+    return _reviewer_role(actor, case)
+
+

@@ -1,0 +1,195 @@
+"""Case endpoints under /api/v1/cases: apply, track, and the window's and department's actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from onestop.cases import actions, queries
+from onestop.cases.intake import application_from_request, checklist_from_json
+from onestop.cases.models import Case, CaseState
+from onestop.cases.presenters import case_detail, case_summary
+from onestop.catalog.queries import get_centre
+from onestop.core.permissions import require_role
+from onestop.identity.lookup import find_enterprise, find_person_by_id_number
+
+router = Router(tags=["cases"])
+
+
+class CaseSummaryOut(Schema):
+    number: str
+    state: str
+    state_label: str
+    matter: str
+    matter_name: str
+    department: str
+    applicant: str
+    channel: str
+    created_at: str
+    promised_due: str | None
+    warning: str
+
+
+class CaseOut(CaseSummaryOut):
+    matter_version: int
+    statutory_due: str | None
+    deadline_provisional: bool
+    remaining_working_days: int | None
+    form_data: dict[str, Any]
+    correction_items: list[dict[str, Any]]
+    opinion: str
+    refusal_reason: str
+    materials: list[dict[str, Any]]
+    documents: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+
+
+class AcceptIn(Schema):
+    checklist: dict[str, dict[str, bool]] = {}
+    window: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class OpinionIn(Schema):
+    opinion: str
+
+
+class CorrectionItem(Schema):
+    material: str = ""
+    field: str = ""
+    note: str = ""
+
+
+class CorrectionIn(Schema):
+    items: list[CorrectionItem]
+
+
+def _case(request: HttpRequest, number: str) -> Case:
+    return queries.get_case_for(request.user, number, audit=False)
+
+
+def _detail(request: HttpRequest, case: Case) -> dict[str, Any]:
+    return case_detail(queries.get_case_for(request.user, case.number), viewer=request.user)
+
+
+@router.post("", response={201: CaseOut, 200: CaseOut})
+def submit_case(request: HttpRequest) -> Status:
+    """Apply online: multipart with centre, matter, form (JSON) and material.<key> files.
+
+    Send an Idempotency-Key header: the same key returns the case it created first (200).
+    """
+    centre = get_centre(request.POST.get("centre", ""))
+    matter = queries.get_matter(centre, request.POST.get("matter", ""))
+    enterprise = find_enterprise(request.POST.get("enterprise", ""))
+    key = request.headers.get("Idempotency-Key") or None
+    before = Case.objects.filter(centre=centre, idempotency_key=key).exists() if key else False
+    case = actions.submit_online_case(
+        actor=request.user,
+        matter=matter,
+        application=application_from_request(request.POST, request.FILES),
+        enterprise=enterprise,
+        idempotency_key=key,
+    )
+    return Status(200 if before else 201, _detail(request, case))
+
+
+@router.post("/window", response={201: CaseOut, 200: CaseOut})
+def create_window_case(request: HttpRequest) -> Status:
+    """Accept at the window: multipart with centre, matter, id_number, form, check.* ticks."""
+    centre = get_centre(request.POST.get("centre", ""))
+    require_role(request.user, actions.WINDOW_ROLES, centre=centre)
+    matter = queries.get_matter(centre, request.POST.get("matter", ""))
+    person = find_person_by_id_number(request.POST.get("id_number", ""))
+    key = request.headers.get("Idempotency-Key") or None
+    before = Case.objects.filter(centre=centre, idempotency_key=key).exists() if key else False
+    case = actions.create_window_case(
+        actor=request.user,
+        matter=matter,
+        person=person,
+        application=application_from_request(request.POST, request.FILES),
+        enterprise=find_enterprise(request.POST.get("enterprise", "")),
+        window=request.POST.get("window", ""),
+        idempotency_key=key,
+    )
+    return Status(200 if before else 201, _detail(request, case))
+
+
+@router.get("", response=list[CaseSummaryOut])
+def list_cases(request: HttpRequest, state: str = "", limit: int = 50) -> list[dict[str, Any]]:
+    cases = queries.visible_cases(request.user).order_by("-created_at")
+    if state in CaseState.values:
+        cases = cases.filter(state=state)
+    return [case_summary(case) for case in cases[: max(1, min(limit, 200))]]
+
+
+@router.get("/{number}", response=CaseOut)
+def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
+    return _detail(request, _case(request, number))
+
+
+@router.post("/{number}/accept", response=CaseOut)
+def accept(request: HttpRequest, number: str, payload: AcceptIn) -> dict[str, Any]:
+    case = actions.accept_case(
+        actor=request.user,
+        case=_case(request, number),
+        checklist=checklist_from_json(payload.checklist),
+        window=payload.window,
+    )
+    return _detail(request, case)
+
+
+@router.post("/{number}/refuse", response=CaseOut)
+def refuse(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
+    case = actions.refuse_case(actor=request.user, case=_case(request, number), reason=payload.reason)
+    return _detail(request, case)
+
+
+@router.post("/{number}/correction", response=CaseOut)
+def request_correction(request: HttpRequest, number: str, payload: CorrectionIn) -> dict[str, Any]:
+    case = actions.request_correction(
+        actor=request.user,
+        case=_case(request, number),
+        items=[item.dict() for item in payload.items],
+    )
+    return _detail(request, case)
+
+
+@router.post("/{number}/resubmit", response=CaseOut)
+def resubmit(request: HttpRequest, number: str) -> dict[str, Any]:
+    """Answer a correction request: multipart like the application, only what changes."""
+    case = actions.resubmit_case(
+        actor=request.user,
+        case=_case(request, number),
+        application=application_from_request(request.POST, request.FILES),
+    )
+    return _detail(request, case)
+
+
+@router.post("/{number}/approve", response=CaseOut)
+def approve(request: HttpRequest, number: str, payload: OpinionIn) -> dict[str, Any]:
+    case = actions.approve_case(actor=request.user, case=_case(request, number), opinion=payload.opinion)
+    return _detail(request, case)
+
+
+@router.post("/{number}/deny", response=CaseOut)
+def deny(request: HttpRequest, number: str, payload: OpinionIn) -> dict[str, Any]:
+    case = actions.deny_case(actor=request.user, case=_case(request, number), opinion=payload.opinion)
+    return _detail(request, case)
+
+
+@router.post("/{number}/deliver", response=CaseOut)
+def deliver(request: HttpRequest, number: str) -> dict[str, Any]:
+    case = actions.deliver_result(actor=request.user, case=_case(request, number))
+    return _detail(request, case)
+
+
+@router.post("/{number}/withdraw", response=CaseOut)
+def withdraw(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
+    case = actions.withdraw_case(actor=request.user, case=_case(request, number), reason=payload.reason)
+    return _detail(request, case)

@@ -1,0 +1,63 @@
+"""Errors of the case life cycle."""
+
+from django.utils.translation import gettext_lazy as _
+
+from onestop.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+
+
+class CaseNotFound(NotFound):
+    code = "case.not_found"
+    message = _("No case numbered %(number)s was found among the cases you may see.")
+
+
+class MatterNotFound(NotFound):
+    code = "matter.not_found"
+    message = _("No matter %(matter)s is offered by %(centre)s. Search the catalogue for it.")
+
+
+class MatterNotOpen(InvalidInput):
+    code = "matter.not_open"
+    message = _(
+        "The matter %(matter)s is listed for guidance only and cannot be applied for yet. "
+        "Ask the service centre how to apply."
+    )
+
+
+class ApplicantNotRegistered(PermissionDenied):
+    code = "applicant.not_registered"
+    message = _("Register your resident ID number before you apply.")
+
+
+class NotAgent(PermissionDenied):
+    code = "applicant.not_agent"
+    message = _("You are not a registered agent of the enterprise %(uscc)s.")
+
+
+class MaterialsMissing(InvalidInput):
+    code = "case.materials_missing"
+    message = _("These required materials are missing: %(materials)s. Provide each of them.")
+
+
+class UnknownMaterial(InvalidInput):
+    code = "case.unknown_material"
+    message = _("%(material)s is not a material of this matter.")
+
+
+class ReasonRequired(InvalidInput):
+    code = "case.reason_required"
+    message = _("Give a reason: %(action)s needs one.")
+
+
+class CorrectionItemsRequired(InvalidInput):
+    code = "case.correction_items_required"
+    message = _(
+        "List every missing or incorrect item in one notice: the correction request has none."
+    )
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "case.idempotency_key_reused"
+    message = _(
+        "The idempotency key %(key)s was already used for another application. Use a new key "
+        "for a new application."
+    )

@@ -1,0 +1,134 @@
+"""Validation of a matter's application form, which is defined as data in the matter version.
+
+Every field is checked and every error is reported at once, keyed by field, so that a page can
+show each message beside its field. Patterns are regular expressions matched with `re.fullmatch`;
+nothing from configuration is ever evaluated as code.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from onestop.core.errors import InvalidInput, OneStopError
+from onestop.identity.codes import check_phone, parse_resident_id, parse_uscc
+
+DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000, "address": 200, "email": 254}
+
+
+class FormInvalid(InvalidInput):
+    code = "form.invalid"
+    message = gettext_lazy("The form has %(count)s invalid fields: %(summary)s")
+
+
+def check_form_data(fields: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, Any]:
+    """Return the cleaned values of `data` for `fields`, or raise FormInvalid listing every error."""
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    known = {field["key"] for field in fields}
+    for key in data:
+        if key not in known:
+            errors[str(key)[:60]] = _("%(key)s is not a field of this form.") % {"key": key}
+
+    for field in fields:
+        key = field["key"]
+        raw = data.get(key)
+        text = "" if raw is None else str(raw).strip()
+        if not text:
+            if field.get("required"):
+                errors[key] = _("%(label)s is required.") % {"label": field["label"]}
+            continue
+        try:
+            cleaned[key] = _clean_value(field, text)
+        except FieldError as error:
+            errors[key] = str(error)
+
+    if errors:
+        summary = "; ".join(f"{key}: {message}" for key, message in errors.items())
+        raise FormInvalid(count=len(errors), summary=summary, fields=errors)
+    return cleaned
+
+
+class FieldError(Exception):
+    pass
+
+
+def _clean_value(field: dict[str, Any], text: str) -> Any:
+    kind = field.get("type", "text")
+    label = field["label"]
+    max_length = field.get("max_length") or DEFAULT_MAX_LENGTH.get(kind)
+    if max_length and len(text) > int(max_length):
+        raise FieldError(
+            _("%(label)s has %(length)s characters; the maximum is %(max)s.")
+            % {"label": label, "length": len(text), "max": max_length}
+        )
+
+    value: Any = text
+    if kind in ("integer", "decimal"):
+        value = _number(field, text)
+    elif kind == "date":
+        value = _date(label, text)
+    elif kind == "select":
+        allowed = [str(choice["value"]) for choice in field.get("choices") or []]
+        if text not in allowed:
+            raise FieldError(
+                _("%(value)s is not one of the choices of %(label)s.")
+                % {"value": text[:40], "label": label}
+            )
+    elif kind in ("phone", "id_number", "uscc"):
+        value = _identity_code(kind, text)
+    elif kind == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
+        raise FieldError(_("%(label)s is not a valid e-mail address.") % {"label": label})
+
+    pattern = field.get("pattern")
+    if pattern and not re.fullmatch(pattern, str(value)):
+        raise FieldError(
+            _("%(label)s does not have the required format.") % {"label": label}
+            + (" " + str(field["help"]) if field.get("help") else "")
+        )
+    return value
+
+
+def _number(field: dict[str, Any], text: str) -> int | str:
+    label = field["label"]
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise FieldError(_("%(label)s must be a number.") % {"label": label}) from None
+    if not number.is_finite():
+        raise FieldError(_("%(label)s must be a number.") % {"label": label})
+    if field.get("type") == "integer" and number != number.to_integral_value():
+        raise FieldError(_("%(label)s must be a whole number.") % {"label": label})
+    for bound, compare, message in (
+        ("min", number.__lt__, _("%(label)s must be at least %(bound)s.")),
+        ("max", number.__gt__, _("%(label)s must be at most %(bound)s.")),
+    ):
+        if field.get(bound) is not None and compare(Decimal(str(field[bound]))):
+            raise FieldError(message % {"label": label, "bound": field[bound]})
+    return int(number) if field.get("type") == "integer" else str(number)
+
+
+def _date(label: str, text: str) -> str:
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise FieldError(
+            _("%(label)s must be a date in the form YYYY-MM-DD, not %(value)s.")
+            % {"label": label, "value": text[:20]}
+        ) from None
+
+
+def _identity_code(kind: str, text: str) -> str:
+    try:
+        if kind == "phone":
+            return check_phone(text) or text
+        if kind == "id_number":
+            return parse_resident_id(text).number
+        return parse_uscc(text).code
+    except OneStopError as error:
+        raise FieldError(error.render()) from None

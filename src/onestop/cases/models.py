@@ -1,0 +1,196 @@
+"""Cases (办件), their history, the materials provided for them and their documents."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.catalog.models import Matter, MatterVersion
+from onestop.core.models import Department, TenantModel
+from onestop.identity.models import Enterprise, Person
+
+
+class CaseState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    CORRECTION_REQUESTED = "correction_requested", _("correction requested")
+    NOT_ACCEPTED = "not_accepted", _("not accepted")
+    ACCEPTED = "accepted", _("accepted")
+    IN_REVIEW = "in_review", _("in review")
+    SUSPENDED = "suspended", _("suspended for a special procedure")
+    APPROVED = "approved", _("approved")
+    DENIED = "denied", _("denied")
+    RESULT_ISSUED = "result_issued", _("result issued")
+    CLOSED = "closed", _("closed")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+OPEN_STATES = {
+    CaseState.SUBMITTED,
+    CaseState.CORRECTION_REQUESTED,
+    CaseState.ACCEPTED,
+    CaseState.IN_REVIEW,
+    CaseState.SUSPENDED,
+    CaseState.APPROVED,
+    CaseState.DENIED,
+}
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("online")
+    WINDOW = "window", _("window")
+    KIOSK = "kiosk", _("self-service kiosk")
+
+
+class Case(TenantModel):
+    """One application for one matter by one applicant."""
+
+    number = models.CharField(_("case number"), max_length=32)
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT)
+    matter_version = models.ForeignKey(MatterVersion, on_delete=models.PROTECT)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    state = models.CharField(max_length=30, choices=CaseState.choices, default=CaseState.DRAFT)
+    form_data = models.JSONField(default=dict, blank=True)
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True)  # noqa: DJ001
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    window = models.CharField(_("window"), max_length=40, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    opinion = models.TextField(_("opinion"), blank=True)
+    refusal_reason = models.TextField(_("reason for not accepting"), blank=True)
+    correction_items = models.JSONField(default=list, blank=True)
+    result_issued_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    promised_due = models.DateField(_("promised due date"), null=True, blank=True)
+    statutory_due = models.DateField(_("statutory due date"), null=True, blank=True)
+    deadline_provisional = models.BooleanField(default=False)
+    revision = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("case")
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "number"], name="case_number_unique"),
+            models.UniqueConstraint(
+                fields=["centre", "idempotency_key"], name="case_idempotency_key_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["centre", "state", "department"]),
+            models.Index(fields=["centre", "person", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class CaseEvent(TenantModel):
+    """One transition of a case: who, when, from which state to which, and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    actor_role = models.CharField(max_length=30)
+    action = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=30, blank=True)
+    to_state = models.CharField(max_length=30)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class SubmissionKind(models.TextChoices):
+    UPLOAD = "upload", _("uploaded file")
+    PAPER = "paper", _("paper checked at the window")
+    CERTIFICATE = "certificate", _("electronic certificate")
+
+
+class Submission(TenantModel):
+    """A material actually provided for a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="submissions")
+    material_key = models.CharField(max_length=80)
+    kind = models.CharField(max_length=20, choices=SubmissionKind.choices)
+    file = models.FileField(upload_to="submissions/%Y/%m/", blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    original_seen = models.BooleanField(default=False)
+    copy_taken = models.BooleanField(default=False)
+    certificate_identifier = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    superseded = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["centre", "case", "material_key"])]
+
+
+class CasePause(TenantModel):
+    """A stop of the clock: a correction request or a special procedure."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("correction")
+        SPECIAL_PROCEDURE = "special_procedure", _("special procedure")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="pauses")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    procedure = models.CharField(max_length=30, blank=True)
+    reason = models.TextField(blank=True)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+
+class CaseDocument(TenantModel):
+    """A document OneStop issued for a case: receipt, notice, or result, with its signature."""
+
+    class Kind(models.TextChoices):
+        ACCEPTANCE_RECEIPT = "acceptance_receipt", _("acceptance receipt")
+        REFUSAL_NOTICE = "refusal_notice", _("notice of not accepting")
+        CORRECTION_NOTICE = "correction_notice", _("correction notice")
+        RESULT = "result", _("result document")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    data = models.JSONField()
+    signature = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
+class CaseCounter(TenantModel):
+    """The last case number used per centre and day, for gap-free daily numbering."""
+
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "day"], name="case_counter_unique"),
+        ]

@@ -1,0 +1,127 @@
+"""Reads of cases, always scoped by centre and by the caller's role.
+
+An applicant sees their own cases and their enterprises' cases; a clerk, supervisor or centre
+admin sees the cases of their centre; a reviewer or department admin sees only their
+department's cases; a platform admin sees every centre. Opening a full case record is audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from onestop.cases.errors import CaseNotFound, MatterNotFound
+from onestop.cases.models import Case, CaseState
+from onestop.catalog.models import Matter
+from onestop.core.audit import record_event
+from onestop.core.models import Centre, Role
+from onestop.core.permissions import staff_roles
+
+CENTRE_WIDE_ROLES = {Role.CLERK, Role.SUPERVISOR, Role.CENTRE_ADMIN}
+DEPARTMENT_ROLES = {Role.REVIEWER, Role.DEPARTMENT_ADMIN}
+
+
+def visible_cases(user: Any) -> QuerySet[Case]:
+    """Return every case the user may see, with nothing of other centres or departments."""
+    cases = Case.objects.select_related(
+        "centre", "matter", "matter_version", "department", "person", "enterprise"
+    )
+    if not user.is_authenticated:
+        return cases.none()
+    scope = Q(person__user=user) | Q(enterprise__agents__user=user)
+    for membership in staff_roles(user):
+        if membership.role == Role.PLATFORM_ADMIN:
+            return cases.all()
+        if membership.role in CENTRE_WIDE_ROLES:
+            scope |= Q(centre_id=membership.centre_id)
+        elif membership.role in DEPARTMENT_ROLES and membership.department_id:
+            scope |= Q(centre_id=membership.centre_id, department_id=membership.department_id)
+    return cases.filter(scope).distinct()
+
+
+def get_case_for(user: Any, number: str, *, audit: bool = True) -> Case:
+    """Return the case with `number` if the user may see it, else raise CaseNotFound.
+
+    A case of another centre or department is reported as not found, so that numbers of other
+    people's cases cannot be probed.
+    """
+    case = visible_cases(user).filter(number=number.strip()[:32]).first()
+    if case is None:
+        raise CaseNotFound(number=number[:32])
+    if audit:
+        record_event(
+            actor=user,
+            actor_role=role_of(user, case),
+            verb="case.viewed",
+            object_type="case",
+            object_id=case.number,
+            centre=case.centre,
+        )
+    return case
+
+
+def role_of(user: Any, case: Case) -> str:
+    """Return the role under which the user sees the case."""
+    if case.person.user_id == user.pk:
+        return "applicant"
+    for membership in staff_roles(user):
+        if membership.role == Role.PLATFORM_ADMIN:
+            return membership.role
+        if membership.centre_id == case.centre_id and (
+            membership.role in CENTRE_WIDE_ROLES or membership.department_id == case.department_id
+        ):
+            return membership.role
+    return "applicant"
+
+
+def my_cases(user: Any) -> QuerySet[Case]:
+    return (
+        visible_cases(user)
+        .filter(Q(person__user=user) | Q(enterprise__agents__user=user))
+        .order_by("-created_at")
+    )
+
+
+def window_queue(user: Any, centre: Centre) -> QuerySet[Case]:
+    """Online submissions waiting at the comprehensive window of the centre."""
+    return (
+        visible_cases(user)
+        .filter(centre=centre, state=CaseState.SUBMITTED)
+        .order_by("submitted_at")
+    )
+
+
+def department_queue(user: Any) -> QuerySet[Case]:
+    """Cases waiting for a decision in the departments where the user is a reviewer."""
+    departments = [
+        m.department_id for m in staff_roles(user) if m.role == Role.REVIEWER and m.department_id
+    ]
+    return (
+        visible_cases(user)
+        .filter(
+            department_id__in=departments,
+            state__in=[CaseState.ACCEPTED, CaseState.IN_REVIEW, CaseState.SUSPENDED],
+        )
+        .order_by("promised_due", "accepted_at")
+    )
+
+
+def open_matters(centre: Centre, text: str = "") -> QuerySet[Matter]:
+    """Matters of the centre that are switched on, optionally matching `text`."""
+    matters = Matter.objects.for_centre(centre).filter(is_active=True).select_related("department")
+    for word in text.split()[:5]:
+        matters = matters.filter(search_text__icontains=word)
+    return matters.order_by("guide_only", "department__name", "name")
+
+
+def get_matter(centre: Centre, pack_id: str) -> Matter:
+    matter = (
+        Matter.objects.for_centre(centre)
+        .select_related("department", "current_version", "centre")
+        .filter(pack_id=pack_id, is_active=True)
+        .first()
+    )
+    if matter is None:
+        raise MatterNotFound(matter=pack_id[:120], centre=centre.name)
+    return matter

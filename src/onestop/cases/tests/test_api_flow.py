@@ -1,0 +1,305 @@
+"""The case spine through the API: apply online, accept at the window, decide, collect, rate."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from onestop.cases.models import Case, CaseDocument, CaseEvent, CaseState
+from onestop.catalog.models import Matter
+from onestop.core import outbox
+from onestop.core.models import AuditEvent, Notification
+from onestop.core.signing import public_keys_for, verify_document
+from onestop.testing import PDF_BYTES, PNG_BYTES, material_files, upload, valid_form
+
+pytestmark = pytest.mark.django_db
+
+FOOD = "food-business-licence"
+
+
+def food_matter(demo) -> Matter:
+    return Matter.objects.get(centre=demo.centre, pack_id=FOOD)
+
+
+def apply(client, demo, *, key="key-1", files=None, form=None, matter=None):
+    matter = matter or food_matter(demo)
+    data = {"centre": demo.centre.slug, "matter": matter.pack_id}
+    data.update(valid_form(matter) if form is None else form)
+    data.update(material_files(matter) if files is None else files)
+    return client.post("/api/v1/cases", data, headers={"Idempotency-Key": key})
+
+
+def test_online_application_to_rating(demo):
+    applicant = demo.client("applicant")
+    response = apply(applicant, demo)
+    assert response.status_code == 201, response.content
+    number = response.json()["number"]
+    assert response.json()["state"] == CaseState.SUBMITTED
+    assert number.startswith("440604")
+
+    clerk = demo.client("clerk")
+    response = clerk.post(
+        f"/api/v1/cases/{number}/accept", {"window": "3"}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["state"] == CaseState.ACCEPTED
+    assert body["promised_due"]
+    assert body["statutory_due"]
+
+    outbox.drain()
+    assert Case.objects.get(number=number).state == CaseState.IN_REVIEW
+
+    reviewer = demo.client("reviewer")
+    response = reviewer.post(
+        f"/api/v1/cases/{number}/approve", {"opinion": "符合条件，准予许可"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == CaseState.RESULT_ISSUED
+
+    response = applicant.post(f"/api/v1/cases/{number}/deliver")
+    assert response.json()["state"] == CaseState.CLOSED
+
+    response = applicant.post(
+        f"/api/v1/ratings/cases/{number}", {"level": 5, "comment": "<b>很好</b>"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["comment"] == "<b>很好</b>"
+
+    actions = list(CaseEvent.objects.filter(case__number=number).values_list("action", flat=True))
+    assert actions == ["submit", "accept", "start_review", "approve", "issue_result", "deliver_result"]
+    assert Notification.objects.filter(user=demo.user("applicant")).count() >= 2
+
+
+def test_acceptance_receipt_is_signed_by_centre(demo):
+    number = apply(demo.client("applicant"), demo).json()["number"]
+    demo.client("clerk").post(f"/api/v1/cases/{number}/accept", {}, content_type="application/json")
+    receipt = CaseDocument.objects.get(case__number=number, kind="acceptance_receipt")
+    keys = public_keys_for(demo.centre)
+    assert verify_document(receipt.data, receipt.signature, keys)
+    tampered = {**receipt.data, "promised_due": "2099-01-01"}
+    assert not verify_document(tampered, receipt.signature, keys)
+
+
+def test_same_idempotency_key_gives_one_case(demo):
+    applicant = demo.client("applicant")
+    first = apply(applicant, demo, key="double-click")
+    second = apply(applicant, demo, key="double-click")
+    assert first.status_code == 201
+    assert second.status_code == 200
+    assert first.json()["number"] == second.json()["number"]
+    assert Case.objects.filter(centre=demo.centre).count() == 1
+
+
+def test_missing_required_field_names_it(demo):
+    matter = food_matter(demo)
+    form = valid_form(matter)
+    form.pop("field.organisation_name")
+    response = apply(demo.client("applicant"), demo, form=form)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "form.invalid"
+    assert "organisation_name" in body["details"]["fields"]
+    assert Case.objects.count() == 0
+
+
+def test_disguised_upload_rejected(demo):
+    matter = food_matter(demo)
+    files = material_files(matter)
+    first = next(iter(files))
+    files[first] = upload("licence.jpg", PDF_BYTES)
+    response = apply(demo.client("applicant"), demo, files=files)
+    assert response.status_code == 415
+    assert response.json()["code"] == "upload.disguised"
+    assert "licence.jpg" in response.json()["message"]
+
+
+def test_program_renamed_to_pdf_rejected(demo):
+    files = material_files(food_matter(demo))
+    files[next(iter(files))] = upload("scan.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64)
+    response = apply(demo.client("applicant"), demo, files=files)
+    assert response.status_code == 415
+    assert response.json()["code"] == "upload.type_not_allowed"
+
+
+def test_oversize_upload_rejected(demo, settings):
+    settings.ONESTOP_MAX_UPLOAD_BYTES = 1024
+    files = material_files(food_matter(demo))
+    files[next(iter(files))] = upload("big.png", PNG_BYTES + b"\x00" * 2048)
+    response = apply(demo.client("applicant"), demo, files=files)
+    assert response.status_code == 413
+    assert response.json()["code"] == "upload.too_large"
+
+
+def test_missing_material_listed(demo):
+    files = material_files(food_matter(demo))
+    files.pop(next(iter(files)))
+    response = apply(demo.client("applicant"), demo, files=files)
+    assert response.status_code == 400
+    assert response.json()["code"] == "case.materials_missing"
+
+
+def test_unknown_matter_and_case_not_found(demo):
+    applicant = demo.client("applicant")
+    response = applicant.post(
+        "/api/v1/cases", {"centre": demo.centre.slug, "matter": "no-such-matter"}
+    )
+    assert response.status_code == 404
+    assert response.json()["code"] == "matter.not_found"
+    response = applicant.get("/api/v1/cases/440604000000000")
+    assert response.status_code == 404
+    assert response.json()["code"] == "case.not_found"
+
+
+def test_reviewer_of_other_department_cannot_approve(demo):
+    number = apply(demo.client("applicant"), demo).json()["number"]
+    demo.client("clerk").post(f"/api/v1/cases/{number}/accept", {}, content_type="application/json")
+    outbox.drain()
+    other = demo.client("reviewer-public_security")
+    response = other.post(
+        f"/api/v1/cases/{number}/approve", {"opinion": "x"}, content_type="application/json"
+    )
+    assert response.status_code == 404
+    assert response.json()["code"] == "case.not_found"
+    assert Case.objects.get(number=number).state == CaseState.IN_REVIEW
+
+
+def test_other_centre_staff_see_nothing(demo, other_centre):
+    number = apply(demo.client("applicant"), demo).json()["number"]
+    for username in ("nanhai-clerk", "nanhai-reviewer"):
+        client = demo.client(username)
+        assert client.get(f"/api/v1/cases/{number}").status_code == 404
+        assert client.get("/api/v1/cases").json() == []
+        response = client.post(
+            f"/api/v1/cases/{number}/accept", {}, content_type="application/json"
+        )
+        assert response.status_code == 404
+
+
+def test_applicant_sees_only_own_cases(demo):
+    number = apply(demo.client("applicant"), demo).json()["number"]
+    agent = demo.client("agent")
+    assert agent.get(f"/api/v1/cases/{number}").status_code == 404
+    assert agent.get("/api/v1/cases").json() == []
+    response = agent.post(f"/api/v1/cases/{number}/withdraw", {"reason": "x"}, content_type="application/json")
+    assert response.status_code == 404
+
+
+def test_applicant_cannot_accept_own_case(demo):
+    number = apply(demo.client("applicant"), demo).json()["number"]
+    response = demo.client("applicant").post(
+        f"/api/v1/cases/{number}/accept", {}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission.role_required"
+
+
+def test_correction_lists_every_item_and_resubmission_returns(demo):
+    applicant = demo.client("applicant")
+    number = apply(applicant, demo).json()["number"]
+    matter = food_matter(demo)
+    keys = [m["key"] for m in matter.current_version.guide.materials][:2]
+    items = [{"material": key, "note": "不清晰"} for key in keys]
+    response = demo.client("clerk").post(
+        f"/api/v1/cases/{number}/correction", {"items": items}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == CaseState.CORRECTION_REQUESTED
+    assert [i["material"] for i in response.json()["correction_items"]] == keys
+
+    files = {f"material.{keys[0]}": upload("new.pdf")}
+    response = applicant.post(f"/api/v1/cases/{number}/resubmit", files)
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == CaseState.SUBMITTED
+    assert response.json()["correction_items"] == []
+
+
+def test_refusal_needs_reason(demo):
+    number = apply(demo.client("applicant"), demo).json()["number"]
+    clerk = demo.client("clerk")
+    response = clerk.post(f"/api/v1/cases/{number}/refuse", {"reason": " "}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "case.reason_required"
+    response = clerk.post(
+        f"/api/v1/cases/{number}/refuse", {"reason": "不属于本机关职权范围"},
+        content_type="application/json",
+    )
+    assert response.json()["state"] == CaseState.NOT_ACCEPTED
+
+
+def test_second_rating_rejected(demo):
+    applicant = demo.client("applicant")
+    number = apply(applicant, demo).json()["number"]
+    demo.client("clerk").post(f"/api/v1/cases/{number}/refuse", {"reason": "材料不符"}, content_type="application/json")
+    url = f"/api/v1/ratings/cases/{number}"
+    assert applicant.post(url, {"level": 2}, content_type="application/json").status_code == 201
+    response = applicant.post(url, {"level": 4}, content_type="application/json")
+    assert response.status_code == 409
+    assert response.json()["code"] == "rating.already_rated"
+
+
+def test_window_case_enters_accepted(demo):
+    matter = food_matter(demo)
+    data = {"centre": demo.centre.slug, "matter": FOOD, "id_number": "440604198503150024"}
+    data.update(valid_form(matter))
+    for material in matter.current_version.guide.materials:
+        data[f"check.{material['key']}.original_seen"] = "on"
+    response = demo.client("clerk").post("/api/v1/cases/window", data)
+    assert response.status_code == 201, response.content
+    assert response.json()["state"] == CaseState.ACCEPTED
+    assert response.json()["channel"] == "window"
+
+
+def test_window_rejects_wrong_check_digit(demo):
+    data = {"centre": demo.centre.slug, "matter": FOOD, "id_number": "440604198503150025"}
+    response = demo.client("clerk").post("/api/v1/cases/window", data)
+    assert response.status_code == 400
+    assert response.json()["code"] == "id_number.check_digit"
+    assert "440604198503150025" not in response.content.decode()
+
+
+def test_register_person_rejects_wrong_check_digit(db):
+    from django.test import Client
+
+    response = Client().post(
+        "/api/v1/identity/persons",
+        json.dumps({"username": "x1", "password": "a-long-passphrase-1", "id_number": "110105194912310021", "name": "王五"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "id_number.check_digit"
+
+
+def test_token_authentication(demo):
+    from django.test import Client
+
+    client = Client()
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": "applicant", "password": "onestop-demo-2026"},
+        content_type="application/json",
+    )
+    token = response.json()["token"]
+    response = client.get("/api/v1/identity/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert response.json()["id_number_masked"] == "4406**********0024"
+    assert client.get("/api/v1/identity/me", headers={"Authorization": "Bearer wrong"}).status_code == 401
+
+
+def test_viewing_a_case_is_audited(demo):
+    number = apply(demo.client("applicant"), demo).json()["number"]
+    demo.client("clerk").get(f"/api/v1/cases/{number}")
+    assert AuditEvent.objects.filter(verb="case.viewed", object_id=number, actor=demo.user("clerk")).exists()
+
+
+def test_openapi_document_served(db):
+    from django.test import Client
+
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    assert "/api/v1/cases" in paths
+    assert "/api/v1/cases/{number}/accept" in paths

@@ -1,0 +1,109 @@
+"""Matters (事项) of a centre and the frozen versions that cases are pinned to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.core.models import Department, TenantModel
+
+
+class MatterType(models.TextChoices):
+    ADMINISTRATIVE_LICENSING = "administrative_licensing", _("administrative licensing")
+    ADMINISTRATIVE_PAYMENT = "administrative_payment", _("administrative payment")
+    ADMINISTRATIVE_CONFIRMATION = "administrative_confirmation", _("administrative confirmation")
+    ADMINISTRATIVE_AWARD = "administrative_award", _("administrative award")
+    ADMINISTRATIVE_RULING = "administrative_ruling", _("administrative ruling")
+    OTHER_POWER = "other_power", _("other administrative power")
+    PUBLIC_SERVICE = "public_service", _("public service")
+
+
+class Matter(TenantModel):
+    """One service (实施清单 entry) that a centre offers, with its current version."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT)
+    pack_id = models.CharField(_("pack matter id"), max_length=120)
+    basic_code = models.CharField(_("basic code"), max_length=40, blank=True)
+    implementation_code = models.CharField(_("implementation code"), max_length=80, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    matter_type = models.CharField(_("type"), max_length=40, choices=MatterType.choices)
+    is_active = models.BooleanField(_("open for application"), default=True)
+    guide_only = models.BooleanField(_("guide only"), default=False)
+    current_version = models.ForeignKey(
+        "MatterVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    search_text = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("matter")
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "pack_id"], name="matter_pack_id_unique"),
+        ]
+        indexes = [models.Index(fields=["centre", "is_active", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MatterVersion(TenantModel):
+    """A frozen snapshot of a matter's definition (guide, materials, form, limits, process)."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    definition = models.JSONField()
+    source = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("matter version")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "matter", "number"], name="matter_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matter_id} v{self.number}"
+
+    @property
+    def guide(self) -> MatterGuide:
+        return MatterGuide(self.definition)
+
+
+class MatterGuide:
+    """Typed reads of a matter definition, with the defaults a pack may leave out."""
+
+    def __init__(self, definition: dict[str, Any]) -> None:
+        self.definition = definition
+
+    def __getitem__(self, key: str) -> Any:
+        return self.definition.get(key)
+
+    @property
+    def name(self) -> str:
+        return str(self.definition.get("name", ""))
+
+    @property
+    def is_immediate(self) -> bool:
+        return self.definition.get("handling_type") == "immediate"
+
+    @property
+    def materials(self) -> list[dict[str, Any]]:
+        return list(self.definition.get("materials") or [])
+
+    @property
+    def form_fields(self) -> list[dict[str, Any]]:
+        return list(self.definition.get("form_fields") or [])
+
+    def time_limit(self, kind: str) -> tuple[int, str]:
+        """Return (amount, unit) of the "statutory" or "promised" limit."""
+        limits = self.definition.get("time_limits") or {}
+        limit = limits.get(kind) or limits.get("statutory") or {}
+        return int(limit.get("amount", 0)), str(limit.get("unit", "working_days"))
+
+    @property
+    def result(self) -> dict[str, Any]:
+        return dict(self.definition.get("result") or {})

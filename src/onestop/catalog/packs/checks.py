@@ -1,0 +1,476 @@
+"""Rules that span values or files of a pack, checked after the schemas.
+
+Each check reads only values of the right type, because a value of the wrong type
+already has its schema error and should not produce a second, confusing one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from stdnum.cn import uscc
+
+from .documents import Document, PathKey
+from .errors import PackError
+from .schemas import load_schema
+
+STEP_ORDER = ["accept", "review", "decide", "complete", "deliver"]
+FIELD_TYPES = frozenset(load_schema("matter")["$defs"]["field_type"]["enum"])
+
+
+def department_keys(document: Document | None) -> set[str]:
+    """Return the department role keys that departments.yaml defines."""
+    data = document.data if document else None
+    if isinstance(data, dict) and isinstance(data.get("departments"), dict):
+        return {str(key) for key in data["departments"]}
+    return set()
+
+
+def check_certificate_types(
+    document: Document, departments: set[str]
+) -> tuple[set[str], list[PackError]]:
+    """Check the certificate catalogue, returning its type codes and the errors."""
+    codes: set[str] = set()
+    errors: list[PackError] = []
+
+    for index, entry in _dict_items(document.data, "certificate_types"):
+        path: PathKey = ("certificate_types", index)
+        code = entry.get("code")
+        if not isinstance(code, str):
+            continue
+
+        if code in codes:
+            errors.append(
+                document.error(
+                    (*path, "code"),
+                    "duplicate.certificate_type_code",
+                    _(
+                        "The certificate type code %(code)s is used twice. Give each "
+                        "certificate type its own code."
+                    ),
+                    code=code,
+                )
+            )
+        codes.add(code)
+
+        if len(code) == 21 and not uscc.is_valid(code[:18]):
+            errors.append(
+                document.error(
+                    (*path, "code"),
+                    "certificate_type.uscc_check_digit",
+                    _(
+                        "The first 18 characters %(uscc)s of the certificate type code "
+                        "are not a valid unified social credit code (GB 32100 check "
+                        "character). Use the defining body's code."
+                    ),
+                    uscc=code[:18],
+                )
+            )
+
+        issuer = entry.get("issuing_department")
+        if isinstance(issuer, str) and issuer not in departments:
+            errors.append(
+                _unknown_department(document, (*path, "issuing_department"), issuer)
+            )
+    return codes, errors
+
+
+def check_matter(
+    document: Document, departments: set[str], certificate_types: set[str]
+) -> list[PackError]:
+    """Check the rules of one matter that its schema cannot express."""
+    matter = document.data
+    if not isinstance(matter, dict):
+        return []
+
+    errors: list[PackError] = []
+    errors += _check_id(document, matter)
+    errors += _check_department(document, matter, departments)
+    errors += _check_materials(document, certificate_types)
+    errors += _check_result(document, matter, certificate_types)
+    errors += _check_form_fields(document)
+    errors += _check_steps(document)
+    errors += _check_time_limits(document, matter)
+    errors += _check_field_references(document, matter)
+    return errors
+
+
+def check_unique_across_matters(documents: list[Document]) -> list[PackError]:
+    """Report matter ids, basic codes and implementation codes used by two matters."""
+    errors: list[PackError] = []
+    for key, rule, message in [
+        (
+            "id",
+            "duplicate.matter_id",
+            _("The matter id %(value)s is also used in %(other)s."),
+        ),
+        (
+            "basic_code",
+            "duplicate.basic_code",
+            _(
+                "The basic code %(value)s is also used in %(other)s. Each matter "
+                "has its own."
+            ),
+        ),
+        (
+            "implementation_code",
+            "duplicate.implementation_code",
+            _("The implementation code %(value)s is also used in %(other)s."),
+        ),
+    ]:
+        first_file: dict[str, str] = {}
+        for document in documents:
+            value = document.data.get(key) if isinstance(document.data, dict) else None
+            if not isinstance(value, str):
+                continue
+            if value in first_file:
+                errors.append(
+                    document.error(
+                        (key,), rule, message, value=value, other=first_file[value]
+                    )
+                )
+            else:
+                first_file[value] = document.name
+    return errors
+
+
+def _check_id(document: Document, matter: dict[str, Any]) -> list[PackError]:
+    matter_id = matter.get("id")
+    stem = document.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if isinstance(matter_id, str) and matter_id != stem:
+        return [
+            document.error(
+                ("id",),
+                "matter.id_file_name",
+                _(
+                    "The matter id %(id)s differs from its file name %(file)s. "
+                    "Name the file matters/%(id)s.yaml."
+                ),
+                id=matter_id,
+                file=document.name,
+            )
+        ]
+    return []
+
+
+def _check_department(
+    document: Document, matter: dict[str, Any], departments: set[str]
+) -> list[PackError]:
+    role = matter.get("department")
+    if isinstance(role, str) and role not in departments:
+        return [_unknown_department(document, ("department",), role)]
+    return []
+
+
+def _check_materials(
+    document: Document, certificate_types: set[str]
+) -> list[PackError]:
+    errors: list[PackError] = []
+    keys: set[str] = set()
+    for index, material in _dict_items(document.data, "materials"):
+        path: PathKey = ("materials", index)
+        key = material.get("key")
+        if isinstance(key, str):
+            if key in keys:
+                errors.append(_duplicate_key(document, (*path, "key"), "material", key))
+            keys.add(key)
+
+        code = material.get("certificate_type")
+        if isinstance(code, str) and code not in certificate_types:
+            errors.append(
+                _unknown_certificate_type(document, (*path, "certificate_type"), code)
+            )
+    return errors
+
+
+def _check_result(
+    document: Document, matter: dict[str, Any], certificate_types: set[str]
+) -> list[PackError]:
+    result = matter.get("result")
+    code = result.get("certificate_type") if isinstance(result, dict) else None
+    if isinstance(code, str) and code not in certificate_types:
+        return [
+            _unknown_certificate_type(document, ("result", "certificate_type"), code)
+        ]
+    return []
+
+
+def _check_form_fields(document: Document) -> list[PackError]:
+    errors: list[PackError] = []
+    keys: set[str] = set()
+    for index, form_field in _dict_items(document.data, "form_fields"):
+        path: PathKey = ("form_fields", index)
+        key = form_field.get("key")
+        if isinstance(key, str):
+            if key in keys:
+                errors.append(
+                    _duplicate_key(document, (*path, "key"), "form_field", key)
+                )
+            keys.add(key)
+
+        errors += _check_pattern(document, path, form_field.get("pattern"))
+        errors += _check_range(document, path, form_field)
+        errors += _check_choices(document, path, form_field)
+    return errors
+
+
+def _check_pattern(document: Document, path: PathKey, pattern: Any) -> list[PackError]:
+    if not isinstance(pattern, str):
+        return []
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        return [
+            document.error(
+                (*path, "pattern"),
+                "form_field.pattern_invalid",
+                _(
+                    "The pattern %(pattern)s is not a valid regular expression: "
+                    "%(error)s. Correct the pattern."
+                ),
+                pattern=pattern,
+                error=str(error),
+            )
+        ]
+    return []
+
+
+def _check_range(
+    document: Document, path: PathKey, form_field: dict[str, Any]
+) -> list[PackError]:
+    low, high = form_field.get("min"), form_field.get("max")
+    numbers = (int, float)
+    if isinstance(low, numbers) and isinstance(high, numbers) and low > high:
+        return [
+            document.error(
+                (*path, "min"),
+                "form_field.range",
+                _(
+                    "The minimum %(min)s is greater than the maximum %(max)s. "
+                    "Swap them."
+                ),
+                min=low,
+                max=high,
+            )
+        ]
+    return []
+
+
+def _check_choices(
+    document: Document, path: PathKey, form_field: dict[str, Any]
+) -> list[PackError]:
+    errors: list[PackError] = []
+    choices = form_field.get("choices")
+    field_type = form_field.get("type")
+    if choices and field_type in FIELD_TYPES and field_type != "select":
+        errors.append(
+            document.error(
+                (*path, "choices"),
+                "form_field.choices_unused",
+                _(
+                    "The field has choices but its type is %(type)s. Set the type to "
+                    "select or remove the choices."
+                ),
+                type=field_type,
+            )
+        )
+
+    values: set[str] = set()
+    for index, choice in _dict_items(form_field, "choices"):
+        value = choice.get("value")
+        if isinstance(value, str):
+            if value in values:
+                errors.append(
+                    _duplicate_key(
+                        document, (*path, "choices", index, "value"), "choice", value
+                    )
+                )
+            values.add(value)
+    return errors
+
+
+def _check_steps(document: Document) -> list[PackError]:
+    errors: list[PackError] = []
+    previous = -1
+    for index, step in _dict_items(document.data, "steps"):
+        key = step.get("key")
+        if key not in STEP_ORDER:
+            continue
+
+        position = STEP_ORDER.index(key)
+        if position <= previous:
+            errors.append(
+                document.error(
+                    ("steps", index, "key"),
+                    "steps.order",
+                    _(
+                        "The step %(key)s is out of order or repeated. Steps "
+                        "follow the order %(order)s, each at most once."
+                    ),
+                    key=key,
+                    order=", ".join(STEP_ORDER),
+                )
+            )
+        previous = max(previous, position)
+    return errors
+
+
+def _check_time_limits(document: Document, matter: dict[str, Any]) -> list[PackError]:
+    limits = matter.get("time_limits")
+    if not isinstance(limits, dict):
+        return []
+
+    statutory, promised = limits.get("statutory"), limits.get("promised")
+    if not (isinstance(statutory, dict) and isinstance(promised, dict)):
+        return []
+
+    law_amount, promise_amount = statutory.get("amount"), promised.get("amount")
+    if statutory.get("unit") != promised.get("unit"):
+        return []
+    if not (isinstance(law_amount, int) and isinstance(promise_amount, int)):
+        return []
+
+    path: PathKey = ("time_limits", "promised", "amount")
+    if promise_amount > law_amount:
+        return [
+            document.error(
+                path,
+                "time_limits.promised_exceeds_statutory",
+                _(
+                    "The promised limit %(promised)s is longer than the statutory "
+                    "limit %(statutory)s. A centre may promise less time than the "
+                    "law, never more."
+                ),
+                promised=promise_amount,
+                statutory=law_amount,
+            )
+        ]
+
+    marked = matter.get("local_practice")
+    marked = marked if isinstance(marked, list) else []
+    if promise_amount < law_amount and not _is_marked(marked, "time_limits.promised"):
+        return [
+            document.error(
+                path,
+                "local_practice.promised_not_marked",
+                _(
+                    "The promised limit %(promised)s is shorter than the statutory "
+                    "limit %(statutory)s, which is local practice. Add "
+                    "time_limits.promised to local_practice."
+                ),
+                promised=promise_amount,
+                statutory=law_amount,
+            )
+        ]
+    return []
+
+
+def _is_marked(marked: list[Any], field_path: str) -> bool:
+    return any(
+        isinstance(entry, str)
+        and (field_path == entry or field_path.startswith(entry + "."))
+        for entry in marked
+    )
+
+
+def _check_field_references(
+    document: Document, matter: dict[str, Any]
+) -> list[PackError]:
+    errors: list[PackError] = []
+    marked = matter.get("local_practice")
+    for index, field_path in enumerate(marked if isinstance(marked, list) else []):
+        if isinstance(field_path, str) and not _resolves(matter, field_path):
+            errors.append(
+                _unknown_field(document, ("local_practice", index), field_path)
+            )
+
+    for index, source in _dict_items(matter, "sources"):
+        field_path = source.get("field")
+        if isinstance(field_path, str) and not _resolves(matter, field_path):
+            errors.append(
+                _unknown_field(document, ("sources", index, "field"), field_path)
+            )
+    return errors
+
+
+_SEGMENT = re.compile(r"^([a-z_][a-z0-9_]*)((?:\[\d+\])*)$")
+
+
+def _resolves(data: Any, field_path: str) -> bool:
+    """Check that a path such as ``materials[1].copies`` names a value of `data`."""
+    current = data
+    for segment in field_path.split("."):
+        match = _SEGMENT.match(segment)
+        if not match or not isinstance(current, dict) or match.group(1) not in current:
+            return False
+
+        current = current[match.group(1)]
+        for index in re.findall(r"\[(\d+)\]", match.group(2)):
+            if not isinstance(current, list) or int(index) >= len(current):
+                return False
+            current = current[int(index)]
+    return True
+
+
+def _dict_items(data: Any, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    items = data.get(key) if isinstance(data, dict) else None
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, dict):
+                yield index, item
+
+
+def _unknown_department(document: Document, path: PathKey, role: str) -> PackError:
+    return document.error(
+        path,
+        "reference.department",
+        _(
+            "The department role %(role)s is not defined in departments.yaml. Add it "
+            "there or use one of the defined roles."
+        ),
+        role=role,
+    )
+
+
+def _unknown_certificate_type(
+    document: Document, path: PathKey, code: str
+) -> PackError:
+    return document.error(
+        path,
+        "reference.certificate_type",
+        _(
+            "The certificate type %(code)s is not in certificate_types.yaml. Add it "
+            "there or correct the code."
+        ),
+        code=code,
+    )
+
+
+def _unknown_field(document: Document, path: PathKey, field_path: str) -> PackError:
+    return document.error(
+        path,
+        "reference.field",
+        _(
+            "The field %(field)s does not exist in this matter. Name a key of the "
+            "matter, such as time_limits.promised or materials[0].copies."
+        ),
+        field=field_path,
+    )
+
+
+_DUPLICATE_MESSAGES = {
+    "material": _("The material key %(key)s is used twice in this matter. Rename one."),
+    "form_field": _(
+        "The form field key %(key)s is used twice in this matter. Rename one."
+    ),
+    "choice": _("The choice value %(key)s is used twice in this field. Remove one."),
+}
+
+
+def _duplicate_key(document: Document, path: PathKey, kind: str, key: str) -> PackError:
+    return document.error(
+        path, f"duplicate.{kind}_key", _DUPLICATE_MESSAGES[kind], key=key
+    )

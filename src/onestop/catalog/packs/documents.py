@@ -1,0 +1,163 @@
+"""Parse pack YAML files into plain data, keeping the line and column of every value.
+
+Pack files are data, so the parser builds only plain YAML types (PyYAML's safe loader),
+rejects aliases (which could multiply a small file into a huge document) and rejects a
+mapping key given twice, which plain YAML would silently overwrite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from django.utils.translation import gettext_lazy as _
+
+from .errors import PackError, make_error
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class Document:
+    """The data of one pack file and the (line, column) of each value, both from 1."""
+
+    name: str
+    data: Any
+    positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: PathKey) -> tuple[int | None, int | None]:
+        """Return the position of `path`, or of its nearest parent that has one."""
+        for end in range(len(path), -1, -1):
+            found = self.positions.get(path[:end])
+            if found:
+                return found
+        return None, None
+
+    def error(
+        self, path: PathKey, rule: str, message: Any, /, **values: Any
+    ) -> PackError:
+        """Build a PackError at `path` of this document."""
+        line, column = self.position(path)
+        return make_error(
+            self.name,
+            format_path(path),
+            rule,
+            message,
+            line=line,
+            column=column,
+            **values,
+        )
+
+
+class _PackLoader(yaml.SafeLoader):
+    """The safe loader without aliases and with duplicate keys reported."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, (list, dict)):
+                continue
+            if key in seen:
+                raise _DuplicateKeyError(key, key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+class _DuplicateKeyError(yaml.MarkedYAMLError):
+    def __init__(self, key: Any, mark: Any) -> None:
+        super().__init__(problem=f"duplicate key {key!r}", problem_mark=mark)
+        self.key = key
+
+
+def parse_document(name: str, raw: bytes) -> tuple[Document | None, PackError | None]:
+    """Parse one YAML file, returning its Document or the error that stopped parsing."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return None, make_error(
+            name,
+            "",
+            "yaml.encoding",
+            _("The file is not valid UTF-8 (byte %(offset)s). Save it as UTF-8."),
+            offset=error.start,
+        )
+
+    loader = _PackLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except _DuplicateKeyError as error:
+        return None, _marked_error(
+            name,
+            error,
+            "yaml.duplicate_key",
+            _("The key %(key)s appears twice in one mapping. Keep one of them."),
+            key=str(error.key),
+        )
+    except yaml.MarkedYAMLError as error:
+        return None, _marked_error(
+            name,
+            error,
+            "yaml.syntax",
+            _("The file is not valid YAML: %(problem)s. Fix the line shown."),
+            problem=str(error.problem or error.context or "syntax error"),
+        )
+    except yaml.YAMLError as error:
+        return None, make_error(
+            name,
+            "",
+            "yaml.syntax",
+            _("The file is not valid YAML: %(problem)s. Fix the line shown."),
+            problem=str(error),
+        )
+    finally:
+        loader.dispose()
+
+    document = Document(name, data)
+    if node is not None:
+        _collect_positions(node, (), document.positions)
+    return document, None
+
+
+def _marked_error(
+    name: str, error: yaml.MarkedYAMLError, rule: str, message: Any, **values: Any
+) -> PackError:
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark else None
+    column = mark.column + 1 if mark else None
+    return make_error(name, "", rule, message, line=line, column=column, **values)
+
+
+def _collect_positions(
+    node: Any, path: PathKey, positions: dict[PathKey, tuple[int, int]]
+) -> None:
+    positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                _collect_positions(value_node, (*path, key_node.value), positions)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _collect_positions(item, (*path, index), positions)
+
+
+def format_path(path: PathKey) -> str:
+    """Format a path as ``materials[2].certificate_type``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text

@@ -1,0 +1,152 @@
+"""Load a valid catalogue pack into plain data with every optional key filled in."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from onestop.core.logging import get_logger
+
+from .errors import InvalidPack
+from .validate import check_pack
+
+logger = get_logger(__name__)
+
+MATTER_DEFAULTS: dict[str, Any] = {
+    "guide_only": False,
+    "basic_code": None,
+    "implementation_code": None,
+    "business_item_code": None,
+    "version": None,
+    "status": "active",
+    "power_source": "statutory",
+    "exercise_levels": [],
+    "implementing_body_nature": "statutory_body",
+    "entrusted_department": None,
+    "joint_bodies": [],
+    "main_item": None,
+    "service_objects": [],
+    "handling_type": "commitment",
+    "time_limits": None,
+    "visits": {"count": 1, "reason": None},
+    "handling_forms": ["window"],
+    "online_depth": "information",
+    "supports": {},
+    "scope": {"range": "county", "form": None},
+    "conditions": "",
+    "legal_basis": [],
+    "location": "",
+    "hours": "",
+    "consultation": "",
+    "complaint": "",
+    "special_procedures": [],
+    "quantity_limit": None,
+    "materials": [],
+    "fees": {"charged": False, "items": [], "waivable": False},
+    "steps": [],
+    "result": None,
+    "form_fields": [],
+    "faqs": [],
+    "sources": [],
+    "local_practice": [],
+}
+SUPPORTS_DEFAULTS = {
+    "appointment": False,
+    "express_delivery": False,
+    "online_payment": False,
+}
+MATERIAL_DEFAULTS: dict[str, Any] = {
+    "copies": 1,
+    "spec": None,
+    "source_detail": None,
+    "certificate_type": None,
+    "blank_form": None,
+    "sample": None,
+    "notes": None,
+    "acceptance_standard": None,
+}
+FORM_FIELD_DEFAULTS: dict[str, Any] = {
+    "required": False,
+    "max_length": None,
+    "min": None,
+    "max": None,
+    "pattern": None,
+    "choices": [],
+    "help": None,
+}
+STEP_DEFAULTS: dict[str, Any] = {"limit": None, "standard": "", "outcome": ""}
+
+
+@dataclass
+class Pack:
+    """A loaded pack: its metadata, department roles, certificate types and matters."""
+
+    metadata: dict[str, Any]
+    departments: dict[str, dict[str, Any]]
+    certificate_types: list[dict[str, Any]]
+    matters: list[dict[str, Any]]
+    bundles: list[dict[str, Any]] = field(default_factory=list)
+
+    def matter(self, matter_id: str) -> dict[str, Any] | None:
+        """Return the matter with this id, or None."""
+        return next((item for item in self.matters if item["id"] == matter_id), None)
+
+    def certificate_type(self, code: str) -> dict[str, Any] | None:
+        """Return the certificate type with this code, or None."""
+        return next(
+            (item for item in self.certificate_types if item["code"] == code), None
+        )
+
+
+def load_pack(path: str | Path) -> Pack:
+    """Load the pack folder or .zip at `path`.
+
+    Raises InvalidPack, which carries the full list of errors, unless the pack is valid.
+    Matters come sorted by id, with every optional key present (see MATTER_DEFAULTS).
+    """
+    checked = check_pack(path)
+    if checked.errors:
+        logger.info("catalog_pack.invalid", error_count=len(checked.errors))
+        raise InvalidPack(str(path), checked.errors)
+
+    metadata = dict(checked.fixed["pack"].data)
+    bundles = list(metadata.pop("bundles", None) or [])
+    departments = checked.fixed["departments"].data["departments"]
+    certificate_types = checked.fixed["certificate_types"].data["certificate_types"]
+    matters = sorted(
+        (fill_matter_defaults(document.data) for document in checked.matters),
+        key=lambda matter: matter["id"],
+    )
+
+    logger.info(
+        "catalog_pack.loaded",
+        pack_id=metadata["id"],
+        pack_version=metadata["version"],
+        matter_count=len(matters),
+    )
+    return Pack(metadata, departments, certificate_types, matters, bundles)
+
+
+def fill_matter_defaults(matter: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of `matter` with every optional key present."""
+    filled = copy.deepcopy(MATTER_DEFAULTS)
+    filled.update(copy.deepcopy(matter))
+
+    filled["supports"] = {**SUPPORTS_DEFAULTS, **filled["supports"]}
+    filled["fees"] = {"items": [], "waivable": False, **filled["fees"]}
+    filled["visits"] = {"reason": None, **filled["visits"]}
+    filled["materials"] = [
+        {**MATERIAL_DEFAULTS, **item} for item in filled["materials"]
+    ]
+    filled["form_fields"] = [
+        {**FORM_FIELD_DEFAULTS, **item} for item in filled["form_fields"]
+    ]
+    filled["steps"] = [{**STEP_DEFAULTS, **item} for item in filled["steps"]]
+    filled["legal_basis"] = [
+        {"article": None, "excerpt": None, **item} for item in filled["legal_basis"]
+    ]
+    if isinstance(filled["result"], dict):
+        filled["result"] = {"certificate_type": None, **filled["result"]}
+    return filled

@@ -1,0 +1,248 @@
+"""Check pack documents against the JSON Schemas (draft 2020-12) in schema/.
+
+jsonschema's own messages are English only, so each failure is turned into a
+PackError with a stable rule (``schema.unknown_key``, ``schema.type`` ...) and a
+translated message that names the value and the expected form.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+
+from .documents import Document, PathKey
+from .errors import PackError
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
+SCHEMA_FILES = {
+    "pack": "pack.schema.json",
+    "departments": "departments.schema.json",
+    "certificate_types": "certificate_types.schema.json",
+    "matter": "matter.schema.json",
+}
+
+_JSON_TYPE_NAMES = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    type(None): "null",
+}
+
+
+@cache
+def _schemas() -> dict[str, dict[str, Any]]:
+    return {
+        kind: json.loads((SCHEMA_DIR / file_name).read_text(encoding="utf-8"))
+        for kind, file_name in SCHEMA_FILES.items()
+    }
+
+
+@cache
+def _validator(kind: str) -> Draft202012Validator:
+    schemas = _schemas()
+    registry: Registry = Registry().with_resources(
+        (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values()
+    )
+    return Draft202012Validator(schemas[kind], registry=registry)
+
+
+def load_schema(kind: str) -> dict[str, Any]:
+    """Return the JSON Schema of pack, departments, certificate_types or matter."""
+    return _schemas()[kind]
+
+
+def check_schema(document: Document, kind: str) -> list[PackError]:
+    """Return one PackError for every place where `document` breaks its schema."""
+    errors: list[PackError] = []
+    seen: set[tuple[str, str]] = set()
+    failures = sorted(
+        _validator(kind).iter_errors(document.data),
+        key=lambda failure: [str(part) for part in failure.absolute_path],
+    )
+
+    for failure in failures:
+        for error in _translate(document, failure):
+            marker = (error.path, error.rule + error.message)
+            if marker not in seen:
+                seen.add(marker)
+                errors.append(error)
+    return errors
+
+
+def _translate(document: Document, failure: ValidationError) -> list[PackError]:
+    path: PathKey = tuple(failure.absolute_path)
+    validator = str(failure.validator)
+    handler = _HANDLERS.get(validator)
+    if handler is not None:
+        return handler(document, path, failure)
+
+    return [
+        document.error(
+            path,
+            f"schema.{validator}",
+            _("The value breaks the rule %(rule)s: %(detail)s. Correct the value."),
+            rule=validator,
+            detail=failure.message,
+        )
+    ]
+
+
+def _unknown_keys(document: Document, path: PathKey, failure: ValidationError) -> list:
+    schema = failure.schema if isinstance(failure.schema, dict) else {}
+    allowed = sorted(schema.get("properties", {}))
+    instance = failure.instance if isinstance(failure.instance, dict) else {}
+    return [
+        document.error(
+            (*path, key),
+            "schema.unknown_key",
+            _(
+                "The key %(key)s is not allowed here. Check its spelling or remove it; "
+                "the allowed keys are: %(allowed)s."
+            ),
+            key=key,
+            allowed=", ".join(allowed),
+        )
+        for key in instance
+        if key not in allowed
+    ]
+
+
+def _missing_keys(document: Document, path: PathKey, failure: ValidationError) -> list:
+    instance = failure.instance if isinstance(failure.instance, dict) else {}
+    required = (
+        failure.validator_value if isinstance(failure.validator_value, list) else []
+    )
+    return [
+        document.error(
+            path,
+            "schema.required",
+            _("The required key %(key)s is missing. Add it."),
+            key=key,
+        )
+        for key in required
+        if key not in instance
+    ]
+
+
+def _wrong_type(document: Document, path: PathKey, failure: ValidationError) -> list:
+    expected = failure.validator_value
+    if isinstance(expected, list):
+        expected = " or ".join(expected)
+    actual = _JSON_TYPE_NAMES.get(
+        type(failure.instance), type(failure.instance).__name__
+    )
+    return [
+        document.error(
+            path,
+            "schema.type",
+            _(
+                "The value %(value)s is of type %(actual)s, but %(expected)s is "
+                "expected. Write a value of that type."
+            ),
+            value=_short(failure.instance),
+            actual=actual,
+            expected=expected,
+        )
+    ]
+
+
+def _not_in_choices(
+    document: Document, path: PathKey, failure: ValidationError
+) -> list:
+    choices = failure.validator_value
+    if failure.validator == "const":
+        choices = [choices]
+    return [
+        document.error(
+            path,
+            "schema.enum",
+            _("The value %(value)s is not allowed. Use one of: %(choices)s."),
+            value=_short(failure.instance),
+            choices=", ".join(str(choice) for choice in choices),
+        )
+    ]
+
+
+def _pattern(document: Document, path: PathKey, failure: ValidationError) -> list:
+    return [
+        document.error(
+            path,
+            "schema.pattern",
+            _(
+                "The value %(value)s has the wrong form: it must match the regular "
+                "expression %(pattern)s."
+            ),
+            value=_short(failure.instance),
+            pattern=failure.validator_value,
+        )
+    ]
+
+
+def _size(document: Document, path: PathKey, failure: ValidationError) -> list:
+    messages = {
+        "minLength": _("The text is shorter than %(limit)s characters. Fill it in."),
+        "maxLength": _("The text is longer than %(limit)s characters. Shorten it."),
+        "minItems": _(
+            "The list has fewer than %(limit)s items. Add the missing items."
+        ),
+        "maxItems": _(
+            "The list has more than %(limit)s items. Remove the extra items."
+        ),
+        "minimum": _("The number %(value)s is below the minimum %(limit)s. Raise it."),
+        "maximum": _("The number %(value)s is above the maximum %(limit)s. Lower it."),
+        "minProperties": _(
+            "The mapping has fewer than %(limit)s entries. Add entries."
+        ),
+    }
+    return [
+        document.error(
+            path,
+            f"schema.{failure.validator}",
+            messages[str(failure.validator)],
+            value=_short(failure.instance),
+            limit=failure.validator_value,
+        )
+    ]
+
+
+def _unique(document: Document, path: PathKey, failure: ValidationError) -> list:
+    return [
+        document.error(
+            path,
+            "schema.unique_items",
+            _("The list contains a value more than once. Remove the repeated value."),
+        )
+    ]
+
+
+_HANDLERS = {
+    "additionalProperties": _unknown_keys,
+    "required": _missing_keys,
+    "type": _wrong_type,
+    "enum": _not_in_choices,
+    "const": _not_in_choices,
+    "pattern": _pattern,
+    "minLength": _size,
+    "maxLength": _size,
+    "minItems": _size,
+    "maxItems": _size,
+    "minimum": _size,
+    "maximum": _size,
+    "minProperties": _size,
+    "uniqueItems": _unique,
+}
+
+
+def _short(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -1,0 +1,87 @@
+"""The shipped standard pack (基本款) is valid and covers the demo centre's matters."""
+
+from __future__ import annotations
+
+import pytest
+
+from onestop.catalog.packs import STANDARD_PACK_DIR, load_pack, validate_pack
+
+REQUIRED_MATTERS = {
+    "individual-business-registration": "个体工商户营业执照",
+    "food-business-licence": "食品经营许可证",
+    "disability-certificate": "中华人民共和国残疾人证",
+    "id-card-renewal": "居民身份证",
+    "social-security-card-replacement": "社会保障卡",
+    "driving-licence-renewal": "机动车驾驶证",
+}
+
+
+@pytest.fixture(scope="module")
+def standard():
+    return load_pack(STANDARD_PACK_DIR)
+
+
+def test_standard_pack_has_no_errors():
+    assert [str(error) for error in validate_pack(STANDARD_PACK_DIR)] == []
+
+
+def test_standard_pack_size(standard):
+    roles = {matter["department"] for matter in standard.matters}
+
+    assert len(standard.matters) >= 40
+    assert len(roles) >= 15
+
+
+@pytest.mark.parametrize(("matter_id", "certificate_name"), REQUIRED_MATTERS.items())
+def test_required_matter_issues_certificate(standard, matter_id, certificate_name):
+    matter = standard.matter(matter_id)
+
+    assert matter is not None
+    assert matter["result"]["type"] == "certificate"
+    certificate = standard.certificate_type(matter["result"]["certificate_type"])
+    assert certificate is not None
+    assert certificate["name"] == certificate_name
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["居民身份证换领", "生育登记", "城乡居民基本养老保险参保登记", "社会保障卡补领"],
+)
+def test_required_matter_is_present(standard, name):
+    assert name in {matter["name"] for matter in standard.matters}
+
+
+def test_standard_pack_has_immediate_matters(standard):
+    assert any(matter["handling_type"] == "immediate" for matter in standard.matters)
+
+
+def test_every_matter_has_three_to_eight_form_fields(standard):
+    outside = [
+        matter["id"]
+        for matter in standard.matters
+        if not 3 <= len(matter["form_fields"]) <= 8
+    ]
+
+    assert outside == []
+
+
+def test_every_matter_names_its_sources(standard):
+    unsourced = [
+        matter["id"]
+        for matter in standard.matters
+        if "legal_basis" not in {source["field"] for source in matter["sources"]}
+    ]
+
+    assert unsourced == []
+
+
+def test_certificate_holder_kinds_are_gb_36904_codes(standard):
+    assert {item["holder_kind"] for item in standard.certificate_types} == {
+        "111",
+        "001",
+    }
+
+
+def test_pack_metadata_carries_licence(standard):
+    assert standard.metadata["licence"]["spdx"] == "Apache-2.0"
+    assert standard.metadata["base"] is None

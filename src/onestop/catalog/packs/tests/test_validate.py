@@ -1,0 +1,365 @@
+"""validate_pack reports every broken rule with its file, its path and its rule."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+import zipfile
+from pathlib import Path
+
+from onestop.catalog.packs import PackError, validate_pack
+from onestop.catalog.packs.reader import MAX_FILE_BYTES
+
+from .conftest import read_yaml, write_yaml
+
+FOOD = "matters/food-business-licence.yaml"
+ID_CARD = "matters/id-card-renewal.yaml"
+
+
+def only_error(errors: list[PackError]) -> PackError:
+    assert len(errors) == 1, [str(error) for error in errors]
+    return errors[0]
+
+
+def test_small_pack_is_valid(small_pack):
+    assert validate_pack(small_pack) == []
+
+
+def test_malformed_yaml_gives_line_and_column(small_pack):
+    path = small_pack / FOOD
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] = "name: [食品经营许可"
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.file == FOOD
+    assert error.rule == "yaml.syntax"
+    assert error.line == 4
+    assert error.column is not None
+
+
+def test_duplicate_yaml_key_is_reported(small_pack):
+    path = small_pack / FOOD
+    path.write_text(path.read_text("utf-8") + "name: 重复\n", "utf-8")
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "yaml.duplicate_key"
+    assert error.file == FOOD
+    assert "name" in error.message
+    assert error.line is not None
+
+
+def test_yaml_alias_is_rejected(small_pack):
+    path = small_pack / FOOD
+    text = path.read_text("utf-8").replace(
+        "name: 食品经营许可\n", "name: &n 食品经营许可\n"
+    )
+    path.write_text(text + "main_item: *n\n", "utf-8")
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "yaml.syntax"
+    assert "aliases" in error.message
+
+
+def test_unknown_key_names_its_path(small_pack, edit_matter):
+    edit_matter(
+        "food-business-licence", lambda m: m["materials"][1].update(colour="red")
+    )
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "schema.unknown_key"
+    assert error.file == FOOD
+    assert error.path == "materials[1].colour"
+    assert error.line is not None
+
+
+def test_wrong_type_names_expected_type(small_pack, edit_matter):
+    edit_matter(
+        "food-business-licence", lambda m: m["materials"][0].update(copies="two")
+    )
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "schema.type"
+    assert error.path == "materials[0].copies"
+    assert "integer" in error.message
+
+
+def test_missing_required_key_is_reported(small_pack, edit_matter):
+    edit_matter("id-card-renewal", lambda m: m.pop("materials"))
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "schema.required"
+    assert error.file == ID_CARD
+    assert error.path == ""
+    assert "materials" in error.message
+
+
+def test_material_with_unknown_certificate_type(small_pack, edit_matter):
+    unknown = "11100000PACK99999X001"
+    edit_matter(
+        "food-business-licence",
+        lambda m: m["materials"][1].update(certificate_type=unknown),
+    )
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "reference.certificate_type"
+    assert error.file == FOOD
+    assert error.path == "materials[1].certificate_type"
+    assert unknown in error.message
+
+
+def test_result_with_unknown_certificate_type(small_pack, edit_matter):
+    unknown = "11100000PACK99999X001"
+    edit_matter(
+        "food-business-licence", lambda m: m["result"].update(certificate_type=unknown)
+    )
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "reference.certificate_type"
+    assert error.path == "result.certificate_type"
+
+
+def test_government_material_must_name_certificate_type(small_pack, edit_matter):
+    edit_matter(
+        "food-business-licence", lambda m: m["materials"][1].pop("certificate_type")
+    )
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "schema.required"
+    assert error.path == "materials[1]"
+    assert "certificate_type" in error.message
+
+
+def test_matter_with_unknown_department_role(small_pack, edit_matter):
+    edit_matter("food-business-licence", lambda m: m.update(department="food_bureau"))
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "reference.department"
+    assert error.file == FOOD
+    assert error.path == "department"
+    assert "food_bureau" in error.message
+
+
+def test_duplicate_matter_ids_are_reported(small_pack):
+    data = read_yaml(small_pack / FOOD)
+    write_yaml(small_pack / "matters" / "food-business-licence-copy.yaml", data)
+
+    errors = validate_pack(small_pack)
+
+    rules = sorted(error.rule for error in errors)
+    assert "duplicate.matter_id" in rules
+    duplicate = next(error for error in errors if error.rule == "duplicate.matter_id")
+    assert duplicate.file == "matters/food-business-licence.yaml"
+    assert duplicate.path == "id"
+    assert "food-business-licence-copy.yaml" in duplicate.message
+
+
+def test_duplicate_basic_codes_are_reported(small_pack, edit_matter):
+    code = read_yaml(small_pack / FOOD)["basic_code"]
+    edit_matter("id-card-renewal", lambda m: m.update(basic_code=code))
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "duplicate.basic_code"
+    assert error.file == ID_CARD
+    assert error.path == "basic_code"
+    assert FOOD in error.message
+
+
+def test_form_field_with_unknown_type(small_pack, edit_matter):
+    edit_matter(
+        "food-business-licence", lambda m: m["form_fields"][2].update(type="colour")
+    )
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "schema.enum"
+    assert error.path == "form_fields[2].type"
+    assert "colour" in error.message
+
+
+def test_form_field_with_invalid_regex(small_pack, edit_matter):
+    edit_matter(
+        "food-business-licence", lambda m: m["form_fields"][2].update(pattern="[0-9")
+    )
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "form_field.pattern_invalid"
+    assert error.path == "form_fields[2].pattern"
+    assert "[0-9" in error.message
+
+
+def test_zip_member_escaping_the_folder_is_rejected(small_pack, tmp_path):
+    archive = _zip_folder(small_pack, tmp_path / "pack.zip")
+    with zipfile.ZipFile(archive, "a") as bundle:
+        bundle.writestr("../outside.yaml", "id: x\n")
+        bundle.writestr("/etc/absolute.yaml", "id: x\n")
+
+    errors = validate_pack(archive)
+
+    escapes = [error for error in errors if error.rule == "path.escape"]
+    assert [error.file for error in escapes] == [
+        "../outside.yaml",
+        "/etc/absolute.yaml",
+    ]
+    assert len(errors) == 2
+
+
+def test_oversize_zip_member_is_rejected(small_pack, tmp_path):
+    archive = _zip_folder(small_pack, tmp_path / "pack.zip")
+    with zipfile.ZipFile(archive, "a", compression=zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("matters/huge.yaml", "#" * (MAX_FILE_BYTES + 1))
+
+    error = only_error(validate_pack(archive))
+
+    assert error.rule == "file.too_large"
+    assert error.file == "matters/huge.yaml"
+
+
+def test_missing_and_unknown_files_are_reported(small_pack):
+    (small_pack / "departments.yaml").unlink()
+    (small_pack / "extra.yaml").write_text("a: 1\n", "utf-8")
+
+    errors = validate_pack(small_pack)
+
+    by_rule = {error.rule: error for error in errors}
+    assert by_rule["file.missing"].file == "departments.yaml"
+    assert by_rule["file.unknown"].file == "extra.yaml"
+    assert {error.rule for error in errors} == {
+        "file.missing",
+        "file.unknown",
+        "reference.department",
+    }
+
+
+def test_promised_limit_below_statutory_must_be_marked(small_pack, edit_matter):
+    def unmark(matter: dict) -> None:
+        matter["local_practice"].remove("time_limits.promised")
+
+    edit_matter("food-business-licence", unmark)
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "local_practice.promised_not_marked"
+    assert error.path == "time_limits.promised.amount"
+
+
+def test_promised_limit_above_statutory_is_rejected(small_pack, edit_matter):
+    edit_matter(
+        "food-business-licence",
+        lambda m: m["time_limits"]["promised"].update(amount=30),
+    )
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "time_limits.promised_exceeds_statutory"
+
+
+def test_local_practice_naming_unknown_field(small_pack, edit_matter):
+    edit_matter(
+        "food-business-licence", lambda m: m["local_practice"].append("opening")
+    )
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "reference.field"
+    assert error.path.startswith("local_practice[")
+    assert "opening" in error.message
+
+
+def test_matter_id_must_match_file_name(small_pack, edit_matter):
+    edit_matter("food-business-licence", lambda m: m.update(id="food-licence"))
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "matter.id_file_name"
+    assert "matters/food-licence.yaml" in error.message
+
+
+def test_certificate_type_code_with_bad_check_character(small_pack):
+    path = small_pack / "certificate_types.yaml"
+    data = read_yaml(path)
+    data["certificate_types"].append(
+        {**copy.deepcopy(data["certificate_types"][0]), "code": "11100000PACK99999A001"}
+    )
+    write_yaml(path, data)
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "certificate_type.uscc_check_digit"
+    assert error.file == "certificate_types.yaml"
+    assert error.path == f"certificate_types[{len(data['certificate_types']) - 1}].code"
+
+
+def test_pack_with_many_errors_reports_all(small_pack, edit_matter):
+    def break_food(matter: dict) -> None:
+        matter["department"] = "nobody"
+        matter["materials"][0]["colour"] = "red"
+        matter["materials"][1]["certificate_type"] = "11100000PACK99999X001"
+        matter["form_fields"][0]["type"] = "colour"
+        matter["form_fields"][1]["pattern"] = "(unclosed"
+
+    edit_matter("food-business-licence", break_food)
+    edit_matter("id-card-renewal", lambda m: m.update(basic_code="12345"))
+    (small_pack / "pack.yaml").write_text("id: standard\nversion: [\n", "utf-8")
+
+    errors = validate_pack(small_pack)
+
+    found = {(error.file, error.path, error.rule) for error in errors}
+    assert found == {
+        ("pack.yaml", "", "yaml.syntax"),
+        (FOOD, "department", "reference.department"),
+        (FOOD, "materials[0].colour", "schema.unknown_key"),
+        (FOOD, "materials[1].certificate_type", "reference.certificate_type"),
+        (FOOD, "form_fields[0].type", "schema.enum"),
+        (FOOD, "form_fields[1].pattern", "form_field.pattern_invalid"),
+        (ID_CARD, "basic_code", "schema.pattern"),
+    }
+
+
+def test_missing_path_is_reported(tmp_path):
+    error = only_error(validate_pack(tmp_path / "nothing-here"))
+
+    assert error.rule == "pack.not_found"
+
+
+def _zip_folder(folder: Path, archive: Path) -> Path:
+    shutil.make_archive(str(archive.with_suffix("")), "zip", folder)
+    return archive
+
+
+def test_reserved_bundles_must_stay_empty(small_pack):
+    path = small_pack / "pack.yaml"
+    data = read_yaml(path)
+    data["bundles"] = [{"id": "newborn"}]
+    write_yaml(path, data)
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "schema.maxItems"
+    assert error.file == "pack.yaml"
+    assert error.path == "bundles"
+
+
+def test_department_role_key_must_be_snake_case(small_pack):
+    path = small_pack / "departments.yaml"
+    data = read_yaml(path)
+    data["departments"]["Market-Regulation"] = {"name": "市场监管", "kind": "vertical_agency"}
+    write_yaml(path, data)
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "schema.pattern"
+    assert error.file == "departments.yaml"
+    assert "Market-Regulation" in error.message

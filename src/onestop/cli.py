@@ -1,0 +1,24 @@
+"""The `onestop` console script: Django's management commands with OneStop's settings."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Command names with a hyphen on the command line, and the module that implements each.
+_ALIASES = {"dept-sim": "dept_sim"}
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv if argv is None else argv)
+    if len(args) > 1:
+        args[1] = _ALIASES.get(args[1], args[1])
+    args[0] = "onestop"
+    execute_from_command_line(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Shared personas and the demo centre for every test.
+
+The personas are the roles of OneStop: an applicant (a person), an agent of an enterprise, a
+window clerk, a reviewer of the market regulation department, a reviewer of another
+department, a supervisor, and a clerk of a second centre.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from onestop.catalog.actions import DepartmentBinding, provision_centre
+from onestop.catalog.packs import STANDARD_PACK_DIR
+from onestop.catalog.packs.loader import load_pack
+from onestop.core.models import Centre, Department, Membership, Role
+from onestop.identity.codes import uscc_check_character
+from onestop.portal.demo import PASSWORD, provision_demo
+
+
+
+@pytest.fixture(scope="session")
+def standard_pack() -> Any:
+    return load_pack(STANDARD_PACK_DIR)
+
+
+@dataclass
+class Demo:
+    centre: Centre
+    market: Department
+
+    def user(self, username: str) -> Any:
+        return get_user_model().objects.get(username=username)
+
+    def client(self, username: str) -> Client:
+        client = Client()
+        assert client.login(username=username, password=PASSWORD)
+        return client
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Hash test passwords with MD5: PBKDF2's deliberate slowness would dominate the suite."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo(db: Any) -> Demo:
+    result, _accounts = provision_demo(calendar_years=[2025, 2026])
+    market = Department.objects.get(centre=result.centre, role_key="market_regulation")
+    return Demo(centre=result.centre, market=market)
+
+
+@pytest.fixture
+def other_centre(db: Any, demo: Demo, standard_pack: Any) -> Centre:
+    """A second centre (佛山市南海区, 440605) with its own clerk and market reviewer."""
+    bindings = {}
+    for index, role in enumerate(sorted(standard_pack.departments), start=1):
+        first_17 = f"114406050080{index:05d}"
+        uscc = first_17 + uscc_check_character(first_17)
+        bindings[role] = DepartmentBinding(name=f"南海区{role}", uscc=uscc)
+    centre = provision_centre(
+        actor=None, region_code="440605", pack=standard_pack, bindings=bindings
+    ).centre
+    user_model = get_user_model()
+    clerk = user_model.objects.create_user("nanhai-clerk", password=PASSWORD)
+    Membership.objects.create(user=clerk, centre=centre, role=Role.CLERK)
+    reviewer = user_model.objects.create_user("nanhai-reviewer", password=PASSWORD)
+    Membership.objects.create(
+        user=reviewer,
+        centre=centre,
+        department=Department.objects.get(centre=centre, role_key="market_regulation"),
+        role=Role.REVIEWER,
+    )
+    return centre

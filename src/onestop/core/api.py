@@ -1,0 +1,37 @@
+"""POST /api/v1/auth/token: exchange a user name and password for a bearer token."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Router, Schema
+
+from onestop.core.errors import NotAuthenticated
+from onestop.core.actions import issue_api_token
+
+router = Router(tags=["auth"])
+
+
+class BadCredentials(NotAuthenticated):
+    code = "auth.bad_credentials"
+    message = _("The user name or the password is wrong.")
+
+
+class TokenRequest(Schema):
+    username: str
+    password: str
+    name: str = "api"
+
+
+class TokenOut(Schema):
+    token: str
+    token_type: str = "Bearer"
+
+
+@router.post("/token", auth=None, response=TokenOut)
+def create_token(request: HttpRequest, payload: TokenRequest) -> TokenOut:
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None:
+        raise BadCredentials()
+    return TokenOut(token=issue_api_token(actor=user, name=payload.name))

@@ -1,0 +1,99 @@
+"""The one user-facing error family of OneStop.
+
+Every error a person or a client can cause is a `OneStopError` with a stable `code`, an HTTP
+status and a translated message with named placeholders. The API returns
+`{"code", "message", "details"}`; pages show the message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+
+class OneStopError(Exception):
+    """A failure the caller can act on: a stable code, a status and a translated message."""
+
+    code = "error"
+    status = 400
+    message = _("The request could not be processed.")
+
+    def __init__(self, message: Any = None, /, **details: Any) -> None:
+        if message is not None:
+            self.message = message
+        self.details = details
+        super().__init__(self.code)
+
+    def render(self) -> str:
+        """Return the translated message with its named placeholders filled in."""
+        text = str(self.message)
+        try:
+            return text % self.details if self.details else text
+        except (KeyError, ValueError, TypeError):
+            return text
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "message": self.render(),
+            "details": {key: _jsonable(value) for key, value in self.details.items()},
+        }
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.render()}"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    return str(value)
+
+
+class InvalidInput(OneStopError):
+    code = "invalid_input"
+    status = 400
+    message = _("The input is invalid.")
+
+
+class NotFound(OneStopError):
+    code = "not_found"
+    status = 404
+    message = _("The requested record was not found.")
+
+
+class PermissionDenied(OneStopError):
+    code = "permission_denied"
+    status = 403
+    message = _("You do not have permission to do this.")
+
+
+class NotAuthenticated(OneStopError):
+    code = "not_authenticated"
+    status = 401
+    message = _("Sign in first.")
+
+
+class Conflict(OneStopError):
+    code = "conflict"
+    status = 409
+    message = _("The record was changed by someone else; reload and try again.")
+
+
+class InvalidTransition(OneStopError):
+    code = "invalid_transition"
+    status = 409
+    message = _(
+        "The case is %(state)s, so it cannot be %(action)s. Reload the case to see its "
+        "current state."
+    )
+
+
+class RateLimited(OneStopError):
+    code = "rate_limited"
+    status = 429
+    message = _("Too many requests. Wait %(retry_after)s seconds and try again.")

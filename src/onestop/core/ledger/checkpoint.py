@@ -1,0 +1,130 @@
+"""C2SP tlog-checkpoints of the ledger: the body format, the signing key and the vkey.
+
+A checkpoint body is three lines: the origin, the tree size in decimal and the base64
+root hash. It is signed as a C2SP signed note by the deployment's Ed25519 key, whose key
+name is the origin (setting `ONESTOP_LEDGER_ORIGIN`, default "onestop.local/ledger").
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from onestop.core.ledger import note
+from onestop.core.ledger.merkle import HASH_SIZE
+from onestop.core.ledger.models import LedgerKey
+from onestop.core.logging import get_logger
+
+logger = get_logger(__name__)
+
+DEFAULT_ORIGIN = "onestop.local/ledger"
+_DECIMAL = re.compile(r"0|[1-9][0-9]{0,19}")
+
+
+class CheckpointFormatError(ValueError):
+    code = "ledger.checkpoint_malformed"
+
+
+@dataclass(frozen=True)
+class CheckpointBody:
+    origin: str
+    size: int
+    root_hash: bytes
+    extensions: tuple[str, ...] = ()
+
+
+def get_origin() -> str:
+    """Return the checkpoint origin line and key name of this deployment."""
+    return getattr(settings, "ONESTOP_LEDGER_ORIGIN", DEFAULT_ORIGIN)
+
+
+def format_checkpoint(origin: str, size: int, root_hash: bytes) -> str:
+    """Write a checkpoint body: origin, decimal size and base64 root, one per line."""
+    if not origin or "\n" in origin:
+        raise CheckpointFormatError("the origin must be one non-empty line")
+    return f"{origin}\n{size}\n{base64.b64encode(root_hash).decode()}\n"
+
+
+def parse_checkpoint(text: str) -> CheckpointBody:
+    """Parse a checkpoint body; lines after the third are returned as extensions."""
+    lines = text.split("\n")
+    if len(lines) < 4 or lines[-1] != "":
+        raise CheckpointFormatError("a checkpoint has origin, size and root hash lines")
+    origin, size, encoded = lines[:3]
+    if not origin:
+        raise CheckpointFormatError("the checkpoint origin line is empty")
+    if not _DECIMAL.fullmatch(size):
+        raise CheckpointFormatError(
+            f"the checkpoint size {size!r} is not a decimal number"
+        )
+    try:
+        root = base64.b64decode(encoded, validate=True)
+    except binascii.Error as error:
+        raise CheckpointFormatError("the checkpoint root hash is not base64") from error
+    if len(root) != HASH_SIZE:
+        raise CheckpointFormatError(f"the checkpoint root hash has {len(root)} bytes")
+    return CheckpointBody(origin, int(size), root, tuple(lines[3:-1]))
+
+
+def _load_private_key(row: LedgerKey) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(bytes(row.private_key))
+
+
+def get_signing_key() -> tuple[str, Ed25519PrivateKey]:
+    """Return the key name and Ed25519 key that sign checkpoints; create it once."""
+    name = get_origin()
+    row = LedgerKey.objects.filter(name=name).first()
+    if row is None:
+        row = _create_signing_key(name)
+    return row.name, _load_private_key(row)
+
+
+def _create_signing_key(name: str) -> LedgerKey:
+    # NOTE: the private key is stored unencrypted; moving it to the encrypted core
+    # SigningKey store needs a decryption helper that core does not provide yet.
+    key = Ed25519PrivateKey.generate()
+    try:
+        with transaction.atomic():
+            row = LedgerKey.objects.create(
+                name=name, private_key=key.private_bytes_raw()
+            )
+    except IntegrityError:
+        return LedgerKey.objects.get(name=name)
+    logger.info("ledger.key_created", ledger_key_id=row.pk)
+    return row
+
+
+def get_vkey() -> str:
+    """Return the public verifier key string of the checkpoint signing key."""
+    name, key = get_signing_key()
+    return note.format_vkey(name, key)
+
+
+def sign_checkpoint(size: int, root_hash: bytes) -> str:
+    """Sign the checkpoint of a tree and return it as a signed note."""
+    name, key = get_signing_key()
+    return note.sign_note(format_checkpoint(get_origin(), size, root_hash), name, key)
+
+
+def verify_checkpoint(
+    message: str, vkey: str, origin: str | None = None
+) -> CheckpointBody:
+    """Verify a signed checkpoint against a vkey string and return its parsed body.
+
+    The origin line must equal `origin`, or the key name when `origin` is None.
+    """
+    verifier = note.parse_vkey(vkey)
+    signed = note.verify_note(message, verifier)
+    body = parse_checkpoint(signed.text)
+    expected = verifier.name if origin is None else origin
+    if body.origin != expected:
+        raise CheckpointFormatError(
+            f"checkpoint origin {body.origin!r} is not the expected {expected!r}"
+        )
+    return body

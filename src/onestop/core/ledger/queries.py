@@ -1,0 +1,103 @@
+"""Public reads of the ledger: entries, proofs, checkpoints and the verifier key.
+
+Anyone may read the ledger without signing in, because entries hold only ids, codes,
+states, times, hashes and subject references. So these reads take no centre or caller.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from onestop.core.ledger import tree
+from onestop.core.ledger.errors import (
+    EntryNotFound,
+    FirstAfterSecond,
+    FirstSizeZero,
+    IndexBeyondTreeSize,
+    NoCheckpoint,
+    NumberInvalid,
+    TreeSizeBeyondLog,
+    TreeSizeInvalid,
+)
+from onestop.core.ledger.models import Checkpoint, LedgerEntry, LogHead
+
+# Larger numbers cannot name a stored node (see NODE_KEY_LEVEL_BITS).
+MAX_NUMBER = 2**57
+
+
+def parse_number(field: str, value: Any) -> int:
+    """Parse a non-negative decimal integer from input or raise NumberInvalid."""
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or int(text) >= MAX_NUMBER:
+        raise NumberInvalid(field=field, value=str(value)[:40])
+    return int(text)
+
+
+def get_tree_size() -> int:
+    """Return the number of integrated entries."""
+    return LogHead.objects.filter(pk=1).values_list("size", flat=True).first() or 0
+
+
+def _check_tree_size(tree_size: int) -> None:
+    if tree_size < 1:
+        raise TreeSizeInvalid(tree_size=tree_size)
+    log_size = get_tree_size()
+    if tree_size > log_size:
+        raise TreeSizeBeyondLog(tree_size=tree_size, log_size=log_size)
+
+
+def get_entry_at(index: int) -> LedgerEntry:
+    """Return the integrated entry at `index` or raise EntryNotFound."""
+    entry = LedgerEntry.objects.filter(index=index).first()
+    if entry is None:
+        raise EntryNotFound(index=index, log_size=get_tree_size())
+    return entry
+
+
+def get_root(tree_size: int) -> bytes:
+    _check_tree_size(tree_size)
+    return tree.stored_root(tree_size)
+
+
+def get_inclusion_proof(index: int, tree_size: int) -> list[bytes]:
+    """Return the audit path of entry `index` in the tree of `tree_size` entries."""
+    _check_tree_size(tree_size)
+    if index >= tree_size:
+        raise IndexBeyondTreeSize(index=index, tree_size=tree_size)
+    return tree.stored_inclusion_proof(index, tree_size)
+
+
+def get_consistency_proof(first: int, second: int) -> list[bytes]:
+    """Return the proof that the tree of `second` entries extends the one of `first`."""
+    if first > second:
+        raise FirstAfterSecond(first=first, second=second)
+    if first == 0:
+        raise FirstSizeZero(first=first)
+    _check_tree_size(second)
+    return tree.stored_consistency_proof(first, second)
+
+
+def get_latest_checkpoint() -> Checkpoint:
+    """Return the checkpoint of the largest tree or raise NoCheckpoint."""
+    checkpoint = Checkpoint.objects.order_by("-size").first()
+    if checkpoint is None:
+        raise NoCheckpoint()
+    return checkpoint
+
+
+def entry_as_dict(entry: LedgerEntry) -> dict[str, Any]:
+    """Serialise an integrated entry for the API: its JSON document and its hashes."""
+    data = bytes(entry.data)
+    return {
+        "index": entry.index,
+        "kind": entry.kind,
+        "centre_id": entry.centre_id,
+        "document": json.loads(data),
+        "data": base64.b64encode(data).decode(),
+        "leaf_hash": base64.b64encode(bytes(entry.leaf_hash)).decode(),
+        "integrated_at": entry.integrated_at.isoformat()
+        if entry.integrated_at
+        else None,
+    }

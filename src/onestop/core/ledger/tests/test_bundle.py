@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import base64
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from onestop.core.ledger.bundle import HEADER, proof_bundle, verify_proof_bundle
+from onestop.core.ledger.checkpoint import get_vkey
+from onestop.core.ledger.errors import (
+    BundleInvalid,
+    EntryNotIntegrated,
+    NoCheckpointCoversEntry,
+)
+from onestop.core.ledger.models import LedgerEntry
+from onestop.core.ledger.note import format_vkey
+from onestop.core.ledger.sequencer import integrate_pending
+from onestop.core.ledger.tests.factories import fill_ledger, queue_cases
+
+pytestmark = pytest.mark.django_db
+
+
+def _bundle(index: int = 4) -> str:
+    fill_ledger(11)
+    return proof_bundle(LedgerEntry.objects.get(index=index))
+
+
+def test_bundle_has_tlog_proof_layout():
+    lines = _bundle().split("\n")
+
+    assert lines[0] == HEADER
+    assert lines[1].startswith("extra ")
+    assert lines[2] == "index 4"
+    assert "" in lines
+    assert lines[lines.index("") + 2] == "11"
+
+
+def test_bundle_verifies_offline():
+    verified = verify_proof_bundle(_bundle(), get_vkey())
+
+    assert verified.index == 4
+    assert verified.checkpoint.size == 11
+    assert verified.document["body"]["case_id"] == 4
+
+
+def test_bundle_with_changed_entry_fails():
+    text = _bundle()
+    extra = next(line for line in text.split("\n") if line.startswith("extra "))
+    data = base64.b64decode(extra.removeprefix("extra ")).replace(
+        b'"case_id":4', b'"case_id":5'
+    )
+    changed = text.replace(extra, "extra " + base64.b64encode(data).decode())
+
+    with pytest.raises(BundleInvalid) as caught:
+        verify_proof_bundle(changed, get_vkey())
+
+    assert caught.value.code == "ledger.bundle_invalid"
+
+
+def test_bundle_with_changed_index_fails():
+    with pytest.raises(BundleInvalid):
+        verify_proof_bundle(_bundle().replace("index 4\n", "index 5\n"), get_vkey())
+
+
+def test_bundle_with_other_key_fails():
+    other = format_vkey("onestop.local/ledger", Ed25519PrivateKey.generate())
+
+    with pytest.raises(BundleInvalid):
+        verify_proof_bundle(_bundle(), other)
+
+
+def test_bundle_checks_given_entry_bytes():
+    text = _bundle()
+
+    with pytest.raises(BundleInvalid):
+        verify_proof_bundle(text, get_vkey(), data=b"{}")
+
+
+def test_bundle_without_header_fails():
+    with pytest.raises(BundleInvalid):
+        verify_proof_bundle(
+            _bundle().replace(HEADER, "c2sp.org/tlog-proof@v2"), get_vkey()
+        )
+
+
+def test_pending_entry_has_no_bundle():
+    queue_cases(1)
+
+    with pytest.raises(EntryNotIntegrated):
+        proof_bundle(LedgerEntry.objects.get())
+
+
+def test_entry_after_latest_checkpoint_has_no_bundle():
+    fill_ledger(2)
+    queue_cases(1, start=2)
+    integrate_pending()
+
+    with pytest.raises(NoCheckpointCoversEntry):
+        proof_bundle(LedgerEntry.objects.get(index=2))

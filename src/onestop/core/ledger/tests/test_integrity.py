@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from onestop.core.ledger.integrity import check_ledger
+from onestop.core.ledger.models import Checkpoint, LedgerEntry, LedgerNode, node_key
+from onestop.core.ledger.tests.factories import fill_ledger
+
+pytestmark = pytest.mark.django_db
+
+
+def _positions() -> list[str]:
+    return [
+        f"{finding.position}: {finding.kind}" for finding in check_ledger().findings
+    ]
+
+
+@pytest.fixture
+def ledger() -> None:
+    fill_ledger(21, checkpoint_every=8)
+
+
+def test_untouched_ledger_has_no_findings(ledger):
+    report = check_ledger()
+
+    assert report.ok
+    assert report.entries_checked == 21
+    assert report.checkpoints_checked == 3
+
+
+def test_verify_command_prints_summary(ledger):
+    output = StringIO()
+
+    call_command("ledger", "verify", stdout=output)
+
+    assert "tree size 21: checked 21 entries" in output.getvalue()
+    assert "0 problems" in output.getvalue()
+
+
+def test_edited_entry_data_is_reported(ledger):
+    entry = LedgerEntry.objects.get(index=5)
+    LedgerEntry.objects.filter(pk=entry.pk).update(
+        data=bytes(entry.data).replace(b'"case_id":5', b'"case_id":6')
+    )
+
+    positions = _positions()
+
+    assert positions[0] == "entry 5: entry_edited"
+    # Every checkpoint from size 8 on covers entry 5, so each no longer matches the
+    # entries.
+    assert positions[1:] == [
+        f"checkpoint {pk}: checkpoint_root_mismatch" for pk in _checkpoints()
+    ]
+
+
+def _checkpoints() -> list[int]:
+    return list(Checkpoint.objects.order_by("size").values_list("pk", flat=True))
+
+
+def test_edited_leaf_hash_column_is_reported(ledger):
+    LedgerEntry.objects.filter(index=3).update(leaf_hash=b"\x01" * 32)
+
+    assert _positions() == ["entry 3: entry_edited"]
+
+
+def test_deleted_entry_is_reported(ledger):
+    LedgerEntry.objects.filter(index=12).delete()
+
+    assert _positions() == ["entry 12: entry_deleted"]
+
+
+def test_edited_internal_node_is_reported_once(ledger):
+    LedgerNode.objects.filter(key=node_key(2, 1)).update(hash=b"\x02" * 32)
+
+    assert _positions() == ["node 2/1: node_edited"]
+
+
+def test_edited_leaf_node_is_reported(ledger):
+    LedgerNode.objects.filter(key=node_key(0, 20)).update(hash=b"\x02" * 32)
+
+    assert _positions() == ["node 0/20: node_edited"]
+
+
+def test_deleted_node_is_reported(ledger):
+    LedgerNode.objects.filter(key=node_key(3, 1)).delete()
+
+    assert _positions() == ["node 3/1: node_deleted"]
+
+
+def test_edited_checkpoint_root_is_reported(ledger):
+    checkpoint = Checkpoint.objects.get(size=16)
+    Checkpoint.objects.filter(pk=checkpoint.pk).update(root_hash=b"\x03" * 32)
+
+    assert _positions() == [f"checkpoint {checkpoint.pk}: checkpoint_edited"]
+
+
+def test_edited_checkpoint_note_is_reported(ledger):
+    checkpoint = Checkpoint.objects.get(size=8)
+    Checkpoint.objects.filter(pk=checkpoint.pk).update(
+        note=checkpoint.note.replace("\n8\n", "\n7\n", 1)
+    )
+
+    assert _positions() == [f"checkpoint {checkpoint.pk}: checkpoint_signature_invalid"]
+
+
+def test_deleted_checkpoint_is_reported(ledger):
+    checkpoint_id = Checkpoint.objects.get(size=16).pk
+    Checkpoint.objects.filter(pk=checkpoint_id).delete()
+
+    assert _positions() == [f"checkpoint {checkpoint_id}: checkpoint_deleted"]
+
+
+def test_verify_command_fails_with_each_finding(ledger):
+    LedgerEntry.objects.filter(index=2).update(leaf_hash=b"\x01" * 32)
+    LedgerNode.objects.filter(key=node_key(1, 7)).update(hash=b"\x02" * 32)
+    output = StringIO()
+
+    with pytest.raises(CommandError) as caught:
+        call_command("ledger", "verify", stdout=output)
+
+    assert "entry 2: entry_edited" in output.getvalue()
+    assert "node 1/7: node_edited" in output.getvalue()
+    assert "2 problems" in str(caught.value)
+    assert caught.value.returncode == 1

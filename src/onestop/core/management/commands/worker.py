@@ -1,0 +1,36 @@
+"""`onestop worker`: run outbox workers until interrupted."""
+
+from __future__ import annotations
+
+import signal
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from onestop.core.outbox import Worker
+
+
+class Command(BaseCommand):
+    help = "Run outbox workers that deliver department envelopes, notifications and timers."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--workers", type=int, default=1, help="worker threads")
+        parser.add_argument("--poll", type=float, default=1.0, help="seconds between polls")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        workers = [Worker(poll_seconds=options["poll"]) for _ in range(options["workers"])]
+        for worker in workers:
+            worker.start()
+        self.stdout.write(f"{len(workers)} outbox workers running; Ctrl-C stops them.")
+
+        def stop(*_args: Any) -> None:
+            for worker in workers:
+                worker.stop()
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while any(worker.is_alive() for worker in workers):
+                for worker in workers:
+                    worker.join(timeout=0.5)
+        except KeyboardInterrupt:
+            stop()

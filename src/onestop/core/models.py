@@ -1,0 +1,207 @@
+"""Tenancy, staff roles, audit events, API tokens, notifications and the outbox."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Centre(models.Model):
+    """A service centre (政务服务中心), the tenant, bound to one county-level region."""
+
+    region_code = models.CharField(_("region code"), max_length=6, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    # Share of a time limit left at which an open case turns yellow (a warning).
+    warning_ratio = models.DecimalField(max_digits=4, decimal_places=3, default=0.2)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("service centre")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TenantManager(models.Manager):
+    """Manager of tenant-owned rows: reads go through `for_centre`."""
+
+    def for_centre(self, centre: Centre | int) -> models.QuerySet:
+        centre_id = centre if isinstance(centre, int) else centre.pk
+        return self.get_queryset().filter(centre_id=centre_id)
+
+
+class TenantModel(models.Model):
+    centre = models.ForeignKey(
+        Centre, on_delete=models.PROTECT, verbose_name=_("centre")
+    )
+
+    objects = TenantManager()
+
+    class Meta:
+        abstract = True
+
+
+class Department(TenantModel):
+    """An implementing body (实施主体) of a centre, bound to a pack's department role."""
+
+    role_key = models.CharField(_("department role"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    uscc = models.CharField(_("unified social credit code"), max_length=18)
+    connector_kind = models.CharField(_("connector"), max_length=20, default="worklist")
+
+    class Meta:
+        verbose_name = _("department")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "role_key"], name="department_role_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", _("window clerk")
+    REVIEWER = "reviewer", _("department reviewer")
+    DEPARTMENT_ADMIN = "department_admin", _("department admin")
+    CENTRE_ADMIN = "centre_admin", _("centre admin")
+    SUPERVISOR = "supervisor", _("supervisor")
+    PLATFORM_ADMIN = "platform_admin", _("platform admin")
+
+
+class Membership(models.Model):
+    """A staff role of a user: in a centre, and for reviewers and department admins in a department."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, null=True, blank=True)
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, null=True, blank=True
+    )
+    role = models.CharField(max_length=30, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("staff role")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "centre", "department", "role"],
+                name="membership_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.role}@{self.centre_id}"
+
+
+class AuditEvent(models.Model):
+    """Who did or saw what, when: every state change and every view of a full record."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    actor_role = models.CharField(max_length=30)
+    verb = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=80)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        indexes = [models.Index(fields=["centre", "object_type", "object_id"])]
+
+
+class ApiToken(models.Model):
+    """A bearer token of a scripted user; only the SHA-256 of the token is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def new_token(cls) -> str:
+        return "os_" + secrets.token_urlsafe(32)
+
+
+class Notification(TenantModel):
+    """An in-app message to a user, for example that a result is ready."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    DELIVERED = "delivered", _("delivered")
+    DEAD = "dead", _("dead letter")
+
+
+class OutboxMessage(models.Model):
+    """Work that leaves a transaction: written with the change, delivered after commit."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, null=True, blank=True)
+    topic = models.CharField(max_length=80)
+    payload = models.JSONField(default=dict)
+    status = models.CharField(
+        max_length=20, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    max_attempts = models.PositiveIntegerField(default=8)
+    available_at = models.DateTimeField(default=timezone.now)
+    leased_until = models.DateTimeField(null=True, blank=True)
+    leased_by = models.CharField(max_length=80, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "available_at"])]
+
+
+class SigningKey(models.Model):
+    """A signing key of a centre (or of the deployment when centre is null).
+
+    The private key is stored encrypted with a key derived from the deployment's secret key;
+    `core.signing` is the only module that reads it.
+    """
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, null=True, blank=True)
+    algorithm = models.CharField(max_length=20)  # "ed25519" or "sm2"
+    key_id = models.CharField(max_length=64, unique=True)
+    public_key = models.BinaryField()
+    private_key_encrypted = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["centre", "algorithm"])]

@@ -1,0 +1,97 @@
+"""Role checks shared by every domain: which staff roles a user holds, and where."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils.translation import gettext_lazy as _
+
+from onestop.core.errors import NotAuthenticated, PermissionDenied
+from onestop.core.models import Centre, Department, Membership, Role
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+class RoleRequired(PermissionDenied):
+    code = "permission.role_required"
+    message = _(
+        "This needs the role %(role)s in %(centre)s, which your account does not have."
+    )
+
+
+def staff_roles(user: AnyUser) -> list[Membership]:
+    """Return the user's staff roles, cached on the user object for the request."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_onestop_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user).select_related("centre", "department")
+        )
+        user._onestop_memberships = cached  # type: ignore[union-attr]
+    return cached
+
+
+def require_authenticated(user: AnyUser) -> None:
+    if not user.is_authenticated:
+        raise NotAuthenticated()
+
+
+def find_role(
+    user: AnyUser,
+    roles: Iterable[str],
+    *,
+    centre: Centre | None = None,
+    department: Department | None = None,
+) -> Membership | None:
+    """Return the first membership of one of `roles` that covers the centre and department.
+
+    A reviewer or department admin covers only their own department; the other roles cover
+    the whole centre. A platform admin covers every centre.
+    """
+    wanted = set(roles)
+    for membership in staff_roles(user):
+        if membership.role not in wanted:
+            continue
+        if membership.role == Role.PLATFORM_ADMIN:
+            return membership
+        if centre is not None and membership.centre_id != centre.pk:
+            continue
+        if (
+            department is not None
+            and membership.role in (Role.REVIEWER, Role.DEPARTMENT_ADMIN)
+            and membership.department_id != department.pk
+        ):
+            continue
+        return membership
+    return None
+
+
+def require_role(
+    user: AnyUser,
+    roles: Iterable[str],
+    *,
+    centre: Centre,
+    department: Department | None = None,
+) -> Membership:
+    """Return the covering membership, or raise a permission error that names the role."""
+    require_authenticated(user)
+    roles = list(roles)
+    membership = find_role(user, roles, centre=centre, department=department)
+    if membership is None:
+        labels = ", ".join(str(Role(role).label) for role in roles)
+        raise RoleRequired(role=labels, centre=centre.name)
+    return membership
+
+
+def centres_of(user: AnyUser, roles: Iterable[str]) -> list[int]:
+    """Return the ids of the centres where the user holds one of `roles`."""
+    wanted = set(roles)
+    return sorted(
+        {
+            m.centre_id
+            for m in staff_roles(user)
+            if m.role in wanted and m.centre_id is not None
+        }
+    )

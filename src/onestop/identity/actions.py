@@ -1,0 +1,142 @@
+"""Registration of persons and enterprises, and the profile that prefills every form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from onestop.core.audit import record_event
+from onestop.core.errors import Conflict, InvalidInput, PermissionDenied
+from onestop.core.logging import get_logger
+from onestop.identity.codes import check_phone, parse_resident_id, parse_uscc
+from onestop.identity.models import Enterprise, EnterpriseAgent, Person
+
+log = get_logger(__name__)
+
+MAX_NAME_LENGTH = 60
+
+
+class IdNumberTaken(Conflict):
+    code = "identity.id_number_registered"
+    message = _("The ID number %(masked)s is already registered. Sign in instead.")
+
+
+class UsernameTaken(Conflict):
+    code = "identity.username_taken"
+    message = _("The user name %(username)s is taken. Choose another one.")
+
+
+class WeakPassword(InvalidInput):
+    code = "identity.weak_password"
+    message = _("The password is not accepted: %(reasons)s")
+
+
+class NameInvalid(InvalidInput):
+    code = "identity.name_invalid"
+    message = _("Enter the name as on the ID card, 1 to %(max)s characters.")
+
+
+class NotRegisteredPerson(PermissionDenied):
+    code = "identity.not_registered"
+    message = _("Register as a person with your resident ID number first.")
+
+
+def register_person(
+    *, username: str, password: str, id_number: str, name: str, phone: str = "", address: str = ""
+) -> Person:
+    """Create a login and a person for a valid resident ID number (一号申请)."""
+    resident = parse_resident_id(id_number)
+    name = _check_name(name)
+    phone = check_phone(phone) if phone.strip() else ""
+    username = username.strip()
+    try:
+        validate_password(password)
+    except ValidationError as error:
+        raise WeakPassword(reasons=" ".join(error.messages)) from None
+
+    user_model = get_user_model()
+    if Person.objects.filter(id_number=resident.number).exists():
+        raise IdNumberTaken(masked=resident.masked)
+    if user_model.objects.filter(username=username).exists():
+        raise UsernameTaken(username=username)
+    try:
+        with transaction.atomic():
+            user = user_model.objects.create_user(username=username, password=password)
+            person = Person.objects.create(
+                user=user,
+                id_number=resident.number,
+                name=name,
+                birth_date=resident.birth_date,
+                phone=phone,
+                address=address.strip()[:200],
+            )
+            record_event(
+                actor=user,
+                actor_role="applicant",
+                verb="person.registered",
+                object_type="person",
+                object_id=person.pk,
+            )
+    except IntegrityError:
+        raise IdNumberTaken(masked=resident.masked) from None
+    log.info("person.registered", person_id=person.pk)
+    return person
+
+
+def update_profile(*, actor: Any, phone: str, address: str) -> Person:
+    """Change the phone and address that prefill every form. Name and ID number are fixed."""
+    person = Person.objects.filter(user_id=actor.pk).first()
+    if person is None:
+        raise NotRegisteredPerson()
+    person.phone = check_phone(phone) if phone.strip() else ""
+    person.address = address.strip()[:200]
+    with transaction.atomic():
+        person.save(update_fields=["phone", "address"])
+        record_event(
+            actor=actor,
+            actor_role="applicant",
+            verb="person.profile_updated",
+            object_type="person",
+            object_id=person.pk,
+        )
+    return person
+
+
+def register_enterprise(
+    *, actor: Any, uscc: str, name: str, legal_representative: str, address: str = ""
+) -> Enterprise:
+    """Register an enterprise by its USCC with the acting person as its agent (经办人)."""
+    person = Person.objects.filter(user_id=actor.pk).first()
+    if person is None:
+        raise NotRegisteredPerson()
+    code = parse_uscc(uscc).code
+    with transaction.atomic():
+        enterprise, _created = Enterprise.objects.get_or_create(
+            uscc=code,
+            defaults={
+                "name": name.strip()[:200],
+                "legal_representative": _check_name(legal_representative),
+                "address": address.strip()[:200],
+            },
+        )
+        EnterpriseAgent.objects.get_or_create(enterprise=enterprise, person=person)
+        record_event(
+            actor=actor,
+            actor_role="applicant",
+            verb="enterprise.agent_added",
+            object_type="enterprise",
+            object_id=enterprise.uscc,
+        )
+    return enterprise
+
+
+def _check_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > MAX_NAME_LENGTH or any(ch in name for ch in "<>\"'&;\n\r\t"):
+        raise NameInvalid(max=MAX_NAME_LENGTH)
+    return name

@@ -1,0 +1,80 @@
+"""Registration and profile endpoints under /api/v1/identity."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from onestop.identity import actions
+from onestop.identity.actions import NotRegisteredPerson
+from onestop.identity.models import Person
+
+router = Router(tags=["identity"])
+
+
+class PersonIn(Schema):
+    username: str
+    password: str
+    id_number: str
+    name: str
+    phone: str = ""
+    address: str = ""
+
+
+class ProfileIn(Schema):
+    phone: str = ""
+    address: str = ""
+
+
+class ProfileOut(Schema):
+    id_number_masked: str
+    name: str
+    birth_date: str
+    phone: str
+    address: str
+    enterprises: list[dict[str, str]]
+
+
+class EnterpriseIn(Schema):
+    uscc: str
+    name: str
+    legal_representative: str
+    address: str = ""
+
+
+def profile_out(person: Person) -> ProfileOut:
+    return ProfileOut(
+        id_number_masked=person.masked_id_number,
+        name=person.name,
+        birth_date=person.birth_date.isoformat(),
+        phone=person.phone,
+        address=person.address,
+        enterprises=[{"uscc": e.uscc, "name": e.name} for e in person.enterprises.all()],
+    )
+
+
+@router.post("/persons", auth=None, response={201: ProfileOut})
+def register_person(request: HttpRequest, payload: PersonIn) -> Status:
+    person = actions.register_person(**payload.dict())
+    return Status(201, profile_out(person))
+
+
+@router.get("/me", response=ProfileOut)
+def get_profile(request: HttpRequest) -> ProfileOut:
+    person = Person.objects.filter(user_id=request.user.pk).first()
+    if person is None:
+        raise NotRegisteredPerson()
+    return profile_out(person)
+
+
+@router.put("/me", response=ProfileOut)
+def update_profile(request: HttpRequest, payload: ProfileIn) -> ProfileOut:
+    person = actions.update_profile(actor=request.user, **payload.dict())
+    return profile_out(person)
+
+
+@router.post("/enterprises", response={201: dict})
+def register_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Status:
+    enterprise = actions.register_enterprise(actor=request.user, **payload.dict())
+    return Status(201, {"uscc": enterprise.uscc, "name": enterprise.name})

@@ -1,0 +1,76 @@
+"""Applicants: persons by resident ID number and enterprises by USCC (一号申请).
+
+Persons and enterprises are national identities, not tenant-owned: one person applies at any
+centre with one number. Staff read them only through the cases of their own centre.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.identity.codes import mask_id_number, mask_name, mask_phone
+
+
+class Person(models.Model):
+    """A natural person (自然人), identified by the 18-character resident ID number."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="person"
+    )
+    id_number = models.CharField(_("resident ID number"), max_length=18, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    birth_date = models.DateField(_("date of birth"))
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("person")
+
+    def __str__(self) -> str:
+        return f"{self.masked_name} {self.masked_id_number}"
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.name)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone) if self.phone else ""
+
+
+class Enterprise(models.Model):
+    """A legal person or other organisation (法人及其他组织), identified by its USCC."""
+
+    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    legal_representative = models.CharField(_("legal representative"), max_length=60)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    agents = models.ManyToManyField(Person, through="EnterpriseAgent", related_name="enterprises")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("enterprise")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnterpriseAgent(models.Model):
+    """A registered person who acts for an enterprise (经办人)."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE)
+    since = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "person"], name="agent_unique"),
+        ]

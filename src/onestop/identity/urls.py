@@ -1,0 +1,10 @@
+from django.urls import path
+
+from onestop.identity import views
+
+app_name = "identity"
+urlpatterns = [
+    path("register/", views.register, name="register"),
+    path("profile/", views.profile, name="profile"),
+    path("enterprises/", views.enterprise, name="enterprise"),
+]

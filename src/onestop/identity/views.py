@@ -1,0 +1,71 @@
+"""Pages for registering with a resident ID number, the profile and enterprise agents."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from onestop.core.errors import OneStopError
+from onestop.identity import actions
+from onestop.identity.models import Person
+
+REGISTER_FIELDS = ("username", "password", "id_number", "name", "phone", "address")
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    values = {name: request.POST.get(name, "") for name in REGISTER_FIELDS}
+    error = None
+    if request.method == "POST":
+        try:
+            person = actions.register_person(**values)
+        except OneStopError as caught:
+            error = caught
+        else:
+            login(request, person.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Registered. Your details will be filled into every form."))
+            return redirect(request.GET.get("next") or "home")
+    values.pop("password")
+    return render(
+        request,
+        "identity/register.html",
+        {"values": values, "error": error},
+        status=error.status if error else 200,
+    )
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    person = Person.objects.filter(user=request.user).first()
+    error = None
+    if person is not None and request.method == "POST":
+        try:
+            person = actions.update_profile(
+                actor=request.user,
+                phone=request.POST.get("phone", ""),
+                address=request.POST.get("address", ""),
+            )
+        except OneStopError as caught:
+            error = caught
+        else:
+            messages.success(request, _("Profile saved."))
+            return redirect("identity:profile")
+    return render(request, "identity/profile.html", {"person": person, "error": error})
+
+
+@login_required
+def enterprise(request: HttpRequest) -> HttpResponse:
+    values = {k: request.POST.get(k, "") for k in ("uscc", "name", "legal_representative", "address")}
+    error = None
+    if request.method == "POST":
+        try:
+            actions.register_enterprise(actor=request.user, **values)
+        except OneStopError as caught:
+            error = caught
+        else:
+            messages.success(request, _("You are now registered as an agent of this enterprise."))
+            return redirect("identity:profile")
+    return render(request, "identity/enterprise.html", {"values": values, "error": error})

@@ -1,0 +1,134 @@
+"""The demo centre of `make run`: 佛山市禅城区 (440604) from the standard pack, with one account
+per role and two registered applicants.
+
+Every code here is constructed for the demo: the departments' USCCs are built with a valid
+check character but belong to no real body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from onestop.catalog.actions import DepartmentBinding, ProvisionResult, provision_centre
+from onestop.catalog.packs import STANDARD_PACK_DIR
+from onestop.catalog.packs.loader import load_pack
+from onestop.core.models import Department, Membership, Role
+from onestop.identity.codes import parse_resident_id, uscc_check_character
+from onestop.identity.models import Enterprise, EnterpriseAgent, Person
+from onestop.worktime.actions import seed_calendar
+
+REGION_CODE = "440604"
+CENTRE_NAME = "佛山市禅城区政务服务中心"
+CITY_PREFIX = "佛山市禅城区"
+PASSWORD = "onestop-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    description: str
+
+
+def demo_uscc(index: int) -> str:
+    """Return a constructed USCC of a government body (机关, "11") in region 440604."""
+    first_17 = f"11{REGION_CODE}0070{index:05d}"
+    return first_17 + uscc_check_character(first_17)
+
+
+def demo_bindings(pack: object) -> dict[str, DepartmentBinding]:
+    departments = getattr(pack, "departments")  # noqa: B009  (Pack has no shared type here)
+    return {
+        role: DepartmentBinding(name=f"{CITY_PREFIX}{spec['name']}", uscc=demo_uscc(index))
+        for index, (role, spec) in enumerate(sorted(departments.items()), start=1)
+    }
+
+
+def provision_demo(
+    progress=None, calendar_years=None
+) -> tuple[ProvisionResult, list[DemoAccount]]:
+    """Provision the demo centre and its accounts; running it again changes nothing.
+
+    `calendar_years` limits the national work calendar seeded (default: every year the
+    chinesecalendar package covers).
+    """
+    pack = load_pack(STANDARD_PACK_DIR)
+    seed_calendar(years=calendar_years)
+    result = provision_centre(
+        actor=None,
+        region_code=REGION_CODE,
+        pack=pack,
+        bindings=demo_bindings(pack),
+        name=CENTRE_NAME,
+        progress=progress,
+    )
+    with transaction.atomic():
+        accounts = _create_accounts(result)
+    return result, accounts
+
+
+def _create_accounts(result: ProvisionResult) -> list[DemoAccount]:
+    centre = result.centre
+    accounts: list[DemoAccount] = []
+    market = Department.objects.get(centre=centre, role_key="market_regulation")
+
+    def staff(username: str, role: str, description: str, department=None) -> None:
+        user = _user(username, is_staff=role in (Role.CENTRE_ADMIN, Role.PLATFORM_ADMIN))
+        if role == Role.PLATFORM_ADMIN:
+            user.is_superuser = True
+            user.save(update_fields=["is_superuser"])
+        Membership.objects.get_or_create(
+            user=user,
+            centre=None if role == Role.PLATFORM_ADMIN else centre,
+            department=department,
+            role=role,
+        )
+        accounts.append(DemoAccount(username, role, description))
+
+    staff("clerk", Role.CLERK, "综合窗口 window clerk")
+    staff("reviewer", Role.REVIEWER, f"{market.name} reviewer", market)
+    for department in Department.objects.for_centre(centre).exclude(pk=market.pk):
+        staff(f"reviewer-{department.role_key}", Role.REVIEWER, "", department)
+    staff("deptadmin", Role.DEPARTMENT_ADMIN, f"{market.name} admin", market)
+    staff("centreadmin", Role.CENTRE_ADMIN, "centre admin")
+    staff("supervisor", Role.SUPERVISOR, "supervisor")
+    staff("platform", Role.PLATFORM_ADMIN, "platform admin (Django admin too)")
+
+    _person("applicant", "440604198503150024", "李秀英", "13800138000", "佛山市禅城区祖庙路1号")
+    accounts.append(DemoAccount("applicant", "applicant", "李秀英, a person"))
+    agent = _person("agent", "44060419900101123X", "陈志强", "13900139000", "佛山市禅城区季华五路22号")
+    enterprise, _created = Enterprise.objects.get_or_create(
+        uscc="91440604MA4W1X2YX9",
+        defaults={"name": "佛山市禅城区示例商贸有限公司", "legal_representative": "陈志强"},
+    )
+    EnterpriseAgent.objects.get_or_create(enterprise=enterprise, person=agent)
+    accounts.append(DemoAccount("agent", "applicant", "陈志强, agent of 91440604MA4W1X2YX9"))
+    return accounts
+
+
+def _user(username: str, *, is_staff: bool = False):
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(username=username, defaults={"is_staff": is_staff})
+    if created:
+        user.set_password(PASSWORD)
+        user.save()
+    return user
+
+
+def _person(username: str, id_number: str, name: str, phone: str, address: str) -> Person:
+    user = _user(username)
+    resident = parse_resident_id(id_number)
+    person, _created = Person.objects.get_or_create(
+        user=user,
+        defaults={
+            "id_number": resident.number,
+            "name": name,
+            "birth_date": resident.birth_date,
+            "phone": phone,
+            "address": address,
+        },
+    )
+    return person

@@ -1,0 +1,41 @@
+"""`onestop demo`: provision the demo centre 佛山市禅城区 and print its URLs and logins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from rich.progress import Progress
+
+from onestop.portal.demo import PASSWORD, provision_demo
+
+
+class Command(BaseCommand):
+    help = "Provision the demo centre 佛山市禅城区 (440604) from the standard pack, with demo accounts."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with Progress(transient=True) as progress:
+            task = progress.add_task("provisioning 佛山市禅城区", total=None)
+
+            def advance(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            result, accounts = provision_demo(progress=advance)
+
+        url = settings.ONESTOP_PUBLIC_URL.rstrip("/")
+        self.stdout.write(
+            f"Demo centre: {result.centre.name} ({result.centre.region_code}), "
+            f"{result.created_matters} matters created, {result.updated_matters} updated."
+        )
+        self.stdout.write(f"  Portal (applicants):   {url}/portal/")
+        self.stdout.write(f"  Window workbench:      {url}/window/")
+        self.stdout.write(f"  Department queue:      {url}/office/")
+        self.stdout.write(f"  Supervision:           {url}/supervise/")
+        self.stdout.write(f"  API and OpenAPI:       {url}/api/v1/docs  {url}/api/v1/openapi.json")
+        self.stdout.write(f"  Django admin:          {url}/admin/")
+        self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
+        for account in accounts:
+            if account.description:
+                self.stdout.write(f"  {account.username:<24} {account.role:<18} {account.description}")
+        self.stdout.write("  reviewer-<role>          reviewer           one per other department")

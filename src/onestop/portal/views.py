@@ -1,0 +1,190 @@
+"""Pages for applicants (一网通办): find a matter, read its guide, apply, track, correct, rate."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onestop.cases import actions, queries
+from onestop.cases.intake import application_from_request
+from onestop.cases.models import CaseState
+from onestop.cases.presenters import case_detail
+from onestop.catalog.models import MatterGuide
+from onestop.catalog.queries import get_centre, list_centres
+from onestop.core.errors import OneStopError
+from onestop.core.models import Notification
+from onestop.core.pages import handles_errors
+from onestop.identity.models import Person
+from onestop.ratings.actions import rate_case
+from onestop.ratings.models import Level
+
+
+def centres(request: HttpRequest) -> HttpResponse:
+    available = list_centres()
+    if len(available) == 1:
+        return redirect("portal:matters", available[0].slug)
+    return render(request, "core/home.html", {"centres": available})
+
+
+@handles_errors
+def matters(request: HttpRequest, slug: str) -> HttpResponse:
+    centre = get_centre(slug)
+    text = request.GET.get("q", "")[:100]
+    found = queries.open_matters(centre, text)
+    return render(
+        request,
+        "portal/matters.html",
+        {"centre": centre, "matters": found[:300], "q": text, "count": found.count()},
+    )
+
+
+@handles_errors
+def guide(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
+    matter = queries.get_matter(get_centre(slug), matter_id)
+    return render(
+        request,
+        "portal/guide.html",
+        {"matter": matter, "guide": matter.current_version.guide, "centre": matter.centre},
+    )
+
+
+@login_required
+@handles_errors
+def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
+    matter = queries.get_matter(get_centre(slug), matter_id)
+    person = Person.objects.filter(user=request.user).first()
+    guide = matter.current_version.guide
+    values = prefill(guide, person) if request.method != "POST" else _posted_fields(request)
+    error: OneStopError | None = None
+    if request.method == "POST":
+        try:
+            case = actions.submit_online_case(
+                actor=request.user,
+                matter=matter,
+                application=application_from_request(request.POST, request.FILES),
+                idempotency_key=request.POST.get("idempotency_key") or None,
+            )
+        except OneStopError as caught:
+            error = caught
+        else:
+            messages.success(
+                request, _("Submitted. Your case number is %(number)s.") % {"number": case.number}
+            )
+            return redirect("portal:case", case.number)
+    return render(
+        request,
+        "portal/apply.html",
+        {
+            "matter": matter,
+            "guide": guide,
+            "values": values,
+            "error": error,
+            "field_errors": (error.details.get("fields", {}) if error else {}),
+            "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+            "person": person,
+        },
+        status=error.status if error else 200,
+    )
+
+
+@login_required
+def my_cases(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/my_cases.html", {"cases": queries.my_cases(request.user)[:100]})
+
+
+@login_required
+@handles_errors
+def case(request: HttpRequest, number: str) -> HttpResponse:
+    found = queries.get_case_for(request.user, number)
+    error: OneStopError | None = None
+    if request.method == "POST":
+        try:
+            _case_action(request, found)
+        except OneStopError as caught:
+            error = caught
+        else:
+            return redirect("portal:case", found.number)
+    return render(
+        request,
+        "portal/case.html",
+        {
+            "case": found,
+            "detail": case_detail(found, viewer=request.user),
+            "guide": found.matter_version.guide,
+            "error": error,
+            "levels": Level.choices,
+            "rated": found.ratings.exists(),
+            "can_rate": found.state in (CaseState.RESULT_ISSUED, CaseState.CLOSED),
+            "values": _posted_fields(request),
+        },
+        status=error.status if error else 200,
+    )
+
+
+def _case_action(request: HttpRequest, found: Any) -> None:
+    action = request.POST.get("action")
+    if action == "resubmit":
+        actions.resubmit_case(
+            actor=request.user,
+            case=found,
+            application=application_from_request(request.POST, request.FILES),
+        )
+        messages.success(request, _("Corrections submitted."))
+    elif action == "rate":
+        level = request.POST.get("level", "")
+        rate_case(
+            actor=request.user,
+            case=found,
+            level=int(level) if level.isdigit() else 0,
+            comment=request.POST.get("comment", ""),
+        )
+        messages.success(request, _("Thank you for your rating."))
+    elif action == "collect":
+        actions.deliver_result(actor=request.user, case=found)
+        messages.success(request, _("The result is marked as received."))
+    elif action == "withdraw":
+        actions.withdraw_case(actor=request.user, case=found, reason=request.POST.get("reason", ""))
+        messages.success(request, _("The application was withdrawn."))
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    mine = Notification.objects.filter(user=request.user)
+    unread = list(mine.filter(read_at__isnull=True).values_list("pk", flat=True))
+    page = render(request, "portal/notifications.html", {"notifications": mine[:100], "unread": unread})
+    mine.filter(pk__in=unread).update(read_at=timezone.now())
+    return page
+
+
+def prefill(guide: MatterGuide, person: Person | None) -> dict[str, str]:
+    """Return the profile's values for the form fields that ask for them (一号申请)."""
+    if person is None:
+        return {}
+    by_type = {"id_number": person.id_number, "phone": person.phone, "address": person.address}
+    values = {}
+    for field in guide.form_fields:
+        key, kind = field["key"], field.get("type", "text")
+        if kind in by_type:
+            values[key] = by_type[kind]
+        elif key in ("name", "applicant_name", "operator_name", "holder_name"):
+            values[key] = person.name
+        elif key in ("phone", "contact_phone", "mobile"):
+            values[key] = person.phone
+        elif key in ("address", "residence_address", "contact_address"):
+            values[key] = person.address
+    return values
+
+
+def _posted_fields(request: HttpRequest) -> dict[str, str]:
+    return {
+        name.removeprefix("field."): request.POST.get(name, "")
+        for name in request.POST
+        if name.startswith("field.")
+    }

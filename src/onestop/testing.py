@@ -1,0 +1,52 @@
+"""Helpers for tests: sample uploads and form values that pass a matter's validation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+# A minimal PDF: enough for content sniffing, which reads the leading bytes.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
+
+
+def upload(name: str, content: bytes = PDF_BYTES) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content)
+
+
+def material_files(matter: Any, content: bytes = PDF_BYTES) -> dict[str, Any]:
+    """Return one PDF upload per required material of the matter, as multipart fields."""
+    return {
+        f"material.{m['key']}": upload(f"{m['key']}.pdf", content)
+        for m in matter.current_version.guide.materials
+        if m.get("necessity", "required") == "required"
+    }
+
+
+def valid_form(matter: Any) -> dict[str, str]:
+    """Return a value that passes validation for every field of the matter's form."""
+    values = {}
+    for field in matter.current_version.guide.form_fields:
+        values[f"field.{field['key']}"] = sample_value(field)
+    return values
+
+
+def sample_value(field: dict[str, Any]) -> str:
+    kind = field.get("type", "text")
+    if field.get("choices"):
+        return str(field["choices"][0]["value"])
+    samples = {
+        "integer": str(max(int(field.get("min") or 1), 1)),
+        "decimal": str(max(float(field.get("min") or 1), 1)),
+        "date": "2026-12-01",
+        "phone": "13800138000",
+        "id_number": "440604198503150024",
+        "uscc": "91440604MA4W1X2YX9",
+        "email": "a@example.com",
+        "textarea": "说明",
+        "address": "佛山市禅城区祖庙路1号",
+    }
+    if kind in samples:
+        return samples[kind]
+    return "测试" if not field.get("pattern") else ""

@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from onestop.api import api
+from onestop.cases import views as case_views
+from onestop.core import views as core_views
+from onestop.core.views_keys import well_known_keys
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.health, name="health"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("onestop.identity.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path(".well-known/onestop-keys.json", well_known_keys, name="well-known-keys"),
+    path("portal/", include("onestop.portal.urls")),
+    path(
+        "verify/documents/<int:document_id>/<str:signature_prefix>/",
+        case_views.verify_document,
+        name="verify-document",
+    ),
+    path("window/", include("onestop.window.urls")),
+    path("office/", include("onestop.office.urls")),
+    path("supervise/", include("onestop.supervise.urls")),
+    path("admin/", admin.site.urls),
+]

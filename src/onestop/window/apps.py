@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WindowConfig(AppConfig):
+    name = "onestop.window"
+    label = "window"

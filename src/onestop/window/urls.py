@@ -1,0 +1,10 @@
+from django.urls import path
+
+from onestop.window import views
+
+app_name = "window"
+urlpatterns = [
+    path("", views.workbench, name="workbench"),
+    path("new/<str:matter_id>/", views.new_case, name="new-case"),
+    path("cases/<str:number>/", views.case, name="case"),
+]

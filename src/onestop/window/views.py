@@ -1,0 +1,163 @@
+"""The comprehensive window's workbench (一窗受理): any matter of any department, one place."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from onestop.cases import actions, queries
+from onestop.cases.intake import application_from_request
+from onestop.cases.models import Case
+from onestop.cases.presenters import case_detail, case_summary
+from onestop.core.errors import OneStopError
+from onestop.core.models import Centre, Role
+from onestop.core.pages import handles_errors
+from onestop.core.permissions import RoleRequired, require_role, staff_roles
+from onestop.identity.lookup import find_enterprise, find_person_by_id_number
+from onestop.portal.views import prefill
+
+
+def clerk_centre(user: Any) -> Centre:
+    """Return the centre where the user is a clerk, or raise a permission error."""
+    for membership in staff_roles(user):
+        if membership.role == Role.CLERK and membership.centre is not None:
+            return membership.centre
+    raise RoleRequired(role=Role.CLERK.label, centre=_("any service centre"))
+
+
+@login_required
+@handles_errors
+def workbench(request: HttpRequest) -> HttpResponse:
+    centre = clerk_centre(request.user)
+    text = request.GET.get("q", "")[:100]
+    return render(
+        request,
+        "window/workbench.html",
+        {
+            "centre": centre,
+            "queue": [case_summary(c) for c in queries.window_queue(request.user, centre)[:100]],
+            "matters": queries.open_matters(centre, text).filter(guide_only=False)[:100],
+            "q": text,
+        },
+    )
+
+
+@login_required
+@handles_errors
+def new_case(request: HttpRequest, matter_id: str) -> HttpResponse:
+    """Identify the applicant, fill the form, tick the checklist and accept in one action."""
+    centre = clerk_centre(request.user)
+    matter = queries.get_matter(centre, matter_id)
+    guide = matter.current_version.guide
+    id_number = request.POST.get("id_number") or request.GET.get("id_number", "")
+    person = None
+    error: OneStopError | None = None
+    values: dict[str, Any] = {}
+    try:
+        if id_number:
+            person = find_person_by_id_number(id_number)
+            values = prefill(guide, person)
+        if request.method == "POST" and person is not None:
+            values = {k.removeprefix("field."): v for k, v in request.POST.items() if k.startswith("field.")}
+            case = actions.create_window_case(
+                actor=request.user,
+                matter=matter,
+                person=person,
+                application=application_from_request(request.POST, request.FILES),
+                enterprise=find_enterprise(request.POST.get("enterprise", "")),
+                window=request.POST.get("window", ""),
+                idempotency_key=request.POST.get("idempotency_key") or None,
+            )
+            messages.success(
+                request,
+                _("Accepted. Case number %(number)s, promised date %(date)s.")
+                % {"number": case.number, "date": case.promised_due or "—"},
+            )
+            return redirect("window:case", case.number)
+    except OneStopError as caught:
+        error = caught
+    return render(
+        request,
+        "window/new_case.html",
+        {
+            "matter": matter,
+            "guide": guide,
+            "person": person,
+            "id_number": id_number,
+            "values": values,
+            "error": error,
+            "field_errors": error.details.get("fields", {}) if error else {},
+            "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+        },
+        status=error.status if error else 200,
+    )
+
+
+@login_required
+@handles_errors
+def case(request: HttpRequest, number: str) -> HttpResponse:
+    found = queries.get_case_for(request.user, number)
+    require_role(request.user, [Role.CLERK, Role.SUPERVISOR, Role.CENTRE_ADMIN], centre=found.centre)
+    error: OneStopError | None = None
+    if request.method == "POST":
+        try:
+            _window_action(request, found)
+        except OneStopError as caught:
+            error = caught
+        else:
+            return redirect("window:case", found.number)
+    return render(
+        request,
+        "window/case.html",
+        {
+            "case": found,
+            "detail": case_detail(found, viewer=request.user),
+            "guide": found.matter_version.guide,
+            "error": error,
+        },
+        status=error.status if error else 200,
+    )
+
+
+def _window_action(request: HttpRequest, found: Case) -> None:
+    action = request.POST.get("action")
+    if action == "accept":
+        application = application_from_request(request.POST, request.FILES)
+        actions.accept_case(
+            actor=request.user,
+            case=found,
+            checklist=application.checklist,
+            window=request.POST.get("window", ""),
+        )
+        messages.success(request, _("Accepted; the receipt is ready."))
+    elif action == "refuse":
+        actions.refuse_case(actor=request.user, case=found, reason=request.POST.get("reason", ""))
+        messages.success(request, _("Not accepted; the applicant is notified."))
+    elif action == "correction":
+        actions.request_correction(actor=request.user, case=found, items=correction_items(request))
+        messages.success(request, _("Correction notice sent, listing every item."))
+    elif action == "deliver":
+        actions.deliver_result(actor=request.user, case=found)
+        messages.success(request, _("Result handed over; the case is closed."))
+    elif action == "approve":
+        actions.approve_case(actor=request.user, case=found, opinion=request.POST.get("opinion", ""))
+        messages.success(request, _("Decided on the spot."))
+
+
+def correction_items(request: HttpRequest) -> list[dict[str, str]]:
+    """Collect the ticked materials with their notes, and the general note, from the form."""
+    items = [
+        {"material": key.removeprefix("missing."), "note": request.POST.get(f"note.{key.removeprefix('missing.')}", "")}
+        for key in request.POST
+        if key.startswith("missing.")
+    ]
+    general = request.POST.get("note", "").strip()
+    if general:
+        items.append({"material": "", "note": general})
+    return items

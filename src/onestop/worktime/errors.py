@@ -1,0 +1,88 @@
+"""Errors of the work calendar, each with a stable code."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from onestop.core.errors import Conflict, InvalidInput, PermissionDenied
+
+
+class InvalidScheduleFile(InvalidInput):
+    code = "calendar.invalid_file"
+    message = _(
+        "The schedule file could not be read: %(reason)s. Upload a CSV file with the "
+        "columns date,kind,note or a JSON file as described in the operator guide."
+    )
+
+
+class InvalidDate(InvalidInput):
+    code = "calendar.invalid_date"
+    message = _(
+        '%(location)s: "%(value)s" is not a date in the form YYYY-MM-DD. Write it as, '
+        "for example, 2027-02-06."
+    )
+
+
+class InvalidKind(InvalidInput):
+    code = "calendar.invalid_kind"
+    message = _(
+        '%(location)s: "%(value)s" is not a kind of day. Write "holiday" for a rest '
+        'day or "workday" for a make-up workday.'
+    )
+
+
+class ConflictingDay(InvalidInput):
+    code = "calendar.conflicting_day"
+    message = _(
+        "%(date)s is listed as a holiday (%(holiday_location)s) and as a workday "
+        "(%(workday_location)s). Keep only the line that the published schedule states."
+    )
+
+
+class SeveralYears(InvalidInput):
+    code = "calendar.several_years"
+    message = _(
+        "The file lists days of the years %(years)s, but one file may contain one year "
+        "only. Split it into one file per year."
+    )
+
+
+class YearMismatch(InvalidInput):
+    code = "calendar.year_mismatch"
+    message = _(
+        "The file declares the year %(declared)s, but its days fall in %(actual)s. "
+        'Fix "year" or the dates.'
+    )
+
+
+class EmptySchedule(InvalidInput):
+    code = "calendar.empty"
+    message = _(
+        "The file lists no days. Add the year's holidays and make-up workdays, one "
+        "per line."
+    )
+
+
+class InvalidRegion(InvalidInput):
+    code = "calendar.invalid_region"
+    message = _(
+        '"%(value)s" is not a region code. Give the six-digit GB/T 2260 code, for '
+        "example 440604, or leave it empty for the national calendar."
+    )
+
+
+class YearAlreadyLoaded(Conflict):
+    code = "calendar.year_loaded"
+    message = _(
+        "The %(year)s schedule (%(region)s) is already loaded (%(source)s, "
+        "%(loaded_at)s). To overwrite it, import the file again with replace switched "
+        "on: --replace on the command line, or the replace box in the admin."
+    )
+
+
+class CalendarPermissionDenied(PermissionDenied):
+    code = "calendar.permission_denied"
+    message = _(
+        "Only a platform admin, or a centre admin of the region, may change this "
+        "calendar (%(region)s). Ask your platform admin to load the schedule."
+    )

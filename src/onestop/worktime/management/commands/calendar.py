@@ -1,0 +1,147 @@
+"""`onestop calendar import|seed|missing`: load and check the work calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onestop.core.errors import OneStopError
+from onestop.worktime.actions import load_schedule, region_label, seed_calendar
+from onestop.worktime.queries import check_region_code, missing_years
+from onestop.worktime.schedule import MAX_FILE_BYTES, parse_schedule
+
+
+class Command(BaseCommand):
+    help = "Import a year's schedule, seed from chinesecalendar, or list missing years."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        commands = parser.add_subparsers(dest="subcommand", required=True)
+
+        load = commands.add_parser(
+            "import",
+            help="Load one year's holidays and make-up workdays from CSV or JSON.",
+        )
+        load.add_argument(
+            "file", type=Path, help="Path of the CSV or JSON schedule file."
+        )
+        load.add_argument(
+            "--region",
+            default="",
+            help="Six-digit GB/T 2260 region code; empty (the default) is nationwide.",
+        )
+        load.add_argument(
+            "--replace",
+            action="store_true",
+            help="Overwrite the year if it is already loaded for that region.",
+        )
+
+        commands.add_parser(
+            "seed", help="Load the national years that chinesecalendar covers, once."
+        )
+
+        missing = commands.add_parser(
+            "missing", help="List the years up to a date without an official schedule."
+        )
+        missing.add_argument(
+            "--region", default="", help="Six-digit region code; empty is nationwide."
+        )
+        missing.add_argument(
+            "--upto",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="Last date to check, YYYY-MM-DD. Default: 31 December of next year.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        handlers = {
+            "import": self._import,
+            "seed": self._seed,
+            "missing": self._missing,
+        }
+        try:
+            handlers[options["subcommand"]](options)
+        except OneStopError as error:
+            raise CommandError(f"{error.code}: {error.render()}") from error
+
+    def _import(self, options: dict[str, Any]) -> None:
+        path: Path = options["file"]
+        try:
+            with path.open("rb") as handle:
+                content = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as error:
+            message = _(
+                "Cannot read %(path)s: %(error)s. Check the path and try again."
+            )
+            raise CommandError(
+                message % {"path": path, "error": error.strerror}
+            ) from error
+
+        schedule = parse_schedule(content, path.name)
+        result = load_schedule(
+            schedule,
+            actor=None,
+            region_code=options["region"],
+            replace=options["replace"],
+        )
+        if result.replaced:
+            message = _(
+                "Replaced %(year)s (%(region)s): %(holidays)s holidays, %(workdays)s "
+                "make-up workdays."
+            )
+        else:
+            message = _(
+                "Loaded %(year)s (%(region)s): %(holidays)s holidays, %(workdays)s "
+                "make-up workdays."
+            )
+        self.stdout.write(
+            message
+            % {
+                "year": result.year,
+                "region": region_label(result.region_code),
+                "holidays": result.holidays,
+                "workdays": result.workdays,
+            }
+        )
+
+    def _seed(self, options: dict[str, Any]) -> None:
+        result = seed_calendar(actor=None)
+        if not result.years:
+            self.stdout.write(_("Every chinesecalendar year is already loaded."))
+            return
+        message = _("Loaded %(first)s–%(last)s: %(years)s years, %(days)s days.")
+        self.stdout.write(
+            message
+            % {
+                "first": result.years[0],
+                "last": result.years[-1],
+                "years": len(result.years),
+                "days": result.days,
+            }
+        )
+
+    def _missing(self, options: dict[str, Any]) -> None:
+        region_code = check_region_code(options["region"])
+        today = timezone.localdate()
+        upto = options["upto"] or dt.date(today.year + 1, 12, 31)
+        years = missing_years(region_code, upto)
+        if not years:
+            message = _("Every year up to %(upto)s is loaded (%(region)s).")
+            self.stdout.write(
+                message
+                % {"upto": upto.isoformat(), "region": region_label(region_code)}
+            )
+            return
+        message = _(
+            "No official schedule for %(years)s (%(region)s). Deadlines in those years "
+            "are provisional until the schedule is imported with `onestop calendar "
+            "import`."
+        )
+        listed = ", ".join(str(year) for year in years)
+        self.stdout.write(
+            message % {"years": listed, "region": region_label(region_code)}
+        )

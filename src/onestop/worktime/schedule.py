@@ -1,0 +1,198 @@
+"""Parse a year's published schedule from a CSV or JSON file.
+
+CSV: a header line `date,kind,note`, then one day per line, with `kind` "holiday" or
+"workday". Blank lines and lines whose first cell starts with # are skipped.
+
+JSON: `{"year": 2027, "holidays": [...], "workdays": [...]}`, where each entry is a
+"YYYY-MM-DD" string or an object `{"date": ..., "note": ...}`.
+
+docs/operator-calendar.md describes both formats for operators.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from onestop.worktime.engine import CalendarDay
+from onestop.worktime.errors import (
+    ConflictingDay,
+    EmptySchedule,
+    InvalidDate,
+    InvalidKind,
+    InvalidScheduleFile,
+    SeveralYears,
+    YearMismatch,
+)
+
+MAX_FILE_BYTES = 1024 * 1024
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_KINDS = {"holiday": False, "休": False, "workday": True, "班": True}
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """One year's checked days: one year, and no day both a holiday and a workday."""
+
+    year: int
+    days: tuple[CalendarDay, ...]
+
+    @property
+    def holiday_count(self) -> int:
+        return sum(not day.is_workday for day in self.days)
+
+    @property
+    def workday_count(self) -> int:
+        return sum(day.is_workday for day in self.days)
+
+
+@dataclass(frozen=True)
+class LineLocation:
+    """A CSV line number, rendered in the language active when the message is shown."""
+
+    line: int
+
+    def __str__(self) -> str:
+        return _("line %(line)s") % {"line": self.line}
+
+
+@dataclass(frozen=True)
+class _Entry:
+    location: str | LineLocation
+    date: dt.date
+    is_workday: bool
+    note: str
+
+
+def parse_schedule(content: bytes, filename: str = "") -> Schedule:
+    """Parse and check a schedule file.
+
+    The file is read as JSON when its name ends in .json or its text starts with {,
+    otherwise as CSV. Raises an `InvalidInput` subclass that names the line or entry
+    and the value.
+    """
+    if len(content) > MAX_FILE_BYTES:
+        raise InvalidScheduleFile(reason=_("the file is larger than 1 MiB"))
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidScheduleFile(reason=_("the file is not UTF-8 text")) from error
+
+    if filename.lower().endswith(".json") or text.lstrip().startswith("{"):
+        entries, declared_year = _json_entries(text)
+    else:
+        entries, declared_year = _csv_entries(text), None
+    return _check(entries, declared_year)
+
+
+def _parse_date(value: Any, location: str | LineLocation) -> dt.date:
+    text = str(value).strip()
+    if not _ISO_DATE.fullmatch(text):
+        raise InvalidDate(location=location, value=text)
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise InvalidDate(location=location, value=text) from error
+
+
+def _csv_entries(text: str) -> list[_Entry]:
+    reader = csv.DictReader(io.StringIO(text))
+    columns = [name.strip() for name in reader.fieldnames or []]
+    if "date" not in columns or "kind" not in columns:
+        raise InvalidScheduleFile(
+            reason=_("the first line must be the header date,kind,note")
+        )
+    reader.fieldnames = columns
+
+    entries = []
+    for row in reader:
+        location = LineLocation(reader.line_num)
+        first_cell = (row.get("date") or "").strip()
+        if first_cell.startswith("#"):
+            continue
+        if not any(str(value or "").strip() for value in row.values()):
+            continue
+        kind = (row.get("kind") or "").strip()
+        if kind.lower() not in _KINDS:
+            raise InvalidKind(location=location, value=kind)
+        day = _parse_date(row.get("date") or "", location)
+        note = (row.get("note") or "").strip()
+        entries.append(_Entry(location, day, _KINDS[kind.lower()], note))
+    return entries
+
+
+def _json_entries(text: str) -> tuple[list[_Entry], int | None]:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        reason = _("invalid JSON at line %(line)s: %(error)s") % {
+            "line": error.lineno,
+            "error": error.msg,
+        }
+        raise InvalidScheduleFile(reason=reason) from error
+    if not isinstance(document, dict):
+        raise InvalidScheduleFile(reason=_("the JSON document must be an object"))
+
+    entries = []
+    for key, is_workday in (("holidays", False), ("workdays", True)):
+        items = document.get(key, [])
+        if not isinstance(items, list):
+            reason = _('"%(key)s" must be a list') % {"key": key}
+            raise InvalidScheduleFile(reason=reason)
+        for index, item in enumerate(items):
+            entries.append(_json_entry(key, index, item, is_workday))
+
+    declared = document.get("year")
+    if declared is not None and not isinstance(declared, int):
+        raise InvalidScheduleFile(reason=_('"year" must be a number such as 2027'))
+    return entries, declared
+
+
+def _json_entry(key: str, index: int, item: Any, is_workday: bool) -> _Entry:
+    location = f"{key}[{index}]"
+    if isinstance(item, dict):
+        day = _parse_date(item.get("date", ""), location)
+        note = str(item.get("note", "")).strip()
+    else:
+        day = _parse_date(item, location)
+        note = ""
+    return _Entry(location, day, is_workday, note)
+
+
+def _check(entries: list[_Entry], declared_year: int | None) -> Schedule:
+    if not entries:
+        raise EmptySchedule()
+
+    years = sorted({entry.date.year for entry in entries})
+    if len(years) > 1:
+        raise SeveralYears(years=", ".join(str(year) for year in years))
+    if declared_year is not None and declared_year != years[0]:
+        raise YearMismatch(declared=declared_year, actual=years[0])
+
+    seen: dict[dt.date, _Entry] = {}
+    for entry in entries:
+        earlier = seen.get(entry.date)
+        if earlier is None:
+            seen[entry.date] = entry
+        elif earlier.is_workday != entry.is_workday:
+            holiday, workday = sorted(
+                (earlier, entry), key=lambda item: item.is_workday
+            )
+            raise ConflictingDay(
+                date=entry.date.isoformat(),
+                holiday_location=holiday.location,
+                workday_location=workday.location,
+            )
+
+    days = tuple(
+        CalendarDay(entry.date, entry.is_workday, entry.note)
+        for entry in sorted(seen.values(), key=lambda item: item.date)
+    )
+    return Schedule(year=years[0], days=days)

@@ -1,0 +1,481 @@
+"""Loading a year's schedule: the parser, the action, the command and the admin."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from io import StringIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import translation
+
+from onestop.worktime.actions import load_schedule, seed_calendar
+from onestop.worktime.errors import (
+    ConflictingDay,
+    EmptySchedule,
+    InvalidDate,
+    InvalidKind,
+    InvalidScheduleFile,
+    SeveralYears,
+    YearAlreadyLoaded,
+    YearMismatch,
+)
+from onestop.worktime.models import WorkCalendarDay, WorkCalendarYear
+from onestop.worktime.schedule import MAX_FILE_BYTES, parse_schedule
+
+# A made-up 2027 schedule, shaped like a State Council notice but not the official one.
+SAMPLE_CSV = """date,kind,note
+2027-01-01,holiday,元旦
+2027-02-06,holiday,春节
+2027-02-07,holiday,春节
+2027-02-08,holiday,春节
+2027-01-30,workday,春节
+"""
+
+SAMPLE_JSON = {
+    "year": 2027,
+    "holidays": ["2027-01-01", {"date": "2027-10-01", "note": "国庆节"}],
+    "workdays": [{"date": "2027-09-26", "note": "国庆节"}],
+}
+
+
+def write(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def stored_days() -> list[tuple]:
+    rows = WorkCalendarDay.objects.values_list(
+        "region_code", "date", "is_workday", "note"
+    )
+    return sorted(rows)
+
+
+# The parser.
+
+
+def test_csv_schedule_parses_days():
+    schedule = parse_schedule(SAMPLE_CSV.encode())
+
+    assert schedule.year == 2027
+    assert schedule.holiday_count == 4
+    assert schedule.workday_count == 1
+    assert schedule.days[0].date == dt.date(2027, 1, 1)
+    assert schedule.days[0].note == "元旦"
+
+
+def test_csv_accepts_bom_blank_and_comment_lines():
+    text = "\ufeffdate,kind,note\n# published 2026-11-04\n\n2027-01-01,holiday,元旦\n"
+
+    schedule = parse_schedule(text.encode())
+
+    assert len(schedule.days) == 1
+
+
+def test_csv_accepts_chinese_kinds():
+    text = "date,kind,note\n2027-02-06,休,春节\n2027-01-30,班,春节\n"
+
+    schedule = parse_schedule(text.encode())
+
+    assert schedule.holiday_count == 1
+    assert schedule.workday_count == 1
+
+
+def test_json_schedule_parses_strings_and_objects():
+    schedule = parse_schedule(json.dumps(SAMPLE_JSON).encode(), "2027.json")
+
+    assert schedule.year == 2027
+    assert [day.date for day in schedule.days] == [
+        dt.date(2027, 1, 1),
+        dt.date(2027, 9, 26),
+        dt.date(2027, 10, 1),
+    ]
+    assert schedule.days[2].note == "国庆节"
+    assert schedule.days[1].is_workday
+
+
+def test_repeated_line_counts_once():
+    text = "date,kind,note\n2027-01-01,holiday,元旦\n2027-01-01,holiday,\n"
+
+    schedule = parse_schedule(text.encode())
+
+    assert len(schedule.days) == 1
+
+
+def test_invalid_date_names_line_and_value():
+    text = "date,kind,note\n2027-01-01,holiday,元旦\n2027/02/06,holiday,春节\n"
+
+    with pytest.raises(InvalidDate) as raised:
+        parse_schedule(text.encode())
+
+    assert raised.value.code == "calendar.invalid_date"
+    assert raised.value.render() == (
+        'line 3: "2027/02/06" is not a date in the form YYYY-MM-DD. Write it as, for '
+        "example, 2027-02-06."
+    )
+
+
+def test_invalid_date_message_in_chinese():
+    with pytest.raises(InvalidDate) as raised:
+        parse_schedule(b"date,kind,note\n2027/02/06,holiday,\n")
+
+    with translation.override("zh-hans"):
+        message = raised.value.render()
+
+    assert message.startswith("第 2 行：“2027/02/06”不是 YYYY-MM-DD 格式的日期。")
+
+
+def test_impossible_date_is_invalid():
+    with pytest.raises(InvalidDate) as raised:
+        parse_schedule(b"date,kind,note\n2027-02-30,holiday,\n")
+
+    assert "2027-02-30" in raised.value.render()
+
+
+def test_invalid_json_date_names_entry():
+    document = {"holidays": ["2027-01-01", "1 Feb 2027"]}
+
+    with pytest.raises(InvalidDate) as raised:
+        parse_schedule(json.dumps(document).encode(), "2027.json")
+
+    assert raised.value.render().startswith('holidays[1]: "1 Feb 2027"')
+
+
+def test_invalid_kind_names_line_and_value():
+    with pytest.raises(InvalidKind) as raised:
+        parse_schedule(b"date,kind,note\n2027-01-01,rest,\n")
+
+    assert raised.value.code == "calendar.invalid_kind"
+    assert raised.value.render().startswith('line 2: "rest" is not a kind of day.')
+
+
+def test_day_both_holiday_and_workday_is_rejected():
+    text = "\n".join(
+        [
+            "date,kind,note",
+            "2027-01-30,holiday,",
+            "2027-01-01,holiday,",
+            "2027-01-30,workday,",
+        ]
+    )
+
+    with pytest.raises(ConflictingDay) as raised:
+        parse_schedule(text.encode())
+
+    assert raised.value.code == "calendar.conflicting_day"
+    assert raised.value.render() == (
+        "2027-01-30 is listed as a holiday (line 2) and as a workday (line 4). "
+        "Keep only the line that the published schedule states."
+    )
+
+
+def test_days_of_several_years_are_rejected():
+    text = "date,kind,note\n2026-12-31,holiday,\n2027-01-01,holiday,\n"
+
+    with pytest.raises(SeveralYears) as raised:
+        parse_schedule(text.encode())
+
+    assert raised.value.code == "calendar.several_years"
+    assert "2026, 2027" in raised.value.render()
+
+
+def test_json_year_must_match_dates():
+    document = {"year": 2028, "holidays": ["2027-01-01"]}
+
+    with pytest.raises(YearMismatch) as raised:
+        parse_schedule(json.dumps(document).encode(), "x.json")
+
+    assert "declares the year 2028, but its days fall in 2027" in raised.value.render()
+
+
+def test_empty_schedule_is_rejected():
+    with pytest.raises(EmptySchedule):
+        parse_schedule(b"date,kind,note\n")
+
+
+def test_missing_header_is_rejected():
+    with pytest.raises(InvalidScheduleFile) as raised:
+        parse_schedule(b"2027-01-01,holiday,\n")
+
+    assert "header date,kind,note" in raised.value.render()
+
+
+def test_broken_json_names_line():
+    with pytest.raises(InvalidScheduleFile) as raised:
+        parse_schedule(b'{"holidays": [\n"2027-01-01",\n', "x.json")
+
+    assert "invalid JSON at line" in raised.value.render()
+
+
+def test_non_utf8_file_is_rejected():
+    with pytest.raises(InvalidScheduleFile) as raised:
+        parse_schedule("date,kind,note\n2027-01-01,holiday,元旦\n".encode("gb18030"))
+
+    assert "not UTF-8" in raised.value.render()
+
+
+def test_oversized_file_is_rejected():
+    with pytest.raises(InvalidScheduleFile) as raised:
+        parse_schedule(b"#" * (MAX_FILE_BYTES + 1))
+
+    assert "larger than 1 MiB" in raised.value.render()
+
+
+# The action.
+
+
+@pytest.mark.django_db
+def test_load_schedule_stores_days_and_year():
+    result = load_schedule(parse_schedule(SAMPLE_CSV.encode()), actor=None)
+
+    assert result.holidays == 4
+    assert result.workdays == 1
+    assert not result.replaced
+    assert WorkCalendarDay.objects.filter(date__year=2027).count() == 5
+    assert WorkCalendarYear.objects.get(year=2027).source == "import"
+
+
+@pytest.mark.django_db
+def test_loaded_year_is_not_overwritten():
+    load_schedule(parse_schedule(SAMPLE_CSV.encode()), actor=None)
+    before = stored_days()
+    other = parse_schedule(b"date,kind,note\n2027-05-03,holiday,\n")
+
+    with pytest.raises(YearAlreadyLoaded) as raised:
+        load_schedule(other, actor=None)
+
+    assert raised.value.code == "calendar.year_loaded"
+    assert "The 2027 schedule (nationwide) is already loaded" in raised.value.render()
+    assert stored_days() == before
+
+
+@pytest.mark.django_db
+def test_replace_overwrites_the_whole_year():
+    load_schedule(parse_schedule(SAMPLE_CSV.encode()), actor=None)
+    other = parse_schedule(b"date,kind,note\n2027-05-03,holiday,\n")
+
+    result = load_schedule(other, actor=None, replace=True)
+
+    assert result.replaced
+    assert stored_days() == [("", dt.date(2027, 5, 3), False, "")]
+
+
+@pytest.mark.django_db
+def test_replace_leaves_other_years_and_regions():
+    seed_calendar(years=[2026])
+    sample = parse_schedule(SAMPLE_CSV.encode())
+    load_schedule(sample, actor=None, region_code="440604")
+    load_schedule(sample, actor=None)
+    national_2026 = WorkCalendarDay.objects.filter(date__year=2026).count()
+    smaller = parse_schedule(b"date,kind,note\n2027-05-03,holiday,\n")
+
+    load_schedule(smaller, actor=None, replace=True)
+
+    assert WorkCalendarDay.objects.filter(date__year=2026).count() == national_2026
+    assert WorkCalendarDay.objects.filter(region_code="440604").count() == 5
+    assert WorkCalendarDay.objects.filter(region_code="", date__year=2027).count() == 1
+
+
+# The `calendar` management command.
+
+
+@pytest.mark.django_db
+def test_command_imports_csv_for_region(tmp_path):
+    path = write(tmp_path, "2027.csv", SAMPLE_CSV)
+    output = StringIO()
+
+    call_command("calendar", "import", str(path), "--region", "440604", stdout=output)
+
+    assert "Loaded 2027 (region 440604): 4 holidays, 1 make-up workdays." in (
+        output.getvalue()
+    )
+    assert WorkCalendarYear.objects.get(region_code="440604").year == 2027
+
+
+@pytest.mark.django_db
+def test_command_imports_json(tmp_path):
+    path = write(tmp_path, "2027.json", json.dumps(SAMPLE_JSON))
+
+    call_command("calendar", "import", str(path), stdout=StringIO())
+
+    assert WorkCalendarDay.objects.filter(region_code="").count() == 3
+
+
+@pytest.mark.django_db
+def test_command_rejects_loaded_year_without_replace(tmp_path):
+    path = write(tmp_path, "2027.csv", SAMPLE_CSV)
+    call_command("calendar", "import", str(path), stdout=StringIO())
+    smaller = write(tmp_path, "2027b.csv", "date,kind,note\n2027-05-03,holiday,\n")
+
+    with pytest.raises(CommandError, match=r"calendar\.year_loaded"):
+        call_command("calendar", "import", str(smaller), stdout=StringIO())
+
+    assert WorkCalendarDay.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_command_replaces_with_flag(tmp_path):
+    path = write(tmp_path, "2027.csv", SAMPLE_CSV)
+    call_command("calendar", "import", str(path), stdout=StringIO())
+    smaller = write(tmp_path, "2027b.csv", "date,kind,note\n2027-05-03,holiday,\n")
+    output = StringIO()
+
+    call_command("calendar", "import", str(smaller), "--replace", stdout=output)
+
+    assert output.getvalue().startswith("Replaced 2027 (nationwide)")
+    assert WorkCalendarDay.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_command_error_leaves_calendar_unchanged(tmp_path):
+    text = SAMPLE_CSV + "2027-02-06,workday,\n"
+    path = write(tmp_path, "2027.csv", text)
+
+    with pytest.raises(CommandError, match=r"calendar\.conflicting_day"):
+        call_command("calendar", "import", str(path), stdout=StringIO())
+
+    assert not WorkCalendarDay.objects.exists()
+    assert not WorkCalendarYear.objects.exists()
+
+
+@pytest.mark.django_db
+def test_command_rejects_invalid_region(tmp_path):
+    path = write(tmp_path, "2027.csv", SAMPLE_CSV)
+
+    with pytest.raises(CommandError, match=r"calendar\.invalid_region"):
+        call_command("calendar", "import", str(path), "--region", "guangdong")
+
+    assert not WorkCalendarDay.objects.exists()
+
+
+def test_command_reports_missing_file(tmp_path):
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("calendar", "import", str(tmp_path / "absent.csv"))
+
+
+@pytest.mark.django_db
+def test_command_seed_runs_once():
+    first, second = StringIO(), StringIO()
+
+    call_command("calendar", "seed", stdout=first)
+    call_command("calendar", "seed", stdout=second)
+
+    assert first.getvalue().startswith("Loaded 2004–2026: 23 years")
+    assert second.getvalue().startswith("Every chinesecalendar year is already loaded.")
+
+
+@pytest.mark.django_db
+def test_command_lists_missing_years():
+    output = StringIO()
+    seed_calendar()
+
+    call_command("calendar", "missing", "--upto", "2099-01-01", stdout=output)
+
+    assert "2099" in output.getvalue()
+    assert "provisional" in output.getvalue()
+
+
+# The admin import page.
+
+
+def upload(text: str, name: str = "2027.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+
+
+@pytest.fixture
+def admin_client_for(client, superuser):
+    client.force_login(superuser)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("onestop.worktime.tests.urls")
+def test_admin_import_page_shows_form(admin_client_for):
+    response = admin_client_for.get(reverse("admin:worktime_workcalendaryear_import"))
+
+    assert response.status_code == 200
+    assert b'name="replace"' in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("onestop.worktime.tests.urls")
+def test_admin_import_loads_schedule(admin_client_for):
+    url = reverse("admin:worktime_workcalendaryear_import")
+
+    response = admin_client_for.post(
+        url, {"file": upload(SAMPLE_CSV), "region_code": ""}
+    )
+
+    assert response.status_code == 302
+    assert WorkCalendarYear.objects.get(region_code="").year == 2027
+    assert WorkCalendarDay.objects.count() == 5
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("onestop.worktime.tests.urls")
+def test_admin_import_needs_replace_box(admin_client_for):
+    url = reverse("admin:worktime_workcalendaryear_import")
+    admin_client_for.post(url, {"file": upload(SAMPLE_CSV)})
+    smaller = "date,kind,note\n2027-05-03,holiday,\n"
+
+    response = admin_client_for.post(url, {"file": upload(smaller)})
+
+    assert response.status_code == 200
+    assert "is already loaded" in response.content.decode()
+    assert WorkCalendarDay.objects.count() == 5
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("onestop.worktime.tests.urls")
+def test_admin_import_replaces_with_box(admin_client_for):
+    url = reverse("admin:worktime_workcalendaryear_import")
+    admin_client_for.post(url, {"file": upload(SAMPLE_CSV)})
+    smaller = "date,kind,note\n2027-05-03,holiday,\n"
+
+    response = admin_client_for.post(url, {"file": upload(smaller), "replace": "on"})
+
+    assert response.status_code == 302
+    assert WorkCalendarDay.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("onestop.worktime.tests.urls")
+def test_admin_import_shows_parse_error(admin_client_for):
+    url = reverse("admin:worktime_workcalendaryear_import")
+    text = "date,kind,note\n2027/02/06,holiday,\n"
+
+    response = admin_client_for.post(url, {"file": upload(text)})
+
+    assert response.status_code == 200
+    assert "line 2" in response.content.decode()
+    assert "2027/02/06" in response.content.decode()
+    assert not WorkCalendarDay.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("onestop.worktime.tests.urls")
+def test_admin_import_page_in_chinese(client, superuser):
+    client.force_login(superuser)
+
+    response = client.get(
+        reverse("admin:worktime_workcalendaryear_import"),
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+
+    assert "导入年度节假日安排" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("onestop.worktime.tests.urls")
+def test_admin_import_needs_staff(client, centre_admin):
+    client.force_login(centre_admin)
+
+    response = client.get(reverse("admin:worktime_workcalendaryear_import"))
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
