@@ -23,6 +23,21 @@ from onestop.portal.demo import PASSWORD, provision_demo
 
 
 
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Skip PostgreSQL-only tests, with the reason, when the suite runs on another database."""
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if engine == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(
+        reason="needs PostgreSQL: run `make test-postgres` or set DATABASE_URL=postgres://..."
+    )
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def standard_pack() -> Any:
     return load_pack(STANDARD_PACK_DIR)

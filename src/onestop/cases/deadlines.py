@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from onestop.cases.models import Case
+from onestop.cases.models import Case, CaseExtension
 from onestop.worktime import queries as worktime
 from onestop.worktime.engine import Due, Pause, remaining_working_days, warning_level
 
@@ -13,20 +13,41 @@ def case_pauses(case: Case) -> list[Pause]:
     return [Pause(started_at=p.started_at, ended_at=p.ended_at) for p in case.pauses.all()]
 
 
+def approved_extension_days(case: Case) -> int:
+    """Return the working days of every approved extension of the case."""
+    approved = CaseExtension.Status.APPROVED
+    return sum(e.working_days for e in case.extensions.all() if e.status == approved)
+
+
 def compute_case_deadlines(case: Case) -> tuple[Due, Due]:
-    """Return (promised, statutory) due dates counted from acceptance, with every pause."""
+    """Return (promised, statutory) due dates counted from acceptance, with every pause.
+
+    Approved extensions move both dates by their working days, after the limit itself
+    (in working or natural days) and the pauses are counted.
+    """
     assert case.accepted_at is not None  # noqa: S101  (callers check acceptance first)
     guide = case.matter_version.guide
     pauses = case_pauses(case)
+    extra = approved_extension_days(case)
     due = []
     for kind in ("promised", "statutory"):
         amount, unit = guide.time_limit(kind)
         if guide.is_immediate:
             amount = 0
-        due.append(
-            worktime.compute_due(case.centre.region_code, case.accepted_at, amount, unit, pauses)
+        base = worktime.compute_due(
+            case.centre.region_code, case.accepted_at, amount, unit, pauses
         )
+        due.append(_extended(case, base, extra))
     return due[0], due[1]
+
+
+def _extended(case: Case, base: Due, working_days: int) -> Due:
+    if not working_days:
+        return base
+    calendar = worktime.get_calendar(case.centre.region_code)
+    date = calendar.add_working_days(base.date, working_days)
+    provisional = base.provisional or calendar.is_provisional(base.date, date)
+    return Due(date=date, provisional=provisional, open_pause=base.open_pause)
 
 
 def deadline_status(case: Case) -> tuple[int | None, str]:

@@ -194,3 +194,34 @@ class CaseCounter(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["centre", "day"], name="case_counter_unique"),
         ]
+
+
+class CaseExtension(TenantModel):
+    """A request to extend a case's time limit (延期) by working days, and its decision.
+
+    Only an approved extension moves the due dates.
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
+    working_days = models.PositiveSmallIntegerField(_("working days"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        verbose_name = _("case extension")
+        ordering = ["requested_at", "pk"]
+        indexes = [models.Index(fields=["centre", "status", "requested_at"])]

@@ -1,13 +1,18 @@
-"""Ratings (好差评) of cases by the people served."""
+"""Ratings (好差评) of cases and visits, rating links, and the rectification of bad ratings."""
 
 from __future__ import annotations
 
+import secrets
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.models import Case
-from onestop.core.models import TenantModel
+from onestop.catalog.models import Matter
+from onestop.core.models import Department, TenantModel
 from onestop.identity.models import Person
 
 
@@ -25,23 +30,273 @@ BAD_LEVELS = {Level.DISSATISFIED, Level.VERY_DISSATISFIED}
 MAX_COMMENT_LENGTH = 500
 
 
-class Rating(TenantModel):
-    """One rating of one case by its applicant (一事一评)."""
+class RatingChannel(models.TextChoices):
+    """Where the applicant rated: 一事一评 online, 一次一评 on site, or a link sent by SMS."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="ratings")
+    ONLINE = "online", _("online")
+    KIOSK = "kiosk", _("self-service kiosk")
+    WINDOW_SCREEN = "window_screen", _("screen at the window")
+    QR_CODE = "qr_code", _("QR code on the receipt")
+    SMS = "sms", _("link sent by SMS")
+
+
+class Tag(models.TextChoices):
+    """The nationally fixed indicators (评价指标) an applicant may tick."""
+
+    OVERALL = "overall", _("overall satisfaction")
+    EFFICIENCY = "efficiency", _("efficiency of handling")
+    GUIDE_ACCURACY = "guide_accuracy", _("accuracy of the service guide")
+    CONVENIENCE = "convenience", _("convenience of handling")
+    USABILITY = "usability", _("ease of use of the platform")
+    SERVICE_EFFICIENCY = "service_efficiency", _("efficiency of service")
+    SERVICE_LEVEL = "service_level", _("level of service")
+    SERVICE_ATTITUDE = "service_attitude", _("attitude of service")
+
+
+ONLINE_TAGS = (
+    Tag.OVERALL,
+    Tag.EFFICIENCY,
+    Tag.GUIDE_ACCURACY,
+    Tag.CONVENIENCE,
+    Tag.USABILITY,
+)
+ON_SITE_TAGS = (
+    Tag.OVERALL,
+    Tag.SERVICE_EFFICIENCY,
+    Tag.SERVICE_LEVEL,
+    Tag.SERVICE_ATTITUDE,
+)
+ON_SITE_CHANNELS = {
+    RatingChannel.WINDOW_SCREEN,
+    RatingChannel.QR_CODE,
+    RatingChannel.KIOSK,
+}
+
+
+def tags_for_channel(channel: str) -> tuple[Tag, ...]:
+    """Return the indicator set of a channel: on-site indicators or online ones."""
+    return ON_SITE_TAGS if channel in ON_SITE_CHANNELS else ONLINE_TAGS
+
+
+class RatingPolicy(TenantModel):
+    """A centre's rating rules; a centre without a row uses the field defaults."""
+
+    change_period_hours = models.PositiveIntegerField(
+        _("hours in which a rating can be changed"), default=24
+    )
+    default_rating_days = models.PositiveIntegerField(
+        _("natural days after the result before an unrated case counts as basically "
+          "satisfied"),
+        default=7,
+    )
+    rectification_working_days = models.PositiveIntegerField(
+        _("working days to rectify a bad rating"), default=5
+    )
+    appeal_days = models.PositiveIntegerField(
+        _("natural days after a bad rating in which a department can appeal it"),
+        default=5,
+    )
+    screen_link_minutes = models.PositiveIntegerField(
+        _("minutes a rating screen at the window stays open"), default=30
+    )
+
+    class Meta:
+        verbose_name = _("rating policy")
+        verbose_name_plural = _("rating policies")
+        constraints = [
+            models.UniqueConstraint(fields=["centre"], name="rating_policy_one_per_centre"),
+        ]
+
+
+class Visit(TenantModel):
+    """One visit of an applicant at a window, served by a clerk (rated 一次一评)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="visits")
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    window = models.CharField(_("window"), max_length=40, blank=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="visits"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("visit")
+        indexes = [models.Index(fields=["centre", "created_at"])]
+
+
+def new_token() -> str:
+    """Return an unguessable URL-safe token of 128 random bits."""
+    return secrets.token_urlsafe(16)
+
+
+class RatingLink(TenantModel):
+    """A link that lets one applicant rate one case or visit without signing in.
+
+    The token is the credential: it is shown on the screen facing the applicant, printed as
+    a QR code on the receipt, or sent to the applicant's phone.
+    """
+
+    token = models.CharField(max_length=40, unique=True, default=new_token)
+    channel = models.CharField(max_length=20, choices=RatingChannel.choices)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    visit = models.ForeignKey(
+        Visit, on_delete=models.PROTECT, null=True, blank=True, related_name="links"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("rating link")
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+
+class Rating(TenantModel):
+    """One rating of one case (一事一评) or of one visit (一次一评) by its applicant.
+
+    `department`, `matter`, `window` and `clerk` are copied from the case or visit when the
+    rating is made, so that statistics group without joins.
+    """
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="ratings"
+    )
+    visit = models.ForeignKey(
+        Visit, on_delete=models.PROTECT, null=True, blank=True, related_name="ratings"
+    )
     person = models.ForeignKey(Person, on_delete=models.PROTECT)
-    channel = models.CharField(max_length=20, default="online")
+    channel = models.CharField(
+        max_length=20, choices=RatingChannel.choices, default=RatingChannel.ONLINE
+    )
     level = models.PositiveSmallIntegerField(choices=Level.choices)
+    tags = models.JSONField(default=list, blank=True)
     comment = models.TextField(blank=True)
     is_default = models.BooleanField(default=False)
+    # A supervisor upheld the department's appeal: the rating no longer counts.
+    is_excluded = models.BooleanField(default=False)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    matter = models.ForeignKey(
+        Matter, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    window = models.CharField(max_length=40, blank=True)
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("rating")
         constraints = [
-            models.UniqueConstraint(fields=["centre", "case", "channel"], name="rating_once"),
+            models.UniqueConstraint(
+                fields=["centre", "case", "channel"],
+                condition=Q(visit__isnull=True),
+                name="rating_once",
+            ),
+            models.UniqueConstraint(
+                fields=["centre", "visit"],
+                condition=Q(visit__isnull=False),
+                name="rating_once_per_visit",
+            ),
         ]
+        indexes = [models.Index(fields=["centre", "created_at"])]
 
     @property
     def is_bad(self) -> bool:
         return self.level in BAD_LEVELS
+
+
+class RectificationStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    APPEALED = "appealed", _("appeal under review")
+    CLOSED = "closed", _("closed")
+    WITHDRAWN = "withdrawn", _("withdrawn: the rating is no longer bad")
+
+
+class Outcome(models.TextChoices):
+    RECTIFIED = "rectified", _("rectified")
+    RECTIFY_BY_DATE = "rectify_by_date", _("to be rectified by a set date")
+    EXPLAINED = "explained", _("explained: the request has no legal basis")
+    APPEAL_UPHELD = "appeal_upheld", _("appeal upheld: the rating does not count")
+
+
+class AppealKind(models.TextChoices):
+    MISTAKEN = "mistaken", _("rated by mistake")
+    MALICIOUS = "malicious", _("malicious rating")
+
+
+class Rectification(TenantModel):
+    """The closed loop of one bad rating (差评整改): call-back, outcome, appeal, follow-up."""
+
+    rating = models.OneToOneField(
+        Rating, on_delete=models.PROTECT, related_name="rectification"
+    )
+    # The department that handled the case (谁办理谁负责); null for a visit without a
+    # case, which the centre itself answers for.
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=RectificationStatus.choices,
+        default=RectificationStatus.OPEN,
+    )
+    due_date = models.DateField(_("due date"))
+    due_provisional = models.BooleanField(default=False)
+    appeal_deadline = models.DateTimeField(_("appeal deadline"))
+    callback_at = models.DateTimeField(null=True, blank=True)
+    callback_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    callback_note = models.TextField(_("call-back note"), blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(_("outcome"), blank=True)
+    rectify_by = models.DateField(_("rectify by"), null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    appeal_kind = models.CharField(max_length=20, choices=AppealKind.choices, blank=True)
+    appeal_reason = models.TextField(_("appeal reason"), blank=True)
+    appealed_at = models.DateTimeField(null=True, blank=True)
+    appeal_decided_at = models.DateTimeField(null=True, blank=True)
+    appeal_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    appeal_upheld = models.BooleanField(null=True, blank=True)
+    appeal_decision_note = models.TextField(blank=True)
+    fix_level = models.PositiveSmallIntegerField(
+        choices=Level.choices, null=True, blank=True
+    )
+    fix_rated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rectification of a bad rating")
+        indexes = [models.Index(fields=["centre", "status", "department"])]
+

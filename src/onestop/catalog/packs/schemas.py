@@ -26,6 +26,7 @@ SCHEMA_FILES = {
     "departments": "departments.schema.json",
     "certificate_types": "certificate_types.schema.json",
     "matter": "matter.schema.json",
+    "mapping": "mapping.schema.json",
 }
 
 _JSON_TYPE_NAMES = {

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from onestop.certificates.identifiers import (
     CertificateId,
@@ -194,3 +196,35 @@ def test_identifier_value_object_is_frozen():
         parsed.serial = "1"  # type: ignore[misc]
 
     assert parsed == CertificateId(TYPE_CODE, ISSUER, "2025052201", 2, "0")
+
+
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    serial=st.text(alphabet=ALPHABET, min_size=1, max_size=40),
+    version=st.integers(min_value=1, max_value=999),
+)
+def test_built_identifier_round_trips(serial, version):
+    identifier = build_identifier(TYPE_CODE, ISSUER, serial, version)
+
+    parsed = parse_identifier(identifier)
+
+    assert parsed.serial == serial
+    assert parsed.version == version
+    assert str(parsed) == identifier
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_any_serial_substitution_fails_check(data):
+    serial = data.draw(st.text(alphabet=ALPHABET, min_size=1, max_size=20))
+    position = data.draw(st.integers(min_value=0, max_value=len(serial) - 1))
+    replacement = data.draw(st.sampled_from(ALPHABET.replace(serial[position], "")))
+    identifier = build_identifier(TYPE_CODE, ISSUER, serial, 1)
+    changed_serial = serial[:position] + replacement + serial[position + 1 :]
+    changed = identifier.replace(f".{serial}.001.", f".{changed_serial}.001.")
+
+    with pytest.raises(CertificateIdCheckFailed):
+        parse_identifier(changed)

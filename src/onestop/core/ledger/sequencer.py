@@ -72,7 +72,7 @@ def _store_indices(entries: list[LedgerEntry]) -> None:
 
 
 def integrate_pending(batch_size: int = 1000) -> int:
-    """Give up to `batch_size` pending entries indices, leaf hashes and tree nodes.
+    """Assign indices, leaf hashes and tree nodes to up to `batch_size` pending entries.
 
     Entries are taken in queue order. Returns the number of entries integrated.
     """

@@ -1,14 +1,16 @@
-"""`onestop pack validate PATH`: check a catalogue pack and list every error."""
+"""`onestop pack validate PATH` and `onestop pack import-listing FILE`."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from onestop.catalog.packs import validate_pack
+from onestop.catalog.packs import PackError, validate_pack
+from onestop.catalog.packs.listing import ListingImportFailed, import_listing
 
 
 class Command(BaseCommand):
@@ -18,29 +20,67 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         subcommands = parser.add_subparsers(dest="subcommand", required=True)
+
         validate = subcommands.add_parser(
             "validate", help="List every error of a pack folder or .zip; exit 1 on any."
         )
         validate.add_argument("path", help="Path of the pack folder or .zip file.")
 
+        listing = subcommands.add_parser(
+            "import-listing",
+            help="Write a pack of guide-only matters from a JSON matter listing.",
+        )
+        listing.add_argument("file", type=Path, help="Path of the JSON listing.")
+        listing.add_argument(
+            "--mapping",
+            type=Path,
+            required=True,
+            help="YAML file mapping listed departments to role keys and task types "
+            "to matter types.",
+        )
+        listing.add_argument(
+            "--out",
+            type=Path,
+            required=True,
+            help="New or empty folder to write the pack into.",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "validate":
             self.validate(options["path"])
+        elif options["subcommand"] == "import-listing":
+            self.import_listing(options["file"], options["mapping"], options["out"])
 
     def validate(self, path: str) -> None:
         """Print every error of the pack at `path`, and raise CommandError if any."""
         errors = validate_pack(path)
+        if errors:
+            self.fail(path, errors)
+        self.stdout.write(_("The pack %(path)s is valid.") % {"path": path})
+
+    def import_listing(self, listing: Path, mapping: Path, out: Path) -> None:
+        """Import `listing` into the folder `out`, printing every error on failure."""
+        try:
+            report = import_listing(listing, mapping, out)
+        except ListingImportFailed as failure:
+            self.fail(str(listing), failure.errors)
+
+        self.stdout.write(
+            _("Wrote %(count)s guide-only matters of %(roles)s roles to %(path)s.")
+            % {"count": report.matter_count, "roles": len(report.roles), "path": out}
+        )
+
+    def fail(self, path: str, errors: list[PackError]) -> None:
+        """Print each error on its own line, then raise CommandError (exit status 1)."""
         for error in errors:
             self.stdout.write(str(error))
 
-        if errors:
-            raise CommandError(
-                ngettext(
-                    "The pack %(path)s has %(count)d error.",
-                    "The pack %(path)s has %(count)d errors.",
-                    len(errors),
-                )
-                % {"path": path, "count": len(errors)},
-                returncode=1,
+        raise CommandError(
+            ngettext(
+                "%(path)s has %(count)d error.",
+                "%(path)s has %(count)d errors.",
+                len(errors),
             )
-        self.stdout.write(_("The pack %(path)s is valid.") % {"path": path})
+            % {"path": path, "count": len(errors)},
+            returncode=1,
+        )

@@ -355,7 +355,10 @@ def test_reserved_bundles_must_stay_empty(small_pack):
 def test_department_role_key_must_be_snake_case(small_pack):
     path = small_pack / "departments.yaml"
     data = read_yaml(path)
-    data["departments"]["Market-Regulation"] = {"name": "市场监管", "kind": "vertical_agency"}
+    data["departments"]["Market-Regulation"] = {
+        "name": "市场监管",
+        "kind": "vertical_agency",
+    }
     write_yaml(path, data)
 
     error = only_error(validate_pack(small_pack))
@@ -363,3 +366,27 @@ def test_department_role_key_must_be_snake_case(small_pack):
     assert error.rule == "schema.pattern"
     assert error.file == "departments.yaml"
     assert "Market-Regulation" in error.message
+
+
+def test_symlink_leaving_the_folder_is_rejected(small_pack, tmp_path):
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("id: outside\n", "utf-8")
+    (small_pack / "matters" / "link.yaml").symlink_to(outside)
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "path.escape"
+    assert error.file == "matters/link.yaml"
+
+
+def test_symlink_member_of_zip_is_rejected(small_pack, tmp_path):
+    archive = _zip_folder(small_pack, tmp_path / "pack.zip")
+    link = zipfile.ZipInfo("matters/link.yaml")
+    link.external_attr = (0o120777 << 16) | 0x20
+    with zipfile.ZipFile(archive, "a") as bundle:
+        bundle.writestr(link, "/etc/passwd")
+
+    error = only_error(validate_pack(archive))
+
+    assert error.rule == "zip.symlink"
+    assert error.file == "matters/link.yaml"

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Verify a OneStop ledger proof bundle (c2sp.org/tlog-proof@v1) independently of the
-// Python code: the checkpoint signature and the RFC 6962 inclusion proof are checked by
-// @sigstore/verify, the bundle and vkey parsing here uses only Node's built-in crypto.
+// Python code. @sigstore/verify checks the checkpoint signature and the RFC 6962
+// inclusion proof. The bundle and vkey parsing here uses only Node's built-in crypto.
 //
 // Usage: node verify.js BUNDLE_FILE VKEY
 // Prints {"ok":true,...} and exits 0, or prints the error and exits 1.

@@ -1,0 +1,129 @@
+"""import_listing turns a county's published listing into a valid guide-only pack."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import call_command
+from django.utils import translation
+
+from onestop.catalog.packs import load_pack
+from onestop.catalog.packs.listing import ListingImportFailed, import_listing
+
+REPO = next(
+    p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").exists()
+)
+LISTING = REPO.parent / "shared" / "data" / "catalogs" / "guang-an-district-511602.json"
+MAPPING = REPO / "src/onestop/catalog/packs/mappings/guang-an-511602.yaml"
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    out = tmp_path_factory.mktemp("import") / "guang-an"
+    report = import_listing(LISTING, MAPPING, out)
+    return report, load_pack(out)
+
+
+def test_import_keeps_every_listed_item(imported):
+    report, pack = imported
+
+    assert report.matter_count == 1135
+    assert len(pack.matters) == 1135
+    assert len(report.roles) == 34
+
+
+def test_imported_matters_are_guide_only(imported):
+    _report, pack = imported
+
+    assert all(matter["guide_only"] for matter in pack.matters)
+    assert all(matter["materials"] == [] for matter in pack.matters)
+
+
+def test_import_keeps_codes_and_maps_types(imported):
+    _report, pack = imported
+    matter = pack.matter("512020001001-511602000000-000-11511301008778423h-1-00")
+
+    assert matter is not None
+    assert matter["name"] == "养蜂证申领"
+    assert matter["basic_code"] == "512020001001"
+    assert matter["implementation_code"] == (
+        "512020001001-511602000000-000-11511301008778423H-1-00"
+    )
+    assert matter["type"] == "public_service"
+    assert matter["department"] == "agriculture_rural"
+    assert matter["local_practice"] == ["basic_code"]
+
+
+def test_import_without_basic_code_keeps_full_code(imported):
+    _report, pack = imported
+    matter = pack.matter("511a0138000000-511602000000-000-115113010833722043-1-00")
+
+    assert matter is not None
+    assert matter["basic_code"] is None
+    assert matter["type"] == "administrative_licensing"
+    assert matter["department"] == "education"
+    assert matter["main_item"] is None
+
+
+def test_unmapped_department_and_type_are_listed(tmp_path):
+    mapping = yaml.safe_load(MAPPING.read_text("utf-8"))
+    del mapping["departments"]["区残联"]
+    del mapping["task_types"]["8"]
+    mapping_path = tmp_path / "mapping.yaml"
+    mapping_path.write_text(yaml.safe_dump(mapping, allow_unicode=True), "utf-8")
+
+    with pytest.raises(ListingImportFailed) as raised:
+        import_listing(LISTING, mapping_path, tmp_path / "out")
+
+    rules = sorted(error.rule for error in raised.value.errors)
+    assert rules == ["listing.unmapped_department", "listing.unmapped_task_type"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_import_refuses_non_empty_folder(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("x", "utf-8")
+
+    with pytest.raises(ListingImportFailed) as raised:
+        import_listing(LISTING, MAPPING, out)
+
+    assert [error.rule for error in raised.value.errors] == [
+        "listing.out_dir_not_empty"
+    ]
+
+
+def test_malformed_listing_item_is_reported(tmp_path):
+    listing = tmp_path / "listing.json"
+    listing.write_text(json.dumps({"items": [{"name": "缺少字段"}]}), "utf-8")
+
+    with pytest.raises(ListingImportFailed) as raised:
+        import_listing(listing, MAPPING, tmp_path / "out")
+
+    [error] = raised.value.errors
+    assert error.rule == "listing.malformed_item"
+    assert error.path == "items[0]"
+
+
+def test_import_listing_command_writes_pack(tmp_path):
+    output = StringIO()
+    out = tmp_path / "pack"
+
+    with translation.override("en"):
+        call_command(
+            "pack",
+            "import-listing",
+            str(LISTING),
+            "--mapping",
+            str(MAPPING),
+            "--out",
+            str(out),
+            stdout=output,
+        )
+
+    assert output.getvalue() == f"Wrote 1135 guide-only matters of 34 roles to {out}.\n"
+    assert (out / "pack.yaml").is_file()

@@ -1,0 +1,89 @@
+"""Errors of the department exchange: rejected callbacks, pull requests and material links."""
+
+from django.utils.translation import gettext_lazy as _
+
+from onestop.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+
+
+class CallbackTooLarge(InvalidInput):
+    code = "exchange.body_too_large"
+    status = 413
+    message = _(
+        "The request body has %(size)s bytes, more than the limit of %(limit)s bytes. "
+        "Send the result data in a smaller message."
+    )
+
+
+class CallbackInvalid(InvalidInput):
+    code = "exchange.schema_invalid"
+    message = _(
+        "The callback does not match the callback schema: %(reason)s. Fix the message "
+        "and send it again with a new callback id."
+    )
+
+
+class UnknownEnvelope(NotFound):
+    code = "exchange.unknown_case"
+    message = _(
+        "No envelope %(envelope_id)s for case %(case_number)s was sent. Answer only "
+        "envelopes that OneStop delivered to your department."
+    )
+
+
+class CaseMismatch(PermissionDenied):
+    code = "exchange.case_mismatch"
+    message = _(
+        "The envelope %(envelope_id)s was not sent to department %(department)s for "
+        "case %(case_number)s. Answer each envelope with its own case number and "
+        "department code."
+    )
+
+
+class SignatureInvalid(PermissionDenied):
+    code = "exchange.signature_invalid"
+    status = 401
+    message = _(
+        "The signature of the message from department %(department)s is invalid. Sign "
+        "the canonical JSON of the message with the key configured in OneStop."
+    )
+
+
+class CallbackReplayed(Conflict):
+    code = "exchange.replay"
+    message = _(
+        "The callback id %(callback_id)s was already used for a different message. "
+        "Give every new callback its own id."
+    )
+
+
+class CallbackStale(Conflict):
+    code = "exchange.replay_stale"
+    message = _(
+        "The message was sent at %(sent_at)s, outside the accepted window of "
+        "%(window)s seconds around OneStop's clock. Check the sender's clock and send a "
+        "fresh message."
+    )
+
+
+class ResultAlreadyApplied(Conflict):
+    code = "exchange.result_conflict"
+    message = _(
+        "Case %(case_number)s is %(state)s, so the %(status)s result cannot be applied. "
+        "Fetch the case state before sending another result."
+    )
+
+
+class DepartmentNotPull(NotFound):
+    code = "exchange.not_pull_department"
+    message = _(
+        "Department %(department)s does not fetch envelopes by polling. Ask the "
+        "department admin to set its connector kind to pull."
+    )
+
+
+class MaterialLinkInvalid(PermissionDenied):
+    code = "exchange.material_link_invalid"
+    message = _(
+        "The material link is invalid or expired. Fetch the envelope again for fresh "
+        "links."
+    )

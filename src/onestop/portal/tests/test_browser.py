@@ -1,0 +1,119 @@
+"""End to end in headless Chromium: apply online, accept at the window, accept a walk-in."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from onestop.cases.models import Case, CaseState
+from onestop.catalog.models import Matter
+from onestop.portal.demo import PASSWORD
+from onestop.testing import PDF_BYTES, sample_value
+
+CHROMIUM = os.environ.get("ONESTOP_CHROMIUM", "/usr/bin/chromium")
+# Chromium is told not to reach any other host: no background networking, no updates.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason=f"needs Chromium at {CHROMIUM} (apt-get install chromium fonts-wqy-zenhei)",
+    ),
+]
+
+
+@pytest.fixture
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are
+    # still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def sign_in(browser, live_server, username):
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    return page
+
+
+def fill_form(page, matter, tmp_path):
+    for field in matter.current_version.guide.form_fields:
+        selector = f"[name='field.{field['key']}']"
+        value = sample_value(field)
+        if field.get("type") == "select":
+            page.select_option(selector, value)
+        elif not page.input_value(selector):
+            page.fill(selector, value)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(PDF_BYTES)
+    for material in matter.current_version.guide.materials:
+        if material.get("necessity", "required") == "required":
+            page.set_input_files(f"input[name='material.{material['key']}']", str(scan))
+
+
+def test_apply_online_then_window_accepts(browser, live_server, demo, tmp_path):
+    matter = Matter.objects.get(centre=demo.centre, pack_id="food-business-licence")
+
+    page = sign_in(browser, live_server, "applicant")
+    page.goto(f"{live_server.url}/portal/{demo.centre.slug}/matters/?q=食品经营")
+    page.click("text=食品经营许可")
+    assert page.locator("h1").inner_text() == "食品经营许可"
+    page.click("a.button[href$='/apply/']")
+    fill_form(page, matter, tmp_path)
+    page.click("#submit-application")
+    page.wait_for_url(re.compile(r"/portal/cases/\d+/"))
+    number = page.locator(".case-number").inner_text()
+    assert Case.objects.get(number=number).state == CaseState.SUBMITTED
+
+    clerk = sign_in(browser, live_server, "clerk")
+    clerk.goto(f"{live_server.url}/window/")
+    clerk.click(f"#window-queue >> text={number}")
+    clerk.click("#accept-case")
+    clerk.wait_for_load_state()
+    assert Case.objects.get(number=number).state in (CaseState.ACCEPTED, CaseState.IN_REVIEW)
+    assert clerk.locator("a", has_text=re.compile("受理回执|Acceptance receipt")).count() == 1
+
+
+def test_window_accepts_walk_in(browser, live_server, demo, tmp_path):
+    matter = Matter.objects.get(centre=demo.centre, pack_id="food-business-licence")
+    clerk = sign_in(browser, live_server, "clerk")
+    clerk.goto(f"{live_server.url}/window/new/{matter.pack_id}/")
+    clerk.fill("input[name=id_number]", "440604198503150025")
+    clerk.click("text=/识别|Identify/")
+    assert clerk.locator("[data-code='id_number.check_digit']").count() == 1
+
+    clerk.fill("input[name=id_number]", "440604198503150024")
+    clerk.click("text=/识别|Identify/")
+    fill_form(clerk, matter, tmp_path)
+    for material in matter.current_version.guide.materials:
+        clerk.check(f"input[name='check.{material['key']}.original_seen']")
+    clerk.click("#accept-case")
+    clerk.wait_for_url(re.compile(r"/window/cases/\d+/"))
+    number = clerk.locator(".case-number").inner_text()
+    case = Case.objects.get(number=number)
+    assert case.channel == "window"
+    assert case.promised_due is not None

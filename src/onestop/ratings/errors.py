@@ -1,0 +1,159 @@
+"""Errors of ratings and of the rectification of bad ratings."""
+
+from django.utils.translation import gettext_lazy as _
+
+from onestop.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+
+
+class NotYourCase(PermissionDenied):
+    code = "rating.not_applicant"
+    message = _("Only the applicant of case %(number)s can rate it.")
+
+
+class NotYourVisit(PermissionDenied):
+    code = "rating.not_visitor"
+    message = _(
+        "Only the applicant served at this visit can rate it. Staff may not rate on an "
+        "applicant's behalf; sign out on this device and hand it to the applicant."
+    )
+
+
+class NotRateableYet(InvalidInput):
+    code = "rating.not_rateable"
+    message = _(
+        "Case %(number)s can be rated once its result is issued; it is %(state)s now."
+    )
+
+
+class AlreadyRated(Conflict):
+    code = "rating.already_rated"
+    message = _("Case %(number)s has already been rated.")
+
+
+class VisitAlreadyRated(Conflict):
+    code = "rating.visit_already_rated"
+    message = _("This visit has already been rated.")
+
+
+class InvalidLevel(InvalidInput):
+    code = "rating.invalid_level"
+    message = _(
+        "The rating must be a level from 1 (very dissatisfied) to 5 (very satisfied), "
+        "not %(level)s."
+    )
+
+
+class CommentTooLong(InvalidInput):
+    code = "rating.comment_too_long"
+    message = _("The comment has %(length)s characters; the maximum is %(max)s.")
+
+
+class InvalidTag(InvalidInput):
+    code = "rating.invalid_tag"
+    message = _(
+        "%(tag)s is not an indicator of the %(channel)s channel. Choose from: %(allowed)s."
+    )
+
+
+class InvalidChannel(InvalidInput):
+    code = "rating.invalid_channel"
+    message = _("%(channel)s is not a channel for this kind of rating. Use %(allowed)s.")
+
+
+class ChangePeriodOver(InvalidInput):
+    code = "rating.change_period_over"
+    message = _(
+        "The rating can no longer be changed: the %(hours)s hours for changes ended at "
+        "%(ended)s."
+    )
+
+
+class DefaultRatingFixed(InvalidInput):
+    code = "rating.default_fixed"
+    message = _(
+        "Case %(number)s was not rated in time and counts as basically satisfied; that "
+        "rating cannot be changed."
+    )
+
+
+class RatingLinkNotFound(NotFound):
+    code = "rating.link_not_found"
+    message = _("This rating link is not valid. Ask the service centre for a new one.")
+
+
+class RatingLinkExpired(InvalidInput):
+    code = "rating.link_expired"
+    message = _(
+        "This rating link expired at %(expired)s. Ask the service centre for a new one."
+    )
+
+
+class RatingNotFound(NotFound):
+    code = "rating.not_found"
+    message = _("No rating %(rating)s was found among the ratings you may see.")
+
+
+class RectificationNotFound(NotFound):
+    code = "rectification.not_found"
+    message = _(
+        "No rectification %(rectification)s was found among those you may work on."
+    )
+
+
+class CallbackRequired(InvalidInput):
+    code = "rectification.callback_required"
+    message = _(
+        "Record the call-back to the applicant before closing rectification "
+        "%(rectification)s."
+    )
+
+
+class NoteRequired(InvalidInput):
+    code = "rectification.note_required"
+    message = _("Describe %(what)s: the text is empty.")
+
+
+class InvalidOutcome(InvalidInput):
+    code = "rectification.invalid_outcome"
+    message = _("%(outcome)s is not an outcome. Use rectified, rectify_by_date or explained.")
+
+
+class RectifyDateRequired(InvalidInput):
+    code = "rectification.rectify_date_required"
+    message = _("Give the date by which the fix will be done; it must be today or later.")
+
+
+class RectificationNotOpen(Conflict):
+    code = "rectification.not_open"
+    message = _("Rectification %(rectification)s is %(status)s, so it cannot be %(action)s.")
+
+
+class AppealDeadlinePassed(InvalidInput):
+    code = "rectification.appeal_deadline_passed"
+    message = _(
+        "The appeal deadline of rectification %(rectification)s passed at %(deadline)s. "
+        "Rectify or explain instead."
+    )
+
+
+class InvalidAppealKind(InvalidInput):
+    code = "rectification.invalid_appeal_kind"
+    message = _("%(kind)s is not a reason to appeal. Use mistaken or malicious.")
+
+
+class FixNotRateable(Conflict):
+    code = "rectification.fix_not_rateable"
+    message = _(
+        "The fix of rectification %(rectification)s can be rated once, after it is "
+        "rectified or explained."
+    )
+
+
+class InvalidPeriod(InvalidInput):
+    code = "rating.invalid_period"
+    message = _("%(value)s is not a date. Use the form YYYY-MM-DD.")
+
+
+class InvalidDimension(InvalidInput):
+    code = "rating.invalid_dimension"
+    message = _("%(value)s is not a grouping of the statistics. Use one of %(allowed)s.")
