@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 
 from onestop.core.errors import OneStopError
@@ -47,7 +48,14 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
+class JsonRenderer(JSONRenderer):
+    """JSON with Chinese text as UTF-8 instead of \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=JsonRenderer(),
     title="OneStop API",
     version="1",
     description="一门式政务服务平台 OneStop: applicants, windows, departments and verifiers.",
@@ -97,11 +105,34 @@ def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
     return error_response(request, error.status_code, body)
 
 
+@api.exception_handler(Exception)
+def on_unexpected_error(request: HttpRequest, error: Exception) -> HttpResponse:
+    log.exception("api.internal_error", path=request.path, error=type(error).__name__)
+    body = {
+        "code": "internal_error",
+        "message": _(
+            "The server failed to handle the request; nothing was changed. Try again later "
+            "and quote the request id %(request_id)s if it fails again."
+        )
+        % {"request_id": request.META.get("HTTP_X_REQUEST_ID") or _request_id()},
+        "details": {},
+    }
+    return error_response(request, 500, body)
+
+
+def _request_id() -> str:
+    import structlog
+
+    return str(structlog.contextvars.get_contextvars().get("request_id", ""))
+
+
 def _mount_routers() -> None:
     from onestop.cases.api import router as cases_router
+    from onestop.cases.api_clock import router as cases_clock_router
     from onestop.catalog.api import router as catalog_router
     from onestop.core.api import router as core_router
     from onestop.core.ledger.api import router as ledger_router
+    from onestop.exchange.api import router as exchange_router
     from onestop.identity.api import router as identity_router
     from onestop.ratings.api import router as ratings_router
 
@@ -109,8 +140,10 @@ def _mount_routers() -> None:
     api.add_router("/identity", identity_router)
     api.add_router("/centres", catalog_router)
     api.add_router("/cases", cases_router)
+    api.add_router("/cases", cases_clock_router)
     api.add_router("/ledger", ledger_router)
     api.add_router("/ratings", ratings_router)
+    api.add_router("/exchange", exchange_router)
 
 
 _mount_routers()

@@ -6,6 +6,7 @@ from onestop.api import api
 from onestop.cases import views as case_views
 from onestop.core import views as core_views
 from onestop.core.views_keys import well_known_keys
+from onestop.ratings import views as rating_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -19,11 +20,15 @@ urlpatterns = [
     path("portal/", include("onestop.portal.urls")),
     path(
         "verify/documents/<int:document_id>/<str:signature_prefix>/",
-        case_views.verify_document,
+        case_views.verify_document_page,
         name="verify-document",
     ),
+    path("kiosk/", include("onestop.kiosk.urls")),
     path("window/", include("onestop.window.urls")),
     path("office/", include("onestop.office.urls")),
     path("supervise/", include("onestop.supervise.urls")),
+    path("exchange/", include("onestop.exchange.urls")),
+    path("ratings/", include("onestop.ratings.urls")),
+    path("r/<str:code>", rating_views.short_link, name="rating-short-link"),
     path("admin/", admin.site.urls),
 ]

@@ -54,7 +54,7 @@ def document(request: HttpRequest, number: str, document_id: int) -> HttpRespons
     return response
 
 
-def verify_document(request: HttpRequest, document_id: int, signature_prefix: str) -> HttpResponse:
+def verify_document_page(request: HttpRequest, document_id: int, signature_prefix: str) -> HttpResponse:
     """Tell anyone, without signing in, whether a receipt or notice is genuine."""
     found = CaseDocument.objects.select_related("case", "centre").filter(pk=document_id).first()
     genuine = bool(

@@ -79,9 +79,6 @@ class MatterGuide:
     def __init__(self, definition: dict[str, Any]) -> None:
         self.definition = definition
 
-    def __getitem__(self, key: str) -> Any:
-        return self.definition.get(key)
-
     @property
     def name(self) -> str:
         return str(self.definition.get("name", ""))

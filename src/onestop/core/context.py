@@ -10,7 +10,10 @@ from onestop.core.permissions import staff_roles
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    # "kiosk" or "portal": the URL namespace that applicant pages link within.
+    surface = "kiosk" if getattr(request, "kiosk", False) else "portal"
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_roles": set()}
-    return {"nav_roles": {membership.role for membership in staff_roles(user)}}
+        return {"nav_roles": set(), "surface": surface}
+    roles = {membership.role for membership in staff_roles(user)}
+    return {"nav_roles": roles, "surface": surface}

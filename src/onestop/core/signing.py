@@ -39,6 +39,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from gmssl.sm2 import CryptSM2, default_ecc_table
 
@@ -129,6 +130,40 @@ def get_signer(centre: Centre | None, algorithm: str = ED25519) -> Signer:
     if record is None:
         record = _create_key(centre, algorithm)
     return Signer(record, _unwrap(record))
+
+
+def retire_signing_key(
+    centre: Centre | None, algorithm: str = ED25519, *, actor: Any
+) -> int:
+    """Retire the centre's current keys of an algorithm and return how many there were.
+
+    The next `get_signer` call creates a new key.
+
+    Retired keys stay published, so documents signed with them still verify. The caller
+    checks that `actor` may rotate the centre's keys.
+    """
+    _check_algorithm(algorithm)
+    with transaction.atomic():
+        current = list(
+            SigningKey.objects.select_for_update().filter(
+                centre=centre, algorithm=algorithm, retired_at__isnull=True
+            )
+        )
+        now = timezone.now()
+        for record in current:
+            record.retired_at = now
+            record.save(update_fields=["retired_at"])
+            record_event(
+                actor=actor,
+                actor_role="centre_admin" if actor else "system",
+                verb="signing_key.retired",
+                object_type="signing_key",
+                object_id=record.key_id,
+                centre=centre,
+                data={"algorithm": algorithm},
+            )
+            log.info("signing_key.retired", key_id=record.key_id, algorithm=algorithm)
+    return len(current)
 
 
 def verify_signature(

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from onestop.cases import actions, queries
+from onestop.cases import actions, clock_forms, queries
 from onestop.cases.presenters import case_detail, case_summary
 from onestop.core.errors import OneStopError
 from onestop.core.models import Role
@@ -44,6 +44,8 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
                     actor=request.user, case=found, items=correction_items(request)
                 )
                 messages.success(request, _("Correction notice sent; the clock is stopped."))
+            elif action in clock_forms.OFFICE_ACTIONS:
+                messages.success(request, clock_forms.apply_office_action(request, found))
         except OneStopError as caught:
             error = caught
         else:
@@ -55,6 +57,7 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
             "case": found,
             "detail": case_detail(found, viewer=request.user),
             "guide": found.matter_version.guide,
+            "clock": clock_forms.office_context(found),
             "error": error,
         },
         status=error.status if error else 200,

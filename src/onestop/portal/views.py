@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from onestop.cases import actions, queries
 from onestop.cases.intake import application_from_request
-from onestop.cases.models import CaseState
+from onestop.cases.models import CaseState, Channel
 from onestop.cases.presenters import case_detail
 from onestop.catalog.models import MatterGuide
 from onestop.catalog.queries import get_centre, list_centres
@@ -22,8 +22,8 @@ from onestop.core.errors import OneStopError
 from onestop.core.models import Notification
 from onestop.core.pages import handles_errors
 from onestop.identity.models import Person
-from onestop.ratings.actions import rate_case
-from onestop.ratings.models import Level
+from onestop.ratings.actions import rate_or_change_online
+from onestop.ratings.models import Level, RatingChannel
 
 
 def centres(request: HttpRequest) -> HttpResponse:
@@ -70,6 +70,7 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
                 matter=matter,
                 application=application_from_request(request.POST, request.FILES),
                 idempotency_key=request.POST.get("idempotency_key") or None,
+                channel=Channel.KIOSK if getattr(request, "kiosk", False) else Channel.ONLINE,
             )
         except OneStopError as caught:
             error = caught
@@ -77,7 +78,7 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
             messages.success(
                 request, _("Submitted. Your case number is %(number)s.") % {"number": case.number}
             )
-            return redirect("portal:case", case.number)
+            return redirect(_surface(request, "case"), case.number)
     return render(
         request,
         "portal/apply.html",
@@ -110,7 +111,7 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
         except OneStopError as caught:
             error = caught
         else:
-            return redirect("portal:case", found.number)
+            return redirect(_surface(request, "case"), found.number)
     return render(
         request,
         "portal/case.html",
@@ -139,11 +140,13 @@ def _case_action(request: HttpRequest, found: Any) -> None:
         messages.success(request, _("Corrections submitted."))
     elif action == "rate":
         level = request.POST.get("level", "")
-        rate_case(
+        rate_or_change_online(
             actor=request.user,
             case=found,
             level=int(level) if level.isdigit() else 0,
             comment=request.POST.get("comment", ""),
+            tags=request.POST.getlist("tags"),
+            channel=RatingChannel.KIOSK if getattr(request, "kiosk", False) else RatingChannel.ONLINE,
         )
         messages.success(request, _("Thank you for your rating."))
     elif action == "collect":
@@ -161,6 +164,11 @@ def notifications(request: HttpRequest) -> HttpResponse:
     page = render(request, "portal/notifications.html", {"notifications": mine[:100], "unread": unread})
     mine.filter(pk__in=unread).update(read_at=timezone.now())
     return page
+
+
+def _surface(request: HttpRequest, name: str) -> str:
+    """Return the URL name on the surface the request came from: the portal or a kiosk."""
+    return f"kiosk:{name}" if getattr(request, "kiosk", False) else f"portal:{name}"
 
 
 def prefill(guide: MatterGuide, person: Person | None) -> dict[str, str]:

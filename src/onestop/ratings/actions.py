@@ -1,73 +1,493 @@
-"""Rating a case: only its applicant, once, after the result."""
+"""Every state change of ratings, visits and rating links, one function each.
+
+Only the applicant rates: online as the signed-in applicant of the case, on site and by
+SMS through a rating link bound to the applicant. A case is rated once per channel and a
+visit once. A rating can be changed within the centre's change period. A bad rating opens
+its rectification in the same transaction.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onestop.cases.models import Case, CaseState
 from onestop.core.audit import record_event
-from onestop.core.errors import Conflict, InvalidInput, PermissionDenied
 from onestop.core.logging import get_logger
-from onestop.ratings.models import MAX_COMMENT_LENGTH, Level, Rating
+from onestop.core.models import Centre, Notification, Role
+from onestop.core.permissions import require_role
+from onestop.identity.models import Person
+from onestop.ratings import rectifications
+from onestop.ratings.errors import (
+    AlreadyRated,
+    CaseNotOfVisit,
+    ChangePeriodOver,
+    CommentTooLong,
+    DefaultRatingFixed,
+    InvalidChannel,
+    InvalidLevel,
+    InvalidTag,
+    LinkSubjectRequired,
+    NotRateableYet,
+    NotYourCase,
+    NotYourVisit,
+    RatingLinkExpired,
+    VisitAlreadyRated,
+)
+from onestop.ratings.models import (
+    MAX_COMMENT_LENGTH,
+    Level,
+    Rating,
+    RatingChannel,
+    RatingLink,
+    Visit,
+    tags_for_channel,
+)
+from onestop.ratings.queries import get_policy, get_rating_link, get_rating_of
 
 log = get_logger(__name__)
 
+APPLICANT = "applicant"
+SYSTEM = "system"
 RATEABLE_STATES = {CaseState.RESULT_ISSUED, CaseState.CLOSED, CaseState.NOT_ACCEPTED}
+SIGNED_IN_CHANNELS = (RatingChannel.ONLINE, RatingChannel.KIOSK)
+LINK_CHANNELS = (RatingChannel.WINDOW_SCREEN, RatingChannel.QR_CODE, RatingChannel.SMS)
+DEFAULT_BATCH = 500
+
+__all__ = [
+    "AlreadyRated",
+    "CommentTooLong",
+    "InvalidLevel",
+    "NotRateableYet",
+    "NotYourCase",
+    "change_rating",
+    "issue_rating_link",
+    "rate_by_link",
+    "rate_case",
+    "rate_or_change_online",
+    "record_default_ratings",
+    "record_visit",
+]
 
 
-class NotYourCase(PermissionDenied):
-    code = "rating.not_applicant"
-    message = _("Only the applicant of case %(number)s can rate it.")
+# --- rating ------------------------------------------------------------------------------
 
 
-class NotRateableYet(InvalidInput):
-    code = "rating.not_rateable"
-    message = _("Case %(number)s can be rated once its result is issued; it is %(state)s now.")
+def rate_case(
+    *,
+    actor: Any,
+    case: Case,
+    level: int,
+    comment: str = "",
+    tags: Iterable[str] = (),
+    channel: str = RatingChannel.ONLINE,
+) -> Rating:
+    """Record the signed-in applicant's rating of a case, online or at a kiosk.
 
-
-class AlreadyRated(Conflict):
-    code = "rating.already_rated"
-    message = _("Case %(number)s has already been rated.")
-
-
-class InvalidLevel(InvalidInput):
-    code = "rating.invalid_level"
-    message = _("The rating must be a level from 1 (very dissatisfied) to 5 (very satisfied), not %(level)s.")
-
-
-class CommentTooLong(InvalidInput):
-    code = "rating.comment_too_long"
-    message = _("The comment has %(length)s characters; the maximum is %(max)s.")
-
-
-def rate_case(*, actor: Any, case: Case, level: int, comment: str = "") -> Rating:
-    """Record the applicant's rating; the comment is stored as given and rendered escaped."""
+    The comment is stored as given and rendered escaped.
+    """
     if case.person.user_id != actor.pk:
         raise NotYourCase(number=case.number)
-    if case.state not in RATEABLE_STATES:
-        raise NotRateableYet(number=case.number, state=CaseState(case.state).label)
+    if channel not in SIGNED_IN_CHANNELS:
+        raise InvalidChannel(channel=str(channel)[:20], allowed="online, kiosk")
+    _check_rateable(case)
+    clean_tags = check_content(level, tags, comment, channel)
+    return _create_case_rating(
+        actor=actor, case=case, channel=channel, level=level, tags=clean_tags,
+        comment=comment,
+    )
+
+
+def rate_by_link(
+    *,
+    actor: Any,
+    token: str,
+    level: int,
+    comment: str = "",
+    tags: Iterable[str] = (),
+) -> Rating:
+    """Record a rating through a rating link: the screen, the QR code or the SMS link.
+
+    The link is the credential. A signed-in user who is not the link's applicant, such as
+    the clerk, is rejected, so that staff cannot rate on an applicant's behalf.
+    """
+    link = get_rating_link(token)
+    _check_link(actor, link)
+    clean_tags = check_content(level, tags, comment, link.channel)
+    if link.visit_id is not None:
+        return _create_visit_rating(
+            actor=actor, link=link, level=level, tags=clean_tags, comment=comment
+        )
+    _check_rateable(link.case)
+    return _create_case_rating(
+        actor=actor, case=link.case, channel=link.channel, level=level,
+        tags=clean_tags, comment=comment,
+    )
+
+
+def change_rating(
+    *,
+    actor: Any,
+    rating: Rating,
+    level: int,
+    comment: str = "",
+    tags: Iterable[str] = (),
+    token: str | None = None,
+) -> Rating:
+    """Change a rating within the centre's change period.
+
+    The signed-in applicant changes their own rating; on a device without a session the
+    rating link it was made with stands in for the applicant. A bad rating that becomes
+    good withdraws its open rectification, and a good one that becomes bad opens one.
+    """
+    if token:
+        _check_link_of(actor, get_rating_link(token), rating)
+    elif rating.person.user_id != actor.pk:
+        raise _not_yours(rating)
+    if rating.is_default:
+        raise DefaultRatingFixed(number=rating.case.number if rating.case else "")
+    _check_change_period(rating)
+    clean_tags = check_content(level, tags, comment, rating.channel)
+
+    with transaction.atomic():
+        rating = Rating.objects.select_for_update().get(pk=rating.pk)
+        was_bad = rating.is_bad
+        previous = rating.level
+        rating.level = level
+        rating.tags = clean_tags
+        rating.comment = comment
+        rating.updated_at = timezone.now()
+        rating.save(update_fields=["level", "tags", "comment", "updated_at"])
+        _audit(actor, rating, "rating.changed", {"level": level, "previous": previous})
+        if was_bad and not rating.is_bad:
+            rectifications.withdraw_for(rating)
+        elif rating.is_bad and not was_bad:
+            rectifications.open_for(rating)
+    log.info("rating.changed", rating_id=rating.pk, centre_id=rating.centre_id, level=level)
+    return rating
+
+
+def rate_or_change_online(
+    *,
+    actor: Any,
+    case: Case,
+    level: int,
+    comment: str = "",
+    tags: Iterable[str] = (),
+    channel: str = RatingChannel.ONLINE,
+) -> Rating:
+    """Rate the case online or at a kiosk, or change that rating if there is one."""
+    existing = get_rating_of(case, channel)
+    if existing is None:
+        return rate_case(
+            actor=actor, case=case, level=level, comment=comment, tags=tags,
+            channel=channel,
+        )
+    return change_rating(
+        actor=actor, rating=existing, level=level, comment=comment, tags=tags
+    )
+
+
+def check_content(level: int, tags: Iterable[str], comment: str, channel: str) -> list[str]:
+    """Check the level, tags and comment of a rating and return the tags, deduplicated."""
     if level not in Level.values:
         raise InvalidLevel(level=str(level)[:10])
     if len(comment) > MAX_COMMENT_LENGTH:
         raise CommentTooLong(length=len(comment), max=MAX_COMMENT_LENGTH)
+    allowed = tags_for_channel(channel)
+    clean: list[str] = []
+    for tag in tags:
+        if tag not in allowed:
+            raise InvalidTag(
+                tag=str(tag)[:40],
+                channel=RatingChannel(channel).label,
+                allowed=", ".join(allowed),
+            )
+        if tag not in clean:
+            clean.append(tag)
+    return clean
+
+
+def record_default_ratings(
+    *, now: dt.datetime | None = None, limit: int = DEFAULT_BATCH
+) -> int:
+    """Rate 基本满意 every case whose result is older than the rating period and unrated.
+
+    The rating is marked default and cannot be changed. Running it twice rates each case
+    once: a case with any rating is skipped, and the unique constraint stops a concurrent
+    run. Return how many cases were rated.
+    """
+    now = now or timezone.now()
+    created = 0
+    for centre in Centre.objects.order_by("pk"):
+        if created >= limit:
+            break
+        created += _default_ratings_of(centre, now, limit - created)
+    return created
+
+
+def _default_ratings_of(centre: Centre, now: dt.datetime, limit: int) -> int:
+    cutoff = now - dt.timedelta(days=get_policy(centre).default_rating_days)
+    cases = (
+        Case.objects.for_centre(centre)
+        .filter(result_issued_at__lte=cutoff, ratings__isnull=True)
+        .select_related("centre", "department", "matter", "person")
+        .order_by("result_issued_at")[:limit]
+    )
+    created = 0
+    for case in cases:
+        try:
+            with transaction.atomic():
+                rating = Rating.objects.create(
+                    **_snapshot_of_case(case),
+                    channel=RatingChannel.ONLINE,
+                    level=Level.BASICALLY_SATISFIED,
+                    is_default=True,
+                    created_at=now,
+                    updated_at=now,
+                )
+                _audit(None, rating, "case.rated_by_default", {"level": rating.level})
+        except IntegrityError:
+            continue
+        created += 1
+        log.info("case.rated_by_default", case_id=case.pk, centre_id=centre.pk)
+    return created
+
+
+# --- visits and links --------------------------------------------------------------------
+
+
+def record_visit(
+    *,
+    actor: Any,
+    centre: Centre,
+    person: Person,
+    window: str = "",
+    case: Case | None = None,
+) -> Visit:
+    """Record that a clerk served an applicant at a window, for a case when there is one."""
+    require_role(actor, (Role.CLERK,), centre=centre)
+    if case is not None and (case.centre_id != centre.pk or case.person_id != person.pk):
+        raise CaseNotOfVisit(number=case.number)
+    with transaction.atomic():
+        visit = Visit.objects.create(
+            centre=centre, person=person, clerk=actor, window=window[:40], case=case
+        )
+        record_event(
+            actor=actor,
+            actor_role=Role.CLERK,
+            verb="visit.recorded",
+            object_type="visit",
+            object_id=visit.pk,
+            centre=centre,
+            data={"case": case.number if case else None},
+        )
+    log.info("visit.recorded", visit_id=visit.pk, centre_id=centre.pk)
+    return visit
+
+
+def issue_rating_link(
+    *,
+    actor: Any | None,
+    channel: str,
+    visit: Visit | None = None,
+    case: Case | None = None,
+) -> RatingLink:
+    """Issue a link for the applicant to rate a visit or a case.
+
+    A screen link is for a visit and stays open for the policy's screen minutes; a QR code
+    or SMS link stays open for the policy's rating days. `actor` is the clerk, or None
+    when the platform sends an SMS link itself. An SMS link is also put in the
+    applicant's messages.
+    """
+    if channel not in LINK_CHANNELS:
+        raise InvalidChannel(channel=str(channel)[:20], allowed=", ".join(LINK_CHANNELS))
+    subject = visit if visit is not None else case
+    if subject is None or (channel == RatingChannel.WINDOW_SCREEN and visit is None):
+        raise LinkSubjectRequired(
+            channel=RatingChannel(channel).label,
+            subject=_("a visit") if channel == RatingChannel.WINDOW_SCREEN else _("a case"),
+        )
+    centre = subject.centre
+    if actor is not None:
+        require_role(actor, (Role.CLERK,), centre=centre)
+    policy = get_policy(centre)
+    if channel == RatingChannel.WINDOW_SCREEN:
+        lifetime = dt.timedelta(minutes=policy.screen_link_minutes)
+    else:
+        lifetime = dt.timedelta(days=policy.default_rating_days)
+
+    with transaction.atomic():
+        link = RatingLink.objects.create(
+            centre=centre,
+            channel=channel,
+            person=subject.person,
+            case=case if visit is None else visit.case,
+            visit=visit,
+            expires_at=timezone.now() + lifetime,
+        )
+        record_event(
+            actor=actor,
+            actor_role=Role.CLERK if actor is not None else SYSTEM,
+            verb="rating_link.issued",
+            object_type="rating_link",
+            object_id=link.pk,
+            centre=centre,
+            data={"channel": channel, "visit": link.visit_id, "case": link.case_id},
+        )
+        if channel == RatingChannel.SMS:
+            _notify_link(link)
+    log.info("rating_link.issued", link_id=link.pk, centre_id=centre.pk, channel=channel)
+    return link
+
+
+def _notify_link(link: RatingLink) -> None:
+    # NOTE: no SMS gateway is integrated yet; the short link reaches the applicant as an
+    # in-app message, and an operator's SMS sender can read the same RatingLink rows.
+    Notification.objects.create(
+        centre=link.centre,
+        user=link.person.user,
+        subject=_("Please rate our service")[:200],
+        body=_("Rate the service through this link before %(date)s.")
+        % {"date": timezone.localtime(link.expires_at).strftime("%Y-%m-%d %H:%M")},
+        link=f"/r/{link.token}",
+    )
+
+
+# --- shared steps ------------------------------------------------------------------------
+
+
+def _check_rateable(case: Case) -> None:
+    if case.state not in RATEABLE_STATES:
+        raise NotRateableYet(number=case.number, state=CaseState(case.state).label)
+
+
+def _check_link(actor: Any, link: RatingLink) -> None:
+    if link.is_expired:
+        raise RatingLinkExpired(expired=_local(link.expires_at))
+    if getattr(actor, "is_authenticated", False) and actor.pk != link.person.user_id:
+        raise NotYourVisit()
+
+
+def _check_link_of(actor: Any, link: RatingLink, rating: Rating) -> None:
+    _check_link(actor, link)
+    same_subject = (
+        link.visit_id == rating.visit_id
+        if rating.visit_id
+        else link.case_id == rating.case_id and link.channel == rating.channel
+    )
+    if not same_subject:
+        raise _not_yours(rating)
+
+
+def _not_yours(rating: Rating) -> Exception:
+    if rating.case_id and not rating.visit_id:
+        return NotYourCase(number=rating.case.number)
+    return NotYourVisit()
+
+
+def _check_change_period(rating: Rating) -> None:
+    hours = get_policy(rating.centre).change_period_hours
+    ends = rating.created_at + dt.timedelta(hours=hours)
+    if timezone.now() > ends:
+        raise ChangePeriodOver(hours=hours, ended=_local(ends))
+
+
+def _create_case_rating(
+    *, actor: Any, case: Case, channel: str, level: int, tags: list[str], comment: str
+) -> Rating:
     try:
         with transaction.atomic():
             rating = Rating.objects.create(
-                centre=case.centre, case=case, person=case.person, level=level, comment=comment
+                **_snapshot_of_case(case),
+                channel=channel,
+                level=level,
+                tags=tags,
+                comment=comment,
             )
-            record_event(
-                actor=actor,
-                actor_role="applicant",
-                verb="case.rated",
-                object_type="case",
-                object_id=case.number,
-                centre=case.centre,
-                data={"level": level},
-            )
+            _audit(actor, rating, "case.rated", {"level": level, "channel": channel})
+            if rating.is_bad:
+                rectifications.open_for(rating)
     except IntegrityError:
         raise AlreadyRated(number=case.number) from None
-    log.info("case.rated", case_id=case.pk, centre_id=case.centre_id, level=level)
+    log.info(
+        "case.rated", case_id=case.pk, centre_id=case.centre_id, level=level,
+        channel=channel,
+    )
     return rating
+
+
+def _create_visit_rating(
+    *, actor: Any, link: RatingLink, level: int, tags: list[str], comment: str
+) -> Rating:
+    visit = link.visit
+    try:
+        with transaction.atomic():
+            rating = Rating.objects.create(
+                **_snapshot_of_visit(visit),
+                channel=link.channel,
+                level=level,
+                tags=tags,
+                comment=comment,
+            )
+            _audit(actor, rating, "visit.rated", {"level": level, "channel": link.channel})
+            if rating.is_bad:
+                rectifications.open_for(rating)
+    except IntegrityError:
+        raise VisitAlreadyRated() from None
+    log.info(
+        "visit.rated", visit_id=visit.pk, centre_id=visit.centre_id, level=level,
+        channel=link.channel,
+    )
+    return rating
+
+
+def _snapshot_of_case(case: Case) -> dict[str, Any]:
+    return {
+        "centre": case.centre,
+        "case": case,
+        "person": case.person,
+        "department": case.department,
+        "matter": case.matter,
+        "window": case.window,
+        "clerk_id": case.accepted_by_id,
+    }
+
+
+def _snapshot_of_visit(visit: Visit) -> dict[str, Any]:
+    case = visit.case
+    return {
+        "centre": visit.centre,
+        "case": case,
+        "visit": visit,
+        "person": visit.person,
+        "department": case.department if case else None,
+        "matter": case.matter if case else None,
+        "window": visit.window,
+        "clerk_id": visit.clerk_id,
+    }
+
+
+def _audit(actor: Any, rating: Rating, verb: str, data: dict[str, Any]) -> None:
+    record_event(
+        actor=actor,
+        actor_role=SYSTEM if rating.is_default else APPLICANT,
+        verb=verb,
+        object_type="rating",
+        object_id=rating.pk,
+        centre=rating.centre,
+        data={
+            **data,
+            "case": rating.case.number if rating.case_id else None,
+            "visit": rating.visit_id,
+        },
+    )
+
+
+def _local(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")

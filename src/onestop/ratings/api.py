@@ -1,13 +1,35 @@
-"""POST /api/v1/ratings/cases/{number}: the applicant rates a case."""
+"""The ratings API under /api/v1/ratings: rate, change, rate by link, rectify, statistics."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from onestop.cases.queries import get_case_for
-from onestop.ratings.actions import rate_case
+from onestop.core.models import Centre, Role
+from onestop.core.permissions import RoleRequired, require_authenticated
+from onestop.identity.lookup import find_person_by_id_number
+from onestop.ratings import queries, rectifications
+from onestop.ratings.actions import (
+    change_rating,
+    issue_rating_link,
+    rate_by_link,
+    rate_case,
+    record_visit,
+)
+from onestop.ratings.models import RatingChannel
+from onestop.ratings.presenters import rating_dict, rectification_dict, report_dict
+from onestop.ratings.stats import (
+    PUBLIC_DIMENSIONS,
+    Period,
+    build_report,
+    check_dimension,
+    ratings_of,
+)
 
 router = Router(tags=["ratings"])
 
@@ -15,24 +37,268 @@ router = Router(tags=["ratings"])
 class RatingIn(Schema):
     level: int
     comment: str = ""
+    tags: list[str] = []
+    channel: str = RatingChannel.ONLINE
+
+
+class ChangeIn(Schema):
+    level: int
+    comment: str = ""
+    tags: list[str] = []
+    token: str | None = None
 
 
 class RatingOut(Schema):
-    case: str
+    id: int
+    case: str | None
+    visit: int | None
+    channel: str
     level: int
     level_label: str
+    tags: list[str]
     comment: str
     is_bad: bool
+    is_default: bool
+    created_at: str
+    updated_at: str
+    rectification: int | None
+
+
+class VisitIn(Schema):
+    case: str = ""
+    id_number: str = ""
+    window: str = ""
+
+
+class LinkIn(Schema):
+    channel: str
+
+
+class LinkOut(Schema):
+    token: str
+    channel: str
+    url: str
+    expires_at: str
+
+
+class NoteIn(Schema):
+    note: str
+
+
+class CloseIn(Schema):
+    outcome: str
+    note: str
+    rectify_by: dt.date | None = None
+
+
+class AppealIn(Schema):
+    kind: str
+    reason: str
+
+
+class DecisionIn(Schema):
+    upheld: bool
+    note: str
+
+
+class FixRatingIn(Schema):
+    level: int
+
+
+class StatsQuery(Schema):
+    dimension: str = "department"
+    start: str = ""
+    end: str = ""
+    centre: str = ""
+    channel: str = ""
+
+
+# --- rating ------------------------------------------------------------------------------
 
 
 @router.post("/cases/{number}", response={201: RatingOut})
 def rate(request: HttpRequest, number: str, payload: RatingIn) -> Status:
     case = get_case_for(request.user, number, audit=False)
-    rating = rate_case(actor=request.user, case=case, level=payload.level, comment=payload.comment)
-    return Status(201, RatingOut(
-        case=case.number,
-        level=rating.level,
-        level_label=str(rating.get_level_display()),
-        comment=rating.comment,
-        is_bad=rating.is_bad,
-    ))
+    rating = rate_case(
+        actor=request.user,
+        case=case,
+        level=payload.level,
+        comment=payload.comment,
+        tags=payload.tags,
+        channel=payload.channel,
+    )
+    return Status(201, rating_dict(rating))
+
+
+@router.put("/{rating_id}", response=RatingOut)
+def change(request: HttpRequest, rating_id: int, payload: ChangeIn) -> dict[str, Any]:
+    rating = queries.get_own_rating(request.user, rating_id)
+    rating = change_rating(
+        actor=request.user,
+        rating=rating,
+        level=payload.level,
+        comment=payload.comment,
+        tags=payload.tags,
+    )
+    return rating_dict(rating)
+
+
+@router.post("/links/{token}", response={201: RatingOut}, auth=None)
+def rate_with_link(request: HttpRequest, token: str, payload: RatingIn) -> Status:
+    """Rate through a rating link; the link is the credential, no sign-in needed."""
+    rating = rate_by_link(
+        actor=request.user,
+        token=token,
+        level=payload.level,
+        comment=payload.comment,
+        tags=payload.tags,
+    )
+    return Status(201, rating_dict(rating))
+
+
+# --- visits and links --------------------------------------------------------------------
+
+
+@router.post("/visits", response={201: dict})
+def new_visit(request: HttpRequest, payload: VisitIn) -> Status:
+    """Record a visit at the window, identified by the applicant's case or ID number."""
+    centre = queries.clerk_centre(request.user)
+    case = get_case_for(request.user, payload.case, audit=False) if payload.case else None
+    if case is not None:
+        person = case.person
+    else:
+        person = find_person_by_id_number(payload.id_number)
+    visit = record_visit(
+        actor=request.user, centre=centre, person=person, window=payload.window, case=case
+    )
+    return Status(201, {"id": visit.pk, "case": case.number if case else None})
+
+
+@router.post("/visits/{visit_id}/links", response={201: LinkOut})
+def new_visit_link(request: HttpRequest, visit_id: int, payload: LinkIn) -> Status:
+    visit = queries.get_visit_for(request.user, visit_id)
+    link = issue_rating_link(actor=request.user, channel=payload.channel, visit=visit)
+    return Status(201, _link_dict(request, link))
+
+
+@router.post("/cases/{number}/links", response={201: LinkOut})
+def new_case_link(request: HttpRequest, number: str, payload: LinkIn) -> Status:
+    case = get_case_for(request.user, number, audit=False)
+    link = issue_rating_link(actor=request.user, channel=payload.channel, case=case)
+    return Status(201, _link_dict(request, link))
+
+
+def _link_dict(request: HttpRequest, link: Any) -> dict[str, Any]:
+    return {
+        "token": link.token,
+        "channel": link.channel,
+        "url": request.build_absolute_uri(link_path(link)),
+        "expires_at": link.expires_at.isoformat(),
+    }
+
+
+def link_path(link: Any) -> str:
+    """Return the page path of a link: the tablet screen, or the short link."""
+    if link.channel == RatingChannel.WINDOW_SCREEN:
+        return f"/ratings/screen/{link.token}/"
+    return f"/r/{link.token}"
+
+
+# --- rectifications ----------------------------------------------------------------------
+
+
+@router.get("/rectifications", response=list[dict])
+def list_rectifications(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
+    rows = queries.visible_rectifications(request.user).order_by("due_date", "pk")
+    if status:
+        rows = rows.filter(status=status)
+    return [rectification_dict(row) for row in rows[:500]]
+
+
+@router.get("/rectifications/{rectification_id}", response=dict)
+def get_rectification(request: HttpRequest, rectification_id: int) -> dict[str, Any]:
+    found = queries.get_rectification_for(request.user, rectification_id)
+    return rectification_dict(found)
+
+
+@router.post("/rectifications/{rectification_id}/callback", response=dict)
+def callback(request: HttpRequest, rectification_id: int, payload: NoteIn) -> dict:
+    found = queries.get_rectification_for(request.user, rectification_id)
+    done = rectifications.record_callback(
+        actor=request.user, rectification=found, note=payload.note
+    )
+    return rectification_dict(done)
+
+
+@router.post("/rectifications/{rectification_id}/close", response=dict)
+def close(request: HttpRequest, rectification_id: int, payload: CloseIn) -> dict:
+    found = queries.get_rectification_for(request.user, rectification_id)
+    done = rectifications.close_rectification(
+        actor=request.user,
+        rectification=found,
+        outcome=payload.outcome,
+        note=payload.note,
+        rectify_by=payload.rectify_by,
+    )
+    return rectification_dict(done)
+
+
+@router.post("/rectifications/{rectification_id}/appeal", response=dict)
+def appeal(request: HttpRequest, rectification_id: int, payload: AppealIn) -> dict:
+    found = queries.get_rectification_for(request.user, rectification_id)
+    done = rectifications.appeal_rating(
+        actor=request.user, rectification=found, kind=payload.kind, reason=payload.reason
+    )
+    return rectification_dict(done)
+
+
+@router.post("/rectifications/{rectification_id}/decision", response=dict)
+def decide(request: HttpRequest, rectification_id: int, payload: DecisionIn) -> dict:
+    found = queries.get_rectification_for(request.user, rectification_id)
+    done = rectifications.decide_appeal(
+        actor=request.user, rectification=found, upheld=payload.upheld, note=payload.note
+    )
+    return rectification_dict(done)
+
+
+@router.post("/cases/{number}/fix-rating", response=dict)
+def rate_the_fix(request: HttpRequest, number: str, payload: FixRatingIn) -> dict:
+    """Let the applicant rate how their bad rating of the case was answered."""
+    case = get_case_for(request.user, number, audit=False)
+    found = queries.fix_rateable_rectification(request.user, case)
+    if found is None:
+        raise rectifications.FixNotRateable(rectification=case.number)
+    done = rectifications.rate_fix(actor=request.user, rectification=found, level=payload.level)
+    return {"case": case.number, "fix_level": done.fix_level}
+
+
+# --- statistics --------------------------------------------------------------------------
+
+
+@router.get("/stats", response=dict)
+def statistics(request: HttpRequest, filters: Query[StatsQuery]) -> dict[str, Any]:
+    """Return the figures of the supervisor page, for the centres the caller supervises."""
+    require_authenticated(request.user)
+    centres = queries.statistics_centres(request.user)
+    if not centres.exists():
+        raise RoleRequired(role=str(Role.SUPERVISOR.label), centre="")
+    if filters.centre:
+        centres = centres.filter(slug=filters.centre)
+    ratings = ratings_of(
+        centres, Period.parse(filters.start, filters.end), channel=filters.channel
+    )
+    return report_dict(build_report(ratings, check_dimension(filters.dimension)))
+
+
+@router.get("/public", response=dict, auth=None)
+def public_summary(
+    request: HttpRequest, dimension: str = "centre", centre: str = ""
+) -> dict[str, Any]:
+    """Return the public figures: counts and rates only, with no personal data."""
+    centres = Centre.objects.all()
+    if centre:
+        centres = centres.filter(slug=centre)
+    report = build_report(
+        ratings_of(centres, Period()), check_dimension(dimension, PUBLIC_DIMENSIONS)
+    )
+    return report_dict(report)

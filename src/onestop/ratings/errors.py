@@ -157,3 +157,21 @@ class InvalidPeriod(InvalidInput):
 class InvalidDimension(InvalidInput):
     code = "rating.invalid_dimension"
     message = _("%(value)s is not a grouping of the statistics. Use one of %(allowed)s.")
+
+
+class CaseNotOfVisit(InvalidInput):
+    code = "visit.case_mismatch"
+    message = _(
+        "Case %(number)s belongs to another applicant or centre; record the visit "
+        "without it or with the applicant's own case."
+    )
+
+
+class LinkSubjectRequired(InvalidInput):
+    code = "rating.link_subject_required"
+    message = _("A %(channel)s link needs %(subject)s to rate.")
+
+
+class VisitNotFound(NotFound):
+    code = "visit.not_found"
+    message = _("No visit %(visit)s was found at the windows of your centre.")

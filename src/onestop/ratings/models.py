@@ -233,6 +233,11 @@ class Outcome(models.TextChoices):
     APPEAL_UPHELD = "appeal_upheld", _("appeal upheld: the rating does not count")
 
 
+# Outcomes by which the department answered the rating: they count as rectified, and the
+# applicant may rate the fix.
+RESOLVED_OUTCOMES = (Outcome.RECTIFIED, Outcome.RECTIFY_BY_DATE, Outcome.EXPLAINED)
+
+
 class AppealKind(models.TextChoices):
     MISTAKEN = "mistaken", _("rated by mistake")
     MALICIOUS = "malicious", _("malicious rating")

@@ -1,41 +1,128 @@
-"""The supervisor's overview of the centre: cases by state, and warned and overdue cases."""
+"""The supervisor's overview of the centre: cases by state, warnings and extensions."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
+from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from onestop.cases import clock
 from onestop.cases.models import OPEN_STATES, CaseState
 from onestop.cases.presenters import case_summary
 from onestop.cases.queries import visible_cases
-from onestop.core.models import Role
+from onestop.core.models import Centre, Role
 from onestop.core.pages import handles_errors
 from onestop.core.permissions import RoleRequired, staff_roles
+from onestop.worktime.queries import missing_years
 
 SUPERVISING_ROLES = {Role.SUPERVISOR, Role.CENTRE_ADMIN, Role.PLATFORM_ADMIN}
+# Cases whose clock is stopped are listed apart: their stored due date moves on when the
+# pause ends, so counting them as due soon or overdue would raise false alarms.
+PAUSED_STATES = {CaseState.SUSPENDED, CaseState.CORRECTION_REQUESTED}
+# The dashboard reads at most this many open cases, the ones due first.
+MAX_OPEN_CASES = 2000
+
+
+def _require_supervisor(request: HttpRequest) -> None:
+    if not any(m.role in SUPERVISING_ROLES for m in staff_roles(request.user)):
+        raise RoleRequired(role=Role.SUPERVISOR.label, centre="")
 
 
 @login_required
 @handles_errors
 def dashboard(request: HttpRequest) -> HttpResponse:
-    if not any(m.role in SUPERVISING_ROLES for m in staff_roles(request.user)):
-        raise RoleRequired(role=Role.SUPERVISOR.label, centre="")
+    _require_supervisor(request)
     cases = visible_cases(request.user)
     by_state = Counter(cases.values_list("state", flat=True))
-    open_cases = [case_summary(c) for c in cases.filter(state__in=OPEN_STATES)[:2000]]
-    warned = [c for c in open_cases if c["warning"] in ("yellow", "red")]
-    by_department: Counter[tuple[str, str]] = Counter(
-        (c["department"], c["warning"]) for c in warned
-    )
+    open_cases = cases.filter(state__in=OPEN_STATES).order_by("promised_due", "pk")
+    summaries = [case_summary(c) for c in open_cases[:MAX_OPEN_CASES]]
+    warned = [
+        c
+        for c in summaries
+        if c["warning"] in ("yellow", "red") and c["state"] not in PAUSED_STATES
+    ]
+    by_department = _warning_table(warned, "department")
     return render(
         request,
         "supervise/dashboard.html",
         {
-            "states": [(CaseState(s).label, by_state.get(s, 0)) for s in CaseState.values],
+            "states": [
+                (CaseState(s).label, by_state.get(s, 0)) for s in CaseState.values
+            ],
             "warned": warned[:200],
-            "by_department": sorted(by_department.items()),
+            "paused": [c for c in summaries if c["state"] in PAUSED_STATES][:200],
+            "by_department": by_department,
+            "by_matter": _warning_table(warned, "matter_name"),
+            "chart": _chart_data(by_department),
+            "provisional": open_cases.filter(deadline_provisional=True).count(),
+            "missing_years": _missing_years(request),
+            "extensions": list(clock.pending_extensions(request.user)[:200]),
         },
     )
+
+
+@login_required
+@require_POST
+@handles_errors
+def decide_extension(request: HttpRequest, extension_id: int) -> HttpResponse:
+    """Approve or reject one extension request from the dashboard."""
+    _require_supervisor(request)
+    extension = clock.get_extension_for(request.user, extension_id)
+    note = request.POST.get("note", "")
+    if request.POST.get("decision") == "approve":
+        clock.approve_extension(actor=request.user, extension=extension, note=note)
+        messages.success(request, _("The extension is approved; the due dates moved."))
+    else:
+        clock.reject_extension(actor=request.user, extension=extension, note=note)
+        messages.success(request, _("The extension is rejected; the due dates stay."))
+    return redirect("supervise:dashboard")
+
+
+def _warning_table(warned: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """Count the yellow and red cases per value of `key`, most red first."""
+    counts: dict[str, Counter[str]] = {}
+    for case in warned:
+        counts.setdefault(case[key], Counter())[case["warning"]] += 1
+    rows = [
+        {"name": name, "yellow": c["yellow"], "red": c["red"]}
+        for name, c in counts.items()
+    ]
+    return sorted(rows, key=lambda row: (-row["red"], -row["yellow"], row["name"]))
+
+
+def _chart_data(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the series of the stacked bar chart, one bar per department."""
+    return {
+        "height": 80 + 32 * len(rows),
+        "names": [row["name"] for row in rows],
+        "yellow": [row["yellow"] for row in rows],
+        "red": [row["red"] for row in rows],
+        "labels": {"yellow": _("due soon"), "red": _("overdue")},
+    }
+
+
+def _missing_years(request: HttpRequest) -> list[dict[str, Any]]:
+    """List, per supervised centre, the years up to the end of next year without schedule."""
+    today = timezone.localdate()
+    upto = dt.date(today.year + 1, 12, 31)
+    centre_ids = {
+        m.centre_id for m in staff_roles(request.user) if m.role in SUPERVISING_ROLES
+    }
+    if any(m.role == Role.PLATFORM_ADMIN for m in staff_roles(request.user)):
+        centres = Centre.objects.all()
+    else:
+        centres = Centre.objects.filter(pk__in=centre_ids)
+    alerts = []
+    for centre in centres.order_by("name")[:50]:
+        years = missing_years(centre.region_code, upto, since=today)
+        if years:
+            alerts.append({"centre": centre.name, "years": years})
+    return alerts

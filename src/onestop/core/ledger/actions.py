@@ -1,8 +1,8 @@
 """Writes into the ledger from other apps: queue an entry in the caller's transaction.
 
-An entry contains ids, codes, states, times and hashes. A person or an enterprise is named
-by `subject_reference(code)`, an HMAC of the ID number or credit code, never by the
-code.
+An entry contains ids, codes, states, times and hashes. A person or an enterprise is
+named by `subject_reference(code)`, an HMAC of the ID number or credit code, never by
+the code.
 """
 
 from __future__ import annotations

@@ -35,8 +35,8 @@ class LogHead(models.Model):
 class LedgerEntry(models.Model):
     """One record of the log (存证记录), queued in the caller's transaction.
 
-    `data` contains the canonical JSON bytes that the leaf hash covers. A pending entry has
-    neither `index` nor `leaf_hash`.
+    `data` contains the canonical JSON bytes that the leaf hash covers. A pending entry
+    has neither `index` nor `leaf_hash`.
     """
 
     kind = models.CharField(_("kind"), max_length=80)

@@ -27,6 +27,7 @@ from onestop.core.signing import (
     key_id_for,
     public_keys_for,
     published_keys,
+    retire_signing_key,
     sign_document,
     verify_document,
     verify_signature,
@@ -556,3 +557,28 @@ def test_well_known_keys_rejects_post():
     response = well_known_keys(RequestFactory().post("/.well-known/onestop-keys.json"))
 
     assert response.status_code == 405
+
+
+def test_retired_key_is_replaced_on_next_use(centre):
+    old = get_signer(centre)
+
+    retired = retire_signing_key(centre, actor=None)
+    new = get_signer(centre)
+
+    assert retired == 1
+    assert new.key_id != old.key_id
+    assert SigningKey.objects.get(key_id=old.key_id).retired_at is not None
+    assert AuditEvent.objects.filter(verb="signing_key.retired").count() == 1
+
+
+def test_retiring_leaves_other_algorithm(centre):
+    get_signer(centre, "ed25519")
+    sm2 = get_signer(centre, "sm2")
+
+    retire_signing_key(centre, "ed25519", actor=None)
+
+    assert get_signer(centre, "sm2").key_id == sm2.key_id
+
+
+def test_retiring_without_keys_retires_none(centre):
+    assert retire_signing_key(centre, actor=None) == 0

@@ -21,7 +21,7 @@ def test_validate_command_accepts_standard_pack():
     assert output.getvalue() == f"The pack {STANDARD_PACK_DIR} is valid.\n"
 
 
-def test_validate_command_speaks_chinese_by_default(small_pack, edit_matter):
+def test_validate_command_prints_chinese_by_default(small_pack, edit_matter):
     edit_matter("food-business-licence", lambda m: m.update(department="nobody"))
     output = StringIO()
 

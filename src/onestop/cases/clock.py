@@ -1,0 +1,431 @@
+"""The clock of a case: special procedures (特别程序) and extensions (延期).
+
+A special procedure suspends a case under review and stops its clock until the
+reviewer ends it. An extension adds working days to both due dates once a supervisor
+of the centre approves it. Each action runs in one transaction, writes a CaseEvent
+and an audit event, and recomputes the case's deadlines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.cases import actions
+from onestop.cases.errors import ReasonRequired
+from onestop.cases.models import Case, CaseEvent, CaseExtension, CasePause, CaseState
+from onestop.cases.queries import visible_cases
+from onestop.core.audit import record_event
+from onestop.core.errors import Conflict, InvalidInput, NotFound
+from onestop.core.logging import get_logger
+from onestop.core.models import Role
+from onestop.core.permissions import require_role
+
+log = get_logger(__name__)
+
+# The special procedures of 行政许可法 article 45, whose time does not count towards the
+# time limit. The keys are stored in CasePause.procedure.
+SPECIAL_PROCEDURES: dict[str, Any] = {
+    "hearing": _("hearing (听证)"),
+    "tender": _("tender (招标)"),
+    "auction": _("auction (拍卖)"),
+    "inspection": _("inspection (检验)"),
+    "testing": _("testing (检测)"),
+    "quarantine": _("quarantine (检疫)"),
+    "appraisal": _("appraisal (鉴定)"),
+    "expert_review": _("expert review (专家评审)"),
+}
+
+# A matter without its own extension limit in its guide may be extended by at most this
+# many working days, the extension 行政许可法 article 42 allows for a 20-day limit.
+DEFAULT_MAX_EXTENSION_DAYS = 10
+
+EXTENDABLE_STATES = {CaseState.ACCEPTED, CaseState.IN_REVIEW, CaseState.SUSPENDED}
+SUPERVISOR_ROLES = (Role.SUPERVISOR,)
+
+
+class UnknownProcedure(InvalidInput):
+    code = "case.unknown_procedure"
+    message = _("%(procedure)s is not a special procedure. Use one of: %(choices)s.")
+
+
+class NoOpenSpecialProcedure(Conflict):
+    code = "case.no_open_special_procedure"
+    message = _(
+        "The case %(number)s has no special procedure running. Reload the case to see "
+        "its current state."
+    )
+
+
+class PauseEndsBeforeStart(InvalidInput):
+    code = "case.pause_ends_before_start"
+    message = _(
+        "The special procedure started at %(started_at)s, so it cannot end at "
+        "%(ended_at)s. Give an end time at or after the start."
+    )
+
+
+class PauseEndsInFuture(InvalidInput):
+    code = "case.pause_ends_in_future"
+    message = _(
+        "The end time %(ended_at)s is in the future. End the special procedure when it "
+        "has ended, or leave the end time empty for now."
+    )
+
+
+class InvalidExtensionDays(InvalidInput):
+    code = "case.invalid_extension_days"
+    message = _(
+        "An extension of %(working_days)s working days is not allowed for this matter. "
+        "Request from 1 to %(maximum)s working days."
+    )
+
+
+class CaseNotExtendable(Conflict):
+    code = "case.not_extendable"
+    message = _(
+        "The case %(number)s is %(state)s, so its time limit cannot be extended. Only an "
+        "accepted case that is not yet decided can be extended."
+    )
+
+
+class ExtensionAlreadyPending(Conflict):
+    code = "case.extension_already_pending"
+    message = _(
+        "The case %(number)s already has an extension request waiting for a decision. "
+        "Wait for the supervisor's decision before you request another."
+    )
+
+
+class ExtensionNotPending(Conflict):
+    code = "case.extension_not_pending"
+    message = _(
+        "The extension request %(extension)s is %(status)s already, so it cannot be "
+        "decided again. Reload the page to see the decision."
+    )
+
+
+class ExtensionNotFound(NotFound):
+    code = "case.extension_not_found"
+    message = _(
+        "No extension request %(extension)s was found among the cases you may see."
+    )
+
+
+# --- special procedures ---------------------------------------------------------------
+
+
+def start_special_procedure(
+    *, actor: Any, case: Case, procedure: str, reason: str
+) -> Case:
+    """Suspend a case under review for a special procedure; its clock stops."""
+    if procedure not in SPECIAL_PROCEDURES:
+        raise UnknownProcedure(
+            procedure=procedure[:40], choices=", ".join(SPECIAL_PROCEDURES)
+        )
+    _check_reason(reason, _("starting a special procedure"))
+
+    with transaction.atomic():
+        case = actions._lock(case)
+        role = actions._reviewer_role(actor, case)
+        data = {"procedure": procedure}
+        actions._transition(
+            case,
+            actor=actor,
+            actor_role=role,
+            action="suspend",
+            reason=reason,
+            data=data,
+        )
+        pause = CasePause.objects.create(
+            centre=case.centre,
+            case=case,
+            kind=CasePause.Kind.SPECIAL_PROCEDURE,
+            procedure=procedure,
+            reason=reason.strip(),
+            started_at=timezone.now(),
+        )
+        actions._recompute_deadlines(case)
+        _audit(
+            actor,
+            role,
+            "case.special_procedure_started",
+            case,
+            pause_id=pause.pk,
+            **data,
+        )
+
+    log.info("case.special_procedure_started", case_id=case.pk, pause_id=pause.pk)
+    return actions._reload(case)
+
+
+def end_special_procedure(
+    *, actor: Any, case: Case, reason: str, ended_at: dt.datetime | None = None
+) -> Case:
+    """End the running special procedure and resume the review; the clock runs again.
+
+    `ended_at` defaults to now. It must lie between the procedure's start and now.
+    """
+    _check_reason(reason, _("ending a special procedure"))
+
+    with transaction.atomic():
+        case = actions._lock(case)
+        role = actions._reviewer_role(actor, case)
+        pause = _open_special_procedure(case)
+        ended_at = _check_pause_end(pause, ended_at or timezone.now())
+        actions._transition(
+            case,
+            actor=actor,
+            actor_role=role,
+            action="resume",
+            reason=reason,
+            data={"procedure": pause.procedure, "ended_at": ended_at.isoformat()},
+        )
+        pause.ended_at = ended_at
+        pause.save(update_fields=["ended_at"])
+        actions._recompute_deadlines(case)
+        _audit(actor, role, "case.special_procedure_ended", case, pause_id=pause.pk)
+
+    log.info("case.special_procedure_ended", case_id=case.pk, pause_id=pause.pk)
+    return actions._reload(case)
+
+
+def _open_special_procedure(case: Case) -> CasePause:
+    pause = (
+        case.pauses.filter(kind=CasePause.Kind.SPECIAL_PROCEDURE, ended_at__isnull=True)
+        .order_by("-started_at")
+        .first()
+    )
+    if pause is None:
+        raise NoOpenSpecialProcedure(number=case.number)
+    return pause
+
+
+def _check_pause_end(pause: CasePause, ended_at: dt.datetime) -> dt.datetime:
+    if timezone.is_naive(ended_at):
+        ended_at = timezone.make_aware(ended_at)
+    shown = {
+        "started_at": _local(pause.started_at),
+        "ended_at": _local(ended_at),
+    }
+    if ended_at < pause.started_at:
+        raise PauseEndsBeforeStart(**shown)
+    if ended_at > timezone.now():
+        raise PauseEndsInFuture(ended_at=shown["ended_at"])
+    return ended_at
+
+
+# --- extensions -----------------------------------------------------------------------
+
+
+def request_extension(
+    *, actor: Any, case: Case, working_days: int, reason: str
+) -> CaseExtension:
+    """Ask a supervisor to extend the case's time limit; nothing moves until approval."""
+    _check_reason(reason, _("requesting an extension"))
+
+    with transaction.atomic():
+        case = actions._lock(case)
+        role = actions._reviewer_role(actor, case)
+        _check_extendable(case)
+        _check_extension_days(case, working_days)
+        if case.extensions.filter(status=CaseExtension.Status.REQUESTED).exists():
+            raise ExtensionAlreadyPending(number=case.number)
+
+        extension = CaseExtension.objects.create(
+            centre=case.centre,
+            case=case,
+            working_days=working_days,
+            reason=reason.strip(),
+            requested_by=actor,
+        )
+        data = {"extension_id": extension.pk, "working_days": working_days}
+        _record_case_event(
+            case,
+            actor=actor,
+            actor_role=role,
+            action="request_extension",
+            reason=reason,
+            data=data,
+        )
+        _audit(actor, role, "case.extension_requested", case, **data)
+
+    log.info("case.extension_requested", case_id=case.pk, extension_id=extension.pk)
+    return extension
+
+
+def approve_extension(
+    *, actor: Any, extension: CaseExtension, note: str = ""
+) -> CaseExtension:
+    """Approve an extension request: both due dates move by its working days."""
+    with transaction.atomic():
+        extension, case, role = _lock_for_decision(actor, extension)
+        _check_extendable(case)
+        _decide(extension, actor=actor, status=CaseExtension.Status.APPROVED, note=note)
+        _record_case_event(
+            case,
+            actor=actor,
+            actor_role=role,
+            action="approve_extension",
+            reason=note,
+            data={"extension_id": extension.pk, "working_days": extension.working_days},
+        )
+        actions._recompute_deadlines(case)
+        _audit(actor, role, "case.extension_approved", case, extension_id=extension.pk)
+
+    log.info("case.extension_approved", case_id=case.pk, extension_id=extension.pk)
+    return extension
+
+
+def reject_extension(
+    *, actor: Any, extension: CaseExtension, note: str
+) -> CaseExtension:
+    """Reject an extension request with the reason; the due dates stay as they are."""
+    _check_reason(note, _("rejecting an extension"))
+
+    with transaction.atomic():
+        extension, case, role = _lock_for_decision(actor, extension)
+        _decide(extension, actor=actor, status=CaseExtension.Status.REJECTED, note=note)
+        _record_case_event(
+            case,
+            actor=actor,
+            actor_role=role,
+            action="reject_extension",
+            reason=note,
+            data={"extension_id": extension.pk},
+        )
+        _audit(actor, role, "case.extension_rejected", case, extension_id=extension.pk)
+
+    log.info("case.extension_rejected", case_id=case.pk, extension_id=extension.pk)
+    return extension
+
+
+def max_extension_days(case: Case) -> int:
+    """Return the most working days the case's matter may be extended by."""
+    limits = case.matter_version.guide.definition.get("time_limits") or {}
+    extension = (limits.get("statutory") or {}).get("extension") or {}
+    if extension.get("unit", "working_days") == "working_days" and extension.get(
+        "amount"
+    ):
+        return int(extension["amount"])
+    return DEFAULT_MAX_EXTENSION_DAYS
+
+
+def _check_extendable(case: Case) -> None:
+    if case.state not in EXTENDABLE_STATES or case.accepted_at is None:
+        raise CaseNotExtendable(number=case.number, state=CaseState(case.state).label)
+
+
+def _check_extension_days(case: Case, working_days: int) -> None:
+    maximum = max_extension_days(case)
+    if not 1 <= working_days <= maximum:
+        raise InvalidExtensionDays(working_days=working_days, maximum=maximum)
+
+
+def _lock_for_decision(
+    actor: Any, extension: CaseExtension
+) -> tuple[CaseExtension, Case, str]:
+    extension = CaseExtension.objects.select_for_update().get(pk=extension.pk)
+    case = actions._lock(extension.case)
+    role = require_role(actor, SUPERVISOR_ROLES, centre=case.centre).role
+    if extension.status != CaseExtension.Status.REQUESTED:
+        raise ExtensionNotPending(
+            extension=extension.pk, status=CaseExtension.Status(extension.status).label
+        )
+    return extension, case, role
+
+
+def _decide(extension: CaseExtension, *, actor: Any, status: str, note: str) -> None:
+    extension.status = status
+    extension.decided_by = actor
+    extension.decided_at = timezone.now()
+    extension.decision_note = note.strip()
+    extension.save(
+        update_fields=["status", "decided_by", "decided_at", "decision_note"]
+    )
+
+
+# --- reads ----------------------------------------------------------------------------
+
+
+def case_extensions(case: Case) -> QuerySet[CaseExtension]:
+    """Return the extension requests of a case the caller has already opened."""
+    return case.extensions.select_related("requested_by", "decided_by")
+
+
+def pending_extensions(user: Any) -> QuerySet[CaseExtension]:
+    """Return the extension requests waiting for a decision, of the cases the user sees."""
+    return (
+        CaseExtension.objects.filter(
+            status=CaseExtension.Status.REQUESTED,
+            case__in=visible_cases(user).values("pk"),
+        )
+        .select_related("case", "case__matter", "case__department", "requested_by")
+        .order_by("requested_at")
+    )
+
+
+def get_extension_for(user: Any, extension_id: int) -> CaseExtension:
+    """Return the extension request if the user may see its case, else raise."""
+    extension = (
+        CaseExtension.objects.filter(
+            pk=extension_id, case__in=visible_cases(user).values("pk")
+        )
+        .select_related("case")
+        .first()
+    )
+    if extension is None:
+        raise ExtensionNotFound(extension=extension_id)
+    return extension
+
+
+# --- shared steps ---------------------------------------------------------------------
+
+
+def _record_case_event(
+    case: Case,
+    *,
+    actor: Any,
+    actor_role: str,
+    action: str,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """Write a CaseEvent for a change that leaves the case's state as it is."""
+    return CaseEvent.objects.create(
+        centre=case.centre,
+        case=case,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_role=actor_role,
+        action=action,
+        from_state=case.state,
+        to_state=case.state,
+        reason=reason.strip()[:2000],
+        data=data or {},
+    )
+
+
+def _audit(actor: Any, role: str, verb: str, case: Case, **data: Any) -> None:
+    record_event(
+        actor=actor,
+        actor_role=role,
+        verb=verb,
+        object_type="case",
+        object_id=case.number,
+        centre=case.centre,
+        data=data,
+    )
+
+
+def _check_reason(reason: str, action: Any) -> None:
+    if not (reason or "").strip():
+        raise ReasonRequired(action=action)
+
+
+def _local(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,50 @@
+"""Form posts of the clock on the department's case page, each calling one clock action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from onestop.cases import clock
+from onestop.cases.models import Case, CaseState
+
+OFFICE_ACTIONS = ("special_procedure", "end_special_procedure", "extension")
+
+
+def apply_office_action(request: HttpRequest, case: Case) -> str:
+    """Run the clock action named by the form's `action` and return the success message."""
+    action = request.POST.get("action")
+    reason = request.POST.get("reason", "")
+    if action == "special_procedure":
+        procedure = request.POST.get("procedure", "")
+        clock.start_special_procedure(
+            actor=request.user, case=case, procedure=procedure, reason=reason
+        )
+        return _("The special procedure started; the clock is stopped.")
+
+    if action == "end_special_procedure":
+        clock.end_special_procedure(actor=request.user, case=case, reason=reason)
+        return _("The special procedure ended; the clock runs again.")
+
+    days = request.POST.get("working_days", "")
+    clock.request_extension(
+        actor=request.user,
+        case=case,
+        working_days=int(days) if days.isdigit() else 0,
+        reason=reason,
+    )
+    return _("The extension request was sent to the supervisor.")
+
+
+def office_context(case: Case) -> dict[str, Any]:
+    """Return what the clock section of the department's case page shows."""
+    return {
+        "procedures": list(clock.SPECIAL_PROCEDURES.items()),
+        "extensions": list(clock.case_extensions(case)),
+        "max_extension_days": clock.max_extension_days(case),
+        "can_suspend": case.state == CaseState.IN_REVIEW,
+        "can_resume": case.state == CaseState.SUSPENDED,
+        "can_extend": case.state in clock.EXTENDABLE_STATES,
+    }

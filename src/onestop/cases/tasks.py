@@ -1,0 +1,128 @@
+"""Background jobs of cases: the daily re-evaluation of provisional deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from onestop.cases import deadlines
+from onestop.cases.models import OPEN_STATES, Case
+from onestop.core.logging import get_logger
+from onestop.core.outbox import periodic
+from onestop.worktime import queries as worktime
+from onestop.worktime.engine import effective_day
+
+log = get_logger(__name__)
+
+BATCH_SIZE = 1000
+
+# The local date of the last completed run in this process. Workers check every hour and
+# re-evaluate once a day. Each run is idempotent, so two processes running it is harmless.
+_last_run: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Reevaluation:
+    """The counts of one re-evaluation run."""
+
+    checked: int
+    recomputed: int
+    still_provisional: int
+
+
+@periodic(3600)
+def reevaluate_daily() -> Reevaluation | None:
+    """Re-evaluate provisional deadlines once per local day; return None if done today."""
+    global _last_run  # noqa: PLW0603  (per-process run marker, not shared state)
+    today = timezone.localdate()
+    if _last_run == today:
+        return None
+    result = reevaluate_provisional_deadlines()
+    _last_run = today
+    return result
+
+
+def reevaluate_provisional_deadlines(batch_size: int = BATCH_SIZE) -> Reevaluation:
+    """Recompute the deadlines of open cases whose provisional years are now loaded.
+
+    A case's deadline is provisional while a year from its acceptance day to its due date
+    has no official schedule. Once that year is loaded the dates are computed again, with
+    the same rules as on a transition, and only the three deadline fields are written.
+    """
+    checked = recomputed = still_provisional = 0
+    for batch in _provisional_batches(batch_size):
+        checked += len(batch)
+        ready = [row.pk for row in batch if _years_now_loaded(row)]
+        if ready:
+            cases = _recompute(ready)
+            recomputed += len(cases)
+            still_provisional += sum(case.deadline_provisional for case in cases)
+
+    result = Reevaluation(checked, recomputed, still_provisional)
+    log.info(
+        "cases.deadlines_reevaluated",
+        checked=checked,
+        recomputed=recomputed,
+        still_provisional=still_provisional,
+    )
+    return result
+
+
+def _provisional_cases() -> QuerySet[Case]:
+    return Case.objects.filter(
+        state__in=OPEN_STATES, deadline_provisional=True, accepted_at__isnull=False
+    )
+
+
+def _provisional_batches(batch_size: int) -> Iterator[list[Case]]:
+    """Yield the open provisional cases in batches of ascending id, with few fields."""
+    cases = (
+        _provisional_cases()
+        .select_related("centre")
+        .only(
+            "pk", "accepted_at", "promised_due", "statutory_due", "centre__region_code"
+        )
+        .order_by("pk")
+    )
+    last_pk = 0
+    while True:
+        batch = list(cases.filter(pk__gt=last_pk)[:batch_size])
+        if not batch:
+            return
+        yield batch
+        last_pk = batch[-1].pk
+
+
+def _years_now_loaded(case: Case) -> bool:
+    """Tell whether every year from acceptance to the stored due dates is now official."""
+    calendar = worktime.get_calendar(case.centre.region_code)
+    accepted_day = effective_day(calendar, case.accepted_at)
+    due = max(d for d in (case.promised_due, case.statutory_due, accepted_day) if d)
+    return not calendar.is_provisional(accepted_day, due)
+
+
+@transaction.atomic
+def _recompute(pks: list[int]) -> list[Case]:
+    """Lock the cases, compute their deadlines again and write the three fields."""
+    cases = list(
+        _provisional_cases()
+        .select_for_update(of=("self",))
+        .filter(pk__in=pks)
+        .select_related("centre", "matter_version")
+        .prefetch_related("pauses", "extensions")
+        .order_by("pk")
+    )
+    for case in cases:
+        promised, statutory = deadlines.compute_case_deadlines(case)
+        case.promised_due = promised.date
+        case.statutory_due = statutory.date
+        case.deadline_provisional = promised.provisional or statutory.provisional
+    Case.objects.bulk_update(
+        cases, ["promised_due", "statutory_due", "deadline_provisional"], batch_size=500
+    )
+    return cases

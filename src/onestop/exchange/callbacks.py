@@ -1,0 +1,96 @@
+"""Parsing and checking of department callbacks, and the receipts OneStop signs for them.
+
+A callback is the JSON {"callback": {...}, "signature": {...}} of
+schemas/callback.schema.json. Two callbacks with the same callback id are duplicates
+when they agree in everything but `sent_at`: a department may re-sign a resent
+callback with a new time.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import uuid
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from django.utils import timezone
+
+from onestop.core.canonical import canonical_json, sha256_hex
+from onestop.exchange.conf import setting
+from onestop.exchange.errors import CallbackInvalid, CallbackStale, CallbackTooLarge
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+RECEIPT_TYPE = "onestop.exchange.receipt"
+# A callback may arrive this long after it was signed, for a department whose own
+# queue was down, in seconds.
+CALLBACK_MAX_AGE_SECONDS = 24 * 3600
+
+
+@cache
+def _validator(name: str) -> jsonschema.protocols.Validator:
+    schema = json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
+    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+    return jsonschema.Draft202012Validator(schema, format_checker=checker)
+
+
+def check_body_size(raw: bytes) -> None:
+    """Raise CallbackTooLarge for a body over ONESTOP_EXCHANGE_MAX_BODY_BYTES."""
+    limit = int(setting("ONESTOP_EXCHANGE_MAX_BODY_BYTES"))
+    if len(raw) > limit:
+        raise CallbackTooLarge(size=len(raw), limit=limit)
+
+
+def parse_callback(raw: bytes) -> dict[str, Any]:
+    """Parse and validate a callback message. Raise CallbackTooLarge or CallbackInvalid."""
+    check_body_size(raw)
+    try:
+        message = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CallbackInvalid(reason=f"the body is not JSON ({error.msg})") from error
+    errors = sorted(_validator("callback.schema.json").iter_errors(message), key=str)
+    if errors:
+        first = errors[0]
+        location = "/".join(str(part) for part in first.absolute_path) or "(root)"
+        raise CallbackInvalid(reason=f"{location}: {first.message}"[:300], count=len(errors))
+    return message
+
+
+def check_fresh(sent_at: str, *, now: datetime.datetime | None = None) -> None:
+    """Raise CallbackStale when `sent_at` is too old or too far in the future."""
+    now = now or timezone.now()
+    try:
+        sent = datetime.datetime.fromisoformat(sent_at)
+    except ValueError as error:
+        raise CallbackInvalid(reason=f"sent_at: {sent_at!r} is not an ISO 8601 time") from error
+    if sent.tzinfo is None:
+        sent = sent.replace(tzinfo=datetime.UTC)
+    skew = float(setting("ONESTOP_EXCHANGE_CLOCK_WINDOW_SECONDS"))
+    age = (now - sent).total_seconds()
+    if age > CALLBACK_MAX_AGE_SECONDS or age < -skew:
+        raise CallbackStale(sent_at=sent_at, window=int(skew))
+
+
+def content_digest(callback: dict[str, Any]) -> str:
+    """Return the SHA-256 of a callback without its `sent_at`, to spot duplicates."""
+    content = {key: value for key, value in callback.items() if key != "sent_at"}
+    return sha256_hex(canonical_json(content))
+
+
+def build_receipt(
+    callback: dict[str, Any], *, case_state: str, callback_sha256: str
+) -> dict[str, Any]:
+    """Build the unsigned receipt of an applied callback."""
+    return {
+        "type": RECEIPT_TYPE,
+        "receipt_id": str(uuid.uuid4()),
+        "callback_id": callback["callback_id"],
+        "envelope_id": callback["envelope_id"],
+        "case_number": callback["case_number"],
+        "status": callback["status"],
+        "case_state": case_state,
+        "callback_sha256": callback_sha256,
+        "received_at": timezone.now().isoformat(),
+    }

@@ -1,0 +1,32 @@
+"""Settings of the department exchange, each with its default.
+
+Every value can be set in Django settings under the name shown; none is required.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # Lifetime of a material download link inside an envelope, in seconds.
+    "ONESTOP_EXCHANGE_MATERIAL_LINK_SECONDS": 24 * 3600,
+    # Largest callback or acknowledgement body accepted, in bytes.
+    "ONESTOP_EXCHANGE_MAX_BODY_BYTES": 256 * 1024,
+    # A callback or pull request whose time is further than this from ours is rejected
+    # as a replay, in seconds.
+    "ONESTOP_EXCHANGE_CLOCK_WINDOW_SECONDS": 300,
+    # The broker of AMQP connectors that set no URL of their own.
+    "ONESTOP_AMQP_URL": "amqp://guest:guest@127.0.0.1:5672/%2F",
+    # The queue OneStop reads AMQP results from, unless a connector names its own.
+    "ONESTOP_AMQP_REPLY_QUEUE": "onestop.exchange.results",
+    # Start the department simulator inside `onestop serve` (embedded demo only).
+    "ONESTOP_DEPT_SIM": False,
+    "ONESTOP_DEPT_SIM_PORT": 8701,
+}
+
+
+def setting(name: str) -> Any:
+    """Return the Django setting `name`, or its default from DEFAULTS."""
+    return getattr(settings, name, DEFAULTS[name])

@@ -1,0 +1,111 @@
+"""`onestop dept-sim`: run the department system simulator until interrupted."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from onestop.core.signing import b64url_decode
+from onestop.exchange.conf import setting
+from onestop.exchange.demo import demo_department_seed, demo_hmac_secret
+from onestop.exchange.simulator import (
+    DECISIONS,
+    FAULTS,
+    DepartmentSimulator,
+    SimulatorSettings,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Simulate department systems: receive envelopes on 127.0.0.1 (POST /envelopes) "
+        "and from AMQP queues, verify them, and send signed callbacks to OneStop."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--port", type=int, default=int(setting("ONESTOP_DEPT_SIM_PORT")))
+        parser.add_argument(
+            "--onestop-url",
+            default="http://127.0.0.1:8000",
+            help="base URL of OneStop: the key set and the callback endpoint",
+        )
+        parser.add_argument("--delay", type=float, default=0.5, help="seconds before answering")
+        parser.add_argument("--decision", choices=DECISIONS, default="approve")
+        parser.add_argument(
+            "--no-received", action="store_true", help="send only the decision, no 'received'"
+        )
+        parser.add_argument(
+            "--fail-first", type=int, default=0, help="answer the first N envelopes with 503"
+        )
+        parser.add_argument("--fault", choices=FAULTS, default="none", help="kind of injected fault")
+        parser.add_argument(
+            "--fault-rate", type=float, default=0.0, help="share of envelopes (0 to 1) given the fault"
+        )
+        parser.add_argument(
+            "--hang", type=float, default=15.0, help="seconds a 'timeout' fault holds the request"
+        )
+        parser.add_argument(
+            "--ed25519-seed",
+            default="",
+            help="base64url 32-byte Ed25519 private key (default: the demo departments' key)",
+        )
+        parser.add_argument(
+            "--hmac-secret", default="", help="HMAC secret (default: the demo departments' secret)"
+        )
+        parser.add_argument(
+            "--hmac-department",
+            action="append",
+            default=[],
+            metavar="USCC",
+            help="a department that signs with the HMAC secret (repeatable)",
+        )
+        parser.add_argument("--amqp-url", default=setting("ONESTOP_AMQP_URL"))
+        parser.add_argument(
+            "--amqp-queue", action="append", default=[], help="an AMQP queue to consume (repeatable)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        simulator = DepartmentSimulator(_settings(options)).start()
+        self.stdout.write(
+            f"Department simulator on {simulator.endpoint}, answering "
+            f"{options['onestop_url']}; Ctrl-C stops it."
+        )
+        stopped = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_args: stopped.set())
+        try:
+            while not stopped.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+        finally:
+            simulator.stop()
+
+
+def _settings(options: dict[str, Any]) -> SimulatorSettings:
+    if not 0 <= options["fault_rate"] <= 1:
+        raise CommandError("--fault-rate must be between 0 and 1.")
+    try:
+        seed = b64url_decode(options["ed25519_seed"]) if options["ed25519_seed"] else None
+    except ValueError as error:
+        raise CommandError("--ed25519-seed must be base64url.") from error
+    if seed is not None and len(seed) != 32:
+        raise CommandError("--ed25519-seed must decode to 32 bytes.")
+    return SimulatorSettings(
+        onestop_url=options["onestop_url"],
+        port=options["port"],
+        delay=options["delay"],
+        decision=options["decision"],
+        send_received=not options["no_received"],
+        fail_first=options["fail_first"],
+        fault=options["fault"],
+        fault_rate=options["fault_rate"],
+        hang_seconds=options["hang"],
+        ed25519_seed=seed or demo_department_seed(),
+        hmac_secret=options["hmac_secret"] or demo_hmac_secret(),
+        hmac_departments=set(options["hmac_department"]),
+        amqp_url=options["amqp_url"],
+        amqp_queues=options["amqp_queue"],
+    )

@@ -1,0 +1,73 @@
+"""Authentication of pull requests: each one is signed with the department's key.
+
+A department sends three headers with each request to /api/v1/exchange/pull/...:
+`X-OneStop-Timestamp` (ISO 8601 with an offset), `X-OneStop-Key-Id` and
+`X-OneStop-Signature` (unpadded base64url). The signature covers the canonical JSON of
+{"method", "path", "timestamp", "body_sha256"} (`signatures.request_document`).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from onestop.core.models import Department
+from onestop.exchange.actions import connector_for
+from onestop.exchange.callbacks import check_body_size
+from onestop.exchange.conf import setting
+from onestop.exchange.errors import CallbackStale, DepartmentNotPull, SignatureInvalid
+from onestop.exchange.models import ConnectorConfig, ConnectorKind, Envelope, EnvelopeStatus
+from onestop.exchange.signatures import request_document, verify_department_signature
+
+TIMESTAMP_HEADER = "X-OneStop-Timestamp"
+KEY_ID_HEADER = "X-OneStop-Key-Id"
+SIGNATURE_HEADER = "X-OneStop-Signature"
+MAX_ENVELOPES_PER_POLL = 50
+
+
+def authenticate_pull(request: HttpRequest, department_id: int) -> ConnectorConfig:
+    """Return the connector of a pull department whose key signed this request.
+
+    Raises DepartmentNotPull (also for an unknown department), CallbackTooLarge,
+    CallbackStale or SignatureInvalid.
+    """
+    check_body_size(request.body)
+    department = Department.objects.filter(pk=department_id).first()
+    if department is None:
+        raise DepartmentNotPull(department=department_id)
+    config = connector_for(department)
+    if config.kind != ConnectorKind.PULL:
+        raise DepartmentNotPull(department=department.uscc)
+    timestamp = request.headers.get(TIMESTAMP_HEADER, "")
+    _check_timestamp(timestamp)
+    document = request_document(request.method or "", request.path, timestamp, request.body)
+    signature = {
+        "alg": config.key_algorithm,
+        "kid": request.headers.get(KEY_ID_HEADER, ""),
+        "sig": request.headers.get(SIGNATURE_HEADER, ""),
+    }
+    if not verify_department_signature(config, document, signature):
+        raise SignatureInvalid(department=department.uscc)
+    return config
+
+
+def _check_timestamp(timestamp: str) -> None:
+    window = float(setting("ONESTOP_EXCHANGE_CLOCK_WINDOW_SECONDS"))
+    try:
+        sent = datetime.datetime.fromisoformat(timestamp)
+    except ValueError as error:
+        raise CallbackStale(sent_at=timestamp or "(missing)", window=int(window)) from error
+    if sent.tzinfo is None or abs((timezone.now() - sent).total_seconds()) > window:
+        raise CallbackStale(sent_at=timestamp, window=int(window))
+
+
+def waiting_envelopes(config: ConnectorConfig) -> list[Envelope]:
+    """Return the oldest envelopes the department has not acknowledged yet."""
+    rows = Envelope.objects.filter(
+        centre_id=config.centre_id,
+        department_id=config.department_id,
+        status=EnvelopeStatus.AWAITING_PULL,
+    ).order_by("created_at", "pk")
+    return list(rows[:MAX_ENVELOPES_PER_POLL])

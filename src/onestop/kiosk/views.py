@@ -1,0 +1,42 @@
+"""The self-service kiosk (自助终端): the portal's pages in a large touch layout.
+
+A kiosk shows the same matters, guides and forms as the portal; its cases are filed on the
+kiosk channel. Applicants sign in on the kiosk with their own account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from onestop.catalog.queries import list_centres
+from onestop.portal import views as portal
+
+
+def on_kiosk(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Mark the request as coming from a kiosk, so pages use the touch layout and channel."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        request.kiosk = True  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@on_kiosk
+def home(request: HttpRequest) -> HttpResponse:
+    centres = list_centres()
+    if centres:
+        return redirect("kiosk:matters", centres[0].slug)
+    return portal.centres(request)
+
+
+matters = on_kiosk(portal.matters)
+guide = on_kiosk(portal.guide)
+apply = on_kiosk(portal.apply)
+case = on_kiosk(portal.case)

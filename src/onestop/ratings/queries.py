@@ -1,0 +1,159 @@
+"""Reads of ratings, rating links and rectifications, scoped by centre and caller."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from onestop.cases.models import Case
+from onestop.core.models import Centre, Role
+from onestop.core.permissions import RoleRequired, staff_roles
+from onestop.ratings.errors import (
+    RatingLinkNotFound,
+    RatingNotFound,
+    RectificationNotFound,
+    VisitNotFound,
+)
+from onestop.ratings.models import (
+    RESOLVED_OUTCOMES,
+    Rating,
+    RatingChannel,
+    RatingLink,
+    RatingPolicy,
+    Rectification,
+    Visit,
+)
+
+CENTRE_WIDE_ROLES = {Role.SUPERVISOR, Role.CENTRE_ADMIN}
+DEPARTMENT_ROLES = {Role.REVIEWER, Role.DEPARTMENT_ADMIN}
+STATISTICS_ROLES = {Role.SUPERVISOR, Role.CENTRE_ADMIN, Role.PLATFORM_ADMIN}
+
+
+def get_policy(centre: Centre) -> RatingPolicy:
+    """Return the centre's rating policy, or an unsaved one with the default values."""
+    policy = RatingPolicy.objects.for_centre(centre).first()
+    return policy or RatingPolicy(centre=centre)
+
+
+def get_rating_link(token: str) -> RatingLink:
+    """Return the rating link with `token`, or raise RatingLinkNotFound."""
+    link = (
+        RatingLink.objects.select_related(
+            "centre", "person", "case", "visit", "visit__case"
+        )
+        .filter(token=token.strip()[:40])
+        .first()
+    )
+    if link is None:
+        raise RatingLinkNotFound()
+    return link
+
+
+def get_rating_of(case: Case, channel: str = RatingChannel.ONLINE) -> Rating | None:
+    """Return the rating of `case` in `channel`, made outside a visit, if any."""
+    return (
+        Rating.objects.for_centre(case.centre)
+        .filter(case=case, channel=channel, visit__isnull=True)
+        .select_related("rectification")
+        .first()
+    )
+
+
+def is_case_rated(case: Case) -> bool:
+    """Return whether the case has any rating, in any channel or visit."""
+    return Rating.objects.for_centre(case.centre).filter(case=case).exists()
+
+
+def get_own_rating(user: Any, rating_id: int) -> Rating:
+    """Return the user's own rating with `rating_id`, or raise RatingNotFound."""
+    rating = (
+        Rating.objects.select_related("centre", "case", "visit", "person")
+        .filter(pk=rating_id, person__user_id=getattr(user, "pk", None))
+        .first()
+    )
+    if rating is None:
+        raise RatingNotFound(rating=rating_id)
+    return rating
+
+
+def visible_rectifications(user: Any) -> QuerySet[Rectification]:
+    """Return the rectifications the user may see.
+
+    Reviewers and department admins see their department's; supervisors and centre admins
+    see all of their centre's; a platform admin sees every centre's.
+    """
+    rows = Rectification.objects.select_related(
+        "centre", "department", "rating", "rating__case", "rating__matter"
+    )
+    if not user.is_authenticated:
+        return rows.none()
+    scope = Q(pk__in=[])
+    for membership in staff_roles(user):
+        if membership.role == Role.PLATFORM_ADMIN:
+            return rows.all()
+        if membership.role in CENTRE_WIDE_ROLES:
+            scope |= Q(centre_id=membership.centre_id)
+        elif membership.role in DEPARTMENT_ROLES and membership.department_id:
+            scope |= Q(
+                centre_id=membership.centre_id,
+                department_id=membership.department_id,
+            )
+    return rows.filter(scope)
+
+
+def get_rectification_for(user: Any, rectification_id: int) -> Rectification:
+    """Return the rectification if the user may see it, else raise RectificationNotFound."""
+    found = visible_rectifications(user).filter(pk=rectification_id).first()
+    if found is None:
+        raise RectificationNotFound(rectification=rectification_id)
+    return found
+
+
+def fix_rateable_rectification(user: Any, case: Case) -> Rectification | None:
+    """Return the user's closed rectification of `case` whose fix they have not rated."""
+    return (
+        Rectification.objects.for_centre(case.centre)
+        .filter(
+            rating__case=case,
+            rating__person__user_id=getattr(user, "pk", None),
+            outcome__in=RESOLVED_OUTCOMES,
+            fix_level__isnull=True,
+        )
+        .first()
+    )
+
+
+def statistics_centres(user: Any) -> QuerySet[Centre]:
+    """Return the centres whose rating statistics the user may read."""
+    if not user.is_authenticated:
+        return Centre.objects.none()
+    ids = set()
+    for membership in staff_roles(user):
+        if membership.role == Role.PLATFORM_ADMIN:
+            return Centre.objects.all()
+        if membership.role in CENTRE_WIDE_ROLES and membership.centre_id:
+            ids.add(membership.centre_id)
+    return Centre.objects.filter(pk__in=ids)
+
+
+def clerk_centre(user: Any) -> Centre:
+    """Return the centre where the user is a clerk, or raise a permission error."""
+    for membership in staff_roles(user):
+        if membership.role == Role.CLERK and membership.centre is not None:
+            return membership.centre
+    raise RoleRequired(role=Role.CLERK.label, centre=_("any service centre"))
+
+
+def get_visit_for(user: Any, visit_id: int) -> Visit:
+    """Return a visit of a centre where the user is a clerk, or raise VisitNotFound."""
+    centres = [m.centre_id for m in staff_roles(user) if m.role == Role.CLERK]
+    visit = (
+        Visit.objects.select_related("centre", "person", "case")
+        .filter(pk=visit_id, centre_id__in=centres)
+        .first()
+    )
+    if visit is None:
+        raise VisitNotFound(visit=visit_id)
+    return visit

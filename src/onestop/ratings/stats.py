@@ -1,0 +1,261 @@
+"""Rating statistics: 好评率, 差评率, 整改率 and 回访率, grouped and exported to .xlsx.
+
+Good ratings are levels 3 to 5 (基本满意 and better) and bad ratings levels 1 and 2. The
+rectification rate is the share of bad ratings whose rectification was closed as rectified
+or explained; the call-back rate is the share of bad ratings with a recorded call-back.
+Ratings excluded by an upheld appeal count nowhere. Rates are percentages rounded half up
+to one decimal, and None when there is nothing to divide by.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+
+from onestop.core.models import Centre
+from onestop.ratings.errors import InvalidDimension, InvalidPeriod
+from onestop.ratings.models import (
+    BAD_LEVELS,
+    RESOLVED_OUTCOMES,
+    Rating,
+    RectificationStatus,
+)
+
+DIMENSIONS: dict[str, Any] = {
+    "centre": gettext_lazy("service centre"),
+    "department": gettext_lazy("department"),
+    "window": gettext_lazy("window"),
+    "clerk": gettext_lazy("clerk"),
+    "matter": gettext_lazy("matter"),
+    "month": gettext_lazy("month"),
+}
+PUBLIC_DIMENSIONS = ("centre", "department", "matter", "month")
+_GROUP_FIELDS = {
+    "centre": "centre__name",
+    "department": "department__name",
+    "window": "window",
+    "clerk": "clerk__username",
+    "matter": "matter__name",
+}
+_BAD = Q(level__in=list(BAD_LEVELS))
+_RESOLVED = _BAD & Q(
+    rectification__status=RectificationStatus.CLOSED,
+    rectification__outcome__in=RESOLVED_OUTCOMES,
+)
+_CALLED_BACK = _BAD & Q(rectification__callback_at__isnull=False)
+
+
+@dataclass
+class Figures:
+    """The counts and rates of one group of ratings."""
+
+    label: str
+    total: int = 0
+    good: int = 0
+    bad: int = 0
+    defaults: int = 0
+    rectified: int = 0
+    called_back: int = 0
+
+    @property
+    def good_rate(self) -> Decimal | None:
+        return percentage(self.good, self.total)
+
+    @property
+    def bad_rate(self) -> Decimal | None:
+        return percentage(self.bad, self.total)
+
+    @property
+    def rectification_rate(self) -> Decimal | None:
+        return percentage(self.rectified, self.bad)
+
+    @property
+    def callback_rate(self) -> Decimal | None:
+        return percentage(self.called_back, self.bad)
+
+
+@dataclass
+class Report:
+    """Statistics grouped by one dimension, with the total over every group."""
+
+    dimension: str
+    rows: list[Figures] = field(default_factory=list)
+    total: Figures = field(default_factory=lambda: Figures(label=""))
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local dates from `start` to `end`, both included; None leaves that side open."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    @classmethod
+    def parse(cls, start: str = "", end: str = "") -> Period:
+        return cls(_parse_date(start), _parse_date(end))
+
+    def filter(self, ratings: QuerySet[Rating]) -> QuerySet[Rating]:
+        if self.start:
+            ratings = ratings.filter(created_at__gte=_start_of(self.start))
+        if self.end:
+            ratings = ratings.filter(
+                created_at__lt=_start_of(self.end + dt.timedelta(days=1))
+            )
+        return ratings
+
+
+def percentage(part: int, whole: int) -> Decimal | None:
+    """Return part / whole as a percentage rounded half up to one decimal."""
+    if not whole:
+        return None
+    value = Decimal(part * 100) / Decimal(whole)
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def check_dimension(dimension: str, allowed: tuple[str, ...] | None = None) -> str:
+    """Return the dimension if it is one of `allowed`, else raise InvalidDimension."""
+    allowed = allowed or tuple(DIMENSIONS)
+    if dimension not in allowed:
+        raise InvalidDimension(value=str(dimension)[:40], allowed=", ".join(allowed))
+    return dimension
+
+
+def ratings_of(
+    centres: QuerySet[Centre] | list[Centre],
+    period: Period,
+    *,
+    department_id: int | None = None,
+    channel: str = "",
+) -> QuerySet[Rating]:
+    """Return the counted ratings of the centres in the period, optionally narrowed."""
+    ratings = Rating.objects.filter(centre__in=centres, is_excluded=False)
+    ratings = period.filter(ratings)
+    if department_id:
+        ratings = ratings.filter(department_id=department_id)
+    if channel:
+        ratings = ratings.filter(channel=channel)
+    return ratings
+
+
+def build_report(ratings: QuerySet[Rating], dimension: str) -> Report:
+    """Group `ratings` by `dimension` and count each group."""
+    check_dimension(dimension)
+    if dimension == "month":
+        grouped = ratings.annotate(group=TruncMonth("created_at")).values("group")
+    else:
+        grouped = ratings.values(group=_field_of(dimension))
+    counted = grouped.annotate(**_counters()).order_by("group")
+    report = Report(dimension=dimension)
+    for row in counted:
+        report.rows.append(_figures(_label(row["group"]), row))
+    report.total = _figures(_("total"), ratings.aggregate(**_counters()))
+    return report
+
+
+def export_xlsx(report: Report, filters: list[tuple[str, str]]) -> bytes:
+    """Return the report as an .xlsx workbook with the same figures as the page."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Ratings")
+    sheet.append(column_titles(report.dimension))
+    for figures in [*report.rows, report.total]:
+        sheet.append(figures_row(figures))
+    info = workbook.create_sheet(_("Filters"))
+    for name, value in filters:
+        info.append([name, value])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def column_titles(dimension: str) -> list[str]:
+    return [
+        str(DIMENSIONS[dimension]),
+        _("ratings"),
+        _("good"),
+        _("bad"),
+        _("recorded by default"),
+        _("rectified"),
+        _("called back"),
+        _("good rate (%)"),
+        _("bad rate (%)"),
+        _("rectification rate (%)"),
+        _("call-back rate (%)"),
+    ]
+
+
+def figures_row(figures: Figures) -> list[Any]:
+    """Return one group's cells in the order of `column_titles`."""
+    return [
+        figures.label,
+        figures.total,
+        figures.good,
+        figures.bad,
+        figures.defaults,
+        figures.rectified,
+        figures.called_back,
+        figures.good_rate,
+        figures.bad_rate,
+        figures.rectification_rate,
+        figures.callback_rate,
+    ]
+
+
+def _counters() -> dict[str, Count]:
+    return {
+        "total": Count("id"),
+        "bad": Count("id", filter=_BAD),
+        "defaults": Count("id", filter=Q(is_default=True)),
+        "rectified": Count("id", filter=_RESOLVED),
+        "called_back": Count("id", filter=_CALLED_BACK),
+    }
+
+
+def _figures(label: str, counts: dict[str, Any]) -> Figures:
+    total = counts["total"] or 0
+    bad = counts["bad"] or 0
+    return Figures(
+        label=label,
+        total=total,
+        good=total - bad,
+        bad=bad,
+        defaults=counts["defaults"] or 0,
+        rectified=counts["rectified"] or 0,
+        called_back=counts["called_back"] or 0,
+    )
+
+
+def _field_of(dimension: str) -> Any:
+    return F(_GROUP_FIELDS[dimension])
+
+
+def _label(value: Any) -> str:
+    if value is None or value == "":
+        return _("(none)")
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m")
+    return str(value)
+
+
+def _parse_date(text: str) -> dt.date | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidPeriod(value=text[:20]) from None
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

@@ -1,0 +1,114 @@
+"""The supervisor's dashboard: warnings per department and matter, calendar alerts, extensions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import translation
+
+from onestop.cases.models import Case, CaseExtension
+from onestop.cases.tests.test_clock import apply_and_accept, at, post, request_extension
+from onestop.worktime.queries import clear_calendar_cache
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_calendar_cache():
+    clear_calendar_cache()
+    yield
+    clear_calendar_cache()
+
+
+def dashboard(demo, when, username="supervisor"):
+    with time_machine.travel(when, tick=False):
+        return demo.client(username).get("/supervise/")
+
+
+def test_dashboard_counts_warnings_per_department_and_matter(demo):
+    # Accepted on 2 March, promised on 9 March: due soon on 9 March, overdue on 10 March.
+    apply_and_accept(demo, at(2026, 3, 2, 9))
+    apply_and_accept(demo, at(2026, 3, 9, 9))
+
+    response = dashboard(demo, at(2026, 3, 10))
+
+    assert response.status_code == 200
+    by_department = response.context["by_department"]
+    assert [(row["yellow"], row["red"]) for row in by_department] == [(0, 1)]
+    assert by_department[0]["name"] == demo.market.name
+    assert [row["name"] for row in response.context["by_matter"]] == ["食品经营许可"]
+    assert b'id="warning-chart"' in response.content
+    assert b"vendor/echarts/echarts.min.js" in response.content
+
+
+def test_suspended_case_is_listed_as_paused(demo):
+    number, _body = apply_and_accept(demo, at(2026, 3, 2, 9))
+    post(
+        demo.client("reviewer"),
+        f"/api/v1/cases/{number}/special-procedure",
+        {"procedure": "hearing", "reason": "举行听证"},
+        at(2026, 3, 3),
+    )
+
+    response = dashboard(demo, at(2026, 3, 20))
+
+    assert response.context["warned"] == []
+    assert [c["number"] for c in response.context["paused"]] == [number]
+
+
+def test_dashboard_alerts_missing_calendar_year(demo):
+    response = dashboard(demo, at(2026, 3, 10))
+
+    assert response.context["missing_years"] == [
+        {"centre": demo.centre.name, "years": [2027]}
+    ]
+    assert "The work calendar of 2027 is not loaded" in response.content.decode()
+
+
+def test_dashboard_needs_supervisor(demo):
+    response = dashboard(demo, at(2026, 3, 10), username="reviewer")
+
+    assert response.status_code == 403
+
+
+def test_supervisor_approves_extension_on_dashboard(demo):
+    number, _body = apply_and_accept(demo, at(2026, 3, 2, 9))
+    extension = request_extension(demo, number).json()["id"]
+    page = dashboard(demo, at(2026, 3, 3))
+
+    with time_machine.travel(at(2026, 3, 3), tick=False):
+        response = demo.client("supervisor").post(
+            f"/supervise/extensions/{extension}/decide",
+            {"decision": "approve", "note": "同意"},
+        )
+
+    assert f'id="approve-extension-{extension}"' in page.content.decode()
+    assert response.status_code == 302
+    assert (
+        CaseExtension.objects.get(pk=extension).status == CaseExtension.Status.APPROVED
+    )
+    assert Case.objects.get(number=number).promised_due == dt.date(2026, 3, 16)
+
+
+def test_rejecting_extension_needs_note(demo):
+    number, _body = apply_and_accept(demo, at(2026, 3, 2, 9))
+    extension = request_extension(demo, number).json()["id"]
+
+    with time_machine.travel(at(2026, 3, 3), tick=False):
+        response = demo.client("supervisor").post(
+            f"/supervise/extensions/{extension}/decide",
+            {"decision": "reject", "note": ""},
+        )
+
+    assert response.status_code == 400
+    assert (
+        CaseExtension.objects.get(pk=extension).status == CaseExtension.Status.REQUESTED
+    )
