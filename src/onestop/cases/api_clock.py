@@ -49,7 +49,7 @@ class ExtensionOut(Schema):
 
 
 def extension_out(extension: CaseExtension) -> dict[str, Any]:
-    """Return the API body of an extension request, with the case's current due dates."""
+    """Return the API body of an extension request, with the case's due dates."""
     case = extension.case
     case.refresh_from_db(fields=["promised_due", "statutory_due"])
     return {
@@ -86,7 +86,7 @@ def start_special_procedure(
 def end_special_procedure(
     request: HttpRequest, number: str, payload: SpecialProcedureEndIn
 ) -> dict[str, Any]:
-    """End the running special procedure, at `ended_at` or now, and resume the review."""
+    """End the running special procedure at `ended_at` or now; resume the review."""
     case = clock.end_special_procedure(
         actor=request.user,
         case=_case(request, number),

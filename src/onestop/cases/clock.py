@@ -89,8 +89,8 @@ class InvalidExtensionDays(InvalidInput):
 class CaseNotExtendable(Conflict):
     code = "case.not_extendable"
     message = _(
-        "The case %(number)s is %(state)s, so its time limit cannot be extended. Only an "
-        "accepted case that is not yet decided can be extended."
+        "The case %(number)s is %(state)s, so its time limit cannot be extended. "
+        "Only an accepted case that is not yet decided can be extended."
     )
 
 
@@ -226,7 +226,7 @@ def _check_pause_end(pause: CasePause, ended_at: dt.datetime) -> dt.datetime:
 def request_extension(
     *, actor: Any, case: Case, working_days: int, reason: str
 ) -> CaseExtension:
-    """Ask a supervisor to extend the case's time limit; nothing moves until approval."""
+    """Ask a supervisor to extend the time limit; nothing moves until approval."""
     _check_reason(reason, _("requesting an extension"))
 
     with transaction.atomic():
@@ -359,7 +359,7 @@ def case_extensions(case: Case) -> QuerySet[CaseExtension]:
 
 
 def pending_extensions(user: Any) -> QuerySet[CaseExtension]:
-    """Return the extension requests waiting for a decision, of the cases the user sees."""
+    """Return the undecided extension requests of the cases the user sees."""
     return (
         CaseExtension.objects.filter(
             status=CaseExtension.Status.REQUESTED,

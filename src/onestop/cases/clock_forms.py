@@ -1,4 +1,4 @@
-"""Form posts of the clock on the department's case page, each calling one clock action."""
+"""Form posts of the clock section of the department's case page."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ OFFICE_ACTIONS = ("special_procedure", "end_special_procedure", "extension")
 
 
 def apply_office_action(request: HttpRequest, case: Case) -> str:
-    """Run the clock action named by the form's `action` and return the success message."""
+    """Run the clock action named by the form's `action`; return the success message."""
     action = request.POST.get("action")
     reason = request.POST.get("reason", "")
     if action == "special_procedure":

@@ -21,8 +21,8 @@ log = get_logger(__name__)
 
 BATCH_SIZE = 1000
 
-# The local date of the last completed run in this process. Workers check every hour and
-# re-evaluate once a day. Each run is idempotent, so two processes running it is harmless.
+# The local date of the last completed run in this process. Workers check every hour
+# and re-evaluate once a day. A run is idempotent, so two processes may both run it.
 _last_run: dt.date | None = None
 
 
@@ -37,8 +37,8 @@ class Reevaluation:
 
 @periodic(3600)
 def reevaluate_daily() -> Reevaluation | None:
-    """Re-evaluate provisional deadlines once per local day; return None if done today."""
-    global _last_run  # noqa: PLW0603  (per-process run marker, not shared state)
+    """Re-evaluate provisional deadlines once per local day; None if done today."""
+    global _last_run
     today = timezone.localdate()
     if _last_run == today:
         return None
@@ -50,9 +50,9 @@ def reevaluate_daily() -> Reevaluation | None:
 def reevaluate_provisional_deadlines(batch_size: int = BATCH_SIZE) -> Reevaluation:
     """Recompute the deadlines of open cases whose provisional years are now loaded.
 
-    A case's deadline is provisional while a year from its acceptance day to its due date
-    has no official schedule. Once that year is loaded the dates are computed again, with
-    the same rules as on a transition, and only the three deadline fields are written.
+    A case's deadline is provisional while a year from its acceptance day to its due
+    date has no official schedule. Once that year is loaded, the dates are computed
+    again with the rules of a transition, and only the three deadline fields change.
     """
     checked = recomputed = still_provisional = 0
     for batch in _provisional_batches(batch_size):
@@ -99,7 +99,8 @@ def _provisional_batches(batch_size: int) -> Iterator[list[Case]]:
 
 
 def _years_now_loaded(case: Case) -> bool:
-    """Tell whether every year from acceptance to the stored due dates is now official."""
+    """Tell whether each year from acceptance to the stored due dates is official."""
+    assert case.accepted_at is not None  # noqa: S101  (the query selects accepted)
     calendar = worktime.get_calendar(case.centre.region_code)
     accepted_day = effective_day(calendar, case.accepted_at)
     due = max(d for d in (case.promised_due, case.statutory_due, accepted_day) if d)

@@ -110,13 +110,14 @@ def _chart_data(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _missing_years(request: HttpRequest) -> list[dict[str, Any]]:
-    """List, per supervised centre, the years up to the end of next year without schedule."""
+    """List per supervised centre the years up to next year that have no schedule."""
     today = timezone.localdate()
     upto = dt.date(today.year + 1, 12, 31)
-    centre_ids = {
-        m.centre_id for m in staff_roles(request.user) if m.role in SUPERVISING_ROLES
-    }
-    if any(m.role == Role.PLATFORM_ADMIN for m in staff_roles(request.user)):
+    roles = staff_roles(request.user)
+    centre_ids = [
+        m.centre_id for m in roles if m.role in SUPERVISING_ROLES and m.centre_id
+    ]
+    if any(m.role == Role.PLATFORM_ADMIN for m in roles):
         centres = Centre.objects.all()
     else:
         centres = Centre.objects.filter(pk__in=centre_ids)

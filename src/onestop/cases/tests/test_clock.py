@@ -84,7 +84,7 @@ def dues(number):
 
 
 def test_spring_festival_2026_is_skipped(demo):
-    # Friday 13 February; Saturday 14 is a make-up workday, 15 to 23 February are rest days.
+    # Friday 13 February. Saturday 14 is a make-up workday, 15 to 23 February rest days.
     _number, body = apply_and_accept(demo, at(2026, 2, 13))
 
     assert body["promised_due"] == "2026-02-27"
@@ -93,7 +93,7 @@ def test_spring_festival_2026_is_skipped(demo):
 
 
 def test_national_day_2025_counts_make_up_days(demo):
-    # Tuesday 30 September; 1 to 8 October are rest days, Saturday 11 October is a workday.
+    # Tuesday 30 September. 1 to 8 October are rest days, Saturday 11 October works.
     _number, body = apply_and_accept(demo, at(2025, 9, 30))
 
     assert body["promised_due"] == "2025-10-14"
@@ -135,8 +135,8 @@ def test_acceptance_after_office_hours_counts_next_day(demo):
 
 
 def test_deadline_into_unloaded_year_is_provisional(demo):
-    # 15 December 2026 plus 20 working days reaches January 2027, which is not loaded, so
-    # 1 January 2027 counts as a workday on the weekends-only rule.
+    # 15 December 2026 plus 20 working days reaches January 2027, which is not
+    # loaded, so 1 January 2027 counts as a workday on the weekends-only rule.
     _number, body = apply_and_accept(demo, at(2026, 12, 15), matter=DRUG)
 
     assert body["promised_due"] == "2027-01-05"
@@ -380,7 +380,7 @@ def test_other_centre_reviewer_cannot_see_case(demo, other_centre):
 
 
 def correct(demo, number, requested, answered):
-    """Request a correction of the first material at `requested`, answer it at `answered`."""
+    """Request a correction of the first material, then answer it."""
     key = Case.objects.get(number=number).matter_version.guide.materials[0]["key"]
     response = post(
         demo.client("reviewer"),

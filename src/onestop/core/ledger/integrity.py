@@ -71,6 +71,8 @@ def _integrated_entries() -> Iterator[tuple[int, bytes, bytes | None]]:
         .iterator(chunk_size=CHUNK)
     )
     for index, data, leaf in rows:
+        if index is None:
+            continue
         yield index, bytes(data), bytes(leaf) if leaf is not None else None
 
 

@@ -31,6 +31,9 @@ class LogHead(models.Model):
     class Meta:
         verbose_name = _("ledger head")
 
+    def __str__(self) -> str:
+        return f"ledger head at size {self.size}"
+
 
 class LedgerEntry(models.Model):
     """One record of the log (存证记录), queued in the caller's transaction.
@@ -84,6 +87,9 @@ class LedgerNode(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"node {self.level}/{self.index}"
+
 
 class Checkpoint(models.Model):
     """A signed tree head (签名树头): a C2SP tlog-checkpoint as a signed note."""
@@ -97,6 +103,9 @@ class Checkpoint(models.Model):
         verbose_name = _("ledger checkpoint")
         ordering = ["size"]
 
+    def __str__(self) -> str:
+        return f"checkpoint {self.pk} at size {self.size}"
+
 
 class LedgerKey(models.Model):
     """The Ed25519 key that signs checkpoints; `name` is the signed-note key name."""
@@ -107,3 +116,6 @@ class LedgerKey(models.Model):
 
     class Meta:
         verbose_name = _("ledger signing key")
+
+    def __str__(self) -> str:
+        return self.name

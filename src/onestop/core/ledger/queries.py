@@ -96,7 +96,7 @@ def entry_as_dict(entry: LedgerEntry) -> dict[str, Any]:
         "centre_id": entry.centre_id,
         "document": json.loads(data),
         "data": base64.b64encode(data).decode(),
-        "leaf_hash": base64.b64encode(bytes(entry.leaf_hash)).decode(),
+        "leaf_hash": base64.b64encode(bytes(entry.leaf_hash or b"")).decode(),
         "integrated_at": entry.integrated_at.isoformat()
         if entry.integrated_at
         else None,

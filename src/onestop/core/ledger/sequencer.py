@@ -7,10 +7,12 @@ write lock at BEGIN.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from onestop.core.audit import record_event
@@ -53,12 +55,13 @@ def _store_indices(entries: list[LedgerEntry]) -> None:
     """
     quote = connection.ops.quote_name
     fields = [
-        LedgerEntry._meta.get_field(name)
+        cast(Field, LedgerEntry._meta.get_field(name))
         for name in ("index", "leaf_hash", "integrated_at")
     ]
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in fields)
     table = quote(LedgerEntry._meta.db_table)
-    sql = f"UPDATE {table} SET {assignments} WHERE {quote('id')} = %s"
+    # Only quoted model identifiers go into the text, and every value is a parameter.
+    sql = f"UPDATE {table} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608
     rows = [
         [
             field.get_db_prep_save(getattr(entry, field.attname), connection)
@@ -164,7 +167,7 @@ def publish_checkpoint() -> Checkpoint | None:
     return checkpoint
 
 
-def checkpoint_due(now=None) -> bool:
+def checkpoint_due(now: datetime | None = None) -> bool:
     """Tell whether enough entries or enough time passed since the last checkpoint.
 
     `ONESTOP_LEDGER_CHECKPOINT_ENTRIES` (default 1000) new entries, or any new entry

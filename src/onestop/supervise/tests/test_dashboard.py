@@ -1,4 +1,4 @@
-"""The supervisor's dashboard: warnings per department and matter, calendar alerts, extensions."""
+"""The supervisor's dashboard: warnings, calendar alerts and extension decisions."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def dashboard(demo, when, username="supervisor"):
 
 
 def test_dashboard_counts_warnings_per_department_and_matter(demo):
-    # Accepted on 2 March, promised on 9 March: due soon on 9 March, overdue on 10 March.
+    # Accepted on 2 March and promised on 9 March, so overdue on 10 March.
     apply_and_accept(demo, at(2026, 3, 2, 9))
     apply_and_accept(demo, at(2026, 3, 9, 9))
 

@@ -51,7 +51,7 @@ def test_invalid_kind_is_rejected(kind):
 
 def test_body_must_be_object():
     with pytest.raises(BodyInvalid):
-        queue_entry("case.accepted", ["not", "a", "dict"])
+        queue_entry("case.accepted", ["not", "a", "dict"])  # type: ignore[arg-type]
 
 
 def test_float_nan_body_is_not_canonical():

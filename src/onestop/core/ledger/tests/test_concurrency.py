@@ -74,7 +74,7 @@ def _environment(tmp_path: Path) -> dict[str, str]:
 
 
 def _start(code: str, *arguments: str, environment: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
+    return subprocess.Popen(  # noqa: S603 (fixed interpreter and script)
         [sys.executable, "-c", "import sys\n" + code, *arguments],
         env=environment,
         cwd=REPO,
@@ -102,7 +102,7 @@ def test_concurrent_sequencers_integrate_each_entry_once(tmp_path):
         "--skip-checks",
         "-v0",
     ]
-    subprocess.run(migrate, env=environment, cwd=REPO, check=True, timeout=120)
+    subprocess.run(migrate, env=environment, cwd=REPO, check=True, timeout=120)  # noqa: S603 (fixed interpreter and script)
 
     writers = [
         _start(QUEUE, "150", f"w{number}", environment=environment)

@@ -92,6 +92,7 @@ def test_published_checkpoint_is_signed_c2sp_note(ledger_origin):
 
     checkpoint = publish_checkpoint()
 
+    assert checkpoint is not None
     body = verify_checkpoint(checkpoint.note, get_vkey())
     assert checkpoint.note.startswith("onestop.test/ledger\n3\n")
     assert "\n\n\u2014 onestop.test/ledger " in checkpoint.note

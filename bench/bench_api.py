@@ -1,0 +1,835 @@
+"""Benchmark case acceptance through the HTTP API against a bare insert and pgbench.
+
+Usage (from the repository root, with PostgreSQL on 127.0.0.1:5432, trust auth):
+
+    .venv/bin/python bench/bench_api.py
+
+The script creates its own database (onestop_bench by default), runs `onestop migrate`
+and `onestop demo`, and serves bench.settings_bench with `onestop serve --no-worker`
+(waitress) in a subprocess. Each repeat then measures, on the same database and server:
+
+- pgbench: `pgbench -n -f insert.sql -T <duration> -c <clients>` inserting one row into
+  the one-table schema `bench_row`;
+- bare: POST /bench/rows, a Django Ninja endpoint that inserts one row into `bench_row`;
+- full: POST /api/v1/cases/window, one accepted case per request (validation, case row,
+  CaseEvent, ledger entry, outbox row, signed receipt), with a clerk's bearer token;
+- p50 and p99 latency of both endpoints under a paced (open-loop) load at 70 % of the
+  rate that the same repeat sustained.
+
+The closed-loop phases keep <clients> requests in flight. The web worker's peak RSS is
+sampled with psutil, and afterwards a short in-process profile of the full path
+counts its SQL statements and lists the functions that cost the most. The script
+prints a summary table of medians over the repeats and drops the database at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+MATTER = "food-business-licence"
+CENTRE_REGION = "440604"
+APPLICANT_ID_NUMBER = "440604198503150024"
+CLERK = "clerk"
+MAX_PHASE_SECONDS = 60
+MAX_RUN_SECONDS = 600
+SETUP_SECONDS = 45
+BENCH_TABLE_SQL = (
+    "CREATE TABLE bench_row ("
+    " id bigserial PRIMARY KEY,"
+    " payload text NOT NULL,"
+    " created_at timestamptz NOT NULL DEFAULT now())"
+)
+
+
+@dataclass
+class Target:
+    """One endpoint to load: its path, request body and headers."""
+
+    name: str
+    path: str
+    body: bytes
+    headers: dict[str, str]
+    idempotency: bool = False
+
+    def request_headers(self) -> dict[str, str]:
+        if not self.idempotency:
+            return self.headers
+        return {**self.headers, "Idempotency-Key": uuid.uuid4().hex}
+
+
+@dataclass
+class LoadResult:
+    """Counts and latencies of one load phase."""
+
+    ok: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    first_error: str = ""
+
+    @property
+    def rate(self) -> float:
+        return self.ok / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class Server:
+    """The `onestop serve` subprocess and the peak RSS sampled while it runs."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    peak_rss: int = 0
+    stop_sampling: threading.Event = field(default_factory=threading.Event)
+
+
+def parse_arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--duration", type=float, default=20, help="seconds of each measured phase"
+    )
+    parser.add_argument(
+        "--warmup", type=float, default=3, help="seconds of load before each phase"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="repeats of every measure"
+    )
+    parser.add_argument(
+        "--clients", type=int, default=4, help="requests in flight (and pgbench -c)"
+    )
+    parser.add_argument("--threads", type=int, default=4, help="waitress threads")
+    parser.add_argument(
+        "--load-fraction",
+        type=float,
+        default=0.7,
+        help="paced rate as a fraction of the sustained rate",
+    )
+    parser.add_argument(
+        "--profile-requests",
+        type=int,
+        default=30,
+        help="full-path requests profiled in-process (0 skips the profile)",
+    )
+    parser.add_argument("--database", default="onestop_bench")
+    parser.add_argument("--pg-host", default="127.0.0.1")
+    parser.add_argument("--pg-port", type=int, default=5432)
+    parser.add_argument("--pg-user", default="postgres")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument(
+        "--keep-database", action="store_true", help="do not drop the database"
+    )
+    arguments = parser.parse_args()
+    check_bounds(arguments, parser)
+    return arguments
+
+
+def check_bounds(
+    arguments: argparse.Namespace, parser: argparse.ArgumentParser
+) -> None:
+    """Reject phases over MAX_PHASE_SECONDS and runs estimated over MAX_RUN_SECONDS."""
+    if not 0 < arguments.duration + arguments.warmup <= MAX_PHASE_SECONDS:
+        parser.error(f"--warmup plus --duration must be 1 to {MAX_PHASE_SECONDS} s")
+    if arguments.pg_host not in ("127.0.0.1", "localhost", "::1"):
+        parser.error("--pg-host must be a loopback address: the benchmark is local")
+    if arguments.repeat < 1 or arguments.clients < 1 or arguments.threads < 1:
+        parser.error("--repeat, --clients and --threads must be at least 1")
+    estimate = estimated_seconds(arguments)
+    if estimate > MAX_RUN_SECONDS:
+        parser.error(
+            f"the run would take about {estimate:.0f} s, over {MAX_RUN_SECONDS} s: "
+            "lower --duration or --repeat"
+        )
+
+
+def estimated_seconds(arguments: argparse.Namespace) -> float:
+    """Estimate the run's wall time from the phase lengths, with measured setup time."""
+    phases = 5 * arguments.duration + 4 * arguments.warmup
+    return (
+        SETUP_SECONDS
+        + arguments.repeat * (phases + 5)
+        + 0.3 * arguments.profile_requests
+    )
+
+
+def bench_environment(arguments: argparse.Namespace, var_dir: Path) -> dict[str, str]:
+    """Return the environment of the server, the commands and this process's Django."""
+    user, host, port = arguments.pg_user, arguments.pg_host, arguments.pg_port
+    environment = dict(os.environ)
+    environment.update(
+        DATABASE_URL=f"postgres://{user}@{host}:{port}/{arguments.database}",
+        DJANGO_SETTINGS_MODULE="bench.settings_bench",
+        PYTHONPATH=os.pathsep.join([str(REPO), str(REPO / "src")]),
+        ONESTOP_VAR_DIR=str(var_dir),
+        ONESTOP_SECRET_KEY=secrets.token_urlsafe(40),
+        ONESTOP_RUN_WORKER_IN_PROCESS="0",
+        ONESTOP_LOG_LEVEL=os.environ.get("ONESTOP_LOG_LEVEL", "INFO"),
+    )
+    return environment
+
+
+def admin_connection(arguments: argparse.Namespace) -> Any:
+    import psycopg
+
+    return psycopg.connect(
+        host=arguments.pg_host,
+        port=arguments.pg_port,
+        user=arguments.pg_user,
+        dbname="postgres",
+        autocommit=True,
+        connect_timeout=5,
+    )
+
+
+def create_database(arguments: argparse.Namespace) -> str:
+    """Create an empty UTF-8 database for the run and return the server's version."""
+    name = arguments.database
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise SystemExit(f"--database {name!r} is invalid: use lower-case letters, _")
+    with admin_connection(arguments) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name}")
+        connection.execute(
+            f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' "
+            "LC_CTYPE 'C.UTF-8' LC_COLLATE 'C.UTF-8'"
+        )
+        return str(connection.execute("SHOW server_version").fetchone()[0])
+
+
+def drop_database(arguments: argparse.Namespace) -> None:
+    with admin_connection(arguments) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {arguments.database} WITH (FORCE)")
+
+
+def run_command(arguments: list[str], environment: dict[str, str], log: Path) -> float:
+    """Run one `onestop` command with output to `log`; return its seconds."""
+    started = time.perf_counter()
+    with log.open("ab") as output:
+        subprocess.run(  # noqa: S603
+            [str(BIN / "onestop"), *arguments],
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            check=True,
+            timeout=300,
+        )
+    return time.perf_counter() - started
+
+
+def prepare_schema(environment: dict[str, str], log: Path) -> dict[str, float]:
+    """Migrate, provision the demo centre and create the bare endpoint's table."""
+    import psycopg
+
+    timings = {
+        "migrate_s": run_command(["migrate", "--no-input"], environment, log),
+        "demo_s": run_command(["demo"], environment, log),
+    }
+    with psycopg.connect(environment["DATABASE_URL"], autocommit=True) as connection:
+        connection.execute(BENCH_TABLE_SQL)
+    return timings
+
+
+def setup_django(environment: dict[str, str]) -> None:
+    """Configure Django in this process on the benchmark's database and settings."""
+    import logging
+
+    for name in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "ONESTOP_VAR_DIR"):
+        os.environ[name] = environment[name]
+    os.environ["ONESTOP_SECRET_KEY"] = environment["ONESTOP_SECRET_KEY"]
+    os.environ["ONESTOP_LOG_LEVEL"] = "WARNING"
+    sys.path[:0] = [str(REPO), str(REPO / "src")]
+    import django
+
+    django.setup()
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def window_form() -> tuple[str, list[tuple[str, str]]]:
+    """Return the demo centre's slug and the fields of one valid window application."""
+    from onestop.catalog.models import Matter
+    from onestop.testing import valid_form
+
+    matter = Matter.objects.select_related("centre").get(
+        pack_id=MATTER, centre__region_code=CENTRE_REGION
+    )
+    fields = [
+        ("centre", matter.centre.slug),
+        ("matter", matter.pack_id),
+        ("id_number", APPLICANT_ID_NUMBER),
+        ("window", "1"),
+        *valid_form(matter).items(),
+    ]
+    for material in matter.current_version.guide.materials:
+        fields.append((f"check.{material['key']}.original_seen", "on"))
+    return matter.centre.slug, fields
+
+
+def multipart(fields: list[tuple[str, str]]) -> tuple[bytes, str]:
+    """Encode text fields as multipart/form-data; return the body and content type."""
+    boundary = f"onestop-bench-{secrets.token_hex(8)}"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+        f"{value}\r\n"
+        for name, value in fields
+    ]
+    body = ("".join(parts) + f"--{boundary}--\r\n").encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_server(
+    environment: dict[str, str], threads: int, log: Path, timeout: float = 30
+) -> Server:
+    """Start `onestop serve --no-worker` and wait until /healthz answers."""
+    port = free_port()
+    with log.open("ab") as output:
+        process = subprocess.Popen(  # noqa: S603
+            [
+                str(BIN / "onestop"),
+                "serve",
+                "--no-worker",
+                *("--port", str(port), "--threads", str(threads)),
+            ],
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    server = Server(process=process, url=f"http://127.0.0.1:{port}")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server exited with {process.returncode}; see {log}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{server.url}/healthz", timeout=2).status_code == 200:
+                threading.Thread(target=sample_rss, args=(server,), daemon=True).start()
+                return server
+        time.sleep(0.2)
+    stop_server(server)
+    raise SystemExit(
+        f"the server did not answer /healthz within {timeout} s; see {log}"
+    )
+
+
+def sample_rss(server: Server, interval: float = 0.1) -> None:
+    """Record the server's peak resident set size until it stops."""
+    process = psutil.Process(server.process.pid)
+    while not server.stop_sampling.wait(interval):
+        try:
+            server.peak_rss = max(server.peak_rss, process.memory_info().rss)
+        except psutil.NoSuchProcess:
+            return
+
+
+def kernel_peak_rss(pid: int) -> int | None:
+    """Return VmHWM, the kernel's record of the process's peak RSS, on Linux."""
+    status = Path(f"/proc/{pid}/status")
+    if not status.exists():
+        return None
+    match = re.search(r"^VmHWM:\s+(\d+) kB", status.read_text(), re.MULTILINE)
+    return int(match.group(1)) * 1024 if match else None
+
+
+def stop_server(server: Server) -> None:
+    """Stop the server by its PID: SIGINT first, as Ctrl-C does, then SIGKILL."""
+    server.stop_sampling.set()
+    if server.process.poll() is not None:
+        return
+    server.process.send_signal(signal.SIGINT)
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait(timeout=10)
+
+
+def clerk_token(server: Server) -> str:
+    from onestop.portal.demo import PASSWORD
+
+    response = httpx.post(
+        f"{server.url}/api/v1/auth/token",
+        json={"username": CLERK, "password": PASSWORD, "name": "bench"},
+        timeout=10,
+    )
+    response.raise_for_status()
+    return str(response.json()["token"])
+
+
+def send(client: httpx.Client, target: Target, result: LoadResult) -> bool:
+    """Send one request and count it; return whether it succeeded."""
+    try:
+        response = client.post(
+            target.path, content=target.body, headers=target.request_headers()
+        )
+    except httpx.HTTPError as error:
+        result.errors += 1
+        result.first_error = result.first_error or repr(error)
+        return False
+    if response.status_code == 201:
+        result.ok += 1
+        return True
+    result.errors += 1
+    result.first_error = result.first_error or f"{response.status_code} {response.text}"
+    return False
+
+
+def closed_loop(url: str, target: Target, clients: int, seconds: float) -> LoadResult:
+    """Keep `clients` requests in flight for `seconds`; count the completed ones."""
+    result = LoadResult()
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def client_loop() -> None:
+        own = LoadResult()
+        with httpx.Client(base_url=url, timeout=30) as client:
+            while time.perf_counter() < deadline:
+                send(client, target, own)
+        with lock:
+            result.ok += own.ok
+            result.errors += own.errors
+            result.first_error = result.first_error or own.first_error
+
+    started = time.perf_counter()
+    run_threads(client_loop, clients)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def paced_load(url: str, target: Target, rate: float, seconds: float) -> LoadResult:
+    """Start requests on a fixed schedule of `rate` per second for `seconds`.
+
+    Each latency runs from the scheduled start, not the actual one, so a request that
+    waited for a free client thread counts its wait too.
+    """
+    result = LoadResult()
+    lock = threading.Lock()
+    total = max(1, int(rate * seconds))
+    schedule = iter(range(total))
+    started = time.perf_counter() + 0.05
+
+    def client_loop() -> None:
+        with httpx.Client(base_url=url, timeout=30) as client:
+            while True:
+                with lock:
+                    index = next(schedule, None)
+                if index is None:
+                    return
+                due = started + index / rate
+                time.sleep(max(0.0, due - time.perf_counter()))
+                own = LoadResult()
+                succeeded = send(client, target, own)
+                latency = time.perf_counter() - due
+                with lock:
+                    result.ok += own.ok
+                    result.errors += own.errors
+                    result.first_error = result.first_error or own.first_error
+                    if succeeded:
+                        result.latencies.append(latency)
+
+    run_threads(client_loop, max(8, int(rate * 0.5) + 4))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def run_threads(function: Any, count: int) -> None:
+    threads = [threading.Thread(target=function, daemon=True) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=MAX_PHASE_SECONDS + 60)
+
+
+def run_pgbench(arguments: argparse.Namespace, folder: Path, seconds: float) -> float:
+    """Run pgbench's one-row insert against `bench_row`; return transactions/s."""
+    script = folder / "insert.sql"
+    script.write_text("INSERT INTO bench_row (payload) VALUES ('pgbench');\n")
+    command = [
+        shutil.which("pgbench") or "pgbench",
+        "-n",
+        "-f",
+        str(script),
+        "-T",
+        str(max(1, round(seconds))),
+        "-c",
+        str(arguments.clients),
+        "-h",
+        arguments.pg_host,
+        "-p",
+        str(arguments.pg_port),
+        "-U",
+        arguments.pg_user,
+        arguments.database,
+    ]
+    completed = subprocess.run(  # noqa: S603
+        command, capture_output=True, text=True, check=True, timeout=seconds + 30
+    )
+    match = re.search(
+        r"tps = ([\d.]+) \(without initial connection time\)", completed.stdout
+    )
+    if match is None:
+        raise SystemExit(f"pgbench printed no tps line:\n{completed.stdout}")
+    return float(match.group(1))
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Return the value at `fraction` of the sorted values (nearest rank)."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(1, round(fraction * len(ordered) + 0.5))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def run_repeat(
+    arguments: argparse.Namespace,
+    server: Server,
+    targets: dict[str, Target],
+    folder: Path,
+) -> tuple[dict[str, float], int]:
+    """Measure every rate and latency once; return them and the accepted case count."""
+    measured: dict[str, float] = {
+        "pgbench_tps": run_pgbench(arguments, folder, arguments.duration)
+    }
+    accepted = 0
+    for name in ("bare", "full"):
+        target = targets[name]
+        warm = closed_loop(server.url, target, arguments.clients, arguments.warmup)
+        sustained = closed_loop(
+            server.url, target, arguments.clients, arguments.duration
+        )
+        report_errors(f"{name} closed loop", warm, sustained)
+        paced_rate = sustained.rate * arguments.load_fraction
+        closed_loop(server.url, target, arguments.clients, arguments.warmup)
+        paced = paced_load(server.url, target, paced_rate, arguments.duration)
+        report_errors(f"{name} paced", paced)
+        measured.update(
+            {
+                f"{name}_rps": sustained.rate,
+                f"{name}_paced_rps": paced.rate,
+                f"{name}_p50_ms": percentile(paced.latencies, 0.50) * 1000,
+                f"{name}_p99_ms": percentile(paced.latencies, 0.99) * 1000,
+                f"{name}_paced_samples": len(paced.latencies),
+            }
+        )
+        if name == "full":
+            accepted = warm.ok + sustained.ok + paced.ok
+    measured["full_over_bare"] = measured["full_rps"] / measured["bare_rps"]
+    measured["bare_over_pgbench"] = measured["bare_rps"] / measured["pgbench_tps"]
+    return measured, accepted
+
+
+def report_errors(phase: str, *results: LoadResult) -> None:
+    for result in results:
+        if result.errors:
+            print(
+                f"warning: {phase}: {result.errors} failed requests, first: "
+                f"{result.first_error[:300]}",
+                file=sys.stderr,
+            )
+
+
+def count_acceptances() -> dict[str, int]:
+    """Count the window cases and what each acceptance must have written."""
+    from onestop.cases.models import Case, CaseDocument, CaseEvent
+    from onestop.core.ledger.models import LedgerEntry
+    from onestop.core.models import OutboxMessage
+
+    return {
+        "window cases": Case.objects.filter(channel="window", state="accepted").count(),
+        "accept events": CaseEvent.objects.filter(action="accept").count(),
+        "signed receipts": CaseDocument.objects.filter(kind="acceptance_receipt")
+        .exclude(signature="")
+        .count(),
+        "ledger entries": LedgerEntry.objects.filter(kind="case.transition").count(),
+        "dispatch outbox rows": OutboxMessage.objects.filter(
+            topic="exchange.dispatch"
+        ).count(),
+    }
+
+
+def check_acceptances(counts: dict[str, int], expected: int) -> list[str]:
+    """Return a problem for each count that differs from the accepted responses."""
+    return [
+        f"{name}: {count} in the database, {expected} accepted responses"
+        for name, count in counts.items()
+        if count != expected
+    ]
+
+
+def profile_full_path(
+    fields: list[tuple[str, str]], token: str, count: int
+) -> dict[str, Any]:
+    """Run the full path in-process under a profiler; return SQL counts and top costs.
+
+    The in-process run uses Django's test client on the same database, so it covers
+    the middleware, Django Ninja and OneStop's code but not waitress's HTTP parsing.
+    """
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    headers = {"Authorization": f"Bearer {token}"}
+    data = dict(fields)
+
+    def accept_one() -> None:
+        key = uuid.uuid4().hex
+        response = client.post(
+            "/api/v1/cases/window", data, headers={**headers, "Idempotency-Key": key}
+        )
+        if response.status_code != 201:
+            raise SystemExit(f"profiled request failed: {response.status_code}")
+
+    accept_one()
+    with CaptureQueriesContext(connection) as captured:
+        accept_one()
+    statements = Counter(
+        classify_sql(query["sql"]) for query in captured.captured_queries
+    )
+    top, tool, database_share = profile_calls(accept_one, count)
+    return {
+        "requests": count + 2,
+        "sql_per_case": len(captured.captured_queries),
+        "sql_by_kind": dict(statements.most_common(12)),
+        "profiler": tool,
+        "database_driver_share": database_share,
+        "top_functions": top,
+    }
+
+
+def classify_sql(sql: str) -> str:
+    """Name a statement by its verb and table, such as 'SELECT cases_submission'."""
+    verb = sql.split(None, 1)[0].upper() if sql.strip() else "?"
+    table = re.search(r'(?:FROM|INTO|UPDATE)\s+"?([a-z_0-9]+)"?', sql)
+    if verb in ("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT", "ROLLBACK"):
+        return "SAVEPOINT/RELEASE" if verb in ("SAVEPOINT", "RELEASE") else verb
+    return f"{verb} {table.group(1)}" if table else verb
+
+
+def profile_calls(function: Any, count: int) -> tuple[list[dict[str, Any]], str, float]:
+    """Profile `count` calls with cProfile; return OneStop's costliest functions.
+
+    Each entry gives the cumulative milliseconds per call of `function`. The share is
+    the fraction of the time spent waiting in psycopg for PostgreSQL.
+    """
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    for _ in range(count):
+        function()
+    profiler.disable()
+    elapsed = time.perf_counter() - started
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    rows = []
+    waiting = 0.0
+    for (filename, line, name), (
+        _calls,
+        _primitive,
+        _total,
+        cumulative,
+        _callers,
+    ) in stats.items():
+        if filename.endswith("psycopg/connection.py") and name == "wait":
+            waiting += cumulative
+        if "/src/onestop/" in filename:
+            short = filename.split("/src/", 1)[1]
+            rows.append(
+                {"function": f"{short}:{line} {name}", "ms": cumulative / count * 1000}
+            )
+    rows.sort(key=lambda row: row["ms"], reverse=True)
+    return rows[:15], "cProfile", waiting / elapsed if elapsed else 0.0
+
+
+def machine_description(postgres_version: str) -> dict[str, Any]:
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.MULTILINE)
+        model = found.group(1).strip() if found else ""
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model or platform.processor(),
+        "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "postgresql": postgres_version,
+        "load_average_at_start": [round(value, 2) for value in os.getloadavg()],
+    }
+
+
+def medians(repeats: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(run[key] for run in repeats) for key in repeats[0]}
+
+
+def print_summary(result: dict[str, Any]) -> None:
+    """Print the medians, each repeat, memory and the profile as plain tables."""
+    median = result["median"]
+    rows = [
+        ("pgbench one-row insert", f"{median['pgbench_tps']:.0f} tps", "", ""),
+        (
+            "bare Ninja insert",
+            f"{median['bare_rps']:.0f} req/s",
+            f"{median['bare_p50_ms']:.1f}",
+            f"{median['bare_p99_ms']:.1f}",
+        ),
+        (
+            "full window acceptance",
+            f"{median['full_rps']:.1f} cases/s",
+            f"{median['full_p50_ms']:.1f}",
+            f"{median['full_p99_ms']:.1f}",
+        ),
+    ]
+    print(
+        f"\nmedian of {len(result['repeats'])} repeats, "
+        f"latency at {result['settings']['load_fraction']:.0%} of each sustained rate"
+    )
+    print(f"{'measure':<26}{'sustained':>16}{'p50 ms':>10}{'p99 ms':>10}")
+    for name, rate, p50, p99 in rows:
+        print(f"{name:<26}{rate:>16}{p50:>10}{p99:>10}")
+    print(f"{'full / bare':<26}{median['full_over_bare']:>16.3f}   (goal >= 0.8)")
+    print(f"{'bare / pgbench':<26}{median['bare_over_pgbench']:>16.3f}")
+    print("\nrepeat  pgbench tps  bare req/s  full cases/s  full/bare")
+    for index, run in enumerate(result["repeats"], 1):
+        print(
+            f"{index:>6}  {run['pgbench_tps']:>11.0f}  {run['bare_rps']:>10.0f}"
+            f"  {run['full_rps']:>12.1f}  {run['full_over_bare']:>9.3f}"
+        )
+    memory = result["memory"]
+    print(
+        f"\nweb worker RSS: peak sampled {memory['peak_rss_mib']:.1f} MiB, "
+        f"kernel VmHWM {memory['vmhwm_mib']} MiB, "
+        f"after start {memory['start_rss_mib']:.1f} MiB"
+    )
+    print_profile(result.get("profile"))
+    print(f"\nacceptances checked: {result['acceptances']}")
+
+
+def print_profile(profile: dict[str, Any] | None) -> None:
+    if not profile:
+        return
+    print(
+        f"\nfull path in-process ({profile['profiler']}, "
+        f"{profile['requests']} requests): "
+        f"{profile['sql_per_case']} SQL statements per case, "
+        f"{profile['database_driver_share']:.0%} of the time waiting on PostgreSQL"
+    )
+    for kind, count in profile["sql_by_kind"].items():
+        print(f"  {count:>4}  {kind}")
+    print("costliest OneStop functions (cumulative ms per case):")
+    for row in profile["top_functions"][:10]:
+        print(f"  {row['ms']:>7.1f}  {row['function']}")
+
+
+def measure(arguments: argparse.Namespace, folder: Path) -> dict[str, Any]:
+    """Set up the database and the server, run every repeat and collect the results."""
+    log = folder / "server.log"
+    environment = bench_environment(arguments, folder / "var")
+    postgres_version = create_database(arguments)
+    timings = prepare_schema(environment, log)
+    setup_django(environment)
+    slug, fields = window_form()
+    server = start_server(environment, arguments.threads, log)
+    try:
+        start_rss = psutil.Process(server.process.pid).memory_info().rss
+        token = clerk_token(server)
+        targets = build_targets(fields, token)
+        repeats, accepted = [], 0
+        for index in range(arguments.repeat):
+            measured, count = run_repeat(arguments, server, targets, folder)
+            print(f"repeat {index + 1}: " + json.dumps(rounded(measured)), flush=True)
+            repeats.append(measured)
+            accepted += count
+        vmhwm = kernel_peak_rss(server.process.pid)
+    finally:
+        stop_server(server)
+    profile = None
+    if arguments.profile_requests:
+        profile = profile_full_path(fields, token, arguments.profile_requests)
+        accepted += profile["requests"]
+    problems = check_acceptances(count_acceptances(), accepted)
+    return {
+        "machine": machine_description(postgres_version),
+        "settings": {**vars(arguments), "json": str(arguments.json), "centre": slug},
+        "setup": rounded(timings),
+        "repeats": [rounded(run) for run in repeats],
+        "median": rounded(medians(repeats)),
+        "memory": {
+            "start_rss_mib": start_rss / 2**20,
+            "peak_rss_mib": server.peak_rss / 2**20,
+            "vmhwm_mib": round(vmhwm / 2**20, 1) if vmhwm else None,
+        },
+        "profile": profile,
+        "acceptances": "; ".join(problems) or f"{accepted} cases, each complete",
+    }
+
+
+def build_targets(fields: list[tuple[str, str]], token: str) -> dict[str, Target]:
+    body, content_type = multipart(fields)
+    full = Target(
+        name="full",
+        path="/api/v1/cases/window",
+        body=body,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": content_type},
+        idempotency=True,
+    )
+    bare = Target(
+        name="bare",
+        path="/bench/rows",
+        body=json.dumps({"payload": "bench"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    return {"full": full, "bare": bare}
+
+
+def rounded(values: dict[str, float]) -> dict[str, float]:
+    return {key: round(value, 4) for key, value in values.items()}
+
+
+def main() -> None:
+    arguments = parse_arguments()
+    print(f"bench_api: about {estimated_seconds(arguments):.0f} s", flush=True)
+    with tempfile.TemporaryDirectory(prefix="onestop-bench-") as name:
+        try:
+            result = measure(arguments, Path(name))
+        finally:
+            with contextlib.suppress(Exception):
+                from django.db import connections
+
+                connections.close_all()
+            if not arguments.keep_database:
+                drop_database(arguments)
+    print_summary(result)
+    if arguments.json:
+        arguments.json.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""`onestop provision --region CODE --pack PACK --bindings FILE`: create or update a centre."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from onestop.catalog.actions import provision_centre
+from onestop.catalog.bindings import read_bindings
+from onestop.catalog.packs.loader import load_pack
+from onestop.core.errors import OneStopError
+from onestop.regions.gb2260 import check_county_region
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the service centre of a county-level region from a catalogue pack, binding the "
+        "pack's department roles to real departments. Running it again updates the centre."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--region", required=True, help="GB/T 2260 county-level code")
+        parser.add_argument("--pack", required=True, type=Path, help="pack folder or .zip")
+        parser.add_argument(
+            "--bindings", required=True, type=Path, help="YAML file: role -> name, uscc"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            region = check_county_region(options["region"])
+            pack = load_pack(options["pack"])
+            roles = {matter["department"] for matter in pack.matters}
+            bindings = read_bindings(options["bindings"], roles)
+            with Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()
+            ) as progress:
+                task = progress.add_task(f"{region.name} {region.code}", total=len(pack.matters))
+                result = provision_centre(
+                    actor=None,
+                    region_code=region.code,
+                    pack=pack,
+                    bindings=bindings.departments,
+                    name=bindings.centre_name,
+                    progress=lambda done, total: progress.update(task, completed=done),
+                )
+        except OneStopError as error:
+            raise CommandError(f"{error.code}: {error.render()}") from None
+        self.stdout.write(
+            f"{result.centre.name} ({result.centre.region_code}): "
+            f"{result.created_matters} matters created, {result.updated_matters} updated."
+        )

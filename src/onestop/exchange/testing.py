@@ -1,0 +1,160 @@
+"""Helpers for exchange tests: department keys, accepted cases and a recording HTTP server."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from onestop.cases.models import Case
+from onestop.catalog.models import Matter
+from onestop.core.models import Department
+from onestop.core.signing import b64url_encode
+from onestop.exchange.models import ConnectorConfig, Envelope
+from onestop.exchange.signatures import sign_as_department
+from onestop.testing import material_files, valid_form
+
+FOOD = "food-business-licence"
+
+
+@dataclass
+class DepartmentKey:
+    """An Ed25519 key pair of a simulated department system."""
+
+    seed: bytes = field(default_factory=lambda: Ed25519PrivateKey.generate().private_bytes_raw())
+
+    @property
+    def public_key(self) -> str:
+        private_key = Ed25519PrivateKey.from_private_bytes(self.seed)
+        return b64url_encode(private_key.public_key().public_bytes_raw())
+
+
+def configure(department: Department, kind: str, key: DepartmentKey, **fields: Any) -> ConnectorConfig:
+    """Set a department's connector to `kind`, signed with `key` unless fields say otherwise."""
+    values = {"centre": department.centre, "kind": kind, "public_key": key.public_key}
+    values.update(fields)
+    config, _created = ConnectorConfig.objects.update_or_create(
+        department=department, defaults=values
+    )
+    return config
+
+
+def accept_food_case(demo: Any, *, key: str | None = None) -> Case:
+    """File a food business licence application online and accept it at the window."""
+    matter = Matter.objects.get(centre=demo.centre, pack_id=FOOD)
+    data = {"centre": demo.centre.slug, "matter": FOOD}
+    data.update(valid_form(matter))
+    data.update(material_files(matter))
+    response = demo.client("applicant").post(
+        "/api/v1/cases", data, headers={"Idempotency-Key": key or uuid.uuid4().hex}
+    )
+    assert response.status_code == 201, response.content
+    number = response.json()["number"]
+    response = demo.client("clerk").post(
+        f"/api/v1/cases/{number}/accept", {}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    return Case.objects.get(number=number)
+
+
+def callback_for(envelope: Envelope, status: str, **fields: Any) -> dict[str, Any]:
+    """Build an unsigned callback document answering an envelope."""
+    callback = {
+        "callback_id": str(uuid.uuid4()),
+        "envelope_id": str(envelope.pk),
+        "case_number": envelope.case.number,
+        "department_uscc": envelope.department.uscc,
+        "status": status,
+        "sent_at": datetime.now(UTC).isoformat(),
+    }
+    if status == "approved":
+        callback.update(opinion="准予许可", result={"licence_number": "JY1440604000001"})
+    if status == "denied":
+        callback["reason"] = "不符合条件"
+    if status == "correction_needed":
+        callback["items"] = [{"note": "补充平面图"}]
+    callback.update(fields)
+    return callback
+
+
+def signed(callback: dict[str, Any], key: DepartmentKey | None = None, *, secret: str | None = None) -> bytes:
+    """Return the JSON body of a callback signed with an Ed25519 key or an HMAC secret."""
+    if secret is not None:
+        signature = sign_as_department(callback, secret=secret)
+    else:
+        assert key is not None
+        signature = sign_as_department(callback, private_key=key.seed)
+    return json.dumps({"callback": callback, "signature": signature}).encode()
+
+
+@dataclass
+class Recorded:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class RecordingServer:
+    """A real HTTP server on 127.0.0.1 that records requests and answers from a script.
+
+    `responses` is a list of (status, headers, delay seconds) used in order; the last
+    one repeats.
+    """
+
+    def __init__(self, responses: list[tuple[int, dict[str, str], float]] | None = None) -> None:
+        self.responses = responses or [(202, {}, 0.0)]
+        self.requests: list[Recorded] = []
+        self.lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> RecordingServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+    def _next_response(self) -> tuple[int, dict[str, str], float]:
+        with self.lock:
+            index = min(len(self.requests) - 1, len(self.responses) - 1)
+            return self.responses[index]
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        recorder = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                with recorder.lock:
+                    recorder.requests.append(Recorded(self.path, dict(self.headers), body))
+                status, headers, delay = recorder._next_response()
+                time.sleep(delay)
+                try:
+                    self.send_response(status)
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                return
+
+        return Handler
