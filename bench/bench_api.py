@@ -421,7 +421,9 @@ def closed_loop(url: str, target: Target, clients: int, seconds: float) -> LoadR
     return result
 
 
-def paced_load(url: str, target: Target, rate: float, seconds: float) -> LoadResult:
+def paced_load(
+    url: str, target: Target, rate: float, seconds: float, clients: int
+) -> LoadResult:
     """Start requests on a fixed schedule of `rate` per second for `seconds`.
 
     Each latency runs from the scheduled start, not the actual one, so a request that
@@ -452,7 +454,9 @@ def paced_load(url: str, target: Target, rate: float, seconds: float) -> LoadRes
                     if succeeded:
                         result.latencies.append(latency)
 
-    run_threads(client_loop, max(8, int(rate * 0.5) + 4))
+    # Twice the closed loop's concurrency leaves room for bursts; more threads only
+    # add GIL contention to this process, which shares the machine with the server.
+    run_threads(client_loop, 2 * clients)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -513,35 +517,69 @@ def run_repeat(
     folder: Path,
 ) -> tuple[dict[str, float], int]:
     """Measure every rate and latency once; return them and the accepted case count."""
-    measured: dict[str, float] = {
-        "pgbench_tps": run_pgbench(arguments, folder, arguments.duration)
-    }
-    accepted = 0
-    for name in ("bare", "full"):
-        target = targets[name]
-        warm = closed_loop(server.url, target, arguments.clients, arguments.warmup)
-        sustained = closed_loop(
-            server.url, target, arguments.clients, arguments.duration
-        )
-        report_errors(f"{name} closed loop", warm, sustained)
-        paced_rate = sustained.rate * arguments.load_fraction
-        closed_loop(server.url, target, arguments.clients, arguments.warmup)
-        paced = paced_load(server.url, target, paced_rate, arguments.duration)
-        report_errors(f"{name} paced", paced)
-        measured.update(
-            {
-                f"{name}_rps": sustained.rate,
-                f"{name}_paced_rps": paced.rate,
-                f"{name}_p50_ms": percentile(paced.latencies, 0.50) * 1000,
-                f"{name}_p99_ms": percentile(paced.latencies, 0.99) * 1000,
-                f"{name}_paced_samples": len(paced.latencies),
-            }
-        )
-        if name == "full":
-            accepted = warm.ok + sustained.ok + paced.ok
+    measured = {"pgbench_tps": run_pgbench(arguments, folder, arguments.duration)}
+    measured.update(measure_endpoint(arguments, server, targets["bare"])[0])
+    full, accepted = measure_endpoint(arguments, server, targets["full"])
+    measured.update(full)
     measured["full_over_bare"] = measured["full_rps"] / measured["bare_rps"]
     measured["bare_over_pgbench"] = measured["bare_rps"] / measured["pgbench_tps"]
     return measured, accepted
+
+
+def measure_endpoint(
+    arguments: argparse.Namespace, server: Server, target: Target
+) -> tuple[dict[str, float], int]:
+    """Measure one endpoint's sustained rate, then its latency under paced load.
+
+    Returns the measures, named after the target, and the number of 201 responses.
+    """
+    clients, name = arguments.clients, target.name
+    warm = closed_loop(server.url, target, clients, arguments.warmup)
+    meter = CpuMeter(server.process.pid)
+    sustained = closed_loop(server.url, target, clients, arguments.duration)
+    cpu = meter.cores()
+    rewarm = closed_loop(server.url, target, clients, arguments.warmup)
+    paced_rate = sustained.rate * arguments.load_fraction
+    paced = paced_load(server.url, target, paced_rate, arguments.duration, clients)
+    report_errors(name, warm, sustained, rewarm, paced)
+    measured = {
+        f"{name}_rps": sustained.rate,
+        f"{name}_server_cpu_cores": cpu["server"],
+        f"{name}_client_cpu_cores": cpu["client"],
+        f"{name}_machine_cpu_cores": cpu["machine"],
+        f"{name}_paced_rps": paced.rate,
+        f"{name}_p50_ms": percentile(paced.latencies, 0.50) * 1000,
+        f"{name}_p99_ms": percentile(paced.latencies, 0.99) * 1000,
+        f"{name}_paced_samples": len(paced.latencies),
+    }
+    return measured, warm.ok + sustained.ok + rewarm.ok + paced.ok
+
+
+class CpuMeter:
+    """CPU time of the server, of this process and of the whole machine since creation.
+
+    `cores()` divides each by the wall time, so 1.0 is one core busy all along.
+    """
+
+    def __init__(self, server_pid: int) -> None:
+        self.server = psutil.Process(server_pid)
+        self.client = psutil.Process()
+        self.started = time.perf_counter()
+        self.before = self.snapshot()
+
+    def snapshot(self) -> dict[str, float]:
+        machine = psutil.cpu_times()
+        idle = machine.idle + getattr(machine, "iowait", 0.0)
+        return {
+            "server": sum(self.server.cpu_times()[:2]),
+            "client": sum(self.client.cpu_times()[:2]),
+            "machine": sum(machine) - idle,
+        }
+
+    def cores(self) -> dict[str, float]:
+        after = self.snapshot()
+        wall = time.perf_counter() - self.started
+        return {key: (after[key] - self.before[key]) / wall for key in after}
 
 
 def report_errors(phase: str, *results: LoadResult) -> None:
@@ -609,13 +647,12 @@ def profile_full_path(
     accept_one()
     with CaptureQueriesContext(connection) as captured:
         accept_one()
-    statements = Counter(
-        classify_sql(query["sql"]) for query in captured.captured_queries
-    )
+    queries = list(captured.captured_queries)
+    statements = Counter(classify_sql(query["sql"]) for query in queries)
     top, tool, database_share = profile_calls(accept_one, count)
     return {
         "requests": count + 2,
-        "sql_per_case": len(captured.captured_queries),
+        "sql_per_case": len(queries),
         "sql_by_kind": dict(statements.most_common(12)),
         "profiler": tool,
         "database_driver_share": database_share,
@@ -692,35 +729,34 @@ def medians(repeats: list[dict[str, float]]) -> dict[str, float]:
 def print_summary(result: dict[str, Any]) -> None:
     """Print the medians, each repeat, memory and the profile as plain tables."""
     median = result["median"]
-    rows = [
-        ("pgbench one-row insert", f"{median['pgbench_tps']:.0f} tps", "", ""),
-        (
-            "bare Ninja insert",
-            f"{median['bare_rps']:.0f} req/s",
-            f"{median['bare_p50_ms']:.1f}",
-            f"{median['bare_p99_ms']:.1f}",
-        ),
-        (
-            "full window acceptance",
-            f"{median['full_rps']:.1f} cases/s",
-            f"{median['full_p50_ms']:.1f}",
-            f"{median['full_p99_ms']:.1f}",
-        ),
-    ]
     print(
-        f"\nmedian of {len(result['repeats'])} repeats, "
-        f"latency at {result['settings']['load_fraction']:.0%} of each sustained rate"
+        f"\nmedian of {len(result['repeats'])} repeats; latency at "
+        f"{result['settings']['load_fraction']:.0%} of each sustained rate; CPU in "
+        "cores busy during the sustained phase"
     )
-    print(f"{'measure':<26}{'sustained':>16}{'p50 ms':>10}{'p99 ms':>10}")
-    for name, rate, p50, p99 in rows:
-        print(f"{name:<26}{rate:>16}{p50:>10}{p99:>10}")
-    print(f"{'full / bare':<26}{median['full_over_bare']:>16.3f}   (goal >= 0.8)")
-    print(f"{'bare / pgbench':<26}{median['bare_over_pgbench']:>16.3f}")
-    print("\nrepeat  pgbench tps  bare req/s  full cases/s  full/bare")
+    print(
+        f"{'measure':<24}{'sustained':>14}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'server':>8}{'client':>8}{'machine':>9}"
+    )
+    print(f"{'pgbench one-row insert':<24}{median['pgbench_tps']:>10.0f} tps")
+    for name, label, unit in (
+        ("bare", "bare Ninja insert", "req/s"),
+        ("full", "full window acceptance", "case/s"),
+    ):
+        print(
+            f"{label:<24}{median[f'{name}_rps']:>7.1f} {unit:<6}"
+            f"{median[f'{name}_p50_ms']:>9.1f}{median[f'{name}_p99_ms']:>9.1f}"
+            f"{median[f'{name}_server_cpu_cores']:>8.2f}"
+            f"{median[f'{name}_client_cpu_cores']:>8.2f}"
+            f"{median[f'{name}_machine_cpu_cores']:>9.2f}"
+        )
+    print(f"{'full / bare':<24}{median['full_over_bare']:>10.3f}   (goal >= 0.8)")
+    print(f"{'bare / pgbench':<24}{median['bare_over_pgbench']:>10.3f}")
+    print("\nrepeat  pgbench tps  bare req/s  full case/s  full/bare")
     for index, run in enumerate(result["repeats"], 1):
         print(
             f"{index:>6}  {run['pgbench_tps']:>11.0f}  {run['bare_rps']:>10.0f}"
-            f"  {run['full_rps']:>12.1f}  {run['full_over_bare']:>9.3f}"
+            f"  {run['full_rps']:>11.1f}  {run['full_over_bare']:>9.3f}"
         )
     memory = result["memory"]
     print(

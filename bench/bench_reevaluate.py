@@ -42,6 +42,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from onestop.cases.deadlines import compute_case_deadlines  # noqa: E402
 from onestop.cases.models import (  # noqa: E402
     Case,
     CaseExtension,
@@ -54,7 +55,7 @@ from onestop.identity.models import Person  # noqa: E402
 from onestop.portal.demo import provision_demo  # noqa: E402
 from onestop.worktime.actions import load_schedule  # noqa: E402
 from onestop.worktime.engine import SHANGHAI, CalendarDay  # noqa: E402
-from onestop.worktime.queries import clear_calendar_cache, compute_due  # noqa: E402
+from onestop.worktime.queries import clear_calendar_cache  # noqa: E402
 from onestop.worktime.schedule import Schedule  # noqa: E402
 
 BATCH = 5000
@@ -62,9 +63,12 @@ MAX_CASES = 1_000_000
 
 
 def acceptance_moments(count: int) -> list[dt.datetime]:
-    """Spread `count` acceptances over the working hours of 1 to 18 December 2026."""
-    first = dt.datetime(2026, 12, 1, 9, tzinfo=SHANGHAI)
-    slots = 18 * 8 * 60
+    """Spread `count` acceptances over 9:00 to 17:00 of 7 to 18 December 2026.
+
+    Every statutory due date of a 20 working day limit then falls in January 2027.
+    """
+    first = dt.datetime(2026, 12, 7, 9, tzinfo=SHANGHAI)
+    slots = 12 * 8 * 60
     return [
         first + dt.timedelta(days=(i % slots) // 480, minutes=(i % slots) % 480)
         for i in range(count)
@@ -72,47 +76,55 @@ def acceptance_moments(count: int) -> list[dt.datetime]:
 
 
 def insert_cases(count: int) -> None:
-    """Insert open provisional cases with bulk_create; no action runs for them."""
-    centre_matter = Matter.objects.select_related("centre", "current_version").get(
+    """Insert open cases with bulk_create, then store their computed deadlines.
+
+    No action runs for these rows. Cases of the same acceptance day, pause and extension
+    share their deadlines, so one case of each group is computed and the group updated.
+    """
+    matter = Matter.objects.select_related("centre", "current_version").get(
         centre__region_code="440604", pack_id="drug-retail-licence"
     )
-    centre = centre_matter.centre
-    version = centre_matter.current_version
-    person = Person.objects.select_related("user").first()
+    person = Person.objects.first()
     clerk = get_user_model().objects.get(username="clerk")
-    dues: dict[dt.date, tuple[dt.date, dt.date]] = {}
     moments = acceptance_moments(count)
+    groups: dict[tuple, list[int]] = {}
 
     for start in range(0, count, BATCH):
-        cases = []
-        for offset, accepted_at in enumerate(moments[start : start + BATCH]):
-            day = accepted_at.date()
-            if day not in dues:
-                promised = compute_due(centre.region_code, accepted_at, 15)
-                statutory = compute_due(centre.region_code, accepted_at, 20)
-                dues[day] = (promised.date, statutory.date)
-            cases.append(
-                Case(
-                    centre=centre,
-                    number=f"B{start + offset:011d}",
-                    matter=centre_matter,
-                    matter_version=version,
-                    department_id=centre_matter.department_id,
-                    person=person,
-                    channel="window",
-                    state=CaseState.IN_REVIEW,
-                    created_by=clerk,
-                    accepted_at=accepted_at,
-                    promised_due=dues[day][0],
-                    statutory_due=dues[day][1],
-                    deadline_provisional=True,
-                )
+        cases = [
+            Case(
+                centre=matter.centre,
+                number=f"B{index:011d}",
+                matter=matter,
+                matter_version=matter.current_version,
+                department_id=matter.department_id,
+                person=person,
+                channel="window",
+                state=CaseState.IN_REVIEW,
+                created_by=clerk,
+                accepted_at=moments[index],
             )
+            for index in range(start, min(start + BATCH, count))
+        ]
         created = Case.objects.bulk_create(cases)
         add_pauses_and_extensions(created, clerk)
+        for index, case in enumerate(created, start=start):
+            key = (case.accepted_at.date(), index % 5 == 0, index % 20 == 0)
+            groups.setdefault(key, []).append(case.pk)
+
+    for pks in groups.values():
+        representative = Case.objects.select_related("centre", "matter_version").get(
+            pk=pks[0]
+        )
+        promised, statutory = compute_case_deadlines(representative)
+        Case.objects.filter(pk__in=pks).update(
+            promised_due=promised.date,
+            statutory_due=statutory.date,
+            deadline_provisional=promised.provisional or statutory.provisional,
+        )
 
 
 def add_pauses_and_extensions(cases: list[Case], clerk) -> None:
+    """Give every fifth case an answered correction and every twentieth an extension."""
     pauses = [
         CasePause(
             centre_id=case.centre_id,

@@ -64,7 +64,9 @@ api = NinjaAPI(
 )
 
 
-def error_response(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+def error_response(
+    request: HttpRequest, status: int, body: dict[str, Any]
+) -> HttpResponse:
     return api.create_response(request, body, status=status)
 
 
@@ -75,14 +77,21 @@ def on_onestop_error(request: HttpRequest, error: OneStopError) -> HttpResponse:
 
 
 @api.exception_handler(NinjaValidationError)
-def on_validation_error(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
+def on_validation_error(
+    request: HttpRequest, error: NinjaValidationError
+) -> HttpResponse:
     details = [
-        {"location": list(map(str, item.get("loc", []))), "message": item.get("msg", "")}
+        {
+            "location": list(map(str, item.get("loc", []))),
+            "message": item.get("msg", ""),
+        }
         for item in error.errors
     ]
     body = {
         "code": "request.invalid",
-        "message": _("The request does not match the API: %(count)s problems, see details.")
+        "message": _(
+            "The request does not match the API: %(count)s problems, see details."
+        )
         % {"count": len(details)},
         "details": {"errors": details},
     }
@@ -90,10 +99,14 @@ def on_validation_error(request: HttpRequest, error: NinjaValidationError) -> Ht
 
 
 @api.exception_handler(AuthenticationError)
-def on_authentication_error(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+def on_authentication_error(
+    request: HttpRequest, error: AuthenticationError
+) -> HttpResponse:
     body = {
         "code": "not_authenticated",
-        "message": _("Sign in, or send a valid token as Authorization: Bearer <token>."),
+        "message": _(
+            "Sign in, or send a valid token as Authorization: Bearer <token>."
+        ),
         "details": {},
     }
     return error_response(request, 401, body)

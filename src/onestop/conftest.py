@@ -22,7 +22,6 @@ from onestop.identity.codes import uscc_check_character
 from onestop.portal.demo import PASSWORD, provision_demo
 
 
-
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """Skip PostgreSQL-only tests, with the reason, when the suite runs on another database."""
     from django.conf import settings

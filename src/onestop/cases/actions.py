@@ -8,7 +8,6 @@ saves case rows.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -117,11 +116,20 @@ def submit_online_case(
             Case.objects.filter(pk=case.pk).update(submitted_at=timezone.now())
     except IntegrityError:
         # A concurrent request with the same key committed first.
-        existing = _case_for_key(matter.centre, idempotency_key, person) if idempotency_key else None
+        existing = (
+            _case_for_key(matter.centre, idempotency_key, person)
+            if idempotency_key
+            else None
+        )
         if existing is None:
             raise
         return existing
-    log.info("case.submitted", case_id=case.pk, centre_id=case.centre_id, matter_code=matter.pack_id)
+    log.info(
+        "case.submitted",
+        case_id=case.pk,
+        centre_id=case.centre_id,
+        matter_code=matter.pack_id,
+    )
     return _reload(case)
 
 
@@ -136,7 +144,9 @@ def resubmit_case(*, actor: Any, case: Case, application: Application) -> Case:
         case.form_data = check_form_data(guide.form_fields, form_data)
         _store_materials(case, application, replace=True)
         _check_required_materials(case)
-        previous = (case.events.filter(action="request_correction").last() or CaseEvent()).from_state
+        previous = (
+            case.events.filter(action="request_correction").last() or CaseEvent()
+        ).from_state
         _end_pauses(case, CasePause.Kind.CORRECTION)
         case.correction_items = []
         case.save(update_fields=["form_data", "correction_items"])
@@ -156,7 +166,9 @@ def withdraw_case(*, actor: Any, case: Case, reason: str) -> Case:
         case = _lock(case)
         if case.person.user_id != actor.pk:
             raise PermissionDenied()
-        _transition(case, actor=actor, actor_role=APPLICANT, action="withdraw", reason=reason)
+        _transition(
+            case, actor=actor, actor_role=APPLICANT, action="withdraw", reason=reason
+        )
         _end_pauses(case, None)
     return _reload(case)
 
@@ -195,7 +207,11 @@ def create_window_case(
 
 
 def accept_case(
-    *, actor: Any, case: Case, checklist: dict[str, MaterialCheck] | None = None, window: str = ""
+    *,
+    actor: Any,
+    case: Case,
+    checklist: dict[str, MaterialCheck] | None = None,
+    window: str = "",
 ) -> Case:
     """Accept an online submission from the window's queue and issue the receipt."""
     with transaction.atomic():
@@ -217,19 +233,32 @@ def refuse_case(*, actor: Any, case: Case, reason: str) -> Case:
         require_role(actor, WINDOW_ROLES, centre=case.centre)
         case.refusal_reason = reason.strip()
         case.save(update_fields=["refusal_reason"])
-        _transition(case, actor=actor, actor_role=Role.CLERK, action="refuse", reason=reason)
-        documents.create_document(case, CaseDocument.Kind.REFUSAL_NOTICE, {"reason": reason})
-        _notify(case, _("Your application %(number)s was not accepted") % {"number": case.number})
+        _transition(
+            case, actor=actor, actor_role=Role.CLERK, action="refuse", reason=reason
+        )
+        documents.create_document(
+            case, CaseDocument.Kind.REFUSAL_NOTICE, {"reason": reason}
+        )
+        _notify(
+            case,
+            _("Your application %(number)s was not accepted") % {"number": case.number},
+        )
     return _reload(case)
 
 
-def request_correction(*, actor: Any, case: Case, items: Iterable[dict[str, str]]) -> Case:
+def request_correction(
+    *, actor: Any, case: Case, items: Iterable[dict[str, str]]
+) -> Case:
     """Ask for every missing or incorrect item at once (一次性告知); the clock stops.
 
     Each item has `material` or `field` (a key of the matter) and a `note`. The window asks
     before acceptance; the department's reviewer may ask during review.
     """
-    items = [item for item in items if (item.get("note") or "").strip() or item.get("material")]
+    items = [
+        item
+        for item in items
+        if (item.get("note") or "").strip() or item.get("material")
+    ]
     if not items:
         raise CorrectionItemsRequired()
     with transaction.atomic():
@@ -255,10 +284,13 @@ def request_correction(*, actor: Any, case: Case, items: Iterable[dict[str, str]
             reason=_("correction requested"),
             started_at=timezone.now(),
         )
-        documents.create_document(case, CaseDocument.Kind.CORRECTION_NOTICE, {"items": items})
+        documents.create_document(
+            case, CaseDocument.Kind.CORRECTION_NOTICE, {"items": items}
+        )
         _notify(
             case,
-            _("Your application %(number)s needs corrections") % {"number": case.number},
+            _("Your application %(number)s needs corrections")
+            % {"number": case.number},
             body="\n".join(item.get("note", "") for item in items),
         )
     return _reload(case)
@@ -291,9 +323,13 @@ def start_review(*, actor: Any | None, case: Case) -> Case:
     return _reload(case)
 
 
-def approve_case(*, actor: Any, case: Case, opinion: str, result: dict[str, Any] | None = None) -> Case:
+def approve_case(
+    *, actor: Any, case: Case, opinion: str, result: dict[str, Any] | None = None
+) -> Case:
     """Approve with an opinion, then issue the result document in the same transaction."""
-    return _decide(actor=actor, case=case, opinion=opinion, action="approve", result=result)
+    return _decide(
+        actor=actor, case=case, opinion=opinion, action="approve", result=result
+    )
 
 
 def deny_case(*, actor: Any, case: Case, opinion: str) -> Case:
@@ -309,24 +345,9 @@ def _decide(
     with transaction.atomic():
         case = _lock(case)
         role = _decider_role(actor, case)
-        now = timezone.now()
-        case.opinion = opinion.strip()
-        case.decided_at = now
-        case.decided_by = actor
-        case.save(update_fields=["opinion", "decided_at", "decided_by"])
-        _transition(case, actor=actor, actor_role=role, action=action, reason=opinion)
-
-        approved = action == "approve"
-        data = {
-            "decision": "approved" if approved else "denied",
-            "opinion": case.opinion,
-            "result_name": case.matter_version.guide.result.get("name", ""),
-            **(result or {}),
-        }
-        documents.create_document(case, CaseDocument.Kind.RESULT, data)
-        _transition(case, actor=None, actor_role=SYSTEM, action="issue_result")
-        Case.objects.filter(pk=case.pk).update(result_issued_at=now)
-        _notify(case, _("The result of your application %(number)s is ready") % {"number": case.number})
+        _record_decision(
+            case, actor=actor, role=role, action=action, opinion=opinion, result=result
+        )
     log.info("case.decided", case_id=case.pk, centre_id=case.centre_id, decision=action)
     return _reload(case)
 
@@ -340,16 +361,49 @@ def apply_department_result(
         if case.state == CaseState.ACCEPTED:
             _transition(case, actor=None, actor_role=SYSTEM, action="start_review")
         action = "approve" if decision == "approved" else "deny"
-        case.opinion = opinion
-        case.decided_at = timezone.now()
-        case.save(update_fields=["opinion", "decided_at"])
-        _transition(case, actor=None, actor_role=Role.REVIEWER, action=action, reason=opinion)
-        data = {"decision": decision, "opinion": opinion, **(result or {})}
-        documents.create_document(case, CaseDocument.Kind.RESULT, data)
-        _transition(case, actor=None, actor_role=SYSTEM, action="issue_result")
-        Case.objects.filter(pk=case.pk).update(result_issued_at=timezone.now())
-        _notify(case, _("The result of your application %(number)s is ready") % {"number": case.number})
+        _record_decision(
+            case,
+            actor=None,
+            role=Role.REVIEWER,
+            action=action,
+            opinion=opinion,
+            result=result,
+        )
+    log.info("case.decided", case_id=case.pk, centre_id=case.centre_id, decision=action)
     return _reload(case)
+
+
+def _record_decision(
+    case: Case,
+    *,
+    actor: Any | None,
+    role: str,
+    action: str,
+    opinion: str,
+    result: dict[str, Any] | None,
+) -> None:
+    """Record the decision, issue the result document and notify the applicant."""
+    now = timezone.now()
+    case.opinion = opinion.strip()
+    case.decided_at = now
+    case.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    case.save(update_fields=["opinion", "decided_at", "decided_by"])
+    _transition(case, actor=actor, actor_role=role, action=action, reason=opinion)
+
+    data = {
+        "decision": "approved" if action == "approve" else "denied",
+        "opinion": case.opinion,
+        "result_name": case.matter_version.guide.result.get("name", ""),
+        **(result or {}),
+    }
+    documents.create_document(case, CaseDocument.Kind.RESULT, data)
+    _transition(case, actor=None, actor_role=SYSTEM, action="issue_result")
+    Case.objects.filter(pk=case.pk).update(result_issued_at=now)
+    _notify(
+        case,
+        _("The result of your application %(number)s is ready")
+        % {"number": case.number},
+    )
 
 
 # --- shared steps ------------------------------------------------------------------------
@@ -406,8 +460,12 @@ def _accept(case: Case, *, actor: Any, window: str) -> None:
         CaseDocument.Kind.ACCEPTANCE_RECEIPT,
         {
             "accepted_at": now.isoformat(),
-            "promised_due": case.promised_due.isoformat() if case.promised_due else None,
-            "statutory_due": case.statutory_due.isoformat() if case.statutory_due else None,
+            "promised_due": case.promised_due.isoformat()
+            if case.promised_due
+            else None,
+            "statutory_due": case.statutory_due.isoformat()
+            if case.statutory_due
+            else None,
             "materials": [
                 {"material": s.material_key, "kind": s.kind, "sha256": s.sha256}
                 for s in case.submissions.filter(superseded=False)
@@ -420,7 +478,12 @@ def _accept(case: Case, *, actor: Any, window: str) -> None:
         _("Your application %(number)s was accepted") % {"number": case.number},
         body=_("Promised date: %(date)s") % {"date": case.promised_due},
     )
-    log.info("case.accepted", case_id=case.pk, centre_id=case.centre_id, department_id=case.department_id)
+    log.info(
+        "case.accepted",
+        case_id=case.pk,
+        centre_id=case.centre_id,
+        department_id=case.department_id,
+    )
 
 
 def _transition(
@@ -435,7 +498,9 @@ def _transition(
 ) -> None:
     transition = TRANSITIONS[action]
     if case.state not in transition.sources:
-        raise InvalidTransition(state=CaseState(case.state).label, action=transition.label)
+        raise InvalidTransition(
+            state=CaseState(case.state).label, action=transition.label
+        )
     previous = case.state
     case.state = target or transition.target
     Case.objects.filter(pk=case.pk).update(state=case.state, revision=F("revision") + 1)
@@ -487,7 +552,11 @@ def _store_materials(case: Case, application: Application, *, replace: bool) -> 
                 size=upload.size,
                 sha256=upload.sha256,
             )
-            submission.file.save(f"{case.number}-{key}-{upload.sha256[:12]}", ContentFile(upload.content), save=False)
+            submission.file.save(
+                f"{case.number}-{key}-{upload.sha256[:12]}",
+                ContentFile(upload.content),
+                save=False,
+            )
             submission.save()
     for key, identifier in application.certificates.items():
         if replace:
@@ -516,7 +585,10 @@ def _record_checklist(case: Case, checklist: dict[str, MaterialCheck]) -> None:
             material_key=key,
             kind=SubmissionKind.PAPER,
             superseded=False,
-            defaults={"original_seen": check.original_seen, "copy_taken": check.copy_taken},
+            defaults={
+                "original_seen": check.original_seen,
+                "copy_taken": check.copy_taken,
+            },
         )
 
 
@@ -554,7 +626,9 @@ def _end_pauses(case: Case, kind: str | None) -> None:
 def _next_case_number(centre: Centre) -> str:
     """Return the next number: region code, date (Asia/Shanghai), a 5-digit daily sequence."""
     day = timezone.localdate()
-    counter, _created = CaseCounter.objects.select_for_update().get_or_create(centre=centre, day=day)
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(
+        centre=centre, day=day
+    )
     CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
     counter.refresh_from_db()
     return f"{centre.region_code}{day:%y%m%d}{counter.last:05d}"
@@ -599,12 +673,16 @@ def _reload(case: Case) -> Case:
 
 
 def _reviewer_role(actor: Any, case: Case) -> str:
-    return require_role(actor, DEPARTMENT_ROLES, centre=case.centre, department=case.department).role
+    return require_role(
+        actor, DEPARTMENT_ROLES, centre=case.centre, department=case.department
+    ).role
 
 
 def _decider_role(actor: Any, case: Case) -> str:
     """A reviewer of the case's department decides; a clerk may decide a 即办件 at the window."""
-    if case.matter_version.guide.is_immediate and find_role(actor, WINDOW_ROLES, centre=case.centre):
+    if case.matter_version.guide.is_immediate and find_role(
+        actor, WINDOW_ROLES, centre=case.centre
+    ):
         return Role.CLERK
     return _reviewer_role(actor, case)
 
@@ -613,5 +691,3 @@ def _staff_role_for_correction(actor: Any, case: Case) -> str:
     if case.state == CaseState.SUBMITTED:
         return require_role(actor, WINDOW_ROLES, centre=case.centre).role
     return _reviewer_role(actor, case)
-
-

@@ -75,7 +75,9 @@ def _case(request: HttpRequest, number: str) -> Case:
 
 
 def _detail(request: HttpRequest, case: Case) -> dict[str, Any]:
-    return case_detail(queries.get_case_for(request.user, case.number), viewer=request.user)
+    return case_detail(
+        queries.get_case_for(request.user, case.number), viewer=request.user
+    )
 
 
 @router.post("", response={201: CaseOut, 200: CaseOut})
@@ -88,7 +90,11 @@ def submit_case(request: HttpRequest) -> Status:
     matter = queries.get_matter(centre, request.POST.get("matter", ""))
     enterprise = find_enterprise(request.POST.get("enterprise", ""))
     key = request.headers.get("Idempotency-Key") or None
-    before = Case.objects.filter(centre=centre, idempotency_key=key).exists() if key else False
+    before = (
+        Case.objects.filter(centre=centre, idempotency_key=key).exists()
+        if key
+        else False
+    )
     case = actions.submit_online_case(
         actor=request.user,
         matter=matter,
@@ -107,7 +113,11 @@ def create_window_case(request: HttpRequest) -> Status:
     matter = queries.get_matter(centre, request.POST.get("matter", ""))
     person = find_person_by_id_number(request.POST.get("id_number", ""))
     key = request.headers.get("Idempotency-Key") or None
-    before = Case.objects.filter(centre=centre, idempotency_key=key).exists() if key else False
+    before = (
+        Case.objects.filter(centre=centre, idempotency_key=key).exists()
+        if key
+        else False
+    )
     case = actions.create_window_case(
         actor=request.user,
         matter=matter,
@@ -121,7 +131,9 @@ def create_window_case(request: HttpRequest) -> Status:
 
 
 @router.get("", response=list[CaseSummaryOut])
-def list_cases(request: HttpRequest, state: str = "", limit: int = 50) -> list[dict[str, Any]]:
+def list_cases(
+    request: HttpRequest, state: str = "", limit: int = 50
+) -> list[dict[str, Any]]:
     cases = queries.visible_cases(request.user).order_by("-created_at")
     if state in CaseState.values:
         cases = cases.filter(state=state)
@@ -146,12 +158,16 @@ def accept(request: HttpRequest, number: str, payload: AcceptIn) -> dict[str, An
 
 @router.post("/{number}/refuse", response=CaseOut)
 def refuse(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
-    case = actions.refuse_case(actor=request.user, case=_case(request, number), reason=payload.reason)
+    case = actions.refuse_case(
+        actor=request.user, case=_case(request, number), reason=payload.reason
+    )
     return _detail(request, case)
 
 
 @router.post("/{number}/correction", response=CaseOut)
-def request_correction(request: HttpRequest, number: str, payload: CorrectionIn) -> dict[str, Any]:
+def request_correction(
+    request: HttpRequest, number: str, payload: CorrectionIn
+) -> dict[str, Any]:
     case = actions.request_correction(
         actor=request.user,
         case=_case(request, number),
@@ -173,13 +189,17 @@ def resubmit(request: HttpRequest, number: str) -> dict[str, Any]:
 
 @router.post("/{number}/approve", response=CaseOut)
 def approve(request: HttpRequest, number: str, payload: OpinionIn) -> dict[str, Any]:
-    case = actions.approve_case(actor=request.user, case=_case(request, number), opinion=payload.opinion)
+    case = actions.approve_case(
+        actor=request.user, case=_case(request, number), opinion=payload.opinion
+    )
     return _detail(request, case)
 
 
 @router.post("/{number}/deny", response=CaseOut)
 def deny(request: HttpRequest, number: str, payload: OpinionIn) -> dict[str, Any]:
-    case = actions.deny_case(actor=request.user, case=_case(request, number), opinion=payload.opinion)
+    case = actions.deny_case(
+        actor=request.user, case=_case(request, number), opinion=payload.opinion
+    )
     return _detail(request, case)
 
 
@@ -191,5 +211,7 @@ def deliver(request: HttpRequest, number: str) -> dict[str, Any]:
 
 @router.post("/{number}/withdraw", response=CaseOut)
 def withdraw(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
-    case = actions.withdraw_case(actor=request.user, case=_case(request, number), reason=payload.reason)
+    case = actions.withdraw_case(
+        actor=request.user, case=_case(request, number), reason=payload.reason
+    )
     return _detail(request, case)

@@ -10,7 +10,9 @@ from onestop.worktime.engine import Due, Pause, remaining_working_days, warning_
 
 
 def case_pauses(case: Case) -> list[Pause]:
-    return [Pause(started_at=p.started_at, ended_at=p.ended_at) for p in case.pauses.all()]
+    return [
+        Pause(started_at=p.started_at, ended_at=p.ended_at) for p in case.pauses.all()
+    ]
 
 
 def approved_extension_days(case: Case) -> int:
@@ -58,6 +60,8 @@ def deadline_status(case: Case) -> tuple[int | None, str]:
     if not case.is_open or case.promised_due is None:
         return None, ""
     calendar = worktime.get_calendar(case.centre.region_code)
-    remaining = remaining_working_days(calendar, case.promised_due, timezone.localdate())
+    remaining = remaining_working_days(
+        calendar, case.promised_due, timezone.localdate()
+    )
     amount, _unit = case.matter_version.guide.time_limit("promised")
     return remaining, warning_level(remaining, amount, case.centre.warning_ratio)

@@ -47,7 +47,9 @@ def case_snapshot_digest(case: Case) -> str:
         "matter_version": case.matter_version.number,
         "form_data": case.form_data,
         "materials": sorted(
-            case.submissions.filter(superseded=False).values_list("material_key", "sha256")
+            case.submissions.filter(superseded=False).values_list(
+                "material_key", "sha256"
+            )
         ),
     }
     return sha256_hex(canonical_json(snapshot))

@@ -12,7 +12,9 @@ class CaseNotFound(NotFound):
 
 class MatterNotFound(NotFound):
     code = "matter.not_found"
-    message = _("No matter %(matter)s is offered by %(centre)s. Search the catalogue for it.")
+    message = _(
+        "No matter %(matter)s is offered by %(centre)s. Search the catalogue for it."
+    )
 
 
 class MatterNotOpen(InvalidInput):
@@ -35,7 +37,9 @@ class NotAgent(PermissionDenied):
 
 class MaterialsMissing(InvalidInput):
     code = "case.materials_missing"
-    message = _("These required materials are missing: %(materials)s. Provide each of them.")
+    message = _(
+        "These required materials are missing: %(materials)s. Provide each of them."
+    )
 
 
 class UnknownMaterial(InvalidInput):

@@ -26,14 +26,18 @@ class FormInvalid(InvalidInput):
     message = gettext_lazy("The form has %(count)s invalid fields: %(summary)s")
 
 
-def check_form_data(fields: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, Any]:
-    """Return the cleaned values of `data` for `fields`, or raise FormInvalid listing every error."""
+def check_form_data(
+    fields: list[dict[str, Any]], data: dict[str, Any]
+) -> dict[str, Any]:
+    """Return the cleaned values of `data`, or raise FormInvalid listing every error."""
     cleaned: dict[str, Any] = {}
     errors: dict[str, str] = {}
     known = {field["key"] for field in fields}
     for key in data:
         if key not in known:
-            errors[str(key)[:60]] = _("%(key)s is not a field of this form.") % {"key": key}
+            errors[str(key)[:60]] = _("%(key)s is not a field of this form.") % {
+                "key": key
+            }
 
     for field in fields:
         key = field["key"]
@@ -83,7 +87,9 @@ def _clean_value(field: dict[str, Any], text: str) -> Any:
     elif kind in ("phone", "id_number", "uscc"):
         value = _identity_code(kind, text)
     elif kind == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
-        raise FieldError(_("%(label)s is not a valid e-mail address.") % {"label": label})
+        raise FieldError(
+            _("%(label)s is not a valid e-mail address.") % {"label": label}
+        )
 
     pattern = field.get("pattern")
     if pattern and not re.fullmatch(pattern, str(value)):

@@ -36,7 +36,9 @@ class TooManyFiles(InvalidInput):
 def application_from_request(post: QueryDict, files: MultiValueDict) -> Application:
     """Build the Application from request.POST and request.FILES, checking every upload."""
     form_data = _json_object(post, "form")
-    certificates = {str(k): str(v) for k, v in _json_object(post, "certificates").items()}
+    certificates = {
+        str(k): str(v) for k, v in _json_object(post, "certificates").items()
+    }
     checklist: dict[str, MaterialCheck] = {}
     for name in post:
         if name.startswith("field."):
@@ -59,7 +61,10 @@ def application_from_request(post: QueryDict, files: MultiValueDict) -> Applicat
             raise TooManyFiles(max=MAX_FILES_PER_MATERIAL, material=key)
         uploads[key] = [check_upload(f.name, _read_bounded(f)) for f in chosen]
     return Application(
-        form_data=form_data, uploads=uploads, checklist=checklist, certificates=certificates
+        form_data=form_data,
+        uploads=uploads,
+        checklist=checklist,
+        certificates=certificates,
     )
 
 

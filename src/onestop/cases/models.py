@@ -53,12 +53,18 @@ class Case(TenantModel):
     department = models.ForeignKey(Department, on_delete=models.PROTECT)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
     enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+        Enterprise,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
-    state = models.CharField(max_length=30, choices=CaseState.choices, default=CaseState.DRAFT)
+    state = models.CharField(
+        max_length=30, choices=CaseState.choices, default=CaseState.DRAFT
+    )
     form_data = models.JSONField(default=dict, blank=True)
-    idempotency_key = models.CharField(max_length=80, null=True, blank=True)  # noqa: DJ001
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -66,12 +72,20 @@ class Case(TenantModel):
     submitted_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     window = models.CharField(_("window"), max_length=40, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     opinion = models.TextField(_("opinion"), blank=True)
     refusal_reason = models.TextField(_("reason for not accepting"), blank=True)
@@ -86,7 +100,9 @@ class Case(TenantModel):
     class Meta:
         verbose_name = _("case")
         constraints = [
-            models.UniqueConstraint(fields=["centre", "number"], name="case_number_unique"),
+            models.UniqueConstraint(
+                fields=["centre", "number"], name="case_number_unique"
+            ),
             models.UniqueConstraint(
                 fields=["centre", "idempotency_key"], name="case_idempotency_key_unique"
             ),
@@ -192,7 +208,9 @@ class CaseCounter(TenantModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["centre", "day"], name="case_counter_unique"),
+            models.UniqueConstraint(
+                fields=["centre", "day"], name="case_counter_unique"
+            ),
         ]
 
 
@@ -210,13 +228,19 @@ class CaseExtension(TenantModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
     working_days = models.PositiveSmallIntegerField(_("working days"))
     reason = models.TextField(_("reason"))
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.REQUESTED
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)

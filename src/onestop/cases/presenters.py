@@ -63,8 +63,13 @@ def case_detail(case: Case, *, viewer: Any) -> dict[str, Any]:
             for s in case.submissions.filter(superseded=False).order_by("pk")
         ],
         "documents": [
-            {"id": d.pk, "kind": d.kind, "created_at": d.created_at.isoformat(), "data": d.data,
-             "signature": d.signature}
+            {
+                "id": d.pk,
+                "kind": d.kind,
+                "created_at": d.created_at.isoformat(),
+                "data": d.data,
+                "signature": d.signature,
+            }
             for d in case.documents.all()
         ],
         "events": [

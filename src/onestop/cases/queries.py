@@ -36,7 +36,9 @@ def visible_cases(user: Any) -> QuerySet[Case]:
         if membership.role in CENTRE_WIDE_ROLES:
             scope |= Q(centre_id=membership.centre_id)
         elif membership.role in DEPARTMENT_ROLES and membership.department_id:
-            scope |= Q(centre_id=membership.centre_id, department_id=membership.department_id)
+            scope |= Q(
+                centre_id=membership.centre_id, department_id=membership.department_id
+            )
     return cases.filter(scope).distinct()
 
 
@@ -69,7 +71,8 @@ def role_of(user: Any, case: Case) -> str:
         if membership.role == Role.PLATFORM_ADMIN:
             return membership.role
         if membership.centre_id == case.centre_id and (
-            membership.role in CENTRE_WIDE_ROLES or membership.department_id == case.department_id
+            membership.role in CENTRE_WIDE_ROLES
+            or membership.department_id == case.department_id
         ):
             return membership.role
     return "applicant"
@@ -95,7 +98,9 @@ def window_queue(user: Any, centre: Centre) -> QuerySet[Case]:
 def department_queue(user: Any) -> QuerySet[Case]:
     """Cases waiting for a decision in the departments where the user is a reviewer."""
     departments = [
-        m.department_id for m in staff_roles(user) if m.role == Role.REVIEWER and m.department_id
+        m.department_id
+        for m in staff_roles(user)
+        if m.role == Role.REVIEWER and m.department_id
     ]
     return (
         visible_cases(user)
@@ -109,7 +114,11 @@ def department_queue(user: Any) -> QuerySet[Case]:
 
 def open_matters(centre: Centre, text: str = "") -> QuerySet[Matter]:
     """Matters of the centre that are switched on, optionally matching `text`."""
-    matters = Matter.objects.for_centre(centre).filter(is_active=True).select_related("department")
+    matters = (
+        Matter.objects.for_centre(centre)
+        .filter(is_active=True)
+        .select_related("department")
+    )
     for word in text.split()[:5]:
         matters = matters.filter(search_text__icontains=word)
     return matters.order_by("guide_only", "department__name", "name")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from onestop.cases import deadlines
 from onestop.cases.models import OPEN_STATES, Case
+from onestop.catalog.models import MatterVersion
 from onestop.core.logging import get_logger
 from onestop.core.outbox import periodic
 from onestop.worktime import queries as worktime
@@ -114,11 +115,16 @@ def _recompute(pks: list[int]) -> list[Case]:
         _provisional_cases()
         .select_for_update(of=("self",))
         .filter(pk__in=pks)
-        .select_related("centre", "matter_version")
+        .select_related("centre")
+        .defer("form_data", "correction_items")
         .prefetch_related("pauses", "extensions")
         .order_by("pk")
     )
+    # Many cases share a matter version, whose definition is a large JSON document:
+    # load each version once per batch, not once per case.
+    versions = MatterVersion.objects.in_bulk({case.matter_version_id for case in cases})
     for case in cases:
+        case.matter_version = versions[case.matter_version_id]
         promised, statutory = deadlines.compute_case_deadlines(case)
         case.promised_due = promised.date
         case.statutory_due = statutory.date

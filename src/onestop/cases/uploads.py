@@ -84,7 +84,9 @@ def check_upload(name: str, content: bytes) -> CheckedUpload:
         raise UploadTypeNotAllowed(name=name, detected=detected or _("unknown"))
     extension = PurePath(name).suffix.lower()
     if extension not in ALLOWED_TYPES[detected]:
-        raise UploadDisguised(name=name, extension=extension or _("no extension"), detected=detected)
+        raise UploadDisguised(
+            name=name, extension=extension or _("no extension"), detected=detected
+        )
 
     return CheckedUpload(
         name=name,

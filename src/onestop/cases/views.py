@@ -20,7 +20,9 @@ from onestop.core.signing import public_keys_for, verify_document
 
 
 def verification_url(document: CaseDocument) -> str:
-    path = reverse("verify-document", args=[document.pk, document.signature.get("sig", "")[:16]])
+    path = reverse(
+        "verify-document", args=[document.pk, document.signature.get("sig", "")[:16]]
+    )
     return settings.ONESTOP_PUBLIC_URL.rstrip("/") + path
 
 
@@ -46,7 +48,8 @@ def document(request: HttpRequest, number: str, document_id: int) -> HttpRespons
         window=case.window,
         verification_url=verification_url(found),
         materials_received=[
-            (names.get(m["material"], m["material"]), m["kind"]) for m in found.data["materials"]
+            (names.get(m["material"], m["material"]), m["kind"])
+            for m in found.data["materials"]
         ],
     )
     response = HttpResponse(render_receipt_pdf(receipt), content_type="application/pdf")
@@ -54,9 +57,15 @@ def document(request: HttpRequest, number: str, document_id: int) -> HttpRespons
     return response
 
 
-def verify_document_page(request: HttpRequest, document_id: int, signature_prefix: str) -> HttpResponse:
+def verify_document_page(
+    request: HttpRequest, document_id: int, signature_prefix: str
+) -> HttpResponse:
     """Tell anyone, without signing in, whether a receipt or notice is genuine."""
-    found = CaseDocument.objects.select_related("case", "centre").filter(pk=document_id).first()
+    found = (
+        CaseDocument.objects.select_related("case", "centre")
+        .filter(pk=document_id)
+        .first()
+    )
     genuine = bool(
         found
         and found.signature.get("sig", "").startswith(signature_prefix)

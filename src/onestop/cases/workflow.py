@@ -29,10 +29,14 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     # The target of a resubmission is the state the correction was requested from.
     "resubmit": Transition(_("resubmitted"), frozenset({S.CORRECTION_REQUESTED}), ""),
-    "start_review": Transition(_("taken into review"), frozenset({S.ACCEPTED}), S.IN_REVIEW),
+    "start_review": Transition(
+        _("taken into review"), frozenset({S.ACCEPTED}), S.IN_REVIEW
+    ),
     "suspend": Transition(_("suspended"), frozenset({S.IN_REVIEW}), S.SUSPENDED),
     "resume": Transition(_("resumed"), frozenset({S.SUSPENDED}), S.IN_REVIEW),
-    "approve": Transition(_("approved"), frozenset({S.ACCEPTED, S.IN_REVIEW}), S.APPROVED),
+    "approve": Transition(
+        _("approved"), frozenset({S.ACCEPTED, S.IN_REVIEW}), S.APPROVED
+    ),
     "deny": Transition(_("denied"), frozenset({S.ACCEPTED, S.IN_REVIEW}), S.DENIED),
     "issue_result": Transition(
         _("given its result"), frozenset({S.APPROVED, S.DENIED}), S.RESULT_ISSUED

@@ -61,13 +61,16 @@ def provision_centre(
     gets a new version, and open cases keep the version they were filed under.
     """
     region = check_county_region(region_code)
-    for role, binding in bindings.items():
+    for binding in bindings.values():
         parse_uscc(binding.uscc)
 
     with transaction.atomic():
         centre, _created = Centre.objects.get_or_create(
             region_code=region.code,
-            defaults={"name": name or f"{region.name}政务服务中心", "slug": region.code},
+            defaults={
+                "name": name or f"{region.name}政务服务中心",
+                "slug": region.code,
+            },
         )
         departments = _bind_departments(centre, pack, bindings)
         created = updated = 0
@@ -87,8 +90,12 @@ def provision_centre(
             centre=centre,
             data={"pack": _pack_label(pack), "created": created, "updated": updated},
         )
-    log.info("centre.provisioned", centre_id=centre.pk, created=created, updated=updated)
-    return ProvisionResult(centre=centre, created_matters=created, updated_matters=updated)
+    log.info(
+        "centre.provisioned", centre_id=centre.pk, created=created, updated=updated
+    )
+    return ProvisionResult(
+        centre=centre, created_matters=created, updated_matters=updated
+    )
 
 
 def _bind_departments(
@@ -114,7 +121,10 @@ def _bind_departments(
 
 
 def _provision_matter(
-    centre: Centre, departments: dict[str, Department], definition: dict[str, Any], pack: Any
+    centre: Centre,
+    departments: dict[str, Department],
+    definition: dict[str, Any],
+    pack: Any,
 ) -> str:
     department = departments[definition["department"]]
     basic_code = definition.get("basic_code") or ""
@@ -131,7 +141,9 @@ def _provision_matter(
     }
     matter = Matter.objects.filter(centre=centre, pack_id=definition["id"]).first()
     if matter is None:
-        matter = Matter.objects.create(centre=centre, pack_id=definition["id"], **fields)
+        matter = Matter.objects.create(
+            centre=centre, pack_id=definition["id"], **fields
+        )
         outcome = "created"
     else:
         Matter.objects.filter(pk=matter.pk).update(**fields)
@@ -144,7 +156,9 @@ def _provision_matter(
     return outcome
 
 
-def add_matter_version(matter: Matter, definition: dict[str, Any], *, source: str) -> MatterVersion:
+def add_matter_version(
+    matter: Matter, definition: dict[str, Any], *, source: str
+) -> MatterVersion:
     """Freeze `definition` as the matter's next version and make it current."""
     last = matter.versions.order_by("-number").first()
     version = MatterVersion.objects.create(

@@ -51,13 +51,19 @@ def matter_out(matter: Matter) -> dict[str, Any]:
 
 @router.get("", auth=None, response=list[CentreOut])
 def centres(request: HttpRequest) -> list[CentreOut]:
-    return [CentreOut(slug=c.slug, region_code=c.region_code, name=c.name) for c in list_centres()]
+    return [
+        CentreOut(slug=c.slug, region_code=c.region_code, name=c.name)
+        for c in list_centres()
+    ]
 
 
 @router.get("/{slug}/matters", auth=None, response=list[MatterOut])
 def matters(request: HttpRequest, slug: str, q: str = "") -> list[dict[str, Any]]:
     centre = get_centre(slug)
-    return [matter_out(m) for m in open_matters(centre, q).select_related("current_version")[:200]]
+    return [
+        matter_out(m)
+        for m in open_matters(centre, q).select_related("current_version")[:200]
+    ]
 
 
 @router.get("/{slug}/matters/{matter_id}", auth=None, response=GuideOut)

@@ -48,7 +48,9 @@ def read_bindings(path: Path, roles: set[str]) -> Bindings:
     except (OSError, yaml.YAMLError) as error:
         raise BindingsInvalid(path=str(path), count=1, errors=str(error)) from None
     if not isinstance(data, dict):
-        raise BindingsInvalid(path=str(path), count=1, errors=_("the file is not a mapping"))
+        raise BindingsInvalid(
+            path=str(path), count=1, errors=_("the file is not a mapping")
+        )
 
     errors: list[str] = []
     departments: dict[str, DepartmentBinding] = {}
@@ -60,14 +62,18 @@ def read_bindings(path: Path, roles: set[str]) -> Bindings:
         if binding is not None:
             departments[role] = binding
     if errors:
-        raise BindingsInvalid(path=str(path), count=len(errors), errors="; ".join(errors))
+        raise BindingsInvalid(
+            path=str(path), count=len(errors), errors="; ".join(errors)
+        )
     centre = data.get("centre") or {}
     return Bindings(centre_name=centre.get("name"), departments=departments)
 
 
 def _binding(role: str, entry: Any, errors: list[str]) -> DepartmentBinding | None:
     if not isinstance(entry, dict) or not entry.get("name") or not entry.get("uscc"):
-        errors.append(str(_("departments.%(role)s needs a name and a uscc") % {"role": role}))
+        errors.append(
+            str(_("departments.%(role)s needs a name and a uscc") % {"role": role})
+        )
         return None
     try:
         uscc = parse_uscc(str(entry["uscc"])).code
@@ -79,8 +85,14 @@ def _binding(role: str, entry: Any, errors: list[str]) -> DepartmentBinding | No
         errors.append(
             str(
                 _("departments.%(role)s.connector %(value)s is not one of %(kinds)s")
-                % {"role": role, "value": connector, "kinds": ", ".join(CONNECTOR_KINDS)}
+                % {
+                    "role": role,
+                    "value": connector,
+                    "kinds": ", ".join(CONNECTOR_KINDS),
+                }
             )
         )
         return None
-    return DepartmentBinding(name=str(entry["name"]), uscc=uscc, connector_kind=connector)
+    return DepartmentBinding(
+        name=str(entry["name"]), uscc=uscc, connector_kind=connector
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,11 +15,19 @@ from onestop.core.models import Department, TenantModel
 class MatterType(models.TextChoices):
     ADMINISTRATIVE_LICENSING = "administrative_licensing", _("administrative licensing")
     ADMINISTRATIVE_PAYMENT = "administrative_payment", _("administrative payment")
-    ADMINISTRATIVE_CONFIRMATION = "administrative_confirmation", _("administrative confirmation")
+    ADMINISTRATIVE_CONFIRMATION = (
+        "administrative_confirmation",
+        _("administrative confirmation"),
+    )
     ADMINISTRATIVE_AWARD = "administrative_award", _("administrative award")
     ADMINISTRATIVE_RULING = "administrative_ruling", _("administrative ruling")
     OTHER_POWER = "other_power", _("other administrative power")
     PUBLIC_SERVICE = "public_service", _("public service")
+
+
+class MatterOrigin(models.TextChoices):
+    PACK = "pack", _("catalogue pack")
+    LOCAL = "local", _("local matter")
 
 
 class Matter(TenantModel):
@@ -27,20 +36,34 @@ class Matter(TenantModel):
     department = models.ForeignKey(Department, on_delete=models.PROTECT)
     pack_id = models.CharField(_("pack matter id"), max_length=120)
     basic_code = models.CharField(_("basic code"), max_length=40, blank=True)
-    implementation_code = models.CharField(_("implementation code"), max_length=80, blank=True)
+    implementation_code = models.CharField(
+        _("implementation code"), max_length=80, blank=True
+    )
     name = models.CharField(_("name"), max_length=200)
     matter_type = models.CharField(_("type"), max_length=40, choices=MatterType.choices)
     is_active = models.BooleanField(_("open for application"), default=True)
     guide_only = models.BooleanField(_("guide only"), default=False)
     current_version = models.ForeignKey(
-        "MatterVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "MatterVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     search_text = models.TextField(blank=True)
+    origin = models.CharField(
+        _("origin"), max_length=10, choices=MatterOrigin.choices, default=MatterOrigin.PACK
+    )
+    pack_definition = models.JSONField(_("pack definition"), null=True, blank=True)
+    pack_version = models.CharField(_("pack version"), max_length=40, blank=True)
+    removed_upstream = models.BooleanField(_("removed from the pack"), default=False)
 
     class Meta:
         verbose_name = _("matter")
         constraints = [
-            models.UniqueConstraint(fields=["centre", "pack_id"], name="matter_pack_id_unique"),
+            models.UniqueConstraint(
+                fields=["centre", "pack_id"], name="matter_pack_id_unique"
+            ),
         ]
         indexes = [models.Index(fields=["centre", "is_active", "name"])]
 
@@ -51,7 +74,9 @@ class Matter(TenantModel):
 class MatterVersion(TenantModel):
     """A frozen snapshot of a matter's definition (guide, materials, form, limits, process)."""
 
-    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="versions")
+    matter = models.ForeignKey(
+        Matter, on_delete=models.PROTECT, related_name="versions"
+    )
     number = models.PositiveIntegerField()
     definition = models.JSONField()
     source = models.CharField(max_length=120, blank=True)
@@ -104,3 +129,80 @@ class MatterGuide:
     @property
     def result(self) -> dict[str, Any]:
         return dict(self.definition.get("result") or {})
+
+
+class MatterOverlay(TenantModel):
+    """One field of a matter that the centre changed (本地化调整), at a dotted path.
+
+    `path` names a key of the definition ("time_limits.promised.amount"); a list such as
+    "materials" is one field. The path "enabled" switches the matter off or on.
+    """
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="overlays")
+    path = models.CharField(_("field"), max_length=200)
+    value = models.JSONField(_("centre value"), null=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("overlay field")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "matter", "path"], name="matter_overlay_path_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matter_id} {self.path}"
+
+
+class PackInstallation(TenantModel):
+    """A pack version put on a centre, by provisioning or by an upgrade."""
+
+    class Kind(models.TextChoices):
+        PROVISION = "provision", _("provision")
+        UPGRADE = "upgrade", _("upgrade")
+
+    pack_id = models.CharField(_("pack id"), max_length=120)
+    version = models.CharField(_("pack version"), max_length=40)
+    previous_version = models.CharField(_("previous version"), max_length=40, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    summary = models.JSONField(default=dict, blank=True)
+    installed_at = models.DateTimeField(default=timezone.now)
+    installed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("pack installation")
+        indexes = [models.Index(fields=["centre", "installed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.pack_id}@{self.version}"
+
+
+class UpgradeConflict(TenantModel):
+    """A field both the pack and the centre changed: the centre's value stayed, for review."""
+
+    installation = models.ForeignKey(
+        PackInstallation, on_delete=models.PROTECT, related_name="conflicts"
+    )
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="conflicts")
+    path = models.CharField(_("field"), max_length=200)
+    base_value = models.JSONField(_("old pack value"), null=True)
+    pack_value = models.JSONField(_("new pack value"), null=True)
+    centre_value = models.JSONField(_("centre value"), null=True)
+    resolution = models.CharField(_("resolution"), max_length=20, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("upgrade conflict")
+        indexes = [models.Index(fields=["centre", "resolved_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.matter_id} {self.path}"

@@ -10,7 +10,9 @@ from onestop.core.models import Centre
 
 class CentreNotFound(NotFound):
     code = "centre.not_found"
-    message = _("No service centre %(centre)s exists here. List the centres at /api/v1/centres.")
+    message = _(
+        "No service centre %(centre)s exists here. List the centres at /api/v1/centres."
+    )
 
 
 def get_centre(slug: str) -> Centre:

@@ -78,7 +78,7 @@ class Role(models.TextChoices):
 
 
 class Membership(models.Model):
-    """A staff role of a user: in a centre, and for reviewers and department admins in a department."""
+    """A staff role of a user in a centre, and for reviewers and department admins a department."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -120,6 +120,9 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         indexes = [models.Index(fields=["centre", "object_type", "object_id"])]
 
+    def __str__(self) -> str:
+        return f"{self.verb} {self.object_type}:{self.object_id}"
+
 
 class ApiToken(models.Model):
     """A bearer token of a scripted user; only the SHA-256 of the token is stored."""
@@ -133,6 +136,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
 
     @staticmethod
     def digest_of(token: str) -> str:
@@ -157,6 +163,9 @@ class Notification(TenantModel):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.subject
 
 
 class OutboxStatus(models.TextChoices):
@@ -187,6 +196,9 @@ class OutboxMessage(models.Model):
     class Meta:
         indexes = [models.Index(fields=["status", "available_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.topic} {self.pk} ({self.status})"
+
 
 class SigningKey(models.Model):
     """A signing key of a centre (or of the deployment when centre is null).
@@ -205,3 +217,6 @@ class SigningKey(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["centre", "algorithm"])]
+
+    def __str__(self) -> str:
+        return f"{self.algorithm} {self.key_id}"

@@ -124,7 +124,7 @@ def deliver(
                 f"no handler is registered for topic {message.topic!r}"
             )
         function(message)
-    except Exception as error:  # noqa: BLE001  (every failure is recorded and retried)
+    except Exception as error:
         _record_failure(message, worker_id, error, policy)
         return False
     OutboxMessage.objects.filter(pk=message.pk, leased_by=worker_id).update(
@@ -214,7 +214,7 @@ class Worker(threading.Thread):
             try:
                 delivered = run_once(self.name)
                 self._run_periodic(last_run)
-            except Exception:  # noqa: BLE001  (a database hiccup must not kill the worker)
+            except Exception:
                 log.exception("outbox.worker_error", worker_id=self.name)
                 delivered = 0
             finally:
@@ -231,7 +231,7 @@ class Worker(threading.Thread):
             last_run[position] = now
             try:
                 function()
-            except Exception:  # noqa: BLE001  (one failing job must not stop the others)
+            except Exception:
                 log.exception("outbox.periodic_job_failed", job=function.__name__)
 
     def stop(self) -> None:

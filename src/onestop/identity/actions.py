@@ -47,7 +47,13 @@ class NotRegisteredPerson(PermissionDenied):
 
 
 def register_person(
-    *, username: str, password: str, id_number: str, name: str, phone: str = "", address: str = ""
+    *,
+    username: str,
+    password: str,
+    id_number: str,
+    name: str,
+    phone: str = "",
+    address: str = "",
 ) -> Person:
     """Create a login and a person for a valid resident ID number (一号申请)."""
     resident = parse_resident_id(id_number)
@@ -137,6 +143,10 @@ def register_enterprise(
 
 def _check_name(name: str) -> str:
     name = name.strip()
-    if not name or len(name) > MAX_NAME_LENGTH or any(ch in name for ch in "<>\"'&;\n\r\t"):
+    if (
+        not name
+        or len(name) > MAX_NAME_LENGTH
+        or any(ch in name for ch in "<>\"'&;\n\r\t")
+    ):
         raise NameInvalid(max=MAX_NAME_LENGTH)
     return name

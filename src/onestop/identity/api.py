@@ -50,7 +50,9 @@ def profile_out(person: Person) -> ProfileOut:
         birth_date=person.birth_date.isoformat(),
         phone=person.phone,
         address=person.address,
-        enterprises=[{"uscc": e.uscc, "name": e.name} for e in person.enterprises.all()],
+        enterprises=[
+            {"uscc": e.uscc, "name": e.name} for e in person.enterprises.all()
+        ],
     )
 
 

@@ -23,7 +23,9 @@ class EnterpriseNotFound(NotFound):
 
 def find_person_by_id_number(id_number: str) -> Person:
     resident = parse_resident_id(id_number)
-    person = Person.objects.select_related("user").filter(id_number=resident.number).first()
+    person = (
+        Person.objects.select_related("user").filter(id_number=resident.number).first()
+    )
     if person is None:
         raise PersonNotFound(masked=resident.masked)
     return person

@@ -53,7 +53,9 @@ class Enterprise(models.Model):
     name = models.CharField(_("name"), max_length=200)
     legal_representative = models.CharField(_("legal representative"), max_length=60)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    agents = models.ManyToManyField(Person, through="EnterpriseAgent", related_name="enterprises")
+    agents = models.ManyToManyField(
+        Person, through="EnterpriseAgent", related_name="enterprises"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -72,5 +74,10 @@ class EnterpriseAgent(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "person"], name="agent_unique"),
+            models.UniqueConstraint(
+                fields=["enterprise", "person"], name="agent_unique"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}@{self.enterprise_id}"

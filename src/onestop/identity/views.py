@@ -25,8 +25,14 @@ def register(request: HttpRequest) -> HttpResponse:
         except OneStopError as caught:
             error = caught
         else:
-            login(request, person.user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Registered. Your details will be filled into every form."))
+            login(
+                request,
+                person.user,
+                backend="django.contrib.auth.backends.ModelBackend",
+            )
+            messages.success(
+                request, _("Registered. Your details will be filled into every form.")
+            )
             return redirect(request.GET.get("next") or "home")
     values.pop("password")
     return render(
@@ -58,7 +64,10 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def enterprise(request: HttpRequest) -> HttpResponse:
-    values = {k: request.POST.get(k, "") for k in ("uscc", "name", "legal_representative", "address")}
+    values = {
+        k: request.POST.get(k, "")
+        for k in ("uscc", "name", "legal_representative", "address")
+    }
     error = None
     if request.method == "POST":
         try:
@@ -66,6 +75,10 @@ def enterprise(request: HttpRequest) -> HttpResponse:
         except OneStopError as caught:
             error = caught
         else:
-            messages.success(request, _("You are now registered as an agent of this enterprise."))
+            messages.success(
+                request, _("You are now registered as an agent of this enterprise.")
+            )
             return redirect("identity:profile")
-    return render(request, "identity/enterprise.html", {"values": values, "error": error})
+    return render(
+        request, "identity/enterprise.html", {"values": values, "error": error}
+    )

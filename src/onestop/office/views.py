@@ -27,7 +27,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 @handles_errors
 def case(request: HttpRequest, number: str) -> HttpResponse:
     found = queries.get_case_for(request.user, number)
-    require_role(request.user, [Role.REVIEWER], centre=found.centre, department=found.department)
+    require_role(
+        request.user, [Role.REVIEWER], centre=found.centre, department=found.department
+    )
     error: OneStopError | None = None
     if request.method == "POST":
         action = request.POST.get("action")
@@ -43,9 +45,13 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
                 actions.request_correction(
                     actor=request.user, case=found, items=correction_items(request)
                 )
-                messages.success(request, _("Correction notice sent; the clock is stopped."))
+                messages.success(
+                    request, _("Correction notice sent; the clock is stopped.")
+                )
             elif action in clock_forms.OFFICE_ACTIONS:
-                messages.success(request, clock_forms.apply_office_action(request, found))
+                messages.success(
+                    request, clock_forms.apply_office_action(request, found)
+                )
         except OneStopError as caught:
             error = caught
         else:

@@ -42,7 +42,9 @@ def demo_uscc(index: int) -> str:
 def demo_bindings(pack: object) -> dict[str, DepartmentBinding]:
     departments = getattr(pack, "departments")  # noqa: B009  (Pack has no shared type here)
     return {
-        role: DepartmentBinding(name=f"{CITY_PREFIX}{spec['name']}", uscc=demo_uscc(index))
+        role: DepartmentBinding(
+            name=f"{CITY_PREFIX}{spec['name']}", uscc=demo_uscc(index)
+        )
         for index, (role, spec) in enumerate(sorted(departments.items()), start=1)
     }
 
@@ -76,7 +78,9 @@ def _create_accounts(result: ProvisionResult) -> list[DemoAccount]:
     market = Department.objects.get(centre=centre, role_key="market_regulation")
 
     def staff(username: str, role: str, description: str, department=None) -> None:
-        user = _user(username, is_staff=role in (Role.CENTRE_ADMIN, Role.PLATFORM_ADMIN))
+        user = _user(
+            username, is_staff=role in (Role.CENTRE_ADMIN, Role.PLATFORM_ADMIN)
+        )
         if role == Role.PLATFORM_ADMIN:
             user.is_superuser = True
             user.save(update_fields=["is_superuser"])
@@ -97,28 +101,49 @@ def _create_accounts(result: ProvisionResult) -> list[DemoAccount]:
     staff("supervisor", Role.SUPERVISOR, "supervisor")
     staff("platform", Role.PLATFORM_ADMIN, "platform admin (Django admin too)")
 
-    _person("applicant", "440604198503150024", "李秀英", "13800138000", "佛山市禅城区祖庙路1号")
+    _person(
+        "applicant",
+        "440604198503150024",
+        "李秀英",
+        "13800138000",
+        "佛山市禅城区祖庙路1号",
+    )
     accounts.append(DemoAccount("applicant", "applicant", "李秀英, a person"))
-    agent = _person("agent", "44060419900101123X", "陈志强", "13900139000", "佛山市禅城区季华五路22号")
+    agent = _person(
+        "agent",
+        "44060419900101123X",
+        "陈志强",
+        "13900139000",
+        "佛山市禅城区季华五路22号",
+    )
     enterprise, _created = Enterprise.objects.get_or_create(
         uscc="91440604MA4W1X2YX9",
-        defaults={"name": "佛山市禅城区示例商贸有限公司", "legal_representative": "陈志强"},
+        defaults={
+            "name": "佛山市禅城区示例商贸有限公司",
+            "legal_representative": "陈志强",
+        },
     )
     EnterpriseAgent.objects.get_or_create(enterprise=enterprise, person=agent)
-    accounts.append(DemoAccount("agent", "applicant", "陈志强, agent of 91440604MA4W1X2YX9"))
+    accounts.append(
+        DemoAccount("agent", "applicant", "陈志强, agent of 91440604MA4W1X2YX9")
+    )
     return accounts
 
 
 def _user(username: str, *, is_staff: bool = False):
     user_model = get_user_model()
-    user, created = user_model.objects.get_or_create(username=username, defaults={"is_staff": is_staff})
+    user, created = user_model.objects.get_or_create(
+        username=username, defaults={"is_staff": is_staff}
+    )
     if created:
         user.set_password(PASSWORD)
         user.save()
     return user
 
 
-def _person(username: str, id_number: str, name: str, phone: str, address: str) -> Person:
+def _person(
+    username: str, id_number: str, name: str, phone: str, address: str
+) -> Person:
     user = _user(username)
     resident = parse_resident_id(id_number)
     person, _created = Person.objects.get_or_create(

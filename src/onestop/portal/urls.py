@@ -8,7 +8,11 @@ urlpatterns = [
     path("", views.centres, name="centres"),
     path("cases/", views.my_cases, name="my-cases"),
     path("cases/<str:number>/", views.case, name="case"),
-    path("cases/<str:number>/documents/<int:document_id>/", case_views.document, name="document"),
+    path(
+        "cases/<str:number>/documents/<int:document_id>/",
+        case_views.document,
+        name="document",
+    ),
     path("notifications/", views.notifications, name="notifications"),
     path("<slug:slug>/matters/", views.matters, name="matters"),
     path("<slug:slug>/matters/<str:matter_id>/", views.guide, name="guide"),

@@ -51,7 +51,11 @@ def guide(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
     return render(
         request,
         "portal/guide.html",
-        {"matter": matter, "guide": matter.current_version.guide, "centre": matter.centre},
+        {
+            "matter": matter,
+            "guide": matter.current_version.guide,
+            "centre": matter.centre,
+        },
     )
 
 
@@ -61,7 +65,9 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
     matter = queries.get_matter(get_centre(slug), matter_id)
     person = Person.objects.filter(user=request.user).first()
     guide = matter.current_version.guide
-    values = prefill(guide, person) if request.method != "POST" else _posted_fields(request)
+    values = (
+        prefill(guide, person) if request.method != "POST" else _posted_fields(request)
+    )
     error: OneStopError | None = None
     if request.method == "POST":
         try:
@@ -70,13 +76,17 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
                 matter=matter,
                 application=application_from_request(request.POST, request.FILES),
                 idempotency_key=request.POST.get("idempotency_key") or None,
-                channel=Channel.KIOSK if getattr(request, "kiosk", False) else Channel.ONLINE,
+                channel=Channel.KIOSK
+                if getattr(request, "kiosk", False)
+                else Channel.ONLINE,
             )
         except OneStopError as caught:
             error = caught
         else:
             messages.success(
-                request, _("Submitted. Your case number is %(number)s.") % {"number": case.number}
+                request,
+                _("Submitted. Your case number is %(number)s.")
+                % {"number": case.number},
             )
             return redirect(_surface(request, "case"), case.number)
     return render(
@@ -97,7 +107,9 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
 
 @login_required
 def my_cases(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/my_cases.html", {"cases": queries.my_cases(request.user)[:100]})
+    return render(
+        request, "portal/my_cases.html", {"cases": queries.my_cases(request.user)[:100]}
+    )
 
 
 @login_required
@@ -146,14 +158,18 @@ def _case_action(request: HttpRequest, found: Any) -> None:
             level=int(level) if level.isdigit() else 0,
             comment=request.POST.get("comment", ""),
             tags=request.POST.getlist("tags"),
-            channel=RatingChannel.KIOSK if getattr(request, "kiosk", False) else RatingChannel.ONLINE,
+            channel=RatingChannel.KIOSK
+            if getattr(request, "kiosk", False)
+            else RatingChannel.ONLINE,
         )
         messages.success(request, _("Thank you for your rating."))
     elif action == "collect":
         actions.deliver_result(actor=request.user, case=found)
         messages.success(request, _("The result is marked as received."))
     elif action == "withdraw":
-        actions.withdraw_case(actor=request.user, case=found, reason=request.POST.get("reason", ""))
+        actions.withdraw_case(
+            actor=request.user, case=found, reason=request.POST.get("reason", "")
+        )
         messages.success(request, _("The application was withdrawn."))
 
 
@@ -161,7 +177,11 @@ def _case_action(request: HttpRequest, found: Any) -> None:
 def notifications(request: HttpRequest) -> HttpResponse:
     mine = Notification.objects.filter(user=request.user)
     unread = list(mine.filter(read_at__isnull=True).values_list("pk", flat=True))
-    page = render(request, "portal/notifications.html", {"notifications": mine[:100], "unread": unread})
+    page = render(
+        request,
+        "portal/notifications.html",
+        {"notifications": mine[:100], "unread": unread},
+    )
     mine.filter(pk__in=unread).update(read_at=timezone.now())
     return page
 
@@ -175,7 +195,11 @@ def prefill(guide: MatterGuide, person: Person | None) -> dict[str, str]:
     """Return the profile's values for the form fields that ask for them (一号申请)."""
     if person is None:
         return {}
-    by_type = {"id_number": person.id_number, "phone": person.phone, "address": person.address}
+    by_type = {
+        "id_number": person.id_number,
+        "phone": person.phone,
+        "address": person.address,
+    }
     values = {}
     for field in guide.form_fields:
         key, kind = field["key"], field.get("type", "text")

@@ -85,8 +85,10 @@ class RatingPolicy(TenantModel):
         _("hours in which a rating can be changed"), default=24
     )
     default_rating_days = models.PositiveIntegerField(
-        _("natural days after the result before an unrated case counts as basically "
-          "satisfied"),
+        _(
+            "natural days after the result before an unrated case counts as basically "
+            "satisfied"
+        ),
         default=7,
     )
     rectification_working_days = models.PositiveIntegerField(
@@ -104,7 +106,9 @@ class RatingPolicy(TenantModel):
         verbose_name = _("rating policy")
         verbose_name_plural = _("rating policies")
         constraints = [
-            models.UniqueConstraint(fields=["centre"], name="rating_policy_one_per_centre"),
+            models.UniqueConstraint(
+                fields=["centre"], name="rating_policy_one_per_centre"
+            ),
         ]
 
 
@@ -282,7 +286,9 @@ class Rectification(TenantModel):
         blank=True,
         related_name="+",
     )
-    appeal_kind = models.CharField(max_length=20, choices=AppealKind.choices, blank=True)
+    appeal_kind = models.CharField(
+        max_length=20, choices=AppealKind.choices, blank=True
+    )
     appeal_reason = models.TextField(_("appeal reason"), blank=True)
     appealed_at = models.DateTimeField(null=True, blank=True)
     appeal_decided_at = models.DateTimeField(null=True, blank=True)
@@ -304,4 +310,3 @@ class Rectification(TenantModel):
     class Meta:
         verbose_name = _("rectification of a bad rating")
         indexes = [models.Index(fields=["centre", "status", "department"])]
-

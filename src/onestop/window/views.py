@@ -41,8 +41,13 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "window/workbench.html",
         {
             "centre": centre,
-            "queue": [case_summary(c) for c in queries.window_queue(request.user, centre)[:100]],
-            "matters": queries.open_matters(centre, text).filter(guide_only=False)[:100],
+            "queue": [
+                case_summary(c)
+                for c in queries.window_queue(request.user, centre)[:100]
+            ],
+            "matters": queries.open_matters(centre, text).filter(guide_only=False)[
+                :100
+            ],
             "q": text,
         },
     )
@@ -64,7 +69,11 @@ def new_case(request: HttpRequest, matter_id: str) -> HttpResponse:
             person = find_person_by_id_number(id_number)
             values = prefill(guide, person)
         if request.method == "POST" and person is not None:
-            values = {k.removeprefix("field."): v for k, v in request.POST.items() if k.startswith("field.")}
+            values = {
+                k.removeprefix("field."): v
+                for k, v in request.POST.items()
+                if k.startswith("field.")
+            }
             case = actions.create_window_case(
                 actor=request.user,
                 matter=matter,
@@ -103,7 +112,11 @@ def new_case(request: HttpRequest, matter_id: str) -> HttpResponse:
 @handles_errors
 def case(request: HttpRequest, number: str) -> HttpResponse:
     found = queries.get_case_for(request.user, number)
-    require_role(request.user, [Role.CLERK, Role.SUPERVISOR, Role.CENTRE_ADMIN], centre=found.centre)
+    require_role(
+        request.user,
+        [Role.CLERK, Role.SUPERVISOR, Role.CENTRE_ADMIN],
+        centre=found.centre,
+    )
     error: OneStopError | None = None
     if request.method == "POST":
         try:
@@ -137,23 +150,32 @@ def _window_action(request: HttpRequest, found: Case) -> None:
         )
         messages.success(request, _("Accepted; the receipt is ready."))
     elif action == "refuse":
-        actions.refuse_case(actor=request.user, case=found, reason=request.POST.get("reason", ""))
+        actions.refuse_case(
+            actor=request.user, case=found, reason=request.POST.get("reason", "")
+        )
         messages.success(request, _("Not accepted; the applicant is notified."))
     elif action == "correction":
-        actions.request_correction(actor=request.user, case=found, items=correction_items(request))
+        actions.request_correction(
+            actor=request.user, case=found, items=correction_items(request)
+        )
         messages.success(request, _("Correction notice sent, listing every item."))
     elif action == "deliver":
         actions.deliver_result(actor=request.user, case=found)
         messages.success(request, _("Result handed over; the case is closed."))
     elif action == "approve":
-        actions.approve_case(actor=request.user, case=found, opinion=request.POST.get("opinion", ""))
+        actions.approve_case(
+            actor=request.user, case=found, opinion=request.POST.get("opinion", "")
+        )
         messages.success(request, _("Decided on the spot."))
 
 
 def correction_items(request: HttpRequest) -> list[dict[str, str]]:
     """Collect the ticked materials with their notes, and the general note, from the form."""
     items = [
-        {"material": key.removeprefix("missing."), "note": request.POST.get(f"note.{key.removeprefix('missing.')}", "")}
+        {
+            "material": key.removeprefix("missing."),
+            "note": request.POST.get(f"note.{key.removeprefix('missing.')}", ""),
+        }
         for key in request.POST
         if key.startswith("missing.")
     ]

@@ -40,7 +40,9 @@ def test_online_application_to_rating(demo):
 
     clerk = demo.client("clerk")
     response = clerk.post(
-        f"/api/v1/cases/{number}/accept", {"window": "3"}, content_type="application/json"
+        f"/api/v1/cases/{number}/accept",
+        {"window": "3"},
+        content_type="application/json",
     )
     assert response.status_code == 200, response.content
     body = response.json()
@@ -53,7 +55,8 @@ def test_online_application_to_rating(demo):
 
     reviewer = demo.client("reviewer")
     response = reviewer.post(
-        f"/api/v1/cases/{number}/approve", {"opinion": "符合条件，准予许可"},
+        f"/api/v1/cases/{number}/approve",
+        {"opinion": "符合条件，准予许可"},
         content_type="application/json",
     )
     assert response.status_code == 200, response.content
@@ -63,20 +66,32 @@ def test_online_application_to_rating(demo):
     assert response.json()["state"] == CaseState.CLOSED
 
     response = applicant.post(
-        f"/api/v1/ratings/cases/{number}", {"level": 5, "comment": "<b>很好</b>"},
+        f"/api/v1/ratings/cases/{number}",
+        {"level": 5, "comment": "<b>很好</b>"},
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
     assert response.json()["comment"] == "<b>很好</b>"
 
-    actions = list(CaseEvent.objects.filter(case__number=number).values_list("action", flat=True))
-    assert actions == ["submit", "accept", "start_review", "approve", "issue_result", "deliver_result"]
+    actions = list(
+        CaseEvent.objects.filter(case__number=number).values_list("action", flat=True)
+    )
+    assert actions == [
+        "submit",
+        "accept",
+        "start_review",
+        "approve",
+        "issue_result",
+        "deliver_result",
+    ]
     assert Notification.objects.filter(user=demo.user("applicant")).count() >= 2
 
 
 def test_acceptance_receipt_is_signed_by_centre(demo):
     number = apply(demo.client("applicant"), demo).json()["number"]
-    demo.client("clerk").post(f"/api/v1/cases/{number}/accept", {}, content_type="application/json")
+    demo.client("clerk").post(
+        f"/api/v1/cases/{number}/accept", {}, content_type="application/json"
+    )
     receipt = CaseDocument.objects.get(case__number=number, kind="acceptance_receipt")
     keys = public_keys_for(demo.centre)
     assert verify_document(receipt.data, receipt.signature, keys)
@@ -119,7 +134,9 @@ def test_disguised_upload_rejected(demo):
 
 def test_program_renamed_to_pdf_rejected(demo):
     files = material_files(food_matter(demo))
-    files[next(iter(files))] = upload("scan.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64)
+    files[next(iter(files))] = upload(
+        "scan.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
+    )
     response = apply(demo.client("applicant"), demo, files=files)
     assert response.status_code == 415
     assert response.json()["code"] == "upload.type_not_allowed"
@@ -156,11 +173,15 @@ def test_unknown_matter_and_case_not_found(demo):
 
 def test_reviewer_of_other_department_cannot_approve(demo):
     number = apply(demo.client("applicant"), demo).json()["number"]
-    demo.client("clerk").post(f"/api/v1/cases/{number}/accept", {}, content_type="application/json")
+    demo.client("clerk").post(
+        f"/api/v1/cases/{number}/accept", {}, content_type="application/json"
+    )
     outbox.drain()
     other = demo.client("reviewer-public_security")
     response = other.post(
-        f"/api/v1/cases/{number}/approve", {"opinion": "x"}, content_type="application/json"
+        f"/api/v1/cases/{number}/approve",
+        {"opinion": "x"},
+        content_type="application/json",
     )
     assert response.status_code == 404
     assert response.json()["code"] == "case.not_found"
@@ -184,7 +205,11 @@ def test_applicant_sees_only_own_cases(demo):
     agent = demo.client("agent")
     assert agent.get(f"/api/v1/cases/{number}").status_code == 404
     assert agent.get("/api/v1/cases").json() == []
-    response = agent.post(f"/api/v1/cases/{number}/withdraw", {"reason": "x"}, content_type="application/json")
+    response = agent.post(
+        f"/api/v1/cases/{number}/withdraw",
+        {"reason": "x"},
+        content_type="application/json",
+    )
     assert response.status_code == 404
 
 
@@ -204,7 +229,9 @@ def test_correction_lists_every_item_and_resubmission_returns(demo):
     keys = [m["key"] for m in matter.current_version.guide.materials][:2]
     items = [{"material": key, "note": "不清晰"} for key in keys]
     response = demo.client("clerk").post(
-        f"/api/v1/cases/{number}/correction", {"items": items}, content_type="application/json"
+        f"/api/v1/cases/{number}/correction",
+        {"items": items},
+        content_type="application/json",
     )
     assert response.status_code == 200, response.content
     assert response.json()["state"] == CaseState.CORRECTION_REQUESTED
@@ -220,11 +247,16 @@ def test_correction_lists_every_item_and_resubmission_returns(demo):
 def test_refusal_needs_reason(demo):
     number = apply(demo.client("applicant"), demo).json()["number"]
     clerk = demo.client("clerk")
-    response = clerk.post(f"/api/v1/cases/{number}/refuse", {"reason": " "}, content_type="application/json")
+    response = clerk.post(
+        f"/api/v1/cases/{number}/refuse",
+        {"reason": " "},
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "case.reason_required"
     response = clerk.post(
-        f"/api/v1/cases/{number}/refuse", {"reason": "不属于本机关职权范围"},
+        f"/api/v1/cases/{number}/refuse",
+        {"reason": "不属于本机关职权范围"},
         content_type="application/json",
     )
     assert response.json()["state"] == CaseState.NOT_ACCEPTED
@@ -233,9 +265,16 @@ def test_refusal_needs_reason(demo):
 def test_second_rating_rejected(demo):
     applicant = demo.client("applicant")
     number = apply(applicant, demo).json()["number"]
-    demo.client("clerk").post(f"/api/v1/cases/{number}/refuse", {"reason": "材料不符"}, content_type="application/json")
+    demo.client("clerk").post(
+        f"/api/v1/cases/{number}/refuse",
+        {"reason": "材料不符"},
+        content_type="application/json",
+    )
     url = f"/api/v1/ratings/cases/{number}"
-    assert applicant.post(url, {"level": 2}, content_type="application/json").status_code == 201
+    assert (
+        applicant.post(url, {"level": 2}, content_type="application/json").status_code
+        == 201
+    )
     response = applicant.post(url, {"level": 4}, content_type="application/json")
     assert response.status_code == 409
     assert response.json()["code"] == "rating.already_rated"
@@ -243,7 +282,11 @@ def test_second_rating_rejected(demo):
 
 def test_window_case_enters_accepted(demo):
     matter = food_matter(demo)
-    data = {"centre": demo.centre.slug, "matter": FOOD, "id_number": "440604198503150024"}
+    data = {
+        "centre": demo.centre.slug,
+        "matter": FOOD,
+        "id_number": "440604198503150024",
+    }
     data.update(valid_form(matter))
     for material in matter.current_version.guide.materials:
         data[f"check.{material['key']}.original_seen"] = "on"
@@ -254,7 +297,11 @@ def test_window_case_enters_accepted(demo):
 
 
 def test_window_rejects_wrong_check_digit(demo):
-    data = {"centre": demo.centre.slug, "matter": FOOD, "id_number": "440604198503150025"}
+    data = {
+        "centre": demo.centre.slug,
+        "matter": FOOD,
+        "id_number": "440604198503150025",
+    }
     response = demo.client("clerk").post("/api/v1/cases/window", data)
     assert response.status_code == 400
     assert response.json()["code"] == "id_number.check_digit"
@@ -266,7 +313,14 @@ def test_register_person_rejects_wrong_check_digit(db):
 
     response = Client().post(
         "/api/v1/identity/persons",
-        json.dumps({"username": "x1", "password": "a-long-passphrase-1", "id_number": "110105194912310021", "name": "王五"}),
+        json.dumps(
+            {
+                "username": "x1",
+                "password": "a-long-passphrase-1",
+                "id_number": "110105194912310021",
+                "name": "王五",
+            }
+        ),
         content_type="application/json",
     )
     assert response.status_code == 400
@@ -283,16 +337,25 @@ def test_token_authentication(demo):
         content_type="application/json",
     )
     token = response.json()["token"]
-    response = client.get("/api/v1/identity/me", headers={"Authorization": f"Bearer {token}"})
+    response = client.get(
+        "/api/v1/identity/me", headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 200
     assert response.json()["id_number_masked"] == "4406**********0024"
-    assert client.get("/api/v1/identity/me", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert (
+        client.get(
+            "/api/v1/identity/me", headers={"Authorization": "Bearer wrong"}
+        ).status_code
+        == 401
+    )
 
 
 def test_viewing_a_case_is_audited(demo):
     number = apply(demo.client("applicant"), demo).json()["number"]
     demo.client("clerk").get(f"/api/v1/cases/{number}")
-    assert AuditEvent.objects.filter(verb="case.viewed", object_id=number, actor=demo.user("clerk")).exists()
+    assert AuditEvent.objects.filter(
+        verb="case.viewed", object_id=number, actor=demo.user("clerk")
+    ).exists()
 
 
 def test_openapi_document_served(db):

@@ -8,11 +8,15 @@ from onestop.core.ledger.sequencer import (
     integrate_pending,
     publish_checkpoint,
 )
+from onestop.core.outbox import periodic
 
 # Bounds one run so a worker returns to its other queues; the next run takes the rest.
 MAX_BATCHES_PER_RUN = 100
+# How often each outbox worker integrates pending entries and checks for a due checkpoint.
+SEQUENCER_INTERVAL_SECONDS = 5
 
 
+@periodic(SEQUENCER_INTERVAL_SECONDS)
 def run_sequencer(batch_size: int = 1000) -> tuple[int, Checkpoint | None]:
     """Integrate pending entries in batches, then publish a checkpoint if one is due.
 

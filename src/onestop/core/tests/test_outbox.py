@@ -38,9 +38,13 @@ def clear_delivered() -> None:
 
 
 def test_message_written_only_with_its_transaction() -> None:
-    with pytest.raises(RuntimeError), transaction.atomic():
-        outbox.enqueue("test.ok", {"n": "1"})
-        raise RuntimeError("rollback")
+    def enqueue_then_fail() -> None:
+        with transaction.atomic():
+            outbox.enqueue("test.ok", {"n": "1"})
+            raise RuntimeError("rollback")
+
+    with pytest.raises(RuntimeError):
+        enqueue_then_fail()
     assert OutboxMessage.objects.count() == 0
 
 

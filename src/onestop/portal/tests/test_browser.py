@@ -44,7 +44,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
         yield launched
         launched.close()
 
@@ -94,8 +96,14 @@ def test_apply_online_then_window_accepts(browser, live_server, demo, tmp_path):
     clerk.click(f"#window-queue >> text={number}")
     clerk.click("#accept-case")
     clerk.wait_for_load_state()
-    assert Case.objects.get(number=number).state in (CaseState.ACCEPTED, CaseState.IN_REVIEW)
-    assert clerk.locator("a", has_text=re.compile("受理回执|Acceptance receipt")).count() == 1
+    assert Case.objects.get(number=number).state in (
+        CaseState.ACCEPTED,
+        CaseState.IN_REVIEW,
+    )
+    assert (
+        clerk.locator("a", has_text=re.compile("受理回执|Acceptance receipt")).count()
+        == 1
+    )
 
 
 def test_window_accepts_walk_in(browser, live_server, demo, tmp_path):

@@ -86,8 +86,12 @@ def test_missing_field_keeps_entries(demo):
 def test_registration_wrong_check_digit_keeps_entries(db):
     response = Client().post(
         "/accounts/register/",
-        {"username": "newuser", "password": "a-long-passphrase-1",
-         "id_number": "440604198503150025", "name": "𠮷田"},
+        {
+            "username": "newuser",
+            "password": "a-long-passphrase-1",
+            "id_number": "440604198503150025",
+            "name": "𠮷田",
+        },
     )
     assert response.status_code == 400
     text = response.content.decode()
@@ -99,8 +103,12 @@ def test_registration_wrong_check_digit_keeps_entries(db):
 def test_registration_accepts_name_outside_bmp(db):
     response = Client().post(
         "/accounts/register/",
-        {"username": "jiti", "password": "a-long-passphrase-1",
-         "id_number": "110101199003077758", "name": "𠮷田"},
+        {
+            "username": "jiti",
+            "password": "a-long-passphrase-1",
+            "id_number": "110101199003077758",
+            "name": "𠮷田",
+        },
     )
     assert response.status_code == 302
     from onestop.identity.models import Person
@@ -130,7 +138,9 @@ def test_window_queue_lists_submission_and_accepts(demo):
     case = Case.objects.get()
     clerk = demo.client("clerk")
     assert case.number in clerk.get("/window/").content.decode()
-    response = clerk.post(f"/window/cases/{case.number}/", {"action": "accept", "window": "2"})
+    response = clerk.post(
+        f"/window/cases/{case.number}/", {"action": "accept", "window": "2"}
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == CaseState.ACCEPTED
@@ -142,12 +152,16 @@ def test_receipt_pdf_and_public_verification(demo):
     case = Case.objects.get()
     demo.client("clerk").post(f"/window/cases/{case.number}/", {"action": "accept"})
     receipt = case.documents.get(kind="acceptance_receipt")
-    pdf = demo.client("applicant").get(f"/portal/cases/{case.number}/documents/{receipt.pk}/")
+    pdf = demo.client("applicant").get(
+        f"/portal/cases/{case.number}/documents/{receipt.pk}/"
+    )
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
     prefix = receipt.signature["sig"][:16]
     assert Client().get(f"/verify/documents/{receipt.pk}/{prefix}/").status_code == 200
-    assert Client().get(f"/verify/documents/{receipt.pk}/{'A' * 16}/").status_code == 404
+    assert (
+        Client().get(f"/verify/documents/{receipt.pk}/{'A' * 16}/").status_code == 404
+    )
 
 
 def test_reviewer_of_other_department_gets_not_found(demo):
@@ -160,7 +174,9 @@ def test_reviewer_of_other_department_gets_not_found(demo):
     assert case.number not in other.get("/office/").content.decode()
     reviewer = demo.client("reviewer")
     assert case.number in reviewer.get("/office/").content.decode()
-    response = reviewer.post(f"/office/cases/{case.number}/", {"action": "approve", "opinion": "同意"})
+    response = reviewer.post(
+        f"/office/cases/{case.number}/", {"action": "approve", "opinion": "同意"}
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == CaseState.RESULT_ISSUED

@@ -22,8 +22,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--region", required=True, help="GB/T 2260 county-level code")
-        parser.add_argument("--pack", required=True, type=Path, help="pack folder or .zip")
+        parser.add_argument(
+            "--region", required=True, help="GB/T 2260 county-level code"
+        )
+        parser.add_argument(
+            "--pack", required=True, type=Path, help="pack folder or .zip"
+        )
         parser.add_argument(
             "--bindings", required=True, type=Path, help="YAML file: role -> name, uscc"
         )
@@ -37,7 +41,9 @@ class Command(BaseCommand):
             with Progress(
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()
             ) as progress:
-                task = progress.add_task(f"{region.name} {region.code}", total=len(pack.matters))
+                task = progress.add_task(
+                    f"{region.name} {region.code}", total=len(pack.matters)
+                )
                 result = provision_centre(
                     actor=None,
                     region_code=region.code,

@@ -12,7 +12,7 @@ from onestop.portal.demo import PASSWORD, provision_demo
 
 
 class Command(BaseCommand):
-    help = "Provision the demo centre 佛山市禅城区 (440604) from the standard pack, with demo accounts."
+    help = "Provision the demo centre 佛山市禅城区 (440604) and its demo accounts."
 
     def handle(self, *args: Any, **options: Any) -> None:
         with Progress(transient=True) as progress:
@@ -32,10 +32,16 @@ class Command(BaseCommand):
         self.stdout.write(f"  Window workbench:      {url}/window/")
         self.stdout.write(f"  Department queue:      {url}/office/")
         self.stdout.write(f"  Supervision:           {url}/supervise/")
-        self.stdout.write(f"  API and OpenAPI:       {url}/api/v1/docs  {url}/api/v1/openapi.json")
+        self.stdout.write(
+            f"  API and OpenAPI:       {url}/api/v1/docs  {url}/api/v1/openapi.json"
+        )
         self.stdout.write(f"  Django admin:          {url}/admin/")
         self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
         for account in accounts:
             if account.description:
-                self.stdout.write(f"  {account.username:<24} {account.role:<18} {account.description}")
-        self.stdout.write("  reviewer-<role>          reviewer           one per other department")
+                self.stdout.write(
+                    f"  {account.username:<24} {account.role:<18} {account.description}"
+                )
+        self.stdout.write(
+            "  reviewer-<role>          reviewer           one per other department"
+        )

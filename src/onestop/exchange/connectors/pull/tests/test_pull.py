@@ -1,0 +1,114 @@
+"""The pull connector: the department polls with signed requests and acknowledges."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from onestop.core import outbox
+from onestop.exchange.models import ConnectorKind, Envelope, EnvelopeStatus
+from onestop.exchange.signatures import request_document, sign_as_department
+from onestop.exchange.testing import DepartmentKey, accept_food_case, configure
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def key() -> DepartmentKey:
+    return DepartmentKey()
+
+
+@pytest.fixture
+def pull_department(demo, key):
+    configure(demo.market, ConnectorKind.PULL, key)
+    accept_food_case(demo)
+    outbox.drain()
+    return demo.market
+
+
+def signed_request(client, method, path, key, body=b"", *, at=None):
+    timestamp = (at or datetime.now(UTC)).isoformat()
+    signature = sign_as_department(
+        request_document(method, path, timestamp, body), private_key=key.seed
+    )
+    headers = {
+        "X-OneStop-Timestamp": timestamp,
+        "X-OneStop-Key-Id": signature["kid"],
+        "X-OneStop-Signature": signature["sig"],
+    }
+    if method == "GET":
+        return client.get(path, headers=headers)
+    return client.post(path, body, content_type="application/json", headers=headers)
+
+
+def test_poll_returns_waiting_envelopes(client, key, pull_department):
+    path = f"/api/v1/exchange/pull/{pull_department.pk}/envelopes"
+    response = signed_request(client, "GET", path, key)
+    assert response.status_code == 200, response.content
+    envelopes = response.json()["envelopes"]
+    assert len(envelopes) == 1
+    assert envelopes[0]["envelope"]["envelope_id"] == str(Envelope.objects.get().pk)
+    assert envelopes[0]["signature"]["alg"] == "ed25519"
+
+
+def test_acknowledged_envelope_leaves_the_queue(client, key, pull_department):
+    envelope = Envelope.objects.get()
+    body = json.dumps({"envelope_ids": [str(envelope.pk)]}).encode()
+    ack = f"/api/v1/exchange/pull/{pull_department.pk}/ack"
+    response = signed_request(client, "POST", ack, key, body)
+    assert response.status_code == 200, response.content
+    assert response.json() == {"acknowledged": [str(envelope.pk)], "unknown": []}
+    envelope.refresh_from_db()
+    assert envelope.status == EnvelopeStatus.ACKNOWLEDGED
+    path = f"/api/v1/exchange/pull/{pull_department.pk}/envelopes"
+    assert signed_request(client, "GET", path, key).json()["envelopes"] == []
+
+
+def test_poll_with_other_key_rejected(client, pull_department):
+    path = f"/api/v1/exchange/pull/{pull_department.pk}/envelopes"
+    response = signed_request(client, "GET", path, DepartmentKey())
+    assert response.status_code == 401
+    assert response.json()["code"] == "exchange.signature_invalid"
+
+
+def test_poll_without_signature_rejected(client, pull_department):
+    response = client.get(f"/api/v1/exchange/pull/{pull_department.pk}/envelopes")
+    assert response.status_code == 409
+    assert response.json()["code"] == "exchange.replay_stale"
+
+
+def test_old_signed_request_rejected(client, key, pull_department):
+    path = f"/api/v1/exchange/pull/{pull_department.pk}/envelopes"
+    old = datetime.now(UTC) - timedelta(hours=1)
+    response = signed_request(client, "GET", path, key, at=old)
+    assert response.status_code == 409
+    assert response.json()["code"] == "exchange.replay_stale"
+
+
+def test_request_signed_for_other_path_rejected(client, demo, key, pull_department):
+    other = demo.centre.department_set.exclude(pk=pull_department.pk).first()
+    configure(other, ConnectorKind.PULL, key)
+    timestamp = datetime.now(UTC).isoformat()
+    signature = sign_as_department(
+        request_document("GET", f"/api/v1/exchange/pull/{other.pk}/envelopes", timestamp, b""),
+        private_key=key.seed,
+    )
+    response = client.get(
+        f"/api/v1/exchange/pull/{pull_department.pk}/envelopes",
+        headers={
+            "X-OneStop-Timestamp": timestamp,
+            "X-OneStop-Key-Id": signature["kid"],
+            "X-OneStop-Signature": signature["sig"],
+        },
+    )
+    assert response.status_code == 401
+
+
+def test_worklist_department_cannot_poll(client, demo, key):
+    other = demo.centre.department_set.exclude(pk=demo.market.pk).first()
+    path = f"/api/v1/exchange/pull/{other.pk}/envelopes"
+    response = signed_request(client, "GET", path, key)
+    assert response.status_code == 404
+    assert response.json()["code"] == "exchange.not_pull_department"

@@ -1,0 +1,239 @@
+"""The closed loop of bad ratings: assignment, call-back, outcome, appeal and follow-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from onestop.core.errors import PermissionDenied
+from onestop.ratings import rectifications
+from onestop.ratings.actions import rate_case
+from onestop.ratings.models import Rating, Rectification, RectificationStatus
+from onestop.worktime.queries import compute_due
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+def bad_rating(demo, case, level=1):
+    return rate_case(actor=demo.user("applicant"), case=case, level=level, comment="态度差")
+
+
+def api(client, rectification, action, payload):
+    return client.post(
+        f"/api/v1/ratings/rectifications/{rectification.pk}/{action}",
+        payload,
+        content_type="application/json",
+    )
+
+
+def test_bad_rating_assigned_to_handling_department(demo, issued_case):
+    case = issued_case()
+    rectification = bad_rating(demo, case).rectification
+    assert rectification.department == demo.market
+    assert rectification.status == RectificationStatus.OPEN
+
+
+def test_due_date_counts_working_days(demo, issued_case):
+    case = issued_case()
+    with time_machine.travel(dt.datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI), tick=False):
+        rectification = bad_rating(demo, case).rectification
+    assert rectification.due_date == dt.date(2026, 3, 9)
+    assert rectification.due_provisional is False
+
+
+def test_due_date_skips_national_day(demo, issued_case):
+    case = issued_case()
+    moment = dt.datetime(2026, 9, 30, 10, 0, tzinfo=SHANGHAI)
+    with time_machine.travel(moment, tick=False):
+        rectification = bad_rating(demo, case, level=2).rectification
+    expected = compute_due(demo.centre.region_code, moment, 5, "working_days").date
+    assert rectification.due_date == expected
+    assert rectification.due_date > dt.date(2026, 10, 8)
+
+
+def test_good_rating_opens_nothing(demo, issued_case):
+    rate_case(actor=demo.user("applicant"), case=issued_case(), level=3)
+    assert not Rectification.objects.exists()
+
+
+def test_close_without_callback_rejected(demo, issued_case):
+    rectification = bad_rating(demo, issued_case()).rectification
+    response = api(
+        demo.client("reviewer"), rectification, "close", {"outcome": "rectified", "note": "已改进"}
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "rectification.callback_required"
+    assert str(rectification.pk) in response.json()["message"]
+    rectification.refresh_from_db()
+    assert rectification.status == RectificationStatus.OPEN
+
+
+def test_callback_then_close_rectified(demo, issued_case):
+    rectification = bad_rating(demo, issued_case()).rectification
+    reviewer = demo.client("reviewer")
+    called = api(reviewer, rectification, "callback", {"note": "已致电，申请人接受道歉"})
+    closed = api(reviewer, rectification, "close", {"outcome": "rectified", "note": "已培训"})
+    assert called.status_code == 200, called.content
+    assert called.json()["callback_at"]
+    assert closed.status_code == 200, closed.content
+    assert closed.json()["status"] == RectificationStatus.CLOSED
+    assert closed.json()["outcome"] == "rectified"
+
+
+def test_rectify_by_date_needs_future_date(demo, issued_case):
+    rectification = bad_rating(demo, issued_case()).rectification
+    deptadmin = demo.client("deptadmin")
+    api(deptadmin, rectification, "callback", {"note": "已回访"})
+    missing = api(deptadmin, rectification, "close", {"outcome": "rectify_by_date", "note": "x"})
+    later = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
+    dated = api(
+        deptadmin,
+        rectification,
+        "close",
+        {"outcome": "rectify_by_date", "note": "增设窗口", "rectify_by": later},
+    )
+    assert missing.status_code == 400
+    assert missing.json()["code"] == "rectification.rectify_date_required"
+    assert dated.status_code == 200
+    assert dated.json()["rectify_by"] == later
+
+
+def test_explained_outcome_and_fix_rating(demo, issued_case):
+    case = issued_case()
+    rectification = bad_rating(demo, case).rectification
+    reviewer = demo.client("reviewer")
+    api(reviewer, rectification, "callback", {"note": "已解释"})
+    api(reviewer, rectification, "close", {"outcome": "explained", "note": "法定材料"})
+    applicant = demo.client("applicant")
+    page = applicant.get(f"/portal/cases/{case.number}/").content.decode()
+    assert 'id="rate-fix"' in page
+    response = applicant.post(f"/ratings/cases/{case.number}/fix/", {"level": "4"})
+    assert response.status_code == 302
+    rectification.refresh_from_db()
+    assert rectification.fix_level == 4
+    again = applicant.post(
+        f"/api/v1/ratings/cases/{case.number}/fix-rating", {"level": 5},
+        content_type="application/json",
+    )
+    assert again.status_code == 409
+    assert again.json()["code"] == "rectification.fix_not_rateable"
+
+
+def test_reviewer_of_other_department_sees_nothing(demo, issued_case):
+    rectification = bad_rating(demo, issued_case()).rectification
+    other = demo.client("reviewer-public_security")
+    assert other.get("/api/v1/ratings/rectifications").json() == []
+    response = api(other, rectification, "callback", {"note": "x"})
+    assert response.status_code == 404
+    assert response.json()["code"] == "rectification.not_found"
+
+
+def test_supervisor_sees_but_does_not_work(demo, issued_case):
+    rectification = bad_rating(demo, issued_case()).rectification
+    supervisor = demo.client("supervisor")
+    listed = supervisor.get("/api/v1/ratings/rectifications").json()
+    response = api(supervisor, rectification, "callback", {"note": "x"})
+    assert [row["id"] for row in listed] == [rectification.pk]
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission.role_required"
+
+
+def test_other_centre_supervisor_sees_nothing(demo, other_centre, issued_case):
+    from onestop.core.models import Membership, Role
+
+    bad_rating(demo, issued_case())
+    user = demo.user("nanhai-clerk")
+    Membership.objects.create(user=user, centre=other_centre, role=Role.SUPERVISOR)
+    listed = demo.client("nanhai-clerk").get("/api/v1/ratings/rectifications").json()
+    assert listed == []
+
+
+def test_appeal_after_deadline_rejected(demo, issued_case):
+    rectification = bad_rating(demo, issued_case()).rectification
+    with time_machine.travel(timezone.now() + dt.timedelta(days=6)):
+        response = api(
+            demo.client("reviewer"),
+            rectification,
+            "appeal",
+            {"kind": "malicious", "reason": "与办件无关的辱骂"},
+        )
+    assert response.status_code == 400
+    assert response.json()["code"] == "rectification.appeal_deadline_passed"
+
+
+def test_upheld_appeal_excludes_rating(demo, issued_case):
+    rectification = bad_rating(demo, issued_case()).rectification
+    appealed = api(
+        demo.client("reviewer"),
+        rectification,
+        "appeal",
+        {"kind": "mistaken", "reason": "申请人来电称误点"},
+    )
+    decided = api(
+        demo.client("supervisor"),
+        rectification,
+        "decision",
+        {"upheld": True, "note": "录音核实为误评"},
+    )
+    assert appealed.json()["status"] == RectificationStatus.APPEALED
+    assert decided.status_code == 200, decided.content
+    assert decided.json()["outcome"] == "appeal_upheld"
+    assert Rating.objects.get(pk=rectification.rating_id).is_excluded is True
+
+
+def test_rejected_appeal_reopens(demo, issued_case):
+    rectification = bad_rating(demo, issued_case()).rectification
+    api(demo.client("reviewer"), rectification, "appeal", {"kind": "malicious", "reason": "x"})
+    reviewer_decides = api(
+        demo.client("reviewer"), rectification, "decision", {"upheld": True, "note": "x"}
+    )
+    decided = api(
+        demo.client("supervisor"),
+        rectification,
+        "decision",
+        {"upheld": False, "note": "证据不足"},
+    )
+    assert reviewer_decides.status_code == 403
+    assert decided.json()["status"] == RectificationStatus.OPEN
+    assert Rating.objects.get(pk=rectification.rating_id).is_excluded is False
+
+
+def test_visit_without_case_answered_by_centre(demo):
+    from onestop.identity.models import Person
+    from onestop.ratings.actions import issue_rating_link, rate_by_link, record_visit
+
+    visit = record_visit(
+        actor=demo.user("clerk"),
+        centre=demo.centre,
+        person=Person.objects.get(user__username="applicant"),
+        window="2",
+    )
+    link = issue_rating_link(actor=demo.user("clerk"), channel="window_screen", visit=visit)
+    rating = rate_by_link(actor=None, token=link.token, level=1)
+    rectification = rating.rectification
+    assert rectification.department is None
+    with pytest.raises(PermissionDenied):
+        rectifications.record_callback(
+            actor=demo.user("reviewer"), rectification=rectification, note="x"
+        )
+    done = rectifications.record_callback(
+        actor=demo.user("centreadmin"), rectification=rectification, note="已回访"
+    )
+    assert done.callback_at is not None
+
+
+def test_rectification_page_shows_comment_escaped(demo, issued_case):
+    case = issued_case()
+    rating = rate_case(
+        actor=demo.user("applicant"), case=case, level=1, comment="<img src=x onerror=1>"
+    )
+    page = demo.client("reviewer").get(
+        f"/ratings/rectifications/{rating.rectification.pk}/"
+    ).content.decode()
+    assert "&lt;img src=x onerror=1&gt;" in page
+    assert "<img src=x" not in page
