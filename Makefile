@@ -33,7 +33,7 @@ setup: $(RUNTIME_STAMP) ## Install, migrate var/onestop.sqlite3 and provision th
 	$(BIN)/onestop demo
 
 run: setup ## Set up (once) and serve the demo centre on 127.0.0.1:$(PORT) with the worker.
-	$(BIN)/onestop serve --port $(PORT)
+	ONESTOP_DEPT_SIM=1 $(BIN)/onestop serve --port $(PORT)
 
 test: $(DEV_STAMP) ## Run the whole suite (SQLite; PostgreSQL too when DATABASE_URL points at it).
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -16,13 +16,6 @@ from ninja.responses import Status
 
 from onestop.urls import urlpatterns as product_urlpatterns
 
-BENCH_TABLE_SQL = (
-    "CREATE TABLE bench_row ("
-    " id bigserial PRIMARY KEY,"
-    " payload text NOT NULL,"
-    " created_at timestamptz NOT NULL DEFAULT now())"
-)
-
 bare_api = NinjaAPI(
     title="OneStop bench", version="bench", urls_namespace="bench-bare", auth=None
 )

@@ -16,10 +16,13 @@ and `onestop demo`, and serves bench.settings_bench with `onestop serve --no-wor
 - p50 and p99 latency of both endpoints under a paced (open-loop) load at 70 % of the
   rate that the same repeat sustained.
 
-The closed-loop phases keep <clients> requests in flight. The web worker's peak RSS is
-sampled with psutil, and afterwards a short in-process profile of the full path
-counts its SQL statements and lists the functions that cost the most. The script
-prints a summary table of medians over the repeats and drops the database at the end.
+The closed-loop phases keep <clients> requests in flight, and record the CPU time of
+the server, of this process and of the machine, and the PostgreSQL sessions that wait
+on a lock. The web worker's peak RSS is sampled with psutil. Afterwards, a short
+in-process profile of the full path counts its SQL statements and lists the functions
+that cost the most, and every accepted response is checked against the database. The
+script prints summary tables of medians over the repeats, drops the database at the
+end, and exits with 1 if the check found a case without its records.
 """
 
 from __future__ import annotations
@@ -42,7 +45,9 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -55,9 +60,12 @@ MATTER = "food-business-licence"
 CENTRE_REGION = "440604"
 APPLICANT_ID_NUMBER = "440604198503150024"
 CLERK = "clerk"
+PACKAGES = ("django", "django-ninja", "waitress", "httpx", "psycopg")
 MAX_PHASE_SECONDS = 60
 MAX_RUN_SECONDS = 600
-SETUP_SECONDS = 45
+PACED_OVERRUN_SECONDS = 10
+REQUEST_TIMEOUT_SECONDS = 10
+SETUP_SECONDS = 60
 BENCH_TABLE_SQL = (
     "CREATE TABLE bench_row ("
     " id bigserial PRIMARY KEY,"
@@ -90,6 +98,7 @@ class LoadResult:
     errors: int = 0
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
+    service_times: list[float] = field(default_factory=list)
     first_error: str = ""
 
     @property
@@ -151,8 +160,12 @@ def check_bounds(
     arguments: argparse.Namespace, parser: argparse.ArgumentParser
 ) -> None:
     """Reject phases over MAX_PHASE_SECONDS and runs estimated over MAX_RUN_SECONDS."""
-    if not 0 < arguments.duration + arguments.warmup <= MAX_PHASE_SECONDS:
-        parser.error(f"--warmup plus --duration must be 1 to {MAX_PHASE_SECONDS} s")
+    # A paced phase may run past --duration by its overrun and one request timeout.
+    longest = MAX_PHASE_SECONDS - PACED_OVERRUN_SECONDS - REQUEST_TIMEOUT_SECONDS
+    if not 0 < arguments.duration <= longest:
+        parser.error(f"--duration must be more than 0 and at most {longest} s")
+    if not 0 < arguments.warmup <= arguments.duration:
+        parser.error("--warmup must be more than 0 and at most --duration")
     if arguments.pg_host not in ("127.0.0.1", "localhost", "::1"):
         parser.error("--pg-host must be a loopback address: the benchmark is local")
     if arguments.repeat < 1 or arguments.clients < 1 or arguments.threads < 1:
@@ -177,10 +190,9 @@ def estimated_seconds(arguments: argparse.Namespace) -> float:
 
 def bench_environment(arguments: argparse.Namespace, var_dir: Path) -> dict[str, str]:
     """Return the environment of the server, the commands and this process's Django."""
-    user, host, port = arguments.pg_user, arguments.pg_host, arguments.pg_port
     environment = dict(os.environ)
     environment.update(
-        DATABASE_URL=f"postgres://{user}@{host}:{port}/{arguments.database}",
+        DATABASE_URL=database_url(arguments),
         DJANGO_SETTINGS_MODULE="bench.settings_bench",
         PYTHONPATH=os.pathsep.join([str(REPO), str(REPO / "src")]),
         ONESTOP_VAR_DIR=str(var_dir),
@@ -189,6 +201,11 @@ def bench_environment(arguments: argparse.Namespace, var_dir: Path) -> dict[str,
         ONESTOP_LOG_LEVEL=os.environ.get("ONESTOP_LOG_LEVEL", "INFO"),
     )
     return environment
+
+
+def database_url(arguments: argparse.Namespace) -> str:
+    user, host, port = arguments.pg_user, arguments.pg_host, arguments.pg_port
+    return f"postgres://{user}@{host}:{port}/{arguments.database}"
 
 
 def admin_connection(arguments: argparse.Namespace) -> Any:
@@ -208,7 +225,9 @@ def create_database(arguments: argparse.Namespace) -> str:
     """Create an empty UTF-8 database for the run and return the server's version."""
     name = arguments.database
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
-        raise SystemExit(f"--database {name!r} is invalid: use lower-case letters, _")
+        raise SystemExit(
+            f"--database {name!r} is invalid: use lower-case letters, digits and _"
+        )
     with admin_connection(arguments) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {name}")
         connection.execute(
@@ -224,7 +243,7 @@ def drop_database(arguments: argparse.Namespace) -> None:
 
 
 def run_command(arguments: list[str], environment: dict[str, str], log: Path) -> float:
-    """Run one `onestop` command with output to `log`; return its seconds."""
+    """Run one `onestop` command with its output appended to `log`, and time it."""
     started = time.perf_counter()
     with log.open("ab") as output:
         subprocess.run(  # noqa: S603
@@ -287,7 +306,7 @@ def window_form() -> tuple[str, list[tuple[str, str]]]:
 
 
 def multipart(fields: list[tuple[str, str]]) -> tuple[bytes, str]:
-    """Encode text fields as multipart/form-data; return the body and content type."""
+    """Encode text fields as multipart/form-data and return the body and content type."""
     boundary = f"onestop-bench-{secrets.token_hex(8)}"
     parts = [
         f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
@@ -307,7 +326,7 @@ def free_port() -> int:
 def start_server(
     environment: dict[str, str], threads: int, log: Path, timeout: float = 30
 ) -> Server:
-    """Start `onestop serve --no-worker` and wait until /healthz answers."""
+    """Start `onestop serve --no-worker` and wait until /healthz responds with 200."""
     port = free_port()
     with log.open("ab") as output:
         process = subprocess.Popen(  # noqa: S603
@@ -325,7 +344,7 @@ def start_server(
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"the server exited with {process.returncode}; see {log}")
+            raise SystemExit(f"the server exited with {process.returncode}, see {log}")
         with contextlib.suppress(httpx.HTTPError):
             if httpx.get(f"{server.url}/healthz", timeout=2).status_code == 200:
                 threading.Thread(target=sample_rss, args=(server,), daemon=True).start()
@@ -333,7 +352,7 @@ def start_server(
         time.sleep(0.2)
     stop_server(server)
     raise SystemExit(
-        f"the server did not answer /healthz within {timeout} s; see {log}"
+        f"the server did not respond to /healthz within {timeout} s, see {log}"
     )
 
 
@@ -382,7 +401,7 @@ def clerk_token(server: Server) -> str:
 
 
 def send(client: httpx.Client, target: Target, result: LoadResult) -> bool:
-    """Send one request and count it; return whether it succeeded."""
+    """Send one request, count it in `result` and return whether it succeeded."""
     try:
         response = client.post(
             target.path, content=target.body, headers=target.request_headers()
@@ -400,24 +419,24 @@ def send(client: httpx.Client, target: Target, result: LoadResult) -> bool:
 
 
 def closed_loop(url: str, target: Target, clients: int, seconds: float) -> LoadResult:
-    """Keep `clients` requests in flight for `seconds`; count the completed ones."""
+    """Keep `clients` requests in flight for `seconds` and count the completed ones."""
     result = LoadResult()
     lock = threading.Lock()
-    deadline = time.perf_counter() + seconds
 
-    def client_loop() -> None:
+    def client_loop(client: httpx.Client) -> None:
         own = LoadResult()
-        with httpx.Client(base_url=url, timeout=30) as client:
-            while time.perf_counter() < deadline:
-                send(client, target, own)
+        while time.perf_counter() < deadline:
+            send(client, target, own)
         with lock:
             result.ok += own.ok
             result.errors += own.errors
             result.first_error = result.first_error or own.first_error
 
-    started = time.perf_counter()
-    run_threads(client_loop, clients)
-    result.seconds = time.perf_counter() - started
+    with open_clients(url, clients) as pool:
+        started = time.perf_counter()
+        deadline = started + seconds
+        run_threads(client_loop, pool)
+        result.seconds = time.perf_counter() - started
     return result
 
 
@@ -427,42 +446,72 @@ def paced_load(
     """Start requests on a fixed schedule of `rate` per second for `seconds`.
 
     Each latency runs from the scheduled start, not the actual one, so a request that
-    waited for a free client thread counts its wait too.
+    waited for a free client thread counts its wait too. The service time runs from
+    the actual start, so the two differ by the time spent behind schedule. A request
+    still unsent PACED_OVERRUN_SECONDS after the phase should have ended counts as an
+    error, so an overloaded server cannot stretch the phase without bound.
     """
     result = LoadResult()
     lock = threading.Lock()
-    total = max(1, int(rate * seconds))
-    schedule = iter(range(total))
-    started = time.perf_counter() + 0.05
+    schedule = iter(range(max(1, int(rate * seconds))))
 
-    def client_loop() -> None:
-        with httpx.Client(base_url=url, timeout=30) as client:
-            while True:
+    def client_loop(client: httpx.Client) -> None:
+        while True:
+            with lock:
+                index = next(schedule, None)
+            if index is None:
+                return
+            if time.perf_counter() > cutoff:
                 with lock:
-                    index = next(schedule, None)
-                if index is None:
-                    return
-                due = started + index / rate
-                time.sleep(max(0.0, due - time.perf_counter()))
-                own = LoadResult()
-                succeeded = send(client, target, own)
-                latency = time.perf_counter() - due
-                with lock:
-                    result.ok += own.ok
-                    result.errors += own.errors
-                    result.first_error = result.first_error or own.first_error
-                    if succeeded:
-                        result.latencies.append(latency)
+                    result.errors += 1
+                    result.first_error = result.first_error or "not sent in time"
+                continue
+            due = started + index / rate
+            time.sleep(max(0.0, due - time.perf_counter()))
+            own = LoadResult()
+            sent = time.perf_counter()
+            succeeded = send(client, target, own)
+            done = time.perf_counter()
+            with lock:
+                result.ok += own.ok
+                result.errors += own.errors
+                result.first_error = result.first_error or own.first_error
+                if succeeded:
+                    result.latencies.append(done - due)
+                    result.service_times.append(done - sent)
 
-    # Twice the closed loop's concurrency leaves room for bursts; more threads only
-    # add GIL contention to this process, which shares the machine with the server.
-    run_threads(client_loop, 2 * clients)
-    result.seconds = time.perf_counter() - started
+    # One thread per closed-loop client: on the 2-core machine of docs/benchmarks.md,
+    # twice as many threads put the bare endpoint's schedule 170 ms behind at p50.
+    with open_clients(url, clients) as pool:
+        started = time.perf_counter() + 0.05
+        cutoff = started + seconds + PACED_OVERRUN_SECONDS
+        run_threads(client_loop, pool)
+        result.seconds = time.perf_counter() - started
     return result
 
 
-def run_threads(function: Any, count: int) -> None:
-    threads = [threading.Thread(target=function, daemon=True) for _ in range(count)]
+@contextlib.contextmanager
+def open_clients(url: str, count: int) -> Iterator[list[httpx.Client]]:
+    """Open `count` keep-alive HTTP clients before a phase starts its clock.
+
+    Creating an httpx.Client takes milliseconds, so clients made inside a phase would
+    put the first requests of a paced phase behind schedule.
+    """
+    with contextlib.ExitStack() as stack:
+        yield [
+            stack.enter_context(
+                httpx.Client(base_url=url, timeout=REQUEST_TIMEOUT_SECONDS)
+            )
+            for _ in range(count)
+        ]
+
+
+def run_threads(function: Any, clients: list[httpx.Client]) -> None:
+    """Run `function(client)` in one thread per client and wait for all of them."""
+    threads = [
+        threading.Thread(target=function, args=(client,), daemon=True)
+        for client in clients
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -470,7 +519,7 @@ def run_threads(function: Any, count: int) -> None:
 
 
 def run_pgbench(arguments: argparse.Namespace, folder: Path, seconds: float) -> float:
-    """Run pgbench's one-row insert against `bench_row`; return transactions/s."""
+    """Run pgbench's one-row insert against `bench_row` and return transactions/s."""
     script = folder / "insert.sql"
     script.write_text("INSERT INTO bench_row (payload) VALUES ('pgbench');\n")
     command = [
@@ -516,7 +565,7 @@ def run_repeat(
     targets: dict[str, Target],
     folder: Path,
 ) -> tuple[dict[str, float], int]:
-    """Measure every rate and latency once; return them and the accepted case count."""
+    """Measure every rate and latency once, and count the accepted cases."""
     measured = {"pgbench_tps": run_pgbench(arguments, folder, arguments.duration)}
     measured.update(measure_endpoint(arguments, server, targets["bare"])[0])
     full, accepted = measure_endpoint(arguments, server, targets["full"])
@@ -536,8 +585,10 @@ def measure_endpoint(
     clients, name = arguments.clients, target.name
     warm = closed_loop(server.url, target, clients, arguments.warmup)
     meter = CpuMeter(server.process.pid)
+    waits = LockWaitSampler(arguments)
     sustained = closed_loop(server.url, target, clients, arguments.duration)
     cpu = meter.cores()
+    sessions = waits.stop()
     rewarm = closed_loop(server.url, target, clients, arguments.warmup)
     paced_rate = sustained.rate * arguments.load_fraction
     paced = paced_load(server.url, target, paced_rate, arguments.duration, clients)
@@ -547,12 +598,55 @@ def measure_endpoint(
         f"{name}_server_cpu_cores": cpu["server"],
         f"{name}_client_cpu_cores": cpu["client"],
         f"{name}_machine_cpu_cores": cpu["machine"],
+        f"{name}_active_sessions": sessions["active"],
+        f"{name}_lock_waiting_sessions": sessions["lock_waiting"],
         f"{name}_paced_rps": paced.rate,
         f"{name}_p50_ms": percentile(paced.latencies, 0.50) * 1000,
         f"{name}_p99_ms": percentile(paced.latencies, 0.99) * 1000,
+        f"{name}_service_p50_ms": percentile(paced.service_times, 0.50) * 1000,
+        f"{name}_service_p99_ms": percentile(paced.service_times, 0.99) * 1000,
         f"{name}_paced_samples": len(paced.latencies),
     }
     return measured, warm.ok + sustained.ok + rewarm.ok + paced.ok
+
+
+class LockWaitSampler:
+    """Sample pg_stat_activity every 50 ms: active sessions and those waiting on a lock.
+
+    `stop()` returns the mean of each count over the samples, for the named database.
+    """
+
+    QUERY = (
+        "SELECT count(*) FILTER (WHERE state = 'active'),"
+        " count(*) FILTER (WHERE wait_event_type = 'Lock')"
+        " FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+    )
+
+    def __init__(self, arguments: argparse.Namespace) -> None:
+        self.url = database_url(arguments)
+        self.database = arguments.database
+        self.samples: list[tuple[int, int]] = []
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+        self.thread.start()
+
+    def sample(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            while not self.done.wait(0.05):
+                row = connection.execute(self.QUERY, [self.database]).fetchone()
+                self.samples.append((int(row[0]), int(row[1])))
+
+    def stop(self) -> dict[str, float]:
+        self.done.set()
+        self.thread.join(timeout=5)
+        if not self.samples:
+            return {"active": float("nan"), "lock_waiting": float("nan")}
+        return {
+            "active": statistics.fmean(active for active, _ in self.samples),
+            "lock_waiting": statistics.fmean(waiting for _, waiting in self.samples),
+        }
 
 
 class CpuMeter:
@@ -623,7 +717,7 @@ def check_acceptances(counts: dict[str, int], expected: int) -> list[str]:
 def profile_full_path(
     fields: list[tuple[str, str]], token: str, count: int
 ) -> dict[str, Any]:
-    """Run the full path in-process under a profiler; return SQL counts and top costs.
+    """Profile the full path in-process, with its SQL statements and costliest functions.
 
     The in-process run uses Django's test client on the same database, so it covers
     the middleware, Django Ninja and OneStop's code but not waitress's HTTP parsing.
@@ -653,7 +747,7 @@ def profile_full_path(
     return {
         "requests": count + 2,
         "sql_per_case": len(queries),
-        "sql_by_kind": dict(statements.most_common(12)),
+        "sql_by_kind": dict(statements.most_common()),
         "profiler": tool,
         "database_driver_share": database_share,
         "top_functions": top,
@@ -670,10 +764,11 @@ def classify_sql(sql: str) -> str:
 
 
 def profile_calls(function: Any, count: int) -> tuple[list[dict[str, Any]], str, float]:
-    """Profile `count` calls with cProfile; return OneStop's costliest functions.
+    """Profile `count` calls of `function` with cProfile.
 
-    Each entry gives the cumulative milliseconds per call of `function`. The share is
-    the fraction of the time spent waiting in psycopg for PostgreSQL.
+    Returns OneStop's 15 costliest functions, each with its cumulative milliseconds per
+    call of `function`, the profiler's name, and the share of the wall time spent
+    waiting in psycopg for PostgreSQL.
     """
     import cProfile
     import pstats
@@ -719,6 +814,7 @@ def machine_description(postgres_version: str) -> dict[str, Any]:
         "python": platform.python_version(),
         "postgresql": postgres_version,
         "load_average_at_start": [round(value, 2) for value in os.getloadavg()],
+        "packages": {name: metadata.version(name) for name in PACKAGES},
     }
 
 
@@ -726,32 +822,18 @@ def medians(repeats: list[dict[str, float]]) -> dict[str, float]:
     return {key: statistics.median(run[key] for run in repeats) for key in repeats[0]}
 
 
+ENDPOINTS = (
+    ("bare", "bare Ninja insert", "req/s"),
+    ("full", "window acceptance", "case/s"),
+)
+
+
 def print_summary(result: dict[str, Any]) -> None:
     """Print the medians, each repeat, memory and the profile as plain tables."""
     median = result["median"]
-    print(
-        f"\nmedian of {len(result['repeats'])} repeats; latency at "
-        f"{result['settings']['load_fraction']:.0%} of each sustained rate; CPU in "
-        "cores busy during the sustained phase"
-    )
-    print(
-        f"{'measure':<24}{'sustained':>14}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'server':>8}{'client':>8}{'machine':>9}"
-    )
-    print(f"{'pgbench one-row insert':<24}{median['pgbench_tps']:>10.0f} tps")
-    for name, label, unit in (
-        ("bare", "bare Ninja insert", "req/s"),
-        ("full", "full window acceptance", "case/s"),
-    ):
-        print(
-            f"{label:<24}{median[f'{name}_rps']:>7.1f} {unit:<6}"
-            f"{median[f'{name}_p50_ms']:>9.1f}{median[f'{name}_p99_ms']:>9.1f}"
-            f"{median[f'{name}_server_cpu_cores']:>8.2f}"
-            f"{median[f'{name}_client_cpu_cores']:>8.2f}"
-            f"{median[f'{name}_machine_cpu_cores']:>9.2f}"
-        )
-    print(f"{'full / bare':<24}{median['full_over_bare']:>10.3f}   (goal >= 0.8)")
-    print(f"{'bare / pgbench':<24}{median['bare_over_pgbench']:>10.3f}")
+    print(f"\nmedians of {len(result['repeats'])} repeats")
+    print_rates(median)
+    print_latencies(median, result["settings"]["load_fraction"])
     print("\nrepeat  pgbench tps  bare req/s  full case/s  full/bare")
     for index, run in enumerate(result["repeats"], 1):
         print(
@@ -766,6 +848,49 @@ def print_summary(result: dict[str, Any]) -> None:
     )
     print_profile(result.get("profile"))
     print(f"\nacceptances checked: {result['acceptances']}")
+    print(f"run time: {result['wall_s']} s, machine: {json.dumps(result['machine'])}")
+
+
+def print_rates(median: dict[str, float]) -> None:
+    """Print the sustained rates, their ratios, and the CPU cores and PostgreSQL
+    sessions busy meanwhile (mean active sessions, mean sessions waiting on a lock).
+    """
+    print(
+        f"{'sustained rate':<24}{'':>14}{'CPU: server':>12}{'client':>8}"
+        f"{'machine':>9}{'PG active':>11}{'on lock':>9}"
+    )
+    print(f"{'pgbench one-row insert':<24}{median['pgbench_tps']:>10.0f} tps")
+    for name, label, unit in ENDPOINTS:
+        print(
+            f"{label:<24}{median[f'{name}_rps']:>7.1f} {unit:<6}"
+            f"{median[f'{name}_server_cpu_cores']:>12.2f}"
+            f"{median[f'{name}_client_cpu_cores']:>8.2f}"
+            f"{median[f'{name}_machine_cpu_cores']:>9.2f}"
+            f"{median[f'{name}_active_sessions']:>11.2f}"
+            f"{median[f'{name}_lock_waiting_sessions']:>9.2f}"
+        )
+    print(f"{'full / bare':<24}{median['full_over_bare']:>10.3f}   (goal >= 0.8)")
+    print(f"{'bare / pgbench':<24}{median['bare_over_pgbench']:>10.3f}")
+
+
+def print_latencies(median: dict[str, float], load_fraction: float) -> None:
+    """Print the paced phase: its rate, latency from schedule and service time."""
+    print(
+        f"\npaced at {load_fraction:.0%} of the sustained rate, in ms: latency from "
+        "the scheduled start, service time from the actual start"
+    )
+    print(
+        f"{'endpoint':<24}{'rate':>14}{'p50':>8}{'p99':>8}"
+        f"{'svc p50':>9}{'svc p99':>9}{'samples':>9}"
+    )
+    for name, label, unit in ENDPOINTS:
+        print(
+            f"{label:<24}{median[f'{name}_paced_rps']:>7.1f} {unit:<6}"
+            f"{median[f'{name}_p50_ms']:>8.1f}{median[f'{name}_p99_ms']:>8.1f}"
+            f"{median[f'{name}_service_p50_ms']:>9.1f}"
+            f"{median[f'{name}_service_p99_ms']:>9.1f}"
+            f"{median[f'{name}_paced_samples']:>9.0f}"
+        )
 
 
 def print_profile(profile: dict[str, Any] | None) -> None:
@@ -790,22 +915,18 @@ def measure(arguments: argparse.Namespace, folder: Path) -> dict[str, Any]:
     environment = bench_environment(arguments, folder / "var")
     postgres_version = create_database(arguments)
     timings = prepare_schema(environment, log)
+
     setup_django(environment)
     slug, fields = window_form()
     server = start_server(environment, arguments.threads, log)
     try:
         start_rss = psutil.Process(server.process.pid).memory_info().rss
         token = clerk_token(server)
-        targets = build_targets(fields, token)
-        repeats, accepted = [], 0
-        for index in range(arguments.repeat):
-            measured, count = run_repeat(arguments, server, targets, folder)
-            print(f"repeat {index + 1}: " + json.dumps(rounded(measured)), flush=True)
-            repeats.append(measured)
-            accepted += count
+        repeats, accepted = run_repeats(arguments, server, build_targets(fields, token))
         vmhwm = kernel_peak_rss(server.process.pid)
     finally:
         stop_server(server)
+
     profile = None
     if arguments.profile_requests:
         profile = profile_full_path(fields, token, arguments.profile_requests)
@@ -824,7 +945,22 @@ def measure(arguments: argparse.Namespace, folder: Path) -> dict[str, Any]:
         },
         "profile": profile,
         "acceptances": "; ".join(problems) or f"{accepted} cases, each complete",
+        "acceptances_complete": not problems,
     }
+
+
+def run_repeats(
+    arguments: argparse.Namespace, server: Server, targets: dict[str, Target]
+) -> tuple[list[dict[str, float]], int]:
+    """Run `--repeat` repeats, printing each, and count the accepted cases of all."""
+    repeats, accepted = [], 0
+    with tempfile.TemporaryDirectory(prefix="onestop-pgbench-") as name:
+        for index in range(arguments.repeat):
+            measured, count = run_repeat(arguments, server, targets, Path(name))
+            print(f"repeat {index + 1}: " + json.dumps(rounded(measured)), flush=True)
+            repeats.append(measured)
+            accepted += count
+    return repeats, accepted
 
 
 def build_targets(fields: list[tuple[str, str]], token: str) -> dict[str, Target]:
@@ -852,6 +988,7 @@ def rounded(values: dict[str, float]) -> dict[str, float]:
 def main() -> None:
     arguments = parse_arguments()
     print(f"bench_api: about {estimated_seconds(arguments):.0f} s", flush=True)
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="onestop-bench-") as name:
         try:
             result = measure(arguments, Path(name))
@@ -862,9 +999,12 @@ def main() -> None:
                 connections.close_all()
             if not arguments.keep_database:
                 drop_database(arguments)
+    result["wall_s"] = round(time.perf_counter() - started, 1)
     print_summary(result)
     if arguments.json:
         arguments.json.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    if not result["acceptances_complete"]:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """Time the daily re-evaluation of provisional deadlines on N open cases.
 
 The script creates a throw-away database next to the one DATABASE_URL names (Django's
-test database "test_<name>"), provisions the demo centre with the 2025 and 2026
-calendars, and inserts N open drug retail licence cases accepted in December 2026, so
-that every deadline reaches the unloaded year 2027 and is provisional. A fifth of them
+test database "test_<name>") and provisions the demo centre with the 2025 and 2026
+calendars. It inserts N open drug retail licence cases accepted in December 2026, so
+every deadline reaches the unloaded year 2027 and is provisional. A fifth of them
 have an ended correction pause and a twentieth an approved extension. It then times:
 
 1. a run before 2027 is loaded: every case is checked and none is recomputed;
@@ -38,6 +38,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
@@ -124,7 +125,7 @@ def insert_cases(count: int) -> None:
 
 
 def add_pauses_and_extensions(cases: list[Case], clerk) -> None:
-    """Give every fifth case an answered correction and every twentieth an extension."""
+    """Give every fifth case an ended correction and every twentieth an extension."""
     pauses = [
         CasePause(
             centre_id=case.centre_id,
@@ -182,6 +183,9 @@ def main() -> None:
         print("warning: DATABASE_URL is not PostgreSQL; the numbers are not comparable")
 
     setup_test_environment()
+    # The demo accounts' passwords are hashed with MD5 here: PBKDF2 would take most of
+    # the setup time, and this database is dropped at the end.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         began = time.perf_counter()

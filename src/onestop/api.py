@@ -90,9 +90,8 @@ def on_validation_error(
     body = {
         "code": "request.invalid",
         "message": _(
-            "The request does not match the API: %(count)s problems, see details."
-        )
-        % {"count": len(details)},
+            "The request does not match the API schema; details.errors lists each problem."
+        ),
         "details": {"errors": details},
     }
     return error_response(request, 422, body)
@@ -145,6 +144,7 @@ def _mount_routers() -> None:
     from onestop.catalog.api import router as catalog_router
     from onestop.core.api import router as core_router
     from onestop.core.ledger.api import router as ledger_router
+    from onestop.credit.api import router as credit_router
     from onestop.exchange.api import router as exchange_router
     from onestop.identity.api import router as identity_router
     from onestop.ratings.api import router as ratings_router
@@ -157,6 +157,7 @@ def _mount_routers() -> None:
     api.add_router("/ledger", ledger_router)
     api.add_router("/ratings", ratings_router)
     api.add_router("/exchange", exchange_router)
+    api.add_router("/credit", credit_router)
 
 
 _mount_routers()

@@ -62,6 +62,16 @@ def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def english_by_default(settings: Any) -> Any:
+    """Run tests in English so they can assert message text; zh-Hans tests ask for it."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def demo(db: Any) -> Demo:
     result, _accounts = provision_demo(calendar_years=[2025, 2026])

@@ -29,6 +29,7 @@ urlpatterns = [
     path("supervise/", include("onestop.supervise.urls")),
     path("exchange/", include("onestop.exchange.urls")),
     path("ratings/", include("onestop.ratings.urls")),
+    path("catalog/", include("onestop.catalog.urls")),
     path("r/<str:code>", rating_views.short_link, name="rating-short-link"),
     path("admin/", admin.site.urls),
 ]

@@ -86,7 +86,7 @@ def start_special_procedure(
 def end_special_procedure(
     request: HttpRequest, number: str, payload: SpecialProcedureEndIn
 ) -> dict[str, Any]:
-    """End the running special procedure at `ended_at` or now; resume the review."""
+    """End the running special procedure at `ended_at` or now, and resume the review."""
     case = clock.end_special_procedure(
         actor=request.user,
         case=_case(request, number),
@@ -105,7 +105,7 @@ def list_extensions(request: HttpRequest, number: str) -> list[dict[str, Any]]:
 def request_extension(
     request: HttpRequest, number: str, payload: ExtensionIn
 ) -> Status:
-    """Request more working days; a supervisor of the centre decides."""
+    """Request more working days, for a supervisor of the centre to decide."""
     extension = clock.request_extension(
         actor=request.user,
         case=_case(request, number),

@@ -41,8 +41,8 @@ SPECIAL_PROCEDURES: dict[str, Any] = {
     "expert_review": _("expert review (专家评审)"),
 }
 
-# A matter without its own extension limit in its guide may be extended by at most this
-# many working days, the extension 行政许可法 article 42 allows for a 20-day limit.
+# The maximum extension, in working days, of a matter whose guide sets none. It is the
+# extension that 行政许可法 article 42 allows for the general 20-day limit.
 DEFAULT_MAX_EXTENSION_DAYS = 10
 
 EXTENDABLE_STATES = {CaseState.ACCEPTED, CaseState.IN_REVIEW, CaseState.SUSPENDED}
@@ -123,7 +123,7 @@ class ExtensionNotFound(NotFound):
 def start_special_procedure(
     *, actor: Any, case: Case, procedure: str, reason: str
 ) -> Case:
-    """Suspend a case under review for a special procedure; its clock stops."""
+    """Suspend a case under review for a special procedure, which stops its clock."""
     if procedure not in SPECIAL_PROCEDURES:
         raise UnknownProcedure(
             procedure=procedure[:40], choices=", ".join(SPECIAL_PROCEDURES)
@@ -167,7 +167,7 @@ def start_special_procedure(
 def end_special_procedure(
     *, actor: Any, case: Case, reason: str, ended_at: dt.datetime | None = None
 ) -> Case:
-    """End the running special procedure and resume the review; the clock runs again.
+    """End the running special procedure and resume the review, so the clock runs again.
 
     `ended_at` defaults to now. It must lie between the procedure's start and now.
     """
@@ -226,7 +226,7 @@ def _check_pause_end(pause: CasePause, ended_at: dt.datetime) -> dt.datetime:
 def request_extension(
     *, actor: Any, case: Case, working_days: int, reason: str
 ) -> CaseExtension:
-    """Ask a supervisor to extend the time limit; nothing moves until approval."""
+    """Ask a supervisor to extend the time limit. No date moves before approval."""
     _check_reason(reason, _("requesting an extension"))
 
     with transaction.atomic():
@@ -306,7 +306,7 @@ def reject_extension(
 
 
 def max_extension_days(case: Case) -> int:
-    """Return the most working days the case's matter may be extended by."""
+    """Return the maximum extension, in working days, of the case's matter."""
     limits = case.matter_version.guide.definition.get("time_limits") or {}
     extension = (limits.get("statutory") or {}).get("extension") or {}
     if extension.get("unit", "working_days") == "working_days" and extension.get(

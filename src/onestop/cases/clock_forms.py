@@ -14,7 +14,7 @@ OFFICE_ACTIONS = ("special_procedure", "end_special_procedure", "extension")
 
 
 def apply_office_action(request: HttpRequest, case: Case) -> str:
-    """Run the clock action named by the form's `action`; return the success message."""
+    """Run the clock action named by the form's `action` and return its message."""
     action = request.POST.get("action")
     reason = request.POST.get("reason", "")
     if action == "special_procedure":

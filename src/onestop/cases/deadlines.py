@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from onestop.cases.models import Case, CaseExtension
+from onestop.cases.models import Case, CaseExtension, CaseState
 from onestop.worktime import queries as worktime
 from onestop.worktime.engine import Due, Pause, remaining_working_days, warning_level
+
+# The states of an accepted case whose clock a pause has stopped.
+CLOCK_STOPPED_STATES = {CaseState.CORRECTION_REQUESTED, CaseState.SUSPENDED}
 
 
 def case_pauses(case: Case) -> list[Pause]:
@@ -55,13 +58,15 @@ def _extended(case: Case, base: Due, working_days: int) -> Due:
 def deadline_status(case: Case) -> tuple[int | None, str]:
     """Return (remaining working days, "ok" | "yellow" | "red") of an open accepted case.
 
-    Closed and not yet accepted cases have (None, "").
+    Closed and not yet accepted cases have (None, ""). While the clock is stopped the
+    stored date is stale, so the date is computed with the open pause counted up to now.
     """
     if not case.is_open or case.promised_due is None:
         return None, ""
+    due = case.promised_due
+    if case.state in CLOCK_STOPPED_STATES:
+        due = compute_case_deadlines(case)[0].date
     calendar = worktime.get_calendar(case.centre.region_code)
-    remaining = remaining_working_days(
-        calendar, case.promised_due, timezone.localdate()
-    )
+    remaining = remaining_working_days(calendar, due, timezone.localdate())
     amount, _unit = case.matter_version.guide.time_limit("promised")
     return remaining, warning_level(remaining, amount, case.centre.warning_ratio)

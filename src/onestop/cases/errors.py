@@ -13,7 +13,8 @@ class CaseNotFound(NotFound):
 class MatterNotFound(NotFound):
     code = "matter.not_found"
     message = _(
-        "No matter %(matter)s is offered by %(centre)s. Search the catalogue for it."
+        "%(centre)s offers no matter with the id %(matter)s. Search the centre's matters by "
+        "name to find the right one."
     )
 
 
@@ -27,7 +28,7 @@ class MatterNotOpen(InvalidInput):
 
 class ApplicantNotRegistered(PermissionDenied):
     code = "applicant.not_registered"
-    message = _("Register your resident ID number before you apply.")
+    message = _("Register with your resident ID number before you apply.")
 
 
 class NotAgent(PermissionDenied):

@@ -23,7 +23,7 @@ DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000, "address": 200, "email": 25
 
 class FormInvalid(InvalidInput):
     code = "form.invalid"
-    message = gettext_lazy("The form has %(count)s invalid fields: %(summary)s")
+    message = gettext_lazy("Correct these fields of the form: %(summary)s")
 
 
 def check_form_data(

@@ -38,7 +38,7 @@ class Reevaluation:
 
 @periodic(3600)
 def reevaluate_daily() -> Reevaluation | None:
-    """Re-evaluate provisional deadlines once per local day; None if done today."""
+    """Re-evaluate provisional deadlines once per local day, or return None if done."""
     global _last_run
     today = timezone.localdate()
     if _last_run == today:
@@ -120,8 +120,8 @@ def _recompute(pks: list[int]) -> list[Case]:
         .prefetch_related("pauses", "extensions")
         .order_by("pk")
     )
-    # Many cases share a matter version, whose definition is a large JSON document:
-    # load each version once per batch, not once per case.
+    # Many cases share a matter version, whose definition is a large JSON document, so
+    # each version is loaded once per batch and not once per case.
     versions = MatterVersion.objects.in_bulk({case.matter_version_id for case in cases})
     for case in cases:
         case.matter_version = versions[case.matter_version_id]
@@ -129,7 +129,23 @@ def _recompute(pks: list[int]) -> list[Case]:
         case.promised_due = promised.date
         case.statutory_due = statutory.date
         case.deadline_provisional = promised.provisional or statutory.provisional
-    Case.objects.bulk_update(
-        cases, ["promised_due", "statutory_due", "deadline_provisional"], batch_size=500
-    )
+    _write_deadlines(cases)
     return cases
+
+
+def _write_deadlines(cases: list[Case]) -> None:
+    """Write the new deadlines with one UPDATE per distinct (promised, statutory, flag).
+
+    Cases of one matter accepted on the same day mostly share their dates, so a batch
+    needs few statements, and the ORM keeps the SQL portable.
+    """
+    groups: dict[tuple, list[int]] = {}
+    for case in cases:
+        key = (case.promised_due, case.statutory_due, case.deadline_provisional)
+        groups.setdefault(key, []).append(case.pk)
+    for (promised, statutory, provisional), pks in groups.items():
+        Case.objects.filter(pk__in=pks).update(
+            promised_due=promised,
+            statutory_due=statutory,
+            deadline_provisional=provisional,
+        )

@@ -52,7 +52,7 @@ class UploadDisguised(InvalidInput):
     code = "upload.disguised"
     status = 415
     message = _(
-        "The file %(name)s is named as %(extension)s but its content is %(detected)s. "
+        "The name of the file %(name)s does not match its content, which is %(detected)s. "
         "Rename it to match its content, or upload the right file."
     )
 
@@ -84,9 +84,7 @@ def check_upload(name: str, content: bytes) -> CheckedUpload:
         raise UploadTypeNotAllowed(name=name, detected=detected or _("unknown"))
     extension = PurePath(name).suffix.lower()
     if extension not in ALLOWED_TYPES[detected]:
-        raise UploadDisguised(
-            name=name, extension=extension or _("no extension"), detected=detected
-        )
+        raise UploadDisguised(name=name, extension=extension, detected=detected)
 
     return CheckedUpload(
         name=name,

@@ -13,37 +13,37 @@ S = CaseState
 
 @dataclass(frozen=True)
 class Transition:
-    label: object
+    label: object  # the action as a noun phrase, for "… is not possible" messages
     sources: frozenset[str]
     target: str
 
 
 TRANSITIONS: dict[str, Transition] = {
-    "submit": Transition(_("submitted"), frozenset({S.DRAFT}), S.SUBMITTED),
-    "accept": Transition(_("accepted"), frozenset({S.SUBMITTED, S.DRAFT}), S.ACCEPTED),
-    "refuse": Transition(_("refused"), frozenset({S.SUBMITTED}), S.NOT_ACCEPTED),
+    "submit": Transition(_("submission"), frozenset({S.DRAFT}), S.SUBMITTED),
+    "accept": Transition(_("acceptance"), frozenset({S.SUBMITTED, S.DRAFT}), S.ACCEPTED),
+    "refuse": Transition(_("not accepting"), frozenset({S.SUBMITTED}), S.NOT_ACCEPTED),
     "request_correction": Transition(
-        _("sent back for correction"),
+        _("a correction request"),
         frozenset({S.SUBMITTED, S.ACCEPTED, S.IN_REVIEW}),
         S.CORRECTION_REQUESTED,
     ),
     # The target of a resubmission is the state the correction was requested from.
-    "resubmit": Transition(_("resubmitted"), frozenset({S.CORRECTION_REQUESTED}), ""),
+    "resubmit": Transition(_("resubmission"), frozenset({S.CORRECTION_REQUESTED}), ""),
     "start_review": Transition(
-        _("taken into review"), frozenset({S.ACCEPTED}), S.IN_REVIEW
+        _("review"), frozenset({S.ACCEPTED}), S.IN_REVIEW
     ),
-    "suspend": Transition(_("suspended"), frozenset({S.IN_REVIEW}), S.SUSPENDED),
-    "resume": Transition(_("resumed"), frozenset({S.SUSPENDED}), S.IN_REVIEW),
+    "suspend": Transition(_("suspension"), frozenset({S.IN_REVIEW}), S.SUSPENDED),
+    "resume": Transition(_("resumption"), frozenset({S.SUSPENDED}), S.IN_REVIEW),
     "approve": Transition(
-        _("approved"), frozenset({S.ACCEPTED, S.IN_REVIEW}), S.APPROVED
+        _("approval"), frozenset({S.ACCEPTED, S.IN_REVIEW}), S.APPROVED
     ),
-    "deny": Transition(_("denied"), frozenset({S.ACCEPTED, S.IN_REVIEW}), S.DENIED),
+    "deny": Transition(_("denial"), frozenset({S.ACCEPTED, S.IN_REVIEW}), S.DENIED),
     "issue_result": Transition(
-        _("given its result"), frozenset({S.APPROVED, S.DENIED}), S.RESULT_ISSUED
+        _("issuing the result"), frozenset({S.APPROVED, S.DENIED}), S.RESULT_ISSUED
     ),
-    "deliver_result": Transition(_("closed"), frozenset({S.RESULT_ISSUED}), S.CLOSED),
+    "deliver_result": Transition(_("handing over the result"), frozenset({S.RESULT_ISSUED}), S.CLOSED),
     "withdraw": Transition(
-        _("withdrawn"),
+        _("withdrawal"),
         frozenset({S.SUBMITTED, S.CORRECTION_REQUESTED, S.ACCEPTED, S.IN_REVIEW}),
         S.WITHDRAWN,
     ),

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from onestop.catalog.models import Matter, MatterVersion
+from onestop.catalog.models import Matter, MatterOrigin, MatterVersion, PackInstallation
 from onestop.core.audit import record_event
 from onestop.core.errors import InvalidInput
 from onestop.core.logging import get_logger
@@ -81,6 +81,9 @@ def provision_centre(
             updated += outcome == "updated"
             if progress:
                 progress(position, len(matters))
+        record_installation(
+            centre, pack, kind=PackInstallation.Kind.PROVISION, actor=actor
+        )
         record_event(
             actor=actor,
             actor_role="platform_admin",
@@ -126,20 +129,27 @@ def _provision_matter(
     definition: dict[str, Any],
     pack: Any,
 ) -> str:
-    department = departments[definition["department"]]
-    basic_code = definition.get("basic_code") or ""
-    fields = {
-        "department": department,
-        "name": definition["name"],
-        "basic_code": basic_code,
-        "implementation_code": (
-            f"{department.uscc}{COUNTY_LEVEL_DIGIT}{basic_code}" if basic_code else ""
-        ),
-        "matter_type": definition.get("type", "public_service"),
-        "guide_only": bool(definition.get("guide_only")),
-        "search_text": search_text(definition, department),
-    }
+    # Imported here because the overlay module builds on this one.
+    from onestop.catalog.overlay import apply_overlay, overlay_fields
+
     matter = Matter.objects.filter(centre=centre, pack_id=definition["id"]).first()
+    if matter is not None and matter.origin == MatterOrigin.LOCAL:
+        # NOTE: a local matter keeps its id; the pack's matter of that id is not added.
+        return "unchanged"
+
+    effective = definition
+    if matter is not None:
+        effective = apply_overlay(definition, overlay_fields(matter))
+    department = (
+        departments.get(effective["department"])
+        or departments[definition["department"]]
+    )
+    fields = {
+        **matter_fields(effective, department),
+        "pack_definition": definition,
+        "pack_version": _pack_version(pack),
+        "removed_upstream": False,
+    }
     if matter is None:
         matter = Matter.objects.create(
             centre=centre, pack_id=definition["id"], **fields
@@ -150,10 +160,48 @@ def _provision_matter(
         outcome = "unchanged"
 
     current = matter.current_version
-    if current is None or current.definition != definition:
-        add_matter_version(matter, definition, source=_pack_label(pack))
+    if current is None or current.definition != effective:
+        add_matter_version(matter, effective, source=_pack_label(pack))
         outcome = "created" if current is None else "updated"
     return outcome
+
+
+def matter_fields(definition: dict[str, Any], department: Department) -> dict[str, Any]:
+    """Return the Matter columns that mirror `definition` (name, codes, type, search)."""
+    basic_code = definition.get("basic_code") or ""
+    return {
+        "department": department,
+        "name": definition["name"],
+        "basic_code": basic_code,
+        "implementation_code": (
+            f"{department.uscc}{COUNTY_LEVEL_DIGIT}{basic_code}" if basic_code else ""
+        ),
+        "matter_type": definition.get("type", "public_service"),
+        "guide_only": bool(definition.get("guide_only")),
+        "search_text": search_text(definition, department),
+    }
+
+
+def record_installation(
+    centre: Centre,
+    pack: Any,
+    *,
+    kind: str,
+    actor: Any,
+    previous: str = "",
+    **summary: Any,
+) -> PackInstallation:
+    """Record that `pack` is now the pack version the centre is on."""
+    codes = sorted(str(item["code"]) for item in getattr(pack, "certificate_types", []))
+    return PackInstallation.objects.create(
+        centre=centre,
+        pack_id=str(_pack_metadata(pack).get("id", "pack")),
+        version=_pack_version(pack),
+        previous_version=previous,
+        kind=kind,
+        summary={"certificate_types": codes, **summary},
+        installed_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
 
 
 def add_matter_version(
@@ -186,5 +234,13 @@ def search_text(definition: dict[str, Any], department: Department) -> str:
 
 
 def _pack_label(pack: Any) -> str:
-    metadata = getattr(pack, "metadata", {}) or {}
+    metadata = _pack_metadata(pack)
     return f"{metadata.get('id', 'pack')}@{metadata.get('version', '?')}"
+
+
+def _pack_version(pack: Any) -> str:
+    return str(_pack_metadata(pack).get("version", ""))
+
+
+def _pack_metadata(pack: Any) -> dict[str, Any]:
+    return getattr(pack, "metadata", {}) or {}

@@ -52,7 +52,10 @@ class Matter(TenantModel):
     )
     search_text = models.TextField(blank=True)
     origin = models.CharField(
-        _("origin"), max_length=10, choices=MatterOrigin.choices, default=MatterOrigin.PACK
+        _("origin"),
+        max_length=10,
+        choices=MatterOrigin.choices,
+        default=MatterOrigin.PACK,
     )
     pack_definition = models.JSONField(_("pack definition"), null=True, blank=True)
     pack_version = models.CharField(_("pack version"), max_length=40, blank=True)
@@ -138,7 +141,9 @@ class MatterOverlay(TenantModel):
     "materials" is one field. The path "enabled" switches the matter off or on.
     """
 
-    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="overlays")
+    matter = models.ForeignKey(
+        Matter, on_delete=models.CASCADE, related_name="overlays"
+    )
     path = models.CharField(_("field"), max_length=200)
     value = models.JSONField(_("centre value"), null=True)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -167,7 +172,9 @@ class PackInstallation(TenantModel):
 
     pack_id = models.CharField(_("pack id"), max_length=120)
     version = models.CharField(_("pack version"), max_length=40)
-    previous_version = models.CharField(_("previous version"), max_length=40, blank=True)
+    previous_version = models.CharField(
+        _("previous version"), max_length=40, blank=True
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     summary = models.JSONField(default=dict, blank=True)
     installed_at = models.DateTimeField(default=timezone.now)
@@ -189,7 +196,9 @@ class UpgradeConflict(TenantModel):
     installation = models.ForeignKey(
         PackInstallation, on_delete=models.PROTECT, related_name="conflicts"
     )
-    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="conflicts")
+    matter = models.ForeignKey(
+        Matter, on_delete=models.PROTECT, related_name="conflicts"
+    )
     path = models.CharField(_("field"), max_length=200)
     base_value = models.JSONField(_("old pack value"), null=True)
     pack_value = models.JSONField(_("new pack value"), null=True)

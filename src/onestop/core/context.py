@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from onestop.core.permissions import staff_roles
@@ -12,8 +13,8 @@ from onestop.core.permissions import staff_roles
 def navigation(request: HttpRequest) -> dict[str, Any]:
     # "kiosk" or "portal": the URL namespace that applicant pages link within.
     surface = "kiosk" if getattr(request, "kiosk", False) else "portal"
+    base = {"surface": surface, "max_upload_mb": settings.ONESTOP_MAX_UPLOAD_BYTES // 1048576}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_roles": set(), "surface": surface}
-    roles = {membership.role for membership in staff_roles(user)}
-    return {"nav_roles": roles, "surface": surface}
+        return {**base, "nav_roles": set()}
+    return {**base, "nav_roles": {membership.role for membership in staff_roles(user)}}

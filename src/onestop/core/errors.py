@@ -88,8 +88,8 @@ class InvalidTransition(OneStopError):
     code = "invalid_transition"
     status = 409
     message = _(
-        "The case is %(state)s, so it cannot be %(action)s. Reload the case to see its "
-        "current state."
+        "The case is %(state)s, so %(action)s is not possible now. Reload the case to see "
+        "its current state."
     )
 
 

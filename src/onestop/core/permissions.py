@@ -15,9 +15,13 @@ AnyUser = AbstractBaseUser | AnonymousUser
 
 class RoleRequired(PermissionDenied):
     code = "permission.role_required"
-    message = _(
-        "This needs the role %(role)s in %(centre)s, which your account does not have."
-    )
+    message = _("This needs one of these roles in %(centre)s: %(role)s. Your account has none.")
+    message_without_centre = _("This needs one of these roles: %(role)s. Your account has none.")
+
+    def render(self) -> str:
+        if not self.details.get("centre"):
+            return str(self.message_without_centre) % {"role": self.details.get("role", "")}
+        return super().render()
 
 
 def staff_roles(user: AnyUser) -> list[Membership]:

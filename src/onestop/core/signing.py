@@ -340,16 +340,45 @@ def _associated_data(algorithm: str, key_id: str) -> bytes:
 
 
 def _wrap(private_key: bytes, algorithm: str, key_id: str) -> bytes:
-    nonce = secrets.token_bytes(12)
-    aead = AESGCM(_wrapping_key(settings.SECRET_KEY))
-    ciphertext = aead.encrypt(nonce, private_key, _associated_data(algorithm, key_id))
-    return _WRAP_FORMAT + nonce + ciphertext
+    return encrypt_private_key(
+        private_key, associated_data=_associated_data(algorithm, key_id)
+    )
 
 
 def _unwrap(record: SigningKey) -> bytes:
-    blob = bytes(record.private_key_encrypted)
-    nonce, ciphertext = blob[1:13], blob[13:]
     associated_data = _associated_data(record.algorithm, record.key_id)
+    try:
+        return decrypt_private_key(
+            bytes(record.private_key_encrypted), associated_data=associated_data
+        )
+    except PrivateKeyUndecryptable:
+        log.error("signing_key.unwrap_failed", key_id=record.key_id)
+        raise SigningKeyUnavailable(key_id=record.key_id) from None
+
+
+class PrivateKeyUndecryptable(ValueError):
+    """No current or fallback secret key opens a stored private key."""
+
+
+def encrypt_private_key(private_key: bytes, *, associated_data: bytes) -> bytes:
+    """Encrypt a private key for storage with AES-256-GCM under `settings.SECRET_KEY`.
+
+    The AES key is derived with HKDF-SHA256. `associated_data` binds the ciphertext to
+    its row (for example the algorithm and key id), so a copy in another row fails to
+    open. The result is a version byte, the 12-byte nonce and the ciphertext.
+    """
+    nonce = secrets.token_bytes(12)
+    aead = AESGCM(_wrapping_key(settings.SECRET_KEY))
+    return _WRAP_FORMAT + nonce + aead.encrypt(nonce, private_key, associated_data)
+
+
+def decrypt_private_key(blob: bytes, *, associated_data: bytes) -> bytes:
+    """Decrypt a key from `encrypt_private_key` with the current or a fallback secret.
+
+    Tries `settings.SECRET_KEY`, then each of `settings.SECRET_KEY_FALLBACKS`. Raises
+    PrivateKeyUndecryptable when none opens it or the format byte is unknown.
+    """
+    nonce, ciphertext = blob[1:13], blob[13:]
     secrets_to_try = [
         settings.SECRET_KEY,
         *getattr(settings, "SECRET_KEY_FALLBACKS", []),
@@ -363,9 +392,7 @@ def _unwrap(record: SigningKey) -> bytes:
                 )
             except InvalidTag:
                 continue
-
-    log.error("signing_key.unwrap_failed", key_id=record.key_id)
-    raise SigningKeyUnavailable(key_id=record.key_id)
+    raise PrivateKeyUndecryptable("no secret key opens the stored private key")
 
 
 def _ed25519_generate() -> tuple[bytes, bytes]:

@@ -59,7 +59,8 @@ def connector_for(department: Department) -> ConnectorConfig:
     if kind not in ConnectorKind.values:
         kind = ConnectorKind.WORKLIST
     config, _created = ConnectorConfig.objects.get_or_create(
-        department=department, defaults={"centre_id": department.centre_id, "kind": kind}
+        department=department,
+        defaults={"centre_id": department.centre_id, "kind": kind},
     )
     return config
 
@@ -139,7 +140,11 @@ def _create_envelope(case: Case, idempotency_key: str) -> Envelope:
         object_type="envelope",
         object_id=envelope.pk,
         centre=case.centre,
-        data={"case_id": case.pk, "department_id": case.department_id, "sha256": digest},
+        data={
+            "case_id": case.pk,
+            "department_id": case.department_id,
+            "sha256": digest,
+        },
     )
     return envelope
 
@@ -279,7 +284,9 @@ def _apply_to_case(case: Case, callback: dict[str, Any]) -> Case:
             case=case,
             decision=status,
             opinion=opinion,
-            result=callback.get("result") if status == CallbackStatus.APPROVED else None,
+            result=callback.get("result")
+            if status == CallbackStatus.APPROVED
+            else None,
         )
     except InvalidTransition as error:
         case.refresh_from_db(fields=["state"])
@@ -292,7 +299,9 @@ def _store_callback(
     envelope: Envelope, case: Case, message: dict[str, Any], digest: str
 ) -> DepartmentCallback:
     callback = message["callback"]
-    receipt = callbacks.build_receipt(callback, case_state=case.state, callback_sha256=digest)
+    receipt = callbacks.build_receipt(
+        callback, case_state=case.state, callback_sha256=digest
+    )
     stored = DepartmentCallback.objects.create(
         centre=envelope.centre,
         callback_id=callback["callback_id"],
@@ -351,7 +360,9 @@ def acknowledge_envelopes(
     wanted = {str(uuid.UUID(str(value))) for value in envelope_ids}
     with transaction.atomic():
         rows = Envelope.objects.filter(
-            centre_id=config.centre_id, department_id=config.department_id, pk__in=wanted
+            centre_id=config.centre_id,
+            department_id=config.department_id,
+            pk__in=wanted,
         )
         found = {str(pk) for pk in rows.values_list("pk", flat=True)}
         rows.exclude(status=EnvelopeStatus.ACKNOWLEDGED).update(
@@ -388,7 +399,10 @@ def replay_dead_letter(*, actor: Any, message_id: uuid.UUID | str) -> OutboxMess
             object_type="outbox_message",
             object_id=message.pk,
             centre=message.centre,
-            data={"case_id": message.payload.get("case_id"), "attempts": message.attempts},
+            data={
+                "case_id": message.payload.get("case_id"),
+                "attempts": message.attempts,
+            },
         )
     log.info(
         "dead_letter.replayed",

@@ -98,7 +98,14 @@ class DepartmentScopedAdmin(admin.ModelAdmin):
 @admin.register(ConnectorConfig)
 class ConnectorConfigAdmin(DepartmentScopedAdmin):
     form = ConnectorConfigForm
-    list_display = ["department", "kind", "endpoint", "queue", "key_algorithm", "updated_at"]
+    list_display = [
+        "department",
+        "kind",
+        "endpoint",
+        "queue",
+        "key_algorithm",
+        "updated_at",
+    ]
     list_filter = ["kind"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -110,12 +117,16 @@ class ConnectorConfigAdmin(DepartmentScopedAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any):
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ):
         if db_field.name == "department":
             kwargs["queryset"] = administered_departments(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: Any, change: bool
+    ) -> None:
         actions.save_connector_config(actor=request.user, config=obj)
 
 

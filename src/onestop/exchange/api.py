@@ -73,7 +73,9 @@ def acknowledge(request: HttpRequest, department_id: int) -> dict[str, Any]:
     """Acknowledge fetched envelopes: {"envelope_ids": ["<uuid>", ...]}."""
     body = _body(request)
     config = authenticate_pull(request, department_id)
-    return actions.acknowledge_envelopes(config=config, envelope_ids=_envelope_ids(body))
+    return actions.acknowledge_envelopes(
+        config=config, envelope_ids=_envelope_ids(body)
+    )
 
 
 def _envelope_ids(body: bytes) -> list[str]:

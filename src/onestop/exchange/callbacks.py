@@ -48,13 +48,17 @@ def parse_callback(raw: bytes) -> dict[str, Any]:
     check_body_size(raw)
     try:
         message = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except json.JSONDecodeError as error:
         raise CallbackInvalid(reason=f"the body is not JSON ({error.msg})") from error
+    except UnicodeDecodeError as error:
+        raise CallbackInvalid(reason="the body is not UTF-8") from error
     errors = sorted(_validator("callback.schema.json").iter_errors(message), key=str)
     if errors:
         first = errors[0]
         location = "/".join(str(part) for part in first.absolute_path) or "(root)"
-        raise CallbackInvalid(reason=f"{location}: {first.message}"[:300], count=len(errors))
+        raise CallbackInvalid(
+            reason=f"{location}: {first.message}"[:300], count=len(errors)
+        )
     return message
 
 
@@ -64,7 +68,9 @@ def check_fresh(sent_at: str, *, now: datetime.datetime | None = None) -> None:
     try:
         sent = datetime.datetime.fromisoformat(sent_at)
     except ValueError as error:
-        raise CallbackInvalid(reason=f"sent_at: {sent_at!r} is not an ISO 8601 time") from error
+        raise CallbackInvalid(
+            reason=f"sent_at: {sent_at!r} is not an ISO 8601 time"
+        ) from error
     if sent.tzinfo is None:
         sent = sent.replace(tzinfo=datetime.UTC)
     skew = float(setting("ONESTOP_EXCHANGE_CLOCK_WINDOW_SECONDS"))

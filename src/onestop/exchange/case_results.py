@@ -56,10 +56,13 @@ def apply_department_correction(*, case: Case, items: list[dict[str, Any]]) -> C
             reason=_("correction requested"),
             started_at=timezone.now(),
         )
-        documents.create_document(case, CaseDocument.Kind.CORRECTION_NOTICE, {"items": items})
+        documents.create_document(
+            case, CaseDocument.Kind.CORRECTION_NOTICE, {"items": items}
+        )
         case_actions._notify(
             case,
-            _("Your application %(number)s needs corrections") % {"number": case.number},
+            _("Your application %(number)s needs corrections")
+            % {"number": case.number},
             body="\n".join(item["note"] for item in items),
         )
     return case_actions._reload(case)

@@ -5,6 +5,7 @@ Every value can be set in Django settings under the name shown; none is required
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
@@ -21,9 +22,10 @@ DEFAULTS: dict[str, Any] = {
     "ONESTOP_AMQP_URL": "amqp://guest:guest@127.0.0.1:5672/%2F",
     # The queue OneStop reads AMQP results from, unless a connector names its own.
     "ONESTOP_AMQP_REPLY_QUEUE": "onestop.exchange.results",
-    # Start the department simulator inside `onestop serve` (embedded demo only).
-    "ONESTOP_DEPT_SIM": False,
-    "ONESTOP_DEPT_SIM_PORT": 8701,
+    # Start the department simulator inside `onestop serve` (embedded demo only); the
+    # environment variable ONESTOP_DEPT_SIM=1 turns it on too.
+    "ONESTOP_DEPT_SIM": os.environ.get("ONESTOP_DEPT_SIM", "") == "1",
+    "ONESTOP_DEPT_SIM_PORT": int(os.environ.get("ONESTOP_DEPT_SIM_PORT", "8701")),
 }
 
 

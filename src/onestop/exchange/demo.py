@@ -2,12 +2,13 @@
 
 The demo departments sign with keys derived from the deployment's secret key, so the
 department simulator started by `onestop serve` (or `onestop dept-sim`) on the same
-deployment holds the matching private keys without any configuration. These keys are
+deployment has the matching private keys without any configuration. These keys are
 for the demo only: a real department generates its own key pair.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import hmac
 from dataclasses import dataclass
@@ -16,11 +17,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.db import transaction
 
+from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Department, Membership, Role
 from onestop.core.signing import b64url_encode
 from onestop.exchange.conf import setting
 from onestop.exchange.models import ConnectorConfig, ConnectorKind, KeyAlgorithm
 from onestop.exchange.simulator import DepartmentSimulator, SimulatorSettings
+
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,7 @@ def _let_department_admins_into_admin(centre: Centre) -> None:
 
 
 def demo_simulator_settings(onestop_url: str) -> SimulatorSettings:
-    """Return simulator settings that answer for every demo connector of the deployment."""
+    """Return simulator settings that cover every demo connector of the deployment."""
     from onestop.exchange.connectors.amqp import broker_url
 
     configs = ConnectorConfig.objects.select_related("department")
@@ -139,11 +143,21 @@ def demo_simulator_settings(onestop_url: str) -> SimulatorSettings:
     )
 
 
-def start_demo_simulator(onestop_url: str) -> DepartmentSimulator | None:
+def start_demo_simulator(port: int) -> DepartmentSimulator | None:
     """Start the simulator in this process when ONESTOP_DEPT_SIM is on; return it or None.
 
-    `onestop serve` calls this; the caller stops the simulator on shutdown.
+    `onestop serve` calls this with its own port. The simulator sends callbacks to
+    127.0.0.1 at that port and stops when the process exits.
     """
     if not setting("ONESTOP_DEPT_SIM"):
         return None
-    return DepartmentSimulator(demo_simulator_settings(onestop_url)).start()
+    simulator_settings = demo_simulator_settings(f"http://127.0.0.1:{port}")
+    try:
+        simulator = DepartmentSimulator(simulator_settings).start()
+    except OSError as error:
+        log.warning(
+            "dept_sim.start_failed", port=simulator_settings.port, error=str(error)
+        )
+        return None
+    atexit.register(simulator.stop)
+    return simulator

@@ -79,12 +79,10 @@ def applicant_section(case: Case, config: ConnectorConfig) -> dict[str, Any]:
     """Return the applicant: needed fields in full, the others masked or left out."""
     needed = needed_applicant_fields(case, config)
     section: dict[str, Any] = {"type": "person", "person": _person(case.person, needed)}
-    if case.enterprise_id:
+    enterprise = case.enterprise
+    if enterprise is not None:
         section["type"] = "enterprise"
-        section["enterprise"] = {
-            "uscc": case.enterprise.uscc,
-            "name": case.enterprise.name,
-        }
+        section["enterprise"] = {"uscc": enterprise.uscc, "name": enterprise.name}
     return section
 
 
@@ -101,7 +99,9 @@ def _person(person: Person, needed: set[str]) -> dict[str, Any]:
         "address": person.address,
         "birth_date": person.birth_date.isoformat(),
     }
-    section = {name: full[name] if name in needed else masked[name] for name in masked}
+    section: dict[str, Any] = {
+        name: full[name] if name in needed else masked[name] for name in masked
+    }
     for name in ("address", "birth_date"):
         if name in needed:
             section[name] = full[name]
@@ -127,7 +127,9 @@ def material_section(case: Case) -> list[dict[str, Any]]:
                 size=submission.size,
                 sha256=submission.sha256,
                 url=url,
-                url_expires_at=_iso(datetime.datetime.fromtimestamp(expires, datetime.UTC)),
+                url_expires_at=_iso(
+                    datetime.datetime.fromtimestamp(expires, datetime.UTC)
+                ),
             )
         elif submission.kind == SubmissionKind.CERTIFICATE:
             item["certificate_identifier"] = submission.certificate_identifier

@@ -84,6 +84,6 @@ class DepartmentNotPull(NotFound):
 class MaterialLinkInvalid(PermissionDenied):
     code = "exchange.material_link_invalid"
     message = _(
-        "The material link is invalid or expired. Fetch the envelope again for fresh "
-        "links."
+        "The material link is invalid or has expired. Ask the service centre to send "
+        "the case again with fresh links."
     )

@@ -21,7 +21,9 @@ _LINK_KEY_LABEL = b"onestop.exchange.material-link"
 
 
 def _link_key() -> bytes:
-    return hmac.new(settings.SECRET_KEY.encode(), _LINK_KEY_LABEL, hashlib.sha256).digest()
+    return hmac.new(
+        settings.SECRET_KEY.encode(), _LINK_KEY_LABEL, hashlib.sha256
+    ).digest()
 
 
 def _token(submission_id: int, expires: int) -> str:
@@ -35,7 +37,10 @@ def material_link(submission_id: int, *, now: float | None = None) -> tuple[str,
     expires = int(now if now is not None else time.time()) + lifetime
     path = reverse("exchange:material", args=[submission_id])
     base = settings.ONESTOP_PUBLIC_URL.rstrip("/")
-    return f"{base}{path}?expires={expires}&token={_token(submission_id, expires)}", expires
+    return (
+        f"{base}{path}?expires={expires}&token={_token(submission_id, expires)}",
+        expires,
+    )
 
 
 def check_material_token(submission_id: int, expires: str, token: str) -> bool:

@@ -18,7 +18,12 @@ from onestop.exchange.actions import connector_for
 from onestop.exchange.callbacks import check_body_size
 from onestop.exchange.conf import setting
 from onestop.exchange.errors import CallbackStale, DepartmentNotPull, SignatureInvalid
-from onestop.exchange.models import ConnectorConfig, ConnectorKind, Envelope, EnvelopeStatus
+from onestop.exchange.models import (
+    ConnectorConfig,
+    ConnectorKind,
+    Envelope,
+    EnvelopeStatus,
+)
 from onestop.exchange.signatures import request_document, verify_department_signature
 
 TIMESTAMP_HEADER = "X-OneStop-Timestamp"
@@ -42,7 +47,9 @@ def authenticate_pull(request: HttpRequest, department_id: int) -> ConnectorConf
         raise DepartmentNotPull(department=department.uscc)
     timestamp = request.headers.get(TIMESTAMP_HEADER, "")
     _check_timestamp(timestamp)
-    document = request_document(request.method or "", request.path, timestamp, request.body)
+    document = request_document(
+        request.method or "", request.path, timestamp, request.body
+    )
     signature = {
         "alg": config.key_algorithm,
         "kid": request.headers.get(KEY_ID_HEADER, ""),
@@ -58,7 +65,9 @@ def _check_timestamp(timestamp: str) -> None:
     try:
         sent = datetime.datetime.fromisoformat(timestamp)
     except ValueError as error:
-        raise CallbackStale(sent_at=timestamp or "(missing)", window=int(window)) from error
+        raise CallbackStale(
+            sent_at=timestamp or "(missing)", window=int(window)
+        ) from error
     if sent.tzinfo is None or abs((timezone.now() - sent).total_seconds()) > window:
         raise CallbackStale(sent_at=timestamp, window=int(window))
 

@@ -45,12 +45,16 @@ def sign_as_department(
 ) -> dict[str, str]:
     """Sign a document as a department system would, with an Ed25519 key or an HMAC secret.
 
-    OneStop never holds a department's private key: the simulator and tests use this.
+    OneStop never stores a department's private key: the simulator and tests use this.
     """
     data = canonical_json(document)
     if secret is not None:
         digest = hmac.new(secret.encode(), data, hashlib.sha256).digest()
-        return {"alg": HMAC_SHA256, "kid": hmac_key_id(secret), "sig": b64url_encode(digest)}
+        return {
+            "alg": HMAC_SHA256,
+            "kid": hmac_key_id(secret),
+            "sig": b64url_encode(digest),
+        }
     if private_key is None:
         raise ValueError("pass private_key or secret")
     signer = Ed25519PrivateKey.from_private_bytes(private_key)
@@ -81,10 +85,14 @@ def verify_department_signature(
     if algorithm == HMAC_SHA256:
         expected = hmac.new(config.hmac_secret.encode(), data, hashlib.sha256).digest()
         return bool(config.hmac_secret) and hmac.compare_digest(expected, raw_signature)
-    return verify_signature(ED25519, b64url_decode(config.public_key), data, raw_signature)
+    return verify_signature(
+        ED25519, b64url_decode(config.public_key), data, raw_signature
+    )
 
 
-def request_document(method: str, path: str, timestamp: str, body: bytes) -> dict[str, str]:
+def request_document(
+    method: str, path: str, timestamp: str, body: bytes
+) -> dict[str, str]:
     """Build the document a department signs to authenticate one pull request."""
     return {
         "method": method.upper(),

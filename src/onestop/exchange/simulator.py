@@ -2,13 +2,13 @@
 
 It receives envelopes over HTTP (POST /envelopes) and, optionally, from AMQP queues,
 checks each envelope's signature against the key set that OneStop publishes at
-/.well-known/onestop-keys.json, and answers after a delay with signed callbacks:
-"received", then a decision. Faults can be injected: a number of 503 answers first, a
-share of requests answered with 503, held past the client's timeout, or answered with
-a malformed callback.
+/.well-known/onestop-keys.json, and replies after a delay with signed callbacks:
+"received", then a decision. Faults can be injected: 503 responses to the first N
+envelopes, or for a share of envelopes a 503 response, a response held past the
+client's timeout, or a malformed callback.
 
 Callback ids are derived from the envelope id and the status (UUID version 5), so an
-envelope delivered twice is answered with the same callbacks, which OneStop applies
+envelope delivered twice gets the same callbacks, which OneStop applies
 once. GET /stats returns the counters.
 """
 
@@ -43,7 +43,7 @@ CALLBACK_ATTEMPTS = 5
 
 @dataclass
 class SimulatorSettings:
-    """How the simulator behaves. Times are in seconds."""
+    """Settings of the simulator. Times are in seconds."""
 
     onestop_url: str = "http://127.0.0.1:8000"
     host: str = "127.0.0.1"
@@ -60,6 +60,9 @@ class SimulatorSettings:
     hmac_departments: set[str] = field(default_factory=set)
     amqp_url: str = ""
     amqp_queues: list[str] = field(default_factory=list)
+    # The key set to start with, in the form of /.well-known/onestop-keys.json; the
+    # simulator fetches the set again when an envelope names an unknown key id.
+    initial_keys: dict[str, Any] = field(default_factory=lambda: {"keys": []})
 
 
 @dataclass
@@ -97,8 +100,10 @@ class DepartmentSimulator:
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.outgoing: queue.Queue[tuple[float, dict[str, Any], str]] = queue.Queue()
-        self._keys: dict[str, Any] = {"keys": []}
-        self._server = ThreadingHTTPServer((settings.host, settings.port), _handler_for(self))
+        self._keys: dict[str, Any] = settings.initial_keys
+        self._server = ThreadingHTTPServer(
+            (settings.host, settings.port), _handler_for(self)
+        )
         self._server.daemon_threads = True
         self._threads: list[threading.Thread] = []
         self._http = httpx.Client(timeout=10.0, follow_redirects=False)
@@ -116,8 +121,14 @@ class DepartmentSimulator:
         self._spawn(self._server.serve_forever, "dept-sim-http")
         self._spawn(self._send_callbacks, "dept-sim-callbacks")
         for name in self.settings.amqp_queues:
-            self._spawn(lambda name=name: self._consume_amqp(name), f"dept-sim-amqp-{name}")
-        log.info("dept_sim.started", port=self.port, amqp_queues=len(self.settings.amqp_queues))
+            self._spawn(
+                lambda name=name: self._consume_amqp(name), f"dept-sim-amqp-{name}"
+            )
+        log.info(
+            "dept_sim.started",
+            port=self.port,
+            amqp_queues=len(self.settings.amqp_queues),
+        )
         return self
 
     def stop(self) -> None:
@@ -138,7 +149,7 @@ class DepartmentSimulator:
     # --- receiving ---------------------------------------------------------------
 
     def take_envelope(self, message: dict[str, Any]) -> tuple[int, str]:
-        """Check one envelope message and schedule its answer. Return (HTTP status, text)."""
+        """Check one envelope message and schedule its callbacks. Return (HTTP status, text)."""
         with self.lock:
             self.counters.envelopes += 1
             fault = self._fault()
@@ -188,22 +199,21 @@ class DepartmentSimulator:
             log.warning("dept_sim.keys_unavailable", error=type(error).__name__)
             return self._keys
 
-    # --- answering ---------------------------------------------------------------
+    # --- callbacks -----------------------------------------------------------------
 
     def _callbacks_for(self, envelope: dict[str, Any]) -> list[dict[str, Any]]:
         decision = self.settings.decision
         if decision == "mixed":
-            digest = hashlib.sha256(envelope["case"]["number"].encode()).digest()[0]
-            decision = "deny" if digest < 26 else "correction" if digest < 52 else "approve"
+            decision = _mixed_decision(envelope["case"]["number"])
         statuses = {
             "approve": "approved",
             "deny": "denied",
             "correction": "correction_needed",
         }
-        answers = [statuses[decision]]
+        replies = [statuses[decision]]
         if self.settings.send_received:
-            answers.insert(0, "received")
-        return [_callback(envelope, status) for status in answers]
+            replies.insert(0, "received")
+        return [_callback(envelope, status) for status in replies]
 
     def _send_callbacks(self) -> None:
         while not self.stopping.is_set():
@@ -228,12 +238,20 @@ class DepartmentSimulator:
                     url, content=body, headers={"Content-Type": "application/json"}
                 )
             except httpx.HTTPError as error:
-                log.warning("dept_sim.callback_failed", attempt=attempt, error=type(error).__name__)
+                log.warning(
+                    "dept_sim.callback_failed",
+                    attempt=attempt,
+                    error=type(error).__name__,
+                )
             else:
                 if response.status_code < 500:
                     self._count_callback(response.status_code == 200)
                     return
-                log.warning("dept_sim.callback_failed", attempt=attempt, status=response.status_code)
+                log.warning(
+                    "dept_sim.callback_failed",
+                    attempt=attempt,
+                    status=response.status_code,
+                )
             if self.stopping.wait(0.2 * 2**attempt):
                 return
         self._count_callback(False)
@@ -260,7 +278,9 @@ class DepartmentSimulator:
                 connection = open_connection(self.settings.amqp_url, timeout=5.0)
                 self._poll_queue(connection, queue_name)
             except pika.exceptions.AMQPError as error:
-                log.warning("dept_sim.amqp_failed", queue=queue_name, error=type(error).__name__)
+                log.warning(
+                    "dept_sim.amqp_failed", queue=queue_name, error=type(error).__name__
+                )
                 self.stopping.wait(1.0)
 
     def _poll_queue(self, connection: Any, queue_name: str) -> None:
@@ -280,13 +300,17 @@ class DepartmentSimulator:
                     message = {}
                 status, _text = self.take_envelope(message)
                 if status == 202 and properties.reply_to:
-                    self._reply_amqp(channel, message["envelope"], properties.reply_to, pika)
+                    self._reply_amqp(
+                        channel, message["envelope"], properties.reply_to, pika
+                    )
                 channel.basic_ack(method.delivery_tag)
         finally:
             connection.close()
 
-    def _reply_amqp(self, channel: Any, envelope: dict[str, Any], reply_to: str, pika: Any) -> None:
-        # AMQP departments answer on the reply queue instead of the HTTP callback.
+    def _reply_amqp(
+        self, channel: Any, envelope: dict[str, Any], reply_to: str, pika: Any
+    ) -> None:
+        # AMQP departments reply on the reply queue instead of the HTTP callback.
         for callback in self._callbacks_for(envelope):
             message = {"callback": callback, "signature": self._sign(callback)}
             channel.queue_declare(queue=reply_to, durable=True)
@@ -297,6 +321,16 @@ class DepartmentSimulator:
                 pika.BasicProperties(content_type="application/json", delivery_mode=2),
             )
             self._count_callback(True)
+
+
+def _mixed_decision(case_number: str) -> str:
+    """Pick a decision from the case number: about 10 % denials, 10 % corrections."""
+    first_byte = hashlib.sha256(case_number.encode()).digest()[0]
+    if first_byte < 26:
+        return "deny"
+    if first_byte < 52:
+        return "correction"
+    return "approve"
 
 
 def _callback(envelope: dict[str, Any], status: str) -> dict[str, Any]:
@@ -331,7 +365,9 @@ def _handler_for(simulator: DepartmentSimulator) -> type[BaseHTTPRequestHandler]
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             if self.path != "/envelopes" or length > MAX_ENVELOPE_BYTES:
-                self._reply(404 if self.path != "/envelopes" else 413, {"error": "rejected"})
+                self._reply(
+                    404 if self.path != "/envelopes" else 413, {"error": "rejected"}
+                )
                 return
             try:
                 message = json.loads(self.rfile.read(length))
@@ -351,7 +387,7 @@ def _handler_for(simulator: DepartmentSimulator) -> type[BaseHTTPRequestHandler]
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (its timeout), which is the point of the fault
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             return
 
     return Handler

@@ -29,7 +29,9 @@ def dispatch_case(message: OutboxMessage) -> None:
     so every retry delivers the same signed envelope.
     """
     case_id = message.payload["case_id"]
-    case = Case.objects.select_related("department", "centre").filter(pk=case_id).first()
+    case = (
+        Case.objects.select_related("department", "centre").filter(pk=case_id).first()
+    )
     if case is None:
         raise PermanentFailure(f"case {case_id} does not exist")
     if case.state in FINISHED_STATES:
@@ -37,7 +39,9 @@ def dispatch_case(message: OutboxMessage) -> None:
         return
     config = actions.connector_for(case.department)
     _use_connector_attempts(message, config)
-    envelope = actions.prepare_envelope(case=case, idempotency_key=f"dispatch:{message.pk}")
+    envelope = actions.prepare_envelope(
+        case=case, idempotency_key=f"dispatch:{message.pk}"
+    )
     actions.deliver_envelope(envelope, config)
 
 
@@ -45,7 +49,9 @@ def _use_connector_attempts(message: OutboxMessage, config: ConnectorConfig) -> 
     # The outbox reads max_attempts from the message object when a delivery fails.
     if message.max_attempts != config.max_attempts:
         message.max_attempts = config.max_attempts
-        OutboxMessage.objects.filter(pk=message.pk).update(max_attempts=config.max_attempts)
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            max_attempts=config.max_attempts
+        )
 
 
 @periodic(2.0)
@@ -66,5 +72,19 @@ def consume_amqp_results() -> int:
                 url=url,
             )
         except amqp.pika.exceptions.AMQPError as error:
-            log.warning("exchange.amqp_unreachable", queue=queue, error=type(error).__name__)
+            _note_unreachable(queue, error)
+        else:
+            _unreachable_queues.discard(queue)
     return total
+
+
+# Reply queues whose broker failed on the last poll, so that a broker that stays down
+# is logged once, not every two seconds by every worker thread.
+_unreachable_queues: set[str] = set()
+
+
+def _note_unreachable(queue: str, error: Exception) -> None:
+    if queue in _unreachable_queues:
+        return
+    _unreachable_queues.add(queue)
+    log.warning("exchange.amqp_unreachable", queue=queue, error=type(error).__name__)

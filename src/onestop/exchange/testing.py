@@ -28,7 +28,9 @@ FOOD = "food-business-licence"
 class DepartmentKey:
     """An Ed25519 key pair of a simulated department system."""
 
-    seed: bytes = field(default_factory=lambda: Ed25519PrivateKey.generate().private_bytes_raw())
+    seed: bytes = field(
+        default_factory=lambda: Ed25519PrivateKey.generate().private_bytes_raw()
+    )
 
     @property
     def public_key(self) -> str:
@@ -36,8 +38,10 @@ class DepartmentKey:
         return b64url_encode(private_key.public_key().public_bytes_raw())
 
 
-def configure(department: Department, kind: str, key: DepartmentKey, **fields: Any) -> ConnectorConfig:
-    """Set a department's connector to `kind`, signed with `key` unless fields say otherwise."""
+def configure(
+    department: Department, kind: str, key: DepartmentKey, **fields: Any
+) -> ConnectorConfig:
+    """Set a department's connector to `kind`, signed with `key` unless `fields` override it."""
     values = {"centre": department.centre, "kind": kind, "public_key": key.public_key}
     values.update(fields)
     config, _created = ConnectorConfig.objects.update_or_create(
@@ -55,18 +59,20 @@ def accept_food_case(demo: Any, *, key: str | None = None) -> Case:
     response = demo.client("applicant").post(
         "/api/v1/cases", data, headers={"Idempotency-Key": key or uuid.uuid4().hex}
     )
-    assert response.status_code == 201, response.content
+    if response.status_code != 201:
+        raise AssertionError(f"application failed: {response.content!r}")
     number = response.json()["number"]
     response = demo.client("clerk").post(
         f"/api/v1/cases/{number}/accept", {}, content_type="application/json"
     )
-    assert response.status_code == 200, response.content
+    if response.status_code != 200:
+        raise AssertionError(f"acceptance failed: {response.content!r}")
     return Case.objects.get(number=number)
 
 
 def callback_for(envelope: Envelope, status: str, **fields: Any) -> dict[str, Any]:
-    """Build an unsigned callback document answering an envelope."""
-    callback = {
+    """Build an unsigned callback document that replies to an envelope."""
+    callback: dict[str, Any] = {
         "callback_id": str(uuid.uuid4()),
         "envelope_id": str(envelope.pk),
         "case_number": envelope.case.number,
@@ -75,7 +81,9 @@ def callback_for(envelope: Envelope, status: str, **fields: Any) -> dict[str, An
         "sent_at": datetime.now(UTC).isoformat(),
     }
     if status == "approved":
-        callback.update(opinion="准予许可", result={"licence_number": "JY1440604000001"})
+        callback.update(
+            opinion="准予许可", result={"licence_number": "JY1440604000001"}
+        )
     if status == "denied":
         callback["reason"] = "不符合条件"
     if status == "correction_needed":
@@ -84,13 +92,19 @@ def callback_for(envelope: Envelope, status: str, **fields: Any) -> dict[str, An
     return callback
 
 
-def signed(callback: dict[str, Any], key: DepartmentKey | None = None, *, secret: str | None = None) -> bytes:
+def signed(
+    callback: dict[str, Any],
+    key: DepartmentKey | None = None,
+    *,
+    secret: str | None = None,
+) -> bytes:
     """Return the JSON body of a callback signed with an Ed25519 key or an HMAC secret."""
     if secret is not None:
         signature = sign_as_department(callback, secret=secret)
-    else:
-        assert key is not None
+    elif key is not None:
         signature = sign_as_department(callback, private_key=key.seed)
+    else:
+        raise ValueError("pass key or secret")
     return json.dumps({"callback": callback, "signature": signature}).encode()
 
 
@@ -102,13 +116,15 @@ class Recorded:
 
 
 class RecordingServer:
-    """A real HTTP server on 127.0.0.1 that records requests and answers from a script.
+    """A real HTTP server on 127.0.0.1 that records requests and replies from a script.
 
     `responses` is a list of (status, headers, delay seconds) used in order; the last
     one repeats.
     """
 
-    def __init__(self, responses: list[tuple[int, dict[str, str], float]] | None = None) -> None:
+    def __init__(
+        self, responses: list[tuple[int, dict[str, str], float]] | None = None
+    ) -> None:
         self.responses = responses or [(202, {}, 0.0)]
         self.requests: list[Recorded] = []
         self.lock = threading.Lock()
@@ -142,7 +158,9 @@ class RecordingServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 with recorder.lock:
-                    recorder.requests.append(Recorded(self.path, dict(self.headers), body))
+                    recorder.requests.append(
+                        Recorded(self.path, dict(self.headers), body)
+                    )
                 status, headers, delay = recorder._next_response()
                 time.sleep(delay)
                 try:
@@ -154,7 +172,7 @@ class RecordingServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
         return Handler

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from onestop.cases.models import Case, Submission
 from onestop.core.logging import get_logger
 from onestop.core.models import Role
-from onestop.core.pages import handles_errors
+from onestop.core.pages import handles_errors, render_error
 from onestop.core.permissions import RoleRequired, centres_of
 from onestop.exchange import actions, queries
 from onestop.exchange.errors import MaterialLinkInvalid
@@ -22,16 +23,17 @@ log = get_logger(__name__)
 
 
 @require_safe
-@handles_errors
-def material(request: HttpRequest, submission_id: int) -> HttpResponse:
-    """Serve one material file to a department that holds a valid signed link."""
+def material(request: HttpRequest, submission_id: int) -> HttpResponseBase:
+    """Serve one material file to a department that has a valid signed link."""
     expires = request.GET.get("expires", "")
     token = request.GET.get("token", "")
     submission = Submission.objects.filter(pk=submission_id).exclude(file="").first()
     if submission is None or not check_material_token(submission_id, expires, token):
         log.info("material_link.rejected", submission_id=submission_id)
-        raise MaterialLinkInvalid()
-    log.info("material_link.used", submission_id=submission_id, case_id=submission.case_id)
+        return render_error(request, MaterialLinkInvalid())
+    log.info(
+        "material_link.used", submission_id=submission_id, case_id=submission.case_id
+    )
     return FileResponse(
         submission.file.open("rb"),
         as_attachment=True,
@@ -49,9 +51,9 @@ def dead_letters(request: HttpRequest) -> HttpResponse:
         raise RoleRequired(role=Role.SUPERVISOR.label, centre="")
     rows = list(queries.dead_letters_for(request.user)[: queries.DEAD_LETTER_PAGE_SIZE])
     numbers = dict(
-        Case.objects.filter(pk__in=[row.payload.get("case_id") for row in rows]).values_list(
-            "pk", "number"
-        )
+        Case.objects.filter(
+            pk__in=[row.payload.get("case_id") for row in rows]
+        ).values_list("pk", "number")
     )
     letters = [
         {

@@ -16,6 +16,7 @@ from onestop.catalog.actions import DepartmentBinding, ProvisionResult, provisio
 from onestop.catalog.packs import STANDARD_PACK_DIR
 from onestop.catalog.packs.loader import load_pack
 from onestop.core.models import Department, Membership, Role
+from onestop.exchange.demo import configure_demo_connectors
 from onestop.identity.codes import parse_resident_id, uscc_check_character
 from onestop.identity.models import Enterprise, EnterpriseAgent, Person
 from onestop.worktime.actions import seed_calendar
@@ -69,6 +70,7 @@ def provision_demo(
     )
     with transaction.atomic():
         accounts = _create_accounts(result)
+    configure_demo_connectors(result.centre)
     return result, accounts
 
 

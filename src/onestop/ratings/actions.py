@@ -37,6 +37,7 @@ from onestop.ratings.errors import (
     NotYourCase,
     NotYourVisit,
     RatingLinkExpired,
+    RatingLinkNotFound,
     VisitAlreadyRated,
 )
 from onestop.ratings.models import (
@@ -98,7 +99,11 @@ def rate_case(
     _check_rateable(case)
     clean_tags = check_content(level, tags, comment, channel)
     return _create_case_rating(
-        actor=actor, case=case, channel=channel, level=level, tags=clean_tags,
+        actor=actor,
+        case=case,
+        channel=channel,
+        level=level,
+        tags=clean_tags,
         comment=comment,
     )
 
@@ -119,14 +124,25 @@ def rate_by_link(
     link = get_rating_link(token)
     _check_link(actor, link)
     clean_tags = check_content(level, tags, comment, link.channel)
-    if link.visit_id is not None:
+    if link.visit is not None:
         return _create_visit_rating(
-            actor=actor, link=link, level=level, tags=clean_tags, comment=comment
+            actor=actor,
+            link=link,
+            visit=link.visit,
+            level=level,
+            tags=clean_tags,
+            comment=comment,
         )
+    if link.case is None:
+        raise RatingLinkNotFound()
     _check_rateable(link.case)
     return _create_case_rating(
-        actor=actor, case=link.case, channel=link.channel, level=level,
-        tags=clean_tags, comment=comment,
+        actor=actor,
+        case=link.case,
+        channel=link.channel,
+        level=level,
+        tags=clean_tags,
+        comment=comment,
     )
 
 
@@ -141,9 +157,10 @@ def change_rating(
 ) -> Rating:
     """Change a rating within the centre's change period.
 
-    The signed-in applicant changes their own rating; on a device without a session the
-    rating link it was made with stands in for the applicant. A bad rating that becomes
-    good withdraws its open rectification, and a good one that becomes bad opens one.
+    The signed-in applicant changes their own rating. On a device without a session, the
+    rating link that the rating was made with is accepted in place of a sign-in. A bad
+    rating that becomes good withdraws its open rectification, and a good one that becomes
+    bad opens one.
     """
     if token:
         _check_link_of(actor, get_rating_link(token), rating)
@@ -168,7 +185,9 @@ def change_rating(
             rectifications.withdraw_for(rating)
         elif rating.is_bad and not was_bad:
             rectifications.open_for(rating)
-    log.info("rating.changed", rating_id=rating.pk, centre_id=rating.centre_id, level=level)
+    log.info(
+        "rating.changed", rating_id=rating.pk, centre_id=rating.centre_id, level=level
+    )
     return rating
 
 
@@ -185,7 +204,11 @@ def rate_or_change_online(
     existing = get_rating_of(case, channel)
     if existing is None:
         return rate_case(
-            actor=actor, case=case, level=level, comment=comment, tags=tags,
+            actor=actor,
+            case=case,
+            level=level,
+            comment=comment,
+            tags=tags,
             channel=channel,
         )
     return change_rating(
@@ -193,7 +216,9 @@ def rate_or_change_online(
     )
 
 
-def check_content(level: int, tags: Iterable[str], comment: str, channel: str) -> list[str]:
+def check_content(
+    level: int, tags: Iterable[str], comment: str, channel: str
+) -> list[str]:
     """Check the level, tags and comment of a rating and return the tags, deduplicated."""
     if level not in Level.values:
         raise InvalidLevel(level=str(level)[:10])
@@ -272,7 +297,9 @@ def record_visit(
 ) -> Visit:
     """Record that a clerk served an applicant at a window, for a case when there is one."""
     require_role(actor, (Role.CLERK,), centre=centre)
-    if case is not None and (case.centre_id != centre.pk or case.person_id != person.pk):
+    if case is not None and (
+        case.centre_id != centre.pk or case.person_id != person.pk
+    ):
         raise CaseNotOfVisit(number=case.number)
     with transaction.atomic():
         visit = Visit.objects.create(
@@ -300,18 +327,22 @@ def issue_rating_link(
 ) -> RatingLink:
     """Issue a link for the applicant to rate a visit or a case.
 
-    A screen link is for a visit and stays open for the policy's screen minutes; a QR code
+    A screen link is for a visit and stays open for the policy's screen minutes. A QR code
     or SMS link stays open for the policy's rating days. `actor` is the clerk, or None
     when the platform sends an SMS link itself. An SMS link is also put in the
     applicant's messages.
     """
     if channel not in LINK_CHANNELS:
-        raise InvalidChannel(channel=str(channel)[:20], allowed=", ".join(LINK_CHANNELS))
+        raise InvalidChannel(
+            channel=str(channel)[:20], allowed=", ".join(LINK_CHANNELS)
+        )
     subject = visit if visit is not None else case
     if subject is None or (channel == RatingChannel.WINDOW_SCREEN and visit is None):
         raise LinkSubjectRequired(
             channel=RatingChannel(channel).label,
-            subject=_("a visit") if channel == RatingChannel.WINDOW_SCREEN else _("a case"),
+            subject=_("a visit")
+            if channel == RatingChannel.WINDOW_SCREEN
+            else _("a case"),
         )
     centre = subject.centre
     if actor is not None:
@@ -342,12 +373,14 @@ def issue_rating_link(
         )
         if channel == RatingChannel.SMS:
             _notify_link(link)
-    log.info("rating_link.issued", link_id=link.pk, centre_id=centre.pk, channel=channel)
+    log.info(
+        "rating_link.issued", link_id=link.pk, centre_id=centre.pk, channel=channel
+    )
     return link
 
 
 def _notify_link(link: RatingLink) -> None:
-    # NOTE: no SMS gateway is integrated yet; the short link reaches the applicant as an
+    # NOTE: no SMS gateway is integrated yet. The short link reaches the applicant as an
     # in-app message, and an operator's SMS sender can read the same RatingLink rows.
     Notification.objects.create(
         centre=link.centre,
@@ -386,7 +419,7 @@ def _check_link_of(actor: Any, link: RatingLink, rating: Rating) -> None:
 
 
 def _not_yours(rating: Rating) -> Exception:
-    if rating.case_id and not rating.visit_id:
+    if rating.case is not None and rating.visit_id is None:
         return NotYourCase(number=rating.case.number)
     return NotYourVisit()
 
@@ -416,16 +449,24 @@ def _create_case_rating(
     except IntegrityError:
         raise AlreadyRated(number=case.number) from None
     log.info(
-        "case.rated", case_id=case.pk, centre_id=case.centre_id, level=level,
+        "case.rated",
+        case_id=case.pk,
+        centre_id=case.centre_id,
+        level=level,
         channel=channel,
     )
     return rating
 
 
 def _create_visit_rating(
-    *, actor: Any, link: RatingLink, level: int, tags: list[str], comment: str
+    *,
+    actor: Any,
+    link: RatingLink,
+    visit: Visit,
+    level: int,
+    tags: list[str],
+    comment: str,
 ) -> Rating:
-    visit = link.visit
     try:
         with transaction.atomic():
             rating = Rating.objects.create(
@@ -435,13 +476,18 @@ def _create_visit_rating(
                 tags=tags,
                 comment=comment,
             )
-            _audit(actor, rating, "visit.rated", {"level": level, "channel": link.channel})
+            _audit(
+                actor, rating, "visit.rated", {"level": level, "channel": link.channel}
+            )
             if rating.is_bad:
                 rectifications.open_for(rating)
     except IntegrityError:
         raise VisitAlreadyRated() from None
     log.info(
-        "visit.rated", visit_id=visit.pk, centre_id=visit.centre_id, level=level,
+        "visit.rated",
+        visit_id=visit.pk,
+        centre_id=visit.centre_id,
+        level=level,
         channel=link.channel,
     )
     return rating
@@ -483,7 +529,7 @@ def _audit(actor: Any, rating: Rating, verb: str, data: dict[str, Any]) -> None:
         centre=rating.centre,
         data={
             **data,
-            "case": rating.case.number if rating.case_id else None,
+            "case": rating.case.number if rating.case is not None else None,
             "visit": rating.visit_id,
         },
     )

@@ -12,7 +12,6 @@ from ninja.responses import Status
 from onestop.cases.queries import get_case_for
 from onestop.core.models import Centre, Role
 from onestop.core.permissions import RoleRequired, require_authenticated
-from onestop.identity.lookup import find_person_by_id_number
 from onestop.ratings import queries, rectifications
 from onestop.ratings.actions import (
     change_rating,
@@ -130,7 +129,7 @@ def rate(request: HttpRequest, number: str, payload: RatingIn) -> Status:
     return Status(201, rating_dict(rating))
 
 
-@router.put("/{rating_id}", response=RatingOut)
+@router.put("/{int:rating_id}", response=RatingOut)
 def change(request: HttpRequest, rating_id: int, payload: ChangeIn) -> dict[str, Any]:
     rating = queries.get_own_rating(request.user, rating_id)
     rating = change_rating(
@@ -163,13 +162,13 @@ def rate_with_link(request: HttpRequest, token: str, payload: RatingIn) -> Statu
 def new_visit(request: HttpRequest, payload: VisitIn) -> Status:
     """Record a visit at the window, identified by the applicant's case or ID number."""
     centre = queries.clerk_centre(request.user)
-    case = get_case_for(request.user, payload.case, audit=False) if payload.case else None
-    if case is not None:
-        person = case.person
-    else:
-        person = find_person_by_id_number(payload.id_number)
+    case, person = queries.find_visitor(request.user, payload.case, payload.id_number)
     visit = record_visit(
-        actor=request.user, centre=centre, person=person, window=payload.window, case=case
+        actor=request.user,
+        centre=centre,
+        person=person,
+        window=payload.window,
+        case=case,
     )
     return Status(201, {"id": visit.pk, "case": case.number if case else None})
 
@@ -247,7 +246,10 @@ def close(request: HttpRequest, rectification_id: int, payload: CloseIn) -> dict
 def appeal(request: HttpRequest, rectification_id: int, payload: AppealIn) -> dict:
     found = queries.get_rectification_for(request.user, rectification_id)
     done = rectifications.appeal_rating(
-        actor=request.user, rectification=found, kind=payload.kind, reason=payload.reason
+        actor=request.user,
+        rectification=found,
+        kind=payload.kind,
+        reason=payload.reason,
     )
     return rectification_dict(done)
 
@@ -256,19 +258,24 @@ def appeal(request: HttpRequest, rectification_id: int, payload: AppealIn) -> di
 def decide(request: HttpRequest, rectification_id: int, payload: DecisionIn) -> dict:
     found = queries.get_rectification_for(request.user, rectification_id)
     done = rectifications.decide_appeal(
-        actor=request.user, rectification=found, upheld=payload.upheld, note=payload.note
+        actor=request.user,
+        rectification=found,
+        upheld=payload.upheld,
+        note=payload.note,
     )
     return rectification_dict(done)
 
 
 @router.post("/cases/{number}/fix-rating", response=dict)
 def rate_the_fix(request: HttpRequest, number: str, payload: FixRatingIn) -> dict:
-    """Let the applicant rate how their bad rating of the case was answered."""
+    """Record the applicant's rating of how their bad rating of the case was resolved."""
     case = get_case_for(request.user, number, audit=False)
     found = queries.fix_rateable_rectification(request.user, case)
     if found is None:
         raise rectifications.FixNotRateable(rectification=case.number)
-    done = rectifications.rate_fix(actor=request.user, rectification=found, level=payload.level)
+    done = rectifications.rate_fix(
+        actor=request.user, rectification=found, level=payload.level
+    )
     return {"case": case.number, "fix_level": done.fix_level}
 
 

@@ -14,7 +14,7 @@ class NotYourVisit(PermissionDenied):
     code = "rating.not_visitor"
     message = _(
         "Only the applicant served at this visit can rate it. Staff may not rate on an "
-        "applicant's behalf; sign out on this device and hand it to the applicant."
+        "applicant's behalf. Sign out on this device and hand it to the applicant."
     )
 
 
@@ -57,7 +57,9 @@ class InvalidTag(InvalidInput):
 
 class InvalidChannel(InvalidInput):
     code = "rating.invalid_channel"
-    message = _("%(channel)s is not a channel for this kind of rating. Use %(allowed)s.")
+    message = _(
+        "%(channel)s is not a channel for this kind of rating. Use %(allowed)s."
+    )
 
 
 class ChangePeriodOver(InvalidInput):
@@ -71,7 +73,7 @@ class ChangePeriodOver(InvalidInput):
 class DefaultRatingFixed(InvalidInput):
     code = "rating.default_fixed"
     message = _(
-        "Case %(number)s was not rated in time and counts as basically satisfied; that "
+        "Case %(number)s was not rated in time and counts as basically satisfied. That "
         "rating cannot be changed."
     )
 
@@ -115,17 +117,23 @@ class NoteRequired(InvalidInput):
 
 class InvalidOutcome(InvalidInput):
     code = "rectification.invalid_outcome"
-    message = _("%(outcome)s is not an outcome. Use rectified, rectify_by_date or explained.")
+    message = _(
+        "%(outcome)s is not an outcome. Use rectified, rectify_by_date or explained."
+    )
 
 
 class RectifyDateRequired(InvalidInput):
     code = "rectification.rectify_date_required"
-    message = _("Give the date by which the fix will be done; it must be today or later.")
+    message = _(
+        "Give the date by which the fix will be done; it must be today or later."
+    )
 
 
 class RectificationNotOpen(Conflict):
     code = "rectification.not_open"
-    message = _("Rectification %(rectification)s is %(status)s, so it cannot be %(action)s.")
+    message = _(
+        "Rectification %(rectification)s is %(status)s, so it cannot be %(action)s."
+    )
 
 
 class AppealDeadlinePassed(InvalidInput):
@@ -156,14 +164,16 @@ class InvalidPeriod(InvalidInput):
 
 class InvalidDimension(InvalidInput):
     code = "rating.invalid_dimension"
-    message = _("%(value)s is not a grouping of the statistics. Use one of %(allowed)s.")
+    message = _(
+        "%(value)s is not a grouping of the statistics. Use one of %(allowed)s."
+    )
 
 
 class CaseNotOfVisit(InvalidInput):
     code = "visit.case_mismatch"
     message = _(
-        "Case %(number)s belongs to another applicant or centre; record the visit "
-        "without it or with the applicant's own case."
+        "Case %(number)s belongs to another applicant or centre. Record the visit "
+        "without it, or with the applicant's own case."
     )
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onestop.cases.models import Case
 from onestop.catalog.models import Matter
@@ -31,9 +32,9 @@ MAX_COMMENT_LENGTH = 500
 
 
 class RatingChannel(models.TextChoices):
-    """Where the applicant rated: 一事一评 online, 一次一评 on site, or a link sent by SMS."""
+    """The channel of a rating: 一事一评 online, 一次一评 on site, or a link sent by SMS."""
 
-    ONLINE = "online", _("online")
+    ONLINE = "online", pgettext_lazy("rating channel", "online")
     KIOSK = "kiosk", _("self-service kiosk")
     WINDOW_SCREEN = "window_screen", _("screen at the window")
     QR_CODE = "qr_code", _("QR code on the receipt")
@@ -224,9 +225,9 @@ class Rating(TenantModel):
 
 
 class RectificationStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("rectification status", "open")
     APPEALED = "appealed", _("appeal under review")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("rectification status", "closed")
     WITHDRAWN = "withdrawn", _("withdrawn: the rating is no longer bad")
 
 
@@ -237,8 +238,8 @@ class Outcome(models.TextChoices):
     APPEAL_UPHELD = "appeal_upheld", _("appeal upheld: the rating does not count")
 
 
-# Outcomes by which the department answered the rating: they count as rectified, and the
-# applicant may rate the fix.
+# Outcomes that resolve a bad rating. They count as rectified, and the applicant may rate
+# the fix.
 RESOLVED_OUTCOMES = (Outcome.RECTIFIED, Outcome.RECTIFY_BY_DATE, Outcome.EXPLAINED)
 
 
@@ -253,8 +254,8 @@ class Rectification(TenantModel):
     rating = models.OneToOneField(
         Rating, on_delete=models.PROTECT, related_name="rectification"
     )
-    # The department that handled the case (谁办理谁负责); null for a visit without a
-    # case, which the centre itself answers for.
+    # The department that handled the case (谁办理谁负责). It is null for a visit without a
+    # case, because the centre itself is responsible for that rating.
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -263,7 +264,7 @@ class Rectification(TenantModel):
         choices=RectificationStatus.choices,
         default=RectificationStatus.OPEN,
     )
-    due_date = models.DateField(_("due date"))
+    due_date = models.DateField(_("rectification due date"))
     due_provisional = models.BooleanField(default=False)
     appeal_deadline = models.DateTimeField(_("appeal deadline"))
     callback_at = models.DateTimeField(null=True, blank=True)

@@ -16,7 +16,7 @@ def rating_dict(rating: Rating) -> dict[str, Any]:
     rectification = getattr(rating, "rectification", None) if rating.is_bad else None
     return {
         "id": rating.pk,
-        "case": rating.case.number if rating.case_id else None,
+        "case": rating.case.number if rating.case is not None else None,
         "visit": rating.visit_id,
         "channel": rating.channel,
         "level": rating.level,
@@ -38,7 +38,9 @@ def rectification_dict(rectification: Rectification) -> dict[str, Any]:
         "id": rectification.pk,
         "status": rectification.status,
         "status_label": str(RectificationStatus(rectification.status).label),
-        "department": rectification.department.name if rectification.department else None,
+        "department": rectification.department.name
+        if rectification.department
+        else None,
         "due_date": _iso(rectification.due_date),
         "due_provisional": rectification.due_provisional,
         "appeal_deadline": _iso(rectification.appeal_deadline),
@@ -52,6 +54,9 @@ def rectification_dict(rectification: Rectification) -> dict[str, Any]:
         "rectify_by": _iso(rectification.rectify_by),
         "closed_at": _iso(rectification.closed_at),
         "appeal_kind": rectification.appeal_kind,
+        "appeal_kind_label": str(rectification.get_appeal_kind_display())
+        if rectification.appeal_kind
+        else "",
         "appeal_reason": rectification.appeal_reason,
         "appeal_upheld": rectification.appeal_upheld,
         "appeal_decision_note": rectification.appeal_decision_note,

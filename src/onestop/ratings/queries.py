@@ -8,8 +8,11 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from onestop.cases.models import Case
+from onestop.cases.queries import get_case_for
 from onestop.core.models import Centre, Role
 from onestop.core.permissions import RoleRequired, staff_roles
+from onestop.identity.lookup import find_person_by_id_number
+from onestop.identity.models import Person
 from onestop.ratings.errors import (
     RatingLinkNotFound,
     RatingNotFound,
@@ -68,9 +71,11 @@ def is_case_rated(case: Case) -> bool:
 
 def get_own_rating(user: Any, rating_id: int) -> Rating:
     """Return the user's own rating with `rating_id`, or raise RatingNotFound."""
+    if not user.is_authenticated:
+        raise RatingNotFound(rating=rating_id)
     rating = (
         Rating.objects.select_related("centre", "case", "visit", "person")
-        .filter(pk=rating_id, person__user_id=getattr(user, "pk", None))
+        .filter(pk=rating_id, person__user_id=user.pk)
         .first()
     )
     if rating is None:
@@ -81,8 +86,8 @@ def get_own_rating(user: Any, rating_id: int) -> Rating:
 def visible_rectifications(user: Any) -> QuerySet[Rectification]:
     """Return the rectifications the user may see.
 
-    Reviewers and department admins see their department's; supervisors and centre admins
-    see all of their centre's; a platform admin sees every centre's.
+    Reviewers and department admins get their department's rectifications. Supervisors
+    and centre admins get all of their centre's, and a platform admin every centre's.
     """
     rows = Rectification.objects.select_related(
         "centre", "department", "rating", "rating__case", "rating__matter"
@@ -148,7 +153,11 @@ def clerk_centre(user: Any) -> Centre:
 
 def get_visit_for(user: Any, visit_id: int) -> Visit:
     """Return a visit of a centre where the user is a clerk, or raise VisitNotFound."""
-    centres = [m.centre_id for m in staff_roles(user) if m.role == Role.CLERK]
+    centres = [
+        m.centre_id
+        for m in staff_roles(user)
+        if m.role == Role.CLERK and m.centre_id is not None
+    ]
     visit = (
         Visit.objects.select_related("centre", "person", "case")
         .filter(pk=visit_id, centre_id__in=centres)
@@ -157,3 +166,12 @@ def get_visit_for(user: Any, visit_id: int) -> Visit:
     if visit is None:
         raise VisitNotFound(visit=visit_id)
     return visit
+
+
+def find_visitor(user: Any, number: str, id_number: str) -> tuple[Case | None, Person]:
+    """Return the case and applicant of a visit: by case number, else by ID number."""
+    number = number.strip()
+    if number:
+        case = get_case_for(user, number, audit=False)
+        return case, case.person
+    return None, find_person_by_id_number(id_number)

@@ -48,7 +48,7 @@ from onestop.worktime.queries import compute_due
 log = get_logger(__name__)
 
 DEPARTMENT_WORKERS = (Role.REVIEWER, Role.DEPARTMENT_ADMIN)
-# A bad rating of a visit without a case is the centre's own; its staff answer for it.
+# A bad rating of a visit without a case is the centre's own, so its staff work it.
 CENTRE_WORKERS = (Role.CENTRE_ADMIN, Role.SUPERVISOR)
 APPEAL_DECIDERS = (Role.SUPERVISOR,)
 CLOSING_OUTCOMES = (Outcome.RECTIFIED, Outcome.RECTIFY_BY_DATE, Outcome.EXPLAINED)
@@ -75,7 +75,9 @@ def open_for(rating: Rating) -> Rectification:
         "appeal_deadline": rating.updated_at + dt.timedelta(days=policy.appeal_days),
     }
     rectification, created = Rectification.objects.update_or_create(
-        rating=rating, defaults=fields, create_defaults={**fields, "centre": rating.centre}
+        rating=rating,
+        defaults=fields,
+        create_defaults={**fields, "centre": rating.centre},
     )
     _audit(None, rectification, "rectification.opened", {"due_date": str(due.date)})
     log.info(
@@ -95,14 +97,18 @@ def withdraw_for(rating: Rating) -> None:
         status__in=[RectificationStatus.OPEN, RectificationStatus.APPEALED],
     ).update(status=RectificationStatus.WITHDRAWN)
     if changed:
-        log.info("rectification.withdrawn", rating_id=rating.pk, centre_id=rating.centre_id)
+        log.info(
+            "rectification.withdrawn", rating_id=rating.pk, centre_id=rating.centre_id
+        )
 
 
 # --- the department's work ---------------------------------------------------------------
 
 
-def record_callback(*, actor: Any, rectification: Rectification, note: str) -> Rectification:
-    """Record the call-back to the applicant (回访): what they said and what was agreed."""
+def record_callback(
+    *, actor: Any, rectification: Rectification, note: str
+) -> Rectification:
+    """Record the call-back to the applicant (回访): their feedback and what was agreed."""
     note = _required_note(note, _("the call-back"))
     with transaction.atomic():
         rectification = _lock(rectification)
@@ -111,7 +117,9 @@ def record_callback(*, actor: Any, rectification: Rectification, note: str) -> R
         rectification.callback_at = timezone.now()
         rectification.callback_by = actor
         rectification.callback_note = note
-        rectification.save(update_fields=["callback_at", "callback_by", "callback_note"])
+        rectification.save(
+            update_fields=["callback_at", "callback_by", "callback_note"]
+        )
         _audit(actor, rectification, "rectification.called_back", {}, role=role)
     return rectification
 
@@ -144,11 +152,19 @@ def close_rectification(
         rectification.status = RectificationStatus.CLOSED
         rectification.outcome = outcome
         rectification.outcome_note = note
-        rectification.rectify_by = rectify_by if outcome == Outcome.RECTIFY_BY_DATE else None
+        rectification.rectify_by = (
+            rectify_by if outcome == Outcome.RECTIFY_BY_DATE else None
+        )
         rectification.closed_at = timezone.now()
         rectification.closed_by = actor
         rectification.save()
-        _audit(actor, rectification, "rectification.closed", {"outcome": outcome}, role=role)
+        _audit(
+            actor,
+            rectification,
+            "rectification.closed",
+            {"outcome": outcome},
+            role=role,
+        )
     log.info(
         "rectification.closed",
         rectification_id=rectification.pk,
@@ -182,7 +198,9 @@ def appeal_rating(
         rectification.save(
             update_fields=["status", "appeal_kind", "appeal_reason", "appealed_at"]
         )
-        _audit(actor, rectification, "rectification.appealed", {"kind": kind}, role=role)
+        _audit(
+            actor, rectification, "rectification.appealed", {"kind": kind}, role=role
+        )
     return rectification
 
 
@@ -224,14 +242,14 @@ def decide_appeal(
 
 
 def rate_fix(*, actor: Any, rectification: Rectification, level: int) -> Rectification:
-    """Record the applicant's rating of how the bad rating was answered, once."""
+    """Record the applicant's rating of how the bad rating was resolved, once."""
     if level not in Level.values:
         raise InvalidLevel(level=str(level)[:10])
     with transaction.atomic():
         rectification = _lock(rectification)
         rating = rectification.rating
         if rating.person.user_id != getattr(actor, "pk", None):
-            if rating.case_id and not rating.visit_id:
+            if rating.case is not None and rating.visit_id is None:
                 raise NotYourCase(number=rating.case.number)
             raise NotYourVisit()
         if rectification.outcome not in RESOLVED_OUTCOMES or rectification.fix_level:
@@ -239,8 +257,13 @@ def rate_fix(*, actor: Any, rectification: Rectification, level: int) -> Rectifi
         rectification.fix_level = level
         rectification.fix_rated_at = timezone.now()
         rectification.save(update_fields=["fix_level", "fix_rated_at"])
-        _audit(actor, rectification, "rectification.fix_rated", {"level": level},
-               role="applicant")
+        _audit(
+            actor,
+            rectification,
+            "rectification.fix_rated",
+            {"level": level},
+            role="applicant",
+        )
     return rectification
 
 
@@ -248,10 +271,8 @@ def rate_fix(*, actor: Any, rectification: Rectification, level: int) -> Rectifi
 
 
 def _worker_role(actor: Any, rectification: Rectification) -> str:
-    if rectification.department_id is None:
-        roles = CENTRE_WORKERS
-    else:
-        roles = DEPARTMENT_WORKERS
+    department = rectification.department_id
+    roles = CENTRE_WORKERS if department is None else DEPARTMENT_WORKERS
     membership = require_role(
         actor, roles, centre=rectification.centre, department=rectification.department
     )
@@ -277,7 +298,9 @@ def _required_note(text: str, what: str) -> str:
 def _lock(rectification: Rectification) -> Rectification:
     return (
         Rectification.objects.select_for_update(of=("self",))
-        .select_related("centre", "department", "rating", "rating__person", "rating__case")
+        .select_related(
+            "centre", "department", "rating", "rating__person", "rating__case"
+        )
         .get(pk=rectification.pk)
     )
 

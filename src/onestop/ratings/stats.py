@@ -1,8 +1,9 @@
 """Rating statistics: 好评率, 差评率, 整改率 and 回访率, grouped and exported to .xlsx.
 
 Good ratings are levels 3 to 5 (基本满意 and better) and bad ratings levels 1 and 2. The
-rectification rate is the share of bad ratings whose rectification was closed as rectified
-or explained; the call-back rate is the share of bad ratings with a recorded call-back.
+rectification rate is the share of bad ratings whose rectification was closed as rectified,
+to be rectified by a date, or explained. The call-back rate is the share of bad ratings
+with a recorded call-back.
 Ratings excluded by an upheld appeal count nowhere. Rates are percentages rounded half up
 to one decimal, and None when there is nothing to divide by.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -19,7 +21,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
 
 from onestop.core.models import Centre
@@ -95,7 +97,7 @@ class Report:
 
 @dataclass(frozen=True)
 class Period:
-    """Local dates from `start` to `end`, both included; None leaves that side open."""
+    """Local dates from `start` to `end`, both included. None leaves that side open."""
 
     start: dt.date | None = None
     end: dt.date | None = None
@@ -150,6 +152,7 @@ def ratings_of(
 def build_report(ratings: QuerySet[Rating], dimension: str) -> Report:
     """Group `ratings` by `dimension` and count each group."""
     check_dimension(dimension)
+    grouped: QuerySet[Any, Any]
     if dimension == "month":
         grouped = ratings.annotate(group=TruncMonth("created_at")).values("group")
     else:
@@ -158,7 +161,9 @@ def build_report(ratings: QuerySet[Rating], dimension: str) -> Report:
     report = Report(dimension=dimension)
     for row in counted:
         report.rows.append(_figures(_label(row["group"]), row))
-    report.total = _figures(_("total"), ratings.aggregate(**_counters()))
+    report.total = _figures(
+        pgettext("statistics", "total"), ratings.aggregate(**_counters())
+    )
     return report
 
 
@@ -181,12 +186,12 @@ def export_xlsx(report: Report, filters: list[tuple[str, str]]) -> bytes:
 def column_titles(dimension: str) -> list[str]:
     return [
         str(DIMENSIONS[dimension]),
-        _("ratings"),
-        _("good"),
-        _("bad"),
-        _("recorded by default"),
-        _("rectified"),
-        _("called back"),
+        _("number of ratings"),
+        _("good ratings"),
+        _("bad ratings"),
+        _("ratings recorded by default"),
+        _("bad ratings rectified"),
+        _("bad ratings called back"),
         _("good rate (%)"),
         _("bad rate (%)"),
         _("rectification rate (%)"),
@@ -221,7 +226,7 @@ def _counters() -> dict[str, Count]:
     }
 
 
-def _figures(label: str, counts: dict[str, Any]) -> Figures:
+def _figures(label: str, counts: Mapping[str, Any]) -> Figures:
     total = counts["total"] or 0
     bad = counts["bad"] or 0
     return Figures(

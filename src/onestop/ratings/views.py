@@ -18,7 +18,6 @@ from onestop.core.errors import OneStopError
 from onestop.core.models import Centre, Role
 from onestop.core.pages import handles_errors
 from onestop.core.permissions import RoleRequired, find_role
-from onestop.identity.lookup import find_person_by_id_number
 from onestop.ratings import queries, rectifications
 from onestop.ratings.actions import (
     change_rating,
@@ -97,7 +96,10 @@ def _rating_page(request: HttpRequest, token: str) -> HttpResponse:
                 rate_by_link(actor=request.user, token=token, **posted_rating(request))
             else:
                 change_rating(
-                    actor=request.user, rating=rating, token=token, **posted_rating(request)
+                    actor=request.user,
+                    rating=rating,
+                    token=token,
+                    **posted_rating(request),
                 )
         except OneStopError as caught:
             error = caught
@@ -114,7 +116,7 @@ def _rating_page(request: HttpRequest, token: str) -> HttpResponse:
             "levels": Level.choices,
             "tags": tag_choices(link.channel),
             "is_screen": link.channel == RatingChannel.WINDOW_SCREEN,
-            "subject": link.visit.case if link.visit_id else link.case,
+            "subject": link.visit.case if link.visit is not None else link.case,
         },
         status=error.status if error else 200,
     )
@@ -154,12 +156,9 @@ def new_visit(request: HttpRequest) -> HttpResponse:
 
 
 def _record_posted_visit(request: HttpRequest, centre: Centre) -> Any:
-    number = request.POST.get("case", "").strip()
-    case = get_case_for(request.user, number, audit=False) if number else None
-    if case is not None:
-        person = case.person
-    else:
-        person = find_person_by_id_number(request.POST.get("id_number", ""))
+    case, person = queries.find_visitor(
+        request.user, request.POST.get("case", ""), request.POST.get("id_number", "")
+    )
     visit = record_visit(
         actor=request.user,
         centre=centre,
@@ -167,7 +166,9 @@ def _record_posted_visit(request: HttpRequest, centre: Centre) -> Any:
         window=request.POST.get("window", ""),
         case=case,
     )
-    issue_rating_link(actor=request.user, channel=RatingChannel.WINDOW_SCREEN, visit=visit)
+    issue_rating_link(
+        actor=request.user, channel=RatingChannel.WINDOW_SCREEN, visit=visit
+    )
     issue_rating_link(actor=request.user, channel=RatingChannel.QR_CODE, visit=visit)
     return visit
 
@@ -175,7 +176,7 @@ def _record_posted_visit(request: HttpRequest, centre: Centre) -> Any:
 @login_required
 @handles_errors
 def visit(request: HttpRequest, visit_id: int) -> HttpResponse:
-    """Show a visit's rating screen link and QR code; send the SMS link on request."""
+    """Show a visit's rating screen link and QR code, and send the SMS link on request."""
     found = queries.get_visit_for(request.user, visit_id)
     if request.method == "POST" and request.POST.get("action") == "sms":
         issue_rating_link(actor=request.user, channel=RatingChannel.SMS, visit=found)
@@ -207,7 +208,7 @@ def _link_view(request: HttpRequest, link: RatingLink) -> dict[str, Any]:
 @login_required
 @handles_errors
 def rate_fix(request: HttpRequest, number: str) -> HttpResponse:
-    """Record the applicant's rating of how their bad rating was answered."""
+    """Record the applicant's rating of how their bad rating was resolved."""
     case = get_case_for(request.user, number, audit=False)
     if request.method == "POST":
         found = queries.fix_rateable_rectification(request.user, case)
@@ -216,7 +217,9 @@ def rate_fix(request: HttpRequest, number: str) -> HttpResponse:
         rectifications.rate_fix(
             actor=request.user, rectification=found, level=posted_level(request)
         )
-        messages.success(request, _("Thank you for rating how your feedback was handled."))
+        messages.success(
+            request, _("Thank you for rating how your feedback was handled.")
+        )
     return redirect("portal:case", case.number)
 
 
@@ -259,6 +262,8 @@ def rectification(request: HttpRequest, rectification_id: int) -> HttpResponse:
         "ratings/rectification.html",
         {
             "r": rectification_dict(found),
+            "appeal_deadline": found.appeal_deadline,
+            "callback_at": found.callback_at,
             "error": error,
             "appeal_kinds": AppealKind.choices,
             "can_decide": find_role(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onestop.cases import clock
+from onestop.cases.deadlines import CLOCK_STOPPED_STATES
 from onestop.cases.models import OPEN_STATES, CaseState
 from onestop.cases.presenters import case_summary
 from onestop.cases.queries import visible_cases
@@ -24,9 +25,6 @@ from onestop.core.permissions import RoleRequired, staff_roles
 from onestop.worktime.queries import missing_years
 
 SUPERVISING_ROLES = {Role.SUPERVISOR, Role.CENTRE_ADMIN, Role.PLATFORM_ADMIN}
-# Cases whose clock is stopped are listed apart: their stored due date moves on when the
-# pause ends, so counting them as due soon or overdue would raise false alarms.
-PAUSED_STATES = {CaseState.SUSPENDED, CaseState.CORRECTION_REQUESTED}
 # The dashboard reads at most this many open cases, the ones due first.
 MAX_OPEN_CASES = 2000
 
@@ -44,11 +42,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     by_state = Counter(cases.values_list("state", flat=True))
     open_cases = cases.filter(state__in=OPEN_STATES).order_by("promised_due", "pk")
     summaries = [case_summary(c) for c in open_cases[:MAX_OPEN_CASES]]
-    warned = [
-        c
-        for c in summaries
-        if c["warning"] in ("yellow", "red") and c["state"] not in PAUSED_STATES
-    ]
+    warned = [c for c in summaries if c["warning"] in ("yellow", "red")]
     by_department = _warning_table(warned, "department")
     return render(
         request,
@@ -58,7 +52,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 (CaseState(s).label, by_state.get(s, 0)) for s in CaseState.values
             ],
             "warned": warned[:200],
-            "paused": [c for c in summaries if c["state"] in PAUSED_STATES][:200],
+            "paused": [c for c in summaries if c["state"] in CLOCK_STOPPED_STATES][
+                :200
+            ],
             "by_department": by_department,
             "by_matter": _warning_table(warned, "matter_name"),
             "chart": _chart_data(by_department),

@@ -60,7 +60,9 @@ def new_case(request: HttpRequest, matter_id: str) -> HttpResponse:
     centre = clerk_centre(request.user)
     matter = queries.get_matter(centre, matter_id)
     guide = matter.current_version.guide
-    id_number = request.POST.get("id_number") or request.GET.get("id_number", "")
+    # The ID number travels only in POST bodies, never in a URL that logs and history keep.
+    id_number = request.POST.get("id_number", "")
+    accepting = request.POST.get("step") == "accept"
     person = None
     error: OneStopError | None = None
     values: dict[str, Any] = {}
@@ -68,7 +70,7 @@ def new_case(request: HttpRequest, matter_id: str) -> HttpResponse:
         if id_number:
             person = find_person_by_id_number(id_number)
             values = prefill(guide, person)
-        if request.method == "POST" and person is not None:
+        if accepting and person is not None:
             values = {
                 k.removeprefix("field."): v
                 for k, v in request.POST.items()

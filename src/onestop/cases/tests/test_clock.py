@@ -47,7 +47,7 @@ def at(year, month, day, hour=10, minute=0):
 
 
 def apply_and_accept(demo, when, *, matter=FOOD, review=True):
-    """Apply online and accept at the window at `when`; optionally start the review."""
+    """Apply online, accept at the window at `when`, and optionally start the review."""
     from onestop.catalog.models import Matter
 
     found = Matter.objects.get(centre=demo.centre, pack_id=matter)
@@ -100,7 +100,7 @@ def test_national_day_2025_counts_make_up_days(demo):
     assert body["statutory_due"] == "2025-10-21"
 
 
-def test_make_up_sunday_2025_counts_as_acceptance_day(demo):
+def test_make_up_sunday_2025_acceptance(demo):
     # Sunday 28 September 2025 is a workday, so acceptance counts on that day.
     _number, body = apply_and_accept(demo, at(2025, 9, 28))
 
@@ -108,7 +108,7 @@ def test_make_up_sunday_2025_counts_as_acceptance_day(demo):
 
 
 def test_national_day_2026_with_mid_autumn(demo):
-    # Thursday 24 September; 25 to 27 September and 1 to 7 October are rest days, and
+    # Thursday 24 September. 25 to 27 September and 1 to 7 October are rest days, and
     # Saturday 10 October is a workday.
     _number, body = apply_and_accept(demo, at(2026, 9, 24))
 
@@ -116,14 +116,14 @@ def test_national_day_2026_with_mid_autumn(demo):
     assert body["statutory_due"] == "2026-10-15"
 
 
-def test_acceptance_on_saturday_counts_on_make_up_sunday(demo):
-    # Saturday 19 September 2026 is a rest day; Sunday 20 September is a workday.
+def test_saturday_acceptance_counts_on_sunday(demo):
+    # Saturday 19 September 2026 is a rest day, but Sunday 20 September is a workday.
     _number, body = apply_and_accept(demo, at(2026, 9, 19))
 
     assert body["promised_due"] == "2026-09-28"
 
 
-def test_acceptance_after_office_hours_counts_next_day(demo):
+def test_acceptance_after_office_hours(demo):
     _before, in_hours = apply_and_accept(demo, at(2026, 3, 2, 17, 29))
     _after, late = apply_and_accept(demo, at(2026, 3, 2, 18, 0))
 
@@ -191,7 +191,7 @@ def test_daily_job_runs_once_a_day(demo):
 # --- special procedures ---------------------------------------------------------------
 
 
-def test_special_procedure_across_holidays_moves_dues(demo):
+def test_special_procedure_across_holidays(demo):
     number, _body = apply_and_accept(demo, at(2026, 9, 24))
     reviewer = demo.client("reviewer")
 
@@ -217,7 +217,7 @@ def test_special_procedure_across_holidays_moves_dues(demo):
     assert ended.json()["statutory_due"] == "2026-10-21"
 
 
-def test_special_procedure_writes_events_and_pause(demo):
+def test_special_procedure_events_and_pause(demo):
     number, _body = apply_and_accept(demo, at(2026, 9, 24))
     reviewer = demo.client("reviewer")
     post(
@@ -398,7 +398,7 @@ def correct(demo, number, requested, answered):
     return response.json()
 
 
-def test_correction_answered_same_day_costs_nothing(demo):
+def test_same_day_correction_costs_nothing(demo):
     number, accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
 
     body = correct(demo, number, at(2026, 3, 3, 10), at(2026, 3, 3, 16))
@@ -409,7 +409,7 @@ def test_correction_answered_same_day_costs_nothing(demo):
     assert body["statutory_due"] == accepted["statutory_due"]
 
 
-def test_correction_answered_next_day_costs_one_day(demo):
+def test_next_day_correction_costs_one_day(demo):
     number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
 
     body = correct(demo, number, at(2026, 3, 3, 10), at(2026, 3, 4, 10))
@@ -429,7 +429,7 @@ def request_extension(demo, number, days=5, when=None):
     )
 
 
-def test_extension_without_approval_changes_nothing(demo):
+def test_unapproved_extension_changes_nothing(demo):
     number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
     before = dues(number)
 
@@ -662,3 +662,20 @@ def test_office_page_shows_clock_error(demo):
 
     assert response.status_code == 400
     assert 'data-code="case.invalid_extension_days"' in response.content.decode()
+
+
+def test_clock_error_is_translated(demo):
+    number, _body = apply_and_accept(demo, at(2026, 3, 2, 9))
+
+    with time_machine.travel(at(2026, 3, 3), tick=False):
+        response = demo.client("reviewer").post(
+            f"/api/v1/cases/{number}/extensions",
+            {"working_days": 6, "reason": "需要现场核查"},
+            content_type="application/json",
+            headers={"Accept-Language": "zh-hans"},
+        )
+
+    assert (
+        response.json()["message"]
+        == "本事项不允许延期 6 个工作日。请申请 1 至 5 个工作日。"
+    )

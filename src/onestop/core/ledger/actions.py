@@ -22,8 +22,8 @@ from onestop.core.logging import mask_personal_text
 
 _KIND = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
 _SUBJECT_KEY_LABEL = b"onestop.ledger.subject-reference"
-# Hex digests and UUIDs can contain 11 digits in a row between letters, which the
-# mobile number pattern matches; they are never personal data, so they are not checked.
+# Hex digests and UUIDs can contain 11 digits in a row between letters, and the mobile
+# number pattern matches those. They are never personal data, so they are not checked.
 _DIGEST_OR_UUID = re.compile(
     r"[0-9a-f]{64}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 )

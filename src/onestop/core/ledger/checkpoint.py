@@ -20,6 +20,12 @@ from onestop.core.ledger import note
 from onestop.core.ledger.merkle import HASH_SIZE
 from onestop.core.ledger.models import LedgerKey
 from onestop.core.logging import get_logger
+from onestop.core.signing import (
+    PrivateKeyUndecryptable,
+    SigningKeyUnavailable,
+    decrypt_private_key,
+    encrypt_private_key,
+)
 
 logger = get_logger(__name__)
 
@@ -72,8 +78,21 @@ def parse_checkpoint(text: str) -> CheckpointBody:
     return CheckpointBody(origin, int(size), root, tuple(lines[3:-1]))
 
 
+def key_associated_data(name: str) -> bytes:
+    """Return the associated data that binds an encrypted ledger key to its name."""
+    return b"ledger:" + name.encode("utf-8")
+
+
 def _load_private_key(row: LedgerKey) -> Ed25519PrivateKey:
-    return Ed25519PrivateKey.from_private_bytes(bytes(row.private_key))
+    try:
+        raw = decrypt_private_key(
+            bytes(row.private_key_encrypted),
+            associated_data=key_associated_data(row.name),
+        )
+    except PrivateKeyUndecryptable:
+        logger.error("ledger.key_unwrap_failed", ledger_key_id=row.pk)
+        raise SigningKeyUnavailable(key_id=row.name) from None
+    return Ed25519PrivateKey.from_private_bytes(raw)
 
 
 def get_signing_key() -> tuple[str, Ed25519PrivateKey]:
@@ -86,14 +105,13 @@ def get_signing_key() -> tuple[str, Ed25519PrivateKey]:
 
 
 def _create_signing_key(name: str) -> LedgerKey:
-    # NOTE: the private key is stored unencrypted; moving it to the encrypted core
-    # SigningKey store needs a decryption helper that core does not provide yet.
     key = Ed25519PrivateKey.generate()
+    encrypted = encrypt_private_key(
+        key.private_bytes_raw(), associated_data=key_associated_data(name)
+    )
     try:
         with transaction.atomic():
-            row = LedgerKey.objects.create(
-                name=name, private_key=key.private_bytes_raw()
-            )
+            row = LedgerKey.objects.create(name=name, private_key_encrypted=encrypted)
     except IntegrityError:
         return LedgerKey.objects.get(name=name)
     logger.info("ledger.key_created", ledger_key_id=row.pk)

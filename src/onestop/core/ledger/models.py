@@ -108,10 +108,14 @@ class Checkpoint(models.Model):
 
 
 class LedgerKey(models.Model):
-    """The Ed25519 key that signs checkpoints; `name` is the signed-note key name."""
+    """The Ed25519 key that signs checkpoints; `name` is the signed-note key name.
+
+    `private_key_encrypted` is the output of `core.signing.encrypt_private_key`, bound
+    to the key name. `core.ledger.checkpoint` is the only module that opens it.
+    """
 
     name = models.CharField(max_length=200, unique=True)
-    private_key = models.BinaryField()
+    private_key_encrypted = models.BinaryField()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -5,8 +5,15 @@ from __future__ import annotations
 import struct
 
 import pytest
+from django.utils import translation
 
 from onestop.core.canonical import NotCanonicalizable, canonical_json, sha256_hex
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def _double(bits: str) -> float:

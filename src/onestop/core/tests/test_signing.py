@@ -14,6 +14,7 @@ import pytest
 from Cryptodome.Util.asn1 import DerSequence
 from django.db import transaction
 from django.test import RequestFactory
+from django.utils import translation
 
 from onestop.core import signing
 from onestop.core.models import AuditEvent, Centre, SigningKey
@@ -56,6 +57,12 @@ RFC8032_VECTORS = [
 # (1.2.156.10197.1.301), then a 66-byte BIT STRING holding 04 || x || y.
 SM2_SPKI_PREFIX = bytes.fromhex("3059301306072a8648ce3d020106082a811ccf5501822d034200")
 SM2_DEFAULT_USER_ID = "1234567812345678"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

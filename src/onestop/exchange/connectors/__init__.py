@@ -53,5 +53,7 @@ def get_connector(config: ConnectorConfig) -> Any:
 
 def check_config(config: ConnectorConfig) -> list[str]:
     """Return the configuration problems that the connector kind reports."""
-    schema = importlib.import_module(f"onestop.exchange.connectors.{config.kind}.schema")
+    schema = importlib.import_module(
+        f"onestop.exchange.connectors.{config.kind}.schema"
+    )
     return list(schema.check_config(config))

@@ -1,4 +1,4 @@
-"""Callbacks from department systems: verified, applied once, answered with a receipt."""
+"""Callbacks from department systems: verified, applied once, acknowledged with a receipt."""
 
 from __future__ import annotations
 
@@ -11,7 +11,12 @@ from onestop.cases.models import CaseEvent, CaseState
 from onestop.core import outbox
 from onestop.core.ledger.models import LedgerEntry
 from onestop.core.signing import public_keys_for, verify_document
-from onestop.exchange.models import ConnectorKind, DepartmentCallback, Envelope, KeyAlgorithm
+from onestop.exchange.models import (
+    ConnectorKind,
+    DepartmentCallback,
+    Envelope,
+    KeyAlgorithm,
+)
 from onestop.exchange.testing import (
     DepartmentKey,
     accept_food_case,
@@ -42,7 +47,9 @@ def post(client, body: bytes):
     return client.post(URL, body, content_type="application/json")
 
 
-def test_approval_applies_result_and_returns_signed_receipt(client, demo, key, envelope):
+def test_approval_applies_result_and_returns_signed_receipt(
+    client, demo, key, envelope
+):
     callback = callback_for(envelope, "approved")
     response = post(client, signed(callback, key))
     assert response.status_code == 200, response.content
@@ -50,7 +57,9 @@ def test_approval_applies_result_and_returns_signed_receipt(client, demo, key, e
     assert body["duplicate"] is False
     assert body["receipt"]["callback_id"] == callback["callback_id"]
     assert body["receipt"]["case_state"] == CaseState.RESULT_ISSUED
-    assert verify_document(body["receipt"], body["signature"], public_keys_for(demo.centre))
+    assert verify_document(
+        body["receipt"], body["signature"], public_keys_for(demo.centre)
+    )
     envelope.case.refresh_from_db()
     assert envelope.case.state == CaseState.RESULT_ISSUED
     assert envelope.case.opinion == "准予许可"
@@ -101,7 +110,9 @@ def test_tampered_callback_rejected(client, key, envelope):
 
 
 def test_unknown_envelope_rejected(client, key, envelope):
-    callback = callback_for(envelope, "approved", envelope_id="00000000-0000-4000-8000-000000000000")
+    callback = callback_for(
+        envelope, "approved", envelope_id="00000000-0000-4000-8000-000000000000"
+    )
     response = post(client, signed(callback, key))
     assert response.status_code == 404
     assert response.json()["code"] == "exchange.unknown_case"
@@ -127,7 +138,9 @@ def test_case_number_of_other_case_rejected(client, demo, key, envelope):
 def test_case_of_other_centre_rejected(client, demo, other_centre, key, envelope):
     from onestop.core.models import Department
 
-    nanhai_market = Department.objects.get(centre=other_centre, role_key="market_regulation")
+    nanhai_market = Department.objects.get(
+        centre=other_centre, role_key="market_regulation"
+    )
     configure(nanhai_market, ConnectorKind.PULL, DepartmentKey())
     callback = callback_for(envelope, "approved", department_uscc=nanhai_market.uscc)
     response = post(client, signed(callback, key))
@@ -159,7 +172,9 @@ def test_oversize_body_rejected(client, key, envelope):
 
 def test_stale_callback_rejected_as_replay(client, key, envelope):
     sent_at = (datetime.now(UTC) - timedelta(days=3)).isoformat()
-    response = post(client, signed(callback_for(envelope, "approved", sent_at=sent_at), key))
+    response = post(
+        client, signed(callback_for(envelope, "approved", sent_at=sent_at), key)
+    )
     assert response.status_code == 409
     assert response.json()["code"] == "exchange.replay_stale"
     envelope.case.refresh_from_db()
@@ -203,15 +218,27 @@ def test_correction_needed_stops_clock_with_items(client, key, envelope):
 
 def test_hmac_signed_callback_accepted(client, demo, envelope):
     secret = "s" * 40
-    configure(demo.market, ConnectorKind.PULL, DepartmentKey(),
-              key_algorithm=KeyAlgorithm.HMAC_SHA256, hmac_secret=secret, public_key="")
+    configure(
+        demo.market,
+        ConnectorKind.PULL,
+        DepartmentKey(),
+        key_algorithm=KeyAlgorithm.HMAC_SHA256,
+        hmac_secret=secret,
+        public_key="",
+    )
     response = post(client, signed(callback_for(envelope, "approved"), secret=secret))
     assert response.status_code == 200, response.content
 
 
 def test_hmac_signature_with_wrong_secret_rejected(client, demo, envelope):
-    configure(demo.market, ConnectorKind.PULL, DepartmentKey(),
-              key_algorithm=KeyAlgorithm.HMAC_SHA256, hmac_secret="s" * 40, public_key="")
+    configure(
+        demo.market,
+        ConnectorKind.PULL,
+        DepartmentKey(),
+        key_algorithm=KeyAlgorithm.HMAC_SHA256,
+        hmac_secret="s" * 40,
+        public_key="",
+    )
     response = post(client, signed(callback_for(envelope, "approved"), secret="t" * 40))
     assert response.status_code == 401
     assert response.json()["code"] == "exchange.signature_invalid"

@@ -190,7 +190,22 @@ def test_language_switch_to_english(demo):
     assert "Search" in page
 
 
-def test_chinese_is_default(demo):
+def test_chinese_is_default(demo, settings):
+    from onestop import settings as product_settings
+
+    assert product_settings.LANGUAGE_CODE == "zh-hans"
+    settings.LANGUAGE_CODE = product_settings.LANGUAGE_CODE
     page = Client().get(f"/portal/{demo.centre.slug}/matters/").content.decode()
     assert 'lang="zh-hans"' in page
     assert "搜索" in page
+
+
+def test_chinese_error_message(demo, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    response = Client().get("/api/v1/cases/1", headers={"Accept-Language": "zh-Hans"})
+    assert response.status_code == 401
+    response = demo.client("clerk").get(
+        "/api/v1/cases/440604000000000", headers={"Accept-Language": "zh-Hans"}
+    )
+    assert response.json()["code"] == "case.not_found"
+    assert response.json()["message"] == "在您有权查看的办件中，未找到编号为 440604000000000 的办件。"

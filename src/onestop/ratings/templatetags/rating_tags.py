@@ -11,7 +11,11 @@ from django.utils import timezone
 from onestop.cases.models import Case
 from onestop.ratings.actions import RATEABLE_STATES
 from onestop.ratings.models import Level, RatingChannel, Tag, tags_for_channel
-from onestop.ratings.queries import fix_rateable_rectification, get_policy, get_rating_of
+from onestop.ratings.queries import (
+    fix_rateable_rectification,
+    get_policy,
+    get_rating_of,
+)
 
 register = template.Library()
 
@@ -39,8 +43,6 @@ def rating_panel(context: dict[str, Any], case: Case) -> dict[str, Any]:
         "changeable": change_until is not None and timezone.now() <= change_until,
         "change_until": timezone.localtime(change_until) if change_until else None,
         "levels": Level.choices,
-        "tags": [
-            (tag.value, str(tag.label)) for tag in tags_for_channel(channel)
-        ],
+        "tags": [(tag.value, str(tag.label)) for tag in tags_for_channel(channel)],
         "fix": fix_rateable_rectification(user, case),
     }

@@ -7,7 +7,12 @@ from typing import Any
 
 import pytest
 
-from onestop.cases.actions import Application, MaterialCheck, approve_case, create_window_case
+from onestop.cases.actions import (
+    Application,
+    MaterialCheck,
+    approve_case,
+    create_window_case,
+)
 from onestop.cases.models import Case
 from onestop.catalog.models import Matter
 from onestop.identity.models import Person
@@ -22,7 +27,10 @@ def issued_case(demo: Any) -> Callable[..., Case]:
 
     def make(*, window: str = "3", username: str = "applicant") -> Case:
         matter = Matter.objects.get(centre=demo.centre, pack_id=FOOD)
-        form = {key.removeprefix("field."): value for key, value in valid_form(matter).items()}
+        form = {
+            key.removeprefix("field."): value
+            for key, value in valid_form(matter).items()
+        }
         checklist = {
             material["key"]: MaterialCheck(original_seen=True)
             for material in matter.current_version.guide.materials

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from onestop.core.models import Notification
 from onestop.ratings.actions import issue_rating_link, record_visit
+from onestop.ratings.errors import CaseNotOfVisit
 from onestop.ratings.models import Rating, RatingChannel, RatingLink, Visit
 
 pytestmark = pytest.mark.django_db
@@ -48,10 +49,11 @@ def test_visit_page_shows_screen_link_and_qr(demo):
 def test_screen_rates_visit_without_sign_in(demo):
     visit, _clerk = open_visit(demo)
     url = f"/ratings/screen/{link_of(visit, RatingChannel.WINDOW_SCREEN).token}/"
-    tablet = Client()
+    tablet = Client(headers={"Accept-Language": "zh-hans"})
     page = tablet.get(url).content.decode()
     assert 'class="kiosk rating-screen"' in page
     assert "服务态度" in page
+    assert "非常不满意" in page
     response = tablet.post(url, {"level": "5", "tags": ["service_attitude"]})
     assert response.status_code == 302
     rating = Rating.objects.get(visit=visit)
@@ -103,7 +105,9 @@ def test_expired_screen_link_rejected(demo):
     token = link_of(visit, RatingChannel.WINDOW_SCREEN).token
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=31)):
         response = Client().post(
-            f"/api/v1/ratings/links/{token}", {"level": 5}, content_type="application/json"
+            f"/api/v1/ratings/links/{token}",
+            {"level": 5},
+            content_type="application/json",
         )
     assert response.status_code == 400
     assert response.json()["code"] == "rating.link_expired"
@@ -121,7 +125,9 @@ def test_sms_short_link_rates_case(demo, issued_case):
     response = clerk.post(f"/ratings/visits/{visit.pk}/", {"action": "sms"})
     assert response.status_code == 302
     link = link_of(visit, RatingChannel.SMS)
-    message = Notification.objects.get(user=demo.user("applicant"), link=f"/r/{link.token}")
+    message = Notification.objects.get(
+        user=demo.user("applicant"), link=f"/r/{link.token}"
+    )
     assert message.subject
     assert len(link.token) >= 20
     phone = Client()
@@ -138,7 +144,9 @@ def test_case_link_for_sms_without_visit(demo, issued_case):
     case = issued_case()
     link = issue_rating_link(actor=None, channel=RatingChannel.SMS, case=case)
     response = Client().post(
-        f"/api/v1/ratings/links/{link.token}", {"level": 5}, content_type="application/json"
+        f"/api/v1/ratings/links/{link.token}",
+        {"level": 5},
+        content_type="application/json",
     )
     assert response.status_code == 201, response.content
     assert response.json()["case"] == case.number
@@ -149,7 +157,7 @@ def test_visit_with_other_persons_case_rejected(demo, issued_case):
     from onestop.identity.models import Person
 
     case = issued_case()
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(CaseNotOfVisit) as caught:
         record_visit(
             actor=demo.user("clerk"),
             centre=demo.centre,

@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from onestop.ratings.actions import rate_case, record_default_ratings
-from onestop.ratings.errors import ChangePeriodOver, NotYourCase
+from onestop.ratings.errors import NotYourCase
 from onestop.ratings.models import Rating, RatingPolicy, RectificationStatus
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +76,9 @@ def test_open_case_not_rateable(demo, issued_case):
 def test_comment_over_limit_rejected(demo, issued_case):
     case = issued_case()
     response = demo.client("applicant").post(
-        rate_url(case), {"level": 3, "comment": "好" * 501}, content_type="application/json"
+        rate_url(case),
+        {"level": 3, "comment": "好" * 501},
+        content_type="application/json",
     )
     assert response.status_code == 400
     assert response.json()["code"] == "rating.comment_too_long"
@@ -114,7 +116,9 @@ def test_kiosk_rating_is_separate_channel(demo, issued_case):
         content_type="application/json",
     )
     again = client.post(
-        rate_url(case), {"level": 4, "channel": "kiosk"}, content_type="application/json"
+        rate_url(case),
+        {"level": 4, "channel": "kiosk"},
+        content_type="application/json",
     )
     assert online.status_code == 201
     assert kiosk.status_code == 201
@@ -165,7 +169,9 @@ def test_change_after_period_rejected(demo, issued_case):
     assert inside.json()["level"] == 5
     with time_machine.travel(timezone.now() + dt.timedelta(hours=3)):
         late = client.put(
-            f"/api/v1/ratings/{rating_id}", {"level": 1}, content_type="application/json"
+            f"/api/v1/ratings/{rating_id}",
+            {"level": 1},
+            content_type="application/json",
         )
     assert late.status_code == 400
     assert late.json()["code"] == "rating.change_period_over"
@@ -175,9 +181,11 @@ def test_change_after_period_rejected(demo, issued_case):
 
 def test_other_user_cannot_change_rating(demo, issued_case):
     case = issued_case()
-    rating_id = demo.client("applicant").post(
-        rate_url(case), {"level": 4}, content_type="application/json"
-    ).json()["id"]
+    rating_id = (
+        demo.client("applicant")
+        .post(rate_url(case), {"level": 4}, content_type="application/json")
+        .json()["id"]
+    )
     response = demo.client("agent").put(
         f"/api/v1/ratings/{rating_id}", {"level": 1}, content_type="application/json"
     )

@@ -20,7 +20,9 @@ SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 
 def bad_rating(demo, case, level=1):
-    return rate_case(actor=demo.user("applicant"), case=case, level=level, comment="态度差")
+    return rate_case(
+        actor=demo.user("applicant"), case=case, level=level, comment="态度差"
+    )
 
 
 def api(client, rectification, action, payload):
@@ -40,7 +42,9 @@ def test_bad_rating_assigned_to_handling_department(demo, issued_case):
 
 def test_due_date_counts_working_days(demo, issued_case):
     case = issued_case()
-    with time_machine.travel(dt.datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI), tick=False):
+    with time_machine.travel(
+        dt.datetime(2026, 3, 2, 10, 0, tzinfo=SHANGHAI), tick=False
+    ):
         rectification = bad_rating(demo, case).rectification
     assert rectification.due_date == dt.date(2026, 3, 9)
     assert rectification.due_provisional is False
@@ -64,7 +68,10 @@ def test_good_rating_opens_nothing(demo, issued_case):
 def test_close_without_callback_rejected(demo, issued_case):
     rectification = bad_rating(demo, issued_case()).rectification
     response = api(
-        demo.client("reviewer"), rectification, "close", {"outcome": "rectified", "note": "已改进"}
+        demo.client("reviewer"),
+        rectification,
+        "close",
+        {"outcome": "rectified", "note": "已改进"},
     )
     assert response.status_code == 400
     assert response.json()["code"] == "rectification.callback_required"
@@ -76,8 +83,12 @@ def test_close_without_callback_rejected(demo, issued_case):
 def test_callback_then_close_rectified(demo, issued_case):
     rectification = bad_rating(demo, issued_case()).rectification
     reviewer = demo.client("reviewer")
-    called = api(reviewer, rectification, "callback", {"note": "已致电，申请人接受道歉"})
-    closed = api(reviewer, rectification, "close", {"outcome": "rectified", "note": "已培训"})
+    called = api(
+        reviewer, rectification, "callback", {"note": "已致电，申请人接受道歉"}
+    )
+    closed = api(
+        reviewer, rectification, "close", {"outcome": "rectified", "note": "已培训"}
+    )
     assert called.status_code == 200, called.content
     assert called.json()["callback_at"]
     assert closed.status_code == 200, closed.content
@@ -89,7 +100,9 @@ def test_rectify_by_date_needs_future_date(demo, issued_case):
     rectification = bad_rating(demo, issued_case()).rectification
     deptadmin = demo.client("deptadmin")
     api(deptadmin, rectification, "callback", {"note": "已回访"})
-    missing = api(deptadmin, rectification, "close", {"outcome": "rectify_by_date", "note": "x"})
+    missing = api(
+        deptadmin, rectification, "close", {"outcome": "rectify_by_date", "note": "x"}
+    )
     later = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
     dated = api(
         deptadmin,
@@ -117,7 +130,8 @@ def test_explained_outcome_and_fix_rating(demo, issued_case):
     rectification.refresh_from_db()
     assert rectification.fix_level == 4
     again = applicant.post(
-        f"/api/v1/ratings/cases/{case.number}/fix-rating", {"level": 5},
+        f"/api/v1/ratings/cases/{case.number}/fix-rating",
+        {"level": 5},
         content_type="application/json",
     )
     assert again.status_code == 409
@@ -188,9 +202,17 @@ def test_upheld_appeal_excludes_rating(demo, issued_case):
 
 def test_rejected_appeal_reopens(demo, issued_case):
     rectification = bad_rating(demo, issued_case()).rectification
-    api(demo.client("reviewer"), rectification, "appeal", {"kind": "malicious", "reason": "x"})
+    api(
+        demo.client("reviewer"),
+        rectification,
+        "appeal",
+        {"kind": "malicious", "reason": "x"},
+    )
     reviewer_decides = api(
-        demo.client("reviewer"), rectification, "decision", {"upheld": True, "note": "x"}
+        demo.client("reviewer"),
+        rectification,
+        "decision",
+        {"upheld": True, "note": "x"},
     )
     decided = api(
         demo.client("supervisor"),
@@ -213,7 +235,9 @@ def test_visit_without_case_answered_by_centre(demo):
         person=Person.objects.get(user__username="applicant"),
         window="2",
     )
-    link = issue_rating_link(actor=demo.user("clerk"), channel="window_screen", visit=visit)
+    link = issue_rating_link(
+        actor=demo.user("clerk"), channel="window_screen", visit=visit
+    )
     rating = rate_by_link(actor=None, token=link.token, level=1)
     rectification = rating.rectification
     assert rectification.department is None
@@ -230,10 +254,15 @@ def test_visit_without_case_answered_by_centre(demo):
 def test_rectification_page_shows_comment_escaped(demo, issued_case):
     case = issued_case()
     rating = rate_case(
-        actor=demo.user("applicant"), case=case, level=1, comment="<img src=x onerror=1>"
+        actor=demo.user("applicant"),
+        case=case,
+        level=1,
+        comment="<img src=x onerror=1>",
     )
-    page = demo.client("reviewer").get(
-        f"/ratings/rectifications/{rating.rectification.pk}/"
-    ).content.decode()
+    page = (
+        demo.client("reviewer")
+        .get(f"/ratings/rectifications/{rating.rectification.pk}/")
+        .content.decode()
+    )
     assert "&lt;img src=x onerror=1&gt;" in page
     assert "<img src=x" not in page

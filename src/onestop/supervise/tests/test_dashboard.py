@@ -33,7 +33,7 @@ def dashboard(demo, when, username="supervisor"):
         return demo.client(username).get("/supervise/")
 
 
-def test_dashboard_counts_warnings_per_department_and_matter(demo):
+def test_dashboard_counts_warnings(demo):
     # Accepted on 2 March and promised on 9 March, so overdue on 10 March.
     apply_and_accept(demo, at(2026, 3, 2, 9))
     apply_and_accept(demo, at(2026, 3, 9, 9))
@@ -49,7 +49,7 @@ def test_dashboard_counts_warnings_per_department_and_matter(demo):
     assert b"vendor/echarts/echarts.min.js" in response.content
 
 
-def test_suspended_case_is_listed_as_paused(demo):
+def test_suspended_case_keeps_its_remaining_days(demo):
     number, _body = apply_and_accept(demo, at(2026, 3, 2, 9))
     post(
         demo.client("reviewer"),
@@ -60,8 +60,13 @@ def test_suspended_case_is_listed_as_paused(demo):
 
     response = dashboard(demo, at(2026, 3, 20))
 
+    # Two weeks after the suspension the case still has the 4 working days it had left.
     assert response.context["warned"] == []
     assert [c["number"] for c in response.context["paused"]] == [number]
+    with time_machine.travel(at(2026, 3, 20), tick=False):
+        detail = demo.client("supervisor").get(f"/api/v1/cases/{number}").json()
+    assert detail["remaining_working_days"] == 4
+    assert detail["warning"] == "ok"
 
 
 def test_dashboard_alerts_missing_calendar_year(demo):
@@ -70,7 +75,7 @@ def test_dashboard_alerts_missing_calendar_year(demo):
     assert response.context["missing_years"] == [
         {"centre": demo.centre.name, "years": [2027]}
     ]
-    assert "The work calendar of 2027 is not loaded" in response.content.decode()
+    assert 'id="calendar-missing"' in response.content.decode()
 
 
 def test_dashboard_needs_supervisor(demo):
@@ -79,7 +84,7 @@ def test_dashboard_needs_supervisor(demo):
     assert response.status_code == 403
 
 
-def test_supervisor_approves_extension_on_dashboard(demo):
+def test_dashboard_approves_extension(demo):
     number, _body = apply_and_accept(demo, at(2026, 3, 2, 9))
     extension = request_extension(demo, number).json()["id"]
     page = dashboard(demo, at(2026, 3, 3))

@@ -1,4 +1,4 @@
-"""`onestop pack validate PATH` and `onestop pack import-listing FILE`."""
+"""`onestop pack validate PATH`, `onestop pack import-listing FILE` and `onestop pack upgrade`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from onestop.catalog.packs import PackError, validate_pack
 from onestop.catalog.packs.listing import ListingImportFailed, import_listing
+from onestop.catalog.upgrade import run_upgrade_command
 
 
 class Command(BaseCommand):
@@ -45,11 +46,28 @@ class Command(BaseCommand):
             help="New or empty folder to write the pack into.",
         )
 
+        upgrade = subcommands.add_parser(
+            "upgrade",
+            help="Move a centre to a newer version of its pack with a 3-way merge.",
+        )
+        upgrade.add_argument("--region", required=True, help="GB/T 2260 county code")
+        upgrade.add_argument(
+            "--pack", required=True, type=Path, help="pack folder or .zip"
+        )
+        upgrade.add_argument(
+            "--bindings", type=Path, help="YAML file binding new department roles"
+        )
+        upgrade.add_argument(
+            "--dry-run", action="store_true", help="Print the plan; write nothing."
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "validate":
             self.validate(options["path"])
         elif options["subcommand"] == "import-listing":
             self.import_listing(options["file"], options["mapping"], options["out"])
+        elif options["subcommand"] == "upgrade":
+            run_upgrade_command(self.stdout, options)
 
     def validate(self, path: str) -> None:
         """Print every error of the pack at `path`, and raise CommandError if any."""

@@ -60,19 +60,27 @@ class Connector:
             headers={"idempotency_key": envelope.idempotency_key},
         )
         try:
-            connection = open_connection(broker_url(self.config), self.config.timeout_seconds)
+            connection = open_connection(
+                broker_url(self.config), self.config.timeout_seconds
+            )
         except pika.exceptions.AMQPError as error:
-            raise DeliveryFailed(f"broker unreachable: {type(error).__name__}") from error
+            raise DeliveryFailed(
+                f"broker unreachable: {type(error).__name__}"
+            ) from error
         try:
             channel = connection.channel()
             channel.confirm_delivery()
             channel.queue_declare(queue=self.config.queue, durable=True)
-            channel.basic_publish("", self.config.queue, body, properties, mandatory=True)
+            channel.basic_publish(
+                "", self.config.queue, body, properties, mandatory=True
+            )
         except pika.exceptions.AMQPError as error:
             raise DeliveryFailed(f"publish failed: {type(error).__name__}") from error
         finally:
             _close(connection)
-        return DeliveryOutcome(EnvelopeStatus.DELIVERED, f"published to {self.config.queue}")
+        return DeliveryOutcome(
+            EnvelopeStatus.DELIVERED, f"published to {self.config.queue}"
+        )
 
 
 def consume_results(

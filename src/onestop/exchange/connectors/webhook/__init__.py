@@ -37,9 +37,13 @@ class Connector:
                 follow_redirects=False,
             )
         except httpx.TimeoutException as error:
-            raise DeliveryFailed(f"timed out after {self.config.timeout_seconds} s") from error
+            raise DeliveryFailed(
+                f"timed out after {self.config.timeout_seconds} s"
+            ) from error
         except httpx.TransportError as error:
-            raise DeliveryFailed(f"connection failed: {type(error).__name__}") from error
+            raise DeliveryFailed(
+                f"connection failed: {type(error).__name__}"
+            ) from error
         return _outcome(response)
 
 

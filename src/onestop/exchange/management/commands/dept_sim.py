@@ -26,51 +26,14 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--port", type=int, default=int(setting("ONESTOP_DEPT_SIM_PORT")))
-        parser.add_argument(
-            "--onestop-url",
-            default="http://127.0.0.1:8000",
-            help="base URL of OneStop: the key set and the callback endpoint",
-        )
-        parser.add_argument("--delay", type=float, default=0.5, help="seconds before answering")
-        parser.add_argument("--decision", choices=DECISIONS, default="approve")
-        parser.add_argument(
-            "--no-received", action="store_true", help="send only the decision, no 'received'"
-        )
-        parser.add_argument(
-            "--fail-first", type=int, default=0, help="answer the first N envelopes with 503"
-        )
-        parser.add_argument("--fault", choices=FAULTS, default="none", help="kind of injected fault")
-        parser.add_argument(
-            "--fault-rate", type=float, default=0.0, help="share of envelopes (0 to 1) given the fault"
-        )
-        parser.add_argument(
-            "--hang", type=float, default=15.0, help="seconds a 'timeout' fault holds the request"
-        )
-        parser.add_argument(
-            "--ed25519-seed",
-            default="",
-            help="base64url 32-byte Ed25519 private key (default: the demo departments' key)",
-        )
-        parser.add_argument(
-            "--hmac-secret", default="", help="HMAC secret (default: the demo departments' secret)"
-        )
-        parser.add_argument(
-            "--hmac-department",
-            action="append",
-            default=[],
-            metavar="USCC",
-            help="a department that signs with the HMAC secret (repeatable)",
-        )
-        parser.add_argument("--amqp-url", default=setting("ONESTOP_AMQP_URL"))
-        parser.add_argument(
-            "--amqp-queue", action="append", default=[], help="an AMQP queue to consume (repeatable)"
-        )
+        _add_connection_arguments(parser)
+        _add_behaviour_arguments(parser)
+        _add_key_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         simulator = DepartmentSimulator(_settings(options)).start()
         self.stdout.write(
-            f"Department simulator on {simulator.endpoint}, answering "
+            f"Department simulator on {simulator.endpoint}, sending callbacks to "
             f"{options['onestop_url']}; Ctrl-C stops it."
         )
         stopped = threading.Event()
@@ -84,11 +47,94 @@ class Command(BaseCommand):
             simulator.stop()
 
 
+def _add_connection_arguments(parser: Any) -> None:
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(setting("ONESTOP_DEPT_SIM_PORT")),
+        help="TCP port on 127.0.0.1 for POST /envelopes",
+    )
+    parser.add_argument(
+        "--onestop-url",
+        default="http://127.0.0.1:8000",
+        help="base URL of OneStop: the key set and the callback endpoint",
+    )
+    parser.add_argument(
+        "--amqp-url", default=setting("ONESTOP_AMQP_URL"), help="AMQP broker URL"
+    )
+    parser.add_argument(
+        "--amqp-queue",
+        action="append",
+        default=[],
+        help="an AMQP queue to consume (repeatable)",
+    )
+
+
+def _add_behaviour_arguments(parser: Any) -> None:
+    parser.add_argument(
+        "--delay", type=float, default=0.5, help="seconds before sending the callbacks"
+    )
+    parser.add_argument(
+        "--decision",
+        choices=DECISIONS,
+        default="approve",
+        help="the decision sent for every envelope; mixed picks one by case number",
+    )
+    parser.add_argument(
+        "--no-received",
+        action="store_true",
+        help="send only the decision, no 'received'",
+    )
+    parser.add_argument(
+        "--fail-first",
+        type=int,
+        default=0,
+        help="respond with 503 to the first N envelopes",
+    )
+    parser.add_argument(
+        "--fault", choices=FAULTS, default="none", help="kind of injected fault"
+    )
+    parser.add_argument(
+        "--fault-rate",
+        type=float,
+        default=0.0,
+        help="share of envelopes (0 to 1) given the fault",
+    )
+    parser.add_argument(
+        "--hang",
+        type=float,
+        default=15.0,
+        help="seconds a 'timeout' fault delays the response",
+    )
+
+
+def _add_key_arguments(parser: Any) -> None:
+    parser.add_argument(
+        "--ed25519-seed",
+        default="",
+        help="base64url 32-byte Ed25519 private key (default: the demo departments' key)",
+    )
+    parser.add_argument(
+        "--hmac-secret",
+        default="",
+        help="HMAC secret (default: the demo departments' secret)",
+    )
+    parser.add_argument(
+        "--hmac-department",
+        action="append",
+        default=[],
+        metavar="USCC",
+        help="a department that signs with the HMAC secret (repeatable)",
+    )
+
+
 def _settings(options: dict[str, Any]) -> SimulatorSettings:
     if not 0 <= options["fault_rate"] <= 1:
         raise CommandError("--fault-rate must be between 0 and 1.")
     try:
-        seed = b64url_decode(options["ed25519_seed"]) if options["ed25519_seed"] else None
+        seed = (
+            b64url_decode(options["ed25519_seed"]) if options["ed25519_seed"] else None
+        )
     except ValueError as error:
         raise CommandError("--ed25519-seed must be base64url.") from error
     if seed is not None and len(seed) != 32:

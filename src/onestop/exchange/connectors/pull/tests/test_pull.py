@@ -92,7 +92,9 @@ def test_request_signed_for_other_path_rejected(client, demo, key, pull_departme
     configure(other, ConnectorKind.PULL, key)
     timestamp = datetime.now(UTC).isoformat()
     signature = sign_as_department(
-        request_document("GET", f"/api/v1/exchange/pull/{other.pk}/envelopes", timestamp, b""),
+        request_document(
+            "GET", f"/api/v1/exchange/pull/{other.pk}/envelopes", timestamp, b""
+        ),
         private_key=key.seed,
     )
     response = client.get(

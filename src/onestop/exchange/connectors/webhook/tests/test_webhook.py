@@ -11,7 +11,12 @@ from onestop.core import outbox
 from onestop.core.models import OutboxMessage, OutboxStatus
 from onestop.core.signing import public_keys_for, verify_document
 from onestop.exchange.models import ConnectorKind, Envelope, EnvelopeStatus
-from onestop.exchange.testing import DepartmentKey, RecordingServer, accept_food_case, configure
+from onestop.exchange.testing import (
+    DepartmentKey,
+    RecordingServer,
+    accept_food_case,
+    configure,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +30,9 @@ def dispatch(demo, server: RecordingServer, **fields) -> OutboxMessage:
         **fields,
     )
     case = accept_food_case(demo)
-    message = OutboxMessage.objects.get(topic="exchange.dispatch", payload__case_id=case.pk)
+    message = OutboxMessage.objects.get(
+        topic="exchange.dispatch", payload__case_id=case.pk
+    )
     outbox.drain(max_rounds=1)
     message.refresh_from_db()
     return message
@@ -39,7 +46,9 @@ def test_envelope_posted_with_signature(demo):
     request = server.requests[0]
     body = json.loads(request.body)
     assert request.path == "/envelopes"
-    assert verify_document(body["envelope"], body["signature"], public_keys_for(demo.centre))
+    assert verify_document(
+        body["envelope"], body["signature"], public_keys_for(demo.centre)
+    )
     envelope = Envelope.objects.get()
     assert request.headers["Idempotency-Key"] == envelope.idempotency_key
     assert body["envelope"]["envelope_id"] == str(envelope.pk)
@@ -53,7 +62,9 @@ def test_server_error_is_retried_with_same_envelope(demo):
         assert message.status == OutboxStatus.PENDING
         assert message.attempts == 1
         assert "HTTP 503" in message.last_error
-        OutboxMessage.objects.filter(pk=message.pk).update(available_at=message.created_at)
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            available_at=message.created_at
+        )
         outbox.drain(max_rounds=1)
     message.refresh_from_db()
     assert message.status == OutboxStatus.DELIVERED

@@ -1,4 +1,8 @@
-"""`onestop serve`: serve OneStop with waitress, and run an outbox worker in the same process."""
+"""`onestop serve`: serve OneStop with waitress, with an outbox worker in the same process.
+
+With ONESTOP_DEPT_SIM=1 (as `make run` sets) it also starts the department-system simulator
+that plays the demo centre's webhook, pull and AMQP departments.
+"""
 
 from __future__ import annotations
 
@@ -27,12 +31,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from onestop.exchange.demo import start_demo_simulator
         from onestop.wsgi import application
 
         worker = None
         if settings.ONESTOP_RUN_WORKER_IN_PROCESS and not options["no_worker"]:
             worker = Worker(name="outbox-web")
             worker.start()
+        simulator = start_demo_simulator(options["port"])
+        if simulator is not None:
+            self.stdout.write("Department-system simulator running for the demo connectors.")
         self.stdout.write(
             f"Serving OneStop on http://{options['host']}:{options['port']}/ (Ctrl-C stops it)"
         )

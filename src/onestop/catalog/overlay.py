@@ -1,0 +1,536 @@
+"""Local overlays (本地化调整): a centre's field-level changes to the matters of its pack.
+
+An overlay field is a dotted path into a matter definition ("time_limits.promised.amount")
+and the centre's value there. A list such as "materials" is one field, replaced as a
+whole. The path "enabled" switches a matter off or on and is not part of the definition.
+
+The effective definition of a matter is its pack definition with the overlay applied. Each
+change is validated against the matter JSON Schema before it is saved, and a change of the
+definition freezes a new MatterVersion, so open cases keep the version they were filed under.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.catalog.actions import add_matter_version, matter_fields
+from onestop.catalog.models import (
+    Matter,
+    MatterOrigin,
+    MatterOverlay,
+    PackInstallation,
+)
+from onestop.catalog.packs import fill_matter_defaults
+from onestop.catalog.packs.checks import check_matter
+from onestop.catalog.packs.documents import Document
+from onestop.catalog.packs.errors import PackError
+from onestop.catalog.packs.schemas import check_schema
+from onestop.catalog.queries import get_centre
+from onestop.core.audit import record_event
+from onestop.core.errors import InvalidInput, NotFound
+from onestop.core.logging import get_logger
+from onestop.core.models import Centre, Department, Role
+from onestop.core.permissions import require_role
+
+log = get_logger(__name__)
+
+ENABLED = "enabled"
+ADMIN_ROLES = (Role.CENTRE_ADMIN, Role.PLATFORM_ADMIN)
+MAX_PATH_LENGTH = 200
+_KEY = re.compile(r"^[a-z_][a-z0-9_]*$")
+# A centre's own change is local practice by definition, so it need not be marked as such.
+_RULES_NOT_FOR_OVERLAYS = {"local_practice.promised_not_marked"}
+
+
+class _Missing:
+    """The value at a path that does not exist in a definition."""
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+MISSING: Any = _Missing()
+
+
+class OverlayPathInvalid(InvalidInput):
+    code = "overlay.path_invalid"
+    message = _(
+        "The field path %(path)s is not valid. Write keys of the matter joined by dots, "
+        "such as time_limits.promised.amount; the id of a matter cannot be changed."
+    )
+
+
+class OverlayPathNotObject(InvalidInput):
+    code = "overlay.path_not_object"
+    message = _(
+        "The field path %(path)s goes inside %(parent)s, which is not an object. Change "
+        "%(parent)s as a whole instead."
+    )
+
+
+class OverlayValueInvalid(InvalidInput):
+    code = "overlay.value_invalid"
+    message = _(
+        "The value for %(path)s was not saved: at %(where)s it breaks the rule %(rule)s. "
+        "%(problem)s"
+    )
+
+
+class OverlayJsonInvalid(InvalidInput):
+    code = "overlay.json_invalid"
+    message = _(
+        "The value for %(path)s is not valid JSON (%(problem)s). Write a JSON value such "
+        'as 5, "text", true or a list in square brackets.'
+    )
+
+
+class OverlayFieldNotSet(NotFound):
+    code = "overlay.field_not_set"
+    message = _(
+        "The matter %(matter)s has no centre value at %(path)s, so there is nothing to "
+        "remove. The diff page lists the fields the centre changed."
+    )
+
+
+class LocalMatterExists(InvalidInput):
+    code = "overlay.matter_exists"
+    message = _(
+        "The centre already has a matter with the id %(matter)s. Choose another id for the "
+        "local matter."
+    )
+
+
+class MatterNotInCentre(NotFound):
+    code = "overlay.matter_not_found"
+    message = _(
+        "The centre %(centre)s has no matter %(matter)s. Open the centre's matter list to "
+        "find it."
+    )
+
+
+# --- paths -------------------------------------------------------------------------------
+
+
+def check_path(path: str) -> str:
+    """Return the path stripped, or raise OverlayPathInvalid."""
+    path = (path or "").strip()
+    keys = path.split(".")
+    if (
+        not path
+        or len(path) > MAX_PATH_LENGTH
+        or keys[0] == "id"
+        or not all(_KEY.match(key) for key in keys)
+    ):
+        raise OverlayPathInvalid(path=path[:MAX_PATH_LENGTH])
+    return path
+
+
+def get_path(definition: Any, path: str) -> Any:
+    """Return the value at the dotted `path`, or MISSING."""
+    current = definition
+    for key in path.split("."):
+        if not isinstance(current, dict) or key not in current:
+            return MISSING
+        current = current[key]
+    return current
+
+
+def set_path(definition: dict[str, Any], path: str, value: Any) -> None:
+    """Set the value at the dotted `path`, adding objects where a parent is absent or null."""
+    keys = path.split(".")
+    current = definition
+    for depth, key in enumerate(keys[:-1]):
+        if current.get(key) is None:
+            current[key] = {}
+        if not isinstance(current[key], dict):
+            raise OverlayPathNotObject(path=path, parent=".".join(keys[: depth + 1]))
+        current = current[key]
+    current[keys[-1]] = copy.deepcopy(value)
+
+
+def apply_overlay(definition: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of `definition` with each overlay field set, shorter paths first."""
+    result = copy.deepcopy(definition)
+    for path in sorted(fields, key=lambda item: (item.count("."), item)):
+        if path != ENABLED:
+            set_path(result, path, fields[path])
+    return result
+
+
+def parse_json_value(path: str, text: str) -> Any:
+    """Parse the JSON value typed for `path`, or raise OverlayJsonInvalid."""
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise OverlayJsonInvalid(path=path, problem=str(error)[:120]) from None
+
+
+def local_matter_template(department: str) -> dict[str, Any]:
+    """Return a valid starting definition of a local matter of the `department` role."""
+    return {
+        "id": "local-new-matter",
+        "name": "本地新增事项",
+        "type": "public_service",
+        "department": department,
+        "basic_code": "990000000000",
+        "service_objects": ["person"],
+        "handling_type": "immediate",
+        "time_limits": {
+            "statutory": {"amount": 1, "unit": "working_days"},
+            "promised": {"amount": 1, "unit": "working_days"},
+        },
+        "visits": {"count": 0},
+        "handling_forms": ["window"],
+        "online_depth": "information",
+        "scope": {"range": "county"},
+        "conditions": "本县户籍或常住居民。",
+        "legal_basis": [{"title": "本地政务服务事项目录"}],
+        "materials": [],
+        "fees": {"charged": False},
+        "steps": [
+            {"key": "accept", "name": "受理", "role": "综合窗口人员"},
+            {"key": "decide", "name": "决定", "role": "部门审批人员"},
+        ],
+        "result": {"name": "办理结果", "type": "other"},
+        "form_fields": [],
+        "sources": [],
+    }
+
+
+# --- reads -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    path: str
+    pack_value: Any
+    centre_value: Any
+    updated_at: Any
+
+
+def overlay_fields(matter: Matter | None) -> dict[str, Any]:
+    """Return the overlay of the matter as {path: value}."""
+    if matter is None or matter.pk is None:
+        return {}
+    rows = MatterOverlay.objects.filter(centre_id=matter.centre_id, matter=matter)
+    return dict(rows.values_list("path", "value"))
+
+
+def base_definition(matter: Matter) -> dict[str, Any]:
+    """Return the definition the overlay applies to: the pack's, or the local matter's."""
+    if matter.pack_definition is not None:
+        return matter.pack_definition
+    return matter.current_version.definition if matter.current_version else {}
+
+
+def effective_definition(matter: Matter) -> dict[str, Any]:
+    """Return the pack definition of the matter with the centre's overlay applied."""
+    return apply_overlay(base_definition(matter), overlay_fields(matter))
+
+
+def overlay_diff(matter: Matter) -> list[DiffRow]:
+    """Return "pack value → centre value" for every field the centre changed, by path."""
+    base = base_definition(matter)
+    default_enabled = not matter.removed_upstream
+    rows = MatterOverlay.objects.filter(centre_id=matter.centre_id, matter=matter)
+    return [
+        DiffRow(
+            path=row.path,
+            pack_value=default_enabled
+            if row.path == ENABLED
+            else get_path(base, row.path),
+            centre_value=row.value,
+            updated_at=row.updated_at,
+        )
+        for row in rows.order_by("path")
+    ]
+
+
+def overlay_counts(matters: list[Matter]) -> dict[int, int]:
+    """Return {matter id: number of overlay fields} for the matters."""
+    counts: dict[int, int] = {}
+    rows = MatterOverlay.objects.filter(matter__in=matters)
+    for matter_id in rows.values_list("matter_id", flat=True):
+        counts[matter_id] = counts.get(matter_id, 0) + 1
+    return counts
+
+
+def admin_centre_for(user: Any, slug: str) -> Centre:
+    """Return the centre `slug` if the user is its centre admin or a platform admin."""
+    centre = get_centre(slug)
+    require_role(user, ADMIN_ROLES, centre=centre)
+    return centre
+
+
+def admin_matter_for(user: Any, centre: Centre, pack_id: str) -> Matter:
+    """Return the matter `pack_id` of the centre, switched on or off, for its admin."""
+    require_role(user, ADMIN_ROLES, centre=centre)
+    matter = (
+        Matter.objects.for_centre(centre)
+        .select_related("department", "current_version", "centre")
+        .filter(pack_id=pack_id[:120])
+        .first()
+    )
+    if matter is None:
+        raise MatterNotInCentre(centre=centre.name, matter=pack_id[:120])
+    return matter
+
+
+def admin_matters(user: Any, centre: Centre) -> list[Matter]:
+    """Return every matter of the centre, switched off ones too, for its admin."""
+    require_role(user, ADMIN_ROLES, centre=centre)
+    return list(
+        Matter.objects.for_centre(centre)
+        .select_related("department", "current_version")
+        .order_by("department__name", "name")
+    )
+
+
+# --- validation --------------------------------------------------------------------------
+
+
+def definition_errors(centre: Centre, definition: dict[str, Any]) -> list[PackError]:
+    """Return what breaks the matter schema and the pack's matter rules in `definition`."""
+    document = Document(f"matters/{definition.get('id')}.yaml", definition)
+    roles = set(
+        Department.objects.for_centre(centre).values_list("role_key", flat=True)
+    )
+    errors = check_schema(document, "matter")
+    errors += check_matter(document, roles, _known_certificate_types(centre))
+    return [error for error in errors if error.rule not in _RULES_NOT_FOR_OVERLAYS]
+
+
+def check_definition(
+    centre: Centre,
+    definition: dict[str, Any],
+    *,
+    path: str,
+    before: dict[str, Any] | None = None,
+) -> None:
+    """Raise OverlayValueInvalid for the first error of `definition` not in `before`.
+
+    The pack loader fills absent optional keys with null, which the schema does not
+    always allow. Such errors were there before the change, so they are not reported.
+    """
+    known = set()
+    if before is not None:
+        known = {_error_key(error) for error in definition_errors(centre, before)}
+    new = [
+        e for e in definition_errors(centre, definition) if _error_key(e) not in known
+    ]
+    if new:
+        first = new[0]
+        raise OverlayValueInvalid(
+            path=path, where=first.path or path, rule=first.rule, problem=first.message
+        )
+
+
+def _error_key(error: PackError) -> tuple[str, str, str]:
+    return (error.path, error.rule, error.message)
+
+
+def _known_certificate_types(centre: Centre) -> set[str]:
+    installation = (
+        PackInstallation.objects.for_centre(centre)
+        .order_by("-installed_at", "-pk")
+        .first()
+    )
+    codes = installation.summary.get("certificate_types", []) if installation else []
+    return {str(code) for code in codes}
+
+
+# --- actions -----------------------------------------------------------------------------
+
+
+def set_overlay_field(*, actor: Any, matter: Matter, path: str, value: Any) -> Matter:
+    """Set the centre's value of one field of the matter; see set_overlay_fields."""
+    return set_overlay_fields(actor=actor, matter=matter, changes={path: value})
+
+
+def set_overlay_fields(
+    *, actor: Any, matter: Matter, changes: dict[str, Any]
+) -> Matter:
+    """Set several fields of the matter's overlay in one transaction and one new version.
+
+    A value equal to the pack's drops the field from the overlay, so later pack changes
+    to it apply again. Nothing is saved when any value breaks the matter schema.
+    """
+    membership = require_role(actor, ADMIN_ROLES, centre=matter.centre)
+    checked = {check_path(path): value for path, value in changes.items()}
+    if ENABLED in checked:
+        matter = switch_matter(
+            actor=actor, matter=matter, enabled=bool(checked.pop(ENABLED))
+        )
+    if not checked:
+        return matter
+
+    with transaction.atomic():
+        matter = _locked(matter)
+        fields = overlay_fields(matter)
+        before = apply_overlay(base_definition(matter), fields)
+        fields.update(checked)
+        after = apply_overlay(base_definition(matter), fields)
+        check_definition(matter.centre, after, path=", ".join(checked), before=before)
+
+        for path, value in checked.items():
+            _store_field(matter, path, value, actor=actor)
+        version = refresh_matter(matter, after, source="overlay")
+        _audit(
+            actor, membership.role, "matter.overlay_set", matter, paths=sorted(checked)
+        )
+    log.info(
+        "matter.overlay_set",
+        centre_id=matter.centre_id,
+        matter_id=matter.pk,
+        version=version.number if version else None,
+    )
+    return matter
+
+
+def remove_overlay_field(*, actor: Any, matter: Matter, path: str) -> Matter:
+    """Drop one field from the overlay, so the matter takes the pack's value again."""
+    membership = require_role(actor, ADMIN_ROLES, centre=matter.centre)
+    path = check_path(path)
+    if path == ENABLED:
+        return switch_matter(
+            actor=actor, matter=matter, enabled=not matter.removed_upstream
+        )
+
+    with transaction.atomic():
+        matter = _locked(matter)
+        fields = overlay_fields(matter)
+        if path not in fields:
+            raise OverlayFieldNotSet(matter=matter.pack_id, path=path)
+        before = apply_overlay(base_definition(matter), fields)
+        del fields[path]
+        after = apply_overlay(base_definition(matter), fields)
+        check_definition(matter.centre, after, path=path, before=before)
+
+        MatterOverlay.objects.filter(
+            centre=matter.centre, matter=matter, path=path
+        ).delete()
+        version = refresh_matter(matter, after, source="overlay")
+        _audit(actor, membership.role, "matter.overlay_removed", matter, paths=[path])
+    log.info(
+        "matter.overlay_removed",
+        centre_id=matter.centre_id,
+        matter_id=matter.pk,
+        version=version.number if version else None,
+    )
+    return matter
+
+
+def switch_matter(*, actor: Any, matter: Matter, enabled: bool) -> Matter:
+    """Switch the matter on or off for applications; its definition and version stay."""
+    membership = require_role(actor, ADMIN_ROLES, centre=matter.centre)
+    with transaction.atomic():
+        matter = _locked(matter)
+        _store_field(matter, ENABLED, bool(enabled), actor=actor)
+        Matter.objects.filter(pk=matter.pk).update(is_active=bool(enabled))
+        matter.is_active = bool(enabled)
+        verb = "matter.switched_on" if enabled else "matter.switched_off"
+        _audit(actor, membership.role, verb, matter)
+    log.info(verb, centre_id=matter.centre_id, matter_id=matter.pk)
+    return matter
+
+
+def add_local_matter(
+    *, actor: Any, centre: Centre, definition: dict[str, Any]
+) -> Matter:
+    """Add a matter of the centre's own, checked like a pack matter, as its version 1."""
+    membership = require_role(actor, ADMIN_ROLES, centre=centre)
+    if not isinstance(definition, dict):
+        raise OverlayJsonInvalid(path="matter", problem=_("not an object"))
+    check_definition(centre, definition, path="matter")
+    filled = fill_matter_defaults(definition)
+
+    with transaction.atomic():
+        if Matter.objects.for_centre(centre).filter(pack_id=definition["id"]).exists():
+            raise LocalMatterExists(matter=definition["id"])
+        department = Department.objects.get(
+            centre=centre, role_key=filled["department"]
+        )
+        matter = Matter.objects.create(
+            centre=centre,
+            pack_id=filled["id"],
+            origin=MatterOrigin.LOCAL,
+            pack_definition=filled,
+            **matter_fields(filled, department),
+        )
+        add_matter_version(matter, filled, source="local")
+        _audit(actor, membership.role, "matter.local_added", matter)
+    log.info("matter.local_added", centre_id=centre.pk, matter_id=matter.pk)
+    return matter
+
+
+def refresh_matter(matter: Matter, definition: dict[str, Any], *, source: str) -> Any:
+    """Mirror `definition` in the matter's columns; freeze a new version if it changed.
+
+    Returns the new MatterVersion, or None when the definition is the current one.
+    """
+    department = (
+        Department.objects.for_centre(matter.centre)
+        .filter(role_key=definition.get("department"))
+        .first()
+    ) or matter.department
+    Matter.objects.filter(pk=matter.pk).update(**matter_fields(definition, department))
+    current = matter.current_version
+    if current is not None and current.definition == definition:
+        return None
+    return add_matter_version(matter, definition, source=source)
+
+
+def _store_field(matter: Matter, path: str, value: Any, *, actor: Any) -> None:
+    """Save the overlay field, or drop it when the value equals the base value."""
+    if path == ENABLED:
+        same_as_base = value == (not matter.removed_upstream)
+    else:
+        same_as_base = get_path(base_definition(matter), path) == value
+    rows = MatterOverlay.objects.filter(centre=matter.centre, matter=matter, path=path)
+    if same_as_base:
+        rows.delete()
+        return
+    MatterOverlay.objects.update_or_create(
+        centre=matter.centre,
+        matter=matter,
+        path=path,
+        defaults={
+            "value": value,
+            "updated_at": timezone.now(),
+            "updated_by": actor if getattr(actor, "is_authenticated", False) else None,
+        },
+    )
+
+
+def _locked(matter: Matter) -> Matter:
+    return (
+        Matter.objects.select_for_update()
+        .select_related("centre", "current_version", "department")
+        .get(pk=matter.pk)
+    )
+
+
+def _audit(actor: Any, role: str, verb: str, matter: Matter, **data: Any) -> None:
+    record_event(
+        actor=actor,
+        actor_role=role,
+        verb=verb,
+        object_type="matter",
+        object_id=matter.pk,
+        centre=matter.centre,
+        data={
+            "matter": matter.pack_id,
+            "version": matter.current_version.number
+            if matter.current_version
+            else None,
+            **data,
+        },
+    )

@@ -1,0 +1,387 @@
+"""Local overlays: field changes of a centre, validation, switching off and local matters."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from onestop.cases.queries import open_matters
+from onestop.catalog.models import Matter, MatterOverlay, MatterVersion
+from onestop.catalog.overlay import (
+    OverlayFieldNotSet,
+    OverlayPathInvalid,
+    OverlayValueInvalid,
+    add_local_matter,
+    effective_definition,
+    local_matter_template,
+    overlay_diff,
+    remove_overlay_field,
+    set_overlay_field,
+    set_overlay_fields,
+    switch_matter,
+)
+from onestop.core.models import AuditEvent
+from onestop.core.permissions import RoleRequired
+from onestop.testing import material_files, valid_form
+
+pytestmark = pytest.mark.django_db
+
+FOOD = "food-business-licence"
+PROMISED = "time_limits.promised.amount"
+LOCAL_MATERIAL = {
+    "key": "local_safety_pledge",
+    "name": "食品安全承诺书",
+    "form": ["paper"],
+    "kind": "original",
+    "copies": 1,
+    "necessity": "required",
+    "source": "applicant",
+}
+
+
+def food(demo) -> Matter:
+    return Matter.objects.select_related("current_version").get(
+        centre=demo.centre, pack_id=FOOD
+    )
+
+
+def local_definition(department: str = "market_regulation") -> dict:
+    definition = local_matter_template(department)
+    definition.update(
+        id="local-night-market-stall",
+        name="夜市摊位备案",
+        materials=[LOCAL_MATERIAL],
+        form_fields=[
+            {"key": "stall_name", "label": "摊位名称", "type": "text", "required": True}
+        ],
+    )
+    return definition
+
+
+def test_shorter_promised_limit_creates_a_new_version(demo):
+    matter = food(demo)
+    old_version = matter.current_version
+
+    changed = set_overlay_field(
+        actor=demo.user("centreadmin"), matter=matter, path=PROMISED, value=3
+    )
+
+    assert changed.current_version.number == old_version.number + 1
+    assert changed.current_version.guide.time_limit("promised") == (3, "working_days")
+    old_version.refresh_from_db()
+    assert old_version.definition["time_limits"]["promised"]["amount"] == 5
+
+
+def test_overlay_change_is_audited_with_path_and_version(demo):
+    matter = set_overlay_field(
+        actor=demo.user("centreadmin"), matter=food(demo), path=PROMISED, value=3
+    )
+
+    event = AuditEvent.objects.get(verb="matter.overlay_set")
+    assert event.actor_role == "centre_admin"
+    assert event.data["paths"] == [PROMISED]
+    assert event.data["version"] == matter.current_version.number
+
+
+def test_extra_local_material_is_required_of_applicants(demo):
+    matter = food(demo)
+    materials = [*matter.current_version.guide.materials, LOCAL_MATERIAL]
+
+    matter = set_overlay_field(
+        actor=demo.user("centreadmin"), matter=matter, path="materials", value=materials
+    )
+
+    keys = [item["key"] for item in matter.current_version.guide.materials]
+    assert keys[-1] == "local_safety_pledge"
+    assert "material.local_safety_pledge" in material_files(matter)
+
+
+def test_diff_lists_pack_value_and_centre_value(demo):
+    admin = demo.user("centreadmin")
+    matter = set_overlay_field(actor=admin, matter=food(demo), path=PROMISED, value=3)
+    matter = set_overlay_field(
+        actor=admin, matter=matter, path="hours", value="周一至周六"
+    )
+
+    rows = {row.path: row for row in overlay_diff(matter)}
+
+    assert sorted(rows) == ["hours", PROMISED]
+    assert rows[PROMISED].pack_value == 5
+    assert rows[PROMISED].centre_value == 3
+    assert rows["hours"].centre_value == "周一至周六"
+
+
+def test_removing_a_field_restores_the_pack_value(demo):
+    admin = demo.user("centreadmin")
+    matter = set_overlay_field(actor=admin, matter=food(demo), path=PROMISED, value=3)
+
+    matter = remove_overlay_field(actor=admin, matter=matter, path=PROMISED)
+
+    assert overlay_diff(matter) == []
+    assert matter.current_version.guide.time_limit("promised") == (5, "working_days")
+    assert AuditEvent.objects.filter(verb="matter.overlay_removed").count() == 1
+
+
+def test_removing_a_field_the_centre_never_changed_is_refused(demo):
+    with pytest.raises(OverlayFieldNotSet) as raised:
+        remove_overlay_field(
+            actor=demo.user("centreadmin"), matter=food(demo), path="hours"
+        )
+
+    assert raised.value.code == "overlay.field_not_set"
+    assert "hours" in raised.value.render()
+
+
+def test_value_equal_to_the_pack_value_is_not_stored(demo):
+    matter = set_overlay_field(
+        actor=demo.user("centreadmin"), matter=food(demo), path=PROMISED, value=5
+    )
+
+    assert MatterOverlay.objects.filter(matter=matter).count() == 0
+    assert matter.current_version.number == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "rule"),
+    [
+        (PROMISED, "three", "schema.type"),
+        (PROMISED, 30, "time_limits.promised_exceeds_statutory"),
+        ("handling_type", "sometimes", "schema.enum"),
+        ("no_such_field", 1, "schema.unknown_key"),
+        ("department", "no_such_department", "reference.department"),
+    ],
+)
+def test_invalid_value_is_rejected_naming_path_and_rule(demo, path, value, rule):
+    matter = food(demo)
+    versions = MatterVersion.objects.count()
+
+    with pytest.raises(OverlayValueInvalid) as raised:
+        set_overlay_field(
+            actor=demo.user("centreadmin"), matter=matter, path=path, value=value
+        )
+
+    assert raised.value.code == "overlay.value_invalid"
+    assert raised.value.details["rule"] == rule
+    assert path in raised.value.render()
+    assert MatterOverlay.objects.count() == 0
+    assert MatterVersion.objects.count() == versions
+    assert AuditEvent.objects.filter(verb="matter.overlay_set").count() == 0
+
+
+def test_one_invalid_value_among_several_saves_none(demo):
+    matter = food(demo)
+
+    with pytest.raises(OverlayValueInvalid):
+        set_overlay_fields(
+            actor=demo.user("centreadmin"),
+            matter=matter,
+            changes={"hours": "全天", PROMISED: -1},
+        )
+
+    assert MatterOverlay.objects.count() == 0
+    assert food(demo).current_version.number == 1
+
+
+@pytest.mark.parametrize(
+    "path", ["id", "", "Time_limits", "materials[0].copies", "a..b"]
+)
+def test_malformed_path_is_rejected(demo, path):
+    with pytest.raises(OverlayPathInvalid):
+        set_overlay_field(
+            actor=demo.user("centreadmin"), matter=food(demo), path=path, value=1
+        )
+
+    assert MatterOverlay.objects.count() == 0
+
+
+def test_only_an_admin_of_the_centre_may_change_a_matter(demo, other_centre):
+    nanhai_food = Matter.objects.get(centre=other_centre, pack_id=FOOD)
+
+    with pytest.raises(RoleRequired):
+        set_overlay_field(
+            actor=demo.user("centreadmin"), matter=nanhai_food, path=PROMISED, value=3
+        )
+    with pytest.raises(RoleRequired):
+        set_overlay_field(
+            actor=demo.user("clerk"), matter=food(demo), path=PROMISED, value=3
+        )
+
+    assert MatterOverlay.objects.count() == 0
+
+
+def test_platform_admin_may_change_any_centre(demo, other_centre):
+    nanhai_food = Matter.objects.get(centre=other_centre, pack_id=FOOD)
+
+    matter = set_overlay_field(
+        actor=demo.user("platform"), matter=nanhai_food, path=PROMISED, value=4
+    )
+
+    assert effective_definition(matter)["time_limits"]["promised"]["amount"] == 4
+
+
+def test_switched_off_matter_disappears_from_search(demo):
+    switch_matter(actor=demo.user("centreadmin"), matter=food(demo), enabled=False)
+
+    found = [m.pack_id for m in open_matters(demo.centre, "食品经营")]
+
+    assert FOOD not in found
+    assert AuditEvent.objects.filter(verb="matter.switched_off").count() == 1
+
+
+def test_switched_off_matter_cannot_be_applied_for(demo):
+    matter = switch_matter(
+        actor=demo.user("centreadmin"), matter=food(demo), enabled=False
+    )
+    data = {"centre": demo.centre.slug, "matter": FOOD, **valid_form(matter)}
+    data.update(material_files(matter))
+
+    response = demo.client("applicant").post(
+        "/api/v1/cases", data, headers={"Idempotency-Key": "switched-off"}
+    )
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "matter.not_found"
+
+
+def test_switching_back_on_leaves_no_overlay(demo):
+    admin = demo.user("centreadmin")
+    matter = switch_matter(actor=admin, matter=food(demo), enabled=False)
+
+    matter = switch_matter(actor=admin, matter=matter, enabled=True)
+
+    assert matter.is_active
+    assert MatterOverlay.objects.count() == 0
+
+
+def test_local_matter_can_be_applied_for(demo):
+    matter = add_local_matter(
+        actor=demo.user("centreadmin"),
+        centre=demo.centre,
+        definition=local_definition(),
+    )
+    data = {"centre": demo.centre.slug, "matter": matter.pack_id, **valid_form(matter)}
+    data.update(material_files(matter))
+
+    response = demo.client("applicant").post(
+        "/api/v1/cases", data, headers={"Idempotency-Key": "local-matter"}
+    )
+
+    assert response.status_code == 201, response.content
+    assert matter.origin == "local"
+    assert matter.pack_id in [m.pack_id for m in open_matters(demo.centre, "夜市")]
+
+
+def test_invalid_local_matter_is_rejected_and_nothing_saved(demo):
+    definition = local_definition(department="no_such_department")
+
+    with pytest.raises(OverlayValueInvalid) as raised:
+        add_local_matter(
+            actor=demo.user("centreadmin"), centre=demo.centre, definition=definition
+        )
+
+    assert raised.value.details["rule"] == "reference.department"
+    assert not Matter.objects.filter(pack_id="local-night-market-stall").exists()
+
+
+# --- pages -------------------------------------------------------------------------------
+
+
+def overlay_url(demo, pack_id: str = FOOD) -> str:
+    return f"/catalog/{demo.centre.slug}/matters/{pack_id}/"
+
+
+def test_editor_saves_a_shorter_promised_limit(demo):
+    client = demo.client("centreadmin")
+    page = client.get(overlay_url(demo))
+    assert page.status_code == 200
+    assert 'name="time_limits.promised.amount"' in page.content.decode()
+
+    response = client.post(
+        overlay_url(demo), {"action": "common", PROMISED: "3", "name": "食品经营许可"}
+    )
+
+    assert response.status_code == 302
+    assert food(demo).current_version.guide.time_limit("promised") == (
+        3,
+        "working_days",
+    )
+    assert list(MatterOverlay.objects.values_list("path", flat=True)) == [PROMISED]
+
+
+def test_editor_sets_any_field_from_json(demo):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo), {"action": "path", "path": "visits.count", "value": "0"}
+    )
+
+    assert response.status_code == 302
+    assert food(demo).current_version.definition["visits"]["count"] == 0
+
+
+def test_editor_shows_the_error_and_saves_nothing(demo):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo), {"action": "path", "path": PROMISED, "value": '"soon"'}
+    )
+
+    assert response.status_code == 400
+    assert 'data-code="overlay.value_invalid"' in response.content.decode()
+    assert PROMISED in response.content.decode()
+    assert MatterOverlay.objects.count() == 0
+
+
+def test_editor_reports_malformed_json(demo):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo), {"action": "path", "path": "hours", "value": "{oops"}
+    )
+
+    assert response.status_code == 400
+    assert 'data-code="overlay.json_invalid"' in response.content.decode()
+
+
+def test_editor_switches_a_matter_off(demo):
+    response = demo.client("centreadmin").post(overlay_url(demo), {"action": "switch"})
+
+    assert response.status_code == 302
+    assert not food(demo).is_active
+
+
+def test_diff_page_shows_pack_value_and_centre_value(demo):
+    set_overlay_field(
+        actor=demo.user("centreadmin"), matter=food(demo), path=PROMISED, value=3
+    )
+
+    page = demo.client("centreadmin").get(overlay_url(demo) + "diff/")
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert f"<code>{PROMISED}</code></td><td><pre>5</pre></td><td><pre>3</pre>" in body
+
+
+def test_matter_list_shows_switched_off_matters_to_the_admin(demo):
+    switch_matter(actor=demo.user("centreadmin"), matter=food(demo), enabled=False)
+
+    page = demo.client("centreadmin").get("/catalog/")
+
+    assert page.status_code == 302
+    body = demo.client("centreadmin").get(page.url).content.decode()
+    assert overlay_url(demo) in body
+
+
+def test_local_matter_page_adds_a_matter(demo):
+    client = demo.client("centreadmin")
+    assert client.get(f"/catalog/{demo.centre.slug}/matters/new/").status_code == 200
+
+    response = client.post(
+        f"/catalog/{demo.centre.slug}/matters/new/",
+        {"definition": json.dumps(local_definition(), ensure_ascii=False)},
+    )
+
+    assert response.status_code == 302
+    assert Matter.objects.get(pack_id="local-night-market-stall").origin == "local"
+
+
+def test_clerk_cannot_open_the_editor(demo):
+    page = demo.client("clerk").get(overlay_url(demo))
+
+    assert page.status_code == 403
+    assert "permission.role_required" in page.content.decode()

@@ -1,0 +1,290 @@
+"""Pack upgrades: the 3-way merge of pack N, pack N+1 and the centre's overlay."""
+
+from __future__ import annotations
+
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import CommandError, call_command
+
+from onestop.cases.actions import Application, submit_online_case
+from onestop.cases.queries import open_matters
+from onestop.cases.uploads import check_upload
+from onestop.catalog.models import (
+    Matter,
+    MatterOverlay,
+    MatterVersion,
+    PackInstallation,
+    UpgradeConflict,
+)
+from onestop.catalog.overlay import set_overlay_field, switch_matter
+from onestop.catalog.packs import STANDARD_PACK_DIR, load_pack
+from onestop.catalog.upgrade import (
+    PackIdMismatch,
+    PackNotNewer,
+    compare_versions,
+    resolve_conflict,
+    upgrade_centre,
+)
+from onestop.core.models import AuditEvent
+from onestop.testing import PDF_BYTES, valid_form
+
+pytestmark = pytest.mark.django_db
+
+FOOD = "food-business-licence"
+REMOVED = "tobacco-retail-licence"
+ADDED = "street-stall-filing"
+PROMISED = "time_limits.promised.amount"
+NEW_CONDITIONS = "在本县从事食品经营活动，有与经营品种相适应的场所和设备。"
+NEW_HOURS = "法定工作日 8:30—17:30"
+
+
+def edit_yaml(path: Path, change) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(
+        yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+
+
+def build_next_pack(folder: Path, version: str = "0.2.0", pack_id: str = "standard"):
+    """Copy the standard pack and change it the way a next release might."""
+    shutil.copytree(STANDARD_PACK_DIR, folder)
+    edit_yaml(
+        folder / "pack.yaml", lambda data: data.update(version=version, id=pack_id)
+    )
+
+    def change_food(data):
+        data["time_limits"]["promised"]["amount"] = 4
+        data["conditions"] = NEW_CONDITIONS
+        data["hours"] = NEW_HOURS
+
+    edit_yaml(folder / "matters" / f"{FOOD}.yaml", change_food)
+    (folder / "matters" / f"{REMOVED}.yaml").unlink()
+
+    added = folder / "matters" / f"{ADDED}.yaml"
+    shutil.copy(folder / "matters" / "birth-registration.yaml", added)
+    edit_yaml(
+        added,
+        lambda data: data.update(
+            id=ADDED, name="临时摊点备案", basic_code="992000500199"
+        ),
+    )
+    return folder
+
+
+@pytest.fixture(scope="module")
+def next_pack_dir(tmp_path_factory) -> Path:
+    return build_next_pack(tmp_path_factory.mktemp("packs") / "standard-0.2.0")
+
+
+@pytest.fixture(scope="module")
+def next_pack(next_pack_dir):
+    return load_pack(next_pack_dir)
+
+
+def food(demo) -> Matter:
+    return Matter.objects.select_related("current_version").get(
+        centre=demo.centre, pack_id=FOOD
+    )
+
+
+def upgrade(demo, pack, **options):
+    return upgrade_centre(
+        actor=None, region_code=demo.centre.region_code, pack=pack, **options
+    )
+
+
+def run_command(next_pack_dir: Path, *extra: str) -> str:
+    out = StringIO()
+    call_command(
+        "pack",
+        "upgrade",
+        "--region",
+        "440604",
+        "--pack",
+        str(next_pack_dir),
+        *extra,
+        stdout=out,
+    )
+    return out.getvalue()
+
+
+def test_upstream_change_applies_where_the_centre_changed_nothing(demo, next_pack):
+    upgrade(demo, next_pack)
+
+    guide = food(demo).current_version.definition
+    assert guide["conditions"] == NEW_CONDITIONS
+    assert guide["hours"] == NEW_HOURS
+    assert guide["time_limits"]["promised"]["amount"] == 4
+    assert food(demo).pack_version == "0.2.0"
+
+
+def test_overlay_survives_an_upgrade_that_changed_another_field(demo, next_pack):
+    admin = demo.user("centreadmin")
+    set_overlay_field(
+        actor=admin, matter=food(demo), path="location", value="三楼12号窗口"
+    )
+
+    upgrade(demo, next_pack)
+
+    guide = food(demo).current_version.definition
+    assert guide["location"] == "三楼12号窗口"
+    assert guide["conditions"] == NEW_CONDITIONS
+    assert UpgradeConflict.objects.count() == 0
+
+
+def test_field_both_changed_keeps_centre_value_and_lists_conflict(demo, next_pack_dir):
+    set_overlay_field(
+        actor=demo.user("centreadmin"), matter=food(demo), path=PROMISED, value=3
+    )
+
+    output = run_command(next_pack_dir)
+
+    guide = food(demo).current_version.definition
+    assert guide["time_limits"]["promised"]["amount"] == 3
+    assert guide["hours"] == NEW_HOURS
+    conflict = UpgradeConflict.objects.get()
+    assert (conflict.path, conflict.base_value) == (PROMISED, 5)
+    assert (conflict.pack_value, conflict.centre_value) == (4, 3)
+    assert f"{FOOD} {PROMISED}" in output
+
+
+def test_same_change_on_both_sides_is_no_conflict(demo, next_pack):
+    set_overlay_field(
+        actor=demo.user("centreadmin"), matter=food(demo), path="hours", value=NEW_HOURS
+    )
+
+    upgrade(demo, next_pack)
+
+    assert UpgradeConflict.objects.count() == 0
+    assert MatterOverlay.objects.filter(matter__pack_id=FOOD).count() == 0
+    assert food(demo).current_version.definition["hours"] == NEW_HOURS
+
+
+def test_dry_run_prints_the_plan_and_writes_nothing(demo, next_pack_dir):
+    set_overlay_field(
+        actor=demo.user("centreadmin"), matter=food(demo), path=PROMISED, value=3
+    )
+    tables = [Matter, MatterVersion, MatterOverlay, PackInstallation, UpgradeConflict]
+    before = [model.objects.count() for model in tables]
+    events = AuditEvent.objects.count()
+
+    output = run_command(next_pack_dir, "--dry-run")
+
+    assert [model.objects.count() for model in tables] == before
+    assert AuditEvent.objects.count() == events
+    assert food(demo).pack_version == "0.1.0"
+    assert "0.1.0 → 0.2.0" in output
+    assert f"{FOOD} {PROMISED}" in output
+    assert REMOVED in output
+
+
+def test_matter_removed_upstream_is_switched_off_and_listed(demo, next_pack_dir):
+    output = run_command(next_pack_dir)
+
+    removed = Matter.objects.get(centre=demo.centre, pack_id=REMOVED)
+    assert not removed.is_active
+    assert removed.removed_upstream
+    assert REMOVED not in [m.pack_id for m in open_matters(demo.centre)]
+    assert REMOVED in output
+    installation = PackInstallation.objects.get(kind="upgrade")
+    assert installation.summary["removed"] == [REMOVED]
+
+
+def test_new_matter_is_added(demo, next_pack):
+    upgrade(demo, next_pack)
+
+    added = Matter.objects.get(centre=demo.centre, pack_id=ADDED)
+    assert added.is_active
+    assert added.current_version.number == 1
+    assert added.pack_version == "0.2.0"
+
+
+def test_open_case_keeps_its_version_through_an_upgrade(demo, next_pack):
+    matter = food(demo)
+    old_version = matter.current_version
+    required = [
+        m["key"] for m in old_version.guide.materials if m["necessity"] == "required"
+    ]
+    form = {k.removeprefix("field."): v for k, v in valid_form(matter).items()}
+    scan = check_upload("scan.pdf", PDF_BYTES)
+    application = Application(form_data=form, uploads={key: [scan] for key in required})
+    case = submit_online_case(
+        actor=demo.user("applicant"), matter=matter, application=application
+    )
+
+    upgrade(demo, next_pack)
+
+    case.refresh_from_db()
+    assert food(demo).current_version.number == old_version.number + 1
+    assert case.matter_version_id == old_version.pk
+    assert case.matter_version.definition["time_limits"]["promised"]["amount"] == 5
+
+
+def test_centre_switch_off_survives_an_upgrade(demo, next_pack):
+    switch_matter(actor=demo.user("centreadmin"), matter=food(demo), enabled=False)
+
+    upgrade(demo, next_pack)
+
+    assert not food(demo).is_active
+    assert food(demo).current_version.definition["hours"] == NEW_HOURS
+
+
+def test_taking_the_pack_value_resolves_a_conflict(demo, next_pack):
+    admin = demo.user("centreadmin")
+    set_overlay_field(actor=admin, matter=food(demo), path=PROMISED, value=3)
+    upgrade(demo, next_pack)
+
+    resolve_conflict(
+        actor=admin, conflict=UpgradeConflict.objects.get(), take_pack=True
+    )
+
+    conflict = UpgradeConflict.objects.get()
+    assert conflict.resolution == "pack"
+    assert food(demo).current_version.guide.time_limit("promised") == (
+        4,
+        "working_days",
+    )
+
+
+def test_pack_with_another_id_is_refused(demo, tmp_path):
+    other = load_pack(build_next_pack(tmp_path / "other", pack_id="other-pack"))
+
+    with pytest.raises(PackIdMismatch) as raised:
+        upgrade(demo, other)
+
+    assert "other-pack" in raised.value.render()
+    assert PackInstallation.objects.filter(kind="upgrade").count() == 0
+
+
+@pytest.mark.parametrize("version", ["0.1.0", "0.0.9", "0.1.0-rc.1"])
+def test_pack_version_not_newer_is_refused(demo, tmp_path, version):
+    older = load_pack(build_next_pack(tmp_path / "older", version=version))
+
+    with pytest.raises(CommandError, match=r"pack_upgrade\.not_newer"):
+        call_command(
+            "pack", "upgrade", "--region", "440604", "--pack", str(tmp_path / "older")
+        )
+    with pytest.raises(PackNotNewer):
+        upgrade(demo, older)
+
+    assert food(demo).pack_version == "0.1.0"
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        ("0.2.0", "0.1.0", 1),
+        ("0.10.0", "0.9.0", 1),
+        ("1.0.0-alpha", "1.0.0", -1),
+        ("1.0.0-alpha.1", "1.0.0-alpha.beta", -1),
+        ("1.0.0-rc.2", "1.0.0-rc.10", -1),
+        ("1.0.0+build.5", "1.0.0", 0),
+    ],
+)
+def test_versions_compare_by_semantic_versioning(left, right, expected):
+    assert compare_versions(left, right) == expected

@@ -1,0 +1,246 @@
+"""The centre admin's catalogue pages: matters, the overlay editor, diffs and conflicts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from onestop.catalog import overlay, upgrade
+from onestop.catalog.models import Matter
+from onestop.core.errors import OneStopError
+from onestop.core.models import Centre, Role
+from onestop.core.pages import handles_errors
+from onestop.core.permissions import RoleRequired, centres_of, find_role
+
+# Fields with their own input on the editor; every other field uses "path = JSON value".
+COMMON_FIELDS = [
+    ("name", gettext_lazy("Name"), "text"),
+    (
+        "time_limits.promised.amount",
+        gettext_lazy("Promised limit (amount in the limit's unit)"),
+        "number",
+    ),
+    ("conditions", gettext_lazy("Conditions"), "textarea"),
+    ("location", gettext_lazy("Place of handling"), "text"),
+    ("hours", gettext_lazy("Opening hours"), "text"),
+    ("consultation", gettext_lazy("Consultation"), "text"),
+    ("complaint", gettext_lazy("Complaints"), "text"),
+]
+
+
+@login_required
+@handles_errors
+def index(request: HttpRequest) -> HttpResponse:
+    centres = _admin_centres(request.user)
+    if len(centres) == 1:
+        return redirect("catalog:matters", slug=centres[0].slug)
+    return render(request, "catalog/index.html", {"centres": centres})
+
+
+@login_required
+@handles_errors
+def matters(request: HttpRequest, slug: str) -> HttpResponse:
+    centre = overlay.admin_centre_for(request.user, slug)
+    rows = overlay.admin_matters(request.user, centre)
+    counts = overlay.overlay_counts(rows)
+    return render(
+        request,
+        "catalog/matters.html",
+        {
+            "centre": centre,
+            "matters": [(matter, counts.get(matter.pk, 0)) for matter in rows],
+            "conflict_count": len(upgrade.open_conflicts(request.user, centre)),
+        },
+    )
+
+
+@login_required
+@handles_errors
+def edit_overlay(request: HttpRequest, slug: str, pack_id: str) -> HttpResponse:
+    centre = overlay.admin_centre_for(request.user, slug)
+    matter = overlay.admin_matter_for(request.user, centre, pack_id)
+    error: OneStopError | None = None
+    if request.method == "POST":
+        try:
+            notice = _apply_edit(request, matter)
+        except OneStopError as caught:
+            error = caught
+        else:
+            messages.success(request, notice)
+            return redirect("catalog:overlay", slug=centre.slug, pack_id=matter.pack_id)
+    matter.refresh_from_db()
+    return render(
+        request,
+        "catalog/overlay.html",
+        _editor_context(centre, matter, error),
+        status=error.status if error else 200,
+    )
+
+
+@login_required
+@handles_errors
+def diff(request: HttpRequest, slug: str, pack_id: str) -> HttpResponse:
+    centre = overlay.admin_centre_for(request.user, slug)
+    matter = overlay.admin_matter_for(request.user, centre, pack_id)
+    rows = [
+        {
+            "path": row.path,
+            "pack": _json(row.pack_value),
+            "centre": _json(row.centre_value),
+            "updated_at": row.updated_at,
+        }
+        for row in overlay.overlay_diff(matter)
+    ]
+    return render(
+        request, "catalog/diff.html", {"centre": centre, "matter": matter, "rows": rows}
+    )
+
+
+@login_required
+@handles_errors
+def conflicts(request: HttpRequest, slug: str) -> HttpResponse:
+    centre = overlay.admin_centre_for(request.user, slug)
+    if request.method == "POST":
+        conflict = upgrade.get_conflict_for(
+            request.user, centre, _int(request.POST.get("conflict"))
+        )
+        take_pack = request.POST.get("choice") == "pack"
+        upgrade.resolve_conflict(
+            actor=request.user, conflict=conflict, take_pack=take_pack
+        )
+        messages.success(request, _("The conflict is resolved."))
+        return redirect("catalog:conflicts", slug=centre.slug)
+    rows = [
+        {
+            "conflict": conflict,
+            "base": _json(conflict.base_value),
+            "pack": _json(conflict.pack_value),
+            "centre": _json(conflict.centre_value),
+        }
+        for conflict in upgrade.open_conflicts(request.user, centre)
+    ]
+    return render(request, "catalog/conflicts.html", {"centre": centre, "rows": rows})
+
+
+@login_required
+@handles_errors
+def new_local_matter(request: HttpRequest, slug: str) -> HttpResponse:
+    centre = overlay.admin_centre_for(request.user, slug)
+    error: OneStopError | None = None
+    text = request.POST.get("definition", "")
+    if request.method == "POST":
+        try:
+            definition = overlay.parse_json_value("matter", text)
+            matter = overlay.add_local_matter(
+                actor=request.user, centre=centre, definition=definition
+            )
+        except OneStopError as caught:
+            error = caught
+        else:
+            messages.success(request, _("The local matter is added."))
+            return redirect("catalog:overlay", slug=centre.slug, pack_id=matter.pack_id)
+    else:
+        first = centre.department_set.order_by("role_key").first()
+        template = overlay.local_matter_template(first.role_key if first else "")
+        text = json.dumps(template, ensure_ascii=False, indent=2)
+    return render(
+        request,
+        "catalog/new_local.html",
+        {"centre": centre, "definition": text, "error": error},
+        status=error.status if error else 200,
+    )
+
+
+def _apply_edit(request: HttpRequest, matter: Matter) -> str:
+    """Call the action the submitted form asks for; return the notice to show."""
+    action = request.POST.get("action")
+    if action == "common":
+        changes = _common_changes(request, overlay.effective_definition(matter))
+        if changes:
+            overlay.set_overlay_fields(
+                actor=request.user, matter=matter, changes=changes
+            )
+        return _("Saved %(count)s changed fields.") % {"count": len(changes)}
+    if action == "path":
+        path = request.POST.get("path", "")
+        value = overlay.parse_json_value(path, request.POST.get("value", ""))
+        overlay.set_overlay_field(
+            actor=request.user, matter=matter, path=path, value=value
+        )
+        return _("Saved the field %(path)s.") % {"path": path}
+    if action == "remove":
+        path = request.POST.get("path", "")
+        overlay.remove_overlay_field(actor=request.user, matter=matter, path=path)
+        return _("The field %(path)s has the pack's value again.") % {"path": path}
+    enabled = request.POST.get("enabled") == "on"
+    overlay.switch_matter(actor=request.user, matter=matter, enabled=enabled)
+    if enabled:
+        return _("The matter is open for applications.")
+    return _("The matter is switched off.")
+
+
+def _common_changes(request: HttpRequest, definition: dict[str, Any]) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for path, _label, kind in COMMON_FIELDS:
+        if path not in request.POST:
+            continue
+        text = request.POST[path].strip()
+        value: Any = overlay.parse_json_value(path, text) if kind == "number" else text
+        if value != overlay.get_path(definition, path):
+            changes[path] = value
+    return changes
+
+
+def _editor_context(
+    centre: Centre, matter: Matter, error: OneStopError | None
+) -> dict[str, Any]:
+    definition = overlay.effective_definition(matter)
+    fields = [
+        {
+            "path": path,
+            "label": label,
+            "kind": kind,
+            "value": _field_text(overlay.get_path(definition, path)),
+        }
+        for path, label, kind in COMMON_FIELDS
+    ]
+    return {
+        "centre": centre,
+        "matter": matter,
+        "fields": fields,
+        "overlay_rows": overlay.overlay_diff(matter),
+        "materials": _json(definition.get("materials") or [], indent=2),
+        "error": error,
+    }
+
+
+def _admin_centres(user: Any) -> list[Centre]:
+    if find_role(user, [Role.PLATFORM_ADMIN]) is not None:
+        return list(Centre.objects.order_by("region_code"))
+    ids = centres_of(user, [Role.CENTRE_ADMIN])
+    if not ids:
+        raise RoleRequired(role=Role.CENTRE_ADMIN.label, centre="")
+    return list(Centre.objects.filter(pk__in=ids).order_by("region_code"))
+
+
+def _field_text(value: Any) -> str:
+    if value is overlay.MISSING or value is None:
+        return ""
+    return str(value)
+
+
+def _json(value: Any, indent: int | None = None) -> str:
+    if value is overlay.MISSING:
+        return "—"
+    return json.dumps(value, ensure_ascii=False, indent=indent)
+
+
+def _int(text: str | None) -> int:
+    return int(text) if text and text.isdigit() else 0

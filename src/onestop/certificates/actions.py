@@ -1,0 +1,562 @@
+"""Every state change of certificates, one function each.
+
+Each action runs in one transaction, checks the caller's role, signs what it issues
+with the centre's key, and writes the audit event and the ledger entry in that
+transaction.
+`actor=None` is the platform itself, for example a department system that returns a
+result through a connector, and skips the role check.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import pgettext_lazy
+
+from onestop.certificates import queries
+from onestop.certificates.errors import (
+    CertificateNotUsable,
+    CertificateNotValid,
+    HolderMismatch,
+    InvalidValidity,
+    IssuerMismatch,
+    MissingFaceField,
+    ReasonRequired,
+    UnknownFaceField,
+    VersionLimitReached,
+)
+from onestop.certificates.identifiers import (
+    MAX_VERSION,
+    CertificateIdCheckFailed,
+    InvalidCertificateId,
+    build_identifier,
+)
+from onestop.certificates.models import (
+    Certificate,
+    CertificateCounter,
+    CertificateStatus,
+    CertificateType,
+    CertificateUse,
+    HolderKind,
+)
+from onestop.core.audit import record_event
+from onestop.core.canonical import canonical_json, sha256_hex
+from onestop.core.ledger.actions import queue_entry
+from onestop.core.logging import get_logger
+from onestop.core.models import Centre, Department, Role
+from onestop.core.permissions import require_role
+from onestop.core.signing import sign_document
+from onestop.identity.codes import parse_resident_id, parse_uscc
+
+log = get_logger(__name__)
+
+SYSTEM = "system"
+ISSUER_ROLES = (Role.REVIEWER, Role.DEPARTMENT_ADMIN, Role.CENTRE_ADMIN)
+DOCUMENT_FORMAT = "onestop.certificate/1"
+# Face fields that the certificate itself fixes, filled in by `_derived_face`.
+DERIVED_FACE_KEYS = frozenset(
+    {
+        "holder_name",
+        "holder_id_number",
+        "holder_uscc",
+        "issuing_authority",
+        "valid_from",
+        "valid_until",
+    }
+)
+
+
+def issue_certificate(
+    *,
+    actor: Any,
+    certificate_type: CertificateType,
+    issuer: Department,
+    holder_code: str,
+    holder_name: str,
+    face: Mapping[str, str] | None = None,
+    valid_from: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
+    case_number: str = "",
+) -> Certificate:
+    """Issue version 001 of a new certificate under a fresh serial of the issuer.
+
+    `valid_until` defaults to `valid_from` plus the type's validity in years, or no
+    expiry when the type has none. Raises MissingFaceField, UnknownFaceField,
+    InvalidValidity, IssuerMismatch, the resident ID and USCC errors of
+    `onestop.identity.codes`, or a permission error.
+    """
+    with transaction.atomic():
+        role = _check_issuer_role(actor, issuer)
+        if certificate_type.centre_id != issuer.centre_id:
+            raise IssuerMismatch(issuer=issuer.name, type=certificate_type.name)
+
+        holder_code = _check_holder_code(certificate_type.holder_kind, holder_code)
+        start = valid_from or timezone.localdate()
+        end = valid_until or _default_valid_until(certificate_type, start)
+        _check_validity(start, end)
+        derived = _derived_face(holder_code, holder_name, issuer, start, end)
+        face_values = _check_face(certificate_type, face or {}, derived)
+
+        certificate = _create_version(
+            actor=actor,
+            certificate_type=certificate_type,
+            issuer=issuer,
+            serial=_next_serial(issuer),
+            version=1,
+            holder_code=holder_code,
+            holder_name=holder_name.strip(),
+            face=face_values,
+            valid_from=start,
+            valid_until=end,
+            case_number=case_number,
+            previous=None,
+        )
+        _record(certificate, actor, role, "certificate.issued")
+    return certificate
+
+
+def revoke_certificate(
+    certificate: Certificate, *, actor: Any, reason: str
+) -> Certificate:
+    """Revoke a valid certificate (吊销 or 注销), which stays listed but fails checks.
+
+    Raises ReasonRequired, CertificateNotValid or a permission error.
+    """
+    if not reason or not reason.strip():
+        raise ReasonRequired(identifier=certificate.identifier)
+
+    with transaction.atomic():
+        locked = _lock(certificate)
+        role = _check_issuer_role(actor, locked.issuer)
+        _check_valid(locked, action=pgettext_lazy("certificate action", "revoked"))
+
+        locked.status = CertificateStatus.REVOKED
+        locked.status_changed_at = timezone.now()
+        locked.revocation_reason = reason.strip()
+        locked.save(update_fields=["status", "status_changed_at", "revocation_reason"])
+        _record(locked, actor, role, "certificate.revoked")
+    return locked
+
+
+def renew_certificate(
+    certificate: Certificate,
+    *,
+    actor: Any,
+    valid_until: datetime.date | None = None,
+    face: Mapping[str, str] | None = None,
+    case_number: str = "",
+) -> Certificate:
+    """Issue the next version of a valid certificate and mark the old one superseded.
+
+    The new version keeps the serial and the holder, takes `face` values over the old
+    ones, and is valid from today. Raises CertificateNotValid, VersionLimitReached and
+    the errors of `issue_certificate`.
+    """
+    with transaction.atomic():
+        old = _lock(certificate)
+        role = _check_issuer_role(actor, old.issuer)
+        _check_valid(old, action=pgettext_lazy("certificate action", "renewed"))
+        if old.version >= MAX_VERSION:
+            raise VersionLimitReached(identifier=old.identifier)
+
+        certificate_type = old.certificate_type
+        start = timezone.localdate()
+        end = valid_until or _default_valid_until(certificate_type, start)
+        _check_validity(start, end)
+        derived = _derived_face(
+            old.holder_code, old.holder_name, old.issuer, start, end
+        )
+        given = {**_without_derived(old.face), **(face or {})}
+        face_values = _check_face(certificate_type, given, derived)
+
+        old.status = CertificateStatus.SUPERSEDED
+        old.status_changed_at = timezone.now()
+        old.save(update_fields=["status", "status_changed_at"])
+
+        renewed = _create_version(
+            actor=actor,
+            certificate_type=certificate_type,
+            issuer=old.issuer,
+            serial=old.serial,
+            version=old.version + 1,
+            holder_code=old.holder_code,
+            holder_name=old.holder_name,
+            face=face_values,
+            valid_from=start,
+            valid_until=end,
+            case_number=case_number or old.case_number,
+            previous=old,
+        )
+        _record(renewed, actor, role, "certificate.renewed")
+    return renewed
+
+
+def sync_certificate_types(
+    *, actor: Any, centre: Centre, entries: Iterable[Mapping[str, Any]]
+) -> list[CertificateType]:
+    """Create or update the centre's certificate types from catalogue pack entries.
+
+    Each entry has the pack's fields: code, name, defining_body, issuing_department (a
+    department role key of the centre), holder_kind ("111" or "001"), validity ({"rule":
+    "years", "years": n}, "long_term" or "varies") and face_fields. Types missing from
+    `entries` are left as they are, because certificates may still refer to them.
+    """
+    role = _check_centre_admin(actor, centre)
+    departments = {
+        department.role_key: department
+        for department in Department.objects.for_centre(centre)
+    }
+
+    with transaction.atomic():
+        synced = []
+        for entry in entries:
+            validity = entry.get("validity") or {}
+            years = validity.get("years") if validity.get("rule") == "years" else None
+            certificate_type, _created = CertificateType.objects.update_or_create(
+                centre=centre,
+                code=str(entry["code"]),
+                defaults={
+                    "name": str(entry["name"]),
+                    "defining_body": str(entry.get("defining_body", "")),
+                    "holder_kind": str(entry.get("holder_kind", HolderKind.PERSON)),
+                    "validity_years": int(years) if years else None,
+                    "face_fields": list(entry.get("face_fields") or []),
+                    "issuing_department": departments.get(
+                        str(entry.get("issuing_department", ""))
+                    ),
+                },
+            )
+            synced.append(certificate_type)
+
+        record_event(
+            actor=actor,
+            actor_role=role,
+            verb="certificate_types.synced",
+            object_type="centre",
+            object_id=centre.pk,
+            centre=centre,
+            data={"count": len(synced)},
+        )
+    log.info("certificate_types.synced", centre_id=centre.pk, count=len(synced))
+    return synced
+
+
+def use_certificate(
+    identifier: str,
+    *,
+    actor: Any,
+    centre: Centre,
+    case_number: str,
+    material_key: str,
+    actor_role: str,
+    holder_code: str | None = None,
+) -> CertificateUse:
+    """Record that a case of `centre` uses a certificate as a material (用证).
+
+    The certificate may come from any centre, but it must be valid today and, when
+    `holder_code` is given, belong to that holder. The caller has already checked that
+    `actor`, in the role `actor_role` ("applicant", "clerk", ...), may act on the case.
+    Raises CertificateNotUsable, HolderMismatch, or the errors of `parse_identifier`.
+    """
+    with transaction.atomic():
+        verification = queries.find_verification(identifier)
+        certificate = verification.certificate
+        if certificate is None or not verification.is_valid:
+            raise CertificateNotUsable(
+                identifier=verification.identifier, result=verification.result
+            )
+        if (
+            holder_code is not None
+            and holder_code.strip().upper() != certificate.holder_code
+        ):
+            raise HolderMismatch(identifier=certificate.identifier)
+
+        use = CertificateUse.objects.create(
+            centre=centre,
+            certificate=certificate,
+            case_number=case_number,
+            material_key=material_key,
+            used_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        record_event(
+            actor=actor,
+            actor_role=actor_role,
+            verb="certificate.used",
+            object_type="certificate",
+            object_id=certificate.identifier,
+            centre=centre,
+            data={"case_number": case_number, "material_key": material_key},
+        )
+    log.info(
+        "certificate.used",
+        certificate_id=certificate.pk,
+        centre_id=centre.pk,
+        material_key=material_key,
+    )
+    return use
+
+
+def verify_certificate(
+    identifier: str, *, actor: Any, channel: str
+) -> queries.Verification:
+    """Check a certificate for a verifier and write the audit event of the check.
+
+    `channel` names where the check came from ("page", "api", "command"). An identifier
+    that does not parse is audited too, then its InvalidCertificateId is raised again.
+    """
+    try:
+        verification = queries.find_verification(identifier)
+    except (InvalidCertificateId, CertificateIdCheckFailed):
+        _record_check(identifier, None, actor, channel, result="invalid_identifier")
+        raise
+
+    _record_check(
+        verification.identifier,
+        verification.certificate,
+        actor,
+        channel,
+        result=verification.result,
+    )
+    return verification
+
+
+def _check_centre_admin(actor: Any, centre: Centre) -> str:
+    if actor is None:
+        return SYSTEM
+    return require_role(actor, (Role.CENTRE_ADMIN,), centre=centre).role
+
+
+def _check_issuer_role(actor: Any, issuer: Department) -> str:
+    if actor is None:
+        return SYSTEM
+    membership = require_role(
+        actor, ISSUER_ROLES, centre=issuer.centre, department=issuer
+    )
+    return membership.role
+
+
+def _check_holder_code(kind: str, code: str) -> str:
+    """Return the normalised holder code, or raise the identity error of its rule."""
+    if kind == HolderKind.PERSON:
+        return parse_resident_id(code).number
+    return parse_uscc(code).code
+
+
+def _derived_face(
+    holder_code: str,
+    holder_name: str,
+    issuer: Department,
+    start: datetime.date,
+    end: datetime.date | None,
+) -> dict[str, str]:
+    """Return the values of the standard face fields that the certificate itself fixes.
+
+    Catalogue packs name these fields the same way in every certificate type, so a
+    caller passes only the fields that come from the application or the decision. A
+    key that the type does not define is dropped by `_check_face`.
+    """
+    return {
+        "holder_name": holder_name,
+        "holder_id_number": holder_code,
+        "holder_uscc": holder_code,
+        "issuing_authority": issuer.name,
+        "valid_from": start.isoformat(),
+        "valid_until": end.isoformat() if end else "",
+    }
+
+
+def _without_derived(face: Mapping[str, str]) -> dict[str, str]:
+    return {key: value for key, value in face.items() if key not in DERIVED_FACE_KEYS}
+
+
+def _check_face(
+    certificate_type: CertificateType,
+    given: Mapping[str, str],
+    derived: Mapping[str, str],
+) -> dict[str, str]:
+    """Merge given face values over the derived ones and check them against the type.
+
+    A given key that the type does not define raises UnknownFaceField, while derived
+    keys the type does not define are dropped. A type without face fields accepts any
+    given keys.
+    """
+    fields = {field["key"]: field for field in certificate_type.face_fields}
+    values = {key: value for key, value in derived.items() if key in fields}
+    values.update({str(key): str(value).strip() for key, value in given.items()})
+
+    unknown = sorted(set(values) - set(fields))
+    if fields and unknown:
+        raise UnknownFaceField(
+            type=certificate_type.name, key=unknown[0], known=", ".join(fields)
+        )
+    for key, field in fields.items():
+        if field.get("required") and not values.get(key):
+            raise MissingFaceField(
+                label=field.get("label", key), type=certificate_type.name
+            )
+    return values
+
+
+def _default_valid_until(
+    certificate_type: CertificateType, start: datetime.date
+) -> datetime.date | None:
+    years = certificate_type.validity_years
+    if not years:
+        return None
+    try:
+        anniversary = start.replace(year=start.year + years)
+    except (
+        ValueError
+    ):  # from 29 February into a common year: the period ends 28 February
+        anniversary = start.replace(year=start.year + years, month=3, day=1)
+    return anniversary - datetime.timedelta(days=1)
+
+
+def _check_validity(start: datetime.date, end: datetime.date | None) -> None:
+    if end is not None and end < start:
+        raise InvalidValidity(valid_from=start.isoformat(), valid_until=end.isoformat())
+
+
+def _check_valid(certificate: Certificate, *, action: object) -> None:
+    if certificate.status != CertificateStatus.VALID:
+        raise CertificateNotValid(
+            identifier=certificate.identifier,
+            status=CertificateStatus(certificate.status).label,
+            action=action,
+        )
+
+
+def _lock(certificate: Certificate) -> Certificate:
+    return (
+        Certificate.objects.select_for_update()
+        .select_related("certificate_type", "issuer", "centre")
+        .get(pk=certificate.pk)
+    )
+
+
+def _next_serial(issuer: Department) -> str:
+    """Return the issuer's next serial of today: YYYYMMDD and a 4-digit counter."""
+    today = timezone.localdate()
+    counter, _created = CertificateCounter.objects.select_for_update().get_or_create(
+        centre_id=issuer.centre_id, issuer=issuer, day=today
+    )
+    CertificateCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db(fields=["last"])
+    return f"{today:%Y%m%d}{counter.last:04d}"
+
+
+def _create_version(
+    *,
+    actor: Any,
+    certificate_type: CertificateType,
+    issuer: Department,
+    serial: str,
+    version: int,
+    holder_code: str,
+    holder_name: str,
+    face: dict[str, str],
+    valid_from: datetime.date,
+    valid_until: datetime.date | None,
+    case_number: str,
+    previous: Certificate | None,
+) -> Certificate:
+    identifier = build_identifier(certificate_type.code, issuer.uscc, serial, version)
+    issued_at = timezone.now()
+    document = {
+        "format": DOCUMENT_FORMAT,
+        "identifier": identifier,
+        "type": {"code": certificate_type.code, "name": certificate_type.name},
+        "issuer": {"uscc": issuer.uscc, "name": issuer.name},
+        "holder": {
+            "kind": certificate_type.holder_kind,
+            "code": holder_code,
+            "name": holder_name,
+        },
+        "face": face,
+        "valid_from": valid_from.isoformat(),
+        "valid_until": valid_until.isoformat() if valid_until else None,
+        "issued_at": issued_at.isoformat(),
+        "previous": previous.identifier if previous else None,
+    }
+
+    return Certificate.objects.create(
+        centre_id=issuer.centre_id,
+        identifier=identifier,
+        certificate_type=certificate_type,
+        issuer=issuer,
+        serial=serial,
+        version=version,
+        holder_kind=certificate_type.holder_kind,
+        holder_code=holder_code,
+        holder_name=holder_name,
+        face=face,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        issued_at=issued_at,
+        issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+        case_number=case_number,
+        previous=previous,
+        document=document,
+        signature=sign_document(issuer.centre, document),
+    )
+
+
+def _record(certificate: Certificate, actor: Any, role: str, verb: str) -> None:
+    """Write the audit event, queue the ledger entry and log one state change."""
+    record_event(
+        actor=actor,
+        actor_role=role,
+        verb=verb,
+        object_type="certificate",
+        object_id=certificate.identifier,
+        centre=certificate.centre,
+        data={"certificate_id": certificate.pk, "case_number": certificate.case_number},
+    )
+    # The ledger holds hashes, not the identifier: an issuer code made only of digits
+    # looks like a resident ID number to the ledger's personal-data check.
+    queue_entry(
+        verb,
+        {
+            "identifier_sha256": sha256_hex(certificate.identifier.encode()),
+            "document_sha256": sha256_hex(canonical_json(certificate.document)),
+            "status": certificate.status,
+        },
+        centre=certificate.centre,
+    )
+    log.info(
+        verb,
+        certificate_id=certificate.pk,
+        centre_id=certificate.centre_id,
+        type_code=certificate.certificate_type.code,
+        version=certificate.version,
+    )
+
+
+def _record_check(
+    identifier: str,
+    certificate: Certificate | None,
+    actor: Any,
+    channel: str,
+    *,
+    result: str,
+) -> None:
+    record_event(
+        actor=actor,
+        actor_role="verifier",
+        verb="certificate.verified",
+        object_type="certificate",
+        object_id=identifier[:80],
+        centre=certificate.centre if certificate else None,
+        data={"result": result, "channel": channel},
+    )
+    log.info(
+        "certificate.verified",
+        certificate_id=certificate.pk if certificate else None,
+        result=result,
+        channel=channel,
+    )

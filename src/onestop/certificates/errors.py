@@ -1,0 +1,85 @@
+"""Errors of issuing, revoking, renewing and verifying certificates."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from onestop.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+
+
+class MissingFaceField(InvalidInput):
+    code = "certificate.face_field_missing"
+    message = _(
+        "The certificate field %(label)s is required by the type %(type)s but is "
+        "empty. Fill it in and issue again."
+    )
+
+
+class UnknownFaceField(InvalidInput):
+    code = "certificate.face_field_unknown"
+    message = _(
+        "The certificate type %(type)s has no field %(key)s. Use only the fields of "
+        "the type: %(known)s."
+    )
+
+
+class InvalidValidity(InvalidInput):
+    code = "certificate.validity"
+    message = _(
+        "The certificate would be valid until %(valid_until)s, before it becomes valid "
+        "on %(valid_from)s. Choose an end date on or after the start date."
+    )
+
+
+class IssuerMismatch(InvalidInput):
+    code = "certificate.issuer_mismatch"
+    message = _(
+        "The department %(issuer)s belongs to another service centre than the "
+        "certificate type %(type)s. Issue with a department of the type's centre."
+    )
+
+
+class ReasonRequired(InvalidInput):
+    code = "certificate.reason_required"
+    message = _("Give the reason for revoking the certificate %(identifier)s.")
+
+
+class CertificateNotValid(Conflict):
+    code = "certificate.not_valid"
+    message = _(
+        "The certificate %(identifier)s is %(status)s, so it cannot be %(action)s. "
+        "Reload it to see its current status."
+    )
+
+
+class VersionLimitReached(Conflict):
+    code = "certificate.version_limit"
+    message = _(
+        "The certificate %(identifier)s has reached version 999, the last one an "
+        "identifier can carry. Issue a new certificate with a new serial instead."
+    )
+
+
+class CertificateNotFound(NotFound):
+    code = "certificate.not_found"
+    message = _(
+        "No certificate with the identifier %(identifier)s was issued on this "
+        "platform. Check that the whole identifier was copied, or ask the issuer."
+    )
+
+
+class CertificateNotUsable(Conflict):
+    code = "certificate.not_usable"
+    message = _(
+        "The certificate %(identifier)s cannot be used as a material because its check "
+        "result is %(result)s. Ask the holder for a valid certificate or the paper "
+        "original."
+    )
+
+
+class HolderMismatch(PermissionDenied):
+    code = "certificate.holder_mismatch"
+    message = _(
+        "The certificate %(identifier)s belongs to another holder than the applicant. "
+        "Use a certificate issued to the applicant."
+    )

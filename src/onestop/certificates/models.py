@@ -1,0 +1,160 @@
+"""Electronic certificates (电子证照): a centre's certificate types and certificates."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.core.models import Department, TenantModel
+
+
+class HolderKind(models.TextChoices):
+    """Holder code types of GB/T 36904: what the holder code of a certificate is."""
+
+    PERSON = "111", _("resident ID number")
+    ENTERPRISE = "001", _("unified social credit code")
+
+
+class CertificateType(TenantModel):
+    """A kind of certificate a centre issues or accepts (证照目录 entry)."""
+
+    code = models.CharField(_("type code"), max_length=21)
+    name = models.CharField(_("name"), max_length=100)
+    defining_body = models.CharField(_("defining body"), max_length=200, blank=True)
+    holder_kind = models.CharField(
+        _("holder code type"), max_length=3, choices=HolderKind.choices
+    )
+    # None when the type is long-term or its validity varies: the issuer sets the end.
+    validity_years = models.PositiveSmallIntegerField(
+        _("validity in years"), null=True, blank=True
+    )
+    # Fields of the certificate's face: [{"key", "label", "type", "required"}].
+    face_fields = models.JSONField(_("face fields"), default=list, blank=True)
+    issuing_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("certificate type")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "code"], name="certificate_type_code_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", _("valid")
+    REVOKED = "revoked", _("revoked")
+    SUPERSEDED = "superseded", _("superseded by a newer version")
+
+
+class Certificate(TenantModel):
+    """One issued certificate version, with the signed document it was issued as."""
+
+    identifier = models.CharField(_("certificate identifier"), max_length=120)
+    certificate_type = models.ForeignKey(
+        CertificateType, on_delete=models.PROTECT, related_name="certificates"
+    )
+    issuer = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    serial = models.CharField(_("serial"), max_length=40)
+    version = models.PositiveSmallIntegerField(_("version"))
+    holder_kind = models.CharField(max_length=3, choices=HolderKind.choices)
+    holder_code = models.CharField(_("holder code"), max_length=18)
+    holder_name = models.CharField(_("holder name"), max_length=200)
+    face = models.JSONField(_("face field values"), default=dict, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    case_number = models.CharField(_("case number"), max_length=32, blank=True)
+    status = models.CharField(
+        max_length=20,
+        choices=CertificateStatus.choices,
+        default=CertificateStatus.VALID,
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.TextField(_("reason for revoking"), blank=True)
+    previous = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_version",
+    )
+    # The canonical JSON body that was signed, and {"alg", "kid", "sig"} over it.
+    document = models.JSONField()
+    signature = models.JSONField()
+
+    class Meta:
+        verbose_name = _("electronic certificate")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "identifier"], name="certificate_identifier_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["centre", "issuer", "serial", "version"],
+                name="certificate_serial_version_unique",
+            ),
+        ]
+        indexes = [
+            # Verifiers look a certificate up by identifier alone, without a centre.
+            models.Index(fields=["identifier"], name="certificate_identifier_idx"),
+            models.Index(
+                fields=["centre", "holder_kind", "holder_code"],
+                name="certificate_holder_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.identifier
+
+
+class CertificateCounter(TenantModel):
+    """The last serial number an issuer used on a day, for gap-free serials."""
+
+    issuer = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "issuer", "day"], name="certificate_counter_unique"
+            ),
+        ]
+
+
+class CertificateUse(TenantModel):
+    """One use of a certificate as a material of a case (用证记录), in the using centre."""
+
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.PROTECT, related_name="uses"
+    )
+    case_number = models.CharField(_("case number"), max_length=32)
+    material_key = models.CharField(_("material"), max_length=80)
+    used_at = models.DateTimeField(default=timezone.now)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("certificate use")
+        indexes = [
+            models.Index(fields=["centre", "certificate"], name="certificate_use_idx"),
+        ]

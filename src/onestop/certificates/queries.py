@@ -1,0 +1,221 @@
+"""Reads of certificates: verification, reuse as materials, and the printable face."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from onestop.certificates.documents import CertificateDocument
+from onestop.certificates.errors import CertificateNotFound
+from onestop.certificates.identifiers import parse_identifier
+from onestop.certificates.models import Certificate, CertificateStatus, HolderKind
+from onestop.core.models import Centre, Role
+from onestop.core.permissions import find_role
+from onestop.core.signing import public_keys_for, verify_document
+from onestop.identity.codes import mask_id_number, mask_name
+
+STAFF_ROLES = (
+    Role.CLERK,
+    Role.REVIEWER,
+    Role.DEPARTMENT_ADMIN,
+    Role.CENTRE_ADMIN,
+    Role.SUPERVISOR,
+)
+
+
+class VerificationResult:
+    """Outcomes of checking a certificate, from the verifier's point of view."""
+
+    VALID = "valid"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    SUPERSEDED = "superseded"
+    SIGNATURE_INVALID = "signature_invalid"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of one check of a certificate identifier."""
+
+    identifier: str
+    result: str
+    certificate: Certificate | None
+    checked_at: datetime.datetime
+
+    @property
+    def is_valid(self) -> bool:
+        return self.result == VerificationResult.VALID
+
+    def as_public_dict(self) -> dict[str, Any]:
+        """Return what anyone may see: status, type, issuer, masked holder, dates."""
+        summary: dict[str, Any] = {
+            "identifier": self.identifier,
+            "result": self.result,
+            "valid": self.is_valid,
+            "checked_at": self.checked_at.isoformat(),
+        }
+        certificate = self.certificate
+        if certificate is None or self.result == VerificationResult.SIGNATURE_INVALID:
+            return summary
+
+        newer = latest_version(certificate)
+        summary.update(
+            {
+                "type_code": certificate.certificate_type.code,
+                "type_name": certificate.certificate_type.name,
+                "issuer_name": certificate.issuer.name,
+                "issuer_uscc": certificate.issuer.uscc,
+                "holder_name": masked_holder_name(certificate),
+                "holder_code": masked_holder_code(certificate),
+                "valid_from": certificate.valid_from.isoformat(),
+                "valid_until": _iso(certificate.valid_until),
+                "issued_at": certificate.issued_at.isoformat(),
+                "status_changed_at": _iso(certificate.status_changed_at),
+                "latest_version": newer.identifier if newer != certificate else None,
+            }
+        )
+        return summary
+
+
+def find_verification(
+    identifier: str, *, today: datetime.date | None = None
+) -> Verification:
+    """Check an identifier: its format, the stored certificate, signature and status.
+
+    Raises InvalidCertificateId or CertificateIdCheckFailed when the identifier is
+    malformed. An unknown identifier gives the result "not_found".
+    """
+    parsed = str(parse_identifier(identifier))
+    checked_at = timezone.now()
+    certificate = get_certificate(parsed)
+    if certificate is None:
+        return Verification(parsed, VerificationResult.NOT_FOUND, None, checked_at)
+
+    result = _result_of(certificate, today or timezone.localdate())
+    return Verification(parsed, result, certificate, checked_at)
+
+
+def get_certificate(identifier: str) -> Certificate | None:
+    """Return the certificate with this identifier in any centre, or None."""
+    return (
+        Certificate.objects.select_related("certificate_type", "issuer", "centre")
+        .filter(identifier=identifier)
+        .first()
+    )
+
+
+def get_certificate_for(actor: Any, identifier: str) -> Certificate:
+    """Return a certificate its holder or the staff of its centre may see in full.
+
+    Raises CertificateNotFound also when the certificate exists but the caller may not
+    see it, so the response does not reveal which identifiers exist.
+    """
+    certificate = get_certificate(identifier)
+    if certificate is None or not _may_see(actor, certificate):
+        raise CertificateNotFound(identifier=identifier)
+    return certificate
+
+
+def valid_certificates_of(
+    centre: Centre, holder_code: str, *, today: datetime.date | None = None
+) -> QuerySet[Certificate]:
+    """Return the holder's valid, unexpired certificates in a centre, newest first.
+
+    These are the certificates an application can reuse as materials (一号申请).
+    """
+    day = today or timezone.localdate()
+    return (
+        Certificate.objects.for_centre(centre)
+        .filter(holder_code=holder_code.strip().upper(), status=CertificateStatus.VALID)
+        .exclude(valid_until__lt=day)
+        .select_related("certificate_type", "issuer")
+        .order_by("-issued_at")
+    )
+
+
+def latest_version(certificate: Certificate) -> Certificate:
+    """Follow the renewals of a certificate to its newest version."""
+    current = certificate
+    while True:
+        newer = Certificate.objects.filter(previous=current).first()
+        if newer is None:
+            return current
+        current = newer
+
+
+def masked_holder_name(certificate: Certificate) -> str:
+    """Mask a person's name; an enterprise's registered name is public and stays."""
+    if certificate.holder_kind == HolderKind.PERSON:
+        return mask_name(certificate.holder_name)
+    return certificate.holder_name
+
+
+def masked_holder_code(certificate: Certificate) -> str:
+    """Mask the holder code, keeping its first and last 4 characters."""
+    return mask_id_number(certificate.holder_code)
+
+
+def verification_url(identifier: str) -> str:
+    """Return the public URL of the verification page of a certificate."""
+    path = reverse("certificates:verify", args=[identifier])
+    return settings.ONESTOP_PUBLIC_URL.rstrip("/") + path
+
+
+def certificate_document(certificate: Certificate) -> CertificateDocument:
+    """Return the printable face of a certificate, for `render_certificate_pdf`."""
+    labels = {
+        field["key"]: field.get("label", field["key"])
+        for field in certificate.certificate_type.face_fields
+    }
+    face_fields = [
+        (labels.get(key, key), value)
+        for key, value in certificate.face.items()
+        if value
+    ]
+    return CertificateDocument(
+        identifier=certificate.identifier,
+        type_name=certificate.certificate_type.name,
+        holder_name=certificate.holder_name,
+        holder_code_masked=masked_holder_code(certificate),
+        issuer_name=certificate.issuer.name,
+        issue_date=timezone.localtime(certificate.issued_at).date(),
+        expiry_date=certificate.valid_until,
+        verification_url=verification_url(certificate.identifier),
+        face_fields=face_fields,
+    )
+
+
+def _result_of(certificate: Certificate, today: datetime.date) -> str:
+    keys = public_keys_for(certificate.centre)
+    genuine = certificate.document.get("identifier") == certificate.identifier
+    if not genuine or not verify_document(
+        certificate.document, certificate.signature, keys
+    ):
+        return VerificationResult.SIGNATURE_INVALID
+    if certificate.status == CertificateStatus.REVOKED:
+        return VerificationResult.REVOKED
+    if certificate.status == CertificateStatus.SUPERSEDED:
+        return VerificationResult.SUPERSEDED
+    if certificate.valid_until is not None and certificate.valid_until < today:
+        return VerificationResult.EXPIRED
+    return VerificationResult.VALID
+
+
+def _may_see(actor: Any, certificate: Certificate) -> bool:
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    person = getattr(actor, "person", None)
+    if person is not None and person.id_number == certificate.holder_code:
+        return True
+    return find_role(actor, STAFF_ROLES, centre=certificate.centre) is not None
+
+
+def _iso(value: datetime.date | datetime.datetime | None) -> str | None:
+    return value.isoformat() if value else None

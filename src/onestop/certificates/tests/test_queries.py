@@ -1,0 +1,198 @@
+"""Verification results, public summaries and the reuse of certificates as materials."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from onestop.certificates.actions import (
+    renew_certificate,
+    revoke_certificate,
+    verify_certificate,
+)
+from onestop.certificates.errors import CertificateNotFound
+from onestop.certificates.identifiers import InvalidCertificateId, build_identifier
+from onestop.certificates.models import Certificate
+from onestop.certificates.queries import (
+    certificate_document,
+    find_verification,
+    get_certificate_for,
+    valid_certificates_of,
+)
+from onestop.certificates.tests.conftest import ENTERPRISE_USCC, ISSUER_USCC
+from onestop.core.models import AuditEvent
+
+UNKNOWN = build_identifier("11100000000013338W009", ISSUER_USCC, "209901010001", 1)
+
+
+def test_issued_certificate_is_valid(licence):
+    verification = find_verification(
+        licence.identifier, today=datetime.date(2025, 6, 1)
+    )
+
+    assert verification.result == "valid"
+    assert verification.is_valid
+
+
+def test_unknown_identifier_is_not_found(db):
+    verification = find_verification(UNKNOWN)
+
+    assert verification.result == "not_found"
+    assert verification.certificate is None
+
+
+def test_malformed_identifier_raises(db):
+    with pytest.raises(InvalidCertificateId):
+        find_verification("1.2.156.3005.2.x")
+
+
+def test_certificate_past_end_is_expired(licence):
+    verification = find_verification(
+        licence.identifier, today=datetime.date(2030, 5, 22)
+    )
+
+    assert verification.result == "expired"
+
+
+def test_last_day_is_still_valid(licence):
+    verification = find_verification(
+        licence.identifier, today=datetime.date(2030, 5, 21)
+    )
+
+    assert verification.result == "valid"
+
+
+def test_revoked_certificate_is_revoked(licence, reviewer):
+    revoke_certificate(licence, actor=reviewer, reason="吊销")
+
+    assert find_verification(licence.identifier).result == "revoked"
+
+
+def test_renewed_certificate_points_to_latest(licence, reviewer):
+    renewed = renew_certificate(licence, actor=reviewer)
+
+    summary = find_verification(licence.identifier).as_public_dict()
+
+    assert summary["result"] == "superseded"
+    assert summary["latest_version"] == renewed.identifier
+
+
+def test_tampered_certificate_fails_signature(licence):
+    Certificate.objects.filter(pk=licence.pk).update(
+        document={**licence.document, "valid_until": "2099-12-31"}
+    )
+
+    summary = find_verification(licence.identifier).as_public_dict()
+
+    assert summary["result"] == "signature_invalid"
+    assert "holder_name" not in summary
+
+
+def test_public_summary_masks_holder_code(licence):
+    summary = find_verification(licence.identifier).as_public_dict()
+
+    assert summary["holder_code"] == "9144**********2YX9"
+    assert ENTERPRISE_USCC not in str(summary)
+
+
+def test_public_summary_masks_person_name(person_type, issuer, reviewer):
+    from onestop.certificates.actions import issue_certificate
+
+    certificate = issue_certificate(
+        actor=reviewer,
+        certificate_type=person_type,
+        issuer=issuer,
+        holder_code="11010519491231002X",
+        holder_name="欧阳娜娜",
+    )
+
+    summary = find_verification(certificate.identifier).as_public_dict()
+
+    assert summary["holder_name"] == "欧阳**"
+    assert "11010519491231002X" not in str(summary)
+
+
+def test_enterprise_name_is_not_masked(licence):
+    summary = find_verification(licence.identifier).as_public_dict()
+
+    assert summary["holder_name"] == "佛山市禅城区欧阳记餐饮有限公司"
+
+
+def test_verify_check_is_audited(licence):
+    verify_certificate(licence.identifier, actor=None, channel="page")
+
+    event = AuditEvent.objects.get(verb="certificate.verified")
+    assert event.object_id == licence.identifier
+    assert event.data == {"result": "valid", "channel": "page"}
+    assert event.centre == licence.centre
+
+
+def test_unknown_check_is_audited(db):
+    verify_certificate(UNKNOWN, actor=None, channel="api")
+
+    event = AuditEvent.objects.get(verb="certificate.verified")
+    assert event.data["result"] == "not_found"
+    assert event.centre is None
+
+
+def test_malformed_check_is_audited_and_raises(db):
+    with pytest.raises(InvalidCertificateId):
+        verify_certificate("not an identifier", actor=None, channel="page")
+
+    event = AuditEvent.objects.get(verb="certificate.verified")
+    assert event.data["result"] == "invalid_identifier"
+
+
+def test_holder_certificates_exclude_revoked_and_expired(
+    licence, licence_type, issuer, reviewer
+):
+    from onestop.certificates.actions import issue_certificate
+
+    expired = issue_certificate(
+        actor=reviewer,
+        certificate_type=licence_type,
+        issuer=issuer,
+        holder_code=ENTERPRISE_USCC,
+        holder_name="欧阳记",
+        face={"operator": "欧阳记", "scope": "预包装食品销售"},
+        valid_from=datetime.date(2020, 1, 1),
+        valid_until=datetime.date(2024, 12, 31),
+    )
+    revoked = issue_certificate(
+        actor=reviewer,
+        certificate_type=licence_type,
+        issuer=issuer,
+        holder_code=ENTERPRISE_USCC,
+        holder_name="欧阳记",
+        face={"operator": "欧阳记", "scope": "预包装食品销售"},
+    )
+    revoke_certificate(revoked, actor=reviewer, reason="注销")
+
+    found = list(valid_certificates_of(licence.centre, ENTERPRISE_USCC.lower()))
+
+    assert found == [licence]
+    assert expired not in found
+
+
+def test_staff_of_centre_see_certificate(licence, clerk):
+    assert get_certificate_for(clerk, licence.identifier) == licence
+
+
+def test_anonymous_cannot_see_full_certificate(licence):
+    from django.contrib.auth.models import AnonymousUser
+
+    with pytest.raises(CertificateNotFound):
+        get_certificate_for(AnonymousUser(), licence.identifier)
+
+
+def test_printable_face_uses_labels(licence):
+    face = certificate_document(licence)
+
+    assert ("经营者名称", LICENCE_OPERATOR) in face.face_fields
+    assert face.holder_code_masked == "9144**********2YX9"
+    assert face.verification_url.endswith(f"/verify/{licence.identifier}")
+    assert face.expiry_date == datetime.date(2030, 5, 21)
+
+
+LICENCE_OPERATOR = "佛山市禅城区欧阳记餐饮有限公司"

@@ -1,0 +1,165 @@
+"""The public verification page and the verification API."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from onestop.certificates.actions import revoke_certificate
+from onestop.certificates.identifiers import build_identifier
+from onestop.certificates.tests import urls
+from onestop.certificates.tests.conftest import ENTERPRISE_USCC, ISSUER_USCC
+from onestop.core.models import AuditEvent
+
+UNKNOWN = build_identifier("11100000000013338W009", ISSUER_USCC, "209901010001", 1)
+
+
+@pytest.fixture
+def client():
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_page_shows_valid_certificate(client, licence):
+    response = client.get(f"/verify/{licence.identifier}")
+
+    assert response.status_code == 200
+    assert "Valid certificate" in response.content.decode()
+    assert "食品经营许可证" in response.content.decode()
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_page_masks_holder_code(client, licence):
+    content = client.get(f"/verify/{licence.identifier}").content.decode()
+
+    assert "9144**********2YX9" in content
+    assert ENTERPRISE_USCC not in content
+
+
+def test_page_shows_revoked_certificate(client, licence, reviewer):
+    revoke_certificate(licence, actor=reviewer, reason="吊销")
+
+    response = client.get(f"/verify/{licence.identifier}")
+
+    assert response.status_code == 200
+    assert "Revoked certificate" in response.content.decode()
+
+
+def test_page_for_unknown_identifier_is_404(client, db):
+    response = client.get(f"/verify/{UNKNOWN}")
+
+    assert response.status_code == 404
+    assert "Certificate not found" in response.content.decode()
+
+
+def test_page_for_wrong_check_is_400(client, licence):
+    wrong = licence.identifier[:-1] + ("1" if licence.identifier[-1] != "1" else "2")
+
+    response = client.get(f"/verify/{wrong}")
+
+    assert response.status_code == 400
+    assert "check character" in response.content.decode()
+
+
+def test_page_checks_are_audited(client, licence):
+    client.get(f"/verify/{licence.identifier}")
+    client.get(f"/verify/{UNKNOWN}")
+
+    results = list(
+        AuditEvent.objects.filter(verb="certificate.verified").values_list(
+            "data", flat=True
+        )
+    )
+    assert results == [
+        {"result": "valid", "channel": "page"},
+        {"result": "not_found", "channel": "page"},
+    ]
+
+
+def test_page_rejects_post(client, licence):
+    assert client.post(f"/verify/{licence.identifier}").status_code == 405
+
+
+def test_page_is_rate_limited_per_client(client, licence, settings):
+    settings.ONESTOP_CERTIFICATE_CHECKS_PER_WINDOW = 3
+    url = f"/verify/{licence.identifier}"
+
+    statuses = [client.get(url, REMOTE_ADDR="192.0.2.1").status_code for _ in range(4)]
+    other_client = client.get(url, REMOTE_ADDR="192.0.2.2").status_code
+
+    assert statuses == [200, 200, 200, 429]
+    assert other_client == 200
+    assert int(client.get(url, REMOTE_ADDR="192.0.2.1")["Retry-After"]) > 0
+
+
+def test_rate_limit_uses_configured_header(client, licence, settings):
+    settings.ONESTOP_CERTIFICATE_CHECKS_PER_WINDOW = 1
+    settings.ONESTOP_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    url = f"/verify/{licence.identifier}"
+
+    first = client.get(url, HTTP_X_REAL_IP="198.51.100.1").status_code
+    second = client.get(url, HTTP_X_REAL_IP="198.51.100.2").status_code
+    repeat = client.get(url, HTTP_X_REAL_IP="198.51.100.1").status_code
+
+    assert (first, second, repeat) == (200, 200, 429)
+
+
+def test_rate_limited_check_is_not_audited(client, licence, settings):
+    settings.ONESTOP_CERTIFICATE_CHECKS_PER_WINDOW = 1
+    url = f"/verify/{licence.identifier}"
+    client.get(url)
+    client.get(url)
+
+    assert AuditEvent.objects.filter(verb="certificate.verified").count() == 1
+
+
+def test_api_returns_public_summary(client, licence):
+    response = client.get(f"{urls.API_PREFIX}/{licence.identifier}/verification")
+
+    body = response.json()
+    assert response.status_code == 200
+    assert body["result"] == "valid"
+    assert body["valid"] is True
+    assert body["type_code"] == "11100000000013338W009"
+    assert body["holder_code"] == "9144**********2YX9"
+    assert body["valid_until"] == "2030-05-21"
+
+
+def test_api_unknown_identifier_is_404(client, db):
+    response = client.get(f"{urls.API_PREFIX}/{UNKNOWN}/verification")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "certificate.not_found"
+
+
+def test_api_malformed_identifier_is_400(client, db):
+    response = client.get(f"{urls.API_PREFIX}/1.2.156.3005.2.abc/verification")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "certificate_id.format"
+
+
+def test_api_is_rate_limited(client, licence, settings):
+    settings.ONESTOP_CERTIFICATE_CHECKS_PER_WINDOW = 1
+    url = f"{urls.API_PREFIX}/{licence.identifier}/verification"
+    client.get(url)
+
+    response = client.get(url)
+
+    assert response.status_code == 429
+    assert response.json()["code"] == "rate_limited"
+
+
+def test_api_checks_are_audited(client, licence):
+    client.get(f"{urls.API_PREFIX}/{licence.identifier}/verification")
+
+    event = AuditEvent.objects.get(verb="certificate.verified")
+    assert event.data == {"result": "valid", "channel": "api"}
+
+
+def test_page_in_chinese(licence):
+    response = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(
+        f"/verify/{licence.identifier}"
+    )
+
+    assert "证照有效" in response.content.decode()
+    assert "证照标识" in response.content.decode()

@@ -1,0 +1,11 @@
+"""Public pages of certificates, to be included under /verify/."""
+
+from django.urls import path
+
+from onestop.certificates import views
+
+app_name = "certificates"
+
+urlpatterns = [
+    path("<str:identifier>", views.verify_certificate, name="verify"),
+]

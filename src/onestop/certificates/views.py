@@ -1,0 +1,40 @@
+"""The public verification page of a certificate (证照核验), open without an account."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from onestop.certificates import actions, ratelimit
+from onestop.certificates.queries import VerificationResult
+from onestop.core.errors import OneStopError
+from onestop.core.pages import render_error
+
+# Only an unknown identifier is a 404. Every other result (valid, expired, revoked,
+# superseded, signature invalid) is a 200 page that states the result in its heading.
+STATUS_OF_RESULT = {VerificationResult.NOT_FOUND: 404}
+
+
+@require_safe
+def verify_certificate(request: HttpRequest, identifier: str) -> HttpResponse:
+    """Show whether a certificate is genuine and valid, with its masked summary."""
+    try:
+        ratelimit.check_rate(request)
+        verification = actions.verify_certificate(
+            identifier, actor=request.user, channel="page"
+        )
+    except OneStopError as error:
+        response = render_error(request, error)
+        if error.status == 429:
+            response["Retry-After"] = str(error.details.get("retry_after", 60))
+        return response
+
+    context = {
+        "verification": verification,
+        "summary": verification.as_public_dict(),
+    }
+    status = STATUS_OF_RESULT.get(verification.result, 200)
+    response = render(request, "certificates/verify.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response

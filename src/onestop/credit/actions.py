@@ -1,0 +1,259 @@
+"""Credit record writes: record a fact, correct it, revoke it. Records are never edited.
+
+Each action runs in one transaction, writes an audit event and queues a "credit.record"
+ledger entry with the SHA-256 of the record's canonical document. Consents and reports
+are in `consents.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from onestop.core.audit import record_event
+from onestop.core.ledger.actions import queue_entry, subject_reference
+from onestop.core.logging import get_logger, mask_personal_text
+from onestop.core.models import Centre, Department, Role
+from onestop.core.permissions import require_role
+from onestop.credit.documents import (
+    LEDGER_KIND,
+    document_sha256,
+    ledger_body,
+    record_document,
+)
+from onestop.credit.errors import (
+    DatesInvalid,
+    FieldMissing,
+    FieldTooLong,
+    KindInvalid,
+    PersonalDataInText,
+    RecordRevoked,
+    RecordSuperseded,
+)
+from onestop.credit.models import CreditKind, CreditRecord, RecordAction
+from onestop.credit.subjects import parse_subject
+
+log = get_logger(__name__)
+
+RECORDING_ROLES = (Role.REVIEWER, Role.DEPARTMENT_ADMIN, Role.SUPERVISOR)
+_MAX_LENGTHS = {
+    "legal_basis": 2000,
+    "facts": 4000,
+    "list_name": 200,
+    "case_number": 32,
+}
+# Free text that recipients read. Case numbers are not checked, because they have 18
+# digits like an ID number.
+_CHECKED_FOR_PERSONAL_DATA = ("legal_basis", "facts", "list_name")
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """The statement of a credit record, without its subject and department."""
+
+    kind: str
+    legal_basis: str
+    facts: str
+    decided_on: dt.date
+    list_name: str = ""
+    listed_on: dt.date | None = None
+    delisted_on: dt.date | None = None
+    case_number: str = ""
+
+
+def record_credit(
+    *,
+    actor: Any,
+    centre: Centre,
+    department: Department,
+    subject_type: str,
+    subject_code: str,
+    facts: RecordFacts,
+) -> CreditRecord:
+    """Record a credit fact about a person or an enterprise for a department."""
+    membership = require_role(
+        actor, RECORDING_ROLES, centre=centre, department=department
+    )
+    subject = parse_subject(subject_type, subject_code)
+    facts = check_facts(facts)
+
+    with transaction.atomic():
+        return _create(
+            actor=actor,
+            actor_role=membership.role,
+            centre=centre,
+            department=department,
+            subject_type=subject.type,
+            subject_code=subject.code,
+            facts=facts,
+            action=RecordAction.RECORD,
+            supersedes=None,
+        )
+
+
+def correct_credit_record(
+    previous: CreditRecord, *, actor: Any, facts: RecordFacts
+) -> CreditRecord:
+    """Append a record that replaces the facts of `previous`, which stays as it was."""
+    membership = require_role(
+        actor, RECORDING_ROLES, centre=previous.centre, department=previous.department
+    )
+    facts = check_facts(facts)
+
+    with transaction.atomic():
+        previous = _lock_latest(previous)
+        return _create(
+            actor=actor,
+            actor_role=membership.role,
+            centre=previous.centre,
+            department=previous.department,
+            subject_type=previous.subject_type,
+            subject_code=previous.subject_code,
+            facts=facts,
+            action=RecordAction.CORRECT,
+            supersedes=previous,
+        )
+
+
+def revoke_credit_record(
+    previous: CreditRecord, *, actor: Any, reason: str, legal_basis: str
+) -> CreditRecord:
+    """Append a record that revokes `previous`, with the reason as its facts."""
+    membership = require_role(
+        actor, RECORDING_ROLES, centre=previous.centre, department=previous.department
+    )
+    facts = check_facts(
+        RecordFacts(
+            kind=previous.kind,
+            legal_basis=legal_basis,
+            facts=reason,
+            decided_on=timezone.localdate(),
+            list_name=previous.list_name,
+            listed_on=previous.listed_on,
+            delisted_on=previous.delisted_on,
+            case_number=previous.case_number,
+        ),
+        fact_field="reason",
+    )
+
+    with transaction.atomic():
+        previous = _lock_latest(previous)
+        return _create(
+            actor=actor,
+            actor_role=membership.role,
+            centre=previous.centre,
+            department=previous.department,
+            subject_type=previous.subject_type,
+            subject_code=previous.subject_code,
+            facts=facts,
+            action=RecordAction.REVOKE,
+            supersedes=previous,
+        )
+
+
+def check_facts(facts: RecordFacts, *, fact_field: str = "facts") -> RecordFacts:
+    """Validate and trim the facts of a record, or raise the first problem found."""
+    if facts.kind not in CreditKind.values:
+        raise KindInvalid(kind=str(facts.kind)[:40])
+    facts = replace(
+        facts,
+        legal_basis=facts.legal_basis.strip(),
+        facts=facts.facts.strip(),
+        list_name=facts.list_name.strip(),
+        case_number=facts.case_number.strip(),
+    )
+
+    labels = {"facts": fact_field}
+    for name, maximum in _MAX_LENGTHS.items():
+        value = getattr(facts, name)
+        label = labels.get(name, name)
+        if len(value) > maximum:
+            raise FieldTooLong(field=label, length=len(value), maximum=maximum)
+        if name in _CHECKED_FOR_PERSONAL_DATA and mask_personal_text(value) != value:
+            raise PersonalDataInText(field=label)
+
+    required = ["legal_basis", "facts"]
+    if facts.kind == CreditKind.DISHONESTY_LIST:
+        required += ["list_name", "listed_on"]
+    for name in required:
+        if not getattr(facts, name):
+            raise FieldMissing(field=labels.get(name, name), kind=facts.kind)
+
+    if facts.listed_on and facts.delisted_on and facts.delisted_on < facts.listed_on:
+        raise DatesInvalid(listed_on=facts.listed_on, delisted_on=facts.delisted_on)
+    return facts
+
+
+def _lock_latest(previous: CreditRecord) -> CreditRecord:
+    locked = CreditRecord.objects.select_for_update().get(pk=previous.pk)
+    successor = CreditRecord.objects.filter(supersedes=locked).first()
+    if successor is not None:
+        raise RecordSuperseded(record_id=locked.pk, superseded_by=successor.pk)
+    if locked.action == RecordAction.REVOKE:
+        raise RecordRevoked(record_id=locked.pk)
+    return locked
+
+
+def _create(
+    *,
+    actor: Any,
+    actor_role: str,
+    centre: Centre,
+    department: Department,
+    subject_type: str,
+    subject_code: str,
+    facts: RecordFacts,
+    action: str,
+    supersedes: CreditRecord | None,
+) -> CreditRecord:
+    record = CreditRecord(
+        centre=centre,
+        department=department,
+        subject_type=subject_type,
+        subject_code=subject_code,
+        subject_reference=subject_reference(subject_code),
+        kind=facts.kind,
+        action=action,
+        legal_basis=facts.legal_basis,
+        facts=facts.facts,
+        decided_on=facts.decided_on,
+        list_name=facts.list_name,
+        listed_on=facts.listed_on,
+        delisted_on=facts.delisted_on,
+        case_number=facts.case_number,
+        supersedes=supersedes,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record.save()
+
+    record.sha256 = document_sha256(record_document(record))
+    body = ledger_body(record, record.sha256, subject_reference(department.uscc))
+    record.ledger_entry = queue_entry(LEDGER_KIND, body, centre=centre)
+    record.save(update_fields=["sha256", "ledger_entry"])
+
+    record_event(
+        actor=actor,
+        actor_role=actor_role,
+        verb=f"credit.{action}",
+        object_type="credit_record",
+        object_id=record.pk,
+        centre=centre,
+        data={
+            "kind": record.kind,
+            "department_id": department.pk,
+            "supersedes": record.supersedes_id,
+            "sha256": record.sha256,
+        },
+    )
+    log.info(
+        "credit.record_written",
+        credit_record_id=record.pk,
+        action=action,
+        centre_id=centre.pk,
+        department_id=department.pk,
+    )
+    return record

@@ -1,0 +1,183 @@
+"""User-facing errors of credit records, consents and reports (codes `credit.*`)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from onestop.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+
+
+class KindInvalid(InvalidInput):
+    code = "credit.kind_invalid"
+    message = _(
+        "The record kind %(kind)s is not known. Use commitment_kept, "
+        "commitment_broken, dishonesty_list or commendation."
+    )
+
+
+class SubjectTypeInvalid(InvalidInput):
+    code = "credit.subject_type_invalid"
+    message = _(
+        "The subject type %(subject_type)s is not known. Use person or enterprise."
+    )
+
+
+class FieldMissing(InvalidInput):
+    code = "credit.field_missing"
+    message = _("The field %(field)s is required for a %(kind)s record. Fill it in.")
+
+
+class ConsentFieldMissing(InvalidInput):
+    code = "credit.consent_field_missing"
+    message = _("The field %(field)s of the consent is empty. Fill it in.")
+
+
+class FieldTooLong(InvalidInput):
+    code = "credit.field_too_long"
+    message = _(
+        "The field %(field)s has %(length)s characters, more than the maximum of "
+        "%(maximum)s. Shorten it."
+    )
+
+
+class PersonalDataInText(InvalidInput):
+    code = "credit.personal_data_in_text"
+    message = _(
+        "The field %(field)s contains what looks like an ID number or a phone number. "
+        "Credit reports are shared with third parties, so refer to people by their "
+        "role instead."
+    )
+
+
+class DatesInvalid(InvalidInput):
+    code = "credit.dates_invalid"
+    message = _(
+        "The delisting date %(delisted_on)s is before the listing date %(listed_on)s. "
+        "Give a delisting date on or after the listing date."
+    )
+
+
+class DepartmentNotFound(NotFound):
+    code = "credit.department_not_found"
+    message = _(
+        "The department %(department)s is not a department of this centre. Give the "
+        "role key of one of the centre's departments, such as market_regulation."
+    )
+
+
+class RecordNotFound(NotFound):
+    code = "credit.record_not_found"
+    message = _("The credit record %(record_id)s was not found in this centre.")
+
+
+class RecordSuperseded(Conflict):
+    code = "credit.record_superseded"
+    message = _(
+        "The credit record %(record_id)s was already superseded by record "
+        "%(superseded_by)s. Correct or revoke the latest record instead."
+    )
+
+
+class RecordRevoked(Conflict):
+    code = "credit.record_revoked"
+    message = _(
+        "The credit record %(record_id)s is a revocation, so it cannot be corrected or "
+        "revoked. Record a new fact instead."
+    )
+
+
+class NotTheSubject(PermissionDenied):
+    code = "credit.not_the_subject"
+    message = _(
+        "Only the person, or an agent of the enterprise, can give consent for "
+        "%(subject)s. Sign in with that account."
+    )
+
+
+class ExpiryInvalid(InvalidInput):
+    code = "credit.expiry_invalid"
+    message = _(
+        "The consent must last from 1 to %(maximum)s days, not %(days)s. Choose a "
+        "number of days in that range."
+    )
+
+
+class ConsentNotFound(NotFound):
+    code = "credit.consent_not_found"
+    message = _("The consent %(consent_id)s was not found among your consents.")
+
+
+class TokenMalformed(InvalidInput):
+    code = "credit.token_malformed"
+    message = _(
+        "The consent token is malformed or truncated: %(reason)s. Copy the whole token "
+        "as the subject gave it."
+    )
+
+
+class TokenSignatureInvalid(InvalidInput):
+    code = "credit.token_signature_invalid"
+    status = 401
+    message = _(
+        "The consent token's signature does not verify against the keys of the centre "
+        "%(centre)s, so it was changed or forged. Ask the subject for a new token."
+    )
+
+
+class TokenExpired(InvalidInput):
+    code = "credit.token_expired"
+    status = 401
+    message = _(
+        "The consent token expired at %(expires_at)s. Ask the subject for a new token."
+    )
+
+
+class TokenRevoked(InvalidInput):
+    code = "credit.token_revoked"
+    status = 401
+    message = _(
+        "The subject revoked this consent at %(revoked_at)s. Ask the subject for a new "
+        "token."
+    )
+
+
+class TokenUsed(Conflict):
+    code = "credit.token_used"
+    message = _(
+        "This single-use consent token was already used at %(used_at)s. Ask the "
+        "subject for a new token."
+    )
+
+
+class ProofInvalid(Conflict):
+    code = "credit.proof_invalid"
+    status = 500
+    message = _(
+        "The ledger proof of credit record %(record_id)s does not verify: %(reason)s. "
+        "No report was issued. Tell the centre's operator to run `onestop ledger "
+        "verify`."
+    )
+
+
+class TokenUnknown(InvalidInput):
+    code = "credit.token_unknown"
+    status = 401
+    message = _(
+        "The consent token is signed, but centre %(centre)s holds no consent for it. "
+        "Ask the subject for a new token."
+    )
+
+
+class NotAPerson(PermissionDenied):
+    code = "credit.not_a_person"
+    message = _(
+        "Only a registered person can give consent to read credit records. Register "
+        "with your resident ID number first."
+    )
+
+
+class CentreNotFound(NotFound):
+    code = "credit.centre_not_found"
+    message = _(
+        "No service centre %(centre)s exists here. List the centres at /api/v1/centres."
+    )

@@ -1,0 +1,92 @@
+"""Subjects of credit records: validated codes, ledger references and masked labels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from onestop.core.ledger.actions import subject_reference
+from onestop.credit.errors import NotAPerson, NotTheSubject, SubjectTypeInvalid
+from onestop.credit.models import SubjectType
+from onestop.identity.codes import (
+    mask_id_number,
+    mask_name,
+    parse_resident_id,
+    parse_uscc,
+)
+from onestop.identity.models import Enterprise, EnterpriseAgent, Person
+
+
+@dataclass(frozen=True)
+class Subject:
+    type: str
+    code: str
+
+    @property
+    def reference(self) -> str:
+        return subject_reference(self.code)
+
+    @property
+    def masked_code(self) -> str:
+        return mask_id_number(self.code)
+
+
+def parse_subject(subject_type: str, code: str) -> Subject:
+    """Validate an ID number or credit code for its subject type."""
+    if subject_type == SubjectType.PERSON:
+        return Subject(SubjectType.PERSON, parse_resident_id(code).number)
+    if subject_type == SubjectType.ENTERPRISE:
+        return Subject(SubjectType.ENTERPRISE, parse_uscc(code).code)
+    raise SubjectTypeInvalid(subject_type=str(subject_type)[:20])
+
+
+def subject_of_actor(actor: Any, enterprise_uscc: str = "") -> Subject:
+    """Return the signed-in person, or an enterprise they are an agent of.
+
+    Raises NotAPerson when the actor is no registered person, and NotTheSubject when
+    they are not an agent of the enterprise.
+    """
+    person = _person_of(actor)
+    if not enterprise_uscc.strip():
+        if person is None:
+            raise NotAPerson()
+        return Subject(SubjectType.PERSON, person.id_number)
+
+    subject = parse_subject(SubjectType.ENTERPRISE, enterprise_uscc)
+    is_agent = (
+        person is not None
+        and EnterpriseAgent.objects.filter(
+            enterprise__uscc=subject.code, person=person
+        ).exists()
+    )
+    if not is_agent:
+        raise NotTheSubject(subject=subject.code)
+    return subject
+
+
+def represented_subjects(actor: Any) -> list[Subject]:
+    """Return the person of the actor and every enterprise they are an agent of."""
+    person = _person_of(actor)
+    if person is None:
+        return []
+    codes = EnterpriseAgent.objects.filter(person=person).values_list(
+        "enterprise__uscc", flat=True
+    )
+    return [Subject(SubjectType.PERSON, person.id_number)] + [
+        Subject(SubjectType.ENTERPRISE, code) for code in codes
+    ]
+
+
+def _person_of(actor: Any) -> Person | None:
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    return Person.objects.filter(user_id=actor.pk).first()
+
+
+def masked_name_of(subject: Subject) -> str:
+    """Return the masked registered name of the subject, or "" when unregistered."""
+    if subject.type == SubjectType.PERSON:
+        person = Person.objects.filter(id_number=subject.code).first()
+        return mask_name(person.name) if person else ""
+    enterprise = Enterprise.objects.filter(uscc=subject.code).first()
+    return mask_name(enterprise.name) if enterprise else ""

@@ -1,0 +1,111 @@
+"""Credit records through the API: record, list, correct and revoke."""
+
+from __future__ import annotations
+
+import pytest
+
+from onestop.credit.models import CreditRecord
+from onestop.credit.tests.helpers import APPLICANT_ID
+
+pytestmark = pytest.mark.django_db
+
+
+def record_body(**overrides):
+    body = {
+        "subject_type": "person",
+        "subject_code": APPLICANT_ID,
+        "department": "market_regulation",
+        "kind": "dishonesty_list",
+        "legal_basis": "《市场监督管理严重违法失信名单管理办法》第二条",
+        "facts": "因提供虚假材料取得许可，列入严重违法失信名单。",
+        "decided_on": "2026-11-02",
+        "list_name": "市场监督管理严重违法失信名单",
+        "listed_on": "2026-11-02",
+    }
+    body.update(overrides)
+    return body
+
+
+def post_record(client, demo, **overrides):
+    return client.post(
+        f"/api/v1/credit/centres/{demo.centre.slug}/records",
+        record_body(**overrides),
+        content_type="application/json",
+    )
+
+
+def test_reviewer_records_dishonesty_list_entry(demo):
+    response = post_record(demo.client("reviewer"), demo)
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["kind"] == "dishonesty_list"
+    assert body["subject"] == "4406**********0024"
+    assert body["listed_on"] == "2026-11-02"
+    assert len(body["sha256"]) == 64
+
+
+def test_clerk_may_not_record(demo):
+    response = post_record(demo.client("clerk"), demo)
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission.role_required"
+
+
+def test_unknown_department_is_rejected(demo):
+    response = post_record(demo.client("supervisor"), demo, department="mint")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "credit.department_not_found"
+
+
+def test_reviewer_corrects_and_revokes_record(demo):
+    client = demo.client("reviewer")
+    first = post_record(client, demo).json()["id"]
+    base = f"/api/v1/credit/centres/{demo.centre.slug}/records"
+
+    corrected = client.post(
+        f"{base}/{first}/corrections",
+        {**record_body(), "delisted_on": "2026-12-01"},
+        content_type="application/json",
+    )
+    revoked = client.post(
+        f"{base}/{corrected.json()['id']}/revocation",
+        {"reason": "法院判决撤销认定。", "legal_basis": "《行政诉讼法》第七十条"},
+        content_type="application/json",
+    )
+
+    assert corrected.status_code == 201, corrected.content
+    assert corrected.json()["supersedes"] == first
+    assert revoked.status_code == 201, revoked.content
+    assert revoked.json()["action"] == "revoke"
+    assert CreditRecord.objects.count() == 3
+
+
+def test_supervisor_lists_subject_records(demo):
+    post_record(demo.client("reviewer"), demo)
+
+    response = demo.client("supervisor").get(
+        f"/api/v1/credit/centres/{demo.centre.slug}/records",
+        {"subject_type": "person", "subject_code": APPLICANT_ID},
+    )
+
+    assert response.status_code == 200
+    assert len(response.json()) == 1
+
+
+def test_other_department_reviewer_sees_no_records(demo):
+    post_record(demo.client("reviewer"), demo)
+    other = "reviewer-" + next(
+        key
+        for key in demo.centre.department_set.values_list("role_key", flat=True)
+        if key != "market_regulation"
+    )
+
+    response = demo.client(other).get(
+        f"/api/v1/credit/centres/{demo.centre.slug}/records",
+        {"subject_type": "person", "subject_code": APPLICANT_ID},
+    )
+
+    assert response.status_code == 200
+    assert response.json() == []

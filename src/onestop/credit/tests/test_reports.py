@@ -1,0 +1,354 @@
+"""Consented credit reports: issued to a bank, saved, and verified offline."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+from onestop.core.canonical import canonical_json
+from onestop.core.ledger.checkpoint import get_vkey
+from onestop.core.ledger.models import LedgerEntry
+from onestop.core.models import AuditEvent
+from onestop.core.signing import b64url_encode
+from onestop.credit.actions import correct_credit_record, record_credit
+from onestop.credit.documents import CONSENT_TYPE
+from onestop.credit.models import Consent
+from onestop.credit.reports import report_text
+from onestop.credit.tests.helpers import (
+    AGENT_ID,
+    APPLICANT_ID,
+    APPLICANT_NAME,
+    BANK_USCC,
+    ENTERPRISE_USCC,
+    broken_commitment,
+    issue_token,
+    record_for_applicant,
+)
+from onestop.credit.verify import verify_report
+
+pytestmark = pytest.mark.django_db
+
+REPORTS = "/api/v1/credit/reports"
+
+
+def fetch_report(token: str):
+    return Client().get(REPORTS, {"token": token})
+
+
+def published_keys() -> dict:
+    return Client().get("/.well-known/onestop-keys.json").json()
+
+
+def bank_report(demo) -> dict:
+    record_for_applicant(demo)
+    response = fetch_report(issue_token(demo))
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def save(tmp_path, name: str, value) -> str:
+    path = tmp_path / name
+    text = value if isinstance(value, str) else report_text(value)
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def verify_files(tmp_path, report) -> str:
+    """Run `credit verify-report` on saved files and return its output."""
+    output = StringIO()
+    call_command(
+        "credit",
+        "verify-report",
+        save(tmp_path, "report.json", report),
+        "--vkey",
+        save(tmp_path, "ledger.vkey", get_vkey()),
+        "--keys",
+        save(tmp_path, "keys.json", json.dumps(published_keys())),
+        stdout=output,
+    )
+    return output.getvalue()
+
+
+def test_bank_report_verifies_offline_from_file(demo, tmp_path):
+    report = bank_report(demo)
+
+    output = verify_files(tmp_path, report)
+
+    assert "report verified: checked 1 records; 0 problems" in output
+
+
+def test_report_lists_record_with_proof_and_vkey(demo):
+    report = bank_report(demo)["report"]
+
+    assert report["vkey"] == get_vkey()
+    assert report["consent"]["recipient"]["uscc"] == BANK_USCC
+    item = report["records"][0]
+    assert item["document"]["kind"] == "commitment_broken"
+    assert item["proof"].startswith("c2sp.org/tlog-proof@v1\n")
+    assert item["ledger_index"] == LedgerEntry.objects.get().index
+
+
+def test_report_integrates_pending_entry_first(demo):
+    record_for_applicant(demo)
+    assert LedgerEntry.objects.get().index is None
+
+    response = fetch_report(issue_token(demo))
+
+    assert response.status_code == 200
+    assert LedgerEntry.objects.get().index is not None
+
+
+def test_report_contains_only_masked_subject(demo):
+    report = bank_report(demo)
+    text = json.dumps(report, ensure_ascii=False)
+
+    assert APPLICANT_ID not in text
+    assert APPLICANT_NAME not in text
+    assert AGENT_ID not in text
+    assert report["report"]["subject"]["masked_code"] == "4406**********0024"
+    assert report["report"]["subject"]["masked_name"] == "李**"
+
+
+def test_report_of_enterprise_for_its_agent(demo):
+    record_credit(
+        actor=demo.user("reviewer"),
+        centre=demo.centre,
+        department=demo.market,
+        subject_type="enterprise",
+        subject_code=ENTERPRISE_USCC,
+        facts=broken_commitment(kind="commendation", facts="获评守合同重信用企业。"),
+    )
+    record_for_applicant(demo)
+
+    token = issue_token(demo, "agent", enterprise=ENTERPRISE_USCC)
+    report = fetch_report(token).json()["report"]
+
+    assert [item["document"]["kind"] for item in report["records"]] == ["commendation"]
+    assert report["subject"]["type"] == "enterprise"
+    assert ENTERPRISE_USCC not in json.dumps(report, ensure_ascii=False)
+
+
+def test_report_shows_correction_chain(demo):
+    first = record_for_applicant(demo)
+    second = correct_credit_record(
+        first, actor=demo.user("reviewer"), facts=broken_commitment(facts="更正。")
+    )
+
+    records = fetch_report(issue_token(demo)).json()["report"]["records"]
+
+    assert [item["document"]["id"] for item in records] == [first.pk, second.pk]
+    assert records[0]["superseded_by"] == second.pk
+    assert records[1]["document"]["supersedes"] == first.pk
+
+
+def test_changed_record_byte_fails_verification(demo, tmp_path):
+    report = bank_report(demo)
+    document = report["report"]["records"][0]["document"]
+    document["facts"] = document["facts"].replace("不符", "相符")
+
+    with pytest.raises(CommandError) as caught:
+        verify_files(tmp_path, report)
+
+    assert caught.value.returncode == 1
+
+
+def test_changed_record_byte_is_reported(demo):
+    report = bank_report(demo)
+    report["report"]["records"][0]["document"]["decided_on"] = "2026-11-21"
+
+    check = verify_report(report, public_keys=published_keys(), vkey=get_vkey())
+
+    assert "record 0: the document does not match its sha256" in check.findings
+    assert (
+        "report: the signature does not verify against the published keys"
+        in check.findings
+    )
+
+
+def test_changed_bundle_byte_fails_verification(demo):
+    signed = bank_report(demo)
+    item = signed["report"]["records"][0]
+    lines = item["proof"].split("\n")
+    entry = bytearray(base64.b64decode(lines[1].removeprefix("extra ")))
+    entry[-3] ^= 0x01
+    lines[1] = "extra " + base64.b64encode(bytes(entry)).decode()
+    item["proof"] = "\n".join(lines)
+
+    check = verify_report(signed, public_keys=published_keys(), vkey=get_vkey())
+
+    assert any("the proof bundle is invalid" in line for line in check.findings)
+
+
+def test_changed_bundle_index_fails_verification(demo):
+    signed = bank_report(demo)
+    item = signed["report"]["records"][0]
+    item["proof"] = item["proof"].replace("\nindex 0\n", "\nindex 7\n")
+
+    check = verify_report(signed, public_keys=published_keys(), vkey=get_vkey())
+
+    assert any("the proof bundle is invalid" in line for line in check.findings)
+
+
+def test_changed_checkpoint_byte_fails_verification(demo):
+    signed = bank_report(demo)
+    item = signed["report"]["records"][0]
+    head, _, note = item["proof"].partition("\n\n")
+    lines = note.split("\n")
+    lines[1] = str(int(lines[1]) + 1)
+    item["proof"] = head + "\n\n" + "\n".join(lines)
+
+    check = verify_report(signed, public_keys=published_keys(), vkey=get_vkey())
+
+    assert any("the proof bundle is invalid" in line for line in check.findings)
+
+
+def test_report_with_other_vkey_fails_verification(demo):
+    signed = bank_report(demo)
+    other = (
+        "onestop.local/ledger+00000000+"
+        + base64.b64encode(b"\x01" + b"\x00" * 32).decode()
+    )
+
+    check = verify_report(signed, public_keys=published_keys(), vkey=other)
+
+    assert "report: its vkey differs from the given vkey" in check.findings
+    assert any("the proof bundle is invalid" in line for line in check.findings)
+
+
+def test_every_report_use_is_audited(demo):
+    record_for_applicant(demo)
+    token = issue_token(demo)
+
+    fetch_report(token)
+    fetch_report(token)
+
+    consent = Consent.objects.get()
+    assert consent.use_count == 2
+    assert (
+        AuditEvent.objects.filter(
+            verb="credit.consent_used", object_id=str(consent.pk)
+        ).count()
+        == 2
+    )
+
+
+def test_forged_token_is_rejected(demo):
+    token = issue_token(demo)
+    payload, kid, signature = token.split(".")
+    document = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    document["purpose"] = "任意用途"
+
+    forged = f"{b64url_encode(canonical_json(document))}.{kid}.{signature}"
+    response = fetch_report(forged)
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "credit.token_signature_invalid"
+    assert Consent.objects.get().use_count == 0
+
+
+def test_token_signed_by_other_key_is_rejected(demo):
+    token = issue_token(demo)
+    payload, kid, signature = token.split(".")
+    flipped = signature[:10] + ("A" if signature[10] != "A" else "B") + signature[11:]
+
+    response = fetch_report(f"{payload}.{kid}.{flipped}")
+
+    assert response.json()["code"] == "credit.token_signature_invalid"
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda token: token[: len(token) // 2],
+        lambda token: token[:-3],
+        lambda token: token.replace(".", "", 1),
+        lambda token: "not-a-token",
+        lambda token: "",
+        lambda token: token + "." + token,
+    ],
+    ids=["half", "short-signature", "two-parts", "garbage", "empty", "four-parts"],
+)
+def test_truncated_or_malformed_token_is_rejected(demo, mangle):
+    token = issue_token(demo)
+
+    response = fetch_report(mangle(token))
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "credit.token_malformed"
+
+
+def test_expired_token_is_rejected(demo):
+    token = issue_token(demo)
+    Consent.objects.update(expires_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+
+    response = fetch_report(token)
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "credit.token_expired"
+
+
+def test_revoked_token_is_rejected_and_refusal_audited(demo):
+    token = issue_token(demo)
+    consent = Consent.objects.get()
+    response = demo.client("applicant").post(
+        f"/api/v1/credit/consents/{consent.pk}/revocation"
+    )
+    assert response.status_code == 200, response.content
+
+    response = fetch_report(token)
+
+    assert response.json()["code"] == "credit.token_revoked"
+    refusal = AuditEvent.objects.get(verb="credit.consent_refused")
+    assert refusal.data["code"] == "credit.token_revoked"
+
+
+def test_single_use_token_used_twice_is_rejected(demo):
+    record_for_applicant(demo)
+    token = issue_token(demo, single_use=True)
+
+    first = fetch_report(token)
+    second = fetch_report(token)
+
+    assert first.status_code == 200
+    assert second.status_code == 409
+    assert second.json()["code"] == "credit.token_used"
+
+
+def test_tampered_ledger_entry_stops_report(demo):
+    record = record_for_applicant(demo)
+    token = issue_token(demo)
+    fetch_report(token)
+    entry = LedgerEntry.objects.get(pk=record.ledger_entry_id)
+    data = bytes(entry.data).replace(b"commitment_broken", b"commitment_kept__")
+    LedgerEntry.objects.filter(pk=entry.pk).update(data=data)
+
+    response = fetch_report(token)
+
+    assert response.status_code == 500
+    assert response.json()["code"] == "credit.proof_invalid"
+
+
+def test_edited_record_row_stops_report(demo):
+    record = record_for_applicant(demo)
+    type(record).objects.filter(pk=record.pk).update(facts="改写的事实。")
+
+    response = fetch_report(issue_token(demo))
+
+    assert response.json()["code"] == "credit.proof_invalid"
+
+
+def test_consent_type_is_in_token(demo):
+    payload = issue_token(demo).split(".")[0]
+
+    document = json.loads(base64.urlsafe_b64decode(payload + "=="))
+
+    assert document["type"] == CONSENT_TYPE
+    assert document["recipient"]["uscc"] == BANK_USCC
+    assert APPLICANT_ID not in json.dumps(document)

@@ -1,0 +1,77 @@
+"""Django admin of connectors: a department admin edits only their own department's."""
+
+from __future__ import annotations
+
+import pytest
+
+from onestop.core.models import AuditEvent
+from onestop.exchange.actions import connector_for
+from onestop.exchange.demo import configure_demo_connectors
+from onestop.exchange.models import ConnectorConfig
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def deptadmin(demo):
+    configure_demo_connectors(demo.centre)
+    return demo.client("deptadmin")
+
+
+def test_department_admin_lists_only_own_connector(demo, deptadmin):
+    connector_for(demo.market)
+    response = deptadmin.get("/admin/exchange/connectorconfig/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert demo.market.name in page
+    assert "税务局" not in page
+
+
+def test_department_admin_cannot_open_other_connector(demo, deptadmin):
+    other = ConnectorConfig.objects.get(
+        department__role_key="taxation", centre=demo.centre
+    )
+    response = deptadmin.get(f"/admin/exchange/connectorconfig/{other.pk}/change/")
+    assert response.status_code in (302, 403)
+
+
+def test_department_admin_sets_webhook(demo, deptadmin):
+    config = connector_for(demo.market)
+    response = deptadmin.post(
+        f"/admin/exchange/connectorconfig/{config.pk}/change/",
+        {
+            "department": demo.market.pk,
+            "kind": "webhook",
+            "endpoint": "http://127.0.0.1:9/envelopes",
+            "key_algorithm": "hmac-sha256",
+            "hmac_secret": "x" * 40,
+            "timeout_seconds": "5",
+            "max_attempts": "4",
+            "applicant_fields": '["name"]',
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    config.refresh_from_db()
+    assert config.kind == "webhook"
+    assert config.hmac_secret == "x" * 40
+    assert AuditEvent.objects.filter(verb="exchange.connector_configured").count() == 1
+
+
+def test_incomplete_webhook_rejected(demo, deptadmin):
+    config = connector_for(demo.market)
+    response = deptadmin.post(
+        f"/admin/exchange/connectorconfig/{config.pk}/change/",
+        {
+            "department": demo.market.pk,
+            "kind": "webhook",
+            "endpoint": "",
+            "key_algorithm": "ed25519",
+            "public_key": "short",
+            "timeout_seconds": "5",
+            "max_attempts": "4",
+            "applicant_fields": "[]",
+        },
+    )
+    assert response.status_code == 200
+    config.refresh_from_db()
+    assert config.kind == "worklist"

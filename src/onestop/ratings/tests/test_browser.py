@@ -1,0 +1,98 @@
+"""The rating screen and the statistics chart in headless Chromium."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from onestop.identity.models import Person
+from onestop.portal.demo import PASSWORD
+from onestop.ratings.actions import issue_rating_link, rate_case, record_visit
+from onestop.ratings.models import Rating, RatingChannel
+
+CHROMIUM = os.environ.get("ONESTOP_CHROMIUM", "/usr/bin/chromium")
+# Chromium is told not to reach any other host: no background networking, no updates.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = os.environ.get("ONESTOP_SCREENSHOTS", "")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason=f"needs Chromium at {CHROMIUM} (apt-get install chromium fonts-wqy-zenhei)",
+    ),
+]
+
+
+@pytest.fixture
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are
+    # still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+def snapshot(page, name):
+    if SCREENSHOTS:
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
+
+
+def test_tablet_screen_records_tap(browser, live_server, demo):
+    visit = record_visit(
+        actor=demo.user("clerk"),
+        centre=demo.centre,
+        person=Person.objects.get(user__username="applicant"),
+        window="4",
+    )
+    link = issue_rating_link(
+        actor=demo.user("clerk"), channel=RatingChannel.WINDOW_SCREEN, visit=visit
+    )
+    page = browser.new_context(
+        viewport={"width": 1024, "height": 768}, locale="zh-CN"
+    ).new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"{live_server.url}/ratings/screen/{link.token}/")
+    page.click("text=非常满意")
+    page.click("text=服务态度")
+    snapshot(page, "rating-screen")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#rating-done")
+    rating = Rating.objects.get(visit=visit)
+    assert rating.level == 5
+    assert rating.tags == ["service_attitude"]
+
+
+def test_statistics_chart_draws(browser, live_server, demo, issued_case):
+    rate_case(actor=demo.user("applicant"), case=issued_case(), level=2)
+    page = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="zh-CN"
+    ).new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "supervisor")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/ratings/stats/?dimension=department")
+    page.wait_for_selector("#rating-chart canvas")
+    snapshot(page, "rating-stats")
+    assert "100.0" in page.inner_text("table.rating-figures")

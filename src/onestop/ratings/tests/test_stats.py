@@ -1,0 +1,153 @@
+"""Rating statistics: the supervisor page, its .xlsx export and the public summary."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from onestop.ratings import rectifications
+from onestop.ratings.actions import rate_case
+from onestop.ratings.stats import percentage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rated(demo, issued_case):
+    """Rate four cases 5, 4, 2 and 1; the first bad one is called back and rectified."""
+    applicant = demo.user("applicant")
+    ratings = [
+        rate_case(
+            actor=applicant,
+            case=issued_case(window=window),
+            level=level,
+            comment="<b>王五</b>",
+        )
+        for window, level in (("1", 5), ("1", 4), ("2", 2), ("2", 1))
+    ]
+    reviewer = demo.user("reviewer")
+    fixed = ratings[2].rectification
+    rectifications.record_callback(actor=reviewer, rectification=fixed, note="已回访")
+    rectifications.close_rectification(
+        actor=reviewer, rectification=fixed, outcome="rectified", note="已改进"
+    )
+    return ratings
+
+
+def as_cell(value):
+    """Return a page figure as openpyxl reads it back: a Decimal becomes a float."""
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def test_percentage_rounds_half_up():
+    assert percentage(1, 3) == Decimal("33.3")
+    assert percentage(2, 3) == Decimal("66.7")
+    assert percentage(1, 8) == Decimal("12.5")
+    assert percentage(0, 0) is None
+
+
+def test_figures_by_window(demo, rated):
+    response = demo.client("supervisor").get("/ratings/stats/", {"dimension": "window"})
+    assert response.status_code == 200
+    rows = {row.label: row for row in response.context["report"].rows}
+    assert rows["1"].good_rate == Decimal("100.0")
+    assert rows["2"].bad_rate == Decimal("100.0")
+    assert rows["2"].rectification_rate == Decimal("50.0")
+    assert rows["2"].callback_rate == Decimal("50.0")
+    total = response.context["report"].total
+    assert total.total == 4
+    assert total.good_rate == Decimal("50.0")
+    assert total.bad_rate == Decimal("50.0")
+
+
+def test_xlsx_figures_equal_page(demo, rated):
+    supervisor = demo.client("supervisor")
+    query = {"dimension": "department"}
+    page = supervisor.get("/ratings/stats/", query)
+    export = supervisor.get("/ratings/stats/export.xlsx", query)
+    assert export.status_code == 200
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(export.content)).worksheets[0]
+    cells = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert cells[0] == page.context["titles"]
+    expected = [[as_cell(value) for value in row] for row in page.context["table"]]
+    assert cells[1:] == expected
+    assert cells[-1][1] == 4
+
+
+def test_page_renders_each_figure(demo, rated):
+    page = demo.client("supervisor").get("/ratings/stats/").content.decode()
+    assert "50.0" in page
+    assert "vendor/echarts/echarts.min.js" in page
+    assert 'id="rating-chart-data"' in page
+
+
+def test_period_filter(demo, rated):
+    supervisor = demo.client("supervisor")
+    before = supervisor.get("/ratings/stats/", {"end": "2020-01-01"})
+    invalid = supervisor.get("/api/v1/ratings/stats", {"start": "yesterday"})
+    assert before.context["report"].total.total == 0
+    assert invalid.status_code == 400
+    assert invalid.json()["code"] == "rating.invalid_period"
+
+
+def test_by_month_and_clerk(demo, rated):
+    supervisor = demo.client("supervisor")
+    by_clerk = supervisor.get("/api/v1/ratings/stats", {"dimension": "clerk"}).json()
+    by_month = supervisor.get("/api/v1/ratings/stats", {"dimension": "month"}).json()
+    assert [row["label"] for row in by_clerk["rows"]] == ["clerk"]
+    assert len(by_month["rows"]) == 1
+    assert by_month["total"]["good_rate"] == 50.0
+
+
+def test_upheld_appeal_not_counted(demo, rated):
+    rectification = rated[3].rectification
+    rectifications.appeal_rating(
+        actor=demo.user("reviewer"),
+        rectification=rectification,
+        kind="malicious",
+        reason="辱骂",
+    )
+    rectifications.decide_appeal(
+        actor=demo.user("supervisor"),
+        rectification=rectification,
+        upheld=True,
+        note="核实",
+    )
+    total = demo.client("supervisor").get("/ratings/stats/").context["report"].total
+    assert total.total == 3
+    assert total.bad == 1
+
+
+def test_statistics_need_supervisor(demo, rated):
+    for username in ("applicant", "clerk", "reviewer"):
+        response = demo.client(username).get("/api/v1/ratings/stats")
+        assert response.status_code == 403, username
+        assert response.json()["code"] == "permission.role_required"
+
+
+def test_other_centre_figures_hidden(demo, other_centre, rated):
+    from onestop.core.models import Membership, Role
+
+    user = demo.user("nanhai-clerk")
+    Membership.objects.create(user=user, centre=other_centre, role=Role.SUPERVISOR)
+    response = demo.client("nanhai-clerk").get("/api/v1/ratings/stats")
+    assert response.json()["total"]["total"] == 0
+
+
+def test_public_summary_without_personal_data(demo, rated):
+    response = Client().get("/ratings/public/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert demo.centre.name in page
+    assert "50.0" in page
+    assert "王五" not in page
+    assert "李秀英" not in page
+    assert "clerk" not in page
+    by_clerk = Client().get("/api/v1/ratings/public", {"dimension": "clerk"})
+    assert by_clerk.status_code == 400
+    assert by_clerk.json()["code"] == "rating.invalid_dimension"
