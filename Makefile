@@ -8,6 +8,8 @@ PORT ?= 8000
 # Stamps record which requirements the virtual environment was built from.
 RUNTIME_STAMP := $(VENV)/.runtime-$(shell cat requirements.txt pyproject.toml | sha1sum | cut -c1-12)
 DEV_STAMP := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt pyproject.toml | sha1sum | cut -c1-12)
+# The demo centre is provisioned again only when the standard pack or the demo code changed.
+DEMO_STAMP := var/.demo-$(shell find src/onestop/catalog/packs/standard src/onestop/portal/demo.py src/onestop/exchange/demo.py -type f | sort | xargs cat | sha1sum | cut -c1-12)
 
 .PHONY: help run serve setup test test-postgres lint format messages lock vendor bench clean
 
@@ -30,7 +32,8 @@ $(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
 
 setup: $(RUNTIME_STAMP) ## Install, migrate var/onestop.sqlite3 and provision the demo centre.
 	$(BIN)/onestop migrate --no-input
-	$(BIN)/onestop demo
+	@if [ -f $(DEMO_STAMP) ]; then $(BIN)/onestop demo --logins-only; \
+	else $(BIN)/onestop demo && rm -f var/.demo-* && touch $(DEMO_STAMP); fi
 
 run: setup ## Set up (once) and serve the demo centre on 127.0.0.1:$(PORT) with the worker.
 	ONESTOP_DEPT_SIM=1 $(BIN)/onestop serve --port $(PORT)

@@ -142,6 +142,7 @@ def _mount_routers() -> None:
     from onestop.cases.api import router as cases_router
     from onestop.cases.api_clock import router as cases_clock_router
     from onestop.catalog.api import router as catalog_router
+    from onestop.certificates.api import router as certificates_router
     from onestop.core.api import router as core_router
     from onestop.core.ledger.api import router as ledger_router
     from onestop.credit.api import router as credit_router
@@ -158,6 +159,7 @@ def _mount_routers() -> None:
     api.add_router("/ratings", ratings_router)
     api.add_router("/exchange", exchange_router)
     api.add_router("/credit", credit_router)
+    api.add_router("/certificates", certificates_router)
 
 
 _mount_routers()

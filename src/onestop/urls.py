@@ -24,6 +24,7 @@ urlpatterns = [
         name="verify-document",
     ),
     path("kiosk/", include("onestop.kiosk.urls")),
+    path("verify/", include("onestop.certificates.urls")),
     path("window/", include("onestop.window.urls")),
     path("office/", include("onestop.office.urls")),
     path("supervise/", include("onestop.supervise.urls")),

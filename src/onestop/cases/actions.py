@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onestop.cases import deadlines, documents
+from onestop.cases import deadlines, documents, results
 from onestop.cases.errors import (
     ApplicantNotRegistered,
     CorrectionItemsRequired,
@@ -142,7 +142,7 @@ def resubmit_case(*, actor: Any, case: Case, application: Application) -> Case:
         guide = case.matter_version.guide
         form_data = {**case.form_data, **application.form_data}
         case.form_data = check_form_data(guide.form_fields, form_data)
-        _store_materials(case, application, replace=True)
+        _store_materials(case, application, replace=True, actor=actor, role=APPLICANT)
         _check_required_materials(case)
         previous = (
             case.events.filter(action="request_correction").last() or CaseEvent()
@@ -390,12 +390,17 @@ def _record_decision(
     case.save(update_fields=["opinion", "decided_at", "decided_by"])
     _transition(case, actor=actor, actor_role=role, action=action, reason=opinion)
 
+    decision = dict(result or {})
     data = {
         "decision": "approved" if action == "approve" else "denied",
         "opinion": case.opinion,
         "result_name": case.matter_version.guide.result.get("name", ""),
-        **(result or {}),
+        **{k: v for k, v in decision.items() if k not in ("face", "holder_code")},
     }
+    if action == "approve":
+        certificate = results.issue_result_certificate(case, decision)
+        if certificate is not None:
+            data["certificate"] = certificate.identifier
     documents.create_document(case, CaseDocument.Kind.RESULT, data)
     _transition(case, actor=None, actor_role=SYSTEM, action="issue_result")
     Case.objects.filter(pk=case.pk).update(result_issued_at=now)
@@ -439,7 +444,8 @@ def _new_case(
         idempotency_key=idempotency_key or None,
         created_by=actor,
     )
-    _store_materials(case, application, replace=False)
+    role = APPLICANT if person.user_id == actor.pk else Role.CLERK
+    _store_materials(case, application, replace=False, actor=actor, role=role)
     if application.checklist:
         _record_checklist(case, application.checklist)
     _check_required_materials(case)
@@ -533,7 +539,9 @@ def _transition(
     )
 
 
-def _store_materials(case: Case, application: Application, *, replace: bool) -> None:
+def _store_materials(
+    case: Case, application: Application, *, replace: bool, actor: Any, role: str
+) -> None:
     known = {m["key"] for m in case.matter_version.guide.materials}
     for key in list(application.uploads) + list(application.certificates):
         if key not in known:
@@ -567,6 +575,10 @@ def _store_materials(case: Case, application: Application, *, replace: bool) -> 
             material_key=key,
             kind=SubmissionKind.CERTIFICATE,
             certificate_identifier=identifier,
+        )
+    if application.certificates:
+        results.use_certificates_as_materials(
+            case, application.certificates, actor=actor, role=role
         )
 
 

@@ -60,6 +60,11 @@ class OpinionIn(Schema):
     opinion: str
 
 
+class ApprovalIn(OpinionIn):
+    face: dict[str, str] = {}
+    holder_code: str = ""
+
+
 class CorrectionItem(Schema):
     material: str = ""
     field: str = ""
@@ -188,9 +193,13 @@ def resubmit(request: HttpRequest, number: str) -> dict[str, Any]:
 
 
 @router.post("/{number}/approve", response=CaseOut)
-def approve(request: HttpRequest, number: str, payload: OpinionIn) -> dict[str, Any]:
+def approve(request: HttpRequest, number: str, payload: ApprovalIn) -> dict[str, Any]:
+    """Approve; when the result is a certificate, `face` fills its open face fields."""
     case = actions.approve_case(
-        actor=request.user, case=_case(request, number), opinion=payload.opinion
+        actor=request.user,
+        case=_case(request, number),
+        opinion=payload.opinion,
+        result={"face": payload.face, "holder_code": payload.holder_code},
     )
     return _detail(request, case)
 

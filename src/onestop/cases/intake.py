@@ -28,6 +28,14 @@ class FormJsonInvalid(InvalidInput):
     message = _("The %(name)s part is not a JSON object: %(error)s")
 
 
+class CertificateConsentRequired(InvalidInput):
+    code = "certificate.consent_required"
+    message = _(
+        "Using certificates from the certificate library instead of uploads needs the "
+        "applicant's consent. Tick the consent box, or upload the materials."
+    )
+
+
 class TooManyFiles(InvalidInput):
     code = "upload.too_many_files"
     message = _("Upload at most %(max)s files for %(material)s.")
@@ -50,6 +58,9 @@ def application_from_request(post: QueryDict, files: MultiValueDict) -> Applicat
             if key and flag in ("original_seen", "copy_taken", "electronic"):
                 check = checklist.setdefault(key, MaterialCheck())
                 setattr(check, flag, post.get(name) not in ("", "0", "false", "off"))
+
+    if certificates and post.get("certificate_consent") not in ("on", "1", "true"):
+        raise CertificateConsentRequired()
 
     uploads = {}
     for name in files:

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from onestop.certificates.actions import sync_certificate_types
 from onestop.catalog.models import Matter, MatterOrigin, MatterVersion, PackInstallation
 from onestop.core.audit import record_event
 from onestop.core.errors import InvalidInput
@@ -73,6 +74,9 @@ def provision_centre(
             },
         )
         departments = _bind_departments(centre, pack, bindings)
+        sync_certificate_types(
+            actor=None, centre=centre, entries=getattr(pack, "certificate_types", [])
+        )
         created = updated = 0
         matters = list(pack.matters)
         for position, definition in enumerate(matters, start=1):

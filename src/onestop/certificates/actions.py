@@ -171,8 +171,8 @@ def renew_certificate(
         derived = _derived_face(
             old.holder_code, old.holder_name, old.issuer, start, end
         )
-        given = {**_without_derived(old.face), **(face or {})}
-        face_values = _check_face(certificate_type, given, derived)
+        supplied = {**_without_derived(old.face), **(face or {})}
+        face_values = _check_face(certificate_type, supplied, derived)
 
         old.status = CertificateStatus.SUPERSEDED
         old.status_changed_at = timezone.now()
@@ -376,18 +376,18 @@ def _without_derived(face: Mapping[str, str]) -> dict[str, str]:
 
 def _check_face(
     certificate_type: CertificateType,
-    given: Mapping[str, str],
+    supplied: Mapping[str, str],
     derived: Mapping[str, str],
 ) -> dict[str, str]:
-    """Merge given face values over the derived ones and check them against the type.
+    """Merge supplied face values over the derived ones and check them for the type.
 
-    A given key that the type does not define raises UnknownFaceField, while derived
+    A supplied key that the type does not define raises UnknownFaceField, while derived
     keys the type does not define are dropped. A type without face fields accepts any
-    given keys.
+    supplied keys.
     """
     fields = {field["key"]: field for field in certificate_type.face_fields}
     values = {key: value for key, value in derived.items() if key in fields}
-    values.update({str(key): str(value).strip() for key, value in given.items()})
+    values.update({str(key): str(value).strip() for key, value in supplied.items()})
 
     unknown = sorted(set(values) - set(fields))
     if fields and unknown:
@@ -517,8 +517,8 @@ def _record(certificate: Certificate, actor: Any, role: str, verb: str) -> None:
         centre=certificate.centre,
         data={"certificate_id": certificate.pk, "case_number": certificate.case_number},
     )
-    # The ledger holds hashes, not the identifier: an issuer code made only of digits
-    # looks like a resident ID number to the ledger's personal-data check.
+    # The ledger entry stores hashes, not the identifier, because an issuer code made
+    # only of digits looks like a resident ID number to the ledger's personal-data check.
     queue_entry(
         verb,
         {

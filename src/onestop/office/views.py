@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from onestop.cases import actions, clock_forms, queries
+from onestop.cases.decisions import certificate_context, decision_from_post
 from onestop.cases.presenters import case_detail, case_summary
 from onestop.core.errors import OneStopError
 from onestop.core.models import Role
@@ -36,7 +37,12 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
         opinion = request.POST.get("opinion", "")
         try:
             if action == "approve":
-                actions.approve_case(actor=request.user, case=found, opinion=opinion)
+                actions.approve_case(
+                    actor=request.user,
+                    case=found,
+                    opinion=opinion,
+                    result=decision_from_post(request),
+                )
                 messages.success(request, _("Approved; the result is issued."))
             elif action == "deny":
                 actions.deny_case(actor=request.user, case=found, opinion=opinion)
@@ -65,6 +71,7 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
             "guide": found.matter_version.guide,
             "clock": clock_forms.office_context(found),
             "error": error,
+            **certificate_context(found),
         },
         status=error.status if error else 200,
     )

@@ -27,6 +27,22 @@ CITY_PREFIX = "佛山市禅城区"
 PASSWORD = "onestop-demo-2026"
 
 
+# Demo staff accounts with what each one is for; reviewer-<role> accounts exist for the
+# other departments too.
+STAFF_USERNAMES = {
+    "clerk": "综合窗口 window clerk",
+    "reviewer": "reviewer of 市场监督管理局",
+    "deptadmin": "department admin of 市场监督管理局",
+    "centreadmin": "centre admin",
+    "supervisor": "supervisor",
+    "platform": "platform admin (Django admin too)",
+}
+APPLICANTS = {
+    "applicant": "李秀英, a person",
+    "agent": "陈志强, agent of 91440604MA4W1X2YX9",
+}
+
+
 @dataclass(frozen=True)
 class DemoAccount:
     username: str
@@ -74,6 +90,19 @@ def provision_demo(
     return result, accounts
 
 
+def demo_accounts() -> list[DemoAccount]:
+    """Return the demo accounts that exist, without changing anything."""
+    memberships = Membership.objects.filter(user__username__in=STAFF_USERNAMES)
+    accounts = [
+        DemoAccount(m.user.username, m.role, STAFF_USERNAMES[m.user.username])
+        for m in memberships.select_related("user").order_by("pk")
+    ]
+    for username, description in APPLICANTS.items():
+        if Person.objects.filter(user__username=username).exists():
+            accounts.append(DemoAccount(username, "applicant", description))
+    return accounts
+
+
 def _create_accounts(result: ProvisionResult) -> list[DemoAccount]:
     centre = result.centre
     accounts: list[DemoAccount] = []
@@ -94,14 +123,14 @@ def _create_accounts(result: ProvisionResult) -> list[DemoAccount]:
         )
         accounts.append(DemoAccount(username, role, description))
 
-    staff("clerk", Role.CLERK, "综合窗口 window clerk")
-    staff("reviewer", Role.REVIEWER, f"{market.name} reviewer", market)
+    staff("clerk", Role.CLERK, STAFF_USERNAMES["clerk"])
+    staff("reviewer", Role.REVIEWER, STAFF_USERNAMES["reviewer"], market)
     for department in Department.objects.for_centre(centre).exclude(pk=market.pk):
         staff(f"reviewer-{department.role_key}", Role.REVIEWER, "", department)
-    staff("deptadmin", Role.DEPARTMENT_ADMIN, f"{market.name} admin", market)
-    staff("centreadmin", Role.CENTRE_ADMIN, "centre admin")
-    staff("supervisor", Role.SUPERVISOR, "supervisor")
-    staff("platform", Role.PLATFORM_ADMIN, "platform admin (Django admin too)")
+    staff("deptadmin", Role.DEPARTMENT_ADMIN, STAFF_USERNAMES["deptadmin"], market)
+    staff("centreadmin", Role.CENTRE_ADMIN, STAFF_USERNAMES["centreadmin"])
+    staff("supervisor", Role.SUPERVISOR, STAFF_USERNAMES["supervisor"])
+    staff("platform", Role.PLATFORM_ADMIN, STAFF_USERNAMES["platform"])
 
     _person(
         "applicant",
@@ -110,7 +139,7 @@ def _create_accounts(result: ProvisionResult) -> list[DemoAccount]:
         "13800138000",
         "佛山市禅城区祖庙路1号",
     )
-    accounts.append(DemoAccount("applicant", "applicant", "李秀英, a person"))
+    accounts.append(DemoAccount("applicant", "applicant", APPLICANTS["applicant"]))
     agent = _person(
         "agent",
         "44060419900101123X",
@@ -126,9 +155,7 @@ def _create_accounts(result: ProvisionResult) -> list[DemoAccount]:
         },
     )
     EnterpriseAgent.objects.get_or_create(enterprise=enterprise, person=agent)
-    accounts.append(
-        DemoAccount("agent", "applicant", "陈志强, agent of 91440604MA4W1X2YX9")
-    )
+    accounts.append(DemoAccount("agent", "applicant", APPLICANTS["agent"]))
     return accounts
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onestop.cases import actions, queries
+from onestop.cases import actions, queries, results
 from onestop.cases.intake import application_from_request
 from onestop.cases.models import CaseState, Channel
 from onestop.cases.presenters import case_detail
@@ -21,6 +21,7 @@ from onestop.catalog.queries import get_centre, list_centres
 from onestop.core.errors import OneStopError
 from onestop.core.models import Notification
 from onestop.core.pages import handles_errors
+from onestop.identity.lookup import find_enterprise
 from onestop.identity.models import Person
 from onestop.ratings.actions import rate_or_change_online
 from onestop.ratings.models import Level, RatingChannel
@@ -65,6 +66,7 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
     matter = queries.get_matter(get_centre(slug), matter_id)
     person = Person.objects.filter(user=request.user).first()
     guide = matter.current_version.guide
+    enterprises = list(person.enterprises.all()) if person else []
     values = (
         prefill(guide, person) if request.method != "POST" else _posted_fields(request)
     )
@@ -75,6 +77,7 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
                 actor=request.user,
                 matter=matter,
                 application=application_from_request(request.POST, request.FILES),
+                enterprise=_chosen_enterprise(person, request.POST.get("enterprise", "")),
                 idempotency_key=request.POST.get("idempotency_key") or None,
                 channel=Channel.KIOSK
                 if getattr(request, "kiosk", False)
@@ -100,6 +103,8 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
             "field_errors": (error.details.get("fields", {}) if error else {}),
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
             "person": person,
+            "enterprises": enterprises,
+            "offers": results.certificate_offers(matter, person, enterprises),
         },
         status=error.status if error else 200,
     )
@@ -184,6 +189,13 @@ def notifications(request: HttpRequest) -> HttpResponse:
     )
     mine.filter(pk__in=unread).update(read_at=timezone.now())
     return page
+
+
+def _chosen_enterprise(person: Person | None, uscc: str) -> Any:
+    """Return the enterprise the person applies for, or None when applying for themself."""
+    if person is None or not uscc:
+        return None
+    return person.enterprises.filter(uscc=uscc).first() or find_enterprise(uscc)
 
 
 def _surface(request: HttpRequest, name: str) -> str:

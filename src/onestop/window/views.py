@@ -11,7 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from onestop.cases import actions, queries
+from onestop.cases import actions, queries, results
+from onestop.cases.decisions import certificate_context, decision_from_post
 from onestop.cases.intake import application_from_request
 from onestop.cases.models import Case
 from onestop.cases.presenters import case_detail, case_summary
@@ -105,6 +106,9 @@ def new_case(request: HttpRequest, matter_id: str) -> HttpResponse:
             "error": error,
             "field_errors": error.details.get("fields", {}) if error else {},
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+            "offers": results.certificate_offers(
+                matter, person, list(person.enterprises.all()) if person else []
+            ),
         },
         status=error.status if error else 200,
     )
@@ -135,6 +139,7 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
             "detail": case_detail(found, viewer=request.user),
             "guide": found.matter_version.guide,
             "error": error,
+            **certificate_context(found),
         },
         status=error.status if error else 200,
     )
@@ -166,7 +171,10 @@ def _window_action(request: HttpRequest, found: Case) -> None:
         messages.success(request, _("Result handed over; the case is closed."))
     elif action == "approve":
         actions.approve_case(
-            actor=request.user, case=found, opinion=request.POST.get("opinion", "")
+            actor=request.user,
+            case=found,
+            opinion=request.POST.get("opinion", ""),
+            result=decision_from_post(request),
         )
         messages.success(request, _("Decided on the spot."))
 

@@ -8,13 +8,23 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from rich.progress import Progress
 
-from onestop.portal.demo import PASSWORD, provision_demo
+from onestop.portal.demo import PASSWORD, demo_accounts, provision_demo
 
 
 class Command(BaseCommand):
     help = "Provision the demo centre 佛山市禅城区 (440604) and its demo accounts."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--logins-only",
+            action="store_true",
+            help="print the URLs and logins of a demo centre provisioned before",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["logins_only"]:
+            self.print_logins(demo_accounts())
+            return
         with Progress(transient=True) as progress:
             task = progress.add_task("provisioning 佛山市禅城区", total=None)
 
@@ -23,11 +33,14 @@ class Command(BaseCommand):
 
             result, accounts = provision_demo(progress=advance)
 
-        url = settings.ONESTOP_PUBLIC_URL.rstrip("/")
         self.stdout.write(
             f"Demo centre: {result.centre.name} ({result.centre.region_code}), "
             f"{result.created_matters} matters created, {result.updated_matters} updated."
         )
+        self.print_logins(accounts)
+
+    def print_logins(self, accounts: list[Any]) -> None:
+        url = settings.ONESTOP_PUBLIC_URL.rstrip("/")
         self.stdout.write(f"  Portal (applicants):   {url}/portal/")
         self.stdout.write(f"  Window workbench:      {url}/window/")
         self.stdout.write(f"  Department queue:      {url}/office/")

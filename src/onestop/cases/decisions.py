@@ -1,0 +1,36 @@
+"""Form parsing shared by the pages on which staff decide a case (department and window)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from onestop.cases import results
+from onestop.cases.models import Case
+from onestop.certificates.models import HolderKind
+
+
+def decision_from_post(request: HttpRequest) -> dict[str, Any]:
+    """Collect the certificate face fields and holder code entered with an approval."""
+    face = {
+        key.removeprefix("face."): value
+        for key, value in request.POST.items()
+        if key.startswith("face.") and value.strip()
+    }
+    return {"face": face, "holder_code": request.POST.get("holder_code", "")}
+
+
+def certificate_context(case: Case) -> dict[str, Any]:
+    """What the approval form asks for when the matter's result is a certificate."""
+    certificate_type = results.certificate_type_of(case)
+    return {
+        "certificate_type": certificate_type,
+        "face_fields": results.open_face_fields(case),
+        "needs_holder_code": bool(
+            certificate_type
+            and certificate_type.holder_kind == HolderKind.ENTERPRISE
+            and not case.enterprise_id
+            and not results.organisation_code_of(case)
+        ),
+    }

@@ -1,0 +1,205 @@
+"""Electronic certificates as results of cases, and as materials of later cases (免提交).
+
+When an approved matter's result is a certificate, the certificate is issued in the same
+transaction as the decision. Its face fields (照面信息) come from, in order: the values the
+decider entered, the application form (same key, or a known alias), facts of the holder
+(sex and birth date from the ID number, the profile address), and defaults for numbers and
+dates that the certificate itself fixes (the case number, the issue date).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.cases.models import Case
+from onestop.certificates.actions import issue_certificate, use_certificate
+from onestop.certificates.models import Certificate, CertificateType, HolderKind
+from onestop.core.errors import InvalidInput
+from onestop.identity.codes import parse_resident_id
+
+# Face field key -> form field keys that hold the same fact in the standard pack's forms.
+FORM_ALIASES = {
+    "operator_name": ("operator_name", "applicant_name", "name", "legal_representative"),
+    "premises": ("premises", "premises_address", "business_premises", "address"),
+    "address": ("address", "residence_address", "premises_address", "contact_address"),
+    "business_scope": ("business_scope", "business_items", "main_business"),
+    "spouse_name": ("spouse_name", "partner_name"),
+    "spouse_id_number": ("spouse_id_number", "partner_id_number"),
+}
+DATE_OF_ISSUE_KEYS = {"issued_on", "registered_on", "established_on", "first_issue_date"}
+
+
+class OrganisationCodeRequired(InvalidInput):
+    code = "certificate.holder_code_required"
+    message = _(
+        "The certificate %(type)s is issued to an organisation, and this case has no "
+        "enterprise. Enter the holder's unified social credit code with the decision."
+    )
+
+
+def certificate_type_of(case: Case) -> CertificateType | None:
+    """Return the certificate type that the case's matter produces, or None."""
+    result = case.matter_version.guide.result
+    if result.get("type") != "certificate" or not result.get("certificate_type"):
+        return None
+    return CertificateType.objects.filter(
+        centre=case.centre, code=result["certificate_type"]
+    ).first()
+
+
+def open_face_fields(case: Case) -> list[dict[str, Any]]:
+    """Return the required face fields that the decider has to enter for this case."""
+    certificate_type = certificate_type_of(case)
+    if certificate_type is None:
+        return []
+    known = face_values(case, certificate_type, {})
+    return [
+        field
+        for field in certificate_type.face_fields
+        if field.get("required") and not known.get(field["key"])
+        and field["key"] not in DERIVED_BY_ISSUER
+    ]
+
+
+# Face fields that issue_certificate fills in from the holder, issuer and validity.
+DERIVED_BY_ISSUER = {
+    "holder_name",
+    "holder_id_number",
+    "holder_uscc",
+    "issuing_authority",
+    "valid_from",
+    "valid_until",
+}
+
+
+def issue_result_certificate(case: Case, decision: dict[str, Any]) -> Certificate | None:
+    """Issue the certificate of an approved case in the caller's transaction, if any.
+
+    `decision` may carry "face" (face field values) and "holder_code" (the USCC of an
+    organisation holder when the case has no enterprise).
+    """
+    certificate_type = certificate_type_of(case)
+    if certificate_type is None:
+        return None
+    holder_code, holder_name = _holder(case, certificate_type, decision)
+    return issue_certificate(
+        actor=None,
+        certificate_type=certificate_type,
+        issuer=certificate_type.issuing_department or case.department,
+        holder_code=holder_code,
+        holder_name=holder_name,
+        face=face_values(case, certificate_type, decision.get("face") or {}),
+        case_number=case.number,
+    )
+
+
+def face_values(
+    case: Case, certificate_type: CertificateType, entered: dict[str, Any]
+) -> dict[str, str]:
+    """Return the face values known for the case, leaving what issue_certificate fills."""
+    values: dict[str, str] = {}
+    for field in certificate_type.face_fields:
+        key = field["key"]
+        if key in DERIVED_BY_ISSUER:
+            continue
+        value = entered.get(key) or _from_form(case, key) or _from_holder(case, key)
+        if not value and key in DATE_OF_ISSUE_KEYS:
+            value = timezone.localdate().isoformat()
+        if not value and key.endswith("_number"):
+            value = case.number
+        if value:
+            values[key] = str(value)
+    return values
+
+
+def certificate_offers(case_matter: Any, person: Any, enterprises: list[Any]) -> dict[str, list[Certificate]]:
+    """Return, per material of the matter, the valid certificates the applicant could reuse.
+
+    A material names a certificate type; the person's own certificates of a person type,
+    and the certificates of the enterprises the person acts for of an organisation type,
+    are offered instead of an upload.
+    """
+    from onestop.certificates.queries import valid_certificates_of
+
+    if person is None:
+        return {}
+    codes = [person.id_number] + [enterprise.uscc for enterprise in enterprises]
+    held: list[Certificate] = []
+    for code in codes:
+        held.extend(valid_certificates_of(case_matter.centre, code))
+    offers: dict[str, list[Certificate]] = {}
+    for material in case_matter.current_version.guide.materials:
+        wanted = material.get("certificate_type")
+        matching = [c for c in held if wanted and c.certificate_type.code == wanted]
+        if matching:
+            offers[material["key"]] = matching
+    return offers
+
+
+def use_certificates_as_materials(case: Case, certificates: dict[str, str], *, actor: Any, role: str) -> None:
+    """Record each certificate offered instead of an upload, checking holder and validity."""
+    holder_code = case.enterprise.uscc if case.enterprise_id else case.person.id_number
+    for material_key, identifier in certificates.items():
+        use_certificate(
+            identifier,
+            actor=actor,
+            centre=case.centre,
+            case_number=case.number,
+            material_key=material_key,
+            actor_role=role,
+            holder_code=_holder_code_for_material(case, identifier, holder_code),
+        )
+
+
+def _holder_code_for_material(case: Case, identifier: str, default: str) -> str:
+    """A person's certificate belongs to the person, an organisation's to the enterprise."""
+    certificate = Certificate.objects.filter(identifier=identifier).select_related(
+        "certificate_type"
+    ).first()
+    if certificate is not None and certificate.certificate_type.holder_kind == HolderKind.PERSON:
+        return case.person.id_number
+    return default
+
+
+def _holder(
+    case: Case, certificate_type: CertificateType, decision: dict[str, Any]
+) -> tuple[str, str]:
+    if certificate_type.holder_kind == HolderKind.PERSON:
+        return case.person.id_number, case.person.name
+    if case.enterprise_id:
+        return case.enterprise.uscc, case.enterprise.name
+    code = str(decision.get("holder_code") or "").strip() or organisation_code_of(case)
+    if not code:
+        raise OrganisationCodeRequired(type=certificate_type.name)
+    name = _from_form(case, "organisation_name") or _from_form(case, "business_name")
+    return code, name or case.person.name
+
+
+def organisation_code_of(case: Case) -> str:
+    """Return the first unified social credit code the application form asked for."""
+    for field in case.matter_version.guide.form_fields:
+        if field.get("type") == "uscc" and case.form_data.get(field["key"]):
+            return str(case.form_data[field["key"]])
+    return ""
+
+
+def _from_form(case: Case, key: str) -> str:
+    for candidate in FORM_ALIASES.get(key, (key,)):
+        value = case.form_data.get(candidate)
+        if value:
+            return str(value)
+    return ""
+
+
+def _from_holder(case: Case, key: str) -> str:
+    resident = parse_resident_id(case.person.id_number)
+    if key == "gender":
+        return "男" if resident.sex == "male" else "女"
+    if key == "birth_date":
+        return resident.birth_date.isoformat()
+    if key == "address":
+        return case.person.address
+    return ""
