@@ -22,14 +22,24 @@ from onestop.identity.codes import parse_resident_id
 
 # Face field key -> form field keys that hold the same fact in the standard pack's forms.
 FORM_ALIASES = {
-    "operator_name": ("operator_name", "applicant_name", "name", "legal_representative"),
+    "operator_name": (
+        "operator_name",
+        "applicant_name",
+        "name",
+        "legal_representative",
+    ),
     "premises": ("premises", "premises_address", "business_premises", "address"),
     "address": ("address", "residence_address", "premises_address", "contact_address"),
     "business_scope": ("business_scope", "business_items", "main_business"),
     "spouse_name": ("spouse_name", "partner_name"),
     "spouse_id_number": ("spouse_id_number", "partner_id_number"),
 }
-DATE_OF_ISSUE_KEYS = {"issued_on", "registered_on", "established_on", "first_issue_date"}
+DATE_OF_ISSUE_KEYS = {
+    "issued_on",
+    "registered_on",
+    "established_on",
+    "first_issue_date",
+}
 
 
 class OrganisationCodeRequired(InvalidInput):
@@ -59,7 +69,8 @@ def open_face_fields(case: Case) -> list[dict[str, Any]]:
     return [
         field
         for field in certificate_type.face_fields
-        if field.get("required") and not known.get(field["key"])
+        if field.get("required")
+        and not known.get(field["key"])
         and field["key"] not in DERIVED_BY_ISSUER
     ]
 
@@ -75,7 +86,9 @@ DERIVED_BY_ISSUER = {
 }
 
 
-def issue_result_certificate(case: Case, decision: dict[str, Any]) -> Certificate | None:
+def issue_result_certificate(
+    case: Case, decision: dict[str, Any]
+) -> Certificate | None:
     """Issue the certificate of an approved case in the caller's transaction, if any.
 
     `decision` may carry "face" (face field values) and "holder_code" (the USCC of an
@@ -115,7 +128,9 @@ def face_values(
     return values
 
 
-def certificate_offers(case_matter: Any, person: Any, enterprises: list[Any]) -> dict[str, list[Certificate]]:
+def certificate_offers(
+    case_matter: Any, person: Any, enterprises: list[Any]
+) -> dict[str, list[Certificate]]:
     """Return, per material of the matter, the valid certificates the applicant could reuse.
 
     A material names a certificate type; the person's own certificates of a person type,
@@ -139,7 +154,9 @@ def certificate_offers(case_matter: Any, person: Any, enterprises: list[Any]) ->
     return offers
 
 
-def use_certificates_as_materials(case: Case, certificates: dict[str, str], *, actor: Any, role: str) -> None:
+def use_certificates_as_materials(
+    case: Case, certificates: dict[str, str], *, actor: Any, role: str
+) -> None:
     """Record each certificate offered instead of an upload, checking holder and validity."""
     holder_code = case.enterprise.uscc if case.enterprise_id else case.person.id_number
     for material_key, identifier in certificates.items():
@@ -156,10 +173,15 @@ def use_certificates_as_materials(case: Case, certificates: dict[str, str], *, a
 
 def _holder_code_for_material(case: Case, identifier: str, default: str) -> str:
     """A person's certificate belongs to the person, an organisation's to the enterprise."""
-    certificate = Certificate.objects.filter(identifier=identifier).select_related(
-        "certificate_type"
-    ).first()
-    if certificate is not None and certificate.certificate_type.holder_kind == HolderKind.PERSON:
+    certificate = (
+        Certificate.objects.filter(identifier=identifier)
+        .select_related("certificate_type")
+        .first()
+    )
+    if (
+        certificate is not None
+        and certificate.certificate_type.holder_kind == HolderKind.PERSON
+    ):
         return case.person.id_number
     return default
 

@@ -20,7 +20,9 @@ class Transition:
 
 TRANSITIONS: dict[str, Transition] = {
     "submit": Transition(_("submission"), frozenset({S.DRAFT}), S.SUBMITTED),
-    "accept": Transition(_("acceptance"), frozenset({S.SUBMITTED, S.DRAFT}), S.ACCEPTED),
+    "accept": Transition(
+        _("acceptance"), frozenset({S.SUBMITTED, S.DRAFT}), S.ACCEPTED
+    ),
     "refuse": Transition(_("not accepting"), frozenset({S.SUBMITTED}), S.NOT_ACCEPTED),
     "request_correction": Transition(
         _("a correction request"),
@@ -29,9 +31,7 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     # The target of a resubmission is the state the correction was requested from.
     "resubmit": Transition(_("resubmission"), frozenset({S.CORRECTION_REQUESTED}), ""),
-    "start_review": Transition(
-        _("review"), frozenset({S.ACCEPTED}), S.IN_REVIEW
-    ),
+    "start_review": Transition(_("review"), frozenset({S.ACCEPTED}), S.IN_REVIEW),
     "suspend": Transition(_("suspension"), frozenset({S.IN_REVIEW}), S.SUSPENDED),
     "resume": Transition(_("resumption"), frozenset({S.SUSPENDED}), S.IN_REVIEW),
     "approve": Transition(
@@ -41,7 +41,9 @@ TRANSITIONS: dict[str, Transition] = {
     "issue_result": Transition(
         _("issuing the result"), frozenset({S.APPROVED, S.DENIED}), S.RESULT_ISSUED
     ),
-    "deliver_result": Transition(_("handing over the result"), frozenset({S.RESULT_ISSUED}), S.CLOSED),
+    "deliver_result": Transition(
+        _("handing over the result"), frozenset({S.RESULT_ISSUED}), S.CLOSED
+    ),
     "withdraw": Transition(
         _("withdrawal"),
         frozenset({S.SUBMITTED, S.CORRECTION_REQUESTED, S.ACCEPTED, S.IN_REVIEW}),

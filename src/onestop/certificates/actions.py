@@ -519,7 +519,7 @@ def _record(certificate: Certificate, actor: Any, role: str, verb: str) -> None:
     )
     # The ledger entry stores hashes, not the identifier, because an issuer code made
     # only of digits looks like a resident ID number to the ledger's personal-data check.
-    queue_entry(
+    entry = queue_entry(
         verb,
         {
             "identifier_sha256": sha256_hex(certificate.identifier.encode()),
@@ -528,6 +528,8 @@ def _record(certificate: Certificate, actor: Any, role: str, verb: str) -> None:
         },
         centre=certificate.centre,
     )
+    Certificate.objects.filter(pk=certificate.pk).update(ledger_entry_id=entry.pk)
+    certificate.ledger_entry_id = entry.pk
     log.info(
         verb,
         certificate_id=certificate.pk,

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from onestop.certificates import actions, ratelimit
 from onestop.certificates.errors import CertificateNotFound
-from onestop.certificates.queries import VerificationResult
+from onestop.certificates.queries import (
+    VerificationResult,
+    certificate_proof_bundle,
+    get_certificate_for,
+)
 
 router = Router(tags=["certificates"])
 
@@ -43,3 +47,25 @@ def get_verification(request: HttpRequest, identifier: str) -> dict:
     if verification.result == VerificationResult.NOT_FOUND:
         raise CertificateNotFound(identifier=verification.identifier)
     return verification.as_public_dict()
+
+
+@router.get("/{identifier}/signed", response=dict)
+def get_signed_certificate(request: HttpRequest, identifier: str) -> dict:
+    """Return the signed certificate, the file `onestop certificates verify` checks.
+
+    Only the holder (or staff who may see it) gets it; others get certificate.not_found.
+    """
+    certificate = get_certificate_for(request.user, identifier)
+    return {"document": certificate.document, "signature": certificate.signature}
+
+
+@router.get("/{identifier}/proof", auth=None)
+def get_proof_bundle(request: HttpRequest, identifier: str) -> HttpResponse:
+    """Return the offline ledger proof of the certificate's latest event, as text.
+
+    The bundle holds hashes and the signed checkpoint only; check it with the vkey from
+    GET /api/v1/ledger/vkey.
+    """
+    ratelimit.check_rate(request)
+    bundle = certificate_proof_bundle(identifier)
+    return HttpResponse(bundle, content_type="text/plain; charset=utf-8")

@@ -96,6 +96,9 @@ class Certificate(TenantModel):
     # The canonical JSON body that was signed, and {"alg", "kid", "sig"} over it.
     document = models.JSONField()
     signature = models.JSONField()
+    # The ledger entry of the latest event of this version (issued, revoked ...), whose
+    # offline proof bundle the holder and verifiers download.
+    ledger_entry_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("electronic certificate")

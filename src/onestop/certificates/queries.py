@@ -15,6 +15,8 @@ from onestop.certificates.documents import CertificateDocument
 from onestop.certificates.errors import CertificateNotFound
 from onestop.certificates.identifiers import parse_identifier
 from onestop.certificates.models import Certificate, CertificateStatus, HolderKind
+from onestop.core.ledger.bundle import proof_bundle
+from onestop.core.ledger.sequencer import checkpointed_entries
 from onestop.core.models import Centre, Role
 from onestop.core.permissions import find_role
 from onestop.core.signing import public_keys_for, verify_document
@@ -219,3 +221,28 @@ def _may_see(actor: Any, certificate: Certificate) -> bool:
 
 def _iso(value: datetime.date | datetime.datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def certificate_proof_bundle(identifier: str) -> str:
+    """Return the C2SP-style proof bundle of the certificate's latest ledger entry.
+
+    Pending entries are integrated and a checkpoint is published first when needed.
+    Raises CertificateNotFound for an unknown identifier or one without a ledger entry.
+    """
+    certificate = get_certificate(identifier)
+    if certificate is None or certificate.ledger_entry_id is None:
+        raise CertificateNotFound(identifier=identifier[:120])
+    entries = checkpointed_entries([certificate.ledger_entry_id])
+    if not entries:
+        raise CertificateNotFound(identifier=identifier[:120])
+    return proof_bundle(entries[certificate.ledger_entry_id])
+
+
+def certificates_held_by(codes: list[str]) -> QuerySet[Certificate]:
+    """Return every certificate version held under the given ID numbers or USCCs."""
+    return (
+        Certificate.objects.filter(holder_code__in=[code.upper() for code in codes])
+        .select_related("certificate_type", "issuer", "centre")
+        .prefetch_related("uses__centre")
+        .order_by("-issued_at")
+    )

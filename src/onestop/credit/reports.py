@@ -16,8 +16,8 @@ from django.utils import timezone
 from onestop.core.ledger.bundle import proof_bundle, verify_proof_bundle
 from onestop.core.ledger.checkpoint import get_vkey
 from onestop.core.ledger.errors import BundleInvalid
-from onestop.core.ledger.models import Checkpoint, LedgerEntry
-from onestop.core.ledger.sequencer import integrate_pending, publish_checkpoint
+from onestop.core.ledger.models import LedgerEntry
+from onestop.core.ledger.sequencer import checkpointed_entries
 from onestop.core.logging import get_logger
 from onestop.core.signing import sign_document
 from onestop.credit.consents import use_consent
@@ -29,7 +29,6 @@ from onestop.credit.subjects import Subject, masked_name_of
 log = get_logger(__name__)
 
 # Bounds the integration that one report request runs, at 1000 entries per batch.
-MAX_INTEGRATION_BATCHES = 100
 
 
 def issue_credit_report(token: Any) -> dict[str, Any]:
@@ -122,19 +121,9 @@ def _ensure_checkpointed(records: list[CreditRecord]) -> dict[int, LedgerEntry]:
     Returns the entries by record id.
     """
     entry_ids = [record.ledger_entry_id for record in records if record.ledger_entry_id]
-    if LedgerEntry.objects.filter(pk__in=entry_ids, index__isnull=True).exists():
-        for _batch in range(MAX_INTEGRATION_BATCHES):
-            if integrate_pending() == 0:
-                break
-    fresh = LedgerEntry.objects.in_bulk(entry_ids)
-
-    indices = [entry.index for entry in fresh.values() if entry.index is not None]
-    if len(indices) < len(fresh):
-        # NOTE: only a backlog of more than 100,000 pending entries leaves one here.
+    fresh = checkpointed_entries(entry_ids)
+    if fresh is None:
         raise ProofInvalid(record_id="", reason="the ledger has not integrated it yet")
-    latest = Checkpoint.objects.order_by("-size").first()
-    if indices and (latest is None or latest.size <= max(indices)):
-        publish_checkpoint()
     return {
         record.pk: fresh[entry_id]
         for record, entry_id in zip(records, entry_ids, strict=True)

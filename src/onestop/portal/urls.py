@@ -14,6 +14,8 @@ urlpatterns = [
         name="document",
     ),
     path("notifications/", views.notifications, name="notifications"),
+    path("certificates/", views.my_certificates, name="certificates"),
+    path("certificates/<str:identifier>/pdf", views.certificate_pdf, name="certificate-pdf"),
     path("<slug:slug>/matters/", views.matters, name="matters"),
     path("<slug:slug>/matters/<str:matter_id>/", views.guide, name="guide"),
     path("<slug:slug>/matters/<str:matter_id>/apply/", views.apply, name="apply"),

@@ -18,6 +18,12 @@ from onestop.cases.models import CaseState, Channel
 from onestop.cases.presenters import case_detail
 from onestop.catalog.models import MatterGuide
 from onestop.catalog.queries import get_centre, list_centres
+from onestop.certificates.documents import render_certificate_pdf
+from onestop.certificates.queries import (
+    certificate_document,
+    certificates_held_by,
+    get_certificate_for,
+)
 from onestop.core.errors import OneStopError
 from onestop.core.models import Notification
 from onestop.core.pages import handles_errors
@@ -77,7 +83,9 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
                 actor=request.user,
                 matter=matter,
                 application=application_from_request(request.POST, request.FILES),
-                enterprise=_chosen_enterprise(person, request.POST.get("enterprise", "")),
+                enterprise=_chosen_enterprise(
+                    person, request.POST.get("enterprise", "")
+                ),
                 idempotency_key=request.POST.get("idempotency_key") or None,
                 channel=Channel.KIOSK
                 if getattr(request, "kiosk", False)
@@ -232,3 +240,32 @@ def _posted_fields(request: HttpRequest) -> dict[str, str]:
         for name in request.POST
         if name.startswith("field.")
     }
+
+
+@login_required
+def my_certificates(request: HttpRequest) -> HttpResponse:
+    """The holder's electronic certificates and every use of them (who, when, which case)."""
+    person = Person.objects.filter(user=request.user).first()
+    codes = (
+        [person.id_number, *person.enterprises.values_list("uscc", flat=True)]
+        if person
+        else []
+    )
+    return render(
+        request,
+        "portal/certificates.html",
+        {"certificates": certificates_held_by(codes)[:200] if codes else []},
+    )
+
+
+@login_required
+@handles_errors
+def certificate_pdf(request: HttpRequest, identifier: str) -> HttpResponse:
+    """The certificate as a PDF with its verification QR code, for its holder."""
+    certificate = get_certificate_for(request.user, identifier)
+    response = HttpResponse(
+        render_certificate_pdf(certificate_document(certificate)),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = f'inline; filename="{certificate.identifier}.pdf"'
+    return response

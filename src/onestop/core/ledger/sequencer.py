@@ -193,3 +193,27 @@ def checkpoint_due(now: datetime | None = None) -> bool:
     return grown >= entries or now - previous.published_at >= timedelta(
         seconds=interval
     )
+
+
+# Batches integrated at most while making entries provable on request (1,000 each).
+MAX_INTEGRATION_BATCHES = 100
+
+
+def checkpointed_entries(entry_ids: list[int]) -> dict[int, LedgerEntry] | None:
+    """Integrate and checkpoint the given entries now if needed, so that they are provable.
+
+    Returns the entries by id, or None when a backlog of more than 100,000 pending entries
+    keeps one of them out of the tree.
+    """
+    if LedgerEntry.objects.filter(pk__in=entry_ids, index__isnull=True).exists():
+        for _batch in range(MAX_INTEGRATION_BATCHES):
+            if integrate_pending() == 0:
+                break
+    fresh = LedgerEntry.objects.in_bulk(entry_ids)
+    indices = [entry.index for entry in fresh.values() if entry.index is not None]
+    if len(indices) < len(fresh):
+        return None
+    latest = Checkpoint.objects.order_by("-size").first()
+    if indices and (latest is None or latest.size <= max(indices)):
+        publish_checkpoint()
+    return fresh

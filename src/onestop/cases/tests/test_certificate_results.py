@@ -1,0 +1,172 @@
+"""Certificates as case results, verified publicly and offline, and reused as materials."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from onestop.cases.models import Case, CaseState, SubmissionKind
+from onestop.catalog.models import Matter
+from onestop.certificates.actions import revoke_certificate
+from onestop.certificates.models import Certificate, CertificateUse
+from onestop.core import outbox
+from onestop.core.ledger.bundle import verify_proof_bundle
+from onestop.core.ledger.checkpoint import get_vkey
+from onestop.testing import material_files, upload, valid_form
+
+pytestmark = pytest.mark.django_db
+
+ID_CARD = "id-card-renewal"
+BIRTH = "birth-registration"
+
+
+def apply(demo, client, matter_id, *, files=None, extra=None, key=None):
+    matter = Matter.objects.get(centre=demo.centre, pack_id=matter_id)
+    data = {"centre": demo.centre.slug, "matter": matter_id, **valid_form(matter)}
+    data.update(material_files(matter) if files is None else files)
+    data.update(extra or {})
+    headers = {"Idempotency-Key": key} if key else {}
+    return client.post("/api/v1/cases", data, headers=headers)
+
+
+def issue_id_card(demo) -> Certificate:
+    """Take an ID card renewal through to approval by the public security reviewer."""
+    number = apply(demo, demo.client("applicant"), ID_CARD).json()["number"]
+    demo.client("clerk").post(f"/api/v1/cases/{number}/accept", {}, content_type="application/json")
+    outbox.drain()
+    response = demo.client("reviewer-public_security").post(
+        f"/api/v1/cases/{number}/approve",
+        {"opinion": "准予换领", "face": {"ethnicity": "汉"}},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == CaseState.RESULT_ISSUED
+    return Certificate.objects.get(case_number=number)
+
+
+def test_approval_issues_certificate_to_applicant(demo):
+    certificate = issue_id_card(demo)
+    assert certificate.holder_code == "440604198503150024"
+    assert certificate.face["gender"] == "女"
+    assert certificate.face["birth_date"] == "1985-03-15"
+    result = Case.objects.get(number=certificate.case_number).documents.get(kind="result")
+    assert result.data["certificate"] == certificate.identifier
+
+
+def test_missing_face_field_blocks_approval(demo):
+    number = apply(demo, demo.client("applicant"), ID_CARD).json()["number"]
+    demo.client("clerk").post(f"/api/v1/cases/{number}/accept", {}, content_type="application/json")
+    outbox.drain()
+    response = demo.client("reviewer-public_security").post(
+        f"/api/v1/cases/{number}/approve", {"opinion": "x"}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "certificate.face_field_missing"
+    assert Case.objects.get(number=number).state == CaseState.IN_REVIEW
+    assert not Certificate.objects.exists()
+
+
+def test_public_verification_and_offline_proof(demo):
+    certificate = issue_id_card(demo)
+    response = Client().get(f"/api/v1/certificates/{certificate.identifier}/verification")
+    assert response.status_code == 200
+    assert response.json()["result"] == "valid"
+    assert "440604198503150024" not in response.content.decode()
+    page = Client().get(f"/verify/{certificate.identifier}")
+    assert page.status_code == 200
+
+    bundle = Client().get(f"/api/v1/certificates/{certificate.identifier}/proof")
+    assert bundle.status_code == 200
+    verified = verify_proof_bundle(bundle.content.decode(), get_vkey())
+    assert verified.index >= 0
+    tampered = bundle.content.decode().replace("index ", "index 1", 1)
+    with pytest.raises(Exception):  # noqa: B017, PT011  (any verification error)
+        verify_proof_bundle(tampered, get_vkey())
+
+
+def test_second_application_reuses_certificate(demo):
+    certificate = issue_id_card(demo)
+    applicant = demo.client("applicant")
+    matter = Matter.objects.get(centre=demo.centre, pack_id=BIRTH)
+    page = applicant.get(f"/portal/{demo.centre.slug}/matters/{BIRTH}/apply/").content.decode()
+    assert certificate.identifier in page
+
+    files = material_files(matter)
+    files.pop("material.applicant_id_card")
+    response = apply(
+        demo,
+        applicant,
+        BIRTH,
+        files=files,
+        extra={"certificate.applicant_id_card": certificate.identifier, "certificate_consent": "on"},
+    )
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(number=response.json()["number"])
+    submission = case.submissions.get(material_key="applicant_id_card")
+    assert submission.kind == SubmissionKind.CERTIFICATE
+    use = CertificateUse.objects.get(certificate=certificate)
+    assert use.case_number == case.number
+
+    holder_page = applicant.get("/portal/certificates/").content.decode()
+    assert case.number in holder_page
+
+
+def test_reuse_needs_consent(demo):
+    certificate = issue_id_card(demo)
+    matter = Matter.objects.get(centre=demo.centre, pack_id=BIRTH)
+    files = material_files(matter)
+    files.pop("material.applicant_id_card")
+    response = apply(
+        demo, demo.client("applicant"), BIRTH, files=files,
+        extra={"certificate.applicant_id_card": certificate.identifier},
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "certificate.consent_required"
+
+
+def test_someone_elses_certificate_rejected(demo):
+    certificate = issue_id_card(demo)
+    matter = Matter.objects.get(centre=demo.centre, pack_id=BIRTH)
+    files = material_files(matter)
+    files.pop("material.applicant_id_card")
+    response = apply(
+        demo, demo.client("agent"), BIRTH, files=files,
+        extra={"certificate.applicant_id_card": certificate.identifier, "certificate_consent": "on"},
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "certificate.holder_mismatch"
+    assert not Case.objects.filter(person__user__username="agent").exists()
+
+
+def test_revoked_certificate_not_usable(demo):
+    certificate = issue_id_card(demo)
+    revoke_certificate(certificate, actor=None, reason="证件遗失")
+    matter = Matter.objects.get(centre=demo.centre, pack_id=BIRTH)
+    files = material_files(matter)
+    files.pop("material.applicant_id_card")
+    response = apply(
+        demo, demo.client("applicant"), BIRTH, files=files,
+        extra={"certificate.applicant_id_card": certificate.identifier, "certificate_consent": "on"},
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "certificate.not_usable"
+
+
+def test_holder_downloads_pdf_and_signed_file(demo):
+    certificate = issue_id_card(demo)
+    applicant = demo.client("applicant")
+    pdf = applicant.get(f"/portal/certificates/{certificate.identifier}/pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    signed = applicant.get(f"/api/v1/certificates/{certificate.identifier}/signed")
+    assert signed.status_code == 200
+    assert signed.json()["document"]
+    other = demo.client("agent").get(f"/api/v1/certificates/{certificate.identifier}/signed")
+    assert other.status_code == 404
+
+
+def test_upload_after_reuse_choice_still_checked(demo):
+    matter = Matter.objects.get(centre=demo.centre, pack_id=BIRTH)
+    files = material_files(matter)
+    files["material.applicant_id_card"] = upload("id.jpg")
+    response = apply(demo, demo.client("applicant"), BIRTH, files=files)
+    assert response.status_code == 415
