@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +21,9 @@ from onestop.core.models import ApiToken
 log = get_logger(__name__)
 
 
+TOKEN_USE_PRECISION = timedelta(minutes=1)
+
+
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer os_…` with a token from POST /api/v1/auth/token."""
 
@@ -31,7 +35,14 @@ class TokenAuth(HttpBearer):
         )
         if record is None or not record.user.is_active:
             return None
-        ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        # Writing the time on every request would add a commit to each; a minute's
+        # precision is enough to see which tokens are in use.
+        if (
+            record.last_used_at is None
+            or now - record.last_used_at > TOKEN_USE_PRECISION
+        ):
+            ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
         request.user = record.user
         return record.user
 

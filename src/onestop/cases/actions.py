@@ -101,6 +101,8 @@ def submit_online_case(
         existing = _case_for_key(matter.centre, idempotency_key, person)
         if existing is not None:
             return existing
+    form_data = _check_new_case(matter, person, enterprise, application)
+    number = _allocate_case_number(matter.centre)
     try:
         with transaction.atomic():
             case = _new_case(
@@ -109,6 +111,8 @@ def submit_online_case(
                 person=person,
                 enterprise=enterprise,
                 application=application,
+                form_data=form_data,
+                number=number,
                 channel=channel,
                 idempotency_key=idempotency_key,
             )
@@ -192,6 +196,8 @@ def create_window_case(
         existing = _case_for_key(matter.centre, idempotency_key, person)
         if existing is not None:
             return existing
+    form_data = _check_new_case(matter, person, enterprise, application)
+    number = _allocate_case_number(matter.centre)
     with transaction.atomic():
         case = _new_case(
             actor=actor,
@@ -199,6 +205,8 @@ def create_window_case(
             person=person,
             enterprise=enterprise,
             application=application,
+            form_data=form_data,
+            number=number,
             channel=Channel.WINDOW,
             idempotency_key=idempotency_key,
         )
@@ -414,6 +422,42 @@ def _record_decision(
 # --- shared steps ------------------------------------------------------------------------
 
 
+def _check_new_case(
+    matter: Matter,
+    person: Person,
+    enterprise: Enterprise | None,
+    application: Application,
+) -> dict[str, Any]:
+    """Check what can be checked before a case exists; return the cleaned form values.
+
+    Running these checks before a case number is taken keeps invalid applications from
+    using up numbers.
+    """
+    if not matter.is_active or matter.guide_only or matter.current_version is None:
+        raise MatterNotOpen(matter=matter.name)
+    if enterprise is not None and not enterprise.agents.filter(pk=person.pk).exists():
+        raise NotAgent(uscc=enterprise.uscc)
+    guide = matter.current_version.guide
+    form_data = check_form_data(guide.form_fields, application.form_data)
+    known = {m["key"] for m in guide.materials}
+    for key in [
+        *application.uploads,
+        *application.certificates,
+        *application.checklist,
+    ]:
+        if key not in known:
+            raise UnknownMaterial(material=key)
+    provided = {key for key, files in application.uploads.items() if files}
+    provided |= set(application.certificates)
+    provided |= {
+        key
+        for key, check in application.checklist.items()
+        if check.original_seen or check.copy_taken
+    }
+    _raise_missing(guide.materials, provided)
+    return form_data
+
+
 def _new_case(
     *,
     actor: Any,
@@ -421,18 +465,15 @@ def _new_case(
     person: Person,
     enterprise: Enterprise | None,
     application: Application,
+    form_data: dict[str, Any],
+    number: str,
     channel: str,
     idempotency_key: str | None,
 ) -> Case:
-    if not matter.is_active or matter.guide_only or matter.current_version is None:
-        raise MatterNotOpen(matter=matter.name)
-    if enterprise is not None and not enterprise.agents.filter(pk=person.pk).exists():
-        raise NotAgent(uscc=enterprise.uscc)
     version = matter.current_version
-    form_data = check_form_data(version.guide.form_fields, application.form_data)
     case = Case.objects.create(
         centre=matter.centre,
-        number=_next_case_number(matter.centre),
+        number=number,
         matter=matter,
         matter_version=version,
         department=matter.department,
@@ -584,6 +625,7 @@ def _store_materials(
 
 def _record_checklist(case: Case, checklist: dict[str, MaterialCheck]) -> None:
     known = {m["key"] for m in case.matter_version.guide.materials}
+    paper: list[Submission] = []
     for key, check in checklist.items():
         if key not in known:
             raise UnknownMaterial(material=key)
@@ -591,26 +633,34 @@ def _record_checklist(case: Case, checklist: dict[str, MaterialCheck]) -> None:
             continue
         if check.electronic and not (check.original_seen or check.copy_taken):
             continue  # an electronic material is an upload or a certificate, stored already
-        Submission.objects.update_or_create(
-            centre=case.centre,
-            case=case,
-            material_key=key,
-            kind=SubmissionKind.PAPER,
-            superseded=False,
-            defaults={
-                "original_seen": check.original_seen,
-                "copy_taken": check.copy_taken,
-            },
+        paper.append(
+            Submission(
+                centre=case.centre,
+                case=case,
+                material_key=key,
+                kind=SubmissionKind.PAPER,
+                original_seen=check.original_seen,
+                copy_taken=check.copy_taken,
+            )
         )
+    # A new tick replaces the earlier paper check of the same material.
+    case.submissions.filter(
+        kind=SubmissionKind.PAPER, material_key__in=[s.material_key for s in paper]
+    ).update(superseded=True)
+    Submission.objects.bulk_create(paper)
 
 
 def _check_required_materials(case: Case) -> None:
     provided = set(
         case.submissions.filter(superseded=False).values_list("material_key", flat=True)
     )
+    _raise_missing(case.matter_version.guide.materials, provided)
+
+
+def _raise_missing(materials: list[dict[str, Any]], provided: set[str]) -> None:
     missing = [
         m["name"]
-        for m in case.matter_version.guide.materials
+        for m in materials
         if m.get("necessity", "required") == "required" and m["key"] not in provided
     ]
     if missing:
@@ -635,14 +685,20 @@ def _end_pauses(case: Case, kind: str | None) -> None:
     pauses.update(ended_at=timezone.now())
 
 
-def _next_case_number(centre: Centre) -> str:
-    """Return the next number: region code, date (Asia/Shanghai), a 5-digit daily sequence."""
+def _allocate_case_number(centre: Centre) -> str:
+    """Take the next number: region code, date (Asia/Shanghai), a 5-digit daily sequence.
+
+    The counter row is locked only for this short transaction, not for the whole
+    application, so that acceptances in one centre do not queue behind each other. A
+    number whose application then fails is skipped.
+    """
     day = timezone.localdate()
-    counter, _created = CaseCounter.objects.select_for_update().get_or_create(
-        centre=centre, day=day
-    )
-    CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db()
+    with transaction.atomic():
+        counter, _created = CaseCounter.objects.select_for_update().get_or_create(
+            centre=centre, day=day
+        )
+        CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+        counter.refresh_from_db()
     return f"{centre.region_code}{day:%y%m%d}{counter.last:05d}"
 
 

@@ -79,10 +79,12 @@ def _case(request: HttpRequest, number: str) -> Case:
     return queries.get_case_for(request.user, number, audit=False)
 
 
-def _detail(request: HttpRequest, case: Case) -> dict[str, Any]:
-    return case_detail(
-        queries.get_case_for(request.user, case.number), viewer=request.user
-    )
+def _detail(request: HttpRequest, case: Case, *, audit: bool = False) -> dict[str, Any]:
+    """Return the full record. Only a plain read is audited as a view: an action's
+    response shows what the actor just did, and the action has its own event."""
+    if audit:
+        case = queries.get_case_for(request.user, case.number)
+    return case_detail(case, viewer=request.user)
 
 
 @router.post("", response={201: CaseOut, 200: CaseOut})
@@ -147,7 +149,7 @@ def list_cases(
 
 @router.get("/{number}", response=CaseOut)
 def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
-    return _detail(request, _case(request, number))
+    return _detail(request, _case(request, number), audit=True)
 
 
 @router.post("/{number}/accept", response=CaseOut)
