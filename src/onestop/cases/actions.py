@@ -62,7 +62,7 @@ DEPARTMENT_ROLES = (Role.REVIEWER,)
 
 @dataclass
 class MaterialCheck:
-    """What the clerk ticked for one material at the window."""
+    """The clerk's ticks for one material at the window."""
 
     original_seen: bool = False
     copy_taken: bool = False
@@ -747,7 +747,7 @@ def _reviewer_role(actor: Any, case: Case) -> str:
 
 
 def _decider_role(actor: Any, case: Case) -> str:
-    """A reviewer of the case's department decides; a clerk may decide a 即办件 at the window."""
+    """Return the decider's role: a reviewer of the department, or a clerk for a 即办件."""
     if case.matter_version.guide.is_immediate and find_role(
         actor, WINDOW_ROLES, centre=case.centre
     ):

@@ -22,7 +22,7 @@ def decision_from_post(request: HttpRequest) -> dict[str, Any]:
 
 
 def certificate_context(case: Case) -> dict[str, Any]:
-    """What the approval form asks for when the matter's result is a certificate."""
+    """Return what the approval form needs when the matter's result is a certificate."""
     certificate_type = results.certificate_type_of(case)
     return {
         "certificate_type": certificate_type,

@@ -133,22 +133,25 @@ def certificate_offers(
 ) -> dict[str, list[Certificate]]:
     """Return, per material of the matter, the valid certificates the applicant could reuse.
 
-    A material names a certificate type; the person's own certificates of a person type,
-    and the certificates of the enterprises the person acts for of an organisation type,
-    are offered instead of an upload.
+    A material names a certificate type. The person's own certificates and those of the
+    enterprises the person acts for are offered when their type matches.
     """
     from onestop.certificates.queries import valid_certificates_of
 
     if person is None:
         return {}
     codes = [person.id_number] + [enterprise.uscc for enterprise in enterprises]
-    held: list[Certificate] = []
+    held_certificates: list[Certificate] = []
     for code in codes:
-        held.extend(valid_certificates_of(case_matter.centre, code))
+        held_certificates.extend(valid_certificates_of(case_matter.centre, code))
     offers: dict[str, list[Certificate]] = {}
     for material in case_matter.current_version.guide.materials:
-        wanted = material.get("certificate_type")
-        matching = [c for c in held if wanted and c.certificate_type.code == wanted]
+        type_code = material.get("certificate_type")
+        matching = [
+            c
+            for c in held_certificates
+            if type_code and c.certificate_type.code == type_code
+        ]
         if matching:
             offers[material["key"]] = matching
     return offers
@@ -172,7 +175,7 @@ def use_certificates_as_materials(
 
 
 def _holder_code_for_material(case: Case, identifier: str, default: str) -> str:
-    """A person's certificate belongs to the person, an organisation's to the enterprise."""
+    """Return whose code the certificate must carry: the person's or the enterprise's."""
     certificate = (
         Certificate.objects.filter(identifier=identifier)
         .select_related("certificate_type")

@@ -32,7 +32,9 @@ def apply(demo, client, matter_id, *, files=None, extra=None, key=None):
 def issue_id_card(demo) -> Certificate:
     """Take an ID card renewal through to approval by the public security reviewer."""
     number = apply(demo, demo.client("applicant"), ID_CARD).json()["number"]
-    demo.client("clerk").post(f"/api/v1/cases/{number}/accept", {}, content_type="application/json")
+    demo.client("clerk").post(
+        f"/api/v1/cases/{number}/accept", {}, content_type="application/json"
+    )
     outbox.drain()
     response = demo.client("reviewer-public_security").post(
         f"/api/v1/cases/{number}/approve",
@@ -49,16 +51,22 @@ def test_approval_issues_certificate_to_applicant(demo):
     assert certificate.holder_code == "440604198503150024"
     assert certificate.face["gender"] == "女"
     assert certificate.face["birth_date"] == "1985-03-15"
-    result = Case.objects.get(number=certificate.case_number).documents.get(kind="result")
+    result = Case.objects.get(number=certificate.case_number).documents.get(
+        kind="result"
+    )
     assert result.data["certificate"] == certificate.identifier
 
 
 def test_missing_face_field_blocks_approval(demo):
     number = apply(demo, demo.client("applicant"), ID_CARD).json()["number"]
-    demo.client("clerk").post(f"/api/v1/cases/{number}/accept", {}, content_type="application/json")
+    demo.client("clerk").post(
+        f"/api/v1/cases/{number}/accept", {}, content_type="application/json"
+    )
     outbox.drain()
     response = demo.client("reviewer-public_security").post(
-        f"/api/v1/cases/{number}/approve", {"opinion": "x"}, content_type="application/json"
+        f"/api/v1/cases/{number}/approve",
+        {"opinion": "x"},
+        content_type="application/json",
     )
     assert response.status_code == 400
     assert response.json()["code"] == "certificate.face_field_missing"
@@ -68,7 +76,9 @@ def test_missing_face_field_blocks_approval(demo):
 
 def test_public_verification_and_offline_proof(demo):
     certificate = issue_id_card(demo)
-    response = Client().get(f"/api/v1/certificates/{certificate.identifier}/verification")
+    response = Client().get(
+        f"/api/v1/certificates/{certificate.identifier}/verification"
+    )
     assert response.status_code == 200
     assert response.json()["result"] == "valid"
     assert "440604198503150024" not in response.content.decode()
@@ -88,7 +98,9 @@ def test_second_application_reuses_certificate(demo):
     certificate = issue_id_card(demo)
     applicant = demo.client("applicant")
     matter = Matter.objects.get(centre=demo.centre, pack_id=BIRTH)
-    page = applicant.get(f"/portal/{demo.centre.slug}/matters/{BIRTH}/apply/").content.decode()
+    page = applicant.get(
+        f"/portal/{demo.centre.slug}/matters/{BIRTH}/apply/"
+    ).content.decode()
     assert certificate.identifier in page
 
     files = material_files(matter)
@@ -98,7 +110,10 @@ def test_second_application_reuses_certificate(demo):
         applicant,
         BIRTH,
         files=files,
-        extra={"certificate.applicant_id_card": certificate.identifier, "certificate_consent": "on"},
+        extra={
+            "certificate.applicant_id_card": certificate.identifier,
+            "certificate_consent": "on",
+        },
     )
     assert response.status_code == 201, response.content
     case = Case.objects.get(number=response.json()["number"])
@@ -117,7 +132,10 @@ def test_reuse_needs_consent(demo):
     files = material_files(matter)
     files.pop("material.applicant_id_card")
     response = apply(
-        demo, demo.client("applicant"), BIRTH, files=files,
+        demo,
+        demo.client("applicant"),
+        BIRTH,
+        files=files,
         extra={"certificate.applicant_id_card": certificate.identifier},
     )
     assert response.status_code == 400
@@ -130,8 +148,14 @@ def test_someone_elses_certificate_rejected(demo):
     files = material_files(matter)
     files.pop("material.applicant_id_card")
     response = apply(
-        demo, demo.client("agent"), BIRTH, files=files,
-        extra={"certificate.applicant_id_card": certificate.identifier, "certificate_consent": "on"},
+        demo,
+        demo.client("agent"),
+        BIRTH,
+        files=files,
+        extra={
+            "certificate.applicant_id_card": certificate.identifier,
+            "certificate_consent": "on",
+        },
     )
     assert response.status_code == 403
     assert response.json()["code"] == "certificate.holder_mismatch"
@@ -145,8 +169,14 @@ def test_revoked_certificate_not_usable(demo):
     files = material_files(matter)
     files.pop("material.applicant_id_card")
     response = apply(
-        demo, demo.client("applicant"), BIRTH, files=files,
-        extra={"certificate.applicant_id_card": certificate.identifier, "certificate_consent": "on"},
+        demo,
+        demo.client("applicant"),
+        BIRTH,
+        files=files,
+        extra={
+            "certificate.applicant_id_card": certificate.identifier,
+            "certificate_consent": "on",
+        },
     )
     assert response.status_code == 409
     assert response.json()["code"] == "certificate.not_usable"
@@ -160,7 +190,9 @@ def test_holder_downloads_pdf_and_signed_file(demo):
     signed = applicant.get(f"/api/v1/certificates/{certificate.identifier}/signed")
     assert signed.status_code == 200
     assert signed.json()["document"]
-    other = demo.client("agent").get(f"/api/v1/certificates/{certificate.identifier}/signed")
+    other = demo.client("agent").get(
+        f"/api/v1/certificates/{certificate.identifier}/signed"
+    )
     assert other.status_code == 404
 
 
