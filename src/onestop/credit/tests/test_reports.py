@@ -352,3 +352,14 @@ def test_consent_type_is_in_token(demo):
     assert document["type"] == CONSENT_TYPE
     assert document["recipient"]["uscc"] == BANK_USCC
     assert APPLICANT_ID not in json.dumps(document)
+
+
+
+def test_report_by_post_body(demo):
+    record_for_applicant(demo)
+    token = issue_token(demo)
+    response = Client().post(REPORTS, {"token": token}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    report = response.json()["report"]
+    assert report["consent"]["recipient"]["uscc"] == BANK_USCC
+    assert report["records"][0]["proof"].startswith("c2sp.org/tlog-proof@v1\n")
