@@ -21,9 +21,12 @@ def test_validate_command_accepts_standard_pack():
     assert output.getvalue() == f"The pack {STANDARD_PACK_DIR} is valid.\n"
 
 
-def test_validate_command_prints_chinese_by_default(small_pack, edit_matter):
+def test_validate_command_prints_chinese_by_default(small_pack, edit_matter, settings):
     edit_matter("food-business-licence", lambda m: m.update(department="nobody"))
     output = StringIO()
+    # A command run from the shell has no active language, so the product's default applies.
+    settings.LANGUAGE_CODE = "zh-hans"
+    translation.deactivate()
 
     with pytest.raises(CommandError) as raised:
         call_command("pack", "validate", str(small_pack), stdout=output)

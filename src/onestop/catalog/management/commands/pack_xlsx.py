@@ -1,0 +1,91 @@
+"""`onestop pack_xlsx export PACK --out FILE` and `onestop pack_xlsx import FILE --out DIR`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from onestop.catalog.packs import InvalidPack
+from onestop.catalog.packs.xlsx import XlsxImportFailed, export_xlsx, import_xlsx
+
+
+class Command(BaseCommand):
+    help = "Export a catalogue pack as an .xlsx 实施清单, or import one into a pack."
+    # Converting files needs neither the database nor the URL configuration.
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        subcommands = parser.add_subparsers(dest="subcommand", required=True)
+
+        export = subcommands.add_parser(
+            "export", help="Write the matters of a pack as an .xlsx workbook."
+        )
+        export.add_argument("pack", type=Path, help="Path of the pack folder or .zip.")
+        export.add_argument(
+            "--out", type=Path, required=True, help="Path of the .xlsx file to write."
+        )
+
+        imported = subcommands.add_parser(
+            "import", help="Read an .xlsx workbook into a new pack folder."
+        )
+        imported.add_argument("file", type=Path, help="Path of the .xlsx workbook.")
+        imported.add_argument(
+            "--pack",
+            type=Path,
+            help="Pack folder or .zip whose metadata, departments and certificate "
+            "types to use instead of the workbook's sheet 事项包.",
+        )
+        imported.add_argument(
+            "--out",
+            type=Path,
+            required=True,
+            help="New or empty folder to write the pack into.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "export":
+            self.export(options["pack"], options["out"])
+        else:
+            self.import_workbook(options["file"], options["out"], options["pack"])
+
+    def export(self, pack: Path, out: Path) -> None:
+        """Export `pack` to `out`, printing every pack error on failure."""
+        try:
+            count = export_xlsx(pack, out)
+        except InvalidPack as failure:
+            self.fail(str(pack), [str(error) for error in failure.errors])
+        self.stdout.write(
+            _("Wrote %(count)s matters to %(path)s.") % {"count": count, "path": out}
+        )
+
+    def import_workbook(self, workbook: Path, out: Path, pack: Path | None) -> None:
+        """Import `workbook` into `out`, printing every bad row on failure."""
+        try:
+            count = import_xlsx(workbook, out, base_pack=pack)
+        except InvalidPack as failure:
+            self.fail(str(pack), [str(error) for error in failure.errors])
+        except XlsxImportFailed as failure:
+            self.fail(str(workbook), [str(error) for error in failure.errors])
+        self.stdout.write(
+            _("Wrote a pack of %(count)s matters to %(path)s.")
+            % {"count": count, "path": out}
+        )
+
+    def fail(self, path: str, errors: list[str]) -> None:
+        """Print each error on its own line, then raise CommandError (exit status 1)."""
+        for error in errors:
+            self.stdout.write(error)
+
+        raise CommandError(
+            ngettext(
+                "%(path)s has %(count)d error.",
+                "%(path)s has %(count)d errors.",
+                len(errors),
+            )
+            % {"path": path, "count": len(errors)},
+            returncode=1,
+        )

@@ -1,0 +1,350 @@
+"""The .xlsx 实施清单: export, import, round trip and the row-by-row error report."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import yaml
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import translation
+
+from onestop.catalog.packs import STANDARD_PACK_DIR, load_pack
+from onestop.catalog.packs.xlsx import (
+    MATERIAL_SHEET,
+    MATTER_SHEET,
+    PLACEHOLDER_USCC,
+    XlsxImportFailed,
+    bindings_from_listing,
+    export_xlsx,
+    import_xlsx,
+)
+
+
+def cell_values(path: Path) -> dict[str, list[list[Any]]]:
+    workbook = openpyxl.load_workbook(path)
+    return {
+        sheet.title: [[cell.value for cell in row] for row in sheet.iter_rows()]
+        for sheet in workbook
+    }
+
+
+def column_of(sheet: Any, header: str) -> int:
+    headers = [cell.value for cell in sheet[1]]
+    return headers.index(header) + 1
+
+
+def row_of(sheet: Any, matter_id: str) -> int:
+    for number, row in enumerate(sheet.iter_rows(min_row=2, max_col=1), start=2):
+        if row[0].value == matter_id:
+            return number
+    raise AssertionError(f"no row for {matter_id}")
+
+
+def import_errors(path: Path, out: Path) -> list[Any]:
+    with translation.override("en"), pytest.raises(XlsxImportFailed) as failure:
+        import_xlsx(path, out)
+    return failure.value.errors
+
+
+@pytest.fixture
+def workbook_path(tmp_path: Path) -> Path:
+    path = tmp_path / "实施清单.xlsx"
+    export_xlsx(STANDARD_PACK_DIR, path)
+    return path
+
+
+def edit(path: Path, change: Any) -> None:
+    workbook = openpyxl.load_workbook(path)
+    change(workbook)
+    workbook.save(path)
+
+
+def test_export_writes_one_row_per_matter(workbook_path):
+    workbook = openpyxl.load_workbook(workbook_path)
+    pack = load_pack(STANDARD_PACK_DIR)
+
+    assert workbook.sheetnames == ["事项", "申请材料", "表单字段", "事项包", "说明"]
+    assert workbook[MATTER_SHEET].max_row == len(pack.matters) + 1
+    assert workbook[MATERIAL_SHEET].max_row == 1 + sum(
+        len(matter["materials"]) for matter in pack.matters
+    )
+
+
+def test_export_uses_chinese_headers_and_labels(workbook_path):
+    sheet = openpyxl.load_workbook(workbook_path)[MATTER_SHEET]
+    row = row_of(sheet, "birth-registration")
+
+    for header in ["事项名称", "基本编码", "事项类型", "法定办结时限单位", "通办范围"]:
+        assert header in [cell.value for cell in sheet[1]]
+    assert sheet.cell(row, column_of(sheet, "事项类型")).value == "公共服务"
+    assert sheet.cell(row, column_of(sheet, "办件类型")).value == "即办件"
+    assert sheet.cell(row, column_of(sheet, "法定办结时限单位")).value == "工作日"
+    assert sheet.cell(row, column_of(sheet, "基本编码")).value == "992000500100"
+
+
+def test_round_trip_keeps_every_cell(workbook_path, tmp_path):
+    count = import_xlsx(workbook_path, tmp_path / "pack")
+    export_xlsx(tmp_path / "pack", tmp_path / "again.xlsx")
+
+    assert count == len(load_pack(STANDARD_PACK_DIR).matters)
+    assert cell_values(tmp_path / "again.xlsx") == cell_values(workbook_path)
+
+
+def test_round_trip_keeps_loaded_matters(workbook_path, tmp_path):
+    import_xlsx(workbook_path, tmp_path / "pack")
+
+    assert load_pack(tmp_path / "pack").matters == load_pack(STANDARD_PACK_DIR).matters
+
+
+def test_import_with_base_pack_needs_no_pack_sheet(workbook_path, tmp_path):
+    edit(workbook_path, lambda workbook: workbook.remove(workbook["事项包"]))
+
+    count = import_xlsx(workbook_path, tmp_path / "pack", base_pack=STANDARD_PACK_DIR)
+
+    assert count == len(load_pack(STANDARD_PACK_DIR).matters)
+
+
+def test_import_lists_every_bad_row(workbook_path, tmp_path):
+    def break_rows(workbook):
+        sheet = workbook[MATTER_SHEET]
+        sheet.cell(2, column_of(sheet, "事项类型")).value = "行政审批"
+        sheet.cell(3, column_of(sheet, "法定办结时限")).value = "二十"
+        sheet.cell(4, column_of(sheet, "基本编码")).value = sheet.cell(
+            5, column_of(sheet, "基本编码")
+        ).value
+        sheet.cell(6, 1).value = sheet.cell(7, 1).value
+        materials = workbook[MATERIAL_SHEET]
+        materials.cell(2, 1).value = "no-such-matter"
+
+    edit(workbook_path, break_rows)
+    errors = {
+        (e.sheet, e.row, e.column, e.rule)
+        for e in import_errors(workbook_path, tmp_path / "out")
+    }
+
+    assert (MATTER_SHEET, 2, "事项类型", "xlsx.unknown_value") in errors
+    assert (MATTER_SHEET, 3, "法定办结时限", "xlsx.bad_number") in errors
+    assert (MATTER_SHEET, 5, "基本编码", "xlsx.duplicate_basic_code") in errors
+    assert (MATTER_SHEET, 7, "事项编号", "xlsx.duplicate_id") in errors
+    assert (MATERIAL_SHEET, 2, "事项编号", "xlsx.unknown_matter") in errors
+
+
+def test_import_writes_nothing_on_error(workbook_path, tmp_path):
+    def break_type(workbook):
+        sheet = workbook[MATTER_SHEET]
+        sheet.cell(2, column_of(sheet, "事项类型")).value = "行政审批"
+
+    edit(workbook_path, break_type)
+    import_errors(workbook_path, tmp_path / "out")
+
+    assert not (tmp_path / "out").exists()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["实施清单.xlsx"]
+
+
+def test_import_rejects_missing_required_header(workbook_path, tmp_path):
+    def drop_name(workbook):
+        sheet = workbook[MATTER_SHEET]
+        sheet.delete_cols(column_of(sheet, "事项名称"))
+
+    edit(workbook_path, drop_name)
+    errors = import_errors(workbook_path, tmp_path / "out")
+
+    assert [(e.sheet, e.row, e.column, e.rule) for e in errors] == [
+        (MATTER_SHEET, 1, "事项名称", "xlsx.missing_header")
+    ]
+
+
+def test_import_rejects_unknown_header(workbook_path, tmp_path):
+    def add_column(workbook):
+        sheet = workbook[MATTER_SHEET]
+        sheet.cell(1, sheet.max_column + 1).value = "备注"
+
+    edit(workbook_path, add_column)
+    errors = import_errors(workbook_path, tmp_path / "out")
+
+    assert [(e.row, e.column, e.rule) for e in errors] == [
+        (1, "备注", "xlsx.unknown_header")
+    ]
+
+
+def test_import_rejects_missing_sheet(workbook_path, tmp_path):
+    edit(workbook_path, lambda workbook: workbook.remove(workbook[MATTER_SHEET]))
+    errors = import_errors(workbook_path, tmp_path / "out")
+
+    assert (MATTER_SHEET, "xlsx.missing_sheet") in {(e.sheet, e.rule) for e in errors}
+
+
+def test_import_rejects_merged_cells(workbook_path, tmp_path):
+    edit(workbook_path, lambda workbook: workbook[MATTER_SHEET].merge_cells("B2:B3"))
+    errors = import_errors(workbook_path, tmp_path / "out")
+
+    assert (MATTER_SHEET, 2, "B2:B3", "xlsx.merged_cells") in {
+        (e.sheet, e.row, e.column, e.rule) for e in errors
+    }
+
+
+def test_import_rejects_formulas(workbook_path, tmp_path):
+    def add_formula(workbook):
+        sheet = workbook[MATTER_SHEET]
+        sheet.cell(4, column_of(sheet, "法定办结时限")).value = "=1+1"
+
+    edit(workbook_path, add_formula)
+    errors = import_errors(workbook_path, tmp_path / "out")
+    column = openpyxl.load_workbook(workbook_path)[MATTER_SHEET]
+    coordinate = (
+        f"{openpyxl.utils.get_column_letter(column_of(column, '法定办结时限'))}4"
+    )
+
+    assert (MATTER_SHEET, 4, coordinate, "xlsx.formula") in {
+        (e.sheet, e.row, e.column, e.rule) for e in errors
+    }
+
+
+def test_export_keeps_text_starting_with_equals(tmp_path):
+    pack_dir = tmp_path / "pack"
+    export_xlsx(STANDARD_PACK_DIR, tmp_path / "a.xlsx")
+    import_xlsx(tmp_path / "a.xlsx", pack_dir)
+    matter_file = pack_dir / "matters" / "birth-registration.yaml"
+    matter = yaml.safe_load(matter_file.read_text(encoding="utf-8"))
+    matter["hours"] = "=工作日"
+    matter_file.write_text(yaml.safe_dump(matter, allow_unicode=True), "utf-8")
+
+    export_xlsx(pack_dir, tmp_path / "b.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "b.xlsx")[MATTER_SHEET]
+    cell = sheet.cell(row_of(sheet, "birth-registration"), column_of(sheet, "办理时间"))
+
+    assert cell.value == "=工作日"
+    assert cell.data_type == "s"
+
+
+def test_import_maps_schema_errors_to_matter_row(workbook_path, tmp_path):
+    def clear_conditions(workbook):
+        sheet = workbook[MATTER_SHEET]
+        sheet.cell(
+            row_of(sheet, "birth-registration"), column_of(sheet, "受理条件")
+        ).value = None
+
+    edit(workbook_path, clear_conditions)
+    errors = import_errors(workbook_path, tmp_path / "out")
+    row = row_of(
+        openpyxl.load_workbook(workbook_path)[MATTER_SHEET], "birth-registration"
+    )
+
+    assert [(e.sheet, e.row) for e in errors] == [(MATTER_SHEET, row)]
+    assert not (tmp_path / "out").exists()
+
+
+def test_import_rejects_non_empty_out_dir(workbook_path, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("x")
+
+    errors = import_errors(workbook_path, out)
+
+    assert [e.rule for e in errors] == ["xlsx.out_dir_not_empty"]
+    assert [path.name for path in out.iterdir()] == ["keep.txt"]
+
+
+def test_command_exports_and_imports(tmp_path):
+    output = StringIO()
+    with translation.override("en"):
+        call_command(
+            "pack_xlsx",
+            "export",
+            str(STANDARD_PACK_DIR),
+            "--out",
+            str(tmp_path / "a.xlsx"),
+            stdout=output,
+        )
+        call_command(
+            "pack_xlsx",
+            "import",
+            str(tmp_path / "a.xlsx"),
+            "--out",
+            str(tmp_path / "p"),
+            stdout=output,
+        )
+
+    assert "Wrote 43 matters" in output.getvalue()
+    assert (tmp_path / "p" / "pack.yaml").is_file()
+
+
+def test_command_prints_rows_and_fails(workbook_path, tmp_path):
+    def break_type(workbook):
+        sheet = workbook[MATTER_SHEET]
+        sheet.cell(2, column_of(sheet, "事项类型")).value = "行政审批"
+
+    edit(workbook_path, break_type)
+    output = StringIO()
+    with translation.override("en"), pytest.raises(CommandError) as failure:
+        call_command(
+            "pack_xlsx",
+            "import",
+            str(workbook_path),
+            "--out",
+            str(tmp_path / "p"),
+            stdout=output,
+        )
+
+    assert failure.value.returncode == 1
+    assert "事项!2 [事项类型]" in output.getvalue()
+
+
+LISTING = {
+    "items": [
+        {"department": "区住建局", "dept_code": "11511301008778255F"},
+        {"department": "区教科体局", "dept_code": "083372204"},
+        {"department": "区人社局", "dept_code": "1151130108778239R_5143"},
+    ]
+}
+MAPPING = {
+    "departments": {
+        "区住建局": {"role": "housing_construction", "kind": "government_department"},
+        "区教科体局": {"role": "education", "kind": "government_department"},
+        "区人社局": {"role": "human_resources", "kind": "government_department"},
+        "区未列出局": {"role": "unlisted", "kind": "government_department"},
+    }
+}
+
+
+@pytest.fixture
+def listing_files(tmp_path: Path) -> tuple[Path, Path]:
+    import json
+
+    listing = tmp_path / "listing.json"
+    listing.write_text(json.dumps(LISTING, ensure_ascii=False), "utf-8")
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(yaml.safe_dump(MAPPING, allow_unicode=True), "utf-8")
+    return listing, mapping
+
+
+def test_bindings_copy_valid_uscc(listing_files, tmp_path):
+    data = bindings_from_listing(*listing_files, tmp_path / "bindings.yaml")
+
+    assert data["departments"]["housing_construction"] == {
+        "name": "区住建局",
+        "uscc": "11511301008778255F",
+    }
+
+
+def test_bindings_mark_organisation_codes_as_placeholders(listing_files, tmp_path):
+    data = bindings_from_listing(*listing_files, tmp_path / "bindings.yaml")
+    header = (tmp_path / "bindings.yaml").read_text(encoding="utf-8")
+
+    assert data["departments"]["education"]["uscc"] == PLACEHOLDER_USCC
+    assert data["departments"]["human_resources"]["uscc"] == PLACEHOLDER_USCC
+    assert "#   education\n" in header
+    assert "#   human_resources\n" in header
+
+
+def test_bindings_skip_roles_absent_from_listing(listing_files, tmp_path):
+    data = bindings_from_listing(*listing_files, tmp_path / "bindings.yaml")
+    written = yaml.safe_load((tmp_path / "bindings.yaml").read_text(encoding="utf-8"))
+
+    assert "unlisted" not in data["departments"]
+    assert written == data
