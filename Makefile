@@ -5,6 +5,8 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Links in receipts, QR codes and printed URLs point at the port the demo serves on.
+export ONESTOP_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 # Stamps record which requirements the virtual environment was built from.
 RUNTIME_STAMP := $(VENV)/.runtime-$(shell cat requirements.txt pyproject.toml | sha1sum | cut -c1-12)
 DEV_STAMP := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt pyproject.toml | sha1sum | cut -c1-12)

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "onestop.core.middleware.RequestContextMiddleware",
+    "onestop.core.middleware.RequestSizeMiddleware",
 ]
 
 ROOT_URLCONF = "onestop.urls"
@@ -138,9 +139,13 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 WHITENOISE_USE_FINDERS = True
 
-# Uploads: the limit per file, and the whole request limit with room for the form fields.
+# Uploads: the limit per file, and the limit of a whole request (a matter has up to a dozen
+# materials). Django's own limit applies to the form fields without the files.
 ONESTOP_MAX_UPLOAD_BYTES = int(os.environ.get("ONESTOP_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
-DATA_UPLOAD_MAX_MEMORY_SIZE = ONESTOP_MAX_UPLOAD_BYTES * 5 + 1024 * 1024
+ONESTOP_MAX_REQUEST_BYTES = int(
+    os.environ.get("ONESTOP_MAX_REQUEST_BYTES", 20 * ONESTOP_MAX_UPLOAD_BYTES)
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
@@ -156,7 +161,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ONESTOP_LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # pika (the RabbitMQ client) is verbose below WARNING and floods the server log.
+        "pika": {"level": "WARNING"},
+    },
 }
 
 from onestop.core.logging import configure_structlog  # noqa: E402  (needs the settings above)

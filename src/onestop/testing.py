@@ -42,7 +42,7 @@ def sample_value(field: dict[str, Any]) -> str:
         "date": "2026-12-01",
         "phone": "13800138000",
         "id_number": "440604198503150024",
-        "uscc": "91440604MA4W1X2YX9",
+        "uscc": "92440604MA4W2Y3K0M",
         "email": "a@example.com",
         "textarea": "说明",
         "address": "佛山市禅城区祖庙路1号",

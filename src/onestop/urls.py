@@ -6,12 +6,13 @@ from onestop.api import api
 from onestop.cases import views as case_views
 from onestop.core import views as core_views
 from onestop.core.views_keys import well_known_keys
+from onestop.identity import views as identity_views
 from onestop.ratings import views as rating_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.health, name="health"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", identity_views.ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("onestop.identity.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

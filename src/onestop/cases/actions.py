@@ -26,6 +26,8 @@ from onestop.cases.errors import (
     MaterialsMissing,
     MatterNotOpen,
     NotAgent,
+    CorrectionsOutstanding,
+    OrganisationNotRepresented,
     ReasonRequired,
     UnknownMaterial,
 )
@@ -144,6 +146,7 @@ def resubmit_case(*, actor: Any, case: Case, application: Application) -> Case:
         if case.person.user_id != actor.pk:
             raise PermissionDenied()
         guide = case.matter_version.guide
+        _check_corrections_answered(case, application)
         form_data = {**case.form_data, **application.form_data}
         case.form_data = check_form_data(guide.form_fields, form_data)
         _store_materials(case, application, replace=True, actor=actor, role=APPLICANT)
@@ -439,6 +442,7 @@ def _check_new_case(
         raise NotAgent(uscc=enterprise.uscc)
     guide = matter.current_version.guide
     form_data = check_form_data(guide.form_fields, application.form_data)
+    _check_organisation_codes(guide.form_fields, form_data, enterprise)
     known = {m["key"] for m in guide.materials}
     for key in [
         *application.uploads,
@@ -456,6 +460,42 @@ def _check_new_case(
     }
     _raise_missing(guide.materials, provided)
     return form_data
+
+
+def _check_corrections_answered(case: Case, application: Application) -> None:
+    """Reject a resubmission that leaves a requested material out, or changes nothing."""
+    if case.state != CaseState.CORRECTION_REQUESTED:
+        return  # the transition reports the wrong state with its own message
+    names = {m["key"]: m["name"] for m in case.matter_version.guide.materials}
+    answered = {key for key, files in application.uploads.items() if files}
+    answered |= set(application.certificates)
+    outstanding = [
+        names.get(item["material"], item["material"])
+        for item in case.correction_items
+        if item.get("material") and item["material"] not in answered
+    ]
+    if outstanding:
+        raise CorrectionsOutstanding(materials="、".join(outstanding))
+    if not answered and not application.form_data:
+        raise CorrectionsOutstanding(materials=_("the items of the correction notice"))
+
+
+def _check_organisation_codes(
+    fields: list[dict[str, Any]],
+    form_data: dict[str, Any],
+    enterprise: Enterprise | None,
+) -> None:
+    """Reject a form that names a registered enterprise the applicant does not act for.
+
+    Results such as licences are issued to the code in the form, so only the enterprise's
+    own agents, applying for it, may name it.
+    """
+    for field in fields:
+        code = form_data.get(field["key"]) if field.get("type") == "uscc" else None
+        if not code or (enterprise is not None and enterprise.uscc == code):
+            continue
+        if Enterprise.objects.filter(uscc=code).exists():
+            raise OrganisationNotRepresented(uscc=code, field=field["label"])
 
 
 def _new_case(

@@ -36,6 +36,22 @@ class NotAgent(PermissionDenied):
     message = _("You are not a registered agent of the enterprise %(uscc)s.")
 
 
+class CorrectionsOutstanding(InvalidInput):
+    code = "case.corrections_outstanding"
+    message = _(
+        "The correction notice asks for %(materials)s, which this resubmission does not "
+        "provide. Provide each of them and submit again."
+    )
+
+
+class OrganisationNotRepresented(PermissionDenied):
+    code = "applicant.organisation_not_represented"
+    message = _(
+        "%(field)s %(uscc)s is a registered enterprise, so only its agents may apply for it. "
+        'Choose the enterprise under "Apply for" if you act for it.'
+    )
+
+
 class MaterialsMissing(InvalidInput):
     code = "case.materials_missing"
     message = _(

@@ -2,14 +2,57 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.utils import timezone
+
 from onestop.cases.deadlines import deadline_status
-from onestop.cases.models import Case, CaseState
+from onestop.cases.models import Case, CaseState, Channel
+from onestop.cases.workflow import TRANSITIONS
 
 
 def _iso(value: Any) -> str | None:
-    return value.isoformat() if value else None
+    """Return a datetime in the local zone (Asia/Shanghai) with its offset, or a date as is."""
+    if not value:
+        return None
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).isoformat()
+    return value.isoformat()
+
+
+def _choice_label(choices: Any, value: str) -> str:
+    """Return the label of a choice value, or the value when no choice matches."""
+    for choice in choices:
+        if isinstance(choice, dict) and str(choice.get("value")) == str(value):
+            return str(choice.get("label", value))
+    return value
+
+
+def _state_label(value: str) -> str:
+    """Return the label of a case state, or "" for an empty state."""
+    if not value:
+        return ""
+    try:
+        return str(CaseState(value).label)
+    except ValueError:
+        return value
+
+
+def _action_label(action: str) -> str:
+    transition = TRANSITIONS.get(action)
+    return str(transition.label) if transition else action
+
+
+def form_display(guide: Any, form_data: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Return (label, display value) for each form field, showing choice labels for selects."""
+    rows = []
+    for field in guide.form_fields:
+        value = form_data.get(field["key"], "")
+        if field.get("type") == "select" and value not in ("", None):
+            value = _choice_label(field.get("choices") or [], value)
+        rows.append((field.get("label", field["key"]), value))
+    return rows
 
 
 def case_summary(case: Case) -> dict[str, Any]:
@@ -25,7 +68,8 @@ def case_summary(case: Case) -> dict[str, Any]:
         "department": case.department.name,
         "applicant": f"{applicant} {case.person.masked_id_number}",
         "channel": case.channel,
-        "created_at": case.created_at.isoformat(),
+        "channel_label": str(Channel(case.channel).label),
+        "created_at": _iso(case.created_at),
         "promised_due": _iso(case.promised_due),
         "warning": warning,
     }
@@ -43,6 +87,7 @@ def case_detail(case: Case, *, viewer: Any) -> dict[str, Any]:
         "deadline_provisional": case.deadline_provisional,
         "remaining_working_days": remaining,
         "form_data": case.form_data,
+        "form_display": form_display(guide, case.form_data),
         "correction_items": case.correction_items,
         "material_names": names,
         "opinion": case.opinion,
@@ -51,6 +96,7 @@ def case_detail(case: Case, *, viewer: Any) -> dict[str, Any]:
             {
                 "material": s.material_key,
                 "name": names.get(s.material_key, s.material_key),
+                "id": s.pk,
                 "kind": s.kind,
                 "file_name": s.original_name,
                 "content_type": s.content_type,
@@ -66,7 +112,7 @@ def case_detail(case: Case, *, viewer: Any) -> dict[str, Any]:
             {
                 "id": d.pk,
                 "kind": d.kind,
-                "created_at": d.created_at.isoformat(),
+                "created_at": _iso(d.created_at),
                 "data": d.data,
                 "signature": d.signature,
             }
@@ -74,10 +120,13 @@ def case_detail(case: Case, *, viewer: Any) -> dict[str, Any]:
         ],
         "events": [
             {
-                "at": e.at.isoformat(),
+                "at": _iso(e.at),
                 "action": e.action,
+                "action_label": _action_label(e.action),
                 "from_state": e.from_state,
+                "from_state_label": _state_label(e.from_state),
                 "to_state": e.to_state,
+                "to_state_label": _state_label(e.to_state),
                 "actor_role": e.actor_role,
                 "reason": e.reason,
             }

@@ -17,6 +17,7 @@ from onestop.catalog.models import Matter
 from onestop.core.audit import record_event
 from onestop.core.models import Centre, Role
 from onestop.core.permissions import staff_roles
+from onestop.identity.models import Enterprise
 
 CENTRE_WIDE_ROLES = {Role.CLERK, Role.SUPERVISOR, Role.CENTRE_ADMIN}
 DEPARTMENT_ROLES = {Role.REVIEWER, Role.DEPARTMENT_ADMIN}
@@ -29,7 +30,9 @@ def visible_cases(user: Any) -> QuerySet[Case]:
     )
     if not user.is_authenticated:
         return cases.none()
-    scope = Q(person__user=user) | Q(enterprise__agents__user=user)
+    # A subquery, not a join, so that each case appears once without DISTINCT (which would
+    # also collapse value lists such as the states of the cases).
+    scope = Q(person__user=user) | Q(enterprise__in=_enterprises_of(user))
     for membership in staff_roles(user):
         if membership.role == Role.PLATFORM_ADMIN:
             return cases.all()
@@ -39,7 +42,11 @@ def visible_cases(user: Any) -> QuerySet[Case]:
             scope |= Q(
                 centre_id=membership.centre_id, department_id=membership.department_id
             )
-    return cases.filter(scope).distinct()
+    return cases.filter(scope)
+
+
+def _enterprises_of(user: Any) -> QuerySet[Enterprise]:
+    return Enterprise.objects.filter(agents__user=user).values("pk")
 
 
 def get_case_for(user: Any, number: str, *, audit: bool = True) -> Case:
@@ -81,7 +88,7 @@ def role_of(user: Any, case: Case) -> str:
 def my_cases(user: Any) -> QuerySet[Case]:
     return (
         visible_cases(user)
-        .filter(Q(person__user=user) | Q(enterprise__agents__user=user))
+        .filter(Q(person__user=user) | Q(enterprise__in=_enterprises_of(user)))
         .order_by("-created_at")
     )
 

@@ -1,22 +1,36 @@
-"""Case documents: the signed receipt as a PDF, and its public verification page."""
+"""Case documents and materials: uploaded files, the signed receipt as a PDF, other
+documents as a page with their verification link, and the public verification page."""
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.errors import CaseNotFound
-from onestop.cases.models import CaseDocument
-from onestop.cases.queries import get_case_for
+from onestop.cases.models import CaseDocument, SubmissionKind
+from onestop.cases.queries import get_case_for, role_of
 from onestop.certificates.documents import ReceiptDocument, render_receipt_pdf
+from onestop.certificates.qr import qr_svg
 from onestop.core.audit import record_event
+from onestop.core.errors import NotFound
 from onestop.core.pages import handles_errors
 from onestop.core.signing import public_keys_for, verify_document
+
+
+class MaterialNotFound(NotFound):
+    code = "case.material_not_found"
+    message = _(
+        "Case %(number)s has no uploaded file with the id %(submission)s. Open the case "
+        "page and follow the link of the file."
+    )
 
 
 def verification_url(document: CaseDocument) -> str:
@@ -35,7 +49,9 @@ def document(request: HttpRequest, number: str, document_id: int) -> HttpRespons
     if found is None:
         raise CaseNotFound(number=number)
     if found.kind != CaseDocument.Kind.ACCEPTANCE_RECEIPT:
-        return render(request, "cases/document.html", {"case": case, "document": found})
+        return render(
+            request, "cases/document.html", _document_page_context(case, found)
+        )
 
     names = {m["key"]: m["name"] for m in case.matter_version.guide.materials}
     receipt = ReceiptDocument(
@@ -54,6 +70,58 @@ def document(request: HttpRequest, number: str, document_id: int) -> HttpRespons
     )
     response = HttpResponse(render_receipt_pdf(receipt), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="receipt-{case.number}.pdf"'
+    return response
+
+
+def _document_page_context(case: Any, found: CaseDocument) -> dict[str, Any]:
+    """Build the context of a notice or result page: its link, QR code and named items."""
+    url = verification_url(found)
+    names = {m["key"]: m["name"] for m in case.matter_version.guide.materials}
+    items = [
+        {**item, "material_name": names.get(item.get("material", ""), "")}
+        for item in found.data.get("items") or []
+        if isinstance(item, dict)
+    ]
+    certificate = found.data.get("certificate")
+    return {
+        "case": case,
+        "document": found,
+        "verification_url": url,
+        "qr_svg": qr_svg(url),
+        "items": items,
+        "certificate_url": (
+            reverse("certificates:verify", args=[certificate]) if certificate else ""
+        ),
+    }
+
+
+@login_required
+@handles_errors
+def material(request: HttpRequest, number: str, submission_id: int) -> FileResponse:
+    """Serve one uploaded file of a case the user may see, and audit the view."""
+    case = get_case_for(request.user, number, audit=False)
+    submission = case.submissions.filter(
+        pk=submission_id, kind=SubmissionKind.UPLOAD
+    ).first()
+    if submission is None or not submission.file:
+        raise MaterialNotFound(number=case.number, submission=submission_id)
+
+    record_event(
+        actor=request.user,
+        actor_role=role_of(request.user, case),
+        verb="case.material_viewed",
+        object_type="case",
+        object_id=case.number,
+        centre=case.centre,
+        data={"submission": submission.pk},
+    )
+    response = FileResponse(
+        submission.file.open("rb"),
+        content_type=submission.content_type or "application/octet-stream",
+    )
+    file_name = quote(submission.original_name or f"material-{submission.pk}")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{file_name}"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

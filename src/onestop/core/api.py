@@ -9,6 +9,11 @@ from ninja import Router, Schema
 
 from onestop.core.actions import issue_api_token
 from onestop.core.errors import NotAuthenticated
+from onestop.identity.throttle import (
+    check_sign_in_allowed,
+    record_failed_sign_in,
+    record_successful_sign_in,
+)
 
 router = Router(tags=["auth"])
 
@@ -31,7 +36,12 @@ class TokenOut(Schema):
 
 @router.post("/token", auth=None, response=TokenOut)
 def create_token(request: HttpRequest, payload: TokenRequest) -> TokenOut:
+    check_sign_in_allowed(request, payload.username)
+
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
+        record_failed_sign_in(request, payload.username)
         raise BadCredentials()
+
+    record_successful_sign_in(payload.username)
     return TokenOut(token=issue_api_token(actor=user, name=payload.name))

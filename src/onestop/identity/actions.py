@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -13,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from onestop.core.audit import record_event
 from onestop.core.errors import Conflict, InvalidInput, PermissionDenied
 from onestop.core.logging import get_logger
+from onestop.core.models import Role
+from onestop.core.permissions import RoleRequired, find_role
 from onestop.identity.codes import check_phone, parse_resident_id, parse_uscc
 from onestop.identity.models import Enterprise, EnterpriseAgent, Person
 
@@ -39,6 +42,14 @@ class WeakPassword(InvalidInput):
 class NameInvalid(InvalidInput):
     code = "identity.name_invalid"
     message = _("Enter the name as on the ID card, 1 to %(max)s characters.")
+
+
+class EnterpriseAlreadyRegistered(Conflict):
+    code = "identity.enterprise_registered"
+    message = _(
+        "The enterprise %(uscc)s is already registered with its agents. Ask one of them, "
+        "or the service centre with a letter of authorisation, to add you as an agent."
+    )
 
 
 class NotRegisteredPerson(PermissionDenied):
@@ -94,13 +105,64 @@ def register_person(
     return person
 
 
-def update_profile(*, actor: Any, phone: str, address: str) -> Person:
-    """Change the phone and address that prefill every form. Name and ID number are fixed."""
+def register_person_at_window(
+    *, actor: Any, id_number: str, name: str, phone: str = "", address: str = ""
+) -> Person:
+    """Register a walk-in applicant without an account, on behalf of a window clerk.
+
+    The new user has an unusable password and a random user name, never the ID number, so
+    the applicant can be served at once and sets up a login later.
+    """
+    membership = find_role(actor, [Role.CLERK])
+    if membership is None:
+        raise RoleRequired(role=Role.CLERK.label, centre="")
+    resident = parse_resident_id(id_number)
+    name = _check_name(name)
+    phone = check_phone(phone) if phone.strip() else ""
+
+    if Person.objects.filter(id_number=resident.number).exists():
+        raise IdNumberTaken(masked=resident.masked)
+    try:
+        with transaction.atomic():
+            user = get_user_model().objects.create_user(
+                username=f"id-{secrets.token_hex(8)}", password=None
+            )
+            person = Person.objects.create(
+                user=user,
+                id_number=resident.number,
+                name=name,
+                birth_date=resident.birth_date,
+                phone=phone,
+                address=address.strip()[:200],
+            )
+            record_event(
+                actor=actor,
+                actor_role=Role.CLERK,
+                verb="person.registered_at_window",
+                object_type="person",
+                object_id=person.pk,
+                centre=membership.centre,
+            )
+    except IntegrityError:
+        raise IdNumberTaken(masked=resident.masked) from None
+    log.info("person.registered_at_window", person_id=person.pk)
+    return person
+
+
+def update_profile(
+    *, actor: Any, phone: str | None = None, address: str | None = None
+) -> Person:
+    """Change the phone and address that prefill every form. Name and ID number are fixed.
+
+    None keeps the stored value; an empty string clears it.
+    """
     person = Person.objects.filter(user_id=actor.pk).first()
     if person is None:
         raise NotRegisteredPerson()
-    person.phone = check_phone(phone) if phone.strip() else ""
-    person.address = address.strip()[:200]
+    if phone is not None:
+        person.phone = check_phone(phone) if phone.strip() else ""
+    if address is not None:
+        person.address = address.strip()[:200]
     with transaction.atomic():
         person.save(update_fields=["phone", "address"])
         record_event(
@@ -116,13 +178,18 @@ def update_profile(*, actor: Any, phone: str, address: str) -> Person:
 def register_enterprise(
     *, actor: Any, uscc: str, name: str, legal_representative: str, address: str = ""
 ) -> Enterprise:
-    """Register an enterprise by its USCC with the acting person as its agent (经办人)."""
+    """Register an enterprise by its USCC with the acting person as its agent (经办人).
+
+    Only a code not registered yet can be claimed; agents of a registered enterprise are
+    added by the enterprise. NOTE: the first claim of a code is not checked against the
+    market regulation register, because no connector to it exists yet.
+    """
     person = Person.objects.filter(user_id=actor.pk).first()
     if person is None:
         raise NotRegisteredPerson()
     code = parse_uscc(uscc).code
     with transaction.atomic():
-        enterprise, _created = Enterprise.objects.get_or_create(
+        enterprise, created = Enterprise.objects.select_for_update().get_or_create(
             uscc=code,
             defaults={
                 "name": name.strip()[:200],
@@ -130,6 +197,9 @@ def register_enterprise(
                 "address": address.strip()[:200],
             },
         )
+        if not created and not enterprise.agents.filter(pk=person.pk).exists():
+            # An enterprise has its agents already; joining them needs their authorisation.
+            raise EnterpriseAlreadyRegistered(uscc=code)
         EnterpriseAgent.objects.get_or_create(enterprise=enterprise, person=person)
         record_event(
             actor=actor,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
+from pydantic import ConfigDict
 
 from onestop.identity import actions
 from onestop.identity.actions import NotRegisteredPerson
@@ -23,8 +24,12 @@ class PersonIn(Schema):
 
 
 class ProfileIn(Schema):
-    phone: str = ""
-    address: str = ""
+    """The profile fields to change. An omitted or null field keeps its stored value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    phone: str | None = None
+    address: str | None = None
 
 
 class ProfileOut(Schema):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,8 +14,38 @@ from django.utils.translation import gettext as _
 from onestop.core.errors import OneStopError
 from onestop.identity import actions
 from onestop.identity.models import Person
+from onestop.identity.throttle import (
+    TooManySignInAttempts,
+    check_sign_in_allowed,
+    record_failed_sign_in,
+    record_successful_sign_in,
+)
 
 REGISTER_FIELDS = ("username", "password", "id_number", "name", "phone", "address")
+
+
+class ThrottledLoginView(LoginView):
+    """Show the sign-in page, rejecting attempts with 429 after repeated failures."""
+
+    def post(
+        self, request: HttpRequest, *args: object, **kwargs: object
+    ) -> HttpResponse:
+        try:
+            check_sign_in_allowed(request, request.POST.get("username", ""))
+        except TooManySignInAttempts as error:
+            context = self.get_context_data(
+                form=AuthenticationForm(request), throttle_error=error
+            )
+            return self.render_to_response(context, status=error.status)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        record_successful_sign_in(self.request.POST.get("username", ""))
+        return super().form_valid(form)
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        record_failed_sign_in(self.request, self.request.POST.get("username", ""))
+        return super().form_invalid(form)
 
 
 def register(request: HttpRequest) -> HttpResponse:

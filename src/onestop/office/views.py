@@ -10,17 +10,40 @@ from django.utils.translation import gettext as _
 
 from onestop.cases import actions, clock_forms, queries
 from onestop.cases.decisions import certificate_context, decision_from_post
+from onestop.cases.models import CaseState
 from onestop.cases.presenters import case_detail, case_summary
 from onestop.core.errors import OneStopError
 from onestop.core.models import Role
 from onestop.core.pages import handles_errors
-from onestop.core.permissions import require_role
+from onestop.core.permissions import RoleRequired, find_role, require_role, staff_roles
 from onestop.window.views import correction_items
+
+QUEUE_ROLES = (Role.REVIEWER, Role.DEPARTMENT_ADMIN)
+OPEN_STATES = (CaseState.ACCEPTED, CaseState.IN_REVIEW, CaseState.SUSPENDED)
 
 
 @login_required
+@handles_errors
 def queue(request: HttpRequest) -> HttpResponse:
-    cases = [case_summary(c) for c in queries.department_queue(request.user)[:200]]
+    """List the open cases of the caller's departments.
+
+    Reviewers decide these cases. Department admins see the same list read-only.
+    """
+    if find_role(request.user, QUEUE_ROLES) is None:
+        labels = ", ".join(str(Role(role).label) for role in QUEUE_ROLES)
+        raise RoleRequired(role=labels, centre="")
+
+    departments = [
+        m.department_id
+        for m in staff_roles(request.user)
+        if m.role in QUEUE_ROLES and m.department_id
+    ]
+    open_cases = (
+        queries.visible_cases(request.user)
+        .filter(department_id__in=departments, state__in=OPEN_STATES)
+        .order_by("promised_due", "accepted_at")
+    )
+    cases = [case_summary(c) for c in open_cases[:200]]
     return render(request, "office/queue.html", {"cases": cases})
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 
 from onestop.catalog.actions import DepartmentBinding, ProvisionResult, provision_centre
 from onestop.catalog.packs import STANDARD_PACK_DIR
@@ -27,8 +28,8 @@ CITY_PREFIX = "佛山市禅城区"
 PASSWORD = "onestop-demo-2026"
 
 
-# Demo staff accounts with what each one is for; reviewer-<role> accounts exist for the
-# other departments too.
+# Demo staff accounts with what each one is for. Every other department of the pack gets a
+# reviewer account too, named "reviewer-" + the department's role key.
 STAFF_USERNAMES = {
     "clerk": "综合窗口 window clerk",
     "reviewer": "reviewer of 市场监督管理局",
@@ -37,6 +38,7 @@ STAFF_USERNAMES = {
     "supervisor": "supervisor",
     "platform": "platform admin (Django admin too)",
 }
+REVIEWER_PREFIX = "reviewer-"
 APPLICANTS = {
     "applicant": "李秀英, a person",
     "agent": "陈志强, agent of 91440604MA4W1X2YX9",
@@ -90,17 +92,32 @@ def provision_demo(
     return result, accounts
 
 
+def reviewer_description(department: Department) -> str:
+    """Return the login-table text of the reviewer account of `department`."""
+    return f"reviewer of {department.name}"
+
+
 def demo_accounts() -> list[DemoAccount]:
     """Return the demo accounts that exist, without changing anything."""
-    memberships = Membership.objects.filter(user__username__in=STAFF_USERNAMES)
+    memberships = Membership.objects.filter(
+        Q(user__username__in=STAFF_USERNAMES)
+        | Q(user__username__startswith=REVIEWER_PREFIX, role=Role.REVIEWER)
+    )
     accounts = [
-        DemoAccount(m.user.username, m.role, STAFF_USERNAMES[m.user.username])
-        for m in memberships.select_related("user").order_by("pk")
+        DemoAccount(m.user.username, m.role, _account_description(m))
+        for m in memberships.select_related("user", "department").order_by("pk")
     ]
     for username, description in APPLICANTS.items():
         if Person.objects.filter(user__username=username).exists():
             accounts.append(DemoAccount(username, "applicant", description))
     return accounts
+
+
+def _account_description(membership: Membership) -> str:
+    username = membership.user.username
+    if username in STAFF_USERNAMES:
+        return STAFF_USERNAMES[username]
+    return reviewer_description(membership.department)
 
 
 def _create_accounts(result: ProvisionResult) -> list[DemoAccount]:
@@ -126,7 +143,12 @@ def _create_accounts(result: ProvisionResult) -> list[DemoAccount]:
     staff("clerk", Role.CLERK, STAFF_USERNAMES["clerk"])
     staff("reviewer", Role.REVIEWER, STAFF_USERNAMES["reviewer"], market)
     for department in Department.objects.for_centre(centre).exclude(pk=market.pk):
-        staff(f"reviewer-{department.role_key}", Role.REVIEWER, "", department)
+        staff(
+            f"{REVIEWER_PREFIX}{department.role_key}",
+            Role.REVIEWER,
+            reviewer_description(department),
+            department,
+        )
     staff("deptadmin", Role.DEPARTMENT_ADMIN, STAFF_USERNAMES["deptadmin"], market)
     staff("centreadmin", Role.CENTRE_ADMIN, STAFF_USERNAMES["centreadmin"])
     staff("supervisor", Role.SUPERVISOR, STAFF_USERNAMES["supervisor"])

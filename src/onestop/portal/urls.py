@@ -13,6 +13,11 @@ urlpatterns = [
         case_views.document,
         name="document",
     ),
+    path(
+        "cases/<str:number>/materials/<int:submission_id>/",
+        case_views.material,
+        name="material",
+    ),
     path("notifications/", views.notifications, name="notifications"),
     path("certificates/", views.my_certificates, name="certificates"),
     path("certificates/<str:identifier>/pdf", views.certificate_pdf, name="certificate-pdf"),

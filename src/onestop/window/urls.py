@@ -6,5 +6,6 @@ app_name = "window"
 urlpatterns = [
     path("", views.workbench, name="workbench"),
     path("new/<str:matter_id>/", views.new_case, name="new-case"),
+    path("register/", views.register_applicant, name="register-applicant"),
     path("cases/<str:number>/", views.case, name="case"),
 ]

@@ -20,6 +20,7 @@ from onestop.core.errors import OneStopError
 from onestop.core.models import Centre, Role
 from onestop.core.pages import handles_errors
 from onestop.core.permissions import RoleRequired, require_role, staff_roles
+from onestop.identity.actions import register_person_at_window
 from onestop.identity.lookup import find_enterprise, find_person_by_id_number
 from onestop.portal.views import prefill
 
@@ -193,3 +194,29 @@ def correction_items(request: HttpRequest) -> list[dict[str, str]]:
     if general:
         items.append({"material": "", "note": general})
     return items
+
+
+@login_required
+@handles_errors
+def register_applicant(request: HttpRequest) -> HttpResponse:
+    """Register a walk-in applicant, then offer to return to the new-case page of a matter."""
+    centre = clerk_centre(request.user)
+    matter_id = request.GET.get("matter", "")
+    matter = queries.get_matter(centre, matter_id) if matter_id else None
+    values = {
+        name: request.POST.get(name, "")
+        for name in ("id_number", "name", "phone", "address")
+    }
+    person = None
+    error: OneStopError | None = None
+    if request.method == "POST" and request.POST.get("step") == "register":
+        try:
+            person = register_person_at_window(actor=request.user, **values)
+        except OneStopError as caught:
+            error = caught
+    return render(
+        request,
+        "window/register.html",
+        {"matter": matter, "values": values, "person": person, "error": error},
+        status=error.status if error else 200,
+    )

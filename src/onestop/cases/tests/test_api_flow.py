@@ -237,7 +237,7 @@ def test_correction_lists_every_item_and_resubmission_returns(demo):
     assert response.json()["state"] == CaseState.CORRECTION_REQUESTED
     assert [i["material"] for i in response.json()["correction_items"]] == keys
 
-    files = {f"material.{keys[0]}": upload("new.pdf")}
+    files = {f"material.{key}": upload(f"new-{key}.pdf") for key in keys}
     response = applicant.post(f"/api/v1/cases/{number}/resubmit", files)
     assert response.status_code == 200, response.content
     assert response.json()["state"] == CaseState.SUBMITTED
@@ -366,3 +366,60 @@ def test_openapi_document_served(db):
     paths = response.json()["paths"]
     assert "/api/v1/cases" in paths
     assert "/api/v1/cases/{number}/accept" in paths
+
+
+def test_registered_enterprise_code_needs_its_agent(demo):
+    matter = food_matter(demo)
+    form = valid_form(matter)
+    form["field.organisation_uscc"] = "91440604MA4W1X2YX9"
+    response = apply(demo.client("applicant"), demo, form=form)
+    assert response.status_code == 403
+    assert response.json()["code"] == "applicant.organisation_not_represented"
+    assert Case.objects.count() == 0
+
+    agent = demo.client("agent")
+    response = apply(agent, demo, form=form, key="agent-key")
+    assert response.status_code == 403
+    form_with_enterprise = {**form, "enterprise": "91440604MA4W1X2YX9"}
+    response = apply(agent, demo, form=form_with_enterprise, key="agent-key-2")
+    assert response.status_code == 201, response.content
+
+
+def test_enterprise_cannot_be_claimed_by_another_person(demo):
+    response = demo.client("applicant").post(
+        "/api/v1/identity/enterprises",
+        {
+            "uscc": "91440604MA4W1X2YX9",
+            "name": "冒名公司",
+            "legal_representative": "李秀英",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "identity.enterprise_registered"
+    assert "示例商贸" not in response.content.decode()
+
+
+def test_oversize_request_gets_error_body(demo, settings):
+    settings.ONESTOP_MAX_REQUEST_BYTES = 4096
+    files = material_files(food_matter(demo))
+    files[next(iter(files))] = upload("big.pdf", PDF_BYTES + b"\x00" * 8192)
+    response = apply(demo.client("applicant"), demo, files=files)
+    assert response.status_code == 413
+    assert response.json()["code"] == "request.too_large"
+    assert Case.objects.count() == 0
+
+
+def test_resubmission_must_answer_correction(demo):
+    applicant = demo.client("applicant")
+    number = apply(applicant, demo).json()["number"]
+    items = [{"material": "premises_layout", "note": "不清晰"}]
+    demo.client("clerk").post(
+        f"/api/v1/cases/{number}/correction",
+        {"items": items},
+        content_type="application/json",
+    )
+    response = applicant.post(f"/api/v1/cases/{number}/resubmit", {"x": "y"})
+    assert response.status_code == 400
+    assert response.json()["code"] == "case.corrections_outstanding"
+    assert Case.objects.get(number=number).state == CaseState.CORRECTION_REQUESTED

@@ -166,7 +166,7 @@ class CellError(Exception):
 
 @dataclass(frozen=True)
 class Kind:
-    """How one column turns a pack value into a cell value and back."""
+    """The conversion of one column's pack value to a cell value and back."""
 
     to_cell: Callable[[Any], Any]
     from_cell: Callable[[Any], Any]
@@ -178,7 +178,9 @@ def _text_to_cell(value: Any) -> Any:
 
 def _text_from_cell(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise CellError("xlsx.not_text", str(_("The cell is not text.")))
+        raise CellError(
+            "xlsx.not_text", str(_("The cell is not text. Enter the value as text."))
+        )
     return str(value)
 
 
@@ -206,13 +208,18 @@ def _integer_from_cell(value: Any) -> int:
     if not isinstance(number, int):
         raise CellError(
             "xlsx.bad_number",
-            str(_("The value %(value)s is not a whole number.") % {"value": value}),
+            str(
+                _("The value %(value)s is not a whole number. Enter digits only.")
+                % {"value": value}
+            ),
         )
     return number
 
 
 def _bad_number(value: Any) -> str:
-    return str(_("The value %(value)s is not a number.") % {"value": value})
+    return str(
+        _("The value %(value)s is not a number. Enter digits only.") % {"value": value}
+    )
 
 
 INTEGER = Kind(lambda value: value, _integer_from_cell)
@@ -229,7 +236,7 @@ def _enum(labels: dict[Any, str]) -> Kind:
         raise CellError(
             "xlsx.unknown_value",
             str(
-                _("The value %(value)s is unknown; use one of %(choices)s.")
+                _("The value %(value)s is unknown. Use one of %(choices)s.")
                 % {"value": text, "choices": "、".join(labels.values())}
             ),
         )
@@ -280,7 +287,10 @@ def _json_from_cell(value: Any) -> Any:
     except json.JSONDecodeError as error:
         raise CellError(
             "xlsx.invalid_json",
-            str(_("The cell is not valid JSON: %(error)s.") % {"error": error}),
+            str(
+                _("The cell is not valid JSON: %(error)s. Fix the JSON text.")
+                % {"error": error}
+            ),
         ) from None
 
 
@@ -299,7 +309,7 @@ def _titles_from_cell(value: Any) -> list[dict[str, Any]]:
     return [{"title": line} for line in _lines(value)]
 
 
-# A legal basis of titles only is one title a line; one with articles is JSON.
+# A legal basis of titles only is one title a line, and one with articles is JSON.
 LEGAL_BASIS = Kind(_titles_to_cell, _titles_from_cell)
 
 
@@ -533,7 +543,7 @@ def _write_pack_sheet(workbook: openpyxl.Workbook, pack: Any) -> None:
 def import_xlsx(
     xlsx_path: str | Path, out_dir: str | Path, *, base_pack: str | Path | None = None
 ) -> int:
-    """Read an .xlsx 实施清单 into the new pack folder `out_dir`; return its matter count.
+    """Read an .xlsx 实施清单 into the new pack folder `out_dir` and return its matter count.
 
     The pack metadata, departments and certificate types come from the sheet 事项包, or
     from the valid pack `base_pack` when given, and then the workbook needs no 事项包.
@@ -554,7 +564,7 @@ def import_xlsx(
         fixed = _read_pack_sheet(workbook, errors)
     else:
         fixed = _fixed_files(load_pack(base_pack))
-    if errors:
+    if errors or matters is None:
         raise XlsxImportFailed(errors)
 
     _write_pack_atomically(out_dir, fixed, list(matters.values()), matter_rows)
@@ -596,7 +606,10 @@ def _open(path: Path) -> openpyxl.Workbook:
                     "",
                     "xlsx.unreadable",
                     str(
-                        _("The file is not a readable .xlsx workbook: %(error)s.")
+                        _(
+                            "The file is not a readable .xlsx workbook: %(error)s. "
+                            "Save it again as .xlsx."
+                        )
                         % {"error": error}
                     ),
                 )
@@ -609,8 +622,11 @@ def _read_rows(
     title: str,
     columns: list[Column],
     errors: list[XlsxError],
-) -> list[tuple[int, dict[str, Any]]]:
-    """Return (row number, values by key path) of every non-empty row of a sheet."""
+) -> list[tuple[int, dict[tuple[str, ...], Any]]] | None:
+    """Return (row number, values by key path) of every non-empty row of a sheet.
+
+    Returns None when the sheet is missing or its header row is invalid.
+    """
     if title not in workbook.sheetnames:
         errors.append(
             XlsxError(
@@ -618,16 +634,16 @@ def _read_rows(
                 None,
                 "",
                 "xlsx.missing_sheet",
-                str(_("The sheet %(sheet)s is missing.") % {"sheet": title}),
+                str(_("The sheet %(sheet)s is missing. Add it.") % {"sheet": title}),
             )
         )
-        return []
+        return None
 
     sheet = workbook[title]
     _check_sheet_cells(sheet, errors)
     positions = _header_positions(sheet, columns, errors)
     if positions is None:
-        return []
+        return None
 
     rows = []
     for number, cells in enumerate(sheet.iter_rows(min_row=2), start=2):
@@ -771,13 +787,17 @@ def _cell_value(cells: tuple[Any, ...], index: int | None) -> Any:
 
 def _read_matters(
     workbook: openpyxl.Workbook, errors: list[XlsxError]
-) -> tuple[dict[str, dict[str, Any]], dict[str, int]]:
+) -> tuple[dict[str, dict[str, Any]] | None, dict[str, int]]:
     """Return the matters by id and the row of each, recording duplicates as errors."""
     matters: dict[str, dict[str, Any]] = {}
     matter_rows: dict[str, int] = {}
     basic_code_rows: dict[str, int] = {}
 
-    for number, values in _read_rows(workbook, MATTER_SHEET, MATTER_COLUMNS, errors):
+    rows = _read_rows(workbook, MATTER_SHEET, MATTER_COLUMNS, errors)
+    if rows is None:
+        return None, matter_rows
+
+    for number, values in rows:
         matter = _nest(values)
         matter_id = matter.get("id")
         if matter_id is None:
@@ -822,11 +842,16 @@ def _attach(
     title: str,
     columns: list[Column],
     key: str,
-    matters: dict[str, dict[str, Any]],
+    matters: dict[str, dict[str, Any]] | None,
     errors: list[XlsxError],
 ) -> None:
     """Append each row of a child sheet to the list `key` of the matter it names."""
-    for number, values in _read_rows(workbook, title, columns, errors):
+    rows = _read_rows(workbook, title, columns, errors) or []
+    if matters is None:
+        # Without readable matters, every row would be reported as an unknown matter.
+        return
+
+    for number, values in rows:
         item = _nest(values)
         matter_id = item.pop("matter", None)
         item.pop("basic_code", None)
@@ -873,7 +898,9 @@ def _read_pack_sheet(
                 None,
                 "",
                 "xlsx.missing_sheet",
-                str(_("The sheet %(sheet)s is missing.") % {"sheet": PACK_SHEET}),
+                str(
+                    _("The sheet %(sheet)s is missing. Add it.") % {"sheet": PACK_SHEET}
+                ),
             )
         )
         return fixed

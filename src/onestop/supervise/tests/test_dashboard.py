@@ -117,3 +117,24 @@ def test_rejecting_extension_needs_note(demo):
     assert (
         CaseExtension.objects.get(pk=extension).status == CaseExtension.Status.REQUESTED
     )
+
+
+def test_state_counts_count_every_case(demo):
+    from onestop.cases.actions import Application, submit_online_case
+    from onestop.cases.uploads import check_upload
+    from onestop.catalog.models import Matter
+    from onestop.testing import PDF_BYTES, valid_form
+
+    matter = Matter.objects.get(centre=demo.centre, pack_id="food-business-licence")
+    form = {k.removeprefix("field."): v for k, v in valid_form(matter).items()}
+    scan = check_upload("scan.pdf", PDF_BYTES)
+    uploads = {m["key"]: [scan] for m in matter.current_version.guide.materials}
+    for _ in range(3):
+        submit_online_case(
+            actor=demo.user("applicant"),
+            matter=matter,
+            application=Application(form_data=form, uploads=uploads),
+        )
+    page = demo.client("supervisor").get("/supervise/")
+    states = dict((str(label), count) for label, count in page.context["states"])
+    assert states["submitted"] == 3

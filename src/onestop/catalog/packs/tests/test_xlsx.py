@@ -101,7 +101,7 @@ def test_round_trip_keeps_loaded_matters(workbook_path, tmp_path):
     assert load_pack(tmp_path / "pack").matters == load_pack(STANDARD_PACK_DIR).matters
 
 
-def test_import_with_base_pack_needs_no_pack_sheet(workbook_path, tmp_path):
+def test_import_base_pack_replaces_pack_sheet(workbook_path, tmp_path):
     edit(workbook_path, lambda workbook: workbook.remove(workbook["事项包"]))
 
     count = import_xlsx(workbook_path, tmp_path / "pack", base_pack=STANDARD_PACK_DIR)
@@ -123,8 +123,8 @@ def test_import_lists_every_bad_row(workbook_path, tmp_path):
 
     edit(workbook_path, break_rows)
     errors = {
-        (e.sheet, e.row, e.column, e.rule)
-        for e in import_errors(workbook_path, tmp_path / "out")
+        (error.sheet, error.row, error.column, error.rule)
+        for error in import_errors(workbook_path, tmp_path / "out")
     }
 
     assert (MATTER_SHEET, 2, "事项类型", "xlsx.unknown_value") in errors
@@ -154,7 +154,7 @@ def test_import_rejects_missing_required_header(workbook_path, tmp_path):
     edit(workbook_path, drop_name)
     errors = import_errors(workbook_path, tmp_path / "out")
 
-    assert [(e.sheet, e.row, e.column, e.rule) for e in errors] == [
+    assert [(error.sheet, error.row, error.column, error.rule) for error in errors] == [
         (MATTER_SHEET, 1, "事项名称", "xlsx.missing_header")
     ]
 
@@ -167,7 +167,7 @@ def test_import_rejects_unknown_header(workbook_path, tmp_path):
     edit(workbook_path, add_column)
     errors = import_errors(workbook_path, tmp_path / "out")
 
-    assert [(e.row, e.column, e.rule) for e in errors] == [
+    assert [(error.row, error.column, error.rule) for error in errors] == [
         (1, "备注", "xlsx.unknown_header")
     ]
 
@@ -176,7 +176,9 @@ def test_import_rejects_missing_sheet(workbook_path, tmp_path):
     edit(workbook_path, lambda workbook: workbook.remove(workbook[MATTER_SHEET]))
     errors = import_errors(workbook_path, tmp_path / "out")
 
-    assert (MATTER_SHEET, "xlsx.missing_sheet") in {(e.sheet, e.rule) for e in errors}
+    assert (MATTER_SHEET, "xlsx.missing_sheet") in {
+        (error.sheet, error.rule) for error in errors
+    }
 
 
 def test_import_rejects_merged_cells(workbook_path, tmp_path):
@@ -184,7 +186,7 @@ def test_import_rejects_merged_cells(workbook_path, tmp_path):
     errors = import_errors(workbook_path, tmp_path / "out")
 
     assert (MATTER_SHEET, 2, "B2:B3", "xlsx.merged_cells") in {
-        (e.sheet, e.row, e.column, e.rule) for e in errors
+        (error.sheet, error.row, error.column, error.rule) for error in errors
     }
 
 
@@ -201,7 +203,7 @@ def test_import_rejects_formulas(workbook_path, tmp_path):
     )
 
     assert (MATTER_SHEET, 4, coordinate, "xlsx.formula") in {
-        (e.sheet, e.row, e.column, e.rule) for e in errors
+        (error.sheet, error.row, error.column, error.rule) for error in errors
     }
 
 
@@ -222,7 +224,7 @@ def test_export_keeps_text_starting_with_equals(tmp_path):
     assert cell.data_type == "s"
 
 
-def test_import_maps_schema_errors_to_matter_row(workbook_path, tmp_path):
+def test_import_reports_schema_error_row(workbook_path, tmp_path):
     def clear_conditions(workbook):
         sheet = workbook[MATTER_SHEET]
         sheet.cell(
@@ -235,7 +237,7 @@ def test_import_maps_schema_errors_to_matter_row(workbook_path, tmp_path):
         openpyxl.load_workbook(workbook_path)[MATTER_SHEET], "birth-registration"
     )
 
-    assert [(e.sheet, e.row) for e in errors] == [(MATTER_SHEET, row)]
+    assert [(error.sheet, error.row) for error in errors] == [(MATTER_SHEET, row)]
     assert not (tmp_path / "out").exists()
 
 
@@ -246,7 +248,7 @@ def test_import_rejects_non_empty_out_dir(workbook_path, tmp_path):
 
     errors = import_errors(workbook_path, out)
 
-    assert [e.rule for e in errors] == ["xlsx.out_dir_not_empty"]
+    assert [error.rule for error in errors] == ["xlsx.out_dir_not_empty"]
     assert [path.name for path in out.iterdir()] == ["keep.txt"]
 
 
@@ -332,7 +334,7 @@ def test_bindings_copy_valid_uscc(listing_files, tmp_path):
     }
 
 
-def test_bindings_mark_organisation_codes_as_placeholders(listing_files, tmp_path):
+def test_bindings_mark_non_uscc_placeholders(listing_files, tmp_path):
     data = bindings_from_listing(*listing_files, tmp_path / "bindings.yaml")
     header = (tmp_path / "bindings.yaml").read_text(encoding="utf-8")
 
@@ -348,3 +350,15 @@ def test_bindings_skip_roles_absent_from_listing(listing_files, tmp_path):
 
     assert "unlisted" not in data["departments"]
     assert written == data
+
+
+def test_import_errors_are_chinese_by_default(workbook_path, tmp_path):
+    def break_type(workbook):
+        sheet = workbook[MATTER_SHEET]
+        sheet.cell(2, column_of(sheet, "事项类型")).value = "行政审批"
+
+    edit(workbook_path, break_type)
+    with translation.override("zh-hans"), pytest.raises(XlsxImportFailed) as failure:
+        import_xlsx(workbook_path, tmp_path / "out")
+
+    assert failure.value.errors[0].message.startswith("值 行政审批 无法识别。")

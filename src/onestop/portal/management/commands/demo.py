@@ -50,11 +50,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"  Django admin:          {url}/admin/")
         self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
+        width = max((len(account.username) for account in accounts), default=24)
         for account in accounts:
-            if account.description:
-                self.stdout.write(
-                    f"  {account.username:<24} {account.role:<18} {account.description}"
-                )
-        self.stdout.write(
-            "  reviewer-<role>          reviewer           one per other department"
-        )
+            self.stdout.write(
+                f"  {account.username:<{width}} {account.role:<18} {account.description}"
+            )

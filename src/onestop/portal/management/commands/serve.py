@@ -52,7 +52,9 @@ class Command(BaseCommand):
                 port=options["port"],
                 threads=options["threads"],
                 ident="OneStop",
-                max_request_body_size=settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+                # Above the application's own limit, so that the application answers an
+                # oversize request with its usual error instead of waitress's bare page.
+                max_request_body_size=4 * settings.ONESTOP_MAX_REQUEST_BYTES,
             )
         finally:
             if worker is not None:
