@@ -22,11 +22,11 @@ from onestop.cases import deadlines, documents, results
 from onestop.cases.errors import (
     ApplicantNotRegistered,
     CorrectionItemsRequired,
+    CorrectionsOutstanding,
     IdempotencyKeyReused,
     MaterialsMissing,
     MatterNotOpen,
     NotAgent,
-    CorrectionsOutstanding,
     OrganisationNotRepresented,
     ReasonRequired,
     UnknownMaterial,
@@ -490,12 +490,13 @@ def _check_organisation_codes(
     Results such as licences are issued to the code in the form, so only the enterprise's
     own agents, applying for it, may name it.
     """
-    for field in fields:
-        code = form_data.get(field["key"]) if field.get("type") == "uscc" else None
+    for form_field in fields:
+        key = form_field["key"]
+        code = form_data.get(key) if form_field.get("type") == "uscc" else None
         if not code or (enterprise is not None and enterprise.uscc == code):
             continue
         if Enterprise.objects.filter(uscc=code).exists():
-            raise OrganisationNotRepresented(uscc=code, field=field["label"])
+            raise OrganisationNotRepresented(uscc=code, field=form_field["label"])
 
 
 def _new_case(
