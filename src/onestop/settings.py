@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    # Serves the API docs page's Swagger UI from the package, not from a CDN.
+    "ninja",
     "onestop.core",
     "onestop.core.ledger",
     "onestop.regions",

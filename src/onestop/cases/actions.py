@@ -12,11 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onestop.cases import deadlines, documents, results
 from onestop.cases.errors import (
@@ -252,7 +254,9 @@ def refuse_case(*, actor: Any, case: Case, reason: str) -> Case:
         )
         _notify(
             case,
-            _("Your application %(number)s was not accepted") % {"number": case.number},
+            gettext_lazy("Your application %(number)s was not accepted"),
+            gettext_lazy("Reason: %(reason)s"),
+            reason=case.refusal_reason,
         )
     return _reload(case)
 
@@ -300,9 +304,9 @@ def request_correction(
         )
         _notify(
             case,
-            _("Your application %(number)s needs corrections")
-            % {"number": case.number},
-            body="\n".join(item.get("note", "") for item in items),
+            gettext_lazy("Your application %(number)s needs corrections"),
+            gettext_lazy("Correct these items: %(items)s"),
+            items="; ".join(item.get("note", "") for item in items if item.get("note")),
         )
     return _reload(case)
 
@@ -415,11 +419,7 @@ def _record_decision(
     documents.create_document(case, CaseDocument.Kind.RESULT, data)
     _transition(case, actor=None, actor_role=SYSTEM, action="issue_result")
     Case.objects.filter(pk=case.pk).update(result_issued_at=now)
-    _notify(
-        case,
-        _("The result of your application %(number)s is ready")
-        % {"number": case.number},
-    )
+    _notify(case, gettext_lazy("The result of your application %(number)s is ready"))
 
 
 # --- shared steps ------------------------------------------------------------------------
@@ -563,8 +563,9 @@ def _accept(case: Case, *, actor: Any, window: str) -> None:
     outbox.enqueue("exchange.dispatch", {"case_id": case.pk}, centre=case.centre)
     _notify(
         case,
-        _("Your application %(number)s was accepted") % {"number": case.number},
-        body=_("Promised date: %(date)s") % {"date": case.promised_due},
+        gettext_lazy("Your application %(number)s was accepted"),
+        gettext_lazy("Promised date: %(date)s"),
+        date=case.promised_due or "—",
     )
     log.info(
         "case.accepted",
@@ -743,14 +744,21 @@ def _allocate_case_number(centre: Centre) -> str:
     return f"{centre.region_code}{day:%y%m%d}{counter.last:05d}"
 
 
-def _notify(case: Case, subject: str, body: str = "") -> None:
-    Notification.objects.create(
-        centre=case.centre,
-        user=case.person.user,
-        subject=subject[:200],
-        body=body,
-        link=f"/portal/cases/{case.number}/",
-    )
+def _notify(case: Case, subject: Any, body: Any = "", **params: Any) -> None:
+    """Write an in-app message in the product's language, whoever triggered it.
+
+    `subject` and `body` are lazy translations with %(name)s placeholders; `number` is
+    filled in with the case number.
+    """
+    values = {"number": case.number, **params}
+    with translation.override(settings.LANGUAGE_CODE):
+        Notification.objects.create(
+            centre=case.centre,
+            user=case.person.user,
+            subject=(str(subject) % values)[:200],
+            body=str(body) % values if body else "",
+            link=f"/portal/cases/{case.number}/",
+        )
 
 
 def _person_of(actor: Any) -> Person:

@@ -13,7 +13,7 @@ from onestop.cases.workflow import TRANSITIONS
 
 
 def _iso(value: Any) -> str | None:
-    """Return a datetime in the local zone (Asia/Shanghai) with its offset, or a date as is."""
+    """Format a date, or a datetime in the current time zone with its offset, as ISO 8601."""
     if not value:
         return None
     if isinstance(value, datetime.datetime):

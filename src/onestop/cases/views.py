@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.errors import CaseNotFound
-from onestop.cases.models import CaseDocument, SubmissionKind
+from onestop.cases.models import Case, CaseDocument, SubmissionKind
 from onestop.cases.queries import get_case_for, role_of
 from onestop.certificates.documents import ReceiptDocument, render_receipt_pdf
 from onestop.certificates.qr import qr_svg
@@ -73,7 +73,7 @@ def document(request: HttpRequest, number: str, document_id: int) -> HttpRespons
     return response
 
 
-def _document_page_context(case: Any, found: CaseDocument) -> dict[str, Any]:
+def _document_page_context(case: Case, found: CaseDocument) -> dict[str, Any]:
     """Build the context of a notice or result page: its link, QR code and named items."""
     url = verification_url(found)
     names = {m["key"]: m["name"] for m in case.matter_version.guide.materials}

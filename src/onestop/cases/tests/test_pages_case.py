@@ -48,7 +48,7 @@ def document_path(document: CaseDocument) -> str:
 
 
 @pytest.mark.parametrize("username", ["applicant", "clerk", "reviewer"])
-def test_applicant_and_staff_of_the_case_open_an_uploaded_material(demo, username):
+def test_case_parties_open_material(demo, username):
     number = apply(demo)
     submission = first_upload(number)
 
@@ -63,7 +63,7 @@ def test_applicant_and_staff_of_the_case_open_an_uploaded_material(demo, usernam
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_material_file_name_is_percent_encoded_in_content_disposition(demo):
+def test_material_name_is_percent_encoded(demo):
     number = apply(demo)
     submission = first_upload(number)
     Submission.objects.filter(pk=submission.pk).update(
@@ -80,9 +80,7 @@ def test_material_file_name_is_percent_encoded_in_content_disposition(demo):
 @pytest.mark.parametrize(
     "username", ["agent", "reviewer-public_security", "nanhai-clerk"]
 )
-def test_people_outside_the_case_get_not_found_for_a_material(
-    demo, other_centre, username
-):
+def test_outsiders_get_material_not_found(demo, other_centre, username):
     number = apply(demo)
     submission = first_upload(number)
 
@@ -126,7 +124,7 @@ def test_case_page_links_each_upload_to_its_file(demo):
 # --- document pages ----------------------------------------------------------------------
 
 
-def test_refusal_notice_page_shows_reason_link_and_qr_code(demo):
+def test_refusal_notice_page_shows_reason(demo):
     number = apply(demo)
     demo.client("clerk").post(
         f"/api/v1/cases/{number}/refuse",
@@ -200,11 +198,11 @@ def test_api_case_times_carry_the_beijing_offset(demo):
     assert body["events"][0]["at"].endswith("+08:00")
 
 
-def test_local_time_renders_a_utc_iso_string_in_beijing_time():
+def test_local_time_converts_utc_string():
     assert local_time("2026-12-04T15:52:15.123456+00:00") == "2026-12-04 23:52"
 
 
-def test_local_time_takes_a_string_without_zone_as_utc():
+def test_local_time_reads_naive_string_as_utc():
     assert local_time("2026-12-04T15:52:15") == "2026-12-04 23:52"
 
 
@@ -214,7 +212,7 @@ def test_local_time_renders_a_datetime_in_beijing_time():
     assert local_time(value) == "2026-12-05 04:05"
 
 
-def test_local_time_leaves_text_that_is_no_datetime_unchanged():
+def test_local_time_keeps_other_text():
     assert local_time("not a time") == "not a time"
 
 
@@ -234,7 +232,7 @@ def test_case_page_shows_history_time_in_beijing_time(demo):
 # --- labels instead of codes -------------------------------------------------------------
 
 
-def test_case_page_in_chinese_shows_labels_instead_of_codes(demo):
+def test_chinese_case_page_shows_labels(demo):
     number = apply(demo)
 
     response = demo.client("applicant").get(
@@ -248,5 +246,5 @@ def test_case_page_in_chinese_shows_labels_instead_of_codes(demo):
     assert "<dd>online</dd>" not in content
     assert "<strong>提交申请</strong>" in content
     assert "<strong>submit</strong>" not in content
-    assert "— → 已提交 ·" in content
+    assert "草稿 → 已提交 ·" in content
     assert "→ submitted" not in content

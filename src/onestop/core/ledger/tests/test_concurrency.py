@@ -28,12 +28,19 @@ for number in range(int(sys.argv[1])):
 INTEGRATE = (
     SETUP
     + """
-import time
+import os, time
 from onestop.core.ledger.sequencer import integrate_pending
-idle_until = time.monotonic() + 3
-while time.monotonic() < idle_until:
-    if integrate_pending(batch_size=int(sys.argv[1])):
-        idle_until = time.monotonic() + 3
+# Run until the writers are done (the marker file exists) and a pass finds nothing;
+# on a busy machine the writers can pause longer than any fixed idle time.
+deadline = time.monotonic() + 180
+while time.monotonic() < deadline:
+    # The marker is read before the pass, so an empty pass after it saw every entry.
+    writers_done = os.path.exists(sys.argv[2])
+    integrated = integrate_pending(batch_size=int(sys.argv[1]))
+    if not integrated and writers_done:
+        break
+    if not integrated:
+        time.sleep(0.05)
 """
 )
 
@@ -108,8 +115,15 @@ def test_concurrent_sequencers_integrate_each_entry_once(tmp_path):
         _start(QUEUE, "150", f"w{number}", environment=environment)
         for number in range(2)
     ]
-    sequencers = [_start(INTEGRATE, "20", environment=environment) for _ in range(3)]
-    for process in writers + sequencers:
+    writers_done = tmp_path / "writers-done"
+    sequencers = [
+        _start(INTEGRATE, "20", str(writers_done), environment=environment)
+        for _ in range(3)
+    ]
+    for process in writers:
+        _finish(process)
+    writers_done.touch()
+    for process in sequencers:
         _finish(process)
     result = json.loads(_finish(_start(CHECK, environment=environment)))
 
