@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import statistics
 import sys
 import tempfile
@@ -44,6 +45,15 @@ def parse_arguments() -> argparse.Namespace:
     )
     parser.add_argument(
         "--postgres", action="store_true", help="use PostgreSQL on 127.0.0.1:5432"
+    )
+    parser.add_argument(
+        "--centres",
+        type=int,
+        default=0,
+        help="number of centres for the search phase (default 0: skip it)",
+    )
+    parser.add_argument(
+        "--searches", type=int, default=300, help="number of timed searches"
     )
     parser.add_argument("--pg-user", default="postgres")
     return parser.parse_args()
@@ -243,7 +253,7 @@ def run(arguments: argparse.Namespace, folder: Path) -> dict[str, Any]:
         raw_seconds.append(seconds)
         ratios.append(provision_seconds[-1] / seconds)
 
-    return {
+    result = {
         "matters": len(pack.matters),
         "rows_per_centre": rows,
         "repeats": arguments.repeat,
@@ -254,6 +264,68 @@ def run(arguments: argparse.Namespace, folder: Path) -> dict[str, Any]:
         "raw_insert_seconds": [round(value, 4) for value in raw_seconds],
         "machine": machine(),
     }
+    if arguments.centres:
+        result["search"] = search_phase(arguments, codes[0], pack)
+    return result
+
+
+def search_phase(
+    arguments: argparse.Namespace, source_region: str, pack: Any
+) -> dict[str, Any]:
+    """Fill the database to `arguments.centres` centres and time matter searches.
+
+    The extra centres are raw copies of the first provisioned one under made-up region
+    codes starting with 9, which no GB/T 2260 region uses.
+    """
+    from onestop.cases.queries import open_matters
+    from onestop.core.models import Centre
+
+    size_before = database_bytes()
+    centres_before = Centre.objects.count()
+    started = time.perf_counter()
+    for index in range(arguments.centres - centres_before):
+        raw_insert_copy(source_region, f"9{index:05d}")
+    fill_seconds = time.perf_counter() - started
+    centres = list(Centre.objects.all())
+    size_after = database_bytes()
+
+    generator = random.Random(20261204)
+    names = [matter["name"] for matter in pack.matters]
+    latencies = []
+    for _index in range(arguments.searches):
+        centre = generator.choice(centres)
+        name = generator.choice(names)
+        start = generator.randrange(max(1, len(name) - 1))
+        word = name[start : start + 2]
+        started = time.perf_counter()
+        list(open_matters(centre, word)[:20])
+        latencies.append(time.perf_counter() - started)
+
+    latencies.sort()
+    return {
+        "centres": len(centres),
+        "fill_seconds": round(fill_seconds, 1),
+        "searches": len(latencies),
+        "search_ms_p50": round(1000 * statistics.median(latencies), 2),
+        "search_ms_p95": round(1000 * latencies[int(0.95 * len(latencies)) - 1], 2),
+        "bytes_per_added_centre": round(
+            (size_after - size_before) / max(1, len(centres) - centres_before)
+        ),
+    }
+
+
+def database_bytes() -> int:
+    """Return the size of the database: the SQLite file with its WAL, or PostgreSQL's."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_database_size(current_database())")
+            return int(cursor.fetchone()[0])
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    path = Path(connection.settings_dict["NAME"])
+    return path.stat().st_size
 
 
 if __name__ == "__main__":
