@@ -4,6 +4,7 @@ Usage (from the repository root):
 
     .venv/bin/python bench/bench_provision.py --listing LISTING.json
     .venv/bin/python bench/bench_provision.py --listing LISTING.json --postgres
+    .venv/bin/python bench/bench_provision.py --listing LISTING.json --centres 500
 
 The pack comes from the listing with the default mapping (`onestop pack import-listing`).
 Each repeat provisions one new county centre with `provision_centre`, then inserts the
@@ -12,7 +13,9 @@ with one executemany INSERT per table in one transaction: the raw bulk insert ba
 Both run against the same database in the same process. SQLite uses a file in a
 temporary folder. With --postgres the script creates the database onestop_bench_prov on
 127.0.0.1:5432 (user postgres, trust authentication) and drops it at the end.
-Prints one JSON object with the medians over the repeats.
+With --centres N, it then fills the database to N centres with raw copies and times
+matter searches in random centres. Prints one JSON object with the medians over the
+repeats and the search figures.
 """
 
 from __future__ import annotations
@@ -315,7 +318,7 @@ def search_phase(
 
 
 def database_bytes() -> int:
-    """Return the size of the database: the SQLite file with its WAL, or PostgreSQL's."""
+    """Return the database size: the SQLite file after a WAL checkpoint, or PostgreSQL's."""
     from django.db import connection
 
     if connection.vendor == "postgresql":

@@ -25,7 +25,6 @@ from onestop.cases.errors import (
     ApplicantNotRegistered,
     CorrectionItemsRequired,
     CorrectionsOutstanding,
-    IdempotencyKeyReused,
     MaterialsMissing,
     MatterNotOpen,
     NotAgent,
@@ -769,10 +768,8 @@ def _person_of(actor: Any) -> Person:
 
 
 def _case_for_key(centre: Centre, key: str, person: Person) -> Case | None:
-    case = Case.objects.filter(centre=centre, idempotency_key=key).first()
-    if case is not None and case.person_id != person.pk:
-        raise IdempotencyKeyReused(key=key)
-    return case
+    """Return the applicant's case filed with this key; keys of other applicants differ."""
+    return Case.objects.filter(centre=centre, person=person, idempotency_key=key).first()
 
 
 def _lock(case: Case) -> Case:

@@ -97,11 +97,9 @@ def submit_case(request: HttpRequest) -> Status:
     matter = queries.get_matter(centre, request.POST.get("matter", ""))
     enterprise = find_enterprise(request.POST.get("enterprise", ""))
     key = request.headers.get("Idempotency-Key") or None
-    before = (
-        Case.objects.filter(centre=centre, idempotency_key=key).exists()
-        if key
-        else False
-    )
+    before = bool(key) and Case.objects.filter(
+        centre=centre, person__user=request.user, idempotency_key=key
+    ).exists()
     case = actions.submit_online_case(
         actor=request.user,
         matter=matter,
@@ -120,11 +118,9 @@ def create_window_case(request: HttpRequest) -> Status:
     matter = queries.get_matter(centre, request.POST.get("matter", ""))
     person = find_person_by_id_number(request.POST.get("id_number", ""))
     key = request.headers.get("Idempotency-Key") or None
-    before = (
-        Case.objects.filter(centre=centre, idempotency_key=key).exists()
-        if key
-        else False
-    )
+    before = bool(key) and Case.objects.filter(
+        centre=centre, person=person, idempotency_key=key
+    ).exists()
     case = actions.create_window_case(
         actor=request.user,
         matter=matter,

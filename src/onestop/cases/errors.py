@@ -74,11 +74,3 @@ class CorrectionItemsRequired(InvalidInput):
     message = _(
         "List every missing or incorrect item in one notice: the correction request has none."
     )
-
-
-class IdempotencyKeyReused(Conflict):
-    code = "case.idempotency_key_reused"
-    message = _(
-        "The idempotency key %(key)s was already used for another application. Use a new key "
-        "for a new application."
-    )

@@ -104,7 +104,8 @@ class Case(TenantModel):
                 fields=["centre", "number"], name="case_number_unique"
             ),
             models.UniqueConstraint(
-                fields=["centre", "idempotency_key"], name="case_idempotency_key_unique"
+                fields=["centre", "person", "idempotency_key"],
+                name="case_idempotency_key_per_person",
             ),
         ]
         indexes = [

@@ -423,3 +423,11 @@ def test_resubmission_must_answer_correction(demo):
     assert response.status_code == 400
     assert response.json()["code"] == "case.corrections_outstanding"
     assert Case.objects.get(number=number).state == CaseState.CORRECTION_REQUESTED
+
+
+def test_idempotency_keys_are_per_applicant(demo):
+    first = apply(demo.client("applicant"), demo, key="shared-key")
+    second = apply(demo.client("agent"), demo, key="shared-key")
+    assert first.status_code == 201
+    assert second.status_code == 201
+    assert first.json()["number"] != second.json()["number"]

@@ -323,7 +323,9 @@ def _accepted_food_case(demo) -> str:
         "/api/v1/cases", data, headers={"Idempotency-Key": "office-1"}
     ).json()["number"]
     demo.client("clerk").post(
-        f"/api/v1/cases/{number}/accept", {"window": "1"}, content_type="application/json"
+        f"/api/v1/cases/{number}/accept",
+        {"window": "1"},
+        content_type="application/json",
     )
     assert Case.objects.filter(number=number).exists()
     return number
