@@ -92,6 +92,7 @@ def test_provisioned_county_lists_every_matter(guang_an_pack):
 def test_guide_only_matter_rejects_application(guang_an_pack, demo):
     centre = provision(*guang_an_pack)
     matter = Matter.objects.for_centre(centre).filter(guide_only=True).first()
+    assert matter is not None
 
     with pytest.raises(MatterNotOpen):
         submit_online_case(

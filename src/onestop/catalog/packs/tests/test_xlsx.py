@@ -326,7 +326,9 @@ def listing_files(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def test_bindings_copy_valid_uscc(listing_files, tmp_path):
-    data = bindings_from_listing(*listing_files, tmp_path / "bindings.yaml")
+    data = bindings_from_listing(
+        listing_files[0], listing_files[1], tmp_path / "bindings.yaml"
+    )
 
     assert data["departments"]["housing_construction"] == {
         "name": "区住建局",
@@ -335,7 +337,9 @@ def test_bindings_copy_valid_uscc(listing_files, tmp_path):
 
 
 def test_bindings_mark_non_uscc_placeholders(listing_files, tmp_path):
-    data = bindings_from_listing(*listing_files, tmp_path / "bindings.yaml")
+    data = bindings_from_listing(
+        listing_files[0], listing_files[1], tmp_path / "bindings.yaml"
+    )
     header = (tmp_path / "bindings.yaml").read_text(encoding="utf-8")
 
     assert data["departments"]["education"]["uscc"] == PLACEHOLDER_USCC
@@ -345,7 +349,9 @@ def test_bindings_mark_non_uscc_placeholders(listing_files, tmp_path):
 
 
 def test_bindings_skip_roles_absent_from_listing(listing_files, tmp_path):
-    data = bindings_from_listing(*listing_files, tmp_path / "bindings.yaml")
+    data = bindings_from_listing(
+        listing_files[0], listing_files[1], tmp_path / "bindings.yaml"
+    )
     written = yaml.safe_load((tmp_path / "bindings.yaml").read_text(encoding="utf-8"))
 
     assert "unlisted" not in data["departments"]
