@@ -87,7 +87,11 @@ class Deployment:
     def accept_cases(self, count: int, batch: str) -> None:
         """Accept `count` cases, each queuing one department dispatch."""
         self.run(
-            "onestop.exchange.scenario", "cases", f"--count={count}", f"--batch={batch}"
+            "onestop.exchange.scenario",
+            "cases",
+            f"--count={count}",
+            f"--batch={batch}",
+            timeout=max(120, count * 0.5),
         )
 
     def start(self, name: str, *command: str) -> subprocess.Popen[bytes]:
