@@ -51,11 +51,16 @@ def queue(request: HttpRequest) -> HttpResponse:
 @handles_errors
 def case(request: HttpRequest, number: str) -> HttpResponse:
     found = queries.get_case_for(request.user, number)
-    require_role(
-        request.user, [Role.REVIEWER], centre=found.centre, department=found.department
+    membership = require_role(
+        request.user,
+        [Role.REVIEWER, Role.DEPARTMENT_ADMIN],
+        centre=found.centre,
+        department=found.department,
     )
+    # A department admin sees the case; only a reviewer decides it (the actions check too).
+    is_reviewer = membership.role == Role.REVIEWER
     error: OneStopError | None = None
-    if request.method == "POST":
+    if request.method == "POST" and is_reviewer:
         action = request.POST.get("action")
         opinion = request.POST.get("opinion", "")
         try:
@@ -93,6 +98,7 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
             "detail": case_detail(found, viewer=request.user),
             "guide": found.matter_version.guide,
             "clock": clock_forms.office_context(found),
+            "is_reviewer": is_reviewer,
             "error": error,
             **certificate_context(found),
         },

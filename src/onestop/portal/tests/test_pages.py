@@ -209,3 +209,17 @@ def test_chinese_error_message(demo, settings):
     )
     assert response.json()["code"] == "case.not_found"
     assert response.json()["message"] == "在您有权查看的办件中，未找到编号为 440604000000000 的办件。"
+
+
+def test_department_admin_sees_case_but_cannot_decide(demo):
+    submit(demo)
+    case = Case.objects.get()
+    demo.client("clerk").post(f"/window/cases/{case.number}/", {"action": "accept"})
+    outbox.drain()
+    admin = demo.client("deptadmin")
+    page = admin.get(f"/office/cases/{case.number}/")
+    assert page.status_code == 200
+    assert 'id="approve-case"' not in page.content.decode()
+    admin.post(f"/office/cases/{case.number}/", {"action": "approve", "opinion": "x"})
+    case.refresh_from_db()
+    assert case.state == CaseState.IN_REVIEW
