@@ -512,7 +512,9 @@ def _store_field(matter: Matter, path: str, value: Any, *, actor: Any) -> None:
 
 def _locked(matter: Matter) -> Matter:
     return (
-        Matter.objects.select_for_update()
+        # Only the matter row is locked: PostgreSQL cannot lock the nullable side of the
+        # outer join to the current version.
+        Matter.objects.select_for_update(of=("self",))
         .select_related("centre", "current_version", "department")
         .get(pk=matter.pk)
     )
