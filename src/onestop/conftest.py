@@ -101,3 +101,23 @@ def other_centre(db: Any, demo: Demo, standard_pack: Any) -> Centre:
         role=Role.REVIEWER,
     )
     return centre
+
+
+@pytest.fixture
+def browser() -> Any:
+    """A headless Debian Chromium driven by Playwright."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    from onestop.testing import CHROMIUM, CHROMIUM_ARGS
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test
+    # are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()

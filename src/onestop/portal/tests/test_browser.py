@@ -2,53 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
-
-import pytest
 
 from onestop.cases.models import Case, CaseState
 from onestop.catalog.models import Matter
 from onestop.portal.demo import PASSWORD
-from onestop.testing import PDF_BYTES, sample_value
+from onestop.testing import BROWSER_TEST_MARKS, PDF_BYTES, sample_value
 
-CHROMIUM = os.environ.get("ONESTOP_CHROMIUM", "/usr/bin/chromium")
-# Chromium is told not to reach any other host: no background networking, no updates.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason=f"needs Chromium at {CHROMIUM} (apt-get install chromium fonts-wqy-zenhei)",
-    ),
-]
-
-
-@pytest.fixture
-def browser():
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are
-    # still synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
+pytestmark = BROWSER_TEST_MARKS
 
 
 def sign_in(browser, live_server, username):
