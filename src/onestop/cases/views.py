@@ -33,6 +33,19 @@ class MaterialNotFound(NotFound):
     )
 
 
+def received_materials(
+    materials: list[dict[str, str]], names: dict[str, str]
+) -> list[tuple[str, str]]:
+    """Return one (material name, how it was received) row per material of a receipt."""
+    kinds: dict[str, list[str]] = {}
+    for material in materials:
+        label = str(SubmissionKind(material["kind"]).label)
+        forms = kinds.setdefault(material["material"], [])
+        if label not in forms:
+            forms.append(label)
+    return [(names.get(key, key), "、".join(forms)) for key, forms in kinds.items()]
+
+
 def verification_url(document: CaseDocument) -> str:
     path = reverse(
         "verify-document", args=[document.pk, document.signature.get("sig", "")[:16]]
@@ -63,10 +76,7 @@ def document(request: HttpRequest, number: str, document_id: int) -> HttpRespons
         centre_name=case.centre.name,
         window=case.window,
         verification_url=verification_url(found),
-        materials_received=[
-            (names.get(m["material"], m["material"]), m["kind"])
-            for m in found.data["materials"]
-        ],
+        materials_received=received_materials(found.data["materials"], names),
     )
     response = HttpResponse(render_receipt_pdf(receipt), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="receipt-{case.number}.pdf"'

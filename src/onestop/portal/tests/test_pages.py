@@ -223,3 +223,18 @@ def test_department_admin_sees_case_but_cannot_decide(demo):
     admin.post(f"/office/cases/{case.number}/", {"action": "approve", "opinion": "x"})
     case.refresh_from_db()
     assert case.state == CaseState.IN_REVIEW
+
+
+def test_receipt_lists_each_material_once():
+    from onestop.cases.views import received_materials
+
+    rows = received_materials(
+        [
+            {"material": "licence", "kind": "upload"},
+            {"material": "licence", "kind": "paper"},
+            {"material": "photo", "kind": "upload"},
+        ],
+        {"licence": "营业执照", "photo": "照片"},
+    )
+    assert [name for name, _how in rows] == ["营业执照", "照片"]
+    assert rows[0][1].count("、") == 1
