@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 # A minimal PDF: enough for content sniffing, which reads the leading bytes.
 PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 CHROMIUM = os.environ.get("ONESTOP_CHROMIUM", "/usr/bin/chromium")
-# Chromium is told not to reach any other host: no background networking, no updates.
+# These flags keep Chromium from contacting any other host: no background networking or updates.
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

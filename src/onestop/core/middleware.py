@@ -39,8 +39,8 @@ class RequestTooLarge(InvalidInput):
 class RequestSizeMiddleware:
     """Reject a request whose declared size passes ONESTOP_MAX_REQUEST_BYTES, before reading it.
 
-    The answer is the usual error body (JSON under /api/, a page elsewhere) instead of the
-    web server's bare 413.
+    The response is the usual error body (JSON under /api/, a page elsewhere) instead of
+    the web server's bare 413.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

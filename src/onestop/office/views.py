@@ -57,7 +57,8 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
         centre=found.centre,
         department=found.department,
     )
-    # A department admin sees the case; only a reviewer decides it (the actions check too).
+    # A department admin may read the case; only a reviewer decides it (the actions check
+    # the role again).
     is_reviewer = membership.role == Role.REVIEWER
     error: OneStopError | None = None
     if request.method == "POST" and is_reviewer:
