@@ -56,7 +56,7 @@ def form_display(guide: Any, form_data: dict[str, Any]) -> list[tuple[str, Any]]
 
 
 def case_summary(case: Case) -> dict[str, Any]:
-    """The fields shown in lists: the applicant appears masked."""
+    """Return the fields shown in lists, with the applicant masked."""
     _remaining, warning = deadline_status(case)
     applicant = case.enterprise.name if case.enterprise_id else case.person.masked_name
     return {
@@ -76,7 +76,7 @@ def case_summary(case: Case) -> dict[str, Any]:
 
 
 def case_detail(case: Case, *, viewer: Any) -> dict[str, Any]:
-    """The full record of one case, for a viewer who may see it (the view is audited)."""
+    """Return the full record of one case for a viewer who may see it."""
     remaining, _warning = deadline_status(case)
     guide = case.matter_version.guide
     names = {m["key"]: m["name"] for m in guide.materials}

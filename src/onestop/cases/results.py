@@ -1,10 +1,10 @@
 """Electronic certificates as results of cases, and as materials of later cases (免提交).
 
 When an approved matter's result is a certificate, the certificate is issued in the same
-transaction as the decision. Its face fields (照面信息) come from, in order: the values the
-decider entered, the application form (same key, or a known alias), facts of the holder
-(sex and birth date from the ID number, the profile address), and defaults for numbers and
-dates that the certificate itself fixes (the case number, the issue date).
+transaction as the decision. Its face fields (照面信息) are taken first from the values the
+decider entered, then from the application form (same key, or a known alias). Next come
+facts of the holder: sex and birth date from the ID number, and the profile address. Numbers
+and dates that the certificate itself fixes default to the case number and the issue date.
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ def get_signed_certificate(request: HttpRequest, identifier: str) -> dict:
 def get_proof_bundle(request: HttpRequest, identifier: str) -> HttpResponse:
     """Return the offline ledger proof of the certificate's latest event, as text.
 
-    The bundle holds hashes and the signed checkpoint only; check it with the vkey from
+    The bundle contains only hashes and the signed checkpoint. Check it with the vkey from
     GET /api/v1/ledger/vkey.
     """
     ratelimit.check_rate(request)

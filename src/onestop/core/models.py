@@ -103,7 +103,7 @@ class Membership(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Who did or saw what, when: every state change and every view of a full record."""
+    """A record of one state change or one view of a full record: actor, time, object."""
 
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, null=True, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)

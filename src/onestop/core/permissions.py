@@ -90,7 +90,7 @@ def require_role(
 
 
 def centres_of(user: AnyUser, roles: Iterable[str]) -> list[int]:
-    """Return the ids of the centres where the user holds one of `roles`."""
+    """Return the ids of the centres where the user has one of `roles`."""
     wanted = set(roles)
     return sorted(
         {

@@ -244,7 +244,7 @@ def _posted_fields(request: HttpRequest) -> dict[str, str]:
 
 @login_required
 def my_certificates(request: HttpRequest) -> HttpResponse:
-    """The holder's electronic certificates and every use of them (who, when, which case)."""
+    """List the holder's electronic certificates and every use of them (who, when, which case)."""
     person = Person.objects.filter(user=request.user).first()
     codes = (
         [person.id_number, *person.enterprises.values_list("uscc", flat=True)]
@@ -261,7 +261,7 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
 @login_required
 @handles_errors
 def certificate_pdf(request: HttpRequest, identifier: str) -> HttpResponse:
-    """The certificate as a PDF with its verification QR code, for its holder."""
+    """Serve the certificate to its holder as a PDF with its verification QR code."""
     certificate = get_certificate_for(request.user, identifier)
     response = HttpResponse(
         render_certificate_pdf(certificate_document(certificate)),

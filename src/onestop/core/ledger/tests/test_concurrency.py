@@ -30,8 +30,8 @@ INTEGRATE = (
     + """
 import os, time
 from onestop.core.ledger.sequencer import integrate_pending
-# Run until the writers are done (the marker file exists) and a pass finds nothing;
-# on a busy machine the writers can pause longer than any fixed idle time.
+# Run until the writers are done (the marker file exists) and a pass finds nothing,
+# because on a busy machine the writers can pause longer than any fixed idle time.
 deadline = time.monotonic() + 180
 while time.monotonic() < deadline:
     # The marker is read before the pass, so an empty pass after it saw every entry.

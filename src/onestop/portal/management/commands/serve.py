@@ -52,7 +52,7 @@ class Command(BaseCommand):
                 port=options["port"],
                 threads=options["threads"],
                 ident="OneStop",
-                # Above the application's own limit, so that the application answers an
+                # Above the application's own limit, so that the application rejects an
                 # oversize request with its usual error instead of waitress's bare page.
                 max_request_body_size=4 * settings.ONESTOP_MAX_REQUEST_BYTES,
             )
