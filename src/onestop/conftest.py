@@ -63,6 +63,16 @@ def fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def empty_ledger_cache() -> Any:
+    """Forget cached ledger subtrees: each test's rollback empties the ledger tables."""
+    from onestop.core.ledger.tree import clear_cache
+
+    clear_cache()
+    yield
+    clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def english_by_default(settings: Any) -> Any:
     """Run tests in English so they can assert message text; zh-Hans tests ask for it."""
     from django.utils import translation

@@ -58,7 +58,7 @@ def get_entry_at(index: int) -> LedgerEntry:
 
 def get_root(tree_size: int) -> bytes:
     _check_tree_size(tree_size)
-    return tree.stored_root(tree_size)
+    return tree.stored_root(tree_size, cached=True)
 
 
 def get_inclusion_proof(index: int, tree_size: int) -> list[bytes]:
@@ -66,7 +66,7 @@ def get_inclusion_proof(index: int, tree_size: int) -> list[bytes]:
     _check_tree_size(tree_size)
     if index >= tree_size:
         raise IndexBeyondTreeSize(index=index, tree_size=tree_size)
-    return tree.stored_inclusion_proof(index, tree_size)
+    return tree.stored_inclusion_proof(index, tree_size, cached=True)
 
 
 def get_consistency_proof(first: int, second: int) -> list[bytes]:
@@ -76,7 +76,7 @@ def get_consistency_proof(first: int, second: int) -> list[bytes]:
     if first == 0:
         raise FirstSizeZero(first=first)
     _check_tree_size(second)
-    return tree.stored_consistency_proof(first, second)
+    return tree.stored_consistency_proof(first, second, cached=True)
 
 
 def get_latest_checkpoint() -> Checkpoint:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from onestop.core.ledger import merkle
 from onestop.core.ledger.actions import queue_entry
+from onestop.core.ledger.models import LedgerEntry
+from onestop.core.ledger.queries import (
+    get_consistency_proof,
+    get_inclusion_proof,
+    get_root,
+)
 from onestop.core.ledger.sequencer import integrate_pending, publish_checkpoint
 
 
@@ -18,3 +25,25 @@ def fill_ledger(count: int, checkpoint_every: int | None = None):
         queue_cases(min(step, count - start), start)
         integrate_pending()
         publish_checkpoint()
+
+
+def memory_tree() -> merkle.MemoryTree:
+    """Build the in-memory tree of the integrated entries, in index order."""
+    entries = LedgerEntry.objects.order_by("index")
+    return merkle.MemoryTree([merkle.leaf_hash(bytes(entry.data)) for entry in entries])
+
+
+def assert_served_proofs_match(
+    memory: merkle.MemoryTree, sizes: tuple[int, ...]
+) -> None:
+    """Check every root, inclusion and consistency proof served at the given sizes."""
+    for size in sizes:
+        assert get_root(size) == memory.root(size)
+        for index in range(size):
+            assert get_inclusion_proof(index, size) == memory.inclusion_proof(
+                index, size
+            )
+        for first in range(1, size + 1):
+            assert get_consistency_proof(first, size) == memory.consistency_proof(
+                first, size
+            )

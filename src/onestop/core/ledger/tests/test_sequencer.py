@@ -15,17 +15,17 @@ from onestop.core.ledger.models import (
     LogHead,
     node_key,
 )
-from onestop.core.ledger.queries import (
-    get_consistency_proof,
-    get_inclusion_proof,
-    get_root,
-)
 from onestop.core.ledger.sequencer import (
     checkpoint_due,
     integrate_pending,
     publish_checkpoint,
 )
-from onestop.core.ledger.tests.factories import fill_ledger, queue_cases
+from onestop.core.ledger.tests.factories import (
+    assert_served_proofs_match,
+    fill_ledger,
+    memory_tree,
+    queue_cases,
+)
 from onestop.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -72,18 +72,7 @@ def test_stored_proofs_match_memory_tree():
     queue_cases(37)
     integrate_pending(batch_size=10)
     integrate_pending(batch_size=100)
-    memory = merkle.MemoryTree(_leaf_hashes())
-
-    for size in (1, 2, 17, 32, 37):
-        assert get_root(size) == memory.root(size)
-        for index in range(size):
-            assert get_inclusion_proof(index, size) == memory.inclusion_proof(
-                index, size
-            )
-        for first in range(1, size + 1):
-            assert get_consistency_proof(first, size) == memory.consistency_proof(
-                first, size
-            )
+    assert_served_proofs_match(memory_tree(), (1, 2, 17, 32, 37))
 
 
 def test_published_checkpoint_is_signed_c2sp_note(ledger_origin):

@@ -1,0 +1,82 @@
+"""The process cache of upper subtrees that public proofs read."""
+
+from __future__ import annotations
+
+import pytest
+
+from onestop.core.ledger import tree
+from onestop.core.ledger.errors import CheckpointInconsistent
+from onestop.core.ledger.models import LedgerNode
+from onestop.core.ledger.queries import (
+    get_inclusion_proof,
+    get_root,
+)
+from onestop.core.ledger.sequencer import integrate_pending, publish_checkpoint
+from onestop.core.ledger.tests.factories import (
+    assert_served_proofs_match,
+    fill_ledger,
+    memory_tree,
+    queue_cases,
+)
+
+pytestmark = pytest.mark.django_db
+
+SIZE = 45
+
+
+@pytest.fixture
+def small_cache_level(monkeypatch):
+    """Cache subtrees of 4 leaves or more, so that a small log exercises the cache."""
+    monkeypatch.setattr(tree, "CACHED_LEVEL", 2)
+
+
+def test_cached_proofs_match_memory_tree(small_cache_level):
+    fill_ledger(SIZE)
+    memory = memory_tree()
+    # The second pass reads the upper subtrees from the cache that the first one filled.
+    for _pass in range(2):
+        assert_served_proofs_match(memory, (1, 4, 5, 16, 31, SIZE))
+    assert tree._cache
+    assert all(level >= 2 for level, _index in tree._cache)
+
+
+def test_only_upper_subtrees_are_cached(small_cache_level):
+    fill_ledger(SIZE)
+    get_inclusion_proof(0, SIZE)
+    # The proof of leaf 0 folds (0, 1), (1, 1), (2, 1), (3, 1), (4, 1), and then
+    # (3, 4), (2, 10) and (0, 44) for leaves 32..44.
+    assert set(tree._cache) == {(2, 1), (3, 1), (4, 1), (3, 4), (2, 10)}
+
+
+def test_sequencer_ignores_cached_subtrees(
+    small_cache_level,
+):
+    fill_ledger(SIZE)
+    memory = memory_tree()
+    proof = get_inclusion_proof(0, SIZE)
+    # The subtree of leaves 32..39 is in the proof of leaf 0 and now in the cache.
+    assert (3, 4) in tree._cache
+    LedgerNode.objects.filter(level=3, index=4).update(hash=b"\x02" * 32)
+
+    assert get_inclusion_proof(0, SIZE) == proof == memory.inclusion_proof(0, SIZE)
+    assert tree.stored_root(SIZE) != memory.root(SIZE)
+    queue_cases(1, start=SIZE)
+    integrate_pending()
+    with pytest.raises(CheckpointInconsistent):
+        publish_checkpoint()
+
+
+def test_full_cache_starts_empty_again(small_cache_level, monkeypatch):
+    monkeypatch.setattr(tree, "CACHE_LIMIT", 3)
+    fill_ledger(SIZE)
+    get_inclusion_proof(0, SIZE)
+    assert 0 < len(tree._cache) <= 3
+    get_inclusion_proof(SIZE - 1, SIZE)
+    assert 0 < len(tree._cache) <= 3
+
+
+def test_clear_cache_forgets_every_subtree(small_cache_level):
+    fill_ledger(SIZE)
+    get_root(SIZE)
+    tree.clear_cache()
+    assert tree._cache == {}
