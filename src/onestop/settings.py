@@ -35,7 +35,9 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("ONESTOP_DEBUG", "") == "1"
-ALLOWED_HOSTS = os.environ.get("ONESTOP_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+ALLOWED_HOSTS = os.environ.get("ONESTOP_ALLOWED_HOSTS", "127.0.0.1,localhost").split(
+    ","
+)
 CSRF_TRUSTED_ORIGINS = [
     origin for origin in os.environ.get("ONESTOP_CSRF_ORIGINS", "").split(",") if origin
 ]
@@ -103,7 +105,9 @@ TEMPLATES = [
     },
 ]
 
-DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'onestop.sqlite3'}"
+DATABASE_URL = (
+    os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'onestop.sqlite3'}"
+)
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer commits; IMMEDIATE takes the write lock at
@@ -143,7 +147,9 @@ WHITENOISE_USE_FINDERS = True
 
 # Uploads: the limit per file, and the limit of a whole request (a matter has up to a dozen
 # materials). Django's own limit applies to the form fields without the files.
-ONESTOP_MAX_UPLOAD_BYTES = int(os.environ.get("ONESTOP_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+ONESTOP_MAX_UPLOAD_BYTES = int(
+    os.environ.get("ONESTOP_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+)
 ONESTOP_MAX_REQUEST_BYTES = int(
     os.environ.get("ONESTOP_MAX_REQUEST_BYTES", 20 * ONESTOP_MAX_UPLOAD_BYTES)
 )
@@ -155,14 +161,19 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
-ONESTOP_RUN_WORKER_IN_PROCESS = os.environ.get("ONESTOP_RUN_WORKER_IN_PROCESS", "1") == "1"
+ONESTOP_RUN_WORKER_IN_PROCESS = (
+    os.environ.get("ONESTOP_RUN_WORKER_IN_PROCESS", "1") == "1"
+)
 ONESTOP_PUBLIC_URL = os.environ.get("ONESTOP_PUBLIC_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("ONESTOP_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": os.environ.get("ONESTOP_LOG_LEVEL", "INFO"),
+    },
     "loggers": {
         "django.request": {"level": "ERROR"},
         # pika (the RabbitMQ client) is verbose below WARNING and floods the server log.

@@ -17,7 +17,10 @@ def record_event(
     centre: Centre | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write one audit event in the caller's transaction. `data` contains ids, never personal data."""
+    """Write one audit event in the caller's transaction.
+
+    `data` contains ids, never personal data.
+    """
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         centre=centre,

@@ -13,7 +13,10 @@ from onestop.core.permissions import staff_roles
 def navigation(request: HttpRequest) -> dict[str, Any]:
     # "kiosk" or "portal": the URL namespace that applicant pages link within.
     surface = "kiosk" if getattr(request, "kiosk", False) else "portal"
-    base = {"surface": surface, "max_upload_mb": settings.ONESTOP_MAX_UPLOAD_BYTES // 1048576}
+    base = {
+        "surface": surface,
+        "max_upload_mb": settings.ONESTOP_MAX_UPLOAD_BYTES // 1048576,
+    }
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {**base, "nav_roles": set()}

@@ -15,12 +15,18 @@ AnyUser = AbstractBaseUser | AnonymousUser
 
 class RoleRequired(PermissionDenied):
     code = "permission.role_required"
-    message = _("This needs one of these roles in %(centre)s: %(role)s. Your account has none.")
-    message_without_centre = _("This needs one of these roles: %(role)s. Your account has none.")
+    message = _(
+        "This needs one of these roles in %(centre)s: %(role)s. Your account has none."
+    )
+    message_without_centre = _(
+        "This needs one of these roles: %(role)s. Your account has none."
+    )
 
     def render(self) -> str:
         if not self.details.get("centre"):
-            return str(self.message_without_centre) % {"role": self.details.get("role", "")}
+            return str(self.message_without_centre) % {
+                "role": self.details.get("role", "")
+            }
         return super().render()
 
 

@@ -247,6 +247,8 @@ class ReportRequest(Schema):
 
 
 @router.post("/reports", auth=None)
-def credit_report_by_post(request: HttpRequest, payload: ReportRequest) -> dict[str, Any]:
+def credit_report_by_post(
+    request: HttpRequest, payload: ReportRequest
+) -> dict[str, Any]:
     """Return the same report for a token sent in the body, which proxies do not log."""
     return reports.issue_credit_report(payload.token)

@@ -2,6 +2,8 @@
 
 import pytest
 from django.test import Client
+
+
 @pytest.mark.django_db
 def test_docs_page_uses_local_swagger():
     html = Client().get("/api/v1/docs").content.decode()

@@ -354,7 +354,6 @@ def test_consent_type_is_in_token(demo):
     assert APPLICANT_ID not in json.dumps(document)
 
 
-
 def test_report_by_post_body(demo):
     record_for_applicant(demo)
     token = issue_token(demo)

@@ -15,10 +15,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--workers", type=int, default=1, help="worker threads")
-        parser.add_argument("--poll", type=float, default=1.0, help="seconds between polls")
+        parser.add_argument(
+            "--poll", type=float, default=1.0, help="seconds between polls"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        workers = [Worker(poll_seconds=options["poll"]) for _ in range(options["workers"])]
+        workers = [
+            Worker(poll_seconds=options["poll"]) for _ in range(options["workers"])
+        ]
         for worker in workers:
             worker.start()
         self.stdout.write(f"{len(workers)} outbox workers running; Ctrl-C stops them.")

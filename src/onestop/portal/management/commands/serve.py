@@ -20,14 +20,20 @@ log = get_logger(__name__)
 
 
 class Command(BaseCommand):
-    help = "Serve the web application and, unless disabled, one background outbox worker."
+    help = (
+        "Serve the web application and, unless disabled, one background outbox worker."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument(
+            "--port", type=int, default=int(os.environ.get("PORT", "8000"))
+        )
         parser.add_argument("--threads", type=int, default=8, help="request threads")
         parser.add_argument(
-            "--no-worker", action="store_true", help="do not run an outbox worker in-process"
+            "--no-worker",
+            action="store_true",
+            help="do not run an outbox worker in-process",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -40,7 +46,9 @@ class Command(BaseCommand):
             worker.start()
         simulator = start_demo_simulator(options["port"])
         if simulator is not None:
-            self.stdout.write("Department-system simulator running for the demo connectors.")
+            self.stdout.write(
+                "Department-system simulator running for the demo connectors."
+            )
         self.stdout.write(
             f"Serving OneStop on http://{options['host']}:{options['port']}/ (Ctrl-C stops it)"
         )
