@@ -12,7 +12,8 @@ and `onestop demo`, and serves bench.settings_bench with `onestop serve --no-wor
   the one-table schema `bench_row`;
 - bare: POST /bench/rows, a Django Ninja endpoint that inserts one row into `bench_row`;
 - full: POST /api/v1/cases/window, one accepted case per request (validation, case row,
-  CaseEvent, ledger entry, outbox row, signed receipt), with a clerk's bearer token;
+  paper submissions, CaseEvent, ledger entry, and the outbox rows of the department
+  dispatch and of the receipt), with a clerk's bearer token;
 - p50 and p99 latency of both endpoints under a paced (open-loop) load at 70 % of the
   rate that the same repeat sustained.
 
@@ -20,7 +21,9 @@ The closed-loop phases keep <clients> requests in flight, and record the CPU tim
 the server, of this process and of the machine, and the PostgreSQL sessions that wait
 on a lock. The web worker's peak RSS is sampled with psutil. Afterwards, a short
 in-process profile of the full path counts its SQL statements and lists the functions
-that cost the most, and every accepted response is checked against the database. The
+that cost the most. The server runs without an outbox worker, so the script then runs
+the receipt handler of the outbox worker in-process on the profiled cases and times
+it. Every accepted response is checked against the database. The
 script prints summary tables of medians over the repeats, drops the database at the
 end, and exits with 1 if the check found a case without its records.
 """
@@ -688,30 +691,80 @@ def report_errors(phase: str, *results: LoadResult) -> None:
 
 def count_acceptances() -> dict[str, int]:
     """Count the window cases and what each acceptance must have written."""
-    from onestop.cases.models import Case, CaseDocument, CaseEvent
+    from onestop.cases.models import Case, CaseEvent
+    from onestop.cases.receipts import RECEIPT_TOPIC
     from onestop.core.ledger.models import LedgerEntry
     from onestop.core.models import OutboxMessage
 
     return {
         "window cases": Case.objects.filter(channel="window", state="accepted").count(),
         "accept events": CaseEvent.objects.filter(action="accept").count(),
-        "signed receipts": CaseDocument.objects.filter(kind="acceptance_receipt")
-        .exclude(signature="")
-        .count(),
         "ledger entries": LedgerEntry.objects.filter(kind="case.transition").count(),
         "dispatch outbox rows": OutboxMessage.objects.filter(
             topic="exchange.dispatch"
         ).count(),
+        "receipt outbox rows": OutboxMessage.objects.filter(
+            topic=RECEIPT_TOPIC
+        ).count(),
     }
 
 
-def check_acceptances(counts: dict[str, int], expected: int) -> list[str]:
-    """Return a problem for each count that differs from the accepted responses."""
-    return [
+def count_signed_receipts() -> int:
+    from onestop.cases.models import CaseDocument
+
+    return (
+        CaseDocument.objects.filter(kind="acceptance_receipt")
+        .exclude(signature={})
+        .count()
+    )
+
+
+def check_acceptances(
+    counts: dict[str, int], expected: int, receipts: int, signed: int
+) -> list[str]:
+    """Return a problem for each count that differs from what the run should leave.
+
+    Each accepted response needs its rows. Only the receipts that the script issued
+    itself (`receipts`) are signed, because the server runs without an outbox worker.
+    """
+    problems = [
         f"{name}: {count} in the database, {expected} accepted responses"
         for name, count in counts.items()
         if count != expected
     ]
+    if signed != receipts:
+        problems.append(f"signed receipts: {signed}, {receipts} issued by the script")
+    return problems
+
+
+def time_receipt_worker(count: int) -> dict[str, Any]:
+    """Run the outbox worker's receipt handler on `count` queued receipts, and time it.
+
+    This is the work that acceptance leaves to the worker: signing the receipt with
+    the centre's key, storing it and notifying the applicant. Only receipt messages
+    are run, because a dispatch would move its case out of the accepted state that the
+    check counts.
+    """
+    from onestop.cases.receipts import RECEIPT_TOPIC
+    from onestop.cases.tasks import issue_acceptance_receipt
+    from onestop.core.models import OutboxMessage
+
+    messages = list(
+        OutboxMessage.objects.filter(topic=RECEIPT_TOPIC).order_by("-created_at")[
+            :count
+        ]
+    )
+    started, cpu = time.perf_counter(), time.process_time()
+    for message in messages:
+        issue_acceptance_receipt(message)
+    wall = time.perf_counter() - started
+    return {
+        "receipts": len(messages),
+        "ms_per_receipt": wall / len(messages) * 1000 if messages else 0.0,
+        "cpu_ms_per_receipt": (time.process_time() - cpu) / len(messages) * 1000
+        if messages
+        else 0.0,
+    }
 
 
 def profile_full_path(
@@ -801,7 +854,9 @@ def profile_calls(function: Any, count: int) -> tuple[list[dict[str, Any]], str,
     return rows[:15], "cProfile", waiting / elapsed if elapsed else 0.0
 
 
-def machine_description(postgres_version: str) -> dict[str, Any]:
+def machine_description(
+    postgres_version: str, load_at_start: tuple[float, float, float]
+) -> dict[str, Any]:
     model = ""
     cpuinfo = Path("/proc/cpuinfo")
     if cpuinfo.exists():
@@ -813,7 +868,8 @@ def machine_description(postgres_version: str) -> dict[str, Any]:
         "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
         "python": platform.python_version(),
         "postgresql": postgres_version,
-        "load_average_at_start": [round(value, 2) for value in os.getloadavg()],
+        "load_average_at_start": [round(value, 2) for value in load_at_start],
+        "load_average_at_end": [round(value, 2) for value in os.getloadavg()],
         "packages": {name: metadata.version(name) for name in PACKAGES},
     }
 
@@ -847,6 +903,13 @@ def print_summary(result: dict[str, Any]) -> None:
         f"after start {memory['start_rss_mib']:.1f} MiB"
     )
     print_profile(result.get("profile"))
+    worker = result.get("receipt_worker") or {}
+    if worker.get("receipts"):
+        print(
+            f"receipt worker in-process: {worker['receipts']} receipts, "
+            f"{worker['ms_per_receipt']:.1f} ms each "
+            f"({worker['cpu_ms_per_receipt']:.1f} ms CPU)"
+        )
     print(f"\nacceptances checked: {result['acceptances']}")
     print(f"run time: {result['wall_s']} s, machine: {json.dumps(result['machine'])}")
 
@@ -911,6 +974,7 @@ def print_profile(profile: dict[str, Any] | None) -> None:
 
 def measure(arguments: argparse.Namespace, folder: Path) -> dict[str, Any]:
     """Set up the database and the server, run every repeat and collect the results."""
+    load_at_start = os.getloadavg()
     log = folder / "server.log"
     environment = bench_environment(arguments, folder / "var")
     postgres_version = create_database(arguments)
@@ -927,13 +991,16 @@ def measure(arguments: argparse.Namespace, folder: Path) -> dict[str, Any]:
     finally:
         stop_server(server)
 
-    profile = None
+    profile, worker = None, {"receipts": 0}
     if arguments.profile_requests:
         profile = profile_full_path(fields, token, arguments.profile_requests)
         accepted += profile["requests"]
-    problems = check_acceptances(count_acceptances(), accepted)
+        worker = time_receipt_worker(profile["requests"])
+    problems = check_acceptances(
+        count_acceptances(), accepted, worker["receipts"], count_signed_receipts()
+    )
     return {
-        "machine": machine_description(postgres_version),
+        "machine": machine_description(postgres_version, load_at_start),
         "settings": {**vars(arguments), "json": str(arguments.json), "centre": slug},
         "setup": rounded(timings),
         "repeats": [rounded(run) for run in repeats],
@@ -944,6 +1011,7 @@ def measure(arguments: argparse.Namespace, folder: Path) -> dict[str, Any]:
             "vmhwm_mib": round(vmhwm / 2**20, 1) if vmhwm else None,
         },
         "profile": profile,
+        "receipt_worker": worker,
         "acceptances": "; ".join(problems) or f"{accepted} cases, each complete",
         "acceptances_complete": not problems,
     }

@@ -14,13 +14,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onestop.cases import deadlines, documents, results
+from onestop.cases import deadlines, documents, receipts, results
 from onestop.cases.errors import (
     ApplicantNotRegistered,
     CorrectionItemsRequired,
@@ -54,6 +54,7 @@ from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Notification, Role
 from onestop.core.permissions import find_role, require_role
 from onestop.identity.models import Enterprise, Person
+from onestop.worktime.engine import Due
 
 log = get_logger(__name__)
 
@@ -61,6 +62,8 @@ APPLICANT = "applicant"
 SYSTEM = "system"
 WINDOW_ROLES = (Role.CLERK,)
 DEPARTMENT_ROLES = (Role.REVIEWER,)
+# The outbox topic whose handler (exchange.tasks) hands an accepted case to its department.
+DISPATCH_TOPIC = "exchange.dispatch"
 
 
 @dataclass
@@ -80,6 +83,21 @@ class Application:
     uploads: dict[str, list[CheckedUpload]] = field(default_factory=dict)
     checklist: dict[str, MaterialCheck] = field(default_factory=dict)
     certificates: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WindowAcceptance:
+    """The outcome of `get_or_create_window_case`.
+
+    For a new case, `submissions` and `events` are the rows just written, so that a
+    response can show them without reading them back. Both are None when the
+    idempotency key returned an earlier case.
+    """
+
+    case: Case
+    created: bool
+    submissions: list[Submission] | None = None
+    events: list[CaseEvent] | None = None
 
 
 # --- applicant actions -------------------------------------------------------------------
@@ -195,27 +213,73 @@ def create_window_case(
     idempotency_key: str | None = None,
 ) -> Case:
     """Accept an application at the comprehensive window: the case enters as accepted."""
+    return get_or_create_window_case(
+        actor=actor,
+        matter=matter,
+        person=person,
+        application=application,
+        enterprise=enterprise,
+        window=window,
+        idempotency_key=idempotency_key,
+    ).case
+
+
+def get_or_create_window_case(
+    *,
+    actor: Any,
+    matter: Matter,
+    person: Person,
+    application: Application,
+    enterprise: Enterprise | None = None,
+    window: str = "",
+    idempotency_key: str | None = None,
+) -> WindowAcceptance:
+    """Accept at the window, or return the case that the same idempotency key created.
+
+    A new case is inserted already in state accepted, with its paper checks in one
+    INSERT, and none of the rows just written is read back. The signed receipt and
+    the applicant's notification follow from the outbox worker, through a message
+    written in this transaction (see `receipts`).
+    """
     require_role(actor, WINDOW_ROLES, centre=matter.centre)
     if idempotency_key:
         existing = _case_for_key(matter.centre, idempotency_key, person)
         if existing is not None:
-            return existing
+            return WindowAcceptance(case=existing, created=False)
     form_data = _check_new_case(matter, person, enterprise, application)
     number = _allocate_case_number(matter.centre)
     with transaction.atomic():
-        case = _new_case(
+        case = _build_case(
             actor=actor,
             matter=matter,
             person=person,
             enterprise=enterprise,
-            application=application,
             form_data=form_data,
             number=number,
             channel=Channel.WINDOW,
             idempotency_key=idempotency_key,
         )
-        _accept(case, actor=actor, window=window)
-    return _reload(case)
+        case.accepted_at = case.created_at
+        case.accepted_by = actor
+        case.window = window[:40]
+        previous = _move(case, "accept")
+        case.revision = 1
+        _set_deadlines(case, *deadlines.first_case_deadlines(case))
+        case.save(force_insert=True)
+        submissions = _store_new_materials(case, application, actor=actor)
+        event = _record_event(
+            case,
+            actor=actor,
+            actor_role=Role.CLERK,
+            action="accept",
+            previous=previous,
+            materials=submissions,
+        )
+        _schedule_acceptance_work(case, submissions)
+    _log_accepted(case)
+    return WindowAcceptance(
+        case=case, created=True, submissions=submissions, events=[event]
+    )
 
 
 def accept_case(
@@ -225,7 +289,7 @@ def accept_case(
     checklist: dict[str, MaterialCheck] | None = None,
     window: str = "",
 ) -> Case:
-    """Accept an online submission from the window's queue and issue the receipt."""
+    """Accept an online submission from the window's queue; the worker signs the receipt."""
     with transaction.atomic():
         case = _lock(case)
         require_role(actor, WINDOW_ROLES, centre=case.centre)
@@ -234,6 +298,43 @@ def accept_case(
         _check_required_materials(case)
         _accept(case, actor=actor, window=window)
     return _reload(case)
+
+
+def issue_acceptance_receipt(
+    *, case_id: int, content: dict[str, Any]
+) -> CaseDocument | None:
+    """Sign and store the acceptance receipt, and tell the applicant the case is accepted.
+
+    The outbox worker calls this for the message that the acceptance queued, with the
+    receipt's `content` from that message. It does nothing when the receipt exists
+    already, so a message delivered twice gives one receipt and one notification.
+    Return the receipt, or None when the case no longer exists.
+    """
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related(
+                "centre", "matter", "matter_version", "department", "person"
+            )
+            .filter(pk=case_id)
+            .first()
+        )
+        if case is None:
+            return None
+        existing = receipts.get_receipt(case)
+        if existing is not None:
+            return existing
+        receipt = documents.create_document(
+            case, CaseDocument.Kind.ACCEPTANCE_RECEIPT, content
+        )
+        _notify(
+            case,
+            gettext_lazy("Your application %(number)s was accepted"),
+            gettext_lazy("Promised date: %(date)s"),
+            date=content.get("promised_due") or "—",
+        )
+    log.info("case.receipt_issued", case_id=case.pk, centre_id=case.centre_id)
+    return receipt
 
 
 def refuse_case(*, actor: Any, case: Case, reason: str) -> Case:
@@ -510,12 +611,38 @@ def _new_case(
     channel: str,
     idempotency_key: str | None,
 ) -> Case:
-    version = matter.current_version
-    case = Case.objects.create(
+    case = _build_case(
+        actor=actor,
+        matter=matter,
+        person=person,
+        enterprise=enterprise,
+        form_data=form_data,
+        number=number,
+        channel=channel,
+        idempotency_key=idempotency_key,
+    )
+    case.save(force_insert=True)
+    _store_new_materials(case, application, actor=actor)
+    return case
+
+
+def _build_case(
+    *,
+    actor: Any,
+    matter: Matter,
+    person: Person,
+    enterprise: Enterprise | None,
+    form_data: dict[str, Any],
+    number: str,
+    channel: str,
+    idempotency_key: str | None,
+) -> Case:
+    """Return an unsaved draft case of the matter's current version."""
+    return Case(
         centre=matter.centre,
         number=number,
         matter=matter,
-        matter_version=version,
+        matter_version=matter.current_version,
         department=matter.department,
         person=person,
         enterprise=enterprise,
@@ -524,48 +651,57 @@ def _new_case(
         form_data=form_data,
         idempotency_key=idempotency_key or None,
         created_by=actor,
+        created_at=timezone.now(),
     )
-    role = APPLICANT if person.user_id == actor.pk else Role.CLERK
-    _store_materials(case, application, replace=False, actor=actor, role=role)
+
+
+def _store_new_materials(
+    case: Case, application: Application, *, actor: Any
+) -> list[Submission]:
+    """Store the materials of a case just inserted and return its submissions.
+
+    `_check_new_case` has already checked the application's materials against the
+    matter, so the stored ones are not read back to check them again.
+    """
+    role = APPLICANT if case.person.user_id == actor.pk else Role.CLERK
+    submissions = _store_materials(
+        case, application, replace=False, actor=actor, role=role
+    )
     if application.checklist:
-        _record_checklist(case, application.checklist)
-    _check_required_materials(case)
-    return case
+        submissions += _record_checklist(case, application.checklist, new_case=True)
+    return submissions
 
 
 def _accept(case: Case, *, actor: Any, window: str) -> None:
-    now = timezone.now()
-    case.accepted_at = now
+    """Accept a case that already exists, such as an online submission."""
+    case.accepted_at = timezone.now()
     case.accepted_by = actor
     case.window = window[:40]
     case.save(update_fields=["accepted_at", "accepted_by", "window"])
-    _transition(case, actor=actor, actor_role=Role.CLERK, action="accept")
+    submissions = list(case.submissions.filter(superseded=False).order_by("pk"))
+    _transition(
+        case,
+        actor=actor,
+        actor_role=Role.CLERK,
+        action="accept",
+        materials=submissions,
+    )
     _recompute_deadlines(case)
-    case.refresh_from_db()
-    documents.create_document(
-        case,
-        CaseDocument.Kind.ACCEPTANCE_RECEIPT,
-        {
-            "accepted_at": now.isoformat(),
-            "promised_due": case.promised_due.isoformat()
-            if case.promised_due
-            else None,
-            "statutory_due": case.statutory_due.isoformat()
-            if case.statutory_due
-            else None,
-            "materials": [
-                {"material": s.material_key, "kind": s.kind, "sha256": s.sha256}
-                for s in case.submissions.filter(superseded=False)
-            ],
-        },
+    _schedule_acceptance_work(case, submissions)
+    _log_accepted(case)
+
+
+def _schedule_acceptance_work(case: Case, submissions: list[Submission]) -> None:
+    """Queue the department dispatch and the receipt with one INSERT, in this transaction."""
+    outbox.enqueue_many(
+        [
+            outbox.Message(DISPATCH_TOPIC, {"case_id": case.pk}, centre=case.centre),
+            receipts.receipt_message(case, submissions),
+        ]
     )
-    outbox.enqueue("exchange.dispatch", {"case_id": case.pk}, centre=case.centre)
-    _notify(
-        case,
-        gettext_lazy("Your application %(number)s was accepted"),
-        gettext_lazy("Promised date: %(date)s"),
-        date=case.promised_due or "—",
-    )
+
+
+def _log_accepted(case: Case) -> None:
     log.info(
         "case.accepted",
         case_id=case.pk,
@@ -583,7 +719,31 @@ def _transition(
     reason: str = "",
     data: dict[str, Any] | None = None,
     target: str | None = None,
-) -> None:
+    materials: list[Submission] | None = None,
+) -> CaseEvent:
+    """Move a stored case to the action's state, with its CaseEvent and ledger entry.
+
+    `materials` are the case's current submissions, when the caller has them already.
+    """
+    previous = _move(case, action, target)
+    Case.objects.filter(pk=case.pk).update(state=case.state, revision=F("revision") + 1)
+    return _record_event(
+        case,
+        actor=actor,
+        actor_role=actor_role,
+        action=action,
+        previous=previous,
+        reason=reason,
+        data=data,
+        materials=materials,
+    )
+
+
+def _move(case: Case, action: str, target: str | None = None) -> str:
+    """Set the case's new state in memory and return the old one.
+
+    Raise InvalidTransition when the action is not possible from the current state.
+    """
     transition = TRANSITIONS[action]
     if case.state not in transition.sources:
         raise InvalidTransition(
@@ -591,7 +751,25 @@ def _transition(
         )
     previous = case.state
     case.state = target or transition.target
-    Case.objects.filter(pk=case.pk).update(state=case.state, revision=F("revision") + 1)
+    return previous
+
+
+def _record_event(
+    case: Case,
+    *,
+    actor: Any | None,
+    actor_role: str,
+    action: str,
+    previous: str,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    materials: list[Submission] | None = None,
+) -> CaseEvent:
+    """Write the CaseEvent of a transition and queue its ledger entry, in this transaction.
+
+    The ledger entry is queued in the same transaction as the event, so that no event
+    exists without its entry.
+    """
     event = CaseEvent.objects.create(
         centre=case.centre,
         case=case,
@@ -615,15 +793,18 @@ def _transition(
             "to_state": case.state,
             "actor_role": actor_role,
             "at": event.at.isoformat(),
-            "snapshot_sha256": documents.case_snapshot_digest(case),
+            "snapshot_sha256": documents.case_snapshot_digest(case, materials),
         },
         centre=case.centre,
     )
+    return event
 
 
 def _store_materials(
     case: Case, application: Application, *, replace: bool, actor: Any, role: str
-) -> None:
+) -> list[Submission]:
+    """Store the uploads and certificate references; return the new submissions."""
+    stored: list[Submission] = []
     known = {m["key"] for m in case.matter_version.guide.materials}
     for key in list(application.uploads) + list(application.certificates):
         if key not in known:
@@ -648,23 +829,34 @@ def _store_materials(
                 save=False,
             )
             submission.save()
+            stored.append(submission)
     for key, identifier in application.certificates.items():
         if replace:
             case.submissions.filter(material_key=key).update(superseded=True)
-        Submission.objects.create(
-            centre=case.centre,
-            case=case,
-            material_key=key,
-            kind=SubmissionKind.CERTIFICATE,
-            certificate_identifier=identifier,
+        stored.append(
+            Submission.objects.create(
+                centre=case.centre,
+                case=case,
+                material_key=key,
+                kind=SubmissionKind.CERTIFICATE,
+                certificate_identifier=identifier,
+            )
         )
     if application.certificates:
         results.use_certificates_as_materials(
             case, application.certificates, actor=actor, role=role
         )
+    return stored
 
 
-def _record_checklist(case: Case, checklist: dict[str, MaterialCheck]) -> None:
+def _record_checklist(
+    case: Case, checklist: dict[str, MaterialCheck], *, new_case: bool = False
+) -> list[Submission]:
+    """Record the paper materials ticked at the window; return the new submissions.
+
+    A case inserted in this transaction (`new_case`) has no earlier paper checks to
+    supersede.
+    """
     known = {m["key"] for m in case.matter_version.guide.materials}
     paper: list[Submission] = []
     for key, check in checklist.items():
@@ -684,11 +876,14 @@ def _record_checklist(case: Case, checklist: dict[str, MaterialCheck]) -> None:
                 copy_taken=check.copy_taken,
             )
         )
-    # A new tick replaces the earlier paper check of the same material.
-    case.submissions.filter(
-        kind=SubmissionKind.PAPER, material_key__in=[s.material_key for s in paper]
-    ).update(superseded=True)
-    Submission.objects.bulk_create(paper)
+    if not paper:
+        return []
+    if not new_case:
+        # A new tick replaces the earlier paper check of the same material.
+        case.submissions.filter(
+            kind=SubmissionKind.PAPER, material_key__in=[s.material_key for s in paper]
+        ).update(superseded=True)
+    return Submission.objects.bulk_create(paper)
 
 
 def _check_required_materials(case: Case) -> None:
@@ -711,12 +906,18 @@ def _raise_missing(materials: list[dict[str, Any]], provided: set[str]) -> None:
 def _recompute_deadlines(case: Case) -> None:
     if case.accepted_at is None:
         return
-    promised, statutory = deadlines.compute_case_deadlines(case)
+    _set_deadlines(case, *deadlines.compute_case_deadlines(case))
     Case.objects.filter(pk=case.pk).update(
-        promised_due=promised.date,
-        statutory_due=statutory.date,
-        deadline_provisional=promised.provisional or statutory.provisional,
+        promised_due=case.promised_due,
+        statutory_due=case.statutory_due,
+        deadline_provisional=case.deadline_provisional,
     )
+
+
+def _set_deadlines(case: Case, promised: Due, statutory: Due) -> None:
+    case.promised_due = promised.date
+    case.statutory_due = statutory.date
+    case.deadline_provisional = promised.provisional or statutory.provisional
 
 
 def _end_pauses(case: Case, kind: str | None) -> None:
@@ -729,18 +930,25 @@ def _end_pauses(case: Case, kind: str | None) -> None:
 def _allocate_case_number(centre: Centre) -> str:
     """Take the next number: region code, date (Asia/Shanghai), a 5-digit daily sequence.
 
-    The counter row is locked only for this short transaction, not for the whole
-    application, so that acceptances in one centre do not queue behind each other. A
-    number whose application then fails is skipped.
+    One upsert statement (INSERT … ON CONFLICT DO UPDATE … RETURNING, which PostgreSQL
+    and SQLite 3.35 and later both run) takes the number and commits on its own, so the
+    counter row stays locked only for that statement and acceptances in one centre do
+    not queue behind each other. Inside a caller's transaction, the lock lasts until that
+    transaction ends. A number whose application then fails is skipped.
     """
     day = timezone.localdate()
-    with transaction.atomic():
-        counter, _created = CaseCounter.objects.select_for_update().get_or_create(
-            centre=centre, day=day
+    quote = connection.ops.quote_name
+    table = quote(CaseCounter._meta.db_table)
+    last = quote("last")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({quote('centre_id')}, {quote('day')}, {last}) "  # noqa: S608
+            f"VALUES (%s, %s, 1) ON CONFLICT ({quote('centre_id')}, {quote('day')}) "
+            f"DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}",
+            [centre.pk, connection.ops.adapt_datefield_value(day)],
         )
-        CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-        counter.refresh_from_db()
-    return f"{centre.region_code}{day:%y%m%d}{counter.last:05d}"
+        (number,) = cursor.fetchone()
+    return f"{centre.region_code}{day:%y%m%d}{number:05d}"
 
 
 def _notify(case: Case, subject: Any, body: Any = "", **params: Any) -> None:
@@ -753,7 +961,7 @@ def _notify(case: Case, subject: Any, body: Any = "", **params: Any) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         Notification.objects.create(
             centre=case.centre,
-            user=case.person.user,
+            user_id=case.person.user_id,
             subject=(str(subject) % values)[:200],
             body=str(body) % values if body else "",
             link=f"/portal/cases/{case.number}/",
@@ -769,12 +977,16 @@ def _person_of(actor: Any) -> Person:
 
 def _case_for_key(centre: Centre, key: str, person: Person) -> Case | None:
     """Return the applicant's case filed with this key; keys of other applicants differ."""
-    return Case.objects.filter(centre=centre, person=person, idempotency_key=key).first()
+    return Case.objects.filter(
+        centre=centre, person=person, idempotency_key=key
+    ).first()
 
 
 def _lock(case: Case) -> Case:
+    # Only the case row is locked: FOR UPDATE without OF would also lock the joined
+    # centre, matter and department rows, which every case of the centre shares.
     return (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("centre", "matter", "matter_version", "department", "person")
         .get(pk=case.pk)
     )

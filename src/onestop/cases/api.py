@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from onestop.cases import actions, queries
+from onestop.cases import actions, queries, receipts
+from onestop.cases.errors import ReceiptNotIssued
 from onestop.cases.intake import application_from_request, checklist_from_json
 from onestop.cases.models import Case, CaseState
 from onestop.cases.presenters import case_detail, case_summary
 from onestop.catalog.queries import get_centre
-from onestop.core.permissions import require_role
+from onestop.core.models import Centre
+from onestop.core.permissions import require_role, staff_roles
 from onestop.identity.lookup import find_enterprise, find_person_by_id_number
 
 router = Router(tags=["cases"])
@@ -44,7 +49,23 @@ class CaseOut(CaseSummaryOut):
     refusal_reason: str
     materials: list[dict[str, Any]]
     documents: list[dict[str, Any]]
+    receipt_status: str
     events: list[dict[str, Any]]
+
+
+class ReceiptOut(Schema):
+    id: int
+    kind: str
+    created_at: str
+    data: dict[str, Any]
+    signature: dict[str, Any]
+    pdf_url: str
+
+
+class ReceiptPendingOut(Schema):
+    code: str
+    message: str
+    details: dict[str, Any]
 
 
 class AcceptIn(Schema):
@@ -79,6 +100,18 @@ def _case(request: HttpRequest, number: str) -> Case:
     return queries.get_case_for(request.user, number, audit=False)
 
 
+def _staff_centre(request: HttpRequest, slug: str) -> Centre:
+    """Return the centre with this slug, from the caller's staff memberships if one has it.
+
+    The memberships are read for the role check anyway, so the usual case needs no
+    query of its own. Any other centre is read as usual and fails the role check.
+    """
+    for membership in staff_roles(request.user):
+        if membership.centre is not None and membership.centre.slug == slug:
+            return membership.centre
+    return get_centre(slug)
+
+
 def _detail(request: HttpRequest, case: Case, *, audit: bool = False) -> dict[str, Any]:
     """Return the full record. Only a plain read is audited as a view: an action's
     response shows what the actor just did, and the action has its own event."""
@@ -97,9 +130,12 @@ def submit_case(request: HttpRequest) -> Status:
     matter = queries.get_matter(centre, request.POST.get("matter", ""))
     enterprise = find_enterprise(request.POST.get("enterprise", ""))
     key = request.headers.get("Idempotency-Key") or None
-    before = bool(key) and Case.objects.filter(
-        centre=centre, person__user=request.user, idempotency_key=key
-    ).exists()
+    before = (
+        bool(key)
+        and Case.objects.filter(
+            centre=centre, person__user=request.user, idempotency_key=key
+        ).exists()
+    )
     case = actions.submit_online_case(
         actor=request.user,
         matter=matter,
@@ -113,24 +149,29 @@ def submit_case(request: HttpRequest) -> Status:
 @router.post("/window", response={201: CaseOut, 200: CaseOut})
 def create_window_case(request: HttpRequest) -> Status:
     """Accept at the window: multipart with centre, matter, id_number, form, check.* ticks."""
-    centre = get_centre(request.POST.get("centre", ""))
+    centre = _staff_centre(request, request.POST.get("centre", ""))
     require_role(request.user, actions.WINDOW_ROLES, centre=centre)
     matter = queries.get_matter(centre, request.POST.get("matter", ""))
     person = find_person_by_id_number(request.POST.get("id_number", ""))
-    key = request.headers.get("Idempotency-Key") or None
-    before = bool(key) and Case.objects.filter(
-        centre=centre, person=person, idempotency_key=key
-    ).exists()
-    case = actions.create_window_case(
+    acceptance = actions.get_or_create_window_case(
         actor=request.user,
         matter=matter,
         person=person,
         application=application_from_request(request.POST, request.FILES),
         enterprise=find_enterprise(request.POST.get("enterprise", "")),
         window=request.POST.get("window", ""),
-        idempotency_key=key,
+        idempotency_key=request.headers.get("Idempotency-Key") or None,
     )
-    return Status(200 if before else 201, _detail(request, case))
+    if not acceptance.created:
+        return Status(200, _detail(request, acceptance.case))
+    detail = case_detail(
+        acceptance.case,
+        viewer=request.user,
+        submissions=acceptance.submissions,
+        events=acceptance.events,
+        documents=[],
+    )
+    return Status(201, detail)
 
 
 @router.get("", response=list[CaseSummaryOut])
@@ -146,6 +187,36 @@ def list_cases(
 @router.get("/{number}", response=CaseOut)
 def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
     return _detail(request, _case(request, number), audit=True)
+
+
+@router.get("/{number}/receipt", response={200: ReceiptOut, 202: ReceiptPendingOut})
+def get_receipt(
+    request: HttpRequest, number: str, response: HttpResponse
+) -> Status | dict[str, Any]:
+    """Return the signed acceptance receipt, or 202 with Retry-After while it is pending."""
+    case = _case(request, number)
+    receipt = receipts.get_receipt(case)
+    if receipt is not None:
+        return {
+            "id": receipt.pk,
+            "kind": receipt.kind,
+            "created_at": timezone.localtime(receipt.created_at).isoformat(),
+            "data": receipt.data,
+            "signature": receipt.signature,
+            "pdf_url": reverse("portal:document", args=[case.number, receipt.pk]),
+        }
+    if case.accepted_at is None:
+        raise ReceiptNotIssued(number=case.number, state=CaseState(case.state).label)
+    seconds = receipts.RETRY_AFTER_SECONDS
+    response["Retry-After"] = str(seconds)
+    message = _(
+        "The acceptance receipt of case %(number)s is being prepared. Ask again in "
+        "%(seconds)s seconds."
+    ) % {"number": case.number, "seconds": seconds}
+    details = {"number": case.number, "retry_after": seconds}
+    return Status(
+        202, {"code": "receipt.pending", "message": message, "details": details}
+    )
 
 
 @router.post("/{number}/accept", response=CaseOut)

@@ -30,10 +30,22 @@ def compute_case_deadlines(case: Case) -> tuple[Due, Due]:
     Approved extensions move both dates by their working days, after the limit itself
     (in working or natural days) and the pauses are counted.
     """
+    return _due_dates(case, case_pauses(case), approved_extension_days(case))
+
+
+def first_case_deadlines(case: Case) -> tuple[Due, Due]:
+    """Return (promised, statutory) due dates of a case accepted in this transaction.
+
+    Such a case has no pauses and no extensions yet, so the case need not be saved and
+    only the work calendar is read, from the process's cache (which checks the
+    database at most once a minute).
+    """
+    return _due_dates(case, [], 0)
+
+
+def _due_dates(case: Case, pauses: list[Pause], extra: int) -> tuple[Due, Due]:
     assert case.accepted_at is not None  # noqa: S101  (callers check acceptance first)
     guide = case.matter_version.guide
-    pauses = case_pauses(case)
-    extra = approved_extension_days(case)
     due = []
     for kind in ("promised", "statutory"):
         amount, unit = guide.time_limit(kind)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
 
-from onestop.cases.models import Case, CaseDocument
+from onestop.cases.models import Case, CaseDocument, Submission
 from onestop.core.canonical import canonical_json, sha256_hex
 from onestop.core.signing import sign_document
 
@@ -38,18 +39,25 @@ def create_document(case: Case, kind: str, data: dict[str, Any]) -> CaseDocument
     )
 
 
-def case_snapshot_digest(case: Case) -> str:
-    """Return the SHA-256 of the case's canonical snapshot, as recorded in the ledger."""
+def case_snapshot_digest(case: Case, materials: list[Submission] | None = None) -> str:
+    """Return the SHA-256 of the case's canonical snapshot, as recorded in the ledger.
+
+    `materials` are the case's current (not superseded) submissions when the caller
+    has them; otherwise they are read from the database.
+    """
+    pairs: Iterable[tuple[str, str]]
+    if materials is None:
+        pairs = case.submissions.filter(superseded=False).values_list(
+            "material_key", "sha256"
+        )
+    else:
+        pairs = [(s.material_key, s.sha256) for s in materials if not s.superseded]
     snapshot = {
         "number": case.number,
         "state": case.state,
         "matter": case.matter.pack_id,
         "matter_version": case.matter_version.number,
         "form_data": case.form_data,
-        "materials": sorted(
-            case.submissions.filter(superseded=False).values_list(
-                "material_key", "sha256"
-            )
-        ),
+        "materials": sorted(pairs),
     }
     return sha256_hex(canonical_json(snapshot))

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from onestop.core.errors import InvalidInput, NotFound, PermissionDenied
 
 
 class CaseNotFound(NotFound):
@@ -73,4 +73,12 @@ class CorrectionItemsRequired(InvalidInput):
     code = "case.correction_items_required"
     message = _(
         "List every missing or incorrect item in one notice: the correction request has none."
+    )
+
+
+class ReceiptNotIssued(NotFound):
+    code = "receipt.not_issued"
+    message = _(
+        "Case %(number)s has no acceptance receipt because it is %(state)s. The "
+        "receipt is issued when the window accepts the case."
     )

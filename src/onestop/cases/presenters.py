@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
 
 from onestop.cases.deadlines import deadline_status
-from onestop.cases.models import Case, CaseState, Channel
+from onestop.cases.models import (
+    Case,
+    CaseDocument,
+    CaseEvent,
+    CaseState,
+    Channel,
+    Submission,
+)
+from onestop.cases.receipts import receipt_status
 from onestop.cases.workflow import TRANSITIONS
 
 
@@ -75,11 +84,25 @@ def case_summary(case: Case) -> dict[str, Any]:
     }
 
 
-def case_detail(case: Case, *, viewer: Any) -> dict[str, Any]:
-    """Return the full record of one case for a viewer who may see it."""
+def case_detail(
+    case: Case,
+    *,
+    viewer: Any,
+    submissions: Iterable[Submission] | None = None,
+    events: Iterable[CaseEvent] | None = None,
+    documents: Iterable[CaseDocument] | None = None,
+) -> dict[str, Any]:
+    """Return the full record of one case for a viewer who may see it.
+
+    A caller that has just written the case passes its submissions, events and
+    documents, and they are not read again.
+    """
     remaining, _warning = deadline_status(case)
     guide = case.matter_version.guide
     names = {m["key"]: m["name"] for m in guide.materials}
+    if submissions is None:
+        submissions = case.submissions.all()
+    current = sorted((s for s in submissions if not s.superseded), key=_pk)
     return {
         **case_summary(case),
         "matter_version": case.matter_version.number,
@@ -106,18 +129,9 @@ def case_detail(case: Case, *, viewer: Any) -> dict[str, Any]:
                 "copy_taken": s.copy_taken,
                 "certificate": s.certificate_identifier,
             }
-            for s in case.submissions.filter(superseded=False).order_by("pk")
+            for s in current
         ],
-        "documents": [
-            {
-                "id": d.pk,
-                "kind": d.kind,
-                "created_at": _iso(d.created_at),
-                "data": d.data,
-                "signature": d.signature,
-            }
-            for d in case.documents.all()
-        ],
+        **documents_display(case, documents),
         "events": [
             {
                 "at": _iso(e.at),
@@ -130,6 +144,35 @@ def case_detail(case: Case, *, viewer: Any) -> dict[str, Any]:
                 "actor_role": e.actor_role,
                 "reason": e.reason,
             }
-            for e in case.events.all()
+            for e in (case.events.all() if events is None else events)
         ],
     }
+
+
+def documents_display(
+    case: Case, documents: Iterable[CaseDocument] | None = None
+) -> dict[str, Any]:
+    """Return the case's documents and the state of its acceptance receipt.
+
+    `receipt_status` is "issued", "pending" (accepted, and the worker has not signed
+    the receipt yet) or "".
+    """
+    rows = list(case.documents.all() if documents is None else documents)
+    return {
+        "number": case.number,
+        "documents": [
+            {
+                "id": d.pk,
+                "kind": d.kind,
+                "created_at": _iso(d.created_at),
+                "data": d.data,
+                "signature": d.signature,
+            }
+            for d in rows
+        ],
+        "receipt_status": receipt_status(case, rows),
+    }
+
+
+def _pk(row: Any) -> int:
+    return int(row.pk)

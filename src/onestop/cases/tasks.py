@@ -1,4 +1,5 @@
-"""Background jobs of cases: the daily re-evaluation of provisional deadlines."""
+"""Background jobs of cases: acceptance receipts and the daily re-evaluation of
+provisional deadlines."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from onestop.cases import deadlines
+from onestop.cases import actions, deadlines, receipts
 from onestop.cases.models import OPEN_STATES, Case
 from onestop.catalog.models import MatterVersion
 from onestop.core.logging import get_logger
-from onestop.core.outbox import periodic
+from onestop.core.models import OutboxMessage
+from onestop.core.outbox import PermanentFailure, handler, periodic
 from onestop.worktime import queries as worktime
 from onestop.worktime.engine import effective_day
 
@@ -34,6 +36,17 @@ class Reevaluation:
     checked: int
     recomputed: int
     still_provisional: int
+
+
+@handler(receipts.RECEIPT_TOPIC)
+def issue_acceptance_receipt(message: OutboxMessage) -> None:
+    """Sign the receipt of an accepted case and notify the applicant (idempotent)."""
+    case_id = message.payload["case_id"]
+    receipt = actions.issue_acceptance_receipt(
+        case_id=case_id, content=message.payload["receipt"]
+    )
+    if receipt is None:
+        raise PermanentFailure(f"case {case_id} does not exist")
 
 
 @periodic(3600)

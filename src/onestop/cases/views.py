@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.errors import CaseNotFound
 from onestop.cases.models import Case, CaseDocument, SubmissionKind
+from onestop.cases.presenters import documents_display
 from onestop.cases.queries import get_case_for, role_of
 from onestop.certificates.documents import ReceiptDocument, render_receipt_pdf
 from onestop.certificates.qr import qr_svg
@@ -81,6 +82,15 @@ def document(request: HttpRequest, number: str, document_id: int) -> HttpRespons
     response = HttpResponse(render_receipt_pdf(receipt), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="receipt-{case.number}.pdf"'
     return response
+
+
+@login_required
+@handles_errors
+def document_list(request: HttpRequest, number: str) -> HttpResponse:
+    """Render the documents block of a case page, which polls here while the receipt is
+    pending. It shows no personal data, so the repeated reads are not audited."""
+    case = get_case_for(request.user, number, audit=False)
+    return render(request, "cases/_documents.html", {"detail": documents_display(case)})
 
 
 def _document_page_context(case: Case, found: CaseDocument) -> dict[str, Any]:

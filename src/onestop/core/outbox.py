@@ -77,6 +77,34 @@ def enqueue(
 
 
 @dataclass(frozen=True)
+class Message:
+    """One outbox message for `enqueue_many`, with the arguments of `enqueue`."""
+
+    topic: str
+    payload: dict[str, Any]
+    centre: Centre | None = None
+    delay: timedelta | None = None
+    max_attempts: int = 8
+
+
+def enqueue_many(messages: list[Message]) -> list[OutboxMessage]:
+    """Write several outbox messages with one INSERT in the caller's transaction."""
+    now = timezone.now()
+    return OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(
+                topic=message.topic,
+                payload=message.payload,
+                centre=message.centre,
+                available_at=now + (message.delay or timedelta()),
+                max_attempts=message.max_attempts,
+            )
+            for message in messages
+        ]
+    )
+
+
+@dataclass(frozen=True)
 class RetryPolicy:
     base_seconds: float = 2.0
     max_seconds: float = 600.0

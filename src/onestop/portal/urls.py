@@ -9,6 +9,11 @@ urlpatterns = [
     path("cases/", views.my_cases, name="my-cases"),
     path("cases/<str:number>/", views.case, name="case"),
     path(
+        "cases/<str:number>/documents/",
+        case_views.document_list,
+        name="case-documents",
+    ),
+    path(
         "cases/<str:number>/documents/<int:document_id>/",
         case_views.document,
         name="document",
@@ -20,7 +25,11 @@ urlpatterns = [
     ),
     path("notifications/", views.notifications, name="notifications"),
     path("certificates/", views.my_certificates, name="certificates"),
-    path("certificates/<str:identifier>/pdf", views.certificate_pdf, name="certificate-pdf"),
+    path(
+        "certificates/<str:identifier>/pdf",
+        views.certificate_pdf,
+        name="certificate-pdf",
+    ),
     path("<slug:slug>/matters/", views.matters, name="matters"),
     path("<slug:slug>/matters/<str:matter_id>/", views.guide, name="guide"),
     path("<slug:slug>/matters/<str:matter_id>/apply/", views.apply, name="apply"),

@@ -156,7 +156,7 @@ def _window_action(request: HttpRequest, found: Case) -> None:
             checklist=application.checklist,
             window=request.POST.get("window", ""),
         )
-        messages.success(request, _("Accepted; the receipt is ready."))
+        messages.success(request, _("Accepted; the receipt is being prepared."))
     elif action == "refuse":
         actions.refuse_case(
             actor=request.user, case=found, reason=request.POST.get("reason", "")

@@ -92,6 +92,7 @@ def test_acceptance_receipt_is_signed_by_centre(demo):
     demo.client("clerk").post(
         f"/api/v1/cases/{number}/accept", {}, content_type="application/json"
     )
+    outbox.drain()
     receipt = CaseDocument.objects.get(case__number=number, kind="acceptance_receipt")
     keys = public_keys_for(demo.centre)
     assert verify_document(receipt.data, receipt.signature, keys)

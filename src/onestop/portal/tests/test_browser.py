@@ -6,6 +6,7 @@ import re
 
 from onestop.cases.models import Case, CaseState
 from onestop.catalog.models import Matter
+from onestop.core import outbox
 from onestop.portal.demo import PASSWORD
 from onestop.testing import BROWSER_TEST_MARKS, PDF_BYTES, sample_value
 
@@ -61,10 +62,18 @@ def test_apply_online_then_window_accepts(browser, live_server, demo, tmp_path):
         CaseState.ACCEPTED,
         CaseState.IN_REVIEW,
     )
-    assert (
-        clerk.locator("a", has_text=re.compile("受理回执|Acceptance receipt")).count()
-        == 1
-    )
+    # The worker has not run, so the page shows the receipt as pending, then picks it
+    # up by itself once the worker has signed it.
+    assert clerk.locator(".receipt-pending").count() == 1
+    assert receipt_links(clerk).count() == 0
+    outbox.drain()
+    receipt_links(clerk).wait_for()
+    assert receipt_links(clerk).count() == 1
+    assert clerk.locator(".receipt-pending").count() == 0
+
+
+def receipt_links(page):
+    return page.locator("a", has_text=re.compile("受理回执|Acceptance receipt"))
 
 
 def test_window_accepts_walk_in(browser, live_server, demo, tmp_path):

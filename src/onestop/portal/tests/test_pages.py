@@ -151,6 +151,7 @@ def test_receipt_pdf_and_public_verification(demo):
     submit(demo)
     case = Case.objects.get()
     demo.client("clerk").post(f"/window/cases/{case.number}/", {"action": "accept"})
+    outbox.drain()
     receipt = case.documents.get(kind="acceptance_receipt")
     pdf = demo.client("applicant").get(
         f"/portal/cases/{case.number}/documents/{receipt.pk}/"
@@ -208,7 +209,10 @@ def test_chinese_error_message(demo, settings):
         "/api/v1/cases/440604000000000", headers={"Accept-Language": "zh-Hans"}
     )
     assert response.json()["code"] == "case.not_found"
-    assert response.json()["message"] == "在您有权查看的办件中，未找到编号为 440604000000000 的办件。"
+    assert (
+        response.json()["message"]
+        == "在您有权查看的办件中，未找到编号为 440604000000000 的办件。"
+    )
 
 
 def test_department_admin_sees_case_but_cannot_decide(demo):
