@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from onestop.certificates.actions import sync_certificate_types
 from onestop.catalog.models import Matter, MatterOrigin, MatterVersion, PackInstallation
+from onestop.certificates.actions import sync_certificate_types
 from onestop.core.audit import record_event
 from onestop.core.errors import InvalidInput
 from onestop.core.logging import get_logger
@@ -23,6 +24,9 @@ log = get_logger(__name__)
 # Level digit of a county-level implementing body in a 实施编码 (GB/T 39554.1: 1 national,
 # 2 provincial, 3 city, 4 county, 5 township, 6 village).
 COUNTY_LEVEL_DIGIT = "4"
+
+# Pack matters written per round of bulk statements. Progress is reported after each.
+MATTER_CHUNK = 500
 
 
 class DepartmentNotBound(InvalidInput):
@@ -77,14 +81,7 @@ def provision_centre(
         sync_certificate_types(
             actor=None, centre=centre, entries=getattr(pack, "certificate_types", [])
         )
-        created = updated = 0
-        matters = list(pack.matters)
-        for position, definition in enumerate(matters, start=1):
-            outcome = _provision_matter(centre, departments, definition, pack)
-            created += outcome == "created"
-            updated += outcome == "updated"
-            if progress:
-                progress(position, len(matters))
+        created, updated = _provision_matters(centre, departments, pack, progress)
         record_installation(
             centre, pack, kind=PackInstallation.Kind.PROVISION, actor=actor
         )
@@ -108,66 +105,158 @@ def provision_centre(
 def _bind_departments(
     centre: Centre, pack: Any, bindings: dict[str, DepartmentBinding]
 ) -> dict[str, Department]:
-    used_roles = {matter["department"] for matter in pack.matters}
-    departments = {}
-    for role in sorted(used_roles):
-        binding = bindings.get(role)
-        if binding is None:
+    roles = sorted({matter["department"] for matter in pack.matters})
+    for role in roles:
+        if role not in bindings:
             raise DepartmentNotBound(role=role)
-        department, _created = Department.objects.update_or_create(
-            centre=centre,
-            role_key=role,
-            defaults={
-                "name": binding.name,
-                "uscc": binding.uscc,
-                "connector_kind": binding.connector_kind,
-            },
+
+    departments = {
+        department.role_key: department
+        for department in Department.objects.for_centre(centre).filter(
+            role_key__in=roles
         )
-        departments[role] = department
+    }
+    missing = []
+    for role in roles:
+        binding = bindings[role]
+        values = {
+            "name": binding.name,
+            "uscc": binding.uscc,
+            "connector_kind": binding.connector_kind,
+        }
+        department = departments.get(role)
+        if department is None:
+            missing.append(Department(centre=centre, role_key=role, **values))
+        elif any(getattr(department, key) != value for key, value in values.items()):
+            Department.objects.filter(pk=department.pk).update(**values)
+            for key, value in values.items():
+                setattr(department, key, value)
+    for department in Department.objects.bulk_create(missing):
+        departments[department.role_key] = department
     return departments
 
 
-def _provision_matter(
+def _provision_matters(
     centre: Centre,
+    departments: dict[str, Department],
+    pack: Any,
+    progress: Callable[[int, int], None] | None,
+) -> tuple[int, int]:
+    """Write the pack's matters chunk by chunk and return (created, updated).
+
+    Matters the centre does not have yet are inserted in bulk. Matters it has go through
+    `_refresh_pack_matter` one by one, because each may have an overlay to apply.
+    """
+    definitions = list(pack.matters)
+    existing = {
+        matter.pack_id: matter
+        for matter in Matter.objects.for_centre(centre).select_related(
+            "current_version"
+        )
+    }
+    created = updated = 0
+    for start in range(0, len(definitions), MATTER_CHUNK):
+        chunk = definitions[start : start + MATTER_CHUNK]
+        new = [definition for definition in chunk if definition["id"] not in existing]
+        _create_matters(centre, departments, new, pack)
+        created += len(new)
+
+        for definition in chunk:
+            matter = existing.get(definition["id"])
+            if matter is None:
+                continue
+            outcome = _refresh_pack_matter(matter, departments, definition, pack)
+            created += outcome == "created"
+            updated += outcome == "updated"
+
+        if progress:
+            progress(start + len(chunk), len(definitions))
+    return created, updated
+
+
+def _create_matters(
+    centre: Centre,
+    departments: dict[str, Department],
+    definitions: list[dict[str, Any]],
+    pack: Any,
+) -> None:
+    """Insert new pack matters, their first versions and the current-version pointers.
+
+    It sends an INSERT of the matters, an INSERT of their versions and an UPDATE that
+    points each matter at its version 1. Django splits an INSERT into several where the
+    database limits the parameters of one statement.
+    """
+    if not definitions:
+        return
+    matters = Matter.objects.bulk_create(
+        Matter(
+            centre=centre,
+            pack_id=definition["id"],
+            **_pack_matter_fields(
+                definition, definition, departments[definition["department"]], pack
+            ),
+        )
+        for definition in definitions
+    )
+    source = _pack_label(pack)
+    versions = MatterVersion.objects.bulk_create(
+        _matter_version(matter, definition, number=1, source=source)
+        for matter, definition in zip(matters, definitions, strict=True)
+    )
+
+    first = MatterVersion.objects.filter(
+        centre=centre, matter=OuterRef("pk"), number=1
+    ).values("pk")
+    Matter.objects.filter(pk__in=[matter.pk for matter in matters]).update(
+        current_version=Subquery(first)
+    )
+    for matter, version in zip(matters, versions, strict=True):
+        matter.current_version = version
+
+
+def _refresh_pack_matter(
+    matter: Matter,
     departments: dict[str, Department],
     definition: dict[str, Any],
     pack: Any,
 ) -> str:
+    """Bring a matter the centre has to the pack's `definition`, keeping its overlay."""
     # Imported here because the overlay module builds on this one.
     from onestop.catalog.overlay import apply_overlay, overlay_fields
 
-    matter = Matter.objects.filter(centre=centre, pack_id=definition["id"]).first()
-    if matter is not None and matter.origin == MatterOrigin.LOCAL:
+    if matter.origin == MatterOrigin.LOCAL:
         # NOTE: a local matter keeps its id; the pack's matter of that id is not added.
         return "unchanged"
 
-    effective = definition
-    if matter is not None:
-        effective = apply_overlay(definition, overlay_fields(matter))
+    effective = apply_overlay(definition, overlay_fields(matter))
     department = (
         departments.get(effective["department"])
         or departments[definition["department"]]
     )
-    fields = {
+    Matter.objects.filter(pk=matter.pk).update(
+        **_pack_matter_fields(definition, effective, department, pack)
+    )
+
+    current = matter.current_version
+    if current is not None and current.definition == effective:
+        return "unchanged"
+    add_matter_version(matter, effective, source=_pack_label(pack))
+    return "created" if current is None else "updated"
+
+
+def _pack_matter_fields(
+    definition: dict[str, Any],
+    effective: dict[str, Any],
+    department: Department,
+    pack: Any,
+) -> dict[str, Any]:
+    """Return the columns of a pack matter. `effective` has the overlay applied."""
+    return {
         **matter_fields(effective, department),
         "pack_definition": definition,
         "pack_version": _pack_version(pack),
         "removed_upstream": False,
     }
-    if matter is None:
-        matter = Matter.objects.create(
-            centre=centre, pack_id=definition["id"], **fields
-        )
-        outcome = "created"
-    else:
-        Matter.objects.filter(pk=matter.pk).update(**fields)
-        outcome = "unchanged"
-
-    current = matter.current_version
-    if current is None or current.definition != effective:
-        add_matter_version(matter, effective, source=_pack_label(pack))
-        outcome = "created" if current is None else "updated"
-    return outcome
 
 
 def matter_fields(definition: dict[str, Any], department: Department) -> dict[str, Any]:
@@ -212,17 +301,25 @@ def add_matter_version(
     matter: Matter, definition: dict[str, Any], *, source: str
 ) -> MatterVersion:
     """Freeze `definition` as the matter's next version and make it current."""
-    last = matter.versions.order_by("-number").first()
-    version = MatterVersion.objects.create(
-        centre=matter.centre,
-        matter=matter,
-        number=(last.number + 1) if last else 1,
-        definition=definition,
-        source=source,
-    )
+    last = matter.versions.order_by("-number").values_list("number", flat=True).first()
+    version = _matter_version(matter, definition, number=(last or 0) + 1, source=source)
+    version.save(force_insert=True)
     Matter.objects.filter(pk=matter.pk).update(current_version=version)
     matter.current_version = version
     return version
+
+
+def _matter_version(
+    matter: Matter, definition: dict[str, Any], *, number: int, source: str
+) -> MatterVersion:
+    """Return the unsaved version `number` of the matter, freezing `definition`."""
+    return MatterVersion(
+        centre_id=matter.centre_id,
+        matter=matter,
+        number=number,
+        definition=definition,
+        source=source,
+    )
 
 
 def search_text(definition: dict[str, Any], department: Department) -> str:

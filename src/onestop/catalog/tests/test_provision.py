@@ -1,20 +1,37 @@
-"""Provisioning a centre from a pack: regions, bindings, idempotence and pinned versions."""
+"""Provisioning a centre from a pack: regions, bindings, bulk writes, re-runs."""
 
 from __future__ import annotations
 
 import copy
+import math
 from pathlib import Path
 
 import pytest
 import yaml
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from onestop.catalog.actions import provision_centre
-from onestop.catalog.models import Matter
+from onestop.catalog import actions
+from onestop.catalog.actions import (
+    DepartmentBinding,
+    ProvisionResult,
+    add_matter_version,
+    matter_fields,
+    provision_centre,
+)
+from onestop.catalog.models import (
+    Matter,
+    MatterOrigin,
+    MatterOverlay,
+    MatterVersion,
+    PackInstallation,
+)
 from onestop.catalog.packs import STANDARD_PACK_DIR
-from onestop.core.models import Centre
+from onestop.core.models import AuditEvent, Centre, Department
 from onestop.identity.codes import uscc_check_character
 from onestop.portal.demo import demo_bindings
+from onestop.regions.gb2260 import check_county_region
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +173,203 @@ def test_changed_definition_gets_new_version_and_open_case_keeps_old(
     assert matter.current_version.number == old_version.number + 1
     case.refresh_from_db()
     assert case.matter_version_id == old_version.pk
+
+
+def standard_bindings(standard_pack, region: str) -> dict[str, DepartmentBinding]:
+    bindings = {}
+    for index, role in enumerate(sorted(standard_pack.departments), start=1):
+        first_17 = f"11{region}0090{index:05d}"
+        uscc = first_17 + uscc_check_character(first_17)
+        bindings[role] = DepartmentBinding(name=f"{region}{role}", uscc=uscc)
+    return bindings
+
+
+def provision_standard(standard_pack, **options) -> ProvisionResult:
+    """Provision 511602 from the standard pack with made-up bindings."""
+    return provision_centre(
+        actor=None,
+        region_code="511602",
+        pack=standard_pack,
+        bindings=standard_bindings(standard_pack, "511602"),
+        **options,
+    )
+
+
+def provision_row_by_row(region: str, pack, bindings) -> Centre:
+    """Write each matter on its own, as provisioning did before bulk inserts."""
+    region_name = check_county_region(region).name
+    centre = Centre.objects.create(
+        region_code=region, slug=region, name=f"{region_name}政务服务中心"
+    )
+    source = f"{pack.metadata['id']}@{pack.metadata['version']}"
+    for definition in pack.matters:
+        binding = bindings[definition["department"]]
+        department, _created = Department.objects.get_or_create(
+            centre=centre,
+            role_key=definition["department"],
+            defaults={"name": binding.name, "uscc": binding.uscc},
+        )
+        matter = Matter.objects.create(
+            centre=centre,
+            pack_id=definition["id"],
+            pack_definition=definition,
+            pack_version=pack.metadata["version"],
+            **matter_fields(definition, department),
+        )
+        add_matter_version(matter, definition, source=source)
+    return centre
+
+
+def matter_rows(centre: Centre) -> dict[str, dict]:
+    """Return every column of the centre's matters and versions that is not an id."""
+    rows = {}
+    matters = Matter.objects.for_centre(centre).select_related(
+        "department", "current_version"
+    )
+    for matter in matters:
+        versions = MatterVersion.objects.for_centre(centre).filter(matter=matter)
+        rows[matter.pack_id] = {
+            "department": matter.department.role_key,
+            "columns": {
+                field.attname: getattr(matter, field.attname)
+                for field in Matter._meta.concrete_fields
+                if field.attname
+                not in {"id", "centre_id", "department_id", "current_version_id"}
+            },
+            "current": (
+                matter.current_version.number,
+                matter.current_version.matter_id == matter.pk,
+            ),
+            "versions": [
+                (version.number, version.definition, version.source)
+                for version in versions.order_by("number")
+            ],
+        }
+    return rows
+
+
+def test_bulk_rows_match_row_by_row_writes(standard_pack):
+    bulk = provision_standard(standard_pack).centre
+    single = provision_row_by_row(
+        "511603", standard_pack, standard_bindings(standard_pack, "511603")
+    )
+
+    bulk_rows, single_rows = matter_rows(bulk), matter_rows(single)
+    assert len(bulk_rows) == len(standard_pack.matters)
+    for rows in (bulk_rows, single_rows):
+        for row in rows.values():
+            # Search text and implementation codes name the centre's own departments.
+            row["columns"]["search_text"] = row["columns"]["search_text"].replace(
+                "511603", "511602"
+            )
+            # The first 18 characters are the department's USCC.
+            code = row["columns"]["implementation_code"]
+            row["columns"]["implementation_code"] = code[18:]
+    assert bulk_rows == single_rows
+    assert all(row["current"] == (1, True) for row in bulk_rows.values())
+
+
+def test_new_centre_installation_and_event(standard_pack):
+    result = provision_standard(standard_pack)
+
+    assert result.created_matters == len(standard_pack.matters)
+    assert result.updated_matters == 0
+    installation = PackInstallation.objects.get(centre=result.centre)
+    assert installation.kind == PackInstallation.Kind.PROVISION
+    assert installation.version == standard_pack.metadata["version"]
+    event = AuditEvent.objects.get(centre=result.centre, verb="centre.provisioned")
+    assert event.data["created"] == len(standard_pack.matters)
+    assert event.data["updated"] == 0
+
+
+def test_bulk_statements_per_chunk(standard_pack, monkeypatch):
+    monkeypatch.setattr(actions, "MATTER_CHUNK", 10)
+    with CaptureQueriesContext(connection) as queries:
+        provision_standard(standard_pack)
+
+    chunks = math.ceil(len(standard_pack.matters) / 10)
+    catalog_writes = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith(("INSERT", "UPDATE"))
+        and (
+            '"catalog_matter"' in query["sql"]
+            or "catalog_matterversion" in query["sql"]
+        )
+    ]
+    assert len(catalog_writes) == 3 * chunks
+
+
+def test_progress_reported_per_chunk(standard_pack, monkeypatch):
+    monkeypatch.setattr(actions, "MATTER_CHUNK", 20)
+    reports = []
+    provision_standard(
+        standard_pack, progress=lambda done, total: reports.append((done, total))
+    )
+
+    total = len(standard_pack.matters)
+    expected = [(min(done, total), total) for done in range(20, total + 20, 20)]
+    assert reports == expected
+
+
+def test_second_run_writes_nothing(standard_pack):
+    first = provision_standard(standard_pack)
+    rows = matter_rows(first.centre)
+
+    second = provision_standard(standard_pack)
+
+    assert (second.created_matters, second.updated_matters) == (0, 0)
+    assert matter_rows(second.centre) == rows
+    assert MatterVersion.objects.count() == len(standard_pack.matters)
+    assert Department.objects.count() == len(
+        {matter["department"] for matter in standard_pack.matters}
+    )
+
+
+def provision_without(standard_pack, matter_id: str) -> Centre:
+    """Provision 511602 from the standard pack less one matter."""
+    smaller = copy.deepcopy(standard_pack)
+    smaller.matters = [m for m in smaller.matters if m["id"] != matter_id]
+    return provision_centre(
+        actor=None,
+        region_code="511602",
+        pack=smaller,
+        bindings=standard_bindings(standard_pack, "511602"),
+    ).centre
+
+
+def test_new_matters_added_overlay_kept(standard_pack):
+    centre = provision_without(standard_pack, "birth-registration")
+    food = Matter.objects.get(centre=centre, pack_id="food-business-licence")
+    MatterOverlay.objects.create(
+        centre=centre, matter=food, path="time_limits.promised.amount", value=1
+    )
+
+    result = provision_standard(standard_pack)
+
+    assert (result.created_matters, result.updated_matters) == (1, 1)
+    birth = Matter.objects.get(centre=centre, pack_id="birth-registration")
+    assert birth.current_version.number == 1
+    assert birth.current_version.definition == birth.pack_definition
+    food.refresh_from_db()
+    assert food.current_version.number == 2
+    assert food.current_version.definition["time_limits"]["promised"]["amount"] == 1
+    assert food.pack_definition["time_limits"]["promised"]["amount"] != 1
+
+
+def test_local_matter_keeps_pack_id(standard_pack):
+    centre = provision_without(standard_pack, "birth-registration")
+    local = Matter.objects.create(
+        centre=centre,
+        pack_id="birth-registration",
+        origin=MatterOrigin.LOCAL,
+        name="本地生育登记",
+        matter_type="public_service",
+        department=Department.objects.filter(centre=centre).earliest("pk"),
+    )
+
+    provision_standard(standard_pack)
+
+    local.refresh_from_db()
+    assert local.name == "本地生育登记"
+    assert local.current_version is None
