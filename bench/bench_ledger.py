@@ -1,14 +1,31 @@
-"""Benchmark the ledger: batched append, inclusion and consistency proofs per second.
+"""Benchmark the ledger at large sizes: batched append, inclusion and consistency proofs.
 
 Usage (from the repository root):
 
-    .venv/bin/python bench/bench_ledger.py --entries 100000 1000000
+    .venv/bin/python bench/bench_ledger.py --entries 1000000 10000000
+    .venv/bin/python bench/bench_ledger.py --entries 1000000 10000000 --postgres
 
-Every size starts from empty ledger tables in one SQLite file in a temporary folder,
-unless DATABASE_URL points at another database such as PostgreSQL. The same run measures
-two baselines on the same entry bytes: a raw batched INSERT of the bytes into a table
-with one blob column, and plain SHA-256 hashing of the bytes. Prints one JSON object per
-size.
+Each size gets its own log in its own database, owned by one worker process: a SQLite
+file in a temporary folder, or with --postgres the database onestop_bench_ledger_<size>
+on 127.0.0.1:5432 (user postgres, trust authentication), dropped at the end.
+
+To reach a size N, a worker first loads N - APPEND integrated entries with their tree
+nodes straight into the ledger tables (COPY on PostgreSQL, executemany on SQLite), with
+the entry bytes, leaf hashes and subtree hashes that the sequencer would write. Then it
+measures the product's own path on the last APPEND entries: `queue_entry` in
+transactions of 1,000 and `integrate_pending`, so the append rate is that of a log that
+already contains about N entries. In the same step it measures two baselines on the bytes
+of those APPEND entries: a raw batched INSERT into a table with one blob column, and
+plain SHA-256 hashing. It checks the stored root against a root computed in memory from
+every leaf, and one inclusion and one consistency proof against that root.
+
+Then each size serves proofs for a warm-up period, unmeasured, so that the database
+pages and the process cache of upper subtrees that random proofs touch are loaded, as
+in a server that has run for a while. After that the sizes take turns, round by round,
+measuring inclusion and consistency proofs for random leaves and first sizes through
+`queries`, as the API serves them. Prints one
+JSON object per size, then one with the median proof rates and the median per-round
+ratio of each size to the smallest.
 """
 
 from __future__ import annotations
@@ -16,40 +33,212 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import multiprocessing
 import os
 import platform
 import random
+import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 BATCH = 1000
+LOAD_CHUNK = 100_000
+PG_DATABASE = "onestop_bench_ledger"
+KIND = "case.accepted"
+CENTRE = 1
+# The canonical JSON of queue_entry's document for KIND, CENTRE and the body
+# {"case_id": n, "state": "accepted"}; build() checks it against canonical_json.
+ENTRY_TEMPLATE = (
+    '{"body":{"case_id":%d,"state":"accepted"},"centre":1,'
+    '"kind":"case.accepted","queued_at":"%s"}'
+)
 
 
-def _setup_django(folder: Path) -> None:
+def parse_arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--entries",
+        type=int,
+        nargs="+",
+        default=[1_000_000],
+        help="log sizes to measure, in increasing order (default 1000000)",
+    )
+    parser.add_argument(
+        "--append",
+        type=int,
+        default=100_000,
+        help="entries appended through the product's path at each size",
+    )
+    parser.add_argument(
+        "--proof-seconds",
+        type=float,
+        default=3.0,
+        help="length of one proof measurement round, in seconds (default 3)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=9, help="proof measurement rounds (default 9)"
+    )
+    parser.add_argument(
+        "--warmup-seconds",
+        type=float,
+        default=20.0,
+        help="unmeasured proofs of each kind per size before the rounds (default 20)",
+    )
+    parser.add_argument(
+        "--postgres", action="store_true", help="use PostgreSQL on 127.0.0.1:5432"
+    )
+    parser.add_argument("--pg-user", default="postgres")
+    arguments = parser.parse_args()
+    sizes = arguments.entries
+    if sizes != sorted(sizes) or len(set(sizes)) != len(sizes):
+        parser.error(f"--entries must increase: {sizes}")
+    if arguments.append < BATCH or arguments.append % BATCH:
+        parser.error(f"--append must be a positive multiple of {BATCH}")
+    if sizes[0] < arguments.append:
+        parser.error(f"--entries {sizes[0]} is below --append {arguments.append}")
+    return arguments
+
+
+def pg_admin(user: str, statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(
+        host="127.0.0.1", user=user, dbname="postgres", autocommit=True
+    ) as connection:
+        connection.execute(statement)
+
+
+def setup_django(folder: Path, arguments: argparse.Namespace, database: str) -> None:
+    if arguments.postgres:
+        pg_admin(arguments.pg_user, f"DROP DATABASE IF EXISTS {database}")
+        pg_admin(
+            arguments.pg_user,
+            f"CREATE DATABASE {database} TEMPLATE template0 ENCODING 'UTF8' "
+            "LC_CTYPE 'C.UTF-8'",
+        )
+        url = f"postgres://{arguments.pg_user}@127.0.0.1:5432/{database}"
+    else:
+        url = f"sqlite:///{folder / 'bench.sqlite3'}"
     sys.path.insert(0, str(REPO / "src"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
-    os.environ.setdefault("ONESTOP_VAR_DIR", str(folder))
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
+    os.environ["ONESTOP_VAR_DIR"] = str(folder)
+    os.environ["DATABASE_URL"] = url
     import django
 
     django.setup()
-
-
-def _prepare_database() -> None:
     from django.core.management import call_command
 
-    from onestop.core.ledger.models import Checkpoint, LedgerEntry, LedgerNode, LogHead
-
-    call_command("migrate", verbosity=0, skip_checks=True, run_syncdb=True)
-    for model in (LedgerEntry, LedgerNode, Checkpoint, LogHead):
-        model.objects.all().delete()
+    call_command("migrate", verbosity=0, skip_checks=True)
 
 
-def _append(count: int) -> float:
+def drop_database(arguments: argparse.Namespace, database: str) -> None:
+    if not arguments.postgres:
+        return
+    from django.db import connections
+
+    connections.close_all()
+    pg_admin(arguments.pg_user, f"DROP DATABASE IF EXISTS {database}")
+
+
+class Loader:
+    """Writes integrated entries and their tree nodes straight into the ledger tables.
+
+    It keeps the right edge of the tree in memory, so it can also compute the root.
+    """
+
+    def __init__(self) -> None:
+        from django.db import connection
+
+        from onestop.core.ledger import merkle
+        from onestop.core.ledger.models import LedgerEntry, LedgerNode
+
+        self.connection = connection
+        self.tree = merkle.CompactRange()
+        self.entry_columns = [
+            field.column
+            for field in LedgerEntry._meta.concrete_fields
+            if field.column != "id"
+        ]
+        self.node_columns = [field.column for field in LedgerNode._meta.concrete_fields]
+        self.entry_table = LedgerEntry._meta.db_table
+        self.node_table = LedgerNode._meta.db_table
+        moment = datetime.now(UTC)
+        self.moment_text = moment.isoformat(timespec="microseconds")
+        field = LedgerEntry._meta.get_field("queued_at")
+        self.moment = field.get_db_prep_save(moment, connection)
+
+    def entry_bytes(self, number: int) -> bytes:
+        return (ENTRY_TEMPLATE % (number, self.moment_text)).encode()
+
+    def rows(self, start: int, end: int) -> tuple[list[tuple], list[tuple]]:
+        from onestop.core.ledger import merkle
+        from onestop.core.ledger.models import node_key
+
+        entries, nodes = [], []
+        values = {
+            "kind": KIND,
+            "centre_id": CENTRE,
+            "queued_at": self.moment,
+            "integrated_at": self.moment,
+        }
+        for number in range(start, end):
+            data = self.entry_bytes(number)
+            leaf = merkle.leaf_hash(data)
+            values.update(data=data, index=number, leaf_hash=leaf)
+            entries.append(tuple(values[column] for column in self.entry_columns))
+            for (level, index), value in self.tree.append(leaf):
+                nodes.append((node_key(level, index), level, index, value))
+        return entries, nodes
+
+    def load(self, start: int, end: int) -> None:
+        """Write entries [start, end) as integrated, with every node they complete."""
+        from django.db import transaction
+
+        from onestop.core.ledger.models import LogHead
+
+        for chunk in range(start, end, LOAD_CHUNK):
+            entries, nodes = self.rows(chunk, min(chunk + LOAD_CHUNK, end))
+            with transaction.atomic():
+                self._write(self.entry_table, self.entry_columns, entries)
+                self._write(self.node_table, self.node_columns, nodes)
+        LogHead.objects.update_or_create(pk=1, defaults={"size": end})
+
+    def _write(self, table: str, columns: list[str], rows: list[tuple]) -> None:
+        quote = self.connection.ops.quote_name
+        names = ", ".join(quote(column) for column in columns)
+        with self.connection.cursor() as cursor:
+            if self.connection.vendor == "postgresql":
+                raw = cursor.cursor
+                with raw.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join("%s" for _ in columns)
+                # Only quoted model identifiers go into the text.
+                sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"  # noqa: S608
+                cursor.executemany(sql, rows)
+
+    def follow(self, datas: list[bytes]) -> None:
+        """Add the leaves that the product's path appended to the in-memory tree."""
+        from onestop.core.ledger import merkle
+
+        for data in datas:
+            self.tree.append(merkle.leaf_hash(data))
+
+    def root(self) -> bytes:
+        from onestop.core.ledger import merkle
+
+        return merkle.fold_right([value for _node, value in self.tree.edge])
+
+
+def append(first: int, count: int) -> float:
     """Queue `count` entries in transactions of BATCH and integrate them; return
     seconds.
     """
@@ -59,30 +248,32 @@ def _append(count: int) -> float:
     from onestop.core.ledger.sequencer import integrate_pending
 
     started = time.perf_counter()
-    for start in range(0, count, BATCH):
+    for start in range(first, first + count, BATCH):
         with transaction.atomic():
-            for number in range(start, min(start + BATCH, count)):
+            for number in range(start, start + BATCH):
                 queue_entry(
-                    "case.accepted", {"case_id": number, "state": "accepted"}, centre=1
+                    KIND, {"case_id": number, "state": "accepted"}, centre=CENTRE
                 )
         integrate_pending(batch_size=BATCH)
     return time.perf_counter() - started
 
 
-def _entry_bytes() -> list[bytes]:
+def appended_bytes(first: int) -> list[bytes]:
     from onestop.core.ledger.models import LedgerEntry
 
-    return [bytes(data) for data in LedgerEntry.objects.values_list("data", flat=True)]
+    rows = LedgerEntry.objects.filter(index__gte=first).order_by("index")
+    return [bytes(data) for data in rows.values_list("data", flat=True)]
 
 
-def _raw_insert(datas: list[bytes]) -> float:
-    """Insert the entry bytes into a one-column table in batches; return seconds."""
+def raw_insert(datas: list[bytes]) -> float:
+    """Insert the bytes into a one-column table in batches of BATCH; return seconds."""
     from django.db import connection, transaction
 
+    blob = "BYTEA" if connection.vendor == "postgresql" else "BLOB"
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_raw_entry")
         cursor.execute(
-            "CREATE TABLE bench_raw_entry (id BIGINT PRIMARY KEY, data BYTEA)"
+            f"CREATE TABLE bench_raw_entry (id BIGINT PRIMARY KEY, data {blob})"
         )
     started = time.perf_counter()
     for start in range(0, len(datas), BATCH):
@@ -100,97 +291,215 @@ def _raw_insert(datas: list[bytes]) -> float:
     return elapsed
 
 
-def _hash_only(datas: list[bytes]) -> float:
+def hash_only(datas: list[bytes]) -> float:
     started = time.perf_counter()
     for data in datas:
         hashlib.sha256(b"\x00" + data).digest()
     return time.perf_counter() - started
 
 
-def _rate(function, arguments: list, seconds: float) -> float:
-    """Call `function` until the arguments or the time run out; return calls/s."""
+def rate(
+    function: Callable[..., Any], arguments: Iterator[tuple], seconds: float
+) -> float:
+    """Call `function` on successive arguments for `seconds`; return calls/s."""
     started = time.perf_counter()
     done = 0
-    for argument in arguments:
-        function(*argument)
+    while time.perf_counter() - started < seconds:
+        function(*next(arguments))
         done += 1
-        if time.perf_counter() - started > seconds:
-            break
     return done / (time.perf_counter() - started)
 
 
-def run(count: int, proof_seconds: float) -> dict:
-    from django.db import connection
+def proof_round(size: int, seconds: float, sample: random.Random) -> dict[str, float]:
+    """Measure inclusion, then consistency proofs, for `seconds` each; return rates."""
+    from onestop.core.ledger.queries import get_consistency_proof, get_inclusion_proof
 
+    def leaves() -> Iterator[tuple[int, int]]:
+        while True:
+            yield sample.randrange(size), size
+
+    def first_sizes() -> Iterator[tuple[int, int]]:
+        while True:
+            yield sample.randrange(1, size), size
+
+    return {
+        "inclusion": rate(get_inclusion_proof, leaves(), seconds),
+        "consistency": rate(get_consistency_proof, first_sizes(), seconds),
+    }
+
+
+def check_proofs(size: int, datas_first: int, datas: list[bytes], root: bytes) -> None:
+    """Verify one inclusion and one consistency proof against the expected root."""
     from onestop.core.ledger import merkle
     from onestop.core.ledger.queries import (
         get_consistency_proof,
         get_inclusion_proof,
         get_root,
     )
-    from onestop.core.ledger.sequencer import publish_checkpoint
 
-    _prepare_database()
-    append_seconds = _append(count)
-    checkpoint = publish_checkpoint()
-    datas = _entry_bytes()
-    raw_seconds = _raw_insert(datas)
-    hash_seconds = _hash_only(datas)
-
-    sample = random.Random(count)
-    root = get_root(count)
-    inclusion = [(sample.randrange(count), count) for _ in range(20000)]
-    consistency = [(sample.randrange(1, count), count) for _ in range(20000)]
-    inclusion_rate = _rate(get_inclusion_proof, inclusion, proof_seconds)
-    consistency_rate = _rate(get_consistency_proof, consistency, proof_seconds)
-
-    index = inclusion[0][0]
+    index = datas_first + len(datas) // 2
     merkle.verify_inclusion(
         index,
-        count,
-        merkle.leaf_hash(datas[index]),
-        get_inclusion_proof(index, count),
+        size,
+        merkle.leaf_hash(datas[len(datas) // 2]),
+        get_inclusion_proof(index, size),
         root,
     )
+    first = datas_first
+    merkle.verify_consistency(
+        first, size, get_consistency_proof(first, size), get_root(first), root
+    )
+
+
+def database_bytes(folder: Path) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_database_size(current_database())")
+            return cursor.fetchone()[0]
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return sum(path.stat().st_size for path in folder.glob("bench.sqlite3*"))
+
+
+def build(size: int, loader: Loader, append_count: int, folder: Path) -> dict:
+    """Grow the log to `size` entries and measure the append; return the figures."""
+    from django.db import connection
+
+    from onestop.core.canonical import canonical_json
+    from onestop.core.ledger.queries import get_root, get_tree_size
+
+    first = size - append_count
+    started = time.perf_counter()
+    loader.load(get_tree_size(), first)
+    load_seconds = time.perf_counter() - started
+
+    append_seconds = append(first, append_count)
+    datas = appended_bytes(first)
+    document = json.loads(datas[0])
+    document["body"]["case_id"] = 0
+    document["queued_at"] = loader.moment_text
+    if canonical_json(document) != loader.entry_bytes(0):
+        raise SystemExit("the loaded entry bytes are not queue_entry's canonical JSON")
+    loader.follow(datas)
+    root = loader.root()
+    if get_root(size) != root:
+        raise SystemExit(f"the stored root at size {size} is not the computed root")
+    check_proofs(size, first, datas, root)
+
+    raw_seconds = raw_insert(datas)
+    hash_seconds = hash_only(datas)
     return {
-        "entries": count,
+        "entries": size,
         "database": connection.vendor,
-        "append_per_second": round(count / append_seconds),
-        "raw_insert_per_second": round(count / raw_seconds),
-        "sha256_per_second": round(count / hash_seconds),
-        "append_vs_raw_insert": round(raw_seconds / append_seconds, 3),
+        "load_seconds": round(load_seconds, 1),
+        "appended": append_count,
+        "append_per_second": round(append_count / append_seconds),
+        "raw_insert_per_second": round(append_count / raw_seconds),
+        "sha256_per_second": round(append_count / hash_seconds),
+        "append_vs_raw_insert": round(raw_seconds / append_seconds, 4),
         "append_vs_sha256": round(hash_seconds / append_seconds, 5),
-        "inclusion_proofs_per_second": round(inclusion_rate),
-        "consistency_proofs_per_second": round(consistency_rate),
-        "checkpoint_size": checkpoint.size if checkpoint else None,
+        "database_bytes": database_bytes(folder),
+        "load_average": round(os.getloadavg()[0], 2),
     }
 
 
+def worker(size: int, arguments: argparse.Namespace, channel: Connection) -> None:
+    """Own the log of one size in its own database and answer the parent's requests."""
+    with tempfile.TemporaryDirectory(prefix=f"bench-ledger-{size}-") as name:
+        folder = Path(name)
+        database = f"{PG_DATABASE}_{size}"
+        setup_django(folder, arguments, database)
+        try:
+            loader = Loader()
+            sample = random.Random(size)
+            while True:
+                request, value = channel.recv()
+                if request == "build":
+                    channel.send(build(size, loader, arguments.append, folder))
+                elif request == "round":
+                    channel.send(proof_round(size, value, sample))
+                else:
+                    break
+        finally:
+            drop_database(arguments, database)
+
+
+def database_version() -> str:
+    import psycopg
+
+    with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres") as pg:
+        return str(pg.execute("SHOW server_version").fetchone()[0])
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--entries",
-        type=int,
-        nargs="+",
-        default=[100_000],
-        help="Log sizes to measure.",
+    import sqlite3
+
+    arguments = parse_arguments()
+    print(
+        json.dumps(
+            {
+                "python": platform.python_version(),
+                "machine": platform.machine(),
+                "cpus": os.cpu_count(),
+                "database": "postgresql" if arguments.postgres else "sqlite",
+                "database_version": database_version()
+                if arguments.postgres
+                else sqlite3.sqlite_version,
+            }
+        ),
+        flush=True,
     )
-    parser.add_argument(
-        "--proof-seconds",
-        type=float,
-        default=10.0,
-        help="Time limit of each proof measurement, in seconds.",
-    )
-    arguments = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bench-ledger-") as folder:
-        _setup_django(Path(folder))
-        print(
-            json.dumps(
-                {"python": platform.python_version(), "machine": platform.machine()}
-            )
-        )
-        for count in arguments.entries:
-            print(json.dumps(run(count, arguments.proof_seconds)), flush=True)
+    context = multiprocessing.get_context("spawn")
+    workers = {}
+    try:
+        for size in arguments.entries:
+            parent, child = context.Pipe()
+            process = context.Process(target=worker, args=(size, arguments, child))
+            process.start()
+            workers[size] = (process, parent)
+            parent.send(("build", None))
+            print(json.dumps(parent.recv()), flush=True)
+
+        for _process, channel in workers.values():
+            channel.send(("round", arguments.warmup_seconds))
+            channel.recv()
+        rounds: dict[int, list[dict[str, float]]] = {size: [] for size in workers}
+        for _round in range(arguments.rounds):
+            for size, (_process, channel) in workers.items():
+                channel.send(("round", arguments.proof_seconds))
+                rounds[size].append(channel.recv())
+        print(json.dumps(proof_summary(rounds)), flush=True)
+    finally:
+        for process, channel in workers.values():
+            if process.is_alive():
+                channel.send(("stop", None))
+                process.join(timeout=120)
+            if process.is_alive():
+                process.terminate()
+
+
+def proof_summary(rounds: dict[int, list[dict[str, float]]]) -> dict[str, Any]:
+    """Median proof rates per size, and per-round ratios of each size to the smallest.
+
+    The sizes take turns round by round, so load from other jobs falls on every size
+    alike and the ratios carry over better than the rates.
+    """
+    smallest = min(rounds)
+    summary: dict[str, Any] = {}
+    for size, measured in rounds.items():
+        figures: dict[str, Any] = {}
+        for kind in ("inclusion", "consistency"):
+            values = [entry[kind] for entry in measured]
+            figures[f"{kind}_proofs_per_second"] = round(statistics.median(values))
+            figures[f"{kind}_rounds"] = [round(value) for value in values]
+            ratios = [
+                entry[kind] / base[kind]
+                for entry, base in zip(measured, rounds[smallest], strict=True)
+            ]
+            figures[f"{kind}_vs_{smallest}"] = round(statistics.median(ratios), 3)
+        summary[str(size)] = figures
+    return {"proofs": summary}
 
 
 if __name__ == "__main__":
