@@ -8,11 +8,13 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.catalog.models import Matter, MatterOrigin, MatterVersion, PackInstallation
 from onestop.certificates.actions import sync_certificate_types
 from onestop.core.audit import record_event
+from onestop.core.bulk import Prepared, insert_rows, prepare
 from onestop.core.errors import InvalidInput
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Department
@@ -183,35 +185,86 @@ def _create_matters(
     """Insert new pack matters, their first versions and the current-version pointers.
 
     It sends an INSERT of the matters, an INSERT of their versions and an UPDATE that
-    points each matter at its version 1. Django splits an INSERT into several where the
-    database limits the parameters of one statement.
+    points each matter at its version 1. `insert_rows` splits an INSERT into several
+    where the database limits the parameters of one statement.
     """
     if not definitions:
         return
-    matters = Matter.objects.bulk_create(
-        Matter(
-            centre=centre,
-            pack_id=definition["id"],
-            **_pack_matter_fields(
-                definition, definition, departments[definition["department"]], pack
-            ),
+    # Each definition is stored in both tables. On SQLite it is serialised once for both,
+    # but psycopg serialises a Jsonb parameter each time it binds one.
+    stored = {
+        definition["id"]: prepare(MatterVersion, "definition", definition)
+        for definition in definitions
+    }
+    version = _pack_version(pack)
+    rows = [
+        _matter_row(
+            centre, departments[definition["department"]], definition, version, stored
         )
         for definition in definitions
-    )
+    ]
+    ids = dict(insert_rows(Matter, MATTER_COLUMNS, rows, returning=("pack_id", "id")))
+
     source = _pack_label(pack)
-    versions = MatterVersion.objects.bulk_create(
-        _matter_version(matter, definition, number=1, source=source)
-        for matter, definition in zip(matters, definitions, strict=True)
+    created_at = prepare(MatterVersion, "created_at", timezone.now())
+    insert_rows(
+        MatterVersion,
+        ("centre_id", "matter_id", "number", "definition", "source", "created_at"),
+        [
+            (centre.pk, ids[key], 1, definition, source, created_at)
+            for key, definition in stored.items()
+        ],
     )
 
     first = MatterVersion.objects.filter(
         centre=centre, matter=OuterRef("pk"), number=1
     ).values("pk")
-    Matter.objects.filter(pk__in=[matter.pk for matter in matters]).update(
+    Matter.objects.filter(pk__in=list(ids.values())).update(
         current_version=Subquery(first)
     )
-    for matter, version in zip(matters, versions, strict=True):
-        matter.current_version = version
+
+
+# Columns of the rows that `_matter_row` builds, in its order. The ones it leaves out
+# (`is_active`, `origin` and `current_version`) get their defaults.
+MATTER_COLUMNS = (
+    "centre_id",
+    "pack_id",
+    "department_id",
+    "name",
+    "basic_code",
+    "implementation_code",
+    "matter_type",
+    "guide_only",
+    "search_text",
+    "pack_definition",
+    "pack_version",
+    "removed_upstream",
+)
+
+
+def _matter_row(
+    centre: Centre,
+    department: Department,
+    definition: dict[str, Any],
+    version: str,
+    stored: dict[str, Prepared],
+) -> tuple[Any, ...]:
+    """Return the MATTER_COLUMNS of a new pack matter, as `_pack_matter_fields` sets them."""
+    fields = matter_fields(definition, department)
+    return (
+        centre.pk,
+        definition["id"],
+        department.pk,
+        fields["name"],
+        fields["basic_code"],
+        fields["implementation_code"],
+        fields["matter_type"],
+        fields["guide_only"],
+        fields["search_text"],
+        stored[definition["id"]],
+        version,
+        False,
+    )
 
 
 def _refresh_pack_matter(

@@ -373,3 +373,54 @@ def test_local_matter_keeps_pack_id(standard_pack):
     local.refresh_from_db()
     assert local.name == "本地生育登记"
     assert local.current_version is None
+
+
+def test_insert_rows_splits_batches(standard_pack, monkeypatch):
+    from onestop.core.bulk import insert_rows
+
+    centre = provision_standard(standard_pack).centre
+    department = Department.objects.for_centre(centre).earliest("pk")
+    monkeypatch.setattr(connection.ops, "bulk_batch_size", lambda fields, rows: 2)
+    columns = ("centre_id", "department_id", "pack_id", "name", "matter_type")
+    rows = [
+        (centre.pk, department.pk, f"local-{index}", f"本地事项{index}", "other_power")
+        for index in range(5)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        returned = insert_rows(Matter, columns, rows, returning=("pack_id", "id"))
+
+    inserts = [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")
+    ]
+    assert len(inserts) == 3
+    ids = dict(returned)
+    assert sorted(ids) == [f"local-{index}" for index in range(5)]
+    for pack_id, pk in ids.items():
+        matter = Matter.objects.get(pk=pk)
+        assert matter.pack_id == pack_id
+        assert matter.is_active is True
+        assert matter.origin == MatterOrigin.PACK
+        assert matter.current_version is None
+
+
+def stored_json(centre: Centre) -> dict[str, tuple[str, str]]:
+    """Return the JSON text of each matter's pack definition and version 1, by pack id."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT m.pack_id, m.pack_definition, v.definition "
+            "FROM catalog_matter m JOIN catalog_matterversion v ON v.matter_id = m.id "
+            "WHERE m.centre_id = %s AND v.number = 1",
+            [centre.pk],
+        )
+        return {pack_id: (matter, version) for pack_id, matter, version in cursor}
+
+
+def test_bulk_json_text_matches_row_by_row(standard_pack):
+    bulk = provision_standard(standard_pack).centre
+    single = provision_row_by_row(
+        "511603", standard_pack, standard_bindings(standard_pack, "511603")
+    )
+
+    bulk_json, single_json = stored_json(bulk), stored_json(single)
+    assert len(bulk_json) == len(standard_pack.matters)
+    assert bulk_json == single_json

@@ -1,0 +1,119 @@
+"""Multi-row INSERT of plain values, for bulk writes that need no model instances."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Field, Model
+
+# Internal types whose values the writer sends as given. Their get_db_prep_save only
+# checks the type of a str, int or bool, so skipping it for thousands of values is the
+# point of this module. Every other field (JSON, dates, decimals) goes through it.
+PLAIN_INTERNAL_TYPES = frozenset(
+    {
+        "BigIntegerField",
+        "BooleanField",
+        "CharField",
+        "ForeignKey",
+        "IntegerField",
+        "PositiveIntegerField",
+        "SlugField",
+        "TextField",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A value already converted to a database parameter, which `insert_rows` sends as is.
+
+    Made by `prepare`, so that a value used in many rows or tables is converted once.
+    """
+
+    parameter: Any
+
+
+def prepare(model: type[Model], name: str, value: Any) -> Prepared:
+    """Convert `value` for the field `name` of `model` as `Model.save` would."""
+    return Prepared(model._meta.get_field(name).get_db_prep_save(value, connection))
+
+
+def insert_rows(
+    model: type[Model],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    returning: Sequence[str] = (),
+) -> list[tuple[Any, ...]]:
+    """Insert `rows` into the table of `model` and return their `returning` columns.
+
+    `columns` are attribute names ("centre_id", "name"). Values of text, integer, boolean
+    and foreign key columns go to the database as given, so they must be str, int, bool
+    or None. Values of other fields, such as JSON and dates, are converted by the field's
+    `get_db_prep_save`, as `Model.save` does, unless they are `Prepared`. Every column of
+    the table that `columns` leaves out, except the automatic primary key, gets the
+    field's default, called once per row. Sends one `INSERT ... VALUES (...), (...)` per
+    batch that fits the backend's parameter limit. The rows that RETURNING yields may
+    come in any order, so a caller that needs ids also returns a unique column.
+    """
+    fields = [model._meta.get_field(name) for name in columns]
+    defaulted = [
+        field
+        for field in model._meta.concrete_fields
+        if field not in fields and field is not model._meta.auto_field
+    ]
+    all_fields = [*fields, *defaulted]
+    parameters = _parameters(all_fields, rows, defaulted)
+
+    batch = max(1, connection.ops.bulk_batch_size(all_fields, parameters))
+    returned: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(parameters), batch):
+            part = parameters[start : start + batch]
+            cursor.execute(
+                _insert_sql(model, all_fields, len(part), returning),
+                [value for row in part for value in row],
+            )
+            if returning:
+                returned.extend(tuple(row) for row in cursor.fetchall())
+    return returned
+
+
+def _parameters(
+    fields: list[Field], rows: Sequence[Sequence[Any]], defaulted: list[Field]
+) -> list[list[Any]]:
+    """Return the database parameters of `rows`, with the defaults of `defaulted` added."""
+    converted = [
+        (index, field.get_db_prep_save)
+        for index, field in enumerate(fields)
+        if field.get_internal_type() not in PLAIN_INTERNAL_TYPES
+    ]
+    parameters = []
+    for row in rows:
+        values = [*row, *(field.get_default() for field in defaulted)]
+        for index, convert in converted:
+            value = values[index]
+            if isinstance(value, Prepared):
+                values[index] = value.parameter
+            else:
+                values[index] = convert(value, connection)
+        parameters.append(values)
+    return parameters
+
+
+def _insert_sql(
+    model: type[Model], fields: list[Field], count: int, returning: Sequence[str]
+) -> str:
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(field.column) for field in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    # Table and column names come from the model, values go in as parameters.
+    sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * count)}"  # noqa: S608
+    if returning:
+        names = [model._meta.get_field(name).column for name in returning]
+        sql += " RETURNING " + ", ".join(quote(name) for name in names)
+    return sql
