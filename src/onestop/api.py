@@ -8,11 +8,13 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from onestop.core.errors import OneStopError
 from onestop.core.logging import get_logger
@@ -47,10 +49,30 @@ class TokenAuth(HttpBearer):
         return record.user
 
 
+class CsrfFailed(OneStopError):
+    code = "csrf_failed"
+    status = 403
+    message = gettext_lazy(
+        "The request carries a session cookie but no valid CSRF token. Send the "
+        "csrftoken cookie's value as the X-CSRFToken header, or send "
+        "Authorization: Bearer <token> without cookies."
+    )
+
+
 class SessionAuth(APIKeyCookie):
     """The browser's session cookie; unsafe methods need the CSRF token as well."""
 
     param_name = "sessionid"
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Without a session cookie there is no session to protect, so a script whose
+        # token is missing or wrong gets 401 not_authenticated, not a CSRF failure.
+        if self.param_name not in request.COOKIES:
+            return None
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            log.info("api.request_rejected", code=CsrfFailed.code, path=request.path)
+            raise CsrfFailed()
+        return request.COOKIES[self.param_name]
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)

@@ -15,6 +15,13 @@ class NumberInvalid(InvalidInput):
     )
 
 
+class NumberTooLarge(InvalidInput):
+    code = "ledger.number_too_large"
+    message = _(
+        "The %(field)s %(value)s is too large: ledger numbers are below %(limit)s."
+    )
+
+
 class TreeSizeInvalid(InvalidInput):
     code = "ledger.tree_size_invalid"
     message = _(

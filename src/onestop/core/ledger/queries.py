@@ -18,6 +18,7 @@ from onestop.core.ledger.errors import (
     IndexBeyondTreeSize,
     NoCheckpoint,
     NumberInvalid,
+    NumberTooLarge,
     TreeSizeBeyondLog,
     TreeSizeInvalid,
 )
@@ -30,8 +31,10 @@ MAX_NUMBER = 2**57
 def parse_number(field: str, value: Any) -> int:
     """Parse a non-negative decimal integer from input or raise NumberInvalid."""
     text = str(value).strip()
-    if not text.isascii() or not text.isdigit() or int(text) >= MAX_NUMBER:
+    if not text.isascii() or not text.isdigit():
         raise NumberInvalid(field=field, value=str(value)[:40])
+    if len(text) > 20 or int(text) >= MAX_NUMBER:
+        raise NumberTooLarge(field=field, value=text[:40], limit=MAX_NUMBER)
     return int(text)
 
 

@@ -121,6 +121,12 @@ def test_entry_proof_bundle_verifies_offline(client):
         ("/consistency?first=x&second=3", "ledger.number_invalid", 400),
         ("/entries/9", "ledger.entry_not_found", 404),
         ("/entries/-2", "ledger.number_invalid", 400),
+        (
+            "/inclusion?index=144115188075855872&tree_size=9",
+            "ledger.number_too_large",
+            400,
+        ),
+        ("/entries/99999999999999999999999", "ledger.number_too_large", 400),
     ],
 )
 def test_bad_request_gets_ledger_error(client, path, code, status):
@@ -153,3 +159,11 @@ def test_error_message_is_translated_to_chinese(client):
 
     assert "树" in message
     assert "10" in message
+
+
+def test_too_large_number_message_names_limit(client):
+    with translation.override("en"):
+        message = client.get("/entries/144115188075855872").json()["message"]
+
+    assert "144115188075855872" in message
+    assert "below 144115188075855872" in message
