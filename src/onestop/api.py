@@ -59,6 +59,15 @@ class CsrfFailed(OneStopError):
     )
 
 
+class BodyInvalid(OneStopError):
+    code = "request.body_invalid"
+    status = 400
+    message = gettext_lazy(
+        "The request body is not valid JSON. Send one JSON object with the header "
+        "Content-Type: application/json."
+    )
+
+
 class SessionAuth(APIKeyCookie):
     """The browser's session cookie; unsafe methods need the CSRF token as well."""
 
@@ -146,6 +155,10 @@ def on_authentication_error(
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    # Django Ninja raises this HttpError when a body is not valid JSON.
+    if error.status_code == 400 and str(error).startswith("Cannot parse request body"):
+        log.info("api.request_rejected", code=BodyInvalid.code, path=request.path)
+        return error_response(request, 400, BodyInvalid().as_dict())
     body = {"code": f"http.{error.status_code}", "message": str(error), "details": {}}
     return error_response(request, error.status_code, body)
 

@@ -1,4 +1,4 @@
-"""Authentication failures of /api/v1 when Django checks CSRF as a browser would."""
+"""Rejections of /api/v1 requests before any endpoint runs: authentication, CSRF, body."""
 
 from __future__ import annotations
 
@@ -42,3 +42,16 @@ def test_session_post_without_csrf_token_gets_403(demo, language, phrase):
     assert response.json()["code"] == "csrf_failed"
     assert phrase in response.json()["message"]
     assert "X-CSRFToken" in response.json()["message"]
+
+
+def test_unparseable_json_body_gets_clear_400(client):
+    response = client.post(
+        "/api/v1/auth/token",
+        data="not json",
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "request.body_invalid"
+    assert "not valid JSON" in response.json()["message"]
