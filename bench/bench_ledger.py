@@ -405,7 +405,7 @@ def build(size: int, loader: Loader, append_count: int, folder: Path) -> dict:
 
 
 def worker(size: int, arguments: argparse.Namespace, channel: Connection) -> None:
-    """Own the log of one size in its own database and answer the parent's requests."""
+    """Own the log of one size in its own database and serve the parent's requests."""
     with tempfile.TemporaryDirectory(prefix=f"bench-ledger-{size}-") as name:
         folder = Path(name)
         database = f"{PG_DATABASE}_{size}"

@@ -48,6 +48,7 @@ from onestop.cases.uploads import CheckedUpload
 from onestop.cases.workflow import TRANSITIONS
 from onestop.catalog.models import Matter
 from onestop.core import outbox
+from onestop.core.audit import record_event
 from onestop.core.errors import InvalidTransition, PermissionDenied
 from onestop.core.ledger.actions import queue_entry
 from onestop.core.logging import get_logger
@@ -332,6 +333,15 @@ def issue_acceptance_receipt(
             gettext_lazy("Your application %(number)s was accepted"),
             gettext_lazy("Promised date: %(date)s"),
             date=content.get("promised_due") or "—",
+        )
+        record_event(
+            actor=None,
+            actor_role=SYSTEM,
+            verb="case.receipt_issued",
+            object_type="case",
+            object_id=case.pk,
+            centre=case.centre,
+            data={"document_id": receipt.pk},
         )
     log.info("case.receipt_issued", case_id=case.pk, centre_id=case.centre_id)
     return receipt

@@ -15,7 +15,12 @@ from onestop.cases.models import Case, CaseDocument, CaseState
 from onestop.catalog.models import Matter
 from onestop.core import outbox
 from onestop.core.ledger.models import LedgerEntry
-from onestop.core.models import Notification, OutboxMessage, OutboxStatus
+from onestop.core.models import (
+    AuditEvent,
+    Notification,
+    OutboxMessage,
+    OutboxStatus,
+)
 from onestop.core.signing import public_keys_for, verify_document
 from onestop.testing import material_files, valid_form
 
@@ -164,6 +169,9 @@ def test_duplicate_delivery_issues_one_receipt(demo):
 
     assert receipts_of(number).count() == 1
     assert Notification.objects.filter(user=demo.user("applicant")).count() == 1
+    audit = AuditEvent.objects.filter(verb="case.receipt_issued")
+    assert audit.count() == 1
+    assert audit.get().object_id == str(message.payload["case_id"])
 
 
 @pytest.mark.django_db(transaction=True)
