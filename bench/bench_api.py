@@ -135,6 +135,12 @@ def parse_arguments() -> argparse.Namespace:
     )
     parser.add_argument("--threads", type=int, default=4, help="waitress threads")
     parser.add_argument(
+        "--body",
+        choices=("json", "multipart"),
+        default="json",
+        help="how the window request is encoded (the API takes both)",
+    )
+    parser.add_argument(
         "--load-fraction",
         type=float,
         default=0.7,
@@ -768,7 +774,7 @@ def time_receipt_worker(count: int) -> dict[str, Any]:
 
 
 def profile_full_path(
-    fields: list[tuple[str, str]], token: str, count: int
+    fields: list[tuple[str, str]], token: str, count: int, body_format: str
 ) -> dict[str, Any]:
     """Profile the full path in-process, with its SQL statements and costliest functions.
 
@@ -781,12 +787,16 @@ def profile_full_path(
 
     client = Client(HTTP_HOST="127.0.0.1")
     headers = {"Authorization": f"Bearer {token}"}
-    data = dict(fields)
+    body, content_type = window_body(fields, body_format)
 
     def accept_one() -> None:
         key = uuid.uuid4().hex
-        response = client.post(
-            "/api/v1/cases/window", data, headers={**headers, "Idempotency-Key": key}
+        response = client.generic(
+            "POST",
+            "/api/v1/cases/window",
+            body,
+            content_type=content_type,
+            headers={**headers, "Idempotency-Key": key},
         )
         if response.status_code != 201:
             raise SystemExit(f"profiled request failed: {response.status_code}")
@@ -986,14 +996,17 @@ def measure(arguments: argparse.Namespace, folder: Path) -> dict[str, Any]:
     try:
         start_rss = psutil.Process(server.process.pid).memory_info().rss
         token = clerk_token(server)
-        repeats, accepted = run_repeats(arguments, server, build_targets(fields, token))
+        targets = build_targets(fields, token, arguments.body)
+        repeats, accepted = run_repeats(arguments, server, targets)
         vmhwm = kernel_peak_rss(server.process.pid)
     finally:
         stop_server(server)
 
     profile, worker = None, {"receipts": 0}
     if arguments.profile_requests:
-        profile = profile_full_path(fields, token, arguments.profile_requests)
+        profile = profile_full_path(
+            fields, token, arguments.profile_requests, arguments.body
+        )
         accepted += profile["requests"]
         worker = time_receipt_worker(profile["requests"])
     problems = check_acceptances(
@@ -1031,8 +1044,26 @@ def run_repeats(
     return repeats, accepted
 
 
-def build_targets(fields: list[tuple[str, str]], token: str) -> dict[str, Target]:
-    body, content_type = multipart(fields)
+def window_body(fields: list[tuple[str, str]], body: str) -> tuple[bytes, str]:
+    """Encode the window request as multipart/form-data or as the equivalent JSON object."""
+    if body == "multipart":
+        return multipart(fields)
+    document: dict[str, Any] = {"form": {}, "checklist": {}}
+    for name, value in fields:
+        if name.startswith("field."):
+            document["form"][name.removeprefix("field.")] = value
+        elif name.startswith("check."):
+            key, _dot, flag = name.removeprefix("check.").rpartition(".")
+            document["checklist"].setdefault(key, {})[flag] = value == "on"
+        else:
+            document[name] = value
+    return json.dumps(document, ensure_ascii=False).encode(), "application/json"
+
+
+def build_targets(
+    fields: list[tuple[str, str]], token: str, body_format: str
+) -> dict[str, Target]:
+    body, content_type = window_body(fields, body_format)
     full = Target(
         name="full",
         path="/api/v1/cases/window",

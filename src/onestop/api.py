@@ -16,6 +16,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from onestop.core import rows
 from onestop.core.errors import OneStopError
 from onestop.core.logging import get_logger
 from onestop.core.models import ApiToken
@@ -30,12 +31,12 @@ class TokenAuth(HttpBearer):
     """`Authorization: Bearer os_…` with a token from POST /api/v1/auth/token."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        record = (
-            ApiToken.objects.select_related("user")
-            .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True)
-            .first()
+        record = rows.fetch_one(
+            ApiToken,
+            {"digest": ApiToken.digest_of(token), "revoked_at": None},
+            related={"user": ()},
         )
-        if record is None or not record.user.is_active:
+        if record is None or record.user is None or not record.user.is_active:
             return None
         now = timezone.now()
         # Writing the time on every request would add a commit to each; a minute's

@@ -8,19 +8,20 @@ saves case rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onestop.cases import deadlines, documents, receipts, results
+from onestop.cases import deadlines, documents, idempotency, receipts, results
 from onestop.cases.errors import (
     ApplicantNotRegistered,
     CorrectionItemsRequired,
@@ -47,10 +48,12 @@ from onestop.cases.models import (
 from onestop.cases.uploads import CheckedUpload
 from onestop.cases.workflow import TRANSITIONS
 from onestop.catalog.models import Matter
-from onestop.core import outbox
+from onestop.core import outbox, rows
 from onestop.core.audit import record_event
+from onestop.core.bulk import insert_instances
 from onestop.core.errors import InvalidTransition, PermissionDenied
 from onestop.core.ledger.actions import queue_entry
+from onestop.core.locks import named_lock
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Notification, Role
 from onestop.core.permissions import find_role, require_role
@@ -116,40 +119,28 @@ def submit_online_case(
     """File an online (or kiosk) application; it waits in the window's queue as submitted.
 
     The same idempotency key from the same applicant returns the case it created first, so a
-    double click or a retried request gives one case.
+    double click or a retried request gives one case and uses one case number; the same key
+    with a different application raises IdempotencyKeyReused.
     """
     person = _person_of(actor)
-    if idempotency_key:
-        existing = _case_for_key(matter.centre, idempotency_key, person)
-        if existing is not None:
-            return existing
-    form_data = _check_new_case(matter, person, enterprise, application)
-    number = _allocate_case_number(matter.centre)
-    try:
+    with _claim_case(
+        matter, person, enterprise, application, key=idempotency_key
+    ) as claim:
+        if claim.existing is not None:
+            return _reload(claim.existing)
         with transaction.atomic():
-            case = _new_case(
+            case = _build_case(
                 actor=actor,
                 matter=matter,
                 person=person,
                 enterprise=enterprise,
-                application=application,
-                form_data=form_data,
-                number=number,
+                claim=claim,
                 channel=channel,
-                idempotency_key=idempotency_key,
             )
+            insert_instances([case])
+            _store_new_materials(case, application, actor=actor)
             _transition(case, actor=actor, actor_role=APPLICANT, action="submit")
             Case.objects.filter(pk=case.pk).update(submitted_at=timezone.now())
-    except IntegrityError:
-        # A concurrent request with the same key committed first.
-        existing = (
-            _case_for_key(matter.centre, idempotency_key, person)
-            if idempotency_key
-            else None
-        )
-        if existing is None:
-            raise
-        return existing
     log.info(
         "case.submitted",
         case_id=case.pk,
@@ -237,46 +228,44 @@ def get_or_create_window_case(
 ) -> WindowAcceptance:
     """Accept at the window, or return the case that the same idempotency key created.
 
-    A new case is inserted already in state accepted, with its paper checks in one
-    INSERT, and none of the rows just written is read back. The signed receipt and
-    the applicant's notification follow from the outbox worker, through a message
+    Requests with one key run one at a time (`named_lock`), so a double click gives one
+    case and uses one case number. A new case is inserted already in state accepted, with
+    its rows written by one INSERT each, and none of them is read back. The signed receipt
+    and the applicant's notification follow from the outbox worker, through a message
     written in this transaction (see `receipts`).
     """
     require_role(actor, WINDOW_ROLES, centre=matter.centre)
-    if idempotency_key:
-        existing = _case_for_key(matter.centre, idempotency_key, person)
-        if existing is not None:
-            return WindowAcceptance(case=existing, created=False)
-    form_data = _check_new_case(matter, person, enterprise, application)
-    number = _allocate_case_number(matter.centre)
-    with transaction.atomic():
-        case = _build_case(
-            actor=actor,
-            matter=matter,
-            person=person,
-            enterprise=enterprise,
-            form_data=form_data,
-            number=number,
-            channel=Channel.WINDOW,
-            idempotency_key=idempotency_key,
-        )
-        case.accepted_at = case.created_at
-        case.accepted_by = actor
-        case.window = window[:40]
-        previous = _move(case, "accept")
-        case.revision = 1
-        _set_deadlines(case, *deadlines.first_case_deadlines(case))
-        case.save(force_insert=True)
-        submissions = _store_new_materials(case, application, actor=actor)
-        event = _record_event(
-            case,
-            actor=actor,
-            actor_role=Role.CLERK,
-            action="accept",
-            previous=previous,
-            materials=submissions,
-        )
-        _schedule_acceptance_work(case, submissions)
+    with _claim_case(
+        matter, person, enterprise, application, key=idempotency_key, window=window
+    ) as claim:
+        if claim.existing is not None:
+            return WindowAcceptance(case=claim.existing, created=False)
+        with transaction.atomic():
+            case = _build_case(
+                actor=actor,
+                matter=matter,
+                person=person,
+                enterprise=enterprise,
+                claim=claim,
+                channel=Channel.WINDOW,
+            )
+            case.accepted_at = case.created_at
+            case.accepted_by = actor
+            case.window = window[:40]
+            previous = _move(case, "accept")
+            case.revision = 1
+            _set_deadlines(case, *deadlines.first_case_deadlines(case))
+            insert_instances([case])
+            submissions = _store_new_materials(case, application, actor=actor)
+            event = _record_event(
+                case,
+                actor=actor,
+                actor_role=Role.CLERK,
+                action="accept",
+                previous=previous,
+                materials=submissions,
+            )
+            _schedule_acceptance_work(case, submissions)
     _log_accepted(case)
     return WindowAcceptance(
         case=case, created=True, submissions=submissions, events=[event]
@@ -605,35 +594,55 @@ def _check_organisation_codes(
         code = form_data.get(key) if form_field.get("type") == "uscc" else None
         if not code or (enterprise is not None and enterprise.uscc == code):
             continue
-        if Enterprise.objects.filter(uscc=code).exists():
+        if rows.fetch_one(Enterprise, {"uscc": code}) is not None:
             raise OrganisationNotRepresented(uscc=code, field=form_field["label"])
 
 
-def _new_case(
-    *,
-    actor: Any,
+@dataclass(frozen=True)
+class _Claim:
+    """What `_claim_case` found: the key's earlier case, or the checked form and a number."""
+
+    existing: Case | None = None
+    form_data: dict[str, Any] = field(default_factory=dict)
+    number: str = ""
+    key: str | None = None
+    digest: str = ""
+
+
+@contextmanager
+def _claim_case(
     matter: Matter,
     person: Person,
     enterprise: Enterprise | None,
     application: Application,
-    form_data: dict[str, Any],
-    number: str,
-    channel: str,
-    idempotency_key: str | None,
-) -> Case:
-    case = _build_case(
-        actor=actor,
+    *,
+    key: str | None,
+    window: str = "",
+) -> Iterator[_Claim]:
+    """Hold the idempotency key's lock while the caller writes a new case.
+
+    Yield the case filed earlier with the key, or else the checked form values and a new
+    case number. The checks run before the number is taken, so invalid applications use
+    up no numbers. Requests with one key run one at a time, so a double click gives one
+    case and one number.
+    """
+    digest = idempotency.application_digest(
         matter=matter,
         person=person,
         enterprise=enterprise,
-        form_data=form_data,
-        number=number,
-        channel=channel,
-        idempotency_key=idempotency_key,
+        application=application,
+        window=window,
     )
-    case.save(force_insert=True)
-    _store_new_materials(case, application, actor=actor)
-    return case
+    with named_lock("case-key", matter.centre_id, person.pk, key or None):
+        existing = (
+            idempotency.find_case_for_key(matter, person, key, digest) if key else None
+        )
+        if existing is not None:
+            yield _Claim(existing=existing)
+            return
+        form_data = _check_new_case(matter, person, enterprise, application)
+        number = _allocate_case_number(matter.centre)
+        yield _Claim(form_data=form_data, number=number, key=key, digest=digest)
 
 
 def _build_case(
@@ -642,15 +651,13 @@ def _build_case(
     matter: Matter,
     person: Person,
     enterprise: Enterprise | None,
-    form_data: dict[str, Any],
-    number: str,
+    claim: _Claim,
     channel: str,
-    idempotency_key: str | None,
 ) -> Case:
     """Return an unsaved draft case of the matter's current version."""
     return Case(
         centre=matter.centre,
-        number=number,
+        number=claim.number,
         matter=matter,
         matter_version=matter.current_version,
         department=matter.department,
@@ -658,8 +665,9 @@ def _build_case(
         enterprise=enterprise,
         channel=channel,
         state=CaseState.DRAFT,
-        form_data=form_data,
-        idempotency_key=idempotency_key or None,
+        form_data=claim.form_data,
+        idempotency_key=claim.key or None,
+        idempotency_digest=claim.digest if claim.key else "",
         created_by=actor,
         created_at=timezone.now(),
     )
@@ -780,7 +788,7 @@ def _record_event(
     The ledger entry is queued in the same transaction as the event, so that no event
     exists without its entry.
     """
-    event = CaseEvent.objects.create(
+    event = CaseEvent(
         centre=case.centre,
         case=case,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -791,6 +799,7 @@ def _record_event(
         reason=reason[:2000],
         data=data or {},
     )
+    insert_instances([event])
     queue_entry(
         "case.transition",
         {
@@ -889,11 +898,30 @@ def _record_checklist(
     if not paper:
         return []
     if not new_case:
+        paper = _tick_electronic_materials(case, paper)
         # A new tick replaces the earlier paper check of the same material.
         case.submissions.filter(
             kind=SubmissionKind.PAPER, material_key__in=[s.material_key for s in paper]
         ).update(superseded=True)
-    return Submission.objects.bulk_create(paper)
+    return list(insert_instances(paper))
+
+
+def _tick_electronic_materials(case: Case, paper: list[Submission]) -> list[Submission]:
+    """Record ticks for materials already uploaded or given as certificates on those rows.
+
+    The clerk who sees the original of an uploaded material confirms that upload; a
+    second, paper row would list the material twice. Return the ticks left for paper.
+    """
+    current = case.submissions.filter(superseded=False).exclude(
+        kind=SubmissionKind.PAPER
+    )
+    electronic = set(current.values_list("material_key", flat=True))
+    for tick in paper:
+        if tick.material_key in electronic:
+            current.filter(material_key=tick.material_key).update(
+                original_seen=tick.original_seen, copy_taken=tick.copy_taken
+            )
+    return [tick for tick in paper if tick.material_key not in electronic]
 
 
 def _check_required_materials(case: Case) -> None:
@@ -941,24 +969,40 @@ def _allocate_case_number(centre: Centre) -> str:
     """Take the next number: region code, date (Asia/Shanghai), a 5-digit daily sequence.
 
     One upsert statement (INSERT … ON CONFLICT DO UPDATE … RETURNING, which PostgreSQL
-    and SQLite 3.35 and later both run) takes the number and commits on its own, so the
-    counter row stays locked only for that statement and acceptances in one centre do
-    not queue behind each other. Inside a caller's transaction, the lock lasts until that
-    transaction ends. A number whose application then fails is skipped.
+    and SQLite 3.35 and later both run) takes the number. On PostgreSQL, outside a
+    transaction, it commits on its own. So the counter row stays locked only for that
+    statement, acceptances in one centre do not queue behind each other, and a number
+    whose application then fails is skipped. Inside a caller's transaction, which is
+    how SQLite runs it (see `named_lock`), a failed application takes its number back
+    with the rollback, and the counter row stays locked until that transaction ends.
     """
     day = timezone.localdate()
     quote = connection.ops.quote_name
     table = quote(CaseCounter._meta.db_table)
     last = quote("last")
+    source = "VALUES (%s, %s, 1)"
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        source = _WITHOUT_WAITING_FOR_FLUSH
+    # Table and column names come from the model; values are parameters.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({quote('centre_id')}, {quote('day')}, {last}) "  # noqa: S608
-            f"VALUES (%s, %s, 1) ON CONFLICT ({quote('centre_id')}, {quote('day')}) "
+            f"INSERT INTO {table} ({quote('centre_id')}, {quote('day')}, {last}) "
+            f"{source} ON CONFLICT ({quote('centre_id')}, {quote('day')}) "
             f"DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}",
             [centre.pk, connection.ops.adapt_datefield_value(day)],
         )
         (number,) = cursor.fetchone()
     return f"{centre.region_code}{day:%y%m%d}{number:05d}"
+
+
+# The counter's own commit on PostgreSQL does not wait for the disk, because the statement
+# turns synchronous_commit off for its one transaction. A crash cannot give a number twice.
+# The write-ahead log is flushed in order, and a case that used the number commits later
+# with a flush that covers the counter's change too. A crash before that flush loses the
+# case along with the counter's change.
+_WITHOUT_WAITING_FOR_FLUSH = (
+    "SELECT %s, %s, 1 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS s"
+)
 
 
 def _notify(case: Case, subject: Any, body: Any = "", **params: Any) -> None:
@@ -983,13 +1027,6 @@ def _person_of(actor: Any) -> Person:
     if person is None:
         raise ApplicantNotRegistered()
     return person
-
-
-def _case_for_key(centre: Centre, key: str, person: Person) -> Case | None:
-    """Return the applicant's case filed with this key; keys of other applicants differ."""
-    return Case.objects.filter(
-        centre=centre, person=person, idempotency_key=key
-    ).first()
 
 
 def _lock(case: Case) -> Case:

@@ -13,7 +13,11 @@ from ninja.responses import Status
 
 from onestop.cases import actions, queries, receipts
 from onestop.cases.errors import ReceiptNotIssued
-from onestop.cases.intake import application_from_request, checklist_from_json
+from onestop.cases.intake import (
+    application_from_request,
+    checklist_from_json,
+    window_request,
+)
 from onestop.cases.models import Case, CaseState
 from onestop.cases.presenters import case_detail, case_summary
 from onestop.catalog.queries import get_centre
@@ -148,18 +152,23 @@ def submit_case(request: HttpRequest) -> Status:
 
 @router.post("/window", response={201: CaseOut, 200: CaseOut})
 def create_window_case(request: HttpRequest) -> Status:
-    """Accept at the window: multipart with centre, matter, id_number, form, check.* ticks."""
-    centre = _staff_centre(request, request.POST.get("centre", ""))
+    """Accept at the window: multipart with centre, matter, id_number, form, check.* ticks.
+
+    Without files, the same parts may come as one JSON object (Content-Type:
+    application/json) with `form`, `checklist` and `certificates` as objects.
+    """
+    sent = window_request(request)
+    centre = _staff_centre(request, sent.centre)
     require_role(request.user, actions.WINDOW_ROLES, centre=centre)
-    matter = queries.get_matter(centre, request.POST.get("matter", ""))
-    person = find_person_by_id_number(request.POST.get("id_number", ""))
+    matter = queries.get_matter(centre, sent.matter)
+    person = find_person_by_id_number(sent.id_number)
     acceptance = actions.get_or_create_window_case(
         actor=request.user,
         matter=matter,
         person=person,
-        application=application_from_request(request.POST, request.FILES),
-        enterprise=find_enterprise(request.POST.get("enterprise", "")),
-        window=request.POST.get("window", ""),
+        application=sent.application,
+        enterprise=find_enterprise(sent.enterprise),
+        window=sent.window,
         idempotency_key=request.headers.get("Idempotency-Key") or None,
     )
     if not acceptance.created:

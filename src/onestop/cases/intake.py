@@ -3,16 +3,18 @@
 Pages and the API send the same names: form fields as `field.<key>` (or one JSON object in
 `form`), files as `material.<key>`, certificates offered instead of uploads as
 `certificate.<key>`, and window checklist ticks as `check.<key>.original_seen`,
-`check.<key>.copy_taken` and `check.<key>.electronic`.
+`check.<key>.copy_taken` and `check.<key>.electronic`. A window acceptance without files
+may also come as one JSON object with the same parts (`window_request`).
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +30,26 @@ class FormJsonInvalid(InvalidInput):
     message = _("The %(name)s part is not a JSON object: %(error)s")
 
 
+class MemberInvalid(InvalidInput):
+    code = "request.member_invalid"
+    message = _(
+        "The member %(name)s of the JSON request must be %(expected)s, not a JSON "
+        "%(found)s."
+    )
+
+
+# The expected kind of a JSON request member, by the Python type that json.loads gives it.
+EXPECTED = {str: _("text"), dict: _("an object")}
+JSON_TYPE_NAMES = {
+    str: "string",
+    dict: "object",
+    list: "array",
+    int: "number",
+    float: "number",
+    bool: "boolean",
+}
+
+
 class CertificateConsentRequired(InvalidInput):
     code = "certificate.consent_required"
     message = _(
@@ -39,6 +61,54 @@ class CertificateConsentRequired(InvalidInput):
 class TooManyFiles(InvalidInput):
     code = "upload.too_many_files"
     message = _("Upload at most %(max)s files for %(material)s.")
+
+
+@dataclass(frozen=True)
+class WindowRequest:
+    """A window acceptance as the clerk's request states it, before any look-up."""
+
+    centre: str
+    matter: str
+    id_number: str
+    enterprise: str
+    window: str
+    application: Application
+
+
+def window_request(request: HttpRequest) -> WindowRequest:
+    """Read a window acceptance: multipart, or a JSON object when it carries no files.
+
+    The JSON object has the text members `centre`, `matter`, `id_number`, `enterprise`
+    and `window`, and the objects `form`, `checklist` ({key: {"original_seen": true,
+    "copy_taken": false}}) and `certificates`, with `certificate_consent` when
+    certificates replace materials.
+    """
+    if request.content_type != "application/json":
+        post = request.POST
+        return WindowRequest(
+            centre=post.get("centre", ""),
+            matter=post.get("matter", ""),
+            id_number=post.get("id_number", ""),
+            enterprise=post.get("enterprise", ""),
+            window=post.get("window", ""),
+            application=application_from_request(post, request.FILES),
+        )
+    data = _json_value(request.body.decode("utf-8", "replace"), "body")
+    certificates = _member(data, "certificates", dict)
+    if certificates and data.get("certificate_consent") is not True:
+        raise CertificateConsentRequired()
+    return WindowRequest(
+        centre=_member(data, "centre", str),
+        matter=_member(data, "matter", str),
+        id_number=_member(data, "id_number", str),
+        enterprise=_member(data, "enterprise", str),
+        window=_member(data, "window", str),
+        application=Application(
+            form_data=_member(data, "form", dict),
+            checklist=checklist_from_json(_member(data, "checklist", dict)),
+            certificates={str(k): str(v) for k, v in certificates.items()},
+        ),
+    )
 
 
 def application_from_request(post: QueryDict, files: MultiValueDict) -> Application:
@@ -101,10 +171,28 @@ def _json_object(post: QueryDict, name: str) -> dict[str, Any]:
     raw = post.get(name)
     if not raw:
         return {}
+    return _json_value(raw, name)
+
+
+def _json_value(raw: str, name: str) -> dict[str, Any]:
     try:
         value = json.loads(raw)
     except json.JSONDecodeError as error:
         raise FormJsonInvalid(name=name, error=str(error)) from None
     if not isinstance(value, dict):
         raise FormJsonInvalid(name=name, error=type(value).__name__)
+    return value
+
+
+def _member[T](data: dict[str, Any], name: str, kind: type[T]) -> T:
+    """Return the member `name` of a JSON request, or an empty value when it is absent."""
+    value = data.get(name)
+    if value is None:
+        return kind()
+    if not isinstance(value, kind):
+        raise MemberInvalid(
+            name=name,
+            expected=EXPECTED[kind],
+            found=JSON_TYPE_NAMES.get(type(value), type(value).__name__),
+        )
     return value

@@ -65,6 +65,8 @@ class Case(TenantModel):
     )
     form_data = models.JSONField(default=dict, blank=True)
     idempotency_key = models.CharField(max_length=80, null=True, blank=True)
+    # SHA-256 of the application that the key first came with (cases.idempotency).
+    idempotency_digest = models.CharField(max_length=64, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

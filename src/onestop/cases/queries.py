@@ -14,6 +14,8 @@ from django.db.models import Q, QuerySet
 from onestop.cases.errors import CaseNotFound, MatterNotFound
 from onestop.cases.models import Case, CaseState
 from onestop.catalog.models import Matter
+from onestop.catalog.queries import with_frozen_definition
+from onestop.core import rows
 from onestop.core.audit import record_event
 from onestop.core.models import Centre, Role
 from onestop.core.permissions import staff_roles
@@ -132,12 +134,20 @@ def open_matters(centre: Centre, text: str = "") -> QuerySet[Matter]:
 
 
 def get_matter(centre: Centre, pack_id: str) -> Matter:
-    matter = (
-        Matter.objects.for_centre(centre)
-        .select_related("department", "current_version", "centre")
-        .filter(pack_id=pack_id, is_active=True)
-        .first()
+    """Return the centre's open matter with this pack id, its department and version.
+
+    The version's definition comes from the process cache of frozen versions, and the
+    matter's own copy of its pack definition is left to load on first use.
+    """
+    matter = rows.fetch_one(
+        Matter,
+        {"centre_id": centre.pk, "pack_id": pack_id, "is_active": True},
+        related={"department": (), "current_version": ("definition",)},
+        defer=("pack_definition", "search_text"),
     )
     if matter is None:
         raise MatterNotFound(matter=pack_id[:120], centre=centre.name)
+    Matter.centre.field.set_cached_value(matter, centre)
+    if matter.current_version is not None:
+        with_frozen_definition(matter.current_version)
     return matter

@@ -56,8 +56,8 @@ def insert_rows(
     `get_db_prep_save`, as `Model.save` does, unless they are `Prepared`. Every column of
     the table that `columns` leaves out, except the automatic primary key, gets the
     field's default, called once per row. Sends one `INSERT ... VALUES (...), (...)` per
-    batch that fits the backend's parameter limit. The rows that RETURNING yields may
-    come in any order, so a caller that needs ids also returns a unique column.
+    batch that fits the backend's parameter limit. PostgreSQL and SQLite return the
+    RETURNING rows in the order of the VALUES rows, as Django's `bulk_create` relies on.
     """
     fields = [model._meta.get_field(name) for name in columns]
     defaulted = [
@@ -117,3 +117,34 @@ def _insert_sql(
         names = [model._meta.get_field(name).column for name in returning]
         sql += " RETURNING " + ", ".join(quote(name) for name in names)
     return sql
+
+
+def insert_instances[M: Model](instances: Sequence[M]) -> Sequence[M]:
+    """Insert unsaved instances of one model with one INSERT and give them their ids.
+
+    It writes what `bulk_create` writes, which is every concrete column with the
+    instance's value (the constructor has applied the field defaults), without its
+    per-object steps. It is meant for the few rows of a request's hot path. Like `bulk_create` on PostgreSQL and SQLite, it
+    takes the returned ids in the order of the VALUES rows. Model `save` methods and
+    signals do not run.
+    """
+    if not instances:
+        return instances
+    model = type(instances[0])
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if field is not model._meta.auto_field
+    ]
+    columns = [field.attname for field in fields]
+    rows = [[getattr(instance, name) for name in columns] for instance in instances]
+    if model._meta.auto_field is None:
+        insert_rows(model, columns, rows)  # the ids are set already, such as UUIDs
+    else:
+        returned = insert_rows(model, columns, rows, returning=[model._meta.pk.attname])
+        for instance, (pk,) in zip(instances, returned, strict=True):
+            instance.pk = pk
+    for instance in instances:
+        instance._state.adding = False
+        instance._state.db = connection.alias
+    return instances

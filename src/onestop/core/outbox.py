@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from onestop.core.bulk import insert_instances
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, OutboxMessage, OutboxStatus
 
@@ -90,18 +91,17 @@ class Message:
 def enqueue_many(messages: list[Message]) -> list[OutboxMessage]:
     """Write several outbox messages with one INSERT in the caller's transaction."""
     now = timezone.now()
-    return OutboxMessage.objects.bulk_create(
-        [
-            OutboxMessage(
-                topic=message.topic,
-                payload=message.payload,
-                centre=message.centre,
-                available_at=now + (message.delay or timedelta()),
-                max_attempts=message.max_attempts,
-            )
-            for message in messages
-        ]
-    )
+    rows = [
+        OutboxMessage(
+            topic=message.topic,
+            payload=message.payload,
+            centre=message.centre,
+            available_at=now + (message.delay or timedelta()),
+            max_attempts=message.max_attempts,
+        )
+        for message in messages
+    ]
+    return list(insert_instances(rows))
 
 
 @dataclass(frozen=True)

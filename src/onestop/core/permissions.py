@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
+from onestop.core import rows
 from onestop.core.errors import NotAuthenticated, PermissionDenied
 from onestop.core.models import Centre, Department, Membership, Role
 
@@ -36,8 +37,8 @@ def staff_roles(user: AnyUser) -> list[Membership]:
         return []
     cached = getattr(user, "_onestop_memberships", None)
     if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user).select_related("centre", "department")
+        cached = rows.fetch(
+            Membership, {"user_id": user.pk}, related={"centre": (), "department": ()}
         )
         user._onestop_memberships = cached  # type: ignore[union-attr]
     return cached

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from onestop.core import rows
 from onestop.core.errors import NotFound
 from onestop.identity.codes import parse_resident_id, parse_uscc
 from onestop.identity.models import Enterprise, Person
@@ -23,9 +24,7 @@ class EnterpriseNotFound(NotFound):
 
 def find_person_by_id_number(id_number: str) -> Person:
     resident = parse_resident_id(id_number)
-    person = (
-        Person.objects.select_related("user").filter(id_number=resident.number).first()
-    )
+    person = rows.fetch_one(Person, {"id_number": resident.number})
     if person is None:
         raise PersonNotFound(masked=resident.masked)
     return person
@@ -36,7 +35,7 @@ def find_enterprise(uscc: str) -> Enterprise | None:
     if not uscc.strip():
         return None
     code = parse_uscc(uscc).code
-    enterprise = Enterprise.objects.filter(uscc=code).first()
+    enterprise = rows.fetch_one(Enterprise, {"uscc": code})
     if enterprise is None:
         raise EnterpriseNotFound(uscc=code)
     return enterprise

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from onestop.core.bulk import insert_instances
 from onestop.core.canonical import canonical_json
 from onestop.core.ledger.errors import BodyInvalid, KindInvalid, PersonalDataInEntry
 from onestop.core.ledger.models import LedgerEntry
@@ -93,6 +94,6 @@ def queue_entry(kind: str, body: dict[str, Any], *, centre: Any = None) -> Ledge
         "body": body,
     }
     data = canonical_json(document)
-    return LedgerEntry.objects.create(
-        kind=kind, centre_id=centre_id, data=data, queued_at=queued_at
-    )
+    entry = LedgerEntry(kind=kind, centre_id=centre_id, data=data, queued_at=queued_at)
+    insert_instances([entry])
+    return entry

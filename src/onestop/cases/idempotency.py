@@ -1,0 +1,87 @@
+"""Idempotency keys: the same key from the same applicant gives one case.
+
+A request names its key in the Idempotency-Key header. The case it creates stores the
+key and a digest of the application. A retry of the same request returns that case. The
+same key sent with a different application is rejected, so that no client receives a
+case that does not match what it sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy as _
+
+from onestop.cases.models import Case
+from onestop.catalog.models import Matter
+from onestop.core import rows
+from onestop.core.errors import InvalidInput
+from onestop.identity.models import Enterprise, Person
+
+if TYPE_CHECKING:
+    from onestop.cases.actions import Application
+
+
+class IdempotencyKeyReused(InvalidInput):
+    code = "case.idempotency_key_reused"
+    status = 422
+    message = _(
+        "The Idempotency-Key %(key)s was already used for case %(number)s with a "
+        "different application. Send a new key with a new application, or repeat the "
+        "first request unchanged to get case %(number)s again."
+    )
+
+
+def application_digest(
+    *,
+    matter: Matter,
+    person: Person,
+    enterprise: Enterprise | None,
+    application: Application,
+    window: str = "",
+) -> str:
+    """Return the SHA-256 of the application as the request sent it.
+
+    The form is hashed before it is checked, so its values may be anything JSON allows,
+    NaN included. `json.dumps` with sorted keys encodes each the same way every time.
+    """
+    document: dict[str, Any] = {
+        "matter": matter.pack_id,
+        "person": person.pk,
+        "enterprise": enterprise.pk if enterprise is not None else None,
+        "form": application.form_data,
+        "uploads": {
+            key: [upload.sha256 for upload in files]
+            for key, files in application.uploads.items()
+        },
+        "certificates": application.certificates,
+        "checklist": {
+            key: [check.original_seen, check.copy_taken, check.electronic]
+            for key, check in application.checklist.items()
+        },
+        "window": window,
+    }
+    encoded = json.dumps(document, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def find_case_for_key(
+    matter: Matter, person: Person, key: str, digest: str
+) -> Case | None:
+    """Return the applicant's case filed with this key, or None.
+
+    Raise IdempotencyKeyReused when that case was filed with another application. Cases
+    filed before digests were stored have none, and match any application.
+    """
+    case = rows.fetch_one(
+        Case,
+        {"centre_id": matter.centre_id, "person_id": person.pk, "idempotency_key": key},
+        related={"centre": ()},
+    )
+    if case is None:
+        return None
+    if case.idempotency_digest and case.idempotency_digest != digest:
+        raise IdempotencyKeyReused(key=key[:80], number=case.number)
+    return case

@@ -1,0 +1,200 @@
+"""Idempotency keys at the window and online: one case per key, and no silent mismatch."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from onestop.cases.models import Case, CaseCounter, Submission
+from onestop.cases.tests.test_receipts import (
+    FOOD,
+    apply_online,
+    food_matter,
+    receipts_of,
+    window_data,
+)
+from onestop.core import outbox
+from onestop.portal.demo import PASSWORD
+from onestop.testing import material_files, valid_form
+
+pytestmark = pytest.mark.django_db
+
+
+def post_window(client, data, key):
+    return client.post("/api/v1/cases/window", data, headers={"Idempotency-Key": key})
+
+
+def test_window_retry_returns_first_case(demo):
+    clerk = demo.client("clerk")
+    first = post_window(clerk, window_data(demo), "desk-3-0001")
+    again = post_window(clerk, window_data(demo), "desk-3-0001")
+
+    assert first.status_code == 201, first.content
+    assert again.status_code == 200, again.content
+    assert again.json()["number"] == first.json()["number"]
+    assert Case.objects.filter(centre=demo.centre).count() == 1
+
+
+def test_window_key_reused_is_rejected(demo):
+    clerk = demo.client("clerk")
+    first = post_window(clerk, window_data(demo), "desk-3-0002")
+    changed = {**window_data(demo), "window": "7"}
+    response = post_window(clerk, changed, "desk-3-0002")
+
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "case.idempotency_key_reused"
+    number = first.json()["number"]
+    assert body["message"] == (
+        f"The Idempotency-Key desk-3-0002 was already used for case {number} with a "
+        "different application. Send a new key with a new application, or repeat the "
+        f"first request unchanged to get case {number} again."
+    )
+    assert Case.objects.filter(centre=demo.centre).count() == 1
+
+
+def test_online_key_reused_is_rejected(demo):
+    applicant = demo.client("applicant")
+    matter = food_matter(demo)
+    data = {"centre": demo.centre.slug, "matter": FOOD, **valid_form(matter)}
+    first = applicant.post(
+        "/api/v1/cases",
+        {**data, **material_files(matter)},
+        headers={"Idempotency-Key": "k-online"},
+    )
+    assert first.status_code == 201, first.content
+    field = next(iter(valid_form(matter)))
+    response = applicant.post(
+        "/api/v1/cases",
+        {**data, field: data[field] + "X", **material_files(matter)},
+        headers={"Idempotency-Key": "k-online"},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "case.idempotency_key_reused"
+    assert Case.objects.filter(centre=demo.centre).count() == 1
+
+
+def test_rejected_application_frees_number(demo):
+    """On SQLite the number is taken in the case's transaction, so a rejection frees it."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL takes numbers in their own transaction, gaps allowed")
+    clerk = demo.client("clerk")
+    bad = {**window_data(demo), "id_number": "440604198503150024"}
+    bad.pop(next(key for key in bad if key.startswith("field.")))
+    assert post_window(clerk, bad, "bad-1").status_code == 400
+    body = post_window(clerk, window_data(demo), "good-1").json()
+    assert body["number"].endswith("00001")
+
+
+@pytest.mark.postgres
+def test_counter_commit_keeps_session_setting(demo):
+    """The counter's commit skips the flush for itself only, not for the session."""
+    post_window(demo.client("clerk"), window_data(demo), "sync-1")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_same_key_uses_one_number(demo):
+    data = window_data(demo)
+    results: list[tuple[int, str]] = []
+    barrier = threading.Barrier(4)
+
+    def accept() -> None:
+        client = Client()
+        assert client.login(username="clerk", password=PASSWORD)
+        barrier.wait(timeout=10)
+        response = post_window(client, data, "double-click")
+        results.append((response.status_code, response.json()["number"]))
+        connection.close()
+
+    threads = [threading.Thread(target=accept) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(status for status, _number in results) == [200, 200, 200, 201]
+    assert len({number for _status, number in results}) == 1
+    assert Case.objects.filter(centre=demo.centre).count() == 1
+    assert CaseCounter.objects.get(centre=demo.centre).last == 1
+
+
+def test_ticked_upload_listed_once(demo):
+    number = apply_online(demo)
+    matter = food_matter(demo)
+    uploaded = next(
+        m["key"]
+        for m in matter.current_version.guide.materials
+        if m.get("necessity", "required") == "required"
+    )
+    response = demo.client("clerk").post(
+        f"/api/v1/cases/{number}/accept",
+        {"checklist": {uploaded: {"original_seen": True}}},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+
+    rows = Submission.objects.filter(
+        case__number=number, material_key=uploaded, superseded=False
+    )
+    assert [(row.kind, row.original_seen) for row in rows] == [("upload", True)]
+    outbox.drain()
+    listed = [m["material"] for m in receipts_of(number).get().data["materials"]]
+    assert listed.count(uploaded) == 1
+
+
+# --- the window's JSON request -------------------------------------------------------------
+
+
+def window_json(demo) -> dict:
+    matter = food_matter(demo)
+    return {
+        "centre": demo.centre.slug,
+        "matter": FOOD,
+        "id_number": "440604198503150024",
+        "window": "2",
+        "form": {
+            key.removeprefix("field."): value
+            for key, value in valid_form(matter).items()
+        },
+        "checklist": {
+            m["key"]: {"original_seen": True}
+            for m in matter.current_version.guide.materials
+        },
+    }
+
+
+def test_window_accepts_a_json_request(demo):
+    response = demo.client("clerk").post(
+        "/api/v1/cases/window", window_json(demo), content_type="application/json"
+    )
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["state"] == "accepted"
+    assert body["promised_due"]
+    case = Case.objects.get(number=body["number"])
+    assert case.window == "2"
+    papers = case.submissions.filter(kind="paper", original_seen=True).count()
+    assert papers == len(food_matter(demo).current_version.guide.materials)
+
+
+def test_json_member_of_wrong_type(demo):
+    data = {**window_json(demo), "checklist": ["application_form"]}
+    response = demo.client("clerk").post(
+        "/api/v1/cases/window", data, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "request.member_invalid"
+    assert response.json()["message"] == (
+        "The member checklist of the JSON request must be an object, not a JSON array."
+    )
+    assert not Case.objects.filter(centre=demo.centre).exists()
