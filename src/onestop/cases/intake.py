@@ -39,7 +39,7 @@ class MemberInvalid(InvalidInput):
 
 
 # The expected kind of a JSON request member, by the Python type that json.loads gives it.
-EXPECTED = {str: _("text"), dict: _("an object")}
+EXPECTED: dict[type, Any] = {str: _("text"), dict: _("an object")}
 JSON_TYPE_NAMES = {
     str: "string",
     dict: "object",

@@ -40,7 +40,7 @@ def staff_roles(user: AnyUser) -> list[Membership]:
         cached = rows.fetch(
             Membership, {"user_id": user.pk}, related={"centre": (), "department": ()}
         )
-        user._onestop_memberships = cached  # type: ignore[union-attr]
+        user._onestop_memberships = cached  # type: ignore[union-attr,attr-defined]
     return cached
 
 

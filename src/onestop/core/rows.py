@@ -116,22 +116,22 @@ def _plan(
 ) -> _Plan:
     quote = connection.ops.quote_name
     base = _Part(model, defer)
-    selected = [f"T0.{quote(field.column)}" for field in base.fields]
+    selected = [f"T0.{quote(_column(field))}" for field in base.fields]
     tables = [f"{quote(model._meta.db_table)} T0"]
     joined: list[tuple[ForeignKey, _Part]] = []
     for number, (name, skip) in enumerate(joins, start=1):
         foreign_key = model._meta.get_field(name)
         assert isinstance(foreign_key, ForeignKey)  # noqa: S101 - a programming error
         part = _Part(foreign_key.related_model, skip)  # type: ignore[arg-type]
-        selected += [f"T{number}.{quote(field.column)}" for field in part.fields]
-        target = quote(foreign_key.target_field.column)
+        selected += [f"T{number}.{quote(_column(field))}" for field in part.fields]
+        target = quote(_column(foreign_key.target_field))
         tables.append(
             f"LEFT JOIN {quote(part.model._meta.db_table)} T{number} "
-            f"ON T{number}.{target} = T0.{quote(foreign_key.column)}"
+            f"ON T{number}.{target} = T0.{quote(_column(foreign_key))}"
         )
         joined.append((foreign_key, part))
     conditions = [
-        f"T0.{quote(model._meta.get_field(name).column)} "
+        f"T0.{quote(_column(model._meta.get_field(name)))} "
         + ("IS NULL" if name in nulls else "= %s")
         for name in columns
     ]
@@ -139,17 +139,23 @@ def _plan(
     sql = f"SELECT {', '.join(selected)} FROM {' '.join(tables)}"  # noqa: S608
     if conditions:
         sql += " WHERE " + " AND ".join(conditions)
-    sql += f" ORDER BY T0.{quote(model._meta.pk.column)}"
+    sql += f" ORDER BY T0.{quote(_column(model._meta.pk))}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return _Plan(sql, base, joined)
+
+
+def _column(field: Any) -> str:
+    """Return the database column of a concrete field (every concrete field has one)."""
+    return str(field.column)
 
 
 def _converters(field: Field) -> list[tuple[Any, _Expression]]:
     """Return the converters that the ORM applies to this column's values, in order."""
     expression = _Expression(field)
     found = [
-        *connection.ops.get_db_converters(expression),
+        # The backend reads only `output_field` of the expression it is given.
+        *connection.ops.get_db_converters(expression),  # type: ignore[arg-type]
         *field.get_db_converters(connection),
     ]
     return [(converter, expression) for converter in found]
