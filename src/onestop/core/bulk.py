@@ -124,9 +124,9 @@ def insert_instances[M: Model](instances: Sequence[M]) -> Sequence[M]:
 
     It writes what `bulk_create` writes, which is every concrete column with the
     instance's value (the constructor has applied the field defaults), without its
-    per-object steps. It is meant for the few rows of a request's hot path. Like `bulk_create` on PostgreSQL and SQLite, it
-    takes the returned ids in the order of the VALUES rows. Model `save` methods and
-    signals do not run.
+    per-object steps. It is meant for the few rows of a request's hot path. Like
+    `bulk_create` on PostgreSQL and SQLite, it takes the returned ids in the order of
+    the VALUES rows. Model `save` methods and signals do not run.
     """
     if not instances:
         return instances
