@@ -17,7 +17,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from onestop.core import rows
-from onestop.core.errors import OneStopError
+from onestop.core.errors import BodyInvalid, OneStopError
 from onestop.core.logging import get_logger
 from onestop.core.models import ApiToken
 
@@ -57,15 +57,6 @@ class CsrfFailed(OneStopError):
         "The request carries a session cookie but no valid CSRF token. Send the "
         "csrftoken cookie's value as the X-CSRFToken header, or send "
         "Authorization: Bearer <token> without cookies."
-    )
-
-
-class BodyInvalid(OneStopError):
-    code = "request.body_invalid"
-    status = 400
-    message = gettext_lazy(
-        "The request body is not valid JSON. Send one JSON object with the header "
-        "Content-Type: application/json."
     )
 
 

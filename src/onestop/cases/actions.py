@@ -90,12 +90,11 @@ class Application:
 
 
 @dataclass(frozen=True)
-class WindowAcceptance:
-    """The outcome of `get_or_create_window_case`.
+class Filing:
+    """The outcome of filing a case with an idempotency key: the case, and whether it is new.
 
-    For a new case, `submissions` and `events` are the rows just written, so that a
-    response can show them without reading them back. Both are None when the
-    idempotency key returned an earlier case.
+    For a new window case, `submissions` and `events` are the rows just written, so that
+    a response can show them without reading them back. Both are None otherwise.
     """
 
     case: Case
@@ -116,7 +115,27 @@ def submit_online_case(
     idempotency_key: str | None = None,
     channel: str = Channel.ONLINE,
 ) -> Case:
-    """File an online (or kiosk) application; it waits in the window's queue as submitted.
+    """File an online (or kiosk) application; it waits in the window's queue as submitted."""
+    return get_or_submit_online_case(
+        actor=actor,
+        matter=matter,
+        application=application,
+        enterprise=enterprise,
+        idempotency_key=idempotency_key,
+        channel=channel,
+    ).case
+
+
+def get_or_submit_online_case(
+    *,
+    actor: Any,
+    matter: Matter,
+    application: Application,
+    enterprise: Enterprise | None = None,
+    idempotency_key: str | None = None,
+    channel: str = Channel.ONLINE,
+) -> Filing:
+    """File an online application, or return the case that the same idempotency key filed.
 
     The same idempotency key from the same applicant returns the case it created first, so a
     double click or a retried request gives one case and uses one case number; the same key
@@ -127,7 +146,7 @@ def submit_online_case(
         matter, person, enterprise, application, key=idempotency_key
     ) as claim:
         if claim.existing is not None:
-            return _reload(claim.existing)
+            return Filing(case=_reload(claim.existing), created=False)
         with transaction.atomic():
             case = _build_case(
                 actor=actor,
@@ -147,7 +166,7 @@ def submit_online_case(
         centre_id=case.centre_id,
         matter_code=matter.pack_id,
     )
-    return _reload(case)
+    return Filing(case=_reload(case), created=True)
 
 
 def resubmit_case(*, actor: Any, case: Case, application: Application) -> Case:
@@ -225,7 +244,7 @@ def get_or_create_window_case(
     enterprise: Enterprise | None = None,
     window: str = "",
     idempotency_key: str | None = None,
-) -> WindowAcceptance:
+) -> Filing:
     """Accept at the window, or return the case that the same idempotency key created.
 
     Requests with one key run one at a time (`named_lock`), so a double click gives one
@@ -239,7 +258,7 @@ def get_or_create_window_case(
         matter, person, enterprise, application, key=idempotency_key, window=window
     ) as claim:
         if claim.existing is not None:
-            return WindowAcceptance(case=claim.existing, created=False)
+            return Filing(case=claim.existing, created=False)
         with transaction.atomic():
             case = _build_case(
                 actor=actor,
@@ -267,9 +286,7 @@ def get_or_create_window_case(
             )
             _schedule_acceptance_work(case, submissions)
     _log_accepted(case)
-    return WindowAcceptance(
-        case=case, created=True, submissions=submissions, events=[event]
-    )
+    return Filing(case=case, created=True, submissions=submissions, events=[event])
 
 
 def accept_case(
@@ -686,7 +703,9 @@ def _store_new_materials(
         case, application, replace=False, actor=actor, role=role
     )
     if application.checklist:
-        submissions += _record_checklist(case, application.checklist, new_case=True)
+        submissions += _record_checklist(
+            case, application.checklist, stored=submissions
+        )
     return submissions
 
 
@@ -869,12 +888,15 @@ def _store_materials(
 
 
 def _record_checklist(
-    case: Case, checklist: dict[str, MaterialCheck], *, new_case: bool = False
+    case: Case,
+    checklist: dict[str, MaterialCheck],
+    *,
+    stored: list[Submission] | None = None,
 ) -> list[Submission]:
     """Record the paper materials ticked at the window; return the new submissions.
 
-    A case inserted in this transaction (`new_case`) has no earlier paper checks to
-    supersede.
+    For a case inserted in this transaction, `stored` lists the uploads and certificates
+    it was given, and there are no earlier paper checks to supersede.
     """
     known = {m["key"] for m in case.matter_version.guide.materials}
     paper: list[Submission] = []
@@ -897,8 +919,8 @@ def _record_checklist(
         )
     if not paper:
         return []
-    if not new_case:
-        paper = _tick_electronic_materials(case, paper)
+    paper = _tick_electronic_materials(case, paper, stored)
+    if stored is None:
         # A new tick replaces the earlier paper check of the same material.
         case.submissions.filter(
             kind=SubmissionKind.PAPER, material_key__in=[s.material_key for s in paper]
@@ -906,21 +928,31 @@ def _record_checklist(
     return list(insert_instances(paper))
 
 
-def _tick_electronic_materials(case: Case, paper: list[Submission]) -> list[Submission]:
+def _tick_electronic_materials(
+    case: Case, paper: list[Submission], stored: list[Submission] | None
+) -> list[Submission]:
     """Record ticks for materials already uploaded or given as certificates on those rows.
 
-    The clerk who sees the original of an uploaded material confirms that upload; a
-    second, paper row would list the material twice. Return the ticks left for paper.
+    The clerk who sees the original of an uploaded material confirms that upload, because
+    a second, paper row would list the material twice. `stored` are the new case's
+    electronic materials, or None to read the case's current ones. Return the ticks left
+    for paper.
     """
-    current = case.submissions.filter(superseded=False).exclude(
-        kind=SubmissionKind.PAPER
-    )
-    electronic = set(current.values_list("material_key", flat=True))
-    for tick in paper:
-        if tick.material_key in electronic:
-            current.filter(material_key=tick.material_key).update(
-                original_seen=tick.original_seen, copy_taken=tick.copy_taken
-            )
+    if stored is None:
+        stored = list(
+            case.submissions.filter(superseded=False).exclude(kind=SubmissionKind.PAPER)
+        )
+    electronic = {s.material_key for s in stored if s.kind != SubmissionKind.PAPER}
+    ticks = {tick.material_key: tick for tick in paper}
+    for submission in stored:
+        tick = ticks.get(submission.material_key)
+        if tick is None or submission.kind == SubmissionKind.PAPER:
+            continue
+        submission.original_seen = tick.original_seen
+        submission.copy_taken = tick.copy_taken
+        Submission.objects.filter(pk=submission.pk).update(
+            original_seen=tick.original_seen, copy_taken=tick.copy_taken
+        )
     return [tick for tick in paper if tick.material_key not in electronic]
 
 

@@ -133,21 +133,14 @@ def submit_case(request: HttpRequest) -> Status:
     centre = get_centre(request.POST.get("centre", ""))
     matter = queries.get_matter(centre, request.POST.get("matter", ""))
     enterprise = find_enterprise(request.POST.get("enterprise", ""))
-    key = request.headers.get("Idempotency-Key") or None
-    before = (
-        bool(key)
-        and Case.objects.filter(
-            centre=centre, person__user=request.user, idempotency_key=key
-        ).exists()
-    )
-    case = actions.submit_online_case(
+    filing = actions.get_or_submit_online_case(
         actor=request.user,
         matter=matter,
         application=application_from_request(request.POST, request.FILES),
         enterprise=enterprise,
-        idempotency_key=key,
+        idempotency_key=request.headers.get("Idempotency-Key") or None,
     )
-    return Status(200 if before else 201, _detail(request, case))
+    return Status(201 if filing.created else 200, _detail(request, filing.case))
 
 
 @router.post("/window", response={201: CaseOut, 200: CaseOut})

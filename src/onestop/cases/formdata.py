@@ -19,6 +19,18 @@ from onestop.core.errors import InvalidInput, OneStopError
 from onestop.identity.codes import check_phone, parse_resident_id, parse_uscc
 
 DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000, "address": 200, "email": 254}
+# Field types whose value may come as a JSON number as well as text.
+NUMBER_TYPES = frozenset({"integer", "decimal", "select"})
+JSON_TYPE_NAMES = {dict: "object", list: "array", bool: "boolean", int: "number"}
+
+
+def json_type_name(value: Any) -> str:
+    """Return the JSON name of a value's type ("object", "array", "number", …)."""
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return "string"
+    return JSON_TYPE_NAMES.get(type(value), "number")
 
 
 class FormInvalid(InvalidInput):
@@ -42,6 +54,12 @@ def check_form_data(
     for field in fields:
         key = field["key"]
         raw = data.get(key)
+        if not _is_scalar_for(field, raw):
+            errors[key] = _("%(label)s must be text, not a JSON %(type)s.") % {
+                "label": field["label"],
+                "type": json_type_name(raw),
+            }
+            continue
         text = "" if raw is None else str(raw).strip()
         if not text:
             if field.get("required"):
@@ -60,6 +78,19 @@ def check_form_data(
 
 class FieldError(Exception):
     pass
+
+
+def _is_scalar_for(field: dict[str, Any], raw: Any) -> bool:
+    """Tell whether a value sent for the field has a JSON type the field accepts.
+
+    Every field takes text (or null for empty). Numbers are accepted only by number and
+    choice fields, so that a list, an object or true never turns into its Python text.
+    """
+    if raw is None or isinstance(raw, str):
+        return True
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        return False
+    return field.get("type", "text") in NUMBER_TYPES
 
 
 def _clean_value(field: dict[str, Any], text: str) -> Any:

@@ -19,8 +19,9 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.actions import Application, MaterialCheck
+from onestop.cases.formdata import json_type_name
 from onestop.cases.uploads import check_upload, check_upload_size
-from onestop.core.errors import InvalidInput
+from onestop.core.errors import BodyInvalid, InvalidInput
 
 MAX_FILES_PER_MATERIAL = 10
 
@@ -38,16 +39,25 @@ class MemberInvalid(InvalidInput):
     )
 
 
+class MemberUnknown(InvalidInput):
+    code = "request.member_unknown"
+    message = _(
+        "The JSON request has the unknown member %(name)s. Use one of %(known)s."
+    )
+
+
+class MemberMissing(InvalidInput):
+    code = "request.member_missing"
+    message = _("The request has no %(name)s. Send it with the request.")
+
+
 # The expected kind of a JSON request member, by the Python type that json.loads gives it.
-EXPECTED: dict[type, Any] = {str: _("text"), dict: _("an object")}
-JSON_TYPE_NAMES = {
-    str: "string",
-    dict: "object",
-    list: "array",
-    int: "number",
-    float: "number",
-    bool: "boolean",
+EXPECTED: dict[type, Any] = {
+    str: _("text"),
+    dict: _("an object"),
+    bool: _("true or false"),
 }
+CHECK_FLAGS = ("original_seen", "copy_taken", "electronic")
 
 
 class CertificateConsentRequired(InvalidInput):
@@ -85,7 +95,7 @@ def window_request(request: HttpRequest) -> WindowRequest:
     """
     if request.content_type != "application/json":
         post = request.POST
-        return WindowRequest(
+        sent = WindowRequest(
             centre=post.get("centre", ""),
             matter=post.get("matter", ""),
             id_number=post.get("id_number", ""),
@@ -93,7 +103,21 @@ def window_request(request: HttpRequest) -> WindowRequest:
             window=post.get("window", ""),
             application=application_from_request(post, request.FILES),
         )
-    data = _json_value(request.body.decode("utf-8", "replace"), "body")
+    else:
+        sent = _window_request_from_json(request.body)
+    for name in ("centre", "matter", "id_number"):
+        if not getattr(sent, name).strip():
+            raise MemberMissing(name=name)
+    return sent
+
+
+def _window_request_from_json(body: bytes) -> WindowRequest:
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise BodyInvalid() from None
+    if not isinstance(data, dict):
+        raise BodyInvalid()
     certificates = _member(data, "certificates", dict)
     if certificates and data.get("certificate_consent") is not True:
         raise CertificateConsentRequired()
@@ -105,10 +129,29 @@ def window_request(request: HttpRequest) -> WindowRequest:
         window=_member(data, "window", str),
         application=Application(
             form_data=_member(data, "form", dict),
-            checklist=checklist_from_json(_member(data, "checklist", dict)),
-            certificates={str(k): str(v) for k, v in certificates.items()},
+            checklist=_strict_checklist(_member(data, "checklist", dict)),
+            certificates={
+                str(key): _member(certificates, str(key), str, prefix="certificates.")
+                for key in certificates
+            },
         ),
     )
+
+
+def _strict_checklist(data: dict[str, Any]) -> dict[str, MaterialCheck]:
+    """Read JSON ticks, where each flag must be true or false, never text like "false"."""
+    checklist = {}
+    for key in data:
+        flags = _member(data, key, dict, prefix="checklist.")
+        check = MaterialCheck()
+        for flag in flags:
+            if flag not in CHECK_FLAGS:
+                raise MemberUnknown(
+                    name=f"checklist.{key}.{flag}"[:120], known=", ".join(CHECK_FLAGS)
+                )
+            setattr(check, flag, _member(flags, flag, bool, prefix=f"checklist.{key}."))
+        checklist[str(key)] = check
+    return checklist
 
 
 def application_from_request(post: QueryDict, files: MultiValueDict) -> Application:
@@ -171,28 +214,29 @@ def _json_object(post: QueryDict, name: str) -> dict[str, Any]:
     raw = post.get(name)
     if not raw:
         return {}
-    return _json_value(raw, name)
-
-
-def _json_value(raw: str, name: str) -> dict[str, Any]:
     try:
         value = json.loads(raw)
     except json.JSONDecodeError as error:
         raise FormJsonInvalid(name=name, error=str(error)) from None
     if not isinstance(value, dict):
-        raise FormJsonInvalid(name=name, error=type(value).__name__)
+        raise FormJsonInvalid(name=name, error=json_type_name(value))
     return value
 
 
-def _member[T](data: dict[str, Any], name: str, kind: type[T]) -> T:
-    """Return the member `name` of a JSON request, or an empty value when it is absent."""
+def _member[T](
+    data: dict[str, Any], name: str, kind: type[T], *, prefix: str = ""
+) -> T:
+    """Return the member `name` of a JSON request, or an empty value when it is absent.
+
+    `prefix` names the object that contains the member, as in "checklist.<key>.".
+    """
     value = data.get(name)
     if value is None:
         return kind()
     if not isinstance(value, kind):
         raise MemberInvalid(
-            name=name,
+            name=f"{prefix}{name}"[:120],
             expected=EXPECTED[kind],
-            found=JSON_TYPE_NAMES.get(type(value), type(value).__name__),
+            found=json_type_name(value),
         )
     return value

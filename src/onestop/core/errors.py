@@ -60,6 +60,14 @@ class InvalidInput(OneStopError):
     message = _("The input is invalid.")
 
 
+class BodyInvalid(InvalidInput):
+    code = "request.body_invalid"
+    message = _(
+        "The request body is not valid JSON. Send one JSON object with the header "
+        "Content-Type: application/json."
+    )
+
+
 class NotFound(OneStopError):
     code = "not_found"
     status = 404

@@ -198,3 +198,131 @@ def test_json_member_of_wrong_type(demo):
         "The member checklist of the JSON request must be an object, not a JSON array."
     )
     assert not Case.objects.filter(centre=demo.centre).exists()
+
+
+def post_json(client, data):
+    return client.post("/api/v1/cases/window", data, content_type="application/json")
+
+
+@pytest.mark.parametrize(
+    ("checklist", "member", "expected", "found"),
+    [
+        (
+            {"application_form": {"original_seen": "false"}},
+            "checklist.application_form.original_seen",
+            "true or false",
+            "string",
+        ),
+        (
+            {"application_form": {"copy_taken": 0}},
+            "checklist.application_form.copy_taken",
+            "true or false",
+            "number",
+        ),
+        (
+            {"application_form": True},
+            "checklist.application_form",
+            "an object",
+            "boolean",
+        ),
+    ],
+)
+def test_json_checklist_flags_must_be_booleans(
+    demo, checklist, member, expected, found
+):
+    data = {**window_json(demo), "checklist": checklist}
+    response = post_json(demo.client("clerk"), data)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "request.member_invalid"
+    assert response.json()["message"] == (
+        f"The member {member} of the JSON request must be {expected}, not a JSON {found}."
+    )
+    assert not Case.objects.filter(centre=demo.centre).exists()
+
+
+def test_json_checklist_unknown_flag(demo):
+    data = {**window_json(demo), "checklist": {"application_form": {"seen": True}}}
+    response = post_json(demo.client("clerk"), data)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "request.member_unknown"
+    assert "checklist.application_form.seen" in response.json()["message"]
+
+
+def test_json_form_value_of_wrong_type(demo):
+    data = window_json(demo)
+    first = next(iter(data["form"]))
+    data["form"][first] = ["李秀英"]
+    response = post_json(demo.client("clerk"), data)
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "form.invalid"
+    assert "must be text, not a JSON array" in body["details"]["fields"][first]
+    assert not Case.objects.filter(centre=demo.centre).exists()
+
+
+@pytest.mark.parametrize("body", [b"[1, 2]", b"null", b'{"centre": "440604",'])
+def test_json_window_body_not_an_object(demo, body):
+    response = demo.client("clerk").generic(
+        "POST", "/api/v1/cases/window", body, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "request.body_invalid"
+
+
+def test_window_request_without_centre(demo):
+    data = {**window_json(demo), "centre": ""}
+    response = post_json(demo.client("clerk"), data)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "request.member_missing"
+    assert response.json()["message"] == (
+        "The request has no centre. Send it with the request."
+    )
+
+
+def test_uploaded_and_ticked_material_stored_once(demo):
+    matter = food_matter(demo)
+    files = material_files(matter)
+    name = next(iter(files))
+    key = name.removeprefix("material.")
+    data = {**window_data(demo), name: files[name]}
+    response = demo.client("clerk").post("/api/v1/cases/window", data)
+    assert response.status_code == 201, response.content
+
+    rows = Submission.objects.filter(
+        case__number=response.json()["number"], material_key=key
+    )
+    assert [(row.kind, row.original_seen) for row in rows] == [("upload", True)]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_online_same_key_one_created(demo):
+    matter = food_matter(demo)
+    results: list[int] = []
+    barrier = threading.Barrier(4)
+
+    def submit() -> None:
+        client = Client()
+        assert client.login(username="applicant", password=PASSWORD)
+        data = {"centre": demo.centre.slug, "matter": FOOD, **valid_form(matter)}
+        data.update(material_files(matter))
+        barrier.wait(timeout=10)
+        response = client.post(
+            "/api/v1/cases", data, headers={"Idempotency-Key": "parallel-online"}
+        )
+        results.append(response.status_code)
+        connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(results) == [200, 200, 200, 201]
+    assert Case.objects.filter(centre=demo.centre).count() == 1
