@@ -109,6 +109,9 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
             "values": values,
             "error": error,
             "field_errors": (error.details.get("fields", {}) if error else {}),
+            "missing_materials": (
+                error.details.get("material_keys", []) if error else []
+            ),
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
             "person": person,
             "enterprises": enterprises,
