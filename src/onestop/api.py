@@ -187,6 +187,7 @@ def _request_id() -> str:
 def _mount_routers() -> None:
     from onestop.cases.api import router as cases_router
     from onestop.cases.api_clock import router as cases_clock_router
+    from onestop.cases.api_documents import router as cases_documents_router
     from onestop.catalog.api import router as catalog_router
     from onestop.certificates.api import router as certificates_router
     from onestop.core.api import router as core_router
@@ -201,6 +202,7 @@ def _mount_routers() -> None:
     api.add_router("/centres", catalog_router)
     api.add_router("/cases", cases_router)
     api.add_router("/cases", cases_clock_router)
+    api.add_router("/cases", cases_documents_router)
     api.add_router("/ledger", ledger_router)
     api.add_router("/ratings", ratings_router)
     api.add_router("/exchange", exchange_router)

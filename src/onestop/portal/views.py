@@ -18,9 +18,8 @@ from onestop.cases.models import CaseState, Channel
 from onestop.cases.presenters import case_detail
 from onestop.catalog.models import MatterGuide
 from onestop.catalog.queries import get_centre, list_centres
-from onestop.certificates.documents import render_certificate_pdf
+from onestop.certificates.downloads import certificate_pdf_response
 from onestop.certificates.queries import (
-    certificate_document,
     certificates_held_by,
     get_certificate_for,
 )
@@ -265,10 +264,4 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
 @handles_errors
 def certificate_pdf(request: HttpRequest, identifier: str) -> HttpResponse:
     """Serve the certificate to its holder as a PDF with its verification QR code."""
-    certificate = get_certificate_for(request.user, identifier)
-    response = HttpResponse(
-        render_certificate_pdf(certificate_document(certificate)),
-        content_type="application/pdf",
-    )
-    response["Content-Disposition"] = f'inline; filename="{certificate.identifier}.pdf"'
-    return response
+    return certificate_pdf_response(get_certificate_for(request.user, identifier))

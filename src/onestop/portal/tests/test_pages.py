@@ -253,7 +253,7 @@ def test_department_admin_sees_case_but_cannot_decide(demo):
 
 
 def test_receipt_lists_each_material_once():
-    from onestop.cases.views import received_materials
+    from onestop.cases.downloads import received_materials
 
     rows = received_materials(
         [
