@@ -19,6 +19,7 @@ from ninja.utils import check_csrf
 from onestop.core.errors import OneStopError
 from onestop.core.logging import get_logger
 from onestop.core.models import ApiToken
+from onestop.openapi import add_error_responses
 
 log = get_logger(__name__)
 
@@ -96,7 +97,14 @@ class JsonRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class OneStopApi(NinjaAPI):
+    """The Django Ninja API whose OpenAPI document lists each operation's error responses."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return add_error_responses(super().get_openapi_schema(**kwargs))
+
+
+api = OneStopApi(
     renderer=JsonRenderer(),
     title="OneStop API",
     version="1",
