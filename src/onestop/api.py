@@ -20,6 +20,7 @@ from onestop.core import rows
 from onestop.core.errors import BodyInvalid, OneStopError
 from onestop.core.logging import get_logger
 from onestop.core.models import ApiToken
+from onestop.openapi import add_error_responses
 
 log = get_logger(__name__)
 
@@ -88,7 +89,14 @@ class JsonRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class OneStopApi(NinjaAPI):
+    """The Django Ninja API whose OpenAPI document lists each operation's error responses."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return add_error_responses(super().get_openapi_schema(**kwargs))
+
+
+api = OneStopApi(
     renderer=JsonRenderer(),
     title="OneStop API",
     version="1",
@@ -179,6 +187,7 @@ def _request_id() -> str:
 def _mount_routers() -> None:
     from onestop.cases.api import router as cases_router
     from onestop.cases.api_clock import router as cases_clock_router
+    from onestop.cases.api_documents import router as cases_documents_router
     from onestop.catalog.api import router as catalog_router
     from onestop.certificates.api import router as certificates_router
     from onestop.core.api import router as core_router
@@ -193,6 +202,7 @@ def _mount_routers() -> None:
     api.add_router("/centres", catalog_router)
     api.add_router("/cases", cases_router)
     api.add_router("/cases", cases_clock_router)
+    api.add_router("/cases", cases_documents_router)
     api.add_router("/ledger", ledger_router)
     api.add_router("/ratings", ratings_router)
     api.add_router("/exchange", exchange_router)

@@ -33,7 +33,11 @@ from onestop.cases.errors import (
     ReasonRequired,
     UnknownMaterial,
 )
-from onestop.cases.formdata import check_form_data
+from onestop.cases.formdata import (
+    FormInvalid,
+    FormInvalidMaterialsMissing,
+    check_form_data,
+)
 from onestop.cases.models import (
     Case,
     CaseCounter,
@@ -557,8 +561,6 @@ def _check_new_case(
     if enterprise is not None and not enterprise.agents.filter(pk=person.pk).exists():
         raise NotAgent(uscc=enterprise.uscc)
     guide = matter.current_version.guide
-    form_data = check_form_data(guide.form_fields, application.form_data)
-    _check_organisation_codes(guide.form_fields, form_data, enterprise)
     known = {m["key"] for m in guide.materials}
     for key in [
         *application.uploads,
@@ -574,7 +576,20 @@ def _check_new_case(
         for key, check in application.checklist.items()
         if check.original_seen or check.copy_taken
     }
-    _raise_missing(guide.materials, provided)
+    missing = _missing_materials(guide.materials, provided)
+
+    # One notice lists the invalid fields and the missing materials together (一次性告知).
+    try:
+        form_data = check_form_data(guide.form_fields, application.form_data)
+    except FormInvalid as error:
+        if not missing:
+            raise
+        raise FormInvalidMaterialsMissing(
+            **error.details, **_missing_details(missing)
+        ) from None
+    _check_organisation_codes(guide.form_fields, form_data, enterprise)
+    if missing:
+        raise MaterialsMissing(**_missing_details(missing))
     return form_data
 
 
@@ -964,13 +979,30 @@ def _check_required_materials(case: Case) -> None:
 
 
 def _raise_missing(materials: list[dict[str, Any]], provided: set[str]) -> None:
-    missing = [
-        m["name"]
+    missing = _missing_materials(materials, provided)
+    if missing:
+        raise MaterialsMissing(**_missing_details(missing))
+
+
+def _missing_materials(
+    materials: list[dict[str, Any]], provided: set[str]
+) -> list[dict[str, Any]]:
+    """Return the required materials whose key is not in `provided`, in guide order."""
+    return [
+        m
         for m in materials
         if m.get("necessity", "required") == "required" and m["key"] not in provided
     ]
-    if missing:
-        raise MaterialsMissing(materials="、".join(missing), missing=missing)
+
+
+def _missing_details(missing: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the error details that name the missing materials and give their keys."""
+    names = [m["name"] for m in missing]
+    return {
+        "materials": "、".join(names),
+        "missing": names,
+        "material_keys": [m["key"] for m in missing],
+    }
 
 
 def _recompute_deadlines(case: Case) -> None:

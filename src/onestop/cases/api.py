@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
 from onestop.cases import actions, queries, receipts
+from onestop.cases.downloads import document_pdf_url
 from onestop.cases.errors import ReceiptNotIssued
 from onestop.cases.intake import (
     application_from_request,
@@ -205,7 +205,7 @@ def get_receipt(
             "created_at": timezone.localtime(receipt.created_at).isoformat(),
             "data": receipt.data,
             "signature": receipt.signature,
-            "pdf_url": reverse("portal:document", args=[case.number, receipt.pk]),
+            "pdf_url": document_pdf_url(case.number, receipt),
         }
     if case.accepted_at is None:
         raise ReceiptNotIssued(number=case.number, state=CaseState(case.state).label)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -119,19 +120,24 @@ def request_extension(
 def approve_extension(
     request: HttpRequest, extension_id: int, payload: DecisionIn
 ) -> dict[str, Any]:
-    extension = clock.approve_extension(
-        actor=request.user,
-        extension=clock.get_extension_for(request.user, extension_id),
-        note=payload.note,
-    )
-    return extension_out(extension)
+    return _decide(request, extension_id, payload, clock.approve_extension)
 
 
 @router.post("/extensions/{extension_id}/reject", response=ExtensionOut)
 def reject_extension(
     request: HttpRequest, extension_id: int, payload: DecisionIn
 ) -> dict[str, Any]:
-    extension = clock.reject_extension(
+    return _decide(request, extension_id, payload, clock.reject_extension)
+
+
+def _decide(
+    request: HttpRequest,
+    extension_id: int,
+    payload: DecisionIn,
+    decision: Callable[..., CaseExtension],
+) -> dict[str, Any]:
+    """Load an extension request the caller may see, decide it and return its body."""
+    extension = decision(
         actor=request.user,
         extension=clock.get_extension_for(request.user, extension_id),
         note=payload.note,

@@ -38,6 +38,15 @@ class FormInvalid(InvalidInput):
     message = gettext_lazy("Correct these fields of the form: %(summary)s")
 
 
+class FormInvalidMaterialsMissing(FormInvalid):
+    """Invalid form fields and missing required materials, reported in one notice."""
+
+    message = gettext_lazy(
+        "Correct these fields of the form: %(summary)s These required materials are "
+        "missing too: %(materials)s. Provide each of them."
+    )
+
+
 def check_form_data(
     fields: list[dict[str, Any]], data: dict[str, Any]
 ) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from onestop.cases.deadlines import deadline_status
+from onestop.cases.downloads import document_pdf_url, material_url
 from onestop.cases.models import (
     Case,
     CaseDocument,
@@ -16,6 +17,7 @@ from onestop.cases.models import (
     CaseState,
     Channel,
     Submission,
+    SubmissionKind,
 )
 from onestop.cases.receipts import receipt_status
 from onestop.cases.workflow import TRANSITIONS
@@ -128,6 +130,11 @@ def case_detail(
                 "original_seen": s.original_seen,
                 "copy_taken": s.copy_taken,
                 "certificate": s.certificate_identifier,
+                "url": (
+                    material_url(case.number, s.pk)
+                    if s.kind == SubmissionKind.UPLOAD
+                    else None
+                ),
             }
             for s in current
         ],
@@ -167,6 +174,7 @@ def documents_display(
                 "created_at": _iso(d.created_at),
                 "data": d.data,
                 "signature": d.signature,
+                "pdf_url": document_pdf_url(case.number, d),
             }
             for d in rows
         ],

@@ -1,4 +1,5 @@
-"""GET /api/v1/certificates/<identifier>/verification, open to anyone."""
+"""Certificate endpoints under /api/v1/certificates: the public verification and proof,
+and the signed file and PDF for the holder."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from onestop.certificates import actions, ratelimit
+from onestop.certificates.downloads import certificate_pdf_response
 from onestop.certificates.errors import CertificateNotFound
 from onestop.certificates.queries import (
     VerificationResult,
@@ -57,6 +59,30 @@ def get_signed_certificate(request: HttpRequest, identifier: str) -> dict:
     """
     certificate = get_certificate_for(request.user, identifier)
     return {"document": certificate.document, "signature": certificate.signature}
+
+
+@router.get(
+    "/{identifier}/pdf",
+    url_name="certificate_pdf",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The certificate as a PDF",
+                "content": {
+                    "application/pdf": {
+                        "schema": {"type": "string", "format": "binary"}
+                    }
+                },
+            }
+        }
+    },
+)
+def get_certificate_pdf(request: HttpRequest, identifier: str) -> HttpResponse:
+    """Return the certificate as a PDF with its verification QR code.
+
+    Only the holder (or staff who may see it) gets it; others get certificate.not_found.
+    """
+    return certificate_pdf_response(get_certificate_for(request.user, identifier))
 
 
 @router.get("/{identifier}/proof", auth=None)

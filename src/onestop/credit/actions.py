@@ -79,80 +79,46 @@ def record_credit(
         actor, RECORDING_ROLES, centre=centre, department=department
     )
     subject = parse_subject(subject_type, subject_code)
-    facts = check_facts(facts)
-
-    with transaction.atomic():
-        return _create(
-            actor=actor,
-            actor_role=membership.role,
-            centre=centre,
-            department=department,
-            subject_type=subject.type,
-            subject_code=subject.code,
-            facts=facts,
-            action=RecordAction.RECORD,
-            supersedes=None,
-        )
+    return _create(
+        actor=actor,
+        actor_role=membership.role,
+        centre=centre,
+        department=department,
+        subject_type=subject.type,
+        subject_code=subject.code,
+        facts=facts,
+        action=RecordAction.RECORD,
+    )
 
 
 def correct_credit_record(
     previous: CreditRecord, *, actor: Any, facts: RecordFacts
 ) -> CreditRecord:
     """Append a record that replaces the facts of `previous`, which stays as it was."""
-    membership = require_role(
-        actor, RECORDING_ROLES, centre=previous.centre, department=previous.department
-    )
-    facts = check_facts(facts)
-
-    with transaction.atomic():
-        previous = _lock_latest(previous)
-        return _create(
-            actor=actor,
-            actor_role=membership.role,
-            centre=previous.centre,
-            department=previous.department,
-            subject_type=previous.subject_type,
-            subject_code=previous.subject_code,
-            facts=facts,
-            action=RecordAction.CORRECT,
-            supersedes=previous,
-        )
+    return _supersede(previous, actor=actor, facts=facts, action=RecordAction.CORRECT)
 
 
 def revoke_credit_record(
     previous: CreditRecord, *, actor: Any, reason: str, legal_basis: str
 ) -> CreditRecord:
     """Append a record that revokes `previous`, with the reason as its facts."""
-    membership = require_role(
-        actor, RECORDING_ROLES, centre=previous.centre, department=previous.department
+    facts = RecordFacts(
+        kind=previous.kind,
+        legal_basis=legal_basis,
+        facts=reason,
+        decided_on=timezone.localdate(),
+        list_name=previous.list_name,
+        listed_on=previous.listed_on,
+        delisted_on=previous.delisted_on,
+        case_number=previous.case_number,
     )
-    facts = check_facts(
-        RecordFacts(
-            kind=previous.kind,
-            legal_basis=legal_basis,
-            facts=reason,
-            decided_on=timezone.localdate(),
-            list_name=previous.list_name,
-            listed_on=previous.listed_on,
-            delisted_on=previous.delisted_on,
-            case_number=previous.case_number,
-        ),
+    return _supersede(
+        previous,
+        actor=actor,
+        facts=facts,
+        action=RecordAction.REVOKE,
         fact_field="reason",
     )
-
-    with transaction.atomic():
-        previous = _lock_latest(previous)
-        return _create(
-            actor=actor,
-            actor_role=membership.role,
-            centre=previous.centre,
-            department=previous.department,
-            subject_type=previous.subject_type,
-            subject_code=previous.subject_code,
-            facts=facts,
-            action=RecordAction.REVOKE,
-            supersedes=previous,
-        )
 
 
 def check_facts(facts: RecordFacts, *, fact_field: str = "facts") -> RecordFacts:
@@ -188,6 +154,32 @@ def check_facts(facts: RecordFacts, *, fact_field: str = "facts") -> RecordFacts
     return facts
 
 
+def _supersede(
+    previous: CreditRecord,
+    *,
+    actor: Any,
+    facts: RecordFacts,
+    action: str,
+    fact_field: str = "facts",
+) -> CreditRecord:
+    """Append a record of the same subject and department that supersedes `previous`."""
+    membership = require_role(
+        actor, RECORDING_ROLES, centre=previous.centre, department=previous.department
+    )
+    return _create(
+        actor=actor,
+        actor_role=membership.role,
+        centre=previous.centre,
+        department=previous.department,
+        subject_type=previous.subject_type,
+        subject_code=previous.subject_code,
+        facts=facts,
+        action=action,
+        supersedes=previous,
+        fact_field=fact_field,
+    )
+
+
 def _lock_latest(previous: CreditRecord) -> CreditRecord:
     locked = CreditRecord.objects.select_for_update().get(pk=previous.pk)
     successor = CreditRecord.objects.filter(supersedes=locked).first()
@@ -198,6 +190,7 @@ def _lock_latest(previous: CreditRecord) -> CreditRecord:
     return locked
 
 
+@transaction.atomic
 def _create(
     *,
     actor: Any,
@@ -208,8 +201,18 @@ def _create(
     subject_code: str,
     facts: RecordFacts,
     action: str,
-    supersedes: CreditRecord | None,
+    supersedes: CreditRecord | None = None,
+    fact_field: str = "facts",
 ) -> CreditRecord:
+    """Check the facts and write the record with its ledger entry and audit event.
+
+    A record that supersedes another locks it first and fails when it was already
+    superseded or revoked.
+    """
+    facts = check_facts(facts, fact_field=fact_field)
+    if supersedes is not None:
+        supersedes = _lock_latest(supersedes)
+
     record = CreditRecord(
         centre=centre,
         department=department,

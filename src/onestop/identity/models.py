@@ -81,3 +81,24 @@ class EnterpriseAgent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}@{self.enterprise_id}"
+
+
+class SignInThrottle(models.Model):
+    """The failed sign-ins of one user name or one client address, shared by all workers.
+
+    `key` contains a digest, never a user name or an address. A row whose window has ended
+    and whose lock has expired is deleted by the next failed sign-in.
+    """
+
+    key = models.CharField(max_length=80, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_ends_at = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["window_ends_at"], name="signin_window_ends_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -3,23 +3,27 @@
 After `MAX_FAILED_SIGN_INS` failures for one user name, or from one client address, within
 `FAILURE_WINDOW_SECONDS`, further attempts are rejected for `LOCKOUT_SECONDS`. The client
 address is REMOTE_ADDR, or the request header named by `ONESTOP_CLIENT_IP_HEADER` (for
-example "HTTP_X_REAL_IP") when a reverse proxy sets it. The cache keys contain digests
-only, never a user name or an address.
+example "HTTP_X_REAL_IP") when a reverse proxy sets it. The counters are rows of the
+`SignInThrottle` table, so every web worker and every process counts against the same
+limit. The keys contain digests only, never a user name or an address.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import time
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Max, Q, Value, When
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import RateLimited
 from onestop.core.logging import get_logger
+from onestop.identity.models import SignInThrottle
 
 log = get_logger(__name__)
 
@@ -37,18 +41,15 @@ class TooManySignInAttempts(RateLimited):
 
 
 def check_sign_in_allowed(request: HttpRequest, username: str) -> None:
-    """Raise TooManySignInAttempts while the user name or the client address is locked.
-
-    NOTE: the default local-memory cache keeps the counters per web worker, so N workers
-    allow up to N times the limit. Configure a shared cache (Redis, Memcached or the
-    database cache) to enforce it across workers.
-    """
-    lock_keys = [_lock_key(key) for key in _counter_keys(request, username)]
-    unlock_times = cache.get_many(lock_keys).values()
-    if not unlock_times:
+    """Raise TooManySignInAttempts while the user name or the client address is locked."""
+    now = timezone.now()
+    unlock_time = SignInThrottle.objects.filter(
+        key__in=_counter_keys(request, username), locked_until__gt=now
+    ).aggregate(latest=Max("locked_until"))["latest"]
+    if unlock_time is None:
         return
 
-    retry_after = max(1, math.ceil(max(unlock_times) - time.time()))
+    retry_after = max(1, math.ceil((unlock_time - now).total_seconds()))
     raise TooManySignInAttempts(
         minutes=math.ceil(retry_after / 60), retry_after=retry_after
     )
@@ -56,24 +57,56 @@ def check_sign_in_allowed(request: HttpRequest, username: str) -> None:
 
 def record_failed_sign_in(request: HttpRequest, username: str) -> None:
     """Count one failed attempt for the user name and the client address, locking at the limit."""
-    for key in _counter_keys(request, username):
-        cache.add(key, 0, timeout=FAILURE_WINDOW_SECONDS)
-        try:
-            failures = cache.incr(key)
-        except ValueError:  # the counter expired between add and incr
-            cache.set(key, 1, timeout=FAILURE_WINDOW_SECONDS)
-            failures = 1
-        if failures >= MAX_FAILED_SIGN_INS:
+    now = timezone.now()
+    with transaction.atomic():
+        _delete_expired(now)
+        for key in _counter_keys(request, username):
+            if _count_failure(key, now) < MAX_FAILED_SIGN_INS:
+                continue
             # The lock stores its unlock time, so a rejection can say how long to wait.
-            unlock_time = time.time() + LOCKOUT_SECONDS
-            cache.set(_lock_key(key), unlock_time, timeout=LOCKOUT_SECONDS)
-            cache.delete(key)
-            log.warning("auth.throttled", scope=key.split(":")[2])
+            SignInThrottle.objects.filter(key=key).update(
+                failures=0, locked_until=now + timedelta(seconds=LOCKOUT_SECONDS)
+            )
+            log.warning("auth.throttled", scope=key.split(":")[0])
 
 
 def record_successful_sign_in(username: str) -> None:
     """Reset the failure counter of the user name; the client address keeps its count."""
-    cache.delete(_username_key(username))
+    SignInThrottle.objects.filter(key=_username_key(username)).update(failures=0)
+
+
+def _count_failure(key: str, now: datetime) -> int:
+    """Add one failure to the key's window, or start a new window when the old one ended.
+
+    The increment is a single UPDATE, so two workers counting at once lose no failure.
+    """
+    window_end = now + timedelta(seconds=FAILURE_WINDOW_SECONDS)
+    window_open = Q(window_ends_at__gt=now)
+    updated = SignInThrottle.objects.filter(key=key).update(
+        failures=Case(When(window_open, then=F("failures") + 1), default=Value(1)),
+        window_ends_at=Case(
+            When(window_open, then=F("window_ends_at")), default=Value(window_end)
+        ),
+    )
+    if updated:
+        return SignInThrottle.objects.values_list("failures", flat=True).get(key=key)
+
+    try:
+        with transaction.atomic():
+            SignInThrottle.objects.create(
+                key=key, failures=1, window_ends_at=window_end
+            )
+    except IntegrityError:
+        # Another worker created the row first, so count on it instead.
+        return _count_failure(key, now)
+    return 1
+
+
+def _delete_expired(now: datetime) -> None:
+    """Delete the rows whose window has ended and which hold no running lock."""
+    SignInThrottle.objects.filter(window_ends_at__lte=now).filter(
+        Q(locked_until__isnull=True) | Q(locked_until__lte=now)
+    ).delete()
 
 
 def _counter_keys(request: HttpRequest, username: str) -> list[str]:
@@ -81,9 +114,9 @@ def _counter_keys(request: HttpRequest, username: str) -> list[str]:
 
 
 def _username_key(username: str) -> str:
-    # Only a digest goes into the cache key, so the cache holds no user names.
+    # Only a digest goes into the key, so the table stores no user names.
     digest = hashlib.sha256(username.strip().encode()).hexdigest()[:32]
-    return f"onestop:sign-in-failures:user:{digest}"
+    return f"user:{digest}"
 
 
 def _address_key(request: HttpRequest) -> str:
@@ -91,8 +124,4 @@ def _address_key(request: HttpRequest) -> str:
     address = request.META.get(header, "") if header else ""
     address = address.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
-    return f"onestop:sign-in-failures:address:{digest}"
-
-
-def _lock_key(counter_key: str) -> str:
-    return f"{counter_key}:locked"
+    return f"address:{digest}"

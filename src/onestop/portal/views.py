@@ -18,9 +18,8 @@ from onestop.cases.models import CaseState, Channel
 from onestop.cases.presenters import case_detail
 from onestop.catalog.models import MatterGuide
 from onestop.catalog.queries import get_centre, list_centres
-from onestop.certificates.documents import render_certificate_pdf
+from onestop.certificates.downloads import certificate_pdf_response
 from onestop.certificates.queries import (
-    certificate_document,
     certificates_held_by,
     get_certificate_for,
 )
@@ -109,6 +108,9 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
             "values": values,
             "error": error,
             "field_errors": (error.details.get("fields", {}) if error else {}),
+            "missing_materials": (
+                error.details.get("material_keys", []) if error else []
+            ),
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
             "person": person,
             "enterprises": enterprises,
@@ -262,10 +264,4 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
 @handles_errors
 def certificate_pdf(request: HttpRequest, identifier: str) -> HttpResponse:
     """Serve the certificate to its holder as a PDF with its verification QR code."""
-    certificate = get_certificate_for(request.user, identifier)
-    response = HttpResponse(
-        render_certificate_pdf(certificate_document(certificate)),
-        content_type="application/pdf",
-    )
-    response["Content-Disposition"] = f'inline; filename="{certificate.identifier}.pdf"'
-    return response
+    return certificate_pdf_response(get_certificate_for(request.user, identifier))

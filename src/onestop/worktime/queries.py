@@ -105,10 +105,7 @@ def get_calendar(region_code: str = NATIONAL) -> WorkdayCalendar:
         return cached.calendar
 
     stamp = _stamp(chain)
-    if cached is not None and cached.stamp == stamp:
-        calendar = cached.calendar
-    else:
-        calendar = _load(chain)
+    calendar = cached.calendar if cached and cached.stamp == stamp else _load(chain)
     with _cache_lock:
         _cache[key] = _CacheEntry(stamp, now, calendar)
     return calendar

@@ -160,6 +160,34 @@ def test_missing_material_listed(demo):
     assert response.json()["code"] == "case.materials_missing"
 
 
+def test_field_errors_and_missing_materials_together(demo):
+    matter = food_matter(demo)
+    form = valid_form(matter)
+    form.pop("field.organisation_name")
+    files = material_files(matter)
+    files.pop("material.premises_layout")
+    files.pop("material.safety_system")
+
+    response = apply(demo.client("applicant"), demo, form=form, files=files)
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "form.invalid"
+    assert body["details"]["fields"] == {"organisation_name": "单位名称 is required."}
+    assert body["details"]["missing"] == [
+        "经营场所平面布局图和设备布局、工艺流程图",
+        "食品安全管理制度目录和食品安全管理人员名单",
+    ]
+    assert body["details"]["material_keys"] == ["premises_layout", "safety_system"]
+    assert body["message"] == (
+        "Correct these fields of the form: organisation_name: 单位名称 is required. "
+        "These required materials are missing too: "
+        "经营场所平面布局图和设备布局、工艺流程图、"
+        "食品安全管理制度目录和食品安全管理人员名单. Provide each of them."
+    )
+    assert Case.objects.count() == 0
+
+
 def test_unknown_matter_and_case_not_found(demo):
     applicant = demo.client("applicant")
     response = applicant.post(

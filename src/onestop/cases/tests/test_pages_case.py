@@ -6,9 +6,9 @@ import datetime
 
 import pytest
 
+from onestop.cases.downloads import verification_url
 from onestop.cases.models import Case, CaseDocument, Submission
 from onestop.cases.presenters import case_detail
-from onestop.cases.views import verification_url
 from onestop.catalog.models import Matter
 from onestop.core import outbox
 from onestop.core.models import AuditEvent

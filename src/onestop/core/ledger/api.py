@@ -25,6 +25,27 @@ router = Router(tags=["ledger"])
 TEXT = "text/plain; charset=utf-8"
 
 
+def _numbers(location: str, *names: str, optional: tuple[str, ...] = ()) -> dict:
+    """Describe parameters that the handler parses as numbers itself, for OpenAPI.
+
+    The handlers take them as text so that a bad value gets the ledger's own error code
+    (400), which leaves Django Ninja without the type to put in the document. These
+    entries replace the ones Django Ninja generates (see `onestop.openapi`).
+    """
+    return {
+        "parameters": [
+            {
+                "in": location,
+                "name": name,
+                "required": name not in optional,
+                "schema": {"type": "integer", "minimum": 0},
+                "x-parsed-by-handler": True,
+            }
+            for name in (*names, *optional)
+        ]
+    }
+
+
 def _b64(value: bytes) -> str:
     return base64.b64encode(value).decode()
 
@@ -65,7 +86,12 @@ def checkpoint_json(request: HttpRequest) -> Any:
     }
 
 
-@router.get("/inclusion", auth=None, summary="Inclusion proof of one entry")
+@router.get(
+    "/inclusion",
+    auth=None,
+    summary="Inclusion proof of one entry",
+    openapi_extra=_numbers("query", "index", optional=("tree_size",)),
+)
 @_returns_errors
 def inclusion(
     request: HttpRequest, index: str | None = None, tree_size: str | None = None
@@ -85,7 +111,10 @@ def inclusion(
 
 
 @router.get(
-    "/consistency", auth=None, summary="Consistency proof between two tree sizes"
+    "/consistency",
+    auth=None,
+    summary="Consistency proof between two tree sizes",
+    openapi_extra=_numbers("query", "first", "second"),
 )
 @_returns_errors
 def consistency(
@@ -97,7 +126,12 @@ def consistency(
     return {"first": size1, "second": size2, "proof": [_b64(value) for value in proof]}
 
 
-@router.get("/entries/{index}", auth=None, summary="One integrated entry")
+@router.get(
+    "/entries/{index}",
+    auth=None,
+    summary="One integrated entry",
+    openapi_extra=_numbers("path", "index"),
+)
 @_returns_errors
 def entry(request: HttpRequest, index: str):
     return queries.entry_as_dict(
@@ -106,7 +140,10 @@ def entry(request: HttpRequest, index: str):
 
 
 @router.get(
-    "/entries/{index}/proof", auth=None, summary="Offline proof bundle of one entry"
+    "/entries/{index}/proof",
+    auth=None,
+    summary="Offline proof bundle of one entry",
+    openapi_extra=_numbers("path", "index"),
 )
 @_returns_errors
 def entry_proof(request: HttpRequest, index: str) -> HttpResponse:

@@ -1,7 +1,10 @@
-"""The API docs page works offline: Swagger UI comes from the package, not a CDN."""
+"""The API docs: the page works offline (Swagger UI comes from the package, not a CDN),
+and the OpenAPI document types every parameter and lists every operation's errors."""
 
 import pytest
 from django.test import Client
+
+from onestop.openapi import API_PREFIX, ERRORS_BY_OPERATION
 
 
 @pytest.mark.django_db
@@ -9,3 +12,120 @@ def test_docs_page_uses_local_swagger():
     html = Client().get("/api/v1/docs").content.decode()
     assert "cdn.jsdelivr" not in html
     assert "/static/ninja/swagger-ui-bundle.js" in html
+
+
+# --- the OpenAPI document ------------------------------------------------------------------
+
+UNSAFE_METHODS = {"post", "put", "patch", "delete"}
+
+
+@pytest.fixture
+def openapi(db):
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def operations(document):
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            yield f"{method.upper()} {path}", method, operation
+
+
+def error_statuses(operation) -> set[int]:
+    return {int(status) for status in operation["responses"] if int(status) >= 400}
+
+
+def test_openapi_parameters_typed(openapi):
+    untyped = [
+        f"{name} {parameter['in']} {parameter['name']}"
+        for name, _method, operation in operations(openapi)
+        for parameter in operation.get("parameters", [])
+        if "type" not in parameter.get("schema", {})
+    ]
+    assert untyped == []
+
+
+def test_openapi_parameters_listed_once(openapi):
+    repeated = [
+        name
+        for name, _method, operation in operations(openapi)
+        if len({(p["in"], p["name"]) for p in operation.get("parameters", [])})
+        != len(operation.get("parameters", []))
+    ]
+    assert repeated == []
+
+
+def test_openapi_ledger_numbers_are_integers(openapi):
+    inclusion = openapi["paths"]["/api/v1/ledger/inclusion"]["get"]
+    consistency = openapi["paths"]["/api/v1/ledger/consistency"]["get"]
+    entry = openapi["paths"]["/api/v1/ledger/entries/{index}"]["get"]
+    types = {
+        parameter["name"]: parameter["schema"]["type"]
+        for operation in (inclusion, consistency, entry)
+        for parameter in operation["parameters"]
+    }
+    assert types == {
+        "index": "integer",
+        "tree_size": "integer",
+        "first": "integer",
+        "second": "integer",
+    }
+
+
+def test_openapi_errors_use_error_schema(openapi):
+    error = openapi["components"]["schemas"]["Error"]
+    assert error["required"] == ["code", "message", "details"]
+    wrong = [
+        f"{name} {status}"
+        for name, _method, operation in operations(openapi)
+        for status, response in operation["responses"].items()
+        if int(status) >= 400
+        and response["content"]["application/json"]["schema"]
+        != {"$ref": "#/components/schemas/Error"}
+    ]
+    assert wrong == []
+
+
+def test_openapi_operations_list_errors(openapi):
+    missing = []
+    for name, method, operation in operations(openapi):
+        expected = {500}
+        if operation.get("security"):
+            expected.add(401)
+            if method in UNSAFE_METHODS:
+                expected.add(403)
+        if any(p["in"] == "path" for p in operation.get("parameters", [])):
+            expected.add(404)
+        if operation.get("requestBody"):
+            expected.add(422)
+        if method in UNSAFE_METHODS:
+            expected.add(400)
+        absent = expected - error_statuses(operation)
+        if absent:
+            missing.append(f"{name}: {sorted(absent)}")
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("name", "statuses"),
+    [
+        ("POST /api/v1/cases/{number}/accept", {400, 401, 403, 404, 409, 422}),
+        ("POST /api/v1/auth/token", {400, 401, 422, 429}),
+        ("GET /api/v1/ratings/stats", {400, 401, 403}),
+        ("GET /api/v1/cases/{number}/documents/{document_id}/pdf", {401, 404, 422}),
+    ],
+)
+def test_openapi_operation_error_statuses(openapi, name, statuses):
+    method, path = name.split(" ")
+    operation = openapi["paths"][path][method.lower()]
+    assert statuses <= error_statuses(operation)
+
+
+def test_openapi_error_table_names_operations(openapi):
+    names = {
+        f"{method.upper()} {path.removeprefix(API_PREFIX)}"
+        for path, methods in openapi["paths"].items()
+        for method in methods
+    }
+    assert set(ERRORS_BY_OPERATION) - names == set()

@@ -83,6 +83,29 @@ def test_missing_field_keeps_entries(demo):
     assert Case.objects.count() == 0
 
 
+def test_apply_page_lists_fields_and_materials(demo):
+    client = demo.client("applicant")
+    matter = Matter.objects.get(centre=demo.centre, pack_id=FOOD)
+    data = valid_form(matter)
+    data["field.organisation_name"] = ""
+    data.update(material_files(matter))
+    data.pop("material.safety_system")
+
+    response = client.post(f"/portal/{demo.centre.slug}/matters/{FOOD}/apply/", data)
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert 'data-code="form.invalid"' in text
+    assert "organisation_name: 单位名称 is required." in text
+    assert (
+        "These required materials are missing too: "
+        "食品安全管理制度目录和食品安全管理人员名单. Provide each of them."
+    ) in text
+    assert 'id="material-error-safety_system"' in text
+    assert 'id="material-error-premises_layout"' not in text
+    assert Case.objects.count() == 0
+
+
 def test_registration_wrong_check_digit_keeps_entries(db):
     response = Client().post(
         "/accounts/register/",
@@ -230,7 +253,7 @@ def test_department_admin_sees_case_but_cannot_decide(demo):
 
 
 def test_receipt_lists_each_material_once():
-    from onestop.cases.views import received_materials
+    from onestop.cases.downloads import received_materials
 
     rows = received_materials(
         [

@@ -136,5 +136,5 @@ def test_state_counts_count_every_case(demo):
             application=Application(form_data=form, uploads=uploads),
         )
     page = demo.client("supervisor").get("/supervise/")
-    states = dict((str(label), count) for label, count in page.context["states"])
+    states = {str(label): count for label, count in page.context["states"]}
     assert states["submitted"] == 3
