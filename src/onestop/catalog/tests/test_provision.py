@@ -429,7 +429,7 @@ def test_bulk_json_text_matches_row_by_row(standard_pack):
     assert bulk_json == single_json
 
 
-def test_second_centre_from_same_pack_json(standard_pack):
+def test_second_centre_reuses_pack_json(standard_pack):
     first = provision_standard(standard_pack).centre
     second = provision_511603(standard_pack)
 
@@ -441,7 +441,7 @@ def test_second_centre_from_same_pack_json(standard_pack):
     assert parsed(stored_json(second)) == parsed(expected)
 
 
-def test_changed_copy_not_served_cached_json(standard_pack):
+def test_changed_copy_json_not_stale(standard_pack):
     provision_standard(standard_pack)
     changed = copy.deepcopy(standard_pack)
     for definition in changed.matters:
@@ -472,7 +472,7 @@ def parsed(texts: dict[str, tuple[str, str]]) -> dict[str, tuple[Any, Any]]:
     }
 
 
-def test_first_versions_take_ids_after_deleted_ones(standard_pack):
+def test_reserved_ids_skip_deleted_versions(standard_pack):
     centre = provision_without(standard_pack, "birth-registration")
     newest = MatterVersion.objects.latest("pk")
     matter = Matter.objects.create(
