@@ -7,14 +7,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.catalog.models import Matter, MatterOrigin, MatterVersion, PackInstallation
 from onestop.certificates.actions import sync_certificate_types
 from onestop.core.audit import record_event
-from onestop.core.bulk import Prepared, insert_rows, prepare
+from onestop.core.bulk import (
+    Prepared,
+    insert_rows,
+    prepare,
+    prepare_json_text,
+    reserve_ids,
+)
 from onestop.core.errors import InvalidInput
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Department
@@ -182,24 +187,32 @@ def _create_matters(
     definitions: list[dict[str, Any]],
     pack: Any,
 ) -> None:
-    """Insert new pack matters, their first versions and the current-version pointers.
+    """Insert new pack matters and their first versions, which are current.
 
-    It sends an INSERT of the matters, an INSERT of their versions and an UPDATE that
-    points each matter at its version 1. `insert_rows` splits an INSERT into several
-    where the database limits the parameters of one statement.
+    It reserves the versions' ids first, so that each matter's INSERT already points at
+    its version 1, and then sends an INSERT of the matters and one of the versions. The
+    foreign keys are checked at commit, when both exist. `insert_rows` splits an INSERT
+    into several where the database limits the parameters of one statement.
     """
     if not definitions:
         return
-    # Each definition is stored in both tables. On SQLite it is serialised once for both,
-    # but psycopg serialises a Jsonb parameter each time it binds one.
+    # Each definition is stored in both tables. The pack serialises it to JSON once,
+    # and later centres provisioned from the same loaded pack reuse that text.
     stored = {
-        definition["id"]: prepare(MatterVersion, "definition", definition)
+        definition["id"]: prepare_json_text(pack.matter_json(definition))
         for definition in definitions
     }
+    version_ids = dict(
+        zip(stored, reserve_ids(MatterVersion, len(stored)), strict=True)
+    )
     version = _pack_version(pack)
     rows = [
         _matter_row(
-            centre, departments[definition["department"]], definition, version, stored
+            centre,
+            departments[definition["department"]],
+            definition,
+            version,
+            (stored[definition["id"]], version_ids[definition["id"]]),
         )
         for definition in definitions
     ]
@@ -209,23 +222,24 @@ def _create_matters(
     created_at = prepare(MatterVersion, "created_at", timezone.now())
     insert_rows(
         MatterVersion,
-        ("centre_id", "matter_id", "number", "definition", "source", "created_at"),
+        (
+            "id",
+            "centre_id",
+            "matter_id",
+            "number",
+            "definition",
+            "source",
+            "created_at",
+        ),
         [
-            (centre.pk, ids[key], 1, definition, source, created_at)
+            (version_ids[key], centre.pk, ids[key], 1, definition, source, created_at)
             for key, definition in stored.items()
         ],
     )
 
-    first = MatterVersion.objects.filter(
-        centre=centre, matter=OuterRef("pk"), number=1
-    ).values("pk")
-    Matter.objects.filter(pk__in=list(ids.values())).update(
-        current_version=Subquery(first)
-    )
-
 
 # Columns of the rows that `_matter_row` builds, in its order. The ones it leaves out
-# (`is_active`, `origin` and `current_version`) get their defaults.
+# (`is_active` and `origin`) get their defaults.
 MATTER_COLUMNS = (
     "centre_id",
     "pack_id",
@@ -239,6 +253,7 @@ MATTER_COLUMNS = (
     "pack_definition",
     "pack_version",
     "removed_upstream",
+    "current_version_id",
 )
 
 
@@ -247,9 +262,14 @@ def _matter_row(
     department: Department,
     definition: dict[str, Any],
     version: str,
-    stored: dict[str, Prepared],
+    first_version: tuple[Prepared, int],
 ) -> tuple[Any, ...]:
-    """Return the MATTER_COLUMNS of a new pack matter, as `_pack_matter_fields` sets them."""
+    """Return the MATTER_COLUMNS of a new pack matter, as `_pack_matter_fields` sets them.
+
+    `first_version` is the matter's definition as a JSON parameter and the id of its
+    version 1.
+    """
+    definition_json, version_id = first_version
     fields = matter_fields(definition, department)
     return (
         centre.pk,
@@ -261,9 +281,10 @@ def _matter_row(
         fields["matter_type"],
         fields["guide_only"],
         fields["search_text"],
-        stored[definition["id"]],
+        definition_json,
         version,
         False,
+        version_id,
     )
 
 

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 from django.db.models import Field, Model
+from psycopg.types.json import Jsonb
 
 # Internal types whose values the writer sends as given. Their get_db_prep_save only
 # checks the type of a str, int or bool, so skipping it for thousands of values is the
 # point of this module. Every other field (JSON, dates, decimals) goes through it.
 PLAIN_INTERNAL_TYPES = frozenset(
     {
+        "AutoField",
+        "BigAutoField",
         "BigIntegerField",
         "BooleanField",
         "CharField",
@@ -41,6 +44,54 @@ def prepare(model: type[Model], name: str, value: Any) -> Prepared:
     return Prepared(model._meta.get_field(name).get_db_prep_save(value, connection))
 
 
+def prepare_json_text(text: str) -> Prepared:
+    """Return the parameter of a JSONField value already serialised as `text`.
+
+    The field must have no custom encoder, and `text` must be what `json.dumps` returns
+    for the value, which is what the field's `get_db_prep_save` would send.
+    """
+    if connection.vendor == "postgresql":
+        # psycopg calls `dumps` on the wrapped value when it binds the parameter.
+        return Prepared(Jsonb(text, dumps=str))
+    return Prepared(text)
+
+
+def reserve_ids(model: type[Model], count: int) -> list[int]:
+    """Return `count` new primary keys of `model`, for rows that name their own ids.
+
+    On PostgreSQL the ids come from the table's sequence, so other inserts never take
+    them. On SQLite they follow the largest id the table has had (its AUTOINCREMENT
+    counter included), so call it inside the transaction that inserts the rows. No
+    other connection can take them there: the project's IMMEDIATE transactions hold the
+    write lock from BEGIN, and in WAL mode SQLite fails the first write of a deferred
+    transaction that read before another connection's commit.
+    """
+    table = model._meta.db_table
+    # A concrete field's column is set, although the stubs type it as optional.
+    column = cast(str, model._meta.pk.column)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                "FROM generate_series(1, %s)",
+                [table, column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+        if not connection.in_atomic_block:
+            raise RuntimeError("call reserve_ids inside a transaction on SQLite")
+        # Table and column names come from the model, values go in as parameters.
+        cursor.execute(
+            f"SELECT MAX(COALESCE(MAX({quote(column)}), 0), "  # noqa: S608
+            "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0)) "
+            f"FROM {quote(table)}",
+            [table],
+        )
+        top = cursor.fetchone()[0]
+    return list(range(top + 1, top + 1 + count))
+
+
 def insert_rows(
     model: type[Model],
     columns: Sequence[str],
@@ -50,14 +101,15 @@ def insert_rows(
 ) -> list[tuple[Any, ...]]:
     """Insert `rows` into the table of `model` and return their `returning` columns.
 
-    `columns` are attribute names ("centre_id", "name"). Values of text, integer, boolean
-    and foreign key columns go to the database as given, so they must be str, int, bool
-    or None. Values of other fields, such as JSON and dates, are converted by the field's
-    `get_db_prep_save`, as `Model.save` does, unless they are `Prepared`. Every column of
-    the table that `columns` leaves out, except the automatic primary key, gets the
-    field's default, called once per row. Sends one `INSERT ... VALUES (...), (...)` per
-    batch that fits the backend's parameter limit. PostgreSQL and SQLite return the
-    RETURNING rows in the order of the VALUES rows, as Django's `bulk_create` relies on.
+    `columns` are attribute names ("centre_id", "name"). Values of text, integer, boolean,
+    primary key and foreign key columns go to the database as given, so they must be
+    str, int, bool or None. Values of other fields, such as JSON and dates, are
+    converted by the field's `get_db_prep_save`, as `Model.save` does, unless they are
+    `Prepared`. Every column of the table that `columns` leaves out, except the
+    automatic primary key, gets the field's default, called once per row. Sends one
+    `INSERT ... VALUES (...), (...)` per batch that fits the backend's parameter limit.
+    PostgreSQL and SQLite return the RETURNING rows in the order of the VALUES rows, as
+    Django's `bulk_create` relies on.
     """
     fields = [model._meta.get_field(name) for name in columns]
     defaulted = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,13 +82,37 @@ STEP_DEFAULTS: dict[str, Any] = {"limit": None, "standard": "", "outcome": ""}
 
 @dataclass
 class Pack:
-    """A loaded pack: its metadata, department roles, certificate types and matters."""
+    """A loaded pack: its metadata, department roles, certificate types and matters.
+
+    Change a copy of a loaded pack, not the pack itself, because `matter_json` keeps the
+    JSON text of each matter dict it serialised. `copy.deepcopy` and pickle leave that
+    cache out.
+    """
 
     metadata: dict[str, Any]
     departments: dict[str, dict[str, Any]]
     certificate_types: list[dict[str, Any]]
     matters: list[dict[str, Any]]
     bundles: list[dict[str, Any]] = field(default_factory=list)
+    _matter_json: dict[str, tuple[dict[str, Any], str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_matter_json": {}}
+
+    def matter_json(self, matter: dict[str, Any]) -> str:
+        """Return `json.dumps(matter)` for one of the pack's matters, serialised once.
+
+        The cached text is used only for the same dict object, so another dict with the
+        same id, such as the matter with an overlay applied, is serialised again.
+        """
+        cached = self._matter_json.get(matter["id"])
+        if cached is not None and cached[0] is matter:
+            return cached[1]
+        text = json.dumps(matter)
+        self._matter_json[matter["id"]] = (matter, text)
+        return text
 
     def matter(self, matter_id: str) -> dict[str, Any] | None:
         """Return the matter with this id, or None."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import json
 import math
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -297,7 +299,8 @@ def test_bulk_statements_per_chunk(standard_pack, monkeypatch):
             or "catalog_matterversion" in query["sql"]
         )
     ]
-    assert len(catalog_writes) == 3 * chunks
+    assert len(catalog_writes) == 2 * chunks
+    assert not [sql for sql in catalog_writes if sql.startswith("UPDATE")]
 
 
 def test_progress_reported_per_chunk(standard_pack, monkeypatch):
@@ -424,3 +427,74 @@ def test_bulk_json_text_matches_row_by_row(standard_pack):
     bulk_json, single_json = stored_json(bulk), stored_json(single)
     assert len(bulk_json) == len(standard_pack.matters)
     assert bulk_json == single_json
+
+
+def test_second_centre_reuses_pack_json(standard_pack):
+    first = provision_standard(standard_pack).centre
+    second = provision_511603(standard_pack)
+
+    expected = {
+        matter["id"]: (json.dumps(matter), json.dumps(matter))
+        for matter in standard_pack.matters
+    }
+    assert parsed(stored_json(first)) == parsed(expected)
+    assert parsed(stored_json(second)) == parsed(expected)
+
+
+def test_changed_copy_json_not_stale(standard_pack):
+    provision_standard(standard_pack)
+    changed = copy.deepcopy(standard_pack)
+    for definition in changed.matters:
+        definition["name"] = f"{definition['name']}（新）"
+
+    centre = provision_511603(changed)
+
+    for matter, version in stored_json(centre).values():
+        assert json.loads(matter)["name"].endswith("（新）")
+        assert json.loads(version)["name"].endswith("（新）")
+
+
+def provision_511603(pack) -> Centre:
+    """Provision 511603 from `pack` with made-up bindings."""
+    return provision_centre(
+        actor=None,
+        region_code="511603",
+        pack=pack,
+        bindings=standard_bindings(pack, "511603"),
+    ).centre
+
+
+def parsed(texts: dict[str, tuple[str, str]]) -> dict[str, tuple[Any, Any]]:
+    """Return the stored JSON of `stored_json` parsed, as PostgreSQL reformats jsonb."""
+    return {
+        key: (json.loads(matter), json.loads(version))
+        for key, (matter, version) in texts.items()
+    }
+
+
+def test_reserved_ids_skip_deleted_versions(standard_pack):
+    centre = provision_without(standard_pack, "birth-registration")
+    newest = MatterVersion.objects.latest("pk")
+    matter = Matter.objects.create(
+        centre=centre,
+        department=newest.matter.department,
+        pack_id="local-test",
+        name="本地事项",
+        matter_type="other_power",
+        origin=MatterOrigin.LOCAL,
+    )
+    deleted = add_matter_version(matter, {"name": "本地事项"}, source="local")
+    deleted_id = deleted.pk
+    Matter.objects.filter(pk=matter.pk).update(current_version=None)
+    deleted.delete()
+
+    provision_standard(standard_pack)
+
+    added = Matter.objects.get(centre=centre, pack_id="birth-registration")
+    first = added.current_version
+    assert first is not None
+    assert first.pk > deleted_id
+    assert first.matter_id == added.pk
+    assert first.number == 1
+    later = add_matter_version(matter, {"name": "本地事项"}, source="local")
+    assert later.pk > first.pk

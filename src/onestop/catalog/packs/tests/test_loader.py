@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import json
 import shutil
 import zipfile
 
@@ -79,3 +81,46 @@ def test_bundles_are_empty_and_kept_apart(small_pack):
 
     assert pack.bundles == []
     assert "bundles" not in pack.metadata
+
+
+def test_matter_json_serialised_once(monkeypatch):
+    pack = load_pack(STANDARD_PACK_DIR)
+    matter = pack.matters[0]
+    calls = []
+
+    def dumps(value: object) -> str:
+        calls.append(value)
+        return "serialised"
+
+    monkeypatch.setattr(json, "dumps", dumps)
+
+    first = pack.matter_json(matter)
+    second = pack.matter_json(matter)
+
+    assert (first, second) == ("serialised", "serialised")
+    assert len(calls) == 1
+
+
+def test_matter_json_equals_json_dumps():
+    pack = load_pack(STANDARD_PACK_DIR)
+
+    for matter in pack.matters:
+        assert pack.matter_json(matter) == json.dumps(matter)
+
+
+def test_matter_json_not_cached_for_other_dict():
+    pack = load_pack(STANDARD_PACK_DIR)
+    pack.matter_json(pack.matters[0])
+    changed = {**pack.matters[0], "name": "另一个名称"}
+
+    assert json.loads(pack.matter_json(changed))["name"] == "另一个名称"
+
+
+def test_matter_json_cache_left_out_of_copy():
+    pack = load_pack(STANDARD_PACK_DIR)
+    pack.matter_json(pack.matters[0])
+    changed = copy.deepcopy(pack)
+    changed.matters[0]["name"] = "另一个名称"
+
+    assert json.loads(changed.matter_json(changed.matters[0]))["name"] == "另一个名称"
+    assert json.loads(pack.matter_json(pack.matters[0]))["name"] != "另一个名称"
