@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from onestop.cases.deadlines import deadline_status
 from onestop.cases.downloads import document_pdf_url, material_url
@@ -21,6 +22,7 @@ from onestop.cases.models import (
 )
 from onestop.cases.receipts import receipt_status
 from onestop.cases.workflow import TRANSITIONS
+from onestop.core.models import Role
 
 
 def _iso(value: Any) -> str | None:
@@ -149,6 +151,7 @@ def case_detail(
                 "to_state": e.to_state,
                 "to_state_label": _state_label(e.to_state),
                 "actor_role": e.actor_role,
+                "actor_role_label": _actor_role_label(e.actor_role),
                 "reason": e.reason,
             }
             for e in (case.events.all() if events is None else events)
@@ -184,3 +187,18 @@ def documents_display(
 
 def _pk(row: Any) -> int:
     return int(row.pk)
+
+
+# Who acts on a case besides the staff roles: the applicant, and the system (the worker
+# and department connectors).
+_OTHER_ACTOR_LABELS = {
+    "applicant": gettext_lazy("applicant"),
+    "system": gettext_lazy("system"),
+}
+
+
+def _actor_role_label(role: str) -> str:
+    """Return the translated name of the role that made a case event."""
+    if role in Role.values:
+        return str(Role(role).label)
+    return str(_OTHER_ACTOR_LABELS.get(role, role))

@@ -248,3 +248,5 @@ def test_chinese_case_page_shows_labels(demo):
     assert "<strong>submit</strong>" not in content
     assert "草稿 → 已提交 ·" in content
     assert "→ submitted" not in content
+    assert "已提交 · 申请人 ·" in content
+    assert "· applicant ·" not in content
