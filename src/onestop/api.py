@@ -17,7 +17,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from onestop.core import rows
-from onestop.core.errors import BodyInvalid, OneStopError
+from onestop.core.errors import BodyInvalid, NotFound, OneStopError
 from onestop.core.logging import get_logger
 from onestop.core.models import ApiToken
 from onestop.openapi import add_error_responses
@@ -110,6 +110,21 @@ def error_response(
     request: HttpRequest, status: int, body: dict[str, Any]
 ) -> HttpResponse:
     return api.create_response(request, body, status=status)
+
+
+class PathNotFound(NotFound):
+    code = "api.path_not_found"
+    message = gettext_lazy(
+        "The API has no path %(path)s. Its operations are listed at /api/v1/docs and "
+        "in /api/v1/openapi.json."
+    )
+
+
+def path_not_found(request: HttpRequest, rest: str) -> HttpResponse:
+    """Answer a path under /api/v1/ that no operation serves with the API's error body."""
+    error = PathNotFound(path=request.path[:200])
+    log.info("api.request_rejected", code=error.code, path=request.path)
+    return error_response(request, error.status, error.as_dict())
 
 
 @api.exception_handler(OneStopError)

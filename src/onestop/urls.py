@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from onestop.api import api
+from onestop.api import api, path_not_found
 from onestop.cases import views as case_views
 from onestop.core import views as core_views
 from onestop.core.views_keys import well_known_keys
@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("onestop.identity.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("api/v1/<path:rest>", path_not_found, name="api-path-not-found"),
     path(".well-known/onestop-keys.json", well_known_keys, name="well-known-keys"),
     path("portal/", include("onestop.portal.urls")),
     path(

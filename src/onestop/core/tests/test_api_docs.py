@@ -129,3 +129,15 @@ def test_openapi_error_table_names_operations(openapi):
         for method in methods
     }
     assert set(ERRORS_BY_OPERATION) - names == set()
+
+
+def test_unknown_api_path_answers_json(client):
+    response = client.get("/api/v1/no-such-operation")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "api.path_not_found"
+    assert response.json()["message"] == (
+        "The API has no path /api/v1/no-such-operation. Its operations are listed at "
+        "/api/v1/docs and in /api/v1/openapi.json."
+    )
