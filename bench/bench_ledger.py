@@ -31,6 +31,8 @@ ratio of each size to the smallest.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import hashlib
 import json
 import multiprocessing
@@ -95,6 +97,11 @@ def parse_arguments() -> argparse.Namespace:
         "--postgres", action="store_true", help="use PostgreSQL on 127.0.0.1:5432"
     )
     parser.add_argument("--pg-user", default="postgres")
+    parser.add_argument(
+        "--lock",
+        help="file to flock while measuring, not while loading "
+        "(for example /tmp/onestop-bench.lock)",
+    )
     arguments = parser.parse_args()
     sizes = arguments.entries
     if sizes != sorted(sizes) or len(set(sizes)) != len(sizes):
@@ -148,16 +155,17 @@ def drop_database(arguments: argparse.Namespace, database: str) -> None:
 
 
 class Loader:
-    """Writes integrated entries and their tree nodes straight into the ledger tables.
+    """Writes integrated entries and their tree tiles straight into the ledger tables.
 
-    It keeps the right edge of the tree in memory, so it can also compute the root.
+    It keeps the right edge of the tree in memory, so it can also compute the root. The
+    tiles go through the sequencer's own `tree.store_nodes`.
     """
 
     def __init__(self) -> None:
         from django.db import connection
 
         from onestop.core.ledger import merkle
-        from onestop.core.ledger.models import LedgerEntry, LedgerNode
+        from onestop.core.ledger.models import LedgerEntry
 
         self.connection = connection
         self.tree = merkle.CompactRange()
@@ -166,9 +174,7 @@ class Loader:
             for field in LedgerEntry._meta.concrete_fields
             if field.column != "id"
         ]
-        self.node_columns = [field.column for field in LedgerNode._meta.concrete_fields]
         self.entry_table = LedgerEntry._meta.db_table
-        self.node_table = LedgerNode._meta.db_table
         moment = datetime.now(UTC)
         self.moment_text = moment.isoformat(timespec="microseconds")
         field = LedgerEntry._meta.get_field("queued_at")
@@ -179,7 +185,6 @@ class Loader:
 
     def rows(self, start: int, end: int) -> tuple[list[tuple], list[tuple]]:
         from onestop.core.ledger import merkle
-        from onestop.core.ledger.models import node_key
 
         entries, nodes = [], []
         values = {
@@ -193,21 +198,21 @@ class Loader:
             leaf = merkle.leaf_hash(data)
             values.update(data=data, index=number, leaf_hash=leaf)
             entries.append(tuple(values[column] for column in self.entry_columns))
-            for (level, index), value in self.tree.append(leaf):
-                nodes.append((node_key(level, index), level, index, value))
+            nodes.extend(self.tree.append(leaf))
         return entries, nodes
 
     def load(self, start: int, end: int) -> None:
-        """Write entries [start, end) as integrated, with every node they complete."""
+        """Write entries [start, end) as integrated, with every tile they fill."""
         from django.db import transaction
 
+        from onestop.core.ledger import tree
         from onestop.core.ledger.models import LogHead
 
         for chunk in range(start, end, LOAD_CHUNK):
             entries, nodes = self.rows(chunk, min(chunk + LOAD_CHUNK, end))
             with transaction.atomic():
                 self._write(self.entry_table, self.entry_columns, entries)
-                self._write(self.node_table, self.node_columns, nodes)
+                tree.store_nodes(chunk, nodes)
         LogHead.objects.update_or_create(pk=1, defaults={"size": end})
 
     def _write(self, table: str, columns: list[str], rows: list[tuple]) -> None:
@@ -362,18 +367,23 @@ def database_bytes(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.glob("bench.sqlite3*"))
 
 
+def load(size: int, loader: Loader, append_count: int) -> float:
+    """Load the first `size - append_count` entries; return seconds."""
+    from onestop.core.ledger.queries import get_tree_size
+
+    started = time.perf_counter()
+    loader.load(get_tree_size(), size - append_count)
+    return time.perf_counter() - started
+
+
 def build(size: int, loader: Loader, append_count: int, folder: Path) -> dict:
-    """Grow the log to `size` entries and measure the append; return the figures."""
+    """Grow the loaded log to `size` entries, measuring the append; return figures."""
     from django.db import connection
 
     from onestop.core.canonical import canonical_json
-    from onestop.core.ledger.queries import get_root, get_tree_size
+    from onestop.core.ledger.queries import get_root
 
     first = size - append_count
-    started = time.perf_counter()
-    loader.load(get_tree_size(), first)
-    load_seconds = time.perf_counter() - started
-
     append_seconds = append(first, append_count)
     datas = appended_bytes(first)
     document = json.loads(datas[0])
@@ -392,7 +402,6 @@ def build(size: int, loader: Loader, append_count: int, folder: Path) -> dict:
     return {
         "entries": size,
         "database": connection.vendor,
-        "load_seconds": round(load_seconds, 1),
         "appended": append_count,
         "append_per_second": round(append_count / append_seconds),
         "raw_insert_per_second": round(append_count / raw_seconds),
@@ -415,7 +424,9 @@ def worker(size: int, arguments: argparse.Namespace, channel: Connection) -> Non
             sample = random.Random(size)
             while True:
                 request, value = channel.recv()
-                if request == "build":
+                if request == "load":
+                    channel.send(round(load(size, loader, arguments.append), 1))
+                elif request == "build":
                     channel.send(build(size, loader, arguments.append, folder))
                 elif request == "round":
                     channel.send(proof_round(size, value, sample))
@@ -458,18 +469,11 @@ def main() -> None:
             process = context.Process(target=worker, args=(size, arguments, child))
             process.start()
             workers[size] = (process, parent)
-            parent.send(("build", None))
-            print(json.dumps(parent.recv()), flush=True)
-
-        for _process, channel in workers.values():
-            channel.send(("round", arguments.warmup_seconds))
-            channel.recv()
-        rounds: dict[int, list[dict[str, float]]] = {size: [] for size in workers}
-        for _round in range(arguments.rounds):
-            for size, (_process, channel) in workers.items():
-                channel.send(("round", arguments.proof_seconds))
-                rounds[size].append(channel.recv())
-        print(json.dumps(proof_summary(rounds)), flush=True)
+            parent.send(("load", None))
+        for size, (_process, channel) in workers.items():
+            print(json.dumps({"entries": size, "load_seconds": channel.recv()}))
+        with measuring(arguments.lock):
+            measure(workers, arguments)
     finally:
         for process, channel in workers.values():
             if process.is_alive():
@@ -477,6 +481,36 @@ def main() -> None:
                 process.join(timeout=120)
             if process.is_alive():
                 process.terminate()
+
+
+@contextlib.contextmanager
+def measuring(lock: str | None) -> Iterator[None]:
+    """Hold the exclusive lock on the file `lock`, if given, while measuring."""
+    if lock is None:
+        yield
+        return
+    with open(lock, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def measure(workers: dict[int, tuple[Any, Connection]], arguments: Any) -> None:
+    """Measure the appends, then the proofs of every size round by round."""
+    for _process, channel in workers.values():
+        channel.send(("build", None))
+        print(json.dumps(channel.recv()), flush=True)
+    for _process, channel in workers.values():
+        channel.send(("round", arguments.warmup_seconds))
+        channel.recv()
+    rounds: dict[int, list[dict[str, float]]] = {size: [] for size in workers}
+    for _round in range(arguments.rounds):
+        for size, (_process, channel) in workers.items():
+            channel.send(("round", arguments.proof_seconds))
+            rounds[size].append(channel.recv())
+    print(json.dumps(proof_summary(rounds)), flush=True)
 
 
 def proof_summary(rounds: dict[int, list[dict[str, float]]]) -> dict[str, Any]:
