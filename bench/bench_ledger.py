@@ -2,16 +2,21 @@
 
 Usage (from the repository root):
 
-    .venv/bin/python bench/bench_ledger.py --entries 1000000 10000000
-    .venv/bin/python bench/bench_ledger.py --entries 1000000 10000000 --postgres
+    .venv/bin/python bench/bench_ledger.py --entries 1000000 10000000 \
+        --lock /tmp/onestop-bench.lock
+    .venv/bin/python bench/bench_ledger.py --entries 1000000 10000000 --postgres \
+        --lock /tmp/onestop-bench.lock
 
 Each size gets its own log in its own database, owned by one worker process: a SQLite
 file in a temporary folder, or with --postgres the database onestop_bench_ledger_<size>
 on 127.0.0.1:5432 (user postgres, trust authentication), dropped at the end.
 
-To reach a size N, a worker first loads N - APPEND integrated entries with their tree
-nodes straight into the ledger tables (COPY on PostgreSQL, executemany on SQLite), with
-the entry bytes, leaf hashes and subtree hashes that the sequencer would write. Then it
+To reach a size N, a worker first loads N - APPEND integrated entries straight into the
+entry table (COPY on PostgreSQL, executemany on SQLite), with the entry bytes and leaf
+hashes that the sequencer would write, and their tree tiles through the sequencer's own
+`tree.store_nodes`. The sizes load at the same time, unmeasured. With --lock, the
+script holds an exclusive flock on that file from the end of the loads to the end of
+the proof rounds, so that two benchmarks never measure at the same time. Then it
 measures the product's own path on the last APPEND entries: `queue_entry` in
 transactions of 1,000 and `integrate_pending`, so the append rate is that of a log that
 already contains about N entries. In the same step it measures two baselines on the bytes
@@ -532,6 +537,7 @@ def proof_summary(rounds: dict[int, list[dict[str, float]]]) -> dict[str, Any]:
                 for entry, base in zip(measured, rounds[smallest], strict=True)
             ]
             figures[f"{kind}_vs_{smallest}"] = round(statistics.median(ratios), 3)
+            figures[f"{kind}_round_ratios"] = [round(ratio, 3) for ratio in ratios]
         summary[str(size)] = figures
     return {"proofs": summary}
 

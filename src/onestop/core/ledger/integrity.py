@@ -93,7 +93,9 @@ def _stored_band(
         hashes = split_hashes(bytes(stored))
         if len(bytes(stored)) != width * merkle.HASH_SIZE:
             report.add(
-                "tile_edited", position, f"holds {len(hashes)} hashes, expected {width}"
+                "tile_edited",
+                position,
+                f"contains {len(hashes)} hashes, expected {width}",
             )
             continue
         values[first : first + width] = hashes
@@ -110,7 +112,7 @@ def _stored_band(
 def _report_hash(
     report: IntegrityReport, band: int, index: int, reported: set[int], detail: str
 ) -> None:
-    """Report the tile that holds hash `index` of a band, once per tile."""
+    """Report the tile that contains hash `index` of a band, once per tile."""
     tile = index // TILE_WIDTH
     if tile not in reported:
         reported.add(tile)

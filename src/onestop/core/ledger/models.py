@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # The tree is stored in tiles (C2SP tlog-tiles style, with a smaller height). Band b
-# holds the hashes of tree level b * TILE_HEIGHT. Tile (b, t) holds up to TILE_WIDTH of
-# them, for nodes t * TILE_WIDTH onwards; every level inside a band is computed from the
-# tile. A tile row of 16 hashes (512 bytes) stays below PostgreSQL's TOAST threshold.
+# contains the hashes of tree level b * TILE_HEIGHT. Tile (b, t) contains up to
+# TILE_WIDTH of them, for nodes t * TILE_WIDTH onwards. Every level inside a band is
+# computed from the tile. A tile row of 16 hashes (512 bytes) stays below PostgreSQL's
+# TOAST threshold of about 2 KB, so it is read without a second lookup.
 TILE_HEIGHT = 4
 TILE_WIDTH = 1 << TILE_HEIGHT
 # Levels stay below 64, so bands stay below 16. The key puts the band in the top bits,
@@ -77,9 +78,9 @@ class LedgerEntry(models.Model):
 class LedgerTile(models.Model):
     """Up to TILE_WIDTH hashes of tree level `band * TILE_HEIGHT`, left to right.
 
-    Tile `index` of band `band` holds the hashes of nodes `index * TILE_WIDTH` onwards
+    Tile `index` of band `band` contains the hashes of nodes `index * TILE_WIDTH` onwards
     at that level; a node of that level covers `2**(band * TILE_HEIGHT)` leaves. Band 0
-    holds leaf hashes. The rightmost tile of a band may hold fewer hashes, and the
+    contains leaf hashes. The rightmost tile of a band may contain fewer hashes, and the
     sequencer extends it as the log grows. The primary key is `tile_key(band, index)`.
     """
 

@@ -1,6 +1,6 @@
 """Reads and writes of the stored Merkle tree, which lives in `LedgerTile` rows.
 
-A node `(level, index)` is computed from the one tile that holds its leaves' hashes at
+A node `(level, index)` is computed from the one tile that contains its leaves' hashes at
 the base level of its band: a proof reads one tile per band it crosses, all in one
 query. Proofs served to the public read the upper subtrees through a cache in each
 process. A subtree of 2**CACHED_LEVEL leaves or more is part of the proofs of all its
@@ -43,7 +43,7 @@ def clear_cache() -> None:
 
 
 def node_tile(node: NodeId) -> tuple[TileId, int, int]:
-    """Return the tile that holds a node's base hashes, their offset and their count."""
+    """Return the tile that contains a node's base hashes, their offset and their count."""
     level, index = node
     band, height = divmod(level, TILE_HEIGHT)
     first = index << height
@@ -71,8 +71,8 @@ def read_tiles(tiles: Iterable[TileId]) -> dict[TileId, bytes]:
         return {}
     quote = connection.ops.quote_name
     marks = ", ".join(["%s"] * len(keys))
-    # A raw cursor: the ORM took about half of a proof's time. Only quoted model
-    # identifiers go into the text, and every value is a parameter.
+    # A raw cursor skips the ORM's query building on the path of every proof. Only
+    # quoted model identifiers go into the text, and every value is a parameter.
     sql = (
         f"SELECT {quote('band')}, {quote('index')}, {quote('hashes')} "  # noqa: S608
         f"FROM {quote(LedgerTile._meta.db_table)} WHERE {quote('key')} IN ({marks})"
@@ -139,7 +139,7 @@ def store_nodes(size: int, created: Iterable[tuple[NodeId, bytes]]) -> None:
         existing = stored.get((band, index), b"") if before > 0 else b""
         if len(existing) != max(before, 0) * HASH_SIZE:
             raise MissingNodeError(
-                f"tile {band}/{index} holds {len(existing) // HASH_SIZE} hashes, "
+                f"tile {band}/{index} contains {len(existing) // HASH_SIZE} hashes, "
                 f"expected {max(before, 0)}"
             )
         rows.append(
