@@ -103,6 +103,12 @@ def parse_arguments() -> argparse.Namespace:
     )
     parser.add_argument("--pg-user", default="postgres")
     parser.add_argument(
+        "--prewarm",
+        action="store_true",
+        help="read the whole tile table, unmeasured, before each round, so that "
+        "its pages are in memory at every size",
+    )
+    parser.add_argument(
         "--lock",
         help="file to flock while measuring, not while loading "
         "(for example /tmp/onestop-bench.lock)",
@@ -320,8 +326,29 @@ def rate(
     return done / (time.perf_counter() - started)
 
 
+def database_read_bytes() -> int:
+    """Return the bytes that the process serving this connection read from disk.
+
+    That is the PostgreSQL backend, or this process for SQLite (Linux /proc/PID/io).
+    """
+    from django.db import connection
+
+    pid = os.getpid()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+    for line in Path(f"/proc/{pid}/io").read_text().splitlines():
+        if line.startswith("read_bytes:"):
+            return int(line.split()[1])
+    return 0
+
+
 def proof_round(size: int, seconds: float, sample: random.Random) -> dict[str, float]:
-    """Measure inclusion, then consistency proofs, for `seconds` each; return rates."""
+    """Measure inclusion, then consistency proofs, for `seconds` each; return rates.
+
+    Also returns the disk bytes read per proof, over both kinds.
+    """
     from onestop.core.ledger.queries import get_consistency_proof, get_inclusion_proof
 
     def leaves() -> Iterator[tuple[int, int]]:
@@ -332,10 +359,28 @@ def proof_round(size: int, seconds: float, sample: random.Random) -> dict[str, f
         while True:
             yield sample.randrange(1, size), size
 
+    read_before = database_read_bytes()
+    inclusion = rate(get_inclusion_proof, leaves(), seconds)
+    consistency = rate(get_consistency_proof, first_sizes(), seconds)
+    proofs = (inclusion + consistency) * seconds
     return {
-        "inclusion": rate(get_inclusion_proof, leaves(), seconds),
-        "consistency": rate(get_consistency_proof, first_sizes(), seconds),
+        "inclusion": inclusion,
+        "consistency": consistency,
+        "disk_bytes_per_proof": (database_read_bytes() - read_before) / proofs,
     }
+
+
+def prewarm() -> int:
+    """Read every tile row once, so that the tile pages are in memory; return bytes."""
+    from django.db import connection
+
+    from onestop.core.ledger.models import LedgerTile
+
+    quote = connection.ops.quote_name
+    table = quote(LedgerTile._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT SUM(LENGTH({quote('hashes')})) FROM {table}")  # noqa: S608
+        return int(cursor.fetchone()[0] or 0)
 
 
 def check_proofs(size: int, datas_first: int, datas: list[bytes], root: bytes) -> None:
@@ -433,6 +478,8 @@ def worker(size: int, arguments: argparse.Namespace, channel: Connection) -> Non
                     channel.send(round(load(size, loader, arguments.append), 1))
                 elif request == "build":
                     channel.send(build(size, loader, arguments.append, folder))
+                elif request == "prewarm":
+                    channel.send(prewarm())
                 elif request == "round":
                     channel.send(proof_round(size, value, sample))
                 else:
@@ -508,11 +555,17 @@ def measure(workers: dict[int, tuple[Any, Connection]], arguments: Any) -> None:
         channel.send(("build", None))
         print(json.dumps(channel.recv()), flush=True)
     for _process, channel in workers.values():
+        if arguments.prewarm:
+            channel.send(("prewarm", None))
+            channel.recv()
         channel.send(("round", arguments.warmup_seconds))
         channel.recv()
     rounds: dict[int, list[dict[str, float]]] = {size: [] for size in workers}
     for _round in range(arguments.rounds):
         for size, (_process, channel) in workers.items():
+            if arguments.prewarm:
+                channel.send(("prewarm", None))
+                channel.recv()
             channel.send(("round", arguments.proof_seconds))
             rounds[size].append(channel.recv())
     print(json.dumps(proof_summary(rounds)), flush=True)
@@ -538,6 +591,8 @@ def proof_summary(rounds: dict[int, list[dict[str, float]]]) -> dict[str, Any]:
             ]
             figures[f"{kind}_vs_{smallest}"] = round(statistics.median(ratios), 3)
             figures[f"{kind}_round_ratios"] = [round(ratio, 3) for ratio in ratios]
+        disk = [entry["disk_bytes_per_proof"] for entry in measured]
+        figures["disk_bytes_per_proof"] = round(statistics.median(disk))
         summary[str(size)] = figures
     return {"proofs": summary}
 
