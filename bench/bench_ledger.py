@@ -2,16 +2,21 @@
 
 Usage (from the repository root):
 
-    .venv/bin/python bench/bench_ledger.py --entries 1000000 10000000
-    .venv/bin/python bench/bench_ledger.py --entries 1000000 10000000 --postgres
+    .venv/bin/python bench/bench_ledger.py --entries 1000000 10000000 \
+        --lock /tmp/onestop-bench.lock
+    .venv/bin/python bench/bench_ledger.py --entries 1000000 10000000 --postgres \
+        --lock /tmp/onestop-bench.lock
 
 Each size gets its own log in its own database, owned by one worker process: a SQLite
 file in a temporary folder, or with --postgres the database onestop_bench_ledger_<size>
 on 127.0.0.1:5432 (user postgres, trust authentication), dropped at the end.
 
-To reach a size N, a worker first loads N - APPEND integrated entries with their tree
-nodes straight into the ledger tables (COPY on PostgreSQL, executemany on SQLite), with
-the entry bytes, leaf hashes and subtree hashes that the sequencer would write. Then it
+To reach a size N, a worker first loads N - APPEND integrated entries straight into the
+entry table (COPY on PostgreSQL, executemany on SQLite), with the entry bytes and leaf
+hashes that the sequencer would write, and their tree tiles through the sequencer's own
+`tree.store_nodes`. The sizes load at the same time, unmeasured. With --lock, the
+script holds an exclusive flock on that file from the end of the loads to the end of
+the proof rounds, so that two benchmarks never measure at the same time. Then it
 measures the product's own path on the last APPEND entries: `queue_entry` in
 transactions of 1,000 and `integrate_pending`, so the append rate is that of a log that
 already contains about N entries. In the same step it measures two baselines on the bytes
@@ -31,6 +36,8 @@ ratio of each size to the smallest.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import hashlib
 import json
 import multiprocessing
@@ -95,6 +102,17 @@ def parse_arguments() -> argparse.Namespace:
         "--postgres", action="store_true", help="use PostgreSQL on 127.0.0.1:5432"
     )
     parser.add_argument("--pg-user", default="postgres")
+    parser.add_argument(
+        "--prewarm",
+        action="store_true",
+        help="read the whole tile table, unmeasured, before each round, so that "
+        "its pages are in memory at every size",
+    )
+    parser.add_argument(
+        "--lock",
+        help="file to flock while measuring, not while loading "
+        "(for example /tmp/onestop-bench.lock)",
+    )
     arguments = parser.parse_args()
     sizes = arguments.entries
     if sizes != sorted(sizes) or len(set(sizes)) != len(sizes):
@@ -148,16 +166,17 @@ def drop_database(arguments: argparse.Namespace, database: str) -> None:
 
 
 class Loader:
-    """Writes integrated entries and their tree nodes straight into the ledger tables.
+    """Writes integrated entries and their tree tiles straight into the ledger tables.
 
-    It keeps the right edge of the tree in memory, so it can also compute the root.
+    It keeps the right edge of the tree in memory, so it can also compute the root. The
+    tiles go through the sequencer's own `tree.store_nodes`.
     """
 
     def __init__(self) -> None:
         from django.db import connection
 
         from onestop.core.ledger import merkle
-        from onestop.core.ledger.models import LedgerEntry, LedgerNode
+        from onestop.core.ledger.models import LedgerEntry
 
         self.connection = connection
         self.tree = merkle.CompactRange()
@@ -166,9 +185,7 @@ class Loader:
             for field in LedgerEntry._meta.concrete_fields
             if field.column != "id"
         ]
-        self.node_columns = [field.column for field in LedgerNode._meta.concrete_fields]
         self.entry_table = LedgerEntry._meta.db_table
-        self.node_table = LedgerNode._meta.db_table
         moment = datetime.now(UTC)
         self.moment_text = moment.isoformat(timespec="microseconds")
         field = LedgerEntry._meta.get_field("queued_at")
@@ -179,7 +196,6 @@ class Loader:
 
     def rows(self, start: int, end: int) -> tuple[list[tuple], list[tuple]]:
         from onestop.core.ledger import merkle
-        from onestop.core.ledger.models import node_key
 
         entries, nodes = [], []
         values = {
@@ -193,21 +209,21 @@ class Loader:
             leaf = merkle.leaf_hash(data)
             values.update(data=data, index=number, leaf_hash=leaf)
             entries.append(tuple(values[column] for column in self.entry_columns))
-            for (level, index), value in self.tree.append(leaf):
-                nodes.append((node_key(level, index), level, index, value))
+            nodes.extend(self.tree.append(leaf))
         return entries, nodes
 
     def load(self, start: int, end: int) -> None:
-        """Write entries [start, end) as integrated, with every node they complete."""
+        """Write entries [start, end) as integrated, with every tile they fill."""
         from django.db import transaction
 
+        from onestop.core.ledger import tree
         from onestop.core.ledger.models import LogHead
 
         for chunk in range(start, end, LOAD_CHUNK):
             entries, nodes = self.rows(chunk, min(chunk + LOAD_CHUNK, end))
             with transaction.atomic():
                 self._write(self.entry_table, self.entry_columns, entries)
-                self._write(self.node_table, self.node_columns, nodes)
+                tree.store_nodes(chunk, nodes)
         LogHead.objects.update_or_create(pk=1, defaults={"size": end})
 
     def _write(self, table: str, columns: list[str], rows: list[tuple]) -> None:
@@ -310,8 +326,29 @@ def rate(
     return done / (time.perf_counter() - started)
 
 
+def database_read_bytes() -> int:
+    """Return the bytes that the process serving this connection read from disk.
+
+    That is the PostgreSQL backend, or this process for SQLite (Linux /proc/PID/io).
+    """
+    from django.db import connection
+
+    pid = os.getpid()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+    for line in Path(f"/proc/{pid}/io").read_text().splitlines():
+        if line.startswith("read_bytes:"):
+            return int(line.split()[1])
+    return 0
+
+
 def proof_round(size: int, seconds: float, sample: random.Random) -> dict[str, float]:
-    """Measure inclusion, then consistency proofs, for `seconds` each; return rates."""
+    """Measure inclusion, then consistency proofs, for `seconds` each; return rates.
+
+    Also returns the disk bytes read per proof, over both kinds.
+    """
     from onestop.core.ledger.queries import get_consistency_proof, get_inclusion_proof
 
     def leaves() -> Iterator[tuple[int, int]]:
@@ -322,10 +359,28 @@ def proof_round(size: int, seconds: float, sample: random.Random) -> dict[str, f
         while True:
             yield sample.randrange(1, size), size
 
+    read_before = database_read_bytes()
+    inclusion = rate(get_inclusion_proof, leaves(), seconds)
+    consistency = rate(get_consistency_proof, first_sizes(), seconds)
+    proofs = (inclusion + consistency) * seconds
     return {
-        "inclusion": rate(get_inclusion_proof, leaves(), seconds),
-        "consistency": rate(get_consistency_proof, first_sizes(), seconds),
+        "inclusion": inclusion,
+        "consistency": consistency,
+        "disk_bytes_per_proof": (database_read_bytes() - read_before) / proofs,
     }
+
+
+def prewarm() -> int:
+    """Read every tile row once, so that the tile pages are in memory; return bytes."""
+    from django.db import connection
+
+    from onestop.core.ledger.models import LedgerTile
+
+    quote = connection.ops.quote_name
+    table = quote(LedgerTile._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT SUM(LENGTH({quote('hashes')})) FROM {table}")  # noqa: S608
+        return int(cursor.fetchone()[0] or 0)
 
 
 def check_proofs(size: int, datas_first: int, datas: list[bytes], root: bytes) -> None:
@@ -362,18 +417,23 @@ def database_bytes(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.glob("bench.sqlite3*"))
 
 
+def load(size: int, loader: Loader, append_count: int) -> float:
+    """Load the first `size - append_count` entries; return seconds."""
+    from onestop.core.ledger.queries import get_tree_size
+
+    started = time.perf_counter()
+    loader.load(get_tree_size(), size - append_count)
+    return time.perf_counter() - started
+
+
 def build(size: int, loader: Loader, append_count: int, folder: Path) -> dict:
-    """Grow the log to `size` entries and measure the append; return the figures."""
+    """Grow the loaded log to `size` entries, measuring the append; return figures."""
     from django.db import connection
 
     from onestop.core.canonical import canonical_json
-    from onestop.core.ledger.queries import get_root, get_tree_size
+    from onestop.core.ledger.queries import get_root
 
     first = size - append_count
-    started = time.perf_counter()
-    loader.load(get_tree_size(), first)
-    load_seconds = time.perf_counter() - started
-
     append_seconds = append(first, append_count)
     datas = appended_bytes(first)
     document = json.loads(datas[0])
@@ -392,7 +452,6 @@ def build(size: int, loader: Loader, append_count: int, folder: Path) -> dict:
     return {
         "entries": size,
         "database": connection.vendor,
-        "load_seconds": round(load_seconds, 1),
         "appended": append_count,
         "append_per_second": round(append_count / append_seconds),
         "raw_insert_per_second": round(append_count / raw_seconds),
@@ -415,8 +474,12 @@ def worker(size: int, arguments: argparse.Namespace, channel: Connection) -> Non
             sample = random.Random(size)
             while True:
                 request, value = channel.recv()
-                if request == "build":
+                if request == "load":
+                    channel.send(round(load(size, loader, arguments.append), 1))
+                elif request == "build":
                     channel.send(build(size, loader, arguments.append, folder))
+                elif request == "prewarm":
+                    channel.send(prewarm())
                 elif request == "round":
                     channel.send(proof_round(size, value, sample))
                 else:
@@ -458,18 +521,11 @@ def main() -> None:
             process = context.Process(target=worker, args=(size, arguments, child))
             process.start()
             workers[size] = (process, parent)
-            parent.send(("build", None))
-            print(json.dumps(parent.recv()), flush=True)
-
-        for _process, channel in workers.values():
-            channel.send(("round", arguments.warmup_seconds))
-            channel.recv()
-        rounds: dict[int, list[dict[str, float]]] = {size: [] for size in workers}
-        for _round in range(arguments.rounds):
-            for size, (_process, channel) in workers.items():
-                channel.send(("round", arguments.proof_seconds))
-                rounds[size].append(channel.recv())
-        print(json.dumps(proof_summary(rounds)), flush=True)
+            parent.send(("load", None))
+        for size, (_process, channel) in workers.items():
+            print(json.dumps({"entries": size, "load_seconds": channel.recv()}))
+        with measuring(arguments.lock):
+            measure(workers, arguments)
     finally:
         for process, channel in workers.values():
             if process.is_alive():
@@ -477,6 +533,42 @@ def main() -> None:
                 process.join(timeout=120)
             if process.is_alive():
                 process.terminate()
+
+
+@contextlib.contextmanager
+def measuring(lock: str | None) -> Iterator[None]:
+    """Hold the exclusive lock on the file `lock`, if given, while measuring."""
+    if lock is None:
+        yield
+        return
+    with open(lock, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def measure(workers: dict[int, tuple[Any, Connection]], arguments: Any) -> None:
+    """Measure the appends, then the proofs of every size round by round."""
+    for _process, channel in workers.values():
+        channel.send(("build", None))
+        print(json.dumps(channel.recv()), flush=True)
+    for _process, channel in workers.values():
+        if arguments.prewarm:
+            channel.send(("prewarm", None))
+            channel.recv()
+        channel.send(("round", arguments.warmup_seconds))
+        channel.recv()
+    rounds: dict[int, list[dict[str, float]]] = {size: [] for size in workers}
+    for _round in range(arguments.rounds):
+        for size, (_process, channel) in workers.items():
+            if arguments.prewarm:
+                channel.send(("prewarm", None))
+                channel.recv()
+            channel.send(("round", arguments.proof_seconds))
+            rounds[size].append(channel.recv())
+    print(json.dumps(proof_summary(rounds)), flush=True)
 
 
 def proof_summary(rounds: dict[int, list[dict[str, float]]]) -> dict[str, Any]:
@@ -498,6 +590,9 @@ def proof_summary(rounds: dict[int, list[dict[str, float]]]) -> dict[str, Any]:
                 for entry, base in zip(measured, rounds[smallest], strict=True)
             ]
             figures[f"{kind}_vs_{smallest}"] = round(statistics.median(ratios), 3)
+            figures[f"{kind}_round_ratios"] = [round(ratio, 3) for ratio in ratios]
+        disk = [entry["disk_bytes_per_proof"] for entry in measured]
+        figures["disk_bytes_per_proof"] = round(statistics.median(disk))
         summary[str(size)] = figures
     return {"proofs": summary}
 

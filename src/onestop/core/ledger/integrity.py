@@ -1,9 +1,9 @@
 """The check behind `onestop ledger verify`: recompute the tree, find changed rows.
 
-Each finding names one row by its position: an entry by its index, a node by its level
-and index, a checkpoint by its id. A changed row is reported once. The parent of a
-changed node is not reported as well, because its own hash check fails only through the
-child.
+Each finding names one row by its position: an entry by its index, a tile by its band
+and index, a checkpoint by its id. A changed row is reported once. Each tile of band 0
+is checked against the entries and each higher tile against the tiles below it, so the
+tiles above a changed one are not reported as well.
 """
 
 from __future__ import annotations
@@ -17,11 +17,23 @@ from onestop.core.ledger.checkpoint import (
     get_vkey,
     verify_checkpoint,
 )
-from onestop.core.ledger.models import Checkpoint, LedgerEntry, LedgerNode, LogHead
+from onestop.core.ledger.models import (
+    TILE_BANDS,
+    TILE_HEIGHT,
+    TILE_KEY_INDEX_BITS,
+    TILE_WIDTH,
+    Checkpoint,
+    LedgerEntry,
+    LedgerTile,
+    LogHead,
+    tile_key,
+)
 from onestop.core.ledger.note import NoteError
+from onestop.core.ledger.tree import perfect_root, split_hashes
 from onestop.core.models import AuditEvent
 
 CHUNK = 5000
+MAX_TILE_INDEX = (1 << TILE_KEY_INDEX_BITS) - 1
 
 
 @dataclass(frozen=True)
@@ -38,7 +50,7 @@ class Finding:
 class IntegrityReport:
     tree_size: int = 0
     entries_checked: int = 0
-    nodes_checked: int = 0
+    tiles_checked: int = 0
     checkpoints_checked: int = 0
     findings: list[Finding] = field(default_factory=list)
 
@@ -50,17 +62,66 @@ class IntegrityReport:
         self.findings.append(Finding(kind, position, detail))
 
 
-def _stored_level(level: int, count: int) -> list[bytes | None]:
-    """Read the stored hashes of one tree level, None where a row is missing."""
+def _stored_band(
+    report: IntegrityReport, band: int, count: int
+) -> tuple[list[bytes | None], set[int]]:
+    """Read the `count` stored hashes of one band, None where a tile is unusable.
+
+    Reports missing tiles, tiles of the wrong width and tiles past the tree size;
+    returns the hashes and the indices of the hashes whose tile is unusable.
+    """
     values: list[bytes | None] = [None] * count
+    tiles = -(-count // TILE_WIDTH)
+    present: set[int] = set()
     rows = (
-        LedgerNode.objects.filter(level=level, index__lt=count)
-        .values_list("index", "hash")
+        LedgerTile.objects.filter(
+            key__range=(tile_key(band, 0), tile_key(band, MAX_TILE_INDEX))
+        )
+        .order_by("key")
+        .values_list("index", "hashes")
         .iterator(chunk_size=CHUNK)
     )
-    for index, value in rows:
-        values[index] = bytes(value)
-    return values
+    for index, stored in rows:
+        position = f"tile {band}/{index}"
+        if index >= tiles:
+            report.add("tile_beyond_tree", position, "tile lies past the tree size")
+            continue
+        present.add(index)
+        report.tiles_checked += 1
+        first = index * TILE_WIDTH
+        width = min(TILE_WIDTH, count - first)
+        hashes = split_hashes(bytes(stored))
+        if len(bytes(stored)) != width * merkle.HASH_SIZE:
+            report.add(
+                "tile_edited",
+                position,
+                f"contains {len(hashes)} hashes, expected {width}",
+            )
+            continue
+        values[first : first + width] = hashes
+    failed: set[int] = set()
+    for index in range(tiles):
+        if index not in present:
+            report.add("tile_deleted", f"tile {band}/{index}", "tile is missing")
+        first = index * TILE_WIDTH
+        if values[first] is None:
+            failed.update(range(first, min(first + TILE_WIDTH, count)))
+    return values, failed
+
+
+def _report_hash(
+    report: IntegrityReport, band: int, index: int, reported: set[int], detail: str
+) -> None:
+    """Report the tile that contains hash `index` of a band, once per tile."""
+    tile = index // TILE_WIDTH
+    if tile not in reported:
+        reported.add(tile)
+        level = band * TILE_HEIGHT
+        report.add(
+            "tile_edited",
+            f"tile {band}/{tile}",
+            f"hash {index % TILE_WIDTH} (node {level}/{index}) {detail}",
+        )
 
 
 def _integrated_entries() -> Iterator[tuple[int, bytes, bytes | None]]:
@@ -77,10 +138,10 @@ def _integrated_entries() -> Iterator[tuple[int, bytes, bytes | None]]:
 
 
 def _check_leaves(report: IntegrityReport, size: int) -> tuple[list, list, set[int]]:
-    """Check entries against level 0; return stored, data and failed leaves."""
-    stored = _stored_level(0, size)
+    """Check entries against band 0; return stored, data and failed leaves."""
+    stored, failed = _stored_band(report, 0, size)
     from_data: list[bytes | None] = [None] * size
-    failed: set[int] = set()
+    reported: set[int] = set()
     for index, data, leaf_column in _integrated_entries():
         if index >= size:
             report.add(
@@ -98,58 +159,39 @@ def _check_leaves(report: IntegrityReport, size: int) -> tuple[list, list, set[i
         elif computed != leaf_column:
             report.add("entry_edited", f"entry {index}", "leaf hash column was changed")
         elif stored[index] is not None and computed != stored[index]:
-            report.add("node_edited", f"node 0/{index}", "leaf node was changed")
+            _report_hash(report, 0, index, reported, "differs from its entry")
             failed.add(index)
 
     for index in range(size):
         if from_data[index] is None:
             report.add("entry_deleted", f"entry {index}", "no entry has this index")
-        if stored[index] is None:
-            report.add("node_deleted", f"node 0/{index}", "leaf node is missing")
-            failed.add(index)
     return stored, from_data, failed
 
 
-def _check_internal_levels(
+def _check_upper_bands(
     report: IntegrityReport, size: int, below: list, failed_below: set[int]
 ) -> None:
-    """Check each stored internal node against the stored hashes of its children."""
-    level = 1
-    while size >> level:
-        count = size >> level
-        stored = _stored_level(level, count)
-        failed: set[int] = set()
+    """Check each stored hash of bands 1 and up against the tile below it."""
+    band = 1
+    while size >> (band * TILE_HEIGHT):
+        count = size >> (band * TILE_HEIGHT)
+        stored, failed = _stored_band(report, band, count)
+        reported: set[int] = set()
         for index, value in enumerate(stored):
-            report.nodes_checked += 1
-            left, right = below[2 * index], below[2 * index + 1]
-            if value is None:
-                report.add("node_deleted", f"node {level}/{index}", "node is missing")
+            children = range(index * TILE_WIDTH, (index + 1) * TILE_WIDTH)
+            hashes = below[children.start : children.stop]
+            if value is None or None in hashes:
+                continue
+            if perfect_root(hashes) != value:
                 failed.add(index)
-            elif (
-                left is not None
-                and right is not None
-                and merkle.node_hash(left, right) != value
-            ):
-                failed.add(index)
-                if not {2 * index, 2 * index + 1} & failed_below:
-                    report.add(
-                        "node_edited",
-                        f"node {level}/{index}",
-                        "hash of children differs",
+                if not failed_below.intersection(children):
+                    _report_hash(
+                        report, band, index, reported, "differs from its tile below"
                     )
         below, failed_below = stored, failed
-        level += 1
-
-
-def _report_extra_nodes(report: IntegrityReport, size: int) -> None:
-    for level in range(64):
-        rows = LedgerNode.objects.filter(level=level, index__gte=size >> level)
-        for index in rows.values_list("index", flat=True)[:100]:
-            report.add(
-                "node_beyond_tree",
-                f"node {level}/{index}",
-                "node lies past the tree size",
-            )
+        band += 1
+    for band_past in range(band, TILE_BANDS):
+        _stored_band(report, band_past, 0)
 
 
 def _roots_from_data(leaves: list, stored: list, sizes: set[int]) -> dict[int, bytes]:
@@ -208,9 +250,7 @@ def check_ledger() -> IntegrityReport:
     report = IntegrityReport(tree_size=size)
 
     stored_leaves, data_leaves, failed_leaves = _check_leaves(report, size)
-    report.nodes_checked += size
-    _check_internal_levels(report, size, stored_leaves, failed_leaves)
-    _report_extra_nodes(report, size)
+    _check_upper_bands(report, size, stored_leaves, failed_leaves)
 
     sizes = set(Checkpoint.objects.values_list("size", flat=True))
     roots = _roots_from_data(data_leaves, stored_leaves, sizes)

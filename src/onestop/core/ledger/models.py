@@ -1,4 +1,4 @@
-"""Tables of the ledger: log head, entries, subtree hashes, checkpoints and keys.
+"""Tables of the ledger: log head, entries, tiles of subtree hashes, checkpoints, keys.
 
 The deployment has one log. Entries keep the centre as a plain id, not a foreign key, so
 that no tenant change or deletion can cascade into the ledger, and the ledger does not
@@ -11,15 +11,22 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# A node key packs (level, index) into one integer so a proof reads its nodes in one
-# query. Levels stay below 64 and indices below 2**57, which fits a signed 64-bit
-# column.
-NODE_KEY_LEVEL_BITS = 6
+# The tree is stored in tiles (C2SP tlog-tiles style, with a smaller height). Band b
+# contains the hashes of tree level b * TILE_HEIGHT. Tile (b, t) contains up to
+# TILE_WIDTH of them, for nodes t * TILE_WIDTH onwards. Every level inside a band is
+# computed from the tile. A tile row of 16 hashes (512 bytes) stays below PostgreSQL's
+# TOAST threshold of about 2 KB, so it is read without a second lookup.
+TILE_HEIGHT = 4
+TILE_WIDTH = 1 << TILE_HEIGHT
+# Levels stay below 64, so bands stay below 16. The key puts the band in the top bits,
+# so that the tiles of one band are neighbours in the primary key.
+TILE_BANDS = 64 // TILE_HEIGHT
+TILE_KEY_INDEX_BITS = 59
 
 
-def node_key(level: int, index: int) -> int:
-    """Return the primary key of the stored subtree `(level, index)`."""
-    return (index << NODE_KEY_LEVEL_BITS) | level
+def tile_key(band: int, index: int) -> int:
+    """Return the primary key of tile `index` of band `band`."""
+    return (band << TILE_KEY_INDEX_BITS) | index
 
 
 class LogHead(models.Model):
@@ -68,27 +75,25 @@ class LedgerEntry(models.Model):
         return f"{self.kind}#{self.index if self.index is not None else 'pending'}"
 
 
-class LedgerNode(models.Model):
-    """The hash of a perfect subtree: 2**level leaves from leaf index * 2**level on.
+class LedgerTile(models.Model):
+    """Up to TILE_WIDTH hashes of tree level `band * TILE_HEIGHT`, left to right.
 
-    Level 0 rows are the leaf hashes. The primary key is `node_key(level, index)`.
+    Tile `index` of band `band` contains the hashes of nodes `index * TILE_WIDTH` onwards
+    at that level; a node of that level covers `2**(band * TILE_HEIGHT)` leaves. Band 0
+    contains leaf hashes. The rightmost tile of a band may contain fewer hashes, and the
+    sequencer extends it as the log grows. The primary key is `tile_key(band, index)`.
     """
 
     key = models.BigIntegerField(primary_key=True)
-    level = models.PositiveSmallIntegerField()
+    band = models.PositiveSmallIntegerField()
     index = models.BigIntegerField()
-    hash = models.BinaryField(max_length=32)
+    hashes = models.BinaryField(max_length=TILE_WIDTH * 32)
 
     class Meta:
-        verbose_name = _("ledger tree node")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["level", "index"], name="ledger_node_position"
-            ),
-        ]
+        verbose_name = _("ledger tree tile")
 
     def __str__(self) -> str:
-        return f"node {self.level}/{self.index}"
+        return f"tile {self.band}/{self.index}"
 
 
 class Checkpoint(models.Model):

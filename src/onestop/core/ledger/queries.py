@@ -24,7 +24,7 @@ from onestop.core.ledger.errors import (
 )
 from onestop.core.ledger.models import Checkpoint, LedgerEntry, LogHead
 
-# Larger numbers cannot name a stored node (see NODE_KEY_LEVEL_BITS).
+# Proofs, tree sizes and tile keys stay well inside 64-bit integers below this.
 MAX_NUMBER = 2**57
 
 

@@ -19,13 +19,7 @@ from onestop.core.audit import record_event
 from onestop.core.ledger import merkle, tree
 from onestop.core.ledger.checkpoint import sign_checkpoint
 from onestop.core.ledger.errors import CheckpointInconsistent
-from onestop.core.ledger.models import (
-    Checkpoint,
-    LedgerEntry,
-    LedgerNode,
-    LogHead,
-    node_key,
-)
+from onestop.core.ledger.models import Checkpoint, LedgerEntry, LogHead
 from onestop.core.logging import get_logger
 
 logger = get_logger(__name__)
@@ -75,7 +69,7 @@ def _store_indices(entries: list[LedgerEntry]) -> None:
 
 
 def integrate_pending(batch_size: int = 1000) -> int:
-    """Assign indices, leaf hashes and tree nodes to up to `batch_size` pending entries.
+    """Assign indices, leaf hashes and tree tiles to up to `batch_size` pending entries.
 
     Entries are taken in queue order. Returns the number of entries integrated.
     """
@@ -89,20 +83,15 @@ def integrate_pending(batch_size: int = 1000) -> int:
 
         edge = _load_right_edge(head.size)
         now = timezone.now()
-        new_nodes: list[LedgerNode] = []
+        created: list[tuple[merkle.NodeId, bytes]] = []
         for offset, entry in enumerate(pending):
             entry.index = head.size + offset
             entry.leaf_hash = merkle.leaf_hash(bytes(entry.data))
             entry.integrated_at = now
-            for (level, index), value in edge.append(entry.leaf_hash):
-                new_nodes.append(
-                    LedgerNode(
-                        key=node_key(level, index), level=level, index=index, hash=value
-                    )
-                )
+            created.extend(edge.append(entry.leaf_hash))
 
         _store_indices(pending)
-        LedgerNode.objects.bulk_create(new_nodes, batch_size=500)
+        tree.store_nodes(head.size, created)
         head.size += len(pending)
         head.updated_at = now
         head.save(update_fields=["size", "updated_at"])

@@ -1,25 +1,32 @@
-"""Reads of the stored Merkle tree: roots and proofs from O(log n) `LedgerNode` rows.
+"""Reads and writes of the stored Merkle tree, which lives in `LedgerTile` rows.
 
-Proofs served to the public read the upper subtrees through a cache in each process.
-A subtree of 2**CACHED_LEVEL leaves or more is part of the proofs of all its leaves,
-and a stored subtree never changes once written, so every process keeps the ones it
-has read. A proof then reads the same number of rows, about CACHED_LEVEL, at any log
-size. The sequencer and `onestop ledger verify` read the table itself, so an edited
-row is still detected there.
+A node `(level, index)` is computed from the one tile that contains its leaves' hashes at
+the base level of its band: a proof reads one tile per band it crosses, all in one
+query. Proofs served to the public read the upper subtrees through a cache in each
+process. A subtree of 2**CACHED_LEVEL leaves or more is part of the proofs of all its
+leaves, and a stored subtree never changes once written, so every process keeps the
+ones it has computed. A proof then reads the same tiles, one per band below
+CACHED_LEVEL, at any log size. The sequencer and `onestop ledger verify` read the table
+itself, so an edited row is still detected there.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
+
+from django.db import connection
 
 from onestop.core.ledger import merkle
-from onestop.core.ledger.merkle import NodeId, ProofPlan
-from onestop.core.ledger.models import LedgerNode, node_key
+from onestop.core.ledger.merkle import HASH_SIZE, NodeId, ProofPlan
+from onestop.core.ledger.models import TILE_HEIGHT, TILE_WIDTH, LedgerTile, tile_key
 
 CACHED_LEVEL = 12
 # At most this many subtrees are cached (about 10 MB, an estimate). A log of 100 million
 # entries has about 49,000 subtrees of CACHED_LEVEL or more.
 CACHE_LIMIT = 65_536
+
+TileId = tuple[int, int]
 
 _cache: dict[NodeId, bytes] = {}
 _cache_lock = threading.Lock()
@@ -35,20 +42,62 @@ def clear_cache() -> None:
         _cache.clear()
 
 
+def node_tile(node: NodeId) -> tuple[TileId, int, int]:
+    """Return the tile that contains a node's base hashes, their offset and their count."""
+    level, index = node
+    band, height = divmod(level, TILE_HEIGHT)
+    first = index << height
+    return (band, first >> TILE_HEIGHT), first & (TILE_WIDTH - 1), 1 << height
+
+
+def perfect_root(hashes: list[bytes]) -> bytes:
+    """Hash a power-of-two number of sibling hashes up into their subtree's hash."""
+    while len(hashes) > 1:
+        hashes = [
+            merkle.node_hash(hashes[at], hashes[at + 1])
+            for at in range(0, len(hashes), 2)
+        ]
+    return hashes[0]
+
+
+def split_hashes(value: bytes) -> list[bytes]:
+    return [value[at : at + HASH_SIZE] for at in range(0, len(value), HASH_SIZE)]
+
+
+def read_tiles(tiles: Iterable[TileId]) -> dict[TileId, bytes]:
+    """Read the given tiles in one query; missing tiles are absent from the result."""
+    keys = [tile_key(band, index) for band, index in tiles]
+    if not keys:
+        return {}
+    quote = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(keys))
+    # A raw cursor skips the ORM's query building on the path of every proof. Only
+    # quoted model identifiers go into the text, and every value is a parameter.
+    sql = (
+        f"SELECT {quote('band')}, {quote('index')}, {quote('hashes')} "  # noqa: S608
+        f"FROM {quote(LedgerTile._meta.db_table)} WHERE {quote('key')} IN ({marks})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, keys)
+        return {(band, index): bytes(value) for band, index, value in cursor.fetchall()}
+
+
 def fetch_nodes(nodes: set[NodeId], *, cached: bool = False) -> dict[NodeId, bytes]:
-    """Read the hashes of the given subtrees in one query.
+    """Compute the hashes of the given subtrees from their tiles, read in one query.
 
     With `cached`, the upper subtrees come from the process cache where it has them,
-    and the ones read are added to it.
+    and the ones computed are added to it.
     """
     found = {node: _cache[node] for node in nodes if node in _cache} if cached else {}
-    to_read = nodes - found.keys()
+    to_read = {node: node_tile(node) for node in nodes if node not in found}
     if to_read:
-        keys = [node_key(level, index) for level, index in to_read]
-        rows = LedgerNode.objects.filter(key__in=keys).values_list(
-            "level", "index", "hash"
-        )
-        read = {(level, index): bytes(value) for level, index, value in rows}
+        tiles = read_tiles({tile for tile, _offset, _count in to_read.values()})
+        read: dict[NodeId, bytes] = {}
+        for node, (tile, offset, count) in to_read.items():
+            value = tiles.get(tile, b"")
+            if len(value) >= (offset + count) * HASH_SIZE:
+                hashes = value[offset * HASH_SIZE : (offset + count) * HASH_SIZE]
+                read[node] = perfect_root(split_hashes(hashes))
         found.update(read)
         if cached:
             _remember(read)
@@ -67,6 +116,47 @@ def _remember(read: dict[NodeId, bytes]) -> None:
             _cache.clear()
         for node, value in list(upper.items())[:CACHE_LIMIT]:
             _cache[node] = value
+
+
+def store_nodes(size: int, created: Iterable[tuple[NodeId, bytes]]) -> None:
+    """Add the nodes that appending leaves to a tree of `size` leaves completed.
+
+    `created` is every node the appends completed, in order, as
+    `merkle.CompactRange.append` returns them; only those at the base level of a band
+    are stored. The rightmost tile of each band is read and extended; a tile that does
+    not hold exactly the hashes the tree size implies raises MissingNodeError.
+    """
+    added: dict[TileId, list[bytes]] = {}
+    for (level, index), value in created:
+        if level % TILE_HEIGHT == 0:
+            band = level // TILE_HEIGHT
+            added.setdefault((band, index >> TILE_HEIGHT), []).append(value)
+    # Only the first tile that each band extends can already exist.
+    stored = read_tiles(added)
+    rows = []
+    for (band, index), values in added.items():
+        before = (size >> (band * TILE_HEIGHT)) - index * TILE_WIDTH
+        existing = stored.get((band, index), b"") if before > 0 else b""
+        if len(existing) != max(before, 0) * HASH_SIZE:
+            raise MissingNodeError(
+                f"tile {band}/{index} contains {len(existing) // HASH_SIZE} hashes, "
+                f"expected {max(before, 0)}"
+            )
+        rows.append(
+            LedgerTile(
+                key=tile_key(band, index),
+                band=band,
+                index=index,
+                hashes=existing + b"".join(values),
+            )
+        )
+    LedgerTile.objects.bulk_create(
+        rows,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["hashes"],
+    )
 
 
 def resolve(plan: ProofPlan, *, cached: bool = False) -> list[bytes]:

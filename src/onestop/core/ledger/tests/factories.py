@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from onestop.core.ledger import merkle
 from onestop.core.ledger.actions import queue_entry
-from onestop.core.ledger.models import LedgerEntry
+from onestop.core.ledger.models import (
+    TILE_HEIGHT,
+    TILE_WIDTH,
+    LedgerEntry,
+    LedgerTile,
+    tile_key,
+)
 from onestop.core.ledger.queries import (
     get_consistency_proof,
     get_inclusion_proof,
@@ -47,3 +53,27 @@ def assert_served_proofs_match(
             assert get_consistency_proof(first, size) == memory.consistency_proof(
                 first, size
             )
+
+
+def expected_tiles(memory: merkle.MemoryTree) -> dict[tuple[int, int], bytes]:
+    """Return the tiles, full and partial, that store the tree `memory`."""
+    tiles = {}
+    for level in range(0, len(memory.levels), TILE_HEIGHT):
+        hashes = memory.levels[level]
+        for first in range(0, len(hashes), TILE_WIDTH):
+            tile = (level // TILE_HEIGHT, first // TILE_WIDTH)
+            tiles[tile] = b"".join(hashes[first : first + TILE_WIDTH])
+    return tiles
+
+
+def stored_tiles() -> dict[tuple[int, int], bytes]:
+    rows = LedgerTile.objects.values_list("band", "index", "hashes")
+    return {(band, index): bytes(value) for band, index, value in rows}
+
+
+def edit_tile_hash(band: int, index: int, position: int, value: bytes) -> None:
+    """Overwrite hash `position` of a stored tile, as someone editing the row would."""
+    tile = LedgerTile.objects.get(key=tile_key(band, index))
+    hashes = bytearray(tile.hashes)
+    hashes[position * merkle.HASH_SIZE : (position + 1) * merkle.HASH_SIZE] = value
+    LedgerTile.objects.filter(pk=tile.pk).update(hashes=bytes(hashes))

@@ -7,8 +7,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from onestop.core.ledger.integrity import check_ledger
-from onestop.core.ledger.models import Checkpoint, LedgerEntry, LedgerNode, node_key
-from onestop.core.ledger.tests.factories import fill_ledger
+from onestop.core.ledger.models import (
+    Checkpoint,
+    LedgerEntry,
+    LedgerTile,
+    tile_key,
+)
+from onestop.core.ledger.tests.factories import edit_tile_hash, fill_ledger
 
 pytestmark = pytest.mark.django_db
 
@@ -73,22 +78,51 @@ def test_deleted_entry_is_reported(ledger):
     assert _positions() == ["entry 12: entry_deleted"]
 
 
-def test_edited_internal_node_is_reported_once(ledger):
-    LedgerNode.objects.filter(key=node_key(2, 1)).update(hash=b"\x02" * 32)
+def test_edited_upper_tile_is_reported(ledger):
+    # Tile 1/0 holds the hash of leaves 0..15, checked against tile 0/0.
+    edit_tile_hash(1, 0, 0, b"\x02" * 32)
 
-    assert _positions() == ["node 2/1: node_edited"]
-
-
-def test_edited_leaf_node_is_reported(ledger):
-    LedgerNode.objects.filter(key=node_key(0, 20)).update(hash=b"\x02" * 32)
-
-    assert _positions() == ["node 0/20: node_edited"]
+    assert _positions() == ["tile 1/0: tile_edited"]
 
 
-def test_deleted_node_is_reported(ledger):
-    LedgerNode.objects.filter(key=node_key(3, 1)).delete()
+def test_edited_leaf_hash_in_partial_tile_is_reported(ledger):
+    # Leaf 20 is hash 4 of tile 0/1, which holds leaves 16..20.
+    edit_tile_hash(0, 1, 4, b"\x02" * 32)
 
-    assert _positions() == ["node 3/1: node_deleted"]
+    findings = check_ledger().findings
+    assert [str(finding) for finding in findings] == [
+        "tile 0/1: tile_edited: hash 4 (node 0/20) differs from its entry"
+    ]
+
+
+def test_deleted_tile_is_reported_once(ledger):
+    LedgerTile.objects.filter(key=tile_key(0, 0)).delete()
+
+    assert _positions() == ["tile 0/0: tile_deleted"]
+
+
+def test_tile_of_wrong_width_is_reported(ledger):
+    tile = LedgerTile.objects.get(key=tile_key(0, 1))
+    LedgerTile.objects.filter(pk=tile.pk).update(hashes=bytes(tile.hashes)[:-32])
+
+    assert _positions() == ["tile 0/1: tile_edited"]
+
+
+def test_tile_past_the_tree_is_reported(ledger):
+    LedgerTile.objects.create(key=tile_key(1, 3), band=1, index=3, hashes=b"\x02" * 32)
+
+    assert _positions() == ["tile 1/3: tile_beyond_tree"]
+
+
+def test_changed_tile_is_not_reported_again_further_up():
+    fill_ledger(300)
+    assert check_ledger().ok
+    # Tile 0/17 holds leaves 272..287; tile 1/1 holds the subtrees of leaves 256..299,
+    # and tile 2/0 the subtree of leaves 0..255.
+    edit_tile_hash(0, 17, 3, b"\x02" * 32)
+    edit_tile_hash(1, 0, 5, b"\x02" * 32)
+
+    assert _positions() == ["tile 0/17: tile_edited", "tile 1/0: tile_edited"]
 
 
 def test_edited_checkpoint_root_is_reported(ledger):
@@ -116,13 +150,13 @@ def test_deleted_checkpoint_is_reported(ledger):
 
 def test_verify_command_fails_with_each_finding(ledger):
     LedgerEntry.objects.filter(index=2).update(leaf_hash=b"\x01" * 32)
-    LedgerNode.objects.filter(key=node_key(1, 7)).update(hash=b"\x02" * 32)
+    edit_tile_hash(0, 0, 7, b"\x02" * 32)
     output = StringIO()
 
     with pytest.raises(CommandError) as caught:
         call_command("ledger", "verify", stdout=output)
 
     assert "entry 2: entry_edited" in output.getvalue()
-    assert "node 1/7: node_edited" in output.getvalue()
+    assert "tile 0/0: tile_edited" in output.getvalue()
     assert "2 problems" in str(caught.value)
     assert caught.value.returncode == 1

@@ -11,9 +11,9 @@ from onestop.core.ledger.errors import CheckpointInconsistent
 from onestop.core.ledger.models import (
     Checkpoint,
     LedgerEntry,
-    LedgerNode,
+    LedgerTile,
     LogHead,
-    node_key,
+    tile_key,
 )
 from onestop.core.ledger.sequencer import (
     checkpoint_due,
@@ -22,10 +22,14 @@ from onestop.core.ledger.sequencer import (
 )
 from onestop.core.ledger.tests.factories import (
     assert_served_proofs_match,
+    edit_tile_hash,
+    expected_tiles,
     fill_ledger,
     memory_tree,
     queue_cases,
+    stored_tiles,
 )
+from onestop.core.ledger.tree import MissingNodeError
 from onestop.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -55,17 +59,24 @@ def test_integration_respects_batch_size():
     assert integrate_pending(batch_size=3) == 0
 
 
-def test_stored_nodes_match_memory_tree():
-    for batch in (1, 2, 5, 13, 3):
-        queue_cases(batch)
+def test_stored_tiles_match_memory_tree_after_every_batch():
+    # Batches that end inside a tile, on a tile's edge and across several tiles of
+    # band 0 and band 1, so that partial tiles are extended as the log grows.
+    for batch in (1, 2, 5, 13, 3, 16, 200, 31, 1, 240):
+        queue_cases(batch, start=LedgerEntry.objects.count())
         integrate_pending()
+        assert stored_tiles() == expected_tiles(merkle.MemoryTree(_leaf_hashes()))
+    assert (2, 0) in stored_tiles()
 
-    memory = merkle.MemoryTree(_leaf_hashes())
-    for level, hashes in enumerate(memory.levels):
-        for index, value in enumerate(hashes):
-            stored = LedgerNode.objects.get(key=node_key(level, index))
-            assert bytes(stored.hash) == value, (level, index)
-    assert LedgerNode.objects.count() == sum(len(hashes) for hashes in memory.levels)
+
+def test_integration_refuses_a_partial_tile_of_the_wrong_width():
+    fill_ledger(5)
+    tile = LedgerTile.objects.get(key=tile_key(0, 0))
+    LedgerTile.objects.filter(pk=tile.pk).update(hashes=bytes(tile.hashes)[:-32])
+    queue_cases(1, start=5)
+
+    with pytest.raises(MissingNodeError):
+        integrate_pending()
 
 
 def test_stored_proofs_match_memory_tree():
@@ -106,9 +117,7 @@ def test_no_checkpoint_without_growth():
 
 def test_checkpoint_not_published_when_history_changed():
     fill_ledger(4)
-    LedgerNode.objects.filter(key=node_key(0, 1)).update(hash=b"\x07" * 32)
-    LedgerNode.objects.filter(key=node_key(1, 0)).update(hash=b"\x07" * 32)
-    LedgerNode.objects.filter(key=node_key(2, 0)).update(hash=b"\x07" * 32)
+    edit_tile_hash(0, 0, 1, b"\x07" * 32)
     queue_cases(3, start=4)
     integrate_pending()
 

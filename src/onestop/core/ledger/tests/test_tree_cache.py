@@ -6,7 +6,6 @@ import pytest
 
 from onestop.core.ledger import tree
 from onestop.core.ledger.errors import CheckpointInconsistent
-from onestop.core.ledger.models import LedgerNode
 from onestop.core.ledger.queries import (
     get_inclusion_proof,
     get_root,
@@ -14,6 +13,7 @@ from onestop.core.ledger.queries import (
 from onestop.core.ledger.sequencer import integrate_pending, publish_checkpoint
 from onestop.core.ledger.tests.factories import (
     assert_served_proofs_match,
+    edit_tile_hash,
     fill_ledger,
     memory_tree,
     queue_cases,
@@ -56,7 +56,8 @@ def test_sequencer_ignores_cached_subtrees(
     proof = get_inclusion_proof(0, SIZE)
     # The subtree of leaves 32..39 is in the proof of leaf 0 and now in the cache.
     assert (3, 4) in tree._cache
-    LedgerNode.objects.filter(level=3, index=4).update(hash=b"\x02" * 32)
+    # Leaf 35 is hash 3 of tile 0/2 (leaves 32..47), so its edit changes (3, 4).
+    edit_tile_hash(0, 2, 3, b"\x02" * 32)
 
     assert get_inclusion_proof(0, SIZE) == proof == memory.inclusion_proof(0, SIZE)
     assert tree.stored_root(SIZE) != memory.root(SIZE)

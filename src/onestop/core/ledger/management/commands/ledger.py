@@ -49,7 +49,7 @@ class Command(BaseCommand):
             self.stdout.write(str(finding))
         summary = (
             f"tree size {report.tree_size}: checked {report.entries_checked} entries, "
-            f"{report.nodes_checked} nodes, {report.checkpoints_checked} checkpoints; "
+            f"{report.tiles_checked} tiles, {report.checkpoints_checked} checkpoints; "
             f"{len(report.findings)} problems"
         )
         if not report.ok:
