@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+
+if TYPE_CHECKING:
+    from onestop.catalog.models import Matter, MatterVersion
 
 # A minimal PDF: enough for content sniffing, which reads the leading bytes.
 PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -33,6 +36,14 @@ BROWSER_TEST_MARKS = [
     ),
 ]
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
+
+
+def current_version(matter: Matter) -> MatterVersion:
+    """Return the matter's current version, failing the test if the matter has none."""
+    version = matter.current_version
+    if version is None:
+        pytest.fail(f"matter {matter.pk} has no current version")
+    return version
 
 
 def upload(name: str, content: bytes = PDF_BYTES) -> SimpleUploadedFile:

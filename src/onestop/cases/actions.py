@@ -1087,7 +1087,8 @@ def _notify(case: Case, subject: Any, body: Any = "", **params: Any) -> None:
 
 
 def _person_of(actor: Any) -> Person:
-    person = Person.objects.filter(user_id=getattr(actor, "pk", None)).first()
+    user_id = getattr(actor, "pk", None)
+    person = None if user_id is None else Person.objects.filter(user_id=user_id).first()
     if person is None:
         raise ApplicantNotRegistered()
     return person

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.utils import timezone
 
 from onestop.cases.models import Case, CaseExtension, CaseState
 from onestop.worktime import queries as worktime
-from onestop.worktime.engine import Due, Pause, remaining_working_days, warning_level
+from onestop.worktime.engine import (
+    Due,
+    Pause,
+    Unit,
+    remaining_working_days,
+    warning_level,
+)
 
 # The states of an accepted case whose clock a pause has stopped.
 CLOCK_STOPPED_STATES = {CaseState.CORRECTION_REQUESTED, CaseState.SUSPENDED}
@@ -51,8 +59,10 @@ def _due_dates(case: Case, pauses: list[Pause], extra: int) -> tuple[Due, Due]:
         amount, unit = guide.time_limit(kind)
         if guide.is_immediate:
             amount = 0
+        # The matter schema, which every pack and overlay is checked against, allows
+        # only the two Unit values. compute_due raises ValueError for any other.
         base = worktime.compute_due(
-            case.centre.region_code, case.accepted_at, amount, unit, pauses
+            case.centre.region_code, case.accepted_at, amount, cast(Unit, unit), pauses
         )
         due.append(_extended(case, base, extra))
     return due[0], due[1]

@@ -15,7 +15,7 @@ def decision_from_post(request: HttpRequest) -> dict[str, Any]:
     """Collect the certificate face fields and holder code entered with an approval."""
     face = {
         key.removeprefix("face."): value
-        for key, value in request.POST.items()
+        for key, value in request.POST.dict().items()
         if key.startswith("face.") and value.strip()
     }
     return {"face": face, "holder_code": request.POST.get("holder_code", "")}

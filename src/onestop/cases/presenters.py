@@ -71,7 +71,8 @@ def form_display(guide: Any, form_data: dict[str, Any]) -> list[tuple[str, Any]]
 def case_summary(case: Case) -> dict[str, Any]:
     """Return the fields shown in lists, with the applicant masked."""
     _remaining, warning = deadline_status(case)
-    applicant = case.enterprise.name if case.enterprise_id else case.person.masked_name
+    enterprise = case.enterprise
+    applicant = enterprise.name if enterprise is not None else case.person.masked_name
     return {
         "number": case.number,
         "state": case.state,

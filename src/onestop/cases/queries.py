@@ -47,8 +47,8 @@ def visible_cases(user: Any) -> QuerySet[Case]:
     return cases.filter(scope)
 
 
-def _enterprises_of(user: Any) -> QuerySet[Enterprise]:
-    return Enterprise.objects.filter(agents__user=user).values("pk")
+def _enterprises_of(user: Any) -> QuerySet[Enterprise, int]:
+    return Enterprise.objects.filter(agents__user=user).values_list("pk", flat=True)
 
 
 def get_case_for(user: Any, number: str, *, audit: bool = True) -> Case:

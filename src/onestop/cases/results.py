@@ -161,7 +161,8 @@ def use_certificates_as_materials(
     case: Case, certificates: dict[str, str], *, actor: Any, role: str
 ) -> None:
     """Record each certificate offered instead of an upload, checking holder and validity."""
-    holder_code = case.enterprise.uscc if case.enterprise_id else case.person.id_number
+    enterprise = case.enterprise
+    holder_code = enterprise.uscc if enterprise is not None else case.person.id_number
     for material_key, identifier in certificates.items():
         use_certificate(
             identifier,
@@ -194,7 +195,7 @@ def _holder(
 ) -> tuple[str, str]:
     if certificate_type.holder_kind == HolderKind.PERSON:
         return case.person.id_number, case.person.name
-    if case.enterprise_id:
+    if case.enterprise is not None:
         return case.enterprise.uscc, case.enterprise.name
     code = str(decision.get("holder_code") or "").strip() or organisation_code_of(case)
     if not code:

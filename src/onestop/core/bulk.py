@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import Field, Model
 from psycopg.types.json import Jsonb
@@ -41,7 +42,7 @@ class Prepared:
 
 def prepare(model: type[Model], name: str, value: Any) -> Prepared:
     """Convert `value` for the field `name` of `model` as `Model.save` would."""
-    return Prepared(model._meta.get_field(name).get_db_prep_save(value, connection))
+    return Prepared(_column_field(model, name).get_db_prep_save(value, connection))
 
 
 def prepare_json_text(text: str) -> Prepared:
@@ -67,8 +68,7 @@ def reserve_ids(model: type[Model], count: int) -> list[int]:
     transaction that read before another connection's commit.
     """
     table = model._meta.db_table
-    # A concrete field's column is set, although the stubs type it as optional.
-    column = cast(str, model._meta.pk.column)
+    column = _column(model._meta.pk)
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -111,7 +111,7 @@ def insert_rows(
     PostgreSQL and SQLite return the RETURNING rows in the order of the VALUES rows, as
     Django's `bulk_create` relies on.
     """
-    fields = [model._meta.get_field(name) for name in columns]
+    fields = [_column_field(model, name) for name in columns]
     defaulted = [
         field
         for field in model._meta.concrete_fields
@@ -132,6 +132,23 @@ def insert_rows(
             if returning:
                 returned.extend(tuple(row) for row in cursor.fetchall())
     return returned
+
+
+def _column_field(model: type[Model], name: str) -> Field:
+    """Return the field `name` of `model`, or raise if it has no column in the table."""
+    field = model._meta.get_field(name)
+    # A reverse relation or a many-to-many field is not a column of this table.
+    if not isinstance(field, Field) or not field.concrete:
+        raise FieldDoesNotExist(
+            f"{model.__name__}.{name} is not a column of {model._meta.db_table}. "
+            "Pass the name of a concrete field."
+        )
+    return field
+
+
+def _column(field: Field) -> str:
+    # A concrete field's column is set, although the stubs type it as optional.
+    return cast(str, field.column)
 
 
 def _parameters(
@@ -161,12 +178,12 @@ def _insert_sql(
 ) -> str:
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    columns = ", ".join(quote(field.column) for field in fields)
+    columns = ", ".join(quote(_column(field)) for field in fields)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     # Table and column names come from the model, values go in as parameters.
     sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * count)}"  # noqa: S608
     if returning:
-        names = [model._meta.get_field(name).column for name in returning]
+        names = [_column(_column_field(model, name)) for name in returning]
         sql += " RETURNING " + ", ".join(quote(name) for name in names)
     return sql
 

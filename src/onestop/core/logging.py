@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import structlog
+from structlog.typing import EventDict, WrappedLogger
 
 # Resident ID numbers (18 characters, or the 15-digit legacy form) and mainland mobile numbers.
 # A value that slips into a log field by mistake is masked before it is written.
@@ -28,8 +29,8 @@ def mask_personal_text(text: str) -> str:
 
 
 def _mask_personal_data(
-    _logger: Any, _method: str, event: dict[str, Any]
-) -> dict[str, Any]:
+    _logger: WrappedLogger, _method: str, event: EventDict
+) -> EventDict:
     for key, value in event.items():
         if isinstance(value, str):
             event[key] = mask_personal_text(value)

@@ -49,10 +49,10 @@ def handler(topic: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def periodic(seconds: float) -> Callable[[Callable[[], object]], Callable[[], object]]:
-    """Register a job that workers run every `seconds`."""
+def periodic[F: Callable[[], object]](seconds: float) -> Callable[[F], F]:
+    """Register a job that workers run every `seconds`, and return the job unchanged."""
 
-    def register(function: Callable[[], object]) -> Callable[[], object]:
+    def register(function: F) -> F:
         _periodic.append((seconds, function))
         return function
 

@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
 from onestop.core.errors import NotAuthenticated, OneStopError
@@ -18,11 +18,13 @@ def render_error(request: HttpRequest, error: OneStopError) -> HttpResponse:
     return render(request, "core/error.html", {"error": error}, status=error.status)
 
 
-def handles_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def handles_errors(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
     """Show a OneStopError raised outside a form as an error page; send guests to sign in."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except NotAuthenticated:

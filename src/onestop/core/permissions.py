@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core import rows
@@ -47,6 +48,14 @@ def staff_roles(user: AnyUser) -> list[Membership]:
 def require_authenticated(user: AnyUser) -> None:
     if not user.is_authenticated:
         raise NotAuthenticated()
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """Return the user of `request`, or raise NotAuthenticated for a guest."""
+    user = request.user
+    if not user.is_authenticated:
+        raise NotAuthenticated()
+    return user
 
 
 def find_role(

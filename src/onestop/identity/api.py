@@ -7,6 +7,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 from pydantic import ConfigDict
 
+from onestop.core.permissions import signed_in_user
 from onestop.identity import actions
 from onestop.identity.actions import NotRegisteredPerson
 from onestop.identity.models import Person
@@ -69,7 +70,7 @@ def register_person(request: HttpRequest, payload: PersonIn) -> Status:
 
 @router.get("/me", response=ProfileOut)
 def get_profile(request: HttpRequest) -> ProfileOut:
-    person = Person.objects.filter(user_id=request.user.pk).first()
+    person = Person.objects.filter(user_id=signed_in_user(request).pk).first()
     if person is None:
         raise NotRegisteredPerson()
     return profile_out(person)

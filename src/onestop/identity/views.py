@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from onestop.core.errors import OneStopError
+from onestop.core.permissions import signed_in_user
 from onestop.identity import actions
 from onestop.identity.models import Person
 from onestop.identity.throttle import (
@@ -77,12 +78,13 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    person = Person.objects.filter(user=request.user).first()
+    user = signed_in_user(request)
+    person = Person.objects.filter(user=user).first()
     error = None
     if person is not None and request.method == "POST":
         try:
             person = actions.update_profile(
-                actor=request.user,
+                actor=user,
                 phone=request.POST.get("phone", ""),
                 address=request.POST.get("address", ""),
             )

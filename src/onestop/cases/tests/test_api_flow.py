@@ -11,7 +11,14 @@ from onestop.catalog.models import Matter
 from onestop.core import outbox
 from onestop.core.models import AuditEvent, Notification
 from onestop.core.signing import public_keys_for, verify_document
-from onestop.testing import PDF_BYTES, PNG_BYTES, material_files, upload, valid_form
+from onestop.testing import (
+    PDF_BYTES,
+    PNG_BYTES,
+    current_version,
+    material_files,
+    upload,
+    valid_form,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -255,7 +262,7 @@ def test_correction_lists_every_item_and_resubmission_returns(demo):
     applicant = demo.client("applicant")
     number = apply(applicant, demo).json()["number"]
     matter = food_matter(demo)
-    keys = [m["key"] for m in matter.current_version.guide.materials][:2]
+    keys = [m["key"] for m in current_version(matter).guide.materials][:2]
     items = [{"material": key, "note": "不清晰"} for key in keys]
     response = demo.client("clerk").post(
         f"/api/v1/cases/{number}/correction",
@@ -317,7 +324,7 @@ def test_window_case_enters_accepted(demo):
         "id_number": "440604198503150024",
     }
     data.update(valid_form(matter))
-    for material in matter.current_version.guide.materials:
+    for material in current_version(matter).guide.materials:
         data[f"check.{material['key']}.original_seen"] = "on"
     response = demo.client("clerk").post("/api/v1/cases/window", data)
     assert response.status_code == 201, response.content

@@ -222,11 +222,12 @@ def test_local_time_renders_an_empty_value_as_empty():
 
 def test_case_page_shows_history_time_in_beijing_time(demo):
     number = apply(demo)
-    event_at = Case.objects.get(number=number).events.first().at
+    event = Case.objects.get(number=number).events.first()
+    assert event is not None
 
     content = demo.client("applicant").get(f"/portal/cases/{number}/").content.decode()
 
-    assert local_time(event_at) in content
+    assert local_time(event.at) in content
 
 
 # --- labels instead of codes -------------------------------------------------------------

@@ -22,7 +22,7 @@ from onestop.core.models import (
     OutboxStatus,
 )
 from onestop.core.signing import public_keys_for, verify_document
-from onestop.testing import material_files, valid_form
+from onestop.testing import current_version, material_files, valid_form
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def window_data(demo) -> dict[str, str]:
     matter = food_matter(demo)
     data = {"centre": demo.centre.slug, "matter": FOOD, "id_number": ID_NUMBER}
     data.update(valid_form(matter))
-    for material in matter.current_version.guide.materials:
+    for material in current_version(matter).guide.materials:
         data[f"check.{material['key']}.original_seen"] = "on"
     return data
 
@@ -78,16 +78,18 @@ def receipts_of(number: str):
 
 def test_window_response_has_promised_date(demo):
     body = accept_walk_in(demo)
+    case = Case.objects.get()
 
     assert body["number"].startswith("440604")
     assert body["state"] == CaseState.ACCEPTED
-    assert body["promised_due"] == Case.objects.get().promised_due.isoformat()
+    assert case.promised_due is not None
+    assert body["promised_due"] == case.promised_due.isoformat()
     assert body["statutory_due"]
     assert body["receipt_status"] == receipts.PENDING
     assert body["documents"] == []
     assert [event["action"] for event in body["events"]] == ["accept"]
     assert len(body["materials"]) == len(
-        food_matter(demo).current_version.guide.materials
+        current_version(food_matter(demo)).guide.materials
     )
 
 
@@ -104,10 +106,10 @@ def test_acceptance_commits_message_not_receipt(demo):
     number = accept_walk_in(demo)["number"]
 
     message = receipt_messages(number).get()
+    promised_due = Case.objects.get(number=number).promised_due
     assert message.status == OutboxStatus.PENDING
-    assert message.payload["receipt"]["promised_due"] == (
-        Case.objects.get(number=number).promised_due.isoformat()
-    )
+    assert promised_due is not None
+    assert message.payload["receipt"]["promised_due"] == promised_due.isoformat()
     assert not receipts_of(number).exists()
     assert not Notification.objects.filter(user=demo.user("applicant")).exists()
 

@@ -30,7 +30,7 @@ from onestop.catalog.upgrade import (
     upgrade_centre,
 )
 from onestop.core.models import AuditEvent
-from onestop.testing import PDF_BYTES, valid_form
+from onestop.testing import PDF_BYTES, current_version, valid_form
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +116,7 @@ def run_command(next_pack_dir: Path, *extra: str) -> str:
 def test_upstream_change_applies_where_the_centre_changed_nothing(demo, next_pack):
     upgrade(demo, next_pack)
 
-    guide = food(demo).current_version.definition
+    guide = current_version(food(demo)).definition
     assert guide["conditions"] == NEW_CONDITIONS
     assert guide["hours"] == NEW_HOURS
     assert guide["time_limits"]["promised"]["amount"] == 4
@@ -131,7 +131,7 @@ def test_overlay_survives_an_upgrade_that_changed_another_field(demo, next_pack)
 
     upgrade(demo, next_pack)
 
-    guide = food(demo).current_version.definition
+    guide = current_version(food(demo)).definition
     assert guide["location"] == "三楼12号窗口"
     assert guide["conditions"] == NEW_CONDITIONS
     assert UpgradeConflict.objects.count() == 0
@@ -144,7 +144,7 @@ def test_field_both_changed_keeps_centre_value_and_lists_conflict(demo, next_pac
 
     output = run_command(next_pack_dir)
 
-    guide = food(demo).current_version.definition
+    guide = current_version(food(demo)).definition
     assert guide["time_limits"]["promised"]["amount"] == 3
     assert guide["hours"] == NEW_HOURS
     conflict = UpgradeConflict.objects.get()
@@ -162,7 +162,7 @@ def test_same_change_on_both_sides_is_no_conflict(demo, next_pack):
 
     assert UpgradeConflict.objects.count() == 0
     assert MatterOverlay.objects.filter(matter__pack_id=FOOD).count() == 0
-    assert food(demo).current_version.definition["hours"] == NEW_HOURS
+    assert current_version(food(demo)).definition["hours"] == NEW_HOURS
 
 
 def test_dry_run_prints_the_plan_and_writes_nothing(demo, next_pack_dir):
@@ -200,13 +200,13 @@ def test_new_matter_is_added(demo, next_pack):
 
     added = Matter.objects.get(centre=demo.centre, pack_id=ADDED)
     assert added.is_active
-    assert added.current_version.number == 1
+    assert current_version(added).number == 1
     assert added.pack_version == "0.2.0"
 
 
 def test_open_case_keeps_its_version_through_an_upgrade(demo, next_pack):
     matter = food(demo)
-    old_version = matter.current_version
+    old_version = current_version(matter)
     required = [
         m["key"] for m in old_version.guide.materials if m["necessity"] == "required"
     ]
@@ -220,7 +220,7 @@ def test_open_case_keeps_its_version_through_an_upgrade(demo, next_pack):
     upgrade(demo, next_pack)
 
     case.refresh_from_db()
-    assert food(demo).current_version.number == old_version.number + 1
+    assert current_version(food(demo)).number == old_version.number + 1
     assert case.matter_version_id == old_version.pk
     assert case.matter_version.definition["time_limits"]["promised"]["amount"] == 5
 
@@ -231,7 +231,7 @@ def test_centre_switch_off_survives_an_upgrade(demo, next_pack):
     upgrade(demo, next_pack)
 
     assert not food(demo).is_active
-    assert food(demo).current_version.definition["hours"] == NEW_HOURS
+    assert current_version(food(demo)).definition["hours"] == NEW_HOURS
 
 
 def test_taking_the_pack_value_resolves_a_conflict(demo, next_pack):
@@ -245,7 +245,7 @@ def test_taking_the_pack_value_resolves_a_conflict(demo, next_pack):
 
     conflict = UpgradeConflict.objects.get()
     assert conflict.resolution == "pack"
-    assert food(demo).current_version.guide.time_limit("promised") == (
+    assert current_version(food(demo)).guide.time_limit("promised") == (
         4,
         "working_days",
     )

@@ -9,6 +9,7 @@ import random
 import shutil
 import subprocess
 from datetime import UTC, datetime
+from typing import cast
 
 import pytest
 from Cryptodome.Util.asn1 import DerSequence
@@ -283,31 +284,36 @@ def test_sm2_tampered_message_fails(centre):
     assert not verify_signature("sm2", signer.public_key_bytes, b"messagE", signature)
 
 
+def _decode_r_and_s(signature: bytes) -> tuple[int, int]:
+    """Decode a DER SEQUENCE of the two INTEGERs r and s, the form of an SM2 signature."""
+    sequence = DerSequence()
+    sequence.decode(signature, nr_elements=2, only_ints_expected=True)
+    # only_ints_expected makes decode raise unless both items are int, but the stub
+    # of pycryptodomex types DerSequence.__getitem__ as returning None.
+    return cast(int, sequence[0]), cast(int, sequence[1])
+
+
 def test_sm2_signature_is_der_of_r_and_s(centre):
     signer = get_signer(centre, "sm2")
     signature = signer.sign(b"message")
 
-    sequence = DerSequence()
-    sequence.decode(signature, nr_elements=2, only_ints_expected=True)
-    assert 0 < sequence[0] < signing._SM2_N
-    assert 0 < sequence[1] < signing._SM2_N
+    r, s = _decode_r_and_s(signature)
+    assert 0 < r < signing._SM2_N
+    assert 0 < s < signing._SM2_N
 
 
 def test_sm2_changed_r_fails(centre):
     signer = get_signer(centre, "sm2")
-    sequence = DerSequence()
-    sequence.decode(signer.sign(b"message"))
+    r, s = _decode_r_and_s(signer.sign(b"message"))
 
-    forged = DerSequence([sequence[0] + 1, sequence[1]]).encode()
+    forged = DerSequence([r + 1, s]).encode()
 
     assert not verify_signature("sm2", signer.public_key_bytes, b"message", forged)
 
 
 def test_sm2_non_canonical_der_fails(centre):
     signer = get_signer(centre, "sm2")
-    sequence = DerSequence()
-    sequence.decode(signer.sign(b"message"))
-    r, s = sequence[0], sequence[1]
+    r, s = _decode_r_and_s(signer.sign(b"message"))
     # The same integers with a redundant leading zero byte in r: valid BER, not DER.
     r_bytes = b"\x00" + r.to_bytes(33, "big").lstrip(b"\x00").rjust(33, b"\x00")
     s_bytes = DerSequence([s]).encode()[2:]
@@ -353,6 +359,7 @@ OPENSSL = shutil.which("openssl")
 
 
 def _run_openssl(*arguments, cwd=None, check=True):
+    assert OPENSSL is not None, "the openssl command is not on PATH"
     return subprocess.run(  # noqa: S603 (fixed arguments to the local openssl)
         [OPENSSL, *arguments],
         cwd=cwd,
