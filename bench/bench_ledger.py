@@ -11,6 +11,15 @@ Each size gets its own log in its own database, owned by one worker process: a S
 file in a temporary folder, or with --postgres the database onestop_bench_ledger_<size>
 on 127.0.0.1:5432 (user postgres, trust authentication), dropped at the end.
 
+With --private-postgres SHARED_BUFFERS (for example 1GB), the script instead runs
+`initdb` as the OS user postgres into a temporary folder, starts that cluster with
+`pg_ctl` on a free port of 127.0.0.1 with the given shared_buffers (fsync,
+synchronous_commit on and autovacuum off, as on the machine's server), uses it for the
+PostgreSQL run, and stops it (`pg_ctl stop -m fast`) and deletes the folder at the end,
+also on an error, Ctrl-C or SIGTERM. With --sqlite-cache-mib N, every SQLite connection
+of a worker, including the one that serves the proofs, gets `PRAGMA cache_size` of N MiB.
+Both are benchmark settings, not the product's.
+
 To reach a size N, a worker first loads N - APPEND integrated entries straight into the
 entry table (COPY on PostgreSQL, executemany on SQLite), with the entry bytes and leaf
 hashes that the sequencer would write, and their tree tiles through the sequencer's own
@@ -44,7 +53,11 @@ import multiprocessing
 import os
 import platform
 import random
+import shutil
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -103,6 +116,19 @@ def parse_arguments() -> argparse.Namespace:
     )
     parser.add_argument("--pg-user", default="postgres")
     parser.add_argument(
+        "--private-postgres",
+        metavar="SHARED_BUFFERS",
+        help="run the PostgreSQL part against a temporary cluster of its own with this "
+        "shared_buffers (for example 1GB), on a free port of 127.0.0.1; implies "
+        "--postgres",
+    )
+    parser.add_argument(
+        "--sqlite-cache-mib",
+        type=int,
+        help="SQLite page cache of each worker's connection, in MiB "
+        "(PRAGMA cache_size; SQLite's default is 2 MiB)",
+    )
+    parser.add_argument(
         "--prewarm",
         action="store_true",
         help="read the whole tile table, unmeasured, before each round, so that "
@@ -121,27 +147,42 @@ def parse_arguments() -> argparse.Namespace:
         parser.error(f"--append must be a positive multiple of {BATCH}")
     if sizes[0] < arguments.append:
         parser.error(f"--entries {sizes[0]} is below --append {arguments.append}")
+    if arguments.private_postgres:
+        arguments.postgres = True
+    if arguments.sqlite_cache_mib is not None:
+        if arguments.postgres:
+            parser.error("--sqlite-cache-mib applies to SQLite, not to --postgres")
+        if arguments.sqlite_cache_mib <= 0:
+            parser.error(
+                f"--sqlite-cache-mib must be positive: {arguments.sqlite_cache_mib}"
+            )
+    # The port of the server that --postgres uses; --private-postgres replaces it.
+    arguments.pg_port = 5432
     return arguments
 
 
-def pg_admin(user: str, statement: str) -> None:
+def pg_admin(arguments: argparse.Namespace, statement: str) -> None:
     import psycopg
 
     with psycopg.connect(
-        host="127.0.0.1", user=user, dbname="postgres", autocommit=True
+        host="127.0.0.1",
+        port=arguments.pg_port,
+        user=arguments.pg_user,
+        dbname="postgres",
+        autocommit=True,
     ) as connection:
         connection.execute(statement)
 
 
 def setup_django(folder: Path, arguments: argparse.Namespace, database: str) -> None:
     if arguments.postgres:
-        pg_admin(arguments.pg_user, f"DROP DATABASE IF EXISTS {database}")
+        pg_admin(arguments, f"DROP DATABASE IF EXISTS {database}")
         pg_admin(
-            arguments.pg_user,
+            arguments,
             f"CREATE DATABASE {database} TEMPLATE template0 ENCODING 'UTF8' "
             "LC_CTYPE 'C.UTF-8'",
         )
-        url = f"postgres://{arguments.pg_user}@127.0.0.1:5432/{database}"
+        url = f"postgres://{arguments.pg_user}@127.0.0.1:{arguments.pg_port}/{database}"
     else:
         url = f"sqlite:///{folder / 'bench.sqlite3'}"
     sys.path.insert(0, str(REPO / "src"))
@@ -153,7 +194,21 @@ def setup_django(folder: Path, arguments: argparse.Namespace, database: str) -> 
     django.setup()
     from django.core.management import call_command
 
+    if arguments.sqlite_cache_mib is not None:
+        set_sqlite_cache(arguments.sqlite_cache_mib)
     call_command("migrate", verbosity=0, skip_checks=True)
+
+
+def set_sqlite_cache(mebibytes: int) -> None:
+    """Give every SQLite connection of this process a page cache of `mebibytes` MiB."""
+    from django.db.backends.signals import connection_created
+
+    def on_connect(connection: Any, **_kwargs: Any) -> None:
+        with connection.cursor() as cursor:
+            # A negative cache_size is in KiB rather than in pages.
+            cursor.execute(f"PRAGMA cache_size = {-mebibytes * 1024}")
+
+    connection_created.connect(on_connect, weak=False)
 
 
 def drop_database(arguments: argparse.Namespace, database: str) -> None:
@@ -162,7 +217,7 @@ def drop_database(arguments: argparse.Namespace, database: str) -> None:
     from django.db import connections
 
     connections.close_all()
-    pg_admin(arguments.pg_user, f"DROP DATABASE IF EXISTS {database}")
+    pg_admin(arguments, f"DROP DATABASE IF EXISTS {database}")
 
 
 class Loader:
@@ -459,8 +514,25 @@ def build(size: int, loader: Loader, append_count: int, folder: Path) -> dict:
         "append_vs_raw_insert": round(raw_seconds / append_seconds, 4),
         "append_vs_sha256": round(hash_seconds / append_seconds, 5),
         "database_bytes": database_bytes(folder),
+        "page_cache": page_cache_setting(),
         "load_average": round(os.getloadavg()[0], 2),
     }
+
+
+def page_cache_setting() -> str:
+    """Return the page cache that serves this connection, as the database reports it.
+
+    That is shared_buffers on PostgreSQL, or PRAGMA cache_size on SQLite (negative
+    values are in KiB, positive ones in pages).
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW shared_buffers")
+            return f"shared_buffers={cursor.fetchone()[0]}"
+        cursor.execute("PRAGMA cache_size")
+        return f"cache_size={cursor.fetchone()[0]}"
 
 
 def worker(size: int, arguments: argparse.Namespace, channel: Connection) -> None:
@@ -488,31 +560,129 @@ def worker(size: int, arguments: argparse.Namespace, channel: Connection) -> Non
             drop_database(arguments, database)
 
 
-def database_version() -> str:
+def database_settings(arguments: argparse.Namespace) -> dict[str, str]:
+    """Return the server's version and the settings that decide how proofs read pages."""
     import psycopg
 
-    with psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres") as pg:
-        return str(pg.execute("SHOW server_version").fetchone()[0])
+    names = ["server_version", "shared_buffers", "fsync", "synchronous_commit"]
+    names += ["autovacuum", "max_wal_size"]
+    with psycopg.connect(
+        host="127.0.0.1",
+        port=arguments.pg_port,
+        user=arguments.pg_user,
+        dbname="postgres",
+    ) as pg:
+        settings = {}
+        for name in names:
+            row = pg.execute(f"SHOW {name}").fetchone()
+            settings[name] = str(row[0]) if row else ""
+        return settings
+
+
+def free_port() -> int:
+    """Return a TCP port of 127.0.0.1 that is free now (another process may take it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def run_as_postgres(*command: str) -> int:
+    """Run `command` as the OS user postgres, because initdb rejects root; return its
+    exit status.
+    """
+    if os.geteuid() == 0:
+        command = ("runuser", "-u", "postgres", "--", *command)
+    # The command is initdb or pg_ctl with paths that this script created.
+    completed = subprocess.run(  # noqa: S603
+        command, check=False, stdout=subprocess.DEVNULL, timeout=300
+    )
+    return completed.returncode
+
+
+@contextlib.contextmanager
+def private_postgres(shared_buffers: str) -> Iterator[int]:
+    """Run a temporary PostgreSQL cluster on 127.0.0.1; yield its port.
+
+    The cluster has the given shared_buffers, and fsync, synchronous_commit, autovacuum
+    and max_wal_size as on the machine's server. It is stopped and its folder deleted on
+    exit, also when the body raises or is interrupted.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="bench-ledger-pg-"))
+    data = folder / "data"
+    log = folder / "server.log"
+    started = False
+    try:
+        if os.geteuid() == 0:
+            shutil.chown(folder, user="postgres", group="postgres")
+        initdb = ("initdb", "--pgdata", str(data), "--username", "postgres")
+        options = ("--auth", "trust", "--encoding", "UTF8", "--locale", "C.UTF-8")
+        if run_as_postgres(*initdb, *options):
+            raise SystemExit(f"initdb failed for {data}")
+        port = free_port()
+        settings = {
+            "listen_addresses": "'127.0.0.1'",
+            "port": str(port),
+            "unix_socket_directories": f"'{folder}'",
+            "shared_buffers": f"'{shared_buffers}'",
+            "fsync": "on",
+            "synchronous_commit": "on",
+            "autovacuum": "off",
+            "max_wal_size": "'1GB'",
+        }
+        with open(data / "postgresql.conf", "a") as config:
+            config.write("\n# Added by bench/bench_ledger.py\n")
+            for name, value in settings.items():
+                config.write(f"{name} = {value}\n")
+        started = True
+        start = ("pg_ctl", "start", "--pgdata", str(data), "--wait", "--log", str(log))
+        if run_as_postgres(*start):
+            # The folder, and the log in it, is deleted below, so show the log's end.
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise SystemExit(f"pg_ctl start failed for {data}. Server log:\n{tail}")
+        yield port
+    finally:
+        if started:
+            stop = ("pg_ctl", "stop", "--pgdata", str(data), "--mode", "fast", "--wait")
+            status = run_as_postgres(*stop)
+            if status:
+                print(f"pg_ctl stop exited with {status}", file=sys.stderr)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def stop_on_sigterm(_signal: int, _frame: Any) -> None:
+    raise SystemExit("stopped by SIGTERM")
 
 
 def main() -> None:
+    arguments = parse_arguments()
+    # SIGTERM unwinds like Ctrl-C, so the workers and a private cluster are stopped.
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
+    if arguments.private_postgres:
+        with private_postgres(arguments.private_postgres) as port:
+            arguments.pg_port = port
+            run(arguments)
+    else:
+        run(arguments)
+
+
+def run(arguments: argparse.Namespace) -> None:
+    """Load every size in its own worker, then measure them under the lock."""
     import sqlite3
 
-    arguments = parse_arguments()
-    print(
-        json.dumps(
-            {
-                "python": platform.python_version(),
-                "machine": platform.machine(),
-                "cpus": os.cpu_count(),
-                "database": "postgresql" if arguments.postgres else "sqlite",
-                "database_version": database_version()
-                if arguments.postgres
-                else sqlite3.sqlite_version,
-            }
-        ),
-        flush=True,
-    )
+    header: dict[str, Any] = {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "database": "postgresql" if arguments.postgres else "sqlite",
+        "load_average": round(os.getloadavg()[0], 2),
+    }
+    if arguments.postgres:
+        header.update(database_settings(arguments))
+        header["private_cluster"] = bool(arguments.private_postgres)
+    else:
+        header["sqlite_version"] = sqlite3.sqlite_version
+        header["sqlite_cache_mib"] = arguments.sqlite_cache_mib
+    print(json.dumps(header), flush=True)
     context = multiprocessing.get_context("spawn")
     workers = {}
     try:
