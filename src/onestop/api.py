@@ -121,7 +121,7 @@ class PathNotFound(NotFound):
 
 
 def path_not_found(request: HttpRequest, rest: str) -> HttpResponse:
-    """Answer a path under /api/v1/ that no operation serves with the API's error body."""
+    """Return the API's 404 error body for a path under /api/v1/ that no operation serves."""
     error = PathNotFound(path=request.path[:200])
     log.info("api.request_rejected", code=error.code, path=request.path)
     return error_response(request, error.status, error.as_dict())

@@ -118,28 +118,9 @@ def submit_online_case(
     enterprise: Enterprise | None = None,
     idempotency_key: str | None = None,
     channel: str = Channel.ONLINE,
-) -> Case:
-    """File an online (or kiosk) application; it waits in the window's queue as submitted."""
-    return get_or_submit_online_case(
-        actor=actor,
-        matter=matter,
-        application=application,
-        enterprise=enterprise,
-        idempotency_key=idempotency_key,
-        channel=channel,
-    ).case
-
-
-def get_or_submit_online_case(
-    *,
-    actor: Any,
-    matter: Matter,
-    application: Application,
-    enterprise: Enterprise | None = None,
-    idempotency_key: str | None = None,
-    channel: str = Channel.ONLINE,
 ) -> Filing:
-    """File an online application, or return the case that the same idempotency key filed.
+    """File an online (or kiosk) application, which waits in the window's queue as
+    submitted, or return the case that the same idempotency key filed.
 
     The same idempotency key from the same applicant returns the case it created first, so a
     double click or a retried request gives one case and uses one case number; the same key
@@ -632,7 +613,7 @@ def _check_organisation_codes(
 
 @dataclass(frozen=True)
 class _Claim:
-    """What `_claim_case` found: the key's earlier case, or the checked form and a number."""
+    """The result of `_claim_case`: the key's earlier case, or the checked form and a number."""
 
     existing: Case | None = None
     form_data: dict[str, Any] = field(default_factory=dict)

@@ -133,7 +133,7 @@ def submit_case(request: HttpRequest) -> Status:
     centre = get_centre(request.POST.get("centre", ""))
     matter = queries.get_matter(centre, request.POST.get("matter", ""))
     enterprise = find_enterprise(request.POST.get("enterprise", ""))
-    filing = actions.get_or_submit_online_case(
+    filing = actions.submit_online_case(
         actor=request.user,
         matter=matter,
         application=application_from_request(request.POST, request.FILES),

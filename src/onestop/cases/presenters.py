@@ -190,8 +190,8 @@ def _pk(row: Any) -> int:
     return int(row.pk)
 
 
-# Who acts on a case besides the staff roles: the applicant, and the system (the worker
-# and department connectors).
+# Labels of the actors of case events other than staff roles: the applicant, and the
+# system (the outbox worker and department connectors).
 _OTHER_ACTOR_LABELS = {
     "applicant": gettext_lazy("applicant"),
     "system": gettext_lazy("system"),

@@ -89,7 +89,7 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
                 channel=Channel.KIOSK
                 if getattr(request, "kiosk", False)
                 else Channel.ONLINE,
-            )
+            ).case
         except OneStopError as caught:
             error = caught
         else:

@@ -103,27 +103,41 @@ def test_counter_commit_keeps_session_setting(demo):
 @pytest.mark.django_db(transaction=True)
 def test_parallel_same_key_uses_one_number(demo):
     data = window_data(demo)
-    results: list[tuple[int, str]] = []
-    barrier = threading.Barrier(4)
 
-    def accept() -> None:
-        client = Client()
-        assert client.login(username="clerk", password=PASSWORD)
-        barrier.wait(timeout=10)
+    def accept(client):
         response = post_window(client, data, "double-click")
-        results.append((response.status_code, response.json()["number"]))
-        connection.close()
+        return response.status_code, response.json()["number"]
 
-    threads = [threading.Thread(target=accept) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = run_in_parallel("clerk", accept)
 
     assert sorted(status for status, _number in results) == [200, 200, 200, 201]
     assert len({number for _status, number in results}) == 1
     assert Case.objects.filter(centre=demo.centre).count() == 1
     assert CaseCounter.objects.get(centre=demo.centre).last == 1
+
+
+def run_in_parallel(username, request, count=4):
+    """Send `request(client)` from `count` signed-in threads at once; return the results.
+
+    Each thread has its own database connection, so the requests race as they would
+    from separate web workers.
+    """
+    results = []
+    barrier = threading.Barrier(count)
+
+    def send() -> None:
+        client = Client()
+        assert client.login(username=username, password=PASSWORD)
+        barrier.wait(timeout=10)
+        results.append(request(client))
+        connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
 
 
 def test_ticked_upload_listed_once(demo):
@@ -303,26 +317,16 @@ def test_uploaded_and_ticked_material_stored_once(demo):
 @pytest.mark.django_db(transaction=True)
 def test_parallel_online_same_key_one_created(demo):
     matter = food_matter(demo)
-    results: list[int] = []
-    barrier = threading.Barrier(4)
 
-    def submit() -> None:
-        client = Client()
-        assert client.login(username="applicant", password=PASSWORD)
+    def submit(client):
         data = {"centre": demo.centre.slug, "matter": FOOD, **valid_form(matter)}
         data.update(material_files(matter))
-        barrier.wait(timeout=10)
         response = client.post(
             "/api/v1/cases", data, headers={"Idempotency-Key": "parallel-online"}
         )
-        results.append(response.status_code)
-        connection.close()
+        return response.status_code
 
-    threads = [threading.Thread(target=submit) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = run_in_parallel("applicant", submit)
 
     assert sorted(results) == [200, 200, 200, 201]
     assert Case.objects.filter(centre=demo.centre).count() == 1

@@ -162,7 +162,7 @@ def test_changed_definition_gets_new_version_and_open_case_keeps_old(
     application = Application(form_data=form, uploads={key: [scan] for key in required})
     case = submit_online_case(
         actor=demo.user("applicant"), matter=matter, application=application
-    )
+    ).case
 
     changed = copy.deepcopy(standard_pack)
     for definition in changed.matters:

@@ -215,7 +215,7 @@ def test_open_case_keeps_its_version_through_an_upgrade(demo, next_pack):
     application = Application(form_data=form, uploads={key: [scan] for key in required})
     case = submit_online_case(
         actor=demo.user("applicant"), matter=matter, application=application
-    )
+    ).case
 
     upgrade(demo, next_pack)
 

@@ -25,9 +25,7 @@ def test_fetch_one_matches_the_orm(demo):
     assert rows.fetch_one(Person, {"id_number": "000000000000000000"}) is None
 
 
-def test_joined_rows_are_cached_and_null_keys_give_none(
-    demo, django_assert_num_queries
-):
+def test_joined_rows_cached_null_keys_none(demo, django_assert_num_queries):
     reviewer = demo.user("reviewer")
     with django_assert_num_queries(1):
         [membership] = rows.fetch(
@@ -66,7 +64,7 @@ def test_none_matches_null(demo):
     )
 
 
-def test_frozen_definition_is_looked_up_by_id_and_time(demo):
+def test_frozen_definition_keyed_by_time(demo):
     version = current_version(
         Matter.objects.get(centre=demo.centre, pack_id="food-business-licence")
     )
