@@ -109,13 +109,31 @@ def root_plan(size: int) -> list[NodeId]:
     return range_nodes(0, size)
 
 
-def inclusion_plan(index: int, size: int) -> ProofPlan:
-    """Plan the RFC 6962 audit path PATH(index, D[0:size]), lowest hash first."""
+def check_inclusion_request(index: int, size: int) -> None:
     if not 0 <= index < size:
         raise IndexBeyondSizeError(f"leaf index {index} is not below tree size {size}")
+
+
+def inclusion_plan(index: int, size: int) -> ProofPlan:
+    """Plan the RFC 6962 audit path PATH(index, D[0:size]), lowest hash first."""
+    check_inclusion_request(index, size)
+    steps, _rest = inclusion_descent(index, 0, size)
+    steps.reverse()
+    return steps
+
+
+def inclusion_descent(
+    index: int, start: int, end: int, floor: int = 1
+) -> tuple[ProofPlan, tuple[int, int]]:
+    """Split the range [start, end) around `index` until at most `floor` leaves remain.
+
+    Returns the audit path's steps for the splits made, highest first, and the range
+    that remains. From a range that starts at 0, with `floor` a power of two, every
+    split point is a multiple of `floor`; so the steps and the remaining range depend
+    only on `index // floor` and `end`, not on the low bits of `index`.
+    """
     steps: ProofPlan = []
-    start, end = 0, size
-    while end - start > 1:
+    while end - start > floor:
         split = start + largest_power_of_two_below(end - start)
         if index < split:
             steps.append(range_nodes(split, end))
@@ -123,26 +141,51 @@ def inclusion_plan(index: int, size: int) -> ProofPlan:
         else:
             steps.append(range_nodes(start, split))
             start = split
-    steps.reverse()
-    return steps
+    return steps, (start, end)
 
 
-def consistency_plan(size1: int, size2: int) -> ProofPlan:
-    """Plan the RFC 6962 consistency proof PROOF(size1, D[0:size2]), lowest first."""
+def check_consistency_request(size1: int, size2: int) -> None:
     if size1 > size2:
         raise SizeOrderError(f"first size {size1} is larger than second size {size2}")
     if size1 == 0:
         raise EmptyTreeConsistencyError(
             "a consistency proof from an empty tree is meaningless"
         )
+
+
+def consistency_plan(size1: int, size2: int) -> ProofPlan:
+    """Plan the RFC 6962 consistency proof PROOF(size1, D[0:size2]), lowest first."""
+    check_consistency_request(size1, size2)
+    steps, _rest = consistency_descent(size1, (0, size2, True))
+    steps.reverse()
+    return steps
+
+
+# The state of a consistency proof's descent: the range [start, end) that remains, and
+# whether its part below `size1` is a subtree that the verifier already knows.
+ConsistencyState = tuple[int, int, bool]
+
+
+def consistency_descent(
+    size1: int, state: ConsistencyState, floor: int = 0
+) -> tuple[ProofPlan, ConsistencyState | None]:
+    """Descend the consistency proof of `size1` from `state`, highest step first.
+
+    Stops when the proof is complete (the remaining state is None) or when at most
+    `floor` leaves remain. From a range that starts at 0, with `floor` a power of two,
+    every split point is a multiple of `floor`. So when `size1` is not such a multiple,
+    the steps and the remaining state depend only on `(size1 - 1) // floor` and the
+    starting state.
+    """
+    start, end, first_is_known = state
     steps: ProofPlan = []
-    start, end, first_is_known = 0, size2, True
     while True:
-        subtree_size1 = size1 - start
-        if subtree_size1 == end - start:
+        if size1 == end:
             if not first_is_known:
                 steps.append(range_nodes(start, end))
-            break
+            return steps, None
+        if end - start <= floor:
+            return steps, (start, end, first_is_known)
         split = start + largest_power_of_two_below(end - start)
         if size1 <= split:
             steps.append(range_nodes(split, end))
@@ -150,8 +193,6 @@ def consistency_plan(size1: int, size2: int) -> ProofPlan:
         else:
             steps.append(range_nodes(start, split))
             start, first_is_known = split, False
-    steps.reverse()
-    return steps
 
 
 def resolve_plan(plan: ProofPlan, lookup: Callable[[NodeId], bytes]) -> list[bytes]:

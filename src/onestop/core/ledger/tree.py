@@ -6,8 +6,17 @@ query. Proofs served to the public read the upper subtrees through a cache in ea
 process. A subtree of 2**CACHED_LEVEL leaves or more is part of the proofs of all its
 leaves, and a stored subtree never changes once written, so every process keeps the
 ones it has computed. A proof then reads the same tiles, one per band below
-CACHED_LEVEL, at any log size. The sequencer and `onestop ledger verify` read the table
-itself, so an edited row is still detected there.
+CACHED_LEVEL, at any log size.
+
+The same holds for the upper part of a proof. In the tree of one size, the proof hashes
+above CACHED_LEVEL of every leaf in one block of 2**CACHED_LEVEL leaves are the same
+(and so, for one block of first sizes, are those of a consistency proof). Each process
+keeps those parts of the proofs it has served, keyed by block and tree size, so a proof
+computes only its lowest CACHED_LEVEL steps, whatever the log size. Clients ask for
+proofs against the latest checkpoint, whose size stays the same until the next one.
+
+The sequencer and `onestop ledger verify` read the table itself, so an edited row is
+still detected there.
 """
 
 from __future__ import annotations
@@ -26,9 +35,20 @@ CACHED_LEVEL = 12
 # entries has about 49,000 subtrees of CACHED_LEVEL or more.
 CACHE_LIMIT = 65_536
 
+# At most this many upper proof parts of each kind are cached (about 1 KB each at 10
+# million entries, an estimate). A log of 10 million entries has about 2,450 blocks.
+PATH_CACHE_LIMIT = 8_192
+
 TileId = tuple[int, int]
+# (block, tree size) -> the proof hashes above the block, lowest first, and where the
+# descent stopped.
+PathKey = tuple[int, int]
 
 _cache: dict[NodeId, bytes] = {}
+_inclusion_paths: dict[PathKey, tuple[list[bytes], tuple[int, int]]] = {}
+_consistency_paths: dict[
+    PathKey, tuple[list[bytes], merkle.ConsistencyState | None]
+] = {}
 _cache_lock = threading.Lock()
 
 
@@ -37,9 +57,13 @@ class MissingNodeError(LookupError):
 
 
 def clear_cache() -> None:
-    """Forget every cached subtree, for a ledger that was emptied (as tests do)."""
+    """Forget every cached subtree and proof part, for a ledger that was emptied (as
+    tests do).
+    """
     with _cache_lock:
         _cache.clear()
+        _inclusion_paths.clear()
+        _consistency_paths.clear()
 
 
 def node_tile(node: NodeId) -> tuple[TileId, int, int]:
@@ -175,7 +199,17 @@ def stored_root(size: int, *, cached: bool = False) -> bytes:
 def stored_inclusion_proof(
     index: int, size: int, *, cached: bool = False
 ) -> list[bytes]:
-    return resolve(merkle.inclusion_plan(index, size), cached=cached)
+    if not cached:
+        return resolve(merkle.inclusion_plan(index, size))
+    merkle.check_inclusion_request(index, size)
+    key = (index >> CACHED_LEVEL, size)
+    upper = _inclusion_paths.get(key)
+    if upper is None:
+        steps, rest = merkle.inclusion_descent(index, 0, size, floor=1 << CACHED_LEVEL)
+        upper = _remember_path(_inclusion_paths, key, (_resolve_descent(steps), rest))
+    upper_hashes, (start, end) = upper
+    steps, _rest = merkle.inclusion_descent(index, start, end)
+    return _resolve_descent(steps) + upper_hashes
 
 
 def stored_consistency_proof(
@@ -183,4 +217,32 @@ def stored_consistency_proof(
 ) -> list[bytes]:
     if size1 == size2:
         return []
-    return resolve(merkle.consistency_plan(size1, size2), cached=cached)
+    block = 1 << CACHED_LEVEL
+    if not cached or size1 % block == 0:
+        # A first size on a block boundary can end the descent above the block.
+        return resolve(merkle.consistency_plan(size1, size2), cached=cached)
+    merkle.check_consistency_request(size1, size2)
+    key = ((size1 - 1) >> CACHED_LEVEL, size2)
+    upper = _consistency_paths.get(key)
+    if upper is None:
+        steps, rest = merkle.consistency_descent(size1, (0, size2, True), floor=block)
+        upper = _remember_path(_consistency_paths, key, (_resolve_descent(steps), rest))
+    upper_hashes, rest = upper
+    steps = merkle.consistency_descent(size1, rest)[0] if rest else []
+    return _resolve_descent(steps) + upper_hashes
+
+
+def _resolve_descent(steps: merkle.ProofPlan) -> list[bytes]:
+    """Resolve descent steps, given highest first, into proof hashes, lowest first."""
+    return resolve(steps[::-1], cached=True)
+
+
+def _remember_path[Value](
+    paths: dict[PathKey, Value], key: PathKey, value: Value
+) -> Value:
+    with _cache_lock:
+        if len(paths) >= PATH_CACHE_LIMIT:
+            # Dicts keep insertion order, so this forgets the oldest part.
+            del paths[next(iter(paths))]
+        paths[key] = value
+    return value

@@ -1,4 +1,4 @@
-"""The process cache of upper subtrees that public proofs read."""
+"""The process caches of upper subtrees and upper proof parts that public proofs read."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import pytest
 from onestop.core.ledger import tree
 from onestop.core.ledger.errors import CheckpointInconsistent
 from onestop.core.ledger.queries import (
+    get_consistency_proof,
     get_inclusion_proof,
     get_root,
 )
@@ -79,5 +80,54 @@ def test_full_cache_starts_empty_again(small_cache_level, monkeypatch):
 def test_clear_cache_forgets_every_subtree(small_cache_level):
     fill_ledger(SIZE)
     get_root(SIZE)
+    get_inclusion_proof(0, SIZE)
+    get_consistency_proof(5, SIZE)
     tree.clear_cache()
     assert tree._cache == {}
+    assert tree._inclusion_paths == {}
+    assert tree._consistency_paths == {}
+
+
+def test_cached_proof_parts_match_memory_tree_at_every_size(small_cache_level):
+    fill_ledger(SIZE)
+    memory = memory_tree()
+    for _pass in range(2):
+        assert_served_proofs_match(memory, tuple(range(1, SIZE + 1)))
+    # Leaves 0..3 share the part of their proofs above level 2, in the tree of 45.
+    assert (0, SIZE) in tree._inclusion_paths
+    upper, rest = tree._inclusion_paths[(0, SIZE)]
+    assert rest == (0, 4)
+    assert upper == memory.inclusion_proof(0, SIZE)[2:]
+    # First sizes 5..7 share theirs; 4 and 8 lie on block boundaries and are not kept.
+    assert (1, SIZE) in tree._consistency_paths
+    tree.clear_cache()
+    assert get_consistency_proof(8, SIZE) == memory.consistency_proof(8, SIZE)
+    assert tree._consistency_paths == {}
+
+
+def test_proof_parts_are_kept_per_tree_size(small_cache_level):
+    fill_ledger(SIZE)
+    first = get_inclusion_proof(9, 20)
+    assert get_consistency_proof(9, 20)
+    queue_cases(30, start=SIZE)
+    integrate_pending()
+    memory = memory_tree()
+    # The larger tree's proofs of the same leaf and first size differ, and come right.
+    assert get_inclusion_proof(9, SIZE + 30) == memory.inclusion_proof(9, SIZE + 30)
+    assert get_inclusion_proof(9, SIZE + 30) != first
+    assert get_consistency_proof(9, SIZE + 30) == memory.consistency_proof(9, SIZE + 30)
+    assert get_inclusion_proof(9, 20) == first == memory.inclusion_proof(9, 20)
+
+
+def test_full_proof_part_cache_forgets_the_oldest(small_cache_level, monkeypatch):
+    monkeypatch.setattr(tree, "PATH_CACHE_LIMIT", 2)
+    fill_ledger(SIZE)
+    memory = memory_tree()
+    for index in (0, 4, 8, 12):
+        assert get_inclusion_proof(index, SIZE) == memory.inclusion_proof(index, SIZE)
+    assert list(tree._inclusion_paths) == [(2, SIZE), (3, SIZE)]
+    for first in (1, 5, 9):
+        assert get_consistency_proof(first, SIZE) == memory.consistency_proof(
+            first, SIZE
+        )
+    assert list(tree._consistency_paths) == [(1, SIZE), (2, SIZE)]
