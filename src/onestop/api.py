@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
@@ -20,6 +20,7 @@ from onestop.core import rows
 from onestop.core.errors import BodyInvalid, NotFound, OneStopError
 from onestop.core.logging import get_logger
 from onestop.core.models import ApiToken
+from onestop.core.schema_errors import describe_schema_error, value_facts
 from onestop.openapi import add_error_responses
 
 log = get_logger(__name__)
@@ -95,6 +96,25 @@ class OneStopApi(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         return add_error_responses(super().get_openapi_schema(**kwargs))
 
+    def validation_error_from_error_contexts(
+        self, error_contexts: list[ValidationErrorContext]
+    ) -> NinjaValidationError:
+        """Add the JSON type and length of each invalid value to its error.
+
+        Django Ninja deletes pydantic's `input` from each error, but the messages name
+        the value's type. So the inputs are read here from the same pydantic errors,
+        which come in the same order.
+        """
+        error = super().validation_error_from_error_contexts(error_contexts)
+        inputs = [
+            item.get("input")
+            for context in error_contexts
+            for item in context.pydantic_validation_error.errors(include_url=False)
+        ]
+        for item, value in zip(error.errors, inputs, strict=True):
+            item.update(value_facts(value))
+        return error
+
 
 api = OneStopApi(
     renderer=JsonRenderer(),
@@ -137,18 +157,14 @@ def on_onestop_error(request: HttpRequest, error: OneStopError) -> HttpResponse:
 def on_validation_error(
     request: HttpRequest, error: NinjaValidationError
 ) -> HttpResponse:
-    details = [
-        {
-            "location": list(map(str, item.get("loc", []))),
-            "message": item.get("msg", ""),
-        }
-        for item in error.errors
-    ]
+    details = [describe_schema_error(item) for item in error.errors]
+    message = _(
+        "The request does not match the API schema: %(summary)s details.errors lists "
+        "each problem with its location and pydantic type."
+    ) % {"summary": " ".join(detail["message"] for detail in details)}
     body = {
         "code": "request.invalid",
-        "message": _(
-            "The request does not match the API schema; details.errors lists each problem."
-        ),
+        "message": message,
         "details": {"errors": details},
     }
     return error_response(request, 422, body)

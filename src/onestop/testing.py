@@ -67,6 +67,19 @@ def valid_form(matter: Any) -> dict[str, str]:
     return values
 
 
+def window_acceptance(matter: Any, id_number: str) -> dict[str, Any]:
+    """Return a window acceptance of the matter with every material's original seen."""
+    data: dict[str, Any] = {
+        "centre": matter.centre.slug,
+        "matter": matter.pack_id,
+        "id_number": id_number,
+    }
+    data.update(valid_form(matter))
+    for material in matter.current_version.guide.materials:
+        data[f"check.{material['key']}.original_seen"] = "on"
+    return data
+
+
 def sample_value(field: dict[str, Any]) -> str:
     kind = field.get("type", "text")
     if field.get("choices"):

@@ -49,7 +49,11 @@ from onestop.cases.models import (
     Submission,
     SubmissionKind,
 )
-from onestop.cases.uploads import CheckedUpload
+from onestop.cases.uploads import (
+    CheckedUpload,
+    RejectedUpload,
+    check_no_rejected_uploads,
+)
 from onestop.cases.workflow import TRANSITIONS
 from onestop.catalog.models import Matter
 from onestop.core import outbox, rows
@@ -91,6 +95,8 @@ class Application:
     uploads: dict[str, list[CheckedUpload]] = field(default_factory=dict)
     checklist: dict[str, MaterialCheck] = field(default_factory=dict)
     certificates: dict[str, str] = field(default_factory=dict)
+    # Files that failed the upload checks; an action reports them all before it saves.
+    rejected_uploads: list[RejectedUpload] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -161,6 +167,7 @@ def resubmit_case(*, actor: Any, case: Case, application: Application) -> Case:
         if case.person.user_id != actor.pk:
             raise PermissionDenied()
         guide = case.matter_version.guide
+        check_no_rejected_uploads(application.rejected_uploads, guide.materials)
         _check_corrections_answered(case, application)
         form_data = {**case.form_data, **application.form_data}
         case.form_data = check_form_data(guide.form_fields, form_data)
@@ -638,7 +645,14 @@ def _claim_case(
     case number. The checks run before the number is taken, so invalid applications use
     up no numbers. Requests with one key run one at a time, so a double click gives one
     case and one number.
+
+    Rejected uploads are reported before the key is looked up, because the digest
+    covers only the files that passed, so it could match the key's earlier case.
     """
+    version = matter.current_version
+    check_no_rejected_uploads(
+        application.rejected_uploads, version.guide.materials if version else []
+    )
     digest = idempotency.application_digest(
         matter=matter,
         person=person,
@@ -839,7 +853,10 @@ def _store_materials(
 ) -> list[Submission]:
     """Store the uploads and certificate references; return the new submissions."""
     stored: list[Submission] = []
-    known = {m["key"] for m in case.matter_version.guide.materials}
+    materials = case.matter_version.guide.materials
+    # Callers check earlier; this keeps a new caller from saving half of a request.
+    check_no_rejected_uploads(application.rejected_uploads, materials)
+    known = {m["key"] for m in materials}
     for key in list(application.uploads) + list(application.certificates):
         if key not in known:
             raise UnknownMaterial(material=key)

@@ -16,21 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onestop.core.errors import InvalidInput, OneStopError
+from onestop.core.schema_errors import json_type_name
 from onestop.identity.codes import check_phone, parse_resident_id, parse_uscc
 
 DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000, "address": 200, "email": 254}
 # Field types whose value may come as a JSON number as well as text.
 NUMBER_TYPES = frozenset({"integer", "decimal", "select"})
-JSON_TYPE_NAMES = {dict: "object", list: "array", bool: "boolean", int: "number"}
-
-
-def json_type_name(value: Any) -> str:
-    """Return the JSON name of a value's type ("object", "array", "number", …)."""
-    if value is None:
-        return "null"
-    if isinstance(value, str):
-        return "string"
-    return JSON_TYPE_NAMES.get(type(value), "number")
 
 
 class FormInvalid(InvalidInput):
@@ -80,9 +71,23 @@ def check_form_data(
             errors[key] = str(error)
 
     if errors:
-        summary = "; ".join(f"{key}: {message}" for key, message in errors.items())
+        labels = {field["key"]: str(field["label"]) for field in fields}
+        summary = " ".join(
+            _summary_line(labels.get(key), message) for key, message in errors.items()
+        )
         raise FormInvalid(count=len(errors), summary=summary, fields=errors)
     return cleaned
+
+
+def _summary_line(label: str | None, message: str) -> str:
+    """Start a field's line of the summary with its label, as the form displays it.
+
+    Most messages already start with the label. A field the form does not have has no
+    label, and its message names the key that was sent.
+    """
+    if label is None or message.startswith(label):
+        return message
+    return _("%(label)s: %(message)s") % {"label": label, "message": message}
 
 
 class FieldError(Exception):

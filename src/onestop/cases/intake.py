@@ -19,9 +19,15 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.actions import Application, MaterialCheck
-from onestop.cases.formdata import json_type_name
-from onestop.cases.uploads import check_upload, check_upload_size
+from onestop.cases.uploads import (
+    CheckedUpload,
+    RejectedUpload,
+    UploadRejected,
+    check_upload,
+    check_upload_size,
+)
 from onestop.core.errors import BodyInvalid, InvalidInput
+from onestop.core.schema_errors import json_type_name
 
 MAX_FILES_PER_MATERIAL = 10
 
@@ -175,7 +181,8 @@ def application_from_request(post: QueryDict, files: MultiValueDict) -> Applicat
     if certificates and post.get("certificate_consent") not in ("on", "1", "true"):
         raise CertificateConsentRequired()
 
-    uploads = {}
+    uploads: dict[str, list[CheckedUpload]] = {}
+    rejected: list[RejectedUpload] = []
     for name in files:
         if not name.startswith("material."):
             continue
@@ -183,12 +190,18 @@ def application_from_request(post: QueryDict, files: MultiValueDict) -> Applicat
         chosen = [f for f in files.getlist(name) if f.name]
         if len(chosen) > MAX_FILES_PER_MATERIAL:
             raise TooManyFiles(max=MAX_FILES_PER_MATERIAL, material=key)
-        uploads[key] = [check_upload(f.name, _read_bounded(f)) for f in chosen]
+        uploads[key] = []
+        for upload in chosen:
+            try:
+                uploads[key].append(_check_file(upload, material=key))
+            except UploadRejected as error:
+                rejected.append(RejectedUpload(material=key, error=error))
     return Application(
         form_data=form_data,
         uploads=uploads,
         checklist=checklist,
         certificates=certificates,
+        rejected_uploads=rejected,
     )
 
 
@@ -204,10 +217,11 @@ def checklist_from_json(data: dict[str, Any]) -> dict[str, MaterialCheck]:
     }
 
 
-def _read_bounded(upload: Any) -> bytes:
-    """Read an uploaded file after checking its size, so an oversize one is never read."""
-    check_upload_size(upload.name, upload.size)
-    return upload.read(settings.ONESTOP_MAX_UPLOAD_BYTES + 1)
+def _check_file(upload: Any, *, material: str) -> CheckedUpload:
+    """Check an uploaded file's size before reading it, so an oversize one is never read."""
+    check_upload_size(upload.name, upload.size, material=material)
+    content = upload.read(settings.ONESTOP_MAX_UPLOAD_BYTES + 1)
+    return check_upload(upload.name, content, material=material)
 
 
 def _json_object(post: QueryDict, name: str) -> dict[str, Any]:

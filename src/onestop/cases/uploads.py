@@ -8,8 +8,10 @@ to .pdf, or a PDF renamed to .jpg, is rejected with a message that names both.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Any
 
 import puremagic
 from django.conf import settings
@@ -25,35 +27,54 @@ ALLOWED_TYPES = {
 }
 
 
-class UploadEmpty(InvalidInput):
+class UploadRejected(InvalidInput):
+    """One uploaded file that failed a check; `material` names what it was uploaded for."""
+
+    code = "upload.rejected"
+
+
+class UploadEmpty(UploadRejected):
     code = "upload.empty"
-    message = _("The file %(name)s is empty. Choose the file again.")
+    message = _(
+        "The file %(name)s for %(material)s is empty (0 bytes). Choose the file again."
+    )
 
 
-class UploadTooLarge(InvalidInput):
+class UploadTooLarge(UploadRejected):
     code = "upload.too_large"
     status = 413
     message = _(
-        "The file %(name)s is %(size_mb)s MB; the limit is %(limit_mb)s MB. "
-        "Scan it at a lower resolution or split it."
+        "The file %(name)s for %(material)s is %(size_mb)s MB; the limit is "
+        "%(limit_mb)s MB per file. Scan it at a lower resolution or split it."
     )
 
 
-class UploadTypeNotAllowed(InvalidInput):
+class UploadTypeNotAllowed(UploadRejected):
     code = "upload.type_not_allowed"
     status = 415
     message = _(
-        "The file %(name)s is not a PDF, JPEG or PNG file (its content was recognised as "
-        "%(detected)s). Upload a PDF, JPEG or PNG."
+        "The file %(name)s for %(material)s is not a PDF, JPEG or PNG file: its content "
+        "was recognised as %(detected)s. Upload a PDF, JPEG or PNG."
     )
 
 
-class UploadDisguised(InvalidInput):
+class UploadDisguised(UploadRejected):
     code = "upload.disguised"
     status = 415
     message = _(
-        "The name of the file %(name)s does not match its content, which is %(detected)s. "
-        "Rename it to match its content, or upload the right file."
+        "The name of the file %(name)s for %(material)s does not match its content, "
+        "which is %(detected)s and takes the extension %(expected)s. Rename it to match "
+        "its content, or upload the right file."
+    )
+
+
+class UploadsInvalid(InvalidInput):
+    """Several rejected files of one request, reported together."""
+
+    code = "upload.invalid"
+    message = _(
+        "%(count)s files cannot be accepted, so nothing from this request was saved: "
+        "%(summary)s"
     )
 
 
@@ -66,25 +87,48 @@ class CheckedUpload:
     content: bytes
 
 
+@dataclass(frozen=True)
+class RejectedUpload:
+    """A file that failed the checks, kept so that one error can list every such file."""
+
+    material: str
+    error: UploadRejected
+
+
 def safe_name(name: str) -> str:
     """Return the last path component of a client-supplied file name, at most 120 characters."""
     base = PurePath(name.replace("\\", "/")).name or "upload"
     return base[-120:]
 
 
-def check_upload(name: str, content: bytes) -> CheckedUpload:
-    """Return the checked upload, or raise an error that names the file and the rule."""
+def check_upload(name: str, content: bytes, *, material: str) -> CheckedUpload:
+    """Return the checked upload, or raise an error that names the file and the rule.
+
+    `material` names the material the file is for, in the error's message.
+    """
     name = safe_name(name)
     if not content:
-        raise UploadEmpty(name=name)
-    check_upload_size(name, len(content))
+        raise UploadEmpty(name=name, material=material, size=0)
+    check_upload_size(name, len(content), material=material)
 
     detected = sniff_content_type(content)
     if detected not in ALLOWED_TYPES:
-        raise UploadTypeNotAllowed(name=name, detected=detected or _("unknown"))
+        raise UploadTypeNotAllowed(
+            name=name,
+            material=material,
+            detected=detected or _("unknown"),
+            allowed=sorted(ALLOWED_TYPES),
+        )
     extension = PurePath(name).suffix.lower()
     if extension not in ALLOWED_TYPES[detected]:
-        raise UploadDisguised(name=name, extension=extension, detected=detected)
+        expected = sorted(ALLOWED_TYPES[detected])
+        raise UploadDisguised(
+            name=name,
+            material=material,
+            extension=extension,
+            detected=detected,
+            expected=" / ".join(expected),
+        )
 
     return CheckedUpload(
         name=name,
@@ -95,15 +139,69 @@ def check_upload(name: str, content: bytes) -> CheckedUpload:
     )
 
 
-def check_upload_size(name: str, size: int) -> None:
+def check_upload_size(name: str, size: int, *, material: str) -> None:
     """Raise UploadTooLarge when `size` bytes pass the configured limit per file."""
     limit = settings.ONESTOP_MAX_UPLOAD_BYTES
     if size > limit:
         raise UploadTooLarge(
             name=safe_name(name),
-            size_mb=f"{size / 1048576:.1f}",
-            limit_mb=f"{limit / 1048576:.0f}",
+            material=material,
+            size=size,
+            limit=limit,
+            size_mb=_megabytes_rounded_up(size),
+            limit_mb=_megabytes_rounded_up(limit),
         )
+
+
+def check_no_rejected_uploads(
+    rejected: list[RejectedUpload], materials: list[dict[str, Any]]
+) -> None:
+    """Raise one error that lists every rejected file with its material's name.
+
+    One rejected file raises its own error (`upload.too_large`, …). Several raise
+    UploadsInvalid, whose status is theirs when they share one and 400 otherwise.
+    `materials` are the matter's materials ({"key", "name", …}).
+    """
+    if not rejected:
+        return
+    names = {material["key"]: material["name"] for material in materials}
+    errors = []
+    for item in rejected:
+        error = item.error
+        error.details["material"] = names.get(item.material, item.material)
+        error.details["material_key"] = item.material
+        errors.append(error)
+    files = [
+        {"code": error.code, "message": error.render(), **error.details}
+        for error in errors
+    ]
+    if len(errors) == 1:
+        errors[0].details["files"] = files
+        raise errors[0]
+
+    combined = UploadsInvalid(
+        count=len(errors),
+        summary=" ".join(entry["message"] for entry in files),
+        files=files,
+    )
+    statuses = {error.status for error in errors}
+    combined.status = statuses.pop() if len(statuses) == 1 else 400
+    raise combined
+
+
+def upload_errors_by_material(error: Exception | None) -> dict[str, list[str]]:
+    """Return the messages of an error's rejected files by material key, for pages."""
+    by_material: dict[str, list[str]] = {}
+    details = getattr(error, "details", None) or {}
+    for entry in details.get("files", []):
+        by_material.setdefault(entry["material_key"], []).append(entry["message"])
+    return by_material
+
+
+def _megabytes_rounded_up(size: int) -> str:
+    """Return `size` in MB to one decimal, rounded up so that 10 MB + 1 byte is 10.1."""
+    tenths = math.ceil(size * 10 / 1048576)
+    return f"{tenths // 10}" if tenths % 10 == 0 else f"{tenths / 10:.1f}"
 
 
 def sniff_content_type(content: bytes) -> str:

@@ -16,6 +16,7 @@ from onestop.cases import actions, queries, results
 from onestop.cases.intake import application_from_request
 from onestop.cases.models import CaseState, Channel
 from onestop.cases.presenters import case_detail
+from onestop.cases.uploads import upload_errors_by_material
 from onestop.catalog.models import MatterGuide
 from onestop.catalog.queries import get_centre, list_centres
 from onestop.certificates.downloads import certificate_pdf_response
@@ -111,6 +112,7 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
             "missing_materials": (
                 error.details.get("material_keys", []) if error else []
             ),
+            "upload_errors": upload_errors_by_material(error),
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
             "person": person,
             "enterprises": enterprises,
@@ -151,6 +153,7 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
             "rated": found.ratings.exists(),
             "can_rate": found.state in (CaseState.RESULT_ISSUED, CaseState.CLOSED),
             "values": _posted_fields(request),
+            "upload_errors": upload_errors_by_material(error),
         },
         status=error.status if error else 200,
     )

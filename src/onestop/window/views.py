@@ -16,6 +16,7 @@ from onestop.cases.decisions import certificate_context, decision_from_post
 from onestop.cases.intake import application_from_request
 from onestop.cases.models import Case
 from onestop.cases.presenters import case_detail, case_summary
+from onestop.cases.uploads import upload_errors_by_material
 from onestop.core.errors import OneStopError
 from onestop.core.models import Centre, Role
 from onestop.core.pages import handles_errors
@@ -106,6 +107,7 @@ def new_case(request: HttpRequest, matter_id: str) -> HttpResponse:
             "values": values,
             "error": error,
             "field_errors": error.details.get("fields", {}) if error else {},
+            "upload_errors": upload_errors_by_material(error),
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
             "offers": results.certificate_offers(
                 matter, person, list(person.enterprises.all()) if person else []

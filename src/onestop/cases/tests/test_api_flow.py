@@ -18,6 +18,7 @@ from onestop.testing import (
     material_files,
     upload,
     valid_form,
+    window_acceptance,
 )
 
 pytestmark = pytest.mark.django_db
@@ -187,7 +188,7 @@ def test_field_errors_and_missing_materials_together(demo):
     ]
     assert body["details"]["material_keys"] == ["premises_layout", "safety_system"]
     assert body["message"] == (
-        "Correct these fields of the form: organisation_name: 单位名称 is required. "
+        "Correct these fields of the form: 单位名称 is required. "
         "These required materials are missing too: "
         "经营场所平面布局图和设备布局、工艺流程图、"
         "食品安全管理制度目录和食品安全管理人员名单. Provide each of them."
@@ -317,15 +318,7 @@ def test_second_rating_rejected(demo):
 
 
 def test_window_case_enters_accepted(demo):
-    matter = food_matter(demo)
-    data = {
-        "centre": demo.centre.slug,
-        "matter": FOOD,
-        "id_number": "440604198503150024",
-    }
-    data.update(valid_form(matter))
-    for material in current_version(matter).guide.materials:
-        data[f"check.{material['key']}.original_seen"] = "on"
+    data = window_acceptance(food_matter(demo), "440604198503150024")
     response = demo.client("clerk").post("/api/v1/cases/window", data)
     assert response.status_code == 201, response.content
     assert response.json()["state"] == CaseState.ACCEPTED

@@ -158,7 +158,7 @@ def test_changed_definition_gets_new_version_and_open_case_keeps_old(
         for m in old_version.guide.materials
         if m.get("necessity") == "required"
     ]
-    scan = check_upload("scan.pdf", PDF_BYTES)
+    scan = check_upload("scan.pdf", PDF_BYTES, material="scan")
     application = Application(form_data=form, uploads={key: [scan] for key in required})
     case = submit_online_case(
         actor=demo.user("applicant"), matter=matter, application=application

@@ -211,7 +211,7 @@ def test_open_case_keeps_its_version_through_an_upgrade(demo, next_pack):
         m["key"] for m in old_version.guide.materials if m["necessity"] == "required"
     ]
     form = {k.removeprefix("field."): v for k, v in valid_form(matter).items()}
-    scan = check_upload("scan.pdf", PDF_BYTES)
+    scan = check_upload("scan.pdf", PDF_BYTES, material="scan")
     application = Application(form_data=form, uploads={key: [scan] for key in required})
     case = submit_online_case(
         actor=demo.user("applicant"), matter=matter, application=application

@@ -96,7 +96,7 @@ def test_apply_page_lists_fields_and_materials(demo):
     assert response.status_code == 400
     text = response.content.decode()
     assert 'data-code="form.invalid"' in text
-    assert "organisation_name: 单位名称 is required." in text
+    assert "Correct these fields of the form: 单位名称 is required." in text
     assert (
         "These required materials are missing too: "
         "食品安全管理制度目录和食品安全管理人员名单. Provide each of them."

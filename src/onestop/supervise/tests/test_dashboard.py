@@ -127,7 +127,7 @@ def test_state_counts_count_every_case(demo):
 
     matter = Matter.objects.get(centre=demo.centre, pack_id="food-business-licence")
     form = {k.removeprefix("field."): v for k, v in valid_form(matter).items()}
-    scan = check_upload("scan.pdf", PDF_BYTES)
+    scan = check_upload("scan.pdf", PDF_BYTES, material="scan")
     uploads = {m["key"]: [scan] for m in matter.current_version.guide.materials}
     for _ in range(3):
         submit_online_case(

@@ -1,0 +1,98 @@
+"""The form.invalid summary: one line per field, led by the field's label."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import translation
+
+from onestop.cases.formdata import FormInvalid, check_form_data
+from onestop.catalog.models import Matter
+from onestop.testing import material_files, valid_form
+
+FIELDS: list[dict[str, Any]] = [
+    {
+        "key": "business_name",
+        "label": "个体工商户名称",
+        "type": "text",
+        "required": True,
+    },
+    {"key": "organisation_uscc", "label": "统一社会信用代码", "type": "uscc"},
+    {
+        "key": "form_of_organisation",
+        "label": "组成形式",
+        "type": "select",
+        "choices": [{"value": "individual", "label": "个人经营"}],
+    },
+]
+INVALID = {"organisation_uscc": "123", "form_of_organisation": "club", "colour": "red"}
+
+
+def summary_of(data: dict) -> FormInvalid:
+    with pytest.raises(FormInvalid) as caught:
+        check_form_data(FIELDS, data)
+    return caught.value
+
+
+def test_summary_lines_start_with_labels():
+    error = summary_of(INVALID)
+
+    summary = error.details["summary"]
+    lines = [
+        "colour is not a field of this form.",
+        "个体工商户名称 is required.",
+        "统一社会信用代码: ",
+        "组成形式: club is not one of the choices of 组成形式.",
+    ]
+    positions = [summary.index(line) for line in lines]
+    assert positions == sorted(positions)
+    assert summary.startswith("colour is not a field of this form. 个体工商户名称 is")
+    assert "business_name" not in summary
+    assert "organisation_uscc" not in summary
+    assert "form_of_organisation" not in summary
+
+
+def test_details_keep_field_keys():
+    error = summary_of(INVALID)
+
+    assert sorted(error.details["fields"]) == [
+        "business_name",
+        "colour",
+        "form_of_organisation",
+        "organisation_uscc",
+    ]
+    assert error.details["fields"]["business_name"] == "个体工商户名称 is required."
+
+
+def test_summary_in_chinese():
+    with translation.override("zh-hans"):
+        error = summary_of({"form_of_organisation": "club"})
+        message = error.render()
+
+    assert message.startswith("请更正表单中的以下字段：个体工商户名称为必填项。 ")
+    assert "组成形式：" in message
+    assert "form_of_organisation" not in message
+
+
+@pytest.mark.django_db
+def test_api_summary_names_labels(demo):
+    matter = Matter.objects.get(centre=demo.centre, pack_id="food-business-licence")
+    data = {"centre": demo.centre.slug, "matter": matter.pack_id}
+    data.update(valid_form(matter))
+    data.update(material_files(matter))
+    data["field.organisation_uscc"] = "91440604MA4W1X2YX0"
+    data.pop("field.organisation_name")
+
+    response = demo.client("applicant").post("/api/v1/cases", data)
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "form.invalid"
+    assert body["message"].startswith(
+        "Correct these fields of the form: 单位名称 is required. 统一社会信用代码: "
+    )
+    assert sorted(body["details"]["fields"]) == [
+        "organisation_name",
+        "organisation_uscc",
+    ]

@@ -1,0 +1,227 @@
+"""Rejected uploads: every bad file of a request is reported at once and nothing is saved."""
+
+from __future__ import annotations
+
+import pytest
+
+from onestop.cases.models import Case, CaseState, Submission
+from onestop.catalog.models import Matter
+from onestop.testing import (
+    PDF_BYTES,
+    PNG_BYTES,
+    material_files,
+    upload,
+    valid_form,
+    window_acceptance,
+)
+
+pytestmark = pytest.mark.django_db
+
+FOOD = "food-business-licence"
+EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
+
+
+def food_matter(demo) -> Matter:
+    return Matter.objects.get(centre=demo.centre, pack_id=FOOD)
+
+
+def bad_files(matter) -> dict:
+    """Return the matter's required materials with four of them bad in four ways."""
+    files = material_files(matter)
+    files["material.application_form"] = upload("form.png", PNG_BYTES + b"\x00" * 2048)
+    files["material.business_licence"] = upload("licence.jpg", PDF_BYTES)
+    files["material.premises_layout"] = upload("layout.pdf", EXECUTABLE)
+    files["material.equipment_list"] = upload("equipment.pdf", b"")
+    return files
+
+
+def apply(client, demo, files, **headers):
+    matter = food_matter(demo)
+    data = {"centre": demo.centre.slug, "matter": FOOD, **valid_form(matter), **files}
+    return client.post("/api/v1/cases", data, headers=headers)
+
+
+def test_every_bad_upload_reported(demo, settings):
+    settings.ONESTOP_MAX_UPLOAD_BYTES = 1024
+
+    response = apply(demo.client("applicant"), demo, bad_files(food_matter(demo)))
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "upload.invalid"
+    files = {entry["name"]: entry for entry in body["details"]["files"]}
+    assert sorted(files) == ["equipment.pdf", "form.png", "layout.pdf", "licence.jpg"]
+    assert files["form.png"]["code"] == "upload.too_large"
+    assert files["form.png"]["size"] == len(PNG_BYTES) + 2048
+    assert files["form.png"]["limit"] == 1024
+    assert files["form.png"]["material"] == "食品经营许可申请书"
+    assert files["form.png"]["material_key"] == "application_form"
+    assert files["licence.jpg"]["code"] == "upload.disguised"
+    assert files["licence.jpg"]["detected"] == "application/pdf"
+    assert files["layout.pdf"]["code"] == "upload.type_not_allowed"
+    assert files["equipment.pdf"]["code"] == "upload.empty"
+    assert body["message"] == (
+        "4 files cannot be accepted, so nothing from this request was saved: "
+        "The file form.png for 食品经营许可申请书 is 0.1 MB; the limit is 0.1 MB per "
+        "file. Scan it at a lower resolution or split it. "
+        "The name of the file licence.jpg for 营业执照 does not match its content, which "
+        "is application/pdf and takes the extension .pdf. Rename it to match its "
+        "content, or upload the right file. "
+        "The file layout.pdf for 经营场所平面布局图和设备布局、工艺流程图 is not a PDF, "
+        "JPEG or PNG file: its content was recognised as unknown. "
+        "Upload a PDF, JPEG or PNG. "
+        "The file equipment.pdf for 主要设备设施清单 is empty (0 bytes). Choose the "
+        "file again."
+    )
+    assert Case.objects.count() == 0
+    assert Submission.objects.count() == 0
+
+
+def test_bad_uploads_reported_in_chinese(demo, settings):
+    settings.ONESTOP_MAX_UPLOAD_BYTES = 1024
+    files = material_files(food_matter(demo))
+    files["material.application_form"] = upload("form.png", PNG_BYTES + b"\x00" * 2048)
+    files["material.business_licence"] = upload("licence.txt", PDF_BYTES)
+
+    response = apply(
+        demo.client("applicant"), demo, files, **{"Accept-Language": "zh-hans"}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["message"] == (
+        "有 2 个文件无法接收，本次提交的内容均未保存："
+        "用于“食品经营许可申请书”的文件 form.png 大小为 0.1 MB，超过每个文件 0.1 MB "
+        "的上限。请降低扫描分辨率，或拆分后上传。 "
+        "用于“营业执照”的文件 licence.txt 的名称与内容不符：其内容为 application/pdf，"
+        "扩展名应为 .pdf。请按内容修改文件名，或上传正确的文件。"
+    )
+    assert Case.objects.count() == 0
+
+
+def test_one_oversize_upload_keeps_its_code(demo, settings):
+    settings.ONESTOP_MAX_UPLOAD_BYTES = 10 * 1048576
+    files = material_files(food_matter(demo))
+    big = PDF_BYTES + b"\x00" * (10 * 1048576 + 1 - len(PDF_BYTES))
+    files["material.business_licence"] = upload("licence.pdf", big)
+
+    response = apply(demo.client("applicant"), demo, files)
+
+    assert response.status_code == 413
+    body = response.json()
+    assert body["code"] == "upload.too_large"
+    assert body["message"] == (
+        "The file licence.pdf for 营业执照 is 10.1 MB; the limit is 10 MB per file. "
+        "Scan it at a lower resolution or split it."
+    )
+    assert [entry["name"] for entry in body["details"]["files"]] == ["licence.pdf"]
+    assert Case.objects.count() == 0
+
+
+def test_window_acceptance_reports_every_bad_upload(demo):
+    matter = food_matter(demo)
+    data = window_acceptance(matter, "440604198503150024")
+    data.update(material_files(matter))
+    data["material.business_licence"] = upload("licence.jpg", PDF_BYTES)
+    data["material.premises_layout"] = upload("layout.pdf", b"")
+
+    response = demo.client("clerk").post("/api/v1/cases/window", data)
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "upload.invalid"
+    assert [entry["code"] for entry in body["details"]["files"]] == [
+        "upload.disguised",
+        "upload.empty",
+    ]
+    assert Case.objects.count() == 0
+    assert Submission.objects.count() == 0
+
+
+def test_bad_resubmission_keeps_saved_materials(demo):
+    applicant = demo.client("applicant")
+    number = apply(applicant, demo, material_files(food_matter(demo))).json()["number"]
+    items = [{"material": "business_licence", "note": "不清晰"}]
+    demo.client("clerk").post(
+        f"/api/v1/cases/{number}/correction",
+        {"items": items},
+        content_type="application/json",
+    )
+    saved = set(
+        Submission.objects.filter(superseded=False).values_list("pk", flat=True)
+    )
+
+    response = applicant.post(
+        f"/api/v1/cases/{number}/resubmit",
+        {
+            "material.business_licence": [
+                upload("new.pdf"),
+                upload("new.jpg", PDF_BYTES),
+                upload("empty.pdf", b""),
+            ]
+        },
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "upload.invalid"
+    assert len(response.json()["details"]["files"]) == 2
+    current = set(
+        Submission.objects.filter(superseded=False).values_list("pk", flat=True)
+    )
+    assert current == saved
+    assert Submission.objects.count() == len(saved)
+    assert Case.objects.get(number=number).state == CaseState.CORRECTION_REQUESTED
+
+
+def test_apply_page_shows_each_bad_upload(demo, settings):
+    settings.ONESTOP_MAX_UPLOAD_BYTES = 1024
+    matter = food_matter(demo)
+    data = {"idempotency_key": "page-key", **valid_form(matter), **bad_files(matter)}
+
+    response = demo.client("applicant").post(
+        f"/portal/{demo.centre.slug}/matters/{FOOD}/apply/", data
+    )
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert 'data-code="upload.invalid"' in text
+    for name in ("form.png", "licence.jpg", "layout.pdf", "equipment.pdf"):
+        assert (
+            text.count(f"The file {name} for")
+            + text.count(f"The name of the file {name} for")
+            == 2
+        ), name
+    assert Case.objects.count() == 0
+
+
+def test_window_page_shows_each_bad_upload(demo):
+    data = window_acceptance(food_matter(demo), "440604198503150024")
+    data["step"] = "accept"
+    data["material.business_licence"] = upload("licence.jpg", PDF_BYTES)
+    data["material.premises_layout"] = upload("layout.pdf", b"")
+
+    response = demo.client("clerk").post(f"/window/new/{FOOD}/", data)
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert 'data-code="upload.invalid"' in text
+    assert text.count("The name of the file licence.jpg for 营业执照") == 2
+    assert text.count("The file layout.pdf for 经营场所平面布局图") == 2
+    assert Case.objects.count() == 0
+
+
+def test_retry_with_bad_upload_reports_it(demo):
+    applicant = demo.client("applicant")
+    files = material_files(food_matter(demo))
+    first = apply(applicant, demo, files, **{"Idempotency-Key": "retry-key"})
+    assert first.status_code == 201
+
+    retried = material_files(food_matter(demo))
+    retried["material.business_licence"] = [
+        upload("material.business_licence.pdf"),
+        upload("extra.jpg", PDF_BYTES),
+    ]
+    response = apply(applicant, demo, retried, **{"Idempotency-Key": "retry-key"})
+
+    assert response.status_code == 415
+    assert response.json()["code"] == "upload.disguised"
+    assert Case.objects.count() == 1

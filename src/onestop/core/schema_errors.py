@@ -1,0 +1,129 @@
+"""Translated messages for the pydantic errors of a request that does not match the API schema.
+
+Django Ninja reports each problem as a pydantic error dict (`type`, `loc`, `msg`, `ctx`) with
+pydantic's English text. `describe_schema_error` turns one into a detail with a message in
+the request's language that names the member and the type of the value sent, and keeps
+pydantic's `type` and the location for scripts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# The parts of a request that Django Ninja names first in an error's location.
+SOURCES = frozenset({"body", "query", "path", "header", "cookie", "form", "file"})
+JSON_TYPE_NAMES = {dict: "object", list: "array", bool: "boolean", int: "number"}
+
+MESSAGES = {
+    "missing": gettext_lazy("%(path)s is missing. Send it with the request."),
+    "extra_forbidden": gettext_lazy(
+        "%(path)s is not a member of this request. Remove it."
+    ),
+    "string_type": gettext_lazy("%(path)s must be a string, not a JSON %(found)s."),
+    "int_type": gettext_lazy("%(path)s must be a whole number, not a JSON %(found)s."),
+    "int_parsing": gettext_lazy(
+        "%(path)s must be a whole number, but the %(found)s sent is not one."
+    ),
+    "int_from_float": gettext_lazy(
+        "%(path)s must be a whole number, not a number with a fraction."
+    ),
+    "float_type": gettext_lazy("%(path)s must be a number, not a JSON %(found)s."),
+    "float_parsing": gettext_lazy(
+        "%(path)s must be a number, but the %(found)s sent is not one."
+    ),
+    "bool_type": gettext_lazy("%(path)s must be true or false, not a JSON %(found)s."),
+    "bool_parsing": gettext_lazy(
+        "%(path)s must be true or false, but the %(found)s sent is neither."
+    ),
+    "list_type": gettext_lazy("%(path)s must be a JSON array, not a JSON %(found)s."),
+    "dict_type": gettext_lazy("%(path)s must be a JSON object, not a JSON %(found)s."),
+    "string_too_short": gettext_lazy(
+        "%(path)s must have at least %(min_length)s characters; it has %(length)s."
+    ),
+    "string_too_long": gettext_lazy(
+        "%(path)s must have at most %(max_length)s characters; it has %(length)s."
+    ),
+    "too_short": gettext_lazy(
+        "%(path)s must have at least %(min_length)s items; it has %(length)s."
+    ),
+    "too_long": gettext_lazy(
+        "%(path)s must have at most %(max_length)s items; it has %(length)s."
+    ),
+    "json_invalid": gettext_lazy("%(path)s is not valid JSON: %(error)s"),
+}
+# Pydantic types that mean the same to a client as one in MESSAGES.
+ALIASES = {
+    "model_type": "dict_type",
+    "model_attributes_type": "dict_type",
+    "string_sub_type": "string_type",
+}
+FALLBACK = gettext_lazy("%(path)s is invalid. The schema check says: %(error)s")
+
+
+def json_type_name(value: Any) -> str:
+    """Return the JSON name of a value's type ("object", "array", "number", …)."""
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return "string"
+    return JSON_TYPE_NAMES.get(type(value), "number")
+
+
+def value_facts(value: Any) -> dict[str, Any]:
+    """Return what a message may show of a value sent: its JSON type and its length.
+
+    The value itself is never shown, since it may be personal data.
+    """
+    facts: dict[str, Any] = {"input_type": json_type_name(value)}
+    if isinstance(value, str | list | dict):
+        facts["input_length"] = len(value)
+    return facts
+
+
+def describe_schema_error(error: dict[str, Any]) -> dict[str, Any]:
+    """Return the detail of one pydantic error: location, type and a translated message.
+
+    `error` may carry `input_type` and `input_length` from `value_facts`.
+    """
+    location = [str(part) for part in error.get("loc", [])]
+    kind = str(error.get("type", ""))
+    context = error.get("ctx") or {}
+    values = {
+        "path": member_path(location),
+        "found": error.get("input_type", "value"),
+        "length": error.get("input_length", context.get("actual_length", "?")),
+        "min_length": context.get("min_length", "?"),
+        "max_length": context.get("max_length", "?"),
+        "error": str(context.get("error", error.get("msg", ""))),
+    }
+    template = MESSAGES.get(ALIASES.get(kind, kind))
+    if template is None:
+        values["error"] = str(error.get("msg", ""))
+        template = FALLBACK
+    detail = {"location": location, "type": kind, "message": str(template) % values}
+    if "input_type" in error and kind != "missing":
+        detail["input_type"] = error["input_type"]
+    return detail
+
+
+def member_path(location: list[str]) -> str:
+    """Return a location as the client wrote it, such as items[0].material.
+
+    A body location starts with "body" and the name of the operation's schema parameter,
+    which is not part of the JSON the client sends, so both are left out. An empty path
+    is the whole request body.
+    """
+    parts = list(location)
+    if parts and parts[0] in SOURCES:
+        source = parts.pop(0)
+        if source == "body" and parts:
+            parts.pop(0)
+    if not parts:
+        return _("The request body")
+    path = parts[0]
+    for part in parts[1:]:
+        path += f"[{part}]" if part.isdigit() else f".{part}"
+    return path

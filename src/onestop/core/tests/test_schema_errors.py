@@ -1,0 +1,189 @@
+"""The 422 request.invalid body: a translated message per problem, with pydantic's type."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.utils import translation
+from pydantic import BaseModel, ConfigDict, Field, Json, ValidationError
+
+from onestop.core.schema_errors import describe_schema_error, value_facts
+
+pytestmark = pytest.mark.django_db
+
+
+class Sample(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = ""
+    count: int = 0
+    agreed: bool = False
+    tags: list[str] = Field(default_factory=list, max_length=2)
+    extra: dict[str, str] = Field(default_factory=dict)
+    code: str = Field("abc", min_length=3, max_length=5)
+    document: Json[dict[str, int]] | None = None
+    required: str
+
+
+def errors_of(data: dict) -> list[dict]:
+    """Return the described errors of `data`, the way the API handler builds them."""
+    with pytest.raises(ValidationError) as caught:
+        Sample.model_validate(data)
+    described = []
+    for error in caught.value.errors(include_url=False):
+        item: dict[str, Any] = {**error, "loc": ("body", "payload", *error["loc"])}
+        item.update(value_facts(item.pop("input")))
+        described.append(describe_schema_error(item))
+    return described
+
+
+def messages_by_type(data: dict) -> dict[str, str]:
+    return {error["type"]: error["message"] for error in errors_of(data)}
+
+
+def test_common_types_named_in_english():
+    messages = messages_by_type(
+        {
+            "name": 5,
+            "count": [1],
+            "agreed": {"a": 1},
+            "tags": "x",
+            "extra": [],
+            "unknown": 1,
+        }
+    )
+    assert messages == {
+        "string_type": "name must be a string, not a JSON number.",
+        "int_type": "count must be a whole number, not a JSON array.",
+        "bool_type": "agreed must be true or false, not a JSON object.",
+        "list_type": "tags must be a JSON array, not a JSON string.",
+        "dict_type": "extra must be a JSON object, not a JSON array.",
+        "missing": "required is missing. Send it with the request.",
+        "extra_forbidden": "unknown is not a member of this request. Remove it.",
+    }
+
+
+def test_parsing_and_length_types_named():
+    messages = messages_by_type(
+        {
+            "required": "x",
+            "count": "many",
+            "agreed": "maybe",
+            "code": "toolongcode",
+            "tags": ["a", "b", "c"],
+            "document": "{not json",
+        }
+    )
+    assert messages["int_parsing"] == (
+        "count must be a whole number, but the string sent is not one."
+    )
+    assert messages["bool_parsing"] == (
+        "agreed must be true or false, but the string sent is neither."
+    )
+    assert messages["string_too_long"] == (
+        "code must have at most 5 characters; it has 11."
+    )
+    assert messages["too_long"] == "tags must have at most 2 items; it has 3."
+    assert messages["json_invalid"].startswith("document is not valid JSON: ")
+
+
+def test_short_string_and_nested_path():
+    errors = errors_of({"required": "x", "code": "a", "extra": {"k": 1}})
+    assert [error["message"] for error in errors] == [
+        "extra.k must be a string, not a JSON number.",
+        "code must have at least 3 characters; it has 1.",
+    ]
+    assert errors[0]["location"] == ["body", "payload", "extra", "k"]
+    assert errors[0]["input_type"] == "number"
+
+
+def test_unknown_type_falls_back_with_pydantic_text():
+    detail = describe_schema_error(
+        {
+            "type": "uuid_parsing",
+            "loc": ("query", "token"),
+            "msg": "Input should be a valid UUID",
+            "input_type": "string",
+        }
+    )
+    assert detail == {
+        "location": ["query", "token"],
+        "type": "uuid_parsing",
+        "message": "token is invalid. The schema check says: Input should be a valid UUID",
+        "input_type": "string",
+    }
+
+
+def test_common_types_named_in_chinese():
+    with translation.override("zh-hans"):
+        messages = messages_by_type(
+            {"name": 5, "count": "many", "code": "toolongcode", "unknown": 1}
+        )
+    assert messages == {
+        "string_type": "name 应为字符串，而不是 JSON number。",
+        "int_parsing": "count 应为整数，但发送的 string 不是整数。",
+        "string_too_long": "code 最多 5 个字符，实际为 11 个。",
+        "missing": "缺少 required。请随请求一并发送。",
+        "extra_forbidden": "unknown 不是此请求的成员。请删除它。",
+    }
+
+
+def test_api_body_in_chinese(demo):
+    response = demo.client("clerk").post(
+        "/api/v1/cases/440604000000000/correction",
+        json.dumps({"items": [{"material": 5}]}),
+        content_type="application/json",
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "request.invalid"
+    assert body["details"]["errors"] == [
+        {
+            "location": ["body", "payload", "items", "0", "material"],
+            "type": "string_type",
+            "message": "items[0].material 应为字符串，而不是 JSON number。",
+            "input_type": "number",
+        }
+    ]
+    assert body["message"] == (
+        "请求不符合接口规范：items[0].material 应为字符串，而不是 JSON number。"
+        "details.errors 中列出了每一处问题及其位置和 pydantic 类型。"
+    )
+
+
+def test_api_body_in_english(demo):
+    response = demo.client("applicant").put(
+        "/api/v1/identity/me",
+        json.dumps({"phone": 5, "bogus": True}),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 422
+    body = response.json()
+    assert [error["type"] for error in body["details"]["errors"]] == [
+        "string_type",
+        "extra_forbidden",
+    ]
+    assert body["message"] == (
+        "The request does not match the API schema: phone must be a string, not a "
+        "JSON number. bogus is not a member of this request. Remove it. "
+        "details.errors lists each problem with its location and pydantic type."
+    )
+
+
+def test_query_parameter_named_without_source(demo):
+    response = demo.client("clerk").get("/api/v1/cases?limit=abc")
+
+    assert response.status_code == 422
+    assert response.json()["details"]["errors"] == [
+        {
+            "location": ["query", "limit"],
+            "type": "int_parsing",
+            "message": "limit must be a whole number, but the string sent is not one.",
+            "input_type": "string",
+        }
+    ]
