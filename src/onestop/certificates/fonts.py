@@ -19,6 +19,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import reportlab
 from django.conf import settings
@@ -160,7 +161,7 @@ class SupplementaryTTFont(TTFont):
     UTF-16BE, so this writes the surrogate pair <D842DFB7> instead.
     """
 
-    def addObjects(self, doc: object) -> None:
+    def addObjects(self, doc: Any) -> None:
         state = self.state.get(doc)
         subsets = [list(subset) for subset in state.subsets] if state else []
         super().addObjects(doc)
@@ -171,7 +172,7 @@ class SupplementaryTTFont(TTFont):
             name = b"".join(
                 (SUBSETN(number), b"+", self.face.name, self.face.subfontNameX)
             ).decode("pdfdoc")
-            stream = doc.idToObject["toUnicodeCMap:" + name]  # type: ignore[attr-defined]
+            stream = doc.idToObject["toUnicodeCMap:" + name]
             stream.content = _utf16_to_unicode_cmap(stream.content, subset)
 
 
