@@ -29,7 +29,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from onestop.certificates.fonts import FontCandidate, PdfFont, cjk_font
+from onestop.certificates.fonts import (
+    NOTDEF_FONT,
+    FontCandidate,
+    FontChain,
+    font_chain,
+)
 from onestop.certificates.qr import make_qr
 from onestop.core.logging import get_logger
 
@@ -82,15 +87,18 @@ class ReceiptDocument:
 
 
 def render_certificate_pdf(
-    data: CertificateDocument, *, font_candidates: Sequence[FontCandidate] | None = None
+    data: CertificateDocument,
+    *,
+    font_candidates: Sequence[FontCandidate] | None = None,
+    fallback_candidates: Sequence[FontCandidate] | None = None,
 ) -> bytes:
     """Render the certificate as a one-page A4 PDF and return its bytes.
 
-    `font_candidates` overrides the TrueType fonts tried; an empty sequence forces the
-    built-in STSong-Light font.
+    `font_candidates` overrides the TrueType fonts tried for the main font; an empty
+    sequence forces the built-in STSong-Light font. `fallback_candidates` overrides the
+    fonts tried for characters the main font lacks; an empty sequence tries none.
     """
-    font = cjk_font(font_candidates)
-    styles = _Styles(font)
+    styles = _Styles(font_chain(font_candidates, fallback_candidates))
     expiry = _format_date(data.expiry_date) if data.expiry_date else _("No expiry")
 
     rows = [
@@ -102,8 +110,8 @@ def render_certificate_pdf(
         (_("Valid until"), expiry),
     ]
     story = [
-        Paragraph(escape(data.type_name), styles.title),
-        Paragraph(escape(_("Electronic certificate")), styles.subtitle),
+        styles.paragraph(data.type_name, styles.title),
+        styles.paragraph(_("Electronic certificate"), styles.subtitle),
         Spacer(1, 8 * mm),
         _field_table(rows, styles),
         Spacer(1, 12 * mm),
@@ -117,21 +125,23 @@ def render_certificate_pdf(
         ),
     ]
 
-    _warn_missing_glyphs(font, "certificate", [data.type_name, *_texts(rows)])
+    styles.warn_missing_glyphs("certificate")
     return _build_pdf(
         story, title=f"{data.type_name} {data.identifier}", author=data.issuer_name
     )
 
 
 def render_receipt_pdf(
-    data: ReceiptDocument, *, font_candidates: Sequence[FontCandidate] | None = None
+    data: ReceiptDocument,
+    *,
+    font_candidates: Sequence[FontCandidate] | None = None,
+    fallback_candidates: Sequence[FontCandidate] | None = None,
 ) -> bytes:
     """Render the acceptance receipt as an A4 PDF and return its bytes.
 
-    `font_candidates` works as in `render_certificate_pdf`.
+    `font_candidates` and `fallback_candidates` work as in `render_certificate_pdf`.
     """
-    font = cjk_font(font_candidates)
-    styles = _Styles(font)
+    styles = _Styles(font_chain(font_candidates, fallback_candidates))
     promised = (
         _format_date(data.promised_date)
         if data.promised_date
@@ -148,12 +158,12 @@ def render_receipt_pdf(
         (_("Window"), data.window),
     ]
     story = [
-        Paragraph(escape(data.centre_name), styles.subtitle),
-        Paragraph(escape(_("Acceptance receipt")), styles.title),
+        styles.paragraph(data.centre_name, styles.subtitle),
+        styles.paragraph(_("Acceptance receipt"), styles.title),
         Spacer(1, 8 * mm),
         _field_table(rows, styles),
         Spacer(1, 6 * mm),
-        Paragraph(escape(_("Materials received")), styles.heading),
+        styles.paragraph(_("Materials received"), styles.heading),
         _materials_table(data.materials_received, styles),
         Spacer(1, 10 * mm),
         _verification_block(
@@ -165,8 +175,7 @@ def render_receipt_pdf(
         ),
     ]
 
-    texts = [*_texts(rows), *_texts(data.materials_received)]
-    _warn_missing_glyphs(font, "receipt", texts)
+    styles.warn_missing_glyphs("receipt")
     return _build_pdf(
         story,
         title=_("Acceptance receipt %(case_number)s")
@@ -176,8 +185,12 @@ def render_receipt_pdf(
 
 
 class _Styles:
-    def __init__(self, font: PdfFont) -> None:
-        base = {"fontName": font.name, "wordWrap": "CJK"}
+    """The paragraph styles of one document, and the characters it printed as boxes."""
+
+    def __init__(self, fonts: FontChain) -> None:
+        self.fonts = fonts
+        self.missing: set[int] = set()
+        base = {"fontName": fonts.main.name, "wordWrap": "CJK"}
         self.title = ParagraphStyle(
             "title", fontSize=24, leading=32, alignment=TA_CENTER, **base
         )
@@ -195,10 +208,32 @@ class _Styles:
         self.value = ParagraphStyle("value", fontSize=11, leading=16, **base)
         self.note = ParagraphStyle("note", fontSize=9, leading=13, **base)
 
+    def paragraph(self, text: str, style: ParagraphStyle) -> Paragraph:
+        """Return the text as a paragraph, each run in the first font that has it."""
+        markup = []
+        for font, run in self.fonts.runs(text):
+            if font is self.fonts.main:
+                markup.append(escape(run))
+                continue
+            markup.append(f'<font face="{font.name}">{escape(run)}</font>')
+            if font.name == NOTDEF_FONT:
+                self.missing.update(ord(char) for char in run if not char.isspace())
+        return Paragraph("".join(markup), style)
+
+    def warn_missing_glyphs(self, kind: str) -> None:
+        """Log once the code points printed as boxes; never the text they are in."""
+        if self.missing:
+            log.warning(
+                "certificate_pdf.missing_glyphs",
+                kind=kind,
+                font=self.fonts.main.name,
+                code_points=[f"U+{code:04X}" for code in sorted(self.missing)],
+            )
+
 
 def _field_table(rows: Sequence[tuple[str, str]], styles: _Styles) -> Table:
     cells = [
-        [Paragraph(escape(label), styles.label), Paragraph(escape(value), styles.value)]
+        [styles.paragraph(label, styles.label), styles.paragraph(value, styles.value)]
         for label, value in rows
     ]
     table = Table(
@@ -221,13 +256,13 @@ def _materials_table(
     materials: Sequence[tuple[str, str]], styles: _Styles
 ) -> Table | Paragraph:
     if not materials:
-        return Paragraph(escape(_("No materials received")), styles.value)
+        return styles.paragraph(_("No materials received"), styles.value)
 
     cells = [
         [
-            Paragraph(str(number), styles.value),
-            Paragraph(escape(name), styles.value),
-            Paragraph(escape(detail), styles.value),
+            styles.paragraph(str(number), styles.value),
+            styles.paragraph(name, styles.value),
+            styles.paragraph(detail, styles.value),
         ]
         for number, (name, detail) in enumerate(materials, start=1)
     ]
@@ -248,9 +283,9 @@ def _verification_block(
     url: str, reference: str, instruction: str, styles: _Styles
 ) -> Table:
     text = [
-        Paragraph(escape(reference), styles.note),
+        styles.paragraph(reference, styles.note),
         Spacer(1, 3 * mm),
-        Paragraph(escape(instruction), styles.note),
+        styles.paragraph(instruction, styles.note),
     ]
     qr_column = QR_SIZE + 6 * mm
     text_column = A4[0] - 2 * PAGE_MARGIN - qr_column
@@ -321,18 +356,3 @@ def _format_date(value: date) -> str:
 def _format_datetime(value: datetime) -> str:
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     return formats.date_format(local, "DATETIME_FORMAT")
-
-
-def _texts(rows: Sequence[tuple[str, str]]) -> list[str]:
-    return [text for row in rows for text in row]
-
-
-def _warn_missing_glyphs(font: PdfFont, kind: str, texts: Sequence[str]) -> None:
-    # NOTE: the supported fonts lack most ideographs of CJK Extension B and later, such
-    # as 𠮷 in some names. Those print as blank boxes, but the signed data keeps them.
-    # The log carries only the count, never the text.
-    missing = sum(1 for text in texts for char in text if not font.covers(char))
-    if missing:
-        log.warning(
-            "certificate_pdf.missing_glyphs", kind=kind, font=font.name, count=missing
-        )
