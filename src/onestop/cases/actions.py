@@ -9,7 +9,7 @@ saves case rows.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -637,7 +637,8 @@ def _claim_case(
     Yield the case filed earlier with the key, or else the checked form values and a new
     case number. The checks run before the number is taken, so invalid applications use
     up no numbers. Requests with one key run one at a time, so a double click gives one
-    case and one number.
+    case and one number. A request without a key has nothing to serialise, so it takes
+    no lock.
     """
     digest = idempotency.application_digest(
         matter=matter,
@@ -646,7 +647,12 @@ def _claim_case(
         application=application,
         window=window,
     )
-    with named_lock("case-key", matter.centre_id, person.pk, key or None):
+    block = (
+        named_lock("case-key", matter.centre_id, person.pk, key)
+        if key
+        else _numbering_block()
+    )
+    with block:
         existing = (
             idempotency.find_case_for_key(matter, person, key, digest) if key else None
         )
@@ -1038,6 +1044,18 @@ def _allocate_case_number(centre: Centre) -> str:
         )
         (number,) = cursor.fetchone()
     return f"{centre.region_code}{day:%y%m%d}{number:05d}"
+
+
+def _numbering_block() -> AbstractContextManager[Any]:
+    """Return the block in which a case takes its number when no lock is needed.
+
+    On SQLite it is one transaction, the same one that `named_lock` opens there, so the
+    counter's change commits with the case or rolls back with a failed application. On
+    PostgreSQL the number commits on its own (see `_allocate_case_number`).
+    """
+    if connection.vendor == "postgresql":
+        return nullcontext()
+    return transaction.atomic()
 
 
 # The counter's own commit on PostgreSQL does not wait for the disk, because the statement

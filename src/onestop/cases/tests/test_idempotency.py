@@ -7,7 +7,9 @@ import threading
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from onestop.cases import actions
 from onestop.cases.models import Case, CaseCounter, Submission
 from onestop.cases.tests.test_receipts import (
     FOOD,
@@ -97,6 +99,51 @@ def test_counter_commit_keeps_session_setting(demo):
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone()[0] == "on"
+
+
+def advisory_locks(client, data, headers):
+    """Send a window request and return its status and the advisory locks it took."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post("/api/v1/cases/window", data, headers=headers)
+    locks = [q["sql"] for q in captured.captured_queries if "pg_advisory" in q["sql"]]
+    return response.status_code, locks
+
+
+@pytest.mark.postgres
+def test_request_without_key_takes_no_lock(demo):
+    clerk = demo.client("clerk")
+    status, locks = advisory_locks(clerk, window_data(demo), {})
+
+    assert status == 201
+    assert locks == []
+
+
+@pytest.mark.postgres
+def test_request_with_key_takes_lock(demo):
+    clerk = demo.client("clerk")
+    headers = {"Idempotency-Key": "desk-3-lock"}
+    status, locks = advisory_locks(clerk, window_data(demo), headers)
+
+    assert status == 201
+    # The test runs in a transaction, so the lock is one pg_advisory_xact_lock.
+    assert len(locks) == 1
+    assert "pg_advisory_xact_lock" in locks[0]
+
+
+def test_failed_insert_without_key_frees_number(demo, monkeypatch):
+    """Without a key, SQLite still takes the number in the case's transaction."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL takes numbers in their own transaction, gaps allowed")
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("insert failed")
+
+    monkeypatch.setattr(actions, "_store_new_materials", fail)
+    response = demo.client("clerk").post("/api/v1/cases/window", window_data(demo))
+
+    assert response.status_code == 500
+    assert not CaseCounter.objects.filter(centre=demo.centre).exists()
+    assert not Case.objects.filter(centre=demo.centre).exists()
 
 
 @pytest.mark.postgres
