@@ -127,8 +127,9 @@ def submit_online_case(
     with a different application raises IdempotencyKeyReused.
     """
     person = _person_of(actor)
+    sender = idempotency.Sender(user_id=actor.pk, channel=channel)
     with _claim_case(
-        matter, person, enterprise, application, key=idempotency_key
+        matter, person, enterprise, application, key=idempotency_key, sender=sender
     ) as claim:
         if claim.existing is not None:
             return Filing(case=_reload(claim.existing), created=False)
@@ -230,7 +231,7 @@ def get_or_create_window_case(
     window: str = "",
     idempotency_key: str | None = None,
 ) -> Filing:
-    """Accept at the window, or return the case that the same idempotency key created.
+    """Accept at the window, or return the case that this clerk's idempotency key created.
 
     Requests with one key run one at a time (`named_lock`), so a double click gives one
     case and uses one case number. A new case is inserted already in state accepted, with
@@ -239,8 +240,15 @@ def get_or_create_window_case(
     written in this transaction (see `receipts`).
     """
     require_role(actor, WINDOW_ROLES, centre=matter.centre)
+    sender = idempotency.Sender(user_id=actor.pk, channel=Channel.WINDOW)
     with _claim_case(
-        matter, person, enterprise, application, key=idempotency_key, window=window
+        matter,
+        person,
+        enterprise,
+        application,
+        key=idempotency_key,
+        sender=sender,
+        window=window,
     ) as claim:
         if claim.existing is not None:
             return Filing(case=claim.existing, created=False)
@@ -630,6 +638,7 @@ def _claim_case(
     application: Application,
     *,
     key: str | None,
+    sender: idempotency.Sender,
     window: str = "",
 ) -> Iterator[_Claim]:
     """Hold the idempotency key's lock while the caller writes a new case.
@@ -648,13 +657,17 @@ def _claim_case(
         window=window,
     )
     block = (
-        named_lock("case-key", matter.centre_id, person.pk, key)
+        named_lock(
+            "case-key", matter.centre_id, person.pk, sender.user_id, sender.channel, key
+        )
         if key
         else _numbering_block()
     )
     with block:
         existing = (
-            idempotency.find_case_for_key(matter, person, key, digest) if key else None
+            idempotency.find_case_for_key(matter, person, key, digest, sender=sender)
+            if key
+            else None
         )
         if existing is not None:
             yield _Claim(existing=existing)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -19,6 +20,7 @@ from onestop.cases.tests.test_receipts import (
     window_data,
 )
 from onestop.core import outbox
+from onestop.core.models import Membership, Role
 from onestop.portal.demo import PASSWORD
 from onestop.testing import current_version, material_files, valid_form
 
@@ -78,6 +80,59 @@ def test_online_key_reused_is_rejected(demo):
     assert response.status_code == 422
     assert response.json()["code"] == "case.idempotency_key_reused"
     assert Case.objects.filter(centre=demo.centre).count() == 1
+
+
+def apply_online_with_key(demo, key):
+    matter = food_matter(demo)
+    data = {"centre": demo.centre.slug, "matter": FOOD, **valid_form(matter)}
+    return demo.client("applicant").post(
+        "/api/v1/cases",
+        {**data, **material_files(matter)},
+        headers={"Idempotency-Key": key},
+    )
+
+
+def test_clerk_key_ignores_online_case(demo):
+    """A clerk's key that equals the applicant's own online key files a new case."""
+    online = apply_online_with_key(demo, "shared-key-1")
+    assert online.status_code == 201, online.content
+
+    clerk = demo.client("clerk")
+    window = post_window(clerk, window_data(demo), "shared-key-1")
+    again = post_window(clerk, window_data(demo), "shared-key-1")
+
+    assert window.status_code == 201, window.content
+    assert window.json()["number"] != online.json()["number"]
+    assert window.json()["state"] == "accepted"
+    assert again.status_code == 200
+    assert again.json()["number"] == window.json()["number"]
+    assert Case.objects.filter(centre=demo.centre).count() == 2
+
+
+def test_online_key_ignores_window_case(demo):
+    window = post_window(demo.client("clerk"), window_data(demo), "shared-key-2")
+    assert window.status_code == 201, window.content
+
+    online = apply_online_with_key(demo, "shared-key-2")
+    retried = apply_online_with_key(demo, "shared-key-2")
+
+    assert online.status_code == 201, online.content
+    assert online.json()["state"] == "submitted"
+    assert retried.status_code == 200
+    assert retried.json()["number"] == online.json()["number"]
+    assert Case.objects.filter(centre=demo.centre).count() == 2
+
+
+def test_other_clerk_key_files_new_case(demo):
+    other = get_user_model().objects.create_user("clerk-2", password=PASSWORD)
+    Membership.objects.create(user=other, centre=demo.centre, role=Role.CLERK)
+    first = post_window(demo.client("clerk"), window_data(demo), "desk-key")
+    second = post_window(demo.client("clerk-2"), window_data(demo), "desk-key")
+
+    assert first.status_code == 201, first.content
+    assert second.status_code == 201, second.content
+    assert second.json()["number"] != first.json()["number"]
+    assert Case.objects.filter(centre=demo.centre).count() == 2
 
 
 def test_rejected_application_frees_number(demo):
