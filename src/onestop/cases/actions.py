@@ -9,7 +9,7 @@ saves case rows.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,8 +133,9 @@ def submit_online_case(
     with a different application raises IdempotencyKeyReused.
     """
     person = _person_of(actor)
+    sender = idempotency.Sender(user_id=actor.pk, channel=channel)
     with _claim_case(
-        matter, person, enterprise, application, key=idempotency_key
+        matter, person, enterprise, application, key=idempotency_key, sender=sender
     ) as claim:
         if claim.existing is not None:
             return Filing(case=_reload(claim.existing), created=False)
@@ -237,7 +238,7 @@ def get_or_create_window_case(
     window: str = "",
     idempotency_key: str | None = None,
 ) -> Filing:
-    """Accept at the window, or return the case that the same idempotency key created.
+    """Accept at the window, or return the case that this clerk's idempotency key created.
 
     Requests with one key run one at a time (`named_lock`), so a double click gives one
     case and uses one case number. A new case is inserted already in state accepted, with
@@ -246,8 +247,15 @@ def get_or_create_window_case(
     written in this transaction (see `receipts`).
     """
     require_role(actor, WINDOW_ROLES, centre=matter.centre)
+    sender = idempotency.Sender(user_id=actor.pk, channel=Channel.WINDOW)
     with _claim_case(
-        matter, person, enterprise, application, key=idempotency_key, window=window
+        matter,
+        person,
+        enterprise,
+        application,
+        key=idempotency_key,
+        sender=sender,
+        window=window,
     ) as claim:
         if claim.existing is not None:
             return Filing(case=claim.existing, created=False)
@@ -637,6 +645,7 @@ def _claim_case(
     application: Application,
     *,
     key: str | None,
+    sender: idempotency.Sender,
     window: str = "",
 ) -> Iterator[_Claim]:
     """Hold the idempotency key's lock while the caller writes a new case.
@@ -644,15 +653,17 @@ def _claim_case(
     Yield the case filed earlier with the key, or else the checked form values and a new
     case number. The checks run before the number is taken, so invalid applications use
     up no numbers. Requests with one key run one at a time, so a double click gives one
-    case and one number.
+    case and one number. A request without a key has nothing to serialise, so it takes
+    no lock.
 
     Rejected uploads are reported before the key is looked up, because the digest
     covers only the files that passed, so it could match the key's earlier case.
     """
-    version = matter.current_version
-    check_no_rejected_uploads(
-        application.rejected_uploads, version.guide.materials if version else []
-    )
+    if application.rejected_uploads:
+        version = matter.current_version
+        check_no_rejected_uploads(
+            application.rejected_uploads, version.guide.materials if version else []
+        )
     digest = idempotency.application_digest(
         matter=matter,
         person=person,
@@ -660,9 +671,18 @@ def _claim_case(
         application=application,
         window=window,
     )
-    with named_lock("case-key", matter.centre_id, person.pk, key or None):
+    block = (
+        named_lock(
+            "case-key", matter.centre_id, person.pk, sender.user_id, sender.channel, key
+        )
+        if key
+        else _numbering_block()
+    )
+    with block:
         existing = (
-            idempotency.find_case_for_key(matter, person, key, digest) if key else None
+            idempotency.find_case_for_key(matter, person, key, digest, sender=sender)
+            if key
+            else None
         )
         if existing is not None:
             yield _Claim(existing=existing)
@@ -1055,6 +1075,18 @@ def _allocate_case_number(centre: Centre) -> str:
         )
         (number,) = cursor.fetchone()
     return f"{centre.region_code}{day:%y%m%d}{number:05d}"
+
+
+def _numbering_block() -> AbstractContextManager[Any]:
+    """Return the block in which a case takes its number when no lock is needed.
+
+    On SQLite it is one transaction, the same one that `named_lock` opens there, so the
+    counter's change commits with the case or rolls back with a failed application. On
+    PostgreSQL the number commits on its own (see `_allocate_case_number`).
+    """
+    if connection.vendor == "postgresql":
+        return nullcontext()
+    return transaction.atomic()
 
 
 # The counter's own commit on PostgreSQL does not wait for the disk, because the statement

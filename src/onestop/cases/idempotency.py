@@ -1,15 +1,20 @@
-"""Idempotency keys: the same key from the same applicant gives one case.
+"""Idempotency keys: the same key from the same sender gives one case.
 
 A request names its key in the Idempotency-Key header. The case it creates stores the
 key and a digest of the application. A retry of the same request returns that case. The
 same key sent with a different application is rejected, so that no client receives a
 case that does not match what it sent.
+
+A key is scoped by the centre, the applicant, the account that sent it and the channel
+(online, kiosk or window). So a clerk's key never finds the case that the applicant
+filed online with the same key, and the reverse.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +37,14 @@ class IdempotencyKeyReused(InvalidInput):
         "different application. Send a new key with a new application, or repeat the "
         "first request unchanged to get case %(number)s again."
     )
+
+
+@dataclass(frozen=True)
+class Sender:
+    """The sender of an idempotency key: the account and the channel of the request."""
+
+    user_id: int
+    channel: str
 
 
 def application_digest(
@@ -68,16 +81,22 @@ def application_digest(
 
 
 def find_case_for_key(
-    matter: Matter, person: Person, key: str, digest: str
+    matter: Matter, person: Person, key: str, digest: str, *, sender: Sender
 ) -> Case | None:
-    """Return the applicant's case filed with this key, or None.
+    """Return the applicant's case that `sender` filed with this key, or None.
 
     Raise IdempotencyKeyReused when that case was filed with another application. Cases
     filed before digests were stored have none, and match any application.
     """
     case = rows.fetch_one(
         Case,
-        {"centre_id": matter.centre_id, "person_id": person.pk, "idempotency_key": key},
+        {
+            "centre_id": matter.centre_id,
+            "person_id": person.pk,
+            "created_by_id": sender.user_id,
+            "channel": sender.channel,
+            "idempotency_key": key,
+        },
         related={"centre": ()},
     )
     if case is None:

@@ -105,9 +105,11 @@ class Case(TenantModel):
             models.UniqueConstraint(
                 fields=["centre", "number"], name="case_number_unique"
             ),
+            # A key belongs to the account and channel that sent it (the applicant
+            # online, a clerk at the window), so it never finds another sender's case.
             models.UniqueConstraint(
-                fields=["centre", "person", "idempotency_key"],
-                name="case_idempotency_key_per_person",
+                fields=["centre", "person", "created_by", "channel", "idempotency_key"],
+                name="case_idempotency_key_per_sender",
             ),
         ]
         indexes = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -111,27 +112,60 @@ def insert_rows(
     PostgreSQL and SQLite return the RETURNING rows in the order of the VALUES rows, as
     Django's `bulk_create` relies on.
     """
-    fields = [_column_field(model, name) for name in columns]
-    defaulted = [
-        field
-        for field in model._meta.concrete_fields
-        if field not in fields and field is not model._meta.auto_field
-    ]
-    all_fields = [*fields, *defaulted]
-    parameters = _parameters(all_fields, rows, defaulted)
+    plan = _plan(model, tuple(columns))
+    returned_columns = _returning(model, tuple(returning))
+    parameters = _parameters(plan, rows)
 
-    batch = max(1, connection.ops.bulk_batch_size(all_fields, parameters))
+    batch = max(1, connection.ops.bulk_batch_size(list(plan.fields), parameters))
     returned: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         for start in range(0, len(parameters), batch):
             part = parameters[start : start + batch]
             cursor.execute(
-                _insert_sql(model, all_fields, len(part), returning),
+                _insert_sql(model, plan.fields, len(part), returned_columns),
                 [value for row in part for value in row],
             )
             if returning:
                 returned.extend(tuple(row) for row in cursor.fetchall())
     return returned
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The fields that an INSERT of some columns of one model writes, in column order.
+
+    `fields` are the named columns followed by `defaulted`, the columns that get their
+    field's default. `converted` are the positions in `fields` of the values that go
+    through `get_db_prep_save`.
+    """
+
+    fields: tuple[Field, ...]
+    defaulted: tuple[Field, ...]
+    converted: tuple[int, ...]
+
+
+# A plan depends only on the model's fields, which do not change while a process runs.
+@functools.cache
+def _plan(model: type[Model], columns: tuple[str, ...]) -> _Plan:
+    named = [_column_field(model, name) for name in columns]
+    defaulted = tuple(
+        field
+        for field in model._meta.concrete_fields
+        if field not in named and field is not model._meta.auto_field
+    )
+    fields = (*named, *defaulted)
+    converted = tuple(
+        index
+        for index, field in enumerate(fields)
+        if field.get_internal_type() not in PLAIN_INTERNAL_TYPES
+    )
+    return _Plan(fields, defaulted, converted)
+
+
+@functools.cache
+def _returning(model: type[Model], names: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the table columns of the attributes `names`, for a RETURNING clause."""
+    return tuple(_column(_column_field(model, name)) for name in names)
 
 
 def _column_field(model: type[Model], name: str) -> Field:
@@ -151,19 +185,15 @@ def _column(field: Field) -> str:
     return cast(str, field.column)
 
 
-def _parameters(
-    fields: list[Field], rows: Sequence[Sequence[Any]], defaulted: list[Field]
-) -> list[list[Any]]:
-    """Return the database parameters of `rows`, with the defaults of `defaulted` added."""
-    converted = [
-        (index, field.get_db_prep_save)
-        for index, field in enumerate(fields)
-        if field.get_internal_type() not in PLAIN_INTERNAL_TYPES
+def _parameters(plan: _Plan, rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    """Return the database parameters of `rows`, with the defaults of the plan added."""
+    converters = [
+        (index, plan.fields[index].get_db_prep_save) for index in plan.converted
     ]
     parameters = []
     for row in rows:
-        values = [*row, *(field.get_default() for field in defaulted)]
-        for index, convert in converted:
+        values = [*row, *(field.get_default() for field in plan.defaulted)]
+        for index, convert in converters:
             value = values[index]
             if isinstance(value, Prepared):
                 values[index] = value.parameter
@@ -173,8 +203,14 @@ def _parameters(
     return parameters
 
 
+# The cache is bounded because statements differ by row count. Provisioning a centre
+# sends batches of many sizes, and each statement is several kilobytes long.
+@functools.lru_cache(maxsize=256)
 def _insert_sql(
-    model: type[Model], fields: list[Field], count: int, returning: Sequence[str]
+    model: type[Model],
+    fields: tuple[Field, ...],
+    count: int,
+    returning: tuple[str, ...],
 ) -> str:
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
@@ -183,8 +219,7 @@ def _insert_sql(
     # Table and column names come from the model, values go in as parameters.
     sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * count)}"  # noqa: S608
     if returning:
-        names = [_column(_column_field(model, name)) for name in returning]
-        sql += " RETURNING " + ", ".join(quote(name) for name in names)
+        sql += " RETURNING " + ", ".join(quote(name) for name in returning)
     return sql
 
 
@@ -200,12 +235,7 @@ def insert_instances[M: Model](instances: Sequence[M]) -> Sequence[M]:
     if not instances:
         return instances
     model = type(instances[0])
-    fields = [
-        field
-        for field in model._meta.concrete_fields
-        if field is not model._meta.auto_field
-    ]
-    columns = [field.attname for field in fields]
+    columns = _instance_columns(model)
     rows = [[getattr(instance, name) for name in columns] for instance in instances]
     if model._meta.auto_field is None:
         insert_rows(model, columns, rows)  # the ids are set already, such as UUIDs
@@ -217,3 +247,13 @@ def insert_instances[M: Model](instances: Sequence[M]) -> Sequence[M]:
         instance._state.adding = False
         instance._state.db = connection.alias
     return instances
+
+
+@functools.cache
+def _instance_columns(model: type[Model]) -> tuple[str, ...]:
+    """Return the attribute names of the columns that `insert_instances` writes."""
+    return tuple(
+        field.attname
+        for field in model._meta.concrete_fields
+        if field is not model._meta.auto_field
+    )

@@ -5,9 +5,12 @@ from __future__ import annotations
 import threading
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from onestop.cases import actions
 from onestop.cases.models import Case, CaseCounter, Submission
 from onestop.cases.tests.test_receipts import (
     FOOD,
@@ -17,6 +20,7 @@ from onestop.cases.tests.test_receipts import (
     window_data,
 )
 from onestop.core import outbox
+from onestop.core.models import Membership, Role
 from onestop.portal.demo import PASSWORD
 from onestop.testing import current_version, material_files, valid_form
 
@@ -78,6 +82,59 @@ def test_online_key_reused_is_rejected(demo):
     assert Case.objects.filter(centre=demo.centre).count() == 1
 
 
+def apply_online_with_key(demo, key):
+    matter = food_matter(demo)
+    data = {"centre": demo.centre.slug, "matter": FOOD, **valid_form(matter)}
+    return demo.client("applicant").post(
+        "/api/v1/cases",
+        {**data, **material_files(matter)},
+        headers={"Idempotency-Key": key},
+    )
+
+
+def test_clerk_key_ignores_online_case(demo):
+    """A clerk's key that equals the applicant's own online key files a new case."""
+    online = apply_online_with_key(demo, "shared-key-1")
+    assert online.status_code == 201, online.content
+
+    clerk = demo.client("clerk")
+    window = post_window(clerk, window_data(demo), "shared-key-1")
+    again = post_window(clerk, window_data(demo), "shared-key-1")
+
+    assert window.status_code == 201, window.content
+    assert window.json()["number"] != online.json()["number"]
+    assert window.json()["state"] == "accepted"
+    assert again.status_code == 200
+    assert again.json()["number"] == window.json()["number"]
+    assert Case.objects.filter(centre=demo.centre).count() == 2
+
+
+def test_online_key_ignores_window_case(demo):
+    window = post_window(demo.client("clerk"), window_data(demo), "shared-key-2")
+    assert window.status_code == 201, window.content
+
+    online = apply_online_with_key(demo, "shared-key-2")
+    retried = apply_online_with_key(demo, "shared-key-2")
+
+    assert online.status_code == 201, online.content
+    assert online.json()["state"] == "submitted"
+    assert retried.status_code == 200
+    assert retried.json()["number"] == online.json()["number"]
+    assert Case.objects.filter(centre=demo.centre).count() == 2
+
+
+def test_other_clerk_key_files_new_case(demo):
+    other = get_user_model().objects.create_user("clerk-2", password=PASSWORD)
+    Membership.objects.create(user=other, centre=demo.centre, role=Role.CLERK)
+    first = post_window(demo.client("clerk"), window_data(demo), "desk-key")
+    second = post_window(demo.client("clerk-2"), window_data(demo), "desk-key")
+
+    assert first.status_code == 201, first.content
+    assert second.status_code == 201, second.content
+    assert second.json()["number"] != first.json()["number"]
+    assert Case.objects.filter(centre=demo.centre).count() == 2
+
+
 def test_rejected_application_frees_number(demo):
     """On SQLite the number is taken in the case's transaction, so a rejection frees it."""
     if connection.vendor != "sqlite":
@@ -97,6 +154,51 @@ def test_counter_commit_keeps_session_setting(demo):
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone()[0] == "on"
+
+
+def advisory_locks(client, data, headers):
+    """Send a window request and return its status and the advisory locks it took."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post("/api/v1/cases/window", data, headers=headers)
+    locks = [q["sql"] for q in captured.captured_queries if "pg_advisory" in q["sql"]]
+    return response.status_code, locks
+
+
+@pytest.mark.postgres
+def test_request_without_key_takes_no_lock(demo):
+    clerk = demo.client("clerk")
+    status, locks = advisory_locks(clerk, window_data(demo), {})
+
+    assert status == 201
+    assert locks == []
+
+
+@pytest.mark.postgres
+def test_request_with_key_takes_lock(demo):
+    clerk = demo.client("clerk")
+    headers = {"Idempotency-Key": "desk-3-lock"}
+    status, locks = advisory_locks(clerk, window_data(demo), headers)
+
+    assert status == 201
+    # The test runs in a transaction, so the lock is one pg_advisory_xact_lock.
+    assert len(locks) == 1
+    assert "pg_advisory_xact_lock" in locks[0]
+
+
+def test_failed_insert_without_key_frees_number(demo, monkeypatch):
+    """Without a key, SQLite still takes the number in the case's transaction."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL takes numbers in their own transaction, gaps allowed")
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("insert failed")
+
+    monkeypatch.setattr(actions, "_store_new_materials", fail)
+    response = demo.client("clerk").post("/api/v1/cases/window", window_data(demo))
+
+    assert response.status_code == 500
+    assert not CaseCounter.objects.filter(centre=demo.centre).exists()
+    assert not Case.objects.filter(centre=demo.centre).exists()
 
 
 @pytest.mark.postgres
