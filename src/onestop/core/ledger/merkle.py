@@ -129,7 +129,7 @@ def inclusion_descent(
 
     Returns the audit path's steps for the splits made, highest first, and the range
     that remains. From a range that starts at 0, with `floor` a power of two, every
-    split point is a multiple of `floor`; so the steps and the remaining range depend
+    split point is a multiple of `floor`. So the steps and the remaining range depend
     only on `index // floor` and `end`, not on the low bits of `index`.
     """
     steps: ProofPlan = []
@@ -162,7 +162,7 @@ def consistency_plan(size1: int, size2: int) -> ProofPlan:
 
 
 # The state of a consistency proof's descent: the range [start, end) that remains, and
-# whether its part below `size1` is a subtree that the verifier already knows.
+# whether its part below `size1` is a subtree that the verifier already has.
 ConsistencyState = tuple[int, int, bool]
 
 

@@ -37,6 +37,8 @@ CACHE_LIMIT = 65_536
 
 # At most this many upper proof parts of each kind are cached (about 1 KB each at 10
 # million entries, an estimate). A log of 10 million entries has about 2,450 blocks.
+# NOTE: above about 33 million entries one tree size has more blocks than this, so
+# some proofs compute their upper part again; no benchmark covers that size.
 PATH_CACHE_LIMIT = 8_192
 
 TileId = tuple[int, int]
@@ -242,7 +244,7 @@ def _remember_path[Value](
 ) -> Value:
     with _cache_lock:
         if len(paths) >= PATH_CACHE_LIMIT:
-            # Dicts keep insertion order, so this forgets the oldest part.
+            # Dicts keep insertion order, so this removes the oldest part.
             del paths[next(iter(paths))]
         paths[key] = value
     return value

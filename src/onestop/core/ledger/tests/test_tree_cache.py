@@ -88,7 +88,7 @@ def test_clear_cache_forgets_every_subtree(small_cache_level):
     assert tree._consistency_paths == {}
 
 
-def test_cached_proof_parts_match_memory_tree_at_every_size(small_cache_level):
+def test_cached_parts_match_every_size(small_cache_level):
     fill_ledger(SIZE)
     memory = memory_tree()
     for _pass in range(2):
@@ -105,7 +105,7 @@ def test_cached_proof_parts_match_memory_tree_at_every_size(small_cache_level):
     assert tree._consistency_paths == {}
 
 
-def test_proof_parts_are_kept_per_tree_size(small_cache_level):
+def test_parts_kept_per_tree_size(small_cache_level):
     fill_ledger(SIZE)
     first = get_inclusion_proof(9, 20)
     assert get_consistency_proof(9, 20)
@@ -119,7 +119,7 @@ def test_proof_parts_are_kept_per_tree_size(small_cache_level):
     assert get_inclusion_proof(9, 20) == first == memory.inclusion_proof(9, 20)
 
 
-def test_full_proof_part_cache_forgets_the_oldest(small_cache_level, monkeypatch):
+def test_full_part_cache_drops_oldest(small_cache_level, monkeypatch):
     monkeypatch.setattr(tree, "PATH_CACHE_LIMIT", 2)
     fill_ledger(SIZE)
     memory = memory_tree()
