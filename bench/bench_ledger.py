@@ -36,10 +36,12 @@ every leaf, and one inclusion and one consistency proof against that root.
 Then each size serves proofs for a warm-up period, unmeasured, so that the database
 pages and the process cache of upper subtrees that random proofs touch are loaded, as
 in a server that has run for a while. After that the sizes take turns, round by round,
-measuring inclusion and consistency proofs for random leaves and first sizes through
-`queries`, as the API serves them. Prints one
-JSON object per size, then one with the median proof rates and the median per-round
-ratio of each size to the smallest.
+in ascending order in even rounds and descending in odd ones, measuring inclusion and
+consistency proofs for random leaves and first sizes through `queries`, as the API
+serves them. Each rate is counted per second of elapsed time and per second of CPU
+time of the processes that serve the proofs (the worker, plus its PostgreSQL backend).
+Prints one JSON object per size, then one with the median proof rates and the median
+per-round ratio of each size to the smallest.
 """
 
 from __future__ import annotations
@@ -371,36 +373,67 @@ def hash_only(datas: list[bytes]) -> float:
 
 def rate(
     function: Callable[..., Any], arguments: Iterator[tuple], seconds: float
-) -> float:
-    """Call `function` on successive arguments for `seconds`; return calls/s."""
+) -> tuple[float, float]:
+    """Call `function` on successive arguments for `seconds`.
+
+    Returns the calls per second of elapsed time and per second of CPU time of the
+    processes that serve them (see `serving_cpu_seconds`).
+    """
+    cpu_started = serving_cpu_seconds()
     started = time.perf_counter()
     done = 0
     while time.perf_counter() - started < seconds:
         function(*next(arguments))
         done += 1
-    return done / (time.perf_counter() - started)
+    elapsed = time.perf_counter() - started
+    return done / elapsed, done / (serving_cpu_seconds() - cpu_started)
 
 
-def database_read_bytes() -> int:
-    """Return the bytes that the process serving this connection read from disk.
+def serving_pid() -> int:
+    """Return the PID of the process that runs this connection's queries.
 
-    That is the PostgreSQL backend, or this process for SQLite (Linux /proc/PID/io).
+    That is the PostgreSQL backend, or this process for SQLite.
     """
     from django.db import connection
 
-    pid = os.getpid()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            pid = cursor.fetchone()[0]
-    for line in Path(f"/proc/{pid}/io").read_text().splitlines():
+    if connection.vendor != "postgresql":
+        return os.getpid()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])
+
+
+def serving_cpu_seconds() -> float:
+    """Return the CPU time of this process plus that of a PostgreSQL backend.
+
+    On a shared machine the CPU time per proof varies less than the elapsed time, since
+    time spent waiting for a core is not counted.
+    """
+    used = time.process_time()
+    pid = serving_pid()
+    if pid != os.getpid():
+        # Fields 14 and 15 of /proc/PID/stat are user and system time in clock ticks.
+        # Splitting after the last ") " skips the command name, field 2.
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()
+        used += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return used
+
+
+def database_read_bytes() -> int:
+    """Return the bytes that the process serving this connection read from disk
+    (Linux /proc/PID/io).
+    """
+    for line in Path(f"/proc/{serving_pid()}/io").read_text().splitlines():
         if line.startswith("read_bytes:"):
             return int(line.split()[1])
     return 0
 
 
 def proof_round(size: int, seconds: float, sample: random.Random) -> dict[str, float]:
-    """Measure inclusion, then consistency proofs, for `seconds` each; return rates.
+    """Measure inclusion, then consistency proofs, for `seconds` each.
+
+    Returns their rates per elapsed second and, under keys ending in `_cpu`, per CPU
+    second.
 
     Also returns the disk bytes read per proof, over both kinds.
     """
@@ -415,12 +448,14 @@ def proof_round(size: int, seconds: float, sample: random.Random) -> dict[str, f
             yield sample.randrange(1, size), size
 
     read_before = database_read_bytes()
-    inclusion = rate(get_inclusion_proof, leaves(), seconds)
-    consistency = rate(get_consistency_proof, first_sizes(), seconds)
+    inclusion, inclusion_cpu = rate(get_inclusion_proof, leaves(), seconds)
+    consistency, consistency_cpu = rate(get_consistency_proof, first_sizes(), seconds)
     proofs = (inclusion + consistency) * seconds
     return {
         "inclusion": inclusion,
         "consistency": consistency,
+        "inclusion_cpu": inclusion_cpu,
+        "consistency_cpu": consistency_cpu,
         "disk_bytes_per_proof": (database_read_bytes() - read_before) / proofs,
     }
 
@@ -731,8 +766,10 @@ def measure(workers: dict[int, tuple[Any, Connection]], arguments: Any) -> None:
         channel.send(("round", arguments.warmup_seconds))
         channel.recv()
     rounds: dict[int, list[dict[str, float]]] = {size: [] for size in workers}
-    for _round in range(arguments.rounds):
-        for size, (_process, channel) in workers.items():
+    for number in range(arguments.rounds):
+        # The order alternates, so that neither size always runs first after the other.
+        order = list(workers.items())
+        for size, (_process, channel) in order if number % 2 == 0 else order[::-1]:
             if arguments.prewarm:
                 channel.send(("prewarm", None))
                 channel.recv()
@@ -751,7 +788,7 @@ def proof_summary(rounds: dict[int, list[dict[str, float]]]) -> dict[str, Any]:
     summary: dict[str, Any] = {}
     for size, measured in rounds.items():
         figures: dict[str, Any] = {}
-        for kind in ("inclusion", "consistency"):
+        for kind in ("inclusion", "consistency", "inclusion_cpu", "consistency_cpu"):
             values = [entry[kind] for entry in measured]
             figures[f"{kind}_proofs_per_second"] = round(statistics.median(values))
             figures[f"{kind}_rounds"] = [round(value) for value in values]
