@@ -168,9 +168,9 @@ def resubmit_case(*, actor: Any, case: Case, application: Application) -> Case:
         if case.person.user_id != actor.pk:
             raise PermissionDenied()
         guide = case.matter_version.guide
-        check_no_rejected_uploads(application.rejected_uploads, guide.materials)
-        _check_corrections_answered(case, application)
         form_data = {**case.form_data, **application.form_data}
+        _check_uploads_with_form(application, guide, form_data)
+        _check_corrections_answered(case, application)
         case.form_data = check_form_data(guide.form_fields, form_data)
         _store_materials(case, application, replace=True, actor=actor, role=APPLICANT)
         _check_required_materials(case)
@@ -589,6 +589,22 @@ def _check_new_case(
     return form_data
 
 
+def _check_uploads_with_form(
+    application: Application, guide: Any, form_data: dict[str, Any]
+) -> None:
+    """Raise one error for the rejected uploads that also lists the form's errors."""
+    if not application.rejected_uploads:
+        return
+    form_error = None
+    try:
+        check_form_data(guide.form_fields, form_data)
+    except FormInvalid as error:
+        form_error = error
+    check_no_rejected_uploads(
+        application.rejected_uploads, guide.materials, form_error=form_error
+    )
+
+
 def _check_corrections_answered(case: Case, application: Application) -> None:
     """Reject a resubmission that leaves a requested material out, or changes nothing."""
     if case.state != CaseState.CORRECTION_REQUESTED:
@@ -661,9 +677,10 @@ def _claim_case(
     """
     if application.rejected_uploads:
         version = matter.current_version
-        check_no_rejected_uploads(
-            application.rejected_uploads, version.guide.materials if version else []
-        )
+        if version is None:
+            check_no_rejected_uploads(application.rejected_uploads, [])
+        else:
+            _check_uploads_with_form(application, version.guide, application.form_data)
     digest = idempotency.application_digest(
         matter=matter,
         person=person,

@@ -78,6 +78,16 @@ class UploadsInvalid(InvalidInput):
     )
 
 
+class UploadsAndFormInvalid(UploadsInvalid):
+    """Rejected files and invalid form fields of one request, reported in one notice."""
+
+    status = 400
+    message = _(
+        "Nothing from this request was saved. These files cannot be accepted: "
+        "%(summary)s Correct these fields of the form too: %(form_summary)s"
+    )
+
+
 @dataclass(frozen=True)
 class CheckedUpload:
     name: str
@@ -154,13 +164,18 @@ def check_upload_size(name: str, size: int, *, material: str) -> None:
 
 
 def check_no_rejected_uploads(
-    rejected: list[RejectedUpload], materials: list[dict[str, Any]]
+    rejected: list[RejectedUpload],
+    materials: list[dict[str, Any]],
+    *,
+    form_error: InvalidInput | None = None,
 ) -> None:
     """Raise one error that lists every rejected file with its material's name.
 
     One rejected file raises its own error (`upload.too_large`, …). Several raise
     UploadsInvalid, whose status is theirs when they share one and 400 otherwise.
-    `materials` are the matter's materials ({"key", "name", …}).
+    `materials` are the matter's materials ({"key", "name", …}). With `form_error` (a
+    FormInvalid, whose details contain `fields` and `summary`), one UploadsAndFormInvalid
+    lists the files and the fields.
     """
     if not rejected:
         return
@@ -175,15 +190,20 @@ def check_no_rejected_uploads(
         {"code": error.code, "message": error.render(), **error.details}
         for error in errors
     ]
+    summary = " ".join(entry["message"] for entry in files)
+    if form_error is not None:
+        raise UploadsAndFormInvalid(
+            count=len(errors),
+            summary=summary,
+            files=files,
+            form_summary=form_error.details["summary"],
+            fields=form_error.details["fields"],
+        )
     if len(errors) == 1:
         errors[0].details["files"] = files
         raise errors[0]
 
-    combined = UploadsInvalid(
-        count=len(errors),
-        summary=" ".join(entry["message"] for entry in files),
-        files=files,
-    )
+    combined = UploadsInvalid(count=len(errors), summary=summary, files=files)
     statuses = {error.status for error in errors}
     combined.status = statuses.pop() if len(statuses) == 1 else 400
     raise combined

@@ -225,3 +225,70 @@ def test_retry_with_bad_upload_reports_it(demo):
     assert response.status_code == 415
     assert response.json()["code"] == "upload.disguised"
     assert Case.objects.count() == 1
+
+
+def form_missing_required_field(matter) -> tuple[dict, str]:
+    """Return a valid form with its first required field left empty, and that key."""
+    form = valid_form(matter)
+    fields = matter.current_version.guide.form_fields
+    key = next(field["key"] for field in fields if field.get("required"))
+    form[f"field.{key}"] = ""
+    return form, key
+
+
+def test_bad_upload_and_form_in_one_notice(demo):
+    matter = food_matter(demo)
+    form, key = form_missing_required_field(matter)
+    files = material_files(matter)
+    files["material.business_licence"] = upload("licence.jpg", PDF_BYTES)
+    data = {"centre": demo.centre.slug, "matter": FOOD, **form, **files}
+
+    response = demo.client("applicant").post("/api/v1/cases", data)
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "upload.invalid"
+    assert [entry["name"] for entry in body["details"]["files"]] == ["licence.jpg"]
+    assert list(body["details"]["fields"]) == [key]
+    assert body["message"].startswith(
+        "Nothing from this request was saved. These files cannot be accepted: "
+        "The name of the file licence.jpg for 营业执照 does not match its content"
+    )
+    assert "Correct these fields of the form too: " in body["message"]
+    assert body["message"].endswith(body["details"]["fields"][key])
+    assert Case.objects.count() == 0
+
+
+def test_bad_upload_and_form_in_chinese(demo):
+    matter = food_matter(demo)
+    form, _key = form_missing_required_field(matter)
+    files = material_files(matter)
+    files["material.premises_layout"] = upload("layout.pdf", b"")
+    data = {"centre": demo.centre.slug, "matter": FOOD, **form, **files}
+
+    response = demo.client("applicant").post(
+        "/api/v1/cases", data, headers={"Accept-Language": "zh-hans"}
+    )
+
+    assert response.status_code == 400
+    message = response.json()["message"]
+    assert message.startswith("本次提交的内容均未保存。以下文件无法接收：")
+    assert "用于“经营场所平面布局图和设备布局、工艺流程图”的文件 layout.pdf" in message
+    assert "另请更正表单中的这些字段：" in message
+
+
+def test_window_page_shows_upload_and_field_errors(demo):
+    matter = food_matter(demo)
+    data = window_acceptance(matter, "440604198503150024")
+    form, key = form_missing_required_field(matter)
+    data.update(form)
+    data["step"] = "accept"
+    data["material.business_licence"] = upload("licence.jpg", PDF_BYTES)
+
+    response = demo.client("clerk").post(f"/window/new/{FOOD}/", data)
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert text.count("The name of the file licence.jpg for 营业执照") == 2
+    assert response.context["field_errors"].keys() == {key}
+    assert Case.objects.count() == 0
