@@ -74,9 +74,12 @@ class CertificateConsentRequired(InvalidInput):
     )
 
 
-class TooManyFiles(InvalidInput):
+class TooManyFiles(UploadRejected):
     code = "upload.too_many_files"
-    message = _("Upload at most %(max)s files for %(material)s.")
+    message = _(
+        "%(count)s files were sent for %(material)s; the limit is %(max)s per "
+        "material. Combine the pages into fewer files."
+    )
 
 
 @dataclass(frozen=True)
@@ -188,9 +191,13 @@ def application_from_request(post: QueryDict, files: MultiValueDict) -> Applicat
             continue
         key = name.removeprefix("material.")
         chosen = [f for f in files.getlist(name) if f.name]
-        if len(chosen) > MAX_FILES_PER_MATERIAL:
-            raise TooManyFiles(max=MAX_FILES_PER_MATERIAL, material=key)
         uploads[key] = []
+        if len(chosen) > MAX_FILES_PER_MATERIAL:
+            error = TooManyFiles(
+                count=len(chosen), max=MAX_FILES_PER_MATERIAL, material=key
+            )
+            rejected.append(RejectedUpload(material=key, error=error))
+            continue
         for upload in chosen:
             try:
                 uploads[key].append(_check_file(upload, material=key))

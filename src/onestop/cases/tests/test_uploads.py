@@ -292,3 +292,42 @@ def test_window_page_shows_upload_and_field_errors(demo):
     assert text.count("The name of the file licence.jpg for 营业执照") == 2
     assert response.context["field_errors"].keys() == {key}
     assert Case.objects.count() == 0
+
+
+def test_too_many_files_names_the_material(demo):
+    files = material_files(food_matter(demo))
+    files["material.business_licence"] = [
+        upload(f"page{number}.pdf") for number in range(11)
+    ]
+
+    response = apply(demo.client("applicant"), demo, files)
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "upload.too_many_files"
+    assert body["message"] == (
+        "11 files were sent for 营业执照; the limit is 10 per material. Combine the "
+        "pages into fewer files."
+    )
+    assert body["details"]["material_key"] == "business_licence"
+    assert Case.objects.count() == 0
+
+
+def test_too_many_files_listed_with_bad_file(demo):
+    files = material_files(food_matter(demo))
+    files["material.business_licence"] = [
+        upload(f"page{number}.pdf") for number in range(11)
+    ]
+    files["material.premises_layout"] = upload("layout.pdf", b"")
+
+    response = apply(
+        demo.client("applicant"), demo, files, **{"Accept-Language": "zh-hans"}
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "upload.invalid"
+    codes = [entry["code"] for entry in body["details"]["files"]]
+    assert codes == ["upload.too_many_files", "upload.empty"]
+    assert "为“营业执照”提交了 11 个文件，每项材料最多 10 个。" in body["message"]
+    assert Case.objects.count() == 0
