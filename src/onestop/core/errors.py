@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,6 +43,19 @@ class OneStopError(Exception):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.render()}"
+
+    def json_response(self) -> JsonResponse:
+        """Return the API's body for this error, as UTF-8 JSON with the error's status.
+
+        Chinese text is written as itself rather than as \\u escapes, as the API's
+        renderer writes it.
+        """
+        return JsonResponse(
+            self.as_dict(),
+            status=self.status,
+            content_type="application/json; charset=utf-8",
+            json_dumps_params={"ensure_ascii": False},
+        )
 
 
 def _jsonable(value: Any) -> Any:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import structlog
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -58,5 +58,5 @@ class RequestSizeMiddleware:
             size_mb=f"{size / 1048576:.1f}", limit_mb=f"{limit / 1048576:.0f}"
         )
         if request.path.startswith("/api/"):
-            return JsonResponse(error.as_dict(), status=error.status)
+            return error.json_response()
         return render(request, "core/error.html", {"error": error}, status=error.status)

@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from onestop.core.errors import OneStopError
@@ -56,7 +56,7 @@ def _returns_errors(view: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return view(request, *args, **kwargs)
         except OneStopError as error:
-            return JsonResponse(error.as_dict(), status=error.status)
+            return error.json_response()
 
     return wrapper
 

@@ -10,15 +10,16 @@ from onestop.core.errors import Conflict, InvalidInput, NotFound
 class NumberInvalid(InvalidInput):
     code = "ledger.number_invalid"
     message = _(
-        "The %(field)s %(value)s is not a whole number of zero or more. Give a decimal "
-        "integer such as 0 or 42."
+        "The parameter %(field)s (%(value)s) is not a whole number of zero or more. "
+        "Give a decimal integer such as 0 or 42."
     )
 
 
 class NumberTooLarge(InvalidInput):
     code = "ledger.number_too_large"
     message = _(
-        "The %(field)s %(value)s is too large: ledger numbers are below %(limit)s."
+        "The parameter %(field)s (%(value)s) is too large: ledger numbers are below "
+        "%(limit)s."
     )
 
 

@@ -161,6 +161,27 @@ def test_error_message_is_translated_to_chinese(client):
     assert "10" in message
 
 
+def test_bad_number_message_names_parameter(client):
+    with translation.override("en"):
+        message = client.get("/consistency?first=-1&second=3").json()["message"]
+
+    assert message == (
+        "The parameter first (-1) is not a whole number of zero or more. Give a "
+        "decimal integer such as 0 or 42."
+    )
+
+
+def test_error_body_is_utf8_json(client):
+    fill_ledger(9)
+
+    with translation.override("zh-hans"):
+        response = client.get("/inclusion?index=0&tree_size=10")
+
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert "树" in response.content.decode()
+    assert b"\\u" not in response.content
+
+
 def test_too_large_number_message_names_limit(client):
     with translation.override("en"):
         message = client.get("/entries/144115188075855872").json()["message"]
