@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from onestop.cases.models import Case, CaseDocument, Submission
 from onestop.core.canonical import canonical_json, sha256_hex
+from onestop.core.ledger.actions import subject_reference
 from onestop.core.signing import sign_document
 
 
@@ -21,7 +22,9 @@ def document_body(case: Case, kind: str, data: dict[str, Any]) -> dict[str, Any]
         "matter": case.matter.pack_id,
         "matter_version": case.matter_version.number,
         "department_uscc": case.department.uscc,
-        "applicant_sha256": sha256_hex(case.person.id_number.encode()),
+        # A keyed hash: a plain SHA-256 of an ID number is reversed by trying the
+        # numbers of one region and birth date.
+        "applicant_reference": subject_reference(case.person.id_number),
         "issued_at": timezone.now().isoformat(),
         **data,
     }

@@ -3,6 +3,7 @@ pending until then, and never lost between the commit and the worker."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from onestop.cases import actions, receipts
 from onestop.cases.models import Case, CaseDocument, CaseState
 from onestop.catalog.models import Matter
 from onestop.core import outbox
+from onestop.core.ledger.actions import subject_reference
 from onestop.core.ledger.models import LedgerEntry
 from onestop.core.models import (
     AuditEvent,
@@ -158,6 +160,16 @@ def test_worker_signs_receipt_and_notifies(demo):
     assert receipt_messages(number).get().status == OutboxStatus.DELIVERED
     notice = Notification.objects.get(user=demo.user("applicant"))
     assert number in notice.subject
+
+
+def test_receipt_keys_the_applicant_hash(demo):
+    number = accept_walk_in(demo)["number"]
+
+    outbox.drain()
+
+    data = receipts_of(number).get().data
+    assert data["applicant_reference"] == subject_reference(ID_NUMBER)
+    assert hashlib.sha256(ID_NUMBER.encode()).hexdigest() not in json.dumps(data)
 
 
 def test_duplicate_delivery_issues_one_receipt(demo):
