@@ -23,6 +23,7 @@ from onestop.cases.presenters import case_detail, case_summary
 from onestop.catalog.queries import get_centre
 from onestop.core.models import Centre
 from onestop.core.permissions import require_role, staff_roles
+from onestop.core.schemas import InputSchema
 from onestop.identity.lookup import find_enterprise, find_person_by_id_number
 
 router = Router(tags=["cases"])
@@ -72,16 +73,16 @@ class ReceiptPendingOut(Schema):
     details: dict[str, Any]
 
 
-class AcceptIn(Schema):
+class AcceptIn(InputSchema):
     checklist: dict[str, dict[str, bool]] = {}
     window: str = ""
 
 
-class ReasonIn(Schema):
+class ReasonIn(InputSchema):
     reason: str
 
 
-class OpinionIn(Schema):
+class OpinionIn(InputSchema):
     opinion: str
 
 
@@ -90,13 +91,13 @@ class ApprovalIn(OpinionIn):
     holder_code: str = ""
 
 
-class CorrectionItem(Schema):
+class CorrectionItem(InputSchema):
     material: str = ""
     field: str = ""
     note: str = ""
 
 
-class CorrectionIn(Schema):
+class CorrectionIn(InputSchema):
     items: list[CorrectionItem]
 
 

@@ -13,26 +13,27 @@ from ninja.responses import Status
 from onestop.cases import clock
 from onestop.cases.api import CaseOut, _case, _detail
 from onestop.cases.models import CaseExtension
+from onestop.core.schemas import InputSchema
 
 router = Router(tags=["cases"])
 
 
-class SpecialProcedureIn(Schema):
+class SpecialProcedureIn(InputSchema):
     procedure: str
     reason: str
 
 
-class SpecialProcedureEndIn(Schema):
+class SpecialProcedureEndIn(InputSchema):
     reason: str
     ended_at: dt.datetime | None = None
 
 
-class ExtensionIn(Schema):
+class ExtensionIn(InputSchema):
     working_days: int
     reason: str
 
 
-class DecisionIn(Schema):
+class DecisionIn(InputSchema):
     note: str = ""
 
 

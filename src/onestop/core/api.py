@@ -9,6 +9,7 @@ from ninja import Router, Schema
 
 from onestop.core.actions import issue_api_token
 from onestop.core.errors import NotAuthenticated
+from onestop.core.schemas import InputSchema
 from onestop.identity.throttle import (
     check_sign_in_allowed,
     record_failed_sign_in,
@@ -23,7 +24,7 @@ class BadCredentials(NotAuthenticated):
     message = _("The user name or the password is wrong.")
 
 
-class TokenRequest(Schema):
+class TokenRequest(InputSchema):
     username: str
     password: str
     name: str = "api"

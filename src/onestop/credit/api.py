@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from onestop.core.models import Centre, Department
+from onestop.core.schemas import InputSchema
 from onestop.credit import actions, consents, queries, reports
 from onestop.credit.errors import CentreNotFound, DepartmentNotFound
 from onestop.credit.models import Consent, CreditRecord
@@ -18,7 +19,7 @@ from onestop.identity.codes import mask_id_number
 router = Router(tags=["credit"])
 
 
-class FactsIn(Schema):
+class FactsIn(InputSchema):
     kind: str
     legal_basis: str
     facts: str
@@ -35,7 +36,7 @@ class RecordIn(FactsIn):
     department: str
 
 
-class RevocationIn(Schema):
+class RevocationIn(InputSchema):
     reason: str
     legal_basis: str
 
@@ -59,7 +60,7 @@ class RecordOut(Schema):
     recorded_at: str
 
 
-class ConsentIn(Schema):
+class ConsentIn(InputSchema):
     recipient_name: str
     recipient_uscc: str
     purpose: str
@@ -242,7 +243,7 @@ def credit_report(request: HttpRequest, token: str = "") -> dict[str, Any]:
     return reports.issue_credit_report(token)
 
 
-class ReportRequest(Schema):
+class ReportRequest(InputSchema):
     token: str
 
 

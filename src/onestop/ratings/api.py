@@ -12,6 +12,7 @@ from ninja.responses import Status
 from onestop.cases.queries import get_case_for
 from onestop.core.models import Centre, Role
 from onestop.core.permissions import RoleRequired, require_authenticated
+from onestop.core.schemas import InputSchema
 from onestop.ratings import queries, rectifications
 from onestop.ratings.actions import (
     change_rating,
@@ -33,14 +34,14 @@ from onestop.ratings.stats import (
 router = Router(tags=["ratings"])
 
 
-class RatingIn(Schema):
+class RatingIn(InputSchema):
     level: int
     comment: str = ""
     tags: list[str] = []
     channel: str = RatingChannel.ONLINE
 
 
-class ChangeIn(Schema):
+class ChangeIn(InputSchema):
     level: int
     comment: str = ""
     tags: list[str] = []
@@ -63,13 +64,13 @@ class RatingOut(Schema):
     rectification: int | None
 
 
-class VisitIn(Schema):
+class VisitIn(InputSchema):
     case: str = ""
     id_number: str = ""
     window: str = ""
 
 
-class LinkIn(Schema):
+class LinkIn(InputSchema):
     channel: str
 
 
@@ -80,27 +81,27 @@ class LinkOut(Schema):
     expires_at: str
 
 
-class NoteIn(Schema):
+class NoteIn(InputSchema):
     note: str
 
 
-class CloseIn(Schema):
+class CloseIn(InputSchema):
     outcome: str
     note: str
     rectify_by: dt.date | None = None
 
 
-class AppealIn(Schema):
+class AppealIn(InputSchema):
     kind: str
     reason: str
 
 
-class DecisionIn(Schema):
+class DecisionIn(InputSchema):
     upheld: bool
     note: str
 
 
-class FixRatingIn(Schema):
+class FixRatingIn(InputSchema):
     level: int
 
 

@@ -225,6 +225,27 @@ def test_reviewer_of_other_department_cannot_approve(demo):
     assert Case.objects.get(number=number).state == CaseState.IN_REVIEW
 
 
+def test_unknown_member_rejects_approval(demo):
+    number = apply(demo.client("applicant"), demo).json()["number"]
+    demo.client("clerk").post(
+        f"/api/v1/cases/{number}/accept", {}, content_type="application/json"
+    )
+    outbox.drain()
+
+    response = demo.client("reviewer").post(
+        f"/api/v1/cases/{number}/approve",
+        {"opinion": "ok", "opnion": "typo"},
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "request.invalid"
+    assert "opnion is not a member of this request" in body["message"]
+    assert Case.objects.get(number=number).state == CaseState.IN_REVIEW
+
+
 def test_other_centre_staff_see_nothing(demo, other_centre):
     number = apply(demo.client("applicant"), demo).json()["number"]
     for username in ("nanhai-clerk", "nanhai-reviewer"):

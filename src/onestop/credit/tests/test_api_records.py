@@ -10,6 +10,15 @@ from onestop.credit.tests.helpers import APPLICANT_ID
 pytestmark = pytest.mark.django_db
 
 
+def facts_body() -> dict:
+    """Return the record's facts without its subject and department, as a correction
+    sends them."""
+    body = record_body()
+    for key in ("subject_type", "subject_code", "department"):
+        del body[key]
+    return body
+
+
 def record_body(**overrides):
     body = {
         "subject_type": "person",
@@ -66,7 +75,7 @@ def test_reviewer_corrects_and_revokes_record(demo):
 
     corrected = client.post(
         f"{base}/{first}/corrections",
-        {**record_body(), "delisted_on": "2026-12-01"},
+        {**facts_body(), "delisted_on": "2026-12-01"},
         content_type="application/json",
     )
     revoked = client.post(
