@@ -118,6 +118,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg sends the parameters apart from the query text. It prepares a query on the
+    # server after 5 runs on a connection (psycopg's default, which Django turns off
+    # unless it is set). So PostgreSQL parses the query once per connection, and it may
+    # keep a generic plan after 5 more runs. Behind a pooler in transaction mode, such
+    # as PgBouncer without max_prepared_statements, set "prepare_threshold": None.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+    }
 if os.environ.get("ONESTOP_TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["ONESTOP_TEST_DATABASE_NAME"]}
 
