@@ -54,7 +54,7 @@ from onestop.cases.uploads import (
     RejectedUpload,
     check_no_rejected_uploads,
 )
-from onestop.cases.workflow import TRANSITIONS
+from onestop.cases.workflow import TRANSITIONS, Transition
 from onestop.catalog.models import Matter
 from onestop.core import outbox, rows
 from onestop.core.audit import record_event
@@ -295,11 +295,25 @@ def accept_case(
     case: Case,
     checklist: dict[str, MaterialCheck] | None = None,
     window: str = "",
+    application: Application | None = None,
 ) -> Case:
-    """Accept an online submission from the window's queue; the worker signs the receipt."""
+    """Accept an online submission from the window's queue; the worker signs the receipt.
+
+    `application` contains the files and certificates that the window adds. Each material
+    given in it replaces the case's earlier ones of that material. A rejected file stops
+    the acceptance before anything is stored.
+    """
     with transaction.atomic():
         case = _lock(case)
         require_role(actor, WINDOW_ROLES, centre=case.centre)
+        if application is not None:
+            # A rollback keeps the files already written to storage, so the state is
+            # checked before any file is written. NOTE: MaterialsMissing raised below
+            # still leaves the stored files of this request behind.
+            _require_transition(case, "accept")
+            _store_materials(
+                case, application, replace=True, actor=actor, role=Role.CLERK
+            )
         if checklist:
             _record_checklist(case, checklist)
         _check_required_materials(case)
@@ -828,14 +842,20 @@ def _move(case: Case, action: str, target: str | None = None) -> str:
 
     Raise InvalidTransition when the action is not possible from the current state.
     """
+    transition = _require_transition(case, action)
+    previous = case.state
+    case.state = target or transition.target
+    return previous
+
+
+def _require_transition(case: Case, action: str) -> Transition:
+    """Return the action's transition, or raise InvalidTransition from the case's state."""
     transition = TRANSITIONS[action]
     if case.state not in transition.sources:
         raise InvalidTransition(
             state=CaseState(case.state).label, action=transition.label
         )
-    previous = case.state
-    case.state = target or transition.target
-    return previous
+    return transition
 
 
 def _record_event(

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onestop.cases import actions, queries, results
 from onestop.cases.decisions import certificate_context, decision_from_post
@@ -17,13 +18,21 @@ from onestop.cases.intake import application_from_request
 from onestop.cases.models import Case
 from onestop.cases.presenters import case_detail, case_summary
 from onestop.cases.uploads import upload_errors_by_material
-from onestop.core.errors import OneStopError
+from onestop.core.errors import InvalidInput, OneStopError
 from onestop.core.models import Centre, Role
 from onestop.core.pages import handles_errors
 from onestop.core.permissions import RoleRequired, require_role, staff_roles
 from onestop.identity.actions import register_person_at_window
 from onestop.identity.lookup import find_enterprise, find_person_by_id_number
 from onestop.portal.views import prefill
+
+
+class FilesNotSaved(InvalidInput):
+    code = "upload.not_saved"
+    message = gettext_lazy(
+        "Files are stored only when the case is accepted, so nothing was done. Send the "
+        "request again without the files chosen for %(materials)s."
+    )
 
 
 def clerk_centre(user: Any) -> Centre:
@@ -108,6 +117,7 @@ def new_case(request: HttpRequest, matter_id: str) -> HttpResponse:
             "error": error,
             "field_errors": error.details.get("fields", {}) if error else {},
             "upload_errors": upload_errors_by_material(error),
+            "posted": request.POST if error else {},
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
             "offers": results.certificate_offers(
                 matter, person, list(person.enterprises.all()) if person else []
@@ -142,6 +152,8 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
             "detail": case_detail(found, viewer=request.user),
             "guide": found.matter_version.guide,
             "error": error,
+            "upload_errors": upload_errors_by_material(error),
+            "posted": request.POST if error else {},
             **certificate_context(found),
         },
         status=error.status if error else 200,
@@ -150,6 +162,8 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
 
 def _window_action(request: HttpRequest, found: Case) -> None:
     action = request.POST.get("action")
+    if action != "accept":
+        _reject_files_outside_acceptance(request, found)
     if action == "accept":
         application = application_from_request(request.POST, request.FILES)
         actions.accept_case(
@@ -157,6 +171,7 @@ def _window_action(request: HttpRequest, found: Case) -> None:
             case=found,
             checklist=application.checklist,
             window=request.POST.get("window", ""),
+            application=application,
         )
         messages.success(request, _("Accepted; the receipt is being prepared."))
     elif action == "refuse":
@@ -180,6 +195,24 @@ def _window_action(request: HttpRequest, found: Case) -> None:
             result=decision_from_post(request),
         )
         messages.success(request, _("Decided on the spot."))
+
+
+def _reject_files_outside_acceptance(request: HttpRequest, found: Case) -> None:
+    """Raise FilesNotSaved when files come with an action that does not store them.
+
+    The checklist form offers a file for each material and submits the same fields for
+    accepting, refusing and requesting corrections, but only accepting stores files.
+    """
+    keys = [
+        name.removeprefix("material.")
+        for name in request.FILES
+        if name.startswith("material.")
+        and any(f.name for f in request.FILES.getlist(name))
+    ]
+    if not keys:
+        return
+    names = {m["key"]: m["name"] for m in found.matter_version.guide.materials}
+    raise FilesNotSaved(materials="、".join(names.get(key, key) for key in keys))
 
 
 def correction_items(request: HttpRequest) -> list[dict[str, str]]:

@@ -1,0 +1,128 @@
+"""The window's page for a queued online case: files sent with accept, refuse or correction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from onestop.cases.models import Case, CaseState, Submission
+from onestop.catalog.models import Matter
+from onestop.testing import PDF_BYTES, material_files, upload, valid_form
+
+pytestmark = pytest.mark.django_db
+
+FOOD = "food-business-licence"
+
+
+def submit_online(demo) -> Case:
+    matter = Matter.objects.get(centre=demo.centre, pack_id=FOOD)
+    data = {"centre": demo.centre.slug, "matter": FOOD, **valid_form(matter)}
+    data.update(material_files(matter))
+    response = demo.client("applicant").post("/api/v1/cases", data)
+    assert response.status_code == 201, response.content
+    return Case.objects.get(number=response.json()["number"])
+
+
+def ticked(case: Case) -> dict[str, str]:
+    """Return the page's fields with the original of every material seen."""
+    return {
+        f"check.{m['key']}.original_seen": "on"
+        for m in case.matter_version.guide.materials
+    }
+
+
+def test_accept_with_bad_files_saves_nothing(demo):
+    case = submit_online(demo)
+    before = Submission.objects.filter(case=case).count()
+    data: dict[str, Any] = {"action": "accept", "window": "3", **ticked(case)}
+    data["material.application_form"] = upload("x.png", PDF_BYTES)
+    data["material.business_licence"] = upload("e.pdf", b"")
+
+    response = demo.client("clerk").post(f"/window/cases/{case.number}/", data)
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert 'data-code="upload.invalid"' in text
+    # Each file is named once in the notice and once beside its material.
+    assert text.count("The name of the file x.png for 食品经营许可申请书") == 2
+    assert text.count("The file e.pdf for 营业执照 is empty") == 2
+    assert text.count(" checked ") == len(ticked(case))
+    assert 'name="window" maxlength="40" value="3"' in text
+    case.refresh_from_db()
+    assert case.state == CaseState.SUBMITTED
+    assert Submission.objects.filter(case=case).count() == before
+
+
+def test_accept_with_one_bad_file_stores_neither(demo):
+    case = submit_online(demo)
+    before = Submission.objects.filter(case=case).count()
+    data: dict[str, Any] = {"action": "accept", **ticked(case)}
+    data["material.application_form"] = upload("good.pdf")
+    data["material.business_licence"] = upload("bad.jpg", PDF_BYTES)
+
+    response = demo.client("clerk").post(f"/window/cases/{case.number}/", data)
+
+    assert response.status_code == 415
+    text = response.content.decode()
+    assert 'data-code="upload.disguised"' in text
+    assert text.count("The name of the file bad.jpg for 营业执照") == 2
+    case.refresh_from_db()
+    assert case.state == CaseState.SUBMITTED
+    assert Submission.objects.filter(case=case).count() == before
+
+
+def test_accept_stores_good_file(demo):
+    case = submit_online(demo)
+    earlier = Submission.objects.get(case=case, material_key="application_form")
+    data: dict[str, Any] = {"action": "accept", **ticked(case)}
+    data["material.application_form"] = upload("good.pdf")
+
+    response = demo.client("clerk").post(f"/window/cases/{case.number}/", data)
+
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == CaseState.ACCEPTED
+    current = Submission.objects.get(
+        case=case, material_key="application_form", superseded=False
+    )
+    assert current.original_name == "good.pdf"
+    assert current.original_seen
+    earlier.refresh_from_db()
+    assert earlier.superseded
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"action": "refuse", "reason": "不符合受理条件"},
+        {"action": "correction", "missing.business_licence": "on"},
+    ],
+)
+def test_other_actions_reject_files(demo, fields):
+    case = submit_online(demo)
+    before = Submission.objects.filter(case=case).count()
+    data = {**fields, "material.business_licence": upload("good.pdf")}
+
+    response = demo.client("clerk").post(f"/window/cases/{case.number}/", data)
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert 'data-code="upload.not_saved"' in text
+    assert "without the files chosen for 营业执照" in text
+    case.refresh_from_db()
+    assert case.state == CaseState.SUBMITTED
+    assert Submission.objects.filter(case=case).count() == before
+
+
+def test_files_not_saved_notice_in_chinese(demo):
+    case = submit_online(demo)
+    data: dict[str, Any] = {"action": "refuse", "reason": "不符合受理条件"}
+    data["material.business_licence"] = upload("good.pdf")
+
+    response = demo.client("clerk").post(
+        f"/window/cases/{case.number}/", data, headers={"Accept-Language": "zh-hans"}
+    )
+
+    assert response.status_code == 400
+    assert "请去掉为营业执照选择的文件后重新提交" in response.content.decode()
