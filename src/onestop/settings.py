@@ -172,6 +172,12 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# The request header (as a META key such as "HTTP_X_REAL_IP") in which the reverse
+# proxy passes the client address. Empty uses REMOTE_ADDR.
+ONESTOP_CLIENT_IP_HEADER = os.environ.get("ONESTOP_CLIENT_IP_HEADER", "")
+ONESTOP_SIGN_IN_FAILURES_PER_ADDRESS = int(
+    os.environ.get("ONESTOP_SIGN_IN_FAILURES_PER_ADDRESS", 100)
+)
 ONESTOP_RUN_WORKER_IN_PROCESS = (
     os.environ.get("ONESTOP_RUN_WORKER_IN_PROCESS", "1") == "1"
 )

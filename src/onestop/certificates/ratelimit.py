@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from onestop.core.client import client_address
 from onestop.core.errors import RateLimited
 from onestop.core.logging import get_logger
 
@@ -57,7 +58,4 @@ def check_rate(request: HttpRequest, scope: str = "certificates.verify") -> None
 
 def _client_key(request: HttpRequest) -> str:
     """Return a digest of the client address, so the cache stores no raw IP address."""
-    header = getattr(settings, "ONESTOP_CLIENT_IP_HEADER", "")
-    address = request.META.get(header, "") if header else ""
-    address = address.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
-    return hashlib.sha256(address.encode()).hexdigest()[:32]
+    return hashlib.sha256(client_address(request).encode()).hexdigest()[:32]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
@@ -16,12 +17,20 @@ from onestop.core.errors import Conflict, InvalidInput, PermissionDenied
 from onestop.core.logging import get_logger
 from onestop.core.models import Role
 from onestop.core.permissions import RoleRequired, find_role
-from onestop.identity.codes import check_phone, parse_resident_id, parse_uscc
+from onestop.identity.codes import (
+    ResidentId,
+    Uscc,
+    check_phone,
+    parse_resident_id,
+    parse_uscc,
+)
+from onestop.identity.field_errors import FieldErrors
 from onestop.identity.models import Enterprise, EnterpriseAgent, Person
 
 log = get_logger(__name__)
 
 MAX_NAME_LENGTH = 60
+MAX_USERNAME_LENGTH = 150
 
 
 class IdNumberTaken(Conflict):
@@ -37,6 +46,14 @@ class UsernameTaken(Conflict):
 class WeakPassword(InvalidInput):
     code = "identity.weak_password"
     message = _("The password is not accepted: %(reasons)s")
+
+
+class UsernameInvalid(InvalidInput):
+    code = "identity.username_invalid"
+    message = _(
+        "Choose a user name of 1 to %(max)s characters: letters, digits and the "
+        "characters @ . + - _ only."
+    )
 
 
 class NameInvalid(InvalidInput):
@@ -66,21 +83,27 @@ def register_person(
     phone: str = "",
     address: str = "",
 ) -> Person:
-    """Create a login and a person for a valid resident ID number (一号申请)."""
-    resident = parse_resident_id(id_number)
-    name = _check_name(name)
-    phone = check_phone(phone) if phone.strip() else ""
-    username = username.strip()
-    try:
-        validate_password(password)
-    except ValidationError as error:
-        raise WeakPassword(reasons=" ".join(error.messages)) from None
+    """Create a login and a person for a valid resident ID number (一号申请).
+
+    Every field is checked before anything is saved, and one error lists every invalid
+    field (see `FieldErrors`).
+    """
+    errors = FieldErrors()
+    username = errors.check("username", _check_username, username) or ""
+    errors.check("password", _check_password, password)
+    resident = errors.check("id_number", parse_resident_id, id_number)
+    name = errors.check("name", _check_name, name) or ""
+    phone = errors.check("phone", _check_optional_phone, phone) or ""
 
     user_model = get_user_model()
-    if Person.objects.filter(id_number=resident.number).exists():
-        raise IdNumberTaken(masked=resident.masked)
-    if user_model.objects.filter(username=username).exists():
-        raise UsernameTaken(username=username)
+    if resident and Person.objects.filter(id_number=resident.number).exists():
+        errors.add("id_number", IdNumberTaken(masked=resident.masked))
+    if username and user_model.objects.filter(username=username).exists():
+        errors.add("username", UsernameTaken(username=username))
+    errors.raise_if_any()
+    # raise_if_any raised when the ID number was invalid, so it is parsed here.
+    resident = cast(ResidentId, resident)
+
     try:
         with transaction.atomic():
             user = user_model.objects.create_user(username=username, password=password)
@@ -116,12 +139,15 @@ def register_person_at_window(
     membership = find_role(actor, [Role.CLERK])
     if membership is None:
         raise RoleRequired(role=Role.CLERK.label, centre="")
-    resident = parse_resident_id(id_number)
-    name = _check_name(name)
-    phone = check_phone(phone) if phone.strip() else ""
-
-    if Person.objects.filter(id_number=resident.number).exists():
-        raise IdNumberTaken(masked=resident.masked)
+    errors = FieldErrors()
+    resident = errors.check("id_number", parse_resident_id, id_number)
+    name = errors.check("name", _check_name, name) or ""
+    phone = errors.check("phone", _check_optional_phone, phone) or ""
+    if resident and Person.objects.filter(id_number=resident.number).exists():
+        errors.add("id_number", IdNumberTaken(masked=resident.masked))
+    errors.raise_if_any()
+    # raise_if_any raised when the ID number was invalid, so it is parsed here.
+    resident = cast(ResidentId, resident)
     try:
         with transaction.atomic():
             user = get_user_model().objects.create_user(
@@ -187,13 +213,20 @@ def register_enterprise(
     person = Person.objects.filter(user_id=actor.pk).first()
     if person is None:
         raise NotRegisteredPerson()
-    code = parse_uscc(uscc).code
+    errors = FieldErrors()
+    parsed = errors.check("uscc", parse_uscc, uscc)
+    representative = errors.check(
+        "legal_representative", _check_name, legal_representative
+    )
+    errors.raise_if_any()
+    # raise_if_any raised when the code was invalid, so it is parsed here.
+    code = cast(Uscc, parsed).code
     with transaction.atomic():
         enterprise, created = Enterprise.objects.select_for_update().get_or_create(
             uscc=code,
             defaults={
                 "name": name.strip()[:200],
-                "legal_representative": _check_name(legal_representative),
+                "legal_representative": representative or "",
                 "address": address.strip()[:200],
             },
         )
@@ -209,6 +242,28 @@ def register_enterprise(
             object_id=enterprise.uscc,
         )
     return enterprise
+
+
+def _check_username(username: str) -> str:
+    username = username.strip()
+    if not username or len(username) > MAX_USERNAME_LENGTH:
+        raise UsernameInvalid(max=MAX_USERNAME_LENGTH)
+    try:
+        UnicodeUsernameValidator()(username)
+    except ValidationError:
+        raise UsernameInvalid(max=MAX_USERNAME_LENGTH) from None
+    return username
+
+
+def _check_password(password: str) -> None:
+    try:
+        validate_password(password)
+    except ValidationError as error:
+        raise WeakPassword(reasons=" ".join(error.messages)) from None
+
+
+def _check_optional_phone(phone: str) -> str:
+    return check_phone(phone) if phone.strip() else ""
 
 
 def _check_name(name: str) -> str:

@@ -9,7 +9,8 @@
   character, over an alphabet without I, O, Z, S and V.
 
 Error messages show an ID number only masked (`mask_id_number`). A USCC is public and
-appears in full.
+appears in full, and so does an invalid phone number, because the message goes back
+only to the person who typed it.
 """
 
 from __future__ import annotations
@@ -160,7 +161,7 @@ class UsccCheckCharacterMismatch(InvalidInput):
 class InvalidPhone(InvalidInput):
     code = "phone.invalid"
     message = _(
-        "%(masked)s is not a valid phone number. Enter an 11-digit mobile number such "
+        "“%(value)s” is not a valid phone number. Enter an 11-digit mobile number such "
         "as 13812345678, or a fixed-line number with its area code such as "
         "0757-83331234."
     )
@@ -262,7 +263,7 @@ def check_phone(value: str) -> str:
     """
     text = _normalise(value)
     if not text:
-        raise InvalidPhone(_PHONE_MISSING, masked=text)
+        raise InvalidPhone(_PHONE_MISSING, value=text)
 
     mobile = _strip_international_prefix(text).replace("-", "")
     if _MOBILE_PATTERN.fullmatch(mobile):
@@ -271,7 +272,9 @@ def check_phone(value: str) -> str:
     fixed_line = _FIXED_LINE_PATTERN.fullmatch(text)
     if fixed_line:
         return f"{fixed_line['area']}-{fixed_line['local']}"
-    raise InvalidPhone(masked=mask_phone(text))
+    # The caller sees the whole value they typed, so they can find the mistake. The
+    # API logs only the error code, never the details.
+    raise InvalidPhone(value=text)
 
 
 def mask_id_number(number: str) -> str:

@@ -1,9 +1,14 @@
 """Throttling of sign-in attempts, shared by the token endpoint and the HTML login page.
 
-After `MAX_FAILED_SIGN_INS` failures for one user name, or from one client address, within
-`FAILURE_WINDOW_SECONDS`, further attempts are rejected for `LOCKOUT_SECONDS`. The client
-address is REMOTE_ADDR, or the request header named by `ONESTOP_CLIENT_IP_HEADER` (for
-example "HTTP_X_REAL_IP") when a reverse proxy sets it. The counters are rows of the
+After `MAX_FAILED_SIGN_INS_PER_USERNAME` (5) failures for one user name within
+`FAILURE_WINDOW_SECONDS`, further attempts for that user name are rejected for
+`LOCKOUT_SECONDS`. One client address may fail `ONESTOP_SIGN_IN_FAILURES_PER_ADDRESS`
+times (default 100) before it is locked the same way. That limit is much higher because
+a service hall's NAT, its kiosks or a reverse proxy send many people's sign-ins from
+one address, and a lock of that address locks all of them out. A guesser still gets at
+most 100 guesses per address in each window, and at most 5 for one user name. The
+client address is `onestop.core.client.client_address`, which reads the header named
+by `ONESTOP_CLIENT_IP_HEADER` when it is set. The counters are rows of the
 `SignInThrottle` table, so every web worker and every process counts against the same
 limit. The keys contain digests only, never a user name or an address.
 """
@@ -21,13 +26,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onestop.core.client import client_address
 from onestop.core.errors import RateLimited
 from onestop.core.logging import get_logger
 from onestop.identity.models import SignInThrottle
 
 log = get_logger(__name__)
 
-MAX_FAILED_SIGN_INS = 5
+MAX_FAILED_SIGN_INS_PER_USERNAME = 5
+DEFAULT_FAILED_SIGN_INS_PER_ADDRESS = 100
 FAILURE_WINDOW_SECONDS = 15 * 60
 LOCKOUT_SECONDS = 15 * 60
 
@@ -60,8 +67,8 @@ def record_failed_sign_in(request: HttpRequest, username: str) -> None:
     now = timezone.now()
     with transaction.atomic():
         _delete_expired(now)
-        for key in _counter_keys(request, username):
-            if _count_failure(key, now) < MAX_FAILED_SIGN_INS:
+        for key, limit in _counter_keys_with_limits(request, username):
+            if _count_failure(key, now) < limit:
                 continue
             # The lock stores its unlock time, so a rejection can say how long to wait.
             SignInThrottle.objects.filter(key=key).update(
@@ -113,6 +120,20 @@ def _counter_keys(request: HttpRequest, username: str) -> list[str]:
     return [_username_key(username), _address_key(request)]
 
 
+def _counter_keys_with_limits(
+    request: HttpRequest, username: str
+) -> list[tuple[str, int]]:
+    address_limit = getattr(
+        settings,
+        "ONESTOP_SIGN_IN_FAILURES_PER_ADDRESS",
+        DEFAULT_FAILED_SIGN_INS_PER_ADDRESS,
+    )
+    return [
+        (_username_key(username), MAX_FAILED_SIGN_INS_PER_USERNAME),
+        (_address_key(request), address_limit),
+    ]
+
+
 def _username_key(username: str) -> str:
     # Only a digest goes into the key, so the table stores no user names.
     digest = hashlib.sha256(username.strip().encode()).hexdigest()[:32]
@@ -120,8 +141,5 @@ def _username_key(username: str) -> str:
 
 
 def _address_key(request: HttpRequest) -> str:
-    header = getattr(settings, "ONESTOP_CLIENT_IP_HEADER", "")
-    address = request.META.get(header, "") if header else ""
-    address = address.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
-    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
+    digest = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
     return f"address:{digest}"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from onestop.core.errors import OneStopError
 from onestop.core.permissions import signed_in_user
 from onestop.identity import actions
+from onestop.identity.field_errors import field_messages
 from onestop.identity.models import Person
 from onestop.identity.throttle import (
     TooManySignInAttempts,
@@ -68,10 +69,15 @@ def register(request: HttpRequest) -> HttpResponse:
             )
             return redirect(request.GET.get("next") or "home")
     values.pop("password")
+    context = {
+        "values": values,
+        "error": error,
+        "field_errors": field_messages(error) if error else {},
+    }
     return render(
         request,
         "identity/register.html",
-        {"values": values, "error": error},
+        context,
         status=error.status if error else 200,
     )
 
@@ -113,6 +119,14 @@ def enterprise(request: HttpRequest) -> HttpResponse:
                 request, _("You are now registered as an agent of this enterprise.")
             )
             return redirect("identity:profile")
+    context = {
+        "values": values,
+        "error": error,
+        "field_errors": field_messages(error) if error else {},
+    }
     return render(
-        request, "identity/enterprise.html", {"values": values, "error": error}
+        request,
+        "identity/enterprise.html",
+        context,
+        status=error.status if error else 200,
     )

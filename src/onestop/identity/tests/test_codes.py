@@ -525,17 +525,18 @@ def test_phone_message_in_chinese():
         message = caught.value.render()
 
     assert message == (
-        "128****1234 不是有效的电话号码。请输入 11 位手机号码（例如 13812345678），"
+        "“12812341234”不是有效的电话号码。请输入 11 位手机号码（例如 13812345678），"
         "或带区号的固定电话号码（例如 0757-83331234）。"
     )
 
 
-def test_phone_message_hides_the_number():
+def test_phone_message_shows_the_typed_number():
     with pytest.raises(InvalidInput) as caught:
-        check_phone("1281234123")
+        check_phone("128 1234 123")
 
+    assert caught.value.details == {"value": "1281234123"}
     assert _english(caught.value) == (
-        "128***4123 is not a valid phone number. Enter an 11-digit mobile number such "
+        "“1281234123” is not a valid phone number. Enter an 11-digit mobile number such "
         "as 13812345678, or a fixed-line number with its area code such as "
         "0757-83331234."
     )

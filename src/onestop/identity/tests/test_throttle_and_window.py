@@ -70,16 +70,60 @@ def test_token_throttle_counts_user_name_across_addresses(demo):
     assert response.status_code == 429
 
 
-def test_token_throttle_counts_address_across_user_names(demo):
+def test_token_throttle_spares_shared_address(demo):
     client = Client()
     for index in range(5):
         token_attempt(client, f"nobody-{index}", "wrong", "192.0.2.30")
 
-    blocked = token_attempt(client, "applicant", PASSWORD, "192.0.2.30")
-    elsewhere = token_attempt(client, "applicant", PASSWORD, "192.0.2.31")
+    response = token_attempt(client, "applicant", PASSWORD, "192.0.2.30")
+
+    assert response.status_code == 200
+
+
+def test_token_throttle_locks_address_at_its_limit(demo, settings):
+    settings.ONESTOP_SIGN_IN_FAILURES_PER_ADDRESS = 3
+    client = Client()
+    for index in range(3):
+        token_attempt(client, f"nobody-{index}", "wrong", "192.0.2.32")
+
+    blocked = token_attempt(client, "applicant", PASSWORD, "192.0.2.32")
+    elsewhere = token_attempt(client, "applicant", PASSWORD, "192.0.2.33")
 
     assert blocked.status_code == 429
+    assert blocked.json()["code"] == "auth.too_many_attempts"
     assert elsewhere.status_code == 200
+
+
+def test_address_limit_defaults_to_100():
+    from django.conf import settings
+
+    assert settings.ONESTOP_SIGN_IN_FAILURES_PER_ADDRESS == 100
+
+
+def test_token_throttle_reads_client_ip_header(demo, settings):
+    settings.ONESTOP_SIGN_IN_FAILURES_PER_ADDRESS = 3
+    settings.ONESTOP_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    client = Client()
+    for index in range(3):
+        client.post(
+            "/api/v1/auth/token",
+            {"username": f"nobody-{index}", "password": "wrong"},
+            content_type="application/json",
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_REAL_IP="198.51.100.7",
+        )
+
+    def attempt_from(address: str) -> int:
+        return client.post(
+            "/api/v1/auth/token",
+            {"username": "applicant", "password": PASSWORD},
+            content_type="application/json",
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_REAL_IP=address,
+        ).status_code
+
+    assert attempt_from("198.51.100.7") == 429
+    assert attempt_from("198.51.100.8") == 200
 
 
 def test_token_success_resets_user_counter(demo):

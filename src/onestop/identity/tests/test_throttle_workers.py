@@ -54,7 +54,9 @@ def in_worker(name: str, monkeypatch, usernames: list[str]) -> list[dict]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_lock_counts_attempts_of_all_workers(monkeypatch):
+def test_lock_counts_attempts_of_all_workers(monkeypatch, settings):
+    # Six failures from one address across user names reach this lowered address limit.
+    settings.ONESTOP_SIGN_IN_FAILURES_PER_ADDRESS = 5
     first = in_worker("a", monkeypatch, ["nobody-1", "nobody-2", "nobody-3"])
     second = in_worker("b", monkeypatch, ["nobody-4", "nobody-5", "nobody-6"])
 

@@ -1,0 +1,70 @@
+"""Every invalid field of a registration, reported in one notice (一次性告知)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.utils.translation import gettext_lazy as _
+
+from onestop.core.errors import InvalidInput, OneStopError
+
+T = TypeVar("T")
+
+
+class RegistrationInvalid(InvalidInput):
+    code = "identity.registration_invalid"
+    message = _("Correct these fields and register again: %(summary)s")
+
+
+class FieldErrors:
+    """The errors found so far, at most one per field, in the order they were checked."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, OneStopError] = {}
+
+    def check(self, field: str, check: Callable[[str], T], value: str) -> T | None:
+        """Return `check(value)`, or record its error for the field and return None."""
+        try:
+            return check(value)
+        except OneStopError as error:
+            self.add(field, error)
+            return None
+
+    def add(self, field: str, error: OneStopError) -> None:
+        self.errors.setdefault(field, error)
+
+    def raise_if_any(self) -> None:
+        """Raise the only error, or RegistrationInvalid that lists several.
+
+        One error keeps its own code and status, and its details gain `field`. Several
+        raise RegistrationInvalid with each field's code, message and details in
+        `details.fields`, and their shared status, or 400 when their statuses differ.
+        """
+        if not self.errors:
+            return
+        if len(self.errors) == 1:
+            field, error = next(iter(self.errors.items()))
+            error.details["field"] = field
+            raise error
+
+        fields = {
+            field: {"code": error.code, "message": error.render(), **error.details}
+            for field, error in self.errors.items()
+        }
+        summary = " ".join(entry["message"] for entry in fields.values())
+        combined = RegistrationInvalid(
+            count=len(fields), summary=summary, fields=fields
+        )
+        statuses = {error.status for error in self.errors.values()}
+        combined.status = statuses.pop() if len(statuses) == 1 else 400
+        raise combined
+
+
+def field_messages(error: OneStopError) -> dict[str, str]:
+    """Map each field named by a registration error to its message, for the pages."""
+    fields = error.details.get("fields")
+    if isinstance(fields, dict):
+        return {field: str(entry["message"]) for field, entry in fields.items()}
+    field = error.details.get("field")
+    return {str(field): error.render()} if field else {}

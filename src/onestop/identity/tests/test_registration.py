@@ -1,0 +1,207 @@
+"""Registration of persons and enterprises reports every invalid field in one response."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from onestop.identity.actions import register_person_at_window
+from onestop.identity.field_errors import RegistrationInvalid
+from onestop.identity.models import Enterprise, Person
+
+pytestmark = pytest.mark.django_db
+
+VALID_ID = "110101199003077758"
+WRONG_CHECK_DIGIT_ID = "440604198503150025"
+TESTER_PAYLOAD = {
+    "username": "",
+    "password": "x",
+    "id_number": WRONG_CHECK_DIGIT_ID,
+    "name": "",
+    "phone": "138",
+}
+
+
+def post_person(payload: dict[str, str], language: str = "en"):
+    return Client(headers={"accept-language": language}).post(
+        "/api/v1/identity/persons",
+        json.dumps(payload),
+        content_type="application/json",
+    )
+
+
+def valid_payload(**changes: str) -> dict[str, str]:
+    payload = {
+        "username": "wangwu",
+        "password": "a-long-passphrase-1",
+        "id_number": VALID_ID,
+        "name": "王五",
+        "phone": "13800138000",
+    }
+    return {**payload, **changes}
+
+
+def test_api_lists_every_invalid_field():
+    response = post_person(TESTER_PAYLOAD)
+    body = response.json()
+    fields = body["details"]["fields"]
+
+    assert response.status_code == 400
+    assert body["code"] == "identity.registration_invalid"
+    assert body["details"]["count"] == 5
+    assert list(fields) == ["username", "password", "id_number", "name", "phone"]
+    assert fields["username"]["code"] == "identity.username_invalid"
+    assert fields["password"]["code"] == "identity.weak_password"
+    assert fields["id_number"]["code"] == "id_number.check_digit"
+    assert fields["id_number"]["masked"] == "4406**********0025"
+    assert fields["name"]["code"] == "identity.name_invalid"
+    assert fields["phone"]["code"] == "phone.invalid"
+    assert Person.objects.count() == 0
+    assert get_user_model().objects.count() == 0
+
+
+def test_api_message_summarises_every_field():
+    body = post_person(TESTER_PAYLOAD).json()
+    fields = body["details"]["fields"]
+
+    assert body["message"].startswith("Correct these fields and register again: ")
+    for entry in fields.values():
+        assert entry["message"] in body["message"]
+    assert fields["username"]["message"] == (
+        "Choose a user name of 1 to 150 characters: letters, digits and the "
+        "characters @ . + - _ only."
+    )
+
+
+def test_api_message_in_chinese():
+    body = post_person(TESTER_PAYLOAD, language="zh-hans").json()
+
+    assert body["message"].startswith("请更正以下各项后重新注册：")
+    assert body["details"]["fields"]["phone"]["message"].startswith(
+        "“138”不是有效的电话号码。"
+    )
+
+
+def test_api_echoes_phone_but_masks_id_number(caplog):
+    with caplog.at_level(logging.DEBUG):
+        response = post_person(TESTER_PAYLOAD)
+    phone = response.json()["details"]["fields"]["phone"]
+
+    assert phone["value"] == "138"
+    assert phone["message"].startswith("“138” is not a valid phone number.")
+    assert WRONG_CHECK_DIGIT_ID not in response.content.decode()
+    assert "“138”" not in caplog.text
+    assert WRONG_CHECK_DIGIT_ID not in caplog.text
+
+
+def test_api_single_problem_keeps_its_code():
+    response = post_person(valid_payload(id_number=WRONG_CHECK_DIGIT_ID))
+    body = response.json()
+
+    assert response.status_code == 400
+    assert body["code"] == "id_number.check_digit"
+    assert body["details"] == {"masked": "4406**********0025", "field": "id_number"}
+
+
+def test_api_lists_taken_user_name_with_invalid_fields():
+    assert post_person(valid_payload()).status_code == 201
+
+    response = post_person(valid_payload(id_number=WRONG_CHECK_DIGIT_ID, phone="138"))
+    fields = response.json()["details"]["fields"]
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "identity.registration_invalid"
+    assert fields["username"]["code"] == "identity.username_taken"
+    assert fields["id_number"]["code"] == "id_number.check_digit"
+    assert fields["phone"]["code"] == "phone.invalid"
+
+
+def test_api_conflicts_only_answer_409():
+    assert post_person(valid_payload()).status_code == 201
+
+    response = post_person(valid_payload())
+    fields = response.json()["details"]["fields"]
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "identity.registration_invalid"
+    assert fields["username"]["code"] == "identity.username_taken"
+    assert fields["id_number"]["code"] == "identity.id_number_registered"
+
+
+def test_api_rejects_user_name_with_spaces_inside():
+    response = post_person(valid_payload(username="wang wu"))
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "identity.username_invalid"
+    assert response.json()["details"]["field"] == "username"
+
+
+def test_page_shows_every_error_beside_its_field():
+    response = Client(headers={"accept-language": "en"}).post(
+        "/accounts/register/",
+        valid_payload(id_number=WRONG_CHECK_DIGIT_ID, phone="138"),
+    )
+    text = response.content.decode()
+
+    assert response.status_code == 400
+    assert 'data-code="identity.registration_invalid"' in text
+    assert 'id="error-id_number"' in text
+    assert 'id="error-phone"' in text
+    assert 'id="error-username"' not in text
+    assert "“138” is not a valid phone number." in text
+    assert 'value="138"' in text
+
+
+def test_page_single_error_shown_beside_field():
+    response = Client().post(
+        "/accounts/register/", valid_payload(id_number=WRONG_CHECK_DIGIT_ID)
+    )
+    text = response.content.decode()
+
+    assert response.status_code == 400
+    assert 'data-code="id_number.check_digit"' in text
+    assert 'id="error-id_number"' in text
+
+
+def test_window_registration_lists_every_field(demo):
+    with pytest.raises(RegistrationInvalid) as caught:
+        register_person_at_window(
+            actor=demo.user("clerk"),
+            id_number=WRONG_CHECK_DIGIT_ID,
+            name="",
+            phone="138",
+        )
+
+    assert list(caught.value.details["fields"]) == ["id_number", "name", "phone"]
+
+
+def test_enterprise_lists_every_invalid_field(demo):
+    response = demo.client("applicant").post(
+        "/api/v1/identity/enterprises",
+        {"uscc": "91440604MA4W1X2Y", "name": "新公司", "legal_representative": ""},
+        content_type="application/json",
+    )
+    fields = response.json()["details"]["fields"]
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "identity.registration_invalid"
+    assert fields["uscc"]["code"] == "uscc.length"
+    assert fields["legal_representative"]["code"] == "identity.name_invalid"
+    assert not Enterprise.objects.filter(name="新公司").exists()
+
+
+def test_enterprise_page_shows_every_error(demo):
+    response = demo.client("applicant").post(
+        "/accounts/enterprises/",
+        {"uscc": "91440604MA4W1X2Y", "name": "新公司", "legal_representative": ""},
+    )
+    text = response.content.decode()
+
+    assert response.status_code == 400
+    assert 'data-code="identity.registration_invalid"' in text
+    assert 'id="error-uscc"' in text
+    assert 'id="error-legal_representative"' in text
