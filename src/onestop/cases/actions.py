@@ -59,7 +59,7 @@ from onestop.catalog.models import Matter
 from onestop.core import outbox, rows
 from onestop.core.audit import record_event
 from onestop.core.bulk import insert_instances
-from onestop.core.errors import InvalidTransition, PermissionDenied
+from onestop.core.errors import InvalidTransition, PermissionDenied, list_text
 from onestop.core.ledger.actions import queue_entry
 from onestop.core.locks import named_lock
 from onestop.core.logging import get_logger
@@ -632,7 +632,7 @@ def _check_corrections_answered(case: Case, application: Application) -> None:
         if item.get("material") and item["material"] not in answered
     ]
     if outstanding:
-        raise CorrectionsOutstanding(materials="、".join(outstanding))
+        raise CorrectionsOutstanding(materials=list_text(outstanding))
     if not answered and not application.form_data:
         raise CorrectionsOutstanding(materials=_("the items of the correction notice"))
 
@@ -1054,7 +1054,7 @@ def _missing_details(missing: list[dict[str, Any]]) -> dict[str, Any]:
     """Return the error details that name the missing materials and give their keys."""
     names = [m["name"] for m in missing]
     return {
-        "materials": "、".join(names),
+        "materials": list_text(names),
         "missing": names,
         "material_keys": [m["key"] for m in missing],
     }

@@ -7,10 +7,12 @@ status and a translated message with named placeholders. The API returns
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 
 class OneStopError(Exception):
@@ -56,6 +58,13 @@ class OneStopError(Exception):
             content_type="application/json; charset=utf-8",
             json_dumps_params={"ensure_ascii": False},
         )
+
+
+def list_text(items: Iterable[str]) -> str:
+    """Join names for a message in the active language: with 、 in Chinese, with commas
+    in English.
+    """
+    return pgettext("separator of the items of a list", ", ").join(items)
 
 
 def _jsonable(value: Any) -> Any:

@@ -18,7 +18,7 @@ from onestop.cases.intake import application_from_request
 from onestop.cases.models import Case
 from onestop.cases.presenters import case_detail, case_summary
 from onestop.cases.uploads import upload_errors_by_material
-from onestop.core.errors import InvalidInput, OneStopError
+from onestop.core.errors import InvalidInput, OneStopError, list_text
 from onestop.core.models import Centre, Role
 from onestop.core.pages import handles_errors
 from onestop.core.permissions import RoleRequired, require_role, staff_roles
@@ -212,7 +212,7 @@ def _reject_files_outside_acceptance(request: HttpRequest, found: Case) -> None:
     if not keys:
         return
     names = {m["key"]: m["name"] for m in found.matter_version.guide.materials}
-    raise FilesNotSaved(materials="、".join(names.get(key, key) for key in keys))
+    raise FilesNotSaved(materials=list_text(names.get(key, key) for key in keys))
 
 
 def correction_items(request: HttpRequest) -> list[dict[str, str]]:

@@ -190,7 +190,7 @@ def test_field_errors_and_missing_materials_together(demo):
     assert body["message"] == (
         "Correct these fields of the form: 单位名称 is required. "
         "These required materials are missing too: "
-        "经营场所平面布局图和设备布局、工艺流程图、"
+        "经营场所平面布局图和设备布局、工艺流程图, "
         "食品安全管理制度目录和食品安全管理人员名单. Provide each of them."
     )
     assert Case.objects.count() == 0

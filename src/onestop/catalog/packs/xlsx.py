@@ -26,7 +26,7 @@ import yaml
 from django.utils.translation import gettext_lazy as _
 from openpyxl.worksheet.worksheet import Worksheet
 
-from onestop.core.errors import InvalidInput, OneStopError
+from onestop.core.errors import InvalidInput, OneStopError, list_text
 from onestop.core.logging import get_logger
 from onestop.identity.codes import parse_uscc
 
@@ -237,7 +237,7 @@ def _enum(labels: dict[Any, str]) -> Kind:
             "xlsx.unknown_value",
             str(
                 _("The value %(value)s is unknown. Use one of %(choices)s.")
-                % {"value": text, "choices": "、".join(labels.values())}
+                % {"value": text, "choices": list_text(labels.values())}
             ),
         )
 
