@@ -59,11 +59,16 @@ def material_files(matter: Any, content: bytes = PDF_BYTES) -> dict[str, Any]:
     }
 
 
-def valid_form(matter: Any) -> dict[str, str]:
-    """Return a value that passes validation for every field of the matter's form."""
+def valid_form(matter: Any, id_number: str | None = None) -> dict[str, str]:
+    """Return a value that passes validation for every field of the matter's form.
+
+    `id_number` is the applicant's, for the fields that ask for the applicant's own ID
+    number. Without it they get the sample, which is the demo applicant's number.
+    """
     values = {}
     for field in matter.current_version.guide.form_fields:
-        values[f"field.{field['key']}"] = sample_value(field)
+        own = id_number is not None and field.get("applicant_id")
+        values[f"field.{field['key']}"] = id_number if own else sample_value(field)
     return values
 
 
@@ -74,7 +79,7 @@ def window_acceptance(matter: Any, id_number: str) -> dict[str, Any]:
         "matter": matter.pack_id,
         "id_number": id_number,
     }
-    data.update(valid_form(matter))
+    data.update(valid_form(matter, id_number))
     for material in matter.current_version.guide.materials:
         data[f"check.{material['key']}.original_seen"] = "on"
     return data

@@ -169,9 +169,12 @@ def resubmit_case(*, actor: Any, case: Case, application: Application) -> Case:
             raise PermissionDenied()
         guide = case.matter_version.guide
         form_data = {**case.form_data, **application.form_data}
-        _check_uploads_with_form(application, guide, form_data)
+        _check_uploads_with_form(application, guide, form_data, case.person)
         _check_corrections_answered(case, application)
-        case.form_data = check_form_data(guide.form_fields, form_data)
+        case.form_data = check_form_data(
+            guide.form_fields, form_data, applicant_id_number=case.person.id_number
+        )
+        _check_organisation_codes(guide.form_fields, case.form_data, case.enterprise)
         _store_materials(case, application, replace=True, actor=actor, role=APPLICANT)
         _check_required_materials(case)
         previous = (
@@ -590,7 +593,11 @@ def _check_new_case(
 
     # One notice lists the invalid fields and the missing materials together (一次性告知).
     try:
-        form_data = check_form_data(guide.form_fields, application.form_data)
+        form_data = check_form_data(
+            guide.form_fields,
+            application.form_data,
+            applicant_id_number=person.id_number,
+        )
     except FormInvalid as error:
         if not missing:
             raise
@@ -604,14 +611,19 @@ def _check_new_case(
 
 
 def _check_uploads_with_form(
-    application: Application, guide: Any, form_data: dict[str, Any]
+    application: Application,
+    guide: Any,
+    form_data: dict[str, Any],
+    applicant: Person,
 ) -> None:
     """Raise one error for the rejected uploads that also lists the form's errors."""
     if not application.rejected_uploads:
         return
     form_error = None
     try:
-        check_form_data(guide.form_fields, form_data)
+        check_form_data(
+            guide.form_fields, form_data, applicant_id_number=applicant.id_number
+        )
     except FormInvalid as error:
         form_error = error
     check_no_rejected_uploads(
@@ -694,7 +706,9 @@ def _claim_case(
         if version is None:
             check_no_rejected_uploads(application.rejected_uploads, [])
         else:
-            _check_uploads_with_form(application, version.guide, application.form_data)
+            _check_uploads_with_form(
+                application, version.guide, application.form_data, person
+            )
     digest = idempotency.application_digest(
         matter=matter,
         person=person,

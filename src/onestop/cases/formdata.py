@@ -39,9 +39,17 @@ class FormInvalidMaterialsMissing(FormInvalid):
 
 
 def check_form_data(
-    fields: list[dict[str, Any]], data: dict[str, Any]
+    fields: list[dict[str, Any]],
+    data: dict[str, Any],
+    *,
+    applicant_id_number: str | None = None,
 ) -> dict[str, Any]:
-    """Return the cleaned values of `data`, or raise FormInvalid listing every error."""
+    """Return the cleaned values of `data`, or raise FormInvalid listing every error.
+
+    A field marked `applicant_id` asks for the applicant's own ID number, so when
+    `applicant_id_number` is given, any other number in that field is an error. Both
+    numbers are compared in their 18-character form.
+    """
     cleaned: dict[str, Any] = {}
     errors: dict[str, str] = {}
     known = {field["key"] for field in fields}
@@ -67,6 +75,7 @@ def check_form_data(
             continue
         try:
             cleaned[key] = _clean_value(field, text)
+            _check_own_id_number(field, cleaned[key], applicant_id_number)
         except FieldError as error:
             errors[key] = str(error)
 
@@ -77,6 +86,34 @@ def check_form_data(
         )
         raise FormInvalid(count=len(errors), summary=summary, fields=errors)
     return cleaned
+
+
+def _check_own_id_number(
+    field: dict[str, Any], value: Any, applicant_id_number: str | None
+) -> None:
+    """Reject a number other than the applicant's in a field for their own ID number.
+
+    A result such as an ID card goes to the applicant, so the form must not name
+    someone else as if they were the applicant.
+    """
+    if not field.get("applicant_id") or applicant_id_number is None:
+        return
+    if value != _normalised_id_number(applicant_id_number):
+        raise FieldError(
+            _(
+                "%(label)s must be the applicant's own ID number. Enter the ID "
+                "number of the person who applies."
+            )
+            % {"label": field["label"]}
+        )
+
+
+def _normalised_id_number(number: str) -> str:
+    """Return the 18-character form of a stored ID number, which registration checked."""
+    try:
+        return parse_resident_id(number).number
+    except OneStopError:
+        return number.strip().upper()
 
 
 def _summary_line(label: str | None, message: str) -> str:

@@ -55,7 +55,8 @@ def get_verification(request: HttpRequest, identifier: str) -> dict:
 def get_signed_certificate(request: HttpRequest, identifier: str) -> dict:
     """Return the signed certificate, the file `onestop certificates verify` checks.
 
-    Only the holder (or staff who may see it) gets it; others get certificate.not_found.
+    Only those who may see it get it (see `get_certificate_for`). Others get
+    certificate.access_denied, and an unknown identifier gets certificate.not_found.
     """
     certificate = get_certificate_for(request.user, identifier)
     return {"document": certificate.document, "signature": certificate.signature}
@@ -80,7 +81,8 @@ def get_signed_certificate(request: HttpRequest, identifier: str) -> dict:
 def get_certificate_pdf(request: HttpRequest, identifier: str) -> HttpResponse:
     """Return the certificate as a PDF with its verification QR code.
 
-    Only the holder (or staff who may see it) gets it; others get certificate.not_found.
+    Only those who may see it get it (see `get_certificate_for`). Others get
+    certificate.access_denied, and an unknown identifier gets certificate.not_found.
     """
     return certificate_pdf_response(get_certificate_for(request.user, identifier))
 

@@ -68,6 +68,16 @@ class CertificateNotFound(NotFound):
     )
 
 
+class CertificateAccessDenied(PermissionDenied):
+    code = "certificate.access_denied"
+    message = _(
+        "You may not download the certificate %(identifier)s. Only its holder, the "
+        "applicant of the case that issued it and the staff of the issuing centre "
+        "may. Sign in with one of those accounts, or check its status on the public "
+        "verification page."
+    )
+
+
 class CertificateNotUsable(Conflict):
     code = "certificate.not_usable"
     message = _(

@@ -11,8 +11,9 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from onestop.cases.models import Case
 from onestop.certificates.documents import CertificateDocument
-from onestop.certificates.errors import CertificateNotFound
+from onestop.certificates.errors import CertificateAccessDenied, CertificateNotFound
 from onestop.certificates.identifiers import parse_identifier
 from onestop.certificates.models import Certificate, CertificateStatus, HolderKind
 from onestop.core.ledger.bundle import proof_bundle
@@ -114,14 +115,18 @@ def get_certificate(identifier: str) -> Certificate | None:
 
 
 def get_certificate_for(actor: Any, identifier: str) -> Certificate:
-    """Return a certificate its holder or the staff of its centre may see in full.
+    """Return a certificate that the caller may see in full.
 
-    Raises CertificateNotFound also when the certificate exists but the caller may not
-    see it, so the response does not reveal which identifiers exist.
+    The holder, the agents of an enterprise holder, the applicant of the case that
+    issued it and the staff of its centre may. Raises CertificateNotFound for an
+    unknown identifier and CertificateAccessDenied for anyone else. The denial tells
+    no more than the public verification, which shows that the identifier exists.
     """
     certificate = get_certificate(identifier)
-    if certificate is None or not _may_see(actor, certificate):
+    if certificate is None:
         raise CertificateNotFound(identifier=identifier)
+    if not _may_see(actor, certificate):
+        raise CertificateAccessDenied(identifier=identifier)
     return certificate
 
 
@@ -214,9 +219,28 @@ def _may_see(actor: Any, certificate: Certificate) -> bool:
     if not getattr(actor, "is_authenticated", False):
         return False
     person = getattr(actor, "person", None)
-    if person is not None and person.id_number == certificate.holder_code:
+    if person is not None and _holds_or_applied_for(person, certificate):
         return True
     return find_role(actor, STAFF_ROLES, centre=certificate.centre) is not None
+
+
+def _holds_or_applied_for(person: Any, certificate: Certificate) -> bool:
+    """Tell whether the person holds the certificate, acts for its holder or applied.
+
+    An organisation that is not registered on the platform has no agents, so the
+    applicant of the case that issued it is the one who receives its certificate.
+    """
+    if person.id_number == certificate.holder_code:
+        return True
+    if person.enterprises.filter(uscc=certificate.holder_code).exists():
+        return True
+    return bool(certificate.case_number) and (
+        Case.objects.filter(
+            centre_id=certificate.centre_id,
+            number=certificate.case_number,
+            person=person,
+        ).exists()
+    )
 
 
 def _iso(value: datetime.date | datetime.datetime | None) -> str | None:

@@ -217,18 +217,20 @@ def _surface(request: HttpRequest, name: str) -> str:
 
 
 def prefill(guide: MatterGuide, person: Person | None) -> dict[str, str]:
-    """Return the profile's values for the form fields that ask for them (一号申请)."""
+    """Return the profile's values for the form fields that ask for them (一号申请).
+
+    Only a field marked `applicant_id` gets the profile's ID number, because other ID
+    number fields, such as a spouse's or a child's, ask for someone else's.
+    """
     if person is None:
         return {}
-    by_type = {
-        "id_number": person.id_number,
-        "phone": person.phone,
-        "address": person.address,
-    }
+    by_type = {"phone": person.phone, "address": person.address}
     values = {}
     for field in guide.form_fields:
         key, kind = field["key"], field.get("type", "text")
-        if kind in by_type:
+        if field.get("applicant_id"):
+            values[key] = person.id_number
+        elif kind in by_type:
             values[key] = by_type[kind]
         elif key in ("name", "applicant_name", "operator_name", "holder_name"):
             values[key] = person.name

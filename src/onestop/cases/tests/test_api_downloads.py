@@ -9,6 +9,7 @@ from django.test import Client
 from onestop.cases.models import Case
 from onestop.cases.tests.test_certificate_results import issue_id_card
 from onestop.cases.tests.test_receipts import accept_walk_in, apply_online
+from onestop.certificates.models import Certificate
 from onestop.core import outbox
 from onestop.core.models import AuditEvent
 from onestop.portal.demo import PASSWORD
@@ -136,12 +137,78 @@ def test_certificate_pdf_hidden_from_others(demo):
         f"/api/v1/certificates/{certificate.identifier}/pdf"
     )
 
+    assert response.status_code == 403
+    assert response.json()["code"] == "certificate.access_denied"
+    assert response.json()["message"] == (
+        f"You may not download the certificate {certificate.identifier}. Only its "
+        "holder, the applicant of the case that issued it and the staff of the "
+        "issuing centre may. Sign in with one of those accounts, or check its status "
+        "on the public verification page."
+    )
+
+
+def test_unknown_certificate_pdf_not_found(demo):
+    identifier = issue_id_card(demo).identifier
+    Certificate.objects.filter(identifier=identifier).delete()
+
+    response = token_client("applicant").get(f"/api/v1/certificates/{identifier}/pdf")
+
     assert response.status_code == 404
     assert response.json()["code"] == "certificate.not_found"
-    assert response.json()["message"] == (
-        f"No certificate with the identifier {certificate.identifier} was issued on "
-        "this platform. Check that the whole identifier was copied, or ask the issuer."
+
+
+def issue_food_licence(demo) -> Certificate:
+    """Approve a food licence for the unregistered organisation the form names."""
+    number = apply_online(demo)
+    demo.client("clerk").post(
+        f"/api/v1/cases/{number}/accept", {}, content_type="application/json"
     )
+    outbox.drain()
+    response = demo.client("reviewer").post(
+        f"/api/v1/cases/{number}/approve",
+        {"opinion": "符合条件，准予许可"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    return Certificate.objects.get(case_number=number)
+
+
+def test_applicant_downloads_organisation_certificate(demo):
+    certificate = issue_food_licence(demo)
+    applicant = token_client("applicant")
+    detail = applicant.get(f"/api/v1/cases/{certificate.case_number}").json()
+    result = next(d for d in detail["documents"] if d["kind"] == "result")
+
+    response = applicant.get(result["pdf_url"])
+
+    assert certificate.holder_code == "92440604MA4W2Y3K0M"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+
+
+def test_organisation_certificate_denied_to_others(demo):
+    certificate = issue_food_licence(demo)
+
+    response = token_client("agent").get(
+        f"/api/v1/certificates/{certificate.identifier}/pdf"
+    )
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "certificate.access_denied"
+
+
+def test_enterprise_agent_downloads_its_certificate(demo):
+    certificate = issue_food_licence(demo)
+    Certificate.objects.filter(pk=certificate.pk).update(
+        holder_code="91440604MA4W1X2YX9"
+    )
+
+    response = token_client("agent").get(
+        f"/api/v1/certificates/{certificate.identifier}/pdf"
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
 
 
 def test_material_file_with_token(demo):

@@ -193,7 +193,8 @@ def test_holder_downloads_pdf_and_signed_file(demo):
     other = demo.client("agent").get(
         f"/api/v1/certificates/{certificate.identifier}/signed"
     )
-    assert other.status_code == 404
+    assert other.status_code == 403
+    assert other.json()["code"] == "certificate.access_denied"
 
 
 def test_upload_after_reuse_choice_still_checked(demo):

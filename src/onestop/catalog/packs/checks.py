@@ -214,7 +214,27 @@ def _check_form_fields(document: Document) -> list[PackError]:
         errors += _check_pattern(document, path, form_field.get("pattern"))
         errors += _check_range(document, path, form_field)
         errors += _check_choices(document, path, form_field)
+        errors += _check_applicant_id(document, path, form_field)
     return errors
+
+
+def _check_applicant_id(
+    document: Document, path: PathKey, form_field: dict[str, Any]
+) -> list[PackError]:
+    field_type = form_field.get("type")
+    if form_field.get("applicant_id") is not True or field_type == "id_number":
+        return []
+    return [
+        document.error(
+            (*path, "applicant_id"),
+            "form_field.applicant_id_type",
+            _(
+                "The field is marked applicant_id but its type is %(type)s. Set the "
+                "type to id_number or remove applicant_id."
+            ),
+            type=field_type,
+        )
+    ]
 
 
 def _check_pattern(document: Document, path: PathKey, pattern: Any) -> list[PackError]:

@@ -76,6 +76,7 @@ FORM_FIELD_DEFAULTS: dict[str, Any] = {
     "pattern": None,
     "choices": [],
     "help": None,
+    "applicant_id": False,
 }
 STEP_DEFAULTS: dict[str, Any] = {"limit": None, "standard": "", "outcome": ""}
 

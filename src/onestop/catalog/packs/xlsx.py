@@ -411,6 +411,7 @@ FORM_FIELD_COLUMNS = [
     Column("格式", ("pattern",), TEXT),
     Column("选项", ("choices",), JSON),
     Column("填写说明", ("help",), TEXT),
+    Column("申请人本人身份证号", ("applicant_id",), BOOLEAN),
 ]
 # The keys matter.schema.json requires of a matter that is not guide-only.
 APPLICATION_KEYS = (

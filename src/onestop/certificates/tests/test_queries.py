@@ -11,7 +11,7 @@ from onestop.certificates.actions import (
     revoke_certificate,
     verify_certificate,
 )
-from onestop.certificates.errors import CertificateNotFound
+from onestop.certificates.errors import CertificateAccessDenied
 from onestop.certificates.identifiers import InvalidCertificateId, build_identifier
 from onestop.certificates.models import Certificate
 from onestop.certificates.queries import (
@@ -182,7 +182,7 @@ def test_staff_of_centre_see_certificate(licence, clerk):
 def test_anonymous_cannot_see_full_certificate(licence):
     from django.contrib.auth.models import AnonymousUser
 
-    with pytest.raises(CertificateNotFound):
+    with pytest.raises(CertificateAccessDenied):
         get_certificate_for(AnonymousUser(), licence.identifier)
 
 
