@@ -70,4 +70,13 @@ def matters(request: HttpRequest, slug: str, q: str = "") -> list[dict[str, Any]
 def matter_guide(request: HttpRequest, slug: str, matter_id: str) -> dict[str, Any]:
     matter = get_matter(get_centre(slug), matter_id)
     version = matter.current_version
-    return {**matter_out(matter), "guide": version.definition if version else {}}
+    if version is None:
+        return {**matter_out(matter), "guide": {}}
+    # A pack leaves the implementation code and the version number to installation,
+    # so the stored definition contains them as null.
+    guide = {
+        **version.definition,
+        "implementation_code": matter.implementation_code,
+        "version": version.number,
+    }
+    return {**matter_out(matter), "guide": guide}

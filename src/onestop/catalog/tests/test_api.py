@@ -1,0 +1,39 @@
+"""The public catalogue API: centres, matter search and each matter's guide."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from onestop.catalog.models import Matter
+
+pytestmark = pytest.mark.django_db
+
+FOOD = "food-business-licence"
+
+
+def test_search_finds_matter_without_login(demo):
+    response = Client().get(f"/api/v1/centres/{demo.centre.slug}/matters?q=食品经营")
+
+    assert response.status_code == 200
+    assert FOOD in [matter["id"] for matter in response.json()]
+
+
+def test_guide_names_codes_and_version(demo):
+    matter = Matter.objects.get(centre=demo.centre, pack_id=FOOD)
+
+    response = Client().get(f"/api/v1/centres/{demo.centre.slug}/matters/{FOOD}")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["implementation_code"] == matter.implementation_code
+    assert body["guide"]["implementation_code"] == matter.implementation_code
+    assert body["guide"]["version"] == matter.current_version.number
+    assert body["guide"]["materials"]
+
+
+def test_unknown_matter_guide_is_not_found(demo):
+    response = Client().get(f"/api/v1/centres/{demo.centre.slug}/matters/no-such")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "matter.not_found"
