@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.responses import Status
+from pydantic import StrictInt
 
 from onestop.cases.queries import get_case_for
 from onestop.core.models import Centre, Role
@@ -35,14 +36,15 @@ router = Router(tags=["ratings"])
 
 
 class RatingIn(InputSchema):
-    level: int
+    # Strict, as the window's JSON booleans are: "5" is a string, not a level.
+    level: StrictInt
     comment: str = ""
     tags: list[str] = []
     channel: str = RatingChannel.ONLINE
 
 
 class ChangeIn(InputSchema):
-    level: int
+    level: StrictInt
     comment: str = ""
     tags: list[str] = []
     token: str | None = None

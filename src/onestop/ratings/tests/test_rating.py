@@ -37,6 +37,24 @@ def test_applicant_rates_with_tags(demo, issued_case):
     assert rating.clerk == demo.user("clerk")
 
 
+def test_level_as_text_rejected(demo, issued_case):
+    case = issued_case()
+
+    response = demo.client("applicant").post(
+        rate_url(case),
+        {"level": "5"},
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "request.invalid"
+    assert (
+        "level must be a whole number, not a JSON string" in response.json()["message"]
+    )
+    assert not Rating.objects.exists()
+
+
 def test_staff_cannot_rate_applicants_case(demo, issued_case):
     case = issued_case()
     response = demo.client("clerk").post(
