@@ -150,7 +150,12 @@ def path_not_found(request: HttpRequest, rest: str) -> HttpResponse:
 @api.exception_handler(OneStopError)
 def on_onestop_error(request: HttpRequest, error: OneStopError) -> HttpResponse:
     log.info("api.request_rejected", code=error.code, path=request.path)
-    return error_response(request, error.status, error.as_dict())
+    response = error_response(request, error.status, error.as_dict())
+    retry_after = error.details.get("retry_after")
+    if error.status == 429 and retry_after is not None:
+        # HTTP's own header for when to try again, beside details.retry_after.
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @api.exception_handler(NinjaValidationError)

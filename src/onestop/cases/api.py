@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
+from pydantic import StrictBool
 
 from onestop.cases import actions, queries, receipts
 from onestop.cases.downloads import document_pdf_url
 from onestop.cases.errors import ReceiptNotIssued
 from onestop.cases.intake import (
     application_from_request,
-    checklist_from_json,
     window_request,
 )
 from onestop.cases.models import Case, CaseState
@@ -73,8 +73,17 @@ class ReceiptPendingOut(Schema):
     details: dict[str, Any]
 
 
+class MaterialCheckIn(InputSchema):
+    """The clerk's record of receiving one material. Strict, as in the window's JSON:
+    the text "false" is not a boolean."""
+
+    original_seen: StrictBool = False
+    copy_taken: StrictBool = False
+    electronic: StrictBool = False
+
+
 class AcceptIn(InputSchema):
-    checklist: dict[str, dict[str, bool]] = {}
+    checklist: dict[str, MaterialCheckIn] = {}
     window: str = ""
 
 
@@ -227,7 +236,10 @@ def accept(request: HttpRequest, number: str, payload: AcceptIn) -> dict[str, An
     case = actions.accept_case(
         actor=request.user,
         case=_case(request, number),
-        checklist=checklist_from_json(payload.checklist),
+        checklist={
+            key: actions.MaterialCheck(**check.model_dump())
+            for key, check in payload.checklist.items()
+        },
         window=payload.window,
     )
     return _detail(request, case)

@@ -212,18 +212,6 @@ def application_from_request(post: QueryDict, files: MultiValueDict) -> Applicat
     )
 
 
-def checklist_from_json(data: dict[str, Any]) -> dict[str, MaterialCheck]:
-    return {
-        str(key): MaterialCheck(
-            original_seen=bool(value.get("original_seen")),
-            copy_taken=bool(value.get("copy_taken")),
-            electronic=bool(value.get("electronic")),
-        )
-        for key, value in (data or {}).items()
-        if isinstance(value, dict)
-    }
-
-
 def _check_file(upload: Any, *, material: str) -> CheckedUpload:
     """Check an uploaded file's size before reading it, so an oversize one is never read."""
     check_upload_size(upload.name, upload.size, material=material)

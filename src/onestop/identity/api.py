@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
-from pydantic import ConfigDict
 
 from onestop.core.permissions import signed_in_user
+from onestop.core.schemas import InputSchema
 from onestop.identity import actions
 from onestop.identity.actions import NotRegisteredPerson
 from onestop.identity.models import Person
@@ -15,7 +15,7 @@ from onestop.identity.models import Person
 router = Router(tags=["identity"])
 
 
-class PersonIn(Schema):
+class PersonIn(InputSchema):
     username: str
     password: str
     id_number: str
@@ -24,10 +24,8 @@ class PersonIn(Schema):
     address: str = ""
 
 
-class ProfileIn(Schema):
+class ProfileIn(InputSchema):
     """The profile fields to change. An omitted or null field keeps its stored value."""
-
-    model_config = ConfigDict(extra="forbid")
 
     phone: str | None = None
     address: str | None = None
@@ -42,7 +40,7 @@ class ProfileOut(Schema):
     enterprises: list[dict[str, str]]
 
 
-class EnterpriseIn(Schema):
+class EnterpriseIn(InputSchema):
     uscc: str
     name: str
     legal_representative: str

@@ -225,6 +225,21 @@ def test_reviewer_of_other_department_cannot_approve(demo):
     assert Case.objects.get(number=number).state == CaseState.IN_REVIEW
 
 
+def test_misspelt_checklist_flag_rejects_acceptance(demo):
+    number = apply(demo.client("applicant"), demo).json()["number"]
+
+    response = demo.client("clerk").post(
+        f"/api/v1/cases/{number}/accept",
+        {"checklist": {"business_licence": {"orignal_seen": True}}},
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 422
+    assert "orignal_seen is not a member of this request" in response.json()["message"]
+    assert Case.objects.get(number=number).state == CaseState.SUBMITTED
+
+
 def test_unknown_member_rejects_approval(demo):
     number = apply(demo.client("applicant"), demo).json()["number"]
     demo.client("clerk").post(

@@ -205,3 +205,11 @@ def test_enterprise_page_shows_every_error(demo):
     assert 'data-code="identity.registration_invalid"' in text
     assert 'id="error-uscc"' in text
     assert 'id="error-legal_representative"' in text
+
+
+def test_misspelt_member_rejects_registration():
+    response = post_person(valid_payload(nmae="王五"))
+
+    assert response.status_code == 422
+    assert "nmae is not a member of this request" in response.json()["message"]
+    assert not Person.objects.filter(id_number=VALID_ID).exists()

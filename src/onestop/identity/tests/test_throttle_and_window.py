@@ -58,6 +58,7 @@ def test_token_rejected_after_five_failures(demo):
     assert response.json()["code"] == "auth.too_many_attempts"
     assert "15 minutes" in response.json()["message"]
     assert "token" not in response.json()
+    assert response["Retry-After"] == str(response.json()["details"]["retry_after"])
 
 
 def test_token_throttle_counts_user_name_across_addresses(demo):
