@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.models import Case
-from onestop.certificates.actions import issue_certificate, use_certificate
+from onestop.certificates.actions import issue_or_renew_certificate, use_certificate
 from onestop.certificates.models import Certificate, CertificateType, HolderKind
 from onestop.core.errors import InvalidInput
 from onestop.identity.codes import parse_resident_id
@@ -92,13 +92,15 @@ def issue_result_certificate(
     """Issue the certificate of an approved case in the caller's transaction, if any.
 
     `decision` may carry "face" (face field values) and "holder_code" (the USCC of an
-    organisation holder when the case has no enterprise).
+    organisation holder when the case has no enterprise). For a type that a holder has
+    one valid certificate of, such as the resident ID card, the new certificate is the
+    next version of the holder's valid one, which it supersedes.
     """
     certificate_type = certificate_type_of(case)
     if certificate_type is None:
         return None
     holder_code, holder_name = _holder(case, certificate_type, decision)
-    return issue_certificate(
+    return issue_or_renew_certificate(
         actor=None,
         certificate_type=certificate_type,
         issuer=certificate_type.issuing_department or case.department,

@@ -150,12 +150,13 @@ def renew_certificate(
     valid_until: datetime.date | None = None,
     face: Mapping[str, str] | None = None,
     case_number: str = "",
+    holder_name: str | None = None,
 ) -> Certificate:
     """Issue the next version of a valid certificate and mark the old one superseded.
 
-    The new version keeps the serial and the holder, takes `face` values over the old
-    ones, and is valid from today. Raises CertificateNotValid, VersionLimitReached and
-    the errors of `issue_certificate`.
+    The new version keeps the serial and the holder code, takes `face` values over the
+    old ones and `holder_name` over the old name, and is valid from today. Raises
+    CertificateNotValid, VersionLimitReached and the errors of `issue_certificate`.
     """
     with transaction.atomic():
         old = _lock(certificate)
@@ -168,15 +169,12 @@ def renew_certificate(
         start = timezone.localdate()
         end = valid_until or _default_valid_until(certificate_type, start)
         _check_validity(start, end)
-        derived = _derived_face(
-            old.holder_code, old.holder_name, old.issuer, start, end
-        )
+        name = holder_name.strip() if holder_name else old.holder_name
+        derived = _derived_face(old.holder_code, name, old.issuer, start, end)
         supplied = {**_without_derived(old.face), **(face or {})}
         face_values = _check_face(certificate_type, supplied, derived)
 
-        old.status = CertificateStatus.SUPERSEDED
-        old.status_changed_at = timezone.now()
-        old.save(update_fields=["status", "status_changed_at"])
+        _supersede(old)
 
         renewed = _create_version(
             actor=actor,
@@ -185,7 +183,7 @@ def renew_certificate(
             serial=old.serial,
             version=old.version + 1,
             holder_code=old.holder_code,
-            holder_name=old.holder_name,
+            holder_name=name,
             face=face_values,
             valid_from=start,
             valid_until=end,
@@ -196,6 +194,122 @@ def renew_certificate(
     return renewed
 
 
+def issue_or_renew_certificate(
+    *,
+    actor: Any,
+    certificate_type: CertificateType,
+    issuer: Department,
+    holder_code: str,
+    holder_name: str,
+    face: Mapping[str, str] | None = None,
+    case_number: str = "",
+) -> Certificate:
+    """Issue a certificate, or the next version of the holder's valid one.
+
+    For a type with `one_valid_per_holder`, a holder's valid certificate of the type is
+    superseded by the new one, which links to it as `previous`. Otherwise, and when the
+    holder has none, this is `issue_certificate`. Raises the errors of
+    `issue_certificate` and `renew_certificate`.
+    """
+    with transaction.atomic():
+        current: Certificate | None = None
+        if certificate_type.one_valid_per_holder:
+            current = _valid_certificate_of(certificate_type, holder_code)
+        if current is None:
+            return issue_certificate(
+                actor=actor,
+                certificate_type=certificate_type,
+                issuer=issuer,
+                holder_code=holder_code,
+                holder_name=holder_name,
+                face=face,
+                case_number=case_number,
+            )
+        if current.issuer_id == issuer.pk:
+            return renew_certificate(
+                current,
+                actor=actor,
+                face=face,
+                case_number=case_number,
+                holder_name=holder_name,
+            )
+        return _replace_from_other_issuer(
+            current,
+            actor=actor,
+            issuer=issuer,
+            holder_name=holder_name,
+            face=face,
+            case_number=case_number,
+        )
+
+
+def _valid_certificate_of(
+    certificate_type: CertificateType, holder_code: str
+) -> Certificate | None:
+    """Return the holder's latest valid certificate of the type, locking the type row.
+
+    The lock serialises issuance of the type in the centre, so two approvals at once
+    cannot both find no valid certificate and issue two.
+    """
+    CertificateType.objects.select_for_update().filter(pk=certificate_type.pk).first()
+    return (
+        Certificate.objects.filter(
+            centre_id=certificate_type.centre_id,
+            certificate_type=certificate_type,
+            holder_code=_check_holder_code(certificate_type.holder_kind, holder_code),
+            status=CertificateStatus.VALID,
+        )
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
+
+
+def _replace_from_other_issuer(
+    old: Certificate,
+    *,
+    actor: Any,
+    issuer: Department,
+    holder_name: str,
+    face: Mapping[str, str] | None,
+    case_number: str,
+) -> Certificate:
+    """Supersede a certificate of another issuer with version 001 of a new serial.
+
+    The holder still may hold only one valid certificate of the type, so the old one is
+    superseded even though this issuer did not issue it. The new certificate cannot take
+    the old serial, because serials and versions belong to the issuer in the identifier,
+    so it starts a serial of this issuer and links to the old one as `previous`.
+    """
+    role = _check_issuer_role(actor, issuer)
+    old = _lock(old)
+    _check_valid(old, action=pgettext_lazy("certificate action", "renewed"))
+
+    certificate_type = old.certificate_type
+    start = timezone.localdate()
+    end = _default_valid_until(certificate_type, start)
+    derived = _derived_face(old.holder_code, holder_name, issuer, start, end)
+    supplied = {**_without_derived(old.face), **(face or {})}
+    face_values = _check_face(certificate_type, supplied, derived)
+
+    _supersede(old)
+    renewed = _create_version(
+        actor=actor,
+        certificate_type=certificate_type,
+        issuer=issuer,
+        serial=_next_serial(issuer),
+        version=1,
+        holder_code=old.holder_code,
+        holder_name=holder_name.strip(),
+        face=face_values,
+        valid_from=start,
+        valid_until=end,
+        case_number=case_number,
+        previous=old,
+    )
+    _record(renewed, actor, role, "certificate.renewed")
+    return renewed
+
+
 def sync_certificate_types(
     *, actor: Any, centre: Centre, entries: Iterable[Mapping[str, Any]]
 ) -> list[CertificateType]:
@@ -203,8 +317,9 @@ def sync_certificate_types(
 
     Each entry has the pack's fields: code, name, defining_body, issuing_department (a
     department role key of the centre), holder_kind ("111" or "001"), validity ({"rule":
-    "years", "years": n}, "long_term" or "varies") and face_fields. Types missing from
-    `entries` are left as they are, because certificates may still refer to them.
+    "years", "years": n}, "long_term" or "varies"), face_fields and the optional
+    one_valid_per_holder (default false). Types missing from `entries` are left as
+    they are, because certificates may still refer to them.
     """
     role = _check_centre_admin(actor, centre)
     departments = {
@@ -226,6 +341,9 @@ def sync_certificate_types(
                     "holder_kind": str(entry.get("holder_kind", HolderKind.PERSON)),
                     "validity_years": int(years) if years else None,
                     "face_fields": list(entry.get("face_fields") or []),
+                    "one_valid_per_holder": bool(
+                        entry.get("one_valid_per_holder", False)
+                    ),
                     "issuing_department": departments.get(
                         str(entry.get("issuing_department", ""))
                     ),
@@ -429,6 +547,12 @@ def _check_valid(certificate: Certificate, *, action: object) -> None:
             status=CertificateStatus(certificate.status).label,
             action=action,
         )
+
+
+def _supersede(certificate: Certificate) -> None:
+    certificate.status = CertificateStatus.SUPERSEDED
+    certificate.status_changed_at = timezone.now()
+    certificate.save(update_fields=["status", "status_changed_at"])
 
 
 def _lock(certificate: Certificate) -> Certificate:

@@ -35,6 +35,11 @@ class CertificateType(TenantModel):
     issuing_department = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # True for a type that a holder has at most one valid certificate of, such as the
+    # resident ID card, so issuing another supersedes the holder's valid one.
+    one_valid_per_holder = models.BooleanField(
+        _("one valid certificate per holder"), default=False
+    )
 
     class Meta:
         verbose_name = _("certificate type")

@@ -8,7 +8,11 @@ from django.test import Client
 from onestop.cases.models import Case, CaseState, SubmissionKind
 from onestop.catalog.models import Matter
 from onestop.certificates.actions import revoke_certificate
-from onestop.certificates.models import Certificate, CertificateUse
+from onestop.certificates.models import (
+    Certificate,
+    CertificateStatus,
+    CertificateUse,
+)
 from onestop.core import outbox
 from onestop.core.ledger.bundle import verify_proof_bundle
 from onestop.core.ledger.checkpoint import get_vkey
@@ -55,6 +59,29 @@ def test_approval_issues_certificate_to_applicant(demo):
         kind="result"
     )
     assert result.data["certificate"] == certificate.identifier
+
+
+def test_second_id_card_supersedes_first(demo):
+    first = issue_id_card(demo)
+
+    second = issue_id_card(demo)
+
+    first.refresh_from_db()
+    assert first.status == CertificateStatus.SUPERSEDED
+    assert second.previous == first
+    assert second.version == first.version + 1
+    assert second.serial == first.serial
+    valid = Certificate.objects.filter(
+        holder_code=first.holder_code,
+        certificate_type=first.certificate_type,
+        status=CertificateStatus.VALID,
+    )
+    assert list(valid) == [second]
+    response = Client().get(f"/api/v1/certificates/{first.identifier}/verification")
+    assert response.json()["result"] == "superseded"
+    page = Client().get(f"/verify/{first.identifier}")
+    assert page.status_code == 200
+    assert page.context["verification"].result == "superseded"
 
 
 def test_missing_face_field_blocks_approval(demo):

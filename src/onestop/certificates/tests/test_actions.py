@@ -9,6 +9,7 @@ import pytest
 
 from onestop.certificates.actions import (
     issue_certificate,
+    issue_or_renew_certificate,
     renew_certificate,
     revoke_certificate,
     sync_certificate_types,
@@ -407,3 +408,85 @@ def test_other_holders_certificate_cannot_be_used(licence, centre):
             actor_role="system",
             holder_code="12440604456789011Y",
         )
+
+
+def _issue_to_person(person_type, issuer, actor, name="王小明"):
+    return issue_or_renew_certificate(
+        actor=actor,
+        certificate_type=person_type,
+        issuer=issuer,
+        holder_code=PERSON_ID,
+        holder_name=name,
+    )
+
+
+def test_one_valid_type_renews_holders_certificate(person_type, issuer, reviewer):
+    person_type.one_valid_per_holder = True
+    person_type.save()
+    first = _issue_to_person(person_type, issuer, reviewer)
+
+    second = _issue_to_person(person_type, issuer, reviewer, name="王晓明")
+
+    first.refresh_from_db()
+    assert first.status == CertificateStatus.SUPERSEDED
+    assert second.previous == first
+    assert second.serial == first.serial
+    assert second.version == 2
+    assert second.holder_name == "王晓明"
+    assert AuditEvent.objects.filter(
+        verb="certificate.renewed", object_id=second.identifier
+    ).exists()
+    assert Certificate.objects.filter(status=CertificateStatus.VALID).count() == 1
+
+
+def test_one_valid_type_supersedes_other_issuers_certificate(
+    person_type, issuer, other_department, reviewer, other_reviewer
+):
+    person_type.one_valid_per_holder = True
+    person_type.save()
+    first = _issue_to_person(person_type, issuer, reviewer)
+
+    second = _issue_to_person(person_type, other_department, other_reviewer)
+
+    first.refresh_from_db()
+    assert first.status == CertificateStatus.SUPERSEDED
+    assert second.previous == first
+    assert second.issuer == other_department
+    assert second.version == 1
+    assert second.document["previous"] == first.identifier
+    assert LedgerEntry.objects.filter(kind="certificate.renewed").exists()
+
+
+def test_type_without_rule_issues_independent_certificates(
+    person_type, issuer, reviewer
+):
+    first = _issue_to_person(person_type, issuer, reviewer)
+
+    second = _issue_to_person(person_type, issuer, reviewer)
+
+    first.refresh_from_db()
+    assert first.status == CertificateStatus.VALID
+    assert second.status == CertificateStatus.VALID
+    assert second.previous is None
+    assert second.serial != first.serial
+
+
+def test_sync_reads_one_valid_per_holder(centre):
+    Department.objects.create(
+        centre=centre, role_key="public_security", name="公安分局", uscc=ISSUER_USCC
+    )
+    sync_certificate_types(
+        actor=None, centre=centre, entries=_standard_certificate_types()
+    )
+
+    one_valid = set(
+        CertificateType.objects.filter(
+            centre=centre, one_valid_per_holder=True
+        ).values_list("name", flat=True)
+    )
+    assert one_valid == {
+        "居民身份证",
+        "机动车驾驶证",
+        "中华人民共和国残疾人证",
+        "社会保障卡",
+    }
