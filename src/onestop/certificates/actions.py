@@ -159,39 +159,15 @@ def renew_certificate(
     CertificateNotValid, VersionLimitReached and the errors of `issue_certificate`.
     """
     with transaction.atomic():
-        old = _lock(certificate)
-        role = _check_issuer_role(actor, old.issuer)
-        _check_valid(old, action=pgettext_lazy("certificate action", "renewed"))
-        if old.version >= MAX_VERSION:
-            raise VersionLimitReached(identifier=old.identifier)
-
-        certificate_type = old.certificate_type
-        start = timezone.localdate()
-        end = valid_until or _default_valid_until(certificate_type, start)
-        _check_validity(start, end)
-        name = holder_name.strip() if holder_name else old.holder_name
-        derived = _derived_face(old.holder_code, name, old.issuer, start, end)
-        supplied = {**_without_derived(old.face), **(face or {})}
-        face_values = _check_face(certificate_type, supplied, derived)
-
-        _supersede(old)
-
-        renewed = _create_version(
+        return _supersede_with_next(
+            certificate,
             actor=actor,
-            certificate_type=certificate_type,
-            issuer=old.issuer,
-            serial=old.serial,
-            version=old.version + 1,
-            holder_code=old.holder_code,
-            holder_name=name,
-            face=face_values,
-            valid_from=start,
-            valid_until=end,
-            case_number=case_number or old.case_number,
-            previous=old,
+            issuer=None,
+            holder_name=holder_name,
+            face=face,
+            valid_until=valid_until,
+            case_number=case_number,
         )
-        _record(renewed, actor, role, "certificate.renewed")
-    return renewed
 
 
 def issue_or_renew_certificate(
@@ -225,20 +201,13 @@ def issue_or_renew_certificate(
                 face=face,
                 case_number=case_number,
             )
-        if current.issuer_id == issuer.pk:
-            return renew_certificate(
-                current,
-                actor=actor,
-                face=face,
-                case_number=case_number,
-                holder_name=holder_name,
-            )
-        return _replace_from_other_issuer(
+        return _supersede_with_next(
             current,
             actor=actor,
             issuer=issuer,
             holder_name=holder_name,
             face=face,
+            valid_until=None,
             case_number=case_number,
         )
 
@@ -264,30 +233,40 @@ def _valid_certificate_of(
     )
 
 
-def _replace_from_other_issuer(
-    old: Certificate,
+def _supersede_with_next(
+    certificate: Certificate,
     *,
     actor: Any,
-    issuer: Department,
-    holder_name: str,
+    issuer: Department | None,
+    holder_name: str | None,
     face: Mapping[str, str] | None,
+    valid_until: datetime.date | None,
     case_number: str,
 ) -> Certificate:
-    """Supersede a certificate of another issuer with version 001 of a new serial.
+    """Supersede a valid certificate with a new one that links to it as `previous`.
 
-    The holder still may hold only one valid certificate of the type, so the old one is
-    superseded even though this issuer did not issue it. The new certificate cannot take
-    the old serial, because serials and versions belong to the issuer in the identifier,
-    so it starts a serial of this issuer and links to the old one as `previous`.
+    Without `issuer`, or with the old certificate's own, the new one is the next version
+    of the same serial. Another issuer cannot continue that serial, because serials and
+    versions belong to the issuer in the identifier, so it starts version 001 of a serial
+    of its own. The holder still keeps one valid certificate of the type.
     """
+    old = _lock(certificate)
+    issuer = issuer or old.issuer
     role = _check_issuer_role(actor, issuer)
-    old = _lock(old)
     _check_valid(old, action=pgettext_lazy("certificate action", "renewed"))
+    if issuer.pk == old.issuer_id:
+        if old.version >= MAX_VERSION:
+            raise VersionLimitReached(identifier=old.identifier)
+        serial, version = old.serial, old.version + 1
+    else:
+        serial, version = _next_serial(issuer), 1
 
     certificate_type = old.certificate_type
     start = timezone.localdate()
-    end = _default_valid_until(certificate_type, start)
-    derived = _derived_face(old.holder_code, holder_name, issuer, start, end)
+    end = valid_until or _default_valid_until(certificate_type, start)
+    _check_validity(start, end)
+    name = holder_name.strip() if holder_name else old.holder_name
+    derived = _derived_face(old.holder_code, name, issuer, start, end)
     supplied = {**_without_derived(old.face), **(face or {})}
     face_values = _check_face(certificate_type, supplied, derived)
 
@@ -296,14 +275,14 @@ def _replace_from_other_issuer(
         actor=actor,
         certificate_type=certificate_type,
         issuer=issuer,
-        serial=_next_serial(issuer),
-        version=1,
+        serial=serial,
+        version=version,
         holder_code=old.holder_code,
-        holder_name=holder_name.strip(),
+        holder_name=name,
         face=face_values,
         valid_from=start,
         valid_until=end,
-        case_number=case_number,
+        case_number=case_number or old.case_number,
         previous=old,
     )
     _record(renewed, actor, role, "certificate.renewed")
