@@ -46,7 +46,7 @@ def check_form_data(
 ) -> dict[str, Any]:
     """Return the cleaned values of `data`, or raise FormInvalid listing every error.
 
-    A field marked `applicant_id` asks for the applicant's own ID number, so when
+    A field marked `applicant_id` expects the applicant's own ID number, so when
     `applicant_id_number` is given, any other number in that field is an error. Both
     numbers are compared in their 18-character form.
     """

@@ -119,7 +119,7 @@ def get_certificate_for(actor: Any, identifier: str) -> Certificate:
 
     The holder, the agents of an enterprise holder, the applicant of the case that
     issued it and the staff of its centre may. Raises CertificateNotFound for an
-    unknown identifier and CertificateAccessDenied for anyone else. The denial tells
+    unknown identifier and CertificateAccessDenied for anyone else. The denial reveals
     no more than the public verification, which shows that the identifier exists.
     """
     certificate = get_certificate(identifier)
@@ -225,7 +225,7 @@ def _may_see(actor: Any, certificate: Certificate) -> bool:
 
 
 def _holds_or_applied_for(person: Any, certificate: Certificate) -> bool:
-    """Tell whether the person holds the certificate, acts for its holder or applied.
+    """Return whether the person is the holder, an agent of the holder or the applicant.
 
     An organisation that is not registered on the platform has no agents, so the
     applicant of the case that issued it is the one who receives its certificate.
