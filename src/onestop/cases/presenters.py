@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
 from onestop.cases.deadlines import deadline_status
@@ -43,11 +44,11 @@ def _choice_label(choices: Any, value: str) -> str:
 
 
 def _state_label(value: str) -> str:
-    """Return the label of a case state, or "" for an empty state."""
+    """Return the label of a case state as shown alone, or "" for an empty state."""
     if not value:
         return ""
     try:
-        return str(CaseState(value).label)
+        return capfirst(str(CaseState(value).label))
     except ValueError:
         return value
 
@@ -76,7 +77,7 @@ def case_summary(case: Case) -> dict[str, Any]:
     return {
         "number": case.number,
         "state": case.state,
-        "state_label": str(CaseState(case.state).label),
+        "state_label": _state_label(case.state),
         "matter": case.matter.pack_id,
         "matter_name": case.matter.name,
         "department": case.department.name,

@@ -15,6 +15,7 @@ from typing import Any
 
 import puremagic
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import InvalidInput
@@ -66,6 +67,12 @@ class UploadDisguised(UploadRejected):
         "which is %(detected)s and takes the extension %(expected)s. Rename it to match "
         "its content, or upload the right file."
     )
+
+
+NOTHING_SAVED = _(
+    "Nothing from this request was saved: once this is corrected, send all its files "
+    "again."
+)
 
 
 class UploadsInvalid(InvalidInput):
@@ -200,8 +207,12 @@ def check_no_rejected_uploads(
             fields=form_error.details["fields"],
         )
     if len(errors) == 1:
-        errors[0].details["files"] = files
-        raise errors[0]
+        error = errors[0]
+        error.details["files"] = files
+        # The other files of the request were not stored either, and a page's file
+        # inputs come back empty, so the message asks for all of them again.
+        error.message = format_lazy("{} {}", error.message, NOTHING_SAVED)
+        raise error
 
     combined = UploadsInvalid(count=len(errors), summary=summary, files=files)
     statuses = {error.status for error in errors}

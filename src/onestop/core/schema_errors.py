@@ -103,10 +103,17 @@ def describe_schema_error(error: dict[str, Any]) -> dict[str, Any]:
     if template is None:
         values["error"] = str(error.get("msg", ""))
         template = FALLBACK
+    values["error"] = _full_sentence(values["error"])
     detail = {"location": location, "type": kind, "message": str(template) % values}
     if "input_type" in error and kind != "missing":
         detail["input_type"] = error["input_type"]
     return detail
+
+
+def _full_sentence(text: str) -> str:
+    """End pydantic's text with a full stop, since the message quotes it last."""
+    text = text.strip()
+    return text if not text or text.endswith((".", "。", "!", "?")) else f"{text}."
 
 
 def member_path(location: list[str]) -> str:

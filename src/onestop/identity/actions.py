@@ -30,7 +30,11 @@ from onestop.identity.models import Enterprise, EnterpriseAgent, Person
 log = get_logger(__name__)
 
 MAX_NAME_LENGTH = 60
+MAX_ENTERPRISE_NAME_LENGTH = 200
+MAX_ADDRESS_LENGTH = 200
 MAX_USERNAME_LENGTH = 150
+# Characters that no registered name contains. They only serve markup or scripts.
+FORBIDDEN_NAME_CHARACTERS = "<>\"'&;\n\r\t\ufffd"
 
 
 class IdNumberTaken(Conflict):
@@ -59,6 +63,30 @@ class UsernameInvalid(InvalidInput):
 class NameInvalid(InvalidInput):
     code = "identity.name_invalid"
     message = _("Enter the name as on the ID card, 1 to %(max)s characters.")
+
+
+class NameCharacterInvalid(InvalidInput):
+    code = "identity.name_character_invalid"
+    message = _(
+        "The name contains %(character)s, which no name on an ID card or business "
+        "licence contains. Remove it: the characters < > \" ' & ; and line breaks are "
+        "not accepted."
+    )
+
+
+class EnterpriseNameInvalid(InvalidInput):
+    code = "identity.enterprise_name_invalid"
+    message = _(
+        "Enter the enterprise name as on its business licence, 1 to %(max)s characters."
+    )
+
+
+class AddressInvalid(InvalidInput):
+    code = "identity.address_invalid"
+    message = _(
+        "The address has %(length)s characters; at most %(max)s are accepted. Shorten "
+        "it, for example by leaving out the province."
+    )
 
 
 class EnterpriseAlreadyRegistered(Conflict):
@@ -90,10 +118,11 @@ def register_person(
     """
     errors = FieldErrors()
     username = errors.check("username", _check_username, username) or ""
-    errors.check("password", _check_password, password)
+    errors.check("password", lambda value: _check_password(value, username), password)
     resident = errors.check("id_number", parse_resident_id, id_number)
     name = errors.check("name", _check_name, name) or ""
     phone = errors.check("phone", _check_optional_phone, phone) or ""
+    address = errors.check("address", _check_address, address) or ""
 
     user_model = get_user_model()
     if resident and Person.objects.filter(id_number=resident.number).exists():
@@ -113,7 +142,7 @@ def register_person(
                 name=name,
                 birth_date=resident.birth_date,
                 phone=phone,
-                address=address.strip()[:200],
+                address=address,
             )
             record_event(
                 actor=user,
@@ -143,6 +172,7 @@ def register_person_at_window(
     resident = errors.check("id_number", parse_resident_id, id_number)
     name = errors.check("name", _check_name, name) or ""
     phone = errors.check("phone", _check_optional_phone, phone) or ""
+    address = errors.check("address", _check_address, address) or ""
     if resident and Person.objects.filter(id_number=resident.number).exists():
         errors.add("id_number", IdNumberTaken(masked=resident.masked))
     errors.raise_if_any()
@@ -159,7 +189,7 @@ def register_person_at_window(
                 name=name,
                 birth_date=resident.birth_date,
                 phone=phone,
-                address=address.strip()[:200],
+                address=address,
             )
             record_event(
                 actor=actor,
@@ -188,7 +218,7 @@ def update_profile(
     if phone is not None:
         person.phone = check_phone(phone) if phone.strip() else ""
     if address is not None:
-        person.address = address.strip()[:200]
+        person.address = _check_address(address)
     with transaction.atomic():
         person.save(update_fields=["phone", "address"])
         record_event(
@@ -215,9 +245,11 @@ def register_enterprise(
         raise NotRegisteredPerson()
     errors = FieldErrors()
     parsed = errors.check("uscc", parse_uscc, uscc)
+    name = errors.check("name", _check_enterprise_name, name) or ""
     representative = errors.check(
         "legal_representative", _check_name, legal_representative
     )
+    address = errors.check("address", _check_address, address) or ""
     errors.raise_if_any()
     # raise_if_any raised when the code was invalid, so it is parsed here.
     code = cast(Uscc, parsed).code
@@ -225,9 +257,9 @@ def register_enterprise(
         enterprise, created = Enterprise.objects.select_for_update().get_or_create(
             uscc=code,
             defaults={
-                "name": name.strip()[:200],
+                "name": name,
                 "legal_representative": representative or "",
-                "address": address.strip()[:200],
+                "address": address,
             },
         )
         if not created and not enterprise.agents.filter(pk=person.pk).exists():
@@ -255,9 +287,11 @@ def _check_username(username: str) -> str:
     return username
 
 
-def _check_password(password: str) -> None:
+def _check_password(password: str, username: str = "") -> None:
+    # An unsaved user lets the similarity rule compare the password with the user name.
+    user = get_user_model()(username=username) if username else None
     try:
-        validate_password(password)
+        validate_password(password, user)
     except ValidationError as error:
         raise WeakPassword(reasons=" ".join(error.messages)) from None
 
@@ -268,10 +302,36 @@ def _check_optional_phone(phone: str) -> str:
 
 def _check_name(name: str) -> str:
     name = name.strip()
-    if (
-        not name
-        or len(name) > MAX_NAME_LENGTH
-        or any(ch in name for ch in "<>\"'&;\n\r\t")
-    ):
+    if not name or len(name) > MAX_NAME_LENGTH:
         raise NameInvalid(max=MAX_NAME_LENGTH)
+    _check_name_characters(name)
     return name
+
+
+def _check_enterprise_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > MAX_ENTERPRISE_NAME_LENGTH:
+        raise EnterpriseNameInvalid(max=MAX_ENTERPRISE_NAME_LENGTH)
+    _check_name_characters(name)
+    return name
+
+
+def _check_name_characters(name: str) -> None:
+    for character in name:
+        if character in FORBIDDEN_NAME_CHARACTERS or not character.isprintable():
+            raise NameCharacterInvalid(character=_shown_character(character))
+
+
+def _shown_character(character: str) -> str:
+    """Show a character in a message: quoted when printable, as U+XXXX otherwise."""
+    if character.isprintable():
+        return f"“{character}”"
+    return f"U+{ord(character):04X}"
+
+
+def _check_address(address: str) -> str:
+    """Return the address on one line (a text area may send line breaks) or raise."""
+    address = " ".join(address.split())
+    if len(address) > MAX_ADDRESS_LENGTH:
+        raise AddressInvalid(length=len(address), max=MAX_ADDRESS_LENGTH)
+    return address

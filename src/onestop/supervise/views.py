@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,7 +50,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "supervise/dashboard.html",
         {
             "states": [
-                (CaseState(s).label, by_state.get(s, 0)) for s in CaseState.values
+                (capfirst(CaseState(s).label), by_state.get(s, 0))
+                for s in CaseState.values
             ],
             "warned": warned[:200],
             "paused": [c for c in summaries if c["state"] in CLOCK_STOPPED_STATES][

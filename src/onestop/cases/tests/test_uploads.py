@@ -111,7 +111,8 @@ def test_one_oversize_upload_keeps_its_code(demo, settings):
     assert body["code"] == "upload.too_large"
     assert body["message"] == (
         "The file licence.pdf for 营业执照 is 10.1 MB; the limit is 10 MB per file. "
-        "Scan it at a lower resolution or split it."
+        "Scan it at a lower resolution or split it. Nothing from this request was "
+        "saved: once this is corrected, send all its files again."
     )
     assert [entry["name"] for entry in body["details"]["files"]] == ["licence.pdf"]
     assert Case.objects.count() == 0
@@ -307,7 +308,8 @@ def test_too_many_files_names_the_material(demo):
     assert body["code"] == "upload.too_many_files"
     assert body["message"] == (
         "11 files were sent for 营业执照; the limit is 10 per material. Combine the "
-        "pages into fewer files."
+        "pages into fewer files. Nothing from this request was saved: once this is "
+        "corrected, send all its files again."
     )
     assert body["details"]["material_key"] == "business_licence"
     assert Case.objects.count() == 0

@@ -111,7 +111,9 @@ def test_unknown_type_falls_back_with_pydantic_text():
     assert detail == {
         "location": ["query", "token"],
         "type": "uuid_parsing",
-        "message": "token is invalid. The schema check says: Input should be a valid UUID",
+        "message": (
+            "token is invalid. The schema check says: Input should be a valid UUID."
+        ),
         "input_type": "string",
     }
 

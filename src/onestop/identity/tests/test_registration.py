@@ -213,3 +213,65 @@ def test_misspelt_member_rejects_registration():
     assert response.status_code == 422
     assert "nmae is not a member of this request" in response.json()["message"]
     assert not Person.objects.filter(id_number=VALID_ID).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [("王<b>五", "“<”"), ("王五;", "“;”"), ("王\u200b五", "U+200B")],
+)
+def test_name_with_forbidden_character_names_the_character(name, shown):
+    body = post_person(valid_payload(name=name)).json()
+
+    assert body["code"] == "identity.name_character_invalid"
+    assert shown in body["message"]
+    assert Person.objects.count() == 0
+
+
+def test_name_outside_the_basic_plane_is_accepted():
+    response = post_person(valid_payload(name="王𠀀𪚥"))
+
+    assert response.status_code == 201
+    assert Person.objects.get().name == "王𠀀𪚥"
+
+
+def test_password_like_user_name_is_rejected():
+    body = post_person(
+        valid_payload(username="wangwu2024", password="wangwu2024")
+    ).json()
+
+    assert body["code"] == "identity.weak_password"
+    assert "similar to the username" in body["message"]
+    assert get_user_model().objects.count() == 0
+
+
+def test_too_long_address_is_rejected_not_cut():
+    body = post_person(valid_payload(address="佛山市禅城区" * 40)).json()
+
+    assert body["code"] == "identity.address_invalid"
+    assert "240" in body["message"]
+    assert Person.objects.count() == 0
+
+
+def test_address_line_breaks_become_spaces():
+    post_person(valid_payload(address="佛山市禅城区\r\n祖庙路 1 号"))
+
+    assert Person.objects.get().address == "佛山市禅城区 祖庙路 1 号"
+
+
+def test_enterprise_name_is_required_and_checked(demo):
+    client = demo.client("applicant")
+    uscc = "91440300708461136T"
+    empty = client.post(
+        "/api/v1/identity/enterprises",
+        {"uscc": uscc, "name": "  ", "legal_representative": "李四"},
+        content_type="application/json",
+    ).json()
+    markup = client.post(
+        "/api/v1/identity/enterprises",
+        {"uscc": uscc, "name": "<script>公司", "legal_representative": "李四"},
+        content_type="application/json",
+    ).json()
+
+    assert empty["code"] == "identity.enterprise_name_invalid"
+    assert markup["code"] == "identity.name_character_invalid"
+    assert not Enterprise.objects.filter(uscc=uscc).exists()

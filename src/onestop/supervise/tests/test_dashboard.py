@@ -137,4 +137,4 @@ def test_state_counts_count_every_case(demo):
         )
     page = demo.client("supervisor").get("/supervise/")
     states = {str(label): count for label, count in page.context["states"]}
-    assert states["submitted"] == 3
+    assert states["Submitted"] == 3
