@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from onestop.core import rows
+from onestop.core import json_input, rows
 from onestop.core.errors import BodyInvalid, NotFound, OneStopError
 from onestop.core.logging import get_logger
 from onestop.core.models import ApiToken
@@ -90,6 +91,13 @@ class JsonRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+class JsonParser(Parser):
+    """Django Ninja's JSON body parser, rejecting text with lone surrogates."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return json_input.loads(request.body)
+
+
 class OneStopApi(NinjaAPI):
     """The Django Ninja API whose OpenAPI document lists each operation's error responses."""
 
@@ -118,6 +126,7 @@ class OneStopApi(NinjaAPI):
 
 api = OneStopApi(
     renderer=JsonRenderer(),
+    parser=JsonParser(),
     title="OneStop API",
     version="1",
     description="一门式政务服务平台 OneStop: applicants, windows, departments and verifiers.",
@@ -191,7 +200,10 @@ def on_authentication_error(
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
-    # Django Ninja raises this HttpError when a body is not valid JSON.
+    # Django Ninja raises this HttpError when a body is not valid JSON, with the
+    # parser's error as its cause, which is a OneStopError for a lone surrogate.
+    if isinstance(error.__cause__, OneStopError):
+        return on_onestop_error(request, error.__cause__)
     if error.status_code == 400 and str(error).startswith("Cannot parse request body"):
         log.info("api.request_rejected", code=BodyInvalid.code, path=request.path)
         return error_response(request, 400, BodyInvalid().as_dict())

@@ -26,6 +26,7 @@ from onestop.cases.uploads import (
     check_upload,
     check_upload_size,
 )
+from onestop.core import json_input
 from onestop.core.errors import BodyInvalid, InvalidInput
 from onestop.core.schema_errors import json_type_name
 
@@ -122,7 +123,7 @@ def window_request(request: HttpRequest) -> WindowRequest:
 
 def _window_request_from_json(body: bytes) -> WindowRequest:
     try:
-        data = json.loads(body)
+        data = json_input.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise BodyInvalid() from None
     if not isinstance(data, dict):
@@ -224,7 +225,7 @@ def _json_object(post: QueryDict, name: str) -> dict[str, Any]:
     if not raw:
         return {}
     try:
-        value = json.loads(raw)
+        value = json_input.loads(raw, name)
     except json.JSONDecodeError as error:
         raise FormJsonInvalid(name=name, error=str(error)) from None
     if not isinstance(value, dict):

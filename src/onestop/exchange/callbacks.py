@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 from django.utils import timezone
 
+from onestop.core import json_input
 from onestop.core.canonical import canonical_json, sha256_hex
 from onestop.exchange.conf import setting
 from onestop.exchange.errors import CallbackInvalid, CallbackStale, CallbackTooLarge
@@ -47,7 +48,7 @@ def parse_callback(raw: bytes) -> dict[str, Any]:
     """Parse and validate a callback message. Raise CallbackTooLarge or CallbackInvalid."""
     check_body_size(raw)
     try:
-        message = json.loads(raw)
+        message = json_input.loads(raw)
     except json.JSONDecodeError as error:
         raise CallbackInvalid(reason=f"the body is not JSON ({error.msg})") from error
     except UnicodeDecodeError as error:

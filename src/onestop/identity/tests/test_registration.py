@@ -275,3 +275,14 @@ def test_enterprise_name_is_required_and_checked(demo):
     assert empty["code"] == "identity.enterprise_name_invalid"
     assert markup["code"] == "identity.name_character_invalid"
     assert not Enterprise.objects.filter(uscc=uscc).exists()
+
+
+@pytest.mark.parametrize(
+    "password", [" " * 12, "onlyletterspassphrase", "20261205199003"]
+)
+def test_password_without_letter_and_digit_is_rejected(password):
+    body = post_person(valid_payload(password=password)).json()
+
+    assert body["code"] == "identity.weak_password"
+    assert "one letter and one digit" in body["message"]
+    assert get_user_model().objects.count() == 0
