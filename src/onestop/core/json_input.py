@@ -53,7 +53,7 @@ def check_text(value: Any, path: str = "") -> None:
             )
     elif isinstance(value, dict):
         for key, item in value.items():
-            check_text(key, path or _("A member name"))
+            check_text(key, path or str(_("A member name")))
             check_text(item, f"{path}.{key}" if path else str(key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
