@@ -139,7 +139,7 @@ def submit_online_case(
     ) as claim:
         if claim.existing is not None:
             return Filing(case=_reload(claim.existing), created=False)
-        with transaction.atomic():
+        with _atomic_removing_files() as written:
             case = _build_case(
                 actor=actor,
                 matter=matter,
@@ -149,7 +149,7 @@ def submit_online_case(
                 channel=channel,
             )
             insert_instances([case])
-            _store_new_materials(case, application, actor=actor)
+            _store_new_materials(case, application, actor=actor, written=written)
             _transition(case, actor=actor, actor_role=APPLICANT, action="submit")
             Case.objects.filter(pk=case.pk).update(submitted_at=timezone.now())
     log.info(
@@ -163,7 +163,7 @@ def submit_online_case(
 
 def resubmit_case(*, actor: Any, case: Case, application: Application) -> Case:
     """Answer a correction request: replace the listed materials and form values."""
-    with transaction.atomic():
+    with _atomic_removing_files() as written:
         case = _lock(case)
         if case.person.user_id != actor.pk:
             raise PermissionDenied()
@@ -175,7 +175,14 @@ def resubmit_case(*, actor: Any, case: Case, application: Application) -> Case:
             guide.form_fields, form_data, applicant_id_number=case.person.id_number
         )
         _check_organisation_codes(guide.form_fields, case.form_data, case.enterprise)
-        _store_materials(case, application, replace=True, actor=actor, role=APPLICANT)
+        _store_materials(
+            case,
+            application,
+            replace=True,
+            actor=actor,
+            role=APPLICANT,
+            written=written,
+        )
         _check_required_materials(case)
         previous = (
             case.events.filter(action="request_correction").last() or CaseEvent()
@@ -262,7 +269,7 @@ def get_or_create_window_case(
     ) as claim:
         if claim.existing is not None:
             return Filing(case=claim.existing, created=False)
-        with transaction.atomic():
+        with _atomic_removing_files() as written:
             case = _build_case(
                 actor=actor,
                 matter=matter,
@@ -278,7 +285,9 @@ def get_or_create_window_case(
             case.revision = 1
             _set_deadlines(case, *deadlines.first_case_deadlines(case))
             insert_instances([case])
-            submissions = _store_new_materials(case, application, actor=actor)
+            submissions = _store_new_materials(
+                case, application, actor=actor, written=written
+            )
             event = _record_event(
                 case,
                 actor=actor,
@@ -306,16 +315,18 @@ def accept_case(
     given in it replaces the case's earlier ones of that material. A rejected file stops
     the acceptance before anything is stored.
     """
-    with transaction.atomic():
+    with _atomic_removing_files() as written:
         case = _lock(case)
         require_role(actor, WINDOW_ROLES, centre=case.centre)
         if application is not None:
-            # A rollback keeps the files already written to storage, so the state is
-            # checked before any file is written. NOTE: MaterialsMissing raised below
-            # still leaves the stored files of this request behind.
             _require_transition(case, "accept")
             _store_materials(
-                case, application, replace=True, actor=actor, role=Role.CLERK
+                case,
+                application,
+                replace=True,
+                actor=actor,
+                role=Role.CLERK,
+                written=written,
             )
         if checklist:
             _record_checklist(case, checklist)
@@ -766,7 +777,7 @@ def _build_case(
 
 
 def _store_new_materials(
-    case: Case, application: Application, *, actor: Any
+    case: Case, application: Application, *, actor: Any, written: list[str]
 ) -> list[Submission]:
     """Store the materials of a case just inserted and return its submissions.
 
@@ -775,7 +786,7 @@ def _store_new_materials(
     """
     role = APPLICANT if case.person.user_id == actor.pk else Role.CLERK
     submissions = _store_materials(
-        case, application, replace=False, actor=actor, role=role
+        case, application, replace=False, actor=actor, role=role, written=written
     )
     if application.checklist:
         submissions += _record_checklist(
@@ -920,9 +931,19 @@ def _record_event(
 
 
 def _store_materials(
-    case: Case, application: Application, *, replace: bool, actor: Any, role: str
+    case: Case,
+    application: Application,
+    *,
+    replace: bool,
+    actor: Any,
+    role: str,
+    written: list[str],
 ) -> list[Submission]:
-    """Store the uploads and certificate references; return the new submissions."""
+    """Store the uploads and certificate references and return the new submissions.
+
+    The storage name of every file written is added to `written`, which
+    `_atomic_removing_files` deletes when the transaction fails.
+    """
     stored: list[Submission] = []
     materials = case.matter_version.guide.materials
     # Callers check earlier; this keeps a new caller from saving half of a request.
@@ -950,6 +971,7 @@ def _store_materials(
                 ContentFile(upload.content),
                 save=False,
             )
+            written.append(str(submission.file.name))
             submission.save()
             stored.append(submission)
     for key, identifier in application.certificates.items():
@@ -1126,6 +1148,29 @@ def _allocate_case_number(centre: Centre) -> str:
         )
         (number,) = cursor.fetchone()
     return f"{centre.region_code}{day:%y%m%d}{number:05d}"
+
+
+@contextmanager
+def _atomic_removing_files() -> Iterator[list[str]]:
+    """Open a transaction that deletes the files written in it when it fails.
+
+    A rollback removes the submissions' rows but not their files in storage, so the
+    block adds the storage name of each file it writes to the list it gets. Storage
+    gives each file a name of its own, so no other row refers to a deleted file. NOTE:
+    inside an outer transaction that fails after this block commits, the files stay.
+    """
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            yield written
+    except BaseException:
+        storage = Submission._meta.get_field("file").storage
+        for name in written:
+            try:
+                storage.delete(name)
+            except OSError as error:
+                log.warning("case.file_not_removed", error=type(error).__name__)
+        raise
 
 
 def _numbering_block() -> AbstractContextManager[Any]:

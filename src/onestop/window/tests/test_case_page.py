@@ -126,3 +126,25 @@ def test_files_not_saved_notice_in_chinese(demo):
 
     assert response.status_code == 400
     assert "请去掉为营业执照选择的文件后重新提交" in response.content.decode()
+
+
+def test_failed_accept_removes_written_files(demo, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    case = submit_online(demo)
+    # Without a current business licence, the acceptance fails after the new file
+    # of the application form was written.
+    Submission.objects.filter(case=case, material_key="business_licence").update(
+        superseded=True
+    )
+    before = sorted(path.name for path in tmp_path.rglob("*") if path.is_file())
+    data: dict[str, Any] = {"action": "accept", **ticked(case)}
+    del data["check.business_licence.original_seen"]
+    data["material.application_form"] = upload("good.pdf")
+
+    response = demo.client("clerk").post(f"/window/cases/{case.number}/", data)
+
+    assert response.status_code == 400
+    assert 'data-code="case.materials_missing"' in response.content.decode()
+    after = sorted(path.name for path in tmp_path.rglob("*") if path.is_file())
+    assert after == before
+    assert len(before) == Submission.objects.filter(case=case).count()
