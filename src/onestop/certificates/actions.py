@@ -270,7 +270,7 @@ def _supersede_with_next(
     supplied = {**_without_derived(old.face), **(face or {})}
     face_values = _check_face(certificate_type, supplied, derived)
 
-    _supersede(old)
+    _supersede(old, actor=actor, role=role)
     renewed = _create_version(
         actor=actor,
         certificate_type=certificate_type,
@@ -528,10 +528,12 @@ def _check_valid(certificate: Certificate, *, action: object) -> None:
         )
 
 
-def _supersede(certificate: Certificate) -> None:
+def _supersede(certificate: Certificate, *, actor: Any, role: str) -> None:
+    """Mark a certificate superseded and record it, so its proof shows the new status."""
     certificate.status = CertificateStatus.SUPERSEDED
     certificate.status_changed_at = timezone.now()
     certificate.save(update_fields=["status", "status_changed_at"])
+    _record(certificate, actor, role, "certificate.superseded")
 
 
 def _lock(certificate: Certificate) -> Certificate:

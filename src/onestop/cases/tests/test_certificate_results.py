@@ -121,6 +121,18 @@ def test_public_verification_and_offline_proof(demo):
         verify_proof_bundle(tampered, get_vkey())
 
 
+def test_offline_proof_of_superseded_certificate_says_superseded(demo):
+    first = issue_id_card(demo)
+    issue_id_card(demo)
+
+    bundle = Client().get(f"/api/v1/certificates/{first.identifier}/proof")
+
+    assert bundle.status_code == 200
+    verified = verify_proof_bundle(bundle.content.decode(), get_vkey())
+    assert verified.document["kind"] == "certificate.superseded"
+    assert verified.document["body"]["status"] == "superseded"
+
+
 def test_second_application_reuses_certificate(demo):
     certificate = issue_id_card(demo)
     applicant = demo.client("applicant")

@@ -249,6 +249,20 @@ def test_renewed_document_names_previous(licence, reviewer):
     )
 
 
+def test_renewal_records_supersession_of_old_version(licence, reviewer):
+    renew_certificate(licence, actor=reviewer)
+
+    licence.refresh_from_db()
+    entry = LedgerEntry.objects.get(kind="certificate.superseded")
+    body = json.loads(bytes(entry.data))["body"]
+    assert licence.ledger_entry_id == entry.pk
+    assert body["status"] == "superseded"
+    assert body["identifier_sha256"] == sha256_hex(licence.identifier.encode())
+    assert AuditEvent.objects.filter(
+        verb="certificate.superseded", object_id=licence.identifier
+    ).exists()
+
+
 def test_superseded_version_cannot_renew(licence, reviewer):
     renew_certificate(licence, actor=reviewer)
 
@@ -455,6 +469,9 @@ def test_one_valid_type_supersedes_other_issuers_certificate(
     assert second.version == 1
     assert second.document["previous"] == first.identifier
     assert LedgerEntry.objects.filter(kind="certificate.renewed").exists()
+    assert LedgerEntry.objects.get(pk=first.ledger_entry_id).kind == (
+        "certificate.superseded"
+    )
 
 
 def test_type_without_rule_issues_independent_certificates(
