@@ -57,6 +57,9 @@ log = get_logger(__name__)
 
 SYSTEM = "system"
 ISSUER_ROLES = (Role.REVIEWER, Role.DEPARTMENT_ADMIN, Role.CENTRE_ADMIN)
+# Revoking ends a certificate that the holder relies on, so only an admin of the issuing
+# department or of the centre may do it, not the reviewer who issued it.
+REVOKER_ROLES = (Role.DEPARTMENT_ADMIN, Role.CENTRE_ADMIN)
 DOCUMENT_FORMAT = "onestop.certificate/1"
 # Face fields that the certificate itself fixes, filled in by `_derived_face`.
 DERIVED_FACE_KEYS = frozenset(
@@ -125,14 +128,14 @@ def revoke_certificate(
 ) -> Certificate:
     """Revoke a valid certificate (吊销 or 注销), which stays listed but fails checks.
 
-    Raises ReasonRequired, CertificateNotValid or a permission error.
+    The actor must be a department admin of the issuing department or a centre admin
+    of its centre. Raises a permission error, ReasonRequired or CertificateNotValid.
     """
-    if not reason or not reason.strip():
-        raise ReasonRequired(identifier=certificate.identifier)
-
     with transaction.atomic():
         locked = _lock(certificate)
-        role = _check_issuer_role(actor, locked.issuer)
+        role = _check_issuer_role(actor, locked.issuer, roles=REVOKER_ROLES)
+        if not reason or not reason.strip():
+            raise ReasonRequired(identifier=locked.identifier)
         _check_valid(locked, action=pgettext_lazy("certificate action", "revoked"))
 
         locked.status = CertificateStatus.REVOKED
@@ -428,12 +431,12 @@ def _check_centre_admin(actor: Any, centre: Centre) -> str:
     return require_role(actor, (Role.CENTRE_ADMIN,), centre=centre).role
 
 
-def _check_issuer_role(actor: Any, issuer: Department) -> str:
+def _check_issuer_role(
+    actor: Any, issuer: Department, *, roles: tuple[str, ...] = ISSUER_ROLES
+) -> str:
     if actor is None:
         return SYSTEM
-    membership = require_role(
-        actor, ISSUER_ROLES, centre=issuer.centre, department=issuer
-    )
+    membership = require_role(actor, roles, centre=issuer.centre, department=issuer)
     return membership.role
 
 

@@ -197,8 +197,10 @@ def test_platform_can_issue_without_actor(licence_type, issuer):
     assert AuditEvent.objects.get(verb="certificate.issued").actor_role == "system"
 
 
-def test_revoke_marks_certificate_revoked(licence, reviewer):
-    revoked = revoke_certificate(licence, actor=reviewer, reason="申请人申请注销")
+def test_revoke_marks_certificate_revoked(licence, department_admin):
+    revoked = revoke_certificate(
+        licence, actor=department_admin, reason="申请人申请注销"
+    )
 
     assert revoked.status == CertificateStatus.REVOKED
     assert revoked.revocation_reason == "申请人申请注销"
@@ -207,16 +209,16 @@ def test_revoke_marks_certificate_revoked(licence, reviewer):
     assert LedgerEntry.objects.filter(kind="certificate.revoked").count() == 1
 
 
-def test_revoke_needs_reason(licence, reviewer):
+def test_revoke_needs_reason(licence, department_admin):
     with pytest.raises(ReasonRequired):
-        revoke_certificate(licence, actor=reviewer, reason="  ")
+        revoke_certificate(licence, actor=department_admin, reason="  ")
 
 
-def test_revoke_twice_is_rejected(licence, reviewer):
-    revoke_certificate(licence, actor=reviewer, reason="注销")
+def test_revoke_twice_is_rejected(licence, department_admin):
+    revoke_certificate(licence, actor=department_admin, reason="注销")
 
     with pytest.raises(CertificateNotValid) as caught:
-        revoke_certificate(licence, actor=reviewer, reason="注销")
+        revoke_certificate(licence, actor=department_admin, reason="注销")
 
     assert caught.value.code == "certificate.not_valid"
     assert "cannot be revoked" in caught.value.render()
@@ -225,6 +227,20 @@ def test_revoke_twice_is_rejected(licence, reviewer):
 def test_clerk_cannot_revoke(licence, clerk):
     with pytest.raises(PermissionDenied):
         revoke_certificate(licence, actor=clerk, reason="注销")
+
+
+def test_reviewer_cannot_revoke(licence, reviewer):
+    with pytest.raises(PermissionDenied):
+        revoke_certificate(licence, actor=reviewer, reason="注销")
+
+
+def test_centre_admin_can_revoke(licence, centre_admin):
+    revoked = revoke_certificate(licence, actor=centre_admin, reason="吊销")
+
+    assert revoked.status == CertificateStatus.REVOKED
+    assert AuditEvent.objects.get(verb="certificate.revoked").actor_role == (
+        "centre_admin"
+    )
 
 
 def test_renew_issues_next_version(licence, reviewer):
@@ -364,7 +380,7 @@ def test_pack_licence_fills_standard_face_fields(centre, issuer, reviewer):
 def test_not_valid_message_in_chinese(licence, reviewer):
     from django.utils import translation
 
-    revoke_certificate(licence, actor=reviewer, reason="注销")
+    revoke_certificate(licence, actor=None, reason="注销")
 
     with pytest.raises(CertificateNotValid) as caught:
         renew_certificate(licence, actor=reviewer)
@@ -393,8 +409,8 @@ def test_use_records_valid_certificate(licence, other_centre):
     }
 
 
-def test_revoked_certificate_cannot_be_used(licence, reviewer, centre):
-    revoke_certificate(licence, actor=reviewer, reason="吊销")
+def test_revoked_certificate_cannot_be_used(licence, centre):
+    revoke_certificate(licence, actor=None, reason="吊销")
 
     with pytest.raises(CertificateNotUsable) as caught:
         use_certificate(

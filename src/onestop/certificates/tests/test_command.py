@@ -42,15 +42,15 @@ def test_verify_rejects_changed_file(exported):
         call_command("certificates", "verify", str(exported))
 
 
-def test_verify_rejects_revoked_certificate(exported, licence, reviewer):
-    revoke_certificate(licence, actor=reviewer, reason="吊销")
+def test_verify_rejects_revoked_certificate(exported, licence, department_admin):
+    revoke_certificate(licence, actor=department_admin, reason="吊销")
 
     with pytest.raises(CommandError, match="is not valid: revoked"):
         call_command("certificates", "verify", str(exported))
 
 
-def test_offline_verify_checks_signature_only(exported, licence, reviewer, capsys):
-    revoke_certificate(licence, actor=reviewer, reason="吊销")
+def test_offline_verify_checks_signature_only(exported, licence, capsys):
+    revoke_certificate(licence, actor=None, reason="吊销")
 
     call_command("certificates", "verify", str(exported), "--offline")
 
