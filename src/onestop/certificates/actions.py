@@ -44,6 +44,7 @@ from onestop.certificates.models import (
     CertificateUse,
     HolderKind,
 )
+from onestop.certificates.validity import default_valid_until
 from onestop.core.audit import record_event
 from onestop.core.canonical import canonical_json, sha256_hex
 from onestop.core.ledger.actions import queue_entry
@@ -88,10 +89,10 @@ def issue_certificate(
 ) -> Certificate:
     """Issue version 001 of a new certificate under a fresh serial of the issuer.
 
-    `valid_until` defaults to `valid_from` plus the type's validity in years, or no
-    expiry when the type has none. Raises MissingFaceField, UnknownFaceField,
-    InvalidValidity, IssuerMismatch, the resident ID and USCC errors of
-    `onestop.identity.codes`, or a permission error.
+    `valid_until` defaults to the end of the type's validity from `valid_from` (see
+    `default_valid_until`), or no expiry when the type is long-term. Raises
+    MissingFaceField, UnknownFaceField, InvalidValidity, IssuerMismatch, the resident
+    ID and USCC errors of `onestop.identity.codes`, or a permission error.
     """
     with transaction.atomic():
         role = _check_issuer_role(actor, issuer)
@@ -100,7 +101,7 @@ def issue_certificate(
 
         holder_code = _check_holder_code(certificate_type.holder_kind, holder_code)
         start = valid_from or timezone.localdate()
-        end = valid_until or _default_valid_until(certificate_type, start)
+        end = valid_until or default_valid_until(certificate_type, holder_code, start)
         _check_validity(start, end)
         derived = _derived_face(holder_code, holder_name, issuer, start, end)
         face_values = _check_face(certificate_type, face or {}, derived)
@@ -266,7 +267,7 @@ def _supersede_with_next(
 
     certificate_type = old.certificate_type
     start = timezone.localdate()
-    end = valid_until or _default_valid_until(certificate_type, start)
+    end = valid_until or default_valid_until(certificate_type, old.holder_code, start)
     _check_validity(start, end)
     name = holder_name.strip() if holder_name else old.holder_name
     derived = _derived_face(old.holder_code, name, issuer, start, end)
@@ -299,8 +300,9 @@ def sync_certificate_types(
 
     Each entry has the pack's fields: code, name, defining_body, issuing_department (a
     department role key of the centre), holder_kind ("111" or "001"), validity ({"rule":
-    "years", "years": n}, "long_term" or "varies"), face_fields and the optional
-    one_valid_per_holder (default false). Types missing from `entries` are left as
+    "years", "years": n}, {"rule": "by_age", "terms": [{"below_age", "years"}]},
+    "long_term" or "varies"), face_fields and the optional one_valid_per_holder
+    (default false). Types missing from `entries` are left as
     they are, because certificates may still refer to them.
     """
     role = _check_centre_admin(actor, centre)
@@ -314,6 +316,7 @@ def sync_certificate_types(
         for entry in entries:
             validity = entry.get("validity") or {}
             years = validity.get("years") if validity.get("rule") == "years" else None
+            by_age = validity.get("terms") if validity.get("rule") == "by_age" else None
             certificate_type, _created = CertificateType.objects.update_or_create(
                 centre=centre,
                 code=str(entry["code"]),
@@ -322,6 +325,13 @@ def sync_certificate_types(
                     "defining_body": str(entry.get("defining_body", "")),
                     "holder_kind": str(entry.get("holder_kind", HolderKind.PERSON)),
                     "validity_years": int(years) if years else None,
+                    "validity_by_age": [
+                        {
+                            "below_age": int(term["below_age"]),
+                            "years": int(term["years"]),
+                        }
+                        for term in by_age or []
+                    ],
                     "face_fields": list(entry.get("face_fields") or []),
                     "one_valid_per_holder": bool(
                         entry.get("one_valid_per_holder", False)
@@ -500,21 +510,6 @@ def _check_face(
                 label=field.get("label", key), type=certificate_type.name
             )
     return values
-
-
-def _default_valid_until(
-    certificate_type: CertificateType, start: datetime.date
-) -> datetime.date | None:
-    years = certificate_type.validity_years
-    if not years:
-        return None
-    try:
-        anniversary = start.replace(year=start.year + years)
-    except (
-        ValueError
-    ):  # from 29 February into a common year: the period ends 28 February
-        anniversary = start.replace(year=start.year + years, month=3, day=1)
-    return anniversary - datetime.timedelta(days=1)
 
 
 def _check_validity(start: datetime.date, end: datetime.date | None) -> None:

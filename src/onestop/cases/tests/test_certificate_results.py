@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.test import Client
 
@@ -59,6 +61,18 @@ def test_approval_issues_certificate_to_applicant(demo):
         kind="result"
     )
     assert result.data["certificate"] == certificate.identifier
+
+
+def test_id_card_of_applicant_aged_26_to_45_runs_20_years(demo):
+    certificate = issue_id_card(demo)
+
+    # The applicant was born on 15 March 1985, so is between 26 and 45 until 2031.
+    start = certificate.valid_from
+    assert certificate.valid_until == start.replace(
+        year=start.year + 20
+    ) - datetime.timedelta(days=1)
+    assert certificate.face["valid_until"] == certificate.valid_until.isoformat()
+    assert certificate.document["valid_until"] == certificate.valid_until.isoformat()
 
 
 def test_second_id_card_supersedes_first(demo):

@@ -329,6 +329,14 @@ def test_sync_loads_standard_pack_types(centre):
     assert (
         CertificateType.objects.get(code="11100000PACK00002X001").validity_years is None
     )
+    id_card = CertificateType.objects.get(code="11100000PACK00001T001")
+    assert id_card.validity_years is None
+    assert id_card.validity_by_age == [
+        {"below_age": 16, "years": 5},
+        {"below_age": 26, "years": 10},
+        {"below_age": 46, "years": 20},
+    ]
+    assert food.validity_by_age == []
 
 
 def test_sync_twice_updates_in_place(centre):
