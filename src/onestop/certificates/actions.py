@@ -621,7 +621,8 @@ def _record(certificate: Certificate, actor: Any, role: str, verb: str) -> None:
         data={"certificate_id": certificate.pk, "case_number": certificate.case_number},
     )
     # The ledger entry stores hashes, not the identifier, because an issuer code made
-    # only of digits looks like a resident ID number to the ledger's personal-data check.
+    # only of digits can also be a valid resident ID number, which the ledger's
+    # personal-data check rejects.
     entry = queue_entry(
         verb,
         {
