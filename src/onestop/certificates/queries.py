@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from onestop.cases.models import Case
 from onestop.certificates.documents import CertificateDocument
@@ -41,6 +42,21 @@ class VerificationResult:
     SUPERSEDED = "superseded"
     SIGNATURE_INVALID = "signature_invalid"
     NOT_FOUND = "not_found"
+
+
+# The label of each result, translated into the language of the message it appears in.
+RESULT_LABELS = {
+    VerificationResult.VALID: CertificateStatus.VALID.label,
+    VerificationResult.EXPIRED: pgettext_lazy("certificate check result", "expired"),
+    VerificationResult.REVOKED: CertificateStatus.REVOKED.label,
+    VerificationResult.SUPERSEDED: CertificateStatus.SUPERSEDED.label,
+    VerificationResult.SIGNATURE_INVALID: pgettext_lazy(
+        "certificate check result", "signature invalid"
+    ),
+    VerificationResult.NOT_FOUND: pgettext_lazy(
+        "certificate check result", "not found"
+    ),
+}
 
 
 @dataclass(frozen=True)
