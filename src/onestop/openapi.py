@@ -98,7 +98,10 @@ ERRORS_BY_OPERATION: dict[str, tuple[int, ...]] = {
     "GET /credit/reports": (400, 401, 404, 409),
     "POST /credit/reports": (401, 404, 409),
     "GET /certificates/{identifier}/verification": (400, 429),
-    "GET /certificates/{identifier}/proof": (429,),
+    "GET /certificates/{identifier}/proof": (400, 429),
+    "GET /certificates/{identifier}/signed": (400,),
+    "GET /certificates/{identifier}/pdf": (400,),
+    "POST /certificates/{identifier}/revoke": (409,),
 }
 
 

@@ -44,6 +44,7 @@ from onestop.certificates.models import (
     CertificateUse,
     HolderKind,
 )
+from onestop.certificates.validity import default_valid_until
 from onestop.core.audit import record_event
 from onestop.core.canonical import canonical_json, sha256_hex
 from onestop.core.ledger.actions import queue_entry
@@ -57,6 +58,9 @@ log = get_logger(__name__)
 
 SYSTEM = "system"
 ISSUER_ROLES = (Role.REVIEWER, Role.DEPARTMENT_ADMIN, Role.CENTRE_ADMIN)
+# Revoking ends a certificate that the holder relies on, so only an admin of the issuing
+# department or of the centre may do it, not the reviewer who issued it.
+REVOKER_ROLES = (Role.DEPARTMENT_ADMIN, Role.CENTRE_ADMIN)
 DOCUMENT_FORMAT = "onestop.certificate/1"
 # Face fields that the certificate itself fixes, filled in by `_derived_face`.
 DERIVED_FACE_KEYS = frozenset(
@@ -85,10 +89,10 @@ def issue_certificate(
 ) -> Certificate:
     """Issue version 001 of a new certificate under a fresh serial of the issuer.
 
-    `valid_until` defaults to `valid_from` plus the type's validity in years, or no
-    expiry when the type has none. Raises MissingFaceField, UnknownFaceField,
-    InvalidValidity, IssuerMismatch, the resident ID and USCC errors of
-    `onestop.identity.codes`, or a permission error.
+    `valid_until` defaults to the end of the type's validity from `valid_from` (see
+    `default_valid_until`), or no expiry when the type is long-term. Raises
+    MissingFaceField, UnknownFaceField, InvalidValidity, IssuerMismatch, the resident
+    ID and USCC errors of `onestop.identity.codes`, or a permission error.
     """
     with transaction.atomic():
         role = _check_issuer_role(actor, issuer)
@@ -97,7 +101,7 @@ def issue_certificate(
 
         holder_code = _check_holder_code(certificate_type.holder_kind, holder_code)
         start = valid_from or timezone.localdate()
-        end = valid_until or _default_valid_until(certificate_type, start)
+        end = valid_until or default_valid_until(certificate_type, holder_code, start)
         _check_validity(start, end)
         derived = _derived_face(holder_code, holder_name, issuer, start, end)
         face_values = _check_face(certificate_type, face or {}, derived)
@@ -125,14 +129,14 @@ def revoke_certificate(
 ) -> Certificate:
     """Revoke a valid certificate (吊销 or 注销), which stays listed but fails checks.
 
-    Raises ReasonRequired, CertificateNotValid or a permission error.
+    The actor must be a department admin of the issuing department or a centre admin
+    of its centre. Raises a permission error, ReasonRequired or CertificateNotValid.
     """
-    if not reason or not reason.strip():
-        raise ReasonRequired(identifier=certificate.identifier)
-
     with transaction.atomic():
         locked = _lock(certificate)
-        role = _check_issuer_role(actor, locked.issuer)
+        role = _check_issuer_role(actor, locked.issuer, roles=REVOKER_ROLES)
+        if not reason or not reason.strip():
+            raise ReasonRequired(identifier=locked.identifier)
         _check_valid(locked, action=pgettext_lazy("certificate action", "revoked"))
 
         locked.status = CertificateStatus.REVOKED
@@ -263,14 +267,14 @@ def _supersede_with_next(
 
     certificate_type = old.certificate_type
     start = timezone.localdate()
-    end = valid_until or _default_valid_until(certificate_type, start)
+    end = valid_until or default_valid_until(certificate_type, old.holder_code, start)
     _check_validity(start, end)
     name = holder_name.strip() if holder_name else old.holder_name
     derived = _derived_face(old.holder_code, name, issuer, start, end)
     supplied = {**_without_derived(old.face), **(face or {})}
     face_values = _check_face(certificate_type, supplied, derived)
 
-    _supersede(old)
+    _supersede(old, actor=actor, role=role)
     renewed = _create_version(
         actor=actor,
         certificate_type=certificate_type,
@@ -296,8 +300,9 @@ def sync_certificate_types(
 
     Each entry has the pack's fields: code, name, defining_body, issuing_department (a
     department role key of the centre), holder_kind ("111" or "001"), validity ({"rule":
-    "years", "years": n}, "long_term" or "varies"), face_fields and the optional
-    one_valid_per_holder (default false). Types missing from `entries` are left as
+    "years", "years": n}, {"rule": "by_age", "terms": [{"below_age", "years"}]},
+    "long_term" or "varies"), face_fields and the optional one_valid_per_holder
+    (default false). Types missing from `entries` are left as
     they are, because certificates may still refer to them.
     """
     role = _check_centre_admin(actor, centre)
@@ -311,6 +316,7 @@ def sync_certificate_types(
         for entry in entries:
             validity = entry.get("validity") or {}
             years = validity.get("years") if validity.get("rule") == "years" else None
+            by_age = validity.get("terms") if validity.get("rule") == "by_age" else None
             certificate_type, _created = CertificateType.objects.update_or_create(
                 centre=centre,
                 code=str(entry["code"]),
@@ -319,6 +325,13 @@ def sync_certificate_types(
                     "defining_body": str(entry.get("defining_body", "")),
                     "holder_kind": str(entry.get("holder_kind", HolderKind.PERSON)),
                     "validity_years": int(years) if years else None,
+                    "validity_by_age": [
+                        {
+                            "below_age": int(term["below_age"]),
+                            "years": int(term["years"]),
+                        }
+                        for term in by_age or []
+                    ],
                     "face_fields": list(entry.get("face_fields") or []),
                     "one_valid_per_holder": bool(
                         entry.get("one_valid_per_holder", False)
@@ -428,12 +441,12 @@ def _check_centre_admin(actor: Any, centre: Centre) -> str:
     return require_role(actor, (Role.CENTRE_ADMIN,), centre=centre).role
 
 
-def _check_issuer_role(actor: Any, issuer: Department) -> str:
+def _check_issuer_role(
+    actor: Any, issuer: Department, *, roles: tuple[str, ...] = ISSUER_ROLES
+) -> str:
     if actor is None:
         return SYSTEM
-    membership = require_role(
-        actor, ISSUER_ROLES, centre=issuer.centre, department=issuer
-    )
+    membership = require_role(actor, roles, centre=issuer.centre, department=issuer)
     return membership.role
 
 
@@ -499,21 +512,6 @@ def _check_face(
     return values
 
 
-def _default_valid_until(
-    certificate_type: CertificateType, start: datetime.date
-) -> datetime.date | None:
-    years = certificate_type.validity_years
-    if not years:
-        return None
-    try:
-        anniversary = start.replace(year=start.year + years)
-    except (
-        ValueError
-    ):  # from 29 February into a common year: the period ends 28 February
-        anniversary = start.replace(year=start.year + years, month=3, day=1)
-    return anniversary - datetime.timedelta(days=1)
-
-
 def _check_validity(start: datetime.date, end: datetime.date | None) -> None:
     if end is not None and end < start:
         raise InvalidValidity(valid_from=start.isoformat(), valid_until=end.isoformat())
@@ -528,10 +526,12 @@ def _check_valid(certificate: Certificate, *, action: object) -> None:
         )
 
 
-def _supersede(certificate: Certificate) -> None:
+def _supersede(certificate: Certificate, *, actor: Any, role: str) -> None:
+    """Mark a certificate superseded and record it, so its proof shows the new status."""
     certificate.status = CertificateStatus.SUPERSEDED
     certificate.status_changed_at = timezone.now()
     certificate.save(update_fields=["status", "status_changed_at"])
+    _record(certificate, actor, role, "certificate.superseded")
 
 
 def _lock(certificate: Certificate) -> Certificate:
@@ -621,7 +621,8 @@ def _record(certificate: Certificate, actor: Any, role: str, verb: str) -> None:
         data={"certificate_id": certificate.pk, "case_number": certificate.case_number},
     )
     # The ledger entry stores hashes, not the identifier, because an issuer code made
-    # only of digits looks like a resident ID number to the ledger's personal-data check.
+    # only of digits can also be a valid resident ID number, which the ledger's
+    # personal-data check rejects.
     entry = queue_entry(
         verb,
         {

@@ -1,7 +1,9 @@
 """Certificate endpoints under /api/v1/certificates: the public verification and proof,
-and the signed file and PDF for the holder."""
+the signed file and PDF for the holder, and revocation for admins."""
 
 from __future__ import annotations
+
+import datetime
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
@@ -12,8 +14,10 @@ from onestop.certificates.errors import CertificateNotFound
 from onestop.certificates.queries import (
     VerificationResult,
     certificate_proof_bundle,
+    find_certificate,
     get_certificate_for,
 )
+from onestop.core.schemas import InputSchema
 
 router = Router(tags=["certificates"])
 
@@ -34,6 +38,17 @@ class VerificationOut(Schema):
     issued_at: str | None = None
     status_changed_at: str | None = None
     latest_version: str | None = None
+
+
+class RevocationIn(InputSchema):
+    reason: str
+
+
+class RevocationOut(Schema):
+    identifier: str
+    status: str
+    status_changed_at: datetime.datetime
+    revocation_reason: str
 
 
 @router.get("/{identifier}/verification", auth=None, response=VerificationOut)
@@ -97,3 +112,22 @@ def get_proof_bundle(request: HttpRequest, identifier: str) -> HttpResponse:
     ratelimit.check_rate(request)
     bundle = certificate_proof_bundle(identifier)
     return HttpResponse(bundle, content_type="text/plain; charset=utf-8")
+
+
+@router.post("/{identifier}/revoke", response=RevocationOut)
+def revoke(request: HttpRequest, identifier: str, payload: RevocationIn) -> dict:
+    """Revoke a valid certificate (吊销 or 注销) with the reason, which is required.
+
+    Only a department admin of the issuing department or a centre admin of its centre
+    may. The certificate stays listed, its checks return revoked, and the ledger
+    records certificate.revoked.
+    """
+    certificate = actions.revoke_certificate(
+        find_certificate(identifier), actor=request.user, reason=payload.reason
+    )
+    return {
+        "identifier": certificate.identifier,
+        "status": certificate.status,
+        "status_changed_at": certificate.status_changed_at,
+        "revocation_reason": certificate.revocation_reason,
+    }

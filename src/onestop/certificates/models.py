@@ -26,9 +26,14 @@ class CertificateType(TenantModel):
     holder_kind = models.CharField(
         _("holder code type"), max_length=3, choices=HolderKind.choices
     )
-    # None when the type is long-term or its validity varies: the issuer sets the end.
+    # None when the type is long-term, its validity varies or depends on the holder's age.
     validity_years = models.PositiveSmallIntegerField(
         _("validity in years"), null=True, blank=True
+    )
+    # For validity by the holder's age at issue: [{"below_age", "years"}], youngest
+    # first. Older holders get no end date. Empty for every other type.
+    validity_by_age = models.JSONField(
+        _("validity by age at issue"), default=list, blank=True
     )
     # Fields of the certificate's face: [{"key", "label", "type", "required"}].
     face_fields = models.JSONField(_("face fields"), default=list, blank=True)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from onestop.cases.models import Case
 from onestop.certificates.documents import CertificateDocument
@@ -41,6 +42,21 @@ class VerificationResult:
     SUPERSEDED = "superseded"
     SIGNATURE_INVALID = "signature_invalid"
     NOT_FOUND = "not_found"
+
+
+# The label of each result, translated into the language of the message it appears in.
+RESULT_LABELS = {
+    VerificationResult.VALID: CertificateStatus.VALID.label,
+    VerificationResult.EXPIRED: pgettext_lazy("certificate check result", "expired"),
+    VerificationResult.REVOKED: CertificateStatus.REVOKED.label,
+    VerificationResult.SUPERSEDED: CertificateStatus.SUPERSEDED.label,
+    VerificationResult.SIGNATURE_INVALID: pgettext_lazy(
+        "certificate check result", "signature invalid"
+    ),
+    VerificationResult.NOT_FOUND: pgettext_lazy(
+        "certificate check result", "not found"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -114,19 +130,31 @@ def get_certificate(identifier: str) -> Certificate | None:
     )
 
 
+def find_certificate(identifier: str) -> Certificate:
+    """Return the certificate with this identifier in any centre.
+
+    Raises InvalidCertificateId or CertificateIdCheckFailed for a malformed identifier,
+    so every endpoint rejects one with the same error, and CertificateNotFound for an
+    unknown one.
+    """
+    parsed = str(parse_identifier(identifier))
+    certificate = get_certificate(parsed)
+    if certificate is None:
+        raise CertificateNotFound(identifier=parsed)
+    return certificate
+
+
 def get_certificate_for(actor: Any, identifier: str) -> Certificate:
     """Return a certificate that the caller may see in full.
 
     The holder, the agents of an enterprise holder, the applicant of the case that
-    issued it and the staff of its centre may. Raises CertificateNotFound for an
-    unknown identifier and CertificateAccessDenied for anyone else. The denial reveals
-    no more than the public verification, which shows that the identifier exists.
+    issued it and the staff of its centre may. Raises the errors of `find_certificate`,
+    and CertificateAccessDenied for anyone else. The denial reveals no more than the
+    public verification, which shows that the identifier exists.
     """
-    certificate = get_certificate(identifier)
-    if certificate is None:
-        raise CertificateNotFound(identifier=identifier)
+    certificate = find_certificate(identifier)
     if not _may_see(actor, certificate):
-        raise CertificateAccessDenied(identifier=identifier)
+        raise CertificateAccessDenied(identifier=certificate.identifier)
     return certificate
 
 
@@ -251,14 +279,15 @@ def certificate_proof_bundle(identifier: str) -> str:
     """Return the C2SP-style proof bundle of the certificate's latest ledger entry.
 
     Pending entries are integrated and a checkpoint is published first when needed.
-    Raises CertificateNotFound for an unknown identifier or one without a ledger entry.
+    Raises the errors of `find_certificate`, and CertificateNotFound for a certificate
+    without a ledger entry.
     """
-    certificate = get_certificate(identifier)
-    if certificate is None or certificate.ledger_entry_id is None:
-        raise CertificateNotFound(identifier=identifier[:120])
+    certificate = find_certificate(identifier)
+    if certificate.ledger_entry_id is None:
+        raise CertificateNotFound(identifier=certificate.identifier)
     entries = checkpointed_entries([certificate.ledger_entry_id])
     if not entries:
-        raise CertificateNotFound(identifier=identifier[:120])
+        raise CertificateNotFound(identifier=certificate.identifier)
     return proof_bundle(entries[certificate.ledger_entry_id])
 
 

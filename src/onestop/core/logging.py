@@ -9,6 +9,9 @@ from typing import Any
 import structlog
 from structlog.typing import EventDict, WrappedLogger
 
+from onestop.core.errors import InvalidInput
+from onestop.identity.codes import parse_resident_id
+
 # Resident ID numbers (18 characters, or the 15-digit legacy form) and mainland mobile numbers.
 # A value that slips into a log field by mistake is masked before it is written.
 _PERSONAL_PATTERNS = [
@@ -17,15 +20,48 @@ _PERSONAL_PATTERNS = [
     ),
     re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)"),
 ]
+# A GB/T 36904 certificate identifier (type code, issuer code, serial, version, check
+# character), also one with a wrong check character. Its issuer code is a credit code,
+# which may be all digits and then matches the ID number pattern.
+_CERTIFICATE_ID = re.compile(
+    r"(?<![0-9A-Za-z.])1\.2\.156\.3005\.2\.[0-9A-Z]{21}\.(?P<issuer>[0-9A-Z]{18})"
+    r"\.[0-9A-Z]{1,40}\.\d{3}\.[0-9A-Z](?![0-9A-Za-z])"
+)
 
 
 def mask_personal_text(text: str) -> str:
-    """Mask anything that looks like an ID number or a mobile number in free text."""
+    """Mask anything that looks like an ID number or a mobile number in free text.
+
+    A certificate identifier stays readable, unless its issuer code is a valid resident
+    ID number (check digit, date of birth and birthplace). Then it is masked as well.
+    """
+    pieces = []
+    position = 0
+    for match in _CERTIFICATE_ID.finditer(text):
+        pieces.append(_mask_patterns(text[position : match.start()]))
+        identifier = match.group()
+        if _is_resident_id(match["issuer"]):
+            identifier = _mask_patterns(identifier)
+        pieces.append(identifier)
+        position = match.end()
+    pieces.append(_mask_patterns(text[position:]))
+    return "".join(pieces)
+
+
+def _mask_patterns(text: str) -> str:
     for pattern in _PERSONAL_PATTERNS:
         text = pattern.sub(
             lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text
         )
     return text
+
+
+def _is_resident_id(code: str) -> bool:
+    try:
+        parse_resident_id(code)
+    except InvalidInput:
+        return False
+    return True
 
 
 def _mask_personal_data(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.test import Client
 
@@ -59,6 +61,18 @@ def test_approval_issues_certificate_to_applicant(demo):
         kind="result"
     )
     assert result.data["certificate"] == certificate.identifier
+
+
+def test_id_card_of_applicant_aged_26_to_45_runs_20_years(demo):
+    certificate = issue_id_card(demo)
+
+    # The applicant was born on 15 March 1985, so is between 26 and 45 until 2031.
+    start = certificate.valid_from
+    assert certificate.valid_until == start.replace(
+        year=start.year + 20
+    ) - datetime.timedelta(days=1)
+    assert certificate.face["valid_until"] == certificate.valid_until.isoformat()
+    assert certificate.document["valid_until"] == certificate.valid_until.isoformat()
 
 
 def test_second_id_card_supersedes_first(demo):
@@ -119,6 +133,18 @@ def test_public_verification_and_offline_proof(demo):
     tampered = bundle.content.decode().replace("index ", "index 1", 1)
     with pytest.raises(Exception):  # noqa: B017, PT011  (any verification error)
         verify_proof_bundle(tampered, get_vkey())
+
+
+def test_offline_proof_of_superseded_certificate_says_superseded(demo):
+    first = issue_id_card(demo)
+    issue_id_card(demo)
+
+    bundle = Client().get(f"/api/v1/certificates/{first.identifier}/proof")
+
+    assert bundle.status_code == 200
+    verified = verify_proof_bundle(bundle.content.decode(), get_vkey())
+    assert verified.document["kind"] == "certificate.superseded"
+    assert verified.document["body"]["status"] == "superseded"
 
 
 def test_second_application_reuses_certificate(demo):

@@ -75,7 +75,40 @@ def check_certificate_types(
             errors.append(
                 _unknown_department(document, (*path, "issuing_department"), issuer)
             )
+        errors += _check_validity_terms(document, path, entry.get("validity"))
     return codes, errors
+
+
+def _check_validity_terms(
+    document: Document, path: PathKey, validity: Any
+) -> list[PackError]:
+    """Check that the ages of a by_age validity rule rise from term to term."""
+    terms = validity.get("terms") if isinstance(validity, dict) else None
+    if not isinstance(terms, list):
+        return []
+
+    errors = []
+    previous: int | None = None
+    for index, term in enumerate(terms):
+        age = term.get("below_age") if isinstance(term, dict) else None
+        if not isinstance(age, int):
+            continue
+        if previous is not None and age <= previous:
+            errors.append(
+                document.error(
+                    (*path, "validity", "terms", index, "below_age"),
+                    "certificate_type.validity_terms_order",
+                    _(
+                        "The validity term for ages below %(age)s follows the term for "
+                        "ages below %(previous)s. List the terms from the youngest "
+                        "age up, each below_age greater than the one before."
+                    ),
+                    age=age,
+                    previous=previous,
+                )
+            )
+        previous = age
+    return errors
 
 
 def check_matter(

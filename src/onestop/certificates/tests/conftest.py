@@ -120,6 +120,23 @@ def clerk(centre):
     return _staff("clerk", centre, Role.CLERK)
 
 
+@pytest.fixture
+def department_admin(centre, issuer):
+    return _staff("department-admin", centre, Role.DEPARTMENT_ADMIN, issuer)
+
+
+@pytest.fixture
+def other_department_admin(centre, other_department):
+    return _staff(
+        "other-department-admin", centre, Role.DEPARTMENT_ADMIN, other_department
+    )
+
+
+@pytest.fixture
+def centre_admin(centre):
+    return _staff("centre-admin", centre, Role.CENTRE_ADMIN)
+
+
 LICENCE_FACE = {"operator": "佛山市禅城区欧阳记餐饮有限公司", "scope": "热食类食品制售"}
 
 

@@ -197,8 +197,10 @@ def test_platform_can_issue_without_actor(licence_type, issuer):
     assert AuditEvent.objects.get(verb="certificate.issued").actor_role == "system"
 
 
-def test_revoke_marks_certificate_revoked(licence, reviewer):
-    revoked = revoke_certificate(licence, actor=reviewer, reason="申请人申请注销")
+def test_revoke_marks_certificate_revoked(licence, department_admin):
+    revoked = revoke_certificate(
+        licence, actor=department_admin, reason="申请人申请注销"
+    )
 
     assert revoked.status == CertificateStatus.REVOKED
     assert revoked.revocation_reason == "申请人申请注销"
@@ -207,16 +209,16 @@ def test_revoke_marks_certificate_revoked(licence, reviewer):
     assert LedgerEntry.objects.filter(kind="certificate.revoked").count() == 1
 
 
-def test_revoke_needs_reason(licence, reviewer):
+def test_revoke_needs_reason(licence, department_admin):
     with pytest.raises(ReasonRequired):
-        revoke_certificate(licence, actor=reviewer, reason="  ")
+        revoke_certificate(licence, actor=department_admin, reason="  ")
 
 
-def test_revoke_twice_is_rejected(licence, reviewer):
-    revoke_certificate(licence, actor=reviewer, reason="注销")
+def test_revoke_twice_is_rejected(licence, department_admin):
+    revoke_certificate(licence, actor=department_admin, reason="注销")
 
     with pytest.raises(CertificateNotValid) as caught:
-        revoke_certificate(licence, actor=reviewer, reason="注销")
+        revoke_certificate(licence, actor=department_admin, reason="注销")
 
     assert caught.value.code == "certificate.not_valid"
     assert "cannot be revoked" in caught.value.render()
@@ -225,6 +227,20 @@ def test_revoke_twice_is_rejected(licence, reviewer):
 def test_clerk_cannot_revoke(licence, clerk):
     with pytest.raises(PermissionDenied):
         revoke_certificate(licence, actor=clerk, reason="注销")
+
+
+def test_reviewer_cannot_revoke(licence, reviewer):
+    with pytest.raises(PermissionDenied):
+        revoke_certificate(licence, actor=reviewer, reason="注销")
+
+
+def test_centre_admin_can_revoke(licence, centre_admin):
+    revoked = revoke_certificate(licence, actor=centre_admin, reason="吊销")
+
+    assert revoked.status == CertificateStatus.REVOKED
+    assert AuditEvent.objects.get(verb="certificate.revoked").actor_role == (
+        "centre_admin"
+    )
 
 
 def test_renew_issues_next_version(licence, reviewer):
@@ -247,6 +263,20 @@ def test_renewed_document_names_previous(licence, reviewer):
     assert verify_document(
         renewed.document, renewed.signature, public_keys_for(licence.centre)
     )
+
+
+def test_renewal_records_supersession_of_old_version(licence, reviewer):
+    renew_certificate(licence, actor=reviewer)
+
+    licence.refresh_from_db()
+    entry = LedgerEntry.objects.get(kind="certificate.superseded")
+    body = json.loads(bytes(entry.data))["body"]
+    assert licence.ledger_entry_id == entry.pk
+    assert body["status"] == "superseded"
+    assert body["identifier_sha256"] == sha256_hex(licence.identifier.encode())
+    assert AuditEvent.objects.filter(
+        verb="certificate.superseded", object_id=licence.identifier
+    ).exists()
 
 
 def test_superseded_version_cannot_renew(licence, reviewer):
@@ -299,6 +329,14 @@ def test_sync_loads_standard_pack_types(centre):
     assert (
         CertificateType.objects.get(code="11100000PACK00002X001").validity_years is None
     )
+    id_card = CertificateType.objects.get(code="11100000PACK00001T001")
+    assert id_card.validity_years is None
+    assert id_card.validity_by_age == [
+        {"below_age": 16, "years": 5},
+        {"below_age": 26, "years": 10},
+        {"below_age": 46, "years": 20},
+    ]
+    assert food.validity_by_age == []
 
 
 def test_sync_twice_updates_in_place(centre):
@@ -350,7 +388,7 @@ def test_pack_licence_fills_standard_face_fields(centre, issuer, reviewer):
 def test_not_valid_message_in_chinese(licence, reviewer):
     from django.utils import translation
 
-    revoke_certificate(licence, actor=reviewer, reason="注销")
+    revoke_certificate(licence, actor=None, reason="注销")
 
     with pytest.raises(CertificateNotValid) as caught:
         renew_certificate(licence, actor=reviewer)
@@ -379,8 +417,8 @@ def test_use_records_valid_certificate(licence, other_centre):
     }
 
 
-def test_revoked_certificate_cannot_be_used(licence, reviewer, centre):
-    revoke_certificate(licence, actor=reviewer, reason="吊销")
+def test_revoked_certificate_cannot_be_used(licence, centre):
+    revoke_certificate(licence, actor=None, reason="吊销")
 
     with pytest.raises(CertificateNotUsable) as caught:
         use_certificate(
@@ -455,6 +493,9 @@ def test_one_valid_type_supersedes_other_issuers_certificate(
     assert second.version == 1
     assert second.document["previous"] == first.identifier
     assert LedgerEntry.objects.filter(kind="certificate.renewed").exists()
+    assert LedgerEntry.objects.get(pk=first.ledger_entry_id).kind == (
+        "certificate.superseded"
+    )
 
 
 def test_type_without_rule_issues_independent_certificates(

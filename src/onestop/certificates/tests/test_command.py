@@ -6,8 +6,9 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
-from onestop.certificates.actions import revoke_certificate
+from onestop.certificates.actions import renew_certificate, revoke_certificate
 from onestop.core.signing import published_keys
 
 
@@ -42,15 +43,36 @@ def test_verify_rejects_changed_file(exported):
         call_command("certificates", "verify", str(exported))
 
 
-def test_verify_rejects_revoked_certificate(exported, licence, reviewer):
-    revoke_certificate(licence, actor=reviewer, reason="吊销")
+def test_verify_rejects_revoked_certificate(exported, licence, department_admin):
+    revoke_certificate(licence, actor=department_admin, reason="吊销")
 
     with pytest.raises(CommandError, match="is not valid: revoked"):
         call_command("certificates", "verify", str(exported))
 
 
-def test_offline_verify_checks_signature_only(exported, licence, reviewer, capsys):
-    revoke_certificate(licence, actor=reviewer, reason="吊销")
+def test_superseded_status_in_english(exported, licence, reviewer):
+    renew_certificate(licence, actor=reviewer)
+
+    with pytest.raises(CommandError) as caught:
+        call_command("certificates", "verify", str(exported))
+
+    assert str(caught.value) == (
+        f"The certificate {licence.identifier} is not valid: superseded by a newer "
+        "version."
+    )
+
+
+def test_superseded_status_in_chinese(exported, licence, reviewer):
+    renew_certificate(licence, actor=reviewer)
+
+    with translation.override("zh-hans"), pytest.raises(CommandError) as caught:
+        call_command("certificates", "verify", str(exported))
+
+    assert str(caught.value) == f"证照 {licence.identifier} 无效：已被新版本替代。"
+
+
+def test_offline_verify_checks_signature_only(exported, licence, capsys):
+    revoke_certificate(licence, actor=None, reason="吊销")
 
     call_command("certificates", "verify", str(exported), "--offline")
 

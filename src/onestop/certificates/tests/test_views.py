@@ -35,8 +35,8 @@ def test_page_masks_holder_code(client, licence):
     assert ENTERPRISE_USCC not in content
 
 
-def test_page_shows_revoked_certificate(client, licence, reviewer):
-    revoke_certificate(licence, actor=reviewer, reason="吊销")
+def test_page_shows_revoked_certificate(client, licence, department_admin):
+    revoke_certificate(licence, actor=department_admin, reason="吊销")
 
     response = client.get(f"/verify/{licence.identifier}")
 

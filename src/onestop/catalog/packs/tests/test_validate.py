@@ -302,6 +302,43 @@ def test_certificate_type_code_with_bad_check_character(small_pack):
     assert error.path == f"certificate_types[{len(data['certificate_types']) - 1}].code"
 
 
+def _edit_id_card_validity(small_pack, change):
+    path = small_pack / "certificate_types.yaml"
+    data = read_yaml(path)
+    change(data["certificate_types"][0])
+    write_yaml(path, data)
+
+
+def test_validity_terms_out_of_order(small_pack):
+    def swap(entry: dict) -> None:
+        entry["validity"]["terms"][1]["below_age"] = 12
+
+    _edit_id_card_validity(small_pack, swap)
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "certificate_type.validity_terms_order"
+    assert error.path == "certificate_types[0].validity.terms[1].below_age"
+    assert "ages below 12 follows the term for ages below 16" in error.message
+
+
+def test_validity_by_age_needs_person_holder(small_pack):
+    _edit_id_card_validity(small_pack, lambda entry: entry.update(holder_kind="001"))
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.path == "certificate_types[0].holder_kind"
+
+
+def test_validity_by_age_needs_terms(small_pack):
+    _edit_id_card_validity(small_pack, lambda entry: entry["validity"].pop("terms"))
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "schema.required"
+    assert error.path == "certificate_types[0].validity"
+
+
 def test_pack_with_many_errors_reports_all(small_pack, edit_matter):
     def break_food(matter: dict) -> None:
         matter["department"] = "nobody"

@@ -11,7 +11,11 @@ from django.utils.translation import gettext as _
 
 from onestop.certificates import actions
 from onestop.certificates.identifiers import parse_identifier
-from onestop.certificates.queries import VerificationResult, get_certificate
+from onestop.certificates.queries import (
+    RESULT_LABELS,
+    VerificationResult,
+    get_certificate,
+)
 from onestop.core.errors import OneStopError
 from onestop.core.signing import public_keys_for, verify_document
 
@@ -110,7 +114,10 @@ class Command(BaseCommand):
         if verification.result != VerificationResult.VALID:
             raise CommandError(
                 _("The certificate %(identifier)s is not valid: %(result)s.")
-                % {"identifier": identifier, "result": verification.result}
+                % {
+                    "identifier": identifier,
+                    "result": RESULT_LABELS[verification.result],
+                }
             )
         self.stdout.write(
             _("Status valid: %(identifier)s") % {"identifier": identifier}

@@ -1,0 +1,62 @@
+"""Masking of personal data in log lines, and certificate identifiers left readable."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.test import Client
+
+from onestop.core.logging import mask_personal_text
+
+# A certificate identifier whose issuer code is an all-digit unified social credit code.
+CERTIFICATE_ID = (
+    "1.2.156.3005.2.11100000PACK00001T001.114406040070000172.202612050001.001.C"
+)
+ID_NUMBER = "440604198503150024"
+
+
+def test_certificate_identifier_stays_readable():
+    path = f"/api/v1/certificates/{CERTIFICATE_ID}/proof"
+
+    assert mask_personal_text(path) == path
+
+
+def test_identifier_with_wrong_check_stays_readable():
+    path = f"/api/v1/certificates/{CERTIFICATE_ID[:-1]}X/signed"
+
+    assert mask_personal_text(path) == path
+
+
+def test_id_number_in_path_is_masked():
+    masked = mask_personal_text(f"/api/v1/identity/persons/{ID_NUMBER}")
+
+    assert masked == "/api/v1/identity/persons/440604********0024"
+
+
+def test_id_number_as_issuer_code_is_masked():
+    identifier = CERTIFICATE_ID.replace("114406040070000172", ID_NUMBER)
+
+    masked = mask_personal_text(identifier)
+
+    assert ID_NUMBER not in masked
+    assert "440604********0024" in masked
+
+
+def test_id_number_beside_identifier_is_masked():
+    masked = mask_personal_text(f"{CERTIFICATE_ID} {ID_NUMBER} 13800138000")
+
+    assert masked == f"{CERTIFICATE_ID} 440604********0024 138****8000"
+
+
+@pytest.mark.django_db
+def test_rejected_certificate_request_logs_identifier(caplog):
+    wrong = CERTIFICATE_ID[:-1] + "X"
+
+    with caplog.at_level(logging.INFO):
+        Client().get(f"/api/v1/certificates/{wrong}/proof")
+        Client().get(f"/api/v1/identity/persons/{ID_NUMBER}")
+
+    assert f"/api/v1/certificates/{wrong}/proof" in caplog.text
+    assert ID_NUMBER not in caplog.text
+    assert "440604********0024" in caplog.text
