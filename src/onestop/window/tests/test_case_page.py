@@ -126,3 +126,15 @@ def test_files_not_saved_notice_in_chinese(demo):
 
     assert response.status_code == 400
     assert "请去掉为营业执照选择的文件后重新提交" in response.content.decode()
+
+
+@pytest.mark.parametrize("posted", [{"action": "bogus"}, {}])
+def test_unknown_action_is_rejected(demo, posted):
+    case = submit_online(demo)
+
+    response = demo.client("clerk").post(f"/window/cases/{case.number}/", posted)
+
+    assert response.status_code == 400
+    assert 'data-code="form.unknown_choice"' in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == CaseState.SUBMITTED
