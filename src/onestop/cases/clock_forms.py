@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 
 from onestop.cases import clock
 from onestop.cases.models import Case, CaseState
+from onestop.core.pages import posted_choice
 
 OFFICE_ACTIONS = ("special_procedure", "end_special_procedure", "extension")
 
 
 def apply_office_action(request: HttpRequest, case: Case) -> str:
     """Run the clock action named by the form's `action` and return its message."""
-    action = request.POST.get("action")
+    action = posted_choice(request, "action", OFFICE_ACTIONS)
     reason = request.POST.get("reason", "")
     if action == "special_procedure":
         procedure = request.POST.get("procedure", "")

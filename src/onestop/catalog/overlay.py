@@ -12,6 +12,7 @@ definition freezes a new MatterVersion, so open cases keep the version they were
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -30,12 +31,12 @@ from onestop.catalog.models import (
 )
 from onestop.catalog.packs import fill_matter_defaults
 from onestop.catalog.packs.checks import check_matter
-from onestop.catalog.packs.documents import Document
+from onestop.catalog.packs.documents import Document, parse_document
 from onestop.catalog.packs.errors import PackError
 from onestop.catalog.packs.schemas import check_schema
 from onestop.catalog.queries import get_centre
 from onestop.core.audit import record_event
-from onestop.core.errors import InvalidInput, NotFound
+from onestop.core.errors import InvalidInput, NotFound, list_text
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Department, Role
 from onestop.core.permissions import require_role
@@ -46,8 +47,11 @@ ENABLED = "enabled"
 ADMIN_ROLES = (Role.CENTRE_ADMIN, Role.PLATFORM_ADMIN)
 MAX_PATH_LENGTH = 200
 _KEY = re.compile(r"^[a-z_][a-z0-9_]*$")
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 # A centre's own change is local practice by definition, so it need not be marked as such.
 _RULES_NOT_FOR_OVERLAYS = {"local_practice.promised_not_marked"}
+_UNKNOWN_DEPARTMENT = "reference.department"
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
 class _Missing:
@@ -89,6 +93,23 @@ class OverlayJsonInvalid(InvalidInput):
     message = _(
         "The value for %(path)s is not valid JSON (%(problem)s). Write a JSON value such "
         'as 5, "text", true or a list in square brackets.'
+    )
+
+
+class OverlayNumberInvalid(InvalidInput):
+    code = "overlay.number_invalid"
+    message = _(
+        '%(field)s (%(path)s) must be a whole number such as 5, not "%(value)s". Enter '
+        "digits only."
+    )
+
+
+class LocalMatterUnreadable(InvalidInput):
+    code = "overlay.definition_unreadable"
+    message = _(
+        "The matter definition could not be read at line %(line)s, column %(column)s: "
+        "%(problem)s Write it in YAML, as in a pack's matters/<id>.yaml file; JSON is "
+        "valid YAML too."
     )
 
 
@@ -171,6 +192,29 @@ def parse_json_value(path: str, text: str) -> Any:
         return json.loads(text)
     except ValueError as error:
         raise OverlayJsonInvalid(path=path, problem=str(error)[:120]) from None
+
+
+def parse_whole_number(field: str, path: str, text: str) -> int:
+    """Parse the whole number typed into the form box `field` for `path`.
+
+    Raises OverlayNumberInvalid for anything else. The matter schema checks the range.
+    """
+    text = text.strip()
+    if not _WHOLE_NUMBER.fullmatch(text):
+        raise OverlayNumberInvalid(field=field, path=path, value=text[:40])
+    return int(text)
+
+
+def parse_local_matter(text: str) -> Any:
+    """Parse a local matter written in YAML (or JSON), or raise LocalMatterUnreadable."""
+    document, error = parse_document("matters/local.yaml", text.encode("utf-8"))
+    if document is not None:
+        return document.data
+    raise LocalMatterUnreadable(
+        line=(error and error.line) or "?",
+        column=(error and error.column) or "?",
+        problem=error.message if error else "",
+    )
 
 
 def local_matter_template(department: str) -> dict[str, Any]:
@@ -305,7 +349,44 @@ def definition_errors(centre: Centre, definition: dict[str, Any]) -> list[PackEr
     )
     errors = check_schema(document, "matter")
     errors += check_matter(document, roles, _known_certificate_types(centre))
-    return [error for error in errors if error.rule not in _RULES_NOT_FOR_OVERLAYS]
+    return [
+        _for_centre_admin(error, definition, roles)
+        for error in errors
+        if error.rule not in _RULES_NOT_FOR_OVERLAYS
+    ]
+
+
+def _for_centre_admin(
+    error: PackError, definition: dict[str, Any], roles: set[str]
+) -> PackError:
+    """Reword an unknown-department error for the centre admin.
+
+    The pack's wording sends the author to departments.yaml, which a centre admin cannot
+    edit, so this one lists the centre's departments to choose from instead.
+    """
+    if error.rule != _UNKNOWN_DEPARTMENT:
+        return error
+    message = str(
+        _(
+            "%(role)s is not a department of this centre. Use the code of one of its "
+            "departments: %(roles)s."
+        )
+    ) % {
+        "role": _value_at(definition, error.path),
+        "roles": list_text(sorted(roles)) or "—",
+    }
+    return dataclasses.replace(error, message=message)
+
+
+def _value_at(data: Any, path: str) -> Any:
+    """Return the value at a formatted path such as materials[2].issuing_department."""
+    for match in _PATH_PART.finditer(path):
+        key, index = match.groups()
+        try:
+            data = data[key] if key is not None else data[int(index)]
+        except (KeyError, IndexError, TypeError):
+            return path
+    return data
 
 
 def check_definition(
@@ -448,7 +529,11 @@ def add_local_matter(
     """Add a matter of the centre's own, checked like a pack matter, as its version 1."""
     membership = require_role(actor, ADMIN_ROLES, centre=centre)
     if not isinstance(definition, dict):
-        raise OverlayJsonInvalid(path="matter", problem=_("not an object"))
+        raise LocalMatterUnreadable(
+            line=1,
+            column=1,
+            problem=_("The definition is not a mapping of keys to values."),
+        )
     check_definition(centre, definition, path="matter")
     filled = fill_matter_defaults(definition)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import yaml
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +17,7 @@ from onestop.catalog import overlay, upgrade
 from onestop.catalog.models import Matter
 from onestop.core.errors import OneStopError
 from onestop.core.models import Centre, Role
-from onestop.core.pages import handles_errors
+from onestop.core.pages import handles_errors, posted_choice
 from onestop.core.permissions import RoleRequired, centres_of, find_role
 
 # Fields with their own input on the editor; every other field uses "path = JSON value".
@@ -111,7 +112,7 @@ def conflicts(request: HttpRequest, slug: str) -> HttpResponse:
         conflict = upgrade.get_conflict_for(
             request.user, centre, _int(request.POST.get("conflict"))
         )
-        take_pack = request.POST.get("choice") == "pack"
+        take_pack = posted_choice(request, "choice", CONFLICT_CHOICES) == "pack"
         upgrade.resolve_conflict(
             actor=request.user, conflict=conflict, take_pack=take_pack
         )
@@ -137,7 +138,7 @@ def new_local_matter(request: HttpRequest, slug: str) -> HttpResponse:
     text = request.POST.get("definition", "")
     if request.method == "POST":
         try:
-            definition = overlay.parse_json_value("matter", text)
+            definition = overlay.parse_local_matter(text)
             matter = overlay.add_local_matter(
                 actor=request.user, centre=centre, definition=definition
             )
@@ -149,7 +150,7 @@ def new_local_matter(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         first = centre.department_set.order_by("role_key").first()
         template = overlay.local_matter_template(first.role_key if first else "")
-        text = json.dumps(template, ensure_ascii=False, indent=2)
+        text = yaml.safe_dump(template, allow_unicode=True, sort_keys=False)
     return render(
         request,
         "catalog/new_local.html",
@@ -158,9 +159,13 @@ def new_local_matter(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+EDIT_ACTIONS = ("common", "path", "remove", "switch")
+CONFLICT_CHOICES = ("centre", "pack")
+
+
 def _apply_edit(request: HttpRequest, matter: Matter) -> str:
-    """Call the action the submitted form asks for; return the notice to show."""
-    action = request.POST.get("action")
+    """Call the action the submitted form names; return the notice to show."""
+    action = posted_choice(request, "action", EDIT_ACTIONS)
     if action == "common":
         changes = _common_changes(request, overlay.effective_definition(matter))
         if changes:
@@ -168,6 +173,7 @@ def _apply_edit(request: HttpRequest, matter: Matter) -> str:
                 actor=request.user, matter=matter, changes=changes
             )
         return _("Saved %(count)s changed fields.") % {"count": len(changes)}
+
     if action == "path":
         path = request.POST.get("path", "")
         value = overlay.parse_json_value(path, request.POST.get("value", ""))
@@ -175,10 +181,13 @@ def _apply_edit(request: HttpRequest, matter: Matter) -> str:
             actor=request.user, matter=matter, path=path, value=value
         )
         return _("Saved the field %(path)s.") % {"path": path}
+
     if action == "remove":
         path = request.POST.get("path", "")
         overlay.remove_overlay_field(actor=request.user, matter=matter, path=path)
         return _("The field %(path)s has the pack's value again.") % {"path": path}
+
+    # The switch form's checkbox is absent from the post when it is unticked.
     enabled = request.POST.get("enabled") == "on"
     overlay.switch_matter(actor=request.user, matter=matter, enabled=enabled)
     if enabled:
@@ -188,11 +197,13 @@ def _apply_edit(request: HttpRequest, matter: Matter) -> str:
 
 def _common_changes(request: HttpRequest, definition: dict[str, Any]) -> dict[str, Any]:
     changes: dict[str, Any] = {}
-    for path, _label, kind in COMMON_FIELDS:
+    for path, label, kind in COMMON_FIELDS:
         if path not in request.POST:
             continue
         text = request.POST[path].strip()
-        value: Any = overlay.parse_json_value(path, text) if kind == "number" else text
+        value: Any = text
+        if kind == "number":
+            value = overlay.parse_whole_number(str(label), path, text)
         if value != overlay.get_path(definition, path):
             changes[path] = value
     return changes

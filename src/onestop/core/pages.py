@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import NotAuthenticated, OneStopError
+from onestop.core.errors import InvalidInput, NotAuthenticated, OneStopError, list_text
+
+
+class UnknownFormChoice(InvalidInput):
+    code = "form.unknown_choice"
+    message = _(
+        'The form field %(field)s has the value "%(value)s", which this page does not '
+        "accept, so nothing was changed. Use one of: %(allowed)s. Reload the page and "
+        "submit the form again."
+    )
+
+
+def posted_choice(request: HttpRequest, field: str, allowed: Sequence[str]) -> str:
+    """Return the posted value of `field`, or raise UnknownFormChoice when it is
+    missing or not one of `allowed`.
+
+    A form that names what to do must name it explicitly: an unknown value never falls
+    back to one of the actions.
+    """
+    value = request.POST.get(field, "")
+    if value not in allowed:
+        raise UnknownFormChoice(
+            field=field, value=value[:40], allowed=list_text(allowed)
+        )
+    return value
 
 
 def render_error(request: HttpRequest, error: OneStopError) -> HttpResponse:

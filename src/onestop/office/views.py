@@ -14,12 +14,13 @@ from onestop.cases.models import CaseState
 from onestop.cases.presenters import case_detail, case_summary
 from onestop.core.errors import OneStopError
 from onestop.core.models import Role
-from onestop.core.pages import handles_errors
+from onestop.core.pages import handles_errors, posted_choice
 from onestop.core.permissions import RoleRequired, find_role, require_role, staff_roles
 from onestop.window.views import correction_items
 
 QUEUE_ROLES = (Role.REVIEWER, Role.DEPARTMENT_ADMIN)
 OPEN_STATES = (CaseState.ACCEPTED, CaseState.IN_REVIEW, CaseState.SUSPENDED)
+REVIEW_ACTIONS = ("approve", "deny", "correction", *clock_forms.OFFICE_ACTIONS)
 
 
 @login_required
@@ -62,9 +63,9 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
     is_reviewer = membership.role == Role.REVIEWER
     error: OneStopError | None = None
     if request.method == "POST" and is_reviewer:
-        action = request.POST.get("action")
         opinion = request.POST.get("opinion", "")
         try:
+            action = posted_choice(request, "action", REVIEW_ACTIONS)
             if action == "approve":
                 actions.approve_case(
                     actor=request.user,
@@ -83,7 +84,7 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
                 messages.success(
                     request, _("Correction notice sent; the clock is stopped.")
                 )
-            elif action in clock_forms.OFFICE_ACTIONS:
+            else:
                 messages.success(
                     request, clock_forms.apply_office_action(request, found)
                 )

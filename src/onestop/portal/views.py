@@ -26,11 +26,13 @@ from onestop.certificates.queries import (
 )
 from onestop.core.errors import OneStopError
 from onestop.core.models import Notification
-from onestop.core.pages import handles_errors
+from onestop.core.pages import handles_errors, posted_choice
 from onestop.identity.lookup import find_enterprise
 from onestop.identity.models import Person
 from onestop.ratings.actions import rate_or_change_online
 from onestop.ratings.models import Level, RatingChannel
+
+CASE_ACTIONS = ("resubmit", "rate", "collect", "withdraw")
 
 
 def centres(request: HttpRequest) -> HttpResponse:
@@ -160,7 +162,7 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _case_action(request: HttpRequest, found: Any) -> None:
-    action = request.POST.get("action")
+    action = posted_choice(request, "action", CASE_ACTIONS)
     if action == "resubmit":
         actions.resubmit_case(
             actor=request.user,
@@ -184,7 +186,7 @@ def _case_action(request: HttpRequest, found: Any) -> None:
     elif action == "collect":
         actions.deliver_result(actor=request.user, case=found)
         messages.success(request, _("The result is marked as received."))
-    elif action == "withdraw":
+    else:
         actions.withdraw_case(
             actor=request.user, case=found, reason=request.POST.get("reason", "")
         )

@@ -28,7 +28,9 @@ from onestop.ratings.stats import (
     PUBLIC_DIMENSIONS,
     Period,
     build_report,
+    check_channel,
     check_dimension,
+    narrow_to_centre,
     ratings_of,
 )
 
@@ -273,9 +275,7 @@ def decide(request: HttpRequest, rectification_id: int, payload: DecisionIn) -> 
 def rate_the_fix(request: HttpRequest, number: str, payload: FixRatingIn) -> dict:
     """Record the applicant's rating of how their bad rating of the case was resolved."""
     case = get_case_for(request.user, number, audit=False)
-    found = queries.fix_rateable_rectification(request.user, case)
-    if found is None:
-        raise rectifications.FixNotRateable(rectification=case.number)
+    found = queries.get_fix_rectification_for(request.user, case)
     done = rectifications.rate_fix(
         actor=request.user, rectification=found, level=payload.level
     )
@@ -292,10 +292,11 @@ def statistics(request: HttpRequest, filters: Query[StatsQuery]) -> dict[str, An
     centres = queries.statistics_centres(request.user)
     if not centres.exists():
         raise RoleRequired(role=str(Role.SUPERVISOR.label), centre="")
-    if filters.centre:
-        centres = centres.filter(slug=filters.centre)
+    centres = narrow_to_centre(centres, filters.centre)
     ratings = ratings_of(
-        centres, Period.parse(filters.start, filters.end), channel=filters.channel
+        centres,
+        Period.parse(filters.start, filters.end),
+        channel=check_channel(filters.channel),
     )
     return report_dict(build_report(ratings, check_dimension(filters.dimension)))
 
@@ -305,9 +306,7 @@ def public_summary(
     request: HttpRequest, dimension: str = "centre", centre: str = ""
 ) -> dict[str, Any]:
     """Return the public figures: counts and rates only, with no personal data."""
-    centres = Centre.objects.all()
-    if centre:
-        centres = centres.filter(slug=centre)
+    centres = narrow_to_centre(Centre.objects.all(), centre)
     report = build_report(
         ratings_of(centres, Period()), check_dimension(dimension, PUBLIC_DIMENSIONS)
     )

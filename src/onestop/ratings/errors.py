@@ -157,6 +157,30 @@ class FixNotRateable(Conflict):
     )
 
 
+class NoRectificationOfCase(NotFound):
+    code = "rectification.none_for_case"
+    message = _(
+        "Case %(number)s has no bad rating of yours with a rectification, so there is no "
+        "fix to rate."
+    )
+
+
+class PeriodReversed(InvalidInput):
+    code = "rating.period_reversed"
+    message = _(
+        "The period starts on %(start)s, after its end on %(end)s. Give a start date on "
+        "or before the end date."
+    )
+
+
+class InvalidCentreFilter(InvalidInput):
+    code = "rating.invalid_centre"
+    message = _(
+        "%(value)s is not a service centre whose rating statistics you may read. Use "
+        "one of %(allowed)s."
+    )
+
+
 class InvalidPeriod(InvalidInput):
     code = "rating.invalid_period"
     message = _("%(value)s is not a date. Use the form YYYY-MM-DD.")

@@ -1,9 +1,15 @@
-"""Plain dicts of ratings and rectifications for pages and the API, without personal data."""
+"""Plain dicts of ratings and rectifications for pages and the API, without personal data.
+
+Staff see free text (comments, notes, appeal reasons) with resident ID numbers and mobile
+numbers masked, and the stored text stays as typed. The applicant's own comment is returned
+to them whole.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from onestop.core.logging import mask_personal_text
 from onestop.ratings.models import Rating, Rectification, RectificationStatus, Tag
 from onestop.ratings.stats import Figures, Report
 
@@ -12,7 +18,8 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
-def rating_dict(rating: Rating) -> dict[str, Any]:
+def rating_dict(rating: Rating, *, for_staff: bool = False) -> dict[str, Any]:
+    """Return the rating; `for_staff` masks ID and mobile numbers in its comment."""
     rectification = getattr(rating, "rectification", None) if rating.is_bad else None
     return {
         "id": rating.pk,
@@ -23,7 +30,7 @@ def rating_dict(rating: Rating) -> dict[str, Any]:
         "level_label": str(rating.get_level_display()),
         "tags": list(rating.tags),
         "tag_labels": [str(Tag(tag).label) for tag in rating.tags],
-        "comment": rating.comment,
+        "comment": mask_personal_text(rating.comment) if for_staff else rating.comment,
         "is_bad": rating.is_bad,
         "is_default": rating.is_default,
         "created_at": rating.created_at.isoformat(),
@@ -45,23 +52,23 @@ def rectification_dict(rectification: Rectification) -> dict[str, Any]:
         "due_provisional": rectification.due_provisional,
         "appeal_deadline": _iso(rectification.appeal_deadline),
         "callback_at": _iso(rectification.callback_at),
-        "callback_note": rectification.callback_note,
+        "callback_note": mask_personal_text(rectification.callback_note),
         "outcome": rectification.outcome,
         "outcome_label": str(rectification.get_outcome_display())
         if rectification.outcome
         else "",
-        "outcome_note": rectification.outcome_note,
+        "outcome_note": mask_personal_text(rectification.outcome_note),
         "rectify_by": _iso(rectification.rectify_by),
         "closed_at": _iso(rectification.closed_at),
         "appeal_kind": rectification.appeal_kind,
         "appeal_kind_label": str(rectification.get_appeal_kind_display())
         if rectification.appeal_kind
         else "",
-        "appeal_reason": rectification.appeal_reason,
+        "appeal_reason": mask_personal_text(rectification.appeal_reason),
         "appeal_upheld": rectification.appeal_upheld,
-        "appeal_decision_note": rectification.appeal_decision_note,
+        "appeal_decision_note": mask_personal_text(rectification.appeal_decision_note),
         "fix_level": rectification.fix_level,
-        "rating": rating_dict(rating),
+        "rating": rating_dict(rating, for_staff=True),
     }
 
 

@@ -14,6 +14,9 @@ from onestop.core.permissions import RoleRequired, staff_roles
 from onestop.identity.lookup import find_person_by_id_number
 from onestop.identity.models import Person
 from onestop.ratings.errors import (
+    FixNotRateable,
+    NoRectificationOfCase,
+    NotYourCase,
     RatingLinkNotFound,
     RatingNotFound,
     RectificationNotFound,
@@ -128,6 +131,29 @@ def fix_rateable_rectification(user: Any, case: Case) -> Rectification | None:
         )
         .first()
     )
+
+
+def get_fix_rectification_for(user: Any, case: Case) -> Rectification:
+    """Return the rectification of `case` whose fix the applicant `user` may rate now.
+
+    Raises NotYourCase for anyone but the applicant, NoRectificationOfCase when none of
+    their ratings of the case opened one, and FixNotRateable naming the latest one when
+    it is still open or its fix is already rated.
+    """
+    if case.person.user_id != getattr(user, "pk", None):
+        raise NotYourCase(number=case.number)
+    found = fix_rateable_rectification(user, case)
+    if found is not None:
+        return found
+    latest = (
+        Rectification.objects.for_centre(case.centre)
+        .filter(rating__case=case, rating__person__user_id=user.pk)
+        .order_by("-pk")
+        .first()
+    )
+    if latest is None:
+        raise NoRectificationOfCase(number=case.number)
+    raise FixNotRateable(rectification=latest.pk)
 
 
 def statistics_centres(user: Any) -> QuerySet[Centre]:

@@ -24,12 +24,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
 
+from onestop.core.errors import list_text
 from onestop.core.models import Centre
-from onestop.ratings.errors import InvalidDimension, InvalidPeriod
+from onestop.ratings.errors import (
+    InvalidCentreFilter,
+    InvalidChannel,
+    InvalidDimension,
+    InvalidPeriod,
+    PeriodReversed,
+)
 from onestop.ratings.models import (
     BAD_LEVELS,
     RESOLVED_OUTCOMES,
     Rating,
+    RatingChannel,
     RectificationStatus,
 )
 
@@ -104,7 +112,13 @@ class Period:
 
     @classmethod
     def parse(cls, start: str = "", end: str = "") -> Period:
-        return cls(_parse_date(start), _parse_date(end))
+        """Parse YYYY-MM-DD dates; raise InvalidPeriod or PeriodReversed."""
+        period = cls(_parse_date(start), _parse_date(end))
+        if period.start and period.end and period.start > period.end:
+            raise PeriodReversed(
+                start=period.start.isoformat(), end=period.end.isoformat()
+            )
+        return period
 
     def filter(self, ratings: QuerySet[Rating]) -> QuerySet[Rating]:
         if self.start:
@@ -130,6 +144,29 @@ def check_dimension(dimension: str, allowed: tuple[str, ...] | None = None) -> s
     if dimension not in allowed:
         raise InvalidDimension(value=str(dimension)[:40], allowed=", ".join(allowed))
     return dimension
+
+
+def check_channel(channel: str) -> str:
+    """Return the channel filter if it is empty or a rating channel, else raise."""
+    if channel and channel not in RatingChannel.values:
+        raise InvalidChannel(
+            channel=channel[:20], allowed=list_text(RatingChannel.values)
+        )
+    return channel
+
+
+def narrow_to_centre(centres: QuerySet[Centre], slug: str) -> QuerySet[Centre]:
+    """Return the centre `slug` among `centres`, or all of them when `slug` is empty.
+
+    Raises InvalidCentreFilter naming the first 20 allowed slugs otherwise.
+    """
+    if not slug:
+        return centres
+    chosen = centres.filter(slug=slug)
+    if not chosen.exists():
+        allowed = centres.order_by("slug").values_list("slug", flat=True)[:20]
+        raise InvalidCentreFilter(value=slug[:40], allowed=list_text(allowed))
+    return chosen
 
 
 def ratings_of(

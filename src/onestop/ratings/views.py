@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from onestop.cases.queries import get_case_for
 from onestop.core.errors import OneStopError
 from onestop.core.models import Centre, Role
-from onestop.core.pages import handles_errors
+from onestop.core.pages import handles_errors, posted_choice
 from onestop.core.permissions import RoleRequired, find_role
 from onestop.ratings import queries, rectifications
 from onestop.ratings.actions import (
@@ -26,7 +26,6 @@ from onestop.ratings.actions import (
     record_visit,
 )
 from onestop.ratings.api import link_path
-from onestop.ratings.errors import FixNotRateable
 from onestop.ratings.models import (
     AppealKind,
     Level,
@@ -42,14 +41,17 @@ from onestop.ratings.stats import (
     PUBLIC_DIMENSIONS,
     Period,
     build_report,
+    check_channel,
     check_dimension,
     column_titles,
     export_xlsx,
     figures_row,
+    narrow_to_centre,
     ratings_of,
 )
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RECTIFICATION_ACTIONS = ("callback", "close", "appeal", "decide")
 
 
 def posted_level(request: HttpRequest) -> int:
@@ -211,9 +213,7 @@ def rate_fix(request: HttpRequest, number: str) -> HttpResponse:
     """Record the applicant's rating of how their bad rating was resolved."""
     case = get_case_for(request.user, number, audit=False)
     if request.method == "POST":
-        found = queries.fix_rateable_rectification(request.user, case)
-        if found is None:
-            raise FixNotRateable(rectification=case.number)
+        found = queries.get_fix_rectification_for(request.user, case)
         rectifications.rate_fix(
             actor=request.user, rectification=found, level=posted_level(request)
         )
@@ -277,7 +277,7 @@ def rectification(request: HttpRequest, rectification_id: int) -> HttpResponse:
 
 
 def _rectification_action(request: HttpRequest, found: Any) -> None:
-    action = request.POST.get("action")
+    action = posted_choice(request, "action", RECTIFICATION_ACTIONS)
     actor = request.user
     if action == "callback":
         rectifications.record_callback(
@@ -298,11 +298,11 @@ def _rectification_action(request: HttpRequest, found: Any) -> None:
             kind=request.POST.get("kind", ""),
             reason=request.POST.get("reason", ""),
         )
-    elif action == "decide":
+    else:
         rectifications.decide_appeal(
             actor=actor,
             rectification=found,
-            upheld=request.POST.get("upheld") == "yes",
+            upheld=posted_choice(request, "upheld", ("yes", "no")) == "yes",
             note=request.POST.get("note", ""),
         )
     messages.success(request, _("Saved."))
@@ -320,13 +320,10 @@ def _statistics_of(request: HttpRequest) -> dict[str, Any]:
     if not centres.exists():
         raise RoleRequired(role=str(Role.SUPERVISOR.label), centre="")
     chosen = request.GET.get("centre", "")
-    if chosen:
-        centres = centres.filter(slug=chosen)
+    centres = narrow_to_centre(centres, chosen)
     dimension = check_dimension(request.GET.get("dimension", "department"))
     start, end = request.GET.get("start", ""), request.GET.get("end", "")
-    channel = request.GET.get("channel", "")
-    if channel not in RatingChannel.values:
-        channel = ""
+    channel = check_channel(request.GET.get("channel", ""))
     ratings = ratings_of(centres, Period.parse(start, end), channel=channel)
     return {
         "report": build_report(ratings, dimension),

@@ -21,7 +21,7 @@ from onestop.cases.models import OPEN_STATES, CaseState
 from onestop.cases.presenters import case_summary
 from onestop.cases.queries import visible_cases
 from onestop.core.models import Centre, Role
-from onestop.core.pages import handles_errors
+from onestop.core.pages import handles_errors, posted_choice
 from onestop.core.permissions import RoleRequired, staff_roles
 from onestop.worktime.queries import missing_years
 
@@ -75,7 +75,7 @@ def decide_extension(request: HttpRequest, extension_id: int) -> HttpResponse:
     _require_supervisor(request)
     extension = clock.get_extension_for(request.user, extension_id)
     note = request.POST.get("note", "")
-    if request.POST.get("decision") == "approve":
+    if posted_choice(request, "decision", ("approve", "reject")) == "approve":
         clock.approve_extension(actor=request.user, extension=extension, note=note)
         messages.success(request, _("The extension is approved; the due dates moved."))
     else:

@@ -20,11 +20,13 @@ from onestop.cases.presenters import case_detail, case_summary
 from onestop.cases.uploads import upload_errors_by_material
 from onestop.core.errors import InvalidInput, OneStopError, list_text
 from onestop.core.models import Centre, Role
-from onestop.core.pages import handles_errors
+from onestop.core.pages import handles_errors, posted_choice
 from onestop.core.permissions import RoleRequired, require_role, staff_roles
 from onestop.identity.actions import register_person_at_window
 from onestop.identity.lookup import find_enterprise, find_person_by_id_number
 from onestop.portal.views import prefill
+
+WINDOW_ACTIONS = ("accept", "refuse", "correction", "deliver", "approve")
 
 
 class FilesNotSaved(InvalidInput):
@@ -161,7 +163,7 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _window_action(request: HttpRequest, found: Case) -> None:
-    action = request.POST.get("action")
+    action = posted_choice(request, "action", WINDOW_ACTIONS)
     if action != "accept":
         _reject_files_outside_acceptance(request, found)
     if action == "accept":
@@ -187,7 +189,7 @@ def _window_action(request: HttpRequest, found: Case) -> None:
     elif action == "deliver":
         actions.deliver_result(actor=request.user, case=found)
         messages.success(request, _("Result handed over; the case is closed."))
-    elif action == "approve":
+    else:
         actions.approve_case(
             actor=request.user,
             case=found,

@@ -650,6 +650,23 @@ def test_office_page_requests_extension(demo):
     assert CaseExtension.objects.get(case__number=number).working_days == 3
 
 
+@pytest.mark.parametrize("action", ["bogus", ""])
+def test_office_page_rejects_unknown_action(demo, action):
+    number, _body = apply_and_accept(demo, at(2026, 3, 2, 9))
+
+    response = office_post(
+        demo,
+        number,
+        {"action": action, "working_days": "3", "reason": "核查"},
+        at(2026, 3, 3),
+    )
+
+    assert response.status_code == 400
+    assert 'data-code="form.unknown_choice"' in response.content.decode()
+    assert not CaseExtension.objects.filter(case__number=number).exists()
+    assert Case.objects.get(number=number).state == CaseState.IN_REVIEW
+
+
 def test_office_page_shows_clock_error(demo):
     number, _body = apply_and_accept(demo, at(2026, 3, 2, 9))
 

@@ -6,14 +6,17 @@ types as JSON) and 说明 (notes for editors). Materials and form fields name th
 by 事项编号 and keep the order of their rows. Multi-valued cells hold one value a line.
 Cells whose content is a list of objects hold JSON.
 
-Import reports every bad row at once and writes the pack folder only when the workbook
-has no errors and the written pack is valid, by renaming a finished temporary folder.
+Import reports every error in one pass: bad headers, sheets and cells, and the pack
+validation errors of whatever it could read, leaving out those that repeat a cell error.
+It writes the pack folder only when there is no error, by renaming a finished temporary
+folder.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
@@ -30,6 +33,8 @@ from onestop.core.errors import InvalidInput, OneStopError, list_text
 from onestop.core.logging import get_logger
 from onestop.identity.codes import parse_uscc
 
+from .documents import PathKey, format_path
+from .errors import PackError
 from .loader import FORM_FIELD_DEFAULTS, MATERIAL_DEFAULTS, MATTER_DEFAULTS, load_pack
 from .validate import validate_pack
 
@@ -42,6 +47,8 @@ FORM_FIELD_SHEET = "表单字段"
 PACK_SHEET = "事项包"
 NOTES_SHEET = "说明"
 MATTER_ID_HEADER = "事项编号"
+# The pattern of the matter schema's slug.
+MATTER_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,80}")
 
 TRUE_FALSE = {True: "是", False: "否"}
 MATTER_TYPES = {
@@ -556,21 +563,50 @@ def import_xlsx(
     workbook = _open(xlsx_path)
 
     errors: list[XlsxError] = []
-    matters, matter_rows = _read_matters(workbook, errors)
-    _attach(workbook, MATERIAL_SHEET, MATERIAL_COLUMNS, "materials", matters, errors)
+    unread: dict[str, set[PathKey]] = {}
+    matters, matter_rows = _read_matters(workbook, errors, unread)
     _attach(
-        workbook, FORM_FIELD_SHEET, FORM_FIELD_COLUMNS, "form_fields", matters, errors
+        workbook, MATERIAL_SHEET, MATERIAL_COLUMNS, "materials", matters, errors, unread
+    )
+    _attach(
+        workbook,
+        FORM_FIELD_SHEET,
+        FORM_FIELD_COLUMNS,
+        "form_fields",
+        matters,
+        errors,
+        unread,
     )
     if base_pack is None:
         fixed = _read_pack_sheet(workbook, errors)
     else:
         fixed = _fixed_files(load_pack(base_pack))
-    if errors or matters is None:
+    if matters is None or any(key not in fixed for key in PACK_KEYS):
+        # The pack cannot be assembled, so it cannot be validated either.
         raise XlsxImportFailed(errors)
 
-    _write_pack_atomically(out_dir, fixed, list(matters.values()), matter_rows)
+    _write_pack_atomically(
+        out_dir,
+        fixed,
+        list(matters.values()),
+        _ReadResult(errors, matter_rows, unread),
+    )
     logger.info("catalog_pack.xlsx_imported", matter_count=len(matters))
     return len(matters)
+
+
+@dataclass(frozen=True)
+class _ReadResult:
+    """The errors and rows of the sheets, passed on to the pack validation report.
+
+    `unread` maps each matter id to the key paths whose cells could not be read. The
+    matter has their raw value there, or None, so the pack validation errors at those
+    paths repeat a cell error and are left out.
+    """
+
+    errors: list[XlsxError]
+    matter_rows: dict[str, int]
+    unread: dict[str, set[PathKey]]
 
 
 def _check_paths(xlsx_path: Path, out_dir: Path) -> None:
@@ -623,10 +659,10 @@ def _read_rows(
     title: str,
     columns: list[Column],
     errors: list[XlsxError],
-) -> list[tuple[int, dict[tuple[str, ...], Any]]] | None:
-    """Return (row number, values by key path) of every non-empty row of a sheet.
+) -> list[_Row] | None:
+    """Return every non-empty row of a sheet, or None when the sheet is missing.
 
-    Returns None when the sheet is missing or its header row is invalid.
+    A bad header costs only its own column: the other columns are still read.
     """
     if title not in workbook.sheetnames:
         errors.append(
@@ -643,14 +679,12 @@ def _read_rows(
     sheet = workbook[title]
     _check_sheet_cells(sheet, errors)
     positions = _header_positions(sheet, columns, errors)
-    if positions is None:
-        return None
 
     rows = []
     for number, cells in enumerate(sheet.iter_rows(min_row=2), start=2):
-        values = _read_row(title, number, cells, columns, positions, errors)
-        if values is not None:
-            rows.append((number, values))
+        row = _read_row(title, number, cells, columns, positions, errors)
+        if row is not None:
+            rows.append(row)
     return rows
 
 
@@ -689,11 +723,11 @@ def _check_sheet_cells(sheet: Worksheet, errors: list[XlsxError]) -> None:
 
 def _header_positions(
     sheet: Worksheet, columns: list[Column], errors: list[XlsxError]
-) -> dict[str, int] | None:
+) -> dict[str, int]:
+    """Return the index of each known header, recording the bad headers as errors."""
     headers = [cell.value for cell in next(sheet.iter_rows(max_row=1), ())]
     known = {column.header for column in columns}
     positions: dict[str, int] = {}
-    failed = False
 
     for index, header in enumerate(headers):
         if header is None:
@@ -711,12 +745,14 @@ def _header_positions(
                     str(header),
                     rule,
                     str(
-                        _("The header %(header)s is unknown or repeated. Remove it.")
+                        _(
+                            "The header %(header)s is unknown or repeated, so the "
+                            "cells under it were not read. Remove it."
+                        )
                         % {"header": header}
                     ),
                 )
             )
-            failed = True
             continue
         positions[header] = index
 
@@ -729,13 +765,28 @@ def _header_positions(
                     column.header,
                     "xlsx.missing_header",
                     str(
-                        _("The required column %(header)s is missing. Add it.")
+                        _(
+                            "The required column %(header)s is missing, so no row "
+                            "could be checked for it. Add it."
+                        )
                         % {"header": column.header}
                     ),
                 )
             )
-            failed = True
-    return None if failed else positions
+    return positions
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One non-empty row: its number, values by key path, and the paths not read.
+
+    A cell that could not be read keeps its raw value (None if it is empty or has no
+    column), so the pack validation finds the key. Its path is in `unread`.
+    """
+
+    number: int
+    values: dict[tuple[str, ...], Any]
+    unread: set[tuple[str, ...]]
 
 
 def _read_row(
@@ -745,7 +796,7 @@ def _read_row(
     columns: list[Column],
     positions: dict[str, int],
     errors: list[XlsxError],
-) -> dict[tuple[str, ...], Any] | None:
+) -> _Row | None:
     raw = {
         column.header: _cell_value(cells, positions.get(column.header))
         for column in columns
@@ -753,9 +804,16 @@ def _read_row(
     if all(value is None for value in raw.values()):
         return None
 
-    values: dict[tuple[str, ...], Any] = {}
+    row = _Row(number, {}, set())
     for column in columns:
+        index = positions.get(column.header)
         value = raw[column.header]
+        if index is None or _is_formula(cells, index):
+            # A missing required column or a formula is reported once, already.
+            if column.required or value is not None:
+                row.values[column.path] = _plain(value)
+                row.unread.add(column.path)
+            continue
         if value is None:
             if column.required:
                 errors.append(
@@ -767,14 +825,29 @@ def _read_row(
                         str(_("The required cell is empty. Fill it in.")),
                     )
                 )
+                row.values[column.path] = None
+                row.unread.add(column.path)
             continue
         try:
-            values[column.path] = column.kind.from_cell(value)
+            row.values[column.path] = column.kind.from_cell(value)
         except CellError as error:
             errors.append(
                 XlsxError(title, number, column.header, error.rule, error.message)
             )
-    return values
+            row.values[column.path] = _plain(value)
+            row.unread.add(column.path)
+    return row
+
+
+def _plain(value: Any) -> Any:
+    """Return a raw cell value as a type the YAML writer can represent."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _is_formula(cells: tuple[Any, ...], index: int) -> bool:
+    return index < len(cells) and cells[index].data_type == "f"
 
 
 def _cell_value(cells: tuple[Any, ...], index: int | None) -> Any:
@@ -787,7 +860,9 @@ def _cell_value(cells: tuple[Any, ...], index: int | None) -> Any:
 
 
 def _read_matters(
-    workbook: openpyxl.Workbook, errors: list[XlsxError]
+    workbook: openpyxl.Workbook,
+    errors: list[XlsxError],
+    unread: dict[str, set[PathKey]],
 ) -> tuple[dict[str, dict[str, Any]] | None, dict[str, int]]:
     """Return the matters by id and the row of each, recording duplicates as errors."""
     matters: dict[str, dict[str, Any]] = {}
@@ -798,10 +873,15 @@ def _read_matters(
     if rows is None:
         return None, matter_rows
 
-    for number, values in rows:
-        matter = _nest(values)
+    for row in rows:
+        number = row.number
+        matter = _nest(row.values)
         matter_id = matter.get("id")
-        if matter_id is None:
+        if not isinstance(matter_id, str) or ("id",) in row.unread:
+            continue
+        if not MATTER_ID.fullmatch(matter_id):
+            # The id names the matter's file, so it is checked before anything is written.
+            errors.append(_invalid_id(number, matter_id))
             continue
         if matter_id in matters:
             errors.append(_duplicate(MATTER_ID_HEADER, number, matter_rows[matter_id]))
@@ -822,7 +902,24 @@ def _read_matters(
         matter.setdefault("form_fields", [])
         matters[matter_id] = matter
         matter_rows[matter_id] = number
+        unread[matter_id] = set(row.unread)
     return matters, matter_rows
+
+
+def _invalid_id(number: int, matter_id: str) -> XlsxError:
+    return XlsxError(
+        MATTER_SHEET,
+        number,
+        MATTER_ID_HEADER,
+        "xlsx.invalid_id",
+        str(
+            _(
+                "The matter id %(id)s is not valid. Use 2 to 81 lower-case letters, "
+                "digits and hyphens, starting with a letter or a digit."
+            )
+            % {"id": matter_id[:90]}
+        ),
+    )
 
 
 def _duplicate(header: str, number: int, first: int) -> XlsxError:
@@ -845,6 +942,7 @@ def _attach(
     key: str,
     matters: dict[str, dict[str, Any]] | None,
     errors: list[XlsxError],
+    unread: dict[str, set[PathKey]],
 ) -> None:
     """Append each row of a child sheet to the list `key` of the matter it names."""
     rows = _read_rows(workbook, title, columns, errors) or []
@@ -852,11 +950,12 @@ def _attach(
         # Without readable matters, every row would be reported as an unknown matter.
         return
 
-    for number, values in rows:
-        item = _nest(values)
+    for row in rows:
+        number = row.number
+        item = _nest(row.values)
         matter_id = item.pop("matter", None)
         item.pop("basic_code", None)
-        if matter_id is None:
+        if not isinstance(matter_id, str) or ("matter",) in row.unread:
             continue
         if matter_id not in matters:
             errors.append(
@@ -875,7 +974,9 @@ def _attach(
                 )
             )
             continue
+        index = len(matters[matter_id][key])
         matters[matter_id][key].append(item)
+        unread[matter_id] |= {(key, index, *path) for path in row.unread}
 
 
 def _nest(values: dict[tuple[str, ...], Any]) -> dict[str, Any]:
@@ -908,10 +1009,12 @@ def _read_pack_sheet(
 
     sheet = workbook[PACK_SHEET]
     _check_sheet_cells(sheet, errors)
+    present = set()
     for number, (key, value) in enumerate(
         sheet.iter_rows(min_row=2, max_col=2, values_only=True), start=2
     ):
         if key in PACK_KEYS:
+            present.add(key)
             try:
                 fixed[key] = _json_from_cell(value)
             except CellError as error:
@@ -920,7 +1023,7 @@ def _read_pack_sheet(
                 )
 
     for key in PACK_KEYS:
-        if key not in fixed and not any(error.sheet == PACK_SHEET for error in errors):
+        if key not in present:
             errors.append(
                 XlsxError(
                     PACK_SHEET,
@@ -940,24 +1043,54 @@ def _write_pack_atomically(
     out_dir: Path,
     fixed: dict[str, Any],
     matters: list[dict[str, Any]],
-    matter_rows: dict[str, int],
+    read: _ReadResult,
 ) -> None:
-    """Write the pack into a temporary sibling folder, validate it, then rename it."""
+    """Write the pack into a temporary sibling folder, validate it, then rename it.
+
+    Raises XlsxImportFailed with the reading errors and the new validation errors, and
+    then removes the temporary folder.
+    """
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     try:
         _write_pack(staging, fixed, matters)
-        problems = validate_pack(staging)
-        if problems:
-            raise XlsxImportFailed(
-                [_pack_error_row(problem, matter_rows) for problem in problems]
-            )
+        problems = [
+            problem
+            for problem in validate_pack(staging)
+            if not _repeats_cell_error(problem, read.unread)
+        ]
+        errors = read.errors + [
+            _pack_error_row(problem, read.matter_rows) for problem in problems
+        ]
+        if errors:
+            raise XlsxImportFailed(errors)
         if out_dir.exists():
             out_dir.rmdir()
         os.replace(staging, out_dir)
     finally:
         if staging.exists():
             shutil.rmtree(staging)
+
+
+def _repeats_cell_error(problem: PackError, unread: dict[str, set[PathKey]]) -> bool:
+    """Return whether a validation error is about a cell already reported as unread.
+
+    That is an error at or below the cell's key path, or a missing-key error of the
+    object that contains the key.
+    """
+    if not problem.file.startswith("matters/"):
+        return False
+    for path in unread.get(Path(problem.file).stem, ()):
+        where = format_path(path)
+        if problem.path == where or problem.path.startswith((f"{where}.", f"{where}[")):
+            return True
+        if (
+            problem.rule == "schema.required"
+            and problem.path == format_path(path[:-1])
+            and str(path[-1]) in problem.message
+        ):
+            return True
+    return False
 
 
 def _pack_error_row(problem: Any, matter_rows: dict[str, int]) -> XlsxError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 
 from onestop.cases.queries import open_matters
 from onestop.catalog.models import Matter, MatterOverlay, MatterVersion
@@ -385,3 +386,82 @@ def test_clerk_cannot_open_the_editor(demo):
 
     assert page.status_code == 403
     assert "permission.role_required" in page.content.decode()
+
+
+@pytest.mark.parametrize("posted", [{"action": "bogus"}, {}])
+def test_editor_rejects_unknown_action(demo, posted):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo), posted, headers={"Accept-Language": "en"}
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-code="form.unknown_choice"' in body
+    assert f"has the value &quot;{posted.get('action', '')}&quot;" in body
+    assert "common, path, remove, switch" in body
+    assert food(demo).is_active
+    assert not AuditEvent.objects.filter(verb="matter.switched_off").exists()
+
+
+@pytest.mark.parametrize("typed", ["abc", "", "1.5"])
+def test_number_box_rejects_non_numbers(demo, typed):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo),
+        {"action": "common", PROMISED: typed},
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-code="overlay.number_invalid"' in body
+    assert f"承诺时限（按该时限的单位计）（{PROMISED}）必须是整数" in body
+    assert f"不能是“{typed}”" in body
+    assert "Expecting value" not in body
+    assert MatterOverlay.objects.count() == 0
+
+
+def test_local_matter_page_accepts_yaml(demo):
+    text = yaml.safe_dump(local_definition(), allow_unicode=True, sort_keys=False)
+
+    response = demo.client("centreadmin").post(
+        f"/catalog/{demo.centre.slug}/matters/new/", {"definition": text}
+    )
+
+    assert response.status_code == 302
+    assert Matter.objects.get(pack_id="local-night-market-stall").origin == "local"
+
+
+def test_local_matter_page_offers_yaml(demo):
+    page = demo.client("centreadmin").get(f"/catalog/{demo.centre.slug}/matters/new/")
+
+    assert "id: local-new-matter" in page.content.decode()
+
+
+def test_local_matter_page_names_yaml_line(demo):
+    response = demo.client("centreadmin").post(
+        f"/catalog/{demo.centre.slug}/matters/new/",
+        {"definition": "id: a\nname: [unclosed\n"},
+        headers={"Accept-Language": "en"},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-code="overlay.definition_unreadable"' in body
+    assert "at line 3, column 1" in body
+    assert not Matter.objects.filter(origin="local").exists()
+
+
+def test_local_matter_unknown_department_lists_centre_codes(demo):
+    definition = local_definition(department="no_such_department")
+
+    response = demo.client("centreadmin").post(
+        f"/catalog/{demo.centre.slug}/matters/new/",
+        {"definition": json.dumps(definition, ensure_ascii=False)},
+        headers={"Accept-Language": "en"},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "no_such_department is not a department of this centre" in body
+    assert "market_regulation" in body
+    assert "departments.yaml" not in body

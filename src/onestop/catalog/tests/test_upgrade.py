@@ -288,3 +288,24 @@ def test_pack_version_not_newer_is_refused(demo, tmp_path, version):
 )
 def test_versions_compare_by_semantic_versioning(left, right, expected):
     assert compare_versions(left, right) == expected
+
+
+@pytest.mark.parametrize("posted", [{"choice": "bogus"}, {}])
+def test_unknown_conflict_choice_is_rejected(demo, next_pack, posted):
+    admin = demo.user("centreadmin")
+    set_overlay_field(actor=admin, matter=food(demo), path=PROMISED, value=3)
+    upgrade(demo, next_pack)
+    conflict = UpgradeConflict.objects.get()
+
+    response = demo.client("centreadmin").post(
+        f"/catalog/{demo.centre.slug}/conflicts/",
+        {"conflict": str(conflict.pk), **posted},
+        headers={"Accept-Language": "en"},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "form.unknown_choice" in body
+    assert "centre, pack" in body
+    conflict.refresh_from_db()
+    assert conflict.resolution == ""

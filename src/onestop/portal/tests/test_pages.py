@@ -265,3 +265,17 @@ def test_receipt_lists_each_material_once():
     )
     assert [name for name, _how in rows] == ["营业执照", "照片"]
     assert rows[0][1].count("、") == 1
+
+
+def test_case_page_rejects_unknown_action(demo):
+    submit(demo)
+    case = Case.objects.get()
+
+    response = demo.client("applicant").post(
+        f"/portal/cases/{case.number}/", {"action": "bogus", "reason": "不办了"}
+    )
+
+    assert response.status_code == 400
+    assert 'data-code="form.unknown_choice"' in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == CaseState.SUBMITTED

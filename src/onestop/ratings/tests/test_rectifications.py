@@ -266,3 +266,121 @@ def test_rectification_page_shows_comment_escaped(demo, issued_case):
     )
     assert "&lt;img src=x onerror=1&gt;" in page
     assert "<img src=x" not in page
+
+
+def rate_the_fix(client, case, level=5):
+    return client.post(
+        f"/api/v1/ratings/cases/{case.number}/fix-rating",
+        {"level": level},
+        content_type="application/json",
+    )
+
+
+def test_fix_rating_before_close_names_the_rectification(demo, issued_case):
+    case = issued_case()
+    rectification = bad_rating(demo, case).rectification
+
+    response = rate_the_fix(demo.client("applicant"), case)
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "rectification.fix_not_rateable"
+    assert response.json()["details"]["rectification"] == rectification.pk
+    assert f"rectification {rectification.pk} " in response.json()["message"]
+
+
+def test_fix_rating_by_clerk_is_not_applicant(demo, issued_case):
+    case = issued_case()
+    bad_rating(demo, case)
+
+    response = rate_the_fix(demo.client("clerk"), case)
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "rating.not_applicant"
+
+
+def test_fix_rating_without_bad_rating_is_not_found(demo, issued_case):
+    case = issued_case()
+    rate_case(actor=demo.user("applicant"), case=case, level=5)
+
+    response = rate_the_fix(demo.client("applicant"), case)
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "rectification.none_for_case"
+    assert case.number in response.json()["message"]
+
+
+PERSONAL_COMMENT = "窗口人员态度差，请回电 13800138000，身份证 440604198503150024"
+
+
+@pytest.mark.parametrize("username", ["reviewer", "supervisor"])
+def test_staff_see_comment_numbers_masked(demo, issued_case, username):
+    case = issued_case()
+    rating = rate_case(
+        actor=demo.user("applicant"), case=case, level=1, comment=PERSONAL_COMMENT
+    )
+    client = demo.client(username)
+
+    listed = client.get("/api/v1/ratings/rectifications").content.decode()
+    detail = client.get(
+        f"/api/v1/ratings/rectifications/{rating.rectification.pk}"
+    ).content.decode()
+    page = client.get(f"/ratings/rectifications/{rating.rectification.pk}/")
+    page_list = client.get("/ratings/rectifications/").content.decode()
+
+    for body in (listed, detail, page.content.decode(), page_list):
+        assert "13800138000" not in body
+        assert "440604198503150024" not in body
+    assert "138****8000" in detail
+    assert "440604********0024" in page.content.decode()
+    rating.refresh_from_db()
+    assert rating.comment == PERSONAL_COMMENT
+
+
+def test_staff_notes_are_masked(demo, issued_case):
+    rectification = bad_rating(demo, issued_case()).rectification
+
+    called = api(
+        demo.client("reviewer"),
+        rectification,
+        "callback",
+        {"note": "已致电 13800138000"},
+    )
+
+    assert called.json()["callback_note"] == "已致电 138****8000"
+
+
+def test_applicant_sees_own_comment_whole(demo, issued_case):
+    case = issued_case()
+
+    response = demo.client("applicant").post(
+        f"/api/v1/ratings/cases/{case.number}",
+        {"level": 1, "comment": PERSONAL_COMMENT},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["comment"] == PERSONAL_COMMENT
+
+
+@pytest.mark.parametrize(
+    "posted",
+    [{"action": "bogus"}, {}, {"action": "decide", "upheld": "maybe"}],
+)
+def test_rectification_page_rejects_unknown_choice(demo, issued_case, posted):
+    rectification = bad_rating(demo, issued_case()).rectification
+    api(
+        demo.client("reviewer"),
+        rectification,
+        "appeal",
+        {"kind": "mistaken", "reason": "申请人来电称误点"},
+    )
+
+    response = demo.client("supervisor").post(
+        f"/ratings/rectifications/{rectification.pk}/", {**posted, "note": "核实"}
+    )
+
+    assert response.status_code == 400
+    assert 'data-code="form.unknown_choice"' in response.content.decode()
+    rectification.refresh_from_db()
+    assert rectification.status == RectificationStatus.APPEALED
+    assert rectification.appeal_upheld is None

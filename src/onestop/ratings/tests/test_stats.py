@@ -95,6 +95,46 @@ def test_period_filter(demo, rated):
     assert invalid.json()["code"] == "rating.invalid_period"
 
 
+@pytest.mark.parametrize(
+    ("query", "code", "named"),
+    [
+        (
+            {"start": "2026-12-31", "end": "2026-01-01"},
+            "rating.period_reversed",
+            "2026-12-31",
+        ),
+        ({"channel": "fax"}, "rating.invalid_channel", "fax"),
+        ({"centre": "999999"}, "rating.invalid_centre", "999999"),
+    ],
+)
+def test_impossible_filter_is_rejected(demo, rated, query, code, named):
+    supervisor = demo.client("supervisor")
+
+    response = supervisor.get("/api/v1/ratings/stats", query)
+    page = supervisor.get("/ratings/stats/", query)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == code
+    assert named in response.json()["message"]
+    assert page.status_code == 400
+    assert code in page.content.decode()
+
+
+def test_centre_filter_lists_allowed_centres(demo, rated):
+    response = demo.client("supervisor").get(
+        "/api/v1/ratings/stats", {"centre": "999999"}
+    )
+
+    assert demo.centre.slug in response.json()["message"]
+
+
+def test_public_summary_rejects_unknown_centre(demo, rated):
+    response = Client().get("/api/v1/ratings/public", {"centre": "999999"})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "rating.invalid_centre"
+
+
 def test_by_month_and_clerk(demo, rated):
     supervisor = demo.client("supervisor")
     by_clerk = supervisor.get("/api/v1/ratings/stats", {"dimension": "clerk"}).json()

@@ -119,6 +119,24 @@ def test_rejecting_extension_needs_note(demo):
     )
 
 
+@pytest.mark.parametrize("posted", [{"decision": "bogus"}, {}])
+def test_unknown_extension_decision_is_rejected(demo, posted):
+    number, _body = apply_and_accept(demo, at(2026, 3, 2, 9))
+    extension = request_extension(demo, number).json()["id"]
+
+    with time_machine.travel(at(2026, 3, 3), tick=False):
+        response = demo.client("supervisor").post(
+            f"/supervise/extensions/{extension}/decide", {**posted, "note": "不同意"}
+        )
+
+    assert response.status_code == 400
+    assert "form.unknown_choice" in response.content.decode()
+    assert "approve, reject" in response.content.decode()
+    assert (
+        CaseExtension.objects.get(pk=extension).status == CaseExtension.Status.REQUESTED
+    )
+
+
 def test_state_counts_count_every_case(demo):
     from onestop.cases.actions import Application, submit_online_case
     from onestop.cases.uploads import check_upload

@@ -148,3 +148,15 @@ def test_failed_accept_removes_written_files(demo, settings, tmp_path):
     after = sorted(path.name for path in tmp_path.rglob("*") if path.is_file())
     assert after == before
     assert len(before) == Submission.objects.filter(case=case).count()
+
+
+@pytest.mark.parametrize("posted", [{"action": "bogus"}, {}])
+def test_unknown_action_is_rejected(demo, posted):
+    case = submit_online(demo)
+
+    response = demo.client("clerk").post(f"/window/cases/{case.number}/", posted)
+
+    assert response.status_code == 400
+    assert 'data-code="form.unknown_choice"' in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == CaseState.SUBMITTED

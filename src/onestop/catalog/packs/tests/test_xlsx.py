@@ -368,3 +368,65 @@ def test_import_errors_are_chinese_by_default(workbook_path, tmp_path):
         import_xlsx(workbook_path, tmp_path / "out")
 
     assert failure.value.errors[0].message.startswith("值 行政审批 无法识别。")
+
+
+def test_import_lists_all_error_kinds(workbook_path, tmp_path):
+    def break_everything(workbook):
+        sheet = workbook[MATTER_SHEET]
+        sheet.cell(1, sheet.max_column + 1).value = "备注"
+        sheet.cell(2, column_of(sheet, "法定办结时限")).value = "=1+1"
+        sheet.cell(3, column_of(sheet, "事项类型")).value = "行政审批"
+        sheet.cell(3, column_of(sheet, "承诺办结时限")).value = "五"
+        sheet.cell(4, column_of(sheet, "受理条件")).value = None
+
+    edit(workbook_path, break_everything)
+    errors = [
+        (error.row, error.column, error.rule)
+        for error in import_errors(workbook_path, tmp_path / "out")
+    ]
+
+    assert (1, "备注", "xlsx.unknown_header") in errors
+    assert (
+        2,
+        f"{formula_column(workbook_path, '法定办结时限')}2",
+        "xlsx.formula",
+    ) in errors
+    assert (3, "事项类型", "xlsx.unknown_value") in errors
+    assert (3, "承诺办结时限", "xlsx.bad_number") in errors
+    assert (4, "", "schema.required") in errors
+    assert len(errors) == 5
+    assert not (tmp_path / "out").exists()
+
+
+def test_import_checks_other_columns_when_one_is_missing(workbook_path, tmp_path):
+    def drop_name_and_break_type(workbook):
+        sheet = workbook[MATTER_SHEET]
+        sheet.cell(2, column_of(sheet, "事项类型")).value = "行政审批"
+        sheet.delete_cols(column_of(sheet, "事项名称"))
+
+    edit(workbook_path, drop_name_and_break_type)
+    errors = import_errors(workbook_path, tmp_path / "out")
+
+    assert [(error.row, error.column, error.rule) for error in errors] == [
+        (1, "事项名称", "xlsx.missing_header"),
+        (2, "事项类型", "xlsx.unknown_value"),
+    ]
+    assert "no row could be checked for it" in errors[0].message
+
+
+def test_import_rejects_invalid_matter_id(workbook_path, tmp_path):
+    def set_id(workbook):
+        workbook[MATTER_SHEET].cell(2, 1).value = "../escape"
+
+    edit(workbook_path, set_id)
+    errors = import_errors(workbook_path, tmp_path / "out")
+
+    assert (MATTER_SHEET, 2, "事项编号", "xlsx.invalid_id") in {
+        (error.sheet, error.row, error.column, error.rule) for error in errors
+    }
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["实施清单.xlsx"]
+
+
+def formula_column(path: Path, header: str) -> str:
+    sheet = openpyxl.load_workbook(path)[MATTER_SHEET]
+    return openpyxl.utils.get_column_letter(column_of(sheet, header))
