@@ -1,15 +1,20 @@
 """The check behind `onestop ledger verify`: recompute the tree, find changed rows.
 
 Each finding names one row by its position: an entry by its index, a tile by its band
-and index, a checkpoint by its id. A changed row is reported once. Each tile of band 0
+and index, a checkpoint by its id. An entry's kind, centre and queue time columns are
+compared with its canonical document, which the leaf hash covers, because the API and
+the filters read them. A changed row is reported once. Each tile of band 0
 is checked against the entries and each higher tile against the tiles below it, so the
 tiles above a changed one are not reported as well.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from onestop.core.ledger import merkle
 from onestop.core.ledger.checkpoint import (
@@ -18,6 +23,7 @@ from onestop.core.ledger.checkpoint import (
     verify_checkpoint,
 )
 from onestop.core.ledger.models import (
+    DOCUMENT_COLUMNS,
     TILE_BANDS,
     TILE_HEIGHT,
     TILE_KEY_INDEX_BITS,
@@ -26,6 +32,7 @@ from onestop.core.ledger.models import (
     LedgerEntry,
     LedgerTile,
     LogHead,
+    document_columns,
     tile_key,
 )
 from onestop.core.ledger.note import NoteError
@@ -124,17 +131,53 @@ def _report_hash(
         )
 
 
-def _integrated_entries() -> Iterator[tuple[int, bytes, bytes | None]]:
+@dataclass(frozen=True)
+class _EntryRow:
+    index: int
+    data: bytes
+    leaf_hash: bytes | None
+    columns: dict[str, Any]
+
+
+def _integrated_entries() -> Iterator[_EntryRow]:
     rows = (
         LedgerEntry.objects.filter(index__isnull=False)
         .order_by("index")
-        .values_list("index", "data", "leaf_hash")
+        .values_list("index", "data", "leaf_hash", *DOCUMENT_COLUMNS)
         .iterator(chunk_size=CHUNK)
     )
-    for index, data, leaf in rows:
+    for index, data, leaf, *columns in rows:
         if index is None:
             continue
-        yield index, bytes(data), bytes(leaf) if leaf is not None else None
+        yield _EntryRow(
+            index,
+            bytes(data),
+            bytes(leaf) if leaf is not None else None,
+            dict(zip(DOCUMENT_COLUMNS, columns, strict=True)),
+        )
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _check_columns(report: IntegrityReport, row: _EntryRow) -> None:
+    """Report the columns that differ from the entry's canonical document, once."""
+    position = f"entry {row.index}"
+    try:
+        expected = document_columns(json.loads(row.data))
+    except (ValueError, TypeError, KeyError):
+        report.add("entry_edited", position, "data is not a ledger entry document")
+        return
+    differences = [
+        f"{name} is {_shown(row.columns[name])} but the document has {_shown(value)}"
+        for name, value in expected.items()
+        if row.columns[name] != value
+    ]
+    if differences:
+        report.add("entry_column_edited", position, ", and ".join(differences))
 
 
 def _check_leaves(report: IntegrityReport, size: int) -> tuple[list, list, set[int]]:
@@ -142,25 +185,29 @@ def _check_leaves(report: IntegrityReport, size: int) -> tuple[list, list, set[i
     stored, failed = _stored_band(report, 0, size)
     from_data: list[bytes | None] = [None] * size
     reported: set[int] = set()
-    for index, data, leaf_column in _integrated_entries():
+    for row in _integrated_entries():
+        index, leaf_column = row.index, row.leaf_hash
         if index >= size:
             report.add(
                 "entry_beyond_tree", f"entry {index}", "index is not below the size"
             )
             continue
         report.entries_checked += 1
-        computed = merkle.leaf_hash(data)
+        computed = merkle.leaf_hash(row.data)
         from_data[index] = computed
         if computed != leaf_column and computed != stored[index]:
             report.add(
                 "entry_edited", f"entry {index}", "data does not match its leaf hash"
             )
             failed.add(index)
-        elif computed != leaf_column:
+            continue
+        if computed != leaf_column:
             report.add("entry_edited", f"entry {index}", "leaf hash column was changed")
-        elif stored[index] is not None and computed != stored[index]:
+            continue
+        if stored[index] is not None and computed != stored[index]:
             _report_hash(report, 0, index, reported, "differs from its entry")
             failed.add(index)
+        _check_columns(report, row)
 
     for index in range(size):
         if from_data[index] is None:

@@ -94,13 +94,18 @@ def get_latest_checkpoint() -> Checkpoint:
 
 
 def entry_as_dict(entry: LedgerEntry) -> dict[str, Any]:
-    """Serialise an integrated entry for the API: its JSON document and its hashes."""
+    """Serialise an integrated entry for the API: its JSON document and its hashes.
+
+    The kind and centre come from the document, which the leaf hash covers, not from
+    the columns that repeat them for filtering.
+    """
     data = bytes(entry.data)
+    document = json.loads(data)
     return {
         "index": entry.index,
-        "kind": entry.kind,
-        "centre_id": entry.centre_id,
-        "document": json.loads(data),
+        "kind": document["kind"],
+        "centre_id": document["centre"],
+        "document": document,
         "data": base64.b64encode(data).decode(),
         "leaf_hash": base64.b64encode(bytes(entry.leaf_hash or b"")).decode(),
         "integrated_at": entry.integrated_at.isoformat()

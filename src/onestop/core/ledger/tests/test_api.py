@@ -10,6 +10,7 @@ from onestop.core.ledger import merkle
 from onestop.core.ledger.api import router
 from onestop.core.ledger.bundle import verify_proof_bundle
 from onestop.core.ledger.checkpoint import get_vkey, verify_checkpoint
+from onestop.core.ledger.models import LedgerEntry
 from onestop.core.ledger.tests.factories import fill_ledger
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +93,18 @@ def test_entry_is_served_with_its_document(client):
     assert body["index"] == 2
     assert body["document"]["body"] == {"case_id": 2, "state": "accepted"}
     assert merkle.leaf_hash(_b64(body["data"])) == _b64(body["leaf_hash"])
+
+
+def test_entry_kind_and_centre_come_from_document(client):
+    fill_ledger(3)
+    LedgerEntry.objects.filter(index=2).update(
+        kind="certificate.revoked", centre_id=None
+    )
+
+    body = client.get("/entries/2").json()
+
+    assert body["kind"] == "case.accepted"
+    assert body["centre_id"] == 1
 
 
 def test_entry_proof_bundle_verifies_offline(client):
