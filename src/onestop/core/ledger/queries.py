@@ -30,10 +30,13 @@ MAX_NUMBER = 2**57
 
 
 def parse_number(field: str, value: Any) -> int:
-    """Parse a non-negative decimal integer from input or raise NumberInvalid."""
-    text = str(value).strip()
+    """Parse a non-negative decimal integer from input or raise NumberInvalid.
+
+    Only ASCII digits are accepted: no sign, spaces, decimal point or exponent.
+    """
+    text = str(value)
     if not text.isascii() or not text.isdigit():
-        raise NumberInvalid(field=field, value=str(value)[:40])
+        raise NumberInvalid(field=field, value=text[:40])
     if len(text) > 20 or int(text) >= MAX_NUMBER:
         raise NumberTooLarge(field=field, value=text[:40], limit=MAX_NUMBER)
     return int(text)
