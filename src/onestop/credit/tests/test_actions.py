@@ -112,7 +112,7 @@ def test_other_roles_may_not_record(demo, username):
 def test_reviewer_of_other_department_may_not_record(demo):
     other = Department.objects.for_centre(demo.centre).exclude(pk=demo.market.pk)[0]
 
-    with pytest.raises(RoleRequired):
+    with pytest.raises(RoleRequired) as caught:
         record_credit(
             actor=demo.user("reviewer"),
             centre=demo.centre,
@@ -121,6 +121,33 @@ def test_reviewer_of_other_department_may_not_record(demo):
             subject_code=APPLICANT_ID,
             facts=broken_commitment(),
         )
+
+    assert caught.value.code == "permission.other_department"
+    assert caught.value.render() == (
+        f"This needs one of these roles for the department {other.name} in "
+        f"{demo.centre.name}: department reviewer, department admin, supervisor. "
+        f"Your account holds the role department reviewer for {demo.market.name} "
+        f"only. Ask someone with a role for {other.name} to do it."
+    )
+
+
+def record_for_applicant_as(demo, username: str):
+    return record_credit(
+        actor=demo.user(username),
+        centre=demo.centre,
+        department=demo.market,
+        subject_type="person",
+        subject_code=APPLICANT_ID,
+        facts=broken_commitment(),
+    )
+
+
+def test_role_error_without_any_role_says_none(demo):
+    with pytest.raises(RoleRequired) as caught:
+        record_for_applicant_as(demo, "clerk")
+
+    assert caught.value.code == "permission.role_required"
+    assert caught.value.render().endswith("Your account has none.")
 
 
 def test_dishonesty_list_needs_list_name(demo):
