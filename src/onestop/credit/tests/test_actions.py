@@ -18,6 +18,7 @@ from onestop.credit.actions import (
 )
 from onestop.credit.documents import document_sha256, record_document
 from onestop.credit.errors import (
+    DateInFuture,
     DatesInvalid,
     FieldMissing,
     KindInvalid,
@@ -167,6 +168,75 @@ def test_dishonesty_list_delisting_before_listing_is_rejected(demo):
             list_name="严重违法失信名单",
             listed_on=dt.date(2026, 11, 1),
             delisted_on=dt.date(2026, 10, 1),
+        )
+
+
+# 02:00 UTC on 5 December is 10:00 in Asia/Shanghai, the centre's time zone.
+CENTRE_MORNING = dt.datetime(2026, 12, 5, 2, 0, tzinfo=dt.UTC)
+# 17:00 UTC on 4 December is already 01:00 on 5 December in Asia/Shanghai.
+CENTRE_AFTER_MIDNIGHT = dt.datetime(2026, 12, 4, 17, 0, tzinfo=dt.UTC)
+
+
+def test_future_decision_date_is_rejected(demo, time_machine):
+    time_machine.move_to(CENTRE_MORNING)
+
+    with pytest.raises(DateInFuture) as caught:
+        record_for_applicant(demo, decided_on=dt.date(2026, 12, 6))
+
+    assert caught.value.details["field"] == "decided_on"
+    assert caught.value.details["date"] == "2026-12-06"
+    assert caught.value.render() == (
+        "The date decided_on (2026-12-06) is after today, 2026-12-05. A credit record "
+        "states what was already decided, so give a date on or before today."
+    )
+    assert not CreditRecord.objects.exists()
+
+
+def test_decision_date_uses_centre_local_date(demo, time_machine):
+    time_machine.move_to(CENTRE_AFTER_MIDNIGHT)
+
+    record = record_for_applicant(demo, decided_on=dt.date(2026, 12, 5))
+
+    assert record.decided_on == dt.date(2026, 12, 5)
+
+
+def test_future_listing_date_is_rejected(demo, time_machine):
+    time_machine.move_to(CENTRE_MORNING)
+
+    with pytest.raises(DateInFuture) as caught:
+        record_for_applicant(
+            demo,
+            kind="dishonesty_list",
+            list_name="严重违法失信名单",
+            listed_on=dt.date(2026, 12, 31),
+        )
+
+    assert caught.value.details["field"] == "listed_on"
+
+
+def test_future_delisting_date_is_accepted(demo, time_machine):
+    time_machine.move_to(CENTRE_MORNING)
+
+    record = record_for_applicant(
+        demo,
+        kind="dishonesty_list",
+        list_name="严重违法失信名单",
+        listed_on=dt.date(2026, 12, 1),
+        delisted_on=dt.date(2029, 12, 1),
+    )
+
+    assert record.delisted_on == dt.date(2029, 12, 1)
+
+
+def test_correction_with_future_date_is_rejected(demo, time_machine):
+    time_machine.move_to(CENTRE_MORNING)
+    record = record_for_applicant(demo)
+
+    with pytest.raises(DateInFuture):
+        correct_credit_record(
+            record,
+            actor=demo.user("reviewer"),
+            facts=broken_commitment(decided_on=dt.date(2099, 12, 1)),
         )
 
 

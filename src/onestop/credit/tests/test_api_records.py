@@ -70,6 +70,15 @@ def test_reviewer_of_other_department_is_told_why(demo):
     assert "for the department" in response.json()["message"]
 
 
+def test_future_decision_date_is_rejected(demo):
+    response = post_record(demo.client("reviewer"), demo, decided_on="2099-12-01")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "credit.date_in_future"
+    assert "2099-12-01" in response.json()["message"]
+    assert not CreditRecord.objects.exists()
+
+
 def test_unknown_department_is_rejected(demo):
     response = post_record(demo.client("supervisor"), demo, department="mint")
 
