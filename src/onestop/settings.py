@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "onestop.core.middleware.RequestContextMiddleware",
     "onestop.core.middleware.RequestSizeMiddleware",
+    "onestop.core.middleware.ApiMethodNotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "onestop.urls"

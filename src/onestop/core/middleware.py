@@ -1,4 +1,6 @@
-"""Request middleware: a request id on every log line, and the limit on request size."""
+"""Request middleware: a request id on every log line, the limit on request size, and
+the API's error body for a method that a path does not accept.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +9,14 @@ from collections.abc import Callable
 
 import structlog
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import InvalidInput
+from onestop.core.errors import InvalidInput, OneStopError
+from onestop.core.logging import get_logger
+
+log = get_logger(__name__)
 
 
 class RequestContextMiddleware:
@@ -60,3 +65,38 @@ class RequestSizeMiddleware:
         if request.path.startswith("/api/"):
             return error.json_response()
         return render(request, "core/error.html", {"error": error}, status=error.status)
+
+
+class MethodNotAllowed(OneStopError):
+    code = "api.method_not_allowed"
+    status = 405
+    message = _(
+        "The API path %(path)s does not accept the %(method)s method. Use %(allowed)s."
+    )
+
+
+class ApiMethodNotAllowedMiddleware:
+    """Give a 405 under /api/ the API's JSON error body, with its Allow header.
+
+    Django Ninja returns a bare text/html 405 for a method that no operation of a
+    path serves, before any exception handler of the API runs, so this one place
+    covers every router.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith("/api/") or not isinstance(
+            response, HttpResponseNotAllowed
+        ):
+            return response
+        allowed = response["Allow"]
+        error = MethodNotAllowed(
+            path=request.path[:200], method=str(request.method)[:20], allowed=allowed
+        )
+        log.info("api.request_rejected", code=error.code, path=request.path)
+        json_response = error.json_response()
+        json_response["Allow"] = allowed
+        return json_response

@@ -32,6 +32,15 @@ class RoleRequired(PermissionDenied):
         return super().render()
 
 
+class DepartmentRoleRequired(RoleRequired):
+    code = "permission.other_department"
+    message = _(
+        "This needs one of these roles for the department %(department)s in "
+        "%(centre)s: %(role)s. Your account holds the role %(held_role)s for "
+        "%(held_department)s only. Ask someone with a role for %(department)s to do it."
+    )
+
+
 def staff_roles(user: AnyUser) -> list[Membership]:
     """Return the user's staff roles, cached on the user object for the request."""
     if not user.is_authenticated:
@@ -101,8 +110,35 @@ def require_role(
     membership = find_role(user, roles, centre=centre, department=department)
     if membership is None:
         labels = ", ".join(str(Role(role).label) for role in roles)
+        other = _membership_for_other_department(user, roles, centre, department)
+        if other is not None and department is not None:
+            raise DepartmentRoleRequired(
+                role=labels,
+                centre=centre.name,
+                department=department.name,
+                held_role=str(Role(other.role).label),
+                held_department=other.department.name if other.department else "",
+            )
         raise RoleRequired(role=labels, centre=centre.name)
     return membership
+
+
+def _membership_for_other_department(
+    user: AnyUser, roles: list[str], centre: Centre, department: Department | None
+) -> Membership | None:
+    """Return the user's membership of a department role of `roles` in the centre for
+    a department other than `department`, or None."""
+    if department is None:
+        return None
+    for membership in staff_roles(user):
+        if (
+            membership.role in roles
+            and membership.role in (Role.REVIEWER, Role.DEPARTMENT_ADMIN)
+            and membership.centre_id == centre.pk
+            and membership.department_id != department.pk
+        ):
+            return membership
+    return None
 
 
 def centres_of(user: AnyUser, roles: Iterable[str]) -> list[int]:

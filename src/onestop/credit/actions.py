@@ -26,6 +26,7 @@ from onestop.credit.documents import (
     record_document,
 )
 from onestop.credit.errors import (
+    DateInFuture,
     DatesInvalid,
     FieldMissing,
     FieldTooLong,
@@ -46,6 +47,8 @@ _MAX_LENGTHS = {
     "list_name": 200,
     "case_number": 32,
 }
+# Dates that must not be after the centre's local date when the record is written.
+_PAST_DATES = ("decided_on", "listed_on")
 # Free text that recipients read. Case numbers are not checked, because they have 18
 # digits like an ID number.
 _CHECKED_FOR_PERSONAL_DATA = ("legal_basis", "facts", "list_name")
@@ -151,7 +154,19 @@ def check_facts(facts: RecordFacts, *, fact_field: str = "facts") -> RecordFacts
 
     if facts.listed_on and facts.delisted_on and facts.delisted_on < facts.listed_on:
         raise DatesInvalid(listed_on=facts.listed_on, delisted_on=facts.delisted_on)
+    _check_not_future(facts)
     return facts
+
+
+def _check_not_future(facts: RecordFacts) -> None:
+    # A record states a decision or a listing that has happened. The delisting date
+    # may lie ahead, because it can be the end of the listing period that the decision
+    # set.
+    today = timezone.localdate()
+    for name in _PAST_DATES:
+        value = getattr(facts, name)
+        if value is not None and value > today:
+            raise DateInFuture(field=name, date=value.isoformat(), today=today)
 
 
 def _supersede(

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
+from pydantic import StrictBool, StrictInt
 
 from onestop.core.models import Centre, Department
 from onestop.core.schemas import InputSchema
@@ -64,8 +65,10 @@ class ConsentIn(InputSchema):
     recipient_name: str
     recipient_uscc: str
     purpose: str
-    days: int
-    single_use: bool = False
+    # Strict, so that "7" or true is rejected as the rating level's "1" is, rather than
+    # converted.
+    days: StrictInt
+    single_use: StrictBool = False
     enterprise: str = ""
 
 

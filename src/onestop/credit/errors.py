@@ -57,6 +57,14 @@ class DatesInvalid(InvalidInput):
     )
 
 
+class DateInFuture(InvalidInput):
+    code = "credit.date_in_future"
+    message = _(
+        "The date %(field)s (%(date)s) is after today, %(today)s. A credit record "
+        "states what was already decided, so give a date on or before today."
+    )
+
+
 class DepartmentNotFound(NotFound):
     code = "credit.department_not_found"
     message = _(

@@ -129,6 +129,14 @@ class RectifyDateRequired(InvalidInput):
     )
 
 
+class RectifyDatePast(InvalidInput):
+    code = "rectification.rectify_date_past"
+    message = _(
+        "The fix date %(rectify_by)s is before today, %(today)s. Give today or a later "
+        "date by which the fix will be done."
+    )
+
+
 class RectificationNotOpen(Conflict):
     code = "rectification.not_open"
     message = _(

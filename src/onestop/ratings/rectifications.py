@@ -31,6 +31,7 @@ from onestop.ratings.errors import (
     NotYourCase,
     NotYourVisit,
     RectificationNotOpen,
+    RectifyDatePast,
     RectifyDateRequired,
 )
 from onestop.ratings.models import (
@@ -124,6 +125,14 @@ def record_callback(
     return rectification
 
 
+def _check_rectify_date(rectify_by: dt.date | None) -> None:
+    if rectify_by is None:
+        raise RectifyDateRequired()
+    today = timezone.localdate()
+    if rectify_by < today:
+        raise RectifyDatePast(rectify_by=rectify_by.isoformat(), today=today)
+
+
 def close_rectification(
     *,
     actor: Any,
@@ -138,10 +147,8 @@ def close_rectification(
     """
     if outcome not in CLOSING_OUTCOMES:
         raise InvalidOutcome(outcome=str(outcome)[:40])
-    if outcome == Outcome.RECTIFY_BY_DATE and (
-        rectify_by is None or rectify_by < timezone.localdate()
-    ):
-        raise RectifyDateRequired()
+    if outcome == Outcome.RECTIFY_BY_DATE:
+        _check_rectify_date(rectify_by)
     note = _required_note(note, _("the outcome"))
     with transaction.atomic():
         rectification = _lock(rectification)

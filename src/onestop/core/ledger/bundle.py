@@ -31,7 +31,7 @@ from onestop.core.ledger.errors import (
     NoCheckpointCoversEntry,
 )
 from onestop.core.ledger.models import LedgerEntry
-from onestop.core.ledger.note import NoteError
+from onestop.core.ledger.note import NoteError, decode_base64
 from onestop.core.ledger.queries import get_latest_checkpoint
 
 HEADER = "c2sp.org/tlog-proof@v1"
@@ -65,7 +65,7 @@ def proof_bundle(entry: LedgerEntry) -> str:
 
 def _decode(value: str, field_name: str) -> bytes:
     try:
-        return base64.b64decode(value, validate=True)
+        return decode_base64(value)
     except binascii.Error as error:
         raise BundleInvalid(reason=f"the {field_name} is not base64") from error
 
@@ -86,7 +86,9 @@ def _parse(text: str) -> tuple[bytes | None, int, list[bytes], str]:
         raise BundleInvalid(
             reason=f"the index {index_text[:20]!r} is not a decimal number"
         )
-    proof = [_decode(line, "proof hash") for line in lines]
+    proof = [
+        _decode(line, f"proof hash {position}") for position, line in enumerate(lines)
+    ]
     return extra, int(index_text), proof, signed_checkpoint
 
 
@@ -111,7 +113,10 @@ def verify_proof_bundle(
         merkle.verify_inclusion(
             index, body.size, merkle.leaf_hash(data), proof, body.root_hash
         )
-        document = json.loads(data)
-    except (NoteError, CheckpointFormatError, merkle.ProofError, ValueError) as error:
+    except (NoteError, CheckpointFormatError, merkle.ProofError) as error:
         raise BundleInvalid(reason=str(error)) from error
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except ValueError as error:
+        raise BundleInvalid(reason=f"the entry is not UTF-8 JSON ({error})") from error
     return VerifiedBundle(index, data, document, body)

@@ -70,7 +70,7 @@ def parse_checkpoint(text: str) -> CheckpointBody:
             f"the checkpoint size {size!r} is not a decimal number"
         )
     try:
-        root = base64.b64decode(encoded, validate=True)
+        root = note.decode_base64(encoded)
     except binascii.Error as error:
         raise CheckpointFormatError("the checkpoint root hash is not base64") from error
     if len(root) != HASH_SIZE:
@@ -135,11 +135,14 @@ def verify_checkpoint(
 ) -> CheckpointBody:
     """Verify a signed checkpoint against a vkey string and return its parsed body.
 
-    The origin line must equal `origin`, or the key name when `origin` is None.
+    The origin line must equal `origin`, or the key name when `origin` is None. Raises
+    NoteError or CheckpointFormatError with the reason.
     """
     verifier = note.parse_vkey(vkey)
-    signed = note.verify_note(message, verifier)
-    body = parse_checkpoint(signed.text)
+    # The body's format is checked before the signatures, so that a malformed line is
+    # reported as such rather than as a signature that does not verify.
+    body = parse_checkpoint(note.parse_note(message).text)
+    note.verify_note(message, verifier)
     expected = verifier.name if origin is None else origin
     if body.origin != expected:
         raise CheckpointFormatError(

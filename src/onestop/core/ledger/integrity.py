@@ -1,16 +1,24 @@
 """The check behind `onestop ledger verify`: recompute the tree, find changed rows.
 
 Each finding names one row by its position: an entry by its index, a tile by its band
-and index, a checkpoint by its id. A changed row is reported once. Each tile of band 0
+and index, a checkpoint by its id. An entry's kind, centre and queue time columns are
+compared with its canonical document, which the leaf hash covers, because the API and
+the filters read them. A changed row is reported once. Each tile of band 0
 is checked against the entries and each higher tile against the tiles below it, so the
 tiles above a changed one are not reported as well.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.utils.translation import gettext as _
+
+from onestop.core.errors import list_text
 from onestop.core.ledger import merkle
 from onestop.core.ledger.checkpoint import (
     CheckpointFormatError,
@@ -18,6 +26,7 @@ from onestop.core.ledger.checkpoint import (
     verify_checkpoint,
 )
 from onestop.core.ledger.models import (
+    DOCUMENT_COLUMNS,
     TILE_BANDS,
     TILE_HEIGHT,
     TILE_KEY_INDEX_BITS,
@@ -26,6 +35,7 @@ from onestop.core.ledger.models import (
     LedgerEntry,
     LedgerTile,
     LogHead,
+    document_columns,
     tile_key,
 )
 from onestop.core.ledger.note import NoteError
@@ -82,9 +92,9 @@ def _stored_band(
         .iterator(chunk_size=CHUNK)
     )
     for index, stored in rows:
-        position = f"tile {band}/{index}"
+        position = _tile(band, index)
         if index >= tiles:
-            report.add("tile_beyond_tree", position, "tile lies past the tree size")
+            report.add("tile_beyond_tree", position, _("tile lies past the tree size"))
             continue
         present.add(index)
         report.tiles_checked += 1
@@ -95,46 +105,103 @@ def _stored_band(
             report.add(
                 "tile_edited",
                 position,
-                f"contains {len(hashes)} hashes, expected {width}",
+                _("contains %(count)s hashes, expected %(expected)s")
+                % {"count": len(hashes), "expected": width},
             )
             continue
         values[first : first + width] = hashes
     failed: set[int] = set()
     for index in range(tiles):
         if index not in present:
-            report.add("tile_deleted", f"tile {band}/{index}", "tile is missing")
+            report.add("tile_deleted", _tile(band, index), _("tile is missing"))
         first = index * TILE_WIDTH
         if values[first] is None:
             failed.update(range(first, min(first + TILE_WIDTH, count)))
     return values, failed
 
 
+def _entry(index: int) -> str:
+    return _("entry %(index)s") % {"index": index}
+
+
+def _tile(band: int, index: int) -> str:
+    return _("tile %(band)s/%(index)s") % {"band": band, "index": index}
+
+
+def _checkpoint(checkpoint_id: int) -> str:
+    return _("checkpoint %(id)s") % {"id": checkpoint_id}
+
+
 def _report_hash(
-    report: IntegrityReport, band: int, index: int, reported: set[int], detail: str
+    report: IntegrityReport, band: int, index: int, reported: set[int], message: str
 ) -> None:
-    """Report the tile that contains hash `index` of a band, once per tile."""
+    """Report the tile that contains hash `index` of a band, once per tile.
+
+    `message` is translated text with the placeholders position, level and index.
+    """
     tile = index // TILE_WIDTH
     if tile not in reported:
         reported.add(tile)
         level = band * TILE_HEIGHT
         report.add(
             "tile_edited",
-            f"tile {band}/{tile}",
-            f"hash {index % TILE_WIDTH} (node {level}/{index}) {detail}",
+            _tile(band, tile),
+            message % {"position": index % TILE_WIDTH, "level": level, "index": index},
         )
 
 
-def _integrated_entries() -> Iterator[tuple[int, bytes, bytes | None]]:
+@dataclass(frozen=True)
+class _EntryRow:
+    index: int
+    data: bytes
+    leaf_hash: bytes | None
+    columns: dict[str, Any]
+
+
+def _integrated_entries() -> Iterator[_EntryRow]:
     rows = (
         LedgerEntry.objects.filter(index__isnull=False)
         .order_by("index")
-        .values_list("index", "data", "leaf_hash")
+        .values_list("index", "data", "leaf_hash", *DOCUMENT_COLUMNS)
         .iterator(chunk_size=CHUNK)
     )
-    for index, data, leaf in rows:
+    for index, data, leaf, *columns in rows:
         if index is None:
             continue
-        yield index, bytes(data), bytes(leaf) if leaf is not None else None
+        yield _EntryRow(
+            index,
+            bytes(data),
+            bytes(leaf) if leaf is not None else None,
+            dict(zip(DOCUMENT_COLUMNS, columns, strict=True)),
+        )
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _check_columns(report: IntegrityReport, row: _EntryRow) -> None:
+    """Report the columns that differ from the entry's canonical document, once."""
+    position = _entry(row.index)
+    try:
+        expected = document_columns(json.loads(row.data))
+    except (ValueError, TypeError, KeyError):
+        report.add("entry_edited", position, _("data is not a ledger entry document"))
+        return
+    differences = [
+        _("%(column)s is %(stored)s but the document has %(signed)s")
+        % {
+            "column": name,
+            "stored": _shown(row.columns[name]),
+            "signed": _shown(value),
+        }
+        for name, value in expected.items()
+        if row.columns[name] != value
+    ]
+    if differences:
+        report.add("entry_column_edited", position, list_text(differences))
 
 
 def _check_leaves(report: IntegrityReport, size: int) -> tuple[list, list, set[int]]:
@@ -142,29 +209,41 @@ def _check_leaves(report: IntegrityReport, size: int) -> tuple[list, list, set[i
     stored, failed = _stored_band(report, 0, size)
     from_data: list[bytes | None] = [None] * size
     reported: set[int] = set()
-    for index, data, leaf_column in _integrated_entries():
+    for row in _integrated_entries():
+        index, leaf_column = row.index, row.leaf_hash
         if index >= size:
             report.add(
-                "entry_beyond_tree", f"entry {index}", "index is not below the size"
+                "entry_beyond_tree", _entry(index), _("index is not below the size")
             )
             continue
         report.entries_checked += 1
-        computed = merkle.leaf_hash(data)
+        computed = merkle.leaf_hash(row.data)
         from_data[index] = computed
         if computed != leaf_column and computed != stored[index]:
             report.add(
-                "entry_edited", f"entry {index}", "data does not match its leaf hash"
+                "entry_edited", _entry(index), _("data does not match its leaf hash")
             )
             failed.add(index)
-        elif computed != leaf_column:
-            report.add("entry_edited", f"entry {index}", "leaf hash column was changed")
-        elif stored[index] is not None and computed != stored[index]:
-            _report_hash(report, 0, index, reported, "differs from its entry")
+            continue
+        if computed != leaf_column:
+            report.add("entry_edited", _entry(index), _("leaf hash column was changed"))
+            continue
+        if stored[index] is not None and computed != stored[index]:
+            _report_hash(
+                report,
+                0,
+                index,
+                reported,
+                _(
+                    "hash %(position)s (node %(level)s/%(index)s) differs from its entry"
+                ),
+            )
             failed.add(index)
+        _check_columns(report, row)
 
     for index in range(size):
         if from_data[index] is None:
-            report.add("entry_deleted", f"entry {index}", "no entry has this index")
+            report.add("entry_deleted", _entry(index), _("no entry has this index"))
     return stored, from_data, failed
 
 
@@ -186,7 +265,14 @@ def _check_upper_bands(
                 failed.add(index)
                 if not failed_below.intersection(children):
                     _report_hash(
-                        report, band, index, reported, "differs from its tile below"
+                        report,
+                        band,
+                        index,
+                        reported,
+                        _(
+                            "hash %(position)s (node %(level)s/%(index)s) differs "
+                            "from its tile below"
+                        ),
                     )
         below, failed_below = stored, failed
         band += 1
@@ -213,7 +299,7 @@ def _check_checkpoints(
     vkey = get_vkey()
     for checkpoint in Checkpoint.objects.order_by("size"):
         report.checkpoints_checked += 1
-        position = f"checkpoint {checkpoint.pk}"
+        position = _checkpoint(checkpoint.pk)
         try:
             body = verify_checkpoint(checkpoint.note, vkey)
         except (NoteError, CheckpointFormatError) as error:
@@ -223,13 +309,18 @@ def _check_checkpoints(
             checkpoint.root_hash
         ):
             report.add(
-                "checkpoint_edited", position, "size or root differs from its note"
+                "checkpoint_edited", position, _("size or root differs from its note")
             )
         if body.size > size:
-            report.add("checkpoint_beyond_tree", position, f"size {body.size} > {size}")
+            report.add(
+                "checkpoint_beyond_tree",
+                position,
+                _("size %(size)s is larger than the tree size %(tree_size)s")
+                % {"size": body.size, "tree_size": size},
+            )
         elif roots.get(body.size) != body.root_hash:
             report.add(
-                "checkpoint_root_mismatch", position, "entries give another root"
+                "checkpoint_root_mismatch", position, _("entries give another root")
             )
 
     published = AuditEvent.objects.filter(verb="ledger.checkpoint_published")
@@ -239,7 +330,7 @@ def _check_checkpoints(
     present = set(Checkpoint.objects.values_list("pk", flat=True))
     for missing in sorted(published_ids - present):
         report.add(
-            "checkpoint_deleted", f"checkpoint {missing}", "published but missing"
+            "checkpoint_deleted", _checkpoint(missing), _("published but missing")
         )
 
 

@@ -7,6 +7,9 @@ depend on any other app's migrations.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +43,22 @@ class LogHead(models.Model):
 
     def __str__(self) -> str:
         return f"ledger head at size {self.size}"
+
+
+# Columns of LedgerEntry that repeat a field of the canonical document, for filtering.
+DOCUMENT_COLUMNS = ("kind", "centre_id", "queued_at")
+
+
+def document_columns(document: dict[str, Any]) -> dict[str, Any]:
+    """Return the values of DOCUMENT_COLUMNS that an entry's canonical document fixes.
+
+    Raises KeyError, TypeError or ValueError when `document` is not an entry document.
+    """
+    return {
+        "kind": document["kind"],
+        "centre_id": document["centre"],
+        "queued_at": dt.datetime.fromisoformat(document["queued_at"]),
+    }
 
 
 class LedgerEntry(models.Model):

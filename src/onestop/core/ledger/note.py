@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import re
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
@@ -23,6 +24,10 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 ED25519_ALGORITHM = b"\x01"
 SIGNATURE_PREFIX = "\u2014 "
 MAX_SIGNATURES = 100
+# Standard base64 with its padding and nothing else. base64.b64decode(validate=True)
+# also accepts padding after a complete group, such as "QUJD==".
+_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+_HEX = re.compile(r"(?:[0-9a-fA-F]{2})*")
 
 
 class NoteError(ValueError):
@@ -67,6 +72,13 @@ class Verifier:
     public_key: Ed25519PublicKey
 
 
+def decode_base64(value: str) -> bytes:
+    """Decode standard padded base64, or raise binascii.Error for any other text."""
+    if not _BASE64.fullmatch(value):
+        raise binascii.Error(f"{value[:20]!r} is not standard padded base64")
+    return base64.b64decode(value)
+
+
 def key_id(name: str, public_key: bytes) -> bytes:
     """Return the 4-byte key id of an Ed25519 public key under a key name."""
     digest = hashlib.sha256(name.encode() + b"\n" + ED25519_ALGORITHM + public_key)
@@ -101,8 +113,10 @@ def parse_vkey(vkey: str) -> Verifier:
     name, hex_id, encoded = parts
     _check_key_name(name)
     try:
+        if not _HEX.fullmatch(hex_id):
+            raise ValueError(hex_id)
         declared_id = bytes.fromhex(hex_id)
-        key = base64.b64decode(encoded, validate=True)
+        key = decode_base64(encoded)
     except (ValueError, binascii.Error) as error:
         raise MalformedKeyError(
             f"verifier key of {name!r} is not valid hex and base64"
@@ -136,7 +150,7 @@ def _parse_signature_line(line: str) -> NoteSignature:
     name, encoded = fields
     _check_key_name(name)
     try:
-        raw = base64.b64decode(encoded, validate=True)
+        raw = decode_base64(encoded)
     except binascii.Error as error:
         raise MalformedNoteError(
             f"signature of {name!r} is not valid base64"

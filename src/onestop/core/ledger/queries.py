@@ -30,10 +30,13 @@ MAX_NUMBER = 2**57
 
 
 def parse_number(field: str, value: Any) -> int:
-    """Parse a non-negative decimal integer from input or raise NumberInvalid."""
-    text = str(value).strip()
+    """Parse a non-negative decimal integer from input or raise NumberInvalid.
+
+    Only ASCII digits are accepted: no sign, spaces, decimal point or exponent.
+    """
+    text = str(value)
     if not text.isascii() or not text.isdigit():
-        raise NumberInvalid(field=field, value=str(value)[:40])
+        raise NumberInvalid(field=field, value=text[:40])
     if len(text) > 20 or int(text) >= MAX_NUMBER:
         raise NumberTooLarge(field=field, value=text[:40], limit=MAX_NUMBER)
     return int(text)
@@ -94,13 +97,18 @@ def get_latest_checkpoint() -> Checkpoint:
 
 
 def entry_as_dict(entry: LedgerEntry) -> dict[str, Any]:
-    """Serialise an integrated entry for the API: its JSON document and its hashes."""
+    """Serialise an integrated entry for the API: its JSON document and its hashes.
+
+    The kind and centre come from the document, which the leaf hash covers, not from
+    the columns that repeat them for filtering.
+    """
     data = bytes(entry.data)
+    document = json.loads(data)
     return {
         "index": entry.index,
-        "kind": entry.kind,
-        "centre_id": entry.centre_id,
-        "document": json.loads(data),
+        "kind": document["kind"],
+        "centre_id": document["centre"],
+        "document": document,
         "data": base64.b64encode(data).decode(),
         "leaf_hash": base64.b64encode(bytes(entry.leaf_hash or b"")).decode(),
         "integrated_at": entry.integrated_at.isoformat()

@@ -141,3 +141,33 @@ def test_unknown_api_path_answers_json(client):
         "The API has no path /api/v1/no-such-operation. Its operations are listed at "
         "/api/v1/docs and in /api/v1/openapi.json."
     )
+
+
+def test_wrong_method_answers_json(client):
+    response = client.post("/api/v1/ledger/checkpoint")
+
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Allow"] == "GET"
+    assert response.json()["code"] == "api.method_not_allowed"
+    assert response.json()["message"] == (
+        "The API path /api/v1/ledger/checkpoint does not accept the POST method. "
+        "Use GET."
+    )
+
+
+def test_wrong_method_message_is_chinese(client):
+    response = client.delete(
+        "/api/v1/ledger/checkpoint", headers={"Accept-Language": "zh-hans"}
+    )
+
+    assert response.status_code == 405
+    assert "DELETE" in response.json()["message"]
+    assert "不接受" in response.json()["message"]
+
+
+def test_wrong_method_outside_api_is_unchanged(client):
+    response = client.post("/verify/abc")
+
+    assert response.status_code == 405
+    assert not response["Content-Type"].startswith("application/json")

@@ -18,6 +18,7 @@ from onestop.credit.actions import (
 )
 from onestop.credit.documents import document_sha256, record_document
 from onestop.credit.errors import (
+    DateInFuture,
     DatesInvalid,
     FieldMissing,
     KindInvalid,
@@ -112,7 +113,7 @@ def test_other_roles_may_not_record(demo, username):
 def test_reviewer_of_other_department_may_not_record(demo):
     other = Department.objects.for_centre(demo.centre).exclude(pk=demo.market.pk)[0]
 
-    with pytest.raises(RoleRequired):
+    with pytest.raises(RoleRequired) as caught:
         record_credit(
             actor=demo.user("reviewer"),
             centre=demo.centre,
@@ -121,6 +122,33 @@ def test_reviewer_of_other_department_may_not_record(demo):
             subject_code=APPLICANT_ID,
             facts=broken_commitment(),
         )
+
+    assert caught.value.code == "permission.other_department"
+    assert caught.value.render() == (
+        f"This needs one of these roles for the department {other.name} in "
+        f"{demo.centre.name}: department reviewer, department admin, supervisor. "
+        f"Your account holds the role department reviewer for {demo.market.name} "
+        f"only. Ask someone with a role for {other.name} to do it."
+    )
+
+
+def record_for_applicant_as(demo, username: str):
+    return record_credit(
+        actor=demo.user(username),
+        centre=demo.centre,
+        department=demo.market,
+        subject_type="person",
+        subject_code=APPLICANT_ID,
+        facts=broken_commitment(),
+    )
+
+
+def test_role_error_without_any_role_says_none(demo):
+    with pytest.raises(RoleRequired) as caught:
+        record_for_applicant_as(demo, "clerk")
+
+    assert caught.value.code == "permission.role_required"
+    assert caught.value.render().endswith("Your account has none.")
 
 
 def test_dishonesty_list_needs_list_name(demo):
@@ -140,6 +168,75 @@ def test_dishonesty_list_delisting_before_listing_is_rejected(demo):
             list_name="严重违法失信名单",
             listed_on=dt.date(2026, 11, 1),
             delisted_on=dt.date(2026, 10, 1),
+        )
+
+
+# 02:00 UTC on 5 December is 10:00 in Asia/Shanghai, the centre's time zone.
+CENTRE_MORNING = dt.datetime(2026, 12, 5, 2, 0, tzinfo=dt.UTC)
+# 17:00 UTC on 4 December is already 01:00 on 5 December in Asia/Shanghai.
+CENTRE_AFTER_MIDNIGHT = dt.datetime(2026, 12, 4, 17, 0, tzinfo=dt.UTC)
+
+
+def test_future_decision_date_is_rejected(demo, time_machine):
+    time_machine.move_to(CENTRE_MORNING)
+
+    with pytest.raises(DateInFuture) as caught:
+        record_for_applicant(demo, decided_on=dt.date(2026, 12, 6))
+
+    assert caught.value.details["field"] == "decided_on"
+    assert caught.value.details["date"] == "2026-12-06"
+    assert caught.value.render() == (
+        "The date decided_on (2026-12-06) is after today, 2026-12-05. A credit record "
+        "states what was already decided, so give a date on or before today."
+    )
+    assert not CreditRecord.objects.exists()
+
+
+def test_decision_date_uses_centre_local_date(demo, time_machine):
+    time_machine.move_to(CENTRE_AFTER_MIDNIGHT)
+
+    record = record_for_applicant(demo, decided_on=dt.date(2026, 12, 5))
+
+    assert record.decided_on == dt.date(2026, 12, 5)
+
+
+def test_future_listing_date_is_rejected(demo, time_machine):
+    time_machine.move_to(CENTRE_MORNING)
+
+    with pytest.raises(DateInFuture) as caught:
+        record_for_applicant(
+            demo,
+            kind="dishonesty_list",
+            list_name="严重违法失信名单",
+            listed_on=dt.date(2026, 12, 31),
+        )
+
+    assert caught.value.details["field"] == "listed_on"
+
+
+def test_future_delisting_date_is_accepted(demo, time_machine):
+    time_machine.move_to(CENTRE_MORNING)
+
+    record = record_for_applicant(
+        demo,
+        kind="dishonesty_list",
+        list_name="严重违法失信名单",
+        listed_on=dt.date(2026, 12, 1),
+        delisted_on=dt.date(2029, 12, 1),
+    )
+
+    assert record.delisted_on == dt.date(2029, 12, 1)
+
+
+def test_correction_with_future_date_is_rejected(demo, time_machine):
+    time_machine.move_to(CENTRE_MORNING)
+    record = record_for_applicant(demo)
+
+    with pytest.raises(DateInFuture):
+        correct_credit_record(
+            record,
+            actor=demo.user("reviewer"),
+            facts=broken_commitment(decided_on=dt.date(2099, 12, 1)),
         )
 
 

@@ -61,6 +61,24 @@ def test_clerk_may_not_record(demo):
     assert response.json()["code"] == "permission.role_required"
 
 
+def test_reviewer_of_other_department_is_told_why(demo):
+    response = post_record(demo.client("reviewer"), demo, department="public_security")
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission.other_department"
+    assert "Your account has none" not in response.json()["message"]
+    assert "for the department" in response.json()["message"]
+
+
+def test_future_decision_date_is_rejected(demo):
+    response = post_record(demo.client("reviewer"), demo, decided_on="2099-12-01")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "credit.date_in_future"
+    assert "2099-12-01" in response.json()["message"]
+    assert not CreditRecord.objects.exists()
+
+
 def test_unknown_department_is_rejected(demo):
     response = post_record(demo.client("supervisor"), demo, department="mint")
 

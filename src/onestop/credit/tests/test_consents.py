@@ -74,6 +74,25 @@ def test_consent_longer_than_maximum_is_rejected(demo, days):
     assert response.json()["details"]["maximum"] == 30
 
 
+@pytest.mark.parametrize(
+    ("member", "value"),
+    [
+        ("days", "7"),
+        ("days", 7.0),
+        ("days", True),
+        ("single_use", "false"),
+        ("single_use", 0),
+    ],
+)
+def test_consent_member_of_wrong_type_is_rejected(demo, member, value):
+    response = post_consent(demo, "applicant", **{member: value})
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "request.invalid"
+    assert response.json()["details"]["errors"][0]["location"][-1] == member
+    assert not Consent.objects.exists()
+
+
 def test_invalid_recipient_code_is_rejected(demo):
     response = post_consent(demo, "applicant", recipient_uscc="91440600MA4W1X2Y30")
 

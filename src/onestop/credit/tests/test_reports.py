@@ -8,17 +8,21 @@ import json
 from io import StringIO
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
+from django.utils import translation
 
 from onestop.core.canonical import canonical_json
 from onestop.core.ledger.checkpoint import get_vkey
 from onestop.core.ledger.models import LedgerEntry
+from onestop.core.ledger.note import format_vkey
 from onestop.core.models import AuditEvent
 from onestop.core.signing import b64url_encode
 from onestop.credit.actions import correct_credit_record, record_credit
 from onestop.credit.documents import CONSENT_TYPE
+from onestop.credit.management.commands.credit import Command as CreditCommand
 from onestop.credit.models import Consent
 from onestop.credit.reports import report_text
 from onestop.credit.tests.helpers import (
@@ -60,19 +64,22 @@ def save(tmp_path, name: str, value) -> str:
     return str(path)
 
 
-def verify_files(tmp_path, report) -> str:
-    """Run `credit verify-report` on saved files and return its output."""
-    output = StringIO()
-    call_command(
-        "credit",
+def verify_arguments(tmp_path, report) -> list[str]:
+    """Save a report, the vkey and the keys; return the verify-report arguments."""
+    return [
         "verify-report",
         save(tmp_path, "report.json", report),
         "--vkey",
         save(tmp_path, "ledger.vkey", get_vkey()),
         "--keys",
         save(tmp_path, "keys.json", json.dumps(published_keys())),
-        stdout=output,
-    )
+    ]
+
+
+def verify_files(tmp_path, report) -> str:
+    """Run `credit verify-report` on saved files and return its output."""
+    output = StringIO()
+    call_command("credit", *verify_arguments(tmp_path, report), stdout=output)
     return output.getvalue()
 
 
@@ -211,15 +218,53 @@ def test_changed_checkpoint_byte_fails_verification(demo):
 
 def test_report_with_other_vkey_fails_verification(demo):
     signed = bank_report(demo)
-    other = (
-        "onestop.local/ledger+00000000+"
-        + base64.b64encode(b"\x01" + b"\x00" * 32).decode()
-    )
+    other = format_vkey("onestop.local/ledger", Ed25519PrivateKey.generate())
 
     check = verify_report(signed, public_keys=published_keys(), vkey=other)
 
     assert "report: its vkey differs from the given vkey" in check.findings
     assert any("the proof bundle is invalid" in line for line in check.findings)
+
+
+def test_malformed_vkey_is_reported_once(demo):
+    record_for_applicant(demo)
+    signed = bank_report(demo)
+    assert len(signed["report"]["records"]) == 2
+
+    check = verify_report(signed, public_keys=published_keys(), vkey="bogus+vkey")
+
+    assert check.findings == [
+        "report: the given vkey bogus+vkey is invalid (a verifier key has the form "
+        "<name>+<hex key id>+<base64 key>)"
+    ]
+    assert check.records_checked == 2
+
+
+def test_verify_command_prints_chinese_for_chinese_locale(
+    demo, tmp_path, monkeypatch, capsys
+):
+    report = bank_report(demo)
+    arguments = verify_arguments(tmp_path, report)
+    monkeypatch.setenv("LANGUAGE", "zh_CN:en")
+
+    CreditCommand().run_from_argv(["onestop", "credit", *arguments])
+
+    assert "报告验证通过：检查了 1 条记录；发现 0 个问题" in capsys.readouterr().out
+
+
+def test_verify_command_prints_english_for_english_locale(
+    demo, tmp_path, monkeypatch, capsys
+):
+    report = bank_report(demo)
+    arguments = verify_arguments(tmp_path, report)
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+
+    with translation.override("zh-hans"):
+        CreditCommand().run_from_argv(["onestop", "credit", *arguments])
+
+    assert "report verified: checked 1 records" in capsys.readouterr().out
 
 
 def test_every_report_use_is_audited(demo):

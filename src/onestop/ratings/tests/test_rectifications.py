@@ -116,6 +116,27 @@ def test_rectify_by_date_needs_future_date(demo, issued_case):
     assert dated.json()["rectify_by"] == later
 
 
+def test_past_rectify_date_is_named(demo, issued_case):
+    rectification = bad_rating(demo, issued_case()).rectification
+    deptadmin = demo.client("deptadmin")
+    api(deptadmin, rectification, "callback", {"note": "已回访"})
+    today = timezone.localdate().isoformat()
+
+    response = api(
+        deptadmin,
+        rectification,
+        "close",
+        {"outcome": "rectify_by_date", "note": "增设窗口", "rectify_by": "2020-01-01"},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "rectification.rectify_date_past"
+    assert response.json()["message"] == (
+        f"The fix date 2020-01-01 is before today, {today}. Give today or a later "
+        "date by which the fix will be done."
+    )
+
+
 def test_explained_outcome_and_fix_rating(demo, issued_case):
     case = issued_case()
     rectification = bad_rating(demo, case).rectification

@@ -10,6 +10,7 @@ from onestop.core.ledger import merkle
 from onestop.core.ledger.api import router
 from onestop.core.ledger.bundle import verify_proof_bundle
 from onestop.core.ledger.checkpoint import get_vkey, verify_checkpoint
+from onestop.core.ledger.models import LedgerEntry
 from onestop.core.ledger.tests.factories import fill_ledger
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +95,18 @@ def test_entry_is_served_with_its_document(client):
     assert merkle.leaf_hash(_b64(body["data"])) == _b64(body["leaf_hash"])
 
 
+def test_entry_kind_and_centre_come_from_document(client):
+    fill_ledger(3)
+    LedgerEntry.objects.filter(index=2).update(
+        kind="certificate.revoked", centre_id=None
+    )
+
+    body = client.get("/entries/2").json()
+
+    assert body["kind"] == "case.accepted"
+    assert body["centre_id"] == 1
+
+
 def test_entry_proof_bundle_verifies_offline(client):
     fill_ledger(6)
     vkey = client.get("/vkey").content.decode().strip()
@@ -127,6 +140,20 @@ def test_entry_proof_bundle_verifies_offline(client):
             400,
         ),
         ("/entries/99999999999999999999999", "ledger.number_too_large", 400),
+        ("/inclusion?index=%203", "ledger.number_invalid", 400),
+        ("/inclusion?index=3%20", "ledger.number_invalid", 400),
+        ("/inclusion?index=%2B3", "ledger.number_invalid", 400),
+        ("/inclusion?index=-0", "ledger.number_invalid", 400),
+        ("/inclusion?index=1.0", "ledger.number_invalid", 400),
+        ("/consistency?first=%2B1&second=3", "ledger.number_invalid", 400),
+        ("/entries/%2B3", "ledger.number_invalid", 400),
+        ("/inclusion?index=1&index=2", "ledger.parameter_repeated", 400),
+        ("/consistency?first=1&second=3&second=4", "ledger.parameter_repeated", 400),
+        (
+            "/inclusion?index=1&tree_size=5&tree_size=5",
+            "ledger.parameter_repeated",
+            400,
+        ),
     ],
 )
 def test_bad_request_gets_ledger_error(client, path, code, status):
@@ -188,3 +215,20 @@ def test_too_large_number_message_names_limit(client):
 
     assert "144115188075855872" in message
     assert "below 144115188075855872" in message
+
+
+def test_signed_number_message_names_value(client):
+    with translation.override("en"):
+        message = client.get("/inclusion?index=%2B3").json()["message"]
+
+    assert message.startswith("The parameter index (+3) is not a whole number")
+
+
+def test_repeated_parameter_message_names_it(client):
+    with translation.override("en"):
+        message = client.get("/inclusion?index=1&index=2").json()["message"]
+
+    assert message == (
+        "The query parameter index is given 2 times. Give it once, for example "
+        "?index=1."
+    )

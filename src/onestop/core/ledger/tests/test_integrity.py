@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 
 import pytest
@@ -159,4 +160,55 @@ def test_verify_command_fails_with_each_finding(ledger):
     assert "entry 2: entry_edited" in output.getvalue()
     assert "tile 0/0: tile_edited" in output.getvalue()
     assert "2 problems" in str(caught.value)
+    assert caught.value.returncode == 1
+
+
+def test_edited_kind_column_is_reported(ledger):
+    LedgerEntry.objects.filter(index=5).update(kind="certificate.revoked")
+
+    findings = [str(finding) for finding in check_ledger().findings]
+
+    assert findings == [
+        'entry 5: entry_column_edited: kind is "certificate.revoked" but the '
+        'document has "case.accepted"'
+    ]
+
+
+def test_edited_centre_column_is_reported(ledger):
+    LedgerEntry.objects.filter(index=7).update(centre_id=None)
+
+    findings = [str(finding) for finding in check_ledger().findings]
+
+    assert findings == [
+        "entry 7: entry_column_edited: centre_id is null but the document has 1"
+    ]
+
+
+def test_edited_queue_time_column_is_reported(ledger):
+    entry = LedgerEntry.objects.get(index=2)
+    LedgerEntry.objects.filter(pk=entry.pk).update(
+        queued_at=entry.queued_at - dt.timedelta(days=1)
+    )
+
+    assert _positions() == ["entry 2: entry_column_edited"]
+
+
+def test_two_edited_columns_are_one_finding(ledger):
+    LedgerEntry.objects.filter(index=5).update(kind="certificate.revoked", centre_id=2)
+
+    findings = check_ledger().findings
+
+    assert len(findings) == 1
+    assert "kind is" in findings[0].detail
+    assert "centre_id is 2 but the document has 1" in findings[0].detail
+
+
+def test_verify_command_names_edited_column(ledger):
+    LedgerEntry.objects.filter(index=5).update(kind="certificate.revoked")
+    output = StringIO()
+
+    with pytest.raises(CommandError) as caught:
+        call_command("ledger", "verify", stdout=output)
+
+    assert "entry 5: entry_column_edited" in output.getvalue()
     assert caught.value.returncode == 1

@@ -6,56 +6,77 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
+from onestop.core.management.base import OneStopCommand
 from onestop.credit.verify import verify_report
 
 
-class Command(BaseCommand):
+class Command(OneStopCommand):
     help = "Check a saved credit report offline, with no database."
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="subcommand", required=True)
         verify = commands.add_parser(
             "verify-report",
-            help="Check the report signature, each proof bundle and each record hash.",
+            help=_(
+                "Check the report signature, each proof bundle and each record hash."
+            ),
         )
-        verify.add_argument("file", help="The report JSON saved from /credit/reports.")
+        verify.add_argument(
+            "file", help=_("The report JSON saved from /credit/reports.")
+        )
         verify.add_argument(
             "--vkey",
             required=True,
-            help="The ledger verifier key (from `onestop ledger vkey`), or a file "
-            "containing it.",
+            help=_(
+                "The ledger verifier key (from `onestop ledger vkey`), or a file "
+                "containing it."
+            ),
         )
         verify.add_argument(
             "--keys",
             required=True,
-            help="The published keys file, saved from /.well-known/onestop-keys.json.",
+            help=_(
+                "The published keys file, saved from /.well-known/onestop-keys.json."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        signed = _read_json(options["file"], "report")
-        public_keys = _read_json(options["keys"], "published keys")
+        signed = _read_json(options["file"])
+        public_keys = _read_json(options["keys"])
         check = verify_report(
             signed, public_keys=public_keys, vkey=_read_vkey(options["vkey"])
         )
 
         for finding in check.findings:
             self.stdout.write(finding)
-        summary = f"checked {check.records_checked} records; "
-        summary += f"{len(check.findings)} problems"
+        counts = {"records": check.records_checked, "problems": len(check.findings)}
         if not check.ok:
-            raise CommandError(summary, returncode=1)
-        self.stdout.write(f"report verified: {summary}")
+            raise CommandError(
+                _("checked %(records)s records; %(problems)s problems") % counts,
+                returncode=1,
+            )
+        self.stdout.write(
+            _("report verified: checked %(records)s records; %(problems)s problems")
+            % counts
+        )
 
 
-def _read_json(path: str, what: str) -> Any:
+def _read_json(path: str) -> Any:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as error:
-        raise CommandError(f"cannot read the {what} file {path}: {error}") from error
-    except (ValueError, UnicodeDecodeError) as error:
-        raise CommandError(f"the {what} file {path} is not JSON: {error}") from error
+        raise CommandError(
+            _("Cannot read the file %(path)s: %(error)s")
+            % {"path": path, "error": error.strerror or error}
+        ) from error
+    except ValueError as error:
+        raise CommandError(
+            _("The file %(path)s is not UTF-8 JSON: %(error)s")
+            % {"path": path, "error": error}
+        ) from error
 
 
 def _read_vkey(value: str) -> str:

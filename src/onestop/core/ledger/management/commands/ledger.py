@@ -4,30 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from onestop.core.ledger.checkpoint import get_vkey
 from onestop.core.ledger.integrity import check_ledger
 from onestop.core.ledger.tasks import run_sequencer
+from onestop.core.management.base import OneStopCommand
 
 
-class Command(BaseCommand):
+class Command(OneStopCommand):
     help = "Verify the ledger, run the sequencer or print the verifier key."
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="subcommand", required=True)
         commands.add_parser(
             "verify",
-            help="Recompute the tree from the entries; report changed or deleted rows.",
+            help=_(
+                "Recompute the tree from the entries; report changed or deleted rows."
+            ),
         )
         integrate = commands.add_parser(
-            "integrate", help="Integrate pending entries and publish a due checkpoint."
+            "integrate",
+            help=_("Integrate pending entries and publish a due checkpoint."),
         )
         integrate.add_argument(
-            "--batch-size", type=int, default=1000, help="Entries per transaction."
+            "--batch-size", type=int, default=1000, help=_("Entries per transaction.")
         )
         commands.add_parser(
-            "vkey", help="Print the verifier key of checkpoint signatures."
+            "vkey", help=_("Print the verifier key of checkpoint signatures.")
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -35,23 +40,33 @@ class Command(BaseCommand):
         if subcommand == "verify":
             self._verify()
         elif subcommand == "integrate":
-            count, checkpoint = run_sequencer(options["batch_size"])
-            size = checkpoint.size if checkpoint else "none"
-            self.stdout.write(
-                f"integrated {count} entries; new checkpoint size: {size}"
-            )
+            self._integrate(options["batch_size"])
         elif subcommand == "vkey":
             self.stdout.write(get_vkey())
+
+    def _integrate(self, batch_size: int) -> None:
+        count, checkpoint = run_sequencer(batch_size)
+        if checkpoint is None:
+            message = _("integrated %(count)s entries; no new checkpoint")
+        else:
+            message = _("integrated %(count)s entries; new checkpoint size: %(size)s")
+        size = checkpoint.size if checkpoint else None
+        self.stdout.write(message % {"count": count, "size": size})
 
     def _verify(self) -> None:
         report = check_ledger()
         for finding in report.findings:
             self.stdout.write(str(finding))
-        summary = (
-            f"tree size {report.tree_size}: checked {report.entries_checked} entries, "
-            f"{report.tiles_checked} tiles, {report.checkpoints_checked} checkpoints; "
-            f"{len(report.findings)} problems"
-        )
+        summary = _(
+            "tree size %(size)s: checked %(entries)s entries, %(tiles)s tiles, "
+            "%(checkpoints)s checkpoints; %(problems)s problems"
+        ) % {
+            "size": report.tree_size,
+            "entries": report.entries_checked,
+            "tiles": report.tiles_checked,
+            "checkpoints": report.checkpoints_checked,
+            "problems": len(report.findings),
+        }
         if not report.ok:
             raise CommandError(summary, returncode=1)
         self.stdout.write(summary)
