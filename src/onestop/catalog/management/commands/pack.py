@@ -5,16 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from onestop.catalog.packs import PackError, validate_pack
 from onestop.catalog.packs.listing import ListingImportFailed, import_listing
 from onestop.catalog.upgrade import run_upgrade_command
+from onestop.core.management.base import OneStopCommand
 
 
-class Command(BaseCommand):
+class Command(OneStopCommand):
     help = "Work with catalogue packs (标准事项包)."
     # Validating files needs neither the database nor the URL configuration.
     requires_system_checks: list[str] = []

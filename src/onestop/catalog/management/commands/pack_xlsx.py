@@ -5,15 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from onestop.catalog.packs import InvalidPack
 from onestop.catalog.packs.xlsx import XlsxImportFailed, export_xlsx, import_xlsx
+from onestop.core.management.base import OneStopCommand
 
 
-class Command(BaseCommand):
+class Command(OneStopCommand):
     help = "Export a catalogue pack as an .xlsx 实施清单, or import one into a pack."
     # Converting files needs neither the database nor the URL configuration.
     requires_system_checks: list[str] = []

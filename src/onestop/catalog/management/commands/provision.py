@@ -5,17 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from onestop.catalog.actions import provision_centre
 from onestop.catalog.bindings import read_bindings
 from onestop.catalog.packs.loader import load_pack
 from onestop.core.errors import OneStopError
+from onestop.core.management.base import OneStopCommand
 from onestop.regions.gb2260 import check_county_region
 
 
-class Command(BaseCommand):
+class Command(OneStopCommand):
     help = (
         "Create the service centre of a county-level region from a catalogue pack, binding the "
         "pack's department roles to real departments. Running it again updates the centre."

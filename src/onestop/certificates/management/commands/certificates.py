@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from onestop.certificates import actions
@@ -17,10 +17,11 @@ from onestop.certificates.queries import (
     get_certificate,
 )
 from onestop.core.errors import OneStopError
+from onestop.core.management.base import OneStopCommand
 from onestop.core.signing import public_keys_for, verify_document
 
 
-class Command(BaseCommand):
+class Command(OneStopCommand):
     help = "Verify an exported certificate file, or export a certificate as one."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -6,17 +6,18 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onestop.core.errors import OneStopError
+from onestop.core.management.base import OneStopCommand
 from onestop.worktime.actions import load_schedule, region_label, seed_calendar
 from onestop.worktime.queries import check_region_code, missing_years
 from onestop.worktime.schedule import MAX_FILE_BYTES, parse_schedule
 
 
-class Command(BaseCommand):
+class Command(OneStopCommand):
     help = "Import a year's schedule, seed from chinesecalendar, or list missing years."
 
     def add_arguments(self, parser: CommandParser) -> None:
