@@ -22,6 +22,7 @@ from onestop.certificates import queries
 from onestop.certificates.errors import (
     CertificateNotUsable,
     CertificateNotValid,
+    HolderHasValidCertificate,
     HolderMismatch,
     InvalidValidity,
     IssuerMismatch,
@@ -91,8 +92,9 @@ def issue_certificate(
 
     `valid_until` defaults to the end of the type's validity from `valid_from` (see
     `default_valid_until`), or no expiry when the type is long-term. Raises
-    MissingFaceField, UnknownFaceField, InvalidValidity, IssuerMismatch, the resident
-    ID and USCC errors of `onestop.identity.codes`, or a permission error.
+    MissingFaceField, UnknownFaceField, InvalidValidity, IssuerMismatch,
+    HolderHasValidCertificate for a type with `one_valid_per_holder`, the resident ID
+    and USCC errors of `onestop.identity.codes`, or a permission error.
     """
     with transaction.atomic():
         role = _check_issuer_role(actor, issuer)
@@ -100,6 +102,12 @@ def issue_certificate(
             raise IssuerMismatch(issuer=issuer.name, type=certificate_type.name)
 
         holder_code = _check_holder_code(certificate_type.holder_kind, holder_code)
+        if certificate_type.one_valid_per_holder:
+            current = _valid_certificate_of(certificate_type, holder_code)
+            if current is not None:
+                raise HolderHasValidCertificate(
+                    type=certificate_type.name, identifier=current.identifier
+                )
         start = valid_from or timezone.localdate()
         end = valid_until or default_valid_until(certificate_type, holder_code, start)
         _check_validity(start, end)

@@ -52,6 +52,15 @@ class CertificateNotValid(Conflict):
     )
 
 
+class HolderHasValidCertificate(Conflict):
+    code = "certificate.holder_has_valid"
+    message = _(
+        "The holder already has the valid %(type)s %(identifier)s, and a holder may "
+        "have only one valid certificate of this type. Renew that certificate instead "
+        "of issuing a new one."
+    )
+
+
 class VersionLimitReached(Conflict):
     code = "certificate.version_limit"
     message = _(

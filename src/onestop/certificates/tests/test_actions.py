@@ -18,6 +18,7 @@ from onestop.certificates.actions import (
 from onestop.certificates.errors import (
     CertificateNotUsable,
     CertificateNotValid,
+    HolderHasValidCertificate,
     HolderMismatch,
     InvalidValidity,
     IssuerMismatch,
@@ -496,6 +497,24 @@ def test_one_valid_type_supersedes_other_issuers_certificate(
     assert LedgerEntry.objects.get(pk=first.ledger_entry_id).kind == (
         "certificate.superseded"
     )
+
+
+def test_one_valid_type_rejects_second_direct_issue(person_type, issuer, reviewer):
+    person_type.one_valid_per_holder = True
+    person_type.save()
+    first = _issue_to_person(person_type, issuer, reviewer)
+
+    with pytest.raises(HolderHasValidCertificate) as caught:
+        issue_certificate(
+            actor=reviewer,
+            certificate_type=person_type,
+            issuer=issuer,
+            holder_code=PERSON_ID,
+            holder_name="王小明",
+        )
+
+    assert caught.value.details["identifier"] == first.identifier
+    assert Certificate.objects.filter(status=CertificateStatus.VALID).count() == 1
 
 
 def test_type_without_rule_issues_independent_certificates(
