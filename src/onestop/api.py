@@ -20,7 +20,11 @@ from onestop.core import rows
 from onestop.core.errors import BodyInvalid, NotFound, OneStopError
 from onestop.core.logging import get_logger
 from onestop.core.models import ApiToken
-from onestop.core.schema_errors import describe_schema_error, value_facts
+from onestop.core.schema_errors import (
+    SchemaMismatch,
+    describe_schema_error,
+    value_facts,
+)
 from onestop.openapi import add_error_responses
 
 log = get_logger(__name__)
@@ -162,17 +166,8 @@ def on_onestop_error(request: HttpRequest, error: OneStopError) -> HttpResponse:
 def on_validation_error(
     request: HttpRequest, error: NinjaValidationError
 ) -> HttpResponse:
-    details = [describe_schema_error(item) for item in error.errors]
-    message = _(
-        "The request does not match the API schema: %(summary)s details.errors lists "
-        "each problem with its location and pydantic type."
-    ) % {"summary": " ".join(detail["message"] for detail in details)}
-    body = {
-        "code": "request.invalid",
-        "message": message,
-        "details": {"errors": details},
-    }
-    return error_response(request, 422, body)
+    mismatch = SchemaMismatch([describe_schema_error(item) for item in error.errors])
+    return on_onestop_error(request, mismatch)
 
 
 @api.exception_handler(AuthenticationError)

@@ -27,7 +27,7 @@ from onestop.cases.uploads import (
     check_upload_size,
 )
 from onestop.core.errors import BodyInvalid, InvalidInput
-from onestop.core.schema_errors import json_type_name
+from onestop.core.schema_errors import body_not_an_object, json_type_name
 
 MAX_FILES_PER_MATERIAL = 10
 
@@ -126,7 +126,7 @@ def _window_request_from_json(body: bytes) -> WindowRequest:
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise BodyInvalid() from None
     if not isinstance(data, dict):
-        raise BodyInvalid()
+        raise body_not_an_object(data)
     certificates = _member(data, "certificates", dict)
     if certificates and data.get("certificate_consent") is not True:
         raise CertificateConsentRequired()

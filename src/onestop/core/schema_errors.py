@@ -13,6 +13,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from onestop.core.errors import OneStopError
+
 # The parts of a request that Django Ninja names first in an error's location.
 SOURCES = frozenset({"body", "query", "path", "header", "cookie", "form", "file"})
 JSON_TYPE_NAMES = {dict: "object", list: "array", bool: "boolean", int: "number"}
@@ -134,3 +136,31 @@ def member_path(location: list[str]) -> str:
     for part in parts[1:]:
         path += f"[{part}]" if part.isdigit() else f".{part}"
     return path
+
+
+class SchemaMismatch(OneStopError):
+    """A request body or parameter of the wrong shape, with one detail per problem.
+
+    Django Ninja's schema errors and the hand-read JSON bodies both end here, so the same
+    problem gets the same status and code on every operation.
+    """
+
+    code = "request.invalid"
+    status = 422
+    message = gettext_lazy(
+        "The request does not match the API schema: %(summary)s details.errors lists "
+        "each problem with its location and pydantic type."
+    )
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__(errors=errors)
+
+    def render(self) -> str:
+        summary = " ".join(error["message"] for error in self.details["errors"])
+        return str(self.message) % {"summary": summary}
+
+
+def body_not_an_object(value: Any) -> SchemaMismatch:
+    """Return the error for a JSON body that parsed, but to something other than an object."""
+    error = {"loc": ["body"], "type": "dict_type", **value_facts(value)}
+    return SchemaMismatch([describe_schema_error(error)])
