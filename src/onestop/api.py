@@ -17,7 +17,8 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from onestop.core import rows
-from onestop.core.errors import BodyInvalid, NotFound, OneStopError
+from onestop.core.errors import NotFound, OneStopError
+from onestop.core.json_errors import body_invalid
 from onestop.core.logging import get_logger
 from onestop.core.models import ApiToken
 from onestop.core.schema_errors import (
@@ -188,8 +189,7 @@ def on_authentication_error(
 def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
     # Django Ninja raises this HttpError when a body is not valid JSON.
     if error.status_code == 400 and str(error).startswith("Cannot parse request body"):
-        log.info("api.request_rejected", code=BodyInvalid.code, path=request.path)
-        return error_response(request, 400, BodyInvalid().as_dict())
+        return on_onestop_error(request, body_invalid(request.body))
     body = {"code": f"http.{error.status_code}", "message": str(error), "details": {}}
     return error_response(request, error.status_code, body)
 

@@ -26,8 +26,8 @@ from onestop.cases.uploads import (
     check_upload,
     check_upload_size,
 )
-from onestop.core.errors import BodyInvalid, InvalidInput
-from onestop.core.json_errors import describe_json_error
+from onestop.core.errors import InvalidInput
+from onestop.core.json_errors import body_invalid, describe_json_error
 from onestop.core.schema_errors import (
     body_not_an_object,
     json_type_label,
@@ -134,8 +134,8 @@ def window_request(request: HttpRequest) -> WindowRequest:
 def _window_request_from_json(body: bytes) -> WindowRequest:
     try:
         data = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise BodyInvalid() from None
+    except ValueError:
+        raise body_invalid(body) from None
     if not isinstance(data, dict):
         raise body_not_an_object(data)
     certificates = _member(data, "certificates", dict)

@@ -110,6 +110,13 @@ class BodyInvalid(InvalidInput):
     )
 
 
+class BodyInvalidAt(BodyInvalid):
+    message = _(
+        "The request body is not valid JSON (%(error)s). Send one JSON object with the "
+        "header Content-Type: application/json."
+    )
+
+
 class NotFound(OneStopError):
     code = "not_found"
     status = 404

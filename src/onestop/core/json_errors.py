@@ -12,6 +12,8 @@ import json
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from onestop.core.errors import BodyInvalid, BodyInvalidAt
+
 # The start of each message of CPython 3.13's json decoder, and what it means. A message
 # that none of them starts gets the generic "the syntax is invalid".
 PROBLEMS = (
@@ -45,3 +47,20 @@ def describe_json_error(error: json.JSONDecodeError) -> str:
         "column": error.colno,
         "problem": problem,
     }
+
+
+def body_invalid(body: bytes) -> BodyInvalid:
+    """Return the error for a request body that is not valid JSON.
+
+    The message gives the line, the column and the problem when the body is UTF-8 text
+    with a JSON syntax error.
+    """
+    try:
+        json.loads(body)
+    except json.JSONDecodeError as error:
+        return BodyInvalidAt(
+            line=error.lineno, column=error.colno, error=describe_json_error(error)
+        )
+    except ValueError:
+        pass
+    return BodyInvalid()

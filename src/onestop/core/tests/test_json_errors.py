@@ -52,3 +52,34 @@ def test_json_error_in_chinese():
 )
 def test_cjk_spacing_tidied(text, tidy):
     assert tidy_cjk_spacing(text) == tidy
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/auth/token", "/api/v1/cases/window"])
+def test_body_syntax_error_gives_position(demo, path):
+    response = demo.client("clerk").post(
+        path,
+        '{"username": "clerk",\n "password" 1}',
+        content_type="application/json",
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "request.body_invalid"
+    assert body["details"]["line"] == 2
+    assert body["details"]["column"] == 13
+    assert body["message"].startswith(
+        "请求体不是有效的 JSON（第 2 行第 13 列：此处应有冒号）"
+    )
+
+
+@pytest.mark.django_db
+def test_body_not_utf8_keeps_plain_message(demo):
+    response = demo.client("clerk").post(
+        "/api/v1/auth/token", b"\xff\xfe{", content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "request.body_invalid"
+    assert response.json()["details"] == {}
