@@ -18,10 +18,15 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from onestop.core import json_input, rows
-from onestop.core.errors import BodyInvalid, NotFound, OneStopError
+from onestop.core.errors import NotFound, OneStopError
+from onestop.core.json_errors import body_invalid
 from onestop.core.logging import get_logger
 from onestop.core.models import ApiToken
-from onestop.core.schema_errors import describe_schema_error, value_facts
+from onestop.core.schema_errors import (
+    SchemaMismatch,
+    describe_schema_error,
+    value_facts,
+)
 from onestop.openapi import add_error_responses
 
 log = get_logger(__name__)
@@ -171,17 +176,8 @@ def on_onestop_error(request: HttpRequest, error: OneStopError) -> HttpResponse:
 def on_validation_error(
     request: HttpRequest, error: NinjaValidationError
 ) -> HttpResponse:
-    details = [describe_schema_error(item) for item in error.errors]
-    message = _(
-        "The request does not match the API schema: %(summary)s details.errors lists "
-        "each problem with its location and pydantic type."
-    ) % {"summary": " ".join(detail["message"] for detail in details)}
-    body = {
-        "code": "request.invalid",
-        "message": message,
-        "details": {"errors": details},
-    }
-    return error_response(request, 422, body)
+    mismatch = SchemaMismatch([describe_schema_error(item) for item in error.errors])
+    return on_onestop_error(request, mismatch)
 
 
 @api.exception_handler(AuthenticationError)
@@ -205,8 +201,7 @@ def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
     if isinstance(error.__cause__, OneStopError):
         return on_onestop_error(request, error.__cause__)
     if error.status_code == 400 and str(error).startswith("Cannot parse request body"):
-        log.info("api.request_rejected", code=BodyInvalid.code, path=request.path)
-        return error_response(request, 400, BodyInvalid().as_dict())
+        return on_onestop_error(request, body_invalid(request.body))
     body = {"code": f"http.{error.status_code}", "message": str(error), "details": {}}
     return error_response(request, error.status_code, body)
 

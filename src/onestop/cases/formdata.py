@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onestop.core.errors import InvalidInput, OneStopError
-from onestop.core.schema_errors import json_type_name
+from onestop.core.schema_errors import json_type_label, json_type_name
 from onestop.identity.codes import check_phone, parse_resident_id, parse_uscc
 
 DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000, "address": 200, "email": 254}
@@ -65,7 +65,7 @@ def check_form_data(
         if not _is_scalar_for(field, raw):
             errors[key] = _("%(label)s must be text, not a JSON %(type)s.") % {
                 "label": field["label"],
-                "type": json_type_name(raw),
+                "type": json_type_label(json_type_name(raw)),
             }
             continue
         text = "" if raw is None else str(raw).strip()

@@ -27,15 +27,26 @@ from onestop.cases.uploads import (
     check_upload_size,
 )
 from onestop.core import json_input
-from onestop.core.errors import BodyInvalid, InvalidInput
-from onestop.core.schema_errors import json_type_name
+from onestop.core.errors import InvalidInput
+from onestop.core.json_errors import body_invalid, describe_json_error
+from onestop.core.schema_errors import (
+    body_not_an_object,
+    json_type_label,
+    json_type_name,
+)
 
 MAX_FILES_PER_MATERIAL = 10
 
 
 class FormJsonInvalid(InvalidInput):
     code = "form.json_invalid"
-    message = _("The %(name)s part is not a JSON object: %(error)s")
+    message = _(
+        "The %(name)s part is not valid JSON (%(error)s). Send one JSON object."
+    )
+
+
+class FormJsonNotObject(FormJsonInvalid):
+    message = _("The %(name)s part must be a JSON object, not a JSON %(found)s.")
 
 
 class MemberInvalid(InvalidInput):
@@ -124,10 +135,10 @@ def window_request(request: HttpRequest) -> WindowRequest:
 def _window_request_from_json(body: bytes) -> WindowRequest:
     try:
         data = json_input.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise BodyInvalid() from None
+    except ValueError:
+        raise body_invalid(body) from None
     if not isinstance(data, dict):
-        raise BodyInvalid()
+        raise body_not_an_object(data)
     certificates = _member(data, "certificates", dict)
     if certificates and data.get("certificate_consent") is not True:
         raise CertificateConsentRequired()
@@ -227,9 +238,9 @@ def _json_object(post: QueryDict, name: str) -> dict[str, Any]:
     try:
         value = json_input.loads(raw, name)
     except json.JSONDecodeError as error:
-        raise FormJsonInvalid(name=name, error=str(error)) from None
+        raise FormJsonInvalid(name=name, error=describe_json_error(error)) from None
     if not isinstance(value, dict):
-        raise FormJsonInvalid(name=name, error=json_type_name(value))
+        raise FormJsonNotObject(name=name, found=json_type_label(json_type_name(value)))
     return value
 
 
@@ -247,6 +258,6 @@ def _member[T](
         raise MemberInvalid(
             name=f"{prefix}{name}"[:120],
             expected=EXPECTED[kind],
-            found=json_type_name(value),
+            found=json_type_label(json_type_name(value)),
         )
     return value

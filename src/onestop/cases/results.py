@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from onestop.cases.models import Case
 from onestop.certificates.actions import issue_or_renew_certificate, use_certificate
 from onestop.certificates.models import Certificate, CertificateType, HolderKind
-from onestop.core.errors import InvalidInput
+from onestop.core.errors import InvalidInput, list_text
 from onestop.identity.codes import parse_resident_id
 
 # Face field key -> form field keys that hold the same fact in the standard pack's forms.
@@ -47,6 +47,14 @@ class OrganisationCodeRequired(InvalidInput):
     message = _(
         "The certificate %(type)s is issued to an organisation, and this case has no "
         "enterprise. Enter the holder's unified social credit code with the decision."
+    )
+
+
+class FaceFieldNotEnterable(InvalidInput):
+    code = "certificate.face_field_unknown"
+    message = _(
+        "%(key)s is not a face field that can be entered for the certificate "
+        "%(type)s. Send the values under these keys: %(accepted)s."
     )
 
 
@@ -99,6 +107,8 @@ def issue_result_certificate(
     certificate_type = certificate_type_of(case)
     if certificate_type is None:
         return None
+    entered = decision.get("face") or {}
+    check_entered_face_keys(certificate_type, entered)
     holder_code, holder_name = _holder(case, certificate_type, decision)
     return issue_or_renew_certificate(
         actor=None,
@@ -106,8 +116,36 @@ def issue_result_certificate(
         issuer=certificate_type.issuing_department or case.department,
         holder_code=holder_code,
         holder_name=holder_name,
-        face=face_values(case, certificate_type, decision.get("face") or {}),
+        face=face_values(case, certificate_type, entered),
         case_number=case.number,
+    )
+
+
+def check_entered_face_keys(
+    certificate_type: CertificateType, entered: dict[str, Any]
+) -> None:
+    """Raise FaceFieldNotEnterable for an entered key the decider may not set.
+
+    Those are the keys the type does not define and the ones issue_certificate fills
+    from the holder, the issuer and the validity. The message lists each key that may
+    be entered with its label, since clients see the labels on the certificate.
+    """
+    enterable = {
+        field["key"]: field.get("label", field["key"])
+        for field in certificate_type.face_fields
+        if field["key"] not in DERIVED_BY_ISSUER
+    }
+    unknown = sorted(str(key) for key in entered if key not in enterable)
+    if not unknown:
+        return
+    accepted = [
+        str(_("%(key)s (%(label)s)")) % {"key": key, "label": label}
+        for key, label in enterable.items()
+    ]
+    raise FaceFieldNotEnterable(
+        key=unknown[0][:60],
+        type=certificate_type.name,
+        accepted=list_text(accepted) or "—",
     )
 
 

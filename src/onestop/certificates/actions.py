@@ -515,7 +515,7 @@ def _check_face(
     for key, field in fields.items():
         if field.get("required") and not values.get(key):
             raise MissingFaceField(
-                label=field.get("label", key), type=certificate_type.name
+                label=field.get("label", key), key=key, type=certificate_type.name
             )
     return values
 

@@ -10,8 +10,8 @@ from onestop.core.errors import Conflict, InvalidInput, NotFound, PermissionDeni
 class MissingFaceField(InvalidInput):
     code = "certificate.face_field_missing"
     message = _(
-        "The certificate field %(label)s is required by the type %(type)s but is "
-        "empty. Fill it in and issue again."
+        "The certificate field %(label)s (key %(key)s) is required by the type "
+        "%(type)s but is empty. Fill it in and issue again."
     )
 
 

@@ -33,8 +33,20 @@ log = get_logger(__name__)
 
 FALLBACK_CID_FONT = "STSong-Light"
 NOTDEF_FONT = "OneStopNotdef"
-# The Debian package of the fallback fonts; .ci/run installs it.
+# The Debian packages of the recommended main font and of the fallback fonts; .ci/run
+# installs both.
+MAIN_FONT_PACKAGE = "fonts-wqy-zenhei"
 EXTENSION_FONT_PACKAGE = "fonts-hanazono"
+MISSING_FONT_EFFECTS = {
+    MAIN_FONT_PACKAGE: (
+        "receipts and certificates use reportlab's STSong-Light font, which they do "
+        "not embed, so each PDF reader shows them in a substitute font of its own"
+    ),
+    EXTENSION_FONT_PACKAGE: (
+        "ideographs of CJK Extension B and later (such as 𠮷 in some names) are left "
+        "out of receipts and certificates, printed as empty boxes"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -121,6 +133,33 @@ def configured_candidates() -> tuple[FontCandidate, ...]:
     if not configured:
         return DEFAULT_FONT_CANDIDATES
     return (FontCandidate(Path(configured)), *DEFAULT_FONT_CANDIDATES)
+
+
+def missing_font_packages() -> list[str]:
+    """Return the packages of MISSING_FONT_EFFECTS whose fonts are not installed.
+
+    The main font counts as installed when any candidate of `configured_candidates()`
+    exists, and the fallback fonts when every default fallback file exists.
+    """
+    missing = []
+    if not any(candidate.path.is_file() for candidate in configured_candidates()):
+        missing.append(MAIN_FONT_PACKAGE)
+    if not all(candidate.path.is_file() for candidate in DEFAULT_FALLBACK_CANDIDATES):
+        missing.append(EXTENSION_FONT_PACKAGE)
+    return missing
+
+
+def missing_fonts_warning() -> str:
+    """Return one line for the operator on the missing font packages, or ""."""
+    missing = missing_font_packages()
+    if not missing:
+        return ""
+    names = " ".join(missing)
+    effects = "; ".join(MISSING_FONT_EFFECTS[package] for package in missing)
+    return (
+        f"Warning: font packages not installed: {names}. Without them {effects}. "
+        f"Install them with: apt-get install {names}"
+    )
 
 
 def font_chain(

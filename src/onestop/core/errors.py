@@ -7,12 +7,30 @@ status and a translated message with named placeholders. The API returns
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
+
+# A CJK ideograph or a CJK or full-width punctuation mark.
+_CJK = (
+    "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+    "\U00020000-\U0003ffff"
+)
+_SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}]) +(?=[{_CJK}])")
+
+
+def tidy_cjk_spacing(text: str) -> str:
+    """Remove the spaces between two CJK characters of a filled-in message.
+
+    Chinese templates put a space between a placeholder and the text around it, which
+    suits a Latin value such as a key, but leaves a stray space when the value is
+    Chinese, as in "请求体 应为" or "政务服务中心 。".
+    """
+    return _SPACE_BETWEEN_CJK.sub("", text)
 
 
 class OneStopError(Exception):
@@ -32,9 +50,10 @@ class OneStopError(Exception):
         """Return the translated message with its named placeholders filled in."""
         text = str(self.message)
         try:
-            return text % self.details if self.details else text
+            filled = text % self.details if self.details else text
         except (KeyError, ValueError, TypeError):
             return text
+        return tidy_cjk_spacing(filled)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -88,6 +107,13 @@ class BodyInvalid(InvalidInput):
     message = _(
         "The request body is not valid JSON. Send one JSON object with the header "
         "Content-Type: application/json."
+    )
+
+
+class BodyInvalidAt(BodyInvalid):
+    message = _(
+        "The request body is not valid JSON (%(error)s). Send one JSON object with the "
+        "header Content-Type: application/json."
     )
 
 

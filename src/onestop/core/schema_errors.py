@@ -8,14 +8,26 @@ pydantic's `type` and the location for scripts.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from onestop.core.errors import OneStopError, tidy_cjk_spacing
 
 # The parts of a request that Django Ninja names first in an error's location.
 SOURCES = frozenset({"body", "query", "path", "header", "cookie", "form", "file"})
 JSON_TYPE_NAMES = {dict: "object", list: "array", bool: "boolean", int: "number"}
+# The JSON type names of `json_type_name` as messages show them.
+JSON_TYPE_LABELS = {
+    "object": pgettext_lazy("JSON type", "object"),
+    "array": pgettext_lazy("JSON type", "array"),
+    "string": pgettext_lazy("JSON type", "string"),
+    "number": pgettext_lazy("JSON type", "number"),
+    "boolean": pgettext_lazy("JSON type", "boolean"),
+    "value": pgettext_lazy("JSON type", "value"),
+}
 
 MESSAGES = {
     "missing": gettext_lazy("%(path)s is missing. Send it with the request."),
@@ -52,14 +64,25 @@ MESSAGES = {
     "too_long": gettext_lazy(
         "%(path)s must have at most %(max_length)s items; it has %(length)s."
     ),
-    "json_invalid": gettext_lazy("%(path)s is not valid JSON: %(error)s"),
+    "json_invalid": gettext_lazy(
+        "%(path)s is not valid JSON (line %(line)s, column %(column)s)."
+    ),
+    "date_type": gettext_lazy(
+        "%(path)s must be a date in the form YYYY-MM-DD, such as 2026-12-05."
+    ),
 }
 # Pydantic types that mean the same to a client as one in MESSAGES.
 ALIASES = {
     "model_type": "dict_type",
     "model_attributes_type": "dict_type",
     "string_sub_type": "string_type",
+    "date_parsing": "date_type",
+    "date_from_datetime_parsing": "date_type",
+    "date_from_datetime_inexact": "date_type",
 }
+# The position in pydantic's English text for invalid JSON, as in "EOF while parsing a
+# value at line 1 column 0".
+_POSITION = re.compile(r"line (\d+) column (\d+)")
 FALLBACK = gettext_lazy("%(path)s is invalid. The schema check says: %(error)s")
 
 
@@ -70,6 +93,12 @@ def json_type_name(value: Any) -> str:
     if isinstance(value, str):
         return "string"
     return JSON_TYPE_NAMES.get(type(value), "number")
+
+
+def json_type_label(name: str) -> str:
+    """Return a JSON type name of `json_type_name` in the active language."""
+    label = JSON_TYPE_LABELS.get(name)
+    return name if label is None else str(label)
 
 
 def value_facts(value: Any) -> dict[str, Any]:
@@ -93,18 +122,21 @@ def describe_schema_error(error: dict[str, Any]) -> dict[str, Any]:
     context = error.get("ctx") or {}
     values = {
         "path": member_path(location),
-        "found": error.get("input_type", "value"),
+        "found": json_type_label(error.get("input_type", "value")),
         "length": error.get("input_length", context.get("actual_length", "?")),
         "min_length": context.get("min_length", "?"),
         "max_length": context.get("max_length", "?"),
         "error": str(context.get("error", error.get("msg", ""))),
     }
+    position = _POSITION.search(values["error"])
+    values["line"], values["column"] = position.groups() if position else ("?", "?")
     template = MESSAGES.get(ALIASES.get(kind, kind))
     if template is None:
         values["error"] = str(error.get("msg", ""))
         template = FALLBACK
     values["error"] = _full_sentence(values["error"])
-    detail = {"location": location, "type": kind, "message": str(template) % values}
+    message = tidy_cjk_spacing(str(template) % values)
+    detail = {"location": location, "type": kind, "message": message}
     if "input_type" in error and kind != "missing":
         detail["input_type"] = error["input_type"]
     return detail
@@ -134,3 +166,31 @@ def member_path(location: list[str]) -> str:
     for part in parts[1:]:
         path += f"[{part}]" if part.isdigit() else f".{part}"
     return path
+
+
+class SchemaMismatch(OneStopError):
+    """A request body or parameter of the wrong shape, with one detail per problem.
+
+    Django Ninja's schema errors and the hand-read JSON bodies both end here, so the same
+    problem gets the same status and code on every operation.
+    """
+
+    code = "request.invalid"
+    status = 422
+    message = gettext_lazy(
+        "The request does not match the API schema: %(summary)s details.errors lists "
+        "each problem with its location and pydantic type."
+    )
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__(errors=errors)
+
+    def render(self) -> str:
+        summary = " ".join(error["message"] for error in self.details["errors"])
+        return str(self.message) % {"summary": summary}
+
+
+def body_not_an_object(value: Any) -> SchemaMismatch:
+    """Return the error for a JSON body that parsed, but to something other than an object."""
+    error = {"loc": ["body"], "type": "dict_type", **value_facts(value)}
+    return SchemaMismatch([describe_schema_error(error)])

@@ -25,7 +25,11 @@ DEFAULTS: dict[str, Any] = {
     # Start the department simulator inside `onestop serve` (embedded demo only); the
     # environment variable ONESTOP_DEPT_SIM=1 turns it on too.
     "ONESTOP_DEPT_SIM": os.environ.get("ONESTOP_DEPT_SIM", "") == "1",
-    "ONESTOP_DEPT_SIM_PORT": int(os.environ.get("ONESTOP_DEPT_SIM_PORT", "8701")),
+    # The simulator's TCP port. None means the web port + 701 (see
+    # `onestop.exchange.demo.simulator_port`), so two demos on one host do not collide.
+    "ONESTOP_DEPT_SIM_PORT": int(os.environ["ONESTOP_DEPT_SIM_PORT"])
+    if os.environ.get("ONESTOP_DEPT_SIM_PORT")
+    else None,
 }
 
 

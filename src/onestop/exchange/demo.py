@@ -11,6 +11,8 @@ from __future__ import annotations
 import atexit
 import hashlib
 import hmac
+import os
+import re
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -21,10 +23,16 @@ from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Department, Membership, Role
 from onestop.core.signing import b64url_encode
 from onestop.exchange.conf import setting
+from onestop.exchange.errors import SimulatorPortUnavailable
 from onestop.exchange.models import ConnectorConfig, ConnectorKind, KeyAlgorithm
 from onestop.exchange.simulator import DepartmentSimulator, SimulatorSettings
 
 log = get_logger(__name__)
+
+DEFAULT_WEB_PORT = 8000
+SIMULATOR_PORT_OFFSET = 701
+MAX_PORT = 65535
+_SIMULATOR_ENDPOINT = re.compile(r"http://127\.0\.0\.1:[0-9]+/envelopes")
 
 
 @dataclass(frozen=True)
@@ -64,9 +72,26 @@ def demo_public_key() -> str:
     return b64url_encode(private_key.public_key().public_bytes_raw())
 
 
-def simulator_url() -> str:
-    """Return the webhook endpoint of the simulator started for the demo."""
-    return f"http://127.0.0.1:{int(setting('ONESTOP_DEPT_SIM_PORT'))}/envelopes"
+def simulator_port(web_port: int | None = None) -> int:
+    """Return the simulator's port: ONESTOP_DEPT_SIM_PORT, else the web port + 701.
+
+    The web port is `web_port`, else the PORT environment variable, else 8000, so the
+    default is 8701. A web port above 64834 gets its port - 701 instead, which stays in
+    the range of TCP ports.
+    """
+    configured = setting("ONESTOP_DEPT_SIM_PORT")
+    if configured:
+        return int(configured)
+    if web_port is None:
+        web_port = int(os.environ.get("PORT") or DEFAULT_WEB_PORT)
+    if web_port + SIMULATOR_PORT_OFFSET <= MAX_PORT:
+        return web_port + SIMULATOR_PORT_OFFSET
+    return web_port - SIMULATOR_PORT_OFFSET
+
+
+def simulator_url(port: int | None = None) -> str:
+    """Return the webhook endpoint of the simulator on `port` (default: simulator_port())."""
+    return f"http://127.0.0.1:{port or simulator_port()}/envelopes"
 
 
 def configure_demo_connectors(centre: Centre) -> list[ConnectorConfig]:
@@ -120,7 +145,25 @@ def _let_department_admins_into_admin(centre: Centre) -> None:
             membership.user.save(update_fields=["is_staff"])
 
 
-def demo_simulator_settings(onestop_url: str) -> SimulatorSettings:
+def point_demo_connectors_at(endpoint: str) -> int:
+    """Point the demo's webhook connectors at `endpoint` and return how many changed.
+
+    Only connectors whose endpoint is a simulator's on 127.0.0.1 change, so an endpoint
+    that an admin set to a real department system stays as it is.
+    """
+    configs = ConnectorConfig.objects.filter(
+        department__role_key__in={spec.role_key for spec in DEMO_CONNECTORS},
+        kind=ConnectorKind.WEBHOOK,
+    ).exclude(endpoint=endpoint)
+    moved = [
+        config.pk
+        for config in configs
+        if _SIMULATOR_ENDPOINT.fullmatch(config.endpoint)
+    ]
+    return ConnectorConfig.objects.filter(pk__in=moved).update(endpoint=endpoint)
+
+
+def demo_simulator_settings(onestop_url: str, port: int) -> SimulatorSettings:
     """Return simulator settings that cover every demo connector of the deployment."""
     from onestop.exchange.connectors.amqp import broker_url
 
@@ -132,7 +175,7 @@ def demo_simulator_settings(onestop_url: str) -> SimulatorSettings:
     amqp = list(configs.filter(kind=ConnectorKind.AMQP))
     return SimulatorSettings(
         onestop_url=onestop_url,
-        port=int(setting("ONESTOP_DEPT_SIM_PORT")),
+        port=port,
         delay=1.0,
         decision="mixed",
         ed25519_seed=demo_department_seed(),
@@ -143,21 +186,26 @@ def demo_simulator_settings(onestop_url: str) -> SimulatorSettings:
     )
 
 
-def start_demo_simulator(port: int) -> DepartmentSimulator | None:
+def start_demo_simulator(web_port: int) -> DepartmentSimulator | None:
     """Start the simulator in this process when ONESTOP_DEPT_SIM is on; return it or None.
 
-    `onestop serve` calls this with its own port. The simulator sends callbacks to
-    127.0.0.1 at that port and stops when the process exits.
+    `onestop serve` calls this with its own port. The simulator listens on
+    `simulator_port(web_port)`, sends callbacks to 127.0.0.1 at the web port and stops
+    when the process exits. The demo's webhook connectors are pointed at it. Raises
+    SimulatorPortUnavailable when the port cannot be bound.
     """
     if not setting("ONESTOP_DEPT_SIM"):
         return None
-    simulator_settings = demo_simulator_settings(f"http://127.0.0.1:{port}")
+    port = simulator_port(web_port)
+    simulator_settings = demo_simulator_settings(f"http://127.0.0.1:{web_port}", port)
     try:
         simulator = DepartmentSimulator(simulator_settings).start()
     except OSError as error:
-        log.warning(
-            "dept_sim.start_failed", port=simulator_settings.port, error=str(error)
-        )
-        return None
+        log.warning("dept_sim.start_failed", port=port, error=str(error))
+        raise SimulatorPortUnavailable(port=port) from error
     atexit.register(simulator.stop)
+
+    moved = point_demo_connectors_at(simulator.endpoint)
+    if moved:
+        log.info("dept_sim.connectors_moved", count=moved, port=simulator.port)
     return simulator

@@ -2,7 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from onestop.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    OneStopError,
+    PermissionDenied,
+)
 
 
 class CallbackTooLarge(InvalidInput):
@@ -86,4 +92,15 @@ class MaterialLinkInvalid(PermissionDenied):
     message = _(
         "The material link is invalid or has expired. Ask the service centre to send "
         "the case again with fresh links."
+    )
+
+
+class SimulatorPortUnavailable(OneStopError):
+    code = "dept_sim.port_unavailable"
+    status = 503
+    message = _(
+        "The department simulator could not listen on 127.0.0.1:%(port)s, because "
+        "another program uses the port or the system does not allow it. The demo "
+        "departments on webhook, pull and AMQP connectors get no answers until it runs. "
+        "Set ONESTOP_DEPT_SIM_PORT to a free port and start again."
     )

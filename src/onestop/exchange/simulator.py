@@ -132,7 +132,9 @@ class DepartmentSimulator:
         return self
 
     def stop(self) -> None:
-        """Stop every thread, waiting at most a few seconds for each."""
+        """Stop every thread, waiting at most a few seconds for each. A second call does nothing."""
+        if self.stopping.is_set():
+            return
         self.stopping.set()
         self._server.shutdown()
         self._server.server_close()

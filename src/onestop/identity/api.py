@@ -10,6 +10,7 @@ from onestop.core.permissions import signed_in_user
 from onestop.core.schemas import InputSchema
 from onestop.identity import actions
 from onestop.identity.actions import NotRegisteredPerson
+from onestop.identity.codes import legacy_id_notice
 from onestop.identity.models import Person
 
 router = Router(tags=["identity"])
@@ -40,6 +41,12 @@ class ProfileOut(Schema):
     enterprises: list[dict[str, str]]
 
 
+class RegistrationOut(ProfileOut):
+    """The new profile, with notices about what registration changed in the input."""
+
+    notices: list[str]
+
+
 class EnterpriseIn(InputSchema):
     uscc: str
     name: str
@@ -60,10 +67,14 @@ def profile_out(person: Person) -> ProfileOut:
     )
 
 
-@router.post("/persons", auth=None, response={201: ProfileOut})
+@router.post("/persons", auth=None, response={201: RegistrationOut})
 def register_person(request: HttpRequest, payload: PersonIn) -> Status:
     person = actions.register_person(**payload.dict())
-    return Status(201, profile_out(person))
+    notice = legacy_id_notice(payload.id_number)
+    registration = RegistrationOut(
+        **profile_out(person).dict(), notices=[notice] if notice else []
+    )
+    return Status(201, registration)
 
 
 @router.get("/me", response=ProfileOut)

@@ -27,6 +27,9 @@ from django.utils.translation import gettext_lazy as _
 from onestop.core.errors import InvalidInput
 from onestop.regions.gb2260 import is_known_birthplace
 
+# The length of a first-generation ID number, before the year had four digits.
+LEGACY_ID_LENGTH = 15
+
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARACTERS = "10X98765432"
 
@@ -176,10 +179,34 @@ _PHONE_MISSING = _(
     "Enter a phone number: an 11-digit mobile number such as 13812345678, or a "
     "fixed-line number with its area code such as 0757-83331234."
 )
+_LEGACY_ID_UPGRADED = _(
+    "The 15-digit ID number %(legacy)s was converted to its 18-character form "
+    "%(masked)s, which is stored and used from now on. First-generation cards with 15 "
+    "digits are no longer valid, so check the number against the current ID card."
+)
 _BIRTH_DATE_IN_FUTURE = _(
     "The date of birth in ID number %(masked)s is in the future. Re-type the number "
     "from the ID card."
 )
+
+
+def legacy_id_notice(value: str) -> str:
+    """Return a notice that a valid 15-digit ID number was stored in its 18-character form.
+
+    Return "" for any other value, which `parse_resident_id` stores as entered or rejects.
+    Both numbers are shown masked.
+    """
+    text = _normalise(value)
+    if len(text) != LEGACY_ID_LENGTH:
+        return ""
+    try:
+        resident = parse_resident_id(text)
+    except InvalidInput:
+        return ""
+    return str(_LEGACY_ID_UPGRADED) % {
+        "legacy": mask_id_number(text),
+        "masked": resident.masked,
+    }
 
 
 def parse_resident_id(value: str, *, today: date | None = None) -> ResidentId:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from onestop.core.errors import OneStopError
 from onestop.core.permissions import signed_in_user
 from onestop.identity import actions
+from onestop.identity.codes import legacy_id_notice
 from onestop.identity.field_errors import field_messages
 from onestop.identity.models import Person
 from onestop.identity.throttle import (
@@ -67,6 +68,9 @@ def register(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("Registered. Your details will be filled into every form.")
             )
+            notice = legacy_id_notice(values["id_number"])
+            if notice:
+                messages.info(request, notice)
             return redirect(request.GET.get("next") or "home")
     values.pop("password")
     context = {

@@ -23,6 +23,7 @@ from onestop.core.models import Centre, Role
 from onestop.core.pages import handles_errors, posted_choice
 from onestop.core.permissions import RoleRequired, require_role, staff_roles
 from onestop.identity.actions import register_person_at_window
+from onestop.identity.codes import legacy_id_notice
 from onestop.identity.lookup import find_enterprise, find_person_by_id_number
 from onestop.portal.views import prefill
 
@@ -251,9 +252,16 @@ def register_applicant(request: HttpRequest) -> HttpResponse:
             person = register_person_at_window(actor=request.user, **values)
         except OneStopError as caught:
             error = caught
+    context = {
+        "matter": matter,
+        "values": values,
+        "person": person,
+        "error": error,
+        "notice": legacy_id_notice(values["id_number"]) if person else "",
+    }
     return render(
         request,
         "window/register.html",
-        {"matter": matter, "values": values, "person": person, "error": error},
+        context,
         status=error.status if error else 200,
     )

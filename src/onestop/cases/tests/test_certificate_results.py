@@ -37,11 +37,7 @@ def apply(demo, client, matter_id, *, files=None, extra=None, key=None):
 
 def issue_id_card(demo) -> Certificate:
     """Take an ID card renewal through to approval by the public security reviewer."""
-    number = apply(demo, demo.client("applicant"), ID_CARD).json()["number"]
-    demo.client("clerk").post(
-        f"/api/v1/cases/{number}/accept", {}, content_type="application/json"
-    )
-    outbox.drain()
+    number = accepted_id_card_case(demo)
     response = demo.client("reviewer-public_security").post(
         f"/api/v1/cases/{number}/approve",
         {"opinion": "准予换领", "face": {"ethnicity": "汉"}},
@@ -98,12 +94,18 @@ def test_second_id_card_supersedes_first(demo):
     assert page.context["verification"].result == "superseded"
 
 
-def test_missing_face_field_blocks_approval(demo):
+def accepted_id_card_case(demo) -> str:
+    """Apply for an ID card as the applicant, accept it, and return the case number."""
     number = apply(demo, demo.client("applicant"), ID_CARD).json()["number"]
     demo.client("clerk").post(
         f"/api/v1/cases/{number}/accept", {}, content_type="application/json"
     )
     outbox.drain()
+    return number
+
+
+def test_missing_face_field_blocks_approval(demo):
+    number = accepted_id_card_case(demo)
     response = demo.client("reviewer-public_security").post(
         f"/api/v1/cases/{number}/approve",
         {"opinion": "x"},
@@ -111,7 +113,38 @@ def test_missing_face_field_blocks_approval(demo):
     )
     assert response.status_code == 400
     assert response.json()["code"] == "certificate.face_field_missing"
+    assert response.json()["details"]["key"] == "ethnicity"
     assert Case.objects.get(number=number).state == CaseState.IN_REVIEW
+    assert not Certificate.objects.exists()
+
+
+def test_unknown_face_key_lists_accepted_keys(demo):
+    number = accepted_id_card_case(demo)
+    response = demo.client("reviewer-public_security").post(
+        f"/api/v1/cases/{number}/approve",
+        {"opinion": "同意", "face": {"民族": "汉"}},
+        content_type="application/json",
+        headers={"accept-language": "zh-hans"},
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "certificate.face_field_unknown"
+    assert body["details"]["key"] == "民族"
+    assert "ethnicity（民族）" in body["message"]
+    assert "“民族”不是证照" in body["message"]
+    assert Case.objects.get(number=number).state == CaseState.IN_REVIEW
+    assert not Certificate.objects.exists()
+
+
+def test_derived_face_key_is_rejected(demo):
+    number = accepted_id_card_case(demo)
+    response = demo.client("reviewer-public_security").post(
+        f"/api/v1/cases/{number}/approve",
+        {"opinion": "同意", "face": {"ethnicity": "汉", "holder_name": "某人"}},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["details"]["key"] == "holder_name"
     assert not Certificate.objects.exists()
 
 

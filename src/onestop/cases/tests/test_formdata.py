@@ -70,7 +70,9 @@ def test_summary_in_chinese():
         error = summary_of({"form_of_organisation": "club"})
         message = error.render()
 
-    assert message.startswith("请更正表单中的以下字段：个体工商户名称为必填项。 ")
+    assert message.startswith(
+        "请更正表单中的以下字段：个体工商户名称为必填项。组成形式"
+    )
     assert "组成形式：" in message
     assert "form_of_organisation" not in message
 

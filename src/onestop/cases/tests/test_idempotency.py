@@ -379,14 +379,32 @@ def test_json_form_value_of_wrong_type(demo):
     assert not Case.objects.filter(centre=demo.centre).exists()
 
 
-@pytest.mark.parametrize("body", [b"[1, 2]", b"null", b'{"centre": "440604",'])
-def test_json_window_body_not_an_object(demo, body):
+def test_json_window_body_not_json(demo):
     response = demo.client("clerk").generic(
-        "POST", "/api/v1/cases/window", body, content_type="application/json"
+        "POST",
+        "/api/v1/cases/window",
+        b'{"centre": "440604",',
+        content_type="application/json",
     )
 
     assert response.status_code == 400
     assert response.json()["code"] == "request.body_invalid"
+
+
+@pytest.mark.parametrize("body", [b"[1, 2]", b"null", b'"text"'])
+def test_json_window_body_not_an_object(demo, body):
+    window = demo.client("clerk").generic(
+        "POST", "/api/v1/cases/window", body, content_type="application/json"
+    )
+    token = demo.client("clerk").generic(
+        "POST", "/api/v1/auth/token", body, content_type="application/json"
+    )
+
+    assert window.status_code == 422
+    assert window.json()["code"] == "request.invalid"
+    assert token.status_code == window.status_code
+    assert token.json()["code"] == window.json()["code"]
+    assert window.json()["details"]["errors"][0]["type"] == "dict_type"
 
 
 def test_window_request_without_centre(demo):

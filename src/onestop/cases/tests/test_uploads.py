@@ -91,7 +91,7 @@ def test_bad_uploads_reported_in_chinese(demo, settings):
     assert response.json()["message"] == (
         "有 2 个文件无法接收，本次提交的内容均未保存："
         "用于“食品经营许可申请书”的文件 form.png 大小为 0.1 MB，超过每个文件 0.1 MB "
-        "的上限。请降低扫描分辨率，或拆分后上传。 "
+        "的上限。请降低扫描分辨率，或拆分后上传。"
         "用于“营业执照”的文件 licence.txt 的名称与内容不符：其内容为 application/pdf，"
         "扩展名应为 .pdf。请按内容修改文件名，或上传正确的文件。"
     )

@@ -86,7 +86,7 @@ def test_parsing_and_length_types_named():
         "code must have at most 5 characters; it has 11."
     )
     assert messages["too_long"] == "tags must have at most 2 items; it has 3."
-    assert messages["json_invalid"].startswith("document is not valid JSON: ")
+    assert messages["json_invalid"] == "document is not valid JSON (line 1, column 2)."
 
 
 def test_short_string_and_nested_path():
@@ -124,8 +124,8 @@ def test_common_types_named_in_chinese():
             {"name": 5, "count": "many", "code": "toolongcode", "unknown": 1}
         )
     assert messages == {
-        "string_type": "name 应为字符串，而不是 JSON number。",
-        "int_parsing": "count 应为整数，但发送的 string 不是整数。",
+        "string_type": "name 应为字符串，而不是 JSON 数字。",
+        "int_parsing": "count 应为整数，但发送的字符串不是整数。",
         "string_too_long": "code 最多 5 个字符，实际为 11 个。",
         "missing": "缺少 required。请随请求一并发送。",
         "extra_forbidden": "unknown 不是此请求的成员。请删除它。",
@@ -147,12 +147,12 @@ def test_api_body_in_chinese(demo):
         {
             "location": ["body", "payload", "items", "0", "material"],
             "type": "string_type",
-            "message": "items[0].material 应为字符串，而不是 JSON number。",
+            "message": "items[0].material 应为字符串，而不是 JSON 数字。",
             "input_type": "number",
         }
     ]
     assert body["message"] == (
-        "请求不符合接口规范：items[0].material 应为字符串，而不是 JSON number。"
+        "请求不符合接口规范：items[0].material 应为字符串，而不是 JSON 数字。"
         "details.errors 中列出了每一处问题及其位置和 pydantic 类型。"
     )
 
@@ -189,3 +189,31 @@ def test_query_parameter_named_without_source(demo):
             "input_type": "string",
         }
     ]
+
+
+def test_json_invalid_in_chinese():
+    with translation.override("zh-hans"):
+        messages = messages_by_type({"required": "x", "document": "{not json"})
+    assert messages["json_invalid"] == "document 不是有效的 JSON（第 1 行第 2 列）。"
+
+
+def test_date_type_named():
+    detail = describe_schema_error(
+        {"type": "date_from_datetime_parsing", "loc": ("body", "payload", "on")}
+    )
+    assert detail["message"] == (
+        "on must be a date in the form YYYY-MM-DD, such as 2026-12-05."
+    )
+
+
+def test_body_type_in_chinese_has_no_stray_space(demo):
+    response = demo.client("clerk").post(
+        "/api/v1/auth/token",
+        "[1, 2]",
+        content_type="application/json",
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    assert response.status_code == 422
+    message = response.json()["details"]["errors"][0]["message"]
+    assert message == "请求体应为 JSON 对象，而不是 JSON 数组。"

@@ -20,6 +20,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from onestop.certificates.fonts import missing_fonts_warning
+
+        # Workers render the receipts and certificates, so they need the fonts too.
+        font_warning = missing_fonts_warning()
+        if font_warning:
+            self.stderr.write(font_warning)
         workers = [
             Worker(poll_seconds=options["poll"]) for _ in range(options["workers"])
         ]

@@ -10,7 +10,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from onestop.core.signing import b64url_decode
 from onestop.exchange.conf import setting
-from onestop.exchange.demo import demo_department_seed, demo_hmac_secret
+from onestop.exchange.demo import (
+    demo_department_seed,
+    demo_hmac_secret,
+    simulator_port,
+)
 from onestop.exchange.simulator import (
     DECISIONS,
     FAULTS,
@@ -51,8 +55,9 @@ def _add_connection_arguments(parser: Any) -> None:
     parser.add_argument(
         "--port",
         type=int,
-        default=int(setting("ONESTOP_DEPT_SIM_PORT")),
-        help="TCP port on 127.0.0.1 for POST /envelopes",
+        default=simulator_port(),
+        help="TCP port on 127.0.0.1 for POST /envelopes (default: "
+        "ONESTOP_DEPT_SIM_PORT, else the PORT environment variable + 701, else 8701)",
     )
     parser.add_argument(
         "--onestop-url",

@@ -7,16 +7,21 @@ that plays the demo centre's webhook, pull and AMQP departments.
 from __future__ import annotations
 
 import os
+import signal
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import translation
 from waitress import serve
 
 from onestop.core.logging import get_logger
 from onestop.core.outbox import Worker
 
 log = get_logger(__name__)
+
+WORKER_STOP_SECONDS = 10
 
 
 class Command(BaseCommand):
@@ -37,22 +42,24 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from onestop.exchange.demo import start_demo_simulator
+        from onestop.certificates.fonts import missing_fonts_warning
         from onestop.wsgi import application
 
+        font_warning = missing_fonts_warning()
+        if font_warning:
+            self.stderr.write(font_warning)
         worker = None
         if settings.ONESTOP_RUN_WORKER_IN_PROCESS and not options["no_worker"]:
             worker = Worker(name="outbox-web")
             worker.start()
-        simulator = start_demo_simulator(options["port"])
-        if simulator is not None:
-            self.stdout.write(
-                "Department-system simulator running for the demo connectors."
-            )
+        self._start_simulator(options["port"])
         self.stdout.write(
             f"Serving OneStop on http://{options['host']}:{options['port']}/ (Ctrl-C stops it)"
         )
+
+        stop_signal = StopSignal()
         log.info("server.started", host=options["host"], port=options["port"])
+        reason = "returned"
         try:
             serve(
                 application,
@@ -64,7 +71,46 @@ class Command(BaseCommand):
                 # oversize request with its usual error instead of waitress's bare page.
                 max_request_body_size=4 * settings.ONESTOP_MAX_REQUEST_BYTES,
             )
+            reason = stop_signal.name or reason
+        except Exception as error:
+            reason = f"error: {type(error).__name__}"
+            raise
         finally:
             if worker is not None:
                 worker.stop()
-            log.info("server.stopped")
+                worker.join(timeout=WORKER_STOP_SECONDS)
+            log.info("server.stopped", reason=reason, port=options["port"])
+
+    def _start_simulator(self, web_port: int) -> None:
+        from onestop.exchange.demo import start_demo_simulator
+        from onestop.exchange.errors import SimulatorPortUnavailable
+
+        try:
+            simulator = start_demo_simulator(web_port)
+        except SimulatorPortUnavailable as error:
+            # Printed in both languages, because the operator's language is not known.
+            for language in ("zh-hans", "en"):
+                with translation.override(language):
+                    self.stderr.write(error.render())
+            return
+        if simulator is not None:
+            self.stdout.write(
+                f"Department-system simulator for the demo connectors on "
+                f"{simulator.endpoint} (set ONESTOP_DEPT_SIM_PORT to move it)"
+            )
+
+
+class StopSignal:
+    """Turn SIGINT and SIGTERM into KeyboardInterrupt, which stops waitress's loop.
+
+    waitress catches KeyboardInterrupt and returns, so `name` keeps which signal it was.
+    """
+
+    def __init__(self) -> None:
+        self.name = ""
+        signal.signal(signal.SIGINT, self._stop)
+        signal.signal(signal.SIGTERM, self._stop)
+
+    def _stop(self, number: int, _frame: FrameType | None) -> None:
+        self.name = signal.Signals(number).name
+        raise KeyboardInterrupt

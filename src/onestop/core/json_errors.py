@@ -1,0 +1,66 @@
+"""JSON syntax errors in the reader's language, with the line and column.
+
+Python's json module reports a syntax error as English text such as "Expecting value:
+line 1 column 1 (char 0)". `describe_json_error` gives the same facts as a translated
+sentence, so that a Chinese message does not quote English.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from onestop.core.errors import BodyInvalid, BodyInvalidAt
+
+# The start of each message of CPython 3.13's json decoder, and what it means. A message
+# that none of them starts gets the generic "the syntax is invalid".
+PROBLEMS = (
+    ("Expecting value", gettext_lazy("a value is expected")),
+    (
+        "Expecting property name enclosed in double quotes",
+        gettext_lazy("a member name in double quotes is expected"),
+    ),
+    ("Expecting ':' delimiter", gettext_lazy("a colon is expected")),
+    ("Expecting ',' delimiter", gettext_lazy("a comma is expected")),
+    ("Extra data", gettext_lazy("there is more text after the JSON value")),
+    ("Unterminated string", gettext_lazy("a string has no closing double quote")),
+    (
+        "Invalid control character",
+        gettext_lazy("a string contains a control character, such as a line break"),
+    ),
+    ("Invalid \\uXXXX escape", gettext_lazy("a \\u escape needs four hex digits")),
+    ("Invalid \\escape", gettext_lazy("a backslash starts an unknown escape")),
+    ("Illegal trailing comma", gettext_lazy("a comma comes before a closing bracket")),
+)
+
+
+def describe_json_error(error: json.JSONDecodeError) -> str:
+    """Return where the JSON text is invalid and why, in the active language."""
+    problem = next(
+        (str(text) for prefix, text in PROBLEMS if error.msg.startswith(prefix)),
+        _("the syntax is invalid"),
+    )
+    return _("line %(line)s, column %(column)s: %(problem)s") % {
+        "line": error.lineno,
+        "column": error.colno,
+        "problem": problem,
+    }
+
+
+def body_invalid(body: bytes) -> BodyInvalid:
+    """Return the error for a request body that is not valid JSON.
+
+    The message gives the line, the column and the problem when the body is UTF-8 text
+    with a JSON syntax error.
+    """
+    try:
+        json.loads(body)
+    except json.JSONDecodeError as error:
+        return BodyInvalidAt(
+            line=error.lineno, column=error.colno, error=describe_json_error(error)
+        )
+    except ValueError:
+        pass
+    return BodyInvalid()

@@ -1,0 +1,85 @@
+"""JSON syntax errors described in the active language with their line and column."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.utils import translation
+
+from onestop.core.errors import tidy_cjk_spacing
+from onestop.core.json_errors import describe_json_error
+
+
+def decode_error(text: str) -> json.JSONDecodeError:
+    with pytest.raises(json.JSONDecodeError) as caught:
+        json.loads(text)
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        ("", "line 1, column 1: a value is expected"),
+        ("{bad", "line 1, column 2: a member name in double quotes is expected"),
+        ('{"a" 1}', "line 1, column 6: a colon is expected"),
+        ('{"a": 1 "b": 2}', "line 1, column 9: a comma is expected"),
+        ("[1] x", "line 1, column 5: there is more text after the JSON value"),
+        ('\n"abc', "line 2, column 1: a string has no closing double quote"),
+        ("[1,]", "line 1, column 3: a comma comes before a closing bracket"),
+    ],
+)
+def test_json_error_in_english(text, english):
+    with translation.override("en"):
+        assert describe_json_error(decode_error(text)) == english
+
+
+def test_json_error_in_chinese():
+    with translation.override("zh-hans"):
+        described = describe_json_error(decode_error("{bad"))
+    assert described == "第 1 行第 2 列：此处应有用双引号括起的成员名"
+
+
+@pytest.mark.parametrize(
+    ("text", "tidy"),
+    [
+        ("请求体 应为 JSON 对象", "请求体应为 JSON 对象"),
+        ("政务服务中心 没有编号为 nope 的事项", "政务服务中心没有编号为 nope 的事项"),
+        ("此处不存在政务服务中心 。", "此处不存在政务服务中心。"),
+        ("王𠀀 先生", "王𠀀先生"),
+        ("单位名称 is required.", "单位名称 is required."),
+    ],
+)
+def test_cjk_spacing_tidied(text, tidy):
+    assert tidy_cjk_spacing(text) == tidy
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/auth/token", "/api/v1/cases/window"])
+def test_body_syntax_error_gives_position(demo, path):
+    response = demo.client("clerk").post(
+        path,
+        '{"username": "clerk",\n "password" 1}',
+        content_type="application/json",
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "request.body_invalid"
+    assert body["details"]["line"] == 2
+    assert body["details"]["column"] == 13
+    assert body["message"].startswith(
+        "请求体不是有效的 JSON（第 2 行第 13 列：此处应有冒号）"
+    )
+
+
+@pytest.mark.django_db
+def test_body_not_utf8_keeps_plain_message(demo):
+    response = demo.client("clerk").post(
+        "/api/v1/auth/token", b"\xff\xfe{", content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "request.body_invalid"
+    assert response.json()["details"] == {}
