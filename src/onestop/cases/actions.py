@@ -29,6 +29,8 @@ from onestop.cases.errors import (
     MaterialsMissing,
     MatterNotOpen,
     NotAgent,
+    OpinionRequired,
+    OpinionTooLong,
     OrganisationNotRepresented,
     ReasonRequired,
     UnknownMaterial,
@@ -74,6 +76,8 @@ APPLICANT = "applicant"
 SYSTEM = "system"
 WINDOW_ROLES = (Role.CLERK,)
 DEPARTMENT_ROLES = (Role.REVIEWER,)
+# The longest opinion of a decision, after trimming; the pages' boxes stop there too.
+OPINION_MAX_LENGTH = 2000
 # The outbox topic whose handler (exchange.tasks) hands an accepted case to its department.
 DISPATCH_TOPIC = "exchange.dispatch"
 
@@ -482,14 +486,13 @@ def approve_case(
 
 def deny_case(*, actor: Any, case: Case, opinion: str) -> Case:
     """Deny with the reason, then issue the decision of denial in the same transaction."""
-    if not opinion.strip():
-        raise ReasonRequired(action=_("denying a case"))
     return _decide(actor=actor, case=case, opinion=opinion, action="deny", result=None)
 
 
 def _decide(
     *, actor: Any, case: Case, opinion: str, action: str, result: dict[str, Any] | None
 ) -> Case:
+    _check_opinion(opinion, action=action)
     with transaction.atomic():
         case = _lock(case)
         role = _decider_role(actor, case)
@@ -498,6 +501,20 @@ def _decide(
         )
     log.info("case.decided", case_id=case.pk, centre_id=case.centre_id, decision=action)
     return _reload(case)
+
+
+def _check_opinion(opinion: str, *, action: str) -> None:
+    """Require an opinion of at most OPINION_MAX_LENGTH characters, after trimming.
+
+    The opinion is written on the result document, for an approval as for a denial.
+    """
+    text = opinion.strip()
+    if not text:
+        raise OpinionRequired(
+            action=_("approving a case") if action == "approve" else _("denying a case")
+        )
+    if len(text) > OPINION_MAX_LENGTH:
+        raise OpinionTooLong(length=len(text), max=OPINION_MAX_LENGTH)
 
 
 def apply_department_result(

@@ -69,6 +69,19 @@ class ReasonRequired(InvalidInput):
     message = _("Give a reason: %(action)s needs one.")
 
 
+class OpinionRequired(ReasonRequired):
+    """A decision without an opinion, with the code of the other missing reasons."""
+
+    message = _("Enter the opinion for %(action)s: the decision states it.")
+
+
+class OpinionTooLong(InvalidInput):
+    code = "case.opinion_too_long"
+    message = _(
+        "The opinion has %(length)s characters; the maximum is %(max)s. Shorten it."
+    )
+
+
 class CorrectionItemsRequired(InvalidInput):
     code = "case.correction_items_required"
     message = _(
