@@ -16,6 +16,8 @@ from onestop.cases.downloads import document_pdf_url
 from onestop.cases.errors import ReceiptNotIssued
 from onestop.cases.intake import (
     application_from_request,
+    check_form_body,
+    online_request,
     window_request,
 )
 from onestop.cases.models import Case, CaseState
@@ -140,9 +142,9 @@ def submit_case(request: HttpRequest) -> Status:
 
     Send an Idempotency-Key header: the same key returns the case it created first (200).
     """
-    centre = get_centre(request.POST.get("centre", ""))
-    matter = queries.get_matter(centre, request.POST.get("matter", ""))
-    enterprise = find_enterprise(request.POST.get("enterprise", ""))
+    sent = online_request(request)
+    matter = queries.get_matter(get_centre(sent.centre), sent.matter)
+    enterprise = find_enterprise(sent.enterprise)
     filing = actions.submit_online_case(
         actor=request.user,
         matter=matter,
@@ -268,6 +270,7 @@ def request_correction(
 @router.post("/{number}/resubmit", response=CaseOut)
 def resubmit(request: HttpRequest, number: str) -> dict[str, Any]:
     """Answer a correction request: multipart like the application, only what changes."""
+    check_form_body(request)
     case = actions.resubmit_case(
         actor=request.user,
         case=_case(request, number),
