@@ -182,7 +182,10 @@ def resubmit_case(*, actor: Any, case: Case, application: Application) -> Case:
         )
         _check_corrections_answered(case, application)
         case.form_data = check_form_data(
-            guide.form_fields, form_data, applicant_id_number=case.person.id_number
+            guide.form_fields,
+            form_data,
+            applicant_id_number=case.person.id_number,
+            applicant_name=case.person.name,
         )
         _check_organisation_codes(guide.form_fields, case.form_data, case.enterprise)
         _store_materials(case, application, replace=True, actor=actor, role=APPLICANT)
@@ -614,6 +617,7 @@ def _check_new_case(
             guide.form_fields,
             application.form_data,
             applicant_id_number=person.id_number,
+            applicant_name=person.name,
         )
     except FormInvalid as error:
         if not missing:
@@ -646,7 +650,10 @@ def _check_uploads_with_form(
     form_error = None
     try:
         check_form_data(
-            guide.form_fields, form_data, applicant_id_number=applicant.id_number
+            guide.form_fields,
+            form_data,
+            applicant_id_number=applicant.id_number,
+            applicant_name=applicant.name,
         )
     except FormInvalid as error:
         form_error = error
