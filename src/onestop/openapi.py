@@ -40,7 +40,10 @@ ERROR_DESCRIPTIONS = {
     404: "Not found, or not visible to the caller",
     409: "The record is in a state that does not allow this",
     413: "An upload or a message that is too large",
-    415: "An upload whose bytes are not PDF, JPEG or PNG or do not match its name",
+    415: (
+        "An upload whose bytes are not PDF, JPEG or PNG or do not match its name, or a "
+        "body that is not multipart where multipart is required"
+    ),
     422: "The request does not match the API schema (code request.invalid)",
     429: "Too many requests; the Retry-After header says when to try again",
     500: "The server failed to handle the request and changed nothing (internal_error)",

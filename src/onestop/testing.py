@@ -35,6 +35,8 @@ BROWSER_TEST_MARKS = [
         reason=f"needs Chromium at {CHROMIUM} (apt-get install chromium fonts-wqy-zenhei)",
     ),
 ]
+# The demo applicant's registered name, whose ID number is the sample id_number.
+DEMO_APPLICANT_NAME = "李秀英"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
 
 
@@ -59,16 +61,23 @@ def material_files(matter: Any, content: bytes = PDF_BYTES) -> dict[str, Any]:
     }
 
 
-def valid_form(matter: Any, id_number: str | None = None) -> dict[str, str]:
+def valid_form(
+    matter: Any, id_number: str | None = None, name: str | None = None
+) -> dict[str, str]:
     """Return a value that passes validation for every field of the matter's form.
 
-    `id_number` is the applicant's, for the fields that ask for the applicant's own ID
-    number. Without it they get the sample, which is the demo applicant's number.
+    `id_number` and `name` are the applicant's, for the fields that ask for the
+    applicant's own ID number and name. Without them those fields get the samples,
+    which are the demo applicant's.
     """
     values = {}
     for field in matter.current_version.guide.form_fields:
-        own = id_number is not None and field.get("applicant_id")
-        values[f"field.{field['key']}"] = id_number if own else sample_value(field)
+        value = sample_value(field)
+        if id_number is not None and field.get("applicant_id"):
+            value = id_number
+        if name is not None and field.get("applicant_name"):
+            value = name
+        values[f"field.{field['key']}"] = value
     return values
 
 
@@ -79,7 +88,14 @@ def window_acceptance(matter: Any, id_number: str) -> dict[str, Any]:
         "matter": matter.pack_id,
         "id_number": id_number,
     }
-    data.update(valid_form(matter, id_number))
+    from onestop.identity.models import Person
+
+    name = (
+        Person.objects.filter(id_number=id_number)
+        .values_list("name", flat=True)
+        .first()
+    )
+    data.update(valid_form(matter, id_number, name))
     for material in matter.current_version.guide.materials:
         data[f"check.{material['key']}.original_seen"] = "on"
     return data
@@ -87,6 +103,8 @@ def window_acceptance(matter: Any, id_number: str) -> dict[str, Any]:
 
 def sample_value(field: dict[str, Any]) -> str:
     kind = field.get("type", "text")
+    if field.get("applicant_name"):
+        return DEMO_APPLICANT_NAME
     if field.get("choices"):
         return str(field["choices"][0]["value"])
     samples = {

@@ -29,6 +29,8 @@ from onestop.cases.errors import (
     MaterialsMissing,
     MatterNotOpen,
     NotAgent,
+    OpinionRequired,
+    OpinionTooLong,
     OrganisationNotRepresented,
     ReasonRequired,
     UnknownMaterial,
@@ -74,6 +76,8 @@ APPLICANT = "applicant"
 SYSTEM = "system"
 WINDOW_ROLES = (Role.CLERK,)
 DEPARTMENT_ROLES = (Role.REVIEWER,)
+# The maximum length of a decision's opinion after trimming, as in the pages' boxes.
+OPINION_MAX_LENGTH = 2000
 # The outbox topic whose handler (exchange.tasks) hands an accepted case to its department.
 DISPATCH_TOPIC = "exchange.dispatch"
 
@@ -169,10 +173,19 @@ def resubmit_case(*, actor: Any, case: Case, application: Application) -> Case:
             raise PermissionDenied()
         guide = case.matter_version.guide
         form_data = {**case.form_data, **application.form_data}
-        _check_uploads_with_form(application, guide, form_data, case.person)
+        _check_uploads_with_form(
+            application,
+            guide,
+            form_data,
+            case.person,
+            provided=_current_materials(case),
+        )
         _check_corrections_answered(case, application)
         case.form_data = check_form_data(
-            guide.form_fields, form_data, applicant_id_number=case.person.id_number
+            guide.form_fields,
+            form_data,
+            applicant_id_number=case.person.id_number,
+            applicant_name=case.person.name,
         )
         _check_organisation_codes(guide.form_fields, case.form_data, case.enterprise)
         _store_materials(
@@ -320,6 +333,7 @@ def accept_case(
         require_role(actor, WINDOW_ROLES, centre=case.centre)
         if application is not None:
             _require_transition(case, "accept")
+            _check_uploads_for_acceptance(case, application, checklist or {})
             _store_materials(
                 case,
                 application,
@@ -493,14 +507,13 @@ def approve_case(
 
 def deny_case(*, actor: Any, case: Case, opinion: str) -> Case:
     """Deny with the reason, then issue the decision of denial in the same transaction."""
-    if not opinion.strip():
-        raise ReasonRequired(action=_("denying a case"))
     return _decide(actor=actor, case=case, opinion=opinion, action="deny", result=None)
 
 
 def _decide(
     *, actor: Any, case: Case, opinion: str, action: str, result: dict[str, Any] | None
 ) -> Case:
+    _check_opinion(opinion, action=action)
     with transaction.atomic():
         case = _lock(case)
         role = _decider_role(actor, case)
@@ -509,6 +522,20 @@ def _decide(
         )
     log.info("case.decided", case_id=case.pk, centre_id=case.centre_id, decision=action)
     return _reload(case)
+
+
+def _check_opinion(opinion: str, *, action: str) -> None:
+    """Require an opinion of at most OPINION_MAX_LENGTH characters, after trimming.
+
+    The opinion is written on the result document, for an approval as for a denial.
+    """
+    text = opinion.strip()
+    if not text:
+        raise OpinionRequired(
+            action=_("approving a case") if action == "approve" else _("denying a case")
+        )
+    if len(text) > OPINION_MAX_LENGTH:
+        raise OpinionTooLong(length=len(text), max=OPINION_MAX_LENGTH)
 
 
 def apply_department_result(
@@ -593,14 +620,7 @@ def _check_new_case(
     ]:
         if key not in known:
             raise UnknownMaterial(material=key)
-    provided = {key for key, files in application.uploads.items() if files}
-    provided |= set(application.certificates)
-    provided |= {
-        key
-        for key, check in application.checklist.items()
-        if check.original_seen or check.copy_taken
-    }
-    missing = _missing_materials(guide.materials, provided)
+    missing = _missing_materials(guide.materials, _application_materials(application))
 
     # One notice lists the invalid fields and the missing materials together (一次性告知).
     try:
@@ -608,6 +628,7 @@ def _check_new_case(
             guide.form_fields,
             application.form_data,
             applicant_id_number=person.id_number,
+            applicant_name=person.name,
         )
     except FormInvalid as error:
         if not missing:
@@ -626,20 +647,81 @@ def _check_uploads_with_form(
     guide: Any,
     form_data: dict[str, Any],
     applicant: Person,
+    *,
+    provided: set[str],
 ) -> None:
-    """Raise one error for the rejected uploads that also lists the form's errors."""
+    """Raise one error for the rejected uploads that also lists the form's errors and
+    the missing materials (一次性告知).
+
+    `provided` are the keys of the materials the case has already, besides those of
+    `application`.
+    """
     if not application.rejected_uploads:
         return
     form_error = None
     try:
         check_form_data(
-            guide.form_fields, form_data, applicant_id_number=applicant.id_number
+            guide.form_fields,
+            form_data,
+            applicant_id_number=applicant.id_number,
+            applicant_name=applicant.name,
         )
     except FormInvalid as error:
         form_error = error
     check_no_rejected_uploads(
-        application.rejected_uploads, guide.materials, form_error=form_error
+        application.rejected_uploads,
+        guide.materials,
+        form_error=form_error,
+        missing=_missing_besides_rejected(
+            guide.materials, application, provided | _application_materials(application)
+        ),
     )
+
+
+def _check_uploads_for_acceptance(
+    case: Case, application: Application, checklist: dict[str, MaterialCheck]
+) -> None:
+    """Raise one error for the files rejected at acceptance that also lists the missing
+    materials, counting the case's materials and the clerk's ticks as provided."""
+    if not application.rejected_uploads:
+        return
+    materials = case.matter_version.guide.materials
+    provided = _current_materials(case) | _application_materials(application)
+    provided |= _ticked_materials(checklist)
+    check_no_rejected_uploads(
+        application.rejected_uploads,
+        materials,
+        missing=_missing_besides_rejected(materials, application, provided),
+    )
+
+
+def _missing_besides_rejected(
+    materials: list[dict[str, Any]], application: Application, provided: set[str]
+) -> dict[str, Any] | None:
+    """Return the error details naming the required materials that are neither in
+    `provided` nor rejected, or None when there are none.
+
+    The error lists a rejected file's material with the file, so not again here.
+    """
+    rejected = {item.material for item in application.rejected_uploads}
+    missing = _missing_materials(materials, provided | rejected)
+    return _missing_details(missing) if missing else None
+
+
+def _application_materials(application: Application) -> set[str]:
+    """Return the keys of the materials an application provides: accepted uploads,
+    certificates, and the originals or copies ticked at the window."""
+    provided = {key for key, files in application.uploads.items() if files}
+    provided |= set(application.certificates)
+    return provided | _ticked_materials(application.checklist)
+
+
+def _ticked_materials(checklist: dict[str, MaterialCheck]) -> set[str]:
+    return {
+        key
+        for key, check in checklist.items()
+        if check.original_seen or check.copy_taken
+    }
 
 
 def _check_corrections_answered(case: Case, application: Application) -> None:
@@ -718,7 +800,11 @@ def _claim_case(
             check_no_rejected_uploads(application.rejected_uploads, [])
         else:
             _check_uploads_with_form(
-                application, version.guide, application.form_data, person
+                application,
+                version.guide,
+                application.form_data,
+                person,
+                provided=set(),
             )
     digest = idempotency.application_digest(
         matter=matter,
@@ -1063,10 +1149,14 @@ def _tick_electronic_materials(
 
 
 def _check_required_materials(case: Case) -> None:
-    provided = set(
+    _raise_missing(case.matter_version.guide.materials, _current_materials(case))
+
+
+def _current_materials(case: Case) -> set[str]:
+    """Return the keys of the materials the case has now: its submissions not replaced."""
+    return set(
         case.submissions.filter(superseded=False).values_list("material_key", flat=True)
     )
-    _raise_missing(case.matter_version.guide.materials, provided)
 
 
 def _raise_missing(materials: list[dict[str, Any]], provided: set[str]) -> None:

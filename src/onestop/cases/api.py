@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -12,10 +14,13 @@ from ninja.responses import Status
 from pydantic import StrictBool
 
 from onestop.cases import actions, queries, receipts
+from onestop.cases.api_parts import APPLICATION_BODY, RESUBMISSION_BODY
 from onestop.cases.downloads import document_pdf_url
-from onestop.cases.errors import ReceiptNotIssued
+from onestop.cases.errors import OrganisationNotRepresented, ReceiptNotIssued
 from onestop.cases.intake import (
     application_from_request,
+    check_form_body,
+    online_request,
     window_request,
 )
 from onestop.cases.models import Case, CaseState
@@ -126,6 +131,16 @@ def _staff_centre(request: HttpRequest, slug: str) -> Centre:
     return get_centre(slug)
 
 
+@contextmanager
+def _named_by_request_part() -> Iterator[None]:
+    """Reword an error that names a page's control to name the API's request part."""
+    try:
+        yield
+    except OrganisationNotRepresented as error:
+        error.message = error.api_message
+        raise
+
+
 def _detail(request: HttpRequest, case: Case, *, audit: bool = False) -> dict[str, Any]:
     """Return the full record. Only a plain read is audited as a view: an action's
     response shows what the actor just did, and the action has its own event."""
@@ -134,22 +149,24 @@ def _detail(request: HttpRequest, case: Case, *, audit: bool = False) -> dict[st
     return case_detail(case, viewer=request.user)
 
 
-@router.post("", response={201: CaseOut, 200: CaseOut})
+@router.post("", response={201: CaseOut, 200: CaseOut}, openapi_extra=APPLICATION_BODY)
 def submit_case(request: HttpRequest) -> Status:
     """Apply online: multipart with centre, matter, form (JSON) and material.<key> files.
 
-    Send an Idempotency-Key header: the same key returns the case it created first (200).
+    An agent applying for a registered enterprise adds the part enterprise=<USCC>. Send
+    an Idempotency-Key header: the same key returns the case it created first (200).
     """
-    centre = get_centre(request.POST.get("centre", ""))
-    matter = queries.get_matter(centre, request.POST.get("matter", ""))
-    enterprise = find_enterprise(request.POST.get("enterprise", ""))
-    filing = actions.submit_online_case(
-        actor=request.user,
-        matter=matter,
-        application=application_from_request(request.POST, request.FILES),
-        enterprise=enterprise,
-        idempotency_key=request.headers.get("Idempotency-Key") or None,
-    )
+    sent = online_request(request)
+    matter = queries.get_matter(get_centre(sent.centre), sent.matter)
+    enterprise = find_enterprise(sent.enterprise)
+    with _named_by_request_part():
+        filing = actions.submit_online_case(
+            actor=request.user,
+            matter=matter,
+            application=application_from_request(request.POST, request.FILES),
+            enterprise=enterprise,
+            idempotency_key=request.headers.get("Idempotency-Key") or None,
+        )
     return Status(201 if filing.created else 200, _detail(request, filing.case))
 
 
@@ -165,15 +182,16 @@ def create_window_case(request: HttpRequest) -> Status:
     require_role(request.user, actions.WINDOW_ROLES, centre=centre)
     matter = queries.get_matter(centre, sent.matter)
     person = find_person_by_id_number(sent.id_number)
-    acceptance = actions.get_or_create_window_case(
-        actor=request.user,
-        matter=matter,
-        person=person,
-        application=sent.application,
-        enterprise=find_enterprise(sent.enterprise),
-        window=sent.window,
-        idempotency_key=request.headers.get("Idempotency-Key") or None,
-    )
+    with _named_by_request_part():
+        acceptance = actions.get_or_create_window_case(
+            actor=request.user,
+            matter=matter,
+            person=person,
+            application=sent.application,
+            enterprise=find_enterprise(sent.enterprise),
+            window=sent.window,
+            idempotency_key=request.headers.get("Idempotency-Key") or None,
+        )
     if not acceptance.created:
         return Status(200, _detail(request, acceptance.case))
     detail = case_detail(
@@ -265,9 +283,10 @@ def request_correction(
     return _detail(request, case)
 
 
-@router.post("/{number}/resubmit", response=CaseOut)
+@router.post("/{number}/resubmit", response=CaseOut, openapi_extra=RESUBMISSION_BODY)
 def resubmit(request: HttpRequest, number: str) -> dict[str, Any]:
     """Answer a correction request: multipart like the application, only what changes."""
+    check_form_body(request)
     case = actions.resubmit_case(
         actor=request.user,
         case=_case(request, number),

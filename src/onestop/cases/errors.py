@@ -50,6 +50,12 @@ class OrganisationNotRepresented(PermissionDenied):
         "%(field)s %(uscc)s is a registered enterprise, so only its agents may apply for it. "
         'Choose the enterprise under "Apply for" if you act for it.'
     )
+    # The API names the request part that chooses the enterprise, not the page's control.
+    api_message = _(
+        "%(field)s %(uscc)s is a registered enterprise, so only its agents may apply for "
+        "it. If you act for it, send its code in the enterprise part of the request: "
+        "enterprise=%(uscc)s."
+    )
 
 
 class MaterialsMissing(InvalidInput):
@@ -67,6 +73,19 @@ class UnknownMaterial(InvalidInput):
 class ReasonRequired(InvalidInput):
     code = "case.reason_required"
     message = _("Give a reason: %(action)s needs one.")
+
+
+class OpinionRequired(ReasonRequired):
+    """A decision without an opinion, with the code of the other missing reasons."""
+
+    message = _("Enter the opinion for %(action)s: the decision states it.")
+
+
+class OpinionTooLong(InvalidInput):
+    code = "case.opinion_too_long"
+    message = _(
+        "The opinion has %(length)s characters; the maximum is %(max)s. Shorten it."
+    )
 
 
 class CorrectionItemsRequired(InvalidInput):

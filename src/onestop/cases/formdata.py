@@ -43,12 +43,14 @@ def check_form_data(
     data: dict[str, Any],
     *,
     applicant_id_number: str | None = None,
+    applicant_name: str | None = None,
 ) -> dict[str, Any]:
     """Return the cleaned values of `data`, or raise FormInvalid listing every error.
 
     A field marked `applicant_id` expects the applicant's own ID number, so when
     `applicant_id_number` is given, any other number in that field is an error. Both
-    numbers are compared in their 18-character form.
+    numbers are compared in their 18-character form. A field marked `applicant_name`
+    likewise expects `applicant_name`, the registered name, compared after trimming.
     """
     cleaned: dict[str, Any] = {}
     errors: dict[str, str] = {}
@@ -76,6 +78,7 @@ def check_form_data(
         try:
             cleaned[key] = _clean_value(field, text)
             _check_own_id_number(field, cleaned[key], applicant_id_number)
+            _check_own_name(field, cleaned[key], applicant_name)
         except FieldError as error:
             errors[key] = str(error)
 
@@ -103,6 +106,26 @@ def _check_own_id_number(
             _(
                 "%(label)s must be the applicant's own ID number. Enter the ID "
                 "number of the person who applies."
+            )
+            % {"label": field["label"]}
+        )
+
+
+def _check_own_name(
+    field: dict[str, Any], value: Any, applicant_name: str | None
+) -> None:
+    """Reject a name other than the applicant's registered one in a field for it.
+
+    The case and its result belong to the registered person, so the form must not show
+    another name to the clerk and the reviewer. The message names neither name.
+    """
+    if not field.get("applicant_name") or applicant_name is None:
+        return
+    if str(value).strip() != applicant_name.strip():
+        raise FieldError(
+            _(
+                "%(label)s must be the applicant's own name as on their resident ID "
+                "card. Enter the name of the person who applies."
             )
             % {"label": field["label"]}
         )

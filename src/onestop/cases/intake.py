@@ -69,6 +69,18 @@ class MemberMissing(InvalidInput):
     message = _("The request has no %(name)s. Send it with the request.")
 
 
+class MultipartRequired(InvalidInput):
+    code = "request.multipart_required"
+    status = 415
+    message = _(
+        "This endpoint takes a multipart/form-data body, not %(content_type)s. Send "
+        "centre, matter, form and each material.<key> file as parts of a multipart body."
+    )
+
+
+# Content types whose body Django parses into request.POST and request.FILES.
+FORM_CONTENT_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
 # The expected kind of a JSON request member, by the Python type that json.loads gives it.
 EXPECTED: dict[type, Any] = {
     str: _("text"),
@@ -92,6 +104,39 @@ class TooManyFiles(UploadRejected):
         "%(count)s files were sent for %(material)s; the limit is %(max)s per "
         "material. Combine the pages into fewer files."
     )
+
+
+@dataclass(frozen=True)
+class OnlineRequest:
+    """An online application as the applicant's request states it, before any look-up."""
+
+    centre: str
+    matter: str
+    enterprise: str
+
+
+def online_request(request: HttpRequest) -> OnlineRequest:
+    """Read the parts of an online application that name the centre, matter and enterprise.
+
+    Raise MultipartRequired for a body that is not form data, such as JSON, and
+    MemberMissing when the centre or the matter part is missing or blank.
+    """
+    check_form_body(request)
+    sent = OnlineRequest(
+        centre=request.POST.get("centre", ""),
+        matter=request.POST.get("matter", ""),
+        enterprise=request.POST.get("enterprise", ""),
+    )
+    for name in ("centre", "matter"):
+        if not getattr(sent, name).strip():
+            raise MemberMissing(name=name)
+    return sent
+
+
+def check_form_body(request: HttpRequest) -> None:
+    """Raise MultipartRequired when the request has a body that is not form data."""
+    if request.content_type and request.content_type not in FORM_CONTENT_TYPES:
+        raise MultipartRequired(content_type=request.content_type[:100])
 
 
 @dataclass(frozen=True)

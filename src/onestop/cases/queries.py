@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from django.db.models import Q, QuerySet
 
 from onestop.cases.errors import CaseNotFound, MatterNotFound
@@ -20,6 +21,10 @@ from onestop.core.audit import record_event
 from onestop.core.models import Centre, Role
 from onestop.core.permissions import staff_roles
 from onestop.identity.models import Enterprise
+
+# Bounds of a matter search: the characters of the query read, and the words matched.
+MAX_SEARCH_LENGTH = 100
+MAX_SEARCH_WORDS = 5
 
 CENTRE_WIDE_ROLES = {Role.CLERK, Role.SUPERVISOR, Role.CENTRE_ADMIN}
 DEPARTMENT_ROLES = {Role.REVIEWER, Role.DEPARTMENT_ADMIN}
@@ -122,15 +127,35 @@ def department_queue(user: Any) -> QuerySet[Case]:
 
 
 def open_matters(centre: Centre, text: str = "") -> QuerySet[Matter]:
-    """Matters of the centre that are switched on, optionally matching `text`."""
+    """Matters of the centre that are switched on, optionally matching `text`.
+
+    A matter matches when its search text contains each of the first MAX_SEARCH_WORDS
+    words of `text`. Matches rank by name: a name equal to the words, then a name that
+    starts with them, then a name containing each word, then the rest.
+    """
     matters = (
         Matter.objects.for_centre(centre)
         .filter(is_active=True)
         .select_related("department")
     )
-    for word in text.split()[:5]:
+    words = text[:MAX_SEARCH_LENGTH].split()[:MAX_SEARCH_WORDS]
+    if not words:
+        return matters.order_by("guide_only", "department__name", "name")
+    for word in words:
         matters = matters.filter(search_text__icontains=word)
-    return matters.order_by("guide_only", "department__name", "name")
+    phrase = " ".join(words)
+    name_contains_words = Q()
+    for word in words:
+        name_contains_words &= Q(name__icontains=word)
+    rank = models.Case(
+        models.When(name__iexact=phrase, then=models.Value(0)),
+        models.When(name__istartswith=phrase, then=models.Value(1)),
+        models.When(name_contains_words, then=models.Value(2)),
+        default=models.Value(3),
+    )
+    return matters.annotate(name_rank=rank).order_by(
+        "name_rank", "guide_only", "department__name", "name"
+    )
 
 
 def get_matter(centre: Centre, pack_id: str) -> Matter:

@@ -73,6 +73,9 @@ NOTHING_SAVED = _(
     "Nothing from this request was saved: once this is corrected, send all its files "
     "again."
 )
+MATERIALS_MISSING_TOO = _(
+    "These required materials are missing too: %(materials)s. Provide each of them."
+)
 
 
 class UploadsInvalid(InvalidInput):
@@ -175,6 +178,7 @@ def check_no_rejected_uploads(
     materials: list[dict[str, Any]],
     *,
     form_error: InvalidInput | None = None,
+    missing: dict[str, Any] | None = None,
 ) -> None:
     """Raise one error that lists every rejected file with its material's name.
 
@@ -182,7 +186,9 @@ def check_no_rejected_uploads(
     UploadsInvalid, whose status is theirs when they share one and 400 otherwise.
     `materials` are the matter's materials ({"key", "name", …}). With `form_error` (a
     FormInvalid, whose details contain `fields` and `summary`), one UploadsAndFormInvalid
-    lists the files and the fields.
+    lists the files and the fields. `missing` names the required materials that have no
+    accepted file (the details `materials`, `missing` and `material_keys`): the error
+    contains those details and its message lists them, so that one notice names everything.
     """
     if not rejected:
         return
@@ -199,15 +205,18 @@ def check_no_rejected_uploads(
     ]
     summary = " ".join(entry["message"] for entry in files)
     if form_error is not None:
-        raise UploadsAndFormInvalid(
-            count=len(errors),
-            summary=summary,
-            files=files,
-            form_summary=form_error.details["summary"],
-            fields=form_error.details["fields"],
+        raise _listing_missing(
+            UploadsAndFormInvalid(
+                count=len(errors),
+                summary=summary,
+                files=files,
+                form_summary=form_error.details["summary"],
+                fields=form_error.details["fields"],
+            ),
+            missing,
         )
     if len(errors) == 1:
-        error = errors[0]
+        error = _listing_missing(errors[0], missing)
         error.details["files"] = files
         # The other files of the request were not stored either, and a page's file
         # inputs come back empty, so the message asks for all of them again.
@@ -217,7 +226,15 @@ def check_no_rejected_uploads(
     combined = UploadsInvalid(count=len(errors), summary=summary, files=files)
     statuses = {error.status for error in errors}
     combined.status = statuses.pop() if len(statuses) == 1 else 400
-    raise combined
+    raise _listing_missing(combined, missing)
+
+
+def _listing_missing[E: InvalidInput](error: E, missing: dict[str, Any] | None) -> E:
+    """Add the missing materials to the error's details and a sentence to its message."""
+    if missing:
+        error.details.update(missing)
+        error.message = format_lazy("{} {}", error.message, MATERIALS_MISSING_TOO)
+    return error
 
 
 def upload_errors_by_material(error: Exception | None) -> dict[str, list[str]]:

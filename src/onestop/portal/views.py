@@ -222,7 +222,8 @@ def prefill(guide: MatterGuide, person: Person | None) -> dict[str, str]:
     """Return the profile's values for the form fields that ask for them (一号申请).
 
     Only a field marked `applicant_id` gets the profile's ID number, because other ID
-    number fields, such as a spouse's or a child's, ask for someone else's.
+    number fields, such as a spouse's or a child's, ask for someone else's. A field
+    marked `applicant_name` gets the registered name.
     """
     if person is None:
         return {}
@@ -232,6 +233,8 @@ def prefill(guide: MatterGuide, person: Person | None) -> dict[str, str]:
         key, kind = field["key"], field.get("type", "text")
         if field.get("applicant_id"):
             values[key] = person.id_number
+        elif field.get("applicant_name"):
+            values[key] = person.name
         elif kind in by_type:
             values[key] = by_type[kind]
         elif key in ("name", "applicant_name", "operator_name", "holder_name"):

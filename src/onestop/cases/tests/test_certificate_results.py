@@ -18,6 +18,7 @@ from onestop.certificates.models import (
 from onestop.core import outbox
 from onestop.core.ledger.bundle import verify_proof_bundle
 from onestop.core.ledger.checkpoint import get_vkey
+from onestop.identity.models import Person
 from onestop.testing import material_files, upload, valid_form
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,10 @@ BIRTH = "birth-registration"
 
 def apply(demo, client, matter_id, *, files=None, extra=None, key=None):
     matter = Matter.objects.get(centre=demo.centre, pack_id=matter_id)
-    data = {"centre": demo.centre.slug, "matter": matter_id, **valid_form(matter)}
+    # The form's applicant name is the signed-in person's, which a test may change.
+    name = Person.objects.get(user_id=client.session["_auth_user_id"]).name
+    data = {"centre": demo.centre.slug, "matter": matter_id}
+    data.update(valid_form(matter, name=name))
     data.update(material_files(matter) if files is None else files)
     data.update(extra or {})
     headers = {"Idempotency-Key": key} if key else {}

@@ -6,6 +6,7 @@ import pytest
 
 from onestop.cases.models import Case
 from onestop.catalog.models import Matter
+from onestop.identity.models import Person
 from onestop.testing import material_files, valid_form, window_acceptance
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,9 @@ def id_card_matter(demo) -> Matter:
 
 def apply_as(demo, username: str, id_number: str, headers=None):
     matter = id_card_matter(demo)
-    data = {"centre": demo.centre.slug, "matter": ID_CARD, **valid_form(matter)}
+    name = Person.objects.get(user__username=username).name
+    data = {"centre": demo.centre.slug, "matter": ID_CARD}
+    data.update(valid_form(matter, name=name))
     data["field.applicant_id_number"] = id_number
     data.update(material_files(matter))
     return demo.client(username).post("/api/v1/cases", data, headers=headers or {})

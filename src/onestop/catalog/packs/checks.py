@@ -247,26 +247,33 @@ def _check_form_fields(document: Document) -> list[PackError]:
         errors += _check_pattern(document, path, form_field.get("pattern"))
         errors += _check_range(document, path, form_field)
         errors += _check_choices(document, path, form_field)
-        errors += _check_applicant_id(document, path, form_field)
+        errors += _check_applicant_markers(document, path, form_field)
     return errors
 
 
-def _check_applicant_id(
+# Form field markers that compare a value with the applicant's identity, and the one
+# field type each marker applies to.
+APPLICANT_MARKER_TYPES = {"applicant_id": "id_number", "applicant_name": "text"}
+
+
+def _check_applicant_markers(
     document: Document, path: PathKey, form_field: dict[str, Any]
 ) -> list[PackError]:
-    field_type = form_field.get("type")
-    if form_field.get("applicant_id") is not True or field_type == "id_number":
-        return []
+    field_type = form_field.get("type", "text")
     return [
         document.error(
-            (*path, "applicant_id"),
-            "form_field.applicant_id_type",
+            (*path, marker),
+            f"form_field.{marker}_type",
             _(
-                "The field is marked applicant_id but its type is %(type)s. Set the "
-                "type to id_number or remove applicant_id."
+                "The field is marked %(marker)s but its type is %(type)s. Set the "
+                "type to %(expected)s or remove %(marker)s."
             ),
+            marker=marker,
             type=field_type,
+            expected=expected,
         )
+        for marker, expected in APPLICANT_MARKER_TYPES.items()
+        if form_field.get(marker) is True and field_type != expected
     ]
 
 

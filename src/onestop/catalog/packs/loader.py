@@ -77,6 +77,7 @@ FORM_FIELD_DEFAULTS: dict[str, Any] = {
     "choices": [],
     "help": None,
     "applicant_id": False,
+    "applicant_name": False,
 }
 STEP_DEFAULTS: dict[str, Any] = {"limit": None, "standard": "", "outcome": ""}
 

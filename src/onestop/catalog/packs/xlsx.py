@@ -419,6 +419,7 @@ FORM_FIELD_COLUMNS = [
     Column("选项", ("choices",), JSON),
     Column("填写说明", ("help",), TEXT),
     Column("申请人本人身份证号", ("applicant_id",), BOOLEAN),
+    Column("申请人本人姓名", ("applicant_name",), BOOLEAN),
 ]
 # The keys matter.schema.json requires of a matter that is not guide-only.
 APPLICATION_KEYS = (

@@ -427,3 +427,19 @@ def test_symlink_member_of_zip_is_rejected(small_pack, tmp_path):
 
     assert error.rule == "zip.symlink"
     assert error.file == "matters/link.yaml"
+
+
+def test_applicant_name_on_non_text_field(small_pack, edit_matter):
+    edit_matter(
+        "food-business-licence",
+        lambda m: m["form_fields"][1].update(applicant_name=True),
+    )
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "form_field.applicant_name_type"
+    assert error.path == "form_fields[1].applicant_name"
+    assert error.message == (
+        "The field is marked applicant_name but its type is uscc. Set the type to "
+        "text or remove applicant_name."
+    )

@@ -15,6 +15,7 @@ from django.utils import translation
 
 from onestop.catalog.packs import STANDARD_PACK_DIR, load_pack
 from onestop.catalog.packs.xlsx import (
+    FORM_FIELD_SHEET,
     MATERIAL_SHEET,
     MATTER_SHEET,
     PLACEHOLDER_USCC,
@@ -85,6 +86,18 @@ def test_export_uses_chinese_headers_and_labels(workbook_path):
     assert sheet.cell(row, column_of(sheet, "办件类型")).value == "即办件"
     assert sheet.cell(row, column_of(sheet, "法定办结时限单位")).value == "工作日"
     assert sheet.cell(row, column_of(sheet, "基本编码")).value == "992000500100"
+
+
+def test_export_marks_applicant_name_field(workbook_path):
+    sheet = openpyxl.load_workbook(workbook_path)[FORM_FIELD_SHEET]
+    marked = [
+        (row[column_of(sheet, "事项编号") - 1], row[column_of(sheet, "字段编号") - 1])
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+        if row[column_of(sheet, "申请人本人姓名") - 1] == "是"
+    ]
+
+    assert ("id-card-renewal", "applicant_name") in marked
+    assert len(marked) == 20
 
 
 def test_round_trip_keeps_every_cell(workbook_path, tmp_path):

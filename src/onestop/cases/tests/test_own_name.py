@@ -1,0 +1,94 @@
+"""Form fields that ask for the applicant's own name accept no one else's."""
+
+from __future__ import annotations
+
+import pytest
+
+from onestop.cases.models import Case
+from onestop.cases.tests.test_own_id_number import id_card_matter
+from onestop.catalog.models import Matter
+from onestop.testing import (
+    DEMO_APPLICANT_NAME,
+    current_version,
+    material_files,
+    window_acceptance,
+)
+
+pytestmark = pytest.mark.django_db
+
+APPLICANT_ID = "440604198503150024"
+MESSAGE_EN = (
+    "申请人姓名 must be the applicant's own name as on their resident ID card. Enter "
+    "the name of the person who applies."
+)
+MESSAGE_ZH = "申请人姓名必须是申请人本人居民身份证上的姓名。请填写申请人本人的姓名。"
+
+
+def walk_in(demo, name: str, headers=None):
+    data = window_acceptance(id_card_matter(demo), APPLICANT_ID)
+    data["field.applicant_name"] = name
+    return demo.client("clerk").post(
+        "/api/v1/cases/window", data, headers=headers or {}
+    )
+
+
+def test_window_rejects_other_name(demo, caplog):
+    response = walk_in(demo, "赵六", headers={"Accept-Language": "en"})
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "form.invalid"
+    assert body["details"]["fields"] == {"applicant_name": MESSAGE_EN}
+    assert "赵六" not in response.content.decode()
+    assert "赵六" not in caplog.text
+    assert DEMO_APPLICANT_NAME not in caplog.text
+    assert not Case.objects.exists()
+
+
+def test_other_name_message_in_chinese(demo):
+    response = walk_in(demo, "赵六", headers={"Accept-Language": "zh-hans"})
+
+    assert response.json()["details"]["fields"]["applicant_name"] == MESSAGE_ZH
+
+
+def test_own_name_accepted_after_trimming(demo):
+    response = walk_in(demo, f"  {DEMO_APPLICANT_NAME} ")
+
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(number=response.json()["number"])
+    assert case.form_data["applicant_name"] == DEMO_APPLICANT_NAME
+
+
+def test_online_application_rejects_other_name(demo):
+    matter = id_card_matter(demo)
+    data = window_acceptance(matter, APPLICANT_ID)
+    data["field.applicant_name"] = "王五"
+    data.update(material_files(matter))
+
+    response = demo.client("applicant").post("/api/v1/cases", data)
+
+    assert response.status_code == 400
+    assert response.json()["details"]["fields"] == {"applicant_name": MESSAGE_EN}
+
+
+def test_apply_page_prefills_registered_name(demo):
+    response = demo.client("applicant").get(
+        f"/portal/{demo.centre.slug}/matters/id-card-renewal/apply/"
+    )
+
+    assert response.context["values"]["applicant_name"] == DEMO_APPLICANT_NAME
+
+
+def test_standard_pack_marks_personal_name_fields(demo):
+    marked = 0
+    matters = Matter.objects.filter(centre=demo.centre, current_version__isnull=False)
+    for matter in matters:
+        fields = current_version(matter).guide.form_fields
+        by_marker = {
+            marker: [field["key"] for field in fields if field.get(marker)]
+            for marker in ("applicant_id", "applicant_name")
+        }
+        if by_marker["applicant_id"]:
+            assert by_marker["applicant_name"] == ["applicant_name"], matter.pack_id
+            marked += 1
+    assert marked == 20
