@@ -19,6 +19,8 @@ from onestop.certificates.documents import render_certificate_pdf, render_receip
 from onestop.certificates.fonts import (
     DEFAULT_FALLBACK_CANDIDATES,
     EXTENSION_FONT_PACKAGE,
+    LATE_EXTENSION_CANDIDATES,
+    LATE_EXTENSION_FONT_PACKAGE,
     FontChain,
     PdfFont,
     _utf16_to_unicode_cmap,
@@ -33,6 +35,12 @@ has_extension_font = pytest.mark.skipif(
     reason=f"no font with CJK Extension B is installed: apt-get install "
     f"{EXTENSION_FONT_PACKAGE}",
 )
+has_late_extension_font = pytest.mark.skipif(
+    not all(candidate.path.is_file() for candidate in LATE_EXTENSION_CANDIDATES),
+    reason=f"no font with CJK Extension G is installed: apt-get install "
+    f"{LATE_EXTENSION_FONT_PACKAGE}",
+)
+EXTENSION_G_CHAR = "\U00030000"  # the first ideograph of CJK Extension G
 # None tries the installed TrueType CJK fonts first; () forces STSong-Light.
 MAIN_FONTS = [pytest.param(None, id="truetype"), pytest.param((), id="stsong")]
 
@@ -121,6 +129,20 @@ def test_each_rare_character_gets_a_glyph():
     for char in "𡈽𪚥𠮷":
         _font, glyph, _outline = glyph_for(pdf, char)
         assert glyph != 0, f"U+{ord(char):04X} is .notdef"
+
+
+@has_extension_font
+@has_late_extension_font
+def test_extension_g_name_is_printed_with_babelstone(caplog):
+    with caplog.at_level(logging.WARNING):
+        pdf = certificate_for(f"王{EXTENSION_G_CHAR}𠮷")
+
+    font, glyph, outline = glyph_for(pdf, EXTENSION_G_CHAR)
+    assert re.fullmatch(r"/[A-Z]{6}\+BabelStoneHan", font)
+    assert glyph != 0
+    assert outline > 0
+    assert glyph_for(pdf, RARE_CHAR)[0].endswith(("HanaMinA", "HanaMinB"))
+    assert "certificate_pdf.missing_glyphs" not in caplog.text
 
 
 @has_extension_font
