@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +34,7 @@ from onestop.catalog.packs.documents import Document, parse_document
 from onestop.catalog.packs.errors import PackError
 from onestop.catalog.packs.schemas import check_schema
 from onestop.catalog.queries import get_centre
+from onestop.core import json_input
 from onestop.core.audit import record_event
 from onestop.core.errors import InvalidInput, NotFound, list_text
 from onestop.core.logging import get_logger
@@ -189,7 +189,7 @@ def apply_overlay(definition: dict[str, Any], fields: dict[str, Any]) -> dict[st
 def parse_json_value(path: str, text: str) -> Any:
     """Parse the JSON value typed for `path`, or raise OverlayJsonInvalid."""
     try:
-        return json.loads(text)
+        return json_input.loads(text, path)
     except ValueError as error:
         raise OverlayJsonInvalid(path=path, problem=str(error)[:120]) from None
 
@@ -207,8 +207,12 @@ def parse_whole_number(field: str, path: str, text: str) -> int:
 
 def parse_local_matter(text: str) -> Any:
     """Parse a local matter written in YAML (or JSON), or raise LocalMatterUnreadable."""
-    document, error = parse_document("matters/local.yaml", text.encode("utf-8"))
+    document, error = parse_document(
+        "matters/local.yaml", text.encode("utf-8", "surrogatepass")
+    )
     if document is not None:
+        # A YAML "\ud800" escape, like a JSON one, gives text that cannot be stored.
+        json_input.check_text(document.data)
         return document.data
     raise LocalMatterUnreadable(
         line=(error and error.line) or "?",

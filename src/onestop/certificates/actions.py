@@ -27,6 +27,7 @@ from onestop.certificates.errors import (
     InvalidValidity,
     IssuerMismatch,
     MissingFaceField,
+    ReasonInvalid,
     ReasonRequired,
     UnknownFaceField,
     VersionLimitReached,
@@ -145,14 +146,32 @@ def revoke_certificate(
         role = _check_issuer_role(actor, locked.issuer, roles=REVOKER_ROLES)
         if not reason or not reason.strip():
             raise ReasonRequired(identifier=locked.identifier)
+        reason = _check_reason(locked.identifier, reason.strip())
         _check_valid(locked, action=pgettext_lazy("certificate action", "revoked"))
 
         locked.status = CertificateStatus.REVOKED
         locked.status_changed_at = timezone.now()
-        locked.revocation_reason = reason.strip()
+        locked.revocation_reason = reason
         locked.save(update_fields=["status", "status_changed_at", "revocation_reason"])
         _record(locked, actor, role, "certificate.revoked")
     return locked
+
+
+MAX_REASON_LENGTH = 500
+
+
+def _check_reason(identifier: str, reason: str) -> str:
+    """Return the reason if it has at most MAX_REASON_LENGTH printable characters."""
+    hidden = [character for character in reason if not character.isprintable()]
+    if len(reason) > MAX_REASON_LENGTH or hidden:
+        found = f" (U+{ord(hidden[0]):04X})" if hidden else ""
+        raise ReasonInvalid(
+            identifier=identifier,
+            max=MAX_REASON_LENGTH,
+            length=len(reason),
+            found=found,
+        )
+    return reason
 
 
 def renew_certificate(

@@ -44,6 +44,15 @@ class ReasonRequired(InvalidInput):
     message = _("Give the reason for revoking the certificate %(identifier)s.")
 
 
+class ReasonInvalid(InvalidInput):
+    code = "certificate.reason_invalid"
+    message = _(
+        "The reason for revoking %(identifier)s must have at most %(max)s characters "
+        "and no control or invisible characters; it has %(length)s characters%(found)s. "
+        "Shorten it or type it again."
+    )
+
+
 class CertificateNotValid(Conflict):
     code = "certificate.not_valid"
     message = _(

@@ -25,12 +25,14 @@ class UnknownFormChoice(InvalidInput):
 
 def posted_choice(request: HttpRequest, field: str, allowed: Sequence[str]) -> str:
     """Return the posted value of `field`, or raise UnknownFormChoice when it is
-    missing or not one of `allowed`.
+    missing, sent more than once or not one of `allowed`.
 
     A form that names what to do must name it explicitly: an unknown value never falls
     back to one of the actions.
     """
-    value = request.POST.get(field, "")
+    values = request.POST.getlist(field)
+    # A repeated field is rejected, because which of its values counts is a guess.
+    value = values[0] if len(values) == 1 else " + ".join(values)
     if value not in allowed:
         raise UnknownFormChoice(
             field=field, value=value[:40], allowed=list_text(allowed)

@@ -74,6 +74,14 @@ class NameCharacterInvalid(InvalidInput):
     )
 
 
+class AddressCharacterInvalid(InvalidInput):
+    code = "identity.address_character_invalid"
+    message = _(
+        "The address contains %(character)s, a control or invisible character that "
+        "an address cannot contain. Type the address again without it."
+    )
+
+
 class EnterpriseNameInvalid(InvalidInput):
     code = "identity.enterprise_name_invalid"
     message = _(
@@ -334,4 +342,7 @@ def _check_address(address: str) -> str:
     address = " ".join(address.split())
     if len(address) > MAX_ADDRESS_LENGTH:
         raise AddressInvalid(length=len(address), max=MAX_ADDRESS_LENGTH)
+    for character in address:
+        if not character.isprintable() or character == "\ufffd":
+            raise AddressCharacterInvalid(character=_shown_character(character))
     return address

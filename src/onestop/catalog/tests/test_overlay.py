@@ -465,3 +465,40 @@ def test_local_matter_unknown_department_lists_centre_codes(demo):
     assert "no_such_department is not a department of this centre" in body
     assert "market_regulation" in body
     assert "departments.yaml" not in body
+
+
+def test_editor_rejects_repeated_action(demo):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo), {"action": ["bogus", "common"], "name": "新名称"}
+    )
+
+    assert response.status_code == 400
+    assert 'data-code="form.unknown_choice"' in response.content.decode()
+    assert food(demo).name != "新名称"
+
+
+def test_editor_rejects_lone_surrogate_and_keeps_guide(demo):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo),
+        {"action": "path", "path": "legal_basis", "value": '[{"title": "\\udc00x"}]'},
+    )
+
+    assert response.status_code == 400
+    assert 'data-code="request.text_invalid"' in response.content.decode()
+    guide = demo.client("applicant").get(
+        f"/api/v1/centres/{demo.centre.slug}/matters/food-business-licence"
+    )
+    assert guide.status_code == 200
+
+
+def test_local_matter_page_rejects_lone_surrogate(demo):
+    text = yaml.safe_dump(local_definition(), allow_unicode=True, sort_keys=False)
+    text = text.replace("name: ", 'name: "\\ud800"\nold_name: ', 1)
+
+    response = demo.client("centreadmin").post(
+        f"/catalog/{demo.centre.slug}/matters/new/", {"definition": text}
+    )
+
+    assert response.status_code == 400
+    assert 'data-code="request.text_invalid"' in response.content.decode()
+    assert not Matter.objects.filter(origin="local").exists()

@@ -82,6 +82,18 @@ def test_revoke_with_missing_reason_is_422(licence, department_admin):
     assert response.json()["code"] == "request.invalid"
 
 
+@pytest.mark.parametrize("reason", ["理由" * 251, "a\u0000b", "撤销\u202e理由"])
+def test_revoke_rejects_long_or_hidden_reason(licence, department_admin, reason):
+    response = _revoke(
+        _client(department_admin), licence.identifier, {"reason": reason}
+    )
+
+    licence.refresh_from_db()
+    assert response.status_code == 400
+    assert response.json()["code"] == "certificate.reason_invalid"
+    assert licence.status == CertificateStatus.VALID
+
+
 def test_revoke_twice_is_409(licence, department_admin):
     client = _client(department_admin)
     _revoke(client, licence.identifier)

@@ -170,16 +170,30 @@ def _integrated_entries() -> Iterator[_EntryRow]:
             continue
         yield _EntryRow(
             index,
-            bytes(data),
-            bytes(leaf) if leaf is not None else None,
+            _as_bytes(data),
+            _as_bytes(leaf) if leaf is not None else None,
             dict(zip(DOCUMENT_COLUMNS, columns, strict=True)),
         )
+
+
+def _as_bytes(value: Any) -> bytes:
+    """Return a binary column's value as bytes, also when an edit stored it as text.
+
+    SQLite keeps the type of the value written, so a hand-edited row can hold text or a
+    number in a BLOB column. Such a value then fails the hash checks that follow.
+    """
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass")
+    if isinstance(value, int | float):
+        return str(value).encode()
+    return bytes(value)
 
 
 def _shown(value: Any) -> str:
     if isinstance(value, dt.datetime):
         return value.isoformat()
-    return json.dumps(value, ensure_ascii=False)
+    # An edited column may hold a type the model does not expect, such as a BLOB.
+    return json.dumps(value, ensure_ascii=False, default=repr)
 
 
 def _check_columns(report: IntegrityReport, row: _EntryRow) -> None:

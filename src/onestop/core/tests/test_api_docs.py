@@ -143,6 +143,16 @@ def test_unknown_api_path_answers_json(client):
     )
 
 
+def test_unknown_api_path_answers_json_to_post(client):
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.cookies["sessionid"] = "not-a-session"  # as a signed-in browser sends
+
+    response = csrf_client.post("/api/v1/no-such-operation", {"a": "b"})
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "api.path_not_found"
+
+
 def test_wrong_method_answers_json(client):
     response = client.post("/api/v1/ledger/checkpoint")
 

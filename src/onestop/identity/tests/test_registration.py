@@ -286,3 +286,14 @@ def test_password_without_letter_and_digit_is_rejected(password):
     assert body["code"] == "identity.weak_password"
     assert "one letter and one digit" in body["message"]
     assert get_user_model().objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("address", "shown"), [("佛山\u0007市", "U+0007"), ("佛山\u200b市", "U+200B")]
+)
+def test_address_with_invisible_character_is_rejected(address, shown):
+    body = post_person(valid_payload(address=address)).json()
+
+    assert body["code"] == "identity.address_character_invalid"
+    assert shown in body["message"]
+    assert Person.objects.count() == 0

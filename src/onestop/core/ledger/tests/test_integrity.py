@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from onestop.core.ledger.integrity import check_ledger
 from onestop.core.ledger.models import (
@@ -212,3 +213,21 @@ def test_verify_command_names_edited_column(ledger):
 
     assert "entry 5: entry_column_edited" in output.getvalue()
     assert caught.value.returncode == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="only SQLite stores any type in any column"
+)
+def test_columns_edited_to_other_types_are_reported(ledger):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE ledger_ledgerentry SET kind = X'636173652e' WHERE \"index\" = 7"
+        )
+        cursor.execute(
+            "UPDATE ledger_ledgerentry SET data = 'not json' WHERE \"index\" = 9"
+        )
+
+    positions = _positions()
+
+    assert "entry 7: entry_column_edited" in positions
+    assert "entry 9: entry_edited" in positions
