@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from onestop.core import json_input, rows
 from onestop.core.errors import NotFound, OneStopError
 from onestop.core.json_errors import body_invalid
 from onestop.core.logging import get_logger
+from onestop.core.middleware import form_too_large
 from onestop.core.models import ApiToken
 from onestop.core.schema_errors import (
     SchemaMismatch,
@@ -208,6 +210,11 @@ def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
         return on_onestop_error(request, body_invalid(request.body))
     body = {"code": f"http.{error.status_code}", "message": str(error), "details": {}}
     return error_response(request, error.status_code, body)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_large(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    return on_onestop_error(request, form_too_large())
 
 
 @api.exception_handler(Exception)

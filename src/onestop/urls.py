@@ -36,3 +36,5 @@ urlpatterns = [
     path("r/<str:code>", rating_views.short_link, name="rating-short-link"),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = core_views.bad_request

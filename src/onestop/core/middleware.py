@@ -10,11 +10,11 @@ from collections.abc import Callable
 import structlog
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import InvalidInput, OneStopError
 from onestop.core.logging import get_logger
+from onestop.core.pages import render_error_for_path
 
 log = get_logger(__name__)
 
@@ -62,9 +62,23 @@ class RequestSizeMiddleware:
         error = RequestTooLarge(
             size_mb=f"{size / 1048576:.1f}", limit_mb=f"{limit / 1048576:.0f}"
         )
-        if request.path.startswith("/api/"):
-            return error.json_response()
-        return render(request, "core/error.html", {"error": error}, status=error.status)
+        return render_error_for_path(request, error)
+
+
+class FormTooLarge(InvalidInput):
+    code = "request.form_too_large"
+    status = 413
+    message = _(
+        "The form or JSON body is larger than %(limit_mb)s MB, the limit for text "
+        "without files. Shorten the text and send it again, and attach long documents "
+        "as files."
+    )
+
+
+def form_too_large() -> FormTooLarge:
+    """Return the error for a body over DATA_UPLOAD_MAX_MEMORY_SIZE (RequestDataTooBig)."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    return FormTooLarge(limit_mb=f"{limit / 1048576:g}")
 
 
 class MethodNotAllowed(OneStopError):

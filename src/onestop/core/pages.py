@@ -45,6 +45,13 @@ def render_error(request: HttpRequest, error: OneStopError) -> HttpResponse:
     return render(request, "core/error.html", {"error": error}, status=error.status)
 
 
+def render_error_for_path(request: HttpRequest, error: OneStopError) -> HttpResponse:
+    """Render a OneStopError as the API's JSON body under /api/, as a page elsewhere."""
+    if request.path.startswith("/api/"):
+        return error.json_response()
+    return render_error(request, error)
+
+
 def handles_errors(
     view: Callable[..., HttpResponseBase],
 ) -> Callable[..., HttpResponseBase]:

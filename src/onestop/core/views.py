@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 
 from onestop.catalog.queries import list_centres
+from onestop.core.logging import get_logger
+from onestop.core.middleware import form_too_large
+from onestop.core.pages import render_error_for_path
+
+log = get_logger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -17,3 +24,16 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Show a body over DATA_UPLOAD_MAX_MEMORY_SIZE as OneStop's error, JSON under /api/.
+
+    Django raises RequestDataTooBig when a view reads such a body. Other bad requests
+    get Django's own 400 page.
+    """
+    if isinstance(exception, RequestDataTooBig):
+        error = form_too_large()
+        log.info("request.rejected", code=error.code, path=request.path)
+        return render_error_for_path(request, error)
+    return defaults.bad_request(request, exception)
