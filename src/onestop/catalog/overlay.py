@@ -28,10 +28,11 @@ from onestop.catalog.models import (
     MatterOverlay,
     PackInstallation,
 )
-from onestop.catalog.packs import fill_matter_defaults
+from onestop.catalog.packs import drop_null_defaults, fill_matter_defaults
 from onestop.catalog.packs.checks import check_matter
 from onestop.catalog.packs.documents import Document, parse_document
 from onestop.catalog.packs.errors import PackError
+from onestop.catalog.packs.reader import MAX_FILE_BYTES
 from onestop.catalog.packs.schemas import check_schema
 from onestop.catalog.queries import get_centre
 from onestop.core import json_input
@@ -85,6 +86,22 @@ class OverlayValueInvalid(InvalidInput):
     message = _(
         "The value for %(path)s was not saved: at %(where)s it breaks the rule %(rule)s. "
         "%(problem)s"
+    )
+
+
+class LocalMatterInvalid(OverlayValueInvalid):
+    message = _(
+        "The local matter was not saved: at %(where)s it breaks the rule %(rule)s. "
+        "%(problem)s"
+    )
+
+
+class LocalMatterTooLarge(InvalidInput):
+    code = "overlay.definition_too_large"
+    message = _(
+        "The matter definition has %(size)s bytes, more than the limit of %(limit)s "
+        "bytes that a matter file of a pack has. Shorten long texts such as the "
+        "conditions."
     )
 
 
@@ -206,10 +223,15 @@ def parse_whole_number(field: str, path: str, text: str) -> int:
 
 
 def parse_local_matter(text: str) -> Any:
-    """Parse a local matter written in YAML (or JSON), or raise LocalMatterUnreadable."""
-    document, error = parse_document(
-        "matters/local.yaml", text.encode("utf-8", "surrogatepass")
-    )
+    """Parse a local matter written in YAML (or JSON).
+
+    Raises LocalMatterTooLarge for text larger than a pack's matter file may be, and
+    LocalMatterUnreadable for text that is not YAML.
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) > MAX_FILE_BYTES:
+        raise LocalMatterTooLarge(size=len(data), limit=MAX_FILE_BYTES)
+    document, error = parse_document("matters/local.yaml", data)
     if document is not None:
         # A YAML "\ud800" escape, like a JSON one, gives text that cannot be stored.
         json_input.check_text(document.data)
@@ -346,8 +368,13 @@ def admin_matters(user: Any, centre: Centre) -> list[Matter]:
 
 
 def definition_errors(centre: Centre, definition: dict[str, Any]) -> list[PackError]:
-    """Return what breaks the matter schema and the pack's matter rules in `definition`."""
-    document = Document(f"matters/{definition.get('id')}.yaml", definition)
+    """Return what breaks the matter schema and the pack's matter rules in `definition`.
+
+    Null optional keys count as absent, as they are in a filled pack matter.
+    """
+    document = Document(
+        f"matters/{definition.get('id')}.yaml", drop_null_defaults(definition)
+    )
     roles = set(
         Department.objects.for_centre(centre).values_list("role_key", flat=True)
     )
@@ -399,11 +426,11 @@ def check_definition(
     *,
     path: str,
     before: dict[str, Any] | None = None,
+    error_class: type[OverlayValueInvalid] = OverlayValueInvalid,
 ) -> None:
-    """Raise OverlayValueInvalid for the first error of `definition` not in `before`.
+    """Raise `error_class` for the first error of `definition` not in `before`.
 
-    The pack loader fills absent optional keys with null, which the schema does not
-    always allow. Such errors were there before the change, so they are not reported.
+    An error that `before` has too was not caused by the change, so it is not reported.
     """
     known = set()
     if before is not None:
@@ -413,7 +440,7 @@ def check_definition(
     ]
     if new:
         first = new[0]
-        raise OverlayValueInvalid(
+        raise error_class(
             path=path, where=first.path or path, rule=first.rule, problem=first.message
         )
 
@@ -538,7 +565,7 @@ def add_local_matter(
             column=1,
             problem=_("The definition is not a mapping of keys to values."),
         )
-    check_definition(centre, definition, path="matter")
+    check_definition(centre, definition, path="matter", error_class=LocalMatterInvalid)
     filled = fill_matter_defaults(definition)
 
     with transaction.atomic():
@@ -582,7 +609,7 @@ def _store_field(matter: Matter, path: str, value: Any, *, actor: Any) -> None:
     if path == ENABLED:
         same_as_base = value == (not matter.removed_upstream)
     else:
-        same_as_base = get_path(base_definition(matter), path) == value
+        same_as_base = equals_base_value(matter, path, value)
     rows = MatterOverlay.objects.filter(centre=matter.centre, matter=matter, path=path)
     if same_as_base:
         rows.delete()
@@ -597,6 +624,17 @@ def _store_field(matter: Matter, path: str, value: Any, *, actor: Any) -> None:
             "updated_by": actor if getattr(actor, "is_authenticated", False) else None,
         },
     )
+
+
+def equals_base_value(matter: Matter, path: str, value: Any) -> bool:
+    """Return whether `value` at `path` equals the base definition's value there.
+
+    Both sides are compared with absent optional keys filled in, so a list copied from
+    the pack file, where an item leaves out its optional keys, equals the pack value.
+    """
+    base = fill_matter_defaults(base_definition(matter))
+    changed = fill_matter_defaults(apply_overlay(base, {path: value}))
+    return get_path(changed, path) == get_path(base, path)
 
 
 def _locked(matter: Matter) -> Matter:

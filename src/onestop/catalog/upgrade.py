@@ -108,6 +108,15 @@ class ConflictNotFound(NotFound):
     )
 
 
+class ConflictIdInvalid(InvalidInput):
+    code = "pack_upgrade.conflict_id_invalid"
+    message = _(
+        'The form field conflict has the value "%(value)s", which is not the number '
+        "of a conflict, so nothing was resolved. Reload the list of conflicts and "
+        "choose again."
+    )
+
+
 class ConflictResolved(Conflict):
     code = "pack_upgrade.conflict_resolved"
     message = _("This conflict was already resolved. Reload the list of conflicts.")

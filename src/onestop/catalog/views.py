@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import yaml
@@ -11,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from onestop.catalog import overlay, upgrade
 from onestop.catalog.models import Matter
@@ -34,6 +35,9 @@ COMMON_FIELDS = [
     ("consultation", gettext_lazy("Consultation"), "text"),
     ("complaint", gettext_lazy("Complaints"), "text"),
 ]
+# A conflict id as the conflicts page posts it: digits only, short enough for the
+# database's 64-bit integer primary key.
+_CONFLICT_ID = re.compile(r"[0-9]{1,18}")
 
 
 @login_required
@@ -70,11 +74,12 @@ def edit_overlay(request: HttpRequest, slug: str, pack_id: str) -> HttpResponse:
     error: OneStopError | None = None
     if request.method == "POST":
         try:
-            notice = _apply_edit(request, matter)
+            notices = _apply_edit(request, matter)
         except OneStopError as caught:
             error = caught
         else:
-            messages.success(request, notice)
+            for notice in notices:
+                messages.success(request, notice)
             return redirect("catalog:overlay", slug=centre.slug, pack_id=matter.pack_id)
     matter.refresh_from_db()
     return render(
@@ -110,7 +115,7 @@ def conflicts(request: HttpRequest, slug: str) -> HttpResponse:
     centre = overlay.admin_centre_for(request.user, slug)
     if request.method == "POST":
         conflict = upgrade.get_conflict_for(
-            request.user, centre, _int(request.POST.get("conflict"))
+            request.user, centre, _posted_conflict_id(request)
         )
         take_pack = posted_choice(request, "choice", CONFLICT_CHOICES) == "pack"
         upgrade.resolve_conflict(
@@ -163,36 +168,62 @@ EDIT_ACTIONS = ("common", "path", "remove", "switch")
 CONFLICT_CHOICES = ("centre", "pack")
 
 
-def _apply_edit(request: HttpRequest, matter: Matter) -> str:
-    """Call the action the submitted form names; return the notice to show."""
+def _apply_edit(request: HttpRequest, matter: Matter) -> list[str]:
+    """Call the action the submitted form names; return the notices to show."""
     action = posted_choice(request, "action", EDIT_ACTIONS)
     if action == "common":
         changes = _common_changes(request, overlay.effective_definition(matter))
-        if changes:
-            overlay.set_overlay_fields(
-                actor=request.user, matter=matter, changes=changes
-            )
-        return _("Saved %(count)s changed fields.") % {"count": len(changes)}
+        if not changes:
+            return [_("No field was changed, so nothing was saved.")]
+        matter = overlay.set_overlay_fields(
+            actor=request.user, matter=matter, changes=changes
+        )
+        return _saved_notices(matter, list(changes))
 
     if action == "path":
         path = request.POST.get("path", "")
         value = overlay.parse_json_value(path, request.POST.get("value", ""))
-        overlay.set_overlay_field(
+        matter = overlay.set_overlay_field(
             actor=request.user, matter=matter, path=path, value=value
         )
-        return _("Saved the field %(path)s.") % {"path": path}
+        path = path.strip()
+        if path in overlay.overlay_fields(matter):
+            return [_("Saved the field %(path)s.") % {"path": path}]
+        return [_pack_value_notice(path)]
 
     if action == "remove":
         path = request.POST.get("path", "")
         overlay.remove_overlay_field(actor=request.user, matter=matter, path=path)
-        return _("The field %(path)s has the pack's value again.") % {"path": path}
+        return [_pack_value_notice(path.strip())]
 
     # The switch form's checkbox is absent from the post when it is unticked.
     enabled = request.POST.get("enabled") == "on"
     overlay.switch_matter(actor=request.user, matter=matter, enabled=enabled)
     if enabled:
-        return _("The matter is open for applications.")
-    return _("The matter is switched off.")
+        return [_("The matter is open for applications.")]
+    return [_("The matter is switched off.")]
+
+
+def _saved_notices(matter: Matter, paths: list[str]) -> list[str]:
+    """Say which fields keep a centre value and which now follow the pack.
+
+    A value equal to the pack's is not stored, so such a field follows the pack again.
+    """
+    stored = overlay.overlay_fields(matter)
+    stored_paths = [path for path in paths if path in stored]
+    notices = [_pack_value_notice(path) for path in paths if path not in stored]
+    if stored_paths:
+        saved = ngettext(
+            "Saved %(count)s changed field.",
+            "Saved %(count)s changed fields.",
+            len(stored_paths),
+        )
+        notices.insert(0, saved % {"count": len(stored_paths)})
+    return notices
+
+
+def _pack_value_notice(path: str) -> str:
+    return _("The field %(path)s has the pack's value again.") % {"path": path}
 
 
 def _common_changes(request: HttpRequest, definition: dict[str, Any]) -> dict[str, Any]:
@@ -253,5 +284,14 @@ def _json(value: Any, indent: int | None = None) -> str:
     return json.dumps(value, ensure_ascii=False, indent=indent)
 
 
-def _int(text: str | None) -> int:
-    return int(text) if text and text.isdigit() else 0
+def _posted_conflict_id(request: HttpRequest) -> int:
+    """Return the posted conflict id, or raise upgrade.ConflictIdInvalid.
+
+    A missing, repeated or non-numeric id is rejected rather than read as some other
+    conflict.
+    """
+    values = request.POST.getlist("conflict")
+    value = values[0] if len(values) == 1 else " + ".join(values)
+    if not _CONFLICT_ID.fullmatch(value):
+        raise upgrade.ConflictIdInvalid(value=value[:40])
+    return int(value)

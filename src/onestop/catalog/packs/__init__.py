@@ -7,7 +7,7 @@ Call `validate_pack(path)` to list every error of a pack folder or .zip, and
 from pathlib import Path
 
 from .errors import InvalidPack, PackError
-from .loader import Pack, fill_matter_defaults, load_pack
+from .loader import Pack, drop_null_defaults, fill_matter_defaults, load_pack
 from .validate import validate_pack
 
 STANDARD_PACK_DIR = Path(__file__).resolve().parent / "standard"
@@ -17,6 +17,7 @@ __all__ = [
     "InvalidPack",
     "Pack",
     "PackError",
+    "drop_null_defaults",
     "fill_matter_defaults",
     "load_pack",
     "validate_pack",

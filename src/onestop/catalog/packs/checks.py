@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc
 
+from .characters import check_single_line_texts
 from .documents import Document, PathKey
 from .errors import PackError
 from .schemas import load_schema
@@ -128,6 +129,7 @@ def check_matter(
     errors += _check_steps(document)
     errors += _check_time_limits(document, matter)
     errors += _check_field_references(document, matter)
+    errors += check_single_line_texts(document)
     return errors
 
 

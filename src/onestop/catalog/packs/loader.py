@@ -177,3 +177,45 @@ def fill_matter_defaults(matter: dict[str, Any]) -> dict[str, Any]:
     if isinstance(filled["result"], dict):
         filled["result"] = {"certificate_type": None, **filled["result"]}
     return filled
+
+
+# The keys that fill_matter_defaults sets to null when they are absent: at the top of
+# a matter, in its objects and in each item of its lists.
+_NULL_DEFAULTS_AT_TOP = {key for key, value in MATTER_DEFAULTS.items() if value is None}
+_NULL_DEFAULTS_IN_OBJECTS = {
+    "visits": {"reason"},
+    "scope": {"form"},
+    "result": {"certificate_type"},
+}
+_NULL_DEFAULTS_IN_ITEMS = {
+    "materials": {key for key, value in MATERIAL_DEFAULTS.items() if value is None},
+    "form_fields": {key for key, value in FORM_FIELD_DEFAULTS.items() if value is None},
+    "steps": {key for key, value in STEP_DEFAULTS.items() if value is None},
+    "legal_basis": {"article", "excerpt"},
+}
+
+
+def drop_null_defaults(matter: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of `matter` without the null keys that fill_matter_defaults adds.
+
+    A filled matter writes an absent optional key as null, which the matter schema
+    rejects for most keys, so a filled matter is checked in this form. A key the author
+    wrote as null is dropped too, because it means the same as an absent one.
+    """
+    result = _without_nulls(matter, _NULL_DEFAULTS_AT_TOP)
+    for key, nullable in _NULL_DEFAULTS_IN_OBJECTS.items():
+        if isinstance(result.get(key), dict):
+            result[key] = _without_nulls(result[key], nullable)
+    for key, nullable in _NULL_DEFAULTS_IN_ITEMS.items():
+        if isinstance(result.get(key), list):
+            result[key] = [
+                _without_nulls(item, nullable) if isinstance(item, dict) else item
+                for item in result[key]
+            ]
+    return result
+
+
+def _without_nulls(data: dict[str, Any], keys: set[str]) -> dict[str, Any]:
+    return {
+        key: value for key, value in data.items() if not (value is None and key in keys)
+    }

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
 import yaml
+from django.contrib.messages import get_messages
 
 from onestop.cases.queries import open_matters
 from onestop.catalog.models import Matter, MatterOverlay, MatterVersion
@@ -14,6 +16,7 @@ from onestop.catalog.overlay import (
     OverlayPathInvalid,
     OverlayValueInvalid,
     add_local_matter,
+    base_definition,
     effective_definition,
     local_matter_template,
     overlay_diff,
@@ -22,6 +25,8 @@ from onestop.catalog.overlay import (
     set_overlay_fields,
     switch_matter,
 )
+from onestop.catalog.packs import STANDARD_PACK_DIR
+from onestop.catalog.packs.reader import MAX_FILE_BYTES
 from onestop.core.models import AuditEvent
 from onestop.core.permissions import RoleRequired
 from onestop.testing import current_version, material_files, valid_form
@@ -502,3 +507,253 @@ def test_local_matter_page_rejects_lone_surrogate(demo):
     assert response.status_code == 400
     assert 'data-code="request.text_invalid"' in response.content.decode()
     assert not Matter.objects.filter(origin="local").exists()
+
+
+# --- null optional keys, notices and limits -----------------------------------------------
+
+LEGAL_BASIS = [{"title": "本地食品经营管理办法", "article": "第三条"}]
+
+
+def pack_file_value(key: str):
+    matter_file = STANDARD_PACK_DIR / "matters" / f"{FOOD}.yaml"
+    return yaml.safe_load(matter_file.read_text(encoding="utf-8"))[key]
+
+
+def test_legal_basis_overlay_can_be_removed(demo):
+    # The pack's second legal basis has no article, which the pack stores as null.
+    admin = demo.user("centreadmin")
+    matter = set_overlay_field(
+        actor=admin, matter=food(demo), path="legal_basis", value=LEGAL_BASIS
+    )
+
+    matter = remove_overlay_field(actor=admin, matter=matter, path="legal_basis")
+
+    assert MatterOverlay.objects.count() == 0
+    restored = effective_definition(matter)["legal_basis"]
+    assert restored == base_definition(matter)["legal_basis"]
+    assert restored[1]["article"] is None
+
+
+def test_remove_form_restores_legal_basis(demo):
+    client = demo.client("centreadmin")
+    client.post(
+        overlay_url(demo),
+        {"action": "path", "path": "legal_basis", "value": json.dumps(LEGAL_BASIS)},
+    )
+
+    response = client.post(
+        overlay_url(demo),
+        {"action": "remove", "path": "legal_basis"},
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 302
+    assert MatterOverlay.objects.count() == 0
+    notices = [str(message) for message in get_messages(response.wsgi_request)]
+    assert notices[-1] == "The field legal_basis has the pack's value again."
+
+
+def test_value_from_the_pack_file_is_not_stored(demo):
+    admin = demo.user("centreadmin")
+    matter = set_overlay_field(
+        actor=admin, matter=food(demo), path="legal_basis", value=LEGAL_BASIS
+    )
+
+    set_overlay_field(
+        actor=admin,
+        matter=matter,
+        path="legal_basis",
+        value=pack_file_value("legal_basis"),
+    )
+
+    assert MatterOverlay.objects.count() == 0
+
+
+def test_explicit_null_optional_key_equals_absent(demo):
+    value = copy.deepcopy(pack_file_value("legal_basis"))
+    value[1]["article"] = None
+
+    set_overlay_field(
+        actor=demo.user("centreadmin"),
+        matter=food(demo),
+        path="legal_basis",
+        value=value,
+    )
+
+    assert MatterOverlay.objects.count() == 0
+
+
+def test_one_saved_field_is_singular(demo):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo),
+        {"action": "common", "name": "食品经营许可（本地）"},
+        headers={"Accept-Language": "en"},
+    )
+
+    notices = [str(message) for message in get_messages(response.wsgi_request)]
+    assert notices == ["Saved 1 changed field."]
+
+
+def test_pack_value_in_editor_reports_pack_value(demo):
+    client = demo.client("centreadmin")
+    client.post(overlay_url(demo), {"action": "common", "name": "本地名称"})
+    pack_name = base_definition(food(demo))["name"]
+
+    response = client.post(
+        overlay_url(demo),
+        {"action": "common", "name": pack_name, PROMISED: "3"},
+        headers={"Accept-Language": "en"},
+    )
+
+    notices = [str(message) for message in get_messages(response.wsgi_request)]
+    assert notices[-2:] == [
+        "Saved 1 changed field.",
+        "The field name has the pack's value again.",
+    ]
+    assert list(MatterOverlay.objects.values_list("path", flat=True)) == [PROMISED]
+
+
+def test_unchanged_editor_form_saves_nothing(demo):
+    pack_name = base_definition(food(demo))["name"]
+
+    response = demo.client("centreadmin").post(
+        overlay_url(demo),
+        {"action": "common", "name": pack_name},
+        headers={"Accept-Language": "en"},
+    )
+
+    notices = [str(message) for message in get_messages(response.wsgi_request)]
+    assert notices == ["No field was changed, so nothing was saved."]
+
+
+def conflicts_url(demo) -> str:
+    return f"/catalog/{demo.centre.slug}/conflicts/"
+
+
+@pytest.mark.parametrize(
+    ("posted", "shown"),
+    [
+        ({"choice": "pack"}, "&quot;&quot;"),
+        ({"choice": "pack", "conflict": "abc"}, "&quot;abc&quot;"),
+        ({"choice": "pack", "conflict": "²"}, "&quot;²&quot;"),
+        ({"choice": "pack", "conflict": ["1", "2"]}, "&quot;1 + 2&quot;"),
+    ],
+)
+def test_conflicts_page_rejects_invalid_id(demo, posted, shown):
+    response = demo.client("centreadmin").post(
+        conflicts_url(demo), posted, headers={"Accept-Language": "en"}
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "<code>pack_upgrade.conflict_id_invalid</code>" in body
+    assert f"The form field conflict has the value {shown}" in body
+
+
+def test_conflicts_page_invalid_id_in_chinese(demo):
+    response = demo.client("centreadmin").post(
+        conflicts_url(demo),
+        {"choice": "pack", "conflict": "abc"},
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    assert response.status_code == 400
+    assert "表单字段 conflict 的值为“abc”，不是冲突编号" in response.content.decode()
+
+
+def local_matter_text(**changes) -> str:
+    definition = local_definition()
+    definition.update(changes)
+    return yaml.safe_dump(definition, allow_unicode=True, sort_keys=False)
+
+
+def test_local_matter_over_size_limit(demo):
+    text = local_matter_text(conditions="条" * 400_000)
+    size = len(text.encode("utf-8"))
+
+    response = demo.client("centreadmin").post(
+        f"/catalog/{demo.centre.slug}/matters/new/",
+        {"definition": text},
+        headers={"Accept-Language": "en"},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-code="overlay.definition_too_large"' in body
+    assert f"has {size} bytes, more than the limit of {MAX_FILE_BYTES}" in body
+    assert not Matter.objects.filter(origin="local").exists()
+
+
+def test_local_matter_too_large_in_chinese(demo):
+    response = demo.client("centreadmin").post(
+        f"/catalog/{demo.centre.slug}/matters/new/",
+        {"definition": local_matter_text(conditions="a" * MAX_FILE_BYTES)},
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    assert response.status_code == 400
+    assert (
+        f"超过事项包中事项文件 {MAX_FILE_BYTES} 字节的上限" in response.content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("本地\u200b事项", "U+200B (ZERO WIDTH SPACE)"),
+        ("本地\x07事项", "U+0007"),
+        ("本地事项\n", "U+000A"),
+    ],
+)
+def test_local_matter_name_rejects_hidden_characters(demo, name, shown):
+    response = demo.client("centreadmin").post(
+        f"/catalog/{demo.centre.slug}/matters/new/",
+        {"definition": json.dumps({**local_definition(), "name": name})},
+        headers={"Accept-Language": "en"},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "The local matter was not saved: at name" in body
+    assert "text.character_invalid" in body
+    assert f"The text contains {shown}, a control or invisible character" in body
+    assert not Matter.objects.filter(origin="local").exists()
+
+
+def test_local_material_name_rejects_hidden_characters(demo):
+    material = {**LOCAL_MATERIAL, "name": "承诺书\u202e"}
+
+    with pytest.raises(OverlayValueInvalid) as raised:
+        add_local_matter(
+            actor=demo.user("centreadmin"),
+            centre=demo.centre,
+            definition={**local_definition(), "materials": [material]},
+        )
+
+    assert raised.value.details["where"] == "materials[0].name"
+    assert "U+202E (RIGHT-TO-LEFT OVERRIDE)" in raised.value.render()
+
+
+def test_overlay_name_rejects_hidden_characters(demo):
+    with pytest.raises(OverlayValueInvalid) as raised:
+        set_overlay_field(
+            actor=demo.user("centreadmin"),
+            matter=food(demo),
+            path="name",
+            value="食品\u200b经营",
+        )
+
+    assert raised.value.details["rule"] == "text.character_invalid"
+    assert MatterOverlay.objects.count() == 0
+
+
+def test_local_matter_error_reads_in_chinese(demo):
+    response = demo.client("centreadmin").post(
+        f"/catalog/{demo.centre.slug}/matters/new/",
+        {"definition": json.dumps({**local_definition(), "name": "本地\x07事项"})},
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    body = response.content.decode()
+    assert "本地事项未保存：在 name 处不符合规则 text.character_invalid" in body
+    assert "文字中含有控制字符或不可见字符 U+0007" in body

@@ -443,3 +443,17 @@ def test_applicant_name_on_non_text_field(small_pack, edit_matter):
         "The field is marked applicant_name but its type is uscc. Set the type to "
         "text or remove applicant_name."
     )
+
+
+def test_step_name_with_hidden_character(small_pack, edit_matter):
+    def change(matter: dict) -> None:
+        matter["steps"][0]["name"] = "受\u200b理"
+
+    edit_matter("food-business-licence", change)
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "text.character_invalid"
+    assert error.path == "steps[0].name"
+    assert "U+200B (ZERO WIDTH SPACE)" in error.message
+    assert error.line is not None

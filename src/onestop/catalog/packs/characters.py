@@ -1,0 +1,82 @@
+"""The rule that a matter's single-line texts hold only visible characters.
+
+A control character (U+0007) or an invisible one (U+200B ZERO WIDTH SPACE) in a name
+looks like nothing on a page, but it makes two equal-looking names differ. Python's
+str.isprintable() is false for exactly these: the Unicode categories Other and
+Separator, except the ASCII space.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from .documents import Document, PathKey
+from .errors import PackError
+
+# The texts of a matter that are shown on one line, as paths from the matter. "*"
+# stands for each item of a list.
+SINGLE_LINE_TEXTS: list[PathKey] = [
+    ("name",),
+    ("main_item",),
+    ("location",),
+    ("hours",),
+    ("consultation",),
+    ("complaint",),
+    ("result", "name"),
+    ("materials", "*", "name"),
+    ("steps", "*", "name"),
+    ("steps", "*", "role"),
+    ("form_fields", "*", "label"),
+    ("legal_basis", "*", "title"),
+    ("legal_basis", "*", "article"),
+]
+
+
+def check_single_line_texts(document: Document) -> list[PackError]:
+    """Report each single-line text of the matter with a character str.isprintable() rejects."""
+    errors: list[PackError] = []
+    for pattern in SINGLE_LINE_TEXTS:
+        for path, text in _texts_at(document.data, pattern, ()):
+            hidden = next((c for c in text if not c.isprintable()), None)
+            if hidden is not None:
+                errors.append(_character_error(document, path, hidden))
+    return errors
+
+
+def code_point_text(character: str) -> str:
+    """Name a character as U+XXXX, with its Unicode name when it has one."""
+    name = unicodedata.name(character, "")
+    code_point = f"U+{ord(character):04X}"
+    return f"{code_point} ({name})" if name else code_point
+
+
+def _texts_at(
+    data: Any, pattern: PathKey, path: PathKey
+) -> Iterator[tuple[PathKey, str]]:
+    if not pattern:
+        if isinstance(data, str):
+            yield path, data
+        return
+    key, rest = pattern[0], pattern[1:]
+    if key == "*":
+        if isinstance(data, list):
+            for index, item in enumerate(data):
+                yield from _texts_at(item, rest, (*path, index))
+    elif isinstance(data, dict) and key in data:
+        yield from _texts_at(data[key], rest, (*path, key))
+
+
+def _character_error(document: Document, path: PathKey, character: str) -> PackError:
+    return document.error(
+        path,
+        "text.character_invalid",
+        _(
+            "The text contains %(character)s, a control or invisible character. Write "
+            "it on one line with visible characters only, and remove that character."
+        ),
+        character=code_point_text(character),
+    )
