@@ -83,10 +83,12 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "onestop.core.middleware.RequestContextMiddleware",
     "onestop.core.middleware.RequestSizeMiddleware",
+    "onestop.core.middleware.FormTextMiddleware",
     "onestop.core.middleware.ApiMethodNotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "onestop.urls"
+CSRF_FAILURE_VIEW = "onestop.core.views.csrf_failure"
 WSGI_APPLICATION = "onestop.wsgi.application"
 
 TEMPLATES = [

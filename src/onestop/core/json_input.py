@@ -1,4 +1,5 @@
-"""JSON request bodies parsed into Python values without lone surrogates.
+"""JSON request bodies parsed into Python values without lone surrogates or control
+characters.
 
 JSON may escape half of a UTF-16 surrogate pair on its own (`"\\ud800"`), and Python's
 `json` module turns it into a string that cannot be encoded as UTF-8, so saving or
@@ -15,9 +16,24 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import InvalidInput
 
-# A \u escape of a code point from U+D800 to U+DFFF. Only bodies with one are walked.
-SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+# A \u escape of a surrogate (U+D800 to U+DFFF) or of a control character other than
+# tab, line feed and carriage return. Only bodies with one are walked.
+SUSPECT_ESCAPE = re.compile(
+    rb"\\u(?:[dD][89a-fA-F][0-9a-fA-F]{2}|00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF]))"
+)
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# Control characters that no text of a form, a name or a reason contains. PostgreSQL
+# cannot store U+0000 in text or jsonb at all.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class ControlCharacterInvalid(InvalidInput):
+    code = "request.control_character"
+    message = _(
+        "%(path)s contains the control character U+%(code_point)s, which text cannot "
+        "contain. Remove it (it may come from copying text out of another program) and "
+        "send the request again."
+    )
 
 
 class TextInvalid(InvalidInput):
@@ -30,20 +46,22 @@ class TextInvalid(InvalidInput):
 
 
 def loads(body: bytes | str, path: str = "") -> Any:
-    """Parse JSON like `json.loads` and raise TextInvalid for a lone surrogate.
+    """Parse JSON like `json.loads` and raise for a lone surrogate or control character.
 
     `path` names the parsed value in the error, such as the multipart part it came
     from. Raises json.JSONDecodeError and UnicodeDecodeError as `json.loads` does.
     """
     value = json.loads(body)
     raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
-    if SURROGATE_ESCAPE.search(raw):
+    # JSON may carry U+007F unescaped, so its byte is looked for too.
+    if SUSPECT_ESCAPE.search(raw) or b"\x7f" in raw:
         check_text(value, path)
     return value
 
 
-def check_text(value: Any, path: str = "") -> None:
-    """Raise TextInvalid naming the member of `value` that has a lone surrogate."""
+def check_text(value: Any, path: str = "", *, controls: bool = True) -> None:
+    """Raise TextInvalid or ControlCharacterInvalid naming the member of `value` that
+    has a lone surrogate or, with `controls`, a control character."""
     if isinstance(value, str):
         found = LONE_SURROGATE.search(value)
         if found:
@@ -51,10 +69,21 @@ def check_text(value: Any, path: str = "") -> None:
                 path=path or _("The request body"),
                 code_point=f"{ord(found.group()):04x}",
             )
+        if controls:
+            check_no_control_character(value, path)
     elif isinstance(value, dict):
         for key, item in value.items():
-            check_text(key, path or str(_("A member name")))
-            check_text(item, f"{path}.{key}" if path else str(key))
+            check_text(key, path or str(_("A member name")), controls=controls)
+            check_text(item, f"{path}.{key}" if path else str(key), controls=controls)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            check_text(item, f"{path}[{index}]")
+            check_text(item, f"{path}[{index}]", controls=controls)
+
+
+def check_no_control_character(text: str, path: str = "") -> None:
+    """Raise ControlCharacterInvalid when `text` has a control character (see above)."""
+    found = CONTROL_CHARACTER.search(text)
+    if found:
+        raise ControlCharacterInvalid(
+            path=path or _("The request body"), code_point=f"{ord(found.group()):04X}"
+        )

@@ -1,5 +1,6 @@
-"""Request middleware: a request id on every log line, the limit on request size, and
-the API's error body for a method that a path does not accept.
+"""Request middleware: a request id on every log line, the limit on request size, form
+text without control characters, and the API's error body for a method that a path does
+not accept.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import InvalidInput, OneStopError
+from onestop.core.json_input import ControlCharacterInvalid, check_no_control_character
 from onestop.core.logging import get_logger
 from onestop.core.pages import render_error_for_path
 
@@ -63,6 +65,35 @@ class RequestSizeMiddleware:
             size_mb=f"{size / 1048576:.1f}", limit_mb=f"{limit / 1048576:.0f}"
         )
         return render_error_for_path(request, error)
+
+
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class FormTextMiddleware:
+    """Reject a posted form whose text fields contain a control character.
+
+    Django decodes `%00` into U+0000, which PostgreSQL cannot store, and the other
+    control characters would reach case pages and signed documents. Every form of the
+    site and the API's multipart operations are covered here, once. Files are not.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in ("POST", "PUT", "PATCH") and request.content_type in (
+            FORM_CONTENT_TYPES
+        ):
+            try:
+                for name, values in request.POST.lists():
+                    check_no_control_character(name, name)
+                    for value in values:
+                        check_no_control_character(value, name)
+            except ControlCharacterInvalid as error:
+                log.info("request.rejected", code=error.code, path=request.path)
+                return render_error_for_path(request, error)
+        return self.get_response(request)
 
 
 class FormTooLarge(InvalidInput):

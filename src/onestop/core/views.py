@@ -6,9 +6,11 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 from django.views import defaults
 
 from onestop.catalog.queries import list_centres
+from onestop.core.errors import PermissionDenied
 from onestop.core.logging import get_logger
 from onestop.core.middleware import form_too_large
 from onestop.core.pages import render_error_for_path
@@ -37,3 +39,19 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
         log.info("request.rejected", code=error.code, path=request.path)
         return render_error_for_path(request, error)
     return defaults.bad_request(request, exception)
+
+
+class FormExpired(PermissionDenied):
+    code = "csrf_failed"
+    message = gettext_lazy(
+        "The form was sent from a page that is out of date, for example one opened "
+        "before signing out or by another user. Nothing was saved. Reload the page, "
+        "sign in if asked, and send the form again."
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Show a failed CSRF check as OneStop's error page, JSON under /api/."""
+    error = FormExpired()
+    log.info("request.rejected", code=error.code, path=request.path)
+    return render_error_for_path(request, error)

@@ -38,6 +38,15 @@ class FilesNotSaved(InvalidInput):
     )
 
 
+class MissingMarkedOnAccept(InvalidInput):
+    code = "window.missing_marked_on_accept"
+    message = gettext_lazy(
+        "%(materials)s marked as missing, so the case was not accepted. Request a "
+        "correction to ask for them, or clear the Missing marks if the materials are "
+        "there."
+    )
+
+
 def clerk_centre(user: Any) -> Centre:
     """Return the centre where the user is a clerk, or raise a permission error."""
     for membership in staff_roles(user):
@@ -168,6 +177,7 @@ def _window_action(request: HttpRequest, found: Case) -> None:
     if action != "accept":
         _reject_files_outside_acceptance(request, found)
     if action == "accept":
+        _reject_missing_marks(request, found)
         application = application_from_request(request.POST, request.FILES)
         actions.accept_case(
             actor=request.user,
@@ -198,6 +208,24 @@ def _window_action(request: HttpRequest, found: Case) -> None:
             result=decision_from_post(request),
         )
         messages.success(request, _("Decided on the spot."))
+
+
+def _reject_missing_marks(request: HttpRequest, found: Case) -> None:
+    """Raise MissingMarkedOnAccept when the clerk accepts with materials marked missing.
+
+    The marks belong to a correction request, so accepting would drop them unsaved.
+    """
+    keys = [
+        key.removeprefix("missing.")
+        for key in request.POST
+        if key.startswith("missing.")
+    ]
+    if not keys:
+        return
+    names = {m["key"]: m["name"] for m in found.matter_version.guide.materials}
+    raise MissingMarkedOnAccept(
+        materials=list_text(names.get(key, key) for key in keys)
+    )
 
 
 def _reject_files_outside_acceptance(request: HttpRequest, found: Case) -> None:

@@ -1,10 +1,11 @@
-"""A body over DATA_UPLOAD_MAX_MEMORY_SIZE gets OneStop's error, not Django's bare page."""
+"""Oversized bodies and stale forms get OneStop's error, not Django's bare pages."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
+from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +46,15 @@ def test_large_api_body_gets_json(demo, settings):
     assert response.status_code == 413
     assert response.json()["code"] == "request.form_too_large"
     assert "larger than 1 MB" in response.json()["message"]
+
+
+@pytest.mark.django_db
+def test_stale_form_gets_onestop_page():
+    client = Client(enforce_csrf_checks=True, headers={"accept-language": "en"})
+
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "out of date" in text
+    assert "DEBUG" not in text

@@ -70,3 +70,48 @@ def test_window_json_with_lone_surrogate_answers_400(demo):
 
     assert response.status_code == 400
     assert response.json()["details"]["path"] == "form.name"
+
+
+@pytest.mark.parametrize("escape", ["\\u0000", "\\u0007", "\\u001b", "\\u007f"])
+def test_loads_rejects_control_character(escape):
+    with pytest.raises(json_input.ControlCharacterInvalid) as caught:
+        json_input.loads('{"reason": "a' + escape + 'b"}')
+
+    assert caught.value.details["path"] == "reason"
+
+
+def test_loads_keeps_tab_and_line_breaks():
+    assert json_input.loads('{"note": "a\\tb\\nc\\r\\n"}') == {"note": "a\tb\nc\r\n"}
+
+
+def test_api_token_with_nul_answers_400(demo):
+    response = demo.client("applicant").post(
+        "/api/v1/auth/token",
+        '{"username": "a\\u0000b", "password": "x"}',
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "request.control_character"
+
+
+def test_page_form_with_nul_answers_400(demo):
+    response = demo.client("applicant").post(
+        "/accounts/profile/",
+        {"phone": "", "address": "佛山\x00市"},
+        headers={"accept-language": "en"},
+    )
+
+    assert response.status_code == 400
+    assert "U+0000" in response.content.decode()
+
+
+def test_api_multipart_with_control_character_answers_json_400(demo):
+    response = demo.client("applicant").post(
+        "/api/v1/cases",
+        {"centre": demo.centre.slug, "matter": "x\x07"},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "request.control_character"
+    assert response.json()["details"]["path"] == "matter"

@@ -160,3 +160,21 @@ def test_unknown_action_is_rejected(demo, posted):
     assert 'data-code="form.unknown_choice"' in response.content.decode()
     case.refresh_from_db()
     assert case.state == CaseState.SUBMITTED
+
+
+def test_accept_with_missing_marks_is_rejected(demo):
+    case = submit_online(demo)
+    data: dict[str, Any] = {"action": "accept", **ticked(case)}
+    data["missing.business_licence"] = "on"
+    data["note.business_licence"] = "复印件不清晰"
+
+    response = demo.client("clerk").post(
+        f"/window/cases/{case.number}/", data, headers={"accept-language": "en"}
+    )
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert 'data-code="window.missing_marked_on_accept"' in text
+    assert "营业执照 marked as missing" in text
+    case.refresh_from_db()
+    assert case.state == CaseState.SUBMITTED
