@@ -6,12 +6,24 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onestop.cases import clock
 from onestop.cases.models import Case, CaseState
+from onestop.core.errors import InvalidInput
 from onestop.core.pages import posted_choice
 
 OFFICE_ACTIONS = ("special_procedure", "end_special_procedure", "extension")
+# Larger numbers are rejected here, before the matter's own limit, as not a day count.
+MAX_TYPED_DAYS = 9999
+
+
+class ExtensionDaysInvalid(InvalidInput):
+    code = "case.extension_days_invalid"
+    message = gettext_lazy(
+        '"%(value)s" is not a number of working days for an extension. Enter a '
+        "whole number from 1 to %(max)s, such as 10."
+    )
 
 
 def apply_office_action(request: HttpRequest, case: Case) -> str:
@@ -29,12 +41,11 @@ def apply_office_action(request: HttpRequest, case: Case) -> str:
         clock.end_special_procedure(actor=request.user, case=case, reason=reason)
         return _("The special procedure ended; the clock runs again.")
 
-    days = request.POST.get("working_days", "")
+    days = request.POST.get("working_days", "").strip()
+    if not (days.isascii() and days.isdigit() and 0 < int(days) <= MAX_TYPED_DAYS):
+        raise ExtensionDaysInvalid(value=days[:20], max=MAX_TYPED_DAYS)
     clock.request_extension(
-        actor=request.user,
-        case=case,
-        working_days=int(days) if days.isdigit() else 0,
-        reason=reason,
+        actor=request.user, case=case, working_days=int(days), reason=reason
     )
     return _("The extension request was sent to the supervisor.")
 

@@ -254,7 +254,7 @@ def parse_uscc(value: str) -> Uscc:
     if not code:
         raise InvalidUsccLength(_USCC_MISSING, value=code, length=0)
     if len(code) != 18:
-        raise InvalidUsccLength(value=code, length=len(code))
+        raise InvalidUsccLength(value=_echo(code), length=len(code))
 
     for position, character in enumerate(code, start=1):
         if character not in USCC_ALPHABET:
@@ -263,7 +263,7 @@ def parse_uscc(value: str) -> Uscc:
             )
 
     if code[17] != uscc_check_character(code[:17]):
-        raise UsccCheckCharacterMismatch(value=code)
+        raise UsccCheckCharacterMismatch(value=_echo(code))
 
     return Uscc(
         code=code,
@@ -279,6 +279,16 @@ def uscc_check_character(first_17_characters: str) -> str:
     values = (USCC_ALPHABET.index(c) for c in first_17_characters)
     total = sum(v * w for v, w in zip(values, USCC_WEIGHTS, strict=True))
     return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+# Messages show at most this many characters of a value typed, so a long paste is not
+# repeated whole in the answer.
+ECHO_LIMIT = 40
+
+
+def _echo(text: str) -> str:
+    """Return `text` as a message shows it: cut to ECHO_LIMIT characters with an ellipsis."""
+    return text if len(text) <= ECHO_LIMIT else text[:ECHO_LIMIT] + "…"
 
 
 def check_phone(value: str) -> str:
@@ -301,7 +311,7 @@ def check_phone(value: str) -> str:
         return f"{fixed_line['area']}-{fixed_line['local']}"
     # The caller sees the whole value they typed, so they can find the mistake. The
     # API logs only the error code, never the details.
-    raise InvalidPhone(value=text)
+    raise InvalidPhone(value=_echo(text))
 
 
 def mask_id_number(number: str) -> str:

@@ -673,7 +673,7 @@ def test_office_page_shows_clock_error(demo):
     response = office_post(
         demo,
         number,
-        {"action": "extension", "working_days": "x", "reason": "核查"},
+        {"action": "extension", "working_days": "500", "reason": "核查"},
         at(2026, 3, 3),
     )
 
@@ -696,3 +696,23 @@ def test_clock_error_is_translated(demo):
         response.json()["message"]
         == "本事项不允许延期 6 个工作日。请申请 1 至 5 个工作日。"
     )
+
+
+@pytest.mark.parametrize("days", ["abc", "1.5", "-5", "", "0"])
+def test_office_extension_names_invalid_days(demo, days):
+    number, _body = apply_and_accept(demo, at(2026, 3, 2, 9))
+
+    response = office_post(
+        demo,
+        number,
+        {"action": "extension", "working_days": days, "reason": "现场核查"},
+        at(2026, 3, 3),
+    )
+
+    assert response.status_code == 400
+    assert "case.extension_days_invalid" in response.content.decode()
+    assert (
+        f"&quot;{days}&quot; is not a number of working days"
+        in response.content.decode()
+    )
+    assert not CaseExtension.objects.filter(case__number=number).exists()

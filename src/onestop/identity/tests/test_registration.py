@@ -301,3 +301,11 @@ def test_address_with_invisible_character_is_rejected(address, shown, code):
     assert body["code"] == code
     assert shown in body["message"]
     assert Person.objects.count() == 0
+
+
+def test_long_phone_is_shown_cut_in_the_message():
+    body = post_person(valid_payload(phone="1" * 10_000)).json()
+
+    assert body["code"] == "phone.invalid"
+    assert "1" * 40 + "…" in body["message"]
+    assert "1" * 41 not in body["message"]
