@@ -282,7 +282,7 @@ def uscc_check_character(first_17_characters: str) -> str:
 
 
 # Messages show at most this many characters of a value typed, so a long paste is not
-# repeated whole in the answer.
+# repeated whole in the response.
 ECHO_LIMIT = 40
 
 
