@@ -49,6 +49,7 @@ from onestop.certificates.models import (
 from onestop.certificates.validity import default_valid_until
 from onestop.core.audit import record_event
 from onestop.core.canonical import canonical_json, sha256_hex
+from onestop.core.errors import code_point
 from onestop.core.ledger.actions import queue_entry
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Department, Role
@@ -164,7 +165,7 @@ def _check_reason(identifier: str, reason: str) -> str:
     """Return the reason if it has at most MAX_REASON_LENGTH printable characters."""
     hidden = [character for character in reason if not character.isprintable()]
     if len(reason) > MAX_REASON_LENGTH or hidden:
-        found = f" (U+{ord(hidden[0]):04X})" if hidden else ""
+        found = f" ({code_point(hidden[0])})" if hidden else ""
         raise ReasonInvalid(
             identifier=identifier,
             max=MAX_REASON_LENGTH,

@@ -8,6 +8,7 @@ status and a translated message with named placeholders. The API returns
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -77,6 +78,17 @@ class OneStopError(Exception):
             content_type="application/json; charset=utf-8",
             json_dumps_params={"ensure_ascii": False},
         )
+
+
+def code_point(character: str) -> str:
+    """Name a character by its code point, such as U+200B, for a message."""
+    return f"U+{ord(character):04X}"
+
+
+def code_point_text(character: str) -> str:
+    """Name a character as U+XXXX, with its Unicode name when it has one."""
+    name = unicodedata.name(character, "")
+    return f"{code_point(character)} ({name})" if name else code_point(character)
 
 
 def list_text(items: Iterable[str]) -> str:

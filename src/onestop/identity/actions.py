@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.audit import record_event
-from onestop.core.errors import Conflict, InvalidInput, PermissionDenied
+from onestop.core.errors import Conflict, InvalidInput, PermissionDenied, code_point
 from onestop.core.logging import get_logger
 from onestop.core.models import Role
 from onestop.core.permissions import RoleRequired, find_role
@@ -334,7 +334,7 @@ def _shown_character(character: str) -> str:
     """Show a character in a message: quoted when printable, as U+XXXX otherwise."""
     if character.isprintable():
         return f"“{character}”"
-    return f"U+{ord(character):04X}"
+    return code_point(character)
 
 
 def _check_address(address: str) -> str:

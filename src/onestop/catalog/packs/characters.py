@@ -8,11 +8,12 @@ Separator, except the ASCII space.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+
+from onestop.core.errors import code_point_text
 
 from .documents import Document, PathKey
 from .errors import PackError
@@ -45,13 +46,6 @@ def check_single_line_texts(document: Document) -> list[PackError]:
             if hidden is not None:
                 errors.append(_character_error(document, path, hidden))
     return errors
-
-
-def code_point_text(character: str) -> str:
-    """Name a character as U+XXXX, with its Unicode name when it has one."""
-    name = unicodedata.name(character, "")
-    code_point = f"U+{ord(character):04X}"
-    return f"{code_point} ({name})" if name else code_point
 
 
 def _texts_at(
