@@ -219,7 +219,7 @@ def check_no_rejected_uploads(
         error = _listing_missing(errors[0], missing)
         error.details["files"] = files
         # The other files of the request were not stored either, and a page's file
-        # inputs come back empty, so the message asks for all of them again.
+        # inputs come back empty, so the message requests all of them again.
         error.message = format_lazy("{} {}", error.message, NOTHING_SAVED)
         raise error
 

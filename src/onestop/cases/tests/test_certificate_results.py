@@ -63,7 +63,7 @@ def test_approval_issues_certificate_to_applicant(demo):
     assert result.data["certificate"] == certificate.identifier
 
 
-def test_id_card_of_applicant_aged_26_to_45_runs_20_years(demo):
+def test_id_card_term_between_26_and_45(demo):
     certificate = issue_id_card(demo)
 
     # The applicant was born on 15 March 1985, so is between 26 and 45 until 2031.

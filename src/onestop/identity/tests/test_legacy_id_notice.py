@@ -1,4 +1,4 @@
-"""A 15-digit ID number is stored in its 18-character form, and registration says so."""
+"""A 15-digit ID number is stored in its 18-character form, with a notice at registration."""
 
 from __future__ import annotations
 
