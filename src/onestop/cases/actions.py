@@ -38,6 +38,7 @@ from onestop.cases.errors import (
 from onestop.cases.formdata import (
     FormInvalid,
     FormInvalidMaterialsMissing,
+    FormOwner,
     check_form_data,
 )
 from onestop.cases.models import (
@@ -177,15 +178,14 @@ def resubmit_case(*, actor: Any, case: Case, application: Application) -> Case:
             application,
             guide,
             form_data,
-            case.person,
+            FormOwner.of(case.person, case.enterprise),
             provided=_current_materials(case),
         )
         _check_corrections_answered(case, application)
         case.form_data = check_form_data(
             guide.form_fields,
             form_data,
-            applicant_id_number=case.person.id_number,
-            applicant_name=case.person.name,
+            owner=FormOwner.of(case.person, case.enterprise),
         )
         _check_organisation_codes(guide.form_fields, case.form_data, case.enterprise)
         _store_materials(
@@ -627,8 +627,7 @@ def _check_new_case(
         form_data = check_form_data(
             guide.form_fields,
             application.form_data,
-            applicant_id_number=person.id_number,
-            applicant_name=person.name,
+            owner=FormOwner.of(person, enterprise),
         )
     except FormInvalid as error:
         if not missing:
@@ -646,7 +645,7 @@ def _check_uploads_with_form(
     application: Application,
     guide: Any,
     form_data: dict[str, Any],
-    applicant: Person,
+    owner: FormOwner,
     *,
     provided: set[str],
 ) -> None:
@@ -660,12 +659,7 @@ def _check_uploads_with_form(
         return
     form_error = None
     try:
-        check_form_data(
-            guide.form_fields,
-            form_data,
-            applicant_id_number=applicant.id_number,
-            applicant_name=applicant.name,
-        )
+        check_form_data(guide.form_fields, form_data, owner=owner)
     except FormInvalid as error:
         form_error = error
     check_no_rejected_uploads(
@@ -803,7 +797,7 @@ def _claim_case(
                 application,
                 version.guide,
                 application.form_data,
-                person,
+                FormOwner.of(person, enterprise),
                 provided=set(),
             )
     digest = idempotency.application_digest(

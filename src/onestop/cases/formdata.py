@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -38,19 +39,43 @@ class FormInvalidMaterialsMissing(FormInvalid):
     )
 
 
+@dataclass(frozen=True)
+class FormOwner:
+    """Whose own data the marked fields of a form must hold.
+
+    `id_number` and `name` are the applicant's; `enterprise_uscc` and `enterprise_name`
+    are those of the registered enterprise the applicant applies for, or None when they
+    apply for themself. A None value is not compared.
+    """
+
+    id_number: str | None = None
+    name: str | None = None
+    enterprise_uscc: str | None = None
+    enterprise_name: str | None = None
+
+    @classmethod
+    def of(cls, person: Any, enterprise: Any = None) -> FormOwner:
+        """Return the owner of a form filed by `person`, for `enterprise` if given."""
+        return cls(
+            id_number=person.id_number,
+            name=person.name,
+            enterprise_uscc=enterprise.uscc if enterprise is not None else None,
+            enterprise_name=enterprise.name if enterprise is not None else None,
+        )
+
+
 def check_form_data(
     fields: list[dict[str, Any]],
     data: dict[str, Any],
     *,
-    applicant_id_number: str | None = None,
-    applicant_name: str | None = None,
+    owner: FormOwner | None = None,
 ) -> dict[str, Any]:
     """Return the cleaned values of `data`, or raise FormInvalid listing every error.
 
-    A field marked `applicant_id` expects the applicant's own ID number, so when
-    `applicant_id_number` is given, any other number in that field is an error. Both
-    numbers are compared in their 18-character form. A field marked `applicant_name`
-    likewise expects `applicant_name`, the registered name, compared after trimming.
+    A field marked `applicant_id` expects the owner's own ID number, compared in its
+    18-character form, and one marked `applicant_name` the registered name, compared
+    after trimming. Fields marked `enterprise_uscc` and `enterprise_name` likewise
+    expect the code and registered name of the enterprise applied for.
     """
     cleaned: dict[str, Any] = {}
     errors: dict[str, str] = {}
@@ -77,8 +102,7 @@ def check_form_data(
             continue
         try:
             cleaned[key] = _clean_value(field, text)
-            _check_own_id_number(field, cleaned[key], applicant_id_number)
-            _check_own_name(field, cleaned[key], applicant_name)
+            _check_owner_value(field, cleaned[key], owner or FormOwner())
         except FieldError as error:
             errors[key] = str(error)
 
@@ -91,44 +115,67 @@ def check_form_data(
     return cleaned
 
 
-def _check_own_id_number(
-    field: dict[str, Any], value: Any, applicant_id_number: str | None
-) -> None:
-    """Reject a number other than the applicant's in a field for their own ID number.
+# Form field marks that ask for the owner's own data: the FormOwner attribute each is
+# compared with, and the message when the value differs. The messages name the field
+# and the rule, never the values.
+OWNER_MARKS = (
+    (
+        "applicant_id",
+        "id_number",
+        gettext_lazy(
+            "%(label)s must be the applicant's own ID number. Enter the ID number of "
+            "the person who applies."
+        ),
+    ),
+    (
+        "applicant_name",
+        "name",
+        gettext_lazy(
+            "%(label)s must be the applicant's own name as on their resident ID card. "
+            "Enter the name of the person who applies."
+        ),
+    ),
+    (
+        "enterprise_uscc",
+        "enterprise_uscc",
+        gettext_lazy(
+            "%(label)s must be the code of the enterprise you apply for. Enter its "
+            "unified social credit code, or choose the enterprise that this code "
+            "belongs to."
+        ),
+    ),
+    (
+        "enterprise_name",
+        "enterprise_name",
+        gettext_lazy(
+            "%(label)s must be the registered name of the enterprise you apply for, as "
+            "on its business licence."
+        ),
+    ),
+)
 
-    A result such as an ID card goes to the applicant, so the form must not name
-    someone else as if they were the applicant.
+
+def _check_owner_value(field: dict[str, Any], value: Any, owner: FormOwner) -> None:
+    """Reject a value other than the owner's in a field marked for it.
+
+    A result such as an ID card or a licence goes to the applicant or the enterprise
+    applied for, so the form must not name someone else as the one who applies.
     """
-    if not field.get("applicant_id") or applicant_id_number is None:
-        return
-    if value != _normalised_id_number(applicant_id_number):
-        raise FieldError(
-            _(
-                "%(label)s must be the applicant's own ID number. Enter the ID "
-                "number of the person who applies."
-            )
-            % {"label": field["label"]}
-        )
+    for mark, attribute, message in OWNER_MARKS:
+        expected = getattr(owner, attribute)
+        if not field.get(mark) or expected is None:
+            continue
+        if _comparable(attribute, value) != _comparable(attribute, expected):
+            raise FieldError(str(message) % {"label": field["label"]})
 
 
-def _check_own_name(
-    field: dict[str, Any], value: Any, applicant_name: str | None
-) -> None:
-    """Reject a name other than the applicant's registered one in a field for it.
-
-    The case and its result belong to the registered person, so the form must not show
-    another name to the clerk and the reviewer. The message names neither name.
-    """
-    if not field.get("applicant_name") or applicant_name is None:
-        return
-    if str(value).strip() != applicant_name.strip():
-        raise FieldError(
-            _(
-                "%(label)s must be the applicant's own name as on their resident ID "
-                "card. Enter the name of the person who applies."
-            )
-            % {"label": field["label"]}
-        )
+def _comparable(attribute: str, value: Any) -> str:
+    """Return `value` in the form in which an owner's data is compared."""
+    if attribute == "id_number":
+        return _normalised_id_number(str(value))
+    if attribute == "enterprise_uscc":
+        return str(value).strip().upper()
+    return str(value).strip()
 
 
 def _normalised_id_number(number: str) -> str:

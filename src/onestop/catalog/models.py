@@ -123,6 +123,11 @@ class MatterGuide:
     def form_fields(self) -> list[dict[str, Any]]:
         return list(self.definition.get("form_fields") or [])
 
+    @property
+    def service_objects(self) -> list[str]:
+        """Who may apply: "person", "enterprise" or both (服务对象)."""
+        return list(self.definition.get("service_objects") or [])
+
     def time_limit(self, kind: str) -> tuple[int, str]:
         """Return (amount, unit) of the "statutory" or "promised" limit."""
         limits = self.definition.get("time_limits") or {}

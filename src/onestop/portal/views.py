@@ -75,8 +75,13 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
     person = Person.objects.filter(user=request.user).first()
     guide = matter.current_version.guide
     enterprises = list(person.enterprises.all()) if person else []
+    applying_for = enterprise_to_prefill(
+        guide, enterprises, request.GET.get("enterprise", "")
+    )
     values = (
-        prefill(guide, person) if request.method != "POST" else _posted_fields(request)
+        prefill(guide, person, applying_for)
+        if request.method != "POST"
+        else _posted_fields(request)
     )
     error: OneStopError | None = None
     if request.method == "POST":
@@ -118,6 +123,11 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
             "person": person,
             "enterprises": enterprises,
+            "applying_for": (
+                request.POST.get("enterprise", "")
+                if request.method == "POST"
+                else getattr(applying_for, "uscc", "")
+            ),
             "offers": results.certificate_offers(matter, person, enterprises),
         },
         status=error.status if error else 200,
@@ -218,23 +228,32 @@ def _surface(request: HttpRequest, name: str) -> str:
     return f"kiosk:{name}" if getattr(request, "kiosk", False) else f"portal:{name}"
 
 
-def prefill(guide: MatterGuide, person: Person | None) -> dict[str, str]:
+def prefill(
+    guide: MatterGuide, person: Person | None, enterprise: Any = None
+) -> dict[str, str]:
     """Return the profile's values for the form fields that ask for them (一号申请).
 
     Only a field marked `applicant_id` gets the profile's ID number, because other ID
     number fields, such as a spouse's or a child's, ask for someone else's. A field
-    marked `applicant_name` gets the registered name.
+    marked `applicant_name` gets the registered name. Applying for `enterprise`, the
+    fields marked `enterprise_uscc` and `enterprise_name` get its code and name.
     """
     if person is None:
         return {}
     by_type = {"phone": person.phone, "address": person.address}
+    by_mark = {
+        "applicant_id": person.id_number,
+        "applicant_name": person.name,
+        "enterprise_uscc": enterprise.uscc if enterprise is not None else "",
+        "enterprise_name": enterprise.name if enterprise is not None else "",
+    }
     values = {}
     for field in guide.form_fields:
         key, kind = field["key"], field.get("type", "text")
-        if field.get("applicant_id"):
-            values[key] = person.id_number
-        elif field.get("applicant_name"):
-            values[key] = person.name
+        marks = [mark for mark in by_mark if field.get(mark)]
+        if marks:
+            if by_mark[marks[0]]:
+                values[key] = by_mark[marks[0]]
         elif kind in by_type:
             values[key] = by_type[kind]
         elif key in ("name", "applicant_name", "operator_name", "holder_name"):
@@ -244,6 +263,22 @@ def prefill(guide: MatterGuide, person: Person | None) -> dict[str, str]:
         elif key in ("address", "residence_address", "contact_address"):
             values[key] = person.address
     return values
+
+
+def enterprise_to_prefill(
+    guide: MatterGuide, enterprises: list[Any], chosen: str
+) -> Any:
+    """Return the enterprise whose data the form starts with, or None.
+
+    That is the one chosen in the query string (?enterprise=USCC) among the applicant's
+    own enterprises, or their only enterprise when the matter serves enterprises alone.
+    """
+    for enterprise in enterprises:
+        if enterprise.uscc == chosen:
+            return enterprise
+    if len(enterprises) == 1 and guide.service_objects == ["enterprise"]:
+        return enterprises[0]
+    return None
 
 
 def _posted_fields(request: HttpRequest) -> dict[str, str]:

@@ -25,7 +25,7 @@ from onestop.core.permissions import RoleRequired, require_role, staff_roles
 from onestop.identity.actions import register_person_at_window
 from onestop.identity.codes import legacy_id_notice
 from onestop.identity.lookup import find_enterprise, find_person_by_id_number
-from onestop.portal.views import prefill
+from onestop.portal.views import enterprise_to_prefill, prefill
 
 WINDOW_ACTIONS = ("accept", "refuse", "correction", "deliver", "approve")
 
@@ -90,10 +90,14 @@ def new_case(request: HttpRequest, matter_id: str) -> HttpResponse:
     person = None
     error: OneStopError | None = None
     values: dict[str, Any] = {}
+    enterprises: list[Any] = []
+    applying_for = None
     try:
         if id_number:
             person = find_person_by_id_number(id_number)
-            values = prefill(guide, person)
+            enterprises = list(person.enterprises.all())
+            applying_for = enterprise_to_prefill(guide, enterprises, "")
+            values = prefill(guide, person, applying_for)
         if accepting and person is not None:
             values = {
                 k.removeprefix("field."): v
@@ -131,9 +135,11 @@ def new_case(request: HttpRequest, matter_id: str) -> HttpResponse:
             "upload_errors": upload_errors_by_material(error),
             "posted": request.POST if error else {},
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
-            "offers": results.certificate_offers(
-                matter, person, list(person.enterprises.all()) if person else []
+            "enterprises": enterprises,
+            "applying_for": request.POST.get(
+                "enterprise", getattr(applying_for, "uscc", "")
             ),
+            "offers": results.certificate_offers(matter, person, enterprises),
         },
         status=error.status if error else 200,
     )

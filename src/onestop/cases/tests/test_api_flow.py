@@ -437,6 +437,7 @@ def test_registered_enterprise_code_needs_its_agent(demo):
     matter = food_matter(demo)
     form = valid_form(matter)
     form["field.organisation_uscc"] = "91440604MA4W1X2YX9"
+    form["field.organisation_name"] = "佛山市禅城区示例商贸有限公司"
     response = apply(demo.client("applicant"), demo, form=form)
     assert response.status_code == 403
     assert response.json()["code"] == "applicant.organisation_not_represented"

@@ -13,6 +13,16 @@ from onestop.testing import material_files, valid_form
 pytestmark = pytest.mark.django_db
 
 USCC = "91440604MA4W1X2YX9"
+# The food licence's form, filled for the demo agent's enterprise.
+ENTERPRISE_FORM = {
+    "organisation_name": "佛山市禅城区示例商贸有限公司",
+    "organisation_uscc": USCC,
+    "legal_representative": "陈志强",
+    "premises_address": "佛山市禅城区季华五路22号",
+    "main_business": "catering",
+    "business_items": "热食类食品制售",
+    "contact_phone": "13900139000",
+}
 
 
 def form_naming_enterprise(demo) -> dict[str, str]:
@@ -77,20 +87,11 @@ def test_openapi_describes_application_parts(db):
 
 
 def test_documented_enterprise_application_accepted(demo):
-    form = {
-        "organisation_name": "佛山市禅城区示例商贸有限公司",
-        "organisation_uscc": USCC,
-        "legal_representative": "陈志强",
-        "premises_address": "佛山市禅城区季华五路22号",
-        "main_business": "catering",
-        "business_items": "热食类食品制售",
-        "contact_phone": "13900139000",
-    }
     data = {
         "centre": demo.centre.slug,
         "matter": FOOD,
         "enterprise": USCC,
-        "form": json.dumps(form, ensure_ascii=False),
+        "form": json.dumps(ENTERPRISE_FORM, ensure_ascii=False),
         **material_files(food_matter(demo)),
     }
 

@@ -253,9 +253,14 @@ def _check_form_fields(document: Document) -> list[PackError]:
     return errors
 
 
-# Form field markers that compare a value with the applicant's identity, and the one
-# field type each marker applies to.
-APPLICANT_MARKER_TYPES = {"applicant_id": "id_number", "applicant_name": "text"}
+# Form field markers that compare a value with the identity of the applicant or of the
+# enterprise applied for, and the one field type each marker applies to.
+APPLICANT_MARKER_TYPES = {
+    "applicant_id": "id_number",
+    "applicant_name": "text",
+    "enterprise_uscc": "uscc",
+    "enterprise_name": "text",
+}
 
 
 def _check_applicant_markers(

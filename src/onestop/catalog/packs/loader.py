@@ -78,6 +78,8 @@ FORM_FIELD_DEFAULTS: dict[str, Any] = {
     "help": None,
     "applicant_id": False,
     "applicant_name": False,
+    "enterprise_uscc": False,
+    "enterprise_name": False,
 }
 STEP_DEFAULTS: dict[str, Any] = {"limit": None, "standard": "", "outcome": ""}
 

@@ -420,6 +420,8 @@ FORM_FIELD_COLUMNS = [
     Column("填写说明", ("help",), TEXT),
     Column("申请人本人身份证号", ("applicant_id",), BOOLEAN),
     Column("申请人本人姓名", ("applicant_name",), BOOLEAN),
+    Column("申请单位统一社会信用代码", ("enterprise_uscc",), BOOLEAN),
+    Column("申请单位名称", ("enterprise_name",), BOOLEAN),
 ]
 # The keys matter.schema.json requires of a matter that is not guide-only.
 APPLICATION_KEYS = (

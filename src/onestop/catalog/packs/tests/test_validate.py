@@ -445,6 +445,22 @@ def test_applicant_name_on_non_text_field(small_pack, edit_matter):
     )
 
 
+def test_enterprise_code_mark_on_text_field(small_pack, edit_matter):
+    edit_matter(
+        "food-business-licence",
+        lambda m: m["form_fields"][0].update(enterprise_uscc=True),
+    )
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "form_field.enterprise_uscc_type"
+    assert error.path == "form_fields[0].enterprise_uscc"
+    assert error.message == (
+        "The field is marked enterprise_uscc but its type is text. Set the type to "
+        "uscc or remove enterprise_uscc."
+    )
+
+
 def test_step_name_with_hidden_character(small_pack, edit_matter):
     def change(matter: dict) -> None:
         matter["steps"][0]["name"] = "受\u200b理"

@@ -100,6 +100,20 @@ def test_export_marks_applicant_name_field(workbook_path):
     assert len(marked) == 20
 
 
+def test_export_marks_enterprise_fields(workbook_path):
+    sheet = openpyxl.load_workbook(workbook_path)[FORM_FIELD_SHEET]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+
+    def marked(header: str) -> set[str]:
+        column = column_of(sheet, header) - 1
+        return {
+            row[column_of(sheet, "字段编号") - 1] for row in rows if row[column] == "是"
+        }
+
+    assert marked("申请单位统一社会信用代码") == {"organisation_uscc"}
+    assert marked("申请单位名称") == {"organisation_name"}
+
+
 def test_round_trip_keeps_every_cell(workbook_path, tmp_path):
     count = import_xlsx(workbook_path, tmp_path / "pack")
     export_xlsx(tmp_path / "pack", tmp_path / "again.xlsx")
