@@ -186,6 +186,11 @@ ONESTOP_CLIENT_IP_HEADER = os.environ.get("ONESTOP_CLIENT_IP_HEADER", "")
 ONESTOP_SIGN_IN_FAILURES_PER_ADDRESS = int(
     os.environ.get("ONESTOP_SIGN_IN_FAILURES_PER_ADDRESS", 100)
 )
+# Registrations from one address that may name an already registered ID number or user
+# name in 15 minutes, before that address's registrations wait 15 minutes.
+ONESTOP_REGISTRATION_CONFLICTS_PER_ADDRESS = int(
+    os.environ.get("ONESTOP_REGISTRATION_CONFLICTS_PER_ADDRESS", 20)
+)
 ONESTOP_RUN_WORKER_IN_PROCESS = (
     os.environ.get("ONESTOP_RUN_WORKER_IN_PROCESS", "1") == "1"
 )

@@ -12,6 +12,7 @@ from onestop.identity import actions
 from onestop.identity.actions import NotRegisteredPerson
 from onestop.identity.codes import legacy_id_notice
 from onestop.identity.models import Person
+from onestop.identity.throttle import counting_registration_conflicts
 
 router = Router(tags=["identity"])
 
@@ -69,7 +70,8 @@ def profile_out(person: Person) -> ProfileOut:
 
 @router.post("/persons", auth=None, response={201: RegistrationOut})
 def register_person(request: HttpRequest, payload: PersonIn) -> Status:
-    person = actions.register_person(**payload.dict())
+    with counting_registration_conflicts(request):
+        person = actions.register_person(**payload.dict())
     notice = legacy_id_notice(payload.id_number)
     registration = RegistrationOut(
         **profile_out(person).dict(), notices=[notice] if notice else []

@@ -84,7 +84,8 @@ class EnterpriseAgent(models.Model):
 
 
 class SignInThrottle(models.Model):
-    """The failed sign-ins of one user name or one client address, shared by all workers.
+    """The failed sign-ins of one user name or one client address, or the registrations
+    of one address that named an existing account, shared by all workers.
 
     `key` contains a digest, never a user name or an address. A row whose window has ended
     and whose lock has expired is deleted by the next failed sign-in.

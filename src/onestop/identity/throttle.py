@@ -11,12 +11,20 @@ client address is `onestop.core.client.client_address`, which reads the header n
 by `ONESTOP_CLIENT_IP_HEADER` when it is set. The counters are rows of the
 `SignInThrottle` table, so every web worker and every process counts against the same
 limit. The keys contain digests only, never a user name or an address.
+
+Registration answers that an ID number or a user name is registered, so a caller could
+try numbers to learn who has an account. One client address may get that answer
+`ONESTOP_REGISTRATION_CONFLICTS_PER_ADDRESS` times (default 20) in a window, then its
+registrations are rejected for `LOCKOUT_SECONDS`. A service hall rarely registers an
+existing number again, so the limit stops a guesser long before it stops a hall.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -27,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.client import client_address
-from onestop.core.errors import RateLimited
+from onestop.core.errors import OneStopError, RateLimited
 from onestop.core.logging import get_logger
 from onestop.identity.models import SignInThrottle
 
@@ -35,6 +43,7 @@ log = get_logger(__name__)
 
 MAX_FAILED_SIGN_INS_PER_USERNAME = 5
 DEFAULT_FAILED_SIGN_INS_PER_ADDRESS = 100
+DEFAULT_REGISTRATION_CONFLICTS_PER_ADDRESS = 20
 FAILURE_WINDOW_SECONDS = 15 * 60
 LOCKOUT_SECONDS = 15 * 60
 
@@ -47,27 +56,84 @@ class TooManySignInAttempts(RateLimited):
     )
 
 
+class TooManyRegistrationConflicts(RateLimited):
+    code = "identity.too_many_registrations"
+    message = _(
+        "Too many registrations from this address named an ID number or a user name "
+        "that is already registered. Wait %(minutes)s minutes and try again, or ask the "
+        "service centre for help."
+    )
+
+
 def check_sign_in_allowed(request: HttpRequest, username: str) -> None:
     """Raise TooManySignInAttempts while the user name or the client address is locked."""
+    _raise_if_locked(_counter_keys(request, username), TooManySignInAttempts)
+
+
+def record_failed_sign_in(request: HttpRequest, username: str) -> None:
+    """Count one failed attempt for the user name and the client address, locking at the limit."""
+    _count_and_lock(_counter_keys_with_limits(request, username))
+
+
+def check_registration_allowed(request: HttpRequest) -> None:
+    """Raise TooManyRegistrationConflicts while the client address is locked."""
+    _raise_if_locked([_registration_key(request)], TooManyRegistrationConflicts)
+
+
+def record_registration_conflict(request: HttpRequest) -> None:
+    """Count one registration that named a registered ID number or user name."""
+    limit = getattr(
+        settings,
+        "ONESTOP_REGISTRATION_CONFLICTS_PER_ADDRESS",
+        DEFAULT_REGISTRATION_CONFLICTS_PER_ADDRESS,
+    )
+    _count_and_lock([(_registration_key(request), limit)])
+
+
+# The registration errors that tell a caller an account exists.
+REGISTRATION_CONFLICT_CODES = frozenset(
+    {"identity.id_number_registered", "identity.username_taken"}
+)
+
+
+@contextmanager
+def counting_registration_conflicts(request: HttpRequest) -> Iterator[None]:
+    """Reject a locked address, and count a registration that names an existing account.
+
+    The error of the registration is raised unchanged. It may list several fields, so the
+    codes of each are looked at.
+    """
+    check_registration_allowed(request)
+    try:
+        yield
+    except OneStopError as error:
+        fields = error.details.get("fields")
+        codes = {error.code}
+        if isinstance(fields, dict):
+            codes |= {str(entry.get("code")) for entry in fields.values()}
+        if codes & REGISTRATION_CONFLICT_CODES:
+            record_registration_conflict(request)
+        raise
+
+
+def _raise_if_locked(keys: list[str], error: type[RateLimited]) -> None:
     now = timezone.now()
     unlock_time = SignInThrottle.objects.filter(
-        key__in=_counter_keys(request, username), locked_until__gt=now
+        key__in=keys, locked_until__gt=now
     ).aggregate(latest=Max("locked_until"))["latest"]
     if unlock_time is None:
         return
 
     retry_after = max(1, math.ceil((unlock_time - now).total_seconds()))
-    raise TooManySignInAttempts(
-        minutes=math.ceil(retry_after / 60), retry_after=retry_after
-    )
+    raise error(minutes=math.ceil(retry_after / 60), retry_after=retry_after)
 
 
-def record_failed_sign_in(request: HttpRequest, username: str) -> None:
-    """Count one failed attempt for the user name and the client address, locking at the limit."""
+def _count_and_lock(keys_with_limits: list[tuple[str, int]]) -> None:
+    """Count one failure on each key, locking a key that reaches its limit."""
     now = timezone.now()
     with transaction.atomic():
         _delete_expired(now)
-        for key, limit in _counter_keys_with_limits(request, username):
+        for key, limit in keys_with_limits:
             if _count_failure(key, now) < limit:
                 continue
             # The lock stores its unlock time, so a rejection can say how long to wait.
@@ -141,5 +207,12 @@ def _username_key(username: str) -> str:
 
 
 def _address_key(request: HttpRequest) -> str:
-    digest = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
-    return f"address:{digest}"
+    return f"address:{_address_digest(request)}"
+
+
+def _registration_key(request: HttpRequest) -> str:
+    return f"register:{_address_digest(request)}"
+
+
+def _address_digest(request: HttpRequest) -> str:
+    return hashlib.sha256(client_address(request).encode()).hexdigest()[:32]

@@ -20,6 +20,7 @@ from onestop.identity.models import Person
 from onestop.identity.throttle import (
     TooManySignInAttempts,
     check_sign_in_allowed,
+    counting_registration_conflicts,
     record_failed_sign_in,
     record_successful_sign_in,
 )
@@ -56,7 +57,8 @@ def register(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            person = actions.register_person(**values)
+            with counting_registration_conflicts(request):
+                person = actions.register_person(**values)
         except OneStopError as caught:
             error = caught
         else:
