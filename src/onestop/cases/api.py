@@ -63,7 +63,7 @@ class CaseOut(CaseSummaryOut):
     events: list[dict[str, Any]]
 
 
-class ReceiptOut(Schema):
+class CaseReceiptOut(Schema):
     id: int
     kind: str
     created_at: str
@@ -219,7 +219,7 @@ def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
     return _detail(request, _case(request, number), audit=True)
 
 
-@router.get("/{number}/receipt", response={200: ReceiptOut, 202: ReceiptPendingOut})
+@router.get("/{number}/receipt", response={200: CaseReceiptOut, 202: ReceiptPendingOut})
 def get_receipt(
     request: HttpRequest, number: str, response: HttpResponse
 ) -> Status | dict[str, Any]:

@@ -33,7 +33,7 @@ class ExtensionIn(InputSchema):
     reason: str
 
 
-class DecisionIn(InputSchema):
+class ExtensionDecisionIn(InputSchema):
     note: str = ""
 
 
@@ -119,14 +119,14 @@ def request_extension(
 
 @router.post("/extensions/{extension_id}/approve", response=ExtensionOut)
 def approve_extension(
-    request: HttpRequest, extension_id: int, payload: DecisionIn
+    request: HttpRequest, extension_id: int, payload: ExtensionDecisionIn
 ) -> dict[str, Any]:
     return _decide(request, extension_id, payload, clock.approve_extension)
 
 
 @router.post("/extensions/{extension_id}/reject", response=ExtensionOut)
 def reject_extension(
-    request: HttpRequest, extension_id: int, payload: DecisionIn
+    request: HttpRequest, extension_id: int, payload: ExtensionDecisionIn
 ) -> dict[str, Any]:
     return _decide(request, extension_id, payload, clock.reject_extension)
 
@@ -134,7 +134,7 @@ def reject_extension(
 def _decide(
     request: HttpRequest,
     extension_id: int,
-    payload: DecisionIn,
+    payload: ExtensionDecisionIn,
     decision: Callable[..., CaseExtension],
 ) -> dict[str, Any]:
     """Load an extension request the caller may see, decide it and return its body."""

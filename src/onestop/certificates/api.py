@@ -40,7 +40,7 @@ class VerificationOut(Schema):
     latest_version: str | None = None
 
 
-class RevocationIn(InputSchema):
+class CertificateRevocationIn(InputSchema):
     reason: str
 
 
@@ -115,7 +115,7 @@ def get_proof_bundle(request: HttpRequest, identifier: str) -> HttpResponse:
 
 
 @router.post("/{identifier}/revoke", response=RevocationOut)
-def revoke(request: HttpRequest, identifier: str, payload: RevocationIn) -> dict:
+def revoke(request: HttpRequest, identifier: str, payload: CertificateRevocationIn) -> dict:
     """Revoke a valid certificate (吊销 or 注销) with the reason, which is required.
 
     Only a department admin of the issuing department or a centre admin of its centre

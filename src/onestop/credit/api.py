@@ -37,7 +37,7 @@ class RecordIn(FactsIn):
     department: str
 
 
-class RevocationIn(InputSchema):
+class CreditRevocationIn(InputSchema):
     reason: str
     legal_basis: str
 
@@ -198,7 +198,7 @@ def correct_record(
     "/centres/{slug}/records/{record_id}/revocation", response={201: RecordOut}
 )
 def revoke_record(
-    request: HttpRequest, slug: str, record_id: int, payload: RevocationIn
+    request: HttpRequest, slug: str, record_id: int, payload: CreditRevocationIn
 ) -> Status:
     """Append a revocation record that supersedes the given one."""
     previous = queries.get_record_for(request.user, _centre(slug), record_id)

@@ -24,7 +24,7 @@ from onestop.exchange.pull import authenticate_pull, waiting_envelopes
 router = Router(tags=["exchange"])
 
 
-class ReceiptOut(Schema):
+class CallbackReceiptOut(Schema):
     receipt: dict[str, Any]
     signature: dict[str, str]
     duplicate: bool
@@ -50,7 +50,7 @@ def _body(request: HttpRequest) -> bytes:
     return body
 
 
-@router.post("/callbacks", auth=None, response=ReceiptOut, url_name="exchange_callback")
+@router.post("/callbacks", auth=None, response=CallbackReceiptOut, url_name="exchange_callback")
 def post_callback(request: HttpRequest) -> dict[str, Any]:
     """Receive a signed result from a department and return OneStop's signed receipt.
 

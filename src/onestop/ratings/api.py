@@ -100,7 +100,7 @@ class AppealIn(InputSchema):
     reason: str
 
 
-class DecisionIn(InputSchema):
+class RectificationDecisionIn(InputSchema):
     upheld: bool
     note: str
 
@@ -260,7 +260,7 @@ def appeal(request: HttpRequest, rectification_id: int, payload: AppealIn) -> di
 
 
 @router.post("/rectifications/{rectification_id}/decision", response=dict)
-def decide(request: HttpRequest, rectification_id: int, payload: DecisionIn) -> dict:
+def decide(request: HttpRequest, rectification_id: int, payload: RectificationDecisionIn) -> dict:
     found = queries.get_rectification_for(request.user, rectification_id)
     done = rectifications.decide_appeal(
         actor=request.user,

@@ -181,3 +181,22 @@ def test_wrong_method_outside_api_is_unchanged(client):
 
     assert response.status_code == 405
     assert not response["Content-Type"].startswith("application/json")
+
+
+def test_openapi_schema_names_unique(openapi):
+    """Two schemas with one class name would share one component, and one would be lost."""
+    from ninja import Schema
+
+    def all_subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from all_subclasses(sub)
+
+    names = [
+        cls.__name__
+        for cls in set(all_subclasses(Schema))
+        if cls.__module__.startswith("onestop.")
+    ]
+    shared = {name for name in names if names.count(name) > 1}
+
+    assert shared & set(openapi["components"]["schemas"]) == set()
