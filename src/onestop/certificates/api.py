@@ -38,6 +38,7 @@ class VerificationOut(Schema):
     issued_at: str | None = None
     status_changed_at: str | None = None
     latest_version: str | None = None
+    latest_version_result: str | None = None
 
 
 class CertificateRevocationIn(InputSchema):
@@ -115,7 +116,9 @@ def get_proof_bundle(request: HttpRequest, identifier: str) -> HttpResponse:
 
 
 @router.post("/{identifier}/revoke", response=RevocationOut)
-def revoke(request: HttpRequest, identifier: str, payload: CertificateRevocationIn) -> dict:
+def revoke(
+    request: HttpRequest, identifier: str, payload: CertificateRevocationIn
+) -> dict:
     """Revoke a valid certificate (吊销 or 注销) with the reason, which is required.
 
     Only a department admin of the issuing department or a centre admin of its centre

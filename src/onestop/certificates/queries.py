@@ -98,6 +98,13 @@ class Verification:
                 "issued_at": certificate.issued_at.isoformat(),
                 "status_changed_at": _iso(certificate.status_changed_at),
                 "latest_version": newer.identifier if newer != certificate else None,
+                # A verifier sent on to the newest version learns at once that it
+                # may not be valid either, for example when it was revoked.
+                "latest_version_result": (
+                    _result_of(newer, timezone.localdate(self.checked_at))
+                    if newer != certificate
+                    else None
+                ),
             }
         )
         return summary

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from onestop.certificates import actions, ratelimit
-from onestop.certificates.queries import VerificationResult
+from onestop.certificates.queries import RESULT_LABELS, VerificationResult
 from onestop.core.errors import OneStopError
 from onestop.core.pages import render_error
 
@@ -30,9 +30,11 @@ def verify_certificate(request: HttpRequest, identifier: str) -> HttpResponse:
             response["Retry-After"] = str(error.details.get("retry_after", 60))
         return response
 
+    summary = verification.as_public_dict()
     context = {
         "verification": verification,
-        "summary": verification.as_public_dict(),
+        "summary": summary,
+        "latest_result_label": RESULT_LABELS.get(summary.get("latest_version_result")),
     }
     status = STATUS_OF_RESULT.get(verification.result, 200)
     response = render(request, "certificates/verify.html", context, status=status)

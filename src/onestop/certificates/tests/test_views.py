@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from onestop.certificates.actions import revoke_certificate
+from onestop.certificates.actions import renew_certificate, revoke_certificate
 from onestop.certificates.identifiers import build_identifier
 from onestop.certificates.tests import urls
 from onestop.certificates.tests.conftest import ENTERPRISE_USCC, ISSUER_USCC
@@ -42,6 +42,32 @@ def test_page_shows_revoked_certificate(client, licence, department_admin):
 
     assert response.status_code == 200
     assert "Revoked certificate" in response.content.decode()
+
+
+def test_superseded_page_says_newer_version_is_revoked(
+    client, licence, reviewer, department_admin
+):
+    renewed = renew_certificate(licence, actor=reviewer)
+    revoke_certificate(renewed, actor=department_admin, reason="吊销")
+
+    content = client.get(f"/verify/{licence.identifier}").content.decode()
+    answer = client.get(
+        f"/api/v1/certificates/{licence.identifier}/verification"
+    ).json()
+
+    assert "but it is not valid either (revoked)" in content
+    assert "Ask the holder for the current one" not in content
+    assert f"{renewed.identifier}</code></a> (revoked)" in content
+    assert answer["latest_version_result"] == "revoked"
+
+
+def test_superseded_page_sends_on_to_valid_version(client, licence, reviewer):
+    renew_certificate(licence, actor=reviewer)
+
+    content = client.get(f"/verify/{licence.identifier}").content.decode()
+
+    assert "Ask the holder for the current one" in content
+    assert "</code></a> (valid)" in content
 
 
 def test_page_for_unknown_identifier_is_404(client, db):
