@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
+from pydantic import StrictInt
 
 from onestop.cases import clock
 from onestop.cases.api import CaseOut, _case, _detail
@@ -29,7 +30,8 @@ class SpecialProcedureEndIn(InputSchema):
 
 
 class ExtensionIn(InputSchema):
-    working_days: int
+    # Strict, so that "3" is rejected as a JSON string rather than converted.
+    working_days: StrictInt
     reason: str
 
 

@@ -138,6 +138,8 @@ class ApiMethodNotAllowedMiddleware:
         ):
             return response
         allowed = response["Allow"]
+        if request.method == "HEAD" and "GET" in _methods(allowed):
+            return _head_of_get(request, self.get_response)
         error = MethodNotAllowed(
             path=request.path[:200], method=str(request.method)[:20], allowed=allowed
         )
@@ -145,3 +147,55 @@ class ApiMethodNotAllowedMiddleware:
         json_response = error.json_response()
         json_response["Allow"] = allowed
         return json_response
+
+
+def _methods(allowed: str) -> set[str]:
+    return {method.strip().upper() for method in allowed.split(",")}
+
+
+def _head_of_get(
+    request: HttpRequest, get_response: Callable[[HttpRequest], HttpResponse]
+) -> HttpResponse:
+    """Respond to HEAD as to GET without the body, as HTTP requires of a GET resource.
+
+    Django Ninja routes by method and has no HEAD operations, so the GET operation runs
+    and its headers, Content-Length included, are kept.
+    """
+    request.method = "GET"
+    try:
+        response = get_response(request)
+    finally:
+        request.method = "HEAD"
+    if not response.streaming:
+        response["Content-Length"] = str(len(response.content))
+        response.content = b""
+    return response
+
+
+class QueryParametersMiddleware:
+    """Reject a query string that gives one parameter more than once.
+
+    Django and Django Ninja would take the last value, so
+    ?dimension=matter&dimension=window would silently give the figures by window. No
+    page or operation of OneStop takes a list in its query string, so this one place
+    covers all of them.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for name, values in request.GET.lists():
+            if len(values) > 1:
+                error = ParameterRepeated(field=name[:60], count=len(values))
+                log.info("request.rejected", code=error.code, path=request.path)
+                return render_error_for_path(request, error)
+        return self.get_response(request)
+
+
+class ParameterRepeated(InvalidInput):
+    code = "request.parameter_repeated"
+    message = _(
+        "The query parameter %(field)s is given %(count)s times. Give it once, for "
+        "example ?%(field)s=1."
+    )

@@ -50,7 +50,9 @@ def _body(request: HttpRequest) -> bytes:
     return body
 
 
-@router.post("/callbacks", auth=None, response=CallbackReceiptOut, url_name="exchange_callback")
+@router.post(
+    "/callbacks", auth=None, response=CallbackReceiptOut, url_name="exchange_callback"
+)
 def post_callback(request: HttpRequest) -> dict[str, Any]:
     """Receive a signed result from a department and return OneStop's signed receipt.
 

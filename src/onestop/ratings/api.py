@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.responses import Status
-from pydantic import StrictInt
+from pydantic import StrictBool, StrictInt
 
 from onestop.cases.queries import get_case_for
 from onestop.core.models import Centre, Role
@@ -101,12 +101,12 @@ class AppealIn(InputSchema):
 
 
 class RectificationDecisionIn(InputSchema):
-    upheld: bool
+    upheld: StrictBool
     note: str
 
 
 class FixRatingIn(InputSchema):
-    level: int
+    level: StrictInt
 
 
 class StatsQuery(Schema):
@@ -260,7 +260,9 @@ def appeal(request: HttpRequest, rectification_id: int, payload: AppealIn) -> di
 
 
 @router.post("/rectifications/{rectification_id}/decision", response=dict)
-def decide(request: HttpRequest, rectification_id: int, payload: RectificationDecisionIn) -> dict:
+def decide(
+    request: HttpRequest, rectification_id: int, payload: RectificationDecisionIn
+) -> dict:
     found = queries.get_rectification_for(request.user, rectification_id)
     done = rectifications.decide_appeal(
         actor=request.user,

@@ -441,6 +441,17 @@ def test_unapproved_extension_changes_nothing(demo):
     assert Case.objects.get(number=number).state == CaseState.IN_REVIEW
 
 
+@pytest.mark.parametrize("days", ["3", 3.0, True])
+def test_extension_days_of_wrong_json_type_rejected(demo, days):
+    number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
+
+    response = request_extension(demo, number, days=days)
+
+    assert response.status_code == 422
+    assert response.json()["details"]["errors"][0]["location"][-1] == "working_days"
+    assert not CaseExtension.objects.exists()
+
+
 def test_approved_extension_moves_both_dues(demo):
     number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
     extension = request_extension(demo, number).json()["id"]

@@ -18,13 +18,11 @@ from onestop.core.errors import OneStopError
 from onestop.core.ledger import queries
 from onestop.core.ledger.bundle import proof_bundle
 from onestop.core.ledger.checkpoint import get_vkey
-from onestop.core.ledger.errors import ParameterMissing, ParameterRepeated
+from onestop.core.ledger.errors import ParameterMissing
 
 router = Router(tags=["ledger"])
 
 TEXT = "text/plain; charset=utf-8"
-# The query parameters that the handlers read, each of which takes one value.
-QUERY_PARAMETERS = ("index", "tree_size", "first", "second")
 
 
 def _numbers(location: str, *names: str, optional: tuple[str, ...] = ()) -> dict:
@@ -56,21 +54,11 @@ def _returns_errors(view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         try:
-            _check_single_values(request)
             return view(request, *args, **kwargs)
         except OneStopError as error:
             return error.json_response()
 
     return wrapper
-
-
-def _check_single_values(request: HttpRequest) -> None:
-    # Django Ninja would take the last of repeated values, so ?index=1&index=2 would
-    # silently prove entry 2.
-    for field in QUERY_PARAMETERS:
-        count = len(request.GET.getlist(field))
-        if count > 1:
-            raise ParameterRepeated(field=field, count=count)
 
 
 def _required_number(field: str, value: str | None) -> int:

@@ -141,11 +141,3 @@ class ParameterMissing(InvalidInput):
     message = _(
         "The query parameter %(field)s is missing. Add it, for example ?%(field)s=1."
     )
-
-
-class ParameterRepeated(InvalidInput):
-    code = "ledger.parameter_repeated"
-    message = _(
-        "The query parameter %(field)s is given %(count)s times. Give it once, for "
-        "example ?%(field)s=1."
-    )

@@ -200,3 +200,46 @@ def test_openapi_schema_names_unique(openapi):
     shared = {name for name in names if names.count(name) > 1}
 
     assert shared & set(openapi["components"]["schemas"]) == set()
+
+
+@pytest.mark.django_db
+def test_head_answers_as_get_without_body(client):
+    get = client.get("/api/v1/centres")
+    head = client.head("/api/v1/centres")
+
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["Content-Type"] == get["Content-Type"]
+    assert head["Content-Length"] == str(len(get.content))
+
+
+def test_head_of_post_only_path_is_405(client):
+    response = client.head("/api/v1/cases/window")
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/ratings/stats?dimension=matter&dimension=window",
+        "/api/v1/ledger/inclusion?index=1&tree_size=5&tree_size=5",
+    ],
+)
+def test_repeated_query_parameter_rejected_by_api(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "request.parameter_repeated"
+    assert "is given 2 times" in response.json()["message"]
+
+
+def test_repeated_query_parameter_rejected_by_page(client):
+    response = client.get(
+        "/verify/x?start=2026-12-01&start=2026-01-01",
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    assert response.status_code == 400
+    assert "查询参数 start 出现了 2 次" in response.content.decode()

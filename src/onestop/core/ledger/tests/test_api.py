@@ -147,13 +147,6 @@ def test_entry_proof_bundle_verifies_offline(client):
         ("/inclusion?index=1.0", "ledger.number_invalid", 400),
         ("/consistency?first=%2B1&second=3", "ledger.number_invalid", 400),
         ("/entries/%2B3", "ledger.number_invalid", 400),
-        ("/inclusion?index=1&index=2", "ledger.parameter_repeated", 400),
-        ("/consistency?first=1&second=3&second=4", "ledger.parameter_repeated", 400),
-        (
-            "/inclusion?index=1&tree_size=5&tree_size=5",
-            "ledger.parameter_repeated",
-            400,
-        ),
     ],
 )
 def test_bad_request_gets_ledger_error(client, path, code, status):
@@ -222,13 +215,3 @@ def test_signed_number_message_names_value(client):
         message = client.get("/inclusion?index=%2B3").json()["message"]
 
     assert message.startswith("The parameter index (+3) is not a whole number")
-
-
-def test_repeated_parameter_message_names_it(client):
-    with translation.override("en"):
-        message = client.get("/inclusion?index=1&index=2").json()["message"]
-
-    assert message == (
-        "The query parameter index is given 2 times. Give it once, for example "
-        "?index=1."
-    )
