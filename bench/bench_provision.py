@@ -127,7 +127,7 @@ def build_pack(listing: Path, folder: Path) -> tuple[Any, dict[str, Any]]:
     from onestop.catalog.actions import DepartmentBinding
     from onestop.catalog.packs import load_pack
     from onestop.catalog.packs.listing import import_listing
-    from onestop.catalog.packs.xlsx import bindings_from_listing
+    from onestop.catalog.packs.listing_bindings import bindings_from_listing
     from onestop.identity.codes import uscc_check_character
 
     import_listing(listing, MAPPING, folder / "pack")

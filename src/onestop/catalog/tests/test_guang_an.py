@@ -16,7 +16,10 @@ from onestop.cases.errors import MatterNotOpen
 from onestop.cases.queries import open_matters
 from onestop.catalog.models import Matter
 from onestop.catalog.packs.listing import import_listing
-from onestop.catalog.packs.xlsx import PLACEHOLDER_USCC, bindings_from_listing
+from onestop.catalog.packs.listing_bindings import (
+    PLACEHOLDER_USCC,
+    bindings_from_listing,
+)
 from onestop.core.models import Centre
 from onestop.identity.codes import uscc_check_character
 

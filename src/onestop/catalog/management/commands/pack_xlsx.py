@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from onestop.catalog.packs import InvalidPack
-from onestop.catalog.packs.xlsx import XlsxImportFailed, export_xlsx, import_xlsx
+from onestop.catalog.packs.xlsx.errors import XlsxImportFailed
+from onestop.catalog.packs.xlsx.exporter import export_xlsx
+from onestop.catalog.packs.xlsx.importer import import_xlsx
 from onestop.core.management.base import OneStopCommand
 
 

@@ -14,15 +14,13 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from onestop.catalog.packs import STANDARD_PACK_DIR, load_pack
-from onestop.catalog.packs.xlsx import (
+from onestop.catalog.packs.xlsx.errors import XlsxImportFailed
+from onestop.catalog.packs.xlsx.exporter import export_xlsx
+from onestop.catalog.packs.xlsx.importer import import_xlsx
+from onestop.catalog.packs.xlsx.layout import (
     FORM_FIELD_SHEET,
     MATERIAL_SHEET,
     MATTER_SHEET,
-    PLACEHOLDER_USCC,
-    XlsxImportFailed,
-    bindings_from_listing,
-    export_xlsx,
-    import_xlsx,
 )
 
 
@@ -322,67 +320,6 @@ def test_command_prints_rows_and_fails(workbook_path, tmp_path):
 
     assert failure.value.returncode == 1
     assert "事项!2 [事项类型]" in output.getvalue()
-
-
-LISTING = {
-    "items": [
-        {"department": "区住建局", "dept_code": "11511301008778255F"},
-        {"department": "区教科体局", "dept_code": "083372204"},
-        {"department": "区人社局", "dept_code": "1151130108778239R_5143"},
-    ]
-}
-MAPPING = {
-    "departments": {
-        "区住建局": {"role": "housing_construction", "kind": "government_department"},
-        "区教科体局": {"role": "education", "kind": "government_department"},
-        "区人社局": {"role": "human_resources", "kind": "government_department"},
-        "区未列出局": {"role": "unlisted", "kind": "government_department"},
-    }
-}
-
-
-@pytest.fixture
-def listing_files(tmp_path: Path) -> tuple[Path, Path]:
-    import json
-
-    listing = tmp_path / "listing.json"
-    listing.write_text(json.dumps(LISTING, ensure_ascii=False), "utf-8")
-    mapping = tmp_path / "mapping.yaml"
-    mapping.write_text(yaml.safe_dump(MAPPING, allow_unicode=True), "utf-8")
-    return listing, mapping
-
-
-def test_bindings_copy_valid_uscc(listing_files, tmp_path):
-    data = bindings_from_listing(
-        listing_files[0], listing_files[1], tmp_path / "bindings.yaml"
-    )
-
-    assert data["departments"]["housing_construction"] == {
-        "name": "区住建局",
-        "uscc": "11511301008778255F",
-    }
-
-
-def test_bindings_mark_non_uscc_placeholders(listing_files, tmp_path):
-    data = bindings_from_listing(
-        listing_files[0], listing_files[1], tmp_path / "bindings.yaml"
-    )
-    header = (tmp_path / "bindings.yaml").read_text(encoding="utf-8")
-
-    assert data["departments"]["education"]["uscc"] == PLACEHOLDER_USCC
-    assert data["departments"]["human_resources"]["uscc"] == PLACEHOLDER_USCC
-    assert "#   education\n" in header
-    assert "#   human_resources\n" in header
-
-
-def test_bindings_skip_roles_absent_from_listing(listing_files, tmp_path):
-    data = bindings_from_listing(
-        listing_files[0], listing_files[1], tmp_path / "bindings.yaml"
-    )
-    written = yaml.safe_load((tmp_path / "bindings.yaml").read_text(encoding="utf-8"))
-
-    assert "unlisted" not in data["departments"]
-    assert written == data
 
 
 def test_import_errors_are_chinese_by_default(workbook_path, tmp_path):

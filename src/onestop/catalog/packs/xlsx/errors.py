@@ -1,0 +1,47 @@
+"""The errors of an .xlsx import: one per bad cell, row or sheet, and the one raised."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from onestop.core.errors import InvalidInput
+
+
+class XlsxImportFailed(InvalidInput):
+    code = "catalog_pack.xlsx_import_failed"
+    message = _(
+        "The workbook could not be imported: %(count)s errors, the first is: "
+        "%(first)s. Fix the rows listed and import it again."
+    )
+
+    def __init__(self, errors: list[XlsxError]) -> None:
+        super().__init__(count=len(errors), first=str(errors[0]))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class XlsxError:
+    """One bad cell, row or sheet: `row` counts from 1 and is None for a whole sheet."""
+
+    sheet: str
+    row: int | None
+    column: str
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.sheet if self.row is None else f"{self.sheet}!{self.row}"
+        if self.column:
+            where += f" [{self.column}]"
+        return f"{where}: {self.message} [{self.rule}]"
+
+
+class CellError(Exception):
+    """Raised by a cell converter; the reader adds the sheet, row and column."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message

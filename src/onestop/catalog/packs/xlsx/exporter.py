@@ -1,0 +1,114 @@
+"""Export a pack's matters as an .xlsx 实施清单."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from onestop.core.logging import get_logger
+
+from ..loader import load_pack
+from .layout import (
+    FORM_FIELD_COLUMNS,
+    FORM_FIELD_SHEET,
+    MATERIAL_COLUMNS,
+    MATERIAL_SHEET,
+    MATTER_COLUMNS,
+    MATTER_SHEET,
+    NOTES,
+    NOTES_SHEET,
+    PACK_KEYS,
+    PACK_SHEET,
+    Column,
+    fixed_files,
+)
+
+logger = get_logger(__name__)
+
+
+def export_xlsx(pack_path: str | Path, out_path: str | Path) -> int:
+    """Write the pack at `pack_path` as an .xlsx 实施清单 to `out_path`.
+
+    Returns the number of matters written. Raises InvalidPack unless the pack is valid.
+    """
+    pack = load_pack(pack_path)
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+
+    matter_rows = [_row(MATTER_COLUMNS, matter) for matter in pack.matters]
+    _write_sheet(workbook, MATTER_SHEET, MATTER_COLUMNS, matter_rows)
+
+    material_rows = [
+        _row(
+            MATERIAL_COLUMNS,
+            {**material, "matter": matter["id"], "basic_code": matter["basic_code"]},
+        )
+        for matter in pack.matters
+        for material in matter["materials"]
+    ]
+    _write_sheet(workbook, MATERIAL_SHEET, MATERIAL_COLUMNS, material_rows)
+
+    field_rows = [
+        _row(FORM_FIELD_COLUMNS, {**form_field, "matter": matter["id"]})
+        for matter in pack.matters
+        for form_field in matter["form_fields"]
+    ]
+    _write_sheet(workbook, FORM_FIELD_SHEET, FORM_FIELD_COLUMNS, field_rows)
+
+    _write_pack_sheet(workbook, pack)
+    notes = workbook.create_sheet(NOTES_SHEET)
+    for line in NOTES:
+        notes.append([line])
+
+    workbook.save(out_path)
+    logger.info(
+        "catalog_pack.xlsx_exported",
+        pack_id=pack.metadata["id"],
+        matter_count=len(pack.matters),
+    )
+    return len(pack.matters)
+
+
+def _row(columns: list[Column], data: dict[str, Any]) -> list[Any]:
+    return [column.kind.to_cell(_get(data, column.path)) for column in columns]
+
+
+def _get(data: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _write_sheet(
+    workbook: openpyxl.Workbook,
+    title: str,
+    columns: list[Column],
+    rows: list[list[Any]],
+) -> None:
+    sheet = workbook.create_sheet(title)
+    sheet.append([column.header for column in columns])
+    for values in rows:
+        sheet.append(values)
+        _keep_text(sheet[sheet.max_row])
+    sheet.freeze_panes = "B2"
+
+
+def _keep_text(cells: Iterable[Any]) -> None:
+    """Store text that starts with "=" as text, since openpyxl would make it a formula."""
+    for cell in cells:
+        if isinstance(cell.value, str) and cell.data_type == "f":
+            cell.data_type = "s"
+
+
+def _write_pack_sheet(workbook: openpyxl.Workbook, pack: Any) -> None:
+    values = fixed_files(pack)
+    sheet = workbook.create_sheet(PACK_SHEET)
+    sheet.append(["键", "值"])
+    for key in PACK_KEYS:
+        sheet.append([key, json.dumps(values[key], ensure_ascii=False)])
