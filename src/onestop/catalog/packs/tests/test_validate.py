@@ -360,6 +360,8 @@ def test_pack_with_many_errors_reports_all(small_pack, edit_matter):
         (FOOD, "materials[0].colour", "schema.unknown_key"),
         (FOOD, "materials[1].certificate_type", "reference.certificate_type"),
         (FOOD, "form_fields[0].type", "schema.enum"),
+        # The field marked enterprise_name is no text field any more.
+        (FOOD, "form_fields[0].enterprise_name", "form_field.enterprise_name_type"),
         (FOOD, "form_fields[1].pattern", "form_field.pattern_invalid"),
         (ID_CARD, "basic_code", "schema.pattern"),
     }
