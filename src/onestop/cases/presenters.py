@@ -76,6 +76,7 @@ def case_summary(case: Case) -> dict[str, Any]:
     applicant = enterprise.name if enterprise is not None else case.person.masked_name
     return {
         "number": case.number,
+        "centre": case.centre.name,
         "state": case.state,
         "state_label": _state_label(case.state),
         "matter": case.matter.pack_id,

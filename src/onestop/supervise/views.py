@@ -20,18 +20,18 @@ from onestop.cases.deadlines import CLOCK_STOPPED_STATES
 from onestop.cases.models import OPEN_STATES, CaseState
 from onestop.cases.presenters import case_summary
 from onestop.cases.queries import visible_cases
-from onestop.core.models import Centre, Role
+from onestop.core.models import Role
 from onestop.core.pages import handles_errors, posted_choice
 from onestop.core.permissions import RoleRequired, staff_roles
+from onestop.supervise import filters
 from onestop.worktime.queries import missing_years
 
-SUPERVISING_ROLES = {Role.SUPERVISOR, Role.CENTRE_ADMIN, Role.PLATFORM_ADMIN}
 # The dashboard reads at most this many open cases, the ones due first.
 MAX_OPEN_CASES = 2000
 
 
 def _require_supervisor(request: HttpRequest) -> None:
-    if not any(m.role in SUPERVISING_ROLES for m in staff_roles(request.user)):
+    if not any(m.role in filters.SUPERVISING_ROLES for m in staff_roles(request.user)):
         raise RoleRequired(role=Role.SUPERVISOR.label, centre="")
 
 
@@ -39,7 +39,9 @@ def _require_supervisor(request: HttpRequest) -> None:
 @handles_errors
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require_supervisor(request)
-    cases = visible_cases(request.user)
+    choices = filters.choices_for(request.user)
+    chosen = filters.parse_filters(request, choices)
+    cases = chosen.apply(visible_cases(request.user))
     by_state = Counter(cases.values_list("state", flat=True))
     open_cases = cases.filter(state__in=OPEN_STATES).order_by("promised_due", "pk")
     summaries = [case_summary(c) for c in open_cases[:MAX_OPEN_CASES]]
@@ -57,12 +59,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "paused": [c for c in summaries if c["state"] in CLOCK_STOPPED_STATES][
                 :200
             ],
+            "by_centre": _by_centre(cases, warned) if len(choices.centres) > 1 else [],
             "by_department": by_department,
             "by_matter": _warning_table(warned, "matter_name"),
             "chart": _chart_data(by_department),
             "provisional": open_cases.filter(deadline_provisional=True).count(),
             "missing_years": _missing_years(request),
-            "extensions": list(clock.pending_extensions(request.user)[:200]),
+            "extensions": list(
+                clock.pending_extensions(request.user).filter(
+                    case__in=cases.values("pk")
+                )[:200]
+            ),
+            "choices": choices,
+            "filters": chosen.as_query(),
         },
     )
 
@@ -82,6 +91,23 @@ def decide_extension(request: HttpRequest, extension_id: int) -> HttpResponse:
         clock.reject_extension(actor=request.user, extension=extension, note=note)
         messages.success(request, _("The extension is rejected; the due dates stay."))
     return redirect("supervise:dashboard")
+
+
+def _by_centre(cases: Any, warned: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Count the open and the warned cases of each centre, for a view of several."""
+    open_counts = Counter(
+        cases.filter(state__in=OPEN_STATES).values_list("centre__name", flat=True)
+    )
+    warnings = {row["name"]: row for row in _warning_table(warned, "centre")}
+    return [
+        {
+            "name": name,
+            "open": count,
+            "yellow": warnings.get(name, {}).get("yellow", 0),
+            "red": warnings.get(name, {}).get("red", 0),
+        }
+        for name, count in sorted(open_counts.items())
+    ]
 
 
 def _warning_table(warned: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
@@ -111,14 +137,7 @@ def _missing_years(request: HttpRequest) -> list[dict[str, Any]]:
     """List per supervised centre the years up to next year that have no schedule."""
     today = timezone.localdate()
     upto = dt.date(today.year + 1, 12, 31)
-    roles = staff_roles(request.user)
-    centre_ids = [
-        m.centre_id for m in roles if m.role in SUPERVISING_ROLES and m.centre_id
-    ]
-    if any(m.role == Role.PLATFORM_ADMIN for m in roles):
-        centres = Centre.objects.all()
-    else:
-        centres = Centre.objects.filter(pk__in=centre_ids)
+    centres = filters.supervised_centres(request.user)
     alerts = []
     for centre in centres.order_by("name")[:50]:
         years = missing_years(centre.region_code, upto, since=today)

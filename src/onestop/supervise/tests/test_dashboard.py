@@ -10,6 +10,7 @@ from django.utils import translation
 
 from onestop.cases.models import Case, CaseExtension
 from onestop.cases.tests.test_clock import apply_and_accept, at, post, request_extension
+from onestop.core.models import Department
 from onestop.worktime.queries import clear_calendar_cache
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +157,68 @@ def test_state_counts_count_every_case(demo):
     page = demo.client("supervisor").get("/supervise/")
     states = {str(label): count for label, count in page.context["states"]}
     assert states["Submitted"] == 3
+
+
+# --- filters -----------------------------------------------------------------------------
+
+
+def test_dashboard_filters_by_department_and_period(demo):
+    apply_and_accept(demo, at(2026, 3, 2, 9))
+    apply_and_accept(demo, at(2026, 3, 9, 9))
+    other = Department.objects.filter(centre=demo.centre).exclude(pk=demo.market.pk)[0]
+
+    def counts(**query):
+        with time_machine.travel(at(2026, 3, 10), tick=False):
+            response = demo.client("supervisor").get("/supervise/", query)
+        assert response.status_code == 200, response.content
+        return sum(count for _label, count in response.context["states"])
+
+    assert counts() == 2
+    assert counts(department=demo.market.pk) == 2
+    assert counts(department=other.pk) == 0
+    assert counts(start="2026-03-05") == 1
+    assert counts(start="2026-03-02", end="2026-03-02") == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "code", "named"),
+    [
+        ({"department": "999999"}, "supervise.filter_invalid", "999999"),
+        ({"department": "abc"}, "supervise.filter_invalid", "abc"),
+        ({"centre": "nowhere"}, "supervise.filter_invalid", "nowhere"),
+        ({"matter": "0"}, "supervise.filter_invalid", "0"),
+        ({"start": "2026-02-30"}, "supervise.date_invalid", "2026-02-30"),
+        ({"start": "2026-03-05", "end": "2026-03-01"}, "supervise.period_reversed", ""),
+    ],
+)
+def test_dashboard_rejects_unknown_filter(demo, query, code, named):
+    response = demo.client("supervisor").get("/supervise/", query)
+
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert code in content
+    assert named in content
+
+
+def test_other_centres_department_is_not_a_filter(demo, other_centre):
+    foreign = Department.objects.filter(centre=other_centre)[0]
+
+    response = demo.client("supervisor").get("/supervise/", {"department": foreign.pk})
+
+    assert response.status_code == 400
+    assert "supervise.filter_invalid" in response.content.decode()
+
+
+def test_platform_admin_sees_cases_by_centre(demo, other_centre):
+    apply_and_accept(demo, at(2026, 3, 2, 9))
+
+    with time_machine.travel(at(2026, 3, 10), tick=False):
+        response = demo.client("platform").get("/supervise/")
+        narrowed = demo.client("platform").get(
+            "/supervise/", {"centre": other_centre.slug}
+        )
+
+    names = [row["name"] for row in response.context["by_centre"]]
+    assert names == [demo.centre.name]
+    assert response.context["by_centre"][0]["red"] == 1
+    assert sum(count for _label, count in narrowed.context["states"]) == 0

@@ -1,0 +1,158 @@
+"""The dashboard's filters: centre, department, matter and the period cases were filed in.
+
+Each filter offers only what the supervisor may see, and a value outside that list is an
+error that names it, so a mistyped or stale link never shows unfiltered figures as if
+they were filtered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.cases.models import Case
+from onestop.catalog.models import Matter
+from onestop.core.errors import InvalidInput
+from onestop.core.models import Centre, Department, Role
+from onestop.core.permissions import staff_roles
+
+SUPERVISING_ROLES = {Role.SUPERVISOR, Role.CENTRE_ADMIN, Role.PLATFORM_ADMIN}
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class FilterInvalid(InvalidInput):
+    code = "supervise.filter_invalid"
+    message = _(
+        "%(value)s is not a %(filter)s you supervise. Choose one from the list of the "
+        "dashboard's filters."
+    )
+
+
+class DateInvalid(InvalidInput):
+    code = "supervise.date_invalid"
+    message = _("%(value)s is not a date. Use the form YYYY-MM-DD, such as 2026-12-01.")
+
+
+class PeriodReversed(InvalidInput):
+    code = "supervise.period_reversed"
+    message = _(
+        "The period starts on %(start)s, after its end on %(end)s. Give a start date on "
+        "or before the end date."
+    )
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The centres, departments and matters that a supervisor may filter by."""
+
+    centres: QuerySet[Centre]
+    departments: QuerySet[Department]
+    matters: QuerySet[Matter]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The chosen filters; None leaves a filter open."""
+
+    centre: Centre | None = None
+    department: Department | None = None
+    matter: Matter | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def apply(self, cases: QuerySet[Case]) -> QuerySet[Case]:
+        """Narrow `cases` to the chosen centre, department, matter and filing period."""
+        if self.centre is not None:
+            cases = cases.filter(centre=self.centre)
+        if self.department is not None:
+            cases = cases.filter(department=self.department)
+        if self.matter is not None:
+            cases = cases.filter(matter=self.matter)
+        if self.start is not None:
+            cases = cases.filter(created_at__gte=_start_of(self.start))
+        if self.end is not None:
+            cases = cases.filter(created_at__lt=_start_of(self.end + dt.timedelta(1)))
+        return cases
+
+    def as_query(self) -> dict[str, Any]:
+        """Return the filters as the values of the dashboard's filter form."""
+        return {
+            "centre": self.centre.slug if self.centre else "",
+            "department": self.department.pk if self.department else "",
+            "matter": self.matter.pk if self.matter else "",
+            "start": self.start.isoformat() if self.start else "",
+            "end": self.end.isoformat() if self.end else "",
+        }
+
+
+def supervised_centres(user: Any) -> QuerySet[Centre]:
+    """Return the centres the user supervises; a platform admin supervises all."""
+    roles = staff_roles(user)
+    if any(m.role == Role.PLATFORM_ADMIN for m in roles):
+        return Centre.objects.all()
+    ids = [m.centre_id for m in roles if m.role in SUPERVISING_ROLES and m.centre_id]
+    return Centre.objects.filter(pk__in=ids)
+
+
+def choices_for(user: Any) -> Choices:
+    centres = supervised_centres(user).order_by("name")
+    return Choices(
+        centres=centres,
+        departments=Department.objects.filter(centre__in=centres).order_by(
+            "centre__name", "name"
+        ),
+        matters=Matter.objects.filter(centre__in=centres).order_by(
+            "centre__name", "name"
+        ),
+    )
+
+
+def parse_filters(request: HttpRequest, choices: Choices) -> Filters:
+    """Read the filters from the query string; raise for a value outside `choices`."""
+    query = request.GET
+    start = _date(query.get("start", ""))
+    end = _date(query.get("end", ""))
+    if start and end and start > end:
+        raise PeriodReversed(start=start.isoformat(), end=end.isoformat())
+    return Filters(
+        centre=_chosen(choices.centres, "slug", query.get("centre", ""), _("centre")),
+        department=_chosen(
+            choices.departments, "pk", query.get("department", ""), _("department")
+        ),
+        matter=_chosen(choices.matters, "pk", query.get("matter", ""), _("matter")),
+        start=start,
+        end=end,
+    )
+
+
+def _chosen(options: QuerySet[Any], field: str, value: str, name: Any) -> Any:
+    if not value:
+        return None
+    if field == "pk" and not value.isdigit():
+        raise FilterInvalid(value=value[:40], filter=name)
+    found = options.filter(**{field: value}).first()
+    if found is None:
+        raise FilterInvalid(value=value[:40], filter=name)
+    return found
+
+
+def _date(value: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        if ISO_DATE.fullmatch(value):
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise DateInvalid(value=value[:40])
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
