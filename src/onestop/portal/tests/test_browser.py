@@ -95,3 +95,23 @@ def test_window_accepts_walk_in(browser, live_server, demo, tmp_path):
     case = Case.objects.get(number=number)
     assert case.channel == "window"
     assert case.promised_due is not None
+
+
+def test_choosing_enterprise_fills_its_fields(browser, live_server, demo):
+    page = sign_in(browser, live_server, "agent")
+    page.goto(
+        f"{live_server.url}/portal/{demo.centre.slug}/matters/food-business-licence/apply/"
+    )
+    uscc = "[name='field.organisation_uscc']"
+    name = "[name='field.organisation_name']"
+    assert page.input_value(uscc) == ""
+
+    page.select_option("#apply-for", "91440604MA4W1X2YX9")
+    filled = (page.input_value(uscc), page.input_value(name))
+    page.select_option("#apply-for", "")
+
+    assert filled == ("91440604MA4W1X2YX9", "佛山市禅城区示例商贸有限公司")
+    assert page.input_value(uscc) == ""
+    page.fill(name, "另填的名称")
+    page.select_option("#apply-for", "91440604MA4W1X2YX9")
+    assert page.input_value(name) == "另填的名称"
