@@ -45,18 +45,38 @@ class TextInvalid(InvalidInput):
     )
 
 
-def loads(body: bytes | str, path: str = "") -> Any:
-    """Parse JSON like `json.loads` and raise for a lone surrogate or control character.
+class MemberRepeated(InvalidInput):
+    code = "request.member_repeated"
+    message = _(
+        "The member %(member)s appears %(count)s times in one JSON object. Send it "
+        "once."
+    )
 
-    `path` names the parsed value in the error, such as the multipart part it came
-    from. Raises json.JSONDecodeError and UnicodeDecodeError as `json.loads` does.
+
+def loads(body: bytes | str, path: str = "") -> Any:
+    """Parse JSON like `json.loads` and raise for a lone surrogate or control character,
+    or for a member name given twice in one object.
+
+    Python's `json` would keep the last of repeated members silently, while another
+    reader of the same text may keep the first. `path` names the parsed value in the
+    error, such as the multipart part it came from. Raises json.JSONDecodeError and
+    UnicodeDecodeError as `json.loads` does.
     """
-    value = json.loads(body)
+    value = json.loads(body, object_pairs_hook=_unique_members)
     raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
     # JSON may carry U+007F unescaped, so its byte is looked for too.
     if SUSPECT_ESCAPE.search(raw) or b"\x7f" in raw:
         check_text(value, path)
     return value
+
+
+def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    members = dict(pairs)
+    if len(members) < len(pairs):
+        names = [name for name, _value in pairs]
+        repeated = next(name for name in names if names.count(name) > 1)
+        raise MemberRepeated(member=repeated[:60], count=names.count(repeated))
+    return members
 
 
 def check_text(value: Any, path: str = "", *, controls: bool = True) -> None:

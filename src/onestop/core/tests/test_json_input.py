@@ -115,3 +115,28 @@ def test_api_multipart_with_control_character_answers_json_400(demo):
     assert response.status_code == 400
     assert response.json()["code"] == "request.control_character"
     assert response.json()["details"]["path"] == "matter"
+
+
+def test_loads_rejects_repeated_member_in_nested_object():
+    with pytest.raises(json_input.MemberRepeated) as raised:
+        json_input.loads('{"form": {"a": 1, "b": 2, "a": 3}}')
+
+    assert raised.value.details == {"member": "a", "count": 2}
+
+
+@pytest.mark.django_db
+def test_registration_with_repeated_member_answers_400():
+    body = (
+        '{"username": "wangwu", "password": "a-long-passphrase-1", '
+        '"id_number": "110101199003077758", "name": "王五", "name": "赵六"}'
+    )
+    response = Client(headers={"accept-language": "en"}).post(
+        "/api/v1/identity/persons", body, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "request.member_repeated"
+    assert response.json()["message"] == (
+        "The member name appears 2 times in one JSON object. Send it once."
+    )
+    assert Person.objects.count() == 0
