@@ -34,15 +34,16 @@ class TreeSizeInvalid(InvalidInput):
 class TreeSizeBeyondLog(InvalidInput):
     code = "ledger.tree_size_beyond_log"
     message = _(
-        "The tree size %(tree_size)s is larger than the log, which has %(log_size)s "
-        "integrated entries. Give a tree size of at most %(log_size)s."
+        "The tree size %(tree_size)s is larger than the log, whose size (its number "
+        "of integrated entries) is %(log_size)s. Give a tree size of at most "
+        "%(log_size)s."
     )
 
 
 class IndexBeyondTreeSize(InvalidInput):
     code = "ledger.index_beyond_size"
     message = _(
-        "The index %(index)s is not in a tree of %(tree_size)s entries. Give an index "
+        "The index %(index)s is not in a tree of size %(tree_size)s. Give an index "
         "below %(tree_size)s, or a larger tree size."
     )
 
@@ -66,8 +67,8 @@ class FirstSizeZero(InvalidInput):
 class EntryNotFound(NotFound):
     code = "ledger.entry_not_found"
     message = _(
-        "No integrated ledger entry has the index %(index)s. The log has %(log_size)s "
-        "integrated entries, with indices from 0 to one less than that."
+        "No integrated ledger entry has the index %(index)s. The log's size is "
+        "%(log_size)s, and its indices run from 0 to one less than that."
     )
 
 
@@ -91,7 +92,7 @@ class NoCheckpointCoversEntry(Conflict):
     code = "ledger.entry_not_checkpointed"
     message = _(
         "No checkpoint covers the ledger entry at index %(index)s yet; the latest one "
-        "has %(size)s entries. Try again after the next checkpoint is published."
+        "is of tree size %(size)s. Try again after the next checkpoint is published."
     )
 
 
@@ -122,8 +123,8 @@ class PersonalDataInEntry(InvalidInput):
 class CheckpointInconsistent(Conflict):
     code = "ledger.checkpoint_inconsistent"
     message = _(
-        "The tree of %(size)s entries is not consistent with checkpoint "
-        "%(checkpoint_id)s of %(previous_size)s entries (%(reason)s), so no checkpoint "
+        "The tree of size %(size)s is not consistent with checkpoint "
+        "%(checkpoint_id)s of size %(previous_size)s (%(reason)s), so no checkpoint "
         "was published. Run `onestop ledger verify` to find the changed rows."
     )
 

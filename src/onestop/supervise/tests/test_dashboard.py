@@ -77,6 +77,11 @@ def test_dashboard_alerts_missing_calendar_year(demo):
         {"centre": demo.centre.name, "years": [2027]}
     ]
     assert 'id="calendar-missing"' in response.content.decode()
+    with time_machine.travel(at(2026, 3, 10), tick=False):
+        english = demo.client("supervisor").get(
+            "/supervise/", headers={"Accept-Language": "en"}
+        )
+    assert "Deadlines in that year are provisional" in english.content.decode()
 
 
 def test_dashboard_needs_supervisor(demo):

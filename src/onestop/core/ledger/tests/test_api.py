@@ -166,9 +166,18 @@ def test_error_message_names_value_and_limit(client):
         message = client.get("/inclusion?index=0&tree_size=10").json()["message"]
 
     assert message == (
-        "The tree size 10 is larger than the log, which has 9 integrated entries. "
-        "Give a tree size of at most 9."
+        "The tree size 10 is larger than the log, whose size (its number of "
+        "integrated entries) is 9. Give a tree size of at most 9."
     )
+
+
+def test_index_message_reads_for_a_tree_of_one(client):
+    fill_ledger(1)
+
+    with translation.override("en"):
+        message = client.get("/inclusion?index=1&tree_size=1").json()["message"]
+
+    assert message.startswith("The index 1 is not in a tree of size 1.")
 
 
 def test_error_message_is_translated_to_chinese(client):
