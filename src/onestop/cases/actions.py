@@ -1342,6 +1342,14 @@ def _decider_role(actor: Any, case: Case) -> str:
 
 
 def _staff_role_for_correction(actor: Any, case: Case) -> str:
+    """Return the role that requests corrections in the case's state.
+
+    The window requests them before acceptance and the department's reviewer during
+    review. A clerk who requests them in a state that allows none gets the state
+    conflict (InvalidTransition), as for every other transition, not a permission error.
+    """
     if case.state == CaseState.SUBMITTED:
         return require_role(actor, WINDOW_ROLES, centre=case.centre).role
+    if find_role(actor, WINDOW_ROLES, centre=case.centre) is not None:
+        _require_transition(case, "request_correction")
     return _reviewer_role(actor, case)
