@@ -543,12 +543,20 @@ def _clean_opinion(opinion: str, *, action: str) -> str:
 def apply_department_result(
     *, case: Case, decision: str, opinion: str, result: dict[str, Any] | None = None
 ) -> Case:
-    """Apply a result that a department's own system returned through a connector."""
+    """Apply a result that a department's own system returned through a connector.
+
+    The opinion is recorded as a reviewer's is. A denial requires one, and an approval
+    may come without it.
+    """
+    action = "approve" if decision == "approved" else "deny"
+    if action == "deny":
+        opinion = _clean_opinion(opinion, action=action)
+    else:
+        opinion = reasons.clean_reason(opinion, missing=None, too_long=OpinionTooLong)
     with transaction.atomic():
         case = _lock(case)
         if case.state == CaseState.ACCEPTED:
             _transition(case, actor=None, actor_role=SYSTEM, action="start_review")
-        action = "approve" if decision == "approved" else "deny"
         _record_decision(
             case,
             actor=None,

@@ -1,8 +1,9 @@
 """The one rule for the text that comes with a decision on a case.
 
-Review opinions, reasons for not accepting and the reasons of the clock's actions
-(extensions and special procedures) follow it: required where the decision must state
-it, and at most MAX_LENGTH characters after trimming.
+Review opinions, also those that department systems return, reasons for not accepting
+and the reasons of the clock's actions (extensions and special procedures) follow it:
+required where the decision must state it, and at most MAX_LENGTH characters after
+trimming.
 """
 
 from __future__ import annotations
