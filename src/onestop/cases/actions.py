@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onestop.cases import deadlines, documents, idempotency, receipts, results
+from onestop.cases import deadlines, documents, idempotency, reasons, receipts, results
 from onestop.cases.errors import (
     ApplicantNotRegistered,
     CorrectionItemsRequired,
@@ -33,6 +33,7 @@ from onestop.cases.errors import (
     OpinionTooLong,
     OrganisationNotRepresented,
     ReasonRequired,
+    ReasonTooLong,
     UnknownMaterial,
 )
 from onestop.cases.formdata import (
@@ -77,8 +78,6 @@ APPLICANT = "applicant"
 SYSTEM = "system"
 WINDOW_ROLES = (Role.CLERK,)
 DEPARTMENT_ROLES = (Role.REVIEWER,)
-# The maximum length of a decision's opinion after trimming, as in the pages' boxes.
-OPINION_MAX_LENGTH = 2000
 # The outbox topic whose handler (exchange.tasks) hands an accepted case to its department.
 DISPATCH_TOPIC = "exchange.dispatch"
 
@@ -397,12 +396,17 @@ def issue_acceptance_receipt(
 
 def refuse_case(*, actor: Any, case: Case, reason: str) -> Case:
     """Decide not to accept (不予受理), with the reason, and notify the applicant."""
-    if not reason.strip():
-        raise ReasonRequired(action=_("not accepting a case"))
+    action = _("not accepting a case")
+    reason = reasons.clean_reason(
+        reason,
+        missing=ReasonRequired(action=action),
+        too_long=ReasonTooLong,
+        action=action,
+    )
     with transaction.atomic():
         case = _lock(case)
         require_role(actor, WINDOW_ROLES, centre=case.centre)
-        case.refusal_reason = reason.strip()
+        case.refusal_reason = reason
         case.save(update_fields=["refusal_reason"])
         _transition(
             case, actor=actor, actor_role=Role.CLERK, action="refuse", reason=reason
@@ -513,7 +517,7 @@ def deny_case(*, actor: Any, case: Case, opinion: str) -> Case:
 def _decide(
     *, actor: Any, case: Case, opinion: str, action: str, result: dict[str, Any] | None
 ) -> Case:
-    _check_opinion(opinion, action=action)
+    opinion = _clean_opinion(opinion, action=action)
     with transaction.atomic():
         case = _lock(case)
         role = _decider_role(actor, case)
@@ -524,29 +528,35 @@ def _decide(
     return _reload(case)
 
 
-def _check_opinion(opinion: str, *, action: str) -> None:
-    """Require an opinion of at most OPINION_MAX_LENGTH characters, after trimming.
+def _clean_opinion(opinion: str, *, action: str) -> str:
+    """Return the opinion trimmed, or raise unless it has 1 to reasons.MAX_LENGTH
+    characters.
 
     The opinion is written on the result document, for an approval as for a denial.
     """
-    text = opinion.strip()
-    if not text:
-        raise OpinionRequired(
-            action=_("approving a case") if action == "approve" else _("denying a case")
-        )
-    if len(text) > OPINION_MAX_LENGTH:
-        raise OpinionTooLong(length=len(text), max=OPINION_MAX_LENGTH)
+    label = _("approving a case") if action == "approve" else _("denying a case")
+    return reasons.clean_reason(
+        opinion, missing=OpinionRequired(action=label), too_long=OpinionTooLong
+    )
 
 
 def apply_department_result(
     *, case: Case, decision: str, opinion: str, result: dict[str, Any] | None = None
 ) -> Case:
-    """Apply a result that a department's own system returned through a connector."""
+    """Apply a result that a department's own system returned through a connector.
+
+    The opinion is recorded as a reviewer's is. A denial requires one, and an approval
+    may come without it.
+    """
+    action = "approve" if decision == "approved" else "deny"
+    if action == "deny":
+        opinion = _clean_opinion(opinion, action=action)
+    else:
+        opinion = reasons.clean_reason(opinion, missing=None, too_long=OpinionTooLong)
     with transaction.atomic():
         case = _lock(case)
         if case.state == CaseState.ACCEPTED:
             _transition(case, actor=None, actor_role=SYSTEM, action="start_review")
-        action = "approve" if decision == "approved" else "deny"
         _record_decision(
             case,
             actor=None,
@@ -1336,6 +1346,14 @@ def _decider_role(actor: Any, case: Case) -> str:
 
 
 def _staff_role_for_correction(actor: Any, case: Case) -> str:
+    """Return the role that requests corrections in the case's state.
+
+    The window requests them before acceptance and the department's reviewer during
+    review. A clerk who requests them in a state that allows none gets the state
+    conflict (InvalidTransition), as for every other transition, not a permission error.
+    """
     if case.state == CaseState.SUBMITTED:
         return require_role(actor, WINDOW_ROLES, centre=case.centre).role
+    if find_role(actor, WINDOW_ROLES, centre=case.centre) is not None:
+        _require_transition(case, "request_correction")
     return _reviewer_role(actor, case)

@@ -16,8 +16,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onestop.cases import actions
-from onestop.cases.errors import ReasonRequired
+from onestop.cases import actions, reasons
+from onestop.cases.errors import ReasonRequired, ReasonTooLong
 from onestop.cases.models import Case, CaseEvent, CaseExtension, CasePause, CaseState
 from onestop.cases.queries import visible_cases
 from onestop.core.audit import record_event
@@ -128,7 +128,7 @@ def start_special_procedure(
         raise UnknownProcedure(
             procedure=procedure[:40], choices=", ".join(SPECIAL_PROCEDURES)
         )
-    _check_reason(reason, _("starting a special procedure"))
+    reason = _clean_reason(reason, _("starting a special procedure"))
 
     with transaction.atomic():
         case = actions._lock(case)
@@ -147,7 +147,7 @@ def start_special_procedure(
             case=case,
             kind=CasePause.Kind.SPECIAL_PROCEDURE,
             procedure=procedure,
-            reason=reason.strip(),
+            reason=reason,
             started_at=timezone.now(),
         )
         actions._recompute_deadlines(case)
@@ -171,7 +171,7 @@ def end_special_procedure(
 
     `ended_at` defaults to now. It must lie between the procedure's start and now.
     """
-    _check_reason(reason, _("ending a special procedure"))
+    reason = _clean_reason(reason, _("ending a special procedure"))
 
     with transaction.atomic():
         case = actions._lock(case)
@@ -227,7 +227,7 @@ def request_extension(
     *, actor: Any, case: Case, working_days: int, reason: str
 ) -> CaseExtension:
     """Ask a supervisor to extend the time limit. No date moves before approval."""
-    _check_reason(reason, _("requesting an extension"))
+    reason = _clean_reason(reason, _("requesting an extension"))
 
     with transaction.atomic():
         case = actions._lock(case)
@@ -241,7 +241,7 @@ def request_extension(
             centre=case.centre,
             case=case,
             working_days=working_days,
-            reason=reason.strip(),
+            reason=reason,
             requested_by=actor,
         )
         data = {"extension_id": extension.pk, "working_days": working_days}
@@ -263,6 +263,8 @@ def approve_extension(
     *, actor: Any, extension: CaseExtension, note: str = ""
 ) -> CaseExtension:
     """Approve an extension request: both due dates move by its working days."""
+    note = _clean_reason(note, _("approving an extension"), required=False)
+
     with transaction.atomic():
         extension, case, role = _lock_for_decision(actor, extension)
         _check_extendable(case)
@@ -286,7 +288,7 @@ def reject_extension(
     *, actor: Any, extension: CaseExtension, note: str
 ) -> CaseExtension:
     """Reject an extension request with the reason; the due dates stay as they are."""
-    _check_reason(note, _("rejecting an extension"))
+    note = _clean_reason(note, _("rejecting an extension"))
 
     with transaction.atomic():
         extension, case, role = _lock_for_decision(actor, extension)
@@ -344,7 +346,7 @@ def _decide(extension: CaseExtension, *, actor: Any, status: str, note: str) -> 
     extension.status = status
     extension.decided_by = actor
     extension.decided_at = timezone.now()
-    extension.decision_note = note.strip()
+    extension.decision_note = note
     extension.save(
         update_fields=["status", "decided_by", "decided_at", "decision_note"]
     )
@@ -422,9 +424,14 @@ def _audit(actor: Any, role: str, verb: str, case: Case, **data: Any) -> None:
     )
 
 
-def _check_reason(reason: str, action: Any) -> None:
-    if not (reason or "").strip():
-        raise ReasonRequired(action=action)
+def _clean_reason(reason: str, action: Any, *, required: bool = True) -> str:
+    """Return the reason trimmed, or raise when it is missing or too long."""
+    return reasons.clean_reason(
+        reason or "",
+        missing=ReasonRequired(action=action) if required else None,
+        too_long=ReasonTooLong,
+        action=action,
+    )
 
 
 def _local(moment: dt.datetime) -> str:

@@ -75,6 +75,14 @@ class ReasonRequired(InvalidInput):
     message = _("Give a reason: %(action)s needs one.")
 
 
+class ReasonTooLong(InvalidInput):
+    code = "case.reason_too_long"
+    message = _(
+        "The reason for %(action)s has %(length)s characters; the maximum is %(max)s. "
+        "Shorten it."
+    )
+
+
 class OpinionRequired(ReasonRequired):
     """A decision without an opinion, with the code of the other missing reasons."""
 

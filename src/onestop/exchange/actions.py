@@ -279,11 +279,10 @@ def _apply_to_case(case: Case, callback: dict[str, Any]) -> Case:
             return mark_received(case=case)
         if status == CallbackStatus.CORRECTION_NEEDED:
             return apply_department_correction(case=case, items=callback["items"])
-        opinion = callback.get("opinion") or callback.get("reason") or ""
         return case_actions.apply_department_result(
             case=case,
             decision=status,
-            opinion=opinion,
+            opinion=callbacks.decision_opinion(callback),
             result=callback.get("result")
             if status == CallbackStatus.APPROVED
             else None,

@@ -56,7 +56,8 @@ def _body(request: HttpRequest) -> bytes:
 def post_callback(request: HttpRequest) -> dict[str, Any]:
     """Receive a signed result from a department and return OneStop's signed receipt.
 
-    Statuses: received, correction_needed (items), approved (result), denied (reason).
+    Statuses: received, correction_needed (items), approved (opinion and result, both
+    optional), denied (opinion).
     A resent callback with the same id and content returns the first receipt.
     """
     return actions.receive_callback(_body(request))

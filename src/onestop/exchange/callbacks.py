@@ -18,10 +18,17 @@ from typing import Any
 import jsonschema
 from django.utils import timezone
 
+from onestop.cases.reasons import clean_reason
 from onestop.core import json_input
 from onestop.core.canonical import canonical_json, sha256_hex
 from onestop.exchange.conf import setting
-from onestop.exchange.errors import CallbackInvalid, CallbackStale, CallbackTooLarge
+from onestop.exchange.errors import (
+    CallbackInvalid,
+    CallbackOpinionRequired,
+    CallbackOpinionTooLong,
+    CallbackStale,
+    CallbackTooLarge,
+)
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 RECEIPT_TYPE = "onestop.exchange.receipt"
@@ -78,6 +85,29 @@ def check_fresh(sent_at: str, *, now: datetime.datetime | None = None) -> None:
     age = (now - sent).total_seconds()
     if age > CALLBACK_MAX_AGE_SECONDS or age < -skew:
         raise CallbackStale(sent_at=sent_at, window=int(skew))
+
+
+def decision_opinion(callback: dict[str, Any]) -> str:
+    """Return the review opinion of an approved or denied callback, trimmed.
+
+    A denial must carry it, and an approval may leave it out. Either way it has at most
+    reasons.MAX_LENGTH characters, as a reviewer's opinion. Raise CallbackOpinionRequired
+    or CallbackOpinionTooLong, which name the member.
+    """
+    # NOTE: `reason` is the member's earlier name for denials, read while department
+    # systems that were built against it still send it.
+    member = (
+        "reason" if "opinion" not in callback and "reason" in callback else "opinion"
+    )
+    required = callback["status"] == "denied"
+    return clean_reason(
+        callback.get(member, ""),
+        missing=CallbackOpinionRequired(member="callback.opinion")
+        if required
+        else None,
+        too_long=CallbackOpinionTooLong,
+        member=f"callback.{member}",
+    )
 
 
 def content_digest(callback: dict[str, Any]) -> str:

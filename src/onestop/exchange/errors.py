@@ -28,6 +28,23 @@ class CallbackInvalid(InvalidInput):
     )
 
 
+class CallbackOpinionRequired(InvalidInput):
+    code = "exchange.opinion_required"
+    message = _(
+        "A denied callback must carry the review opinion in %(member)s, because the "
+        "decision states it to the applicant. Add the opinion and send the callback "
+        "again."
+    )
+
+
+class CallbackOpinionTooLong(InvalidInput):
+    code = "exchange.opinion_too_long"
+    message = _(
+        "%(member)s has %(length)s characters; the maximum is %(max)s. Shorten the "
+        "review opinion and send the callback again."
+    )
+
+
 class UnknownEnvelope(NotFound):
     code = "exchange.unknown_case"
     message = _(

@@ -349,7 +349,7 @@ def _callback(envelope: dict[str, Any], status: str) -> dict[str, Any]:
         callback["opinion"] = "符合条件，准予许可"
         callback["result"] = {"licence_number": f"SIM-{envelope['case']['number']}"}
     elif status == "denied":
-        callback["reason"] = "经审查，申请材料不符合法定条件"
+        callback["opinion"] = "经审查，申请材料不符合法定条件"
     elif status == "correction_needed":
         callback["items"] = [{"note": "请补充提交经营场所平面图"}]
     return callback

@@ -85,7 +85,7 @@ def callback_for(envelope: Envelope, status: str, **fields: Any) -> dict[str, An
             opinion="准予许可", result={"licence_number": "JY1440604000001"}
         )
     if status == "denied":
-        callback["reason"] = "不符合条件"
+        callback["opinion"] = "不符合条件"
     if status == "correction_needed":
         callback["items"] = [{"note": "补充平面图"}]
     callback.update(fields)

@@ -102,6 +102,7 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
             "clock": clock_forms.office_context(found),
             "is_reviewer": is_reviewer,
             "error": error,
+            "posted": request.POST if error else {},
             **certificate_context(found),
         },
         status=error.status if error else 200,

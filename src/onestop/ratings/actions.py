@@ -1,9 +1,9 @@
 """Every state change of ratings, visits and rating links, one function each.
 
 Only the applicant rates: online as the signed-in applicant of the case, on site and by
-SMS through a rating link bound to the applicant. A case is rated once per channel and a
-visit once. A rating can be changed within the centre's change period. A bad rating opens
-its rectification in the same transaction.
+SMS through a rating link bound to the applicant. A case is rated once, whichever the
+channel, and a visit once. A rating can be changed within the centre's change period. A
+bad rating opens its rectification in the same transaction.
 """
 
 from __future__ import annotations
@@ -49,7 +49,12 @@ from onestop.ratings.models import (
     Visit,
     tags_for_channel,
 )
-from onestop.ratings.queries import get_policy, get_rating_link, get_rating_of
+from onestop.ratings.queries import (
+    get_case_rating,
+    get_policy,
+    get_rating_link,
+    get_rating_of,
+)
 
 log = get_logger(__name__)
 
@@ -200,7 +205,11 @@ def rate_or_change_online(
     tags: Iterable[str] = (),
     channel: str = RatingChannel.ONLINE,
 ) -> Rating:
-    """Rate the case online or at a kiosk, or change that rating if there is one."""
+    """Rate the case online or at a kiosk, or change the rating made in that channel.
+
+    A rating made in another channel is not changed here, so rate_case raises
+    AlreadyRated.
+    """
     existing = get_rating_of(case, channel)
     if existing is None:
         return rate_case(
@@ -434,6 +443,12 @@ def _check_change_period(rating: Rating) -> None:
 def _create_case_rating(
     *, actor: Any, case: Case, channel: str, level: int, tags: list[str], comment: str
 ) -> Rating:
+    """Record the case's one rating, or raise AlreadyRated when it has one already.
+
+    The check before the insert names the earlier rating in the error. The unique
+    constraint rating_once_per_case stops a second rating made at the same moment.
+    """
+    _check_not_rated(case)
     try:
         with transaction.atomic():
             rating = Rating.objects.create(
@@ -447,7 +462,8 @@ def _create_case_rating(
             if rating.is_bad:
                 rectifications.open_for(rating)
     except IntegrityError:
-        raise AlreadyRated(number=case.number) from None
+        _check_not_rated(case)
+        raise
     log.info(
         "case.rated",
         case_id=case.pk,
@@ -456,6 +472,18 @@ def _create_case_rating(
         channel=channel,
     )
     return rating
+
+
+def _check_not_rated(case: Case) -> None:
+    """Raise AlreadyRated, naming the earlier rating's time and channel, if there is one."""
+    earlier = get_case_rating(case)
+    if earlier is None:
+        return
+    raise AlreadyRated(
+        number=case.number,
+        rated_at=_local(earlier.created_at),
+        channel=RatingChannel(earlier.channel).label,
+    )
 
 
 def _create_visit_rating(

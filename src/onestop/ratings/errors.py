@@ -27,7 +27,10 @@ class NotRateableYet(InvalidInput):
 
 class AlreadyRated(Conflict):
     code = "rating.already_rated"
-    message = _("Case %(number)s has already been rated.")
+    message = _(
+        "Case %(number)s was already rated on %(rated_at)s (%(channel)s). A case is "
+        "rated once, whichever the channel, so this rating was not recorded."
+    )
 
 
 class VisitAlreadyRated(Conflict):

@@ -206,10 +206,11 @@ class Rating(TenantModel):
     class Meta:
         verbose_name = _("rating")
         constraints = [
+            # 好差评 counts one rating per case, whichever channel it was made in.
             models.UniqueConstraint(
-                fields=["centre", "case", "channel"],
+                fields=["centre", "case"],
                 condition=Q(visit__isnull=True),
-                name="rating_once",
+                name="rating_once_per_case",
             ),
             models.UniqueConstraint(
                 fields=["centre", "visit"],

@@ -67,6 +67,16 @@ def get_rating_of(case: Case, channel: str = RatingChannel.ONLINE) -> Rating | N
     )
 
 
+def get_case_rating(case: Case) -> Rating | None:
+    """Return the rating of `case` made outside a visit, in whichever channel, if any."""
+    return (
+        Rating.objects.for_centre(case.centre)
+        .filter(case=case, visit__isnull=True)
+        .select_related("rectification")
+        .first()
+    )
+
+
 def is_case_rated(case: Case) -> bool:
     """Return whether the case has any rating, in any channel or visit."""
     return Rating.objects.for_centre(case.centre).filter(case=case).exists()

@@ -8,13 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from onestop.cases.models import CaseEvent, CaseState
-from onestop.core import outbox
 from onestop.core.ledger.models import LedgerEntry
 from onestop.core.signing import public_keys_for, verify_document
 from onestop.exchange.models import (
     ConnectorKind,
     DepartmentCallback,
-    Envelope,
     KeyAlgorithm,
 )
 from onestop.exchange.testing import (
@@ -28,19 +26,6 @@ from onestop.exchange.testing import (
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/exchange/callbacks"
-
-
-@pytest.fixture
-def key() -> DepartmentKey:
-    return DepartmentKey()
-
-
-@pytest.fixture
-def envelope(demo, key) -> Envelope:
-    configure(demo.market, ConnectorKind.PULL, key)
-    accept_food_case(demo)
-    outbox.drain()
-    return Envelope.objects.get()
 
 
 def post(client, body: bytes):
@@ -149,12 +134,12 @@ def test_case_of_other_centre_rejected(client, demo, other_centre, key, envelope
 
 
 def test_schema_violation_rejected(client, key, envelope):
-    callback = callback_for(envelope, "denied")
-    callback.pop("reason")
+    callback = callback_for(envelope, "correction_needed")
+    callback.pop("items")
     response = post(client, signed(callback, key))
     assert response.status_code == 400
     assert response.json()["code"] == "exchange.schema_invalid"
-    assert "reason" in response.json()["message"]
+    assert "items" in response.json()["message"]
 
 
 def test_body_that_is_not_json_rejected(client, envelope):
