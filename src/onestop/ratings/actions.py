@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from onestop.cases.models import Case, CaseState
 from onestop.core.audit import record_event
+from onestop.core.errors import choices_text
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Notification, Role
 from onestop.core.permissions import require_role
@@ -95,7 +96,9 @@ def rate_case(
     if case.person.user_id != actor.pk:
         raise NotYourCase(number=case.number)
     if channel not in SIGNED_IN_CHANNELS:
-        raise InvalidChannel(channel=str(channel)[:20], allowed="online, kiosk")
+        raise InvalidChannel(
+            channel=str(channel)[:20], allowed=_channels_text(SIGNED_IN_CHANNELS)
+        )
     _check_rateable(case)
     clean_tags = check_content(level, tags, comment, channel)
     return _create_case_rating(
@@ -216,6 +219,10 @@ def rate_or_change_online(
     )
 
 
+def _channels_text(channels: Iterable[RatingChannel]) -> str:
+    return choices_text((channel.value, channel.label) for channel in channels)
+
+
 def check_content(
     level: int, tags: Iterable[str], comment: str, channel: str
 ) -> list[str]:
@@ -231,7 +238,7 @@ def check_content(
             raise InvalidTag(
                 tag=str(tag)[:40],
                 channel=RatingChannel(channel).label,
-                allowed=", ".join(allowed),
+                allowed=choices_text((tag.value, tag.label) for tag in allowed),
             )
         if tag not in clean:
             clean.append(tag)
@@ -334,7 +341,7 @@ def issue_rating_link(
     """
     if channel not in LINK_CHANNELS:
         raise InvalidChannel(
-            channel=str(channel)[:20], allowed=", ".join(LINK_CHANNELS)
+            channel=str(channel)[:20], allowed=_channels_text(LINK_CHANNELS)
         )
     subject = visit if visit is not None else case
     if subject is None or (channel == RatingChannel.WINDOW_SCREEN and visit is None):

@@ -714,8 +714,8 @@ def test_local_matter_name_rejects_hidden_characters(demo, name, shown):
 
     body = response.content.decode()
     assert response.status_code == 400
-    assert "The local matter was not saved: at name" in body
-    assert "text.character_invalid" in body
+    assert "The local matter was not saved. At name: The text contains" in body
+    assert "text.character_invalid" not in body
     assert f"The text contains {shown}, a control or invisible character" in body
     assert not Matter.objects.filter(origin="local").exists()
 
@@ -755,5 +755,6 @@ def test_local_matter_error_reads_in_chinese(demo):
     )
 
     body = response.content.decode()
-    assert "本地事项未保存：在 name 处不符合规则 text.character_invalid" in body
+    assert "本地事项未保存。name 处：文字中含有控制字符" in body
+    assert "text.character_invalid" not in body
     assert "文字中含有控制字符或不可见字符 U+0007" in body
