@@ -15,12 +15,18 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onestop.cases.models import Case, CaseState
 from onestop.core.audit import record_event
 from onestop.core.errors import choices_text
 from onestop.core.logging import get_logger
-from onestop.core.models import Centre, Notification, Role
+from onestop.core.models import Centre, Role
+from onestop.core.notifications import (
+    NotificationMessage,
+    notify,
+    register_message,
+)
 from onestop.core.permissions import require_role
 from onestop.identity.models import Person
 from onestop.ratings import rectifications
@@ -60,6 +66,14 @@ RATEABLE_STATES = {CaseState.RESULT_ISSUED, CaseState.CLOSED, CaseState.NOT_ACCE
 SIGNED_IN_CHANNELS = (RatingChannel.ONLINE, RatingChannel.KIOSK)
 LINK_CHANNELS = (RatingChannel.WINDOW_SCREEN, RatingChannel.QR_CODE, RatingChannel.SMS)
 DEFAULT_BATCH = 500
+RATING_LINK_SENT = register_message(
+    "rating.link_sent",
+    NotificationMessage(
+        gettext_lazy("Please rate our service"),
+        gettext_lazy("Rate the service through this link before %(date)s."),
+        datetimes=("date",),
+    ),
+)
 
 __all__ = [
     "AlreadyRated",
@@ -389,13 +403,12 @@ def issue_rating_link(
 def _notify_link(link: RatingLink) -> None:
     # NOTE: no SMS gateway is integrated yet. The short link reaches the applicant as an
     # in-app message, and an operator's SMS sender can read the same RatingLink rows.
-    Notification.objects.create(
+    notify(
         centre=link.centre,
-        user=link.person.user,
-        subject=_("Please rate our service")[:200],
-        body=_("Rate the service through this link before %(date)s.")
-        % {"date": timezone.localtime(link.expires_at).strftime("%Y-%m-%d %H:%M")},
+        user_id=link.person.user_id,
+        message_id=RATING_LINK_SENT,
         link=f"/r/{link.token}",
+        date=link.expires_at.isoformat(),
     )
 
 
