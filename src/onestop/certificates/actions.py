@@ -49,7 +49,7 @@ from onestop.certificates.models import (
 from onestop.certificates.validity import default_valid_until
 from onestop.core.audit import record_event
 from onestop.core.canonical import canonical_json, sha256_hex
-from onestop.core.errors import code_point
+from onestop.core.errors import choices_text, code_point
 from onestop.core.ledger.actions import queue_entry
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Department, Role
@@ -530,7 +530,11 @@ def _check_face(
     unknown = sorted(set(values) - set(fields))
     if fields and unknown:
         raise UnknownFaceField(
-            type=certificate_type.name, key=unknown[0], known=", ".join(fields)
+            type=certificate_type.name,
+            key=unknown[0],
+            known=choices_text(
+                (key, field.get("label", key)) for key, field in fields.items()
+            ),
         )
     for key, field in fields.items():
         if field.get("required") and not values.get(key):
