@@ -245,6 +245,7 @@ def _mount_routers() -> None:
     from onestop.catalog.api import router as catalog_router
     from onestop.certificates.api import router as certificates_router
     from onestop.core.api import router as core_router
+    from onestop.core.api_notifications import router as notifications_router
     from onestop.core.ledger.api import router as ledger_router
     from onestop.credit.api import router as credit_router
     from onestop.exchange.api import router as exchange_router
@@ -262,6 +263,7 @@ def _mount_routers() -> None:
     api.add_router("/exchange", exchange_router)
     api.add_router("/credit", credit_router)
     api.add_router("/certificates", certificates_router)
+    api.add_router("/notifications", notifications_router)
 
 
 _mount_routers()

@@ -155,6 +155,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+# Pages show dates as 2026-12-05 in every language; see onestop/formats.
+FORMAT_MODULE_PATH = ["onestop.formats"]
 USE_I18N = True
 USE_TZ = True
 

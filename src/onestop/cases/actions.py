@@ -13,15 +13,21 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from onestop.cases import deadlines, documents, idempotency, reasons, receipts, results
+from onestop.cases import (
+    deadlines,
+    documents,
+    idempotency,
+    notices,
+    reasons,
+    receipts,
+    results,
+)
 from onestop.cases.errors import (
     ApplicantNotRegistered,
     CorrectionItemsRequired,
@@ -67,7 +73,8 @@ from onestop.core.errors import InvalidTransition, PermissionDenied, list_text
 from onestop.core.ledger.actions import queue_entry
 from onestop.core.locks import named_lock
 from onestop.core.logging import get_logger
-from onestop.core.models import Centre, Notification, Role
+from onestop.core.models import Centre, Role
+from onestop.core.notifications import notify
 from onestop.core.permissions import find_role, require_role
 from onestop.identity.models import Enterprise, Person
 from onestop.worktime.engine import Due
@@ -375,12 +382,7 @@ def issue_acceptance_receipt(
         receipt = documents.create_document(
             case, CaseDocument.Kind.ACCEPTANCE_RECEIPT, content
         )
-        _notify(
-            case,
-            gettext_lazy("Your application %(number)s was accepted"),
-            gettext_lazy("Promised date: %(date)s"),
-            date=content.get("promised_due") or "—",
-        )
+        _notify(case, notices.ACCEPTED, date=content.get("promised_due"))
         record_event(
             actor=None,
             actor_role=SYSTEM,
@@ -414,12 +416,7 @@ def refuse_case(*, actor: Any, case: Case, reason: str) -> Case:
         documents.create_document(
             case, CaseDocument.Kind.REFUSAL_NOTICE, {"reason": reason}
         )
-        _notify(
-            case,
-            gettext_lazy("Your application %(number)s was not accepted"),
-            gettext_lazy("Reason: %(reason)s"),
-            reason=case.refusal_reason,
-        )
+        _notify(case, notices.NOT_ACCEPTED, reason=case.refusal_reason)
     return _reload(case)
 
 
@@ -466,8 +463,7 @@ def request_correction(
         )
         _notify(
             case,
-            gettext_lazy("Your application %(number)s needs corrections"),
-            gettext_lazy("Correct these items: %(items)s"),
+            notices.CORRECTION_REQUESTED,
             items="; ".join(item.get("note", "") for item in items if item.get("note")),
         )
     return _reload(case)
@@ -600,7 +596,7 @@ def _record_decision(
     documents.create_document(case, CaseDocument.Kind.RESULT, data)
     _transition(case, actor=None, actor_role=SYSTEM, action="issue_result")
     Case.objects.filter(pk=case.pk).update(result_issued_at=now)
-    _notify(case, gettext_lazy("The result of your application %(number)s is ready"))
+    _notify(case, notices.RESULT_READY)
 
 
 # --- shared steps ------------------------------------------------------------------------
@@ -1289,21 +1285,16 @@ _WITHOUT_WAITING_FOR_FLUSH = (
 )
 
 
-def _notify(case: Case, subject: Any, body: Any = "", **params: Any) -> None:
-    """Write an in-app message in the product's language, whoever triggered it.
-
-    `subject` and `body` are lazy translations with %(name)s placeholders; `number` is
-    filled in with the case number.
-    """
-    values = {"number": case.number, **params}
-    with translation.override(settings.LANGUAGE_CODE):
-        Notification.objects.create(
-            centre=case.centre,
-            user_id=case.person.user_id,
-            subject=(str(subject) % values)[:200],
-            body=str(body) % values if body else "",
-            link=f"/portal/cases/{case.number}/",
-        )
+def _notify(case: Case, message_id: str, **params: Any) -> None:
+    """Write the applicant an in-app message of `notices`, with the case number as `number`."""
+    notify(
+        centre=case.centre,
+        user_id=case.person.user_id,
+        message_id=message_id,
+        link=f"/portal/cases/{case.number}/",
+        number=case.number,
+        **params,
+    )
 
 
 def _person_of(actor: Any) -> Person:

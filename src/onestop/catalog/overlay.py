@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +34,7 @@ from onestop.catalog.packs.checks import check_matter
 from onestop.catalog.packs.documents import Document, parse_document
 from onestop.catalog.packs.errors import PackError
 from onestop.catalog.packs.reader import MAX_FILE_BYTES
-from onestop.catalog.packs.schemas import check_schema
+from onestop.catalog.packs.schemas import check_schema, load_schema
 from onestop.catalog.queries import get_centre
 from onestop.core import json_input
 from onestop.core.audit import record_event
@@ -83,17 +84,11 @@ class OverlayPathNotObject(InvalidInput):
 
 class OverlayValueInvalid(InvalidInput):
     code = "overlay.value_invalid"
-    message = _(
-        "The value for %(path)s was not saved: at %(where)s it breaks the rule %(rule)s. "
-        "%(problem)s"
-    )
+    message = _("The value for %(path)s was not saved. At %(where)s: %(problem)s")
 
 
 class LocalMatterInvalid(OverlayValueInvalid):
-    message = _(
-        "The local matter was not saved: at %(where)s it breaks the rule %(rule)s. "
-        "%(problem)s"
-    )
+    message = _("The local matter was not saved. At %(where)s: %(problem)s")
 
 
 class LocalMatterTooLarge(InvalidInput):
@@ -102,6 +97,21 @@ class LocalMatterTooLarge(InvalidInput):
         "The matter definition has %(size)s bytes, more than the limit of %(limit)s "
         "bytes that a matter file of a pack has. Shorten long texts such as the "
         "conditions."
+    )
+
+
+class OverlayValueTooLarge(InvalidInput):
+    code = "overlay.value_too_large"
+    message = _(
+        "The value for %(path)s has %(size)s bytes, more than the limit of %(limit)s "
+        "bytes that a matter file of a pack has. Shorten it, or split the list."
+    )
+
+
+class OverlayTextTooLong(OverlayValueTooLarge):
+    message = _(
+        "The text for %(path)s has %(size)s characters, more than the limit of "
+        "%(limit)s characters that the pack format allows for this field. Shorten it."
     )
 
 
@@ -155,6 +165,42 @@ class MatterNotInCentre(NotFound):
 
 
 # --- paths -------------------------------------------------------------------------------
+
+
+def check_value_size(path: str, value: Any) -> None:
+    """Raise OverlayValueTooLarge for a value larger than the pack format allows there.
+
+    A text field whose matter schema sets maxLength may have that many characters. Any
+    other value, in the UTF-8 bytes of its JSON, may be as large as a whole matter file
+    of a pack (MAX_FILE_BYTES), because it has to fit in one.
+    """
+    max_length = _schema_at(path).get("maxLength")
+    if (
+        isinstance(value, str)
+        and isinstance(max_length, int)
+        and len(value) > max_length
+    ):
+        raise OverlayTextTooLong(path=path, size=len(value), limit=max_length)
+    size = len(
+        json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(
+            "utf-8", "surrogatepass"
+        )
+    )
+    if size > MAX_FILE_BYTES:
+        raise OverlayValueTooLarge(path=path, size=size, limit=MAX_FILE_BYTES)
+
+
+def _schema_at(path: str) -> dict[str, Any]:
+    """Return the matter schema of the field at the dotted `path`, or {} if it has none."""
+    schema = load_schema("matter")
+    node: Any = schema
+    for key in path.split("."):
+        node = (
+            (node.get("properties") or {}).get(key) if isinstance(node, dict) else None
+        )
+        if isinstance(node, dict) and "$ref" in node:
+            node = schema["$defs"].get(node["$ref"].removeprefix("#/$defs/"), {})
+    return node if isinstance(node, dict) else {}
 
 
 def check_path(path: str) -> str:
@@ -478,6 +524,8 @@ def set_overlay_fields(
     """
     membership = require_role(actor, ADMIN_ROLES, centre=matter.centre)
     checked = {check_path(path): value for path, value in changes.items()}
+    for path, value in checked.items():
+        check_value_size(path, value)
     if ENABLED in checked:
         matter = switch_matter(
             actor=actor, matter=matter, enabled=bool(checked.pop(ENABLED))

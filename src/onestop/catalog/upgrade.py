@@ -95,9 +95,9 @@ class VersionInvalid(InvalidInput):
 class MergeInvalid(InvalidInput):
     code = "pack_upgrade.merge_invalid"
     message = _(
-        "The centre's changes to %(matter)s do not fit the new pack: at %(where)s the "
-        "merged matter breaks the rule %(rule)s. %(problem)s Remove or correct the centre's "
-        "value there, then upgrade again."
+        "The centre's changes to %(matter)s do not fit the new pack. At %(where)s of the "
+        "merged matter: %(problem)s Remove or correct the centre's value there, then "
+        "upgrade again."
     )
 
 

@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -349,10 +350,18 @@ def _build_pdf(story: list, *, title: str, author: str) -> bytes:
     return buffer.getvalue()
 
 
+# Printed documents write the long date of their language, as paper certificates do
+# (2025年5月22日), while pages use the short DATE_FORMAT of onestop/formats (2025-05-22).
+
+
 def _format_date(value: date) -> str:
-    return formats.date_format(value, "DATE_FORMAT")
+    return formats.date_format(
+        value, pgettext("date format of printed documents", "N j, Y")
+    )
 
 
 def _format_datetime(value: datetime) -> str:
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return formats.date_format(local, "DATETIME_FORMAT")
+    return formats.date_format(
+        local, pgettext("date and time format of printed documents", "N j, Y, P")
+    )

@@ -98,6 +98,19 @@ def list_text(items: Iterable[str]) -> str:
     return pgettext("separator of the items of a list", ", ").join(items)
 
 
+def choice_text(key: str, label: Any) -> str:
+    """Name a choice for a message by its label, with the key a client sends in brackets."""
+    return pgettext("a choice's label and its key", "%(label)s (%(key)s)") % {
+        "label": label,
+        "key": key,
+    }
+
+
+def choices_text(choices: Iterable[tuple[str, Any]]) -> str:
+    """Join (key, label) choices for a message as labels, each with its key in brackets."""
+    return list_text(choice_text(key, label) for key, label in choices)
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value

@@ -156,6 +156,11 @@ class Notification(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The registered message (core.notifications) and its parameters, rendered in the
+    # reader's language. Both are empty in a notification written before message ids
+    # existed, which shows its subject and body as they were written.
+    message_id = models.CharField(max_length=80, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     link = models.CharField(max_length=300, blank=True)

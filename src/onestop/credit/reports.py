@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onestop.core.ledger.bundle import proof_bundle, verify_proof_bundle
 from onestop.core.ledger.checkpoint import get_vkey
@@ -90,7 +91,9 @@ def _report_item(record: CreditRecord, entry: LedgerEntry, vkey: str) -> dict:
     document = record_document(record)
     sha256 = document_sha256(document)
     if sha256 != record.sha256:
-        _raise_invalid(record, "the record differs from the hash it was recorded with")
+        _raise_invalid(
+            record, _("the record differs from the hash it was recorded with")
+        )
 
     bundle = proof_bundle(entry)
     try:
@@ -98,7 +101,7 @@ def _report_item(record: CreditRecord, entry: LedgerEntry, vkey: str) -> dict:
     except BundleInvalid as error:
         _raise_invalid(record, error.render())
     if verified.document["body"].get("record_sha256") != sha256:
-        _raise_invalid(record, "the ledger entry holds another hash")
+        _raise_invalid(record, _("the ledger entry holds another hash"))
 
     successor = getattr(record, "superseded_by", None)
     return {

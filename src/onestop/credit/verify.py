@@ -78,7 +78,7 @@ def _check_vkey(report: dict[str, Any], vkey: str, check: ReportCheck) -> bool:
         check.findings.append(
             _report(
                 _("the given vkey %(vkey)s is invalid (%(reason)s)")
-                % {"vkey": vkey[:80], "reason": error}
+                % {"vkey": vkey[:80], "reason": error.render()}
             )
         )
         return False

@@ -26,6 +26,7 @@ from onestop.certificates.queries import (
 )
 from onestop.core.errors import OneStopError
 from onestop.core.models import Notification
+from onestop.core.notifications import notifications_of, render_notification
 from onestop.core.pages import handles_errors, posted_choice
 from onestop.identity.lookup import find_enterprise
 from onestop.identity.models import Person
@@ -205,14 +206,15 @@ def _case_action(request: HttpRequest, found: Any) -> None:
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    mine = Notification.objects.filter(user=request.user)
-    unread = list(mine.filter(read_at__isnull=True).values_list("pk", flat=True))
+    shown = [
+        (notification, *render_notification(notification))
+        for notification in notifications_of(request.user)
+    ]
+    unread = [n.pk for n, _subject, _body in shown if n.read_at is None]
     page = render(
-        request,
-        "portal/notifications.html",
-        {"notifications": mine[:100], "unread": unread},
+        request, "portal/notifications.html", {"notifications": shown, "unread": unread}
     )
-    mine.filter(pk__in=unread).update(read_at=timezone.now())
+    Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
     return page
 
 

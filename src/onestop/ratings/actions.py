@@ -15,11 +15,18 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onestop.cases.models import Case, CaseState
 from onestop.core.audit import record_event
+from onestop.core.errors import choices_text
 from onestop.core.logging import get_logger
-from onestop.core.models import Centre, Notification, Role
+from onestop.core.models import Centre, Role
+from onestop.core.notifications import (
+    NotificationMessage,
+    notify,
+    register_message,
+)
 from onestop.core.permissions import require_role
 from onestop.identity.models import Person
 from onestop.ratings import rectifications
@@ -64,6 +71,14 @@ RATEABLE_STATES = {CaseState.RESULT_ISSUED, CaseState.CLOSED, CaseState.NOT_ACCE
 SIGNED_IN_CHANNELS = (RatingChannel.ONLINE, RatingChannel.KIOSK)
 LINK_CHANNELS = (RatingChannel.WINDOW_SCREEN, RatingChannel.QR_CODE, RatingChannel.SMS)
 DEFAULT_BATCH = 500
+RATING_LINK_SENT = register_message(
+    "rating.link_sent",
+    NotificationMessage(
+        gettext_lazy("Please rate our service"),
+        gettext_lazy("Rate the service through this link before %(date)s."),
+        datetimes=("date",),
+    ),
+)
 
 __all__ = [
     "AlreadyRated",
@@ -100,7 +115,9 @@ def rate_case(
     if case.person.user_id != actor.pk:
         raise NotYourCase(number=case.number)
     if channel not in SIGNED_IN_CHANNELS:
-        raise InvalidChannel(channel=str(channel)[:20], allowed="online, kiosk")
+        raise InvalidChannel(
+            channel=str(channel)[:20], allowed=_channels_text(SIGNED_IN_CHANNELS)
+        )
     _check_rateable(case)
     clean_tags = check_content(level, tags, comment, channel)
     return _create_case_rating(
@@ -225,6 +242,10 @@ def rate_or_change_online(
     )
 
 
+def _channels_text(channels: Iterable[RatingChannel]) -> str:
+    return choices_text((channel.value, channel.label) for channel in channels)
+
+
 def check_content(
     level: int, tags: Iterable[str], comment: str, channel: str
 ) -> list[str]:
@@ -240,7 +261,7 @@ def check_content(
             raise InvalidTag(
                 tag=str(tag)[:40],
                 channel=RatingChannel(channel).label,
-                allowed=", ".join(allowed),
+                allowed=choices_text((tag.value, tag.label) for tag in allowed),
             )
         if tag not in clean:
             clean.append(tag)
@@ -343,7 +364,7 @@ def issue_rating_link(
     """
     if channel not in LINK_CHANNELS:
         raise InvalidChannel(
-            channel=str(channel)[:20], allowed=", ".join(LINK_CHANNELS)
+            channel=str(channel)[:20], allowed=_channels_text(LINK_CHANNELS)
         )
     subject = visit if visit is not None else case
     if subject is None or (channel == RatingChannel.WINDOW_SCREEN and visit is None):
@@ -391,13 +412,12 @@ def issue_rating_link(
 def _notify_link(link: RatingLink) -> None:
     # NOTE: no SMS gateway is integrated yet. The short link reaches the applicant as an
     # in-app message, and an operator's SMS sender can read the same RatingLink rows.
-    Notification.objects.create(
+    notify(
         centre=link.centre,
-        user=link.person.user,
-        subject=_("Please rate our service")[:200],
-        body=_("Rate the service through this link before %(date)s.")
-        % {"date": timezone.localtime(link.expires_at).strftime("%Y-%m-%d %H:%M")},
+        user_id=link.person.user_id,
+        message_id=RATING_LINK_SENT,
         link=f"/r/{link.token}",
+        date=link.expires_at.isoformat(),
     )
 
 

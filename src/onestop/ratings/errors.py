@@ -120,9 +120,7 @@ class NoteRequired(InvalidInput):
 
 class InvalidOutcome(InvalidInput):
     code = "rectification.invalid_outcome"
-    message = _(
-        "%(outcome)s is not an outcome. Use rectified, rectify_by_date or explained."
-    )
+    message = _("%(outcome)s is not an outcome. Use one of %(allowed)s.")
 
 
 class RectifyDateRequired(InvalidInput):
@@ -157,7 +155,7 @@ class AppealDeadlinePassed(InvalidInput):
 
 class InvalidAppealKind(InvalidInput):
     code = "rectification.invalid_appeal_kind"
-    message = _("%(kind)s is not a reason to appeal. Use mistaken or malicious.")
+    message = _("%(kind)s is not a reason to appeal. Use one of %(allowed)s.")
 
 
 class FixNotRateable(Conflict):

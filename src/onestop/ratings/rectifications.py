@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onestop.core.audit import record_event
+from onestop.core.errors import choices_text
 from onestop.core.logging import get_logger
 from onestop.core.models import Role
 from onestop.core.permissions import require_role
@@ -146,7 +147,10 @@ def close_rectification(
     The call-back must be recorded first.
     """
     if outcome not in CLOSING_OUTCOMES:
-        raise InvalidOutcome(outcome=str(outcome)[:40])
+        raise InvalidOutcome(
+            outcome=str(outcome)[:40],
+            allowed=choices_text((o.value, o.label) for o in CLOSING_OUTCOMES),
+        )
     if outcome == Outcome.RECTIFY_BY_DATE:
         _check_rectify_date(rectify_by)
     note = _required_note(note, _("the outcome"))
@@ -186,7 +190,9 @@ def appeal_rating(
 ) -> Rectification:
     """Appeal the bad rating as mistaken or malicious (申诉复核) before the appeal deadline."""
     if kind not in AppealKind.values:
-        raise InvalidAppealKind(kind=str(kind)[:40])
+        raise InvalidAppealKind(
+            kind=str(kind)[:40], allowed=choices_text(AppealKind.choices)
+        )
     reason = _required_note(reason, _("the reason for the appeal"))
     with transaction.atomic():
         rectification = _lock(rectification)

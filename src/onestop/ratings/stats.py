@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
 
-from onestop.core.errors import list_text
+from onestop.core.errors import choices_text, list_text
 from onestop.core.models import Centre
 from onestop.ratings.errors import (
     InvalidCentreFilter,
@@ -142,7 +142,10 @@ def check_dimension(dimension: str, allowed: tuple[str, ...] | None = None) -> s
     """Return the dimension if it is one of `allowed`, else raise InvalidDimension."""
     allowed = allowed or tuple(DIMENSIONS)
     if dimension not in allowed:
-        raise InvalidDimension(value=str(dimension)[:40], allowed=", ".join(allowed))
+        raise InvalidDimension(
+            value=str(dimension)[:40],
+            allowed=choices_text((key, DIMENSIONS[key]) for key in allowed),
+        )
     return dimension
 
 
@@ -150,7 +153,7 @@ def check_channel(channel: str) -> str:
     """Return the channel filter if it is empty or a rating channel, else raise."""
     if channel and channel not in RatingChannel.values:
         raise InvalidChannel(
-            channel=channel[:20], allowed=list_text(RatingChannel.values)
+            channel=channel[:20], allowed=choices_text(RatingChannel.choices)
         )
     return channel
 

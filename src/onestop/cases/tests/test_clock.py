@@ -322,15 +322,18 @@ def test_special_procedure_with_earlier_end_time(demo):
 def test_unknown_procedure_is_rejected(demo):
     number, _body = apply_and_accept(demo, at(2026, 9, 24))
 
-    response = post(
-        demo.client("reviewer"),
-        f"/api/v1/cases/{number}/special-procedure",
-        {"procedure": "lottery", "reason": "抽签"},
-        at(2026, 9, 28),
-    )
+    with time_machine.travel(at(2026, 9, 28), tick=False):
+        response = demo.client("reviewer").post(
+            f"/api/v1/cases/{number}/special-procedure",
+            {"procedure": "lottery", "reason": "抽签"},
+            content_type="application/json",
+            headers={"Accept-Language": "zh-hans"},
+        )
 
     assert response.status_code == 400
     assert response.json()["code"] == "case.unknown_procedure"
+    assert "听证（hearing）" in response.json()["message"]
+    assert "expert_review," not in response.json()["message"]
     assert Case.objects.get(number=number).state == CaseState.IN_REVIEW
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import translation
 
 from onestop.cases.downloads import verification_url
 from onestop.cases.models import Case, CaseDocument, Submission
@@ -12,7 +13,7 @@ from onestop.cases.presenters import case_detail
 from onestop.catalog.models import Matter
 from onestop.core import outbox
 from onestop.core.models import AuditEvent
-from onestop.core.templatetags.onestop import local_time
+from onestop.core.templatetags.onestop import local_date, local_time
 from onestop.testing import PDF_BYTES, material_files, valid_form
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +252,20 @@ def test_chinese_case_page_shows_labels(demo):
     assert "→ submitted" not in content
     assert "已提交 · 申请人 ·" in content
     assert "· applicant ·" not in content
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (datetime.date(2026, 12, 5), "2026-12-05"),
+        ("2026-12-05", "2026-12-05"),
+        ("2026-12-04T16:30:00+00:00", "2026-12-05"),
+        (datetime.datetime(2026, 12, 4, 16, 30, tzinfo=datetime.UTC), "2026-12-05"),
+        ("not a date", "not a date"),
+        (None, ""),
+    ],
+)
+def test_local_date_renders_page_date(value, shown):
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            assert local_date(value) == shown

@@ -160,6 +160,8 @@ def test_worker_signs_receipt_and_notifies(demo):
     assert receipt_messages(number).get().status == OutboxStatus.DELIVERED
     notice = Notification.objects.get(user=demo.user("applicant"))
     assert number in notice.subject
+    assert notice.message_id == "case.accepted"
+    assert notice.params["number"] == number
 
 
 def test_receipt_keys_the_applicant_hash(demo):

@@ -15,6 +15,7 @@ from onestop.catalog.overlay import (
     OverlayFieldNotSet,
     OverlayPathInvalid,
     OverlayValueInvalid,
+    OverlayValueTooLarge,
     add_local_matter,
     base_definition,
     effective_definition,
@@ -714,8 +715,8 @@ def test_local_matter_name_rejects_hidden_characters(demo, name, shown):
 
     body = response.content.decode()
     assert response.status_code == 400
-    assert "The local matter was not saved: at name" in body
-    assert "text.character_invalid" in body
+    assert "The local matter was not saved. At name: The text contains" in body
+    assert "text.character_invalid" not in body
     assert f"The text contains {shown}, a control or invisible character" in body
     assert not Matter.objects.filter(origin="local").exists()
 
@@ -755,5 +756,66 @@ def test_local_matter_error_reads_in_chinese(demo):
     )
 
     body = response.content.decode()
-    assert "本地事项未保存：在 name 处不符合规则 text.character_invalid" in body
+    assert "本地事项未保存。name 处：文字中含有控制字符" in body
+    assert "text.character_invalid" not in body
     assert "文字中含有控制字符或不可见字符 U+0007" in body
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "size", "limit"),
+    [
+        ("name", "食" * 201, 201, 200),
+        ("implementation_code", "1" * 81, 81, 80),
+        ("conditions", "条" * 350_000, 1_050_002, MAX_FILE_BYTES),
+        (
+            "materials",
+            [{"key": f"m{i}", "name": "材" * 1000} for i in range(400)],
+            None,
+            MAX_FILE_BYTES,
+        ),
+    ],
+)
+def test_oversized_value_is_rejected_naming_size_and_limit(
+    demo, path, value, size, limit
+):
+    matter = food(demo)
+    versions = MatterVersion.objects.count()
+
+    with pytest.raises(OverlayValueTooLarge) as raised:
+        set_overlay_field(
+            actor=demo.user("centreadmin"), matter=matter, path=path, value=value
+        )
+
+    message = raised.value.render()
+    assert raised.value.code == "overlay.value_too_large"
+    assert raised.value.details["path"] == path
+    assert raised.value.details["limit"] == limit
+    if size is not None:
+        assert raised.value.details["size"] == size
+    assert raised.value.details["size"] > limit
+    assert f"The value for {path} has" in message or f"The text for {path}" in message
+    assert f"limit of {limit}" in message
+    assert MatterOverlay.objects.count() == 0
+    assert MatterVersion.objects.count() == versions
+
+
+def test_oversized_value_message_reads_in_chinese(demo):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo),
+        {"action": "common", "name": "食" * 201},
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-code="overlay.value_too_large"' in body
+    assert "name 的文字有 201 个字符，超过该字段 200 个字符的上限" in body
+    assert MatterOverlay.objects.count() == 0
+
+
+def test_value_at_text_limit_is_saved(demo):
+    matter = set_overlay_field(
+        actor=demo.user("centreadmin"), matter=food(demo), path="name", value="食" * 200
+    )
+
+    assert effective_definition(matter)["name"] == "食" * 200

@@ -26,6 +26,7 @@ from onestop.certificates.models import (
     HolderKind,
 )
 from onestop.certificates.validity import default_valid_until
+from onestop.core.errors import choices_text
 from onestop.core.models import Department
 from onestop.core.signing import sign_document
 from onestop.identity.codes import parse_resident_id, parse_uscc
@@ -171,7 +172,11 @@ def check_face(
     unknown = sorted(set(values) - set(fields))
     if fields and unknown:
         raise UnknownFaceField(
-            type=certificate_type.name, key=unknown[0], known=", ".join(fields)
+            type=certificate_type.name,
+            key=unknown[0],
+            known=choices_text(
+                (key, field.get("label", key)) for key, field in fields.items()
+            ),
         )
     for key, field in fields.items():
         if field.get("required") and not values.get(key):

@@ -150,6 +150,7 @@ def test_unknown_field_is_rejected(licence_type, issuer, reviewer):
         _issue(licence_type, issuer, reviewer, face={**LICENCE_FACE, "colour": "red"})
 
     assert "colour" in caught.value.render()
+    assert "经营者名称 (operator)" in caught.value.render()
 
 
 def test_invalid_holder_code_is_rejected(licence_type, issuer, reviewer):

@@ -189,3 +189,16 @@ def test_page_in_chinese(licence):
 
     assert "证照有效" in response.content.decode()
     assert "证照标识" in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_page_shows_dates_as_on_other_pages(licence, language):
+    content = (
+        Client(HTTP_ACCEPT_LANGUAGE=language)
+        .get(f"/verify/{licence.identifier}")
+        .content.decode()
+    )
+
+    assert "<dd>2025-05-22</dd>" in content
+    assert "2025年5月22日" not in content
+    assert "May 22, 2025" not in content

@@ -19,6 +19,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from onestop.core.ledger import merkle, tree
 from onestop.core.ledger.checkpoint import (
     CheckpointBody,
@@ -33,6 +35,7 @@ from onestop.core.ledger.errors import (
 from onestop.core.ledger.models import LedgerEntry
 from onestop.core.ledger.note import NoteError, decode_base64
 from onestop.core.ledger.queries import get_latest_checkpoint
+from onestop.core.ledger.reasons import ReasonError
 
 HEADER = "c2sp.org/tlog-proof@v1"
 
@@ -63,31 +66,46 @@ def proof_bundle(entry: LedgerEntry) -> str:
     return "\n".join(lines) + "\n\n" + checkpoint.note
 
 
-def _decode(value: str, field_name: str) -> bytes:
+def _decode(value: str, reason: str, **params: Any) -> bytes:
+    """Decode base64, or raise BundleInvalid with `reason` filled with `params`."""
     try:
         return decode_base64(value)
     except binascii.Error as error:
-        raise BundleInvalid(reason=f"the {field_name} is not base64") from error
+        raise _invalid(reason, **params) from error
+
+
+def _invalid(reason: str, /, **params: Any) -> BundleInvalid:
+    """Return BundleInvalid with the reason in the active language."""
+    return BundleInvalid(reason=ReasonError(reason, **params).render())
 
 
 def _parse(text: str) -> tuple[bytes | None, int, list[bytes], str]:
     head, separator, signed_checkpoint = text.partition("\n\n")
     lines = head.split("\n")
     if not separator or lines[0] != HEADER:
-        raise BundleInvalid(reason=f"the first line is not {HEADER}")
+        raise _invalid(gettext_noop("the first line is not %(header)s"), header=HEADER)
     lines = lines[1:]
     extra = None
     if lines and lines[0].startswith("extra "):
-        extra = _decode(lines.pop(0).removeprefix("extra "), "extra data")
+        extra = _decode(
+            lines.pop(0).removeprefix("extra "),
+            gettext_noop("the extra data is not base64"),
+        )
     if not lines or not lines[0].startswith("index "):
-        raise BundleInvalid(reason="the index line is missing")
+        raise _invalid(gettext_noop("the index line is missing"))
     index_text = lines.pop(0).removeprefix("index ")
     if not index_text.isascii() or not index_text.isdigit():
-        raise BundleInvalid(
-            reason=f"the index {index_text[:20]!r} is not a decimal number"
+        raise _invalid(
+            gettext_noop("the index %(index)s is not a decimal number"),
+            index=repr(index_text[:20]),
         )
     proof = [
-        _decode(line, f"proof hash {position}") for position, line in enumerate(lines)
+        _decode(
+            line,
+            gettext_noop("the proof hash %(position)s is not base64"),
+            position=position,
+        )
+        for position, line in enumerate(lines)
     ]
     return extra, int(index_text), proof, signed_checkpoint
 
@@ -104,9 +122,9 @@ def verify_proof_bundle(
     if data is None:
         data = extra
     if data is None:
-        raise BundleInvalid(reason="the bundle carries no entry and none was given")
+        raise _invalid(gettext_noop("the bundle carries no entry and none was given"))
     if extra is not None and extra != data:
-        raise BundleInvalid(reason="the bundle's entry differs from the given entry")
+        raise _invalid(gettext_noop("the bundle's entry differs from the given entry"))
 
     try:
         body = verify_checkpoint(signed_checkpoint, vkey)
@@ -114,9 +132,11 @@ def verify_proof_bundle(
             index, body.size, merkle.leaf_hash(data), proof, body.root_hash
         )
     except (NoteError, CheckpointFormatError, merkle.ProofError) as error:
-        raise BundleInvalid(reason=str(error)) from error
+        raise BundleInvalid(reason=error.render()) from error
     try:
         document = json.loads(data.decode("utf-8"))
     except ValueError as error:
-        raise BundleInvalid(reason=f"the entry is not UTF-8 JSON ({error})") from error
+        raise _invalid(
+            gettext_noop("the entry is not UTF-8 JSON (%(error)s)"), error=str(error)
+        ) from error
     return VerifiedBundle(index, data, document, body)

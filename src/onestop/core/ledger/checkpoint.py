@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_noop
 
 from onestop.core.ledger import note
 from onestop.core.ledger.merkle import HASH_SIZE
 from onestop.core.ledger.models import LedgerKey
+from onestop.core.ledger.reasons import ReasonError
 from onestop.core.logging import get_logger
 from onestop.core.signing import (
     PrivateKeyUndecryptable,
@@ -33,7 +35,7 @@ DEFAULT_ORIGIN = "onestop.local/ledger"
 _DECIMAL = re.compile(r"0|[1-9][0-9]{0,19}")
 
 
-class CheckpointFormatError(ValueError):
+class CheckpointFormatError(ReasonError):
     code = "ledger.checkpoint_malformed"
 
 
@@ -53,7 +55,9 @@ def get_origin() -> str:
 def format_checkpoint(origin: str, size: int, root_hash: bytes) -> str:
     """Write a checkpoint body: origin, decimal size and base64 root, one per line."""
     if not origin or "\n" in origin:
-        raise CheckpointFormatError("the origin must be one non-empty line")
+        raise CheckpointFormatError(
+            gettext_noop("the origin must be one non-empty line")
+        )
     return f"{origin}\n{size}\n{base64.b64encode(root_hash).decode()}\n"
 
 
@@ -61,20 +65,28 @@ def parse_checkpoint(text: str) -> CheckpointBody:
     """Parse a checkpoint body; lines after the third are returned as extensions."""
     lines = text.split("\n")
     if len(lines) < 4 or lines[-1] != "":
-        raise CheckpointFormatError("a checkpoint has origin, size and root hash lines")
+        raise CheckpointFormatError(
+            gettext_noop("a checkpoint has origin, size and root hash lines")
+        )
     origin, size, encoded = lines[:3]
     if not origin:
-        raise CheckpointFormatError("the checkpoint origin line is empty")
+        raise CheckpointFormatError(gettext_noop("the checkpoint origin line is empty"))
     if not _DECIMAL.fullmatch(size):
         raise CheckpointFormatError(
-            f"the checkpoint size {size!r} is not a decimal number"
+            gettext_noop("the checkpoint size %(size)s is not a decimal number"),
+            size=repr(size),
         )
     try:
         root = note.decode_base64(encoded)
     except binascii.Error as error:
-        raise CheckpointFormatError("the checkpoint root hash is not base64") from error
+        raise CheckpointFormatError(
+            gettext_noop("the checkpoint root hash is not base64")
+        ) from error
     if len(root) != HASH_SIZE:
-        raise CheckpointFormatError(f"the checkpoint root hash has {len(root)} bytes")
+        raise CheckpointFormatError(
+            gettext_noop("the checkpoint root hash has %(length)s bytes"),
+            length=len(root),
+        )
     return CheckpointBody(origin, int(size), root, tuple(lines[3:-1]))
 
 
@@ -146,6 +158,10 @@ def verify_checkpoint(
     expected = verifier.name if origin is None else origin
     if body.origin != expected:
         raise CheckpointFormatError(
-            f"checkpoint origin {body.origin!r} is not the expected {expected!r}"
+            gettext_noop(
+                "checkpoint origin %(origin)s is not the expected %(expected)s"
+            ),
+            origin=repr(body.origin),
+            expected=repr(expected),
         )
     return body

@@ -317,7 +317,7 @@ def _check_checkpoints(
         try:
             body = verify_checkpoint(checkpoint.note, vkey)
         except (NoteError, CheckpointFormatError) as error:
-            report.add("checkpoint_signature_invalid", position, str(error))
+            report.add("checkpoint_signature_invalid", position, error.render())
             continue
         if body.size != checkpoint.size or body.root_hash != bytes(
             checkpoint.root_hash

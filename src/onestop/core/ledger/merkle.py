@@ -15,6 +15,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 
+from django.utils.translation import gettext_noop
+
+from onestop.core.ledger.reasons import ReasonError
+
 HASH_SIZE = 32
 LEAF_PREFIX = b"\x00"
 NODE_PREFIX = b"\x01"
@@ -25,7 +29,7 @@ NodeId = tuple[int, int]
 ProofPlan = list[list[NodeId]]
 
 
-class ProofError(ValueError):
+class ProofError(ReasonError):
     """A Merkle proof or its parameters failed verification."""
 
     code = "ledger.proof_invalid"
@@ -111,7 +115,11 @@ def root_plan(size: int) -> list[NodeId]:
 
 def check_inclusion_request(index: int, size: int) -> None:
     if not 0 <= index < size:
-        raise IndexBeyondSizeError(f"leaf index {index} is not below tree size {size}")
+        raise IndexBeyondSizeError(
+            gettext_noop("leaf index %(index)s is not below tree size %(size)s"),
+            index=index,
+            size=size,
+        )
 
 
 def inclusion_plan(index: int, size: int) -> ProofPlan:
@@ -146,10 +154,14 @@ def inclusion_descent(
 
 def check_consistency_request(size1: int, size2: int) -> None:
     if size1 > size2:
-        raise SizeOrderError(f"first size {size1} is larger than second size {size2}")
+        raise SizeOrderError(
+            gettext_noop("first size %(size1)s is larger than second size %(size2)s"),
+            size1=size1,
+            size2=size2,
+        )
     if size1 == 0:
         raise EmptyTreeConsistencyError(
-            "a consistency proof from an empty tree is meaningless"
+            gettext_noop("a consistency proof from an empty tree is meaningless")
         )
 
 
@@ -286,11 +298,31 @@ def root_hash(leaf_hashes: Sequence[bytes]) -> bytes:
     return node_hash(root_hash(leaf_hashes[:split]), root_hash(leaf_hashes[split:]))
 
 
+def _proof_length_error(length: int, expected: int) -> ProofLengthError:
+    return ProofLengthError(
+        gettext_noop("proof has %(length)s hashes, expected %(expected)s"),
+        length=length,
+        expected=expected,
+    )
+
+
+def _root_mismatch(size: int) -> RootMismatchError:
+    return RootMismatchError(
+        gettext_noop("computed root does not match the root at size %(size)s"),
+        size=size,
+    )
+
+
 def _check_hash_lengths(proof: Sequence[bytes]) -> None:
     for position, value in enumerate(proof):
         if len(value) != HASH_SIZE:
             raise HashLengthError(
-                f"proof hash {position} has {len(value)} bytes, expected {HASH_SIZE}"
+                gettext_noop(
+                    "proof hash %(position)s has %(length)s bytes, expected %(expected)s"
+                ),
+                position=position,
+                length=len(value),
+                expected=HASH_SIZE,
             )
 
 
@@ -307,20 +339,30 @@ def root_from_inclusion_proof(
 ) -> bytes:
     """Compute the root implied by an inclusion proof (RFC 9162 section 2.1.3.2)."""
     if size < 1:
-        raise TreeSizeError(f"tree size {size} has no leaves")
+        raise TreeSizeError(gettext_noop("tree size %(size)s has no leaves"), size=size)
     if not 0 <= index < size:
-        raise IndexBeyondSizeError(f"leaf index {index} is not below tree size {size}")
+        raise IndexBeyondSizeError(
+            gettext_noop("leaf index %(index)s is not below tree size %(size)s"),
+            index=index,
+            size=size,
+        )
     if len(leaf) != HASH_SIZE:
-        raise HashLengthError(f"leaf hash has {len(leaf)} bytes, expected {HASH_SIZE}")
+        raise HashLengthError(
+            gettext_noop("leaf hash has %(length)s bytes, expected %(expected)s"),
+            length=len(leaf),
+            expected=HASH_SIZE,
+        )
     expected = expected_inclusion_length(index, size)
     if len(proof) != expected:
-        raise ProofLengthError(f"proof has {len(proof)} hashes, expected {expected}")
+        raise _proof_length_error(len(proof), expected)
     _check_hash_lengths(proof)
 
     fn, sn, result = index, size - 1, leaf
     for sibling in proof:
         if sn == 0:
-            raise ProofLengthError("proof is longer than the path to the root")
+            raise ProofLengthError(
+                gettext_noop("proof is longer than the path to the root")
+            )
         if fn & 1 or fn == sn:
             result = node_hash(sibling, result)
             while not fn & 1 and fn != 0:
@@ -330,7 +372,9 @@ def root_from_inclusion_proof(
         fn, sn = fn >> 1, sn >> 1
 
     if sn != 0:
-        raise ProofLengthError("proof is shorter than the path to the root")
+        raise ProofLengthError(
+            gettext_noop("proof is shorter than the path to the root")
+        )
     return result
 
 
@@ -340,7 +384,7 @@ def verify_inclusion(
     """Check that `leaf` is at `index` in the tree of `size` leaves with `root`."""
     computed = root_from_inclusion_proof(index, size, leaf, proof)
     if computed != root:
-        raise RootMismatchError(f"computed root does not match the root at size {size}")
+        raise _root_mismatch(size)
 
 
 def verify_consistency(
@@ -352,20 +396,26 @@ def verify_consistency(
     every tree extends the empty tree and such a check proves nothing.
     """
     if size1 > size2:
-        raise SizeOrderError(f"first size {size1} is larger than second size {size2}")
+        raise SizeOrderError(
+            gettext_noop("first size %(size1)s is larger than second size %(size2)s"),
+            size1=size1,
+            size2=size2,
+        )
     if size1 == 0:
         raise EmptyTreeConsistencyError(
-            "a consistency proof from an empty tree is meaningless"
+            gettext_noop("a consistency proof from an empty tree is meaningless")
         )
     if size1 == size2:
         if proof:
-            raise ProofLengthError(f"proof has {len(proof)} hashes, expected 0")
+            raise _proof_length_error(len(proof), 0)
         if root1 != root2:
-            raise RootMismatchError(f"the two roots at size {size1} differ")
+            raise RootMismatchError(
+                gettext_noop("the two roots at size %(size)s differ"), size=size1
+            )
         return
     expected = len(consistency_plan(size1, size2))
     if len(proof) != expected:
-        raise ProofLengthError(f"proof has {len(proof)} hashes, expected {expected}")
+        raise _proof_length_error(len(proof), expected)
     _check_hash_lengths(proof)
 
     path = list(proof)
@@ -377,7 +427,9 @@ def verify_consistency(
     first_root = second_root = path[0]
     for sibling in path[1:]:
         if sn == 0:
-            raise ProofLengthError("proof is longer than the path to the root")
+            raise ProofLengthError(
+                gettext_noop("proof is longer than the path to the root")
+            )
         if fn & 1 or fn == sn:
             first_root = node_hash(sibling, first_root)
             second_root = node_hash(sibling, second_root)
@@ -388,12 +440,10 @@ def verify_consistency(
         fn, sn = fn >> 1, sn >> 1
 
     if sn != 0:
-        raise ProofLengthError("proof is shorter than the path to the root")
+        raise ProofLengthError(
+            gettext_noop("proof is shorter than the path to the root")
+        )
     if first_root != root1:
-        raise RootMismatchError(
-            f"computed root does not match the root at size {size1}"
-        )
+        raise _root_mismatch(size1)
     if second_root != root2:
-        raise RootMismatchError(
-            f"computed root does not match the root at size {size2}"
-        )
+        raise _root_mismatch(size2)

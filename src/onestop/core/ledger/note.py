@@ -20,6 +20,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from django.utils.translation import gettext_noop
+
+from onestop.core.ledger.reasons import ReasonError
 
 ED25519_ALGORITHM = b"\x01"
 SIGNATURE_PREFIX = "\u2014 "
@@ -30,7 +33,7 @@ _BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2})*")
 
 
-class NoteError(ValueError):
+class NoteError(ReasonError):
     """A signed note or a verifier key is malformed, or no known key signed the note."""
 
     code = "ledger.note_invalid"
@@ -99,7 +102,8 @@ def format_vkey(name: str, private_key: Ed25519PrivateKey) -> str:
 def _check_key_name(name: str) -> None:
     if not name or any(char.isspace() for char in name) or "+" in name:
         raise MalformedKeyError(
-            f"key name {name!r} is empty or contains a space or '+'"
+            gettext_noop("key name %(name)s is empty or contains a space or '+'"),
+            name=repr(name),
         )
 
 
@@ -108,7 +112,7 @@ def parse_vkey(vkey: str) -> Verifier:
     parts = vkey.strip().split("+", 2)
     if len(parts) != 3:
         raise MalformedKeyError(
-            "a verifier key has the form <name>+<hex key id>+<base64 key>"
+            gettext_noop("a verifier key has the form <name>+<hex key id>+<base64 key>")
         )
     name, hex_id, encoded = parts
     _check_key_name(name)
@@ -119,44 +123,61 @@ def parse_vkey(vkey: str) -> Verifier:
         key = decode_base64(encoded)
     except (ValueError, binascii.Error) as error:
         raise MalformedKeyError(
-            f"verifier key of {name!r} is not valid hex and base64"
+            gettext_noop("verifier key of %(name)s is not valid hex and base64"),
+            name=repr(name),
         ) from error
     if len(declared_id) != 4 or len(key) != 33 or key[:1] != ED25519_ALGORITHM:
         raise MalformedKeyError(
-            f"verifier key of {name!r} is not a 4-byte id and an Ed25519 key"
+            gettext_noop(
+                "verifier key of %(name)s is not a 4-byte id and an Ed25519 key"
+            ),
+            name=repr(name),
         )
     if key_id(name, key[1:]) != declared_id:
-        raise MalformedKeyError(f"key id {hex_id} does not match the key of {name!r}")
+        raise MalformedKeyError(
+            gettext_noop("key id %(key_id)s does not match the key of %(name)s"),
+            key_id=hex_id,
+            name=repr(name),
+        )
     return Verifier(name, declared_id, Ed25519PublicKey.from_public_bytes(key[1:]))
 
 
 def _check_text(text: str) -> None:
     if not text.endswith("\n"):
-        raise MalformedNoteError("note text must end with a newline")
+        raise MalformedNoteError(gettext_noop("note text must end with a newline"))
     if "\n\n" in text or text.startswith("\n"):
-        raise MalformedNoteError("note text must not contain a blank line")
+        raise MalformedNoteError(
+            gettext_noop("note text must not contain a blank line")
+        )
     if any(ord(char) < 0x20 and char != "\n" for char in text):
-        raise MalformedNoteError("note text must not contain control characters")
+        raise MalformedNoteError(
+            gettext_noop("note text must not contain control characters")
+        )
 
 
 def _parse_signature_line(line: str) -> NoteSignature:
     if not line.startswith(SIGNATURE_PREFIX):
         raise MalformedNoteError(
-            "a signature line must start with an em dash and a space"
+            gettext_noop("a signature line must start with an em dash and a space")
         )
     fields = line[len(SIGNATURE_PREFIX) :].split(" ")
     if len(fields) != 2:
-        raise MalformedNoteError("a signature line has a key name and one base64 value")
+        raise MalformedNoteError(
+            gettext_noop("a signature line has a key name and one base64 value")
+        )
     name, encoded = fields
     _check_key_name(name)
     try:
         raw = decode_base64(encoded)
     except binascii.Error as error:
         raise MalformedNoteError(
-            f"signature of {name!r} is not valid base64"
+            gettext_noop("signature of %(name)s is not valid base64"), name=repr(name)
         ) from error
     if len(raw) < 5:
-        raise MalformedNoteError(f"signature of {name!r} is shorter than a key id")
+        raise MalformedNoteError(
+            gettext_noop("signature of %(name)s is shorter than a key id"),
+            name=repr(name),
+        )
     return NoteSignature(name, raw[:4], raw[4:])
 
 
@@ -165,13 +186,15 @@ def parse_note(message: str) -> Note:
     split = message.rfind("\n\n")
     if split < 0 or not message.endswith("\n"):
         raise MalformedNoteError(
-            "a signed note has text, a blank line and signature lines"
+            gettext_noop("a signed note has text, a blank line and signature lines")
         )
     text = message[: split + 1]
     _check_text(text)
     lines = message[split + 2 : -1].split("\n")
     if len(lines) > MAX_SIGNATURES:
-        raise MalformedNoteError(f"a note has at most {MAX_SIGNATURES} signatures")
+        raise MalformedNoteError(
+            gettext_noop("a note has at most %(max)s signatures"), max=MAX_SIGNATURES
+        )
     signatures = tuple(_parse_signature_line(line) for line in lines)
     return Note(text, signatures)
 
@@ -203,9 +226,12 @@ def verify_note(message: str, *verifiers: Verifier) -> Note:
             verifier.public_key.verify(signature.signature, note.text.encode())
         except InvalidSignature as error:
             raise BadSignatureError(
-                f"signature of {signature.name!r} is invalid"
+                gettext_noop("signature of %(name)s is invalid"),
+                name=repr(signature.name),
             ) from error
         verified = True
     if not verified:
-        raise UnverifiedNoteError("no signature of the note is by a known key")
+        raise UnverifiedNoteError(
+            gettext_noop("no signature of the note is by a known key")
+        )
     return note

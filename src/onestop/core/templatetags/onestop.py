@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from onestop.core.dates import format_local_date, format_local_datetime
+
 register = template.Library()
 
 UNIT_LABELS = {"working_days": _("working days"), "natural_days": _("natural days")}
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 WARNING_LABELS = {"ok": _("on time"), "yellow": _("due soon"), "red": _("overdue")}
 
 
@@ -41,15 +40,14 @@ def local_time(value: Any) -> str:
     A value without a zone is taken as UTC, as stored. A value that is not a datetime is
     returned unchanged, and an empty value as "".
     """
-    if not value:
-        return ""
-    if isinstance(value, str):
-        try:
-            value = datetime.datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    if not isinstance(value, datetime.datetime):
-        return str(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=datetime.UTC)
-    return value.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M")
+    return format_local_datetime(value)
+
+
+@register.filter
+def local_date(value: Any) -> str:
+    """Render a date, a datetime or an ISO string as "YYYY-MM-DD", the date of pages.
+
+    A datetime is first taken to Asia/Shanghai. Other text is returned unchanged, and an
+    empty value as "".
+    """
+    return format_local_date(value)

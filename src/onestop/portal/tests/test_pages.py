@@ -279,3 +279,13 @@ def test_case_page_rejects_unknown_action(demo):
     assert 'data-code="form.unknown_choice"' in response.content.decode()
     case.refresh_from_db()
     assert case.state == CaseState.SUBMITTED
+
+
+def test_window_queue_shows_local_time_not_iso(demo, time_machine):
+    time_machine.move_to("2026-12-04T02:30:00+00:00", tick=False)
+    submit(demo)
+
+    queue = demo.client("clerk").get("/window/").content.decode()
+
+    assert "2026-12-04 10:30" in queue
+    assert "2026-12-04T10:30" not in queue

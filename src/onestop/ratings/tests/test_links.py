@@ -129,6 +129,8 @@ def test_sms_short_link_rates_case(demo, issued_case):
         user=demo.user("applicant"), link=f"/r/{link.token}"
     )
     assert message.subject
+    assert message.message_id == "rating.link_sent"
+    assert message.params["date"] == link.expires_at.isoformat()
     assert len(link.token) >= 20
     phone = Client()
     assert phone.get(f"/r/{link.token}").status_code == 200

@@ -265,3 +265,26 @@ def test_default_rating_job_is_registered():
     from onestop.ratings.tasks import rate_unrated_cases_by_default
 
     assert any(function is rate_unrated_cases_by_default for _s, function in _periodic)
+
+
+@pytest.mark.parametrize(
+    ("language", "named"),
+    [
+        ("en", "overall satisfaction (overall)"),
+        ("zh-hans", "整体满意度（overall）"),
+    ],
+)
+def test_invalid_tag_lists_indicator_labels(demo, issued_case, language, named):
+    case = issued_case()
+    response = demo.client("applicant").post(
+        rate_url(case),
+        {"level": 4, "tags": ["speed"]},
+        content_type="application/json",
+        headers={"Accept-Language": language},
+    )
+
+    message = response.json()["message"]
+    assert response.status_code == 400
+    assert response.json()["code"] == "rating.invalid_tag"
+    assert named in message
+    assert "overall, efficiency" not in message

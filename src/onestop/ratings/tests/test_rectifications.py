@@ -405,3 +405,35 @@ def test_rectification_page_rejects_unknown_choice(demo, issued_case, posted):
     rectification.refresh_from_db()
     assert rectification.status == RectificationStatus.APPEALED
     assert rectification.appeal_upheld is None
+
+
+@pytest.mark.parametrize(
+    ("action", "payload", "code", "named"),
+    [
+        (
+            "close",
+            {"outcome": "fixed", "note": "已改进"},
+            "rectification.invalid_outcome",
+            "已整改（rectified）",
+        ),
+        (
+            "appeal",
+            {"kind": "unfair", "reason": "申请人来电称误点"},
+            "rectification.invalid_appeal_kind",
+            "误评（mistaken）",
+        ),
+    ],
+)
+def test_unknown_choice_names_labels(demo, issued_case, action, payload, code, named):
+    rectification = bad_rating(demo, issued_case()).rectification
+
+    response = demo.client("reviewer").post(
+        f"/api/v1/ratings/rectifications/{rectification.pk}/{action}",
+        payload,
+        content_type="application/json",
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == code
+    assert named in response.json()["message"]

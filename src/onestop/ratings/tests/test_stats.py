@@ -191,3 +191,19 @@ def test_public_summary_without_personal_data(demo, rated):
     by_clerk = Client().get("/api/v1/ratings/public", {"dimension": "clerk"})
     assert by_clerk.status_code == 400
     assert by_clerk.json()["code"] == "rating.invalid_dimension"
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ({"channel": "fax"}, "link sent by SMS (sms)"),
+        ({"dimension": "colour"}, "service centre (centre)"),
+    ],
+)
+def test_filter_error_names_choice_labels(demo, rated, query, named):
+    response = demo.client("supervisor").get(
+        "/api/v1/ratings/stats", query, headers={"Accept-Language": "en"}
+    )
+
+    assert response.status_code == 400
+    assert named in response.json()["message"]

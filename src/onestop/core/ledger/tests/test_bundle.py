@@ -4,6 +4,7 @@ import base64
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.utils import translation
 
 from onestop.core.ledger.bundle import HEADER, proof_bundle, verify_proof_bundle
 from onestop.core.ledger.checkpoint import get_vkey
@@ -14,6 +15,7 @@ from onestop.core.ledger.errors import (
 )
 from onestop.core.ledger.models import LedgerEntry
 from onestop.core.ledger.note import format_vkey
+from onestop.core.ledger.reasons import ReasonError
 from onestop.core.ledger.sequencer import integrate_pending
 from onestop.core.ledger.tests.factories import fill_ledger, queue_cases
 
@@ -97,3 +99,46 @@ def test_entry_after_latest_checkpoint_has_no_bundle():
 
     with pytest.raises(NoCheckpointCoversEntry):
         proof_bundle(LedgerEntry.objects.get(index=2))
+
+
+def _reason_in_chinese(text: str, vkey: str) -> str:
+    with translation.override("zh-hans"), pytest.raises(BundleInvalid) as caught:
+        verify_proof_bundle(text, vkey)
+    return caught.value.details["reason"]
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda text: text.replace(HEADER, "c2sp.org/tlog-proof@v2"), "第一行不是"),
+        (lambda text: text.replace("index 4\n", "index A\n"), "序号 'A' 不是十进制数"),
+        (lambda text: text.replace("index 4\n", "index 5\n"), "算出的根哈希"),
+        (lambda text: text.replace("index 4\n", "index 99\n"), "叶子序号 99"),
+        (lambda text: text.replace("\n11\n", "\nA\n"), "树的大小 'A' 不是十进制数"),
+    ],
+)
+def test_bundle_reason_reads_in_chinese(change, reason):
+    shown = _reason_in_chinese(change(_bundle()), get_vkey())
+
+    assert reason in shown
+
+
+def test_bundle_key_reason_reads_in_chinese():
+    other = format_vkey("onestop.local/ledger", Ed25519PrivateKey.generate())
+
+    shown = _reason_in_chinese(_bundle(), other)
+
+    assert shown == "签名文本中没有已知密钥的签名"
+
+
+def test_reason_str_stays_english():
+    error = ReasonError(
+        "leaf index %(index)s is not below tree size %(size)s", index=99, size=13
+    )
+
+    with translation.override("zh-hans"):
+        text = str(error)
+        shown = error.render()
+
+    assert text == "leaf index 99 is not below tree size 13"
+    assert shown == "叶子序号 99 不小于树的大小 13"

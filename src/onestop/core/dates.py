@@ -1,0 +1,64 @@
+"""Dates and times as pages and in-app notifications show them.
+
+Pages show a date as 2026-12-05 and a time as 2026-12-05 14:30 in Beijing time, in every
+language, through DATE_FORMAT and DATETIME_FORMAT of onestop/formats. The API keeps
+ISO 8601.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.utils.formats import date_format
+
+LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def format_local_datetime(value: Any) -> str:
+    """Format a datetime or ISO datetime string in Asia/Shanghai for a page.
+
+    A value without a zone is taken as UTC, as stored. A value that is not a datetime is
+    returned as text unchanged, and an empty value as "".
+    """
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if not isinstance(value, datetime.datetime):
+        return str(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    return date_format(value.astimezone(LOCAL_ZONE), "DATETIME_FORMAT")
+
+
+def format_local_date(value: Any) -> str:
+    """Format a date, a datetime or an ISO string as a page's date.
+
+    A datetime, or a string with a time, is first taken to Asia/Shanghai (UTC when it has
+    no zone). Other text is returned unchanged, and an empty value as "".
+    """
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = _parse(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.UTC)
+        value = value.astimezone(LOCAL_ZONE).date()
+    if not isinstance(value, datetime.date):
+        return str(value)
+    return date_format(value, "DATE_FORMAT")
+
+
+def _parse(text: str) -> datetime.date:
+    if len(text) == len("2026-12-05"):
+        return datetime.date.fromisoformat(text)
+    return datetime.datetime.fromisoformat(text)
