@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Case as SqlCase
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
@@ -23,6 +24,7 @@ from onestop.core.models import Centre, Role
 from onestop.core.permissions import find_role
 from onestop.core.signing import public_keys_for, verify_document
 from onestop.identity.codes import mask_id_number, mask_name
+from onestop.identity.models import Enterprise, Person
 
 STAFF_ROLES = (
     Role.CLERK,
@@ -298,10 +300,32 @@ def certificate_proof_bundle(identifier: str) -> str:
     return proof_bundle(entries[certificate.ledger_entry_id])
 
 
-def certificates_held_by(codes: list[str]) -> QuerySet[Certificate]:
-    """Return every certificate version held under the given ID numbers or USCCs."""
+def certificates_of_person(person: Person) -> QuerySet[Certificate]:
+    """Return the person's certificates and those of the enterprises they are an agent of.
+
+    Every version is included, newest first. Each certificate has `enterprise_name`: the
+    registered name of its enterprise holder, or None for the person's own. An
+    enterprise's certificates are listed only to its registered agents (经办人), so a
+    code typed into an application form shows nobody that enterprise's certificates.
+    """
+    agent_of = Enterprise.objects.filter(agents=person)
+    enterprise_name = Subquery(
+        agent_of.filter(uscc=OuterRef("holder_code")).values("name")[:1]
+    )
     return (
-        Certificate.objects.filter(holder_code__in=[code.upper() for code in codes])
+        Certificate.objects.filter(
+            Q(holder_kind=HolderKind.PERSON, holder_code=person.id_number)
+            | Q(
+                holder_kind=HolderKind.ENTERPRISE,
+                holder_code__in=agent_of.values("uscc"),
+            )
+        )
+        .annotate(
+            enterprise_name=SqlCase(
+                When(holder_kind=HolderKind.ENTERPRISE, then=enterprise_name),
+                default=Value(None),
+            )
+        )
         .select_related("certificate_type", "issuer", "centre")
         .prefetch_related("uses__centre")
         .order_by("-issued_at")

@@ -1,7 +1,8 @@
 """The self-service kiosk (自助终端): the portal's pages in a large touch layout.
 
 A kiosk shows the same matters, guides and forms as the portal; its cases are filed on the
-kiosk channel. Applicants sign in on the kiosk with their own account.
+kiosk channel. Applicants sign in on the kiosk's own sign-in page with their own account, so
+the sign-in page has the touch layout too.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from onestop.catalog.queries import list_centres
+from onestop.identity.views import ThrottledLoginView
 from onestop.portal import views as portal
 
 
@@ -36,7 +39,15 @@ def home(request: HttpRequest) -> HttpResponse:
     return portal.centres(request)
 
 
+def on_kiosk_signed_in(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
+    """Send a visitor who is not signed in to the kiosk's sign-in page, then to the view."""
+    return on_kiosk(login_required(view, login_url="kiosk:login"))
+
+
+login = on_kiosk(ThrottledLoginView.as_view(next_page="kiosk:home"))
 matters = on_kiosk(portal.matters)
 guide = on_kiosk(portal.guide)
-apply = on_kiosk(portal.apply)
-case = on_kiosk(portal.case)
+apply = on_kiosk_signed_in(portal.apply)
+case = on_kiosk_signed_in(portal.case)

@@ -21,7 +21,7 @@ from onestop.catalog.models import MatterGuide
 from onestop.catalog.queries import get_centre, list_centres
 from onestop.certificates.downloads import certificate_pdf_response
 from onestop.certificates.queries import (
-    certificates_held_by,
+    certificates_of_person,
     get_certificate_for,
 )
 from onestop.core.errors import OneStopError
@@ -293,17 +293,15 @@ def _posted_fields(request: HttpRequest) -> dict[str, str]:
 
 @login_required
 def my_certificates(request: HttpRequest) -> HttpResponse:
-    """List the holder's electronic certificates and every use of them (who, when, which case)."""
+    """List the person's certificates and their enterprises', with every use of them.
+
+    A use shows who used the certificate, when, and for which case.
+    """
     person = Person.objects.filter(user=request.user).first()
-    codes = (
-        [person.id_number, *person.enterprises.values_list("uscc", flat=True)]
-        if person
-        else []
-    )
     return render(
         request,
         "portal/certificates.html",
-        {"certificates": certificates_held_by(codes)[:200] if codes else []},
+        {"certificates": certificates_of_person(person)[:200] if person else []},
     )
 
 

@@ -157,9 +157,12 @@ def test_unknown_certificate_pdf_not_found(demo):
     assert response.json()["code"] == "certificate.not_found"
 
 
-def issue_food_licence(demo) -> Certificate:
-    """Approve a food licence for the unregistered organisation the form names."""
-    number = apply_online(demo)
+def issue_food_licence(demo, applicant=None, extra=None) -> Certificate:
+    """Approve a food licence, by default for the unregistered organisation the form names.
+
+    `applicant` and `extra` are those of `apply_online`.
+    """
+    number = apply_online(demo, applicant, extra)
     demo.client("clerk").post(
         f"/api/v1/cases/{number}/accept", {}, content_type="application/json"
     )

@@ -52,11 +52,16 @@ def accept_walk_in(demo, client=None) -> dict:
     return response.json()
 
 
-def apply_online(demo, applicant=None) -> str:
+def apply_online(demo, applicant=None, extra=None) -> str:
+    """File a food licence application online and return the case number.
+
+    `extra` adds request parts or replaces those of the sample application.
+    """
     applicant = applicant or demo.client("applicant")
     data = {"centre": demo.centre.slug, "matter": FOOD}
     data.update(valid_form(food_matter(demo)))
     data.update(material_files(food_matter(demo)))
+    data.update(extra or {})
     response = applicant.post("/api/v1/cases", data)
     assert response.status_code == 201, response.content
     return response.json()["number"]

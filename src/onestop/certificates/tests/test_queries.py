@@ -16,11 +16,16 @@ from onestop.certificates.identifiers import InvalidCertificateId, build_identif
 from onestop.certificates.models import Certificate
 from onestop.certificates.queries import (
     certificate_document,
+    certificates_of_person,
     find_verification,
     get_certificate_for,
     valid_certificates_of,
 )
-from onestop.certificates.tests.conftest import ENTERPRISE_USCC, ISSUER_USCC
+from onestop.certificates.tests.conftest import (
+    ENTERPRISE_USCC,
+    ISSUER_USCC,
+    PERSON_ID,
+)
 from onestop.core.models import AuditEvent
 
 UNKNOWN = build_identifier("11100000000013338W009", ISSUER_USCC, "209901010001", 1)
@@ -196,3 +201,63 @@ def test_printable_face_uses_labels(licence):
 
 
 LICENCE_OPERATOR = "佛山市禅城区欧阳记餐饮有限公司"
+
+
+def make_person(username, id_number):
+    from django.contrib.auth import get_user_model
+
+    from onestop.identity.models import Person
+
+    user = get_user_model().objects.create_user(username=username, password=None)
+    return Person.objects.create(
+        user=user,
+        id_number=id_number,
+        name="王芳",
+        birth_date=datetime.date(1949, 12, 31),
+    )
+
+
+def make_enterprise_agent(person):
+    from onestop.identity.models import Enterprise, EnterpriseAgent
+
+    enterprise = Enterprise.objects.create(
+        uscc=ENTERPRISE_USCC, name=LICENCE_OPERATOR, legal_representative="欧阳明"
+    )
+    EnterpriseAgent.objects.create(enterprise=enterprise, person=person)
+    return enterprise
+
+
+def test_agent_gets_enterprise_certificates_with_name(licence):
+    agent = make_person("agent", PERSON_ID)
+    make_enterprise_agent(agent)
+
+    found = list(certificates_of_person(agent))
+
+    assert found == [licence]
+    assert found[0].enterprise_name == LICENCE_OPERATOR
+
+
+def test_person_without_agency_gets_no_enterprise_certificates(licence):
+    other = make_person("other", "440604198503150024")
+    make_enterprise_agent(make_person("agent", PERSON_ID))
+
+    assert list(certificates_of_person(other)) == []
+
+
+def test_own_certificate_has_no_enterprise_name(person_type, issuer, reviewer):
+    from onestop.certificates.actions import issue_certificate
+
+    person = make_person("holder", PERSON_ID)
+    own = issue_certificate(
+        actor=reviewer,
+        certificate_type=person_type,
+        issuer=issuer,
+        holder_code=PERSON_ID,
+        holder_name="王芳",
+        face={},
+    )
+
+    found = list(certificates_of_person(person))
+
+    assert found == [own]
+    assert found[0].enterprise_name is None

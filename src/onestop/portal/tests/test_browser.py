@@ -13,8 +13,11 @@ from onestop.testing import BROWSER_TEST_MARKS, PDF_BYTES, sample_value
 pytestmark = BROWSER_TEST_MARKS
 
 
-def sign_in(browser, live_server, username):
-    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+def sign_in(browser, live_server, username, viewport=None):
+    """Sign in on a new page, by default in a 390 x 844 phone's window."""
+    page = browser.new_context(
+        viewport=viewport or {"width": 390, "height": 844}
+    ).new_page()
     page.set_default_timeout(15000)
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", username)

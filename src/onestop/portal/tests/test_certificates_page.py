@@ -1,0 +1,63 @@
+"""The applicant's certificates page: their own and their enterprises' certificates."""
+
+from __future__ import annotations
+
+from onestop.cases.tests.test_api_downloads import issue_food_licence
+from onestop.identity.actions import register_enterprise
+
+DEMO_USCC = "91440604MA4W1X2YX9"
+DEMO_ENTERPRISE = "佛山市禅城区示例商贸有限公司"
+# The USCC that the sample form values name, which no one has registered.
+SAMPLE_USCC = "92440604MA4W2Y3K0M"
+
+
+def issue_to_demo_enterprise(demo):
+    """Approve a food licence that the agent applied for, typing the USCC in the form."""
+    return issue_food_licence(
+        demo,
+        demo.client("agent"),
+        {"enterprise": DEMO_USCC, "field.organisation_uscc": DEMO_USCC},
+    )
+
+
+def certificates_page(demo, username) -> str:
+    response = demo.client(username).get("/portal/certificates/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_agent_sees_enterprise_certificate_with_name(demo):
+    certificate = issue_to_demo_enterprise(demo)
+
+    page = certificates_page(demo, "agent")
+
+    assert certificate.holder_code == DEMO_USCC
+    assert certificate.identifier in page
+    assert f"{DEMO_ENTERPRISE} ({DEMO_USCC})" in page
+
+
+def test_non_agent_does_not_see_enterprise_certificate(demo):
+    certificate = issue_to_demo_enterprise(demo)
+
+    page = certificates_page(demo, "applicant")
+
+    assert certificate.identifier not in page
+    assert DEMO_ENTERPRISE not in page
+
+
+def test_typed_code_lists_certificate_once_registered(demo):
+    certificate = issue_food_licence(demo)
+    assert certificate.holder_code == SAMPLE_USCC
+    assert certificate.identifier not in certificates_page(demo, "applicant")
+
+    register_enterprise(
+        actor=demo.user("applicant"),
+        uscc=SAMPLE_USCC,
+        name="佛山市禅城区新登记餐饮店",
+        legal_representative="李秀英",
+    )
+    page = certificates_page(demo, "applicant")
+
+    assert certificate.identifier in page
+    assert f"佛山市禅城区新登记餐饮店 ({SAMPLE_USCC})" in page
+    assert certificate.identifier not in certificates_page(demo, "agent")
