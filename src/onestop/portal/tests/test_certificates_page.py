@@ -16,7 +16,11 @@ def issue_to_demo_enterprise(demo):
     return issue_food_licence(
         demo,
         demo.client("agent"),
-        {"enterprise": DEMO_USCC, "field.organisation_uscc": DEMO_USCC},
+        {
+            "enterprise": DEMO_USCC,
+            "field.organisation_uscc": DEMO_USCC,
+            "field.organisation_name": DEMO_ENTERPRISE,
+        },
     )
 
 
