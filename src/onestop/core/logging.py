@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from typing import Any
 
 import structlog
@@ -46,6 +47,44 @@ def mask_personal_text(text: str) -> str:
         position = match.end()
     pieces.append(_mask_patterns(text[position:]))
     return "".join(pieces)
+
+
+# Spaces and dashes between two digits, as in "4406 0419 …" or "138-0013-8000". An "X"
+# that ends an ID number counts as a digit here.
+_DIGIT_SEPARATORS = re.compile(
+    r"(?<=[0-9])[\s\-\u2010-\u2015\u2212]+(?=[0-9]|[Xx](?![0-9A-Za-z]))"
+)
+
+
+def find_personal_number(text: str) -> str | None:
+    """Return the first ID number or mobile number in `text`, masked, or None.
+
+    Unlike `mask_personal_text`, this also finds numbers written with full-width or
+    other non-ASCII decimal digits, or with spaces or hyphens between the digits.
+    Certificate identifiers pass as they do in `mask_personal_text`.
+    """
+    normalised = _DIGIT_SEPARATORS.sub("", _without_identifiers(_ascii_digits(text)))
+    for pattern in _PERSONAL_PATTERNS:
+        match = pattern.search(normalised)
+        if match:
+            return match.group(1) + "*" * len(match.group(2)) + match.group(3)
+    return None
+
+
+def _ascii_digits(text: str) -> str:
+    # NFKC turns full-width and circled digits into ASCII digits, but it leaves other
+    # decimal digits (Arabic-Indic, Devanagari, ...) as they are.
+    return "".join(
+        str(unicodedata.decimal(char)) if char.isdecimal() else char
+        for char in unicodedata.normalize("NFKC", text)
+    )
+
+
+def _without_identifiers(text: str) -> str:
+    # "|" keeps the digits on either side of a removed identifier apart.
+    return _CERTIFICATE_ID.sub(
+        lambda m: m.group() if _is_resident_id(m["issuer"]) else "|", text
+    )
 
 
 def _mask_patterns(text: str) -> str:
