@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onestop.cases.models import Case, CaseState
+from onestop.cases.window_labels import check_window_label
 from onestop.core.audit import record_event
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Notification, Role
@@ -301,9 +302,10 @@ def record_visit(
         case.centre_id != centre.pk or case.person_id != person.pk
     ):
         raise CaseNotOfVisit(number=case.number)
+    window = check_window_label(window)
     with transaction.atomic():
         visit = Visit.objects.create(
-            centre=centre, person=person, clerk=actor, window=window[:40], case=case
+            centre=centre, person=person, clerk=actor, window=window, case=case
         )
         record_event(
             actor=actor,

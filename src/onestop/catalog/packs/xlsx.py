@@ -19,7 +19,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from onestop.core.errors import InvalidInput, OneStopError, list_text
 from onestop.core.logging import get_logger
+from onestop.core.spreadsheets import append_row
 from onestop.identity.codes import parse_uscc
 
 from .documents import PathKey, format_path
@@ -488,7 +489,7 @@ def export_xlsx(pack_path: str | Path, out_path: str | Path) -> int:
     _write_pack_sheet(workbook, pack)
     notes = workbook.create_sheet(NOTES_SHEET)
     for line in NOTES:
-        notes.append([line])
+        append_row(notes, [line])
 
     workbook.save(out_path)
     logger.info(
@@ -518,18 +519,10 @@ def _write_sheet(
     rows: list[list[Any]],
 ) -> None:
     sheet = workbook.create_sheet(title)
-    sheet.append([column.header for column in columns])
+    append_row(sheet, [column.header for column in columns])
     for values in rows:
-        sheet.append(values)
-        _keep_text(sheet[sheet.max_row])
+        append_row(sheet, values)
     sheet.freeze_panes = "B2"
-
-
-def _keep_text(cells: Iterable[Any]) -> None:
-    """Store text that starts with "=" as text, since openpyxl would make it a formula."""
-    for cell in cells:
-        if isinstance(cell.value, str) and cell.data_type == "f":
-            cell.data_type = "s"
 
 
 def _fixed_files(pack: Any) -> dict[str, Any]:
@@ -543,9 +536,9 @@ def _fixed_files(pack: Any) -> dict[str, Any]:
 def _write_pack_sheet(workbook: openpyxl.Workbook, pack: Any) -> None:
     values = _fixed_files(pack)
     sheet = workbook.create_sheet(PACK_SHEET)
-    sheet.append(["键", "值"])
+    append_row(sheet, ["键", "值"])
     for key in PACK_KEYS:
-        sheet.append([key, json.dumps(values[key], ensure_ascii=False)])
+        append_row(sheet, [key, json.dumps(values[key], ensure_ascii=False)])
 
 
 # --- import ------------------------------------------------------------------------------
