@@ -144,6 +144,7 @@ def rate_by_link(
         level=level,
         tags=clean_tags,
         comment=comment,
+        link=link,
     )
 
 
@@ -331,8 +332,9 @@ def issue_rating_link(
 
     A screen link is for a visit and stays open for the policy's screen minutes. A QR code
     or SMS link stays open for the policy's rating days. `actor` is the clerk, or None
-    when the platform sends an SMS link itself. An SMS link is also put in the
-    applicant's messages.
+    when the platform sends an SMS link itself. An SMS link, and any link for a case
+    without a visit, is put in the applicant's messages, because the applicant is not at
+    the window to see a screen or take a receipt.
     """
     if channel not in LINK_CHANNELS:
         raise InvalidChannel(
@@ -362,6 +364,7 @@ def issue_rating_link(
             person=subject.person,
             case=case if visit is None else visit.case,
             visit=visit,
+            issued_by=actor,
             expires_at=timezone.now() + lifetime,
         )
         record_event(
@@ -373,7 +376,7 @@ def issue_rating_link(
             centre=centre,
             data={"channel": channel, "visit": link.visit_id, "case": link.case_id},
         )
-        if channel == RatingChannel.SMS:
+        if channel == RatingChannel.SMS or visit is None:
             _notify_link(link)
     log.info(
         "rating_link.issued", link_id=link.pk, centre_id=centre.pk, channel=channel
@@ -434,7 +437,14 @@ def _check_change_period(rating: Rating) -> None:
 
 
 def _create_case_rating(
-    *, actor: Any, case: Case, channel: str, level: int, tags: list[str], comment: str
+    *,
+    actor: Any,
+    case: Case,
+    channel: str,
+    level: int,
+    tags: list[str],
+    comment: str,
+    link: RatingLink | None = None,
 ) -> Rating:
     try:
         with transaction.atomic():
@@ -444,8 +454,14 @@ def _create_case_rating(
                 level=level,
                 tags=tags,
                 comment=comment,
+                link=link,
             )
-            _audit(actor, rating, "case.rated", {"level": level, "channel": channel})
+            _audit(
+                actor,
+                rating,
+                "case.rated",
+                {"level": level, "channel": channel, **_link_data(link)},
+            )
             if rating.is_bad:
                 rectifications.open_for(rating)
     except IntegrityError:
@@ -477,9 +493,13 @@ def _create_visit_rating(
                 level=level,
                 tags=tags,
                 comment=comment,
+                link=link,
             )
             _audit(
-                actor, rating, "visit.rated", {"level": level, "channel": link.channel}
+                actor,
+                rating,
+                "visit.rated",
+                {"level": level, "channel": link.channel, **_link_data(link)},
             )
             if rating.is_bad:
                 rectifications.open_for(rating)
@@ -493,6 +513,12 @@ def _create_visit_rating(
         channel=link.channel,
     )
     return rating
+
+
+def _link_data(link: RatingLink | None) -> dict[str, Any]:
+    if link is None:
+        return {}
+    return {"link": link.pk, "link_issued_by": link.issued_by_id}
 
 
 def _snapshot_of_case(case: Case) -> dict[str, Any]:
