@@ -25,6 +25,7 @@ from onestop.cases.intake import (
 )
 from onestop.cases.models import Case, CaseState
 from onestop.cases.presenters import case_detail, case_summary
+from onestop.cases.window_labels import check_window_label
 from onestop.catalog.queries import get_centre
 from onestop.core.models import Centre
 from onestop.core.permissions import require_role, staff_roles
@@ -258,7 +259,7 @@ def accept(request: HttpRequest, number: str, payload: AcceptIn) -> dict[str, An
             key: actions.MaterialCheck(**check.model_dump())
             for key, check in payload.checklist.items()
         },
-        window=payload.window,
+        window=check_window_label(payload.window),
     )
     return _detail(request, case)
 

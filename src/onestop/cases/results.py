@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.models import Case
 from onestop.certificates.actions import issue_or_renew_certificate, use_certificate
+from onestop.certificates.faces import check_entered_face_values
 from onestop.certificates.models import Certificate, CertificateType, HolderKind
 from onestop.core.errors import InvalidInput, list_text
 from onestop.identity.codes import parse_resident_id
@@ -110,6 +111,7 @@ def issue_result_certificate(
     entered = decision.get("face") or {}
     check_entered_face_keys(certificate_type, entered)
     holder_code, holder_name = _holder(case, certificate_type, decision)
+    check_entered_face_values(certificate_type, entered, holder_code)
     return issue_or_renew_certificate(
         actor=None,
         certificate_type=certificate_type,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from typing import Any
 
 import structlog
@@ -20,32 +21,88 @@ _PERSONAL_PATTERNS = [
     ),
     re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)"),
 ]
-# A GB/T 36904 certificate identifier (type code, issuer code, serial, version, check
-# character), also one with a wrong check character. Its issuer code is a credit code,
-# which may be all digits and then matches the ID number pattern.
-_CERTIFICATE_ID = re.compile(
-    r"(?<![0-9A-Za-z.])1\.2\.156\.3005\.2\.[0-9A-Z]{21}\.(?P<issuer>[0-9A-Z]{18})"
-    r"\.[0-9A-Z]{1,40}\.\d{3}\.[0-9A-Z](?![0-9A-Za-z])"
+# Tokens that are identifiers, not personal data, and that may hold a digit run shaped
+# like a mobile number or an ID number:
+# - a GB/T 36904 certificate identifier (type code, issuer code, serial, version, check
+#   character), also a malformed one with a part too short or a wrong check character.
+#   Its issuer code is a credit code, which may be all digits like an ID number.
+# - a UUID, and a hex digest or a UUID in hex (32, 40, 64 or 128 hex digits, at least
+#   one of them a letter), such as the request id.
+_CERTIFICATE_PREFIX = "1.2.156.3005.2."
+_IDENTIFIER_TOKEN = re.compile(
+    r"(?<![0-9A-Za-z.])1\.2\.156\.3005\.2(?:\.[0-9A-Za-z]+)+(?![0-9A-Za-z])"
+    r"|(?<![0-9A-Za-z-])[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"
+    r"(?![0-9A-Za-z-])"
+    r"|(?<![0-9A-Za-z])(?=[0-9]*[a-fA-F])"
+    r"(?:[0-9a-fA-F]{128}|[0-9a-fA-F]{64}|[0-9a-fA-F]{40}|[0-9a-fA-F]{32})"
+    r"(?![0-9A-Za-z])"
 )
 
 
 def mask_personal_text(text: str) -> str:
     """Mask anything that looks like an ID number or a mobile number in free text.
 
-    A certificate identifier stays readable, unless its issuer code is a valid resident
-    ID number (check digit, date of birth and birthplace). Then it is masked as well.
+    Certificate identifiers, UUIDs and hex digests stay readable. A part of a
+    certificate identifier that is a valid resident ID number (check digit, date of
+    birth and birthplace) is masked all the same.
     """
     pieces = []
     position = 0
-    for match in _CERTIFICATE_ID.finditer(text):
+    for match in _IDENTIFIER_TOKEN.finditer(text):
         pieces.append(_mask_patterns(text[position : match.start()]))
-        identifier = match.group()
-        if _is_resident_id(match["issuer"]):
-            identifier = _mask_patterns(identifier)
-        pieces.append(identifier)
+        pieces.append(_mask_identifier(match.group()))
         position = match.end()
     pieces.append(_mask_patterns(text[position:]))
     return "".join(pieces)
+
+
+def _mask_identifier(token: str) -> str:
+    if not token.startswith(_CERTIFICATE_PREFIX):
+        return token
+    parts = token.split(".")
+    return ".".join(
+        _mask_patterns(part) if _is_resident_id(part) else part for part in parts
+    )
+
+
+# Spaces and dashes between two digits, as in "4406 0419 …" or "138-0013-8000". An "X"
+# that ends an ID number counts as a digit here.
+_DIGIT_SEPARATORS = re.compile(
+    r"(?<=[0-9])[\s\-\u2010-\u2015\u2212]+(?=[0-9]|[Xx](?![0-9A-Za-z]))"
+)
+
+
+def find_personal_number(text: str) -> str | None:
+    """Return the first ID number or mobile number in `text`, masked, or None.
+
+    Unlike `mask_personal_text`, this also finds numbers written with full-width or
+    other non-ASCII decimal digits, or with spaces or hyphens between the digits.
+    Certificate identifiers, UUIDs and hex digests pass as they do in
+    `mask_personal_text`.
+    """
+    normalised = _DIGIT_SEPARATORS.sub("", _without_identifiers(_ascii_digits(text)))
+    for pattern in _PERSONAL_PATTERNS:
+        match = pattern.search(normalised)
+        if match:
+            return match.group(1) + "*" * len(match.group(2)) + match.group(3)
+    return None
+
+
+def _ascii_digits(text: str) -> str:
+    # NFKC turns full-width and circled digits into ASCII digits, but it leaves other
+    # decimal digits (Arabic-Indic, Devanagari, ...) as they are.
+    return "".join(
+        str(unicodedata.decimal(char)) if char.isdecimal() else char
+        for char in unicodedata.normalize("NFKC", text)
+    )
+
+
+def _without_identifiers(text: str) -> str:
+    # "|" keeps the digits on either side of a removed identifier apart. An identifier
+    # that contains a resident ID number stays, so that the number is found.
+    return _IDENTIFIER_TOKEN.sub(
+        lambda m: m.group() if _mask_identifier(m.group()) != m.group() else "|", text
+    )
 
 
 def _mask_patterns(text: str) -> str:

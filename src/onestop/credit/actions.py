@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from onestop.core.audit import record_event
 from onestop.core.ledger.actions import queue_entry, subject_reference
-from onestop.core.logging import get_logger, mask_personal_text
+from onestop.core.logging import find_personal_number, get_logger
 from onestop.core.models import Centre, Department, Role
 from onestop.core.permissions import require_role
 from onestop.credit.documents import (
@@ -142,8 +142,10 @@ def check_facts(facts: RecordFacts, *, fact_field: str = "facts") -> RecordFacts
         label = labels.get(name, name)
         if len(value) > maximum:
             raise FieldTooLong(field=label, length=len(value), maximum=maximum)
-        if name in _CHECKED_FOR_PERSONAL_DATA and mask_personal_text(value) != value:
-            raise PersonalDataInText(field=label)
+        if name in _CHECKED_FOR_PERSONAL_DATA:
+            number = find_personal_number(value)
+            if number:
+                raise PersonalDataInText(field=label, number=number)
 
     required = ["legal_basis", "facts"]
     if facts.kind == CreditKind.DISHONESTY_LIST:

@@ -43,9 +43,10 @@ class FieldTooLong(InvalidInput):
 class PersonalDataInText(InvalidInput):
     code = "credit.personal_data_in_text"
     message = _(
-        "The field %(field)s contains what looks like an ID number or a phone number. "
-        "Credit reports are shared with third parties, so refer to people by their "
-        "role instead."
+        "The field %(field)s contains %(number)s, which looks like an ID number or a "
+        "phone number, also when written with full-width digits or with spaces or "
+        "hyphens between the digits. Credit reports are shared with third parties, so "
+        "refer to people by their role instead."
     )
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onestop.cases.models import Case, CaseState
+from onestop.cases.window_labels import check_window_label
 from onestop.core.audit import record_event
 from onestop.core.errors import choices_text
 from onestop.core.logging import get_logger
@@ -165,6 +166,7 @@ def rate_by_link(
         level=level,
         tags=clean_tags,
         comment=comment,
+        link=link,
     )
 
 
@@ -331,9 +333,10 @@ def record_visit(
         case.centre_id != centre.pk or case.person_id != person.pk
     ):
         raise CaseNotOfVisit(number=case.number)
+    window = check_window_label(window)
     with transaction.atomic():
         visit = Visit.objects.create(
-            centre=centre, person=person, clerk=actor, window=window[:40], case=case
+            centre=centre, person=person, clerk=actor, window=window, case=case
         )
         record_event(
             actor=actor,
@@ -359,8 +362,9 @@ def issue_rating_link(
 
     A screen link is for a visit and stays open for the policy's screen minutes. A QR code
     or SMS link stays open for the policy's rating days. `actor` is the clerk, or None
-    when the platform sends an SMS link itself. An SMS link is also put in the
-    applicant's messages.
+    when the platform sends an SMS link itself. An SMS link, and any link for a case
+    without a visit, is put in the applicant's messages, because the applicant is not at
+    the window to see a screen or take a receipt.
     """
     if channel not in LINK_CHANNELS:
         raise InvalidChannel(
@@ -390,6 +394,7 @@ def issue_rating_link(
             person=subject.person,
             case=case if visit is None else visit.case,
             visit=visit,
+            issued_by=actor,
             expires_at=timezone.now() + lifetime,
         )
         record_event(
@@ -401,7 +406,7 @@ def issue_rating_link(
             centre=centre,
             data={"channel": channel, "visit": link.visit_id, "case": link.case_id},
         )
-        if channel == RatingChannel.SMS:
+        if channel == RatingChannel.SMS or visit is None:
             _notify_link(link)
     log.info(
         "rating_link.issued", link_id=link.pk, centre_id=centre.pk, channel=channel
@@ -461,7 +466,14 @@ def _check_change_period(rating: Rating) -> None:
 
 
 def _create_case_rating(
-    *, actor: Any, case: Case, channel: str, level: int, tags: list[str], comment: str
+    *,
+    actor: Any,
+    case: Case,
+    channel: str,
+    level: int,
+    tags: list[str],
+    comment: str,
+    link: RatingLink | None = None,
 ) -> Rating:
     """Record the case's one rating, or raise AlreadyRated when it has one already.
 
@@ -477,8 +489,14 @@ def _create_case_rating(
                 level=level,
                 tags=tags,
                 comment=comment,
+                link=link,
             )
-            _audit(actor, rating, "case.rated", {"level": level, "channel": channel})
+            _audit(
+                actor,
+                rating,
+                "case.rated",
+                {"level": level, "channel": channel, **_link_data(link)},
+            )
             if rating.is_bad:
                 rectifications.open_for(rating)
     except IntegrityError:
@@ -523,9 +541,13 @@ def _create_visit_rating(
                 level=level,
                 tags=tags,
                 comment=comment,
+                link=link,
             )
             _audit(
-                actor, rating, "visit.rated", {"level": level, "channel": link.channel}
+                actor,
+                rating,
+                "visit.rated",
+                {"level": level, "channel": link.channel, **_link_data(link)},
             )
             if rating.is_bad:
                 rectifications.open_for(rating)
@@ -539,6 +561,12 @@ def _create_visit_rating(
         channel=link.channel,
     )
     return rating
+
+
+def _link_data(link: RatingLink | None) -> dict[str, Any]:
+    if link is None:
+        return {}
+    return {"link": link.pk, "link_issued_by": link.issued_by_id}
 
 
 def _snapshot_of_case(case: Case) -> dict[str, Any]:

@@ -79,10 +79,12 @@ class LinkIn(InputSchema):
 
 
 class LinkOut(Schema):
-    token: str
+    """An issued rating link, without its token: the token reaches only the applicant."""
+
+    id: int
     channel: str
-    url: str
     expires_at: str
+    delivered_to: str
 
 
 class NoteIn(InputSchema):
@@ -182,23 +184,33 @@ def new_visit(request: HttpRequest, payload: VisitIn) -> Status:
 def new_visit_link(request: HttpRequest, visit_id: int, payload: LinkIn) -> Status:
     visit = queries.get_visit_for(request.user, visit_id)
     link = issue_rating_link(actor=request.user, channel=payload.channel, visit=visit)
-    return Status(201, _link_dict(request, link))
+    return Status(201, _link_dict(link))
 
 
 @router.post("/cases/{number}/links", response={201: LinkOut})
 def new_case_link(request: HttpRequest, number: str, payload: LinkIn) -> Status:
     case = get_case_for(request.user, number, audit=False)
     link = issue_rating_link(actor=request.user, channel=payload.channel, case=case)
-    return Status(201, _link_dict(request, link))
+    return Status(201, _link_dict(link))
 
 
-def _link_dict(request: HttpRequest, link: Any) -> dict[str, Any]:
+def _link_dict(link: Any) -> dict[str, Any]:
     return {
-        "token": link.token,
+        "id": link.pk,
         "channel": link.channel,
-        "url": request.build_absolute_uri(link_path(link)),
         "expires_at": link.expires_at.isoformat(),
+        "delivered_to": _delivery_of(link),
     }
+
+
+def _delivery_of(link: Any) -> str:
+    # The API never returns the token, so that staff cannot rate on the applicant's
+    # behalf. A screen or QR code link of a visit is shown on the visit's page at the
+    # window, which faces the applicant. Every other link goes to the applicant's
+    # messages.
+    if link.visit_id is not None and link.channel != RatingChannel.SMS:
+        return "visit_page"
+    return "applicant_messages"
 
 
 def link_path(link: Any) -> str:

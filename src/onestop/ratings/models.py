@@ -140,7 +140,8 @@ class RatingLink(TenantModel):
     """A link that lets one applicant rate one case or visit without signing in.
 
     The token is the credential: it is shown on the screen facing the applicant, printed as
-    a QR code on the receipt, or sent to the applicant's phone.
+    a QR code on the receipt, or sent to the applicant's phone. `issued_by` is the clerk
+    who issued it, or None when the platform did.
     """
 
     token = models.CharField(max_length=40, unique=True, default=new_token)
@@ -151,6 +152,13 @@ class RatingLink(TenantModel):
     )
     visit = models.ForeignKey(
         Visit, on_delete=models.PROTECT, null=True, blank=True, related_name="links"
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
@@ -177,6 +185,14 @@ class Rating(TenantModel):
         Visit, on_delete=models.PROTECT, null=True, blank=True, related_name="ratings"
     )
     person = models.ForeignKey(Person, on_delete=models.PROTECT)
+    # The rating link the rating was made with, None for a signed-in or default rating.
+    link = models.ForeignKey(
+        RatingLink,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ratings",
+    )
     channel = models.CharField(
         max_length=20, choices=RatingChannel.choices, default=RatingChannel.ONLINE
     )

@@ -19,9 +19,10 @@ def _iso(value: Any) -> str | None:
 
 
 def rating_dict(rating: Rating, *, for_staff: bool = False) -> dict[str, Any]:
-    """Return the rating; `for_staff` masks ID and mobile numbers in its comment."""
+    """Return the rating; `for_staff` masks ID and mobile numbers in its comment and
+    adds who issued the rating link it was made with."""
     rectification = getattr(rating, "rectification", None) if rating.is_bad else None
-    return {
+    row = {
         "id": rating.pk,
         "case": rating.case.number if rating.case is not None else None,
         "visit": rating.visit_id,
@@ -37,6 +38,11 @@ def rating_dict(rating: Rating, *, for_staff: bool = False) -> dict[str, Any]:
         "updated_at": rating.updated_at.isoformat(),
         "rectification": rectification.pk if rectification else None,
     }
+    if for_staff:
+        row["via_link"] = rating.link_id is not None
+        issuer = rating.link.issued_by if rating.link is not None else None
+        row["link_issued_by"] = issuer.username if issuer is not None else None
+    return row
 
 
 def rectification_dict(rectification: Rectification) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from openpyxl import Workbook
 
 from onestop.core.errors import choices_text, list_text
 from onestop.core.models import Centre
+from onestop.core.spreadsheets import append_row
 from onestop.ratings.errors import (
     InvalidCentreFilter,
     InvalidChannel,
@@ -212,15 +213,36 @@ def export_xlsx(report: Report, filters: list[tuple[str, str]]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Ratings")
-    sheet.append(column_titles(report.dimension))
+    append_row(sheet, column_titles(report.dimension))
     for figures in [*report.rows, report.total]:
-        sheet.append(figures_row(figures))
+        append_row(sheet, figures_row(figures))
     info = workbook.create_sheet(_("Filters"))
     for name, value in filters:
-        info.append([name, value])
+        append_row(info, [name, value])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def filter_rows(
+    *, dimension: str, centre: str, channel: str, start: str, end: str
+) -> list[tuple[str, str]]:
+    """Return the filters as (label, value) rows in the reader's language.
+
+    `centre` is the chosen centre's name, empty for all centres. The labels are those of
+    the statistics page's form.
+    """
+    everything = _("all")
+    return [
+        (_("Group by"), str(DIMENSIONS[dimension])),
+        (_("Service centre"), centre or everything),
+        (
+            _("Rating channel"),
+            str(RatingChannel(channel).label) if channel else everything,
+        ),
+        (_("Rated from"), start),
+        (_("Rated until"), end),
+    ]
 
 
 def column_titles(dimension: str) -> list[str]:

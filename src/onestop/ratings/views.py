@@ -46,6 +46,7 @@ from onestop.ratings.stats import (
     column_titles,
     export_xlsx,
     figures_row,
+    filter_rows,
     narrow_to_centre,
     ratings_of,
 )
@@ -370,7 +371,15 @@ def statistics(request: HttpRequest) -> HttpResponse:
 def statistics_export(request: HttpRequest) -> HttpResponse:
     """Download the statistics page's figures as an .xlsx workbook."""
     context = _statistics_of(request)
-    filters = [(key, str(value)) for key, value in context["filters"].items()]
+    chosen = context["filters"]
+    centre = context["centres"].filter(slug=chosen["centre"]).first()
+    filters = filter_rows(
+        dimension=chosen["dimension"],
+        centre=centre.name if chosen["centre"] and centre else "",
+        channel=chosen["channel"],
+        start=chosen["start"],
+        end=chosen["end"],
+    )
     content = export_xlsx(context["report"], filters)
     response = HttpResponse(content, content_type=XLSX_TYPE)
     stamp = timezone.localdate().isoformat()

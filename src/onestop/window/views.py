@@ -18,6 +18,7 @@ from onestop.cases.intake import application_from_request
 from onestop.cases.models import Case
 from onestop.cases.presenters import case_detail, case_summary
 from onestop.cases.uploads import upload_errors_by_material
+from onestop.cases.window_labels import check_window_label
 from onestop.core.errors import InvalidInput, OneStopError, list_text
 from onestop.core.models import Centre, Role
 from onestop.core.pages import handles_errors, posted_choice
@@ -110,7 +111,7 @@ def new_case(request: HttpRequest, matter_id: str) -> HttpResponse:
                 person=person,
                 application=application_from_request(request.POST, request.FILES),
                 enterprise=find_enterprise(request.POST.get("enterprise", "")),
-                window=request.POST.get("window", ""),
+                window=check_window_label(request.POST.get("window", "")),
                 idempotency_key=request.POST.get("idempotency_key") or None,
             )
             messages.success(
@@ -189,7 +190,7 @@ def _window_action(request: HttpRequest, found: Case) -> None:
             actor=request.user,
             case=found,
             checklist=application.checklist,
-            window=request.POST.get("window", ""),
+            window=check_window_label(request.POST.get("window", "")),
             application=application,
         )
         messages.success(request, _("Accepted; the receipt is being prepared."))

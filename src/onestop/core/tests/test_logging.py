@@ -60,3 +60,58 @@ def test_rejected_certificate_request_logs_identifier(caplog):
     assert f"/api/v1/certificates/{wrong}/proof" in caplog.text
     assert ID_NUMBER not in caplog.text
     assert "440604********0024" in caplog.text
+
+
+# A request id in the form the middleware makes (uuid4().hex) that contains 11 consecutive
+# digits shaped like a mobile number (14499679967).
+REQUEST_ID = "267b36ab14499679967c069dcca75653"
+
+
+@pytest.mark.parametrize(
+    "identifier",
+    [
+        REQUEST_ID,
+        "267b36ab-1449-4967-9967-a13800138000",
+        "5d41402abc4b2a76b97113800138000abcdef123",
+        "0b0e4c5d1f2a3b4c5d6e7f8013800138000abcdef0a1b2c3d4e5f60718293a4b",
+        "1.2.156.3005.2.11100000PACK00001T00.114406040070000172.202612050001.001.W",
+    ],
+)
+def test_identifier_token_stays_readable(identifier):
+    text = f"request {identifier} failed"
+
+    assert mask_personal_text(text) == text
+
+
+def test_free_text_beside_request_id_is_masked():
+    masked = mask_personal_text(f"{REQUEST_ID} 电话13800138000 身份证{ID_NUMBER}")
+
+    assert masked == f"{REQUEST_ID} 电话138****8000 身份证440604********0024"
+
+
+def test_digits_beside_short_hex_are_masked():
+    masked = mask_personal_text("ab13800138000")
+
+    assert masked == "ab138****8000"
+
+
+def test_id_number_in_malformed_identifier_is_masked():
+    identifier = f"1.2.156.3005.2.11100000PACK00001T00.{ID_NUMBER}.202612050001.001.W"
+
+    masked = mask_personal_text(identifier)
+
+    assert ID_NUMBER not in masked
+    assert ".440604********0024." in masked
+
+
+@pytest.mark.django_db
+def test_logged_request_id_matches_response_header(caplog):
+    with caplog.at_level(logging.INFO):
+        response = Client().get(
+            f"/api/v1/identity/persons/{ID_NUMBER}",
+            headers={"X-Request-ID": REQUEST_ID},
+        )
+
+    assert response["X-Request-ID"] == REQUEST_ID
+    assert f"request_id='{REQUEST_ID}'" in caplog.text
+    assert ID_NUMBER not in caplog.text

@@ -255,6 +255,46 @@ def test_id_number_in_facts_is_rejected(demo):
     assert not CreditRecord.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("facts", "number"),
+    [
+        ("身份证 4406 0419 8503 1500 24", "440604********0024"),
+        ("身份证 440604-19850315-0024", "440604********0024"),
+        ("身份证 ４４０６０４１９８５０３１５００２４", "440604********0024"),
+        ("当事人电话１３８００１３８０００", "138****8000"),
+        ("当事人电话 138-0013-8000", "138****8000"),
+        ("当事人电话 138 0013 8000", "138****8000"),
+        ("当事人电话 ١٣٨٠٠١٣٨٠٠٠", "138****8000"),
+    ],
+)
+def test_disguised_number_in_facts_is_rejected(demo, facts, number):
+    with pytest.raises(PersonalDataInText) as caught:
+        record_for_applicant(demo, facts=facts)
+
+    assert caught.value.details["field"] == "facts"
+    assert caught.value.details["number"] == number
+    assert not CreditRecord.objects.exists()
+
+
+def test_dates_and_counts_in_facts_are_accepted(demo):
+    record = record_for_applicant(
+        demo, facts="2026-11-02 检查发现 3 处与承诺不符，2026-11-20 作出决定。"
+    )
+
+    assert record.facts.startswith("2026-11-02")
+
+
+def test_certificate_identifier_in_facts_is_accepted(demo):
+    # The issuer code of this identifier is an all-digit credit code of 18 digits.
+    identifier = (
+        "1.2.156.3005.2.11100000PACK00001T001.114406040070000172.202612050001.001.C"
+    )
+
+    record = record_for_applicant(demo, facts=f"吊销许可证 {identifier}")
+
+    assert identifier in record.facts
+
+
 def test_invalid_id_number_is_rejected(demo):
     with pytest.raises(IdNumberCheckDigitMismatch) as caught:
         record_credit(

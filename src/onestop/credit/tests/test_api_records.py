@@ -35,11 +35,12 @@ def record_body(**overrides):
     return body
 
 
-def post_record(client, demo, **overrides):
+def post_record(client, demo, language=None, **overrides):
     return client.post(
         f"/api/v1/credit/centres/{demo.centre.slug}/records",
         record_body(**overrides),
         content_type="application/json",
+        headers={"Accept-Language": language} if language else {},
     )
 
 
@@ -76,6 +77,23 @@ def test_future_decision_date_is_rejected(demo):
     assert response.status_code == 400
     assert response.json()["code"] == "credit.date_in_future"
     assert "2099-12-01" in response.json()["message"]
+    assert not CreditRecord.objects.exists()
+
+
+def test_spaced_id_number_is_rejected(demo):
+    facts = "身份证 4406 0419 8503 1500 24"
+    client = demo.client("reviewer")
+
+    english = post_record(client, demo, facts=facts, language="en")
+    chinese = post_record(client, demo, facts=facts, language="zh-hans")
+
+    assert english.status_code == 400
+    assert english.json()["code"] == "credit.personal_data_in_text"
+    assert "440604********0024" in english.json()["message"]
+    assert "spaces or hyphens between the digits" in english.json()["message"]
+    assert "440604********0024" in chinese.json()["message"]
+    assert "连字符" in chinese.json()["message"]
+    assert "1985" not in english.content.decode()
     assert not CreditRecord.objects.exists()
 
 

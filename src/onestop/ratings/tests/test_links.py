@@ -9,7 +9,7 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from onestop.core.models import Notification
+from onestop.core.models import AuditEvent, Notification
 from onestop.ratings.actions import issue_rating_link, record_visit
 from onestop.ratings.errors import CaseNotOfVisit
 from onestop.ratings.models import Rating, RatingChannel, RatingLink, Visit
@@ -177,3 +177,65 @@ def test_applicant_cannot_record_visit(demo):
     )
     assert response.status_code == 403
     assert response.json()["code"] == "permission.role_required"
+
+
+@pytest.mark.parametrize("channel", ["sms", "qr_code"])
+def test_case_link_token_reaches_only_applicant(demo, issued_case, channel):
+    case = issued_case()
+
+    response = demo.client("clerk").post(
+        f"/api/v1/ratings/cases/{case.number}/links",
+        {"channel": channel},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201, response.content
+    link = RatingLink.objects.get(case=case, channel=channel)
+    body = response.json()
+    assert "token" not in body
+    assert "url" not in body
+    assert link.token not in response.content.decode()
+    assert body["delivered_to"] == "applicant_messages"
+    assert link.issued_by == demo.user("clerk")
+    message = Notification.objects.get(
+        user=demo.user("applicant"), link=f"/r/{link.token}"
+    )
+    assert message.centre == demo.centre
+
+
+def test_visit_screen_link_is_for_visit_page(demo):
+    visit, clerk = open_visit(demo)
+
+    response = clerk.post(
+        f"/api/v1/ratings/visits/{visit.pk}/links",
+        {"channel": "window_screen"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["delivered_to"] == "visit_page"
+    assert "token" not in response.json()
+
+
+def test_link_rating_records_link_and_issuer(demo, issued_case):
+    case = issued_case()
+    link = issue_rating_link(
+        actor=demo.user("clerk"), channel=RatingChannel.SMS, case=case
+    )
+
+    response = Client().post(
+        f"/api/v1/ratings/links/{link.token}",
+        {"level": 2, "comment": "等太久"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201, response.content
+    rating = Rating.objects.get(case=case)
+    assert rating.link == link
+    assert rating.channel == RatingChannel.SMS
+    event = AuditEvent.objects.get(verb="case.rated", object_id=str(rating.pk))
+    assert event.data["link"] == link.pk
+    assert event.data["link_issued_by"] == demo.user("clerk").pk
+    rows = demo.client("reviewer").get("/api/v1/ratings/rectifications").json()
+    assert rows[0]["rating"]["via_link"] is True
+    assert rows[0]["rating"]["link_issued_by"] == "clerk"

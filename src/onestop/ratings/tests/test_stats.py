@@ -207,3 +207,36 @@ def test_filter_error_names_choice_labels(demo, rated, query, named):
 
     assert response.status_code == 400
     assert named in response.json()["message"]
+
+
+@pytest.mark.parametrize("window", ["=1+1", "+1", "-1", "@SUM(A1)"])
+def test_xlsx_writes_formula_text_as_text(demo, issued_case, window):
+    rate_case(actor=demo.user("applicant"), case=issued_case(window=window), level=5)
+
+    export = demo.client("supervisor").get(
+        "/ratings/stats/export.xlsx", {"dimension": "window"}
+    )
+
+    sheet = load_workbook(io.BytesIO(export.content)).worksheets[0]
+    cell = sheet["A2"]
+    assert cell.value == window
+    assert cell.data_type == "s"
+    assert cell.quotePrefix is True
+
+
+def test_xlsx_filters_are_translated(demo, rated):
+    export = demo.client("supervisor").get(
+        "/ratings/stats/export.xlsx",
+        {"dimension": "window", "channel": "sms", "start": "2026-01-01"},
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    sheet = load_workbook(io.BytesIO(export.content)).worksheets[1]
+    rows = dict(sheet.iter_rows(values_only=True))
+    assert sheet.title == "筛选条件"
+    assert rows["分组方式"] == "窗口"
+    assert rows["评价渠道"] == "短信链接"
+    assert rows["评价起始日期"] == "2026-01-01"
+    assert rows["政务服务中心"] == "全部"
+    assert "dimension" not in rows
+    assert "start" not in rows

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 
 from onestop.core.logging import get_logger
+from onestop.core.spreadsheets import append_row
 
 from ..loader import load_pack
 from .layout import (
@@ -62,7 +62,7 @@ def export_xlsx(pack_path: str | Path, out_path: str | Path) -> int:
     _write_pack_sheet(workbook, pack)
     notes = workbook.create_sheet(NOTES_SHEET)
     for line in NOTES:
-        notes.append([line])
+        append_row(notes, [line])
 
     workbook.save(out_path)
     logger.info(
@@ -92,23 +92,15 @@ def _write_sheet(
     rows: list[list[Any]],
 ) -> None:
     sheet = workbook.create_sheet(title)
-    sheet.append([column.header for column in columns])
+    append_row(sheet, [column.header for column in columns])
     for values in rows:
-        sheet.append(values)
-        _keep_text(sheet[sheet.max_row])
+        append_row(sheet, values)
     sheet.freeze_panes = "B2"
-
-
-def _keep_text(cells: Iterable[Any]) -> None:
-    """Store text that starts with "=" as text, since openpyxl would make it a formula."""
-    for cell in cells:
-        if isinstance(cell.value, str) and cell.data_type == "f":
-            cell.data_type = "s"
 
 
 def _write_pack_sheet(workbook: openpyxl.Workbook, pack: Any) -> None:
     values = fixed_files(pack)
     sheet = workbook.create_sheet(PACK_SHEET)
-    sheet.append(["键", "值"])
+    append_row(sheet, ["键", "值"])
     for key in PACK_KEYS:
-        sheet.append([key, json.dumps(values[key], ensure_ascii=False)])
+        append_row(sheet, [key, json.dumps(values[key], ensure_ascii=False)])

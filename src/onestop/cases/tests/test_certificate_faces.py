@@ -1,0 +1,110 @@
+"""Face values entered with an approval, checked by the certificate type's fields."""
+
+from __future__ import annotations
+
+import pytest
+
+from onestop.cases.models import Case, CaseState
+from onestop.cases.tests.test_certificate_results import accepted_id_card_case
+from onestop.certificates.models import Certificate
+
+pytestmark = pytest.mark.django_db
+
+
+def approve_with_face(demo, face, language="en"):
+    number = accepted_id_card_case(demo)
+    response = demo.client("reviewer-public_security").post(
+        f"/api/v1/cases/{number}/approve",
+        {"opinion": "准予换领", "face": face},
+        content_type="application/json",
+        headers={"Accept-Language": language},
+    )
+    return number, response
+
+
+@pytest.mark.parametrize(
+    ("face", "code", "key"),
+    [
+        (
+            {"ethnicity": "汉", "gender": "🦄"},
+            "certificate.face_gender_invalid",
+            "gender",
+        ),
+        (
+            {"ethnicity": "汉", "gender": "男"},
+            "certificate.face_gender_invalid",
+            "gender",
+        ),
+        (
+            {"ethnicity": "汉", "birth_date": "not a date"},
+            "certificate.face_date_invalid",
+            "birth_date",
+        ),
+        (
+            {"ethnicity": "汉", "birth_date": "1990-01-01"},
+            "certificate.face_birth_date_mismatch",
+            "birth_date",
+        ),
+        ({"ethnicity": "汉" * 500}, "certificate.face_value_too_long", "ethnicity"),
+        (
+            {"ethnicity": "汉\u200b"},
+            "certificate.face_value_character_invalid",
+            "ethnicity",
+        ),
+        (
+            {"ethnicity": "汉", "address": "x" * 201},
+            "certificate.face_value_too_long",
+            "address",
+        ),
+    ],
+)
+def test_invalid_face_value_blocks_approval(demo, face, code, key):
+    number, response = approve_with_face(demo, face)
+
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == code
+    assert body["details"]["key"] == key
+    assert len(body["details"]["value"]) <= 41
+    assert Case.objects.get(number=number).state == CaseState.IN_REVIEW
+    assert not Certificate.objects.exists()
+
+
+def test_gender_message_names_value_and_rule(demo):
+    _number, response = approve_with_face(demo, {"ethnicity": "汉", "gender": "🦄"})
+
+    message = response.json()["message"]
+    assert "gender" in message
+    assert "🦄" in message
+    assert (
+        "must be 男 or 女 and match the holder's ID number, which gives 女" in message
+    )
+
+
+def test_long_value_is_cut_in_message_in_chinese(demo):
+    _number, response = approve_with_face(demo, {"ethnicity": "汉" * 500}, "zh-hans")
+
+    body = response.json()
+    assert body["details"]["value"] == "汉" * 40 + "…"
+    assert "500 个字符" in body["message"]
+    assert "最多 200 个" in body["message"]
+
+
+def test_date_in_other_iso_form_is_rejected(demo):
+    _number, response = approve_with_face(
+        demo, {"ethnicity": "汉", "birth_date": "19850315"}
+    )
+
+    assert response.json()["code"] == "certificate.face_date_invalid"
+
+
+def test_values_matching_id_number_are_accepted(demo):
+    number, response = approve_with_face(
+        demo, {"ethnicity": "汉", "gender": "女", "birth_date": "1985-03-15"}
+    )
+
+    assert response.status_code == 200, response.content
+    certificate = Certificate.objects.get(case_number=number)
+    assert certificate.face["gender"] == "女"
+    assert certificate.face["birth_date"] == "1985-03-15"
+    assert certificate.face["ethnicity"] == "汉"
