@@ -73,6 +73,14 @@ class OverlayPathInvalid(InvalidInput):
     )
 
 
+class OverlayPathMissing(InvalidInput):
+    code = "overlay.path_missing"
+    message = _(
+        "The field path is missing. Write keys of the matter joined by dots, such as "
+        "time_limits.promised.amount."
+    )
+
+
 class OverlayPathNotObject(InvalidInput):
     code = "overlay.path_not_object"
     message = _(
@@ -158,12 +166,13 @@ class MatterNotInCentre(NotFound):
 
 
 def check_path(path: str) -> str:
-    """Return the path stripped, or raise OverlayPathInvalid."""
+    """Return the path stripped, or raise OverlayPathMissing or OverlayPathInvalid."""
     path = (path or "").strip()
+    if not path:
+        raise OverlayPathMissing()
     keys = path.split(".")
     if (
-        not path
-        or len(path) > MAX_PATH_LENGTH
+        len(path) > MAX_PATH_LENGTH
         or keys[0] == "id"
         or not all(_KEY.match(key) for key in keys)
     ):

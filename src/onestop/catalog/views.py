@@ -181,12 +181,13 @@ def _apply_edit(request: HttpRequest, matter: Matter) -> list[str]:
         return _saved_notices(matter, list(changes))
 
     if action == "path":
-        path = request.POST.get("path", "")
+        # The path is checked first, so that an empty one is reported as missing
+        # rather than named in a JSON error.
+        path = overlay.check_path(request.POST.get("path", ""))
         value = overlay.parse_json_value(path, request.POST.get("value", ""))
         matter = overlay.set_overlay_field(
             actor=request.user, matter=matter, path=path, value=value
         )
-        path = path.strip()
         if path in overlay.overlay_fields(matter):
             return [_("Saved the field %(path)s.") % {"path": path}]
         return [_pack_value_notice(path)]

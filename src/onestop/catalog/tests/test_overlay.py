@@ -14,6 +14,7 @@ from onestop.catalog.models import Matter, MatterOverlay, MatterVersion
 from onestop.catalog.overlay import (
     OverlayFieldNotSet,
     OverlayPathInvalid,
+    OverlayPathMissing,
     OverlayValueInvalid,
     add_local_matter,
     base_definition,
@@ -189,15 +190,24 @@ def test_one_invalid_value_among_several_saves_none(demo):
     assert current_version(food(demo)).number == 1
 
 
-@pytest.mark.parametrize(
-    "path", ["id", "", "Time_limits", "materials[0].copies", "a..b"]
-)
+@pytest.mark.parametrize("path", ["id", "Time_limits", "materials[0].copies", "a..b"])
 def test_malformed_path_is_rejected(demo, path):
     with pytest.raises(OverlayPathInvalid):
         set_overlay_field(
             actor=demo.user("centreadmin"), matter=food(demo), path=path, value=1
         )
 
+    assert MatterOverlay.objects.count() == 0
+
+
+@pytest.mark.parametrize("path", ["", "   "])
+def test_empty_path_is_missing(demo, path):
+    with pytest.raises(OverlayPathMissing) as raised:
+        set_overlay_field(
+            actor=demo.user("centreadmin"), matter=food(demo), path=path, value=1
+        )
+
+    assert raised.value.code == "overlay.path_missing"
     assert MatterOverlay.objects.count() == 0
 
 
@@ -757,3 +767,33 @@ def test_local_matter_error_reads_in_chinese(demo):
     body = response.content.decode()
     assert "本地事项未保存：在 name 处不符合规则 text.character_invalid" in body
     assert "文字中含有控制字符或不可见字符 U+0007" in body
+
+
+@pytest.mark.parametrize(
+    "posted",
+    [
+        {"action": "path", "path": "", "value": "1"},
+        {"action": "path", "path": " ", "value": "not json"},
+        {"action": "remove"},
+        {"action": "remove", "path": ""},
+    ],
+)
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", "The field path is missing."),
+        ("zh-hans", "未填写字段路径。"),
+    ],
+)
+def test_editor_reports_missing_path(demo, posted, language, shown):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo), posted, headers={"Accept-Language": language}
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-code="overlay.path_missing"' in body
+    assert shown in body
+    assert "not valid JSON" not in body
+    assert "不是有效的 JSON" not in body
+    assert MatterOverlay.objects.count() == 0
