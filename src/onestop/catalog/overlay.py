@@ -91,17 +91,11 @@ class OverlayPathNotObject(InvalidInput):
 
 class OverlayValueInvalid(InvalidInput):
     code = "overlay.value_invalid"
-    message = _(
-        "The value for %(path)s was not saved: at %(where)s it breaks the rule %(rule)s. "
-        "%(problem)s"
-    )
+    message = _("The value for %(path)s was not saved. At %(where)s: %(problem)s")
 
 
 class LocalMatterInvalid(OverlayValueInvalid):
-    message = _(
-        "The local matter was not saved: at %(where)s it breaks the rule %(rule)s. "
-        "%(problem)s"
-    )
+    message = _("The local matter was not saved. At %(where)s: %(problem)s")
 
 
 class LocalMatterTooLarge(InvalidInput):

@@ -724,8 +724,7 @@ def test_local_matter_name_rejects_hidden_characters(demo, name, shown):
 
     body = response.content.decode()
     assert response.status_code == 400
-    assert "The local matter was not saved: at name" in body
-    assert "text.character_invalid" in body
+    assert "The local matter was not saved. At name:" in body
     assert f"The text contains {shown}, a control or invisible character" in body
     assert not Matter.objects.filter(origin="local").exists()
 
@@ -765,7 +764,8 @@ def test_local_matter_error_reads_in_chinese(demo):
     )
 
     body = response.content.decode()
-    assert "本地事项未保存：在 name 处不符合规则 text.character_invalid" in body
+    assert "本地事项未保存。在 name 处：" in body
+    assert "text.character_invalid" not in body
     assert "文字中含有控制字符或不可见字符 U+0007" in body
 
 
@@ -797,3 +797,63 @@ def test_editor_reports_missing_path(demo, posted, language, shown):
     assert "not valid JSON" not in body
     assert "不是有效的 JSON" not in body
     assert MatterOverlay.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", "At time_limits.promised.amount: The number -1 is below the minimum 0."),
+        ("zh-hans", "在 time_limits.promised.amount 处：数值 -1 小于最小值 0。"),
+    ],
+)
+def test_editor_error_names_no_rule_key(demo, language, shown):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo),
+        {"action": "path", "path": PROMISED, "value": "-1"},
+        headers={"Accept-Language": language},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-code="overlay.value_invalid"' in body
+    assert shown in body
+    assert "schema.minimum" not in body
+
+
+def test_overlay_error_keeps_rule_in_details(demo):
+    with pytest.raises(OverlayValueInvalid) as raised:
+        set_overlay_field(
+            actor=demo.user("centreadmin"), matter=food(demo), path=PROMISED, value=-1
+        )
+
+    details = raised.value.as_dict()["details"]
+    assert details["rule"] == "schema.minimum"
+    assert details["where"] == PROMISED
+    assert "schema.minimum" not in raised.value.render()
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        (
+            "en",
+            "has the wrong form: write 2 to 81 lower-case letters, digits or "
+            "hyphens, starting with a letter or digit.",
+        ),
+        ("zh-hans", "正确的格式：2 至 81 个小写字母、数字或连字符，以字母或数字开头。"),
+    ],
+)
+def test_local_matter_id_rule_in_words(demo, language, shown):
+    response = demo.client("centreadmin").post(
+        f"/catalog/{demo.centre.slug}/matters/new/",
+        {"definition": json.dumps({**local_definition(), "id": "Night_Market"})},
+        headers={"Accept-Language": language},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Night_Market" in body
+    assert shown in body
+    assert "a-z0-9" not in body
+    assert "schema.pattern" not in body
+    assert not Matter.objects.filter(origin="local").exists()
