@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +39,7 @@ from onestop.catalog.queries import get_centre
 from onestop.core import json_input
 from onestop.core.audit import record_event
 from onestop.core.errors import InvalidInput, NotFound, list_text
+from onestop.core.json_errors import describe_json_error
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Department, Role
 from onestop.core.permissions import require_role
@@ -210,8 +212,10 @@ def parse_json_value(path: str, text: str) -> Any:
     """Parse the JSON value typed for `path`, or raise OverlayJsonInvalid."""
     try:
         return json_input.loads(text, path)
-    except ValueError as error:
-        raise OverlayJsonInvalid(path=path, problem=str(error)[:120]) from None
+    except json.JSONDecodeError as error:
+        raise OverlayJsonInvalid(
+            path=path, problem=describe_json_error(error)
+        ) from None
 
 
 def parse_whole_number(field: str, path: str, text: str) -> int:

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl.worksheet.worksheet import Worksheet
 
 from onestop.core.errors import InvalidInput, OneStopError, list_text
+from onestop.core.json_errors import describe_json_error
 from onestop.core.logging import get_logger
 from onestop.identity.codes import parse_uscc
 
@@ -295,8 +296,8 @@ def _json_from_cell(value: Any) -> Any:
         raise CellError(
             "xlsx.invalid_json",
             str(
-                _("The cell is not valid JSON: %(error)s. Fix the JSON text.")
-                % {"error": error}
+                _("The cell is not valid JSON (%(error)s). Fix the JSON text.")
+                % {"error": describe_json_error(error)}
             ),
         ) from None
 

@@ -857,3 +857,16 @@ def test_local_matter_id_rule_in_words(demo, language, shown):
     assert "a-z0-9" not in body
     assert "schema.pattern" not in body
     assert not Matter.objects.filter(origin="local").exists()
+
+
+def test_editor_json_error_in_chinese(demo):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo),
+        {"action": "path", "path": "materials", "value": "not json"},
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "materials 的取值不是有效的 JSON（第 1 行第 1 列：此处应有一个值）" in body
+    assert "Expecting" not in body

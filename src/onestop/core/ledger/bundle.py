@@ -19,6 +19,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from onestop.core.json_errors import describe_json_error
 from onestop.core.ledger import merkle, tree
 from onestop.core.ledger.checkpoint import (
     CheckpointBody,
@@ -117,6 +120,11 @@ def verify_proof_bundle(
         raise BundleInvalid(reason=str(error)) from error
     try:
         document = json.loads(data.decode("utf-8"))
-    except ValueError as error:
-        raise BundleInvalid(reason=f"the entry is not UTF-8 JSON ({error})") from error
+    except json.JSONDecodeError as error:
+        reason = _("the entry is not valid JSON (%(error)s)") % {
+            "error": describe_json_error(error)
+        }
+        raise BundleInvalid(reason=reason) from error
+    except UnicodeDecodeError as error:
+        raise BundleInvalid(reason="the entry is not UTF-8") from error
     return VerifiedBundle(index, data, document, body)

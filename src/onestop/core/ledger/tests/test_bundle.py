@@ -4,7 +4,9 @@ import base64
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.utils import translation
 
+from onestop.core.ledger import merkle
 from onestop.core.ledger.bundle import HEADER, proof_bundle, verify_proof_bundle
 from onestop.core.ledger.checkpoint import get_vkey
 from onestop.core.ledger.errors import (
@@ -97,3 +99,19 @@ def test_entry_after_latest_checkpoint_has_no_bundle():
 
     with pytest.raises(NoCheckpointCoversEntry):
         proof_bundle(LedgerEntry.objects.get(index=2))
+
+
+def test_entry_json_error_in_chinese(monkeypatch):
+    text = _bundle()
+    extra = next(line for line in text.split("\n") if line.startswith("extra "))
+    changed = text.replace(extra, "extra " + base64.b64encode(b"{bad").decode())
+    # The inclusion check is stubbed out so that the changed entry reaches the JSON parse.
+    monkeypatch.setattr(merkle, "verify_inclusion", lambda *arguments: None)
+
+    with translation.override("zh-hans"), pytest.raises(BundleInvalid) as caught:
+        verify_proof_bundle(changed, get_vkey())
+
+    assert "条目不是有效的 JSON（第 1 行第 2 列：此处应有用双引号括起的成员名）" in (
+        caught.value.render()
+    )
+    assert "Expecting" not in caught.value.render()
