@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -82,10 +82,12 @@ def edit_overlay(request: HttpRequest, slug: str, pack_id: str) -> HttpResponse:
                 messages.success(request, notice)
             return redirect("catalog:overlay", slug=centre.slug, pack_id=matter.pack_id)
     matter.refresh_from_db()
+    # After an error the common fields show what was typed, since nothing was saved.
+    typed = request.POST if error is not None else None
     return render(
         request,
         "catalog/overlay.html",
-        _editor_context(centre, matter, error),
+        _editor_context(centre, matter, error, typed),
         status=error.status if error else 200,
     )
 
@@ -242,15 +244,26 @@ def _common_changes(request: HttpRequest, definition: dict[str, Any]) -> dict[st
 
 
 def _editor_context(
-    centre: Centre, matter: Matter, error: OneStopError | None
+    centre: Centre,
+    matter: Matter,
+    error: OneStopError | None,
+    typed: QueryDict | None = None,
 ) -> dict[str, Any]:
+    """Build the editor's context. `typed` is a rejected post, shown in the common fields."""
     definition = overlay.effective_definition(matter)
+    typed = typed if typed is not None else QueryDict()
+    entries_kept = any(path in typed for path, _label, _kind in COMMON_FIELDS)
+    # Only an error of the common form is shown beside a common field.
+    error_path = _common_field_of(error) if error and entries_kept else None
     fields = [
         {
             "path": path,
             "label": label,
             "kind": kind,
-            "value": _field_text(overlay.get_path(definition, path)),
+            "value": typed[path]
+            if path in typed
+            else _field_text(overlay.get_path(definition, path)),
+            "error": error.render() if error and path == error_path else "",
         }
         for path, label, kind in COMMON_FIELDS
     ]
@@ -258,10 +271,34 @@ def _editor_context(
         "centre": centre,
         "matter": matter,
         "fields": fields,
+        "entries_kept": entries_kept,
         "overlay_rows": overlay.overlay_diff(matter),
         "materials": _json(definition.get("materials") or [], indent=2),
         "error": error,
     }
+
+
+def _common_field_of(error: OneStopError) -> str | None:
+    """Return the path of the common field that `error` is about, if it is one.
+
+    A number error names its field. A schema error names the place it found, which
+    can be the field, a place inside it or the object that contains it.
+    """
+    if isinstance(error, overlay.OverlayNumberInvalid):
+        return str(error.details.get("path"))
+    if not isinstance(error, overlay.OverlayValueInvalid):
+        return None
+    where = str(error.details.get("where", ""))
+    for path, _label, _kind in COMMON_FIELDS:
+        if _same_place(where, path):
+            return path
+    return None
+
+
+def _same_place(where: str, path: str) -> bool:
+    """Return whether the place `where` is the field `path`, inside it or contains it."""
+    inner, outer = sorted((where, path), key=len, reverse=True)
+    return inner == outer or inner.startswith((outer + ".", outer + "["))
 
 
 def _admin_centres(user: Any) -> list[Centre]:

@@ -870,3 +870,59 @@ def test_editor_json_error_in_chinese(demo):
     assert response.status_code == 400
     assert "materials 的取值不是有效的 JSON（第 1 行第 1 列：此处应有一个值）" in body
     assert "Expecting" not in body
+
+
+def test_editor_keeps_typed_values_on_error(demo):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo),
+        {
+            "action": "common",
+            "conditions": "MY EDITED CONDITIONS",
+            "location": "MYLOC",
+            PROMISED: "-1",
+        },
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-code="overlay.value_invalid"' in body
+    assert (
+        '<textarea name="conditions" rows="3">MY EDITED CONDITIONS</textarea>' in body
+    )
+    assert '<input name="location" value="MYLOC">' in body
+    assert f'name="{PROMISED}" value="-1" aria-invalid="true"' in body
+    assert "已填写的内容已保留，但未保存任何内容。" in body
+    assert MatterOverlay.objects.count() == 0
+
+
+def test_editor_marks_the_invalid_field(demo):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo),
+        {"action": "common", "location": "MYLOC", PROMISED: "abc"},
+        headers={"Accept-Language": "en"},
+    )
+
+    body = response.content.decode()
+    promised_box = body.index(f'name="{PROMISED}"')
+    field_error = body.index('class="field-error"')
+    assert response.status_code == 400
+    assert body.count('aria-invalid="true"') == 1
+    assert f'name="{PROMISED}" value="abc" aria-invalid="true"' in body
+    assert promised_box < field_error < body.index('name="conditions"')
+    assert "must be a whole number such as 5" in body[field_error:]
+    assert '<input name="location" value="MYLOC">' in body
+
+
+def test_path_form_error_shows_stored_fields(demo):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo),
+        {"action": "path", "path": PROMISED, "value": "-1"},
+        headers={"Accept-Language": "en"},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert f'name="{PROMISED}" value="5">' in body
+    assert 'aria-invalid="true"' not in body
+    assert "Your entries are kept" not in body
