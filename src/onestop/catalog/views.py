@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from onestop.catalog import overlay, upgrade
 from onestop.catalog.models import Matter
@@ -23,7 +23,8 @@ from onestop.core.permissions import RoleRequired, centres_of, find_role
 
 # Fields with their own input on the editor; every other field uses "path = JSON value".
 COMMON_FIELDS = [
-    ("name", gettext_lazy("Name"), "text"),
+    # The context keeps the matter's name apart from a person's name (姓名).
+    ("name", pgettext_lazy("matter", "Name"), "text"),
     (
         "time_limits.promised.amount",
         gettext_lazy("Promised limit (amount in the limit's unit)"),

@@ -926,3 +926,13 @@ def test_path_form_error_shows_stored_fields(demo):
     assert f'name="{PROMISED}" value="5">' in body
     assert 'aria-invalid="true"' not in body
     assert "Your entries are kept" not in body
+
+
+def test_matter_name_field_label_in_chinese(demo):
+    page = demo.client("centreadmin").get(
+        overlay_url(demo), headers={"Accept-Language": "zh-hans"}
+    )
+
+    body = page.content.decode()
+    assert '<label>名称 <span class="muted">name</span>' in body
+    assert "<label>姓名" not in body
