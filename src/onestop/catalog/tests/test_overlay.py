@@ -256,8 +256,8 @@ def test_switched_off_matter_cannot_be_applied_for(demo):
         "/api/v1/cases", data, headers={"Idempotency-Key": "switched-off"}
     )
 
-    assert response.status_code == 404
-    assert response.json()["code"] == "matter.not_found"
+    assert response.status_code == 400
+    assert response.json()["code"] == "matter.not_open"
 
 
 def test_switching_back_on_leaves_no_overlay(demo):
