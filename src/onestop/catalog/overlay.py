@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -39,7 +38,7 @@ from onestop.catalog.queries import get_centre
 from onestop.core import json_input
 from onestop.core.audit import record_event
 from onestop.core.errors import InvalidInput, NotFound, list_text
-from onestop.core.json_errors import describe_json_error
+from onestop.core.json_errors import describe_json_value_error
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Department, Role
 from onestop.core.permissions import require_role
@@ -212,9 +211,9 @@ def parse_json_value(path: str, text: str) -> Any:
     """Parse the JSON value typed for `path`, or raise OverlayJsonInvalid."""
     try:
         return json_input.loads(text, path)
-    except json.JSONDecodeError as error:
+    except ValueError as error:
         raise OverlayJsonInvalid(
-            path=path, problem=describe_json_error(error)
+            path=path, problem=describe_json_value_error(error)
         ) from None
 
 

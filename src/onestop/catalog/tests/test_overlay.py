@@ -936,3 +936,17 @@ def test_matter_name_field_label_in_chinese(demo):
     body = page.content.decode()
     assert '<label>名称 <span class="muted">name</span>' in body
     assert "<label>姓名" not in body
+
+
+def test_editor_rejects_overlong_number(demo):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo),
+        {"action": "path", "path": "visits.count", "value": "9" * 5000},
+        headers={"Accept-Language": "en"},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-code="overlay.json_invalid"' in body
+    assert "a number has more than 4300 digits" in body
+    assert MatterOverlay.objects.count() == 0

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from onestop.core.json_errors import describe_json_error
+from onestop.core.json_errors import describe_json_value_error
 from onestop.core.ledger import merkle, tree
 from onestop.core.ledger.checkpoint import (
     CheckpointBody,
@@ -120,11 +120,11 @@ def verify_proof_bundle(
         raise BundleInvalid(reason=str(error)) from error
     try:
         document = json.loads(data.decode("utf-8"))
-    except json.JSONDecodeError as error:
-        reason = _("the entry is not valid JSON (%(error)s)") % {
-            "error": describe_json_error(error)
-        }
-        raise BundleInvalid(reason=reason) from error
     except UnicodeDecodeError as error:
         raise BundleInvalid(reason="the entry is not UTF-8") from error
+    except ValueError as error:
+        reason = _("the entry is not valid JSON (%(error)s)") % {
+            "error": describe_json_value_error(error)
+        }
+        raise BundleInvalid(reason=reason) from error
     return VerifiedBundle(index, data, document, body)
