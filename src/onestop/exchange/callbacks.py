@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from onestop.core import json_input
 from onestop.core.canonical import canonical_json, sha256_hex
-from onestop.core.json_errors import describe_json_error
+from onestop.core.json_errors import describe_json_error, describe_json_value_error
 from onestop.exchange.conf import setting
 from onestop.exchange.errors import CallbackInvalid, CallbackStale, CallbackTooLarge
 
@@ -61,6 +61,11 @@ def parse_callback(raw: bytes) -> dict[str, Any]:
     except UnicodeDecodeError as error:
         reason = _("the body is not UTF-8 text (byte %(offset)s)") % {
             "offset": error.start
+        }
+        raise CallbackInvalid(reason=reason) from error
+    except ValueError as error:
+        reason = _("the body is not valid JSON (%(error)s)") % {
+            "error": describe_json_value_error(error)
         }
         raise CallbackInvalid(reason=reason) from error
     errors = sorted(_validator("callback.schema.json").iter_errors(message), key=str)

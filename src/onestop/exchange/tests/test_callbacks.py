@@ -163,6 +163,19 @@ def test_body_that_is_not_json_rejected(client, envelope):
     assert response.json()["code"] == "exchange.schema_invalid"
 
 
+def test_body_with_overlong_number_rejected(client, envelope):
+    response = client.post(
+        URL,
+        b'{"callback": ' + b"9" * 5000 + b"}",
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "exchange.schema_invalid"
+    assert "a number has more than 4300 digits" in response.json()["message"]
+
+
 def test_non_json_body_error_in_chinese(client, envelope):
     response = client.post(
         URL, b"{bad", content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans"
