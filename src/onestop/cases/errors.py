@@ -26,6 +26,14 @@ class MatterNotOpen(InvalidInput):
     )
 
 
+class MatterSwitchedOff(MatterNotOpen):
+    message = _(
+        "%(centre)s has the matter %(name)s (%(matter)s), but it is not open for "
+        "applications, so neither its guide nor an application is available. Search "
+        "the centre's open matters, or ask the centre when this one opens again."
+    )
+
+
 class ApplicantNotRegistered(PermissionDenied):
     code = "applicant.not_registered"
     message = _("Register with your resident ID number before you apply.")

@@ -7,12 +7,12 @@ department's cases; a platform admin sees every centre. Opening a full case reco
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db import models
 from django.db.models import Q, QuerySet
 
-from onestop.cases.errors import CaseNotFound, MatterNotFound
+from onestop.cases.errors import CaseNotFound, MatterNotFound, MatterSwitchedOff
 from onestop.cases.models import Case, CaseState
 from onestop.catalog.models import Matter
 from onestop.catalog.queries import with_frozen_definition
@@ -162,7 +162,9 @@ def get_matter(centre: Centre, pack_id: str) -> Matter:
     """Return the centre's open matter with this pack id, its department and version.
 
     The version's definition comes from the process cache of frozen versions, and the
-    matter's own copy of its pack definition is left to load on first use.
+    matter's own copy of its pack definition is left to load on first use. Raises
+    MatterSwitchedOff for a matter that is switched off and MatterNotFound for an id
+    the centre does not have.
     """
     matter = rows.fetch_one(
         Matter,
@@ -171,8 +173,22 @@ def get_matter(centre: Centre, pack_id: str) -> Matter:
         defer=("pack_definition", "search_text"),
     )
     if matter is None:
-        raise MatterNotFound(matter=pack_id[:120], centre=centre.name)
+        _raise_matter_missing(centre, pack_id)
     Matter.centre.field.set_cached_value(matter, centre)
     if matter.current_version is not None:
         with_frozen_definition(matter.current_version)
     return matter
+
+
+def _raise_matter_missing(centre: Centre, pack_id: str) -> NoReturn:
+    """Raise MatterSwitchedOff when the centre has the matter but switched it off, and
+    MatterNotFound when it has no matter with this id."""
+    name = (
+        Matter.objects.for_centre(centre)
+        .filter(pack_id=pack_id[:120], is_active=False)
+        .values_list("name", flat=True)
+        .first()
+    )
+    if name is not None:
+        raise MatterSwitchedOff(matter=pack_id[:120], name=name, centre=centre.name)
+    raise MatterNotFound(matter=pack_id[:120], centre=centre.name)

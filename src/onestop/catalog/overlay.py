@@ -39,6 +39,7 @@ from onestop.catalog.queries import get_centre
 from onestop.core import json_input
 from onestop.core.audit import record_event
 from onestop.core.errors import InvalidInput, NotFound, list_text
+from onestop.core.json_errors import describe_json_value_error
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Department, Role
 from onestop.core.permissions import require_role
@@ -71,6 +72,14 @@ class OverlayPathInvalid(InvalidInput):
     message = _(
         "The field path %(path)s is not valid. Write keys of the matter joined by dots, "
         "such as time_limits.promised.amount; the id of a matter cannot be changed."
+    )
+
+
+class OverlayPathMissing(InvalidInput):
+    code = "overlay.path_missing"
+    message = _(
+        "The field path is missing. Write keys of the matter joined by dots, such as "
+        "time_limits.promised.amount."
     )
 
 
@@ -204,12 +213,13 @@ def _schema_at(path: str) -> dict[str, Any]:
 
 
 def check_path(path: str) -> str:
-    """Return the path stripped, or raise OverlayPathInvalid."""
+    """Return the path stripped, or raise OverlayPathMissing or OverlayPathInvalid."""
     path = (path or "").strip()
+    if not path:
+        raise OverlayPathMissing()
     keys = path.split(".")
     if (
-        not path
-        or len(path) > MAX_PATH_LENGTH
+        len(path) > MAX_PATH_LENGTH
         or keys[0] == "id"
         or not all(_KEY.match(key) for key in keys)
     ):
@@ -254,7 +264,9 @@ def parse_json_value(path: str, text: str) -> Any:
     try:
         return json_input.loads(text, path)
     except ValueError as error:
-        raise OverlayJsonInvalid(path=path, problem=str(error)[:120]) from None
+        raise OverlayJsonInvalid(
+            path=path, problem=describe_json_value_error(error)
+        ) from None
 
 
 def parse_whole_number(field: str, path: str, text: str) -> int:

@@ -9,10 +9,10 @@ from typing import Any
 import yaml
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from onestop.catalog import overlay, upgrade
 from onestop.catalog.models import Matter
@@ -23,7 +23,8 @@ from onestop.core.permissions import RoleRequired, centres_of, find_role
 
 # Fields with their own input on the editor; every other field uses "path = JSON value".
 COMMON_FIELDS = [
-    ("name", gettext_lazy("Name"), "text"),
+    # The context keeps the matter's name apart from a person's name (姓名).
+    ("name", pgettext_lazy("matter", "Name"), "text"),
     (
         "time_limits.promised.amount",
         gettext_lazy("Promised limit (amount in the limit's unit)"),
@@ -82,10 +83,12 @@ def edit_overlay(request: HttpRequest, slug: str, pack_id: str) -> HttpResponse:
                 messages.success(request, notice)
             return redirect("catalog:overlay", slug=centre.slug, pack_id=matter.pack_id)
     matter.refresh_from_db()
+    # After an error the common fields show what was typed, since nothing was saved.
+    typed = request.POST if error is not None else None
     return render(
         request,
         "catalog/overlay.html",
-        _editor_context(centre, matter, error),
+        _editor_context(centre, matter, error, typed),
         status=error.status if error else 200,
     )
 
@@ -181,12 +184,13 @@ def _apply_edit(request: HttpRequest, matter: Matter) -> list[str]:
         return _saved_notices(matter, list(changes))
 
     if action == "path":
-        path = request.POST.get("path", "")
+        # The path is checked first, so that an empty one is reported as missing
+        # rather than named in a JSON error.
+        path = overlay.check_path(request.POST.get("path", ""))
         value = overlay.parse_json_value(path, request.POST.get("value", ""))
         matter = overlay.set_overlay_field(
             actor=request.user, matter=matter, path=path, value=value
         )
-        path = path.strip()
         if path in overlay.overlay_fields(matter):
             return [_("Saved the field %(path)s.") % {"path": path}]
         return [_pack_value_notice(path)]
@@ -241,15 +245,26 @@ def _common_changes(request: HttpRequest, definition: dict[str, Any]) -> dict[st
 
 
 def _editor_context(
-    centre: Centre, matter: Matter, error: OneStopError | None
+    centre: Centre,
+    matter: Matter,
+    error: OneStopError | None,
+    typed: QueryDict | None = None,
 ) -> dict[str, Any]:
+    """Build the editor's context. `typed` is a rejected post, shown in the common fields."""
     definition = overlay.effective_definition(matter)
+    typed = typed if typed is not None else QueryDict()
+    entries_kept = any(path in typed for path, _label, _kind in COMMON_FIELDS)
+    # Only an error of the common form is shown beside a common field.
+    error_path = _common_field_of(error) if error and entries_kept else None
     fields = [
         {
             "path": path,
             "label": label,
             "kind": kind,
-            "value": _field_text(overlay.get_path(definition, path)),
+            "value": typed[path]
+            if path in typed
+            else _field_text(overlay.get_path(definition, path)),
+            "error": error.render() if error and path == error_path else "",
         }
         for path, label, kind in COMMON_FIELDS
     ]
@@ -257,10 +272,34 @@ def _editor_context(
         "centre": centre,
         "matter": matter,
         "fields": fields,
+        "entries_kept": entries_kept,
         "overlay_rows": overlay.overlay_diff(matter),
         "materials": _json(definition.get("materials") or [], indent=2),
         "error": error,
     }
+
+
+def _common_field_of(error: OneStopError) -> str | None:
+    """Return the path of the common field that `error` is about, if it is one.
+
+    A number error names its field. A schema error names the place it found, which
+    can be the field, a place inside it or the object that contains it.
+    """
+    if isinstance(error, overlay.OverlayNumberInvalid):
+        return str(error.details.get("path"))
+    if not isinstance(error, overlay.OverlayValueInvalid):
+        return None
+    where = str(error.details.get("where", ""))
+    for path, _label, _kind in COMMON_FIELDS:
+        if _same_place(where, path):
+            return path
+    return None
+
+
+def _same_place(where: str, path: str) -> bool:
+    """Return whether the place `where` is the field `path`, inside it or contains it."""
+    inner, outer = sorted((where, path), key=len, reverse=True)
+    return inner == outer or inner.startswith((outer + ".", outer + "["))
 
 
 def _admin_centres(user: Any) -> list[Centre]:

@@ -8,6 +8,7 @@ sentence, so that a Chinese message does not quote English.
 from __future__ import annotations
 
 import json
+import sys
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -46,6 +47,19 @@ def describe_json_error(error: json.JSONDecodeError) -> str:
         "line": error.lineno,
         "column": error.colno,
         "problem": problem,
+    }
+
+
+def describe_json_value_error(error: ValueError) -> str:
+    """Return why json.loads rejected a text, in the active language.
+
+    Besides JSONDecodeError, json.loads raises a plain ValueError for an integer with
+    more digits than sys.get_int_max_str_digits() allows.
+    """
+    if isinstance(error, json.JSONDecodeError):
+        return describe_json_error(error)
+    return _("a number has more than %(limit)s digits") % {
+        "limit": sys.get_int_max_str_digits()
     }
 
 

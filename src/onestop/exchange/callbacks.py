@@ -17,10 +17,12 @@ from typing import Any
 
 import jsonschema
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onestop.cases.reasons import clean_reason
 from onestop.core import json_input
 from onestop.core.canonical import canonical_json, sha256_hex
+from onestop.core.json_errors import describe_json_error, describe_json_value_error
 from onestop.exchange.conf import setting
 from onestop.exchange.errors import (
     CallbackInvalid,
@@ -57,9 +59,22 @@ def parse_callback(raw: bytes) -> dict[str, Any]:
     try:
         message = json_input.loads(raw)
     except json.JSONDecodeError as error:
-        raise CallbackInvalid(reason=f"the body is not JSON ({error.msg})") from error
+        reason = _("the body is not valid JSON (%(error)s)") % {
+            "error": describe_json_error(error)
+        }
+        raise CallbackInvalid(
+            reason=reason, line=error.lineno, column=error.colno
+        ) from error
     except UnicodeDecodeError as error:
-        raise CallbackInvalid(reason="the body is not UTF-8") from error
+        reason = _("the body is not UTF-8 text (byte %(offset)s)") % {
+            "offset": error.start
+        }
+        raise CallbackInvalid(reason=reason) from error
+    except ValueError as error:
+        reason = _("the body is not valid JSON (%(error)s)") % {
+            "error": describe_json_value_error(error)
+        }
+        raise CallbackInvalid(reason=reason) from error
     errors = sorted(_validator("callback.schema.json").iter_errors(message), key=str)
     if errors:
         first = errors[0]

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from onestop.core.json_errors import describe_json_error
 from onestop.worktime.engine import CalendarDay
 from onestop.worktime.errors import (
     ConflictingDay,
@@ -132,9 +133,8 @@ def _json_entries(text: str) -> tuple[list[_Entry], int | None]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        reason = _("invalid JSON at line %(line)s: %(error)s") % {
-            "line": error.lineno,
-            "error": error.msg,
+        reason = _("the JSON is invalid (%(error)s)") % {
+            "error": describe_json_error(error)
         }
         raise InvalidScheduleFile(reason=reason) from error
     if not isinstance(document, dict):

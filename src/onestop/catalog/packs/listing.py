@@ -20,6 +20,7 @@ import yaml
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import InvalidInput
+from onestop.core.json_errors import describe_json_error
 from onestop.core.logging import get_logger
 
 from .documents import Document, parse_document
@@ -101,15 +102,29 @@ def _read_mapping(path: Path) -> dict[str, Any]:
 def _read_listing(path: Path) -> list[dict[str, Any]]:
     try:
         data = json.loads(_read_bounded(path))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except json.JSONDecodeError as error:
         raise ListingImportFailed(
             [
                 make_error(
                     path.name,
                     "",
                     "listing.invalid_json",
-                    _("The listing is not valid UTF-8 JSON: %(error)s. Fix the file."),
-                    error=str(error),
+                    _("The listing is not valid JSON (%(error)s). Fix the file."),
+                    error=describe_json_error(error),
+                )
+            ]
+        ) from error
+    except UnicodeDecodeError as error:
+        raise ListingImportFailed(
+            [
+                make_error(
+                    path.name,
+                    "",
+                    "listing.invalid_json",
+                    _(
+                        "The file is not valid UTF-8 (byte %(offset)s). Save it as UTF-8."
+                    ),
+                    offset=error.start,
                 )
             ]
         ) from error

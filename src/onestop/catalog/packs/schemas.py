@@ -174,17 +174,60 @@ def _not_in_choices(
     ]
 
 
+_SLUG_FORM = _(
+    "%(min)s to %(max)s lower-case letters, digits or hyphens, starting with a letter "
+    "or digit"
+)
+_KEY_FORM = _(
+    "%(min)s to %(max)s lower-case letters, digits or underscores, starting with a "
+    "letter"
+)
+# Each pattern of the schema files in words, with the values of its placeholders, so
+# that a message describes the form instead of quoting a regular expression.
+PATTERN_FORMS: dict[str, tuple[Any, dict[str, Any]]] = {
+    "^[a-z0-9][a-z0-9-]{1,80}$": (_SLUG_FORM, {"min": 2, "max": 81}),
+    "^[a-z0-9][a-z0-9-]{1,62}$": (_SLUG_FORM, {"min": 2, "max": 63}),
+    "^[a-z][a-z0-9_]{1,62}$": (_KEY_FORM, {"min": 2, "max": 63}),
+    "^[a-z][a-z0-9_]{0,62}$": (_KEY_FORM, {"min": 1, "max": 63}),
+    "^[0-9]{12}$": (_("exactly %(count)s digits"), {"count": 12}),
+    "^[0-9A-HJ-NPQRTUWXY]{2}\\d{6}[0-9A-HJ-NPQRTUWXY]{10}\\d{3}$": (
+        _(
+            "21 characters: 2 code characters, 6 digits, 10 code characters and 3 "
+            "digits, where a code character is a digit or a capital letter other than "
+            "I, O, S, V and Z"
+        ),
+        {},
+    ),
+    (
+        "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)"
+        "(?:-[0-9A-Za-z.-]+)?(?:\\+[0-9A-Za-z.-]+)?$"
+    ): (_("a semantic version such as 1.2.0"), {}),
+}
+
+
 def _pattern(document: Document, path: PathKey, failure: ValidationError) -> list:
+    form = PATTERN_FORMS.get(str(failure.validator_value))
+    if form is None:
+        return [
+            document.error(
+                path,
+                "schema.pattern",
+                _(
+                    "The value %(value)s has the wrong form: it must match the "
+                    "regular expression %(pattern)s."
+                ),
+                value=_short(failure.instance),
+                pattern=failure.validator_value,
+            )
+        ]
+    text, values = form
     return [
         document.error(
             path,
             "schema.pattern",
-            _(
-                "The value %(value)s has the wrong form: it must match the regular "
-                "expression %(pattern)s."
-            ),
+            _("The value %(value)s has the wrong form: write %(form)s."),
             value=_short(failure.instance),
-            pattern=failure.validator_value,
+            form=str(text) % values if values else str(text),
         )
     ]
 

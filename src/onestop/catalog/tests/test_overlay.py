@@ -14,6 +14,7 @@ from onestop.catalog.models import Matter, MatterOverlay, MatterVersion
 from onestop.catalog.overlay import (
     OverlayFieldNotSet,
     OverlayPathInvalid,
+    OverlayPathMissing,
     OverlayValueInvalid,
     OverlayValueTooLarge,
     add_local_matter,
@@ -190,15 +191,24 @@ def test_one_invalid_value_among_several_saves_none(demo):
     assert current_version(food(demo)).number == 1
 
 
-@pytest.mark.parametrize(
-    "path", ["id", "", "Time_limits", "materials[0].copies", "a..b"]
-)
+@pytest.mark.parametrize("path", ["id", "Time_limits", "materials[0].copies", "a..b"])
 def test_malformed_path_is_rejected(demo, path):
     with pytest.raises(OverlayPathInvalid):
         set_overlay_field(
             actor=demo.user("centreadmin"), matter=food(demo), path=path, value=1
         )
 
+    assert MatterOverlay.objects.count() == 0
+
+
+@pytest.mark.parametrize("path", ["", "   "])
+def test_empty_path_is_missing(demo, path):
+    with pytest.raises(OverlayPathMissing) as raised:
+        set_overlay_field(
+            actor=demo.user("centreadmin"), matter=food(demo), path=path, value=1
+        )
+
+    assert raised.value.code == "overlay.path_missing"
     assert MatterOverlay.objects.count() == 0
 
 
@@ -247,8 +257,8 @@ def test_switched_off_matter_cannot_be_applied_for(demo):
         "/api/v1/cases", data, headers={"Idempotency-Key": "switched-off"}
     )
 
-    assert response.status_code == 404
-    assert response.json()["code"] == "matter.not_found"
+    assert response.status_code == 400
+    assert response.json()["code"] == "matter.not_open"
 
 
 def test_switching_back_on_leaves_no_overlay(demo):
@@ -715,8 +725,7 @@ def test_local_matter_name_rejects_hidden_characters(demo, name, shown):
 
     body = response.content.decode()
     assert response.status_code == 400
-    assert "The local matter was not saved. At name: The text contains" in body
-    assert "text.character_invalid" not in body
+    assert "The local matter was not saved. At name:" in body
     assert f"The text contains {shown}, a control or invisible character" in body
     assert not Matter.objects.filter(origin="local").exists()
 
@@ -756,9 +765,192 @@ def test_local_matter_error_reads_in_chinese(demo):
     )
 
     body = response.content.decode()
-    assert "本地事项未保存。name 处：文字中含有控制字符" in body
+    assert "本地事项未保存。在 name 处：" in body
     assert "text.character_invalid" not in body
     assert "文字中含有控制字符或不可见字符 U+0007" in body
+
+
+@pytest.mark.parametrize(
+    "posted",
+    [
+        {"action": "path", "path": "", "value": "1"},
+        {"action": "path", "path": " ", "value": "not json"},
+        {"action": "remove"},
+        {"action": "remove", "path": ""},
+    ],
+)
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", "The field path is missing."),
+        ("zh-hans", "未填写字段路径。"),
+    ],
+)
+def test_editor_reports_missing_path(demo, posted, language, shown):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo), posted, headers={"Accept-Language": language}
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-code="overlay.path_missing"' in body
+    assert shown in body
+    assert "not valid JSON" not in body
+    assert "不是有效的 JSON" not in body
+    assert MatterOverlay.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", "At time_limits.promised.amount: The number -1 is below the minimum 0."),
+        ("zh-hans", "在 time_limits.promised.amount 处：数值 -1 小于最小值 0。"),
+    ],
+)
+def test_editor_error_names_no_rule_key(demo, language, shown):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo),
+        {"action": "path", "path": PROMISED, "value": "-1"},
+        headers={"Accept-Language": language},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-code="overlay.value_invalid"' in body
+    assert shown in body
+    assert "schema.minimum" not in body
+
+
+def test_overlay_error_keeps_rule_in_details(demo):
+    with pytest.raises(OverlayValueInvalid) as raised:
+        set_overlay_field(
+            actor=demo.user("centreadmin"), matter=food(demo), path=PROMISED, value=-1
+        )
+
+    details = raised.value.as_dict()["details"]
+    assert details["rule"] == "schema.minimum"
+    assert details["where"] == PROMISED
+    assert "schema.minimum" not in raised.value.render()
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        (
+            "en",
+            "has the wrong form: write 2 to 81 lower-case letters, digits or "
+            "hyphens, starting with a letter or digit.",
+        ),
+        ("zh-hans", "正确的格式：2 至 81 个小写字母、数字或连字符，以字母或数字开头。"),
+    ],
+)
+def test_local_matter_id_rule_in_words(demo, language, shown):
+    response = demo.client("centreadmin").post(
+        f"/catalog/{demo.centre.slug}/matters/new/",
+        {"definition": json.dumps({**local_definition(), "id": "Night_Market"})},
+        headers={"Accept-Language": language},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Night_Market" in body
+    assert shown in body
+    assert "a-z0-9" not in body
+    assert "schema.pattern" not in body
+    assert not Matter.objects.filter(origin="local").exists()
+
+
+def test_editor_json_error_in_chinese(demo):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo),
+        {"action": "path", "path": "materials", "value": "not json"},
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "materials 的取值不是有效的 JSON（第 1 行第 1 列：此处应有一个值）" in body
+    assert "Expecting" not in body
+
+
+def test_editor_keeps_typed_values_on_error(demo):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo),
+        {
+            "action": "common",
+            "conditions": "MY EDITED CONDITIONS",
+            "location": "MYLOC",
+            PROMISED: "-1",
+        },
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-code="overlay.value_invalid"' in body
+    assert (
+        '<textarea name="conditions" rows="3">MY EDITED CONDITIONS</textarea>' in body
+    )
+    assert '<input name="location" value="MYLOC">' in body
+    assert f'name="{PROMISED}" value="-1" aria-invalid="true"' in body
+    assert "已填写的内容已保留，但未保存任何内容。" in body
+    assert MatterOverlay.objects.count() == 0
+
+
+def test_editor_marks_the_invalid_field(demo):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo),
+        {"action": "common", "location": "MYLOC", PROMISED: "abc"},
+        headers={"Accept-Language": "en"},
+    )
+
+    body = response.content.decode()
+    promised_box = body.index(f'name="{PROMISED}"')
+    field_error = body.index('class="field-error"')
+    assert response.status_code == 400
+    assert body.count('aria-invalid="true"') == 1
+    assert f'name="{PROMISED}" value="abc" aria-invalid="true"' in body
+    assert promised_box < field_error < body.index('name="conditions"')
+    assert "must be a whole number such as 5" in body[field_error:]
+    assert '<input name="location" value="MYLOC">' in body
+
+
+def test_path_form_error_shows_stored_fields(demo):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo),
+        {"action": "path", "path": PROMISED, "value": "-1"},
+        headers={"Accept-Language": "en"},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert f'name="{PROMISED}" value="5">' in body
+    assert 'aria-invalid="true"' not in body
+    assert "Your entries are kept" not in body
+
+
+def test_matter_name_field_label_in_chinese(demo):
+    page = demo.client("centreadmin").get(
+        overlay_url(demo), headers={"Accept-Language": "zh-hans"}
+    )
+
+    body = page.content.decode()
+    assert '<label>名称 <span class="muted">name</span>' in body
+    assert "<label>姓名" not in body
+
+
+def test_editor_rejects_overlong_number(demo):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo),
+        {"action": "path", "path": "visits.count", "value": "9" * 5000},
+        headers={"Accept-Language": "en"},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-code="overlay.json_invalid"' in body
+    assert "a number has more than 4300 digits" in body
+    assert MatterOverlay.objects.count() == 0
 
 
 @pytest.mark.parametrize(

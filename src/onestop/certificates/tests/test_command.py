@@ -118,3 +118,14 @@ def test_export_of_unknown_identifier_fails(db):
             "export",
             "1.2.156.3005.2.11100000000013338W009.11330105002500287C.2025052201.002.0",
         )
+
+
+def test_verify_names_json_error_position(tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('{"document": {}\n "signature": {}}', encoding="utf-8")
+
+    with translation.override("zh-hans"), pytest.raises(CommandError) as raised:
+        call_command("certificates", "verify", str(path))
+
+    assert "第 2 行第 2 列：此处应有逗号" in str(raised.value)
+    assert "Expecting" not in str(raised.value)

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.utils.translation import gettext_noop
 
+from onestop.core.json_errors import describe_json_value_error
 from onestop.core.ledger import merkle, tree
 from onestop.core.ledger.checkpoint import (
     CheckpointBody,
@@ -135,8 +136,11 @@ def verify_proof_bundle(
         raise BundleInvalid(reason=error.render()) from error
     try:
         document = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise BundleInvalid(reason="the entry is not UTF-8") from error
     except ValueError as error:
         raise _invalid(
-            gettext_noop("the entry is not UTF-8 JSON (%(error)s)"), error=str(error)
+            gettext_noop("the entry is not UTF-8 JSON (%(error)s)"),
+            error=describe_json_value_error(error),
         ) from error
     return VerifiedBundle(index, data, document, body)

@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 
 from onestop.core.errors import tidy_cjk_spacing
-from onestop.core.json_errors import describe_json_error
+from onestop.core.json_errors import describe_json_error, describe_json_value_error
 
 
 def decode_error(text: str) -> json.JSONDecodeError:
@@ -83,3 +83,23 @@ def test_body_not_utf8_keeps_plain_message(demo):
     assert response.status_code == 400
     assert response.json()["code"] == "request.body_invalid"
     assert response.json()["details"] == {}
+
+
+def test_too_many_digits_described():
+    with pytest.raises(ValueError, match="4300 digits") as caught:
+        json.loads("1" * 5000)
+
+    with translation.override("en"):
+        english = describe_json_value_error(caught.value)
+    with translation.override("zh-hans"):
+        chinese = describe_json_value_error(caught.value)
+
+    assert english == "a number has more than 4300 digits"
+    assert chinese == "数字的位数超过 4300 位"
+
+
+def test_value_error_of_syntax_has_position():
+    with translation.override("en"):
+        text = describe_json_value_error(decode_error("{bad"))
+
+    assert text == "line 1, column 2: a member name in double quotes is expected"

@@ -407,3 +407,14 @@ def test_report_by_post_body(demo):
     report = response.json()["report"]
     assert report["consent"]["recipient"]["uscc"] == BANK_USCC
     assert report["records"][0]["proof"].startswith("c2sp.org/tlog-proof@v1\n")
+
+
+def test_report_json_error_in_chinese(tmp_path):
+    report = save(tmp_path, "report.json", '{"report": [1, 2,]}')
+    vkey = save(tmp_path, "ledger.vkey", "x")
+
+    with translation.override("zh-hans"), pytest.raises(CommandError) as caught:
+        call_command("credit", "verify-report", report, "--vkey", vkey, "--keys", vkey)
+
+    assert "第 1 行第 17 列：右括号前多了一个逗号" in str(caught.value)
+    assert "Illegal trailing comma" not in str(caught.value)

@@ -148,6 +148,35 @@ def test_body_that_is_not_json_rejected(client, envelope):
     assert response.json()["code"] == "exchange.schema_invalid"
 
 
+def test_body_with_overlong_number_rejected(client, envelope):
+    response = client.post(
+        URL,
+        b'{"callback": ' + b"9" * 5000 + b"}",
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "exchange.schema_invalid"
+    assert "a number has more than 4300 digits" in response.json()["message"]
+
+
+def test_non_json_body_error_in_chinese(client, envelope):
+    response = client.post(
+        URL, b"{bad", content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    body = response.json()
+    assert body["code"] == "exchange.schema_invalid"
+    assert (
+        "报文不是有效的 JSON（第 1 行第 2 列：此处应有用双引号括起的成员名）"
+        in (body["message"])
+    )
+    assert "Expecting" not in body["message"]
+    assert body["details"]["line"] == 1
+    assert body["details"]["column"] == 2
+
+
 def test_oversize_body_rejected(client, key, envelope):
     callback = callback_for(envelope, "approved", result={"blob": "x" * 300_000})
     response = post(client, signed(callback, key))

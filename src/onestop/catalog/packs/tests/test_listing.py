@@ -109,6 +109,19 @@ def test_malformed_listing_item_is_reported(tmp_path):
     assert error.path == "items[0]"
 
 
+def test_listing_json_error_in_chinese(tmp_path):
+    listing = tmp_path / "listing.json"
+    listing.write_text('{"items": [}', "utf-8")
+
+    with translation.override("zh-hans"), pytest.raises(ListingImportFailed) as raised:
+        import_listing(listing, MAPPING, tmp_path / "out")
+
+    [error] = raised.value.errors
+    assert error.rule == "listing.invalid_json"
+    assert "第 1 行第 12 列：此处应有一个值" in error.message
+    assert "Expecting" not in error.message
+
+
 def test_import_listing_command_writes_pack(tmp_path):
     output = StringIO()
     out = tmp_path / "pack"

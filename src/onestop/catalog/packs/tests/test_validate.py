@@ -7,8 +7,11 @@ import shutil
 import zipfile
 from pathlib import Path
 
+from django.utils import translation
+
 from onestop.catalog.packs import PackError, validate_pack
 from onestop.catalog.packs.reader import MAX_FILE_BYTES
+from onestop.catalog.packs.schemas import PATTERN_FORMS, SCHEMA_FILES, load_schema
 
 from .conftest import read_yaml, write_yaml
 
@@ -391,7 +394,7 @@ def test_reserved_bundles_must_stay_empty(small_pack):
     assert error.path == "bundles"
 
 
-def test_department_role_key_must_be_snake_case(small_pack):
+def add_capitalised_department(small_pack: Path) -> None:
     path = small_pack / "departments.yaml"
     data = read_yaml(path)
     data["departments"]["Market-Regulation"] = {
@@ -399,6 +402,10 @@ def test_department_role_key_must_be_snake_case(small_pack):
         "kind": "vertical_agency",
     }
     write_yaml(path, data)
+
+
+def test_department_role_key_must_be_snake_case(small_pack):
+    add_capitalised_department(small_pack)
 
     error = only_error(validate_pack(small_pack))
 
@@ -475,3 +482,39 @@ def test_step_name_with_hidden_character(small_pack, edit_matter):
     assert error.path == "steps[0].name"
     assert "U+200B (ZERO WIDTH SPACE)" in error.message
     assert error.line is not None
+
+
+def _schema_patterns(value: object) -> list[str]:
+    """Return every "pattern" keyword of a JSON Schema, at any depth."""
+    if isinstance(value, dict):
+        found = [value["pattern"]] if isinstance(value.get("pattern"), str) else []
+        return found + [p for item in value.values() for p in _schema_patterns(item)]
+    if isinstance(value, list):
+        return [p for item in value for p in _schema_patterns(item)]
+    return []
+
+
+def test_every_schema_pattern_is_described():
+    patterns = {
+        pattern
+        for kind in SCHEMA_FILES
+        for pattern in _schema_patterns(load_schema(kind))
+    }
+
+    assert patterns
+    assert patterns <= set(PATTERN_FORMS)
+
+
+def test_pattern_error_describes_the_form(small_pack):
+    add_capitalised_department(small_pack)
+
+    with translation.override("en"):
+        english = only_error(validate_pack(small_pack)).message
+    with translation.override("zh-hans"):
+        chinese = only_error(validate_pack(small_pack)).message
+
+    assert "2 to 63 lower-case letters, digits or underscores" in english
+    assert "regular expression" not in english
+    assert "^[a-z]" not in english
+    assert "2 至 63 个小写字母、数字或下划线" in chinese
+    assert "正则表达式" not in chinese

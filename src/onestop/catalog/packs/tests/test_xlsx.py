@@ -334,6 +334,22 @@ def test_import_errors_are_chinese_by_default(workbook_path, tmp_path):
     assert failure.value.errors[0].message.startswith("值 行政审批 无法识别。")
 
 
+def test_json_cell_error_in_chinese(workbook_path, tmp_path):
+    def break_steps(workbook):
+        sheet = workbook[MATTER_SHEET]
+        sheet.cell(2, column_of(sheet, "办理环节")).value = '[{"key": }]'
+
+    edit(workbook_path, break_steps)
+    with translation.override("zh-hans"), pytest.raises(XlsxImportFailed) as failure:
+        import_xlsx(workbook_path, tmp_path / "out")
+
+    [error] = failure.value.errors
+    assert "单元格内容不是有效的 JSON（第 1 行第 10 列：此处应有一个值）" in (
+        error.message
+    )
+    assert "Expecting" not in error.message
+
+
 def test_import_lists_all_error_kinds(workbook_path, tmp_path):
     def break_everything(workbook):
         sheet = workbook[MATTER_SHEET]

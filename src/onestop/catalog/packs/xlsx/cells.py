@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import list_text
+from onestop.core.json_errors import describe_json_error
 
 from .errors import CellError
 
@@ -140,8 +141,8 @@ def json_from_cell(value: Any) -> Any:
         raise CellError(
             "xlsx.invalid_json",
             str(
-                _("The cell is not valid JSON: %(error)s. Fix the JSON text.")
-                % {"error": error}
+                _("The cell is not valid JSON (%(error)s). Fix the JSON text.")
+                % {"error": describe_json_error(error)}
             ),
         ) from None
 

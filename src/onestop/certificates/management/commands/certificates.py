@@ -17,6 +17,7 @@ from onestop.certificates.queries import (
     get_certificate,
 )
 from onestop.core.errors import OneStopError
+from onestop.core.json_errors import describe_json_error
 from onestop.core.management.base import OneStopCommand
 from onestop.core.signing import public_keys_for, verify_document
 
@@ -128,7 +129,12 @@ class Command(OneStopCommand):
 def _read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+    except json.JSONDecodeError as error:
+        raise CommandError(
+            _("Cannot read %(path)s as JSON: %(error)s")
+            % {"path": path, "error": describe_json_error(error)}
+        ) from error
+    except (OSError, UnicodeDecodeError) as error:
         raise CommandError(
             _("Cannot read %(path)s as JSON: %(error)s")
             % {"path": path, "error": error}

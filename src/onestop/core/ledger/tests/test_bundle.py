@@ -6,6 +6,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.utils import translation
 
+from onestop.core.ledger import merkle
 from onestop.core.ledger.bundle import HEADER, proof_bundle, verify_proof_bundle
 from onestop.core.ledger.checkpoint import get_vkey
 from onestop.core.ledger.errors import (
@@ -142,3 +143,20 @@ def test_reason_str_stays_english():
 
     assert text == "leaf index 99 is not below tree size 13"
     assert shown == "叶子序号 99 不小于树的大小 13"
+
+
+def test_entry_json_error_in_chinese(monkeypatch):
+    text = _bundle()
+    extra = next(line for line in text.split("\n") if line.startswith("extra "))
+    changed = text.replace(extra, "extra " + base64.b64encode(b"{bad").decode())
+    # The inclusion check is stubbed out so that the changed entry reaches the JSON parse.
+    monkeypatch.setattr(merkle, "verify_inclusion", lambda *arguments: None)
+
+    with translation.override("zh-hans"), pytest.raises(BundleInvalid) as caught:
+        verify_proof_bundle(changed, get_vkey())
+
+    assert (
+        "存证记录不是 UTF-8 编码的 JSON（第 1 行第 2 列：此处应有用双引号括起的成员名）"
+        in (caught.value.render())
+    )
+    assert "Expecting" not in caught.value.render()

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from onestop.core.json_errors import describe_json_error
 from onestop.core.management.base import OneStopCommand
 from onestop.credit.verify import verify_report
 
@@ -73,9 +74,13 @@ def _read_json(path: str) -> Any:
             % {"path": path, "error": error.strerror or error}
         ) from error
     except ValueError as error:
+        if isinstance(error, json.JSONDecodeError):
+            problem: Any = describe_json_error(error)
+        else:
+            problem = error
         raise CommandError(
             _("The file %(path)s is not UTF-8 JSON: %(error)s")
-            % {"path": path, "error": error}
+            % {"path": path, "error": problem}
         ) from error
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ratings', '0002_visits_links_policy_and_rectifications'),
+        ('ratings', '0004_one_rating_per_case'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
