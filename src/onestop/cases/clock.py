@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +83,35 @@ class InvalidExtensionDays(InvalidInput):
     message = _(
         "An extension of %(working_days)s working days is not allowed for this matter. "
         "Request from 1 to %(maximum)s working days."
+    )
+
+
+class ExtensionOverLimit(InvalidInput):
+    code = "case.extension_over_limit"
+    message = _(
+        "The matter allows at most %(maximum)s working days of extension in total, and "
+        "extensions of %(used)s working days of the case %(number)s are approved or "
+        "waiting for a decision, so %(left)s are left. Request at most %(left)s "
+        "working days instead of %(working_days)s."
+    )
+
+
+class ExtensionDaysUsedUp(Conflict):
+    code = "case.extension_days_used_up"
+    message = _(
+        "The case %(number)s has no extension days left, because the matter allows at "
+        "most %(maximum)s working days in total and extensions of %(used)s working "
+        "days are approved or waiting for a decision."
+    )
+
+
+class ExtensionApprovalOverLimit(Conflict):
+    code = "case.extension_approval_over_limit"
+    message = _(
+        "The extension request %(extension)s adds %(working_days)s working days, but "
+        "extensions of %(approved)s working days of the case %(number)s are approved "
+        "already and the matter allows at most %(maximum)s in total, so %(left)s are "
+        "left. Reject this request instead."
     )
 
 
@@ -233,9 +262,9 @@ def request_extension(
         case = actions._lock(case)
         role = actions._reviewer_role(actor, case)
         _check_extendable(case)
-        _check_extension_days(case, working_days)
         if case.extensions.filter(status=CaseExtension.Status.REQUESTED).exists():
             raise ExtensionAlreadyPending(number=case.number)
+        _check_extension_days(case, working_days)
 
         extension = CaseExtension.objects.create(
             centre=case.centre,
@@ -266,6 +295,7 @@ def approve_extension(
     with transaction.atomic():
         extension, case, role = _lock_for_decision(actor, extension)
         _check_extendable(case)
+        _check_approval_within_limit(case, extension)
         _decide(extension, actor=actor, status=CaseExtension.Status.APPROVED, note=note)
         _record_case_event(
             case,
@@ -321,10 +351,54 @@ def _check_extendable(case: Case) -> None:
         raise CaseNotExtendable(number=case.number, state=CaseState(case.state).label)
 
 
+def extension_days_used(case: Case) -> int:
+    """Return the working days of the case's approved and undecided extensions."""
+    return _sum_extension_days(
+        case, CaseExtension.Status.APPROVED, CaseExtension.Status.REQUESTED
+    )
+
+
+def extension_days_left(case: Case) -> int:
+    """Return the working days the case may still be extended by, 0 or more."""
+    return max(max_extension_days(case) - extension_days_used(case), 0)
+
+
+def _sum_extension_days(case: Case, *statuses: str) -> int:
+    found = case.extensions.filter(status__in=statuses)
+    return int(found.aggregate(days=Sum("working_days"))["days"] or 0)
+
+
 def _check_extension_days(case: Case, working_days: int) -> None:
+    """Check a new request against the matter's maximum less the days already used."""
     maximum = max_extension_days(case)
-    if not 1 <= working_days <= maximum:
-        raise InvalidExtensionDays(working_days=working_days, maximum=maximum)
+    used = extension_days_used(case)
+    left = max(maximum - used, 0)
+    limits = {"number": case.number, "maximum": maximum, "used": used, "left": left}
+    if left == 0:
+        raise ExtensionDaysUsedUp(**limits)
+    if used and working_days > left:
+        raise ExtensionOverLimit(working_days=working_days, **limits)
+    if not 1 <= working_days <= left:
+        raise InvalidExtensionDays(working_days=working_days, maximum=left)
+
+
+def _check_approval_within_limit(case: Case, extension: CaseExtension) -> None:
+    """Check that the approved extensions with this one stay within the matter's maximum.
+
+    Each request was checked when it was made, but the maximum is checked again here,
+    because requests that were pending together may exceed it once all are approved.
+    """
+    maximum = max_extension_days(case)
+    approved_days = _sum_extension_days(case, CaseExtension.Status.APPROVED)
+    if approved_days + extension.working_days > maximum:
+        raise ExtensionApprovalOverLimit(
+            extension=extension.pk,
+            number=case.number,
+            working_days=extension.working_days,
+            approved=approved_days,
+            maximum=maximum,
+            left=max(maximum - approved_days, 0),
+        )
 
 
 def _lock_for_decision(

@@ -565,6 +565,107 @@ def test_extension_beyond_matter_limit_is_rejected(demo):
     )
 
 
+def approve(demo, extension, when=None):
+    return post(
+        demo.client("supervisor"),
+        f"/api/v1/cases/extensions/{extension}/approve",
+        {"note": "同意"},
+        when or at(2026, 3, 4),
+    )
+
+
+def test_extensions_stay_within_matter_total(demo):
+    # The food business licence allows 5 working days of extension in total.
+    number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
+    approve(demo, request_extension(demo, number, days=3).json()["id"])
+    before = dues(number)
+
+    response = request_extension(demo, number, days=3, when=at(2026, 3, 4))
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "case.extension_over_limit"
+    assert response.json()["message"] == (
+        "The matter allows at most 5 working days of extension in total, and "
+        f"extensions of 3 working days of the case {number} are approved or "
+        "waiting for a decision, so 2 are left. Request at most 2 working days "
+        "instead of 3."
+    )
+    assert response.json()["details"]["left"] == 2
+    assert CaseExtension.objects.filter(case__number=number).count() == 1
+    assert dues(number) == before
+
+
+def test_remaining_extension_days_can_be_requested(demo):
+    number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
+    approve(demo, request_extension(demo, number, days=3).json()["id"])
+
+    response = request_extension(demo, number, days=2, when=at(2026, 3, 4))
+
+    assert response.status_code == 201, response.content
+
+
+def test_used_up_extension_days_are_named(demo):
+    number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
+    approve(demo, request_extension(demo, number, days=5).json()["id"])
+
+    response = request_extension(demo, number, days=1, when=at(2026, 3, 4))
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "case.extension_days_used_up"
+    assert response.json()["message"] == (
+        f"The case {number} has no extension days left, because the matter allows at "
+        "most 5 working days in total and extensions of 5 working days are approved "
+        "or waiting for a decision."
+    )
+
+
+def test_approval_rechecks_extension_total(demo):
+    # Two requests of 3 days each fit alone, but not together.
+    number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
+    first = request_extension(demo, number, days=3).json()["id"]
+    case = Case.objects.get(number=number)
+    second = CaseExtension.objects.create(
+        centre=case.centre,
+        case=case,
+        working_days=3,
+        reason="需要补充检验",
+        requested_by=demo.user("reviewer"),
+    )
+    approve(demo, first)
+    before = dues(number)
+
+    response = approve(demo, second.pk)
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "case.extension_approval_over_limit"
+    assert response.json()["message"] == (
+        f"The extension request {second.pk} adds 3 working days, but extensions of "
+        f"3 working days of the case {number} are approved already and the matter "
+        "allows at most 5 in total, so 2 are left. Reject this request instead."
+    )
+    second.refresh_from_db()
+    assert second.status == CaseExtension.Status.REQUESTED
+    assert dues(number) == before
+
+
+def test_extension_total_error_is_translated(demo):
+    number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
+    approve(demo, request_extension(demo, number, days=4).json()["id"])
+
+    with time_machine.travel(at(2026, 3, 4), tick=False):
+        response = demo.client("reviewer").post(
+            f"/api/v1/cases/{number}/extensions",
+            {"working_days": 3, "reason": "需要现场核查"},
+            content_type="application/json",
+            headers={"Accept-Language": "zh-hans"},
+        )
+
+    assert response.json()["message"] == (
+        f"本事项累计最多可延期 5 个工作日，案件 {number} 已批准或待审批的延期共 "
+        "4 个工作日，剩余 1 个工作日。请申请不超过 1 个工作日，而不是 3 个工作日。"
+    )
+
+
 def test_extension_of_closed_case_is_rejected(demo):
     number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
     post(
