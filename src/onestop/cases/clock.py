@@ -368,14 +368,24 @@ def _sum_extension_days(case: Case, *statuses: str) -> int:
     return int(found.aggregate(days=Sum("working_days"))["days"] or 0)
 
 
-def _check_extension_days(case: Case, working_days: int) -> None:
-    """Check a new request against the matter's maximum less the days already used."""
+def check_extension_days_left(case: Case) -> dict[str, Any]:
+    """Return the case's extension limits, or raise when no extension days are left.
+
+    The limits are `number`, `maximum`, `used` (approved and pending days) and `left`.
+    """
     maximum = max_extension_days(case)
     used = extension_days_used(case)
     left = max(maximum - used, 0)
     limits = {"number": case.number, "maximum": maximum, "used": used, "left": left}
     if left == 0:
         raise ExtensionDaysUsedUp(**limits)
+    return limits
+
+
+def _check_extension_days(case: Case, working_days: int) -> None:
+    """Check a new request against the matter's maximum less the days already used."""
+    limits = check_extension_days_left(case)
+    used, left = limits["used"], limits["left"]
     if used and working_days > left:
         raise ExtensionOverLimit(working_days=working_days, **limits)
     if not 1 <= working_days <= left:

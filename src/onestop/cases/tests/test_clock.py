@@ -817,3 +817,44 @@ def test_office_extension_names_invalid_days(demo, days):
         in response.content.decode()
     )
     assert not CaseExtension.objects.filter(case__number=number).exists()
+
+
+def test_office_invalid_days_names_days_left(demo):
+    number, _body = apply_and_accept(demo, at(2026, 3, 2, 9))
+    approve(demo, request_extension(demo, number, days=3).json()["id"])
+
+    response = office_post(
+        demo,
+        number,
+        {"action": "extension", "working_days": "abc", "reason": "现场核查"},
+        at(2026, 3, 4),
+    )
+    with time_machine.travel(at(2026, 3, 4), tick=False):
+        page = demo.client("reviewer").get(f"/office/cases/{number}/").content.decode()
+
+    assert response.status_code == 400
+    assert (
+        "Enter a whole number from 1 to 2, the working days of extension this case "
+        "has left." in response.content.decode()
+    )
+    assert "9999" not in response.content.decode()
+    assert 'name="working_days" min="1" max="2" value="2"' in page
+
+
+def test_office_page_when_extension_days_used_up(demo):
+    number, _body = apply_and_accept(demo, at(2026, 3, 2, 9))
+    approve(demo, request_extension(demo, number, days=5).json()["id"])
+
+    response = office_post(
+        demo,
+        number,
+        {"action": "extension", "working_days": "abc", "reason": "现场核查"},
+        at(2026, 3, 4),
+    )
+    with time_machine.travel(at(2026, 3, 4), tick=False):
+        page = demo.client("reviewer").get(f"/office/cases/{number}/").content.decode()
+
+    assert response.status_code == 409
+    assert 'data-code="case.extension_days_used_up"' in response.content.decode()
+    assert 'id="extension-days-used-up"' in page
+    assert 'id="request-extension"' not in page
