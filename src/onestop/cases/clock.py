@@ -180,6 +180,7 @@ def start_special_procedure(
             started_at=timezone.now(),
         )
         actions._recompute_deadlines(case)
+        _notify_suspended(case, procedure)
         _audit(
             actor,
             role,
@@ -218,6 +219,7 @@ def end_special_procedure(
         pause.ended_at = ended_at
         pause.save(update_fields=["ended_at"])
         actions._recompute_deadlines(case)
+        _notify_resumed(case)
         _audit(actor, role, "case.special_procedure_ended", case, pause_id=pause.pk)
 
     log.info("case.special_procedure_ended", case_id=case.pk, pause_id=pause.pk)
@@ -306,6 +308,7 @@ def approve_extension(
             data={"extension_id": extension.pk, "working_days": extension.working_days},
         )
         actions._recompute_deadlines(case)
+        _notify_extended(case, extension)
         _audit(actor, role, "case.extension_approved", case, extension_id=extension.pk)
 
     log.info("case.extension_approved", case_id=case.pk, extension_id=extension.pk)
@@ -466,6 +469,58 @@ def get_extension_for(user: Any, extension_id: int) -> CaseExtension:
     if extension is None:
         raise ExtensionNotFound(extension=extension_id)
     return extension
+
+
+# --- messages to the applicant --------------------------------------------------------
+
+
+def _notify_suspended(case: Case, procedure: str) -> None:
+    actions._notify(
+        case,
+        _("Your application %(number)s is suspended for a special procedure"),
+        _(
+            "Procedure: %(procedure)s. Its time does not count towards the time "
+            "limit, so the dates move when it ends. Promised date so far: "
+            "%(promised)s. Statutory date so far: %(statutory)s."
+        ),
+        procedure=SPECIAL_PROCEDURES[procedure],
+        **_due_dates_shown(case),
+    )
+
+
+def _notify_resumed(case: Case) -> None:
+    actions._notify(
+        case,
+        _("The review of your application %(number)s has resumed"),
+        _("Promised date: %(promised)s. Statutory date: %(statutory)s."),
+        **_due_dates_shown(case),
+    )
+
+
+def _notify_extended(case: Case, extension: CaseExtension) -> None:
+    # 行政许可法 article 42 requires that the applicant is informed of the reason for an
+    # extension.
+    actions._notify(
+        case,
+        _(
+            "The time limit of your application %(number)s is extended by "
+            "%(working_days)s working days"
+        ),
+        _(
+            "Promised date: %(promised)s. Statutory date: %(statutory)s. "
+            "Reason: %(reason)s"
+        ),
+        working_days=extension.working_days,
+        reason=extension.reason,
+        **_due_dates_shown(case),
+    )
+
+
+def _due_dates_shown(case: Case) -> dict[str, str]:
+    return {
+        "promised": case.promised_due.isoformat() if case.promised_due else "—",
+        "statutory": case.statutory_due.isoformat() if case.statutory_due else "—",
+    }
 
 
 # --- shared steps ---------------------------------------------------------------------

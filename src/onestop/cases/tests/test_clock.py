@@ -858,3 +858,89 @@ def test_office_page_when_extension_days_used_up(demo):
     assert 'data-code="case.extension_days_used_up"' in response.content.decode()
     assert 'id="extension-days-used-up"' in page
     assert 'id="request-extension"' not in page
+
+
+# --- messages to the applicant --------------------------------------------------------
+
+
+def applicant_messages(demo, number):
+    """Return (subject, body) of the applicant's messages about the case, oldest first."""
+    from onestop.core.models import Notification
+
+    found = Notification.objects.filter(
+        user=demo.user("applicant"), link=f"/portal/cases/{number}/"
+    ).order_by("created_at", "pk")
+    return [(n.subject, n.body) for n in found]
+
+
+def test_approved_extension_notifies_applicant(demo):
+    number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
+    extension = request_extension(demo, number).json()["id"]
+    requested = applicant_messages(demo, number)
+
+    approve(demo, extension)
+
+    messages = applicant_messages(demo, number)
+    assert len(messages) == len(requested) + 1
+    assert messages[-1] == (
+        f"The time limit of your application {number} is extended by 5 working days",
+        "Promised date: 2026-03-16. Statutory date: 2026-03-23. Reason: 需要现场核查",
+    )
+
+
+def test_extension_message_in_chinese(demo, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
+
+    approve(demo, request_extension(demo, number).json()["id"])
+
+    assert applicant_messages(demo, number)[-1] == (
+        f"您的申请 {number} 办理时限延长 5 个工作日",
+        "承诺办结日期：2026-03-16；法定办结日期：2026-03-23。延期理由：需要现场核查",
+    )
+
+
+def test_rejected_extension_sends_no_message(demo):
+    number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
+    extension = request_extension(demo, number).json()["id"]
+    before = applicant_messages(demo, number)
+
+    post(
+        demo.client("supervisor"),
+        f"/api/v1/cases/extensions/{extension}/reject",
+        {"note": "理由不充分"},
+        at(2026, 3, 4),
+    )
+
+    assert applicant_messages(demo, number) == before
+
+
+def test_special_procedure_notifies_applicant(demo):
+    number, _body = apply_and_accept(demo, at(2026, 9, 24))
+    reviewer = demo.client("reviewer")
+
+    post(
+        reviewer,
+        f"/api/v1/cases/{number}/special-procedure",
+        {"procedure": "inspection", "reason": "送检样品"},
+        at(2026, 9, 24, 15),
+    )
+    suspended = applicant_messages(demo, number)[-1]
+    post(
+        reviewer,
+        f"/api/v1/cases/{number}/special-procedure/end",
+        {"reason": "检验报告已收到"},
+        at(2026, 10, 8, 10),
+    )
+    resumed = applicant_messages(demo, number)[-1]
+
+    assert suspended == (
+        f"Your application {number} is suspended for a special procedure",
+        "Procedure: inspection (检验). Its time does not count towards the time "
+        "limit, so the dates move when it ends. Promised date so far: 2026-10-09. "
+        "Statutory date so far: 2026-10-15.",
+    )
+    assert resumed == (
+        f"The review of your application {number} has resumed",
+        "Promised date: 2026-10-14. Statutory date: 2026-10-21.",
+    )
