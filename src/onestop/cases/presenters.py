@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
-from onestop.cases.deadlines import deadline_status
+from onestop.cases.deadlines import deadline_status, provisional_dues
 from onestop.cases.downloads import document_pdf_url, material_url
 from onestop.cases.models import (
     Case,
@@ -104,6 +104,7 @@ def case_detail(
     documents, and they are not read again.
     """
     remaining, _warning = deadline_status(case)
+    promised_provisional, statutory_provisional = provisional_dues(case)
     guide = case.matter_version.guide
     names = {m["key"]: m["name"] for m in guide.materials}
     if submissions is None:
@@ -114,6 +115,8 @@ def case_detail(
         "matter_version": case.matter_version.number,
         "statutory_due": _iso(case.statutory_due),
         "deadline_provisional": case.deadline_provisional,
+        "promised_due_provisional": promised_provisional,
+        "statutory_due_provisional": statutory_provisional,
         "remaining_working_days": remaining,
         "form_data": case.form_data,
         "form_display": form_display(guide, case.form_data),

@@ -144,6 +144,43 @@ def test_deadline_into_unloaded_year_is_provisional(demo):
     assert body["deadline_provisional"] is True
 
 
+def test_each_due_date_is_flagged_alone(demo):
+    # 22 December 2026 plus 5 working days stays in 2026, plus 10 reaches 2027.
+    number, body = apply_and_accept(demo, at(2026, 12, 22))
+    with time_machine.travel(at(2026, 12, 23), tick=False):
+        page = demo.client("reviewer").get(f"/office/cases/{number}/").content.decode()
+
+    assert body["promised_due"] == "2026-12-29"
+    assert body["statutory_due"] == "2027-01-05"
+    assert body["deadline_provisional"] is True
+    assert body["promised_due_provisional"] is False
+    assert body["statutory_due_provisional"] is True
+    assert 'id="promised-due-provisional"' not in page
+    assert 'id="statutory-due-provisional"' in page
+
+
+def test_both_due_dates_provisional_in_unloaded_year(demo):
+    _number, body = apply_and_accept(demo, at(2026, 12, 15), matter=DRUG)
+
+    assert body["promised_due_provisional"] is True
+    assert body["statutory_due_provisional"] is True
+
+
+def test_stale_due_dates_stay_provisional(demo):
+    # The year is loaded, but the daily re-evaluation has not recomputed the dates.
+    number, _body = apply_and_accept(demo, at(2026, 12, 22))
+    new_year = CalendarDay(dt.date(2027, 1, 1), False, "元旦")
+    load_schedule(Schedule(year=2027, days=(new_year,)), actor=demo.user("platform"))
+    clear_calendar_cache()
+
+    with time_machine.travel(at(2026, 12, 23), tick=False):
+        body = demo.client("reviewer").get(f"/api/v1/cases/{number}").json()
+
+    assert body["deadline_provisional"] is True
+    assert body["promised_due_provisional"] is True
+    assert body["statutory_due_provisional"] is True
+
+
 def test_reevaluation_after_year_is_loaded(demo):
     number, _body = apply_and_accept(demo, at(2026, 12, 15), matter=DRUG)
     unaffected, _ = apply_and_accept(demo, at(2026, 12, 1))
