@@ -22,7 +22,7 @@ from onestop.cases.models import (
     SubmissionKind,
 )
 from onestop.cases.receipts import receipt_status
-from onestop.cases.workflow import TRANSITIONS
+from onestop.cases.workflow import TRANSITIONS, UNCHANGED_STATE_ACTIONS
 from onestop.core.models import Role
 
 
@@ -54,8 +54,11 @@ def _state_label(value: str) -> str:
 
 
 def _action_label(action: str) -> str:
+    """Return the translated label of an action in the case history."""
     transition = TRANSITIONS.get(action)
-    return str(transition.label) if transition else action
+    if transition:
+        return str(transition.label)
+    return str(UNCHANGED_STATE_ACTIONS.get(action, action))
 
 
 def form_display(guide: Any, form_data: dict[str, Any]) -> list[tuple[str, Any]]:

@@ -981,3 +981,16 @@ def test_special_procedure_notifies_applicant(demo):
         f"The review of your application {number} has resumed",
         "Promised date: 2026-10-14. Statutory date: 2026-10-21.",
     )
+
+
+def test_history_names_extension_actions(demo):
+    number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
+    approve(demo, request_extension(demo, number).json()["id"])
+
+    with time_machine.travel(at(2026, 3, 4), tick=False):
+        page = demo.client("reviewer").get(f"/office/cases/{number}/").content.decode()
+
+    assert "<strong>extension requested</strong>" in page
+    assert "<strong>extension approved</strong>" in page
+    assert "request_extension" not in page
+    assert "approve_extension" not in page
