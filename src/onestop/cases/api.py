@@ -53,6 +53,8 @@ class CaseOut(CaseSummaryOut):
     matter_version: int
     statutory_due: str | None
     deadline_provisional: bool
+    promised_due_provisional: bool
+    statutory_due_provisional: bool
     remaining_working_days: int | None
     form_data: dict[str, Any]
     correction_items: list[dict[str, Any]]

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +24,7 @@ from onestop.core.audit import record_event
 from onestop.core.errors import Conflict, InvalidInput, NotFound, choices_text
 from onestop.core.logging import get_logger
 from onestop.core.models import Role
+from onestop.core.notifications import NotificationMessage, register_message
 from onestop.core.permissions import require_role
 
 log = get_logger(__name__)
@@ -40,6 +41,43 @@ SPECIAL_PROCEDURES: dict[str, Any] = {
     "appraisal": _("appraisal (鉴定)"),
     "expert_review": _("expert review (专家评审)"),
 }
+
+# The applicant's notifications when the dates move.
+SUSPENDED = register_message(
+    "case.suspended",
+    NotificationMessage(
+        _("Your application %(number)s is suspended for a special procedure"),
+        _(
+            "Procedure: %(procedure)s. Its time does not count towards the time "
+            "limit, so the dates move when it ends. Promised date so far: "
+            "%(promised)s. Statutory date so far: %(statutory)s."
+        ),
+        dates=("promised", "statutory"),
+        labels={"procedure": SPECIAL_PROCEDURES},
+    ),
+)
+RESUMED = register_message(
+    "case.resumed",
+    NotificationMessage(
+        _("The review of your application %(number)s has resumed"),
+        _("Promised date: %(promised)s. Statutory date: %(statutory)s."),
+        dates=("promised", "statutory"),
+    ),
+)
+EXTENDED = register_message(
+    "case.extended",
+    NotificationMessage(
+        _(
+            "The time limit of your application %(number)s is extended by "
+            "%(working_days)s working days"
+        ),
+        _(
+            "Promised date: %(promised)s. Statutory date: %(statutory)s. "
+            "Reason: %(reason)s"
+        ),
+        dates=("promised", "statutory"),
+    ),
+)
 
 # The maximum extension, in working days, of a matter whose guide sets none. It is the
 # extension that 行政许可法 article 42 allows for the general 20-day limit.
@@ -83,6 +121,35 @@ class InvalidExtensionDays(InvalidInput):
     message = _(
         "An extension of %(working_days)s working days is not allowed for this matter. "
         "Request from 1 to %(maximum)s working days."
+    )
+
+
+class ExtensionOverLimit(InvalidInput):
+    code = "case.extension_over_limit"
+    message = _(
+        "The matter allows at most %(maximum)s working days of extension in total, and "
+        "extensions of %(used)s working days of the case %(number)s are approved or "
+        "waiting for a decision, so %(left)s are left. Request at most %(left)s "
+        "working days instead of %(working_days)s."
+    )
+
+
+class ExtensionDaysUsedUp(Conflict):
+    code = "case.extension_days_used_up"
+    message = _(
+        "The case %(number)s has no extension days left, because the matter allows at "
+        "most %(maximum)s working days in total and extensions of %(used)s working "
+        "days are approved or waiting for a decision."
+    )
+
+
+class ExtensionApprovalOverLimit(Conflict):
+    code = "case.extension_approval_over_limit"
+    message = _(
+        "The extension request %(extension)s adds %(working_days)s working days, but "
+        "extensions of %(approved)s working days of the case %(number)s are approved "
+        "already and the matter allows at most %(maximum)s in total, so %(left)s are "
+        "left. Reject this request instead."
     )
 
 
@@ -151,6 +218,7 @@ def start_special_procedure(
             started_at=timezone.now(),
         )
         actions._recompute_deadlines(case)
+        _notify_suspended(case, procedure)
         _audit(
             actor,
             role,
@@ -189,6 +257,7 @@ def end_special_procedure(
         pause.ended_at = ended_at
         pause.save(update_fields=["ended_at"])
         actions._recompute_deadlines(case)
+        _notify_resumed(case)
         _audit(actor, role, "case.special_procedure_ended", case, pause_id=pause.pk)
 
     log.info("case.special_procedure_ended", case_id=case.pk, pause_id=pause.pk)
@@ -233,9 +302,9 @@ def request_extension(
         case = actions._lock(case)
         role = actions._reviewer_role(actor, case)
         _check_extendable(case)
-        _check_extension_days(case, working_days)
         if case.extensions.filter(status=CaseExtension.Status.REQUESTED).exists():
             raise ExtensionAlreadyPending(number=case.number)
+        _check_extension_days(case, working_days)
 
         extension = CaseExtension.objects.create(
             centre=case.centre,
@@ -268,6 +337,7 @@ def approve_extension(
     with transaction.atomic():
         extension, case, role = _lock_for_decision(actor, extension)
         _check_extendable(case)
+        _check_approval_within_limit(case, extension)
         _decide(extension, actor=actor, status=CaseExtension.Status.APPROVED, note=note)
         _record_case_event(
             case,
@@ -278,6 +348,7 @@ def approve_extension(
             data={"extension_id": extension.pk, "working_days": extension.working_days},
         )
         actions._recompute_deadlines(case)
+        _notify_extended(case, extension)
         _audit(actor, role, "case.extension_approved", case, extension_id=extension.pk)
 
     log.info("case.extension_approved", case_id=case.pk, extension_id=extension.pk)
@@ -323,10 +394,64 @@ def _check_extendable(case: Case) -> None:
         raise CaseNotExtendable(number=case.number, state=CaseState(case.state).label)
 
 
-def _check_extension_days(case: Case, working_days: int) -> None:
+def extension_days_used(case: Case) -> int:
+    """Return the working days of the case's approved and undecided extensions."""
+    return _sum_extension_days(
+        case, CaseExtension.Status.APPROVED, CaseExtension.Status.REQUESTED
+    )
+
+
+def extension_days_left(case: Case) -> int:
+    """Return the working days the case may still be extended by, 0 or more."""
+    return max(max_extension_days(case) - extension_days_used(case), 0)
+
+
+def _sum_extension_days(case: Case, *statuses: str) -> int:
+    found = case.extensions.filter(status__in=statuses)
+    return int(found.aggregate(days=Sum("working_days"))["days"] or 0)
+
+
+def check_extension_days_left(case: Case) -> dict[str, Any]:
+    """Return the case's extension limits, or raise when no extension days are left.
+
+    The limits are `number`, `maximum`, `used` (approved and pending days) and `left`.
+    """
     maximum = max_extension_days(case)
-    if not 1 <= working_days <= maximum:
-        raise InvalidExtensionDays(working_days=working_days, maximum=maximum)
+    used = extension_days_used(case)
+    left = max(maximum - used, 0)
+    limits = {"number": case.number, "maximum": maximum, "used": used, "left": left}
+    if left == 0:
+        raise ExtensionDaysUsedUp(**limits)
+    return limits
+
+
+def _check_extension_days(case: Case, working_days: int) -> None:
+    """Check a new request against the matter's maximum less the days already used."""
+    limits = check_extension_days_left(case)
+    used, left = limits["used"], limits["left"]
+    if used and working_days > left:
+        raise ExtensionOverLimit(working_days=working_days, **limits)
+    if not 1 <= working_days <= left:
+        raise InvalidExtensionDays(working_days=working_days, maximum=left)
+
+
+def _check_approval_within_limit(case: Case, extension: CaseExtension) -> None:
+    """Check that the approved extensions with this one stay within the matter's maximum.
+
+    Each request was checked when it was made, but the maximum is checked again here,
+    because requests that were pending together may exceed it once all are approved.
+    """
+    maximum = max_extension_days(case)
+    approved_days = _sum_extension_days(case, CaseExtension.Status.APPROVED)
+    if approved_days + extension.working_days > maximum:
+        raise ExtensionApprovalOverLimit(
+            extension=extension.pk,
+            number=case.number,
+            working_days=extension.working_days,
+            approved=approved_days,
+            maximum=maximum,
+            left=max(maximum - approved_days, 0),
+        )
 
 
 def _lock_for_decision(
@@ -384,6 +509,36 @@ def get_extension_for(user: Any, extension_id: int) -> CaseExtension:
     if extension is None:
         raise ExtensionNotFound(extension=extension_id)
     return extension
+
+
+# --- messages to the applicant --------------------------------------------------------
+
+
+def _notify_suspended(case: Case, procedure: str) -> None:
+    actions._notify(case, SUSPENDED, procedure=procedure, **_due_dates(case))
+
+
+def _notify_resumed(case: Case) -> None:
+    actions._notify(case, RESUMED, **_due_dates(case))
+
+
+def _notify_extended(case: Case, extension: CaseExtension) -> None:
+    # 行政许可法 article 42 requires that the applicant is informed of the reason for an
+    # extension.
+    actions._notify(
+        case,
+        EXTENDED,
+        working_days=extension.working_days,
+        reason=extension.reason,
+        **_due_dates(case),
+    )
+
+
+def _due_dates(case: Case) -> dict[str, str | None]:
+    return {
+        "promised": case.promised_due.isoformat() if case.promised_due else None,
+        "statutory": case.statutory_due.isoformat() if case.statutory_due else None,
+    }
 
 
 # --- shared steps ---------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -14,7 +14,8 @@ from onestop.core.errors import InvalidInput
 from onestop.core.pages import posted_choice
 
 OFFICE_ACTIONS = ("special_procedure", "end_special_procedure", "extension")
-# Larger numbers are rejected here, before the matter's own limit, as not a day count.
+# Larger numbers are rejected here as not a day count. Smaller ones are checked against
+# the working days of extension the case has left when the request is made.
 MAX_TYPED_DAYS = 9999
 
 
@@ -22,7 +23,8 @@ class ExtensionDaysInvalid(InvalidInput):
     code = "case.extension_days_invalid"
     message = gettext_lazy(
         '"%(value)s" is not a number of working days for an extension. Enter a '
-        "whole number from 1 to %(max)s, such as 10."
+        "whole number from 1 to %(max)s, the working days of extension this case "
+        "has left."
     )
 
 
@@ -43,11 +45,17 @@ def apply_office_action(request: HttpRequest, case: Case) -> str:
 
     days = request.POST.get("working_days", "").strip()
     if not (days.isascii() and days.isdigit() and 0 < int(days) <= MAX_TYPED_DAYS):
-        raise ExtensionDaysInvalid(value=days[:20], max=MAX_TYPED_DAYS)
+        _reject_typed_days(case, days)
     clock.request_extension(
         actor=request.user, case=case, working_days=int(days), reason=reason
     )
     return _("The extension request was sent to the supervisor.")
+
+
+def _reject_typed_days(case: Case, typed: str) -> NoReturn:
+    """Raise the error for text that is not a day count, naming the days left."""
+    limits = clock.check_extension_days_left(case)
+    raise ExtensionDaysInvalid(value=typed[:20], max=limits["left"])
 
 
 def office_context(case: Case) -> dict[str, Any]:
@@ -56,6 +64,7 @@ def office_context(case: Case) -> dict[str, Any]:
         "procedures": list(clock.SPECIAL_PROCEDURES.items()),
         "extensions": list(clock.case_extensions(case)),
         "max_extension_days": clock.max_extension_days(case),
+        "extension_days_left": clock.extension_days_left(case),
         "can_suspend": case.state == CaseState.IN_REVIEW,
         "can_resume": case.state == CaseState.SUSPENDED,
         "can_extend": case.state in clock.EXTENDABLE_STATES,

@@ -77,6 +77,27 @@ def _extended(case: Case, base: Due, working_days: int) -> Due:
     return Due(date=date, provisional=provisional, open_pause=base.open_pause)
 
 
+def provisional_dues(case: Case) -> tuple[bool, bool]:
+    """Return whether the stored promised and statutory due dates are each provisional.
+
+    A date is provisional when a year from the acceptance day to that date has no
+    official schedule. The stored flag covers both dates together.
+    """
+    if not case.deadline_provisional or case.accepted_at is None:
+        return False, False
+    calendar = worktime.get_calendar(case.centre.region_code)
+    start = timezone.localdate(case.accepted_at)
+    flags = [
+        due is not None and calendar.is_provisional(start, due)
+        for due in (case.promised_due, case.statutory_due)
+    ]
+    if not any(flags):
+        # The missing year was loaded after the dates were stored, and the daily
+        # re-evaluation has not recomputed them yet, so both stay provisional.
+        return True, True
+    return flags[0], flags[1]
+
+
 def deadline_status(case: Case) -> tuple[int | None, str]:
     """Return (remaining working days, "ok" | "yellow" | "red") of an open accepted case.
 

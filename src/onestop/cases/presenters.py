@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
-from onestop.cases.deadlines import deadline_status
+from onestop.cases.deadlines import deadline_status, provisional_dues
 from onestop.cases.downloads import document_pdf_url, material_url
 from onestop.cases.models import (
     Case,
@@ -22,7 +22,7 @@ from onestop.cases.models import (
     SubmissionKind,
 )
 from onestop.cases.receipts import receipt_status
-from onestop.cases.workflow import TRANSITIONS
+from onestop.cases.workflow import TRANSITIONS, UNCHANGED_STATE_ACTIONS
 from onestop.core.models import Role
 
 
@@ -54,8 +54,11 @@ def _state_label(value: str) -> str:
 
 
 def _action_label(action: str) -> str:
+    """Return the translated label of an action in the case history."""
     transition = TRANSITIONS.get(action)
-    return str(transition.label) if transition else action
+    if transition:
+        return str(transition.label)
+    return str(UNCHANGED_STATE_ACTIONS.get(action, action))
 
 
 def form_display(guide: Any, form_data: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -105,6 +108,7 @@ def case_detail(
     documents, and they are not read again.
     """
     remaining, _warning = deadline_status(case)
+    promised_provisional, statutory_provisional = provisional_dues(case)
     guide = case.matter_version.guide
     names = {m["key"]: m["name"] for m in guide.materials}
     if submissions is None:
@@ -115,6 +119,8 @@ def case_detail(
         "matter_version": case.matter_version.number,
         "statutory_due": _iso(case.statutory_due),
         "deadline_provisional": case.deadline_provisional,
+        "promised_due_provisional": promised_provisional,
+        "statutory_due_provisional": statutory_provisional,
         "remaining_working_days": remaining,
         "form_data": case.form_data,
         "form_display": form_display(guide, case.form_data),

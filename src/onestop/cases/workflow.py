@@ -50,3 +50,10 @@ TRANSITIONS: dict[str, Transition] = {
         S.WITHDRAWN,
     ),
 }
+
+# Actions of the case history that leave the case's state as it is, with their labels.
+UNCHANGED_STATE_ACTIONS: dict[str, object] = {
+    "request_extension": _("extension requested"),
+    "approve_extension": _("extension approved"),
+    "reject_extension": _("extension rejected"),
+}

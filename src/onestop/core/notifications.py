@@ -10,7 +10,8 @@ existed shows, and what a notification of an unregistered id falls back to.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +32,8 @@ class NotificationMessage:
     # Parameters that hold ISO 8601 dates or datetimes, shown as pages show dates.
     dates: tuple[str, ...] = ()
     datetimes: tuple[str, ...] = ()
+    # Parameters that hold a key, shown as its label from the mapping (lazy labels).
+    labels: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 MESSAGES: dict[str, NotificationMessage] = {}
@@ -78,6 +81,9 @@ def _render(message: NotificationMessage, params: dict[str, Any]) -> tuple[str, 
         shown[name] = format_local_date(shown.get(name)) or "—"
     for name in message.datetimes:
         shown[name] = format_local_datetime(shown.get(name)) or "—"
+    for name, labels in message.labels.items():
+        key = str(shown.get(name, ""))
+        shown[name] = str(labels.get(key, key))
     subject = str(message.subject) % shown
     body = str(message.body) % shown if message.body else ""
     return subject, body

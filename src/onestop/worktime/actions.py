@@ -27,7 +27,7 @@ from onestop.worktime.models import (
     WorkCalendarDay,
     WorkCalendarYear,
 )
-from onestop.worktime.queries import check_region_code, clear_calendar_cache
+from onestop.worktime.queries import check_calendar_region, clear_calendar_cache
 from onestop.worktime.schedule import Schedule
 
 log = get_logger(__name__)
@@ -160,7 +160,7 @@ def load_schedule(
     is set. Replacing deletes every stored day of that region and year first, so the
     stored year matches the file exactly. On any error nothing is changed.
     """
-    region_code = check_region_code(region_code)
+    region_code = check_calendar_region(region_code)
     actor_role = check_may_edit_calendar(actor, region_code)
     existing = (
         WorkCalendarYear.objects.select_for_update()
@@ -232,7 +232,7 @@ def set_calendar_day(
     The day is stored with the source "admin" and replaces any stored day of that region
     and date. It does not mark its year as loaded.
     """
-    region_code = check_region_code(region_code)
+    region_code = check_calendar_region(region_code)
     actor_role = check_may_edit_calendar(actor, region_code)
     row, created = WorkCalendarDay.objects.update_or_create(
         region_code=region_code,

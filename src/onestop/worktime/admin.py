@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import OneStopError
 from onestop.worktime.actions import load_schedule, region_label
+from onestop.worktime.errors import ScheduleInvalid
 from onestop.worktime.models import WorkCalendarDay, WorkCalendarYear
 from onestop.worktime.schedule import MAX_FILE_BYTES, parse_schedule
 
@@ -81,6 +82,9 @@ class WorkCalendarYearAdmin(ReadOnlyAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 self._load(request, form.cleaned_data)
+            except ScheduleInvalid as error:
+                for problem in error.errors:
+                    form.add_error(None, problem.render())
             except OneStopError as error:
                 form.add_error(None, error.render())
             else:

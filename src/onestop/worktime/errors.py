@@ -39,6 +39,37 @@ class ConflictingDay(InvalidInput):
     )
 
 
+class WorkdayNotOnWeekend(InvalidInput):
+    code = "calendar.workday_not_on_weekend"
+    message = _(
+        "%(location)s: %(date)s is a %(weekday)s, which is a workday anyway. A "
+        "make-up workday (调休上班) is a Saturday or a Sunday. Check the date, or "
+        'write "holiday" if the day is a rest day.'
+    )
+
+
+class ScheduleInvalid(InvalidInput):
+    code = "calendar.schedule_invalid"
+    message = _(
+        "The schedule file has %(count)s errors. Fix each of them and import the file "
+        "again:\n%(errors)s"
+    )
+
+    def __init__(self, errors: list[InvalidInput]) -> None:
+        super().__init__(count=len(errors), errors=_ErrorList(errors))
+        self.errors = errors
+
+
+class _ErrorList:
+    """The errors of a file, one line each, rendered in the language active then."""
+
+    def __init__(self, errors: list[InvalidInput]) -> None:
+        self.errors = errors
+
+    def __str__(self) -> str:
+        return "\n".join(f"{error.code}: {error.render()}" for error in self.errors)
+
+
 class SeveralYears(InvalidInput):
     code = "calendar.several_years"
     message = _(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from onestop.regions.gb2260 import check_current_region
 from onestop.worktime.engine import Due, Pause, Unit, WorkdayCalendar, due_date
 from onestop.worktime.errors import InvalidRegion
 from onestop.worktime.models import NATIONAL, WorkCalendarDay, WorkCalendarYear
@@ -46,6 +47,18 @@ def check_region_code(region_code: str) -> str:
     region_code = (region_code or "").strip()
     if region_code and not _REGION_CODE.fullmatch(region_code):
         raise InvalidRegion(value=region_code)
+    return region_code
+
+
+def check_calendar_region(region_code: str) -> str:
+    """Return the stripped code of a region that may have calendar days, or raise.
+
+    The code is "" (national) or a GB/T 2260 code in use today. `onestop provision`
+    checks a centre's code against the same list, but accepts only county-level codes.
+    """
+    region_code = check_region_code(region_code)
+    if region_code:
+        check_current_region(region_code)
     return region_code
 
 

@@ -17,10 +17,12 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
+from onestop.core.errors import InvalidInput
 from onestop.core.json_errors import describe_json_error
 from onestop.worktime.engine import CalendarDay
 from onestop.worktime.errors import (
@@ -29,11 +31,14 @@ from onestop.worktime.errors import (
     InvalidDate,
     InvalidKind,
     InvalidScheduleFile,
+    ScheduleInvalid,
     SeveralYears,
+    WorkdayNotOnWeekend,
     YearMismatch,
 )
 
 MAX_FILE_BYTES = 1024 * 1024
+SATURDAY = 5  # date.weekday() of Saturday; Sunday is 6
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _KINDS = {"holiday": False, "休": False, "workday": True, "班": True}
 
@@ -77,7 +82,7 @@ def parse_schedule(content: bytes, filename: str = "") -> Schedule:
 
     The file is read as JSON when its name ends in .json or its text starts with {,
     otherwise as CSV. Raises an `InvalidInput` subclass that names the line or entry
-    and the value.
+    and the value, or `ScheduleInvalid` with every problem when the days have several.
     """
     if len(content) > MAX_FILE_BYTES:
         raise InvalidScheduleFile(reason=_("the file is larger than 1 MiB"))
@@ -86,11 +91,23 @@ def parse_schedule(content: bytes, filename: str = "") -> Schedule:
     except UnicodeDecodeError as error:
         raise InvalidScheduleFile(reason=_("the file is not UTF-8 text")) from error
 
+    errors: list[InvalidInput] = []
     if filename.lower().endswith(".json") or text.lstrip().startswith("{"):
-        entries, declared_year = _json_entries(text)
+        entries, declared_year = _json_entries(text, errors)
     else:
-        entries, declared_year = _csv_entries(text), None
-    return _check(entries, declared_year)
+        entries, declared_year = _csv_entries(text, errors), None
+    schedule = _check(entries, declared_year, errors)
+    if errors:
+        _raise_errors(errors)
+    assert schedule is not None  # noqa: S101  (_check returns None only with errors)
+    return schedule
+
+
+def _raise_errors(errors: list[InvalidInput]) -> NoReturn:
+    """Raise the one error of a file, or `ScheduleInvalid` listing several."""
+    if len(errors) == 1:
+        raise errors[0]
+    raise ScheduleInvalid(errors)
 
 
 def _parse_date(value: Any, location: str | LineLocation) -> dt.date:
@@ -103,7 +120,7 @@ def _parse_date(value: Any, location: str | LineLocation) -> dt.date:
         raise InvalidDate(location=location, value=text) from error
 
 
-def _csv_entries(text: str) -> list[_Entry]:
+def _csv_entries(text: str, errors: list[InvalidInput]) -> list[_Entry]:
     reader = csv.DictReader(io.StringIO(text))
     columns = [name.strip() for name in reader.fieldnames or []]
     if "date" not in columns or "kind" not in columns:
@@ -121,15 +138,21 @@ def _csv_entries(text: str) -> list[_Entry]:
         if not any(str(value or "").strip() for value in row.values()):
             continue
         kind = (row.get("kind") or "").strip()
-        if kind.lower() not in _KINDS:
-            raise InvalidKind(location=location, value=kind)
-        day = _parse_date(row.get("date") or "", location)
+        try:
+            if kind.lower() not in _KINDS:
+                raise InvalidKind(location=location, value=kind)
+            day = _parse_date(row.get("date") or "", location)
+        except InvalidInput as error:
+            errors.append(error)
+            continue
         note = (row.get("note") or "").strip()
         entries.append(_Entry(location, day, _KINDS[kind.lower()], note))
     return entries
 
 
-def _json_entries(text: str) -> tuple[list[_Entry], int | None]:
+def _json_entries(
+    text: str, errors: list[InvalidInput]
+) -> tuple[list[_Entry], int | None]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -147,7 +170,10 @@ def _json_entries(text: str) -> tuple[list[_Entry], int | None]:
             reason = _('"%(key)s" must be a list') % {"key": key}
             raise InvalidScheduleFile(reason=reason)
         for index, item in enumerate(items):
-            entries.append(_json_entry(key, index, item, is_workday))
+            try:
+                entries.append(_json_entry(key, index, item, is_workday))
+            except InvalidInput as error:
+                errors.append(error)
 
     declared = document.get("year")
     if declared is not None and not isinstance(declared, int):
@@ -166,18 +192,27 @@ def _json_entry(key: str, index: int, item: Any, is_workday: bool) -> _Entry:
     return _Entry(location, day, is_workday, note)
 
 
-def _check(entries: list[_Entry], declared_year: int | None) -> Schedule:
+def _check(
+    entries: list[_Entry], declared_year: int | None, errors: list[InvalidInput]
+) -> Schedule | None:
+    """Check the entries together, add each problem to `errors` and return the schedule.
+
+    Returns None when no entry could be read.
+    """
     if not entries:
-        raise EmptySchedule()
+        if not errors:
+            errors.append(EmptySchedule())
+        return None
 
     years = sorted({entry.date.year for entry in entries})
     if len(years) > 1:
-        raise SeveralYears(years=", ".join(str(year) for year in years))
+        errors.append(SeveralYears(years=", ".join(str(year) for year in years)))
     if declared_year is not None and declared_year != years[0]:
-        raise YearMismatch(declared=declared_year, actual=years[0])
+        errors.append(YearMismatch(declared=declared_year, actual=years[0]))
 
     seen: dict[dt.date, _Entry] = {}
     for entry in entries:
+        _check_workday_on_weekend(entry, errors)
         earlier = seen.get(entry.date)
         if earlier is None:
             seen[entry.date] = entry
@@ -185,10 +220,12 @@ def _check(entries: list[_Entry], declared_year: int | None) -> Schedule:
             holiday, workday = sorted(
                 (earlier, entry), key=lambda item: item.is_workday
             )
-            raise ConflictingDay(
-                date=entry.date.isoformat(),
-                holiday_location=holiday.location,
-                workday_location=workday.location,
+            errors.append(
+                ConflictingDay(
+                    date=entry.date.isoformat(),
+                    holiday_location=holiday.location,
+                    workday_location=workday.location,
+                )
             )
 
     days = tuple(
@@ -196,3 +233,19 @@ def _check(entries: list[_Entry], declared_year: int | None) -> Schedule:
         for entry in sorted(seen.values(), key=lambda item: item.date)
     )
     return Schedule(year=years[0], days=days)
+
+
+def _check_workday_on_weekend(entry: _Entry, errors: list[InvalidInput]) -> None:
+    """Add an error for a make-up workday on Monday to Friday, a workday anyway.
+
+    A holiday on a weekend is accepted, because the operator guide asks for every rest
+    day of a holiday block, weekend days included.
+    """
+    if entry.is_workday and entry.date.weekday() < SATURDAY:
+        errors.append(
+            WorkdayNotOnWeekend(
+                location=entry.location,
+                date=entry.date.isoformat(),
+                weekday=WEEKDAYS[entry.date.weekday()],
+            )
+        )

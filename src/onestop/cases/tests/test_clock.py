@@ -144,6 +144,43 @@ def test_deadline_into_unloaded_year_is_provisional(demo):
     assert body["deadline_provisional"] is True
 
 
+def test_each_due_date_is_flagged_alone(demo):
+    # 22 December 2026 plus 5 working days stays in 2026, plus 10 reaches 2027.
+    number, body = apply_and_accept(demo, at(2026, 12, 22))
+    with time_machine.travel(at(2026, 12, 23), tick=False):
+        page = demo.client("reviewer").get(f"/office/cases/{number}/").content.decode()
+
+    assert body["promised_due"] == "2026-12-29"
+    assert body["statutory_due"] == "2027-01-05"
+    assert body["deadline_provisional"] is True
+    assert body["promised_due_provisional"] is False
+    assert body["statutory_due_provisional"] is True
+    assert 'id="promised-due-provisional"' not in page
+    assert 'id="statutory-due-provisional"' in page
+
+
+def test_both_due_dates_provisional_in_unloaded_year(demo):
+    _number, body = apply_and_accept(demo, at(2026, 12, 15), matter=DRUG)
+
+    assert body["promised_due_provisional"] is True
+    assert body["statutory_due_provisional"] is True
+
+
+def test_stale_due_dates_stay_provisional(demo):
+    # The year is loaded, but the daily re-evaluation has not recomputed the dates.
+    number, _body = apply_and_accept(demo, at(2026, 12, 22))
+    new_year = CalendarDay(dt.date(2027, 1, 1), False, "元旦")
+    load_schedule(Schedule(year=2027, days=(new_year,)), actor=demo.user("platform"))
+    clear_calendar_cache()
+
+    with time_machine.travel(at(2026, 12, 23), tick=False):
+        body = demo.client("reviewer").get(f"/api/v1/cases/{number}").json()
+
+    assert body["deadline_provisional"] is True
+    assert body["promised_due_provisional"] is True
+    assert body["statutory_due_provisional"] is True
+
+
 def test_reevaluation_after_year_is_loaded(demo):
     number, _body = apply_and_accept(demo, at(2026, 12, 15), matter=DRUG)
     unaffected, _ = apply_and_accept(demo, at(2026, 12, 1))
@@ -579,6 +616,107 @@ def test_extension_beyond_matter_limit_is_rejected(demo):
     )
 
 
+def approve(demo, extension, when=None):
+    return post(
+        demo.client("supervisor"),
+        f"/api/v1/cases/extensions/{extension}/approve",
+        {"note": "同意"},
+        when or at(2026, 3, 4),
+    )
+
+
+def test_extensions_stay_within_matter_total(demo):
+    # The food business licence allows 5 working days of extension in total.
+    number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
+    approve(demo, request_extension(demo, number, days=3).json()["id"])
+    before = dues(number)
+
+    response = request_extension(demo, number, days=3, when=at(2026, 3, 4))
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "case.extension_over_limit"
+    assert response.json()["message"] == (
+        "The matter allows at most 5 working days of extension in total, and "
+        f"extensions of 3 working days of the case {number} are approved or "
+        "waiting for a decision, so 2 are left. Request at most 2 working days "
+        "instead of 3."
+    )
+    assert response.json()["details"]["left"] == 2
+    assert CaseExtension.objects.filter(case__number=number).count() == 1
+    assert dues(number) == before
+
+
+def test_remaining_extension_days_can_be_requested(demo):
+    number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
+    approve(demo, request_extension(demo, number, days=3).json()["id"])
+
+    response = request_extension(demo, number, days=2, when=at(2026, 3, 4))
+
+    assert response.status_code == 201, response.content
+
+
+def test_used_up_extension_days_are_named(demo):
+    number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
+    approve(demo, request_extension(demo, number, days=5).json()["id"])
+
+    response = request_extension(demo, number, days=1, when=at(2026, 3, 4))
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "case.extension_days_used_up"
+    assert response.json()["message"] == (
+        f"The case {number} has no extension days left, because the matter allows at "
+        "most 5 working days in total and extensions of 5 working days are approved "
+        "or waiting for a decision."
+    )
+
+
+def test_approval_rechecks_extension_total(demo):
+    # Two requests of 3 days each fit alone, but not together.
+    number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
+    first = request_extension(demo, number, days=3).json()["id"]
+    case = Case.objects.get(number=number)
+    second = CaseExtension.objects.create(
+        centre=case.centre,
+        case=case,
+        working_days=3,
+        reason="需要补充检验",
+        requested_by=demo.user("reviewer"),
+    )
+    approve(demo, first)
+    before = dues(number)
+
+    response = approve(demo, second.pk)
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "case.extension_approval_over_limit"
+    assert response.json()["message"] == (
+        f"The extension request {second.pk} adds 3 working days, but extensions of "
+        f"3 working days of the case {number} are approved already and the matter "
+        "allows at most 5 in total, so 2 are left. Reject this request instead."
+    )
+    second.refresh_from_db()
+    assert second.status == CaseExtension.Status.REQUESTED
+    assert dues(number) == before
+
+
+def test_extension_total_error_is_translated(demo):
+    number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
+    approve(demo, request_extension(demo, number, days=4).json()["id"])
+
+    with time_machine.travel(at(2026, 3, 4), tick=False):
+        response = demo.client("reviewer").post(
+            f"/api/v1/cases/{number}/extensions",
+            {"working_days": 3, "reason": "需要现场核查"},
+            content_type="application/json",
+            headers={"Accept-Language": "zh-hans"},
+        )
+
+    assert response.json()["message"] == (
+        f"本事项累计最多可延期 5 个工作日，案件 {number} 已批准或待审批的延期共 "
+        "4 个工作日，剩余 1 个工作日。请申请不超过 1 个工作日，而不是 3 个工作日。"
+    )
+
+
 def test_extension_of_closed_case_is_rejected(demo):
     number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
     post(
@@ -730,3 +868,143 @@ def test_office_extension_names_invalid_days(demo, days):
         in response.content.decode()
     )
     assert not CaseExtension.objects.filter(case__number=number).exists()
+
+
+def test_office_invalid_days_names_days_left(demo):
+    number, _body = apply_and_accept(demo, at(2026, 3, 2, 9))
+    approve(demo, request_extension(demo, number, days=3).json()["id"])
+
+    response = office_post(
+        demo,
+        number,
+        {"action": "extension", "working_days": "abc", "reason": "现场核查"},
+        at(2026, 3, 4),
+    )
+    with time_machine.travel(at(2026, 3, 4), tick=False):
+        page = demo.client("reviewer").get(f"/office/cases/{number}/").content.decode()
+
+    assert response.status_code == 400
+    assert (
+        "Enter a whole number from 1 to 2, the working days of extension this case "
+        "has left." in response.content.decode()
+    )
+    assert "9999" not in response.content.decode()
+    assert 'name="working_days" min="1" max="2" value="2"' in page
+
+
+def test_office_page_when_extension_days_used_up(demo):
+    number, _body = apply_and_accept(demo, at(2026, 3, 2, 9))
+    approve(demo, request_extension(demo, number, days=5).json()["id"])
+
+    response = office_post(
+        demo,
+        number,
+        {"action": "extension", "working_days": "abc", "reason": "现场核查"},
+        at(2026, 3, 4),
+    )
+    with time_machine.travel(at(2026, 3, 4), tick=False):
+        page = demo.client("reviewer").get(f"/office/cases/{number}/").content.decode()
+
+    assert response.status_code == 409
+    assert 'data-code="case.extension_days_used_up"' in response.content.decode()
+    assert 'id="extension-days-used-up"' in page
+    assert 'id="request-extension"' not in page
+
+
+# --- messages to the applicant --------------------------------------------------------
+
+
+def applicant_messages(demo, number):
+    """Return (subject, body) of the applicant's messages about the case, oldest first."""
+    from onestop.core.models import Notification
+
+    found = Notification.objects.filter(
+        user=demo.user("applicant"), link=f"/portal/cases/{number}/"
+    ).order_by("created_at", "pk")
+    return [(n.subject, n.body) for n in found]
+
+
+def test_approved_extension_notifies_applicant(demo):
+    number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
+    extension = request_extension(demo, number).json()["id"]
+    requested = applicant_messages(demo, number)
+
+    approve(demo, extension)
+
+    messages = applicant_messages(demo, number)
+    assert len(messages) == len(requested) + 1
+    assert messages[-1] == (
+        f"The time limit of your application {number} is extended by 5 working days",
+        "Promised date: 2026-03-16. Statutory date: 2026-03-23. Reason: 需要现场核查",
+    )
+
+
+def test_extension_message_in_chinese(demo, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
+
+    approve(demo, request_extension(demo, number).json()["id"])
+
+    assert applicant_messages(demo, number)[-1] == (
+        f"您的申请 {number} 办理时限延长 5 个工作日",
+        "承诺办结日期：2026-03-16；法定办结日期：2026-03-23。延期理由：需要现场核查",
+    )
+
+
+def test_rejected_extension_sends_no_message(demo):
+    number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
+    extension = request_extension(demo, number).json()["id"]
+    before = applicant_messages(demo, number)
+
+    post(
+        demo.client("supervisor"),
+        f"/api/v1/cases/extensions/{extension}/reject",
+        {"note": "理由不充分"},
+        at(2026, 3, 4),
+    )
+
+    assert applicant_messages(demo, number) == before
+
+
+def test_special_procedure_notifies_applicant(demo):
+    number, _body = apply_and_accept(demo, at(2026, 9, 24))
+    reviewer = demo.client("reviewer")
+
+    post(
+        reviewer,
+        f"/api/v1/cases/{number}/special-procedure",
+        {"procedure": "inspection", "reason": "送检样品"},
+        at(2026, 9, 24, 15),
+    )
+    suspended = applicant_messages(demo, number)[-1]
+    post(
+        reviewer,
+        f"/api/v1/cases/{number}/special-procedure/end",
+        {"reason": "检验报告已收到"},
+        at(2026, 10, 8, 10),
+    )
+    resumed = applicant_messages(demo, number)[-1]
+
+    assert suspended == (
+        f"Your application {number} is suspended for a special procedure",
+        "Procedure: inspection (检验). Its time does not count towards the time "
+        "limit, so the dates move when it ends. Promised date so far: 2026-10-09. "
+        "Statutory date so far: 2026-10-15.",
+    )
+    assert resumed == (
+        f"The review of your application {number} has resumed",
+        "Promised date: 2026-10-14. Statutory date: 2026-10-21.",
+    )
+
+
+def test_history_names_extension_actions(demo):
+    number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
+    approve(demo, request_extension(demo, number).json()["id"])
+
+    with time_machine.travel(at(2026, 3, 4), tick=False):
+        page = demo.client("reviewer").get(f"/office/cases/{number}/").content.decode()
+
+    assert "<strong>extension requested</strong>" in page
+    assert "<strong>extension approved</strong>" in page
+    assert "request_extension" not in page
+    assert "approve_extension" not in page

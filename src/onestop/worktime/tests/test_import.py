@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -12,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
+from onestop.regions.gb2260 import UnknownRegion
 from onestop.worktime.actions import load_schedule, seed_calendar
 from onestop.worktime.errors import (
     ConflictingDay,
@@ -19,7 +21,9 @@ from onestop.worktime.errors import (
     InvalidDate,
     InvalidKind,
     InvalidScheduleFile,
+    ScheduleInvalid,
     SeveralYears,
+    WorkdayNotOnWeekend,
     YearAlreadyLoaded,
     YearMismatch,
 )
@@ -482,3 +486,144 @@ def test_admin_import_needs_staff(client, centre_admin):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+# Checks of the days against the weekday, and of the region code.
+
+
+def test_workday_on_weekday_is_rejected():
+    text = "date,kind,note\n2027-01-06,workday,周三上班\n"
+
+    with pytest.raises(WorkdayNotOnWeekend) as raised:
+        parse_schedule(text.encode())
+
+    assert raised.value.code == "calendar.workday_not_on_weekend"
+    assert raised.value.render() == (
+        "line 2: 2027-01-06 is a Wednesday, which is a workday anyway. A make-up "
+        "workday (调休上班) is a Saturday or a Sunday. Check the date, or write "
+        '"holiday" if the day is a rest day.'
+    )
+
+
+def test_workday_on_weekday_message_in_chinese():
+    with pytest.raises(WorkdayNotOnWeekend) as raised:
+        parse_schedule(b"date,kind,note\n2027-01-06,workday,\n")
+
+    with translation.override("zh-hans"):
+        message = raised.value.render()
+
+    assert message.startswith("第 2 行：2027-01-06 是星期三，本来就是工作日。")
+
+
+def test_json_workday_on_weekday_names_entry():
+    document = {"workdays": ["2027-01-30", "2027-02-01"]}
+
+    with pytest.raises(WorkdayNotOnWeekend) as raised:
+        parse_schedule(json.dumps(document).encode(), "2027.json")
+
+    assert raised.value.render().startswith(
+        "workdays[1]: 2027-02-01 is a Monday, which is a workday anyway."
+    )
+
+
+def test_holiday_on_weekend_is_accepted():
+    text = "date,kind,note\n2027-02-06,holiday,春节\n2027-02-07,holiday,春节\n"
+
+    schedule = parse_schedule(text.encode())
+
+    assert schedule.holiday_count == 2
+
+
+SEVERAL_ERRORS_CSV = """date,kind,note
+2027/02/06,holiday,春节
+2027-02-07,rest,春节
+2027-01-06,workday,周三上班
+2027-01-30,workday,春节
+"""
+
+
+def test_every_error_of_file_is_listed():
+    with pytest.raises(ScheduleInvalid) as raised:
+        parse_schedule(SEVERAL_ERRORS_CSV.encode())
+
+    message = raised.value.render()
+    assert raised.value.code == "calendar.schedule_invalid"
+    assert [error.code for error in raised.value.errors] == [
+        "calendar.invalid_date",
+        "calendar.invalid_kind",
+        "calendar.workday_not_on_weekend",
+    ]
+    assert message.startswith("The schedule file has 3 errors.")
+    assert 'calendar.invalid_date: line 2: "2027/02/06"' in message
+    assert 'calendar.invalid_kind: line 3: "rest"' in message
+    assert "calendar.workday_not_on_weekend: line 4: 2027-01-06" in message
+
+
+def test_error_list_message_in_chinese():
+    with pytest.raises(ScheduleInvalid) as raised:
+        parse_schedule(SEVERAL_ERRORS_CSV.encode())
+
+    with translation.override("zh-hans"):
+        message = raised.value.render()
+
+    assert message.startswith("节假日安排文件有 3 处错误。请逐一改正后重新导入：\n")
+    assert "第 4 行：2027-01-06 是星期三" in message
+
+
+@pytest.mark.django_db
+def test_command_lists_every_error(tmp_path):
+    path = write(tmp_path, "2027.csv", SEVERAL_ERRORS_CSV)
+
+    with pytest.raises(CommandError) as raised:
+        call_command("calendar", "import", str(path), stdout=StringIO())
+
+    assert str(raised.value).startswith("calendar.schedule_invalid:")
+    assert "line 2" in str(raised.value)
+    assert "line 3" in str(raised.value)
+    assert "line 4" in str(raised.value)
+    assert not WorkCalendarDay.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("region", "code"),
+    [("999999", "region.unknown"), ("440600", None), ("440000", None)],
+)
+def test_command_checks_region_against_gb2260(tmp_path, region, code):
+    path = write(tmp_path, "2027.csv", SAMPLE_CSV)
+
+    if code is None:
+        call_command(
+            "calendar", "import", str(path), "--region", region, stdout=StringIO()
+        )
+        assert WorkCalendarYear.objects.get(region_code=region).year == 2027
+        return
+    with pytest.raises(CommandError, match=rf"{re.escape(code)}: 999999 is not an"):
+        call_command("calendar", "import", str(path), "--region", region)
+
+    assert not WorkCalendarDay.objects.exists()
+
+
+@pytest.mark.django_db
+def test_load_schedule_rejects_unknown_region():
+    with pytest.raises(UnknownRegion):
+        load_schedule(
+            parse_schedule(SAMPLE_CSV.encode()), actor=None, region_code="999999"
+        )
+
+    assert not WorkCalendarYear.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("onestop.worktime.tests.urls")
+def test_admin_import_lists_every_error(admin_client_for):
+    url = reverse("admin:worktime_workcalendaryear_import")
+
+    response = admin_client_for.post(url, {"file": upload(SEVERAL_ERRORS_CSV)})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "2027/02/06" in page
+    assert "&quot;rest&quot;" in page
+    assert "2027-01-06 is a Wednesday" in page
+    assert not WorkCalendarDay.objects.exists()

@@ -13,7 +13,11 @@ from django.utils.translation import gettext as _
 from onestop.core.errors import OneStopError
 from onestop.core.management.base import OneStopCommand
 from onestop.worktime.actions import load_schedule, region_label, seed_calendar
-from onestop.worktime.queries import check_region_code, missing_years
+from onestop.worktime.queries import (
+    check_calendar_region,
+    check_region_code,
+    missing_years,
+)
 from onestop.worktime.schedule import MAX_FILE_BYTES, parse_schedule
 
 
@@ -71,6 +75,7 @@ class Command(OneStopCommand):
 
     def _import(self, options: dict[str, Any]) -> None:
         path: Path = options["file"]
+        check_calendar_region(options["region"])
         try:
             with path.open("rb") as handle:
                 content = handle.read(MAX_FILE_BYTES + 1)
