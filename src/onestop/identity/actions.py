@@ -32,7 +32,7 @@ from onestop.identity.codes import (
     parse_resident_id,
     parse_uscc,
 )
-from onestop.identity.field_errors import FieldErrors
+from onestop.identity.field_errors import FieldErrors, ProfileInvalid
 from onestop.identity.models import Enterprise, EnterpriseAgent, Person
 
 log = get_logger(__name__)
@@ -234,15 +234,18 @@ def update_profile(
 ) -> Person:
     """Change the phone and address that prefill every form. Name and ID number are fixed.
 
-    None keeps the stored value; an empty string clears it.
+    None keeps the stored value; an empty string clears it. Both fields are checked
+    before anything is saved, and one error lists every invalid field.
     """
     person = Person.objects.filter(user_id=actor.pk).first()
     if person is None:
         raise NotRegisteredPerson()
+    errors = FieldErrors(ProfileInvalid)
     if phone is not None:
-        person.phone = check_phone(phone) if phone.strip() else ""
+        person.phone = errors.check("phone", _check_optional_phone, phone) or ""
     if address is not None:
-        person.address = _check_address(address)
+        person.address = errors.check("address", _check_address, address) or ""
+    errors.raise_if_any()
     with transaction.atomic():
         person.save(update_fields=["phone", "address"])
         record_event(
