@@ -307,7 +307,7 @@ def test_id_error_message_in_chinese():
         message = error.render()
 
     assert message == (
-        "身份证号码 1101**********0021 的校验码与其他数字不符，可能有数字输错。"
+        "公民身份号码 1101**********0021 的校验码与其他数字不符，可能有数字输错。"
         "请对照身份证重新输入。"
     )
 

@@ -395,3 +395,42 @@ def test_id_number_born_1800_rejected_at_registration():
     assert body["code"] == "id_number.date"
     assert "1900-01-01" in body["message"]
     assert Person.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "id_number",
+    [
+        "4406041985",  # length
+        "44060419850315002A",  # alphabet
+        WRONG_CHECK_DIGIT_ID,  # check digit
+        "440604198502300021",  # no such date
+        "440604180001010018",  # before 1900
+        "999999198503150021",  # region
+        VALID_ID,  # registered already (the second time)
+    ],
+)
+def test_id_number_errors_use_the_label_term(id_number):
+    post_person(valid_payload(username="first"))
+
+    body = post_person(valid_payload(id_number=id_number), language="zh-hans").json()
+
+    assert body["details"]["field"] == "id_number"
+    assert "公民身份号码" in body["message"]
+    assert "身份证号码" not in body["message"]
+
+
+def test_register_page_uses_one_term_for_id_number(db):
+    response = Client(headers={"accept-language": "zh-hans"}).post(
+        "/accounts/register/",
+        {
+            "username": "newuser",
+            "password": "a-long-passphrase-1",
+            "id_number": WRONG_CHECK_DIGIT_ID,
+            "name": "王五",
+        },
+    )
+
+    text = response.content.decode()
+    assert "公民身份号码 <input" in text
+    assert "公民身份号码 4406**********0025 的校验码与其他数字不符" in text
+    assert "身份证号码" not in text
