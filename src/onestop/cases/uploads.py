@@ -18,12 +18,11 @@ from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import InvalidInput
+from onestop.core.errors import InvalidInput, shown
 from onestop.core.multipart import (
     MAX_FILE_NAME_LENGTH,
     NOTHING_SAVED,
     FileNameTooLong,
-    shown,
 )
 
 # Sniffed content type -> the extensions a file of that type may carry.

@@ -18,15 +18,13 @@ from django.http import HttpRequest, multipartparser
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import InvalidInput
+from onestop.core.errors import InvalidInput, shown
 
 # The bytes of headers that Django's parser reads for one part. django-stubs lack it.
 MAX_TOTAL_HEADER_SIZE: int = multipartparser.MAX_TOTAL_HEADER_SIZE  # type: ignore[attr-defined]
 # The maximum length of an upload's file name, in characters (code points), so that a
 # name of ideographs outside the BMP has the same limit as an ASCII one.
 MAX_FILE_NAME_LENGTH = 120
-# How much of a value a message shows, in characters.
-SHOWN_LENGTH = 40
 # Django reads the body in chunks of 64 KiB (the upload handlers' chunk_size) and fails
 # within a few KiB of the part's start, so the last 256 KiB read contain its headers.
 RECORDED_BYTES = 256 * 1024
@@ -65,11 +63,6 @@ class MultipartInvalid(InvalidInput):
         "the parts, that each part has a Content-Disposition header of at most "
         "%(limit_bytes)s bytes, and send it again."
     )
-
-
-def shown(value: str) -> str:
-    """Return `value` cut to SHOWN_LENGTH characters for a message, marked with "…"."""
-    return value if len(value) <= SHOWN_LENGTH else value[:SHOWN_LENGTH] + "…"
 
 
 class RecordingStream:
