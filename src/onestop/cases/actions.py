@@ -40,6 +40,7 @@ from onestop.cases.errors import (
     OrganisationNotRepresented,
     ReasonRequired,
     ReasonTooLong,
+    ResubmissionEmpty,
     UnknownMaterial,
 )
 from onestop.cases.formdata import (
@@ -69,7 +70,7 @@ from onestop.catalog.models import Matter
 from onestop.core import outbox, rows
 from onestop.core.audit import record_event
 from onestop.core.bulk import insert_instances
-from onestop.core.errors import InvalidTransition, PermissionDenied, list_text
+from onestop.core.errors import InvalidTransition, PermissionDenied, list_text, shown
 from onestop.core.ledger.actions import queue_entry
 from onestop.core.locks import named_lock
 from onestop.core.logging import get_logger
@@ -736,10 +737,35 @@ def _check_corrections_answered(case: Case, application: Application) -> None:
         for item in case.correction_items
         if item.get("material") and item["material"] not in answered
     ]
+    if not answered and not application.form_data:
+        requested = _requested_items(case)
+        raise ResubmissionEmpty(
+            items=list_text(requested) if requested else _("the items to correct"),
+            requested=requested,
+        )
     if outstanding:
         raise CorrectionsOutstanding(materials=list_text(outstanding))
-    if not answered and not application.form_data:
-        raise CorrectionsOutstanding(materials=_("the items of the correction notice"))
+
+
+def _requested_items(case: Case) -> list[str]:
+    """Name each item of the case's correction notice for a message.
+
+    A material is named by its name and a form field by its label. An item with
+    neither is named by its note, quoted and cut to 40 characters.
+    """
+    guide = case.matter_version.guide
+    materials = {m["key"]: m["name"] for m in guide.materials}
+    fields = {f["key"]: f["label"] for f in guide.form_fields}
+    names: list[str] = []
+    for item in case.correction_items:
+        note = (item.get("note") or "").strip()
+        if item.get("material"):
+            names.append(materials.get(item["material"], item["material"]))
+        elif item.get("field"):
+            names.append(fields.get(item["field"], item["field"]))
+        elif note:
+            names.append(f"“{shown(note)}”")
+    return list(dict.fromkeys(names))
 
 
 def _check_organisation_codes(

@@ -18,6 +18,7 @@ from onestop.cases.api_parts import APPLICATION_BODY, RESUBMISSION_BODY
 from onestop.cases.downloads import document_pdf_url
 from onestop.cases.errors import OrganisationNotRepresented, ReceiptNotIssued
 from onestop.cases.intake import (
+    ResubmissionMultipartRequired,
     application_from_request,
     check_form_body,
     online_request,
@@ -289,7 +290,7 @@ def request_correction(
 @router.post("/{number}/resubmit", response=CaseOut, openapi_extra=RESUBMISSION_BODY)
 def resubmit(request: HttpRequest, number: str) -> dict[str, Any]:
     """Answer a correction request: multipart like the application, only what changes."""
-    check_form_body(request)
+    check_form_body(request, ResubmissionMultipartRequired)
     case = actions.resubmit_case(
         actor=request.user,
         case=_case(request, number),

@@ -52,6 +52,15 @@ class CorrectionsOutstanding(InvalidInput):
     )
 
 
+class ResubmissionEmpty(CorrectionsOutstanding):
+    """A resubmission with no file, certificate or form field in it."""
+
+    message = _(
+        "This resubmission provides nothing, but the correction notice asks for "
+        "%(items)s. Provide each of them and submit again."
+    )
+
+
 class OrganisationNotRepresented(PermissionDenied):
     code = "applicant.organisation_not_represented"
     message = _(

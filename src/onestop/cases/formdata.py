@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -21,6 +22,22 @@ from onestop.core.schema_errors import json_type_label, json_type_name
 from onestop.identity.codes import check_phone, parse_resident_id, parse_uscc
 
 DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000, "address": 200, "email": 254}
+# Integer and decimal fields take at most 15 digits before the decimal point, so values
+# stay below 10^15, where every integer is exact in a double. Decimal fields take at most
+# `decimal_places` decimal places, 2 (the fen of a yuan) unless the field sets it.
+MAX_INTEGER_DIGITS = 15
+DEFAULT_DECIMAL_PLACES = 2
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+INTEGER_NOT_PLAIN = gettext_lazy(
+    "%(label)s must be a whole number written with the digits 0-9, such as 12, not "
+    "%(value)s. Exponents (1e5), NaN, Infinity and thousands separators are not "
+    "accepted."
+)
+DECIMAL_NOT_PLAIN = gettext_lazy(
+    "%(label)s must be a number written with the digits 0-9 and at most one decimal "
+    "point, such as 1250.50, not %(value)s. Exponents (1e5), NaN, Infinity and "
+    "thousands separators are not accepted."
+)
 # Field types whose value may come as a JSON number as well as text.
 NUMBER_TYPES = frozenset({"integer", "decimal", "select"})
 
@@ -253,22 +270,55 @@ def _clean_value(field: dict[str, Any], text: str) -> Any:
 
 
 def _number(field: dict[str, Any], text: str) -> int | str:
+    """Return an integer field's value as an int and a decimal field's as plain text.
+
+    Full-width digits, sign and point (１２．５) are read after NFKC normalisation. Only
+    the digits 0-9, a sign and one decimal point are accepted: Decimal() alone would
+    also take exponents (1E+400), NaN, Infinity, underscores and other scripts' digits.
+    """
     label = field["label"]
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise FieldError(_("%(label)s must be a number.") % {"label": label}) from None
-    if not number.is_finite():
-        raise FieldError(_("%(label)s must be a number.") % {"label": label})
-    if field.get("type") == "integer" and number != number.to_integral_value():
+    integer = field.get("type") == "integer"
+    plain = unicodedata.normalize("NFKC", text).strip()
+    if not PLAIN_NUMBER.fullmatch(plain):
+        not_plain = INTEGER_NOT_PLAIN if integer else DECIMAL_NOT_PLAIN
+        raise FieldError(not_plain % {"label": label, "value": text[:40]})
+
+    whole, _point, fraction = plain.lstrip("+-").partition(".")
+    digits = len(whole.lstrip("0"))
+    if digits > MAX_INTEGER_DIGITS:
+        raise FieldError(
+            _(
+                "%(label)s is %(value)s, which has %(digits)s digits before the "
+                "decimal point; the maximum is %(max)s."
+            )
+            % {
+                "label": label,
+                "value": text[:40],
+                "digits": digits,
+                "max": MAX_INTEGER_DIGITS,
+            }
+        )
+    number = Decimal(plain)
+    if integer and number != number.to_integral_value():
         raise FieldError(_("%(label)s must be a whole number.") % {"label": label})
+    places = len(fraction.rstrip("0"))
+    max_places = field.get("decimal_places", DEFAULT_DECIMAL_PLACES)
+    if not integer and places > max_places:
+        raise FieldError(
+            _(
+                "%(label)s is %(value)s, which has %(places)s decimal places; the "
+                "maximum is %(max)s."
+            )
+            % {"label": label, "value": text[:40], "places": places, "max": max_places}
+        )
+
     for bound, compare, message in (
         ("min", number.__lt__, _("%(label)s must be at least %(bound)s.")),
         ("max", number.__gt__, _("%(label)s must be at most %(bound)s.")),
     ):
         if field.get(bound) is not None and compare(Decimal(str(field[bound]))):
             raise FieldError(message % {"label": label, "bound": field[bound]})
-    return int(number) if field.get("type") == "integer" else str(number)
+    return int(number) if integer else str(number)
 
 
 def _date(label: str, text: str) -> str:

@@ -79,6 +79,15 @@ class MultipartRequired(InvalidInput):
     )
 
 
+class ResubmissionMultipartRequired(MultipartRequired):
+    message = _(
+        "This endpoint takes a multipart/form-data body, not %(content_type)s. Send "
+        "what the correction notice asks for as parts of a multipart body: each "
+        "material.<key> file, and the corrected form fields as field.<key> parts or as "
+        "one form part that holds a JSON object."
+    )
+
+
 # Content types whose body Django parses into request.POST and request.FILES.
 FORM_CONTENT_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
@@ -134,10 +143,16 @@ def online_request(request: HttpRequest) -> OnlineRequest:
     return sent
 
 
-def check_form_body(request: HttpRequest) -> None:
-    """Raise MultipartRequired when the request has a body that is not form data."""
+def check_form_body(
+    request: HttpRequest, error: type[MultipartRequired] = MultipartRequired
+) -> None:
+    """Raise `error` when the request has a body that is not form data.
+
+    `error` is MultipartRequired, whose message lists an application's parts, or a
+    subclass that lists another operation's parts.
+    """
     if request.content_type and request.content_type not in FORM_CONTENT_TYPES:
-        raise MultipartRequired(content_type=request.content_type[:100])
+        raise error(content_type=request.content_type[:100])
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,12 @@ from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import InvalidInput
+from onestop.core.errors import InvalidInput, shown
+from onestop.core.multipart import (
+    MAX_FILE_NAME_LENGTH,
+    NOTHING_SAVED,
+    FileNameTooLong,
+)
 
 # Sniffed content type -> the extensions a file of that type may carry.
 ALLOWED_TYPES = {
@@ -50,6 +55,10 @@ class UploadTooLarge(UploadRejected):
     )
 
 
+class UploadNameTooLong(UploadRejected, FileNameTooLong):
+    code = FileNameTooLong.code
+
+
 class UploadTypeNotAllowed(UploadRejected):
     code = "upload.type_not_allowed"
     status = 415
@@ -69,10 +78,6 @@ class UploadDisguised(UploadRejected):
     )
 
 
-NOTHING_SAVED = _(
-    "Nothing from this request was saved: once this is corrected, send all its files "
-    "again."
-)
 MATERIALS_MISSING_TOO = _(
     "These required materials are missing too: %(materials)s. Provide each of them."
 )
@@ -116,9 +121,8 @@ class RejectedUpload:
 
 
 def safe_name(name: str) -> str:
-    """Return the last path component of a client-supplied file name, at most 120 characters."""
-    base = PurePath(name.replace("\\", "/")).name or "upload"
-    return base[-120:]
+    """Return the last path component of a client-supplied file name."""
+    return PurePath(name.replace("\\", "/")).name or "upload"
 
 
 def check_upload(name: str, content: bytes, *, material: str) -> CheckedUpload:
@@ -127,6 +131,15 @@ def check_upload(name: str, content: bytes, *, material: str) -> CheckedUpload:
     `material` names the material the file is for, in the error's message.
     """
     name = safe_name(name)
+    if len(name) > MAX_FILE_NAME_LENGTH:
+        # Rejected rather than shortened, so that the stored name is the one the
+        # applicant chose. Characters are code points: 𠮷 counts as one, as "a" does.
+        raise UploadNameTooLong(
+            name=shown(name),
+            material=material,
+            length=len(name),
+            limit=MAX_FILE_NAME_LENGTH,
+        )
     if not content:
         raise UploadEmpty(name=name, material=material, size=0)
     check_upload_size(name, len(content), material=material)
@@ -164,7 +177,7 @@ def check_upload_size(name: str, size: int, *, material: str) -> None:
     limit = settings.ONESTOP_MAX_UPLOAD_BYTES
     if size > limit:
         raise UploadTooLarge(
-            name=safe_name(name),
+            name=shown(safe_name(name)),
             material=material,
             size=size,
             limit=limit,

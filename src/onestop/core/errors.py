@@ -91,6 +91,16 @@ def code_point_text(character: str) -> str:
     return f"{code_point(character)} ({name})" if name else code_point(character)
 
 
+# How much of a value a message shows, in characters, so that a long paste is not
+# repeated whole.
+SHOWN_LENGTH = 40
+
+
+def shown(value: str) -> str:
+    """Return `value` cut to SHOWN_LENGTH characters for a message, marked with "…"."""
+    return value if len(value) <= SHOWN_LENGTH else value[:SHOWN_LENGTH] + "…"
+
+
 def list_text(items: Iterable[str]) -> str:
     """Join names for a message in the active language: with 、 in Chinese, with commas
     in English.

@@ -1,6 +1,6 @@
 """Request middleware: a request id on every log line, the limit on request size, form
-text without control characters, and the API's error body for a method that a path does
-not accept.
+text without control characters, multipart bodies that Django cannot parse, and the API's
+error body for a method that a path does not accept.
 """
 
 from __future__ import annotations
@@ -11,11 +11,13 @@ from collections.abc import Callable
 import structlog
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import InvalidInput, OneStopError
 from onestop.core.json_input import ControlCharacterInvalid, check_no_control_character
 from onestop.core.logging import get_logger
+from onestop.core.multipart import multipart_error, record_multipart_stream
 from onestop.core.pages import render_error_for_path
 
 log = get_logger(__name__)
@@ -76,6 +78,8 @@ class FormTextMiddleware:
     Django decodes `%00` into U+0000, which PostgreSQL cannot store, and the other
     control characters would reach case pages and signed documents. Every form of the
     site and the API's multipart operations are covered here, once. Files are not.
+    A multipart body that Django's parser rejects, such as one with a file name past
+    its header limit, gets OneStop's error (`onestop.core.multipart`).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -85,6 +89,7 @@ class FormTextMiddleware:
         if request.method in ("POST", "PUT", "PATCH") and request.content_type in (
             FORM_CONTENT_TYPES
         ):
+            record_multipart_stream(request)
             try:
                 for name, values in request.POST.lists():
                     check_no_control_character(name, name)
@@ -93,6 +98,11 @@ class FormTextMiddleware:
             except ControlCharacterInvalid as error:
                 log.info("request.rejected", code=error.code, path=request.path)
                 return render_error_for_path(request, error)
+            except MultiPartParserError:
+                # Django parses the body here first, and its own response would be a bare 400.
+                parse_error = multipart_error(request)
+                log.info("request.rejected", code=parse_error.code, path=request.path)
+                return render_error_for_path(request, parse_error)
         return self.get_response(request)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from typing import Any, cast
 
 from django.contrib.auth import get_user_model
@@ -13,18 +14,25 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.audit import record_event
-from onestop.core.errors import Conflict, InvalidInput, PermissionDenied, code_point
+from onestop.core.errors import (
+    Conflict,
+    InvalidInput,
+    PermissionDenied,
+    code_point,
+    code_point_text,
+)
 from onestop.core.logging import get_logger
 from onestop.core.models import Role
 from onestop.core.permissions import RoleRequired, find_role
 from onestop.identity.codes import (
+    NAME_SEPARATORS,
     ResidentId,
     Uscc,
     check_phone,
     parse_resident_id,
     parse_uscc,
 )
-from onestop.identity.field_errors import FieldErrors
+from onestop.identity.field_errors import FieldErrors, ProfileInvalid
 from onestop.identity.models import Enterprise, EnterpriseAgent, Person
 
 log = get_logger(__name__)
@@ -71,6 +79,14 @@ class NameCharacterInvalid(InvalidInput):
         "The name contains %(character)s, which no name on an ID card or business "
         "licence contains. Remove it: the characters < > \" ' & ; and line breaks are "
         "not accepted."
+    )
+
+
+class PersonNameCharacterInvalid(NameCharacterInvalid):
+    message = _(
+        "The name contains %(character)s, which is not a letter or an ideograph. A "
+        "person's name contains only letters and ideographs, with · • - . or a space "
+        "between its parts. Remove the character, or type the name as on the ID card."
     )
 
 
@@ -218,15 +234,18 @@ def update_profile(
 ) -> Person:
     """Change the phone and address that prefill every form. Name and ID number are fixed.
 
-    None keeps the stored value; an empty string clears it.
+    None keeps the stored value; an empty string clears it. Both fields are checked
+    before anything is saved, and one error lists every invalid field.
     """
     person = Person.objects.filter(user_id=actor.pk).first()
     if person is None:
         raise NotRegisteredPerson()
+    errors = FieldErrors(ProfileInvalid)
     if phone is not None:
-        person.phone = check_phone(phone) if phone.strip() else ""
+        person.phone = errors.check("phone", _check_optional_phone, phone) or ""
     if address is not None:
-        person.address = _check_address(address)
+        person.address = errors.check("address", _check_address, address) or ""
+    errors.raise_if_any()
     with transaction.atomic():
         person.save(update_fields=["phone", "address"])
         record_event(
@@ -312,8 +331,27 @@ def _check_name(name: str) -> str:
     name = name.strip()
     if not name or len(name) > MAX_NAME_LENGTH:
         raise NameInvalid(max=MAX_NAME_LENGTH)
-    _check_name_characters(name)
+    _check_person_name_characters(name)
     return name
+
+
+def _check_person_name_characters(name: str) -> None:
+    """Reject a character of a person's name that is not a letter, a mark or a separator.
+
+    Letters are the Unicode categories L*, which include the CJK ideographs of every
+    extension (𠮷 in B, 𱍊 in G). A mark (M*: a combining mark or a variation selector)
+    must follow a letter. NOTE: a rare character that a local font places in the Private
+    Use Area (category Co) is rejected, because its code point means nothing elsewhere.
+    """
+    after_letter = False
+    for character in name:
+        category = unicodedata.category(character)
+        if category.startswith("L") or (category.startswith("M") and after_letter):
+            after_letter = True
+        elif character in NAME_SEPARATORS:
+            after_letter = False
+        else:
+            raise PersonNameCharacterInvalid(character=_named_character(character))
 
 
 def _check_enterprise_name(name: str) -> str:
@@ -335,6 +373,13 @@ def _shown_character(character: str) -> str:
     if character.isprintable():
         return f"“{character}”"
     return code_point(character)
+
+
+def _named_character(character: str) -> str:
+    """Show a character with its code point and name: “😀” U+1F600 (GRINNING FACE)."""
+    if character.isprintable():
+        return f"“{character}” {code_point_text(character)}"
+    return code_point_text(character)
 
 
 def _check_address(address: str) -> str:

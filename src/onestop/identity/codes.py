@@ -33,9 +33,9 @@ LEGACY_ID_LENGTH = 15
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARACTERS = "10X98765432"
 
-# Nobody alive when ID numbers were introduced (1984) was born before 1800, so an
-# earlier year is a typing error.
-MIN_BIRTH_YEAR = 1800
+# The earliest date of birth accepted. A person born earlier would be over 126 in 2026,
+# older than any verified human age (122 years), so an earlier date is a typing error.
+MIN_BIRTH_DATE = date(1900, 1, 1)
 
 # Address codes of the ID numbers on the residence permits, issued since 2018, for
 # residents of Hong Kong (810000), Macao (820000) and Taiwan (830000). The region list
@@ -64,7 +64,7 @@ _COMPOUND_SURNAME_TEXT = (
 )
 COMPOUND_SURNAMES = frozenset(_COMPOUND_SURNAME_TEXT.split())
 # Separators between the parts of a name (阿依古丽·买买提, John Smith) stay visible.
-_NAME_SEPARATORS = frozenset(" ·•・．.-")
+NAME_SEPARATORS = frozenset(" ·•・．.-")
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +183,10 @@ _LEGACY_ID_UPGRADED = _(
     "The 15-digit ID number %(legacy)s was converted to its 18-character form "
     "%(masked)s, which is stored and used from now on. First-generation cards with 15 "
     "digits are no longer valid, so check the number against the current ID card."
+)
+_BIRTH_DATE_TOO_EARLY = _(
+    "The date of birth in ID number %(masked)s is before %(earliest)s, the earliest "
+    "date accepted. Re-type the number from the ID card."
 )
 _BIRTH_DATE_IN_FUTURE = _(
     "The date of birth in ID number %(masked)s is in the future. Re-type the number "
@@ -360,7 +364,7 @@ def mask_name(name: str) -> str:
         surname_length = 2
 
     given_name = characters[surname_length:]
-    hidden = [c if c in _NAME_SEPARATORS else "*" for c in given_name]
+    hidden = [c if c in NAME_SEPARATORS else "*" for c in given_name]
     return "".join(characters[:surname_length] + hidden)
 
 
@@ -407,8 +411,12 @@ def _check_birth_date(number: str, masked: str, today: date) -> date:
     except ValueError:
         raise InvalidIdNumberDate(masked=masked) from None
 
-    if birth_date.year < MIN_BIRTH_YEAR:
-        raise InvalidIdNumberDate(masked=masked)
+    if birth_date < MIN_BIRTH_DATE:
+        raise InvalidIdNumberDate(
+            _BIRTH_DATE_TOO_EARLY,
+            masked=masked,
+            earliest=MIN_BIRTH_DATE.isoformat(),
+        )
     if birth_date > today:
         raise InvalidIdNumberDate(_BIRTH_DATE_IN_FUTURE, masked=masked)
     return birth_date

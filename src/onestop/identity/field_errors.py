@@ -1,4 +1,6 @@
-"""Every invalid field of a registration, reported in one notice (一次性告知)."""
+"""Every invalid field of a registration or a profile change, reported in one notice
+(一次性告知).
+"""
 
 from __future__ import annotations
 
@@ -17,11 +19,23 @@ class RegistrationInvalid(InvalidInput):
     message = _("Correct these fields and register again: %(summary)s")
 
 
-class FieldErrors:
-    """The errors found so far, at most one per field, in the order they were checked."""
+class ProfileInvalid(RegistrationInvalid):
+    code = "identity.profile_invalid"
+    message = _("Correct these fields and save the profile again: %(summary)s")
 
-    def __init__(self) -> None:
+
+class FieldErrors:
+    """The errors found so far, at most one per field, in the order they were checked.
+
+    `combined` is the error raised for several fields: RegistrationInvalid unless the
+    caller names another subclass.
+    """
+
+    def __init__(
+        self, combined: type[RegistrationInvalid] = RegistrationInvalid
+    ) -> None:
         self.errors: dict[str, OneStopError] = {}
+        self.combined = combined
 
     def check(self, field: str, check: Callable[[str], T], value: str) -> T | None:
         """Return `check(value)`, or record its error for the field and return None."""
@@ -35,10 +49,10 @@ class FieldErrors:
         self.errors.setdefault(field, error)
 
     def raise_if_any(self) -> None:
-        """Raise the only error, or RegistrationInvalid that lists several.
+        """Raise the only error, or the combined error that lists several.
 
         One error keeps its own code and status, and its details gain `field`. Several
-        raise RegistrationInvalid with each field's code, message and details in
+        raise the combined error with each field's code, message and details in
         `details.fields`, and their shared status, or 400 when their statuses differ.
         """
         if not self.errors:
@@ -53,9 +67,7 @@ class FieldErrors:
             for field, error in self.errors.items()
         }
         summary = " ".join(entry["message"] for entry in fields.values())
-        combined = RegistrationInvalid(
-            count=len(fields), summary=summary, fields=fields
-        )
+        combined = self.combined(count=len(fields), summary=summary, fields=fields)
         statuses = {error.status for error in self.errors.values()}
         combined.status = statuses.pop() if len(statuses) == 1 else 400
         raise combined

@@ -93,19 +93,29 @@ def profile(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     person = Person.objects.filter(user=user).first()
     error = None
+    values = {"phone": person.phone, "address": person.address} if person else {}
     if person is not None and request.method == "POST":
+        # The values as typed come back with the errors, so that nothing typed is lost.
+        values = {key: request.POST.get(key, "") for key in ("phone", "address")}
         try:
-            person = actions.update_profile(
-                actor=user,
-                phone=request.POST.get("phone", ""),
-                address=request.POST.get("address", ""),
-            )
+            person = actions.update_profile(actor=user, **values)
         except OneStopError as caught:
             error = caught
         else:
             messages.success(request, _("Profile saved."))
             return redirect("identity:profile")
-    return render(request, "identity/profile.html", {"person": person, "error": error})
+    context = {
+        "person": person,
+        "values": values,
+        "error": error,
+        "field_errors": field_messages(error) if error else {},
+    }
+    return render(
+        request,
+        "identity/profile.html",
+        context,
+        status=error.status if error else 200,
+    )
 
 
 @login_required

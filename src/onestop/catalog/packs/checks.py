@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -248,6 +249,7 @@ def _check_form_fields(document: Document) -> list[PackError]:
 
         errors += _check_pattern(document, path, form_field.get("pattern"))
         errors += _check_range(document, path, form_field)
+        errors += _check_decimal_places(document, path, form_field)
         errors += _check_choices(document, path, form_field)
         errors += _check_applicant_markers(document, path, form_field)
     return errors
@@ -324,6 +326,52 @@ def _check_range(
             )
         ]
     return []
+
+
+def _check_decimal_places(
+    document: Document, path: PathKey, form_field: dict[str, Any]
+) -> list[PackError]:
+    """Check that `decimal_places` is on a decimal field and that its bounds fit it."""
+    places = form_field.get("decimal_places")
+    field_type = form_field.get("type", "text")
+    if places is not None and field_type != "decimal":
+        return [
+            document.error(
+                (*path, "decimal_places"),
+                "form_field.decimal_places_type",
+                _(
+                    "The field sets decimal_places but its type is %(type)s. Set the "
+                    "type to decimal or remove decimal_places."
+                ),
+                type=field_type,
+            )
+        ]
+    if field_type != "decimal" or not isinstance(places, int):
+        return []
+
+    errors = []
+    for bound in ("min", "max"):
+        value = form_field.get(bound)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            continue
+        exponent = Decimal(str(value)).normalize().as_tuple().exponent
+        bound_places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        if bound_places > places:
+            errors.append(
+                document.error(
+                    (*path, bound),
+                    "form_field.bound_places",
+                    _(
+                        "The bound %(bound)s has %(bound_places)s decimal places, but "
+                        "the field takes %(places)s. Round the bound or raise "
+                        "decimal_places."
+                    ),
+                    bound=value,
+                    bound_places=bound_places,
+                    places=places,
+                )
+            )
+    return errors
 
 
 def _check_choices(

@@ -28,6 +28,10 @@ KNOWN_ANSWERS = json.loads(
     (REPO_ROOT.parent / "shared/data/ids/identity-codes.json").read_text("utf-8")
 )
 RESIDENT_IDS = KNOWN_ANSWERS["resident_id_gb11643"]
+# Valid numbers with a date of birth before 1900, such as the example of GB 11643-1999,
+# are well formed but rejected by the earliest date of birth accepted.
+VALID_IDS_FROM_1900 = [v for v in RESIDENT_IDS["valid"] if v[6:10] >= "1900"]
+VALID_IDS_BEFORE_1900 = [v for v in RESIDENT_IDS["valid"] if v[6:10] < "1900"]
 USCCS = KNOWN_ANSWERS["uscc_gb32100"]
 
 # The rule each known invalid value breaks, keyed by the words that describe it: for an
@@ -76,7 +80,13 @@ def _with_check_digit(first_17):
 # Resident ID numbers: known-answer values
 
 
-@pytest.mark.parametrize("value", RESIDENT_IDS["valid"])
+@pytest.mark.parametrize("value", VALID_IDS_BEFORE_1900)
+def test_known_valid_id_before_1900_rejected(value):
+    assert id_check_digit(value[:17]) == value[17]
+    assert _id_error(value, today=TODAY).code == "id_number.date"
+
+
+@pytest.mark.parametrize("value", VALID_IDS_FROM_1900)
 def test_known_valid_id_number_parses(value):
     resident_id = parse_resident_id(value, today=TODAY)
 
@@ -111,15 +121,20 @@ def test_legacy_id_number_upgrades_to_18(legacy, upgraded):
     assert parse_resident_id(legacy, today=TODAY).number == upgraded
 
 
-def test_standard_example_born_1880_is_accepted():
+def test_historical_birthplace_is_accepted():
     # 440524 was 潮阳县 from 1983 to 1993. A historical code is a known birthplace.
-    resident_id = parse_resident_id("440524188001010014", today=TODAY)
+    resident_id = parse_resident_id(_with_check_digit("44052419800101001"), today=TODAY)
     region = get_region("440524")
 
     assert region is not None
     assert region.current is False
-    assert resident_id.birth_date == date(1880, 1, 1)
+    assert resident_id.birth_date == date(1980, 1, 1)
     assert resident_id.sex == "male"
+
+
+def test_standard_example_born_1880_is_rejected():
+    # GB 11643-1999 gives 440524188001010014 as its example, with a valid check digit.
+    assert "440524188001010014" in VALID_IDS_BEFORE_1900
 
 
 def test_date_is_reported_before_check_digit():
@@ -236,10 +251,22 @@ def test_id_number_born_today_is_accepted():
     assert parse_resident_id(number, today=TODAY).birth_date == TODAY
 
 
-def test_id_number_born_before_1800_is_rejected():
-    number = _with_check_digit("44060417991231002")
+@pytest.mark.parametrize("first_17", ["44060417991231002", "44060418000101001"])
+def test_id_number_born_before_1900_is_rejected(first_17):
+    number = _with_check_digit(first_17)
+    error = _id_error(number, today=TODAY)
 
-    assert _id_error(number, today=TODAY).code == "id_number.date"
+    assert error.code == "id_number.date"
+    assert _english(error) == (
+        f"The date of birth in ID number {mask_id_number(number)} is before "
+        "1900-01-01, the earliest date accepted. Re-type the number from the ID card."
+    )
+
+
+def test_id_number_born_1900_01_01_accepted():
+    number = _with_check_digit("44060419000101001")
+
+    assert parse_resident_id(number, today=TODAY).birth_date.isoformat() == "1900-01-01"
 
 
 def test_id_number_defaults_to_current_date():
@@ -280,7 +307,7 @@ def test_id_error_message_in_chinese():
         message = error.render()
 
     assert message == (
-        "身份证号码 1101**********0021 的校验码与其他数字不符，可能有数字输错。"
+        "公民身份号码 1101**********0021 的校验码与其他数字不符，可能有数字输错。"
         "请对照身份证重新输入。"
     )
 

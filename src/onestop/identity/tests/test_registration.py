@@ -309,3 +309,128 @@ def test_long_phone_is_shown_cut_in_the_message():
     assert body["code"] == "phone.invalid"
     assert "1" * 40 + "…" in body["message"]
     assert "1" * 41 not in body["message"]
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("😀", "“😀” U+1F600 (GRINNING FACE)"),
+        ("王😀", "“😀” U+1F600 (GRINNING FACE)"),
+        ("王五3", "“3” U+0033 (DIGIT THREE)"),
+        ("王★五", "“★” U+2605 (BLACK STAR)"),
+        ("\u0301王", "“\u0301” U+0301 (COMBINING ACUTE ACCENT)"),
+        ("王\ue000", "U+E000"),
+    ],
+)
+def test_name_with_symbol_names_code_point(name, shown):
+    body = post_person(valid_payload(name=name)).json()
+
+    assert body["code"] == "identity.name_character_invalid"
+    assert body["message"] == (
+        f"The name contains {shown}, which is not a letter or an ideograph. A "
+        "person's name contains only letters and ideographs, with · • - . or a space "
+        "between its parts. Remove the character, or type the name as on the ID card."
+    )
+    assert Person.objects.count() == 0
+
+
+def test_name_symbol_rejected_in_chinese():
+    body = post_person(valid_payload(name="😀"), language="zh-hans").json()
+
+    assert body["message"] == (
+        "姓名中含有 “😀” U+1F600 (GRINNING FACE)，它不是文字字母或汉字。个人姓名只能"
+        "包含文字字母和汉字，各部分之间可用 ·、•、-、. 或空格分隔。请删除该字符，或按"
+        "身份证上的姓名填写。"
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "𠮷田",  # CJK Extension B
+        "\U0002a700田",  # CJK Extension C
+        "\U0002b740田",  # CJK Extension D
+        "\U0002b820田",  # CJK Extension E
+        "\U0002ceb0田",  # CJK Extension F
+        "𱍊明",  # CJK Extension G
+        "\U00031350华",  # CJK Extension H
+        "\U0002ebf0华",  # CJK Extension I
+        "阿依古丽·买买提",
+        "John Smith",
+        "Jean-Luc",
+        "José",
+        "Jose\u0301",  # e with a combining acute accent
+        "葛\U000e0100",  # an ideographic variation sequence
+    ],
+)
+def test_name_of_letters_and_separators_accepted(name):
+    response = post_person(valid_payload(name=name))
+
+    assert response.status_code == 201, response.json()
+    assert Person.objects.get().name == name
+
+
+def test_legal_representative_symbol_rejected(demo):
+    body = (
+        demo.client("applicant")
+        .post(
+            "/api/v1/identity/enterprises",
+            {
+                "uscc": "91440300708461136T",
+                "name": "新公司",
+                "legal_representative": "李😀",
+            },
+            content_type="application/json",
+        )
+        .json()
+    )
+
+    assert body["code"] == "identity.name_character_invalid"
+    assert "U+1F600" in body["message"]
+
+
+def test_id_number_born_1800_rejected_at_registration():
+    body = post_person(valid_payload(id_number="440604180001010018")).json()
+
+    assert body["code"] == "id_number.date"
+    assert "1900-01-01" in body["message"]
+    assert Person.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "id_number",
+    [
+        "4406041985",  # length
+        "44060419850315002A",  # alphabet
+        WRONG_CHECK_DIGIT_ID,  # check digit
+        "440604198502300021",  # no such date
+        "440604180001010018",  # before 1900
+        "999999198503150021",  # region
+        VALID_ID,  # registered already (the second time)
+    ],
+)
+def test_id_number_errors_use_the_label_term(id_number):
+    post_person(valid_payload(username="first"))
+
+    body = post_person(valid_payload(id_number=id_number), language="zh-hans").json()
+
+    assert body["details"]["field"] == "id_number"
+    assert "公民身份号码" in body["message"]
+    assert "身份证号码" not in body["message"]
+
+
+def test_register_page_uses_one_term_for_id_number(db):
+    response = Client(headers={"accept-language": "zh-hans"}).post(
+        "/accounts/register/",
+        {
+            "username": "newuser",
+            "password": "a-long-passphrase-1",
+            "id_number": WRONG_CHECK_DIGIT_ID,
+            "name": "王五",
+        },
+    )
+
+    text = response.content.decode()
+    assert "公民身份号码 <input" in text
+    assert "公民身份号码 4406**********0025 的校验码与其他数字不符" in text
+    assert "身份证号码" not in text

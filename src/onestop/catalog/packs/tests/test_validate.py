@@ -518,3 +518,43 @@ def test_pattern_error_describes_the_form(small_pack):
     assert "^[a-z]" not in english
     assert "2 至 63 个小写字母、数字或下划线" in chinese
     assert "正则表达式" not in chinese
+
+
+def test_decimal_places_on_text_field(small_pack, edit_matter):
+    edit_matter(
+        "food-business-licence",
+        lambda m: m["form_fields"][2].update(type="text", decimal_places=2),
+    )
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "form_field.decimal_places_type"
+    assert error.path == "form_fields[2].decimal_places"
+    assert "text" in error.message
+
+
+def test_bound_with_more_places_than_field(small_pack, edit_matter):
+    edit_matter(
+        "food-business-licence",
+        lambda m: m["form_fields"][2].update(
+            type="decimal", decimal_places=1, min=0.05, max=100
+        ),
+    )
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "form_field.bound_places"
+    assert error.path == "form_fields[2].min"
+    assert "0.05" in error.message
+
+
+def test_decimal_places_over_schema_maximum(small_pack, edit_matter):
+    edit_matter(
+        "food-business-licence",
+        lambda m: m["form_fields"][2].update(type="decimal", decimal_places=11),
+    )
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "schema.maximum"
+    assert error.path == "form_fields[2].decimal_places"

@@ -410,3 +410,18 @@ def test_import_rejects_invalid_matter_id(workbook_path, tmp_path):
 def formula_column(path: Path, header: str) -> str:
     sheet = openpyxl.load_workbook(path)[MATTER_SHEET]
     return openpyxl.utils.get_column_letter(column_of(sheet, header))
+
+
+def test_export_writes_decimal_places(workbook_path):
+    sheet = openpyxl.load_workbook(workbook_path)[FORM_FIELD_SHEET]
+    places = {
+        (
+            row[column_of(sheet, "事项编号") - 1],
+            row[column_of(sheet, "字段编号") - 1],
+        ): row[column_of(sheet, "小数位数") - 1]
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
+
+    assert places[("vat-invoice-on-behalf", "amount")] == 2
+    assert places[("construction-permit", "contract_price")] == 6
+    assert places[("construction-permit", "floor_area")] is None

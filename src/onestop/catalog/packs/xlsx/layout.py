@@ -199,6 +199,7 @@ FORM_FIELD_COLUMNS = [
     Column("最大长度", ("max_length",), INTEGER),
     Column("最小值", ("min",), NUMBER),
     Column("最大值", ("max",), NUMBER),
+    Column("小数位数", ("decimal_places",), INTEGER),
     Column("格式", ("pattern",), TEXT),
     Column("选项", ("choices",), JSON),
     Column("填写说明", ("help",), TEXT),

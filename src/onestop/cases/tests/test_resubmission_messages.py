@@ -1,0 +1,107 @@
+"""Errors of a resubmission name its parts and the items the correction notice requests."""
+
+from __future__ import annotations
+
+import pytest
+
+from onestop.cases.models import Case, CaseState
+from onestop.catalog.models import Matter
+from onestop.testing import material_files, valid_form
+
+pytestmark = pytest.mark.django_db
+
+FOOD = "food-business-licence"
+
+
+def case_awaiting_correction(demo, items: list[dict[str, str]]) -> str:
+    """Apply for the food licence, have the clerk request `items`, return the number."""
+    matter = Matter.objects.get(centre=demo.centre, pack_id=FOOD)
+    data = {"centre": demo.centre.slug, "matter": FOOD}
+    data.update(valid_form(matter))
+    data.update(material_files(matter))
+    number = demo.client("applicant").post("/api/v1/cases", data).json()["number"]
+    response = demo.client("clerk").post(
+        f"/api/v1/cases/{number}/correction",
+        {"items": items},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    return number
+
+
+def resubmit(demo, number: str, language: str = "en", **kwargs):
+    return demo.client("applicant").post(
+        f"/api/v1/cases/{number}/resubmit",
+        headers={"Accept-Language": language},
+        **kwargs,
+    )
+
+
+def test_json_resubmission_names_its_parts(demo):
+    number = case_awaiting_correction(demo, [{"material": "premises_layout"}])
+
+    response = resubmit(demo, number, data={}, content_type="application/json")
+
+    assert response.status_code == 415
+    body = response.json()
+    assert body["code"] == "request.multipart_required"
+    assert body["message"] == (
+        "This endpoint takes a multipart/form-data body, not application/json. Send "
+        "what the correction notice asks for as parts of a multipart body: each "
+        "material.<key> file, and the corrected form fields as field.<key> parts or as "
+        "one form part that holds a JSON object."
+    )
+    assert "centre" not in body["message"]
+
+
+def test_json_resubmission_message_in_chinese(demo):
+    number = case_awaiting_correction(demo, [{"material": "premises_layout"}])
+
+    response = resubmit(
+        demo, number, "zh-hans", data={}, content_type="application/json"
+    )
+
+    assert response.json()["message"].startswith(
+        "此接口只接受 multipart/form-data 请求体，不接受 application/json。"
+        "请把补正告知书要求的内容作为 multipart 请求体的部分发送"
+    )
+
+
+def test_empty_resubmission_names_requested_items(demo):
+    items = [
+        {"material": "premises_layout", "note": "不清晰"},
+        {"field": "organisation_name", "note": "与营业执照不一致"},
+    ]
+    number = case_awaiting_correction(demo, items)
+
+    response = resubmit(demo, number, data={})
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "case.corrections_outstanding"
+    assert body["message"] == (
+        "This resubmission provides nothing, but the correction notice asks for "
+        "经营场所平面布局图和设备布局、工艺流程图, 单位名称. Provide each of them and "
+        "submit again."
+    )
+    assert body["details"]["requested"] == [
+        "经营场所平面布局图和设备布局、工艺流程图",
+        "单位名称",
+    ]
+    assert Case.objects.get(number=number).state == CaseState.CORRECTION_REQUESTED
+
+
+def test_empty_resubmission_quotes_note(demo):
+    note = (
+        "请到窗口核验原件，并补充说明经营场所的产权情况、使用期限、周边环境"
+        "以及消防验收等有关内容"
+    )
+    number = case_awaiting_correction(demo, [{"note": note}])
+
+    response = resubmit(demo, number, "zh-hans", data={})
+
+    assert len(note) > 40
+    assert response.json()["message"] == (
+        f"本次重新提交没有包含任何内容，而补正告知书要求提供“{note[:40]}…”。"
+        "请逐项提供后再提交。"
+    )
