@@ -205,7 +205,4 @@ class QueryParametersMiddleware:
 
 class ParameterRepeated(InvalidInput):
     code = "request.parameter_repeated"
-    message = _(
-        "The query parameter %(field)s is given %(count)s times. Give it once, for "
-        "example ?%(field)s=1."
-    )
+    message = _("The query parameter %(field)s is given %(count)s times. Give it once.")

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onestop.cases import actions as case_actions
-from onestop.cases import documents
+from onestop.cases import documents, notices
 from onestop.cases.errors import CorrectionItemsRequired, UnknownMaterial
 from onestop.cases.models import Case, CaseDocument, CasePause, CaseState
 from onestop.core.models import Role
@@ -61,9 +61,8 @@ def apply_department_correction(*, case: Case, items: list[dict[str, Any]]) -> C
         )
         case_actions._notify(
             case,
-            _("Your application %(number)s needs corrections")
-            % {"number": case.number},
-            body="\n".join(item["note"] for item in items),
+            notices.CORRECTION_REQUESTED,
+            items="; ".join(item["note"] for item in items if item.get("note")),
         )
     return case_actions._reload(case)
 

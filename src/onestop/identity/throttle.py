@@ -59,9 +59,9 @@ class TooManySignInAttempts(RateLimited):
 class TooManyRegistrationConflicts(RateLimited):
     code = "identity.too_many_registrations"
     message = _(
-        "Too many registrations from this address named an ID number or a user name "
-        "that is already registered. Wait %(minutes)s minutes and try again, or ask the "
-        "service centre for help."
+        "Too many registrations from this address gave an ID number or a user name "
+        "that is already registered, so registrations from it wait %(minutes)s "
+        "minutes. Try again then, or ask the service centre for help."
     )
 
 

@@ -192,6 +192,7 @@ def _case_action(request: HttpRequest, found: Any) -> None:
             channel=RatingChannel.KIOSK
             if getattr(request, "kiosk", False)
             else RatingChannel.ONLINE,
+            changing=bool(request.POST.get("changes")),
         )
         messages.success(request, _("Thank you for your rating."))
     elif action == "collect":

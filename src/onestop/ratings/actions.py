@@ -223,14 +223,16 @@ def rate_or_change_online(
     comment: str = "",
     tags: Iterable[str] = (),
     channel: str = RatingChannel.ONLINE,
+    changing: bool = False,
 ) -> Rating:
-    """Rate the case online or at a kiosk, or change the rating made in that channel.
+    """Rate the case online or at a kiosk or, `changing`, change the rating made there.
 
-    A rating made in another channel is not changed here, so rate_case raises
-    AlreadyRated.
+    Without `changing`, an existing rating is not replaced: a second form sent from
+    another tab or after a reload raises AlreadyRated, as the API does. A rating made in
+    another channel is never changed here.
     """
     existing = get_rating_of(case, channel)
-    if existing is None:
+    if existing is None or not changing:
         return rate_case(
             actor=actor,
             case=case,

@@ -118,3 +118,18 @@ def test_choosing_enterprise_fills_its_fields(browser, live_server, demo):
     page.fill(name, "另填的名称")
     page.select_option("#apply-for", "91440604MA4W1X2YX9")
     assert page.input_value(name) == "另填的名称"
+
+
+def test_enterprise_choice_survives_language_switch(browser, live_server, demo):
+    page = sign_in(browser, live_server, "agent")
+    page.goto(
+        f"{live_server.url}/portal/{demo.centre.slug}/matters/food-business-licence/apply/"
+    )
+    page.select_option("#apply-for", "91440604MA4W1X2YX9")
+    with page.expect_navigation():
+        page.click("#language-switch button")
+
+    page.select_option("#apply-for", "")
+
+    assert page.input_value("[name='field.organisation_uscc']") == ""
+    assert page.input_value("[name='field.organisation_name']") == ""

@@ -105,6 +105,35 @@ def test_kiosk_page_shows_second_rating_conflict(demo, issued_case):
 
 
 @pytest.mark.django_db
+def test_second_form_from_another_tab_keeps_first_rating(demo, issued_case):
+    case = issued_case()
+    client = demo.client("applicant")
+    page = f"/portal/cases/{case.number}/"
+    first = client.post(page, {"action": "rate", "level": "5", "comment": "很好"})
+
+    second = client.post(page, {"action": "rate", "level": "2", "comment": "second"})
+
+    assert first.status_code == 302
+    assert second.status_code == 409
+    assert 'data-code="rating.already_rated"' in second.content.decode()
+    rating = Rating.objects.get(case=case)
+    assert (rating.level, rating.comment) == (5, "很好")
+
+
+@pytest.mark.django_db
+def test_change_form_changes_the_rating(demo, issued_case):
+    case = issued_case()
+    client = demo.client("applicant")
+    page = f"/portal/cases/{case.number}/"
+    client.post(page, {"action": "rate", "level": "5"})
+    rating = Rating.objects.get(case=case)
+
+    client.post(page, {"action": "rate", "level": "4", "changes": str(rating.pk)})
+
+    assert Rating.objects.get(case=case).level == 4
+
+
+@pytest.mark.django_db
 def test_portal_page_shows_kiosk_rating(demo, issued_case):
     case = issued_case()
     client = demo.client("applicant")

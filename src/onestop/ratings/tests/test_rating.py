@@ -160,7 +160,8 @@ def test_portal_form_changes_rating_within_period(demo, issued_case):
     client = demo.client("applicant")
     url = f"/portal/cases/{case.number}/"
     client.post(url, {"action": "rate", "level": "2"})
-    response = client.post(url, {"action": "rate", "level": "5"})
+    changes = str(Rating.objects.get(case=case).pk)
+    response = client.post(url, {"action": "rate", "level": "5", "changes": changes})
     assert response.status_code == 302
     rating = Rating.objects.get(case=case)
     assert rating.level == 5

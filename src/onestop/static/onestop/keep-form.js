@@ -55,7 +55,13 @@
         var same = entry.place[0] === here[0] && entry.place[1] === here[1];
         if (!same) { return; }
         if (entry.checkable && entry.place[2] === here[2]) { field.checked = entry.value; }
-        if (!entry.checkable) { field.value = entry.value; }
+        if (!entry.checkable && field.value !== entry.value) {
+          field.value = entry.value;
+          // Scripts that follow a choice, such as whom an application is for, learn of it.
+          if (field.tagName === "SELECT") {
+            field.dispatchEvent(new Event("change", { bubbles: true }));
+          }
+        }
       });
     });
   }
