@@ -12,10 +12,10 @@ by `ONESTOP_CLIENT_IP_HEADER` when it is set. The counters are rows of the
 `SignInThrottle` table, so every web worker and every process counts against the same
 limit. The keys contain digests only, never a user name or an address.
 
-Registration answers that an ID number or a user name is registered, so a caller could
-try numbers to learn who has an account. One client address may get that answer
-`ONESTOP_REGISTRATION_CONFLICTS_PER_ADDRESS` times (default 20) in a window, then its
-registrations are rejected for `LOCKOUT_SECONDS`. A service hall rarely registers an
+Registration reports when an ID number or a user name is already registered, so a caller
+could try numbers to learn who has an account. One client address may get that error
+`ONESTOP_REGISTRATION_CONFLICTS_PER_ADDRESS` times (default 20) in a window. Then every
+registration from it is rejected for `LOCKOUT_SECONDS`. A service hall rarely registers an
 existing number again, so the limit stops a guesser long before it stops a hall.
 """
 

@@ -1,4 +1,4 @@
-"""Every committed .mo catalogue holds what its .po source says.
+"""Every committed .mo catalogue contains the entries of its .po source.
 
 The .mo files are committed, so a .po entry added without recompiling, or a merge that kept
 one side's .mo, would leave that text untranslated on every page."""

@@ -33,12 +33,12 @@
   function save() {
     var all = fields();
     if (!all.some(changed)) { return; }
-    var kept = all.map(function (field) {
+    var saved = all.map(function (field) {
       var checkable = field.type === "checkbox" || field.type === "radio";
       return { place: place(field), checkable: checkable,
         value: checkable ? field.checked : field.value };
     });
-    try { sessionStorage.setItem(key, JSON.stringify(kept)); } catch (error) { /* full or off */ }
+    try { sessionStorage.setItem(key, JSON.stringify(saved)); } catch (error) { /* full or off */ }
   }
 
   function restore() {
@@ -48,13 +48,13 @@
       sessionStorage.removeItem(key);
     } catch (error) { return; }
     if (!stored) { return; }
-    var kept = JSON.parse(stored);
+    var saved = JSON.parse(stored);
     fields().forEach(function (field) {
-      var here = place(field);
-      kept.forEach(function (entry) {
-        var same = entry.place[0] === here[0] && entry.place[1] === here[1];
+      var current = place(field);
+      saved.forEach(function (entry) {
+        var same = entry.place[0] === current[0] && entry.place[1] === current[1];
         if (!same) { return; }
-        if (entry.checkable && entry.place[2] === here[2]) { field.checked = entry.value; }
+        if (entry.checkable && entry.place[2] === current[2]) { field.checked = entry.value; }
         if (!entry.checkable && field.value !== entry.value) {
           field.value = entry.value;
           // Scripts that follow a choice, such as whom an application is for, learn of it.
