@@ -188,6 +188,8 @@ def visit(request: HttpRequest, visit_id: int) -> HttpResponse:
     the clerk cannot open them.
     """
     found = queries.get_visit_for(request.user, visit_id)
+    # NOTE: the visit's window is the label the clerk typed, so a visit recorded under a
+    # window without a pad shows its links here. Windows are free text, not a table yet.
     pad = queries.get_window_pad(found.centre, found.window)
     if request.method == "POST" and request.POST.get("action") == "sms":
         issue_rating_link(actor=request.user, channel=RatingChannel.SMS, visit=found)

@@ -82,15 +82,18 @@ def test_pad_paired_and_rated(browser, live_server, demo):
     clerk.fill("input[name=window]", "7")
     clerk.click("main button[type=submit]")
     clerk.wait_for_selector(".messages")
+    snapshot(clerk, "rating-pads-staff")
     # The pad reloads itself once paired and waits for a visit at window 7.
     pad.wait_for_selector("#pad-idle")
     assert "请评价 / Please rate" in pad.inner_text("#pad-idle")
+    snapshot(pad, "rating-pad-idle")
 
     clerk.goto(f"{live_server.url}/ratings/visits/new/")
     clerk.fill("input[name=id_number]", "440604198503150024")
     clerk.fill("input[name=window]", "7")
     clerk.click("main button[type=submit]")
     clerk.wait_for_selector("#visit-pad")
+    snapshot(clerk, "rating-pad-visit-page")
     assert clerk.locator("main a[href*='/ratings/screen/']").count() == 0
     assert clerk.locator("main svg").count() == 0
 

@@ -88,6 +88,8 @@ def test_clerk_pairs_pad_by_code(demo):
     page = device.get("/ratings/pad/").content.decode()
     assert "请评价 / Please rate" in page
     assert 'id="pad-idle"' in page
+    pad.refresh_from_db()
+    assert pad.last_seen_at is not None
 
 
 def test_pairing_code_used_once(demo):
