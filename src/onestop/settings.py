@@ -198,6 +198,10 @@ ONESTOP_RUN_WORKER_IN_PROCESS = (
     os.environ.get("ONESTOP_RUN_WORKER_IN_PROCESS", "1") == "1"
 )
 ONESTOP_PUBLIC_URL = os.environ.get("ONESTOP_PUBLIC_URL", "http://127.0.0.1:8000")
+# The rating pad's cookie is sent over HTTPS only. Browsers treat 127.0.0.1 and localhost
+# as secure, so a demo there works as it is. Set 0 only to try pads over plain HTTP at
+# another address.
+ONESTOP_PAD_COOKIE_SECURE = os.environ.get("ONESTOP_PAD_COOKIE_SECURE", "1") == "1"
 
 LOGGING = {
     "version": 1,

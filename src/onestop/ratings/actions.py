@@ -44,6 +44,7 @@ from onestop.ratings.errors import (
     NotRateableYet,
     NotYourCase,
     NotYourVisit,
+    PadRequired,
     RatingLinkExpired,
     RatingLinkNotFound,
     VisitAlreadyRated,
@@ -54,6 +55,7 @@ from onestop.ratings.models import (
     Rating,
     RatingChannel,
     RatingLink,
+    RatingPad,
     Visit,
     tags_for_channel,
 )
@@ -62,6 +64,7 @@ from onestop.ratings.queries import (
     get_policy,
     get_rating_link,
     get_rating_of,
+    get_window_pad,
 )
 
 log = get_logger(__name__)
@@ -138,14 +141,17 @@ def rate_by_link(
     level: int,
     comment: str = "",
     tags: Iterable[str] = (),
+    pad: RatingPad | None = None,
 ) -> Rating:
     """Record a rating through a rating link: the screen, the QR code or the SMS link.
 
     The link is the credential. A signed-in user who is not the link's applicant, such as
-    the clerk, is rejected, so that staff cannot rate on an applicant's behalf.
+    the clerk, is rejected, so that staff cannot rate on an applicant's behalf. `pad` is
+    the rating pad the request came from, if any: the screen link of a visit at a window
+    with a pad is accepted only from that pad.
     """
     link = get_rating_link(token)
-    _check_link(actor, link)
+    _check_link(actor, link, pad)
     clean_tags = check_content(level, tags, comment, link.channel)
     if link.visit is not None:
         return _create_visit_rating(
@@ -155,6 +161,7 @@ def rate_by_link(
             level=level,
             tags=clean_tags,
             comment=comment,
+            pad=pad,
         )
     if link.case is None:
         raise RatingLinkNotFound()
@@ -178,16 +185,18 @@ def change_rating(
     comment: str = "",
     tags: Iterable[str] = (),
     token: str | None = None,
+    pad: RatingPad | None = None,
 ) -> Rating:
     """Change a rating within the centre's change period.
 
     The signed-in applicant changes their own rating. On a device without a session, the
-    rating link that the rating was made with is accepted in place of a sign-in. A bad
+    rating link that the rating was made with is accepted in place of a sign-in, from
+    the window's rating pad when the link is a screen link of a window with a pad. A bad
     rating that becomes good withdraws its open rectification, and a good one that becomes
     bad opens one.
     """
     if token:
-        _check_link_of(actor, get_rating_link(token), rating)
+        _check_link_of(actor, get_rating_link(token), rating, pad)
     elif rating.person.user_id != actor.pk:
         raise _not_yours(rating)
     if rating.is_default:
@@ -436,15 +445,33 @@ def _check_rateable(case: Case) -> None:
         raise NotRateableYet(number=case.number, state=CaseState(case.state).label)
 
 
-def _check_link(actor: Any, link: RatingLink) -> None:
+def _check_link(actor: Any, link: RatingLink, pad: RatingPad | None) -> None:
     if link.is_expired:
         raise RatingLinkExpired(expired=_local(link.expires_at))
     if getattr(actor, "is_authenticated", False) and actor.pk != link.person.user_id:
         raise NotYourVisit()
+    _check_pad(link, pad)
 
 
-def _check_link_of(actor: Any, link: RatingLink, rating: Rating) -> None:
-    _check_link(actor, link)
+def _check_pad(link: RatingLink, pad: RatingPad | None) -> None:
+    """Raise PadRequired when a screen link of a window with a pad comes from elsewhere.
+
+    The pad is looked up when the rating is made, so a screen link issued before the
+    window got its pad needs the pad too, and one of a window whose pad was revoked
+    works anywhere again.
+    """
+    if link.channel != RatingChannel.WINDOW_SCREEN or link.visit is None:
+        return
+    window_pad = get_window_pad(link.centre_id, link.visit.window)
+    if window_pad is None or (pad is not None and pad.pk == window_pad.pk):
+        return
+    raise PadRequired(window=link.visit.window)
+
+
+def _check_link_of(
+    actor: Any, link: RatingLink, rating: Rating, pad: RatingPad | None
+) -> None:
+    _check_link(actor, link, pad)
     same_subject = (
         link.visit_id == rating.visit_id
         if rating.visit_id
@@ -534,6 +561,7 @@ def _create_visit_rating(
     level: int,
     tags: list[str],
     comment: str,
+    pad: RatingPad | None = None,
 ) -> Rating:
     try:
         with transaction.atomic():
@@ -549,7 +577,12 @@ def _create_visit_rating(
                 actor,
                 rating,
                 "visit.rated",
-                {"level": level, "channel": link.channel, **_link_data(link)},
+                {
+                    "level": level,
+                    "channel": link.channel,
+                    "pad": pad.pk if pad is not None else None,
+                    **_link_data(link),
+                },
             )
             if rating.is_bad:
                 rectifications.open_for(rating)

@@ -1,4 +1,5 @@
-"""The ratings API under /api/v1/ratings: rate, change, rate by link, rectify, statistics."""
+"""The ratings API under /api/v1/ratings: rate, change, rate by link, pads, rectify,
+statistics."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from onestop.cases.queries import get_case_for
 from onestop.core.models import Centre, Role
 from onestop.core.permissions import RoleRequired, require_authenticated
 from onestop.core.schemas import InputSchema
-from onestop.ratings import queries, rectifications
+from onestop.ratings import pads, queries, rectifications
 from onestop.ratings.actions import (
     change_rating,
     issue_rating_link,
@@ -23,7 +24,12 @@ from onestop.ratings.actions import (
     record_visit,
 )
 from onestop.ratings.models import RatingChannel
-from onestop.ratings.presenters import rating_dict, rectification_dict, report_dict
+from onestop.ratings.presenters import (
+    pad_dict,
+    rating_dict,
+    rectification_dict,
+    report_dict,
+)
 from onestop.ratings.stats import (
     PUBLIC_DIMENSIONS,
     Period,
@@ -85,6 +91,21 @@ class LinkOut(Schema):
     channel: str
     expires_at: str
     delivered_to: str
+
+
+class PairIn(InputSchema):
+    code: str
+    window: str
+
+
+class PadOut(Schema):
+    id: int
+    window: str
+    paired_by: int
+    paired_at: str
+    last_seen_at: str | None
+    revoked_at: str | None
+    revoked_by: int | None
 
 
 class NoteIn(InputSchema):
@@ -151,13 +172,17 @@ def change(request: HttpRequest, rating_id: int, payload: ChangeIn) -> dict[str,
 
 @router.post("/links/{token}", response={201: RatingOut}, auth=None)
 def rate_with_link(request: HttpRequest, token: str, payload: RatingIn) -> Status:
-    """Rate through a rating link; the link is the credential, no sign-in needed."""
+    """Rate through a rating link; the link is the credential, no sign-in needed.
+
+    A screen link of a window with a rating pad needs that pad's cookie.
+    """
     rating = rate_by_link(
         actor=request.user,
         token=token,
         level=payload.level,
         comment=payload.comment,
         tags=payload.tags,
+        pad=queries.get_request_pad(request),
     )
     return Status(201, rating_dict(rating))
 
@@ -218,6 +243,33 @@ def link_path(link: Any) -> str:
     if link.channel == RatingChannel.WINDOW_SCREEN:
         return f"/ratings/screen/{link.token}/"
     return f"/r/{link.token}"
+
+
+# --- rating pads -------------------------------------------------------------------------
+
+
+@router.post("/pads", response={201: PadOut})
+def pair(request: HttpRequest, payload: PairIn) -> Status:
+    """Pair the device that shows the pairing code with a window of the caller's centre."""
+    centre = queries.pairing_centre(request.user)
+    pad = pads.pair_pad(
+        actor=request.user, centre=centre, code=payload.code, window=payload.window
+    )
+    return Status(201, pad_dict(pad))
+
+
+@router.get("/pads", response=list[PadOut])
+def list_pads(request: HttpRequest) -> list[dict[str, Any]]:
+    """List the pads of the centres where the caller is a centre admin."""
+    require_authenticated(request.user)
+    rows = queries.visible_pads(request.user).order_by("centre_id", "window", "pk")
+    return [pad_dict(pad) for pad in rows[:500]]
+
+
+@router.post("/pads/{pad_id}/revoke", response=PadOut)
+def revoke_pad(request: HttpRequest, pad_id: int) -> dict[str, Any]:
+    found = queries.get_pad_for(request.user, pad_id)
+    return pad_dict(pads.revoke_pad(actor=request.user, pad=found))
 
 
 # --- rectifications ----------------------------------------------------------------------

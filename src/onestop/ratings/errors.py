@@ -2,7 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from onestop.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+)
 
 
 class NotYourCase(PermissionDenied):
@@ -218,3 +224,50 @@ class LinkSubjectRequired(InvalidInput):
 class VisitNotFound(NotFound):
     code = "visit.not_found"
     message = _("No visit %(visit)s was found at the windows of your centre.")
+
+
+class PadRequired(PermissionDenied):
+    code = "rating.pad_required"
+    message = _(
+        "This rating screen can be used only on the rating pad of window %(window)s, "
+        "so the rating was not recorded. Rate on that pad, or scan the QR code shown "
+        "on it with your phone."
+    )
+
+
+class PairingCodeInvalid(InvalidInput):
+    code = "rating.pairing_code_invalid"
+    message = _(
+        "The pairing code %(code)s is not valid: it is unknown, used or expired (codes "
+        "expire after %(minutes)s minutes). Open /ratings/pad/ on the pad again and "
+        "enter the new code it shows."
+    )
+
+
+class PadWindowRequired(InvalidInput):
+    code = "rating.pad_window_required"
+    message = _(
+        "The window of the rating pad is missing. Give the window where the pad is, "
+        "such as 3."
+    )
+
+
+class PadWindowTaken(Conflict):
+    code = "rating.pad_window_taken"
+    message = _(
+        "Window %(window)s already has rating pad %(pad)s, paired at %(paired_at)s. A "
+        "centre admin revokes that pad before another one is paired with the window."
+    )
+
+
+class PadNotFound(NotFound):
+    code = "rating.pad_not_found"
+    message = _("No rating pad %(pad)s was found among the pads of your centre.")
+
+
+class TooManyPairings(RateLimited):
+    code = "rating.too_many_pairings"
+    message = _(
+        "%(count)s devices are waiting to be paired as rating pads, the maximum. Wait "
+        "%(retry_after)s seconds until their codes expire, then reload this page."
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -328,3 +329,93 @@ class Rectification(TenantModel):
     class Meta:
         verbose_name = _("rectification of a bad rating")
         indexes = [models.Index(fields=["centre", "status", "department"])]
+
+
+# --- rating pads (评价器) -----------------------------------------------------------------
+
+# The cookie that contains a paired pad's secret, and its lifetime in days. Browsers keep a
+# cookie for at most 400 days, so a pad is paired again within about a year.
+PAD_COOKIE = "onestop_pad"
+PAD_COOKIE_DAYS = 365
+PAIRING_MINUTES = 10
+# Letters and digits without 0, O, 1 and I, which are easily mistaken for each other
+# when a clerk copies the code from the pad's screen.
+PAIRING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+PAIRING_CODE_LENGTH = 8
+
+
+def digest_of(secret: str) -> str:
+    """Return the SHA-256 hex digest under which a pad's secret is stored."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def new_pad_secret() -> str:
+    """Return a pad's device secret of 256 random bits."""
+    return secrets.token_urlsafe(32)
+
+
+def new_pairing_code() -> str:
+    """Return a one-time pairing code of 8 characters (40 random bits)."""
+    return "".join(
+        secrets.choice(PAIRING_ALPHABET) for _index in range(PAIRING_CODE_LENGTH)
+    )
+
+
+class PadPairing(models.Model):
+    """A device that asked to become a rating pad and shows a code until staff pair it.
+
+    It belongs to no centre yet: the clerk or centre admin who enters the code pairs it
+    with a window of their own centre. The code is one-time and short-lived, so it is
+    stored as shown. The device secret is stored only as its digest.
+    """
+
+    code = models.CharField(max_length=PAIRING_CODE_LENGTH, unique=True)
+    secret_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rating pad pairing code")
+
+    def __str__(self) -> str:
+        # Not the code, because anyone who reads it could pair the device.
+        return f"pairing {self.pk}"
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+
+class RatingPad(TenantModel):
+    """A rating pad (评价器): a device at a window, turned to the applicant.
+
+    A pad keeps its secret in a cookie and has no staff sign-in. The screen link of a visit
+    at a window with a pad can be used only on that pad, so the clerk cannot rate their
+    own visit. A window has at most one pad that is not revoked.
+    """
+
+    window = models.CharField(_("window"), max_length=40)
+    secret_digest = models.CharField(max_length=64, unique=True)
+    paired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    paired_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("rating pad")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "window"],
+                condition=Q(revoked_at__isnull=True),
+                name="rating_pad_one_per_window",
+            ),
+        ]

@@ -1,4 +1,5 @@
-"""Plain dicts of ratings and rectifications for pages and the API, without personal data.
+"""Plain dicts of ratings, rectifications and pads for pages and the API, without
+personal data, and the QR codes of rating links.
 
 Staff see free text (comments, notes, appeal reasons) with resident ID numbers and mobile
 numbers masked, and the stored text stays as typed. The applicant's own comment is returned
@@ -9,8 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import segno
+
 from onestop.core.logging import mask_personal_text
-from onestop.ratings.models import Rating, Rectification, RectificationStatus, Tag
+from onestop.ratings.models import (
+    Rating,
+    RatingPad,
+    Rectification,
+    RectificationStatus,
+    Tag,
+)
 from onestop.ratings.stats import Figures, Report
 
 
@@ -104,3 +113,21 @@ def report_dict(report: Report) -> dict[str, Any]:
 
 def _float(value: Any) -> float | None:
     return None if value is None else float(value)
+
+
+def pad_dict(pad: RatingPad) -> dict[str, Any]:
+    """Return a rating pad for the API: its window, who paired it, when, and its state."""
+    return {
+        "id": pad.pk,
+        "window": pad.window,
+        "paired_by": pad.paired_by_id,
+        "paired_at": _iso(pad.paired_at),
+        "last_seen_at": _iso(pad.last_seen_at),
+        "revoked_at": _iso(pad.revoked_at),
+        "revoked_by": pad.revoked_by_id,
+    }
+
+
+def qr_code_svg(url: str) -> str:
+    """Return an inline SVG QR code of `url`, at error correction level M."""
+    return segno.make(url, error="m").svg_inline(scale=4)

@@ -5,36 +5,45 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onestop.cases.models import Case
 from onestop.cases.queries import get_case_for
+from onestop.core.errors import list_text
 from onestop.core.models import Centre, Role
-from onestop.core.permissions import RoleRequired, staff_roles
+from onestop.core.permissions import RoleRequired, centres_of, staff_roles
 from onestop.identity.lookup import find_person_by_id_number
 from onestop.identity.models import Person
 from onestop.ratings.errors import (
     FixNotRateable,
     NoRectificationOfCase,
     NotYourCase,
+    PadNotFound,
     RatingLinkNotFound,
     RatingNotFound,
     RectificationNotFound,
     VisitNotFound,
 )
 from onestop.ratings.models import (
+    PAD_COOKIE,
     RESOLVED_OUTCOMES,
+    PadPairing,
     Rating,
     RatingChannel,
     RatingLink,
+    RatingPad,
     RatingPolicy,
     Rectification,
     Visit,
+    digest_of,
 )
 
 CENTRE_WIDE_ROLES = {Role.SUPERVISOR, Role.CENTRE_ADMIN}
 DEPARTMENT_ROLES = {Role.REVIEWER, Role.DEPARTMENT_ADMIN}
 STATISTICS_ROLES = {Role.SUPERVISOR, Role.CENTRE_ADMIN, Role.PLATFORM_ADMIN}
+PAIRING_ROLES = (Role.CLERK, Role.CENTRE_ADMIN)
 
 
 def get_policy(centre: Centre) -> RatingPolicy:
@@ -211,3 +220,93 @@ def find_visitor(user: Any, number: str, id_number: str) -> tuple[Case | None, P
         case = get_case_for(user, number, audit=False)
         return case, case.person
     return None, find_person_by_id_number(id_number)
+
+
+# --- rating pads -------------------------------------------------------------------------
+
+
+def get_window_pad(centre: Centre | int, window: str) -> RatingPad | None:
+    """Return the pad paired with `window` of the centre and not revoked, if any."""
+    if not window:
+        return None
+    return (
+        RatingPad.objects.for_centre(centre)
+        .filter(window=window, revoked_at__isnull=True)
+        .first()
+    )
+
+
+def get_request_pad(request: HttpRequest) -> RatingPad | None:
+    """Return the paired pad whose secret the request's pad cookie contains, if any."""
+    secret = request.COOKIES.get(PAD_COOKIE, "")
+    if not secret:
+        return None
+    return (
+        RatingPad.objects.select_related("centre")
+        .filter(secret_digest=digest_of(secret), revoked_at__isnull=True)
+        .first()
+    )
+
+
+def get_request_pairing(request: HttpRequest) -> PadPairing | None:
+    """Return the open pairing of the device whose pad cookie the request contains."""
+    secret = request.COOKIES.get(PAD_COOKIE, "")
+    if not secret:
+        return None
+    return PadPairing.objects.filter(
+        secret_digest=digest_of(secret), expires_at__gt=timezone.now()
+    ).first()
+
+
+def pairing_centre(user: Any) -> Centre:
+    """Return the centre where the user may pair pads, or raise a permission error."""
+    for membership in staff_roles(user):
+        if membership.role in PAIRING_ROLES and membership.centre is not None:
+            return membership.centre
+    labels = list_text(str(Role(role).label) for role in PAIRING_ROLES)
+    raise RoleRequired(role=labels, centre=_("any service centre"))
+
+
+def visible_pads(user: Any) -> QuerySet[RatingPad]:
+    """Return the pads of the centres where the user is a centre admin."""
+    return RatingPad.objects.filter(
+        centre_id__in=centres_of(user, (Role.CENTRE_ADMIN,))
+    ).select_related("centre", "paired_by", "revoked_by")
+
+
+def get_pad_for(user: Any, pad_id: int) -> RatingPad:
+    """Return a pad of a centre where the user is a centre admin, or raise PadNotFound."""
+    pad = visible_pads(user).filter(pk=pad_id).first()
+    if pad is None:
+        raise PadNotFound(pad=pad_id)
+    return pad
+
+
+def current_screen_link(pad: RatingPad) -> RatingLink | None:
+    """Return the newest open screen link of an unrated visit at the pad's window."""
+    return (
+        RatingLink.objects.for_centre(pad.centre_id)
+        .filter(
+            channel=RatingChannel.WINDOW_SCREEN,
+            visit__window=pad.window,
+            visit__ratings__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("centre", "visit", "visit__case", "visit__case__matter")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def current_qr_link(visit: Visit) -> RatingLink | None:
+    """Return the visit's newest QR code link that has not expired, if any."""
+    return (
+        RatingLink.objects.for_centre(visit.centre_id)
+        .filter(
+            visit=visit,
+            channel=RatingChannel.QR_CODE,
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )

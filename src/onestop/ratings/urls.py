@@ -1,10 +1,15 @@
 from django.urls import path
 
-from onestop.ratings import views
+from onestop.ratings import pad_views, views
 
 app_name = "ratings"
 urlpatterns = [
     path("screen/<str:token>/", views.screen, name="screen"),
+    path("pad/", pad_views.pad, name="pad"),
+    path("pad/panel/", pad_views.pad_panel, name="pad-panel"),
+    path("pad/rate/", pad_views.pad_rate, name="pad-rate"),
+    path("pads/", pad_views.pads, name="pads"),
+    path("pads/<int:pad_id>/revoke/", pad_views.revoke, name="pad-revoke"),
     path("visits/new/", views.new_visit, name="new-visit"),
     path("visits/<int:visit_id>/", views.visit, name="visit"),
     path("cases/<str:number>/fix/", views.rate_fix, name="rate-fix"),

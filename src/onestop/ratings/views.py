@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -35,7 +34,7 @@ from onestop.ratings.models import (
     RectificationStatus,
     tags_for_channel,
 )
-from onestop.ratings.presenters import rectification_dict
+from onestop.ratings.presenters import qr_code_svg, rectification_dict
 from onestop.ratings.stats import (
     DIMENSIONS,
     PUBLIC_DIMENSIONS,
@@ -91,17 +90,21 @@ def short_link(request: HttpRequest, code: str) -> HttpResponse:
 
 def _rating_page(request: HttpRequest, token: str) -> HttpResponse:
     link = queries.get_rating_link(token)
+    pad = queries.get_request_pad(request)
     rating = _rating_of_link(link)
     error: OneStopError | None = None
     if request.method == "POST":
         try:
             if rating is None:
-                rate_by_link(actor=request.user, token=token, **posted_rating(request))
+                rate_by_link(
+                    actor=request.user, token=token, pad=pad, **posted_rating(request)
+                )
             else:
                 change_rating(
                     actor=request.user,
                     rating=rating,
                     token=token,
+                    pad=pad,
                     **posted_rating(request),
                 )
         except OneStopError as caught:
@@ -179,19 +182,27 @@ def _record_posted_visit(request: HttpRequest, centre: Centre) -> Any:
 @login_required
 @handles_errors
 def visit(request: HttpRequest, visit_id: int) -> HttpResponse:
-    """Show a visit's rating screen link and QR code, and send the SMS link on request."""
+    """Show a visit's rating screen link and QR code, and send the SMS link on request.
+
+    When the visit's window has a rating pad, the links are shown only on the pad, so
+    the clerk cannot open them.
+    """
     found = queries.get_visit_for(request.user, visit_id)
+    # NOTE: the visit's window is the label the clerk typed, so a visit recorded under a
+    # window without a pad shows its links here. Windows are free text, not a table yet.
+    pad = queries.get_window_pad(found.centre, found.window)
     if request.method == "POST" and request.POST.get("action") == "sms":
         issue_rating_link(actor=request.user, channel=RatingChannel.SMS, visit=found)
         messages.success(request, _("The rating link was sent to the applicant."))
         return redirect("ratings:visit", found.pk)
-    links = list(found.links.order_by("-created_at"))
+    links = [] if pad is not None else list(found.links.order_by("-created_at"))
     return render(
         request,
         "ratings/visit.html",
         {
             "visit": found,
             "rating": found.ratings.first(),
+            "pad": pad,
             "links": [_link_view(request, link) for link in links],
         },
     )
@@ -201,7 +212,7 @@ def _link_view(request: HttpRequest, link: RatingLink) -> dict[str, Any]:
     url = request.build_absolute_uri(link_path(link))
     qr = None
     if link.channel == RatingChannel.QR_CODE:
-        qr = segno.make(url, error="m").svg_inline(scale=4)
+        qr = qr_code_svg(url)
     return {"link": link, "url": url, "path": link_path(link), "qr_svg": qr}
 
 

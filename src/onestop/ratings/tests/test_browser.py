@@ -1,4 +1,4 @@
-"""The rating screen and the statistics chart in headless Chromium."""
+"""The rating screen, the rating pad and the statistics chart in headless Chromium."""
 
 from __future__ import annotations
 
@@ -6,7 +6,12 @@ import os
 from pathlib import Path
 
 from onestop.identity.models import Person
+from onestop.kiosk.tests.test_touch_layout_browser import (
+    PAGE_OVERFLOW_JS,
+    SMALL_TARGETS_JS,
+)
 from onestop.portal.demo import PASSWORD
+from onestop.portal.tests.test_browser import sign_in
 from onestop.ratings.actions import issue_rating_link, rate_case, record_visit
 from onestop.ratings.models import Rating, RatingChannel
 from onestop.testing import BROWSER_TEST_MARKS
@@ -60,3 +65,53 @@ def test_statistics_chart_draws(browser, live_server, demo, issued_case):
     page.wait_for_selector("#rating-chart canvas")
     snapshot(page, "rating-stats")
     assert "100.0" in page.inner_text("table.rating-figures")
+
+
+def test_pad_paired_and_rated(browser, live_server, demo):
+    pad = browser.new_context(
+        viewport={"width": 1024, "height": 768}, locale="zh-CN"
+    ).new_page()
+    pad.set_default_timeout(15000)
+    pad.goto(f"{live_server.url}/ratings/pad/")
+    code = pad.inner_text("#pairing-code")
+    snapshot(pad, "rating-pad-pairing")
+
+    clerk = sign_in(browser, live_server, "clerk", {"width": 1280, "height": 900})
+    clerk.goto(f"{live_server.url}/ratings/pads/")
+    clerk.fill("input[name=code]", code)
+    clerk.fill("input[name=window]", "7")
+    clerk.click("main button[type=submit]")
+    clerk.wait_for_selector(".messages")
+    snapshot(clerk, "rating-pads-staff")
+    # The pad reloads itself once paired and waits for a visit at window 7.
+    pad.wait_for_selector("#pad-idle")
+    assert "请评价 / Please rate" in pad.inner_text("#pad-idle")
+    snapshot(pad, "rating-pad-idle")
+
+    clerk.goto(f"{live_server.url}/ratings/visits/new/")
+    clerk.fill("input[name=id_number]", "440604198503150024")
+    clerk.fill("input[name=window]", "7")
+    clerk.click("main button[type=submit]")
+    clerk.wait_for_selector("#visit-pad")
+    snapshot(clerk, "rating-pad-visit-page")
+    assert clerk.locator("main a[href*='/ratings/screen/']").count() == 0
+    assert clerk.locator("main svg").count() == 0
+
+    pad.wait_for_selector(".pad-form")
+    assert pad.locator(".pad-qr svg").count() == 1
+    assert pad.evaluate(SMALL_TARGETS_JS, 48) == []
+    pad.set_viewport_size({"width": 390, "height": 844})
+    assert pad.evaluate(SMALL_TARGETS_JS, 48) == []
+    assert pad.evaluate(PAGE_OVERFLOW_JS) <= 0
+    pad.set_viewport_size({"width": 1024, "height": 768})
+    pad.click("text=非常满意")
+    pad.click("text=服务效率")
+    snapshot(pad, "rating-pad-form")
+    pad.click(".pad-form button[type=submit]")
+    pad.wait_for_selector("#pad-thanks")
+    pad.wait_for_selector("#pad-idle")
+
+    rating = Rating.objects.get(visit__window="7")
+    assert rating.level == 5
+    assert rating.tags == ["service_efficiency"]
+    assert rating.channel == RatingChannel.WINDOW_SCREEN
