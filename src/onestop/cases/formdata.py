@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onestop.core.errors import InvalidInput, OneStopError
+from onestop.core.json_input import JsonNumber
 from onestop.core.schema_errors import json_type_label, json_type_name
 from onestop.identity.codes import check_phone, parse_resident_id, parse_uscc
 
@@ -112,7 +113,7 @@ def check_form_data(
                 "type": json_type_label(json_type_name(raw)),
             }
             continue
-        text = "" if raw is None else str(raw).strip()
+        text = "" if raw is None else _text_of(raw).strip()
         if not text:
             if field.get("required"):
                 errors[key] = _("%(label)s is required.") % {"label": field["label"]}
@@ -216,6 +217,13 @@ def _summary_line(label: str | None, message: str) -> str:
 
 class FieldError(Exception):
     pass
+
+
+def _text_of(raw: Any) -> str:
+    """Return a sent value as text: a JSON number as it was written, so that no digit
+    of a decimal is lost to a float's precision.
+    """
+    return raw.text if isinstance(raw, JsonNumber) else str(raw)
 
 
 def _is_scalar_for(field: dict[str, Any], raw: Any) -> bool:

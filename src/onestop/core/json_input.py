@@ -45,6 +45,26 @@ class TextInvalid(InvalidInput):
     )
 
 
+class JsonNumber(float):
+    """A JSON number with a fraction or an exponent, as the float Python's `json` makes,
+    keeping the text it was written with.
+
+    A float has about 16 significant digits, so 888888888888888.88 becomes
+    888888888888888.9. Code that needs the exact value, such as a decimal field of a
+    form, reads `text`; everything else sees a float.
+    """
+
+    __slots__ = ("text",)
+
+    text: str
+
+
+def _json_number(text: str) -> JsonNumber:
+    number = JsonNumber(text)
+    number.text = text
+    return number
+
+
 class MemberRepeated(InvalidInput):
     code = "request.member_repeated"
     message = _(
@@ -59,10 +79,13 @@ def loads(body: bytes | str, path: str = "") -> Any:
 
     Python's `json` would keep the last of repeated members silently, while another
     reader of the same text may keep the first. `path` names the parsed value in the
-    error, such as the multipart part it came from. Raises json.JSONDecodeError and
-    UnicodeDecodeError as `json.loads` does.
+    error, such as the multipart part it came from. A number with a fraction or an
+    exponent becomes a JsonNumber, a float that keeps its text. Raises
+    json.JSONDecodeError and UnicodeDecodeError as `json.loads` does.
     """
-    value = json.loads(body, object_pairs_hook=_unique_members)
+    value = json.loads(
+        body, object_pairs_hook=_unique_members, parse_float=_json_number
+    )
     raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
     # JSON may carry U+007F unescaped, so its byte is looked for too.
     if SUSPECT_ESCAPE.search(raw) or b"\x7f" in raw:

@@ -108,3 +108,37 @@ def test_values_matching_id_number_are_accepted(demo):
     assert certificate.face["gender"] == "女"
     assert certificate.face["birth_date"] == "1985-03-15"
     assert certificate.face["ethnicity"] == "汉"
+
+
+def test_office_keeps_face_values(demo):
+    number = accepted_id_card_case(demo)
+
+    response = demo.client("reviewer-public_security").post(
+        f"/office/cases/{number}/",
+        {
+            "action": "approve",
+            "opinion": "准予换领",
+            "face.ethnicity": "汉\u200b",
+        },
+    )
+
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-code="certificate.face_value_character_invalid"' in text
+    assert 'name="face.ethnicity" required value="汉\u200b"' in text
+    assert ">准予换领</textarea>" in text
+    assert Case.objects.get(number=number).state != CaseState.APPROVED
+
+
+def test_office_keeps_correction_note(demo):
+    number = accepted_id_card_case(demo)
+
+    response = demo.client("reviewer-public_security").post(
+        f"/office/cases/{number}/",
+        {"action": "correction", "missing.no_such_material": "on", "note": "请补充"},
+    )
+
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "<details open>" in text
+    assert 'name="note" maxlength="500" value="请补充"' in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from django.utils import translation
 from onestop.cases.formdata import FormInvalid, check_form_data
 from onestop.cases.models import Case
 from onestop.catalog.models import Matter
+from onestop.core import json_input
 from onestop.testing import material_files, valid_form
 
 AMOUNT: dict[str, Any] = {"key": "amount", "label": "开票金额（元）", "type": "decimal"}
@@ -106,6 +108,54 @@ def test_full_width_digits_normalised(value, expected):
 
 def test_json_number_accepted():
     assert cleaned(AMOUNT, 12.5) == "12.5"
+
+
+def test_json_decimal_keeps_every_digit():
+    # As a float, 888888888888888.88 would be 888888888888888.9.
+    sent = json_input.loads('{"amount": 888888888888888.88, "small": 0.10}')
+
+    assert cleaned(AMOUNT, sent["amount"]) == "888888888888888.88"
+    assert cleaned(AMOUNT, sent["small"]) == "0.10"
+
+
+def test_json_decimal_named_as_written():
+    sent = json_input.loads('{"amount": 999999999999999.999, "big": 1e5}')
+
+    assert error_of(AMOUNT, sent["amount"]) == (
+        "开票金额（元） is 999999999999999.999, which has 3 decimal places; the "
+        "maximum is 2."
+    )
+    assert error_of(AMOUNT, sent["big"]) == "开票金额（元） " + NOT_PLAIN.format(
+        value="1e5"
+    )
+
+
+@pytest.mark.django_db
+def test_window_json_decimal_exact(demo):
+    matter = Matter.objects.get(centre=demo.centre, pack_id="construction-permit")
+    form = {key.removeprefix("field."): v for key, v in valid_form(matter).items()}
+    body = {
+        "centre": demo.centre.slug,
+        "matter": matter.pack_id,
+        "id_number": "440604198503150024",
+        "form": form,
+        "checklist": {
+            m["key"]: {"original_seen": True}
+            for m in matter.current_version.guide.materials
+        },
+    }
+    text = json.dumps(body, ensure_ascii=False).replace(
+        f'"floor_area": "{form["floor_area"]}"', '"floor_area": 888888888888888.88'
+    )
+    assert "888888888888888.88" in text
+
+    response = demo.client("clerk").post(
+        "/api/v1/cases/window", text, content_type="application/json"
+    )
+
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(number=response.json()["number"])
+    assert case.form_data["floor_area"] == "888888888888888.88"
 
 
 @pytest.mark.parametrize("value", ["1e3", "NaN", "1_0", "12,000"])

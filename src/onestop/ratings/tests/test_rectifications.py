@@ -437,3 +437,39 @@ def test_unknown_choice_names_labels(demo, issued_case, action, payload, code, n
     assert response.status_code == 400
     assert response.json()["code"] == code
     assert named in response.json()["message"]
+
+
+def test_close_form_keeps_values(demo, issued_case):
+    rectification = bad_rating(demo, issued_case()).rectification
+
+    response = demo.client("reviewer").post(
+        f"/ratings/rectifications/{rectification.pk}/",
+        {
+            "action": "close",
+            "outcome": "rectify_by_date",
+            "rectify_by": "2030-01-15",
+            "note": "已安排窗口培训",
+        },
+    )
+
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-code="rectification.callback_required"' in text
+    assert 'value="rectify_by_date" checked' in text
+    assert 'name="rectify_by" value="2030-01-15"' in text
+    assert "required>已安排窗口培训</textarea>" in text
+    # The call-back form, which was not sent, stays empty.
+    assert text.count("已安排窗口培训") == 1
+
+
+def test_appeal_form_keeps_values(demo, issued_case):
+    rectification = bad_rating(demo, issued_case()).rectification
+
+    response = demo.client("reviewer").post(
+        f"/ratings/rectifications/{rectification.pk}/",
+        {"action": "appeal", "kind": "not-a-kind", "reason": "申请人误评"},
+    )
+
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert ">申请人误评</textarea>" in text
