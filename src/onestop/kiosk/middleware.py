@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject
 
 # Set in the session by the first /kiosk/ page. Signing in keeps the session's data, and
 # signing out at a kiosk returns to /kiosk/, which sets the flag again in the new session.
@@ -19,7 +20,7 @@ def mark_kiosk_session(request: HttpRequest) -> None:
 
 
 class KioskSessionMiddleware:
-    """Set `request.kiosk` on every request of a session that has opened a kiosk page.
+    """Set `request.kiosk`, true in a session that has opened a kiosk page.
 
     Pages outside /kiosk/, such as the profile, the messages or the registration page,
     then use the touch layout and file on the kiosk channel too.
@@ -29,6 +30,9 @@ class KioskSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.session.get(KIOSK_SESSION_KEY):
-            request.kiosk = True  # type: ignore[attr-defined]
+        # Lazy, so that a request that never reads the flag, such as an API call, does
+        # not load the session from the database.
+        request.kiosk = SimpleLazyObject(  # type: ignore[attr-defined]
+            lambda: bool(request.session.get(KIOSK_SESSION_KEY))
+        )
         return self.get_response(request)
