@@ -9,6 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from onestop.core.errors import OneStopError
@@ -73,7 +74,7 @@ def register(request: HttpRequest) -> HttpResponse:
             notice = legacy_id_notice(values["id_number"])
             if notice:
                 messages.info(request, notice)
-            return redirect(request.GET.get("next") or "home")
+            return redirect(_own_site_url(request, request.GET.get("next", "")))
     values.pop("password")
     context = {
         "values": values,
@@ -86,6 +87,19 @@ def register(request: HttpRequest) -> HttpResponse:
         context,
         status=error.status if error else 200,
     )
+
+
+def _own_site_url(request: HttpRequest, target: str) -> str:
+    """Return `target` when it is a URL of this site, else the home page's URL name.
+
+    A `next` pointing at another host would let a crafted link send a new applicant,
+    signed in, to any site.
+    """
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return "home"
 
 
 @login_required

@@ -2,7 +2,9 @@
 
 A kiosk shows the same matters, guides and forms as the portal; its cases are filed on the
 kiosk channel. Applicants sign in on the kiosk's own sign-in page with their own account, so
-the sign-in page has the touch layout too.
+the sign-in page has the touch layout too. The first kiosk page flags the session, so the
+pages that the header links to (messages, profile, registration and others) keep the
+touch layout as well.
 """
 
 from __future__ import annotations
@@ -17,15 +19,20 @@ from django.shortcuts import redirect
 
 from onestop.catalog.queries import list_centres
 from onestop.identity.views import ThrottledLoginView
+from onestop.kiosk.middleware import mark_kiosk_session
 from onestop.portal import views as portal
 
 
 def on_kiosk(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Mark the request as coming from a kiosk, so pages use the touch layout and channel."""
+    """Mark the request and its session as coming from a kiosk.
+
+    Pages then use the touch layout and the kiosk channel, and so do the later pages of
+    the session outside /kiosk/ (see KioskSessionMiddleware).
+    """
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        request.kiosk = True  # type: ignore[attr-defined]
+        mark_kiosk_session(request)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -92,6 +92,7 @@ def _rating_page(request: HttpRequest, token: str) -> HttpResponse:
     link = queries.get_rating_link(token)
     pad = queries.get_request_pad(request)
     rating = _rating_of_link(link)
+    rated_elsewhere = _rating_elsewhere(link) if rating is None else None
     error: OneStopError | None = None
     if request.method == "POST":
         try:
@@ -117,6 +118,7 @@ def _rating_page(request: HttpRequest, token: str) -> HttpResponse:
         {
             "link": link,
             "rating": rating,
+            "rated_elsewhere": rated_elsewhere,
             "done": request.GET.get("done") == "1" and rating is not None,
             "error": error,
             "levels": Level.choices,
@@ -135,6 +137,17 @@ def _rating_of_link(link: RatingLink) -> Rating | None:
     return ratings.filter(
         case_id=link.case_id, channel=link.channel, visit__isnull=True
     ).first()
+
+
+def _rating_elsewhere(link: RatingLink) -> Rating | None:
+    """Return the rating of the link's case made through another channel, or None.
+
+    Called when the link's own channel has no rating. The link cannot change a rating
+    made elsewhere, and a case is rated once whichever the channel.
+    """
+    if link.visit_id or link.case is None:
+        return None
+    return queries.get_case_rating(link.case)
 
 
 # --- visits at the window ----------------------------------------------------------------

@@ -49,21 +49,40 @@ class PeriodReversed(InvalidInput):
 
 
 @dataclass(frozen=True)
+class Option:
+    """One choice of a filter's select box: the value in the query string and its label."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
 class Choices:
-    """The centres, departments and matters that a supervisor may filter by."""
+    """The centres, departments and matters that a supervisor may filter by.
+
+    A department is chosen by its role key and a matter by its pack id, the identifiers
+    of the catalogue pack. The same key names the same department or matter in every
+    centre, so a supervisor of several centres filters all of them at once.
+    """
 
     centres: QuerySet[Centre]
     departments: QuerySet[Department]
     matters: QuerySet[Matter]
 
+    def department_options(self) -> list[Option]:
+        return _options(self.departments, "role_key")
+
+    def matter_options(self) -> list[Option]:
+        return _options(self.matters, "pack_id")
+
 
 @dataclass(frozen=True)
 class Filters:
-    """The chosen filters; None leaves a filter open."""
+    """The chosen filters. None or an empty code leaves a filter open."""
 
     centre: Centre | None = None
-    department: Department | None = None
-    matter: Matter | None = None
+    department: str = ""
+    matter: str = ""
     start: dt.date | None = None
     end: dt.date | None = None
 
@@ -71,10 +90,10 @@ class Filters:
         """Narrow `cases` to the chosen centre, department, matter and filing period."""
         if self.centre is not None:
             cases = cases.filter(centre=self.centre)
-        if self.department is not None:
-            cases = cases.filter(department=self.department)
-        if self.matter is not None:
-            cases = cases.filter(matter=self.matter)
+        if self.department:
+            cases = cases.filter(department__role_key=self.department)
+        if self.matter:
+            cases = cases.filter(matter__pack_id=self.matter)
         if self.start is not None:
             cases = cases.filter(created_at__gte=_start_of(self.start))
         if self.end is not None:
@@ -85,8 +104,8 @@ class Filters:
         """Return the filters as the values of the dashboard's filter form."""
         return {
             "centre": self.centre.slug if self.centre else "",
-            "department": self.department.pk if self.department else "",
-            "matter": self.matter.pk if self.matter else "",
+            "department": self.department,
+            "matter": self.matter,
             "start": self.start.isoformat() if self.start else "",
             "end": self.end.isoformat() if self.end else "",
         }
@@ -123,10 +142,15 @@ def parse_filters(request: HttpRequest, choices: Choices) -> Filters:
         raise PeriodReversed(start=start.isoformat(), end=end.isoformat())
     return Filters(
         centre=_chosen(choices.centres, "slug", query.get("centre", ""), _("centre")),
-        department=_chosen(
-            choices.departments, "pk", query.get("department", ""), _("department")
+        department=_chosen_code(
+            choices.departments,
+            "role_key",
+            query.get("department", ""),
+            _("department"),
         ),
-        matter=_chosen(choices.matters, "pk", query.get("matter", ""), _("matter")),
+        matter=_chosen_code(
+            choices.matters, "pack_id", query.get("matter", ""), _("matter")
+        ),
         start=start,
         end=end,
     )
@@ -135,12 +159,30 @@ def parse_filters(request: HttpRequest, choices: Choices) -> Filters:
 def _chosen(options: QuerySet[Any], field: str, value: str, name: Any) -> Any:
     if not value:
         return None
-    if field == "pk" and not value.isdigit():
-        raise FilterInvalid(value=value[:40], filter=name)
     found = options.filter(**{field: value}).first()
     if found is None:
         raise FilterInvalid(value=value[:40], filter=name)
     return found
+
+
+def _chosen_code(options: QuerySet[Any], field: str, value: str, name: Any) -> str:
+    """Return `value`, or raise FilterInvalid when none of `options` has it as `field`."""
+    _chosen(options, field, value, name)
+    return value
+
+
+def _options(rows: QuerySet[Any], field: str) -> list[Option]:
+    """Return one option per distinct `field` of `rows`, in the order of `rows`.
+
+    The label is the row's name, or the distinct names joined with " / " when centres
+    name the same department or matter differently.
+    """
+    names: dict[str, list[str]] = {}
+    for code, name in rows.values_list(field, "name"):
+        labels = names.setdefault(code, [])
+        if name not in labels:
+            labels.append(name)
+    return [Option(code, " / ".join(labels)) for code, labels in names.items()]
 
 
 def _date(value: str) -> dt.date | None:

@@ -434,3 +434,16 @@ def test_register_page_uses_one_term_for_id_number(db):
     assert "公民身份号码 <input" in text
     assert "公民身份号码 4406**********0025 的校验码与其他数字不符" in text
     assert "身份证号码" not in text
+
+
+@pytest.mark.parametrize(
+    ("next_url", "expected"),
+    [("/kiosk/", "/kiosk/"), ("https://example.invalid/", "/"), ("//x.invalid/", "/")],
+)
+def test_page_returns_only_to_own_site(next_url, expected):
+    response = Client().post(
+        f"/accounts/register/?next={next_url}", valid_payload(), follow=False
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == expected

@@ -30,3 +30,32 @@ def test_sign_in_returns_to_kiosk(demo):
 
     assert response.status_code == 302
     assert response["Location"] == "/kiosk/"
+
+
+def test_kiosk_session_keeps_touch_layout_elsewhere(demo):
+    kiosk = demo.client("applicant")
+    kiosk.get("/kiosk/")
+
+    page = kiosk.get("/accounts/profile/").content.decode()
+
+    assert 'class="kiosk"' in page
+    assert '<a class="brand" href="/kiosk/">' in page
+    assert '<input type="hidden" name="next" value="/kiosk/">' in page
+
+
+def test_portal_session_keeps_portal_layout(demo):
+    page = demo.client("applicant").get("/accounts/profile/").content.decode()
+
+    assert 'class="kiosk"' not in page
+    assert '<a class="brand" href="/">' in page
+
+
+def test_sign_out_keeps_kiosk_flag(demo):
+    kiosk = demo.client("applicant")
+    kiosk.get("/kiosk/")
+
+    response = kiosk.post("/accounts/logout/", {"next": "/kiosk/"}, follow=True)
+
+    assert response.redirect_chain[0][0] == "/kiosk/"
+    page = kiosk.get("/accounts/register/").content.decode()
+    assert 'class="kiosk"' in page

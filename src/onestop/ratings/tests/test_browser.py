@@ -115,3 +115,31 @@ def test_pad_paired_and_rated(browser, live_server, demo):
     assert rating.level == 5
     assert rating.tags == ["service_efficiency"]
     assert rating.channel == RatingChannel.WINDOW_SCREEN
+
+
+def test_rated_elsewhere_page_fits_phone_and_kiosk(
+    browser, live_server, demo, issued_case
+):
+    case = issued_case()
+    rate_case(actor=demo.user("applicant"), case=case, level=4)
+    link = issue_rating_link(
+        actor=demo.user("clerk"), channel=RatingChannel.QR_CODE, case=case
+    )
+    overflow = (
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+    for width, height in ((390, 844), (1080, 1920)):
+        page = browser.new_context(
+            viewport={"width": width, "height": height}, locale="zh-CN"
+        ).new_page()
+        page.set_default_timeout(15000)
+        if width == 1080:
+            page.goto(f"{live_server.url}/kiosk/")
+        page.goto(f"{live_server.url}/r/{link.token}")
+
+        assert page.locator("#rated-elsewhere").is_visible(), width
+        assert page.locator("main form").count() == 0, width
+        assert page.evaluate(overflow) <= 0, width
+        kiosk = page.evaluate("document.body.classList.contains('kiosk')")
+        assert kiosk == (width == 1080)

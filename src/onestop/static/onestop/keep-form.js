@@ -2,6 +2,12 @@
 // reloads the page. Only a form that was changed is kept: its values go to
 // sessionStorage under the page's address and are taken out again as soon as the page
 // has loaded in the new language. Passwords, files and hidden fields are never kept.
+//
+// A page that a POST opened (its <main> has data-posted) reloads with a GET, which lacks
+// what came with the POST, so its values are kept even when unchanged. Such a page may
+// mark the form that opened it with data-keep-form-replay, when that form's POST only
+// reads (identifying an applicant, for example). The reloaded page then sends that form
+// again with the kept values and restores the rest, so no value travels in the URL.
 (function () {
   "use strict";
   var key = "onestop.form:" + location.pathname + location.search;
@@ -26,30 +32,37 @@
     return field.value !== field.defaultValue;
   }
 
+  // A form is found again by its id or, without one, by its position on the page.
+  function formName(form) {
+    return form.id || String(Array.prototype.indexOf.call(document.forms, form));
+  }
+
   function place(field) {
-    return [Array.prototype.indexOf.call(document.forms, field.form), field.name, field.value];
+    return [formName(field.form), field.name, field.value];
+  }
+
+  function posted() {
+    var main = document.querySelector("main");
+    return Boolean(main && main.hasAttribute("data-posted"));
   }
 
   function save() {
     var all = fields();
-    if (!all.some(changed)) { return; }
+    if (!posted() && !all.some(changed)) { return; }
+    var replay = document.querySelector("main form[data-keep-form-replay]");
     var saved = all.map(function (field) {
       var checkable = field.type === "checkbox" || field.type === "radio";
       return { place: place(field), checkable: checkable,
         value: checkable ? field.checked : field.value };
     });
-    try { sessionStorage.setItem(key, JSON.stringify(saved)); } catch (error) { /* full or off */ }
+    var state = { fields: saved, replay: posted() && replay ? formName(replay) : null };
+    try { sessionStorage.setItem(key, JSON.stringify(state)); } catch (error) { /* full or off */ }
   }
 
-  function restore() {
-    var stored = null;
-    try {
-      stored = sessionStorage.getItem(key);
-      sessionStorage.removeItem(key);
-    } catch (error) { return; }
-    if (!stored) { return; }
-    var saved = JSON.parse(stored);
+  // Puts the saved values back into the fields of `only`, or of every form when it is null.
+  function fill(saved, only) {
     fields().forEach(function (field) {
+      if (only && field.form !== only) { return; }
       var current = place(field);
       saved.forEach(function (entry) {
         var same = entry.place[0] === current[0] && entry.place[1] === current[1];
@@ -64,6 +77,34 @@
         }
       });
     });
+  }
+
+  // Sends the form that opened the page again, keeping the state for the page it returns.
+  function replay(state) {
+    if (!state.replay || posted()) { return false; }
+    var form = Array.prototype.find.call(document.querySelectorAll("main form"), function (f) {
+      return formName(f) === state.replay;
+    });
+    if (!form || (form.method || "").toLowerCase() !== "post") { return false; }
+    fill(state.fields, form);
+    try {
+      sessionStorage.setItem(key, JSON.stringify({ fields: state.fields, replay: null }));
+    } catch (error) { return false; }
+    HTMLFormElement.prototype.submit.call(form);
+    return true;
+  }
+
+  function restore() {
+    var stored = null;
+    try {
+      stored = sessionStorage.getItem(key);
+      sessionStorage.removeItem(key);
+    } catch (error) { return; }
+    if (!stored) { return; }
+    var state = JSON.parse(stored);
+    if (Array.isArray(state)) { state = { fields: state, replay: null }; }
+    if (replay(state)) { return; }
+    fill(state.fields, null);
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import pytest
 import time_machine
@@ -179,10 +180,36 @@ def test_dashboard_filters_by_department_and_period(demo):
         return sum(count for _label, count in response.context["states"])
 
     assert counts() == 2
-    assert counts(department=demo.market.pk) == 2
-    assert counts(department=other.pk) == 0
+    assert counts(department="market_regulation") == 2
+    assert counts(department=other.role_key) == 0
+    assert counts(matter="food-business-licence") == 2
+    assert counts(matter="drainage-permit") == 0
     assert counts(start="2026-03-05") == 1
     assert counts(start="2026-03-02", end="2026-03-02") == 1
+
+
+def test_filter_form_selects_chosen_codes(demo):
+    query = {"department": "market_regulation", "matter": "food-business-licence"}
+
+    response = demo.client("supervisor").get("/supervise/", query)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<option value="market_regulation" selected>' in page
+    assert '<option value="food-business-licence" selected>' in page
+    assert f'value="{demo.market.pk}"' not in page
+
+
+def test_filter_names_unknown_code(demo):
+    response = demo.client("supervisor").get(
+        "/supervise/", {"matter": "no-such-matter"}
+    )
+
+    assert response.status_code == 400
+    assert (
+        "no-such-matter is not a matter you supervise. Choose one from the list of "
+        "the dashboard's filters."
+    ) in html.unescape(response.content.decode())
 
 
 @pytest.mark.parametrize(
@@ -190,6 +217,7 @@ def test_dashboard_filters_by_department_and_period(demo):
     [
         ({"department": "999999"}, "supervise.filter_invalid", "999999"),
         ({"department": "abc"}, "supervise.filter_invalid", "abc"),
+        ({"matter": "no-such-matter"}, "supervise.filter_invalid", "no-such-matter"),
         ({"centre": "nowhere"}, "supervise.filter_invalid", "nowhere"),
         ({"matter": "0"}, "supervise.filter_invalid", "0"),
         ({"start": "2026-02-30"}, "supervise.date_invalid", "2026-02-30"),
@@ -206,12 +234,34 @@ def test_dashboard_rejects_unknown_filter(demo, query, code, named):
 
 
 def test_other_centres_department_is_not_a_filter(demo, other_centre):
-    foreign = Department.objects.filter(centre=other_centre)[0]
+    Department.objects.create(
+        centre=other_centre,
+        role_key="nanhai_only",
+        name="南海区本地部门",
+        uscc=demo.market.uscc,
+    )
 
-    response = demo.client("supervisor").get("/supervise/", {"department": foreign.pk})
+    response = demo.client("supervisor").get(
+        "/supervise/", {"department": "nanhai_only"}
+    )
 
     assert response.status_code == 400
     assert "supervise.filter_invalid" in response.content.decode()
+    assert "nanhai_only" in response.content.decode()
+
+
+def test_department_code_filters_every_centre(demo, other_centre):
+    apply_and_accept(demo, at(2026, 3, 2, 9))
+
+    with time_machine.travel(at(2026, 3, 10), tick=False):
+        response = demo.client("platform").get(
+            "/supervise/", {"department": "market_regulation"}
+        )
+
+    assert response.status_code == 200
+    assert sum(count for _label, count in response.context["states"]) == 1
+    page = response.content.decode()
+    assert page.count('<option value="market_regulation"') == 1
 
 
 def test_platform_admin_sees_cases_by_centre(demo, other_centre):
