@@ -203,6 +203,9 @@ ONESTOP_PUBLIC_URL = os.environ.get("ONESTOP_PUBLIC_URL", "http://127.0.0.1:8000
 # as secure, so a demo there works as it is. Set 0 only to try pads over plain HTTP at
 # another address.
 ONESTOP_PAD_COOKIE_SECURE = os.environ.get("ONESTOP_PAD_COOKIE_SECURE", "1") == "1"
+# Seconds without a touch after which a kiosk signs its applicant out and starts again,
+# so that the next person does not find the last one's account.
+ONESTOP_KIOSK_IDLE_SECONDS = int(os.environ.get("ONESTOP_KIOSK_IDLE_SECONDS", 180))
 
 LOGGING = {
     "version": 1,

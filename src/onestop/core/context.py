@@ -16,6 +16,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     base = {
         "surface": surface,
         "max_upload_mb": settings.ONESTOP_MAX_UPLOAD_BYTES // 1048576,
+        "kiosk_idle_seconds": settings.ONESTOP_KIOSK_IDLE_SECONDS,
     }
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
@@ -17,6 +18,17 @@ def mark_kiosk_session(request: HttpRequest) -> None:
     request.kiosk = True  # type: ignore[attr-defined]
     if not request.session.get(KIOSK_SESSION_KEY):
         request.session[KIOSK_SESSION_KEY] = True
+    keep_kiosk_session_alive(request)
+
+
+def keep_kiosk_session_alive(request: HttpRequest) -> None:
+    """End the kiosk session after ONESTOP_KIOSK_IDLE_SECONDS without a request.
+
+    Setting the expiry saves the session, so each page of the session starts the
+    period again. A kiosk's page also signs out by itself after that long without a
+    touch.
+    """
+    request.session.set_expiry(settings.ONESTOP_KIOSK_IDLE_SECONDS)
 
 
 class KioskSessionMiddleware:
@@ -35,4 +47,7 @@ class KioskSessionMiddleware:
         request.kiosk = SimpleLazyObject(  # type: ignore[attr-defined]
             lambda: bool(request.session.get(KIOSK_SESSION_KEY))
         )
-        return self.get_response(request)
+        response = self.get_response(request)
+        if not request.path.startswith("/api/") and request.kiosk:  # type: ignore[attr-defined]
+            keep_kiosk_session_alive(request)
+        return response

@@ -1,0 +1,54 @@
+// Starts a kiosk again after a period without a touch, so that the next person
+// does not find the last one's account or typed values. Some seconds before the end it
+// shows a notice that any touch dismisses. At the end it forgets the values that
+// keep-form.js kept, signs the applicant out (the header's sign-out form returns to
+// /kiosk/) or, with nobody signed in, opens /kiosk/.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var idle = Number(script.getAttribute("data-idle-seconds")) * 1000;
+  var warning = Math.min(30000, Math.floor(idle / 3));
+  var home = script.getAttribute("data-home");
+  var template = script.getAttribute("data-warning");
+  var notice = null;
+  var timers = [];
+  var countdown = null;
+
+  function forgetKeptValues() {
+    try {
+      Object.keys(sessionStorage).forEach(function (key) {
+        if (key.indexOf("onestop.form:") === 0) { sessionStorage.removeItem(key); }
+      });
+    } catch (error) { /* storage off */ }
+  }
+
+  function end() {
+    forgetKeptValues();
+    var signOut = document.getElementById("sign-out");
+    if (signOut) { signOut.submit(); } else { location.assign(home); }
+  }
+
+  function warn() {
+    var left = Math.round(warning / 1000);
+    notice = document.createElement("div");
+    notice.id = "kiosk-idle-notice";
+    notice.className = "kiosk-idle-notice";
+    notice.setAttribute("role", "alert");
+    document.body.appendChild(notice);
+    function show() { notice.textContent = template.replace("{seconds}", String(left)); }
+    show();
+    countdown = setInterval(function () { left = Math.max(left - 1, 0); show(); }, 1000);
+  }
+
+  function restart() {
+    timers.forEach(clearTimeout);
+    clearInterval(countdown);
+    if (notice) { notice.remove(); notice = null; }
+    timers = [setTimeout(warn, idle - warning), setTimeout(end, idle)];
+  }
+
+  ["pointerdown", "keydown", "input", "scroll"].forEach(function (name) {
+    document.addEventListener(name, restart, { passive: true, capture: true });
+  });
+  restart();
+})();
