@@ -117,6 +117,8 @@ def _account_description(membership: Membership) -> str:
     username = membership.user.username
     if username in STAFF_USERNAMES:
         return STAFF_USERNAMES[username]
+    if membership.department is None:
+        return ""
     return reviewer_description(membership.department)
 
 

@@ -12,7 +12,7 @@ from onestop.cases.formdata import FormInvalid, check_form_data
 from onestop.cases.models import Case
 from onestop.catalog.models import Matter
 from onestop.core import json_input
-from onestop.testing import material_files, valid_form
+from onestop.testing import current_version, material_files, valid_form
 
 AMOUNT: dict[str, Any] = {"key": "amount", "label": "开票金额（元）", "type": "decimal"}
 COUNT: dict[str, Any] = {"key": "count", "label": "排放口数量", "type": "integer"}
@@ -141,7 +141,7 @@ def test_window_json_decimal_exact(demo):
         "form": form,
         "checklist": {
             m["key"]: {"original_seen": True}
-            for m in matter.current_version.guide.materials
+            for m in current_version(matter).guide.materials
         },
     }
     text = json.dumps(body, ensure_ascii=False).replace(

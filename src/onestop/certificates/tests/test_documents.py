@@ -6,6 +6,7 @@ import io
 from collections import defaultdict
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -82,7 +83,7 @@ def _pdfminer_text(pdf: bytes) -> str:
 
 def _fonts(pdf: bytes) -> list[dict]:
     page = pypdf.PdfReader(io.BytesIO(pdf)).pages[0]
-    fonts = page["/Resources"]["/Font"]
+    fonts: Any = page["/Resources"]["/Font"]  # type: ignore[index]
     return [fonts[key].get_object() for key in fonts]
 
 
@@ -250,6 +251,7 @@ def test_rendering_is_deterministic():
 def test_pdf_metadata_names_certificate():
     metadata = pypdf.PdfReader(io.BytesIO(render_certificate_pdf(CERTIFICATE))).metadata
 
+    assert metadata is not None
     assert metadata.title == f"营业执照 {IDENTIFIER}"
     assert metadata.author == "佛山市禅城区市场监督管理局"
 

@@ -8,6 +8,7 @@ import logging
 import re
 import struct
 from dataclasses import replace
+from typing import Any
 
 import pypdf
 import pytest
@@ -63,7 +64,7 @@ def glyph_for(pdf: bytes, char: str) -> tuple[str, int, int]:
     """Return the embedded font that writes the character, its glyph id in that font,
     and the length of the glyph's outline."""
     page = pypdf.PdfReader(io.BytesIO(pdf)).pages[0]
-    fonts = page["/Resources"]["/Font"]
+    fonts: Any = page["/Resources"]["/Font"]  # type: ignore[index]
     for key in fonts:
         font = fonts[key].get_object()
         if "/ToUnicode" not in font:

@@ -8,7 +8,7 @@ from onestop.cases.models import Case, CaseState
 from onestop.catalog.models import Matter
 from onestop.core import outbox
 from onestop.portal.demo import PASSWORD
-from onestop.testing import BROWSER_TEST_MARKS, PDF_BYTES, sample_value
+from onestop.testing import BROWSER_TEST_MARKS, PDF_BYTES, current_version, sample_value
 
 pytestmark = BROWSER_TEST_MARKS
 
@@ -90,7 +90,7 @@ def test_window_accepts_walk_in(browser, live_server, demo, tmp_path):
     clerk.fill("input[name=id_number]", "440604198503150024")
     clerk.click("text=/识别|Identify/")
     fill_form(clerk, matter, tmp_path)
-    for material in matter.current_version.guide.materials:
+    for material in current_version(matter).guide.materials:
         clerk.check(f"input[name='check.{material['key']}.original_seen']")
     clerk.click("#accept-case")
     clerk.wait_for_url(re.compile(r"/window/cases/\d+/"))
