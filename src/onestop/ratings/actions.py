@@ -450,10 +450,10 @@ def _check_link(actor: Any, link: RatingLink, pad: RatingPad | None) -> None:
         raise RatingLinkExpired(expired=_local(link.expires_at))
     if getattr(actor, "is_authenticated", False) and actor.pk != link.person.user_id:
         raise NotYourVisit()
-    _check_pad(link, pad)
+    check_rating_pad(link, pad)
 
 
-def _check_pad(link: RatingLink, pad: RatingPad | None) -> None:
+def check_rating_pad(link: RatingLink, pad: RatingPad | None) -> None:
     """Raise PadRequired when a screen link of a window with a pad comes from elsewhere.
 
     The pad is looked up when the rating is made, so a screen link issued before the

@@ -20,11 +20,13 @@ from onestop.core.permissions import RoleRequired, find_role
 from onestop.ratings import queries, rectifications
 from onestop.ratings.actions import (
     change_rating,
+    check_rating_pad,
     issue_rating_link,
     rate_by_link,
     record_visit,
 )
 from onestop.ratings.api import link_path
+from onestop.ratings.errors import PadRequired
 from onestop.ratings.models import (
     AppealKind,
     Level,
@@ -94,7 +96,12 @@ def _rating_page(request: HttpRequest, token: str) -> HttpResponse:
     rating = _rating_of_link(link)
     rated_elsewhere = _rating_elsewhere(link) if rating is None else None
     error: OneStopError | None = None
-    if request.method == "POST":
+    try:
+        # A screen link of a window with a pad shows its form on that pad only.
+        check_rating_pad(link, pad)
+    except PadRequired as caught:
+        error = caught
+    if request.method == "POST" and error is None:
         try:
             if rating is None:
                 rate_by_link(
@@ -119,6 +126,7 @@ def _rating_page(request: HttpRequest, token: str) -> HttpResponse:
             "link": link,
             "rating": rating,
             "rated_elsewhere": rated_elsewhere,
+            "pad_required": isinstance(error, PadRequired),
             "done": request.GET.get("done") == "1" and rating is not None,
             "error": error,
             "levels": Level.choices,

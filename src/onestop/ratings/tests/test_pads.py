@@ -346,6 +346,19 @@ def test_screen_link_of_padded_window_refused_elsewhere(demo):
     assert not Rating.objects.exists()
 
 
+def test_screen_link_elsewhere_shows_no_form(demo):
+    paired_device(demo, window="5")
+    visit, _clerk = open_visit(demo)
+    token = link_of(visit, RatingChannel.WINDOW_SCREEN).token
+
+    response = Client().get(f"/ratings/screen/{token}/")
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert 'data-code="rating.pad_required"' in page
+    assert 'name="level"' not in page
+
+
 def test_screen_link_refused_on_pad_of_other_window(demo):
     device, _pad = paired_device(demo, window="6")
     paired_device(demo, window="5")
