@@ -12,7 +12,14 @@ from onestop.cases.presenters import _action_label
 
 SOURCE = Path(__file__).resolve().parents[2]
 # The modules that write CaseEvent rows, each passing its action as action="…".
-EVENT_WRITERS = ("cases/actions.py", "cases/clock.py", "exchange/case_results.py")
+EVENT_WRITERS = (
+    *sorted(
+        str(path.relative_to(SOURCE))
+        for path in (SOURCE / "cases/actions").glob("*.py")
+    ),
+    "cases/clock.py",
+    "exchange/case_results.py",
+)
 ACTION_ARGUMENT = re.compile(r'\baction="([a-z_]+)"')
 CJK_IDEOGRAPH = re.compile("[\u4e00-\u9fff]")
 

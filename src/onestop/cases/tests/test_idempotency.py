@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from onestop.cases import actions
+from onestop.cases.actions import filing
 from onestop.cases.models import Case, CaseCounter, Submission
 from onestop.cases.tests.test_receipts import (
     FOOD,
@@ -193,7 +193,7 @@ def test_failed_insert_without_key_frees_number(demo, monkeypatch):
     def fail(*args, **kwargs):
         raise RuntimeError("insert failed")
 
-    monkeypatch.setattr(actions, "_store_new_materials", fail)
+    monkeypatch.setattr(filing, "_store_new_materials", fail)
     response = demo.client("clerk").post("/api/v1/cases/window", window_data(demo))
 
     assert response.status_code == 500

@@ -1,0 +1,181 @@
+"""The window's acceptance or refusal (不予受理) of a submitted case, and the receipt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onestop.cases import documents, notices, reasons, receipts
+from onestop.cases.actions.checks import (
+    _check_required_materials,
+    _check_uploads_for_acceptance,
+)
+from onestop.cases.actions.materials import (
+    Application,
+    MaterialCheck,
+    _atomic_removing_files,
+    _record_checklist,
+    _store_materials,
+)
+from onestop.cases.actions.roles import SYSTEM, WINDOW_ROLES
+from onestop.cases.actions.transitions import (
+    _lock,
+    _notify,
+    _recompute_deadlines,
+    _reload,
+    _require_transition,
+    _transition,
+)
+from onestop.cases.errors import ReasonRequired, ReasonTooLong
+from onestop.cases.models import Case, CaseDocument, Submission
+from onestop.core import outbox
+from onestop.core.audit import record_event
+from onestop.core.logging import get_logger
+from onestop.core.models import Role
+from onestop.core.permissions import require_role
+
+log = get_logger(__name__)
+
+# The outbox topic whose handler (exchange.tasks) hands an accepted case to its department.
+DISPATCH_TOPIC = "exchange.dispatch"
+
+
+def accept_case(
+    *,
+    actor: Any,
+    case: Case,
+    checklist: dict[str, MaterialCheck] | None = None,
+    window: str = "",
+    application: Application | None = None,
+) -> Case:
+    """Accept an online submission from the window's queue; the worker signs the receipt.
+
+    `application` contains the files and certificates that the window adds. Each material
+    given in it replaces the case's earlier ones of that material. A rejected file stops
+    the acceptance before anything is stored.
+    """
+    with _atomic_removing_files() as written:
+        case = _lock(case)
+        require_role(actor, WINDOW_ROLES, centre=case.centre)
+        if application is not None:
+            _require_transition(case, "accept")
+            _check_uploads_for_acceptance(case, application, checklist or {})
+            _store_materials(
+                case,
+                application,
+                replace=True,
+                actor=actor,
+                role=Role.CLERK,
+                written=written,
+            )
+        if checklist:
+            _record_checklist(case, checklist)
+        _check_required_materials(case)
+        _accept(case, actor=actor, window=window)
+    return _reload(case)
+
+
+def issue_acceptance_receipt(
+    *, case_id: int, content: dict[str, Any]
+) -> CaseDocument | None:
+    """Sign and store the acceptance receipt, and tell the applicant the case is accepted.
+
+    The outbox worker calls this for the message that the acceptance queued, with the
+    receipt's `content` from that message. It does nothing when the receipt exists
+    already, so a message delivered twice gives one receipt and one notification.
+    Return the receipt, or None when the case no longer exists.
+    """
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related(
+                "centre", "matter", "matter_version", "department", "person"
+            )
+            .filter(pk=case_id)
+            .first()
+        )
+        if case is None:
+            return None
+        existing = receipts.get_receipt(case)
+        if existing is not None:
+            return existing
+        receipt = documents.create_document(
+            case, CaseDocument.Kind.ACCEPTANCE_RECEIPT, content
+        )
+        _notify(case, notices.ACCEPTED, date=content.get("promised_due"))
+        record_event(
+            actor=None,
+            actor_role=SYSTEM,
+            verb="case.receipt_issued",
+            object_type="case",
+            object_id=case.pk,
+            centre=case.centre,
+            data={"document_id": receipt.pk},
+        )
+    log.info("case.receipt_issued", case_id=case.pk, centre_id=case.centre_id)
+    return receipt
+
+
+def refuse_case(*, actor: Any, case: Case, reason: str) -> Case:
+    """Decide not to accept (不予受理), with the reason, and notify the applicant."""
+    action = _("not accepting a case")
+    reason = reasons.clean_reason(
+        reason,
+        missing=ReasonRequired(action=action),
+        too_long=ReasonTooLong,
+        action=action,
+    )
+    with transaction.atomic():
+        case = _lock(case)
+        require_role(actor, WINDOW_ROLES, centre=case.centre)
+        case.refusal_reason = reason
+        case.save(update_fields=["refusal_reason"])
+        _transition(
+            case, actor=actor, actor_role=Role.CLERK, action="refuse", reason=reason
+        )
+        documents.create_document(
+            case, CaseDocument.Kind.REFUSAL_NOTICE, {"reason": reason}
+        )
+        _notify(case, notices.NOT_ACCEPTED, reason=case.refusal_reason)
+    return _reload(case)
+
+
+def _accept(case: Case, *, actor: Any, window: str) -> None:
+    """Accept a case that already exists, such as an online submission."""
+    case.accepted_at = timezone.now()
+    case.accepted_by = actor
+    case.window = window[:40]
+    case.save(update_fields=["accepted_at", "accepted_by", "window"])
+    submissions = list(case.submissions.filter(superseded=False).order_by("pk"))
+    _transition(
+        case,
+        actor=actor,
+        actor_role=Role.CLERK,
+        action="accept",
+        materials=submissions,
+    )
+    _recompute_deadlines(case)
+    _schedule_acceptance_work(case, submissions)
+    _log_accepted(case)
+
+
+def _schedule_acceptance_work(case: Case, submissions: list[Submission]) -> None:
+    """Queue the department dispatch and the receipt with one INSERT, in this transaction."""
+    outbox.enqueue_many(
+        [
+            outbox.Message(DISPATCH_TOPIC, {"case_id": case.pk}, centre=case.centre),
+            receipts.receipt_message(case, submissions),
+        ]
+    )
+
+
+def _log_accepted(case: Case) -> None:
+    log.info(
+        "case.accepted",
+        case_id=case.pk,
+        centre_id=case.centre_id,
+        department_id=case.department_id,
+    )

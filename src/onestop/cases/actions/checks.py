@@ -1,0 +1,206 @@
+"""Checks that an application is complete and valid: the matter is open, the form values
+and organisation codes are valid, and every required material is provided."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from onestop.cases.actions.materials import Application, MaterialCheck
+from onestop.cases.errors import (
+    MaterialsMissing,
+    MatterNotOpen,
+    NotAgent,
+    OrganisationNotRepresented,
+    UnknownMaterial,
+)
+from onestop.cases.formdata import (
+    FormInvalid,
+    FormInvalidMaterialsMissing,
+    FormOwner,
+    check_form_data,
+)
+from onestop.cases.models import Case
+from onestop.cases.uploads import check_no_rejected_uploads
+from onestop.catalog.models import Matter
+from onestop.core import rows
+from onestop.core.errors import list_text
+from onestop.identity.models import Enterprise, Person
+
+
+def _check_new_case(
+    matter: Matter,
+    person: Person,
+    enterprise: Enterprise | None,
+    application: Application,
+) -> dict[str, Any]:
+    """Check what can be checked before a case exists; return the cleaned form values.
+
+    Running these checks before a case number is taken keeps invalid applications from
+    using up numbers.
+    """
+    if not matter.is_active or matter.guide_only or matter.current_version is None:
+        raise MatterNotOpen(matter=matter.name)
+    if enterprise is not None and not enterprise.agents.filter(pk=person.pk).exists():
+        raise NotAgent(uscc=enterprise.uscc)
+    guide = matter.current_version.guide
+    known = {m["key"] for m in guide.materials}
+    for key in [
+        *application.uploads,
+        *application.certificates,
+        *application.checklist,
+    ]:
+        if key not in known:
+            raise UnknownMaterial(material=key)
+    missing = _missing_materials(guide.materials, _application_materials(application))
+
+    # One notice lists the invalid fields and the missing materials together (一次性告知).
+    try:
+        form_data = check_form_data(
+            guide.form_fields,
+            application.form_data,
+            owner=FormOwner.of(person, enterprise),
+        )
+    except FormInvalid as error:
+        if not missing:
+            raise
+        raise FormInvalidMaterialsMissing(
+            **error.details, **_missing_details(missing)
+        ) from None
+    _check_organisation_codes(guide.form_fields, form_data, enterprise)
+    if missing:
+        raise MaterialsMissing(**_missing_details(missing))
+    return form_data
+
+
+def _check_uploads_with_form(
+    application: Application,
+    guide: Any,
+    form_data: dict[str, Any],
+    owner: FormOwner,
+    *,
+    provided: set[str],
+) -> None:
+    """Raise one error for the rejected uploads that also lists the form's errors and
+    the missing materials (一次性告知).
+
+    `provided` are the keys of the materials the case has already, besides those of
+    `application`.
+    """
+    if not application.rejected_uploads:
+        return
+    form_error = None
+    try:
+        check_form_data(guide.form_fields, form_data, owner=owner)
+    except FormInvalid as error:
+        form_error = error
+    check_no_rejected_uploads(
+        application.rejected_uploads,
+        guide.materials,
+        form_error=form_error,
+        missing=_missing_besides_rejected(
+            guide.materials, application, provided | _application_materials(application)
+        ),
+    )
+
+
+def _check_uploads_for_acceptance(
+    case: Case, application: Application, checklist: dict[str, MaterialCheck]
+) -> None:
+    """Raise one error for the files rejected at acceptance that also lists the missing
+    materials, counting the case's materials and the clerk's ticks as provided."""
+    if not application.rejected_uploads:
+        return
+    materials = case.matter_version.guide.materials
+    provided = _current_materials(case) | _application_materials(application)
+    provided |= _ticked_materials(checklist)
+    check_no_rejected_uploads(
+        application.rejected_uploads,
+        materials,
+        missing=_missing_besides_rejected(materials, application, provided),
+    )
+
+
+def _missing_besides_rejected(
+    materials: list[dict[str, Any]], application: Application, provided: set[str]
+) -> dict[str, Any] | None:
+    """Return the error details naming the required materials that are neither in
+    `provided` nor rejected, or None when there are none.
+
+    The error lists a rejected file's material with the file, so not again here.
+    """
+    rejected = {item.material for item in application.rejected_uploads}
+    missing = _missing_materials(materials, provided | rejected)
+    return _missing_details(missing) if missing else None
+
+
+def _application_materials(application: Application) -> set[str]:
+    """Return the keys of the materials an application provides: accepted uploads,
+    certificates, and the originals or copies ticked at the window."""
+    provided = {key for key, files in application.uploads.items() if files}
+    provided |= set(application.certificates)
+    return provided | _ticked_materials(application.checklist)
+
+
+def _ticked_materials(checklist: dict[str, MaterialCheck]) -> set[str]:
+    return {
+        key
+        for key, check in checklist.items()
+        if check.original_seen or check.copy_taken
+    }
+
+
+def _check_organisation_codes(
+    fields: list[dict[str, Any]],
+    form_data: dict[str, Any],
+    enterprise: Enterprise | None,
+) -> None:
+    """Reject a form that names a registered enterprise the applicant does not act for.
+
+    Results such as licences are issued to the code in the form, so only the enterprise's
+    own agents, applying for it, may name it.
+    """
+    for form_field in fields:
+        key = form_field["key"]
+        code = form_data.get(key) if form_field.get("type") == "uscc" else None
+        if not code or (enterprise is not None and enterprise.uscc == code):
+            continue
+        if rows.fetch_one(Enterprise, {"uscc": code}) is not None:
+            raise OrganisationNotRepresented(uscc=code, field=form_field["label"])
+
+
+def _check_required_materials(case: Case) -> None:
+    _raise_missing(case.matter_version.guide.materials, _current_materials(case))
+
+
+def _current_materials(case: Case) -> set[str]:
+    """Return the keys of the materials the case has now: its submissions not replaced."""
+    return set(
+        case.submissions.filter(superseded=False).values_list("material_key", flat=True)
+    )
+
+
+def _raise_missing(materials: list[dict[str, Any]], provided: set[str]) -> None:
+    missing = _missing_materials(materials, provided)
+    if missing:
+        raise MaterialsMissing(**_missing_details(missing))
+
+
+def _missing_materials(
+    materials: list[dict[str, Any]], provided: set[str]
+) -> list[dict[str, Any]]:
+    """Return the required materials whose key is not in `provided`, in guide order."""
+    return [
+        m
+        for m in materials
+        if m.get("necessity", "required") == "required" and m["key"] not in provided
+    ]
+
+
+def _missing_details(missing: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the error details that name the missing materials and give their keys."""
+    names = [m["name"] for m in missing]
+    return {
+        "materials": list_text(names),
+        "missing": names,
+        "material_keys": [m["key"] for m in missing],
+    }

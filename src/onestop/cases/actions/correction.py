@@ -1,0 +1,182 @@
+"""Correction requests that list every item at once (一次性告知), and the applicant's
+resubmission with the corrected items."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onestop.cases import documents, notices
+from onestop.cases.actions.checks import (
+    _check_organisation_codes,
+    _check_required_materials,
+    _check_uploads_with_form,
+    _current_materials,
+)
+from onestop.cases.actions.materials import (
+    Application,
+    _atomic_removing_files,
+    _store_materials,
+)
+from onestop.cases.actions.roles import APPLICANT, _staff_role_for_correction
+from onestop.cases.actions.transitions import (
+    _end_pauses,
+    _lock,
+    _notify,
+    _recompute_deadlines,
+    _reload,
+    _transition,
+)
+from onestop.cases.errors import (
+    CorrectionItemsRequired,
+    CorrectionsOutstanding,
+    ResubmissionEmpty,
+    UnknownMaterial,
+)
+from onestop.cases.formdata import FormOwner, check_form_data
+from onestop.cases.models import Case, CaseDocument, CaseEvent, CasePause, CaseState
+from onestop.core.errors import PermissionDenied, list_text, shown
+
+
+def resubmit_case(*, actor: Any, case: Case, application: Application) -> Case:
+    """Answer a correction request: replace the listed materials and form values."""
+    with _atomic_removing_files() as written:
+        case = _lock(case)
+        if case.person.user_id != actor.pk:
+            raise PermissionDenied()
+        guide = case.matter_version.guide
+        form_data = {**case.form_data, **application.form_data}
+        _check_uploads_with_form(
+            application,
+            guide,
+            form_data,
+            FormOwner.of(case.person, case.enterprise),
+            provided=_current_materials(case),
+        )
+        _check_corrections_answered(case, application)
+        case.form_data = check_form_data(
+            guide.form_fields,
+            form_data,
+            owner=FormOwner.of(case.person, case.enterprise),
+        )
+        _check_organisation_codes(guide.form_fields, case.form_data, case.enterprise)
+        _store_materials(
+            case,
+            application,
+            replace=True,
+            actor=actor,
+            role=APPLICANT,
+            written=written,
+        )
+        _check_required_materials(case)
+        previous = (
+            case.events.filter(action="request_correction").last() or CaseEvent()
+        ).from_state
+        _end_pauses(case, CasePause.Kind.CORRECTION)
+        case.correction_items = []
+        case.save(update_fields=["form_data", "correction_items"])
+        _transition(
+            case,
+            actor=actor,
+            actor_role=APPLICANT,
+            action="resubmit",
+            target=previous or CaseState.SUBMITTED,
+        )
+        _recompute_deadlines(case)
+    return _reload(case)
+
+
+def request_correction(
+    *, actor: Any, case: Case, items: Iterable[dict[str, str]]
+) -> Case:
+    """Ask for every missing or incorrect item at once (一次性告知); the clock stops.
+
+    Each item has `material` or `field` (a key of the matter) and a `note`. The window asks
+    before acceptance; the department's reviewer may ask during review.
+    """
+    items = [
+        item
+        for item in items
+        if (item.get("note") or "").strip() or item.get("material")
+    ]
+    if not items:
+        raise CorrectionItemsRequired()
+    with transaction.atomic():
+        case = _lock(case)
+        role = _staff_role_for_correction(actor, case)
+        known = {m["key"] for m in case.matter_version.guide.materials}
+        for item in items:
+            if item.get("material") and item["material"] not in known:
+                raise UnknownMaterial(material=item["material"])
+        case.correction_items = items
+        case.save(update_fields=["correction_items"])
+        _transition(
+            case,
+            actor=actor,
+            actor_role=role,
+            action="request_correction",
+            data={"items": items},
+        )
+        CasePause.objects.create(
+            centre=case.centre,
+            case=case,
+            kind=CasePause.Kind.CORRECTION,
+            reason=_("correction requested"),
+            started_at=timezone.now(),
+        )
+        documents.create_document(
+            case, CaseDocument.Kind.CORRECTION_NOTICE, {"items": items}
+        )
+        _notify(
+            case,
+            notices.CORRECTION_REQUESTED,
+            items="; ".join(item.get("note", "") for item in items if item.get("note")),
+        )
+    return _reload(case)
+
+
+def _check_corrections_answered(case: Case, application: Application) -> None:
+    """Reject a resubmission that leaves a requested material out, or changes nothing."""
+    if case.state != CaseState.CORRECTION_REQUESTED:
+        return  # the transition reports the wrong state with its own message
+    names = {m["key"]: m["name"] for m in case.matter_version.guide.materials}
+    answered = {key for key, files in application.uploads.items() if files}
+    answered |= set(application.certificates)
+    outstanding = [
+        names.get(item["material"], item["material"])
+        for item in case.correction_items
+        if item.get("material") and item["material"] not in answered
+    ]
+    if not answered and not application.form_data:
+        requested = _requested_items(case)
+        raise ResubmissionEmpty(
+            items=list_text(requested) if requested else _("the items to correct"),
+            requested=requested,
+        )
+    if outstanding:
+        raise CorrectionsOutstanding(materials=list_text(outstanding))
+
+
+def _requested_items(case: Case) -> list[str]:
+    """Name each item of the case's correction notice for a message.
+
+    A material is named by its name and a form field by its label. An item with
+    neither is named by its note, quoted and cut to 40 characters.
+    """
+    guide = case.matter_version.guide
+    materials = {m["key"]: m["name"] for m in guide.materials}
+    fields = {f["key"]: f["label"] for f in guide.form_fields}
+    names: list[str] = []
+    for item in case.correction_items:
+        note = (item.get("note") or "").strip()
+        if item.get("material"):
+            names.append(materials.get(item["material"], item["material"]))
+        elif item.get("field"):
+            names.append(fields.get(item["field"], item["field"]))
+        elif note:
+            names.append(f"“{shown(note)}”")
+    return list(dict.fromkeys(names))
