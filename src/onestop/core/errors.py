@@ -47,11 +47,19 @@ class OneStopError(Exception):
         self.details = details
         super().__init__(self.code)
 
+    def message_values(self) -> dict[str, Any]:
+        """Return the values the message's placeholders show: the details by default.
+
+        An error whose details carry codes overrides this to show their labels instead.
+        """
+        return self.details
+
     def render(self) -> str:
         """Return the translated message with its named placeholders filled in."""
         text = str(self.message)
+        values = self.message_values()
         try:
-            filled = text % self.details if self.details else text
+            filled = text % values if values else text
         except (KeyError, ValueError, TypeError):
             return text
         return tidy_cjk_spacing(filled)

@@ -522,7 +522,7 @@ def _check_not_rated(case: Case) -> None:
     raise AlreadyRated(
         number=case.number,
         rated_at=_local(earlier.created_at),
-        channel=RatingChannel(earlier.channel).label,
+        channel=earlier.channel,
     )
 
 
