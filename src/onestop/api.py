@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,8 +23,8 @@ from onestop.core import json_input, rows
 from onestop.core.errors import NotFound, OneStopError
 from onestop.core.json_errors import body_invalid
 from onestop.core.logging import get_logger
-from onestop.core.middleware import form_too_large
 from onestop.core.models import ApiToken
+from onestop.core.request_errors import request_error
 from onestop.core.schema_errors import (
     SchemaMismatch,
     describe_schema_error,
@@ -212,9 +212,12 @@ def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
     return error_response(request, error.status_code, body)
 
 
-@api.exception_handler(RequestDataTooBig)
-def on_body_too_large(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
-    return on_onestop_error(request, form_too_large())
+@api.exception_handler(SuspiciousOperation)
+@api.exception_handler(BadRequest)
+def on_request_unreadable(request: HttpRequest, error: Exception) -> HttpResponse:
+    # Django raises these while a handler reads the body or the query string, for
+    # example RequestDataTooBig for a JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE.
+    return on_onestop_error(request, request_error(error))
 
 
 @api.exception_handler(Exception)
