@@ -44,6 +44,7 @@ class CaseSummaryOut(Schema):
     matter_name: str
     department: str
     applicant: str
+    agent: str | None
     channel: str
     created_at: str
     promised_due: str | None

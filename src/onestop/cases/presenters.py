@@ -75,8 +75,13 @@ def form_display(guide: Any, form_data: dict[str, Any]) -> list[tuple[str, Any]]
 def case_summary(case: Case) -> dict[str, Any]:
     """Return the fields shown in lists, with the applicant masked."""
     _remaining, warning = deadline_status(case)
+    person = f"{case.person.masked_name} {case.person.masked_id_number}"
     enterprise = case.enterprise
-    applicant = enterprise.name if enterprise is not None else case.person.masked_name
+    # For an enterprise the person is its agent (经办人), named apart from it.
+    if enterprise is None:
+        applicant, agent = person, None
+    else:
+        applicant, agent = f"{enterprise.name} {enterprise.masked_uscc}", person
     return {
         "number": case.number,
         "centre": case.centre.name,
@@ -85,7 +90,8 @@ def case_summary(case: Case) -> dict[str, Any]:
         "matter": case.matter.pack_id,
         "matter_name": case.matter.name,
         "department": case.department.name,
-        "applicant": f"{applicant} {case.person.masked_id_number}",
+        "applicant": applicant,
+        "agent": agent,
         "channel": case.channel,
         "channel_label": str(Channel(case.channel).label),
         "created_at": _iso(case.created_at),
