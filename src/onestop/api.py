@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import BadRequest, SuspiciousOperation
@@ -16,10 +16,12 @@ from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from onestop.core import json_input, rows
+from onestop.core.dates import api_datetime
 from onestop.core.errors import NotFound, OneStopError
 from onestop.core.json_errors import body_invalid
 from onestop.core.logging import get_logger
@@ -93,9 +95,19 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
-class JsonRenderer(JSONRenderer):
-    """JSON with Chinese text as UTF-8 instead of \\u escapes."""
+class JsonEncoder(NinjaJSONEncoder):
+    """Django Ninja's encoder, writing each datetime as `api_datetime` does."""
 
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime):
+            return api_datetime(o)
+        return super().default(o)
+
+
+class JsonRenderer(JSONRenderer):
+    """JSON with Chinese text as UTF-8 instead of \\u escapes, and one datetime form."""
+
+    encoder_class = JsonEncoder
     json_dumps_params = {"ensure_ascii": False}
 
 

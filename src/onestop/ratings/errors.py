@@ -38,7 +38,7 @@ class AlreadyRated(Conflict):
     def message_values(self) -> dict[str, Any]:
         """Show the channel's translated label where details carry its code."""
         channel = self.details["channel"]
-        return {**self.details, "channel": RatingChannel(channel).label}
+        return {**super().message_values(), "channel": RatingChannel(channel).label}
 
 
 class VisitAlreadyRated(Conflict):
