@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,15 +16,17 @@ from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from onestop.core import json_input, rows
+from onestop.core.dates import api_datetime
 from onestop.core.errors import NotFound, OneStopError
 from onestop.core.json_errors import body_invalid
 from onestop.core.logging import get_logger
-from onestop.core.middleware import form_too_large
 from onestop.core.models import ApiToken
+from onestop.core.request_errors import request_error
 from onestop.core.schema_errors import (
     SchemaMismatch,
     describe_schema_error,
@@ -93,9 +95,19 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
-class JsonRenderer(JSONRenderer):
-    """JSON with Chinese text as UTF-8 instead of \\u escapes."""
+class JsonEncoder(NinjaJSONEncoder):
+    """Django Ninja's encoder, writing each datetime as `api_datetime` does."""
 
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime):
+            return api_datetime(o)
+        return super().default(o)
+
+
+class JsonRenderer(JSONRenderer):
+    """JSON with Chinese text as UTF-8 instead of \\u escapes, and one datetime form."""
+
+    encoder_class = JsonEncoder
     json_dumps_params = {"ensure_ascii": False}
 
 
@@ -212,9 +224,12 @@ def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
     return error_response(request, error.status_code, body)
 
 
-@api.exception_handler(RequestDataTooBig)
-def on_body_too_large(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
-    return on_onestop_error(request, form_too_large())
+@api.exception_handler(SuspiciousOperation)
+@api.exception_handler(BadRequest)
+def on_request_unreadable(request: HttpRequest, error: Exception) -> HttpResponse:
+    # Django raises these while a handler reads the body or the query string, for
+    # example RequestDataTooBig for a JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE.
+    return on_onestop_error(request, request_error(error))
 
 
 @api.exception_handler(Exception)

@@ -7,7 +7,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
@@ -28,6 +27,7 @@ from onestop.cases.models import Case, CaseState
 from onestop.cases.presenters import case_detail, case_summary
 from onestop.cases.window_labels import check_window_label
 from onestop.catalog.queries import get_centre
+from onestop.core.dates import api_datetime
 from onestop.core.models import Centre
 from onestop.core.permissions import require_role, staff_roles
 from onestop.core.schemas import InputSchema
@@ -44,6 +44,7 @@ class CaseSummaryOut(Schema):
     matter_name: str
     department: str
     applicant: str
+    agent: str | None
     channel: str
     created_at: str
     promised_due: str | None
@@ -234,7 +235,7 @@ def get_receipt(
         return {
             "id": receipt.pk,
             "kind": receipt.kind,
-            "created_at": timezone.localtime(receipt.created_at).isoformat(),
+            "created_at": api_datetime(receipt.created_at),
             "data": receipt.data,
             "signature": receipt.signature,
             "pdf_url": document_pdf_url(case.number, receipt),

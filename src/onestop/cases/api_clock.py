@@ -14,6 +14,7 @@ from pydantic import StrictInt
 from onestop.cases import clock
 from onestop.cases.api import CaseOut, _case, _detail
 from onestop.cases.models import CaseExtension
+from onestop.core.dates import api_datetime, api_iso
 from onestop.core.schemas import InputSchema
 
 router = Router(tags=["cases"])
@@ -62,10 +63,8 @@ def extension_out(extension: CaseExtension) -> dict[str, Any]:
         "working_days": extension.working_days,
         "reason": extension.reason,
         "status": extension.status,
-        "requested_at": extension.requested_at.isoformat(),
-        "decided_at": extension.decided_at.isoformat()
-        if extension.decided_at
-        else None,
+        "requested_at": api_datetime(extension.requested_at),
+        "decided_at": api_iso(extension.decided_at),
         "decision_note": extension.decision_note,
         "promised_due": case.promised_due.isoformat() if case.promised_due else None,
         "statutory_due": case.statutory_due.isoformat() if case.statutory_due else None,

@@ -278,14 +278,10 @@ def _open_special_procedure(case: Case) -> CasePause:
 def _check_pause_end(pause: CasePause, ended_at: dt.datetime) -> dt.datetime:
     if timezone.is_naive(ended_at):
         ended_at = timezone.make_aware(ended_at)
-    shown = {
-        "started_at": _local(pause.started_at),
-        "ended_at": _local(ended_at),
-    }
     if ended_at < pause.started_at:
-        raise PauseEndsBeforeStart(**shown)
+        raise PauseEndsBeforeStart(started_at=pause.started_at, ended_at=ended_at)
     if ended_at > timezone.now():
-        raise PauseEndsInFuture(ended_at=shown["ended_at"])
+        raise PauseEndsInFuture(ended_at=ended_at)
     return ended_at
 
 
@@ -587,7 +583,3 @@ def _clean_reason(reason: str, action: Any, *, required: bool = True) -> str:
         too_long=ReasonTooLong,
         action=action,
     )
-
-
-def _local(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")

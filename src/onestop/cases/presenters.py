@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
@@ -23,16 +21,8 @@ from onestop.cases.models import (
 )
 from onestop.cases.receipts import receipt_status
 from onestop.cases.workflow import TRANSITIONS, UNCHANGED_STATE_ACTIONS
+from onestop.core.dates import api_iso
 from onestop.core.models import Role
-
-
-def _iso(value: Any) -> str | None:
-    """Format a date, or a datetime in the current time zone with its offset, as ISO 8601."""
-    if not value:
-        return None
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).isoformat()
-    return value.isoformat()
 
 
 def _choice_label(choices: Any, value: str) -> str:
@@ -75,8 +65,13 @@ def form_display(guide: Any, form_data: dict[str, Any]) -> list[tuple[str, Any]]
 def case_summary(case: Case) -> dict[str, Any]:
     """Return the fields shown in lists, with the applicant masked."""
     _remaining, warning = deadline_status(case)
+    person = f"{case.person.masked_name} {case.person.masked_id_number}"
     enterprise = case.enterprise
-    applicant = enterprise.name if enterprise is not None else case.person.masked_name
+    # For an enterprise the person is its agent (经办人), named apart from it.
+    if enterprise is None:
+        applicant, agent = person, None
+    else:
+        applicant, agent = f"{enterprise.name} {enterprise.masked_uscc}", person
     return {
         "number": case.number,
         "centre": case.centre.name,
@@ -85,11 +80,12 @@ def case_summary(case: Case) -> dict[str, Any]:
         "matter": case.matter.pack_id,
         "matter_name": case.matter.name,
         "department": case.department.name,
-        "applicant": f"{applicant} {case.person.masked_id_number}",
+        "applicant": applicant,
+        "agent": agent,
         "channel": case.channel,
         "channel_label": str(Channel(case.channel).label),
-        "created_at": _iso(case.created_at),
-        "promised_due": _iso(case.promised_due),
+        "created_at": api_iso(case.created_at),
+        "promised_due": api_iso(case.promised_due),
         "warning": warning,
     }
 
@@ -117,7 +113,7 @@ def case_detail(
     return {
         **case_summary(case),
         "matter_version": case.matter_version.number,
-        "statutory_due": _iso(case.statutory_due),
+        "statutory_due": api_iso(case.statutory_due),
         "deadline_provisional": case.deadline_provisional,
         "promised_due_provisional": promised_provisional,
         "statutory_due_provisional": statutory_provisional,
@@ -152,7 +148,7 @@ def case_detail(
         **documents_display(case, documents),
         "events": [
             {
-                "at": _iso(e.at),
+                "at": api_iso(e.at),
                 "action": e.action,
                 "action_label": _action_label(e.action),
                 "from_state": e.from_state,
@@ -183,7 +179,7 @@ def documents_display(
             {
                 "id": d.pk,
                 "kind": d.kind,
-                "created_at": _iso(d.created_at),
+                "created_at": api_iso(d.created_at),
                 "data": d.data,
                 "signature": d.signature,
                 "pdf_url": document_pdf_url(case.number, d),

@@ -3,7 +3,7 @@
 These values are printed on a signed certificate, so each one is checked by the face
 field that the certificate type defines: its length, its characters and, for a date, its
 form. The gender and the birth date of a resident's certificate must equal what the
-holder's resident ID number states.
+holder's resident ID number states, and an ethnicity (民族) must be a GB/T 3304 name.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from onestop.certificates.ethnic_groups import is_ethnic_group
 from onestop.certificates.models import CertificateType, HolderKind
 from onestop.core.errors import InvalidInput, code_point_text
 from onestop.identity.codes import parse_resident_id
@@ -63,6 +64,15 @@ class FaceGenderInvalid(FaceValueInvalid):
     )
 
 
+class FaceEthnicityInvalid(FaceValueInvalid):
+    code = "certificate.face_ethnicity_invalid"
+    message = _(
+        "The face field %(label)s (%(key)s) must be one of the 56 ethnic groups of "
+        "GB/T 3304, as on an ID card (汉, 蒙古) or in full (汉族, 蒙古族), or 其他 or "
+        "外国血统中国籍人士, not %(value)s."
+    )
+
+
 class FaceBirthDateMismatch(FaceValueInvalid):
     code = "certificate.face_birth_date_mismatch"
     message = _(
@@ -91,6 +101,8 @@ def check_entered_face_values(
         _check_text(field, value)
         if field.get("type") == "date":
             _check_date(field, value)
+        if field["key"] == "ethnicity" and not is_ethnic_group(value):
+            raise FaceEthnicityInvalid(**_named(field, value))
         if resident is not None and field["key"] == "gender":
             expected = GENDERS[resident.sex]
             if value != expected:

@@ -18,6 +18,7 @@ from onestop.certificates.documents import CertificateDocument
 from onestop.certificates.errors import CertificateAccessDenied, CertificateNotFound
 from onestop.certificates.identifiers import parse_identifier
 from onestop.certificates.models import Certificate, CertificateStatus, HolderKind
+from onestop.core.dates import api_datetime, api_iso
 from onestop.core.ledger.bundle import proof_bundle
 from onestop.core.ledger.sequencer import checkpointed_entries
 from onestop.core.models import Centre, Role
@@ -80,7 +81,7 @@ class Verification:
             "identifier": self.identifier,
             "result": self.result,
             "valid": self.is_valid,
-            "checked_at": self.checked_at.isoformat(),
+            "checked_at": api_datetime(self.checked_at),
         }
         certificate = self.certificate
         if certificate is None or self.result == VerificationResult.SIGNATURE_INVALID:
@@ -96,9 +97,9 @@ class Verification:
                 "holder_name": masked_holder_name(certificate),
                 "holder_code": masked_holder_code(certificate),
                 "valid_from": certificate.valid_from.isoformat(),
-                "valid_until": _iso(certificate.valid_until),
-                "issued_at": certificate.issued_at.isoformat(),
-                "status_changed_at": _iso(certificate.status_changed_at),
+                "valid_until": api_iso(certificate.valid_until),
+                "issued_at": api_datetime(certificate.issued_at),
+                "status_changed_at": api_iso(certificate.status_changed_at),
                 "latest_version": newer.identifier if newer != certificate else None,
                 # A verifier sent on to the newest version learns at once that it
                 # may not be valid either, for example when it was revoked.
@@ -278,10 +279,6 @@ def _holds_or_applied_for(person: Any, certificate: Certificate) -> bool:
             person=person,
         ).exists()
     )
-
-
-def _iso(value: datetime.date | datetime.datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def certificate_proof_bundle(identifier: str) -> str:

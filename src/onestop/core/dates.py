@@ -1,8 +1,9 @@
-"""Dates and times as pages and in-app notifications show them.
+"""Dates and times as pages, in-app notifications and the API show them.
 
 Pages show a date as 2026-12-05 and a time as 2026-12-05 14:30 in Beijing time, in every
-language, through DATE_FORMAT and DATETIME_FORMAT of onestop/formats. The API keeps
-ISO 8601.
+language, through DATE_FORMAT and DATETIME_FORMAT of onestop/formats. The JSON API
+writes a date as 2026-12-05 and a time with `api_datetime`. Signed and hashed documents
+keep the form they were signed in.
 """
 
 from __future__ import annotations
@@ -11,9 +12,34 @@ import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
 from django.utils.formats import date_format
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def api_datetime(value: datetime.datetime) -> str:
+    """Format a datetime for the JSON API as RFC 3339 in TIME_ZONE, to the second.
+
+    For example 2026-12-05T20:31:07+08:00: the offset is always written, never Z, and
+    the fraction of a second is dropped. A value without a zone is taken as UTC.
+    """
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    local = timezone.localtime(value, timezone.get_default_timezone())
+    return local.isoformat(timespec="seconds")
+
+
+def api_iso(value: datetime.date | datetime.datetime | None) -> str | None:
+    """Format a date as 2026-12-05 and a datetime as `api_datetime` does, for the API.
+
+    An empty value is returned as None.
+    """
+    if not value:
+        return None
+    if isinstance(value, datetime.datetime):
+        return api_datetime(value)
+    return value.isoformat()
 
 
 def format_local_datetime(value: Any) -> str:

@@ -7,6 +7,7 @@ status and a translated message with named placeholders. The API returns
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -15,6 +16,8 @@ from typing import Any
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
+
+from onestop.core.dates import api_datetime, format_local_datetime
 
 # A CJK ideograph or a CJK or full-width punctuation mark.
 _CJK = (
@@ -47,11 +50,26 @@ class OneStopError(Exception):
         self.details = details
         super().__init__(self.code)
 
+    def message_values(self) -> dict[str, Any]:
+        """Return the values the message's placeholders show: the details, with each
+        datetime in local time as pages show it (2026-12-05 14:30).
+
+        The API's details write a datetime as RFC 3339 instead (`api_datetime`). An
+        error whose details carry codes overrides this to show their labels.
+        """
+        return {
+            key: format_local_datetime(value)
+            if isinstance(value, datetime.datetime)
+            else value
+            for key, value in self.details.items()
+        }
+
     def render(self) -> str:
         """Return the translated message with its named placeholders filled in."""
         text = str(self.message)
+        values = self.message_values()
         try:
-            filled = text % self.details if self.details else text
+            filled = text % values if values else text
         except (KeyError, ValueError, TypeError):
             return text
         return tidy_cjk_spacing(filled)
@@ -124,6 +142,8 @@ def choices_text(choices: Iterable[tuple[str, Any]]) -> str:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
+    if isinstance(value, datetime.datetime):
+        return api_datetime(value)
     if isinstance(value, (list, tuple)):
         return [_jsonable(item) for item in value]
     if isinstance(value, dict):

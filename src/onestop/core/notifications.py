@@ -17,7 +17,12 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 
-from onestop.core.dates import format_local_date, format_local_datetime
+from onestop.core.dates import (
+    api_datetime,
+    api_iso,
+    format_local_date,
+    format_local_datetime,
+)
 from onestop.core.models import Centre, Notification
 
 MAX_SUBJECT_LENGTH = 200
@@ -103,6 +108,6 @@ def notification_dict(notification: Notification) -> dict[str, Any]:
         "subject": subject,
         "body": body,
         "link": notification.link,
-        "created_at": notification.created_at.isoformat(),
-        "read_at": notification.read_at.isoformat() if notification.read_at else None,
+        "created_at": api_datetime(notification.created_at),
+        "read_at": api_iso(notification.read_at),
     }

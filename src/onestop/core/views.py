@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
-from django.views import defaults
 
 from onestop.catalog.queries import list_centres
 from onestop.core.errors import PermissionDenied
 from onestop.core.logging import get_logger
-from onestop.core.middleware import form_too_large
 from onestop.core.pages import render_error_for_path
+from onestop.core.request_errors import request_error
 
 log = get_logger(__name__)
 
@@ -29,16 +27,15 @@ def health(request: HttpRequest) -> JsonResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """Show a body over DATA_UPLOAD_MAX_MEMORY_SIZE as OneStop's error, JSON under /api/.
+    """Show a request that Django rejected while parsing it as OneStop's error, JSON
+    under /api/.
 
-    Django raises RequestDataTooBig when a view reads such a body. Other bad requests
-    get Django's own 400 page.
+    Django calls this for a SuspiciousOperation or BadRequest raised in a view or a
+    middleware, such as a body over DATA_UPLOAD_MAX_MEMORY_SIZE or too many fields.
     """
-    if isinstance(exception, RequestDataTooBig):
-        error = form_too_large()
-        log.info("request.rejected", code=error.code, path=request.path)
-        return render_error_for_path(request, error)
-    return defaults.bad_request(request, exception)
+    error = request_error(exception)
+    log.info("request.rejected", code=error.code, path=request.path)
+    return render_error_for_path(request, error)
 
 
 class FormExpired(PermissionDenied):

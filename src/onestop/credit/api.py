@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 from pydantic import StrictBool, StrictInt
 
+from onestop.core.dates import api_datetime, api_iso
 from onestop.core.models import Centre, Department
 from onestop.core.schemas import InputSchema
 from onestop.credit import actions, consents, queries, reports
@@ -115,10 +116,6 @@ def _facts(payload: FactsIn) -> actions.RecordFacts:
     )
 
 
-def _date(value: dt.date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 def record_dict(record: CreditRecord) -> dict[str, Any]:
     return {
         "id": record.pk,
@@ -131,12 +128,12 @@ def record_dict(record: CreditRecord) -> dict[str, Any]:
         "facts": record.facts,
         "decided_on": record.decided_on.isoformat(),
         "list_name": record.list_name,
-        "listed_on": _date(record.listed_on),
-        "delisted_on": _date(record.delisted_on),
+        "listed_on": api_iso(record.listed_on),
+        "delisted_on": api_iso(record.delisted_on),
         "case_number": record.case_number,
         "supersedes": record.supersedes_id,
         "sha256": record.sha256,
-        "recorded_at": record.recorded_at.isoformat(),
+        "recorded_at": api_datetime(record.recorded_at),
     }
 
 
@@ -147,9 +144,9 @@ def consent_dict(consent: Consent) -> dict[str, Any]:
         "recipient_name": consent.recipient_name,
         "recipient_uscc": consent.recipient_uscc,
         "purpose": consent.purpose,
-        "expires_at": consent.expires_at.isoformat(),
+        "expires_at": api_datetime(consent.expires_at),
         "single_use": consent.single_use,
-        "revoked_at": consent.revoked_at.isoformat() if consent.revoked_at else None,
+        "revoked_at": api_iso(consent.revoked_at),
         "use_count": consent.use_count,
     }
 

@@ -198,12 +198,11 @@ def _verified_centre(payload: dict[str, Any], signature: dict[str, str]) -> Cent
 
 def _refusal(consent: Consent, now: dt.datetime) -> OneStopError | None:
     if consent.revoked_at is not None:
-        return TokenRevoked(revoked_at=consent.revoked_at.isoformat())
+        return TokenRevoked(revoked_at=consent.revoked_at)
     if now >= consent.expires_at:
-        return TokenExpired(expires_at=consent.expires_at.isoformat())
+        return TokenExpired(expires_at=consent.expires_at)
     if consent.single_use and consent.use_count > 0:
-        used_at = consent.last_used_at.isoformat() if consent.last_used_at else ""
-        return TokenUsed(used_at=used_at)
+        return TokenUsed(used_at=consent.last_used_at or "")
     return None
 
 

@@ -28,6 +28,7 @@ from onestop.exchange.errors import (
     CallbackInvalid,
     CallbackOpinionRequired,
     CallbackOpinionTooLong,
+    CallbackReasonRemoved,
     CallbackStale,
     CallbackTooLarge,
 )
@@ -75,6 +76,7 @@ def parse_callback(raw: bytes) -> dict[str, Any]:
             "error": describe_json_value_error(error)
         }
         raise CallbackInvalid(reason=reason) from error
+    check_no_reason_member(message)
     errors = sorted(_validator("callback.schema.json").iter_errors(message), key=str)
     if errors:
         first = errors[0]
@@ -83,6 +85,17 @@ def parse_callback(raw: bytes) -> dict[str, Any]:
             reason=f"{location}: {first.message}"[:300], count=len(errors)
         )
     return message
+
+
+def check_no_reason_member(message: Any) -> None:
+    """Raise CallbackReasonRemoved for a callback with `reason`, the old name of `opinion`.
+
+    The schema alone would reject the member as unknown. This error tells a
+    department system built against the old name where the text goes now.
+    """
+    callback = message.get("callback") if isinstance(message, dict) else None
+    if isinstance(callback, dict) and "reason" in callback:
+        raise CallbackReasonRemoved(member="callback.reason", use="callback.opinion")
 
 
 def check_fresh(sent_at: str, *, now: datetime.datetime | None = None) -> None:
@@ -109,19 +122,14 @@ def decision_opinion(callback: dict[str, Any]) -> str:
     reasons.MAX_LENGTH characters, as a reviewer's opinion. Raise CallbackOpinionRequired
     or CallbackOpinionTooLong, which name the member.
     """
-    # NOTE: `reason` is the member's earlier name for denials, read while department
-    # systems that were built against it still send it.
-    member = (
-        "reason" if "opinion" not in callback and "reason" in callback else "opinion"
-    )
     required = callback["status"] == "denied"
     return clean_reason(
-        callback.get(member, ""),
+        callback.get("opinion", ""),
         missing=CallbackOpinionRequired(member="callback.opinion")
         if required
         else None,
         too_long=CallbackOpinionTooLong,
-        member=f"callback.{member}",
+        member="callback.opinion",
     )
 
 

@@ -37,6 +37,15 @@ class CallbackOpinionRequired(InvalidInput):
     )
 
 
+class CallbackReasonRemoved(InvalidInput):
+    code = "exchange.reason_member_removed"
+    message = _(
+        "The callback has the member %(member)s, which OneStop no longer reads. Send "
+        "the review opinion, the text of a denial, in %(use)s instead, and send the "
+        "callback again."
+    )
+
+
 class CallbackOpinionTooLong(InvalidInput):
     code = "exchange.opinion_too_long"
     message = _(

@@ -64,6 +64,11 @@ class Enterprise(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def masked_uscc(self) -> str:
+        """The USCC with its first and last 4 characters shown, as certificates show it."""
+        return mask_id_number(self.uscc)
+
 
 class EnterpriseAgent(models.Model):
     """A registered person who acts for an enterprise (经办人)."""

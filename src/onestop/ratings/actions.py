@@ -447,7 +447,7 @@ def _check_rateable(case: Case) -> None:
 
 def _check_link(actor: Any, link: RatingLink, pad: RatingPad | None) -> None:
     if link.is_expired:
-        raise RatingLinkExpired(expired=_local(link.expires_at))
+        raise RatingLinkExpired(expired=link.expires_at)
     if getattr(actor, "is_authenticated", False) and actor.pk != link.person.user_id:
         raise NotYourVisit()
     check_rating_pad(link, pad)
@@ -491,7 +491,7 @@ def _check_change_period(rating: Rating) -> None:
     hours = get_policy(rating.centre).change_period_hours
     ends = rating.created_at + dt.timedelta(hours=hours)
     if timezone.now() > ends:
-        raise ChangePeriodOver(hours=hours, ended=_local(ends))
+        raise ChangePeriodOver(hours=hours, ended=ends)
 
 
 def _create_case_rating(
@@ -548,8 +548,8 @@ def _check_not_rated(case: Case) -> None:
         return
     raise AlreadyRated(
         number=case.number,
-        rated_at=_local(earlier.created_at),
-        channel=RatingChannel(earlier.channel).label,
+        rated_at=earlier.created_at,
+        channel=earlier.channel,
     )
 
 
@@ -644,7 +644,3 @@ def _audit(actor: Any, rating: Rating, verb: str, data: dict[str, Any]) -> None:
             "visit": rating.visit_id,
         },
     )
-
-
-def _local(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")

@@ -12,6 +12,7 @@ from ninja.responses import Status
 from pydantic import StrictBool, StrictInt
 
 from onestop.cases.queries import get_case_for
+from onestop.core.dates import api_datetime
 from onestop.core.models import Centre, Role
 from onestop.core.permissions import RoleRequired, require_authenticated
 from onestop.core.schemas import InputSchema
@@ -223,7 +224,7 @@ def _link_dict(link: Any) -> dict[str, Any]:
     return {
         "id": link.pk,
         "channel": link.channel,
-        "expires_at": link.expires_at.isoformat(),
+        "expires_at": api_datetime(link.expires_at),
         "delivered_to": _delivery_of(link),
     }
 

@@ -1,5 +1,7 @@
 """Errors of ratings and of the rectification of bad ratings."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import (
@@ -9,6 +11,7 @@ from onestop.core.errors import (
     PermissionDenied,
     RateLimited,
 )
+from onestop.ratings.models import RatingChannel
 
 
 class NotYourCase(PermissionDenied):
@@ -37,6 +40,11 @@ class AlreadyRated(Conflict):
         "Case %(number)s was already rated on %(rated_at)s (%(channel)s). A case is "
         "rated once, whichever the channel, so this rating was not recorded."
     )
+
+    def message_values(self) -> dict[str, Any]:
+        """Show the channel's translated label where details carry its code."""
+        channel = self.details["channel"]
+        return {**super().message_values(), "channel": RatingChannel(channel).label}
 
 
 class VisitAlreadyRated(Conflict):

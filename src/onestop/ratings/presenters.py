@@ -12,6 +12,7 @@ from typing import Any
 
 import segno
 
+from onestop.core.dates import api_datetime, api_iso
 from onestop.core.logging import mask_personal_text
 from onestop.ratings.models import (
     Rating,
@@ -21,10 +22,6 @@ from onestop.ratings.models import (
     Tag,
 )
 from onestop.ratings.stats import Figures, Report
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value else None
 
 
 def rating_dict(rating: Rating, *, for_staff: bool = False) -> dict[str, Any]:
@@ -43,8 +40,8 @@ def rating_dict(rating: Rating, *, for_staff: bool = False) -> dict[str, Any]:
         "comment": mask_personal_text(rating.comment) if for_staff else rating.comment,
         "is_bad": rating.is_bad,
         "is_default": rating.is_default,
-        "created_at": rating.created_at.isoformat(),
-        "updated_at": rating.updated_at.isoformat(),
+        "created_at": api_datetime(rating.created_at),
+        "updated_at": api_datetime(rating.updated_at),
         "rectification": rectification.pk if rectification else None,
     }
     if for_staff:
@@ -63,18 +60,18 @@ def rectification_dict(rectification: Rectification) -> dict[str, Any]:
         "department": rectification.department.name
         if rectification.department
         else None,
-        "due_date": _iso(rectification.due_date),
+        "due_date": api_iso(rectification.due_date),
         "due_provisional": rectification.due_provisional,
-        "appeal_deadline": _iso(rectification.appeal_deadline),
-        "callback_at": _iso(rectification.callback_at),
+        "appeal_deadline": api_iso(rectification.appeal_deadline),
+        "callback_at": api_iso(rectification.callback_at),
         "callback_note": mask_personal_text(rectification.callback_note),
         "outcome": rectification.outcome,
         "outcome_label": str(rectification.get_outcome_display())
         if rectification.outcome
         else "",
         "outcome_note": mask_personal_text(rectification.outcome_note),
-        "rectify_by": _iso(rectification.rectify_by),
-        "closed_at": _iso(rectification.closed_at),
+        "rectify_by": api_iso(rectification.rectify_by),
+        "closed_at": api_iso(rectification.closed_at),
         "appeal_kind": rectification.appeal_kind,
         "appeal_kind_label": str(rectification.get_appeal_kind_display())
         if rectification.appeal_kind
@@ -121,9 +118,9 @@ def pad_dict(pad: RatingPad) -> dict[str, Any]:
         "id": pad.pk,
         "window": pad.window,
         "paired_by": pad.paired_by_id,
-        "paired_at": _iso(pad.paired_at),
-        "last_seen_at": _iso(pad.last_seen_at),
-        "revoked_at": _iso(pad.revoked_at),
+        "paired_at": api_iso(pad.paired_at),
+        "last_seen_at": api_iso(pad.last_seen_at),
+        "revoked_at": api_iso(pad.revoked_at),
         "revoked_by": pad.revoked_by_id,
     }
 

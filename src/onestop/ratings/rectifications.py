@@ -202,7 +202,7 @@ def appeal_rating(
         if now > rectification.appeal_deadline:
             raise AppealDeadlinePassed(
                 rectification=rectification.pk,
-                deadline=_local(rectification.appeal_deadline),
+                deadline=rectification.appeal_deadline,
             )
         rectification.status = RectificationStatus.APPEALED
         rectification.appeal_kind = kind
@@ -335,7 +335,3 @@ def _audit(
         centre=rectification.centre,
         data={**data, "rating": rectification.rating_id},
     )
-
-
-def _local(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")

@@ -172,7 +172,7 @@ def load_schedule(
             year=schedule.year,
             region=region_label(region_code),
             source=existing.get_source_display(),
-            loaded_at=timezone.localtime(existing.loaded_at).strftime("%Y-%m-%d %H:%M"),
+            loaded_at=existing.loaded_at,
         )
 
     WorkCalendarDay.objects.filter(

@@ -6,6 +6,7 @@ import pytest
 
 from onestop.cases.models import Case, CaseState
 from onestop.cases.tests.test_certificate_results import accepted_id_card_case
+from onestop.certificates.ethnic_groups import ETHNIC_GROUPS
 from onestop.certificates.models import Certificate
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +143,48 @@ def test_office_keeps_correction_note(demo):
     assert response.status_code == 400
     assert "<details open>" in text
     assert 'name="note" maxlength="500" value="请补充"' in text
+
+
+@pytest.mark.parametrize("value", ["穿青人", "汉人", "Han", "毛难族", "97", "外国血统"])
+def test_ethnicity_outside_gb_t_3304_rejected(demo, value):
+    number, response = approve_with_face(demo, {"ethnicity": value})
+
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "certificate.face_ethnicity_invalid"
+    assert body["details"]["key"] == "ethnicity"
+    assert body["details"]["value"] == value
+    assert body["message"] == (
+        f"The face field 民族 (ethnicity) must be one of the 56 ethnic groups of "
+        f"GB/T 3304, as on an ID card (汉, 蒙古) or in full (汉族, 蒙古族), or 其他 or "
+        f"外国血统中国籍人士, not {value}."
+    )
+    assert Case.objects.get(number=number).state == CaseState.IN_REVIEW
+    assert not Certificate.objects.exists()
+
+
+def test_ethnicity_message_in_chinese(demo):
+    _number, response = approve_with_face(demo, {"ethnicity": "穿青人"}, "zh-hans")
+
+    assert response.json()["message"] == (
+        "证照照面字段民族（ethnicity）必须是 GB/T 3304 所列 56 个民族之一，可按居民身份证"
+        "的写法（汉、蒙古）或全称（汉族、蒙古族）填写，也可填写“其他”或“外国血统中国籍"
+        "人士”，而不是“穿青人”。"
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["汉族", "蒙古", "蒙古族", "柯尔克孜", "基诺族", "其他", "外国血统中国籍人士"],
+)
+def test_ethnicity_short_and_full_forms_accepted(demo, value):
+    number, response = approve_with_face(demo, {"ethnicity": value})
+
+    assert response.status_code == 200, response.content
+    assert Certificate.objects.get(case_number=number).face["ethnicity"] == value
+
+
+def test_ethnic_groups_list_has_56_groups():
+    assert len(ETHNIC_GROUPS) == 56
+    assert len(set(ETHNIC_GROUPS)) == 56
+    assert all(name.endswith("族") for name in ETHNIC_GROUPS)

@@ -14,6 +14,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
+from onestop.core.dates import api_datetime
 from onestop.core.errors import OneStopError
 from onestop.core.ledger import queries
 from onestop.core.ledger.bundle import proof_bundle
@@ -82,7 +83,7 @@ def checkpoint_json(request: HttpRequest) -> Any:
         "size": checkpoint.size,
         "root_hash": _b64(bytes(checkpoint.root_hash)),
         "note": checkpoint.note,
-        "published_at": checkpoint.published_at.isoformat(),
+        "published_at": api_datetime(checkpoint.published_at),
     }
 
 

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from onestop.core import rows
+from onestop.core.dates import api_iso
 from onestop.core.ledger import tree
 from onestop.core.ledger.errors import (
     EntryNotFound,
@@ -111,7 +112,5 @@ def entry_as_dict(entry: LedgerEntry) -> dict[str, Any]:
         "document": document,
         "data": base64.b64encode(data).decode(),
         "leaf_hash": base64.b64encode(bytes(entry.leaf_hash or b"")).decode(),
-        "integrated_at": entry.integrated_at.isoformat()
-        if entry.integrated_at
-        else None,
+        "integrated_at": api_iso(entry.integrated_at),
     }

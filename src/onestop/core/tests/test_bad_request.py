@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +59,80 @@ def test_stale_form_gets_onestop_page():
     text = response.content.decode()
     assert "out of date" in text
     assert "DEBUG" not in text
+
+
+def too_many_fields(count: int) -> dict[str, str]:
+    return {f"field.f{number}": "x" for number in range(count)}
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "en",
+            "The request has more than 1000 fields, the maximum for one request, so "
+            "nothing from it was saved. Send fewer fields.",
+        ),
+        (
+            "zh-hans",
+            "请求的字段超过 1000 个，即一次请求的上限，因此请求中的内容均未保存。请减少字段"
+            "后重新发送。",
+        ),
+    ],
+)
+def test_too_many_multipart_fields_get_json(demo, language, text):
+    response = demo.client("applicant").post(
+        "/api/v1/cases",
+        {"centre": demo.centre.region_code, **too_many_fields(1001)},
+        headers={"Accept-Language": language},
+    )
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {
+        "code": "request.too_many_fields",
+        "message": text,
+        "details": {"limit": 1000},
+    }
+
+
+def test_too_many_files_get_json(demo):
+    files = {
+        f"material.m{number}": SimpleUploadedFile(f"{number}.pdf", b"%PDF-1.4")
+        for number in range(101)
+    }
+
+    response = demo.client("applicant").post(
+        "/api/v1/cases",
+        {"centre": demo.centre.region_code, **files},
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "request.too_many_files"
+    assert body["message"] == (
+        "The request has more than 100 files, the maximum for one request, so nothing "
+        "from it was saved. Send fewer files."
+    )
+    assert body["details"] == {"limit": 100}
+
+
+def test_too_many_query_parameters_get_json(demo):
+    query = "&".join(f"p{number}=1" for number in range(1001))
+
+    response = demo.client("applicant").get(f"/api/v1/cases?{query}")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "request.too_many_fields"
+
+
+def test_page_too_many_fields_gets_page(demo):
+    response = demo.client("centreadmin").post(
+        f"/catalog/{demo.centre.slug}/matters/new/",
+        too_many_fields(1001),
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 400
+    assert "<code>request.too_many_fields</code>" in response.content.decode()

@@ -57,10 +57,9 @@ def test_denial_without_opinion_rejected(client, key, envelope):
     assert_case_unchanged(envelope)
 
 
-@pytest.mark.parametrize("member", ["opinion", "reason"])
-def test_denial_with_blank_opinion_rejected(client, key, envelope, member):
+def test_denial_with_blank_opinion_rejected(client, key, envelope):
     callback = denial_without_opinion(envelope)
-    callback[member] = " \n "
+    callback["opinion"] = " \n "
 
     response = post(client, callback, key)
 
@@ -112,15 +111,36 @@ def test_denial_opinion_shown_to_applicant(client, demo, key, envelope):
     assert result.data["opinion"] == OPINION
 
 
-def test_denial_reason_member_still_read(client, key, envelope):
-    callback = denial_without_opinion(envelope)
+@pytest.mark.parametrize("status", ["denied", "approved"])
+def test_reason_member_rejected(client, key, envelope, status):
+    callback = callback_for(envelope, status)
+    callback.pop("opinion")
     callback["reason"] = OPINION
 
     response = post(client, callback, key)
 
-    assert response.status_code == 200, response.content
-    envelope.case.refresh_from_db()
-    assert envelope.case.opinion == OPINION
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "exchange.reason_member_removed"
+    assert body["message"] == (
+        "The callback has the member callback.reason, which OneStop no longer reads. "
+        "Send the review opinion, the text of a denial, in callback.opinion instead, "
+        "and send the callback again."
+    )
+    assert body["details"] == {"member": "callback.reason", "use": "callback.opinion"}
+    assert_case_unchanged(envelope)
+
+
+def test_reason_member_rejected_in_chinese(client, key, envelope):
+    callback = denial_without_opinion(envelope)
+    callback["reason"] = OPINION
+
+    response = post(client, callback, key, "zh-hans")
+
+    assert response.json()["message"] == (
+        "回调含有成员 callback.reason，OneStop 已不再读取该成员。请改在 "
+        "callback.opinion 中载明审批意见（即不予批准的理由），然后重新发送回调。"
+    )
 
 
 def test_approval_without_opinion_applied(client, key, envelope):

@@ -48,6 +48,7 @@ def test_second_channel_rating_conflicts(demo, issued_case, first, second):
         f"Case {case.number} was already rated on 2026-12-04 18:30 ({label}). A case "
         "is rated once, whichever the channel, so this rating was not recorded."
     )
+    assert body["details"]["channel"] == first
     assert Rating.objects.filter(case=case).count() == 1
     assert Rating.objects.get(case=case).channel == first
 

@@ -8,7 +8,13 @@ import pytest
 
 from onestop.cases.models import Case, CaseState, Submission
 from onestop.catalog.models import Matter
-from onestop.testing import PDF_BYTES, material_files, upload, valid_form
+from onestop.testing import (
+    PDF_BYTES,
+    material_files,
+    upload,
+    valid_form,
+    window_acceptance,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +184,58 @@ def test_accept_with_missing_marks_is_rejected(demo):
     assert "营业执照 marked as missing" in text
     case.refresh_from_db()
     assert case.state == CaseState.SUBMITTED
+
+
+AGENT_ID_NUMBER = "44060419900101123X"
+USCC = "91440604MA4W1X2YX9"
+ENTERPRISE_NAME = "佛山市禅城区示例商贸有限公司"
+
+
+def accept_walk_in_for_enterprise(demo) -> Case:
+    matter = Matter.objects.get(centre=demo.centre, pack_id=FOOD)
+    data = window_acceptance(matter, AGENT_ID_NUMBER)
+    data.update(
+        {
+            "step": "accept",
+            "enterprise": USCC,
+            "field.organisation_name": ENTERPRISE_NAME,
+            "field.organisation_uscc": USCC,
+        }
+    )
+    response = demo.client("clerk").post(f"/window/new/{FOOD}/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return Case.objects.get(enterprise__uscc=USCC)
+
+
+def test_enterprise_walk_in_names_agent_apart(demo):
+    case = accept_walk_in_for_enterprise(demo)
+
+    response = demo.client("clerk").get(
+        f"/window/cases/{case.number}/", headers={"Accept-Language": "en"}
+    )
+
+    text = response.content.decode()
+    assert f"<dt>Applicant</dt><dd>{ENTERPRISE_NAME} 9144**********2YX9</dd>" in text
+    assert "<dt>Agent</dt><dd>陈** 4406**********123X</dd>" in text
+
+
+def test_enterprise_walk_in_api_names_agent(demo):
+    case = accept_walk_in_for_enterprise(demo)
+
+    body = demo.client("clerk").get(f"/api/v1/cases/{case.number}").json()
+
+    assert body["applicant"] == f"{ENTERPRISE_NAME} 9144**********2YX9"
+    assert body["agent"] == "陈** 4406**********123X"
+
+
+def test_person_case_has_no_agent(demo):
+    case = submit_online(demo)
+
+    response = demo.client("clerk").get(
+        f"/window/cases/{case.number}/", headers={"Accept-Language": "en"}
+    )
+
+    assert "<dt>Agent</dt>" not in response.content.decode()
+    assert (
+        demo.client("clerk").get(f"/api/v1/cases/{case.number}").json()["agent"] is None
+    )
