@@ -200,8 +200,8 @@ def _pull_departments(values: list[str]) -> dict[int, str]:
         department_id, _colon, uscc = value.partition(":")
         if not department_id.isdecimal():
             raise CommandError(
-                f"--pull-department {value!r}: give the department id, a number, "
-                "optionally followed by :USCC."
+                f"--pull-department {value!r} is invalid: give the department id "
+                "(a number), optionally followed by :USCC."
             )
         departments[int(department_id)] = uscc
     return departments
