@@ -219,6 +219,9 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         # pika (the RabbitMQ client) is verbose below WARNING and floods the server log.
         "pika": {"level": "WARNING"},
+        # httpx logs every request at INFO. The webhook connector logs its deliveries
+        # itself, and the demo simulator polls every 2 seconds.
+        "httpx": {"level": "WARNING"},
     },
 }
 

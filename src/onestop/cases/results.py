@@ -232,6 +232,19 @@ def _holder_code_for_material(case: Case, identifier: str, default: str) -> str:
     return default
 
 
+def holder_code_needed(case: Case, certificate_type: CertificateType) -> bool:
+    """Return whether the decision must name the holder's USCC (`holder_code`).
+
+    That is so for an organisation's certificate when the case has no enterprise and
+    the application form asked for no unified social credit code.
+    """
+    return (
+        certificate_type.holder_kind != HolderKind.PERSON
+        and case.enterprise is None
+        and not organisation_code_of(case)
+    )
+
+
 def _holder(
     case: Case, certificate_type: CertificateType, decision: dict[str, Any]
 ) -> tuple[str, str]:

@@ -190,14 +190,20 @@ def _record_failure(
     )
 
 
-def replay(message_id: uuid.UUID | str) -> None:
-    """Put a dead letter back in the queue with a fresh attempt count."""
-    OutboxMessage.objects.filter(pk=message_id, status=OutboxStatus.DEAD).update(
+def replay(message_id: uuid.UUID | str) -> bool:
+    """Put a dead letter back in the queue with a fresh attempt count.
+
+    Return False, changing nothing, when the message is not a dead letter.
+    """
+    changed = OutboxMessage.objects.filter(
+        pk=message_id, status=OutboxStatus.DEAD
+    ).update(
         status=OutboxStatus.PENDING,
         attempts=0,
         available_at=timezone.now(),
         leased_until=None,
     )
+    return changed > 0
 
 
 def run_once(worker_id: str, *, limit: int = 20) -> int:

@@ -11,12 +11,21 @@ from django.utils import timezone
 
 from onestop.cases import actions as case_actions
 from onestop.cases.models import Case
+from onestop.cases.results import FaceFieldNotEnterable, OrganisationCodeRequired
+from onestop.certificates.errors import MissingFaceField
+from onestop.certificates.faces import FaceValueInvalid
 from onestop.core import outbox
 from onestop.core.audit import record_event
 from onestop.core.errors import InvalidTransition, NotFound
 from onestop.core.ledger.actions import queue_entry
 from onestop.core.logging import get_logger
-from onestop.core.models import Department, OutboxMessage, OutboxStatus, Role
+from onestop.core.models import (
+    AuditEvent,
+    Department,
+    OutboxMessage,
+    OutboxStatus,
+    Role,
+)
 from onestop.core.permissions import require_role
 from onestop.core.signing import sign_document
 from onestop.exchange import callbacks
@@ -24,8 +33,11 @@ from onestop.exchange.case_results import apply_department_correction, mark_rece
 from onestop.exchange.connectors import DeliveryOutcome, get_connector
 from onestop.exchange.envelopes import build_envelope, envelope_digest
 from onestop.exchange.errors import (
+    CallbackFaceFieldMissing,
     CallbackReplayed,
     CaseMismatch,
+    DeadLetterReplayed,
+    NotDeadLetter,
     ResultAlreadyApplied,
     SignatureInvalid,
     UnknownEnvelope,
@@ -292,6 +304,17 @@ def _apply_to_case(case: Case, callback: dict[str, Any]) -> Case:
         raise ResultAlreadyApplied(
             case_number=case.number, state=case.get_state_display(), status=status
         ) from error
+    except MissingFaceField as error:
+        member = f"callback.result.face.{error.details['key']}"
+        raise CallbackFaceFieldMissing(**error.details, member=member) from error
+    except (FaceValueInvalid, FaceFieldNotEnterable) as error:
+        # The certificate's own checks name the key and the rule. The member path
+        # shows the department where in its callback the value was.
+        error.details["member"] = f"callback.result.face.{error.details['key']}"
+        raise
+    except OrganisationCodeRequired as error:
+        error.details["member"] = "callback.result.holder_code"
+        raise
 
 
 def _store_callback(
@@ -380,17 +403,22 @@ def acknowledge_envelopes(
 
 
 def replay_dead_letter(*, actor: Any, message_id: uuid.UUID | str) -> OutboxMessage:
-    """Put one dead department dispatch of the supervisor's centre back in the queue."""
+    """Put one dead department dispatch of the supervisor's centre back in the queue.
+
+    Raises DeadLetterReplayed for a dispatch that was replayed before and is no longer
+    dead, and NotDeadLetter for one that never was.
+    """
     message = (
         OutboxMessage.objects.select_related("centre")
-        .filter(pk=message_id, topic=DISPATCH_TOPIC, status=OutboxStatus.DEAD)
+        .filter(pk=message_id, topic=DISPATCH_TOPIC)
         .first()
     )
     if message is None or message.centre is None:
         raise NotFound()
     require_role(actor, SUPERVISING_ROLES, centre=message.centre)
     with transaction.atomic():
-        outbox.replay(message.pk)
+        if not outbox.replay(message.pk):
+            raise _not_replayable(message)
         record_event(
             actor=actor,
             actor_role=Role.SUPERVISOR,
@@ -411,3 +439,26 @@ def replay_dead_letter(*, actor: Any, message_id: uuid.UUID | str) -> OutboxMess
     )
     message.refresh_from_db()
     return message
+
+
+def _not_replayable(message: OutboxMessage) -> Exception:
+    """Return the error for a dispatch that is no longer, or never was, a dead letter."""
+    message.refresh_from_db(fields=["status"])
+    status = OutboxStatus(message.status).label
+    replayed = (
+        AuditEvent.objects.filter(
+            centre=message.centre,
+            verb="exchange.dead_letter_replayed",
+            object_type="outbox_message",
+            object_id=str(message.pk),
+        )
+        .order_by("-at")
+        .first()
+    )
+    if replayed is None:
+        return NotDeadLetter(message_id=str(message.pk), status=status)
+    return DeadLetterReplayed(
+        message_id=str(message.pk),
+        replayed_at=timezone.localtime(replayed.at).isoformat(timespec="seconds"),
+        status=status,
+    )

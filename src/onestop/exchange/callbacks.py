@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from onestop.cases.reasons import clean_reason
 from onestop.core import json_input
@@ -25,6 +26,7 @@ from onestop.core.canonical import canonical_json, sha256_hex
 from onestop.core.json_errors import describe_json_error, describe_json_value_error
 from onestop.exchange.conf import setting
 from onestop.exchange.errors import (
+    CallbackFromFuture,
     CallbackInvalid,
     CallbackOpinionRequired,
     CallbackOpinionTooLong,
@@ -99,7 +101,9 @@ def check_no_reason_member(message: Any) -> None:
 
 
 def check_fresh(sent_at: str, *, now: datetime.datetime | None = None) -> None:
-    """Raise CallbackStale when `sent_at` is too old or too far in the future."""
+    """Raise CallbackStale when `sent_at` is over 24 hours old, or CallbackFromFuture
+    when it is more than ONESTOP_EXCHANGE_CLOCK_WINDOW_SECONDS ahead.
+    """
     now = now or timezone.now()
     try:
         sent = datetime.datetime.fromisoformat(sent_at)
@@ -109,10 +113,47 @@ def check_fresh(sent_at: str, *, now: datetime.datetime | None = None) -> None:
         ) from error
     if sent.tzinfo is None:
         sent = sent.replace(tzinfo=datetime.UTC)
-    skew = float(setting("ONESTOP_EXCHANGE_CLOCK_WINDOW_SECONDS"))
+    skew = int(setting("ONESTOP_EXCHANGE_CLOCK_WINDOW_SECONDS"))
+    check_clock(sent_at, sent, now=now, max_age=CALLBACK_MAX_AGE_SECONDS, skew=skew)
+
+
+def check_clock(
+    text: str,
+    sent: datetime.datetime,
+    *,
+    now: datetime.datetime,
+    max_age: int,
+    skew: int,
+) -> None:
+    """Raise CallbackStale when `sent` is more than `max_age` seconds before `now`, or
+    CallbackFromFuture when it is more than `skew` seconds after. `text` is the time as
+    the sender wrote it.
+    """
     age = (now - sent).total_seconds()
-    if age > CALLBACK_MAX_AGE_SECONDS or age < -skew:
-        raise CallbackStale(sent_at=sent_at, window=int(skew))
+    if age > max_age:
+        raise CallbackStale(
+            sent_at=text,
+            limit=duration_text(max_age),
+            limit_seconds=max_age,
+            now=now.isoformat(timespec="seconds"),
+        )
+    if age < -skew:
+        raise CallbackFromFuture(
+            sent_at=text,
+            limit=duration_text(skew),
+            limit_seconds=skew,
+            now=now.isoformat(timespec="seconds"),
+        )
+
+
+def duration_text(seconds: int) -> str:
+    """Name a time limit in whole hours when it is one, else in seconds."""
+    if seconds and seconds % 3600 == 0:
+        hours = seconds // 3600
+        return ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours}
+    return ngettext("%(count)s second", "%(count)s seconds", seconds) % {
+        "count": seconds
+    }
 
 
 def decision_opinion(callback: dict[str, Any]) -> str:

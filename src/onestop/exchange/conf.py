@@ -18,10 +18,16 @@ DEFAULTS: dict[str, Any] = {
     # A callback or pull request whose time is further than this from ours is rejected
     # as a replay, in seconds.
     "ONESTOP_EXCHANGE_CLOCK_WINDOW_SECONDS": 300,
-    # The broker of AMQP connectors that set no URL of their own.
-    "ONESTOP_AMQP_URL": "amqp://guest:guest@127.0.0.1:5672/%2F",
+    # The broker of AMQP connectors that set no URL of their own. Empty means none, so
+    # such a connector cannot deliver and the demo leaves AMQP out.
+    "ONESTOP_AMQP_URL": os.environ.get("ONESTOP_AMQP_URL", ""),
+    # The start of the AMQP queue names that OneStop chooses: the default reply queue
+    # and the demo's department queues. None means "onestop." and an id derived from
+    # the secret key, so deployments that share a broker do not share queues.
+    "ONESTOP_AMQP_PREFIX": os.environ.get("ONESTOP_AMQP_PREFIX") or None,
     # The queue OneStop reads AMQP results from, unless a connector names its own.
-    "ONESTOP_AMQP_REPLY_QUEUE": "onestop.exchange.results",
+    # None means the prefix followed by ".exchange.results".
+    "ONESTOP_AMQP_REPLY_QUEUE": None,
     # Start the department simulator inside `onestop serve` (embedded demo only); the
     # environment variable ONESTOP_DEPT_SIM=1 turns it on too.
     "ONESTOP_DEPT_SIM": os.environ.get("ONESTOP_DEPT_SIM", "") == "1",

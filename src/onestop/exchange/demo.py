@@ -23,6 +23,7 @@ from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Department, Membership, Role
 from onestop.core.signing import b64url_encode
 from onestop.exchange.conf import setting
+from onestop.exchange.connectors.amqp import broker_url, queue_prefix
 from onestop.exchange.errors import SimulatorPortUnavailable
 from onestop.exchange.models import ConnectorConfig, ConnectorKind, KeyAlgorithm
 from onestop.exchange.simulator import DepartmentSimulator, SimulatorSettings
@@ -97,8 +98,10 @@ def simulator_url(port: int | None = None) -> str:
 def configure_demo_connectors(centre: Centre) -> list[ConnectorConfig]:
     """Put one department of the centre on each connector kind; running it again is safe.
 
-    Departments of the centre that the pack does not have are skipped. The centre's
-    department admins get `is_staff`, because they edit their connector in Django admin.
+    Departments of the centre that the pack does not have are skipped. The AMQP
+    department stays on the worklist unless ONESTOP_AMQP_URL names a broker, so that a
+    demo uses only a broker that its operator chose. The centre's department admins
+    get `is_staff`, because they edit their connector in Django admin.
     """
     configured = []
     with transaction.atomic():
@@ -108,6 +111,8 @@ def configure_demo_connectors(centre: Centre) -> list[ConnectorConfig]:
             ).first()
             if department is None:
                 continue
+            if spec.kind == ConnectorKind.AMQP and not setting("ONESTOP_AMQP_URL"):
+                spec = DemoConnector(spec.role_key, ConnectorKind.WORKLIST)
             configured.append(_configure(department, spec))
         _let_department_admins_into_admin(centre)
     return configured
@@ -129,7 +134,7 @@ def _configure(department: Department, spec: DemoConnector) -> ConnectorConfig:
     if spec.kind == ConnectorKind.WEBHOOK:
         values["endpoint"] = simulator_url()
     if spec.kind == ConnectorKind.AMQP:
-        values["queue"] = f"onestop.department.{department.uscc}"
+        values["queue"] = f"{queue_prefix()}.department.{department.uscc}"
     config, _created = ConnectorConfig.objects.update_or_create(
         department=department, defaults=values
     )
@@ -165,14 +170,21 @@ def point_demo_connectors_at(endpoint: str) -> int:
 
 def demo_simulator_settings(onestop_url: str, port: int) -> SimulatorSettings:
     """Return simulator settings that cover every demo connector of the deployment."""
-    from onestop.exchange.connectors.amqp import broker_url
-
     configs = ConnectorConfig.objects.select_related("department")
     hmac_departments = {
         config.department.uscc
         for config in configs.filter(key_algorithm=KeyAlgorithm.HMAC_SHA256)
     }
-    amqp = list(configs.filter(kind=ConnectorKind.AMQP))
+    amqp = [
+        config
+        for config in configs.filter(kind=ConnectorKind.AMQP)
+        if broker_url(config)
+    ]
+    pull_departments = {
+        config.department_id: config.department.uscc
+        for config in configs.filter(kind=ConnectorKind.PULL)
+        if _signs_with_demo_key(config)
+    }
     return SimulatorSettings(
         onestop_url=onestop_url,
         port=port,
@@ -183,15 +195,24 @@ def demo_simulator_settings(onestop_url: str, port: int) -> SimulatorSettings:
         hmac_departments=hmac_departments,
         amqp_url=broker_url(amqp[0]) if amqp else "",
         amqp_queues=sorted({config.queue for config in amqp}),
+        pull_departments=pull_departments,
     )
+
+
+def _signs_with_demo_key(config: ConnectorConfig) -> bool:
+    """Return whether the department signs with a demo key that the simulator holds."""
+    if config.key_algorithm == KeyAlgorithm.HMAC_SHA256:
+        return config.hmac_secret == demo_hmac_secret()
+    return config.public_key == demo_public_key()
 
 
 def start_demo_simulator(web_port: int) -> DepartmentSimulator | None:
     """Start the simulator in this process when ONESTOP_DEPT_SIM is on; return it or None.
 
     `onestop serve` calls this with its own port. The simulator listens on
-    `simulator_port(web_port)`, sends callbacks to 127.0.0.1 at the web port and stops
-    when the process exits. The demo's webhook connectors are pointed at it. Raises
+    `simulator_port(web_port)`, sends callbacks to 127.0.0.1 at the web port, polls the
+    pull endpoint there for the demo's pull departments, and stops when the process
+    exits. The demo's webhook connectors are pointed at it. Raises
     SimulatorPortUnavailable when the port cannot be bound.
     """
     if not setting("ONESTOP_DEPT_SIM"):

@@ -15,7 +15,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from onestop.cases import results
 from onestop.cases.models import Case, SubmissionKind
+from onestop.certificates.faces import DEFAULT_MAX_LENGTH
 from onestop.core.canonical import canonical_json, sha256_hex
 from onestop.exchange.materials import material_link
 from onestop.exchange.models import ConnectorConfig
@@ -57,6 +59,7 @@ def build_envelope(
             "version": version.number,
         },
         "applicant": applicant_section(case, config),
+        "result": result_section(case),
         "form_data": case.form_data,
         "materials": material_section(case),
         "callback_url": _absolute(reverse("api-v1:exchange_callback")),
@@ -106,6 +109,43 @@ def _person(person: Person, needed: set[str]) -> dict[str, Any]:
         if name in needed:
             section[name] = full[name]
     section["masked"] = sorted(name for name in masked if name not in needed)
+    return section
+
+
+def result_section(case: Case) -> dict[str, Any]:
+    """Return what an approval of the case produces and what its callback must carry.
+
+    For a certificate, `face_fields` lists the face fields that the approval may set in
+    `result.face`. Those marked `needed` are required and have no value that OneStop
+    can take from the application or the holder, so the approval must carry them.
+    """
+    guide_result = case.matter_version.guide.result
+    section: dict[str, Any] = {
+        "name": guide_result.get("name", ""),
+        "type": guide_result.get("type", "other"),
+    }
+    certificate_type = results.certificate_type_of(case)
+    if certificate_type is None:
+        return section
+    open_keys = {field["key"] for field in results.open_face_fields(case)}
+    section["certificate_type"] = {
+        "code": certificate_type.code,
+        "name": certificate_type.name,
+        "holder_kind": certificate_type.holder_kind,
+    }
+    section["face_fields"] = [
+        {
+            "key": field["key"],
+            "label": field.get("label", field["key"]),
+            "type": field.get("type", "text"),
+            "required": bool(field.get("required")),
+            "max_length": int(field.get("max_length") or DEFAULT_MAX_LENGTH),
+            "needed": field["key"] in open_keys,
+        }
+        for field in certificate_type.face_fields
+        if field["key"] not in results.DERIVED_BY_ISSUER
+    ]
+    section["holder_code_needed"] = results.holder_code_needed(case, certificate_type)
     return section
 
 

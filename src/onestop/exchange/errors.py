@@ -54,6 +54,15 @@ class CallbackOpinionTooLong(InvalidInput):
     )
 
 
+class CallbackFaceFieldMissing(InvalidInput):
+    code = "certificate.face_field_missing"
+    message = _(
+        "The approval must give the certificate field %(label)s (key %(key)s) in "
+        "%(member)s, because the certificate type %(type)s requires it and the "
+        "application does not contain it. Add the value and send the callback again."
+    )
+
+
 class UnknownEnvelope(NotFound):
     code = "exchange.unknown_case"
     message = _(
@@ -91,9 +100,53 @@ class CallbackReplayed(Conflict):
 class CallbackStale(Conflict):
     code = "exchange.replay_stale"
     message = _(
-        "The message was sent at %(sent_at)s, outside the accepted window of "
-        "%(window)s seconds around OneStop's clock. Check the sender's clock and send a "
-        "fresh message."
+        "The message was sent at %(sent_at)s, more than %(limit)s before OneStop's "
+        "clock (%(now)s), so it is rejected as a possible replay. Check the sender's "
+        "clock and send a fresh message."
+    )
+
+
+class CallbackFromFuture(CallbackStale):
+    message = _(
+        "The message was sent at %(sent_at)s, more than %(limit)s after OneStop's "
+        "clock (%(now)s), so it is rejected as a possible replay. Check the sender's "
+        "clock and send a fresh message."
+    )
+
+
+class TimestampInvalid(InvalidInput):
+    code = "exchange.timestamp_invalid"
+    message = _(
+        "The header %(header)s is %(value)s, which is not an ISO 8601 time with a UTC "
+        "offset, such as 2026-12-05T10:00:00+08:00. Send the time of the request in "
+        "that form."
+    )
+
+
+class SignatureMissing(PermissionDenied):
+    code = "exchange.signature_missing"
+    status = 401
+    message = _(
+        "The pull request is missing the header %(missing)s. Sign every pull request "
+        "and send the headers X-OneStop-Timestamp, X-OneStop-Key-Id and "
+        "X-OneStop-Signature with it."
+    )
+
+
+class DeadLetterReplayed(Conflict):
+    code = "exchange.dead_letter_replayed"
+    message = _(
+        "The dispatch %(message_id)s was already replayed at %(replayed_at)s and is "
+        "now %(status)s, so it is no longer a dead letter. Reload the list of dead "
+        "letters."
+    )
+
+
+class NotDeadLetter(Conflict):
+    code = "exchange.not_dead_letter"
+    message = _(
+        "The dispatch %(message_id)s is %(status)s, not a dead letter, so it cannot be "
+        "replayed. Reload the list of dead letters."
     )
 
 

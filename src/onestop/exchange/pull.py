@@ -13,11 +13,17 @@ import datetime
 from django.http import HttpRequest
 from django.utils import timezone
 
+from onestop.core.errors import list_text, shown
 from onestop.core.models import Department
 from onestop.exchange.actions import connector_for
-from onestop.exchange.callbacks import check_body_size
+from onestop.exchange.callbacks import check_body_size, check_clock
 from onestop.exchange.conf import setting
-from onestop.exchange.errors import CallbackStale, DepartmentNotPull, SignatureInvalid
+from onestop.exchange.errors import (
+    DepartmentNotPull,
+    SignatureInvalid,
+    SignatureMissing,
+    TimestampInvalid,
+)
 from onestop.exchange.models import (
     ConnectorConfig,
     ConnectorKind,
@@ -36,7 +42,8 @@ def authenticate_pull(request: HttpRequest, department_id: int) -> ConnectorConf
     """Return the connector of a pull department whose key signed this request.
 
     Raises DepartmentNotPull (also for an unknown department), CallbackTooLarge,
-    CallbackStale or SignatureInvalid.
+    SignatureMissing, TimestampInvalid, CallbackStale, CallbackFromFuture or
+    SignatureInvalid.
     """
     check_body_size(request.body)
     department = Department.objects.filter(pk=department_id).first()
@@ -45,6 +52,7 @@ def authenticate_pull(request: HttpRequest, department_id: int) -> ConnectorConf
     config = connector_for(department)
     if config.kind != ConnectorKind.PULL:
         raise DepartmentNotPull(department=department.uscc)
+    _check_headers_present(request)
     timestamp = request.headers.get(TIMESTAMP_HEADER, "")
     _check_timestamp(timestamp)
     document = request_document(
@@ -60,16 +68,28 @@ def authenticate_pull(request: HttpRequest, department_id: int) -> ConnectorConf
     return config
 
 
+def _check_headers_present(request: HttpRequest) -> None:
+    missing = [
+        header
+        for header in (TIMESTAMP_HEADER, KEY_ID_HEADER, SIGNATURE_HEADER)
+        if not request.headers.get(header, "").strip()
+    ]
+    if missing:
+        raise SignatureMissing(missing=list_text(missing))
+
+
 def _check_timestamp(timestamp: str) -> None:
-    window = float(setting("ONESTOP_EXCHANGE_CLOCK_WINDOW_SECONDS"))
+    """Raise TimestampInvalid for a time that is not ISO 8601 with an offset, or the
+    error of check_clock when it is more than 300 seconds from OneStop's clock.
+    """
     try:
         sent = datetime.datetime.fromisoformat(timestamp)
-    except ValueError as error:
-        raise CallbackStale(
-            sent_at=timestamp or "(missing)", window=int(window)
-        ) from error
-    if sent.tzinfo is None or abs((timezone.now() - sent).total_seconds()) > window:
-        raise CallbackStale(sent_at=timestamp, window=int(window))
+    except ValueError:
+        sent = None
+    if sent is None or sent.tzinfo is None:
+        raise TimestampInvalid(header=TIMESTAMP_HEADER, value=shown(timestamp))
+    window = int(setting("ONESTOP_EXCHANGE_CLOCK_WINDOW_SECONDS"))
+    check_clock(timestamp, sent, now=timezone.now(), max_age=window, skew=window)
 
 
 def waiting_envelopes(config: ConnectorConfig) -> list[Envelope]:

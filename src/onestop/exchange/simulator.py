@@ -1,11 +1,13 @@
 """A department system simulator for tests, benchmarks and the demo (`onestop dept-sim`).
 
-It receives envelopes over HTTP (POST /envelopes) and, optionally, from AMQP queues,
-checks each envelope's signature against the key set that OneStop publishes at
-/.well-known/onestop-keys.json, and replies after a delay with signed callbacks:
-"received", then a decision. Faults can be injected: 503 responses to the first N
-envelopes, or for a share of envelopes a 503 response, a response held past the
-client's timeout, or a malformed callback.
+It receives envelopes over HTTP (POST /envelopes), optionally from AMQP queues, and
+by polling OneStop's pull endpoint for pull departments. It checks each envelope's
+signature against the key set that OneStop publishes at /.well-known/onestop-keys.json,
+and replies after a delay with signed callbacks: "received", then a decision. An
+approval carries the certificate face values that the envelope marks as needed.
+Faults can be injected: 503 responses to the first N envelopes, or for a share of
+envelopes a 503 response, a response held past the client's timeout, or a malformed
+callback.
 
 Callback ids are derived from the envelope id and the status (UUID version 5), so an
 envelope delivered twice gets the same callbacks, which OneStop applies
@@ -22,7 +24,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -30,7 +32,8 @@ import httpx
 
 from onestop.core.logging import get_logger
 from onestop.core.signing import verify_document
-from onestop.exchange.signatures import sign_as_department
+from onestop.exchange.signatures import request_document, sign_as_department
+from onestop.identity.codes import id_check_digit, uscc_check_character
 
 log = get_logger(__name__)
 
@@ -39,6 +42,16 @@ DECISIONS = ("approve", "deny", "correction", "mixed")
 FAULTS = ("none", "503", "timeout", "malformed")
 MAX_ENVELOPE_BYTES = 8 * 1024 * 1024
 CALLBACK_ATTEMPTS = 5
+# Bounds of the time between two polls of the pull endpoint, in seconds.
+MIN_PULL_INTERVAL = 0.2
+MAX_PULL_INTERVAL = 300.0
+# A resident ID number and a USCC with valid check characters, for the face fields and
+# holders that the envelope gives no value for.
+SAMPLE_ID_NUMBER = "44060419850315002" + id_check_digit("44060419850315002")
+SAMPLE_USCC = "91440604MA4W00001" + uscc_check_character("91440604MA4W00001")
+# Text face values end with this mark, so a simulated certificate shows where its
+# values came from.
+SIMULATED_MARK = "（模拟）"
 
 
 @dataclass
@@ -60,6 +73,10 @@ class SimulatorSettings:
     hmac_departments: set[str] = field(default_factory=set)
     amqp_url: str = ""
     amqp_queues: list[str] = field(default_factory=list)
+    # Pull departments to poll for: department id -> USCC. The USCC picks the key, as
+    # for callbacks: the HMAC secret for those in `hmac_departments`, else Ed25519.
+    pull_departments: dict[int, str] = field(default_factory=dict)
+    pull_interval: float = 2.0
     # The key set to start with, in the form of /.well-known/onestop-keys.json; the
     # simulator fetches the set again when an envelope names an unknown key id.
     initial_keys: dict[str, Any] = field(default_factory=lambda: {"keys": []})
@@ -73,6 +90,8 @@ class Counters:
     faults: int = 0
     callbacks_sent: int = 0
     callbacks_failed: int = 0
+    polls: int = 0
+    polls_failed: int = 0
     seen: set[str] = field(default_factory=set)
 
     def as_dict(self) -> dict[str, int]:
@@ -84,7 +103,13 @@ class Counters:
             "faults": self.faults,
             "callbacks_sent": self.callbacks_sent,
             "callbacks_failed": self.callbacks_failed,
+            "polls": self.polls,
+            "polls_failed": self.polls_failed,
         }
+
+
+class _PullFailed(Exception):
+    """A poll of the pull endpoint that did not return 200."""
 
 
 class DepartmentSimulator:
@@ -95,6 +120,11 @@ class DepartmentSimulator:
             raise ValueError(f"decision must be one of {DECISIONS}")
         if settings.fault not in FAULTS:
             raise ValueError(f"fault must be one of {FAULTS}")
+        if not MIN_PULL_INTERVAL <= settings.pull_interval <= MAX_PULL_INTERVAL:
+            raise ValueError(
+                f"pull_interval must be between {MIN_PULL_INTERVAL} and "
+                f"{MAX_PULL_INTERVAL} seconds"
+            )
         self.settings = settings
         self.counters = Counters()
         self.lock = threading.Lock()
@@ -107,6 +137,8 @@ class DepartmentSimulator:
         self._server.daemon_threads = True
         self._threads: list[threading.Thread] = []
         self._http = httpx.Client(timeout=10.0, follow_redirects=False)
+        # Pull departments whose last poll failed, so that a failure is logged once.
+        self._failing_pulls: set[int] = set()
 
     @property
     def port(self) -> int:
@@ -124,10 +156,13 @@ class DepartmentSimulator:
             self._spawn(
                 lambda name=name: self._consume_amqp(name), f"dept-sim-amqp-{name}"
             )
+        if self.settings.pull_departments:
+            self._spawn(self._poll_pull_departments, "dept-sim-pull")
         log.info(
             "dept_sim.started",
             port=self.port,
             amqp_queues=len(self.settings.amqp_queues),
+            pull_departments=len(self.settings.pull_departments),
         )
         return self
 
@@ -265,10 +300,86 @@ class DepartmentSimulator:
             else:
                 self.counters.callbacks_failed += 1
 
-    def _sign(self, callback: dict[str, Any]) -> dict[str, str]:
-        if callback["department_uscc"] in self.settings.hmac_departments:
-            return sign_as_department(callback, secret=self.settings.hmac_secret)
-        return sign_as_department(callback, private_key=self.settings.ed25519_seed)
+    def _sign(
+        self, document: dict[str, Any], *, department_uscc: str | None = None
+    ) -> dict[str, str]:
+        uscc = department_uscc or document["department_uscc"]
+        if uscc in self.settings.hmac_departments:
+            return sign_as_department(document, secret=self.settings.hmac_secret)
+        return sign_as_department(document, private_key=self.settings.ed25519_seed)
+
+    # --- pull departments ---------------------------------------------------------
+
+    def _poll_pull_departments(self) -> None:
+        # The first poll waits one interval too, because `onestop serve` starts the
+        # simulator before its own server listens.
+        while not self.stopping.wait(self.settings.pull_interval):
+            for department_id, uscc in sorted(self.settings.pull_departments.items()):
+                if self.stopping.is_set():
+                    return
+                self._pull_once(department_id, uscc)
+
+    def _pull_once(self, department_id: int, uscc: str) -> None:
+        """Fetch the department's waiting envelopes, take each and acknowledge them."""
+        base = f"/api/v1/exchange/pull/{department_id}"
+        try:
+            response = self._pull_request("GET", f"{base}/envelopes", uscc)
+            messages = response.json()["envelopes"]
+            accepted_ids = []
+            for message in messages:
+                status, envelope_id = self.take_envelope(message)
+                if status == 202:
+                    accepted_ids.append(envelope_id)
+            if accepted_ids:
+                body = json.dumps({"envelope_ids": accepted_ids}).encode()
+                self._pull_request("POST", f"{base}/ack", uscc, body)
+        except _PullFailed as failure:
+            self._note_pull(department_id, failure=str(failure))
+        except (ValueError, KeyError, TypeError) as error:
+            self._note_pull(department_id, failure=f"unreadable answer: {error}")
+        else:
+            self._note_pull(department_id, failure=None)
+
+    def _pull_request(
+        self, method: str, path: str, uscc: str, body: bytes = b""
+    ) -> httpx.Response:
+        """Send one signed pull request and return its 200 response, or raise _PullFailed."""
+        timestamp = datetime.now(UTC).isoformat()
+        signature = self._sign(
+            request_document(method, path, timestamp, body), department_uscc=uscc
+        )
+        headers = {
+            "X-OneStop-Timestamp": timestamp,
+            "X-OneStop-Key-Id": signature["kid"],
+            "X-OneStop-Signature": signature["sig"],
+            "Content-Type": "application/json",
+        }
+        url = self.settings.onestop_url.rstrip("/") + path
+        try:
+            response = self._http.request(method, url, content=body, headers=headers)
+        except httpx.HTTPError as error:
+            raise _PullFailed(f"{method} {path}: {type(error).__name__}") from error
+        if response.status_code != 200:
+            raise _PullFailed(
+                f"{method} {path}: HTTP {response.status_code} {_error_code(response)}"
+            )
+        return response
+
+    def _note_pull(self, department_id: int, *, failure: str | None) -> None:
+        """Count a poll, and log a department's failures once until a poll succeeds."""
+        with self.lock:
+            self.counters.polls += 1
+            if failure is not None:
+                self.counters.polls_failed += 1
+        if failure is None:
+            if department_id in self._failing_pulls:
+                self._failing_pulls.discard(department_id)
+                log.info("dept_sim.pull_recovered", department_id=department_id)
+        elif department_id not in self._failing_pulls:
+            self._failing_pulls.add(department_id)
+            log.warning(
+                "dept_sim.pull_failed", department_id=department_id, error=failure
+            )
 
     # --- AMQP --------------------------------------------------------------------
 
@@ -325,6 +436,13 @@ class DepartmentSimulator:
             self._count_callback(True)
 
 
+def _error_code(response: httpx.Response) -> str:
+    try:
+        return str(response.json().get("code", ""))
+    except (ValueError, AttributeError):
+        return ""
+
+
 def _mixed_decision(case_number: str) -> str:
     """Pick a decision from the case number: about 10 % denials, 10 % corrections."""
     first_byte = hashlib.sha256(case_number.encode()).digest()[0]
@@ -347,12 +465,56 @@ def _callback(envelope: dict[str, Any], status: str) -> dict[str, Any]:
     }
     if status == "approved":
         callback["opinion"] = "符合条件，准予许可"
-        callback["result"] = {"licence_number": f"SIM-{envelope['case']['number']}"}
+        callback["result"] = _approval_result(envelope)
     elif status == "denied":
         callback["opinion"] = "经审查，申请材料不符合法定条件"
     elif status == "correction_needed":
         callback["items"] = [{"note": "请补充提交经营场所平面图"}]
     return callback
+
+
+def _approval_result(envelope: dict[str, Any]) -> dict[str, Any]:
+    """Return the result of an approval: a licence number, and the certificate's values.
+
+    The envelope's `result` marks the face fields that OneStop cannot fill as `needed`,
+    and requests `holder_code` when it cannot tell the organisation that holds the
+    certificate.
+    """
+    result: dict[str, Any] = {"licence_number": f"SIM-{envelope['case']['number']}"}
+    requested = envelope.get("result") or {}
+    face = {
+        field["key"]: _plausible_face_value(field, envelope)
+        for field in requested.get("face_fields") or []
+        if field.get("needed")
+    }
+    if face:
+        result["face"] = face
+    if requested.get("holder_code_needed"):
+        result["holder_code"] = SAMPLE_USCC
+    return result
+
+
+def _plausible_face_value(field: dict[str, Any], envelope: dict[str, Any]) -> str:
+    """Return a value of the field's type that passes OneStop's face checks."""
+    kind = field.get("type")
+    applicant = envelope.get("applicant") or {}
+    if kind == "date":
+        if "birth" in field["key"]:
+            return "1985-03-15"
+        # Dates that a department sets on a licence, such as a deadline or the end of
+        # a term, lie ahead.
+        return (date.today() + timedelta(days=365)).isoformat()
+    if kind == "id_number":
+        person = applicant.get("person") or {}
+        if "id_number" in person.get("masked", ["id_number"]):
+            return SAMPLE_ID_NUMBER
+        return str(person.get("id_number") or SAMPLE_ID_NUMBER)
+    if kind == "uscc":
+        enterprise = applicant.get("enterprise") or {}
+        return str(enterprise.get("uscc") or SAMPLE_USCC)
+    label = str(field.get("label") or field["key"])
+    maximum = int(field.get("max_length") or 200)
+    return (label + SIMULATED_MARK)[:maximum]
 
 
 def _handler_for(simulator: DepartmentSimulator) -> type[BaseHTTPRequestHandler]:

@@ -62,6 +62,7 @@ def consume_amqp_results() -> int:
     queues = {
         (amqp.broker_url(config), amqp.reply_queue(config))
         for config in ConnectorConfig.objects.filter(kind=ConnectorKind.AMQP)
+        if amqp.broker_url(config)
     }
     total = 0
     for url, queue in sorted(queues):

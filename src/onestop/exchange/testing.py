@@ -17,8 +17,10 @@ from onestop.cases.models import Case
 from onestop.catalog.models import Matter
 from onestop.core.models import Department
 from onestop.core.signing import b64url_encode
+from onestop.exchange.harness import wait_until
 from onestop.exchange.models import ConnectorConfig, Envelope
 from onestop.exchange.signatures import sign_as_department
+from onestop.exchange.simulator import DepartmentSimulator
 from onestop.testing import material_files, valid_form
 
 FOOD = "food-business-licence"
@@ -52,9 +54,25 @@ def configure(
 
 def accept_food_case(demo: Any, *, key: str | None = None) -> Case:
     """File a food business licence application online and accept it at the window."""
-    matter = Matter.objects.get(centre=demo.centre, pack_id=FOOD)
-    data = {"centre": demo.centre.slug, "matter": FOOD}
+    return accept_case(demo, FOOD, key=key)
+
+
+def accept_case(
+    demo: Any,
+    pack_id: str,
+    *,
+    key: str | None = None,
+    form: dict[str, str] | None = None,
+) -> Case:
+    """File an application of the matter online and accept it at the window.
+
+    `form` gives the values of the fields that `valid_form` has no sample for, such as
+    a field with a pattern, by field key.
+    """
+    matter = Matter.objects.get(centre=demo.centre, pack_id=pack_id)
+    data = {"centre": demo.centre.slug, "matter": pack_id}
     data.update(valid_form(matter))
+    data.update({f"field.{name}": value for name, value in (form or {}).items()})
     data.update(material_files(matter))
     response = demo.client("applicant").post(
         "/api/v1/cases", data, headers={"Idempotency-Key": key or uuid.uuid4().hex}
@@ -106,6 +124,21 @@ def signed(
     else:
         raise ValueError("pass key or secret")
     return json.dumps({"callback": callback, "signature": signature}).encode()
+
+
+def wait_for_callbacks(
+    simulator: DepartmentSimulator, count: int, *, timeout: float = 30.0
+) -> None:
+    """Wait until the simulator has sent `count` callbacks or given up on them.
+
+    Raise TimeoutError after `timeout` seconds. The wait reads only the simulator's
+    counters, not the database, which a live test server may be using.
+    """
+    counters = simulator.counters
+    wait_until(
+        lambda: counters.callbacks_sent + counters.callbacks_failed >= count,
+        timeout=timeout,
+    )
 
 
 @dataclass

@@ -190,9 +190,35 @@ def test_stale_callback_rejected_as_replay(client, key, envelope):
         client, signed(callback_for(envelope, "approved", sent_at=sent_at), key)
     )
     assert response.status_code == 409
-    assert response.json()["code"] == "exchange.replay_stale"
+    body = response.json()
+    assert body["code"] == "exchange.replay_stale"
+    assert "more than 24 hours before OneStop's clock" in body["message"]
+    assert body["details"]["limit_seconds"] == 24 * 3600
     envelope.case.refresh_from_db()
     assert envelope.case.state == CaseState.ACCEPTED
+
+
+def test_callback_from_future_rejected(client, key, envelope):
+    sent_at = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    response = post(
+        client, signed(callback_for(envelope, "received", sent_at=sent_at), key)
+    )
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "exchange.replay_stale"
+    assert "more than 300 seconds after OneStop's clock" in body["message"]
+
+
+def test_stale_callback_message_in_chinese(client, key, envelope):
+    sent_at = (datetime.now(UTC) - timedelta(days=3)).isoformat()
+    response = client.post(
+        URL,
+        signed(callback_for(envelope, "approved", sent_at=sent_at), key),
+        content_type="application/json",
+        headers={"Accept-Language": "zh-Hans"},
+    )
+    assert response.status_code == 409
+    assert "24 小时" in response.json()["message"]
 
 
 def test_second_decision_rejected(client, key, envelope):

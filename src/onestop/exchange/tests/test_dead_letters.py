@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from onestop.core import outbox
 from onestop.core.models import AuditEvent, OutboxMessage, OutboxStatus
@@ -49,6 +50,31 @@ def test_replay_queues_dispatch_again(demo, dead_letter):
     assert dead_letter.status == OutboxStatus.PENDING
     assert dead_letter.attempts == 0
     assert AuditEvent.objects.filter(verb="exchange.dead_letter_replayed").count() == 1
+
+
+def test_second_replay_says_when_first_was(demo, dead_letter):
+    client = demo.client("supervisor")
+    url = f"/exchange/dead-letters/{dead_letter.pk}/replay"
+    assert client.post(url).status_code == 302
+    response = client.post(url)
+    assert response.status_code == 409
+    page = response.content.decode()
+    replayed = AuditEvent.objects.get(verb="exchange.dead_letter_replayed")
+    replayed_at = timezone.localtime(replayed.at).isoformat(timespec="seconds")
+    assert f"was already replayed at {replayed_at}" in page
+    assert str(dead_letter.pk) in page
+    assert AuditEvent.objects.filter(verb="exchange.dead_letter_replayed").count() == 1
+
+
+def test_replay_of_dispatch_never_dead_rejected(demo, dead_letter):
+    OutboxMessage.objects.filter(pk=dead_letter.pk).update(
+        status=OutboxStatus.DELIVERED
+    )
+    response = demo.client("supervisor").post(
+        f"/exchange/dead-letters/{dead_letter.pk}/replay"
+    )
+    assert response.status_code == 409
+    assert "is delivered, not a dead letter" in response.content.decode()
 
 
 def test_clerk_cannot_open_dead_letters(demo, dead_letter):

@@ -8,14 +8,18 @@ callback endpoint, to that reply queue, and `consume_results` applies them.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from collections.abc import Callable
 
 import pika
 import pika.exceptions
+from django.conf import settings
 
 from onestop.core.errors import OneStopError
 from onestop.core.logging import get_logger
+from onestop.core.outbox import PermanentFailure
 from onestop.exchange.conf import setting
 from onestop.exchange.connectors import DeliveryFailed, DeliveryOutcome
 from onestop.exchange.models import ConnectorConfig, Envelope, EnvelopeStatus
@@ -24,13 +28,31 @@ log = get_logger(__name__)
 
 
 def broker_url(config: ConnectorConfig | None = None) -> str:
-    """Return the broker URL of a connector, or the deployment's default broker."""
+    """Return the broker URL of a connector, else ONESTOP_AMQP_URL, else ""."""
     return (config.amqp_url if config else "") or setting("ONESTOP_AMQP_URL")
+
+
+def queue_prefix() -> str:
+    """Return ONESTOP_AMQP_PREFIX, else "onestop." and 8 hex digits from the secret key.
+
+    Two deployments with their own secret keys thus get their own queue names on one
+    broker.
+    """
+    configured = setting("ONESTOP_AMQP_PREFIX")
+    if configured:
+        return str(configured)
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), b"onestop.exchange.amqp-prefix", hashlib.sha256
+    )
+    return f"onestop.{digest.hexdigest()[:8]}"
 
 
 def reply_queue(config: ConnectorConfig | None = None) -> str:
     """Return the queue the connector's department publishes its results to."""
-    return (config.reply_queue if config else "") or setting("ONESTOP_AMQP_REPLY_QUEUE")
+    configured = (config.reply_queue if config else "") or setting(
+        "ONESTOP_AMQP_REPLY_QUEUE"
+    )
+    return configured or f"{queue_prefix()}.exchange.results"
 
 
 def open_connection(url: str, timeout: float) -> pika.BlockingConnection:
@@ -59,10 +81,13 @@ class Connector:
             reply_to=reply_queue(self.config),
             headers={"idempotency_key": envelope.idempotency_key},
         )
-        try:
-            connection = open_connection(
-                broker_url(self.config), self.config.timeout_seconds
+        url = broker_url(self.config)
+        if not url:
+            raise PermanentFailure(
+                "no AMQP broker: set the connector's broker URL or ONESTOP_AMQP_URL"
             )
+        try:
+            connection = open_connection(url, self.config.timeout_seconds)
         except pika.exceptions.AMQPError as error:
             raise DeliveryFailed(
                 f"broker unreachable: {type(error).__name__}"

@@ -18,6 +18,8 @@ from onestop.exchange.demo import (
 from onestop.exchange.simulator import (
     DECISIONS,
     FAULTS,
+    MAX_PULL_INTERVAL,
+    MIN_PULL_INTERVAL,
     DepartmentSimulator,
     SimulatorSettings,
 )
@@ -25,8 +27,9 @@ from onestop.exchange.simulator import (
 
 class Command(BaseCommand):
     help = (
-        "Simulate department systems: receive envelopes on 127.0.0.1 (POST /envelopes) "
-        "and from AMQP queues, verify them, and send signed callbacks to OneStop."
+        "Simulate department systems: receive envelopes on 127.0.0.1 (POST /envelopes), "
+        "from AMQP queues and by polling OneStop for pull departments, verify them, "
+        "and send signed callbacks to OneStop."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -65,13 +68,30 @@ def _add_connection_arguments(parser: Any) -> None:
         help="base URL of OneStop: the key set and the callback endpoint",
     )
     parser.add_argument(
-        "--amqp-url", default=setting("ONESTOP_AMQP_URL"), help="AMQP broker URL"
+        "--amqp-url",
+        default=setting("ONESTOP_AMQP_URL"),
+        help="AMQP broker URL, needed with --amqp-queue (default: ONESTOP_AMQP_URL)",
     )
     parser.add_argument(
         "--amqp-queue",
         action="append",
         default=[],
         help="an AMQP queue to consume (repeatable)",
+    )
+    parser.add_argument(
+        "--pull-department",
+        action="append",
+        default=[],
+        metavar="ID[:USCC]",
+        help="the id of a pull department to poll for (repeatable); add its USCC when "
+        "it is also given with --hmac-department",
+    )
+    parser.add_argument(
+        "--pull-interval",
+        type=float,
+        default=2.0,
+        help=f"seconds between two polls, from {MIN_PULL_INTERVAL} to "
+        f"{MAX_PULL_INTERVAL:g}",
     )
 
 
@@ -144,6 +164,15 @@ def _settings(options: dict[str, Any]) -> SimulatorSettings:
         raise CommandError("--ed25519-seed must be base64url.") from error
     if seed is not None and len(seed) != 32:
         raise CommandError("--ed25519-seed must decode to 32 bytes.")
+    if options["amqp_queue"] and not options["amqp_url"]:
+        raise CommandError(
+            "--amqp-queue needs a broker: give --amqp-url or set ONESTOP_AMQP_URL."
+        )
+    if not MIN_PULL_INTERVAL <= options["pull_interval"] <= MAX_PULL_INTERVAL:
+        raise CommandError(
+            f"--pull-interval must be between {MIN_PULL_INTERVAL} and "
+            f"{MAX_PULL_INTERVAL:g} seconds, not {options['pull_interval']}."
+        )
     return SimulatorSettings(
         onestop_url=options["onestop_url"],
         port=options["port"],
@@ -159,4 +188,20 @@ def _settings(options: dict[str, Any]) -> SimulatorSettings:
         hmac_departments=set(options["hmac_department"]),
         amqp_url=options["amqp_url"],
         amqp_queues=options["amqp_queue"],
+        pull_departments=_pull_departments(options["pull_department"]),
+        pull_interval=options["pull_interval"],
     )
+
+
+def _pull_departments(values: list[str]) -> dict[int, str]:
+    """Parse the --pull-department values ID or ID:USCC into {id: USCC}."""
+    departments = {}
+    for value in values:
+        department_id, _colon, uscc = value.partition(":")
+        if not department_id.isdecimal():
+            raise CommandError(
+                f"--pull-department {value!r} is invalid: give the department id "
+                "(a number), optionally followed by :USCC."
+            )
+        departments[int(department_id)] = uscc
+    return departments

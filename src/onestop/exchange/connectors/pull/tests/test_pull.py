@@ -75,8 +75,40 @@ def test_poll_with_other_key_rejected(client, pull_department):
 
 def test_poll_without_signature_rejected(client, pull_department):
     response = client.get(f"/api/v1/exchange/pull/{pull_department.pk}/envelopes")
-    assert response.status_code == 409
-    assert response.json()["code"] == "exchange.replay_stale"
+    assert response.status_code == 401
+    body = response.json()
+    assert body["code"] == "exchange.signature_missing"
+    assert body["details"]["missing"] == (
+        "X-OneStop-Timestamp, X-OneStop-Key-Id, X-OneStop-Signature"
+    )
+    assert "X-OneStop-Timestamp" in body["message"]
+
+
+def test_poll_without_signature_header_names_it(client, pull_department):
+    response = client.get(
+        f"/api/v1/exchange/pull/{pull_department.pk}/envelopes",
+        headers={
+            "X-OneStop-Timestamp": datetime.now(UTC).isoformat(),
+            "X-OneStop-Key-Id": "abc",
+        },
+    )
+    assert response.status_code == 401
+    assert response.json()["details"]["missing"] == "X-OneStop-Signature"
+
+
+def test_poll_with_unreadable_timestamp_rejected(client, pull_department):
+    response = client.get(
+        f"/api/v1/exchange/pull/{pull_department.pk}/envelopes",
+        headers={
+            "X-OneStop-Timestamp": "2026-12-05 10:00",
+            "X-OneStop-Key-Id": "abc",
+            "X-OneStop-Signature": "abc",
+        },
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "exchange.timestamp_invalid"
+    assert "2026-12-05 10:00" in body["message"]
 
 
 def test_old_signed_request_rejected(client, key, pull_department):
@@ -84,7 +116,10 @@ def test_old_signed_request_rejected(client, key, pull_department):
     old = datetime.now(UTC) - timedelta(hours=1)
     response = signed_request(client, "GET", path, key, at=old)
     assert response.status_code == 409
-    assert response.json()["code"] == "exchange.replay_stale"
+    body = response.json()
+    assert body["code"] == "exchange.replay_stale"
+    assert "more than 300 seconds before OneStop's clock" in body["message"]
+    assert body["details"]["limit_seconds"] == 300
 
 
 def test_request_signed_for_other_path_rejected(client, demo, key, pull_department):
