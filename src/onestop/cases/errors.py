@@ -52,6 +52,15 @@ class CorrectionsOutstanding(InvalidInput):
     )
 
 
+class FieldsNotCorrected(CorrectionsOutstanding):
+    """A resubmission that leaves a form field of the correction notice as it was."""
+
+    message = _(
+        "The correction notice asks to correct %(fields)s, which this resubmission "
+        "leaves as they were. Enter the corrected values and submit again."
+    )
+
+
 class ResubmissionEmpty(CorrectionsOutstanding):
     """A resubmission with no file, certificate or form field in it."""
 
@@ -110,6 +119,19 @@ class OpinionTooLong(InvalidInput):
     code = "case.opinion_too_long"
     message = _(
         "The opinion has %(length)s characters; the maximum is %(max)s. Shorten it."
+    )
+
+
+class UnknownField(InvalidInput):
+    code = "case.unknown_field"
+    message = _("%(field)s is not a form field of this matter.")
+
+
+class CorrectionNoteTooLong(InvalidInput):
+    code = "case.correction_note_too_long"
+    message = _(
+        "The note on %(item)s has %(length)s characters; the maximum is %(max)s. "
+        "Shorten it."
     )
 
 

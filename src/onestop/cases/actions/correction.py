@@ -33,12 +33,16 @@ from onestop.cases.actions.transitions import (
 )
 from onestop.cases.errors import (
     CorrectionItemsRequired,
+    CorrectionNoteTooLong,
     CorrectionsOutstanding,
+    FieldsNotCorrected,
     ResubmissionEmpty,
+    UnknownField,
     UnknownMaterial,
 )
 from onestop.cases.formdata import FormOwner, check_form_data
 from onestop.cases.models import Case, CaseDocument, CaseEvent, CasePause, CaseState
+from onestop.cases.reasons import clean_reason
 from onestop.core.errors import PermissionDenied, list_text, shown
 
 
@@ -101,17 +105,14 @@ def request_correction(
     items = [
         item
         for item in items
-        if (item.get("note") or "").strip() or item.get("material")
+        if (item.get("note") or "").strip() or item.get("material") or item.get("field")
     ]
     if not items:
         raise CorrectionItemsRequired()
     with transaction.atomic():
         case = _lock(case)
         role = _staff_role_for_correction(actor, case)
-        known = {m["key"] for m in case.matter_version.guide.materials}
-        for item in items:
-            if item.get("material") and item["material"] not in known:
-                raise UnknownMaterial(material=item["material"])
+        items = _checked_items(case, items)
         case.correction_items = items
         case.save(update_fields=["correction_items"])
         _transition(
@@ -139,8 +140,35 @@ def request_correction(
     return _reload(case)
 
 
+def _checked_items(case: Case, items: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Return the items with their notes trimmed, or raise for an unknown material or
+    form field, or for a note longer than the rule for reasons allows.
+    """
+    guide = case.matter_version.guide
+    materials = {m["key"]: m["name"] for m in guide.materials}
+    fields = {f["key"]: f["label"] for f in guide.form_fields}
+    checked = []
+    for item in items:
+        material, field = item.get("material"), item.get("field")
+        if material and material not in materials:
+            raise UnknownMaterial(material=material)
+        if field and field not in fields:
+            raise UnknownField(field=shown(field))
+        named = materials.get(material or "") or fields.get(field or "")
+        note = clean_reason(
+            item.get("note") or "",
+            missing=None,
+            too_long=CorrectionNoteTooLong,
+            item=named or _("the general note"),
+        )
+        checked.append({**item, "note": note})
+    return checked
+
+
 def _check_corrections_answered(case: Case, application: Application) -> None:
-    """Reject a resubmission that leaves a requested material out, or changes nothing."""
+    """Reject a resubmission that leaves a requested material out, leaves a requested
+    form field as it was, or changes nothing.
+    """
     if case.state != CaseState.CORRECTION_REQUESTED:
         return  # the transition reports the wrong state with its own message
     names = {m["key"]: m["name"] for m in case.matter_version.guide.materials}
@@ -159,6 +187,25 @@ def _check_corrections_answered(case: Case, application: Application) -> None:
         )
     if outstanding:
         raise CorrectionsOutstanding(materials=list_text(outstanding))
+    unchanged = _fields_left_as_they_were(case, application)
+    if unchanged:
+        raise FieldsNotCorrected(fields=list_text(unchanged), requested=unchanged)
+
+
+def _fields_left_as_they_were(case: Case, application: Application) -> list[str]:
+    """Name the form fields of the correction notice that the resubmission does not
+    change: left out, or sent with the value the case already has.
+    """
+    labels = {f["key"]: f["label"] for f in case.matter_version.guide.form_fields}
+    unchanged = []
+    for item in case.correction_items:
+        key = item.get("field")
+        if not key:
+            continue
+        sent = application.form_data.get(key)
+        if sent is None or str(sent).strip() == str(case.form_data.get(key, "")):
+            unchanged.append(labels.get(key, key))
+    return list(dict.fromkeys(unchanged))
 
 
 def _requested_items(case: Case) -> list[str]:

@@ -137,11 +137,13 @@ def _record_decision(
     _transition(case, actor=actor, actor_role=role, action=action, reason=opinion)
 
     decision = dict(result or {})
+    # The members of `result` come first, so that none of them replaces the decision,
+    # the opinion or the result's name.
     data = {
+        **{k: v for k, v in decision.items() if k not in ("face", "holder_code")},
         "decision": "approved" if action == "approve" else "denied",
         "opinion": case.opinion,
         "result_name": case.matter_version.guide.result.get("name", ""),
-        **{k: v for k, v in decision.items() if k not in ("face", "holder_code")},
     }
     if action == "approve":
         certificate = results.issue_result_certificate(case, decision)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from onestop.cases.models import Case, CaseState
+from onestop.cases import actions
+from onestop.cases.models import Case, CaseDocument, CaseState
 from onestop.cases.tests.test_api_flow import apply
+from onestop.cases.tests.test_certificate_results import accepted_id_card_case
 from onestop.core import outbox
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +79,25 @@ def test_trimmed_opinion_of_2000_characters_stored(demo):
 
     assert response.status_code == 200, response.content
     assert Case.objects.get(number=number).opinion == "准" * 2000
+
+
+def test_result_members_never_replace_decision(demo):
+    number = accepted_id_card_case(demo)
+    case = Case.objects.get(number=number)
+
+    actions.approve_case(
+        actor=demo.user("reviewer-public_security"),
+        case=case,
+        opinion="准予换领",
+        result={
+            "decision": "denied",
+            "opinion": "伪造",
+            "result_name": "伪造",
+            "face": {"ethnicity": "汉"},
+        },
+    )
+
+    document = CaseDocument.objects.get(case=case, kind=CaseDocument.Kind.RESULT)
+    assert document.data["decision"] == "approved"
+    assert document.data["opinion"] == "准予换领"
+    assert document.data["result_name"] != "伪造"

@@ -105,3 +105,88 @@ def test_empty_resubmission_quotes_note(demo):
         f"本次重新提交没有包含任何内容，而补正告知书要求提供“{note[:40]}…”。"
         "请逐项提供后再提交。"
     )
+
+
+def test_requested_field_left_unchanged_rejected(demo):
+    number = case_awaiting_correction(
+        demo,
+        [{"material": "premises_layout"}, {"field": "business_items", "note": ""}],
+    )
+    before = Case.objects.get(number=number).form_data["business_items"]
+
+    response = resubmit(demo, number, data=material_files_of(demo, "premises_layout"))
+
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "case.corrections_outstanding"
+    assert body["details"]["requested"] == ["经营项目"]
+    assert "asks to correct 经营项目" in body["message"]
+    case = Case.objects.get(number=number)
+    assert case.state == CaseState.CORRECTION_REQUESTED
+    assert case.form_data["business_items"] == before
+
+
+def test_requested_field_with_same_value_rejected(demo):
+    number = case_awaiting_correction(demo, [{"field": "business_items"}])
+    before = Case.objects.get(number=number).form_data["business_items"]
+
+    response = resubmit(demo, number, data={"field.business_items": before})
+
+    assert response.status_code == 400, response.content
+    assert response.json()["details"]["requested"] == ["经营项目"]
+
+
+def test_requested_field_corrected_accepted(demo):
+    number = case_awaiting_correction(demo, [{"field": "business_items"}])
+
+    response = resubmit(demo, number, data={"field.business_items": "预包装食品销售"})
+
+    assert response.status_code == 200, response.content
+    case = Case.objects.get(number=number)
+    assert case.state != CaseState.CORRECTION_REQUESTED
+    assert case.form_data["business_items"] == "预包装食品销售"
+
+
+def test_unknown_field_in_correction_rejected(demo):
+    matter = Matter.objects.get(centre=demo.centre, pack_id=FOOD)
+    data = {"centre": demo.centre.slug, "matter": FOOD}
+    data.update(valid_form(matter))
+    data.update(material_files(matter))
+    number = demo.client("applicant").post("/api/v1/cases", data).json()["number"]
+
+    response = demo.client("clerk").post(
+        f"/api/v1/cases/{number}/correction",
+        {"items": [{"field": "no_such_field"}]},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "case.unknown_field"
+    assert Case.objects.get(number=number).state == CaseState.SUBMITTED
+
+
+def test_long_correction_note_rejected(demo):
+    matter = Matter.objects.get(centre=demo.centre, pack_id=FOOD)
+    data = {"centre": demo.centre.slug, "matter": FOOD}
+    data.update(valid_form(matter))
+    data.update(material_files(matter))
+    number = demo.client("applicant").post("/api/v1/cases", data).json()["number"]
+
+    response = demo.client("clerk").post(
+        f"/api/v1/cases/{number}/correction",
+        {"items": [{"material": "premises_layout", "note": "缺" * 2001}]},
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+
+    body = response.json()
+    assert response.status_code == 400
+    assert body["code"] == "case.correction_note_too_long"
+    assert body["message"].startswith("The note on ")
+    assert "has 2001 characters; the maximum is 2000." in body["message"]
+    assert Case.objects.get(number=number).state == CaseState.SUBMITTED
+
+
+def material_files_of(demo, key: str) -> dict:
+    matter = Matter.objects.get(centre=demo.centre, pack_id=FOOD)
+    return {name: f for name, f in material_files(matter).items() if key in name}
