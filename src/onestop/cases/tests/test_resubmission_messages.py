@@ -13,13 +13,18 @@ pytestmark = pytest.mark.django_db
 FOOD = "food-business-licence"
 
 
-def case_awaiting_correction(demo, items: list[dict[str, str]]) -> str:
-    """Apply for the food licence, have the clerk request `items`, return the number."""
+def submitted_case(demo) -> str:
+    """Apply for the food licence online and return the case number."""
     matter = Matter.objects.get(centre=demo.centre, pack_id=FOOD)
     data = {"centre": demo.centre.slug, "matter": FOOD}
     data.update(valid_form(matter))
     data.update(material_files(matter))
-    number = demo.client("applicant").post("/api/v1/cases", data).json()["number"]
+    return demo.client("applicant").post("/api/v1/cases", data).json()["number"]
+
+
+def case_awaiting_correction(demo, items: list[dict[str, str]]) -> str:
+    """Apply for the food licence, have the clerk request `items`, return the number."""
+    number = submitted_case(demo)
     response = demo.client("clerk").post(
         f"/api/v1/cases/{number}/correction",
         {"items": items},
@@ -148,11 +153,7 @@ def test_requested_field_corrected_accepted(demo):
 
 
 def test_unknown_field_in_correction_rejected(demo):
-    matter = Matter.objects.get(centre=demo.centre, pack_id=FOOD)
-    data = {"centre": demo.centre.slug, "matter": FOOD}
-    data.update(valid_form(matter))
-    data.update(material_files(matter))
-    number = demo.client("applicant").post("/api/v1/cases", data).json()["number"]
+    number = submitted_case(demo)
 
     response = demo.client("clerk").post(
         f"/api/v1/cases/{number}/correction",
@@ -166,11 +167,7 @@ def test_unknown_field_in_correction_rejected(demo):
 
 
 def test_long_correction_note_rejected(demo):
-    matter = Matter.objects.get(centre=demo.centre, pack_id=FOOD)
-    data = {"centre": demo.centre.slug, "matter": FOOD}
-    data.update(valid_form(matter))
-    data.update(material_files(matter))
-    number = demo.client("applicant").post("/api/v1/cases", data).json()["number"]
+    number = submitted_case(demo)
 
     response = demo.client("clerk").post(
         f"/api/v1/cases/{number}/correction",
