@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 from onestop.core.dates import (
     api_datetime,
@@ -51,11 +52,19 @@ def register_message(message_id: str, message: NotificationMessage) -> str:
 
 
 def notify(
-    *, centre: Centre, user_id: int, message_id: str, link: str = "", **params: Any
+    *,
+    centre: Centre,
+    user_id: int,
+    message_id: str,
+    link: str = "",
+    at: datetime | None = None,
+    **params: Any,
 ) -> Notification:
     """Write an in-app notification of a registered message for the user.
 
-    `params` must be JSON values; dates and datetimes go in as ISO 8601 strings.
+    `params` must be JSON values; dates and datetimes go in as ISO 8601 strings. `at`
+    is when the event happened, for a message written later by a worker, so that the
+    list shows the events in the order they happened; it is now when absent.
     """
     message = MESSAGES[message_id]
     with translation.override(settings.LANGUAGE_CODE):
@@ -68,6 +77,7 @@ def notify(
         subject=subject[:MAX_SUBJECT_LENGTH],
         body=body,
         link=link,
+        created_at=at or timezone.now(),
     )
 
 

@@ -105,7 +105,14 @@ def issue_acceptance_receipt(
         receipt = documents.create_document(
             case, CaseDocument.Kind.ACCEPTANCE_RECEIPT, content
         )
-        _notify(case, notices.ACCEPTED, date=content.get("promised_due"))
+        # The worker may sign the receipt after the case has moved on, so the message
+        # is dated when the case was accepted.
+        _notify(
+            case,
+            notices.ACCEPTED,
+            at=case.accepted_at,
+            date=content.get("promised_due"),
+        )
         record_event(
             actor=None,
             actor_role=SYSTEM,

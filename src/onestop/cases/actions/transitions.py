@@ -3,6 +3,7 @@ CaseEvent and ledger entry, notify the applicant, end pauses and recompute deadl
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import F
@@ -139,13 +140,19 @@ def _end_pauses(case: Case, kind: str | None) -> None:
     pauses.update(ended_at=timezone.now())
 
 
-def _notify(case: Case, message_id: str, **params: Any) -> None:
-    """Write the applicant an in-app message of `notices`, with the case number as `number`."""
+def _notify(
+    case: Case, message_id: str, *, at: datetime | None = None, **params: Any
+) -> None:
+    """Write the applicant an in-app message of `notices`, with the case number as `number`.
+
+    `at` is when the event happened, when the message is written later (see `notify`).
+    """
     notify(
         centre=case.centre,
         user_id=case.person.user_id,
         message_id=message_id,
         link=f"/portal/cases/{case.number}/",
+        at=at,
         number=case.number,
         **params,
     )

@@ -169,6 +169,19 @@ def test_worker_signs_receipt_and_notifies(demo):
     assert notice.params["number"] == number
 
 
+def test_late_receipt_notice_dated_at_acceptance(demo, time_machine):
+    number = accept_walk_in(demo)["number"]
+    accepted_at = Case.objects.get(number=number).accepted_at
+    time_machine.move_to(timezone.now() + timedelta(minutes=10))
+
+    outbox.drain()
+
+    notice = Notification.objects.get(
+        user=demo.user("applicant"), message_id="case.accepted"
+    )
+    assert notice.created_at == accepted_at
+
+
 def test_receipt_keys_the_applicant_hash(demo):
     number = accept_walk_in(demo)["number"]
 
