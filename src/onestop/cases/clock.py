@@ -530,7 +530,7 @@ def _notify_extended(case: Case, extension: CaseExtension) -> None:
     )
 
 
-def _due_dates(case: Case) -> dict[str, str | None]:
+def _due_dates(case: Case) -> dict[str, Any]:
     return {
         "promised": case.promised_due.isoformat() if case.promised_due else None,
         "statutory": case.statutory_due.isoformat() if case.statutory_due else None,
