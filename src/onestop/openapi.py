@@ -105,6 +105,9 @@ ERRORS_BY_OPERATION: dict[str, tuple[int, ...]] = {
     "GET /certificates/{identifier}/signed": (400,),
     "GET /certificates/{identifier}/pdf": (400,),
     "POST /certificates/{identifier}/revoke": (409,),
+    "GET /centres/{slug}/staff": (403,),
+    "POST /centres/{slug}/staff": (409,),
+    "DELETE /centres/{slug}/staff/{role_id}": (409,),
 }
 
 
