@@ -7,12 +7,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, transaction
 
 from onestop.core.audit import record_event
 from onestop.core.errors import shown
 from onestop.core.logging import get_logger
-from onestop.core.models import Centre, Department, Membership, Role
+from onestop.core.models import (
+    Centre,
+    Department,
+    Membership,
+    PasswordChangeRequired,
+    Role,
+)
 from onestop.core.staff.errors import RoleAlreadyHeld, UserExists, UserNotFound
 from onestop.core.staff.rules import (
     check_may_manage,
@@ -29,6 +37,8 @@ log = get_logger(__name__)
 # Random bytes of a new account's initial password, which 12 turn into 16 URL-safe
 # characters.
 INITIAL_PASSWORD_BYTES = 12
+# Random passwords tried until one passes the validators; each passes with about 93 %.
+INITIAL_PASSWORD_ATTEMPTS = 100
 
 
 @dataclass(frozen=True)
@@ -72,7 +82,8 @@ def grant_role(
     """Grant `role` in `centre` (and `department`, by its code) to the user `username`.
 
     With `create_account` the account is created first, with a random initial password
-    that is returned once and stored only as a hash. A platform admin role covers every
+    that is returned once and stored only as a hash. Its owner must choose a new one at
+    the first sign-in. A platform admin role covers every
     centre, so it is stored without a centre whatever `centre` is.
     """
     plan = check_grant(actor=actor, role=role, centre=centre, department=department)
@@ -131,7 +142,7 @@ def _account(username: str, create: bool) -> tuple[Any, str]:
     if create:
         if user is not None:
             raise UserExists(username=shown(username))
-        password = secrets.token_urlsafe(INITIAL_PASSWORD_BYTES)
+        password = _initial_password()
         try:
             with transaction.atomic():
                 created = user_model.objects.create_user(
@@ -140,10 +151,27 @@ def _account(username: str, create: bool) -> tuple[Any, str]:
         except IntegrityError:
             # Another request created the same user name since the read above.
             raise UserExists(username=shown(username)) from None
+        PasswordChangeRequired.objects.create(user=created)
         return created, password
     if user is None:
         raise UserNotFound(username=shown(username))
     return user, ""
+
+
+def _initial_password() -> str:
+    """Return a random password that passes the site's password validators."""
+    for _attempt in range(INITIAL_PASSWORD_ATTEMPTS):
+        password = secrets.token_urlsafe(INITIAL_PASSWORD_BYTES)
+        try:
+            validate_password(password)
+        except ValidationError:
+            # About one in fifteen has no digit, which LettersAndDigitsValidator rejects.
+            continue
+        return password
+    raise ImproperlyConfigured(
+        f"No random password of {INITIAL_PASSWORD_BYTES} bytes passed "
+        f"AUTH_PASSWORD_VALIDATORS in {INITIAL_PASSWORD_ATTEMPTS} attempts."
+    )
 
 
 def check_not_held(

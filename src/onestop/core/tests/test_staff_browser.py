@@ -1,4 +1,5 @@
-"""The staff page in headless Chromium at phone width: grant a clerk, who then signs in."""
+"""The staff page in headless Chromium at phone width: grant a clerk, who then signs
+in, replaces the initial password and reaches the window."""
 
 from __future__ import annotations
 
@@ -29,6 +30,12 @@ def test_granted_clerk_reaches_workbench(browser, live_server, demo):
     assert admin.evaluate(PAGE_OVERFLOW_JS) <= 0
 
     clerk = sign_in(browser, live_server, "zhou", password=password)
+    assert clerk.url == f"{live_server.url}/accounts/password/"
+    clerk.fill("input[name=old_password]", password)
+    clerk.fill("input[name=new_password1]", "river-lamp-2026")
+    clerk.fill("input[name=new_password2]", "river-lamp-2026")
+    clerk.click("#password-change-form button[type=submit]")
+    clerk.wait_for_load_state()
     clerk.goto(f"{live_server.url}/window/")
     assert clerk.inner_text("h1").startswith("Comprehensive window")
     assert demo.centre.name in clerk.inner_text("h1")
