@@ -262,6 +262,7 @@ def _mount_routers() -> None:
     from onestop.core.api import router as core_router
     from onestop.core.api_notifications import router as notifications_router
     from onestop.core.ledger.api import router as ledger_router
+    from onestop.core.staff.api import router as staff_router
     from onestop.credit.api import router as credit_router
     from onestop.exchange.api import router as exchange_router
     from onestop.identity.api import router as identity_router
@@ -270,6 +271,7 @@ def _mount_routers() -> None:
     api.add_router("/auth", core_router)
     api.add_router("/identity", identity_router)
     api.add_router("/centres", catalog_router)
+    api.add_router("/centres", staff_router)
     api.add_router("/cases", cases_router)
     api.add_router("/cases", cases_clock_router)
     api.add_router("/cases", cases_documents_router)

@@ -52,7 +52,7 @@ ERROR_DESCRIPTIONS = {
 # Statuses that do not follow from an operation's shape, keyed by "METHOD path" below
 # /api/v1. A test fails when a key names no operation of the API.
 ERRORS_BY_OPERATION: dict[str, tuple[int, ...]] = {
-    "POST /auth/token": (401, 429),
+    "POST /auth/token": (401, 403, 429),
     "POST /identity/persons": (409,),
     "POST /identity/enterprises": (404, 409),
     "POST /cases": (404, 413, 415),
@@ -105,6 +105,9 @@ ERRORS_BY_OPERATION: dict[str, tuple[int, ...]] = {
     "GET /certificates/{identifier}/signed": (400,),
     "GET /certificates/{identifier}/pdf": (400,),
     "POST /certificates/{identifier}/revoke": (409,),
+    "GET /centres/{slug}/staff": (403,),
+    "POST /centres/{slug}/staff": (409,),
+    "DELETE /centres/{slug}/staff/{role_id}": (409,),
 }
 
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("exchange/", include("onestop.exchange.urls")),
     path("ratings/", include("onestop.ratings.urls")),
     path("catalog/", include("onestop.catalog.urls")),
+    path("staff/", include("onestop.core.staff.urls")),
     path("r/<str:code>", rating_views.short_link, name="rating-short-link"),
     path("admin/", admin.site.urls),
 ]

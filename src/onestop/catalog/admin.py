@@ -6,23 +6,10 @@ freeze new matter versions and write audit events; the admin only shows the reco
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from onestop.catalog.models import MatterOverlay, PackInstallation, UpgradeConflict
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from onestop.core.admin import ReadOnlyAdmin
 
 
 @admin.register(MatterOverlay)

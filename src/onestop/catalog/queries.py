@@ -6,29 +6,15 @@ import functools
 from datetime import datetime
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
 from onestop.catalog.models import MatterVersion
-from onestop.core.errors import NotFound
+from onestop.core.centres import CentreNotFound, get_centre
 from onestop.core.models import Centre
+
+__all__ = ["CentreNotFound", "get_centre", "list_centres", "with_frozen_definition"]
 
 # Matter versions kept parsed in each process. A version is a frozen snapshot that no code
 # changes after it is written, so an entry never goes stale. The least recently used go.
 FROZEN_VERSIONS_CACHED = 512
-
-
-class CentreNotFound(NotFound):
-    code = "centre.not_found"
-    message = _(
-        "No service centre %(centre)s exists here. List the centres at /api/v1/centres."
-    )
-
-
-def get_centre(slug: str) -> Centre:
-    centre = Centre.objects.filter(slug=slug[:60]).first()
-    if centre is None:
-        raise CentreNotFound(centre=slug[:60])
-    return centre
 
 
 def list_centres() -> list[Centre]:

@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from onestop.core.actions import issue_api_token
 from onestop.core.errors import NotAuthenticated
 from onestop.core.schemas import InputSchema
+from onestop.identity.initial_password import check_password_changed
 from onestop.identity.throttle import (
     check_sign_in_allowed,
     record_failed_sign_in,
@@ -45,4 +46,5 @@ def create_token(request: HttpRequest, payload: TokenRequest) -> TokenOut:
         raise BadCredentials()
 
     record_successful_sign_in(payload.username)
+    check_password_changed(user)
     return TokenOut(token=issue_api_token(actor=user, name=payload.name))

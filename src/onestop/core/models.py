@@ -102,6 +102,21 @@ class Membership(models.Model):
         return f"{self.user_id}:{self.role}@{self.centre_id}"
 
 
+class PasswordChangeRequired(models.Model):
+    """A user whose password was set for them, who must choose their own at sign-in."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="password_change_required",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} since {self.created_at:%Y-%m-%d}"
+
+
 class AuditEvent(models.Model):
     """A record of one state change or one view of a full record: actor, time, object."""
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +17,7 @@ from onestop.core.permissions import signed_in_user
 from onestop.identity import actions
 from onestop.identity.codes import legacy_id_notice
 from onestop.identity.field_errors import field_messages
+from onestop.identity.initial_password import SESSION_KEY, change_password
 from onestop.identity.models import Person
 from onestop.identity.throttle import (
     TooManySignInAttempts,
@@ -159,4 +160,24 @@ def enterprise(request: HttpRequest) -> HttpResponse:
         "identity/enterprise.html",
         context,
         status=error.status if error else 200,
+    )
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Change the signed-in user's password, which an initial password requires first."""
+    user = signed_in_user(request)
+    form = PasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        change_password(actor=user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, user)
+        request.session.pop(SESSION_KEY, None)
+        messages.success(request, _("Your new password is saved."))
+        return redirect("home")
+    context = {"form": form, "initial": bool(request.session.get(SESSION_KEY))}
+    return render(
+        request,
+        "identity/password_change.html",
+        context,
+        status=400 if form.errors else 200,
     )

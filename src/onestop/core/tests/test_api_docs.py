@@ -111,7 +111,7 @@ def test_openapi_operations_list_errors(openapi):
     ("name", "statuses"),
     [
         ("POST /api/v1/cases/{number}/accept", {400, 401, 403, 404, 409, 422}),
-        ("POST /api/v1/auth/token", {400, 401, 422, 429}),
+        ("POST /api/v1/auth/token", {400, 401, 403, 422, 429}),
         ("GET /api/v1/ratings/stats", {400, 401, 403}),
         ("GET /api/v1/cases/{number}/documents/{document_id}/pdf", {401, 404, 422}),
     ],

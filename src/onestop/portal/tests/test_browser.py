@@ -13,7 +13,7 @@ from onestop.testing import BROWSER_TEST_MARKS, PDF_BYTES, current_version, samp
 pytestmark = BROWSER_TEST_MARKS
 
 
-def sign_in(browser, live_server, username, viewport=None):
+def sign_in(browser, live_server, username, viewport=None, password=PASSWORD):
     """Sign in on a new page, by default in a 390 x 844 phone's window."""
     page = browser.new_context(
         viewport=viewport or {"width": 390, "height": 844}
@@ -21,7 +21,7 @@ def sign_in(browser, live_server, username, viewport=None):
     page.set_default_timeout(15000)
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
     return page

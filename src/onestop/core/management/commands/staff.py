@@ -1,0 +1,146 @@
+"""`onestop staff list|grant|revoke`: manage staff roles from the command line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from onestop.core.centres import get_centre_by_code_or_slug
+from onestop.core.errors import OneStopError, shown
+from onestop.core.management.base import OneStopCommand
+from onestop.core.models import Centre, Membership, Role
+from onestop.core.staff import actions, queries
+from onestop.core.staff.errors import CentreNotAllowed, RoleNotHeld, UserNotFound
+from onestop.core.staff.rules import check_place, check_role, place_text, role_text
+
+
+class Command(OneStopCommand):
+    help = "List, grant and revoke the staff roles of the service centres."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        commands = parser.add_subparsers(dest="subcommand", required=True)
+
+        listing = commands.add_parser("list", help="List the staff roles.")
+        listing.add_argument(
+            "--centre", default="", help="Region code or slug; default: every centre."
+        )
+
+        grant = commands.add_parser("grant", help="Grant a staff role to an account.")
+        _add_role_arguments(grant)
+        grant.add_argument(
+            "--create",
+            action="store_true",
+            help="Create the account and print its initial password once.",
+        )
+
+        revoke = commands.add_parser(
+            "revoke", help="Revoke a staff role of an account."
+        )
+        _add_role_arguments(revoke)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        handlers = {"list": self._list, "grant": self._grant, "revoke": self._revoke}
+        try:
+            handlers[options["subcommand"]](options)
+        except OneStopError as error:
+            raise CommandError(f"{error.code}: {error.render()}") from None
+
+    def _list(self, options: dict[str, Any]) -> None:
+        centre = _centre(options["centre"]) if options["centre"] else None
+        rows = queries.staff_roles(centre)
+        if not rows:
+            self.stdout.write(_("No staff roles."))
+        for membership in rows:
+            self.stdout.write(_line(membership))
+
+    def _grant(self, options: dict[str, Any]) -> None:
+        role, centre = _role_and_centre(options)
+        grant = actions.grant_role(
+            actor=None,
+            username=options["user"],
+            role=role,
+            centre=centre,
+            department=options["department"],
+            create_account=options["create"],
+        )
+        self.stdout.write(_("Granted: %(line)s") % {"line": _line(grant.membership)})
+        if grant.initial_password:
+            self.stdout.write(
+                _(
+                    "Created the account %(username)s. Its initial password, shown "
+                    "only now: %(password)s"
+                )
+                % {"username": options["user"], "password": grant.initial_password}
+            )
+
+    def _revoke(self, options: dict[str, Any]) -> None:
+        role, centre = _role_and_centre(options)
+        department = check_place(role, centre, options["department"])
+        user = get_user_model().objects.filter(username=options["user"]).first()
+        if user is None:
+            raise UserNotFound(username=shown(options["user"]))
+        membership = (
+            Membership.objects.filter(
+                user=user, role=role, centre=centre, department=department
+            )
+            .select_related("user", "centre", "department")
+            .first()
+        )
+        if membership is None:
+            raise RoleNotHeld(
+                username=shown(options["user"]),
+                role=role_text(role),
+                place=place_text(centre),
+            )
+        line = _line(membership)
+        actions.revoke_role(actor=None, membership=membership)
+        self.stdout.write(_("Revoked: %(line)s") % {"line": line})
+
+
+def _add_role_arguments(parser: CommandParser) -> None:
+    parser.add_argument("--user", required=True, help="User name of the account.")
+    parser.add_argument(
+        "--role", required=True, help="One of: " + ", ".join(Role.values)
+    )
+    parser.add_argument(
+        "--centre",
+        default="",
+        help="Region code or slug of the centre; omitted for platform_admin.",
+    )
+    parser.add_argument(
+        "--department",
+        default="",
+        help="Department code (role key), for reviewer and department_admin.",
+    )
+
+
+def _centre(value: str) -> Centre:
+    return get_centre_by_code_or_slug(value.strip())
+
+
+def _role_and_centre(options: dict[str, Any]) -> tuple[Role, Centre | None]:
+    role = check_role(options["role"])
+    if role == Role.PLATFORM_ADMIN:
+        if options["centre"]:
+            raise CentreNotAllowed(
+                role=role_text(role), centre=shown(options["centre"])
+            )
+        return role, None
+    return role, _centre(options["centre"]) if options["centre"] else None
+
+
+def _line(membership: Membership) -> str:
+    department = membership.department
+    fields = [
+        membership.user.username,
+        role_text(membership.role),
+        place_text(membership.centre),
+    ]
+    if membership.centre is not None:
+        fields[2] = f"{membership.centre.name} ({membership.centre.region_code})"
+    if department is not None:
+        fields.append(f"{department.name} ({department.role_key})")
+    return "  ".join(fields)

@@ -1,0 +1,116 @@
+"""Errors of granting and revoking staff roles, each naming the value and the rule."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from onestop.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+
+
+class UnknownRole(InvalidInput):
+    code = "staff.unknown_role"
+    message = _("There is no staff role %(role)s. Use one of: %(allowed)s.")
+
+
+class DepartmentRequired(InvalidInput):
+    code = "staff.department_required"
+    message = _(
+        "The role %(role)s works for one department, so it needs a department of "
+        "%(centre)s. Give the code of one of its departments: %(departments)s."
+    )
+
+
+class DepartmentNotAllowed(InvalidInput):
+    code = "staff.department_not_allowed"
+    message = _(
+        "The role %(role)s covers the whole centre, so it takes no department, but "
+        "%(department)s was given. Leave the department empty."
+    )
+
+
+class DepartmentNotFound(NotFound):
+    code = "staff.department_not_found"
+    message = _(
+        "%(department)s is not a department of %(centre)s. Give the code of one of its "
+        "departments: %(departments)s."
+    )
+
+
+class CentreRequired(InvalidInput):
+    code = "staff.centre_required"
+    message = _(
+        "The role %(role)s belongs to one centre, so it needs a centre. Give the "
+        "centre's region code or slug."
+    )
+
+
+class CentreNotAllowed(InvalidInput):
+    code = "staff.centre_not_allowed"
+    message = _(
+        "The role %(role)s covers every centre of the deployment, so it takes no "
+        "centre, but %(centre)s was given. Leave the centre out."
+    )
+
+
+class InvalidUsername(InvalidInput):
+    code = "staff.invalid_username"
+    message = _(
+        'The user name "%(username)s" is invalid: use 1 to 150 letters, digits and '
+        "the characters @ . + - _ only."
+    )
+
+
+class UserNotFound(NotFound):
+    code = "staff.user_not_found"
+    message = _(
+        "No user account %(username)s exists. Check the user name, or tick "
+        '"create the account" to create it with an initial password.'
+    )
+
+
+class UserExists(Conflict):
+    code = "staff.user_exists"
+    message = _(
+        "A user account %(username)s already exists, so no account was created and no "
+        "role was granted. Grant the role to the existing account instead."
+    )
+
+
+class RoleAlreadyHeld(Conflict):
+    code = "staff.role_already_held"
+    message = _(
+        "%(username)s already holds the role %(role)s in %(place)s, so nothing was "
+        "changed. Each person holds a role there once."
+    )
+
+
+class PlatformAdminOnly(PermissionDenied):
+    code = "staff.platform_admin_only"
+    message = _(
+        "Only a platform admin can grant or revoke the role %(role)s. Ask a platform "
+        "admin, or an operator with `onestop staff`."
+    )
+
+
+class OwnLastAdminRole(Conflict):
+    code = "staff.own_last_admin_role"
+    message = _(
+        "You cannot revoke your own role %(role)s in %(place)s, because it is your last "
+        "role that lets you manage its staff. Ask another admin to revoke it."
+    )
+
+
+class StaffRoleNotFound(NotFound):
+    code = "staff.role_not_found"
+    message = _(
+        "The staff role %(role_id)s was not found in %(centre)s. Reload the list of "
+        "staff roles."
+    )
+
+
+class RoleNotHeld(NotFound):
+    code = "staff.role_not_held"
+    message = _(
+        "%(username)s holds no role %(role)s in %(place)s, so nothing was revoked. "
+        "List the roles with `onestop staff list`."
+    )

@@ -1,0 +1,136 @@
+"""Checks of a staff role before it is granted or revoked, and the names in messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from onestop.core.errors import choice_text, choices_text, list_text, shown
+from onestop.core.models import Centre, Department, Membership, Role
+from onestop.core.permissions import find_role, require_role
+from onestop.core.staff.errors import (
+    CentreRequired,
+    DepartmentNotAllowed,
+    DepartmentNotFound,
+    DepartmentRequired,
+    InvalidUsername,
+    OwnLastAdminRole,
+    PlatformAdminOnly,
+    UnknownRole,
+)
+
+# The roles that may see and change the staff roles of a centre.
+ADMIN_ROLES = (Role.CENTRE_ADMIN, Role.PLATFORM_ADMIN)
+# The roles that work for one department of a centre, not the whole centre.
+DEPARTMENT_ROLES = (Role.REVIEWER, Role.DEPARTMENT_ADMIN)
+# The actor role that audit events record for a change made with `onestop staff`.
+OPERATOR = "operator"
+USERNAME_MAX_LENGTH = 150
+
+
+def role_text(role: str) -> str:
+    """Name a role for a message: its label with its key in brackets."""
+    return choice_text(role, Role(role).label)
+
+
+def place_text(centre: Centre | None) -> str:
+    """Name where a role applies: a centre, or every centre for a platform admin."""
+    return centre.name if centre is not None else _("every centre")
+
+
+def check_role(role: str) -> Role:
+    """Return `role` as a Role, or raise UnknownRole listing the roles."""
+    if role not in Role.values:
+        raise UnknownRole(role=shown(role), allowed=choices_text(Role.choices))
+    return Role(role)
+
+
+def check_username(username: str) -> str:
+    """Return `username` if Django would accept it for a new account."""
+    try:
+        UnicodeUsernameValidator()(username)
+    except ValidationError:
+        raise InvalidUsername(username=shown(username)) from None
+    if len(username) > USERNAME_MAX_LENGTH:
+        raise InvalidUsername(username=shown(username))
+    return username
+
+
+def check_place(role: Role, centre: Centre | None, code: str) -> Department | None:
+    """Return the department that the role needs in `centre`, or None if it needs none.
+
+    Reviewers and department admins need a department of the centre; the other roles
+    cover the whole centre and take none. Every role except platform admin needs a
+    centre; a platform admin covers every centre, so `centre` is ignored for it.
+    """
+    code = code.strip()
+    if role == Role.PLATFORM_ADMIN or centre is None:
+        if role != Role.PLATFORM_ADMIN:
+            raise CentreRequired(role=role_text(role))
+        if code:
+            raise DepartmentNotAllowed(role=role_text(role), department=shown(code))
+        return None
+
+    if role not in DEPARTMENT_ROLES:
+        if code:
+            raise DepartmentNotAllowed(role=role_text(role), department=shown(code))
+        return None
+
+    departments = Department.objects.for_centre(centre)
+    codes = list_text(sorted(departments.values_list("role_key", flat=True))) or "—"
+    if not code:
+        raise DepartmentRequired(
+            role=role_text(role), centre=centre.name, departments=codes
+        )
+    department = departments.filter(role_key=code[:60]).first()
+    if department is None:
+        raise DepartmentNotFound(
+            department=shown(code), centre=centre.name, departments=codes
+        )
+    return department
+
+
+def check_may_manage(actor: Any, role: str, centre: Centre | None) -> str:
+    """Return the actor's role that allows changing `role` in `centre`, or raise.
+
+    Only a platform admin grants and revokes a platform admin role. The other roles
+    of a centre are changed by its centre admins and by platform admins. `actor` None
+    is an operator at the command line, who may change every role.
+    """
+    if actor is None:
+        return OPERATOR
+    if role == Role.PLATFORM_ADMIN or centre is None:
+        if find_role(actor, [Role.PLATFORM_ADMIN]) is None:
+            raise PlatformAdminOnly(role=role_text(Role.PLATFORM_ADMIN))
+        return str(Role.PLATFORM_ADMIN)
+    return str(require_role(actor, ADMIN_ROLES, centre=centre).role)
+
+
+def check_not_own_last_admin_role(actor: Any, membership: Membership) -> None:
+    """Raise OwnLastAdminRole if revoking `membership` would lock the actor out.
+
+    An admin may revoke their own admin role only while another of their roles still
+    lets them manage the staff of the same centre (or, for a platform admin role,
+    another platform admin role).
+    """
+    if actor is None or membership.user_id != actor.pk:
+        return
+    if membership.role not in ADMIN_ROLES:
+        return
+    others = Membership.objects.filter(user_id=actor.pk).exclude(pk=membership.pk)
+    if membership.role == Role.CENTRE_ADMIN:
+        still_admin = (
+            others.filter(role=Role.PLATFORM_ADMIN).exists()
+            or (
+                others.filter(role=Role.CENTRE_ADMIN, centre=membership.centre)
+            ).exists()
+        )
+    else:
+        still_admin = others.filter(role=Role.PLATFORM_ADMIN).exists()
+    if not still_admin:
+        raise OwnLastAdminRole(
+            role=role_text(membership.role), place=place_text(membership.centre)
+        )
