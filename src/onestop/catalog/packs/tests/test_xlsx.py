@@ -425,3 +425,22 @@ def test_export_writes_decimal_places(workbook_path):
     assert places[("vat-invoice-on-behalf", "amount")] == 2
     assert places[("construction-permit", "contract_price")] == 6
     assert places[("construction-permit", "floor_area")] is None
+
+
+def test_export_creates_missing_folder(tmp_path):
+    out = tmp_path / "new" / "folder" / "清单.xlsx"
+
+    call_command("pack_xlsx", "export", str(STANDARD_PACK_DIR), "--out", str(out))
+
+    assert openpyxl.load_workbook(out).sheetnames[0] == "事项"
+
+
+def test_export_to_unwritable_path_named(tmp_path):
+    out = tmp_path / "taken"
+    out.mkdir()
+
+    with translation.override("zh-hans"), pytest.raises(CommandError) as raised:
+        call_command("pack_xlsx", "export", str(STANDARD_PACK_DIR), "--out", str(out))
+
+    assert f"无法写入 {out}" in str(raised.value)
+    assert "--out" in str(raised.value)
