@@ -184,7 +184,9 @@ def test_bindings_yaml_syntax_names_line_in_chinese(tmp_path):
     with translation.override("zh-hans"):
         message = run_provision(path)
     assert f"绑定文件 {path} 有 1 个错误" in message
-    assert f"{path}:4:1: 文件不是有效的 YAML" in message
+    assert (
+        f"{path}:4:1: 文件不是有效的 YAML：此处应为 ','或']'，实际为文件结尾" in message
+    )
     assert "<unicode string>" not in message
     assert "errors" not in message
 
