@@ -14,7 +14,25 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-BASE_DIR = Path(os.environ.get("ONESTOP_HOME", Path.cwd())).resolve()
+# A source checkout has pyproject.toml two folders above the package (src/onestop).
+CHECKOUT_DIR = PACKAGE_DIR.parent.parent
+
+
+def _base_dir() -> Path:
+    """Return the folder that contains var/: ONESTOP_HOME, else the source checkout.
+
+    Without a checkout (an installed wheel) it is the working folder, so such a
+    deployment sets ONESTOP_HOME or ONESTOP_VAR_DIR.
+    """
+    configured = os.environ.get("ONESTOP_HOME")
+    if configured:
+        return Path(configured).resolve()
+    if (CHECKOUT_DIR / "pyproject.toml").is_file():
+        return CHECKOUT_DIR
+    return Path.cwd().resolve()
+
+
+BASE_DIR = _base_dir()
 VAR_DIR = Path(os.environ.get("ONESTOP_VAR_DIR", BASE_DIR / "var")).resolve()
 
 

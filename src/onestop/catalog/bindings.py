@@ -6,30 +6,55 @@ centre:
 departments:
   market_regulation:
     name: 广安市广安区市场监督管理局
-    uscc: 11511602MB1C12345X
-    connector: worklist              # optional: worklist (default), webhook, pull, amqp
+    uscc: 11511602MB1C12345Y
+    connector: worklist              # optional; worklist is the only kind allowed here
 ```
+
+The file is parsed and checked as strictly as a pack file (schema/bindings.schema.json):
+every error names the file, the line and column, the key and the rule.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-import yaml
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from onestop.catalog.actions import DepartmentBinding
+from onestop.catalog.packs.documents import Document, parse_document
+from onestop.catalog.packs.errors import PackError, make_error
+from onestop.catalog.packs.schemas import check_schema
 from onestop.core.errors import InvalidInput, OneStopError
 from onestop.identity.codes import parse_uscc
 
-CONNECTOR_KINDS = ("worklist", "webhook", "pull", "amqp")
+# A bindings file names a few dozen departments, so 1 MiB leaves ample room.
+MAX_BINDINGS_BYTES = 1024 * 1024
+# Every other connector kind needs the department's key, and webhook and amqp also an
+# endpoint or a queue. The department admin enters those in /admin/exchange/, where
+# the change is checked and audited, so a bindings file never carries them.
+BINDABLE_CONNECTORS = ("worklist",)
 
 
 class BindingsInvalid(InvalidInput):
     code = "provision.bindings_invalid"
-    message = _("The bindings file %(path)s has %(count)s errors: %(errors)s")
+
+    def __init__(self, path: Path, errors: list[PackError]) -> None:
+        self.message = ngettext_lazy(
+            "The bindings file %(path)s has %(count)s error, and nothing was "
+            "written:\n%(errors)s",
+            "The bindings file %(path)s has %(count)s errors, and nothing was "
+            "written:\n%(errors)s",
+            len(errors),
+        )
+        super().__init__(
+            path=str(path),
+            count=len(errors),
+            errors="\n".join(f"  {error}" for error in errors),
+        )
+        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -38,61 +63,144 @@ class Bindings:
     departments: dict[str, DepartmentBinding]
 
 
-def read_bindings(path: Path, roles: set[str]) -> Bindings:
-    """Read and check a bindings file; report every error at once.
+def read_bindings(
+    path: Path, *, known_roles: set[str], required_roles: set[str]
+) -> Bindings:
+    """Read and check a bindings file, raising BindingsInvalid with every error.
 
-    Every role in `roles` (the pack's departments used by its matters) needs a binding.
+    `known_roles` are the department roles of the pack (departments.yaml), and
+    `required_roles` those that need a binding, such as the roles of its matters.
     """
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise BindingsInvalid(path=str(path), count=1, errors=str(error)) from None
-    if not isinstance(data, dict):
-        raise BindingsInvalid(
-            path=str(path), count=1, errors=_("the file is not a mapping")
-        )
-
-    errors: list[str] = []
-    departments: dict[str, DepartmentBinding] = {}
-    entries = data.get("departments") or {}
-    for role in sorted(roles - set(entries)):
-        errors.append(str(_("departments.%(role)s is missing") % {"role": role}))
-    for role, entry in entries.items():
-        binding = _binding(role, entry, errors)
-        if binding is not None:
-            departments[role] = binding
+    document = _parse(path)
+    errors = check_schema(document, "bindings")
     if errors:
-        raise BindingsInvalid(
-            path=str(path), count=len(errors), errors="; ".join(errors)
-        )
-    centre = data.get("centre") or {}
+        raise BindingsInvalid(path, errors)
+
+    entries: dict[str, dict[str, Any]] = document.data.get("departments") or {}
+    errors += _check_roles(document, entries, known_roles, required_roles)
+    departments: dict[str, DepartmentBinding] = {}
+    first_role_of_uscc: dict[str, str] = {}
+    for role, entry in entries.items():
+        binding = _binding(document, role, entry, errors)
+        if binding is None:
+            continue
+        other = first_role_of_uscc.setdefault(binding.uscc, role)
+        if other != role:
+            errors.append(_duplicate_uscc(document, role, other, binding.uscc))
+        departments[role] = binding
+    if errors:
+        raise BindingsInvalid(path, sorted(errors, key=_line_order))
+
+    centre = document.data.get("centre") or {}
     return Bindings(centre_name=centre.get("name"), departments=departments)
 
 
-def _binding(role: str, entry: Any, errors: list[str]) -> DepartmentBinding | None:
-    if not isinstance(entry, dict) or not entry.get("name") or not entry.get("uscc"):
-        errors.append(
-            str(_("departments.%(role)s needs a name and a uscc") % {"role": role})
+def _parse(path: Path) -> Document:
+    try:
+        with path.open("rb") as file:
+            raw = file.read(MAX_BINDINGS_BYTES + 1)
+    except FileNotFoundError:
+        missing = _file_error(path, _("The file does not exist."))
+        raise BindingsInvalid(path, [missing]) from None
+    except OSError as os_error:
+        message = _("The file could not be read: %(error)s.")
+        unreadable = _file_error(path, message, error=os_error.strerror)
+        raise BindingsInvalid(path, [unreadable]) from None
+    if len(raw) > MAX_BINDINGS_BYTES:
+        message = _(
+            "The file is larger than %(limit)s bytes. Check that it is the right file."
         )
-        return None
+        raise BindingsInvalid(
+            path, [_file_error(path, message, limit=MAX_BINDINGS_BYTES)]
+        )
+
+    document, parse_error = parse_document(str(path), raw)
+    if parse_error is not None:
+        raise BindingsInvalid(path, [parse_error])
+    return cast(Document, document)
+
+
+def _file_error(path: Path, message: Any, **values: Any) -> PackError:
+    return make_error(str(path), "", "file.unreadable", message, **values)
+
+
+def _check_roles(
+    document: Document,
+    entries: dict[str, Any],
+    known_roles: set[str],
+    required_roles: set[str],
+) -> list[PackError]:
+    errors = [
+        document.error(
+            ("departments",),
+            "bindings.role_missing",
+            _(
+                "The pack's department role %(role)s has no binding. Add it under departments."
+            ),
+            role=role,
+        )
+        for role in sorted(required_roles - set(entries))
+    ]
+    errors += [
+        document.error(
+            ("departments", role),
+            "bindings.role_unknown",
+            _(
+                "The pack has no department role %(role)s. Check its spelling; the "
+                "pack's roles are: %(roles)s."
+            ),
+            role=role,
+            roles=", ".join(sorted(known_roles)),
+        )
+        for role in entries
+        if role not in known_roles
+    ]
+    return errors
+
+
+def _binding(
+    document: Document, role: str, entry: dict[str, Any], errors: list[PackError]
+) -> DepartmentBinding | None:
     try:
         uscc = parse_uscc(str(entry["uscc"])).code
     except OneStopError as error:
-        errors.append(f"departments.{role}.uscc: {error.render()}")
-        return None
-    connector = entry.get("connector", "worklist")
-    if connector not in CONNECTOR_KINDS:
         errors.append(
-            str(
-                _("departments.%(role)s.connector %(value)s is not one of %(kinds)s")
-                % {
-                    "role": role,
-                    "value": connector,
-                    "kinds": ", ".join(CONNECTOR_KINDS),
-                }
+            document.error(("departments", role, "uscc"), error.code, error.render())
+        )
+        return None
+
+    connector = entry.get("connector", "worklist")
+    if connector not in BINDABLE_CONNECTORS:
+        errors.append(
+            document.error(
+                ("departments", role, "connector"),
+                "bindings.connector_not_configurable",
+                _(
+                    "The connector %(kind)s needs the department's key and, for "
+                    "webhook and amqp, its endpoint or queue, which a bindings file "
+                    "does not carry. Remove the connector key, and after provisioning "
+                    "let the department admin set the connector in "
+                    "/admin/exchange/connectorconfig/."
+                ),
+                kind=connector,
             )
         )
         return None
-    return DepartmentBinding(
-        name=str(entry["name"]), uscc=uscc, connector_kind=connector
+    return DepartmentBinding(name=entry["name"], uscc=uscc, connector_kind=connector)
+
+
+def _duplicate_uscc(document: Document, role: str, other: str, uscc: str) -> PackError:
+    return document.error(
+        ("departments", role, "uscc"),
+        "bindings.duplicate_uscc",
+        _(
+            "The unified social credit code %(uscc)s is bound to %(other)s already. "
+            "Give each department role its own department's code."
+        ),
+        uscc=uscc,
+        other=other,
     )
+
+
+def _line_order(error: PackError) -> tuple[int, int, str]:
+    return (error.line or 0, error.column or 0, error.rule)

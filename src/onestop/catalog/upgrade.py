@@ -52,6 +52,7 @@ from onestop.core.errors import Conflict, InvalidInput, NotFound, OneStopError
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Department
 from onestop.core.permissions import require_role
+from onestop.regions.gb2260 import check_county_region
 
 log = get_logger(__name__)
 
@@ -389,9 +390,10 @@ def upgrade_centre(
 
     With `dry_run` the plan is worked out and nothing is written.
     """
-    centre = Centre.objects.filter(region_code=region_code).first()
+    region = check_county_region(region_code)
+    centre = Centre.objects.filter(region_code=region.code).first()
     if centre is None:
-        raise CentreNotProvisioned(region=region_code[:12])
+        raise CentreNotProvisioned(region=region.code)
     role = "platform_admin"
     if actor is not None:
         role = require_role(actor, ADMIN_ROLES, centre=centre).role
@@ -592,7 +594,11 @@ def run_upgrade_command(stdout: Any, options: dict[str, Any]) -> UpgradePlan:
         pack = load_pack(options["pack"])
         bindings = None
         if options.get("bindings"):
-            bindings = read_bindings(options["bindings"], set()).departments
+            bindings = read_bindings(
+                options["bindings"],
+                known_roles=set(pack.departments),
+                required_roles=set(),
+            ).departments
         plan = upgrade_centre(
             actor=None,
             region_code=str(options["region"]),

@@ -11,7 +11,7 @@ import structlog
 from structlog.typing import EventDict, WrappedLogger
 
 from onestop.core.errors import InvalidInput
-from onestop.identity.codes import parse_resident_id
+from onestop.identity.codes import mask_id_number, mask_phone, parse_resident_id
 
 # Resident ID numbers (18 characters, or the 15-digit legacy form) and mainland mobile numbers.
 # A value that slips into a log field by mistake is masked before it is written.
@@ -73,7 +73,9 @@ _DIGIT_SEPARATORS = re.compile(
 
 
 def find_personal_number(text: str) -> str | None:
-    """Return the first ID number or mobile number in `text`, masked, or None.
+    """Return the first ID number or mobile number in `text`, or None.
+
+    The number is masked as pages and messages mask it (`mask_id_number`, `mask_phone`).
 
     Unlike `mask_personal_text`, this also finds numbers written with full-width or
     other non-ASCII decimal digits, or with spaces or hyphens between the digits.
@@ -81,11 +83,12 @@ def find_personal_number(text: str) -> str | None:
     `mask_personal_text`.
     """
     normalised = _DIGIT_SEPARATORS.sub("", _without_identifiers(_ascii_digits(text)))
-    for pattern in _PERSONAL_PATTERNS:
-        match = pattern.search(normalised)
-        if match:
-            return match.group(1) + "*" * len(match.group(2)) + match.group(3)
-    return None
+    id_pattern, mobile_pattern = _PERSONAL_PATTERNS
+    match = id_pattern.search(normalised)
+    if match:
+        return mask_id_number(match.group())
+    match = mobile_pattern.search(normalised)
+    return mask_phone(match.group()) if match else None
 
 
 def _ascii_digits(text: str) -> str:

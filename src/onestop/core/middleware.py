@@ -130,8 +130,12 @@ class MethodNotAllowed(OneStopError):
     )
 
 
+# Paths whose answers are JSON for machines: the API and the public key set.
+JSON_PATH_PREFIXES = ("/api/", "/.well-known/")
+
+
 class ApiMethodNotAllowedMiddleware:
-    """Give a 405 under /api/ the API's JSON error body, with its Allow header.
+    """Give a 405 under /api/ or /.well-known/ the API's JSON error body and Allow header.
 
     Django Ninja returns a bare text/html 405 for a method that no operation of a
     path serves, before any exception handler of the API runs, so this one place
@@ -143,7 +147,7 @@ class ApiMethodNotAllowedMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not request.path.startswith("/api/") or not isinstance(
+        if not request.path.startswith(JSON_PATH_PREFIXES) or not isinstance(
             response, HttpResponseNotAllowed
         ):
             return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from onestop.core.signing import published_keys
@@ -12,6 +13,9 @@ from onestop.core.signing import published_keys
 KEY_SET_MAX_AGE_SECONDS = 300
 
 
+# Exempt from CSRF, because the view only reads and a POST gets its 405 rather than the
+# CSRF failure page.
+@csrf_exempt
 @require_safe
 def well_known_keys(request: HttpRequest) -> JsonResponse:
     """Serve every signing key of the deployment as /.well-known/onestop-keys.json."""

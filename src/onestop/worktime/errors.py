@@ -23,6 +23,20 @@ class InvalidDate(InvalidInput):
     )
 
 
+class NonexistentDate(InvalidDate):
+    message = _(
+        '%(location)s: "%(value)s" is in the form YYYY-MM-DD, but no such date exists '
+        "(%(month)s has %(days)s days). Check the month and the day."
+    )
+
+
+class NonexistentMonth(InvalidDate):
+    message = _(
+        '%(location)s: "%(value)s" is in the form YYYY-MM-DD, but no such date exists '
+        "(there is no month %(month)s). Check the month and the day."
+    )
+
+
 class InvalidKind(InvalidInput):
     code = "calendar.invalid_kind"
     message = _(

@@ -11,6 +11,7 @@ docs/operator-calendar.md describes both formats for operators.
 
 from __future__ import annotations
 
+import calendar
 import csv
 import datetime as dt
 import io
@@ -31,6 +32,8 @@ from onestop.worktime.errors import (
     InvalidDate,
     InvalidKind,
     InvalidScheduleFile,
+    NonexistentDate,
+    NonexistentMonth,
     ScheduleInvalid,
     SeveralYears,
     WorkdayNotOnWeekend,
@@ -117,7 +120,16 @@ def _parse_date(value: Any, location: str | LineLocation) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError as error:
-        raise InvalidDate(location=location, value=text) from error
+        raise _nonexistent_date(text, location) from error
+
+
+def _nonexistent_date(text: str, location: str | LineLocation) -> InvalidDate:
+    """Build the error of a well-formed YYYY-MM-DD date that does not exist."""
+    year, month = (int(part) for part in text.split("-")[:2])
+    if not 1 <= month <= 12:
+        return NonexistentMonth(location=location, value=text, month=month)
+    days = calendar.monthrange(year, month)[1]
+    return NonexistentDate(location=location, value=text, month=text[:7], days=days)
 
 
 def _csv_entries(text: str, errors: list[InvalidInput]) -> list[_Entry]:

@@ -7,6 +7,7 @@ mapping key given twice, which plain YAML would silently overwrite.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,7 +111,7 @@ def parse_document(name: str, raw: bytes) -> tuple[Document | None, PackError | 
             error,
             "yaml.syntax",
             _("The file is not valid YAML: %(problem)s. Fix the line shown."),
-            problem=str(error.problem or error.context or "syntax error"),
+            problem=yaml_problem_text(str(error.problem or error.context or "")),
         )
     except yaml.YAMLError as error:
         return None, make_error(
@@ -127,6 +128,62 @@ def parse_document(name: str, raw: bytes) -> tuple[Document | None, PackError | 
     if node is not None:
         _collect_positions(node, (), document.positions)
     return document, None
+
+
+# PyYAML's problem texts (version 6), which are English only, as translated sentences.
+_EXPECTED = re.compile(r"expected (?P<expected>.+), but (?:got|found) (?P<found>.+)")
+_BAD_CHARACTER = re.compile(
+    r"found character (?P<character>.+) that cannot start any token"
+)
+_TOKEN_NAMES = {
+    "'<stream end>'": _("the end of the file"),
+    "<block end>": _("the end of the indented block"),
+    "'<block mapping start>'": _("a new indented mapping"),
+    "'<block sequence start>'": _("a new indented list"),
+}
+
+
+def yaml_problem_text(problem: str) -> str:
+    """Translate a PyYAML problem such as "expected ',' or ']', but got '<stream end>'".
+
+    A problem without a translation is returned as PyYAML wrote it.
+    """
+    expected = _EXPECTED.fullmatch(problem)
+    if expected:
+        return str(
+            _("%(expected)s was expected, but %(found)s was found")
+            % {
+                "expected": _alternatives(expected["expected"]),
+                "found": _TOKEN_NAMES.get(expected["found"], expected["found"]),
+            }
+        )
+    character = _BAD_CHARACTER.fullmatch(problem)
+    if character and character["character"] == "'\\t'":
+        return str(_("a tab cannot start a value, so indent with spaces"))
+    if character:
+        return str(
+            _("the character %(character)s cannot start a value, so quote the value")
+            % {"character": character["character"]}
+        )
+    texts = {
+        "mapping values are not allowed here": _(
+            'a second ": " is not allowed here, so quote a value that contains one'
+        ),
+        "found unexpected end of stream": _(
+            "the file ended inside a value, such as a quoted text not closed"
+        ),
+        "": _("syntax error"),
+    }
+    return str(texts.get(problem, problem))
+
+
+def _alternatives(tokens: str) -> str:
+    """Translate "',' or ']'" and each token name in it."""
+    names = [_TOKEN_NAMES.get(token, token) for token in tokens.split(" or ")]
+    text = str(names[0])
+    for name in names[1:]:
+        text = str(_("%(first)s or %(second)s") % {"first": text, "second": name})
+    return text
 
 
 def _marked_error(

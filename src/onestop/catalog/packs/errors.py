@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,7 @@ class PackError:
     `path` is the place inside the file (``materials[2].certificate_type``), empty for
     the whole file. `rule` is a stable dotted code and `message` the translated text.
     `line` and `column` count from 1 and are None when the place has no position.
+    `values` are the message's placeholder values, such as the `key` of a missing key.
     """
 
     file: str
@@ -26,6 +28,7 @@ class PackError:
     message: str
     line: int | None = None
     column: int | None = None
+    values: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def location(self) -> str:
         """Return ``file:line:column: path`` with the parts that are known."""
@@ -53,7 +56,7 @@ def make_error(
 ) -> PackError:
     """Build a PackError, filling the named placeholders of a translated message."""
     text = str(message) % values if values else str(message)
-    return PackError(file, path, rule, text, line, column)
+    return PackError(file, path, rule, text, line, column, values)
 
 
 class InvalidPack(InvalidInput):

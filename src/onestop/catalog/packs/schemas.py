@@ -27,6 +27,7 @@ SCHEMA_FILES = {
     "certificate_types": "certificate_types.schema.json",
     "matter": "matter.schema.json",
     "mapping": "mapping.schema.json",
+    "bindings": "bindings.schema.json",
 }
 
 _JSON_TYPE_NAMES = {

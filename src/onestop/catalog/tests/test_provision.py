@@ -13,6 +13,7 @@ import yaml
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from onestop.catalog import actions
 from onestop.catalog.actions import (
@@ -139,8 +140,119 @@ def test_bindings_errors_all_listed(tmp_path, standard_pack):
     message = str(raised.value)
     assert "provision.bindings_invalid" in message
     assert "departments.market_regulation.uscc" in message
-    assert "departments.public_security is missing" in message
+    assert "role public_security has no binding" in message
+    assert "[bindings.role_missing]" in message
     assert Centre.objects.count() == 0
+
+
+def run_provision(path: Path) -> str:
+    """Run `onestop provision` for 511602 and return the CommandError's text."""
+    with pytest.raises(CommandError) as raised:
+        call_command(
+            "provision",
+            "--region",
+            "511602",
+            "--pack",
+            str(STANDARD_PACK_DIR),
+            "--bindings",
+            str(path),
+        )
+    return str(raised.value)
+
+
+def edit_bindings(path: Path, change) -> Path:
+    """Apply `change` to the data of the bindings file at `path` and write it back."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data["departments"])
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_bindings_not_utf8_rejected(tmp_path):
+    path = tmp_path / "bindings.yaml"
+    path.write_bytes(b"\xff\xfe")
+    message = run_provision(path)
+    assert f"{path}: The file is not valid UTF-8 (byte 0)" in message
+    assert "[yaml.encoding]" in message
+    assert "has 1 error," in message
+    assert Centre.objects.count() == 0
+
+
+def test_bindings_yaml_syntax_names_line_in_chinese(tmp_path):
+    path = tmp_path / "bindings.yaml"
+    path.write_text("centre:\n  name: x\ndepartments: [unclosed\n", encoding="utf-8")
+    with translation.override("zh-hans"):
+        message = run_provision(path)
+    assert f"绑定文件 {path} 有 1 个错误" in message
+    assert (
+        f"{path}:4:1: 文件不是有效的 YAML：此处应为 ','或']'，实际为文件结尾" in message
+    )
+    assert "<unicode string>" not in message
+    assert "errors" not in message
+
+
+def test_bindings_misspelt_key_rejected(tmp_path, standard_pack):
+    def misspell(departments):
+        departments["market_regulation"]["connectr"] = "webhook"
+
+    path = edit_bindings(bindings_file(tmp_path, standard_pack), misspell)
+    message = run_provision(path)
+    assert "departments.market_regulation.connectr" in message
+    assert "The key connectr is not allowed here" in message
+    assert "[schema.unknown_key]" in message
+    assert Centre.objects.count() == 0
+
+
+def test_bindings_unknown_role_rejected(tmp_path, standard_pack):
+    def add_role(departments):
+        departments["nonexistent_role"] = dict(departments["market_regulation"])
+        departments["nonexistent_role"]["uscc"] = "11511602MB1C12345Y"
+
+    path = edit_bindings(bindings_file(tmp_path, standard_pack), add_role)
+    with translation.override("zh-hans"):
+        message = run_provision(path)
+    assert "departments.nonexistent_role" in message
+    assert "事项包没有部门角色 nonexistent_role" in message
+    assert "[bindings.role_unknown]" in message
+    assert Centre.objects.count() == 0
+
+
+def test_bindings_duplicate_uscc_rejected(tmp_path, standard_pack):
+    def copy_uscc(departments):
+        departments["public_security"]["uscc"] = departments["market_regulation"][
+            "uscc"
+        ]
+
+    path = edit_bindings(bindings_file(tmp_path, standard_pack), copy_uscc)
+    uscc = yaml.safe_load(path.read_text(encoding="utf-8"))["departments"][
+        "market_regulation"
+    ]["uscc"]
+    message = run_provision(path)
+    assert "departments.public_security.uscc" in message
+    assert f"The unified social credit code {uscc} is bound to market_regulation" in (
+        message
+    )
+    assert "[bindings.duplicate_uscc]" in message
+    assert Centre.objects.count() == 0
+
+
+def test_bindings_connector_without_endpoint_rejected(tmp_path, standard_pack):
+    def use_webhook(departments):
+        departments["market_regulation"]["connector"] = "webhook"
+
+    path = edit_bindings(bindings_file(tmp_path, standard_pack), use_webhook)
+    with translation.override("zh-hans"):
+        message = run_provision(path)
+    assert "departments.market_regulation.connector" in message
+    assert "对接方式 webhook 需要部门的密钥" in message
+    assert "/admin/exchange/connectorconfig/" in message
+    assert Centre.objects.count() == 0
+
+
+def test_bindings_missing_file_named(tmp_path):
+    path = tmp_path / "absent.yaml"
+    message = run_provision(path)
+    assert f"{path}: The file does not exist. [file.unreadable]" in message
 
 
 def test_changed_definition_gets_new_version_and_open_case_keeps_old(

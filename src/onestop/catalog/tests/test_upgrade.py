@@ -309,3 +309,22 @@ def test_unknown_conflict_choice_is_rejected(demo, next_pack, posted):
     assert "centre, pack" in body
     conflict.refresh_from_db()
     assert conflict.resolution == ""
+
+
+@pytest.mark.parametrize(
+    ("region", "code"),
+    [("999999", "region.unknown"), ("440600", "region.not_county")],
+)
+def test_upgrade_checks_region_first(db, region, code):
+    with pytest.raises(CommandError) as raised:
+        call_command(
+            "pack",
+            "upgrade",
+            "--region",
+            region,
+            "--pack",
+            str(STANDARD_PACK_DIR),
+        )
+
+    assert str(raised.value).startswith(f"{code}: ")
+    assert region in str(raised.value)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import translation
+from django.utils.translation import ngettext
 
 # The variables that name the language of messages, in the order GNU gettext reads them.
 LANGUAGE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -37,3 +41,43 @@ class OneStopCommand(BaseCommand):
     def run_from_argv(self, argv: list[str]) -> None:
         with translation.override(command_language(os.environ)):
             super().run_from_argv(argv)
+
+    def execute(self, *args: Any, **options: Any) -> Any:
+        """Run the command, and name the database when a failure is a missing migration."""
+        try:
+            return super().execute(*args, **options)
+        except DatabaseError as error:
+            not_migrated = not_migrated_error(error)
+            if not_migrated is None:
+                raise
+            raise not_migrated from None
+
+
+def not_migrated_error(error: DatabaseError) -> CommandError | None:
+    """Return the error that names the database and its unapplied migrations, if any.
+
+    A command run on an empty or outdated database fails with "no such table" or
+    "relation does not exist", which does not say which database or what to do.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    try:
+        executor = MigrationExecutor(connection)
+        unapplied = len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    except DatabaseError:
+        return None
+    if not unapplied:
+        return None
+    message = ngettext(
+        "The database %(database)s has %(count)s migration not applied, so the "
+        "command failed (%(error)s). Run `onestop migrate`, or set ONESTOP_VAR_DIR or "
+        "DATABASE_URL to the deployment's database.",
+        "The database %(database)s has %(count)s migrations not applied, so the "
+        "command failed (%(error)s). Run `onestop migrate`, or set ONESTOP_VAR_DIR or "
+        "DATABASE_URL to the deployment's database.",
+        unapplied,
+    ) % {
+        "database": connection.settings_dict["NAME"],
+        "count": unapplied,
+        "error": str(error).splitlines()[0] if str(error) else type(error).__name__,
+    }
+    return CommandError(f"database.not_migrated: {message}", returncode=1)

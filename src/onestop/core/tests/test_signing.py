@@ -573,6 +573,17 @@ def test_well_known_keys_rejects_post():
     assert response.status_code == 405
 
 
+def test_well_known_keys_post_answers_json_405(client):
+    response = client.post(
+        "/.well-known/onestop-keys.json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert response.json()["code"] == "api.method_not_allowed"
+    assert "POST" in response.json()["message"]
+
+
 def test_retired_key_is_replaced_on_next_use(centre):
     old = get_signer(centre)
 

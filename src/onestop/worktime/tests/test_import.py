@@ -135,9 +135,26 @@ def test_invalid_date_message_in_chinese():
 
 def test_impossible_date_is_invalid():
     with pytest.raises(InvalidDate) as raised:
-        parse_schedule(b"date,kind,note\n2027-02-30,holiday,\n")
+        parse_schedule(b"date,kind,note\n2028-02-30,holiday,\n")
 
-    assert "2027-02-30" in raised.value.render()
+    assert raised.value.code == "calendar.invalid_date"
+    assert raised.value.render() == (
+        'line 2: "2028-02-30" is in the form YYYY-MM-DD, but no such date exists '
+        "(2028-02 has 29 days). Check the month and the day."
+    )
+    with translation.override("zh-hans"):
+        message = raised.value.render()
+    assert message == (
+        "第 2 行：“2028-02-30”格式是 YYYY-MM-DD，但没有这一天"
+        "（2028-02 只有 29 天）。请检查月份和日期。"
+    )
+
+
+def test_date_with_month_13_is_invalid():
+    with pytest.raises(InvalidDate) as raised:
+        parse_schedule(b"date,kind,note\n2027-13-01,holiday,\n")
+
+    assert "(there is no month 13)" in raised.value.render()
 
 
 def test_invalid_json_date_names_entry():

@@ -61,6 +61,12 @@ class Command(OneStopCommand):
             count = export_xlsx(pack, out)
         except InvalidPack as failure:
             self.fail(str(pack), [str(error) for error in failure.errors])
+        except OSError as error:
+            raise CommandError(
+                _("Cannot write %(path)s: %(error)s. Choose another path with --out.")
+                % {"path": out, "error": error.strerror or error},
+                returncode=1,
+            ) from None
         self.stdout.write(
             _("Wrote %(count)s matters to %(path)s.") % {"count": count, "path": out}
         )

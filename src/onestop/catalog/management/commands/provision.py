@@ -37,8 +37,11 @@ class Command(OneStopCommand):
         try:
             region = check_county_region(options["region"])
             pack = load_pack(options["pack"])
-            roles = {matter["department"] for matter in pack.matters}
-            bindings = read_bindings(options["bindings"], roles)
+            bindings = read_bindings(
+                options["bindings"],
+                known_roles=set(pack.departments),
+                required_roles={matter["department"] for matter in pack.matters},
+            )
             with Progress(
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()
             ) as progress:

@@ -7,9 +7,11 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import pytest
 from django.utils import translation
 
 from onestop.catalog.packs import PackError, validate_pack
+from onestop.catalog.packs.documents import parse_document
 from onestop.catalog.packs.reader import MAX_FILE_BYTES
 from onestop.catalog.packs.schemas import PATTERN_FORMS, SCHEMA_FILES, load_schema
 
@@ -558,3 +560,35 @@ def test_decimal_places_over_schema_maximum(small_pack, edit_matter):
 
     assert error.rule == "schema.maximum"
     assert error.path == "form_fields[2].decimal_places"
+
+
+@pytest.mark.parametrize(
+    ("text", "english", "chinese"),
+    [
+        (
+            b"departments: [unclosed\n",
+            "',' or ']' was expected, but the end of the file was found",
+            "此处应为 ','或']'，实际为文件结尾",
+        ),
+        (
+            b"a:\n\tb: 1\n",
+            "a tab cannot start a value, so indent with spaces",
+            "值不能以制表符开头，请用空格缩进",
+        ),
+        (
+            b"a: b: c\n",
+            'a second ": " is not allowed here',
+            "此处不能再有“: ”",
+        ),
+    ],
+)
+def test_yaml_syntax_problem_translated(text, english, chinese):
+    with translation.override("en"):
+        _document, error = parse_document("x.yaml", text)
+    assert error is not None
+    assert english in error.message
+
+    with translation.override("zh-hans"):
+        _document, error = parse_document("x.yaml", text)
+    assert error is not None
+    assert chinese in error.message

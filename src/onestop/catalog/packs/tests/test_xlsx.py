@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from onestop.catalog.packs import STANDARD_PACK_DIR, load_pack
+from onestop.catalog.packs.xlsx import pack_writer
 from onestop.catalog.packs.xlsx.errors import XlsxImportFailed
 from onestop.catalog.packs.xlsx.exporter import export_xlsx
 from onestop.catalog.packs.xlsx.importer import import_xlsx
@@ -263,7 +264,87 @@ def test_import_reports_schema_error_row(workbook_path, tmp_path):
     )
 
     assert [(error.sheet, error.row) for error in errors] == [(MATTER_SHEET, row)]
+    assert errors[0].column == "受理条件"
+    assert errors[0].rule == "xlsx.missing_value"
+    assert str(errors[0]) == (
+        f"事项!{row} [受理条件]: The required cell is empty. Fill it in. "
+        "[xlsx.missing_value]"
+    )
     assert not (tmp_path / "out").exists()
+
+
+def test_import_empty_conditions_in_chinese(workbook_path, tmp_path):
+    def clear_conditions(workbook):
+        sheet = workbook[MATTER_SHEET]
+        sheet.cell(
+            row_of(sheet, "birth-registration"), column_of(sheet, "受理条件")
+        ).value = None
+
+    edit(workbook_path, clear_conditions)
+    with translation.override("zh-hans"), pytest.raises(XlsxImportFailed) as failure:
+        import_xlsx(workbook_path, tmp_path / "out")
+
+    message = str(failure.value.errors[0])
+    assert "[受理条件]" in message
+    assert "conditions" not in message
+    assert "必填" in message
+
+
+def applicable_rows(path: Path) -> str:
+    """Return the rows of the matters open for application as ranges, such as 2-44."""
+    pack = load_pack(STANDARD_PACK_DIR)
+    sheet = openpyxl.load_workbook(path)[MATTER_SHEET]
+    rows = sorted(
+        row_of(sheet, matter["id"])
+        for matter in pack.matters
+        if not matter.get("guide_only")
+    )
+    return pack_writer._row_ranges(rows)
+
+
+def test_import_deleted_column_named(workbook_path, tmp_path):
+    def drop_visits(workbook):
+        sheet = workbook[MATTER_SHEET]
+        sheet.delete_cols(column_of(sheet, "到办事现场次数"))
+
+    edit(workbook_path, drop_visits)
+    errors = import_errors(workbook_path, tmp_path / "out")
+
+    assert [(error.sheet, error.row, error.column, error.rule) for error in errors] == [
+        (MATTER_SHEET, 1, "到办事现场次数", "xlsx.missing_header")
+    ]
+    assert str(errors[0]) == (
+        "事项!1 [到办事现场次数]: The column 到办事现场次数 is missing, but the "
+        f"matters in rows {applicable_rows(workbook_path)} need it. Add the column. "
+        "[xlsx.missing_header]"
+    )
+
+
+def test_import_renamed_column_named(workbook_path, tmp_path):
+    def rename_visits(workbook):
+        sheet = workbook[MATTER_SHEET]
+        sheet.cell(1, column_of(sheet, "到办事现场次数")).value = "到现场次数"
+
+    edit(workbook_path, rename_visits)
+    with translation.override("zh-hans"), pytest.raises(XlsxImportFailed) as failure:
+        import_xlsx(workbook_path, tmp_path / "out")
+    errors = failure.value.errors
+
+    assert [(error.row, error.column, error.rule) for error in errors] == [
+        (1, "到现场次数", "xlsx.unknown_header"),
+        (1, "到办事现场次数", "xlsx.missing_header"),
+    ]
+    assert "缺少列 到办事现场次数" in str(errors[1])
+    assert "visits" not in str(errors[1])
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("rows", "text"),
+    [([2], "2"), ([2, 3, 4, 7], "2-4, 7"), ([9, 2, 3], "2-3, 9")],
+)
+def test_row_ranges(rows, text):
+    assert pack_writer._row_ranges(rows) == text
 
 
 def test_import_rejects_non_empty_out_dir(workbook_path, tmp_path):
@@ -373,7 +454,7 @@ def test_import_lists_all_error_kinds(workbook_path, tmp_path):
     ) in errors
     assert (3, "事项类型", "xlsx.unknown_value") in errors
     assert (3, "承诺办结时限", "xlsx.bad_number") in errors
-    assert (4, "", "schema.required") in errors
+    assert (4, "受理条件", "xlsx.missing_value") in errors
     assert len(errors) == 5
     assert not (tmp_path / "out").exists()
 
@@ -425,3 +506,22 @@ def test_export_writes_decimal_places(workbook_path):
     assert places[("vat-invoice-on-behalf", "amount")] == 2
     assert places[("construction-permit", "contract_price")] == 6
     assert places[("construction-permit", "floor_area")] is None
+
+
+def test_export_creates_missing_folder(tmp_path):
+    out = tmp_path / "new" / "folder" / "清单.xlsx"
+
+    call_command("pack_xlsx", "export", str(STANDARD_PACK_DIR), "--out", str(out))
+
+    assert openpyxl.load_workbook(out).sheetnames[0] == "事项"
+
+
+def test_export_to_unwritable_path_named(tmp_path):
+    out = tmp_path / "taken"
+    out.mkdir()
+
+    with translation.override("zh-hans"), pytest.raises(CommandError) as raised:
+        call_command("pack_xlsx", "export", str(STANDARD_PACK_DIR), "--out", str(out))
+
+    assert f"无法写入 {out}" in str(raised.value)
+    assert "--out" in str(raised.value)

@@ -33,7 +33,9 @@ logger = get_logger(__name__)
 def export_xlsx(pack_path: str | Path, out_path: str | Path) -> int:
     """Write the pack at `pack_path` as an .xlsx 实施清单 to `out_path`.
 
-    Returns the number of matters written. Raises InvalidPack unless the pack is valid.
+    Missing folders of `out_path` are created. Returns the number of matters written.
+    Raises InvalidPack unless the pack is valid, and OSError when the file cannot be
+    written.
     """
     pack = load_pack(pack_path)
     workbook = openpyxl.Workbook()
@@ -64,6 +66,7 @@ def export_xlsx(pack_path: str | Path, out_path: str | Path) -> int:
     for line in NOTES:
         append_row(notes, [line])
 
+    Path(out_path).parent.mkdir(parents=True, exist_ok=True)
     workbook.save(out_path)
     logger.info(
         "catalog_pack.xlsx_exported",

@@ -18,6 +18,8 @@ from .layout import (
     FORM_FIELD_SHEET,
     MATERIAL_COLUMNS,
     MATERIAL_SHEET,
+    MATTER_COLUMNS,
+    MATTER_SHEET,
     PACK_KEYS,
     fixed_files,
 )
@@ -70,10 +72,16 @@ def import_xlsx(
         out_dir,
         fixed,
         list(matters.values()),
-        ReadResult(errors, matter_rows, unread),
+        ReadResult(errors, matter_rows, unread, _absent_headers(workbook)),
     )
     logger.info("catalog_pack.xlsx_imported", matter_count=len(matters))
     return len(matters)
+
+
+def _absent_headers(workbook: openpyxl.Workbook) -> frozenset[str]:
+    """Return the headers of the sheet 事项 that its row 1 lacks."""
+    first_row = next(workbook[MATTER_SHEET].iter_rows(max_row=1, values_only=True), ())
+    return frozenset(column.header for column in MATTER_COLUMNS) - set(first_row)
 
 
 def _check_paths(xlsx_path: Path, out_dir: Path) -> None:

@@ -10,13 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ..documents import PathKey, format_path
 from ..errors import PackError
 from ..loader import FORM_FIELD_DEFAULTS, MATERIAL_DEFAULTS, MATTER_DEFAULTS
 from ..validate import validate_pack
 from .errors import XlsxError, XlsxImportFailed
-from .layout import MATTER_SHEET, PACK_SHEET
+from .layout import MATTER_COLUMNS, MATTER_SHEET, PACK_SHEET, Column
 
 # The keys matter.schema.json requires of a matter that is not guide-only.
 APPLICATION_KEYS = (
@@ -45,12 +47,14 @@ class ReadResult:
 
     `unread` maps each matter id to the key paths whose cells could not be read. The
     matter has their raw value there, or None, so the pack validation errors at those
-    paths repeat a cell error and are left out.
+    paths repeat a cell error and are left out. `absent_headers` are the headers of
+    the sheet 事项 that row 1 lacks.
     """
 
     errors: list[XlsxError]
     matter_rows: dict[str, int]
     unread: dict[str, set[PathKey]]
+    absent_headers: frozenset[str] = frozenset()
 
 
 def write_pack_atomically(
@@ -73,9 +77,7 @@ def write_pack_atomically(
             for problem in validate_pack(staging)
             if not _repeats_cell_error(problem, read.unread)
         ]
-        errors = read.errors + [
-            _pack_error_row(problem, read.matter_rows) for problem in problems
-        ]
+        errors = read.errors + _validation_errors(problems, read)
         if errors:
             raise XlsxImportFailed(errors)
         if out_dir.exists():
@@ -107,13 +109,84 @@ def _repeats_cell_error(problem: PackError, unread: dict[str, set[PathKey]]) -> 
     return False
 
 
-def _pack_error_row(problem: Any, matter_rows: dict[str, int]) -> XlsxError:
+def _validation_errors(problems: list[PackError], read: ReadResult) -> list[XlsxError]:
+    """Report validation errors by sheet, row and column header where there is one.
+
+    The errors caused by a column that row 1 lacks become one `xlsx.missing_header`
+    per column, rather than one error per matter.
+    """
+    errors: list[XlsxError] = []
+    rows_by_absent_header: dict[str, list[int]] = {}
+    for problem in problems:
+        row = read.matter_rows.get(Path(problem.file).stem)
+        column = _matter_column(problem) if row is not None else None
+        if row is None or column is None:
+            errors.append(_pack_error_row(problem, row))
+        elif column.header in read.absent_headers:
+            rows_by_absent_header.setdefault(column.header, []).append(row)
+        elif problem.rule == "schema.required":
+            errors.append(_empty_cell(row, column.header))
+        else:
+            errors.append(
+                XlsxError(
+                    MATTER_SHEET, row, column.header, problem.rule, problem.message
+                )
+            )
+    for header, rows in rows_by_absent_header.items():
+        errors.append(_missing_header(header, rows))
+    return errors
+
+
+def _matter_column(problem: PackError) -> Column | None:
+    """Return the column of the sheet 事项 whose cell a matter's validation error is about.
+
+    A missing object is the first column under it in the layout, such as
+    到办事现场次数 (`visits.count`) for `visits`.
+    """
+    if not problem.file.startswith("matters/") or "[" in problem.path:
+        return None
+    path = tuple(problem.path.split(".")) if problem.path else ()
+    if problem.rule == "schema.required":
+        path = (*path, str(problem.values.get("key")))
+    for column in MATTER_COLUMNS:
+        if column.path[: len(path)] == path:
+            return column
+    return None
+
+
+def _empty_cell(row: int, header: str) -> XlsxError:
+    message = _("The required cell is empty. Fill it in.")
+    return XlsxError(MATTER_SHEET, row, header, "xlsx.missing_value", str(message))
+
+
+def _missing_header(header: str, rows: list[int]) -> XlsxError:
+    message = ngettext(
+        "The column %(header)s is missing, but the matter in row %(rows)s needs it. "
+        "Add the column.",
+        "The column %(header)s is missing, but the matters in rows %(rows)s need it. "
+        "Add the column.",
+        len(rows),
+    ) % {"header": header, "rows": _row_ranges(rows)}
+    return XlsxError(MATTER_SHEET, 1, header, "xlsx.missing_header", message)
+
+
+def _row_ranges(rows: list[int]) -> str:
+    """Write sorted row numbers as ranges: [2, 3, 4, 7] as 2-4, 7."""
+    ranges: list[list[int]] = []
+    for row in sorted(set(rows)):
+        if ranges and row == ranges[-1][1] + 1:
+            ranges[-1][1] = row
+        else:
+            ranges.append([row, row])
+    return ", ".join(
+        str(first) if first == last else f"{first}-{last}" for first, last in ranges
+    )
+
+
+def _pack_error_row(problem: PackError, row: int | None) -> XlsxError:
     """Point a pack validation error at the row of its matter where there is one."""
-    name = Path(problem.file).stem
-    if problem.file.startswith("matters/") and name in matter_rows:
-        return XlsxError(
-            MATTER_SHEET, matter_rows[name], problem.path, problem.rule, problem.message
-        )
+    if problem.file.startswith("matters/") and row is not None:
+        return XlsxError(MATTER_SHEET, row, problem.path, problem.rule, problem.message)
     return XlsxError(PACK_SHEET, None, problem.file, problem.rule, problem.message)
 
 

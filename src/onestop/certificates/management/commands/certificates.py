@@ -63,7 +63,11 @@ class Command(OneStopCommand):
             self._verify(options["file"], options.get("keys"), options["offline"])
 
     def _export(self, identifier: str, output: Path | None) -> None:
-        certificate = get_certificate(str(parse_identifier(identifier)))
+        try:
+            parsed = parse_identifier(identifier)
+        except OneStopError as error:
+            raise CommandError(str(error), returncode=1) from None
+        certificate = get_certificate(str(parsed))
         if certificate is None:
             raise CommandError(
                 _("No certificate with the identifier %(identifier)s was found.")
@@ -77,7 +81,7 @@ class Command(OneStopCommand):
         if output is None:
             self.stdout.write(content)
         else:
-            output.write_text(content + "\n", encoding="utf-8")
+            _write_output(output, content + "\n")
 
     def _verify(self, path: Path, keys_path: Path | None, offline: bool) -> None:
         document, signature = _read_certificate_file(path)
@@ -124,6 +128,16 @@ class Command(OneStopCommand):
         self.stdout.write(
             _("Status valid: %(identifier)s") % {"identifier": identifier}
         )
+
+
+def _write_output(path: Path, content: str) -> None:
+    try:
+        path.write_text(content, encoding="utf-8")
+    except OSError as error:
+        raise CommandError(
+            _("Cannot write %(path)s: %(error)s. Check that its folder exists.")
+            % {"path": path, "error": error.strerror}
+        ) from None
 
 
 def _read_json(path: Path) -> Any:
