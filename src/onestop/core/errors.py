@@ -101,6 +101,18 @@ def shown(value: str) -> str:
     return value if len(value) <= SHOWN_LENGTH else value[:SHOWN_LENGTH] + "…"
 
 
+def full_sentence(text: str) -> str:
+    """End `text` with a full stop of the active language unless it ends a sentence.
+
+    Messages that quote several problems one after another need each to end, so that
+    the next reads as a new sentence.
+    """
+    text = text.rstrip()
+    if not text or text.endswith((".", "。", "!", "！", "?", "？")):
+        return text
+    return text + pgettext("the end of a sentence", ".")
+
+
 def list_text(items: Iterable[str]) -> str:
     """Join names for a message in the active language: with 、 in Chinese, with commas
     in English.

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from onestop.core.errors import OneStopError, tidy_cjk_spacing
+from onestop.core.errors import OneStopError, full_sentence, tidy_cjk_spacing
 
 # The parts of a request that Django Ninja names first in an error's location.
 SOURCES = frozenset({"body", "query", "path", "header", "cookie", "form", "file"})
@@ -134,18 +134,12 @@ def describe_schema_error(error: dict[str, Any]) -> dict[str, Any]:
     if template is None:
         values["error"] = str(error.get("msg", ""))
         template = FALLBACK
-    values["error"] = _full_sentence(values["error"])
+    values["error"] = full_sentence(values["error"])
     message = tidy_cjk_spacing(str(template) % values)
     detail = {"location": location, "type": kind, "message": message}
     if "input_type" in error and kind != "missing":
         detail["input_type"] = error["input_type"]
     return detail
-
-
-def _full_sentence(text: str) -> str:
-    """End pydantic's text with a full stop, since the message quotes it last."""
-    text = text.strip()
-    return text if not text or text.endswith((".", "。", "!", "?")) else f"{text}."
 
 
 def member_path(location: list[str]) -> str:
