@@ -48,6 +48,7 @@ class CertificateType(TenantModel):
 
     class Meta:
         verbose_name = _("certificate type")
+        verbose_name_plural = _("certificate types")
         constraints = [
             models.UniqueConstraint(
                 fields=["centre", "code"], name="certificate_type_code_unique"
@@ -112,6 +113,7 @@ class Certificate(TenantModel):
 
     class Meta:
         verbose_name = _("electronic certificate")
+        verbose_name_plural = _("electronic certificates")
         constraints = [
             models.UniqueConstraint(
                 fields=["centre", "identifier"], name="certificate_identifier_unique"
