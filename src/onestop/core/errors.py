@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from enum import Enum
 from typing import Any
 
+from django.db.models import Choices
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
@@ -48,10 +50,17 @@ class OneStopError(Exception):
         super().__init__(self.code)
 
     def render(self) -> str:
-        """Return the translated message with its named placeholders filled in."""
+        """Return the translated message with its named placeholders filled in.
+
+        A detail that is a choice (a member of a Django `Choices` enum) fills its
+        placeholder with the choice's label, and a list of choices with each label and
+        its key, while `as_dict` gives their keys. So details read the same in every
+        language and messages read in the request's.
+        """
         text = str(self.message)
+        values = {key: message_value(value) for key, value in self.details.items()}
         try:
-            filled = text % self.details if self.details else text
+            filled = text % values if values else text
         except (KeyError, ValueError, TypeError):
             return text
         return tidy_cjk_spacing(filled)
@@ -133,7 +142,22 @@ def choices_text(choices: Iterable[tuple[str, Any]]) -> str:
     return list_text(choice_text(key, label) for key, label in choices)
 
 
+def message_value(value: Any) -> Any:
+    """Return a detail as its message shows it: a choice as its label."""
+    if isinstance(value, Choices):
+        return value.label
+    if (
+        isinstance(value, list | tuple)
+        and value
+        and all(isinstance(item, Choices) for item in value)
+    ):
+        return choices_text((item.value, item.label) for item in value)
+    return value
+
+
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return _jsonable(value.value)
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     if isinstance(value, (list, tuple)):

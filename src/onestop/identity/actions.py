@@ -191,7 +191,7 @@ def register_person_at_window(
     """
     membership = find_role(actor, [Role.CLERK])
     if membership is None:
-        raise RoleRequired(role=Role.CLERK.label, centre="")
+        raise RoleRequired(role=Role.CLERK, centre="")
     errors = FieldErrors()
     resident = errors.check("id_number", parse_resident_id, id_number)
     name = errors.check("name", _check_name, name) or ""

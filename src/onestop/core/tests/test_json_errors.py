@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import models
 from django.utils import translation
 
-from onestop.core.errors import tidy_cjk_spacing
+from onestop.core.errors import InvalidInput, tidy_cjk_spacing
 from onestop.core.json_errors import describe_json_error, describe_json_value_error
+from onestop.core.models import Role
 
 
 def decode_error(text: str) -> json.JSONDecodeError:
@@ -103,3 +105,17 @@ def test_value_error_of_syntax_has_position():
         text = describe_json_value_error(decode_error("{bad"))
 
     assert text == "line 1, column 2: a member name in double quotes is expected"
+
+
+def test_choice_detail_key_and_label():
+    error = InvalidInput(
+        "%(role)s; %(roles)s", role=Role.CLERK, roles=[Role.CLERK, Role.SUPERVISOR]
+    )
+
+    with translation.override("en"):
+        body = error.as_dict()
+    assert isinstance(Role.CLERK, models.Choices)
+    assert body["details"] == {"role": "clerk", "roles": ["clerk", "supervisor"]}
+    assert body["message"] == (
+        "window clerk; window clerk (clerk), supervisor (supervisor)"
+    )
