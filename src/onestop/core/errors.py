@@ -100,6 +100,22 @@ def code_point_text(character: str) -> str:
     return f"{code_point(character)} ({name})" if name else code_point(character)
 
 
+def visible_text(value: str) -> str:
+    """Show a value in a message with each space or invisible character as <U+XXXX>.
+
+    A value that is only a space, such as a query parameter sent as %20, would read as
+    nothing. An empty value is shown as a pair of quotes.
+    """
+    if not value:
+        return "“”"
+    return "".join(
+        character
+        if character.isprintable() and not character.isspace()
+        else f"<{code_point(character)}>"
+        for character in value
+    )
+
+
 # How much of a value a message shows, in characters, so that a long paste is not
 # repeated whole.
 SHOWN_LENGTH = 40

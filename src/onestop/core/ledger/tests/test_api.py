@@ -224,3 +224,22 @@ def test_signed_number_message_names_value(client):
         message = client.get("/inclusion?index=%2B3").json()["message"]
 
     assert message.startswith("The parameter index (+3) is not a whole number")
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("index=%20", "<U+0020>"),
+        ("index=3%09", "3<U+0009>"),
+        ("index=%E3%80%80", "<U+3000>"),
+    ],
+)
+def test_bad_number_message_shows_invisible_characters(client, query, shown):
+    with translation.override("en"):
+        response = client.get(f"/inclusion?{query}&tree_size=1")
+
+    assert response.json()["code"] == "ledger.number_invalid"
+    assert (
+        f"The parameter index ({shown}) is not a whole number"
+        in (response.json()["message"])
+    )
