@@ -204,6 +204,14 @@ class BodyInvalidAt(BodyInvalid):
     )
 
 
+class BodyNotUtf8(BodyInvalid):
+    message = _(
+        "The request body is not UTF-8 text: the byte %(byte)s at offset %(offset)s "
+        "(counted from 0) does not belong to a UTF-8 character. Send the JSON encoded "
+        "as UTF-8."
+    )
+
+
 class NotFound(OneStopError):
     code = "not_found"
     status = 404

@@ -77,7 +77,26 @@ def test_body_syntax_error_gives_position(demo, path):
 
 
 @pytest.mark.django_db
-def test_body_not_utf8_keeps_plain_message(demo):
+def test_body_not_utf8_gives_byte_offset(demo):
+    response = demo.client("clerk").post(
+        "/api/v1/auth/token",
+        b'{"reason": "\xff\xfe"}',
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+
+    body = response.json()
+    assert response.status_code == 400
+    assert body["code"] == "request.body_invalid"
+    assert body["details"] == {"offset": 12, "byte": "0xFF"}
+    assert body["message"].startswith(
+        "The request body is not UTF-8 text: the byte 0xFF at offset 12 (counted "
+        "from 0)"
+    )
+
+
+@pytest.mark.django_db
+def test_body_with_utf16_mark_keeps_plain_message(demo):
     response = demo.client("clerk").post(
         "/api/v1/auth/token", b"\xff\xfe{", content_type="application/json"
     )
