@@ -100,20 +100,17 @@ def code_point_text(character: str) -> str:
     return f"{code_point(character)} ({name})" if name else code_point(character)
 
 
-def visible_text(value: str) -> str:
-    """Show a value in a message with each space or invisible character as <U+XXXX>.
+def quoted_text(value: str) -> str:
+    """Show a value in a message in quotes, with each invisible character as <U+XXXX>.
 
-    A value that is only a space, such as a query parameter sent as %20, would read as
-    nothing. An empty value is shown as a pair of quotes.
+    The quotes show where a value such as a query parameter sent as %20 starts and
+    ends, which it would not without them.
     """
-    if not value:
-        return "“”"
-    return "".join(
-        character
-        if character.isprintable() and not character.isspace()
-        else f"<{code_point(character)}>"
+    shown_characters = "".join(
+        character if character.isprintable() else f"<{code_point(character)}>"
         for character in value
     )
+    return f"“{shown_characters}”"
 
 
 # How much of a value a message shows, in characters, so that a long paste is not

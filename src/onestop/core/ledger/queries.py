@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from onestop.core import rows
-from onestop.core.errors import visible_text
+from onestop.core.errors import quoted_text
 from onestop.core.ledger import tree
 from onestop.core.ledger.errors import (
     EntryNotFound,
@@ -37,7 +37,7 @@ def parse_number(field: str, value: Any) -> int:
     """
     text = str(value)
     if not text.isascii() or not text.isdigit():
-        raise NumberInvalid(field=field, value=visible_text(text[:40]))
+        raise NumberInvalid(field=field, value=quoted_text(text[:40]))
     if len(text) > 20 or int(text) >= MAX_NUMBER:
         raise NumberTooLarge(field=field, value=text[:40], limit=MAX_NUMBER)
     return int(text)
