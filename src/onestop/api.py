@@ -140,7 +140,7 @@ class OneStopApi(NinjaAPI):
             for item in context.pydantic_validation_error.errors(include_url=False)
         ]
         for item, value in zip(error.errors, inputs, strict=True):
-            item.update(value_facts(value))
+            item.update(value_facts(value, str(item.get("type", ""))))
         return error
 
 

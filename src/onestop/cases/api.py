@@ -241,7 +241,7 @@ def get_receipt(
             "pdf_url": document_pdf_url(case.number, receipt),
         }
     if case.accepted_at is None:
-        raise ReceiptNotIssued(number=case.number, state=CaseState(case.state).label)
+        raise ReceiptNotIssued(number=case.number, state=CaseState(case.state))
     seconds = receipts.RETRY_AFTER_SECONDS
     response["Retry-After"] = str(seconds)
     message = _(

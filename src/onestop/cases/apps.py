@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "onestop.cases"
     label = "cases"
+
+    def ready(self) -> None:
+        from onestop.cases.upload_names import material_name_for_request
+        from onestop.core.multipart import MATERIAL_NAMERS
+
+        if material_name_for_request not in MATERIAL_NAMERS:
+            MATERIAL_NAMERS.append(material_name_for_request)

@@ -387,7 +387,7 @@ def max_extension_days(case: Case) -> int:
 
 def _check_extendable(case: Case) -> None:
     if case.state not in EXTENDABLE_STATES or case.accepted_at is None:
-        raise CaseNotExtendable(number=case.number, state=CaseState(case.state).label)
+        raise CaseNotExtendable(number=case.number, state=CaseState(case.state))
 
 
 def extension_days_used(case: Case) -> int:
@@ -458,7 +458,7 @@ def _lock_for_decision(
     role = require_role(actor, SUPERVISOR_ROLES, centre=case.centre).role
     if extension.status != CaseExtension.Status.REQUESTED:
         raise ExtensionNotPending(
-            extension=extension.pk, status=CaseExtension.Status(extension.status).label
+            extension=extension.pk, status=CaseExtension.Status(extension.status)
         )
     return extension, case, role
 

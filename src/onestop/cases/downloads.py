@@ -35,6 +35,15 @@ class DocumentNotFound(NotFound):
     )
 
 
+class PageDocumentNotFound(DocumentNotFound):
+    """The same error on a page, which links every document of the case."""
+
+    message = _(
+        "Case %(number)s has no document with the id %(document)s. Open the case page "
+        "and follow the link of the document."
+    )
+
+
 def received_materials(
     materials: list[dict[str, str]], names: dict[str, str]
 ) -> list[tuple[str, str]]:

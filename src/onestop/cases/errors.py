@@ -10,6 +10,14 @@ class CaseNotFound(NotFound):
     message = _("No case numbered %(number)s was found among the cases you may see.")
 
 
+class WithdrawalByApplicantOnly(PermissionDenied):
+    code = "case.withdrawal_applicant_only"
+    message = _(
+        "Only the applicant may withdraw case %(number)s. Ask the applicant to "
+        "withdraw it on the portal, or refuse or decide the case instead."
+    )
+
+
 class MatterNotFound(NotFound):
     code = "matter.not_found"
     message = _(

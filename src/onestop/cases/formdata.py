@@ -17,7 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onestop.core.errors import InvalidInput, OneStopError
+from onestop.core.errors import InvalidInput, OneStopError, shown
 from onestop.core.json_input import JsonNumber
 from onestop.core.schema_errors import json_type_label, json_type_name
 from onestop.identity.codes import check_phone, parse_resident_id, parse_uscc
@@ -134,8 +134,9 @@ def check_form_data(
 
 
 # Form field marks that ask for the owner's own data: the FormOwner attribute each is
-# compared with, and the message when the value differs. The messages name the field
-# and the rule, never the values.
+# compared with, and the message when the value differs. The messages name the field,
+# the rule and the value sent, never the owner's ID number or name. An enterprise's
+# code and registered name are public, so its messages name the expected value too.
 OWNER_MARKS = (
     (
         "applicant_id",
@@ -149,25 +150,25 @@ OWNER_MARKS = (
         "applicant_name",
         "name",
         gettext_lazy(
-            "%(label)s must be the applicant's own name as on their resident ID card. "
-            "Enter the name of the person who applies."
+            "%(label)s is %(value)s, but it must be the applicant's own name as on "
+            "their resident ID card. Enter the name of the person who applies."
         ),
     ),
     (
         "enterprise_uscc",
         "enterprise_uscc",
         gettext_lazy(
-            "%(label)s must be the code of the enterprise you apply for. Enter its "
-            "unified social credit code, or choose the enterprise that this code "
-            "belongs to."
+            "%(label)s is %(value)s, but the enterprise you apply for has the code "
+            "%(expected)s. Enter its unified social credit code, or choose the "
+            "enterprise that %(value)s belongs to."
         ),
     ),
     (
         "enterprise_name",
         "enterprise_name",
         gettext_lazy(
-            "%(label)s must be the registered name of the enterprise you apply for, as "
-            "on its business licence."
+            "%(label)s is %(value)s, but the registered name of the enterprise you "
+            "apply for is %(expected)s. Enter the name as on its business licence."
         ),
     ),
 )
@@ -184,7 +185,14 @@ def _check_owner_value(field: dict[str, Any], value: Any, owner: FormOwner) -> N
         if not field.get(mark) or expected is None:
             continue
         if _comparable(attribute, value) != _comparable(attribute, expected):
-            raise FieldError(str(message) % {"label": field["label"]})
+            raise FieldError(
+                str(message)
+                % {
+                    "label": field["label"],
+                    "value": shown(str(value)),
+                    "expected": expected,
+                }
+            )
 
 
 def _comparable(attribute: str, value: Any) -> str:
@@ -321,11 +329,21 @@ def _number(field: dict[str, Any], text: str) -> int | str:
         )
 
     for bound, compare, message in (
-        ("min", number.__lt__, _("%(label)s must be at least %(bound)s.")),
-        ("max", number.__gt__, _("%(label)s must be at most %(bound)s.")),
+        (
+            "min",
+            number.__lt__,
+            _("%(label)s is %(value)s; it must be at least %(bound)s."),
+        ),
+        (
+            "max",
+            number.__gt__,
+            _("%(label)s is %(value)s; it must be at most %(bound)s."),
+        ),
     ):
         if field.get(bound) is not None and compare(Decimal(str(field[bound]))):
-            raise FieldError(message % {"label": label, "bound": field[bound]})
+            raise FieldError(
+                message % {"label": label, "value": text[:40], "bound": field[bound]}
+            )
     return int(number) if integer else str(number)
 
 

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils.text import capfirst
-from django.utils.translation import gettext_lazy
 
 from onestop.cases.deadlines import deadline_status, provisional_dues
 from onestop.cases.downloads import document_pdf_url, material_url
@@ -21,8 +20,8 @@ from onestop.cases.models import (
 )
 from onestop.cases.receipts import receipt_status
 from onestop.cases.workflow import TRANSITIONS, UNCHANGED_STATE_ACTIONS
+from onestop.core.audit import actor_role_label
 from onestop.core.dates import api_iso
-from onestop.core.models import Role
 
 
 def _choice_label(choices: Any, value: str) -> str:
@@ -156,7 +155,7 @@ def case_detail(
                 "to_state": e.to_state,
                 "to_state_label": _state_label(e.to_state),
                 "actor_role": e.actor_role,
-                "actor_role_label": _actor_role_label(e.actor_role),
+                "actor_role_label": actor_role_label(e.actor_role),
                 "reason": e.reason,
             }
             for e in (case.events.all() if events is None else events)
@@ -192,18 +191,3 @@ def documents_display(
 
 def _pk(row: Any) -> int:
     return int(row.pk)
-
-
-# Labels of the actors of case events other than staff roles: the applicant, and the
-# system (the outbox worker and department connectors).
-_OTHER_ACTOR_LABELS = {
-    "applicant": gettext_lazy("applicant"),
-    "system": gettext_lazy("system"),
-}
-
-
-def _actor_role_label(role: str) -> str:
-    """Return the translated name of the role that made a case event."""
-    if role in Role.values:
-        return str(Role(role).label)
-    return str(_OTHER_ACTOR_LABELS.get(role, role))

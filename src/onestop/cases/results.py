@@ -205,6 +205,7 @@ def use_certificates_as_materials(
     """Record each certificate offered instead of an upload, checking holder and validity."""
     enterprise = case.enterprise
     holder_code = enterprise.uscc if enterprise is not None else case.person.id_number
+    names = {m["key"]: m["name"] for m in case.matter_version.guide.materials}
     for material_key, identifier in certificates.items():
         use_certificate(
             identifier,
@@ -212,6 +213,7 @@ def use_certificates_as_materials(
             centre=case.centre,
             case_number=case.number,
             material_key=material_key,
+            material_name=names.get(material_key, ""),
             actor_role=role,
             holder_code=_holder_code_for_material(case, identifier, holder_code),
         )

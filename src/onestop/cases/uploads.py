@@ -2,7 +2,9 @@
 
 The browser's content type and the file name are never trusted. The type comes from the file's
 leading bytes (puremagic); the name's extension must agree with it, so that a program renamed
-to .pdf, or a PDF renamed to .jpg, is rejected with a message that names both.
+to .pdf, or a PDF renamed to .jpg, is rejected with a message that names both. The file must
+also have the minimal structure of its type (`file_structure.py`), so that a bare signature
+or a truncated upload is not kept as a material.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from onestop.cases.file_structure import structure_problem
 from onestop.core.errors import InvalidInput, shown
 from onestop.core.multipart import (
     MAX_FILE_NAME_LENGTH,
@@ -65,6 +68,14 @@ class UploadTypeNotAllowed(UploadRejected):
     message = _(
         "The file %(name)s for %(material)s is not a PDF, JPEG or PNG file: its content "
         "was recognised as %(detected)s. Upload a PDF, JPEG or PNG."
+    )
+
+
+class UploadIncomplete(UploadRejected):
+    code = "upload.incomplete"
+    message = _(
+        "The file %(name)s for %(material)s starts as a file of type %(detected)s but "
+        "is not complete: %(rule)s. Upload the complete file, or save or scan it again."
     )
 
 
@@ -151,6 +162,11 @@ def check_upload(name: str, content: bytes, *, material: str) -> CheckedUpload:
             material=material,
             detected=detected or _("unknown"),
             allowed=sorted(ALLOWED_TYPES),
+        )
+    problem = structure_problem(detected, content)
+    if problem is not None:
+        raise UploadIncomplete(
+            name=name, material=material, detected=detected, rule=problem
         )
     extension = PurePath(name).suffix.lower()
     if extension not in ALLOWED_TYPES[detected]:

@@ -13,11 +13,11 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from onestop.cases.downloads import (
+    PageDocumentNotFound,
     material_response,
     receipt_pdf_response,
     verification_url,
 )
-from onestop.cases.errors import CaseNotFound
 from onestop.cases.models import Case, CaseDocument
 from onestop.cases.presenters import documents_display
 from onestop.cases.queries import get_case_for
@@ -34,7 +34,7 @@ def document(request: HttpRequest, number: str, document_id: int) -> HttpRespons
     case = get_case_for(request.user, number)
     found = case.documents.filter(pk=document_id).first()
     if found is None:
-        raise CaseNotFound(number=number)
+        raise PageDocumentNotFound(number=case.number, document=document_id)
     if found.kind != CaseDocument.Kind.ACCEPTANCE_RECEIPT:
         return render(
             request, "cases/document.html", _document_page_context(case, found)

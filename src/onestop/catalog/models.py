@@ -158,6 +158,7 @@ class MatterOverlay(TenantModel):
 
     class Meta:
         verbose_name = _("overlay field")
+        verbose_name_plural = _("overlay fields")
         constraints = [
             models.UniqueConstraint(
                 fields=["centre", "matter", "path"], name="matter_overlay_path_unique"
@@ -189,6 +190,7 @@ class PackInstallation(TenantModel):
 
     class Meta:
         verbose_name = _("pack installation")
+        verbose_name_plural = _("pack installations")
         indexes = [models.Index(fields=["centre", "installed_at"])]
 
     def __str__(self) -> str:
@@ -216,6 +218,7 @@ class UpgradeConflict(TenantModel):
 
     class Meta:
         verbose_name = _("upgrade conflict")
+        verbose_name_plural = _("upgrade conflicts")
         indexes = [models.Index(fields=["centre", "resolved_at"])]
 
     def __str__(self) -> str:

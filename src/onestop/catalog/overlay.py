@@ -38,7 +38,7 @@ from onestop.catalog.packs.schemas import check_schema, load_schema
 from onestop.catalog.queries import get_centre
 from onestop.core import json_input
 from onestop.core.audit import record_event
-from onestop.core.errors import InvalidInput, NotFound, list_text
+from onestop.core.errors import InvalidInput, NotFound, full_sentence, list_text
 from onestop.core.json_errors import describe_json_value_error
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Department, Role
@@ -93,11 +93,14 @@ class OverlayPathNotObject(InvalidInput):
 
 class OverlayValueInvalid(InvalidInput):
     code = "overlay.value_invalid"
-    message = _("The value for %(path)s was not saved. At %(where)s: %(problem)s")
+    message = _("The value for %(path)s was not saved. %(problems)s")
 
 
 class LocalMatterInvalid(OverlayValueInvalid):
-    message = _("The local matter was not saved. At %(where)s: %(problem)s")
+    message = _("The local matter was not saved. %(problems)s")
+
+
+PROBLEM_AT = _("At %(where)s: %(problem)s")
 
 
 class LocalMatterTooLarge(InvalidInput):
@@ -487,9 +490,11 @@ def check_definition(
     before: dict[str, Any] | None = None,
     error_class: type[OverlayValueInvalid] = OverlayValueInvalid,
 ) -> None:
-    """Raise `error_class` for the first error of `definition` not in `before`.
+    """Raise `error_class` listing every error of `definition` not in `before`.
 
     An error that `before` has too was not caused by the change, so it is not reported.
+    The details name the first error's place, rule and problem, and `errors` lists each
+    error with its place (`where`), `rule` and `message`, so that one save reports all.
     """
     known = set()
     if before is not None:
@@ -497,11 +502,28 @@ def check_definition(
     new = [
         e for e in definition_errors(centre, definition) if _error_key(e) not in known
     ]
-    if new:
-        first = new[0]
-        raise error_class(
-            path=path, where=first.path or path, rule=first.rule, problem=first.message
+    if not new:
+        return
+    errors = [
+        {"where": error.path or path, "rule": error.rule, "message": error.message}
+        for error in new
+    ]
+    problems = " ".join(
+        full_sentence(
+            str(PROBLEM_AT) % {"where": error["where"], "problem": error["message"]}
         )
+        for error in errors
+    )
+    first = errors[0]
+    raise error_class(
+        path=path,
+        where=first["where"],
+        rule=first["rule"],
+        problem=first["message"],
+        problems=problems,
+        count=len(errors),
+        errors=errors,
+    )
 
 
 def _error_key(error: PackError) -> tuple[str, str, str]:

@@ -307,7 +307,7 @@ def _admin_centres(user: Any) -> list[Centre]:
         return list(Centre.objects.order_by("region_code"))
     ids = centres_of(user, [Role.CENTRE_ADMIN])
     if not ids:
-        raise RoleRequired(role=Role.CENTRE_ADMIN.label, centre="")
+        raise RoleRequired(role=Role.CENTRE_ADMIN, centre="")
     return list(Centre.objects.filter(pk__in=ids).order_by("region_code"))
 
 

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onestop.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+
+
+class CertificateAction(models.TextChoices):
+    """An action on a certificate: its key for details, its label for messages."""
+
+    REVOKE = "revoke", pgettext_lazy("certificate action", "revoked")
+    RENEW = "renew", pgettext_lazy("certificate action", "renewed")
 
 
 class MissingFaceField(InvalidInput):

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onestop.core.audit import actor_role_label
 from onestop.core.models import Department, TenantModel
 
 
@@ -48,6 +49,7 @@ class CertificateType(TenantModel):
 
     class Meta:
         verbose_name = _("certificate type")
+        verbose_name_plural = _("certificate types")
         constraints = [
             models.UniqueConstraint(
                 fields=["centre", "code"], name="certificate_type_code_unique"
@@ -112,6 +114,7 @@ class Certificate(TenantModel):
 
     class Meta:
         verbose_name = _("electronic certificate")
+        verbose_name_plural = _("electronic certificates")
         constraints = [
             models.UniqueConstraint(
                 fields=["centre", "identifier"], name="certificate_identifier_unique"
@@ -157,6 +160,8 @@ class CertificateUse(TenantModel):
     )
     case_number = models.CharField(_("case number"), max_length=32)
     material_key = models.CharField(_("material"), max_length=80)
+    # The material's name in the case's matter version, as the holder's use log shows it.
+    material_name = models.CharField(_("material name"), max_length=200, blank=True)
     used_at = models.DateTimeField(default=timezone.now)
     used_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -165,9 +170,17 @@ class CertificateUse(TenantModel):
         blank=True,
         related_name="+",
     )
+    # The role in which `used_by` acted: "applicant", or a staff role such as "clerk".
+    used_by_role = models.CharField(_("role"), max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("certificate use")
+        verbose_name_plural = _("certificate uses")
         indexes = [
             models.Index(fields=["centre", "certificate"], name="certificate_use_idx"),
         ]
+
+    @property
+    def used_by_role_label(self) -> str:
+        """The translated name of the role in which the certificate was used."""
+        return actor_role_label(self.used_by_role) if self.used_by_role else ""

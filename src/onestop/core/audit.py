@@ -4,7 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from onestop.core.models import AuditEvent, Centre
+from django.utils.translation import gettext_lazy
+
+from onestop.core.models import AuditEvent, Centre, Role
+
+# Labels of the actors of audit events other than staff roles: the applicant, and the
+# system (the outbox worker and department connectors).
+_OTHER_ACTOR_LABELS = {
+    "applicant": gettext_lazy("applicant"),
+    "system": gettext_lazy("system"),
+}
+
+
+def actor_role_label(role: str) -> str:
+    """Return the translated name of the role in which an actor acted."""
+    if role in Role.values:
+        return str(Role(role).label)
+    return str(_OTHER_ACTOR_LABELS.get(role, role))
 
 
 def record_event(

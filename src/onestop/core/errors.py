@@ -11,8 +11,10 @@ import datetime
 import re
 import unicodedata
 from collections.abc import Iterable
+from enum import Enum
 from typing import Any
 
+from django.db.models import Choices
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
@@ -52,7 +54,8 @@ class OneStopError(Exception):
 
     def message_values(self) -> dict[str, Any]:
         """Return the values the message's placeholders show: the details, with each
-        datetime in local time as pages show it (2026-12-05 14:30).
+        datetime in local time as pages show it (2026-12-05 14:30) and each choice as
+        its label (`message_value`).
 
         The API's details write a datetime as RFC 3339 instead (`api_datetime`). An
         error whose details carry codes overrides this to show their labels.
@@ -60,12 +63,18 @@ class OneStopError(Exception):
         return {
             key: format_local_datetime(value)
             if isinstance(value, datetime.datetime)
-            else value
+            else message_value(value)
             for key, value in self.details.items()
         }
 
     def render(self) -> str:
-        """Return the translated message with its named placeholders filled in."""
+        """Return the translated message with its named placeholders filled in.
+
+        A detail that is a choice (a member of a Django `Choices` enum) fills its
+        placeholder with the choice's label, and a list of choices with each label and
+        its key, while `as_dict` gives their keys. So details read the same in every
+        language and messages read in the request's.
+        """
         text = str(self.message)
         values = self.message_values()
         try:
@@ -109,6 +118,19 @@ def code_point_text(character: str) -> str:
     return f"{code_point(character)} ({name})" if name else code_point(character)
 
 
+def quoted_text(value: str) -> str:
+    """Show a value in a message in quotes, with each invisible character as <U+XXXX>.
+
+    The quotes show where a value such as a query parameter sent as %20 starts and
+    ends, which it would not without them.
+    """
+    shown_characters = "".join(
+        character if character.isprintable() else f"<{code_point(character)}>"
+        for character in value
+    )
+    return f"“{shown_characters}”"
+
+
 # How much of a value a message shows, in characters, so that a long paste is not
 # repeated whole.
 SHOWN_LENGTH = 40
@@ -117,6 +139,18 @@ SHOWN_LENGTH = 40
 def shown(value: str) -> str:
     """Return `value` cut to SHOWN_LENGTH characters for a message, marked with "…"."""
     return value if len(value) <= SHOWN_LENGTH else value[:SHOWN_LENGTH] + "…"
+
+
+def full_sentence(text: str) -> str:
+    """End `text` with a full stop of the active language unless it ends a sentence.
+
+    Messages that quote several problems one after another need each to end, so that
+    the next reads as a new sentence.
+    """
+    text = text.rstrip()
+    if not text or text.endswith((".", "。", "!", "！", "?", "？")):
+        return text
+    return text + pgettext("the end of a sentence", ".")
 
 
 def list_text(items: Iterable[str]) -> str:
@@ -139,7 +173,22 @@ def choices_text(choices: Iterable[tuple[str, Any]]) -> str:
     return list_text(choice_text(key, label) for key, label in choices)
 
 
+def message_value(value: Any) -> Any:
+    """Return a detail as its message shows it: a choice as its label."""
+    if isinstance(value, Choices):
+        return value.label
+    if (
+        isinstance(value, list | tuple)
+        and value
+        and all(isinstance(item, Choices) for item in value)
+    ):
+        return choices_text((item.value, item.label) for item in value)
+    return value
+
+
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return _jsonable(value.value)
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     if isinstance(value, datetime.datetime):
@@ -169,6 +218,14 @@ class BodyInvalidAt(BodyInvalid):
     message = _(
         "The request body is not valid JSON (%(error)s). Send one JSON object with the "
         "header Content-Type: application/json."
+    )
+
+
+class BodyNotUtf8(BodyInvalid):
+    message = _(
+        "The request body is not UTF-8 text: the byte %(byte)s at offset %(offset)s "
+        "(counted from 0) does not belong to a UTF-8 character. Send the JSON encoded "
+        "as UTF-8."
     )
 
 

@@ -13,7 +13,7 @@ import sys
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onestop.core.errors import BodyInvalid, BodyInvalidAt
+from onestop.core.errors import BodyInvalid, BodyInvalidAt, BodyNotUtf8
 
 # The start of each message of CPython 3.13's json decoder, and what it means. A message
 # that none of them starts gets the generic "the syntax is invalid".
@@ -67,7 +67,8 @@ def body_invalid(body: bytes) -> BodyInvalid:
     """Return the error for a request body that is not valid JSON.
 
     The message gives the line, the column and the problem when the body is UTF-8 text
-    with a JSON syntax error.
+    with a JSON syntax error, and the offset of the first invalid byte when the body is
+    not UTF-8.
     """
     try:
         json.loads(body)
@@ -75,6 +76,13 @@ def body_invalid(body: bytes) -> BodyInvalid:
         return BodyInvalidAt(
             line=error.lineno, column=error.colno, error=describe_json_error(error)
         )
+    except UnicodeDecodeError as error:
+        # json.loads reads a body that starts with a UTF-16 or UTF-32 byte order mark
+        # in that encoding, and its errors are not about UTF-8.
+        if error.encoding.replace("-", "").lower() == "utf8":
+            return BodyNotUtf8(
+                offset=error.start, byte=f"0x{error.object[error.start]:02X}"
+            )
     except ValueError:
         pass
     return BodyInvalid()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable
 from typing import Any, BinaryIO, cast
 from urllib.parse import unquote
 
@@ -28,6 +29,12 @@ MAX_FILE_NAME_LENGTH = 120
 # Django reads the body in chunks of 64 KiB (the upload handlers' chunk_size) and fails
 # within a few KiB of the part's start, so the last 256 KiB read contain its headers.
 RECORDED_BYTES = 256 * 1024
+
+# Functions that return the name of the material `key` of the matter that a request is
+# for, given the request and its short text parts read so far, or None. Core cannot read
+# matters, so the cases app registers one; when none returns a name, the key is shown.
+MaterialNamer = Callable[[HttpRequest, dict[str, str], str], str | None]
+MATERIAL_NAMERS: list[MaterialNamer] = []
 
 NOTHING_SAVED = _(
     "Nothing from this request was saved: once this is corrected, send all its files "
@@ -110,9 +117,10 @@ def multipart_error(request: HttpRequest) -> InvalidInput:
         if part is not None:
             field, name = part
             material = field.removeprefix("material.")
+            fields = _text_parts(stream.recorded())
             error = PartHeaderTooLong(
                 name=shown(name),
-                material=material,
+                material=_material_name(request, fields, material),
                 material_key=material,
                 limit=MAX_FILE_NAME_LENGTH,
                 limit_bytes=MAX_TOTAL_HEADER_SIZE,
@@ -120,6 +128,36 @@ def multipart_error(request: HttpRequest) -> InvalidInput:
             error.message = format_lazy("{} {}", error.message, NOTHING_SAVED)
             return error
     return MultipartInvalid(limit_bytes=MAX_TOTAL_HEADER_SIZE)
+
+
+def _material_name(request: HttpRequest, fields: dict[str, str], key: str) -> str:
+    for namer in MATERIAL_NAMERS:
+        name = namer(request, fields, key)
+        if name:
+            return name
+    return key
+
+
+# A short text part: its name and a value of at most 200 bytes, which is enough for
+# the centre and matter parts of an application.
+_TEXT_PART = re.compile(
+    rb'Content-Disposition: form-data; name="([^"]{1,80})"\r\n'
+    rb"(?:[^\r\n]+\r\n)*\r\n([^\r\n]{0,200})\r\n--",
+    re.IGNORECASE,
+)
+
+
+def _text_parts(data: bytes) -> dict[str, str]:
+    """Return the short text parts found in `data`, the first of each name.
+
+    A part with a file name is not matched, because its Content-Disposition goes on
+    after the name.
+    """
+    parts: dict[str, str] = {}
+    for match in _TEXT_PART.finditer(data):
+        name = match.group(1).decode("utf-8", "replace")
+        parts.setdefault(name, match.group(2).decode("utf-8", "replace"))
+    return parts
 
 
 _FIELD_NAME = re.compile(rb'\bname="([^"]*)"')

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core import rows
-from onestop.core.errors import NotAuthenticated, PermissionDenied
+from onestop.core.errors import NotAuthenticated, PermissionDenied, message_value
 from onestop.core.models import Centre, Department, Membership, Role
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -27,7 +27,7 @@ class RoleRequired(PermissionDenied):
     def render(self) -> str:
         if not self.details.get("centre"):
             return str(self.message_without_centre) % {
-                "role": self.details.get("role", "")
+                "role": message_value(self.details.get("role", ""))
             }
         return super().render()
 
@@ -109,17 +109,19 @@ def require_role(
     roles = list(roles)
     membership = find_role(user, roles, centre=centre, department=department)
     if membership is None:
-        labels = ", ".join(str(Role(role).label) for role in roles)
+        # One role is named by its label, several each with its key (see render()).
+        required = [Role(role) for role in roles]
+        named = required[0] if len(required) == 1 else required
         other = _membership_for_other_department(user, roles, centre, department)
         if other is not None and department is not None:
             raise DepartmentRoleRequired(
-                role=labels,
+                role=named,
                 centre=centre.name,
                 department=department.name,
-                held_role=str(Role(other.role).label),
+                held_role=Role(other.role),
                 held_department=other.department.name if other.department else "",
             )
-        raise RoleRequired(role=labels, centre=centre.name)
+        raise RoleRequired(role=named, centre=centre.name)
     return membership
 
 

@@ -14,7 +14,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from onestop.core.errors import OneStopError, tidy_cjk_spacing
+from onestop.core.errors import (
+    OneStopError,
+    full_sentence,
+    quoted_text,
+    shown,
+    tidy_cjk_spacing,
+)
 
 # The parts of a request that Django Ninja names first in an error's location.
 SOURCES = frozenset({"body", "query", "path", "header", "cookie", "form", "file"})
@@ -70,6 +76,15 @@ MESSAGES = {
     "date_type": gettext_lazy(
         "%(path)s must be a date in the form YYYY-MM-DD, such as 2026-12-05."
     ),
+    "datetime_type": gettext_lazy(
+        "%(path)s must be a date and time in ISO 8601 form, such as "
+        "2026-12-05T14:30:00+08:00, not a JSON %(found)s."
+    ),
+    "datetime_parsing": gettext_lazy(
+        "%(path)s must be a date and time in ISO 8601 form, such as "
+        "2026-12-05T14:30:00+08:00 or 2026-12-05 14:30, but the text sent is "
+        "%(value)s."
+    ),
 }
 # Pydantic types that mean the same to a client as one in MESSAGES.
 ALIASES = {
@@ -79,11 +94,26 @@ ALIASES = {
     "date_parsing": "date_type",
     "date_from_datetime_parsing": "date_type",
     "date_from_datetime_inexact": "date_type",
+    "datetime_from_date_parsing": "datetime_parsing",
 }
+# Types of the errors whose message shows the text sent: a date or a time, which the
+# client needs to see to correct it.
+SHOWN_INPUT_TYPES = frozenset(
+    {
+        "date_parsing",
+        "date_from_datetime_parsing",
+        "datetime_parsing",
+        "datetime_from_date_parsing",
+    }
+)
 # The position in pydantic's English text for invalid JSON, as in "EOF while parsing a
 # value at line 1 column 0".
 _POSITION = re.compile(r"line (\d+) column (\d+)")
-FALLBACK = gettext_lazy("%(path)s is invalid. The schema check says: %(error)s")
+# The English message quotes pydantic's text, and other languages name its type instead.
+FALLBACK = gettext_lazy(
+    "%(path)s is invalid (pydantic error type %(type)s). The schema check says: "
+    "%(error)s"
+)
 
 
 def json_type_name(value: Any) -> str:
@@ -101,21 +131,24 @@ def json_type_label(name: str) -> str:
     return name if label is None else str(label)
 
 
-def value_facts(value: Any) -> dict[str, Any]:
+def value_facts(value: Any, kind: str = "") -> dict[str, Any]:
     """Return what a message may show of a value sent: its JSON type and its length.
 
-    The value itself is never shown, since it may be personal data.
+    The value itself is shown only for an error of a type in SHOWN_INPUT_TYPES (a date
+    or time that does not parse), since other values may be personal data.
     """
     facts: dict[str, Any] = {"input_type": json_type_name(value)}
     if isinstance(value, str | list | dict):
         facts["input_length"] = len(value)
+    if kind in SHOWN_INPUT_TYPES and isinstance(value, str):
+        facts["input_text"] = quoted_text(shown(value))
     return facts
 
 
 def describe_schema_error(error: dict[str, Any]) -> dict[str, Any]:
     """Return the detail of one pydantic error: location, type and a translated message.
 
-    `error` may carry `input_type` and `input_length` from `value_facts`.
+    `error` may carry `input_type`, `input_length` and `input_text` from `value_facts`.
     """
     location = [str(part) for part in error.get("loc", [])]
     kind = str(error.get("type", ""))
@@ -127,6 +160,8 @@ def describe_schema_error(error: dict[str, Any]) -> dict[str, Any]:
         "min_length": context.get("min_length", "?"),
         "max_length": context.get("max_length", "?"),
         "error": str(context.get("error", error.get("msg", ""))),
+        "type": kind,
+        "value": error.get("input_text", "?"),
     }
     position = _POSITION.search(values["error"])
     values["line"], values["column"] = position.groups() if position else ("?", "?")
@@ -134,18 +169,12 @@ def describe_schema_error(error: dict[str, Any]) -> dict[str, Any]:
     if template is None:
         values["error"] = str(error.get("msg", ""))
         template = FALLBACK
-    values["error"] = _full_sentence(values["error"])
+    values["error"] = full_sentence(values["error"])
     message = tidy_cjk_spacing(str(template) % values)
     detail = {"location": location, "type": kind, "message": message}
     if "input_type" in error and kind != "missing":
         detail["input_type"] = error["input_type"]
     return detail
-
-
-def _full_sentence(text: str) -> str:
-    """End pydantic's text with a full stop, since the message quotes it last."""
-    text = text.strip()
-    return text if not text or text.endswith((".", "。", "!", "?")) else f"{text}."
 
 
 def member_path(location: list[str]) -> str:

@@ -59,6 +59,7 @@ class ConnectorConfig(TenantModel):
 
     class Meta:
         verbose_name = _("department connector")
+        verbose_name_plural = _("department connectors")
         constraints = [
             models.UniqueConstraint(
                 fields=["centre", "department"], name="connector_department_unique"
@@ -97,6 +98,7 @@ class Envelope(TenantModel):
 
     class Meta:
         verbose_name = _("envelope")
+        verbose_name_plural = _("envelopes")
         constraints = [
             models.UniqueConstraint(
                 fields=["centre", "idempotency_key"], name="envelope_idempotency_unique"
@@ -130,6 +132,7 @@ class DepartmentCallback(TenantModel):
 
     class Meta:
         verbose_name = _("department callback")
+        verbose_name_plural = _("department callbacks")
         constraints = [
             models.UniqueConstraint(
                 fields=["centre", "callback_id"], name="callback_id_unique"

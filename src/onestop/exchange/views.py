@@ -48,7 +48,7 @@ def material(request: HttpRequest, submission_id: int) -> HttpResponseBase:
 def dead_letters(request: HttpRequest) -> HttpResponse:
     """List the centre's department dispatches that failed every attempt."""
     if not centres_of(request.user, [Role.SUPERVISOR]):
-        raise RoleRequired(role=Role.SUPERVISOR.label, centre="")
+        raise RoleRequired(role=Role.SUPERVISOR, centre="")
     rows = list(queries.dead_letters_for(request.user)[: queries.DEAD_LETTER_PAGE_SIZE])
     numbers = dict(
         Case.objects.filter(

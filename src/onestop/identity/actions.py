@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.audit import record_event
@@ -20,6 +20,7 @@ from onestop.core.errors import (
     PermissionDenied,
     code_point,
     code_point_text,
+    list_text,
 )
 from onestop.core.logging import get_logger
 from onestop.core.models import Role
@@ -68,25 +69,37 @@ class UsernameInvalid(InvalidInput):
     )
 
 
+class NamedField(models.TextChoices):
+    """A name field of a registration: its key for details, its label for messages."""
+
+    NAME = "name", _("The name")
+    LEGAL_REPRESENTATIVE = "legal_representative", _("The legal representative's name")
+    ENTERPRISE_NAME = "enterprise_name", _("The enterprise name")
+
+
 class NameInvalid(InvalidInput):
     code = "identity.name_invalid"
-    message = _("Enter the name as on the ID card, 1 to %(max)s characters.")
+    message = _(
+        "%(name_field)s is empty or too long. Enter it as on the ID card, 1 to %(max)s "
+        "characters."
+    )
 
 
 class NameCharacterInvalid(InvalidInput):
     code = "identity.name_character_invalid"
     message = _(
-        "The name contains %(character)s, which no name on an ID card or business "
-        "licence contains. Remove it: the characters < > \" ' & ; and line breaks are "
-        "not accepted."
+        "%(name_field)s contains %(character)s, which no name on an ID card or "
+        "business licence contains. Remove it: the characters < > \" ' & ; and line "
+        "breaks are not accepted."
     )
 
 
 class PersonNameCharacterInvalid(NameCharacterInvalid):
     message = _(
-        "The name contains %(character)s, which is not a letter or an ideograph. A "
-        "person's name contains only letters and ideographs, with · • - . or a space "
-        "between its parts. Remove the character, or type the name as on the ID card."
+        "%(name_field)s contains %(character)s, which is not a letter or an "
+        "ideograph. A person's name contains only letters and ideographs, with "
+        "%(separators)s or a space between its parts. Remove the character, or type "
+        "the name as on the ID card."
     )
 
 
@@ -191,7 +204,7 @@ def register_person_at_window(
     """
     membership = find_role(actor, [Role.CLERK])
     if membership is None:
-        raise RoleRequired(role=Role.CLERK.label, centre="")
+        raise RoleRequired(role=Role.CLERK, centre="")
     errors = FieldErrors()
     resident = errors.check("id_number", parse_resident_id, id_number)
     name = errors.check("name", _check_name, name) or ""
@@ -274,7 +287,9 @@ def register_enterprise(
     parsed = errors.check("uscc", parse_uscc, uscc)
     name = errors.check("name", _check_enterprise_name, name) or ""
     representative = errors.check(
-        "legal_representative", _check_name, legal_representative
+        "legal_representative",
+        lambda value: _check_name(value, NamedField.LEGAL_REPRESENTATIVE),
+        legal_representative,
     )
     address = errors.check("address", _check_address, address) or ""
     errors.raise_if_any()
@@ -327,15 +342,15 @@ def _check_optional_phone(phone: str) -> str:
     return check_phone(phone) if phone.strip() else ""
 
 
-def _check_name(name: str) -> str:
+def _check_name(name: str, field: NamedField = NamedField.NAME) -> str:
     name = name.strip()
     if not name or len(name) > MAX_NAME_LENGTH:
-        raise NameInvalid(max=MAX_NAME_LENGTH)
-    _check_person_name_characters(name)
+        raise NameInvalid(name_field=field, max=MAX_NAME_LENGTH)
+    _check_person_name_characters(name, field)
     return name
 
 
-def _check_person_name_characters(name: str) -> None:
+def _check_person_name_characters(name: str, field: NamedField) -> None:
     """Reject a character of a person's name that is not a letter, a mark or a separator.
 
     Letters are the Unicode categories L*, which include the CJK ideographs of every
@@ -351,7 +366,17 @@ def _check_person_name_characters(name: str) -> None:
         elif character in NAME_SEPARATORS:
             after_letter = False
         else:
-            raise PersonNameCharacterInvalid(character=_named_character(character))
+            raise PersonNameCharacterInvalid(
+                name_field=field,
+                character=_named_character(character),
+                separators=_separators_text(),
+            )
+
+
+def _separators_text() -> str:
+    """List the separators of NAME_SEPARATORS other than the space, each quoted."""
+    visible = sorted(NAME_SEPARATORS - {" "})
+    return list_text(f"“{separator}”" for separator in visible)
 
 
 def _check_enterprise_name(name: str) -> str:
@@ -365,7 +390,10 @@ def _check_enterprise_name(name: str) -> str:
 def _check_name_characters(name: str) -> None:
     for character in name:
         if character in FORBIDDEN_NAME_CHARACTERS or not character.isprintable():
-            raise NameCharacterInvalid(character=_shown_character(character))
+            raise NameCharacterInvalid(
+                name_field=NamedField.ENTERPRISE_NAME,
+                character=_shown_character(character),
+            )
 
 
 def _shown_character(character: str) -> str:

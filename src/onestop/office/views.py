@@ -79,7 +79,9 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
                 messages.success(request, _("Denied; the decision is issued."))
             elif action == "correction":
                 actions.request_correction(
-                    actor=request.user, case=found, items=correction_items(request)
+                    actor=request.user,
+                    case=found,
+                    items=correction_items(request, found),
                 )
                 messages.success(
                     request, _("Correction notice sent; the clock is stopped.")

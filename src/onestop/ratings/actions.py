@@ -14,13 +14,11 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onestop.cases.models import Case, CaseState
 from onestop.cases.window_labels import check_window_label
 from onestop.core.audit import record_event
-from onestop.core.errors import choices_text
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Role
 from onestop.core.notifications import (
@@ -45,6 +43,7 @@ from onestop.ratings.errors import (
     NotYourCase,
     NotYourVisit,
     PadRequired,
+    RatedSubject,
     RatingLinkExpired,
     RatingLinkNotFound,
     VisitAlreadyRated,
@@ -120,7 +119,7 @@ def rate_case(
         raise NotYourCase(number=case.number)
     if channel not in SIGNED_IN_CHANNELS:
         raise InvalidChannel(
-            channel=str(channel)[:20], allowed=_channels_text(SIGNED_IN_CHANNELS)
+            channel=str(channel)[:20], allowed=list(SIGNED_IN_CHANNELS)
         )
     _check_rateable(case)
     clean_tags = check_content(level, tags, comment, channel)
@@ -255,10 +254,6 @@ def rate_or_change_online(
     )
 
 
-def _channels_text(channels: Iterable[RatingChannel]) -> str:
-    return choices_text((channel.value, channel.label) for channel in channels)
-
-
 def check_content(
     level: int, tags: Iterable[str], comment: str, channel: str
 ) -> list[str]:
@@ -273,8 +268,8 @@ def check_content(
         if tag not in allowed:
             raise InvalidTag(
                 tag=str(tag)[:40],
-                channel=RatingChannel(channel).label,
-                allowed=choices_text((tag.value, tag.label) for tag in allowed),
+                channel=RatingChannel(channel),
+                allowed=list(allowed),
             )
         if tag not in clean:
             clean.append(tag)
@@ -378,16 +373,14 @@ def issue_rating_link(
     the window to see a screen or take a receipt.
     """
     if channel not in LINK_CHANNELS:
-        raise InvalidChannel(
-            channel=str(channel)[:20], allowed=_channels_text(LINK_CHANNELS)
-        )
+        raise InvalidChannel(channel=str(channel)[:20], allowed=list(LINK_CHANNELS))
     subject = visit if visit is not None else case
     if subject is None or (channel == RatingChannel.WINDOW_SCREEN and visit is None):
         raise LinkSubjectRequired(
-            channel=RatingChannel(channel).label,
-            subject=_("a visit")
+            channel=RatingChannel(channel),
+            subject=RatedSubject.VISIT
             if channel == RatingChannel.WINDOW_SCREEN
-            else _("a case"),
+            else RatedSubject.CASE,
         )
     centre = subject.centre
     if actor is not None:
@@ -442,7 +435,7 @@ def _notify_link(link: RatingLink) -> None:
 
 def _check_rateable(case: Case) -> None:
     if case.state not in RATEABLE_STATES:
-        raise NotRateableYet(number=case.number, state=CaseState(case.state).label)
+        raise NotRateableYet(number=case.number, state=CaseState(case.state))
 
 
 def _check_link(actor: Any, link: RatingLink, pad: RatingPad | None) -> None:

@@ -358,7 +358,7 @@ def statistics(request: HttpRequest, filters: Query[StatsQuery]) -> dict[str, An
     require_authenticated(request.user)
     centres = queries.statistics_centres(request.user)
     if not centres.exists():
-        raise RoleRequired(role=str(Role.SUPERVISOR.label), centre="")
+        raise RoleRequired(role=Role.SUPERVISOR, centre="")
     centres = narrow_to_centre(centres, filters.centre)
     ratings = ratings_of(
         centres,

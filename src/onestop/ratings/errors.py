@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import (
@@ -152,6 +153,15 @@ class RectifyDatePast(InvalidInput):
     )
 
 
+class RectificationAction(models.TextChoices):
+    """An action tried on a rectification: its key for details, its label for messages."""
+
+    CALL_BACK = "call_back", _("called back")
+    CLOSE = "close", _("closed")
+    APPEAL = "appeal", _("appealed")
+    DECIDE = "decide", _("decided")
+
+
 class RectificationNotOpen(Conflict):
     code = "rectification.not_open"
     message = _(
@@ -222,6 +232,13 @@ class CaseNotOfVisit(InvalidInput):
         "Case %(number)s belongs to another applicant or centre. Record the visit "
         "without it, or with the applicant's own case."
     )
+
+
+class RatedSubject(models.TextChoices):
+    """The subject a rating link rates: its key for details, its label for messages."""
+
+    VISIT = "visit", _("a visit")
+    CASE = "case", _("a case")
 
 
 class LinkSubjectRequired(InvalidInput):

@@ -193,7 +193,7 @@ def clerk_centre(user: Any) -> Centre:
     for membership in staff_roles(user):
         if membership.role == Role.CLERK and membership.centre is not None:
             return membership.centre
-    raise RoleRequired(role=Role.CLERK.label, centre=_("any service centre"))
+    raise RoleRequired(role=Role.CLERK, centre=_("any service centre"))
 
 
 def get_visit_for(user: Any, visit_id: int) -> Visit:

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onestop.core.audit import record_event
-from onestop.core.errors import choices_text
 from onestop.core.logging import get_logger
 from onestop.core.models import Role
 from onestop.core.permissions import require_role
@@ -31,6 +30,7 @@ from onestop.ratings.errors import (
     NoteRequired,
     NotYourCase,
     NotYourVisit,
+    RectificationAction,
     RectificationNotOpen,
     RectifyDatePast,
     RectifyDateRequired,
@@ -115,7 +115,9 @@ def record_callback(
     with transaction.atomic():
         rectification = _lock(rectification)
         role = _worker_role(actor, rectification)
-        _check_status(rectification, RectificationStatus.OPEN, _("called back"))
+        _check_status(
+            rectification, RectificationStatus.OPEN, RectificationAction.CALL_BACK
+        )
         rectification.callback_at = timezone.now()
         rectification.callback_by = actor
         rectification.callback_note = note
@@ -149,7 +151,7 @@ def close_rectification(
     if outcome not in CLOSING_OUTCOMES:
         raise InvalidOutcome(
             outcome=str(outcome)[:40],
-            allowed=choices_text((o.value, o.label) for o in CLOSING_OUTCOMES),
+            allowed=list(CLOSING_OUTCOMES),
         )
     if outcome == Outcome.RECTIFY_BY_DATE:
         _check_rectify_date(rectify_by)
@@ -157,7 +159,9 @@ def close_rectification(
     with transaction.atomic():
         rectification = _lock(rectification)
         role = _worker_role(actor, rectification)
-        _check_status(rectification, RectificationStatus.OPEN, _("closed"))
+        _check_status(
+            rectification, RectificationStatus.OPEN, RectificationAction.CLOSE
+        )
         if rectification.callback_at is None:
             raise CallbackRequired(rectification=rectification.pk)
         rectification.status = RectificationStatus.CLOSED
@@ -190,14 +194,14 @@ def appeal_rating(
 ) -> Rectification:
     """Appeal the bad rating as mistaken or malicious (申诉复核) before the appeal deadline."""
     if kind not in AppealKind.values:
-        raise InvalidAppealKind(
-            kind=str(kind)[:40], allowed=choices_text(AppealKind.choices)
-        )
+        raise InvalidAppealKind(kind=str(kind)[:40], allowed=list(AppealKind))
     reason = _required_note(reason, _("the reason for the appeal"))
     with transaction.atomic():
         rectification = _lock(rectification)
         role = _worker_role(actor, rectification)
-        _check_status(rectification, RectificationStatus.OPEN, _("appealed"))
+        _check_status(
+            rectification, RectificationStatus.OPEN, RectificationAction.APPEAL
+        )
         now = timezone.now()
         if now > rectification.appeal_deadline:
             raise AppealDeadlinePassed(
@@ -229,7 +233,9 @@ def decide_appeal(
     with transaction.atomic():
         rectification = _lock(rectification)
         require_role(actor, APPEAL_DECIDERS, centre=rectification.centre)
-        _check_status(rectification, RectificationStatus.APPEALED, _("decided"))
+        _check_status(
+            rectification, RectificationStatus.APPEALED, RectificationAction.DECIDE
+        )
         now = timezone.now()
         rectification.appeal_upheld = upheld
         rectification.appeal_decided_at = now
@@ -292,11 +298,13 @@ def _worker_role(actor: Any, rectification: Rectification) -> str:
     return membership.role
 
 
-def _check_status(rectification: Rectification, expected: str, action: str) -> None:
+def _check_status(
+    rectification: Rectification, expected: str, action: RectificationAction
+) -> None:
     if rectification.status != expected:
         raise RectificationNotOpen(
             rectification=rectification.pk,
-            status=RectificationStatus(rectification.status).label,
+            status=RectificationStatus(rectification.status),
             action=action,
         )
 

@@ -351,7 +351,7 @@ def _posted_date(request: HttpRequest, name: str) -> dt.date | None:
 def _statistics_of(request: HttpRequest) -> dict[str, Any]:
     centres = queries.statistics_centres(request.user)
     if not centres.exists():
-        raise RoleRequired(role=str(Role.SUPERVISOR.label), centre="")
+        raise RoleRequired(role=Role.SUPERVISOR, centre="")
     chosen = request.GET.get("centre", "")
     centres = narrow_to_centre(centres, chosen)
     dimension = check_dimension(request.GET.get("dimension", "department"))

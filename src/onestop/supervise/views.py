@@ -32,7 +32,7 @@ MAX_OPEN_CASES = 2000
 
 def _require_supervisor(request: HttpRequest) -> None:
     if not any(m.role in filters.SUPERVISING_ROLES for m in staff_roles(request.user)):
-        raise RoleRequired(role=Role.SUPERVISOR.label, centre="")
+        raise RoleRequired(role=Role.SUPERVISOR, centre="")
 
 
 @login_required

@@ -48,12 +48,21 @@ class MissingMarkedOnAccept(InvalidInput):
     )
 
 
+class NoteWithoutMissingMark(InvalidInput):
+    code = "window.note_without_missing_mark"
+    message = gettext_lazy(
+        "%(materials)s: a note is typed, but Missing is not ticked, so the correction "
+        "notice would leave the note out. Nothing was sent. Tick Missing for each of "
+        "them, or clear the note."
+    )
+
+
 def clerk_centre(user: Any) -> Centre:
     """Return the centre where the user is a clerk, or raise a permission error."""
     for membership in staff_roles(user):
         if membership.role == Role.CLERK and membership.centre is not None:
             return membership.centre
-    raise RoleRequired(role=Role.CLERK.label, centre=_("any service centre"))
+    raise RoleRequired(role=Role.CLERK, centre=_("any service centre"))
 
 
 @login_required
@@ -201,7 +210,7 @@ def _window_action(request: HttpRequest, found: Case) -> None:
         messages.success(request, _("Not accepted; the applicant is notified."))
     elif action == "correction":
         actions.request_correction(
-            actor=request.user, case=found, items=correction_items(request)
+            actor=request.user, case=found, items=correction_items(request, found)
         )
         messages.success(request, _("Correction notice sent, listing every item."))
     elif action == "deliver":
@@ -253,8 +262,25 @@ def _reject_files_outside_acceptance(request: HttpRequest, found: Case) -> None:
     raise FilesNotSaved(materials=list_text(names.get(key, key) for key in keys))
 
 
-def correction_items(request: HttpRequest) -> list[dict[str, str]]:
-    """Collect the ticked materials with their notes, and the general note, from the form."""
+def correction_items(request: HttpRequest, found: Case) -> list[dict[str, str]]:
+    """Collect the ticked materials with their notes, and the general note, from the form.
+
+    A material's note is sent only with its Missing mark, so a note typed without the
+    mark raises NoteWithoutMissingMark rather than being dropped unseen.
+    """
+    unmarked = [
+        key.removeprefix("note.")
+        for key, value in request.POST.items()
+        if key.startswith("note.")
+        and value.strip()
+        and f"missing.{key.removeprefix('note.')}" not in request.POST
+    ]
+    if unmarked:
+        names = {m["key"]: m["name"] for m in found.matter_version.guide.materials}
+        raise NoteWithoutMissingMark(
+            materials=list_text(names.get(key, key) for key in unmarked),
+            material_keys=unmarked,
+        )
     items = [
         {
             "material": key.removeprefix("missing."),

@@ -286,6 +286,26 @@ def test_applicant_sees_only_own_cases(demo):
     assert response.status_code == 404
 
 
+# TODO: drop the mark once withdraw_case in cases.actions raises
+# WithdrawalByApplicantOnly(number=case.number) in place of PermissionDenied().
+@pytest.mark.xfail(strict=True, reason="withdraw_case still raises PermissionDenied")
+def test_clerk_withdrawal_names_applicant_rule(demo):
+    number = apply(demo.client("applicant"), demo).json()["number"]
+
+    response = demo.client("clerk").post(
+        f"/api/v1/cases/{number}/withdraw",
+        {"reason": "x"},
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "case.withdrawal_applicant_only"
+    assert response.json()["message"].startswith(
+        f"Only the applicant may withdraw case {number}."
+    )
+
+
 def test_applicant_cannot_accept_own_case(demo):
     number = apply(demo.client("applicant"), demo).json()["number"]
     response = demo.client("applicant").post(

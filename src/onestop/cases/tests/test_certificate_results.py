@@ -187,24 +187,12 @@ def test_offline_proof_of_superseded_certificate_says_superseded(demo):
 def test_second_application_reuses_certificate(demo):
     certificate = issue_id_card(demo)
     applicant = demo.client("applicant")
-    matter = Matter.objects.get(centre=demo.centre, pack_id=BIRTH)
     page = applicant.get(
         f"/portal/{demo.centre.slug}/matters/{BIRTH}/apply/"
     ).content.decode()
     assert certificate.identifier in page
 
-    files = material_files(matter)
-    files.pop("material.applicant_id_card")
-    response = apply(
-        demo,
-        applicant,
-        BIRTH,
-        files=files,
-        extra={
-            "certificate.applicant_id_card": certificate.identifier,
-            "certificate_consent": "on",
-        },
-    )
+    response = apply_with_id_card(demo, applicant, certificate)
     assert response.status_code == 201, response.content
     case = Case.objects.get(number=response.json()["number"])
     submission = case.submissions.get(material_key="applicant_id_card")
@@ -214,6 +202,40 @@ def test_second_application_reuses_certificate(demo):
 
     holder_page = applicant.get("/portal/certificates/").content.decode()
     assert case.number in holder_page
+
+
+def apply_with_id_card(demo, applicant, certificate):
+    """Apply for BIRTH with the ID card certificate in place of its upload."""
+    files = material_files(Matter.objects.get(centre=demo.centre, pack_id=BIRTH))
+    files.pop("material.applicant_id_card")
+    return apply(
+        demo,
+        applicant,
+        BIRTH,
+        files=files,
+        extra={
+            "certificate.applicant_id_card": certificate.identifier,
+            "certificate_consent": "on",
+        },
+    )
+
+
+def test_use_log_names_role_and_material(demo):
+    certificate = issue_id_card(demo)
+    applicant = demo.client("applicant")
+    response = apply_with_id_card(demo, applicant, certificate)
+    assert response.status_code == 201, response.content
+    number = response.json()["number"]
+    guide = Case.objects.get(number=number).matter_version.guide
+    name = next(m["name"] for m in guide.materials if m["key"] == "applicant_id_card")
+
+    page = applicant.get(
+        "/portal/certificates/", headers={"Accept-Language": "zh-hans"}
+    ).content.decode()
+
+    use_line = next(line for line in page.splitlines() if number in line)
+    assert f"· 申请人 · 办件 {number} · {name}</li>" in use_line
+    assert "applicant_id_card" not in use_line
 
 
 def test_reuse_needs_consent(demo):

@@ -180,6 +180,20 @@ def test_integer_fraction_still_rejected():
     assert error_of(COUNT, "2.5") == "排放口数量 must be a whole number."
 
 
+def test_bounds_name_the_value():
+    bounded = {**AMOUNT, "min": 0, "max": 1000}
+
+    assert error_of(bounded, "-5") == "开票金额（元） is -5; it must be at least 0."
+    assert error_of(bounded, "1000.01") == (
+        "开票金额（元） is 1000.01; it must be at most 1000."
+    )
+    with translation.override("zh-hans"), pytest.raises(FormInvalid) as caught:
+        check_form_data([bounded], {"amount": "-5"})
+    assert (
+        caught.value.details["fields"]["amount"] == "开票金额（元）为 -5，不能小于 0。"
+    )
+
+
 def test_number_errors_in_chinese():
     with translation.override("zh-hans"), pytest.raises(FormInvalid) as caught:
         check_form_data([AMOUNT, COUNT], {"amount": "0.001", "count": "1e3"})

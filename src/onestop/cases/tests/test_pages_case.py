@@ -178,6 +178,17 @@ def test_result_page_links_the_issued_certificate(demo):
     assert f'href="{verification_url(result)}"' in content
 
 
+def test_missing_document_page_is_document_not_found(demo):
+    number = apply(demo)
+
+    response = demo.client("applicant").get(f"/portal/cases/{number}/documents/999/")
+
+    content = response.content.decode()
+    assert response.status_code == 404
+    assert "case.document_not_found" in content
+    assert f"Case {number} has no document with the id 999." in content
+
+
 # --- times -------------------------------------------------------------------------------
 
 

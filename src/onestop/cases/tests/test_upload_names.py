@@ -51,7 +51,7 @@ def test_name_past_part_header_limit(demo, name, caplog):
     assert body["details"]["limit"] == 120
     assert body["details"]["name"] == name[:40] + "…"
     assert body["message"] == (
-        f"The name of the file {name[:40]}… for application_form is too long: its "
+        f"The name of the file {name[:40]}… for 食品经营许可申请书 is too long: its "
         "part's headers pass the 1024 bytes that the server reads. Rename the file to "
         "at most 120 characters. Nothing from this request was saved: once this is "
         "corrected, send all its files again."
@@ -84,7 +84,7 @@ def test_header_limit_in_chinese(demo):
 
     assert response.status_code == 400
     assert response.json()["message"] == (
-        f"用于“application_form”的文件{name[:40]}… 的名称过长：所在部分的标头超过"
+        f"用于“食品经营许可申请书”的文件{name[:40]}… 的名称过长：所在部分的标头超过"
         "服务器读取的 1024 字节上限。请将文件名改为不超过 120 个字符。"
         "本次请求的内容均未保存：更正后请重新提交全部文件。"
     )
@@ -145,6 +145,7 @@ def test_page_shows_header_limit_error(demo):
     assert response["Content-Type"].startswith("text/html")
     text = response.content.decode()
     assert "<code>upload.name_too_long</code>" in text
+    assert "for 食品经营许可申请书 is too long" in text
     assert "Rename the file to at most 120 characters." in text
 
 
@@ -161,3 +162,17 @@ def test_page_shows_name_error_at_material(demo):
         "characters. Rename the file and send it again.</div>"
     ) in text
     assert Case.objects.count() == 0
+
+
+def test_header_limit_names_material_of_case_in_path(demo):
+    number = apply(demo.client("applicant"), demo, "form.pdf").json()["number"]
+
+    response = demo.client("applicant").post(
+        f"/api/v1/cases/{number}/resubmit",
+        {"material.application_form": NamedFile("e" * 1000 + ".pdf", PDF_BYTES)},
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "upload.name_too_long"
+    assert response.json()["details"]["material"] == "食品经营许可申请书"

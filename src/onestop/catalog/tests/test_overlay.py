@@ -1011,3 +1011,48 @@ def test_value_at_text_limit_is_saved(demo):
     )
 
     assert effective_definition(matter)["name"] == "食" * 200
+
+
+def test_local_matter_page_lists_every_problem(demo):
+    text = "id: my-matter\nname: 测试事项\ntype: bogus\ndepartment: nope\n"
+
+    response = demo.client("centreadmin").post(
+        f"/catalog/{demo.centre.slug}/matters/new/",
+        {"definition": text},
+        headers={"Accept-Language": "en"},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert body.count("The local matter was not saved.") == 1
+    assert "At type:" in body
+    assert "At department:" in body
+    assert "basic_code" in body
+    assert "handling_type" in body
+    assert not Matter.objects.filter(origin="local").exists()
+
+
+def test_local_matter_error_details_list_each_problem(demo):
+    definition = {"id": "my-matter", "name": "测试事项", "type": "bogus"}
+
+    with pytest.raises(OverlayValueInvalid) as raised:
+        add_local_matter(
+            actor=demo.user("centreadmin"), centre=demo.centre, definition=definition
+        )
+
+    errors = raised.value.details["errors"]
+    places = {error["where"] for error in errors}
+    assert raised.value.details["count"] == len(errors)
+    assert "type" in places
+    assert len(errors) > 2
+    for error in errors:
+        assert error["message"] in raised.value.render()
+
+
+def test_local_matter_help_shows_file_name(demo):
+    response = demo.client("centreadmin").get(
+        f"/catalog/{demo.centre.slug}/matters/new/",
+        headers={"Accept-Language": "en"},
+    )
+
+    assert "matters/&lt;id&gt;.yaml" in response.content.decode()

@@ -8,9 +8,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import pgettext_lazy
 
-from onestop.certificates.errors import VersionLimitReached
+from onestop.certificates.errors import CertificateAction, VersionLimitReached
 from onestop.certificates.identifiers import MAX_VERSION
 from onestop.certificates.models import Certificate, CertificateStatus, CertificateType
 from onestop.certificates.validity import default_valid_until
@@ -118,7 +117,7 @@ def _supersede_with_next(
     old = lock(certificate)
     issuer = issuer or old.issuer
     role = check_issuer_role(actor, issuer)
-    check_valid(old, action=pgettext_lazy("certificate action", "renewed"))
+    check_valid(old, action=CertificateAction.RENEW)
     if issuer.pk == old.issuer_id:
         if old.version >= MAX_VERSION:
             raise VersionLimitReached(identifier=old.identifier)

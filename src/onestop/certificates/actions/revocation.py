@@ -6,9 +6,12 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import pgettext_lazy
 
-from onestop.certificates.errors import ReasonInvalid, ReasonRequired
+from onestop.certificates.errors import (
+    CertificateAction,
+    ReasonInvalid,
+    ReasonRequired,
+)
 from onestop.certificates.models import Certificate, CertificateStatus
 from onestop.core.errors import code_point
 from onestop.core.models import Role
@@ -34,7 +37,7 @@ def revoke_certificate(
         if not reason or not reason.strip():
             raise ReasonRequired(identifier=locked.identifier)
         reason = _check_reason(locked.identifier, reason.strip())
-        check_valid(locked, action=pgettext_lazy("certificate action", "revoked"))
+        check_valid(locked, action=CertificateAction.REVOKE)
 
         locked.status = CertificateStatus.REVOKED
         locked.status_changed_at = timezone.now()

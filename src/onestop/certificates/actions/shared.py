@@ -36,7 +36,7 @@ def check_valid(certificate: Certificate, *, action: object) -> None:
     if certificate.status != CertificateStatus.VALID:
         raise CertificateNotValid(
             identifier=certificate.identifier,
-            status=CertificateStatus(certificate.status).label,
+            status=CertificateStatus(certificate.status),
             action=action,
         )
 

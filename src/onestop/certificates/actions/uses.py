@@ -25,12 +25,14 @@ def use_certificate(
     material_key: str,
     actor_role: str,
     holder_code: str | None = None,
+    material_name: str = "",
 ) -> CertificateUse:
     """Record that a case of `centre` uses a certificate as a material (用证).
 
     The certificate may come from any centre, but it must be valid today and, when
     `holder_code` is given, belong to that holder. The caller has already checked that
     `actor`, in the role `actor_role` ("applicant", "clerk", ...), may act on the case.
+    `material_name` is the name of the material `material_key` in the case's matter.
     Raises CertificateNotUsable, HolderMismatch, or the errors of `parse_identifier`.
     """
     with transaction.atomic():
@@ -51,7 +53,9 @@ def use_certificate(
             certificate=certificate,
             case_number=case_number,
             material_key=material_key,
+            material_name=material_name,
             used_by=actor if getattr(actor, "is_authenticated", False) else None,
+            used_by_role=actor_role,
         )
         record_event(
             actor=actor,

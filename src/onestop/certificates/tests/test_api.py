@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -15,6 +16,7 @@ from onestop.core.ledger.models import LedgerEntry
 from onestop.core.models import AuditEvent, Membership, Role
 
 API = "/api/v1/certificates"
+API_DOCS = Path(__file__).resolve().parents[4] / "docs" / "api.md"
 
 
 def _client(user=None):
@@ -128,6 +130,20 @@ def test_other_staff_cannot_revoke(request, licence, persona, code):
     assert response.status_code == 403
     assert response.json()["code"] == code
     assert licence.status == CertificateStatus.VALID
+
+
+def test_api_docs_give_revoke_permission_codes():
+    text = API_DOCS.read_text("utf-8")
+    section = text[text.index("## Revoke a certificate") :]
+    section = " ".join(section.split("\n## ")[0].split())
+
+    assert (
+        "the admin of another department of the centre `403` with "
+        "`permission.other_department`" in section
+    )
+    assert "the staff of another centre get `403` with `permission.role_required`" in (
+        section
+    )
 
 
 def test_admin_of_other_centre_cannot_revoke(licence, other_centre):

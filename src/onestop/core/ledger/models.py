@@ -125,6 +125,7 @@ class Checkpoint(models.Model):
 
     class Meta:
         verbose_name = _("ledger checkpoint")
+        verbose_name_plural = _("ledger checkpoints")
         ordering = ["size"]
 
     def __str__(self) -> str:

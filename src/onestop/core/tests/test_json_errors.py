@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import models
 from django.utils import translation
 
-from onestop.core.errors import tidy_cjk_spacing
+from onestop.core.errors import InvalidInput, tidy_cjk_spacing
 from onestop.core.json_errors import describe_json_error, describe_json_value_error
+from onestop.core.models import Role
 
 
 def decode_error(text: str) -> json.JSONDecodeError:
@@ -75,7 +77,26 @@ def test_body_syntax_error_gives_position(demo, path):
 
 
 @pytest.mark.django_db
-def test_body_not_utf8_keeps_plain_message(demo):
+def test_body_not_utf8_gives_byte_offset(demo):
+    response = demo.client("clerk").post(
+        "/api/v1/auth/token",
+        b'{"reason": "\xff\xfe"}',
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+
+    body = response.json()
+    assert response.status_code == 400
+    assert body["code"] == "request.body_invalid"
+    assert body["details"] == {"offset": 12, "byte": "0xFF"}
+    assert body["message"].startswith(
+        "The request body is not UTF-8 text: the byte 0xFF at offset 12 (counted "
+        "from 0)"
+    )
+
+
+@pytest.mark.django_db
+def test_body_with_utf16_mark_keeps_plain_message(demo):
     response = demo.client("clerk").post(
         "/api/v1/auth/token", b"\xff\xfe{", content_type="application/json"
     )
@@ -103,3 +124,17 @@ def test_value_error_of_syntax_has_position():
         text = describe_json_value_error(decode_error("{bad"))
 
     assert text == "line 1, column 2: a member name in double quotes is expected"
+
+
+def test_choice_detail_key_and_label():
+    error = InvalidInput(
+        "%(role)s; %(roles)s", role=Role.CLERK, roles=[Role.CLERK, Role.SUPERVISOR]
+    )
+
+    with translation.override("en"):
+        body = error.as_dict()
+    assert isinstance(Role.CLERK, models.Choices)
+    assert body["details"] == {"role": "clerk", "roles": ["clerk", "supervisor"]}
+    assert body["message"] == (
+        "window clerk; window clerk (clerk), supervisor (supervisor)"
+    )

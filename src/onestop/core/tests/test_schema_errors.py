@@ -112,7 +112,8 @@ def test_unknown_type_falls_back_with_pydantic_text():
         "location": ["query", "token"],
         "type": "uuid_parsing",
         "message": (
-            "token is invalid. The schema check says: Input should be a valid UUID."
+            "token is invalid (pydantic error type uuid_parsing). The schema check "
+            "says: Input should be a valid UUID."
         ),
         "input_type": "string",
     }
@@ -152,7 +153,7 @@ def test_api_body_in_chinese(demo):
         }
     ]
     assert body["message"] == (
-        "请求不符合接口规范：items[0].material 应为字符串，而不是 JSON 数字。"
+        "请求不符合接口规范：items[0].material 应为字符串，而不是 JSON 数字。 "
         "details.errors 中列出了每一处问题及其位置和 pydantic 类型。"
     )
 
@@ -217,3 +218,35 @@ def test_body_type_in_chinese_has_no_stray_space(demo):
     assert response.status_code == 422
     message = response.json()["details"]["errors"][0]["message"]
     assert message == "请求体应为 JSON 对象，而不是 JSON 数组。"
+
+
+def test_unknown_type_in_chinese_quotes_no_english():
+    with translation.override("zh-hans"):
+        detail = describe_schema_error(
+            {
+                "type": "uuid_parsing",
+                "loc": ("query", "token"),
+                "msg": "Input should be a valid UUID",
+            }
+        )
+
+    assert detail["message"] == "token 无效（pydantic 错误类型 uuid_parsing）。"
+
+
+def test_api_datetime_names_value_in_chinese(demo):
+    response = demo.client("reviewer").post(
+        "/api/v1/cases/440604000000000/special-procedure/end",
+        json.dumps({"reason": "x", "ended_at": "2026-12-05 99:00"}),
+        content_type="application/json",
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    body = response.json()
+    assert response.status_code == 422
+    assert body["details"]["errors"][0]["type"] == "datetime_from_date_parsing"
+    assert body["message"] == (
+        "请求不符合接口规范：ended_at 必须是 ISO 8601 格式的日期时间，例如 "
+        "2026-12-05T14:30:00+08:00 或 2026-12-05 14:30，而发送的文本为 "
+        "“2026-12-05 99:00”。 details.errors 中列出了每一处问题及其位置和 "
+        "pydantic 类型。"
+    )

@@ -124,9 +124,15 @@ def test_reviewer_of_other_department_may_not_record(demo):
         )
 
     assert caught.value.code == "permission.other_department"
+    assert caught.value.as_dict()["details"]["role"] == [
+        "reviewer",
+        "department_admin",
+        "supervisor",
+    ]
     assert caught.value.render() == (
         f"This needs one of these roles for the department {other.name} in "
-        f"{demo.centre.name}: department reviewer, department admin, supervisor. "
+        f"{demo.centre.name}: department reviewer (reviewer), department admin "
+        "(department_admin), supervisor (supervisor). "
         f"Your account holds the role department reviewer for {demo.market.name} "
         f"only. Ask someone with a role for {other.name} to do it."
     )

@@ -328,8 +328,9 @@ def test_name_with_symbol_names_code_point(name, shown):
     assert body["code"] == "identity.name_character_invalid"
     assert body["message"] == (
         f"The name contains {shown}, which is not a letter or an ideograph. A "
-        "person's name contains only letters and ideographs, with · • - . or a space "
-        "between its parts. Remove the character, or type the name as on the ID card."
+        "person's name contains only letters and ideographs, with “-”, “.”, “·”, “•”, "
+        "“・”, “．” or a space between its parts. Remove the character, or type the "
+        "name as on the ID card."
     )
     assert Person.objects.count() == 0
 
@@ -339,8 +340,8 @@ def test_name_symbol_rejected_in_chinese():
 
     assert body["message"] == (
         "姓名中含有 “😀” U+1F600 (GRINNING FACE)，它不是文字字母或汉字。个人姓名只能"
-        "包含文字字母和汉字，各部分之间可用 ·、•、-、. 或空格分隔。请删除该字符，或按"
-        "身份证上的姓名填写。"
+        "包含文字字母和汉字，各部分之间可用“-”、“.”、“·”、“•”、“・”、“．”或空格分隔。"
+        "请删除该字符，或按身份证上的姓名填写。"
     )
 
 
@@ -386,7 +387,17 @@ def test_legal_representative_symbol_rejected(demo):
     )
 
     assert body["code"] == "identity.name_character_invalid"
-    assert "U+1F600" in body["message"]
+    assert body["details"]["name_field"] == "legal_representative"
+    assert body["message"].startswith(
+        "The legal representative's name contains “😀” U+1F600"
+    )
+
+
+@pytest.mark.parametrize("name", ["王・五", "王．五"])
+def test_name_separators_listed_are_accepted(name):
+    response = post_person(valid_payload(name=name))
+
+    assert response.status_code == 201, response.json()
 
 
 def test_id_number_born_1800_rejected_at_registration():

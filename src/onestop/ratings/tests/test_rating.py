@@ -289,3 +289,23 @@ def test_invalid_tag_lists_indicator_labels(demo, issued_case, language, named):
     assert response.json()["code"] == "rating.invalid_tag"
     assert named in message
     assert "overall, efficiency" not in message
+
+
+def test_error_details_are_codes_in_every_language(demo, issued_case):
+    case = issued_case()
+    details = {}
+    messages = {}
+    for language in ("zh-hans", "en"):
+        response = demo.client("applicant").post(
+            rate_url(case),
+            {"level": 4, "tags": ["speed"]},
+            content_type="application/json",
+            headers={"Accept-Language": language},
+        )
+        details[language] = response.json()["details"]
+        messages[language] = response.json()["message"]
+
+    assert details["zh-hans"] == details["en"]
+    assert details["en"]["channel"] == "online"
+    assert "overall" in details["en"]["allowed"]
+    assert "网上评价" in messages["zh-hans"]

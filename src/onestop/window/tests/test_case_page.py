@@ -239,3 +239,23 @@ def test_person_case_has_no_agent(demo):
     assert (
         demo.client("clerk").get(f"/api/v1/cases/{case.number}").json()["agent"] is None
     )
+
+
+def test_correction_note_without_missing_mark_is_rejected(demo):
+    case = submit_online(demo)
+    accepted = {"action": "accept", **ticked(case)}
+    demo.client("clerk").post(f"/window/cases/{case.number}/", accepted)
+    guide = case.matter_version.guide
+    name = next(m["name"] for m in guide.materials if m["key"] == "premises_layout")
+    data = {"action": "correction", "note.premises_layout": "平面图不清晰"}
+
+    response = demo.client("clerk").post(
+        f"/window/cases/{case.number}/", data, headers={"accept-language": "en"}
+    )
+
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-code="window.note_without_missing_mark"' in text
+    assert f"{name}: a note is typed, but Missing is not ticked" in text
+    case.refresh_from_db()
+    assert case.state == CaseState.ACCEPTED

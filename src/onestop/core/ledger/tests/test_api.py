@@ -195,7 +195,7 @@ def test_bad_number_message_names_parameter(client):
         message = client.get("/consistency?first=-1&second=3").json()["message"]
 
     assert message == (
-        "The parameter first (-1) is not a whole number of zero or more. Give a "
+        "The parameter first (“-1”) is not a whole number of zero or more. Give a "
         "decimal integer such as 0 or 42."
     )
 
@@ -223,4 +223,23 @@ def test_signed_number_message_names_value(client):
     with translation.override("en"):
         message = client.get("/inclusion?index=%2B3").json()["message"]
 
-    assert message.startswith("The parameter index (+3) is not a whole number")
+    assert message.startswith("The parameter index (“+3”) is not a whole number")
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("index=%20", "“ ”"),
+        ("index=3%09", "“3<U+0009>”"),
+        ("index=%E3%80%80", "“<U+3000>”"),
+    ],
+)
+def test_bad_number_message_shows_invisible_characters(client, query, shown):
+    with translation.override("en"):
+        response = client.get(f"/inclusion?{query}&tree_size=1")
+
+    assert response.json()["code"] == "ledger.number_invalid"
+    assert (
+        f"The parameter index ({shown}) is not a whole number"
+        in (response.json()["message"])
+    )

@@ -1,0 +1,53 @@
+"""The names of materials in errors about multipart bodies that Django cannot parse.
+
+Such an error is raised before any view runs, from the request's path and its text parts
+read so far (`onestop.core.multipart`). The matter comes from the case number or the
+matter id in the path, or else from the centre and matter parts of an application.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import Resolver404, resolve
+
+from onestop.cases.queries import visible_cases
+from onestop.catalog.models import Matter, MatterVersion
+
+
+def material_name_for_request(
+    request: HttpRequest, fields: dict[str, str], key: str
+) -> str | None:
+    """Return the name of the material `key` of the matter the request is for, or None."""
+    version = _matter_version(request, fields)
+    if version is None:
+        return None
+    names = {m["key"]: m["name"] for m in version.guide.materials}
+    return names.get(key)
+
+
+def _matter_version(
+    request: HttpRequest, fields: dict[str, str]
+) -> MatterVersion | None:
+    try:
+        arguments = resolve(request.path_info).kwargs
+    except Resolver404:
+        return None
+    user = request.user
+    if "number" in arguments:
+        # NOTE: an API client signed in by token is not yet known here, so a case
+        # number in the path names nothing for it, and the key is shown.
+        case = visible_cases(user).filter(number=arguments["number"]).first()
+        return case.matter_version if case is not None else None
+
+    matter_id = arguments.get("matter_id") or fields.get("matter")
+    centre_slug = arguments.get("slug") or fields.get("centre")
+    if not matter_id or not user.is_authenticated:
+        return None
+    matters = Matter.objects.filter(pack_id=matter_id)
+    if centre_slug:
+        matters = matters.filter(centre__slug=centre_slug)
+    else:
+        # The window's new-case page names only the matter, of the clerk's centre.
+        matters = matters.filter(centre__membership__user=user)
+    matter = matters.select_related("current_version").first()
+    return matter.current_version if matter is not None else None
