@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from onestop.cases import actions as case_actions
-from onestop.cases.models import Case
+from onestop.cases.models import Case, CaseState
 from onestop.cases.results import FaceFieldNotEnterable, OrganisationCodeRequired
 from onestop.certificates.errors import MissingFaceField
 from onestop.certificates.faces import FaceValueInvalid
@@ -302,7 +302,7 @@ def _apply_to_case(case: Case, callback: dict[str, Any]) -> Case:
     except InvalidTransition as error:
         case.refresh_from_db(fields=["state"])
         raise ResultAlreadyApplied(
-            case_number=case.number, state=case.get_state_display(), status=status
+            case_number=case.number, state=CaseState(case.state), status=status
         ) from error
     except MissingFaceField as error:
         member = f"callback.result.face.{error.details['key']}"

@@ -27,10 +27,10 @@ from onestop.cases.actions.transitions import (
     _set_deadlines,
     _transition,
 )
+from onestop.cases.errors import WithdrawalByApplicantOnly
 from onestop.cases.models import Case, CaseEvent, CaseState, Channel, Submission
 from onestop.catalog.models import Matter
 from onestop.core.bulk import insert_instances
-from onestop.core.errors import PermissionDenied
 from onestop.core.logging import get_logger
 from onestop.core.models import Role
 from onestop.core.permissions import require_role
@@ -102,7 +102,7 @@ def withdraw_case(*, actor: Any, case: Case, reason: str) -> Case:
     with transaction.atomic():
         case = _lock(case)
         if case.person.user_id != actor.pk:
-            raise PermissionDenied()
+            raise WithdrawalByApplicantOnly(number=case.number)
         _transition(
             case, actor=actor, actor_role=APPLICANT, action="withdraw", reason=reason
         )

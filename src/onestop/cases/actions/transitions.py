@@ -64,7 +64,7 @@ def _require_transition(case: Case, action: str) -> Transition:
     transition = TRANSITIONS[action]
     if case.state not in transition.sources:
         raise InvalidTransition(
-            state=CaseState(case.state).label, action=transition.label
+            state=CaseState(case.state), action=action, action_label=transition.label
         )
     return transition
 

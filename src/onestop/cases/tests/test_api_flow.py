@@ -286,9 +286,6 @@ def test_applicant_sees_only_own_cases(demo):
     assert response.status_code == 404
 
 
-# TODO: drop the mark once withdraw_case in cases.actions raises
-# WithdrawalByApplicantOnly(number=case.number) in place of PermissionDenied().
-@pytest.mark.xfail(strict=True, reason="withdraw_case still raises PermissionDenied")
 def test_clerk_withdrawal_names_applicant_rule(demo):
     number = apply(demo.client("applicant"), demo).json()["number"]
 

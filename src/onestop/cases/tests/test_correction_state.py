@@ -40,6 +40,8 @@ def test_correction_on_refused_case_conflicts(demo):
     assert response.status_code == 409
     body = response.json()
     assert body["code"] == "invalid_transition"
+    assert body["details"]["state"] == "not_accepted"
+    assert body["details"]["action"] == "request_correction"
     assert body["message"] == (
         "The case is not accepted, so a correction request is not possible now. "
         "Reload the case to see its current state."
