@@ -24,6 +24,7 @@ class Centre(models.Model):
 
     class Meta:
         verbose_name = _("service centre")
+        verbose_name_plural = _("service centres")
 
     def __str__(self) -> str:
         return self.name
@@ -58,6 +59,7 @@ class Department(TenantModel):
 
     class Meta:
         verbose_name = _("department")
+        verbose_name_plural = _("departments")
         constraints = [
             models.UniqueConstraint(
                 fields=["centre", "role_key"], name="department_role_unique"
@@ -91,6 +93,7 @@ class Membership(models.Model):
 
     class Meta:
         verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "centre", "department", "role"],
