@@ -144,9 +144,7 @@ def _checked_items(case: Case, items: list[dict[str, str]]) -> list[dict[str, st
     """Return the items with their notes trimmed, or raise for an unknown material or
     form field, or for a note longer than the rule for reasons allows.
     """
-    guide = case.matter_version.guide
-    materials = {m["key"]: m["name"] for m in guide.materials}
-    fields = {f["key"]: f["label"] for f in guide.form_fields}
+    materials, fields = _item_names(case)
     checked = []
     for item in items:
         material, field = item.get("material"), item.get("field")
@@ -171,7 +169,7 @@ def _check_corrections_answered(case: Case, application: Application) -> None:
     """
     if case.state != CaseState.CORRECTION_REQUESTED:
         return  # the transition reports the wrong state with its own message
-    names = {m["key"]: m["name"] for m in case.matter_version.guide.materials}
+    names, _fields = _item_names(case)
     answered = {key for key, files in application.uploads.items() if files}
     answered |= set(application.certificates)
     outstanding = [
@@ -196,7 +194,7 @@ def _fields_left_as_they_were(case: Case, application: Application) -> list[str]
     """Name the form fields of the correction notice that the resubmission does not
     change: left out, or sent with the value the case already has.
     """
-    labels = {f["key"]: f["label"] for f in case.matter_version.guide.form_fields}
+    _materials, labels = _item_names(case)
     unchanged = []
     for item in case.correction_items:
         key = item.get("field")
@@ -214,9 +212,7 @@ def _requested_items(case: Case) -> list[str]:
     A material is named by its name and a form field by its label. An item with
     neither is named by its note, quoted and cut to 40 characters.
     """
-    guide = case.matter_version.guide
-    materials = {m["key"]: m["name"] for m in guide.materials}
-    fields = {f["key"]: f["label"] for f in guide.form_fields}
+    materials, fields = _item_names(case)
     names: list[str] = []
     for item in case.correction_items:
         note = (item.get("note") or "").strip()
@@ -227,3 +223,11 @@ def _requested_items(case: Case) -> list[str]:
         elif note:
             names.append(f"“{shown(note)}”")
     return list(dict.fromkeys(names))
+
+
+def _item_names(case: Case) -> tuple[dict[str, str], dict[str, str]]:
+    """Return the names of the case's materials and the labels of its form fields, by key."""
+    guide = case.matter_version.guide
+    materials = {m["key"]: m["name"] for m in guide.materials}
+    fields = {f["key"]: f["label"] for f in guide.form_fields}
+    return materials, fields
