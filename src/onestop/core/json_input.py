@@ -51,7 +51,7 @@ class JsonNumber(float):
 
     A float has about 16 significant digits, so 888888888888888.88 becomes
     888888888888888.9. Code that needs the exact value, such as a decimal field of a
-    form, reads `text`; everything else sees a float.
+    form, reads `text`; other code uses it as a float.
     """
 
     __slots__ = ("text",)

@@ -2,7 +2,7 @@
 // does not find the last one's account or typed values. Some seconds before the end it
 // shows a notice that any touch dismisses. At the end it forgets the values that
 // keep-form.js kept, signs the applicant out (the header's sign-out form returns to
-// /kiosk/) or, with nobody signed in, opens /kiosk/.
+// /kiosk/) or, when no one is signed in, opens /kiosk/.
 (function () {
   "use strict";
   var script = document.currentScript;

@@ -1,9 +1,9 @@
 // Lets a field take more text than its limit and reports the count, instead of cutting it.
 // A browser cuts pasted text at a field's maxlength without a word, so a long opinion
-// would lose its end unseen. This script moves each limit to data-maxlength, counts the
-// characters as the server does (code points, so 𠮷 counts once) and, above the limit,
-// shows how many there are beside the field and keeps the form from being sent until the
-// text is shortened. Without JavaScript the browser's own limit stays.
+// would lose its end unseen. This script moves each limit to data-maxlength and counts the
+// characters as the server does (code points, so 𠮷 counts once). Above the limit it
+// shows the count beside the field and keeps the form from being sent until the text is
+// shortened. Without JavaScript the browser's own limit stays.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -13,9 +13,15 @@
     return Array.from(text).length;
   }
 
-  function notice(field) {
+  // Returns the notice beside the field, or null when it has none.
+  function existingNotice(field) {
     var next = field.nextElementSibling;
-    if (next && next.classList.contains("over-limit")) { return next; }
+    return next && next.classList.contains("over-limit") ? next : null;
+  }
+
+  function notice(field) {
+    var existing = existingNotice(field);
+    if (existing) { return existing; }
     var element = document.createElement("span");
     element.className = "field-error over-limit";
     element.setAttribute("role", "status");
@@ -32,7 +38,7 @@
       : "";
     field.setCustomValidity(message);
     field.classList.toggle("invalid", over);
-    if (over || field.nextElementSibling && field.nextElementSibling.classList.contains("over-limit")) {
+    if (over || existingNotice(field)) {
       notice(field).textContent = message;
     }
   }
