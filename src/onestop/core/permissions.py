@@ -143,6 +143,15 @@ def _membership_for_other_department(
     return None
 
 
+def administered_centres(user: AnyUser) -> list[Centre]:
+    """Return the centres the user administers, by region code: every centre for a
+    platform admin, else those where the user is a centre admin."""
+    centres = Centre.objects.order_by("region_code")
+    if find_role(user, [Role.PLATFORM_ADMIN]) is not None:
+        return list(centres)
+    return list(centres.filter(pk__in=centres_of(user, [Role.CENTRE_ADMIN])))
+
+
 def centres_of(user: AnyUser, roles: Iterable[str]) -> list[int]:
     """Return the ids of the centres where the user has one of `roles`."""
     wanted = set(roles)

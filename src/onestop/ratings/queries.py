@@ -236,6 +236,16 @@ def get_window_pad(centre: Centre | int, window: str) -> RatingPad | None:
     )
 
 
+def padded_windows(centre: Centre) -> list[str]:
+    """Return the windows of the centre that have a pad not revoked, in order."""
+    return list(
+        RatingPad.objects.for_centre(centre)
+        .filter(revoked_at__isnull=True)
+        .order_by("window")
+        .values_list("window", flat=True)
+    )
+
+
 def get_request_pad(request: HttpRequest) -> RatingPad | None:
     """Return the paired pad whose secret the request's pad cookie contains, if any."""
     secret = request.COOKIES.get(PAD_COOKIE, "")

@@ -14,7 +14,11 @@ from onestop.core.centres import get_centre
 from onestop.core.errors import OneStopError
 from onestop.core.models import Centre, Department, Role
 from onestop.core.pages import handles_errors, posted_choice
-from onestop.core.permissions import RoleRequired, centres_of, find_role
+from onestop.core.permissions import (
+    RoleRequired,
+    administered_centres,
+    find_role,
+)
 from onestop.core.staff import actions, queries
 from onestop.core.staff.errors import StaffRoleNotFound
 from onestop.core.staff.rules import role_text
@@ -28,11 +32,7 @@ _ROLE_ID = re.compile(r"[0-9]{1,18}")
 @handles_errors
 def index(request: HttpRequest) -> HttpResponse:
     """Send a centre admin to their centre's staff page; list the centres otherwise."""
-    if find_role(request.user, [Role.PLATFORM_ADMIN]) is not None:
-        centres = list(Centre.objects.order_by("region_code"))
-    else:
-        ids = centres_of(request.user, [Role.CENTRE_ADMIN])
-        centres = list(Centre.objects.filter(pk__in=ids).order_by("region_code"))
+    centres = administered_centres(request.user)
     if not centres:
         raise RoleRequired(role=role_text(Role.CENTRE_ADMIN))
     if len(centres) == 1:
