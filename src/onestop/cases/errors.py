@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import InvalidInput, NotFound, PermissionDenied
+from onestop.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 
 class CaseNotFound(NotFound):
@@ -155,4 +155,13 @@ class ReceiptNotIssued(NotFound):
     message = _(
         "Case %(number)s has no acceptance receipt because it is %(state)s. The "
         "receipt is issued when the window accepts the case."
+    )
+
+
+class RecentApplication(Conflict):
+    code = "case.recent_application"
+    message = _(
+        "You applied for %(matter)s as case %(number)s at %(created_at)s, and that case "
+        "is still open, so nothing was submitted now. Open case %(number)s to follow "
+        "it, or tick “Submit a second application” to apply again."
     )
