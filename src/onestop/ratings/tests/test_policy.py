@@ -185,7 +185,7 @@ def test_platform_admin_sets_any_centre_policy(demo, other_centre):
 # --- rating visits on pads only ----------------------------------------------------------
 
 
-def test_visit_at_window_without_pad_refused(demo):
+def test_visit_at_window_without_pad_rejected(demo):
     paired_device(demo, window="3")
     require_pads(demo)
 
@@ -233,7 +233,7 @@ def test_visit_at_padded_window_rated_on_pad(demo):
     assert Rating.objects.get(visit=visit).level == 5
 
 
-def test_revoked_pad_keeps_links_hidden_and_refused(demo):
+def test_revoked_pad_hides_and_rejects_links(demo):
     _device, pad = paired_device(demo, window="5")
     require_pads(demo)
     visit, clerk = open_visit(demo)
