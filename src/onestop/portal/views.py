@@ -128,6 +128,7 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
                 error.details.get("material_keys", []) if error else []
             ),
             "upload_errors": upload_errors_by_material(error),
+            "problems": _problems(guide, error),
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
             "person": person,
             "enterprises": enterprises,
@@ -141,6 +142,28 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
         },
         status=error.status if error else 200,
     )
+
+
+def _problems(guide: MatterGuide, error: OneStopError | None) -> list[dict[str, str]]:
+    """Return the fields and materials that an error marks, in the form's order, each
+    with its label and the id of its input, for the summary above the form."""
+    if error is None:
+        return []
+    fields = error.details.get("fields", {})
+    materials = set(upload_errors_by_material(error)) | set(
+        error.details.get("material_keys", [])
+    )
+    problems = [
+        {"label": field["label"], "target": f"field-{field['key']}"}
+        for field in guide.form_fields
+        if field["key"] in fields
+    ]
+    problems += [
+        {"label": material["name"], "target": f"material-{material['key']}"}
+        for material in guide.materials
+        if material["key"] in materials
+    ]
+    return problems
 
 
 def _check_not_repeated(request: HttpRequest, matter: Any, recent: Any) -> None:
