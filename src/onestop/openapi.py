@@ -135,7 +135,7 @@ def error_statuses(key: str, method: str, operation: dict[str, Any]) -> set[int]
     parameters = operation.get("parameters", [])
     statuses = {500, *ERRORS_BY_OPERATION.get(key, ())}
     if operation.get("security"):
-        # A token or session of a deactivated account answers 403 on every method.
+        # A token or session of a deactivated account gets 403 on every method.
         statuses.update((401, 403))
     if any(parameter["in"] == "path" for parameter in parameters):
         statuses.add(404)
