@@ -28,8 +28,8 @@ def test_admin_resets_then_deactivates(browser, live_server, demo):
     admin.wait_for_load_state()
     row = admin.inner_text("#staff-accounts tr[data-username=clerk]")
     assert "deactivated" in row
-    refused = sign_in(browser, live_server, "clerk", password=password)
-    alert = refused.inner_text("[role=alert]")
+    rejected_page = sign_in(browser, live_server, "clerk", password=password)
+    alert = rejected_page.inner_text("[role=alert]")
     assert "The account clerk is deactivated" in alert
 
 
@@ -42,8 +42,8 @@ def test_clerk_resets_applicant_at_window(browser, live_server, demo):
     clerk.click("main button[type=submit]")
     clerk.wait_for_load_state()
 
-    shown = clerk.inner_text("#initial-password")
-    assert "4406**********0024" in shown
+    reset_box = clerk.inner_text("#initial-password")
+    assert "4406**********0024" in reset_box
     assert "440604198503150024" not in clerk.content()
     assert clerk.evaluate(PAGE_OVERFLOW_JS) <= 0
     password = clerk.inner_text("#initial-password code").strip()
