@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from onestop.core.errors import OneStopError
 from onestop.core.permissions import signed_in_user
+from onestop.core.staff.accounts import check_not_deactivated
+from onestop.core.staff.errors import AccountDeactivated
 from onestop.identity import actions
 from onestop.identity.codes import legacy_id_notice
 from onestop.identity.field_errors import field_messages
@@ -40,7 +42,7 @@ class ThrottledLoginView(LoginView):
             check_sign_in_allowed(request, request.POST.get("username", ""))
         except TooManySignInAttempts as error:
             context = self.get_context_data(
-                form=AuthenticationForm(request), throttle_error=error
+                form=AuthenticationForm(request), sign_in_error=error
             )
             return self.render_to_response(context, status=error.status)
         return super().post(request, *args, **kwargs)
@@ -50,7 +52,13 @@ class ThrottledLoginView(LoginView):
         return super().form_valid(form)
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        record_failed_sign_in(self.request, self.request.POST.get("username", ""))
+        username = self.request.POST.get("username", "")
+        try:
+            check_not_deactivated(username, self.request.POST.get("password", ""))
+        except AccountDeactivated as error:
+            context = self.get_context_data(form=form, sign_in_error=error)
+            return self.render_to_response(context, status=error.status)
+        record_failed_sign_in(self.request, username)
         return super().form_invalid(form)
 
 

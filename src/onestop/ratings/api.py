@@ -102,6 +102,9 @@ class LinkOut(Schema):
 class PairIn(InputSchema):
     code: str
     window: str
+    # The slug of the centre to pair the pad into, for staff of several centres.
+    # An empty slug picks the first of the caller's centres by region code.
+    centre: str = ""
 
 
 class PadOut(Schema):
@@ -257,7 +260,7 @@ def link_path(link: Any) -> str:
 @router.post("/pads", response={201: PadOut})
 def pair(request: HttpRequest, payload: PairIn) -> Status:
     """Pair the device that shows the pairing code with a window of the caller's centre."""
-    centre = queries.pairing_centre(request.user)
+    centre = queries.pairing_centre(request.user, payload.centre)
     pad = pads.pair_pad(
         actor=request.user, centre=centre, code=payload.code, window=payload.window
     )

@@ -278,6 +278,14 @@ class PadWindowRequired(InvalidInput):
     )
 
 
+class PadCentreNotAllowed(PermissionDenied):
+    code = "rating.pad_centre_not_allowed"
+    message = _(
+        "You cannot pair rating pads in the centre %(centre)s, because you are no "
+        "window clerk or centre admin there. Choose one of your centres: %(allowed)s."
+    )
+
+
 class PadWindowTaken(Conflict):
     code = "rating.pad_window_taken"
     message = _(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from onestop.cases.models import Case
 from onestop.cases.queries import get_case_for
-from onestop.core.errors import list_text
+from onestop.core.errors import list_text, shown
 from onestop.core.models import Centre, Role
 from onestop.core.permissions import RoleRequired, centres_of, staff_roles
 from onestop.identity.lookup import find_person_by_id_number
@@ -20,6 +20,7 @@ from onestop.ratings.errors import (
     FixNotRateable,
     NoRectificationOfCase,
     NotYourCase,
+    PadCentreNotAllowed,
     PadNotFound,
     RatingLinkNotFound,
     RatingNotFound,
@@ -268,13 +269,33 @@ def get_request_pairing(request: HttpRequest) -> PadPairing | None:
     ).first()
 
 
-def pairing_centre(user: Any) -> Centre:
-    """Return the centre where the user may pair pads, or raise a permission error."""
-    for membership in staff_roles(user):
-        if membership.role in PAIRING_ROLES and membership.centre is not None:
-            return membership.centre
-    labels = list_text(str(Role(role).label) for role in PAIRING_ROLES)
-    raise RoleRequired(role=labels, centre=_("any service centre"))
+def pairing_centres(user: Any) -> list[Centre]:
+    """Return the centres where the user may pair pads, ordered by region code."""
+    centres = {
+        membership.centre.pk: membership.centre
+        for membership in staff_roles(user)
+        if membership.role in PAIRING_ROLES and membership.centre is not None
+    }
+    return sorted(centres.values(), key=lambda centre: centre.region_code)
+
+
+def pairing_centre(user: Any, slug: str = "") -> Centre:
+    """Return the centre `slug` where the user may pair pads, or raise.
+
+    An empty `slug` picks the first of `pairing_centres`, the only one for most staff.
+    """
+    centres = pairing_centres(user)
+    if not centres:
+        labels = list_text(str(Role(role).label) for role in PAIRING_ROLES)
+        raise RoleRequired(role=labels, centre=_("any service centre"))
+    if not slug:
+        return centres[0]
+    for centre in centres:
+        if centre.slug == slug:
+            return centre
+    raise PadCentreNotAllowed(
+        centre=shown(slug), allowed=list_text(centre.slug for centre in centres)
+    )
 
 
 def visible_pads(user: Any) -> QuerySet[RatingPad]:

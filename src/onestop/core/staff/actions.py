@@ -142,7 +142,7 @@ def _account(username: str, create: bool) -> tuple[Any, str]:
     if create:
         if user is not None:
             raise UserExists(username=shown(username))
-        password = _initial_password()
+        password = new_initial_password()
         try:
             with transaction.atomic():
                 created = user_model.objects.create_user(
@@ -158,7 +158,7 @@ def _account(username: str, create: bool) -> tuple[Any, str]:
     return user, ""
 
 
-def _initial_password() -> str:
+def new_initial_password() -> str:
     """Return a random password that passes the site's password validators."""
     for _attempt in range(INITIAL_PASSWORD_ATTEMPTS):
         password = secrets.token_urlsafe(INITIAL_PASSWORD_BYTES)
