@@ -444,7 +444,7 @@ def replay_dead_letter(*, actor: Any, message_id: uuid.UUID | str) -> OutboxMess
 def _not_replayable(message: OutboxMessage) -> Exception:
     """Return the error for a dispatch that is no longer, or never was, a dead letter."""
     message.refresh_from_db(fields=["status"])
-    status = OutboxStatus(message.status).label
+    status = OutboxStatus(message.status)
     replayed = (
         AuditEvent.objects.filter(
             centre=message.centre,

@@ -7,13 +7,16 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from onestop.cases.models import Case
 from onestop.cases.queries import get_case_for
-from onestop.core.errors import list_text
 from onestop.core.models import Centre, Role
-from onestop.core.permissions import RoleRequired, centres_of, staff_roles
+from onestop.core.permissions import (
+    CentreScope,
+    RoleRequired,
+    centres_of,
+    staff_roles,
+)
 from onestop.identity.lookup import find_person_by_id_number
 from onestop.identity.models import Person
 from onestop.ratings.errors import (
@@ -193,7 +196,7 @@ def clerk_centre(user: Any) -> Centre:
     for membership in staff_roles(user):
         if membership.role == Role.CLERK and membership.centre is not None:
             return membership.centre
-    raise RoleRequired(role=Role.CLERK, centre=_("any service centre"))
+    raise RoleRequired(role=Role.CLERK, centre=CentreScope.ANY)
 
 
 def get_visit_for(user: Any, visit_id: int) -> Visit:
@@ -263,8 +266,7 @@ def pairing_centre(user: Any) -> Centre:
     for membership in staff_roles(user):
         if membership.role in PAIRING_ROLES and membership.centre is not None:
             return membership.centre
-    labels = list_text(str(Role(role).label) for role in PAIRING_ROLES)
-    raise RoleRequired(role=labels, centre=_("any service centre"))
+    raise RoleRequired(role=list(PAIRING_ROLES), centre=CentreScope.ANY)
 
 
 def visible_pads(user: Any) -> QuerySet[RatingPad]:
