@@ -21,7 +21,12 @@ from onestop.cases.errors import ReasonRequired, ReasonTooLong
 from onestop.cases.models import Case, CaseEvent, CaseExtension, CasePause, CaseState
 from onestop.cases.queries import visible_cases
 from onestop.core.audit import record_event
-from onestop.core.errors import Conflict, InvalidInput, NotFound, choices_text
+from onestop.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    listed_choices,
+)
 from onestop.core.logging import get_logger
 from onestop.core.models import Role
 from onestop.core.notifications import NotificationMessage, register_message
@@ -193,7 +198,7 @@ def start_special_procedure(
     """Suspend a case under review for a special procedure, which stops its clock."""
     if procedure not in SPECIAL_PROCEDURES:
         raise UnknownProcedure(
-            procedure=procedure[:40], choices=choices_text(SPECIAL_PROCEDURES.items())
+            procedure=procedure[:40], choices=listed_choices(SPECIAL_PROCEDURES.items())
         )
     reason = _clean_reason(reason, _("starting a special procedure"))
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.models import Case
 from onestop.certificates.actions import issue_or_renew_certificate, use_certificate
 from onestop.certificates.faces import check_entered_face_values
 from onestop.certificates.models import Certificate, CertificateType, HolderKind
-from onestop.core.errors import InvalidInput, list_text
+from onestop.core.errors import Coded, InvalidInput, list_text
 from onestop.identity.codes import parse_resident_id
 
 # Face field key -> form field keys that hold the same fact in the standard pack's forms.
@@ -140,15 +141,23 @@ def check_entered_face_keys(
     unknown = sorted(str(key) for key in entered if key not in enterable)
     if not unknown:
         return
-    accepted = [
-        str(_("%(key)s (%(label)s)")) % {"key": key, "label": label}
-        for key, label in enterable.items()
-    ]
     raise FaceFieldNotEnterable(
         key=unknown[0][:60],
         type=certificate_type.name,
-        accepted=list_text(accepted) or "—",
+        accepted=Coded(list(enterable), _lazy_accepted_text(enterable)),
     )
+
+
+def _accepted_text(enterable: dict[str, Any]) -> str:
+    """Name the enterable face fields for a message: each key with its label."""
+    named = [
+        str(_("%(key)s (%(label)s)")) % {"key": key, "label": label}
+        for key, label in enterable.items()
+    ]
+    return list_text(named) or "—"
+
+
+_lazy_accepted_text = lazy(_accepted_text, str)
 
 
 def face_values(

@@ -21,7 +21,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.file_structure import structure_problem
-from onestop.core.errors import InvalidInput, shown
+from onestop.core.errors import Coded, InvalidInput, shown
 from onestop.core.multipart import (
     MAX_FILE_NAME_LENGTH,
     NOTHING_SAVED,
@@ -160,7 +160,7 @@ def check_upload(name: str, content: bytes, *, material: str) -> CheckedUpload:
         raise UploadTypeNotAllowed(
             name=name,
             material=material,
-            detected=detected or _("unknown"),
+            detected=detected or Coded(None, _("unknown")),
             allowed=sorted(ALLOWED_TYPES),
         )
     problem = structure_problem(detected, content)

@@ -11,11 +11,13 @@ import datetime
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from django.db.models import Choices
 from django.http import JsonResponse
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
@@ -173,10 +175,70 @@ def choices_text(choices: Iterable[tuple[str, Any]]) -> str:
     return list_text(choice_text(key, label) for key, label in choices)
 
 
+@dataclass(frozen=True)
+class Coded:
+    """A detail that the API's details show as `code` and the message as `text`.
+
+    `code` is a key or a structure of keys and values, the same in every language.
+    `text` should be lazy (gettext_lazy, or a function wrapped with `lazy`) so that
+    it reads in the language the message is rendered in.
+    """
+
+    code: Any
+    text: Any
+
+
+def _list_text_of(values: list[Any]) -> str:
+    return list_text(str(value) for value in values)
+
+
+def _choices_text_of(choices: list[tuple[str, Any]]) -> str:
+    return choices_text(choices)
+
+
+_lazy_list_text = lazy(_list_text_of, str)
+_lazy_choices_text = lazy(_choices_text_of, str)
+
+
+def _fill(message: Any, values: dict[str, Any]) -> str:
+    return str(message) % {key: message_value(item) for key, item in values.items()}
+
+
+_lazy_fill = lazy(_fill, str)
+
+
+def lazy_text(message: Any, **values: Any) -> Any:
+    """Return `message` filled with `values` in the language active when it is read.
+
+    A lazy message's own `%` fills it at once, in the language active then.
+    """
+    return _lazy_fill(message, values)
+
+
+def listed(items: Iterable[Any]) -> Coded:
+    """Return a detail that lists `items`: a list in the details, and in the message
+    the items joined as the active language joins them (`list_text`).
+    """
+    values = list(items)
+    return Coded(values, _lazy_list_text(values))
+
+
+def listed_choices(choices: Iterable[tuple[str, Any]]) -> Coded:
+    """Return a detail that lists (key, label) choices: their keys in the details, and
+    in the message each label with its key (`choices_text`).
+    """
+    pairs = list(choices)
+    return Coded([key for key, _label in pairs], _lazy_choices_text(pairs))
+
+
 def message_value(value: Any) -> Any:
-    """Return a detail as its message shows it: a choice as its label."""
+    """Return a detail as its message shows it: a choice as its label, a Coded as its
+    text.
+    """
     if isinstance(value, Choices):
         return value.label
+    if isinstance(value, Coded):
+        return value.text
     if (
         isinstance(value, list | tuple)
         and value
@@ -189,6 +251,8 @@ def message_value(value: Any) -> Any:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Enum):
         return _jsonable(value.value)
+    if isinstance(value, Coded):
+        return _jsonable(value.code)
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     if isinstance(value, datetime.datetime):

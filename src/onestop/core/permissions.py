@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,14 @@ from onestop.core.errors import NotAuthenticated, PermissionDenied, message_valu
 from onestop.core.models import Centre, Department, Membership, Role
 
 AnyUser = AbstractBaseUser | AnonymousUser
+
+
+class CentreScope(models.TextChoices):
+    """Where a required role may be held when no one centre is meant: the key for
+    details, the label for messages.
+    """
+
+    ANY = "any", _("any service centre")
 
 
 class RoleRequired(PermissionDenied):

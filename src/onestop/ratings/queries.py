@@ -7,13 +7,17 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from onestop.cases.models import Case
 from onestop.cases.queries import get_case_for
-from onestop.core.errors import list_text, shown
+from onestop.core.errors import listed, shown
 from onestop.core.models import Centre, Role
-from onestop.core.permissions import RoleRequired, centres_of, staff_roles
+from onestop.core.permissions import (
+    CentreScope,
+    RoleRequired,
+    centres_of,
+    staff_roles,
+)
 from onestop.identity.lookup import find_person_by_id_number
 from onestop.identity.models import Person
 from onestop.ratings.errors import (
@@ -194,7 +198,7 @@ def clerk_centre(user: Any) -> Centre:
     for membership in staff_roles(user):
         if membership.role == Role.CLERK and membership.centre is not None:
             return membership.centre
-    raise RoleRequired(role=Role.CLERK, centre=_("any service centre"))
+    raise RoleRequired(role=Role.CLERK, centre=CentreScope.ANY)
 
 
 def get_visit_for(user: Any, visit_id: int) -> Visit:
@@ -286,15 +290,14 @@ def pairing_centre(user: Any, slug: str = "") -> Centre:
     """
     centres = pairing_centres(user)
     if not centres:
-        labels = list_text(str(Role(role).label) for role in PAIRING_ROLES)
-        raise RoleRequired(role=labels, centre=_("any service centre"))
+        raise RoleRequired(role=list(PAIRING_ROLES), centre=CentreScope.ANY)
     if not slug:
         return centres[0]
     for centre in centres:
         if centre.slug == slug:
             return centre
     raise PadCentreNotAllowed(
-        centre=shown(slug), allowed=list_text(centre.slug for centre in centres)
+        centre=shown(slug), allowed=listed(centre.slug for centre in centres)
     )
 
 

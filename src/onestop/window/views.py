@@ -19,10 +19,15 @@ from onestop.cases.models import Case
 from onestop.cases.presenters import case_detail, case_summary
 from onestop.cases.uploads import upload_errors_by_material
 from onestop.cases.window_labels import check_window_label
-from onestop.core.errors import InvalidInput, OneStopError, list_text
+from onestop.core.errors import InvalidInput, OneStopError, listed
 from onestop.core.models import Centre, Role
 from onestop.core.pages import handles_errors, posted_choice
-from onestop.core.permissions import RoleRequired, require_role, staff_roles
+from onestop.core.permissions import (
+    CentreScope,
+    RoleRequired,
+    require_role,
+    staff_roles,
+)
 from onestop.identity.actions import register_person_at_window
 from onestop.identity.codes import legacy_id_notice
 from onestop.identity.lookup import find_enterprise, find_person_by_id_number
@@ -62,7 +67,7 @@ def clerk_centre(user: Any) -> Centre:
     for membership in staff_roles(user):
         if membership.role == Role.CLERK and membership.centre is not None:
             return membership.centre
-    raise RoleRequired(role=Role.CLERK, centre=_("any service centre"))
+    raise RoleRequired(role=Role.CLERK, centre=CentreScope.ANY)
 
 
 @login_required
@@ -239,9 +244,7 @@ def _reject_missing_marks(request: HttpRequest, found: Case) -> None:
     if not keys:
         return
     names = {m["key"]: m["name"] for m in found.matter_version.guide.materials}
-    raise MissingMarkedOnAccept(
-        materials=list_text(names.get(key, key) for key in keys)
-    )
+    raise MissingMarkedOnAccept(materials=listed(names.get(key, key) for key in keys))
 
 
 def _reject_files_outside_acceptance(request: HttpRequest, found: Case) -> None:
@@ -259,7 +262,7 @@ def _reject_files_outside_acceptance(request: HttpRequest, found: Case) -> None:
     if not keys:
         return
     names = {m["key"]: m["name"] for m in found.matter_version.guide.materials}
-    raise FilesNotSaved(materials=list_text(names.get(key, key) for key in keys))
+    raise FilesNotSaved(materials=listed(names.get(key, key) for key in keys))
 
 
 def correction_items(request: HttpRequest, found: Case) -> list[dict[str, str]]:
@@ -278,7 +281,7 @@ def correction_items(request: HttpRequest, found: Case) -> list[dict[str, str]]:
     if unmarked:
         names = {m["key"]: m["name"] for m in found.matter_version.guide.materials}
         raise NoteWithoutMissingMark(
-            materials=list_text(names.get(key, key) for key in unmarked),
+            materials=listed(names.get(key, key) for key in unmarked),
             material_keys=unmarked,
         )
     items = [

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onestop.cases import documents, notices
 from onestop.cases.actions.checks import (
@@ -43,7 +44,7 @@ from onestop.cases.errors import (
 from onestop.cases.formdata import FormOwner, check_form_data
 from onestop.cases.models import Case, CaseDocument, CaseEvent, CasePause, CaseState
 from onestop.cases.reasons import clean_reason
-from onestop.core.errors import PermissionDenied, list_text, shown
+from onestop.core.errors import Coded, PermissionDenied, listed, shown
 
 
 def resubmit_case(*, actor: Any, case: Case, application: Application) -> Case:
@@ -180,14 +181,16 @@ def _check_corrections_answered(case: Case, application: Application) -> None:
     if not answered and not application.form_data:
         requested = _requested_items(case)
         raise ResubmissionEmpty(
-            items=list_text(requested) if requested else _("the items to correct"),
+            items=listed(requested)
+            if requested
+            else Coded([], gettext_lazy("the items to correct")),
             requested=requested,
         )
     if outstanding:
-        raise CorrectionsOutstanding(materials=list_text(outstanding))
+        raise CorrectionsOutstanding(materials=listed(outstanding))
     unchanged = _fields_left_as_they_were(case, application)
     if unchanged:
-        raise FieldsNotCorrected(fields=list_text(unchanged), requested=unchanged)
+        raise FieldsNotCorrected(fields=listed(unchanged), requested=unchanged)
 
 
 def _fields_left_as_they_were(case: Case, application: Application) -> list[str]:

@@ -29,7 +29,7 @@ from onestop.core.staff.rules import (
     check_role,
     check_username,
     place_text,
-    role_text,
+    role_detail,
 )
 
 log = get_logger(__name__)
@@ -188,7 +188,7 @@ def check_not_held(
         if department is not None:
             place = f"{place} / {department.name}"
         raise RoleAlreadyHeld(
-            username=shown(user.username), role=role_text(role), place=place
+            username=shown(user.username), role=role_detail(role), place=place
         )
 
 

@@ -35,7 +35,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """Send a centre admin to their centre's staff page; list the centres otherwise."""
     centres = administered_centres(request.user)
     if not centres:
-        raise RoleRequired(role=role_text(Role.CENTRE_ADMIN))
+        raise RoleRequired(role=Role.CENTRE_ADMIN)
     if len(centres) == 1:
         return redirect("staff:centre", slug=centres[0].slug)
     return render(request, "core/staff_index.html", {"centres": centres})

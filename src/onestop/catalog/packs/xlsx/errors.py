@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import InvalidInput
+from onestop.core.errors import Coded, InvalidInput
 
 
 class XlsxImportFailed(InvalidInput):
@@ -17,7 +17,16 @@ class XlsxImportFailed(InvalidInput):
     )
 
     def __init__(self, errors: list[XlsxError]) -> None:
-        super().__init__(count=len(errors), first=str(errors[0]))
+        first = errors[0]
+        # The details locate the first error, and its message is in the language the
+        # import ran in.
+        location = {
+            "sheet": first.sheet,
+            "row": first.row,
+            "column": first.column,
+            "rule": first.rule,
+        }
+        super().__init__(count=len(errors), first=Coded(location, str(first)))
         self.errors = errors
 
 
