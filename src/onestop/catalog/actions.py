@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from onestop.catalog.models import Matter, MatterOrigin, MatterVersion, PackInstallation
 from onestop.certificates.actions import sync_certificate_types
@@ -56,6 +57,20 @@ class ProvisionResult:
     centre: Centre
     created_matters: int
     updated_matters: int
+
+    def message(self) -> str:
+        """Return the operator message that describes what provisioning changed."""
+        created = ngettext(
+            "%(count)s matter created",
+            "%(count)s matters created",
+            self.created_matters,
+        ) % {"count": self.created_matters}
+        return _("%(centre)s (%(region)s): %(created)s, %(updated)s updated.") % {
+            "centre": self.centre.name,
+            "region": self.centre.region_code,
+            "created": created,
+            "updated": self.updated_matters,
+        }
 
 
 def provision_centre(
