@@ -1,8 +1,8 @@
 // Starts a kiosk again after a period without a touch, so that the next person
 // does not find the last one's account or typed values. Some seconds before the end it
 // shows a notice that any touch dismisses. At the end it forgets the values that
-// keep-form.js kept, signs the applicant out (the header's sign-out form returns to
-// /kiosk/) or, when no one is signed in, opens /kiosk/.
+// keep-form.js kept (through window.onestopKeptForms), signs the applicant out (the
+// header's sign-out form returns to /kiosk/) or, when no one is signed in, opens /kiosk/.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -14,16 +14,9 @@
   var timers = [];
   var countdown = null;
 
-  function forgetKeptValues() {
-    try {
-      Object.keys(sessionStorage).forEach(function (key) {
-        if (key.indexOf("onestop.form:") === 0) { sessionStorage.removeItem(key); }
-      });
-    } catch (error) { /* storage off */ }
-  }
-
   function end() {
-    forgetKeptValues();
+    // keep-form.js comes first in base.html, so it has defined this by now.
+    if (window.onestopKeptForms) { window.onestopKeptForms.forget(); }
     var signOut = document.getElementById("sign-out");
     if (signOut) { signOut.submit(); } else { location.assign(home); }
   }
