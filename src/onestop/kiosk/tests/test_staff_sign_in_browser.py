@@ -9,13 +9,18 @@ from onestop.testing import BROWSER_TEST_MARKS
 pytestmark = BROWSER_TEST_MARKS
 
 
-def test_staff_sign_in_at_kiosk_rejected(browser, live_server, demo):
+def submit_kiosk_sign_in(browser, live_server, username):
+    """Fill in the kiosk's sign-in page, submit it and return the page."""
     page = kiosk_screen(browser)
     page.goto(f"{live_server.url}/kiosk/login/?next=/kiosk/")
-    page.fill("input[name=username]", "clerk")
+    page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
-
     page.click("button[type=submit]")
+    return page
+
+
+def test_staff_sign_in_at_kiosk_rejected(browser, live_server, demo):
+    page = submit_kiosk_sign_in(browser, live_server, "clerk")
     alert = page.locator("[data-code='auth.staff_at_kiosk']")
     alert.wait_for()
 
@@ -27,12 +32,7 @@ def test_staff_sign_in_at_kiosk_rejected(browser, live_server, demo):
 
 
 def test_applicant_sign_in_at_kiosk_allowed(browser, live_server, demo):
-    page = kiosk_screen(browser)
-    page.goto(f"{live_server.url}/kiosk/login/?next=/kiosk/")
-    page.fill("input[name=username]", "applicant")
-    page.fill("input[name=password]", PASSWORD)
-
-    page.click("button[type=submit]")
+    page = submit_kiosk_sign_in(browser, live_server, "applicant")
     page.wait_for_url(f"{live_server.url}/kiosk/**")
 
     assert page.locator("#sign-out").count() == 1
