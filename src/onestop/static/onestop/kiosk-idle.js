@@ -9,6 +9,9 @@
   var idle = Number(script.getAttribute("data-idle-seconds")) * 1000;
   var warning = Math.min(30000, Math.floor(idle / 3));
   var home = script.getAttribute("data-home");
+  // The notice in the page's language for one second and for more. NOTE: two forms
+  // cover English and Chinese, the languages OneStop ships, but not a language with more.
+  var templateOne = script.getAttribute("data-warning-one");
   var template = script.getAttribute("data-warning");
   var notice = null;
   var timers = [];
@@ -28,7 +31,10 @@
     notice.className = "kiosk-idle-notice";
     notice.setAttribute("role", "alert");
     document.body.appendChild(notice);
-    function show() { notice.textContent = template.replace("{seconds}", String(left)); }
+    function show() {
+      var text = left === 1 ? templateOne : template;
+      notice.textContent = text.replace("{seconds}", String(left));
+    }
     show();
     countdown = setInterval(function () { left = Math.max(left - 1, 0); show(); }, 1000);
   }
