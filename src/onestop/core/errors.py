@@ -19,7 +19,7 @@ from django.db.models import Choices
 from django.http import JsonResponse
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext_lazy, pgettext
 
 from onestop.core.dates import api_datetime, format_local_datetime
 
@@ -329,4 +329,15 @@ class InvalidTransition(OneStopError):
 class RateLimited(OneStopError):
     code = "rate_limited"
     status = 429
-    message = _("Too many requests. Wait %(retry_after)s seconds and try again.")
+
+    def __init__(self, **details: Any) -> None:
+        self.message = self.counted_message(details)
+        super().__init__(**details)
+
+    def counted_message(self, details: dict[str, Any]) -> Any:
+        """Return the message in the singular or plural form for the wait it names."""
+        return ngettext_lazy(
+            "Too many requests. Wait %(retry_after)s second and try again.",
+            "Too many requests. Wait %(retry_after)s seconds and try again.",
+            details["retry_after"],
+        )

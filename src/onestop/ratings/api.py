@@ -20,7 +20,7 @@ from onestop.core.permissions import (
     require_authenticated,
     require_role,
 )
-from onestop.core.schemas import InputSchema
+from onestop.core.schemas import ApiDateTime, InputSchema
 from onestop.ratings import pads, policy, queries, rectifications
 from onestop.ratings.actions import (
     change_rating,
@@ -75,8 +75,8 @@ class RatingOut(Schema):
     comment: str
     is_bad: bool
     is_default: bool
-    created_at: str
-    updated_at: str
+    created_at: ApiDateTime
+    updated_at: ApiDateTime
     rectification: int | None
 
 
@@ -95,7 +95,7 @@ class LinkOut(Schema):
 
     id: int
     channel: str
-    expires_at: str
+    expires_at: ApiDateTime
     delivered_to: str
 
 
@@ -111,9 +111,9 @@ class PadOut(Schema):
     id: int
     window: str
     paired_by: int
-    paired_at: str
-    last_seen_at: str | None
-    revoked_at: str | None
+    paired_at: ApiDateTime
+    last_seen_at: ApiDateTime | None
+    revoked_at: ApiDateTime | None
     revoked_by: int | None
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from onestop.core.errors import (
     Conflict,
@@ -300,11 +301,20 @@ class PadNotFound(NotFound):
 
 
 class TooManyPairings(RateLimited):
+    """Raised with `count`, MAX_OPEN_PAIRINGS (more than one), and `retry_after`."""
+
     code = "rating.too_many_pairings"
-    message = _(
-        "%(count)s devices are waiting to be paired as rating pads, the maximum. Wait "
-        "%(retry_after)s seconds until their codes expire, then reload this page."
-    )
+
+    def counted_message(self, details: dict[str, Any]) -> Any:
+        return ngettext_lazy(
+            "%(count)s devices are waiting to be paired as rating pads, the maximum. "
+            "Wait %(retry_after)s second until their codes expire, then reload this "
+            "page.",
+            "%(count)s devices are waiting to be paired as rating pads, the maximum. "
+            "Wait %(retry_after)s seconds until their codes expire, then reload this "
+            "page.",
+            details["retry_after"],
+        )
 
 
 class WindowPadMissing(InvalidInput):

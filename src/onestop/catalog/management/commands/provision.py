@@ -58,7 +58,4 @@ class Command(OneStopCommand):
                 )
         except OneStopError as error:
             raise CommandError(f"{error.code}: {error.render()}") from None
-        self.stdout.write(
-            f"{result.centre.name} ({result.centre.region_code}): "
-            f"{result.created_matters} matters created, {result.updated_matters} updated."
-        )
+        self.stdout.write(result.message())

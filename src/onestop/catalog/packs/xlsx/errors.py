@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from onestop.core.errors import Coded, InvalidInput
 
 
 class XlsxImportFailed(InvalidInput):
     code = "catalog_pack.xlsx_import_failed"
-    message = _(
-        "The workbook could not be imported: %(count)s errors, the first is: "
-        "%(first)s. Fix the rows listed and import it again."
-    )
 
     def __init__(self, errors: list[XlsxError]) -> None:
+        self.message = ngettext_lazy(
+            "The workbook could not be imported: %(count)s error: %(first)s. Fix the "
+            "row listed and import it again.",
+            "The workbook could not be imported: %(count)s errors, the first is: "
+            "%(first)s. Fix the rows listed and import it again.",
+            len(errors),
+        )
         first = errors[0]
         # The details locate the first error, and its message is in the language the
         # import ran in.

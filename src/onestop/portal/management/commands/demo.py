@@ -33,10 +33,7 @@ class Command(BaseCommand):
 
             result, accounts = provision_demo(progress=advance)
 
-        self.stdout.write(
-            f"Demo centre: {result.centre.name} ({result.centre.region_code}), "
-            f"{result.created_matters} matters created, {result.updated_matters} updated."
-        )
+        self.stdout.write(f"Demo centre: {result.message()}")
         self.print_logins(accounts)
 
     def print_logins(self, accounts: list[Any]) -> None:
