@@ -1,5 +1,7 @@
 """Errors of the case life cycle."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -164,4 +166,37 @@ class RecentApplication(Conflict):
         "You applied for %(matter)s as case %(number)s at %(created_at)s, and that case "
         "is still open, so nothing was submitted now. Open case %(number)s to follow "
         "it, or tick “Submit a second application” to apply again."
+    )
+
+
+class OwnCase(PermissionDenied):
+    """A staff action on a case that the actor applied for, for themselves or for an
+    enterprise they are an agent of.
+
+    `cases.recusal` sets `rejection` to the action's target, for its audit event.
+    """
+
+    code = "case.own_case"
+    message = _(
+        "You applied for case %(number)s yourself, so you may not handle it: staff "
+        "may not accept, correct, decide or otherwise act on their own applications "
+        "(回避). Ask another member of staff to handle it."
+    )
+    rejection: Any = None
+
+
+class OwnEnterpriseCase(OwnCase):
+    message = _(
+        "Case %(number)s is an application of %(enterprise)s, and you are a registered "
+        "agent of it, so you may not handle the case: staff may not act on the "
+        "applications of an enterprise they act for (回避). Ask another member of staff "
+        "to handle it."
+    )
+
+
+class OwnApplicationAtWindow(OwnCase):
+    message = _(
+        "You may not accept an application for %(matter)s at the window for yourself "
+        "or for an enterprise you are an agent of: staff may not handle their own "
+        "applications (回避). Ask another clerk to accept it."
     )

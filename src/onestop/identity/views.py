@@ -213,10 +213,24 @@ def password_change(request: HttpRequest) -> HttpResponse:
         request.session.pop(SESSION_KEY, None)
         messages.success(request, _("Your new password is saved."))
         return redirect("home")
-    context = {"form": form, "initial": bool(request.session.get(SESSION_KEY))}
+    context = {
+        "form": form,
+        "initial": bool(request.session.get(SESSION_KEY)),
+        "new_password_errors": _coded_errors(form, "new_password2"),
+    }
     return render(
         request,
         "identity/password_change.html",
         context,
         status=400 if form.errors else 200,
     )
+
+
+def _coded_errors(form: PasswordChangeForm, field: str) -> list[tuple[str, str]]:
+    """Return the field's errors as (code, message) pairs, such as the validators'
+    `password_unchanged`, so that the page can mark each with its code."""
+    return [
+        (error.code or "", message)
+        for error in form.errors.as_data().get(field, [])
+        for message in error.messages
+    ]

@@ -17,6 +17,7 @@ from onestop.cases.decisions import certificate_context, decision_from_post
 from onestop.cases.intake import application_from_request
 from onestop.cases.models import Case
 from onestop.cases.presenters import case_detail, case_summary
+from onestop.cases.recusal import own_case_error
 from onestop.cases.uploads import upload_errors_by_material
 from onestop.cases.window_labels import check_window_label
 from onestop.core.errors import InvalidInput, OneStopError, listed
@@ -187,6 +188,7 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
             "error": error,
             "upload_errors": upload_errors_by_material(error),
             "posted": request.POST if error else {},
+            "own_case": own_case_error(request.user, found),
             **certificate_context(found),
         },
         status=error.status if error else 200,

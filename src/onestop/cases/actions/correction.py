@@ -44,6 +44,7 @@ from onestop.cases.errors import (
 from onestop.cases.formdata import FormOwner, check_form_data
 from onestop.cases.models import Case, CaseDocument, CaseEvent, CasePause, CaseState
 from onestop.cases.reasons import clean_reason
+from onestop.cases.recusal import audits_own_case_rejection, check_not_own_case
 from onestop.core.errors import Coded, PermissionDenied, listed, shown
 
 
@@ -95,6 +96,7 @@ def resubmit_case(*, actor: Any, case: Case, application: Application) -> Case:
     return _reload(case)
 
 
+@audits_own_case_rejection
 def request_correction(
     *, actor: Any, case: Case, items: Iterable[dict[str, str]]
 ) -> Case:
@@ -113,6 +115,7 @@ def request_correction(
     with transaction.atomic():
         case = _lock(case)
         role = _staff_role_for_correction(actor, case)
+        check_not_own_case(actor, case, role=role, action="request_correction")
         items = _checked_items(case, items)
         case.correction_items = items
         case.save(update_fields=["correction_items"])

@@ -22,6 +22,7 @@ from onestop.core.permissions import (
 from onestop.core.staff import accounts, actions, queries
 from onestop.core.staff.errors import StaffRoleNotFound
 from onestop.core.staff.rules import role_text
+from onestop.identity.models import Person
 
 STAFF_ACTIONS = ("grant", "revoke")
 ACCOUNT_ACTIONS = ("reset_password", "deactivate", "reactivate")
@@ -110,6 +111,18 @@ def _grant(request: HttpRequest, centre: Centre) -> actions.Grant:
             "username": grant.membership.user.username,
         },
     )
+    if Person.objects.filter(user_id=grant.membership.user_id).exists():
+        # The grant goes ahead, because the case actions reject each of the person's
+        # own cases.
+        messages.warning(
+            request,
+            _(
+                "%(username)s is also a registered applicant, so they cannot handle "
+                "their own cases or those of an enterprise they are an agent of. "
+                "Another member of staff must handle those."
+            )
+            % {"username": grant.membership.user.username},
+        )
     return grant
 
 
