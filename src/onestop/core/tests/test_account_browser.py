@@ -16,9 +16,12 @@ def test_admin_resets_then_deactivates(browser, live_server, demo):
     admin.goto(f"{live_server.url}/staff/{demo.centre.slug}/")
     assert admin.evaluate(PAGE_OVERFLOW_JS) <= 0
     questions = []
-    admin.on(
-        "dialog", lambda dialog: (questions.append(dialog.message), dialog.accept())
-    )
+
+    def accept(dialog):
+        questions.append(dialog.message)
+        dialog.accept()
+
+    admin.on("dialog", accept)
 
     admin.click(
         "#staff-accounts tr[data-username=clerk] button:text('Reset the password')"
