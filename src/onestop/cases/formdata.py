@@ -366,3 +366,17 @@ def _identity_code(kind: str, text: str) -> str:
         return parse_uscc(text).code
     except OneStopError as error:
         raise FieldError(error.render()) from None
+
+
+def display_value(field: dict[str, Any], value: Any) -> Any:
+    """Return a form value as people read it: a select's choice label for its code.
+
+    The form data keeps the code, while pages and certificate faces show the label as
+    the pack writes it. A value that no choice has is returned unchanged.
+    """
+    if field.get("type") != "select" or value in ("", None):
+        return value
+    for choice in field.get("choices") or []:
+        if isinstance(choice, dict) and str(choice.get("value")) == str(value):
+            return str(choice.get("label", value))
+    return value
