@@ -1,8 +1,10 @@
 """Errors of the case life cycle."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import InvalidInput, NotFound, PermissionDenied
+from onestop.core.errors import InvalidInput, NotFound, PermissionDenied, list_text
 
 
 class CaseNotFound(NotFound):
@@ -53,19 +55,43 @@ class NotAgent(PermissionDenied):
 
 
 class CorrectionsOutstanding(InvalidInput):
+    """A resubmission that leaves out a material of the correction notice.
+
+    Its details give the keys of the outstanding items: `materials`, `fields` and both
+    in the notice's order as `requested`. They give the names as lists too, which the
+    message joins in the request's language.
+    """
+
     code = "case.corrections_outstanding"
     message = _(
-        "The correction notice asks for %(materials)s, which this resubmission does not "
-        "provide. Provide each of them and submit again."
+        "The correction notice asks for %(material_names)s, which this resubmission "
+        "does not provide. Provide each of them and submit again."
     )
+
+    def message_values(self) -> dict[str, Any]:
+        values = super().message_values()
+        for key in ("material_names", "field_labels", "items"):
+            if isinstance(values.get(key), list):
+                values[key] = list_text(values[key]) or _("the items to correct")
+        return values
 
 
 class FieldsNotCorrected(CorrectionsOutstanding):
     """A resubmission that leaves a form field of the correction notice as it was."""
 
     message = _(
-        "The correction notice asks to correct %(fields)s, which this resubmission "
-        "leaves as they were. Enter the corrected values and submit again."
+        "The correction notice asks to correct %(field_labels)s, which this "
+        "resubmission leaves as they were. Enter the corrected values and submit again."
+    )
+
+
+class CorrectionsStillOutstanding(CorrectionsOutstanding):
+    """A resubmission that leaves out materials and form fields of the notice."""
+
+    message = _(
+        "The correction notice asks for %(material_names)s, which this resubmission "
+        "does not provide, and asks to correct %(field_labels)s, which it leaves as "
+        "they were. Provide each material, enter the corrected values and submit again."
     )
 
 
