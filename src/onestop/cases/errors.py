@@ -4,7 +4,13 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import InvalidInput, NotFound, PermissionDenied, list_text
+from onestop.core.errors import (
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    list_text,
+)
 
 
 class CaseNotFound(NotFound):
@@ -41,6 +47,16 @@ class MatterSwitchedOff(MatterNotOpen):
         "%(centre)s has the matter %(name)s (%(matter)s), but it is not open for "
         "applications, so neither its guide nor an application is available. Search "
         "the centre's open matters, or ask the centre when this one opens again."
+    )
+
+
+class CorrectionByReviewerOnly(InvalidTransition):
+    """A clerk's correction request on a case that the department is reviewing."""
+
+    message = _(
+        "The case is %(state)s, so the window can no longer request corrections: once "
+        "a case is accepted, the department's reviewer requests them. Ask the "
+        "department's reviewer, or reload the case to see its current state."
     )
 
 
