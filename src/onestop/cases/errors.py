@@ -10,12 +10,24 @@ from onestop.core.errors import (
     NotFound,
     PermissionDenied,
     list_text,
+    visible_text,
 )
 
 
 class CaseNotFound(NotFound):
+    """A case number that names no case the caller may see.
+
+    The message shows an invisible character of the number, such as a NUL sent as
+    %00, as <U+0000>, while `details.number` keeps the number as sent.
+    """
+
     code = "case.not_found"
     message = _("No case numbered %(number)s was found among the cases you may see.")
+
+    def message_values(self) -> dict[str, Any]:
+        values = super().message_values()
+        values["number"] = visible_text(str(values.get("number", "")))
+        return values
 
 
 class WithdrawalByApplicantOnly(PermissionDenied):

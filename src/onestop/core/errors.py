@@ -118,17 +118,21 @@ def code_point_text(character: str) -> str:
     return f"{code_point(character)} ({name})" if name else code_point(character)
 
 
+def visible_text(value: str) -> str:
+    """Return `value` with each invisible character written as <U+XXXX>, for a message."""
+    return "".join(
+        character if character.isprintable() else f"<{code_point(character)}>"
+        for character in value
+    )
+
+
 def quoted_text(value: str) -> str:
     """Show a value in a message in quotes, with each invisible character as <U+XXXX>.
 
     The quotes show where a value such as a query parameter sent as %20 starts and
     ends, which it would not without them.
     """
-    shown_characters = "".join(
-        character if character.isprintable() else f"<{code_point(character)}>"
-        for character in value
-    )
-    return f"“{shown_characters}”"
+    return f"“{visible_text(value)}”"
 
 
 # How much of a value a message shows, in characters, so that a long paste is not
