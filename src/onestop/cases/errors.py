@@ -9,7 +9,9 @@ from onestop.core.errors import (
     InvalidTransition,
     NotFound,
     PermissionDenied,
+    choices_text,
     list_text,
+    shown,
     visible_text,
 )
 
@@ -154,8 +156,54 @@ class MaterialsMissing(InvalidInput):
 
 
 class UnknownMaterial(InvalidInput):
+    """Material keys that the matter does not have.
+
+    `details.material` is the first unknown key, `details.unknown` every one, and
+    `details.known` the keys of the matter's materials, which the message lists with
+    their names.
+    """
+
     code = "case.unknown_material"
-    message = _("%(material)s is not a material of this matter.")
+    message = _(
+        "These are not materials of this matter: %(unknown_text)s. Its materials are "
+        "%(known_text)s. Send each material under its key."
+    )
+
+    def __init__(
+        self,
+        *,
+        unknown: list[str],
+        matter_materials: list[dict[str, Any]],
+        **details: Any,
+    ) -> None:
+        shown_keys = list(dict.fromkeys(shown(key) for key in unknown))
+        super().__init__(
+            material=shown_keys[0],
+            unknown=shown_keys,
+            known=[material["key"] for material in matter_materials],
+            **details,
+        )
+        self.known_choices = [
+            (material["key"], material["name"]) for material in matter_materials
+        ]
+
+    def message_values(self) -> dict[str, Any]:
+        values = super().message_values()
+        values["unknown_text"] = list_text(
+            visible_text(key) for key in self.details["unknown"]
+        )
+        values["known_text"] = choices_text(self.known_choices)
+        return values
+
+
+class UnknownMaterialMaterialsMissing(UnknownMaterial):
+    """Unknown material keys and missing required materials, reported in one notice."""
+
+    message = _(
+        "These are not materials of this matter: %(unknown_text)s. Its materials are "
+        "%(known_text)s. Send each material under its key. These required materials "
+        "are missing too: %(materials)s. Provide each of them."
+    )
 
 
 class ReasonRequired(InvalidInput):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from onestop.cases import documents, notices, reasons, receipts
 from onestop.cases.actions.checks import (
+    _check_acceptance_material_keys,
     _check_required_materials,
     _check_uploads_for_acceptance,
 )
@@ -60,6 +61,9 @@ def accept_case(
     with _atomic_removing_files() as written:
         case = _lock(case)
         require_role(actor, WINDOW_ROLES, centre=case.centre)
+        _check_acceptance_material_keys(
+            case, application or Application(), checklist or {}
+        )
         if application is not None:
             _require_transition(case, "accept")
             _check_uploads_for_acceptance(case, application, checklist or {})

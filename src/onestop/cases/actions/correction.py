@@ -150,7 +150,10 @@ def _checked_items(case: Case, items: list[dict[str, str]]) -> list[dict[str, st
     for item in items:
         material, field = item.get("material"), item.get("field")
         if material and material not in materials:
-            raise UnknownMaterial(material=material)
+            raise UnknownMaterial(
+                unknown=[material],
+                matter_materials=case.matter_version.guide.materials,
+            )
         if field and field not in fields:
             raise UnknownField(field=shown(field))
         named = materials.get(material or "") or fields.get(field or "")
