@@ -16,8 +16,9 @@ from typing import Any
 
 from django.db.models import Choices
 from django.http import JsonResponse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 
 from onestop.core.dates import api_datetime, format_local_datetime
 
@@ -105,6 +106,23 @@ class OneStopError(Exception):
             content_type="application/json; charset=utf-8",
             json_dumps_params={"ensure_ascii": False},
         )
+
+
+def name_member[Error: OneStopError](error: Error, member: str) -> Error:
+    """Name the request member whose value `error` rejects, and return the error.
+
+    The member goes into `details.member` and before the message, so that a request
+    with two members checked by one rule, such as two credit codes, shows which failed.
+    """
+    error.details["member"] = member
+    error.message = format_lazy(
+        pgettext_lazy(
+            "a request member and the error about its value", "{member}: {message}"
+        ),
+        member=member,
+        message=error.message,
+    )
+    return error
 
 
 def code_point(character: str) -> str:
