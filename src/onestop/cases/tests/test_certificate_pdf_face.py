@@ -95,3 +95,21 @@ def test_pdf_prints_holder_once(demo):
     assert "名称" not in lines
     assert "统一社会信用代码" not in lines
     assert certificate.holder_code not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "expiry_label"), [("zh-hans", "有效期至"), ("en", "Valid until")]
+)
+def test_portal_pdf_prints_label_and_one_expiry(demo, language, expiry_label):
+    certificate = approved_licence(demo)
+
+    response = demo.client("applicant").get(
+        f"/portal/certificates/{certificate.identifier}/pdf",
+        headers={"Accept-Language": language},
+    )
+
+    assert response.status_code == 200
+    text = extract_text(io.BytesIO(response.content))
+    assert "餐饮服务经营者" in text
+    assert "catering" not in text
+    assert text.count(expiry_label) == 1
