@@ -4,12 +4,33 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from onestop.core.errors import (
+    Conflict,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    choices_text,
+    list_text,
+    shown,
+    visible_text,
+)
 
 
 class CaseNotFound(NotFound):
+    """A case number that names no case the caller may see.
+
+    The message shows an invisible character of the number, such as a NUL sent as
+    %00, as <U+0000>, while `details.number` keeps the number as sent.
+    """
+
     code = "case.not_found"
     message = _("No case numbered %(number)s was found among the cases you may see.")
+
+    def message_values(self) -> dict[str, Any]:
+        values = super().message_values()
+        values["number"] = visible_text(str(values.get("number", "")))
+        return values
 
 
 class WithdrawalByApplicantOnly(PermissionDenied):
@@ -44,6 +65,16 @@ class MatterSwitchedOff(MatterNotOpen):
     )
 
 
+class CorrectionByReviewerOnly(InvalidTransition):
+    """A clerk's correction request on a case that the department is reviewing."""
+
+    message = _(
+        "The case is %(state)s, so the window can no longer request corrections: once "
+        "a case is accepted, the department's reviewer requests them. Ask the "
+        "department's reviewer, or reload the case to see its current state."
+    )
+
+
 class ApplicantNotRegistered(PermissionDenied):
     code = "applicant.not_registered"
     message = _("Register with your resident ID number before you apply.")
@@ -55,19 +86,43 @@ class NotAgent(PermissionDenied):
 
 
 class CorrectionsOutstanding(InvalidInput):
+    """A resubmission that leaves out a material of the correction notice.
+
+    Its details give the keys of the outstanding items: `materials`, `fields` and both
+    in the notice's order as `requested`. They give the names as lists too, which the
+    message joins in the request's language.
+    """
+
     code = "case.corrections_outstanding"
     message = _(
-        "The correction notice asks for %(materials)s, which this resubmission does not "
-        "provide. Provide each of them and submit again."
+        "The correction notice asks for %(material_names)s, which this resubmission "
+        "does not provide. Provide each of them and submit again."
     )
+
+    def message_values(self) -> dict[str, Any]:
+        values = super().message_values()
+        for key in ("material_names", "field_labels", "items"):
+            if isinstance(values.get(key), list):
+                values[key] = list_text(values[key]) or _("the items to correct")
+        return values
 
 
 class FieldsNotCorrected(CorrectionsOutstanding):
     """A resubmission that leaves a form field of the correction notice as it was."""
 
     message = _(
-        "The correction notice asks to correct %(fields)s, which this resubmission "
-        "leaves as they were. Enter the corrected values and submit again."
+        "The correction notice asks to correct %(field_labels)s, which this "
+        "resubmission leaves as they were. Enter the corrected values and submit again."
+    )
+
+
+class CorrectionsStillOutstanding(CorrectionsOutstanding):
+    """A resubmission that leaves out materials and form fields of the notice."""
+
+    message = _(
+        "The correction notice asks for %(material_names)s, which this resubmission "
+        "does not provide, and asks to correct %(field_labels)s, which it leaves as "
+        "they were. Provide each material, enter the corrected values and submit again."
     )
 
 
@@ -102,8 +157,54 @@ class MaterialsMissing(InvalidInput):
 
 
 class UnknownMaterial(InvalidInput):
+    """Material keys that the matter does not have.
+
+    `details.material` is the first unknown key, `details.unknown` every one, and
+    `details.known` the keys of the matter's materials, which the message lists with
+    their names.
+    """
+
     code = "case.unknown_material"
-    message = _("%(material)s is not a material of this matter.")
+    message = _(
+        "These are not materials of this matter: %(unknown_text)s. Its materials are "
+        "%(known_text)s. Send each material under its key."
+    )
+
+    def __init__(
+        self,
+        *,
+        unknown: list[str],
+        matter_materials: list[dict[str, Any]],
+        **details: Any,
+    ) -> None:
+        shown_keys = list(dict.fromkeys(shown(key) for key in unknown))
+        super().__init__(
+            material=shown_keys[0],
+            unknown=shown_keys,
+            known=[material["key"] for material in matter_materials],
+            **details,
+        )
+        self.known_choices = [
+            (material["key"], material["name"]) for material in matter_materials
+        ]
+
+    def message_values(self) -> dict[str, Any]:
+        values = super().message_values()
+        values["unknown_text"] = list_text(
+            visible_text(key) for key in self.details["unknown"]
+        )
+        values["known_text"] = choices_text(self.known_choices)
+        return values
+
+
+class UnknownMaterialMaterialsMissing(UnknownMaterial):
+    """Unknown material keys and missing required materials, reported in one notice."""
+
+    message = _(
+        "These are not materials of this matter: %(unknown_text)s. Its materials are "
+        "%(known_text)s. Send each material under its key. These required materials "
+        "are missing too: %(materials)s. Provide each of them."
+    )
 
 
 class ReasonRequired(InvalidInput):

@@ -18,8 +18,9 @@ from typing import Any
 from django.db.models import Choices
 from django.http import JsonResponse
 from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy, pgettext
+from django.utils.translation import ngettext_lazy, pgettext, pgettext_lazy
 
 from onestop.core.dates import api_datetime, format_local_datetime
 
@@ -109,6 +110,23 @@ class OneStopError(Exception):
         )
 
 
+def name_member[Error: OneStopError](error: Error, member: str) -> Error:
+    """Name the request member whose value `error` rejects, and return the error.
+
+    The member goes into `details.member` and before the message, so that a request
+    with two members checked by one rule, such as two credit codes, shows which failed.
+    """
+    error.details["member"] = member
+    error.message = format_lazy(
+        pgettext_lazy(
+            "a request member and the error about its value", "{member}: {message}"
+        ),
+        member=member,
+        message=error.message,
+    )
+    return error
+
+
 def code_point(character: str) -> str:
     """Name a character by its code point, such as U+200B, for a message."""
     return f"U+{ord(character):04X}"
@@ -120,17 +138,21 @@ def code_point_text(character: str) -> str:
     return f"{code_point(character)} ({name})" if name else code_point(character)
 
 
+def visible_text(value: str) -> str:
+    """Return `value` with each invisible character written as <U+XXXX>, for a message."""
+    return "".join(
+        character if character.isprintable() else f"<{code_point(character)}>"
+        for character in value
+    )
+
+
 def quoted_text(value: str) -> str:
     """Show a value in a message in quotes, with each invisible character as <U+XXXX>.
 
     The quotes show where a value such as a query parameter sent as %20 starts and
     ends, which it would not without them.
     """
-    shown_characters = "".join(
-        character if character.isprintable() else f"<{code_point(character)}>"
-        for character in value
-    )
-    return f"“{shown_characters}”"
+    return f"“{visible_text(value)}”"
 
 
 # How much of a value a message shows, in characters, so that a long paste is not

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from onestop.cases import documents, notices, reasons, receipts
 from onestop.cases.actions.checks import (
+    _check_acceptance_material_keys,
     _check_required_materials,
     _check_uploads_for_acceptance,
 )
@@ -63,6 +64,9 @@ def accept_case(
         case = _lock(case)
         role = require_role(actor, WINDOW_ROLES, centre=case.centre).role
         check_not_own_case(actor, case, role=role, action="accept")
+        _check_acceptance_material_keys(
+            case, application or Application(), checklist or {}
+        )
         if application is not None:
             _require_transition(case, "accept")
             _check_uploads_for_acceptance(case, application, checklist or {})
