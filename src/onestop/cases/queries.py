@@ -64,7 +64,14 @@ def get_case_for(user: Any, number: str, *, audit: bool = True) -> Case:
     A case of another centre or department is reported as not found, so that numbers of other
     people's cases cannot be probed.
     """
-    case = visible_cases(user).filter(number=number.strip()[:32]).first()
+    # No case number has an invisible character, and PostgreSQL cannot compare text
+    # with U+0000 at all, so such a number is not looked up.
+    wanted = number.strip()[:32]
+    case = (
+        visible_cases(user).filter(number=wanted).first()
+        if wanted.isprintable()
+        else None
+    )
     if case is None:
         raise CaseNotFound(number=number[:32])
     if audit:
