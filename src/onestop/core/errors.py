@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from collections.abc import Iterable
 from enum import Enum
 from typing import Any
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from onestop.core.dates import api_datetime, format_local_datetime
+from onestop.core.ideographs import character_name, is_printable
 
 # A CJK ideograph or a CJK or full-width punctuation mark.
 _CJK = (
@@ -114,7 +114,7 @@ def code_point(character: str) -> str:
 
 def code_point_text(character: str) -> str:
     """Name a character as U+XXXX, with its Unicode name when it has one."""
-    name = unicodedata.name(character, "")
+    name = character_name(character)
     return f"{code_point(character)} ({name})" if name else code_point(character)
 
 
@@ -125,7 +125,7 @@ def quoted_text(value: str) -> str:
     ends, which it would not without them.
     """
     shown_characters = "".join(
-        character if character.isprintable() else f"<{code_point(character)}>"
+        character if is_printable(character) else f"<{code_point(character)}>"
         for character in value
     )
     return f"“{shown_characters}”"
