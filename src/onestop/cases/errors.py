@@ -1,5 +1,6 @@
 """Errors of the case life cycle."""
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import InvalidInput, NotFound, PermissionDenied
@@ -102,6 +103,20 @@ class MaterialsMissing(InvalidInput):
 class UnknownMaterial(InvalidInput):
     code = "case.unknown_material"
     message = _("%(material)s is not a material of this matter.")
+
+
+class ReasonAction(models.TextChoices):
+    """An action on a case that takes a reason or an opinion. Its code, the same as the
+    transition's action, goes in `details.action`, and its label in the message."""
+
+    REFUSE = "refuse", _("not accepting a case")
+    SUSPEND = "suspend", _("starting a special procedure")
+    RESUME = "resume", _("ending a special procedure")
+    REQUEST_EXTENSION = "request_extension", _("requesting an extension")
+    APPROVE_EXTENSION = "approve_extension", _("approving an extension")
+    REJECT_EXTENSION = "reject_extension", _("rejecting an extension")
+    APPROVE = "approve", _("approving a case")
+    DENY = "deny", _("denying a case")
 
 
 class ReasonRequired(InvalidInput):

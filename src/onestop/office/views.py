@@ -31,8 +31,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     Reviewers decide these cases. Department admins see the same list read-only.
     """
     if find_role(request.user, QUEUE_ROLES) is None:
-        labels = ", ".join(str(Role(role).label) for role in QUEUE_ROLES)
-        raise RoleRequired(role=labels, centre="")
+        raise RoleRequired(role=QUEUE_ROLES, centre="")
 
     departments = [
         m.department_id

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from onestop.cases.models import Case
 from onestop.cases.queries import get_case_for
-from onestop.core.errors import list_text
 from onestop.core.models import Centre, Role
 from onestop.core.permissions import RoleRequired, centres_of, staff_roles
 from onestop.identity.lookup import find_person_by_id_number
@@ -263,8 +262,7 @@ def pairing_centre(user: Any) -> Centre:
     for membership in staff_roles(user):
         if membership.role in PAIRING_ROLES and membership.centre is not None:
             return membership.centre
-    labels = list_text(str(Role(role).label) for role in PAIRING_ROLES)
-    raise RoleRequired(role=labels, centre=_("any service centre"))
+    raise RoleRequired(role=PAIRING_ROLES, centre=_("any service centre"))
 
 
 def visible_pads(user: Any) -> QuerySet[RatingPad]:

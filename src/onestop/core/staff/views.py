@@ -34,7 +34,7 @@ def index(request: HttpRequest) -> HttpResponse:
         ids = centres_of(request.user, [Role.CENTRE_ADMIN])
         centres = list(Centre.objects.filter(pk__in=ids).order_by("region_code"))
     if not centres:
-        raise RoleRequired(role=role_text(Role.CENTRE_ADMIN))
+        raise RoleRequired(role=Role.CENTRE_ADMIN)
     if len(centres) == 1:
         return redirect("staff:centre", slug=centres[0].slug)
     return render(request, "core/staff_index.html", {"centres": centres})
