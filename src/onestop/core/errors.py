@@ -45,6 +45,9 @@ class OneStopError(Exception):
     code = "error"
     status = 400
     message = _("The request could not be processed.")
+    # The message that a command prints, where the next step names a command or an
+    # option rather than a page or an API path. None prints `message`.
+    command_message: Any = None
 
     def __init__(self, message: Any = None, /, **details: Any) -> None:
         if message is not None:
@@ -75,7 +78,17 @@ class OneStopError(Exception):
         its key, while `as_dict` gives their keys. So details read the same in every
         language and messages read in the request's.
         """
-        text = str(self.message)
+        return self._fill(self.message)
+
+    def render_for_command(self) -> str:
+        """Return the message that a command prints: `command_message` when the error
+        has one, filled like `render`, or else the message of `render`."""
+        if self.command_message is None:
+            return self.render()
+        return self._fill(self.command_message)
+
+    def _fill(self, message: Any) -> str:
+        text = str(message)
         values = self.message_values()
         try:
             filled = text % values if values else text
