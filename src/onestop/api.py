@@ -22,7 +22,7 @@ from ninja.utils import check_csrf
 
 from onestop.core import json_input, rows
 from onestop.core.dates import api_datetime
-from onestop.core.errors import NotFound, OneStopError
+from onestop.core.errors import NotFound, OneStopError, shown
 from onestop.core.json_errors import body_invalid
 from onestop.core.logging import get_logger
 from onestop.core.models import ApiToken
@@ -32,6 +32,7 @@ from onestop.core.schema_errors import (
     describe_schema_error,
     value_facts,
 )
+from onestop.core.staff.errors import AccountDeactivated
 from onestop.openapi import add_error_responses
 
 log = get_logger(__name__)
@@ -44,12 +45,16 @@ class TokenAuth(HttpBearer):
     """`Authorization: Bearer os_…` with a token from POST /api/v1/auth/token."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        # Revoked tokens are read too, because deactivation revokes every token of
+        # the account, and its owner should learn why the token stopped working.
         record = rows.fetch_one(
-            ApiToken,
-            {"digest": ApiToken.digest_of(token), "revoked_at": None},
-            related={"user": ()},
+            ApiToken, {"digest": ApiToken.digest_of(token)}, related={"user": ()}
         )
-        if record is None or record.user is None or not record.user.is_active:
+        if record is None or record.user is None:
+            return None
+        if not record.user.is_active:
+            raise AccountDeactivated(username=shown(record.user.get_username()))
+        if record.revoked_at is not None:
             return None
         now = timezone.now()
         # Writing the time on every request would add a commit to each; a minute's
@@ -263,15 +268,19 @@ def _mount_routers() -> None:
     from onestop.core.api_notifications import router as notifications_router
     from onestop.core.ledger.api import router as ledger_router
     from onestop.core.staff.api import router as staff_router
+    from onestop.core.staff.api_accounts import router as accounts_router
     from onestop.credit.api import router as credit_router
     from onestop.exchange.api import router as exchange_router
     from onestop.identity.api import router as identity_router
+    from onestop.identity.api_window import router as window_reset_router
     from onestop.ratings.api import router as ratings_router
 
     api.add_router("/auth", core_router)
     api.add_router("/identity", identity_router)
     api.add_router("/centres", catalog_router)
     api.add_router("/centres", staff_router)
+    api.add_router("/centres", accounts_router)
+    api.add_router("/centres", window_reset_router)
     api.add_router("/cases", cases_router)
     api.add_router("/cases", cases_clock_router)
     api.add_router("/cases", cases_documents_router)

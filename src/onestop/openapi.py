@@ -36,7 +36,10 @@ ERROR_SCHEMA = {
 ERROR_DESCRIPTIONS = {
     400: "Invalid input or a body that is not valid JSON",
     401: "No valid token or session, or a failed signature or consent token",
-    403: "The caller's role may not do this, or a session request lacks its CSRF token",
+    403: (
+        "The caller's role may not do this, the account is deactivated, or a session "
+        "request lacks its CSRF token"
+    ),
     404: "Not found, or not visible to the caller",
     409: "The record is in a state that does not allow this",
     413: "An upload or a message that is too large",
@@ -108,6 +111,7 @@ ERRORS_BY_OPERATION: dict[str, tuple[int, ...]] = {
     "GET /centres/{slug}/staff": (403,),
     "POST /centres/{slug}/staff": (409,),
     "DELETE /centres/{slug}/staff/{role_id}": (409,),
+    "POST /centres/{slug}/accounts/{username}/deactivate": (409,),
 }
 
 
@@ -131,9 +135,8 @@ def error_statuses(key: str, method: str, operation: dict[str, Any]) -> set[int]
     parameters = operation.get("parameters", [])
     statuses = {500, *ERRORS_BY_OPERATION.get(key, ())}
     if operation.get("security"):
-        statuses.add(401)
-        if method in UNSAFE_METHODS:
-            statuses.add(403)
+        # A token or session of a deactivated account gets 403 on every method.
+        statuses.update((401, 403))
     if any(parameter["in"] == "path" for parameter in parameters):
         statuses.add(404)
     if operation.get("requestBody") or any(map(_validated, parameters)):

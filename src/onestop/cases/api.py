@@ -30,7 +30,7 @@ from onestop.catalog.queries import get_centre
 from onestop.core.dates import api_datetime
 from onestop.core.models import Centre
 from onestop.core.permissions import require_role, staff_roles
-from onestop.core.schemas import InputSchema
+from onestop.core.schemas import ApiDate, ApiDateTime, InputSchema
 from onestop.identity.lookup import find_enterprise, find_person_by_id_number
 
 router = Router(tags=["cases"])
@@ -46,14 +46,14 @@ class CaseSummaryOut(Schema):
     applicant: str
     agent: str | None
     channel: str
-    created_at: str
-    promised_due: str | None
+    created_at: ApiDateTime
+    promised_due: ApiDate | None
     warning: str
 
 
 class CaseOut(CaseSummaryOut):
     matter_version: int
-    statutory_due: str | None
+    statutory_due: ApiDate | None
     deadline_provisional: bool
     promised_due_provisional: bool
     statutory_due_provisional: bool
@@ -71,7 +71,7 @@ class CaseOut(CaseSummaryOut):
 class CaseReceiptOut(Schema):
     id: int
     kind: str
-    created_at: str
+    created_at: ApiDateTime
     data: dict[str, Any]
     signature: dict[str, Any]
     pdf_url: str

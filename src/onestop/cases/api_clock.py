@@ -15,7 +15,7 @@ from onestop.cases import clock
 from onestop.cases.api import CaseOut, _case, _detail
 from onestop.cases.models import CaseExtension
 from onestop.core.dates import api_datetime, api_iso
-from onestop.core.schemas import InputSchema
+from onestop.core.schemas import ApiDate, ApiDateTime, InputSchema
 
 router = Router(tags=["cases"])
 
@@ -46,11 +46,11 @@ class ExtensionOut(Schema):
     working_days: int
     reason: str
     status: str
-    requested_at: str
-    decided_at: str | None
+    requested_at: ApiDateTime
+    decided_at: ApiDateTime | None
     decision_note: str
-    promised_due: str | None
-    statutory_due: str | None
+    promised_due: ApiDate | None
+    statutory_due: ApiDate | None
 
 
 def extension_out(extension: CaseExtension) -> dict[str, Any]:

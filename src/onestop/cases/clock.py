@@ -20,8 +20,14 @@ from onestop.cases import actions, reasons
 from onestop.cases.errors import ReasonAction, ReasonRequired, ReasonTooLong
 from onestop.cases.models import Case, CaseEvent, CaseExtension, CasePause, CaseState
 from onestop.cases.queries import visible_cases
+from onestop.cases.recusal import audits_own_case_rejection, check_not_own_case
 from onestop.core.audit import record_event
-from onestop.core.errors import Conflict, InvalidInput, NotFound, choices_text
+from onestop.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    listed_choices,
+)
 from onestop.core.logging import get_logger
 from onestop.core.models import Role
 from onestop.core.notifications import NotificationMessage, register_message
@@ -187,19 +193,21 @@ class ExtensionNotFound(NotFound):
 # --- special procedures ---------------------------------------------------------------
 
 
+@audits_own_case_rejection
 def start_special_procedure(
     *, actor: Any, case: Case, procedure: str, reason: str
 ) -> Case:
     """Suspend a case under review for a special procedure, which stops its clock."""
     if procedure not in SPECIAL_PROCEDURES:
         raise UnknownProcedure(
-            procedure=procedure[:40], choices=choices_text(SPECIAL_PROCEDURES.items())
+            procedure=procedure[:40], choices=listed_choices(SPECIAL_PROCEDURES.items())
         )
     reason = _clean_reason(reason, ReasonAction.SUSPEND)
 
     with transaction.atomic():
         case = actions._lock(case)
         role = actions._reviewer_role(actor, case)
+        check_not_own_case(actor, case, role=role, action="suspend")
         data = {"procedure": procedure}
         actions._transition(
             case,
@@ -232,6 +240,7 @@ def start_special_procedure(
     return actions._reload(case)
 
 
+@audits_own_case_rejection
 def end_special_procedure(
     *, actor: Any, case: Case, reason: str, ended_at: dt.datetime | None = None
 ) -> Case:
@@ -244,6 +253,7 @@ def end_special_procedure(
     with transaction.atomic():
         case = actions._lock(case)
         role = actions._reviewer_role(actor, case)
+        check_not_own_case(actor, case, role=role, action="resume")
         pause = _open_special_procedure(case)
         ended_at = _check_pause_end(pause, ended_at or timezone.now())
         actions._transition(
@@ -288,6 +298,7 @@ def _check_pause_end(pause: CasePause, ended_at: dt.datetime) -> dt.datetime:
 # --- extensions -----------------------------------------------------------------------
 
 
+@audits_own_case_rejection
 def request_extension(
     *, actor: Any, case: Case, working_days: int, reason: str
 ) -> CaseExtension:
@@ -297,6 +308,7 @@ def request_extension(
     with transaction.atomic():
         case = actions._lock(case)
         role = actions._reviewer_role(actor, case)
+        check_not_own_case(actor, case, role=role, action="request_extension")
         _check_extendable(case)
         if case.extensions.filter(status=CaseExtension.Status.REQUESTED).exists():
             raise ExtensionAlreadyPending(number=case.number)
@@ -324,6 +336,7 @@ def request_extension(
     return extension
 
 
+@audits_own_case_rejection
 def approve_extension(
     *, actor: Any, extension: CaseExtension, note: str = ""
 ) -> CaseExtension:
@@ -331,7 +344,9 @@ def approve_extension(
     note = _clean_reason(note, ReasonAction.APPROVE_EXTENSION, required=False)
 
     with transaction.atomic():
-        extension, case, role = _lock_for_decision(actor, extension)
+        extension, case, role = _lock_for_decision(
+            actor, extension, action="approve_extension"
+        )
         _check_extendable(case)
         _check_approval_within_limit(case, extension)
         _decide(extension, actor=actor, status=CaseExtension.Status.APPROVED, note=note)
@@ -351,6 +366,7 @@ def approve_extension(
     return extension
 
 
+@audits_own_case_rejection
 def reject_extension(
     *, actor: Any, extension: CaseExtension, note: str
 ) -> CaseExtension:
@@ -358,7 +374,9 @@ def reject_extension(
     note = _clean_reason(note, ReasonAction.REJECT_EXTENSION)
 
     with transaction.atomic():
-        extension, case, role = _lock_for_decision(actor, extension)
+        extension, case, role = _lock_for_decision(
+            actor, extension, action="reject_extension"
+        )
         _decide(extension, actor=actor, status=CaseExtension.Status.REJECTED, note=note)
         _record_case_event(
             case,
@@ -451,11 +469,12 @@ def _check_approval_within_limit(case: Case, extension: CaseExtension) -> None:
 
 
 def _lock_for_decision(
-    actor: Any, extension: CaseExtension
+    actor: Any, extension: CaseExtension, *, action: str
 ) -> tuple[CaseExtension, Case, str]:
     extension = CaseExtension.objects.select_for_update().get(pk=extension.pk)
     case = actions._lock(extension.case)
     role = require_role(actor, SUPERVISOR_ROLES, centre=case.centre).role
+    check_not_own_case(actor, case, role=role, action=action)
     if extension.status != CaseExtension.Status.REQUESTED:
         raise ExtensionNotPending(
             extension=extension.pk, status=CaseExtension.Status(extension.status)

@@ -1,14 +1,37 @@
 """Errors of the case life cycle."""
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import InvalidInput, NotFound, PermissionDenied
+from onestop.core.errors import (
+    Conflict,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    choices_text,
+    list_text,
+    shown,
+    visible_text,
+)
 
 
 class CaseNotFound(NotFound):
+    """A case number that names no case the caller may see.
+
+    The message shows an invisible character of the number, such as a NUL sent as
+    %00, as <U+0000>, while `details.number` keeps the number as sent.
+    """
+
     code = "case.not_found"
     message = _("No case numbered %(number)s was found among the cases you may see.")
+
+    def message_values(self) -> dict[str, Any]:
+        values = super().message_values()
+        values["number"] = visible_text(str(values.get("number", "")))
+        return values
 
 
 class WithdrawalByApplicantOnly(PermissionDenied):
@@ -43,6 +66,16 @@ class MatterSwitchedOff(MatterNotOpen):
     )
 
 
+class CorrectionByReviewerOnly(InvalidTransition):
+    """A clerk's correction request on a case that the department is reviewing."""
+
+    message = _(
+        "The case is %(state)s, so the window can no longer request corrections: once "
+        "a case is accepted, the department's reviewer requests them. Ask the "
+        "department's reviewer, or reload the case to see its current state."
+    )
+
+
 class ApplicantNotRegistered(PermissionDenied):
     code = "applicant.not_registered"
     message = _("Register with your resident ID number before you apply.")
@@ -54,19 +87,43 @@ class NotAgent(PermissionDenied):
 
 
 class CorrectionsOutstanding(InvalidInput):
+    """A resubmission that leaves out a material of the correction notice.
+
+    Its details give the keys of the outstanding items: `materials`, `fields` and both
+    in the notice's order as `requested`. They give the names as lists too, which the
+    message joins in the request's language.
+    """
+
     code = "case.corrections_outstanding"
     message = _(
-        "The correction notice asks for %(materials)s, which this resubmission does not "
-        "provide. Provide each of them and submit again."
+        "The correction notice asks for %(material_names)s, which this resubmission "
+        "does not provide. Provide each of them and submit again."
     )
+
+    def message_values(self) -> dict[str, Any]:
+        values = super().message_values()
+        for key in ("material_names", "field_labels", "items"):
+            if isinstance(values.get(key), list):
+                values[key] = list_text(values[key]) or _("the items to correct")
+        return values
 
 
 class FieldsNotCorrected(CorrectionsOutstanding):
     """A resubmission that leaves a form field of the correction notice as it was."""
 
     message = _(
-        "The correction notice asks to correct %(fields)s, which this resubmission "
-        "leaves as they were. Enter the corrected values and submit again."
+        "The correction notice asks to correct %(field_labels)s, which this "
+        "resubmission leaves as they were. Enter the corrected values and submit again."
+    )
+
+
+class CorrectionsStillOutstanding(CorrectionsOutstanding):
+    """A resubmission that leaves out materials and form fields of the notice."""
+
+    message = _(
+        "The correction notice asks for %(material_names)s, which this resubmission "
+        "does not provide, and asks to correct %(field_labels)s, which it leaves as "
+        "they were. Provide each material, enter the corrected values and submit again."
     )
 
 
@@ -101,8 +158,54 @@ class MaterialsMissing(InvalidInput):
 
 
 class UnknownMaterial(InvalidInput):
+    """Material keys that the matter does not have.
+
+    `details.material` is the first unknown key, `details.unknown` every one, and
+    `details.known` the keys of the matter's materials, which the message lists with
+    their names.
+    """
+
     code = "case.unknown_material"
-    message = _("%(material)s is not a material of this matter.")
+    message = _(
+        "These are not materials of this matter: %(unknown_text)s. Its materials are "
+        "%(known_text)s. Send each material under its key."
+    )
+
+    def __init__(
+        self,
+        *,
+        unknown: list[str],
+        matter_materials: list[dict[str, Any]],
+        **details: Any,
+    ) -> None:
+        shown_keys = list(dict.fromkeys(shown(key) for key in unknown))
+        super().__init__(
+            material=shown_keys[0],
+            unknown=shown_keys,
+            known=[material["key"] for material in matter_materials],
+            **details,
+        )
+        self.known_choices = [
+            (material["key"], material["name"]) for material in matter_materials
+        ]
+
+    def message_values(self) -> dict[str, Any]:
+        values = super().message_values()
+        values["unknown_text"] = list_text(
+            visible_text(key) for key in self.details["unknown"]
+        )
+        values["known_text"] = choices_text(self.known_choices)
+        return values
+
+
+class UnknownMaterialMaterialsMissing(UnknownMaterial):
+    """Unknown material keys and missing required materials, reported in one notice."""
+
+    message = _(
+        "These are not materials of this matter: %(unknown_text)s. Its materials are "
+        "%(known_text)s. Send each material under its key. These required materials "
+        "are missing too: %(materials)s. Provide each of them."
+    )
 
 
 class ReasonAction(models.TextChoices):
@@ -170,4 +273,46 @@ class ReceiptNotIssued(NotFound):
     message = _(
         "Case %(number)s has no acceptance receipt because it is %(state)s. The "
         "receipt is issued when the window accepts the case."
+    )
+
+
+class RecentApplication(Conflict):
+    code = "case.recent_application"
+    message = _(
+        "You applied for %(matter)s as case %(number)s at %(created_at)s, and that case "
+        "is still open, so nothing was submitted now. Open case %(number)s to follow "
+        "it, or tick “Submit a second application” to apply again."
+    )
+
+
+class OwnCase(PermissionDenied):
+    """A staff action on a case that the actor applied for, for themselves or for an
+    enterprise they are an agent of.
+
+    `cases.recusal` sets `rejection` to the action's target, for its audit event.
+    """
+
+    code = "case.own_case"
+    message = _(
+        "You applied for case %(number)s yourself, so you may not handle it: staff "
+        "may not accept, correct, decide or otherwise act on their own applications "
+        "(回避). Ask another member of staff to handle it."
+    )
+    rejection: Any = None
+
+
+class OwnEnterpriseCase(OwnCase):
+    message = _(
+        "Case %(number)s is an application of %(enterprise)s, and you are a registered "
+        "agent of it, so you may not handle the case: staff may not act on the "
+        "applications of an enterprise they act for (回避). Ask another member of staff "
+        "to handle it."
+    )
+
+
+class OwnApplicationAtWindow(OwnCase):
+    message = _(
+        "You may not accept an application for %(matter)s at the window for yourself "
+        "or for an enterprise you are an agent of: staff may not handle their own "
+        "applications (回避). Ask another clerk to accept it."
     )

@@ -17,7 +17,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onestop.core.errors import InvalidInput, OneStopError, code_point_text, shown
+from onestop.core.errors import (
+    InvalidInput,
+    OneStopError,
+    choices_text,
+    code_point_text,
+    shown,
+)
 from onestop.core.json_input import JsonNumber
 from onestop.core.schema_errors import json_type_label, json_type_name
 from onestop.identity.codes import check_phone, parse_resident_id, parse_uscc
@@ -129,8 +135,25 @@ def check_form_data(
         summary = " ".join(
             _summary_line(labels.get(key), message) for key, message in errors.items()
         )
-        raise FormInvalid(count=len(errors), summary=summary, fields=errors)
+        raise FormInvalid(
+            count=len(errors),
+            summary=summary,
+            fields=errors,
+            **_select_choices(fields, errors),
+        )
     return cleaned
+
+
+def _select_choices(
+    fields: list[dict[str, Any]], errors: dict[str, str]
+) -> dict[str, dict[str, list[str]]]:
+    """Return `choices`, the values of each select field in `errors`, for the details."""
+    choices = {
+        field["key"]: [str(choice["value"]) for choice in field.get("choices") or []]
+        for field in fields
+        if field.get("type") == "select" and field["key"] in errors
+    }
+    return {"choices": choices} if choices else {}
 
 
 # Form field marks that ask for the owner's own data: the FormOwner attribute each is
@@ -302,11 +325,20 @@ def _clean_value(field: dict[str, Any], text: str) -> Any:
     elif kind == "date":
         value = _date(label, text)
     elif kind == "select":
-        allowed = [str(choice["value"]) for choice in field.get("choices") or []]
-        if text not in allowed:
+        choices = field.get("choices") or []
+        if text not in [str(choice["value"]) for choice in choices]:
             raise FieldError(
-                _("%(value)s is not one of the choices of %(label)s.")
-                % {"value": text[:40], "label": label}
+                _(
+                    "%(value)s is not one of the choices of %(label)s. Send one of "
+                    "these values: %(choices)s."
+                )
+                % {
+                    "value": text[:40],
+                    "label": label,
+                    "choices": choices_text(
+                        (str(choice["value"]), choice["label"]) for choice in choices
+                    ),
+                }
             )
     elif kind in ("phone", "id_number", "uscc"):
         value = _identity_code(kind, text)
@@ -405,3 +437,17 @@ def _identity_code(kind: str, text: str) -> str:
         return parse_uscc(text).code
     except OneStopError as error:
         raise FieldError(error.render()) from None
+
+
+def display_value(field: dict[str, Any], value: Any) -> Any:
+    """Return a form value as people read it: a select's choice label for its code.
+
+    The form data keeps the code, while pages and certificate faces show the label as
+    the pack writes it. A value that no choice has is returned unchanged.
+    """
+    if field.get("type") != "select" or value in ("", None):
+        return value
+    for choice in field.get("choices") or []:
+        if isinstance(choice, dict) and str(choice.get("value")) == str(value):
+            return str(choice.get("label", value))
+    return value

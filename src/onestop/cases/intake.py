@@ -29,7 +29,7 @@ from onestop.cases.uploads import (
 from onestop.cases.window_labels import check_window_label
 from onestop.core import json_input
 from onestop.core.errors import InvalidInput
-from onestop.core.json_errors import body_invalid, describe_json_error
+from onestop.core.json_errors import body_invalid, json_problem
 from onestop.core.schema_errors import (
     body_not_an_object,
     json_type_label,
@@ -299,7 +299,7 @@ def _json_object(post: QueryDict, name: str) -> dict[str, Any]:
     try:
         value = json_input.loads(raw, name)
     except json.JSONDecodeError as error:
-        raise FormJsonInvalid(name=name, error=describe_json_error(error)) from None
+        raise FormJsonInvalid(name=name, error=json_problem(error)) from None
     if not isinstance(value, dict):
         raise FormJsonNotObject(name=name, found=json_type_label(json_type_name(value)))
     return value

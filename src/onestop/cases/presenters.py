@@ -9,6 +9,7 @@ from django.utils.text import capfirst
 
 from onestop.cases.deadlines import deadline_status, provisional_dues
 from onestop.cases.downloads import document_pdf_url, material_url
+from onestop.cases.formdata import display_value
 from onestop.cases.models import (
     Case,
     CaseDocument,
@@ -22,14 +23,6 @@ from onestop.cases.receipts import receipt_status
 from onestop.cases.workflow import TRANSITIONS, UNCHANGED_STATE_ACTIONS
 from onestop.core.audit import actor_role_label
 from onestop.core.dates import api_iso
-
-
-def _choice_label(choices: Any, value: str) -> str:
-    """Return the label of a choice value, or the value when no choice matches."""
-    for choice in choices:
-        if isinstance(choice, dict) and str(choice.get("value")) == str(value):
-            return str(choice.get("label", value))
-    return value
 
 
 def _state_label(value: str) -> str:
@@ -54,9 +47,7 @@ def form_display(guide: Any, form_data: dict[str, Any]) -> list[tuple[str, Any]]
     """Return (label, display value) for each form field, showing choice labels for selects."""
     rows = []
     for field in guide.form_fields:
-        value = form_data.get(field["key"], "")
-        if field.get("type") == "select" and value not in ("", None):
-            value = _choice_label(field.get("choices") or [], value)
+        value = display_value(field, form_data.get(field["key"], ""))
         rows.append((field.get("label", field["key"]), value))
     return rows
 

@@ -7,13 +7,15 @@ department's cases; a platform admin sees every centre. Opening a full case reco
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, NoReturn
 
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from onestop.cases.errors import CaseNotFound, MatterNotFound, MatterSwitchedOff
-from onestop.cases.models import Case, CaseState
+from onestop.cases.models import OPEN_STATES, Case, CaseState
 from onestop.catalog.models import Matter
 from onestop.catalog.queries import with_frozen_definition
 from onestop.core import rows
@@ -192,3 +194,31 @@ def _raise_matter_missing(centre: Centre, pack_id: str) -> NoReturn:
     if name is not None:
         raise MatterSwitchedOff(matter=pack_id[:120], name=name, centre=centre.name)
     raise MatterNotFound(matter=pack_id[:120], centre=centre.name)
+
+
+# A page warns before a second application for the same matter within this period.
+RECENT_APPLICATION_PERIOD = dt.timedelta(hours=24)
+
+
+def recent_open_application(
+    person: Any, matter: Matter, enterprise: Enterprise | None
+) -> Case | None:
+    """Return the applicant's newest open case of the matter, for the same enterprise or
+    for themself, created within RECENT_APPLICATION_PERIOD, if there is one.
+
+    The portal and the kiosk warn with it, because a Back button after a submission
+    shows the filled-in form again, and a second press of Submit would file a duplicate.
+    """
+    if person is None:
+        return None
+    return (
+        Case.objects.filter(
+            person=person,
+            matter=matter,
+            enterprise=enterprise,
+            state__in=OPEN_STATES,
+            created_at__gte=timezone.now() - RECENT_APPLICATION_PERIOD,
+        )
+        .order_by("-created_at")
+        .first()
+    )

@@ -2,9 +2,10 @@
 
 When an approved matter's result is a certificate, the certificate is issued in the same
 transaction as the decision. Its face fields (照面信息) are taken first from the values the
-decider entered, then from the application form (same key, or a known alias). Next come
-facts of the holder: sex and birth date from the ID number, and the profile address. Numbers
-and dates that the certificate itself fixes default to the case number and the issue date.
+decider entered, then from the application form (same key, or a known alias), where a
+select gives its choice label. Next come facts of the holder: sex and birth date from the
+ID number, and the profile address. Numbers and dates that the certificate itself fixes
+default to the case number and the issue date.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from onestop.cases.formdata import display_value
 from onestop.cases.models import Case
 from onestop.certificates.actions import issue_or_renew_certificate, use_certificate
 from onestop.certificates.faces import check_entered_face_values
 from onestop.certificates.models import Certificate, CertificateType, HolderKind
-from onestop.core.errors import InvalidInput, list_text
+from onestop.core.errors import Coded, InvalidInput, list_text
 from onestop.identity.codes import parse_resident_id
 
 # Face field key -> form field keys that hold the same fact in the standard pack's forms.
@@ -140,15 +143,23 @@ def check_entered_face_keys(
     unknown = sorted(str(key) for key in entered if key not in enterable)
     if not unknown:
         return
-    accepted = [
-        str(_("%(key)s (%(label)s)")) % {"key": key, "label": label}
-        for key, label in enterable.items()
-    ]
     raise FaceFieldNotEnterable(
         key=unknown[0][:60],
         type=certificate_type.name,
-        accepted=list_text(accepted) or "—",
+        accepted=Coded(list(enterable), _lazy_accepted_text(enterable)),
     )
+
+
+def _accepted_text(enterable: dict[str, Any]) -> str:
+    """Name the enterable face fields for a message: each key with its label."""
+    named = [
+        str(_("%(key)s (%(label)s)")) % {"key": key, "label": label}
+        for key, label in enterable.items()
+    ]
+    return list_text(named) or "—"
+
+
+_lazy_accepted_text = lazy(_accepted_text, str)
 
 
 def face_values(
@@ -270,10 +281,16 @@ def organisation_code_of(case: Case) -> str:
 
 
 def _from_form(case: Case, key: str) -> str:
+    """Return the form value for a face field, with a select's choice label.
+
+    The certificate prints, and its signed document stores, the label, such as
+    餐饮服务经营者, while the case's form data keeps the choice code (catering).
+    """
+    fields = {field["key"]: field for field in case.matter_version.guide.form_fields}
     for candidate in FORM_ALIASES.get(key, (key,)):
         value = case.form_data.get(candidate)
         if value:
-            return str(value)
+            return str(display_value(fields.get(candidate, {}), value))
     return ""
 
 

@@ -1,10 +1,10 @@
 """Checks of uploaded materials: size, and the content type sniffed from the bytes.
 
-The browser's content type and the file name are never trusted. The type comes from the file's
-leading bytes (puremagic); the name's extension must agree with it, so that a program renamed
-to .pdf, or a PDF renamed to .jpg, is rejected with a message that names both. The file must
-also have the minimal structure of its type (`file_structure.py`), so that a bare signature
-or a truncated upload is not kept as a material.
+The browser's content type and the file name are never trusted. The type comes from the
+file's bytes (`content_types`); the name's extension must agree with it, so that a program
+renamed to .pdf, or a PDF renamed to .jpg, is rejected with a message that names both. The
+file must also have the minimal structure of its type (`file_structure.py`), so that a bare
+signature or a truncated upload is not kept as a material.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-import puremagic
 from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from onestop.cases.content_types import sniff_content_type
 from onestop.cases.file_structure import structure_problem
-from onestop.core.errors import InvalidInput, shown
+from onestop.core.errors import Coded, InvalidInput, shown
 from onestop.core.multipart import (
     MAX_FILE_NAME_LENGTH,
     NOTHING_SAVED,
@@ -160,7 +160,7 @@ def check_upload(name: str, content: bytes, *, material: str) -> CheckedUpload:
         raise UploadTypeNotAllowed(
             name=name,
             material=material,
-            detected=detected or _("unknown"),
+            detected=detected or Coded(None, _("unknown")),
             allowed=sorted(ALLOWED_TYPES),
         )
     problem = structure_problem(detected, content)
@@ -279,12 +279,3 @@ def _megabytes_rounded_up(size: int) -> str:
     """Return `size` in MB to one decimal, rounded up so that 10 MB + 1 byte is 10.1."""
     tenths = math.ceil(size * 10 / 1048576)
     return f"{tenths // 10}" if tenths % 10 == 0 else f"{tenths / 10:.1f}"
-
-
-def sniff_content_type(content: bytes) -> str:
-    """Return the MIME type recognised from the leading bytes, or "" when none is."""
-    try:
-        detected = puremagic.from_string(content[:8192], mime=True)
-    except puremagic.PureError:
-        return ""
-    return detected or ""

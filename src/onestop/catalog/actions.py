@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from onestop.catalog.models import Matter, MatterOrigin, MatterVersion, PackInstallation
 from onestop.certificates.actions import sync_certificate_types
@@ -44,6 +45,16 @@ class DepartmentNotBound(InvalidInput):
     )
 
 
+class UsccTaken(InvalidInput):
+    code = "provision.uscc_taken"
+    message = _(
+        "The unified social credit code %(uscc)s of the department role %(role)s "
+        "already belongs to the department %(department)s (role %(other_role)s) of "
+        "%(centre)s (%(region)s). Correct the code in the bindings, or bind the role "
+        "to that department only in its own centre."
+    )
+
+
 @dataclass(frozen=True)
 class DepartmentBinding:
     name: str
@@ -56,6 +67,20 @@ class ProvisionResult:
     centre: Centre
     created_matters: int
     updated_matters: int
+
+    def message(self) -> str:
+        """Return the operator message that describes what provisioning changed."""
+        created = ngettext(
+            "%(count)s matter created",
+            "%(count)s matters created",
+            self.created_matters,
+        ) % {"count": self.created_matters}
+        return _("%(centre)s (%(region)s): %(created)s, %(updated)s updated.") % {
+            "centre": self.centre.name,
+            "region": self.centre.region_code,
+            "created": created,
+            "updated": self.updated_matters,
+        }
 
 
 def provision_centre(
@@ -117,6 +142,8 @@ def _bind_departments(
         if role not in bindings:
             raise DepartmentNotBound(role=role)
 
+    _check_uscc_free(centre, roles, bindings)
+
     departments = {
         department.role_key: department
         for department in Department.objects.for_centre(centre).filter(
@@ -141,6 +168,36 @@ def _bind_departments(
     for department in Department.objects.bulk_create(missing):
         departments[department.role_key] = department
     return departments
+
+
+def _check_uscc_free(
+    centre: Centre, roles: list[str], bindings: dict[str, DepartmentBinding]
+) -> None:
+    """Raise UsccTaken when a bound code belongs to another stored department.
+
+    A USCC names one implementing body, so it may belong to one department of one
+    centre. The query reads every centre on purpose. A department of this centre whose
+    role is bound again in this run counts with its new code, which the bindings file
+    already checks for repeats.
+    """
+    role_of_uscc = {bindings[role].uscc: role for role in roles}
+    holders = (
+        Department.objects.filter(uscc__in=role_of_uscc)
+        .select_related("centre")
+        .order_by("centre__region_code", "role_key")
+    )
+    for holder in holders:
+        role = role_of_uscc[holder.uscc]
+        if holder.centre_id == centre.pk and holder.role_key in roles:
+            continue
+        raise UsccTaken(
+            uscc=holder.uscc,
+            role=role,
+            department=holder.name,
+            other_role=holder.role_key,
+            centre=holder.centre.name,
+            region=holder.centre.region_code,
+        )
 
 
 def _provision_matters(

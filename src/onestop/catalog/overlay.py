@@ -38,8 +38,14 @@ from onestop.catalog.packs.schemas import check_schema, load_schema
 from onestop.catalog.queries import get_centre
 from onestop.core import json_input
 from onestop.core.audit import record_event
-from onestop.core.errors import InvalidInput, NotFound, full_sentence, list_text
-from onestop.core.json_errors import describe_json_value_error
+from onestop.core.errors import (
+    Coded,
+    InvalidInput,
+    NotFound,
+    full_sentence,
+    list_text,
+)
+from onestop.core.json_errors import json_problem
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Department, Role
 from onestop.core.permissions import require_role
@@ -267,9 +273,7 @@ def parse_json_value(path: str, text: str) -> Any:
     try:
         return json_input.loads(text, path)
     except ValueError as error:
-        raise OverlayJsonInvalid(
-            path=path, problem=describe_json_value_error(error)
-        ) from None
+        raise OverlayJsonInvalid(path=path, problem=json_problem(error)) from None
 
 
 def parse_whole_number(field: str, path: str, text: str) -> int:
@@ -646,7 +650,10 @@ def add_local_matter(
         raise LocalMatterUnreadable(
             line=1,
             column=1,
-            problem=_("The definition is not a mapping of keys to values."),
+            problem=Coded(
+                {"problem": "not_mapping"},
+                _("The definition is not a mapping of keys to values."),
+            ),
         )
     check_definition(centre, definition, path="matter", error_class=LocalMatterInvalid)
     filled = fill_matter_defaults(definition)

@@ -18,6 +18,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from onestop.catalog.actions import (
     DepartmentBinding,
@@ -626,7 +627,7 @@ def plan_lines(plan: UpgradePlan) -> list[str]:
         str(
             _(
                 "%(pack)s %(old)s → %(new)s: %(added)s added, %(updated)s updated, "
-                "%(removed)s switched off, %(conflicts)s conflicts."
+                "%(removed)s switched off, %(conflicts)s."
             )
             % {
                 "pack": plan.pack_id,
@@ -635,7 +636,10 @@ def plan_lines(plan: UpgradePlan) -> list[str]:
                 "added": len(summary["added"]),
                 "updated": len(summary["updated"]),
                 "removed": len(summary["removed"]),
-                "conflicts": summary["conflicts"],
+                "conflicts": ngettext(
+                    "%(count)s conflict", "%(count)s conflicts", summary["conflicts"]
+                )
+                % {"count": summary["conflicts"]},
             }
         )
     ]

@@ -17,7 +17,7 @@ from onestop.certificates.queries import (
     find_certificate,
     get_certificate_for,
 )
-from onestop.core.schemas import InputSchema
+from onestop.core.schemas import ApiDate, ApiDateTime, InputSchema
 
 router = Router(tags=["certificates"])
 
@@ -26,17 +26,17 @@ class VerificationOut(Schema):
     identifier: str
     result: str
     valid: bool
-    checked_at: str
+    checked_at: ApiDateTime
     type_code: str | None = None
     type_name: str | None = None
     issuer_name: str | None = None
     issuer_uscc: str | None = None
     holder_name: str | None = None
     holder_code: str | None = None
-    valid_from: str | None = None
-    valid_until: str | None = None
-    issued_at: str | None = None
-    status_changed_at: str | None = None
+    valid_from: ApiDate | None = None
+    valid_until: ApiDate | None = None
+    issued_at: ApiDateTime | None = None
+    status_changed_at: ApiDateTime | None = None
     latest_version: str | None = None
     latest_version_result: str | None = None
 

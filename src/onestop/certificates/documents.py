@@ -53,7 +53,8 @@ class CertificateDocument:
     """The content of an electronic certificate's face.
 
     `holder_code_masked` is printed as given, so the caller masks it first.
-    `expiry_date=None` prints as no expiry (长期).
+    `expiry_date=None` prints as no expiry (长期). A face field whose value is a date
+    prints as the long date of the active language.
     """
 
     identifier: str
@@ -64,7 +65,7 @@ class CertificateDocument:
     issue_date: date
     expiry_date: date | None
     verification_url: str
-    face_fields: Sequence[tuple[str, str]] = field(default_factory=tuple)
+    face_fields: Sequence[tuple[str, str | date]] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,10 @@ def render_certificate_pdf(
     rows = [
         (_("Holder"), data.holder_name),
         (_("Holder code"), data.holder_code_masked),
-        *data.face_fields,
+        *(
+            (label, _format_date(value) if isinstance(value, date) else value)
+            for label, value in data.face_fields
+        ),
         (_("Issuer"), data.issuer_name),
         (_("Issue date"), _format_date(data.issue_date)),
         (_("Valid until"), expiry),

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc
 from stdnum.iso7064 import mod_37_36
@@ -33,12 +35,48 @@ _VERSION = re.compile(r"\d{3}")
 _CHECK = re.compile(r"[0-9A-Z]")
 
 
+class IdentifierPart(models.TextChoices):
+    """A part of an identifier: its key for details, its label for messages."""
+
+    PREFIX = "prefix", _("prefix")
+    PART_COUNT = "part_count", _("number of parts after the prefix")
+    TYPE_CODE = "type_code", _("type code")
+    ISSUER_CODE = "issuer_code", _("issuer code")
+    SERIAL = "serial", _("serial")
+    VERSION = "version", _("version")
+    CHECK = "check", _("check character")
+
+
+class IdentifierRule(models.TextChoices):
+    """The form a part must have: its key for details, its label for messages."""
+
+    TYPE_CODE_FORM = "uscc_and_3_digits", _("an 18-character USCC followed by 3 digits")
+    TYPE_CODE_USCC = (
+        "valid_uscc_and_3_digits",
+        _("a valid USCC (GB 32100) followed by 3 digits"),
+    )
+    ISSUER_USCC = "valid_uscc", _("a valid 18-character USCC (GB 32100)")
+    SERIAL = "serial_characters", _("1 to %(max)s digits or capital letters")
+    VERSION = "3_digits", _("3 digits, 001 to 999")
+    CHECK = "check_character", _("one digit or capital letter")
+
+
 class InvalidCertificateId(InvalidInput):
+    """A malformed part: `part` is an IdentifierPart, and `expected` an IdentifierRule
+    or the literal value the part must have.
+    """
+
     code = "certificate_id.format"
     message = _(
         "The certificate identifier is invalid: the %(part)s %(value)s should be "
         "%(expected)s. Copy the identifier again from the certificate."
     )
+
+    def message_values(self) -> dict[str, Any]:
+        values = super().message_values()
+        if self.details.get("expected") == IdentifierRule.SERIAL:
+            values["expected"] = values["expected"] % {"max": MAX_SERIAL_LENGTH}
+        return values
 
 
 class CertificateIdCheckFailed(InvalidInput):
@@ -102,13 +140,13 @@ def parse_identifier(text: str) -> CertificateId:
     identifier = text.strip() if isinstance(text, str) else ""
     if not identifier.startswith(PREFIX + "."):
         raise InvalidCertificateId(
-            part=_("prefix"), value=identifier[: len(PREFIX)], expected=PREFIX
+            part=IdentifierPart.PREFIX, value=identifier[: len(PREFIX)], expected=PREFIX
         )
 
     parts = identifier[len(PREFIX) + 1 :].split(".")
     if len(parts) != 5:
         raise InvalidCertificateId(
-            part=_("number of parts after the prefix"),
+            part=IdentifierPart.PART_COUNT,
             value=len(parts),
             expected=5,
         )
@@ -117,14 +155,16 @@ def parse_identifier(text: str) -> CertificateId:
     _check_parts(type_code, issuer_uscc, serial)
     if not _VERSION.fullmatch(version_text):
         raise InvalidCertificateId(
-            part=_("version"), value=version_text, expected=_("3 digits, 001 to 999")
+            part=IdentifierPart.VERSION,
+            value=version_text,
+            expected=IdentifierRule.VERSION,
         )
     version = _check_version(version_text)
     if not _CHECK.fullmatch(check):
         raise InvalidCertificateId(
-            part=_("check character"),
+            part=IdentifierPart.CHECK,
             value=check,
-            expected=_("one digit or capital letter"),
+            expected=IdentifierRule.CHECK,
         )
 
     expected = compute_check(type_code, issuer_uscc, serial, version)
@@ -145,28 +185,27 @@ def compute_check(type_code: str, issuer_uscc: str, serial: str, version: int) -
 def _check_parts(type_code: str, issuer_uscc: str, serial: str) -> None:
     if not isinstance(type_code, str) or not _TYPE_CODE.fullmatch(type_code):
         raise InvalidCertificateId(
-            part=_("type code"),
+            part=IdentifierPart.TYPE_CODE,
             value=type_code,
-            expected=_("an 18-character USCC followed by 3 digits"),
+            expected=IdentifierRule.TYPE_CODE_FORM,
         )
     if not uscc.is_valid(type_code[:18]):
         raise InvalidCertificateId(
-            part=_("type code"),
+            part=IdentifierPart.TYPE_CODE,
             value=type_code,
-            expected=_("a valid USCC (GB 32100) followed by 3 digits"),
+            expected=IdentifierRule.TYPE_CODE_USCC,
         )
     if not isinstance(issuer_uscc, str) or not uscc.is_valid(issuer_uscc):
         raise InvalidCertificateId(
-            part=_("issuer code"),
+            part=IdentifierPart.ISSUER_CODE,
             value=issuer_uscc,
-            expected=_("a valid 18-character USCC (GB 32100)"),
+            expected=IdentifierRule.ISSUER_USCC,
         )
     if not isinstance(serial, str) or not _SERIAL.fullmatch(serial):
         raise InvalidCertificateId(
-            part=_("serial"),
+            part=IdentifierPart.SERIAL,
             value=serial,
-            expected=_("1 to %(max)s digits or capital letters")
-            % {"max": MAX_SERIAL_LENGTH},
+            expected=IdentifierRule.SERIAL,
         )
 
 
@@ -179,7 +218,9 @@ def _check_version(version: int | str) -> int:
         or not 1 <= number <= MAX_VERSION
     ):
         raise InvalidCertificateId(
-            part=_("version"), value=version, expected=_("3 digits, 001 to 999")
+            part=IdentifierPart.VERSION,
+            value=version,
+            expected=IdentifierRule.VERSION,
         )
     return number
 

@@ -48,6 +48,17 @@ class VerificationResult:
 
 
 # The label of each result, translated into the language of the message it appears in.
+# Face fields that repeat a row printed on every certificate PDF (holder, holder code,
+# issuer, valid until), which the PDF leaves out of its face rows.
+PRINTED_BY_EVERY_CERTIFICATE = frozenset(
+    {
+        "holder_name",
+        "holder_id_number",
+        "holder_uscc",
+        "issuing_authority",
+        "valid_until",
+    }
+)
 RESULT_LABELS = {
     VerificationResult.VALID: CertificateStatus.VALID.label,
     VerificationResult.EXPIRED: pgettext_lazy("certificate check result", "expired"),
@@ -214,16 +225,19 @@ def verification_url(identifier: str) -> str:
 
 
 def certificate_document(certificate: Certificate) -> CertificateDocument:
-    """Return the printable face of a certificate, for `render_certificate_pdf`."""
-    labels = {
-        field["key"]: field.get("label", field["key"])
-        for field in certificate.certificate_type.face_fields
-    }
-    face_fields = [
-        (labels.get(key, key), value)
-        for key, value in certificate.face.items()
-        if value
-    ]
+    """Return the printable face of a certificate, for `render_certificate_pdf`.
+
+    The face fields that repeat a row the PDF prints for every certificate (holder,
+    holder code, issuer, valid until) are left out, so each fact is printed once. A date
+    field is printed as the long date of the active language, as those rows are.
+    """
+    fields = {field["key"]: field for field in certificate.certificate_type.face_fields}
+    face_fields: list[tuple[str, str | datetime.date]] = []
+    for key, value in certificate.face.items():
+        if not value or key in PRINTED_BY_EVERY_CERTIFICATE:
+            continue
+        field = fields.get(key, {})
+        face_fields.append((field.get("label", key), _face_value(field, value)))
     return CertificateDocument(
         identifier=certificate.identifier,
         type_name=certificate.certificate_type.name,
@@ -235,6 +249,15 @@ def certificate_document(certificate: Certificate) -> CertificateDocument:
         verification_url=verification_url(certificate.identifier),
         face_fields=face_fields,
     )
+
+
+def _face_value(field: dict[str, Any], value: str) -> str | datetime.date:
+    if field.get("type") != "date":
+        return value
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return value
 
 
 def _result_of(certificate: Certificate, today: datetime.date) -> str:

@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from onestop.core.actions import issue_api_token
 from onestop.core.errors import NotAuthenticated
 from onestop.core.schemas import InputSchema
+from onestop.core.staff.accounts import check_not_deactivated
 from onestop.identity.initial_password import check_password_changed
 from onestop.identity.throttle import (
     check_sign_in_allowed,
@@ -42,6 +43,7 @@ def create_token(request: HttpRequest, payload: TokenRequest) -> TokenOut:
 
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
+        check_not_deactivated(payload.username, payload.password)
         record_failed_sign_in(request, payload.username)
         raise BadCredentials()
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from onestop.core.notifications import notification_dict, notifications_of
+from onestop.core.schemas import ApiDateTime
 
 router = Router(tags=["notifications"])
 
@@ -18,8 +19,8 @@ class NotificationOut(Schema):
     subject: str
     body: str
     link: str
-    created_at: str
-    read_at: str | None
+    created_at: ApiDateTime
+    read_at: ApiDateTime | None
 
 
 @router.get("", response=list[NotificationOut])

@@ -10,13 +10,16 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from django.db.models import Choices
 from django.http import JsonResponse
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext_lazy, pgettext, pgettext_lazy
 
 from onestop.core.dates import api_datetime, format_local_datetime
 from onestop.core.ideographs import character_name, is_printable
@@ -120,6 +123,23 @@ class OneStopError(Exception):
         )
 
 
+def name_member[Error: OneStopError](error: Error, member: str) -> Error:
+    """Name the request member whose value `error` rejects, and return the error.
+
+    The member goes into `details.member` and before the message, so that a request
+    with two members checked by one rule, such as two credit codes, shows which failed.
+    """
+    error.details["member"] = member
+    error.message = format_lazy(
+        pgettext_lazy(
+            "a request member and the error about its value", "{member}: {message}"
+        ),
+        member=member,
+        message=error.message,
+    )
+    return error
+
+
 def code_point(character: str) -> str:
     """Name a character by its code point, such as U+200B, for a message."""
     return f"U+{ord(character):04X}"
@@ -131,17 +151,21 @@ def code_point_text(character: str) -> str:
     return f"{code_point(character)} ({name})" if name else code_point(character)
 
 
+def visible_text(value: str) -> str:
+    """Return `value` with each invisible character written as <U+XXXX>, for a message."""
+    return "".join(
+        character if is_printable(character) else f"<{code_point(character)}>"
+        for character in value
+    )
+
+
 def quoted_text(value: str) -> str:
     """Show a value in a message in quotes, with each invisible character as <U+XXXX>.
 
     The quotes show where a value such as a query parameter sent as %20 starts and
     ends, which it would not without them.
     """
-    shown_characters = "".join(
-        character if is_printable(character) else f"<{code_point(character)}>"
-        for character in value
-    )
-    return f"“{shown_characters}”"
+    return f"“{visible_text(value)}”"
 
 
 # How much of a value a message shows, in characters, so that a long paste is not
@@ -186,10 +210,70 @@ def choices_text(choices: Iterable[tuple[str, Any]]) -> str:
     return list_text(choice_text(key, label) for key, label in choices)
 
 
+@dataclass(frozen=True)
+class Coded:
+    """A detail that the API's details show as `code` and the message as `text`.
+
+    `code` is a key or a structure of keys and values, the same in every language.
+    `text` should be lazy (gettext_lazy, or a function wrapped with `lazy`) so that
+    it reads in the language the message is rendered in.
+    """
+
+    code: Any
+    text: Any
+
+
+def _list_text_of(values: list[Any]) -> str:
+    return list_text(str(value) for value in values)
+
+
+def _choices_text_of(choices: list[tuple[str, Any]]) -> str:
+    return choices_text(choices)
+
+
+_lazy_list_text = lazy(_list_text_of, str)
+_lazy_choices_text = lazy(_choices_text_of, str)
+
+
+def _fill(message: Any, values: dict[str, Any]) -> str:
+    return str(message) % {key: message_value(item) for key, item in values.items()}
+
+
+_lazy_fill = lazy(_fill, str)
+
+
+def lazy_text(message: Any, **values: Any) -> Any:
+    """Return `message` filled with `values` in the language active when it is read.
+
+    A lazy message's own `%` fills it at once, in the language active then.
+    """
+    return _lazy_fill(message, values)
+
+
+def listed(items: Iterable[Any]) -> Coded:
+    """Return a detail that lists `items`: a list in the details, and in the message
+    the items joined as the active language joins them (`list_text`).
+    """
+    values = list(items)
+    return Coded(values, _lazy_list_text(values))
+
+
+def listed_choices(choices: Iterable[tuple[str, Any]]) -> Coded:
+    """Return a detail that lists (key, label) choices: their keys in the details, and
+    in the message each label with its key (`choices_text`).
+    """
+    pairs = list(choices)
+    return Coded([key for key, _label in pairs], _lazy_choices_text(pairs))
+
+
 def message_value(value: Any) -> Any:
-    """Return a detail as its message shows it: a choice as its label."""
+    """Return a detail as its message shows it: a choice as its label, a Coded as its
+    text.
+    """
     if isinstance(value, Choices):
         return value.label
+    if isinstance(value, Coded):
+        return value.text
     if (
         isinstance(value, list | tuple)
         and value
@@ -202,6 +286,8 @@ def message_value(value: Any) -> Any:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Enum):
         return _jsonable(value.value)
+    if isinstance(value, Coded):
+        return _jsonable(value.code)
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     if isinstance(value, datetime.datetime):
@@ -278,4 +364,15 @@ class InvalidTransition(OneStopError):
 class RateLimited(OneStopError):
     code = "rate_limited"
     status = 429
-    message = _("Too many requests. Wait %(retry_after)s seconds and try again.")
+
+    def __init__(self, **details: Any) -> None:
+        self.message = self.counted_message(details)
+        super().__init__(**details)
+
+    def counted_message(self, details: dict[str, Any]) -> Any:
+        """Return the message in the singular or plural form for the wait it names."""
+        return ngettext_lazy(
+            "Too many requests. Wait %(retry_after)s second and try again.",
+            "Too many requests. Wait %(retry_after)s seconds and try again.",
+            details["retry_after"],
+        )

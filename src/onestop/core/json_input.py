@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import InvalidInput
+from onestop.core.errors import Coded, InvalidInput
 
 # A \u escape of a surrogate (U+D800 to U+DFFF) or of a control character other than
 # tab, line feed and carriage return. Only bodies with one are walked.
@@ -25,6 +25,11 @@ LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # Control characters that no text of a form, a name or a reason contains. PostgreSQL
 # cannot store U+0000 in text or jsonb at all.
 CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# The paths that errors name when the problem is not inside one member: the empty path
+# for the request body, and "member_name" for a member name at the top level.
+WHOLE_BODY = Coded("", _("The request body"))
+TOP_MEMBER_NAME = Coded("member_name", _("A member name"))
 
 
 class ControlCharacterInvalid(InvalidInput):
@@ -102,31 +107,31 @@ def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return members
 
 
-def check_text(value: Any, path: str = "", *, controls: bool = True) -> None:
+def check_text(value: Any, path: str | Coded = "", *, controls: bool = True) -> None:
     """Raise TextInvalid or ControlCharacterInvalid naming the member of `value` that
     has a lone surrogate or, with `controls`, a control character."""
     if isinstance(value, str):
         found = LONE_SURROGATE.search(value)
         if found:
             raise TextInvalid(
-                path=path or _("The request body"),
+                path=path or WHOLE_BODY,
                 code_point=f"{ord(found.group()):04x}",
             )
         if controls:
             check_no_control_character(value, path)
     elif isinstance(value, dict):
         for key, item in value.items():
-            check_text(key, path or str(_("A member name")), controls=controls)
+            check_text(key, path or TOP_MEMBER_NAME, controls=controls)
             check_text(item, f"{path}.{key}" if path else str(key), controls=controls)
     elif isinstance(value, list):
         for index, item in enumerate(value):
             check_text(item, f"{path}[{index}]", controls=controls)
 
 
-def check_no_control_character(text: str, path: str = "") -> None:
+def check_no_control_character(text: str, path: str | Coded = "") -> None:
     """Raise ControlCharacterInvalid when `text` has a control character (see above)."""
     found = CONTROL_CHARACTER.search(text)
     if found:
         raise ControlCharacterInvalid(
-            path=path or _("The request body"), code_point=f"{ord(found.group()):04X}"
+            path=path or WHOLE_BODY, code_point=f"{ord(found.group()):04X}"
         )

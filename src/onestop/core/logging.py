@@ -109,11 +109,11 @@ def _without_identifiers(text: str) -> str:
 
 
 def _mask_patterns(text: str) -> str:
-    for pattern in _PERSONAL_PATTERNS:
-        text = pattern.sub(
-            lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text
-        )
-    return text
+    # Logs mask a number with the functions that pages and messages use, so one number
+    # reads the same everywhere: 4406**********0024 and 138****8000.
+    id_pattern, mobile_pattern = _PERSONAL_PATTERNS
+    text = id_pattern.sub(lambda m: mask_id_number(m.group()), text)
+    return mobile_pattern.sub(lambda m: mask_phone(m.group()), text)
 
 
 def _is_resident_id(code: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -165,6 +166,18 @@ class ApiToken(models.Model):
     @classmethod
     def new_token(cls) -> str:
         return "os_" + secrets.token_urlsafe(32)
+
+    @classmethod
+    def active_user(cls, token: str) -> Any:
+        """Return the active user of an unrevoked token, or None."""
+        record = (
+            cls.objects.filter(digest=cls.digest_of(token), revoked_at=None)
+            .select_related("user")
+            .first()
+        )
+        if record is None or not record.user.is_active:
+            return None
+        return record.user
 
 
 class Notification(TenantModel):

@@ -11,7 +11,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import InvalidInput, NotAuthenticated, OneStopError, list_text
+from onestop.core.errors import (
+    InvalidInput,
+    NotAuthenticated,
+    OneStopError,
+    listed,
+)
 
 
 class UnknownFormChoice(InvalidInput):
@@ -34,9 +39,7 @@ def posted_choice(request: HttpRequest, field: str, allowed: Sequence[str]) -> s
     # A repeated field is rejected, because which of its values counts is a guess.
     value = values[0] if len(values) == 1 else " + ".join(values)
     if value not in allowed:
-        raise UnknownFormChoice(
-            field=field, value=value[:40], allowed=list_text(allowed)
-        )
+        raise UnknownFormChoice(field=field, value=value[:40], allowed=listed(allowed))
     return value
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,14 @@ from onestop.core.errors import NotAuthenticated, PermissionDenied, message_valu
 from onestop.core.models import Centre, Department, Membership, Role
 
 AnyUser = AbstractBaseUser | AnonymousUser
+
+
+class CentreScope(models.TextChoices):
+    """Where a required role may be held when no one centre is meant: the key for
+    details, the label for messages.
+    """
+
+    ANY = "any", _("any service centre")
 
 
 class RoleRequired(PermissionDenied):
@@ -153,6 +162,15 @@ def _membership_for_other_department(
         ):
             return membership
     return None
+
+
+def administered_centres(user: AnyUser) -> list[Centre]:
+    """Return the centres the user administers, by region code: every centre for a
+    platform admin, else those where the user is a centre admin."""
+    centres = Centre.objects.order_by("region_code")
+    if find_role(user, [Role.PLATFORM_ADMIN]) is not None:
+        return list(centres)
+    return list(centres.filter(pk__in=centres_of(user, [Role.CENTRE_ADMIN])))
 
 
 def centres_of(user: AnyUser, roles: Iterable[str]) -> list[int]:

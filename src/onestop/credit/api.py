@@ -12,7 +12,7 @@ from pydantic import StrictBool, StrictInt
 
 from onestop.core.dates import api_datetime, api_iso
 from onestop.core.models import Centre, Department
-from onestop.core.schemas import InputSchema
+from onestop.core.schemas import ApiDate, ApiDateTime, InputSchema
 from onestop.credit import actions, consents, queries, reports
 from onestop.credit.errors import CentreNotFound, DepartmentNotFound
 from onestop.credit.models import Consent, CreditRecord
@@ -52,14 +52,14 @@ class RecordOut(Schema):
     department: str
     legal_basis: str
     facts: str
-    decided_on: str
+    decided_on: ApiDate
     list_name: str
-    listed_on: str | None
-    delisted_on: str | None
+    listed_on: ApiDate | None
+    delisted_on: ApiDate | None
     case_number: str
     supersedes: int | None
     sha256: str
-    recorded_at: str
+    recorded_at: ApiDateTime
 
 
 class ConsentIn(InputSchema):
@@ -79,9 +79,9 @@ class ConsentOut(Schema):
     recipient_name: str
     recipient_uscc: str
     purpose: str
-    expires_at: str
+    expires_at: ApiDateTime
     single_use: bool
-    revoked_at: str | None
+    revoked_at: ApiDateTime | None
     use_count: int
 
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from onestop.core.audit import record_event
-from onestop.core.errors import OneStopError
+from onestop.core.errors import InvalidInput, OneStopError, name_member
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre
 from onestop.core.signing import public_keys_for, sign_document, verify_document
@@ -65,10 +65,16 @@ def issue_consent(
     Only this call returns the token, because the database keeps the nonce, not the
     token.
     """
-    subject = subject_of_actor(actor, enterprise_uscc)
+    try:
+        subject = subject_of_actor(actor, enterprise_uscc)
+    except InvalidInput as error:
+        raise name_member(error, "enterprise") from None
     recipient_name = _check_text("recipient_name", recipient_name)
     purpose = _check_text("purpose", purpose)
-    recipient_code = parse_uscc(recipient_uscc).code
+    try:
+        recipient_code = parse_uscc(recipient_uscc).code
+    except InvalidInput as error:
+        raise name_member(error, "recipient_uscc") from None
     if not isinstance(days, int) or not 1 <= days <= max_consent_days():
         raise ExpiryInvalid(days=days, maximum=max_consent_days())
     expires_at = (timezone.now() + dt.timedelta(days=days)).replace(microsecond=0)

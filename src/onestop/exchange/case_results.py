@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from onestop.cases import actions as case_actions
 from onestop.cases import documents, notices
-from onestop.cases.errors import CorrectionItemsRequired, UnknownMaterial
+from onestop.cases.actions.materials import check_material_keys
+from onestop.cases.errors import CorrectionItemsRequired
 from onestop.cases.models import Case, CaseDocument, CasePause, CaseState
 from onestop.core.models import Role
 
@@ -32,10 +33,10 @@ def apply_department_correction(*, case: Case, items: list[dict[str, Any]]) -> C
         raise CorrectionItemsRequired()
     with transaction.atomic():
         case = case_actions._lock(case)
-        known = {m["key"] for m in case.matter_version.guide.materials}
-        for item in items:
-            if item.get("material") and item["material"] not in known:
-                raise UnknownMaterial(material=item["material"])
+        check_material_keys(
+            [item["material"] for item in items if item.get("material")],
+            case.matter_version.guide.materials,
+        )
         if case.state == CaseState.ACCEPTED:
             case_actions._transition(
                 case, actor=None, actor_role=case_actions.SYSTEM, action="start_review"

@@ -13,7 +13,7 @@ import datetime
 from django.http import HttpRequest
 from django.utils import timezone
 
-from onestop.core.errors import list_text, shown
+from onestop.core.errors import listed, shown
 from onestop.core.models import Department
 from onestop.exchange.actions import connector_for
 from onestop.exchange.callbacks import check_body_size, check_clock
@@ -75,7 +75,7 @@ def _check_headers_present(request: HttpRequest) -> None:
         if not request.headers.get(header, "").strip()
     ]
     if missing:
-        raise SignatureMissing(missing=list_text(missing))
+        raise SignatureMissing(missing=listed(missing))
 
 
 def _check_timestamp(timestamp: str) -> None:

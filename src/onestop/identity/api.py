@@ -7,7 +7,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from onestop.core.permissions import signed_in_user
-from onestop.core.schemas import InputSchema
+from onestop.core.schemas import ApiDate, InputSchema
 from onestop.identity import actions
 from onestop.identity.actions import NotRegisteredPerson
 from onestop.identity.codes import legacy_id_notice
@@ -36,7 +36,7 @@ class ProfileIn(InputSchema):
 class ProfileOut(Schema):
     id_number_masked: str
     name: str
-    birth_date: str
+    birth_date: ApiDate
     phone: str
     address: str
     enterprises: list[dict[str, str]]

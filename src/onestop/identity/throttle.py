@@ -26,13 +26,14 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Max, Q, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from onestop.core.client import client_address
 from onestop.core.errors import OneStopError, RateLimited
@@ -50,19 +51,32 @@ LOCKOUT_SECONDS = 15 * 60
 
 class TooManySignInAttempts(RateLimited):
     code = "auth.too_many_attempts"
-    message = _(
-        "Too many failed sign-in attempts for this user name or from this address. Wait "
-        "%(minutes)s minutes and try again, or ask the service centre to reset the password."
-    )
+
+    def counted_message(self, details: dict[str, Any]) -> Any:
+        return ngettext_lazy(
+            "Too many failed sign-in attempts for this user name or from this address. "
+            "Wait %(minutes)s minute and try again, or ask the service centre to reset "
+            "the password.",
+            "Too many failed sign-in attempts for this user name or from this address. "
+            "Wait %(minutes)s minutes and try again, or ask the service centre to reset "
+            "the password.",
+            details["minutes"],
+        )
 
 
 class TooManyRegistrationConflicts(RateLimited):
     code = "identity.too_many_registrations"
-    message = _(
-        "Too many registrations from this address gave an ID number or a user name "
-        "that is already registered, so registrations from it wait %(minutes)s "
-        "minutes. Try again then, or ask the service centre for help."
-    )
+
+    def counted_message(self, details: dict[str, Any]) -> Any:
+        return ngettext_lazy(
+            "Too many registrations from this address gave an ID number or a user name "
+            "that is already registered, so registrations from it wait %(minutes)s "
+            "minute. Try again then, or ask the service centre for help.",
+            "Too many registrations from this address gave an ID number or a user name "
+            "that is already registered, so registrations from it wait %(minutes)s "
+            "minutes. Try again then, or ask the service centre for help.",
+            details["minutes"],
+        )
 
 
 def check_sign_in_allowed(request: HttpRequest, username: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -11,9 +13,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from onestop.core.errors import OneStopError
-from onestop.core.permissions import signed_in_user
+from onestop.core.errors import OneStopError, PermissionDenied
+from onestop.core.logging import get_logger
+from onestop.core.permissions import signed_in_user, staff_roles
+from onestop.core.staff.accounts import check_not_deactivated
+from onestop.core.staff.errors import AccountDeactivated
 from onestop.identity import actions
 from onestop.identity.codes import legacy_id_notice
 from onestop.identity.field_errors import field_messages
@@ -27,11 +33,32 @@ from onestop.identity.throttle import (
     record_successful_sign_in,
 )
 
+log = get_logger(__name__)
+
 REGISTER_FIELDS = ("username", "password", "id_number", "name", "phone", "address")
 
 
+class StaffSignInAtKiosk(PermissionDenied):
+    code = "auth.staff_at_kiosk"
+    message = _lazy(
+        "This self-service kiosk is for applicants, so the staff account %(username)s "
+        "cannot sign in here. Sign in at a staff computer, or here with an applicant's "
+        "own account."
+    )
+
+
+def is_staff_account(user: Any) -> bool:
+    """Return whether the user has a staff role or may open the admin."""
+    return bool(user.is_staff or user.is_superuser or staff_roles(user))
+
+
 class ThrottledLoginView(LoginView):
-    """Show the sign-in page, rejecting attempts with 429 after repeated failures."""
+    """Show the sign-in page, rejecting attempts with 429 after repeated failures.
+
+    A session that a kiosk page has flagged (`request.kiosk`) takes applicants only: a
+    staff account is rejected with 403, so no staff session stays open on a public
+    screen in the kiosk's layout.
+    """
 
     def post(
         self, request: HttpRequest, *args: object, **kwargs: object
@@ -40,17 +67,29 @@ class ThrottledLoginView(LoginView):
             check_sign_in_allowed(request, request.POST.get("username", ""))
         except TooManySignInAttempts as error:
             context = self.get_context_data(
-                form=AuthenticationForm(request), throttle_error=error
+                form=AuthenticationForm(request), sign_in_error=error
             )
             return self.render_to_response(context, status=error.status)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        user = form.get_user()
+        if getattr(self.request, "kiosk", False) and is_staff_account(user):
+            log.info("auth.staff_at_kiosk_rejected", user_id=user.pk)
+            error = StaffSignInAtKiosk(username=user.get_username())
+            context = self.get_context_data(form=form, sign_in_error=error)
+            return self.render_to_response(context, status=error.status)
         record_successful_sign_in(self.request.POST.get("username", ""))
         return super().form_valid(form)
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        record_failed_sign_in(self.request, self.request.POST.get("username", ""))
+        username = self.request.POST.get("username", "")
+        try:
+            check_not_deactivated(username, self.request.POST.get("password", ""))
+        except AccountDeactivated as error:
+            context = self.get_context_data(form=form, sign_in_error=error)
+            return self.render_to_response(context, status=error.status)
+        record_failed_sign_in(self.request, username)
         return super().form_invalid(form)
 
 
@@ -174,10 +213,24 @@ def password_change(request: HttpRequest) -> HttpResponse:
         request.session.pop(SESSION_KEY, None)
         messages.success(request, _("Your new password is saved."))
         return redirect("home")
-    context = {"form": form, "initial": bool(request.session.get(SESSION_KEY))}
+    context = {
+        "form": form,
+        "initial": bool(request.session.get(SESSION_KEY)),
+        "new_password_errors": _coded_errors(form, "new_password2"),
+    }
     return render(
         request,
         "identity/password_change.html",
         context,
         status=400 if form.errors else 200,
     )
+
+
+def _coded_errors(form: PasswordChangeForm, field: str) -> list[tuple[str, str]]:
+    """Return the field's errors as (code, message) pairs, such as the validators'
+    `password_unchanged`, so that the page can mark each with its code."""
+    return [
+        (error.code or "", message)
+        for error in form.errors.as_data().get(field, [])
+        for message in error.messages
+    ]

@@ -12,6 +12,7 @@ from onestop.cases import actions, clock_forms, queries
 from onestop.cases.decisions import certificate_context, decision_from_post
 from onestop.cases.models import CaseState
 from onestop.cases.presenters import case_detail, case_summary
+from onestop.cases.recusal import own_case_error
 from onestop.core.errors import OneStopError
 from onestop.core.models import Role
 from onestop.core.pages import handles_errors, posted_choice
@@ -31,7 +32,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     Reviewers decide these cases. Department admins see the same list read-only.
     """
     if find_role(request.user, QUEUE_ROLES) is None:
-        raise RoleRequired(role=QUEUE_ROLES, centre="")
+        raise RoleRequired(role=[Role(role) for role in QUEUE_ROLES], centre="")
 
     departments = [
         m.department_id
@@ -102,6 +103,7 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
             "guide": found.matter_version.guide,
             "clock": clock_forms.office_context(found),
             "is_reviewer": is_reviewer,
+            "own_case": own_case_error(request.user, found),
             "error": error,
             "posted": request.POST if error else {},
             **certificate_context(found),

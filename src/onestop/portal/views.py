@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onestop.cases import actions, queries, results
+from onestop.cases.errors import RecentApplication
 from onestop.cases.intake import application_from_request
 from onestop.cases.models import CaseState, Channel
 from onestop.cases.presenters import case_detail
@@ -85,15 +86,21 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
         else _posted_fields(request)
     )
     error: OneStopError | None = None
+    recent = (
+        queries.recent_open_application(person, matter, applying_for)
+        if request.method != "POST"
+        else None
+    )
     if request.method == "POST":
         try:
+            enterprise = _chosen_enterprise(person, request.POST.get("enterprise", ""))
+            recent = queries.recent_open_application(person, matter, enterprise)
+            _check_not_repeated(request, matter, recent)
             case = actions.submit_online_case(
                 actor=request.user,
                 matter=matter,
                 application=application_from_request(request.POST, request.FILES),
-                enterprise=_chosen_enterprise(
-                    person, request.POST.get("enterprise", "")
-                ),
+                enterprise=enterprise,
                 idempotency_key=request.POST.get("idempotency_key") or None,
                 channel=Channel.KIOSK
                 if getattr(request, "kiosk", False)
@@ -121,6 +128,7 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
                 error.details.get("material_keys", []) if error else []
             ),
             "upload_errors": upload_errors_by_material(error),
+            "problems": _problems(guide, error),
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
             "person": person,
             "enterprises": enterprises,
@@ -130,8 +138,46 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
                 else getattr(applying_for, "uscc", "")
             ),
             "offers": results.certificate_offers(matter, person, enterprises),
+            "recent": recent,
         },
         status=error.status if error else 200,
+    )
+
+
+def _problems(guide: MatterGuide, error: OneStopError | None) -> list[dict[str, str]]:
+    """Return the fields and materials that an error marks, in the form's order, each
+    with its label and the id of its input, for the summary above the form."""
+    if error is None:
+        return []
+    fields = error.details.get("fields", {})
+    materials = set(upload_errors_by_material(error)) | set(
+        error.details.get("material_keys", [])
+    )
+    problems = [
+        {"label": field["label"], "target": f"field-{field['key']}"}
+        for field in guide.form_fields
+        if field["key"] in fields
+    ]
+    problems += [
+        {"label": material["name"], "target": f"material-{material['key']}"}
+        for material in guide.materials
+        if material["key"] in materials
+    ]
+    return problems
+
+
+def _check_not_repeated(request: HttpRequest, matter: Any, recent: Any) -> None:
+    """Raise RecentApplication for a second application of the matter, unless the
+    applicant ticked "repeat" or this is the same form sent again (its idempotency key
+    gives the first case back)."""
+    if recent is None or request.POST.get("repeat") == "on":
+        return
+    if recent.idempotency_key and recent.idempotency_key == request.POST.get(
+        "idempotency_key"
+    ):
+        return
+    raise RecentApplication(
+        matter=matter.name, number=recent.number, created_at=recent.created_at
     )
 
 

@@ -43,10 +43,12 @@ from onestop.ratings.errors import (
     NotYourCase,
     NotYourVisit,
     PadRequired,
+    PadRevoked,
     RatedSubject,
     RatingLinkExpired,
     RatingLinkNotFound,
     VisitAlreadyRated,
+    WindowPadMissing,
 )
 from onestop.ratings.models import (
     MAX_COMMENT_LENGTH,
@@ -64,6 +66,7 @@ from onestop.ratings.queries import (
     get_rating_link,
     get_rating_of,
     get_window_pad,
+    padded_windows,
 )
 
 log = get_logger(__name__)
@@ -340,6 +343,8 @@ def record_visit(
     ):
         raise CaseNotOfVisit(number=case.number)
     window = check_window_label(window)
+    if get_policy(centre).pads_required and get_window_pad(centre, window) is None:
+        raise WindowPadMissing(window=window, windows=padded_windows(centre))
     with transaction.atomic():
         visit = Visit.objects.create(
             centre=centre, person=person, clerk=actor, window=window, case=case
@@ -450,13 +455,17 @@ def check_rating_pad(link: RatingLink, pad: RatingPad | None) -> None:
     """Raise PadRequired when a screen link of a window with a pad comes from elsewhere.
 
     The pad is looked up when the rating is made, so a screen link issued before the
-    window got its pad needs the pad too, and one of a window whose pad was revoked
-    works anywhere again.
+    window got its pad needs the pad too. One of a window whose pad was revoked works
+    anywhere again, unless the centre's policy rates visits on pads only (PadRevoked).
     """
     if link.channel != RatingChannel.WINDOW_SCREEN or link.visit is None:
         return
     window_pad = get_window_pad(link.centre_id, link.visit.window)
-    if window_pad is None or (pad is not None and pad.pk == window_pad.pk):
+    if window_pad is None:
+        if get_policy(link.centre).pads_required:
+            raise PadRevoked(window=link.visit.window)
+        return
+    if pad is not None and pad.pk == window_pad.pk:
         return
     raise PadRequired(window=link.visit.window)
 

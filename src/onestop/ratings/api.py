@@ -12,11 +12,16 @@ from ninja.responses import Status
 from pydantic import StrictBool, StrictInt
 
 from onestop.cases.queries import get_case_for
+from onestop.core.centres import get_centre
 from onestop.core.dates import api_datetime
 from onestop.core.models import Centre, Role
-from onestop.core.permissions import RoleRequired, require_authenticated
-from onestop.core.schemas import InputSchema
-from onestop.ratings import pads, queries, rectifications
+from onestop.core.permissions import (
+    RoleRequired,
+    require_authenticated,
+    require_role,
+)
+from onestop.core.schemas import ApiDateTime, InputSchema
+from onestop.ratings import pads, policy, queries, rectifications
 from onestop.ratings.actions import (
     change_rating,
     issue_rating_link,
@@ -70,8 +75,8 @@ class RatingOut(Schema):
     comment: str
     is_bad: bool
     is_default: bool
-    created_at: str
-    updated_at: str
+    created_at: ApiDateTime
+    updated_at: ApiDateTime
     rectification: int | None
 
 
@@ -90,22 +95,25 @@ class LinkOut(Schema):
 
     id: int
     channel: str
-    expires_at: str
+    expires_at: ApiDateTime
     delivered_to: str
 
 
 class PairIn(InputSchema):
     code: str
     window: str
+    # The slug of the centre to pair the pad into, for staff of several centres.
+    # An empty slug picks the first of the caller's centres by region code.
+    centre: str = ""
 
 
 class PadOut(Schema):
     id: int
     window: str
     paired_by: int
-    paired_at: str
-    last_seen_at: str | None
-    revoked_at: str | None
+    paired_at: ApiDateTime
+    last_seen_at: ApiDateTime | None
+    revoked_at: ApiDateTime | None
     revoked_by: int | None
 
 
@@ -252,7 +260,7 @@ def link_path(link: Any) -> str:
 @router.post("/pads", response={201: PadOut})
 def pair(request: HttpRequest, payload: PairIn) -> Status:
     """Pair the device that shows the pairing code with a window of the caller's centre."""
-    centre = queries.pairing_centre(request.user)
+    centre = queries.pairing_centre(request.user, payload.centre)
     pad = pads.pair_pad(
         actor=request.user, centre=centre, code=payload.code, window=payload.window
     )
@@ -378,3 +386,56 @@ def public_summary(
         ratings_of(centres, Period()), check_dimension(dimension, PUBLIC_DIMENSIONS)
     )
     return report_dict(report)
+
+
+# --- the rating policy of a centre -------------------------------------------------------
+
+
+class PolicyOut(Schema):
+    centre: str
+    change_period_hours: int
+    default_rating_days: int
+    rectification_working_days: int
+    appeal_days: int
+    screen_link_minutes: int
+    pads_required: bool
+    # The windows whose pads are not revoked; with pads_required, visits are recorded
+    # only at these.
+    windows_with_pads: list[str]
+
+
+class PolicyIn(InputSchema):
+    # Strict, so that "5" or true is not taken for a number; a member left out keeps
+    # its value.
+    change_period_hours: StrictInt | None = None
+    default_rating_days: StrictInt | None = None
+    rectification_working_days: StrictInt | None = None
+    appeal_days: StrictInt | None = None
+    screen_link_minutes: StrictInt | None = None
+    pads_required: StrictBool | None = None
+
+
+def _policy_out(centre: Centre) -> PolicyOut:
+    values = policy.policy_values(queries.get_policy(centre))
+    return PolicyOut(
+        centre=centre.slug,
+        windows_with_pads=queries.padded_windows(centre),
+        **values,
+    )
+
+
+@router.get("/policies/{slug}", response=PolicyOut)
+def get_rating_policy(request: HttpRequest, slug: str) -> PolicyOut:
+    """Return a centre's rating policy (centre admins of the centre, platform admins)."""
+    centre = get_centre(slug)
+    require_role(request.user, policy.POLICY_ROLES, centre=centre)
+    return _policy_out(centre)
+
+
+@router.put("/policies/{slug}", response=PolicyOut)
+def put_rating_policy(request: HttpRequest, slug: str, payload: PolicyIn) -> PolicyOut:
+    """Change the members sent; every value is checked before any is saved."""
+    centre = get_centre(slug)
+    sent = {key: value for key, value in payload.dict().items() if value is not None}
+    policy.update_policy(actor=request.user, centre=centre, values=sent)
+    return _policy_out(centre)

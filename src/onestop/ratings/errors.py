@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from onestop.core.errors import (
     Conflict,
@@ -11,6 +12,7 @@ from onestop.core.errors import (
     NotFound,
     PermissionDenied,
     RateLimited,
+    list_text,
 )
 from onestop.ratings.models import RatingChannel
 
@@ -277,6 +279,14 @@ class PadWindowRequired(InvalidInput):
     )
 
 
+class PadCentreNotAllowed(PermissionDenied):
+    code = "rating.pad_centre_not_allowed"
+    message = _(
+        "You cannot pair rating pads in the centre %(centre)s, because you are no "
+        "window clerk or centre admin there. Choose one of your centres: %(allowed)s."
+    )
+
+
 class PadWindowTaken(Conflict):
     code = "rating.pad_window_taken"
     message = _(
@@ -291,8 +301,63 @@ class PadNotFound(NotFound):
 
 
 class TooManyPairings(RateLimited):
+    """Raised with `count`, MAX_OPEN_PAIRINGS (more than one), and `retry_after`."""
+
     code = "rating.too_many_pairings"
+
+    def counted_message(self, details: dict[str, Any]) -> Any:
+        return ngettext_lazy(
+            "%(count)s devices are waiting to be paired as rating pads, the maximum. "
+            "Wait %(retry_after)s second until their codes expire, then reload this "
+            "page.",
+            "%(count)s devices are waiting to be paired as rating pads, the maximum. "
+            "Wait %(retry_after)s seconds until their codes expire, then reload this "
+            "page.",
+            details["retry_after"],
+        )
+
+
+class WindowPadMissing(InvalidInput):
+    code = "rating.window_pad_missing"
     message = _(
-        "%(count)s devices are waiting to be paired as rating pads, the maximum. Wait "
-        "%(retry_after)s seconds until their codes expire, then reload this page."
+        "Window %(window)s has no rating pad, and this centre rates visits on rating pads "
+        "only. Record the visit at a window with a pad (%(windows)s), or ask a clerk or "
+        "centre admin to pair a pad with window %(window)s on the rating pads page."
+    )
+
+    def message_values(self) -> dict[str, Any]:
+        # The details list the windows with a pad; the message joins them, or says
+        # that there are none.
+        values = super().message_values()
+        if not values.get("window"):
+            values["window"] = _("(none given)")
+        windows = self.details.get("windows") or []
+        values["windows"] = (
+            list_text(windows) if windows else _("no window has a pad yet")
+        )
+        return values
+
+
+class PadRevoked(PermissionDenied):
+    code = "rating.pad_revoked"
+    message = _(
+        "The rating pad of window %(window)s was revoked, and this centre rates visits "
+        "on rating pads only, so the rating was not recorded. Pair a new pad with window "
+        "%(window)s, or send the applicant the SMS link from the visit's page."
+    )
+
+
+class PolicyValueOutOfRange(InvalidInput):
+    code = "rating.policy_value_out_of_range"
+    message = _(
+        "%(field)s is %(value)s, outside the allowed range of %(min)s to %(max)s. Enter "
+        "a whole number in that range."
+    )
+
+
+class PolicyValueInvalid(InvalidInput):
+    code = "rating.policy_value_invalid"
+    message = _(
+        "%(field)s is %(value)s, which is not a whole number. Enter a whole number from "
+        "%(min)s to %(max)s."
     )

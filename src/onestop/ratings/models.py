@@ -80,6 +80,28 @@ def tags_for_channel(channel: str) -> tuple[Tag, ...]:
     return ON_SITE_TAGS if channel in ON_SITE_CHANNELS else ONLINE_TAGS
 
 
+class PolicyField(models.TextChoices):
+    """The fields of a rating policy that a centre admin sets, as messages name them."""
+
+    CHANGE_PERIOD_HOURS = (
+        "change_period_hours",
+        _("Hours in which a rating can be changed"),
+    )
+    DEFAULT_RATING_DAYS = (
+        "default_rating_days",
+        _("Days after the result before an unrated case counts as basically satisfied"),
+    )
+    RECTIFICATION_WORKING_DAYS = (
+        "rectification_working_days",
+        _("Working days to rectify a bad rating"),
+    )
+    APPEAL_DAYS = "appeal_days", _("Days in which a department can appeal a bad rating")
+    SCREEN_LINK_MINUTES = (
+        "screen_link_minutes",
+        _("Minutes a rating screen at the window stays open"),
+    )
+
+
 class RatingPolicy(TenantModel):
     """A centre's rating rules; a centre without a row uses the field defaults."""
 
@@ -102,6 +124,11 @@ class RatingPolicy(TenantModel):
     )
     screen_link_minutes = models.PositiveIntegerField(
         _("minutes a rating screen at the window stays open"), default=30
+    )
+    # On, a visit can be recorded only at a window with a rating pad, and the clerk's
+    # visit page never shows the visit's screen or QR code link.
+    pads_required = models.BooleanField(
+        _("visits are rated on rating pads only"), default=False
     )
 
     class Meta:

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -167,7 +168,9 @@ def _panel_context(request: HttpRequest, pad: RatingPad) -> dict[str, Any]:
 @handles_errors
 def pads(request: HttpRequest) -> HttpResponse:
     """Pair a pad by its code (clerks and centre admins); list the centre's pads (admins)."""
-    centre = queries.pairing_centre(request.user)
+    centres = queries.pairing_centres(request.user)
+    slug = request.POST.get("centre") or request.GET.get("centre", "")
+    centre = queries.pairing_centre(request.user, slug)
     error: OneStopError | None = None
     if request.method == "POST":
         try:
@@ -185,7 +188,7 @@ def pads(request: HttpRequest) -> HttpResponse:
                 _("The rating pad is paired with window %(window)s.")
                 % {"window": paired.window},
             )
-            return redirect("ratings:pads")
+            return redirect(f"{reverse('ratings:pads')}?centre={centre.slug}")
     is_admin = find_role(request.user, (Role.CENTRE_ADMIN,), centre=centre) is not None
     listed = queries.visible_pads(request.user).filter(centre=centre)
     return render(
@@ -193,6 +196,7 @@ def pads(request: HttpRequest) -> HttpResponse:
         "ratings/pads.html",
         {
             "centre": centre,
+            "centres": centres,
             "error": error,
             "values": request.POST,
             "is_admin": is_admin,
@@ -213,4 +217,4 @@ def revoke(request: HttpRequest, pad_id: int) -> HttpResponse:
         request,
         _("The rating pad of window %(window)s is revoked.") % {"window": found.window},
     )
-    return redirect("ratings:pads")
+    return redirect(f"{reverse('ratings:pads')}?centre={found.centre.slug}")

@@ -7,18 +7,24 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from onestop.cases.models import Case
 from onestop.cases.queries import get_case_for
+from onestop.core.errors import listed, shown
 from onestop.core.models import Centre, Role
-from onestop.core.permissions import RoleRequired, centres_of, staff_roles
+from onestop.core.permissions import (
+    CentreScope,
+    RoleRequired,
+    centres_of,
+    staff_roles,
+)
 from onestop.identity.lookup import find_person_by_id_number
 from onestop.identity.models import Person
 from onestop.ratings.errors import (
     FixNotRateable,
     NoRectificationOfCase,
     NotYourCase,
+    PadCentreNotAllowed,
     PadNotFound,
     RatingLinkNotFound,
     RatingNotFound,
@@ -192,7 +198,7 @@ def clerk_centre(user: Any) -> Centre:
     for membership in staff_roles(user):
         if membership.role == Role.CLERK and membership.centre is not None:
             return membership.centre
-    raise RoleRequired(role=Role.CLERK, centre=_("any service centre"))
+    raise RoleRequired(role=Role.CLERK, centre=CentreScope.ANY)
 
 
 def get_visit_for(user: Any, visit_id: int) -> Visit:
@@ -235,6 +241,16 @@ def get_window_pad(centre: Centre | int, window: str) -> RatingPad | None:
     )
 
 
+def padded_windows(centre: Centre) -> list[str]:
+    """Return the windows of the centre that have a pad not revoked, in order."""
+    return list(
+        RatingPad.objects.for_centre(centre)
+        .filter(revoked_at__isnull=True)
+        .order_by("window")
+        .values_list("window", flat=True)
+    )
+
+
 def get_request_pad(request: HttpRequest) -> RatingPad | None:
     """Return the paired pad whose secret the request's pad cookie contains, if any."""
     secret = request.COOKIES.get(PAD_COOKIE, "")
@@ -257,12 +273,32 @@ def get_request_pairing(request: HttpRequest) -> PadPairing | None:
     ).first()
 
 
-def pairing_centre(user: Any) -> Centre:
-    """Return the centre where the user may pair pads, or raise a permission error."""
-    for membership in staff_roles(user):
-        if membership.role in PAIRING_ROLES and membership.centre is not None:
-            return membership.centre
-    raise RoleRequired(role=PAIRING_ROLES, centre=_("any service centre"))
+def pairing_centres(user: Any) -> list[Centre]:
+    """Return the centres where the user may pair pads, ordered by region code."""
+    centres = {
+        membership.centre.pk: membership.centre
+        for membership in staff_roles(user)
+        if membership.role in PAIRING_ROLES and membership.centre is not None
+    }
+    return sorted(centres.values(), key=lambda centre: centre.region_code)
+
+
+def pairing_centre(user: Any, slug: str = "") -> Centre:
+    """Return the centre `slug` where the user may pair pads, or raise.
+
+    An empty `slug` picks the first of `pairing_centres`, the only one for most staff.
+    """
+    centres = pairing_centres(user)
+    if not centres:
+        raise RoleRequired(role=list(PAIRING_ROLES), centre=CentreScope.ANY)
+    if not slug:
+        return centres[0]
+    for centre in centres:
+        if centre.slug == slug:
+            return centre
+    raise PadCentreNotAllowed(
+        centre=shown(slug), allowed=listed(centre.slug for centre in centres)
+    )
 
 
 def visible_pads(user: Any) -> QuerySet[RatingPad]:

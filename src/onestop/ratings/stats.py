@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
 
-from onestop.core.errors import choices_text, list_text
+from onestop.core.errors import listed, listed_choices
 from onestop.core.models import Centre
 from onestop.core.spreadsheets import append_row
 from onestop.ratings.errors import (
@@ -145,7 +145,7 @@ def check_dimension(dimension: str, allowed: tuple[str, ...] | None = None) -> s
     if dimension not in allowed:
         raise InvalidDimension(
             value=str(dimension)[:40],
-            allowed=choices_text((key, DIMENSIONS[key]) for key in allowed),
+            allowed=listed_choices((key, DIMENSIONS[key]) for key in allowed),
         )
     return dimension
 
@@ -154,7 +154,7 @@ def check_channel(channel: str) -> str:
     """Return the channel filter if it is empty or a rating channel, else raise."""
     if channel and channel not in RatingChannel.values:
         raise InvalidChannel(
-            channel=channel[:20], allowed=choices_text(RatingChannel.choices)
+            channel=channel[:20], allowed=listed_choices(RatingChannel.choices)
         )
     return channel
 
@@ -169,7 +169,7 @@ def narrow_to_centre(centres: QuerySet[Centre], slug: str) -> QuerySet[Centre]:
     chosen = centres.filter(slug=slug)
     if not chosen.exists():
         allowed = centres.order_by("slug").values_list("slug", flat=True)[:20]
-        raise InvalidCentreFilter(value=slug[:40], allowed=list_text(allowed))
+        raise InvalidCentreFilter(value=slug[:40], allowed=listed(allowed))
     return chosen
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onestop.ratings import pad_views, views
+from onestop.ratings import pad_views, policy_views, views
 
 app_name = "ratings"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("pad/panel/", pad_views.pad_panel, name="pad-panel"),
     path("pad/rate/", pad_views.pad_rate, name="pad-rate"),
     path("pads/", pad_views.pads, name="pads"),
+    path("policy/", policy_views.index, name="policy-index"),
+    path("policy/<slug:slug>/", policy_views.centre_policy, name="policy"),
     path("pads/<int:pad_id>/revoke/", pad_views.revoke, name="pad-revoke"),
     path("visits/new/", views.new_visit, name="new-visit"),
     path("visits/<int:visit_id>/", views.visit, name="visit"),

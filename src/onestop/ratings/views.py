@@ -177,7 +177,13 @@ def new_visit(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "ratings/new_visit.html",
-        {"centre": centre, "error": error, "values": request.POST},
+        {
+            "centre": centre,
+            "error": error,
+            "values": request.POST,
+            "windows": queries.padded_windows(centre),
+            "pads_required": queries.get_policy(centre).pads_required,
+        },
         status=error.status if error else 200,
     )
 
@@ -206,17 +212,23 @@ def visit(request: HttpRequest, visit_id: int) -> HttpResponse:
     """Show a visit's rating screen link and QR code, and send the SMS link on request.
 
     When the visit's window has a rating pad, the links are shown only on the pad, so
-    the clerk cannot open them.
+    the clerk cannot open them. A centre whose policy rates visits on pads only never
+    shows them here, even when the window's pad was revoked after the visit.
     """
     found = queries.get_visit_for(request.user, visit_id)
-    # NOTE: the visit's window is the label the clerk typed, so a visit recorded under a
-    # window without a pad shows its links here. Windows are free text, not a table yet.
+    # NOTE: the visit's window is the label the clerk typed. Without the pads-only
+    # policy, a visit recorded under a window without a pad shows its links here.
     pad = queries.get_window_pad(found.centre, found.window)
+    pads_required = queries.get_policy(found.centre).pads_required
     if request.method == "POST" and request.POST.get("action") == "sms":
         issue_rating_link(actor=request.user, channel=RatingChannel.SMS, visit=found)
         messages.success(request, _("The rating link was sent to the applicant."))
         return redirect("ratings:visit", found.pk)
-    links = [] if pad is not None else list(found.links.order_by("-created_at"))
+    links = (
+        []
+        if pad is not None or pads_required
+        else list(found.links.order_by("-created_at"))
+    )
     return render(
         request,
         "ratings/visit.html",
@@ -224,6 +236,7 @@ def visit(request: HttpRequest, visit_id: int) -> HttpResponse:
             "visit": found,
             "rating": found.ratings.first(),
             "pad": pad,
+            "pads_required": pads_required,
             "links": [_link_view(request, link) for link in links],
         },
     )

@@ -17,12 +17,18 @@ from onestop.cases.decisions import certificate_context, decision_from_post
 from onestop.cases.intake import application_from_request
 from onestop.cases.models import Case
 from onestop.cases.presenters import case_detail, case_summary
+from onestop.cases.recusal import own_case_error
 from onestop.cases.uploads import upload_errors_by_material
 from onestop.cases.window_labels import check_window_label
-from onestop.core.errors import InvalidInput, OneStopError, list_text
+from onestop.core.errors import InvalidInput, OneStopError, listed
 from onestop.core.models import Centre, Role
 from onestop.core.pages import handles_errors, posted_choice
-from onestop.core.permissions import RoleRequired, require_role, staff_roles
+from onestop.core.permissions import (
+    CentreScope,
+    RoleRequired,
+    require_role,
+    staff_roles,
+)
 from onestop.identity.actions import register_person_at_window
 from onestop.identity.codes import legacy_id_notice
 from onestop.identity.lookup import find_enterprise, find_person_by_id_number
@@ -62,7 +68,7 @@ def clerk_centre(user: Any) -> Centre:
     for membership in staff_roles(user):
         if membership.role == Role.CLERK and membership.centre is not None:
             return membership.centre
-    raise RoleRequired(role=Role.CLERK, centre=_("any service centre"))
+    raise RoleRequired(role=Role.CLERK, centre=CentreScope.ANY)
 
 
 @login_required
@@ -182,6 +188,7 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
             "error": error,
             "upload_errors": upload_errors_by_material(error),
             "posted": request.POST if error else {},
+            "own_case": own_case_error(request.user, found),
             **certificate_context(found),
         },
         status=error.status if error else 200,
@@ -239,9 +246,7 @@ def _reject_missing_marks(request: HttpRequest, found: Case) -> None:
     if not keys:
         return
     names = {m["key"]: m["name"] for m in found.matter_version.guide.materials}
-    raise MissingMarkedOnAccept(
-        materials=list_text(names.get(key, key) for key in keys)
-    )
+    raise MissingMarkedOnAccept(materials=listed(names.get(key, key) for key in keys))
 
 
 def _reject_files_outside_acceptance(request: HttpRequest, found: Case) -> None:
@@ -259,7 +264,7 @@ def _reject_files_outside_acceptance(request: HttpRequest, found: Case) -> None:
     if not keys:
         return
     names = {m["key"]: m["name"] for m in found.matter_version.guide.materials}
-    raise FilesNotSaved(materials=list_text(names.get(key, key) for key in keys))
+    raise FilesNotSaved(materials=listed(names.get(key, key) for key in keys))
 
 
 def correction_items(request: HttpRequest, found: Case) -> list[dict[str, str]]:
@@ -278,7 +283,7 @@ def correction_items(request: HttpRequest, found: Case) -> list[dict[str, str]]:
     if unmarked:
         names = {m["key"]: m["name"] for m in found.matter_version.guide.materials}
         raise NoteWithoutMissingMark(
-            materials=list_text(names.get(key, key) for key in unmarked),
+            materials=listed(names.get(key, key) for key in unmarked),
             material_keys=unmarked,
         )
     items = [

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from onestop.core.audit import record_event
 from onestop.core.logging import get_logger
@@ -52,6 +53,25 @@ class ImportResult:
     holidays: int
     workdays: int
     replaced: bool
+
+    def message(self) -> str:
+        """Return the operator message that describes what the import stored."""
+        holidays = ngettext(
+            "%(count)s holiday", "%(count)s holidays", self.holidays
+        ) % {"count": self.holidays}
+        workdays = ngettext(
+            "%(count)s make-up workday", "%(count)s make-up workdays", self.workdays
+        ) % {"count": self.workdays}
+        if self.replaced:
+            message = _("Replaced %(year)s (%(region)s): %(holidays)s, %(workdays)s.")
+        else:
+            message = _("Loaded %(year)s (%(region)s): %(holidays)s, %(workdays)s.")
+        return message % {
+            "year": self.year,
+            "region": region_label(self.region_code),
+            "holidays": holidays,
+            "workdays": workdays,
+        }
 
 
 def region_label(region_code: str) -> str:

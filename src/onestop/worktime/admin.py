@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import OneStopError
-from onestop.worktime.actions import load_schedule, region_label
+from onestop.worktime.actions import load_schedule
 from onestop.worktime.errors import ScheduleInvalid
 from onestop.worktime.models import WorkCalendarDay, WorkCalendarYear
 from onestop.worktime.schedule import MAX_FILE_BYTES, parse_schedule
@@ -109,14 +109,4 @@ class WorkCalendarYearAdmin(ReadOnlyAdmin):
             region_code=data["region_code"] or "",
             replace=data["replace"],
         )
-        message = gettext(
-            "Loaded %(year)s (%(region)s): %(holidays)s holidays, %(workdays)s make-up "
-            "workdays."
-        )
-        values = {
-            "year": result.year,
-            "region": region_label(result.region_code),
-            "holidays": result.holidays,
-            "workdays": result.workdays,
-        }
-        messages.success(request, message % values)
+        messages.success(request, result.message())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from onestop.core.errors import Conflict, InvalidInput, PermissionDenied
 
@@ -69,12 +70,15 @@ class WorkdayNotOnWeekend(InvalidInput):
 
 class ScheduleInvalid(InvalidInput):
     code = "calendar.schedule_invalid"
-    message = _(
-        "The schedule file has %(count)s errors. Fix each of them and import the file "
-        "again:\n%(errors)s"
-    )
 
     def __init__(self, errors: list[InvalidInput]) -> None:
+        self.message = ngettext_lazy(
+            "The schedule file has %(count)s error. Fix it and import the file "
+            "again:\n%(errors)s",
+            "The schedule file has %(count)s errors. Fix each of them and import the "
+            "file again:\n%(errors)s",
+            len(errors),
+        )
         super().__init__(count=len(errors), errors=_ErrorList(errors))
         self.errors = errors
 

@@ -22,9 +22,10 @@ from typing import Any, NoReturn
 
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from onestop.core.errors import InvalidInput
-from onestop.core.json_errors import describe_json_error
+from onestop.core.errors import Coded, InvalidInput, lazy_text
+from onestop.core.json_errors import json_problem
 from onestop.worktime.engine import CalendarDay
 from onestop.worktime.errors import (
     ConflictingDay,
@@ -88,11 +89,15 @@ def parse_schedule(content: bytes, filename: str = "") -> Schedule:
     and the value, or `ScheduleInvalid` with every problem when the days have several.
     """
     if len(content) > MAX_FILE_BYTES:
-        raise InvalidScheduleFile(reason=_("the file is larger than 1 MiB"))
+        raise InvalidScheduleFile(
+            reason=Coded("too_large", gettext_lazy("the file is larger than 1 MiB"))
+        )
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InvalidScheduleFile(reason=_("the file is not UTF-8 text")) from error
+        raise InvalidScheduleFile(
+            reason=Coded("not_utf8", gettext_lazy("the file is not UTF-8 text"))
+        ) from error
 
     errors: list[InvalidInput] = []
     if filename.lower().endswith(".json") or text.lstrip().startswith("{"):
@@ -137,7 +142,10 @@ def _csv_entries(text: str, errors: list[InvalidInput]) -> list[_Entry]:
     columns = [name.strip() for name in reader.fieldnames or []]
     if "date" not in columns or "kind" not in columns:
         raise InvalidScheduleFile(
-            reason=_("the first line must be the header date,kind,note")
+            reason=Coded(
+                "csv_header",
+                gettext_lazy("the first line must be the header date,kind,note"),
+            )
         )
     reader.fieldnames = columns
 
@@ -168,18 +176,27 @@ def _json_entries(
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        reason = _("the JSON is invalid (%(error)s)") % {
-            "error": describe_json_error(error)
-        }
+        problem = json_problem(error)
+        reason = Coded(
+            {"problem": "json_invalid", "json": problem.code},
+            lazy_text(gettext_lazy("the JSON is invalid (%(error)s)"), error=problem),
+        )
         raise InvalidScheduleFile(reason=reason) from error
     if not isinstance(document, dict):
-        raise InvalidScheduleFile(reason=_("the JSON document must be an object"))
+        raise InvalidScheduleFile(
+            reason=Coded(
+                "json_not_object", gettext_lazy("the JSON document must be an object")
+            )
+        )
 
     entries = []
     for key, is_workday in (("holidays", False), ("workdays", True)):
         items = document.get(key, [])
         if not isinstance(items, list):
-            reason = _('"%(key)s" must be a list') % {"key": key}
+            reason = Coded(
+                {"problem": "json_not_list", "key": key},
+                lazy_text(gettext_lazy('"%(key)s" must be a list'), key=key),
+            )
             raise InvalidScheduleFile(reason=reason)
         for index, item in enumerate(items):
             try:
@@ -189,7 +206,12 @@ def _json_entries(
 
     declared = document.get("year")
     if declared is not None and not isinstance(declared, int):
-        raise InvalidScheduleFile(reason=_('"year" must be a number such as 2027'))
+        raise InvalidScheduleFile(
+            reason=Coded(
+                "year_not_number",
+                gettext_lazy('"year" must be a number such as 2027'),
+            )
+        )
     return entries, declared
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from onestop.cases import documents, notices, reasons, receipts
 from onestop.cases.actions.checks import (
+    _check_acceptance_material_keys,
     _check_required_materials,
     _check_uploads_for_acceptance,
 )
@@ -30,6 +31,7 @@ from onestop.cases.actions.transitions import (
 )
 from onestop.cases.errors import ReasonAction, ReasonRequired, ReasonTooLong
 from onestop.cases.models import Case, CaseDocument, Submission
+from onestop.cases.recusal import audits_own_case_rejection, check_not_own_case
 from onestop.core import outbox
 from onestop.core.audit import record_event
 from onestop.core.logging import get_logger
@@ -42,6 +44,7 @@ log = get_logger(__name__)
 DISPATCH_TOPIC = "exchange.dispatch"
 
 
+@audits_own_case_rejection
 def accept_case(
     *,
     actor: Any,
@@ -58,7 +61,11 @@ def accept_case(
     """
     with _atomic_removing_files() as written:
         case = _lock(case)
-        require_role(actor, WINDOW_ROLES, centre=case.centre)
+        role = require_role(actor, WINDOW_ROLES, centre=case.centre).role
+        check_not_own_case(actor, case, role=role, action="accept")
+        _check_acceptance_material_keys(
+            case, application or Application(), checklist or {}
+        )
         if application is not None:
             _require_transition(case, "accept")
             _check_uploads_for_acceptance(case, application, checklist or {})
@@ -125,6 +132,7 @@ def issue_acceptance_receipt(
     return receipt
 
 
+@audits_own_case_rejection
 def refuse_case(*, actor: Any, case: Case, reason: str) -> Case:
     """Decide not to accept (不予受理), with the reason, and notify the applicant."""
     action = ReasonAction.REFUSE
@@ -136,7 +144,8 @@ def refuse_case(*, actor: Any, case: Case, reason: str) -> Case:
     )
     with transaction.atomic():
         case = _lock(case)
-        require_role(actor, WINDOW_ROLES, centre=case.centre)
+        role = require_role(actor, WINDOW_ROLES, centre=case.centre).role
+        check_not_own_case(actor, case, role=role, action="refuse")
         case.refusal_reason = reason
         case.save(update_fields=["refusal_reason"])
         _transition(

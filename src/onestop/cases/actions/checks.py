@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from onestop.cases.actions.materials import Application, MaterialCheck
+from onestop.cases.actions.materials import (
+    Application,
+    MaterialCheck,
+    check_material_keys,
+)
 from onestop.cases.errors import (
     MaterialsMissing,
     MatterNotOpen,
     NotAgent,
     OrganisationNotRepresented,
     UnknownMaterial,
+    UnknownMaterialMaterialsMissing,
 )
 from onestop.cases.formdata import (
     FormInvalid,
@@ -43,15 +48,8 @@ def _check_new_case(
     if enterprise is not None and not enterprise.agents.filter(pk=person.pk).exists():
         raise NotAgent(uscc=enterprise.uscc)
     guide = matter.current_version.guide
-    known = {m["key"] for m in guide.materials}
-    for key in [
-        *application.uploads,
-        *application.certificates,
-        *application.checklist,
-    ]:
-        if key not in known:
-            raise UnknownMaterial(material=key)
     missing = _missing_materials(guide.materials, _application_materials(application))
+    _check_material_keys(guide.materials, application, missing)
 
     # One notice lists the invalid fields and the missing materials together (一次性告知).
     try:
@@ -118,6 +116,47 @@ def _check_uploads_for_acceptance(
         materials,
         missing=_missing_besides_rejected(materials, application, provided),
     )
+
+
+def _check_material_keys(
+    materials: list[dict[str, Any]],
+    application: Application,
+    missing: list[dict[str, Any]],
+    checklist: dict[str, MaterialCheck] | None = None,
+) -> None:
+    """Raise UnknownMaterial for the keys of uploads, certificates and ticks that are no
+    material of the matter, naming the `missing` required materials too (一次性告知).
+    """
+    try:
+        check_material_keys(
+            [
+                *application.uploads,
+                *application.certificates,
+                *application.checklist,
+                *(checklist or {}),
+            ],
+            materials,
+        )
+    except UnknownMaterial as error:
+        if not missing:
+            raise
+        raise UnknownMaterialMaterialsMissing(
+            unknown=error.details["unknown"],
+            matter_materials=materials,
+            **_missing_details(missing),
+        ) from None
+
+
+def _check_acceptance_material_keys(
+    case: Case, application: Application, checklist: dict[str, MaterialCheck]
+) -> None:
+    """Raise UnknownMaterial for an acceptance that names a key the matter lacks, with
+    the required materials that neither the case nor the acceptance provides."""
+    materials = case.matter_version.guide.materials
+    provided = _current_materials(case) | _application_materials(application)
+    provided |= _ticked_materials(checklist)
+    missing = _missing_materials(materials, provided)
+    _check_material_keys(materials, application, missing, checklist)
 
 
 def _missing_besides_rejected(

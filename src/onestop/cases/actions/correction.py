@@ -35,6 +35,7 @@ from onestop.cases.errors import (
     CorrectionItemsRequired,
     CorrectionNoteTooLong,
     CorrectionsOutstanding,
+    CorrectionsStillOutstanding,
     FieldsNotCorrected,
     ResubmissionEmpty,
     UnknownField,
@@ -43,7 +44,8 @@ from onestop.cases.errors import (
 from onestop.cases.formdata import FormOwner, check_form_data
 from onestop.cases.models import Case, CaseDocument, CaseEvent, CasePause, CaseState
 from onestop.cases.reasons import clean_reason
-from onestop.core.errors import PermissionDenied, list_text, shown
+from onestop.cases.recusal import audits_own_case_rejection, check_not_own_case
+from onestop.core.errors import PermissionDenied, shown
 
 
 def resubmit_case(*, actor: Any, case: Case, application: Application) -> Case:
@@ -94,6 +96,7 @@ def resubmit_case(*, actor: Any, case: Case, application: Application) -> Case:
     return _reload(case)
 
 
+@audits_own_case_rejection
 def request_correction(
     *, actor: Any, case: Case, items: Iterable[dict[str, str]]
 ) -> Case:
@@ -112,6 +115,7 @@ def request_correction(
     with transaction.atomic():
         case = _lock(case)
         role = _staff_role_for_correction(actor, case)
+        check_not_own_case(actor, case, role=role, action="request_correction")
         items = _checked_items(case, items)
         case.correction_items = items
         case.save(update_fields=["correction_items"])
@@ -149,7 +153,10 @@ def _checked_items(case: Case, items: list[dict[str, str]]) -> list[dict[str, st
     for item in items:
         material, field = item.get("material"), item.get("field")
         if material and material not in materials:
-            raise UnknownMaterial(material=material)
+            raise UnknownMaterial(
+                unknown=[material],
+                matter_materials=case.matter_version.guide.materials,
+            )
         if field and field not in fields:
             raise UnknownField(field=shown(field))
         named = materials.get(material or "") or fields.get(field or "")
@@ -166,35 +173,57 @@ def _checked_items(case: Case, items: list[dict[str, str]]) -> list[dict[str, st
 def _check_corrections_answered(case: Case, application: Application) -> None:
     """Reject a resubmission that leaves a requested material out, leaves a requested
     form field as it was, or changes nothing.
+
+    One error names every outstanding item at once, materials and form fields, so the
+    applicant can answer the notice in one more trip (一次性告知). Its details give
+    their keys: `materials`, `fields`, and both in notice order as `requested`.
     """
     if case.state != CaseState.CORRECTION_REQUESTED:
         return  # the transition reports the wrong state with its own message
-    names, _fields = _item_names(case)
     answered = {key for key, files in application.uploads.items() if files}
     answered |= set(application.certificates)
-    outstanding = [
-        names.get(item["material"], item["material"])
+    if not answered and not application.form_data:
+        raise ResubmissionEmpty(
+            items=_requested_items(case), requested=_requested_keys(case)
+        )
+
+    names, labels = _item_names(case)
+    materials = _materials_left_out(case, answered)
+    fields = _fields_left_as_they_were(case, application)
+    if not materials and not fields:
+        return
+    details = {
+        "materials": materials,
+        "fields": fields,
+        "requested": [
+            key for key in _requested_keys(case) if key in materials or key in fields
+        ],
+    }
+    material_names = [names.get(key, key) for key in materials]
+    field_labels = [labels.get(key, key) for key in fields]
+    if materials and fields:
+        raise CorrectionsStillOutstanding(
+            material_names=material_names, field_labels=field_labels, **details
+        )
+    if materials:
+        raise CorrectionsOutstanding(material_names=material_names, **details)
+    raise FieldsNotCorrected(field_labels=field_labels, **details)
+
+
+def _materials_left_out(case: Case, answered: set[str]) -> list[str]:
+    """Return the keys of the requested materials that the resubmission does not send."""
+    keys = [
+        item["material"]
         for item in case.correction_items
         if item.get("material") and item["material"] not in answered
     ]
-    if not answered and not application.form_data:
-        requested = _requested_items(case)
-        raise ResubmissionEmpty(
-            items=list_text(requested) if requested else _("the items to correct"),
-            requested=requested,
-        )
-    if outstanding:
-        raise CorrectionsOutstanding(materials=list_text(outstanding))
-    unchanged = _fields_left_as_they_were(case, application)
-    if unchanged:
-        raise FieldsNotCorrected(fields=list_text(unchanged), requested=unchanged)
+    return list(dict.fromkeys(keys))
 
 
 def _fields_left_as_they_were(case: Case, application: Application) -> list[str]:
-    """Name the form fields of the correction notice that the resubmission does not
+    """Return the keys of the requested form fields that the resubmission does not
     change: left out, or sent with the value the case already has.
     """
-    _materials, labels = _item_names(case)
     unchanged = []
     for item in case.correction_items:
         key = item.get("field")
@@ -202,8 +231,17 @@ def _fields_left_as_they_were(case: Case, application: Application) -> list[str]
             continue
         sent = application.form_data.get(key)
         if sent is None or str(sent).strip() == str(case.form_data.get(key, "")):
-            unchanged.append(labels.get(key, key))
+            unchanged.append(key)
     return list(dict.fromkeys(unchanged))
+
+
+def _requested_keys(case: Case) -> list[str]:
+    """Return the material and form field keys of the correction notice, in its order."""
+    keys = [
+        item.get("material") or item.get("field") or ""
+        for item in case.correction_items
+    ]
+    return list(dict.fromkeys(key for key in keys if key))
 
 
 def _requested_items(case: Case) -> list[str]:

@@ -18,6 +18,7 @@ from onestop.cases.actions.roles import (
 from onestop.cases.actions.transitions import _lock, _notify, _reload, _transition
 from onestop.cases.errors import OpinionRequired, OpinionTooLong, ReasonAction
 from onestop.cases.models import Case, CaseDocument, CaseState
+from onestop.cases.recusal import audits_own_case_rejection, check_not_own_case
 from onestop.core.logging import get_logger
 from onestop.core.models import Role
 from onestop.core.permissions import require_role
@@ -38,17 +39,23 @@ def deliver_result(*, actor: Any, case: Case) -> Case:
     return _reload(case)
 
 
+@audits_own_case_rejection
 def start_review(*, actor: Any | None, case: Case) -> Case:
     """Move an accepted case into the department's review; the worklist connector calls it."""
     with transaction.atomic():
         case = _lock(case)
         if case.state != CaseState.ACCEPTED:
             return case
-        role = SYSTEM if actor is None else _reviewer_role(actor, case)
+        if actor is None:
+            role = SYSTEM
+        else:
+            role = _reviewer_role(actor, case)
+            check_not_own_case(actor, case, role=role, action="start_review")
         _transition(case, actor=actor, actor_role=role, action="start_review")
     return _reload(case)
 
 
+@audits_own_case_rejection
 def approve_case(
     *, actor: Any, case: Case, opinion: str, result: dict[str, Any] | None = None
 ) -> Case:
@@ -58,6 +65,7 @@ def approve_case(
     )
 
 
+@audits_own_case_rejection
 def deny_case(*, actor: Any, case: Case, opinion: str) -> Case:
     """Deny with the reason, then issue the decision of denial in the same transaction."""
     return _decide(actor=actor, case=case, opinion=opinion, action="deny", result=None)
@@ -128,7 +136,13 @@ def _record_decision(
     opinion: str,
     result: dict[str, Any] | None,
 ) -> None:
-    """Record the decision, issue the result document and notify the applicant."""
+    """Record the decision, issue the result document and notify the applicant.
+
+    A department system's result has no acting user. A result with one is rejected
+    when that user applied for the case (`check_not_own_case`).
+    """
+    if actor is not None:
+        check_not_own_case(actor, case, role=role, action=action)
     now = timezone.now()
     case.opinion = opinion.strip()
     case.decided_at = now

@@ -29,6 +29,7 @@ from onestop.cases.actions.transitions import (
 )
 from onestop.cases.errors import WithdrawalByApplicantOnly
 from onestop.cases.models import Case, CaseEvent, CaseState, Channel, Submission
+from onestop.cases.recusal import audits_own_case_rejection, check_not_own_application
 from onestop.catalog.models import Matter
 from onestop.core.bulk import insert_instances
 from onestop.core.logging import get_logger
@@ -132,6 +133,7 @@ def create_window_case(
     ).case
 
 
+@audits_own_case_rejection
 def get_or_create_window_case(
     *,
     actor: Any,
@@ -150,7 +152,10 @@ def get_or_create_window_case(
     and the applicant's notification follow from the outbox worker, through a message
     written in this transaction (see `receipts`).
     """
-    require_role(actor, WINDOW_ROLES, centre=matter.centre)
+    role = require_role(actor, WINDOW_ROLES, centre=matter.centre).role
+    check_not_own_application(
+        actor, matter=matter, person=person, enterprise=enterprise, role=role
+    )
     sender = idempotency.Sender(user_id=actor.pk, channel=Channel.WINDOW)
     with _claim_case(
         matter,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +22,14 @@ from onestop.core.bulk import insert_instances
 from onestop.core.logging import get_logger
 
 log = get_logger(__name__)
+
+
+def check_material_keys(keys: Iterable[str], materials: list[dict[str, Any]]) -> None:
+    """Raise UnknownMaterial naming every key that is not one of `materials`."""
+    known = {material["key"] for material in materials}
+    unknown = [key for key in keys if key not in known]
+    if unknown:
+        raise UnknownMaterial(unknown=unknown, matter_materials=materials)
 
 
 @dataclass
@@ -63,10 +71,7 @@ def _store_materials(
     materials = case.matter_version.guide.materials
     # Callers check earlier; this keeps a new caller from saving half of a request.
     check_no_rejected_uploads(application.rejected_uploads, materials)
-    known = {m["key"] for m in materials}
-    for key in list(application.uploads) + list(application.certificates):
-        if key not in known:
-            raise UnknownMaterial(material=key)
+    check_material_keys([*application.uploads, *application.certificates], materials)
     for key, files in application.uploads.items():
         if replace and files:
             case.submissions.filter(material_key=key).update(superseded=True)
@@ -119,11 +124,9 @@ def _record_checklist(
     For a case inserted in this transaction, `stored` lists the uploads and certificates
     it was given, and there are no earlier paper checks to supersede.
     """
-    known = {m["key"] for m in case.matter_version.guide.materials}
+    check_material_keys(checklist, case.matter_version.guide.materials)
     paper: list[Submission] = []
     for key, check in checklist.items():
-        if key not in known:
-            raise UnknownMaterial(material=key)
         if not (check.original_seen or check.copy_taken or check.electronic):
             continue
         if check.electronic and not (check.original_seen or check.copy_taken):

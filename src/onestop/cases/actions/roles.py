@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from onestop.cases.actions.transitions import _require_transition
-from onestop.cases.errors import ApplicantNotRegistered
+from onestop.cases.errors import ApplicantNotRegistered, CorrectionByReviewerOnly
 from onestop.cases.models import Case, CaseState
 from onestop.core.models import Role
 from onestop.core.permissions import find_role, require_role
@@ -44,11 +44,20 @@ def _staff_role_for_correction(actor: Any, case: Case) -> str:
     """Return the role that requests corrections in the case's state.
 
     The window requests them before acceptance and the department's reviewer during
-    review. A clerk who requests them in a state that allows none gets the state
-    conflict (InvalidTransition), as for every other transition, not a permission error.
+    review. A clerk who is no reviewer of the department has the window's role, but the
+    state leaves the request to the reviewer. So the clerk gets the state conflict
+    (InvalidTransition, 409), as for every other transition, not a permission error.
     """
     if case.state == CaseState.SUBMITTED:
         return require_role(actor, WINDOW_ROLES, centre=case.centre).role
-    if find_role(actor, WINDOW_ROLES, centre=case.centre) is not None:
-        _require_transition(case, "request_correction")
+    reviewer = find_role(
+        actor, DEPARTMENT_ROLES, centre=case.centre, department=case.department
+    )
+    if reviewer is None and find_role(actor, WINDOW_ROLES, centre=case.centre):
+        transition = _require_transition(case, "request_correction")
+        raise CorrectionByReviewerOnly(
+            state=CaseState(case.state),
+            action="request_correction",
+            action_label=transition.label,
+        )
     return _reviewer_role(actor, case)

@@ -911,6 +911,20 @@ def test_office_page_when_extension_days_used_up(demo):
     assert 'id="request-extension"' not in page
 
 
+def test_office_page_counts_one_day_left(demo):
+    number, _body = apply_and_accept(demo, at(2026, 3, 2, 9))
+    approve(demo, request_extension(demo, number, days=4).json()["id"])
+
+    with time_machine.travel(at(2026, 3, 4), tick=False):
+        page = (
+            demo.client("reviewer")
+            .get(f"/office/cases/{number}/", HTTP_ACCEPT_LANGUAGE="en")
+            .content.decode()
+        )
+
+    assert "At most 1 working day. The due dates move" in page
+
+
 # --- messages to the applicant --------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from onestop.cases.models import Case, CaseState
 from onestop.cases.tests.test_api_flow import apply
+from onestop.core import outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +106,76 @@ def test_window_page_shows_correction_conflict(demo):
     assert (
         "The case is not accepted, so a correction request is not possible now." in page
     )
+
+
+def case_in_review(demo) -> str:
+    number = apply(demo.client("applicant"), demo).json()["number"]
+    demo.client("clerk").post(
+        f"/api/v1/cases/{number}/accept", {}, content_type="application/json"
+    )
+    outbox.drain()
+    assert Case.objects.get(number=number).state == CaseState.IN_REVIEW
+    return number
+
+
+def test_clerk_correction_in_review_conflicts(demo):
+    number = case_in_review(demo)
+
+    response = request_correction(demo.client("clerk"), number)
+
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "invalid_transition"
+    assert body["details"]["state"] == "in_review"
+    assert body["details"]["action"] == "request_correction"
+    assert body["message"] == (
+        "The case is in review, so the window can no longer request corrections: once "
+        "a case is accepted, the department's reviewer requests them. Ask the "
+        "department's reviewer, or reload the case to see its current state."
+    )
+    assert Case.objects.get(number=number).state == CaseState.IN_REVIEW
+
+
+def test_clerk_correction_in_review_in_chinese(demo):
+    number = case_in_review(demo)
+
+    response = request_correction(demo.client("clerk"), number, "zh-hans")
+
+    assert response.status_code == 409
+    assert response.json()["message"] == (
+        "办件当前状态为“审查中”，窗口已不能要求补正：办件受理后由部门审批人员要求补正。"
+        "请联系部门审批人员，或刷新办件查看其当前状态。"
+    )
+
+
+def test_reviewer_correction_in_review_accepted(demo):
+    number = case_in_review(demo)
+
+    response = request_correction(demo.client("reviewer"), number)
+
+    assert response.status_code == 200, response.content
+    assert Case.objects.get(number=number).state == CaseState.CORRECTION_REQUESTED
+
+
+def test_other_department_correction_not_found(demo):
+    number = case_in_review(demo)
+
+    response = request_correction(demo.client("reviewer-public_security"), number)
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "case.not_found"
+
+
+def test_window_page_shows_review_conflict(demo):
+    number = case_in_review(demo)
+
+    response = demo.client("clerk").post(
+        f"/window/cases/{number}/",
+        {"action": "correction", "note": "营业执照复印件不清晰"},
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert 'data-code="invalid_transition"' in page
+    assert "the window can no longer request corrections" in page

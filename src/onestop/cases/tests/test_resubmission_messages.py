@@ -89,7 +89,8 @@ def test_empty_resubmission_names_requested_items(demo):
         "经营场所平面布局图和设备布局、工艺流程图, 单位名称. Provide each of them and "
         "submit again."
     )
-    assert body["details"]["requested"] == [
+    assert body["details"]["requested"] == ["premises_layout", "organisation_name"]
+    assert body["details"]["items"] == [
         "经营场所平面布局图和设备布局、工艺流程图",
         "单位名称",
     ]
@@ -124,7 +125,9 @@ def test_requested_field_left_unchanged_rejected(demo):
     assert response.status_code == 400, response.content
     body = response.json()
     assert body["code"] == "case.corrections_outstanding"
-    assert body["details"]["requested"] == ["经营项目"]
+    assert body["details"]["requested"] == ["business_items"]
+    assert body["details"]["fields"] == ["business_items"]
+    assert body["details"]["materials"] == []
     assert "asks to correct 经营项目" in body["message"]
     case = Case.objects.get(number=number)
     assert case.state == CaseState.CORRECTION_REQUESTED
@@ -138,7 +141,7 @@ def test_requested_field_with_same_value_rejected(demo):
     response = resubmit(demo, number, data={"field.business_items": before})
 
     assert response.status_code == 400, response.content
-    assert response.json()["details"]["requested"] == ["经营项目"]
+    assert response.json()["details"]["requested"] == ["business_items"]
 
 
 def test_requested_field_corrected_accepted(demo):
@@ -187,3 +190,98 @@ def test_long_correction_note_rejected(demo):
 def material_files_of(demo, key: str) -> dict:
     matter = Matter.objects.get(centre=demo.centre, pack_id=FOOD)
     return {name: f for name, f in material_files(matter).items() if key in name}
+
+
+# A correction notice of a food licence case that requests two materials and a form field.
+THREE_ITEMS = [
+    {"material": "premises_layout", "note": "平面图不清晰"},
+    {"material": "safety_system", "note": "缺少食品安全自查制度"},
+    {"field": "contact_phone", "note": "电话无法接通"},
+]
+
+
+def test_outstanding_items_listed_at_once(demo):
+    number = case_awaiting_correction(demo, THREE_ITEMS)
+
+    response = resubmit(demo, number, data=material_files_of(demo, "premises_layout"))
+
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "case.corrections_outstanding"
+    assert body["details"]["materials"] == ["safety_system"]
+    assert body["details"]["fields"] == ["contact_phone"]
+    assert body["details"]["requested"] == ["safety_system", "contact_phone"]
+    assert body["message"] == (
+        "The correction notice asks for 食品安全管理制度目录和食品安全管理人员名单, which this "
+        "resubmission "
+        "does not provide, and asks to correct 联系电话, which it leaves as they were. "
+        "Provide each material, enter the corrected values and submit again."
+    )
+    assert Case.objects.get(number=number).state == CaseState.CORRECTION_REQUESTED
+
+
+def test_outstanding_items_listed_in_chinese(demo):
+    number = case_awaiting_correction(demo, THREE_ITEMS)
+
+    response = resubmit(
+        demo, number, "zh-hans", data={"field.contact_phone": "13800138001"}
+    )
+
+    body = response.json()
+    assert response.status_code == 400, response.content
+    assert body["code"] == "case.corrections_outstanding"
+    assert body["details"]["requested"] == [
+        "premises_layout",
+        "safety_system",
+    ]
+    assert body["message"] == (
+        "补正告知书要求提供经营场所平面布局图和设备布局、工艺流程图、"
+        "食品安全管理制度目录和食品安全管理人员名单，本次重新提交未包含。"
+        "请逐项提供后再提交。"
+    )
+
+
+def test_outstanding_details_same_in_both_languages(demo):
+    number = case_awaiting_correction(demo, THREE_ITEMS)
+
+    english = resubmit(demo, number, "en", data={"field.business_items": "预包装"})
+    chinese = resubmit(demo, number, "zh-hans", data={"field.business_items": "预包装"})
+
+    assert english.status_code == 400, english.content
+    assert english.json()["details"] == chinese.json()["details"]
+    assert english.json()["details"]["requested"] == [
+        "premises_layout",
+        "safety_system",
+        "contact_phone",
+    ]
+    assert "工艺流程图、食品安全管理制度目录" in chinese.json()["message"]
+    assert "还要求更正联系电话" in chinese.json()["message"]
+
+
+def test_every_outstanding_item_answered(demo):
+    number = case_awaiting_correction(demo, THREE_ITEMS)
+    files = material_files_of(demo, "premises_layout")
+    files.update(material_files_of(demo, "safety_system"))
+
+    response = resubmit(
+        demo, number, data={**files, "field.contact_phone": "13800138001"}
+    )
+
+    assert response.status_code == 200, response.content
+    case = Case.objects.get(number=number)
+    assert case.state == CaseState.SUBMITTED
+    assert case.form_data["contact_phone"] == "13800138001"
+
+
+def test_portal_page_lists_outstanding_items(demo):
+    number = case_awaiting_correction(demo, THREE_ITEMS)
+    data = {"action": "resubmit", **material_files_of(demo, "premises_layout")}
+
+    response = demo.client("applicant").post(
+        f"/portal/cases/{number}/", data, headers={"Accept-Language": "zh-hans"}
+    )
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "补正告知书要求提供食品安全管理制度目录" in text
+    assert "还要求更正联系电话" in text

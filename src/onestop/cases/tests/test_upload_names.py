@@ -6,8 +6,10 @@ import io
 import logging
 
 import pytest
+from django.test import Client
 
 from onestop.cases.models import Case, Submission
+from onestop.cases.tests.test_api_downloads import token_client
 from onestop.catalog.models import Matter
 from onestop.testing import PDF_BYTES, material_files, upload, valid_form
 
@@ -176,3 +178,58 @@ def test_header_limit_names_material_of_case_in_path(demo):
     assert response.status_code == 400
     assert response.json()["code"] == "upload.name_too_long"
     assert response.json()["details"]["material"] == "食品经营许可申请书"
+
+
+@pytest.mark.parametrize(
+    ("language", "material_text"),
+    [
+        ("en", "for 食品经营许可申请书 is too long"),
+        ("zh-hans", "用于“食品经营许可申请书”"),
+    ],
+)
+def test_header_limit_names_material_for_token(demo, language, material_text):
+    name = "𠮷" * 300 + ".pdf"
+
+    response = apply(token_client("applicant"), demo, name, language=language)
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "upload.name_too_long"
+    assert body["details"]["material"] == "食品经营许可申请书"
+    assert body["details"]["material_key"] == "application_form"
+    assert material_text in body["message"]
+    assert Case.objects.count() == 0
+
+
+def test_header_limit_names_material_signed_out(demo):
+    response = apply(Client(), demo, "𠮷" * 300 + ".pdf")
+
+    assert response.status_code == 400
+    assert response.json()["details"]["material"] == "食品经营许可申请书"
+
+
+def test_header_limit_case_in_path_for_token(demo):
+    number = apply(demo.client("applicant"), demo, "form.pdf").json()["number"]
+
+    response = token_client("applicant").post(
+        f"/api/v1/cases/{number}/resubmit",
+        {"material.application_form": NamedFile("e" * 1000 + ".pdf", PDF_BYTES)},
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "upload.name_too_long"
+    assert response.json()["details"]["material"] == "食品经营许可申请书"
+
+
+def test_header_limit_case_of_another_token(demo):
+    number = apply(demo.client("applicant"), demo, "form.pdf").json()["number"]
+
+    response = token_client("agent").post(
+        f"/api/v1/cases/{number}/resubmit",
+        {"material.application_form": NamedFile("e" * 1000 + ".pdf", PDF_BYTES)},
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["details"]["material"] == "application_form"

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from onestop.core.errors import InvalidInput
 
@@ -61,11 +61,14 @@ def make_error(
 
 class InvalidPack(InvalidInput):
     code = "catalog_pack.invalid"
-    message = _(
-        "The catalogue pack %(pack)s has %(count)s errors, the first is: %(first)s. "
-        "Run `onestop pack validate %(pack)s` to list them all."
-    )
 
     def __init__(self, pack: str, errors: list[PackError]) -> None:
+        self.message = ngettext_lazy(
+            "The catalogue pack %(pack)s has %(count)s error: %(first)s. Run "
+            "`onestop pack validate %(pack)s` to list it with its location.",
+            "The catalogue pack %(pack)s has %(count)s errors, the first is: "
+            "%(first)s. Run `onestop pack validate %(pack)s` to list them all.",
+            len(errors),
+        )
         super().__init__(pack=pack, count=len(errors), first=str(errors[0]))
         self.errors = errors

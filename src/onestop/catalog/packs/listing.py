@@ -18,6 +18,7 @@ from typing import Any, cast
 
 import yaml
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from onestop.core.errors import InvalidInput
 from onestop.core.json_errors import describe_json_error
@@ -39,12 +40,15 @@ _BASIC_CODE = re.compile(r"^[0-9]{12}$")
 
 class ListingImportFailed(InvalidInput):
     code = "catalog_pack.listing_import_failed"
-    message = _(
-        "The listing could not be turned into a pack: %(count)s errors, the first is: "
-        "%(first)s. Fix the listing or the mapping and run the import again."
-    )
 
     def __init__(self, errors: list[PackError]) -> None:
+        self.message = ngettext_lazy(
+            "The listing could not be turned into a pack: %(count)s error: %(first)s. "
+            "Fix the listing or the mapping and run the import again.",
+            "The listing could not be turned into a pack: %(count)s errors, the first "
+            "is: %(first)s. Fix the listing or the mapping and run the import again.",
+            len(errors),
+        )
         super().__init__(count=len(errors), first=str(errors[0]))
         self.errors = errors
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -234,6 +235,67 @@ def test_bindings_duplicate_uscc_rejected(tmp_path, standard_pack):
     )
     assert "[bindings.duplicate_uscc]" in message
     assert Centre.objects.count() == 0
+
+
+def test_uscc_of_another_centre_rejected(tmp_path, standard_pack):
+    other = provision_511603(standard_pack)
+    holder = Department.objects.get(centre=other, role_key="market_regulation")
+
+    def take_uscc(departments):
+        departments["public_security"]["uscc"] = holder.uscc
+
+    path = edit_bindings(bindings_file(tmp_path, standard_pack), take_uscc)
+    message = run_provision(path)
+
+    assert message.startswith("provision.uscc_taken: ")
+    assert (
+        f"The unified social credit code {holder.uscc} of the department role "
+        f"public_security already belongs to the department {holder.name} (role "
+        f"market_regulation) of {other.name} (511603)."
+    ) in message
+    assert not Centre.objects.filter(region_code="511602").exists()
+
+
+def test_uscc_of_another_role_of_same_centre_rejected(tmp_path, standard_pack):
+    centre = provision_standard(standard_pack).centre
+    extra = Department.objects.create(
+        centre=centre,
+        role_key="archives",
+        name="广安区档案馆",
+        uscc="11511602MB1C12345Y",
+    )
+    before = dict(Department.objects.values_list("role_key", "uscc"))
+
+    def take_uscc(departments):
+        departments["market_regulation"]["uscc"] = extra.uscc
+
+    path = edit_bindings(bindings_file(tmp_path, standard_pack), take_uscc)
+    with translation.override("zh-hans"):
+        message = run_provision(path)
+
+    assert message.startswith("provision.uscc_taken: ")
+    assert "11511602MB1C12345Y" in message
+    assert "广安区档案馆" in message
+    assert centre.name in message
+    assert dict(Department.objects.values_list("role_key", "uscc")) == before
+
+
+def test_rerun_may_swap_uscc_between_roles(tmp_path, standard_pack):
+    path = bindings_file(tmp_path, standard_pack)
+    args = ["--region", "511602", "--pack", str(STANDARD_PACK_DIR)]
+    call_command("provision", *args, "--bindings", str(path), stdout=StringIO())
+
+    def swap(departments):
+        first, second = departments["market_regulation"], departments["public_security"]
+        first["uscc"], second["uscc"] = second["uscc"], first["uscc"]
+
+    edit_bindings(path, swap)
+    call_command("provision", *args, "--bindings", str(path), stdout=StringIO())
+
+    stored = dict(Department.objects.values_list("role_key", "uscc"))
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))["departments"]
+    assert stored["market_regulation"] == data["market_regulation"]["uscc"]
+    assert stored["public_security"] == data["public_security"]["uscc"]
 
 
 def test_bindings_connector_without_endpoint_rejected(tmp_path, standard_pack):

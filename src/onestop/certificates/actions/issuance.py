@@ -26,7 +26,7 @@ from onestop.certificates.models import (
     HolderKind,
 )
 from onestop.certificates.validity import default_valid_until
-from onestop.core.errors import choices_text
+from onestop.core.errors import listed_choices
 from onestop.core.models import Department
 from onestop.core.signing import sign_document
 from onestop.identity.codes import parse_resident_id, parse_uscc
@@ -174,7 +174,7 @@ def check_face(
         raise UnknownFaceField(
             type=certificate_type.name,
             key=unknown[0],
-            known=choices_text(
+            known=listed_choices(
                 (key, field.get("label", key)) for key, field in fields.items()
             ),
         )

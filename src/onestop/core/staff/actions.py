@@ -29,7 +29,7 @@ from onestop.core.staff.rules import (
     check_role,
     check_username,
     place_text,
-    role_text,
+    role_detail,
 )
 
 log = get_logger(__name__)
@@ -142,7 +142,7 @@ def _account(username: str, create: bool) -> tuple[Any, str]:
     if create:
         if user is not None:
             raise UserExists(username=shown(username))
-        password = _initial_password()
+        password = new_initial_password()
         try:
             with transaction.atomic():
                 created = user_model.objects.create_user(
@@ -158,7 +158,7 @@ def _account(username: str, create: bool) -> tuple[Any, str]:
     return user, ""
 
 
-def _initial_password() -> str:
+def new_initial_password() -> str:
     """Return a random password that passes the site's password validators."""
     for _attempt in range(INITIAL_PASSWORD_ATTEMPTS):
         password = secrets.token_urlsafe(INITIAL_PASSWORD_BYTES)
@@ -188,7 +188,7 @@ def check_not_held(
         if department is not None:
             place = f"{place} / {department.name}"
         raise RoleAlreadyHeld(
-            username=shown(user.username), role=role_text(role), place=place
+            username=shown(user.username), role=role_detail(role), place=place
         )
 
 

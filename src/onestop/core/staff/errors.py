@@ -118,3 +118,44 @@ class RoleNotHeld(NotFound):
         "%(username)s holds no role %(role)s in %(place)s, so nothing was revoked. "
         "List the roles with `onestop staff list`."
     )
+
+
+class AccountNotFound(NotFound):
+    code = "account.not_found"
+    message = _(
+        "No user account %(username)s exists. Check the user name in the list of staff "
+        "roles."
+    )
+
+
+class AccountOutsideCentre(PermissionDenied):
+    code = "account.outside_centre"
+    message = _(
+        "The account %(username)s has no staff role, or a role outside %(centre)s, so "
+        "only a platform admin can reset its password or deactivate it. Ask a "
+        "platform admin."
+    )
+
+
+class OwnAccountDeactivation(Conflict):
+    code = "account.own_deactivation"
+    message = _(
+        "You cannot deactivate your own account %(username)s. Ask another admin to do "
+        "it."
+    )
+
+
+class LastCentreAdmin(Conflict):
+    code = "account.last_centre_admin"
+    message = _(
+        "%(username)s is the last active centre admin of %(centre)s, so the account "
+        "stays active. Grant the centre admin role to another account first."
+    )
+
+
+class AccountDeactivated(PermissionDenied):
+    code = "auth.account_deactivated"
+    message = _(
+        "The account %(username)s is deactivated, so it cannot sign in or use API "
+        "tokens. Ask an admin of your service centre to reactivate it."
+    )

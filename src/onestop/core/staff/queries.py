@@ -47,6 +47,12 @@ def staff_roles(centre: Centre | None = None) -> list[Membership]:
     return list(_ordered(rows))
 
 
+def accounts_of(rows: list[Membership]) -> list[Any]:
+    """Return the distinct accounts of the staff roles `rows`, ordered by user name."""
+    users = {row.user_id: row.user for row in rows}
+    return sorted(users.values(), key=lambda user: user.username)
+
+
 def _scope(actor: Any, centre: Centre) -> Q:
     scope = Q(centre=centre)
     if find_role(actor, [Role.PLATFORM_ADMIN]) is not None:

@@ -6,9 +6,17 @@ from typing import Any
 
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from onestop.core.errors import choice_text, choices_text, list_text, shown
+from onestop.core.errors import (
+    Coded,
+    choice_text,
+    list_text,
+    listed_choices,
+    shown,
+)
 from onestop.core.models import Centre, Department, Membership, Role
 from onestop.core.permissions import find_role, require_role
 from onestop.core.staff.errors import (
@@ -41,10 +49,29 @@ def place_text(centre: Centre | None) -> str:
     return centre.name if centre is not None else _("every centre")
 
 
+def role_detail(role: str) -> Coded:
+    """Return a role as an error detail: its key in the details, and in the message
+    its label with its key (`role_text`).
+    """
+    return Coded(role, _lazy_role_text(role))
+
+
+def place_detail(centre: Centre | None) -> Any:
+    """Return where a role applies as an error detail: the centre's name, or the key
+    "all" for every centre, which the message shows in words.
+    """
+    if centre is not None:
+        return centre.name
+    return Coded("all", gettext_lazy("every centre"))
+
+
+_lazy_role_text = lazy(role_text, str)
+
+
 def check_role(role: str) -> Role:
     """Return `role` as a Role, or raise UnknownRole listing the roles."""
     if role not in Role.values:
-        raise UnknownRole(role=shown(role), allowed=choices_text(Role.choices))
+        raise UnknownRole(role=shown(role), allowed=listed_choices(Role.choices))
     return Role(role)
 
 
@@ -69,21 +96,21 @@ def check_place(role: Role, centre: Centre | None, code: str) -> Department | No
     code = code.strip()
     if role == Role.PLATFORM_ADMIN or centre is None:
         if role != Role.PLATFORM_ADMIN:
-            raise CentreRequired(role=role_text(role))
+            raise CentreRequired(role=role_detail(role))
         if code:
-            raise DepartmentNotAllowed(role=role_text(role), department=shown(code))
+            raise DepartmentNotAllowed(role=role_detail(role), department=shown(code))
         return None
 
     if role not in DEPARTMENT_ROLES:
         if code:
-            raise DepartmentNotAllowed(role=role_text(role), department=shown(code))
+            raise DepartmentNotAllowed(role=role_detail(role), department=shown(code))
         return None
 
     departments = Department.objects.for_centre(centre)
     codes = list_text(sorted(departments.values_list("role_key", flat=True))) or "—"
     if not code:
         raise DepartmentRequired(
-            role=role_text(role), centre=centre.name, departments=codes
+            role=role_detail(role), centre=centre.name, departments=codes
         )
     department = departments.filter(role_key=code[:60]).first()
     if department is None:
@@ -104,7 +131,7 @@ def check_may_manage(actor: Any, role: str, centre: Centre | None) -> str:
         return OPERATOR
     if role == Role.PLATFORM_ADMIN or centre is None:
         if find_role(actor, [Role.PLATFORM_ADMIN]) is None:
-            raise PlatformAdminOnly(role=role_text(Role.PLATFORM_ADMIN))
+            raise PlatformAdminOnly(role=role_detail(Role.PLATFORM_ADMIN))
         return str(Role.PLATFORM_ADMIN)
     return str(require_role(actor, ADMIN_ROLES, centre=centre).role)
 
@@ -132,5 +159,5 @@ def check_not_own_last_admin_role(actor: Any, membership: Membership) -> None:
         still_admin = others.filter(role=Role.PLATFORM_ADMIN).exists()
     if not still_admin:
         raise OwnLastAdminRole(
-            role=role_text(membership.role), place=place_text(membership.centre)
+            role=role_detail(membership.role), place=place_detail(membership.centre)
         )

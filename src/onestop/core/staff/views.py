@@ -14,12 +14,18 @@ from onestop.core.centres import get_centre
 from onestop.core.errors import OneStopError
 from onestop.core.models import Centre, Department, Role
 from onestop.core.pages import handles_errors, posted_choice
-from onestop.core.permissions import RoleRequired, centres_of, find_role
-from onestop.core.staff import actions, queries
+from onestop.core.permissions import (
+    RoleRequired,
+    administered_centres,
+    find_role,
+)
+from onestop.core.staff import accounts, actions, queries
 from onestop.core.staff.errors import StaffRoleNotFound
 from onestop.core.staff.rules import role_text
+from onestop.identity.models import Person
 
 STAFF_ACTIONS = ("grant", "revoke")
+ACCOUNT_ACTIONS = ("reset_password", "deactivate", "reactivate")
 # A staff role id as the revoke button posts it: digits only, within a 64-bit key.
 _ROLE_ID = re.compile(r"[0-9]{1,18}")
 
@@ -28,11 +34,7 @@ _ROLE_ID = re.compile(r"[0-9]{1,18}")
 @handles_errors
 def index(request: HttpRequest) -> HttpResponse:
     """Send a centre admin to their centre's staff page; list the centres otherwise."""
-    if find_role(request.user, [Role.PLATFORM_ADMIN]) is not None:
-        centres = list(Centre.objects.order_by("region_code"))
-    else:
-        ids = centres_of(request.user, [Role.CENTRE_ADMIN])
-        centres = list(Centre.objects.filter(pk__in=ids).order_by("region_code"))
+    centres = administered_centres(request.user)
     if not centres:
         raise RoleRequired(role=Role.CENTRE_ADMIN)
     if len(centres) == 1:
@@ -49,19 +51,21 @@ def centre_staff(request: HttpRequest, slug: str) -> HttpResponse:
     initial_password = ""
     if request.method == "POST":
         try:
-            action = posted_choice(request, "action", STAFF_ACTIONS)
+            action = posted_choice(request, "action", STAFF_ACTIONS + ACCOUNT_ACTIONS)
             if action == "revoke":
                 _revoke(request, centre)
                 return redirect("staff:centre", slug=centre.slug)
-            grant = _grant(request, centre)
+            if action in ACCOUNT_ACTIONS:
+                initial_password = _change_account(request, centre, action)
+            else:
+                initial_password = _grant(request, centre).initial_password
         except OneStopError as caught:
             error = caught
         else:
-            if not grant.initial_password:
+            if not initial_password:
                 return redirect("staff:centre", slug=centre.slug)
             # The password is shown in this response only and is never stored in
             # the session, so reloading the page does not show it again.
-            initial_password = grant.initial_password
             rows = queries.staff_roles_for(request.user, centre)
     context = {
         "centre": centre,
@@ -72,8 +76,12 @@ def centre_staff(request: HttpRequest, slug: str) -> HttpResponse:
             str(role) for role in (Role.REVIEWER, Role.DEPARTMENT_ADMIN)
         ],
         "error": error,
-        "typed": request.POST if error is not None else {},
+        "typed": request.POST
+        if error is not None and request.POST.get("action") == "grant"
+        else {},
+        "accounts": queries.accounts_of(rows),
         "initial_password": initial_password,
+        "password_reset": request.POST.get("action") == "reset_password",
         "granted_username": request.POST.get("username", "")
         if initial_password
         else "",
@@ -103,6 +111,18 @@ def _grant(request: HttpRequest, centre: Centre) -> actions.Grant:
             "username": grant.membership.user.username,
         },
     )
+    if Person.objects.filter(user_id=grant.membership.user_id).exists():
+        # The grant goes ahead, because the case actions reject each of the person's
+        # own cases.
+        messages.warning(
+            request,
+            _(
+                "%(username)s is also a registered applicant, so they cannot handle "
+                "their own cases or those of an enterprise they are an agent of. "
+                "Another member of staff must handle those."
+            )
+            % {"username": grant.membership.user.username},
+        )
     return grant
 
 
@@ -117,6 +137,31 @@ def _revoke(request: HttpRequest, centre: Centre) -> None:
         _("Revoked the role %(role)s of %(username)s.")
         % {"role": role_text(membership.role), "username": membership.user.username},
     )
+
+
+def _change_account(request: HttpRequest, centre: Centre, action: str) -> str:
+    """Reset, deactivate or reactivate the posted account; return a new password."""
+    username = request.POST.get("username", "").strip()
+    user = accounts.get_account_for(request.user, centre, username)
+    if action == "reset_password":
+        password = accounts.reset_password(actor=request.user, user=user, centre=centre)
+        messages.success(
+            request,
+            _(
+                "The password of %(username)s is reset. Its sessions and API tokens "
+                "no longer work."
+            )
+            % {"username": user.username},
+        )
+        return password
+    if action == "deactivate":
+        accounts.deactivate_account(actor=request.user, user=user, centre=centre)
+        done = _("The account %(username)s is deactivated.")
+    else:
+        accounts.reactivate_account(actor=request.user, user=user, centre=centre)
+        done = _("The account %(username)s is active again.")
+    messages.success(request, done % {"username": user.username})
+    return ""
 
 
 def _grantable_roles(request: HttpRequest) -> list[tuple[str, str]]:

@@ -93,11 +93,12 @@ def test_removed_role_applies_at_once(demo):
     assert response.json()["code"] == "permission.role_required"
 
 
-def test_inactive_user_token_gets_401(demo):
+def test_inactive_user_token_gets_403(demo):
     applicant = bearer_client(demo, "applicant")
     assert applicant.get("/api/v1/identity/me").status_code == 200
 
     get_user_model().objects.filter(username="applicant").update(is_active=False)
     response = applicant.get("/api/v1/identity/me")
 
-    assert response.status_code == 401
+    assert response.status_code == 403
+    assert response.json()["code"] == "auth.account_deactivated"

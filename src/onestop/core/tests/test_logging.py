@@ -7,7 +7,8 @@ import logging
 import pytest
 from django.test import Client
 
-from onestop.core.logging import mask_personal_text
+from onestop.core.logging import get_logger, mask_personal_text
+from onestop.identity.codes import mask_id_number, mask_phone
 
 # A certificate identifier whose issuer code is an all-digit unified social credit code.
 CERTIFICATE_ID = (
@@ -31,7 +32,7 @@ def test_identifier_with_wrong_check_stays_readable():
 def test_id_number_in_path_is_masked():
     masked = mask_personal_text(f"/api/v1/identity/persons/{ID_NUMBER}")
 
-    assert masked == "/api/v1/identity/persons/440604********0024"
+    assert masked == "/api/v1/identity/persons/4406**********0024"
 
 
 def test_id_number_as_issuer_code_is_masked():
@@ -40,13 +41,13 @@ def test_id_number_as_issuer_code_is_masked():
     masked = mask_personal_text(identifier)
 
     assert ID_NUMBER not in masked
-    assert "440604********0024" in masked
+    assert "4406**********0024" in masked
 
 
 def test_id_number_beside_identifier_is_masked():
     masked = mask_personal_text(f"{CERTIFICATE_ID} {ID_NUMBER} 13800138000")
 
-    assert masked == f"{CERTIFICATE_ID} 440604********0024 138****8000"
+    assert masked == f"{CERTIFICATE_ID} 4406**********0024 138****8000"
 
 
 @pytest.mark.django_db
@@ -59,7 +60,31 @@ def test_rejected_certificate_request_logs_identifier(caplog):
 
     assert f"/api/v1/certificates/{wrong}/proof" in caplog.text
     assert ID_NUMBER not in caplog.text
-    assert "440604********0024" in caplog.text
+    assert "4406**********0024" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "number",
+    [ID_NUMBER, "44060419850315123X", "44060419850315123x", "440604850315123"],
+)
+def test_log_masks_id_number_as_pages_do(number):
+    masked = mask_personal_text(f"holder {number}.")
+
+    assert masked == f"holder {mask_id_number(number)}."
+
+
+def test_log_masks_mobile_as_pages_do():
+    masked = mask_personal_text("call 13800138000.")
+
+    assert masked == f"call {mask_phone('13800138000')}."
+
+
+def test_log_line_masks_id_number_as_pages_do(caplog):
+    with caplog.at_level(logging.INFO):
+        get_logger(__name__).info("test.masking", note=f"holder {ID_NUMBER}")
+
+    assert f"note='holder {mask_id_number(ID_NUMBER)}'" in caplog.text
+    assert ID_NUMBER not in caplog.text
 
 
 # A request id in the form the middleware makes (uuid4().hex) that contains 11 consecutive
@@ -86,7 +111,7 @@ def test_identifier_token_stays_readable(identifier):
 def test_free_text_beside_request_id_is_masked():
     masked = mask_personal_text(f"{REQUEST_ID} 电话13800138000 身份证{ID_NUMBER}")
 
-    assert masked == f"{REQUEST_ID} 电话138****8000 身份证440604********0024"
+    assert masked == f"{REQUEST_ID} 电话138****8000 身份证4406**********0024"
 
 
 def test_digits_beside_short_hex_are_masked():
@@ -101,7 +126,7 @@ def test_id_number_in_malformed_identifier_is_masked():
     masked = mask_personal_text(identifier)
 
     assert ID_NUMBER not in masked
-    assert ".440604********0024." in masked
+    assert ".4406**********0024." in masked
 
 
 @pytest.mark.django_db

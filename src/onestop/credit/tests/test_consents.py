@@ -128,3 +128,61 @@ def test_other_person_may_not_revoke_consent(demo):
     assert response.json()["code"] == "credit.consent_not_found"
     consent.refresh_from_db()
     assert consent.revoked_at is None
+
+
+# A USCC whose last character does not match the other 17.
+WRONG_CHECK_USCC = "91440600MA4W1X2Y30"
+
+
+def post_consent_in(demo, language: str, **overrides):
+    return demo.client("agent").post(
+        f"/api/v1/credit/centres/{demo.centre.slug}/consents",
+        consent_request(**overrides),
+        content_type="application/json",
+        headers={"Accept-Language": language},
+    )
+
+
+@pytest.mark.parametrize("member", ["recipient_uscc", "enterprise"])
+def test_wrong_check_character_names_member(demo, member):
+    response = post_consent_in(demo, "en", **{member: WRONG_CHECK_USCC})
+
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "uscc.check_character"
+    assert body["details"]["member"] == member
+    assert body["details"]["value"] == WRONG_CHECK_USCC
+    assert body["message"] == (
+        f"{member}: The last character of unified social credit code "
+        f"“{WRONG_CHECK_USCC}” does not match the other 17, so a character was "
+        "probably mistyped. Re-type the code from the business licence or "
+        "registration certificate."
+    )
+    assert not Consent.objects.exists()
+
+
+@pytest.mark.parametrize("member", ["recipient_uscc", "enterprise"])
+def test_wrong_check_character_member_in_chinese(demo, member):
+    response = post_consent_in(demo, "zh-hans", **{member: WRONG_CHECK_USCC})
+
+    body = response.json()
+    assert response.status_code == 400, response.content
+    assert body["details"]["member"] == member
+    assert body["message"].startswith(f"{member}：")
+    assert WRONG_CHECK_USCC in body["message"]
+
+
+def test_short_enterprise_code_names_member(demo):
+    response = post_consent_in(demo, "en", enterprise="9144")
+
+    body = response.json()
+    assert response.status_code == 400, response.content
+    assert body["code"] == "uscc.length"
+    assert body["details"]["member"] == "enterprise"
+    assert body["message"].startswith("enterprise: A unified social credit code has 18")
+
+
+def test_valid_enterprise_consent_issued(demo):
+    response = post_consent_in(demo, "en", enterprise=ENTERPRISE_USCC)
+
+    assert response.status_code == 201, response.content

@@ -88,7 +88,7 @@ def test_bank_report_verifies_offline_from_file(demo, tmp_path):
 
     output = verify_files(tmp_path, report)
 
-    assert "report verified: checked 1 records; 0 problems" in output
+    assert "report verified: checked 1 record; 0 problems" in output
 
 
 def test_report_lists_record_with_proof_and_vkey(demo):
@@ -264,7 +264,7 @@ def test_verify_command_prints_english_for_english_locale(
     with translation.override("zh-hans"):
         CreditCommand().run_from_argv(["onestop", "credit", *arguments])
 
-    assert "report verified: checked 1 records" in capsys.readouterr().out
+    assert "report verified: checked 1 record" in capsys.readouterr().out
 
 
 def test_every_report_use_is_audited(demo):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from onestop.core.models import AuditEvent, PasswordChangeRequired
@@ -11,6 +12,10 @@ from onestop.core.staff.actions import grant_role
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "river-lamp-2026"
+UNCHANGED_MESSAGE = (
+    "The new password is the same as the current one. Choose a different password: "
+    "whoever set or saw the current one may still know it."
+)
 
 
 @pytest.fixture
@@ -113,3 +118,39 @@ def test_wrong_current_password_keeps_requirement(new_clerk):
 
 def test_other_accounts_unaffected(demo):
     assert demo.client("clerk").get("/window/").status_code == 200
+
+
+def change_to(client, old: str, new: str):
+    return client.post(
+        "/accounts/password/",
+        {"old_password": old, "new_password1": new, "new_password2": new},
+    )
+
+
+def test_initial_password_kept_rejected(new_clerk):
+    username, initial = new_clerk
+    client = signed_in(username, initial)
+
+    response = change_to(client, initial, initial)
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert f'data-code="password_unchanged">{UNCHANGED_MESSAGE}</span>' in text
+    user = get_user_model().objects.get(username=username)
+    assert user.check_password(initial)
+    assert PasswordChangeRequired.objects.filter(user=user).exists()
+    assert not AuditEvent.objects.filter(verb="password.changed").exists()
+    assert client.get("/window/").url == "/accounts/password/"
+
+
+def test_initial_password_then_new_one_accepted(new_clerk):
+    username, initial = new_clerk
+    client = signed_in(username, initial)
+    change_to(client, initial, initial)
+
+    response = change_to(client, initial, NEW_PASSWORD)
+
+    assert response.status_code == 302
+    user = get_user_model().objects.get(username=username)
+    assert user.check_password(NEW_PASSWORD)
+    assert not PasswordChangeRequired.objects.filter(user=user).exists()

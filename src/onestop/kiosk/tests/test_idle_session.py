@@ -24,3 +24,13 @@ def test_portal_session_keeps_default_age(client, demo, settings):
     assert "sessionid" not in response.cookies or (
         response.cookies["sessionid"]["max-age"] != 120
     )
+
+
+def test_idle_notice_has_singular_and_plural(client, demo):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    page = client.get("/kiosk/login/").content.decode()
+
+    assert 'data-warning-one="Nobody has touched' in page
+    assert "starts again in {seconds} second and signs you out" in page
+    assert "starts again in {seconds} seconds and signs you out" in page

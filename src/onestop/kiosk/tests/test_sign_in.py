@@ -59,3 +59,37 @@ def test_sign_out_keeps_kiosk_flag(demo):
     assert response.redirect_chain[0][0] == "/kiosk/"
     page = kiosk.get("/accounts/register/").content.decode()
     assert 'class="kiosk"' in page
+
+
+def test_staff_sign_in_at_kiosk_rejected(demo):
+    kiosk = Client(headers={"Accept-Language": "en"})
+
+    response = kiosk.post("/kiosk/login/", {"username": "clerk", "password": PASSWORD})
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert 'data-code="auth.staff_at_kiosk"' in page
+    assert "the staff account clerk cannot sign in here" in page
+    assert 'class="kiosk"' in page
+    assert "_auth_user_id" not in kiosk.session
+
+
+def test_kiosk_session_rejects_staff_in_chinese(demo):
+    kiosk = Client(headers={"Accept-Language": "zh-hans"})
+    kiosk.get("/kiosk/")
+
+    response = kiosk.post(
+        "/accounts/login/", {"username": "centreadmin", "password": PASSWORD}
+    )
+
+    assert response.status_code == 403
+    assert "工作人员账号 centreadmin 不能在此登录" in response.content.decode()
+    assert "_auth_user_id" not in kiosk.session
+
+
+def test_staff_sign_in_outside_kiosk_allowed(demo):
+    response = Client().post(
+        "/accounts/login/", {"username": "clerk", "password": PASSWORD}
+    )
+
+    assert response.status_code == 302

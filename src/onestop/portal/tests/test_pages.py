@@ -289,3 +289,40 @@ def test_window_queue_shows_local_time_not_iso(demo, time_machine):
 
     assert "2026-12-04 10:30" in queue
     assert "2026-12-04T10:30" not in queue
+
+
+def test_error_summary_links_each_problem(demo):
+    client = demo.client("applicant")
+    matter = Matter.objects.get(centre=demo.centre, pack_id=FOOD)
+    data = valid_form(matter)
+    data["field.organisation_name"] = ""
+    data.update(material_files(matter))
+    data.pop("material.safety_system")
+
+    response = client.post(
+        f"/portal/{demo.centre.slug}/matters/{FOOD}/apply/",
+        data,
+        headers={"Accept-Language": "en"},
+    )
+
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "2 entries need correcting; each is marked below:" in text
+    assert '<a href="#field-organisation_name">单位名称</a>' in text
+    assert '<a href="#material-safety_system">' in text
+    assert "<details><summary>Show the whole message</summary>" in text
+
+
+def test_single_problem_shows_message_alone(demo):
+    client = demo.client("applicant")
+    matter = Matter.objects.get(centre=demo.centre, pack_id=FOOD)
+    data = valid_form(matter)
+    data["field.organisation_name"] = ""
+    data.update(material_files(matter))
+
+    response = client.post(f"/portal/{demo.centre.slug}/matters/{FOOD}/apply/", data)
+
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "error-summary" not in text
+    assert 'data-code="form.invalid"' in text

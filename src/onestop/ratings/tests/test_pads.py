@@ -427,3 +427,22 @@ def test_pairing_page_reloads_once_paired(demo):
     paired = device.get("/ratings/pad/panel/?shown=pairing")
     assert waiting.status_code == 204
     assert paired["HX-Refresh"] == "true"
+
+
+def test_pad_offers_language_switch(demo):
+    device, _pad = paired_device(demo, window="5")
+    page = device.get("/ratings/pad/", headers={"Accept-Language": "en"})
+    text = page.content.decode()
+    assert 'id="language-switch"' in text
+    assert 'value="zh-hans"' in text
+    assert 'name="next" type="hidden" value="/ratings/pad/"' in text
+    response = device.post(
+        "/i18n/setlang/", {"language": "zh-hans", "next": "/ratings/pad/"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/ratings/pad/"
+    assert "the rating form appears here" in text
+    assert (
+        "the rating form appears here"
+        not in device.get("/ratings/pad/").content.decode()
+    )

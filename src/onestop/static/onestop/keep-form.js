@@ -8,9 +8,23 @@
 // mark the form that opened it with data-keep-form-replay, when that form's POST only
 // reads (identifying an applicant, for example). The reloaded page then sends that form
 // again with the kept values and restores the rest, so no value travels in the URL.
+//
+// window.onestopKeptForms.forget() removes the kept values of every page, as a kiosk does
+// before the next person uses it. The key prefix is defined here only.
 (function () {
   "use strict";
-  var key = "onestop.form:" + location.pathname + location.search;
+  var prefix = "onestop.form:";
+  var key = prefix + location.pathname + location.search;
+
+  function forget() {
+    try {
+      Object.keys(sessionStorage).forEach(function (stored) {
+        if (stored.indexOf(prefix) === 0) { sessionStorage.removeItem(stored); }
+      });
+    } catch (error) { /* storage off */ }
+  }
+
+  window.onestopKeptForms = { forget: forget };
 
   function fields() {
     var skipped = ["password", "file", "hidden", "submit", "button", "reset"];

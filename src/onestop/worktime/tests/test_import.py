@@ -314,7 +314,7 @@ def test_command_imports_csv_for_region(tmp_path):
 
     call_command("calendar", "import", str(path), "--region", "440604", stdout=output)
 
-    assert "Loaded 2027 (region 440604): 4 holidays, 1 make-up workdays." in (
+    assert "Loaded 2027 (region 440604): 4 holidays, 1 make-up workday." in (
         output.getvalue()
     )
     assert WorkCalendarYear.objects.get(region_code="440604").year == 2027
@@ -350,8 +350,22 @@ def test_command_replaces_with_flag(tmp_path):
 
     call_command("calendar", "import", str(smaller), "--replace", stdout=output)
 
-    assert output.getvalue().startswith("Replaced 2027 (nationwide)")
+    assert (
+        output.getvalue()
+        == "Replaced 2027 (nationwide): 1 holiday, 0 make-up workdays.\n"
+    )
     assert WorkCalendarDay.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_command_import_summary_in_chinese(tmp_path):
+    path = write(tmp_path, "2027.csv", SAMPLE_CSV)
+    output = StringIO()
+
+    with translation.override("zh-hans"):
+        call_command("calendar", "import", str(path), stdout=output)
+
+    assert output.getvalue() == "已导入 2027 年（全国）：4 个休息日，1 个调休上班日。\n"
 
 
 @pytest.mark.django_db
@@ -461,10 +475,15 @@ def test_admin_import_replaces_with_box(admin_client_for):
     admin_client_for.post(url, {"file": upload(SAMPLE_CSV)})
     smaller = "date,kind,note\n2027-05-03,holiday,\n"
 
-    response = admin_client_for.post(url, {"file": upload(smaller), "replace": "on"})
+    response = admin_client_for.post(
+        url, {"file": upload(smaller), "replace": "on"}, follow=True
+    )
 
-    assert response.status_code == 302
+    assert response.redirect_chain[0][1] == 302
     assert WorkCalendarDay.objects.count() == 1
+    assert "Replaced 2027 (nationwide): 1 holiday, 0 make-up workdays." in (
+        response.content.decode()
+    )
 
 
 @pytest.mark.django_db
@@ -574,6 +593,16 @@ def test_every_error_of_file_is_listed():
     assert 'calendar.invalid_date: line 2: "2027/02/06"' in message
     assert 'calendar.invalid_kind: line 3: "rest"' in message
     assert "calendar.workday_not_on_weekend: line 4: 2027-01-06" in message
+
+
+def test_error_list_of_one_is_singular():
+    with pytest.raises(InvalidKind) as raised:
+        parse_schedule(b"date,kind,note\n2027-05-03,rest,\n")
+
+    message = ScheduleInvalid([raised.value]).render()
+
+    assert message.startswith("The schedule file has 1 error. Fix it and import")
+    assert 'calendar.invalid_kind: line 2: "rest"' in message
 
 
 def test_error_list_message_in_chinese():

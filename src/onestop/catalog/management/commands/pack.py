@@ -84,9 +84,17 @@ class Command(OneStopCommand):
         except ListingImportFailed as failure:
             self.fail(str(listing), failure.errors)
 
+        matters = ngettext(
+            "%(count)s guide-only matter",
+            "%(count)s guide-only matters",
+            report.matter_count,
+        ) % {"count": report.matter_count}
+        roles = ngettext("%(count)s role", "%(count)s roles", len(report.roles)) % {
+            "count": len(report.roles)
+        }
         self.stdout.write(
-            _("Wrote %(count)s guide-only matters of %(roles)s roles to %(path)s.")
-            % {"count": report.matter_count, "roles": len(report.roles), "path": out}
+            _("Wrote %(matters)s of %(roles)s to %(path)s.")
+            % {"matters": matters, "roles": roles, "path": out}
         )
 
     def fail(self, path: str, errors: list[PackError]) -> None:

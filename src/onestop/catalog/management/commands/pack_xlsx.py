@@ -68,7 +68,12 @@ class Command(OneStopCommand):
                 returncode=1,
             ) from None
         self.stdout.write(
-            _("Wrote %(count)s matters to %(path)s.") % {"count": count, "path": out}
+            ngettext(
+                "Wrote %(count)s matter to %(path)s.",
+                "Wrote %(count)s matters to %(path)s.",
+                count,
+            )
+            % {"count": count, "path": out}
         )
 
     def import_workbook(self, workbook: Path, out: Path, pack: Path | None) -> None:
@@ -80,7 +85,11 @@ class Command(OneStopCommand):
         except XlsxImportFailed as failure:
             self.fail(str(workbook), [str(error) for error in failure.errors])
         self.stdout.write(
-            _("Wrote a pack of %(count)s matters to %(path)s.")
+            ngettext(
+                "Wrote a pack of %(count)s matter to %(path)s.",
+                "Wrote a pack of %(count)s matters to %(path)s.",
+                count,
+            )
             % {"count": count, "path": out}
         )
 

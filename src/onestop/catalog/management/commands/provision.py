@@ -6,8 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from onestop.catalog.actions import provision_centre
@@ -60,17 +58,4 @@ class Command(OneStopCommand):
                 )
         except OneStopError as error:
             raise CommandError(f"{error.code}: {error.render_for_command()}") from None
-        self.stdout.write(provision_summary(result))
-
-
-def provision_summary(result: Any) -> str:
-    """Return the line that names the centre and counts the matters created and updated."""
-    created = ngettext(
-        "%(count)s matter created", "%(count)s matters created", result.created_matters
-    ) % {"count": result.created_matters}
-    return _("%(centre)s (%(region)s): %(created)s, %(updated)s updated.") % {
-        "centre": result.centre.name,
-        "region": result.centre.region_code,
-        "created": created,
-        "updated": result.updated_matters,
-    }
+        self.stdout.write(result.message())

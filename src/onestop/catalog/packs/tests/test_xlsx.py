@@ -525,3 +525,112 @@ def test_export_to_unwritable_path_named(tmp_path):
 
     assert f"无法写入 {out}" in str(raised.value)
     assert "--out" in str(raised.value)
+
+
+def item_row(sheet: Any, matter_id: str, key_header: str, key: str) -> int:
+    """Return the row of a material or form field, found by its matter and key."""
+    key_column = column_of(sheet, key_header)
+    for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+        if row[0] == matter_id and row[key_column - 1] == key:
+            return number
+    raise AssertionError(f"no row for {matter_id} {key}")
+
+
+def first_item(path: Path, sheet_name: str, key_header: str) -> tuple[str, str, int]:
+    """Return the matter id, the key and the row of the first item of a child sheet."""
+    sheet = openpyxl.load_workbook(path)[sheet_name]
+    matter_id = sheet.cell(2, 1).value
+    key = sheet.cell(2, column_of(sheet, key_header)).value
+    return matter_id, key, item_row(sheet, matter_id, key_header, key)
+
+
+def set_cell(path: Path, sheet_name: str, row: int, header: str, value: Any) -> None:
+    def change(workbook):
+        sheet = workbook[sheet_name]
+        sheet.cell(row, column_of(sheet, header)).value = value
+
+    edit(path, change)
+
+
+def test_material_error_names_sheet_row_column(workbook_path, tmp_path):
+    _matter_id, _key, row = first_item(workbook_path, MATERIAL_SHEET, "材料编号")
+    set_cell(workbook_path, MATERIAL_SHEET, row, "证照类型", "no-such-type")
+
+    errors = import_errors(workbook_path, tmp_path / "out")
+
+    assert len(errors) == 1
+    assert errors[0].sheet == MATERIAL_SHEET
+    assert errors[0].row == row
+    assert errors[0].column == "证照类型"
+    assert errors[0].rule == "reference.certificate_type"
+    assert str(errors[0]).startswith(f"申请材料!{row} [证照类型]: ")
+    assert "materials[" not in str(errors[0])
+
+
+def test_form_field_error_names_sheet_row_column(workbook_path, tmp_path):
+    _matter_id, _key, row = first_item(workbook_path, FORM_FIELD_SHEET, "字段编号")
+    set_cell(workbook_path, FORM_FIELD_SHEET, row, "格式", "[a-")
+
+    errors = import_errors(workbook_path, tmp_path / "out")
+
+    assert [(error.sheet, error.row, error.column) for error in errors] == [
+        (FORM_FIELD_SHEET, row, "格式")
+    ]
+    assert errors[0].rule == "form_field.pattern_invalid"
+    assert "form_fields[" not in str(errors[0])
+
+
+def test_form_field_enum_error_names_column(workbook_path, tmp_path):
+    _matter_id, _key, row = first_item(workbook_path, FORM_FIELD_SHEET, "字段编号")
+    set_cell(workbook_path, FORM_FIELD_SHEET, row, "字段类型", "colour")
+
+    errors = import_errors(workbook_path, tmp_path / "out")
+
+    assert [(error.sheet, error.row, error.column, error.rule) for error in errors] == [
+        (FORM_FIELD_SHEET, row, "字段类型", "schema.enum")
+    ]
+
+
+def test_form_field_choice_member_names_column(workbook_path, tmp_path):
+    _matter_id, _key, row = first_item(workbook_path, FORM_FIELD_SHEET, "字段编号")
+    set_cell(workbook_path, FORM_FIELD_SHEET, row, "字段类型", "select")
+    set_cell(workbook_path, FORM_FIELD_SHEET, row, "选项", '[{"value": "a"}]')
+
+    errors = import_errors(workbook_path, tmp_path / "out")
+
+    assert [(error.sheet, error.row, error.column, error.rule) for error in errors] == [
+        (FORM_FIELD_SHEET, row, "选项", "schema.required")
+    ]
+    assert "label" in errors[0].message
+
+
+def test_item_errors_keep_their_own_rows(workbook_path, tmp_path):
+    sheet = openpyxl.load_workbook(workbook_path)[MATERIAL_SHEET]
+    rows = [2, sheet.max_row]
+    for row in rows:
+        set_cell(workbook_path, MATERIAL_SHEET, row, "证照类型", f"no-such-type-{row}")
+
+    errors = import_errors(workbook_path, tmp_path / "out")
+
+    assert [(error.sheet, error.row, error.column) for error in errors] == [
+        (MATERIAL_SHEET, row, "证照类型") for row in rows
+    ]
+
+
+def test_import_failure_details_locate_first_error(workbook_path, tmp_path):
+    _matter_id, _key, row = first_item(workbook_path, MATERIAL_SHEET, "材料编号")
+    set_cell(workbook_path, MATERIAL_SHEET, row, "证照类型", "no-such-type")
+
+    with translation.override("zh-hans"), pytest.raises(XlsxImportFailed) as failure:
+        import_xlsx(workbook_path, tmp_path / "out")
+
+    assert failure.value.as_dict()["details"] == {
+        "count": 1,
+        "first": {
+            "sheet": MATERIAL_SHEET,
+            "row": row,
+            "column": "证照类型",
+            "rule": "reference.certificate_type",
+        },
+    }
+    assert f"申请材料!{row} [证照类型]" in failure.value.render()

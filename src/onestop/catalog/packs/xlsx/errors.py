@@ -4,20 +4,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from onestop.core.errors import InvalidInput
+from onestop.core.errors import Coded, InvalidInput
 
 
 class XlsxImportFailed(InvalidInput):
     code = "catalog_pack.xlsx_import_failed"
-    message = _(
-        "The workbook could not be imported: %(count)s errors, the first is: "
-        "%(first)s. Fix the rows listed and import it again."
-    )
 
     def __init__(self, errors: list[XlsxError]) -> None:
-        super().__init__(count=len(errors), first=str(errors[0]))
+        self.message = ngettext_lazy(
+            "The workbook could not be imported: %(count)s error: %(first)s. Fix the "
+            "row listed and import it again.",
+            "The workbook could not be imported: %(count)s errors, the first is: "
+            "%(first)s. Fix the rows listed and import it again.",
+            len(errors),
+        )
+        first = errors[0]
+        # The details locate the first error, and its message is in the language the
+        # import ran in.
+        location = {
+            "sheet": first.sheet,
+            "row": first.row,
+            "column": first.column,
+            "rule": first.rule,
+        }
+        super().__init__(count=len(errors), first=Coded(location, str(first)))
         self.errors = errors
 
 

@@ -47,9 +47,17 @@ def import_xlsx(
 
     errors: list[XlsxError] = []
     unread: dict[str, set[PathKey]] = {}
+    item_rows: dict[tuple[str, str, int], int] = {}
     matters, matter_rows = read_matters(workbook, errors, unread)
     attach_rows(
-        workbook, MATERIAL_SHEET, MATERIAL_COLUMNS, "materials", matters, errors, unread
+        workbook,
+        MATERIAL_SHEET,
+        MATERIAL_COLUMNS,
+        "materials",
+        matters,
+        errors,
+        unread,
+        item_rows,
     )
     attach_rows(
         workbook,
@@ -59,6 +67,7 @@ def import_xlsx(
         matters,
         errors,
         unread,
+        item_rows,
     )
     if base_pack is None:
         fixed = read_pack_sheet(workbook, errors)
@@ -72,7 +81,7 @@ def import_xlsx(
         out_dir,
         fixed,
         list(matters.values()),
-        ReadResult(errors, matter_rows, unread, _absent_headers(workbook)),
+        ReadResult(errors, matter_rows, unread, _absent_headers(workbook), item_rows),
     )
     logger.info("catalog_pack.xlsx_imported", matter_count=len(matters))
     return len(matters)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,25 @@ from ..errors import PackError
 from ..loader import FORM_FIELD_DEFAULTS, MATERIAL_DEFAULTS, MATTER_DEFAULTS
 from ..validate import validate_pack
 from .errors import XlsxError, XlsxImportFailed
-from .layout import MATTER_COLUMNS, MATTER_SHEET, PACK_SHEET, Column
+from .layout import (
+    FORM_FIELD_COLUMNS,
+    FORM_FIELD_SHEET,
+    MATERIAL_COLUMNS,
+    MATERIAL_SHEET,
+    MATTER_COLUMNS,
+    MATTER_SHEET,
+    PACK_SHEET,
+    Column,
+)
+
+# The child sheets: the list key of a matter -> its sheet and columns.
+ITEM_SHEETS = {
+    "materials": (MATERIAL_SHEET, MATERIAL_COLUMNS),
+    "form_fields": (FORM_FIELD_SHEET, FORM_FIELD_COLUMNS),
+}
+# A validation error's path inside a material or form field, such as
+# materials[2].certificate_type: the list key, the index and the rest.
+ITEM_PATH = re.compile(r"(materials|form_fields)\[(\d+)\](?:\.(.*))?")
 
 # The keys matter.schema.json requires of a matter that is not guide-only.
 APPLICATION_KEYS = (
@@ -48,13 +67,15 @@ class ReadResult:
     `unread` maps each matter id to the key paths whose cells could not be read. The
     matter has their raw value there, or None, so the pack validation errors at those
     paths repeat a cell error and are left out. `absent_headers` are the headers of
-    the sheet 事项 that row 1 lacks.
+    the sheet 事项 that row 1 lacks. `item_rows` maps (matter id, "materials" or
+    "form_fields", index) to the item's row on the sheet 申请材料 or 表单字段.
     """
 
     errors: list[XlsxError]
     matter_rows: dict[str, int]
     unread: dict[str, set[PathKey]]
     absent_headers: frozenset[str] = frozenset()
+    item_rows: dict[tuple[str, str, int], int] = field(default_factory=dict)
 
 
 def write_pack_atomically(
@@ -118,6 +139,10 @@ def _validation_errors(problems: list[PackError], read: ReadResult) -> list[Xlsx
     errors: list[XlsxError] = []
     rows_by_absent_header: dict[str, list[int]] = {}
     for problem in problems:
+        item_error = _item_error(problem, read)
+        if item_error is not None:
+            errors.append(item_error)
+            continue
         row = read.matter_rows.get(Path(problem.file).stem)
         column = _matter_column(problem) if row is not None else None
         if row is None or column is None:
@@ -125,7 +150,7 @@ def _validation_errors(problems: list[PackError], read: ReadResult) -> list[Xlsx
         elif column.header in read.absent_headers:
             rows_by_absent_header.setdefault(column.header, []).append(row)
         elif problem.rule == "schema.required":
-            errors.append(_empty_cell(row, column.header))
+            errors.append(_empty_cell(MATTER_SHEET, row, column.header))
         else:
             errors.append(
                 XlsxError(
@@ -154,9 +179,41 @@ def _matter_column(problem: PackError) -> Column | None:
     return None
 
 
-def _empty_cell(row: int, header: str) -> XlsxError:
+def _item_error(problem: PackError, read: ReadResult) -> XlsxError | None:
+    """Point a validation error inside a material or a form field at its cell.
+
+    That is the item's row on the sheet 申请材料 or 表单字段, and the header of the
+    column whose key path starts the error's path within the item. An error about the
+    whole item, or about a key that no column has, names the item's row and the path.
+    Return None for an error that is not inside an item.
+    """
+    found = ITEM_PATH.fullmatch(problem.path)
+    if not problem.file.startswith("matters/") or found is None:
+        return None
+    key, index, rest = found.group(1), int(found.group(2)), found.group(3) or ""
+    row = read.item_rows.get((Path(problem.file).stem, key, index))
+    if row is None:
+        return None
+    sheet, columns = ITEM_SHEETS[key]
+    # Each column of a child sheet is one key of the item, so the key that starts the
+    # path is enough: certificate_type of certificate_type, choices of choices[0].label.
+    if rest:
+        item_key = re.split(r"[.\[]", rest)[0]
+    elif problem.rule == "schema.required":
+        item_key = str(problem.values.get("key"))
+    else:
+        item_key = ""
+    column = next((column for column in columns if column.path == (item_key,)), None)
+    if column is None:
+        return XlsxError(sheet, row, rest, problem.rule, problem.message)
+    if problem.rule == "schema.required" and not rest:
+        return _empty_cell(sheet, row, column.header)
+    return XlsxError(sheet, row, column.header, problem.rule, problem.message)
+
+
+def _empty_cell(sheet: str, row: int, header: str) -> XlsxError:
     message = _("The required cell is empty. Fill it in.")
-    return XlsxError(MATTER_SHEET, row, header, "xlsx.missing_value", str(message))
+    return XlsxError(sheet, row, header, "xlsx.missing_value", str(message))
 
 
 def _missing_header(header: str, rows: list[int]) -> XlsxError:

@@ -106,8 +106,13 @@ def attach_rows(
     matters: dict[str, dict[str, Any]] | None,
     errors: list[XlsxError],
     unread: dict[str, set[PathKey]],
+    item_rows: dict[tuple[str, str, int], int],
 ) -> None:
-    """Append each row of a child sheet to the list `key` of the matter it names."""
+    """Append each row of a child sheet to the list `key` of the matter it names.
+
+    `item_rows` gets the row of each appended item, keyed by the matter id, `key` and
+    the item's index in that list.
+    """
     rows = read_rows(workbook, title, columns, errors) or []
     if matters is None:
         # Without readable matters, every row would be reported as an unknown matter.
@@ -139,6 +144,7 @@ def attach_rows(
             continue
         index = len(matters[matter_id][key])
         matters[matter_id][key].append(item)
+        item_rows[(matter_id, key, index)] = number
         unread[matter_id] |= {(key, index, *path) for path in row.unread}
 
 

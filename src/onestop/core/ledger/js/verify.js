@@ -83,6 +83,68 @@ function parseVkey(vkey) {
   return { name, keyId, keyObject };
 }
 
+// The parts of a bundle, named as the Python verifier names them when a bundle is
+// cut short. A complete bundle ends with the line break of its last signature line.
+const BUNDLE_PARTS = {
+  header: 'header line',
+  entry: 'entry (the extra line)',
+  index: 'index line',
+  proof: 'proof hash lines',
+  checkpoint: 'checkpoint',
+  signature: 'checkpoint signature',
+};
+
+function failInside(part) {
+  fail(`the bundle is truncated inside the ${BUNDLE_PARTS[part]}`);
+}
+
+function failBefore(part) {
+  fail(`the bundle is truncated before the ${BUNDLE_PARTS[part]}, which is missing`);
+}
+
+function headPart(line, number) {
+  if (number === 1 && (line.startsWith('extra ') || 'extra '.startsWith(line))) return 'entry';
+  if (line.startsWith('index ') || 'index '.startsWith(line)) return 'index';
+  return 'proof';
+}
+
+// A first line that is neither the header nor the start of it is left to parseBundle.
+function checkHeadComplete(text) {
+  const complete = text.endsWith('\n');
+  const lines = (complete ? text.slice(0, -1) : text).split('\n');
+  if (lines[0] !== HEADER) {
+    if (lines.length === 1 && !complete && HEADER.startsWith(lines[0])) failInside('header');
+    return;
+  }
+  if (lines.length === 1) {
+    if (complete) failBefore('entry');
+    failInside('entry');
+  }
+  const part = headPart(lines[lines.length - 1], lines.length - 1);
+  if (!complete) failInside(part);
+  failBefore(part === 'entry' ? 'index' : 'checkpoint');
+}
+
+function checkComplete(text) {
+  const split = text.indexOf('\n\n');
+  if (split < 0) {
+    checkHeadComplete(text);
+    return;
+  }
+  const signedCheckpoint = text.slice(split + 2);
+  if (!signedCheckpoint) failBefore('checkpoint');
+  const noteSplit = signedCheckpoint.indexOf('\n\n');
+  if (noteSplit < 0) {
+    const complete = signedCheckpoint.endsWith('\n');
+    const bodyLines = (complete ? signedCheckpoint.slice(0, -1) : signedCheckpoint).split('\n');
+    if (complete && bodyLines.length >= 3) failBefore('signature');
+    failInside('checkpoint');
+  }
+  const signatures = signedCheckpoint.slice(noteSplit + 2);
+  if (!signatures) failBefore('signature');
+  if (!signatures.endsWith('\n')) failInside('signature');
+}
+
 function parseBundle(text) {
   const split = text.indexOf('\n\n');
   const lines = (split < 0 ? text : text.slice(0, split)).split('\n');
@@ -214,6 +276,7 @@ function readText(file) {
 }
 
 function verifyBundle(text, vkey) {
+  checkComplete(text);
   const bundle = parseBundle(text);
   if (bundle.data === null) fail('the bundle carries no entry and none was given');
   const verifier = parseVkey(vkey);

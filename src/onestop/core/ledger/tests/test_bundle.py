@@ -18,7 +18,12 @@ from onestop.core.ledger.models import LedgerEntry
 from onestop.core.ledger.note import format_vkey
 from onestop.core.ledger.reasons import ReasonError
 from onestop.core.ledger.sequencer import integrate_pending
-from onestop.core.ledger.tests.factories import fill_ledger, queue_cases
+from onestop.core.ledger.tests.factories import (
+    TRUNCATIONS,
+    fill_ledger,
+    queue_cases,
+    truncation_reason,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +110,8 @@ def test_entry_after_latest_checkpoint_has_no_bundle():
 def _reason_in_chinese(text: str, vkey: str) -> str:
     with translation.override("zh-hans"), pytest.raises(BundleInvalid) as caught:
         verify_proof_bundle(text, vkey)
-    return caught.value.details["reason"]
+    with translation.override("zh-hans"):
+        return str(caught.value.message_values()["reason"])
 
 
 @pytest.mark.parametrize(
@@ -155,8 +161,49 @@ def test_entry_json_error_in_chinese(monkeypatch):
     with translation.override("zh-hans"), pytest.raises(BundleInvalid) as caught:
         verify_proof_bundle(changed, get_vkey())
 
+    with translation.override("zh-hans"):
+        message = caught.value.render()
     assert (
         "存证记录不是 UTF-8 编码的 JSON（第 1 行第 2 列：此处应有用双引号括起的成员名）"
-        in (caught.value.render())
+        in message
     )
-    assert "Expecting" not in caught.value.render()
+    assert "Expecting" not in message
+    assert caught.value.as_dict()["details"]["reason"] == (
+        "the entry is not UTF-8 JSON (line 1, column 2: a member name in double "
+        "quotes is expected)"
+    )
+
+
+@pytest.mark.parametrize("case", TRUNCATIONS)
+def test_truncated_bundle_names_part(case):
+    cut, part, where = TRUNCATIONS[case]
+    bundle = _bundle()
+
+    with translation.override("en"), pytest.raises(BundleInvalid) as caught:
+        verify_proof_bundle(cut(bundle), get_vkey())
+
+    assert caught.value.details["part"] == part
+    assert caught.value.as_dict()["details"]["reason"] == truncation_reason(part, where)
+    assert truncation_reason(part, where) in caught.value.render()
+
+
+def test_truncated_bundle_reason_in_chinese():
+    bundle = _bundle()
+    cut = bundle[: bundle.index("\n\n") + 2]
+
+    with translation.override("zh-hans"), pytest.raises(BundleInvalid) as caught:
+        verify_proof_bundle(cut, get_vkey())
+    with translation.override("zh-hans"):
+        message = caught.value.render()
+    assert "证明包在签名树头之前被截断，缺少签名树头" in message
+    assert caught.value.details["part"] == "checkpoint"
+    assert caught.value.as_dict()["details"]["reason"] == truncation_reason(
+        "checkpoint", "before"
+    )
+
+
+def test_complete_bundle_not_truncated():
+    bundle = _bundle()
+
+    assert verify_proof_bundle(bundle, get_vkey()).index == 4
+    assert bundle.endswith("\n")

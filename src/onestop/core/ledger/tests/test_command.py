@@ -26,6 +26,27 @@ def test_integrate_command_integrates_and_publishes():
     assert Checkpoint.objects.get().size == 5
 
 
+def test_integrate_command_counts_one_entry():
+    queue_cases(1)
+    output = StringIO()
+
+    call_command("ledger", "integrate", stdout=output)
+
+    assert output.getvalue().strip() == "integrated 1 entry; new checkpoint size: 1"
+
+
+def test_verify_command_counts_in_english():
+    fill_ledger(1)
+    output = StringIO()
+
+    with translation.override("en"):
+        call_command("ledger", "verify", stdout=output)
+
+    assert output.getvalue().strip() == (
+        "tree size 1: checked 1 entry, 1 tile, 1 checkpoint; 0 problems"
+    )
+
+
 def test_vkey_command_prints_verifier_key():
     output = StringIO()
 

@@ -16,7 +16,11 @@ from onestop.core.ledger.bundle import proof_bundle, verify_proof_bundle
 from onestop.core.ledger.checkpoint import get_vkey
 from onestop.core.ledger.errors import BundleInvalid
 from onestop.core.ledger.models import LedgerEntry
-from onestop.core.ledger.tests.factories import fill_ledger
+from onestop.core.ledger.tests.factories import (
+    TRUNCATIONS,
+    fill_ledger,
+    truncation_reason,
+)
 
 JS_DIR = Path(__file__).resolve().parents[1] / "js"
 NODE = shutil.which("node")
@@ -194,6 +198,22 @@ CHANGED_BUNDLES = {
 }
 
 
+@pytest.mark.parametrize("case", TRUNCATIONS)
+def test_node_and_python_agree_on_truncated_bundle(case, tmp_path):
+    fill_ledger(13)
+    vkey = get_vkey()
+    cut, part, where = TRUNCATIONS[case]
+    bundle = cut(proof_bundle(LedgerEntry.objects.get(index=7)))
+    reason = truncation_reason(part, where)
+
+    with pytest.raises(BundleInvalid) as caught:
+        verify_proof_bundle(bundle, vkey)
+    result = _run_node(bundle, vkey, tmp_path)
+
+    assert caught.value.as_dict()["details"]["reason"] == reason
+    assert result == {"ok": False, "error": reason}
+
+
 @pytest.mark.parametrize("case", CHANGED_BUNDLES)
 def test_node_and_python_agree_on_changed_bundle(case, tmp_path):
     fill_ledger(13)
@@ -205,7 +225,7 @@ def test_node_and_python_agree_on_changed_bundle(case, tmp_path):
         verify_proof_bundle(bundle, vkey)
     result = _run_node(bundle, vkey, tmp_path)
 
-    assert caught.value.details["reason"] == reason
+    assert caught.value.as_dict()["details"]["reason"] == reason
     assert result == {"ok": False, "error": reason}
 
 
@@ -230,7 +250,7 @@ def test_node_and_python_agree_on_bad_vkey(vkey, reason, tmp_path):
         verify_proof_bundle(bundle, vkey)
     result = _run_node(bundle, vkey, tmp_path)
 
-    assert caught.value.details["reason"] == reason
+    assert caught.value.as_dict()["details"]["reason"] == reason
     assert result == {"ok": False, "error": reason}
 
 

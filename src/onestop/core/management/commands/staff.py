@@ -14,7 +14,14 @@ from onestop.core.management.base import OneStopCommand
 from onestop.core.models import Centre, Membership, Role
 from onestop.core.staff import actions, queries
 from onestop.core.staff.errors import CentreNotAllowed, RoleNotHeld, UserNotFound
-from onestop.core.staff.rules import check_place, check_role, place_text, role_text
+from onestop.core.staff.rules import (
+    check_place,
+    check_role,
+    place_detail,
+    place_text,
+    role_detail,
+    role_text,
+)
 
 
 class Command(OneStopCommand):
@@ -92,8 +99,8 @@ class Command(OneStopCommand):
         if membership is None:
             raise RoleNotHeld(
                 username=shown(options["user"]),
-                role=role_text(role),
-                place=place_text(centre),
+                role=role_detail(role),
+                place=place_detail(centre),
             )
         line = _line(membership)
         actions.revoke_role(actor=None, membership=membership)
@@ -126,7 +133,7 @@ def _role_and_centre(options: dict[str, Any]) -> tuple[Role, Centre | None]:
     if role == Role.PLATFORM_ADMIN:
         if options["centre"]:
             raise CentreNotAllowed(
-                role=role_text(role), centre=shown(options["centre"])
+                role=role_detail(role), centre=shown(options["centre"])
             )
         return role, None
     return role, _centre(options["centre"]) if options["centre"] else None

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from onestop.core.json_errors import describe_json_error
 from onestop.core.management.base import OneStopCommand
@@ -53,15 +54,23 @@ class Command(OneStopCommand):
 
         for finding in check.findings:
             self.stdout.write(finding)
-        counts = {"records": check.records_checked, "problems": len(check.findings)}
+        counts = {
+            "records": ngettext(
+                "%(count)s record", "%(count)s records", check.records_checked
+            )
+            % {"count": check.records_checked},
+            "problems": ngettext(
+                "%(count)s problem", "%(count)s problems", len(check.findings)
+            )
+            % {"count": len(check.findings)},
+        }
         if not check.ok:
             raise CommandError(
-                _("checked %(records)s records; %(problems)s problems") % counts,
+                _("checked %(records)s; %(problems)s") % counts,
                 returncode=1,
             )
         self.stdout.write(
-            _("report verified: checked %(records)s records; %(problems)s problems")
-            % counts
+            _("report verified: checked %(records)s; %(problems)s") % counts
         )
 
 

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from rich.progress import Progress
 
-from onestop.catalog.management.commands.provision import provision_summary
 from onestop.core.management.base import OneStopCommand
 from onestop.portal.demo import PASSWORD, demo_accounts, provision_demo
 
@@ -35,9 +34,7 @@ class Command(OneStopCommand):
 
             result, accounts = provision_demo(progress=advance)
 
-        self.stdout.write(
-            _("Demo centre: %(summary)s") % {"summary": provision_summary(result)}
-        )
+        self.stdout.write(_("Demo centre: %(summary)s") % {"summary": result.message()})
         self.print_logins(accounts)
 
     def print_logins(self, accounts: list[Any]) -> None:

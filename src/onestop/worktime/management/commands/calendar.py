@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from onestop.core.errors import OneStopError
 from onestop.core.management.base import OneStopCommand
@@ -94,39 +95,27 @@ class Command(OneStopCommand):
             region_code=options["region"],
             replace=options["replace"],
         )
-        if result.replaced:
-            message = _(
-                "Replaced %(year)s (%(region)s): %(holidays)s holidays, %(workdays)s "
-                "make-up workdays."
-            )
-        else:
-            message = _(
-                "Loaded %(year)s (%(region)s): %(holidays)s holidays, %(workdays)s "
-                "make-up workdays."
-            )
-        self.stdout.write(
-            message
-            % {
-                "year": result.year,
-                "region": region_label(result.region_code),
-                "holidays": result.holidays,
-                "workdays": result.workdays,
-            }
-        )
+        self.stdout.write(result.message())
 
     def _seed(self, options: dict[str, Any]) -> None:
         result = seed_calendar(actor=None)
         if not result.years:
             self.stdout.write(_("Every chinesecalendar year is already loaded."))
             return
-        message = _("Loaded %(first)s–%(last)s: %(years)s years, %(days)s days.")
+        years = ngettext("%(count)s year", "%(count)s years", len(result.years)) % {
+            "count": len(result.years)
+        }
+        days = ngettext("%(count)s day", "%(count)s days", result.days) % {
+            "count": result.days
+        }
+        message = _("Loaded %(first)s–%(last)s: %(years)s, %(days)s.")
         self.stdout.write(
             message
             % {
                 "first": result.years[0],
                 "last": result.years[-1],
-                "years": len(result.years),
-                "days": result.days,
+                "years": years,
+                "days": days,
             }
         )
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from onestop.core.ledger.checkpoint import get_vkey
 from onestop.core.ledger.integrity import check_ledger
@@ -47,9 +48,17 @@ class Command(OneStopCommand):
     def _integrate(self, batch_size: int) -> None:
         count, checkpoint = run_sequencer(batch_size)
         if checkpoint is None:
-            message = _("integrated %(count)s entries; no new checkpoint")
+            message = ngettext(
+                "integrated %(count)s entry; no new checkpoint",
+                "integrated %(count)s entries; no new checkpoint",
+                count,
+            )
         else:
-            message = _("integrated %(count)s entries; new checkpoint size: %(size)s")
+            message = ngettext(
+                "integrated %(count)s entry; new checkpoint size: %(size)s",
+                "integrated %(count)s entries; new checkpoint size: %(size)s",
+                count,
+            )
         size = checkpoint.size if checkpoint else None
         self.stdout.write(message % {"count": count, "size": size})
 
@@ -58,14 +67,26 @@ class Command(OneStopCommand):
         for finding in report.findings:
             self.stdout.write(str(finding))
         summary = _(
-            "tree size %(size)s: checked %(entries)s entries, %(tiles)s tiles, "
-            "%(checkpoints)s checkpoints; %(problems)s problems"
+            "tree size %(size)s: checked %(entries)s, %(tiles)s, %(checkpoints)s; "
+            "%(problems)s"
         ) % {
             "size": report.tree_size,
-            "entries": report.entries_checked,
-            "tiles": report.tiles_checked,
-            "checkpoints": report.checkpoints_checked,
-            "problems": len(report.findings),
+            "entries": ngettext(
+                "%(count)s entry", "%(count)s entries", report.entries_checked
+            )
+            % {"count": report.entries_checked},
+            "tiles": ngettext("%(count)s tile", "%(count)s tiles", report.tiles_checked)
+            % {"count": report.tiles_checked},
+            "checkpoints": ngettext(
+                "%(count)s checkpoint",
+                "%(count)s checkpoints",
+                report.checkpoints_checked,
+            )
+            % {"count": report.checkpoints_checked},
+            "problems": ngettext(
+                "%(count)s problem", "%(count)s problems", len(report.findings)
+            )
+            % {"count": len(report.findings)},
         }
         if not report.ok:
             raise CommandError(summary, returncode=1)

@@ -78,9 +78,11 @@ def test_poll_without_signature_rejected(client, pull_department):
     assert response.status_code == 401
     body = response.json()
     assert body["code"] == "exchange.signature_missing"
-    assert body["details"]["missing"] == (
-        "X-OneStop-Timestamp, X-OneStop-Key-Id, X-OneStop-Signature"
-    )
+    assert body["details"]["missing"] == [
+        "X-OneStop-Timestamp",
+        "X-OneStop-Key-Id",
+        "X-OneStop-Signature",
+    ]
     assert "X-OneStop-Timestamp" in body["message"]
 
 
@@ -93,7 +95,7 @@ def test_poll_without_signature_header_names_it(client, pull_department):
         },
     )
     assert response.status_code == 401
-    assert response.json()["details"]["missing"] == "X-OneStop-Signature"
+    assert response.json()["details"]["missing"] == ["X-OneStop-Signature"]
 
 
 def test_poll_with_unreadable_timestamp_rejected(client, pull_department):

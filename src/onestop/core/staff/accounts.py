@@ -1,0 +1,230 @@
+"""Account care by admins: reset a password, deactivate and reactivate a sign-in.
+
+A centre admin acts on accounts whose staff roles are all in their centre. A platform
+admin, and an operator at the command line (`actor` None), act on any account. Cases,
+audit events and other records of an account stay when it is deactivated.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from onestop.core.audit import record_event
+from onestop.core.errors import shown
+from onestop.core.logging import get_logger
+from onestop.core.models import (
+    ApiToken,
+    Centre,
+    Membership,
+    PasswordChangeRequired,
+    Role,
+)
+from onestop.core.permissions import find_role, require_role
+from onestop.core.staff.actions import new_initial_password
+from onestop.core.staff.errors import (
+    AccountDeactivated,
+    AccountNotFound,
+    AccountOutsideCentre,
+    LastCentreAdmin,
+    OwnAccountDeactivation,
+)
+from onestop.core.staff.rules import ADMIN_ROLES, OPERATOR
+
+log = get_logger(__name__)
+
+
+def get_account_for(actor: Any, centre: Centre, username: str) -> Any:
+    """Return the user `username` for an admin of `centre`, or raise.
+
+    The actor's role is checked first, so a caller who is no admin learns nothing about
+    which user names exist.
+    """
+    require_role(actor, ADMIN_ROLES, centre=centre)
+    return get_account(username)
+
+
+def get_account(username: str) -> Any:
+    """Return the user `username`, or raise AccountNotFound."""
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise AccountNotFound(username=shown(username))
+    return user
+
+
+def check_not_deactivated(username: str, password: str) -> None:
+    """Raise AccountDeactivated if `username` is deactivated and `password` is its own.
+
+    Called after a failed sign-in. Only a caller who knows the password learns that the
+    account exists and is deactivated. Anyone else gets the usual wrong-password error.
+    """
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None or user.is_active or not user.check_password(password):
+        return
+    log.info("sign_in.account_deactivated", user_id=user.pk)
+    raise AccountDeactivated(username=shown(username))
+
+
+def check_may_manage_account(actor: Any, user: Any, centre: Centre | None) -> str:
+    """Return the actor's role that allows resetting or deactivating `user`, or raise.
+
+    A centre admin of `centre` may act only on an account that has at least one staff
+    role and all of them in `centre`, so applicants and staff of other centres are out
+    of reach. A platform admin may act on every account.
+    """
+    if actor is None:
+        return OPERATOR
+    if find_role(actor, [Role.PLATFORM_ADMIN]) is not None:
+        return str(Role.PLATFORM_ADMIN)
+    if centre is None:
+        raise AccountOutsideCentre(username=shown(user.username), centre="—")
+    membership = require_role(actor, ADMIN_ROLES, centre=centre)
+    centre_ids = set(
+        Membership.objects.filter(user=user).values_list("centre_id", flat=True)
+    )
+    if centre_ids != {centre.pk}:
+        raise AccountOutsideCentre(username=shown(user.username), centre=centre.name)
+    return str(membership.role)
+
+
+def issue_initial_password(user: Any) -> tuple[str, int]:
+    """Give `user` a new random initial password and revoke every API token of it.
+
+    Runs in the caller's transaction. The password must be changed at the next sign-in.
+    Changing the password hash ends every session of the account at its next request,
+    because Django checks each session against a hash of the password. Returns the
+    password, which is stored only as a hash, and the number of tokens revoked.
+    """
+    password = new_initial_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    PasswordChangeRequired.objects.get_or_create(user=user)
+    return password, revoke_tokens(user)
+
+
+def revoke_tokens(user: Any) -> int:
+    """Revoke every API token of `user` that is not revoked yet; return how many."""
+    return ApiToken.objects.filter(user=user, revoked_at=None).update(
+        revoked_at=timezone.now()
+    )
+
+
+def reset_password(*, actor: Any, user: Any, centre: Centre | None) -> str:
+    """Issue a new initial password for `user`, returned once, and revoke its tokens."""
+    actor_role = check_may_manage_account(actor, user, centre)
+    with transaction.atomic():
+        password, revoked = issue_initial_password(user)
+        _audit(
+            "account.password_reset",
+            actor,
+            actor_role,
+            user,
+            centre,
+            tokens_revoked=revoked,
+        )
+    return password
+
+
+def deactivate_account(*, actor: Any, user: Any, centre: Centre | None) -> None:
+    """Stop the sign-in of `user`: no sign-in, no session, no API token works.
+
+    Django's ModelBackend drops the session user of an inactive account at each
+    request. The account's tokens are revoked, so a reactivated account issues new
+    ones. Deactivating a deactivated account changes nothing.
+
+    NOTE: sessions are not deleted, so a session opened before the deactivation works
+    again after a reactivation until it expires (SESSION_COOKIE_AGE). Reset the
+    password as well to end it for good.
+    """
+    actor_role = check_may_manage_account(actor, user, centre)
+    if actor is not None and actor.pk == user.pk:
+        raise OwnAccountDeactivation(username=shown(user.username))
+    with transaction.atomic():
+        # Locking the account and the centre admins of its centres makes two
+        # deactivations of the last two admins of one centre run one after the other.
+        admin_centres = _admin_centres(user)
+        admins = Membership.objects.filter(
+            role=Role.CENTRE_ADMIN, centre_id__in=[c.pk for c in admin_centres]
+        ).values_list("user_id", flat=True)
+        locked = {user.pk, *admins}
+        list(get_user_model().objects.select_for_update().filter(pk__in=locked))
+        user.refresh_from_db(fields=["is_active"])
+        if not user.is_active:
+            return
+        for admin_centre in admin_centres:
+            _check_not_last_admin(user, admin_centre)
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        revoked = revoke_tokens(user)
+        _audit(
+            "account.deactivated",
+            actor,
+            actor_role,
+            user,
+            centre,
+            tokens_revoked=revoked,
+        )
+
+
+def reactivate_account(*, actor: Any, user: Any, centre: Centre | None) -> None:
+    """Let `user` sign in again. Reactivating an active account changes nothing."""
+    actor_role = check_may_manage_account(actor, user, centre)
+    with transaction.atomic():
+        updated = (
+            get_user_model()
+            .objects.filter(pk=user.pk, is_active=False)
+            .update(is_active=True)
+        )
+        if not updated:
+            return
+        user.is_active = True
+        _audit("account.reactivated", actor, actor_role, user, centre)
+
+
+def _audit(
+    verb: str,
+    actor: Any,
+    actor_role: str,
+    user: Any,
+    centre: Centre | None,
+    **data: Any,
+) -> None:
+    """Write the audit event `verb` about `user`, and log it once the change commits."""
+    record_event(
+        actor=actor,
+        actor_role=actor_role,
+        verb=verb,
+        object_type="user",
+        object_id=user.pk,
+        centre=centre,
+        data={"user_id": user.pk, **data},
+    )
+    ids = {
+        "user_id": user.pk,
+        "centre_id": getattr(centre, "pk", None),
+        "actor_id": getattr(actor, "pk", None),
+        **data,
+    }
+    transaction.on_commit(lambda: log.info(verb, **ids))
+
+
+def _admin_centres(user: Any) -> list[Centre]:
+    rows = Membership.objects.filter(user=user, role=Role.CENTRE_ADMIN).select_related(
+        "centre"
+    )
+    return [row.centre for row in rows if row.centre is not None]
+
+
+def _check_not_last_admin(user: Any, centre: Centre) -> None:
+    others = (
+        Membership.objects.filter(
+            role=Role.CENTRE_ADMIN, centre=centre, user__is_active=True
+        )
+        .exclude(user=user)
+        .exists()
+    )
+    if not others:
+        raise LastCentreAdmin(username=shown(user.username), centre=centre.name)
