@@ -46,7 +46,7 @@ def command_messages() -> list[tuple[str, str, str | None]]:
 def test_command_messages_found():
     modules = {module for module, _msgid, _plural in command_messages()}
 
-    assert {"provision.py", "demo.py", "worker.py", "centres.py"} <= modules
+    assert {"calendar.py", "demo.py", "worker.py", "centres.py"} <= modules
 
 
 @pytest.mark.parametrize(
