@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases import actions, reasons
-from onestop.cases.errors import ReasonRequired, ReasonTooLong
+from onestop.cases.errors import ReasonAction, ReasonRequired, ReasonTooLong
 from onestop.cases.models import Case, CaseEvent, CaseExtension, CasePause, CaseState
 from onestop.cases.queries import visible_cases
 from onestop.cases.recusal import audits_own_case_rejection, check_not_own_case
@@ -202,7 +202,7 @@ def start_special_procedure(
         raise UnknownProcedure(
             procedure=procedure[:40], choices=listed_choices(SPECIAL_PROCEDURES.items())
         )
-    reason = _clean_reason(reason, _("starting a special procedure"))
+    reason = _clean_reason(reason, ReasonAction.SUSPEND)
 
     with transaction.atomic():
         case = actions._lock(case)
@@ -248,7 +248,7 @@ def end_special_procedure(
 
     `ended_at` defaults to now. It must lie between the procedure's start and now.
     """
-    reason = _clean_reason(reason, _("ending a special procedure"))
+    reason = _clean_reason(reason, ReasonAction.RESUME)
 
     with transaction.atomic():
         case = actions._lock(case)
@@ -303,7 +303,7 @@ def request_extension(
     *, actor: Any, case: Case, working_days: int, reason: str
 ) -> CaseExtension:
     """Ask a supervisor to extend the time limit. No date moves before approval."""
-    reason = _clean_reason(reason, _("requesting an extension"))
+    reason = _clean_reason(reason, ReasonAction.REQUEST_EXTENSION)
 
     with transaction.atomic():
         case = actions._lock(case)
@@ -341,7 +341,7 @@ def approve_extension(
     *, actor: Any, extension: CaseExtension, note: str = ""
 ) -> CaseExtension:
     """Approve an extension request: both due dates move by its working days."""
-    note = _clean_reason(note, _("approving an extension"), required=False)
+    note = _clean_reason(note, ReasonAction.APPROVE_EXTENSION, required=False)
 
     with transaction.atomic():
         extension, case, role = _lock_for_decision(
@@ -371,7 +371,7 @@ def reject_extension(
     *, actor: Any, extension: CaseExtension, note: str
 ) -> CaseExtension:
     """Reject an extension request with the reason; the due dates stay as they are."""
-    note = _clean_reason(note, _("rejecting an extension"))
+    note = _clean_reason(note, ReasonAction.REJECT_EXTENSION)
 
     with transaction.atomic():
         extension, case, role = _lock_for_decision(
@@ -594,7 +594,7 @@ def _audit(actor: Any, role: str, verb: str, case: Case, **data: Any) -> None:
     )
 
 
-def _clean_reason(reason: str, action: Any, *, required: bool = True) -> str:
+def _clean_reason(reason: str, action: ReasonAction, *, required: bool = True) -> str:
     """Return the reason trimmed, or raise when it is missing or too long."""
     return reasons.clean_reason(
         reason or "",

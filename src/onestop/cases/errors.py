@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import (
@@ -205,6 +206,20 @@ class UnknownMaterialMaterialsMissing(UnknownMaterial):
         "%(known_text)s. Send each material under its key. These required materials "
         "are missing too: %(materials)s. Provide each of them."
     )
+
+
+class ReasonAction(models.TextChoices):
+    """An action on a case that takes a reason or an opinion. Its code, the same as the
+    transition's action, goes in `details.action`, and its label in the message."""
+
+    REFUSE = "refuse", _("not accepting a case")
+    SUSPEND = "suspend", _("starting a special procedure")
+    RESUME = "resume", _("ending a special procedure")
+    REQUEST_EXTENSION = "request_extension", _("requesting an extension")
+    APPROVE_EXTENSION = "approve_extension", _("approving an extension")
+    REJECT_EXTENSION = "reject_extension", _("rejecting an extension")
+    APPROVE = "approve", _("approving a case")
+    DENY = "deny", _("denying a case")
 
 
 class ReasonRequired(InvalidInput):

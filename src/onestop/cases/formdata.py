@@ -17,7 +17,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onestop.core.errors import InvalidInput, OneStopError, choices_text, shown
+from onestop.core.errors import (
+    InvalidInput,
+    OneStopError,
+    choices_text,
+    code_point_text,
+    shown,
+)
 from onestop.core.json_input import JsonNumber
 from onestop.core.schema_errors import json_type_label, json_type_name
 from onestop.identity.codes import check_phone, parse_resident_id, parse_uscc
@@ -201,7 +207,10 @@ def _check_owner_value(field: dict[str, Any], value: Any, owner: FormOwner) -> N
         expected = getattr(owner, attribute)
         if not field.get(mark) or expected is None:
             continue
-        if _comparable(attribute, value) != _comparable(attribute, expected):
+        sent, owned = _comparable(attribute, value), _comparable(attribute, expected)
+        if sent != owned and attribute in ("name", "enterprise_name"):
+            _check_same_code_points(field, sent, owned)
+        if sent != owned:
             raise FieldError(
                 str(message)
                 % {
@@ -219,6 +228,42 @@ def _comparable(attribute: str, value: Any) -> str:
     if attribute == "enterprise_uscc":
         return str(value).strip().upper()
     return str(value).strip()
+
+
+def _check_same_code_points(field: dict[str, Any], sent: str, owned: str) -> None:
+    """Reject a name that equals the owner's only after Unicode normalisation (NFC).
+
+    Such a name looks the same but writes a character with another code point, such as
+    丽 U+4E3D for the compatibility ideograph 丽 U+2F800 of a registered name. A name
+    keeps the code points of the ID card or licence, so the message names both.
+    """
+    if unicodedata.normalize("NFC", sent) != unicodedata.normalize("NFC", owned):
+        return
+    differences = [
+        (index, a, b)
+        for index, (a, b) in enumerate(zip(sent, owned, strict=False))
+        if a != b
+    ]
+    if not differences:
+        return
+    position, sent_character, owned_character = differences[0]
+    raise FieldError(
+        _(
+            "%(label)s writes character %(position)s as %(sent)s, but the registered "
+            "name has %(registered)s there. The two look alike, and the name must "
+            "keep the characters of the registration. Use the prefilled name."
+        )
+        % {
+            "label": field["label"],
+            "position": position + 1,
+            "sent": _named_code_point(sent_character),
+            "registered": _named_code_point(owned_character),
+        }
+    )
+
+
+def _named_code_point(character: str) -> str:
+    return f"“{character}” {code_point_text(character)}"
 
 
 def _normalised_id_number(number: str) -> str:

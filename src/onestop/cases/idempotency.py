@@ -5,9 +5,11 @@ key and a digest of the application. A retry of the same request returns that ca
 same key sent with a different application is rejected, so that no client receives a
 case that does not match what it sent.
 
-A key is scoped by the centre, the applicant, the account that sent it and the channel
-(online, kiosk or window). So a clerk's key never finds the case that the applicant
-filed online with the same key, and the reverse.
+A key is scoped by the applicant, the account that sent it and the channel (online,
+kiosk or window), but not by the centre. So a clerk's key never finds the case that the
+applicant filed online with the same key, and the reverse. The centre is part of the
+application, so a retry that names another centre is rejected like a changed form,
+rather than filing a second case in that centre.
 """
 
 from __future__ import annotations
@@ -85,13 +87,13 @@ def find_case_for_key(
 ) -> Case | None:
     """Return the applicant's case that `sender` filed with this key, or None.
 
-    Raise IdempotencyKeyReused when that case was filed with another application. Cases
-    filed before digests were stored have none, and match any application.
+    The case may be in any centre. Raise IdempotencyKeyReused when it is in another
+    centre than `matter` or was filed with another application. Cases filed before
+    digests were stored have none, and match any application of the same centre.
     """
     case = rows.fetch_one(
         Case,
         {
-            "centre_id": matter.centre_id,
             "person_id": person.pk,
             "created_by_id": sender.user_id,
             "channel": sender.channel,
@@ -101,6 +103,7 @@ def find_case_for_key(
     )
     if case is None:
         return None
-    if case.idempotency_digest and case.idempotency_digest != digest:
+    other_centre = case.centre_id != matter.centre_id
+    if other_centre or (case.idempotency_digest and case.idempotency_digest != digest):
         raise IdempotencyKeyReused(key=key[:80], number=case.number)
     return case

@@ -111,7 +111,7 @@ class CertificateConsentRequired(InvalidInput):
 class TooManyFiles(UploadRejected):
     code = "upload.too_many_files"
     message = _(
-        "%(count)s files were sent for %(material)s; the limit is %(max)s per "
+        "%(count)s files were sent for %(material)s; the limit is %(limit)s per "
         "material. Combine the pages into fewer files."
     )
 
@@ -267,7 +267,7 @@ def application_from_request(post: QueryDict, files: MultiValueDict) -> Applicat
         uploads[key] = []
         if len(chosen) > MAX_FILES_PER_MATERIAL:
             error = TooManyFiles(
-                count=len(chosen), max=MAX_FILES_PER_MATERIAL, material=key
+                count=len(chosen), limit=MAX_FILES_PER_MATERIAL, material=key
             )
             rejected.append(RejectedUpload(material=key, error=error))
             continue

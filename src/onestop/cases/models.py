@@ -107,6 +107,9 @@ class Case(TenantModel):
             ),
             # A key belongs to the account and channel that sent it (the applicant
             # online, a clerk at the window), so it never finds another sender's case.
+            # NOTE: the constraint includes the centre, as every tenant constraint
+            # does, so it cannot stop one key in two centres. The key's named lock
+            # and lookup in cases.idempotency cover every centre and stop that.
             models.UniqueConstraint(
                 fields=["centre", "person", "created_by", "channel", "idempotency_key"],
                 name="case_idempotency_key_per_sender",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from onestop.certificates.ethnic_groups import is_ethnic_group
 from onestop.certificates.models import CertificateType, HolderKind
 from onestop.core.errors import InvalidInput, code_point_text
+from onestop.core.ideographs import is_printable
 from onestop.identity.codes import parse_resident_id
 
 # The maximum length of a face value when its field sets no `max_length`.
@@ -118,7 +119,7 @@ def _check_text(field: Mapping[str, Any], value: str) -> None:
     if len(value) > maximum:
         raise FaceValueTooLong(**_named(field, value), length=len(value), max=maximum)
     hidden = next(
-        (character for character in value if not character.isprintable()), None
+        (character for character in value if not is_printable(character)), None
     )
     if hidden is not None:
         raise FaceValueCharacterInvalid(

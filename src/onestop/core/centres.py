@@ -13,6 +13,10 @@ class CentreNotFound(NotFound):
     message = _(
         "No service centre %(centre)s exists here. List the centres at /api/v1/centres."
     )
+    command_message = _(
+        "No service centre %(centre)s exists here. List the centres with `onestop "
+        "centres`."
+    )
 
 
 def get_centre(slug: str) -> Centre:

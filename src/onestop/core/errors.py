@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext, pgettext_lazy
 
 from onestop.core.dates import api_datetime, format_local_datetime
+from onestop.core.ideographs import character_name, is_printable
 
 # A CJK ideograph or a CJK or full-width punctuation mark.
 _CJK = (
@@ -48,6 +48,9 @@ class OneStopError(Exception):
     code = "error"
     status = 400
     message = _("The request could not be processed.")
+    # The message that a command prints, where the next step names a command or an
+    # option rather than a page or an API path. None prints `message`.
+    command_message: Any = None
 
     def __init__(self, message: Any = None, /, **details: Any) -> None:
         if message is not None:
@@ -78,7 +81,17 @@ class OneStopError(Exception):
         its key, while `as_dict` gives their keys. So details read the same in every
         language and messages read in the request's.
         """
-        text = str(self.message)
+        return self._fill(self.message)
+
+    def render_for_command(self) -> str:
+        """Return the message that a command prints: `command_message` when the error
+        has one, filled like `render`, or else the message of `render`."""
+        if self.command_message is None:
+            return self.render()
+        return self._fill(self.command_message)
+
+    def _fill(self, message: Any) -> str:
+        text = str(message)
         values = self.message_values()
         try:
             filled = text % values if values else text
@@ -134,14 +147,14 @@ def code_point(character: str) -> str:
 
 def code_point_text(character: str) -> str:
     """Name a character as U+XXXX, with its Unicode name when it has one."""
-    name = unicodedata.name(character, "")
+    name = character_name(character)
     return f"{code_point(character)} ({name})" if name else code_point(character)
 
 
 def visible_text(value: str) -> str:
     """Return `value` with each invisible character written as <U+XXXX>, for a message."""
     return "".join(
-        character if character.isprintable() else f"<{code_point(character)}>"
+        character if is_printable(character) else f"<{code_point(character)}>"
         for character in value
     )
 

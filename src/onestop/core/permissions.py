@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import models
@@ -25,6 +26,9 @@ class CentreScope(models.TextChoices):
 
 
 class RoleRequired(PermissionDenied):
+    """A missing staff role. `details.role` is always a list of role codes, also when
+    one role would do, so that every error body has the same shape."""
+
     code = "permission.role_required"
     message = _(
         "This needs one of these roles in %(centre)s: %(role)s. Your account has none."
@@ -33,10 +37,21 @@ class RoleRequired(PermissionDenied):
         "This needs one of these roles: %(role)s. Your account has none."
     )
 
+    def __init__(self, *, role: str | Iterable[str], **details: Any) -> None:
+        roles = [Role(role)] if isinstance(role, str) else [Role(item) for item in role]
+        super().__init__(role=roles, **details)
+
+    def message_values(self) -> dict[str, Any]:
+        """Name one role by its label, and several each with its label and code."""
+        values = super().message_values()
+        roles = self.details["role"]
+        values["role"] = roles[0].label if len(roles) == 1 else message_value(roles)
+        return values
+
     def render(self) -> str:
         if not self.details.get("centre"):
             return str(self.message_without_centre) % {
-                "role": message_value(self.details.get("role", ""))
+                "role": self.message_values()["role"]
             }
         return super().render()
 
@@ -118,19 +133,16 @@ def require_role(
     roles = list(roles)
     membership = find_role(user, roles, centre=centre, department=department)
     if membership is None:
-        # One role is named by its label, several each with its key (see render()).
-        required = [Role(role) for role in roles]
-        named = required[0] if len(required) == 1 else required
         other = _membership_for_other_department(user, roles, centre, department)
         if other is not None and department is not None:
             raise DepartmentRoleRequired(
-                role=named,
+                role=roles,
                 centre=centre.name,
                 department=department.name,
                 held_role=Role(other.role),
                 held_department=other.department.name if other.department else "",
             )
-        raise RoleRequired(role=named, centre=centre.name)
+        raise RoleRequired(role=roles, centre=centre.name)
     return membership
 
 

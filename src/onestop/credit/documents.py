@@ -18,7 +18,7 @@ from typing import Any
 
 from onestop.core.canonical import NotCanonicalizable, canonical_json, sha256_hex
 from onestop.core.signing import ED25519, b64url_decode, b64url_encode
-from onestop.credit.errors import TokenMalformed
+from onestop.credit.errors import TokenMalformed, TokenProblem
 
 RECORD_TYPE = "onestop.credit-record/v1"
 CONSENT_TYPE = "onestop.credit-consent/v1"
@@ -117,16 +117,18 @@ def parse_token(token: Any) -> ParsedToken:
     Raises TokenMalformed for a truncated, padded or otherwise malformed token.
     """
     if not isinstance(token, str) or not token:
-        raise TokenMalformed(reason="the token is empty")
+        raise TokenMalformed(TokenProblem.EMPTY)
     if len(token) > MAX_TOKEN_LENGTH:
-        raise TokenMalformed(reason=f"the token is longer than {MAX_TOKEN_LENGTH}")
+        raise TokenMalformed(
+            TokenProblem.TOO_LONG, length=len(token), max=MAX_TOKEN_LENGTH
+        )
     parts = token.strip().split(".")
     if len(parts) != 3:
-        raise TokenMalformed(reason="a token has three parts separated by dots")
+        raise TokenMalformed(TokenProblem.PARTS, parts=len(parts))
     encoded_payload, key_id, encoded_signature = parts
 
     if not _KEY_ID.fullmatch(key_id):
-        raise TokenMalformed(reason="the key id is not 16 hexadecimal digits")
+        raise TokenMalformed(TokenProblem.KEY_ID)
     payload = _decode_payload(encoded_payload)
     _check_signature_length(encoded_signature)
     signature = {"alg": ED25519, "kid": key_id, "sig": encoded_signature}
@@ -138,20 +140,20 @@ def _decode_payload(encoded: str) -> dict[str, Any]:
         data = b64url_decode(encoded)
         payload = json.loads(data)
     except (ValueError, UnicodeDecodeError) as error:
-        raise TokenMalformed(reason="the payload is not base64url JSON") from error
+        raise TokenMalformed(TokenProblem.PAYLOAD_ENCODING) from error
     if not isinstance(payload, dict):
-        raise TokenMalformed(reason="the payload is not a JSON object")
+        raise TokenMalformed(TokenProblem.PAYLOAD_NOT_OBJECT)
     try:
         if canonical_json(payload) != data:
-            raise TokenMalformed(reason="the payload is not canonical JSON")
+            raise TokenMalformed(TokenProblem.PAYLOAD_NOT_CANONICAL)
     except NotCanonicalizable as error:
-        raise TokenMalformed(reason="the payload is not canonical JSON") from error
+        raise TokenMalformed(TokenProblem.PAYLOAD_NOT_CANONICAL) from error
 
     for field, expected in _PAYLOAD_FIELDS.items():
         if not isinstance(payload.get(field), expected):
-            raise TokenMalformed(reason=f"the payload field {field} is missing")
+            raise TokenMalformed(TokenProblem.PAYLOAD_FIELD_INVALID, field=field)
     if payload["type"] != CONSENT_TYPE:
-        raise TokenMalformed(reason="the payload is not a credit consent")
+        raise TokenMalformed(TokenProblem.NOT_CONSENT)
     return payload
 
 
@@ -159,8 +161,10 @@ def _check_signature_length(encoded: str) -> None:
     try:
         raw = b64url_decode(encoded)
     except ValueError as error:
-        raise TokenMalformed(reason="the signature is not base64url") from error
+        raise TokenMalformed(TokenProblem.SIGNATURE_ENCODING) from error
     if len(raw) != ED25519_SIGNATURE_SIZE:
         raise TokenMalformed(
-            reason=f"the signature has {len(raw)} bytes, not {ED25519_SIGNATURE_SIZE}"
+            TokenProblem.SIGNATURE_LENGTH,
+            length=len(raw),
+            expected=ED25519_SIGNATURE_SIZE,
         )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -116,12 +119,56 @@ class ConsentNotFound(NotFound):
     message = _("The consent %(consent_id)s was not found among your consents.")
 
 
+class TokenProblem(models.TextChoices):
+    """The reason a consent token is malformed. Its code goes in `details.reason`, and
+    its text, filled with the error's other details, goes in the message."""
+
+    EMPTY = "empty", _("the token is empty")
+    TOO_LONG = (
+        "too_long",
+        _("the token has %(length)s characters, more than the maximum of %(max)s"),
+    )
+    PARTS = (
+        "parts",
+        _("it has %(parts)s parts, but a token has three parts separated by dots"),
+    )
+    KEY_ID = "key_id", _("the key id is not 16 hexadecimal digits")
+    PAYLOAD_ENCODING = (
+        "payload_encoding",
+        _("the payload is not base64url-encoded JSON"),
+    )
+    PAYLOAD_NOT_OBJECT = "payload_not_object", _("the payload is not a JSON object")
+    PAYLOAD_NOT_CANONICAL = (
+        "payload_not_canonical",
+        _("the payload is not canonical JSON (RFC 8785)"),
+    )
+    PAYLOAD_FIELD_INVALID = (
+        "payload_field_invalid",
+        _("the payload field %(field)s is missing or has the wrong type"),
+    )
+    NOT_CONSENT = "not_consent", _("the payload is not a credit consent")
+    SIGNATURE_ENCODING = "signature_encoding", _("the signature is not base64url")
+    SIGNATURE_LENGTH = (
+        "signature_length",
+        _("the signature has %(length)s bytes, not %(expected)s"),
+    )
+
+
 class TokenMalformed(InvalidInput):
     code = "credit.token_malformed"
     message = _(
         "The consent token is malformed or truncated: %(reason)s. Copy the whole token "
         "as the subject gave it."
     )
+
+    def __init__(self, reason: TokenProblem, **values: Any) -> None:
+        super().__init__(reason=reason, **values)
+
+    def message_values(self) -> dict[str, Any]:
+        """Show the reason's translated text, filled with the other details."""
+        values = super().message_values()
+        reason = TokenProblem(self.details["reason"])
+        return {**values, "reason": str(reason.label) % values}
 
 
 class TokenSignatureInvalid(InvalidInput):

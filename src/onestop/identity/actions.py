@@ -22,6 +22,7 @@ from onestop.core.errors import (
     code_point_text,
     list_text,
 )
+from onestop.core.ideographs import is_letter, is_printable
 from onestop.core.logging import get_logger
 from onestop.core.models import Role
 from onestop.core.permissions import RoleRequired, find_role
@@ -354,14 +355,17 @@ def _check_person_name_characters(name: str, field: NamedField) -> None:
     """Reject a character of a person's name that is not a letter, a mark or a separator.
 
     Letters are the Unicode categories L*, which include the CJK ideographs of every
-    extension (𠮷 in B, 𱍊 in G). A mark (M*: a combining mark or a variation selector)
-    must follow a letter. NOTE: a rare character that a local font places in the Private
-    Use Area (category Co) is rejected, because its code point means nothing elsewhere.
+    extension (𠮷 in B, 𱍊 in G), and the CJK ideographs newer than Python's Unicode
+    data (U+33400 in J). A compatibility ideograph such as U+2F800 is a letter too, and
+    it is stored as written, never normalised to its unified ideograph. A mark (M*: a
+    combining mark or a variation selector) must follow a letter. NOTE: a rare character
+    that a local font places in the Private Use Area (category Co) is rejected, because
+    its code point means nothing elsewhere.
     """
     after_letter = False
     for character in name:
-        category = unicodedata.category(character)
-        if category.startswith("L") or (category.startswith("M") and after_letter):
+        is_mark = unicodedata.category(character).startswith("M")
+        if is_letter(character) or (is_mark and after_letter):
             after_letter = True
         elif character in NAME_SEPARATORS:
             after_letter = False
@@ -389,7 +393,7 @@ def _check_enterprise_name(name: str) -> str:
 
 def _check_name_characters(name: str) -> None:
     for character in name:
-        if character in FORBIDDEN_NAME_CHARACTERS or not character.isprintable():
+        if character in FORBIDDEN_NAME_CHARACTERS or not is_printable(character):
             raise NameCharacterInvalid(
                 name_field=NamedField.ENTERPRISE_NAME,
                 character=_shown_character(character),
@@ -398,14 +402,14 @@ def _check_name_characters(name: str) -> None:
 
 def _shown_character(character: str) -> str:
     """Show a character in a message: quoted when printable, as U+XXXX otherwise."""
-    if character.isprintable():
+    if is_printable(character):
         return f"“{character}”"
     return code_point(character)
 
 
 def _named_character(character: str) -> str:
     """Show a character with its code point and name: “😀” U+1F600 (GRINNING FACE)."""
-    if character.isprintable():
+    if is_printable(character):
         return f"“{character}” {code_point_text(character)}"
     return code_point_text(character)
 
@@ -416,6 +420,6 @@ def _check_address(address: str) -> str:
     if len(address) > MAX_ADDRESS_LENGTH:
         raise AddressInvalid(length=len(address), max=MAX_ADDRESS_LENGTH)
     for character in address:
-        if not character.isprintable() or character == "\ufffd":
+        if not is_printable(character) or character == "\ufffd":
             raise AddressCharacterInvalid(character=_shown_character(character))
     return address

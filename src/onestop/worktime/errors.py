@@ -14,6 +14,11 @@ class InvalidScheduleFile(InvalidInput):
         "The schedule file could not be read: %(reason)s. Upload a CSV file with the "
         "columns date,kind,note or a JSON file as described in the operator guide."
     )
+    command_message = _(
+        "The schedule file could not be read: %(reason)s. Give the FILE argument of "
+        "`onestop calendar import` a CSV file with the columns date,kind,note or a "
+        "JSON file as described in the operator guide."
+    )
 
 
 class InvalidDate(InvalidInput):

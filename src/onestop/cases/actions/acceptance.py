@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from onestop.cases import documents, notices, reasons, receipts
 from onestop.cases.actions.checks import (
@@ -30,7 +29,7 @@ from onestop.cases.actions.transitions import (
     _require_transition,
     _transition,
 )
-from onestop.cases.errors import ReasonRequired, ReasonTooLong
+from onestop.cases.errors import ReasonAction, ReasonRequired, ReasonTooLong
 from onestop.cases.models import Case, CaseDocument, Submission
 from onestop.cases.recusal import audits_own_case_rejection, check_not_own_case
 from onestop.core import outbox
@@ -136,7 +135,7 @@ def issue_acceptance_receipt(
 @audits_own_case_rejection
 def refuse_case(*, actor: Any, case: Case, reason: str) -> Case:
     """Decide not to accept (不予受理), with the reason, and notify the applicant."""
-    action = _("not accepting a case")
+    action = ReasonAction.REFUSE
     reason = reasons.clean_reason(
         reason,
         missing=ReasonRequired(action=action),

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from onestop.cases import documents, notices, reasons, results
 from onestop.cases.actions.roles import (
@@ -17,7 +16,7 @@ from onestop.cases.actions.roles import (
     _reviewer_role,
 )
 from onestop.cases.actions.transitions import _lock, _notify, _reload, _transition
-from onestop.cases.errors import OpinionRequired, OpinionTooLong
+from onestop.cases.errors import OpinionRequired, OpinionTooLong, ReasonAction
 from onestop.cases.models import Case, CaseDocument, CaseState
 from onestop.cases.recusal import audits_own_case_rejection, check_not_own_case
 from onestop.core.logging import get_logger
@@ -92,9 +91,10 @@ def _clean_opinion(opinion: str, *, action: str) -> str:
 
     The opinion is written on the result document, for an approval as for a denial.
     """
-    label = _("approving a case") if action == "approve" else _("denying a case")
     return reasons.clean_reason(
-        opinion, missing=OpinionRequired(action=label), too_long=OpinionTooLong
+        opinion,
+        missing=OpinionRequired(action=ReasonAction(action)),
+        too_long=OpinionTooLong,
     )
 
 

@@ -50,8 +50,9 @@ def _claim_case(
     Yield the case filed earlier with the key, or else the checked form values and a new
     case number. The checks run before the number is taken, so invalid applications use
     up no numbers. Requests with one key run one at a time, so a double click gives one
-    case and one number. A request without a key has nothing to serialise, so it takes
-    no lock.
+    case and one number. The lock's name leaves out the centre, as the key's scope does,
+    so a key sent to two centres at once also files one case. A request without a key
+    has nothing to serialise, so it takes no lock.
 
     Rejected uploads are reported before the key is looked up, because the digest
     covers only the files that passed, so it could match the key's earlier case.
@@ -76,9 +77,7 @@ def _claim_case(
         window=window,
     )
     block = (
-        named_lock(
-            "case-key", matter.centre_id, person.pk, sender.user_id, sender.channel, key
-        )
+        named_lock("case-key", person.pk, sender.user_id, sender.channel, key)
         if key
         else _numbering_block()
     )

@@ -188,3 +188,13 @@ def test_ethnic_groups_list_has_56_groups():
     assert len(ETHNIC_GROUPS) == 56
     assert len(set(ETHNIC_GROUPS)) == 56
     assert all(name.endswith("族") for name in ETHNIC_GROUPS)
+
+
+def test_face_accepts_newer_ideograph(demo):
+    # U+33400 is in Extension J (Unicode 17.0), unassigned in Python 3.13's data.
+    address = "佛山市禅城区\U00033400村1号"
+
+    _number, response = approve_with_face(demo, {"ethnicity": "汉", "address": address})
+
+    assert response.status_code == 200, response.content
+    assert Certificate.objects.get().face["address"] == address

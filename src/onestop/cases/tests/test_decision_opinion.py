@@ -43,6 +43,7 @@ def test_approval_without_opinion_is_rejected(demo, opinion):
     assert body["message"] == (
         "Enter the opinion for approving a case: the decision states it."
     )
+    assert body["details"] == {"action": "approve"}
     assert Case.objects.get(number=number).state == CaseState.IN_REVIEW
 
 
@@ -55,6 +56,7 @@ def test_denial_without_opinion_in_chinese(demo):
     assert response.json()["message"] == (
         "请填写不予批准的审批意见：决定书将载明该意见。"
     )
+    assert response.json()["details"] == {"action": "deny"}
 
 
 @pytest.mark.parametrize("action", ["approve", "deny"])

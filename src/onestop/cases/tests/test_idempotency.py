@@ -92,6 +92,47 @@ def apply_online_with_key(demo, key):
     )
 
 
+def apply_online_in(demo, centre, key):
+    matter = food_matter(demo)
+    data = {"centre": centre.slug, "matter": FOOD, **valid_form(matter)}
+    return demo.client("applicant").post(
+        "/api/v1/cases",
+        {**data, **material_files(matter)},
+        headers={"Idempotency-Key": key, "Accept-Language": "en"},
+    )
+
+
+def test_key_resent_to_other_centre_rejected(demo, other_centre):
+    first = apply_online_in(demo, demo.centre, "3f6c1e2a-0001")
+    again = apply_online_in(demo, other_centre, "3f6c1e2a-0001")
+
+    assert first.status_code == 201, first.content
+    assert again.status_code == 422, again.content
+    body = again.json()
+    assert body["code"] == "case.idempotency_key_reused"
+    assert body["details"] == {"key": "3f6c1e2a-0001", "number": first.json()["number"]}
+    assert Case.objects.count() == 1
+    assert not Case.objects.filter(centre=other_centre).exists()
+
+
+def test_retry_after_other_centre_returns_case(demo, other_centre):
+    first = apply_online_in(demo, demo.centre, "3f6c1e2a-0002")
+    apply_online_in(demo, other_centre, "3f6c1e2a-0002")
+    again = apply_online_in(demo, demo.centre, "3f6c1e2a-0002")
+
+    assert again.status_code == 200, again.content
+    assert again.json()["number"] == first.json()["number"]
+
+
+def test_new_key_files_in_other_centre(demo, other_centre):
+    apply_online_in(demo, demo.centre, "3f6c1e2a-0003")
+    response = apply_online_in(demo, other_centre, "3f6c1e2a-0004")
+
+    assert response.status_code == 201, response.content
+    assert response.json()["number"].startswith("440605")
+    assert Case.objects.filter(centre=other_centre).count() == 1
+
+
 def test_clerk_key_ignores_online_case(demo):
     """A clerk's key that equals the applicant's own online key files a new case."""
     online = apply_online_with_key(demo, "shared-key-1")
@@ -450,3 +491,28 @@ def test_parallel_online_same_key_one_created(demo):
 
     assert sorted(results) == [200, 200, 200, 201]
     assert Case.objects.filter(centre=demo.centre).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_key_in_two_centres_one_case(demo, other_centre):
+    matter = food_matter(demo)
+    centres = iter([demo.centre, other_centre] * 2)
+    picking = threading.Lock()
+
+    def submit(client):
+        with picking:
+            centre = next(centres)
+        data = {"centre": centre.slug, "matter": FOOD, **valid_form(matter)}
+        data.update(material_files(matter))
+        response = client.post(
+            "/api/v1/cases", data, headers={"Idempotency-Key": "parallel-centres"}
+        )
+        return response.status_code
+
+    results = run_in_parallel("applicant", submit)
+
+    # The first request files the case; the other one to its centre gets it back, and
+    # the two to the other centre are rejected.
+    assert sorted(results) == [200, 201, 422, 422]
+    assert Case.objects.count() == 1

@@ -7,6 +7,7 @@ import pytest
 from onestop.cases.models import Case
 from onestop.cases.tests.test_own_id_number import id_card_matter
 from onestop.catalog.models import Matter
+from onestop.identity.models import Person
 from onestop.testing import (
     DEMO_APPLICANT_NAME,
     current_version,
@@ -102,3 +103,44 @@ def test_standard_pack_marks_personal_name_fields(demo):
             assert by_marker["applicant_name"] == ["applicant_name"], matter.pack_id
             marked += 1
     assert marked == 20
+
+
+def test_compatibility_ideograph_name_kept(demo):
+    # 丽 U+2F800 is a compatibility ideograph whose NFC form is 丽 U+4E3D.
+    Person.objects.filter(id_number=APPLICANT_ID).update(name="陈\U0002f800")
+
+    response = walk_in(demo, "陈\U0002f800")
+
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(number=response.json()["number"])
+    assert case.form_data["applicant_name"] == "陈\U0002f800"
+
+
+@pytest.mark.parametrize(
+    ("registered", "sent"),
+    [("陈\U0002f800", "陈丽"), ("陈丽", "陈\U0002f800")],
+)
+def test_lookalike_code_point_named(demo, registered, sent):
+    Person.objects.filter(id_number=APPLICANT_ID).update(name=registered)
+
+    response = walk_in(demo, sent, headers={"Accept-Language": "en"})
+
+    assert response.status_code == 400
+    message = response.json()["details"]["fields"]["applicant_name"]
+    assert message.startswith("申请人姓名 writes character 2 as “")
+    assert f"“{sent[1]}” U+{ord(sent[1]):04X}" in message
+    assert f"the registered name has “{registered[1]}” U+{ord(registered[1]):04X}" in (
+        message
+    )
+    assert message.endswith("Use the prefilled name.")
+    assert not Case.objects.exists()
+
+
+def test_lookalike_message_in_chinese(demo):
+    Person.objects.filter(id_number=APPLICANT_ID).update(name="陈\U0002f800")
+
+    response = walk_in(demo, "陈丽", headers={"Accept-Language": "zh-hans"})
+
+    message = response.json()["details"]["fields"]["applicant_name"]
+    assert message.startswith("申请人姓名的第 2 个字写作 “丽” U+4E3D")
+    assert "名称必须保持登记时的用字" in message

@@ -62,6 +62,11 @@ def test_refusal_reason_over_limit_in_chinese(demo):
     assert response.json()["message"] == (
         "不予受理的理由有 2001 个字符，最多 2000 个。请缩短后再提交。"
     )
+    assert response.json()["details"] == {
+        "length": 2001,
+        "max": 2000,
+        "action": "refuse",
+    }
 
 
 def test_refusal_reason_of_limit_stored_trimmed(demo):
@@ -76,10 +81,11 @@ def test_refusal_reason_of_limit_stored_trimmed(demo):
 def test_refusal_without_reason_rejected(demo):
     number = submitted_case(demo)
 
-    response = refuse(demo, number, "   ")
+    response = refuse(demo, number, "   ", "zh-hans")
 
     assert response.status_code == 400
     assert response.json()["code"] == "case.reason_required"
+    assert response.json()["details"] == {"action": "refuse"}
 
 
 def test_window_page_keeps_too_long_reason(demo):
@@ -109,6 +115,7 @@ def test_extension_reason_over_limit_rejected(demo):
         "The reason for requesting an extension has 2001 characters; the maximum is "
         "2000. Shorten it."
     )
+    assert body["details"]["action"] == "request_extension"
     assert not CaseExtension.objects.filter(case__number=number).exists()
 
 

@@ -312,6 +312,9 @@ def test_too_many_files_names_the_material(demo):
         "corrected, send all its files again."
     )
     assert body["details"]["material_key"] == "business_licence"
+    assert body["details"]["count"] == 11
+    assert body["details"]["limit"] == 10
+    assert "max" not in body["details"]
     assert Case.objects.count() == 0
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import Conflict, InvalidInput, NotFound
+from onestop.core.errors import Conflict, InvalidInput, NotFound, quoted_text
 
 
 class NumberInvalid(InvalidInput):
@@ -13,6 +15,11 @@ class NumberInvalid(InvalidInput):
         "The parameter %(field)s (%(value)s) is not a whole number of zero or more. "
         "Give a decimal integer such as 0 or 42."
     )
+
+    def message_values(self) -> dict[str, Any]:
+        """Quote the value in the message, while `details.value` keeps it as sent."""
+        values = super().message_values()
+        return {**values, "value": quoted_text(self.details["value"])}
 
 
 class NumberTooLarge(InvalidInput):

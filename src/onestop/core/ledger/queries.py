@@ -12,7 +12,6 @@ from typing import Any
 
 from onestop.core import rows
 from onestop.core.dates import api_iso
-from onestop.core.errors import quoted_text
 from onestop.core.ledger import tree
 from onestop.core.ledger.errors import (
     EntryNotFound,
@@ -38,7 +37,7 @@ def parse_number(field: str, value: Any) -> int:
     """
     text = str(value)
     if not text.isascii() or not text.isdigit():
-        raise NumberInvalid(field=field, value=quoted_text(text[:40]))
+        raise NumberInvalid(field=field, value=text[:40])
     if len(text) > 20 or int(text) >= MAX_NUMBER:
         raise NumberTooLarge(field=field, value=text[:40], limit=MAX_NUMBER)
     return int(text)

@@ -66,6 +66,10 @@ class UserNotFound(NotFound):
         "No user account %(username)s exists. Check the user name, or tick "
         '"create the account" to create it with an initial password.'
     )
+    command_message = _(
+        "No user account %(username)s exists. Check the user name, or add --create "
+        "to create it with an initial password."
+    )
 
 
 class UserExists(Conflict):

@@ -329,6 +329,67 @@ def test_truncated_or_malformed_token_is_rejected(demo, mangle):
     assert response.json()["code"] == "credit.token_malformed"
 
 
+def short_signature(token: str) -> str:
+    payload, kid, signature = token.split(".")
+    return f"{payload}.{kid}.{signature[:76]}"
+
+
+@pytest.mark.parametrize(
+    ("mangle", "details", "english", "chinese"),
+    [
+        (
+            lambda token: token.rsplit(".", 1)[0],
+            {"reason": "parts", "parts": 2},
+            "it has 2 parts, but a token has three parts separated by dots",
+            "授权码有 2 段，而授权码应为以点分隔的三段",
+        ),
+        (
+            short_signature,
+            {"reason": "signature_length", "length": 57, "expected": 64},
+            "the signature has 57 bytes, not 64",
+            "签名有 57 字节，应为 64 字节",
+        ),
+        (
+            lambda token: "e30." + token.split(".", 1)[1],
+            {"reason": "payload_field_invalid", "field": "type"},
+            "the payload field type is missing or has the wrong type",
+            "载荷缺少字段 type，或该字段类型错误",
+        ),
+        (
+            lambda token: "x" * 5000,
+            {"reason": "too_long", "length": 5000, "max": 4096},
+            "the token has 5000 characters, more than the maximum of 4096",
+            "授权码有 5000 个字符，超过上限 4096",
+        ),
+    ],
+    ids=["two-parts", "short-signature", "missing-type", "too-long"],
+)
+def test_malformed_token_reason_translated(demo, mangle, details, english, chinese):
+    token = mangle(issue_token(demo))
+
+    bodies = {
+        language: Client()
+        .post(
+            REPORTS,
+            {"token": token},
+            content_type="application/json",
+            headers={"Accept-Language": language},
+        )
+        .json()
+        for language in ("en", "zh-hans")
+    }
+
+    assert bodies["en"]["details"] == details
+    assert bodies["zh-hans"]["details"] == details
+    assert bodies["en"]["message"] == (
+        f"The consent token is malformed or truncated: {english}. Copy the whole "
+        "token as the subject gave it."
+    )
+    assert bodies["zh-hans"]["message"] == (
+        f"授权码格式错误或不完整：{chinese}。请完整复制授权人提供的授权码。"
+    )
+
+
 def test_expired_token_is_rejected(demo):
     token = issue_token(demo)
     Consent.objects.update(expires_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))

@@ -95,3 +95,71 @@ def test_postgresql_database_is_utf8():
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_encoding")
         assert cursor.fetchone()[0] == "UTF8"
+
+
+# U+2F800 is a CJK compatibility ideograph whose NFC form is 丽 U+4E3D, and U+33400 is
+# in Extension J (Unicode 17.0), which Python 3.13's Unicode 15.1 data leaves unassigned.
+COMPATIBILITY_NAME = "陈\U0002f800"
+EXTENSION_J_NAME = "王\U00033400"
+
+
+def register_by_api(name: str, address: str = ""):
+    body = {
+        "username": "rare",
+        "password": "a-long-passphrase-1",
+        "id_number": ID_NUMBER,
+        "name": name,
+        "address": address,
+    }
+    return Client().post(
+        "/api/v1/identity/persons", body, content_type="application/json"
+    )
+
+
+def test_api_stores_compatibility_ideograph_as_written():
+    response = register_by_api(COMPATIBILITY_NAME)
+
+    assert response.status_code == 201, response.content
+    assert response.json()["name"] == COMPATIBILITY_NAME
+    assert response.json()["notices"] == []
+    person = Person.objects.get(user__username="rare")
+    assert_stored_unchanged(Person, person.pk, "name", COMPATIBILITY_NAME)
+    assert person.name != "陈丽"
+
+
+def test_api_accepts_extension_j_name_and_address():
+    response = register_by_api(EXTENSION_J_NAME, address="佛山市\U00033400村1号")
+
+    assert response.status_code == 201, response.content
+    person = Person.objects.get(user__username="rare")
+    assert_stored_unchanged(Person, person.pk, "name", EXTENSION_J_NAME)
+    assert_stored_unchanged(Person, person.pk, "address", "佛山市\U00033400村1号")
+
+
+def test_unassigned_plane_3_character_still_rejected():
+    response = register_by_api("王\U0003347a", address="")
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "identity.name_character_invalid"
+    assert body["details"]["character"] == "U+3347A"
+
+
+def test_enterprise_accepts_newer_and_compatibility_ideographs(demo):
+    uscc = USCC_17 + uscc_check_character(USCC_17)
+    values = {
+        "uscc": uscc,
+        "name": "佛山市\U00033400\U0002f800餐饮有限公司",
+        "legal_representative": EXTENSION_J_NAME,
+    }
+
+    response = demo.client("applicant").post(
+        "/api/v1/identity/enterprises", values, content_type="application/json"
+    )
+
+    assert response.status_code == 201, response.content
+    enterprise = Enterprise.objects.get(uscc=uscc)
+    assert_stored_unchanged(Enterprise, enterprise.pk, "name", values["name"])
+    assert_stored_unchanged(
+        Enterprise, enterprise.pk, "legal_representative", EXTENSION_J_NAME
+    )

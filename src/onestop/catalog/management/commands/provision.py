@@ -57,5 +57,5 @@ class Command(OneStopCommand):
                     progress=lambda done, total: progress.update(task, completed=done),
                 )
         except OneStopError as error:
-            raise CommandError(f"{error.code}: {error.render()}") from None
+            raise CommandError(f"{error.code}: {error.render_for_command()}") from None
         self.stdout.write(result.message())

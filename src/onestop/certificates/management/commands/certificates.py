@@ -107,7 +107,7 @@ class Command(OneStopCommand):
                 identifier, actor=None, channel="command"
             )
         except OneStopError as error:
-            raise CommandError(error.render()) from error
+            raise CommandError(error.render_for_command()) from error
         stored = verification.certificate
         if stored is not None and stored.document != document:
             raise CommandError(

@@ -200,6 +200,13 @@ def test_bad_number_message_names_parameter(client):
     )
 
 
+def test_bad_number_details_hold_raw_value(client):
+    body = client.get("/inclusion?index=%203&tree_size=9").json()
+
+    assert body["details"] == {"field": "index", "value": " 3"}
+    assert "(“ 3”)" in body["message"]
+
+
 def test_error_body_is_utf8_json(client):
     fill_ledger(9)
 

@@ -53,7 +53,7 @@ class Command(OneStopCommand):
         try:
             handlers[options["subcommand"]](options)
         except OneStopError as error:
-            raise CommandError(f"{error.code}: {error.render()}") from None
+            raise CommandError(f"{error.code}: {error.render_for_command()}") from None
 
     def _list(self, options: dict[str, Any]) -> None:
         centre = _centre(options["centre"]) if options["centre"] else None

@@ -5,12 +5,13 @@ from __future__ import annotations
 import signal
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
+from onestop.core.management.base import OneStopCommand
 from onestop.core.outbox import Worker
 
 
-class Command(BaseCommand):
+class Command(OneStopCommand):
     help = "Run outbox workers that deliver department envelopes, notifications and timers."
 
     def add_arguments(self, parser: Any) -> None:
@@ -31,7 +32,12 @@ class Command(BaseCommand):
         ]
         for worker in workers:
             worker.start()
-        self.stdout.write(f"{len(workers)} outbox workers running; Ctrl-C stops them.")
+        running = ngettext(
+            "%(count)s outbox worker running; Ctrl-C stops it.",
+            "%(count)s outbox workers running; Ctrl-C stops them.",
+            len(workers),
+        )
+        self.stdout.write(running % {"count": len(workers)})
 
         def stop(*_args: Any) -> None:
             for worker in workers:

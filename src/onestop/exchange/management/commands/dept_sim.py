@@ -6,8 +6,10 @@ import signal
 import threading
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
+from onestop.core.management.base import OneStopCommand
 from onestop.core.signing import b64url_decode
 from onestop.exchange.conf import setting
 from onestop.exchange.demo import (
@@ -25,7 +27,7 @@ from onestop.exchange.simulator import (
 )
 
 
-class Command(BaseCommand):
+class Command(OneStopCommand):
     help = (
         "Simulate department systems: receive envelopes on 127.0.0.1 (POST /envelopes), "
         "from AMQP queues and by polling OneStop for pull departments, verify them, "
@@ -40,8 +42,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         simulator = DepartmentSimulator(_settings(options)).start()
         self.stdout.write(
-            f"Department simulator on {simulator.endpoint}, sending callbacks to "
-            f"{options['onestop_url']}; Ctrl-C stops it."
+            _(
+                "Department simulator on %(endpoint)s, sending callbacks to %(url)s; "
+                "Ctrl-C stops it."
+            )
+            % {"endpoint": simulator.endpoint, "url": options["onestop_url"]}
         )
         stopped = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_args: stopped.set())

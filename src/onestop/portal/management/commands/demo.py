@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 from rich.progress import Progress
 
+from onestop.core.management.base import OneStopCommand
 from onestop.portal.demo import PASSWORD, demo_accounts, provision_demo
 
 
-class Command(BaseCommand):
+class Command(OneStopCommand):
     help = "Provision the demo centre 佛山市禅城区 (440604) and its demo accounts."
 
     def add_arguments(self, parser: Any) -> None:
@@ -26,27 +27,31 @@ class Command(BaseCommand):
             self.print_logins(demo_accounts())
             return
         with Progress(transient=True) as progress:
-            task = progress.add_task("provisioning 佛山市禅城区", total=None)
+            task = progress.add_task(_("Provisioning 佛山市禅城区"), total=None)
 
             def advance(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
 
             result, accounts = provision_demo(progress=advance)
 
-        self.stdout.write(f"Demo centre: {result.message()}")
+        self.stdout.write(_("Demo centre: %(summary)s") % {"summary": result.message()})
         self.print_logins(accounts)
 
     def print_logins(self, accounts: list[Any]) -> None:
         url = settings.ONESTOP_PUBLIC_URL.rstrip("/")
-        self.stdout.write(f"  Portal (applicants):   {url}/portal/")
-        self.stdout.write(f"  Window workbench:      {url}/window/")
-        self.stdout.write(f"  Department queue:      {url}/office/")
-        self.stdout.write(f"  Supervision:           {url}/supervise/")
+        places = [
+            (_("Portal (applicants)"), f"{url}/portal/"),
+            (_("Window workbench"), f"{url}/window/"),
+            (_("Department queue"), f"{url}/office/"),
+            (_("Supervision"), f"{url}/supervise/"),
+            (_("API and OpenAPI"), f"{url}/api/v1/docs  {url}/api/v1/openapi.json"),
+            (_("Django admin"), f"{url}/admin/"),
+        ]
+        for label, address in places:
+            self.stdout.write(f"  {label + ':':<22} {address}")
         self.stdout.write(
-            f"  API and OpenAPI:       {url}/api/v1/docs  {url}/api/v1/openapi.json"
+            _("Demo logins (password for all: %(password)s):") % {"password": PASSWORD}
         )
-        self.stdout.write(f"  Django admin:          {url}/admin/")
-        self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
         width = max((len(account.username) for account in accounts), default=24)
         for account in accounts:
             self.stdout.write(

@@ -12,11 +12,11 @@ from types import FrameType
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
-from django.utils import translation
+from django.utils.translation import gettext as _
 from waitress import serve
 
 from onestop.core.logging import get_logger
+from onestop.core.management.base import OneStopCommand
 from onestop.core.outbox import Worker
 
 log = get_logger(__name__)
@@ -24,7 +24,7 @@ log = get_logger(__name__)
 WORKER_STOP_SECONDS = 10
 
 
-class Command(BaseCommand):
+class Command(OneStopCommand):
     help = (
         "Serve the web application and, unless disabled, one background outbox worker."
     )
@@ -54,7 +54,8 @@ class Command(BaseCommand):
             worker.start()
         self._start_simulator(options["port"])
         self.stdout.write(
-            f"Serving OneStop on http://{options['host']}:{options['port']}/ (Ctrl-C stops it)"
+            _("Serving OneStop on %(url)s (Ctrl-C stops it)")
+            % {"url": f"http://{options['host']}:{options['port']}/"}
         )
 
         stop_signal = StopSignal()
@@ -88,15 +89,15 @@ class Command(BaseCommand):
         try:
             simulator = start_demo_simulator(web_port)
         except SimulatorPortUnavailable as error:
-            # Printed in both languages, because the operator's language is not known.
-            for language in ("zh-hans", "en"):
-                with translation.override(language):
-                    self.stderr.write(error.render())
+            self.stderr.write(error.render_for_command())
             return
         if simulator is not None:
             self.stdout.write(
-                f"Department-system simulator for the demo connectors on "
-                f"{simulator.endpoint} (set ONESTOP_DEPT_SIM_PORT to move it)"
+                _(
+                    "Department-system simulator for the demo connectors on "
+                    "%(endpoint)s (set ONESTOP_DEPT_SIM_PORT to move it)"
+                )
+                % {"endpoint": simulator.endpoint}
             )
 
 

@@ -72,7 +72,7 @@ class Command(OneStopCommand):
         try:
             handlers[options["subcommand"]](options)
         except OneStopError as error:
-            raise CommandError(f"{error.code}: {error.render()}") from error
+            raise CommandError(f"{error.code}: {error.render_for_command()}") from error
 
     def _import(self, options: dict[str, Any]) -> None:
         path: Path = options["file"]
