@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import (
@@ -17,6 +17,8 @@ from onestop.core.errors import (
     OneStopError,
     listed,
 )
+from onestop.core.models import Role
+from onestop.core.permissions import RoleRequired, administered_centres
 
 
 class UnknownFormChoice(InvalidInput):
@@ -70,3 +72,16 @@ def handles_errors(
             return render_error(request, error)
 
     return wrapper
+
+
+def administered_centre_index(
+    request: HttpRequest, route: str, template: str
+) -> HttpResponse:
+    """Send an admin of one centre to `route` for it, or list their centres with
+    `template`; raise RoleRequired for an account that administers none."""
+    centres = administered_centres(request.user)
+    if not centres:
+        raise RoleRequired(role=Role.CENTRE_ADMIN)
+    if len(centres) == 1:
+        return redirect(route, slug=centres[0].slug)
+    return render(request, template, {"centres": centres})

@@ -18,8 +18,8 @@ AnyUser = AbstractBaseUser | AnonymousUser
 
 
 class CentreScope(models.TextChoices):
-    """Where a required role may be held when no one centre is meant: the key for
-    details, the label for messages.
+    """The place of a required role when no single centre is meant: the key goes in
+    details, the label in messages.
     """
 
     ANY = "any", _("any service centre")

@@ -30,8 +30,8 @@ def health(request: HttpRequest) -> JsonResponse:
 def favicon(request: HttpRequest) -> HttpResponse:
     """Send the browsers and tools that ask for /favicon.ico to the site's icon.
 
-    Pages name the icon in a link element; this answers the requests that do not read
-    it, so that they do not end in 404.
+    Pages name the icon in a link element. This view serves the requests that do not
+    read it, so that they do not end in 404.
     """
     return redirect(static("onestop/favicon.svg"), permanent=True)
 

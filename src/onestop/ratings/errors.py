@@ -326,7 +326,7 @@ class WindowPadMissing(InvalidInput):
     )
 
     def message_values(self) -> dict[str, Any]:
-        # The details list the windows with a pad; the message joins them, or says
+        # The details list the windows with a pad. The message joins them, or states
         # that there are none.
         values = super().message_values()
         if not values.get("window"):

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from onestop.core.centres import get_centre
 from onestop.core.errors import OneStopError
-from onestop.core.models import Centre, Role
-from onestop.core.pages import handles_errors
-from onestop.core.permissions import RoleRequired, administered_centres, require_role
+from onestop.core.models import Centre
+from onestop.core.pages import administered_centre_index, handles_errors
+from onestop.core.permissions import require_role
 from onestop.ratings import queries
 from onestop.ratings.models import PolicyField
 from onestop.ratings.policy import (
@@ -30,12 +30,9 @@ from onestop.ratings.policy import (
 @handles_errors
 def index(request: HttpRequest) -> HttpResponse:
     """Send an admin of one centre to its policy; list the centres otherwise."""
-    centres = administered_centres(request.user)
-    if not centres:
-        raise RoleRequired(role=Role.CENTRE_ADMIN)
-    if len(centres) == 1:
-        return redirect("ratings:policy", slug=centres[0].slug)
-    return render(request, "ratings/policy_index.html", {"centres": centres})
+    return administered_centre_index(
+        request, "ratings:policy", "ratings/policy_index.html"
+    )
 
 
 @login_required

@@ -13,10 +13,8 @@ from django.utils.translation import gettext as _
 from onestop.core.centres import get_centre
 from onestop.core.errors import OneStopError
 from onestop.core.models import Centre, Department, Role
-from onestop.core.pages import handles_errors, posted_choice
+from onestop.core.pages import administered_centre_index, handles_errors, posted_choice
 from onestop.core.permissions import (
-    RoleRequired,
-    administered_centres,
     find_role,
 )
 from onestop.core.staff import accounts, actions, queries
@@ -34,12 +32,7 @@ _ROLE_ID = re.compile(r"[0-9]{1,18}")
 @handles_errors
 def index(request: HttpRequest) -> HttpResponse:
     """Send a centre admin to their centre's staff page; list the centres otherwise."""
-    centres = administered_centres(request.user)
-    if not centres:
-        raise RoleRequired(role=Role.CENTRE_ADMIN)
-    if len(centres) == 1:
-        return redirect("staff:centre", slug=centres[0].slug)
-    return render(request, "core/staff_index.html", {"centres": centres})
+    return administered_centre_index(request, "staff:centre", "core/staff_index.html")
 
 
 @login_required
