@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import BadRequest, SuspiciousOperation
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, RawPostDataException
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +22,7 @@ from ninja.utils import check_csrf
 
 from onestop.core import json_input, rows
 from onestop.core.dates import api_datetime
-from onestop.core.errors import NotFound, OneStopError, shown
+from onestop.core.errors import JsonBodyRequired, NotFound, OneStopError, shown
 from onestop.core.json_errors import body_invalid
 from onestop.core.logging import get_logger
 from onestop.core.models import ApiToken
@@ -235,6 +235,15 @@ def on_request_unreadable(request: HttpRequest, error: Exception) -> HttpRespons
     # Django raises these while a handler reads the body or the query string, for
     # example RequestDataTooBig for a JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE.
     return on_onestop_error(request, request_error(error))
+
+
+@api.exception_handler(RawPostDataException)
+def on_form_body(request: HttpRequest, error: RawPostDataException) -> HttpResponse:
+    # FormTextMiddleware has parsed a form body to check its text, so an operation that
+    # takes JSON can no longer read the raw body. The client sent the wrong body type.
+    return on_onestop_error(
+        request, JsonBodyRequired(content_type=request.content_type or "")
+    )
 
 
 @api.exception_handler(Exception)

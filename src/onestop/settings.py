@@ -104,7 +104,7 @@ MIDDLEWARE = [
     "onestop.core.middleware.RequestContextMiddleware",
     "onestop.core.middleware.RequestSizeMiddleware",
     "onestop.core.middleware.FormTextMiddleware",
-    "onestop.core.middleware.QueryParametersMiddleware",
+    "onestop.core.middleware.RequestUrlMiddleware",
     "onestop.core.middleware.ApiMethodNotAllowedMiddleware",
 ]
 

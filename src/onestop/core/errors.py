@@ -313,6 +313,15 @@ class BodyInvalid(InvalidInput):
     )
 
 
+class JsonBodyRequired(InvalidInput):
+    code = "request.json_required"
+    status = 415
+    message = _(
+        "This operation takes a JSON body, not %(content_type)s. Send one JSON object "
+        "with the header Content-Type: application/json."
+    )
+
+
 class BodyInvalidAt(BodyInvalid):
     message = _(
         "The request body is not valid JSON (%(error)s). Send one JSON object with the "

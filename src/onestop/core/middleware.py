@@ -1,6 +1,6 @@
 """Request middleware: a request id on every log line, the limit on request size, form
-text without control characters, multipart bodies that Django cannot parse, and the API's
-error body for a method that a path does not accept.
+text and URLs without control characters, multipart bodies that Django cannot parse, query
+parameters given once, and the API's error body for a method that a path does not accept.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import InvalidInput, OneStopError
+from onestop.core.errors import Coded, InvalidInput, OneStopError, visible_text
 from onestop.core.json_input import ControlCharacterInvalid, check_no_control_character
 from onestop.core.logging import get_logger
 from onestop.core.multipart import multipart_error, record_multipart_stream
@@ -186,25 +186,41 @@ def _head_of_get(
     return response
 
 
-class QueryParametersMiddleware:
-    """Reject a query string that gives one parameter more than once.
+class RequestUrlMiddleware:
+    """Reject a URL whose path or query string contains a control character, and a query
+    string that gives one parameter more than once.
 
-    Django and Django Ninja would take the last value, so
-    ?dimension=matter&dimension=window would silently give the figures by window. No
-    page or operation of OneStop takes a list in its query string, so this one place
-    covers all of them.
+    Django decodes `%00` in the path and the query string into U+0000, which PostgreSQL
+    cannot compare with text, so a centre slug or a token holding it would fail the
+    lookup with a DataError. Django and Django Ninja would take the last value of a
+    repeated parameter, so ?dimension=matter&dimension=window would silently give the
+    figures by window. No page or operation of OneStop takes a list in its query string
+    or a control character in its URL, so this one place covers all of them.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        for name, values in request.GET.lists():
-            if len(values) > 1:
-                error = ParameterRepeated(field=name[:60], count=len(values))
-                log.info("request.rejected", code=error.code, path=request.path)
-                return render_error_for_path(request, error)
+        try:
+            check_no_control_character(request.path_info, URL_PATH)
+            for name, values in request.GET.lists():
+                check_no_control_character(name, QUERY_PARAMETER_NAME)
+                for value in values:
+                    check_no_control_character(value, name[:60])
+                if len(values) > 1:
+                    raise ParameterRepeated(field=name[:60], count=len(values))
+        except (ControlCharacterInvalid, ParameterRepeated) as error:
+            log.info(
+                "request.rejected", code=error.code, path=visible_text(request.path)
+            )
+            return render_error_for_path(request, error)
         return self.get_response(request)
+
+
+# The places that an error about the URL names, as `path` in the API's details.
+URL_PATH = Coded("url_path", _("The path of the URL"))
+QUERY_PARAMETER_NAME = Coded("query_parameter_name", _("A query parameter name"))
 
 
 class ParameterRepeated(InvalidInput):

@@ -1,4 +1,5 @@
-"""case.not_found shows an invisible character of the number as <U+XXXX>."""
+"""case.not_found names the number sent, and a number with a control character is
+rejected before any lookup, naming its code point."""
 
 from __future__ import annotations
 
@@ -9,34 +10,21 @@ from onestop.cases.tests.test_api_flow import apply
 pytestmark = pytest.mark.django_db
 
 
-def test_nul_in_number_shown_as_code_point(demo):
+def test_nul_in_number_rejected_with_code_point(demo):
     number = apply(demo.client("applicant"), demo).json()["number"]
 
     response = demo.client("applicant").get(
         f"/api/v1/cases/{number}%00", headers={"Accept-Language": "en"}
     )
 
-    assert response.status_code == 404
+    assert response.status_code == 400
     body = response.json()
-    assert body["code"] == "case.not_found"
+    assert body["code"] == "request.control_character"
     assert "\x00" not in body["message"]
-    assert body["message"] == (
-        f"No case numbered {number}<U+0000> was found among the cases you may see."
+    assert body["message"].startswith(
+        "The path of the URL contains the control character U+0000"
     )
-    assert body["details"]["number"] == f"{number}\x00"
-
-
-def test_nul_in_number_in_chinese(demo):
-    number = apply(demo.client("applicant"), demo).json()["number"]
-
-    response = demo.client("applicant").get(
-        f"/api/v1/cases/{number}%00", headers={"Accept-Language": "zh-hans"}
-    )
-
-    assert response.status_code == 404
-    assert response.json()["message"] == (
-        f"在您有权查看的办件中，未找到编号为 {number}<U+0000> 的办件。"
-    )
+    assert body["details"] == {"path": "url_path", "code_point": "0000"}
 
 
 def test_visible_number_shown_as_sent(demo):
@@ -53,18 +41,18 @@ def test_visible_number_shown_as_sent(demo):
 @pytest.mark.parametrize(
     ("language", "text"),
     [
-        ("en", "No case numbered {number}&lt;U+0000&gt; was found"),
-        ("zh-hans", "未找到编号为 {number}&lt;U+0000&gt; 的办件"),
+        ("en", "The path of the URL contains the control character U+0000"),
+        ("zh-hans", "网址（URL）的路径含有控制字符 U+0000"),
     ],
 )
-def test_portal_page_shows_code_point(demo, language, text):
+def test_portal_page_names_code_point(demo, language, text):
     number = apply(demo.client("applicant"), demo).json()["number"]
 
     response = demo.client("applicant").get(
         f"/portal/cases/{number}%00/", headers={"Accept-Language": language}
     )
 
-    assert response.status_code == 404
+    assert response.status_code == 400
     page = response.content.decode()
     assert "\x00" not in page
-    assert text.format(number=number) in page
+    assert text in page
