@@ -206,6 +206,49 @@ def latest_version(certificate: Certificate) -> Certificate:
         current = newer
 
 
+def certificates_of_case(case: Case, person: Person | None) -> list[CaseCertificate]:
+    """Return the certificates issued for `case`, newest first, each marked with
+    whether `person` may see it in their certificate list.
+
+    An enterprise's certificate is listed only to the enterprise's registered agents
+    (see `certificates_of_person`), so an applicant who named the enterprise without
+    being its agent sees only that it was issued and to whom.
+    """
+    issued = list(
+        Certificate.objects.filter(centre=case.centre, case_number=case.number)
+        .select_related("certificate_type")
+        .order_by("-issued_at", "-id")
+    )
+    if not issued:
+        return []
+    listed = (
+        set(
+            certificates_of_person(person)
+            .filter(case_number=case.number)
+            .values_list("id", flat=True)
+        )
+        if person is not None
+        else set()
+    )
+    return [
+        CaseCertificate(certificate, certificate.id in listed) for certificate in issued
+    ]
+
+
+@dataclass(frozen=True)
+class CaseCertificate:
+    certificate: Certificate
+    listed_to_viewer: bool
+
+    @property
+    def masked_holder_code(self) -> str:
+        return masked_holder_code(self.certificate)
+
+    @property
+    def masked_holder_name(self) -> str:
+        return masked_holder_name(self.certificate)
+
+
 def masked_holder_name(certificate: Certificate) -> str:
     """Mask a person's name; an enterprise's registered name is public and stays."""
     if certificate.holder_kind == HolderKind.PERSON:

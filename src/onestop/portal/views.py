@@ -22,6 +22,7 @@ from onestop.catalog.models import MatterGuide
 from onestop.catalog.queries import get_centre, list_centres
 from onestop.certificates.downloads import certificate_pdf_response
 from onestop.certificates.queries import (
+    certificates_of_case,
     certificates_of_person,
     get_certificate_for,
 )
@@ -206,6 +207,9 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
         {
             "case": found,
             "detail": case_detail(found, viewer=request.user),
+            "certificates": certificates_of_case(
+                found, Person.objects.filter(user=request.user).first()
+            ),
             "guide": found.matter_version.guide,
             "error": error,
             "levels": Level.choices,

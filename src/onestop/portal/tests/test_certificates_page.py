@@ -65,3 +65,39 @@ def test_typed_code_lists_certificate_once_registered(demo):
     assert certificate.identifier in page
     assert f"佛山市禅城区新登记餐饮店 ({SAMPLE_USCC})" in page
     assert certificate.identifier not in certificates_page(demo, "agent")
+
+
+def case_page(demo, username, number, language="en") -> str:
+    response = demo.client(username).get(
+        f"/portal/cases/{number}/", headers={"Accept-Language": language}
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_case_page_links_agent_to_certificate(demo):
+    certificate = issue_to_demo_enterprise(demo)
+
+    page = case_page(demo, "agent", certificate.case_number)
+
+    assert 'id="case-certificates"' in page
+    assert certificate.identifier in page
+    assert f"/portal/certificates/{certificate.identifier}/pdf" in page
+
+
+def test_case_page_explains_unlisted_enterprise_certificate(demo):
+    certificate = issue_food_licence(demo)
+
+    page = case_page(demo, "applicant", certificate.case_number)
+
+    assert certificate.identifier not in page
+    assert "9244**********3K0M" in page
+    assert "shown only to the agents (经办人) registered for it" in page
+
+
+def test_case_page_note_in_chinese(demo):
+    certificate = issue_food_licence(demo)
+
+    page = case_page(demo, "applicant", certificate.case_number, "zh-hans")
+
+    assert "仅向该企业登记的经办人展示" in page
