@@ -18,9 +18,11 @@ from onestop.core.permissions import (
     centres_of,
     staff_roles,
 )
+from onestop.identity.codes import parse_resident_id
 from onestop.identity.lookup import find_person_by_id_number
 from onestop.identity.models import Person
 from onestop.ratings.errors import (
+    CaseNotOfVisit,
     FixNotRateable,
     NoRectificationOfCase,
     NotYourCase,
@@ -219,12 +221,20 @@ def get_visit_for(user: Any, visit_id: int) -> Visit:
 
 
 def find_visitor(user: Any, number: str, id_number: str) -> tuple[Case | None, Person]:
-    """Return the case and applicant of a visit: by case number, else by ID number."""
+    """Return the case and applicant of a visit: by case number, else by ID number.
+
+    With both, the ID number must be that of the case's applicant, or CaseNotOfVisit is
+    raised, so that a mistyped case number does not record the visit for someone else.
+    """
     number = number.strip()
-    if number:
-        case = get_case_for(user, number, audit=False)
-        return case, case.person
-    return None, find_person_by_id_number(id_number)
+    if not number:
+        return None, find_person_by_id_number(id_number)
+    case = get_case_for(user, number, audit=False)
+    if id_number.strip():
+        resident = parse_resident_id(id_number)
+        if resident.number != case.person.id_number:
+            raise CaseNotOfVisit(number=case.number)
+    return case, case.person
 
 
 # --- rating pads -------------------------------------------------------------------------

@@ -239,3 +239,62 @@ def test_link_rating_records_link_and_issuer(demo, issued_case):
     rows = demo.client("reviewer").get("/api/v1/ratings/rectifications").json()
     assert rows[0]["rating"]["via_link"] is True
     assert rows[0]["rating"]["link_issued_by"] == "clerk"
+
+
+AGENT_ID_NUMBER = "44060419900101123X"
+
+
+def test_visit_page_rejects_other_persons_id(demo, issued_case):
+    case = issued_case()
+    visits_before = Visit.objects.count()
+
+    response = demo.client("clerk").post(
+        "/ratings/visits/new/",
+        {"window": "5", "case": case.number, "id_number": AGENT_ID_NUMBER},
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"Case {case.number} belongs to another applicant" in page
+    assert f'value="{AGENT_ID_NUMBER}"' in page
+    assert Visit.objects.count() == visits_before
+
+
+def test_visit_api_rejects_other_persons_id(demo, issued_case):
+    case = issued_case()
+
+    response = demo.client("clerk").post(
+        "/api/v1/ratings/visits",
+        {"window": "5", "case": case.number, "id_number": AGENT_ID_NUMBER},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "visit.case_mismatch"
+
+
+def test_visit_with_case_and_own_id(demo, issued_case):
+    case = issued_case()
+
+    response = demo.client("clerk").post(
+        "/api/v1/ratings/visits",
+        {"window": "5", "case": case.number, "id_number": "440604198503150024"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201, response.content
+    assert Visit.objects.latest("pk").case == case
+
+
+def test_visit_with_case_and_bad_id_check_digit(demo, issued_case):
+    case = issued_case()
+
+    response = demo.client("clerk").post(
+        "/api/v1/ratings/visits",
+        {"window": "5", "case": case.number, "id_number": "440604198503150025"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"].startswith("id_number.")
