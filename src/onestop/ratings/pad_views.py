@@ -133,6 +133,7 @@ def _pad_link(pad: RatingPad, link_id: str) -> RatingLink:
             pk=int(link_id) if link_id.isdigit() else 0,
             channel=RatingChannel.WINDOW_SCREEN,
             visit__window=pad.window,
+            created_at__gte=pad.paired_at,
         )
         .select_related("visit", "visit__case")
         .first()

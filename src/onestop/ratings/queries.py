@@ -327,7 +327,11 @@ def get_pad_for(user: Any, pad_id: int) -> RatingPad:
 
 
 def current_screen_link(pad: RatingPad) -> RatingLink | None:
-    """Return the newest open screen link of an unrated visit at the pad's window."""
+    """Return the newest open screen link of an unrated visit at the pad's window.
+
+    Only links issued since the pad was paired count, so that a pad paired at a window
+    does not offer the next person an earlier applicant's visit.
+    """
     return (
         RatingLink.objects.for_centre(pad.centre_id)
         .filter(
@@ -335,6 +339,7 @@ def current_screen_link(pad: RatingPad) -> RatingLink | None:
             visit__window=pad.window,
             visit__ratings__isnull=True,
             expires_at__gt=timezone.now(),
+            created_at__gte=pad.paired_at,
         )
         .select_related("centre", "visit", "visit__case", "visit__case__matter")
         .order_by("-created_at", "-pk")

@@ -288,6 +288,19 @@ def test_pad_ignores_other_windows(demo):
     assert 'data-state="idle"' in panel.content.decode()
 
 
+def test_new_pad_ignores_earlier_visits(demo):
+    earlier, _clerk = open_visit(demo)
+    link = link_of(earlier, RatingChannel.WINDOW_SCREEN)
+    device, _pad = paired_device(demo, window="5")
+
+    panel = device.get("/ratings/pad/panel/?shown=")
+    rated = device.post("/ratings/pad/rate/", {"link": link.pk, "level": "5"})
+
+    assert 'data-state="idle"' in panel.content.decode()
+    assert 'data-code="rating.link_not_found"' in rated.content.decode()
+    assert not Rating.objects.filter(visit=earlier).exists()
+
+
 def test_pad_rates_visit_then_goes_idle(demo):
     device, pad = paired_device(demo, window="5")
     visit, _clerk = open_visit(demo)
