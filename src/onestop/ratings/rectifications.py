@@ -128,6 +128,20 @@ def record_callback(
     return rectification
 
 
+def reveal_contact(*, actor: Any, rectification: Rectification) -> Any:
+    """Return the rated applicant, whose name and phone the call-back (回访) needs.
+
+    Only the staff who call back may, and only while the rectification is open. Each
+    view is audited as rectification.contact_viewed, as every view of personal data is.
+    """
+    role = _worker_role(actor, rectification)
+    _check_status(
+        rectification, RectificationStatus.OPEN, RectificationAction.CALL_BACK
+    )
+    _audit(actor, rectification, "rectification.contact_viewed", {}, role=role)
+    return rectification.rating.person
+
+
 def _check_rectify_date(rectify_by: dt.date | None) -> None:
     if rectify_by is None:
         raise RectifyDateRequired()

@@ -17,6 +17,7 @@ from onestop.core.errors import OneStopError
 from onestop.core.models import Centre, Role
 from onestop.core.pages import handles_errors, posted_choice
 from onestop.core.permissions import RoleRequired, find_role
+from onestop.identity.codes import mask_name, mask_phone
 from onestop.ratings import queries, rectifications
 from onestop.ratings.actions import (
     change_rating,
@@ -296,13 +297,22 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
 def rectification(request: HttpRequest, rectification_id: int) -> HttpResponse:
     found = queries.get_rectification_for(request.user, rectification_id)
     error: OneStopError | None = None
-    if request.method == "POST":
+    contact = None
+    if request.method == "POST" and request.POST.get("action") == "show_contact":
+        try:
+            contact = rectifications.reveal_contact(
+                actor=request.user, rectification=found
+            )
+        except OneStopError as caught:
+            error = caught
+    elif request.method == "POST":
         try:
             _rectification_action(request, found)
         except OneStopError as caught:
             error = caught
         else:
             return redirect("ratings:rectification", found.pk)
+    person = found.rating.person
     return render(
         request,
         "ratings/rectification.html",
@@ -317,6 +327,9 @@ def rectification(request: HttpRequest, rectification_id: int) -> HttpResponse:
             )
             is not None,
             "values": request.POST,
+            "contact": contact,
+            "masked_name": mask_name(person.name),
+            "masked_phone": mask_phone(person.phone),
         },
         status=error.status if error else 200,
     )

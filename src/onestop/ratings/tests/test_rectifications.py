@@ -473,3 +473,47 @@ def test_appeal_form_keeps_values(demo, issued_case):
     text = response.content.decode()
     assert response.status_code == 400
     assert ">申请人误评</textarea>" in text
+
+
+def test_contact_masked_until_shown(demo, issued_case):
+    from onestop.core.models import AuditEvent
+
+    rectification = bad_rating(demo, issued_case()).rectification
+    deptadmin = demo.client("deptadmin")
+    url = f"/ratings/rectifications/{rectification.pk}/"
+
+    page = deptadmin.get(url).content.decode()
+    shown = deptadmin.post(url, {"action": "show_contact"})
+
+    assert "138****8000" in page
+    assert "13800138000" not in page
+    assert "李秀英" not in page
+    assert 'value="show_contact"' in page
+    assert shown.status_code == 200
+    assert "李秀英" in shown.content.decode()
+    assert 'href="tel:13800138000"' in shown.content.decode()
+    event = AuditEvent.objects.get(verb="rectification.contact_viewed")
+    assert event.object_id == str(rectification.pk)
+
+
+def test_supervisor_cannot_show_contact(demo, issued_case):
+    from onestop.core.models import AuditEvent
+
+    rectification = bad_rating(demo, issued_case()).rectification
+
+    response = demo.client("supervisor").post(
+        f"/ratings/rectifications/{rectification.pk}/", {"action": "show_contact"}
+    )
+
+    assert response.status_code == 403
+    assert "李秀英" not in response.content.decode()
+    assert not AuditEvent.objects.filter(verb="rectification.contact_viewed").exists()
+
+
+def test_case_number_links_to_office_page(demo, issued_case):
+    case = issued_case()
+    rectification = bad_rating(demo, case).rectification
+
+    page = demo.client("deptadmin").get(f"/ratings/rectifications/{rectification.pk}/")
+
+    assert f'href="/office/cases/{case.number}/"' in page.content.decode()
