@@ -239,3 +239,23 @@ def test_material_file_hidden_from_others(demo):
 
     assert response.status_code == 404
     assert response.json()["code"] == "case.not_found"
+
+
+def test_food_licence_face_names_operator_and_representative(demo):
+    certificate = issue_food_licence(
+        demo,
+        extra={
+            "field.organisation_name": "佛山市禅城区示例餐饮店",
+            "field.legal_representative": "王小五",
+        },
+    )
+
+    assert certificate.holder_name == "佛山市禅城区示例餐饮店"
+    assert certificate.face["legal_representative"] == "王小五"
+    assert "operator_name" not in certificate.face
+    labels = {
+        field["key"]: field["label"]
+        for field in certificate.certificate_type.face_fields
+    }
+    assert labels["holder_name"] == "经营者名称"
+    assert labels["legal_representative"] == "法定代表人（负责人）"

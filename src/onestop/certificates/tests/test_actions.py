@@ -373,7 +373,7 @@ def test_pack_licence_fills_standard_face_fields(centre, issuer, reviewer):
         holder_name="佛山市禅城区欧阳记餐饮有限公司",
         face={
             "licence_number": "JY24406040012345",
-            "operator_name": "欧阳娜娜",
+            "legal_representative": "欧阳娜娜",
             "premises": "佛山市禅城区祖庙路1号",
             "main_business": "餐饮服务经营者",
             "business_items": "热食类食品制售",
