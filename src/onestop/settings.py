@@ -215,6 +215,11 @@ ONESTOP_SIGN_IN_FAILURES_PER_ADDRESS = int(
 ONESTOP_REGISTRATION_CONFLICTS_PER_ADDRESS = int(
     os.environ.get("ONESTOP_REGISTRATION_CONFLICTS_PER_ADDRESS", 20)
 )
+# Rating pad pairing codes that devices from one address may get in 15 minutes, before
+# that address's next device waits 15 minutes. The pairing page needs no sign-in.
+ONESTOP_PAD_PAIRINGS_PER_ADDRESS = int(
+    os.environ.get("ONESTOP_PAD_PAIRINGS_PER_ADDRESS", 50)
+)
 ONESTOP_RUN_WORKER_IN_PROCESS = (
     os.environ.get("ONESTOP_RUN_WORKER_IN_PROCESS", "1") == "1"
 )

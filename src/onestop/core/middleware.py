@@ -73,11 +73,13 @@ FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data"
 
 
 class FormTextMiddleware:
-    """Reject a posted form whose text fields contain a control character.
+    """Reject a posted form whose text fields contain a control character, and an API
+    form or multipart body that repeats a text part.
 
     Django decodes `%00` into U+0000, which PostgreSQL cannot store, and the other
     control characters would reach case pages and signed documents. Every form of the
-    site and the API's multipart operations are covered here, once. Files are not.
+    site and the API's multipart operations are covered here, once. Files are not, and
+    pages keep repeated fields, which check box groups send.
     A multipart body that Django's parser rejects, such as one with a file name past
     its header limit, gets OneStop's error (`onestop.core.multipart`).
     """
@@ -95,7 +97,11 @@ class FormTextMiddleware:
                     check_no_control_character(name, name)
                     for value in values:
                         check_no_control_character(value, name)
-            except ControlCharacterInvalid as error:
+                    # Django would take the last of repeated parts, so a body with two
+                    # centre parts would be filed in whichever came last.
+                    if len(values) > 1 and request.path.startswith("/api/"):
+                        raise PartRepeated(field=name[:60], count=len(values))
+            except (ControlCharacterInvalid, PartRepeated) as error:
                 log.info("request.rejected", code=error.code, path=request.path)
                 return render_error_for_path(request, error)
             except MultiPartParserError:
@@ -221,6 +227,14 @@ class RequestUrlMiddleware:
 # The places that an error about the URL names, as `path` in the API's details.
 URL_PATH = Coded("url_path", _("The path of the URL"))
 QUERY_PARAMETER_NAME = Coded("query_parameter_name", _("A query parameter name"))
+
+
+class PartRepeated(InvalidInput):
+    code = "request.part_repeated"
+    message = _(
+        "The form field or multipart part %(field)s is given %(count)s times. Give it "
+        "once."
+    )
 
 
 class ParameterRepeated(InvalidInput):

@@ -104,6 +104,19 @@ def record_registration_conflict(request: HttpRequest) -> None:
     _count_and_lock([(_registration_key(request), limit)])
 
 
+def check_address_allowed(
+    request: HttpRequest, purpose: str, error: type[RateLimited]
+) -> None:
+    """Raise `error` while the client address is locked for `purpose`."""
+    _raise_if_locked([_purpose_key(request, purpose)], error)
+
+
+def record_address_use(request: HttpRequest, purpose: str, limit: int) -> None:
+    """Count one use of `purpose` by the client address, locking it at `limit` uses in a
+    window, as failed sign-ins are counted."""
+    _count_and_lock([(_purpose_key(request, purpose), limit)])
+
+
 # The registration errors that tell a caller an account exists.
 REGISTRATION_CONFLICT_CODES = frozenset(
     {"identity.id_number_registered", "identity.username_taken"}
@@ -226,6 +239,10 @@ def _address_key(request: HttpRequest) -> str:
 
 def _registration_key(request: HttpRequest) -> str:
     return f"register:{_address_digest(request)}"
+
+
+def _purpose_key(request: HttpRequest, purpose: str) -> str:
+    return f"{purpose}:{_address_digest(request)}"
 
 
 def _address_digest(request: HttpRequest) -> str:

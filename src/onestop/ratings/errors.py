@@ -300,6 +300,21 @@ class PadNotFound(NotFound):
     message = _("No rating pad %(pad)s was found among the pads of your centre.")
 
 
+class TooManyPairingsFromAddress(RateLimited):
+    code = "rating.too_many_pairings_from_address"
+
+    def counted_message(self, details: dict[str, Any]) -> Any:
+        return ngettext_lazy(
+            "Too many devices from this address asked for a rating pad pairing code, so "
+            "the next one waits %(minutes)s minute. Pair the devices already showing a "
+            "code, then reload this page.",
+            "Too many devices from this address asked for a rating pad pairing code, so "
+            "the next one waits %(minutes)s minutes. Pair the devices already showing a "
+            "code, then reload this page.",
+            details["minutes"],
+        )
+
+
 class TooManyPairings(RateLimited):
     """Raised with `count`, MAX_OPEN_PAIRINGS (more than one), and `retry_after`."""
 

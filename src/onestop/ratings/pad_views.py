@@ -22,10 +22,11 @@ from onestop.core.errors import OneStopError
 from onestop.core.models import Role
 from onestop.core.pages import handles_errors
 from onestop.core.permissions import find_role
+from onestop.identity.throttle import check_address_allowed, record_address_use
 from onestop.ratings import queries
 from onestop.ratings.actions import rate_by_link
 from onestop.ratings.api import link_path
-from onestop.ratings.errors import RatingLinkNotFound
+from onestop.ratings.errors import RatingLinkNotFound, TooManyPairingsFromAddress
 from onestop.ratings.models import (
     PAD_COOKIE,
     PAD_COOKIE_DAYS,
@@ -38,6 +39,11 @@ from onestop.ratings.models import (
 from onestop.ratings.pads import pair_pad, record_pad_seen, revoke_pad, start_pairing
 from onestop.ratings.presenters import qr_code_svg
 from onestop.ratings.views import posted_rating, tag_choices
+
+# The throttle counter of pairing codes handed to devices without a pad cookie, per
+# client address (ONESTOP_PAD_PAIRINGS_PER_ADDRESS in 15 minutes).
+PAIRING_PURPOSE = "pad_pairing"
+
 
 # States of the pad's screen, sent back by its polls as `shown`: the pairing code, the
 # idle screen, the thanks after a rating, or link-<id> for a rating form.
@@ -67,7 +73,11 @@ def pad(request: HttpRequest) -> HttpResponse:
     pairing = queries.get_request_pairing(request)
     secret = None
     if pairing is None:
+        check_address_allowed(request, PAIRING_PURPOSE, TooManyPairingsFromAddress)
         pairing, secret = start_pairing()
+        record_address_use(
+            request, PAIRING_PURPOSE, settings.ONESTOP_PAD_PAIRINGS_PER_ADDRESS
+        )
     response = render(
         request,
         "ratings/pad_pairing.html",

@@ -143,3 +143,27 @@ def test_form_body_to_json_operation(demo):
     body = response.json()
     assert body["code"] == "request.json_required"
     assert body["details"]["content_type"] == "multipart/form-data"
+
+
+def test_repeated_api_part_rejected(demo):
+    from onestop.cases.models import Case
+
+    response = demo.client("applicant").post(
+        "/api/v1/cases",
+        {"centre": ["440604", "511602"], "matter": "food-business-licence"},
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "request.part_repeated"
+    assert body["details"] == {"field": "centre", "count": 2}
+    assert not Case.objects.exists()
+
+
+def test_repeated_page_field_kept(demo):
+    response = demo.client("centreadmin").post(
+        "/portal/", {"tags": ["a", "b"]}, headers={"Accept-Language": "en"}
+    )
+
+    assert response.status_code != 400

@@ -172,6 +172,33 @@ def test_open_pairings_bounded(db, monkeypatch):
     assert "rating.too_many_pairings" in response.content.decode()
 
 
+def test_pairings_per_address_bounded(db, settings):
+    settings.ONESTOP_PAD_PAIRINGS_PER_ADDRESS = 3
+    for _ in range(3):
+        assert Client().get("/ratings/pad/").status_code == 200
+
+    response = Client().get("/ratings/pad/", headers={"Accept-Language": "en"})
+    other = Client(REMOTE_ADDR="192.0.2.7").get("/ratings/pad/")
+
+    assert response.status_code == 429
+    assert "rating.too_many_pairings_from_address" in response.content.decode()
+    assert "Too many devices from this address" in response.content.decode()
+    assert PadPairing.objects.count() == 4
+    assert other.status_code == 200
+
+
+def test_reload_of_pairing_page_not_counted(db, settings):
+    settings.ONESTOP_PAD_PAIRINGS_PER_ADDRESS = 1
+    device = Client()
+
+    first = device.get("/ratings/pad/")
+    again = device.get("/ratings/pad/")
+
+    assert first.status_code == 200
+    assert again.status_code == 200
+    assert PadPairing.objects.count() == 1
+
+
 # --- denials -----------------------------------------------------------------------------
 
 
