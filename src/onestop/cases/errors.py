@@ -316,3 +316,37 @@ class OwnApplicationAtWindow(OwnCase):
         "or for an enterprise you are an agent of: staff may not handle their own "
         "applications (回避). Ask another clerk to accept it."
     )
+
+
+class HeldUploadNotFound(InvalidInput):
+    """A held-upload token that names no file kept for this account and form.
+
+    Forged tokens, tokens of another account, centre, matter or case, removed files and
+    expired files that the clean-up deleted all give this error, so that it tells
+    nothing about other people's files.
+    """
+
+    code = "upload.held_not_found"
+    message = _(
+        "The kept file %(token)s was not found. A kept file can be used only by the "
+        "account that sent it, on the form of the same matter and case, until it "
+        "expires or is removed. Choose the file again."
+    )
+
+
+class HeldUploadExpired(InvalidInput):
+    code = "upload.held_expired"
+    status = 410
+    message = _(
+        "The kept file %(name)s for %(material)s expired at %(expired_at)s: a form "
+        "keeps files only for a limited time after it last showed them. Choose the "
+        "file again."
+    )
+
+
+class HeldUploadUsed(Conflict):
+    code = "upload.held_used"
+    message = _(
+        "The kept file %(name)s for %(material)s was already submitted with case "
+        "%(number)s, and a kept file can be submitted once. Choose the file again."
+    )

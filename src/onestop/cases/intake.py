@@ -236,8 +236,17 @@ def _strict_checklist(data: dict[str, Any]) -> dict[str, MaterialCheck]:
     return checklist
 
 
-def application_from_request(post: QueryDict, files: MultiValueDict) -> Application:
-    """Build the Application from request.POST and request.FILES, checking every upload."""
+def application_from_request(
+    post: QueryDict,
+    files: MultiValueDict,
+    *,
+    checked: CheckedFiles | None = None,
+) -> Application:
+    """Build the Application from request.POST and request.FILES, checking every upload.
+
+    `checked` are the request's files as `checked_uploads` returned them, for a caller
+    that checked them first; by default they are checked here.
+    """
     form_data = _json_object(post, "form")
     certificates = {
         str(k): str(v) for k, v in _json_object(post, "certificates").items()
@@ -257,6 +266,27 @@ def application_from_request(post: QueryDict, files: MultiValueDict) -> Applicat
     if certificates and post.get("certificate_consent") not in ("on", "1", "true"):
         raise CertificateConsentRequired()
 
+    if checked is None:
+        checked = checked_uploads(files)
+    return Application(
+        form_data=form_data,
+        uploads=checked.uploads,
+        checklist=checklist,
+        certificates=certificates,
+        rejected_uploads=checked.rejected,
+    )
+
+
+@dataclass(frozen=True)
+class CheckedFiles:
+    """The files of a request by material key: those that passed the checks, and not."""
+
+    uploads: dict[str, list[CheckedUpload]]
+    rejected: list[RejectedUpload]
+
+
+def checked_uploads(files: MultiValueDict) -> CheckedFiles:
+    """Check every `material.<key>` file of a request, collecting the rejected ones."""
     uploads: dict[str, list[CheckedUpload]] = {}
     rejected: list[RejectedUpload] = []
     for name in files:
@@ -276,13 +306,7 @@ def application_from_request(post: QueryDict, files: MultiValueDict) -> Applicat
                 uploads[key].append(_check_file(upload, material=key))
             except UploadRejected as error:
                 rejected.append(RejectedUpload(material=key, error=error))
-    return Application(
-        form_data=form_data,
-        uploads=uploads,
-        checklist=checklist,
-        certificates=certificates,
-        rejected_uploads=rejected,
-    )
+    return CheckedFiles(uploads=uploads, rejected=rejected)
 
 
 def _check_file(upload: Any, *, material: str) -> CheckedUpload:

@@ -257,3 +257,52 @@ class CaseExtension(TenantModel):
         verbose_name = _("case extension")
         ordering = ["requested_at", "pk"]
         indexes = [models.Index(fields=["centre", "status", "requested_at"])]
+
+
+class HeldUpload(TenantModel):
+    """A file that passed the upload checks in a form that came back with an error.
+
+    The next POST of the same form names it by `token` instead of sending the file
+    again. Only its owner may use it, in the same centre, for the same matter and, for
+    a resubmission, the same case, until `expires_at`. Using it for a case sets
+    `used_at` and `used_for`, and removing or replacing it sets `removed_at`. Either
+    deletes the file at once, and the expiry clean-up deletes the row later, so that a
+    form sent twice finds what became of its files (cases.held_uploads).
+    """
+
+    token = models.CharField(max_length=64)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="+")
+    # The case whose correction form held the file; None for a new application.
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # SHA-256 of the kiosk session that held the file, so that it ends with that
+    # session; blank outside a kiosk.
+    session_digest = models.CharField(max_length=64, blank=True)
+    material_key = models.CharField(max_length=80)
+    file = models.FileField(upload_to="submissions/%Y/%m/", blank=True)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_for = models.ForeignKey(
+        Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "token"], name="held_upload_token_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["centre", "owner", "matter"]),
+            models.Index(fields=["centre", "expires_at"]),
+        ]

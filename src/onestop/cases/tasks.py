@@ -1,5 +1,5 @@
-"""Background jobs of cases: acceptance receipts and the daily re-evaluation of
-provisional deadlines."""
+"""Background jobs of cases: acceptance receipts, the daily re-evaluation of
+provisional deadlines, and the clean-up of expired held uploads."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from onestop.cases import actions, deadlines, receipts
+from onestop.cases.held_uploads import delete_expired_held_uploads
 from onestop.cases.models import OPEN_STATES, Case
 from onestop.catalog.models import MatterVersion
 from onestop.core.logging import get_logger
@@ -23,6 +24,9 @@ from onestop.worktime.engine import effective_day
 log = get_logger(__name__)
 
 BATCH_SIZE = 1000
+# How often workers delete expired held uploads. An expired one is refused at once, so
+# this only bounds how long its file stays on disk.
+HELD_UPLOAD_CLEANUP_SECONDS = 300
 
 # The local date of the last completed run in this process. Workers check every hour
 # and re-evaluate once a day. A run is idempotent, so two processes may both run it.
@@ -59,6 +63,12 @@ def reevaluate_daily() -> Reevaluation | None:
     result = reevaluate_provisional_deadlines()
     _last_run = today
     return result
+
+
+@periodic(HELD_UPLOAD_CLEANUP_SECONDS)
+def delete_expired_uploads() -> int:
+    """Delete the held uploads that expired, with their files."""
+    return delete_expired_held_uploads()
 
 
 def reevaluate_provisional_deadlines(batch_size: int = BATCH_SIZE) -> Reevaluation:

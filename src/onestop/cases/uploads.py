@@ -89,6 +89,13 @@ class UploadDisguised(UploadRejected):
     )
 
 
+# Ends the message of one rejected file on a page that keeps the files that passed
+# their checks (cases.held_uploads), in place of NOTHING_SAVED.
+OTHER_FILES_KEPT = _(
+    "Nothing from this request was saved, but the form keeps its files that passed "
+    "their checks: choose only this file again."
+)
+
 MATERIALS_MISSING_TOO = _(
     "These required materials are missing too: %(materials)s. Provide each of them."
 )
@@ -208,6 +215,7 @@ def check_no_rejected_uploads(
     *,
     form_error: InvalidInput | None = None,
     missing: dict[str, Any] | None = None,
+    files_kept: bool = False,
 ) -> None:
     """Raise one error that lists every rejected file with its material's name.
 
@@ -218,6 +226,8 @@ def check_no_rejected_uploads(
     lists the files and the fields. `missing` names the required materials that have no
     accepted file (the details `materials`, `missing` and `material_keys`): the error
     contains those details and its message lists them, so that one notice names everything.
+    With `files_kept`, the page keeps the files that passed, and the message of one
+    rejected file says so.
     """
     if not rejected:
         return
@@ -247,9 +257,10 @@ def check_no_rejected_uploads(
     if len(errors) == 1:
         error = _listing_missing(errors[0], missing)
         error.details["files"] = files
-        # The other files of the request were not stored either, and a page's file
-        # inputs come back empty, so the message requests all of them again.
-        error.message = format_lazy("{} {}", error.message, NOTHING_SAVED)
+        # The other files of the request were not stored either. Unless the page keeps
+        # them, its file inputs come back empty, so the message requests them all again.
+        ending = OTHER_FILES_KEPT if files_kept else NOTHING_SAVED
+        error.message = format_lazy("{} {}", error.message, ending)
         raise error
 
     combined = UploadsInvalid(count=len(errors), summary=summary, files=files)

@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 
 from onestop.cases import actions, queries, results
 from onestop.cases.errors import RecentApplication
-from onestop.cases.intake import application_from_request
-from onestop.cases.models import CaseState, Channel
+from onestop.cases.models import CaseState, Channel, HeldUpload
 from onestop.cases.presenters import case_detail
 from onestop.cases.uploads import upload_errors_by_material
 from onestop.catalog.models import MatterGuide
@@ -32,6 +31,7 @@ from onestop.core.notifications import notifications_of, render_notification
 from onestop.core.pages import handles_errors, posted_choice
 from onestop.identity.lookup import find_enterprise
 from onestop.identity.models import Person
+from onestop.portal.form_files import FormFiles, held_query, held_scope, shown_on_page
 from onestop.ratings.actions import rate_or_change_online
 from onestop.ratings.models import Level, RatingChannel
 
@@ -92,7 +92,11 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
         if request.method != "POST"
         else None
     )
-    if request.method == "POST":
+    scope = held_scope(request, matter)
+    if request.method != "POST":
+        held, error = shown_on_page(scope, request)
+    else:
+        files = FormFiles.read(request, scope, guide.materials)
         try:
             enterprise = _chosen_enterprise(person, request.POST.get("enterprise", ""))
             recent = queries.recent_open_application(person, matter, enterprise)
@@ -100,7 +104,7 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
             case = actions.submit_online_case(
                 actor=request.user,
                 matter=matter,
-                application=application_from_request(request.POST, request.FILES),
+                application=files.application(request),
                 enterprise=enterprise,
                 idempotency_key=request.POST.get("idempotency_key") or None,
                 channel=Channel.KIOSK
@@ -109,7 +113,10 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
             ).case
         except OneStopError as caught:
             error = caught
+            files.failed()
+            held = files.shown
         else:
+            files.succeeded()
             messages.success(
                 request,
                 _("Submitted. Your case number is %(number)s.")
@@ -140,9 +147,25 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
             ),
             "offers": results.certificate_offers(matter, person, enterprises),
             "recent": recent,
+            **_held_context(request, held),
         },
         status=error.status if error else 200,
     )
+
+
+def _held_context(
+    request: HttpRequest, held: dict[str, list[HeldUpload]]
+) -> dict[str, Any]:
+    """Return the template values of a form's held uploads.
+
+    The language switch opens the page again with the held uploads' tokens in the
+    query string, because the form's hidden inputs do not go with it.
+    """
+    query = held_query(request, held)
+    return {
+        "held_uploads": held,
+        "language_next": f"{request.path}?{query}" if query else "",
+    }
 
 
 def _problems(guide: MatterGuide, error: OneStopError | None) -> list[dict[str, str]]:
@@ -193,13 +216,19 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 @handles_errors
 def case(request: HttpRequest, number: str) -> HttpResponse:
     found = queries.get_case_for(request.user, number)
-    error: OneStopError | None = None
-    if request.method == "POST":
+    scope = held_scope(request, found.matter, found)
+    if request.method != "POST":
+        held, error = shown_on_page(scope, request)
+    else:
+        files = FormFiles.read(request, scope, found.matter_version.guide.materials)
         try:
-            _case_action(request, found)
+            _case_action(request, found, files)
         except OneStopError as caught:
             error = caught
+            files.failed()
+            held = files.shown
         else:
+            files.succeeded()
             return redirect(_surface(request, "case"), found.number)
     return render(
         request,
@@ -217,18 +246,17 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
             "can_rate": found.state in (CaseState.RESULT_ISSUED, CaseState.CLOSED),
             "values": _posted_fields(request),
             "upload_errors": upload_errors_by_material(error),
+            **_held_context(request, held),
         },
         status=error.status if error else 200,
     )
 
 
-def _case_action(request: HttpRequest, found: Any) -> None:
+def _case_action(request: HttpRequest, found: Any, files: FormFiles) -> None:
     action = posted_choice(request, "action", CASE_ACTIONS)
     if action == "resubmit":
         actions.resubmit_case(
-            actor=request.user,
-            case=found,
-            application=application_from_request(request.POST, request.FILES),
+            actor=request.user, case=found, application=files.application(request)
         )
         messages.success(request, _("Corrections submitted."))
     elif action == "rate":

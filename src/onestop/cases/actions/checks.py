@@ -98,6 +98,7 @@ def _check_uploads_with_form(
         missing=_missing_besides_rejected(
             guide.materials, application, provided | _application_materials(application)
         ),
+        files_kept=application.files_kept,
     )
 
 

@@ -12,7 +12,8 @@ from django.db import transaction
 
 from onestop.cases import results
 from onestop.cases.errors import UnknownMaterial
-from onestop.cases.models import Case, Submission, SubmissionKind
+from onestop.cases.held_uploads import use_held
+from onestop.cases.models import Case, HeldUpload, Submission, SubmissionKind
 from onestop.cases.uploads import (
     CheckedUpload,
     RejectedUpload,
@@ -51,6 +52,11 @@ class Application:
     certificates: dict[str, str] = field(default_factory=dict)
     # Files that failed the upload checks; an action reports them all before it saves.
     rejected_uploads: list[RejectedUpload] = field(default_factory=list)
+    # The held uploads (cases.held_uploads) whose files are among `uploads`; storing
+    # the materials marks them used.
+    held: list[HeldUpload] = field(default_factory=list)
+    # True when the page keeps the files that passed their checks after an error.
+    files_kept: bool = False
 
 
 def _store_materials(
@@ -72,6 +78,7 @@ def _store_materials(
     # Callers check earlier; this keeps a new caller from saving half of a request.
     check_no_rejected_uploads(application.rejected_uploads, materials)
     check_material_keys([*application.uploads, *application.certificates], materials)
+    use_held(application.held, case)
     for key, files in application.uploads.items():
         if replace and files:
             case.submissions.filter(material_key=key).update(superseded=True)

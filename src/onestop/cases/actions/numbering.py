@@ -60,7 +60,9 @@ def _claim_case(
     if application.rejected_uploads:
         version = matter.current_version
         if version is None:
-            check_no_rejected_uploads(application.rejected_uploads, [])
+            check_no_rejected_uploads(
+                application.rejected_uploads, [], files_kept=application.files_kept
+            )
         else:
             _check_uploads_with_form(
                 application,

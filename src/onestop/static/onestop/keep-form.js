@@ -2,6 +2,8 @@
 // reloads the page. Only a form that was changed is kept: its values go to
 // sessionStorage under the page's address and are taken out again as soon as the page
 // has loaded in the new language. Passwords, files and hidden fields are never kept.
+// A form's kept files (held uploads) come back from the server instead: the language
+// switch's `next` names them, and the values are kept under that address.
 //
 // A page that a POST opened (its <main> has data-posted) reloads with a GET, which lacks
 // what came with the POST, so its values are kept even when unchanged. Such a page may
@@ -60,7 +62,16 @@
     return Boolean(main && main.hasAttribute("data-posted"));
   }
 
-  function save() {
+  // The page that the language switch opens: its `next`, which may differ from this
+  // page's address, as when a form's kept files ride along in the query string.
+  function nextKey(switcher) {
+    var next = switcher && switcher.querySelector("input[name=next]");
+    if (!next || !next.value) { return key; }
+    var url = new URL(next.value, location.href);
+    return prefix + url.pathname + url.search;
+  }
+
+  function save(event) {
     var all = fields();
     if (!posted() && !all.some(changed)) { return; }
     var replay = document.querySelector("main form[data-keep-form-replay]");
@@ -70,7 +81,8 @@
         value: checkable ? field.checked : field.value };
     });
     var state = { fields: saved, replay: posted() && replay ? formName(replay) : null };
-    try { sessionStorage.setItem(key, JSON.stringify(state)); } catch (error) { /* full or off */ }
+    var target = nextKey(event && event.currentTarget);
+    try { sessionStorage.setItem(target, JSON.stringify(state)); } catch (error) { /* full or off */ }
   }
 
   // Puts the saved values back into the fields of `only`, or of every form when it is null.
