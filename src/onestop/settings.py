@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "onestop.core.session_generation.SessionGenerationMiddleware",
     "onestop.kiosk.middleware.KioskSessionMiddleware",
     "onestop.identity.initial_password.InitialPasswordMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -507,7 +507,14 @@ def pending_extensions(user: Any) -> QuerySet[CaseExtension]:
             status=CaseExtension.Status.REQUESTED,
             case__in=visible_cases(user).values("pk"),
         )
-        .select_related("case", "case__matter", "case__department", "requested_by")
+        .select_related(
+            "case",
+            "case__matter",
+            "case__department",
+            "case__person",
+            "case__enterprise",
+            "requested_by",
+        )
         .order_by("requested_at")
     )
 

@@ -20,6 +20,7 @@ from onestop.cases.models import (
     SubmissionKind,
 )
 from onestop.cases.receipts import receipt_status
+from onestop.cases.recusal import own_case_errors
 from onestop.cases.workflow import TRANSITIONS, UNCHANGED_STATE_ACTIONS
 from onestop.core.audit import actor_role_label
 from onestop.core.dates import api_iso
@@ -78,6 +79,16 @@ def case_summary(case: Case) -> dict[str, Any]:
         "promised_due": api_iso(case.promised_due),
         "warning": warning,
     }
+
+
+def staff_case_summaries(viewer: Any, cases: Iterable[Case]) -> list[dict[str, Any]]:
+    """Return `case_summary` of each case for a staff list, with `own_case`: the reason
+    the viewer may not handle the case (see `cases.recusal`), or None."""
+    cases = list(cases)
+    own_cases = own_case_errors(viewer, cases)
+    return [
+        {**case_summary(case), "own_case": own_cases.get(case.pk)} for case in cases
+    ]
 
 
 def case_detail(

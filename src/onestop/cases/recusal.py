@@ -10,7 +10,7 @@ because an applicant may collect their own result.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,15 +49,31 @@ def own_case_error(user: Any, case: Case) -> OwnCase | None:
     the enterprise it was filed for. The pages show the error's message in place of
     the action buttons.
     """
+    return own_case_errors(user, [case]).get(case.pk)
+
+
+def own_case_errors(user: Any, cases: Iterable[Case]) -> dict[int, OwnCase]:
+    """Return the `own_case_error` of each case the user may not handle, by case id.
+
+    Lists of cases show the reason in place of each such case's action buttons. One
+    query finds the enterprises the user is an agent of, whatever the number of cases.
+    """
     user_id = getattr(user, "pk", None)
     if user_id is None:
-        return None
-    if case.person.user_id == user_id:
-        return OwnCase(number=case.number)
-    enterprise = case.enterprise
-    if enterprise is not None and _is_agent(user_id, enterprise.pk):
-        return OwnEnterpriseCase(number=case.number, enterprise=enterprise.name)
-    return None
+        return {}
+    cases = list(cases)
+    enterprise_ids = {c.enterprise_id for c in cases if c.enterprise_id is not None}
+    agent_of = _agent_enterprises(user_id, enterprise_ids) if enterprise_ids else set()
+    errors: dict[int, OwnCase] = {}
+    for case in cases:
+        enterprise = case.enterprise
+        if case.person.user_id == user_id:
+            errors[case.pk] = OwnCase(number=case.number)
+        elif enterprise is not None and enterprise.pk in agent_of:
+            errors[case.pk] = OwnEnterpriseCase(
+                number=case.number, enterprise=enterprise.name
+            )
+    return errors
 
 
 def check_not_own_case(actor: Any, case: Case, *, role: str, action: str) -> None:
@@ -139,6 +155,13 @@ def _record_rejection(actor: Any, error: OwnCase) -> None:
 
 
 def _is_agent(user_id: int, enterprise_id: int) -> bool:
-    return EnterpriseAgent.objects.filter(
-        enterprise_id=enterprise_id, person__user_id=user_id
-    ).exists()
+    return bool(_agent_enterprises(user_id, {enterprise_id}))
+
+
+def _agent_enterprises(user_id: int, enterprise_ids: set[int]) -> set[int]:
+    """Return the ids among `enterprise_ids` of the enterprises the user is an agent of."""
+    return set(
+        EnterpriseAgent.objects.filter(
+            enterprise_id__in=enterprise_ids, person__user_id=user_id
+        ).values_list("enterprise_id", flat=True)
+    )

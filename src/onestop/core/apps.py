@@ -7,7 +7,11 @@ class CoreConfig(AppConfig):
     verbose_name = "OneStop core"
 
     def ready(self) -> None:
-        # Each app's tasks.py registers its outbox handlers when it is imported.
+        from django.contrib.auth.signals import user_logged_in
         from django.utils.module_loading import autodiscover_modules
 
+        from onestop.core.session_generation import on_sign_in
+
+        # Each app's tasks.py registers its outbox handlers when it is imported.
         autodiscover_modules("tasks")
+        user_logged_in.connect(on_sign_in, dispatch_uid="onestop.session_generation")

@@ -1,4 +1,5 @@
-"""Tenancy, staff roles, audit events, API tokens, notifications and the outbox."""
+"""Tenancy, staff roles, audit events, API tokens, session generations, notifications
+and the outbox."""
 
 from __future__ import annotations
 
@@ -119,6 +120,27 @@ class PasswordChangeRequired(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} since {self.created_at:%Y-%m-%d}"
+
+
+class SessionGeneration(models.Model):
+    """The generation of an account's sessions: a session signed in under an earlier one
+    is signed out at its next request.
+
+    Deactivating the account and an admin's password reset raise it. An account without
+    a row is at generation 0.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="session_generation",
+    )
+    generation = models.PositiveIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} at {self.generation}"
 
 
 class AuditEvent(models.Model):

@@ -78,6 +78,11 @@ def staff_roles(user: AnyUser) -> list[Membership]:
     return cached
 
 
+def is_staff_account(user: Any) -> bool:
+    """Return whether the user has a staff role or may open the admin."""
+    return bool(user.is_staff or user.is_superuser or staff_roles(user))
+
+
 def require_authenticated(user: AnyUser) -> None:
     if not user.is_authenticated:
         raise NotAuthenticated()

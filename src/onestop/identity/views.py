@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -17,7 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from onestop.core.errors import OneStopError, PermissionDenied
 from onestop.core.logging import get_logger
-from onestop.core.permissions import signed_in_user, staff_roles
+from onestop.core.permissions import is_staff_account, signed_in_user
 from onestop.core.staff.accounts import check_not_deactivated
 from onestop.core.staff.errors import AccountDeactivated
 from onestop.identity import actions
@@ -45,11 +43,6 @@ class StaffSignInAtKiosk(PermissionDenied):
         "cannot sign in here. Sign in at a staff computer, or here with an applicant's "
         "own account."
     )
-
-
-def is_staff_account(user: Any) -> bool:
-    """Return whether the user has a staff role or may open the admin."""
-    return bool(user.is_staff or user.is_superuser or staff_roles(user))
 
 
 class ThrottledLoginView(LoginView):

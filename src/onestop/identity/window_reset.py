@@ -3,7 +3,8 @@
 A window clerk checks the person's resident ID card in person, finds the applicant's
 account by the ID number and issues a one-time initial password. The account must
 replace it at its next sign-in, and its API tokens and sessions stop working at once.
-Staff accounts are reset by their admins, never at the window.
+Staff accounts are reset by their admins, never at the window. The same checks find the
+applicant when a clerk deactivates or reactivates an account (`window_accounts`).
 """
 
 from __future__ import annotations
@@ -14,16 +15,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.audit import record_event
 from onestop.core.errors import PermissionDenied
-from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Membership, Role
-from onestop.core.permissions import require_role
-from onestop.core.staff.accounts import issue_initial_password
+from onestop.core.permissions import is_staff_account, require_role
+from onestop.core.staff.accounts import issue_initial_password, record_account_event
 from onestop.identity.lookup import find_person_by_id_number
 from onestop.identity.models import Person
-
-log = get_logger(__name__)
 
 
 class StaffAccountAtWindow(PermissionDenied):
@@ -52,30 +49,61 @@ def reset_password_at_window(
     The clerk must have checked the ID card in person. The ID number appears only
     masked in errors, the audit event and the log.
     """
-    membership = require_role(actor, [Role.CLERK], centre=centre)
-    person = find_person_by_id_number(id_number)
-    if Membership.objects.filter(user_id=person.user_id).exists():
-        raise StaffAccountAtWindow(masked=person.masked_id_number)
+    membership, person = find_applicant_at_window(
+        actor, centre, id_number, staff_error=StaffAccountAtWindow
+    )
     user = person.user
     with transaction.atomic():
         password, revoked = issue_initial_password(user)
-        record_event(
+        record_window_account_event(
+            "account.password_reset_at_window",
             actor=actor,
-            actor_role=membership.role,
-            verb="account.password_reset_at_window",
-            object_type="person",
-            object_id=person.pk,
+            membership=membership,
             centre=centre,
-            data={"user_id": user.pk, "tokens_revoked": revoked},
+            person=person,
+            tokens_revoked=revoked,
         )
-    log.info(
-        "account.password_reset_at_window",
-        person_id=person.pk,
-        user_id=user.pk,
-        centre_id=centre.pk,
-        actor_id=actor.pk,
-        tokens_revoked=revoked,
-    )
     return WindowReset(
         person=person, username=user.get_username(), initial_password=password
+    )
+
+
+def find_applicant_at_window(
+    actor: Any,
+    centre: Centre,
+    id_number: str,
+    *,
+    staff_error: type[StaffAccountAtWindow],
+) -> tuple[Membership, Person]:
+    """Return the actor's clerk role in `centre` and the applicant with `id_number`.
+
+    Raises `staff_error` when the applicant's account has a staff role or may open
+    the admin, because only its admins change such an account.
+    """
+    membership = require_role(actor, [Role.CLERK], centre=centre)
+    person = find_person_by_id_number(id_number)
+    if is_staff_account(person.user):
+        raise staff_error(masked=person.masked_id_number)
+    return membership, person
+
+
+def record_window_account_event(
+    verb: str,
+    *,
+    actor: Any,
+    membership: Membership,
+    centre: Centre,
+    person: Person,
+    **data: Any,
+) -> None:
+    """Write the audit event `verb` about the person's account with the clerk's role
+    and centre, and log it once the caller's transaction commits."""
+    record_account_event(
+        verb,
+        actor=actor,
+        actor_role=membership.role,
+        user=person.user,
+        centre=centre,
+        person_id=person.pk,
+        **data,
     )

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
+from onestop.core.permissions import is_staff_account
+
 # Set in the session by the first /kiosk/ page. Signing in keeps the session's data, and
 # signing out at a kiosk returns to /kiosk/, which sets the flag again in the new session.
 KIOSK_SESSION_KEY = "onestop.kiosk"
@@ -43,9 +45,13 @@ class KioskSessionMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # Lazy, so that a request that never reads the flag, such as an API call, does
-        # not load the session from the database.
+        # not load the session from the database. A staff account's session is never a
+        # kiosk session, even one flagged before the account was given a staff role.
         request.kiosk = SimpleLazyObject(  # type: ignore[attr-defined]
-            lambda: bool(request.session.get(KIOSK_SESSION_KEY))
+            lambda: (
+                bool(request.session.get(KIOSK_SESSION_KEY))
+                and not is_staff_account(request.user)
+            )
         )
         response = self.get_response(request)
         if not request.path.startswith("/api/") and request.kiosk:  # type: ignore[attr-defined]

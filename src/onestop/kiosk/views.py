@@ -4,7 +4,8 @@ A kiosk shows the same matters, guides and forms as the portal; its cases are fi
 kiosk channel. Applicants sign in on the kiosk's own sign-in page with their own account, so
 the sign-in page has the touch layout too. The first kiosk page flags the session, so the
 pages that the header links to (messages, profile, registration and others) keep the
-touch layout as well.
+touch layout as well. A signed-in staff account gets a page that offers to sign out
+instead, and its session is never flagged.
 """
 
 from __future__ import annotations
@@ -15,12 +16,27 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from onestop.catalog.queries import list_centres
+from onestop.core.errors import PermissionDenied
+from onestop.core.logging import get_logger
+from onestop.core.permissions import is_staff_account
 from onestop.identity.views import ThrottledLoginView
-from onestop.kiosk.middleware import mark_kiosk_session
+from onestop.kiosk.middleware import KIOSK_SESSION_KEY, mark_kiosk_session
 from onestop.portal import views as portal
+
+log = get_logger(__name__)
+
+
+class StaffSessionAtKiosk(PermissionDenied):
+    code = "auth.staff_session_at_kiosk"
+    message = _(
+        "This self-service kiosk is for applicants, so the staff account %(username)s "
+        "cannot use it. Sign out here to let applicants use the kiosk, and use the "
+        "staff pages at a staff computer."
+    )
 
 
 def on_kiosk(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -32,10 +48,28 @@ def on_kiosk(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if is_staff_account(request.user):
+            return staff_session_page(request)
         mark_kiosk_session(request)
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def staff_session_page(request: HttpRequest) -> HttpResponse:
+    """Reject a kiosk page for a signed-in staff account with 403 and offer to sign out.
+
+    The session is not flagged as a kiosk session, and a flag it has already is
+    removed, so no staff session takes the kiosk's layout and channel.
+    """
+    request.session.pop(KIOSK_SESSION_KEY, None)
+    request.kiosk = False  # type: ignore[attr-defined]
+    user = request.user
+    log.info("auth.staff_session_at_kiosk_rejected", user_id=user.pk, path=request.path)
+    error = StaffSessionAtKiosk(username=user.get_username())
+    return render(
+        request, "kiosk/staff_session.html", {"error": error}, status=error.status
+    )
 
 
 @on_kiosk

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from onestop.cases import actions, clock_forms, queries
 from onestop.cases.decisions import certificate_context, decision_from_post
 from onestop.cases.models import CaseState
-from onestop.cases.presenters import case_detail, case_summary
+from onestop.cases.presenters import case_detail, staff_case_summaries
 from onestop.cases.recusal import own_case_error
 from onestop.core.errors import OneStopError
 from onestop.core.models import Role
@@ -44,7 +44,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         .filter(department_id__in=departments, state__in=OPEN_STATES)
         .order_by("promised_due", "accepted_at")
     )
-    cases = [case_summary(c) for c in open_cases[:200]]
+    cases = staff_case_summaries(request.user, open_cases[:200])
     return render(request, "office/queue.html", {"cases": cases})
 
 

@@ -20,6 +20,7 @@ from onestop.cases.deadlines import CLOCK_STOPPED_STATES
 from onestop.cases.models import OPEN_STATES, CaseState
 from onestop.cases.presenters import case_summary
 from onestop.cases.queries import visible_cases
+from onestop.cases.recusal import own_case_errors
 from onestop.core.models import Role
 from onestop.core.pages import handles_errors, posted_choice
 from onestop.core.permissions import RoleRequired, staff_roles
@@ -65,11 +66,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "chart": _chart_data(by_department),
             "provisional": open_cases.filter(deadline_provisional=True).count(),
             "missing_years": _missing_years(request),
-            "extensions": list(
-                clock.pending_extensions(request.user).filter(
-                    case__in=cases.values("pk")
-                )[:200]
-            ),
+            "extensions": _extension_rows(request, cases),
             "choices": choices,
             "filters": chosen.as_query(),
         },
@@ -91,6 +88,19 @@ def decide_extension(request: HttpRequest, extension_id: int) -> HttpResponse:
         clock.reject_extension(actor=request.user, extension=extension, note=note)
         messages.success(request, _("The extension is rejected; the due dates stay."))
     return redirect("supervise:dashboard")
+
+
+def _extension_rows(request: HttpRequest, cases: Any) -> list[dict[str, Any]]:
+    """Return the pending extension requests of `cases`, each with the reason the user
+    may not decide it (`own_case`) when the user applied for its case."""
+    extensions = list(
+        clock.pending_extensions(request.user).filter(case__in=cases.values("pk"))[:200]
+    )
+    own_cases = own_case_errors(request.user, [e.case for e in extensions])
+    return [
+        {"extension": extension, "own_case": own_cases.get(extension.case_id)}
+        for extension in extensions
+    ]
 
 
 def _by_centre(cases: Any, warned: list[dict[str, Any]]) -> list[dict[str, Any]]:

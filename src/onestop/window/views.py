@@ -16,7 +16,7 @@ from onestop.cases import actions, queries, results
 from onestop.cases.decisions import certificate_context, decision_from_post
 from onestop.cases.intake import application_from_request
 from onestop.cases.models import Case
-from onestop.cases.presenters import case_detail, case_summary
+from onestop.cases.presenters import case_detail, staff_case_summaries
 from onestop.cases.recusal import own_case_error
 from onestop.cases.uploads import upload_errors_by_material
 from onestop.cases.window_labels import check_window_label
@@ -81,10 +81,9 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "window/workbench.html",
         {
             "centre": centre,
-            "queue": [
-                case_summary(c)
-                for c in queries.window_queue(request.user, centre)[:100]
-            ],
+            "queue": staff_case_summaries(
+                request.user, queries.window_queue(request.user, centre)[:100]
+            ),
             "matters": queries.open_matters(centre, text).filter(guide_only=False)[
                 :100
             ],

@@ -1,8 +1,10 @@
 """Account care by admins: reset a password, deactivate and reactivate a sign-in.
 
 A centre admin acts on accounts whose staff roles are all in their centre. A platform
-admin, and an operator at the command line (`actor` None), act on any account. Cases,
-audit events and other records of an account stay when it is deactivated.
+admin, and an operator at the command line (`actor` None), act on any account. A window
+clerk acts on applicants' accounts through `onestop.identity.window_accounts`, which
+uses the unchecked `set_inactive` and `set_active`. Cases, audit events and other
+records of an account stay when it is deactivated.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from onestop.core.models import (
     Role,
 )
 from onestop.core.permissions import find_role, require_role
+from onestop.core.session_generation import end_sessions
 from onestop.core.staff.actions import new_initial_password
 from onestop.core.staff.errors import (
     AccountDeactivated,
@@ -94,14 +97,16 @@ def issue_initial_password(user: Any) -> tuple[str, int]:
     """Give `user` a new random initial password and revoke every API token of it.
 
     Runs in the caller's transaction. The password must be changed at the next sign-in.
-    Changing the password hash ends every session of the account at its next request,
-    because Django checks each session against a hash of the password. Returns the
-    password, which is stored only as a hash, and the number of tokens revoked.
+    Every session of the account ends at its next request: Django checks each session
+    against a hash of the password, and the account's session generation goes up too.
+    Returns the password, which is stored only as a hash, and the number of tokens
+    revoked.
     """
     password = new_initial_password()
     user.set_password(password)
     user.save(update_fields=["password"])
     PasswordChangeRequired.objects.get_or_create(user=user)
+    end_sessions(user)
     return password, revoke_tokens(user)
 
 
@@ -117,12 +122,12 @@ def reset_password(*, actor: Any, user: Any, centre: Centre | None) -> str:
     actor_role = check_may_manage_account(actor, user, centre)
     with transaction.atomic():
         password, revoked = issue_initial_password(user)
-        _audit(
+        record_account_event(
             "account.password_reset",
-            actor,
-            actor_role,
-            user,
-            centre,
+            actor=actor,
+            actor_role=actor_role,
+            user=user,
+            centre=centre,
             tokens_revoked=revoked,
         )
     return password
@@ -131,79 +136,109 @@ def reset_password(*, actor: Any, user: Any, centre: Centre | None) -> str:
 def deactivate_account(*, actor: Any, user: Any, centre: Centre | None) -> None:
     """Stop the sign-in of `user`: no sign-in, no session, no API token works.
 
-    Django's ModelBackend drops the session user of an inactive account at each
-    request. The account's tokens are revoked, so a reactivated account issues new
-    ones. Deactivating a deactivated account changes nothing.
-
-    NOTE: sessions are not deleted, so a session opened before the deactivation works
-    again after a reactivation until it expires (SESSION_COOKIE_AGE). Reset the
-    password as well to end it for good.
+    Deactivating a deactivated account changes nothing.
     """
     actor_role = check_may_manage_account(actor, user, centre)
     if actor is not None and actor.pk == user.pk:
         raise OwnAccountDeactivation(username=shown(user.username))
     with transaction.atomic():
-        # Locking the account and the centre admins of its centres makes two
-        # deactivations of the last two admins of one centre run one after the other.
-        admin_centres = _admin_centres(user)
-        admins = Membership.objects.filter(
-            role=Role.CENTRE_ADMIN, centre_id__in=[c.pk for c in admin_centres]
-        ).values_list("user_id", flat=True)
-        locked = {user.pk, *admins}
-        list(get_user_model().objects.select_for_update().filter(pk__in=locked))
-        user.refresh_from_db(fields=["is_active"])
-        if not user.is_active:
+        revoked = set_inactive(user)
+        if revoked is None:
             return
-        for admin_centre in admin_centres:
-            _check_not_last_admin(user, admin_centre)
-        user.is_active = False
-        user.save(update_fields=["is_active"])
-        revoked = revoke_tokens(user)
-        _audit(
+        record_account_event(
             "account.deactivated",
-            actor,
-            actor_role,
-            user,
-            centre,
+            actor=actor,
+            actor_role=actor_role,
+            user=user,
+            centre=centre,
             tokens_revoked=revoked,
         )
+
+
+def set_inactive(user: Any) -> int | None:
+    """Deactivate `user` in the caller's transaction, with no permission check.
+
+    Django's ModelBackend rejects an inactive account at sign-in and ignores its
+    sessions. Its sessions are also ended for good, so none works again after a
+    reactivation, and its tokens are revoked, so a reactivated account issues new ones.
+    Returns the number of tokens revoked, or None when the account was inactive already.
+    """
+    # Locking the account and the centre admins of its centres makes two
+    # deactivations of the last two admins of one centre run one after the other.
+    admin_centres = _admin_centres(user)
+    admins = Membership.objects.filter(
+        role=Role.CENTRE_ADMIN, centre_id__in=[c.pk for c in admin_centres]
+    ).values_list("user_id", flat=True)
+    locked = {user.pk, *admins}
+    list(get_user_model().objects.select_for_update().filter(pk__in=locked))
+    user.refresh_from_db(fields=["is_active"])
+    if not user.is_active:
+        return None
+    for admin_centre in admin_centres:
+        _check_not_last_admin(user, admin_centre)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    end_sessions(user)
+    return revoke_tokens(user)
 
 
 def reactivate_account(*, actor: Any, user: Any, centre: Centre | None) -> None:
     """Let `user` sign in again. Reactivating an active account changes nothing."""
     actor_role = check_may_manage_account(actor, user, centre)
     with transaction.atomic():
-        updated = (
-            get_user_model()
-            .objects.filter(pk=user.pk, is_active=False)
-            .update(is_active=True)
-        )
-        if not updated:
-            return
-        user.is_active = True
-        _audit("account.reactivated", actor, actor_role, user, centre)
+        if set_active(user):
+            record_account_event(
+                "account.reactivated",
+                actor=actor,
+                actor_role=actor_role,
+                user=user,
+                centre=centre,
+            )
 
 
-def _audit(
+def set_active(user: Any) -> bool:
+    """Reactivate `user` in the caller's transaction, with no permission check.
+
+    Returns whether the account was inactive. Sessions opened before the deactivation
+    stay signed out, so the account signs in afresh.
+    """
+    updated = (
+        get_user_model()
+        .objects.filter(pk=user.pk, is_active=False)
+        .update(is_active=True)
+    )
+    user.is_active = True
+    return bool(updated)
+
+
+def record_account_event(
     verb: str,
+    *,
     actor: Any,
     actor_role: str,
     user: Any,
     centre: Centre | None,
+    person_id: int | None = None,
     **data: Any,
 ) -> None:
-    """Write the audit event `verb` about `user`, and log it once the change commits."""
+    """Write the audit event `verb` about the account, and log it once the change
+    commits.
+
+    The event is about the person `person_id` when given, else about the user. `data`
+    contains ids and counts, never personal data.
+    """
     record_event(
         actor=actor,
         actor_role=actor_role,
         verb=verb,
-        object_type="user",
-        object_id=user.pk,
+        object_type="user" if person_id is None else "person",
+        object_id=user.pk if person_id is None else person_id,
         centre=centre,
         data={"user_id": user.pk, **data},
     )
     ids = {
         "user_id": user.pk,
+        "person_id": person_id,
         "centre_id": getattr(centre, "pk", None),
         "actor_id": getattr(actor, "pk", None),
         **data,

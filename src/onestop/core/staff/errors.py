@@ -132,8 +132,9 @@ class AccountOutsideCentre(PermissionDenied):
     code = "account.outside_centre"
     message = _(
         "The account %(username)s has no staff role, or a role outside %(centre)s, so "
-        "only a platform admin can reset its password or deactivate it. Ask a "
-        "platform admin."
+        "only a platform admin can reset its password, deactivate it or reactivate it "
+        "here. Ask a platform admin, or, for an applicant's account, a window clerk who "
+        "checks the applicant's ID card."
     )
 
 
@@ -157,5 +158,6 @@ class AccountDeactivated(PermissionDenied):
     code = "auth.account_deactivated"
     message = _(
         "The account %(username)s is deactivated, so it cannot sign in or use API "
-        "tokens. Ask an admin of your service centre to reactivate it."
+        "tokens. Ask an admin of your service centre to reactivate it, or, for an "
+        "applicant's account, a clerk at its window, with your resident ID card."
     )

@@ -1,4 +1,5 @@
-"""A staff account is rejected at a kiosk, which stays an applicants' kiosk."""
+"""A staff account is rejected at a kiosk, which stays an applicants' kiosk: at sign-in,
+and when a signed-in staff account opens a kiosk page."""
 
 from __future__ import annotations
 
@@ -37,3 +38,24 @@ def test_applicant_sign_in_at_kiosk_allowed(browser, live_server, demo):
 
     assert page.locator("#sign-out").count() == 1
     assert page.locator("[data-code='auth.staff_at_kiosk']").count() == 0
+
+
+def test_signed_in_staff_signs_out_at_kiosk(browser, live_server, demo):
+    page = kiosk_screen(browser)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "clerk")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)
+
+    page.goto(f"{live_server.url}/kiosk/")
+    alert = page.locator("[data-code='auth.staff_session_at_kiosk']")
+    alert.wait_for()
+
+    assert "工作人员账号 clerk 不能在此使用" in alert.inner_text()
+    assert not page.evaluate("document.body.classList.contains('kiosk')")
+    page.click("#kiosk-sign-out")
+    page.wait_for_url(f"{live_server.url}/kiosk/**")
+    page.locator("body.kiosk").wait_for()
+    assert page.locator("#sign-out").count() == 0
+    assert page.locator("[data-code='auth.staff_session_at_kiosk']").count() == 0

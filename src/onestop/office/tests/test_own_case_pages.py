@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from onestop.cases.models import CaseExtension, CaseState
+from onestop.cases.tests.test_enterprise_application import USCC
 from onestop.cases.tests.test_own_case_api import (
     OWN_CASE_MESSAGE,
     in_review,
@@ -13,6 +14,7 @@ from onestop.cases.tests.test_own_case_api import (
     request_extension,
 )
 from onestop.core.models import AuditEvent, Role
+from onestop.identity.models import Enterprise, EnterpriseAgent, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +126,78 @@ def test_own_case_extension_dashboard_rejected(reviewer_applicant, decision):
     assert extension.status == CaseExtension.Status.REQUESTED
     event = AuditEvent.objects.get(verb="case.own_case_rejected")
     assert event.actor_role == Role.SUPERVISOR
+
+
+def dashboard_text(demo, username):
+    response = demo.client(username).get("/supervise/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_own_case_extension_dashboard_shows_reason(reviewer_applicant):
+    case = in_review(reviewer_applicant)
+    extension_id = request_extension(reviewer_applicant, case)
+
+    text = dashboard_text(reviewer_applicant, "applicant")
+
+    assert f'id="own-case-extension-{extension_id}" data-code="case.own_case"' in text
+    assert OWN_CASE_MESSAGE.format(number=case.number) in text
+    assert f'id="approve-extension-{extension_id}"' not in text
+    assert f'id="reject-extension-{extension_id}"' not in text
+
+
+def test_other_supervisor_dashboard_shows_buttons(reviewer_applicant):
+    case = in_review(reviewer_applicant)
+    extension_id = request_extension(reviewer_applicant, case)
+
+    text = dashboard_text(reviewer_applicant, "supervisor")
+
+    assert f'id="own-case-extension-{extension_id}"' not in text
+    assert f'id="approve-extension-{extension_id}"' in text
+    assert f'id="reject-extension-{extension_id}"' in text
+
+
+def test_agent_extension_dashboard_shows_reason(demo):
+    # The supervisor is another registered agent of the enterprise that applied.
+    make_staff(demo, "applicant", Role.SUPERVISOR)
+    EnterpriseAgent.objects.create(
+        enterprise=Enterprise.objects.get(uscc=USCC),
+        person=Person.objects.get(user__username="applicant"),
+    )
+    enterprise_case = in_review(demo, username="agent")
+    own_case = in_review(demo)
+    enterprise_id = request_extension(demo, enterprise_case)
+    own_id = request_extension(demo, own_case)
+
+    text = dashboard_text(demo, "applicant")
+
+    assert f'id="own-case-extension-{enterprise_id}" data-code="case.own_case"' in text
+    assert (
+        f"Case {enterprise_case.number} is an application of 佛山市禅城区示例商贸有限公司"
+        in text
+    )
+    assert f'id="approve-extension-{enterprise_id}"' not in text
+    assert f'id="own-case-extension-{own_id}"' in text
+    assert OWN_CASE_MESSAGE.format(number=own_case.number) in text
+
+
+def test_own_case_queue_shows_reason(reviewer_applicant):
+    own = in_review(reviewer_applicant)
+    other = in_review(reviewer_applicant, username="agent")
+
+    response = reviewer_applicant.client("applicant").get("/office/")
+
+    text = response.content.decode()
+    assert f'id="own-case-{own.number}" data-code="case.own_case"' in text
+    assert OWN_CASE_MESSAGE.format(number=own.number) in text
+    assert f'id="own-case-{other.number}"' not in text
+
+
+def test_other_reviewer_queue_shows_no_reason(reviewer_applicant):
+    case = in_review(reviewer_applicant)
+
+    response = reviewer_applicant.client("reviewer").get("/office/")
+
+    text = response.content.decode()
+    assert f'href="/office/cases/{case.number}/"' in text
+    assert f'id="own-case-{case.number}"' not in text

@@ -121,3 +121,25 @@ def test_own_walk_in_page_rejected(clerk_applicant):
     assert "You may not accept an application for 食品经营许可" in text
     assert not Case.objects.exists()
     assert AuditEvent.objects.filter(verb="case.own_case_rejected").count() == 1
+
+
+def test_own_case_window_queue_shows_reason(clerk_applicant):
+    own = submit(clerk_applicant)
+    other = submit(clerk_applicant, username="agent")
+
+    response = clerk_applicant.client("applicant").get("/window/")
+
+    text = response.content.decode()
+    assert f'id="own-case-{own.number}" data-code="case.own_case"' in text
+    assert OWN_CASE_MESSAGE.format(number=own.number) in text
+    assert f'id="own-case-{other.number}"' not in text
+
+
+def test_other_clerk_window_queue_shows_no_reason(clerk_applicant):
+    case = submit(clerk_applicant)
+
+    response = clerk_applicant.client("clerk").get("/window/")
+
+    text = response.content.decode()
+    assert f'href="/window/cases/{case.number}/"' in text
+    assert f'id="own-case-{case.number}"' not in text
