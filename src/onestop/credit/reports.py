@@ -24,7 +24,7 @@ from onestop.core.signing import sign_document
 from onestop.credit.consents import use_consent
 from onestop.credit.documents import REPORT_TYPE, document_sha256, record_document
 from onestop.credit.errors import ProofInvalid
-from onestop.credit.models import Consent, CreditRecord
+from onestop.credit.models import Consent, CreditRecord, RecordAction
 from onestop.credit.subjects import Subject, masked_name_of
 
 log = get_logger(__name__)
@@ -37,12 +37,7 @@ def issue_credit_report(token: Any) -> dict[str, Any]:
     # NOTE: the use is committed before the report is built, so a report that fails
     # with ProofInvalid still consumes a single-use token.
     consent = use_consent(token)
-    records = list(
-        CreditRecord.objects.for_centre(consent.centre)
-        .filter(subject_reference=consent.subject_reference)
-        .select_related("centre", "department", "superseded_by")
-        .order_by("pk")
-    )
+    records = current_records(consent)
     entries = _ensure_checkpointed(records)
     vkey = get_vkey()
 
@@ -56,6 +51,22 @@ def issue_credit_report(token: Any) -> dict[str, Any]:
         records=len(items),
     )
     return {"report": report, "signature": signature}
+
+
+def current_records(consent: Consent) -> list[CreditRecord]:
+    """Return the latest record of each of the subject's chains that is not revoked.
+
+    A recipient sees each fact as it stands now: a corrected record only in its
+    correction, and a revoked one (for example one recorded in error, 误录) not at all,
+    as credit repair (信用修复) requires. The ledger keeps every record.
+    """
+    return list(
+        CreditRecord.objects.for_centre(consent.centre)
+        .filter(subject_reference=consent.subject_reference, superseded_by__isnull=True)
+        .exclude(action=RecordAction.REVOKE)
+        .select_related("centre", "department", "superseded_by")
+        .order_by("pk")
+    )
 
 
 def _report(consent: Consent, items: list[dict[str, Any]], vkey: str) -> dict:

@@ -142,7 +142,7 @@ def test_report_of_enterprise_for_its_agent(demo):
     assert ENTERPRISE_USCC not in json.dumps(report, ensure_ascii=False)
 
 
-def test_report_shows_correction_chain(demo):
+def test_report_shows_correction_only(demo):
     first = record_for_applicant(demo)
     second = correct_credit_record(
         first, actor=demo.user("reviewer"), facts=broken_commitment(facts="更正。")
@@ -150,9 +150,25 @@ def test_report_shows_correction_chain(demo):
 
     records = fetch_report(issue_token(demo)).json()["report"]["records"]
 
-    assert [item["document"]["id"] for item in records] == [first.pk, second.pk]
-    assert records[0]["superseded_by"] == second.pk
-    assert records[1]["document"]["supersedes"] == first.pk
+    assert [item["document"]["id"] for item in records] == [second.pk]
+    assert records[0]["superseded_by"] is None
+    assert records[0]["document"]["supersedes"] == first.pk
+
+
+def test_report_leaves_out_revoked_chain(demo):
+    from onestop.credit.actions import revoke_credit_record
+
+    first = record_for_applicant(demo)
+    second = correct_credit_record(
+        first, actor=demo.user("reviewer"), facts=broken_commitment(facts="更正。")
+    )
+    revoke_credit_record(
+        second, actor=demo.user("reviewer"), reason="误录", legal_basis="信用修复"
+    )
+
+    records = fetch_report(issue_token(demo)).json()["report"]["records"]
+
+    assert records == []
 
 
 def test_changed_record_byte_fails_verification(demo, tmp_path):
