@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from onestop.cases import actions, queries, results
 from onestop.cases.errors import RecentApplication
+from onestop.cases.form_errors import field_messages
 from onestop.cases.intake import application_from_request
 from onestop.cases.models import CaseState, Channel
 from onestop.cases.presenters import case_detail
@@ -123,7 +124,7 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
             "guide": guide,
             "values": values,
             "error": error,
-            "field_errors": (error.details.get("fields", {}) if error else {}),
+            "field_errors": field_messages(error),
             "missing_materials": (
                 error.details.get("material_keys", []) if error else []
             ),
@@ -212,6 +213,7 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
             "rated": found.ratings.exists(),
             "can_rate": found.state in (CaseState.RESULT_ISSUED, CaseState.CLOSED),
             "values": _posted_fields(request),
+            "field_errors": field_messages(error),
             "upload_errors": upload_errors_by_material(error),
         },
         status=error.status if error else 200,
