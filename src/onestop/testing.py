@@ -121,3 +121,22 @@ def sample_value(field: dict[str, Any]) -> str:
     if kind in samples:
         return samples[kind]
     return "测试" if not field.get("pattern") else ""
+
+
+def field_messages_in(
+    body: dict[str, Any], matter: Any, language: str
+) -> dict[str, str]:
+    """Return the message of each entry of an API error's `details.fields`, in
+    `language`, as the pages show them beside the matter's form fields."""
+    from django.utils import translation
+
+    from onestop.cases.form_errors import field_message
+
+    fields = {
+        field["key"]: field for field in current_version(matter).guide.form_fields
+    }
+    with translation.override(language):
+        return {
+            key: field_message(key, entry, fields.get(key))
+            for key, entry in body["details"]["fields"].items()
+        }

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import Router, Schema
 from ninja.responses import Status
 from pydantic import StrictBool
@@ -244,9 +244,12 @@ def get_receipt(
         raise ReceiptNotIssued(number=case.number, state=CaseState(case.state))
     seconds = receipts.RETRY_AFTER_SECONDS
     response["Retry-After"] = str(seconds)
-    message = _(
+    message = ngettext(
         "The acceptance receipt of case %(number)s is being prepared. Ask again in "
-        "%(seconds)s seconds."
+        "%(seconds)s second.",
+        "The acceptance receipt of case %(number)s is being prepared. Ask again in "
+        "%(seconds)s seconds.",
+        seconds,
     ) % {"number": case.number, "seconds": seconds}
     details = {"number": case.number, "retry_after": seconds}
     return Status(

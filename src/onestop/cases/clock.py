@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, ngettext_lazy
 
 from onestop.cases import actions, reasons
 from onestop.cases.errors import ReasonAction, ReasonRequired, ReasonTooLong
@@ -26,6 +27,7 @@ from onestop.core.errors import (
     Conflict,
     InvalidInput,
     NotFound,
+    OneStopError,
     listed_choices,
 )
 from onestop.core.logging import get_logger
@@ -73,9 +75,12 @@ RESUMED = register_message(
 EXTENDED = register_message(
     "case.extended",
     NotificationMessage(
-        _(
+        ngettext_lazy(
             "The time limit of your application %(number)s is extended by "
-            "%(working_days)s working days"
+            "%(working_days)s working day",
+            "The time limit of your application %(number)s is extended by "
+            "%(working_days)s working days",
+            "working_days",
         ),
         _(
             "Promised date: %(promised)s. Statutory date: %(statutory)s. "
@@ -122,40 +127,64 @@ class PauseEndsInFuture(InvalidInput):
     )
 
 
-class InvalidExtensionDays(InvalidInput):
+def working_days_text(count: int) -> str:
+    """Return a count of working days with the unit in its singular or plural form."""
+    return ngettext("%(count)s working day", "%(count)s working days", count) % {
+        "count": count
+    }
+
+
+class WorkingDaysError(OneStopError):
+    """An error whose message shows each detail in `counts` as working days, with the
+    unit in the number's singular or plural form, while the details keep the numbers."""
+
+    counts: tuple[str, ...] = ()
+
+    def message_values(self) -> dict[str, Any]:
+        values = super().message_values()
+        for name in self.counts:
+            if isinstance(self.details.get(name), int):
+                values[name] = working_days_text(self.details[name])
+        return values
+
+
+class InvalidExtensionDays(WorkingDaysError, InvalidInput):
     code = "case.invalid_extension_days"
+    counts = ("working_days", "maximum")
     message = _(
-        "An extension of %(working_days)s working days is not allowed for this matter. "
-        "Request from 1 to %(maximum)s working days."
+        "An extension of %(working_days)s is not allowed for this matter. Request from "
+        "1 to %(maximum)s."
     )
 
 
-class ExtensionOverLimit(InvalidInput):
+class ExtensionOverLimit(WorkingDaysError, InvalidInput):
     code = "case.extension_over_limit"
+    counts = ("working_days", "maximum", "used", "left")
     message = _(
-        "The matter allows at most %(maximum)s working days of extension in total, and "
-        "extensions of %(used)s working days of the case %(number)s are approved or "
-        "waiting for a decision, so %(left)s are left. Request at most %(left)s "
-        "working days instead of %(working_days)s."
+        "The matter allows at most %(maximum)s of extension in total, and extensions "
+        "of %(used)s of the case %(number)s are approved or waiting for a decision, "
+        "which leaves %(left)s. Request at most %(left)s instead of %(working_days)s."
     )
 
 
-class ExtensionDaysUsedUp(Conflict):
+class ExtensionDaysUsedUp(WorkingDaysError, Conflict):
     code = "case.extension_days_used_up"
+    counts = ("maximum", "used")
     message = _(
         "The case %(number)s has no extension days left, because the matter allows at "
-        "most %(maximum)s working days in total and extensions of %(used)s working "
-        "days are approved or waiting for a decision."
+        "most %(maximum)s in total and extensions of %(used)s are approved or waiting "
+        "for a decision."
     )
 
 
-class ExtensionApprovalOverLimit(Conflict):
+class ExtensionApprovalOverLimit(WorkingDaysError, Conflict):
     code = "case.extension_approval_over_limit"
+    counts = ("working_days", "approved", "maximum", "left")
     message = _(
-        "The extension request %(extension)s adds %(working_days)s working days, but "
-        "extensions of %(approved)s working days of the case %(number)s are approved "
-        "already and the matter allows at most %(maximum)s in total, so %(left)s are "
-        "left. Reject this request instead."
+        "The extension request %(extension)s adds %(working_days)s, but extensions of "
+        "%(approved)s of the case %(number)s are approved already and the matter "
+        "allows at most %(maximum)s in total, which leaves %(left)s. Reject this "
+        "request instead."
     )
 
 

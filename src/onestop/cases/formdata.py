@@ -14,18 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-
-from onestop.core.errors import (
-    InvalidInput,
-    OneStopError,
-    choices_text,
-    code_point_text,
-    shown,
-)
+from onestop.cases.form_errors import FieldError, FormInvalid
+from onestop.core.errors import OneStopError, shown
 from onestop.core.json_input import JsonNumber
-from onestop.core.schema_errors import json_type_label, json_type_name
+from onestop.core.schema_errors import json_type_name
 from onestop.identity.codes import check_phone, parse_resident_id, parse_uscc
 
 DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000, "address": 200, "email": 254}
@@ -35,32 +27,8 @@ DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000, "address": 200, "email": 25
 MAX_INTEGER_DIGITS = 15
 DEFAULT_DECIMAL_PLACES = 2
 PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
-INTEGER_NOT_PLAIN = gettext_lazy(
-    "%(label)s must be a whole number written with the digits 0-9, such as 12, not "
-    "%(value)s. Exponents (1e5), NaN, Infinity and thousands separators are not "
-    "accepted."
-)
-DECIMAL_NOT_PLAIN = gettext_lazy(
-    "%(label)s must be a number written with the digits 0-9 and at most one decimal "
-    "point, such as 1250.50, not %(value)s. Exponents (1e5), NaN, Infinity and "
-    "thousands separators are not accepted."
-)
 # Field types whose value may come as a JSON number as well as text.
 NUMBER_TYPES = frozenset({"integer", "decimal", "select"})
-
-
-class FormInvalid(InvalidInput):
-    code = "form.invalid"
-    message = gettext_lazy("Correct these fields of the form: %(summary)s")
-
-
-class FormInvalidMaterialsMissing(FormInvalid):
-    """Invalid form fields and missing required materials, reported in one notice."""
-
-    message = gettext_lazy(
-        "Correct these fields of the form: %(summary)s These required materials are "
-        "missing too: %(materials)s. Provide each of them."
-    )
 
 
 @dataclass(frozen=True)
@@ -102,42 +70,33 @@ def check_form_data(
     expect the code and registered name of the enterprise applied for.
     """
     cleaned: dict[str, Any] = {}
-    errors: dict[str, str] = {}
+    errors: dict[str, dict[str, Any]] = {}
     known = {field["key"] for field in fields}
     for key in data:
         if key not in known:
-            errors[str(key)[:60]] = _("%(key)s is not a field of this form.") % {
-                "key": key
-            }
+            errors[str(key)[:60]] = FieldError("field.unknown").entry()
 
     for field in fields:
         key = field["key"]
         raw = data.get(key)
         if not _is_scalar_for(field, raw):
-            errors[key] = _("%(label)s must be text, not a JSON %(type)s.") % {
-                "label": field["label"],
-                "type": json_type_label(json_type_name(raw)),
-            }
+            errors[key] = FieldError("field.not_text", type=json_type_name(raw)).entry()
             continue
         text = "" if raw is None else _text_of(raw).strip()
         if not text:
             if field.get("required"):
-                errors[key] = _("%(label)s is required.") % {"label": field["label"]}
+                errors[key] = FieldError("field.required").entry()
             continue
         try:
             cleaned[key] = _clean_value(field, text)
             _check_owner_value(field, cleaned[key], owner or FormOwner())
         except FieldError as error:
-            errors[key] = str(error)
+            errors[key] = error.entry()
 
     if errors:
-        labels = {field["key"]: str(field["label"]) for field in fields}
-        summary = " ".join(
-            _summary_line(labels.get(key), message) for key, message in errors.items()
-        )
         raise FormInvalid(
+            form_fields=fields,
             count=len(errors),
-            summary=summary,
             fields=errors,
             **_select_choices(fields, errors),
         )
@@ -145,55 +104,28 @@ def check_form_data(
 
 
 def _select_choices(
-    fields: list[dict[str, Any]], errors: dict[str, str]
+    fields: list[dict[str, Any]], errors: dict[str, Any]
 ) -> dict[str, dict[str, list[str]]]:
     """Return `choices`, the values of each select field in `errors`, for the details."""
     choices = {
-        field["key"]: [str(choice["value"]) for choice in field.get("choices") or []]
+        field["key"]: _choice_values(field)
         for field in fields
         if field.get("type") == "select" and field["key"] in errors
     }
     return {"choices": choices} if choices else {}
 
 
+def _choice_values(field: dict[str, Any]) -> list[str]:
+    return [str(choice["value"]) for choice in field.get("choices") or []]
+
+
 # Form field marks that ask for the owner's own data: the FormOwner attribute each is
-# compared with, and the message when the value differs. The messages name the field,
-# the rule and the value sent, never the owner's ID number or name. An enterprise's
-# code and registered name are public, so its messages name the expected value too.
+# compared with, and the code of the error when the value differs.
 OWNER_MARKS = (
-    (
-        "applicant_id",
-        "id_number",
-        gettext_lazy(
-            "%(label)s must be the applicant's own ID number. Enter the ID number of "
-            "the person who applies."
-        ),
-    ),
-    (
-        "applicant_name",
-        "name",
-        gettext_lazy(
-            "%(label)s is %(value)s, but it must be the applicant's own name as on "
-            "their resident ID card. Enter the name of the person who applies."
-        ),
-    ),
-    (
-        "enterprise_uscc",
-        "enterprise_uscc",
-        gettext_lazy(
-            "%(label)s is %(value)s, but the enterprise you apply for has the code "
-            "%(expected)s. Enter its unified social credit code, or choose the "
-            "enterprise that %(value)s belongs to."
-        ),
-    ),
-    (
-        "enterprise_name",
-        "enterprise_name",
-        gettext_lazy(
-            "%(label)s is %(value)s, but the registered name of the enterprise you "
-            "apply for is %(expected)s. Enter the name as on its business licence."
-        ),
-    ),
+    ("applicant_id", "id_number", "field.not_own_id_number"),
+    ("applicant_name", "name", "field.not_own_name"),
+    ("enterprise_uscc", "enterprise_uscc", "field.not_enterprise_uscc"),
+    ("enterprise_name", "enterprise_name", "field.not_enterprise_name"),
 )
 
 
@@ -201,24 +133,24 @@ def _check_owner_value(field: dict[str, Any], value: Any, owner: FormOwner) -> N
     """Reject a value other than the owner's in a field marked for it.
 
     A result such as an ID card or a licence goes to the applicant or the enterprise
-    applied for, so the form must not name someone else as the one who applies.
+    applied for, so the form must not name someone else as the one who applies. The
+    error names the value sent, and the expected value only when it is an
+    enterprise's, which is public.
     """
-    for mark, attribute, message in OWNER_MARKS:
+    for mark, attribute, code in OWNER_MARKS:
         expected = getattr(owner, attribute)
         if not field.get(mark) or expected is None:
             continue
         sent, owned = _comparable(attribute, value), _comparable(attribute, expected)
         if sent != owned and attribute in ("name", "enterprise_name"):
-            _check_same_code_points(field, sent, owned)
-        if sent != owned:
-            raise FieldError(
-                str(message)
-                % {
-                    "label": field["label"],
-                    "value": shown(str(value)),
-                    "expected": expected,
-                }
-            )
+            _check_same_code_points(sent, owned)
+        if sent == owned:
+            continue
+        if attribute == "id_number":
+            raise FieldError(code)
+        if attribute == "name":
+            raise FieldError(code, value=shown(str(value)))
+        raise FieldError(code, value=shown(str(value)), expected=expected)
 
 
 def _comparable(attribute: str, value: Any) -> str:
@@ -230,12 +162,12 @@ def _comparable(attribute: str, value: Any) -> str:
     return str(value).strip()
 
 
-def _check_same_code_points(field: dict[str, Any], sent: str, owned: str) -> None:
+def _check_same_code_points(sent: str, owned: str) -> None:
     """Reject a name that equals the owner's only after Unicode normalisation (NFC).
 
     Such a name looks the same but writes a character with another code point, such as
     丽 U+4E3D for the compatibility ideograph 丽 U+2F800 of a registered name. A name
-    keeps the code points of the ID card or licence, so the message names both.
+    keeps the code points of the ID card or licence, so the error names both.
     """
     if unicodedata.normalize("NFC", sent) != unicodedata.normalize("NFC", owned):
         return
@@ -248,22 +180,11 @@ def _check_same_code_points(field: dict[str, Any], sent: str, owned: str) -> Non
         return
     position, sent_character, owned_character = differences[0]
     raise FieldError(
-        _(
-            "%(label)s writes character %(position)s as %(sent)s, but the registered "
-            "name has %(registered)s there. The two look alike, and the name must "
-            "keep the characters of the registration. Use the prefilled name."
-        )
-        % {
-            "label": field["label"],
-            "position": position + 1,
-            "sent": _named_code_point(sent_character),
-            "registered": _named_code_point(owned_character),
-        }
+        "field.look_alike_character",
+        position=position + 1,
+        sent=sent_character,
+        registered=owned_character,
     )
-
-
-def _named_code_point(character: str) -> str:
-    return f"“{character}” {code_point_text(character)}"
 
 
 def _normalised_id_number(number: str) -> str:
@@ -272,21 +193,6 @@ def _normalised_id_number(number: str) -> str:
         return parse_resident_id(number).number
     except OneStopError:
         return number.strip().upper()
-
-
-def _summary_line(label: str | None, message: str) -> str:
-    """Start a field's line of the summary with its label, as the form displays it.
-
-    Most messages already start with the label. A field the form does not have has no
-    label, and its message names the key that was sent.
-    """
-    if label is None or message.startswith(label):
-        return message
-    return _("%(label)s: %(message)s") % {"label": label, "message": message}
-
-
-class FieldError(Exception):
-    pass
 
 
 def _text_of(raw: Any) -> str:
@@ -311,48 +217,27 @@ def _is_scalar_for(field: dict[str, Any], raw: Any) -> bool:
 
 def _clean_value(field: dict[str, Any], text: str) -> Any:
     kind = field.get("type", "text")
-    label = field["label"]
     max_length = field.get("max_length") or DEFAULT_MAX_LENGTH.get(kind)
     if max_length and len(text) > int(max_length):
-        raise FieldError(
-            _("%(label)s has %(length)s characters; the maximum is %(max)s.")
-            % {"label": label, "length": len(text), "max": max_length}
-        )
+        raise FieldError("field.too_long", length=len(text), max_length=max_length)
 
     value: Any = text
     if kind in ("integer", "decimal"):
         value = _number(field, text)
     elif kind == "date":
-        value = _date(label, text)
+        value = _date(text)
     elif kind == "select":
-        choices = field.get("choices") or []
-        if text not in [str(choice["value"]) for choice in choices]:
-            raise FieldError(
-                _(
-                    "%(value)s is not one of the choices of %(label)s. Send one of "
-                    "these values: %(choices)s."
-                )
-                % {
-                    "value": text[:40],
-                    "label": label,
-                    "choices": choices_text(
-                        (str(choice["value"]), choice["label"]) for choice in choices
-                    ),
-                }
-            )
+        choices = _choice_values(field)
+        if text not in choices:
+            raise FieldError("field.not_a_choice", value=text[:40], choices=choices)
     elif kind in ("phone", "id_number", "uscc"):
         value = _identity_code(kind, text)
     elif kind == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
-        raise FieldError(
-            _("%(label)s is not a valid e-mail address.") % {"label": label}
-        )
+        raise FieldError("field.email_invalid")
 
     pattern = field.get("pattern")
     if pattern and not re.fullmatch(pattern, str(value)):
-        raise FieldError(
-            _("%(label)s does not have the required format.") % {"label": label}
-            + (" " + str(field["help"]) if field.get("help") else "")
-        )
+        raise FieldError("field.pattern_mismatch", pattern=pattern)
     return value
 
 
@@ -363,69 +248,50 @@ def _number(field: dict[str, Any], text: str) -> int | str:
     the digits 0-9, a sign and one decimal point are accepted: Decimal() alone would
     also take exponents (1E+400), NaN, Infinity, underscores and other scripts' digits.
     """
-    label = field["label"]
     integer = field.get("type") == "integer"
+    value = text[:40]
     plain = unicodedata.normalize("NFKC", text).strip()
     if not PLAIN_NUMBER.fullmatch(plain):
-        not_plain = INTEGER_NOT_PLAIN if integer else DECIMAL_NOT_PLAIN
-        raise FieldError(not_plain % {"label": label, "value": text[:40]})
+        raise FieldError(
+            "field.not_integer" if integer else "field.not_decimal", value=value
+        )
 
     whole, _point, fraction = plain.lstrip("+-").partition(".")
     digits = len(whole.lstrip("0"))
     if digits > MAX_INTEGER_DIGITS:
         raise FieldError(
-            _(
-                "%(label)s is %(value)s, which has %(digits)s digits before the "
-                "decimal point; the maximum is %(max)s."
-            )
-            % {
-                "label": label,
-                "value": text[:40],
-                "digits": digits,
-                "max": MAX_INTEGER_DIGITS,
-            }
+            "field.too_many_digits",
+            value=value,
+            digits=digits,
+            max_digits=MAX_INTEGER_DIGITS,
         )
     number = Decimal(plain)
     if integer and number != number.to_integral_value():
-        raise FieldError(_("%(label)s must be a whole number.") % {"label": label})
+        raise FieldError("field.not_whole_number", value=value)
     places = len(fraction.rstrip("0"))
     max_places = field.get("decimal_places", DEFAULT_DECIMAL_PLACES)
     if not integer and places > max_places:
         raise FieldError(
-            _(
-                "%(label)s is %(value)s, which has %(places)s decimal places; the "
-                "maximum is %(max)s."
-            )
-            % {"label": label, "value": text[:40], "places": places, "max": max_places}
+            "field.too_many_decimal_places",
+            value=value,
+            places=places,
+            max_places=max_places,
         )
 
-    for bound, compare, message in (
-        (
-            "min",
-            number.__lt__,
-            _("%(label)s is %(value)s; it must be at least %(bound)s."),
-        ),
-        (
-            "max",
-            number.__gt__,
-            _("%(label)s is %(value)s; it must be at most %(bound)s."),
-        ),
+    for bound, code, compare in (
+        ("min", "field.below_minimum", number.__lt__),
+        ("max", "field.above_maximum", number.__gt__),
     ):
         if field.get(bound) is not None and compare(Decimal(str(field[bound]))):
-            raise FieldError(
-                message % {"label": label, "value": text[:40], "bound": field[bound]}
-            )
+            raise FieldError(code, value=value, **{bound: field[bound]})
     return int(number) if integer else str(number)
 
 
-def _date(label: str, text: str) -> str:
+def _date(text: str) -> str:
     try:
         return datetime.date.fromisoformat(text).isoformat()
     except ValueError:
-        raise FieldError(
-            _("%(label)s must be a date in the form YYYY-MM-DD, not %(value)s.")
-            % {"label": label, "value": text[:20]}
-        ) from None
+        raise FieldError("field.date_invalid", value=text[:20]) from None
 
 
 def _identity_code(kind: str, text: str) -> str:
@@ -436,7 +302,7 @@ def _identity_code(kind: str, text: str) -> str:
             return parse_resident_id(text).number
         return parse_uscc(text).code
     except OneStopError as error:
-        raise FieldError(error.render()) from None
+        raise FieldError(error.code, **error.details) from None
 
 
 def display_value(field: dict[str, Any], value: Any) -> Any:

@@ -13,15 +13,17 @@ import hashlib
 import math
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from onestop.cases.content_types import sniff_content_type
-from onestop.cases.file_structure import structure_problem
-from onestop.core.errors import Coded, InvalidInput, shown
+from onestop.cases.file_structure import StructureRule, structure_problem
+from onestop.cases.form_errors import FormInvalid, form_summary
+from onestop.core.errors import InvalidInput, shown
 from onestop.core.multipart import (
     MAX_FILE_NAME_LENGTH,
     NOTHING_SAVED,
@@ -37,9 +39,18 @@ ALLOWED_TYPES = {
 
 
 class UploadRejected(InvalidInput):
-    """One uploaded file that failed a check; `material` names what it was uploaded for."""
+    """One uploaded file that failed a check; `material` names what it was uploaded for.
+
+    Each subclass registers under its code in `by_code`, so that an entry of
+    `details.files` ({"code", ...details}) can be shown as the subclass's message.
+    """
 
     code = "upload.rejected"
+    by_code: ClassVar[dict[str, type[UploadRejected]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        UploadRejected.by_code.setdefault(cls.code, cls)
 
 
 class UploadEmpty(UploadRejected):
@@ -70,6 +81,12 @@ class UploadTypeNotAllowed(UploadRejected):
         "was recognised as %(detected)s. Upload a PDF, JPEG or PNG."
     )
 
+    def message_values(self) -> dict[str, Any]:
+        values = super().message_values()
+        if not values.get("detected"):
+            values["detected"] = _("unknown")
+        return values
+
 
 class UploadIncomplete(UploadRejected):
     code = "upload.incomplete"
@@ -77,6 +94,13 @@ class UploadIncomplete(UploadRejected):
         "The file %(name)s for %(material)s starts as a file of type %(detected)s but "
         "is not complete: %(rule)s. Upload the complete file, or save or scan it again."
     )
+
+    def message_values(self) -> dict[str, Any]:
+        values = super().message_values()
+        rule = self.details.get("rule")
+        if isinstance(rule, str) and rule in StructureRule.values:
+            values["rule"] = StructureRule(rule).label
+        return values
 
 
 class UploadDisguised(UploadRejected):
@@ -102,23 +126,43 @@ MATERIALS_MISSING_TOO = _(
 
 
 class UploadsInvalid(InvalidInput):
-    """Several rejected files of one request, reported together."""
+    """Several rejected files of one request, reported together in `details.files`."""
 
     code = "upload.invalid"
-    message = _(
-        "%(count)s files cannot be accepted, so nothing from this request was saved: "
-        "%(summary)s"
-    )
+
+    def __init__(self, **details: Any) -> None:
+        self.message = ngettext_lazy(
+            "%(count)s file cannot be accepted, so nothing from this request was "
+            "saved: %(summary)s",
+            "%(count)s files cannot be accepted, so nothing from this request was "
+            "saved: %(summary)s",
+            details["count"],
+        )
+        super().__init__(**details)
+
+    def message_values(self) -> dict[str, Any]:
+        summary = " ".join(upload_message(entry) for entry in self.details["files"])
+        return {**super().message_values(), "summary": summary}
 
 
 class UploadsAndFormInvalid(UploadsInvalid):
-    """Rejected files and invalid form fields of one request, reported in one notice."""
+    """Rejected files and invalid form fields of one request, reported in one notice.
+
+    `form_error` is the FormInvalid of the form, whose fields go into the details.
+    """
 
     status = 400
-    message = _(
-        "Nothing from this request was saved. These files cannot be accepted: "
-        "%(summary)s Correct these fields of the form too: %(form_summary)s"
-    )
+
+    def __init__(self, *, form_error: FormInvalid, **details: Any) -> None:
+        super().__init__(fields=form_error.details["fields"], **details)
+        self.message = _(
+            "Nothing from this request was saved. These files cannot be accepted: "
+            "%(summary)s Correct these fields of the form too: %(form_summary)s"
+        )
+        self.form_fields = form_error.form_fields
+
+    def message_values(self) -> dict[str, Any]:
+        return {**super().message_values(), "form_summary": form_summary(self)}
 
 
 @dataclass(frozen=True)
@@ -167,7 +211,7 @@ def check_upload(name: str, content: bytes, *, material: str) -> CheckedUpload:
         raise UploadTypeNotAllowed(
             name=name,
             material=material,
-            detected=detected or Coded(None, _("unknown")),
+            detected=detected or None,
             allowed=sorted(ALLOWED_TYPES),
         )
     problem = structure_problem(detected, content)
@@ -213,7 +257,7 @@ def check_no_rejected_uploads(
     rejected: list[RejectedUpload],
     materials: list[dict[str, Any]],
     *,
-    form_error: InvalidInput | None = None,
+    form_error: FormInvalid | None = None,
     missing: dict[str, Any] | None = None,
     files_kept: bool = False,
 ) -> None:
@@ -221,13 +265,13 @@ def check_no_rejected_uploads(
 
     One rejected file raises its own error (`upload.too_large`, …). Several raise
     UploadsInvalid, whose status is theirs when they share one and 400 otherwise.
-    `materials` are the matter's materials ({"key", "name", …}). With `form_error` (a
-    FormInvalid, whose details contain `fields` and `summary`), one UploadsAndFormInvalid
-    lists the files and the fields. `missing` names the required materials that have no
-    accepted file (the details `materials`, `missing` and `material_keys`): the error
-    contains those details and its message lists them, so that one notice names everything.
-    With `files_kept`, the page keeps the files that passed, and the message of one
-    rejected file says so.
+    Each file is an entry of `details.files`: its error's code and details.
+    `materials` are the matter's materials ({"key", "name", …}). With `form_error`,
+    one UploadsAndFormInvalid lists the files and the form's fields. `missing` names
+    the required materials that have no accepted file (the details `materials`,
+    `missing` and `material_keys`): the error contains those details and its message
+    lists them, so that one notice names everything. With `files_kept`, the page keeps
+    the files that passed, and the message of one rejected file says so.
     """
     if not rejected:
         return
@@ -238,19 +282,11 @@ def check_no_rejected_uploads(
         error.details["material"] = names.get(item.material, item.material)
         error.details["material_key"] = item.material
         errors.append(error)
-    files = [
-        {"code": error.code, "message": error.render(), **error.details}
-        for error in errors
-    ]
-    summary = " ".join(entry["message"] for entry in files)
+    files = [{"code": error.code, **error.details} for error in errors]
     if form_error is not None:
         raise _listing_missing(
             UploadsAndFormInvalid(
-                count=len(errors),
-                summary=summary,
-                files=files,
-                form_summary=form_error.details["summary"],
-                fields=form_error.details["fields"],
+                form_error=form_error, count=len(errors), files=files
             ),
             missing,
         )
@@ -263,7 +299,7 @@ def check_no_rejected_uploads(
         error.message = format_lazy("{} {}", error.message, ending)
         raise error
 
-    combined = UploadsInvalid(count=len(errors), summary=summary, files=files)
+    combined = UploadsInvalid(count=len(errors), files=files)
     statuses = {error.status for error in errors}
     combined.status = statuses.pop() if len(statuses) == 1 else 400
     raise _listing_missing(combined, missing)
@@ -277,12 +313,19 @@ def _listing_missing[E: InvalidInput](error: E, missing: dict[str, Any] | None) 
     return error
 
 
+def upload_message(entry: dict[str, Any]) -> str:
+    """Return the message of one entry of `details.files` in the active language."""
+    error_class = UploadRejected.by_code.get(str(entry.get("code")), UploadRejected)
+    values = {name: value for name, value in entry.items() if name != "code"}
+    return error_class(**values).render()
+
+
 def upload_errors_by_material(error: Exception | None) -> dict[str, list[str]]:
     """Return the messages of an error's rejected files by material key, for pages."""
     by_material: dict[str, list[str]] = {}
     details = getattr(error, "details", None) or {}
     for entry in details.get("files", []):
-        by_material.setdefault(entry["material_key"], []).append(entry["message"])
+        by_material.setdefault(entry["material_key"], []).append(upload_message(entry))
     return by_material
 
 

@@ -99,8 +99,10 @@ def _render(message: NotificationMessage, params: dict[str, Any]) -> tuple[str, 
     for name, labels in message.labels.items():
         key = str(shown.get(name, ""))
         shown[name] = str(labels.get(key, key))
-    subject = str(message.subject) % shown
-    body = str(message.body) % shown if message.body else ""
+    # A lazy message is filled by its own %, so that a plural message (ngettext_lazy
+    # with a named number) picks its form by the parameter it names.
+    subject = str(message.subject % shown)
+    body = str(message.body % shown) if message.body else ""
     return subject, body
 
 

@@ -15,13 +15,17 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from onestop.core.schema_errors import json_type_name
 from onestop.exchange import actions
 from onestop.exchange.callbacks import check_body_size
 from onestop.exchange.conf import setting
 from onestop.exchange.errors import CallbackInvalid, CallbackTooLarge
+from onestop.exchange.problems import listed_problems
 from onestop.exchange.pull import authenticate_pull, waiting_envelopes
 
 router = Router(tags=["exchange"])
+# The most envelope ids that one acknowledgement of pulled envelopes may name.
+MAX_ACKNOWLEDGED_IDS = 500
 
 
 class CallbackReceiptOut(Schema):
@@ -85,10 +89,33 @@ def _envelope_ids(body: bytes) -> list[str]:
     try:
         ids = json.loads(body)["envelope_ids"]
     except (ValueError, KeyError, TypeError) as error:
-        raise CallbackInvalid(reason='send {"envelope_ids": [...]}') from error
-    if not isinstance(ids, list) or len(ids) > 500:
-        raise CallbackInvalid(reason="envelope_ids must be a list of at most 500 ids")
-    try:
-        return [str(uuid.UUID(str(value))) for value in ids]
-    except ValueError as error:
-        raise CallbackInvalid(reason="every envelope id must be a UUID") from error
+        problem = {"location": "", "code": "schema.required", "member": "envelope_ids"}
+        raise CallbackInvalid(**listed_problems([problem])) from error
+    if not isinstance(ids, list):
+        problem = {
+            "location": "envelope_ids",
+            "code": "schema.type",
+            "sent": json_type_name(ids),
+            "expected": "array",
+        }
+        raise CallbackInvalid(**listed_problems([problem]))
+    if len(ids) > MAX_ACKNOWLEDGED_IDS:
+        problem = {
+            "location": "envelope_ids",
+            "code": "schema.too_many_items",
+            "count": len(ids),
+            "limit": MAX_ACKNOWLEDGED_IDS,
+        }
+        raise CallbackInvalid(**listed_problems([problem]))
+    problems = []
+    for index, value in enumerate(ids):
+        try:
+            uuid.UUID(str(value))
+        except ValueError:
+            location = f"envelope_ids/{index}"
+            problems.append(
+                {"location": location, "code": "schema.format", "format": "uuid"}
+            )
+    if problems:
+        raise CallbackInvalid(**listed_problems(problems))
+    return [str(uuid.UUID(str(value))) for value in ids]

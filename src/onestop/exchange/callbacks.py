@@ -17,13 +17,11 @@ from typing import Any
 
 import jsonschema
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from onestop.cases.reasons import clean_reason
 from onestop.core import json_input
 from onestop.core.canonical import canonical_json, sha256_hex
-from onestop.core.json_errors import describe_json_error, describe_json_value_error
 from onestop.exchange.conf import setting
 from onestop.exchange.errors import (
     CallbackFromFuture,
@@ -34,6 +32,7 @@ from onestop.exchange.errors import (
     CallbackStale,
     CallbackTooLarge,
 )
+from onestop.exchange.problems import json_body_problem, listed_problems, schema_problem
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 RECEIPT_TYPE = "onestop.exchange.receipt"
@@ -61,30 +60,17 @@ def parse_callback(raw: bytes) -> dict[str, Any]:
     check_body_size(raw)
     try:
         message = json_input.loads(raw)
-    except json.JSONDecodeError as error:
-        reason = _("the body is not valid JSON (%(error)s)") % {
-            "error": describe_json_error(error)
-        }
-        raise CallbackInvalid(
-            reason=reason, line=error.lineno, column=error.colno
-        ) from error
-    except UnicodeDecodeError as error:
-        reason = _("the body is not UTF-8 text (byte %(offset)s)") % {
-            "offset": error.start
-        }
-        raise CallbackInvalid(reason=reason) from error
     except ValueError as error:
-        reason = _("the body is not valid JSON (%(error)s)") % {
-            "error": describe_json_value_error(error)
+        problem = json_body_problem(error)
+        position = {
+            name: problem[name] for name in ("line", "column") if name in problem
         }
-        raise CallbackInvalid(reason=reason) from error
+        raise CallbackInvalid(**listed_problems([problem]), **position) from error
     check_no_reason_member(message)
     errors = sorted(_validator("callback.schema.json").iter_errors(message), key=str)
     if errors:
-        first = errors[0]
-        location = "/".join(str(part) for part in first.absolute_path) or "(root)"
         raise CallbackInvalid(
-            reason=f"{location}: {first.message}"[:300], count=len(errors)
+            **listed_problems([schema_problem(error) for error in errors])
         )
     return message
 
@@ -108,9 +94,12 @@ def check_fresh(sent_at: str, *, now: datetime.datetime | None = None) -> None:
     try:
         sent = datetime.datetime.fromisoformat(sent_at)
     except ValueError as error:
-        raise CallbackInvalid(
-            reason=f"sent_at: {sent_at!r} is not an ISO 8601 time"
-        ) from error
+        problem = {
+            "location": "callback/sent_at",
+            "code": "schema.format",
+            "format": "date-time",
+        }
+        raise CallbackInvalid(**listed_problems([problem])) from error
     if sent.tzinfo is None:
         sent = sent.replace(tzinfo=datetime.UTC)
     skew = int(setting("ONESTOP_EXCHANGE_CLOCK_WINDOW_SECONDS"))

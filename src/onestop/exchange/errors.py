@@ -1,5 +1,7 @@
 """Errors of the department exchange: rejected callbacks, pull requests and material links."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import (
@@ -9,6 +11,7 @@ from onestop.core.errors import (
     OneStopError,
     PermissionDenied,
 )
+from onestop.exchange.problems import problem_text
 
 
 class CallbackTooLarge(InvalidInput):
@@ -21,11 +24,21 @@ class CallbackTooLarge(InvalidInput):
 
 
 class CallbackInvalid(InvalidInput):
+    """A department message that is not JSON or does not match its schema.
+
+    `details.problems` lists each problem as {"location", "code", ...values}
+    (`exchange.problems`), and the message names the first.
+    """
+
     code = "exchange.schema_invalid"
     message = _(
         "The callback does not match the callback schema: %(reason)s. Fix the message "
         "and send it again with a new callback id."
     )
+
+    def message_values(self) -> dict[str, Any]:
+        problems = self.details.get("problems") or [{}]
+        return {**super().message_values(), "reason": problem_text(problems[0])}
 
 
 class CallbackOpinionRequired(InvalidInput):

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -99,6 +99,11 @@ class InvalidIdNumberLength(InvalidInput):
         "has %(length)s. Re-type the number from the ID card."
     )
 
+    def __init__(self, message: Any = None, /, **details: Any) -> None:
+        if message is None and details.get("length") == 0:
+            message = _ID_NUMBER_MISSING
+        super().__init__(message, **details)
+
 
 class InvalidIdNumberAlphabet(InvalidInput):
     code = "id_number.alphabet"
@@ -124,6 +129,15 @@ class InvalidIdNumberDate(InvalidInput):
         "number from the ID card."
     )
 
+    def __init__(self, message: Any = None, /, **details: Any) -> None:
+        """Choose the message from the details: `earliest` for a date of birth before
+        it, `latest` for one after it, neither for a date that does not exist."""
+        if message is None and "earliest" in details:
+            message = _BIRTH_DATE_TOO_EARLY
+        elif message is None and "latest" in details:
+            message = _BIRTH_DATE_IN_FUTURE
+        super().__init__(message, **details)
+
 
 class UnknownIdNumberRegion(InvalidInput):
     code = "id_number.region"
@@ -140,6 +154,11 @@ class InvalidUsccLength(InvalidInput):
         "%(length)s. Re-type the code from the business licence or registration "
         "certificate."
     )
+
+    def __init__(self, message: Any = None, /, **details: Any) -> None:
+        if message is None and details.get("length") == 0:
+            message = _USCC_MISSING
+        super().__init__(message, **details)
 
 
 class InvalidUsccAlphabet(InvalidInput):
@@ -168,6 +187,11 @@ class InvalidPhone(InvalidInput):
         "as 13812345678, or a fixed-line number with its area code such as "
         "0757-83331234."
     )
+
+    def __init__(self, message: Any = None, /, **details: Any) -> None:
+        if message is None and details.get("value") == "":
+            message = _PHONE_MISSING
+        super().__init__(message, **details)
 
 
 _ID_NUMBER_MISSING = _("Enter the 18-character ID number from the ID card.")
@@ -256,7 +280,7 @@ def parse_uscc(value: str) -> Uscc:
     """
     code = _normalise(value)
     if not code:
-        raise InvalidUsccLength(_USCC_MISSING, value=code, length=0)
+        raise InvalidUsccLength(value=code, length=0)
     if len(code) != 18:
         raise InvalidUsccLength(value=_echo(code), length=len(code))
 
@@ -304,7 +328,7 @@ def check_phone(value: str) -> str:
     """
     text = _normalise(value)
     if not text:
-        raise InvalidPhone(_PHONE_MISSING, value=text)
+        raise InvalidPhone(value=text)
 
     mobile = _strip_international_prefix(text).replace("-", "")
     if _MOBILE_PATTERN.fullmatch(mobile):
@@ -375,7 +399,7 @@ def _normalise(value: str) -> str:
 
 def _check_id_length(text: str) -> None:
     if not text:
-        raise InvalidIdNumberLength(_ID_NUMBER_MISSING, masked=text, length=0)
+        raise InvalidIdNumberLength(masked=text, length=0)
     if len(text) not in (15, 18):
         raise InvalidIdNumberLength(masked=mask_id_number(text), length=len(text))
 
@@ -412,13 +436,9 @@ def _check_birth_date(number: str, masked: str, today: date) -> date:
         raise InvalidIdNumberDate(masked=masked) from None
 
     if birth_date < MIN_BIRTH_DATE:
-        raise InvalidIdNumberDate(
-            _BIRTH_DATE_TOO_EARLY,
-            masked=masked,
-            earliest=MIN_BIRTH_DATE.isoformat(),
-        )
+        raise InvalidIdNumberDate(masked=masked, earliest=MIN_BIRTH_DATE.isoformat())
     if birth_date > today:
-        raise InvalidIdNumberDate(_BIRTH_DATE_IN_FUTURE, masked=masked)
+        raise InvalidIdNumberDate(masked=masked, latest=today.isoformat())
     return birth_date
 
 

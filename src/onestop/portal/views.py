@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from onestop.cases import actions, queries, results
 from onestop.cases.errors import RecentApplication
+from onestop.cases.form_errors import field_messages
 from onestop.cases.models import CaseState, Channel, HeldUpload
 from onestop.cases.presenters import case_detail
 from onestop.cases.uploads import upload_errors_by_material
@@ -131,7 +132,7 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
             "guide": guide,
             "values": values,
             "error": error,
-            "field_errors": (error.details.get("fields", {}) if error else {}),
+            "field_errors": field_messages(error),
             "missing_materials": (
                 error.details.get("material_keys", []) if error else []
             ),
@@ -245,6 +246,7 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
             "rated": found.ratings.exists(),
             "can_rate": found.state in (CaseState.RESULT_ISSUED, CaseState.CLOSED),
             "values": _posted_fields(request),
+            "field_errors": field_messages(error),
             "upload_errors": upload_errors_by_material(error),
             **_held_context(request, held),
         },

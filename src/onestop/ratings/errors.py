@@ -84,10 +84,16 @@ class InvalidChannel(InvalidInput):
 
 class ChangePeriodOver(InvalidInput):
     code = "rating.change_period_over"
-    message = _(
-        "The rating can no longer be changed: the %(hours)s hours for changes ended at "
-        "%(ended)s."
-    )
+
+    def __init__(self, **details: Any) -> None:
+        self.message = ngettext_lazy(
+            "The rating can no longer be changed: the %(hours)s hour for changes ended "
+            "at %(ended)s.",
+            "The rating can no longer be changed: the %(hours)s hours for changes ended "
+            "at %(ended)s.",
+            details["hours"],
+        )
+        super().__init__(**details)
 
 
 class DefaultRatingFixed(InvalidInput):
@@ -264,11 +270,18 @@ class PadRequired(PermissionDenied):
 
 class PairingCodeInvalid(InvalidInput):
     code = "rating.pairing_code_invalid"
-    message = _(
-        "The pairing code %(code)s is not valid: it is unknown, used or expired (codes "
-        "expire after %(minutes)s minutes). Open /ratings/pad/ on the pad again and "
-        "enter the new code it shows."
-    )
+
+    def __init__(self, **details: Any) -> None:
+        self.message = ngettext_lazy(
+            "The pairing code %(code)s is not valid: it is unknown, used or expired "
+            "(codes expire after %(minutes)s minute). Open /ratings/pad/ on the pad "
+            "again and enter the new code it shows.",
+            "The pairing code %(code)s is not valid: it is unknown, used or expired "
+            "(codes expire after %(minutes)s minutes). Open /ratings/pad/ on the pad "
+            "again and enter the new code it shows.",
+            details["minutes"],
+        )
+        super().__init__(**details)
 
 
 class PadWindowRequired(InvalidInput):

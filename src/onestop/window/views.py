@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from onestop.cases import actions, queries, results
 from onestop.cases.decisions import certificate_context, decision_from_post
+from onestop.cases.form_errors import field_messages
 from onestop.cases.intake import application_from_request
 from onestop.cases.models import Case
 from onestop.cases.presenters import case_detail, staff_case_summaries
@@ -146,7 +147,7 @@ def new_case(request: HttpRequest, matter_id: str) -> HttpResponse:
             "id_number": id_number,
             "values": values,
             "error": error,
-            "field_errors": error.details.get("fields", {}) if error else {},
+            "field_errors": field_messages(error),
             "upload_errors": upload_errors_by_material(error),
             "posted": request.POST if error else {},
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,

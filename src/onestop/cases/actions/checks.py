@@ -18,17 +18,13 @@ from onestop.cases.errors import (
     UnknownMaterial,
     UnknownMaterialMaterialsMissing,
 )
-from onestop.cases.formdata import (
-    FormInvalid,
-    FormInvalidMaterialsMissing,
-    FormOwner,
-    check_form_data,
-)
+from onestop.cases.form_errors import FormInvalid, FormInvalidMaterialsMissing
+from onestop.cases.formdata import FormOwner, check_form_data
 from onestop.cases.models import Case
 from onestop.cases.uploads import check_no_rejected_uploads
 from onestop.catalog.models import Matter
 from onestop.core import rows
-from onestop.core.errors import list_text
+from onestop.core.errors import listed
 from onestop.identity.models import Enterprise, Person
 
 
@@ -62,7 +58,7 @@ def _check_new_case(
         if not missing:
             raise
         raise FormInvalidMaterialsMissing(
-            **error.details, **_missing_details(missing)
+            form_fields=error.form_fields, **error.details, **_missing_details(missing)
         ) from None
     _check_organisation_codes(guide.form_fields, form_data, enterprise)
     if missing:
@@ -240,7 +236,7 @@ def _missing_details(missing: list[dict[str, Any]]) -> dict[str, Any]:
     """Return the error details that name the missing materials and give their keys."""
     names = [m["name"] for m in missing]
     return {
-        "materials": list_text(names),
+        "materials": listed(names),
         "missing": names,
         "material_keys": [m["key"] for m in missing],
     }

@@ -181,7 +181,9 @@ def test_field_errors_and_missing_materials_together(demo):
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "form.invalid"
-    assert body["details"]["fields"] == {"organisation_name": "单位名称 is required."}
+    assert body["details"]["fields"] == {
+        "organisation_name": {"code": "field.required"}
+    }
     assert body["details"]["missing"] == [
         "经营场所平面布局图和设备布局、工艺流程图",
         "食品安全管理制度目录和食品安全管理人员名单",

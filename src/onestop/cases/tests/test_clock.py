@@ -638,8 +638,8 @@ def test_extensions_stay_within_matter_total(demo):
     assert response.json()["message"] == (
         "The matter allows at most 5 working days of extension in total, and "
         f"extensions of 3 working days of the case {number} are approved or "
-        "waiting for a decision, so 2 are left. Request at most 2 working days "
-        "instead of 3."
+        "waiting for a decision, which leaves 2 working days. Request at most 2 "
+        "working days instead of 3 working days."
     )
     assert response.json()["details"]["left"] == 2
     assert CaseExtension.objects.filter(case__number=number).count() == 1
@@ -692,7 +692,8 @@ def test_approval_rechecks_extension_total(demo):
     assert response.json()["message"] == (
         f"The extension request {second.pk} adds 3 working days, but extensions of "
         f"3 working days of the case {number} are approved already and the matter "
-        "allows at most 5 in total, so 2 are left. Reject this request instead."
+        "allows at most 5 working days in total, which leaves 2 working days. Reject "
+        "this request instead."
     )
     second.refresh_from_db()
     assert second.status == CaseExtension.Status.REQUESTED
@@ -715,6 +716,21 @@ def test_extension_total_error_is_translated(demo):
         f"本事项累计最多可延期 5 个工作日，案件 {number} 已批准或待审批的延期共 "
         "4 个工作日，剩余 1 个工作日。请申请不超过 1 个工作日，而不是 3 个工作日。"
     )
+
+
+def test_one_working_day_left_is_singular(demo):
+    number, _accepted = apply_and_accept(demo, at(2026, 3, 2, 9))
+    approve(demo, request_extension(demo, number, days=4).json()["id"])
+
+    response = request_extension(demo, number, days=3, when=at(2026, 3, 4))
+
+    assert response.json()["message"] == (
+        "The matter allows at most 5 working days of extension in total, and "
+        f"extensions of 4 working days of the case {number} are approved or "
+        "waiting for a decision, which leaves 1 working day. Request at most 1 "
+        "working day instead of 3 working days."
+    )
+    assert response.json()["details"]["left"] == 1
 
 
 def test_extension_of_closed_case_is_rejected(demo):

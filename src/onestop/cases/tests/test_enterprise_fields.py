@@ -39,10 +39,17 @@ def test_other_enterprise_code_rejected(demo):
 
     assert response.status_code == 400
     assert response.json()["details"]["fields"] == {
-        "organisation_uscc": "统一社会信用代码 is 92440604MA4W2Y3K0M, but the "
+        "organisation_uscc": {
+            "code": "field.not_enterprise_uscc",
+            "value": "92440604MA4W2Y3K0M",
+            "expected": USCC,
+        }
+    }
+    assert (
+        "统一社会信用代码 is 92440604MA4W2Y3K0M, but the "
         f"enterprise you apply for has the code {USCC}. Enter its unified social "
         "credit code, or choose the enterprise that 92440604MA4W2Y3K0M belongs to."
-    }
+    ) in response.json()["message"]
     assert not Case.objects.exists()
 
 
@@ -53,9 +60,16 @@ def test_other_enterprise_name_rejected_in_chinese(demo):
 
     assert response.status_code == 400
     assert response.json()["details"]["fields"] == {
-        "organisation_name": f"单位名称为“别家公司”，但所代办企业的登记名称是“{NAME}”。"
-        "请按其营业执照填写名称。"
+        "organisation_name": {
+            "code": "field.not_enterprise_name",
+            "value": "别家公司",
+            "expected": NAME,
+        }
     }
+    assert (
+        f"单位名称为“别家公司”，但所代办企业的登记名称是“{NAME}”。"
+        "请按其营业执照填写名称。"
+    ) in response.json()["message"]
 
 
 def test_enterprise_code_and_name_accepted(demo):

@@ -8,11 +8,17 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from onestop.cases.formdata import FormInvalid, check_form_data
+from onestop.cases.form_errors import FormInvalid, field_messages
+from onestop.cases.formdata import check_form_data
 from onestop.cases.models import Case
 from onestop.catalog.models import Matter
 from onestop.core import json_input
-from onestop.testing import current_version, material_files, valid_form
+from onestop.testing import (
+    current_version,
+    field_messages_in,
+    material_files,
+    valid_form,
+)
 
 AMOUNT: dict[str, Any] = {"key": "amount", "label": "开票金额（元）", "type": "decimal"}
 COUNT: dict[str, Any] = {"key": "count", "label": "排放口数量", "type": "integer"}
@@ -26,9 +32,10 @@ AREA: dict[str, Any] = {
 
 def error_of(field: dict[str, Any], value: Any) -> str:
     """Return the message for `value` in `field`, in English."""
-    with translation.override("en"), pytest.raises(FormInvalid) as caught:
+    with pytest.raises(FormInvalid) as caught:
         check_form_data([field], {field["key"]: value})
-    return caught.value.details["fields"][field["key"]]
+    with translation.override("en"):
+        return field_messages(caught.value)[field["key"]]
 
 
 def cleaned(field: dict[str, Any], value: Any) -> Any:
@@ -189,16 +196,17 @@ def test_bounds_name_the_value():
     )
     with translation.override("zh-hans"), pytest.raises(FormInvalid) as caught:
         check_form_data([bounded], {"amount": "-5"})
-    assert (
-        caught.value.details["fields"]["amount"] == "开票金额（元）为 -5，不能小于 0。"
-    )
+    with translation.override("zh-hans"):
+        message = field_messages(caught.value)["amount"]
+    assert message == "开票金额（元）为 -5，不能小于 0。"
 
 
 def test_number_errors_in_chinese():
     with translation.override("zh-hans"), pytest.raises(FormInvalid) as caught:
         check_form_data([AMOUNT, COUNT], {"amount": "0.001", "count": "1e3"})
 
-    fields = caught.value.details["fields"]
+    with translation.override("zh-hans"):
+        fields = field_messages(caught.value)
     assert fields["amount"] == ("开票金额（元）为 0.001，有 3 位小数，最多允许 2 位。")
     assert fields["count"] == (
         "排放口数量应为只用数字 0-9 书写的整数，例如 12，而不是 1e3。"
@@ -222,7 +230,9 @@ def test_invoice_amount_rejected_by_api(demo, amount):
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "form.invalid"
-    message = body["details"]["fields"]["amount"]
+    assert body["details"]["fields"]["amount"]["value"] == amount
+    message = field_messages_in(body, matter, "en")["amount"]
     assert message.startswith("开票金额（元） ")
+    assert message in body["message"]
     assert amount in message
     assert Case.objects.count() == 0

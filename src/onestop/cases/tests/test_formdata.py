@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from onestop.cases.formdata import FormInvalid, check_form_data
+from onestop.cases.form_errors import FormInvalid, form_summary
+from onestop.cases.formdata import check_form_data
 from onestop.catalog.models import Matter
 from onestop.testing import material_files, valid_form
 
@@ -38,7 +39,8 @@ def summary_of(data: dict) -> FormInvalid:
 def test_summary_lines_start_with_labels():
     error = summary_of(INVALID)
 
-    summary = error.details["summary"]
+    with translation.override("en"):
+        summary = form_summary(error)
     lines = [
         "colour is not a field of this form.",
         "个体工商户名称 is required.",
@@ -62,7 +64,19 @@ def test_details_keep_field_keys():
         "form_of_organisation",
         "organisation_uscc",
     ]
-    assert error.details["fields"]["business_name"] == "个体工商户名称 is required."
+    assert error.details["fields"]["business_name"] == {"code": "field.required"}
+    assert error.details["fields"]["colour"] == {"code": "field.unknown"}
+    assert error.details["fields"]["form_of_organisation"] == {
+        "code": "field.not_a_choice",
+        "value": "club",
+        "choices": ["individual"],
+    }
+    assert error.details["fields"]["organisation_uscc"] == {
+        "code": "uscc.length",
+        "value": "123",
+        "length": 3,
+    }
+    assert "summary" not in error.details
 
 
 def test_summary_in_chinese():

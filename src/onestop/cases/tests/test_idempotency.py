@@ -416,7 +416,11 @@ def test_json_form_value_of_wrong_type(demo):
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "form.invalid"
-    assert "must be text, not a JSON array" in body["details"]["fields"][first]
+    assert body["details"]["fields"][first] == {
+        "code": "field.not_text",
+        "type": "array",
+    }
+    assert "must be text, not a JSON array" in body["message"]
     assert not Case.objects.filter(centre=demo.centre).exists()
 
 

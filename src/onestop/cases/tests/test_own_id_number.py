@@ -7,7 +7,12 @@ import pytest
 from onestop.cases.models import Case
 from onestop.catalog.models import Matter
 from onestop.identity.models import Person
-from onestop.testing import material_files, valid_form, window_acceptance
+from onestop.testing import (
+    field_messages_in,
+    material_files,
+    valid_form,
+    window_acceptance,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +46,10 @@ def test_someone_elses_id_number_rejected(demo):
     body = response.json()
     assert response.status_code == 400
     assert body["code"] == "form.invalid"
-    assert body["details"]["fields"] == {"applicant_id_number": MESSAGE_EN}
+    assert body["details"]["fields"] == {
+        "applicant_id_number": {"code": "field.not_own_id_number"}
+    }
+    assert MESSAGE_EN in body["message"]
     assert not Case.objects.exists()
 
 
@@ -52,7 +60,8 @@ def test_someone_elses_id_number_message_chinese(demo):
 
     body = response.json()
     assert response.status_code == 400
-    assert body["details"]["fields"]["applicant_id_number"] == MESSAGE_ZH
+    messages = field_messages_in(body, id_card_matter(demo), "zh-hans")
+    assert messages["applicant_id_number"] == MESSAGE_ZH
     assert MESSAGE_ZH in body["message"]
 
 
@@ -80,7 +89,10 @@ def test_window_rejects_other_persons_id_number(demo):
     response = demo.client("clerk").post("/api/v1/cases/window", data)
 
     assert response.status_code == 400
-    assert response.json()["details"]["fields"] == {"applicant_id_number": MESSAGE_EN}
+    assert response.json()["details"]["fields"] == {
+        "applicant_id_number": {"code": "field.not_own_id_number"}
+    }
+    assert MESSAGE_EN in response.json()["message"]
     assert not Case.objects.exists()
 
 

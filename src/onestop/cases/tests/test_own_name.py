@@ -11,6 +11,7 @@ from onestop.identity.models import Person
 from onestop.testing import (
     DEMO_APPLICANT_NAME,
     current_version,
+    field_messages_in,
     material_files,
     window_acceptance,
 )
@@ -48,7 +49,10 @@ def test_window_rejects_other_name(demo, caplog):
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "form.invalid"
-    assert body["details"]["fields"] == {"applicant_name": message_en("赵六")}
+    assert body["details"]["fields"] == {
+        "applicant_name": {"code": "field.not_own_name", "value": "赵六"}
+    }
+    assert message_en("赵六") in body["message"]
     assert "赵六" not in caplog.text
     assert DEMO_APPLICANT_NAME not in caplog.text
     assert not Case.objects.exists()
@@ -57,7 +61,9 @@ def test_window_rejects_other_name(demo, caplog):
 def test_other_name_message_in_chinese(demo):
     response = walk_in(demo, "赵六", headers={"Accept-Language": "zh-hans"})
 
-    assert response.json()["details"]["fields"]["applicant_name"] == message_zh("赵六")
+    messages = field_messages_in(response.json(), id_card_matter(demo), "zh-hans")
+    assert messages["applicant_name"] == message_zh("赵六")
+    assert message_zh("赵六") in response.json()["message"]
 
 
 def test_own_name_accepted_after_trimming(demo):
@@ -78,7 +84,7 @@ def test_online_application_rejects_other_name(demo):
 
     assert response.status_code == 400
     assert response.json()["details"]["fields"] == {
-        "applicant_name": message_en("王五")
+        "applicant_name": {"code": "field.not_own_name", "value": "王五"}
     }
 
 
@@ -126,7 +132,15 @@ def test_lookalike_code_point_named(demo, registered, sent):
     response = walk_in(demo, sent, headers={"Accept-Language": "en"})
 
     assert response.status_code == 400
-    message = response.json()["details"]["fields"]["applicant_name"]
+    assert response.json()["details"]["fields"]["applicant_name"] == {
+        "code": "field.look_alike_character",
+        "position": 2,
+        "sent": sent[1],
+        "registered": registered[1],
+    }
+    messages = field_messages_in(response.json(), id_card_matter(demo), "en")
+    message = messages["applicant_name"]
+    assert message in response.json()["message"]
     assert message.startswith("申请人姓名 writes character 2 as “")
     assert f"“{sent[1]}” U+{ord(sent[1]):04X}" in message
     assert f"the registered name has “{registered[1]}” U+{ord(registered[1]):04X}" in (
@@ -141,6 +155,7 @@ def test_lookalike_message_in_chinese(demo):
 
     response = walk_in(demo, "陈丽", headers={"Accept-Language": "zh-hans"})
 
-    message = response.json()["details"]["fields"]["applicant_name"]
+    messages = field_messages_in(response.json(), id_card_matter(demo), "zh-hans")
+    message = messages["applicant_name"]
     assert message.startswith("申请人姓名的第 2 个字写作 “丽” U+4E3D")
     assert "名称必须保持登记时的用字" in message

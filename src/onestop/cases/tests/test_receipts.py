@@ -245,6 +245,20 @@ def test_online_acceptance_receipt_from_worker(demo):
 # --- the receipt endpoint ------------------------------------------------------------------
 
 
+def test_receipt_pending_for_one_second_is_singular(demo, monkeypatch):
+    monkeypatch.setattr(receipts, "RETRY_AFTER_SECONDS", 1)
+    clerk = demo.client("clerk")
+    number = accept_walk_in(demo, clerk)["number"]
+
+    pending = clerk.get(f"/api/v1/cases/{number}/receipt")
+
+    assert pending["Retry-After"] == "1"
+    assert pending.json()["message"] == (
+        f"The acceptance receipt of case {number} is being prepared. Ask again in "
+        "1 second."
+    )
+
+
 def test_receipt_endpoint_pending_then_signed(demo):
     clerk = demo.client("clerk")
     number = accept_walk_in(demo, clerk)["number"]

@@ -6,7 +6,7 @@ import pytest
 
 from onestop.cases.models import Case
 from onestop.cases.tests.test_api_flow import apply, food_matter
-from onestop.testing import valid_form
+from onestop.testing import field_messages_in, valid_form
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,12 @@ def test_select_error_lists_choices(demo):
     assert response.status_code == 400, response.content
     body = response.json()
     assert body["code"] == "form.invalid"
-    assert body["details"]["fields"]["main_business"] == (
+    assert body["details"]["fields"]["main_business"] == {
+        "code": "field.not_a_choice",
+        "value": "nope",
+        "choices": MAIN_BUSINESS_VALUES,
+    }
+    assert field_messages_in(body, food_matter(demo), "en")["main_business"] == (
         "nope is not one of the choices of 主体业态. Send one of these values: "
         "食品销售经营者 (food_sales), 餐饮服务经营者 (catering), 单位食堂 (canteen)."
     )
@@ -40,7 +45,7 @@ def test_select_error_lists_choices_in_chinese(demo):
 
     body = response.json()
     assert response.status_code == 400, response.content
-    assert body["details"]["fields"]["main_business"] == (
+    assert field_messages_in(body, food_matter(demo), "zh-hans")["main_business"] == (
         "“nope”不是主体业态的可选项。请发送以下值之一：食品销售经营者（food_sales）、"
         "餐饮服务经营者（catering）、单位食堂（canteen）。"
     )
@@ -52,7 +57,8 @@ def test_missing_select_lists_choices_in_details(demo):
 
     body = response.json()
     assert response.status_code == 400, response.content
-    assert body["details"]["fields"]["main_business"] == "主体业态 is required."
+    assert body["details"]["fields"]["main_business"] == {"code": "field.required"}
+    assert "主体业态 is required." in body["message"]
     assert body["details"]["choices"] == {"main_business": MAIN_BUSINESS_VALUES}
 
 

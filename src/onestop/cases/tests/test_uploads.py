@@ -9,6 +9,7 @@ from onestop.catalog.models import Matter
 from onestop.testing import (
     PDF_BYTES,
     PNG_BYTES,
+    field_messages_in,
     material_files,
     upload,
     valid_form,
@@ -256,7 +257,9 @@ def test_bad_upload_and_form_in_one_notice(demo):
         "The name of the file licence.jpg for 营业执照 does not match its content"
     )
     assert "Correct these fields of the form too: " in body["message"]
-    assert body["message"].endswith(body["details"]["fields"][key])
+    assert body["details"]["fields"][key] == {"code": "field.required"}
+    field_message = field_messages_in(body, matter, "en")[key]
+    assert body["message"].endswith(field_message)
     assert Case.objects.count() == 0
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import translation
-from django.utils.translation import ngettext
+from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext
 
 # The variables that name the language of messages, in the order GNU gettext reads them.
 LANGUAGE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -38,9 +40,29 @@ class OneStopCommand(BaseCommand):
     active language, so tests and callers in code choose it themselves.
     """
 
+    # The command's help, a lazy translation (gettext_lazy) that create_parser turns
+    # into text in the operator's language.
+    help: Any = ""
+
     def run_from_argv(self, argv: list[str]) -> None:
         with translation.override(command_language(os.environ)):
             super().run_from_argv(argv)
+
+    def create_parser(
+        self, prog_name: str, subcommand: str, **kwargs: Any
+    ) -> CommandParser:
+        """Return the parser, with the command's help (a lazy translation) as text.
+
+        argparse formats the description with regular expressions, which take only
+        text. run_from_argv creates the parser in the operator's language, so the
+        help reads in it. Commands translate their option help as they add it, and
+        `translate_option_help` translates the options that Django and argparse add.
+        """
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        if isinstance(parser.description, Promise):
+            parser.description = str(parser.description)
+        translate_option_help(parser)
+        return parser
 
     def execute(self, *args: Any, **options: Any) -> Any:
         """Run the command, and name the database when a failure is a missing migration."""
@@ -51,6 +73,28 @@ class OneStopCommand(BaseCommand):
             if not_migrated is None:
                 raise
             raise not_migrated from None
+
+
+def translate_option_help(parser: argparse.ArgumentParser) -> None:
+    """Translate the help of every option of `parser` and of its subcommands.
+
+    Django's own options (--verbosity, --settings, …) and argparse's -h come with
+    English help that OneStop's catalogue translates. Help that is translated
+    already, or that the catalogue lacks, stays as it is.
+    """
+    # NOTE: argparse keeps options and subcommands in private attributes (_actions,
+    # _choices_actions), read here as Python 3.13's argparse defines them. Its own
+    # headings ("usage:", "options:") come from argparse's catalogue, which has no
+    # Chinese, so they stay English.
+    for action in parser._actions:
+        if isinstance(action.help, str) and action.help:
+            action.help = gettext(action.help)
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                if isinstance(choice.help, str) and choice.help:
+                    choice.help = gettext(choice.help)
+            for subparser in action.choices.values():
+                translate_option_help(subparser)
 
 
 def not_migrated_error(error: DatabaseError) -> CommandError | None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from onestop.catalog.packs import PackError, validate_pack
 from onestop.catalog.packs.listing import ListingImportFailed, import_listing
@@ -16,7 +16,7 @@ from onestop.core.management.base import OneStopCommand
 
 
 class Command(OneStopCommand):
-    help = "Work with catalogue packs (标准事项包)."
+    help = gettext_lazy("Work with catalogue packs (标准事项包).")
     # Validating files needs neither the database nor the URL configuration.
     requires_system_checks: list[str] = []
 
@@ -24,42 +24,45 @@ class Command(OneStopCommand):
         subcommands = parser.add_subparsers(dest="subcommand", required=True)
 
         validate = subcommands.add_parser(
-            "validate", help="List every error of a pack folder or .zip; exit 1 on any."
+            "validate",
+            help=_("List every error of a pack folder or .zip; exit 1 on any."),
         )
-        validate.add_argument("path", help="Path of the pack folder or .zip file.")
+        validate.add_argument("path", help=_("Path of the pack folder or .zip file."))
 
         listing = subcommands.add_parser(
             "import-listing",
-            help="Write a pack of guide-only matters from a JSON matter listing.",
+            help=_("Write a pack of guide-only matters from a JSON matter listing."),
         )
-        listing.add_argument("file", type=Path, help="Path of the JSON listing.")
+        listing.add_argument("file", type=Path, help=_("Path of the JSON listing."))
         listing.add_argument(
             "--mapping",
             type=Path,
             required=True,
-            help="YAML file mapping listed departments to role keys and task types "
-            "to matter types.",
+            help=_(
+                "YAML file mapping listed departments to role keys and task types "
+                "to matter types."
+            ),
         )
         listing.add_argument(
             "--out",
             type=Path,
             required=True,
-            help="New or empty folder to write the pack into.",
+            help=_("New or empty folder to write the pack into."),
         )
 
         upgrade = subcommands.add_parser(
             "upgrade",
-            help="Move a centre to a newer version of its pack with a 3-way merge.",
+            help=_("Move a centre to a newer version of its pack with a 3-way merge."),
         )
-        upgrade.add_argument("--region", required=True, help="GB/T 2260 county code")
+        upgrade.add_argument("--region", required=True, help=_("GB/T 2260 county code"))
         upgrade.add_argument(
-            "--pack", required=True, type=Path, help="pack folder or .zip"
-        )
-        upgrade.add_argument(
-            "--bindings", type=Path, help="YAML file binding new department roles"
+            "--pack", required=True, type=Path, help=_("pack folder or .zip")
         )
         upgrade.add_argument(
-            "--dry-run", action="store_true", help="Print the plan; write nothing."
+            "--bindings", type=Path, help=_("YAML file binding new department roles")
+        )
+        upgrade.add_argument(
+            "--dry-run", action="store_true", help=_("Print the plan; write nothing.")
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from onestop.catalog.packs import InvalidPack
 from onestop.catalog.packs.xlsx.errors import XlsxImportFailed
@@ -17,7 +17,9 @@ from onestop.core.management.base import OneStopCommand
 
 
 class Command(OneStopCommand):
-    help = "Export a catalogue pack as an .xlsx 实施清单, or import one into a pack."
+    help = gettext_lazy(
+        "Export a catalogue pack as an .xlsx 实施清单, or import one into a pack."
+    )
     # Converting files needs neither the database nor the URL configuration.
     requires_system_checks: list[str] = []
 
@@ -25,28 +27,35 @@ class Command(OneStopCommand):
         subcommands = parser.add_subparsers(dest="subcommand", required=True)
 
         export = subcommands.add_parser(
-            "export", help="Write the matters of a pack as an .xlsx workbook."
+            "export", help=_("Write the matters of a pack as an .xlsx workbook.")
         )
-        export.add_argument("pack", type=Path, help="Path of the pack folder or .zip.")
         export.add_argument(
-            "--out", type=Path, required=True, help="Path of the .xlsx file to write."
+            "pack", type=Path, help=_("Path of the pack folder or .zip.")
+        )
+        export.add_argument(
+            "--out",
+            type=Path,
+            required=True,
+            help=_("Path of the .xlsx file to write."),
         )
 
         imported = subcommands.add_parser(
-            "import", help="Read an .xlsx workbook into a new pack folder."
+            "import", help=_("Read an .xlsx workbook into a new pack folder.")
         )
-        imported.add_argument("file", type=Path, help="Path of the .xlsx workbook.")
+        imported.add_argument("file", type=Path, help=_("Path of the .xlsx workbook."))
         imported.add_argument(
             "--pack",
             type=Path,
-            help="Pack folder or .zip whose metadata, departments and certificate "
-            "types to use instead of the workbook's sheet 事项包.",
+            help=_(
+                "Pack folder or .zip whose metadata, departments and certificate "
+                "types to use instead of the workbook's sheet 事项包."
+            ),
         )
         imported.add_argument(
             "--out",
             type=Path,
             required=True,
-            help="New or empty folder to write the pack into.",
+            help=_("New or empty folder to write the pack into."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

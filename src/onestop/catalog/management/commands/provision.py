@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from onestop.catalog.actions import provision_centre
@@ -17,20 +19,23 @@ from onestop.regions.gb2260 import check_county_region
 
 
 class Command(OneStopCommand):
-    help = (
+    help = gettext_lazy(
         "Create the service centre of a county-level region from a catalogue pack, binding the "
         "pack's department roles to real departments. Running it again updates the centre."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--region", required=True, help="GB/T 2260 county-level code"
+            "--region", required=True, help=_("GB/T 2260 county-level code")
         )
         parser.add_argument(
-            "--pack", required=True, type=Path, help="pack folder or .zip"
+            "--pack", required=True, type=Path, help=_("pack folder or .zip")
         )
         parser.add_argument(
-            "--bindings", required=True, type=Path, help="YAML file: role -> name, uscc"
+            "--bindings",
+            required=True,
+            type=Path,
+            help=_("YAML file: role -> name, uscc"),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

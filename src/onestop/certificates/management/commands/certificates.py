@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onestop.certificates import actions
 from onestop.certificates.identifiers import parse_identifier
@@ -23,37 +24,43 @@ from onestop.core.signing import public_keys_for, verify_document
 
 
 class Command(OneStopCommand):
-    help = "Verify an exported certificate file, or export a certificate as one."
+    help = gettext_lazy(
+        "Verify an exported certificate file, or export a certificate as one."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="command", required=True)
 
         verify = commands.add_parser(
             "verify",
-            help="Check the signature and the current status of a certificate file.",
+            help=_("Check the signature and the current status of a certificate file."),
         )
         verify.add_argument(
-            "file", type=Path, help="JSON file with document and signature."
+            "file", type=Path, help=_("JSON file with document and signature.")
         )
         verify.add_argument(
             "--keys",
             type=Path,
-            help="Key set file, as served at /.well-known/onestop-keys.json, to check "
-            "the signature with instead of this deployment's keys.",
+            help=_(
+                "Key set file, as served at /.well-known/onestop-keys.json, to check "
+                "the signature with instead of this deployment's keys."
+            ),
         )
         verify.add_argument(
             "--offline",
             action="store_true",
-            help="Check only the signature, not the status stored on this deployment.",
+            help=_(
+                "Check only the signature, not the status stored on this deployment."
+            ),
         )
 
         export = commands.add_parser(
             "export",
-            help="Write a certificate's signed document as a certificate file.",
+            help=_("Write a certificate's signed document as a certificate file."),
         )
-        export.add_argument("identifier", help="GB/T 36904 certificate identifier.")
+        export.add_argument("identifier", help=_("GB/T 36904 certificate identifier."))
         export.add_argument(
-            "--output", type=Path, help="File to write; default stdout."
+            "--output", type=Path, help=_("File to write; default stdout.")
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

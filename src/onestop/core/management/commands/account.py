@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onestop.core.errors import OneStopError
 from onestop.core.management.base import OneStopCommand
@@ -13,21 +14,23 @@ from onestop.core.staff import accounts
 
 
 class Command(OneStopCommand):
-    help = "Reset the password of an account, or deactivate and reactivate its sign-in."
+    help = gettext_lazy(
+        "Reset the password of an account, or deactivate and reactivate its sign-in."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="subcommand", required=True)
         for name, text in (
             (
                 "reset-password",
-                "Print a new initial password once and revoke every API token.",
+                _("Print a new initial password once and revoke every API token."),
             ),
-            ("deactivate", "Stop the account's sign-in and revoke its API tokens."),
-            ("reactivate", "Let a deactivated account sign in again."),
+            ("deactivate", _("Stop the account's sign-in and revoke its API tokens.")),
+            ("reactivate", _("Let a deactivated account sign in again.")),
         ):
             subcommand = commands.add_parser(name, help=text)
             subcommand.add_argument(
-                "--user", required=True, help="User name of the account."
+                "--user", required=True, help=_("User name of the account.")
             )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onestop.core.centres import get_centre_by_code_or_slug
 from onestop.core.errors import OneStopError, shown
@@ -25,26 +26,32 @@ from onestop.core.staff.rules import (
 
 
 class Command(OneStopCommand):
-    help = "List, grant and revoke the staff roles of the service centres."
+    help = gettext_lazy(
+        "List, grant and revoke the staff roles of the service centres."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="subcommand", required=True)
 
-        listing = commands.add_parser("list", help="List the staff roles.")
+        listing = commands.add_parser("list", help=_("List the staff roles."))
         listing.add_argument(
-            "--centre", default="", help="Region code or slug; default: every centre."
+            "--centre",
+            default="",
+            help=_("Region code or slug; default: every centre."),
         )
 
-        grant = commands.add_parser("grant", help="Grant a staff role to an account.")
+        grant = commands.add_parser(
+            "grant", help=_("Grant a staff role to an account.")
+        )
         _add_role_arguments(grant)
         grant.add_argument(
             "--create",
             action="store_true",
-            help="Create the account and print its initial password once.",
+            help=_("Create the account and print its initial password once."),
         )
 
         revoke = commands.add_parser(
-            "revoke", help="Revoke a staff role of an account."
+            "revoke", help=_("Revoke a staff role of an account.")
         )
         _add_role_arguments(revoke)
 
@@ -108,19 +115,22 @@ class Command(OneStopCommand):
 
 
 def _add_role_arguments(parser: CommandParser) -> None:
-    parser.add_argument("--user", required=True, help="User name of the account.")
+    parser.add_argument("--user", required=True, help=_("User name of the account."))
     parser.add_argument(
-        "--role", required=True, help="One of: " + ", ".join(Role.values)
+        "--role",
+        required=True,
+        help=_("The role to grant or revoke, one of: %(roles)s")
+        % {"roles": ", ".join(Role.values)},
     )
     parser.add_argument(
         "--centre",
         default="",
-        help="Region code or slug of the centre; omitted for platform_admin.",
+        help=_("Region code or slug of the centre; omitted for platform_admin."),
     )
     parser.add_argument(
         "--department",
         default="",
-        help="Department code (role key), for reviewer and department_admin.",
+        help=_("Department code (role key), for reviewer and department_admin."),
     )
 
 

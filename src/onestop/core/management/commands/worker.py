@@ -5,19 +5,22 @@ from __future__ import annotations
 import signal
 from typing import Any
 
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from onestop.core.management.base import OneStopCommand
 from onestop.core.outbox import Worker
 
 
 class Command(OneStopCommand):
-    help = "Run outbox workers that deliver department envelopes, notifications and timers."
+    help = gettext_lazy(
+        "Run outbox workers that deliver department envelopes, notifications and timers."
+    )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--workers", type=int, default=1, help="worker threads")
+        parser.add_argument("--workers", type=int, default=1, help=_("worker threads"))
         parser.add_argument(
-            "--poll", type=float, default=1.0, help="seconds between polls"
+            "--poll", type=float, default=1.0, help=_("seconds between polls")
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

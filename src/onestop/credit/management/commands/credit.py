@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from onestop.core.json_errors import describe_json_error
 from onestop.core.management.base import OneStopCommand
@@ -16,7 +16,7 @@ from onestop.credit.verify import verify_report
 
 
 class Command(OneStopCommand):
-    help = "Check a saved credit report offline, with no database."
+    help = gettext_lazy("Check a saved credit report offline, with no database.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="subcommand", required=True)

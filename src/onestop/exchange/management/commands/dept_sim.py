@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onestop.core.management.base import OneStopCommand
 from onestop.core.signing import b64url_decode
@@ -28,7 +29,7 @@ from onestop.exchange.simulator import (
 
 
 class Command(OneStopCommand):
-    help = (
+    help = gettext_lazy(
         "Simulate department systems: receive envelopes on 127.0.0.1 (POST /envelopes), "
         "from AMQP queues and by polling OneStop for pull departments, verify them, "
         "and send signed callbacks to OneStop."
@@ -64,77 +65,84 @@ def _add_connection_arguments(parser: Any) -> None:
         "--port",
         type=int,
         default=simulator_port(),
-        help="TCP port on 127.0.0.1 for POST /envelopes (default: "
-        "ONESTOP_DEPT_SIM_PORT, else the PORT environment variable + 701, else 8701)",
+        help=_(
+            "TCP port on 127.0.0.1 for POST /envelopes (default: "
+            "ONESTOP_DEPT_SIM_PORT, else the PORT environment variable + 701, else 8701)"
+        ),
     )
     parser.add_argument(
         "--onestop-url",
         default="http://127.0.0.1:8000",
-        help="base URL of OneStop: the key set and the callback endpoint",
+        help=_("base URL of OneStop: the key set and the callback endpoint"),
     )
     parser.add_argument(
         "--amqp-url",
         default=setting("ONESTOP_AMQP_URL"),
-        help="AMQP broker URL, needed with --amqp-queue (default: ONESTOP_AMQP_URL)",
+        help=_("AMQP broker URL, needed with --amqp-queue (default: ONESTOP_AMQP_URL)"),
     )
     parser.add_argument(
         "--amqp-queue",
         action="append",
         default=[],
-        help="an AMQP queue to consume (repeatable)",
+        help=_("an AMQP queue to consume (repeatable)"),
     )
     parser.add_argument(
         "--pull-department",
         action="append",
         default=[],
         metavar="ID[:USCC]",
-        help="the id of a pull department to poll for (repeatable); add its USCC when "
-        "it is also given with --hmac-department",
+        help=_(
+            "the id of a pull department to poll for (repeatable); add its USCC when "
+            "it is also given with --hmac-department"
+        ),
     )
     parser.add_argument(
         "--pull-interval",
         type=float,
         default=2.0,
-        help=f"seconds between two polls, from {MIN_PULL_INTERVAL} to "
-        f"{MAX_PULL_INTERVAL:g}",
+        help=_("seconds between two polls, from %(min)s to %(max)s")
+        % {"min": MIN_PULL_INTERVAL, "max": f"{MAX_PULL_INTERVAL:g}"},
     )
 
 
 def _add_behaviour_arguments(parser: Any) -> None:
     parser.add_argument(
-        "--delay", type=float, default=0.5, help="seconds before sending the callbacks"
+        "--delay",
+        type=float,
+        default=0.5,
+        help=_("seconds before sending the callbacks"),
     )
     parser.add_argument(
         "--decision",
         choices=DECISIONS,
         default="approve",
-        help="the decision sent for every envelope; mixed picks one by case number",
+        help=_("the decision sent for every envelope; mixed picks one by case number"),
     )
     parser.add_argument(
         "--no-received",
         action="store_true",
-        help="send only the decision, no 'received'",
+        help=_("send only the decision, no 'received'"),
     )
     parser.add_argument(
         "--fail-first",
         type=int,
         default=0,
-        help="respond with 503 to the first N envelopes",
+        help=_("respond with 503 to the first N envelopes"),
     )
     parser.add_argument(
-        "--fault", choices=FAULTS, default="none", help="kind of injected fault"
+        "--fault", choices=FAULTS, default="none", help=_("kind of injected fault")
     )
     parser.add_argument(
         "--fault-rate",
         type=float,
         default=0.0,
-        help="share of envelopes (0 to 1) given the fault",
+        help=_("share of envelopes (0 to 1) given the fault"),
     )
     parser.add_argument(
         "--hang",
         type=float,
         default=15.0,
-        help="seconds a 'timeout' fault delays the response",
+        help=_("seconds a 'timeout' fault delays the response"),
     )
 
 
@@ -142,19 +150,21 @@ def _add_key_arguments(parser: Any) -> None:
     parser.add_argument(
         "--ed25519-seed",
         default="",
-        help="base64url 32-byte Ed25519 private key (default: the demo departments' key)",
+        help=_(
+            "base64url 32-byte Ed25519 private key (default: the demo departments' key)"
+        ),
     )
     parser.add_argument(
         "--hmac-secret",
         default="",
-        help="HMAC secret (default: the demo departments' secret)",
+        help=_("HMAC secret (default: the demo departments' secret)"),
     )
     parser.add_argument(
         "--hmac-department",
         action="append",
         default=[],
         metavar="USCC",
-        help="a department that signs with the HMAC secret (repeatable)",
+        help=_("a department that signs with the HMAC secret (repeatable)"),
     )
 
 

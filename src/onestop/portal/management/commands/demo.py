@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rich.progress import Progress
 
 from onestop.core.management.base import OneStopCommand
@@ -13,13 +14,15 @@ from onestop.portal.demo import PASSWORD, demo_accounts, provision_demo
 
 
 class Command(OneStopCommand):
-    help = "Provision the demo centre 佛山市禅城区 (440604) and its demo accounts."
+    help = gettext_lazy(
+        "Provision the demo centre 佛山市禅城区 (440604) and its demo accounts."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
             "--logins-only",
             action="store_true",
-            help="print the URLs and logins of a demo centre provisioned before",
+            help=_("print the URLs and logins of a demo centre provisioned before"),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from waitress import serve
 
 from onestop.core.logging import get_logger
@@ -25,20 +26,27 @@ WORKER_STOP_SECONDS = 10
 
 
 class Command(OneStopCommand):
-    help = (
+    help = gettext_lazy(
         "Serve the web application and, unless disabled, one background outbox worker."
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument(
-            "--port", type=int, default=int(os.environ.get("PORT", "8000"))
+            "--host",
+            default=os.environ.get("HOST", "127.0.0.1"),
+            help=_("address to listen on (default: HOST, or 127.0.0.1)"),
         )
-        parser.add_argument("--threads", type=int, default=8, help="request threads")
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=int(os.environ.get("PORT", "8000")),
+            help=_("TCP port to listen on (default: PORT, or 8000)"),
+        )
+        parser.add_argument("--threads", type=int, default=8, help=_("request threads"))
         parser.add_argument(
             "--no-worker",
             action="store_true",
-            help="do not run an outbox worker in-process",
+            help=_("do not run an outbox worker in-process"),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from onestop.core.errors import OneStopError
 from onestop.core.management.base import OneStopCommand
@@ -23,44 +23,53 @@ from onestop.worktime.schedule import MAX_FILE_BYTES, parse_schedule
 
 
 class Command(OneStopCommand):
-    help = "Import a year's schedule, seed from chinesecalendar, or list missing years."
+    help = gettext_lazy(
+        "Import a year's schedule, seed from chinesecalendar, or list missing years."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="subcommand", required=True)
 
         load = commands.add_parser(
             "import",
-            help="Load one year's holidays and make-up workdays from CSV or JSON.",
+            help=_("Load one year's holidays and make-up workdays from CSV or JSON."),
         )
         load.add_argument(
-            "file", type=Path, help="Path of the CSV or JSON schedule file."
+            "file", type=Path, help=_("Path of the CSV or JSON schedule file.")
         )
         load.add_argument(
             "--region",
             default="",
-            help="Six-digit GB/T 2260 region code; empty (the default) is nationwide.",
+            help=_(
+                "Six-digit GB/T 2260 region code; empty (the default) is nationwide."
+            ),
         )
         load.add_argument(
             "--replace",
             action="store_true",
-            help="Overwrite the year if it is already loaded for that region.",
+            help=_("Overwrite the year if it is already loaded for that region."),
         )
 
         commands.add_parser(
-            "seed", help="Load the national years that chinesecalendar covers, once."
+            "seed", help=_("Load the national years that chinesecalendar covers, once.")
         )
 
         missing = commands.add_parser(
-            "missing", help="List the years up to a date without an official schedule."
+            "missing",
+            help=_("List the years up to a date without an official schedule."),
         )
         missing.add_argument(
-            "--region", default="", help="Six-digit region code; empty is nationwide."
+            "--region",
+            default="",
+            help=_("Six-digit region code; empty is nationwide."),
         )
         missing.add_argument(
             "--upto",
             type=dt.date.fromisoformat,
             default=None,
-            help="Last date to check, YYYY-MM-DD. Default: 31 December of next year.",
+            help=_(
+                "Last date to check, YYYY-MM-DD. Default: 31 December of next year."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from onestop.core.ledger.checkpoint import get_vkey
 from onestop.core.ledger.integrity import check_ledger
@@ -15,7 +15,9 @@ from onestop.core.management.base import OneStopCommand
 
 
 class Command(OneStopCommand):
-    help = "Verify the ledger, run the sequencer or print the verifier key."
+    help = gettext_lazy(
+        "Verify the ledger, run the sequencer or print the verifier key."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="subcommand", required=True)
