@@ -20,6 +20,7 @@ from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Membership, Role
 from onestop.core.permissions import require_role
 from onestop.core.staff.accounts import issue_initial_password
+from onestop.identity.initial_password import WINDOW_RESET_VERB
 from onestop.identity.lookup import find_person_by_id_number
 from onestop.identity.models import Person
 
@@ -62,14 +63,14 @@ def reset_password_at_window(
         record_event(
             actor=actor,
             actor_role=membership.role,
-            verb="account.password_reset_at_window",
+            verb=WINDOW_RESET_VERB,
             object_type="person",
             object_id=person.pk,
             centre=centre,
             data={"user_id": user.pk, "tokens_revoked": revoked},
         )
     log.info(
-        "account.password_reset_at_window",
+        WINDOW_RESET_VERB,
         person_id=person.pk,
         user_id=user.pk,
         centre_id=centre.pk,
