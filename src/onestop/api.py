@@ -271,6 +271,7 @@ def _mount_routers() -> None:
     from onestop.cases.api import router as cases_router
     from onestop.cases.api_clock import router as cases_clock_router
     from onestop.cases.api_documents import router as cases_documents_router
+    from onestop.cases.api_window import router as window_cases_router
     from onestop.catalog.api import router as catalog_router
     from onestop.certificates.api import router as certificates_router
     from onestop.core.api import router as core_router
@@ -290,6 +291,7 @@ def _mount_routers() -> None:
     api.add_router("/centres", staff_router)
     api.add_router("/centres", accounts_router)
     api.add_router("/centres", window_reset_router)
+    api.add_router("/centres", window_cases_router)
     api.add_router("/cases", cases_router)
     api.add_router("/cases", cases_clock_router)
     api.add_router("/cases", cases_documents_router)

@@ -169,6 +169,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "onestop.identity.passwords.LettersAndDigitsValidator"},
     {"NAME": "onestop.identity.passwords.DiffersFromCurrentValidator"},
 ]
+# Applicants sign in with a user name or with their resident ID number.
+AUTHENTICATION_BACKENDS = ["onestop.identity.sign_in.UsernameOrIdNumberBackend"]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"

@@ -1,4 +1,5 @@
-"""POST /api/v1/auth/token: exchange a user name and password for a bearer token."""
+"""POST /api/v1/auth/token: exchange a user name or a resident ID number, and the
+password, for a bearer token."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from ninja import Router, Schema
 from onestop.core.actions import issue_api_token
 from onestop.core.errors import NotAuthenticated
 from onestop.core.schemas import InputSchema
-from onestop.core.staff.accounts import check_not_deactivated
 from onestop.identity.initial_password import check_password_changed
+from onestop.identity.sign_in import check_sign_in_not_deactivated
 from onestop.identity.throttle import (
     check_sign_in_allowed,
     record_failed_sign_in,
@@ -23,10 +24,11 @@ router = Router(tags=["auth"])
 
 class BadCredentials(NotAuthenticated):
     code = "auth.bad_credentials"
-    message = _("The user name or the password is wrong.")
+    message = _("The user name or ID number, or the password, is wrong.")
 
 
 class TokenRequest(InputSchema):
+    # A user name, or the resident ID number of a registered person.
     username: str
     password: str
     name: str = "api"
@@ -43,7 +45,7 @@ def create_token(request: HttpRequest, payload: TokenRequest) -> TokenOut:
 
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        check_not_deactivated(payload.username, payload.password)
+        check_sign_in_not_deactivated(payload.username, payload.password)
         record_failed_sign_in(request, payload.username)
         raise BadCredentials()
 

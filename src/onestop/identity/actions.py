@@ -57,6 +57,14 @@ class UsernameTaken(Conflict):
     message = _("The user name %(username)s is taken. Choose another one.")
 
 
+class UsernameIsOtherIdNumber(InvalidInput):
+    code = "identity.username_is_id_number"
+    message = _(
+        "The user name %(masked)s is a resident ID number other than yours. Choose "
+        "another user name. You can always sign in with your own ID number."
+    )
+
+
 class WeakPassword(InvalidInput):
     code = "identity.weak_password"
     message = _("The password is not accepted: %(reasons)s")
@@ -162,6 +170,11 @@ def register_person(
     phone = errors.check("phone", _check_optional_phone, phone) or ""
     address = errors.check("address", _check_address, address) or ""
 
+    if username:
+        _check_username_not_other_id(errors, username, resident)
+
+    # The conflicts are looked up even when other fields are invalid, so that one
+    # response lists them with every field error.
     user_model = get_user_model()
     if resident and Person.objects.filter(id_number=resident.number).exists():
         errors.add("id_number", IdNumberTaken(masked=resident.masked))
@@ -293,6 +306,8 @@ def register_enterprise(
         legal_representative,
     )
     address = errors.check("address", _check_address, address) or ""
+    if parsed and _claimed_by_others(parsed.code, person):
+        errors.add("uscc", EnterpriseAlreadyRegistered(uscc=parsed.code))
     errors.raise_if_any()
     # raise_if_any raised when the code was invalid, so it is parsed here.
     code = cast(Uscc, parsed).code
@@ -319,6 +334,14 @@ def register_enterprise(
     return enterprise
 
 
+def _claimed_by_others(uscc: str, person: Person) -> bool:
+    """Return whether the enterprise is registered with agents other than `person` only."""
+    enterprise = Enterprise.objects.filter(uscc=uscc).first()
+    return (
+        enterprise is not None and not enterprise.agents.filter(pk=person.pk).exists()
+    )
+
+
 def _check_username(username: str) -> str:
     username = username.strip()
     if not username or len(username) > MAX_USERNAME_LENGTH:
@@ -328,6 +351,22 @@ def _check_username(username: str) -> str:
     except ValidationError:
         raise UsernameInvalid(max=MAX_USERNAME_LENGTH) from None
     return username
+
+
+def _check_username_not_other_id(
+    errors: FieldErrors, username: str, resident: ResidentId | None
+) -> None:
+    """Record an error when the user name is a valid ID number other than `resident`'s.
+
+    A valid ID number typed at sign-in finds its person before any user name, so such
+    a user name could never sign in, and it would name someone else's number.
+    """
+    try:
+        as_id_number = parse_resident_id(username)
+    except InvalidInput:
+        return
+    if resident is None or as_id_number.number != resident.number:
+        errors.add("username", UsernameIsOtherIdNumber(masked=as_id_number.masked))
 
 
 def _check_password(password: str, username: str = "") -> None:

@@ -1,16 +1,19 @@
 """Throttling of sign-in attempts, shared by the token endpoint and the HTML login page.
 
-After `MAX_FAILED_SIGN_INS_PER_USERNAME` (5) failures for one user name within
-`FAILURE_WINDOW_SECONDS`, further attempts for that user name are rejected for
-`LOCKOUT_SECONDS`. One client address may fail `ONESTOP_SIGN_IN_FAILURES_PER_ADDRESS`
-times (default 100) before it is locked the same way. That limit is much higher because
-a service hall's NAT, its kiosks or a reverse proxy send many people's sign-ins from
-one address, and a lock of that address locks all of them out. A guesser still gets at
-most 100 guesses per address in each window, and at most 5 for one user name. The
+After `MAX_FAILED_SIGN_INS_PER_USERNAME` (5) failures for one account within
+`FAILURE_WINDOW_SECONDS`, further attempts for that account are rejected for
+`LOCKOUT_SECONDS`. An account is counted under one name whether the sign-in gives its
+user name or its person's resident ID number (`sign_in_account_name`), so switching
+between the two forms gives a guesser no extra attempts. One client address may fail
+`ONESTOP_SIGN_IN_FAILURES_PER_ADDRESS` times (default 100) before it is locked the same
+way. That limit is much higher because a service hall's NAT, its kiosks or a reverse
+proxy send many people's sign-ins from one address, and a lock of that address locks all
+of them out. A guesser still gets at
+most 100 guesses per address in each window, and at most 5 for one account. The
 client address is `onestop.core.client.client_address`, which reads the header named
 by `ONESTOP_CLIENT_IP_HEADER` when it is set. The counters are rows of the
 `SignInThrottle` table, so every web worker and every process counts against the same
-limit. The keys contain digests only, never a user name or an address.
+limit. The keys contain digests only, never a user name, an ID number or an address.
 
 Registration reports when an ID number or a user name is already registered, so a caller
 could try numbers to learn who has an account. One client address may get that error
@@ -39,6 +42,7 @@ from onestop.core.client import client_address
 from onestop.core.errors import OneStopError, RateLimited
 from onestop.core.logging import get_logger
 from onestop.identity.models import SignInThrottle
+from onestop.identity.sign_in import sign_in_account_name
 
 log = get_logger(__name__)
 
@@ -54,10 +58,10 @@ class TooManySignInAttempts(RateLimited):
 
     def counted_message(self, details: dict[str, Any]) -> Any:
         return ngettext_lazy(
-            "Too many failed sign-in attempts for this user name or from this address. "
+            "Too many failed sign-in attempts for this account or from this address. "
             "Wait %(minutes)s minute and try again, or ask the service centre to reset "
             "the password.",
-            "Too many failed sign-in attempts for this user name or from this address. "
+            "Too many failed sign-in attempts for this account or from this address. "
             "Wait %(minutes)s minutes and try again, or ask the service centre to reset "
             "the password.",
             details["minutes"],
@@ -80,12 +84,14 @@ class TooManyRegistrationConflicts(RateLimited):
 
 
 def check_sign_in_allowed(request: HttpRequest, username: str) -> None:
-    """Raise TooManySignInAttempts while the user name or the client address is locked."""
+    """Raise TooManySignInAttempts while the account named by `username` (a user name
+    or an ID number) or the client address is locked."""
     _raise_if_locked(_counter_keys(request, username), TooManySignInAttempts)
 
 
 def record_failed_sign_in(request: HttpRequest, username: str) -> None:
-    """Count one failed attempt for the user name and the client address, locking at the limit."""
+    """Count one failed attempt for the account and the client address, locking at the
+    limit."""
     _count_and_lock(_counter_keys_with_limits(request, username))
 
 
@@ -171,8 +177,8 @@ def _count_and_lock(keys_with_limits: list[tuple[str, int]]) -> None:
 
 
 def record_successful_sign_in(username: str) -> None:
-    """Reset the failure counter of the user name; the client address keeps its count."""
-    SignInThrottle.objects.filter(key=_username_key(username)).update(failures=0)
+    """Reset the failure counter of the account. The client address keeps its count."""
+    SignInThrottle.objects.filter(key=_account_key(username)).update(failures=0)
 
 
 def _count_failure(key: str, now: datetime) -> int:
@@ -210,7 +216,7 @@ def _delete_expired(now: datetime) -> None:
 
 
 def _counter_keys(request: HttpRequest, username: str) -> list[str]:
-    return [_username_key(username), _address_key(request)]
+    return [_account_key(username), _address_key(request)]
 
 
 def _counter_keys_with_limits(
@@ -222,14 +228,15 @@ def _counter_keys_with_limits(
         DEFAULT_FAILED_SIGN_INS_PER_ADDRESS,
     )
     return [
-        (_username_key(username), MAX_FAILED_SIGN_INS_PER_USERNAME),
+        (_account_key(username), MAX_FAILED_SIGN_INS_PER_USERNAME),
         (_address_key(request), address_limit),
     ]
 
 
-def _username_key(username: str) -> str:
-    # Only a digest goes into the key, so the table stores no user names.
-    digest = hashlib.sha256(username.strip().encode()).hexdigest()[:32]
+def _account_key(identifier: str) -> str:
+    # Only a digest goes into the key, so the table stores no user names or ID numbers.
+    name = sign_in_account_name(identifier)
+    digest = hashlib.sha256(name.encode()).hexdigest()[:32]
     return f"user:{digest}"
 
 

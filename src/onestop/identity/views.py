@@ -16,13 +16,18 @@ from django.utils.translation import gettext_lazy as _lazy
 from onestop.core.errors import OneStopError, PermissionDenied
 from onestop.core.logging import get_logger
 from onestop.core.permissions import is_staff_account, signed_in_user
-from onestop.core.staff.accounts import check_not_deactivated
 from onestop.core.staff.errors import AccountDeactivated
 from onestop.identity import actions
 from onestop.identity.codes import legacy_id_notice
 from onestop.identity.field_errors import field_messages
-from onestop.identity.initial_password import SESSION_KEY, change_password
+from onestop.identity.initial_password import (
+    SESSION_KEY,
+    change_password,
+    find_initial_password_setter,
+    initial_password_notice,
+)
 from onestop.identity.models import Person
+from onestop.identity.sign_in import BACKEND, check_sign_in_not_deactivated
 from onestop.identity.throttle import (
     TooManySignInAttempts,
     check_sign_in_allowed,
@@ -47,6 +52,8 @@ class StaffSignInAtKiosk(PermissionDenied):
 
 class ThrottledLoginView(LoginView):
     """Show the sign-in page, rejecting attempts with 429 after repeated failures.
+
+    The user name field takes a user name or a resident ID number (`sign_in`).
 
     A session that a kiosk page has flagged (`request.kiosk`) takes applicants only: a
     staff account is rejected with 403, so no staff session stays open on a public
@@ -78,7 +85,9 @@ class ThrottledLoginView(LoginView):
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         username = self.request.POST.get("username", "")
         try:
-            check_not_deactivated(username, self.request.POST.get("password", ""))
+            check_sign_in_not_deactivated(
+                username, self.request.POST.get("password", "")
+            )
         except AccountDeactivated as error:
             context = self.get_context_data(form=form, sign_in_error=error)
             return self.render_to_response(context, status=error.status)
@@ -96,11 +105,7 @@ def register(request: HttpRequest) -> HttpResponse:
         except OneStopError as caught:
             error = caught
         else:
-            login(
-                request,
-                person.user,
-                backend="django.contrib.auth.backends.ModelBackend",
-            )
+            login(request, person.user, backend=BACKEND)
             messages.success(
                 request, _("Registered. Your details will be filled into every form.")
             )
@@ -206,9 +211,11 @@ def password_change(request: HttpRequest) -> HttpResponse:
         request.session.pop(SESSION_KEY, None)
         messages.success(request, _("Your new password is saved."))
         return redirect("home")
+    setter = find_initial_password_setter(user)
     context = {
         "form": form,
         "initial": bool(request.session.get(SESSION_KEY)),
+        "initial_notice": initial_password_notice(setter) if setter else "",
         "new_password_errors": _coded_errors(form, "new_password2"),
     }
     return render(

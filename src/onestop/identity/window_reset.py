@@ -19,6 +19,7 @@ from onestop.core.errors import PermissionDenied
 from onestop.core.models import Centre, Membership, Role
 from onestop.core.permissions import is_staff_account, require_role
 from onestop.core.staff.accounts import issue_initial_password, record_account_event
+from onestop.identity.initial_password import WINDOW_RESET_VERB
 from onestop.identity.lookup import find_person_by_id_number
 from onestop.identity.models import Person
 
@@ -56,7 +57,7 @@ def reset_password_at_window(
     with transaction.atomic():
         password, revoked = issue_initial_password(user)
         record_window_account_event(
-            "account.password_reset_at_window",
+            WINDOW_RESET_VERB,
             actor=actor,
             membership=membership,
             centre=centre,

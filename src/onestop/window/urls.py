@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onestop.window import views, views_account, views_password
+from onestop.window import views, views_account, views_cases, views_password
 
 app_name = "window"
 urlpatterns = [
@@ -9,5 +9,6 @@ urlpatterns = [
     path("register/", views.register_applicant, name="register-applicant"),
     path("password-reset/", views_password.password_reset, name="password-reset"),
     path("applicant-account/", views_account.account_status, name="applicant-account"),
+    path("cases/", views_cases.cases, name="cases"),
     path("cases/<str:number>/", views.case, name="case"),
 ]

@@ -58,17 +58,18 @@ def get_account(username: str) -> Any:
     return user
 
 
-def check_not_deactivated(username: str, password: str) -> None:
-    """Raise AccountDeactivated if `username` is deactivated and `password` is its own.
+def check_not_deactivated(user: Any, password: str, *, shown_as: str) -> None:
+    """Raise AccountDeactivated if `user` is deactivated and `password` is its own.
 
-    Called after a failed sign-in. Only a caller who knows the password learns that the
-    account exists and is deactivated. Anyone else gets the usual wrong-password error.
+    Called after a failed sign-in, with the user that the typed identifier names, or
+    None. Only a caller who knows the password learns that the account exists and is
+    deactivated. Anyone else gets the usual wrong-password error. `shown_as` is the
+    identifier as the message shows it.
     """
-    user = get_user_model().objects.filter(username=username).first()
     if user is None or user.is_active or not user.check_password(password):
         return
     log.info("sign_in.account_deactivated", user_id=user.pk)
-    raise AccountDeactivated(username=shown(username))
+    raise AccountDeactivated(username=shown(shown_as))
 
 
 def check_may_manage_account(actor: Any, user: Any, centre: Centre | None) -> str:

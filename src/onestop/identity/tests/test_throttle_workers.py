@@ -65,6 +65,6 @@ def test_lock_counts_attempts_of_all_workers(monkeypatch, settings):
     assert second[2]["status"] == 429
     assert second[2]["code"] == "auth.too_many_attempts"
     assert second[2]["message"] == (
-        "Too many failed sign-in attempts for this user name or from this address. "
+        "Too many failed sign-in attempts for this account or from this address. "
         "Wait 15 minutes and try again, or ask the service centre to reset the password."
     )
