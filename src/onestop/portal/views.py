@@ -35,6 +35,7 @@ from onestop.identity.models import Person
 from onestop.portal.form_files import FormFiles, held_query, held_scope, shown_on_page
 from onestop.ratings.actions import rate_or_change_online
 from onestop.ratings.models import Level, RatingChannel
+from onestop.ratings.views import posted_level
 
 CASE_ACTIONS = ("resubmit", "rate", "collect", "withdraw")
 
@@ -262,11 +263,10 @@ def _case_action(request: HttpRequest, found: Any, files: FormFiles) -> None:
         )
         messages.success(request, _("Corrections submitted."))
     elif action == "rate":
-        level = request.POST.get("level", "")
         rate_or_change_online(
             actor=request.user,
             case=found,
-            level=int(level) if level.isdigit() else 0,
+            level=posted_level(request),
             comment=request.POST.get("comment", ""),
             tags=request.POST.getlist("tags"),
             channel=RatingChannel.KIOSK

@@ -63,6 +63,14 @@ class InvalidLevel(InvalidInput):
     )
 
 
+class LevelNotChosen(InvalidLevel):
+    code = "rating.level_missing"
+    message = _(
+        "No rating level was chosen. Choose a level from 1 (very dissatisfied) to 5 "
+        "(very satisfied), then send the rating again."
+    )
+
+
 class CommentTooLong(InvalidInput):
     code = "rating.comment_too_long"
     message = _("The comment has %(length)s characters; the maximum is %(max)s.")

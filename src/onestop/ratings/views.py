@@ -27,7 +27,7 @@ from onestop.ratings.actions import (
     record_visit,
 )
 from onestop.ratings.api import link_path
-from onestop.ratings.errors import PadRequired
+from onestop.ratings.errors import LevelNotChosen, PadRequired
 from onestop.ratings.models import (
     AppealKind,
     Level,
@@ -58,8 +58,13 @@ RECTIFICATION_ACTIONS = ("callback", "close", "appeal", "decide")
 
 
 def posted_level(request: HttpRequest) -> int:
-    """Return the posted level, or 0 (rejected as invalid) when it is not a number."""
+    """Return the posted level, or 0 (rejected as invalid) when it is not a number.
+
+    Raise LevelNotChosen when the form has no level, as when no level was selected.
+    """
     level = request.POST.get("level", "")
+    if not level:
+        raise LevelNotChosen()
     return int(level) if level.isdigit() else 0
 
 

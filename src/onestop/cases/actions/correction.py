@@ -136,12 +136,21 @@ def request_correction(
         documents.create_document(
             case, CaseDocument.Kind.CORRECTION_NOTICE, {"items": items}
         )
-        _notify(
-            case,
-            notices.CORRECTION_REQUESTED,
-            items="; ".join(item.get("note", "") for item in items if item.get("note")),
-        )
+        _notify(case, notices.CORRECTION_REQUESTED, items=_notice_lines(case, items))
     return _reload(case)
+
+
+def _notice_lines(case: Case, items: list[dict[str, str]]) -> str:
+    """Join the items for the notification, each note after the name of its material
+    or the label of its form field, as the correction notice shows them."""
+    materials, fields = _item_names(case)
+    lines = []
+    for item in items:
+        material, field = item.get("material") or "", item.get("field") or ""
+        name = materials.get(material, material) or fields.get(field, field)
+        note = item.get("note") or ""
+        lines.append(f"{name}: {note}" if name and note else name or note)
+    return "; ".join(line for line in lines if line)
 
 
 def _checked_items(case: Case, items: list[dict[str, str]]) -> list[dict[str, str]]:

@@ -158,6 +158,30 @@ def test_correction_notice_page_names_each_material(demo):
     assert "premises_layout" not in content
 
 
+def test_correction_notification_names_each_material(demo):
+    number = apply(demo)
+    guide = Case.objects.get(number=number).matter_version.guide
+    material = next(m["name"] for m in guide.materials if m["key"] == "premises_layout")
+    field = guide.form_fields[0]
+    items = [
+        {"material": "premises_layout", "note": "不清晰"},
+        {"field": field["key"], "note": "与执照不一致"},
+        {"note": "请补充联系人"},
+    ]
+    demo.client("clerk").post(
+        f"/api/v1/cases/{number}/correction",
+        {"items": items},
+        content_type="application/json",
+    )
+
+    content = demo.client("applicant").get("/portal/notifications/").content.decode()
+
+    assert f"{material}: 不清晰" in content
+    assert f"{field['label']}: 与执照不一致" in content
+    assert "; 请补充联系人" in content
+    assert "premises_layout" not in content
+
+
 def test_result_page_links_the_issued_certificate(demo):
     number = apply(demo, ID_CARD)
     demo.client("clerk").post(

@@ -16,6 +16,8 @@ PAGE_OVERFLOW_JS = (
 def test_granted_clerk_reaches_workbench(browser, live_server, demo):
     admin = sign_in(browser, live_server, "centreadmin")
     admin.goto(f"{live_server.url}/")
+    # On a phone the header's links are in the menu.
+    admin.click("#site-menu > summary")
     admin.click("header nav a[href='/staff/']")
     admin.wait_for_load_state()
     assert admin.evaluate(PAGE_OVERFLOW_JS) <= 0

@@ -13,10 +13,21 @@ from onestop.testing import BROWSER_TEST_MARKS, PDF_BYTES, current_version, samp
 pytestmark = BROWSER_TEST_MARKS
 
 
-def sign_in(browser, live_server, username, viewport=None, password=PASSWORD):
+def sign_in(
+    browser,
+    live_server,
+    username,
+    viewport=None,
+    password=PASSWORD,
+    locale=None,
+    javascript=True,
+):
     """Sign in on a new page, by default in a 390 x 844 phone's window."""
+    options = {"java_script_enabled": javascript}
+    if locale:
+        options["locale"] = locale
     page = browser.new_context(
-        viewport=viewport or {"width": 390, "height": 844}
+        viewport=viewport or {"width": 390, "height": 844}, **options
     ).new_page()
     page.set_default_timeout(15000)
     page.goto(f"{live_server.url}/accounts/login/")

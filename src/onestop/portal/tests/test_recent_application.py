@@ -55,6 +55,8 @@ def test_second_submission_rejected_without_tick(demo):
     assert 'data-code="case.recent_application"' in text
     assert first.number in text
     assert "提交另一份申请" in text
+    assert f"办件编号 {first.number}，该办件仍在办理中" in text
+    assert "案件" not in text
     assert Case.objects.count() == 1
 
 
