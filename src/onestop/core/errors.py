@@ -365,7 +365,7 @@ class InvalidTransition(OneStopError):
     code = "invalid_transition"
     status = 409
     message = _(
-        "The case is %(state)s, so %(action_label)s is not possible now. Reload the case "
+        "The case is %(state)s, so %(action)s is not possible now. Reload the case "
         "to see its current state."
     )
 

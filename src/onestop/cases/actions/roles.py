@@ -54,10 +54,8 @@ def _staff_role_for_correction(actor: Any, case: Case) -> str:
         actor, DEPARTMENT_ROLES, centre=case.centre, department=case.department
     )
     if reviewer is None and find_role(actor, WINDOW_ROLES, centre=case.centre):
-        transition = _require_transition(case, "request_correction")
+        _require_transition(case, "request_correction")
         raise CorrectionByReviewerOnly(
-            state=CaseState(case.state),
-            action="request_correction",
-            action_label=transition.label,
+            state=CaseState(case.state), action="request_correction"
         )
     return _reviewer_role(actor, case)

@@ -13,7 +13,7 @@ from onestop.cases import deadlines, documents
 from onestop.cases.models import Case, CaseEvent, CaseState, Submission
 from onestop.cases.workflow import TRANSITIONS, Transition
 from onestop.core.bulk import insert_instances
-from onestop.core.errors import InvalidTransition
+from onestop.core.errors import Coded, InvalidTransition
 from onestop.core.ledger.actions import queue_entry
 from onestop.core.notifications import notify
 from onestop.worktime.engine import Due
@@ -64,7 +64,7 @@ def _require_transition(case: Case, action: str) -> Transition:
     transition = TRANSITIONS[action]
     if case.state not in transition.sources:
         raise InvalidTransition(
-            state=CaseState(case.state), action=action, action_label=transition.label
+            state=CaseState(case.state), action=Coded(action, transition.label)
         )
     return transition
 
