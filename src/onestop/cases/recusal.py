@@ -139,6 +139,8 @@ def _record_rejection(actor: Any, error: OwnCase) -> None:
 
 
 def _is_agent(user_id: int, enterprise_id: int) -> bool:
+    # Any claim counts, pending and rejected ones too: staff who claimed to act for an
+    # enterprise stand aside from its cases whether or not a window verified it.
     return EnterpriseAgent.objects.filter(
         enterprise_id=enterprise_id, person__user_id=user_id
     ).exists()
