@@ -282,6 +282,7 @@ def _mount_routers() -> None:
     from onestop.credit.api import router as credit_router
     from onestop.exchange.api import router as exchange_router
     from onestop.identity.api import router as identity_router
+    from onestop.identity.api_agency import router as agency_router
     from onestop.identity.api_window import router as window_reset_router
     from onestop.ratings.api import router as ratings_router
 
@@ -292,6 +293,7 @@ def _mount_routers() -> None:
     api.add_router("/centres", accounts_router)
     api.add_router("/centres", window_reset_router)
     api.add_router("/centres", window_cases_router)
+    api.add_router("/centres", agency_router)
     api.add_router("/cases", cases_router)
     api.add_router("/cases", cases_clock_router)
     api.add_router("/cases", cases_documents_router)

@@ -229,6 +229,9 @@ ONESTOP_REGISTRATION_CONFLICTS_PER_ADDRESS = int(
 ONESTOP_PAD_PAIRINGS_PER_ADDRESS = int(
     os.environ.get("ONESTOP_PAD_PAIRINGS_PER_ADDRESS", 50)
 )
+# Days after which a claim to act for an enterprise that no window clerk verified is
+# removed, and a rejected claim stops showing on the claimant's profile.
+ONESTOP_AGENCY_CLAIM_DAYS = int(os.environ.get("ONESTOP_AGENCY_CLAIM_DAYS", 30))
 ONESTOP_RUN_WORKER_IN_PROCESS = (
     os.environ.get("ONESTOP_RUN_WORKER_IN_PROCESS", "1") == "1"
 )

@@ -22,7 +22,7 @@ from onestop.core import rows
 from onestop.core.audit import record_event
 from onestop.core.models import Centre, Role
 from onestop.core.permissions import staff_roles
-from onestop.identity.models import Enterprise
+from onestop.identity.models import AgencyStatus, Enterprise
 
 # Bounds of a matter search: the characters of the query read, and the words matched.
 MAX_SEARCH_LENGTH = 100
@@ -55,7 +55,9 @@ def visible_cases(user: Any) -> QuerySet[Case]:
 
 
 def _enterprises_of(user: Any) -> QuerySet[Enterprise, int]:
-    return Enterprise.objects.filter(agents__user=user).values_list("pk", flat=True)
+    return Enterprise.objects.filter(
+        agencies__person__user=user, agencies__status=AgencyStatus.VERIFIED
+    ).values_list("pk", flat=True)
 
 
 def get_case_for(user: Any, number: str, *, audit: bool = True) -> Case:

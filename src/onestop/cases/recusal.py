@@ -159,7 +159,11 @@ def _is_agent(user_id: int, enterprise_id: int) -> bool:
 
 
 def _agent_enterprises(user_id: int, enterprise_ids: set[int]) -> set[int]:
-    """Return the ids among `enterprise_ids` of the enterprises the user is an agent of."""
+    """Return the ids among `enterprise_ids` of the enterprises the user is an agent of.
+
+    Any claim counts, pending and rejected ones too: staff who claimed to act for an
+    enterprise stand aside from its cases whether or not a window verified it.
+    """
     return set(
         EnterpriseAgent.objects.filter(
             enterprise_id__in=enterprise_ids, person__user_id=user_id

@@ -24,8 +24,9 @@ from onestop.core.ledger.sequencer import checkpointed_entries
 from onestop.core.models import Centre, Role
 from onestop.core.permissions import find_role
 from onestop.core.signing import public_keys_for, verify_document
+from onestop.identity.agency import verified_enterprises
 from onestop.identity.codes import mask_id_number, mask_name
-from onestop.identity.models import Enterprise, Person
+from onestop.identity.models import Person
 
 STAFF_ROLES = (
     Role.CLERK,
@@ -329,14 +330,15 @@ def _may_see(actor: Any, certificate: Certificate) -> bool:
 
 
 def _holds_or_applied_for(person: Any, certificate: Certificate) -> bool:
-    """Return whether the person is the holder, an agent of the holder or the applicant.
+    """Return whether the person is the holder, a verified agent of the holder or the
+    applicant.
 
     An organisation that is not registered on the platform has no agents, so the
     applicant of the case that issued it is the one who receives its certificate.
     """
     if person.id_number == certificate.holder_code:
         return True
-    if person.enterprises.filter(uscc=certificate.holder_code).exists():
+    if verified_enterprises(person).filter(uscc=certificate.holder_code).exists():
         return True
     return bool(certificate.case_number) and (
         Case.objects.filter(
@@ -364,14 +366,15 @@ def certificate_proof_bundle(identifier: str) -> str:
 
 
 def certificates_of_person(person: Person) -> QuerySet[Certificate]:
-    """Return the person's certificates and those of the enterprises they are an agent of.
+    """Return the person's certificates and those of the enterprises they are a verified
+    agent of.
 
     Every version is included, newest first. Each certificate has `enterprise_name`: the
     registered name of its enterprise holder, or None for the person's own. An
-    enterprise's certificates are listed only to its registered agents (经办人), so a
+    enterprise's certificates are listed only to its verified agents (经办人), so a
     code typed into an application form shows nobody that enterprise's certificates.
     """
-    agent_of = Enterprise.objects.filter(agents=person)
+    agent_of = verified_enterprises(person)
     enterprise_name = Subquery(
         agent_of.filter(uscc=OuterRef("holder_code")).values("name")[:1]
     )

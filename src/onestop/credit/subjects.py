@@ -8,13 +8,14 @@ from typing import Any
 from onestop.core.ledger.actions import subject_reference
 from onestop.credit.errors import NotAPerson, NotTheSubject, SubjectTypeInvalid
 from onestop.credit.models import SubjectType
+from onestop.identity.agency import check_verified_agent, verified_enterprises
 from onestop.identity.codes import (
     mask_id_number,
     mask_name,
     parse_resident_id,
     parse_uscc,
 )
-from onestop.identity.models import Enterprise, EnterpriseAgent, Person
+from onestop.identity.models import Enterprise, Person
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,9 @@ def parse_subject(subject_type: str, code: str) -> Subject:
 def subject_of_actor(actor: Any, enterprise_uscc: str = "") -> Subject:
     """Return the signed-in person, or an enterprise they are an agent of.
 
-    Raises NotAPerson when the actor is no registered person, and NotTheSubject when
-    they are not an agent of the enterprise.
+    Raises NotAPerson when the actor is no registered person, AgencyNotVerified when
+    their claim to act for the enterprise is pending, and NotTheSubject when they are
+    not a verified agent of it.
     """
     person = _person_of(actor)
     if not enterprise_uscc.strip():
@@ -53,25 +55,19 @@ def subject_of_actor(actor: Any, enterprise_uscc: str = "") -> Subject:
         return Subject(SubjectType.PERSON, person.id_number)
 
     subject = parse_subject(SubjectType.ENTERPRISE, enterprise_uscc)
-    is_agent = (
-        person is not None
-        and EnterpriseAgent.objects.filter(
-            enterprise__uscc=subject.code, person=person
-        ).exists()
-    )
-    if not is_agent:
+    enterprise = Enterprise.objects.filter(uscc=subject.code).first()
+    if person is None or enterprise is None:
         raise NotTheSubject(subject=subject.code)
+    check_verified_agent(person, enterprise, NotTheSubject(subject=subject.code))
     return subject
 
 
 def represented_subjects(actor: Any) -> list[Subject]:
-    """Return the person of the actor and every enterprise they are an agent of."""
+    """Return the person of the actor and every enterprise they are a verified agent of."""
     person = _person_of(actor)
     if person is None:
         return []
-    codes = EnterpriseAgent.objects.filter(person=person).values_list(
-        "enterprise__uscc", flat=True
-    )
+    codes = verified_enterprises(person).values_list("uscc", flat=True)
     return [Subject(SubjectType.PERSON, person.id_number)] + [
         Subject(SubjectType.ENTERPRISE, code) for code in codes
     ]

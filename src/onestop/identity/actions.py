@@ -26,6 +26,7 @@ from onestop.core.ideographs import is_letter, is_printable
 from onestop.core.logging import get_logger
 from onestop.core.models import Role
 from onestop.core.permissions import RoleRequired, find_role
+from onestop.identity.agency import claim_agency
 from onestop.identity.codes import (
     NAME_SEPARATORS,
     ResidentId,
@@ -35,7 +36,7 @@ from onestop.identity.codes import (
     parse_uscc,
 )
 from onestop.identity.field_errors import FieldErrors, ProfileInvalid
-from onestop.identity.models import Enterprise, EnterpriseAgent, Person
+from onestop.identity.models import AgencyStatus, Enterprise, Person
 
 log = get_logger(__name__)
 
@@ -288,11 +289,15 @@ def update_profile(
 def register_enterprise(
     *, actor: Any, uscc: str, name: str, legal_representative: str, address: str = ""
 ) -> Enterprise:
-    """Register an enterprise by its USCC with the acting person as its agent (经办人).
+    """Register an enterprise by its USCC and claim to act for it (经办人), pending
+    verification at a service centre's window (see `identity.agency`).
 
-    Only a code not registered yet can be claimed; agents of a registered enterprise are
-    added by the enterprise. NOTE: the first claim of a code is not checked against the
-    market regulation register, because no connector to it exists yet.
+    The name, legal representative and address are stored only for a code not
+    registered yet. A code whose enterprise has a verified agent cannot be claimed
+    online. While every claim is pending, anyone may claim it too, so that a false
+    claim cannot keep the enterprise's real agents out. NOTE: the typed name and legal
+    representative are not checked against the market regulation register, because no
+    connector to it exists yet; the clerk compares them with the business licence.
     """
     person = Person.objects.filter(user_id=actor.pk).first()
     if person is None:
@@ -306,7 +311,7 @@ def register_enterprise(
         legal_representative,
     )
     address = errors.check("address", _check_address, address) or ""
-    if parsed and _claimed_by_others(parsed.code, person):
+    if parsed and _verified_by_others(parsed.code, person):
         errors.add("uscc", EnterpriseAlreadyRegistered(uscc=parsed.code))
     errors.raise_if_any()
     # raise_if_any raised when the code was invalid, so it is parsed here.
@@ -320,25 +325,26 @@ def register_enterprise(
                 "address": address,
             },
         )
-        if not created and not enterprise.agents.filter(pk=person.pk).exists():
-            # An enterprise has its agents already; joining them needs their authorisation.
+        if not created and _has_other_verified_agent(enterprise, person):
+            # A further agent needs the enterprise's power of attorney, which an online
+            # claim cannot show.
             raise EnterpriseAlreadyRegistered(uscc=code)
-        EnterpriseAgent.objects.get_or_create(enterprise=enterprise, person=person)
-        record_event(
-            actor=actor,
-            actor_role="applicant",
-            verb="enterprise.agent_added",
-            object_type="enterprise",
-            object_id=enterprise.uscc,
-        )
+        claim_agency(actor=actor, person=person, enterprise=enterprise)
     return enterprise
 
 
-def _claimed_by_others(uscc: str, person: Person) -> bool:
-    """Return whether the enterprise is registered with agents other than `person` only."""
+def _verified_by_others(uscc: str, person: Person) -> bool:
+    """Return whether the enterprise is registered with a verified agent other than
+    `person`, so that an online claim of it is rejected with the other field errors."""
     enterprise = Enterprise.objects.filter(uscc=uscc).first()
+    return enterprise is not None and _has_other_verified_agent(enterprise, person)
+
+
+def _has_other_verified_agent(enterprise: Enterprise, person: Person) -> bool:
     return (
-        enterprise is not None and not enterprise.agents.filter(pk=person.pk).exists()
+        enterprise.agencies.filter(status=AgencyStatus.VERIFIED)
+        .exclude(person=person)
+        .exists()
     )
 
 

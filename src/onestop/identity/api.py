@@ -6,10 +6,12 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from onestop.core.dates import api_datetime
 from onestop.core.permissions import signed_in_user
-from onestop.core.schemas import ApiDate, InputSchema
+from onestop.core.schemas import ApiDate, ApiDateTime, InputSchema
 from onestop.identity import actions
 from onestop.identity.actions import NotRegisteredPerson
+from onestop.identity.agency import agencies_of
 from onestop.identity.codes import legacy_id_notice
 from onestop.identity.models import Person
 from onestop.identity.throttle import counting_registration_conflicts
@@ -33,13 +35,24 @@ class ProfileIn(InputSchema):
     address: str | None = None
 
 
+class AgencyOfPersonOut(Schema):
+    """An enterprise the person claimed to act for, and whether a window verified it."""
+
+    uscc: str
+    name: str
+    # pending, verified or rejected; only verified lets the person act for it.
+    status: str
+    claimed_at: ApiDateTime
+    rejection_reason: str
+
+
 class ProfileOut(Schema):
     id_number_masked: str
     name: str
     birth_date: ApiDate
     phone: str
     address: str
-    enterprises: list[dict[str, str]]
+    enterprises: list[AgencyOfPersonOut]
 
 
 class RegistrationOut(ProfileOut):
@@ -63,7 +76,14 @@ def profile_out(person: Person) -> ProfileOut:
         phone=person.phone,
         address=person.address,
         enterprises=[
-            {"uscc": e.uscc, "name": e.name} for e in person.enterprises.all()
+            AgencyOfPersonOut(
+                uscc=found.enterprise.uscc,
+                name=found.enterprise.name,
+                status=found.status,
+                claimed_at=api_datetime(found.since),
+                rejection_reason=found.rejection_reason,
+            )
+            for found in agencies_of(person)
         ],
     )
 
@@ -95,5 +115,16 @@ def update_profile(request: HttpRequest, payload: ProfileIn) -> ProfileOut:
 
 @router.post("/enterprises", response={201: dict})
 def register_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Status:
+    """Register an enterprise and claim to act for it. The claim is pending until a
+    window clerk verifies it, so `agency_status` is `pending` for a new claim."""
     enterprise = actions.register_enterprise(actor=request.user, **payload.dict())
-    return Status(201, {"uscc": enterprise.uscc, "name": enterprise.name})
+    person = Person.objects.get(user_id=signed_in_user(request).pk)
+    claim = enterprise.agencies.get(person=person)
+    return Status(
+        201,
+        {
+            "uscc": enterprise.uscc,
+            "name": enterprise.name,
+            "agency_status": claim.status,
+        },
+    )

@@ -6,6 +6,8 @@ centre with one number. Staff read them only through the cases of their own cent
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -53,9 +55,6 @@ class Enterprise(models.Model):
     name = models.CharField(_("name"), max_length=200)
     legal_representative = models.CharField(_("legal representative"), max_length=60)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    agents = models.ManyToManyField(
-        Person, through="EnterpriseAgent", related_name="enterprises"
-    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -70,12 +69,72 @@ class Enterprise(models.Model):
         return mask_id_number(self.uscc)
 
 
-class EnterpriseAgent(models.Model):
-    """A registered person who acts for an enterprise (经办人)."""
+class AgencyStatus(models.TextChoices):
+    """The state of a claim to act for an enterprise, as a window clerk decided it."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE)
-    person = models.ForeignKey(Person, on_delete=models.CASCADE)
+    PENDING = "pending", _("pending verification")
+    VERIFIED = "verified", _("verified")
+    REJECTED = "rejected", _("rejected")
+
+
+class AgencyAuthority(models.TextChoices):
+    """The evidence, besides the business licence (营业执照), that a verification rests on."""
+
+    LEGAL_REPRESENTATIVE = (
+        "legal_representative",
+        _("the agent is the legal representative"),
+    )
+    POWER_OF_ATTORNEY = "power_of_attorney", _("power of attorney (授权委托书) seen")
+    MIGRATION = "migration", _("agent registered before agencies were verified")
+
+
+class EnterpriseAgent(models.Model):
+    """A registered person who acts for an enterprise (经办人): an agency.
+
+    A claim made online is pending. Only a verified agency lets the person see the
+    enterprise's certificates and cases, apply for it and give credit consents for it.
+    A window clerk decides a claim after checking the business licence and either the
+    legal representative's ID card or a power of attorney (授权委托书).
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="agencies"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="agencies"
+    )
+    # When the person claimed the agency, online or again after a rejection.
     since = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=AgencyStatus.choices,
+        default=AgencyStatus.PENDING,
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # The window clerk who verified or rejected the claim, and the centre of that
+    # window. Both are empty for agencies verified by migration.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at_centre = models.ForeignKey(
+        "core.Centre",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    licence_seen = models.BooleanField(_("business licence seen"), default=False)
+    authority = models.CharField(
+        _("authority"), max_length=24, choices=AgencyAuthority.choices, blank=True
+    )
+    rejection_reason = models.CharField(
+        _("reason for rejection"), max_length=200, blank=True
+    )
 
     class Meta:
         constraints = [
@@ -83,9 +142,21 @@ class EnterpriseAgent(models.Model):
                 fields=["enterprise", "person"], name="agent_unique"
             ),
         ]
+        indexes = [
+            models.Index(fields=["status", "since"], name="agency_status_since_idx")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.person_id}@{self.enterprise_id}"
+        return f"{self.person_id}@{self.enterprise_id} ({self.status})"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == AgencyStatus.VERIFIED
+
+    @property
+    def claim_expires_at(self) -> datetime.datetime:
+        """When the periodic job removes this claim if it is still pending."""
+        return self.since + datetime.timedelta(days=settings.ONESTOP_AGENCY_CLAIM_DAYS)
 
 
 class SignInThrottle(models.Model):

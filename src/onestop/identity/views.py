@@ -18,6 +18,7 @@ from onestop.core.logging import get_logger
 from onestop.core.permissions import is_staff_account, signed_in_user
 from onestop.core.staff.errors import AccountDeactivated
 from onestop.identity import actions
+from onestop.identity.agency import agencies_of
 from onestop.identity.codes import legacy_id_notice
 from onestop.identity.field_errors import field_messages
 from onestop.identity.initial_password import (
@@ -158,6 +159,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             return redirect("identity:profile")
     context = {
         "person": person,
+        "agencies": list(agencies_of(person)) if person else [],
         "values": values,
         "error": error,
         "field_errors": field_messages(error) if error else {},
@@ -184,7 +186,12 @@ def enterprise(request: HttpRequest) -> HttpResponse:
             error = caught
         else:
             messages.success(
-                request, _("You are now registered as an agent of this enterprise.")
+                request,
+                _(
+                    "Your claim to act for this enterprise is recorded. Bring the "
+                    "business licence and a power of attorney to a service centre's "
+                    "window to have it verified."
+                ),
             )
             return redirect("identity:profile")
     context = {

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from onestop.catalog.actions import DepartmentBinding, ProvisionResult, provision_centre
 from onestop.catalog.packs import STANDARD_PACK_DIR
@@ -19,7 +20,13 @@ from onestop.catalog.packs.loader import load_pack
 from onestop.core.models import Department, Membership, Role
 from onestop.exchange.demo import configure_demo_connectors
 from onestop.identity.codes import parse_resident_id, uscc_check_character
-from onestop.identity.models import Enterprise, EnterpriseAgent, Person
+from onestop.identity.models import (
+    AgencyAuthority,
+    AgencyStatus,
+    Enterprise,
+    EnterpriseAgent,
+    Person,
+)
 from onestop.worktime.actions import seed_calendar
 
 REGION_CODE = "440604"
@@ -178,7 +185,19 @@ def _create_accounts(result: ProvisionResult) -> list[DemoAccount]:
             "legal_representative": "陈志强",
         },
     )
-    EnterpriseAgent.objects.get_or_create(enterprise=enterprise, person=agent)
+    # The demo agent is the legal representative, verified at the demo centre's window.
+    EnterpriseAgent.objects.get_or_create(
+        enterprise=enterprise,
+        person=agent,
+        defaults={
+            "status": AgencyStatus.VERIFIED,
+            "licence_seen": True,
+            "authority": AgencyAuthority.LEGAL_REPRESENTATIVE,
+            "decided_at": timezone.now(),
+            "decided_by": _user("clerk"),
+            "decided_at_centre": centre,
+        },
+    )
     accounts.append(DemoAccount("agent", "applicant", APPLICANTS["agent"]))
     return accounts
 

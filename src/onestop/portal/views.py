@@ -30,6 +30,7 @@ from onestop.core.errors import OneStopError
 from onestop.core.models import Notification
 from onestop.core.notifications import notifications_of, render_notification
 from onestop.core.pages import handles_errors, posted_choice
+from onestop.identity.agency import verified_enterprises
 from onestop.identity.lookup import find_enterprise
 from onestop.identity.models import Person
 from onestop.portal.form_files import FormFiles, held_query, held_scope, shown_on_page
@@ -79,7 +80,7 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
     matter = queries.get_matter(get_centre(slug), matter_id)
     person = Person.objects.filter(user=request.user).first()
     guide = matter.current_version.guide
-    enterprises = list(person.enterprises.all()) if person else []
+    enterprises = list(verified_enterprises(person)) if person else []
     applying_for = enterprise_to_prefill(
         guide, enterprises, request.GET.get("enterprise", "")
     )
@@ -303,7 +304,7 @@ def _chosen_enterprise(person: Person | None, uscc: str) -> Any:
     """Return the enterprise the person applies for, or None when applying for themself."""
     if person is None or not uscc:
         return None
-    return person.enterprises.filter(uscc=uscc).first() or find_enterprise(uscc)
+    return find_enterprise(uscc)
 
 
 def _surface(request: HttpRequest, name: str) -> str:

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from onestop.window import views, views_account, views_cases, views_password
+from onestop.window import (
+    views,
+    views_account,
+    views_agency,
+    views_cases,
+    views_password,
+)
 
 app_name = "window"
 urlpatterns = [
@@ -10,5 +16,6 @@ urlpatterns = [
     path("password-reset/", views_password.password_reset, name="password-reset"),
     path("applicant-account/", views_account.account_status, name="applicant-account"),
     path("cases/", views_cases.cases, name="cases"),
+    path("agencies/", views_agency.agencies, name="agencies"),
     path("cases/<str:number>/", views.case, name="case"),
 ]

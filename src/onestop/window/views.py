@@ -31,6 +31,7 @@ from onestop.core.permissions import (
     staff_roles,
 )
 from onestop.identity.actions import register_person_at_window
+from onestop.identity.agency import verified_enterprises
 from onestop.identity.codes import legacy_id_notice
 from onestop.identity.lookup import find_enterprise, find_person_by_id_number
 from onestop.portal.views import enterprise_to_prefill, prefill
@@ -111,7 +112,7 @@ def new_case(request: HttpRequest, matter_id: str) -> HttpResponse:
     try:
         if id_number:
             person = find_person_by_id_number(id_number)
-            enterprises = list(person.enterprises.all())
+            enterprises = list(verified_enterprises(person))
             applying_for = enterprise_to_prefill(guide, enterprises, "")
             values = prefill(guide, person, applying_for)
         if accepting and person is not None:

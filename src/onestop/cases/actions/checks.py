@@ -25,6 +25,7 @@ from onestop.cases.uploads import check_no_rejected_uploads
 from onestop.catalog.models import Matter
 from onestop.core import rows
 from onestop.core.errors import listed
+from onestop.identity.agency import check_verified_agent
 from onestop.identity.models import Enterprise, Person
 
 
@@ -41,8 +42,8 @@ def _check_new_case(
     """
     if not matter.is_active or matter.guide_only or matter.current_version is None:
         raise MatterNotOpen(matter=matter.name)
-    if enterprise is not None and not enterprise.agents.filter(pk=person.pk).exists():
-        raise NotAgent(uscc=enterprise.uscc)
+    if enterprise is not None:
+        check_verified_agent(person, enterprise, NotAgent(uscc=enterprise.uscc))
     guide = matter.current_version.guide
     missing = _missing_materials(guide.materials, _application_materials(application))
     _check_material_keys(guide.materials, application, missing)

@@ -218,12 +218,14 @@ def make_person(username, id_number):
 
 
 def make_enterprise_agent(person):
-    from onestop.identity.models import Enterprise, EnterpriseAgent
+    from onestop.identity.models import AgencyStatus, Enterprise, EnterpriseAgent
 
     enterprise = Enterprise.objects.create(
         uscc=ENTERPRISE_USCC, name=LICENCE_OPERATOR, legal_representative="欧阳明"
     )
-    EnterpriseAgent.objects.create(enterprise=enterprise, person=person)
+    EnterpriseAgent.objects.create(
+        enterprise=enterprise, person=person, status=AgencyStatus.VERIFIED
+    )
     return enterprise
 
 
@@ -235,6 +237,16 @@ def test_agent_gets_enterprise_certificates_with_name(licence):
 
     assert found == [licence]
     assert found[0].enterprise_name == LICENCE_OPERATOR
+
+
+def test_pending_agent_gets_no_enterprise_certificates(licence):
+    from onestop.identity.models import AgencyStatus, EnterpriseAgent
+
+    agent = make_person("agent", PERSON_ID)
+    make_enterprise_agent(agent)
+    EnterpriseAgent.objects.update(status=AgencyStatus.PENDING)
+
+    assert list(certificates_of_person(agent)) == []
 
 
 def test_person_without_agency_gets_no_enterprise_certificates(licence):

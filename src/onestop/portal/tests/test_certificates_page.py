@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from onestop.cases.tests.test_api_downloads import issue_food_licence
 from onestop.identity.actions import register_enterprise
+from onestop.identity.agency import verify_agency
+from onestop.identity.models import AgencyAuthority, EnterpriseAgent
 
 DEMO_USCC = "91440604MA4W1X2YX9"
 DEMO_ENTERPRISE = "佛山市禅城区示例商贸有限公司"
@@ -49,7 +51,7 @@ def test_non_agent_does_not_see_enterprise_certificate(demo):
     assert DEMO_ENTERPRISE not in page
 
 
-def test_typed_code_lists_certificate_once_registered(demo):
+def test_typed_code_lists_certificate_once_verified(demo):
     certificate = issue_food_licence(demo)
     assert certificate.holder_code == SAMPLE_USCC
     assert certificate.identifier not in certificates_page(demo, "applicant")
@@ -60,8 +62,17 @@ def test_typed_code_lists_certificate_once_registered(demo):
         name="佛山市禅城区新登记餐饮店",
         legal_representative="李秀英",
     )
+    claimed_page = certificates_page(demo, "applicant")
+    verify_agency(
+        actor=demo.user("clerk"),
+        centre=demo.centre,
+        agency_id=EnterpriseAgent.objects.get(enterprise__uscc=SAMPLE_USCC).pk,
+        licence_seen=True,
+        authority=AgencyAuthority.LEGAL_REPRESENTATIVE,
+    )
     page = certificates_page(demo, "applicant")
 
+    assert certificate.identifier not in claimed_page
     assert certificate.identifier in page
     assert f"佛山市禅城区新登记餐饮店 ({SAMPLE_USCC})" in page
     assert certificate.identifier not in certificates_page(demo, "agent")

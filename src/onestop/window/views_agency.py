@@ -1,0 +1,89 @@
+"""The window's agency verification page (经办人核验): a clerk finds an enterprise by
+its USCC and verifies or rejects the claims to act for it after checking the documents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from onestop.core.errors import OneStopError
+from onestop.core.pages import handles_errors
+from onestop.identity import agency
+from onestop.identity.models import AgencyAuthority
+from onestop.window.views import clerk_centre
+
+
+@login_required
+@handles_errors
+def agencies(request: HttpRequest) -> HttpResponse:
+    """List an enterprise's claims, and verify or reject one of them on POST."""
+    centre = clerk_centre(request.user)
+    uscc = (request.POST.get("uscc") or request.GET.get("uscc", ""))[:40]
+    error: OneStopError | None = None
+    if request.method == "POST":
+        try:
+            _decide(request, centre)
+        except OneStopError as caught:
+            error = caught
+        else:
+            url = reverse("window:agencies") + "?" + urlencode({"uscc": uscc})
+            return redirect(url)
+    found: tuple[Any, list[Any]] | None = None
+    if uscc.strip():
+        try:
+            found = agency.find_enterprise_agencies(
+                actor=request.user, centre=centre, uscc=uscc
+            )
+        except OneStopError as caught:
+            error = error or caught
+    context = {
+        "centre": centre,
+        "uscc": uscc,
+        "enterprise": found[0] if found else None,
+        "agencies": found[1] if found else [],
+        "authorities": [
+            AgencyAuthority.POWER_OF_ATTORNEY,
+            AgencyAuthority.LEGAL_REPRESENTATIVE,
+        ],
+        "error": error,
+    }
+    return render(
+        request,
+        "window/agencies.html",
+        context,
+        status=error.status if error else 200,
+    )
+
+
+def _decide(request: HttpRequest, centre: Any) -> None:
+    agency_id = _agency_id(request.POST.get("agency", ""))
+    if request.POST.get("decision") == "verify":
+        agency.verify_agency(
+            actor=request.user,
+            centre=centre,
+            agency_id=agency_id,
+            licence_seen=request.POST.get("licence_seen") == "on",
+            authority=request.POST.get("authority", ""),
+        )
+        messages.success(request, _("The claim is verified."))
+        return
+    agency.reject_agency(
+        actor=request.user,
+        centre=centre,
+        agency_id=agency_id,
+        reason=request.POST.get("reason", ""),
+    )
+    messages.success(request, _("The claim is rejected."))
+
+
+def _agency_id(value: str) -> int:
+    if not value.isdigit() or len(value) > 18:
+        raise agency.AgencyNotFound(agency=value[:20])
+    return int(value)
