@@ -145,7 +145,7 @@ def test_enterprise_conflict_listed_with_name_error(demo):
     assert body["code"] == "identity.registration_invalid"
     assert fields["uscc"]["code"] == "identity.enterprise_registered"
     assert fields["name"]["code"] == "identity.enterprise_name_invalid"
-    assert Enterprise.objects.get(uscc=DEMO_USCC).agents.count() == 1
+    assert Enterprise.objects.get(uscc=DEMO_USCC).agencies.count() == 1
 
 
 def test_enterprise_agent_registers_again(demo):
