@@ -285,6 +285,7 @@ def _mount_routers() -> None:
     from onestop.identity.api_agency import router as agency_router
     from onestop.identity.api_window import router as window_reset_router
     from onestop.ratings.api import router as ratings_router
+    from onestop.window.api import router as windows_router
 
     api.add_router("/auth", core_router)
     api.add_router("/identity", identity_router)
@@ -294,6 +295,7 @@ def _mount_routers() -> None:
     api.add_router("/centres", window_reset_router)
     api.add_router("/centres", window_cases_router)
     api.add_router("/centres", agency_router)
+    api.add_router("/centres", windows_router)
     api.add_router("/cases", cases_router)
     api.add_router("/cases", cases_clock_router)
     api.add_router("/cases", cases_documents_router)

@@ -35,6 +35,7 @@ urlpatterns = [
     path("ratings/", include("onestop.ratings.urls")),
     path("catalog/", include("onestop.catalog.urls")),
     path("staff/", include("onestop.core.staff.urls")),
+    path("windows/", include("onestop.window.urls_windows")),
     path("r/<str:code>", rating_views.short_link, name="rating-short-link"),
     path("admin/", admin.site.urls),
 ]

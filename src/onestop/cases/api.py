@@ -25,7 +25,6 @@ from onestop.cases.intake import (
 )
 from onestop.cases.models import Case, CaseState
 from onestop.cases.presenters import case_detail, case_summary
-from onestop.cases.window_labels import check_window_label
 from onestop.catalog.queries import get_centre
 from onestop.core.dates import api_datetime
 from onestop.core.models import Centre
@@ -94,6 +93,7 @@ class MaterialCheckIn(InputSchema):
 
 class AcceptIn(InputSchema):
     checklist: dict[str, MaterialCheckIn] = {}
+    # The code of an active window of the case's centre; empty for none.
     window: str = ""
 
 
@@ -266,7 +266,7 @@ def accept(request: HttpRequest, number: str, payload: AcceptIn) -> dict[str, An
             key: actions.MaterialCheck(**check.model_dump())
             for key, check in payload.checklist.items()
         },
-        window=check_window_label(payload.window),
+        window=payload.window,
     )
     return _detail(request, case)
 

@@ -10,7 +10,7 @@ may also come as one JSON object with the same parts (`window_request`).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -26,7 +26,6 @@ from onestop.cases.uploads import (
     check_upload,
     check_upload_size,
 )
-from onestop.cases.window_labels import check_window_label
 from onestop.core import json_input
 from onestop.core.errors import InvalidInput
 from onestop.core.json_errors import body_invalid, json_problem
@@ -190,7 +189,7 @@ def window_request(request: HttpRequest) -> WindowRequest:
     for name in ("centre", "matter", "id_number"):
         if not getattr(sent, name).strip():
             raise MemberMissing(name=name)
-    return replace(sent, window=check_window_label(sent.window))
+    return sent
 
 
 def _window_request_from_json(body: bytes) -> WindowRequest:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.catalog.models import Matter, MatterVersion
-from onestop.core.models import Department, TenantModel
+from onestop.core.models import Department, TenantModel, Window
 from onestop.identity.models import Enterprise, Person
 
 
@@ -80,7 +80,11 @@ class Case(TenantModel):
         blank=True,
         related_name="+",
     )
+    # The name of the window as it was at acceptance; `window_record` is the window.
     window = models.CharField(_("window"), max_length=40, blank=True)
+    window_record = models.ForeignKey(
+        Window, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from onestop.core.permissions import staff_roles
+from onestop.core.windows import chosen_window
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -21,4 +22,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {**base, "nav_roles": set()}
-    return {**base, "nav_roles": {membership.role for membership in staff_roles(user)}}
+    return {
+        **base,
+        "nav_roles": {membership.role for membership in staff_roles(user)},
+        # The window the clerk chose in this session, for the header.
+        "clerk_window": chosen_window(request),
+    }

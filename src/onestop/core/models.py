@@ -1,5 +1,5 @@
-"""Tenancy, staff roles, audit events, API tokens, session generations, notifications
-and the outbox."""
+"""Tenancy, windows, staff roles, audit events, API tokens, session generations,
+notifications and the outbox."""
 
 from __future__ import annotations
 
@@ -65,6 +65,60 @@ class Department(TenantModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["centre", "role_key"], name="department_role_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WindowKind(models.TextChoices):
+    COMPREHENSIVE = "comprehensive", _("comprehensive window")
+    DEPARTMENT = "department", _("department window")
+
+
+class Window(TenantModel):
+    """A window (窗口) of a centre, where clerks accept cases and serve visits.
+
+    A comprehensive window (综合窗口) accepts every matter. A department window belongs
+    to one department. Cases, visits, ratings and rating pads refer to their window and
+    also keep its name as it was then, so renaming a window leaves their history as it
+    was.
+    """
+
+    code = models.CharField(_("window code"), max_length=40)
+    name = models.CharField(_("name"), max_length=40)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=WindowKind.choices,
+        default=WindowKind.COMPREHENSIVE,
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="windows",
+        verbose_name=_("department"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("window")
+        verbose_name_plural = _("windows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "code"], name="window_code_unique"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="department", department__isnull=False)
+                    | models.Q(kind="comprehensive", department__isnull=True)
+                ),
+                name="window_department_matches_kind",
             ),
         ]
 

@@ -1,5 +1,5 @@
-"""The demo centre of `make run`: 佛山市禅城区 (440604) from the standard pack, with one account
-per role and two registered applicants.
+"""The demo centre of `make run`: 佛山市禅城区 (440604) from the standard pack, with six
+comprehensive windows, one account per role and two registered applicants.
 
 Every code here is constructed for the demo: the departments' USCCs are built with a valid
 check character but belong to no real body.
@@ -17,7 +17,14 @@ from django.utils import timezone
 from onestop.catalog.actions import DepartmentBinding, ProvisionResult, provision_centre
 from onestop.catalog.packs import STANDARD_PACK_DIR
 from onestop.catalog.packs.loader import load_pack
-from onestop.core.models import Department, Membership, Role
+from onestop.core.models import (
+    Centre,
+    Department,
+    Membership,
+    Role,
+    Window,
+    WindowKind,
+)
 from onestop.exchange.demo import configure_demo_connectors
 from onestop.identity.codes import parse_resident_id, uscc_check_character
 from onestop.identity.models import (
@@ -38,7 +45,7 @@ PASSWORD = "onestop-demo-2026"
 # Demo staff accounts with what each one is for. Every other department of the pack gets a
 # reviewer account too, named "reviewer-" + the department's role key.
 STAFF_USERNAMES = {
-    "clerk": "综合窗口 window clerk",
+    "clerk": "综合窗口 window clerk, choose window 1 on the workbench",
     "reviewer": "reviewer of 市场监督管理局",
     "deptadmin": "department admin of 市场监督管理局",
     "centreadmin": "centre admin",
@@ -46,6 +53,8 @@ STAFF_USERNAMES = {
     "platform": "platform admin (Django admin too)",
 }
 REVIEWER_PREFIX = "reviewer-"
+# The demo centre's comprehensive windows: code "1" is named 综合窗口 1, and so on.
+DEMO_WINDOWS = 6
 APPLICANTS = {
     "applicant": "李秀英, a person",
     "agent": "陈志强, agent of 91440604MA4W1X2YX9",
@@ -94,6 +103,7 @@ def provision_demo(
         progress=progress,
     )
     with transaction.atomic():
+        _create_windows(result.centre)
         accounts = _create_accounts(result)
     configure_demo_connectors(result.centre)
     return result, accounts
@@ -127,6 +137,15 @@ def _account_description(membership: Membership) -> str:
     if membership.department is None:
         return ""
     return reviewer_description(membership.department)
+
+
+def _create_windows(centre: Centre) -> None:
+    for number in range(1, DEMO_WINDOWS + 1):
+        Window.objects.get_or_create(
+            centre=centre,
+            code=str(number),
+            defaults={"name": f"综合窗口 {number}", "kind": WindowKind.COMPREHENSIVE},
+        )
 
 
 def _create_accounts(result: ProvisionResult) -> list[DemoAccount]:

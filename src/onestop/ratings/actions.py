@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from onestop.cases.models import Case, CaseState
-from onestop.cases.window_labels import check_window_label
 from onestop.core.audit import record_event
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Role
@@ -27,6 +26,7 @@ from onestop.core.notifications import (
     register_message,
 )
 from onestop.core.permissions import require_role
+from onestop.core.windows import find_active_window, window_label
 from onestop.identity.models import Person
 from onestop.ratings import rectifications
 from onestop.ratings.errors import (
@@ -336,18 +336,31 @@ def record_visit(
     window: str = "",
     case: Case | None = None,
 ) -> Visit:
-    """Record that a clerk served an applicant at a window, for a case when there is one."""
+    """Record that a clerk served an applicant at a window, for a case when there is one.
+
+    `window` is the code of an active window of the centre, or empty.
+    """
     require_role(actor, (Role.CLERK,), centre=centre)
     if case is not None and (
         case.centre_id != centre.pk or case.person_id != person.pk
     ):
         raise CaseNotOfVisit(number=case.number)
-    window = check_window_label(window)
-    if get_policy(centre).pads_required and get_window_pad(centre, window) is None:
-        raise WindowPadMissing(window=window, windows=padded_windows(centre))
+    found_window = find_active_window(centre, window)
+    if get_policy(centre).pads_required and (
+        found_window is None or get_window_pad(centre, found_window.pk) is None
+    ):
+        raise WindowPadMissing(
+            window=found_window.code if found_window else "",
+            windows=padded_windows(centre),
+        )
     with transaction.atomic():
         visit = Visit.objects.create(
-            centre=centre, person=person, clerk=actor, window=window, case=case
+            centre=centre,
+            person=person,
+            clerk=actor,
+            window=window_label(found_window),
+            window_record=found_window,
+            case=case,
         )
         record_event(
             actor=actor,
@@ -460,14 +473,19 @@ def check_rating_pad(link: RatingLink, pad: RatingPad | None) -> None:
     """
     if link.channel != RatingChannel.WINDOW_SCREEN or link.visit is None:
         return
-    window_pad = get_window_pad(link.centre_id, link.visit.window)
+    window_pad = get_window_pad(link.centre_id, link.visit.window_record_id)
     if window_pad is None:
         if get_policy(link.centre).pads_required:
-            raise PadRevoked(window=link.visit.window)
+            raise PadRevoked(window=_window_code(link.visit))
         return
     if pad is not None and pad.pk == window_pad.pk:
         return
-    raise PadRequired(window=link.visit.window)
+    raise PadRequired(window=_window_code(link.visit))
+
+
+def _window_code(visit: Visit) -> str:
+    window = visit.window_record
+    return window.code if window is not None else visit.window
 
 
 def _check_link_of(
@@ -614,6 +632,7 @@ def _snapshot_of_case(case: Case) -> dict[str, Any]:
         "department": case.department,
         "matter": case.matter,
         "window": case.window,
+        "window_record_id": case.window_record_id,
         "clerk_id": case.accepted_by_id,
     }
 
@@ -628,6 +647,7 @@ def _snapshot_of_visit(visit: Visit) -> dict[str, Any]:
         "department": case.department if case else None,
         "matter": case.matter if case else None,
         "window": visit.window,
+        "window_record_id": visit.window_record_id,
         "clerk_id": visit.clerk_id,
     }
 

@@ -83,6 +83,7 @@ class RatingOut(Schema):
 class VisitIn(InputSchema):
     case: str = ""
     id_number: str = ""
+    # The code of an active window of the centre; empty for none.
     window: str = ""
 
 
@@ -101,6 +102,7 @@ class LinkOut(Schema):
 
 class PairIn(InputSchema):
     code: str
+    # The code of an active window of the centre.
     window: str
     # The slug of the centre to pair the pad into, for staff of several centres.
     # An empty slug picks the first of the caller's centres by region code.
@@ -109,7 +111,9 @@ class PairIn(InputSchema):
 
 class PadOut(Schema):
     id: int
+    # The window's name as it was at pairing, and the window's code.
     window: str
+    window_code: str | None
     paired_by: int
     paired_at: ApiDateTime
     last_seen_at: ApiDateTime | None
@@ -271,7 +275,9 @@ def pair(request: HttpRequest, payload: PairIn) -> Status:
 def list_pads(request: HttpRequest) -> list[dict[str, Any]]:
     """List the pads of the centres where the caller is a centre admin."""
     require_authenticated(request.user)
-    rows = queries.visible_pads(request.user).order_by("centre_id", "window", "pk")
+    rows = queries.visible_pads(request.user).order_by(
+        "centre_id", "window_record__code", "pk"
+    )
     return [pad_dict(pad) for pad in rows[:500]]
 
 
@@ -399,8 +405,8 @@ class PolicyOut(Schema):
     appeal_days: int
     screen_link_minutes: int
     pads_required: bool
-    # The windows whose pads are not revoked; with pads_required, visits are recorded
-    # only at these.
+    # The codes of the windows whose pads are not revoked; with pads_required, visits
+    # are recorded only at these.
     windows_with_pads: list[str]
 
 

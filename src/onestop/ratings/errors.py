@@ -295,8 +295,8 @@ class PairingCodeInvalid(InvalidInput):
 class PadWindowRequired(InvalidInput):
     code = "rating.pad_window_required"
     message = _(
-        "The window of the rating pad is missing. Give the window where the pad is, "
-        "such as 3."
+        "The window of the rating pad is missing. Give the code of the window where "
+        "the pad is, one of the centre's active windows: %(windows)s."
     )
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from onestop.cases.models import Case
 from onestop.catalog.models import Matter
-from onestop.core.models import Department, TenantModel
+from onestop.core.models import Department, TenantModel, Window
 from onestop.identity.models import Person
 
 
@@ -148,7 +148,11 @@ class Visit(TenantModel):
     clerk = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # The window's name as it was at the visit; `window_record` is the window.
     window = models.CharField(_("window"), max_length=40, blank=True)
+    window_record = models.ForeignKey(
+        Window, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, null=True, blank=True, related_name="visits"
     )
@@ -237,6 +241,9 @@ class Rating(TenantModel):
         Matter, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     window = models.CharField(max_length=40, blank=True)
+    window_record = models.ForeignKey(
+        Window, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     clerk = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -421,7 +428,11 @@ class RatingPad(TenantModel):
     own visit. A window has at most one pad that is not revoked.
     """
 
+    # The window's name as it was at pairing; `window_record` is the window.
     window = models.CharField(_("window"), max_length=40)
+    window_record = models.ForeignKey(
+        Window, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     secret_digest = models.CharField(max_length=64, unique=True)
     paired_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -441,7 +452,7 @@ class RatingPad(TenantModel):
         verbose_name = _("rating pad")
         constraints = [
             models.UniqueConstraint(
-                fields=["centre", "window"],
+                fields=["centre", "window_record"],
                 condition=Q(revoked_at__isnull=True),
                 name="rating_pad_one_per_window",
             ),

@@ -22,6 +22,7 @@ from onestop.core.errors import OneStopError
 from onestop.core.models import Role
 from onestop.core.pages import handles_errors
 from onestop.core.permissions import find_role
+from onestop.core.windows import active_windows, chosen_window_code
 from onestop.identity.throttle import check_address_allowed, record_address_use
 from onestop.ratings import queries
 from onestop.ratings.actions import rate_by_link
@@ -142,7 +143,7 @@ def _pad_link(pad: RatingPad, link_id: str) -> RatingLink:
         .filter(
             pk=int(link_id) if link_id.isdigit() else 0,
             channel=RatingChannel.WINDOW_SCREEN,
-            visit__window=pad.window,
+            visit__window_record_id=pad.window_record_id,
             created_at__gte=pad.paired_at,
         )
         .select_related("visit", "visit__case")
@@ -210,8 +211,13 @@ def pads(request: HttpRequest) -> HttpResponse:
             "centres": centres,
             "error": error,
             "values": request.POST,
+            "windows": active_windows(centre),
+            "chosen_window": request.POST.get("window")
+            or chosen_window_code(request, centre),
             "is_admin": is_admin,
-            "pads": listed.order_by("revoked_at", "window", "pk") if is_admin else [],
+            "pads": listed.order_by("revoked_at", "window_record__code", "pk")
+            if is_admin
+            else [],
         },
         status=error.status if error else 200,
     )

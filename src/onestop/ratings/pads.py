@@ -2,8 +2,8 @@
 
 A pad is a tablet turned to the applicant, with no staff sign-in. The device opens
 /ratings/pad/ and shows a one-time pairing code. A clerk or centre admin enters the code
-and the window, and the device keeps its secret in a cookie. From then on the screen
-link of a visit at that window can be used only on that pad.
+and chooses one of the centre's windows, and the device keeps its secret in a cookie.
+From then on the screen link of a visit at that window can be used only on that pad.
 """
 
 from __future__ import annotations
@@ -15,12 +15,17 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from onestop.cases.window_labels import check_window_label
 from onestop.core.audit import record_event
-from onestop.core.errors import shown
+from onestop.core.errors import listed, shown
 from onestop.core.logging import get_logger
-from onestop.core.models import Centre, Role
+from onestop.core.models import Centre, Role, Window
 from onestop.core.permissions import require_role
+from onestop.core.windows import (
+    active_window_codes,
+    find_active_window,
+    lock_active_window,
+    window_label,
+)
 from onestop.ratings.errors import (
     PadWindowRequired,
     PadWindowTaken,
@@ -93,15 +98,16 @@ def normalize_code(code: str) -> str:
 
 
 def pair_pad(*, actor: Any, centre: Centre, code: str, window: str) -> RatingPad:
-    """Pair the device that shows `code` with `window` of the centre.
+    """Pair the device that shows `code` with the active window `window` (its code)
+    of the centre.
 
     The actor is a clerk or centre admin of the centre. The code is used up. A window
     has at most one pad: a second one is rejected until a centre admin revokes the first.
     """
     membership = require_role(actor, PAIRING_ROLES, centre=centre)
-    window = check_window_label(window)
-    if not window:
-        raise PadWindowRequired()
+    found_window = find_active_window(centre, window)
+    if found_window is None:
+        raise PadWindowRequired(windows=listed(active_window_codes(centre)))
     code = normalize_code(code)
 
     with transaction.atomic():
@@ -112,29 +118,37 @@ def pair_pad(*, actor: Any, centre: Centre, code: str, window: str) -> RatingPad
         )
         if pairing is None:
             raise PairingCodeInvalid(code=shown(code), minutes=PAIRING_MINUTES)
-        _check_window_free(centre, window)
+        found_window = lock_active_window(found_window)
+        _check_window_free(centre, found_window)
         try:
             with transaction.atomic():
                 pad = RatingPad.objects.create(
                     centre=centre,
-                    window=window,
+                    window=window_label(found_window),
+                    window_record=found_window,
                     secret_digest=pairing.secret_digest,
                     paired_by=actor,
                 )
         except IntegrityError:
-            _check_window_free(centre, window)
+            _check_window_free(centre, found_window)
             raise
         pairing.delete()
-        _audit(actor, membership.role, pad, "rating_pad.paired", {"window": window})
+        _audit(
+            actor,
+            membership.role,
+            pad,
+            "rating_pad.paired",
+            {"window": found_window.code},
+        )
     log.info("rating_pad.paired", pad_id=pad.pk, centre_id=centre.pk)
     return pad
 
 
-def _check_window_free(centre: Centre, window: str) -> None:
-    existing = get_window_pad(centre, window)
+def _check_window_free(centre: Centre, window: Window) -> None:
+    existing = get_window_pad(centre, window.pk)
     if existing is not None:
         raise PadWindowTaken(
-            window=window,
+            window=window.code,
             pad=existing.pk,
             paired_at=timezone.localtime(existing.paired_at).strftime("%Y-%m-%d %H:%M"),
         )
@@ -155,7 +169,11 @@ def revoke_pad(*, actor: Any, pad: RatingPad) -> RatingPad:
         pad.revoked_by = actor
         pad.save(update_fields=["revoked_at", "revoked_by"])
         _audit(
-            actor, membership.role, pad, "rating_pad.revoked", {"window": pad.window}
+            actor,
+            membership.role,
+            pad,
+            "rating_pad.revoked",
+            {"window": pad.window_record.code if pad.window_record else pad.window},
         )
     log.info("rating_pad.revoked", pad_id=pad.pk, centre_id=pad.centre_id)
     return pad

@@ -85,7 +85,10 @@ def rectification_dict(rectification: Rectification) -> dict[str, Any]:
 
 
 def figures_dict(figures: Figures) -> dict[str, Any]:
+    """Return one group's figures for the API, with `code` by window only."""
+    code = {"code": figures.code} if figures.code is not None else {}
     return {
+        **code,
         "label": figures.label,
         "total": figures.total,
         "good": figures.good,
@@ -117,6 +120,7 @@ def pad_dict(pad: RatingPad) -> dict[str, Any]:
     return {
         "id": pad.pk,
         "window": pad.window,
+        "window_code": pad.window_record.code if pad.window_record else None,
         "paired_by": pad.paired_by_id,
         "paired_at": api_iso(pad.paired_at),
         "last_seen_at": api_iso(pad.last_seen_at),

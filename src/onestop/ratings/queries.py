@@ -240,24 +240,25 @@ def find_visitor(user: Any, number: str, id_number: str) -> tuple[Case | None, P
 # --- rating pads -------------------------------------------------------------------------
 
 
-def get_window_pad(centre: Centre | int, window: str) -> RatingPad | None:
-    """Return the pad paired with `window` of the centre and not revoked, if any."""
-    if not window:
+def get_window_pad(centre: Centre | int, window_id: int | None) -> RatingPad | None:
+    """Return the pad paired with the window `window_id` of the centre and not
+    revoked, if any."""
+    if window_id is None:
         return None
     return (
         RatingPad.objects.for_centre(centre)
-        .filter(window=window, revoked_at__isnull=True)
+        .filter(window_record_id=window_id, revoked_at__isnull=True)
         .first()
     )
 
 
 def padded_windows(centre: Centre) -> list[str]:
-    """Return the windows of the centre that have a pad not revoked, in order."""
+    """Return the codes of the centre's windows that have a pad not revoked, in order."""
     return list(
         RatingPad.objects.for_centre(centre)
-        .filter(revoked_at__isnull=True)
-        .order_by("window")
-        .values_list("window", flat=True)
+        .filter(revoked_at__isnull=True, window_record__isnull=False)
+        .order_by("window_record__code")
+        .values_list("window_record__code", flat=True)
     )
 
 
@@ -315,7 +316,7 @@ def visible_pads(user: Any) -> QuerySet[RatingPad]:
     """Return the pads of the centres where the user is a centre admin."""
     return RatingPad.objects.filter(
         centre_id__in=centres_of(user, (Role.CENTRE_ADMIN,))
-    ).select_related("centre", "paired_by", "revoked_by")
+    ).select_related("centre", "paired_by", "revoked_by", "window_record")
 
 
 def get_pad_for(user: Any, pad_id: int) -> RatingPad:
@@ -336,7 +337,7 @@ def current_screen_link(pad: RatingPad) -> RatingLink | None:
         RatingLink.objects.for_centre(pad.centre_id)
         .filter(
             channel=RatingChannel.WINDOW_SCREEN,
-            visit__window=pad.window,
+            visit__window_record_id=pad.window_record_id,
             visit__ratings__isnull=True,
             expires_at__gt=timezone.now(),
             created_at__gte=pad.paired_at,

@@ -54,7 +54,7 @@ PUBLIC_DIMENSIONS = ("centre", "department", "matter", "month")
 _GROUP_FIELDS = {
     "centre": "centre__name",
     "department": "department__name",
-    "window": "window",
+    "window": "window_record__name",
     "clerk": "clerk__username",
     "matter": "matter__name",
 }
@@ -71,6 +71,8 @@ class Figures:
     """The counts and rates of one group of ratings."""
 
     label: str
+    # The window's code, for statistics by window; None for the other dimensions.
+    code: str | None = None
     total: int = 0
     good: int = 0
     bad: int = 0
@@ -196,15 +198,27 @@ def build_report(ratings: QuerySet[Rating], dimension: str) -> Report:
     grouped: QuerySet[Any, Any]
     if dimension == "month":
         grouped = ratings.annotate(group=TruncMonth("created_at")).values("group")
+    elif dimension == "window":
+        # By window record, so a renamed window stays one group under its current
+        # name, and two windows of one name stay apart.
+        grouped = ratings.values(
+            "window_record_id", code=F("window_record__code"), group=_field_of("window")
+        )
     else:
         grouped = ratings.values(group=_field_of(dimension))
-    counted = grouped.annotate(**_counters()).order_by("group")
+    order = ("code", "window_record_id") if dimension == "window" else ("group",)
+    counted = grouped.annotate(**_counters()).order_by(*order)
     report = Report(dimension=dimension)
     for row in counted:
-        report.rows.append(_figures(_label(row["group"]), row))
+        figures = _figures(_label(row["group"]), row)
+        if dimension == "window":
+            figures.code = row["code"] or ""
+        report.rows.append(figures)
     report.total = _figures(
         pgettext("statistics", "total"), ratings.aggregate(**_counters())
     )
+    if dimension == "window":
+        report.total.code = ""
     return report
 
 
@@ -246,7 +260,10 @@ def filter_rows(
 
 
 def column_titles(dimension: str) -> list[str]:
+    """Return the column titles of a report: by window, the code comes first."""
+    code = [_("window code")] if dimension == "window" else []
     return [
+        *code,
         str(DIMENSIONS[dimension]),
         _("number of ratings"),
         _("good ratings"),
@@ -263,7 +280,9 @@ def column_titles(dimension: str) -> list[str]:
 
 def figures_row(figures: Figures) -> list[Any]:
     """Return one group's cells in the order of `column_titles`."""
+    code = [figures.code] if figures.code is not None else []
     return [
+        *code,
         figures.label,
         figures.total,
         figures.good,

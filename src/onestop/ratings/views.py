@@ -17,6 +17,7 @@ from onestop.core.errors import OneStopError
 from onestop.core.models import Centre, Role
 from onestop.core.pages import handles_errors, posted_choice
 from onestop.core.permissions import RoleRequired, find_role
+from onestop.core.windows import active_windows, chosen_window_code
 from onestop.identity.codes import mask_name, mask_phone
 from onestop.ratings import queries, rectifications
 from onestop.ratings.actions import (
@@ -187,7 +188,10 @@ def new_visit(request: HttpRequest) -> HttpResponse:
             "centre": centre,
             "error": error,
             "values": request.POST,
-            "windows": queries.padded_windows(centre),
+            "windows": active_windows(centre),
+            "chosen_window": request.POST.get("window")
+            or chosen_window_code(request, centre),
+            "padded_windows": queries.padded_windows(centre),
             "pads_required": queries.get_policy(centre).pads_required,
         },
         status=error.status if error else 200,
@@ -222,9 +226,9 @@ def visit(request: HttpRequest, visit_id: int) -> HttpResponse:
     shows them here, even when the window's pad was revoked after the visit.
     """
     found = queries.get_visit_for(request.user, visit_id)
-    # NOTE: the visit's window is the label the clerk typed. Without the pads-only
-    # policy, a visit recorded under a window without a pad shows its links here.
-    pad = queries.get_window_pad(found.centre, found.window)
+    # Without the pads-only policy, a visit recorded at a window without a pad, or at
+    # no window, shows its links here.
+    pad = queries.get_window_pad(found.centre, found.window_record_id)
     pads_required = queries.get_policy(found.centre).pads_required
     if request.method == "POST" and request.POST.get("action") == "sms":
         issue_rating_link(actor=request.user, channel=RatingChannel.SMS, visit=found)

@@ -20,7 +20,6 @@ from onestop.cases.models import Case
 from onestop.cases.presenters import case_detail, staff_case_summaries
 from onestop.cases.recusal import own_case_error
 from onestop.cases.uploads import upload_errors_by_material
-from onestop.cases.window_labels import check_window_label
 from onestop.core.errors import InvalidInput, OneStopError, listed
 from onestop.core.models import Centre, Role
 from onestop.core.pages import handles_errors, posted_choice
@@ -29,6 +28,12 @@ from onestop.core.permissions import (
     RoleRequired,
     require_role,
     staff_roles,
+)
+from onestop.core.windows import (
+    active_windows,
+    chosen_window_code,
+    find_active_window,
+    remember_window,
 )
 from onestop.identity.actions import register_person_at_window
 from onestop.identity.agency import verified_enterprises
@@ -76,13 +81,27 @@ def clerk_centre(user: Any) -> Centre:
 @login_required
 @handles_errors
 def workbench(request: HttpRequest) -> HttpResponse:
+    """Show the queue and the matters; a POST chooses the clerk's window for the
+    session."""
     centre = clerk_centre(request.user)
+    error: OneStopError | None = None
+    if request.method == "POST":
+        try:
+            chosen = find_active_window(centre, request.POST.get("window", ""))
+        except OneStopError as caught:
+            error = caught
+        else:
+            remember_window(request, chosen)
+            return redirect("window:workbench")
     text = request.GET.get("q", "")[:100]
     return render(
         request,
         "window/workbench.html",
         {
             "centre": centre,
+            "error": error,
+            "windows": active_windows(centre),
+            "chosen_window": chosen_window_code(request, centre),
             "queue": staff_case_summaries(
                 request.user, queries.window_queue(request.user, centre)[:100]
             ),
@@ -91,6 +110,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
             ],
             "q": text,
         },
+        status=error.status if error else 200,
     )
 
 
@@ -127,9 +147,10 @@ def new_case(request: HttpRequest, matter_id: str) -> HttpResponse:
                 person=person,
                 application=application_from_request(request.POST, request.FILES),
                 enterprise=find_enterprise(request.POST.get("enterprise", "")),
-                window=check_window_label(request.POST.get("window", "")),
+                window=request.POST.get("window", ""),
                 idempotency_key=request.POST.get("idempotency_key") or None,
             )
+            remember_window(request, case.window_record)
             messages.success(
                 request,
                 _("Accepted. Case number %(number)s, promised date %(date)s.")
@@ -144,6 +165,10 @@ def new_case(request: HttpRequest, matter_id: str) -> HttpResponse:
         {
             "matter": matter,
             "guide": guide,
+            "windows": active_windows(centre),
+            "chosen_window": request.POST.get("window", None)
+            if error
+            else chosen_window_code(request, centre),
             "person": person,
             "id_number": id_number,
             "values": values,
@@ -190,6 +215,10 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
             "upload_errors": upload_errors_by_material(error),
             "posted": request.POST if error else {},
             "own_case": own_case_error(request.user, found),
+            "windows": active_windows(found.centre),
+            "chosen_window": request.POST.get("window", None)
+            if error
+            else chosen_window_code(request, found.centre),
             **certificate_context(found),
         },
         status=error.status if error else 200,
@@ -203,13 +232,14 @@ def _window_action(request: HttpRequest, found: Case) -> None:
     if action == "accept":
         _reject_missing_marks(request, found)
         application = application_from_request(request.POST, request.FILES)
-        actions.accept_case(
+        accepted = actions.accept_case(
             actor=request.user,
             case=found,
             checklist=application.checklist,
-            window=check_window_label(request.POST.get("window", "")),
+            window=request.POST.get("window", ""),
             application=application,
         )
+        remember_window(request, accepted.window_record)
         messages.success(request, _("Accepted; the receipt is being prepared."))
     elif action == "refuse":
         actions.refuse_case(

@@ -35,8 +35,9 @@ from onestop.cases.recusal import audits_own_case_rejection, check_not_own_case
 from onestop.core import outbox
 from onestop.core.audit import record_event
 from onestop.core.logging import get_logger
-from onestop.core.models import Role
+from onestop.core.models import Role, Window
 from onestop.core.permissions import require_role
+from onestop.core.windows import find_active_window, window_label
 
 log = get_logger(__name__)
 
@@ -55,6 +56,7 @@ def accept_case(
 ) -> Case:
     """Accept an online submission from the window's queue; the worker signs the receipt.
 
+    `window` is the code of an active window of the case's centre, or empty.
     `application` contains the files and certificates that the window adds. Each material
     given in it replaces the case's earlier ones of that material. A rejected file stops
     the acceptance before anything is stored.
@@ -63,6 +65,7 @@ def accept_case(
         case = _lock(case)
         role = require_role(actor, WINDOW_ROLES, centre=case.centre).role
         check_not_own_case(actor, case, role=role, action="accept")
+        found_window = find_active_window(case.centre, window)
         _check_acceptance_material_keys(
             case, application or Application(), checklist or {}
         )
@@ -80,7 +83,7 @@ def accept_case(
         if checklist:
             _record_checklist(case, checklist)
         _check_required_materials(case)
-        _accept(case, actor=actor, window=window)
+        _accept(case, actor=actor, window=found_window)
     return _reload(case)
 
 
@@ -158,12 +161,13 @@ def refuse_case(*, actor: Any, case: Case, reason: str) -> Case:
     return _reload(case)
 
 
-def _accept(case: Case, *, actor: Any, window: str) -> None:
+def _accept(case: Case, *, actor: Any, window: Window | None) -> None:
     """Accept a case that already exists, such as an online submission."""
     case.accepted_at = timezone.now()
     case.accepted_by = actor
-    case.window = window[:40]
-    case.save(update_fields=["accepted_at", "accepted_by", "window"])
+    case.window = window_label(window)
+    case.window_record = window
+    case.save(update_fields=["accepted_at", "accepted_by", "window", "window_record"])
     submissions = list(case.submissions.filter(superseded=False).order_by("pk"))
     _transition(
         case,

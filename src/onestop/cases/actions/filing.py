@@ -35,6 +35,7 @@ from onestop.core.bulk import insert_instances
 from onestop.core.logging import get_logger
 from onestop.core.models import Role
 from onestop.core.permissions import require_role
+from onestop.core.windows import find_active_window, window_label
 from onestop.identity.models import Enterprise, Person
 
 log = get_logger(__name__)
@@ -121,7 +122,10 @@ def create_window_case(
     window: str = "",
     idempotency_key: str | None = None,
 ) -> Case:
-    """Accept an application at the comprehensive window: the case enters as accepted."""
+    """Accept an application at the comprehensive window: the case enters as accepted.
+
+    `window` is the code of an active window of the matter's centre, or empty.
+    """
     return get_or_create_window_case(
         actor=actor,
         matter=matter,
@@ -156,6 +160,7 @@ def get_or_create_window_case(
     check_not_own_application(
         actor, matter=matter, person=person, enterprise=enterprise, role=role
     )
+    found_window = find_active_window(matter.centre, window)
     sender = idempotency.Sender(user_id=actor.pk, channel=Channel.WINDOW)
     with _claim_case(
         matter,
@@ -164,7 +169,7 @@ def get_or_create_window_case(
         application,
         key=idempotency_key,
         sender=sender,
-        window=window,
+        window=found_window.code if found_window else "",
     ) as claim:
         if claim.existing is not None:
             return Filing(case=claim.existing, created=False)
@@ -179,7 +184,8 @@ def get_or_create_window_case(
             )
             case.accepted_at = case.created_at
             case.accepted_by = actor
-            case.window = window[:40]
+            case.window = window_label(found_window)
+            case.window_record = found_window
             previous = _move(case, "accept")
             case.revision = 1
             _set_deadlines(case, *deadlines.first_case_deadlines(case))

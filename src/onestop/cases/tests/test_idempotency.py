@@ -45,7 +45,7 @@ def test_window_retry_returns_first_case(demo):
 def test_window_key_reused_is_rejected(demo):
     clerk = demo.client("clerk")
     first = post_window(clerk, window_data(demo), "desk-3-0002")
-    changed = {**window_data(demo), "window": "7"}
+    changed = {**window_data(demo), "window": "6"}
     response = post_window(clerk, changed, "desk-3-0002")
 
     assert response.status_code == 422
@@ -338,7 +338,9 @@ def test_window_accepts_a_json_request(demo):
     assert body["state"] == "accepted"
     assert body["promised_due"]
     case = Case.objects.get(number=body["number"])
-    assert case.window == "2"
+    assert case.window == "综合窗口 2"
+    assert case.window_record is not None
+    assert case.window_record.code == "2"
     papers = case.submissions.filter(kind="paper", original_seen=True).count()
     assert papers == len(current_version(food_matter(demo)).guide.materials)
 

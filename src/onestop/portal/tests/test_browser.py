@@ -69,13 +69,18 @@ def test_apply_online_then_window_accepts(browser, live_server, demo, tmp_path):
 
     clerk = sign_in(browser, live_server, "clerk")
     clerk.goto(f"{live_server.url}/window/")
+    clerk.select_option("#choose-window select[name=window]", "2")
+    clerk.click("#choose-window button[type=submit]")
+    clerk.wait_for_selector("#clerk-window")
+    assert "综合窗口 2 (2)" in clerk.locator("#clerk-window").inner_text()
     clerk.click(f"#window-queue >> text={number}")
     clerk.click("#accept-case")
     clerk.wait_for_load_state()
-    assert Case.objects.get(number=number).state in (
-        CaseState.ACCEPTED,
-        CaseState.IN_REVIEW,
-    )
+    accepted = Case.objects.get(number=number)
+    assert accepted.state in (CaseState.ACCEPTED, CaseState.IN_REVIEW)
+    assert accepted.window_record is not None
+    assert accepted.window_record.code == "2"
+    assert accepted.window == "综合窗口 2"
     # The worker has not run, so the page shows the receipt as pending, then picks it
     # up by itself once the worker has signed it.
     assert clerk.locator(".receipt-pending").count() == 1

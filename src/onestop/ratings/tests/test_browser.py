@@ -79,18 +79,18 @@ def test_pad_paired_and_rated(browser, live_server, demo):
     clerk = sign_in(browser, live_server, "clerk", {"width": 1280, "height": 900})
     clerk.goto(f"{live_server.url}/ratings/pads/")
     clerk.fill("input[name=code]", code)
-    clerk.fill("input[name=window]", "7")
+    clerk.select_option("select[name=window]", "6")
     clerk.click("main button[type=submit]")
     clerk.wait_for_selector(".messages")
     snapshot(clerk, "rating-pads-staff")
-    # The pad reloads itself once paired and waits for a visit at window 7.
+    # The pad reloads itself once paired and waits for a visit at window 6.
     pad.wait_for_selector("#pad-idle")
     assert "请评价 / Please rate" in pad.inner_text("#pad-idle")
     snapshot(pad, "rating-pad-idle")
 
     clerk.goto(f"{live_server.url}/ratings/visits/new/")
     clerk.fill("input[name=id_number]", "440604198503150024")
-    clerk.fill("input[name=window]", "7")
+    clerk.select_option("select[name=window]", "6")
     clerk.click("main button[type=submit]")
     clerk.wait_for_selector("#visit-pad")
     snapshot(clerk, "rating-pad-visit-page")
@@ -111,7 +111,7 @@ def test_pad_paired_and_rated(browser, live_server, demo):
     pad.wait_for_selector("#pad-thanks")
     pad.wait_for_selector("#pad-idle")
 
-    rating = Rating.objects.get(visit__window="7")
+    rating = Rating.objects.get(visit__window_record__code="6")
     assert rating.level == 5
     assert rating.tags == ["service_efficiency"]
     assert rating.channel == RatingChannel.WINDOW_SCREEN

@@ -43,7 +43,7 @@ def test_visit_page_shows_screen_link_and_qr(demo):
     assert f"/r/{qr.token}" in page
     assert "<svg" in page
     assert visit.clerk == demo.user("clerk")
-    assert visit.window == "5"
+    assert visit.window == "综合窗口 5"
 
 
 def test_screen_rates_visit_without_sign_in(demo):
@@ -61,7 +61,7 @@ def test_screen_rates_visit_without_sign_in(demo):
     assert rating.channel == RatingChannel.WINDOW_SCREEN
     assert rating.tags == ["service_attitude"]
     assert rating.clerk == demo.user("clerk")
-    assert rating.window == "5"
+    assert rating.window == "综合窗口 5"
     assert rating.case is None
 
 

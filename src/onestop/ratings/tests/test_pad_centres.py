@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from onestop.core.models import Membership, Role
+from onestop.core.models import Membership, Role, Window
 from onestop.ratings.models import RatingPad
 from onestop.ratings.tests.test_pads import new_device
 
@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def clerk_of_two(demo, other_centre):
-    """The demo clerk, made a clerk of the second centre (南海区) as well."""
+    """The demo clerk, made a clerk of the second centre (南海区) as well, which has
+    the window 2."""
+    Window.objects.create(centre=other_centre, code="2", name="南海综合窗口 2")
     Membership.objects.create(
         user=demo.user("clerk"), centre=other_centre, role=Role.CLERK
     )
@@ -46,7 +48,7 @@ def test_page_pairs_into_chosen_centre(demo, other_centre, clerk_of_two):
     assert response.url == f"/ratings/pads/?centre={other_centre.slug}"
     pad = RatingPad.objects.get()
     assert pad.centre == other_centre
-    assert pad.window == "2"
+    assert pad.window == "南海综合窗口 2"
 
 
 def test_chosen_centre_shown_on_get(demo, other_centre, clerk_of_two):

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from onestop.core.errors import PermissionDenied
-from onestop.core.models import AuditEvent, Membership, Role
+from onestop.core.models import AuditEvent, Membership, Role, Window
 from onestop.portal.demo import PASSWORD
 from onestop.ratings.models import (
     PAD_COOKIE,
@@ -77,7 +77,8 @@ def test_clerk_pairs_pad_by_code(demo):
     assert response.status_code == 302, response.content
     pad = RatingPad.objects.get()
     assert pad.centre == demo.centre
-    assert pad.window == "5"
+    assert pad.window == "综合窗口 5"
+    assert pad.window_record.code == "5"
     assert pad.paired_by == demo.user("clerk")
     assert pad.secret_digest == digest_of(device.cookies[PAD_COOKIE].value)
     assert not PadPairing.objects.exists()
@@ -131,12 +132,13 @@ def test_centre_admin_pairs_by_api(demo):
     _device, pairing = new_device()
     response = demo.client("centreadmin").post(
         "/api/v1/ratings/pads",
-        {"code": pairing.code, "window": "8"},
+        {"code": pairing.code, "window": "6"},
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["window"] == "8"
+    assert body["window"] == "综合窗口 6"
+    assert body["window_code"] == "6"
     assert body["paired_by"] == demo.user("centreadmin").pk
     assert body["revoked_at"] is None
 
@@ -217,6 +219,7 @@ def test_other_centre_clerk_cannot_pair(demo, other_centre):
 
 
 def test_other_centre_clerk_pairs_into_own_centre(demo, other_centre):
+    Window.objects.create(centre=other_centre, code="5", name="南海综合窗口 5")
     _device, pairing = new_device()
     demo.client("nanhai-clerk").post(
         "/ratings/pads/", {"code": pairing.code, "window": "5"}
@@ -260,6 +263,7 @@ def test_clerk_cannot_revoke(demo):
 
 
 def test_centre_admin_lists_own_centre_pads(demo, other_centre):
+    Window.objects.create(centre=other_centre, code="5", name="南海综合窗口 5")
     _device, own = paired_device(demo)
     _other_device, other = paired_device(demo, username="nanhai-clerk")
     admin = demo.client("centreadmin")
@@ -445,7 +449,7 @@ def test_visit_page_hides_links_with_pad(demo):
     visit, clerk = open_visit(demo)
     page = clerk.get(f"/ratings/visits/{visit.pk}/").content.decode()
     assert 'id="visit-pad"' in page
-    assert "rating pad of window 5" in page
+    assert "rating pad of window 综合窗口 5" in page
     assert link_of(visit, RatingChannel.WINDOW_SCREEN).token not in page
     assert link_of(visit, RatingChannel.QR_CODE).token not in page
     assert "<svg" not in page
@@ -456,7 +460,7 @@ def test_visit_page_says_no_pad(demo):
     visit, clerk = open_visit(demo)
     page = clerk.get(f"/ratings/visits/{visit.pk}/").content.decode()
     assert 'id="visit-no-pad"' in page
-    assert "No rating pad is paired with window 5" in page
+    assert "No rating pad is paired with window 综合窗口 5" in page
     assert link_of(visit, RatingChannel.WINDOW_SCREEN).token in page
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from onestop.core.models import Window
 from onestop.ratings import rectifications
 from onestop.ratings.actions import rate_case
 from onestop.ratings.stats import percentage
@@ -53,7 +54,8 @@ def test_percentage_rounds_half_up():
 def test_figures_by_window(demo, rated):
     response = demo.client("supervisor").get("/ratings/stats/", {"dimension": "window"})
     assert response.status_code == 200
-    rows = {row.label: row for row in response.context["report"].rows}
+    rows = {row.code: row for row in response.context["report"].rows}
+    assert rows["1"].label == "综合窗口 1"
     assert rows["1"].good_rate == Decimal("100.0")
     assert rows["2"].bad_rate == Decimal("100.0")
     assert rows["2"].rectification_rate == Decimal("50.0")
@@ -211,14 +213,15 @@ def test_filter_error_names_choice_labels(demo, rated, query, named):
 
 @pytest.mark.parametrize("window", ["=1+1", "+1", "-1", "@SUM(A1)"])
 def test_xlsx_writes_formula_text_as_text(demo, issued_case, window):
-    rate_case(actor=demo.user("applicant"), case=issued_case(window=window), level=5)
+    Window.objects.filter(centre=demo.centre, code="1").update(name=window)
+    rate_case(actor=demo.user("applicant"), case=issued_case(window="1"), level=5)
 
     export = demo.client("supervisor").get(
         "/ratings/stats/export.xlsx", {"dimension": "window"}
     )
 
     sheet = load_workbook(io.BytesIO(export.content)).worksheets[0]
-    cell = sheet["A2"]
+    cell = sheet["B2"]
     assert cell.value == window
     assert cell.data_type == "s"
     assert cell.quotePrefix is True

@@ -1,0 +1,135 @@
+"""Look-ups of a centre's windows (窗口) by code, and the clerk's window of the session.
+
+A clerk's request names a window by its code. Only an active window of the centre is
+accepted. An empty code means no window, which acceptance and visits allow.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from onestop.core.errors import Coded, InvalidInput, listed, shown, visible_text
+from onestop.core.models import Centre, Window
+
+# The session key of the window a clerk chose on the workbench.
+SESSION_KEY = "onestop_window"
+
+
+class WindowUnknown(InvalidInput):
+    code = "window.unknown"
+    message = _(
+        "%(centre)s has no window with the code %(window)s. Choose one of its active "
+        "windows: %(active)s."
+    )
+
+
+class WindowInactive(InvalidInput):
+    code = "window.inactive"
+    message = _(
+        "The window %(window)s of %(centre)s is deactivated, so nothing can be "
+        "recorded at it. Choose one of its active windows: %(active)s."
+    )
+
+
+class ChosenWindow(TypedDict):
+    """The window a clerk chose, as the session stores it."""
+
+    centre_id: int
+    code: str
+    name: str
+
+
+def active_windows(centre: Centre | int) -> list[Window]:
+    """Return the active windows of the centre, ordered by code."""
+    return list(
+        Window.objects.for_centre(centre).filter(is_active=True).order_by("code")
+    )
+
+
+def active_window_codes(centre: Centre | int) -> list[str]:
+    """Return the codes of the centre's active windows, in order."""
+    return [window.code for window in active_windows(centre)]
+
+
+def find_active_window(centre: Centre, code: str) -> Window | None:
+    """Return the active window `code` of the centre, None for an empty code, or
+    raise WindowUnknown or WindowInactive listing the active codes."""
+    code = code.strip()
+    if not code:
+        return None
+    window = Window.objects.for_centre(centre).filter(code=code[:40]).first()
+    if window is None:
+        raise WindowUnknown(
+            window=shown(visible_text(code)),
+            centre=centre.name,
+            active=_listed_codes(centre),
+        )
+    if not window.is_active:
+        raise WindowInactive(
+            window=window.code, centre=centre.name, active=_listed_codes(centre)
+        )
+    return window
+
+
+def lock_active_window(window: Window) -> Window:
+    """Lock the window's row for the caller's transaction and return it, or raise
+    WindowInactive if it was deactivated meanwhile.
+
+    Deactivation locks the row too, so a change that must not meet a deactivated
+    window (pairing a rating pad) and the deactivation run one after the other.
+    """
+    locked = (
+        Window.objects.select_for_update(of=("self",))
+        .select_related("centre")
+        .get(pk=window.pk)
+    )
+    if not locked.is_active:
+        raise WindowInactive(
+            window=locked.code,
+            centre=locked.centre.name,
+            active=_listed_codes(locked.centre),
+        )
+    return locked
+
+
+def window_label(window: Window | None) -> str:
+    """Return the text that a case, visit, rating or pad records for the window."""
+    return window.name if window is not None else ""
+
+
+def chosen_window(request: HttpRequest, centre: Centre | None = None) -> Any:
+    """Return the window the clerk chose in this session, as the session stores it,
+    or None. With `centre`, a window chosen in another centre counts as none."""
+    session = getattr(request, "session", None)
+    chosen = session.get(SESSION_KEY) if session is not None else None
+    if not isinstance(chosen, dict):
+        return None
+    if centre is not None and chosen.get("centre_id") != centre.pk:
+        return None
+    return chosen
+
+
+def chosen_window_code(request: HttpRequest, centre: Centre) -> str:
+    """Return the code of the clerk's window of the session in the centre, or ""."""
+    chosen = chosen_window(request, centre)
+    return str(chosen["code"]) if chosen else ""
+
+
+def remember_window(request: HttpRequest, window: Window | None) -> None:
+    """Store the clerk's window in the session, or forget it for None."""
+    if window is None:
+        request.session.pop(SESSION_KEY, None)
+        return
+    request.session[SESSION_KEY] = ChosenWindow(
+        centre_id=window.centre_id, code=window.code, name=window.name
+    )
+
+
+def _listed_codes(centre: Centre) -> Coded:
+    codes = active_window_codes(centre)
+    if codes:
+        return listed(codes)
+    return Coded([], _("none yet, so ask a centre admin to add one"))

@@ -1,0 +1,76 @@
+"""Errors of managing a centre's windows, each naming the value and the rule."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from onestop.core.errors import Conflict, InvalidInput, NotFound
+
+
+class WindowCodeInvalid(InvalidInput):
+    code = "window.code_invalid"
+    message = _(
+        "The window code %(window)s is invalid: use 1 to %(max)s letters, digits, "
+        "hyphens or underscores, such as 3 or A12."
+    )
+
+
+class WindowCodeTaken(Conflict):
+    code = "window.code_taken"
+    message = _(
+        "%(centre)s already has the window %(window)s (%(name)s), so no window was "
+        "added. Give another code, or reactivate that window if it is deactivated."
+    )
+
+
+class WindowNameRequired(InvalidInput):
+    code = "window.name_required"
+    message = _(
+        "The window's name is missing. Give the name shown to applicants, such as "
+        "综合窗口 3."
+    )
+
+
+class WindowKindUnknown(InvalidInput):
+    code = "window.kind_unknown"
+    message = _("There is no window kind %(kind)s. Use one of: %(allowed)s.")
+
+
+class WindowDepartmentRequired(InvalidInput):
+    code = "window.department_required"
+    message = _(
+        "A department window belongs to one department, so it needs one. Give the "
+        "code of a department of %(centre)s: %(departments)s."
+    )
+
+
+class WindowDepartmentNotAllowed(InvalidInput):
+    code = "window.department_not_allowed"
+    message = _(
+        "A comprehensive window accepts the matters of every department, so it takes "
+        "no department, but %(department)s was given. Leave the department empty, or "
+        "make it a department window."
+    )
+
+
+class WindowDepartmentNotFound(NotFound):
+    code = "window.department_not_found"
+    message = _(
+        "%(department)s is not a department of %(centre)s. Give the code of one of its "
+        "departments: %(departments)s."
+    )
+
+
+class WindowNotFound(NotFound):
+    code = "window.not_found"
+    message = _(
+        "%(centre)s has no window with the code %(window)s. Reload the list of windows."
+    )
+
+
+class WindowHasPad(Conflict):
+    code = "window.has_rating_pad"
+    message = _(
+        "The window %(window)s is bound to the rating pad %(pad)s, so it stays active. "
+        "Revoke the pad on the Rating pads page first, then deactivate the window."
+    )

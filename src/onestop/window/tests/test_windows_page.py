@@ -1,0 +1,110 @@
+"""The windows page of a centre: list, add, rename, deactivate and reactivate."""
+
+from __future__ import annotations
+
+import pytest
+
+from onestop.core.models import Window
+from onestop.ratings.tests.test_pads import paired_device
+
+pytestmark = pytest.mark.django_db
+
+
+def page(demo):
+    return f"/windows/{demo.centre.slug}/"
+
+
+def test_index_sends_admin_to_centre(demo):
+    response = demo.client("centreadmin").get("/windows/")
+
+    assert response.status_code == 302
+    assert response["Location"] == page(demo)
+
+
+def test_page_lists_windows(demo):
+    response = demo.client("centreadmin").get(page(demo))
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert 'data-window="1"' in text
+    assert "综合窗口 6" in text
+
+
+def test_admin_adds_window(demo):
+    response = demo.client("centreadmin").post(
+        page(demo), {"action": "add", "code": "7", "name": "综合窗口 7"}
+    )
+
+    assert response.status_code == 302, response.content
+    window = Window.objects.get(centre=demo.centre, code="7")
+    assert window.name == "综合窗口 7"
+    assert window.is_active
+
+
+def test_error_keeps_typed_values(demo):
+    response = demo.client("centreadmin").post(
+        page(demo), {"action": "add", "code": "3", "name": "重复的窗口"}
+    )
+
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert 'data-code="window.code_taken"' in text
+    assert 'value="重复的窗口"' in text
+
+
+def test_admin_renames_window(demo):
+    response = demo.client("centreadmin").post(
+        page(demo),
+        {
+            "action": "change",
+            "code": "2",
+            "name": "综合窗口 二",
+            "kind": "comprehensive",
+        },
+    )
+
+    assert response.status_code == 302, response.content
+    assert Window.objects.get(centre=demo.centre, code="2").name == "综合窗口 二"
+
+
+def test_admin_deactivates_and_reactivates(demo):
+    client = demo.client("centreadmin")
+
+    client.post(page(demo), {"action": "deactivate", "code": "2"})
+    deactivated = Window.objects.get(centre=demo.centre, code="2").is_active
+    client.post(page(demo), {"action": "reactivate", "code": "2"})
+
+    assert deactivated is False
+    assert Window.objects.get(centre=demo.centre, code="2").is_active
+
+
+def test_page_says_pad_blocks_deactivation(demo):
+    _device, pad = paired_device(demo, window="5")
+
+    response = demo.client("centreadmin").post(
+        page(demo), {"action": "deactivate", "code": "5"}
+    )
+
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert 'data-code="window.has_rating_pad"' in text
+    assert f"bound to the rating pad {pad.pk}" in text
+
+
+def test_clerk_is_denied(demo):
+    response = demo.client("clerk").post(
+        page(demo), {"action": "deactivate", "code": "2"}
+    )
+
+    assert response.status_code == 403
+    assert Window.objects.get(centre=demo.centre, code="2").is_active
+
+
+def test_admin_of_other_centre_is_denied(demo, other_centre):
+    from onestop.ratings.tests.test_pads import centre_admin_of
+
+    centre_admin_of(other_centre)
+
+    response = demo.client("nanhai-admin").get(page(demo))
+
+    assert response.status_code == 403
