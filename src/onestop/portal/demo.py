@@ -8,6 +8,7 @@ check character but belong to no real body.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -16,7 +17,8 @@ from django.db.models import Q
 from onestop.catalog.actions import DepartmentBinding, ProvisionResult, provision_centre
 from onestop.catalog.packs import STANDARD_PACK_DIR
 from onestop.catalog.packs.loader import load_pack
-from onestop.core.models import Department, Membership, Role
+from onestop.catalog.versions import newer_installed_version
+from onestop.core.models import Centre, Department, Membership, Role
 from onestop.exchange.demo import configure_demo_connectors
 from onestop.identity.codes import parse_resident_id, uscc_check_character
 from onestop.identity.models import Enterprise, EnterpriseAgent, Person
@@ -78,7 +80,27 @@ def provision_demo(
     """
     pack = load_pack(STANDARD_PACK_DIR)
     seed_calendar(years=calendar_years)
-    result = provision_centre(
+    result = _provision_demo_centre(pack, progress)
+    with transaction.atomic():
+        accounts = _create_accounts(result)
+    configure_demo_connectors(result.centre)
+    return result, accounts
+
+
+def _provision_demo_centre(pack: Any, progress: Any) -> ProvisionResult:
+    """Provision the demo centre from `pack`, unless it is on a newer pack version.
+
+    A demo centre moved to a newer pack with `onestop pack upgrade` keeps its matters,
+    so that running the demo again never downgrades them.
+    """
+    centre = Centre.objects.filter(region_code=REGION_CODE).first()
+    if centre is not None:
+        newer = newer_installed_version(centre, pack)
+        if newer is not None:
+            return ProvisionResult(
+                centre=centre, created_matters=0, updated_matters=0, kept_version=newer
+            )
+    return provision_centre(
         actor=None,
         region_code=REGION_CODE,
         pack=pack,
@@ -86,10 +108,6 @@ def provision_demo(
         name=CENTRE_NAME,
         progress=progress,
     )
-    with transaction.atomic():
-        accounts = _create_accounts(result)
-    configure_demo_connectors(result.centre)
-    return result, accounts
 
 
 def reviewer_description(department: Department) -> str:

@@ -12,16 +12,21 @@ from types import FrameType
 from typing import Any
 
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
-from waitress import serve
+from waitress.server import create_server
 
+from onestop.core.errors import OneStopError
 from onestop.core.logging import get_logger
 from onestop.core.management.base import OneStopCommand
 from onestop.core.outbox import Worker
+from onestop.core.ports import check_port, port_unavailable
+from onestop.core.signing import secret_key
 
 log = get_logger(__name__)
 
 WORKER_STOP_SECONDS = 10
+DEFAULT_PORT = 8000
 
 
 class Command(OneStopCommand):
@@ -32,7 +37,9 @@ class Command(OneStopCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument(
-            "--port", type=int, default=int(os.environ.get("PORT", "8000"))
+            "--port",
+            help="TCP port from 1 to 65535 (default: the PORT environment variable, "
+            "else 8000)",
         )
         parser.add_argument("--threads", type=int, default=8, help="request threads")
         parser.add_argument(
@@ -45,6 +52,17 @@ class Command(OneStopCommand):
         from onestop.certificates.fonts import missing_fonts_warning
         from onestop.wsgi import application
 
+        host = options["host"]
+        source = "--port" if options["port"] is not None else "PORT"
+        try:
+            secret_key()
+            port = check_port(
+                options["port"] or os.environ.get("PORT") or DEFAULT_PORT, source=source
+            )
+            server = self._create_server(application, host, port, options, source)
+        except OneStopError as error:
+            raise CommandError(f"{error.code}: {error.render_for_command()}") from None
+
         font_warning = missing_fonts_warning()
         if font_warning:
             self.stderr.write(font_warning)
@@ -52,26 +70,17 @@ class Command(OneStopCommand):
         if settings.ONESTOP_RUN_WORKER_IN_PROCESS and not options["no_worker"]:
             worker = Worker(name="outbox-web")
             worker.start()
-        self._start_simulator(options["port"])
+        self._start_simulator(port)
         self.stdout.write(
             _("Serving OneStop on %(url)s (Ctrl-C stops it)")
-            % {"url": f"http://{options['host']}:{options['port']}/"}
+            % {"url": f"http://{host}:{port}/"}
         )
 
         stop_signal = StopSignal()
-        log.info("server.started", host=options["host"], port=options["port"])
+        log.info("server.started", host=host, port=port)
         reason = "returned"
         try:
-            serve(
-                application,
-                host=options["host"],
-                port=options["port"],
-                threads=options["threads"],
-                ident="OneStop",
-                # Above the application's own limit, so that the application rejects an
-                # oversize request with its usual error instead of waitress's bare page.
-                max_request_body_size=4 * settings.ONESTOP_MAX_REQUEST_BYTES,
-            )
+            server.run()
             reason = stop_signal.name or reason
         except Exception as error:
             reason = f"error: {type(error).__name__}"
@@ -80,7 +89,25 @@ class Command(OneStopCommand):
             if worker is not None:
                 worker.stop()
                 worker.join(timeout=WORKER_STOP_SECONDS)
-            log.info("server.stopped", reason=reason, port=options["port"])
+            log.info("server.stopped", reason=reason, port=port)
+
+    def _create_server(
+        self, application: Any, host: str, port: int, options: Any, source: str
+    ) -> Any:
+        """Bind waitress to host:port, or raise PortUnavailable naming `source`."""
+        try:
+            return create_server(
+                application,
+                host=host,
+                port=port,
+                threads=options["threads"],
+                ident="OneStop",
+                # Above the application's own limit, so that the application rejects an
+                # oversize request with its usual error instead of waitress's bare page.
+                max_request_body_size=4 * settings.ONESTOP_MAX_REQUEST_BYTES,
+            )
+        except OSError as error:
+            raise port_unavailable(error, host=host, port=port, source=source) from None
 
     def _start_simulator(self, web_port: int) -> None:
         from onestop.exchange.demo import start_demo_simulator
