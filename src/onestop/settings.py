@@ -245,8 +245,10 @@ ONESTOP_REGISTRATION_CONFLICTS_PER_ADDRESS = env_int(
     "ONESTOP_REGISTRATION_CONFLICTS_PER_ADDRESS", 20
 )
 ONESTOP_RUN_WORKER_IN_PROCESS = env_flag("ONESTOP_RUN_WORKER_IN_PROCESS", True)
+# The port that `onestop serve` listens on without --port, as `make run` sets it.
+ONESTOP_WEB_PORT = env_port("PORT") or 8000
 ONESTOP_PUBLIC_URL = env_url(
-    "ONESTOP_PUBLIC_URL", "http://127.0.0.1:8000", ("http", "https")
+    "ONESTOP_PUBLIC_URL", f"http://127.0.0.1:{ONESTOP_WEB_PORT}", ("http", "https")
 )
 # The department exchange: onestop/exchange/conf.py says what each setting means.
 ONESTOP_AMQP_URL = env_url("ONESTOP_AMQP_URL", "", ("amqp", "amqps"))

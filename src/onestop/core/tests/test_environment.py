@@ -48,6 +48,7 @@ def english(monkeypatch):
         ("ONESTOP_PAD_COOKIE_SECURE", "yes", "1 (on) or 0 (off)"),
         ("ONESTOP_DEBUG", "true", "1 (on) or 0 (off)"),
         ("ONESTOP_DEPT_SIM", "on", "1 (on) or 0 (off)"),
+        ("PORT", "eighty", "a TCP port, a whole number from 1 to 65535"),
         (
             "ONESTOP_DEPT_SIM_PORT",
             "70000",
@@ -107,6 +108,16 @@ def test_valid_variables_read(monkeypatch, english):
     assert module.ONESTOP_RUN_WORKER_IN_PROCESS is False
     assert module.ONESTOP_DEPT_SIM_PORT == 9701
     assert module.CSRF_TRUSTED_ORIGINS == ["https://a.example", "https://b.example"]
+
+
+def test_public_url_follows_port(monkeypatch, english):
+    monkeypatch.setenv("PORT", "9000")
+    monkeypatch.delenv("ONESTOP_PUBLIC_URL", raising=False)
+
+    module = importlib.reload(onestop.settings)
+
+    assert module.ONESTOP_WEB_PORT == 9000
+    assert module.ONESTOP_PUBLIC_URL == "http://127.0.0.1:9000"
 
 
 def test_var_dir_that_is_a_file_rejected(monkeypatch, english, tmp_path):

@@ -26,7 +26,6 @@ from onestop.core.signing import secret_key
 log = get_logger(__name__)
 
 WORKER_STOP_SECONDS = 10
-DEFAULT_PORT = 8000
 
 
 class Command(OneStopCommand):
@@ -54,34 +53,38 @@ class Command(OneStopCommand):
 
         host = options["host"]
         source = "--port" if options["port"] is not None else "PORT"
+        # Installed before the socket listens, so that a signal that comes as soon as
+        # the port accepts connections stops the server cleanly too.
+        stop_signal = StopSignal()
         try:
             secret_key()
             port = check_port(
-                options["port"] or os.environ.get("PORT") or DEFAULT_PORT, source=source
+                options["port"] or settings.ONESTOP_WEB_PORT, source=source
             )
             server = self._create_server(application, host, port, options, source)
         except OneStopError as error:
             raise CommandError(f"{error.code}: {error.render_for_command()}") from None
 
-        font_warning = missing_fonts_warning()
-        if font_warning:
-            self.stderr.write(font_warning)
         worker = None
-        if settings.ONESTOP_RUN_WORKER_IN_PROCESS and not options["no_worker"]:
-            worker = Worker(name="outbox-web")
-            worker.start()
-        self._start_simulator(port)
-        self.stdout.write(
-            _("Serving OneStop on %(url)s (Ctrl-C stops it)")
-            % {"url": f"http://{host}:{port}/"}
-        )
-
-        stop_signal = StopSignal()
-        log.info("server.started", host=host, port=port)
         reason = "returned"
         try:
+            font_warning = missing_fonts_warning()
+            if font_warning:
+                self.stderr.write(font_warning)
+            if settings.ONESTOP_RUN_WORKER_IN_PROCESS and not options["no_worker"]:
+                worker = Worker(name="outbox-web")
+                worker.start()
+            self._start_simulator(port)
+            self.stdout.write(
+                _("Serving OneStop on %(url)s (Ctrl-C stops it)")
+                % {"url": f"http://{host}:{port}/"}
+            )
+            log.info("server.started", host=host, port=port)
             server.run()
             reason = stop_signal.name or reason
+        except KeyboardInterrupt:
+            # A signal before waitress's loop ran, which catches it itself.
+            reason = stop_signal.name or "KeyboardInterrupt"
         except Exception as error:
             reason = f"error: {type(error).__name__}"
             raise
