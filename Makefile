@@ -5,6 +5,8 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# `onestop demo` and `onestop serve` read the port from the environment too.
+export PORT
 # Links in receipts, QR codes and printed URLs point at the port the demo serves on.
 export ONESTOP_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 # Stamps record which requirements the virtual environment was built from.

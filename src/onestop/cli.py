@@ -11,7 +11,17 @@ _ALIASES = {"dept-sim": "dept_sim"}
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+
+    # An invalid environment variable stops the command with its message alone,
+    # before Django would report it as a traceback or as "Unknown command".
+    try:
+        settings.INSTALLED_APPS  # noqa: B018  (loads the settings)
+    except ImproperlyConfigured as error:
+        sys.stderr.write(f"{error}\n")
+        sys.exit(1)
 
     args = list(sys.argv if argv is None else argv)
     if len(args) > 1:

@@ -10,8 +10,21 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import dj_database_url
 from django.utils.translation import gettext_lazy as _
+
+from onestop.environment import (
+    LOG_LEVELS,
+    database_settings,
+    env_choice,
+    env_flag,
+    env_folder,
+    env_int,
+    env_meta_key,
+    env_port,
+    env_text,
+    env_url,
+    env_urls,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # A source checkout has pyproject.toml two folders above the package (src/onestop).
@@ -33,32 +46,48 @@ def _base_dir() -> Path:
 
 
 BASE_DIR = _base_dir()
-VAR_DIR = Path(os.environ.get("ONESTOP_VAR_DIR", BASE_DIR / "var")).resolve()
+VAR_DIR = env_folder("ONESTOP_VAR_DIR", BASE_DIR / "var")
 
 
 def _secret_key() -> str:
-    """Return the configured secret key, or one kept in var/ for the embedded mode."""
+    """Return the configured secret key, or one kept in var/ for the embedded mode.
+
+    A new var/secret_key is written only while the embedded database does not exist
+    yet. The database's signing keys are encrypted under the key they were created
+    with, so a database restored without its var/secret_key gets no new key: the key
+    stays empty, and what needs it fails with `core.signing.SecretKeyMissing`.
+    """
     configured = os.environ.get("ONESTOP_SECRET_KEY")
     if configured:
         return configured
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     path = VAR_DIR / "secret_key"
-    if not path.exists():
-        from secrets import token_urlsafe
+    if path.exists():
+        return path.read_text().strip()
+    if _embedded_database_exists():
+        return ""
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    from secrets import token_urlsafe
 
-        path.write_text(token_urlsafe(50))
-        path.chmod(0o600)
+    path.write_text(token_urlsafe(50))
+    path.chmod(0o600)
     return path.read_text().strip()
 
 
+def _embedded_database_exists() -> bool:
+    # NOTE: with DATABASE_URL set, the settings cannot tell a new database from a
+    # restored one, so var/secret_key is still created. Production sets
+    # ONESTOP_SECRET_KEY.
+    return not os.environ.get("DATABASE_URL") and (VAR_DIR / "onestop.sqlite3").exists()
+
+
 SECRET_KEY = _secret_key()
-DEBUG = os.environ.get("ONESTOP_DEBUG", "") == "1"
-ALLOWED_HOSTS = os.environ.get("ONESTOP_ALLOWED_HOSTS", "127.0.0.1,localhost").split(
-    ","
-)
-CSRF_TRUSTED_ORIGINS = [
-    origin for origin in os.environ.get("ONESTOP_CSRF_ORIGINS", "").split(",") if origin
+DEBUG = env_flag("ONESTOP_DEBUG", False)
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in env_text("ONESTOP_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if host.strip()
 ]
+CSRF_TRUSTED_ORIGINS = env_urls("ONESTOP_CSRF_ORIGINS", ("http", "https"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -133,7 +162,7 @@ TEMPLATES = [
 DATABASE_URL = (
     os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'onestop.sqlite3'}"
 )
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+DATABASES = {"default": database_settings(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer commits; IMMEDIATE takes the write lock at
     # BEGIN, so two writers wait on each other instead of failing with "database is locked".
@@ -193,11 +222,11 @@ WHITENOISE_USE_FINDERS = True
 
 # Uploads: the limit per file, and the limit of a whole request (a matter has up to a dozen
 # materials). Django's own limit applies to the form fields without the files.
-ONESTOP_MAX_UPLOAD_BYTES = int(
-    os.environ.get("ONESTOP_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
-)
-ONESTOP_MAX_REQUEST_BYTES = int(
-    os.environ.get("ONESTOP_MAX_REQUEST_BYTES", 20 * ONESTOP_MAX_UPLOAD_BYTES)
+ONESTOP_MAX_UPLOAD_BYTES = env_int("ONESTOP_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+ONESTOP_MAX_REQUEST_BYTES = env_int(
+    "ONESTOP_MAX_REQUEST_BYTES",
+    20 * ONESTOP_MAX_UPLOAD_BYTES,
+    minimum=ONESTOP_MAX_UPLOAD_BYTES,
 )
 # Seconds for which a page keeps the files of a form that came back with an error, so
 # that the applicant need not choose them again (cases.held_uploads). A kiosk keeps them
@@ -215,34 +244,39 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # The request header (as a META key such as "HTTP_X_REAL_IP") in which the reverse
 # proxy passes the client address. Empty uses REMOTE_ADDR.
-ONESTOP_CLIENT_IP_HEADER = os.environ.get("ONESTOP_CLIENT_IP_HEADER", "")
-ONESTOP_SIGN_IN_FAILURES_PER_ADDRESS = int(
-    os.environ.get("ONESTOP_SIGN_IN_FAILURES_PER_ADDRESS", 100)
+ONESTOP_CLIENT_IP_HEADER = env_meta_key("ONESTOP_CLIENT_IP_HEADER")
+ONESTOP_SIGN_IN_FAILURES_PER_ADDRESS = env_int(
+    "ONESTOP_SIGN_IN_FAILURES_PER_ADDRESS", 100
 )
 # Registrations from one address that may name an already registered ID number or user
 # name in 15 minutes, before that address's registrations wait 15 minutes.
-ONESTOP_REGISTRATION_CONFLICTS_PER_ADDRESS = int(
-    os.environ.get("ONESTOP_REGISTRATION_CONFLICTS_PER_ADDRESS", 20)
+ONESTOP_REGISTRATION_CONFLICTS_PER_ADDRESS = env_int(
+    "ONESTOP_REGISTRATION_CONFLICTS_PER_ADDRESS", 20
 )
 # Rating pad pairing codes that devices from one address may get in 15 minutes, before
 # that address's next device waits 15 minutes. The pairing page needs no sign-in.
-ONESTOP_PAD_PAIRINGS_PER_ADDRESS = int(
-    os.environ.get("ONESTOP_PAD_PAIRINGS_PER_ADDRESS", 50)
-)
+ONESTOP_PAD_PAIRINGS_PER_ADDRESS = env_int("ONESTOP_PAD_PAIRINGS_PER_ADDRESS", 50)
 # Days after which a claim to act for an enterprise that no window clerk verified is
 # removed, and a rejected claim stops showing on the claimant's profile.
-ONESTOP_AGENCY_CLAIM_DAYS = int(os.environ.get("ONESTOP_AGENCY_CLAIM_DAYS", 30))
-ONESTOP_RUN_WORKER_IN_PROCESS = (
-    os.environ.get("ONESTOP_RUN_WORKER_IN_PROCESS", "1") == "1"
+ONESTOP_AGENCY_CLAIM_DAYS = env_int("ONESTOP_AGENCY_CLAIM_DAYS", 30)
+ONESTOP_RUN_WORKER_IN_PROCESS = env_flag("ONESTOP_RUN_WORKER_IN_PROCESS", True)
+# The port that `onestop serve` listens on without --port, as `make run` sets it.
+ONESTOP_WEB_PORT = env_port("PORT") or 8000
+ONESTOP_PUBLIC_URL = env_url(
+    "ONESTOP_PUBLIC_URL", f"http://127.0.0.1:{ONESTOP_WEB_PORT}", ("http", "https")
 )
-ONESTOP_PUBLIC_URL = os.environ.get("ONESTOP_PUBLIC_URL", "http://127.0.0.1:8000")
+# The department exchange: onestop/exchange/conf.py says what each setting means.
+ONESTOP_AMQP_URL = env_url("ONESTOP_AMQP_URL", "", ("amqp", "amqps"))
+ONESTOP_AMQP_PREFIX = env_text("ONESTOP_AMQP_PREFIX", "") or None
+ONESTOP_DEPT_SIM = env_flag("ONESTOP_DEPT_SIM", False)
+ONESTOP_DEPT_SIM_PORT = env_port("ONESTOP_DEPT_SIM_PORT")
 # The rating pad's cookie is sent over HTTPS only. Browsers treat 127.0.0.1 and localhost
 # as secure, so a demo there works as it is. Set 0 only to try pads over plain HTTP at
 # another address.
-ONESTOP_PAD_COOKIE_SECURE = os.environ.get("ONESTOP_PAD_COOKIE_SECURE", "1") == "1"
+ONESTOP_PAD_COOKIE_SECURE = env_flag("ONESTOP_PAD_COOKIE_SECURE", True)
 # Seconds without a touch after which a kiosk signs its applicant out and starts again,
 # so that the next person does not find the last one's account.
-ONESTOP_KIOSK_IDLE_SECONDS = int(os.environ.get("ONESTOP_KIOSK_IDLE_SECONDS", 180))
+ONESTOP_KIOSK_IDLE_SECONDS = env_int("ONESTOP_KIOSK_IDLE_SECONDS", 180)
 
 LOGGING = {
     "version": 1,
@@ -250,7 +284,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {
         "handlers": ["console"],
-        "level": os.environ.get("ONESTOP_LOG_LEVEL", "INFO"),
+        "level": env_choice("ONESTOP_LOG_LEVEL", "INFO", LOG_LEVELS),
     },
     "loggers": {
         "django.request": {"level": "ERROR"},

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from onestop.catalog.models import Matter, MatterOrigin, MatterVersion, PackInstallation
+from onestop.catalog.versions import check_not_older
 from onestop.certificates.actions import sync_certificate_types
 from onestop.core.audit import record_event
 from onestop.core.bulk import (
@@ -67,9 +68,21 @@ class ProvisionResult:
     centre: Centre
     created_matters: int
     updated_matters: int
+    # The newer pack version the centre was left on, when provisioning skipped its
+    # matters rather than downgrade them.
+    kept_version: str = ""
 
     def message(self) -> str:
         """Return the operator message that describes what provisioning changed."""
+        if self.kept_version:
+            return _(
+                "%(centre)s (%(region)s) is on pack version %(installed)s, newer than "
+                "the bundled pack, so its matters were left unchanged."
+            ) % {
+                "centre": self.centre.name,
+                "region": self.centre.region_code,
+                "installed": self.kept_version,
+            }
         created = ngettext(
             "%(count)s matter created",
             "%(count)s matters created",
@@ -95,20 +108,23 @@ def provision_centre(
     """Create or update the centre of a county-level region from a pack, in one transaction.
 
     Running it again with the same pack changes nothing; a matter whose definition changed
-    gets a new version, and open cases keep the version they were filed under.
+    gets a new version, and open cases keep the version they were filed under. A pack
+    older than the version the centre is on raises PackOlderThanInstalled.
     """
     region = check_county_region(region_code)
     for binding in bindings.values():
         parse_uscc(binding.uscc)
 
     with transaction.atomic():
-        centre, _created = Centre.objects.get_or_create(
+        centre, created_centre = Centre.objects.get_or_create(
             region_code=region.code,
             defaults={
                 "name": name or f"{region.name}政务服务中心",
                 "slug": region.code,
             },
         )
+        if not created_centre:
+            check_not_older(centre, pack)
         departments = _bind_departments(centre, pack, bindings)
         sync_certificate_types(
             actor=None, centre=centre, entries=getattr(pack, "certificate_types", [])

@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from onestop.catalog.actions import DepartmentBinding
-from onestop.catalog.packs.documents import Document, parse_document
+from onestop.catalog.packs.characters import check_single_line_texts
+from onestop.catalog.packs.documents import Document, PathKey, parse_document
 from onestop.catalog.packs.errors import PackError, make_error
 from onestop.catalog.packs.schemas import check_schema
 from onestop.core.errors import InvalidInput, OneStopError
@@ -36,6 +37,9 @@ MAX_BINDINGS_BYTES = 1024 * 1024
 # endpoint or a queue. The department admin enters those in /admin/exchange/, where
 # the change is checked and audited, so a bindings file never carries them.
 BINDABLE_CONNECTORS = ("worklist",)
+# The names of a bindings file, which pages show on one line: the centre's and each
+# department's.
+NAME_TEXTS: list[PathKey] = [("centre", "name"), ("departments", "*", "name")]
 
 
 class BindingsInvalid(InvalidInput):
@@ -75,6 +79,7 @@ def read_bindings(
     errors = check_schema(document, "bindings")
     if errors:
         raise BindingsInvalid(path, errors)
+    errors += check_single_line_texts(document, NAME_TEXTS)
 
     entries: dict[str, dict[str, Any]] = document.data.get("departments") or {}
     errors += _check_roles(document, entries, known_roles, required_roles)

@@ -10,7 +10,6 @@ never deleted. Open cases keep the MatterVersion they were filed under.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +47,7 @@ from onestop.catalog.overlay import (
     remove_overlay_field,
 )
 from onestop.catalog.packs import load_pack
+from onestop.catalog.versions import PackNotNewer, compare_versions, latest_installation
 from onestop.core.audit import record_event
 from onestop.core.errors import Conflict, InvalidInput, NotFound, OneStopError
 from onestop.core.logging import get_logger
@@ -56,10 +56,6 @@ from onestop.core.permissions import require_role
 from onestop.regions.gb2260 import check_county_region
 
 log = get_logger(__name__)
-
-_SEMVER = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$"
-)
 
 
 class CentreNotProvisioned(NotFound):
@@ -75,22 +71,6 @@ class PackIdMismatch(InvalidInput):
     message = _(
         "The centre is on the pack %(installed)s, but this pack is %(pack)s. Upgrade with a "
         "newer version of %(installed)s."
-    )
-
-
-class PackNotNewer(InvalidInput):
-    code = "pack_upgrade.not_newer"
-    message = _(
-        "The pack version %(version)s is not newer than %(installed)s, the version the "
-        "centre is on. Give a pack with a higher version in pack.yaml."
-    )
-
-
-class VersionInvalid(InvalidInput):
-    code = "pack_upgrade.version_invalid"
-    message = _(
-        "The version %(version)s is not a semantic version such as 1.2.0. Correct the "
-        "version in pack.yaml."
     )
 
 
@@ -122,44 +102,6 @@ class ConflictIdInvalid(InvalidInput):
 class ConflictResolved(Conflict):
     code = "pack_upgrade.conflict_resolved"
     message = _("This conflict was already resolved. Reload the list of conflicts.")
-
-
-# --- versions ----------------------------------------------------------------------------
-
-
-def parse_version(version: str) -> tuple[tuple[int, int, int], list[str]]:
-    """Return ((major, minor, patch), pre-release identifiers) of a semantic version."""
-    match = _SEMVER.match(str(version).strip())
-    if match is None:
-        raise VersionInvalid(version=str(version)[:40])
-    numbers = (int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    return numbers, match.group(4).split(".") if match.group(4) else []
-
-
-def compare_versions(left: str, right: str) -> int:
-    """Return -1, 0 or 1 as `left` has lower, equal or higher precedence than `right`.
-
-    Follows Semantic Versioning 2.0.0: a pre-release is lower than its release, and build
-    metadata is ignored.
-    """
-    left_numbers, left_pre = parse_version(left)
-    right_numbers, right_pre = parse_version(right)
-    if left_numbers != right_numbers:
-        return -1 if left_numbers < right_numbers else 1
-    if left_pre == right_pre:
-        return 0
-    if not left_pre or not right_pre:
-        return 1 if not left_pre else -1
-    for a, b in zip(left_pre, right_pre, strict=False):
-        if a != b:
-            return -1 if _pre_key(a) < _pre_key(b) else 1
-    return -1 if len(left_pre) < len(right_pre) else 1
-
-
-def _pre_key(identifier: str) -> tuple[int, int, str]:
-    if identifier.isdigit():
-        return (0, int(identifier), "")
-    return (1, 0, identifier)
 
 
 # --- the plan ----------------------------------------------------------------------------
@@ -253,11 +195,7 @@ def plan_upgrade(
 
 def current_installation(centre: Centre) -> PackInstallation:
     """Return the latest pack installation of the centre, or raise CentreNotProvisioned."""
-    installed = (
-        PackInstallation.objects.for_centre(centre)
-        .order_by("-installed_at", "-pk")
-        .first()
-    )
+    installed = latest_installation(centre)
     if installed is None:
         raise CentreNotProvisioned(region=centre.region_code)
     return installed

@@ -38,6 +38,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -356,6 +357,26 @@ def _unwrap(record: SigningKey) -> bytes:
         raise SigningKeyUnavailable(key_id=record.key_id) from None
 
 
+class SecretKeyMissing(OneStopError):
+    code = "signing.secret_key_missing"
+    status = 500
+    message = _(
+        "The secret key is not set: ONESTOP_SECRET_KEY is empty and %(path)s does not "
+        "exist, although the database does. The database's private keys are encrypted "
+        "under the secret key they were created with, so a new one cannot open them. "
+        "Restore %(path)s from the backup of this database, or set ONESTOP_SECRET_KEY "
+        "to that key."
+    )
+
+
+def secret_key() -> str:
+    """Return `settings.SECRET_KEY`, or raise SecretKeyMissing when it is empty."""
+    try:
+        return str(settings.SECRET_KEY)
+    except ImproperlyConfigured:
+        raise SecretKeyMissing(path=str(settings.VAR_DIR / "secret_key")) from None
+
+
 class PrivateKeyUndecryptable(ValueError):
     """No current or fallback secret key opens a stored private key."""
 
@@ -368,7 +389,7 @@ def encrypt_private_key(private_key: bytes, *, associated_data: bytes) -> bytes:
     open. The result is a version byte, the 12-byte nonce and the ciphertext.
     """
     nonce = secrets.token_bytes(12)
-    aead = AESGCM(_wrapping_key(settings.SECRET_KEY))
+    aead = AESGCM(_wrapping_key(secret_key()))
     return _WRAP_FORMAT + nonce + aead.encrypt(nonce, private_key, associated_data)
 
 
@@ -380,7 +401,7 @@ def decrypt_private_key(blob: bytes, *, associated_data: bytes) -> bytes:
     """
     nonce, ciphertext = blob[1:13], blob[13:]
     secrets_to_try = [
-        settings.SECRET_KEY,
+        secret_key(),
         *getattr(settings, "SECRET_KEY_FALLBACKS", []),
     ]
 

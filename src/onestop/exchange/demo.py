@@ -11,7 +11,6 @@ from __future__ import annotations
 import atexit
 import hashlib
 import hmac
-import os
 import re
 from dataclasses import dataclass
 
@@ -76,15 +75,15 @@ def demo_public_key() -> str:
 def simulator_port(web_port: int | None = None) -> int:
     """Return the simulator's port: ONESTOP_DEPT_SIM_PORT, else the web port + 701.
 
-    The web port is `web_port`, else the PORT environment variable, else 8000, so the
-    default is 8701. A web port above 64834 gets its port - 701 instead, which stays in
-    the range of TCP ports.
+    The web port is `web_port`, else the setting ONESTOP_WEB_PORT (the PORT environment
+    variable, else 8000), so the default is 8701. A web port above 64834 gets its
+    port - 701 instead, which stays in the range of TCP ports.
     """
     configured = setting("ONESTOP_DEPT_SIM_PORT")
     if configured:
         return int(configured)
     if web_port is None:
-        web_port = int(os.environ.get("PORT") or DEFAULT_WEB_PORT)
+        web_port = getattr(settings, "ONESTOP_WEB_PORT", DEFAULT_WEB_PORT)
     if web_port + SIMULATOR_PORT_OFFSET <= MAX_PORT:
         return web_port + SIMULATOR_PORT_OFFSET
     return web_port - SIMULATOR_PORT_OFFSET
@@ -132,7 +131,7 @@ def _configure(department: Department, spec: DemoConnector) -> ConnectorConfig:
     if spec.key_algorithm == KeyAlgorithm.HMAC_SHA256:
         values.update(public_key="", hmac_secret=demo_hmac_secret())
     if spec.kind == ConnectorKind.WEBHOOK:
-        values["endpoint"] = simulator_url()
+        values["endpoint"] = _demo_endpoint(department)
     if spec.kind == ConnectorKind.AMQP:
         values["queue"] = f"{queue_prefix()}.department.{department.uscc}"
     config, _created = ConnectorConfig.objects.update_or_create(
@@ -140,6 +139,19 @@ def _configure(department: Department, spec: DemoConnector) -> ConnectorConfig:
     )
     Department.objects.filter(pk=department.pk).update(connector_kind=spec.kind)
     return config
+
+
+def _demo_endpoint(department: Department) -> str:
+    """Return the webhook endpoint of a demo department: the simulator's, unless an
+    admin set the department's endpoint to another address, which stays."""
+    endpoint = (
+        ConnectorConfig.objects.filter(department=department)
+        .values_list("endpoint", flat=True)
+        .first()
+    )
+    if endpoint and not _SIMULATOR_ENDPOINT.fullmatch(endpoint):
+        return endpoint
+    return simulator_url()
 
 
 def _let_department_admins_into_admin(centre: Centre) -> None:

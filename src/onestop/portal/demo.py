@@ -8,15 +8,19 @@ check character but belong to no real body.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from onestop.catalog.actions import DepartmentBinding, ProvisionResult, provision_centre
 from onestop.catalog.packs import STANDARD_PACK_DIR
 from onestop.catalog.packs.loader import load_pack
+from onestop.catalog.versions import newer_installed_version
+from onestop.core.errors import lazy_text
 from onestop.core.models import (
     Centre,
     Department,
@@ -42,30 +46,43 @@ CITY_PREFIX = "佛山市禅城区"
 PASSWORD = "onestop-demo-2026"
 
 
-# Demo staff accounts with what each one is for. Every other department of the pack gets a
-# reviewer account too, named "reviewer-" + the department's role key.
-STAFF_USERNAMES = {
-    "clerk": "综合窗口 window clerk, choose window 1 on the workbench",
-    "reviewer": "reviewer of 市场监督管理局",
-    "deptadmin": "department admin of 市场监督管理局",
-    "centreadmin": "centre admin",
-    "supervisor": "supervisor",
-    "platform": "platform admin (Django admin too)",
+# Demo staff accounts with what each one is for, or None where the description names
+# the account's department. Every other department of the pack gets a reviewer account
+# too, named "reviewer-" + the department's role key.
+STAFF_USERNAMES: dict[str, Any] = {
+    "clerk": _("comprehensive window (综合窗口)"),
+    "reviewer": None,
+    "deptadmin": None,
+    "centreadmin": _("the centre's catalogue, windows, staff and calendar"),
+    "supervisor": _("dashboards, overdue cases and bad ratings"),
+    "platform": _("every centre, and Django admin too"),
 }
 REVIEWER_PREFIX = "reviewer-"
+ENTERPRISE_USCC = "91440604MA4W1X2YX9"
 # The demo centre's comprehensive windows: code "1" is named 综合窗口 1, and so on.
 DEMO_WINDOWS = 6
 APPLICANTS = {
-    "applicant": "李秀英, a person",
-    "agent": "陈志强, agent of 91440604MA4W1X2YX9",
+    "applicant": lazy_text(_("%(name)s, a person"), name="李秀英"),
+    "agent": lazy_text(
+        _("%(name)s, agent of %(uscc)s"), name="陈志强", uscc=ENTERPRISE_USCC
+    ),
 }
+APPLICANT_ROLE = "applicant"
 
 
 @dataclass(frozen=True)
 class DemoAccount:
     username: str
     role: str
-    description: str
+    # A lazy translation, so that it prints in the operator's language.
+    description: Any
+
+    @property
+    def role_label(self) -> str:
+        """Return the role's name in the active language."""
+        if self.role == APPLICANT_ROLE:
+            return str(_("applicant"))
+        return str(Role(self.role).label)
 
 
 def demo_uscc(index: int) -> str:
@@ -94,14 +111,7 @@ def provision_demo(
     """
     pack = load_pack(STANDARD_PACK_DIR)
     seed_calendar(years=calendar_years)
-    result = provision_centre(
-        actor=None,
-        region_code=REGION_CODE,
-        pack=pack,
-        bindings=demo_bindings(pack),
-        name=CENTRE_NAME,
-        progress=progress,
-    )
+    result = _provision_demo_centre(pack, progress)
     with transaction.atomic():
         _create_windows(result.centre)
         accounts = _create_accounts(result)
@@ -109,9 +119,32 @@ def provision_demo(
     return result, accounts
 
 
-def reviewer_description(department: Department) -> str:
-    """Return the login-table text of the reviewer account of `department`."""
-    return f"reviewer of {department.name}"
+def _provision_demo_centre(pack: Any, progress: Any) -> ProvisionResult:
+    """Provision the demo centre from `pack`, unless it is on a newer pack version.
+
+    A demo centre moved to a newer pack with `onestop pack upgrade` keeps its matters,
+    so that running the demo again never downgrades them.
+    """
+    centre = Centre.objects.filter(region_code=REGION_CODE).first()
+    if centre is not None:
+        newer = newer_installed_version(centre, pack)
+        if newer is not None:
+            return ProvisionResult(
+                centre=centre, created_matters=0, updated_matters=0, kept_version=newer
+            )
+    return provision_centre(
+        actor=None,
+        region_code=REGION_CODE,
+        pack=pack,
+        bindings=demo_bindings(pack),
+        name=CENTRE_NAME,
+        progress=progress,
+    )
+
+
+def department_description(department: Department) -> Any:
+    """Return the description of a demo account that works for `department`."""
+    return lazy_text(_("for %(department)s"), department=department.name)
 
 
 def demo_accounts() -> list[DemoAccount]:
@@ -126,17 +159,17 @@ def demo_accounts() -> list[DemoAccount]:
     ]
     for username, description in APPLICANTS.items():
         if Person.objects.filter(user__username=username).exists():
-            accounts.append(DemoAccount(username, "applicant", description))
+            accounts.append(DemoAccount(username, APPLICANT_ROLE, description))
     return accounts
 
 
-def _account_description(membership: Membership) -> str:
-    username = membership.user.username
-    if username in STAFF_USERNAMES:
-        return STAFF_USERNAMES[username]
+def _account_description(membership: Membership) -> Any:
+    description = STAFF_USERNAMES.get(membership.user.username)
+    if description is not None:
+        return description
     if membership.department is None:
         return ""
-    return reviewer_description(membership.department)
+    return department_description(membership.department)
 
 
 def _create_windows(centre: Centre) -> None:
@@ -153,7 +186,7 @@ def _create_accounts(result: ProvisionResult) -> list[DemoAccount]:
     accounts: list[DemoAccount] = []
     market = Department.objects.get(centre=centre, role_key="market_regulation")
 
-    def staff(username: str, role: str, description: str, department=None) -> None:
+    def staff(username: str, role: str, description: Any, department=None) -> None:
         user = _user(
             username, is_staff=role in (Role.CENTRE_ADMIN, Role.PLATFORM_ADMIN)
         )
@@ -169,15 +202,15 @@ def _create_accounts(result: ProvisionResult) -> list[DemoAccount]:
         accounts.append(DemoAccount(username, role, description))
 
     staff("clerk", Role.CLERK, STAFF_USERNAMES["clerk"])
-    staff("reviewer", Role.REVIEWER, STAFF_USERNAMES["reviewer"], market)
+    staff("reviewer", Role.REVIEWER, department_description(market), market)
     for department in Department.objects.for_centre(centre).exclude(pk=market.pk):
         staff(
             f"{REVIEWER_PREFIX}{department.role_key}",
             Role.REVIEWER,
-            reviewer_description(department),
+            department_description(department),
             department,
         )
-    staff("deptadmin", Role.DEPARTMENT_ADMIN, STAFF_USERNAMES["deptadmin"], market)
+    staff("deptadmin", Role.DEPARTMENT_ADMIN, department_description(market), market)
     staff("centreadmin", Role.CENTRE_ADMIN, STAFF_USERNAMES["centreadmin"])
     staff("supervisor", Role.SUPERVISOR, STAFF_USERNAMES["supervisor"])
     staff("platform", Role.PLATFORM_ADMIN, STAFF_USERNAMES["platform"])
@@ -189,7 +222,7 @@ def _create_accounts(result: ProvisionResult) -> list[DemoAccount]:
         "13800138000",
         "佛山市禅城区祖庙路1号",
     )
-    accounts.append(DemoAccount("applicant", "applicant", APPLICANTS["applicant"]))
+    accounts.append(DemoAccount("applicant", APPLICANT_ROLE, APPLICANTS["applicant"]))
     agent = _person(
         "agent",
         "44060419900101123X",
@@ -198,7 +231,7 @@ def _create_accounts(result: ProvisionResult) -> list[DemoAccount]:
         "佛山市禅城区季华五路22号",
     )
     enterprise, _created = Enterprise.objects.get_or_create(
-        uscc="91440604MA4W1X2YX9",
+        uscc=ENTERPRISE_USCC,
         defaults={
             "name": "佛山市禅城区示例商贸有限公司",
             "legal_representative": "陈志强",
@@ -217,7 +250,7 @@ def _create_accounts(result: ProvisionResult) -> list[DemoAccount]:
             "decided_at_centre": centre,
         },
     )
-    accounts.append(DemoAccount("agent", "applicant", APPLICANTS["agent"]))
+    accounts.append(DemoAccount("agent", APPLICANT_ROLE, APPLICANTS["agent"]))
     return accounts
 
 

@@ -109,7 +109,7 @@ def _day_rows(region_code: str, days: Iterable[CalendarDay], source: str) -> lis
             region_code=region_code,
             date=day.date,
             is_workday=day.is_workday,
-            note=day.note[:100],
+            note=day.note,
             source=source,
             updated_at=now,
         )

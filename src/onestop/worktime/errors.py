@@ -68,6 +68,22 @@ class WorkdayNotOnWeekend(InvalidInput):
     )
 
 
+class NoteTooLong(InvalidInput):
+    code = "calendar.note_too_long"
+    message = _(
+        "%(location)s: the note has %(length)s characters, but a note may have at "
+        "most %(max)s. Shorten it."
+    )
+
+
+class NoteCharacterInvalid(InvalidInput):
+    code = "calendar.note_character_invalid"
+    message = _(
+        "%(location)s: the note contains %(character)s, a control or invisible "
+        "character. Remove it, and write the note with visible characters only."
+    )
+
+
 class ScheduleInvalid(InvalidInput):
     code = "calendar.schedule_invalid"
 

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 # The empty region code is the national calendar. Any other code is a six-digit
 # GB/T 2260 region (province, city or county) whose days override the national ones.
 NATIONAL = ""
+# The longest note of a calendar day, in characters.
+NOTE_MAX_LENGTH = 100
 
 
 class CalendarSource(models.TextChoices):
@@ -25,7 +27,7 @@ class WorkCalendarDay(models.Model):
     )
     date = models.DateField(_("date"))
     is_workday = models.BooleanField(_("workday"))
-    note = models.CharField(_("note"), max_length=100, blank=True)
+    note = models.CharField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
     source = models.CharField(
         _("source"), max_length=20, choices=CalendarSource.choices
     )

@@ -24,7 +24,8 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onestop.core.errors import Coded, InvalidInput, lazy_text
+from onestop.core.errors import Coded, InvalidInput, code_point_text, lazy_text
+from onestop.core.ideographs import is_printable
 from onestop.core.json_errors import json_problem
 from onestop.worktime.engine import CalendarDay
 from onestop.worktime.errors import (
@@ -35,11 +36,14 @@ from onestop.worktime.errors import (
     InvalidScheduleFile,
     NonexistentDate,
     NonexistentMonth,
+    NoteCharacterInvalid,
+    NoteTooLong,
     ScheduleInvalid,
     SeveralYears,
     WorkdayNotOnWeekend,
     YearMismatch,
 )
+from onestop.worktime.models import NOTE_MAX_LENGTH
 
 MAX_FILE_BYTES = 1024 * 1024
 SATURDAY = 5  # date.weekday() of Saturday; Sunday is 6
@@ -246,6 +250,7 @@ def _check(
 
     seen: dict[dt.date, _Entry] = {}
     for entry in entries:
+        _check_note(entry, errors)
         _check_workday_on_weekend(entry, errors)
         earlier = seen.get(entry.date)
         if earlier is None:
@@ -267,6 +272,23 @@ def _check(
         for entry in sorted(seen.values(), key=lambda item: item.date)
     )
     return Schedule(year=years[0], days=days)
+
+
+def _check_note(entry: _Entry, errors: list[InvalidInput]) -> None:
+    """Add an error for a note longer than the stored column or with a hidden character."""
+    if len(entry.note) > NOTE_MAX_LENGTH:
+        errors.append(
+            NoteTooLong(
+                location=entry.location, length=len(entry.note), max=NOTE_MAX_LENGTH
+            )
+        )
+    hidden = next((c for c in entry.note if not is_printable(c)), None)
+    if hidden is not None:
+        errors.append(
+            NoteCharacterInvalid(
+                location=entry.location, character=code_point_text(hidden)
+            )
+        )
 
 
 def _check_workday_on_weekend(entry: _Entry, errors: list[InvalidInput]) -> None:

@@ -19,7 +19,7 @@ from .documents import Document, PathKey
 from .errors import PackError
 
 # The texts of a matter that are shown on one line, as paths from the matter. "*"
-# stands for each item of a list.
+# stands for each item of a list or each value of a mapping.
 SINGLE_LINE_TEXTS: list[PathKey] = [
     ("name",),
     ("main_item",),
@@ -37,10 +37,15 @@ SINGLE_LINE_TEXTS: list[PathKey] = [
 ]
 
 
-def check_single_line_texts(document: Document) -> list[PackError]:
-    """Report each single-line text of the matter with a character str.isprintable() rejects."""
+def check_single_line_texts(
+    document: Document, patterns: list[PathKey] = SINGLE_LINE_TEXTS
+) -> list[PackError]:
+    """Report each text at `patterns` with a character str.isprintable() rejects.
+
+    The default patterns are the single-line texts of a matter.
+    """
     errors: list[PackError] = []
-    for pattern in SINGLE_LINE_TEXTS:
+    for pattern in patterns:
         for path, text in _texts_at(document.data, pattern, ()):
             hidden = next((c for c in text if not c.isprintable()), None)
             if hidden is not None:
@@ -60,6 +65,9 @@ def _texts_at(
         if isinstance(data, list):
             for index, item in enumerate(data):
                 yield from _texts_at(item, rest, (*path, index))
+        elif isinstance(data, dict):
+            for name, item in data.items():
+                yield from _texts_at(item, rest, (*path, name))
     elif isinstance(data, dict) and key in data:
         yield from _texts_at(data[key], rest, (*path, key))
 

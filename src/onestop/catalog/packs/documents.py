@@ -14,6 +14,8 @@ from typing import Any
 import yaml
 from django.utils.translation import gettext_lazy as _
 
+from onestop.core.errors import code_point_text
+
 from .errors import PackError, make_error
 
 PathKey = tuple[str | int, ...]
@@ -93,7 +95,10 @@ def parse_document(name: str, raw: bytes) -> tuple[Document | None, PackError | 
             offset=error.start,
         )
 
-    loader = _PackLoader(text)
+    try:
+        loader = _PackLoader(text)
+    except yaml.reader.ReaderError as error:
+        return None, _character_error(name, text, error)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -193,6 +198,31 @@ def _marked_error(
     line = mark.line + 1 if mark else None
     column = mark.column + 1 if mark else None
     return make_error(name, "", rule, message, line=line, column=column, **values)
+
+
+def _character_error(name: str, text: str, error: yaml.reader.ReaderError) -> PackError:
+    """Report a character that YAML does not allow, such as a control character.
+
+    PyYAML checks the whole text before it parses, and gives the character's offset
+    in the text, from which this counts the line and column from 1.
+    """
+    position = error.position
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    character = chr(error.character)
+    problem = _(
+        "the character %(character)s is not allowed in YAML, so remove it, or write "
+        "it as the escape %(escape)s inside double quotes"
+    ) % {"character": code_point_text(character), "escape": f"\\u{ord(character):04X}"}
+    return make_error(
+        name,
+        "",
+        "yaml.syntax",
+        _("The file is not valid YAML: %(problem)s. Fix the line shown."),
+        line=line,
+        column=column,
+        problem=str(problem),
+    )
 
 
 def _collect_positions(

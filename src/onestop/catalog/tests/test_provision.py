@@ -192,6 +192,41 @@ def test_bindings_yaml_syntax_names_line_in_chinese(tmp_path):
     assert "errors" not in message
 
 
+def test_bindings_control_character_names_line_and_column(tmp_path):
+    path = tmp_path / "bindings.yaml"
+    path.write_text("centre:\n  name: 广安\x07区\ndepartments: {}\n", encoding="utf-8")
+
+    with translation.override("en"):
+        message = run_provision(path)
+
+    assert f"{path}:2:11: The file is not valid YAML: the character U+0007" in message
+    assert "write it as the escape \\u0007 inside double quotes" in message
+    assert "[yaml.syntax]" in message
+    assert "ReaderError" not in message
+
+
+def test_bindings_invisible_characters_in_names_rejected(tmp_path, standard_pack):
+    def hide(departments):
+        departments["market_regulation"]["name"] = "广安区\u202e市场监督管理局"
+
+    path = edit_bindings(bindings_file(tmp_path, standard_pack), hide)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["centre"] = {"name": "广安区\u200b政务服务中心"}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    with translation.override("en"):
+        message = run_provision(path)
+
+    assert "has 2 errors" in message
+    assert "centre.name: The text contains U+200B (ZERO WIDTH SPACE)" in message
+    assert (
+        "departments.market_regulation.name: The text contains U+202E "
+        "(RIGHT-TO-LEFT OVERRIDE)"
+    ) in message
+    assert message.count("[text.character_invalid]") == 2
+    assert not Centre.objects.filter(region_code="511602").exists()
+
+
 def test_bindings_misspelt_key_rejected(tmp_path, standard_pack):
     def misspell(departments):
         departments["market_regulation"]["connectr"] = "webhook"

@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from onestop.cases.actions import Application, submit_online_case
 from onestop.cases.queries import open_matters
 from onestop.cases.uploads import check_upload
+from onestop.catalog.actions import provision_centre
 from onestop.catalog.models import (
     Matter,
     MatterOverlay,
@@ -29,7 +31,9 @@ from onestop.catalog.upgrade import (
     resolve_conflict,
     upgrade_centre,
 )
-from onestop.core.models import AuditEvent
+from onestop.catalog.versions import PackOlderThanInstalled
+from onestop.core.models import AuditEvent, Department
+from onestop.portal.demo import demo_bindings, provision_demo
 from onestop.testing import PDF_BYTES, current_version, valid_form
 
 pytestmark = pytest.mark.django_db
@@ -328,3 +332,103 @@ def test_upgrade_checks_region_first(db, region, code):
 
     assert str(raised.value).startswith(f"{code}: ")
     assert region in str(raised.value)
+
+
+def demo_bindings_file(tmp_path: Path, pack) -> Path:
+    """Write the demo centre's own bindings, so that only the pack version differs."""
+    departments = {
+        role: {"name": binding.name, "uscc": binding.uscc}
+        for role, binding in demo_bindings(pack).items()
+    }
+    path = tmp_path / "bindings.yaml"
+    path.write_text(
+        yaml.safe_dump({"departments": departments}, allow_unicode=True),
+        encoding="utf-8",
+    )
+    return path
+
+
+def provision_command(pack_dir: Path, bindings: Path) -> str:
+    out = StringIO()
+    call_command(
+        "provision",
+        "--region",
+        "440604",
+        "--pack",
+        str(pack_dir),
+        "--bindings",
+        str(bindings),
+        stdout=out,
+    )
+    return out.getvalue()
+
+
+def test_provision_older_pack_after_upgrade_rejected(demo, next_pack, tmp_path):
+    upgrade(demo, next_pack)
+    bindings = demo_bindings_file(tmp_path, next_pack)
+    installations = PackInstallation.objects.count()
+
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError) as raised,
+    ):
+        provision_command(STANDARD_PACK_DIR, bindings)
+
+    message = str(raised.value)
+    assert message.startswith("pack_upgrade.older_than_installed: ")
+    assert "version 0.1.0 is older than 0.2.0" in message
+    assert "`onestop pack upgrade`" in message
+    assert PackInstallation.objects.count() == installations
+    assert food(demo).pack_version == "0.2.0"
+    assert current_version(food(demo)).definition["conditions"] == NEW_CONDITIONS
+
+
+def test_provision_older_pack_error_in_chinese(demo, next_pack):
+    upgrade(demo, next_pack)
+
+    with translation.override("zh-hans"):
+        with pytest.raises(PackOlderThanInstalled) as raised:
+            provision_centre(
+                actor=None,
+                region_code="440604",
+                pack=load_pack(STANDARD_PACK_DIR),
+                bindings=demo_bindings(next_pack),
+            )
+        message = raised.value.render()
+
+    assert "0.1.0" in message
+    assert "0.2.0" in message
+    assert "onestop pack upgrade" in message
+    assert isinstance(raised.value, PackNotNewer)
+
+
+def test_provision_same_version_after_upgrade_allowed(
+    demo, next_pack, next_pack_dir, tmp_path
+):
+    upgrade(demo, next_pack)
+    bindings = demo_bindings_file(tmp_path, next_pack)
+    bindings.write_text(
+        bindings.read_text(encoding="utf-8").replace("佛山市禅城区市场", "禅城区市场"),
+        encoding="utf-8",
+    )
+
+    provision_command(next_pack_dir, bindings)
+
+    market = Department.objects.get(centre=demo.centre, role_key="market_regulation")
+    assert market.name.startswith("禅城区市场")
+    assert food(demo).pack_version == "0.2.0"
+
+
+def test_demo_again_keeps_newer_pack(demo, next_pack):
+    upgrade(demo, next_pack)
+    installations = PackInstallation.objects.count()
+    versions = MatterVersion.objects.filter(centre=demo.centre).count()
+
+    result, _accounts = provision_demo(calendar_years=[2026])
+
+    assert result.kept_version == "0.2.0"
+    assert PackInstallation.objects.count() == installations
+    assert MatterVersion.objects.filter(centre=demo.centre).count() == versions
+    assert food(demo).pack_version == "0.2.0"
+    with translation.override("en"):
+        assert "is on pack version 0.2.0, newer than" in result.message()

@@ -123,7 +123,11 @@ def _create_signing_key(name: str) -> LedgerKey:
     )
     try:
         with transaction.atomic():
-            row = LedgerKey.objects.create(name=name, private_key_encrypted=encrypted)
+            row = LedgerKey.objects.create(
+                name=name,
+                private_key_encrypted=encrypted,
+                public_key=note.public_key_bytes(key),
+            )
     except IntegrityError:
         return LedgerKey.objects.get(name=name)
     logger.info("ledger.key_created", ledger_key_id=row.pk)
@@ -131,9 +135,36 @@ def _create_signing_key(name: str) -> LedgerKey:
 
 
 def get_vkey() -> str:
-    """Return the public verifier key string of the checkpoint signing key."""
-    name, key = get_signing_key()
-    return note.format_vkey(name, key)
+    """Return the public verifier key string of the checkpoint signing key.
+
+    Creates the signing key when the deployment has none yet, as signing does.
+    """
+    name = get_origin()
+    row = LedgerKey.objects.filter(name=name).first() or _create_signing_key(name)
+    return verifier_key(row)
+
+
+def get_stored_vkey() -> str | None:
+    """Return the verifier key string of the stored signing key, or None if none.
+
+    It never creates a key, so a verification does not write one.
+    """
+    row = LedgerKey.objects.filter(name=get_origin()).first()
+    return None if row is None else verifier_key(row)
+
+
+def verifier_key(row: LedgerKey) -> str:
+    """Return the verifier key string of a stored signing key from its public key.
+
+    A key stored before public keys were kept has none. This derives it once from
+    the private key, which needs the secret key, and stores it.
+    """
+    public = bytes(row.public_key)
+    if not public:
+        public = note.public_key_bytes(_load_private_key(row))
+        LedgerKey.objects.filter(pk=row.pk).update(public_key=public)
+        row.public_key = public
+    return note.format_public_vkey(row.name, public)
 
 
 def sign_checkpoint(size: int, root_hash: bytes) -> str:

@@ -141,6 +141,10 @@ class LedgerKey(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     private_key_encrypted = models.BinaryField()
+    # The raw 32-byte Ed25519 public key, so that verifying checkpoints needs neither
+    # the private key nor the secret key that encrypts it. Empty for a key stored before
+    # this column, until `checkpoint.verifier_key` fills it in once.
+    public_key = models.BinaryField(default=b"", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

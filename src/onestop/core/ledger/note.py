@@ -94,7 +94,11 @@ def public_key_bytes(private_key: Ed25519PrivateKey) -> bytes:
 
 def format_vkey(name: str, private_key: Ed25519PrivateKey) -> str:
     """Write the verifier key string of a signing key."""
-    public = public_key_bytes(private_key)
+    return format_public_vkey(name, public_key_bytes(private_key))
+
+
+def format_public_vkey(name: str, public: bytes) -> str:
+    """Write the verifier key string of a raw 32-byte Ed25519 public key."""
     encoded = base64.b64encode(ED25519_ALGORITHM + public).decode()
     return f"{name}+{key_id(name, public).hex()}+{encoded}"
 

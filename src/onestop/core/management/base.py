@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import (
+    BaseCommand,
+    CommandError,
+    CommandParser,
+    SystemCheckError,
+)
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import translation
@@ -65,7 +71,25 @@ class OneStopCommand(BaseCommand):
         return parser
 
     def execute(self, *args: Any, **options: Any) -> Any:
-        """Run the command, and name the database when a failure is a missing migration."""
+        """Run the command, and name the database when a failure is a missing migration.
+
+        From the command line, a CommandError prints as its message alone, without
+        Django's "CommandError: " in front, and exits with its return code.
+        """
+        try:
+            return self._execute(*args, **options)
+        except CommandError as error:
+            from_command_line = getattr(self, "_called_from_command_line", False)
+            if (
+                not from_command_line
+                or options.get("traceback")
+                or isinstance(error, SystemCheckError)
+            ):
+                raise
+            self.stderr.write(str(error))
+            sys.exit(error.returncode)
+
+    def _execute(self, *args: Any, **options: Any) -> Any:
         try:
             return super().execute(*args, **options)
         except DatabaseError as error:

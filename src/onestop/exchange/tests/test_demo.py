@@ -113,12 +113,12 @@ def test_simulator_skips_pull_department_with_other_key(demo):
     assert simulator_settings.pull_departments == {}
 
 
-def test_simulator_port_follows_web_port(settings, monkeypatch):
+def test_simulator_port_follows_web_port(settings):
     settings.ONESTOP_DEPT_SIM_PORT = None
-    monkeypatch.delenv("PORT", raising=False)
+    settings.ONESTOP_WEB_PORT = 8000
     assert simulator_port() == 8701
     assert simulator_port(8761) == 9462
-    monkeypatch.setenv("PORT", "8762")
+    settings.ONESTOP_WEB_PORT = 8762
     assert simulator_port() == 9463
 
 
@@ -179,3 +179,38 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def test_demo_endpoints_follow_web_port(demo, settings):
+    settings.ONESTOP_WEB_PORT = 9000
+    settings.ONESTOP_DEPT_SIM_PORT = None
+
+    configure_demo_connectors(demo.centre)
+
+    taxation = ConnectorConfig.objects.get(department__role_key="taxation")
+    assert taxation.endpoint == "http://127.0.0.1:9701/envelopes"
+
+
+def test_demo_endpoints_follow_dept_sim_port(demo, settings):
+    settings.ONESTOP_DEPT_SIM_PORT = 9123
+
+    configure_demo_connectors(demo.centre)
+
+    forestry = ConnectorConfig.objects.get(department__role_key="forestry")
+    assert forestry.endpoint == "http://127.0.0.1:9123/envelopes"
+
+
+def test_demo_keeps_endpoint_an_admin_changed(demo, settings):
+    configure_demo_connectors(demo.centre)
+    changed = "https://tax.example.org/onestop/envelopes"
+    ConnectorConfig.objects.filter(department__role_key="taxation").update(
+        endpoint=changed
+    )
+    settings.ONESTOP_DEPT_SIM_PORT = 9123
+
+    configure_demo_connectors(demo.centre)
+
+    taxation = ConnectorConfig.objects.get(department__role_key="taxation")
+    forestry = ConnectorConfig.objects.get(department__role_key="forestry")
+    assert taxation.endpoint == changed
+    assert forestry.endpoint == "http://127.0.0.1:9123/envelopes"

@@ -673,3 +673,43 @@ def test_admin_import_lists_every_error(admin_client_for):
     assert "&quot;rest&quot;" in page
     assert "2027-01-06 is a Wednesday" in page
     assert not WorkCalendarDay.objects.exists()
+
+
+@pytest.mark.django_db
+def test_command_lists_long_and_hidden_notes(tmp_path):
+    long_note = "春" * 101
+    path = write(
+        tmp_path,
+        "2027.csv",
+        "date,kind,note\n"
+        f"2027-01-01,holiday,{long_note}\n"
+        "2027-02-06,holiday,春\u200b节\n"
+        "2027-02-07,holiday,春\x07节\n"
+        "2027-02-08,holiday,春节\n",
+    )
+
+    with translation.override("en"), pytest.raises(CommandError) as raised:
+        call_command("calendar", "import", str(path), stdout=StringIO())
+
+    message = str(raised.value)
+    assert message.startswith("calendar.schedule_invalid: The schedule file has 3")
+    assert (
+        "calendar.note_too_long: line 2: the note has 101 characters, but a note may "
+        "have at most 100."
+    ) in message
+    assert (
+        "calendar.note_character_invalid: line 3: the note contains U+200B "
+        "(ZERO WIDTH SPACE)"
+    ) in message
+    assert "calendar.note_character_invalid: line 4: the note contains U+0007" in (
+        message
+    )
+    assert not WorkCalendarDay.objects.filter(date__year=2027).exists()
+
+
+def test_note_of_100_characters_accepted():
+    content = f"date,kind,note\n2027-01-01,holiday,{'元' * 100}\n".encode()
+
+    schedule = parse_schedule(content, "2027.csv")
+
+    assert schedule.days[0].note == "元" * 100

@@ -3,12 +3,12 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from onestop.core.ledger.checkpoint import get_vkey
 from onestop.core.ledger.management.commands.ledger import Command as LedgerCommand
-from onestop.core.ledger.models import Checkpoint, LedgerEntry
+from onestop.core.ledger.models import Checkpoint, LedgerEntry, LedgerKey
 from onestop.core.ledger.tests.factories import fill_ledger, queue_cases
 from onestop.core.management.base import LANGUAGE_VARIABLES
 
@@ -100,3 +100,62 @@ def test_verify_prints_english_for_other_locale(monkeypatch, capsys):
         LedgerCommand().run_from_argv(["onestop", "ledger", "verify"])
 
     assert capsys.readouterr().out.startswith("tree size 3: checked 3 entries")
+
+
+def test_verify_needs_no_secret_key(settings):
+    fill_ledger(2)
+    settings.SECRET_KEY = ""
+    output = StringIO()
+
+    with translation.override("en"):
+        call_command("ledger", "verify", stdout=output)
+
+    assert output.getvalue().strip() == (
+        "tree size 2: checked 2 entries, 1 tile, 1 checkpoint; 0 problems"
+    )
+
+
+def test_verify_fills_public_key_of_older_key():
+    fill_ledger(2)
+    key = LedgerKey.objects.get()
+    public = bytes(key.public_key)
+    LedgerKey.objects.update(public_key=b"")
+
+    call_command("ledger", "verify", stdout=StringIO())
+
+    assert bytes(LedgerKey.objects.get().public_key) == public
+
+
+def test_verify_older_key_without_secret_key_fails_cleanly(settings):
+    fill_ledger(2)
+    LedgerKey.objects.update(public_key=b"")
+    settings.SECRET_KEY = ""
+
+    with translation.override("en"), pytest.raises(CommandError) as raised:
+        call_command("ledger", "verify", stdout=StringIO())
+
+    message = str(raised.value)
+    assert message.startswith("signing.secret_key_missing: The secret key is not set")
+    assert str(settings.VAR_DIR / "secret_key") in message
+    assert "ONESTOP_SECRET_KEY" in message
+
+
+def test_verify_creates_no_signing_key():
+    output = StringIO()
+
+    with translation.override("en"):
+        call_command("ledger", "verify", stdout=output)
+
+    assert not LedgerKey.objects.exists()
+    assert output.getvalue().strip().endswith("0 problems")
+
+
+def test_verify_reports_missing_signing_key():
+    fill_ledger(1)
+    LedgerKey.objects.all().delete()
+
+    with translation.override("en"), pytest.raises(CommandError) as raised:
+        call_command("ledger", "verify", stdout=StringIO())
+
+    assert "1 problem" in str(raised.value)
+    assert not LedgerKey.objects.exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 from typing import Any
 
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -25,6 +26,8 @@ class Command(OneStopCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from onestop.certificates.fonts import missing_fonts_warning
+
+        check_options(options["workers"], options["poll"])
 
         # Workers render the receipts and certificates, so they need the fonts too.
         font_warning = missing_fonts_warning()
@@ -53,3 +56,19 @@ class Command(OneStopCommand):
                     worker.join(timeout=0.5)
         except KeyboardInterrupt:
             stop()
+
+
+def check_options(workers: int, poll: float) -> None:
+    """Raise CommandError unless at least one worker polls at a positive interval."""
+    if workers < 1:
+        message = _(
+            "--workers is %(value)s, but at least 1 worker thread must run. Give "
+            "--workers 1 or more."
+        ) % {"value": workers}
+        raise CommandError(f"worker.workers_invalid: {message}")
+    if not poll > 0:
+        message = _(
+            "--poll is %(value)s, but the seconds between polls must be more than 0. "
+            "Give, for example, --poll 1."
+        ) % {"value": poll}
+        raise CommandError(f"worker.poll_invalid: {message}")

@@ -10,7 +10,9 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from onestop.core.errors import OneStopError
 from onestop.core.management.base import OneStopCommand
+from onestop.core.ports import check_port, port_unavailable
 from onestop.core.signing import b64url_decode
 from onestop.exchange.conf import setting
 from onestop.exchange.demo import (
@@ -41,7 +43,14 @@ class Command(OneStopCommand):
         _add_key_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        simulator = DepartmentSimulator(_settings(options)).start()
+        source = "--port" if options["port"] is not None else "ONESTOP_DEPT_SIM_PORT"
+        try:
+            options["port"] = check_port(
+                options["port"] or simulator_port(), source=source
+            )
+            simulator = _create_simulator(_settings(options), source).start()
+        except OneStopError as error:
+            raise CommandError(f"{error.code}: {error.render_for_command()}") from None
         self.stdout.write(
             _(
                 "Department simulator on %(endpoint)s, sending callbacks to %(url)s; "
@@ -63,8 +72,6 @@ class Command(OneStopCommand):
 def _add_connection_arguments(parser: Any) -> None:
     parser.add_argument(
         "--port",
-        type=int,
-        default=simulator_port(),
         help=_(
             "TCP port on 127.0.0.1 for POST /envelopes (default: "
             "ONESTOP_DEPT_SIM_PORT, else the PORT environment variable + 701, else 8701)"
@@ -166,6 +173,21 @@ def _add_key_arguments(parser: Any) -> None:
         metavar="USCC",
         help=_("a department that signs with the HMAC secret (repeatable)"),
     )
+
+
+def _create_simulator(
+    simulator_settings: SimulatorSettings, source: str
+) -> DepartmentSimulator:
+    """Create the simulator, which binds its port, or raise PortUnavailable."""
+    try:
+        return DepartmentSimulator(simulator_settings)
+    except OSError as error:
+        raise port_unavailable(
+            error,
+            host=simulator_settings.host,
+            port=simulator_settings.port,
+            source=source,
+        ) from None
 
 
 def _settings(options: dict[str, Any]) -> SimulatorSettings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from rich.progress import Progress
 
 from onestop.core.management.base import OneStopCommand
-from onestop.portal.demo import PASSWORD, demo_accounts, provision_demo
+from onestop.portal.demo import PASSWORD, DemoAccount, demo_accounts, provision_demo
 
 
 class Command(OneStopCommand):
@@ -40,7 +41,7 @@ class Command(OneStopCommand):
         self.stdout.write(_("Demo centre: %(summary)s") % {"summary": result.message()})
         self.print_logins(accounts)
 
-    def print_logins(self, accounts: list[Any]) -> None:
+    def print_logins(self, accounts: list[DemoAccount]) -> None:
         url = settings.ONESTOP_PUBLIC_URL.rstrip("/")
         places = [
             (_("Portal (applicants)"), f"{url}/portal/"),
@@ -50,13 +51,33 @@ class Command(OneStopCommand):
             (_("API and OpenAPI"), f"{url}/api/v1/docs  {url}/api/v1/openapi.json"),
             (_("Django admin"), f"{url}/admin/"),
         ]
+        label_width = max(display_width(label) for label, _address in places) + 2
         for label, address in places:
-            self.stdout.write(f"  {label + ':':<22} {address}")
+            self.stdout.write(f"  {pad(label + ':', label_width)} {address}")
         self.stdout.write(
             _("Demo logins (password for all: %(password)s):") % {"password": PASSWORD}
         )
-        width = max((len(account.username) for account in accounts), default=24)
-        for account in accounts:
+        rows = [
+            (account.username, account.role_label, str(account.description))
+            for account in accounts
+        ]
+        name_width = max((display_width(row[0]) for row in rows), default=0)
+        role_width = max((display_width(row[1]) for row in rows), default=0)
+        for username, role, description in rows:
             self.stdout.write(
-                f"  {account.username:<{width}} {account.role:<18} {account.description}"
+                f"  {pad(username, name_width)} {pad(role, role_width)} {description}"
             )
+
+
+def display_width(text: str) -> int:
+    """Return the columns `text` takes in a terminal: 2 for each East Asian wide or
+    full-width character (unicodedata.east_asian_width W or F), 1 for the others."""
+    return sum(
+        2 if unicodedata.east_asian_width(character) in ("W", "F") else 1
+        for character in text
+    )
+
+
+def pad(text: str, width: int) -> str:
+    """Return `text` followed by spaces up to `width` display columns."""
+    return text + " " * max(width - display_width(text), 0)

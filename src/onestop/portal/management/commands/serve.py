@@ -12,13 +12,17 @@ from types import FrameType
 from typing import Any
 
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from waitress import serve
+from waitress.server import create_server
 
+from onestop.core.errors import OneStopError
 from onestop.core.logging import get_logger
 from onestop.core.management.base import OneStopCommand
 from onestop.core.outbox import Worker
+from onestop.core.ports import check_port, port_unavailable
+from onestop.core.signing import secret_key
 
 log = get_logger(__name__)
 
@@ -38,8 +42,6 @@ class Command(OneStopCommand):
         )
         parser.add_argument(
             "--port",
-            type=int,
-            default=int(os.environ.get("PORT", "8000")),
             help=_("TCP port to listen on (default: PORT, or 8000)"),
         )
         parser.add_argument("--threads", type=int, default=8, help=_("request threads"))
@@ -53,34 +55,40 @@ class Command(OneStopCommand):
         from onestop.certificates.fonts import missing_fonts_warning
         from onestop.wsgi import application
 
-        font_warning = missing_fonts_warning()
-        if font_warning:
-            self.stderr.write(font_warning)
-        worker = None
-        if settings.ONESTOP_RUN_WORKER_IN_PROCESS and not options["no_worker"]:
-            worker = Worker(name="outbox-web")
-            worker.start()
-        self._start_simulator(options["port"])
-        self.stdout.write(
-            _("Serving OneStop on %(url)s (Ctrl-C stops it)")
-            % {"url": f"http://{options['host']}:{options['port']}/"}
-        )
-
+        host = options["host"]
+        source = "--port" if options["port"] is not None else "PORT"
+        # Installed before the socket listens, so that a signal that comes as soon as
+        # the port accepts connections stops the server cleanly too.
         stop_signal = StopSignal()
-        log.info("server.started", host=options["host"], port=options["port"])
+        try:
+            secret_key()
+            port = check_port(
+                options["port"] or settings.ONESTOP_WEB_PORT, source=source
+            )
+            server = self._create_server(application, host, port, options, source)
+        except OneStopError as error:
+            raise CommandError(f"{error.code}: {error.render_for_command()}") from None
+
+        worker = None
         reason = "returned"
         try:
-            serve(
-                application,
-                host=options["host"],
-                port=options["port"],
-                threads=options["threads"],
-                ident="OneStop",
-                # Above the application's own limit, so that the application rejects an
-                # oversize request with its usual error instead of waitress's bare page.
-                max_request_body_size=4 * settings.ONESTOP_MAX_REQUEST_BYTES,
+            font_warning = missing_fonts_warning()
+            if font_warning:
+                self.stderr.write(font_warning)
+            if settings.ONESTOP_RUN_WORKER_IN_PROCESS and not options["no_worker"]:
+                worker = Worker(name="outbox-web")
+                worker.start()
+            self._start_simulator(port)
+            self.stdout.write(
+                _("Serving OneStop on %(url)s (Ctrl-C stops it)")
+                % {"url": f"http://{host}:{port}/"}
             )
+            log.info("server.started", host=host, port=port)
+            server.run()
             reason = stop_signal.name or reason
+        except KeyboardInterrupt:
+            # A signal before waitress's loop ran, which catches it itself.
+            reason = stop_signal.name or "KeyboardInterrupt"
         except Exception as error:
             reason = f"error: {type(error).__name__}"
             raise
@@ -88,7 +96,25 @@ class Command(OneStopCommand):
             if worker is not None:
                 worker.stop()
                 worker.join(timeout=WORKER_STOP_SECONDS)
-            log.info("server.stopped", reason=reason, port=options["port"])
+            log.info("server.stopped", reason=reason, port=port)
+
+    def _create_server(
+        self, application: Any, host: str, port: int, options: Any, source: str
+    ) -> Any:
+        """Bind waitress to host:port, or raise PortUnavailable naming `source`."""
+        try:
+            return create_server(
+                application,
+                host=host,
+                port=port,
+                threads=options["threads"],
+                ident="OneStop",
+                # Above the application's own limit, so that the application rejects an
+                # oversize request with its usual error instead of waitress's bare page.
+                max_request_body_size=4 * settings.ONESTOP_MAX_REQUEST_BYTES,
+            )
+        except OSError as error:
+            raise port_unavailable(error, host=host, port=port, source=source) from None
 
     def _start_simulator(self, web_port: int) -> None:
         from onestop.exchange.demo import start_demo_simulator

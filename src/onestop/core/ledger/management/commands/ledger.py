@@ -8,6 +8,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from onestop.core.errors import OneStopError
 from onestop.core.ledger.checkpoint import get_vkey
 from onestop.core.ledger.integrity import check_ledger
 from onestop.core.ledger.tasks import run_sequencer
@@ -40,12 +41,15 @@ class Command(OneStopCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         subcommand = options["subcommand"]
-        if subcommand == "verify":
-            self._verify()
-        elif subcommand == "integrate":
-            self._integrate(options["batch_size"])
-        elif subcommand == "vkey":
-            self.stdout.write(get_vkey())
+        try:
+            if subcommand == "verify":
+                self._verify()
+            elif subcommand == "integrate":
+                self._integrate(options["batch_size"])
+            elif subcommand == "vkey":
+                self.stdout.write(get_vkey())
+        except OneStopError as error:
+            raise CommandError(f"{error.code}: {error.render_for_command()}") from None
 
     def _integrate(self, batch_size: int) -> None:
         count, checkpoint = run_sequencer(batch_size)
