@@ -167,7 +167,8 @@ def test_window_queue_lists_submission_and_accepts(demo):
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == CaseState.ACCEPTED
-    assert case.window == "2"
+    assert case.window == "综合窗口 2"
+    assert case.window_record.code == "2"
 
 
 def test_receipt_pdf_and_public_verification(demo):

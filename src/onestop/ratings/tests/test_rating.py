@@ -33,7 +33,8 @@ def test_applicant_rates_with_tags(demo, issued_case):
     assert body["is_bad"] is False
     rating = Rating.objects.get(pk=body["id"])
     assert rating.department == case.department
-    assert rating.window == "3"
+    assert rating.window == "综合窗口 3"
+    assert rating.window_record.code == "3"
     assert rating.clerk == demo.user("clerk")
 
 

@@ -48,7 +48,7 @@ def identified_walk_in(browser, live_server, id_number=APPLICANT_ID):
 def test_walk_in_form_survives_switch(browser, live_server, demo):
     page = identified_walk_in(browser, live_server)
     page.wait_for_selector("#window-form")
-    page.fill("#window-form input[name=window]", "7")
+    page.select_option("#window-form select[name=window]", "4")
     page.fill("[name='field.organisation_name']", "禅城区老街小食店")
     page.select_option("[name='field.main_business']", index=1)
     chosen = page.input_value("[name='field.main_business']")
@@ -56,7 +56,7 @@ def test_walk_in_form_survives_switch(browser, live_server, demo):
     switch_language(page)
     page.wait_for_selector("#window-form")
 
-    assert page.input_value("#window-form input[name=window]") == "7"
+    assert page.input_value("#window-form select[name=window]") == "4"
     assert page.input_value("[name='field.organisation_name']") == "禅城区老街小食店"
     assert page.input_value("[name='field.main_business']") == chosen
     assert page.input_value("input[name=id_number]:not([type=hidden])") == APPLICANT_ID
@@ -67,7 +67,7 @@ def test_walk_in_form_survives_switch(browser, live_server, demo):
 def test_walk_in_form_survives_two_switches(browser, live_server, demo):
     page = identified_walk_in(browser, live_server)
     page.wait_for_selector("#window-form")
-    page.fill("#window-form input[name=window]", "9")
+    page.select_option("#window-form select[name=window]", "5")
 
     first = page.locator("html").get_attribute("lang")
     switch_language(page)
@@ -76,7 +76,7 @@ def test_walk_in_form_survives_two_switches(browser, live_server, demo):
     page.wait_for_selector("#window-form")
 
     assert page.locator("html").get_attribute("lang") == first
-    assert page.input_value("#window-form input[name=window]") == "9"
+    assert page.input_value("#window-form select[name=window]") == "5"
 
 
 def test_registration_keeps_posted_id_number(browser, live_server, demo):
