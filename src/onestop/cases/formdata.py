@@ -16,7 +16,7 @@ from typing import Any
 
 from onestop.cases.form_errors import FieldError, FormInvalid
 from onestop.core.errors import OneStopError, shown
-from onestop.core.json_input import JsonNumber
+from onestop.core.json_input import number_text
 from onestop.core.schema_errors import json_type_name
 from onestop.identity.codes import check_phone, parse_resident_id, parse_uscc
 
@@ -199,7 +199,7 @@ def _text_of(raw: Any) -> str:
     """Return a sent value as text: a JSON number as it was written, so that no digit
     of a decimal is lost to a float's precision.
     """
-    return raw.text if isinstance(raw, JsonNumber) else str(raw)
+    return number_text(raw) if isinstance(raw, int | float) else str(raw)
 
 
 def _is_scalar_for(field: dict[str, Any], raw: Any) -> bool:

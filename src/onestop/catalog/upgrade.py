@@ -589,7 +589,14 @@ def plan_lines(plan: UpgradePlan) -> list[str]:
     }
     for item in plan.matters:
         if item.action in labels:
-            lines.append(f"  {labels[item.action]}: {item.matter_id} {item.name}")
+            lines.append(
+                str(_("  %(action)s: %(matter)s %(name)s"))
+                % {
+                    "action": labels[item.action],
+                    "matter": item.matter_id,
+                    "name": item.name,
+                }
+            )
     for conflict in plan.conflicts:
         lines.append(
             str(

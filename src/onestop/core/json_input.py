@@ -64,6 +64,15 @@ class JsonNumber(float):
     text: str
 
 
+def number_text(number: int | float) -> str:
+    """Return a number sent in JSON as it was written, such as 5.0 or 1e400.
+
+    A JsonNumber keeps its text, which its float may have rounded (1e400 is inf). Any
+    other number is written as Python writes it, which for an int is its digits.
+    """
+    return number.text if isinstance(number, JsonNumber) else str(number)
+
+
 def _json_number(text: str) -> JsonNumber:
     number = JsonNumber(text)
     number.text = text

@@ -14,7 +14,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import Coded, InvalidInput, OneStopError, visible_text
+from onestop.core.errors import (
+    Coded,
+    InvalidInput,
+    OneStopError,
+    listed,
+    visible_text,
+)
 from onestop.core.json_input import ControlCharacterInvalid, check_no_control_character
 from onestop.core.logging import get_logger
 from onestop.core.multipart import multipart_error, record_multipart_stream
@@ -160,12 +166,17 @@ class ApiMethodNotAllowedMiddleware:
         allowed = response["Allow"]
         if request.method == "HEAD" and "GET" in _methods(allowed):
             return _head_of_get(request, self.get_response)
+        # Django Ninja builds the Allow header from a set, so the methods are sorted
+        # to send the same header and details on every run.
+        methods = sorted(_methods(allowed) - {""})
         error = MethodNotAllowed(
-            path=request.path[:200], method=str(request.method)[:20], allowed=allowed
+            path=request.path[:200],
+            method=str(request.method)[:20],
+            allowed=listed(methods),
         )
         log.info("api.request_rejected", code=error.code, path=request.path)
         json_response = error.json_response()
-        json_response["Allow"] = allowed
+        json_response["Allow"] = ", ".join(methods)
         return json_response
 
 

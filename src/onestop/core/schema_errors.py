@@ -21,6 +21,7 @@ from onestop.core.errors import (
     shown,
     tidy_cjk_spacing,
 )
+from onestop.core.json_input import number_text
 
 # The parts of a request that Django Ninja names first in an error's location.
 SOURCES = frozenset({"body", "query", "path", "header", "cookie", "form", "file"})
@@ -80,6 +81,7 @@ MESSAGES = {
         "%(path)s must be a date and time in ISO 8601 form, such as "
         "2026-12-05T14:30:00+08:00, not a JSON %(found)s."
     ),
+    "int_from_number": gettext_lazy("%(path)s must be a whole number, not %(number)s."),
     "datetime_parsing": gettext_lazy(
         "%(path)s must be a date and time in ISO 8601 form, such as "
         "2026-12-05T14:30:00+08:00 or 2026-12-05 14:30, but the text sent is "
@@ -106,6 +108,9 @@ SHOWN_INPUT_TYPES = frozenset(
         "datetime_from_date_parsing",
     }
 )
+# Types of the errors for a whole number whose message shows the number sent, as it
+# was written (5.0, 1e3), under the type "int_from_number".
+WHOLE_NUMBER_TYPES = frozenset({"int_type", "int_from_float"})
 # The position in pydantic's English text for invalid JSON, as in "EOF while parsing a
 # value at line 1 column 0".
 _POSITION = re.compile(r"line (\d+) column (\d+)")
@@ -134,10 +139,13 @@ def json_type_label(name: str) -> str:
 def value_facts(value: Any, kind: str = "") -> dict[str, Any]:
     """Return what a message may show of a value sent: its JSON type and its length.
 
-    The value itself is shown only for an error of a type in SHOWN_INPUT_TYPES (a date
-    or time that does not parse), since other values may be personal data.
+    Text is shown only for an error of a type in SHOWN_INPUT_TYPES (a date or time that
+    does not parse), since other text may be personal data. A number is shown as it was
+    written, cut to SHOWN_LENGTH characters.
     """
     facts: dict[str, Any] = {"input_type": json_type_name(value)}
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        facts["input_number"] = shown(number_text(value))
     if isinstance(value, str | list | dict):
         facts["input_length"] = len(value)
     if kind in SHOWN_INPUT_TYPES and isinstance(value, str):
@@ -148,7 +156,8 @@ def value_facts(value: Any, kind: str = "") -> dict[str, Any]:
 def describe_schema_error(error: dict[str, Any]) -> dict[str, Any]:
     """Return the detail of one pydantic error: location, type and a translated message.
 
-    `error` may carry `input_type`, `input_length` and `input_text` from `value_facts`.
+    `error` may carry `input_type`, `input_length`, `input_text` and `input_number`
+    from `value_facts`.
     """
     location = [str(part) for part in error.get("loc", [])]
     kind = str(error.get("type", ""))
@@ -162,10 +171,14 @@ def describe_schema_error(error: dict[str, Any]) -> dict[str, Any]:
         "error": str(context.get("error", error.get("msg", ""))),
         "type": kind,
         "value": error.get("input_text", "?"),
+        "number": error.get("input_number", "?"),
     }
     position = _POSITION.search(values["error"])
     values["line"], values["column"] = position.groups() if position else ("?", "?")
-    template = MESSAGES.get(ALIASES.get(kind, kind))
+    message_kind = ALIASES.get(kind, kind)
+    if kind in WHOLE_NUMBER_TYPES and "input_number" in error:
+        message_kind = "int_from_number"
+    template = MESSAGES.get(message_kind)
     if template is None:
         values["error"] = str(error.get("msg", ""))
         template = FALLBACK

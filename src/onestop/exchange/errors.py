@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from onestop.core.errors import (
     Conflict,
@@ -139,11 +140,18 @@ class TimestampInvalid(InvalidInput):
 class SignatureMissing(PermissionDenied):
     code = "exchange.signature_missing"
     status = 401
-    message = _(
-        "The pull request is missing the header %(missing)s. Sign every pull request "
-        "and send the headers X-OneStop-Timestamp, X-OneStop-Key-Id and "
-        "X-OneStop-Signature with it."
-    )
+
+    def __init__(self, **details: Any) -> None:
+        self.message = ngettext_lazy(
+            "The pull request is missing the header %(missing)s. Sign every pull "
+            "request and send the headers X-OneStop-Timestamp, X-OneStop-Key-Id and "
+            "X-OneStop-Signature with it.",
+            "The pull request is missing the headers %(missing)s. Sign every pull "
+            "request and send the headers X-OneStop-Timestamp, X-OneStop-Key-Id and "
+            "X-OneStop-Signature with it.",
+            len(details["missing"].code),
+        )
+        super().__init__(**details)
 
 
 class DeadLetterReplayed(Conflict):
@@ -168,6 +176,14 @@ class ResultAlreadyApplied(Conflict):
     message = _(
         "Case %(case_number)s is %(state)s, so the %(status)s result cannot be applied. "
         "Fetch the case state before sending another result."
+    )
+
+
+class DepartmentNotFound(NotFound):
+    code = "exchange.unknown_department"
+    message = _(
+        "No department with the id %(department)s exists. Use the department id that "
+        "the centre gave with your pull connector's key."
     )
 
 

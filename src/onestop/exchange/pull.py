@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from onestop.core.errors import listed, shown
 from onestop.core.models import Department
-from onestop.exchange.actions import connector_for
 from onestop.exchange.callbacks import check_body_size, check_clock
 from onestop.exchange.conf import setting
 from onestop.exchange.errors import (
+    DepartmentNotFound,
     DepartmentNotPull,
     SignatureInvalid,
     SignatureMissing,
@@ -41,20 +41,27 @@ MAX_ENVELOPES_PER_POLL = 50
 def authenticate_pull(request: HttpRequest, department_id: int) -> ConnectorConfig:
     """Return the connector of a pull department whose key signed this request.
 
-    Raises DepartmentNotPull (also for an unknown department), CallbackTooLarge,
-    SignatureMissing, TimestampInvalid, CallbackStale, CallbackFromFuture or
-    SignatureInvalid.
+    The signature headers and the time are checked before the department is looked
+    up, and the signature before the connector kind, so that a caller who cannot sign
+    learns neither a department's credit code nor its connector kind. A department
+    without a connector key rejects every signature.
+
+    Raises CallbackTooLarge, SignatureMissing, TimestampInvalid, CallbackStale,
+    CallbackFromFuture, DepartmentNotFound, SignatureInvalid or DepartmentNotPull.
     """
     check_body_size(request.body)
-    department = Department.objects.filter(pk=department_id).first()
-    if department is None:
-        raise DepartmentNotPull(department=department_id)
-    config = connector_for(department)
-    if config.kind != ConnectorKind.PULL:
-        raise DepartmentNotPull(department=department.uscc)
     _check_headers_present(request)
     timestamp = request.headers.get(TIMESTAMP_HEADER, "")
     _check_timestamp(timestamp)
+    department = Department.objects.filter(pk=department_id).first()
+    if department is None:
+        raise DepartmentNotFound(department=str(department_id))
+
+    # Looked up without connector_for, which would save a default connector for a
+    # caller who has not been authenticated yet.
+    config = ConnectorConfig.objects.filter(department=department).first()
+    if config is None:
+        raise SignatureInvalid(department=str(department_id))
     document = request_document(
         request.method or "", request.path, timestamp, request.body
     )
@@ -64,7 +71,9 @@ def authenticate_pull(request: HttpRequest, department_id: int) -> ConnectorConf
         "sig": request.headers.get(SIGNATURE_HEADER, ""),
     }
     if not verify_department_signature(config, document, signature):
-        raise SignatureInvalid(department=department.uscc)
+        raise SignatureInvalid(department=str(department_id))
+    if config.kind != ConnectorKind.PULL:
+        raise DepartmentNotPull(department=department.uscc)
     return config
 
 

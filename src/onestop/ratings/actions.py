@@ -262,7 +262,7 @@ def check_content(
 ) -> list[str]:
     """Check the level, tags and comment of a rating and return the tags, deduplicated."""
     if level not in Level.values:
-        raise InvalidLevel(level=str(level)[:10])
+        raise InvalidLevel(level=level)
     if len(comment) > MAX_COMMENT_LENGTH:
         raise CommentTooLong(length=len(comment), max=MAX_COMMENT_LENGTH)
     allowed = tags_for_channel(channel)

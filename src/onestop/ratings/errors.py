@@ -13,7 +13,9 @@ from onestop.core.errors import (
     PermissionDenied,
     RateLimited,
     list_text,
+    shown,
 )
+from onestop.core.json_input import number_text
 from onestop.ratings.models import RatingChannel
 
 
@@ -61,6 +63,14 @@ class InvalidLevel(InvalidInput):
         "The rating must be a level from 1 (very dissatisfied) to 5 (very satisfied), "
         "not %(level)s."
     )
+
+    def message_values(self) -> dict[str, Any]:
+        """Show the level as it was sent, cut to SHOWN_LENGTH characters, where
+        details keep the JSON number itself."""
+        level = self.details.get("level")
+        if not isinstance(level, int | float):
+            return super().message_values()
+        return {**super().message_values(), "level": shown(number_text(level))}
 
 
 class LevelNotChosen(InvalidLevel):

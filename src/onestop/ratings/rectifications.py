@@ -277,7 +277,7 @@ def decide_appeal(
 def rate_fix(*, actor: Any, rectification: Rectification, level: int) -> Rectification:
     """Record the applicant's rating of how the bad rating was resolved, once."""
     if level not in Level.values:
-        raise InvalidLevel(level=str(level)[:10])
+        raise InvalidLevel(level=level)
     with transaction.atomic():
         rectification = _lock(rectification)
         rating = rectification.rating

@@ -13,9 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
+
+from onestop.core.json_input import number_text
 
 from .documents import Document, PathKey
 from .errors import PackError
@@ -38,6 +41,16 @@ _JSON_TYPE_NAMES = {
     int: "integer",
     float: "number",
     type(None): "null",
+}
+# Every type name of JSON Schema in plain words, for messages about a value's type.
+TYPE_LABELS = {
+    "object": pgettext_lazy("JSON Schema type", "a mapping of keys to values"),
+    "array": pgettext_lazy("JSON Schema type", "a list"),
+    "string": pgettext_lazy("JSON Schema type", "text"),
+    "integer": pgettext_lazy("JSON Schema type", "a whole number"),
+    "number": pgettext_lazy("JSON Schema type", "a number"),
+    "boolean": pgettext_lazy("JSON Schema type", "true or false"),
+    "null": pgettext_lazy("JSON Schema type", "empty (null)"),
 }
 
 
@@ -138,24 +151,29 @@ def _missing_keys(document: Document, path: PathKey, failure: ValidationError) -
 
 def _wrong_type(document: Document, path: PathKey, failure: ValidationError) -> list:
     expected = failure.validator_value
-    if isinstance(expected, list):
-        expected = " or ".join(expected)
-    actual = _JSON_TYPE_NAMES.get(
-        type(failure.instance), type(failure.instance).__name__
-    )
+    names = expected if isinstance(expected, list) else [expected]
+    actual = _JSON_TYPE_NAMES.get(type(failure.instance), "number")
     return [
         document.error(
             path,
             "schema.type",
             _(
-                "The value %(value)s is of type %(actual)s, but %(expected)s is "
-                "expected. Write a value of that type."
+                "The value %(value)s is %(actual)s, but %(expected)s is expected. "
+                "Write a value of that type."
             ),
             value=_short(failure.instance),
-            actual=actual,
-            expected=expected,
+            actual=type_label(actual),
+            expected=pgettext("joins alternatives", " or ").join(
+                type_label(str(name)) for name in names
+            ),
         )
     ]
+
+
+def type_label(name: str) -> str:
+    """Return a JSON Schema type name in plain words of the active language."""
+    label = TYPE_LABELS.get(name)
+    return name if label is None else str(label)
 
 
 def _not_in_choices(
@@ -289,5 +307,14 @@ _HANDLERS = {
 
 
 def _short(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else value
+    """Return a value as it was written, JSON numbers and literals included, cut to 60
+    characters for a message."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        text = number_text(value)
+    elif isinstance(value, dict | list | bool) or value is None:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    else:
+        text = str(value)
     return text if len(text) <= 60 else text[:57] + "..."

@@ -187,6 +187,20 @@ def test_dry_run_prints_the_plan_and_writes_nothing(demo, next_pack_dir):
     assert REMOVED in output
 
 
+def test_chinese_plan_full_width_colons(demo, next_pack_dir):
+    set_overlay_field(
+        actor=demo.user("centreadmin"), matter=food(demo), path=PROMISED, value=3
+    )
+
+    with translation.override("zh-hans"):
+        output = run_command(next_pack_dir, "--dry-run")
+
+    lines = output.splitlines()
+    assert any(line.startswith("  更新：") for line in lines), output
+    assert any(line.startswith("  冲突：") for line in lines), output
+    assert not any(": " in line for line in lines if line.startswith("  ")), output
+
+
 def test_matter_removed_upstream_is_switched_off_and_listed(demo, next_pack_dir):
     output = run_command(next_pack_dir)
 

@@ -166,6 +166,7 @@ def test_wrong_method_answers_json(client):
         "The API path /api/v1/ledger/checkpoint does not accept the POST method. "
         "Use GET."
     )
+    assert response.json()["details"]["allowed"] == ["GET"]
 
 
 def test_wrong_method_message_is_chinese(client):
@@ -299,3 +300,18 @@ def test_openapi_response_dates_are_date(openapi):
     assert ("CaseOut.promised_due", {"date"}) in members
     assert ("RecordOut.decided_on", {"date"}) in members
     assert [label for label, formats in members if formats != {"date"}] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "Use GET, PUT."), ("zh-hans", "请改用 GET、PUT。")],
+)
+def test_wrong_method_lists_methods_in_language(client, language, expected):
+    response = client.delete(
+        "/api/v1/identity/me", headers={"Accept-Language": language}
+    )
+
+    assert response.status_code == 405
+    assert response.json()["message"].endswith(expected)
+    assert response.json()["details"]["allowed"] == ["GET", "PUT"]
+    assert response["Allow"] == "GET, PUT"

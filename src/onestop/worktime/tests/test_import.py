@@ -549,6 +549,8 @@ def test_workday_on_weekday_message_in_chinese():
         message = raised.value.render()
 
     assert message.startswith("第 2 行：2027-01-06 是星期三，本来就是工作日。")
+    assert message.endswith("如果当天休息，请写“holiday”。")
+    assert '"' not in message
 
 
 def test_json_workday_on_weekday_names_entry():

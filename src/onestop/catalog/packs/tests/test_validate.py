@@ -91,7 +91,7 @@ def test_wrong_type_names_expected_type(small_pack, edit_matter):
 
     assert error.rule == "schema.type"
     assert error.path == "materials[0].copies"
-    assert "integer" in error.message
+    assert "a whole number is expected" in error.message
 
 
 def test_missing_required_key_is_reported(small_pack, edit_matter):

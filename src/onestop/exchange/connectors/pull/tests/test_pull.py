@@ -147,7 +147,91 @@ def test_request_signed_for_other_path_rejected(client, demo, key, pull_departme
 
 def test_worklist_department_cannot_poll(client, demo, key):
     other = demo.centre.department_set.exclude(pk=demo.market.pk).first()
+    configure(other, ConnectorKind.WORKLIST, key)
     path = f"/api/v1/exchange/pull/{other.pk}/envelopes"
     response = signed_request(client, "GET", path, key)
     assert response.status_code == 404
     assert response.json()["code"] == "exchange.not_pull_department"
+    assert other.uscc in response.json()["message"]
+
+
+def test_unsigned_poll_of_worklist_department_reveals_nothing(client, demo):
+    other = demo.centre.department_set.exclude(pk=demo.market.pk).first()
+    configure(other, ConnectorKind.WORKLIST, DepartmentKey())
+    response = client.get(f"/api/v1/exchange/pull/{other.pk}/envelopes")
+    assert response.status_code == 401
+    assert response.json()["code"] == "exchange.signature_missing"
+    assert other.uscc not in response.content.decode()
+
+
+def test_badly_signed_poll_of_worklist_department_hides_kind(client, demo):
+    other = demo.centre.department_set.exclude(pk=demo.market.pk).first()
+    configure(other, ConnectorKind.WORKLIST, DepartmentKey())
+    path = f"/api/v1/exchange/pull/{other.pk}/envelopes"
+    response = signed_request(client, "GET", path, DepartmentKey())
+    assert response.status_code == 401
+    body = response.json()
+    assert body["code"] == "exchange.signature_invalid"
+    assert body["details"]["department"] == str(other.pk)
+    assert other.uscc not in response.content.decode()
+
+
+def test_department_without_connector_key_rejects_signature(client, demo, key):
+    other = demo.centre.department_set.exclude(pk=demo.market.pk).first()
+    path = f"/api/v1/exchange/pull/{other.pk}/envelopes"
+    response = signed_request(client, "GET", path, key)
+    assert response.status_code == 401
+    assert response.json()["code"] == "exchange.signature_invalid"
+
+
+@pytest.mark.parametrize("department", ["99999999999999999999", "999999"])
+def test_poll_of_unknown_department_not_found(client, key, department):
+    path = f"/api/v1/exchange/pull/{department}/envelopes"
+    response = signed_request(client, "GET", path, key)
+    assert response.status_code == 404
+    body = response.json()
+    assert body["code"] == "exchange.unknown_department"
+    assert body["details"]["department"] == department
+    assert f"No department with the id {department} exists." in body["message"]
+
+
+def test_unsigned_poll_of_unknown_department_rejected(client):
+    response = client.get("/api/v1/exchange/pull/99999999999999999999/envelopes")
+    assert response.status_code == 401
+    assert response.json()["code"] == "exchange.signature_missing"
+
+
+def test_unsigned_ack_checks_signature_first(client, pull_department):
+    response = client.post(
+        "/api/v1/exchange/pull/999999/ack",
+        b'{"envelope_ids": []}',
+        content_type="application/json",
+    )
+    assert response.status_code == 401
+    assert response.json()["code"] == "exchange.signature_missing"
+
+
+@pytest.mark.parametrize(
+    ("language", "sent", "expected"),
+    [
+        ("en", {}, "is missing the headers X-OneStop-Timestamp, X-OneStop-Key-Id, "),
+        (
+            "en",
+            {"X-OneStop-Key-Id": "a"},
+            "is missing the headers X-OneStop-Timestamp,",
+        ),
+        (
+            "en",
+            {"X-OneStop-Key-Id": "a", "X-OneStop-Timestamp": "b"},
+            "is missing the header X-OneStop-Signature.",
+        ),
+        ("zh-hans", {}, "缺少请求头 X-OneStop-Timestamp、X-OneStop-Key-Id、"),
+    ],
+)
+def test_missing_headers_counted(client, pull_department, language, sent, expected):
+    response = client.get(
+        f"/api/v1/exchange/pull/{pull_department.pk}/envelopes",
+        headers={"Accept-Language": language, **sent},
+    )
+    assert response.status_code == 401
+    assert expected in response.json()["message"]
