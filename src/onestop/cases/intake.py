@@ -27,7 +27,7 @@ from onestop.cases.uploads import (
     check_upload_size,
 )
 from onestop.core import json_input
-from onestop.core.errors import InvalidInput
+from onestop.core.errors import InvalidInput, listed
 from onestop.core.json_errors import body_invalid, json_problem
 from onestop.core.schema_errors import (
     body_not_an_object,
@@ -228,7 +228,7 @@ def _strict_checklist(data: dict[str, Any]) -> dict[str, MaterialCheck]:
         for flag in flags:
             if flag not in CHECK_FLAGS:
                 raise MemberUnknown(
-                    name=f"checklist.{key}.{flag}"[:120], known=", ".join(CHECK_FLAGS)
+                    name=f"checklist.{key}.{flag}"[:120], known=listed(CHECK_FLAGS)
                 )
             setattr(check, flag, _member(flags, flag, bool, prefix=f"checklist.{key}."))
         checklist[str(key)] = check

@@ -24,7 +24,7 @@ from onestop.cases.models import Case
 from onestop.cases.uploads import check_no_rejected_uploads
 from onestop.catalog.models import Matter
 from onestop.core import rows
-from onestop.core.errors import listed
+from onestop.core.errors import Coded, listed
 from onestop.identity.agency import check_verified_agent
 from onestop.identity.models import Enterprise, Person
 
@@ -202,7 +202,9 @@ def _check_organisation_codes(
         if not code or (enterprise is not None and enterprise.uscc == code):
             continue
         if rows.fetch_one(Enterprise, {"uscc": code}) is not None:
-            raise OrganisationNotRepresented(uscc=code, field=form_field["label"])
+            raise OrganisationNotRepresented(
+                uscc=code, field=Coded(form_field["key"], form_field["label"])
+            )
 
 
 def _check_required_materials(case: Case) -> None:

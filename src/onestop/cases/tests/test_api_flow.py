@@ -460,6 +460,7 @@ def test_registered_enterprise_code_needs_its_agent(demo):
     response = apply(demo.client("applicant"), demo, form=form)
     assert response.status_code == 403
     assert response.json()["code"] == "applicant.organisation_not_represented"
+    assert response.json()["details"]["field"] == "organisation_uscc"
     assert Case.objects.count() == 0
 
     agent = demo.client("agent")

@@ -407,6 +407,11 @@ def test_json_checklist_unknown_flag(demo):
     assert response.status_code == 400
     assert response.json()["code"] == "request.member_unknown"
     assert "checklist.application_form.seen" in response.json()["message"]
+    assert response.json()["details"]["known"] == [
+        "original_seen",
+        "copy_taken",
+        "electronic",
+    ]
 
 
 def test_json_form_value_of_wrong_type(demo):
