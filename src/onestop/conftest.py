@@ -73,6 +73,17 @@ def fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def empty_django_cache() -> Any:
+    """Empty Django's cache around each test, so that counters kept there, such as the
+    certificate check rate limit, do not carry over from earlier tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def empty_ledger_cache() -> Any:
     """Forget cached ledger subtrees: each test's rollback empties the ledger tables."""
     from onestop.core.ledger.tree import clear_cache

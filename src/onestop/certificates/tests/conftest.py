@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.utils import translation
 
 from onestop.certificates.models import CertificateType, HolderKind
@@ -22,13 +21,6 @@ TODAY = datetime.date(2025, 5, 22)
 def english():
     with translation.override("en"):
         yield
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
