@@ -211,9 +211,9 @@ def certificates_of_case(case: Case, person: Person | None) -> list[CaseCertific
     """Return the certificates issued for `case`, newest first, each marked with
     whether `person` may see it in their certificate list.
 
-    An enterprise's certificate is listed only to the enterprise's registered agents
-    (see `certificates_of_person`), so an applicant who named the enterprise without
-    being its agent sees only that it was issued and to whom.
+    An enterprise's certificate is listed only to the enterprise's verified agents
+    (see `certificates_of_person`). For an applicant who named the enterprise without
+    being its verified agent, the case page shows only that it was issued and to whom.
     """
     issued = list(
         Certificate.objects.filter(centre=case.centre, case_number=case.number)

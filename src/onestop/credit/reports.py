@@ -56,7 +56,7 @@ def issue_credit_report(token: Any) -> dict[str, Any]:
 def current_records(consent: Consent) -> list[CreditRecord]:
     """Return the latest record of each of the subject's chains that is not revoked.
 
-    A recipient sees each fact as it stands now: a corrected record only in its
+    The report shows each fact in its current form: a corrected record only as its
     correction, and a revoked one (for example one recorded in error, 误录) not at all,
     as credit repair (信用修复) requires. The ledger keeps every record.
     """

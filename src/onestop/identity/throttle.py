@@ -95,9 +95,13 @@ def record_failed_sign_in(request: HttpRequest, username: str) -> None:
     _count_and_lock(_counter_keys_with_limits(request, username))
 
 
+# The counter of registrations that named an existing account, per client address.
+REGISTRATION_PURPOSE = "register"
+
+
 def check_registration_allowed(request: HttpRequest) -> None:
     """Raise TooManyRegistrationConflicts while the client address is locked."""
-    _raise_if_locked([_registration_key(request)], TooManyRegistrationConflicts)
+    check_address_allowed(request, REGISTRATION_PURPOSE, TooManyRegistrationConflicts)
 
 
 def record_registration_conflict(request: HttpRequest) -> None:
@@ -107,7 +111,7 @@ def record_registration_conflict(request: HttpRequest) -> None:
         "ONESTOP_REGISTRATION_CONFLICTS_PER_ADDRESS",
         DEFAULT_REGISTRATION_CONFLICTS_PER_ADDRESS,
     )
-    _count_and_lock([(_registration_key(request), limit)])
+    record_address_use(request, REGISTRATION_PURPOSE, limit)
 
 
 def check_address_allowed(
@@ -242,10 +246,6 @@ def _account_key(identifier: str) -> str:
 
 def _address_key(request: HttpRequest) -> str:
     return f"address:{_address_digest(request)}"
-
-
-def _registration_key(request: HttpRequest) -> str:
-    return f"register:{_address_digest(request)}"
 
 
 def _purpose_key(request: HttpRequest, purpose: str) -> str:

@@ -1,7 +1,7 @@
-"""Every route answers a path or query parameter that holds a control character with
+"""Every route rejects a path or query parameter that contains a control character with
 an error of its own, never a 500.
 
-PostgreSQL cannot compare or store text holding U+0000, so such a value must not reach a
+PostgreSQL cannot compare or store text that contains U+0000, so such a value must not reach a
 query. The routes are read from the URL resolver, so a route added later is covered too.
 """
 
