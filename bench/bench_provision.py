@@ -2,12 +2,13 @@
 
 Usage (from the repository root):
 
-    .venv/bin/python bench/bench_provision.py --listing LISTING.json
-    .venv/bin/python bench/bench_provision.py --listing LISTING.json --postgres
-    .venv/bin/python bench/bench_provision.py --listing LISTING.json --postgres \
-        --centres 4500
+    .venv/bin/python bench/bench_provision.py
+    .venv/bin/python bench/bench_provision.py --postgres
+    .venv/bin/python bench/bench_provision.py --postgres --centres 4500
 
-The pack comes from the listing with the default mapping (`onestop pack import-listing`).
+The pack comes from the listing (by default the 广安区 listing shipped in
+src/onestop/catalog/packs/listings/) with the default mapping (`onestop pack
+import-listing`).
 Each repeat provisions one new county centre with `provision_centre`, then inserts every
 row that the call wrote again, with new ids. The first repeat is the first call with the
 loaded pack, which serialises each matter to JSON (the cold figures). Later repeats reuse
@@ -44,13 +45,17 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 MAPPING = REPO / "src/onestop/catalog/packs/mappings/guang-an-511602.yaml"
+LISTING = REPO / "src/onestop/catalog/packs/listings/guang-an-district-511602.json"
 PG_DATABASE = "onestop_bench_prov"
 
 
 def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--listing", type=Path, required=True, help="path of the JSON matter listing"
+        "--listing",
+        type=Path,
+        default=LISTING,
+        help="path of the JSON matter listing (default: the shipped 广安区 listing)",
     )
     parser.add_argument(
         "--repeat", type=int, default=3, help="number of repeats (default 3)"

@@ -149,6 +149,18 @@ def _read_listing(path: Path) -> list[dict[str, Any]]:
 
 
 def _read_bounded(path: Path) -> bytes:
+    if path.is_dir():
+        raise ListingImportFailed(
+            [
+                make_error(
+                    str(path),
+                    "",
+                    "listing.not_a_file",
+                    _("%(path)s is a folder, not a file. Give the path of the file."),
+                    path=str(path),
+                )
+            ]
+        )
     if not path.is_file():
         raise ListingImportFailed(
             [

@@ -35,3 +35,50 @@ def test_busy_port_rejected():
     )
     assert "--port" in message
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "rule"),
+    [
+        ("--delay", "x", "a number from 0 to 3600"),
+        ("--delay", "-5", "a number from 0 to 3600"),
+        ("--hang", "nan", "a number from 0 to 3600"),
+        ("--fault-rate", "2", "a number from 0 to 1"),
+        ("--fail-first", "1.5", "a whole number from 0 to 1000000"),
+        ("--pull-interval", "0", "a number from 0.2 to 300"),
+    ],
+)
+def test_number_option_out_of_rule_names_option_value_and_rule(option, value, rule):
+    with translation.override("en"), pytest.raises(CommandError) as raised:
+        call_command("dept_sim", option, value)
+
+    assert str(raised.value) == (
+        f"dept_sim.option_invalid: {option} is '{value}', but it must be {rule}."
+    )
+
+
+def test_number_option_error_in_chinese():
+    with translation.override("zh-hans"), pytest.raises(CommandError) as raised:
+        call_command("dept_sim", "--fault-rate", "2")
+
+    assert str(raised.value) == (
+        "dept_sim.option_invalid: --fault-rate 为 '2'，但必须是 0 到 1 之间的数。"
+    )
+
+
+@pytest.mark.parametrize("seed", ["not base64!", "c2hvcnQ"])
+def test_bad_seed_rejected(seed):
+    with translation.override("en"), pytest.raises(CommandError) as raised:
+        call_command("dept_sim", "--ed25519-seed", seed)
+
+    assert str(raised.value).startswith("dept_sim.seed_invalid: --ed25519-seed must")
+
+
+def test_pull_department_with_control_character_is_escaped():
+    with translation.override("en"), pytest.raises(CommandError) as raised:
+        call_command("dept_sim", "--pull-department", "1\x07")
+
+    assert str(raised.value) == (
+        "dept_sim.pull_department_invalid: --pull-department '1\\x07' is invalid: "
+        "give the department id (a number), optionally followed by :USCC."
+    )

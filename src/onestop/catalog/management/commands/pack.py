@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
@@ -77,7 +77,15 @@ class Command(OneStopCommand):
         """Print every error of the pack at `path`, and raise CommandError if any."""
         errors = validate_pack(path)
         if errors:
-            self.fail(path, errors)
+            self.fail(
+                errors,
+                ngettext(
+                    "%(path)s has %(count)d error.",
+                    "%(path)s has %(count)d errors.",
+                    len(errors),
+                )
+                % {"path": path, "count": len(errors)},
+            )
         self.stdout.write(_("The pack %(path)s is valid.") % {"path": path})
 
     def import_listing(self, listing: Path, mapping: Path, out: Path) -> None:
@@ -85,7 +93,18 @@ class Command(OneStopCommand):
         try:
             report = import_listing(listing, mapping, out)
         except ListingImportFailed as failure:
-            self.fail(str(listing), failure.errors)
+            count = len(failure.errors)
+            self.fail(
+                failure.errors,
+                ngettext(
+                    "Nothing was written to %(out)s: the listing and its mapping have "
+                    "%(count)d error.",
+                    "Nothing was written to %(out)s: the listing and its mapping have "
+                    "%(count)d errors.",
+                    count,
+                )
+                % {"out": out, "count": count},
+            )
 
         matters = ngettext(
             "%(count)s guide-only matter",
@@ -100,17 +119,8 @@ class Command(OneStopCommand):
             % {"matters": matters, "roles": roles, "path": out}
         )
 
-    def fail(self, path: str, errors: list[PackError]) -> None:
-        """Print each error on its own line, then raise CommandError (exit status 1)."""
+    def fail(self, errors: list[PackError], summary: str) -> NoReturn:
+        """Print each error on its own line, then raise CommandError with `summary`."""
         for error in errors:
             self.stdout.write(str(error))
-
-        raise CommandError(
-            ngettext(
-                "%(path)s has %(count)d error.",
-                "%(path)s has %(count)d errors.",
-                len(errors),
-            )
-            % {"path": path, "count": len(errors)},
-            returncode=1,
-        )
+        raise CommandError(summary, returncode=1)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from onestop.catalog.packs import load_pack
@@ -17,7 +17,7 @@ from onestop.catalog.packs.listing import ListingImportFailed, import_listing
 REPO = next(
     p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").exists()
 )
-LISTING = REPO.parent / "shared" / "data" / "catalogs" / "guang-an-district-511602.json"
+LISTING = REPO / "src/onestop/catalog/packs/listings/guang-an-district-511602.json"
 MAPPING = REPO / "src/onestop/catalog/packs/mappings/guang-an-511602.yaml"
 
 
@@ -140,3 +140,39 @@ def test_import_listing_command_writes_pack(tmp_path):
 
     assert output.getvalue() == f"Wrote 1135 guide-only matters of 34 roles to {out}.\n"
     assert (out / "pack.yaml").is_file()
+
+
+def test_import_listing_command_blames_the_mapping_not_the_listing(tmp_path):
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("listing: a\x07b\n", "utf-8")
+    output = StringIO()
+    out = tmp_path / "pack"
+
+    with translation.override("en"), pytest.raises(CommandError) as raised:
+        call_command(
+            "pack",
+            "import-listing",
+            str(LISTING),
+            "--mapping",
+            str(mapping),
+            "--out",
+            str(out),
+            stdout=output,
+        )
+
+    assert str(raised.value) == (
+        f"Nothing was written to {out}: the listing and its mapping have 1 error."
+    )
+    assert output.getvalue().startswith("mapping.yaml:1:")
+    assert "U+0007" in output.getvalue()
+    assert not out.exists()
+
+
+def test_folder_given_as_listing_is_named_as_a_folder(tmp_path):
+    with translation.override("zh-hans"), pytest.raises(ListingImportFailed) as raised:
+        import_listing(tmp_path, MAPPING, tmp_path / "out")
+
+    [error] = raised.value.errors
+    assert error.rule == "listing.not_a_file"
+    assert str(tmp_path) in error.message
+    assert "文件夹" in error.message

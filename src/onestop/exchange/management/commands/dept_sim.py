@@ -29,6 +29,9 @@ from onestop.exchange.simulator import (
     SimulatorSettings,
 )
 
+# The longest --delay or --hang, in seconds: one hour.
+MAX_WAIT_SECONDS = 3600
+
 
 class Command(OneStopCommand):
     help = gettext_lazy(
@@ -105,8 +108,7 @@ def _add_connection_arguments(parser: Any) -> None:
     )
     parser.add_argument(
         "--pull-interval",
-        type=float,
-        default=2.0,
+        default="2",
         help=_("seconds between two polls, from %(min)s to %(max)s")
         % {"min": MIN_PULL_INTERVAL, "max": f"{MAX_PULL_INTERVAL:g}"},
     )
@@ -115,8 +117,7 @@ def _add_connection_arguments(parser: Any) -> None:
 def _add_behaviour_arguments(parser: Any) -> None:
     parser.add_argument(
         "--delay",
-        type=float,
-        default=0.5,
+        default="0.5",
         help=_("seconds before sending the callbacks"),
     )
     parser.add_argument(
@@ -132,8 +133,7 @@ def _add_behaviour_arguments(parser: Any) -> None:
     )
     parser.add_argument(
         "--fail-first",
-        type=int,
-        default=0,
+        default="0",
         help=_("respond with 503 to the first N envelopes"),
     )
     parser.add_argument(
@@ -141,14 +141,12 @@ def _add_behaviour_arguments(parser: Any) -> None:
     )
     parser.add_argument(
         "--fault-rate",
-        type=float,
-        default=0.0,
+        default="0",
         help=_("share of envelopes (0 to 1) given the fault"),
     )
     parser.add_argument(
         "--hang",
-        type=float,
-        default=15.0,
+        default="15",
         help=_("seconds a 'timeout' fault delays the response"),
     )
 
@@ -191,42 +189,41 @@ def _create_simulator(
 
 
 def _settings(options: dict[str, Any]) -> SimulatorSettings:
-    if not 0 <= options["fault_rate"] <= 1:
-        raise CommandError("--fault-rate must be between 0 and 1.")
-    try:
-        seed = (
-            b64url_decode(options["ed25519_seed"]) if options["ed25519_seed"] else None
-        )
-    except ValueError as error:
-        raise CommandError("--ed25519-seed must be base64url.") from error
-    if seed is not None and len(seed) != 32:
-        raise CommandError("--ed25519-seed must decode to 32 bytes.")
+    pull_interval = _number(
+        options["pull_interval"],
+        "--pull-interval",
+        MIN_PULL_INTERVAL,
+        MAX_PULL_INTERVAL,
+    )
+    delay = _number(options["delay"], "--delay", 0, MAX_WAIT_SECONDS)
+    fail_first = int(
+        _number(options["fail_first"], "--fail-first", 0, 10**6, whole=True)
+    )
+    fault_rate = _number(options["fault_rate"], "--fault-rate", 0, 1)
+    hang = _number(options["hang"], "--hang", 0, MAX_WAIT_SECONDS)
+    seed = _seed(options["ed25519_seed"])
     if options["amqp_queue"] and not options["amqp_url"]:
-        raise CommandError(
+        message = _(
             "--amqp-queue needs a broker: give --amqp-url or set ONESTOP_AMQP_URL."
         )
-    if not MIN_PULL_INTERVAL <= options["pull_interval"] <= MAX_PULL_INTERVAL:
-        raise CommandError(
-            f"--pull-interval must be between {MIN_PULL_INTERVAL} and "
-            f"{MAX_PULL_INTERVAL:g} seconds, not {options['pull_interval']}."
-        )
+        raise CommandError(f"dept_sim.amqp_url_missing: {message}")
     return SimulatorSettings(
         onestop_url=options["onestop_url"],
         port=options["port"],
-        delay=options["delay"],
+        delay=delay,
         decision=options["decision"],
         send_received=not options["no_received"],
-        fail_first=options["fail_first"],
+        fail_first=fail_first,
         fault=options["fault"],
-        fault_rate=options["fault_rate"],
-        hang_seconds=options["hang"],
+        fault_rate=fault_rate,
+        hang_seconds=hang,
         ed25519_seed=seed or demo_department_seed(),
         hmac_secret=options["hmac_secret"] or demo_hmac_secret(),
         hmac_departments=set(options["hmac_department"]),
         amqp_url=options["amqp_url"],
         amqp_queues=options["amqp_queue"],
         pull_departments=_pull_departments(options["pull_department"]),
-        pull_interval=options["pull_interval"],
+        pull_interval=pull_interval,
     )
 
 
@@ -236,9 +233,62 @@ def _pull_departments(values: list[str]) -> dict[int, str]:
     for value in values:
         department_id, _colon, uscc = value.partition(":")
         if not department_id.isdecimal():
-            raise CommandError(
-                f"--pull-department {value!r} is invalid: give the department id "
-                "(a number), optionally followed by :USCC."
-            )
+            message = _(
+                "--pull-department %(value)s is invalid: give the department id (a "
+                "number), optionally followed by :USCC."
+            ) % {"value": _shown(value)}
+            raise CommandError(f"dept_sim.pull_department_invalid: {message}")
         departments[int(department_id)] = uscc
     return departments
+
+
+def _number(
+    value: str, option: str, minimum: float, maximum: float, *, whole: bool = False
+) -> float:
+    """Return the option's `value` as a number from `minimum` to `maximum`.
+
+    Raises CommandError naming the option, the value and the range.
+    """
+    try:
+        number = int(value) if whole else float(value)
+    except (TypeError, ValueError):
+        number = None
+    if number is None or not minimum <= number <= maximum:  # NaN fails too
+        if whole:
+            rule = _("a whole number from %(min)s to %(max)s")
+        else:
+            rule = _("a number from %(min)s to %(max)s")
+        message = _("%(option)s is %(value)s, but it must be %(rule)s.") % {
+            "option": option,
+            "value": _shown(str(value)),
+            "rule": rule % {"min": _plain(minimum), "max": _plain(maximum)},
+        }
+        raise CommandError(f"dept_sim.option_invalid: {message}")
+    return number
+
+
+def _seed(text: str) -> bytes | None:
+    """Return the Ed25519 seed that --ed25519-seed gives, or None for the demo key."""
+    if not text:
+        return None
+    try:
+        seed = b64url_decode(text)
+    except ValueError:
+        seed = b""
+    if len(seed) != 32:
+        message = _(
+            "--ed25519-seed must be a 32-byte Ed25519 private key in base64url (43 "
+            "characters)."
+        )
+        raise CommandError(f"dept_sim.seed_invalid: {message}")
+    return seed
+
+
+def _shown(value: str) -> str:
+    """Return `value` quoted for a message, with control characters escaped."""
+    return ascii(value) if not value.isprintable() else f"'{value}'"
+
+
+def _plain(number: float) -> str:
+    """Return `number` without a needless ".0" or an exponent: 0.2, 1, 1000000."""
+    return str(int(number)) if number == int(number) else str(number)
