@@ -27,7 +27,26 @@ def main(argv: list[str] | None = None) -> None:
     if len(args) > 1:
         args[1] = _ALIASES.get(args[1], args[1])
     args[0] = "onestop"
-    execute_from_command_line(args)
+    try:
+        execute_from_command_line(args)
+    except ImproperlyConfigured:
+        # Django's own commands (shell, createsuperuser, …) end here when they read
+        # an empty SECRET_KEY. OneStop's commands print the same line themselves.
+        _exit_if_secret_key_missing()
+        raise
+
+
+def _exit_if_secret_key_missing() -> None:
+    from django.utils import translation
+
+    from onestop.core.management.base import command_language
+    from onestop.core.signing import secret_key_missing_line
+
+    with translation.override(command_language(os.environ)):
+        missing = secret_key_missing_line()
+    if missing is not None:
+        sys.stderr.write(f"{missing}\n")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,19 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile("onestop")
 
 
+def pytest_configure(config: Any) -> None:
+    """Give the run a secret key when none is set, as on a fresh clone with DATABASE_URL,
+    for which OneStop generates no key. The test database is thrown away after the run,
+    so a fixed key protects nothing that lasts."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        settings.SECRET_KEY  # noqa: B018  (Django checks the key on each read)
+    except ImproperlyConfigured:
+        settings.SECRET_KEY = "test-only-secret-key-of-a-test-database-" + "0" * 20
+
+
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """Skip PostgreSQL-only tests, with the reason, when the suite runs on another database."""
     from django.conf import settings

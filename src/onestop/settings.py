@@ -49,13 +49,21 @@ BASE_DIR = _base_dir()
 VAR_DIR = env_folder("ONESTOP_VAR_DIR", BASE_DIR / "var")
 
 
+# Whether DATABASE_URL names the database, as on a server. Such a database never gets a
+# generated secret key.
+ONESTOP_SERVER_DATABASE = bool(os.environ.get("DATABASE_URL"))
+
+
 def _secret_key() -> str:
     """Return the configured secret key, or one kept in var/ for the embedded mode.
 
-    A new var/secret_key is written only while the embedded database does not exist
-    yet. The database's signing keys are encrypted under the key they were created
-    with, so a database restored without its var/secret_key gets no new key: the key
-    stays empty, and what needs it fails with `core.signing.SecretKeyMissing`.
+    A new var/secret_key is written only in the embedded mode (no DATABASE_URL), and
+    only while its database does not exist yet. Sessions, signed links and the
+    encryption of the database's signing keys all depend on the key they were made
+    with, so a database restored without its var/secret_key, and every server
+    database, gets no new key. The key then stays empty, and the web server and
+    the commands that need it stop with `core.signing.SecretKeyMissing`, which names
+    the variable to set. A var/secret_key that exists is read in both modes.
     """
     configured = os.environ.get("ONESTOP_SECRET_KEY")
     if configured:
@@ -63,7 +71,7 @@ def _secret_key() -> str:
     path = VAR_DIR / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    if _embedded_database_exists():
+    if ONESTOP_SERVER_DATABASE or (VAR_DIR / "onestop.sqlite3").exists():
         return ""
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     from secrets import token_urlsafe
@@ -71,13 +79,6 @@ def _secret_key() -> str:
     path.write_text(token_urlsafe(50))
     path.chmod(0o600)
     return path.read_text().strip()
-
-
-def _embedded_database_exists() -> bool:
-    # NOTE: with DATABASE_URL set, the settings cannot tell a new database from a
-    # restored one, so var/secret_key is still created. Production sets
-    # ONESTOP_SECRET_KEY.
-    return not os.environ.get("DATABASE_URL") and (VAR_DIR / "onestop.sqlite3").exists()
 
 
 SECRET_KEY = _secret_key()

@@ -1,5 +1,7 @@
 """Admin screens of tenancy for platform admins: centres, departments and staff roles.
 
+The user screens are in `core.user_admin`.
+
 Centres and departments are created by `onestop provision` and read-only here. Staff
 roles are added and deleted through the same actions as the staff page, so each change
 is checked and audited. A role cannot be edited in place.
@@ -15,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+# Imported for its registration of the user screens, which replace Django's.
+from onestop.core import user_admin  # noqa: F401
 from onestop.core.errors import OneStopError
 from onestop.core.models import Centre, Department, Membership
 from onestop.core.staff import actions

@@ -11,8 +11,8 @@ The generation is compared here rather than folded into `get_session_auth_hash`,
 OneStop uses Django's own User model, whose hash cannot be changed without a custom user
 model.
 
-NOTE: only `core.staff.accounts` raises the generation. Unticking *Active* in the Django
-admin's user form deactivates an account without ending its sessions for good.
+Only `core.staff.accounts` raises the generation, and every deactivation and every
+password reset goes through it, the Django admin's included (`core.user_admin`).
 """
 
 from __future__ import annotations
@@ -57,6 +57,13 @@ def end_sessions(user: Any) -> int:
         generation=F("generation") + 1, changed_at=timezone.now()
     )
     return current_generation(user.pk)
+
+
+def keep_session(request: HttpRequest, user: Any) -> None:
+    """Store the current session generation of `user`, the request's user, in the
+    request's session, so the session that ended the account's other sessions stays
+    signed in."""
+    request.session[GENERATION_SESSION_KEY] = current_generation(user.pk)
 
 
 def on_sign_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:

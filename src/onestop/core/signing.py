@@ -369,12 +369,47 @@ class SecretKeyMissing(OneStopError):
     )
 
 
+class ServerSecretKeyMissing(SecretKeyMissing):
+    message = _(
+        "The secret key is not set: ONESTOP_SECRET_KEY is empty, and OneStop generates "
+        "no key for a database named by DATABASE_URL, because a new key would end every "
+        "session and leave the database's encrypted private keys unreadable. Set "
+        "ONESTOP_SECRET_KEY to the key this database was created under, or to a new "
+        "random value of at least 50 characters for a new database."
+    )
+
+
 def secret_key() -> str:
     """Return `settings.SECRET_KEY`, or raise SecretKeyMissing when it is empty."""
     try:
         return str(settings.SECRET_KEY)
     except ImproperlyConfigured:
-        raise SecretKeyMissing(path=str(settings.VAR_DIR / "secret_key")) from None
+        raise secret_key_missing() from None
+
+
+def secret_key_missing() -> SecretKeyMissing:
+    """Return the error that names the variable or file that supplies the missing key."""
+    if getattr(settings, "ONESTOP_SERVER_DATABASE", False):
+        return ServerSecretKeyMissing()
+    return SecretKeyMissing(path=str(settings.VAR_DIR / "secret_key"))
+
+
+def secret_key_missing_line() -> str | None:
+    """Return the one-line message of SecretKeyMissing, with its code, when the secret
+    key is empty, else None. Commands and the WSGI application print it instead of
+    Django's traceback of an empty SECRET_KEY."""
+    if has_secret_key():
+        return None
+    error = secret_key_missing()
+    return f"{error.code}: {error.render_for_command()}"
+
+
+def has_secret_key() -> bool:
+    """Return whether `settings.SECRET_KEY` is set, which Django checks on each read."""
+    try:
+        return bool(settings.SECRET_KEY)
+    except ImproperlyConfigured:
+        return False
 
 
 class PrivateKeyUndecryptable(ValueError):

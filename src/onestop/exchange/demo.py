@@ -20,7 +20,7 @@ from django.db import transaction
 
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Department, Membership, Role
-from onestop.core.signing import b64url_encode
+from onestop.core.signing import b64url_encode, secret_key
 from onestop.exchange.conf import setting
 from onestop.exchange.connectors.amqp import broker_url, queue_prefix
 from onestop.exchange.errors import SimulatorPortUnavailable
@@ -53,7 +53,7 @@ DEMO_CONNECTORS = (
 
 
 def _derive(label: bytes) -> bytes:
-    return hmac.new(settings.SECRET_KEY.encode(), label, hashlib.sha256).digest()
+    return hmac.new(secret_key().encode(), label, hashlib.sha256).digest()
 
 
 def demo_department_seed() -> bytes:

@@ -15,15 +15,14 @@ import time
 from django.conf import settings
 from django.urls import reverse
 
+from onestop.core.signing import secret_key
 from onestop.exchange.conf import setting
 
 _LINK_KEY_LABEL = b"onestop.exchange.material-link"
 
 
 def _link_key() -> bytes:
-    return hmac.new(
-        settings.SECRET_KEY.encode(), _LINK_KEY_LABEL, hashlib.sha256
-    ).digest()
+    return hmac.new(secret_key().encode(), _LINK_KEY_LABEL, hashlib.sha256).digest()
 
 
 def _token(submission_id: int, expires: int) -> str:

@@ -17,12 +17,11 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.models import Centre
-from onestop.core.staff.accounts import set_active, set_inactive
+from onestop.core.staff.accounts import deactivate, reactivate
 from onestop.identity.models import Person
 from onestop.identity.window_reset import (
     StaffAccountAtWindow,
     find_applicant_at_window,
-    record_window_account_event,
 )
 
 
@@ -56,17 +55,15 @@ def deactivate_at_window(
         actor, centre, id_number, staff_error=StaffAccountStatusAtWindow
     )
     with transaction.atomic():
-        revoked = set_inactive(person.user)
-        if revoked is not None:
-            record_window_account_event(
-                "account.deactivated_at_window",
-                actor=actor,
-                membership=membership,
-                centre=centre,
-                person=person,
-                tokens_revoked=revoked,
-            )
-    return _status(person, changed=revoked is not None)
+        changed = deactivate(
+            person.user,
+            verb="account.deactivated_at_window",
+            actor=actor,
+            actor_role=membership.role,
+            centre=centre,
+            person_id=person.pk,
+        )
+    return _status(person, changed=changed)
 
 
 def reactivate_at_window(
@@ -81,15 +78,14 @@ def reactivate_at_window(
         actor, centre, id_number, staff_error=StaffAccountStatusAtWindow
     )
     with transaction.atomic():
-        changed = set_active(person.user)
-        if changed:
-            record_window_account_event(
-                "account.reactivated_at_window",
-                actor=actor,
-                membership=membership,
-                centre=centre,
-                person=person,
-            )
+        changed = reactivate(
+            person.user,
+            verb="account.reactivated_at_window",
+            actor=actor,
+            actor_role=membership.role,
+            centre=centre,
+            person_id=person.pk,
+        )
     return _status(person, changed=changed)
 
 

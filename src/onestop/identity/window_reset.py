@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from onestop.core.errors import PermissionDenied
 from onestop.core.models import Centre, Membership, Role
 from onestop.core.permissions import is_staff_account, require_role
-from onestop.core.staff.accounts import issue_initial_password, record_account_event
+from onestop.core.staff.accounts import issue_initial_password
 from onestop.identity.initial_password import WINDOW_RESET_VERB
 from onestop.identity.lookup import find_person_by_id_number
 from onestop.identity.models import Person
@@ -55,14 +55,13 @@ def reset_password_at_window(
     )
     user = person.user
     with transaction.atomic():
-        password, revoked = issue_initial_password(user)
-        record_window_account_event(
-            WINDOW_RESET_VERB,
+        password = issue_initial_password(
+            user,
+            verb=WINDOW_RESET_VERB,
             actor=actor,
-            membership=membership,
+            actor_role=membership.role,
             centre=centre,
-            person=person,
-            tokens_revoked=revoked,
+            person_id=person.pk,
         )
     return WindowReset(
         person=person, username=user.get_username(), initial_password=password
@@ -86,25 +85,3 @@ def find_applicant_at_window(
     if is_staff_account(person.user):
         raise staff_error(masked=person.masked_id_number)
     return membership, person
-
-
-def record_window_account_event(
-    verb: str,
-    *,
-    actor: Any,
-    membership: Membership,
-    centre: Centre,
-    person: Person,
-    **data: Any,
-) -> None:
-    """Write the audit event `verb` about the person's account with the clerk's role
-    and centre, and log it once the caller's transaction commits."""
-    record_account_event(
-        verb,
-        actor=actor,
-        actor_role=membership.role,
-        user=person.user,
-        centre=centre,
-        person_id=person.pk,
-        **data,
-    )

@@ -24,7 +24,11 @@ from onestop.core.errors import PermissionDenied
 from onestop.core.logging import get_logger
 from onestop.core.permissions import is_staff_account
 from onestop.identity.views import ThrottledLoginView
-from onestop.kiosk.middleware import KIOSK_SESSION_KEY, mark_kiosk_session
+from onestop.kiosk.middleware import (
+    KIOSK_COOKIE,
+    KIOSK_SESSION_KEY,
+    mark_kiosk_session,
+)
 from onestop.portal import views as portal
 
 log = get_logger(__name__)
@@ -60,16 +64,19 @@ def staff_session_page(request: HttpRequest) -> HttpResponse:
     """Reject a kiosk page for a signed-in staff account with 403 and offer to sign out.
 
     The session is not flagged as a kiosk session, and a flag it has already is
-    removed, so no staff session takes the kiosk's layout and channel.
+    removed, so no staff session takes the kiosk's layout and channel. The kiosk cookie
+    is removed too, so the browser's sign-in pages are the desktop's again.
     """
     request.session.pop(KIOSK_SESSION_KEY, None)
     request.kiosk = False  # type: ignore[attr-defined]
     user = request.user
     log.info("auth.staff_session_at_kiosk_rejected", user_id=user.pk, path=request.path)
     error = StaffSessionAtKiosk(username=user.get_username())
-    return render(
+    response = render(
         request, "kiosk/staff_session.html", {"error": error}, status=error.status
     )
+    response.delete_cookie(KIOSK_COOKIE, samesite="Lax")
+    return response
 
 
 @on_kiosk

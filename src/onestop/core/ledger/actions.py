@@ -20,6 +20,7 @@ from onestop.core.canonical import canonical_json
 from onestop.core.ledger.errors import BodyInvalid, KindInvalid, PersonalDataInEntry
 from onestop.core.ledger.models import LedgerEntry
 from onestop.core.logging import mask_personal_text
+from onestop.core.signing import secret_key
 
 _KIND = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
 _SUBJECT_KEY_LABEL = b"onestop.ledger.subject-reference"
@@ -34,9 +35,7 @@ def _subject_key() -> bytes:
     configured = getattr(settings, "ONESTOP_LEDGER_SUBJECT_KEY", "")
     if configured:
         return configured.encode()
-    return hmac.new(
-        settings.SECRET_KEY.encode(), _SUBJECT_KEY_LABEL, hashlib.sha256
-    ).digest()
+    return hmac.new(secret_key().encode(), _SUBJECT_KEY_LABEL, hashlib.sha256).digest()
 
 
 def subject_reference(code: str) -> str:

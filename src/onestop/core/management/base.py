@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import (
     BaseCommand,
     CommandError,
@@ -71,7 +72,8 @@ class OneStopCommand(BaseCommand):
         return parser
 
     def execute(self, *args: Any, **options: Any) -> Any:
-        """Run the command, and name the database when a failure is a missing migration.
+        """Run the command, and name the database when a failure is a missing migration
+        and the variable to set when the secret key is empty.
 
         From the command line, a CommandError prints as its message alone, without
         Django's "CommandError: " in front, and exits with its return code.
@@ -90,6 +92,8 @@ class OneStopCommand(BaseCommand):
             sys.exit(error.returncode)
 
     def _execute(self, *args: Any, **options: Any) -> Any:
+        from onestop.core.signing import SecretKeyMissing, secret_key_missing_line
+
         try:
             return super().execute(*args, **options)
         except DatabaseError as error:
@@ -97,6 +101,12 @@ class OneStopCommand(BaseCommand):
             if not_migrated is None:
                 raise
             raise not_migrated from None
+        except (SecretKeyMissing, ImproperlyConfigured):
+            # Django raises ImproperlyConfigured on every read of an empty SECRET_KEY.
+            missing = secret_key_missing_line()
+            if missing is None:
+                raise
+            raise CommandError(missing, returncode=1) from None
 
 
 def translate_option_help(parser: argparse.ArgumentParser) -> None:

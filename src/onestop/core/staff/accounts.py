@@ -2,9 +2,12 @@
 
 A centre admin acts on accounts whose staff roles are all in their centre. A platform
 admin, and an operator at the command line (`actor` None), act on any account. A window
-clerk acts on applicants' accounts through `onestop.identity.window_accounts`, which
-uses the unchecked `set_inactive` and `set_active`. Cases, audit events and other
-records of an account stay when it is deactivated.
+clerk acts on applicants' accounts through `onestop.identity.window_accounts`, and the
+Django admin on any account through `onestop.core.user_admin`. Both call the functions
+here that check no permission. Every deactivation, and every password that an admin, a
+clerk or an operator sets, goes through `end_account_access`, which ends the account's
+sessions, revokes its API tokens and writes the audit event. Cases, audit events and
+other records of an account stay when it is deactivated.
 """
 
 from __future__ import annotations
@@ -94,21 +97,85 @@ def check_may_manage_account(actor: Any, user: Any, centre: Centre | None) -> st
     return str(membership.role)
 
 
-def issue_initial_password(user: Any) -> tuple[str, int]:
-    """Give `user` a new random initial password and revoke every API token of it.
+def issue_initial_password(
+    user: Any,
+    *,
+    verb: str,
+    actor: Any,
+    actor_role: str,
+    centre: Centre | None,
+    person_id: int | None = None,
+) -> str:
+    """Give `user` a new random initial password, end its access and audit `verb`.
 
-    Runs in the caller's transaction. The password must be changed at the next sign-in.
-    Every session of the account ends at its next request: Django checks each session
-    against a hash of the password, and the account's session generation goes up too.
-    Returns the password, which is stored only as a hash, and the number of tokens
-    revoked.
+    Runs in the caller's transaction, with no permission check. The password must be
+    changed at the next sign-in. Returns the password, which is stored only as a hash.
     """
     password = new_initial_password()
     user.set_password(password)
     user.save(update_fields=["password"])
     PasswordChangeRequired.objects.get_or_create(user=user)
+    end_account_access(
+        user,
+        verb=verb,
+        actor=actor,
+        actor_role=actor_role,
+        centre=centre,
+        person_id=person_id,
+    )
+    return password
+
+
+def end_account_access(
+    user: Any,
+    *,
+    verb: str,
+    actor: Any,
+    actor_role: str,
+    centre: Centre | None,
+    person_id: int | None = None,
+) -> int:
+    """End every session of `user`, revoke its API tokens and write the audit event
+    `verb` with the number of tokens revoked, which it returns.
+
+    Runs in the caller's transaction, after the caller deactivated the account or set
+    its password. Django already signs a session out when the password hash changes,
+    but not when the account is deactivated and reactivated, so the account's session
+    generation goes up in both cases.
+    """
     end_sessions(user)
-    return password, revoke_tokens(user)
+    revoked = revoke_tokens(user)
+    record_account_event(
+        verb,
+        actor=actor,
+        actor_role=actor_role,
+        user=user,
+        centre=centre,
+        person_id=person_id,
+        tokens_revoked=revoked,
+    )
+    return revoked
+
+
+def set_password_by_admin(
+    user: Any, password: str | None, *, actor: Any, actor_role: str
+) -> None:
+    """Set the password that an admin chose for `user`, or with None disable password
+    sign-in, and end the account's access.
+
+    Runs in the caller's transaction, with no permission check. A password set for
+    another account must be changed at its next sign-in, because the admin chose it.
+    """
+    if password is None:
+        user.set_unusable_password()
+        verb = "account.password_disabled"
+    else:
+        user.set_password(password)
+        verb = "account.password_set"
+    user.save(update_fields=["password"])
+    if password is not None and (actor is None or actor.pk != user.pk):
+        PasswordChangeRequired.objects.get_or_create(user=user)
+    end_account_access(user, verb=verb, actor=actor, actor_role=actor_role, centre=None)
 
 
 def revoke_tokens(user: Any) -> int:
@@ -122,16 +189,13 @@ def reset_password(*, actor: Any, user: Any, centre: Centre | None) -> str:
     """Issue a new initial password for `user`, returned once, and revoke its tokens."""
     actor_role = check_may_manage_account(actor, user, centre)
     with transaction.atomic():
-        password, revoked = issue_initial_password(user)
-        record_account_event(
-            "account.password_reset",
+        return issue_initial_password(
+            user,
+            verb="account.password_reset",
             actor=actor,
             actor_role=actor_role,
-            user=user,
             centre=centre,
-            tokens_revoked=revoked,
         )
-    return password
 
 
 def deactivate_account(*, actor: Any, user: Any, centre: Centre | None) -> None:
@@ -140,30 +204,30 @@ def deactivate_account(*, actor: Any, user: Any, centre: Centre | None) -> None:
     Deactivating a deactivated account changes nothing.
     """
     actor_role = check_may_manage_account(actor, user, centre)
-    if actor is not None and actor.pk == user.pk:
-        raise OwnAccountDeactivation(username=shown(user.username))
     with transaction.atomic():
-        revoked = set_inactive(user)
-        if revoked is None:
-            return
-        record_account_event(
-            "account.deactivated",
-            actor=actor,
-            actor_role=actor_role,
-            user=user,
-            centre=centre,
-            tokens_revoked=revoked,
-        )
+        deactivate(user, actor=actor, actor_role=actor_role, centre=centre)
 
 
-def set_inactive(user: Any) -> int | None:
+def deactivate(
+    user: Any,
+    *,
+    actor: Any,
+    actor_role: str,
+    centre: Centre | None,
+    verb: str = "account.deactivated",
+    person_id: int | None = None,
+) -> bool:
     """Deactivate `user` in the caller's transaction, with no permission check.
 
-    Django's ModelBackend rejects an inactive account at sign-in and ignores its
-    sessions. Its sessions are also ended for good, so none works again after a
-    reactivation, and its tokens are revoked, so a reactivated account issues new ones.
-    Returns the number of tokens revoked, or None when the account was inactive already.
+    Raises OwnAccountDeactivation when the actor is the account, and LastCentreAdmin
+    when the account is the last active centre admin of a centre. Django's ModelBackend
+    rejects an inactive account at sign-in and ignores its sessions. Its sessions are
+    also ended for good, so none works again after a reactivation, and its tokens are
+    revoked, so a reactivated account issues new ones. Returns False, and writes no
+    audit event, when the account was inactive already.
     """
+    if actor is not None and actor.pk == user.pk:
+        raise OwnAccountDeactivation(username=shown(user.username))
     # Locking the account and the centre admins of its centres makes two
     # deactivations of the last two admins of one centre run one after the other.
     admin_centres = _admin_centres(user)
@@ -174,34 +238,48 @@ def set_inactive(user: Any) -> int | None:
     list(get_user_model().objects.select_for_update().filter(pk__in=locked))
     user.refresh_from_db(fields=["is_active"])
     if not user.is_active:
-        return None
-    for admin_centre in admin_centres:
-        _check_not_last_admin(user, admin_centre)
+        return False
+    check_not_last_admin(user)
     user.is_active = False
     user.save(update_fields=["is_active"])
-    end_sessions(user)
-    return revoke_tokens(user)
+    end_account_access(
+        user,
+        verb=verb,
+        actor=actor,
+        actor_role=actor_role,
+        centre=centre,
+        person_id=person_id,
+    )
+    return True
+
+
+def check_not_last_admin(user: Any) -> None:
+    """Raise LastCentreAdmin when `user` is the last active centre admin of a centre."""
+    for admin_centre in _admin_centres(user):
+        _check_not_last_admin(user, admin_centre)
 
 
 def reactivate_account(*, actor: Any, user: Any, centre: Centre | None) -> None:
     """Let `user` sign in again. Reactivating an active account changes nothing."""
     actor_role = check_may_manage_account(actor, user, centre)
     with transaction.atomic():
-        if set_active(user):
-            record_account_event(
-                "account.reactivated",
-                actor=actor,
-                actor_role=actor_role,
-                user=user,
-                centre=centre,
-            )
+        reactivate(user, actor=actor, actor_role=actor_role, centre=centre)
 
 
-def set_active(user: Any) -> bool:
+def reactivate(
+    user: Any,
+    *,
+    actor: Any,
+    actor_role: str,
+    centre: Centre | None,
+    verb: str = "account.reactivated",
+    person_id: int | None = None,
+) -> bool:
     """Reactivate `user` in the caller's transaction, with no permission check.
 
-    Returns whether the account was inactive. Sessions opened before the deactivation
-    stay signed out, so the account signs in afresh.
+    Sessions opened before the deactivation stay signed out, so the account signs in
+    afresh. Returns False, and writes no audit event, when the account was active
+    already.
     """
     updated = (
         get_user_model()
@@ -209,6 +287,15 @@ def set_active(user: Any) -> bool:
         .update(is_active=True)
     )
     user.is_active = True
+    if updated:
+        record_account_event(
+            verb,
+            actor=actor,
+            actor_role=actor_role,
+            user=user,
+            centre=centre,
+            person_id=person_id,
+        )
     return bool(updated)
 
 

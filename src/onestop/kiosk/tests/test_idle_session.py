@@ -34,3 +34,32 @@ def test_idle_notice_has_singular_and_plural(client, demo):
     assert 'data-warning-one="Nobody has touched' in page
     assert "starts again in {seconds} second and signs you out" in page
     assert "starts again in {seconds} seconds and signs you out" in page
+
+
+def test_expired_kiosk_session_signs_in_at_kiosk(client, demo):
+    client.get(f"/kiosk/{demo.centre.slug}/matters/")
+    # The session ended, as after ONESTOP_KIOSK_IDLE_SECONDS, and only the kiosk
+    # cookie is left.
+    client.cookies.pop("sessionid")
+
+    response = client.get("/portal/notifications/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/kiosk/login/?next=/portal/notifications/"
+
+
+def test_desktop_sign_in_without_kiosk_cookie(client, demo):
+    response = client.get("/portal/notifications/")
+
+    assert response["Location"] == "/accounts/login/?next=/portal/notifications/"
+
+
+def test_staff_at_kiosk_loses_kiosk_cookie(client, demo):
+    client.get(f"/kiosk/{demo.centre.slug}/matters/")
+    client.force_login(demo.user("clerk"))
+
+    client.get(f"/kiosk/{demo.centre.slug}/matters/")
+    client.logout()
+    response = client.get("/portal/notifications/")
+
+    assert response["Location"] == "/accounts/login/?next=/portal/notifications/"

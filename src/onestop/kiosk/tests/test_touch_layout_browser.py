@@ -49,18 +49,20 @@ def font_px(page, selector):
     return float(size.removesuffix("px"))
 
 
-def kiosk_screen(browser):
+def kiosk_screen(browser, *, javascript=True):
     """Return a new page at a portrait kiosk's size, in Chinese."""
     page = browser.new_context(
-        viewport={"width": 1080, "height": 1920}, locale="zh-CN"
+        viewport={"width": 1080, "height": 1920},
+        locale="zh-CN",
+        java_script_enabled=javascript,
     ).new_page()
     page.set_default_timeout(15000)
     return page
 
 
-def kiosk_page(browser, live_server, username):
+def kiosk_page(browser, live_server, username, *, javascript=True):
     """Sign in on the kiosk's own sign-in page and return the page."""
-    page = kiosk_screen(browser)
+    page = kiosk_screen(browser, javascript=javascript)
     page.goto(f"{live_server.url}/kiosk/login/?next=/kiosk/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)

@@ -130,6 +130,7 @@ def test_verify_older_key_without_secret_key_fails_cleanly(settings):
     fill_ledger(2)
     LedgerKey.objects.update(public_key=b"")
     settings.SECRET_KEY = ""
+    settings.ONESTOP_SERVER_DATABASE = False
 
     with translation.override("en"), pytest.raises(CommandError) as raised:
         call_command("ledger", "verify", stdout=StringIO())
@@ -159,3 +160,19 @@ def test_verify_reports_missing_signing_key():
 
     assert "1 problem" in str(raised.value)
     assert not LedgerKey.objects.exists()
+
+
+def test_server_without_secret_key_names_variable(settings):
+    fill_ledger(2)
+    LedgerKey.objects.update(public_key=b"")
+    settings.SECRET_KEY = ""
+    settings.ONESTOP_SERVER_DATABASE = True
+
+    with translation.override("en"), pytest.raises(CommandError) as raised:
+        call_command("ledger", "verify", stdout=StringIO())
+
+    message = str(raised.value)
+    assert message.startswith("signing.secret_key_missing: The secret key is not set")
+    assert "Set ONESTOP_SECRET_KEY" in message
+    assert "DATABASE_URL" in message
+    assert str(settings.VAR_DIR / "secret_key") not in message

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from onestop.core.management.base import OneStopCommand
 from onestop.core.outbox import Worker
+from onestop.core.signing import secret_key
 
 
 class Command(OneStopCommand):
@@ -28,6 +29,9 @@ class Command(OneStopCommand):
         from onestop.certificates.fonts import missing_fonts_warning
 
         check_options(options["workers"], options["poll"])
+        # Workers sign receipts and derive links from the secret key, so they stop at
+        # once without it.
+        secret_key()
 
         # Workers render the receipts and certificates, so they need the fonts too.
         font_warning = missing_fonts_warning()

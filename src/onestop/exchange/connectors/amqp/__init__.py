@@ -15,11 +15,11 @@ from collections.abc import Callable
 
 import pika
 import pika.exceptions
-from django.conf import settings
 
 from onestop.core.errors import OneStopError
 from onestop.core.logging import get_logger
 from onestop.core.outbox import PermanentFailure
+from onestop.core.signing import secret_key
 from onestop.exchange.conf import setting
 from onestop.exchange.connectors import DeliveryFailed, DeliveryOutcome
 from onestop.exchange.models import ConnectorConfig, Envelope, EnvelopeStatus
@@ -42,7 +42,7 @@ def queue_prefix() -> str:
     if configured:
         return str(configured)
     digest = hmac.new(
-        settings.SECRET_KEY.encode(), b"onestop.exchange.amqp-prefix", hashlib.sha256
+        secret_key().encode(), b"onestop.exchange.amqp-prefix", hashlib.sha256
     )
     return f"onestop.{digest.hexdigest()[:8]}"
 
