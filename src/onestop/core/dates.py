@@ -88,3 +88,29 @@ def _parse(text: str) -> datetime.date:
     if len(text) == len("2026-12-05"):
         return datetime.date.fromisoformat(text)
     return datetime.datetime.fromisoformat(text)
+
+
+def local_day_bounds(
+    start: datetime.date | None, end: datetime.date | None
+) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+    """Return the times from which and before which a period of local days runs.
+
+    The period runs from midnight Beijing time at the start of `start` to midnight
+    after `end`. A side is None when its date is None, or so far away (year 1 or
+    9999) that the time is outside what a datetime holds: no record lies beyond
+    it, so leaving that side open selects the same records.
+    """
+
+    def midnight(day: datetime.date, days_after: int) -> datetime.datetime | None:
+        try:
+            moment = datetime.datetime.combine(
+                day + datetime.timedelta(days=days_after), datetime.time.min
+            )
+            return timezone.make_aware(moment, LOCAL_ZONE).astimezone(datetime.UTC)
+        except OverflowError:
+            return None
+
+    return (
+        midnight(start, 0) if start is not None else None,
+        midnight(end, 1) if end is not None else None,
+    )

@@ -33,6 +33,11 @@ from onestop.portal import views as portal
 
 log = get_logger(__name__)
 
+# The cookie that names the centre a kiosk serves, kept for ten years: it belongs to
+# the kiosk's browser, not to a session.
+KIOSK_CENTRE_COOKIE = "onestop_kiosk_centre"
+KIOSK_CENTRE_COOKIE_AGE = 10 * 365 * 24 * 3600
+
 
 class StaffSessionAtKiosk(PermissionDenied):
     code = "auth.staff_session_at_kiosk"
@@ -81,10 +86,50 @@ def staff_session_page(request: HttpRequest) -> HttpResponse:
 
 @on_kiosk
 def home(request: HttpRequest) -> HttpResponse:
-    centres = list_centres()
-    if centres:
-        return redirect("kiosk:matters", centres[0].slug)
-    return portal.centres(request)
+    """Open the matters of the kiosk's centre, or let the visitor choose a centre.
+
+    The kiosk's centre is the one named by `?centre=`, else the one whose pages the
+    kiosk last showed (a cookie that outlives sessions, so signing out and the idle
+    restart return to it), else the only centre there is.
+    """
+    centres = {centre.slug: centre for centre in list_centres()}
+    chosen = request.GET.get("centre") or request.COOKIES.get(KIOSK_CENTRE_COOKIE, "")
+    if chosen in centres:
+        return remember_centre(redirect("kiosk:matters", chosen), chosen)
+    if len(centres) == 1:
+        return redirect("kiosk:matters", next(iter(centres)))
+    return render(request, "core/home.html", {"centres": list(centres.values())})
+
+
+def remember_centre(response: HttpResponse, slug: str) -> HttpResponse:
+    """Make `slug` the centre that the kiosk's browser returns to from /kiosk/."""
+    response.set_cookie(
+        KIOSK_CENTRE_COOKIE,
+        slug,
+        max_age=KIOSK_CENTRE_COOKIE_AGE,
+        path="/kiosk/",
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def in_centre(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Remember the centre of a kiosk page that was shown, for `home`."""
+
+    @wraps(view)
+    def wrapper(
+        request: HttpRequest, slug: str, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        response = view(request, slug, *args, **kwargs)
+        if (
+            response.status_code < 400
+            and request.COOKIES.get(KIOSK_CENTRE_COOKIE) != slug
+        ):
+            remember_centre(response, slug)
+        return response
+
+    return wrapper
 
 
 def on_kiosk_signed_in(
@@ -95,7 +140,7 @@ def on_kiosk_signed_in(
 
 
 login = on_kiosk(ThrottledLoginView.as_view(next_page="kiosk:home"))
-matters = on_kiosk(portal.matters)
-guide = on_kiosk(portal.guide)
-apply = on_kiosk_signed_in(portal.apply)
+matters = on_kiosk(in_centre(portal.matters))
+guide = on_kiosk(in_centre(portal.guide))
+apply = on_kiosk_signed_in(in_centre(portal.apply))
 case = on_kiosk_signed_in(portal.case)

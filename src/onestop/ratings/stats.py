@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
 
+from onestop.core.dates import local_day_bounds
 from onestop.core.errors import listed, listed_choices
 from onestop.core.models import Centre
 from onestop.core.spreadsheets import append_row
@@ -124,12 +125,11 @@ class Period:
         return period
 
     def filter(self, ratings: QuerySet[Rating]) -> QuerySet[Rating]:
-        if self.start:
-            ratings = ratings.filter(created_at__gte=_start_of(self.start))
-        if self.end:
-            ratings = ratings.filter(
-                created_at__lt=_start_of(self.end + dt.timedelta(days=1))
-            )
+        after, before = local_day_bounds(self.start, self.end)
+        if after is not None:
+            ratings = ratings.filter(created_at__gte=after)
+        if before is not None:
+            ratings = ratings.filter(created_at__lt=before)
         return ratings
 
 
@@ -341,7 +341,3 @@ def _parse_date(text: str) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise InvalidPeriod(value=text[:20]) from None
-
-
-def _start_of(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

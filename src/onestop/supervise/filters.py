@@ -14,11 +14,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.models import Case
 from onestop.catalog.models import Matter
+from onestop.core.dates import local_day_bounds
 from onestop.core.errors import InvalidInput
 from onestop.core.models import Centre, Department, Role
 from onestop.core.permissions import staff_roles
@@ -94,10 +94,11 @@ class Filters:
             cases = cases.filter(department__role_key=self.department)
         if self.matter:
             cases = cases.filter(matter__pack_id=self.matter)
-        if self.start is not None:
-            cases = cases.filter(created_at__gte=_start_of(self.start))
-        if self.end is not None:
-            cases = cases.filter(created_at__lt=_start_of(self.end + dt.timedelta(1)))
+        after, before = local_day_bounds(self.start, self.end)
+        if after is not None:
+            cases = cases.filter(created_at__gte=after)
+        if before is not None:
+            cases = cases.filter(created_at__lt=before)
         return cases
 
     def as_query(self) -> dict[str, Any]:
@@ -194,7 +195,3 @@ def _date(value: str) -> dt.date | None:
     except ValueError:
         pass
     raise DateInvalid(value=value[:40])
-
-
-def _start_of(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

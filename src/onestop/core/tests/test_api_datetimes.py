@@ -16,7 +16,7 @@ import pytest
 from onestop.cases.tests.test_api_flow import apply
 from onestop.cases.tests.test_certificate_results import issue_id_card
 from onestop.core import outbox
-from onestop.core.dates import api_datetime, api_iso
+from onestop.core.dates import api_datetime, api_iso, local_day_bounds
 from onestop.core.errors import OneStopError
 from onestop.core.ledger.sequencer import integrate_pending, publish_checkpoint
 from onestop.credit.tests.helpers import (
@@ -151,3 +151,15 @@ def test_error_datetime_details_and_message():
 
     assert body["details"] == {"expired": "2026-12-05T20:31:07+08:00"}
     assert body["message"] == "Expired at 2026-12-05 20:31."
+
+
+def test_local_day_bounds_run_from_beijing_midnight():
+    after, before = local_day_bounds(dt.date(2026, 3, 1), dt.date(2026, 3, 2))
+
+    assert after == dt.datetime(2026, 2, 28, 16, tzinfo=dt.UTC)
+    assert before == dt.datetime(2026, 3, 2, 16, tzinfo=dt.UTC)
+
+
+def test_local_day_bounds_leave_unrepresentable_sides_open():
+    assert local_day_bounds(dt.date.min, dt.date.max) == (None, None)
+    assert local_day_bounds(None, None) == (None, None)

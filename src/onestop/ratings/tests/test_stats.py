@@ -243,3 +243,24 @@ def test_xlsx_filters_are_translated(demo, rated):
     assert rows["政务服务中心"] == "全部"
     assert "dimension" not in rows
     assert "start" not in rows
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"start": "0001-01-01"},
+        {"end": "9999-12-31"},
+        {"start": "0001-01-01", "end": "9999-12-31"},
+    ],
+)
+def test_farthest_dates_leave_the_period_open(demo, rated, query):
+    supervisor = demo.client("supervisor")
+
+    page = supervisor.get("/ratings/stats/", query)
+    response = supervisor.get("/api/v1/ratings/stats", query)
+    export = supervisor.get("/ratings/stats/export.xlsx", query)
+
+    assert page.status_code == 200
+    assert page.context["report"].total.total == 4
+    assert response.status_code == 200
+    assert export.status_code == 200

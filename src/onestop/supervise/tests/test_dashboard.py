@@ -277,3 +277,23 @@ def test_platform_admin_sees_cases_by_centre(demo, other_centre):
     assert names == [demo.centre.name]
     assert response.context["by_centre"][0]["red"] == 1
     assert sum(count for _label, count in narrowed.context["states"]) == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"start": "0001-01-01"},
+        {"end": "9999-12-31"},
+        {"start": "0001-01-01", "end": "9999-12-31"},
+    ],
+)
+def test_farthest_dates_count_every_case(demo, query):
+    apply_and_accept(demo, at(2026, 3, 2, 9))
+
+    with time_machine.travel(at(2026, 3, 10), tick=False):
+        open_period = demo.client("supervisor").get("/supervise/")
+        far = demo.client("supervisor").get("/supervise/", query)
+
+    assert far.status_code == 200
+    assert far.context["by_matter"] == open_period.context["by_matter"]
+    assert [row["name"] for row in far.context["by_matter"]] == ["食品经营许可"]
