@@ -129,7 +129,8 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 def _own_site_url(request: HttpRequest, target: str) -> str:
-    """Return `target` when it is a URL of this site, else the home page's URL name.
+    """Return `target` when it is a URL of this site, else the URL name of the home
+    page, the kiosk's in a kiosk session.
 
     A `next` pointing at another host would let a crafted link send a new applicant,
     signed in, to any site.
@@ -138,7 +139,7 @@ def _own_site_url(request: HttpRequest, target: str) -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return "home"
+    return "kiosk:home" if getattr(request, "kiosk", False) else "home"
 
 
 @login_required

@@ -93,3 +93,23 @@ def test_staff_sign_in_outside_kiosk_allowed(demo):
     )
 
     assert response.status_code == 302
+
+
+def test_registering_at_kiosk_without_next_returns_to_kiosk(demo):
+    kiosk = Client()
+    kiosk.get("/kiosk/")
+
+    response = kiosk.post(
+        "/accounts/register/",
+        {
+            "username": "kiosk-newcomer",
+            "password": "a-long-passphrase-1",
+            "id_number": "110101199003077758",
+            "name": "王五",
+            "phone": "13800138000",
+            "address": "佛山市禅城区祖庙路1号",
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/kiosk/"

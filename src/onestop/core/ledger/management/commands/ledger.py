@@ -1,7 +1,9 @@
-"""`onestop ledger verify | integrate | vkey`: operate and audit the ledger."""
+"""`onestop ledger verify | verify-bundle | integrate | vkey`: operate and audit the
+ledger."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
@@ -9,10 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from onestop.core.errors import OneStopError
+from onestop.core.ledger.bundle import verify_proof_bundle
 from onestop.core.ledger.checkpoint import get_vkey
 from onestop.core.ledger.integrity import check_ledger
 from onestop.core.ledger.tasks import run_sequencer
 from onestop.core.management.base import OneStopCommand
+
+# A bundle holds one entry, at most 64 proof hashes and a signed checkpoint: a few KB.
+MAX_BUNDLE_BYTES = 1024 * 1024
 
 
 class Command(OneStopCommand):
@@ -26,6 +32,22 @@ class Command(OneStopCommand):
             "verify",
             help=_(
                 "Recompute the tree from the entries; report changed or deleted rows."
+            ),
+        )
+        bundle = commands.add_parser(
+            "verify-bundle",
+            help=_(
+                "Check an offline proof bundle (a .tlog-proof file) against a verifier "
+                "key; needs no database when --vkey is given."
+            ),
+        )
+        bundle.add_argument("file", type=Path, help=_("Path of the proof bundle."))
+        bundle.add_argument(
+            "--vkey",
+            default="",
+            help=_(
+                "The verifier key that signs the checkpoints (default: this "
+                "deployment's, read from its database)."
             ),
         )
         integrate = commands.add_parser(
@@ -44,12 +66,51 @@ class Command(OneStopCommand):
         try:
             if subcommand == "verify":
                 self._verify()
+            elif subcommand == "verify-bundle":
+                self._verify_bundle(options["file"], options["vkey"])
             elif subcommand == "integrate":
                 self._integrate(options["batch_size"])
             elif subcommand == "vkey":
                 self.stdout.write(get_vkey())
         except OneStopError as error:
             raise CommandError(f"{error.code}: {error.render_for_command()}") from None
+
+    def _verify_bundle(self, path: Path, vkey: str) -> None:
+        """Print what a valid bundle proves, or raise CommandError with the reason."""
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            message = _("Cannot read %(path)s: %(reason)s.") % {
+                "path": path,
+                "reason": error.strerror or error,
+            }
+            raise CommandError(f"ledger.bundle_unreadable: {message}") from None
+        if len(data) > MAX_BUNDLE_BYTES:
+            message = _(
+                "%(path)s has %(size)s bytes, more than a proof bundle's %(limit)s."
+            ) % {"path": path, "size": len(data), "limit": MAX_BUNDLE_BYTES}
+            raise CommandError(f"ledger.bundle_invalid: {message}")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            message = _("%(path)s is not UTF-8 text, so it is not a proof bundle.") % {
+                "path": path
+            }
+            raise CommandError(f"ledger.bundle_invalid: {message}") from None
+        verified = verify_proof_bundle(text, vkey or get_vkey())
+        self.stdout.write(
+            _(
+                "valid: entry %(index)s is in the log %(origin)s of size %(size)s, "
+                "signed by %(key)s; its data: %(data)s"
+            )
+            % {
+                "index": verified.index,
+                "origin": verified.checkpoint.origin,
+                "size": verified.checkpoint.size,
+                "key": (vkey or get_vkey()).split("+")[0],
+                "data": verified.data.decode("utf-8"),
+            }
+        )
 
     def _integrate(self, batch_size: int) -> None:
         count, checkpoint = run_sequencer(batch_size)
