@@ -341,18 +341,15 @@ def correct_enterprise(
     representative's name is personal data. Runs in the caller's transaction.
     """
     errors = FieldErrors(EnterpriseCorrectionInvalid)
-    corrected = {
-        "name": errors.check("name", _check_enterprise_name, name)
-        if name is not None
-        else None,
-        "legal_representative": errors.check(
+    corrected: dict[str, str | None] = {}
+    if name is not None:
+        corrected["name"] = errors.check("name", _check_enterprise_name, name)
+    if legal_representative is not None:
+        corrected["legal_representative"] = errors.check(
             "legal_representative",
             lambda value: _check_name(value, NamedField.LEGAL_REPRESENTATIVE),
             legal_representative,
         )
-        if legal_representative is not None
-        else None,
-    }
     errors.raise_if_any()
 
     changes = {
