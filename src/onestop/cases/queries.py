@@ -1,6 +1,7 @@
 """Reads of cases, always scoped by centre and by the caller's role.
 
-An applicant sees their own cases and their enterprises' cases; a clerk, supervisor or centre
+An applicant sees their own cases and the cases of the enterprises they are a verified agent
+of; a clerk, supervisor or centre
 admin sees the cases of their centre; a reviewer or department admin sees only their
 department's cases; a platform admin sees every centre. Opening a full case record is audited.
 """
@@ -41,7 +42,7 @@ def visible_cases(user: Any) -> QuerySet[Case]:
         return cases.none()
     # A subquery, not a join, so that each case appears once without DISTINCT (which would
     # also collapse value lists such as the states of the cases).
-    scope = Q(person__user=user) | Q(enterprise__in=_enterprises_of(user))
+    scope = _applicant_scope(user)
     for membership in staff_roles(user):
         if membership.role == Role.PLATFORM_ADMIN:
             return cases.all()
@@ -52,6 +53,18 @@ def visible_cases(user: Any) -> QuerySet[Case]:
                 centre_id=membership.centre_id, department_id=membership.department_id
             )
     return cases.filter(scope)
+
+
+def _applicant_scope(user: Any) -> Q:
+    """Match the user's own cases and the cases of the enterprises they are a verified
+    agent of.
+
+    A case filed for an enterprise matches only through a verified agency, so an agent
+    whose agency was revoked no longer sees the cases they filed for it.
+    """
+    return Q(person__user=user, enterprise__isnull=True) | Q(
+        enterprise__in=_enterprises_of(user)
+    )
 
 
 def _enterprises_of(user: Any) -> QuerySet[Enterprise, int]:
@@ -104,11 +117,7 @@ def role_of(user: Any, case: Case) -> str:
 
 
 def my_cases(user: Any) -> QuerySet[Case]:
-    return (
-        visible_cases(user)
-        .filter(Q(person__user=user) | Q(enterprise__in=_enterprises_of(user)))
-        .order_by("-created_at")
-    )
+    return visible_cases(user).filter(_applicant_scope(user)).order_by("-created_at")
 
 
 def window_queue(user: Any, centre: Centre) -> QuerySet[Case]:

@@ -169,10 +169,11 @@ def find_certificate(identifier: str) -> Certificate:
 def get_certificate_for(actor: Any, identifier: str) -> Certificate:
     """Return a certificate that the caller may see in full.
 
-    The holder, the agents of an enterprise holder, the applicant of the case that
-    issued it and the staff of its centre may. Raises the errors of `find_certificate`,
-    and CertificateAccessDenied for anyone else. The denial reveals no more than the
-    public verification, which shows that the identifier exists.
+    The holder, the verified agents of an enterprise holder, the applicant of the case
+    that issued it (see `_holds_or_applied_for`) and the staff of its centre may.
+    Raises the errors of `find_certificate`, and CertificateAccessDenied for anyone
+    else. The denial reveals no more than the public verification, which shows that
+    the identifier exists.
     """
     certificate = find_certificate(identifier)
     if not _may_see(actor, certificate):
@@ -334,7 +335,9 @@ def _holds_or_applied_for(person: Any, certificate: Certificate) -> bool:
     applicant.
 
     An organisation that is not registered on the platform has no agents, so the
-    applicant of the case that issued it is the one who receives its certificate.
+    applicant of the case that issued it is the one who receives its certificate. The
+    applicant of a case filed for a registered enterprise sees the certificate only
+    while they are a verified agent of the holder.
     """
     if person.id_number == certificate.holder_code:
         return True
@@ -345,6 +348,7 @@ def _holds_or_applied_for(person: Any, certificate: Certificate) -> bool:
             centre_id=certificate.centre_id,
             number=certificate.case_number,
             person=person,
+            enterprise__isnull=True,
         ).exists()
     )
 

@@ -35,7 +35,9 @@ def record_event(
 ) -> AuditEvent:
     """Write one audit event in the caller's transaction.
 
-    `data` contains ids, never personal data.
+    `data` contains ids, never personal data. The one exception is
+    `enterprise.corrected`, which keeps an enterprise's old and new legal
+    representative: a name that the enterprise's business licence shows publicly.
     """
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(

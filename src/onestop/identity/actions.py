@@ -24,7 +24,7 @@ from onestop.core.errors import (
 )
 from onestop.core.ideographs import is_letter, is_printable
 from onestop.core.logging import get_logger
-from onestop.core.models import Role
+from onestop.core.models import Centre, Role
 from onestop.core.permissions import RoleRequired, find_role
 from onestop.identity.agency import claim_agency
 from onestop.identity.codes import (
@@ -35,8 +35,12 @@ from onestop.identity.codes import (
     parse_resident_id,
     parse_uscc,
 )
-from onestop.identity.field_errors import FieldErrors, ProfileInvalid
-from onestop.identity.models import AgencyStatus, Enterprise, Person
+from onestop.identity.field_errors import (
+    EnterpriseCorrectionInvalid,
+    FieldErrors,
+    ProfileInvalid,
+)
+from onestop.identity.models import Enterprise, Person
 
 log = get_logger(__name__)
 
@@ -133,14 +137,6 @@ class AddressInvalid(InvalidInput):
     message = _(
         "The address has %(length)s characters; at most %(max)s are accepted. Shorten "
         "it, for example by leaving out the province."
-    )
-
-
-class EnterpriseAlreadyRegistered(Conflict):
-    code = "identity.enterprise_registered"
-    message = _(
-        "The enterprise %(uscc)s is already registered with its agents. Ask one of them, "
-        "or the service centre with a letter of authorisation, to add you as an agent."
     )
 
 
@@ -293,11 +289,11 @@ def register_enterprise(
     verification at a service centre's window (see `identity.agency`).
 
     The name, legal representative and address are stored only for a code not
-    registered yet. A code whose enterprise has a verified agent cannot be claimed
-    online. While every claim is pending, anyone may claim it too, so that a false
-    claim cannot keep the enterprise's real agents out. NOTE: the typed name and legal
-    representative are not checked against the market regulation register, because no
-    connector to it exists yet; the clerk compares them with the business licence.
+    registered yet. Anyone may claim an enterprise, whether or not it has verified
+    agents, because an enterprise may have several agents and a false claim gives
+    nothing until a clerk checks it. NOTE: the typed name and legal representative are
+    not checked against the market regulation register, because no connector to it
+    exists yet. The clerk compares them with the business licence and corrects them.
     """
     person = Person.objects.filter(user_id=actor.pk).first()
     if person is None:
@@ -311,13 +307,11 @@ def register_enterprise(
         legal_representative,
     )
     address = errors.check("address", _check_address, address) or ""
-    if parsed and _verified_by_others(parsed.code, person):
-        errors.add("uscc", EnterpriseAlreadyRegistered(uscc=parsed.code))
     errors.raise_if_any()
     # raise_if_any raised when the code was invalid, so it is parsed here.
     code = cast(Uscc, parsed).code
     with transaction.atomic():
-        enterprise, created = Enterprise.objects.select_for_update().get_or_create(
+        enterprise, _created = Enterprise.objects.get_or_create(
             uscc=code,
             defaults={
                 "name": name,
@@ -325,27 +319,65 @@ def register_enterprise(
                 "address": address,
             },
         )
-        if not created and _has_other_verified_agent(enterprise, person):
-            # A further agent needs the enterprise's power of attorney, which an online
-            # claim cannot show.
-            raise EnterpriseAlreadyRegistered(uscc=code)
         claim_agency(actor=actor, person=person, enterprise=enterprise)
     return enterprise
 
 
-def _verified_by_others(uscc: str, person: Person) -> bool:
-    """Return whether the enterprise is registered with a verified agent other than
-    `person`, so that an online claim of it is rejected with the other field errors."""
-    enterprise = Enterprise.objects.filter(uscc=uscc).first()
-    return enterprise is not None and _has_other_verified_agent(enterprise, person)
+def correct_enterprise(
+    *,
+    actor: Any,
+    role: str,
+    centre: Centre,
+    enterprise: Enterprise,
+    name: str | None = None,
+    legal_representative: str | None = None,
+) -> list[str]:
+    """Correct the enterprise's name and legal representative to those that a window
+    clerk read on its business licence, and return the names of the changed fields.
 
+    None keeps a field. Both fields are checked before anything is saved, and one error
+    lists every invalid field. The audit event `enterprise.corrected` keeps the old and
+    the new values. The log line names the changed fields only, because the legal
+    representative's name is personal data. Runs in the caller's transaction.
+    """
+    errors = FieldErrors(EnterpriseCorrectionInvalid)
+    corrected: dict[str, str | None] = {}
+    if name is not None:
+        corrected["name"] = errors.check("name", _check_enterprise_name, name)
+    if legal_representative is not None:
+        corrected["legal_representative"] = errors.check(
+            "legal_representative",
+            lambda value: _check_name(value, NamedField.LEGAL_REPRESENTATIVE),
+            legal_representative,
+        )
+    errors.raise_if_any()
 
-def _has_other_verified_agent(enterprise: Enterprise, person: Person) -> bool:
-    return (
-        enterprise.agencies.filter(status=AgencyStatus.VERIFIED)
-        .exclude(person=person)
-        .exists()
+    changes = {
+        field: {"old": getattr(enterprise, field), "new": value}
+        for field, value in corrected.items()
+        if value is not None and value != getattr(enterprise, field)
+    }
+    if not changes:
+        return []
+    for field, change in changes.items():
+        setattr(enterprise, field, change["new"])
+    enterprise.save(update_fields=list(changes))
+    record_event(
+        actor=actor,
+        actor_role=role,
+        verb="enterprise.corrected",
+        object_type="enterprise",
+        object_id=enterprise.pk,
+        centre=centre,
+        data={"enterprise_id": enterprise.pk, "changes": changes},
     )
+    log.info(
+        "enterprise.corrected",
+        enterprise_id=enterprise.pk,
+        centre_id=centre.pk,
+        fields=sorted(changes),
+    )
+    return sorted(changes)
 
 
 def _check_username(username: str) -> str:

@@ -40,10 +40,12 @@ class AgencyOfPersonOut(Schema):
 
     uscc: str
     name: str
-    # pending, verified or rejected; only verified lets the person act for it.
+    # pending, verified, rejected or revoked. Only verified lets the person act for it.
     status: str
     claimed_at: ApiDateTime
     rejection_reason: str
+    revoked_at: ApiDateTime | None
+    revocation_reason: str
 
 
 class ProfileOut(Schema):
@@ -82,6 +84,8 @@ def profile_out(person: Person) -> ProfileOut:
                 status=found.status,
                 claimed_at=api_datetime(found.since),
                 rejection_reason=found.rejection_reason,
+                revoked_at=api_datetime(found.revoked_at) if found.revoked_at else None,
+                revocation_reason=found.revocation_reason,
             )
             for found in agencies_of(person)
         ],

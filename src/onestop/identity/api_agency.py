@@ -1,5 +1,6 @@
 """Agency verification at the window under /api/v1/centres/{slug}: a clerk lists an
-enterprise's claims and verifies or rejects them after checking the documents."""
+enterprise's claims, verifies or rejects them after checking the documents, and revokes
+verified agencies."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from ninja import Router, Schema
 from onestop.core.centres import get_centre
 from onestop.core.dates import api_datetime
 from onestop.core.schemas import ApiDateTime, InputSchema
-from onestop.identity import agency
+from onestop.identity import agency_window as agency
 from onestop.identity.models import EnterpriseAgent
 
 router = Router(tags=["identity"])
@@ -31,6 +32,10 @@ class AgencyOut(Schema):
     licence_seen: bool
     authority: str
     rejection_reason: str
+    revoked_at: ApiDateTime | None
+    # The slug of the centre whose window revoked the agency.
+    revoked_at_centre: str | None
+    revocation_reason: str
 
 
 class EnterpriseAgenciesOut(Schema):
@@ -44,14 +49,20 @@ class VerifyIn(InputSchema):
     # Whether the clerk saw the original business licence (营业执照); must be true.
     licence_seen: bool
     authority: Literal["legal_representative", "power_of_attorney"]
+    # The enterprise's name and legal representative as the business licence shows
+    # them. A value that differs from the stored one corrects it, and null keeps it.
+    name: str | None = None
+    legal_representative: str | None = None
 
 
-class RejectIn(InputSchema):
+class AgencyReasonIn(InputSchema):
+    # Why a claim is rejected or an agency revoked. The person sees it on their profile.
     reason: str
 
 
 def agency_out(found: EnterpriseAgent) -> AgencyOut:
     centre = found.decided_at_centre
+    revoked_at_centre = found.revoked_at_centre
     return AgencyOut(
         id=found.pk,
         enterprise_uscc=found.enterprise.uscc,
@@ -64,6 +75,9 @@ def agency_out(found: EnterpriseAgent) -> AgencyOut:
         licence_seen=found.licence_seen,
         authority=found.authority,
         rejection_reason=found.rejection_reason,
+        revoked_at=api_datetime(found.revoked_at) if found.revoked_at else None,
+        revoked_at_centre=revoked_at_centre.slug if revoked_at_centre else None,
+        revocation_reason=found.revocation_reason,
     )
 
 
@@ -90,13 +104,15 @@ def verify_agency(
         agency_id=agency_id,
         licence_seen=payload.licence_seen,
         authority=payload.authority,
+        name=payload.name,
+        legal_representative=payload.legal_representative,
     )
     return agency_out(verified)
 
 
 @router.post("/{slug}/agencies/{agency_id}/reject", response=AgencyOut)
 def reject_agency(
-    request: HttpRequest, slug: str, agency_id: int, payload: RejectIn
+    request: HttpRequest, slug: str, agency_id: int, payload: AgencyReasonIn
 ) -> AgencyOut:
     rejected = agency.reject_agency(
         actor=request.user,
@@ -105,3 +121,16 @@ def reject_agency(
         reason=payload.reason,
     )
     return agency_out(rejected)
+
+
+@router.post("/{slug}/agencies/{agency_id}/revoke", response=AgencyOut)
+def revoke_agency(
+    request: HttpRequest, slug: str, agency_id: int, payload: AgencyReasonIn
+) -> AgencyOut:
+    revoked = agency.revoke_agency(
+        actor=request.user,
+        centre=get_centre(slug),
+        agency_id=agency_id,
+        reason=payload.reason,
+    )
+    return agency_out(revoked)

@@ -24,6 +24,14 @@ class ProfileInvalid(RegistrationInvalid):
     message = _("Correct these fields and save the profile again: %(summary)s")
 
 
+class EnterpriseCorrectionInvalid(RegistrationInvalid):
+    code = "identity.enterprise_correction_invalid"
+    message = _(
+        "Correct these fields as the business licence shows them and verify again: "
+        "%(summary)s"
+    )
+
+
 class FieldErrors:
     """The errors found so far, at most one per field, in the order they were checked.
 

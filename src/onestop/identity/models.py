@@ -75,6 +75,8 @@ class AgencyStatus(models.TextChoices):
     PENDING = "pending", _("pending verification")
     VERIFIED = "verified", _("verified")
     REJECTED = "rejected", _("rejected")
+    # A verified agency whose authority a window clerk ended.
+    REVOKED = "revoked", _("revoked")
 
 
 class AgencyAuthority(models.TextChoices):
@@ -94,7 +96,8 @@ class EnterpriseAgent(models.Model):
     A claim made online is pending. Only a verified agency lets the person see the
     enterprise's certificates and cases, apply for it and give credit consents for it.
     A window clerk decides a claim after checking the business licence and either the
-    legal representative's ID card or a power of attorney (授权委托书).
+    legal representative's ID card or a power of attorney (授权委托书). An enterprise
+    may have several verified agents, and a clerk may revoke any of them later.
     """
 
     enterprise = models.ForeignKey(
@@ -134,6 +137,26 @@ class EnterpriseAgent(models.Model):
     )
     rejection_reason = models.CharField(
         _("reason for rejection"), max_length=200, blank=True
+    )
+    # The window clerk who ended a verified agency, the centre of that window, when,
+    # and why. The verification fields above keep their values.
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at_centre = models.ForeignKey(
+        "core.Centre",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revocation_reason = models.CharField(
+        _("reason for revocation"), max_length=200, blank=True
     )
 
     class Meta:

@@ -1,5 +1,7 @@
 """The window's agency verification page (经办人核验): a clerk finds an enterprise by
-its USCC and verifies or rejects the claims to act for it after checking the documents."""
+its USCC, verifies or rejects the claims to act for it after checking the documents, and
+revokes verified agencies. Verifying may correct the enterprise's name and legal
+representative."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from onestop.core.errors import OneStopError
 from onestop.core.pages import handles_errors
-from onestop.identity import agency
+from onestop.identity import agency_window as agency
 from onestop.identity.models import AgencyAuthority
 from onestop.window.views import clerk_centre
 
@@ -23,7 +25,7 @@ from onestop.window.views import clerk_centre
 @login_required
 @handles_errors
 def agencies(request: HttpRequest) -> HttpResponse:
-    """List an enterprise's claims, and verify or reject one of them on POST."""
+    """List an enterprise's agencies, and verify, reject or revoke one of them on POST."""
     centre = clerk_centre(request.user)
     uscc = (request.POST.get("uscc") or request.GET.get("uscc", ""))[:40]
     error: OneStopError | None = None
@@ -53,6 +55,9 @@ def agencies(request: HttpRequest) -> HttpResponse:
             AgencyAuthority.LEGAL_REPRESENTATIVE,
         ],
         "error": error,
+        # The form that failed and what the clerk typed into it, to show it again.
+        "posted_agency": _posted_agency(request) if error else None,
+        "posted": request.POST,
     }
     return render(
         request,
@@ -64,15 +69,28 @@ def agencies(request: HttpRequest) -> HttpResponse:
 
 def _decide(request: HttpRequest, centre: Any) -> None:
     agency_id = _agency_id(request.POST.get("agency", ""))
-    if request.POST.get("decision") == "verify":
+    decision = request.POST.get("decision")
+    if decision == "verify":
         agency.verify_agency(
             actor=request.user,
             centre=centre,
             agency_id=agency_id,
             licence_seen=request.POST.get("licence_seen") == "on",
             authority=request.POST.get("authority", ""),
+            # A form without these fields sends None, which keeps the stored values.
+            name=request.POST.get("name"),
+            legal_representative=request.POST.get("legal_representative"),
         )
         messages.success(request, _("The claim is verified."))
+        return
+    if decision == "revoke":
+        agency.revoke_agency(
+            actor=request.user,
+            centre=centre,
+            agency_id=agency_id,
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, _("The agency is revoked."))
         return
     agency.reject_agency(
         actor=request.user,
@@ -87,3 +105,8 @@ def _agency_id(value: str) -> int:
     if not value.isdigit() or len(value) > 18:
         raise agency.AgencyNotFound(agency=value[:20])
     return int(value)
+
+
+def _posted_agency(request: HttpRequest) -> int | None:
+    value = request.POST.get("agency", "")
+    return int(value) if value.isdigit() and len(value) <= 18 else None

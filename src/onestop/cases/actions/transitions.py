@@ -16,6 +16,7 @@ from onestop.core.bulk import insert_instances
 from onestop.core.errors import Coded, InvalidTransition
 from onestop.core.ledger.actions import queue_entry
 from onestop.core.notifications import notify
+from onestop.identity.models import AgencyStatus, EnterpriseAgent
 from onestop.worktime.engine import Due
 
 
@@ -146,7 +147,13 @@ def _notify(
     """Write the applicant an in-app message of `notices`, with the case number as `number`.
 
     `at` is when the event happened, when the message is written later (see `notify`).
+    The applicant of an enterprise's case gets the message only while they are a
+    verified agent of the enterprise, because a revoked agent no longer sees its cases.
     """
+    if case.enterprise_id is not None and not _acts_for_enterprise(
+        case.person_id, case.enterprise_id
+    ):
+        return
     notify(
         centre=case.centre,
         user_id=case.person.user_id,
@@ -156,6 +163,12 @@ def _notify(
         number=case.number,
         **params,
     )
+
+
+def _acts_for_enterprise(person_id: int, enterprise_id: int) -> bool:
+    return EnterpriseAgent.objects.filter(
+        enterprise_id=enterprise_id, person_id=person_id, status=AgencyStatus.VERIFIED
+    ).exists()
 
 
 def _lock(case: Case) -> Case:

@@ -471,7 +471,7 @@ def test_registered_enterprise_code_needs_its_agent(demo):
     assert response.status_code == 201, response.content
 
 
-def test_enterprise_cannot_be_claimed_by_another_person(demo):
+def test_claim_by_another_person_gives_nothing(demo):
     response = demo.client("applicant").post(
         "/api/v1/identity/enterprises",
         {
@@ -481,9 +481,14 @@ def test_enterprise_cannot_be_claimed_by_another_person(demo):
         },
         content_type="application/json",
     )
-    assert response.status_code == 409
-    assert response.json()["code"] == "identity.enterprise_registered"
-    assert "示例商贸" not in response.content.decode()
+    form = {**valid_form(food_matter(demo)), "enterprise": "91440604MA4W1X2YX9"}
+    applied = apply(demo.client("applicant"), demo, form=form, key="claimed")
+
+    assert response.status_code == 201, response.content
+    assert response.json()["agency_status"] == "pending"
+    assert response.json()["name"] == "佛山市禅城区示例商贸有限公司"
+    assert applied.status_code == 403
+    assert applied.json()["code"] == "agency.not_verified"
 
 
 def test_oversize_request_gets_error_body(demo, settings):

@@ -267,14 +267,24 @@ def test_second_claimant_while_first_pending(demo):
     assert consent_for_enterprise(demo, "applicant").status_code == 403
 
 
-def test_claim_after_verified_agent_conflicts(demo):
+def test_second_agent_verified_after_first(demo):
     claim(demo, username="agent")
     verify(demo, agency_of("agent"))
 
-    response = claim(demo, username="applicant")
+    response = claim(demo, username="applicant", legal_representative="王五")
+    pending = consent_for_enterprise(demo, "applicant")
+    verified = verify(demo, agency_of("applicant"))
 
-    assert response.status_code == 409
-    assert response.json()["code"] == "identity.enterprise_registered"
+    assert response.status_code == 201, response.content
+    assert response.json()["agency_status"] == "pending"
+    assert response.json()["name"] == NEW_NAME
+    assert pending.status_code == 403
+    assert pending.json()["code"] == "agency.not_verified"
+    assert verified.status_code == 200, verified.content
+    assert agency_of("agent").status == AgencyStatus.VERIFIED
+    assert agency_of("applicant").status == AgencyStatus.VERIFIED
+    assert consent_for_enterprise(demo, "agent").status_code == 201
+    assert consent_for_enterprise(demo, "applicant").status_code == 201
 
 
 def test_pending_claim_expires(demo, settings):

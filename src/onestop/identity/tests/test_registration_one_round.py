@@ -132,19 +132,17 @@ def test_user_name_of_own_id_number_accepted(demo):
     assert Person.objects.get(id_number=NEW_ID).user.username == NEW_ID
 
 
-def test_enterprise_conflict_listed_with_name_error(demo):
+def test_enterprise_claim_with_name_error_saves_nothing(demo):
     response = demo.client("applicant").post(
         "/api/v1/identity/enterprises",
         {"uscc": DEMO_USCC, "name": "", "legal_representative": "李秀英"},
         content_type="application/json",
     )
     body = response.json()
-    fields = body["details"]["fields"]
 
     assert response.status_code == 400
-    assert body["code"] == "identity.registration_invalid"
-    assert fields["uscc"]["code"] == "identity.enterprise_registered"
-    assert fields["name"]["code"] == "identity.enterprise_name_invalid"
+    assert body["code"] == "identity.enterprise_name_invalid"
+    assert body["details"]["field"] == "name"
     assert Enterprise.objects.get(uscc=DEMO_USCC).agencies.count() == 1
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from onestop.cases.tests.test_api_downloads import issue_food_licence
 from onestop.identity.actions import register_enterprise
-from onestop.identity.agency import verify_agency
+from onestop.identity.agency_window import revoke_agency, verify_agency
 from onestop.identity.models import AgencyAuthority, EnterpriseAgent
 
 DEMO_USCC = "91440604MA4W1X2YX9"
@@ -103,7 +103,8 @@ def test_case_page_explains_unlisted_enterprise_certificate(demo):
 
     assert certificate.identifier not in page
     assert "9244**********3K0M" in page
-    assert "shown only to the agents (经办人) registered for it" in page
+    assert "shown only to its agents (经办人) whom a service centre's window" in page
+    assert "registered for it" not in page
 
 
 def test_case_page_note_in_chinese(demo):
@@ -111,4 +112,25 @@ def test_case_page_note_in_chinese(demo):
 
     page = case_page(demo, "applicant", certificate.case_number, "zh-hans")
 
-    assert "仅向该企业登记的经办人展示" in page
+    assert "仅向经政务服务中心窗口核验的该企业经办人展示" in page
+    assert "登记的经办人" not in page
+
+
+def test_revoked_agent_loses_enterprise_certificate(demo):
+    certificate = issue_to_demo_enterprise(demo)
+    agent = demo.client("agent")
+    case_page = f"/portal/cases/{certificate.case_number}/"
+    pdf = f"/portal/certificates/{certificate.identifier}/pdf"
+    before = agent.get(pdf)
+
+    revoke_agency(
+        actor=demo.user("clerk"),
+        centre=demo.centre,
+        agency_id=EnterpriseAgent.objects.get(person__user__username="agent").pk,
+        reason="企业书面申请撤销授权",
+    )
+
+    assert before.status_code == 200
+    assert certificate.identifier not in certificates_page(demo, "agent")
+    assert agent.get(pdf).status_code == 403
+    assert agent.get(case_page).status_code == 404
