@@ -82,7 +82,7 @@ def clerk_centre(user: Any) -> Centre:
 @login_required
 @handles_errors
 def workbench(request: HttpRequest) -> HttpResponse:
-    """Show the queue and the matters; a POST chooses the clerk's window, which pages
+    """Show the queue and the matters. A POST chooses the clerk's window, which pages
     preselect until the clerk chooses another one."""
     centre = clerk_centre(request.user)
     error: OneStopError | None = None
