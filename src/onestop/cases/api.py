@@ -93,8 +93,10 @@ class MaterialCheckIn(InputSchema):
 
 class AcceptIn(InputSchema):
     checklist: dict[str, MaterialCheckIn] = {}
-    # The code of an active window of the case's centre; empty for none.
-    window: str = ""
+    # The code of an active window of the case's centre that accepts the case's
+    # matter, or empty for none. Left out, the clerk's last window is recorded, and a
+    # code given becomes the clerk's last one.
+    window: str | None = None
 
 
 class ReasonIn(InputSchema):

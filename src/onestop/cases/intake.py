@@ -162,7 +162,8 @@ class WindowRequest:
     matter: str
     id_number: str
     enterprise: str
-    window: str
+    # None when the request leaves the window out, which records the clerk's last one.
+    window: str | None
     application: Application
 
 
@@ -181,7 +182,7 @@ def window_request(request: HttpRequest) -> WindowRequest:
             matter=post.get("matter", ""),
             id_number=post.get("id_number", ""),
             enterprise=post.get("enterprise", ""),
-            window=post.get("window", ""),
+            window=post.get("window"),
             application=application_from_request(post, request.FILES),
         )
     else:
@@ -207,7 +208,7 @@ def _window_request_from_json(body: bytes) -> WindowRequest:
         matter=_member(data, "matter", str),
         id_number=_member(data, "id_number", str),
         enterprise=_member(data, "enterprise", str),
-        window=_member(data, "window", str),
+        window=None if data.get("window") is None else _member(data, "window", str),
         application=Application(
             form_data=_member(data, "form", dict),
             checklist=_strict_checklist(_member(data, "checklist", dict)),

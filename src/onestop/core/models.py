@@ -126,6 +126,36 @@ class Window(TenantModel):
         return self.name
 
 
+class WindowChoice(TenantModel):
+    """The window a clerk chose last in a centre, which pages preselect and the API
+    uses when a request names no window.
+
+    The code and name are copied when the choice is made, so that the notice about a
+    window deleted since can still name it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    window = models.ForeignKey(
+        Window, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    code = models.CharField(max_length=40)
+    name = models.CharField(max_length=40)
+    chosen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("window choice")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "user"], name="window_choice_one_per_clerk"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.code}"
+
+
 class Role(models.TextChoices):
     CLERK = "clerk", _("window clerk")
     REVIEWER = "reviewer", _("department reviewer")

@@ -65,11 +65,11 @@ def find_active_window(centre: Centre, code: str) -> Window | None:
         raise WindowUnknown(
             window=shown(visible_text(code)),
             centre=centre.name,
-            active=_listed_codes(centre),
+            active=listed_active_codes(centre),
         )
     if not window.is_active:
         raise WindowInactive(
-            window=window.code, centre=centre.name, active=_listed_codes(centre)
+            window=window.code, centre=centre.name, active=listed_active_codes(centre)
         )
     return window
 
@@ -90,7 +90,7 @@ def lock_active_window(window: Window) -> Window:
         raise WindowInactive(
             window=locked.code,
             centre=locked.centre.name,
-            active=_listed_codes(locked.centre),
+            active=listed_active_codes(locked.centre),
         )
     return locked
 
@@ -112,14 +112,9 @@ def chosen_window(request: HttpRequest, centre: Centre | None = None) -> Any:
     return chosen
 
 
-def chosen_window_code(request: HttpRequest, centre: Centre) -> str:
-    """Return the code of the clerk's window of the session in the centre, or ""."""
-    chosen = chosen_window(request, centre)
-    return str(chosen["code"]) if chosen else ""
-
-
-def remember_window(request: HttpRequest, window: Window | None) -> None:
-    """Store the clerk's window in the session, or forget it for None."""
+def set_session_window(request: HttpRequest, window: Window | None) -> None:
+    """Store the clerk's window in the session, for the page header, or forget it for
+    None. The window the clerk chose last is stored by `window_choice`."""
     if window is None:
         request.session.pop(SESSION_KEY, None)
         return
@@ -128,8 +123,13 @@ def remember_window(request: HttpRequest, window: Window | None) -> None:
     )
 
 
-def _listed_codes(centre: Centre) -> Coded:
-    codes = active_window_codes(centre)
+def listed_active_codes(centre: Centre) -> Coded:
+    """Return the codes of the centre's active windows as an error detail."""
+    return listed_window_codes(active_window_codes(centre))
+
+
+def listed_window_codes(codes: list[str]) -> Coded:
+    """Return window codes as an error detail, which tells to add one when empty."""
     if codes:
         return listed(codes)
     return Coded([], _("none yet, so ask a centre admin to add one"))

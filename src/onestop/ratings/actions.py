@@ -26,7 +26,8 @@ from onestop.core.notifications import (
     register_message,
 )
 from onestop.core.permissions import require_role
-from onestop.core.windows import find_active_window, window_label
+from onestop.core.window_choice import find_requested_window, store_window_choice
+from onestop.core.windows import window_label
 from onestop.identity.models import Person
 from onestop.ratings import rectifications
 from onestop.ratings.errors import (
@@ -333,19 +334,20 @@ def record_visit(
     actor: Any,
     centre: Centre,
     person: Person,
-    window: str = "",
+    window: str | None = "",
     case: Case | None = None,
 ) -> Visit:
     """Record that a clerk served an applicant at a window, for a case when there is one.
 
-    `window` is the code of an active window of the centre, or empty.
+    `window` is the code of an active window of the centre, or empty for none. None
+    uses the clerk's last window, and a code given becomes the clerk's last window.
     """
     require_role(actor, (Role.CLERK,), centre=centre)
     if case is not None and (
         case.centre_id != centre.pk or case.person_id != person.pk
     ):
         raise CaseNotOfVisit(number=case.number)
-    found_window = find_active_window(centre, window)
+    found_window = find_requested_window(actor, centre, window)
     if get_policy(centre).pads_required and (
         found_window is None or get_window_pad(centre, found_window.pk) is None
     ):
@@ -371,6 +373,8 @@ def record_visit(
             centre=centre,
             data={"case": case.number if case else None},
         )
+        if window is not None:
+            store_window_choice(actor, centre, found_window)
     log.info("visit.recorded", visit_id=visit.pk, centre_id=centre.pk)
     return visit
 

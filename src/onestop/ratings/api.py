@@ -83,8 +83,9 @@ class RatingOut(Schema):
 class VisitIn(InputSchema):
     case: str = ""
     id_number: str = ""
-    # The code of an active window of the centre; empty for none.
-    window: str = ""
+    # The code of an active window of the centre, or empty for none. Left out, the
+    # clerk's last window is recorded, and a code given becomes the clerk's last one.
+    window: str | None = None
 
 
 class LinkIn(InputSchema):

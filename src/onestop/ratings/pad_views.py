@@ -22,7 +22,8 @@ from onestop.core.errors import OneStopError
 from onestop.core.models import Role
 from onestop.core.pages import handles_errors
 from onestop.core.permissions import find_role
-from onestop.core.windows import active_windows, chosen_window_code
+from onestop.core.window_choice import preselect_window
+from onestop.core.windows import active_windows
 from onestop.identity.throttle import check_address_allowed, record_address_use
 from onestop.ratings import queries
 from onestop.ratings.actions import rate_by_link
@@ -213,7 +214,7 @@ def pads(request: HttpRequest) -> HttpResponse:
             "values": request.POST,
             "windows": active_windows(centre),
             "chosen_window": request.POST.get("window")
-            or chosen_window_code(request, centre),
+            or preselect_window(request, centre).code,
             "is_admin": is_admin,
             "pads": listed.order_by("revoked_at", "window_record__code", "pk")
             if is_admin

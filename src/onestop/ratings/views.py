@@ -17,7 +17,8 @@ from onestop.core.errors import OneStopError
 from onestop.core.models import Centre, Role
 from onestop.core.pages import handles_errors, posted_choice
 from onestop.core.permissions import RoleRequired, find_role
-from onestop.core.windows import active_windows, chosen_window_code
+from onestop.core.window_choice import preselect_window
+from onestop.core.windows import active_windows, set_session_window
 from onestop.identity.codes import mask_name, mask_phone
 from onestop.ratings import queries, rectifications
 from onestop.ratings.actions import (
@@ -181,6 +182,7 @@ def new_visit(request: HttpRequest) -> HttpResponse:
             error = caught
         else:
             return redirect("ratings:visit", visit.pk)
+    preselection = preselect_window(request, centre)
     return render(
         request,
         "ratings/new_visit.html",
@@ -189,8 +191,8 @@ def new_visit(request: HttpRequest) -> HttpResponse:
             "error": error,
             "values": request.POST,
             "windows": active_windows(centre),
-            "chosen_window": request.POST.get("window")
-            or chosen_window_code(request, centre),
+            "chosen_window": request.POST.get("window") or preselection.code,
+            "window_notice": None if error else preselection.notice,
             "padded_windows": queries.padded_windows(centre),
             "pads_required": queries.get_policy(centre).pads_required,
         },
@@ -209,6 +211,7 @@ def _record_posted_visit(request: HttpRequest, centre: Centre) -> Any:
         window=request.POST.get("window", ""),
         case=case,
     )
+    set_session_window(request, visit.window_record)
     issue_rating_link(
         actor=request.user, channel=RatingChannel.WINDOW_SCREEN, visit=visit
     )

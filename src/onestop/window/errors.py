@@ -10,8 +10,9 @@ from onestop.core.errors import Conflict, InvalidInput, NotFound
 class WindowCodeInvalid(InvalidInput):
     code = "window.code_invalid"
     message = _(
-        "The window code %(window)s is invalid: use 1 to %(max)s letters, digits, "
-        "hyphens or underscores, such as 3 or A12."
+        "The window code %(window)s is invalid, because a code is part of the "
+        "window's URL: use 1 to %(max)s Latin letters, digits, hyphens or "
+        "underscores, with no spaces, such as 3 or A12."
     )
 
 

@@ -37,8 +37,10 @@ log = get_logger(__name__)
 
 # The roles that may see and change the windows of a centre.
 ADMIN_ROLES = (Role.CENTRE_ADMIN, Role.PLATFORM_ADMIN)
-# A new window's code: short, so that clerks and API clients can type it. Windows made
-# from the free-text labels of earlier versions keep the label, up to 40 characters.
+# A new window's code: short and ASCII, so that clerks can type it and it is one
+# segment of the API's path /api/v1/centres/<slug>/windows/<code> as typed. Windows
+# made from the free-text labels of earlier versions may have codes of up to 40
+# letters of any script, digits, "_" and "-" (core migration 0008 rewrote the rest).
 CODE_MAX_LENGTH = 20
 _CODE = re.compile(rf"[0-9A-Za-z_-]{{1,{CODE_MAX_LENGTH}}}")
 

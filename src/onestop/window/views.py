@@ -29,11 +29,12 @@ from onestop.core.permissions import (
     require_role,
     staff_roles,
 )
+from onestop.core.window_choice import preselect_window, remember_window
+from onestop.core.window_matters import windows_for_matter
 from onestop.core.windows import (
     active_windows,
-    chosen_window_code,
     find_active_window,
-    remember_window,
+    set_session_window,
 )
 from onestop.identity.actions import register_person_at_window
 from onestop.identity.agency import verified_enterprises
@@ -81,8 +82,8 @@ def clerk_centre(user: Any) -> Centre:
 @login_required
 @handles_errors
 def workbench(request: HttpRequest) -> HttpResponse:
-    """Show the queue and the matters; a POST chooses the clerk's window for the
-    session."""
+    """Show the queue and the matters. A POST chooses the clerk's window, which pages
+    preselect until the clerk chooses another one."""
     centre = clerk_centre(request.user)
     error: OneStopError | None = None
     if request.method == "POST":
@@ -91,9 +92,10 @@ def workbench(request: HttpRequest) -> HttpResponse:
         except OneStopError as caught:
             error = caught
         else:
-            remember_window(request, chosen)
+            remember_window(request, centre, chosen)
             return redirect("window:workbench")
     text = request.GET.get("q", "")[:100]
+    preselection = preselect_window(request, centre)
     return render(
         request,
         "window/workbench.html",
@@ -101,7 +103,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "centre": centre,
             "error": error,
             "windows": active_windows(centre),
-            "chosen_window": chosen_window_code(request, centre),
+            "chosen_window": preselection.code,
+            "window_notice": preselection.notice,
             "queue": staff_case_summaries(
                 request.user, queries.window_queue(request.user, centre)[:100]
             ),
@@ -150,7 +153,7 @@ def new_case(request: HttpRequest, matter_id: str) -> HttpResponse:
                 window=request.POST.get("window", ""),
                 idempotency_key=request.POST.get("idempotency_key") or None,
             )
-            remember_window(request, case.window_record)
+            set_session_window(request, case.window_record)
             messages.success(
                 request,
                 _("Accepted. Case number %(number)s, promised date %(date)s.")
@@ -159,16 +162,18 @@ def new_case(request: HttpRequest, matter_id: str) -> HttpResponse:
             return redirect("window:case", case.number)
     except OneStopError as caught:
         error = caught
+    preselection = preselect_window(request, centre, matter)
     return render(
         request,
         "window/new_case.html",
         {
             "matter": matter,
             "guide": guide,
-            "windows": active_windows(centre),
+            "windows": windows_for_matter(centre, matter),
             "chosen_window": request.POST.get("window", None)
             if error
-            else chosen_window_code(request, centre),
+            else preselection.code,
+            "window_notice": None if error else preselection.notice,
             "person": person,
             "id_number": id_number,
             "values": values,
@@ -204,6 +209,7 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
             error = caught
         else:
             return redirect("window:case", found.number)
+    preselection = preselect_window(request, found.centre, found.matter)
     return render(
         request,
         "window/case.html",
@@ -215,10 +221,11 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
             "upload_errors": upload_errors_by_material(error),
             "posted": request.POST if error else {},
             "own_case": own_case_error(request.user, found),
-            "windows": active_windows(found.centre),
+            "windows": windows_for_matter(found.centre, found.matter),
             "chosen_window": request.POST.get("window", None)
             if error
-            else chosen_window_code(request, found.centre),
+            else preselection.code,
+            "window_notice": None if error else preselection.notice,
             **certificate_context(found),
         },
         status=error.status if error else 200,
@@ -239,7 +246,7 @@ def _window_action(request: HttpRequest, found: Case) -> None:
             window=request.POST.get("window", ""),
             application=application,
         )
-        remember_window(request, accepted.window_record)
+        set_session_window(request, accepted.window_record)
         messages.success(request, _("Accepted; the receipt is being prepared."))
     elif action == "refuse":
         actions.refuse_case(

@@ -37,7 +37,9 @@ from onestop.core.audit import record_event
 from onestop.core.logging import get_logger
 from onestop.core.models import Role, Window
 from onestop.core.permissions import require_role
-from onestop.core.windows import find_active_window, window_label
+from onestop.core.window_choice import find_requested_window, store_window_choice
+from onestop.core.window_matters import check_window_takes_matter
+from onestop.core.windows import window_label
 
 log = get_logger(__name__)
 
@@ -51,12 +53,14 @@ def accept_case(
     actor: Any,
     case: Case,
     checklist: dict[str, MaterialCheck] | None = None,
-    window: str = "",
+    window: str | None = "",
     application: Application | None = None,
 ) -> Case:
     """Accept an online submission from the window's queue; the worker signs the receipt.
 
-    `window` is the code of an active window of the case's centre, or empty.
+    `window` is the code of an active window of the case's centre that accepts the
+    case's matter, or empty for none. None uses the clerk's last window, and a code
+    given becomes the clerk's last window.
     `application` contains the files and certificates that the window adds. Each material
     given in it replaces the case's earlier ones of that material. A rejected file stops
     the acceptance before anything is stored.
@@ -65,7 +69,8 @@ def accept_case(
         case = _lock(case)
         role = require_role(actor, WINDOW_ROLES, centre=case.centre).role
         check_not_own_case(actor, case, role=role, action="accept")
-        found_window = find_active_window(case.centre, window)
+        found_window = find_requested_window(actor, case.centre, window)
+        check_window_takes_matter(found_window, case.matter)
         _check_acceptance_material_keys(
             case, application or Application(), checklist or {}
         )
@@ -84,6 +89,8 @@ def accept_case(
             _record_checklist(case, checklist)
         _check_required_materials(case)
         _accept(case, actor=actor, window=found_window)
+        if window is not None:
+            store_window_choice(actor, case.centre, found_window)
     return _reload(case)
 
 

@@ -35,7 +35,9 @@ from onestop.core.bulk import insert_instances
 from onestop.core.logging import get_logger
 from onestop.core.models import Role
 from onestop.core.permissions import require_role
-from onestop.core.windows import find_active_window, window_label
+from onestop.core.window_choice import find_requested_window, store_window_choice
+from onestop.core.window_matters import check_window_takes_matter
+from onestop.core.windows import window_label
 from onestop.identity.models import Enterprise, Person
 
 log = get_logger(__name__)
@@ -119,12 +121,12 @@ def create_window_case(
     person: Person,
     application: Application,
     enterprise: Enterprise | None = None,
-    window: str = "",
+    window: str | None = "",
     idempotency_key: str | None = None,
 ) -> Case:
     """Accept an application at the comprehensive window: the case enters as accepted.
 
-    `window` is the code of an active window of the matter's centre, or empty.
+    `window` is as `get_or_create_window_case` takes it.
     """
     return get_or_create_window_case(
         actor=actor,
@@ -145,10 +147,14 @@ def get_or_create_window_case(
     person: Person,
     application: Application,
     enterprise: Enterprise | None = None,
-    window: str = "",
+    window: str | None = "",
     idempotency_key: str | None = None,
 ) -> Filing:
     """Accept at the window, or return the case that this clerk's idempotency key created.
+
+    `window` is the code of an active window of the matter's centre that accepts the
+    matter, or empty for none. None uses the clerk's last window, and a code given
+    becomes the clerk's last window.
 
     Requests with one key run one at a time (`named_lock`), so a double click gives one
     case and uses one case number. A new case is inserted already in state accepted, with
@@ -160,7 +166,8 @@ def get_or_create_window_case(
     check_not_own_application(
         actor, matter=matter, person=person, enterprise=enterprise, role=role
     )
-    found_window = find_active_window(matter.centre, window)
+    found_window = find_requested_window(actor, matter.centre, window)
+    check_window_takes_matter(found_window, matter)
     sender = idempotency.Sender(user_id=actor.pk, channel=Channel.WINDOW)
     with _claim_case(
         matter,
@@ -202,6 +209,8 @@ def get_or_create_window_case(
                 materials=submissions,
             )
             _schedule_acceptance_work(case, submissions)
+            if window is not None:
+                store_window_choice(actor, matter.centre, found_window)
     _log_accepted(case)
     return Filing(case=case, created=True, submissions=submissions, events=[event])
 

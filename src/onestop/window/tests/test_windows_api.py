@@ -142,7 +142,9 @@ def test_comprehensive_window_takes_no_department(demo):
     assert response.json()["code"] == "window.department_not_allowed"
 
 
-@pytest.mark.parametrize("code", ["", "3 4", "窗口", "x" * 21, "a/b"])
+@pytest.mark.parametrize(
+    "code", ["", "3 4", "窗口", "x" * 21, "a/b", "a?b", "a#b", "a%20b", "3.1", ".."]
+)
 def test_invalid_code_is_rejected(demo, code):
     response = post(
         demo.client("centreadmin"), url(demo), {"code": code, "name": "窗口"}
@@ -150,6 +152,21 @@ def test_invalid_code_is_rejected(demo, code):
 
     assert response.status_code == 400
     assert response.json()["code"] == "window.code_invalid"
+    assert not Window.objects.filter(centre=demo.centre, code=code).exists()
+
+
+def test_invalid_code_message_names_rule(demo):
+    response = post(
+        demo.client("centreadmin"), url(demo), {"code": "3/4", "name": "窗口"}
+    )
+
+    body = response.json()
+    assert body["details"] == {"window": "3/4", "max": 20}
+    assert body["message"] == (
+        "The window code 3/4 is invalid, because a code is part of the window's URL: "
+        "use 1 to 20 Latin letters, digits, hyphens or underscores, with no spaces, "
+        "such as 3 or A12."
+    )
 
 
 def test_unknown_kind_is_rejected(demo):
