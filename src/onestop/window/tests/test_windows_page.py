@@ -108,3 +108,14 @@ def test_admin_of_other_centre_is_denied(demo, other_centre):
     response = demo.client("nanhai-admin").get(page(demo))
 
     assert response.status_code == 403
+
+
+def test_page_labels_window_code_and_name_in_chinese(demo):
+    client = demo.client("centreadmin")
+    client.cookies["django_language"] = "zh-hans"
+
+    text = client.get(page(demo), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    assert "<th>窗口编号</th><th>窗口名称</th>" in text
+    assert "事项编码" not in text
+    assert "姓名" not in text
