@@ -24,7 +24,20 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {**base, "nav_roles": set()}
     return {
         **base,
+        "account_label": account_label(user),
         "nav_roles": {membership.role for membership in staff_roles(user)},
         # The window the clerk chose in this session, for the header.
         "clerk_window": chosen_window(request),
     }
+
+
+def account_label(user: Any) -> str:
+    """Return what the header shows of the signed-in account: the user name, or, for an
+    account that a window clerk registered (its user name is "id-" and random hex), the
+    person's masked name, such as 王*五, which a kiosk's passers-by may see."""
+    username = user.get_username()
+    if not username.startswith("id-"):
+        return username
+    # A missing person raises RelatedObjectDoesNotExist, an AttributeError.
+    person = getattr(user, "person", None)
+    return person.masked_name if person is not None else username

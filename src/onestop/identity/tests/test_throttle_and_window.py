@@ -369,3 +369,31 @@ def _accepted_food_case(demo) -> str:
     )
     assert Case.objects.filter(number=number).exists()
     return number
+
+
+def test_window_registration_offers_a_one_time_password(demo):
+    clerk = demo.client("clerk")
+
+    registered = clerk.post(
+        "/window/register/",
+        {"step": "register", "id_number": WALK_IN_ID, "name": "王芳"},
+    ).content.decode()
+    reset = clerk.post("/window/password-reset/", {"id_number": WALK_IN_ID})
+
+    assert 'id="give-password"' in registered
+    assert f'name="id_number" value="{WALK_IN_ID}"' in registered
+    assert reset.status_code == 200
+    assert Person.objects.get(id_number=WALK_IN_ID).user.has_usable_password()
+
+
+def test_header_shows_masked_name_of_window_registered_account(demo):
+    person = register_person_at_window(
+        actor=demo.user("clerk"), id_number=WALK_IN_ID, name="王芳芳"
+    )
+    client = Client()
+    client.force_login(person.user)
+
+    page = client.get("/portal/cases/").content.decode()
+
+    assert f"({person.masked_name})" in page
+    assert person.user.username not in page
