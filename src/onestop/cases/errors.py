@@ -198,6 +198,37 @@ class UnknownMaterial(InvalidInput):
         return values
 
 
+class CertificateConsentRequired(InvalidInput):
+    """Certificates chosen in place of uploads without the applicant's consent.
+
+    The details `certificate_consent` ({"code", "material_keys"}) and
+    `consent_materials` name the materials whose certificate was chosen. When the
+    request has other problems, their error carries these two details instead and
+    adds CONSENT_MISSING_TOO to its message.
+    """
+
+    code = "certificate.consent_required"
+    message = _(
+        "Using certificates from the certificate library instead of uploads needs the "
+        "applicant's consent. Tick the consent box, or upload the materials."
+    )
+
+
+CONSENT_MISSING_TOO = _(
+    "The consent to fetch the certificates chosen for %(consent_materials)s is "
+    "missing too: tick the consent box, or choose to upload those materials instead."
+)
+
+
+def lacks_consent(error: Exception | None) -> bool:
+    """Tell whether an error reports a missing consent to use certificates, alone or
+    with the request's other problems."""
+    if isinstance(error, CertificateConsentRequired):
+        return True
+    details = getattr(error, "details", None) or {}
+    return "certificate_consent" in details
+
+
 class UnknownMaterialMaterialsMissing(UnknownMaterial):
     """Unknown material keys and missing required materials, reported in one notice."""
 

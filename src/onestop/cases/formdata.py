@@ -67,7 +67,8 @@ def check_form_data(
     A field marked `applicant_id` expects the owner's own ID number, compared in its
     18-character form, and one marked `applicant_name` the registered name, compared
     after trimming. Fields marked `enterprise_uscc` and `enterprise_name` likewise
-    expect the code and registered name of the enterprise applied for.
+    expect the code and registered name of the enterprise applied for. A field whose
+    `applies_when` condition is not met is skipped, and its value is left out.
     """
     cleaned: dict[str, Any] = {}
     errors: dict[str, dict[str, Any]] = {}
@@ -76,8 +77,11 @@ def check_form_data(
         if key not in known:
             errors[str(key)[:60]] = FieldError("field.unknown").entry()
 
+    applying = applicable_fields(fields, data)
     for field in fields:
         key = field["key"]
+        if key not in applying:
+            continue
         raw = data.get(key)
         if not _is_scalar_for(field, raw):
             errors[key] = FieldError("field.not_text", type=json_type_name(raw)).entry()
@@ -101,6 +105,38 @@ def check_form_data(
             **_select_choices(fields, errors),
         )
     return cleaned
+
+
+def applicable_fields(fields: list[dict[str, Any]], data: dict[str, Any]) -> set[str]:
+    """Return the keys of the fields that apply to the form values `data`.
+
+    A field with `applies_when` {"field", "values"} applies when its controlling field
+    applies and has one of `values`. A field without a condition always applies.
+    The pack validator rejects conditions that loop, and a loop found here anyway
+    makes its fields not apply.
+    """
+    by_key = {field["key"]: field for field in fields}
+    decided: dict[str, bool] = {}
+
+    def applies(key: str, visiting: frozenset[str]) -> bool:
+        if key in decided:
+            return decided[key]
+        condition = by_key.get(key, {}).get("applies_when")
+        if not isinstance(condition, dict):
+            result = key in by_key
+        else:
+            controlling = str(condition.get("field"))
+            sent = data.get(controlling)
+            text = "" if sent is None else _text_of(sent).strip()
+            result = (
+                controlling not in visiting
+                and text in [str(value) for value in condition.get("values") or []]
+                and applies(controlling, visiting | {key})
+            )
+        decided[key] = result
+        return result
+
+    return {key for key in by_key if applies(key, frozenset())}
 
 
 def _select_choices(

@@ -99,14 +99,6 @@ EXPECTED: dict[type, Any] = {
 CHECK_FLAGS = ("original_seen", "copy_taken", "electronic")
 
 
-class CertificateConsentRequired(InvalidInput):
-    code = "certificate.consent_required"
-    message = _(
-        "Using certificates from the certificate library instead of uploads needs the "
-        "applicant's consent. Tick the consent box, or upload the materials."
-    )
-
-
 class TooManyFiles(UploadRejected):
     code = "upload.too_many_files"
     message = _(
@@ -201,8 +193,6 @@ def _window_request_from_json(body: bytes) -> WindowRequest:
     if not isinstance(data, dict):
         raise body_not_an_object(data)
     certificates = _member(data, "certificates", dict)
-    if certificates and data.get("certificate_consent") is not True:
-        raise CertificateConsentRequired()
     return WindowRequest(
         centre=_member(data, "centre", str),
         matter=_member(data, "matter", str),
@@ -216,6 +206,7 @@ def _window_request_from_json(body: bytes) -> WindowRequest:
                 str(key): _member(certificates, str(key), str, prefix="certificates.")
                 for key in certificates
             },
+            consent_missing=data.get("certificate_consent") is not True,
         ),
     )
 
@@ -244,6 +235,9 @@ def application_from_request(
 ) -> Application:
     """Build the Application from request.POST and request.FILES, checking every upload.
 
+    A missing consent to use certificates is not raised here: the action reports it
+    together with the form's other errors.
+
     `checked` are the request's files as `checked_uploads` returned them, for a caller
     that checked them first; by default they are checked here.
     """
@@ -263,9 +257,6 @@ def application_from_request(
                 check = checklist.setdefault(key, MaterialCheck())
                 setattr(check, flag, post.get(name) not in ("", "0", "false", "off"))
 
-    if certificates and post.get("certificate_consent") not in ("on", "1", "true"):
-        raise CertificateConsentRequired()
-
     if checked is None:
         checked = checked_uploads(files)
     return Application(
@@ -274,6 +265,7 @@ def application_from_request(
         checklist=checklist,
         certificates=certificates,
         rejected_uploads=checked.rejected,
+        consent_missing=post.get("certificate_consent") not in ("on", "1", "true"),
     )
 
 

@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 
 from onestop.cases.deadlines import deadline_status, provisional_dues
 from onestop.cases.downloads import document_pdf_url, material_url
-from onestop.cases.formdata import display_value
+from onestop.cases.formdata import applicable_fields, display_value
 from onestop.cases.models import (
     Case,
     CaseDocument,
@@ -45,9 +45,13 @@ def _action_label(action: str) -> str:
 
 
 def form_display(guide: Any, form_data: dict[str, Any]) -> list[tuple[str, Any]]:
-    """Return (label, display value) for each form field, showing choice labels for selects."""
+    """Return (label, display value) for each form field that applies to the values,
+    showing choice labels for selects."""
     rows = []
+    applying = applicable_fields(guide.form_fields, form_data)
     for field in guide.form_fields:
+        if field["key"] not in applying:
+            continue
         value = display_value(field, form_data.get(field["key"], ""))
         rows.append((field.get("label", field["key"]), value))
     return rows

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onestop.cases import actions, queries, results
-from onestop.cases.errors import RecentApplication
+from onestop.cases.errors import RecentApplication, lacks_consent
 from onestop.cases.form_errors import field_messages
 from onestop.cases.models import CaseState, Channel, HeldUpload
 from onestop.cases.presenters import case_detail
@@ -139,6 +139,8 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
                 error.details.get("material_keys", []) if error else []
             ),
             "upload_errors": upload_errors_by_material(error),
+            "consent_missing": lacks_consent(error),
+            "posted": request.POST,
             "problems": _problems(guide, error),
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
             "person": person,
@@ -190,6 +192,10 @@ def _problems(guide: MatterGuide, error: OneStopError | None) -> list[dict[str, 
         for material in guide.materials
         if material["key"] in materials
     ]
+    if lacks_consent(error):
+        problems.append(
+            {"label": _("Consent to use certificates"), "target": "certificate-consent"}
+        )
     return problems
 
 

@@ -14,13 +14,14 @@ from django.utils.translation import gettext_lazy
 
 from onestop.cases import actions, queries, results
 from onestop.cases.decisions import certificate_context, decision_from_post
+from onestop.cases.errors import lacks_consent
 from onestop.cases.form_errors import field_messages
 from onestop.cases.intake import application_from_request
 from onestop.cases.models import Case
 from onestop.cases.presenters import case_detail, staff_case_summaries
 from onestop.cases.recusal import own_case_error
 from onestop.cases.uploads import upload_errors_by_material
-from onestop.core.errors import InvalidInput, OneStopError, listed
+from onestop.core.errors import Coded, InvalidInput, OneStopError, listed
 from onestop.core.models import Centre, Role
 from onestop.core.pages import handles_errors, posted_choice
 from onestop.core.permissions import (
@@ -69,6 +70,32 @@ class NoteWithoutMissingMark(InvalidInput):
         "notice would leave the note out. Nothing was sent. Tick Missing for each of "
         "them, or clear the note."
     )
+
+
+class NoteNotSent(InvalidInput):
+    """Text in a note field of the case page that the chosen action does not send.
+
+    `field` is the field's name (`reason` or `note`) and `action` the button's value.
+    """
+
+    code = "window.note_not_sent"
+    message = gettext_lazy(
+        "%(field)s is filled in, but %(action)s does not send it, so nothing was done. "
+        "Use the button that sends it, or clear the field."
+    )
+
+
+# The free-text fields of the case page's check form: the label that the page and
+# NoteNotSent show, and the one action that sends the field's text.
+NOTE_FIELDS = {
+    "reason": (gettext_lazy("Reason for not accepting"), "refuse"),
+    "note": (gettext_lazy("General note of the correction notice"), "correction"),
+}
+ACTION_LABELS = {
+    "accept": gettext_lazy("Accept"),
+    "refuse": gettext_lazy("Do not accept"),
+    "correction": gettext_lazy("Request corrections (one notice)"),
+}
 
 
 def clerk_centre(user: Any) -> Centre:
@@ -180,6 +207,7 @@ def new_case(request: HttpRequest, matter_id: str) -> HttpResponse:
             "error": error,
             "field_errors": field_messages(error),
             "upload_errors": upload_errors_by_material(error),
+            "consent_missing": lacks_consent(error),
             "posted": request.POST if error else {},
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
             "enterprises": enterprises,
@@ -234,6 +262,7 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
 
 def _window_action(request: HttpRequest, found: Case) -> None:
     action = posted_choice(request, "action", WINDOW_ACTIONS)
+    _reject_unsent_notes(request, action)
     if action != "accept":
         _reject_files_outside_acceptance(request, found)
     if action == "accept":
@@ -269,6 +298,21 @@ def _window_action(request: HttpRequest, found: Case) -> None:
             result=decision_from_post(request),
         )
         messages.success(request, _("Decided on the spot."))
+
+
+def _reject_unsent_notes(request: HttpRequest, action: str) -> None:
+    """Raise NoteNotSent for a note field with text that `action` would drop.
+
+    The reason goes only with "Do not accept" and the general note only with a
+    correction request, so typed text is never dropped without a word.
+    """
+    if action not in ACTION_LABELS:
+        return
+    for name, (label, sending_action) in NOTE_FIELDS.items():
+        if action != sending_action and request.POST.get(name, "").strip():
+            raise NoteNotSent(
+                field=Coded(name, label), action=Coded(action, ACTION_LABELS[action])
+            )
 
 
 def _reject_missing_marks(request: HttpRequest, found: Case) -> None:

@@ -12,6 +12,7 @@ from onestop.cases.actions.checks import (
     _check_acceptance_material_keys,
     _check_required_materials,
     _check_uploads_for_acceptance,
+    reporting_consent,
 )
 from onestop.cases.actions.materials import (
     Application,
@@ -71,12 +72,13 @@ def accept_case(
         check_not_own_case(actor, case, role=role, action="accept")
         found_window = find_requested_window(actor, case.centre, window)
         check_window_takes_matter(found_window, case.matter)
-        _check_acceptance_material_keys(
-            case, application or Application(), checklist or {}
-        )
+        sent = application or Application()
+        with reporting_consent(sent, case.matter_version.guide.materials):
+            _check_acceptance_material_keys(case, sent, checklist or {})
+            if application is not None:
+                _require_transition(case, "accept")
+                _check_uploads_for_acceptance(case, application, checklist or {})
         if application is not None:
-            _require_transition(case, "accept")
-            _check_uploads_for_acceptance(case, application, checklist or {})
             _store_materials(
                 case,
                 application,

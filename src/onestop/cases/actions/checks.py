@@ -3,7 +3,11 @@ and organisation codes are valid, and every required material is provided."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+
+from django.utils.text import format_lazy
 
 from onestop.cases.actions.materials import (
     Application,
@@ -11,6 +15,8 @@ from onestop.cases.actions.materials import (
     check_material_keys,
 )
 from onestop.cases.errors import (
+    CONSENT_MISSING_TOO,
+    CertificateConsentRequired,
     MaterialsMissing,
     MatterNotOpen,
     NotAgent,
@@ -24,7 +30,7 @@ from onestop.cases.models import Case
 from onestop.cases.uploads import check_no_rejected_uploads
 from onestop.catalog.models import Matter
 from onestop.core import rows
-from onestop.core.errors import Coded, listed
+from onestop.core.errors import Coded, InvalidInput, listed
 from onestop.identity.agency import check_verified_agent
 from onestop.identity.models import Enterprise, Person
 
@@ -45,6 +51,16 @@ def _check_new_case(
     if enterprise is not None:
         check_verified_agent(person, enterprise, NotAgent(uscc=enterprise.uscc))
     guide = matter.current_version.guide
+    with reporting_consent(application, guide.materials):
+        return _check_new_application(guide, person, enterprise, application)
+
+
+def _check_new_application(
+    guide: Any,
+    person: Person,
+    enterprise: Enterprise | None,
+    application: Application,
+) -> dict[str, Any]:
     missing = _missing_materials(guide.materials, _application_materials(application))
     _check_material_keys(guide.materials, application, missing)
 
@@ -65,6 +81,50 @@ def _check_new_case(
     if missing:
         raise MaterialsMissing(**_missing_details(missing))
     return form_data
+
+
+@contextmanager
+def reporting_consent(
+    application: Application, materials: list[dict[str, Any]]
+) -> Iterator[None]:
+    """Report a missing consent to use certificates with the checks of the block.
+
+    The block's error gets the consent in its details and its message, so that one
+    notice lists every problem of the request (一次性告知). When the block raises no
+    error, CertificateConsentRequired is raised alone. `materials` are the matter's.
+    """
+    details = _consent_details(application, materials)
+    try:
+        yield
+    except InvalidInput as error:
+        if details:
+            error.details.update(details)
+            error.message = format_lazy("{} {}", error.message, CONSENT_MISSING_TOO)
+        raise
+    if details:
+        raise CertificateConsentRequired(**details)
+
+
+def _consent_details(
+    application: Application, materials: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Return the details that name the materials whose certificates lack the
+    applicant's consent, or an empty mapping when none does.
+
+    `certificate_consent` gives the code and the material keys, the same in every
+    language, and `consent_materials` the materials' names for the message.
+    """
+    if not (application.consent_missing and application.certificates):
+        return {}
+    names = {material["key"]: material["name"] for material in materials}
+    keys = list(application.certificates)
+    return {
+        "certificate_consent": {
+            "code": CertificateConsentRequired.code,
+            "material_keys": keys,
+        },
+        "consent_materials": listed(names.get(key, key) for key in keys),
+    }
 
 
 def _check_uploads_with_form(

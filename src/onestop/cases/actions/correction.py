@@ -16,6 +16,7 @@ from onestop.cases.actions.checks import (
     _check_required_materials,
     _check_uploads_with_form,
     _current_materials,
+    reporting_consent,
 )
 from onestop.cases.actions.materials import (
     Application,
@@ -56,19 +57,20 @@ def resubmit_case(*, actor: Any, case: Case, application: Application) -> Case:
             raise PermissionDenied()
         guide = case.matter_version.guide
         form_data = {**case.form_data, **application.form_data}
-        _check_uploads_with_form(
-            application,
-            guide,
-            form_data,
-            FormOwner.of(case.person, case.enterprise),
-            provided=_current_materials(case),
-        )
-        _check_corrections_answered(case, application)
-        case.form_data = check_form_data(
-            guide.form_fields,
-            form_data,
-            owner=FormOwner.of(case.person, case.enterprise),
-        )
+        with reporting_consent(application, guide.materials):
+            _check_uploads_with_form(
+                application,
+                guide,
+                form_data,
+                FormOwner.of(case.person, case.enterprise),
+                provided=_current_materials(case),
+            )
+            _check_corrections_answered(case, application)
+            case.form_data = check_form_data(
+                guide.form_fields,
+                form_data,
+                owner=FormOwner.of(case.person, case.enterprise),
+            )
         _check_organisation_codes(guide.form_fields, case.form_data, case.enterprise)
         _store_materials(
             case,

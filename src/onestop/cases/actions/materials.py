@@ -57,6 +57,9 @@ class Application:
     held: list[HeldUpload] = field(default_factory=list)
     # True when the page keeps the files that passed their checks after an error.
     files_kept: bool = False
+    # True when the request did not send the applicant's consent to fetch
+    # `certificates` from the certificate library. The checks then reject them.
+    consent_missing: bool = False
 
 
 def _store_materials(

@@ -12,7 +12,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from onestop.cases import idempotency
-from onestop.cases.actions.checks import _check_new_case, _check_uploads_with_form
+from onestop.cases.actions.checks import (
+    _check_new_case,
+    _check_uploads_with_form,
+    reporting_consent,
+)
 from onestop.cases.actions.materials import Application
 from onestop.cases.formdata import FormOwner
 from onestop.cases.models import Case, CaseCounter
@@ -64,13 +68,14 @@ def _claim_case(
                 application.rejected_uploads, [], files_kept=application.files_kept
             )
         else:
-            _check_uploads_with_form(
-                application,
-                version.guide,
-                application.form_data,
-                FormOwner.of(person, enterprise),
-                provided=set(),
-            )
+            with reporting_consent(application, version.guide.materials):
+                _check_uploads_with_form(
+                    application,
+                    version.guide,
+                    application.form_data,
+                    FormOwner.of(person, enterprise),
+                    provided=set(),
+                )
     digest = idempotency.application_digest(
         matter=matter,
         person=person,

@@ -14,6 +14,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc
 
+from onestop.core.errors import list_text
+
 from .characters import check_single_line_texts
 from .documents import Document, PathKey
 from .errors import PackError
@@ -252,7 +254,130 @@ def _check_form_fields(document: Document) -> list[PackError]:
         errors += _check_decimal_places(document, path, form_field)
         errors += _check_choices(document, path, form_field)
         errors += _check_applicant_markers(document, path, form_field)
+    return errors + _check_conditions(document)
+
+
+def _check_conditions(document: Document) -> list[PackError]:
+    """Check each `applies_when` of the form: it names another select field of the
+    form and some of that field's choice values, and no chain of conditions loops."""
+    fields = {
+        form_field["key"]: form_field
+        for _index, form_field in _dict_items(document.data, "form_fields")
+        if isinstance(form_field.get("key"), str)
+    }
+    matter = str(document.data.get("id", "")) if isinstance(document.data, dict) else ""
+    errors: list[PackError] = []
+    for index, form_field in _dict_items(document.data, "form_fields"):
+        condition = form_field.get("applies_when")
+        if not isinstance(condition, dict):
+            continue
+        path: PathKey = ("form_fields", index, "applies_when")
+        values = {
+            "matter": matter,
+            "field": form_field.get("key"),
+            "controlling": condition.get("field"),
+        }
+        controlling = fields.get(str(condition.get("field")))
+        if controlling is None:
+            errors.append(_condition_error(document, path, "unknown_field", values))
+        elif controlling.get("type") != "select":
+            errors.append(
+                _condition_error(
+                    document,
+                    path,
+                    "not_a_choice_field",
+                    {**values, "type": controlling.get("type")},
+                )
+            )
+        else:
+            errors += _check_condition_values(
+                document, path, condition, controlling, values
+            )
+        if _condition_loops(fields, str(form_field.get("key"))):
+            errors.append(_condition_error(document, path, "cycle", values))
     return errors
+
+
+def _check_condition_values(
+    document: Document,
+    path: PathKey,
+    condition: dict[str, Any],
+    controlling: dict[str, Any],
+    values: dict[str, Any],
+) -> list[PackError]:
+    """Report the values of a condition that are no choice of its controlling field."""
+    choices = [
+        choice.get("value") for _index, choice in _dict_items(controlling, "choices")
+    ]
+    named = condition.get("values")
+    unknown = [
+        value
+        for value in (named if isinstance(named, list) else [])
+        if value not in choices
+    ]
+    if not unknown:
+        return []
+    return [
+        _condition_error(
+            document,
+            (*path, "values"),
+            "unknown_value",
+            {
+                **values,
+                "value": list_text(str(value) for value in unknown),
+                "choices": list_text(str(choice) for choice in choices),
+            },
+        )
+    ]
+
+
+def _condition_loops(fields: dict[str, dict[str, Any]], key: str) -> bool:
+    """Tell whether following `applies_when` from the field `key` comes back to it."""
+    seen: set[str] = set()
+    current = key
+    while True:
+        condition = fields.get(current, {}).get("applies_when")
+        if not isinstance(condition, dict):
+            return False
+        current = str(condition.get("field"))
+        if current == key:
+            return True
+        if current in seen:
+            # A loop that does not pass through `key` is reported at its own fields.
+            return False
+        seen.add(current)
+
+
+CONDITION_MESSAGES = {
+    "unknown_field": _(
+        "In the matter %(matter)s, the field %(field)s applies when the field "
+        "%(controlling)s has a value, but the form has no field %(controlling)s. Name "
+        "a select field of this form in applies_when.field."
+    ),
+    "not_a_choice_field": _(
+        "In the matter %(matter)s, the field %(field)s applies when the field "
+        "%(controlling)s has a value, but %(controlling)s is of type %(type)s. Name a "
+        "field of type select in applies_when.field."
+    ),
+    "unknown_value": _(
+        "In the matter %(matter)s, the field %(field)s applies when the field "
+        "%(controlling)s is %(value)s, which is not one of its choice values. Use "
+        "these values: %(choices)s."
+    ),
+    "cycle": _(
+        "In the matter %(matter)s, the conditions of the field %(field)s lead back "
+        "to it through %(controlling)s, so neither can ever apply. Remove "
+        "applies_when from one field of the loop."
+    ),
+}
+
+
+def _condition_error(
+    document: Document, path: PathKey, kind: str, values: dict[str, Any]
+) -> PackError:
+    return document.error(
+        path, f"form_field.applies_when_{kind}", CONDITION_MESSAGES[kind], **values
+    )
 
 
 # Form field markers that compare a value with the identity of the applicant or of the

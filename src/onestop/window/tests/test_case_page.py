@@ -259,3 +259,68 @@ def test_correction_note_without_missing_mark_is_rejected(demo):
     assert f"{name}: a note is typed, but Missing is not ticked" in text
     case.refresh_from_db()
     assert case.state == CaseState.ACCEPTED
+
+
+def test_check_form_labels_each_note(demo):
+    case = submit_online(demo)
+
+    page = (
+        demo.client("clerk")
+        .get(f"/window/cases/{case.number}/", headers={"Accept-Language": "zh-hans"})
+        .content.decode()
+    )
+
+    assert '<label for="correction-note">补正告知书的总体说明</label>' in page
+    assert '<label for="refusal-reason">不予受理理由</label>' in page
+    assert "只在点击“一次性告知补正”时随补正告知书发给申请人" in page
+    assert "只在点击“不予受理”时发给申请人" in page
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "action"),
+    [
+        (
+            {"action": "correction", "missing.business_licence": "on"},
+            "reason",
+            "correction",
+        ),
+        ({"action": "refuse", "reason": "不符合受理条件"}, "note", "refuse"),
+    ],
+)
+def test_note_for_other_action_rejected(demo, data, field, action):
+    case = submit_online(demo)
+    typed = {"reason": "材料不齐", "note": "请补交营业执照"}[field]
+
+    response = demo.client("clerk").post(
+        f"/window/cases/{case.number}/",
+        {**data, field: typed},
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 400
+    assert response.context["error"].code == "window.note_not_sent"
+    assert response.context["error"].as_dict()["details"] == {
+        "field": field,
+        "action": action,
+    }
+    assert typed in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == CaseState.SUBMITTED
+    assert not case.correction_items
+
+
+def test_general_note_reaches_correction_notice(demo):
+    case = submit_online(demo)
+
+    response = demo.client("clerk").post(
+        f"/window/cases/{case.number}/",
+        {
+            "action": "correction",
+            "missing.business_licence": "on",
+            "note": "请同时带原件",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    case.refresh_from_db()
+    assert {"material": "", "note": "请同时带原件"} in case.correction_items

@@ -207,6 +207,7 @@ FORM_FIELD_COLUMNS = [
     Column("申请人本人姓名", ("applicant_name",), BOOLEAN),
     Column("申请单位统一社会信用代码", ("enterprise_uscc",), BOOLEAN),
     Column("申请单位名称", ("enterprise_name",), BOOLEAN),
+    Column("适用条件", ("applies_when",), JSON),
 ]
 PACK_KEYS = ("pack", "departments", "certificate_types")
 NOTES = [
@@ -214,7 +215,7 @@ NOTES = [
     "事项：每行一个事项；事项编号是事项在包内的唯一编号（小写字母、数字和连字符）。",
     "实施主体填写事项包中的部门角色编号（见“事项包”表 departments），不是部门名称。",
     "申请材料、表单字段：每行一项，以事项编号对应事项，行的顺序即显示顺序。",
-    "多值单元格每行一个值；收费项目、办理环节、常见问题、信息来源等为 JSON。",
+    "多值单元格每行一个值；收费项目、办理环节、常见问题、信息来源、字段的选项和适用条件等为 JSON。",
     "不要合并单元格，不要使用公式；导入时会逐行报告错误，有错误时不写入任何文件。",
 ]
 
