@@ -85,6 +85,9 @@ FIELD_MESSAGES: dict[str, Any] = {
     "field.date_invalid": gettext_lazy(
         "%(label)s must be a date in the form YYYY-MM-DD, not %(value)s."
     ),
+    "field.date_out_of_range": gettext_lazy(
+        "%(label)s is %(value)s; it must be a date from %(earliest)s to %(latest)s."
+    ),
     # The messages of fields that must hold the owner's own data name the value sent,
     # never the owner's ID number or name. An enterprise's code and registered name
     # are public, so their messages name the expected value too.

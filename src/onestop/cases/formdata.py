@@ -56,6 +56,12 @@ class FormOwner:
         )
 
 
+# The dates a form's date field takes. Nothing a person applies for lies outside them,
+# and 0001-01-01 or 9999-12-31 are typing slips that a date picker lets through.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2099, 12, 31)
+
+
 def check_form_data(
     fields: list[dict[str, Any]],
     data: dict[str, Any],
@@ -324,10 +330,19 @@ def _number(field: dict[str, Any], text: str) -> int | str:
 
 
 def _date(text: str) -> str:
+    """Return a date field's value as YYYY-MM-DD, from EARLIEST_DATE to LATEST_DATE."""
     try:
-        return datetime.date.fromisoformat(text).isoformat()
+        day = datetime.date.fromisoformat(text)
     except ValueError:
         raise FieldError("field.date_invalid", value=text[:20]) from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise FieldError(
+            "field.date_out_of_range",
+            value=day.isoformat(),
+            earliest=EARLIEST_DATE.isoformat(),
+            latest=LATEST_DATE.isoformat(),
+        )
+    return day.isoformat()
 
 
 def _identity_code(kind: str, text: str) -> str:

@@ -112,3 +112,30 @@ def test_api_summary_names_labels(demo):
         "organisation_name",
         "organisation_uscc",
     ]
+
+
+@pytest.mark.parametrize(
+    "sent", ["0001-01-01", "9999-12-31", "1899-12-31", "2100-01-01"]
+)
+def test_date_outside_the_taken_range_is_named(sent):
+    fields = [{"key": "birth_date", "label": "出生日期", "type": "date"}]
+
+    with pytest.raises(FormInvalid) as caught:
+        check_form_data(fields, {"birth_date": sent})
+
+    assert caught.value.details["fields"]["birth_date"] == {
+        "code": "field.date_out_of_range",
+        "value": sent,
+        "earliest": "1900-01-01",
+        "latest": "2099-12-31",
+    }
+    with translation.override("zh-hans"):
+        summary = form_summary(caught.value)
+    assert f"出生日期为 {sent}；必须是 1900-01-01 至 2099-12-31 之间的日期。" in summary
+
+
+@pytest.mark.parametrize("sent", ["1900-01-01", "2099-12-31", "2026-12-05"])
+def test_date_inside_the_taken_range_is_kept(sent):
+    fields = [{"key": "birth_date", "label": "出生日期", "type": "date"}]
+
+    assert check_form_data(fields, {"birth_date": sent}) == {"birth_date": sent}
