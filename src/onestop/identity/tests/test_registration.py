@@ -393,6 +393,59 @@ def test_legal_representative_symbol_rejected(demo):
     )
 
 
+def test_name_character_details_are_values():
+    body = post_person(valid_payload(name=" 王五😀")).json()
+
+    assert body["code"] == "identity.name_character_invalid"
+    assert body["details"] == {
+        "name_field": "name",
+        "character": "😀",
+        "code_point": "U+1F600",
+        "position": 4,
+        "separators": [" ", "-", ".", "·", "•", "・", "．"],
+        "field": "name",
+    }
+
+
+def test_name_character_position_counts_marks():
+    body = post_person(valid_payload(name="王\u0301 \u0301五")).json()
+
+    assert body["details"]["character"] == "\u0301"
+    assert body["details"]["position"] == 4
+
+
+def test_enterprise_name_character_details_are_values(demo):
+    body = (
+        demo.client("applicant")
+        .post(
+            "/api/v1/identity/enterprises",
+            {
+                "uscc": "91440300708461136T",
+                "name": "新\u200b公司",
+                "legal_representative": "李四",
+            },
+            content_type="application/json",
+        )
+        .json()
+    )
+
+    assert body["code"] == "identity.name_character_invalid"
+    assert body["details"]["name_field"] == "enterprise_name"
+    assert body["details"]["character"] == "\u200b"
+    assert body["details"]["code_point"] == "U+200B"
+    assert body["details"]["position"] == 2
+    assert "U+200B" in body["message"]
+
+
+def test_address_character_details_are_values():
+    body = post_person(valid_payload(address="佛山市\n禅城区\u200b")).json()
+
+    assert body["code"] == "identity.address_character_invalid"
+    assert body["details"]["character"] == "\u200b"
+    assert body["details"]["code_point"] == "U+200B"
+    assert body["details"]["position"] == 8
+
+
 @pytest.mark.parametrize("name", ["王・五", "王．五"])
 def test_name_separators_listed_are_accepted(name):
     response = post_person(valid_payload(name=name))
