@@ -29,7 +29,6 @@ from onestop.core.models import ApiToken
 from onestop.core.request_errors import request_error
 from onestop.core.schema_errors import (
     SchemaMismatch,
-    describe_schema_error,
     value_facts,
 )
 from onestop.core.staff.errors import AccountDeactivated
@@ -199,7 +198,7 @@ def on_onestop_error(request: HttpRequest, error: OneStopError) -> HttpResponse:
 def on_validation_error(
     request: HttpRequest, error: NinjaValidationError
 ) -> HttpResponse:
-    mismatch = SchemaMismatch([describe_schema_error(item) for item in error.errors])
+    mismatch = SchemaMismatch(list(error.errors))
     return on_onestop_error(request, mismatch)
 
 

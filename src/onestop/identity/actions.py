@@ -408,7 +408,25 @@ def _check_password(password: str, username: str = "") -> None:
     try:
         validate_password(password, user)
     except ValidationError as error:
-        raise WeakPassword(reasons=" ".join(error.messages)) from None
+        raise WeakPassword(reasons=_password_reasons(error)) from None
+
+
+def _password_reasons(error: ValidationError) -> Coded:
+    """Return the rules a password breaks: in the details each validator's code with
+    its whole-number parameters, such as {"code": "password_too_short",
+    "min_length": 12}, and in the message the validators' sentences."""
+    codes = [
+        {
+            "code": item.code,
+            **{
+                name: value
+                for name, value in (item.params or {}).items()
+                if isinstance(value, int)
+            },
+        }
+        for item in error.error_list
+    ]
+    return Coded(codes, " ".join(error.messages))
 
 
 def _check_optional_phone(phone: str) -> str:

@@ -66,24 +66,50 @@ def test_api_lists_every_invalid_field():
 
 def test_api_message_summarises_every_field():
     body = post_person(TESTER_PAYLOAD).json()
-    fields = body["details"]["fields"]
 
     assert body["message"].startswith("Correct these fields and register again: ")
-    for entry in fields.values():
-        assert entry["message"] in body["message"]
-    assert fields["username"]["message"] == (
+    assert (
         "Choose a user name of 1 to 150 characters: letters, digits and the "
         "characters @ . + - _ only."
-    )
+    ) in body["message"]
+    assert "“138” is not a valid phone number." in body["message"]
+    assert "4406**********0025" in body["message"]
+
+
+def test_api_field_entries_carry_no_text():
+    body = post_person(TESTER_PAYLOAD).json()
+    fields = body["details"]["fields"]
+
+    assert "summary" not in body["details"]
+    for entry in fields.values():
+        assert "message" not in entry
+    assert fields["username"] == {"code": "identity.username_invalid", "max": 150}
+    assert fields["name"] == {
+        "code": "identity.name_invalid",
+        "name_field": "name",
+        "max": 60,
+    }
+
+
+def test_api_weak_password_gives_rule_codes():
+    payload = {**TESTER_PAYLOAD, "password": "short"}
+    fields = post_person(payload).json()["details"]["fields"]
+
+    assert fields["password"]["reasons"] == [
+        {"code": "password_too_short", "min_length": 8},
+        {"code": "password_letters_and_digits"},
+    ]
 
 
 def test_api_message_in_chinese():
     body = post_person(TESTER_PAYLOAD, language="zh-hans").json()
 
     assert body["message"].startswith("请更正以下各项后重新注册：")
-    assert body["details"]["fields"]["phone"]["message"].startswith(
-        "“138”不是有效的电话号码。"
-    )
+    assert "“138”不是有效的电话号码。" in body["message"]
+    assert body["details"]["fields"]["phone"] == {
+        "code": "phone.invalid",
+        "value": "138",
+    }
 
 
 def test_api_echoes_phone_but_masks_id_number(caplog):
@@ -92,7 +118,7 @@ def test_api_echoes_phone_but_masks_id_number(caplog):
     phone = response.json()["details"]["fields"]["phone"]
 
     assert phone["value"] == "138"
-    assert phone["message"].startswith("“138” is not a valid phone number.")
+    assert "“138” is not a valid phone number." in response.json()["message"]
     assert WRONG_CHECK_DIGIT_ID not in response.content.decode()
     assert "“138”" not in caplog.text
     assert WRONG_CHECK_DIGIT_ID not in caplog.text
