@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+from pydantic import ValidationError
 
 from onestop.core.errors import (
     OneStopError,
@@ -273,6 +274,23 @@ class SchemaMismatch(OneStopError):
     def render(self) -> str:
         summary = " ".join(schema_error_message(error) for error in self.problems)
         return str(self.message) % {"summary": summary}
+
+
+def schema_mismatch(error: ValidationError) -> SchemaMismatch:
+    """Return the error for a JSON body that a schema read by hand rejects.
+
+    Each location starts with "body" and "payload", as in the errors of the operations
+    whose body Django Ninja reads into the parameter `payload`.
+    """
+    problems = []
+    for item in error.errors(include_url=False):
+        problem: dict[str, Any] = {
+            key: value for key, value in item.items() if key != "input"
+        }
+        problem["loc"] = ["body", "payload", *item["loc"]]
+        problem.update(value_facts(item.get("input"), str(item["type"])))
+        problems.append(problem)
+    return SchemaMismatch(problems)
 
 
 def body_not_an_object(value: Any) -> SchemaMismatch:
