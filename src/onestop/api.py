@@ -22,7 +22,7 @@ from ninja.utils import check_csrf
 
 from onestop.core import json_input, rows
 from onestop.core.dates import api_datetime
-from onestop.core.errors import JsonBodyRequired, NotFound, OneStopError, shown
+from onestop.core.errors import JsonBodyRequired, NotFound, OneStopError, echoed
 from onestop.core.json_errors import body_invalid
 from onestop.core.logging import get_logger
 from onestop.core.models import ApiToken
@@ -52,7 +52,7 @@ class TokenAuth(HttpBearer):
         if record is None or record.user is None:
             return None
         if not record.user.is_active:
-            raise AccountDeactivated(username=shown(record.user.get_username()))
+            raise AccountDeactivated(username=echoed(record.user.get_username()))
         if record.revoked_at is not None:
             return None
         now = timezone.now()
@@ -178,7 +178,7 @@ class PathNotFound(NotFound):
 @csrf_exempt
 def path_not_found(request: HttpRequest, rest: str) -> HttpResponse:
     """Return the API's 404 error body for a path under /api/v1/ that no operation serves."""
-    error = PathNotFound(path=request.path[:200])
+    error = PathNotFound(path=echoed(request.path))
     log.info("api.request_rejected", code=error.code, path=request.path)
     return error_response(request, error.status, error.as_dict())
 

@@ -28,7 +28,7 @@ from onestop.cases.uploads import (
     check_upload_size,
 )
 from onestop.core import json_input
-from onestop.core.errors import InvalidInput, detail_text
+from onestop.core.errors import InvalidInput, detail_text, echoed
 from onestop.core.json_errors import body_invalid, json_problem
 from onestop.core.schema_errors import (
     SchemaMismatch,
@@ -157,7 +157,7 @@ def check_form_body(
     subclass that lists another operation's parts.
     """
     if request.content_type and request.content_type not in FORM_CONTENT_TYPES:
-        raise error(content_type=request.content_type[:100])
+        raise error(content_type=echoed(request.content_type))
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,7 @@ def window_request(request: HttpRequest) -> WindowRequest:
 def _window_request_from_json(body: bytes) -> WindowRequest:
     """Read a JSON window acceptance with the same schema checks as the API's JSON
     operations, so that a mistake in it, such as an unknown flag of a checklist entry,
-    answers as it does at POST /cases/{number}/accept."""
+    raises the same error as at POST /cases/{number}/accept."""
     try:
         data = json_input.loads(body)
     except ValueError:

@@ -183,7 +183,8 @@ def shown(value: str) -> str:
 
 
 class Echoed(str):
-    """A value sent, as the details give it (`echoed`). Messages show it `shown`."""
+    """A value sent, as the details give it (`echoed`). A message shows it cut by
+    `shown`."""
 
     __slots__ = ()
 

@@ -27,6 +27,7 @@ from onestop.core.errors import (
     NotFound,
     OneStopError,
     PermissionDenied,
+    echoed,
 )
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Role
@@ -235,7 +236,7 @@ def verify_agency(
             raise LicenceNotSeen(uscc=enterprise.masked_uscc)
         if authority not in CLERK_AUTHORITIES:
             raise AuthorityInvalid(
-                authority=str(authority)[:40], choices=list(CLERK_AUTHORITIES)
+                authority=echoed(authority), choices=list(CLERK_AUTHORITIES)
             )
         if (
             authority == AgencyAuthority.LEGAL_REPRESENTATIVE
