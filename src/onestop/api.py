@@ -22,14 +22,13 @@ from ninja.utils import check_csrf
 
 from onestop.core import json_input, rows
 from onestop.core.dates import api_datetime
-from onestop.core.errors import JsonBodyRequired, NotFound, OneStopError, shown
+from onestop.core.errors import JsonBodyRequired, NotFound, OneStopError, echoed
 from onestop.core.json_errors import body_invalid
 from onestop.core.logging import get_logger
 from onestop.core.models import ApiToken
 from onestop.core.request_errors import request_error
 from onestop.core.schema_errors import (
     SchemaMismatch,
-    describe_schema_error,
     value_facts,
 )
 from onestop.core.staff.errors import AccountDeactivated
@@ -53,7 +52,7 @@ class TokenAuth(HttpBearer):
         if record is None or record.user is None:
             return None
         if not record.user.is_active:
-            raise AccountDeactivated(username=shown(record.user.get_username()))
+            raise AccountDeactivated(username=echoed(record.user.get_username()))
         if record.revoked_at is not None:
             return None
         now = timezone.now()
@@ -179,7 +178,7 @@ class PathNotFound(NotFound):
 @csrf_exempt
 def path_not_found(request: HttpRequest, rest: str) -> HttpResponse:
     """Return the API's 404 error body for a path under /api/v1/ that no operation serves."""
-    error = PathNotFound(path=request.path[:200])
+    error = PathNotFound(path=echoed(request.path))
     log.info("api.request_rejected", code=error.code, path=request.path)
     return error_response(request, error.status, error.as_dict())
 
@@ -199,7 +198,7 @@ def on_onestop_error(request: HttpRequest, error: OneStopError) -> HttpResponse:
 def on_validation_error(
     request: HttpRequest, error: NinjaValidationError
 ) -> HttpResponse:
-    mismatch = SchemaMismatch([describe_schema_error(item) for item in error.errors])
+    mismatch = SchemaMismatch(list(error.errors))
     return on_onestop_error(request, mismatch)
 
 

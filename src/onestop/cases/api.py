@@ -10,13 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import ngettext
 from ninja import Router, Schema
 from ninja.responses import Status
-from pydantic import StrictBool
 
 from onestop.cases import actions, queries, receipts
 from onestop.cases.api_parts import APPLICATION_BODY, RESUBMISSION_BODY
 from onestop.cases.downloads import document_pdf_url
 from onestop.cases.errors import OrganisationNotRepresented, ReceiptNotIssued
 from onestop.cases.intake import (
+    MaterialCheckIn,
     ResubmissionMultipartRequired,
     application_from_request,
     check_form_body,
@@ -80,15 +80,6 @@ class ReceiptPendingOut(Schema):
     code: str
     message: str
     details: dict[str, Any]
-
-
-class MaterialCheckIn(InputSchema):
-    """The clerk's record of receiving one material. Strict, as in the window's JSON:
-    the text "false" is not a boolean."""
-
-    original_seen: StrictBool = False
-    copy_taken: StrictBool = False
-    electronic: StrictBool = False
 
 
 class AcceptIn(InputSchema):

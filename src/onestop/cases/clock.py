@@ -28,6 +28,7 @@ from onestop.core.errors import (
     InvalidInput,
     NotFound,
     OneStopError,
+    echoed,
     listed_choices,
 )
 from onestop.core.logging import get_logger
@@ -229,7 +230,8 @@ def start_special_procedure(
     """Suspend a case under review for a special procedure, which stops its clock."""
     if procedure not in SPECIAL_PROCEDURES:
         raise UnknownProcedure(
-            procedure=procedure[:40], choices=listed_choices(SPECIAL_PROCEDURES.items())
+            procedure=echoed(procedure),
+            choices=listed_choices(SPECIAL_PROCEDURES.items()),
         )
     reason = _clean_reason(reason, ReasonAction.SUSPEND)
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from onestop.cases import clock
 from onestop.cases.models import Case, CaseState
-from onestop.core.errors import InvalidInput
+from onestop.core.errors import InvalidInput, echoed
 from onestop.core.pages import posted_choice
 
 OFFICE_ACTIONS = ("special_procedure", "end_special_procedure", "extension")
@@ -55,7 +55,7 @@ def apply_office_action(request: HttpRequest, case: Case) -> str:
 def _reject_typed_days(case: Case, typed: str) -> NoReturn:
     """Raise the error for text that is not a day count, naming the days left."""
     limits = clock.check_extension_days_left(case)
-    raise ExtensionDaysInvalid(value=typed[:20], max=limits["left"])
+    raise ExtensionDaysInvalid(value=echoed(typed), max=limits["left"])
 
 
 def office_context(case: Case) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from onestop.core.errors import (
     OneStopError,
     choices_text,
     code_point_text,
+    message_value,
 )
 from onestop.core.schema_errors import json_type_label
 from onestop.identity import codes as identity_codes
@@ -161,7 +162,8 @@ def field_message(
 def _message_values(
     key: str, code: str, values: dict[str, Any], field: Mapping[str, Any]
 ) -> dict[str, Any]:
-    shown = {**values, "key": key, "label": field.get("label", key)}
+    shown = {name: message_value(value) for name, value in values.items()}
+    shown.update(key=key, label=field.get("label", key))
     if code == "field.not_text":
         shown["type"] = json_type_label(str(values.get("type")))
     elif code == "field.too_long":

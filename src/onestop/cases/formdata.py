@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from onestop.cases.form_errors import FieldError, FormInvalid
-from onestop.core.errors import OneStopError, shown
+from onestop.core.errors import OneStopError, detail_text, echoed
 from onestop.core.json_input import number_text
 from onestop.core.schema_errors import json_type_name
 from onestop.identity.codes import check_phone, parse_resident_id, parse_uscc
@@ -81,7 +81,7 @@ def check_form_data(
     known = {field["key"] for field in fields}
     for key in data:
         if key not in known:
-            errors[str(key)[:60]] = FieldError("field.unknown").entry()
+            errors[detail_text(str(key))] = FieldError("field.unknown").entry()
 
     applying = applicable_fields(fields, data)
     for field in fields:
@@ -191,8 +191,8 @@ def _check_owner_value(field: dict[str, Any], value: Any, owner: FormOwner) -> N
         if attribute == "id_number":
             raise FieldError(code)
         if attribute == "name":
-            raise FieldError(code, value=shown(str(value)))
-        raise FieldError(code, value=shown(str(value)), expected=expected)
+            raise FieldError(code, value=echoed(str(value)))
+        raise FieldError(code, value=echoed(str(value)), expected=expected)
 
 
 def _comparable(attribute: str, value: Any) -> str:
@@ -271,7 +271,7 @@ def _clean_value(field: dict[str, Any], text: str) -> Any:
     elif kind == "select":
         choices = _choice_values(field)
         if text not in choices:
-            raise FieldError("field.not_a_choice", value=text[:40], choices=choices)
+            raise FieldError("field.not_a_choice", value=echoed(text), choices=choices)
     elif kind in ("phone", "id_number", "uscc"):
         value = _identity_code(kind, text)
     elif kind == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
@@ -291,7 +291,7 @@ def _number(field: dict[str, Any], text: str) -> int | str:
     also take exponents (1E+400), NaN, Infinity, underscores and other scripts' digits.
     """
     integer = field.get("type") == "integer"
-    value = text[:40]
+    value = echoed(text)
     plain = unicodedata.normalize("NFKC", text).strip()
     if not PLAIN_NUMBER.fullmatch(plain):
         raise FieldError(
@@ -334,7 +334,7 @@ def _date(text: str) -> str:
     try:
         day = datetime.date.fromisoformat(text)
     except ValueError:
-        raise FieldError("field.date_invalid", value=text[:20]) from None
+        raise FieldError("field.date_invalid", value=echoed(text)) from None
     if not EARLIEST_DATE <= day <= LATEST_DATE:
         raise FieldError(
             "field.date_out_of_range",

@@ -34,7 +34,7 @@ from onestop.cases.errors import HeldUploadExpired, HeldUploadNotFound, HeldUplo
 from onestop.cases.models import Case, HeldUpload
 from onestop.cases.uploads import CheckedUpload
 from onestop.catalog.models import Matter
-from onestop.core.errors import OneStopError, shown
+from onestop.core.errors import OneStopError, echoed
 from onestop.core.logging import get_logger
 
 log = get_logger(__name__)
@@ -138,10 +138,10 @@ def select_held(
         row = rows.get(token)
         problem: OneStopError | None = None
         if row is None:
-            problem = HeldUploadNotFound(token=shown(token[:64]))
+            problem = HeldUploadNotFound(token=echoed(token[:64]))
         elif row.removed_at is not None:
             if row.material_key not in replacing:
-                problem = HeldUploadNotFound(token=shown(token[:64]))
+                problem = HeldUploadNotFound(token=echoed(token[:64]))
         elif row.used_at is not None:
             if _repeats_use(row, scope, idempotency_key):
                 selection.use.append(row)
@@ -219,12 +219,12 @@ def _read(row: HeldUpload) -> bytes:
             centre_id=row.centre_id,
             error=type(error).__name__,
         )
-        raise HeldUploadNotFound(token=shown(row.token)) from None
+        raise HeldUploadNotFound(token=echoed(row.token)) from None
     if hashlib.sha256(content).hexdigest() != row.sha256:
         log.warning(
             "held_upload.file_changed", held_upload_id=row.pk, centre_id=row.centre_id
         )
-        raise HeldUploadNotFound(token=shown(row.token))
+        raise HeldUploadNotFound(token=echoed(row.token))
     return content
 
 
@@ -312,7 +312,7 @@ def use_held(rows: list[HeldUpload], case: Case) -> None:
         if row.used_at is not None:
             raise _used_error(row, {})
         if row.removed_at is not None:
-            raise HeldUploadNotFound(token=shown(row.token))
+            raise HeldUploadNotFound(token=echoed(row.token))
     names = [str(row.file.name) for row in locked if row.file]
     HeldUpload.objects.filter(pk__in=[row.pk for row in locked]).update(
         used_at=timezone.now(), used_for=case, file=""

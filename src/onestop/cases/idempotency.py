@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from onestop.cases.models import Case
 from onestop.catalog.models import Matter
 from onestop.core import rows
-from onestop.core.errors import InvalidInput
+from onestop.core.errors import InvalidInput, echoed
 from onestop.identity.models import Enterprise, Person
 
 if TYPE_CHECKING:
@@ -105,5 +105,5 @@ def find_case_for_key(
         return None
     other_centre = case.centre_id != matter.centre_id
     if other_centre or (case.idempotency_digest and case.idempotency_digest != digest):
-        raise IdempotencyKeyReused(key=key[:80], number=case.number)
+        raise IdempotencyKeyReused(key=echoed(key), number=case.number)
     return case

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.http import HttpRequest, QueryDict
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
+from pydantic import StrictBool, ValidationError
 
 from onestop.cases.actions import Application, MaterialCheck
 from onestop.cases.uploads import (
@@ -27,13 +28,16 @@ from onestop.cases.uploads import (
     check_upload_size,
 )
 from onestop.core import json_input
-from onestop.core.errors import InvalidInput, listed
+from onestop.core.errors import InvalidInput, detail_text, echoed
 from onestop.core.json_errors import body_invalid, json_problem
 from onestop.core.schema_errors import (
+    SchemaMismatch,
     body_not_an_object,
     json_type_label,
     json_type_name,
+    schema_mismatch,
 )
+from onestop.core.schemas import InputSchema
 
 MAX_FILES_PER_MATERIAL = 10
 
@@ -47,21 +51,6 @@ class FormJsonInvalid(InvalidInput):
 
 class FormJsonNotObject(FormJsonInvalid):
     message = _("The %(name)s part must be a JSON object, not a JSON %(found)s.")
-
-
-class MemberInvalid(InvalidInput):
-    code = "request.member_invalid"
-    message = _(
-        "The member %(name)s of the JSON request must be %(expected)s, not a JSON "
-        "%(found)s."
-    )
-
-
-class MemberUnknown(InvalidInput):
-    code = "request.member_unknown"
-    message = _(
-        "The JSON request has the unknown member %(name)s. Use one of %(known)s."
-    )
 
 
 class MemberMissing(InvalidInput):
@@ -90,13 +79,30 @@ class ResubmissionMultipartRequired(MultipartRequired):
 # Content types whose body Django parses into request.POST and request.FILES.
 FORM_CONTENT_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
-# The expected kind of a JSON request member, by the Python type that json.loads gives it.
-EXPECTED: dict[type, Any] = {
-    str: _("text"),
-    dict: _("an object"),
-    bool: _("true or false"),
-}
 CHECK_FLAGS = ("original_seen", "copy_taken", "electronic")
+
+
+class MaterialCheckIn(InputSchema):
+    """The clerk's record of receiving one material. Strict, so that the text "false"
+    is not a boolean."""
+
+    original_seen: StrictBool = False
+    copy_taken: StrictBool = False
+    electronic: StrictBool = False
+
+
+class WindowCaseIn(InputSchema):
+    """A window acceptance sent as one JSON object, without files."""
+
+    centre: str = ""
+    matter: str = ""
+    id_number: str = ""
+    enterprise: str = ""
+    window: str | None = None
+    form: dict[str, Any] = {}
+    checklist: dict[str, MaterialCheckIn] = {}
+    certificates: dict[str, str] = {}
+    certificate_consent: StrictBool = False
 
 
 class TooManyFiles(UploadRejected):
@@ -143,7 +149,7 @@ def check_form_body(
     subclass that lists another operation's parts.
     """
     if request.content_type and request.content_type not in FORM_CONTENT_TYPES:
-        raise error(content_type=request.content_type[:100])
+        raise error(content_type=echoed(request.content_type))
 
 
 @dataclass(frozen=True)
@@ -175,7 +181,9 @@ def window_request(request: HttpRequest) -> WindowRequest:
             id_number=post.get("id_number", ""),
             enterprise=post.get("enterprise", ""),
             window=post.get("window"),
-            application=application_from_request(post, request.FILES),
+            application=application_from_request(
+                post, request.FILES, takes_checklist=True
+            ),
         )
     else:
         sent = _window_request_from_json(request.body)
@@ -186,45 +194,35 @@ def window_request(request: HttpRequest) -> WindowRequest:
 
 
 def _window_request_from_json(body: bytes) -> WindowRequest:
+    """Read a JSON window acceptance with the same schema checks as the API's JSON
+    operations, so that a mistake in it, such as an unknown flag of a checklist entry,
+    raises the same error as at POST /cases/{number}/accept."""
     try:
         data = json_input.loads(body)
     except ValueError:
         raise body_invalid(body) from None
     if not isinstance(data, dict):
         raise body_not_an_object(data)
-    certificates = _member(data, "certificates", dict)
+    try:
+        sent = WindowCaseIn.model_validate(data)
+    except ValidationError as error:
+        raise schema_mismatch(error) from None
     return WindowRequest(
-        centre=_member(data, "centre", str),
-        matter=_member(data, "matter", str),
-        id_number=_member(data, "id_number", str),
-        enterprise=_member(data, "enterprise", str),
-        window=None if data.get("window") is None else _member(data, "window", str),
+        centre=sent.centre,
+        matter=sent.matter,
+        id_number=sent.id_number,
+        enterprise=sent.enterprise,
+        window=sent.window,
         application=Application(
-            form_data=_member(data, "form", dict),
-            checklist=_strict_checklist(_member(data, "checklist", dict)),
-            certificates={
-                str(key): _member(certificates, str(key), str, prefix="certificates.")
-                for key in certificates
+            form_data=sent.form,
+            checklist={
+                key: MaterialCheck(**check.model_dump())
+                for key, check in sent.checklist.items()
             },
-            consent_missing=data.get("certificate_consent") is not True,
+            certificates=sent.certificates,
+            consent_missing=not sent.certificate_consent,
         ),
     )
-
-
-def _strict_checklist(data: dict[str, Any]) -> dict[str, MaterialCheck]:
-    """Read JSON ticks, where each flag must be true or false, never text like "false"."""
-    checklist = {}
-    for key in data:
-        flags = _member(data, key, dict, prefix="checklist.")
-        check = MaterialCheck()
-        for flag in flags:
-            if flag not in CHECK_FLAGS:
-                raise MemberUnknown(
-                    name=f"checklist.{key}.{flag}"[:120], known=listed(CHECK_FLAGS)
-                )
-            setattr(check, flag, _member(flags, flag, bool, prefix=f"checklist.{key}."))
-        checklist[str(key)] = check
-    return checklist
 
 
 def application_from_request(
@@ -232,6 +230,7 @@ def application_from_request(
     files: MultiValueDict,
     *,
     checked: CheckedFiles | None = None,
+    takes_checklist: bool = False,
 ) -> Application:
     """Build the Application from request.POST and request.FILES, checking every upload.
 
@@ -239,7 +238,10 @@ def application_from_request(
     together with the form's other errors.
 
     `checked` are the request's files as `checked_uploads` returned them, for a caller
-    that checked them first; by default they are checked here.
+    that checked them first; by default they are checked here. Only a window
+    acceptance `takes_checklist`: elsewhere a `check.*` part is rejected like any part
+    the operation does not define, because a tick records that a clerk saw the paper
+    material and counts it as provided.
     """
     form_data = _json_object(post, "form")
     certificates = {
@@ -253,9 +255,10 @@ def application_from_request(
             certificates[name.removeprefix("certificate.")] = post.get(name, "")
         elif name.startswith("check."):
             key, _dot, flag = name.removeprefix("check.").rpartition(".")
-            if key and flag in ("original_seen", "copy_taken", "electronic"):
-                check = checklist.setdefault(key, MaterialCheck())
-                setattr(check, flag, post.get(name) not in ("", "0", "false", "off"))
+            if not takes_checklist or not key or flag not in CHECK_FLAGS:
+                raise _unknown_part(name)
+            check = checklist.setdefault(key, MaterialCheck())
+            setattr(check, flag, post.get(name) not in ("", "0", "false", "off"))
 
     if checked is None:
         checked = checked_uploads(files)
@@ -321,20 +324,9 @@ def _json_object(post: QueryDict, name: str) -> dict[str, Any]:
     return value
 
 
-def _member[T](
-    data: dict[str, Any], name: str, kind: type[T], *, prefix: str = ""
-) -> T:
-    """Return the member `name` of a JSON request, or an empty value when it is absent.
-
-    `prefix` names the object that contains the member, as in "checklist.<key>.".
-    """
-    value = data.get(name)
-    if value is None:
-        return kind()
-    if not isinstance(value, kind):
-        raise MemberInvalid(
-            name=f"{prefix}{name}"[:120],
-            expected=EXPECTED[kind],
-            found=json_type_label(json_type_name(value)),
-        )
-    return value
+def _unknown_part(name: str) -> SchemaMismatch:
+    """Return the error for a form part that the operation does not define, the same
+    as for a JSON member that it does not define."""
+    return SchemaMismatch(
+        [{"loc": ["form", detail_text(name)], "type": "extra_forbidden"}]
+    )

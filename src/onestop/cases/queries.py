@@ -21,6 +21,7 @@ from onestop.catalog.models import Matter
 from onestop.catalog.queries import with_frozen_definition
 from onestop.core import rows
 from onestop.core.audit import record_event
+from onestop.core.errors import echoed
 from onestop.core.models import Centre, Role
 from onestop.core.permissions import staff_roles
 from onestop.identity.models import AgencyStatus, Enterprise
@@ -210,8 +211,8 @@ def _raise_matter_missing(centre: Centre, pack_id: str) -> NoReturn:
         .first()
     )
     if name is not None:
-        raise MatterSwitchedOff(matter=pack_id[:120], name=name, centre=centre.name)
-    raise MatterNotFound(matter=pack_id[:120], centre=centre.name)
+        raise MatterSwitchedOff(matter=echoed(pack_id), name=name, centre=centre.name)
+    raise MatterNotFound(matter=echoed(pack_id), centre=centre.name)
 
 
 # A page warns before a second application for the same matter within this period.

@@ -21,7 +21,7 @@ from onestop.cases.models import Case
 from onestop.certificates.actions import issue_or_renew_certificate, use_certificate
 from onestop.certificates.faces import check_entered_face_values
 from onestop.certificates.models import Certificate, CertificateType, HolderKind
-from onestop.core.errors import Coded, InvalidInput, list_text
+from onestop.core.errors import Coded, InvalidInput, echoed, list_text
 from onestop.identity.codes import parse_resident_id
 
 # Face field key -> form field keys that hold the same fact in the standard pack's forms.
@@ -144,7 +144,7 @@ def check_entered_face_keys(
     if not unknown:
         return
     raise FaceFieldNotEnterable(
-        key=unknown[0][:60],
+        key=echoed(unknown[0]),
         type=certificate_type.name,
         accepted=Coded(list(enterable), _lazy_accepted_text(enterable)),
     )

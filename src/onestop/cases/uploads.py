@@ -23,7 +23,7 @@ from django.utils.translation import ngettext_lazy
 from onestop.cases.content_types import sniff_content_type
 from onestop.cases.file_structure import StructureRule, structure_problem
 from onestop.cases.form_errors import FormInvalid, form_summary
-from onestop.core.errors import InvalidInput, shown
+from onestop.core.errors import InvalidInput, echoed
 from onestop.core.multipart import (
     MAX_FILE_NAME_LENGTH,
     NOTHING_SAVED,
@@ -197,7 +197,7 @@ def check_upload(name: str, content: bytes, *, material: str) -> CheckedUpload:
         # Rejected rather than shortened, so that the stored name is the one the
         # applicant chose. Characters are code points: 𠮷 counts as one, as "a" does.
         raise UploadNameTooLong(
-            name=shown(name),
+            name=echoed(name),
             material=material,
             length=len(name),
             limit=MAX_FILE_NAME_LENGTH,
@@ -244,7 +244,7 @@ def check_upload_size(name: str, size: int, *, material: str) -> None:
     limit = settings.ONESTOP_MAX_UPLOAD_BYTES
     if size > limit:
         raise UploadTooLarge(
-            name=shown(safe_name(name)),
+            name=echoed(safe_name(name)),
             material=material,
             size=size,
             limit=limit,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import InvalidInput, code_point, code_point_text
+from onestop.core.errors import InvalidInput, code_point, code_point_text, echoed
 
 # The length of the window columns of cases, visits and ratings, and the maxlength of
 # the pages' input.
@@ -38,7 +38,7 @@ def check_window_label(label: str) -> str:
     label = label.strip()
     if len(label) > MAX_WINDOW_LABEL_LENGTH:
         raise WindowLabelTooLong(
-            value=label[:MAX_WINDOW_LABEL_LENGTH] + "…",
+            value=echoed(label),
             length=len(label),
             max=MAX_WINDOW_LABEL_LENGTH,
         )

@@ -42,6 +42,7 @@ from onestop.core.errors import (
     Coded,
     InvalidInput,
     NotFound,
+    echoed,
     full_sentence,
     list_text,
 )
@@ -283,7 +284,7 @@ def parse_whole_number(field: str, path: str, text: str) -> int:
     """
     text = text.strip()
     if not _WHOLE_NUMBER.fullmatch(text):
-        raise OverlayNumberInvalid(field=field, path=path, value=text[:40])
+        raise OverlayNumberInvalid(field=field, path=path, value=echoed(text))
     return int(text)
 
 
@@ -416,7 +417,7 @@ def admin_matter_for(user: Any, centre: Centre, pack_id: str) -> Matter:
         .first()
     )
     if matter is None:
-        raise MatterNotInCentre(centre=centre.name, matter=pack_id[:120])
+        raise MatterNotInCentre(centre=centre.name, matter=echoed(pack_id))
     return matter
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from onestop.catalog.models import PackInstallation
-from onestop.core.errors import InvalidInput
+from onestop.core.errors import InvalidInput, echoed
 from onestop.core.models import Centre
 
 _SEMVER = re.compile(
@@ -46,7 +46,7 @@ def parse_version(version: str) -> tuple[tuple[int, int, int], list[str]]:
     """Return ((major, minor, patch), pre-release identifiers) of a semantic version."""
     match = _SEMVER.match(str(version).strip())
     if match is None:
-        raise VersionInvalid(version=str(version)[:40])
+        raise VersionInvalid(version=echoed(version))
     numbers = (int(match.group(1)), int(match.group(2)), int(match.group(3)))
     return numbers, match.group(4).split(".") if match.group(4) else []
 

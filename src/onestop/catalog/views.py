@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from onestop.catalog import overlay, upgrade
 from onestop.catalog.models import Matter
-from onestop.core.errors import OneStopError
+from onestop.core.errors import OneStopError, echoed
 from onestop.core.models import Centre, Role
 from onestop.core.pages import handles_errors, posted_choice
 from onestop.core.permissions import RoleRequired, centres_of, find_role
@@ -332,5 +332,5 @@ def _posted_conflict_id(request: HttpRequest) -> int:
     values = request.POST.getlist("conflict")
     value = values[0] if len(values) == 1 else " + ".join(values)
     if not _CONFLICT_ID.fullmatch(value):
-        raise upgrade.ConflictIdInvalid(value=value[:40])
+        raise upgrade.ConflictIdInvalid(value=echoed(value))
     return int(value)

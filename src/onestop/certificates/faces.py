@@ -16,14 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.certificates.ethnic_groups import is_ethnic_group
 from onestop.certificates.models import CertificateType, HolderKind
-from onestop.core.errors import InvalidInput, code_point_text
+from onestop.core.errors import InvalidInput, code_point_text, echoed
 from onestop.core.ideographs import is_printable
 from onestop.identity.codes import parse_resident_id
 
 # The maximum length of a face value when its field sets no `max_length`.
 DEFAULT_MAX_LENGTH = 200
-# The value is cut to this many characters in an error message.
-MESSAGE_VALUE_LENGTH = 40
 GENDERS = {"male": "男", "female": "女"}
 
 
@@ -138,13 +136,8 @@ def _check_date(field: Mapping[str, Any], value: str) -> None:
 
 
 def _named(field: Mapping[str, Any], value: str) -> dict[str, str]:
-    truncated = (
-        value
-        if len(value) <= MESSAGE_VALUE_LENGTH
-        else value[:MESSAGE_VALUE_LENGTH] + "…"
-    )
     return {
         "key": field["key"],
         "label": field.get("label", field["key"]),
-        "value": truncated,
+        "value": echoed(value),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import NotFound
+from onestop.core.errors import NotFound, echoed
 from onestop.core.models import Centre
 
 
@@ -23,7 +23,7 @@ def get_centre(slug: str) -> Centre:
     """Return the centre whose slug is `slug`, or raise CentreNotFound."""
     centre = Centre.objects.filter(slug=slug[:60]).first()
     if centre is None:
-        raise CentreNotFound(centre=slug[:60])
+        raise CentreNotFound(centre=echoed(slug))
     return centre
 
 

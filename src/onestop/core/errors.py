@@ -171,11 +171,41 @@ def quoted_text(value: str) -> str:
 # How much of a value a message shows, in characters, so that a long paste is not
 # repeated whole.
 SHOWN_LENGTH = 40
+# How much of a value sent the details give, in characters (code points). It is the
+# maximum length of the longest text fields, an address and an enterprise name, so
+# that the details give any value of a valid length whole.
+DETAIL_TEXT_LENGTH = 200
 
 
 def shown(value: str) -> str:
     """Return `value` cut to SHOWN_LENGTH characters for a message, marked with "…"."""
     return value if len(value) <= SHOWN_LENGTH else value[:SHOWN_LENGTH] + "…"
+
+
+class Echoed(str):
+    """A value sent, as the details give it (`echoed`). A message shows it cut by
+    `shown`."""
+
+    __slots__ = ()
+
+
+def detail_text(value: str) -> str:
+    """Return `value` cut to DETAIL_TEXT_LENGTH characters and marked with "…".
+
+    A value of at most DETAIL_TEXT_LENGTH characters comes back whole, so a detail of
+    DETAIL_TEXT_LENGTH + 1 characters that ends with "…" is always a cut one.
+    """
+    if len(value) <= DETAIL_TEXT_LENGTH:
+        return value
+    return value[:DETAIL_TEXT_LENGTH] + "…"
+
+
+def echoed(value: object) -> Echoed:
+    """Return a value sent for an error's details: `detail_text` of its text.
+
+    The API's details give it so, and the message shows it cut to SHOWN_LENGTH.
+    """
+    return Echoed(detail_text(str(value)))
 
 
 def full_sentence(text: str) -> str:
@@ -268,10 +298,12 @@ def listed_choices(choices: Iterable[tuple[str, Any]]) -> Coded:
 
 def message_value(value: Any) -> Any:
     """Return a detail as its message shows it: a choice as its label, a Coded as its
-    text.
+    text and an Echoed value cut to SHOWN_LENGTH characters.
     """
     if isinstance(value, Choices):
         return value.label
+    if isinstance(value, Echoed):
+        return shown(value)
     if isinstance(value, Coded):
         return value.text
     if (
@@ -288,7 +320,9 @@ def _jsonable(value: Any) -> Any:
         return _jsonable(value.value)
     if isinstance(value, Coded):
         return _jsonable(value.code)
-    if isinstance(value, (str, int, float, bool)) or value is None:
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, (int, float, bool)) or value is None:
         return value
     if isinstance(value, datetime.datetime):
         return api_datetime(value)

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import Coded, InvalidInput
+from onestop.core.errors import Coded, InvalidInput, echoed
 
 # A \u escape of a surrogate (U+D800 to U+DFFF) or of a control character other than
 # tab, line feed and carriage return. Only bodies with one are walked.
@@ -112,7 +112,7 @@ def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(members) < len(pairs):
         names = [name for name, _value in pairs]
         repeated = next(name for name in names if names.count(name) > 1)
-        raise MemberRepeated(member=repeated[:60], count=names.count(repeated))
+        raise MemberRepeated(member=echoed(repeated), count=names.count(repeated))
     return members
 
 

@@ -18,6 +18,7 @@ from onestop.core.errors import (
     Coded,
     InvalidInput,
     OneStopError,
+    echoed,
     listed,
     visible_text,
 )
@@ -106,7 +107,7 @@ class FormTextMiddleware:
                     # Django would take the last of repeated parts, so a body with two
                     # centre parts would be filed in whichever came last.
                     if len(values) > 1 and request.path.startswith("/api/"):
-                        raise PartRepeated(field=name[:60], count=len(values))
+                        raise PartRepeated(field=echoed(name), count=len(values))
             except (ControlCharacterInvalid, PartRepeated) as error:
                 log.info("request.rejected", code=error.code, path=request.path)
                 return render_error_for_path(request, error)
@@ -170,8 +171,8 @@ class ApiMethodNotAllowedMiddleware:
         # to send the same header and details on every run.
         methods = sorted(_methods(allowed) - {""})
         error = MethodNotAllowed(
-            path=request.path[:200],
-            method=str(request.method)[:20],
+            path=echoed(request.path),
+            method=echoed(request.method),
             allowed=listed(methods),
         )
         log.info("api.request_rejected", code=error.code, path=request.path)
@@ -224,9 +225,9 @@ class RequestUrlMiddleware:
             for name, values in request.GET.lists():
                 check_no_control_character(name, QUERY_PARAMETER_NAME)
                 for value in values:
-                    check_no_control_character(value, name[:60])
+                    check_no_control_character(value, echoed(name))
                 if len(values) > 1:
-                    raise ParameterRepeated(field=name[:60], count=len(values))
+                    raise ParameterRepeated(field=echoed(name), count=len(values))
         except (ControlCharacterInvalid, ParameterRepeated) as error:
             log.info(
                 "request.rejected", code=error.code, path=visible_text(request.path)

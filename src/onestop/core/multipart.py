@@ -19,7 +19,7 @@ from django.http import HttpRequest, multipartparser
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import InvalidInput, shown
+from onestop.core.errors import InvalidInput, echoed
 
 # The bytes of headers that Django's parser reads for one part. django-stubs lack it.
 MAX_TOTAL_HEADER_SIZE: int = multipartparser.MAX_TOTAL_HEADER_SIZE  # type: ignore[attr-defined]
@@ -119,7 +119,7 @@ def multipart_error(request: HttpRequest) -> InvalidInput:
             material = field.removeprefix("material.")
             fields = _text_parts(stream.recorded())
             error = PartHeaderTooLong(
-                name=shown(name),
+                name=echoed(name),
                 material=_material_name(request, fields, material),
                 material_key=material,
                 limit=MAX_FILE_NAME_LENGTH,

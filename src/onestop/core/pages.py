@@ -15,6 +15,7 @@ from onestop.core.errors import (
     InvalidInput,
     NotAuthenticated,
     OneStopError,
+    echoed,
     listed,
 )
 from onestop.core.models import Role
@@ -41,7 +42,9 @@ def posted_choice(request: HttpRequest, field: str, allowed: Sequence[str]) -> s
     # A repeated field is rejected, because which of its values counts is a guess.
     value = values[0] if len(values) == 1 else " + ".join(values)
     if value not in allowed:
-        raise UnknownFormChoice(field=field, value=value[:40], allowed=listed(allowed))
+        raise UnknownFormChoice(
+            field=field, value=echoed(value), allowed=listed(allowed)
+        )
     return value
 
 

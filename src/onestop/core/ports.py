@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import InvalidInput, OneStopError
+from onestop.core.errors import InvalidInput, OneStopError, echoed
 
 MAX_PORT = 65535
 
@@ -38,7 +38,7 @@ def check_port(value: Any, *, source: str) -> int:
     try:
         port = int(str(value).strip())
     except ValueError:
-        raise PortInvalid(port=str(value)[:40], source=source) from None
+        raise PortInvalid(port=echoed(value), source=source) from None
     if not 1 <= port <= MAX_PORT:
         raise PortInvalid(port=port, source=source)
     return port

@@ -1,9 +1,10 @@
 """Translated messages for the pydantic errors of a request that does not match the API schema.
 
 Django Ninja reports each problem as a pydantic error dict (`type`, `loc`, `msg`, `ctx`) with
-pydantic's English text. `describe_schema_error` turns one into a detail with a message in
-the request's language that names the member and the type of the value sent, and keeps
-pydantic's `type` and the location for scripts.
+pydantic's English text. `schema_error_detail` turns one into an entry of the details with
+its location, pydantic's `type` and the values it names, the same in every language, and
+`schema_error_message` into a message in the request's language that names the member and
+the type of the value sent.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+from pydantic import ValidationError
 
 from onestop.core.errors import (
     OneStopError,
+    detail_text,
     full_sentence,
     quoted_text,
     shown,
@@ -137,31 +140,74 @@ def json_type_label(name: str) -> str:
 
 
 def value_facts(value: Any, kind: str = "") -> dict[str, Any]:
-    """Return what a message may show of a value sent: its JSON type and its length.
+    """Return what an error may show of a value sent: its JSON type and its length.
 
-    Text is shown only for an error of a type in SHOWN_INPUT_TYPES (a date or time that
-    does not parse), since other text may be personal data. A number is shown as it was
-    written, cut to SHOWN_LENGTH characters.
+    Text is kept only for an error of a type in SHOWN_INPUT_TYPES (a date or time that
+    does not parse), since other text may be personal data. A number is kept as it was
+    written. Both are bounded by `detail_text`.
     """
     facts: dict[str, Any] = {"input_type": json_type_name(value)}
     if isinstance(value, int | float) and not isinstance(value, bool):
-        facts["input_number"] = shown(number_text(value))
+        facts["input_number"] = detail_text(number_text(value))
     if isinstance(value, str | list | dict):
         facts["input_length"] = len(value)
     if kind in SHOWN_INPUT_TYPES and isinstance(value, str):
-        facts["input_text"] = quoted_text(shown(value))
+        facts["input_text"] = detail_text(value)
     return facts
 
 
-def describe_schema_error(error: dict[str, Any]) -> dict[str, Any]:
-    """Return the detail of one pydantic error: location, type and a translated message.
+# The types whose detail gives the length sent and the bound from pydantic's context.
+LENGTH_TYPES = frozenset(
+    {"string_too_short", "string_too_long", "too_short", "too_long"}
+)
+
+
+def schema_error_detail(error: dict[str, Any]) -> dict[str, Any]:
+    """Return the entry of `details.errors` for one pydantic error: its location, its
+    pydantic `type` and the values that its message names, never the message.
 
     `error` may carry `input_type`, `input_length`, `input_text` and `input_number`
     from `value_facts`.
     """
+    kind = str(error.get("type", ""))
+    context = error.get("ctx") or {}
+    detail: dict[str, Any] = {
+        "location": [str(part) for part in error.get("loc", [])],
+        "type": kind,
+    }
+    if "input_type" in error and kind != "missing":
+        detail["input_type"] = error["input_type"]
+    if kind in LENGTH_TYPES:
+        detail["length"] = error.get("input_length", context.get("actual_length"))
+        for bound in ("min_length", "max_length"):
+            if bound in context:
+                detail[bound] = context[bound]
+    elif kind == "json_invalid":
+        position = _POSITION.search(str(context.get("error", error.get("msg", ""))))
+        if position:
+            detail["line"], detail["column"] = (int(part) for part in position.groups())
+    elif kind in WHOLE_NUMBER_TYPES and "input_number" in error:
+        detail["number"] = error["input_number"]
+    elif "input_text" in error:
+        detail["value"] = error["input_text"]
+    elif kind not in MESSAGES and kind not in ALIASES:
+        values = {
+            name: value
+            for name, value in context.items()
+            if name != "error" and isinstance(value, str | int | float)
+        }
+        if values:
+            detail["context"] = values
+    return detail
+
+
+def schema_error_message(error: dict[str, Any]) -> str:
+    """Return the message of one pydantic error in the active language, naming the
+    member and the JSON type of the value sent."""
     location = [str(part) for part in error.get("loc", [])]
     kind = str(error.get("type", ""))
     context = error.get("ctx") or {}
+    input_text = error.get("input_text")
     values = {
         "path": member_path(location),
         "found": json_type_label(error.get("input_type", "value")),
@@ -170,8 +216,8 @@ def describe_schema_error(error: dict[str, Any]) -> dict[str, Any]:
         "max_length": context.get("max_length", "?"),
         "error": str(context.get("error", error.get("msg", ""))),
         "type": kind,
-        "value": error.get("input_text", "?"),
-        "number": error.get("input_number", "?"),
+        "value": "?" if input_text is None else quoted_text(shown(input_text)),
+        "number": shown(error.get("input_number", "?")),
     }
     position = _POSITION.search(values["error"])
     values["line"], values["column"] = position.groups() if position else ("?", "?")
@@ -183,11 +229,7 @@ def describe_schema_error(error: dict[str, Any]) -> dict[str, Any]:
         values["error"] = str(error.get("msg", ""))
         template = FALLBACK
     values["error"] = full_sentence(values["error"])
-    message = tidy_cjk_spacing(str(template) % values)
-    detail = {"location": location, "type": kind, "message": message}
-    if "input_type" in error and kind != "missing":
-        detail["input_type"] = error["input_type"]
-    return detail
+    return tidy_cjk_spacing(str(template) % values)
 
 
 def member_path(location: list[str]) -> str:
@@ -214,7 +256,8 @@ class SchemaMismatch(OneStopError):
     """A request body or parameter of the wrong shape, with one detail per problem.
 
     Django Ninja's schema errors and the hand-read JSON bodies both end here, so the same
-    problem gets the same status and code on every operation.
+    problem gets the same status and code on every operation. `errors` are pydantic's
+    error dicts, with the facts of `value_facts`.
     """
 
     code = "request.invalid"
@@ -225,14 +268,33 @@ class SchemaMismatch(OneStopError):
     )
 
     def __init__(self, errors: list[dict[str, Any]]) -> None:
-        super().__init__(errors=errors)
+        super().__init__(errors=[schema_error_detail(error) for error in errors])
+        self.problems = list(errors)
 
     def render(self) -> str:
-        summary = " ".join(error["message"] for error in self.details["errors"])
+        summary = " ".join(schema_error_message(error) for error in self.problems)
         return str(self.message) % {"summary": summary}
+
+
+def schema_mismatch(error: ValidationError) -> SchemaMismatch:
+    """Return the error for a JSON body that a schema read by hand rejects.
+
+    Each location starts with "body" and "payload", as in the errors of the operations
+    whose body Django Ninja reads into the parameter `payload`.
+    """
+    problems = []
+    for item in error.errors(include_url=False):
+        problem: dict[str, Any] = {
+            key: value for key, value in item.items() if key != "input"
+        }
+        problem["loc"] = ["body", "payload", *item["loc"]]
+        problem.update(value_facts(item.get("input"), str(item["type"])))
+        problems.append(problem)
+    return SchemaMismatch(problems)
 
 
 def body_not_an_object(value: Any) -> SchemaMismatch:
     """Return the error for a JSON body that parsed, but to something other than an object."""
-    error = {"loc": ["body"], "type": "dict_type", **value_facts(value)}
-    return SchemaMismatch([describe_schema_error(error)])
+    return SchemaMismatch(
+        [{"loc": ["body"], "type": "dict_type", **value_facts(value)}]
+    )

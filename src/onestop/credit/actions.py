@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from onestop.core.audit import record_event
+from onestop.core.errors import echoed
 from onestop.core.ledger.actions import queue_entry, subject_reference
 from onestop.core.logging import find_personal_number, get_logger
 from onestop.core.models import Centre, Department, Role
@@ -127,7 +128,7 @@ def revoke_credit_record(
 def check_facts(facts: RecordFacts, *, fact_field: str = "facts") -> RecordFacts:
     """Validate and trim the facts of a record, or raise the first problem found."""
     if facts.kind not in CreditKind.values:
-        raise KindInvalid(kind=str(facts.kind)[:40])
+        raise KindInvalid(kind=echoed(facts.kind))
     facts = replace(
         facts,
         legal_basis=facts.legal_basis.strip(),

@@ -11,6 +11,7 @@ from ninja.responses import Status
 from pydantic import StrictBool, StrictInt
 
 from onestop.core.dates import api_datetime, api_iso
+from onestop.core.errors import echoed
 from onestop.core.models import Centre, Department
 from onestop.core.schemas import ApiDate, ApiDateTime, InputSchema
 from onestop.credit import actions, consents, queries, reports
@@ -92,14 +93,14 @@ class IssuedConsentOut(ConsentOut):
 def _centre(slug: str) -> Centre:
     centre = Centre.objects.filter(slug=slug[:60]).first()
     if centre is None:
-        raise CentreNotFound(centre=slug[:60])
+        raise CentreNotFound(centre=echoed(slug))
     return centre
 
 
 def _department(centre: Centre, role_key: str) -> Department:
     department = Department.objects.for_centre(centre).filter(role_key=role_key).first()
     if department is None:
-        raise DepartmentNotFound(department=role_key[:60])
+        raise DepartmentNotFound(department=echoed(role_key))
     return department
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from onestop.core.errors import echoed
 from onestop.core.ledger.actions import subject_reference
 from onestop.credit.errors import NotAPerson, NotTheSubject, SubjectTypeInvalid
 from onestop.credit.models import SubjectType
@@ -38,7 +39,7 @@ def parse_subject(subject_type: str, code: str) -> Subject:
         return Subject(SubjectType.PERSON, parse_resident_id(code).number)
     if subject_type == SubjectType.ENTERPRISE:
         return Subject(SubjectType.ENTERPRISE, parse_uscc(code).code)
-    raise SubjectTypeInvalid(subject_type=str(subject_type)[:20])
+    raise SubjectTypeInvalid(subject_type=echoed(subject_type))
 
 
 def subject_of_actor(actor: Any, enterprise_uscc: str = "") -> Subject:

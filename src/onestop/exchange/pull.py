@@ -13,7 +13,7 @@ import datetime
 from django.http import HttpRequest
 from django.utils import timezone
 
-from onestop.core.errors import listed, shown
+from onestop.core.errors import echoed, listed
 from onestop.core.models import Department
 from onestop.exchange.callbacks import check_body_size, check_clock
 from onestop.exchange.conf import setting
@@ -96,7 +96,7 @@ def _check_timestamp(timestamp: str) -> None:
     except ValueError:
         sent = None
     if sent is None or sent.tzinfo is None:
-        raise TimestampInvalid(header=TIMESTAMP_HEADER, value=shown(timestamp))
+        raise TimestampInvalid(header=TIMESTAMP_HEADER, value=echoed(timestamp))
     window = int(setting("ONESTOP_EXCHANGE_CLOCK_WINDOW_SECONDS"))
     check_clock(timestamp, sent, now=timezone.now(), max_age=window, skew=window)
 

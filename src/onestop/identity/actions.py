@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.core.audit import record_event
 from onestop.core.errors import (
+    Coded,
     Conflict,
     InvalidInput,
     PermissionDenied,
@@ -99,7 +100,23 @@ class NameInvalid(InvalidInput):
     )
 
 
-class NameCharacterInvalid(InvalidInput):
+class CharacterInvalid(InvalidInput):
+    """A character that a text cannot contain. The details give the `character`, its
+    `code_point` (U+XXXX) and its `position` in the text sent, counted from 1."""
+
+    def message_values(self) -> dict[str, Any]:
+        values = super().message_values()
+        values["character"] = self.shown_character(str(self.details["character"]))
+        return values
+
+    def shown_character(self, character: str) -> str:
+        """Show the character in the message: quoted when printable, else U+XXXX."""
+        if is_printable(character):
+            return f"“{character}”"
+        return code_point(character)
+
+
+class NameCharacterInvalid(CharacterInvalid):
     code = "identity.name_character_invalid"
     message = _(
         "%(name_field)s contains %(character)s, which no name on an ID card or "
@@ -109,6 +126,9 @@ class NameCharacterInvalid(InvalidInput):
 
 
 class PersonNameCharacterInvalid(NameCharacterInvalid):
+    """A person's name with a character other than a letter, a mark after a letter or
+    a separator. `details.separators` lists the separators accepted between parts."""
+
     message = _(
         "%(name_field)s contains %(character)s, which is not a letter or an "
         "ideograph. A person's name contains only letters and ideographs, with "
@@ -116,8 +136,15 @@ class PersonNameCharacterInvalid(NameCharacterInvalid):
         "the name as on the ID card."
     )
 
+    def shown_character(self, character: str) -> str:
+        """Show the character with its code point and name: “😀” U+1F600 (GRINNING
+        FACE), or only the code point and name when it is invisible."""
+        if is_printable(character):
+            return f"“{character}” {code_point_text(character)}"
+        return code_point_text(character)
 
-class AddressCharacterInvalid(InvalidInput):
+
+class AddressCharacterInvalid(CharacterInvalid):
     code = "identity.address_character_invalid"
     message = _(
         "The address contains %(character)s, a control or invisible character that "
@@ -413,7 +440,25 @@ def _check_password(password: str, username: str = "") -> None:
     try:
         validate_password(password, user)
     except ValidationError as error:
-        raise WeakPassword(reasons=" ".join(error.messages)) from None
+        raise WeakPassword(reasons=_password_reasons(error)) from None
+
+
+def _password_reasons(error: ValidationError) -> Coded:
+    """Return the rules a password breaks: in the details each validator's code with
+    its whole-number parameters, such as {"code": "password_too_short",
+    "min_length": 12}, and in the message the validators' sentences."""
+    codes = [
+        {
+            "code": item.code,
+            **{
+                name: value
+                for name, value in (item.params or {}).items()
+                if isinstance(value, int)
+            },
+        }
+        for item in error.error_list
+    ]
+    return Coded(codes, " ".join(error.messages))
 
 
 def _check_optional_phone(phone: str) -> str:
@@ -421,14 +466,14 @@ def _check_optional_phone(phone: str) -> str:
 
 
 def _check_name(name: str, field: NamedField = NamedField.NAME) -> str:
-    name = name.strip()
-    if not name or len(name) > MAX_NAME_LENGTH:
+    stripped = name.strip()
+    if not stripped or len(stripped) > MAX_NAME_LENGTH:
         raise NameInvalid(name_field=field, max=MAX_NAME_LENGTH)
-    _check_person_name_characters(name, field)
-    return name
+    _check_person_name_characters(stripped, field, _leading_spaces(name))
+    return stripped
 
 
-def _check_person_name_characters(name: str, field: NamedField) -> None:
+def _check_person_name_characters(name: str, field: NamedField, offset: int) -> None:
     """Reject a character of a person's name that is not a letter, a mark or a separator.
 
     Letters are the Unicode categories L*, which include the CJK ideographs of every
@@ -437,10 +482,11 @@ def _check_person_name_characters(name: str, field: NamedField) -> None:
     it is stored as written, never normalised to its unified ideograph. A mark (M*: a
     combining mark or a variation selector) must follow a letter. NOTE: a rare character
     that a local font places in the Private Use Area (category Co) is rejected, because
-    its code point means nothing elsewhere.
+    its code point means nothing elsewhere. `offset` is the number of characters
+    stripped before `name`, so that the error's position counts in the text sent.
     """
     after_letter = False
-    for character in name:
+    for index, character in enumerate(name):
         is_mark = unicodedata.category(character).startswith("M")
         if is_letter(character) or (is_mark and after_letter):
             after_letter = True
@@ -449,8 +495,8 @@ def _check_person_name_characters(name: str, field: NamedField) -> None:
         else:
             raise PersonNameCharacterInvalid(
                 name_field=field,
-                character=_named_character(character),
-                separators=_separators_text(),
+                **_character_details(character, offset + index),
+                separators=Coded(sorted(NAME_SEPARATORS), _separators_text()),
             )
 
 
@@ -461,42 +507,44 @@ def _separators_text() -> str:
 
 
 def _check_enterprise_name(name: str) -> str:
-    name = name.strip()
-    if not name or len(name) > MAX_ENTERPRISE_NAME_LENGTH:
+    stripped = name.strip()
+    if not stripped or len(stripped) > MAX_ENTERPRISE_NAME_LENGTH:
         raise EnterpriseNameInvalid(max=MAX_ENTERPRISE_NAME_LENGTH)
-    _check_name_characters(name)
-    return name
+    _check_name_characters(stripped, _leading_spaces(name))
+    return stripped
 
 
-def _check_name_characters(name: str) -> None:
-    for character in name:
+def _check_name_characters(name: str, offset: int) -> None:
+    for index, character in enumerate(name):
         if character in FORBIDDEN_NAME_CHARACTERS or not is_printable(character):
             raise NameCharacterInvalid(
                 name_field=NamedField.ENTERPRISE_NAME,
-                character=_shown_character(character),
+                **_character_details(character, offset + index),
             )
 
 
-def _shown_character(character: str) -> str:
-    """Show a character in a message: quoted when printable, as U+XXXX otherwise."""
-    if is_printable(character):
-        return f"“{character}”"
-    return code_point(character)
+def _leading_spaces(text: str) -> int:
+    return len(text) - len(text.lstrip())
 
 
-def _named_character(character: str) -> str:
-    """Show a character with its code point and name: “😀” U+1F600 (GRINNING FACE)."""
-    if is_printable(character):
-        return f"“{character}” {code_point_text(character)}"
-    return code_point_text(character)
+def _character_details(character: str, index: int) -> dict[str, Any]:
+    """Return the details of a CharacterInvalid for `character` at `index` (from 0)."""
+    return {
+        "character": character,
+        "code_point": code_point(character),
+        "position": index + 1,
+    }
 
 
-def _check_address(address: str) -> str:
+def _check_address(sent: str) -> str:
     """Return the address on one line (a text area may send line breaks) or raise."""
-    address = " ".join(address.split())
+    address = " ".join(sent.split())
     if len(address) > MAX_ADDRESS_LENGTH:
         raise AddressInvalid(length=len(address), max=MAX_ADDRESS_LENGTH)
     for character in address:
         if not is_printable(character) or character == "\ufffd":
-            raise AddressCharacterInvalid(character=_shown_character(character))
+            # The first such character of the address sent is the same one, because
+            # joining the words removed only whitespace.
+            position = sent.index(character)
+            raise AddressCharacterInvalid(**_character_details(character, position))
     return address

@@ -15,7 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.audit import record_event
-from onestop.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from onestop.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    echoed,
+)
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Role
 from onestop.core.permissions import require_role
@@ -172,7 +178,7 @@ def verify_agency(
             raise LicenceNotSeen(uscc=enterprise.masked_uscc)
         if authority not in CLERK_AUTHORITIES:
             raise AuthorityInvalid(
-                authority=str(authority)[:40], choices=list(CLERK_AUTHORITIES)
+                authority=echoed(authority), choices=list(CLERK_AUTHORITIES)
             )
         correct_enterprise(
             actor=actor,

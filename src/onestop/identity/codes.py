@@ -10,7 +10,7 @@
 
 Error messages show an ID number only masked (`mask_id_number`). A USCC is public and
 appears in full, and so does an invalid phone number, because the message goes back
-only to the person who typed it.
+only to the person who typed it. Both are bounded as every value sent (`echoed`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any, Literal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import InvalidInput
+from onestop.core.errors import InvalidInput, echoed
 from onestop.regions.gb2260 import is_known_birthplace
 
 # The length of a first-generation ID number, before the year had four digits.
@@ -282,7 +282,7 @@ def parse_uscc(value: str) -> Uscc:
     if not code:
         raise InvalidUsccLength(value=code, length=0)
     if len(code) != 18:
-        raise InvalidUsccLength(value=_echo(code), length=len(code))
+        raise InvalidUsccLength(value=echoed(code), length=len(code))
 
     for position, character in enumerate(code, start=1):
         if character not in USCC_ALPHABET:
@@ -291,7 +291,7 @@ def parse_uscc(value: str) -> Uscc:
             )
 
     if code[17] != uscc_check_character(code[:17]):
-        raise UsccCheckCharacterMismatch(value=_echo(code))
+        raise UsccCheckCharacterMismatch(value=echoed(code))
 
     return Uscc(
         code=code,
@@ -307,16 +307,6 @@ def uscc_check_character(first_17_characters: str) -> str:
     values = (USCC_ALPHABET.index(c) for c in first_17_characters)
     total = sum(v * w for v, w in zip(values, USCC_WEIGHTS, strict=True))
     return USCC_ALPHABET[(31 - total % 31) % 31]
-
-
-# Messages show at most this many characters of a value typed, so a long paste is not
-# repeated whole in the response.
-ECHO_LIMIT = 40
-
-
-def _echo(text: str) -> str:
-    """Return `text` as a message shows it: cut to ECHO_LIMIT characters with an ellipsis."""
-    return text if len(text) <= ECHO_LIMIT else text[:ECHO_LIMIT] + "…"
 
 
 def check_phone(value: str) -> str:
@@ -339,7 +329,7 @@ def check_phone(value: str) -> str:
         return f"{fixed_line['area']}-{fixed_line['local']}"
     # The caller sees the whole value they typed, so they can find the mistake. The
     # API logs only the error code, never the details.
-    raise InvalidPhone(value=_echo(text))
+    raise InvalidPhone(value=echoed(text))
 
 
 def mask_id_number(number: str) -> str:

@@ -5,18 +5,38 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import InvalidInput, OneStopError
+from onestop.core.errors import InvalidInput, OneStopError, full_sentence
 
 T = TypeVar("T")
 
 
 class RegistrationInvalid(InvalidInput):
+    """Several invalid fields. `details.fields` gives each field's code and values,
+    and `field_errors` keeps the errors themselves, whose messages the summary joins."""
+
     code = "identity.registration_invalid"
     message = _("Correct these fields and register again: %(summary)s")
+
+    def __init__(
+        self,
+        message: Any = None,
+        /,
+        *,
+        field_errors: dict[str, OneStopError] | None = None,
+        **details: Any,
+    ) -> None:
+        super().__init__(message, **details)
+        self.field_errors = dict(field_errors or {})
+
+    def message_values(self) -> dict[str, Any]:
+        summary = " ".join(
+            full_sentence(error.render()) for error in self.field_errors.values()
+        )
+        return {**super().message_values(), "summary": summary}
 
 
 class ProfileInvalid(RegistrationInvalid):
@@ -60,7 +80,7 @@ class FieldErrors:
         """Raise the only error, or the combined error that lists several.
 
         One error keeps its own code and status, and its details gain `field`. Several
-        raise the combined error with each field's code, message and details in
+        raise the combined error with each field's code and details in
         `details.fields`, and their shared status, or 400 when their statuses differ.
         """
         if not self.errors:
@@ -71,11 +91,12 @@ class FieldErrors:
             raise error
 
         fields = {
-            field: {"code": error.code, "message": error.render(), **error.details}
+            field: {"code": error.code, **error.details}
             for field, error in self.errors.items()
         }
-        summary = " ".join(entry["message"] for entry in fields.values())
-        combined = self.combined(count=len(fields), summary=summary, fields=fields)
+        combined = self.combined(
+            count=len(fields), fields=fields, field_errors=self.errors
+        )
         statuses = {error.status for error in self.errors.values()}
         combined.status = statuses.pop() if len(statuses) == 1 else 400
         raise combined
@@ -83,8 +104,7 @@ class FieldErrors:
 
 def field_messages(error: OneStopError) -> dict[str, str]:
     """Map each field named by a registration error to its message, for the pages."""
-    fields = error.details.get("fields")
-    if isinstance(fields, dict):
-        return {field: str(entry["message"]) for field, entry in fields.items()}
+    if isinstance(error, RegistrationInvalid):
+        return {field: item.render() for field, item in error.field_errors.items()}
     field = error.details.get("field")
     return {str(field): error.render()} if field else {}

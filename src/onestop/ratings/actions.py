@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from onestop.cases.models import Case, CaseState
 from onestop.core.audit import record_event
+from onestop.core.errors import echoed
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Role
 from onestop.core.notifications import (
@@ -122,9 +123,7 @@ def rate_case(
     if case.person.user_id != actor.pk:
         raise NotYourCase(number=case.number)
     if channel not in SIGNED_IN_CHANNELS:
-        raise InvalidChannel(
-            channel=str(channel)[:20], allowed=list(SIGNED_IN_CHANNELS)
-        )
+        raise InvalidChannel(channel=echoed(channel), allowed=list(SIGNED_IN_CHANNELS))
     _check_rateable(case)
     clean_tags = check_content(level, tags, comment, channel)
     return _create_case_rating(
@@ -271,7 +270,7 @@ def check_content(
     for tag in tags:
         if tag not in allowed:
             raise InvalidTag(
-                tag=str(tag)[:40],
+                tag=echoed(tag),
                 channel=RatingChannel(channel),
                 allowed=list(allowed),
             )
@@ -395,7 +394,7 @@ def issue_rating_link(
     the window to see a screen or take a receipt.
     """
     if channel not in LINK_CHANNELS:
-        raise InvalidChannel(channel=str(channel)[:20], allowed=list(LINK_CHANNELS))
+        raise InvalidChannel(channel=echoed(channel), allowed=list(LINK_CHANNELS))
     subject = visit if visit is not None else case
     if subject is None or (channel == RatingChannel.WINDOW_SCREEN and visit is None):
         raise LinkSubjectRequired(

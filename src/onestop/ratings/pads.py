@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from onestop.core.audit import record_event
-from onestop.core.errors import listed, shown
+from onestop.core.errors import echoed, listed
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Role, Window
 from onestop.core.permissions import require_role
@@ -117,7 +117,7 @@ def pair_pad(*, actor: Any, centre: Centre, code: str, window: str) -> RatingPad
             .first()
         )
         if pairing is None:
-            raise PairingCodeInvalid(code=shown(code), minutes=PAIRING_MINUTES)
+            raise PairingCodeInvalid(code=echoed(code), minutes=PAIRING_MINUTES)
         found_window = lock_active_window(found_window)
         _check_window_free(centre, found_window)
         try:

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from onestop.core.audit import record_event
-from onestop.core.errors import shown
+from onestop.core.errors import echoed
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Role
 from onestop.core.permissions import require_role
@@ -57,7 +57,7 @@ def check_policy_number(field: PolicyField, value: Any) -> int:
         number = int(value.strip())
     if number is None:
         raise PolicyValueInvalid(
-            field=field, value=shown(str(value)), min=low, max=high
+            field=field, value=echoed(str(value)), min=low, max=high
         )
     if not low <= number <= high:
         raise PolicyValueOutOfRange(field=field, value=number, min=low, max=high)

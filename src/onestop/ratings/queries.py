@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from onestop.cases.models import Case
 from onestop.cases.queries import get_case_for
-from onestop.core.errors import listed, shown
+from onestop.core.errors import echoed, listed
 from onestop.core.models import Centre, Role
 from onestop.core.permissions import (
     CentreScope,
@@ -308,7 +308,7 @@ def pairing_centre(user: Any, slug: str = "") -> Centre:
         if centre.slug == slug:
             return centre
     raise PadCentreNotAllowed(
-        centre=shown(slug), allowed=listed(centre.slug for centre in centres)
+        centre=echoed(slug), allowed=listed(centre.slug for centre in centres)
     )
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onestop.core.audit import record_event
+from onestop.core.errors import echoed
 from onestop.core.logging import get_logger
 from onestop.core.models import Role
 from onestop.core.permissions import require_role
@@ -164,7 +165,7 @@ def close_rectification(
     """
     if outcome not in CLOSING_OUTCOMES:
         raise InvalidOutcome(
-            outcome=str(outcome)[:40],
+            outcome=echoed(outcome),
             allowed=list(CLOSING_OUTCOMES),
         )
     if outcome == Outcome.RECTIFY_BY_DATE:
@@ -208,7 +209,7 @@ def appeal_rating(
 ) -> Rectification:
     """Appeal the bad rating as mistaken or malicious (申诉复核) before the appeal deadline."""
     if kind not in AppealKind.values:
-        raise InvalidAppealKind(kind=str(kind)[:40], allowed=list(AppealKind))
+        raise InvalidAppealKind(kind=echoed(kind), allowed=list(AppealKind))
     reason = _required_note(reason, _("the reason for the appeal"))
     with transaction.atomic():
         rectification = _lock(rectification)

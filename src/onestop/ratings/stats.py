@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
 
 from onestop.core.dates import local_day_bounds
-from onestop.core.errors import listed, listed_choices
+from onestop.core.errors import echoed, listed, listed_choices
 from onestop.core.models import Centre
 from onestop.core.spreadsheets import append_row
 from onestop.ratings.errors import (
@@ -146,7 +146,7 @@ def check_dimension(dimension: str, allowed: tuple[str, ...] | None = None) -> s
     allowed = allowed or tuple(DIMENSIONS)
     if dimension not in allowed:
         raise InvalidDimension(
-            value=str(dimension)[:40],
+            value=echoed(dimension),
             allowed=listed_choices((key, DIMENSIONS[key]) for key in allowed),
         )
     return dimension
@@ -156,7 +156,7 @@ def check_channel(channel: str) -> str:
     """Return the channel filter if it is empty or a rating channel, else raise."""
     if channel and channel not in RatingChannel.values:
         raise InvalidChannel(
-            channel=channel[:20], allowed=listed_choices(RatingChannel.choices)
+            channel=echoed(channel), allowed=listed_choices(RatingChannel.choices)
         )
     return channel
 
@@ -171,7 +171,7 @@ def narrow_to_centre(centres: QuerySet[Centre], slug: str) -> QuerySet[Centre]:
     chosen = centres.filter(slug=slug)
     if not chosen.exists():
         allowed = centres.order_by("slug").values_list("slug", flat=True)[:20]
-        raise InvalidCentreFilter(value=slug[:40], allowed=listed(allowed))
+        raise InvalidCentreFilter(value=echoed(slug), allowed=listed(allowed))
     return chosen
 
 
@@ -340,4 +340,4 @@ def _parse_date(text: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InvalidPeriod(value=text[:20]) from None
+        raise InvalidPeriod(value=echoed(text)) from None

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from onestop.cases.models import Case
 from onestop.catalog.models import Matter
 from onestop.core.dates import local_day_bounds
-from onestop.core.errors import InvalidInput
+from onestop.core.errors import InvalidInput, echoed
 from onestop.core.models import Centre, Department, Role
 from onestop.core.permissions import staff_roles
 
@@ -162,7 +162,7 @@ def _chosen(options: QuerySet[Any], field: str, value: str, name: Any) -> Any:
         return None
     found = options.filter(**{field: value}).first()
     if found is None:
-        raise FilterInvalid(value=value[:40], filter=name)
+        raise FilterInvalid(value=echoed(value), filter=name)
     return found
 
 
@@ -194,4 +194,4 @@ def _date(value: str) -> dt.date | None:
             return dt.date.fromisoformat(value)
     except ValueError:
         pass
-    raise DateInvalid(value=value[:40])
+    raise DateInvalid(value=echoed(value))

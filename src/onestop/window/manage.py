@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from onestop.cases.window_labels import check_window_label
 from onestop.core.audit import record_event
-from onestop.core.errors import listed, listed_choices, shown
+from onestop.core.errors import echoed, listed, listed_choices
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Department, Role, Window, WindowKind
 from onestop.core.permissions import require_role
@@ -79,7 +79,7 @@ def get_window_for(actor: Any, centre: Centre, code: str) -> Window:
         .first()
     )
     if window is None:
-        raise WindowNotFound(window=shown(code), centre=centre.name)
+        raise WindowNotFound(window=echoed(code), centre=centre.name)
     return window
 
 
@@ -87,7 +87,7 @@ def check_code(code: str) -> str:
     """Return a new window's code without surrounding spaces, or raise."""
     code = code.strip()
     if not _CODE.fullmatch(code):
-        raise WindowCodeInvalid(window=shown(code), max=CODE_MAX_LENGTH)
+        raise WindowCodeInvalid(window=echoed(code), max=CODE_MAX_LENGTH)
     return code
 
 
@@ -106,12 +106,12 @@ def check_kind(
     (its code) of `centre`, or raise."""
     if kind not in WindowKind.values:
         raise WindowKindUnknown(
-            kind=shown(kind), allowed=listed_choices(WindowKind.choices)
+            kind=echoed(kind), allowed=listed_choices(WindowKind.choices)
         )
     code = department.strip()
     if kind == WindowKind.COMPREHENSIVE:
         if code:
-            raise WindowDepartmentNotAllowed(department=shown(code))
+            raise WindowDepartmentNotAllowed(department=echoed(code))
         return WindowKind.COMPREHENSIVE, None
 
     departments = Department.objects.for_centre(centre)
@@ -121,7 +121,7 @@ def check_kind(
     found = departments.filter(role_key=code[:60]).first()
     if found is None:
         raise WindowDepartmentNotFound(
-            department=shown(code), centre=centre.name, departments=codes
+            department=echoed(code), centre=centre.name, departments=codes
         )
     return WindowKind.DEPARTMENT, found
 

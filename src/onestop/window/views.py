@@ -175,7 +175,9 @@ def new_case(request: HttpRequest, matter_id: str) -> HttpResponse:
                 actor=request.user,
                 matter=matter,
                 person=person,
-                application=application_from_request(request.POST, request.FILES),
+                application=application_from_request(
+                    request.POST, request.FILES, takes_checklist=True
+                ),
                 enterprise=find_enterprise(request.POST.get("enterprise", "")),
                 window=request.POST.get("window", ""),
                 idempotency_key=request.POST.get("idempotency_key") or None,
@@ -267,7 +269,9 @@ def _window_action(request: HttpRequest, found: Case) -> None:
         _reject_files_outside_acceptance(request, found)
     if action == "accept":
         _reject_missing_marks(request, found)
-        application = application_from_request(request.POST, request.FILES)
+        application = application_from_request(
+            request.POST, request.FILES, takes_checklist=True
+        )
         accepted = actions.accept_case(
             actor=request.user,
             case=found,

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from onestop.core.errors import OneStopError
+from onestop.core.errors import OneStopError, echoed
 from onestop.core.pages import handles_errors
 from onestop.identity import agency_window as agency
 from onestop.identity.models import AgencyAuthority
@@ -103,7 +103,7 @@ def _decide(request: HttpRequest, centre: Any) -> None:
 
 def _agency_id(value: str) -> int:
     if not value.isdigit() or len(value) > 18:
-        raise agency.AgencyNotFound(agency=value[:20])
+        raise agency.AgencyNotFound(agency=echoed(value))
     return int(value)
 
 

@@ -46,7 +46,7 @@ from onestop.cases.formdata import FormOwner, check_form_data
 from onestop.cases.models import Case, CaseDocument, CaseEvent, CasePause, CaseState
 from onestop.cases.reasons import clean_reason
 from onestop.cases.recusal import audits_own_case_rejection, check_not_own_case
-from onestop.core.errors import PermissionDenied, shown
+from onestop.core.errors import PermissionDenied, echoed, shown
 
 
 def resubmit_case(*, actor: Any, case: Case, application: Application) -> Case:
@@ -169,7 +169,7 @@ def _checked_items(case: Case, items: list[dict[str, str]]) -> list[dict[str, st
                 matter_materials=case.matter_version.guide.materials,
             )
         if field and field not in fields:
-            raise UnknownField(field=shown(field))
+            raise UnknownField(field=echoed(field))
         named = materials.get(material or "") or fields.get(field or "")
         note = clean_reason(
             item.get("note") or "",

@@ -67,7 +67,7 @@ def test_decimal_value_cut_to_40_characters():
     value = "x" * 100
 
     assert error_of(AMOUNT, value).endswith(
-        f"not {'x' * 40}. Exponents (1e5), NaN, Infinity and thousands separators "
+        f"not {'x' * 40}…. Exponents (1e5), NaN, Infinity and thousands separators "
         "are not accepted."
     )
 

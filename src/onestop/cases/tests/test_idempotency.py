@@ -351,10 +351,18 @@ def test_json_member_of_wrong_type(demo):
         "/api/v1/cases/window", data, content_type="application/json"
     )
 
-    assert response.status_code == 400
-    assert response.json()["code"] == "request.member_invalid"
-    assert response.json()["message"] == (
-        "The member checklist of the JSON request must be an object, not a JSON array."
+    assert response.status_code == 422
+    assert response.json()["code"] == "request.invalid"
+    assert response.json()["details"]["errors"] == [
+        {
+            "location": ["body", "payload", "checklist"],
+            "type": "dict_type",
+            "input_type": "array",
+        }
+    ]
+    assert (
+        "checklist must be a JSON object, not a JSON array."
+        in (response.json()["message"])
     )
     assert not Case.objects.filter(centre=demo.centre).exists()
 
@@ -364,39 +372,41 @@ def post_json(client, data):
 
 
 @pytest.mark.parametrize(
-    ("checklist", "member", "expected", "found"),
+    ("checklist", "location", "kind", "found"),
     [
         (
             {"application_form": {"original_seen": "false"}},
-            "checklist.application_form.original_seen",
-            "true or false",
+            ["application_form", "original_seen"],
+            "bool_type",
             "string",
         ),
         (
             {"application_form": {"copy_taken": 0}},
-            "checklist.application_form.copy_taken",
-            "true or false",
+            ["application_form", "copy_taken"],
+            "bool_type",
             "number",
         ),
         (
             {"application_form": True},
-            "checklist.application_form",
-            "an object",
+            ["application_form"],
+            "model_attributes_type",
             "boolean",
         ),
     ],
 )
-def test_json_checklist_flags_must_be_booleans(
-    demo, checklist, member, expected, found
-):
+def test_json_checklist_flags_must_be_booleans(demo, checklist, location, kind, found):
     data = {**window_json(demo), "checklist": checklist}
     response = post_json(demo.client("clerk"), data)
 
-    assert response.status_code == 400
-    assert response.json()["code"] == "request.member_invalid"
-    assert response.json()["message"] == (
-        f"The member {member} of the JSON request must be {expected}, not a JSON {found}."
-    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "request.invalid"
+    assert response.json()["details"]["errors"] == [
+        {
+            "location": ["body", "payload", "checklist", *location],
+            "type": kind,
+            "input_type": found,
+        }
+    ]
     assert not Case.objects.filter(centre=demo.centre).exists()
 
 
@@ -404,14 +414,32 @@ def test_json_checklist_unknown_flag(demo):
     data = {**window_json(demo), "checklist": {"application_form": {"seen": True}}}
     response = post_json(demo.client("clerk"), data)
 
-    assert response.status_code == 400
-    assert response.json()["code"] == "request.member_unknown"
-    assert "checklist.application_form.seen" in response.json()["message"]
-    assert response.json()["details"]["known"] == [
-        "original_seen",
-        "copy_taken",
-        "electronic",
+    assert response.status_code == 422
+    assert response.json()["code"] == "request.invalid"
+    assert response.json()["details"]["errors"] == [
+        {
+            "location": ["body", "payload", "checklist", "application_form", "seen"],
+            "type": "extra_forbidden",
+            "input_type": "boolean",
+        }
     ]
+    assert (
+        "checklist.application_form.seen is not a member of this request."
+        in (response.json()["message"])
+    )
+
+
+def test_json_window_unknown_member(demo):
+    data = {**window_json(demo), "centr": demo.centre.slug}
+    response = post_json(demo.client("clerk"), data)
+
+    assert response.status_code == 422
+    assert response.json()["details"]["errors"][0]["location"] == [
+        "body",
+        "payload",
+        "centr",
+    ]
+    assert not Case.objects.filter(centre=demo.centre).exists()
 
 
 def test_json_form_value_of_wrong_type(demo):

@@ -12,6 +12,7 @@ from typing import Any
 
 from onestop.core import rows
 from onestop.core.dates import api_iso
+from onestop.core.errors import echoed
 from onestop.core.ledger import tree
 from onestop.core.ledger.errors import (
     EntryNotFound,
@@ -37,9 +38,9 @@ def parse_number(field: str, value: Any) -> int:
     """
     text = str(value)
     if not text.isascii() or not text.isdigit():
-        raise NumberInvalid(field=field, value=text[:40])
+        raise NumberInvalid(field=field, value=echoed(text))
     if len(text) > 20 or int(text) >= MAX_NUMBER:
-        raise NumberTooLarge(field=field, value=text[:40], limit=MAX_NUMBER)
+        raise NumberTooLarge(field=field, value=echoed(text), limit=MAX_NUMBER)
     return int(text)
 
 

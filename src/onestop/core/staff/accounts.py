@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from onestop.core.audit import record_event
-from onestop.core.errors import shown
+from onestop.core.errors import echoed
 from onestop.core.logging import get_logger
 from onestop.core.models import (
     ApiToken,
@@ -57,7 +57,7 @@ def get_account(username: str) -> Any:
     """Return the user `username`, or raise AccountNotFound."""
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
-        raise AccountNotFound(username=shown(username))
+        raise AccountNotFound(username=echoed(username))
     return user
 
 
@@ -72,7 +72,7 @@ def check_not_deactivated(user: Any, password: str, *, shown_as: str) -> None:
     if user is None or user.is_active or not user.check_password(password):
         return
     log.info("sign_in.account_deactivated", user_id=user.pk)
-    raise AccountDeactivated(username=shown(shown_as))
+    raise AccountDeactivated(username=echoed(shown_as))
 
 
 def check_may_manage_account(actor: Any, user: Any, centre: Centre | None) -> str:
@@ -87,13 +87,13 @@ def check_may_manage_account(actor: Any, user: Any, centre: Centre | None) -> st
     if find_role(actor, [Role.PLATFORM_ADMIN]) is not None:
         return str(Role.PLATFORM_ADMIN)
     if centre is None:
-        raise AccountOutsideCentre(username=shown(user.username), centre="—")
+        raise AccountOutsideCentre(username=echoed(user.username), centre="—")
     membership = require_role(actor, ADMIN_ROLES, centre=centre)
     centre_ids = set(
         Membership.objects.filter(user=user).values_list("centre_id", flat=True)
     )
     if centre_ids != {centre.pk}:
-        raise AccountOutsideCentre(username=shown(user.username), centre=centre.name)
+        raise AccountOutsideCentre(username=echoed(user.username), centre=centre.name)
     return str(membership.role)
 
 
@@ -227,7 +227,7 @@ def deactivate(
     audit event, when the account was inactive already.
     """
     if actor is not None and actor.pk == user.pk:
-        raise OwnAccountDeactivation(username=shown(user.username))
+        raise OwnAccountDeactivation(username=echoed(user.username))
     # Locking the account and the centre admins of its centres makes two
     # deactivations of the last two admins of one centre run one after the other.
     admin_centres = _admin_centres(user)
@@ -350,4 +350,4 @@ def _check_not_last_admin(user: Any, centre: Centre) -> None:
         .exists()
     )
     if not others:
-        raise LastCentreAdmin(username=shown(user.username), centre=centre.name)
+        raise LastCentreAdmin(username=echoed(user.username), centre=centre.name)

@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, transaction
 
 from onestop.core.audit import record_event
-from onestop.core.errors import shown
+from onestop.core.errors import echoed
 from onestop.core.logging import get_logger
 from onestop.core.models import (
     Centre,
@@ -141,7 +141,7 @@ def _account(username: str, create: bool) -> tuple[Any, str]:
     user = user_model.objects.select_for_update().filter(username=username).first()
     if create:
         if user is not None:
-            raise UserExists(username=shown(username))
+            raise UserExists(username=echoed(username))
         password = new_initial_password()
         try:
             with transaction.atomic():
@@ -150,11 +150,11 @@ def _account(username: str, create: bool) -> tuple[Any, str]:
                 )
         except IntegrityError:
             # Another request created the same user name since the read above.
-            raise UserExists(username=shown(username)) from None
+            raise UserExists(username=echoed(username)) from None
         PasswordChangeRequired.objects.create(user=created)
         return created, password
     if user is None:
-        raise UserNotFound(username=shown(username))
+        raise UserNotFound(username=echoed(username))
     return user, ""
 
 
@@ -188,7 +188,7 @@ def check_not_held(
         if department is not None:
             place = f"{place} / {department.name}"
         raise RoleAlreadyHeld(
-            username=shown(user.username), role=role_detail(role), place=place
+            username=echoed(user.username), role=role_detail(role), place=place
         )
 
 

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy
 from onestop.core.errors import (
     Coded,
     choice_text,
+    echoed,
     list_text,
     listed_choices,
-    shown,
 )
 from onestop.core.models import Centre, Department, Membership, Role
 from onestop.core.permissions import find_role, require_role
@@ -71,7 +71,7 @@ _lazy_role_text = lazy(role_text, str)
 def check_role(role: str) -> Role:
     """Return `role` as a Role, or raise UnknownRole listing the roles."""
     if role not in Role.values:
-        raise UnknownRole(role=shown(role), allowed=listed_choices(Role.choices))
+        raise UnknownRole(role=echoed(role), allowed=listed_choices(Role.choices))
     return Role(role)
 
 
@@ -80,9 +80,9 @@ def check_username(username: str) -> str:
     try:
         UnicodeUsernameValidator()(username)
     except ValidationError:
-        raise InvalidUsername(username=shown(username)) from None
+        raise InvalidUsername(username=echoed(username)) from None
     if len(username) > USERNAME_MAX_LENGTH:
-        raise InvalidUsername(username=shown(username))
+        raise InvalidUsername(username=echoed(username))
     return username
 
 
@@ -98,12 +98,12 @@ def check_place(role: Role, centre: Centre | None, code: str) -> Department | No
         if role != Role.PLATFORM_ADMIN:
             raise CentreRequired(role=role_detail(role))
         if code:
-            raise DepartmentNotAllowed(role=role_detail(role), department=shown(code))
+            raise DepartmentNotAllowed(role=role_detail(role), department=echoed(code))
         return None
 
     if role not in DEPARTMENT_ROLES:
         if code:
-            raise DepartmentNotAllowed(role=role_detail(role), department=shown(code))
+            raise DepartmentNotAllowed(role=role_detail(role), department=echoed(code))
         return None
 
     departments = Department.objects.for_centre(centre)
@@ -115,7 +115,7 @@ def check_place(role: Role, centre: Centre | None, code: str) -> Department | No
     department = departments.filter(role_key=code[:60]).first()
     if department is None:
         raise DepartmentNotFound(
-            department=shown(code), centre=centre.name, departments=codes
+            department=echoed(code), centre=centre.name, departments=codes
         )
     return department
 

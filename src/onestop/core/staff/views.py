@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from onestop.core.centres import get_centre
-from onestop.core.errors import OneStopError
+from onestop.core.errors import OneStopError, echoed
 from onestop.core.models import Centre, Department, Role
 from onestop.core.pages import administered_centre_index, handles_errors, posted_choice
 from onestop.core.permissions import (
@@ -122,7 +122,7 @@ def _grant(request: HttpRequest, centre: Centre) -> actions.Grant:
 def _revoke(request: HttpRequest, centre: Centre) -> None:
     posted = request.POST.get("role_id", "")
     if not _ROLE_ID.fullmatch(posted):
-        raise StaffRoleNotFound(role_id=posted[:20], centre=centre.name)
+        raise StaffRoleNotFound(role_id=echoed(posted), centre=centre.name)
     membership = queries.get_staff_role_for(request.user, centre, int(posted))
     actions.revoke_role(actor=request.user, membership=membership)
     messages.success(

@@ -1,4 +1,5 @@
-"""The 422 request.invalid body: a translated message per problem, with pydantic's type."""
+"""The 422 request.invalid body: a translated message per problem, and details with
+pydantic's type and the values that each message names."""
 
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ import pytest
 from django.utils import translation
 from pydantic import BaseModel, ConfigDict, Field, Json, ValidationError
 
-from onestop.core.schema_errors import describe_schema_error, value_facts
+from onestop.core.schema_errors import (
+    schema_error_detail,
+    schema_error_message,
+    value_facts,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,19 +33,20 @@ class Sample(BaseModel):
 
 
 def errors_of(data: dict) -> list[dict]:
-    """Return the described errors of `data`, the way the API handler builds them."""
+    """Return the pydantic errors of `data` with their facts, the way the API handler
+    passes them on."""
     with pytest.raises(ValidationError) as caught:
         Sample.model_validate(data)
-    described = []
+    errors = []
     for error in caught.value.errors(include_url=False):
         item: dict[str, Any] = {**error, "loc": ("body", "payload", *error["loc"])}
         item.update(value_facts(item.pop("input")))
-        described.append(describe_schema_error(item))
-    return described
+        errors.append(item)
+    return errors
 
 
 def messages_by_type(data: dict) -> dict[str, str]:
-    return {error["type"]: error["message"] for error in errors_of(data)}
+    return {error["type"]: schema_error_message(error) for error in errors_of(data)}
 
 
 def test_common_types_named_in_english():
@@ -91,31 +97,54 @@ def test_parsing_and_length_types_named():
 
 def test_short_string_and_nested_path():
     errors = errors_of({"required": "x", "code": "a", "extra": {"k": 1}})
-    assert [error["message"] for error in errors] == [
+    assert [schema_error_message(error) for error in errors] == [
         "extra.k must be a string, not a JSON number.",
         "code must have at least 3 characters; it has 1.",
     ]
-    assert errors[0]["location"] == ["body", "payload", "extra", "k"]
-    assert errors[0]["input_type"] == "number"
+    details = [schema_error_detail(error) for error in errors]
+    assert details[0] == {
+        "location": ["body", "payload", "extra", "k"],
+        "type": "string_type",
+        "input_type": "number",
+    }
+    assert details[1] == {
+        "location": ["body", "payload", "code"],
+        "type": "string_too_short",
+        "input_type": "string",
+        "length": 1,
+        "min_length": 3,
+    }
+
+
+def test_detail_values_of_numbers_and_json():
+    errors = errors_of({"required": "x", "count": 5.5, "document": "{not json"})
+    details = {error["type"]: schema_error_detail(error) for error in errors}
+
+    assert details["int_from_float"]["number"] == "5.5"
+    assert details["json_invalid"]["line"] == 1
+    assert details["json_invalid"]["column"] == 2
+    for detail in details.values():
+        assert "message" not in detail
 
 
 def test_unknown_type_falls_back_with_pydantic_text():
-    detail = describe_schema_error(
-        {
-            "type": "uuid_parsing",
-            "loc": ("query", "token"),
-            "msg": "Input should be a valid UUID",
-            "input_type": "string",
-        }
+    error = {
+        "type": "uuid_parsing",
+        "loc": ("query", "token"),
+        "msg": "Input should be a valid UUID",
+        "ctx": {"error": "invalid character", "expected": "a UUID"},
+        "input_type": "string",
+    }
+
+    assert schema_error_message(error) == (
+        "token is invalid (pydantic error type uuid_parsing). The schema check "
+        "says: Input should be a valid UUID."
     )
-    assert detail == {
+    assert schema_error_detail(error) == {
         "location": ["query", "token"],
         "type": "uuid_parsing",
-        "message": (
-            "token is invalid (pydantic error type uuid_parsing). The schema check "
-            "says: Input should be a valid UUID."
-        ),
         "input_type": "string",
+        "context": {"expected": "a UUID"},
     }
 
 
@@ -148,7 +177,6 @@ def test_api_body_in_chinese(demo):
         {
             "location": ["body", "payload", "items", "0", "material"],
             "type": "string_type",
-            "message": "items[0].material 应为字符串，而不是 JSON 数字。",
             "input_type": "number",
         }
     ]
@@ -186,10 +214,13 @@ def test_query_parameter_named_without_source(demo):
         {
             "location": ["query", "limit"],
             "type": "int_parsing",
-            "message": "limit must be a whole number, but the string sent is not one.",
             "input_type": "string",
         }
     ]
+    assert (
+        "limit must be a whole number, but the string sent is not one."
+        in (response.json()["message"])
+    )
 
 
 def test_json_invalid_in_chinese():
@@ -199,12 +230,10 @@ def test_json_invalid_in_chinese():
 
 
 def test_date_type_named():
-    detail = describe_schema_error(
+    message = schema_error_message(
         {"type": "date_from_datetime_parsing", "loc": ("body", "payload", "on")}
     )
-    assert detail["message"] == (
-        "on must be a date in the form YYYY-MM-DD, such as 2026-12-05."
-    )
+    assert message == ("on must be a date in the form YYYY-MM-DD, such as 2026-12-05.")
 
 
 def test_body_type_in_chinese_has_no_stray_space(demo):
@@ -216,13 +245,15 @@ def test_body_type_in_chinese_has_no_stray_space(demo):
     )
 
     assert response.status_code == 422
-    message = response.json()["details"]["errors"][0]["message"]
-    assert message == "请求体应为 JSON 对象，而不是 JSON 数组。"
+    message = response.json()["message"]
+    assert message.startswith(
+        "请求不符合接口规范：请求体应为 JSON 对象，而不是 JSON 数组。"
+    )
 
 
 def test_unknown_type_in_chinese_quotes_no_english():
     with translation.override("zh-hans"):
-        detail = describe_schema_error(
+        message = schema_error_message(
             {
                 "type": "uuid_parsing",
                 "loc": ("query", "token"),
@@ -230,7 +261,7 @@ def test_unknown_type_in_chinese_quotes_no_english():
             }
         )
 
-    assert detail["message"] == "token 无效（pydantic 错误类型 uuid_parsing）。"
+    assert message == "token 无效（pydantic 错误类型 uuid_parsing）。"
 
 
 def test_api_datetime_names_value_in_chinese(demo):
@@ -244,6 +275,7 @@ def test_api_datetime_names_value_in_chinese(demo):
     body = response.json()
     assert response.status_code == 422
     assert body["details"]["errors"][0]["type"] == "datetime_from_date_parsing"
+    assert body["details"]["errors"][0]["value"] == "2026-12-05 99:00"
     assert body["message"] == (
         "请求不符合接口规范：ended_at 必须是 ISO 8601 格式的日期时间，例如 "
         "2026-12-05T14:30:00+08:00 或 2026-12-05 14:30，而发送的文本为 "

@@ -142,7 +142,9 @@ def test_unassigned_plane_3_character_still_rejected():
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "identity.name_character_invalid"
-    assert body["details"]["character"] == "U+3347A"
+    assert body["details"]["character"] == "\U0003347a"
+    assert body["details"]["code_point"] == "U+3347A"
+    assert body["details"]["position"] == 2
 
 
 def test_enterprise_accepts_newer_and_compatibility_ideographs(demo):

@@ -66,24 +66,50 @@ def test_api_lists_every_invalid_field():
 
 def test_api_message_summarises_every_field():
     body = post_person(TESTER_PAYLOAD).json()
-    fields = body["details"]["fields"]
 
     assert body["message"].startswith("Correct these fields and register again: ")
-    for entry in fields.values():
-        assert entry["message"] in body["message"]
-    assert fields["username"]["message"] == (
+    assert (
         "Choose a user name of 1 to 150 characters: letters, digits and the "
         "characters @ . + - _ only."
-    )
+    ) in body["message"]
+    assert "“138” is not a valid phone number." in body["message"]
+    assert "4406**********0025" in body["message"]
+
+
+def test_api_field_entries_carry_no_text():
+    body = post_person(TESTER_PAYLOAD).json()
+    fields = body["details"]["fields"]
+
+    assert "summary" not in body["details"]
+    for entry in fields.values():
+        assert "message" not in entry
+    assert fields["username"] == {"code": "identity.username_invalid", "max": 150}
+    assert fields["name"] == {
+        "code": "identity.name_invalid",
+        "name_field": "name",
+        "max": 60,
+    }
+
+
+def test_api_weak_password_gives_rule_codes():
+    payload = {**TESTER_PAYLOAD, "password": "short"}
+    fields = post_person(payload).json()["details"]["fields"]
+
+    assert fields["password"]["reasons"] == [
+        {"code": "password_too_short", "min_length": 8},
+        {"code": "password_letters_and_digits"},
+    ]
 
 
 def test_api_message_in_chinese():
     body = post_person(TESTER_PAYLOAD, language="zh-hans").json()
 
     assert body["message"].startswith("请更正以下各项后重新注册：")
-    assert body["details"]["fields"]["phone"]["message"].startswith(
-        "“138”不是有效的电话号码。"
-    )
+    assert "“138”不是有效的电话号码。" in body["message"]
+    assert body["details"]["fields"]["phone"] == {
+        "code": "phone.invalid",
+        "value": "138",
+    }
 
 
 def test_api_echoes_phone_but_masks_id_number(caplog):
@@ -92,7 +118,7 @@ def test_api_echoes_phone_but_masks_id_number(caplog):
     phone = response.json()["details"]["fields"]["phone"]
 
     assert phone["value"] == "138"
-    assert phone["message"].startswith("“138” is not a valid phone number.")
+    assert "“138” is not a valid phone number." in response.json()["message"]
     assert WRONG_CHECK_DIGIT_ID not in response.content.decode()
     assert "“138”" not in caplog.text
     assert WRONG_CHECK_DIGIT_ID not in caplog.text
@@ -391,6 +417,59 @@ def test_legal_representative_symbol_rejected(demo):
     assert body["message"].startswith(
         "The legal representative's name contains “😀” U+1F600"
     )
+
+
+def test_name_character_details_are_values():
+    body = post_person(valid_payload(name=" 王五😀")).json()
+
+    assert body["code"] == "identity.name_character_invalid"
+    assert body["details"] == {
+        "name_field": "name",
+        "character": "😀",
+        "code_point": "U+1F600",
+        "position": 4,
+        "separators": [" ", "-", ".", "·", "•", "・", "．"],
+        "field": "name",
+    }
+
+
+def test_name_character_position_counts_marks():
+    body = post_person(valid_payload(name="王\u0301 \u0301五")).json()
+
+    assert body["details"]["character"] == "\u0301"
+    assert body["details"]["position"] == 4
+
+
+def test_enterprise_name_character_details_are_values(demo):
+    body = (
+        demo.client("applicant")
+        .post(
+            "/api/v1/identity/enterprises",
+            {
+                "uscc": "91440300708461136T",
+                "name": "新\u200b公司",
+                "legal_representative": "李四",
+            },
+            content_type="application/json",
+        )
+        .json()
+    )
+
+    assert body["code"] == "identity.name_character_invalid"
+    assert body["details"]["name_field"] == "enterprise_name"
+    assert body["details"]["character"] == "\u200b"
+    assert body["details"]["code_point"] == "U+200B"
+    assert body["details"]["position"] == 2
+    assert "U+200B" in body["message"]
+
+
+def test_address_character_details_are_values():
+    body = post_person(valid_payload(address="佛山市\n禅城区\u200b")).json()
+
+    assert body["code"] == "identity.address_character_invalid"
+    assert body["details"]["character"] == "\u200b"
+    assert body["details"]["code_point"] == "U+200B"
+    assert body["details"]["position"] == 8
 
 
 @pytest.mark.parametrize("name", ["王・五", "王．五"])

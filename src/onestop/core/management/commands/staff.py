@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onestop.core.centres import get_centre_by_code_or_slug
-from onestop.core.errors import OneStopError, shown
+from onestop.core.errors import OneStopError, echoed
 from onestop.core.management.base import OneStopCommand
 from onestop.core.models import Centre, Membership, Role
 from onestop.core.staff import actions, queries
@@ -95,7 +95,7 @@ class Command(OneStopCommand):
         department = check_place(role, centre, options["department"])
         user = get_user_model().objects.filter(username=options["user"]).first()
         if user is None:
-            raise UserNotFound(username=shown(options["user"]))
+            raise UserNotFound(username=echoed(options["user"]))
         membership = (
             Membership.objects.filter(
                 user=user, role=role, centre=centre, department=department
@@ -105,7 +105,7 @@ class Command(OneStopCommand):
         )
         if membership is None:
             raise RoleNotHeld(
-                username=shown(options["user"]),
+                username=echoed(options["user"]),
                 role=role_detail(role),
                 place=place_detail(centre),
             )
@@ -143,7 +143,7 @@ def _role_and_centre(options: dict[str, Any]) -> tuple[Role, Centre | None]:
     if role == Role.PLATFORM_ADMIN:
         if options["centre"]:
             raise CentreNotAllowed(
-                role=role_detail(role), centre=shown(options["centre"])
+                role=role_detail(role), centre=echoed(options["centre"])
             )
         return role, None
     return role, _centre(options["centre"]) if options["centre"] else None
