@@ -40,6 +40,24 @@ DEMO_APPLICANT_NAME = "李秀英"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
 
 
+def shared_data(relative: str) -> Path:
+    """Return the path of `relative` in the shared test data (known answers for codes,
+    the ledger's RFC 6962 vectors), which lies outside the repository.
+
+    It is ONESTOP_SHARED_DATA when set, else the folder shared/data beside the
+    checkout or beside any folder above it, so a clone in a subfolder finds it too.
+    """
+    configured = os.environ.get("ONESTOP_SHARED_DATA")
+    if configured:
+        return Path(configured) / relative
+    checkout = Path(__file__).resolve().parents[2]
+    for folder in checkout.parents:
+        candidate = folder / "shared" / "data"
+        if candidate.is_dir():
+            return candidate / relative
+    return checkout.parent / "shared" / "data" / relative
+
+
 def current_version(matter: Matter) -> MatterVersion:
     """Return the matter's current version, failing the test if the matter has none."""
     version = matter.current_version

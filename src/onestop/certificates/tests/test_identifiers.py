@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -18,11 +17,9 @@ from onestop.certificates.identifiers import (
     compute_check,
     parse_identifier,
 )
+from onestop.testing import shared_data
 
-REPO = next(
-    p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").exists()
-)
-IDENTITY_CODES = REPO.parent / "shared" / "data" / "ids" / "identity-codes.json"
+IDENTITY_CODES = shared_data("ids/identity-codes.json")
 KNOWN = json.loads(IDENTITY_CODES.read_text(encoding="utf-8"))["certificate_id_gb36904"]
 KNOWN_ID = "1.2.156.3005.2.11100000000013338W009.11330105002500287C.2025052201.002.0"
 

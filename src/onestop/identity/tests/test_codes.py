@@ -1,7 +1,6 @@
 import json
 import unicodedata
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -22,11 +21,9 @@ from onestop.identity.codes import (
     uscc_check_character,
 )
 from onestop.regions.gb2260 import all_regions, get_region
+from onestop.testing import shared_data
 
-REPO_ROOT = Path(__file__).resolve().parents[4]
-KNOWN_ANSWERS = json.loads(
-    (REPO_ROOT.parent / "shared/data/ids/identity-codes.json").read_text("utf-8")
-)
+KNOWN_ANSWERS = json.loads(shared_data("ids/identity-codes.json").read_text("utf-8"))
 RESIDENT_IDS = KNOWN_ANSWERS["resident_id_gb11643"]
 # Valid numbers with a date of birth before 1900, such as the example of GB 11643-1999,
 # are well formed but rejected by the earliest date of birth accepted.

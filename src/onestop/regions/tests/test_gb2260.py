@@ -1,5 +1,4 @@
 import json
-from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -15,11 +14,11 @@ from onestop.regions.gb2260 import (
     region_path,
     search_regions,
 )
+from onestop.testing import shared_data
 
-REPO_ROOT = Path(__file__).resolve().parents[4]
-KNOWN_ANSWERS = json.loads(
-    (REPO_ROOT.parent / "shared/data/ids/identity-codes.json").read_text("utf-8")
-)["region_gb2260"]
+KNOWN_ANSWERS = json.loads(shared_data("ids/identity-codes.json").read_text("utf-8"))[
+    "region_gb2260"
+]
 
 
 def _region(code):

@@ -4,5 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from onestop.testing import shared_data
+
 REPO = Path(__file__).resolve().parents[5]
-VECTORS = REPO.parent / "shared" / "data" / "ledger-vectors"
+VECTORS = shared_data("ledger-vectors")
