@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from onestop.cases.form_errors import FieldError, FormInvalid
+from onestop.core.dates import EARLIEST_FORM_DATE, LATEST_FORM_DATE
 from onestop.core.errors import OneStopError, detail_text, echoed
 from onestop.core.json_input import number_text
 from onestop.core.schema_errors import json_type_name
@@ -54,12 +55,6 @@ class FormOwner:
             enterprise_uscc=enterprise.uscc if enterprise is not None else None,
             enterprise_name=enterprise.name if enterprise is not None else None,
         )
-
-
-# The dates a form's date field takes. Nothing a person applies for lies outside them,
-# and 0001-01-01 or 9999-12-31 are typing slips that a date picker lets through.
-EARLIEST_DATE = datetime.date(1900, 1, 1)
-LATEST_DATE = datetime.date(2099, 12, 31)
 
 
 def check_form_data(
@@ -330,17 +325,17 @@ def _number(field: dict[str, Any], text: str) -> int | str:
 
 
 def _date(text: str) -> str:
-    """Return a date field's value as YYYY-MM-DD, from EARLIEST_DATE to LATEST_DATE."""
+    """Return a date field's value as YYYY-MM-DD, from EARLIEST_FORM_DATE to LATEST_FORM_DATE."""
     try:
         day = datetime.date.fromisoformat(text)
     except ValueError:
         raise FieldError("field.date_invalid", value=echoed(text)) from None
-    if not EARLIEST_DATE <= day <= LATEST_DATE:
+    if not EARLIEST_FORM_DATE <= day <= LATEST_FORM_DATE:
         raise FieldError(
             "field.date_out_of_range",
             value=day.isoformat(),
-            earliest=EARLIEST_DATE.isoformat(),
-            latest=LATEST_DATE.isoformat(),
+            earliest=EARLIEST_FORM_DATE.isoformat(),
+            latest=LATEST_FORM_DATE.isoformat(),
         )
     return day.isoformat()
 

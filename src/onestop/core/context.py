@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from onestop.core.dates import EARLIEST_FORM_DATE, LATEST_FORM_DATE
 from onestop.core.permissions import staff_roles
 from onestop.core.windows import chosen_window
 
@@ -18,6 +19,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "surface": surface,
         "max_upload_mb": settings.ONESTOP_MAX_UPLOAD_BYTES // 1048576,
         "kiosk_idle_seconds": settings.ONESTOP_KIOSK_IDLE_SECONDS,
+        # The dates that a form's date field takes, for the date picker's range.
+        "earliest_form_date": EARLIEST_FORM_DATE.isoformat(),
+        "latest_form_date": LATEST_FORM_DATE.isoformat(),
     }
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

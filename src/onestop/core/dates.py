@@ -17,6 +17,11 @@ from django.utils.formats import date_format
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
+# The dates a form's date field takes. Nothing a person applies for lies outside them,
+# and 0001-01-01 or 9999-12-31 are typing slips that a date picker lets through.
+EARLIEST_FORM_DATE = datetime.date(1900, 1, 1)
+LATEST_FORM_DATE = datetime.date(2099, 12, 31)
+
 
 def api_datetime(value: datetime.datetime) -> str:
     """Format a datetime for the JSON API as RFC 3339 in TIME_ZONE, to the second.

@@ -17,10 +17,17 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import Coded, InvalidInput, OneStopError
 from onestop.core.models import Centre, Window, WindowChoice
-from onestop.core.window_matters import MatterOfDepartment, takes_matter
+from onestop.core.window_matters import (
+    MatterOfDepartment,
+    takes_matter,
+    windows_for_matter,
+)
 from onestop.core.windows import (
+    WindowInactive,
+    WindowUnknown,
     find_active_window,
     listed_active_codes,
+    listed_window_codes,
     set_session_window,
 )
 
@@ -125,16 +132,27 @@ def check_last_window(choice: WindowChoice, centre: Centre) -> Window:
 
 
 def find_requested_window(
-    actor: Any, centre: Centre, code: str | None
+    actor: Any,
+    centre: Centre,
+    code: str | None,
+    matter: MatterOfDepartment | None = None,
 ) -> Window | None:
     """Return the active window `code` of the centre, or for None the clerk's last
-    window, which must still be active.
+    window, which must still be active. With `matter`, an error offers only the
+    windows that accept it.
 
     An empty code means no window. Raise as `find_active_window` does, or with
     LastWindowDeactivated or LastWindowDeleted in their API wording.
     """
     if code is not None:
-        return find_active_window(centre, code)
+        try:
+            return find_active_window(centre, code)
+        except (WindowUnknown, WindowInactive) as error:
+            if matter is not None:
+                # Offer only the windows that would accept the matter.
+                codes = [window.code for window in windows_for_matter(centre, matter)]
+                error.details["active"] = listed_window_codes(codes)
+            raise
     choice = get_last_choice(actor, centre)
     if choice is None:
         return None

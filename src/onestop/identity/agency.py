@@ -134,10 +134,8 @@ def _reset_to_pending(agency: EnterpriseAgent) -> None:
     agency.licence_seen = False
     agency.authority = ""
     agency.rejection_reason = ""
-    agency.revoked_at = None
-    agency.revoked_by = None
-    agency.revoked_at_centre = None
-    agency.revocation_reason = ""
+    # A revocation stays on the record, so that the clerk who decides the new claim
+    # sees when, where and why the enterprise's authority was withdrawn.
     agency.save()
 
 

@@ -75,3 +75,20 @@ class WindowHasPad(Conflict):
         "The window %(window)s is bound to the rating pad %(pad)s, so it stays active. "
         "Revoke the pad on the Rating pads page first, then deactivate the window."
     )
+
+
+class DecisionUnknown(InvalidInput):
+    code = "agency.decision_unknown"
+    message = _(
+        "The decision %(decision)s is not one of verify, reject or revoke, so nothing "
+        "was decided. Open the page again and press one of its buttons."
+    )
+
+
+class PasswordAlreadyIssued(Conflict):
+    code = "window.password_already_issued"
+    message = _(
+        "This form was sent before and its one-time password was issued then, so no "
+        "new one was issued: the password shown then still works. To issue another, "
+        "open the password reset page again."
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import Any
 
@@ -410,6 +411,7 @@ def register_applicant(request: HttpRequest) -> HttpResponse:
         "person": person,
         "error": error,
         "notice": legacy_id_notice(values["id_number"]) if person else "",
+        "form_id": new_form_id(),
     }
     return render(
         request,
@@ -417,3 +419,9 @@ def register_applicant(request: HttpRequest) -> HttpResponse:
         context,
         status=error.status if error else 200,
     )
+
+
+def new_form_id() -> str:
+    """Return the id of a new password reset form, which sends it back as form_id, so
+    that the reset page can tell a form sent again by a reload."""
+    return secrets.token_hex(8)

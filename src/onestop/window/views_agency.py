@@ -19,6 +19,7 @@ from onestop.core.errors import OneStopError, echoed
 from onestop.core.pages import handles_errors
 from onestop.identity import agency_window as agency
 from onestop.identity.models import AgencyAuthority
+from onestop.window.errors import DecisionUnknown
 from onestop.window.views import clerk_centre
 
 
@@ -92,6 +93,8 @@ def _decide(request: HttpRequest, centre: Any) -> None:
         )
         messages.success(request, _("The agency is revoked."))
         return
+    if decision != "reject":
+        raise DecisionUnknown(decision=echoed(decision or ""))
     agency.reject_agency(
         actor=request.user,
         centre=centre,

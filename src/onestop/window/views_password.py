@@ -9,7 +9,8 @@ from django.shortcuts import render
 from onestop.core.errors import OneStopError
 from onestop.core.pages import handles_errors
 from onestop.identity.window_reset import WindowReset, reset_password_at_window
-from onestop.window.views import clerk_centre
+from onestop.window.errors import PasswordAlreadyIssued
+from onestop.window.views import clerk_centre, new_form_id
 
 
 @login_required
@@ -21,6 +22,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     error: OneStopError | None = None
     if request.method == "POST":
         try:
+            _check_form_not_sent_before(request)
             reset = reset_password_at_window(
                 actor=request.user,
                 centre=centre,
@@ -28,11 +30,38 @@ def password_reset(request: HttpRequest) -> HttpResponse:
             )
         except OneStopError as caught:
             error = caught
+        else:
+            _remember_form_sent(request)
     # The new password is in this response only. It is stored as a hash and never
     # kept in the session, so reloading the page does not show it again.
     return render(
         request,
         "window/password_reset.html",
-        {"centre": centre, "reset": reset, "error": error},
+        {
+            "centre": centre,
+            "reset": reset,
+            "error": error,
+            "form_id": new_form_id(),
+        },
         status=error.status if error else 200,
     )
+
+
+# The ids of the reset forms that this session sent, newest last. A browser's reload
+# sends a form again; a password issued from it would replace the one already read
+# out to the applicant. Only ids are kept, never a password.
+SENT_FORMS_KEY = "onestop.window.password_forms_sent"
+SENT_FORMS_KEPT = 20
+
+
+def _check_form_not_sent_before(request: HttpRequest) -> None:
+    form_id = request.POST.get("form_id", "")
+    if form_id and form_id in request.session.get(SENT_FORMS_KEY, []):
+        raise PasswordAlreadyIssued()
+
+
+def _remember_form_sent(request: HttpRequest) -> None:
+    form_id = request.POST.get("form_id", "")
+    if form_id:
+        sent = request.session.get(SENT_FORMS_KEY, [])
+        request.session[SENT_FORMS_KEY] = [*sent, form_id][-SENT_FORMS_KEPT:]

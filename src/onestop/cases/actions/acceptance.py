@@ -70,7 +70,7 @@ def accept_case(
         case = _lock(case)
         role = require_role(actor, WINDOW_ROLES, centre=case.centre).role
         check_not_own_case(actor, case, role=role, action="accept")
-        found_window = find_requested_window(actor, case.centre, window)
+        found_window = find_requested_window(actor, case.centre, window, case.matter)
         check_window_takes_matter(found_window, case.matter)
         sent = application or Application()
         with reporting_consent(sent, case.matter_version.guide.materials):

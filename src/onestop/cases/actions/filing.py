@@ -166,7 +166,7 @@ def get_or_create_window_case(
     check_not_own_application(
         actor, matter=matter, person=person, enterprise=enterprise, role=role
     )
-    found_window = find_requested_window(actor, matter.centre, window)
+    found_window = find_requested_window(actor, matter.centre, window, matter)
     check_window_takes_matter(found_window, matter)
     sender = idempotency.Sender(user_id=actor.pk, channel=Channel.WINDOW)
     with _claim_case(

@@ -139,3 +139,12 @@ def test_date_inside_the_taken_range_is_kept(sent):
     fields = [{"key": "birth_date", "label": "出生日期", "type": "date"}]
 
     assert check_form_data(fields, {"birth_date": sent}) == {"birth_date": sent}
+
+
+def test_date_picker_offers_the_taken_range(demo):
+    page = demo.client("applicant").get(
+        f"/portal/{demo.centre.slug}/matters/marriage-registration/apply/"
+    )
+
+    assert 'type="date"' in page.content.decode()
+    assert 'min="1900-01-01" max="2099-12-31"' in page.content.decode()

@@ -387,3 +387,43 @@ def test_migration_verifies_existing_agencies():
     assert agency.decided_by is None
     assert agency.decided_at is not None
     assert agency.decided_at <= timezone.now()
+
+
+@pytest.mark.parametrize("decision", ["Verify", "", "approve"])
+def test_window_page_decides_nothing_on_an_unknown_decision(demo, decision):
+    claim(demo)
+
+    response = demo.client("clerk").post(
+        "/window/agencies/",
+        {
+            "uscc": NEW_USCC,
+            "agency": agency_of("applicant").pk,
+            "decision": decision,
+            "reason": "x",
+            "licence_seen": "on",
+            "authority": "power_of_attorney",
+        },
+    )
+
+    assert response.status_code == 400
+    assert 'data-code="agency.decision_unknown"' in response.content.decode()
+    assert agency_of("applicant").status == AgencyStatus.PENDING
+
+
+def test_failed_verification_keeps_the_licence_tick(demo):
+    claim(demo)
+    agency = agency_of("applicant")
+
+    response = demo.client("clerk").post(
+        "/window/agencies/",
+        {
+            "uscc": NEW_USCC,
+            "agency": agency.pk,
+            "decision": "verify",
+            "licence_seen": "on",
+            "authority": "a-letter-from-a-friend",
+        },
+    )
+
+    assert response.status_code == 400
+    assert 'name="licence_seen" required checked' in response.content.decode()

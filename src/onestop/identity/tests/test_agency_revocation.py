@@ -138,17 +138,20 @@ def test_profile_shows_revocation(demo):
     assert REASON in page
 
 
-def test_revoked_agent_claims_again_pending(demo):
+def test_revoked_agent_claims_again_pending_with_revocation_kept(demo):
     verified_agents(demo)
     revoke(demo, agency_of("applicant"))
+    revoked = agency_of("applicant")
 
     response = claim(demo, username="applicant")
     agency = agency_of("applicant")
+    page = demo.client("clerk").get(f"/window/agencies/?uscc={agency.enterprise.uscc}")
 
     assert response.status_code == 201, response.content
     assert response.json()["agency_status"] == "pending"
-    assert agency.revoked_at is None
-    assert agency.revocation_reason == ""
+    assert agency.revoked_at == revoked.revoked_at
+    assert agency.revocation_reason == revoked.revocation_reason != ""
+    assert 'class="muted revocation"' in page.content.decode()
     assert consent_for_enterprise(demo).json()["code"] == "agency.not_verified"
 
 

@@ -397,3 +397,20 @@ def test_header_shows_masked_name_of_window_registered_account(demo):
 
     assert f"({person.masked_name})" in page
     assert person.user.username not in page
+
+
+def test_reloaded_reset_form_issues_no_second_password(demo):
+    register_person_at_window(
+        actor=demo.user("clerk"), id_number=WALK_IN_ID, name="王芳"
+    )
+    clerk = demo.client("clerk")
+    sent = {"id_number": WALK_IN_ID, "form_id": "0123456789abcdef"}
+
+    first = clerk.post("/window/password-reset/", sent)
+    password_hash = Person.objects.get(id_number=WALK_IN_ID).user.password
+    again = clerk.post("/window/password-reset/", sent)
+
+    assert first.status_code == 200
+    assert again.status_code == 409
+    assert 'data-code="window.password_already_issued"' in again.content.decode()
+    assert Person.objects.get(id_number=WALK_IN_ID).user.password == password_hash

@@ -166,3 +166,15 @@ def test_department_window_as_default_is_rejected(demo):
     assert response.status_code == 400
     assert response.json()["code"] == "window.not_for_matter"
     assert not Case.objects.exists()
+
+
+def test_deactivated_window_error_offers_only_windows_for_matter(demo):
+    department_window(demo, "D1", other_department(demo))
+    Window.objects.filter(centre=demo.centre, code="4").update(is_active=False)
+
+    response = post_window(demo, "4")
+
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "window.inactive"
+    assert body["details"]["active"] == ["1", "2", "3", "5", "6"]
