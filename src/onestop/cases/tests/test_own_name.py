@@ -13,6 +13,7 @@ from onestop.testing import (
     current_version,
     field_messages_in,
     material_files,
+    valid_form,
     window_acceptance,
 )
 
@@ -76,9 +77,13 @@ def test_own_name_accepted_after_trimming(demo):
 
 def test_online_application_rejects_other_name(demo):
     matter = id_card_matter(demo)
-    data = window_acceptance(matter, APPLICANT_ID)
-    data["field.applicant_name"] = "王五"
-    data.update(material_files(matter))
+    data = {
+        "centre": matter.centre.slug,
+        "matter": matter.pack_id,
+        **valid_form(matter, APPLICANT_ID, DEMO_APPLICANT_NAME),
+        "field.applicant_name": "王五",
+        **material_files(matter),
+    }
 
     response = demo.client("applicant").post("/api/v1/cases", data)
 
