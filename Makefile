@@ -15,7 +15,7 @@ DEV_STAMP := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt pypr
 # The demo centre is provisioned again only when the standard pack or the demo code changed.
 DEMO_STAMP := var/.demo-$(shell find src/onestop/catalog/packs/standard src/onestop/portal/demo.py src/onestop/exchange/demo.py -type f | sort | xargs cat | sha1sum | cut -c1-12)
 
-.PHONY: help run serve setup test test-postgres lint format messages lock vendor bench clean
+.PHONY: help run serve setup deps test test-postgres lint format messages lock vendor bench clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -47,6 +47,8 @@ test: $(DEV_STAMP) ## Run the whole suite (SQLite; PostgreSQL too when DATABASE_
 
 test-postgres: $(DEV_STAMP) ## Run the suite on the local PostgreSQL (127.0.0.1:5432).
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/onestop} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+deps: $(DEV_STAMP) ## Install the runtime and the test tools into .venv.
 
 lint: $(DEV_STAMP) ## Run ruff and mypy.
 	$(BIN)/ruff check src bench
