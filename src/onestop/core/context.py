@@ -36,9 +36,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
 
 def account_label(user: Any) -> str:
-    """Return what the header shows of the signed-in account: the user name, or, for an
-    account that a window clerk registered (its user name is "id-" and random hex), the
-    person's masked name, such as 王*五, which a kiosk's passers-by may see."""
+    """Return the header's label of the signed-in account, usually its user name.
+
+    An account that a window clerk registered has a user name of "id-" and random hex,
+    so the header shows the person's masked name instead, such as 王*五, because
+    passers-by may read a kiosk's screen."""
     username = user.get_username()
     if not username.startswith("id-"):
         return username

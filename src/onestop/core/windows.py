@@ -129,7 +129,8 @@ def listed_active_codes(centre: Centre) -> Coded:
 
 
 def listed_window_codes(codes: list[str]) -> Coded:
-    """Return window codes as an error detail, which tells to add one when empty."""
+    """Return window codes as an error detail. An empty list becomes the advice to add
+    a window."""
     if codes:
         return listed(codes)
     return Coded([], _("none yet, so ask a centre admin to add one"))

@@ -139,10 +139,10 @@ def test_window_acceptance_statement_count(demo, django_assert_max_num_queries):
     clerk = demo.client("clerk")
     accept_walk_in(demo, clerk)  # the first request loads the calendar and sessions
 
-    # The session, user and membership reads, the matter, the person, the clerk's last
-    # window (the request names none), the idempotency key and the form's enterprise
-    # code, the case number, then one INSERT into each of case, submission, event,
-    # ledger entry and outbox in one transaction.
+    # The reads: session, user, memberships, matter, person, the clerk's last window
+    # (the request names none), idempotency key and the form's enterprise code. Then
+    # the case number, and one INSERT into each of case, submission, event, ledger
+    # entry and outbox in one transaction.
     with django_assert_max_num_queries(21):
         response = clerk.post(
             "/api/v1/cases/window", window_data(demo), headers={"Idempotency-Key": "q"}

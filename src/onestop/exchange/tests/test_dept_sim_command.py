@@ -48,7 +48,7 @@ def test_busy_port_rejected():
         ("--pull-interval", "0", "a number from 0.2 to 300"),
     ],
 )
-def test_number_option_out_of_rule_names_option_value_and_rule(option, value, rule):
+def test_number_option_out_of_range(option, value, rule):
     with translation.override("en"), pytest.raises(CommandError) as raised:
         call_command("dept_sim", option, value)
 

@@ -142,7 +142,7 @@ def test_import_listing_command_writes_pack(tmp_path):
     assert (out / "pack.yaml").is_file()
 
 
-def test_import_listing_command_blames_the_mapping_not_the_listing(tmp_path):
+def test_mapping_error_not_blamed_on_listing(tmp_path):
     mapping = tmp_path / "mapping.yaml"
     mapping.write_text("listing: a\x07b\n", "utf-8")
     output = StringIO()
@@ -168,7 +168,7 @@ def test_import_listing_command_blames_the_mapping_not_the_listing(tmp_path):
     assert not out.exists()
 
 
-def test_folder_given_as_listing_is_named_as_a_folder(tmp_path):
+def test_folder_listing_named_as_folder(tmp_path):
     with translation.override("zh-hans"), pytest.raises(ListingImportFailed) as raised:
         import_listing(tmp_path, MAPPING, tmp_path / "out")
 

@@ -17,7 +17,7 @@ from onestop.core.ledger.integrity import check_ledger
 from onestop.core.ledger.tasks import run_sequencer
 from onestop.core.management.base import OneStopCommand
 
-# A bundle holds one entry, at most 64 proof hashes and a signed checkpoint: a few KB.
+# A bundle contains one entry, at most 64 proof hashes and a signed checkpoint: a few KB.
 MAX_BUNDLE_BYTES = 1024 * 1024
 
 
