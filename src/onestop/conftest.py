@@ -7,6 +7,7 @@ department, a supervisor, and a clerk of a second centre.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,8 +118,12 @@ def english_by_default(settings: Any) -> Any:
 
 
 @pytest.fixture
-def demo(db: Any) -> Demo:
-    result, _accounts = provision_demo(calendar_years=[2025, 2026])
+def demo(db: Any, standard_pack: Any) -> Demo:
+    # A copy of the pack read once per run: reading and checking its files would cost
+    # each test more than everything else it does.
+    result, _accounts = provision_demo(
+        calendar_years=[2025, 2026], pack=copy.deepcopy(standard_pack)
+    )
     market = Department.objects.get(centre=result.centre, role_key="market_regulation")
     return Demo(centre=result.centre, market=market)
 

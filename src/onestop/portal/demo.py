@@ -102,14 +102,16 @@ def demo_bindings(pack: object) -> dict[str, DepartmentBinding]:
 
 
 def provision_demo(
-    progress=None, calendar_years=None
+    progress=None, calendar_years=None, pack=None
 ) -> tuple[ProvisionResult, list[DemoAccount]]:
     """Provision the demo centre and its accounts; running it again changes nothing.
 
     `calendar_years` limits the national work calendar seeded (default: every year the
-    chinesecalendar package covers).
+    chinesecalendar package covers). `pack` is the standard pack already loaded, which
+    spares a caller that provisions many times the reading and checking of its files.
     """
-    pack = load_pack(STANDARD_PACK_DIR)
+    if pack is None:
+        pack = load_pack(STANDARD_PACK_DIR)
     seed_calendar(years=calendar_years)
     result = _provision_demo_centre(pack, progress)
     with transaction.atomic():
