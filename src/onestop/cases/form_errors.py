@@ -86,6 +86,9 @@ FIELD_MESSAGES: dict[str, Any] = {
     "field.date_invalid": gettext_lazy(
         "%(label)s must be a date in the form YYYY-MM-DD, not %(value)s."
     ),
+    "field.date_not_a_day": gettext_lazy(
+        "%(label)s is %(value)s, a day that the calendar does not have."
+    ),
     "field.date_out_of_range": gettext_lazy(
         "%(label)s is %(value)s; it must be a date from %(earliest)s to %(latest)s."
     ),

@@ -28,6 +28,7 @@ DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000, "address": 200, "email": 25
 MAX_INTEGER_DIGITS = 15
 DEFAULT_DECIMAL_PLACES = 2
 PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Field types whose value may come as a JSON number as well as text.
 NUMBER_TYPES = frozenset({"integer", "decimal", "select"})
 
@@ -329,7 +330,13 @@ def _date(text: str) -> str:
     try:
         day = datetime.date.fromisoformat(text)
     except ValueError:
-        raise FieldError("field.date_invalid", value=echoed(text)) from None
+        # 2026-02-30 has the right form but names no day: say so, not "wrong form".
+        code = (
+            "field.date_not_a_day"
+            if DATE_SHAPE.fullmatch(text)
+            else "field.date_invalid"
+        )
+        raise FieldError(code, value=echoed(text)) from None
     if not EARLIEST_FORM_DATE <= day <= LATEST_FORM_DATE:
         raise FieldError(
             "field.date_out_of_range",

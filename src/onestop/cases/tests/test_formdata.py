@@ -148,3 +148,27 @@ def test_date_picker_offers_the_taken_range(demo):
 
     assert 'type="date"' in page.content.decode()
     assert 'min="1900-01-01" max="2099-12-31"' in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("sent", "code"),
+    [
+        ("2026-02-30", "field.date_not_a_day"),
+        ("2026-13-01", "field.date_not_a_day"),
+        ("2026-2-3", "field.date_invalid"),
+        ("2026年2月3日", "field.date_invalid"),
+    ],
+)
+def test_date_of_right_form_but_no_day_is_told_apart(sent, code):
+    fields = [{"key": "birth_date", "label": "出生日期", "type": "date"}]
+
+    with pytest.raises(FormInvalid) as caught:
+        check_form_data(fields, {"birth_date": sent})
+
+    assert caught.value.details["fields"]["birth_date"] == {"code": code, "value": sent}
+    with translation.override("zh-hans"):
+        summary = form_summary(caught.value)
+    expected = (
+        "日历上没有这一天" if code == "field.date_not_a_day" else "YYYY-MM-DD 格式"
+    )
+    assert expected in summary

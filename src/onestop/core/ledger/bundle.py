@@ -235,6 +235,15 @@ def verify_proof_bundle(
     `data` is the entry's canonical bytes if the caller has them. Otherwise the bundle's
     extra line must carry them. Raises BundleInvalid with the reason.
     """
+    if "\r" in text:
+        # A bundle saved by a Windows editor would otherwise be reported as cut or as
+        # having a wrong first line; no part of a bundle ever holds a CR.
+        raise _invalid(
+            gettext_noop(
+                "its lines end with CR LF, as some editors save text; a proof bundle's "
+                "lines end with LF alone, so use the file as it was downloaded"
+            )
+        )
     truncated = _truncation(text)
     if truncated is not None:
         raise _rejected(truncated)

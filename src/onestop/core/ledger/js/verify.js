@@ -276,6 +276,10 @@ function readText(file) {
 }
 
 function verifyBundle(text, vkey) {
+  if (text.includes('\r')) {
+    fail("its lines end with CR LF, as some editors save text; a proof bundle's " +
+      'lines end with LF alone, so use the file as it was downloaded');
+  }
   checkComplete(text);
   const bundle = parseBundle(text);
   if (bundle.data === null) fail('the bundle carries no entry and none was given');

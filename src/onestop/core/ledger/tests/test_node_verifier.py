@@ -127,6 +127,11 @@ CHANGED_BUNDLES = {
         lambda bundle: bundle + "200\n",
         "a signature line must start with an em dash and a space",
     ),
+    "windows line ends": (
+        lambda bundle: bundle.replace("\n", "\r\n"),
+        "its lines end with CR LF, as some editors save text; a proof bundle's "
+        "lines end with LF alone, so use the file as it was downloaded",
+    ),
     "header": (
         lambda bundle: _replace_line(bundle, 0, "c2sp.org/tlog-proof@v2"),
         "the first line is not c2sp.org/tlog-proof@v1",

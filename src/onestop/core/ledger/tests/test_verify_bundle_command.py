@@ -86,3 +86,15 @@ def test_missing_file_is_named(tmp_path):
         verify(str(tmp_path / "none.tlog-proof"), "--vkey", "k+00000000+AQ")
 
     assert str(raised.value).startswith("ledger.bundle_unreadable: Cannot read ")
+
+
+def test_bundle_saved_with_windows_line_ends_is_named_so(bundle_file):
+    bundle_file.write_bytes(bundle_file.read_bytes().replace(b"\n", b"\r\n"))
+
+    with pytest.raises(CommandError) as raised:
+        verify(str(bundle_file))
+
+    message = str(raised.value)
+    assert message.startswith("ledger.bundle_invalid: ")
+    assert "its lines end with CR LF" in message
+    assert "first line" not in message
