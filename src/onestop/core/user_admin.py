@@ -4,6 +4,7 @@ its password works as on the staff page.
 Unticking *Active* in the change form, the bulk actions of the user list and the
 admin's password form all call `core.staff.accounts`, so the account's sessions end,
 its API tokens are revoked and the change is audited. Reactivating is audited too.
+Accounts cannot be deleted here.
 """
 
 from __future__ import annotations
@@ -81,6 +82,12 @@ class AccountAdmin(UserAdmin):
     form = AccountChangeForm
     change_password_form = AccountPasswordForm
     actions = ("deactivate_accounts", "reactivate_accounts")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Accounts are deactivated, never deleted: cases, audit events and ratings name
+        # them, and a deletion would skip the checks and the audit event of a
+        # deactivation.
+        return False
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any

@@ -84,6 +84,21 @@ def test_admin_form_deactivation_ends_access(demo):
     assert_ended_for_good(access)
 
 
+def test_admin_cannot_delete_an_account(demo):
+    applicant = user("applicant")
+    admin = demo.client("platform")
+
+    page = admin.get(f"/admin/auth/user/{applicant.pk}/delete/")
+    posted = admin.post(f"/admin/auth/user/{applicant.pk}/delete/", {"post": "yes"})
+    listing = admin.get("/admin/auth/user/")
+
+    assert page.status_code == 403
+    assert posted.status_code == 403
+    assert user("applicant").is_active
+    assert "delete_selected" not in listing.content.decode()
+    assert "deactivate_accounts" in listing.content.decode()
+
+
 def test_admin_form_reactivation_is_audited(demo):
     applicant = user("applicant")
     accounts.deactivate_account(actor=None, user=applicant, centre=None)
