@@ -58,6 +58,22 @@ class IdNumberTaken(Conflict):
     message = _("The ID number %(masked)s is already registered. Sign in instead.")
 
 
+class IdNumberTakenAtWindow(IdNumberTaken):
+    """The walk-in applicant already has an account: the clerk serves them without
+    registering. `id_number` is the parsed number, for the page's next steps; it never
+    enters the details."""
+
+    message = _(
+        "The ID number %(masked)s already has an account, so the applicant needs no "
+        "registration: go on with the application, or give a one-time password if "
+        "they cannot sign in."
+    )
+
+    def __init__(self, *, id_number: str, masked: str) -> None:
+        super().__init__(masked=masked)
+        self.id_number = id_number
+
+
 class UsernameTaken(Conflict):
     code = "identity.username_taken"
     message = _("The user name %(username)s is taken. Choose another one.")
@@ -245,11 +261,14 @@ def register_person_at_window(
         raise RoleRequired(role=Role.CLERK, centre="")
     errors = FieldErrors()
     resident = errors.check("id_number", parse_resident_id, id_number)
+    if resident and Person.objects.filter(id_number=resident.number).exists():
+        # Nothing is to be registered, so the other fields' mistakes do not matter.
+        taken = IdNumberTakenAtWindow(id_number=resident.number, masked=resident.masked)
+        taken.details["field"] = "id_number"
+        raise taken
     name = errors.check("name", _check_name, name) or ""
     phone = errors.check("phone", _check_optional_phone, phone) or ""
     address = errors.check("address", _check_address, address) or ""
-    if resident and Person.objects.filter(id_number=resident.number).exists():
-        errors.add("id_number", IdNumberTaken(masked=resident.masked))
     errors.raise_if_any()
     # raise_if_any raised when the ID number was invalid, so it is parsed here.
     resident = cast(ResidentId, resident)
@@ -275,7 +294,9 @@ def register_person_at_window(
                 centre=membership.centre,
             )
     except IntegrityError:
-        raise IdNumberTaken(masked=resident.masked) from None
+        raise IdNumberTakenAtWindow(
+            id_number=resident.number, masked=resident.masked
+        ) from None
     log.info("person.registered_at_window", person_id=person.pk)
     return person
 

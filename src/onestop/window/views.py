@@ -38,7 +38,7 @@ from onestop.core.windows import (
     find_active_window,
     set_session_window,
 )
-from onestop.identity.actions import register_person_at_window
+from onestop.identity.actions import IdNumberTakenAtWindow, register_person_at_window
 from onestop.identity.agency import verified_enterprises
 from onestop.identity.codes import legacy_id_notice
 from onestop.identity.lookup import find_enterprise, find_person_by_id_number
@@ -412,6 +412,10 @@ def register_applicant(request: HttpRequest) -> HttpResponse:
         "error": error,
         "notice": legacy_id_notice(values["id_number"]) if person else "",
         "form_id": new_form_id(),
+        # The applicant already has an account: the page offers the next steps for it.
+        "registered_id_number": (
+            error.id_number if isinstance(error, IdNumberTakenAtWindow) else ""
+        ),
     }
     return render(
         request,

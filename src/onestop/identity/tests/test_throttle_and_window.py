@@ -220,6 +220,27 @@ def test_register_at_window_rejects_duplicate(demo):
         )
 
 
+def test_register_page_of_registered_applicant_offers_next_steps(demo):
+    registered_id = "440604198503150024"
+    users_before = get_user_model().objects.count()
+
+    response = demo.client("clerk").post(
+        f"/window/register/?matter={FOOD}",
+        # The name is invalid too, but nothing is to be registered, so it is not named.
+        {"step": "register", "id_number": registered_id, "name": "<b>"},
+    )
+
+    text = response.content.decode()
+    assert response.status_code == 409
+    assert 'data-code="identity.id_number_registered"' in text
+    assert "already has an account" in text
+    assert "Sign in instead" not in text
+    assert 'id="continue-to-case"' in text
+    assert 'id="give-password"' in text
+    assert f'name="id_number" value="{registered_id}"' in text
+    assert get_user_model().objects.count() == users_before
+
+
 def test_register_at_window_checks_id_number(demo):
     users_before = get_user_model().objects.count()
 
