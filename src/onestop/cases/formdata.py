@@ -330,7 +330,7 @@ def _date(text: str) -> str:
     try:
         day = datetime.date.fromisoformat(text)
     except ValueError:
-        # 2026-02-30 has the right form but names no day: say so, not "wrong form".
+        # 2026-02-30 has the right form but names no day, which its own code reports.
         code = (
             "field.date_not_a_day"
             if DATE_SHAPE.fullmatch(text)

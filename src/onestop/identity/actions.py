@@ -263,9 +263,11 @@ def register_person_at_window(
     resident = errors.check("id_number", parse_resident_id, id_number)
     if resident and Person.objects.filter(id_number=resident.number).exists():
         # Nothing is to be registered, so the other fields' mistakes do not matter.
-        taken = IdNumberTakenAtWindow(id_number=resident.number, masked=resident.masked)
-        taken.details["field"] = "id_number"
-        raise taken
+        registered = IdNumberTakenAtWindow(
+            id_number=resident.number, masked=resident.masked
+        )
+        registered.details["field"] = "id_number"
+        raise registered
     name = errors.check("name", _check_name, name) or ""
     phone = errors.check("phone", _check_optional_phone, phone) or ""
     address = errors.check("address", _check_address, address) or ""

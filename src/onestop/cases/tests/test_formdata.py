@@ -159,7 +159,7 @@ def test_date_picker_offers_the_taken_range(demo):
         ("2026年2月3日", "field.date_invalid"),
     ],
 )
-def test_date_of_right_form_but_no_day_is_told_apart(sent, code):
+def test_date_that_no_calendar_has(sent, code):
     fields = [{"key": "birth_date", "label": "出生日期", "type": "date"}]
 
     with pytest.raises(FormInvalid) as caught:

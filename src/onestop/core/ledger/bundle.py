@@ -236,8 +236,8 @@ def verify_proof_bundle(
     extra line must carry them. Raises BundleInvalid with the reason.
     """
     if "\r" in text:
-        # A bundle saved by a Windows editor would otherwise be reported as cut or as
-        # having a wrong first line; no part of a bundle ever holds a CR.
+        # A bundle saved by a Windows editor would otherwise fail as cut or with a
+        # wrong first line; no part of a bundle contains a CR.
         raise _invalid(
             gettext_noop(
                 "its lines end with CR LF, as some editors save text; a proof bundle's "

@@ -88,7 +88,7 @@ def test_missing_file_is_named(tmp_path):
     assert str(raised.value).startswith("ledger.bundle_unreadable: Cannot read ")
 
 
-def test_bundle_saved_with_windows_line_ends_is_named_so(bundle_file):
+def test_bundle_with_crlf_line_ends(bundle_file):
     bundle_file.write_bytes(bundle_file.read_bytes().replace(b"\n", b"\r\n"))
 
     with pytest.raises(CommandError) as raised:
