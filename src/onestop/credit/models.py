@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onestop.core.models import Department, TenantModel
 
@@ -31,7 +32,8 @@ class CreditKind(models.TextChoices):
 class RecordAction(models.TextChoices):
     RECORD = "record", _("recorded")
     CORRECT = "correct", _("corrected")
-    REVOKE = "revoke", _("revoked")
+    # A certificate's "revoked" is 已注销 in Chinese; a credit record's is 已撤销.
+    REVOKE = "revoke", pgettext_lazy("credit record", "revoked")
 
 
 class CreditRecord(TenantModel):

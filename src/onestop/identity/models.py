@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onestop.identity.codes import mask_id_number, mask_name, mask_phone
 
@@ -74,9 +75,11 @@ class AgencyStatus(models.TextChoices):
 
     PENDING = "pending", _("pending verification")
     VERIFIED = "verified", _("verified")
-    REJECTED = "rejected", _("rejected")
+    # Contexts keep these words apart from a case's and a certificate's states, which
+    # Chinese names differently.
+    REJECTED = "rejected", pgettext_lazy("agency status", "rejected")
     # A verified agency whose authority a window clerk ended.
-    REVOKED = "revoked", _("revoked")
+    REVOKED = "revoked", pgettext_lazy("agency status", "revoked")
 
 
 class AgencyAuthority(models.TextChoices):

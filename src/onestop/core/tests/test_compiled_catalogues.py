@@ -39,3 +39,25 @@ def test_compiled_catalogue_matches_source(source, tmp_path):
     assert catalogue(committed) == catalogue(fresh), (
         f"{committed} is older than its .po; run make messages"
     )
+
+
+def test_no_two_catalogues_translate_one_message_differently():
+    # Django merges every app's catalogue of a language into one, where one app's entry
+    # hides another's with the same text and context: a certificate showed an agency's
+    # word for "revoked". A message whose meaning differs between apps needs a context.
+    translations: dict[tuple[str, str], dict[str, str]] = {}
+    for source in SOURCES:
+        language = source.parts[-3]
+        for message, text in catalogue(source.with_suffix(".mo")).items():
+            if message:
+                translations.setdefault((language, message), {})[
+                    str(source.relative_to(PACKAGE))
+                ] = text
+
+    differing = {
+        key: by_catalogue
+        for key, by_catalogue in translations.items()
+        if len(set(by_catalogue.values())) > 1
+    }
+
+    assert not differing, differing
