@@ -98,7 +98,10 @@ def test_check_boxes_large_and_labels_tappable(browser, live_server, demo):
     page = kiosk_page(browser, live_server, "applicant")
     page.goto(f"{live_server.url}/kiosk/{demo.centre.slug}/matters/{BIRTH}/apply/")
     consent = page.locator("input[name=certificate_consent]")
-    offer = page.locator("input[name='certificate.applicant_id_card']").first
+    # The first choice, ticked already, is not to use a certificate.
+    offer = page.locator(
+        "input[name='certificate.applicant_id_card']:not([value=''])"
+    ).first
 
     for control in (consent, offer):
         box = control.bounding_box()
@@ -107,7 +110,7 @@ def test_check_boxes_large_and_labels_tappable(browser, live_server, demo):
 
     # A tap on the words of the label, well clear of the box, ticks it.
     for control in (consent, offer):
-        label = page.locator("label", has=control)
+        label = control.locator("xpath=ancestor::label[1]")
         label_box = label.bounding_box()
         label.click(
             position={"x": label_box["width"] - 10, "y": label_box["height"] / 2}
