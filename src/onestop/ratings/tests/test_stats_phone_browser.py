@@ -42,6 +42,7 @@ def test_figures_scroll_on_phone(browser, live_server, demo, issued_case):
 
     assert table["scrolls"]
     assert table["pageWidth"] <= PHONE["width"]
-    assert table["titleLines"] < 1.5
+    # Titles wrap so that the table fits a desk screen, but keep 4 characters a line.
+    assert table["titleLines"] <= 2.5
     assert len(table["name"]) > 9
     assert table["nameLines"] <= 2.5
