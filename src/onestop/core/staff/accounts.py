@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -34,6 +35,7 @@ from onestop.core.staff.actions import new_initial_password
 from onestop.core.staff.errors import (
     AccountDeactivated,
     AccountNotFound,
+    AccountOfApplicant,
     AccountOutsideCentre,
     LastCentreAdmin,
     OwnAccountDeactivation,
@@ -80,7 +82,9 @@ def check_may_manage_account(actor: Any, user: Any, centre: Centre | None) -> st
 
     A centre admin of `centre` may act only on an account that has at least one staff
     role and all of them in `centre`, so applicants and staff of other centres are out
-    of reach. A platform admin may act on every account.
+    of reach. Nor on one registered as an applicant (a Person), even with such roles:
+    otherwise an admin could grant a role to any applicant's account and then take it
+    over with a password reset. A platform admin may act on every account.
     """
     if actor is None:
         return OPERATOR
@@ -94,6 +98,9 @@ def check_may_manage_account(actor: Any, user: Any, centre: Centre | None) -> st
     )
     if centre_ids != {centre.pk}:
         raise AccountOutsideCentre(username=echoed(user.username), centre=centre.name)
+    # Looked up by name: core does not import the identity app's models.
+    if apps.get_model("identity", "Person").objects.filter(user=user).exists():
+        raise AccountOfApplicant(username=echoed(user.username))
     return str(membership.role)
 
 

@@ -120,6 +120,15 @@ class RoleNotHeld(NotFound):
     )
 
 
+class AccountOfApplicant(PermissionDenied):
+    code = "account.registered_applicant"
+    message = _(
+        "The account %(username)s is also registered as an applicant with a resident ID "
+        "number, so only a platform admin can reset its password, deactivate it or "
+        "reactivate it. Removing its staff roles here ends its staff access."
+    )
+
+
 class AccountNotFound(NotFound):
     code = "account.not_found"
     message = _(

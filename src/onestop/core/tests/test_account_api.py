@@ -136,6 +136,33 @@ def test_reset_denied_for_accounts_elsewhere(demo):
         assert response.json()["code"] == "account.outside_centre"
 
 
+@pytest.mark.parametrize("action", ["password-reset", "deactivate", "reactivate"])
+def test_role_granted_to_applicant_gives_admin_no_reach(demo, action):
+    # Granting a role to an applicant's account must not let a centre admin take it over.
+    admin = token_client("centreadmin")
+    granted = admin.post(
+        f"/api/v1/centres/{demo.centre.slug}/staff",
+        {"username": "applicant", "role": "supervisor"},
+        content_type="application/json",
+    )
+    password_before = demo.user("applicant").password
+
+    response = admin.post(account_url(demo.centre, "applicant", action))
+
+    assert granted.status_code == 201, granted.content
+    assert response.status_code == 403, response.content
+    assert response.json()["code"] == "account.registered_applicant"
+    applicant = demo.user("applicant")
+    assert applicant.password == password_before
+    assert applicant.is_active
+    assert (
+        token_client("platform")
+        .post(account_url(demo.centre, "applicant", action))
+        .status_code
+        == 200
+    )
+
+
 def test_platform_admin_resets_any_account(demo, other_centre):
     platform = token_client("platform")
 
