@@ -119,6 +119,45 @@ def window_acceptance(matter: Any, id_number: str) -> dict[str, Any]:
     return data
 
 
+def issued_window_case(
+    demo: Any, *, username: str = "applicant", window: str = "3", enterprise: Any = None
+) -> Any:
+    """Return a food licence case that the demo clerk accepted at `window` for the
+    person `username`, and the demo reviewer approved, with its result issued.
+
+    With `enterprise`, the case is filed for it, with its code and name in the form.
+    """
+    from onestop.cases.actions import (
+        Application,
+        MaterialCheck,
+        approve_case,
+        create_window_case,
+    )
+    from onestop.catalog.models import Matter
+    from onestop.identity.models import Person
+
+    matter = Matter.objects.get(centre=demo.centre, pack_id="food-business-licence")
+    form = {
+        key.removeprefix("field."): value for key, value in valid_form(matter).items()
+    }
+    if enterprise is not None:
+        form["organisation_uscc"] = enterprise.uscc
+        form["organisation_name"] = enterprise.name
+    checklist = {
+        material["key"]: MaterialCheck(original_seen=True)
+        for material in matter.current_version.guide.materials
+    }
+    case = create_window_case(
+        actor=demo.user("clerk"),
+        matter=matter,
+        person=Person.objects.get(user__username=username),
+        enterprise=enterprise,
+        application=Application(form_data=form, checklist=checklist),
+        window=window,
+    )
+    return approve_case(actor=demo.user("reviewer"), case=case, opinion="准予许可")
+
+
 def sample_value(field: dict[str, Any]) -> str:
     kind = field.get("type", "text")
     if field.get("applicant_name"):

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from onestop.cases.applicants import acts_as_applicant, check_acts_as_applicant
 from onestop.cases.errors import CaseNotFound, MatterNotFound, MatterSwitchedOff
 from onestop.cases.models import OPEN_STATES, Case, CaseState
 from onestop.catalog.models import Matter
@@ -78,7 +79,9 @@ def get_case_for(user: Any, number: str, *, audit: bool = True) -> Case:
     """Return the case with `number` if the user may see it, else raise CaseNotFound.
 
     A case of another centre or department is reported as not found, so that numbers of other
-    people's cases cannot be probed.
+    people's cases cannot be probed. The filer of an enterprise's case who is no longer
+    its verified agent gets the agency error that says why instead (AgencyRevoked, or
+    AgencyNotVerified after claiming it again), because they know the number already.
     """
     # No case number has an invisible character, and PostgreSQL cannot compare text
     # with U+0000 at all, so such a number is not looked up.
@@ -89,7 +92,10 @@ def get_case_for(user: Any, number: str, *, audit: bool = True) -> Case:
         else None
     )
     if case is None:
-        raise CaseNotFound(number=number[:32])
+        not_found = CaseNotFound(number=number[:32])
+        if wanted.isprintable():
+            _check_former_filer(user, wanted, not_found)
+        raise not_found
     if audit:
         record_event(
             actor=user,
@@ -104,7 +110,7 @@ def get_case_for(user: Any, number: str, *, audit: bool = True) -> Case:
 
 def role_of(user: Any, case: Case) -> str:
     """Return the role under which the user sees the case."""
-    if case.person.user_id == user.pk:
+    if acts_as_applicant(user, case):
         return "applicant"
     for membership in staff_roles(user):
         if membership.role == Role.PLATFORM_ADMIN:
@@ -115,6 +121,20 @@ def role_of(user: Any, case: Case) -> str:
         ):
             return membership.role
     return "applicant"
+
+
+def _check_former_filer(user: Any, number: str, not_found: CaseNotFound) -> None:
+    """Raise the agency error of a user who filed the enterprise's case `number` and no
+    longer acts for the enterprise, or `not_found` after a rejected claim."""
+    if not user.is_authenticated:
+        return
+    filed = (
+        Case.objects.filter(number=number, person__user=user, enterprise__isnull=False)
+        .select_related("person", "enterprise")
+        .first()
+    )
+    if filed is not None:
+        check_acts_as_applicant(user, filed, not_found)
 
 
 def my_cases(user: Any) -> QuerySet[Case]:

@@ -4,10 +4,10 @@ A person who registers an enterprise online only claims to act for it, and the c
 is pending. A window clerk verifies it after seeing the business licence (营业执照) and
 either the legal representative's ID card or a power of attorney (授权委托书), or
 rejects it with a reason (`identity.agency_window`). Only a verified agency lets the
-person see the enterprise's certificates and cases, apply for it and give credit
-consents for it. An enterprise may have several verified agents, and a clerk may
-revoke any of them. A pending claim blocks nobody: several persons may claim one
-enterprise, and claims that no clerk decided are removed after
+person see the enterprise's certificates and cases, act as the applicant of its cases,
+apply for it and give credit consents for it. An enterprise may have several verified
+agents, and a clerk may revoke any of them. A pending claim blocks nobody: several
+persons may claim one enterprise, and claims that no clerk decided are removed after
 `ONESTOP_AGENCY_CLAIM_DAYS`.
 """
 
@@ -72,16 +72,46 @@ def check_verified_agent(
     bring to the window, and one whose agency was revoked gets AgencyRevoked. Anyone
     else gets `not_agent`, the caller's own error.
     """
-    agency = EnterpriseAgent.objects.filter(
-        person=person, enterprise=enterprise
-    ).first()
-    if agency is not None and agency.is_verified:
-        return
-    if agency is not None and agency.status == AgencyStatus.PENDING:
-        raise AgencyNotVerified(enterprise=enterprise.name, uscc=enterprise.masked_uscc)
-    if agency is not None and agency.status == AgencyStatus.REVOKED:
-        raise AgencyRevoked(enterprise=enterprise.name, uscc=enterprise.masked_uscc)
-    raise not_agent
+    agency = (
+        EnterpriseAgent.objects.filter(person=person, enterprise=enterprise)
+        .select_related("enterprise")
+        .first()
+    )
+    error = agency_error(agency, not_agent)
+    if error is not None:
+        raise error
+
+
+def agency_error(
+    agency: EnterpriseAgent | None, not_agent: OneStopError
+) -> OneStopError | None:
+    """Return None for a verified agency, else the error that explains why its person
+    may not act for its enterprise: AgencyNotVerified for a pending claim,
+    AgencyRevoked for a revoked agency, and `not_agent` for a rejected claim or none.
+    """
+    if agency is None:
+        return not_agent
+    if agency.is_verified:
+        return None
+    enterprise = agency.enterprise
+    if agency.status == AgencyStatus.PENDING:
+        return AgencyNotVerified(
+            enterprise=enterprise.name, uscc=enterprise.masked_uscc
+        )
+    if agency.status == AgencyStatus.REVOKED:
+        return AgencyRevoked(enterprise=enterprise.name, uscc=enterprise.masked_uscc)
+    return not_agent
+
+
+def verified_agent_user_ids(enterprise_id: int) -> list[int]:
+    """Return the user ids of the enterprise's verified agents, oldest agency first."""
+    return list(
+        EnterpriseAgent.objects.filter(
+            enterprise_id=enterprise_id, status=AgencyStatus.VERIFIED
+        )
+        .order_by("pk")
+        .values_list("person__user_id", flat=True)
+    )
 
 
 def agencies_of(person: Person) -> QuerySet[EnterpriseAgent]:

@@ -1,9 +1,11 @@
 """Every state change of ratings, visits and rating links, one function each.
 
 Only the applicant rates: online as the signed-in applicant of the case, on site and by
-SMS through a rating link bound to the applicant. A case is rated once, whichever the
-channel, and a visit once. A rating can be changed within the centre's change period. A
-bad rating opens its rectification in the same transaction.
+SMS through a rating link bound to the applicant. Every verified agent of an
+enterprise acts as the applicant of the enterprise's cases (`cases.applicants`). A
+case is rated once, whichever the channel, and a visit once. A rating can be changed
+within the centre's change period. A bad rating opens its rectification in the same
+transaction.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from onestop.cases.applicants import applicant_user_ids, check_acts_as_applicant
 from onestop.cases.models import Case, CaseState
 from onestop.core.audit import record_event
 from onestop.core.errors import echoed
@@ -63,6 +66,7 @@ from onestop.ratings.models import (
     tags_for_channel,
 )
 from onestop.ratings.queries import (
+    check_rater,
     get_case_rating,
     get_policy,
     get_rating_link,
@@ -118,10 +122,10 @@ def rate_case(
 ) -> Rating:
     """Record the signed-in applicant's rating of a case, online or at a kiosk.
 
+    Whoever acts as the applicant of the case may rate it (see `cases.applicants`).
     The comment is stored as given and rendered escaped.
     """
-    if case.person.user_id != actor.pk:
-        raise NotYourCase(number=case.number)
+    check_acts_as_applicant(actor, case, NotYourCase(number=case.number))
     if channel not in SIGNED_IN_CHANNELS:
         raise InvalidChannel(channel=echoed(channel), allowed=list(SIGNED_IN_CHANNELS))
     _check_rateable(case)
@@ -191,16 +195,16 @@ def change_rating(
 ) -> Rating:
     """Change a rating within the centre's change period.
 
-    The signed-in applicant changes their own rating. On a device without a session, the
-    rating link that the rating was made with is accepted in place of a sign-in, from
-    the window's rating pad when the link is a screen link of a window with a pad. A bad
-    rating that becomes good withdraws its open rectification, and a good one that becomes
-    bad opens one.
+    The signed-in applicant changes the rating (see `rater_error`). On a device without
+    a session, the rating link that the rating was made with is accepted in place of a
+    sign-in, from the window's rating pad when the link is a screen link of a window
+    with a pad. A bad rating that becomes good withdraws its open rectification, and a
+    good one that becomes bad opens one.
     """
     if token:
         _check_link_of(actor, get_rating_link(token), rating, pad)
-    elif rating.person.user_id != actor.pk:
-        raise _not_yours(rating)
+    else:
+        check_rater(actor, rating)
     if rating.is_default:
         raise DefaultRatingFixed(number=rating.case.number if rating.case else "")
     _check_change_period(rating)
@@ -440,15 +444,22 @@ def issue_rating_link(
 
 
 def _notify_link(link: RatingLink) -> None:
+    """Send the link of a visit to the visitor, and that of a case to each user who
+    acts as the applicant of the case (`applicant_user_ids`)."""
     # NOTE: no SMS gateway is integrated yet. The short link reaches the applicant as an
     # in-app message, and an operator's SMS sender can read the same RatingLink rows.
-    notify(
-        centre=link.centre,
-        user_id=link.person.user_id,
-        message_id=RATING_LINK_SENT,
-        link=f"/r/{link.token}",
-        date=link.expires_at.isoformat(),
-    )
+    if link.visit is None and link.case is not None:
+        user_ids = applicant_user_ids(link.case)
+    else:
+        user_ids = [link.person.user_id]
+    for user_id in user_ids:
+        notify(
+            centre=link.centre,
+            user_id=user_id,
+            message_id=RATING_LINK_SENT,
+            link=f"/r/{link.token}",
+            date=link.expires_at.isoformat(),
+        )
 
 
 # --- shared steps ------------------------------------------------------------------------
@@ -462,9 +473,23 @@ def _check_rateable(case: Case) -> None:
 def _check_link(actor: Any, link: RatingLink, pad: RatingPad | None) -> None:
     if link.is_expired:
         raise RatingLinkExpired(expired=link.expires_at)
-    if getattr(actor, "is_authenticated", False) and actor.pk != link.person.user_id:
-        raise NotYourVisit()
+    if getattr(actor, "is_authenticated", False):
+        _check_link_user(actor, link)
     check_rating_pad(link, pad)
+
+
+def _check_link_user(actor: Any, link: RatingLink) -> None:
+    """Raise NotYourVisit, or an agency error, unless the signed-in user is the visitor
+    of the link's visit or acts as the applicant of the link's case.
+
+    A link without a session is checked by its token alone. NOTE: so a revoked agent
+    who kept the link of an enterprise's case can still rate it without signing in,
+    until the link expires.
+    """
+    if link.visit is None and link.case is not None:
+        check_acts_as_applicant(actor, link.case, NotYourVisit())
+    elif actor.pk != link.person.user_id:
+        raise NotYourVisit()
 
 
 def check_rating_pad(link: RatingLink, pad: RatingPad | None) -> None:

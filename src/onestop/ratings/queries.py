@@ -8,9 +8,14 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from onestop.cases.applicants import (
+    acts_as_applicant,
+    applicant_error,
+    check_acts_as_applicant,
+)
 from onestop.cases.models import Case
 from onestop.cases.queries import get_case_for
-from onestop.core.errors import echoed, listed
+from onestop.core.errors import OneStopError, echoed, listed
 from onestop.core.models import Centre, Role
 from onestop.core.permissions import (
     CentreScope,
@@ -26,6 +31,7 @@ from onestop.ratings.errors import (
     FixNotRateable,
     NoRectificationOfCase,
     NotYourCase,
+    NotYourVisit,
     PadCentreNotAllowed,
     PadNotFound,
     RatingLinkNotFound,
@@ -99,17 +105,44 @@ def is_case_rated(case: Case) -> bool:
 
 
 def get_own_rating(user: Any, rating_id: int) -> Rating:
-    """Return the user's own rating with `rating_id`, or raise RatingNotFound."""
+    """Return the rating with `rating_id` if the user may change it (`rater_error`),
+    else raise RatingNotFound."""
     if not user.is_authenticated:
         raise RatingNotFound(rating=rating_id)
     rating = (
-        Rating.objects.select_related("centre", "case", "visit", "person")
-        .filter(pk=rating_id, person__user_id=user.pk)
+        Rating.objects.select_related(
+            "centre", "case", "case__person", "visit", "person"
+        )
+        .filter(pk=rating_id)
         .first()
     )
-    if rating is None:
+    if rating is None or rater_error(user, rating) is not None:
         raise RatingNotFound(rating=rating_id)
     return rating
+
+
+def rater_error(user: Any, rating: Rating) -> OneStopError | None:
+    """Return None when the user may change the rating and rate how its rectification
+    was resolved, else the error that explains why not.
+
+    A case's rating is the applicant's, so whoever acts as the applicant of the case
+    may (see `cases.applicants`), and anyone else gets NotYourCase or an agency error.
+    A visit's rating is the visitor's own, and anyone else gets NotYourVisit.
+    """
+    if rating.case is not None and rating.visit_id is None:
+        return applicant_error(
+            user, rating.case, NotYourCase(number=rating.case.number)
+        )
+    if rating.person.user_id == getattr(user, "pk", None):
+        return None
+    return NotYourVisit()
+
+
+def check_rater(actor: Any, rating: Rating) -> None:
+    """Raise the `rater_error` of the actor on the rating, if there is one."""
+    error = rater_error(actor, rating)
+    if error is not None:
+        raise error
 
 
 def visible_rectifications(user: Any) -> QuerySet[Rectification]:
@@ -146,12 +179,17 @@ def get_rectification_for(user: Any, rectification_id: int) -> Rectification:
 
 
 def fix_rateable_rectification(user: Any, case: Case) -> Rectification | None:
-    """Return the user's closed rectification of `case` whose fix they have not rated."""
+    """Return a closed rectification of a rating of `case` that the user may rate the
+    fix of (`rater_error`), and whose fix is not rated yet."""
+    return _fix_rateable(case, _ratings_of_rater(user, case))
+
+
+def _fix_rateable(case: Case, ratings: Q) -> Rectification | None:
     return (
         Rectification.objects.for_centre(case.centre)
         .filter(
+            ratings,
             rating__case=case,
-            rating__person__user_id=getattr(user, "pk", None),
             outcome__in=RESOLVED_OUTCOMES,
             fix_level__isnull=True,
         )
@@ -159,21 +197,37 @@ def fix_rateable_rectification(user: Any, case: Case) -> Rectification | None:
     )
 
 
+def _ratings_of_rater(user: Any, case: Case, *, applicant: bool | None = None) -> Q:
+    """Match the rectifications of the ratings of `case` that `rater_error` lets the
+    user handle: their own visit ratings, and the case's rating when they act as the
+    applicant of the case. `applicant` says whether they do, when the caller has
+    checked it already."""
+    if applicant is None:
+        applicant = acts_as_applicant(user, case)
+    own_visits = Q(
+        rating__visit__isnull=False, rating__person__user_id=getattr(user, "pk", None)
+    )
+    if not applicant:
+        return own_visits
+    return own_visits | Q(rating__visit__isnull=True)
+
+
 def get_fix_rectification_for(user: Any, case: Case) -> Rectification:
     """Return the rectification of `case` whose fix the applicant `user` may rate now.
 
-    Raises NotYourCase for anyone but the applicant, NoRectificationOfCase when none of
-    their ratings of the case opened one, and FixNotRateable naming the latest one when
-    it is still open or its fix is already rated.
+    Raises NotYourCase, or an agency error, for anyone who does not act as the
+    applicant of the case (see `cases.applicants`), NoRectificationOfCase when none of
+    the ratings of the case they may handle opened one, and FixNotRateable naming the
+    latest one when it is still open or its fix is already rated.
     """
-    if case.person.user_id != getattr(user, "pk", None):
-        raise NotYourCase(number=case.number)
-    found = fix_rateable_rectification(user, case)
+    check_acts_as_applicant(user, case, NotYourCase(number=case.number))
+    ratings = _ratings_of_rater(user, case, applicant=True)
+    found = _fix_rateable(case, ratings)
     if found is not None:
         return found
     latest = (
         Rectification.objects.for_centre(case.centre)
-        .filter(rating__case=case, rating__person__user_id=user.pk)
+        .filter(ratings, rating__case=case)
         .order_by("-pk")
         .first()
     )

@@ -29,8 +29,6 @@ from onestop.ratings.errors import (
     InvalidLevel,
     InvalidOutcome,
     NoteRequired,
-    NotYourCase,
-    NotYourVisit,
     RectificationAction,
     RectificationNotOpen,
     RectifyDatePast,
@@ -45,7 +43,7 @@ from onestop.ratings.models import (
     Rectification,
     RectificationStatus,
 )
-from onestop.ratings.queries import get_policy
+from onestop.ratings.queries import check_rater, get_policy
 from onestop.worktime.queries import compute_due
 
 log = get_logger(__name__)
@@ -281,11 +279,7 @@ def rate_fix(*, actor: Any, rectification: Rectification, level: int) -> Rectifi
         raise InvalidLevel(level=level)
     with transaction.atomic():
         rectification = _lock(rectification)
-        rating = rectification.rating
-        if rating.person.user_id != getattr(actor, "pk", None):
-            if rating.case is not None and rating.visit_id is None:
-                raise NotYourCase(number=rating.case.number)
-            raise NotYourVisit()
+        check_rater(actor, rectification.rating)
         if rectification.outcome not in RESOLVED_OUTCOMES or rectification.fix_level:
             raise FixNotRateable(rectification=rectification.pk)
         rectification.fix_level = level

@@ -32,6 +32,7 @@ from onestop.cases.actions.transitions import (
     _reload,
     _transition,
 )
+from onestop.cases.applicants import check_acts_as_applicant
 from onestop.cases.errors import (
     CorrectionItemsRequired,
     CorrectionNoteTooLong,
@@ -50,11 +51,13 @@ from onestop.core.errors import PermissionDenied, echoed, shown
 
 
 def resubmit_case(*, actor: Any, case: Case, application: Application) -> Case:
-    """Answer a correction request: replace the listed materials and form values."""
+    """Answer a correction request: replace the listed materials and form values.
+
+    Whoever acts as the applicant (see `cases.applicants`) may answer it.
+    """
     with _atomic_removing_files() as written:
         case = _lock(case)
-        if case.person.user_id != actor.pk:
-            raise PermissionDenied()
+        check_acts_as_applicant(actor, case, PermissionDenied())
         guide = case.matter_version.guide
         form_data = {**case.form_data, **application.form_data}
         with reporting_consent(application, guide.materials):

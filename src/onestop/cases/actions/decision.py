@@ -16,12 +16,17 @@ from onestop.cases.actions.roles import (
     _reviewer_role,
 )
 from onestop.cases.actions.transitions import _lock, _notify, _reload, _transition
+from onestop.cases.applicants import acts_as_applicant, check_acts_as_applicant
 from onestop.cases.errors import OpinionRequired, OpinionTooLong, ReasonAction
 from onestop.cases.models import Case, CaseDocument, CaseState
 from onestop.cases.recusal import audits_own_case_rejection, check_not_own_case
 from onestop.core.logging import get_logger
 from onestop.core.models import Role
-from onestop.core.permissions import require_role
+from onestop.core.permissions import (
+    RoleRequired,
+    find_role,
+    require_authenticated,
+)
 
 log = get_logger(__name__)
 
@@ -30,13 +35,27 @@ def deliver_result(*, actor: Any, case: Case) -> Case:
     """Hand the result over (at the window, or downloaded online by the applicant): closed."""
     with transaction.atomic():
         case = _lock(case)
-        if case.person.user_id == actor.pk:
-            role = APPLICANT
-        else:
-            role = require_role(actor, WINDOW_ROLES, centre=case.centre).role
+        role = _deliverer_role(actor, case)
         _transition(case, actor=actor, actor_role=role, action="deliver_result")
         Case.objects.filter(pk=case.pk).update(closed_at=timezone.now())
     return _reload(case)
+
+
+def _deliverer_role(actor: Any, case: Case) -> str:
+    """Return APPLICANT for whoever acts as the applicant of the case, else the role of
+    the clerk who hands the result over at the window.
+
+    Anyone else gets the agency error of `applicant_error` when they are a pending or
+    revoked agent of the case's enterprise, and RoleRequired otherwise.
+    """
+    clerk = find_role(actor, WINDOW_ROLES, centre=case.centre)
+    if clerk is not None and not acts_as_applicant(actor, case):
+        return clerk.role
+    require_authenticated(actor)
+    check_acts_as_applicant(
+        actor, case, RoleRequired(role=list(WINDOW_ROLES), centre=case.centre.name)
+    )
+    return APPLICANT
 
 
 @audits_own_case_rejection

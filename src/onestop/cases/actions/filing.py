@@ -27,6 +27,7 @@ from onestop.cases.actions.transitions import (
     _set_deadlines,
     _transition,
 )
+from onestop.cases.applicants import check_acts_as_applicant
 from onestop.cases.errors import WithdrawalByApplicantOnly
 from onestop.cases.models import Case, CaseEvent, CaseState, Channel, Submission
 from onestop.cases.recusal import audits_own_case_rejection, check_not_own_application
@@ -90,7 +91,9 @@ def submit_online_case(
                 channel=channel,
             )
             insert_instances([case])
-            _store_new_materials(case, application, actor=actor, written=written)
+            _store_new_materials(
+                case, application, actor=actor, role=APPLICANT, written=written
+            )
             _transition(case, actor=actor, actor_role=APPLICANT, action="submit")
             Case.objects.filter(pk=case.pk).update(submitted_at=timezone.now())
     log.info(
@@ -103,10 +106,13 @@ def submit_online_case(
 
 
 def withdraw_case(*, actor: Any, case: Case, reason: str) -> Case:
+    """Withdraw the case on the applicant's request (see `cases.applicants` for who
+    acts as the applicant)."""
     with transaction.atomic():
         case = _lock(case)
-        if case.person.user_id != actor.pk:
-            raise WithdrawalByApplicantOnly(number=case.number)
+        check_acts_as_applicant(
+            actor, case, WithdrawalByApplicantOnly(number=case.number)
+        )
         _transition(
             case, actor=actor, actor_role=APPLICANT, action="withdraw", reason=reason
         )
@@ -198,7 +204,7 @@ def get_or_create_window_case(
             _set_deadlines(case, *deadlines.first_case_deadlines(case))
             insert_instances([case])
             submissions = _store_new_materials(
-                case, application, actor=actor, written=written
+                case, application, actor=actor, role=Role.CLERK, written=written
             )
             event = _record_event(
                 case,
@@ -244,14 +250,19 @@ def _build_case(
 
 
 def _store_new_materials(
-    case: Case, application: Application, *, actor: Any, written: list[str]
+    case: Case,
+    application: Application,
+    *,
+    actor: Any,
+    role: str,
+    written: list[str],
 ) -> list[Submission]:
     """Store the materials of a case just inserted and return its submissions.
 
+    `role` is the filer's: the applicant online, the clerk at the window.
     `_check_new_case` has already checked the application's materials against the
     matter, so the stored ones are not read back to check them again.
     """
-    role = APPLICANT if case.person.user_id == actor.pk else Role.CLERK
     submissions = _store_materials(
         case, application, replace=False, actor=actor, role=role, written=written
     )

@@ -10,13 +10,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from onestop.cases import deadlines, documents
+from onestop.cases.applicants import applicant_user_ids
 from onestop.cases.models import Case, CaseEvent, CaseState, Submission
 from onestop.cases.workflow import TRANSITIONS, Transition
 from onestop.core.bulk import insert_instances
 from onestop.core.errors import Coded, InvalidTransition
 from onestop.core.ledger.actions import queue_entry
 from onestop.core.notifications import notify
-from onestop.identity.models import AgencyStatus, EnterpriseAgent
 from onestop.worktime.engine import Due
 
 
@@ -144,31 +144,23 @@ def _end_pauses(case: Case, kind: str | None) -> None:
 def _notify(
     case: Case, message_id: str, *, at: datetime | None = None, **params: Any
 ) -> None:
-    """Write the applicant an in-app message of `notices`, with the case number as `number`.
+    """Write each user who acts as the applicant an in-app message of `notices`, with
+    the case number as `number`.
 
-    `at` is when the event happened, when the message is written later (see `notify`).
-    The applicant of an enterprise's case gets the message only while they are a
-    verified agent of the enterprise, because a revoked agent no longer sees its cases.
+    On an enterprise's case, these are its verified agents now (`applicant_user_ids`),
+    so a revoked filer gets nothing and every other agent gets one message each. `at`
+    is when the event happened, when the message is written later (see `notify`).
     """
-    if case.enterprise_id is not None and not _acts_for_enterprise(
-        case.person_id, case.enterprise_id
-    ):
-        return
-    notify(
-        centre=case.centre,
-        user_id=case.person.user_id,
-        message_id=message_id,
-        link=f"/portal/cases/{case.number}/",
-        at=at,
-        number=case.number,
-        **params,
-    )
-
-
-def _acts_for_enterprise(person_id: int, enterprise_id: int) -> bool:
-    return EnterpriseAgent.objects.filter(
-        enterprise_id=enterprise_id, person_id=person_id, status=AgencyStatus.VERIFIED
-    ).exists()
+    for user_id in applicant_user_ids(case):
+        notify(
+            centre=case.centre,
+            user_id=user_id,
+            message_id=message_id,
+            link=f"/portal/cases/{case.number}/",
+            at=at,
+            number=case.number,
+            **params,
+        )
 
 
 def _lock(case: Case) -> Case:

@@ -65,7 +65,9 @@ def test_revoked_agent_loses_enterprise(demo):
     assert "撤销" in chinese.json()["message"]
     assert consented.status_code == 403
     assert consented.json()["code"] == "agency.revoked"
-    assert applicant.get(f"/api/v1/cases/{number}").status_code == 404
+    opened = applicant.get(f"/api/v1/cases/{number}")
+    assert opened.status_code == 403
+    assert opened.json()["code"] == "agency.revoked"
     listed = [case["number"] for case in applicant.get("/api/v1/cases").json()]
     assert number not in listed
     assert number not in applicant.get("/portal/cases/").content.decode()

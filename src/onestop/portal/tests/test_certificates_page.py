@@ -133,4 +133,6 @@ def test_revoked_agent_loses_enterprise_certificate(demo):
     assert before.status_code == 200
     assert certificate.identifier not in certificates_page(demo, "agent")
     assert agent.get(pdf).status_code == 403
-    assert agent.get(case_page).status_code == 404
+    opened = agent.get(case_page)
+    assert opened.status_code == 403
+    assert "<code>agency.revoked</code>" in opened.content.decode()

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from onestop.cases.applicants import acts_as_applicant
 from onestop.cases.models import Case
 from onestop.ratings.actions import RATEABLE_STATES
 from onestop.ratings.models import Level, RatingChannel, Tag, tags_for_channel
@@ -29,7 +30,7 @@ def rating_panel(context: dict[str, Any], case: Case) -> dict[str, Any]:
     """
     request = context["request"]
     user = request.user
-    if case.person.user_id != user.pk:
+    if not acts_as_applicant(user, case):
         return {"case": case}
     kiosk = getattr(request, "kiosk", False)
     channel = RatingChannel.KIOSK if kiosk else RatingChannel.ONLINE

@@ -1,0 +1,184 @@
+"""Every verified agent of an enterprise rates the enterprise's cases, changes their
+rating and rates the fix of a bad one, whoever filed the case."""
+
+from __future__ import annotations
+
+import pytest
+
+from onestop.cases.tests.test_enterprise_agents import (
+    OUTSIDER,
+    add_outsider,
+    add_second_agent,
+    issued_for_enterprise,
+    revoke_filer,
+)
+from onestop.core.models import AuditEvent, Notification
+from onestop.identity.agency import AgencyNotVerified, AgencyRevoked
+from onestop.identity.models import AgencyStatus, Person
+from onestop.ratings.actions import RATING_LINK_SENT, issue_rating_link, rate_case
+from onestop.ratings.errors import NotYourCase
+from onestop.ratings.models import Rating, RatingChannel, RatingLink
+
+pytestmark = pytest.mark.django_db
+
+
+def rate(client, case, level=5):
+    return client.post(
+        f"/api/v1/ratings/cases/{case.number}",
+        {"level": level},
+        content_type="application/json",
+    )
+
+
+def test_second_agent_rates_case(demo):
+    case = issued_for_enterprise(demo)
+    add_second_agent(demo)
+    revoke_filer(demo)
+
+    by_filer = rate(demo.client("agent"), case)
+    by_second = rate(demo.client("applicant"), case)
+
+    assert by_filer.status_code == 403
+    assert by_filer.json()["code"] == "agency.revoked"
+    assert by_second.status_code == 201, by_second.content
+    rating = Rating.objects.get(case=case)
+    assert rating.person == Person.objects.get(user__username="agent")
+    event = AuditEvent.objects.get(verb="case.rated")
+    assert event.actor == demo.user("applicant")
+    assert event.actor_role == "applicant"
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [
+        (AgencyStatus.PENDING, AgencyNotVerified),
+        (AgencyStatus.REVOKED, AgencyRevoked),
+        (AgencyStatus.REJECTED, NotYourCase),
+        (None, NotYourCase),
+    ],
+)
+def test_rating_error_by_agency_status(demo, status, error):
+    case = issued_for_enterprise(demo)
+    outsider = add_outsider(status)
+
+    with pytest.raises(error) as raised:
+        rate_case(actor=outsider, case=case, level=5)
+
+    assert type(raised.value) is error
+    assert not Rating.objects.filter(case=case).exists()
+
+
+def test_non_agent_cannot_rate(demo):
+    case = issued_for_enterprise(demo)
+    add_outsider()
+
+    response = rate(demo.client(OUTSIDER), case)
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "case.not_found"
+    assert not Rating.objects.filter(case=case).exists()
+
+
+def test_second_agent_changes_filers_rating(demo):
+    case = issued_for_enterprise(demo)
+    add_second_agent(demo)
+    add_outsider(AgencyStatus.PENDING)
+    rating_id = rate(demo.client("agent"), case, level=2).json()["id"]
+    url = f"/api/v1/ratings/{rating_id}"
+
+    by_pending = demo.client(OUTSIDER).put(
+        url, {"level": 1}, content_type="application/json"
+    )
+    by_second = demo.client("applicant").put(
+        url, {"level": 4}, content_type="application/json"
+    )
+
+    assert by_pending.status_code == 404
+    assert by_pending.json()["code"] == "rating.not_found"
+    assert by_second.status_code == 200, by_second.content
+    assert Rating.objects.get(pk=rating_id).level == 4
+    event = AuditEvent.objects.get(verb="rating.changed")
+    assert event.actor == demo.user("applicant")
+
+
+def test_second_agent_rates_fix(demo):
+    case = issued_for_enterprise(demo)
+    add_second_agent(demo)
+    rectification = rate_case(
+        actor=demo.user("agent"), case=case, level=1
+    ).rectification
+    reviewer = demo.client("reviewer")
+    base = f"/api/v1/ratings/rectifications/{rectification.pk}"
+    reviewer.post(
+        f"{base}/callback", {"note": "已回访"}, content_type="application/json"
+    )
+    reviewer.post(
+        f"{base}/close",
+        {"outcome": "explained", "note": "法定材料"},
+        content_type="application/json",
+    )
+    revoke_filer(demo)
+    second = demo.client("applicant")
+    url = f"/api/v1/ratings/cases/{case.number}/fix-rating"
+
+    page = second.get(f"/portal/cases/{case.number}/").content.decode()
+    by_filer = demo.client("agent").post(
+        url, {"level": 2}, content_type="application/json"
+    )
+    by_second = second.post(url, {"level": 4}, content_type="application/json")
+
+    assert 'id="rate-fix"' in page
+    assert by_filer.status_code == 403
+    assert by_filer.json()["code"] == "agency.revoked"
+    assert by_second.status_code == 200, by_second.content
+    rectification.refresh_from_db()
+    assert rectification.fix_level == 4
+    event = AuditEvent.objects.get(verb="rectification.fix_rated")
+    assert event.actor == demo.user("applicant")
+
+
+def test_second_agent_sees_rating_form(demo):
+    case = issued_for_enterprise(demo)
+    add_second_agent(demo)
+
+    page = demo.client("applicant").get(f"/portal/cases/{case.number}/")
+
+    assert page.status_code == 200
+    assert 'id="rate"' in page.content.decode()
+
+
+def test_case_link_sent_to_every_agent(demo):
+    case = issued_for_enterprise(demo)
+    add_second_agent(demo)
+    add_outsider(AgencyStatus.PENDING)
+
+    link = issue_rating_link(
+        actor=demo.user("clerk"), channel=RatingChannel.SMS, case=case
+    )
+
+    sent = Notification.objects.filter(message_id=RATING_LINK_SENT)
+    assert sorted(n.user.username for n in sent) == ["agent", "applicant"]
+    assert {n.link for n in sent} == {f"/r/{link.token}"}
+
+
+def test_case_link_checks_signed_in_agent(demo):
+    case = issued_for_enterprise(demo)
+    add_second_agent(demo)
+    link = issue_rating_link(
+        actor=demo.user("clerk"), channel=RatingChannel.SMS, case=case
+    )
+    revoke_filer(demo)
+    url = f"/api/v1/ratings/links/{link.token}"
+
+    by_filer = demo.client("agent").post(
+        url, {"level": 3}, content_type="application/json"
+    )
+    by_second = demo.client("applicant").post(
+        url, {"level": 5}, content_type="application/json"
+    )
+
+    assert RatingLink.objects.get(pk=link.pk).person.user == demo.user("agent")
+    assert by_filer.status_code == 403
+    assert by_filer.json()["code"] == "agency.revoked"
+    assert by_second.status_code == 201, by_second.content
+    assert Rating.objects.get(case=case).level == 5
