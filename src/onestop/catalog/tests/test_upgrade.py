@@ -27,6 +27,7 @@ from onestop.catalog.overlay import set_overlay_field, switch_matter
 from onestop.catalog.packs import STANDARD_PACK_DIR, load_pack
 from onestop.catalog.tests.test_provision import standard_bindings
 from onestop.catalog.upgrade import (
+    MergeInvalid,
     PackIdMismatch,
     PackNotNewer,
     compare_versions,
@@ -515,3 +516,28 @@ def test_demo_again_keeps_newer_pack(demo, next_pack):
     with translation.override("en"):
         assert f"is on pack version {NEXT}, newer than" in result.message()
 
+
+def test_merge_invalid_details_are_codes(demo, tmp_path):
+    set_overlay_field(
+        actor=demo.user("centreadmin"), matter=food(demo), path=PROMISED, value=8
+    )
+    folder = build_next_pack(tmp_path / "shorter")
+
+    def shorten(data):
+        data["time_limits"]["statutory"]["amount"] = 6
+        data["time_limits"]["promised"]["amount"] = 5
+
+    edit_yaml(folder / "matters" / f"{FOOD}.yaml", shorten)
+
+    with translation.override("en"), pytest.raises(MergeInvalid) as raised:
+        upgrade(demo, load_pack(folder))
+    message = raised.value.render()
+
+    assert raised.value.as_dict()["details"] == {
+        "matter": FOOD,
+        "where": "time_limits.promised.amount",
+        "rule": "time_limits.promised_exceeds_statutory",
+    }
+    assert message.startswith(f"The centre's changes to {FOOD} do not fit")
+    assert "At time_limits.promised.amount of the merged matter: " in message
+    assert food(demo).pack_version == SHIPPED
