@@ -180,6 +180,16 @@ def sample_value(field: dict[str, Any]) -> str:
     return "测试" if not field.get("pattern") else ""
 
 
+def choose_in_page(page: Any, field: dict[str, Any], value: str) -> None:
+    """Choose `value` of a select form field in a Playwright page, whether the page
+    shows its choices as a drop-down or as radio buttons (`display: radio`)."""
+    name = f"field.{field['key']}"
+    if field.get("display") == "radio":
+        page.check(f"input[name='{name}'][value='{value}']")
+    else:
+        page.select_option(f"select[name='{name}']", value)
+
+
 def field_messages_in(
     body: dict[str, Any], matter: Any, language: str
 ) -> dict[str, str]:

@@ -7,9 +7,12 @@ request or a page sends it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import InvalidInput, code_point, code_point_text, echoed
+from onestop.identity.actions import CharacterInvalid
 
 # The length of the window columns of cases, visits and ratings, and the maxlength of
 # the pages' input.
@@ -24,12 +27,26 @@ class WindowLabelTooLong(InvalidInput):
     )
 
 
-class WindowLabelCharacterInvalid(InvalidInput):
+class WindowLabelCharacterInvalid(CharacterInvalid):
+    """A window label with a control or invisible character. The details give the
+    label sent (`value`), the first such `character`, its `code_point` (U+XXXX) and
+    its `position` in the label, counted from 1."""
+
     code = "case.window_label_character_invalid"
     message = _(
         "The window label %(value)s contains %(character)s, a control or invisible "
         "character. Type the label again with visible characters only."
     )
+
+    def message_values(self) -> dict[str, Any]:
+        values = super().message_values()
+        values["value"] = _visible(str(self.details["value"]))
+        return values
+
+    def shown_character(self, character: str) -> str:
+        """Show the character by its code point and Unicode name, because it is
+        invisible: U+200B (ZERO WIDTH SPACE)."""
+        return code_point_text(character)
 
 
 def check_window_label(label: str) -> str:
@@ -42,14 +59,14 @@ def check_window_label(label: str) -> str:
             length=len(label),
             max=MAX_WINDOW_LABEL_LENGTH,
         )
-    hidden = next(
-        (character for character in label if not character.isprintable()), None
-    )
-    if hidden is not None:
-        raise WindowLabelCharacterInvalid(
-            value=_visible(label),
-            character=code_point_text(hidden),
-        )
+    for index, character in enumerate(label):
+        if not character.isprintable():
+            raise WindowLabelCharacterInvalid(
+                value=echoed(label),
+                character=character,
+                code_point=code_point(character),
+                position=index + 1,
+            )
     return label
 
 

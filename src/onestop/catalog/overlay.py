@@ -29,6 +29,22 @@ from onestop.catalog.models import (
     MatterOverlay,
     PackInstallation,
 )
+from onestop.catalog.overlay_errors import (
+    LocalMatterExists,
+    LocalMatterInvalid,
+    LocalMatterTooLarge,
+    LocalMatterUnreadable,
+    MatterNotInCentre,
+    OverlayFieldNotSet,
+    OverlayJsonInvalid,
+    OverlayNumberInvalid,
+    OverlayPathInvalid,
+    OverlayPathMissing,
+    OverlayPathNotObject,
+    OverlayTextTooLong,
+    OverlayValueInvalid,
+    OverlayValueTooLarge,
+)
 from onestop.catalog.packs import drop_null_defaults, fill_matter_defaults
 from onestop.catalog.packs.checks import check_matter
 from onestop.catalog.packs.documents import Document, parse_document
@@ -40,10 +56,7 @@ from onestop.core import json_input
 from onestop.core.audit import record_event
 from onestop.core.errors import (
     Coded,
-    InvalidInput,
-    NotFound,
     echoed,
-    full_sentence,
     list_text,
 )
 from onestop.core.json_errors import json_problem
@@ -72,115 +85,6 @@ class _Missing:
 
 
 MISSING: Any = _Missing()
-
-
-class OverlayPathInvalid(InvalidInput):
-    code = "overlay.path_invalid"
-    message = _(
-        "The field path %(path)s is not valid. Write keys of the matter joined by dots, "
-        "such as time_limits.promised.amount; the id of a matter cannot be changed."
-    )
-
-
-class OverlayPathMissing(InvalidInput):
-    code = "overlay.path_missing"
-    message = _(
-        "The field path is missing. Write keys of the matter joined by dots, such as "
-        "time_limits.promised.amount."
-    )
-
-
-class OverlayPathNotObject(InvalidInput):
-    code = "overlay.path_not_object"
-    message = _(
-        "The field path %(path)s goes inside %(parent)s, which is not an object. Change "
-        "%(parent)s as a whole instead."
-    )
-
-
-class OverlayValueInvalid(InvalidInput):
-    code = "overlay.value_invalid"
-    message = _("The value for %(path)s was not saved. %(problems)s")
-
-
-class LocalMatterInvalid(OverlayValueInvalid):
-    message = _("The local matter was not saved. %(problems)s")
-
-
-PROBLEM_AT = _("At %(where)s: %(problem)s")
-
-
-class LocalMatterTooLarge(InvalidInput):
-    code = "overlay.definition_too_large"
-    message = _(
-        "The matter definition has %(size)s bytes, more than the limit of %(limit)s "
-        "bytes that a matter file of a pack has. Shorten long texts such as the "
-        "conditions."
-    )
-
-
-class OverlayValueTooLarge(InvalidInput):
-    code = "overlay.value_too_large"
-    message = _(
-        "The value for %(path)s has %(size)s bytes, more than the limit of %(limit)s "
-        "bytes that a matter file of a pack has. Shorten it, or split the list."
-    )
-
-
-class OverlayTextTooLong(OverlayValueTooLarge):
-    message = _(
-        "The text for %(path)s has %(size)s characters, more than the limit of "
-        "%(limit)s characters that the pack format allows for this field. Shorten it."
-    )
-
-
-class OverlayJsonInvalid(InvalidInput):
-    code = "overlay.json_invalid"
-    message = _(
-        "The value for %(path)s is not valid JSON (%(problem)s). Write a JSON value such "
-        'as 5, "text", true or a list in square brackets.'
-    )
-
-
-class OverlayNumberInvalid(InvalidInput):
-    code = "overlay.number_invalid"
-    message = _(
-        '%(field)s (%(path)s) must be a whole number such as 5, not "%(value)s". Enter '
-        "digits only."
-    )
-
-
-class LocalMatterUnreadable(InvalidInput):
-    code = "overlay.definition_unreadable"
-    message = _(
-        "The matter definition could not be read at line %(line)s, column %(column)s: "
-        "%(problem)s Write it in YAML, as in a pack's matters/<id>.yaml file; JSON is "
-        "valid YAML too."
-    )
-
-
-class OverlayFieldNotSet(NotFound):
-    code = "overlay.field_not_set"
-    message = _(
-        "The matter %(matter)s has no centre value at %(path)s, so there is nothing to "
-        "remove. The diff page lists the fields the centre changed."
-    )
-
-
-class LocalMatterExists(InvalidInput):
-    code = "overlay.matter_exists"
-    message = _(
-        "The centre already has a matter with the id %(matter)s. Choose another id for the "
-        "local matter."
-    )
-
-
-class MatterNotInCentre(NotFound):
-    code = "overlay.matter_not_found"
-    message = _(
-        "The centre %(centre)s has no matter %(matter)s. Open the centre's matter list to "
-        "find it."
-    )
 
 
 # --- paths -------------------------------------------------------------------------------
@@ -284,7 +188,9 @@ def parse_whole_number(field: str, path: str, text: str) -> int:
     """
     text = text.strip()
     if not _WHOLE_NUMBER.fullmatch(text):
-        raise OverlayNumberInvalid(field=field, path=path, value=echoed(text))
+        raise OverlayNumberInvalid(
+            field=Coded(path, field), path=path, value=echoed(text)
+        )
     return int(text)
 
 
@@ -306,6 +212,7 @@ def parse_local_matter(text: str) -> Any:
     raise LocalMatterUnreadable(
         line=(error and error.line) or "?",
         column=(error and error.column) or "?",
+        rule=error.rule if error else "yaml.syntax",
         problem=error.message if error else "",
     )
 
@@ -417,7 +324,9 @@ def admin_matter_for(user: Any, centre: Centre, pack_id: str) -> Matter:
         .first()
     )
     if matter is None:
-        raise MatterNotInCentre(centre=centre.name, matter=echoed(pack_id))
+        raise MatterNotInCentre(
+            centre=Coded(centre.slug, centre.name), matter=echoed(pack_id)
+        )
     return matter
 
 
@@ -498,8 +407,7 @@ def check_definition(
     """Raise `error_class` listing every error of `definition` not in `before`.
 
     An error that `before` has too was not caused by the change, so it is not reported.
-    The details name the first error's place, rule and problem, and `errors` lists each
-    error with its place (`where`), `rule` and `message`, so that one save reports all.
+    The error lists every problem, so that one save reports all.
     """
     known = set()
     if before is not None:
@@ -507,28 +415,8 @@ def check_definition(
     new = [
         e for e in definition_errors(centre, definition) if _error_key(e) not in known
     ]
-    if not new:
-        return
-    errors = [
-        {"where": error.path or path, "rule": error.rule, "message": error.message}
-        for error in new
-    ]
-    problems = " ".join(
-        full_sentence(
-            str(PROBLEM_AT) % {"where": error["where"], "problem": error["message"]}
-        )
-        for error in errors
-    )
-    first = errors[0]
-    raise error_class(
-        path=path,
-        where=first["where"],
-        rule=first["rule"],
-        problem=first["message"],
-        problems=problems,
-        count=len(errors),
-        errors=errors,
-    )
+    if new:
+        raise error_class(path=path, problems=new)
 
 
 def _error_key(error: PackError) -> tuple[str, str, str]:
@@ -651,10 +539,8 @@ def add_local_matter(
         raise LocalMatterUnreadable(
             line=1,
             column=1,
-            problem=Coded(
-                {"problem": "not_mapping"},
-                _("The definition is not a mapping of keys to values."),
-            ),
+            rule="schema.type",
+            problem=_("The definition is not a mapping of keys to values."),
         )
     check_definition(centre, definition, path="matter", error_class=LocalMatterInvalid)
     filled = fill_matter_defaults(definition)

@@ -46,6 +46,7 @@ from onestop.catalog.overlay import (
     refresh_matter,
     remove_overlay_field,
 )
+from onestop.catalog.overlay_errors import ProblemInWords
 from onestop.catalog.packs import load_pack
 from onestop.catalog.versions import PackNotNewer, compare_versions, latest_installation
 from onestop.core.audit import record_event
@@ -74,7 +75,10 @@ class PackIdMismatch(InvalidInput):
     )
 
 
-class MergeInvalid(InvalidInput):
+class MergeInvalid(ProblemInWords):
+    """A centre's overlay that does not fit the new pack. The details give the
+    `matter`, the place (`where`) and the `rule` it breaks."""
+
     code = "pack_upgrade.merge_invalid"
     message = _(
         "The centre's changes to %(matter)s do not fit the new pack. At %(where)s of the "

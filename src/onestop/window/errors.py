@@ -63,6 +63,9 @@ class WindowDepartmentNotFound(NotFound):
 
 
 class WindowNotFound(NotFound):
+    """No window of the centre has the code sent. The details give the `window` code
+    sent and the `centre` by its slug, and the message names the centre."""
+
     code = "window.not_found"
     message = _(
         "%(centre)s has no window with the code %(window)s. Reload the list of windows."

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from onestop.cases.window_labels import check_window_label
 from onestop.core.audit import record_event
-from onestop.core.errors import echoed, listed, listed_choices
+from onestop.core.errors import Coded, echoed, listed, listed_choices
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Department, Role, Window, WindowKind
 from onestop.core.permissions import require_role
@@ -79,7 +79,9 @@ def get_window_for(actor: Any, centre: Centre, code: str) -> Window:
         .first()
     )
     if window is None:
-        raise WindowNotFound(window=echoed(code), centre=centre.name)
+        raise WindowNotFound(
+            window=echoed(code), centre=Coded(centre.slug, centre.name)
+        )
     return window
 
 

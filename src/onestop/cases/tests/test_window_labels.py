@@ -49,21 +49,45 @@ def test_long_name_message_in_chinese(demo):
 
 
 @pytest.mark.parametrize(
-    ("name", "character"),
+    ("name", "character", "position", "named"),
     [
-        ("综合\u200b窗口", "U+200B (ZERO WIDTH SPACE)"),
-        ("3\u202e4", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
-        ("3\u00ad", "U+00AD (SOFT HYPHEN)"),
+        ("综合\u200b窗口", "\u200b", 3, "U+200B (ZERO WIDTH SPACE)"),
+        ("3\u202e4", "\u202e", 2, "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+        ("3\u00ad", "\u00ad", 2, "U+00AD (SOFT HYPHEN)"),
     ],
 )
-def test_hidden_character_is_rejected(demo, name, character):
+def test_hidden_character_is_rejected(demo, name, character, position, named):
     response = add_window(demo, name)
 
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "case.window_label_character_invalid"
-    assert character in body["details"]["character"]
+    assert body["details"] == {
+        "value": name,
+        "character": character,
+        "code_point": named.split(" ")[0],
+        "position": position,
+    }
+    assert named in body["message"]
     assert not Window.objects.filter(code="9").exists()
+
+
+def test_hidden_character_message_marks_place(demo):
+    response = add_window(demo, "综合\u200b窗口")
+
+    assert response.json()["message"] == (
+        "The window label 综合<U+200B>窗口 contains U+200B (ZERO WIDTH SPACE), a "
+        "control or invisible character. Type the label again with visible "
+        "characters only."
+    )
+
+
+def test_hidden_character_message_in_chinese(demo):
+    response = add_window(demo, "综合\u200b窗口", "zh-hans")
+
+    message = response.json()["message"]
+    assert "综合<U+200B>窗口" in message
+    assert "U+200B (ZERO WIDTH SPACE)" in message
 
 
 def test_hidden_character_in_code_is_named(demo):

@@ -253,6 +253,7 @@ def _check_form_fields(document: Document) -> list[PackError]:
         errors += _check_range(document, path, form_field)
         errors += _check_decimal_places(document, path, form_field)
         errors += _check_choices(document, path, form_field)
+        errors += _check_display(document, path, form_field)
         errors += _check_applicant_markers(document, path, form_field)
     return errors + _check_conditions(document)
 
@@ -530,6 +531,29 @@ def _check_choices(
                 )
             values.add(value)
     return errors
+
+
+def _check_display(
+    document: Document, path: PathKey, form_field: dict[str, Any]
+) -> list[PackError]:
+    """Check that `display`, which sets how the choices show, is on a select field."""
+    display = form_field.get("display")
+    field_type = form_field.get("type", "text")
+    if display is None or field_type == "select" or field_type not in FIELD_TYPES:
+        return []
+    return [
+        document.error(
+            (*path, "display"),
+            "form_field.display_type",
+            _(
+                "The field sets display to %(display)s but its type is %(type)s, and "
+                "only a select field has choices to display. Set the type to select "
+                "or remove display."
+            ),
+            display=display,
+            type=field_type,
+        )
+    ]
 
 
 def _check_steps(document: Document) -> list[PackError]:

@@ -1046,7 +1046,7 @@ def test_local_matter_error_details_list_each_problem(demo):
     assert "type" in places
     assert len(errors) > 2
     for error in errors:
-        assert error["message"] in raised.value.render()
+        assert f"At {error['where']}: " in raised.value.render()
 
 
 def test_local_matter_help_shows_file_name(demo):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import shutil
 from io import StringIO
 from pathlib import Path
@@ -24,7 +25,9 @@ from onestop.catalog.models import (
 )
 from onestop.catalog.overlay import set_overlay_field, switch_matter
 from onestop.catalog.packs import STANDARD_PACK_DIR, load_pack
+from onestop.catalog.tests.test_provision import standard_bindings
 from onestop.catalog.upgrade import (
+    MergeInvalid,
     PackIdMismatch,
     PackNotNewer,
     compare_versions,
@@ -39,11 +42,25 @@ from onestop.testing import PDF_BYTES, current_version, valid_form
 pytestmark = pytest.mark.django_db
 
 FOOD = "food-business-licence"
+DRIVING = "driving-licence-renewal"
 REMOVED = "tobacco-retail-licence"
 ADDED = "street-stall-filing"
 PROMISED = "time_limits.promised.amount"
 NEW_CONDITIONS = "在本县从事食品经营活动，有与经营品种相适应的场所和设备。"
 NEW_HOURS = "法定工作日 8:30—17:30"
+
+
+def next_minor(version: str) -> str:
+    major, minor, _patch = version.split("-")[0].split(".")
+    return f"{major}.{int(minor) + 1}.0"
+
+
+# The version of the shipped standard pack, which the demo centre is on, and the
+# version of the next release that the tests build from it.
+SHIPPED = yaml.safe_load((STANDARD_PACK_DIR / "pack.yaml").read_text(encoding="utf-8"))[
+    "version"
+]
+NEXT = next_minor(SHIPPED)
 
 
 def edit_yaml(path: Path, change) -> None:
@@ -54,7 +71,7 @@ def edit_yaml(path: Path, change) -> None:
     )
 
 
-def build_next_pack(folder: Path, version: str = "0.2.0", pack_id: str = "standard"):
+def build_next_pack(folder: Path, version: str = NEXT, pack_id: str = "standard"):
     """Copy the standard pack and change it the way a next release might."""
     shutil.copytree(STANDARD_PACK_DIR, folder)
     edit_yaml(
@@ -82,7 +99,7 @@ def build_next_pack(folder: Path, version: str = "0.2.0", pack_id: str = "standa
 
 @pytest.fixture(scope="module")
 def next_pack_dir(tmp_path_factory) -> Path:
-    return build_next_pack(tmp_path_factory.mktemp("packs") / "standard-0.2.0")
+    return build_next_pack(tmp_path_factory.mktemp("packs") / f"standard-{NEXT}")
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +141,7 @@ def test_upstream_change_applies_where_the_centre_changed_nothing(demo, next_pac
     assert guide["conditions"] == NEW_CONDITIONS
     assert guide["hours"] == NEW_HOURS
     assert guide["time_limits"]["promised"]["amount"] == 4
-    assert food(demo).pack_version == "0.2.0"
+    assert food(demo).pack_version == NEXT
 
 
 def test_overlay_survives_an_upgrade_that_changed_another_field(demo, next_pack):
@@ -169,6 +186,58 @@ def test_same_change_on_both_sides_is_no_conflict(demo, next_pack):
     assert current_version(food(demo)).definition["hours"] == NEW_HOURS
 
 
+def without_delivery_choice(matter: dict) -> dict:
+    """Return driving-licence-renewal as the standard pack 0.1.0 had it: 邮寄地址
+    optional, and no 领取方式 field."""
+    earlier = copy.deepcopy(matter)
+    earlier["form_fields"] = [
+        field for field in earlier["form_fields"] if field["key"] != "delivery"
+    ]
+    address = next(
+        field for field in earlier["form_fields"] if field["key"] == "delivery_address"
+    )
+    address.pop("applies_when")
+    address["required"] = False
+    return earlier
+
+
+def test_upgrade_to_shipped_pack_adds_delivery_choice(standard_pack):
+    earlier = copy.deepcopy(standard_pack)
+    earlier.metadata["version"] = "0.1.0"
+    earlier.matters = [
+        without_delivery_choice(matter) if matter["id"] == DRIVING else matter
+        for matter in earlier.matters
+    ]
+    centre = provision_centre(
+        actor=None,
+        region_code="511602",
+        pack=earlier,
+        bindings=standard_bindings(earlier, "511602"),
+    ).centre
+    matter = Matter.objects.get(centre=centre, pack_id=DRIVING)
+    before = current_version(matter).number
+
+    upgrade_centre(actor=None, region_code="511602", pack=standard_pack)
+
+    matter.refresh_from_db()
+    assert matter.pack_version == SHIPPED
+    assert current_version(matter).number == before + 1
+    fields = {
+        field["key"]: field
+        for field in current_version(matter).definition["form_fields"]
+    }
+    assert [choice["value"] for choice in fields["delivery"]["choices"]] == [
+        "window",
+        "express",
+    ]
+    assert fields["delivery"]["display"] == "radio"
+    assert fields["delivery_address"]["applies_when"] == {
+        "field": "delivery",
+        "values": ["express"],
+    }
+    assert fields["delivery_address"]["required"] is True
+
+
 def test_dry_run_prints_the_plan_and_writes_nothing(demo, next_pack_dir):
     set_overlay_field(
         actor=demo.user("centreadmin"), matter=food(demo), path=PROMISED, value=3
@@ -181,8 +250,8 @@ def test_dry_run_prints_the_plan_and_writes_nothing(demo, next_pack_dir):
 
     assert [model.objects.count() for model in tables] == before
     assert AuditEvent.objects.count() == events
-    assert food(demo).pack_version == "0.1.0"
-    assert "0.1.0 → 0.2.0" in output
+    assert food(demo).pack_version == SHIPPED
+    assert f"{SHIPPED} → {NEXT}" in output
     assert f"{FOOD} {PROMISED}" in output
     assert REMOVED in output
 
@@ -219,7 +288,7 @@ def test_new_matter_is_added(demo, next_pack):
     added = Matter.objects.get(centre=demo.centre, pack_id=ADDED)
     assert added.is_active
     assert current_version(added).number == 1
-    assert added.pack_version == "0.2.0"
+    assert added.pack_version == NEXT
 
 
 def test_open_case_keeps_its_version_through_an_upgrade(demo, next_pack):
@@ -279,7 +348,7 @@ def test_pack_with_another_id_is_refused(demo, tmp_path):
     assert PackInstallation.objects.filter(kind="upgrade").count() == 0
 
 
-@pytest.mark.parametrize("version", ["0.1.0", "0.0.9", "0.1.0-rc.1"])
+@pytest.mark.parametrize("version", [SHIPPED, "0.0.9", f"{SHIPPED}-rc.1"])
 def test_pack_version_not_newer_is_refused(demo, tmp_path, version):
     older = load_pack(build_next_pack(tmp_path / "older", version=version))
 
@@ -290,7 +359,7 @@ def test_pack_version_not_newer_is_refused(demo, tmp_path, version):
     with pytest.raises(PackNotNewer):
         upgrade(demo, older)
 
-    assert food(demo).pack_version == "0.1.0"
+    assert food(demo).pack_version == SHIPPED
 
 
 @pytest.mark.parametrize(
@@ -390,10 +459,10 @@ def test_provision_older_pack_after_upgrade_rejected(demo, next_pack, tmp_path):
 
     message = str(raised.value)
     assert message.startswith("pack_upgrade.older_than_installed: ")
-    assert "version 0.1.0 is older than 0.2.0" in message
+    assert f"version {SHIPPED} is older than {NEXT}" in message
     assert "`onestop pack upgrade`" in message
     assert PackInstallation.objects.count() == installations
-    assert food(demo).pack_version == "0.2.0"
+    assert food(demo).pack_version == NEXT
     assert current_version(food(demo)).definition["conditions"] == NEW_CONDITIONS
 
 
@@ -410,8 +479,8 @@ def test_provision_older_pack_error_in_chinese(demo, next_pack):
             )
         message = raised.value.render()
 
-    assert "0.1.0" in message
-    assert "0.2.0" in message
+    assert SHIPPED in message
+    assert NEXT in message
     assert "onestop pack upgrade" in message
     assert isinstance(raised.value, PackNotNewer)
 
@@ -430,7 +499,7 @@ def test_provision_same_version_after_upgrade_allowed(
 
     market = Department.objects.get(centre=demo.centre, role_key="market_regulation")
     assert market.name.startswith("禅城区市场")
-    assert food(demo).pack_version == "0.2.0"
+    assert food(demo).pack_version == NEXT
 
 
 def test_demo_again_keeps_newer_pack(demo, next_pack):
@@ -440,9 +509,35 @@ def test_demo_again_keeps_newer_pack(demo, next_pack):
 
     result, _accounts = provision_demo(calendar_years=[2026])
 
-    assert result.kept_version == "0.2.0"
+    assert result.kept_version == NEXT
     assert PackInstallation.objects.count() == installations
     assert MatterVersion.objects.filter(centre=demo.centre).count() == versions
-    assert food(demo).pack_version == "0.2.0"
+    assert food(demo).pack_version == NEXT
     with translation.override("en"):
-        assert "is on pack version 0.2.0, newer than" in result.message()
+        assert f"is on pack version {NEXT}, newer than" in result.message()
+
+
+def test_merge_invalid_details_are_codes(demo, tmp_path):
+    set_overlay_field(
+        actor=demo.user("centreadmin"), matter=food(demo), path=PROMISED, value=8
+    )
+    folder = build_next_pack(tmp_path / "shorter")
+
+    def shorten(data):
+        data["time_limits"]["statutory"]["amount"] = 6
+        data["time_limits"]["promised"]["amount"] = 5
+
+    edit_yaml(folder / "matters" / f"{FOOD}.yaml", shorten)
+
+    with translation.override("en"), pytest.raises(MergeInvalid) as raised:
+        upgrade(demo, load_pack(folder))
+    message = raised.value.render()
+
+    assert raised.value.as_dict()["details"] == {
+        "matter": FOOD,
+        "where": "time_limits.promised.amount",
+        "rule": "time_limits.promised_exceeds_statutory",
+    }
+    assert message.startswith(f"The centre's changes to {FOOD} do not fit")
+    assert "At time_limits.promised.amount of the merged matter: " in message
+    assert food(demo).pack_version == SHIPPED

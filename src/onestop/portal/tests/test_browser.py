@@ -8,7 +8,13 @@ from onestop.cases.models import Case, CaseState
 from onestop.catalog.models import Matter
 from onestop.core import outbox
 from onestop.portal.demo import PASSWORD
-from onestop.testing import BROWSER_TEST_MARKS, PDF_BYTES, current_version, sample_value
+from onestop.testing import (
+    BROWSER_TEST_MARKS,
+    PDF_BYTES,
+    choose_in_page,
+    current_version,
+    sample_value,
+)
 
 pytestmark = BROWSER_TEST_MARKS
 
@@ -43,7 +49,7 @@ def fill_form(page, matter, tmp_path):
         selector = f"[name='field.{field['key']}']"
         value = sample_value(field)
         if field.get("type") == "select":
-            page.select_option(selector, value)
+            choose_in_page(page, field, value)
         elif not page.input_value(selector):
             page.fill(selector, value)
     scan = tmp_path / "scan.pdf"

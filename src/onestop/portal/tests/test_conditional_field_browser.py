@@ -5,7 +5,12 @@ from __future__ import annotations
 from onestop.cases.models import Case
 from onestop.catalog.models import Matter
 from onestop.portal.tests.test_browser import sign_in
-from onestop.testing import BROWSER_TEST_MARKS, PDF_BYTES, sample_value
+from onestop.testing import (
+    BROWSER_TEST_MARKS,
+    PDF_BYTES,
+    choose_in_page,
+    sample_value,
+)
 
 pytestmark = BROWSER_TEST_MARKS
 
@@ -13,14 +18,20 @@ ID_CARD = "id-card-renewal"
 PHONE = {"width": 360, "height": 740}
 
 
-def fill_except_delivery(page, matter, tmp_path):
-    """Fill every field but 领取方式 and 邮寄地址, and choose every required file."""
+def fill_except_delivery(page, matter, tmp_path, typed=None):
+    """Fill every field but 领取方式 and 邮寄地址, and choose every required file.
+
+    `typed` gives the values of fields whose sample does not fit, by key.
+    """
+    typed = typed or {}
     for field in matter.current_version.guide.form_fields:
         if field["key"] in ("delivery", "delivery_address"):
             continue
         selector = f"[name='field.{field['key']}']"
         if field.get("type") == "select":
-            page.select_option(selector, sample_value(field))
+            choose_in_page(page, field, sample_value(field))
+        elif field["key"] in typed:
+            page.fill(selector, typed[field["key"]])
         elif not page.input_value(selector):
             page.fill(selector, sample_value(field))
     scan = tmp_path / "scan.pdf"
@@ -37,7 +48,7 @@ def test_address_follows_delivery_choice(browser, live_server, demo, tmp_path):
     address = page.locator("#field-delivery_address")
 
     assert not address.is_visible()
-    page.select_option("[name='field.delivery']", "express")
+    page.check("input[name='field.delivery'][value=express]")
     assert address.is_visible()
     box = address.bounding_box()
     assert box is not None
@@ -45,7 +56,7 @@ def test_address_follows_delivery_choice(browser, live_server, demo, tmp_path):
     assert page.locator("#form-field-delivery_address .condition-hint").is_visible()
 
     address.fill("佛山市禅城区祖庙路1号")
-    page.select_option("[name='field.delivery']", "window")
+    page.check("input[name='field.delivery'][value=window]")
     assert not address.is_visible()
     assert address.is_disabled()
 

@@ -279,8 +279,24 @@ def test_unknown_window_is_not_found(demo):
     response = put(demo.client("centreadmin"), url(demo, "99"), {"name": "x"})
 
     assert response.status_code == 404
-    assert response.json()["code"] == "window.not_found"
-    assert response.json()["details"]["window"] == "99"
+    body = response.json()
+    assert body["code"] == "window.not_found"
+    assert body["details"] == {"window": "99", "centre": demo.centre.slug}
+    assert body["message"] == (
+        f"{demo.centre.name} has no window with the code 99. Reload the list of "
+        "windows."
+    )
+
+
+def test_unknown_window_message_in_chinese(demo):
+    response = put(
+        demo.client("centreadmin"), url(demo, "99"), {"name": "x"}, "zh-hans"
+    )
+
+    assert response.status_code == 404
+    assert response.json()["message"] == (
+        f"{demo.centre.name}没有编号为 99 的窗口。请重新加载窗口列表。"
+    )
 
 
 @pytest.mark.parametrize("username", ["clerk", "supervisor", "reviewer"])

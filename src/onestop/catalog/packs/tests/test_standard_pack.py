@@ -85,3 +85,46 @@ def test_certificate_holder_kinds_are_gb_36904_codes(standard):
 def test_pack_metadata_carries_licence(standard):
     assert standard.metadata["licence"]["spdx"] == "Apache-2.0"
     assert standard.metadata["base"] is None
+
+
+def delivery_fields(matter: dict) -> tuple[dict, dict]:
+    """Return the 领取方式 field of a matter and its 邮寄地址 field."""
+    fields = {field["key"]: field for field in matter["form_fields"]}
+    return fields["delivery"], fields["delivery_address"]
+
+
+def test_driving_licence_asks_delivery_like_id_card(standard):
+    choice, address = delivery_fields(standard.matter("driving-licence-renewal"))
+    id_card_choice, id_card_address = delivery_fields(
+        standard.matter("id-card-renewal")
+    )
+
+    assert choice["label"] == "领取方式"
+    assert choice["choices"] == id_card_choice["choices"]
+    assert choice["required"] is True
+    assert address["applies_when"] == id_card_address["applies_when"]
+    assert address["applies_when"] == {"field": "delivery", "values": ["express"]}
+    assert address["required"] is True
+
+
+def test_every_delivery_choice_is_radio(standard):
+    choices = [
+        (matter["id"], field.get("display"))
+        for matter in standard.matters
+        for field in matter["form_fields"]
+        if field["label"] == "领取方式"
+    ]
+
+    assert len(choices) >= 4
+    assert [entry for entry in choices if entry[1] != "radio"] == []
+
+
+def test_radio_only_on_short_selects(standard):
+    long_radios = [
+        (matter["id"], field["key"])
+        for matter in standard.matters
+        for field in matter["form_fields"]
+        if field.get("display") == "radio" and len(field["choices"]) > 3
+    ]
+
+    assert long_radios == []

@@ -535,6 +535,56 @@ def test_decimal_places_on_text_field(small_pack, edit_matter):
     assert "text" in error.message
 
 
+def test_display_on_text_field(small_pack, edit_matter):
+    edit_matter(
+        "food-business-licence",
+        lambda m: m["form_fields"][2].update(type="text", display="radio"),
+    )
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "form_field.display_type"
+    assert error.path == "form_fields[2].display"
+    assert "display to radio but its type is text" in error.message
+
+
+def test_display_on_text_field_in_chinese(small_pack, edit_matter):
+    edit_matter(
+        "food-business-licence",
+        lambda m: m["form_fields"][2].update(type="text", display="list"),
+    )
+
+    with translation.override("zh-hans"):
+        error = only_error(validate_pack(small_pack))
+
+    assert "将 display 设为 list，但类型为 text" in error.message
+
+
+def test_display_unknown_value(small_pack, edit_matter):
+    def set_display(matter):
+        select = next(f for f in matter["form_fields"] if f["type"] == "select")
+        select["display"] = "buttons"
+
+    edit_matter("food-business-licence", set_display)
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "schema.enum"
+    assert error.path.endswith(".display")
+    assert "buttons" in error.message
+
+
+def test_display_radio_on_select_passes(small_pack, edit_matter):
+    def set_display(matter):
+        for field in matter["form_fields"]:
+            if field["type"] == "select":
+                field["display"] = "radio"
+
+    edit_matter("food-business-licence", set_display)
+
+    assert validate_pack(small_pack) == []
+
+
 def test_bound_with_more_places_than_field(small_pack, edit_matter):
     edit_matter(
         "food-business-licence",

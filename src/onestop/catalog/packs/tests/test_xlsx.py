@@ -493,19 +493,58 @@ def formula_column(path: Path, header: str) -> str:
     return openpyxl.utils.get_column_letter(column_of(sheet, header))
 
 
-def test_export_writes_decimal_places(workbook_path):
-    sheet = openpyxl.load_workbook(workbook_path)[FORM_FIELD_SHEET]
-    places = {
+def form_field_cells(path: Path, header: str) -> dict[tuple[str, str], Any]:
+    """Return the cells of one column of 表单字段, by matter id and field key."""
+    sheet = openpyxl.load_workbook(path)[FORM_FIELD_SHEET]
+    return {
         (
             row[column_of(sheet, "事项编号") - 1],
             row[column_of(sheet, "字段编号") - 1],
-        ): row[column_of(sheet, "小数位数") - 1]
+        ): row[column_of(sheet, header) - 1]
         for row in sheet.iter_rows(min_row=2, values_only=True)
     }
+
+
+def test_export_writes_decimal_places(workbook_path):
+    places = form_field_cells(workbook_path, "小数位数")
 
     assert places[("vat-invoice-on-behalf", "amount")] == 2
     assert places[("construction-permit", "contract_price")] == 6
     assert places[("construction-permit", "floor_area")] is None
+
+
+def test_export_writes_choice_display(workbook_path):
+    displays = form_field_cells(workbook_path, "选项显示方式")
+
+    assert displays[("driving-licence-renewal", "delivery")] == "单选按钮"
+    assert displays[("driving-licence-renewal", "licence_class")] is None
+    assert displays[("driving-licence-renewal", "contact_phone")] is None
+
+
+def test_import_reads_choice_display(workbook_path, tmp_path):
+    sheet = openpyxl.load_workbook(workbook_path)[FORM_FIELD_SHEET]
+    row = item_row(sheet, "driving-licence-renewal", "字段编号", "licence_class")
+    set_cell(workbook_path, FORM_FIELD_SHEET, row, "选项显示方式", "下拉列表")
+
+    import_xlsx(workbook_path, tmp_path / "out")
+
+    written = tmp_path / "out" / "matters" / "driving-licence-renewal.yaml"
+    matter = yaml.safe_load(written.read_text(encoding="utf-8"))
+    fields = {field["key"]: field for field in matter["form_fields"]}
+    assert fields["licence_class"]["display"] == "list"
+    assert fields["delivery"]["display"] == "radio"
+
+
+def test_import_rejects_unknown_display(workbook_path, tmp_path):
+    sheet = openpyxl.load_workbook(workbook_path)[FORM_FIELD_SHEET]
+    row = item_row(sheet, "driving-licence-renewal", "字段编号", "delivery")
+    set_cell(workbook_path, FORM_FIELD_SHEET, row, "选项显示方式", "按钮")
+
+    errors = import_errors(workbook_path, tmp_path / "out")
+
+    assert (FORM_FIELD_SHEET, row, "选项显示方式", "xlsx.unknown_value") in {
+        (error.sheet, error.row, error.column, error.rule) for error in errors
+    }
 
 
 def test_export_creates_missing_folder(tmp_path):

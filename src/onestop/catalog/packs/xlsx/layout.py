@@ -105,6 +105,7 @@ MATERIAL_SOURCES = {
     "government": "政府部门核发",
     "other": "其他",
 }
+FORM_FIELD_DISPLAYS = {"list": "下拉列表", "radio": "单选按钮"}
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,7 @@ FORM_FIELD_COLUMNS = [
     Column("小数位数", ("decimal_places",), INTEGER),
     Column("格式", ("pattern",), TEXT),
     Column("选项", ("choices",), JSON),
+    Column("选项显示方式", ("display",), enum(FORM_FIELD_DISPLAYS)),
     Column("填写说明", ("help",), TEXT),
     Column("申请人本人身份证号", ("applicant_id",), BOOLEAN),
     Column("申请人本人姓名", ("applicant_name",), BOOLEAN),
