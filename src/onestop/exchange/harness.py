@@ -130,9 +130,10 @@ class Deployment:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
 
-    def stop_all(self) -> None:
-        """Stop every started process: SIGTERM, then SIGKILL after 5 seconds."""
-        for name in list(self.processes):
+    def stop_all(self, keep: tuple[str, ...] = ()) -> None:
+        """Stop every started process but those named in `keep`: SIGTERM, then SIGKILL
+        after 5 seconds."""
+        for name in [name for name in self.processes if name not in keep]:
             process = self.processes.pop(name)
             process.terminate()
             try:

@@ -35,6 +35,17 @@ def deployment(tmp_path_factory):
         deployment.stop_all()
 
 
+@pytest.fixture(autouse=True)
+def stop_test_processes(deployment):
+    """Stop the workers and the simulator a test started, even when it fails, so that
+    the next test starts its own simulator on the port."""
+    yield
+    deployment.stop_all(keep=("serve",))
+
+
+# Each test is bounded by its own waits, which allow for a loaded machine, so the suite's
+# per-test timeout, shorter than those, does not apply.
+@pytest.mark.timeout(2 * DRAIN_SECONDS + 300)
 def test_killed_worker_loses_and_repeats_nothing(deployment):
     deployment.accept_cases(CASES, "kill")
     deployment.start_simulator("--delay=0")
@@ -59,6 +70,7 @@ def test_killed_worker_loses_and_repeats_nothing(deployment):
     deployment.kill("dept-sim")
 
 
+@pytest.mark.timeout(DRAIN_SECONDS + 300)
 def test_backlog_drains_after_outage(deployment):
     cases = 20
     deployment.start_simulator("--delay=0", "--fail-first=30")
@@ -77,6 +89,7 @@ def test_backlog_drains_after_outage(deployment):
     deployment.kill("dept-sim")
 
 
+@pytest.mark.timeout(DRAIN_SECONDS + 300)
 def test_malformed_callbacks_leave_cases_unchanged(deployment):
     cases = 3
     deployment.start_simulator("--delay=0", "--fault=malformed", "--fault-rate=1")
