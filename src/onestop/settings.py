@@ -128,6 +128,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "onestop.core.session_generation.SessionGenerationMiddleware",
     "onestop.kiosk.middleware.KioskSessionMiddleware",
+    "onestop.identity.session_ended.SessionEndedMiddleware",
     "onestop.identity.initial_password.InitialPasswordMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

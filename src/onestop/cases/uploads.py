@@ -253,6 +253,20 @@ def check_upload_size(name: str, size: int, *, material: str) -> None:
         )
 
 
+def upload_too_large_message(material: str) -> str:
+    """Return the message of UploadTooLarge for a file of `material`, with the file's
+    name and size left as {name} and {size_mb}, for the page script that checks a
+    chosen file before the form is sent."""
+    limit = settings.ONESTOP_MAX_UPLOAD_BYTES
+    error = UploadTooLarge(
+        name="{name}",
+        material=material,
+        size_mb="{size_mb}",
+        limit_mb=_megabytes_rounded_up(limit),
+    )
+    return error.render()
+
+
 def check_no_rejected_uploads(
     rejected: list[RejectedUpload],
     materials: list[dict[str, Any]],

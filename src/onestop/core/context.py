@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 
 from onestop.core.dates import EARLIEST_FORM_DATE, LATEST_FORM_DATE
 from onestop.core.permissions import staff_roles
@@ -18,6 +19,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     base = {
         "surface": surface,
         "max_upload_mb": settings.ONESTOP_MAX_UPLOAD_BYTES // 1048576,
+        "max_upload_bytes": settings.ONESTOP_MAX_UPLOAD_BYTES,
+        "max_request_bytes": settings.ONESTOP_MAX_REQUEST_BYTES,
         "kiosk_idle_seconds": settings.ONESTOP_KIOSK_IDLE_SECONDS,
         # The dates that a form's date field takes, for the date picker's range.
         "earliest_form_date": EARLIEST_FORM_DATE.isoformat(),
@@ -32,7 +35,20 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_roles": {membership.role for membership in staff_roles(user)},
         # The window the clerk chose in this session, for the header.
         "clerk_window": chosen_window(request),
+        "kept_form_owner": kept_form_owner(user),
     }
+
+
+def kept_form_owner(user: Any) -> str:
+    """Return the account's mark on the form values that a page keeps for it.
+
+    keep-form-sign-in.js fills kept values into a page only when the page has the same
+    mark, so the next person to sign in on a browser never gets them. The mark is an
+    HMAC of the account id, so that the page shows no id that other records use.
+    """
+    return salted_hmac(
+        "onestop.kept_form_owner", str(user.pk), algorithm="sha256"
+    ).hexdigest()[:32]
 
 
 def account_label(user: Any) -> str:

@@ -67,13 +67,17 @@ class RequestSizeMiddleware:
             size = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             size = 0
-        limit = settings.ONESTOP_MAX_REQUEST_BYTES
-        if size <= limit:
+        if size <= settings.ONESTOP_MAX_REQUEST_BYTES:
             return self.get_response(request)
-        error = RequestTooLarge(
-            size_mb=f"{size / 1048576:.1f}", limit_mb=f"{limit / 1048576:.0f}"
+        return render_error_for_path(
+            request, request_too_large(f"{size / 1048576:.1f}")
         )
-        return render_error_for_path(request, error)
+
+
+def request_too_large(size_mb: str) -> RequestTooLarge:
+    """Return the error for a request of `size_mb` megabytes."""
+    limit = settings.ONESTOP_MAX_REQUEST_BYTES
+    return RequestTooLarge(size_mb=size_mb, limit_mb=f"{limit / 1048576:.0f}")
 
 
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -28,6 +30,7 @@ from onestop.identity.initial_password import (
     initial_password_notice,
 )
 from onestop.identity.models import Person
+from onestop.identity.session_ended import session_ended
 from onestop.identity.sign_in import BACKEND, check_sign_in_not_deactivated
 from onestop.identity.throttle import (
     TooManySignInAttempts,
@@ -60,6 +63,12 @@ class ThrottledLoginView(LoginView):
     staff account is rejected with 403, so no staff session stays open on a public
     screen in the kiosk's layout.
     """
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "session_ended": session_ended(self.request),
+        }
 
     def post(
         self, request: HttpRequest, *args: object, **kwargs: object

@@ -9,6 +9,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from onestop.cases.formdata import display_value
+from onestop.cases.uploads import upload_too_large_message
 from onestop.core.errors import list_text
 
 register = template.Library()
@@ -47,3 +48,6 @@ def condition_values(field: dict[str, Any]) -> str:
     if not isinstance(condition, dict):
         return "[]"
     return json.dumps([str(value) for value in condition.get("values") or []])
+
+
+register.simple_tag(upload_too_large_message, name="too_large_message")

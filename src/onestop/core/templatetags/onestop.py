@@ -8,6 +8,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.dates import format_local_date, format_local_datetime
+from onestop.core.middleware import request_too_large
 
 register = template.Library()
 
@@ -51,3 +52,10 @@ def local_date(value: Any) -> str:
     empty value as "".
     """
     return format_local_date(value)
+
+
+@register.simple_tag
+def request_too_large_message() -> str:
+    """Return the message of RequestTooLarge with the request's size left as
+    {size_mb}, for the page script that checks chosen files before the form is sent."""
+    return request_too_large("{size_mb}").render()

@@ -12,7 +12,8 @@
 // again with the kept values and restores the rest, so no value travels in the URL.
 //
 // window.onestopKeptForms.forget() removes the kept values of every page, as a kiosk does
-// before the next person uses it. The key prefix is defined here only.
+// before the next person uses it. The key prefix is defined here only: keep-form-sign-in.js
+// stores under keyFor(name) and takes the fields of a form with snapshot() and fill().
 (function () {
   "use strict";
   var prefix = "onestop.form:";
@@ -26,7 +27,11 @@
     } catch (error) { /* storage off */ }
   }
 
-  window.onestopKeptForms = { forget: forget };
+  function keyFor(name) {
+    return prefix + name;
+  }
+
+  window.onestopKeptForms = { forget: forget, keyFor: keyFor, snapshot: snapshot, fill: fill };
 
   function fields() {
     var skipped = ["password", "file", "hidden", "submit", "button", "reset"];
@@ -75,14 +80,20 @@
     var all = fields();
     if (!posted() && !all.some(changed)) { return; }
     var replay = document.querySelector("main form[data-keep-form-replay]");
-    var saved = all.map(function (field) {
+    var state = { fields: snapshot(null), replay: posted() && replay ? formName(replay) : null };
+    var target = nextKey(event && event.currentTarget);
+    try { sessionStorage.setItem(target, JSON.stringify(state)); } catch (error) { /* full or off */ }
+  }
+
+  // Returns the values of the fields of `only`, or of every form when it is null.
+  function snapshot(only) {
+    return fields().filter(function (field) {
+      return !only || field.form === only;
+    }).map(function (field) {
       var checkable = field.type === "checkbox" || field.type === "radio";
       return { place: place(field), checkable: checkable,
         value: checkable ? field.checked : field.value };
     });
-    var state = { fields: saved, replay: posted() && replay ? formName(replay) : null };
-    var target = nextKey(event && event.currentTarget);
-    try { sessionStorage.setItem(target, JSON.stringify(state)); } catch (error) { /* full or off */ }
   }
 
   // Puts the saved values back into the fields of `only`, or of every form when it is null.
