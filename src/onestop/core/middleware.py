@@ -26,6 +26,7 @@ from onestop.core.json_input import ControlCharacterInvalid, check_no_control_ch
 from onestop.core.logging import get_logger
 from onestop.core.multipart import multipart_error, record_multipart_stream
 from onestop.core.pages import render_error_for_path
+from onestop.core.sizes import megabyte_texts
 
 log = get_logger(__name__)
 
@@ -70,8 +71,9 @@ class RequestSizeMiddleware:
         limit = settings.ONESTOP_MAX_REQUEST_BYTES
         if size <= limit:
             return self.get_response(request)
+        size_mb, limit_mb = megabyte_texts(size, limit)
         error = RequestTooLarge(
-            size_mb=f"{size / 1048576:.1f}", limit_mb=f"{limit / 1048576:.0f}"
+            size=size, limit=limit, size_mb=size_mb, limit_mb=limit_mb
         )
         return render_error_for_path(request, error)
 
