@@ -44,6 +44,10 @@ ADDED = "street-stall-filing"
 PROMISED = "time_limits.promised.amount"
 NEW_CONDITIONS = "在本县从事食品经营活动，有与经营品种相适应的场所和设备。"
 NEW_HOURS = "法定工作日 8:30—17:30"
+# The version of the standard pack that the demo centre is provisioned with.
+STANDARD_VERSION = yaml.safe_load(
+    (STANDARD_PACK_DIR / "pack.yaml").read_text(encoding="utf-8")
+)["version"]
 
 
 def edit_yaml(path: Path, change) -> None:
@@ -181,8 +185,8 @@ def test_dry_run_prints_the_plan_and_writes_nothing(demo, next_pack_dir):
 
     assert [model.objects.count() for model in tables] == before
     assert AuditEvent.objects.count() == events
-    assert food(demo).pack_version == "0.1.0"
-    assert "0.1.0 → 0.2.0" in output
+    assert food(demo).pack_version == STANDARD_VERSION
+    assert f"{STANDARD_VERSION} → 0.2.0" in output
     assert f"{FOOD} {PROMISED}" in output
     assert REMOVED in output
 
@@ -279,7 +283,7 @@ def test_pack_with_another_id_is_refused(demo, tmp_path):
     assert PackInstallation.objects.filter(kind="upgrade").count() == 0
 
 
-@pytest.mark.parametrize("version", ["0.1.0", "0.0.9", "0.1.0-rc.1"])
+@pytest.mark.parametrize("version", [STANDARD_VERSION, "0.0.9", "0.1.0-rc.1"])
 def test_pack_version_not_newer_is_refused(demo, tmp_path, version):
     older = load_pack(build_next_pack(tmp_path / "older", version=version))
 
@@ -290,7 +294,7 @@ def test_pack_version_not_newer_is_refused(demo, tmp_path, version):
     with pytest.raises(PackNotNewer):
         upgrade(demo, older)
 
-    assert food(demo).pack_version == "0.1.0"
+    assert food(demo).pack_version == STANDARD_VERSION
 
 
 @pytest.mark.parametrize(
@@ -390,7 +394,7 @@ def test_provision_older_pack_after_upgrade_rejected(demo, next_pack, tmp_path):
 
     message = str(raised.value)
     assert message.startswith("pack_upgrade.older_than_installed: ")
-    assert "version 0.1.0 is older than 0.2.0" in message
+    assert f"version {STANDARD_VERSION} is older than 0.2.0" in message
     assert "`onestop pack upgrade`" in message
     assert PackInstallation.objects.count() == installations
     assert food(demo).pack_version == "0.2.0"
@@ -410,7 +414,7 @@ def test_provision_older_pack_error_in_chinese(demo, next_pack):
             )
         message = raised.value.render()
 
-    assert "0.1.0" in message
+    assert STANDARD_VERSION in message
     assert "0.2.0" in message
     assert "onestop pack upgrade" in message
     assert isinstance(raised.value, PackNotNewer)

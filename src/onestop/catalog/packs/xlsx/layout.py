@@ -201,6 +201,7 @@ FORM_FIELD_COLUMNS = [
     Column("最大值", ("max",), NUMBER),
     Column("小数位数", ("decimal_places",), INTEGER),
     Column("格式", ("pattern",), TEXT),
+    Column("格式说明", ("pattern_hint",), TEXT),
     Column("选项", ("choices",), JSON),
     Column("填写说明", ("help",), TEXT),
     Column("申请人本人身份证号", ("applicant_id",), BOOLEAN),
