@@ -48,6 +48,11 @@ DECIMAL_NOT_PLAIN = gettext_lazy(
     "point, such as 1250.50, not %(value)s. Exponents (1e5), NaN, Infinity and "
     "thousands separators are not accepted."
 )
+# The message of field.pattern_mismatch for a field whose definition has a
+# `pattern_hint`, the rule in words in the pack's language.
+PATTERN_MISMATCH_WITH_HINT = gettext_lazy(
+    "%(label)s does not have the required format: %(hint)s."
+)
 
 # The message of each field rule, by code. A message names the field by its label and
 # shows the values of the entry; `_message_values` adds what a code shows otherwise.
@@ -151,7 +156,9 @@ def field_message(
     if identity_error is not None:
         return identity_error(**values).render()
 
-    message = FIELD_MESSAGES.get(code)
+    message: Any = FIELD_MESSAGES.get(code)
+    if code == "field.pattern_mismatch" and field and field.get("pattern_hint"):
+        message = PATTERN_MISMATCH_WITH_HINT
     if message is None:
         # NOTE: every code that check_form_data reports has a message above, so this
         # is reached only for an entry built elsewhere.
@@ -167,6 +174,8 @@ def _message_values(
 ) -> dict[str, Any]:
     shown = {name: message_value(value) for name, value in values.items()}
     shown.update(key=key, label=field.get("label", key))
+    if code == "field.pattern_mismatch":
+        shown["hint"] = field.get("pattern_hint") or ""
     if code == "field.not_text":
         shown["type"] = json_type_label(str(values.get("type")))
     elif code == "field.too_long":

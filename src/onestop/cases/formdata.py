@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from onestop.cases.form_errors import FieldError, FormInvalid
-from onestop.core.dates import EARLIEST_FORM_DATE, LATEST_FORM_DATE
+from onestop.core.dates import EARLIEST_FORM_DATE, LATEST_FORM_DATE, has_date_shape
 from onestop.core.errors import OneStopError, detail_text, echoed
 from onestop.core.json_input import number_text
 from onestop.core.schema_errors import json_type_name
@@ -28,7 +28,11 @@ DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000, "address": 200, "email": 25
 MAX_INTEGER_DIGITS = 15
 DEFAULT_DECIMAL_PLACES = 2
 PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
-DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# The full-width forms of ASCII ! to ~ (U+FF01 to U+FF5E) lie 0xFEE0 above them, and
+# the ideographic space U+3000 is the full-width space.
+_FULL_WIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {
+    0x3000: 0x20
+}
 # Field types whose value may come as a JSON number as well as text.
 NUMBER_TYPES = frozenset({"integer", "decimal", "select"})
 
@@ -274,6 +278,10 @@ def _clean_value(field: dict[str, Any], text: str) -> Any:
         raise FieldError("field.email_invalid")
 
     pattern = field.get("pattern")
+    if pattern and isinstance(value, str):
+        # Chinese input methods type full-width digits and letters (１２３), so they
+        # are matched, and stored, as the ASCII characters they stand for.
+        value = value.translate(_FULL_WIDTH_TO_ASCII)
     if pattern and not re.fullmatch(pattern, str(value)):
         raise FieldError("field.pattern_mismatch", pattern=pattern)
     return value
@@ -331,11 +339,7 @@ def _date(text: str) -> str:
         day = datetime.date.fromisoformat(text)
     except ValueError:
         # 2026-02-30 has the right form but names no day, which its own code reports.
-        code = (
-            "field.date_not_a_day"
-            if DATE_SHAPE.fullmatch(text)
-            else "field.date_invalid"
-        )
+        code = "field.date_not_a_day" if has_date_shape(text) else "field.date_invalid"
         raise FieldError(code, value=echoed(text)) from None
     if not EARLIEST_FORM_DATE <= day <= LATEST_FORM_DATE:
         raise FieldError(

@@ -44,10 +44,14 @@ class Channel(models.TextChoices):
     KIOSK = "kiosk", _("self-service kiosk")
 
 
+# The maximum length of a case number field. A number longer than this names no case.
+CASE_NUMBER_MAX_LENGTH = 32
+
+
 class Case(TenantModel):
     """One application for one matter by one applicant."""
 
-    number = models.CharField(_("case number"), max_length=32)
+    number = models.CharField(_("case number"), max_length=CASE_NUMBER_MAX_LENGTH)
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT)
     matter_version = models.ForeignKey(MatterVersion, on_delete=models.PROTECT)
     department = models.ForeignKey(Department, on_delete=models.PROTECT)

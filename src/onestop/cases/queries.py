@@ -17,7 +17,12 @@ from django.utils import timezone
 
 from onestop.cases.applicants import acts_as_applicant, check_acts_as_applicant
 from onestop.cases.errors import CaseNotFound, MatterNotFound, MatterSwitchedOff
-from onestop.cases.models import OPEN_STATES, Case, CaseState
+from onestop.cases.models import (
+    CASE_NUMBER_MAX_LENGTH,
+    OPEN_STATES,
+    Case,
+    CaseState,
+)
 from onestop.catalog.models import Matter
 from onestop.catalog.queries import with_frozen_definition
 from onestop.core import rows
@@ -75,6 +80,16 @@ def _enterprises_of(user: Any) -> QuerySet[Enterprise, int]:
     ).values_list("pk", flat=True)
 
 
+def can_be_case_number(text: str) -> bool:
+    """Return whether a case may have the number `text`, so that it is worth looking up.
+
+    A text longer than the number field names no case, and is not cut to that length,
+    because a cut text could match another case. No case number has an invisible
+    character, and PostgreSQL cannot compare text with U+0000 at all.
+    """
+    return len(text) <= CASE_NUMBER_MAX_LENGTH and text.isprintable()
+
+
 def get_case_for(user: Any, number: str, *, audit: bool = True) -> Case:
     """Return the case with `number` if the user may see it, else raise CaseNotFound.
 
@@ -83,17 +98,15 @@ def get_case_for(user: Any, number: str, *, audit: bool = True) -> Case:
     its verified agent gets the agency error that says why instead (AgencyRevoked, or
     AgencyNotVerified after claiming it again), because they know the number already.
     """
-    # No case number has an invisible character, and PostgreSQL cannot compare text
-    # with U+0000 at all, so such a number is not looked up.
-    wanted = number.strip()[:32]
+    wanted = number.strip()
     case = (
         visible_cases(user).filter(number=wanted).first()
-        if wanted.isprintable()
+        if can_be_case_number(wanted)
         else None
     )
     if case is None:
-        not_found = CaseNotFound(number=number[:32])
-        if wanted.isprintable():
+        not_found = CaseNotFound(number=echoed(number))
+        if can_be_case_number(wanted):
             _check_former_filer(user, wanted, not_found)
         raise not_found
     if audit:

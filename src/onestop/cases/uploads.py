@@ -10,7 +10,6 @@ signature or a truncated upload is not kept as a material.
 from __future__ import annotations
 
 import hashlib
-import math
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, ClassVar
@@ -29,6 +28,7 @@ from onestop.core.multipart import (
     NOTHING_SAVED,
     FileNameTooLong,
 )
+from onestop.core.sizes import megabyte_texts, megabytes_rounded_up
 
 # Sniffed content type -> the extensions a file of that type may carry.
 ALLOWED_TYPES = {
@@ -80,12 +80,16 @@ class UploadTypeNotAllowed(UploadRejected):
         "The file %(name)s for %(material)s is not a PDF, JPEG or PNG file: its content "
         "was recognised as %(detected)s. Upload a PDF, JPEG or PNG."
     )
+    # The message when `detected` is None: no content type that OneStop detects.
+    unknown_type_message = _(
+        "The file %(name)s for %(material)s is not a PDF, JPEG or PNG file: its content "
+        "is not of a type OneStop recognises. Upload a PDF, JPEG or PNG."
+    )
 
-    def message_values(self) -> dict[str, Any]:
-        values = super().message_values()
-        if not values.get("detected"):
-            values["detected"] = _("unknown")
-        return values
+    def __init__(self, message: Any = None, /, **details: Any) -> None:
+        super().__init__(message, **details)
+        if message is None and not details.get("detected"):
+            self.message = self.unknown_type_message
 
 
 class UploadIncomplete(UploadRejected):
@@ -243,13 +247,14 @@ def check_upload_size(name: str, size: int, *, material: str) -> None:
     """Raise UploadTooLarge when `size` bytes pass the configured limit per file."""
     limit = settings.ONESTOP_MAX_UPLOAD_BYTES
     if size > limit:
+        size_mb, limit_mb = megabyte_texts(size, limit)
         raise UploadTooLarge(
             name=echoed(safe_name(name)),
             material=material,
             size=size,
             limit=limit,
-            size_mb=_megabytes_rounded_up(size),
-            limit_mb=_megabytes_rounded_up(limit),
+            size_mb=size_mb,
+            limit_mb=limit_mb,
         )
 
 
@@ -262,7 +267,7 @@ def upload_too_large_message(material: str) -> str:
         name="{name}",
         material=material,
         size_mb="{size_mb}",
-        limit_mb=_megabytes_rounded_up(limit),
+        limit_mb=megabytes_rounded_up(limit),
     )
     return error.render()
 
@@ -341,9 +346,3 @@ def upload_errors_by_material(error: Exception | None) -> dict[str, list[str]]:
     for entry in details.get("files", []):
         by_material.setdefault(entry["material_key"], []).append(upload_message(entry))
     return by_material
-
-
-def _megabytes_rounded_up(size: int) -> str:
-    """Return `size` in MB to one decimal, rounded up so that 10 MB + 1 byte is 10.1."""
-    tenths = math.ceil(size * 10 / 1048576)
-    return f"{tenths // 10}" if tenths % 10 == 0 else f"{tenths / 10:.1f}"

@@ -18,8 +18,9 @@ from django.db.models import Q, QuerySet
 from onestop.cases.errors import CaseNotFound
 from onestop.cases.models import Case, CaseEvent, CaseState
 from onestop.cases.presenters import case_summary
-from onestop.cases.queries import visible_cases
+from onestop.cases.queries import can_be_case_number, visible_cases
 from onestop.core.audit import record_event
+from onestop.core.errors import echoed
 from onestop.core.models import Centre, Role
 from onestop.core.permissions import require_role
 from onestop.identity.codes import LEGACY_ID_LENGTH, ResidentId, parse_resident_id
@@ -86,14 +87,12 @@ def find_window_case(user: Any, centre: Centre, number: str) -> Case:
     centres' numbers. The caller opens the case page, which audits the view.
     """
     require_role(user, [Role.CLERK], centre=centre)
-    stripped = "".join(number.split())[:32]
+    stripped = "".join(number.split())
     case = None
-    # PostgreSQL cannot compare text with U+0000, and no case number has a control
-    # character, so such a text is not looked up.
-    if stripped.isprintable():
+    if can_be_case_number(stripped):
         case = visible_cases(user).filter(centre=centre, number=stripped).first()
     if case is None:
-        raise CaseNotFound(number=number[:32])
+        raise CaseNotFound(number=echoed(number))
     return case
 
 

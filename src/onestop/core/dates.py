@@ -9,6 +9,7 @@ keep the form they were signed in.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,17 @@ LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 # and 0001-01-01 or 9999-12-31 are typing slips that a date picker lets through.
 EARLIEST_FORM_DATE = datetime.date(1900, 1, 1)
 LATEST_FORM_DATE = datetime.date(2099, 12, 31)
+
+_DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def has_date_shape(text: str) -> bool:
+    """Return whether `text` has the form YYYY-MM-DD in ASCII digits.
+
+    2026-02-30 has it though the calendar has no such day, so a caller that rejects a
+    date can tell a text of the wrong form from a day that does not exist.
+    """
+    return _DATE_SHAPE.fullmatch(text) is not None
 
 
 def api_datetime(value: datetime.datetime) -> str:

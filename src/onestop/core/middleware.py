@@ -26,6 +26,7 @@ from onestop.core.json_input import ControlCharacterInvalid, check_no_control_ch
 from onestop.core.logging import get_logger
 from onestop.core.multipart import multipart_error, record_multipart_stream
 from onestop.core.pages import render_error_for_path
+from onestop.core.sizes import megabyte_texts, megabytes_rounded_up
 
 log = get_logger(__name__)
 
@@ -69,15 +70,23 @@ class RequestSizeMiddleware:
             size = 0
         if size <= settings.ONESTOP_MAX_REQUEST_BYTES:
             return self.get_response(request)
-        return render_error_for_path(
-            request, request_too_large(f"{size / 1048576:.1f}")
-        )
+        return render_error_for_path(request, request_too_large(size))
 
 
-def request_too_large(size_mb: str) -> RequestTooLarge:
-    """Return the error for a request of `size_mb` megabytes."""
+def request_too_large(size: int) -> RequestTooLarge:
+    """Return the error for a request of `size` bytes, over the limit."""
     limit = settings.ONESTOP_MAX_REQUEST_BYTES
-    return RequestTooLarge(size_mb=size_mb, limit_mb=f"{limit / 1048576:.0f}")
+    size_mb, limit_mb = megabyte_texts(size, limit)
+    return RequestTooLarge(size=size, limit=limit, size_mb=size_mb, limit_mb=limit_mb)
+
+
+def request_too_large_message() -> str:
+    """Return the message of RequestTooLarge with the request's size left as
+    {size_mb}, for the page script that checks chosen files before the form is sent."""
+    return RequestTooLarge(
+        size_mb="{size_mb}",
+        limit_mb=megabytes_rounded_up(settings.ONESTOP_MAX_REQUEST_BYTES),
+    ).render()
 
 
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

@@ -245,6 +245,14 @@ class InvalidPeriod(InvalidInput):
     message = _("%(value)s is not a date. Use the form YYYY-MM-DD.")
 
 
+class PeriodDateNotADay(InvalidInput):
+    code = "rating.date_not_a_day"
+    message = _(
+        "%(value)s has the form YYYY-MM-DD, but the calendar has no such day. Give a "
+        "day that exists."
+    )
+
+
 class InvalidDimension(InvalidInput):
     code = "rating.invalid_dimension"
     message = _(

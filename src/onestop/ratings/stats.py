@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
 
-from onestop.core.dates import local_day_bounds
+from onestop.core.dates import has_date_shape, local_day_bounds
 from onestop.core.errors import echoed, listed, listed_choices
 from onestop.core.models import Centre
 from onestop.core.spreadsheets import append_row
@@ -33,6 +33,7 @@ from onestop.ratings.errors import (
     InvalidChannel,
     InvalidDimension,
     InvalidPeriod,
+    PeriodDateNotADay,
     PeriodReversed,
 )
 from onestop.ratings.models import (
@@ -52,6 +53,17 @@ DIMENSIONS: dict[str, Any] = {
     "month": gettext_lazy("month"),
 }
 PUBLIC_DIMENSIONS = ("centre", "department", "matter", "month")
+# The errors of a filter value of the statistics page, the export and the API.
+FILTER_ERRORS = (
+    InvalidCentreFilter,
+    InvalidChannel,
+    InvalidDimension,
+    InvalidPeriod,
+    PeriodDateNotADay,
+    PeriodReversed,
+)
+# The query parameters of the statistics page's filter form.
+FILTER_NAMES = ("dimension", "start", "end", "channel", "centre")
 _GROUP_FIELDS = {
     "centre": "centre__name",
     "department": "department__name",
@@ -116,7 +128,8 @@ class Period:
 
     @classmethod
     def parse(cls, start: str = "", end: str = "") -> Period:
-        """Parse YYYY-MM-DD dates; raise InvalidPeriod or PeriodReversed."""
+        """Parse YYYY-MM-DD dates; raise InvalidPeriod, PeriodDateNotADay or
+        PeriodReversed."""
         period = cls(_parse_date(start), _parse_date(end))
         if period.start and period.end and period.start > period.end:
             raise PeriodReversed(
@@ -340,4 +353,6 @@ def _parse_date(text: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
+        if has_date_shape(text):
+            raise PeriodDateNotADay(value=echoed(text)) from None
         raise InvalidPeriod(value=echoed(text)) from None

@@ -42,6 +42,8 @@ from onestop.ratings.models import (
 from onestop.ratings.presenters import qr_code_svg, rectification_dict
 from onestop.ratings.stats import (
     DIMENSIONS,
+    FILTER_ERRORS,
+    FILTER_NAMES,
     PUBLIC_DIMENSIONS,
     Period,
     build_report,
@@ -413,7 +415,10 @@ def _statistics_of(request: HttpRequest) -> dict[str, Any]:
 @handles_errors
 def statistics(request: HttpRequest) -> HttpResponse:
     """Show the supervisor's rating statistics, with filters and a chart."""
-    context = _statistics_of(request)
+    try:
+        context = _statistics_of(request)
+    except FILTER_ERRORS as error:
+        return _statistics_filter_error(request, error)
     report = context["report"]
     chart = {
         "labels": [row.label for row in report.rows],
@@ -426,14 +431,37 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "ratings/stats.html",
         {
             **context,
+            **_filter_options(),
             "titles": column_titles(report.dimension),
             "table": [figures_row(row) for row in [*report.rows, report.total]],
-            "dimensions": [(key, str(label)) for key, label in DIMENSIONS.items()],
-            "channels": RatingChannel.choices,
             "chart": chart,
             "query": request.GET.urlencode(),
         },
     )
+
+
+def _statistics_filter_error(request: HttpRequest, error: OneStopError) -> HttpResponse:
+    """Show the filter form with the error and the values sent, and no figures, so
+    that unfiltered figures never show as if they were filtered."""
+    return render(
+        request,
+        "ratings/stats.html",
+        {
+            "filter_error": error,
+            "filters": {name: request.GET.get(name, "") for name in FILTER_NAMES},
+            "centres": queries.statistics_centres(request.user),
+            **_filter_options(),
+        },
+        status=error.status,
+    )
+
+
+def _filter_options() -> dict[str, Any]:
+    """Return the choices of the statistics page's dimension and channel filters."""
+    return {
+        "dimensions": [(key, str(label)) for key, label in DIMENSIONS.items()],
+        "channels": RatingChannel.choices,
+    }
 
 
 @login_required

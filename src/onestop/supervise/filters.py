@@ -8,7 +8,6 @@ they were filtered.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,16 +17,21 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.models import Case
 from onestop.catalog.models import Matter
-from onestop.core.dates import local_day_bounds
+from onestop.core.dates import has_date_shape, local_day_bounds
 from onestop.core.errors import InvalidInput, echoed
 from onestop.core.models import Centre, Department, Role
 from onestop.core.permissions import staff_roles
 
 SUPERVISING_ROLES = {Role.SUPERVISOR, Role.CENTRE_ADMIN, Role.PLATFORM_ADMIN}
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The query parameters of the dashboard's filter form.
+FILTER_NAMES = ("centre", "department", "matter", "start", "end")
 
 
-class FilterInvalid(InvalidInput):
+class FilterRejected(InvalidInput):
+    """A filter value of the dashboard's query string that the dashboard rejects."""
+
+
+class FilterInvalid(FilterRejected):
     code = "supervise.filter_invalid"
     message = _(
         "%(value)s is not a %(filter)s you supervise. Choose one from the list of the "
@@ -35,12 +39,20 @@ class FilterInvalid(InvalidInput):
     )
 
 
-class DateInvalid(InvalidInput):
+class DateInvalid(FilterRejected):
     code = "supervise.date_invalid"
     message = _("%(value)s is not a date. Use the form YYYY-MM-DD, such as 2026-12-01.")
 
 
-class PeriodReversed(InvalidInput):
+class DateNotADay(FilterRejected):
+    code = "supervise.date_not_a_day"
+    message = _(
+        "%(value)s has the form YYYY-MM-DD, but the calendar has no such day. Give a "
+        "day that exists."
+    )
+
+
+class PeriodReversed(FilterRejected):
     code = "supervise.period_reversed"
     message = _(
         "The period starts on %(start)s, after its end on %(end)s. Give a start date on "
@@ -186,12 +198,18 @@ def _options(rows: QuerySet[Any], field: str) -> list[Option]:
     return [Option(code, " / ".join(labels)) for code, labels in names.items()]
 
 
+def sent_filters(request: HttpRequest) -> dict[str, str]:
+    """Return the filter values of the query string as sent, for the filter form that
+    shows a rejected value next to its error."""
+    return {name: request.GET.get(name, "") for name in FILTER_NAMES}
+
+
 def _date(value: str) -> dt.date | None:
     if not value:
         return None
+    if not has_date_shape(value):
+        raise DateInvalid(value=echoed(value))
     try:
-        if ISO_DATE.fullmatch(value):
-            return dt.date.fromisoformat(value)
+        return dt.date.fromisoformat(value)
     except ValueError:
-        pass
-    raise DateInvalid(value=echoed(value))
+        raise DateNotADay(value=echoed(value)) from None

@@ -41,7 +41,22 @@ def _require_supervisor(request: HttpRequest) -> None:
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require_supervisor(request)
     choices = filters.choices_for(request.user)
-    chosen = filters.parse_filters(request, choices)
+    try:
+        chosen = filters.parse_filters(request, choices)
+    except filters.FilterRejected as error:
+        # The filter form with the message and the values sent, and no figures, so
+        # that unfiltered figures never show as if they were filtered.
+        return render(
+            request,
+            "supervise/dashboard.html",
+            {
+                "filter_error": error,
+                "missing_years": _missing_years(request),
+                "choices": choices,
+                "filters": filters.sent_filters(request),
+            },
+            status=error.status,
+        )
     cases = chosen.apply(visible_cases(request.user))
     by_state = Counter(cases.values_list("state", flat=True))
     open_cases = cases.filter(state__in=OPEN_STATES).order_by("promised_due", "pk")

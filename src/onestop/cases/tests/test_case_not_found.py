@@ -56,3 +56,44 @@ def test_portal_page_names_code_point(demo, language, text):
     page = response.content.decode()
     assert "\x00" not in page
     assert text in page
+
+
+@pytest.mark.parametrize(
+    ("length", "shown"), [(33, "9" * 33), (41, "9" * 40 + "…"), (200, "9" * 40 + "…")]
+)
+def test_long_number_echoed_whole(demo, length, shown):
+    number = "9" * length
+
+    response = demo.client("applicant").get(
+        f"/api/v1/cases/{number}", headers={"Accept-Language": "en"}
+    )
+
+    assert response.status_code == 404
+    body = response.json()
+    assert body["code"] == "case.not_found"
+    assert body["details"] == {"number": number}
+    assert body["message"] == (
+        f"No case numbered {shown} was found among the cases you may see."
+    )
+
+
+def test_number_over_detail_length_cut_with_ellipsis(demo):
+    response = demo.client("applicant").get(
+        f"/api/v1/cases/{'9' * 250}", headers={"Accept-Language": "en"}
+    )
+
+    assert response.status_code == 404
+    assert response.json()["details"] == {"number": "9" * 200 + "…"}
+
+
+def test_number_of_field_length_looked_up(demo):
+    number = "9" * 32
+
+    response = demo.client("applicant").get(
+        f"/api/v1/cases/{number}", headers={"Accept-Language": "en"}
+    )
+
+    assert response.status_code == 404
+    assert response.json()["message"] == (
+        f"No case numbered {number} was found among the cases you may see."
+    )

@@ -92,3 +92,28 @@ def test_apply_page_names_bare_zip(demo):
     text = response.content.decode()
     assert "its content was recognised as application/zip." in text
     assert "wordprocessingml" not in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "its content is not of a type OneStop recognises."),
+        ("zh-hans", "其内容不属于 OneStop 能识别的任何文件类型。"),
+    ],
+)
+def test_unrecognised_upload_says_type_unknown(demo, language, text):
+    files = material_files(food_matter(demo))
+    elf = b"\x7fELF\x02\x01\x01" + b"\x00" * 100
+    files["material.premises_layout"] = upload("layout.pdf", elf)
+
+    headers = {"Accept-Language": language}
+    response = apply(demo.client("applicant"), demo, files, **headers)
+
+    assert response.status_code == 415, response.content
+    body = response.json()
+    assert body["code"] == "upload.type_not_allowed"
+    assert body["details"]["detected"] is None
+    assert text in body["message"]
+    assert "识别为" not in body["message"]
+    assert "recognised as" not in body["message"]

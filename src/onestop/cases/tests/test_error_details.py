@@ -138,8 +138,8 @@ def test_upload_details_are_codes_and_values(demo, settings):
     assert all("message" not in entry for entry in files.values())
     assert "summary" not in bodies["en"]["details"]
     assert_no_sentence_in_details(bodies)
-    assert "is recognised as unknown" not in bodies["en"]["message"]
-    assert "was recognised as unknown" in bodies["en"]["message"]
+    assert "recognised as" not in bodies["en"]["message"]
+    assert "is not of a type OneStop recognises" in bodies["en"]["message"]
 
 
 def test_upload_and_form_details_are_codes(demo):

@@ -52,7 +52,8 @@ def test_rejected_file_lists_missing_materials(demo):
     assert body["details"]["material_keys"] == OTHER_KEYS
     assert body["message"] == (
         "The file evil.pdf for 食品经营许可申请书 is not a PDF, JPEG or PNG file: its "
-        "content was recognised as unknown. Upload a PDF, JPEG or PNG. These required "
+        "content is not of a type OneStop recognises. Upload a PDF, JPEG or PNG. These "
+        "required "
         f"materials are missing too: {', '.join(OTHER_MATERIALS)}. Provide each of "
         "them. Nothing from this request was saved: once this is corrected, send all "
         "its files again."

@@ -32,6 +32,7 @@ SINGLE_LINE_TEXTS: list[PathKey] = [
     ("steps", "*", "name"),
     ("steps", "*", "role"),
     ("form_fields", "*", "label"),
+    ("form_fields", "*", "pattern_hint"),
     ("legal_basis", "*", "title"),
     ("legal_basis", "*", "article"),
 ]

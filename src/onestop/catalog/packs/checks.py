@@ -250,6 +250,7 @@ def _check_form_fields(document: Document) -> list[PackError]:
             keys.add(key)
 
         errors += _check_pattern(document, path, form_field.get("pattern"))
+        errors += _check_pattern_hint(document, path, form_field)
         errors += _check_range(document, path, form_field)
         errors += _check_decimal_places(document, path, form_field)
         errors += _check_choices(document, path, form_field)
@@ -431,6 +432,23 @@ def _check_pattern(document: Document, path: PathKey, pattern: Any) -> list[Pack
             )
         ]
     return []
+
+
+def _check_pattern_hint(
+    document: Document, path: PathKey, form_field: dict[str, Any]
+) -> list[PackError]:
+    if form_field.get("pattern_hint") is None or form_field.get("pattern"):
+        return []
+    return [
+        document.error(
+            (*path, "pattern_hint"),
+            "form_field.pattern_hint_without_pattern",
+            _(
+                "The field has a pattern_hint but no pattern, so the hint would "
+                "describe no rule. Add the pattern or remove the hint."
+            ),
+        )
+    ]
 
 
 def _check_range(

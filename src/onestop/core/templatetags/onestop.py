@@ -8,7 +8,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.dates import format_local_date, format_local_datetime
-from onestop.core.middleware import request_too_large
+from onestop.core.middleware import request_too_large_message as request_message
 
 register = template.Library()
 
@@ -54,8 +54,4 @@ def local_date(value: Any) -> str:
     return format_local_date(value)
 
 
-@register.simple_tag
-def request_too_large_message() -> str:
-    """Return the message of RequestTooLarge with the request's size left as
-    {size_mb}, for the page script that checks chosen files before the form is sent."""
-    return request_too_large("{size_mb}").render()
+register.simple_tag(request_message, name="request_too_large_message")

@@ -97,7 +97,7 @@ def test_unknown_upload_type_is_null():
     english = _error_in("en", RAISERS["unknown upload type"])
 
     assert english["details"]["detected"] is None
-    assert "recognised as unknown" in english["message"]
+    assert "is not of a type OneStop recognises" in english["message"]
 
 
 def test_json_problem_details_give_position():

@@ -5,9 +5,11 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import translation
 
+from onestop.portal.demo import PASSWORD, provision_demo
 from onestop.portal.management.commands.demo import display_width
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +65,39 @@ def test_display_width_counts_wide_characters():
     assert display_width("clerk") == 5
     assert display_width("窗口工作人员") == 12
     assert display_width("ＡＢ") == 4
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        (
+            "en",
+            "Demo logins (each created with the password onestop-demo-2026; an "
+            "account whose password was changed since keeps the new one):",
+        ),
+        (
+            "zh-hans",
+            "演示账号（创建时密码均为 onestop-demo-2026；之后改过密码的账号使用改后的"
+            "密码）：",
+        ),
+    ],
+)
+def test_password_line_allows_changed_passwords(demo, language, line):
+    output = StringIO()
+
+    with translation.override(language):
+        call_command("demo", "--logins-only", stdout=output)
+
+    assert line in output.getvalue().splitlines()
+
+
+def test_second_provision_keeps_changed_password(demo):
+    user = get_user_model().objects.get(username="reviewer")
+    user.set_password("changed-by-reset-2026")
+    user.save()
+
+    provision_demo(calendar_years=[2025, 2026])
+
+    user.refresh_from_db()
+    assert user.check_password("changed-by-reset-2026")
+    assert not user.check_password(PASSWORD)

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from onestop.cases.uploads import UploadTooLarge, check_upload_size
 from onestop.catalog.models import Matter
-from onestop.core.middleware import request_too_large
+from onestop.core.middleware import request_too_large_message
 from onestop.portal.tests.test_browser import fill_form, sign_in
 from onestop.portal.tests.test_keep_form_sign_in_browser import (
     BANK_ACCOUNT,
@@ -118,7 +118,9 @@ def test_request_limit_shown_at_last_input(
 
     page.set_input_files(f"#material-{PROOF}", str(second))
     with translation.override("en"):
-        expected = request_too_large(f"{380_000 / 1048576:.1f}").render()
+        expected = request_too_large_message().replace(
+            "{size_mb}", f"{380_000 / 1048576:.1f}"
+        )
 
     assert page.locator(f"#size-error-material-{PROOF}").inner_text() == expected
     assert page.locator(f"#size-error-material-{ID_CARD}").count() == 0

@@ -107,6 +107,8 @@ def test_period_filter(demo, rated):
         ),
         ({"channel": "fax"}, "rating.invalid_channel", "fax"),
         ({"centre": "999999"}, "rating.invalid_centre", "999999"),
+        ({"start": "2026-02-30"}, "rating.date_not_a_day", "2026-02-30"),
+        ({"end": "2026-2-3"}, "rating.invalid_period", "2026-2-3"),
     ],
 )
 def test_impossible_filter_is_rejected(demo, rated, query, code, named):
@@ -264,3 +266,49 @@ def test_farthest_dates_leave_the_period_open(demo, rated, query):
     assert page.context["report"].total.total == 4
     assert response.status_code == 200
     assert export.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (
+            "en",
+            "2026-02-30 has the form YYYY-MM-DD, but the calendar has no such day. "
+            "Give a day that exists.",
+        ),
+        (
+            "zh-hans",
+            "2026-02-30 的格式正确，但日历上没有这一天。请填写实际存在的日期。",
+        ),
+    ],
+)
+def test_date_not_a_day_message(demo, rated, language, message):
+    response = demo.client("supervisor").get(
+        "/api/v1/ratings/stats",
+        {"start": "2026-02-30"},
+        headers={"Accept-Language": language},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "rating.date_not_a_day"
+    assert response.json()["details"] == {"value": "2026-02-30"}
+    assert response.json()["message"] == message
+
+
+def test_page_filter_error_shows_filter_form(demo, rated):
+    response = demo.client("supervisor").get(
+        "/ratings/stats/",
+        {"channel": "sms", "start": "2026-02-30"},
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    start = page.index('id="statistics-filters"')
+    form = page[start : page.index("</form>", start)]
+    assert 'data-code="rating.date_not_a_day"' in form
+    assert 'name="start" value="2026-02-30"' in form
+    assert 'value="sms" selected' in form
+    assert "The request could not be completed" not in page
+    assert "rating-figures" not in page
+    assert 'id="export-xlsx"' not in page

@@ -220,7 +220,10 @@ def test_filter_names_unknown_code(demo):
         ({"matter": "no-such-matter"}, "supervise.filter_invalid", "no-such-matter"),
         ({"centre": "nowhere"}, "supervise.filter_invalid", "nowhere"),
         ({"matter": "0"}, "supervise.filter_invalid", "0"),
-        ({"start": "2026-02-30"}, "supervise.date_invalid", "2026-02-30"),
+        ({"start": "2026-02-30"}, "supervise.date_not_a_day", "2026-02-30"),
+        ({"end": "2026-13-01"}, "supervise.date_not_a_day", "2026-13-01"),
+        ({"start": "2026-2-3"}, "supervise.date_invalid", "2026-2-3"),
+        ({"start": "20260203"}, "supervise.date_invalid", "20260203"),
         ({"start": "2026-03-05", "end": "2026-03-01"}, "supervise.period_reversed", ""),
     ],
 )
@@ -297,3 +300,48 @@ def test_farthest_dates_count_every_case(demo, query):
     assert far.status_code == 200
     assert far.context["by_matter"] == open_period.context["by_matter"]
     assert [row["name"] for row in far.context["by_matter"]] == ["食品经营许可"]
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (
+            "en",
+            "2026-02-30 has the form YYYY-MM-DD, but the calendar has no such day. "
+            "Give a day that exists.",
+        ),
+        (
+            "zh-hans",
+            "2026-02-30 的格式正确，但日历上没有这一天。请填写实际存在的日期。",
+        ),
+    ],
+)
+def test_date_not_a_day_message(demo, language, message):
+    response = demo.client("supervisor").get(
+        "/supervise/", {"start": "2026-02-30"}, headers={"Accept-Language": language}
+    )
+
+    assert response.status_code == 400
+    assert message in html.unescape(response.content.decode())
+
+
+def test_filter_error_shows_filter_form(demo):
+    apply_and_accept(demo, at(2026, 3, 2, 9))
+
+    response = demo.client("supervisor").get(
+        "/supervise/",
+        {"department": "market_regulation", "start": "2026-02-30"},
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    start = page.index('id="dashboard-filters"')
+    form = page[start : page.index("</form>", start)]
+    assert 'id="filter-error"' in form
+    assert 'data-code="supervise.date_not_a_day"' in form
+    assert '<option value="market_regulation" selected>' in form
+    assert 'name="start" value="2026-02-30"' in form
+    assert "The request could not be completed" not in page
+    assert 'id="by-department"' not in page
+    assert 'id="provisional-count"' not in page

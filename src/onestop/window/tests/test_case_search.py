@@ -326,6 +326,26 @@ def test_api_search_other_centre_number(demo, other_centre):
     assert response.json()["code"] == "case.not_found"
 
 
+@pytest.mark.parametrize(
+    ("query", "echoed"), [("9" * 33, "9" * 33), ("9" * 250, "9" * 200 + "…")]
+)
+def test_api_search_long_number_echoed(demo, query, echoed):
+    response = api_search(demo.client("clerk"), demo.centre.slug, query)
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "case.not_found"
+    assert response.json()["details"] == {"number": echoed}
+
+
+def test_search_long_number_shown_cut_with_ellipsis(demo):
+    response = search(demo.client("clerk"), "9" * 250)
+
+    text = response.content.decode()
+    assert 'data-code="case.not_found"' in text
+    assert "9" * 40 + "…" in text
+    assert "9" * 41 not in text
+
+
 def test_api_search_denied_in_other_centre(demo, other_centre):
     submit(demo)
 

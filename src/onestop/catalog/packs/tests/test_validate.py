@@ -205,6 +205,48 @@ def test_form_field_with_invalid_regex(small_pack, edit_matter):
     assert "[0-9" in error.message
 
 
+def test_pattern_hint_without_pattern(small_pack, edit_matter):
+    edit_matter(
+        "food-business-licence",
+        lambda m: m["form_fields"][2].update(pattern_hint="12 位数字"),
+    )
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "form_field.pattern_hint_without_pattern"
+    assert error.path == "form_fields[2].pattern_hint"
+
+
+@pytest.mark.parametrize(
+    ("hint", "rule"),
+    [("", "schema.minLength"), ("位" * 101, "schema.maxLength")],
+)
+def test_pattern_hint_length(small_pack, edit_matter, hint, rule):
+    edit_matter(
+        "food-business-licence",
+        lambda m: m["form_fields"][2].update(pattern="[0-9]+", pattern_hint=hint),
+    )
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == rule
+    assert error.path == "form_fields[2].pattern_hint"
+
+
+def test_pattern_hint_with_invisible_character(small_pack, edit_matter):
+    edit_matter(
+        "food-business-licence",
+        lambda m: m["form_fields"][2].update(
+            pattern="[0-9]+", pattern_hint="12\u200b 位数字"
+        ),
+    )
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.path == "form_fields[2].pattern_hint"
+    assert "U+200B" in error.message
+
+
 def test_zip_member_escaping_the_folder_is_rejected(small_pack, tmp_path):
     archive = _zip_folder(small_pack, tmp_path / "pack.zip")
     with zipfile.ZipFile(archive, "a") as bundle:

@@ -113,6 +113,26 @@ def test_export_marks_enterprise_fields(workbook_path):
     assert marked("申请单位名称") == {"organisation_name"}
 
 
+def test_export_writes_pattern_hints(workbook_path):
+    sheet = openpyxl.load_workbook(workbook_path)[FORM_FIELD_SHEET]
+    hints = {
+        (
+            row[column_of(sheet, "事项编号") - 1],
+            row[column_of(sheet, "字段编号") - 1],
+        ): (row[column_of(sheet, "格式说明") - 1])
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+        if row[column_of(sheet, "格式") - 1]
+    }
+
+    assert hints == {
+        ("driving-licence-renewal", "licence_number"): "12 位数字",
+        ("provident-fund-rent-withdrawal", "bank_account"): "12 至 30 位数字",
+        ("real-estate-mortgage-registration", "unit_number"): "28 位数字或大写英文字母",
+        ("real-estate-transfer-registration", "unit_number"): "28 位数字或大写英文字母",
+        ("unemployment-insurance-benefit", "bank_account"): "12 至 30 位数字",
+    }
+
+
 def test_round_trip_keeps_every_cell(workbook_path, tmp_path):
     count = import_xlsx(workbook_path, tmp_path / "pack")
     export_xlsx(tmp_path / "pack", tmp_path / "again.xlsx")

@@ -54,8 +54,14 @@ class Command(OneStopCommand):
         label_width = max(display_width(label) for label, _address in places) + 2
         for label, address in places:
             self.stdout.write(f"  {pad(label + ':', label_width)} {address}")
+        # Provisioning sets the password of new accounts only. Checking each account's
+        # hash against it costs one PBKDF2 run per account, which would slow each start.
         self.stdout.write(
-            _("Demo logins (password for all: %(password)s):") % {"password": PASSWORD}
+            _(
+                "Demo logins (each created with the password %(password)s; an account "
+                "whose password was changed since keeps the new one):"
+            )
+            % {"password": PASSWORD}
         )
         rows = [
             (account.username, account.role_label, str(account.description))
