@@ -28,7 +28,7 @@ from onestop.core.multipart import (
     NOTHING_SAVED,
     FileNameTooLong,
 )
-from onestop.core.sizes import megabyte_texts, megabytes_rounded_up
+from onestop.core.sizes import megabyte_texts
 
 # Sniffed content type -> the extensions a file of that type may carry.
 ALLOWED_TYPES = {
@@ -260,14 +260,11 @@ def check_upload_size(name: str, size: int, *, material: str) -> None:
 
 def upload_too_large_message(material: str) -> str:
     """Return the message of UploadTooLarge for a file of `material`, with the file's
-    name and size left as {name} and {size_mb}, for the page script that checks a
-    chosen file before the form is sent."""
-    limit = settings.ONESTOP_MAX_UPLOAD_BYTES
+    name, size and limit left as {name}, {size_mb} and {limit_mb}, for the page script
+    that checks a chosen file before the form is sent and prints both sizes as the
+    server does."""
     error = UploadTooLarge(
-        name="{name}",
-        material=material,
-        size_mb="{size_mb}",
-        limit_mb=megabytes_rounded_up(limit),
+        name="{name}", material=material, size_mb="{size_mb}", limit_mb="{limit_mb}"
     )
     return error.render()
 

@@ -26,7 +26,7 @@ from onestop.core.json_input import ControlCharacterInvalid, check_no_control_ch
 from onestop.core.logging import get_logger
 from onestop.core.multipart import multipart_error, record_multipart_stream
 from onestop.core.pages import render_error_for_path
-from onestop.core.sizes import megabyte_texts, megabytes_rounded_up
+from onestop.core.sizes import megabyte_texts
 
 log = get_logger(__name__)
 
@@ -81,12 +81,9 @@ def request_too_large(size: int) -> RequestTooLarge:
 
 
 def request_too_large_message() -> str:
-    """Return the message of RequestTooLarge with the request's size left as
-    {size_mb}, for the page script that checks chosen files before the form is sent."""
-    return RequestTooLarge(
-        size_mb="{size_mb}",
-        limit_mb=megabytes_rounded_up(settings.ONESTOP_MAX_REQUEST_BYTES),
-    ).render()
+    """Return the message of RequestTooLarge with the sizes left as {size_mb} and
+    {limit_mb}, for the page script that checks chosen files before the form is sent."""
+    return RequestTooLarge(size_mb="{size_mb}", limit_mb="{limit_mb}").render()
 
 
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

@@ -18,14 +18,14 @@ def megabyte_texts(size: int, limit: int) -> tuple[str, str]:
     decimals until they differ, so a size over its limit never prints equal to it.
     """
     for decimals in range(1, MAX_DECIMALS + 1):
-        size_text = megabytes_rounded_up(size, decimals)
-        limit_text = megabytes_rounded_up(limit, decimals)
+        size_text = _megabytes_rounded_up(size, decimals)
+        limit_text = _megabytes_rounded_up(limit, decimals)
         if size_text != limit_text:
             return size_text, limit_text
     return size_text, limit_text
 
 
-def megabytes_rounded_up(size: int, decimals: int = 1) -> str:
+def _megabytes_rounded_up(size: int, decimals: int) -> str:
     """Return `size` (bytes) in MB rounded up to `decimals`, without trailing zeros."""
     # Integer arithmetic, so that a size of any length rounds exactly.
     scale = 10**decimals

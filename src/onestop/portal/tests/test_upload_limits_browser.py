@@ -10,7 +10,7 @@ from django.utils import translation
 
 from onestop.cases.uploads import UploadTooLarge, check_upload_size
 from onestop.catalog.models import Matter
-from onestop.core.middleware import request_too_large_message
+from onestop.core.middleware import request_too_large
 from onestop.portal.tests.test_browser import fill_form, sign_in
 from onestop.portal.tests.test_keep_form_sign_in_browser import (
     BANK_ACCOUNT,
@@ -118,9 +118,7 @@ def test_request_limit_shown_at_last_input(
 
     page.set_input_files(f"#material-{PROOF}", str(second))
     with translation.override("en"):
-        expected = request_too_large_message().replace(
-            "{size_mb}", f"{380_000 / 1048576:.1f}"
-        )
+        expected = request_too_large(380_000).render()
 
     assert page.locator(f"#size-error-material-{PROOF}").inner_text() == expected
     assert page.locator(f"#size-error-material-{ID_CARD}").count() == 0

@@ -1,7 +1,8 @@
 // Checks the size of each chosen file before the form is sent, so that a file over the
 // limit is not sent whole only to be rejected. The limits and the messages come from the
 // server: this script's data attributes, and each file input's data-too-large, which is
-// the server's message for a file of that material with {name} and {size_mb} to fill in.
+// the server's message for a file of that material with {name}, {size_mb} and {limit_mb}
+// to fill in.
 // A file over the limit per file, or files whose sum passes the limit of one request, get
 // the message at the file input at once, and the form is not sent until they are changed.
 // The server checks the sizes again.
@@ -13,10 +14,33 @@
   var requestTemplate = script.getAttribute("data-request-too-large");
   var megabyte = 1048576;
 
-  // The size as UploadTooLarge shows it: megabytes rounded up to one decimal, without ".0".
-  function fileMegabytes(size) {
-    var tenths = Math.ceil(size * 10 / megabyte);
-    return tenths % 10 === 0 ? String(tenths / 10) : (tenths / 10).toFixed(1);
+  // `size` bytes in megabytes rounded up to `decimals`, without trailing zeros, in
+  // integers so that any size rounds exactly (as _megabytes_rounded_up in core/sizes.py).
+  function roundedUp(size, decimals) {
+    var scale = BigInt(Math.pow(10, decimals));
+    var mb = BigInt(megabyte);
+    var units = (BigInt(size) * scale + mb - BigInt(1)) / mb;
+    var whole = units / scale;
+    var fraction = (units % scale).toString();
+    if (fraction === "0") { return whole.toString(); }
+    while (fraction.length < decimals) { fraction = "0" + fraction; }
+    return (whole.toString() + "." + fraction).replace(/0+$/, "");
+  }
+
+  // The size and the limit as the server's messages show them (megabyte_texts in
+  // core/sizes.py): one decimal, or more until a size over the limit prints unequal to it.
+  function megabyteTexts(size, limit) {
+    var texts;
+    for (var decimals = 1; decimals <= 7; decimals++) {
+      texts = [roundedUp(size, decimals), roundedUp(limit, decimals)];
+      if (texts[0] !== texts[1]) { break; }
+    }
+    return texts;
+  }
+
+  function filled(template, size, limit) {
+    var texts = megabyteTexts(size, limit);
+    return template.replace("{size_mb}", texts[0]).replace("{limit_mb}", texts[1]);
   }
 
   function fileInputs(form) {
@@ -30,7 +54,7 @@
     return Array.prototype.filter.call(input.files, function (file) {
       return file.size > maxBytes;
     }).map(function (file) {
-      return template.replace("{name}", file.name).replace("{size_mb}", fileMegabytes(file.size));
+      return filled(template.replace("{name}", file.name), file.size, maxBytes);
     }).join(" ");
   }
 
@@ -43,7 +67,7 @@
       Array.prototype.forEach.call(input.files, function (file) { total += file.size; });
     });
     if (total <= maxRequestBytes) { return ""; }
-    return requestTemplate.replace("{size_mb}", (total / megabyte).toFixed(1));
+    return filled(requestTemplate, total, maxRequestBytes);
   }
 
   function show(input, message) {
