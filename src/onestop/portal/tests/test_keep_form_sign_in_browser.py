@@ -7,6 +7,7 @@ from onestop.cases.models import Case, CaseState
 from onestop.catalog.models import Matter
 from onestop.portal.demo import PASSWORD
 from onestop.portal.tests.test_browser import fill_form, sign_in
+from onestop.portal.tests.test_conditional_field_browser import fill_except_delivery
 from onestop.testing import (
     BROWSER_TEST_MARKS,
     PDF_BYTES,
@@ -183,3 +184,30 @@ def test_correction_form_keeps_typed_values(browser, live_server, demo, tmp_path
         ID_CARD_MATERIAL
     ]
     assert Case.objects.get(number=number).state == CaseState.CORRECTION_REQUESTED
+
+
+def test_restored_choice_shows_its_conditional_field(
+    browser, live_server, demo, tmp_path
+):
+    driving = "driving-licence-renewal"
+    matter = Matter.objects.get(centre=demo.centre, pack_id=driving)
+    path = f"/portal/{demo.centre.slug}/matters/{driving}/apply/"
+    address = "佛山市禅城区岭南大道北1号"
+    page = sign_in(browser, live_server, "applicant")
+    page.goto(f"{live_server.url}{path}")
+    fill_except_delivery(page, matter, tmp_path, {"licence_number": "440604123456"})
+    page.locator("#form-field-delivery label", has_text="邮寄送达").click()
+    page.fill("[name='field.delivery_address']", address)
+    page.context.clear_cookies(name="sessionid")
+    page.click("#submit-application")
+    page.wait_for_url(f"{live_server.url}/accounts/login/?next={path}&session_ended=1")
+
+    sign_in_again(page)
+    page.wait_for_url(f"{live_server.url}{path}")
+    page.locator("#kept-values-restored").wait_for()
+
+    assert page.is_checked("input[name='field.delivery'][value=express]")
+    field = page.locator("#field-delivery_address")
+    assert field.is_visible()
+    assert field.is_enabled()
+    assert field.input_value() == address

@@ -104,10 +104,14 @@
       saved.forEach(function (entry) {
         var same = entry.place[0] === current[0] && entry.place[1] === current[1];
         if (!same) { return; }
-        if (entry.checkable && entry.place[2] === current[2]) { field.checked = entry.value; }
+        // Scripts that follow a choice, such as whom an application is for or which
+        // fields a 领取方式 shows, learn of a changed choice.
+        if (entry.checkable && entry.place[2] === current[2] && field.checked !== entry.value) {
+          field.checked = entry.value;
+          field.dispatchEvent(new Event("change", { bubbles: true }));
+        }
         if (!entry.checkable && field.value !== entry.value) {
           field.value = entry.value;
-          // Scripts that follow a choice, such as whom an application is for, learn of it.
           if (field.tagName === "SELECT") {
             field.dispatchEvent(new Event("change", { bubbles: true }));
           }
