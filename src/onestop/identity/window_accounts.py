@@ -28,8 +28,8 @@ from onestop.identity.window_reset import (
 class StaffAccountStatusAtWindow(StaffAccountAtWindow):
     message = _(
         "The account of the ID number %(masked)s has a staff role, so it cannot be "
-        "deactivated or reactivated at the window. Ask an admin of its centre to do it "
-        "on the staff page."
+        "deactivated or reactivated at the window. Ask a platform admin to do it: an "
+        "account registered with an ID number is out of a centre admin's reach."
     )
 
 

@@ -28,8 +28,8 @@ class StaffAccountAtWindow(PermissionDenied):
     code = "account.staff_account_at_window"
     message = _(
         "The account of the ID number %(masked)s has a staff role, so its password "
-        "cannot be reset at the window. Ask an admin of its centre to reset it on the "
-        "staff page."
+        "cannot be reset at the window. Ask a platform admin to reset it: an account "
+        "registered with an ID number is out of a centre admin's reach."
     )
 
 

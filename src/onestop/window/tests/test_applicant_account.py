@@ -160,8 +160,9 @@ def test_clerk_cannot_deactivate_staff_account(demo):
     assert body["code"] == "account.staff_account_at_window"
     assert body["message"] == (
         "The account of the ID number 4406**********123X has a staff role, so it "
-        "cannot be deactivated or reactivated at the window. Ask an admin of its "
-        "centre to do it on the staff page."
+        "cannot be deactivated or reactivated at the window. Ask a platform admin to "
+        "do it: an account registered with an ID number is out of a centre admin's "
+        "reach."
     )
     assert AGENT_ID not in str(body)
     assert is_active("agent")
