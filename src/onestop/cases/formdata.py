@@ -334,12 +334,17 @@ def _number(field: dict[str, Any], text: str) -> int | str:
 
 
 def _date(text: str) -> str:
-    """Return a date field's value as YYYY-MM-DD, from EARLIEST_FORM_DATE to LATEST_FORM_DATE."""
+    """Return a date field's value as YYYY-MM-DD, from EARLIEST_FORM_DATE to LATEST_FORM_DATE.
+
+    Full-width digits and hyphens, which Chinese input methods type, count as ASCII.
+    """
+    ascii_text = text.translate(_FULL_WIDTH_TO_ASCII)
     try:
-        day = datetime.date.fromisoformat(text)
+        day = datetime.date.fromisoformat(ascii_text)
     except ValueError:
         # 2026-02-30 has the right form but names no day, which its own code reports.
-        code = "field.date_not_a_day" if has_date_shape(text) else "field.date_invalid"
+        shaped = has_date_shape(ascii_text)
+        code = "field.date_not_a_day" if shaped else "field.date_invalid"
         raise FieldError(code, value=echoed(text)) from None
     if not EARLIEST_FORM_DATE <= day <= LATEST_FORM_DATE:
         raise FieldError(

@@ -172,3 +172,11 @@ def test_date_that_no_calendar_has(sent, code):
         "日历上没有这一天" if code == "field.date_not_a_day" else "YYYY-MM-DD 格式"
     )
     assert expected in summary
+
+
+def test_date_in_full_width_digits_is_read():
+    fields = [{"key": "birth_date", "label": "出生日期", "type": "date"}]
+
+    checked = check_form_data(fields, {"birth_date": "２０２６－１１－３０"})
+
+    assert checked == {"birth_date": "2026-11-30"}
