@@ -41,7 +41,7 @@ def test_compiled_catalogue_matches_source(source, tmp_path):
     )
 
 
-def test_no_two_catalogues_translate_one_message_differently():
+def test_catalogues_agree_on_shared_messages():
     # Django merges every app's catalogue of a language into one, where one app's entry
     # hides another's with the same text and context: a certificate showed an agency's
     # word for "revoked". A message whose meaning differs between apps needs a context.
