@@ -23,6 +23,7 @@ from onestop.core.permissions import (
     centres_of,
     staff_roles,
 )
+from onestop.identity.agency import AgencyNotVerified, AgencyRevoked
 from onestop.identity.codes import parse_resident_id
 from onestop.identity.lookup import find_person_by_id_number
 from onestop.identity.models import Person
@@ -106,7 +107,11 @@ def is_case_rated(case: Case) -> bool:
 
 def get_own_rating(user: Any, rating_id: int) -> Rating:
     """Return the rating with `rating_id` if the user may change it (`rater_error`),
-    else raise RatingNotFound."""
+    else raise RatingNotFound.
+
+    As when opening a case, the filer of an enterprise's case who is no longer its
+    verified agent gets the agency error that says why instead.
+    """
     if not user.is_authenticated:
         raise RatingNotFound(rating=rating_id)
     rating = (
@@ -116,9 +121,15 @@ def get_own_rating(user: Any, rating_id: int) -> Rating:
         .filter(pk=rating_id)
         .first()
     )
-    if rating is None or rater_error(user, rating) is not None:
+    if rating is None:
         raise RatingNotFound(rating=rating_id)
-    return rating
+    error = rater_error(user, rating)
+    if error is None:
+        return rating
+    filer = rating.case is not None and rating.case.person.user_id == user.pk
+    if filer and isinstance(error, AgencyNotVerified | AgencyRevoked):
+        raise error
+    raise RatingNotFound(rating=rating_id)
 
 
 def rater_error(user: Any, rating: Rating) -> OneStopError | None:

@@ -101,6 +101,20 @@ def test_second_agent_changes_filers_rating(demo):
     assert event.actor == demo.user("applicant")
 
 
+def test_revoked_filer_told_why_rating_is_closed(demo):
+    case = issued_for_enterprise(demo)
+    rating_id = rate(demo.client("agent"), case, level=2).json()["id"]
+    revoke_filer(demo)
+
+    response = demo.client("agent").put(
+        f"/api/v1/ratings/{rating_id}", {"level": 4}, content_type="application/json"
+    )
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "agency.revoked"
+    assert Rating.objects.get(pk=rating_id).level == 2
+
+
 def test_second_agent_rates_fix(demo):
     case = issued_for_enterprise(demo)
     add_second_agent(demo)
