@@ -9,6 +9,7 @@ a case shows its full record, which `get_case_for` audits as `case.viewed`.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,10 +85,11 @@ def find_window_case(user: Any, centre: Centre, number: str) -> Case:
     """Return the centre's case with `number`, or raise CaseNotFound.
 
     A case of another centre is not found either, so a clerk cannot probe other
-    centres' numbers. The caller opens the case page, which audits the view.
+    centres' numbers. The caller opens the case page, which audits the view. Full-width
+    digits, which Chinese input methods type, count as ASCII digits.
     """
     require_role(user, [Role.CLERK], centre=centre)
-    stripped = "".join(number.split())
+    stripped = unicodedata.normalize("NFKC", "".join(number.split()))
     case = None
     if can_be_case_number(stripped):
         case = visible_cases(user).filter(centre=centre, number=stripped).first()

@@ -164,6 +164,16 @@ def test_search_by_number_opens_case(demo):
     assert AuditEvent.objects.filter(verb="case.viewed", object_id=case.number).exists()
 
 
+def test_search_by_full_width_number(demo):
+    case = accept_at_window(demo, demo.centre, "clerk")
+    full_width = "".join(chr(ord(digit) + 0xFEE0) for digit in case.number)
+
+    response = search(demo.client("clerk"), full_width)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/window/cases/{case.number}/"
+
+
 def test_search_by_number_not_audited(demo):
     case = accept_at_window(demo, demo.centre, "clerk")
 
