@@ -147,5 +147,9 @@ class StopSignal:
         signal.signal(signal.SIGTERM, self._stop)
 
     def _stop(self, number: int, _frame: FrameType | None) -> None:
+        if self.name:
+            # Already stopping: a second signal must not break off the clean stop,
+            # which would end the process by SIGINT instead of with status 0.
+            return
         self.name = signal.Signals(number).name
         raise KeyboardInterrupt
