@@ -110,7 +110,7 @@ def get_own_rating(user: Any, rating_id: int) -> Rating:
     else raise RatingNotFound.
 
     As when opening a case, the filer of an enterprise's case who is no longer its
-    verified agent gets the agency error that says why instead.
+    verified agent gets the agency error that explains why instead.
     """
     if not user.is_authenticated:
         raise RatingNotFound(rating=rating_id)

@@ -236,8 +236,8 @@ def verify_proof_bundle(
     extra line must carry them. Raises BundleInvalid with the reason.
     """
     if "\r" in text:
-        # A bundle saved by a Windows editor would otherwise fail as cut or with a
-        # wrong first line; no part of a bundle contains a CR.
+        # No part of a bundle contains a CR. Without this check, a bundle saved by a
+        # Windows editor would fail as cut or as having a wrong first line.
         raise _invalid(
             gettext_noop(
                 "its lines end with CR LF, as some editors save text; a proof bundle's "
