@@ -12,6 +12,8 @@ other records of an account stay when it is deactivated.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps
@@ -36,6 +38,7 @@ from onestop.core.staff.errors import (
     AccountDeactivated,
     AccountNotFound,
     AccountOfApplicant,
+    AccountOutOfReach,
     AccountOutsideCentre,
     LastCentreAdmin,
     OwnAccountDeactivation,
@@ -80,28 +83,63 @@ def check_not_deactivated(user: Any, password: str, *, shown_as: str) -> None:
 def check_may_manage_account(actor: Any, user: Any, centre: Centre | None) -> str:
     """Return the actor's role that allows resetting or deactivating `user`, or raise.
 
+    Applies the rule of `account_denials` to one account.
+    """
+    actor_role, denials = account_denials(actor, [user], centre)
+    denial = denials.get(user.pk)
+    if denial is not None:
+        raise denial
+    return actor_role
+
+
+def account_denials(
+    actor: Any, users: Iterable[Any], centre: Centre | None
+) -> tuple[str, dict[int, AccountOutOfReach]]:
+    """Return the actor's role that allows resetting, deactivating and reactivating
+    accounts, and for each of `users` out of its reach, the error that denies it.
+
     A centre admin of `centre` may act only on an account that has at least one staff
     role and all of them in `centre`, so applicants and staff of other centres are out
     of reach. Nor on one registered as an applicant (a Person), even with such roles:
     otherwise an admin could grant a role to any applicant's account and then take it
     over with a password reset. A platform admin may act on every account.
+
+    Raises a permission error when the actor is no admin of `centre`. The role is empty
+    when `centre` is None and the actor is no platform admin, because then every account
+    is denied. Two queries serve any number of accounts, so a page can list them all.
     """
+    users = list(users)
     if actor is None:
-        return OPERATOR
+        return OPERATOR, {}
     if find_role(actor, [Role.PLATFORM_ADMIN]) is not None:
-        return str(Role.PLATFORM_ADMIN)
+        return str(Role.PLATFORM_ADMIN), {}
     if centre is None:
-        raise AccountOutsideCentre(username=echoed(user.username), centre="—")
+        return "", {
+            user.pk: AccountOutsideCentre(username=echoed(user.username), centre="—")
+            for user in users
+        }
     membership = require_role(actor, ADMIN_ROLES, centre=centre)
-    centre_ids = set(
-        Membership.objects.filter(user=user).values_list("centre_id", flat=True)
-    )
-    if centre_ids != {centre.pk}:
-        raise AccountOutsideCentre(username=echoed(user.username), centre=centre.name)
+    user_ids = [user.pk for user in users]
+    centre_ids: dict[int, set[int | None]] = defaultdict(set)
+    for user_id, centre_id in Membership.objects.filter(
+        user_id__in=user_ids
+    ).values_list("user_id", "centre_id"):
+        centre_ids[user_id].add(centre_id)
     # Looked up by name: core does not import the identity app's models.
-    if apps.get_model("identity", "Person").objects.filter(user=user).exists():
-        raise AccountOfApplicant(username=echoed(user.username))
-    return str(membership.role)
+    applicants = set(
+        apps.get_model("identity", "Person")
+        .objects.filter(user_id__in=user_ids)
+        .values_list("user_id", flat=True)
+    )
+    denials: dict[int, AccountOutOfReach] = {}
+    for user in users:
+        if centre_ids[user.pk] != {centre.pk}:
+            denials[user.pk] = AccountOutsideCentre(
+                username=echoed(user.username), centre=centre.name
+            )
+        elif user.pk in applicants:
+            denials[user.pk] = AccountOfApplicant(username=echoed(user.username))
+    return str(membership.role), denials
 
 
 def issue_initial_password(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -120,12 +122,38 @@ class RoleNotHeld(NotFound):
     )
 
 
-class AccountOfApplicant(PermissionDenied):
+class AccountOutOfReach(PermissionDenied):
+    """An account that the acting admin may not reset, deactivate or reactivate."""
+
+    # The reason in one line, which the staff page shows in place of the withheld
+    # buttons.
+    short_message: Any
+
+
+class AccountOfApplicant(AccountOutOfReach):
     code = "account.registered_applicant"
     message = _(
         "The account %(username)s is also registered as an applicant with a resident ID "
         "number, so only a platform admin can reset its password, deactivate it or "
         "reactivate it. Removing its staff roles here ends its staff access."
+    )
+    short_message = _(
+        "Also registered as an applicant, so only a platform admin can reset, "
+        "deactivate or reactivate this account."
+    )
+
+
+class AccountOutsideCentre(AccountOutOfReach):
+    code = "account.outside_centre"
+    message = _(
+        "The account %(username)s has no staff role, or a role outside %(centre)s, so "
+        "only a platform admin can reset its password, deactivate it or reactivate it "
+        "here. Ask a platform admin, or, for an applicant's account, a window clerk who "
+        "checks the applicant's ID card."
+    )
+    short_message = _(
+        "Has no staff role or a role outside this centre, so only a platform admin "
+        "can reset, deactivate or reactivate this account."
     )
 
 
@@ -134,16 +162,6 @@ class AccountNotFound(NotFound):
     message = _(
         "No user account %(username)s exists. Check the user name in the list of staff "
         "roles."
-    )
-
-
-class AccountOutsideCentre(PermissionDenied):
-    code = "account.outside_centre"
-    message = _(
-        "The account %(username)s has no staff role, or a role outside %(centre)s, so "
-        "only a platform admin can reset its password, deactivate it or reactivate it "
-        "here. Ask a platform admin, or, for an applicant's account, a window clerk who "
-        "checks the applicant's ID card."
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,13 +14,13 @@ from django.utils.translation import gettext as _
 
 from onestop.core.centres import get_centre
 from onestop.core.errors import OneStopError, echoed
-from onestop.core.models import Centre, Department, Role
+from onestop.core.models import Centre, Department, Membership, Role
 from onestop.core.pages import administered_centre_index, handles_errors, posted_choice
 from onestop.core.permissions import (
     find_role,
 )
 from onestop.core.staff import accounts, actions, queries
-from onestop.core.staff.errors import StaffRoleNotFound
+from onestop.core.staff.errors import AccountOutOfReach, StaffRoleNotFound
 from onestop.core.staff.rules import role_text
 from onestop.identity.models import Person
 
@@ -72,7 +74,7 @@ def centre_staff(request: HttpRequest, slug: str) -> HttpResponse:
         "typed": request.POST
         if error is not None and request.POST.get("action") == "grant"
         else {},
-        "accounts": queries.accounts_of(rows),
+        "accounts": _account_rows(request, centre, rows),
         "initial_password": initial_password,
         "password_reset": request.POST.get("action") == "reset_password",
         "granted_username": request.POST.get("username", "")
@@ -155,6 +157,25 @@ def _change_account(request: HttpRequest, centre: Centre, action: str) -> str:
         done = _("The account %(username)s is active again.")
     messages.success(request, done % {"username": user.username})
     return ""
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """An account in the staff page's list, with the reason why the viewer may not
+    reset, deactivate or reactivate it, or None when they may."""
+
+    user: Any
+    denial: AccountOutOfReach | None
+
+
+def _account_rows(
+    request: HttpRequest, centre: Centre, rows: list[Membership]
+) -> list[AccountRow]:
+    """Return the accounts of the staff roles `rows`, each with the error that
+    `accounts.reset_password` and the other account actions would raise for it."""
+    users = queries.accounts_of(rows)
+    _, denials = accounts.account_denials(request.user, users, centre)
+    return [AccountRow(user, denials.get(user.pk)) for user in users]
 
 
 def _grantable_roles(request: HttpRequest) -> list[tuple[str, str]]:

@@ -164,3 +164,89 @@ def test_last_admin_message_in_chinese(demo):
     text = response.content.decode()
     assert 'data-code="account.last_centre_admin"' in text
     assert "最后" in text
+
+
+def account_row(response, username):
+    """Return the HTML of the accounts list's row of `username`."""
+    text = response.content.decode()
+    match = re.search(rf'<tr data-username="{username}">(.*?)</tr>', text, re.DOTALL)
+    assert match is not None, text
+    return match.group(1)
+
+
+def grant_supervisor_to_applicant(demo):
+    Membership.objects.create(
+        user=demo.user("applicant"), centre=demo.centre, role=Role.SUPERVISOR
+    )
+
+
+def test_applicant_account_row_withholds_buttons(demo):
+    grant_supervisor_to_applicant(demo)
+
+    response = demo.client("centreadmin").get(staff_url(demo.centre))
+
+    row = account_row(response, "applicant")
+    assert 'value="reset_password"' not in row
+    assert 'value="deactivate"' not in row
+    assert "<button" not in row
+    assert 'data-code="account.registered_applicant"' in row
+    assert (
+        "Also registered as an applicant, so only a platform admin can reset, "
+        "deactivate or reactivate this account."
+    ) in row
+
+
+@pytest.mark.parametrize(
+    ("viewer", "username"), [("centreadmin", "clerk"), ("platform", "applicant")]
+)
+def test_account_row_offers_buttons(demo, viewer, username):
+    grant_supervisor_to_applicant(demo)
+
+    response = demo.client(viewer).get(staff_url(demo.centre))
+
+    row = account_row(response, username)
+    assert 'value="reset_password"' in row
+    assert 'value="deactivate"' in row
+    assert "account-withheld" not in row
+
+
+def test_other_centre_account_row_withholds_buttons(demo, other_centre):
+    Membership.objects.create(
+        user=demo.user("nanhai-clerk"), centre=demo.centre, role=Role.CLERK
+    )
+
+    response = demo.client("centreadmin").get(staff_url(demo.centre))
+
+    row = account_row(response, "nanhai-clerk")
+    assert "<button" not in row
+    assert 'data-code="account.outside_centre"' in row
+
+
+def test_withheld_reason_in_chinese(demo):
+    grant_supervisor_to_applicant(demo)
+    client = demo.client("centreadmin")
+    client.cookies["django_language"] = "zh-hans"
+
+    with translation.override("zh-hans"):
+        response = client.get(staff_url(demo.centre))
+
+    row = account_row(response, "applicant")
+    assert "只有平台管理员" in row
+    assert "<button" not in row
+
+
+@pytest.mark.parametrize("action", ["reset_password", "deactivate", "reactivate"])
+def test_applicant_account_post_denied(demo, action):
+    grant_supervisor_to_applicant(demo)
+    password_before = demo.user("applicant").password
+
+    response = post_account(
+        demo.client("centreadmin"), demo.centre, action, "applicant"
+    )
+
+    assert response.status_code == 403
+    assert 'data-code="account.registered_applicant"' in response.content.decode()
+    assert "<code>" not in response.content.decode()
+    applicant = demo.user("applicant")
+    assert applicant.password == password_before
+    assert applicant.is_active
