@@ -1,13 +1,16 @@
 // Keeps what an applicant typed into a form whose session ended before they sent it.
 // The server then responds with the sign-in page and its #session-ended notice, and after
-// signing in the applicant is back on the form's page with a GET.
+// signing in the applicant is back on the form's page with a GET. It keeps them too when
+// the form's CSRF token was out of date, as after signing in again in another tab. Then
+// the server responds with the #form-expired page, whose link opens the form's page afresh.
 //
 // Just before a form marked data-keep-on-sign-in is sent, its values go to sessionStorage
 // with the page's path and the account's mark (data-kept-form-owner of <body>).
 // keep-form.js chooses the fields, so passwords, files and hidden fields are never kept.
-// Only two pages use the values:
+// Only three pages use the values:
 // - the sign-in page with the notice, which then states that they are kept and names the
 //   materials whose files must be chosen again, since a browser cannot keep files;
+// - the #form-expired page under the same account, which states the same;
 // - the form's page, opened with a GET under the same account, which fills them in.
 // Every other page removes them, and so does the form's page once it has read them. So the
 // page that a sent form leads to removes them, signing out removes them, and another
@@ -52,6 +55,10 @@
       fields: kept.snapshot(form),
       materials: materialsWithFiles(form),
     };
+    write(state);
+  }
+
+  function write(state) {
     try { sessionStorage.setItem(key, JSON.stringify(state)); } catch (error) { /* full or off */ }
   }
 
@@ -97,7 +104,8 @@
     box.id = "kept-values-restored";
     box.className = "card notice";
     box.setAttribute("role", "status");
-    describe(box, script.getAttribute("data-restored"), state.materials);
+    var text = state.expired ? "data-restored-expired" : "data-restored";
+    describe(box, script.getAttribute(text), state.materials);
     form.insertAdjacentElement("afterbegin", box);
   }
 
@@ -107,6 +115,13 @@
     var notice = document.getElementById("session-ended");
     if (notice) {
       describe(notice, script.getAttribute("data-kept"), state.materials);
+      return;
+    }
+    var expired = document.getElementById("form-expired");
+    if (expired && state.owner === owner()) {
+      state.expired = true;
+      write(state);
+      describe(expired, script.getAttribute("data-kept-expired"), state.materials);
       return;
     }
     remove();
