@@ -24,12 +24,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from onestop.core.errors import OneStopError, shown
+from onestop.core.errors import OneStopError
 from onestop.core.models import Role
 from onestop.core.permissions import find_role
 from onestop.core.session_generation import keep_session
 from onestop.core.staff import accounts
-from onestop.core.staff.errors import OwnAccountDeactivation
 
 # The user who posts the admin's password form. Django's view creates the form with the
 # account alone, so the form reads its actor from here.
@@ -55,8 +54,7 @@ class AccountChangeForm(UserChangeForm):
             return data
         user = self.instance
         try:
-            if self.actor.pk == user.pk:
-                raise OwnAccountDeactivation(username=shown(user.username))
+            accounts.check_not_own_account(self.actor, user)
             accounts.check_not_last_admin(user)
         except OneStopError as error:
             raise ValidationError({"is_active": error.render()}) from None

@@ -271,8 +271,7 @@ def deactivate(
     revoked, so a reactivated account issues new ones. Returns False, and writes no
     audit event, when the account was inactive already.
     """
-    if actor is not None and actor.pk == user.pk:
-        raise OwnAccountDeactivation(username=echoed(user.username))
+    check_not_own_account(actor, user)
     # Locking the account and the centre admins of its centres makes two
     # deactivations of the last two admins of one centre run one after the other.
     admin_centres = _admin_centres(user)
@@ -296,6 +295,13 @@ def deactivate(
         person_id=person_id,
     )
     return True
+
+
+def check_not_own_account(actor: Any, user: Any) -> None:
+    """Raise OwnAccountDeactivation when `actor` is `user`, because an admin who
+    deactivated their own account could not sign in to undo it."""
+    if actor is not None and actor.pk == user.pk:
+        raise OwnAccountDeactivation(username=echoed(user.username))
 
 
 def check_not_last_admin(user: Any) -> None:

@@ -171,6 +171,9 @@ class OwnAccountDeactivation(Conflict):
         "You cannot deactivate your own account %(username)s. Ask another admin to do "
         "it."
     )
+    # The reason in one line, which the staff page shows in place of the Deactivate
+    # button.
+    short_message = _("You cannot deactivate your own account. Ask another admin.")
 
 
 class LastCentreAdmin(Conflict):

@@ -20,7 +20,11 @@ from onestop.core.permissions import (
     find_role,
 )
 from onestop.core.staff import accounts, actions, queries
-from onestop.core.staff.errors import AccountOutOfReach, StaffRoleNotFound
+from onestop.core.staff.errors import (
+    AccountOutOfReach,
+    OwnAccountDeactivation,
+    StaffRoleNotFound,
+)
 from onestop.core.staff.rules import role_text
 from onestop.identity.models import Person
 
@@ -161,21 +165,37 @@ def _change_account(request: HttpRequest, centre: Centre, action: str) -> str:
 
 @dataclass(frozen=True)
 class AccountRow:
-    """An account in the staff page's list, with the reason why the viewer may not
-    reset, deactivate or reactivate it, or None when they may."""
+    """An account in the staff page's list, with the errors that the account actions
+    would raise for the viewer, or None where they would go ahead."""
 
     user: Any
+    # The error that denies the viewer any action on the account.
     denial: AccountOutOfReach | None
+    # The error that denies the viewer only its deactivation, as for their own account.
+    deactivation_denial: OwnAccountDeactivation | None
 
 
 def _account_rows(
     request: HttpRequest, centre: Centre, rows: list[Membership]
 ) -> list[AccountRow]:
-    """Return the accounts of the staff roles `rows`, each with the error that
-    `accounts.reset_password` and the other account actions would raise for it."""
+    """Return the accounts of the staff roles `rows`, each with the errors that
+    `accounts.reset_password` and `accounts.deactivate_account` would raise for it."""
     users = queries.accounts_of(rows)
     _, denials = accounts.account_denials(request.user, users, centre)
-    return [AccountRow(user, denials.get(user.pk)) for user in users]
+    return [
+        AccountRow(user, denials.get(user.pk), _own_account_denial(request, user))
+        for user in users
+    ]
+
+
+def _own_account_denial(
+    request: HttpRequest, user: Any
+) -> OwnAccountDeactivation | None:
+    try:
+        accounts.check_not_own_account(request.user, user)
+    except OwnAccountDeactivation as denial:
+        return denial
+    return None
 
 
 def _grantable_roles(request: HttpRequest) -> list[tuple[str, str]]:

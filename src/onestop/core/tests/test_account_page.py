@@ -250,3 +250,13 @@ def test_applicant_account_post_denied(demo, action):
     applicant = demo.user("applicant")
     assert applicant.password == password_before
     assert applicant.is_active
+
+
+def test_own_account_row_withholds_deactivate(demo):
+    response = demo.client("centreadmin").get(staff_url(demo.centre))
+
+    row = account_row(response, "centreadmin")
+    assert 'value="reset_password"' in row
+    assert 'value="deactivate"' not in row
+    assert 'data-code="account.own_deactivation"' in row
+    assert "You cannot deactivate your own account. Ask another admin." in row
