@@ -66,6 +66,12 @@ def current_version(matter: Matter) -> MatterVersion:
     return version
 
 
+def full_width(text: str) -> str:
+    """Return `text`, of the ASCII characters ! to ~, in the full-width forms that
+    Chinese input methods type."""
+    return "".join(chr(ord(character) + 0xFEE0) for character in text)
+
+
 def upload(name: str, content: bytes = PDF_BYTES) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content)
 

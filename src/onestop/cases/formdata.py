@@ -7,7 +7,6 @@ nothing from configuration is ever evaluated as code.
 
 from __future__ import annotations
 
-import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -15,8 +14,14 @@ from decimal import Decimal
 from typing import Any
 
 from onestop.cases.form_errors import FieldError, FormInvalid
-from onestop.core.dates import EARLIEST_FORM_DATE, LATEST_FORM_DATE, has_date_shape
+from onestop.core.dates import (
+    EARLIEST_FORM_DATE,
+    LATEST_FORM_DATE,
+    TypedDateInvalid,
+    parse_typed_date,
+)
 from onestop.core.errors import OneStopError, detail_text, echoed
+from onestop.core.full_width import fold_full_width
 from onestop.core.json_input import number_text
 from onestop.core.schema_errors import json_type_name
 from onestop.identity.codes import check_phone, parse_resident_id, parse_uscc
@@ -28,11 +33,6 @@ DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000, "address": 200, "email": 25
 MAX_INTEGER_DIGITS = 15
 DEFAULT_DECIMAL_PLACES = 2
 PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
-# The full-width forms of ASCII ! to ~ (U+FF01 to U+FF5E) lie 0xFEE0 above them, and
-# the ideographic space U+3000 is the full-width space.
-_FULL_WIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {
-    0x3000: 0x20
-}
 # Field types whose value may come as a JSON number as well as text.
 NUMBER_TYPES = frozenset({"integer", "decimal", "select"})
 
@@ -281,7 +281,7 @@ def _clean_value(field: dict[str, Any], text: str) -> Any:
     if pattern and isinstance(value, str):
         # Chinese input methods type full-width digits and letters (１２３), so they
         # are matched, and stored, as the ASCII characters they stand for.
-        value = value.translate(_FULL_WIDTH_TO_ASCII)
+        value = fold_full_width(value)
     if pattern and not re.fullmatch(pattern, str(value)):
         raise FieldError("field.pattern_mismatch", pattern=pattern)
     return value
@@ -338,13 +338,10 @@ def _date(text: str) -> str:
 
     Full-width digits and hyphens, which Chinese input methods type, count as ASCII.
     """
-    ascii_text = text.translate(_FULL_WIDTH_TO_ASCII)
     try:
-        day = datetime.date.fromisoformat(ascii_text)
-    except ValueError:
-        # 2026-02-30 has the right form but names no day, which its own code reports.
-        shaped = has_date_shape(ascii_text)
-        code = "field.date_not_a_day" if shaped else "field.date_invalid"
+        day = parse_typed_date(text)
+    except TypedDateInvalid as error:
+        code = "field.date_not_a_day" if error.not_a_day else "field.date_invalid"
         raise FieldError(code, value=echoed(text)) from None
     if not EARLIEST_FORM_DATE <= day <= LATEST_FORM_DATE:
         raise FieldError(

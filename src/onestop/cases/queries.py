@@ -28,6 +28,7 @@ from onestop.catalog.queries import with_frozen_definition
 from onestop.core import rows
 from onestop.core.audit import record_event
 from onestop.core.errors import echoed
+from onestop.core.full_width import fold_full_width
 from onestop.core.models import Centre, Role
 from onestop.core.permissions import staff_roles
 from onestop.identity.models import AgencyStatus, Enterprise
@@ -80,6 +81,15 @@ def _enterprises_of(user: Any) -> QuerySet[Enterprise, int]:
     ).values_list("pk", flat=True)
 
 
+def normalise_case_number(text: str) -> str:
+    """Return a case number from a URL, a query or a search box as cases store it.
+
+    Full-width digits, which Chinese input methods type, count as ASCII digits, and
+    white space anywhere is dropped, because people type a long number in groups.
+    """
+    return "".join(fold_full_width(text).split())
+
+
 def can_be_case_number(text: str) -> bool:
     """Return whether a case may have the number `text`, so that it is worth looking up.
 
@@ -98,7 +108,7 @@ def get_case_for(user: Any, number: str, *, audit: bool = True) -> Case:
     its verified agent gets the agency error that says why instead (AgencyRevoked, or
     AgencyNotVerified after claiming it again), because they know the number already.
     """
-    wanted = number.strip()
+    wanted = normalise_case_number(number)
     case = (
         visible_cases(user).filter(number=wanted).first()
         if can_be_case_number(wanted)

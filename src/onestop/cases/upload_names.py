@@ -12,7 +12,11 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 
-from onestop.cases.queries import visible_cases
+from onestop.cases.queries import (
+    can_be_case_number,
+    normalise_case_number,
+    visible_cases,
+)
 from onestop.catalog.models import Matter, MatterVersion
 from onestop.core.models import ApiToken
 
@@ -37,9 +41,10 @@ def _matter_version(
         return None
     user = _requesting_user(request)
     if "number" in arguments:
-        if user is None:
+        number = normalise_case_number(arguments["number"])
+        if user is None or not can_be_case_number(number):
             return None
-        case = visible_cases(user).filter(number=arguments["number"]).first()
+        case = visible_cases(user).filter(number=number).first()
         return case.matter_version if case is not None else None
 
     matter_id = arguments.get("matter_id") or fields.get("matter")

@@ -9,7 +9,6 @@ a case shows its full record, which `get_case_for` audits as `case.viewed`.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +18,11 @@ from django.db.models import Q, QuerySet
 from onestop.cases.errors import CaseNotFound
 from onestop.cases.models import Case, CaseEvent, CaseState
 from onestop.cases.presenters import case_summary
-from onestop.cases.queries import can_be_case_number, visible_cases
+from onestop.cases.queries import (
+    can_be_case_number,
+    normalise_case_number,
+    visible_cases,
+)
 from onestop.core.audit import record_event
 from onestop.core.errors import echoed
 from onestop.core.models import Centre, Role
@@ -89,10 +92,10 @@ def find_window_case(user: Any, centre: Centre, number: str) -> Case:
     digits, which Chinese input methods type, count as ASCII digits.
     """
     require_role(user, [Role.CLERK], centre=centre)
-    stripped = unicodedata.normalize("NFKC", "".join(number.split()))
+    wanted = normalise_case_number(number)
     case = None
-    if can_be_case_number(stripped):
-        case = visible_cases(user).filter(centre=centre, number=stripped).first()
+    if can_be_case_number(wanted):
+        case = visible_cases(user).filter(centre=centre, number=wanted).first()
     if case is None:
         raise CaseNotFound(number=echoed(number))
     return case

@@ -3,7 +3,8 @@
 Pages show a date as 2026-12-05 and a time as 2026-12-05 14:30 in Beijing time, in every
 language, through DATE_FORMAT and DATETIME_FORMAT of onestop/formats. The JSON API
 writes a date as 2026-12-05 and a time with `api_datetime`. Signed and hashed documents
-keep the form they were signed in.
+keep the form they were signed in. Every date that a person types, in a form field or a
+filter, is read by `parse_typed_date`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from onestop.core.full_width import fold_full_width
+
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
 # The dates a form's date field takes. Nothing a person applies for lies outside them,
@@ -23,16 +26,40 @@ LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 EARLIEST_FORM_DATE = datetime.date(1900, 1, 1)
 LATEST_FORM_DATE = datetime.date(2099, 12, 31)
 
-_DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# A typed date has the form YYYY-MM-DD, which every message about a typed date names.
+_TYPED_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def has_date_shape(text: str) -> bool:
-    """Return whether `text` has the form YYYY-MM-DD in ASCII digits.
+class TypedDateInvalid(ValueError):
+    """Text typed as a date that names no day.
 
-    2026-02-30 has it though the calendar has no such day, so a caller that rejects a
-    date can tell a text of the wrong form from a day that does not exist.
+    `not_a_day` is True when the text has the form YYYY-MM-DD but the calendar lacks
+    the day (2026-02-30, 2026-13-01), so that a caller can tell that from a text of
+    another form.
     """
-    return _DATE_SHAPE.fullmatch(text) is not None
+
+    def __init__(self, text: str, *, not_a_day: bool) -> None:
+        super().__init__(text)
+        self.text = text
+        self.not_a_day = not_a_day
+
+
+def parse_typed_date(text: str) -> datetime.date:
+    """Parse a date that a person typed as YYYY-MM-DD, such as 2026-12-05.
+
+    Full-width digits and hyphens count as ASCII, and white space around the date is
+    ignored. Other forms that ISO 8601 allows and `date.fromisoformat` reads since
+    Python 3.11, such as 20261205 and the week date 2026-W49-6, are rejected. Years
+    0001 to 9999 are read, so a caller that takes fewer years checks them itself.
+    Raise TypedDateInvalid for empty text and for text that names no day.
+    """
+    ascii_text = fold_full_width(text).strip()
+    if _TYPED_DATE.fullmatch(ascii_text) is None:
+        raise TypedDateInvalid(text, not_a_day=False)
+    try:
+        return datetime.date.fromisoformat(ascii_text)
+    except ValueError:
+        raise TypedDateInvalid(text, not_a_day=True) from None
 
 
 def api_datetime(value: datetime.datetime) -> str:

@@ -286,6 +286,11 @@ class ApiToken(models.Model):
         return record.user
 
 
+# Newest first. Notifications written in one transaction, or in one tick of a coarse
+# clock, share created_at, and of those the one written later has the higher id.
+NOTIFICATION_ORDERING = ["-created_at", "-id"]
+
+
 class Notification(TenantModel):
     """An in-app message to a user, for example that a result is ready."""
 
@@ -304,7 +309,7 @@ class Notification(TenantModel):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = NOTIFICATION_ORDERING
 
     def __str__(self) -> str:
         return self.subject

@@ -24,7 +24,7 @@ from onestop.core.dates import (
     format_local_date,
     format_local_datetime,
 )
-from onestop.core.models import Centre, Notification
+from onestop.core.models import NOTIFICATION_ORDERING, Centre, Notification
 
 MAX_SUBJECT_LENGTH = 200
 
@@ -107,8 +107,9 @@ def _render(message: NotificationMessage, params: dict[str, Any]) -> tuple[str, 
 
 
 def notifications_of(user: Any, *, limit: int = 100) -> list[Notification]:
-    """Return the user's latest notifications, newest first."""
-    return list(Notification.objects.filter(user=user)[:limit])
+    """Return the user's latest notifications, newest first by NOTIFICATION_ORDERING."""
+    notifications = Notification.objects.filter(user=user)
+    return list(notifications.order_by(*NOTIFICATION_ORDERING)[:limit])
 
 
 def notification_dict(notification: Notification) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
 
-from onestop.core.dates import has_date_shape, local_day_bounds
+from onestop.core.dates import TypedDateInvalid, local_day_bounds, parse_typed_date
 from onestop.core.errors import echoed, listed, listed_choices
 from onestop.core.models import Centre
 from onestop.core.spreadsheets import append_row
@@ -351,8 +351,7 @@ def _parse_date(text: str) -> dt.date | None:
     if not text:
         return None
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        if has_date_shape(text):
-            raise PeriodDateNotADay(value=echoed(text)) from None
-        raise InvalidPeriod(value=echoed(text)) from None
+        return parse_typed_date(text)
+    except TypedDateInvalid as error:
+        rejected = PeriodDateNotADay if error.not_a_day else InvalidPeriod
+        raise rejected(value=echoed(text)) from None

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.cases.models import Case
 from onestop.catalog.models import Matter
-from onestop.core.dates import has_date_shape, local_day_bounds
+from onestop.core.dates import TypedDateInvalid, local_day_bounds, parse_typed_date
 from onestop.core.errors import InvalidInput, echoed
 from onestop.core.models import Centre, Department, Role
 from onestop.core.permissions import staff_roles
@@ -205,11 +205,10 @@ def sent_filters(request: HttpRequest) -> dict[str, str]:
 
 
 def _date(value: str) -> dt.date | None:
-    if not value:
+    if not value.strip():
         return None
-    if not has_date_shape(value):
-        raise DateInvalid(value=echoed(value))
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise DateNotADay(value=echoed(value)) from None
+        return parse_typed_date(value)
+    except TypedDateInvalid as error:
+        rejected = DateNotADay if error.not_a_day else DateInvalid
+        raise rejected(value=echoed(value)) from None

@@ -157,6 +157,9 @@ def test_date_picker_offers_the_taken_range(demo):
         ("2026-13-01", "field.date_not_a_day"),
         ("2026-2-3", "field.date_invalid"),
         ("2026年2月3日", "field.date_invalid"),
+        ("20260203", "field.date_invalid"),
+        ("2026-W06-2", "field.date_invalid"),
+        ("２０２６－０２－３０", "field.date_not_a_day"),
     ],
 )
 def test_date_that_no_calendar_has(sent, code):

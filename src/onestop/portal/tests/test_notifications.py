@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from onestop.cases import notices
 from onestop.core.models import Notification
-from onestop.core.notifications import notify
+from onestop.core.notifications import notifications_of, notify
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +100,57 @@ def test_page_marks_shown_notifications_read(demo, accepted):
 
     accepted.refresh_from_db()
     assert accepted.read_at is not None
+
+
+@pytest.fixture
+def same_second(demo):
+    """Write four notifications with one created_at, then one a second older.
+
+    The older one is written last, so it has the highest id but is listed last.
+    """
+    moment = dt.datetime(2026, 12, 5, 6, 30, 0, 123456, tzinfo=dt.UTC)
+    user = demo.user("applicant")
+    written = [
+        Notification.objects.create(
+            centre=demo.centre, user=user, subject=f"第 {index} 条", created_at=moment
+        )
+        for index in range(1, 5)
+    ]
+    older = Notification.objects.create(
+        centre=demo.centre,
+        user=user,
+        subject="第 0 条",
+        created_at=moment - dt.timedelta(seconds=1),
+    )
+    return [*reversed(written), older]
+
+
+def test_same_time_listed_newest_id_first(demo, same_second):
+    user = demo.user("applicant")
+    expected = [notification.pk for notification in same_second]
+
+    by_model = Notification.objects.filter(user=user)
+    by_query = notifications_of(user)
+    by_api = demo.client("applicant").get("/api/v1/notifications").json()
+
+    assert [notification.pk for notification in by_model] == expected
+    assert [notification.pk for notification in by_query] == expected
+    assert [listed["id"] for listed in by_api] == expected
+
+
+def test_limit_keeps_newest_of_same_time(demo, same_second):
+    listed = notifications_of(demo.user("applicant"), limit=2)
+
+    assert [notification.pk for notification in listed] == [
+        same_second[0].pk,
+        same_second[1].pk,
+    ]
+
+
+def test_page_lists_same_time_newest_id_first(demo, same_second):
+    page = demo.client("applicant").get("/portal/notifications/")
+
+    content = page.content.decode()
+    positions = [content.index(notification.subject) for notification in same_second]
+    assert page.status_code == 200
+    assert positions == sorted(positions)

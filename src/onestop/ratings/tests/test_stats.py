@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from onestop.core.models import Window
 from onestop.ratings import rectifications
 from onestop.ratings.actions import rate_case
 from onestop.ratings.stats import percentage
+from onestop.testing import full_width
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +100,22 @@ def test_period_filter(demo, rated):
     assert invalid.json()["code"] == "rating.invalid_period"
 
 
+def test_period_in_full_width_digits(demo, rated):
+    today = timezone.localdate()
+    yesterday = today - dt.timedelta(days=1)
+    supervisor = demo.client("supervisor")
+
+    page = supervisor.get("/ratings/stats/", {"start": full_width(today.isoformat())})
+    response = supervisor.get(
+        "/api/v1/ratings/stats", {"end": f"\u3000{full_width(yesterday.isoformat())} "}
+    )
+
+    assert page.status_code == 200
+    assert page.context["report"].total.total == 4
+    assert response.status_code == 200, response.content
+    assert response.json()["total"]["total"] == 0
+
+
 @pytest.mark.parametrize(
     ("query", "code", "named"),
     [
@@ -109,6 +128,13 @@ def test_period_filter(demo, rated):
         ({"centre": "999999"}, "rating.invalid_centre", "999999"),
         ({"start": "2026-02-30"}, "rating.date_not_a_day", "2026-02-30"),
         ({"end": "2026-2-3"}, "rating.invalid_period", "2026-2-3"),
+        ({"end": "20260203"}, "rating.invalid_period", "20260203"),
+        ({"end": "2026-W10-1"}, "rating.invalid_period", "2026-W10-1"),
+        (
+            {"start": full_width("2026-02-30")},
+            "rating.date_not_a_day",
+            full_width("2026-02-30"),
+        ),
     ],
 )
 def test_impossible_filter_is_rejected(demo, rated, query, code, named):

@@ -12,6 +12,7 @@ from django.utils import translation
 from onestop.cases.models import Case, CaseExtension
 from onestop.cases.tests.test_clock import apply_and_accept, at, post, request_extension
 from onestop.core.models import Department
+from onestop.testing import full_width
 from onestop.worktime.queries import clear_calendar_cache
 
 pytestmark = pytest.mark.django_db
@@ -168,16 +169,21 @@ def test_state_counts_count_every_case(demo):
 # --- filters -----------------------------------------------------------------------------
 
 
+def filtered_count(demo, **query):
+    """Return the number of cases the dashboard counts on 10 March 2026 with `query`."""
+    with time_machine.travel(at(2026, 3, 10), tick=False):
+        response = demo.client("supervisor").get("/supervise/", query)
+    assert response.status_code == 200, response.content
+    return sum(count for _label, count in response.context["states"])
+
+
 def test_dashboard_filters_by_department_and_period(demo):
     apply_and_accept(demo, at(2026, 3, 2, 9))
     apply_and_accept(demo, at(2026, 3, 9, 9))
     other = Department.objects.filter(centre=demo.centre).exclude(pk=demo.market.pk)[0]
 
     def counts(**query):
-        with time_machine.travel(at(2026, 3, 10), tick=False):
-            response = demo.client("supervisor").get("/supervise/", query)
-        assert response.status_code == 200, response.content
-        return sum(count for _label, count in response.context["states"])
+        return filtered_count(demo, **query)
 
     assert counts() == 2
     assert counts(department="market_regulation") == 2
@@ -186,6 +192,15 @@ def test_dashboard_filters_by_department_and_period(demo):
     assert counts(matter="drainage-permit") == 0
     assert counts(start="2026-03-05") == 1
     assert counts(start="2026-03-02", end="2026-03-02") == 1
+
+
+def test_dashboard_reads_full_width_dates(demo):
+    apply_and_accept(demo, at(2026, 3, 2, 9))
+    apply_and_accept(demo, at(2026, 3, 9, 9))
+
+    assert filtered_count(demo, start=full_width("2026-03-05")) == 1
+    assert filtered_count(demo, start=" 2026-03-05\u3000") == 1
+    assert filtered_count(demo, start="2026-03-02", end=full_width("2026-03-02")) == 1
 
 
 def test_filter_form_selects_chosen_codes(demo):
@@ -224,6 +239,12 @@ def test_filter_names_unknown_code(demo):
         ({"end": "2026-13-01"}, "supervise.date_not_a_day", "2026-13-01"),
         ({"start": "2026-2-3"}, "supervise.date_invalid", "2026-2-3"),
         ({"start": "20260203"}, "supervise.date_invalid", "20260203"),
+        ({"start": "2026-W10-1"}, "supervise.date_invalid", "2026-W10-1"),
+        (
+            {"start": full_width("2026-02-30")},
+            "supervise.date_not_a_day",
+            full_width("2026-02-30"),
+        ),
         ({"start": "2026-03-05", "end": "2026-03-01"}, "supervise.period_reversed", ""),
     ],
 )
