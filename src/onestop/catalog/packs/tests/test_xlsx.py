@@ -14,8 +14,7 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from onestop.catalog.packs import STANDARD_PACK_DIR, load_pack
-from onestop.catalog.packs.xlsx import pack_writer
-from onestop.catalog.packs.xlsx.errors import XlsxImportFailed
+from onestop.catalog.packs.xlsx.errors import XlsxImportFailed, row_ranges
 from onestop.catalog.packs.xlsx.exporter import export_xlsx
 from onestop.catalog.packs.xlsx.importer import import_xlsx
 from onestop.catalog.packs.xlsx.layout import (
@@ -231,8 +230,9 @@ def test_import_rejects_merged_cells(workbook_path, tmp_path):
     edit(workbook_path, lambda workbook: workbook[MATTER_SHEET].merge_cells("B2:B3"))
     errors = import_errors(workbook_path, tmp_path / "out")
 
-    assert (MATTER_SHEET, 2, "B2:B3", "xlsx.merged_cells") in {
-        (error.sheet, error.row, error.column, error.rule) for error in errors
+    assert (MATTER_SHEET, 2, "事项名称", "B2:B3", "xlsx.merged_cells") in {
+        (error.sheet, error.row, error.column, error.cell, error.rule)
+        for error in errors
     }
 
 
@@ -248,8 +248,9 @@ def test_import_rejects_formulas(workbook_path, tmp_path):
         f"{openpyxl.utils.get_column_letter(column_of(column, '法定办结时限'))}4"
     )
 
-    assert (MATTER_SHEET, 4, coordinate, "xlsx.formula") in {
-        (error.sheet, error.row, error.column, error.rule) for error in errors
+    assert (MATTER_SHEET, 4, "法定办结时限", coordinate, "xlsx.formula") in {
+        (error.sheet, error.row, error.column, error.cell, error.rule)
+        for error in errors
     }
 
 
@@ -286,8 +287,9 @@ def test_import_reports_schema_error_row(workbook_path, tmp_path):
     assert [(error.sheet, error.row) for error in errors] == [(MATTER_SHEET, row)]
     assert errors[0].column == "受理条件"
     assert errors[0].rule == "xlsx.missing_value"
+    letter = matter_column_letter(workbook_path, "受理条件")
     assert str(errors[0]) == (
-        f"事项!{row} [受理条件]: The required cell is empty. Fill it in. "
+        f"事项!{letter}{row} [受理条件]: The required cell is empty. Fill it in. "
         "[xlsx.missing_value]"
     )
     assert not (tmp_path / "out").exists()
@@ -319,7 +321,7 @@ def applicable_rows(path: Path) -> str:
         for matter in pack.matters
         if not matter.get("guide_only")
     )
-    return pack_writer._row_ranges(rows)
+    return row_ranges(rows)
 
 
 def test_import_deleted_column_named(workbook_path, tmp_path):
@@ -364,7 +366,7 @@ def test_import_renamed_column_named(workbook_path, tmp_path):
     [([2], "2"), ([2, 3, 4, 7], "2-4, 7"), ([9, 2, 3], "2-3, 9")],
 )
 def test_row_ranges(rows, text):
-    assert pack_writer._row_ranges(rows) == text
+    assert row_ranges(rows) == text
 
 
 def test_import_rejects_non_empty_out_dir(workbook_path, tmp_path):
@@ -420,7 +422,10 @@ def test_command_prints_rows_and_fails(workbook_path, tmp_path):
         )
 
     assert failure.value.returncode == 1
-    assert "事项!2 [事项类型]" in output.getvalue()
+    letter = matter_column_letter(workbook_path, "事项类型")
+    assert f"事项!{letter}2 [事项类型]: The value 行政审批 is unknown." in (
+        output.getvalue()
+    )
 
 
 def test_import_errors_are_chinese_by_default(workbook_path, tmp_path):
@@ -467,11 +472,7 @@ def test_import_lists_all_error_kinds(workbook_path, tmp_path):
     ]
 
     assert (1, "备注", "xlsx.unknown_header") in errors
-    assert (
-        2,
-        f"{formula_column(workbook_path, '法定办结时限')}2",
-        "xlsx.formula",
-    ) in errors
+    assert (2, "法定办结时限", "xlsx.formula") in errors
     assert (3, "事项类型", "xlsx.unknown_value") in errors
     assert (3, "承诺办结时限", "xlsx.bad_number") in errors
     assert (4, "受理条件", "xlsx.missing_value") in errors
@@ -508,7 +509,7 @@ def test_import_rejects_invalid_matter_id(workbook_path, tmp_path):
     assert sorted(path.name for path in tmp_path.iterdir()) == ["实施清单.xlsx"]
 
 
-def formula_column(path: Path, header: str) -> str:
+def matter_column_letter(path: Path, header: str) -> str:
     sheet = openpyxl.load_workbook(path)[MATTER_SHEET]
     return openpyxl.utils.get_column_letter(column_of(sheet, header))
 
@@ -622,7 +623,10 @@ def test_material_error_names_sheet_row_column(workbook_path, tmp_path):
     assert errors[0].row == row
     assert errors[0].column == "证照类型"
     assert errors[0].rule == "reference.certificate_type"
-    assert str(errors[0]).startswith(f"申请材料!{row} [证照类型]: ")
+    sheet = openpyxl.load_workbook(workbook_path)[MATERIAL_SHEET]
+    letter = openpyxl.utils.get_column_letter(column_of(sheet, "证照类型"))
+    assert errors[0].cell == f"{letter}{row}"
+    assert str(errors[0]).startswith(f"申请材料!{letter}{row} [证照类型]: ")
     assert "materials[" not in str(errors[0])
 
 
@@ -689,7 +693,8 @@ def test_import_failure_details_locate_first_error(workbook_path, tmp_path):
             "sheet": MATERIAL_SHEET,
             "row": row,
             "column": "证照类型",
+            "cell": f"L{row}",
             "rule": "reference.certificate_type",
         },
     }
-    assert f"申请材料!{row} [证照类型]" in failure.value.render()
+    assert f"申请材料!L{row} [证照类型]" in failure.value.render()

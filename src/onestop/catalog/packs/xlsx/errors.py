@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from onestop.core.errors import Coded, InvalidInput
@@ -27,6 +28,7 @@ class XlsxImportFailed(InvalidInput):
             "sheet": first.sheet,
             "row": first.row,
             "column": first.column,
+            "cell": first.cell,
             "rule": first.rule,
         }
         super().__init__(count=len(errors), first=Coded(location, str(first)))
@@ -35,16 +37,26 @@ class XlsxImportFailed(InvalidInput):
 
 @dataclass(frozen=True)
 class XlsxError:
-    """One bad cell, row or sheet: `row` counts from 1 and is None for a whole sheet."""
+    """One bad cell, row or sheet: `row` counts from 1 and is None for a whole sheet.
+
+    `column` is the column's header, and `cell` the cell or range, such as B9 or
+    B8:B9. `cell` is empty where there is no cell, such as for a missing column.
+    """
 
     sheet: str
     row: int | None
     column: str
     rule: str
     message: str
+    cell: str = ""
 
     def __str__(self) -> str:
-        where = self.sheet if self.row is None else f"{self.sheet}!{self.row}"
+        if self.cell:
+            where = f"{self.sheet}!{self.cell}"
+        elif self.row is not None:
+            where = f"{self.sheet}!{self.row}"
+        else:
+            where = self.sheet
         if self.column:
             where += f" [{self.column}]"
         return f"{where}: {self.message} [{self.rule}]"
@@ -57,3 +69,21 @@ class CellError(Exception):
         super().__init__(message)
         self.rule = rule
         self.message = message
+
+
+def empty_cell(sheet: str, row: int, header: str, cell: str) -> XlsxError:
+    message = _("The required cell is empty. Fill it in.")
+    return XlsxError(sheet, row, header, "xlsx.missing_value", str(message), cell)
+
+
+def row_ranges(rows: list[int]) -> str:
+    """Write sorted row numbers as ranges: [2, 3, 4, 7] as 2-4, 7."""
+    ranges: list[list[int]] = []
+    for row in sorted(set(rows)):
+        if ranges and row == ranges[-1][1] + 1:
+            ranges[-1][1] = row
+        else:
+            ranges.append([row, row])
+    return ", ".join(
+        str(first) if first == last else f"{first}-{last}" for first, last in ranges
+    )

@@ -18,12 +18,12 @@ from .layout import (
     FORM_FIELD_SHEET,
     MATERIAL_COLUMNS,
     MATERIAL_SHEET,
-    MATTER_COLUMNS,
     MATTER_SHEET,
     PACK_KEYS,
     fixed_files,
 )
 from .pack_writer import ReadResult, write_pack_atomically
+from .rows import header_letters
 from .sheets import attach_rows, read_matters, read_pack_sheet
 
 logger = get_logger(__name__)
@@ -48,13 +48,13 @@ def import_xlsx(
     errors: list[XlsxError] = []
     unread: dict[str, set[PathKey]] = {}
     item_rows: dict[tuple[str, str, int], int] = {}
-    matters, matter_rows = read_matters(workbook, errors, unread)
+    matter_sheet = read_matters(workbook, errors, unread)
     attach_rows(
         workbook,
         MATERIAL_SHEET,
         MATERIAL_COLUMNS,
         "materials",
-        matters,
+        matter_sheet,
         errors,
         unread,
         item_rows,
@@ -64,7 +64,7 @@ def import_xlsx(
         FORM_FIELD_SHEET,
         FORM_FIELD_COLUMNS,
         "form_fields",
-        matters,
+        matter_sheet,
         errors,
         unread,
         item_rows,
@@ -73,6 +73,7 @@ def import_xlsx(
         fixed = read_pack_sheet(workbook, errors)
     else:
         fixed = fixed_files(load_pack(base_pack))
+    matters = matter_sheet.matters
     if matters is None or any(key not in fixed for key in PACK_KEYS):
         # The pack cannot be assembled, so it cannot be validated either.
         raise XlsxImportFailed(errors)
@@ -81,16 +82,21 @@ def import_xlsx(
         out_dir,
         fixed,
         list(matters.values()),
-        ReadResult(errors, matter_rows, unread, _absent_headers(workbook), item_rows),
+        ReadResult(
+            errors, matter_sheet.rows, unread, _header_letters(workbook), item_rows
+        ),
     )
     logger.info("catalog_pack.xlsx_imported", matter_count=len(matters))
     return len(matters)
 
 
-def _absent_headers(workbook: openpyxl.Workbook) -> frozenset[str]:
-    """Return the headers of the sheet 事项 that its row 1 lacks."""
-    first_row = next(workbook[MATTER_SHEET].iter_rows(max_row=1, values_only=True), ())
-    return frozenset(column.header for column in MATTER_COLUMNS) - set(first_row)
+def _header_letters(workbook: openpyxl.Workbook) -> dict[str, dict[str, str]]:
+    """Return the column letter of each header, by sheet, for the sheets present."""
+    return {
+        title: header_letters(workbook[title])
+        for title in (MATTER_SHEET, MATERIAL_SHEET, FORM_FIELD_SHEET)
+        if title in workbook.sheetnames
+    }
 
 
 def _check_paths(xlsx_path: Path, out_dir: Path) -> None:
@@ -103,7 +109,13 @@ def _check_paths(xlsx_path: Path, out_dir: Path) -> None:
             _("The workbook is larger than %(limit)s bytes. Split it.")
             % {"limit": MAX_WORKBOOK_BYTES},
         )
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+    if out_dir.exists() and not out_dir.is_dir():
+        _fail_file(
+            out_dir,
+            "xlsx.out_not_folder",
+            _("The output path is a file, not a folder. Give a new or empty folder."),
+        )
+    if out_dir.exists() and any(out_dir.iterdir()):
         _fail_file(
             out_dir,
             "xlsx.out_dir_not_empty",

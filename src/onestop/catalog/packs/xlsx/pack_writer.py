@@ -11,14 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ..documents import PathKey, format_path
 from ..errors import PackError
 from ..loader import FORM_FIELD_DEFAULTS, MATERIAL_DEFAULTS, MATTER_DEFAULTS
 from ..validate import validate_pack
-from .errors import XlsxError, XlsxImportFailed
+from .errors import XlsxError, XlsxImportFailed, empty_cell, row_ranges
 from .layout import (
     FORM_FIELD_COLUMNS,
     FORM_FIELD_SHEET,
@@ -74,7 +73,7 @@ class ReadResult:
     errors: list[XlsxError]
     matter_rows: dict[str, int]
     unread: dict[str, set[PathKey]]
-    absent_headers: frozenset[str] = frozenset()
+    letters: dict[str, dict[str, str]] = field(default_factory=dict)
     item_rows: dict[tuple[str, str, int], int] = field(default_factory=dict)
 
 
@@ -98,7 +97,7 @@ def write_pack_atomically(
             for problem in validate_pack(staging)
             if not _repeats_cell_error(problem, read.unread)
         ]
-        errors = read.errors + _validation_errors(problems, read)
+        errors = _report(problems, read)
         if errors:
             raise XlsxImportFailed(errors)
         if out_dir.exists():
@@ -130,51 +129,129 @@ def _repeats_cell_error(problem: PackError, unread: dict[str, set[PathKey]]) -> 
     return False
 
 
-def _validation_errors(problems: list[PackError], read: ReadResult) -> list[XlsxError]:
-    """Report validation errors by sheet, row and column header where there is one.
+def _report(problems: list[PackError], read: ReadResult) -> list[XlsxError]:
+    """Return the reading errors and the validation errors by sheet, cell and header.
 
-    The errors caused by a column that row 1 lacks become one `xlsx.missing_header`
-    per column, rather than one error per matter.
+    A validation error caused by a column or sheet that the workbook lacks is folded
+    into one error for that column or sheet, which names the rows of the matters it
+    affects, rather than one error per matter.
     """
     errors: list[XlsxError] = []
-    rows_by_absent_header: dict[str, list[int]] = {}
+    folded: dict[tuple[str, str], list[int]] = {}
     for problem in problems:
+        row = read.matter_rows.get(Path(problem.file).stem)
+        absent = _absent_cause(problem, read) if row is not None else None
+        if row is not None and absent is not None:
+            folded.setdefault(absent, []).append(row)
+            continue
         item_error = _item_error(problem, read)
         if item_error is not None:
             errors.append(item_error)
             continue
-        row = read.matter_rows.get(Path(problem.file).stem)
         column = _matter_column(problem) if row is not None else None
         if row is None or column is None:
             errors.append(_pack_error_row(problem, row))
-        elif column.header in read.absent_headers:
-            rows_by_absent_header.setdefault(column.header, []).append(row)
-        elif problem.rule == "schema.required":
-            errors.append(_empty_cell(MATTER_SHEET, row, column.header))
+            continue
+        letter = read.letters[MATTER_SHEET].get(column.header, "")
+        cell = f"{letter}{row}"
+        if problem.rule == "schema.required":
+            errors.append(empty_cell(MATTER_SHEET, row, column.header, cell))
         else:
             errors.append(
                 XlsxError(
-                    MATTER_SHEET, row, column.header, problem.rule, problem.message
+                    MATTER_SHEET,
+                    row,
+                    column.header,
+                    problem.rule,
+                    problem.message,
+                    cell,
                 )
             )
-    for header, rows in rows_by_absent_header.items():
-        errors.append(_missing_header(header, rows))
-    return errors
+    return _fold_absent(read.errors, folded) + errors
+
+
+def _absent_cause(problem: PackError, read: ReadResult) -> tuple[str, str] | None:
+    """Return the sheet and header of the absent column that caused a matter's error.
+
+    The header is empty when the whole sheet is absent. An error caused by a column
+    is one at a key under it, such as a missing required key, or a reference to a key
+    under it, such as a 信息来源 entry's field. Return None for other errors.
+    """
+    if problem.rule == "reference.field":
+        return _absent_column(str(problem.values.get("field", "")), read.letters)
+    column = _matter_column(problem)
+    if column is not None and column.header not in read.letters[MATTER_SHEET]:
+        return MATTER_SHEET, column.header
+    return None
+
+
+def _absent_column(
+    field_path: str, letters: dict[str, dict[str, str]]
+) -> tuple[str, str] | None:
+    """Return the sheet and header of the absent column of a matter key path.
+
+    A key of a material or a form field counts only when its whole sheet is absent.
+    """
+    found = ITEM_PATH.match(field_path)
+    if found is not None:
+        sheet = ITEM_SHEETS[found.group(1)][0]
+        return (sheet, "") if sheet not in letters else None
+    key = field_path.split("[")[0]
+    column = _column_at(MATTER_COLUMNS, tuple(key.split(".")) if key else ())
+    if column is None or column.header in letters[MATTER_SHEET]:
+        return None
+    return MATTER_SHEET, column.header
+
+
+def _fold_absent(
+    errors: list[XlsxError], folded: dict[tuple[str, str], list[int]]
+) -> list[XlsxError]:
+    """Name the matter rows that an absent column or sheet affects in its error.
+
+    A sheet's `xlsx.missing_sheet` error is rewritten with those rows. A column gets
+    one `xlsx.missing_header` error, unless its required column error is already in
+    `errors`, because that one states that no row could be checked for it.
+    """
+    reported = {
+        (error.sheet, error.column)
+        for error in errors
+        if error.rule == "xlsx.missing_header"
+    }
+    result = []
+    for error in errors:
+        rows = folded.get((error.sheet, ""))
+        if error.rule == "xlsx.missing_sheet" and rows:
+            error = _missing_sheet(error.sheet, rows)
+        result.append(error)
+    for (sheet, header), rows in folded.items():
+        if header and (sheet, header) not in reported:
+            result.append(_missing_header(sheet, header, rows))
+    return result
 
 
 def _matter_column(problem: PackError) -> Column | None:
     """Return the column of the sheet 事项 whose cell a matter's validation error is about.
 
     A missing object is the first column under it in the layout, such as
-    到办事现场次数 (`visits.count`) for `visits`.
+    到办事现场次数 (`visits.count`) for `visits`. An error inside a list or an object
+    held in one cell, such as `sources[1].field`, is about that cell, 信息来源.
     """
-    if not problem.file.startswith("matters/") or "[" in problem.path:
+    if not problem.file.startswith("matters/"):
         return None
-    path = tuple(problem.path.split(".")) if problem.path else ()
-    if problem.rule == "schema.required":
+    base = problem.path.split("[")[0]
+    path = tuple(base.split(".")) if base else ()
+    if problem.rule == "schema.required" and "[" not in problem.path:
         path = (*path, str(problem.values.get("key")))
-    for column in MATTER_COLUMNS:
-        if column.path[: len(path)] == path:
+    return _column_at(MATTER_COLUMNS, path)
+
+
+def _column_at(columns: list[Column], path: tuple[str, ...]) -> Column | None:
+    """Return the first column at, under or above a key path, or None for no path."""
+    if not path:
+        return None
+    for column in columns:
+        size = min(len(path), len(column.path))
+        if column.path[:size] == path[:size]:
             return column
     return None
 
@@ -206,38 +283,34 @@ def _item_error(problem: PackError, read: ReadResult) -> XlsxError | None:
     column = next((column for column in columns if column.path == (item_key,)), None)
     if column is None:
         return XlsxError(sheet, row, rest, problem.rule, problem.message)
+    cell = f"{read.letters[sheet].get(column.header, '')}{row}"
     if problem.rule == "schema.required" and not rest:
-        return _empty_cell(sheet, row, column.header)
-    return XlsxError(sheet, row, column.header, problem.rule, problem.message)
+        return empty_cell(sheet, row, column.header, cell)
+    return XlsxError(sheet, row, column.header, problem.rule, problem.message, cell)
 
 
-def _empty_cell(sheet: str, row: int, header: str) -> XlsxError:
-    message = _("The required cell is empty. Fill it in.")
-    return XlsxError(sheet, row, header, "xlsx.missing_value", str(message))
+def _missing_sheet(sheet: str, rows: list[int]) -> XlsxError:
+    rows = sorted(set(rows))
+    message = ngettext(
+        "The sheet %(sheet)s is missing, but the matter in row %(rows)s of the sheet "
+        "事项 refers to its rows. Add the sheet.",
+        "The sheet %(sheet)s is missing, but the matters in rows %(rows)s of the "
+        "sheet 事项 refer to its rows. Add the sheet.",
+        len(rows),
+    ) % {"sheet": sheet, "rows": row_ranges(rows)}
+    return XlsxError(sheet, None, "", "xlsx.missing_sheet", message)
 
 
-def _missing_header(header: str, rows: list[int]) -> XlsxError:
+def _missing_header(sheet: str, header: str, rows: list[int]) -> XlsxError:
+    rows = sorted(set(rows))
     message = ngettext(
         "The column %(header)s is missing, but the matter in row %(rows)s needs it. "
         "Add the column.",
         "The column %(header)s is missing, but the matters in rows %(rows)s need it. "
         "Add the column.",
         len(rows),
-    ) % {"header": header, "rows": _row_ranges(rows)}
-    return XlsxError(MATTER_SHEET, 1, header, "xlsx.missing_header", message)
-
-
-def _row_ranges(rows: list[int]) -> str:
-    """Write sorted row numbers as ranges: [2, 3, 4, 7] as 2-4, 7."""
-    ranges: list[list[int]] = []
-    for row in sorted(set(rows)):
-        if ranges and row == ranges[-1][1] + 1:
-            ranges[-1][1] = row
-        else:
-            ranges.append([row, row])
-    return ", ".join(
-        str(first) if first == last else f"{first}-{last}" for first, last in ranges
-    )
+    ) % {"header": header, "rows": row_ranges(rows)}
+    return XlsxError(sheet, 1, header, "xlsx.missing_header", message)
 
 
 def _pack_error_row(problem: PackError, row: int | None) -> XlsxError:
