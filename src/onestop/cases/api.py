@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +12,7 @@ from ninja.responses import Status
 from onestop.cases import actions, queries, receipts
 from onestop.cases.api_parts import APPLICATION_BODY, RESUBMISSION_BODY
 from onestop.cases.downloads import document_pdf_url
-from onestop.cases.errors import OrganisationNotRepresented, ReceiptNotIssued
+from onestop.cases.errors import ReceiptNotIssued
 from onestop.cases.intake import (
     MaterialCheckIn,
     ResubmissionMultipartRequired,
@@ -129,16 +127,6 @@ def _staff_centre(request: HttpRequest, slug: str) -> Centre:
     return get_centre(slug)
 
 
-@contextmanager
-def _named_by_request_part() -> Iterator[None]:
-    """Reword an error that names a page's control to name the API's request part."""
-    try:
-        yield
-    except OrganisationNotRepresented as error:
-        error.message = error.api_message
-        raise
-
-
 def _detail(request: HttpRequest, case: Case, *, audit: bool = False) -> dict[str, Any]:
     """Return the full record. Only a plain read is audited as a view: an action's
     response shows what the actor just did, and the action has its own event."""
@@ -157,14 +145,13 @@ def submit_case(request: HttpRequest) -> Status:
     sent = online_request(request)
     matter = queries.get_matter(get_centre(sent.centre), sent.matter)
     enterprise = find_enterprise(sent.enterprise)
-    with _named_by_request_part():
-        filing = actions.submit_online_case(
-            actor=request.user,
-            matter=matter,
-            application=application_from_request(request.POST, request.FILES),
-            enterprise=enterprise,
-            idempotency_key=request.headers.get("Idempotency-Key") or None,
-        )
+    filing = actions.submit_online_case(
+        actor=request.user,
+        matter=matter,
+        application=application_from_request(request.POST, request.FILES),
+        enterprise=enterprise,
+        idempotency_key=request.headers.get("Idempotency-Key") or None,
+    )
     return Status(201 if filing.created else 200, _detail(request, filing.case))
 
 
@@ -180,16 +167,15 @@ def create_window_case(request: HttpRequest) -> Status:
     require_role(request.user, actions.WINDOW_ROLES, centre=centre)
     matter = queries.get_matter(centre, sent.matter)
     person = find_person_by_id_number(sent.id_number)
-    with _named_by_request_part():
-        acceptance = actions.get_or_create_window_case(
-            actor=request.user,
-            matter=matter,
-            person=person,
-            application=sent.application,
-            enterprise=find_enterprise(sent.enterprise),
-            window=sent.window,
-            idempotency_key=request.headers.get("Idempotency-Key") or None,
-        )
+    acceptance = actions.get_or_create_window_case(
+        actor=request.user,
+        matter=matter,
+        person=person,
+        application=sent.application,
+        enterprise=find_enterprise(sent.enterprise),
+        window=sent.window,
+        idempotency_key=request.headers.get("Idempotency-Key") or None,
+    )
     if not acceptance.created:
         return Status(200, _detail(request, acceptance.case))
     detail = case_detail(

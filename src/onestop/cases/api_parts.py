@@ -92,7 +92,8 @@ APPLICATION_BODY = multipart_body(
             "description": (
                 "The unified social credit code (USCC) of the registered enterprise "
                 "the caller applies for as its agent. Leave it out to apply for "
-                "oneself. A form that names a registered enterprise needs it."
+                "oneself. A form whose certificate would go to a registered "
+                "enterprise needs it."
             ),
         },
     },

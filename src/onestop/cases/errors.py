@@ -136,20 +136,6 @@ class ResubmissionEmpty(CorrectionsOutstanding):
     )
 
 
-class OrganisationNotRepresented(PermissionDenied):
-    code = "applicant.organisation_not_represented"
-    message = _(
-        "%(field)s %(uscc)s is a registered enterprise, so only its agents may apply for it. "
-        'Choose the enterprise under "Apply for" if you act for it.'
-    )
-    # The API names the request part that chooses the enterprise, not the page's control.
-    api_message = _(
-        "%(field)s %(uscc)s is a registered enterprise, so only its agents may apply for "
-        "it. If you act for it, send its code in the enterprise part of the request: "
-        "enterprise=%(uscc)s."
-    )
-
-
 class MaterialsMissing(InvalidInput):
     code = "case.materials_missing"
     message = _(

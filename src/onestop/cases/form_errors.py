@@ -117,6 +117,14 @@ FIELD_MESSAGES: dict[str, Any] = {
         "%(label)s is %(value)s, but the registered name of the enterprise you "
         "apply for is %(expected)s. Enter the name as on its business licence."
     ),
+    "field.enterprise_not_represented": gettext_lazy(
+        "%(label)s is %(value)s, the code of %(enterprise)s, an enterprise registered "
+        "in OneStop, and this matter's certificate would be issued to it. Only its "
+        "verified agents may apply for it: if you act for it, choose it under "
+        '"Apply for" (in the API, send enterprise=%(value)s). If you are not its '
+        "verified agent yet, claim the enterprise on your profile and have a service "
+        "centre verify your agency first."
+    ),
     "field.look_alike_character": gettext_lazy(
         "%(label)s writes character %(position)s as %(sent)s, but the registered "
         "name has %(registered)s there. The two look alike, and the name must "

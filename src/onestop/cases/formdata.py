@@ -25,6 +25,7 @@ from onestop.core.full_width import fold_full_width
 from onestop.core.json_input import number_text
 from onestop.core.schema_errors import json_type_name
 from onestop.identity.codes import check_phone, parse_resident_id, parse_uscc
+from onestop.identity.lookup import get_enterprise
 
 DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000, "address": 200, "email": 254}
 # Integer and decimal fields take at most 15 digits before the decimal point, so values
@@ -43,22 +44,29 @@ class FormOwner:
 
     `id_number` and `name` are the applicant's; `enterprise_uscc` and `enterprise_name`
     are those of the registered enterprise the applicant applies for, or None when they
-    apply for themself. A None value is not compared.
+    apply for themself. A None value is not compared. `holder_code_in_form` is true when
+    the form's first unified social credit code (`holder_code_key`) becomes the holder
+    of the matter's certificate: on a person's own application for a matter whose
+    certificate goes to an organisation.
     """
 
     id_number: str | None = None
     name: str | None = None
     enterprise_uscc: str | None = None
     enterprise_name: str | None = None
+    holder_code_in_form: bool = False
 
     @classmethod
-    def of(cls, person: Any, enterprise: Any = None) -> FormOwner:
+    def of(
+        cls, person: Any, enterprise: Any = None, *, holder_code_in_form: bool = False
+    ) -> FormOwner:
         """Return the owner of a form filed by `person`, for `enterprise` if given."""
         return cls(
             id_number=person.id_number,
             name=person.name,
             enterprise_uscc=enterprise.uscc if enterprise is not None else None,
             enterprise_name=enterprise.name if enterprise is not None else None,
+            holder_code_in_form=holder_code_in_form,
         )
 
 
@@ -73,7 +81,9 @@ def check_form_data(
     A field marked `applicant_id` expects the owner's own ID number, compared in its
     18-character form, and one marked `applicant_name` the registered name, compared
     after trimming. Fields marked `enterprise_uscc` and `enterprise_name` likewise
-    expect the code and registered name of the enterprise applied for. A field whose
+    expect the code and registered name of the enterprise applied for. When the owner's
+    `holder_code_in_form` is true, the code that would become the certificate's holder
+    must not be an enterprise registered in OneStop (`_check_holder_code`). A field whose
     `applies_when` condition is not met is skipped, and its value is left out.
     """
     cleaned: dict[str, Any] = {}
@@ -102,6 +112,8 @@ def check_form_data(
             _check_owner_value(field, cleaned[key], owner or FormOwner())
         except FieldError as error:
             errors[key] = error.entry()
+    if (owner or FormOwner()).holder_code_in_form:
+        _check_holder_code(fields, cleaned, errors)
 
     if errors:
         raise FormInvalid(
@@ -193,6 +205,43 @@ def _check_owner_value(field: dict[str, Any], value: Any, owner: FormOwner) -> N
         if attribute == "name":
             raise FieldError(code, value=echoed(str(value)))
         raise FieldError(code, value=echoed(str(value)), expected=expected)
+
+
+def holder_code_key(fields: list[dict[str, Any]], values: dict[str, Any]) -> str | None:
+    """Return the key of the first unified social credit code field that has a value.
+
+    On a person's own case, that code becomes the holder of an organisation's
+    certificate issued as the result, unless the decider names another one.
+    """
+    for field in fields:
+        if field.get("type") == "uscc" and values.get(field["key"]):
+            return str(field["key"])
+    return None
+
+
+def _check_holder_code(
+    fields: list[dict[str, Any]],
+    cleaned: dict[str, Any],
+    errors: dict[str, dict[str, Any]],
+) -> None:
+    """Add an error for a certificate holder's code that names a registered enterprise.
+
+    Only the enterprise's verified agents may apply for its certificate, choosing the
+    enterprise when they apply, because a certificate issued to it on a person's own
+    case is listed to its agents and not to that person. Other codes of the form, such
+    as an employer's, are not checked. A field with an error counts as filled, so that
+    an invalid code before the holder's is not passed over.
+    """
+    key = holder_code_key(fields, {**cleaned, **errors})
+    if key is None or key in errors:
+        return
+    enterprise = get_enterprise(cleaned[key])
+    if enterprise is not None:
+        errors[key] = FieldError(
+            "field.enterprise_not_represented",
+            value=enterprise.uscc,
+            enterprise=enterprise.name,
+        ).entry()
 
 
 def _comparable(attribute: str, value: Any) -> str:

@@ -16,13 +16,15 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from onestop.cases.formdata import display_value
+from onestop.cases.formdata import FormOwner, display_value, holder_code_key
 from onestop.cases.models import Case
 from onestop.certificates.actions import issue_or_renew_certificate, use_certificate
+from onestop.certificates.actions.issuance import check_holder_code
 from onestop.certificates.faces import check_entered_face_values
 from onestop.certificates.models import Certificate, CertificateType, HolderKind
 from onestop.core.errors import Coded, InvalidInput, echoed, list_text
 from onestop.identity.codes import parse_resident_id
+from onestop.identity.lookup import get_enterprise
 
 # Face field key -> form field keys that hold the same fact in the standard pack's forms.
 FORM_ALIASES = {
@@ -62,14 +64,50 @@ class FaceFieldNotEnterable(InvalidInput):
     )
 
 
+class HolderCodeRegistered(InvalidInput):
+    code = "certificate.holder_code_registered"
+    message = _(
+        "The holder code %(value)s is the unified social credit code of "
+        "%(enterprise)s, an enterprise registered in OneStop, but a person filed this "
+        "case for themself, and only the enterprise's verified agents may apply for its "
+        "certificate. Enter the code of the organisation that the applicant applied "
+        "for. If the certificate is for %(enterprise)s, its verified agent has to "
+        "apply for it."
+    )
+
+
 def certificate_type_of(case: Case) -> CertificateType | None:
     """Return the certificate type that the case's matter produces, or None."""
-    result = case.matter_version.guide.result
+    return certificate_type_for(case.centre, case.matter_version.guide)
+
+
+def certificate_type_for(centre: Any, guide: Any) -> CertificateType | None:
+    """Return the certificate type that a matter guide's result names, or None."""
+    result = guide.result
     if result.get("type") != "certificate" or not result.get("certificate_type"):
         return None
     return CertificateType.objects.filter(
-        centre=case.centre, code=result["certificate_type"]
+        centre=centre, code=result["certificate_type"]
     ).first()
+
+
+def form_owner(centre: Any, guide: Any, person: Any, enterprise: Any) -> FormOwner:
+    """Return the owner of a form that `person` files for `enterprise`, or themself.
+
+    On a person's own case of a matter whose certificate goes to an organisation, the
+    form's first unified social credit code becomes the holder (`_holder`), so the
+    owner asks `check_form_data` to check that code. A form without a code field needs
+    no check, so the certificate type is not read for it.
+    """
+    codes_in_form = any(field.get("type") == "uscc" for field in guide.form_fields)
+    certificate_type = None
+    if enterprise is None and codes_in_form:
+        certificate_type = certificate_type_for(centre, guide)
+    holder_code_in_form = (
+        certificate_type is not None
+        and certificate_type.holder_kind != HolderKind.PERSON
+    )
+    return FormOwner.of(person, enterprise, holder_code_in_form=holder_code_in_form)
 
 
 def open_face_fields(case: Case) -> list[dict[str, Any]]:
@@ -265,19 +303,30 @@ def _holder(
         return case.person.id_number, case.person.name
     if case.enterprise is not None:
         return case.enterprise.uscc, case.enterprise.name
-    code = str(decision.get("holder_code") or "").strip() or organisation_code_of(case)
+    decided = str(decision.get("holder_code") or "").strip()
+    if decided:
+        _check_holder_not_registered(certificate_type, decided)
+    code = decided or organisation_code_of(case)
     if not code:
         raise OrganisationCodeRequired(type=certificate_type.name)
     name = _from_form(case, "organisation_name") or _from_form(case, "business_name")
     return code, name or case.person.name
 
 
+def _check_holder_not_registered(certificate_type: CertificateType, code: str) -> None:
+    """Raise HolderCodeRegistered when a decider's holder code on a person's own case
+    names a registered enterprise, by the rule that `check_form_data` applies to the
+    application form's code. An invalid code raises the error of its rule."""
+    uscc = check_holder_code(certificate_type.holder_kind, code)
+    enterprise = get_enterprise(uscc)
+    if enterprise is not None:
+        raise HolderCodeRegistered(value=uscc, enterprise=enterprise.name)
+
+
 def organisation_code_of(case: Case) -> str:
     """Return the first unified social credit code the application form asked for."""
-    for field in case.matter_version.guide.form_fields:
-        if field.get("type") == "uscc" and case.form_data.get(field["key"]):
-            return str(case.form_data[field["key"]])
-    return ""
+    key = holder_code_key(case.matter_version.guide.form_fields, case.form_data)
+    return str(case.form_data[key]) if key is not None else ""
 
 
 def _from_form(case: Case, key: str) -> str:

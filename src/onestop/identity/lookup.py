@@ -35,7 +35,13 @@ def find_enterprise(uscc: str) -> Enterprise | None:
     if not uscc.strip():
         return None
     code = parse_uscc(uscc).code
-    enterprise = rows.fetch_one(Enterprise, {"uscc": code})
+    enterprise = get_enterprise(code)
     if enterprise is None:
         raise EnterpriseNotFound(uscc=code)
     return enterprise
+
+
+def get_enterprise(uscc: str) -> Enterprise | None:
+    """Return the enterprise registered with the code, which is in its normalised form
+    (`parse_uscc`), or None when no enterprise has it."""
+    return rows.fetch_one(Enterprise, {"uscc": uscc})

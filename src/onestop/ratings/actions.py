@@ -16,12 +16,17 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
-from onestop.cases.applicants import applicant_user_ids, check_acts_as_applicant
+from onestop.cases.applicants import (
+    applicant_error,
+    applicant_user_ids,
+    check_acts_as_applicant,
+)
 from onestop.cases.models import Case, CaseState
 from onestop.core.audit import record_event
-from onestop.core.errors import echoed
+from onestop.core.errors import OneStopError, echoed
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Role
 from onestop.core.notifications import (
@@ -32,9 +37,11 @@ from onestop.core.notifications import (
 from onestop.core.permissions import require_role
 from onestop.core.window_choice import find_requested_window, store_window_choice
 from onestop.core.windows import window_label
+from onestop.identity.agency import AgencyNotVerified, AgencyRevoked
 from onestop.identity.models import Person
 from onestop.ratings import rectifications
 from onestop.ratings.errors import (
+    LINK_OF_FILER,
     AlreadyRated,
     CaseNotOfVisit,
     ChangePeriodOver,
@@ -473,23 +480,36 @@ def _check_rateable(case: Case) -> None:
 def _check_link(actor: Any, link: RatingLink, pad: RatingPad | None) -> None:
     if link.is_expired:
         raise RatingLinkExpired(expired=link.expires_at)
-    if getattr(actor, "is_authenticated", False):
-        _check_link_user(actor, link)
+    error = link_rater_error(actor, link)
+    if error is not None:
+        raise error
     check_rating_pad(link, pad)
 
 
-def _check_link_user(actor: Any, link: RatingLink) -> None:
-    """Raise NotYourVisit, or an agency error, unless the signed-in user is the visitor
-    of the link's visit or acts as the applicant of the link's case.
+def link_rater_error(actor: Any, link: RatingLink) -> OneStopError | None:
+    """Return None when the link's user may rate through it now, else the error that
+    explains why not.
 
-    A link without a session is checked by its token alone. NOTE: so a revoked agent
-    who kept the link of an enterprise's case can still rate it without signing in,
-    until the link expires.
+    A visit link, and a case link of a person's own case, belong to the link's person.
+    A signed-in user must be that person (NotYourVisit), and without a session the
+    token is the credential. A visit link rates the visit that the person had, so a
+    later revocation of their agency does not close it. A case link of an enterprise's
+    case needs the signed-in user, or without a session the person the link was issued
+    to, to act as the applicant of the case now (see `cases.applicants`). So a revoked
+    agent gets AgencyRevoked through the link, as when signed in.
     """
-    if link.visit is None and link.case is not None:
-        check_acts_as_applicant(actor, link.case, NotYourVisit())
-    elif actor.pk != link.person.user_id:
-        raise NotYourVisit()
+    signed_in = getattr(actor, "is_authenticated", False)
+    case = link.case
+    if link.visit is not None or case is None or case.enterprise_id is None:
+        if signed_in and actor.pk != link.person.user_id:
+            return NotYourVisit()
+        return None
+    if signed_in:
+        return applicant_error(actor, case, NotYourVisit())
+    error = applicant_error(link.person.user, case, NotYourCase(number=case.number))
+    if isinstance(error, AgencyNotVerified | AgencyRevoked):
+        error.message = format_lazy("{} {}", error.message, LINK_OF_FILER)
+    return error
 
 
 def check_rating_pad(link: RatingLink, pad: RatingPad | None) -> None:

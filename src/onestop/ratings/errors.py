@@ -127,6 +127,14 @@ class RatingLinkNotFound(NotFound):
     message = _("This rating link is not valid. Ask the service centre for a new one.")
 
 
+# Follows the agency error of a case link used without a session, whose reader may be
+# another agent of the enterprise than the one the link was issued to.
+LINK_OF_FILER = _(
+    "This rating link was issued to the agent who filed the case. Another verified "
+    "agent of the enterprise can sign in and rate the case on its page."
+)
+
+
 class RatingLinkExpired(InvalidInput):
     code = "rating.link_expired"
     message = _(

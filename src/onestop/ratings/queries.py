@@ -70,7 +70,7 @@ def get_rating_link(token: str) -> RatingLink:
     """Return the rating link with `token`, or raise RatingLinkNotFound."""
     link = (
         RatingLink.objects.select_related(
-            "centre", "person", "case", "visit", "visit__case"
+            "centre", "person__user", "case", "visit", "visit__case"
         )
         .filter(token=token.strip()[:40])
         .first()

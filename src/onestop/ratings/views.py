@@ -25,6 +25,7 @@ from onestop.ratings.actions import (
     change_rating,
     check_rating_pad,
     issue_rating_link,
+    link_rater_error,
     rate_by_link,
     record_visit,
 )
@@ -105,12 +106,15 @@ def _rating_page(request: HttpRequest, token: str) -> HttpResponse:
     pad = queries.get_request_pad(request)
     rating = _rating_of_link(link)
     rated_elsewhere = _rating_elsewhere(link) if rating is None else None
-    error: OneStopError | None = None
+    # The page shows why a user may not rate through the link, and hides the case, its
+    # rating and the form from them.
+    error: OneStopError | None = link_rater_error(request.user, link)
+    rejected = error is not None
     try:
         # A screen link of a window with a pad shows its form on that pad only.
         check_rating_pad(link, pad)
     except PadRequired as caught:
-        error = caught
+        error = error or caught
     if request.method == "POST" and error is None:
         try:
             if rating is None:
@@ -134,18 +138,23 @@ def _rating_page(request: HttpRequest, token: str) -> HttpResponse:
         "ratings/rate.html",
         {
             "link": link,
-            "rating": rating,
-            "rated_elsewhere": rated_elsewhere,
+            "rating": None if rejected else rating,
+            "rated_elsewhere": None if rejected else rated_elsewhere,
+            "rejected": rejected,
             "pad_required": isinstance(error, PadRequired),
             "done": request.GET.get("done") == "1" and rating is not None,
             "error": error,
             "levels": Level.choices,
             "tags": tag_choices(link.channel),
             "is_screen": link.channel == RatingChannel.WINDOW_SCREEN,
-            "subject": link.visit.case if link.visit is not None else link.case,
+            "subject": None if rejected else _subject(link),
         },
         status=error.status if error else 200,
     )
+
+
+def _subject(link: RatingLink) -> Any:
+    return link.visit.case if link.visit is not None else link.case
 
 
 def _rating_of_link(link: RatingLink) -> Rating | None:

@@ -1,5 +1,5 @@
 """Checks that an application is complete and valid: the matter is open, the form values
-and organisation codes are valid, and every required material is provided."""
+are valid, and every required material is provided."""
 
 from __future__ import annotations
 
@@ -20,17 +20,16 @@ from onestop.cases.errors import (
     MaterialsMissing,
     MatterNotOpen,
     NotAgent,
-    OrganisationNotRepresented,
     UnknownMaterial,
     UnknownMaterialMaterialsMissing,
 )
 from onestop.cases.form_errors import FormInvalid, FormInvalidMaterialsMissing
 from onestop.cases.formdata import FormOwner, check_form_data
 from onestop.cases.models import Case
+from onestop.cases.results import form_owner
 from onestop.cases.uploads import check_no_rejected_uploads
 from onestop.catalog.models import Matter
-from onestop.core import rows
-from onestop.core.errors import Coded, InvalidInput, listed
+from onestop.core.errors import InvalidInput, listed
 from onestop.identity.agency import check_verified_agent
 from onestop.identity.models import Enterprise, Person
 
@@ -51,15 +50,13 @@ def _check_new_case(
     if enterprise is not None:
         check_verified_agent(person, enterprise, NotAgent(uscc=enterprise.uscc))
     guide = matter.current_version.guide
+    owner = form_owner(matter.centre, guide, person, enterprise)
     with reporting_consent(application, guide.materials):
-        return _check_new_application(guide, person, enterprise, application)
+        return _check_new_application(guide, owner, application)
 
 
 def _check_new_application(
-    guide: Any,
-    person: Person,
-    enterprise: Enterprise | None,
-    application: Application,
+    guide: Any, owner: FormOwner, application: Application
 ) -> dict[str, Any]:
     missing = _missing_materials(guide.materials, _application_materials(application))
     _check_material_keys(guide.materials, application, missing)
@@ -67,9 +64,7 @@ def _check_new_application(
     # One notice lists the invalid fields and the missing materials together (一次性告知).
     try:
         form_data = check_form_data(
-            guide.form_fields,
-            application.form_data,
-            owner=FormOwner.of(person, enterprise),
+            guide.form_fields, application.form_data, owner=owner
         )
     except FormInvalid as error:
         if not missing:
@@ -77,7 +72,6 @@ def _check_new_application(
         raise FormInvalidMaterialsMissing(
             form_fields=error.form_fields, **error.details, **_missing_details(missing)
         ) from None
-    _check_organisation_codes(guide.form_fields, form_data, enterprise)
     if missing:
         raise MaterialsMissing(**_missing_details(missing))
     return form_data
@@ -244,27 +238,6 @@ def _ticked_materials(checklist: dict[str, MaterialCheck]) -> set[str]:
         for key, check in checklist.items()
         if check.original_seen or check.copy_taken
     }
-
-
-def _check_organisation_codes(
-    fields: list[dict[str, Any]],
-    form_data: dict[str, Any],
-    enterprise: Enterprise | None,
-) -> None:
-    """Reject a form that names a registered enterprise the applicant does not act for.
-
-    Results such as licences are issued to the code in the form, so only the enterprise's
-    own agents, applying for it, may name it.
-    """
-    for form_field in fields:
-        key = form_field["key"]
-        code = form_data.get(key) if form_field.get("type") == "uscc" else None
-        if not code or (enterprise is not None and enterprise.uscc == code):
-            continue
-        if rows.fetch_one(Enterprise, {"uscc": code}) is not None:
-            raise OrganisationNotRepresented(
-                uscc=code, field=Coded(form_field["key"], form_field["label"])
-            )
 
 
 def _check_required_materials(case: Case) -> None:

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from onestop.cases import documents, notices
 from onestop.cases.actions.checks import (
-    _check_organisation_codes,
     _check_required_materials,
     _check_uploads_with_form,
     _current_materials,
@@ -43,10 +42,11 @@ from onestop.cases.errors import (
     UnknownField,
     UnknownMaterial,
 )
-from onestop.cases.formdata import FormOwner, check_form_data
+from onestop.cases.formdata import check_form_data
 from onestop.cases.models import Case, CaseDocument, CaseEvent, CasePause, CaseState
 from onestop.cases.reasons import clean_reason
 from onestop.cases.recusal import audits_own_case_rejection, check_not_own_case
+from onestop.cases.results import form_owner
 from onestop.core.errors import PermissionDenied, echoed, shown
 
 
@@ -60,21 +60,17 @@ def resubmit_case(*, actor: Any, case: Case, application: Application) -> Case:
         check_acts_as_applicant(actor, case, PermissionDenied())
         guide = case.matter_version.guide
         form_data = {**case.form_data, **application.form_data}
+        owner = form_owner(case.centre, guide, case.person, case.enterprise)
         with reporting_consent(application, guide.materials):
             _check_uploads_with_form(
                 application,
                 guide,
                 form_data,
-                FormOwner.of(case.person, case.enterprise),
+                owner,
                 provided=_current_materials(case),
             )
             _check_corrections_answered(case, application)
-            case.form_data = check_form_data(
-                guide.form_fields,
-                form_data,
-                owner=FormOwner.of(case.person, case.enterprise),
-            )
-        _check_organisation_codes(guide.form_fields, case.form_data, case.enterprise)
+            case.form_data = check_form_data(guide.form_fields, form_data, owner=owner)
         _store_materials(
             case,
             application,

@@ -18,8 +18,8 @@ from onestop.cases.actions.checks import (
     reporting_consent,
 )
 from onestop.cases.actions.materials import Application
-from onestop.cases.formdata import FormOwner
 from onestop.cases.models import Case, CaseCounter
+from onestop.cases.results import form_owner
 from onestop.cases.uploads import check_no_rejected_uploads
 from onestop.catalog.models import Matter
 from onestop.core.locks import named_lock
@@ -73,7 +73,7 @@ def _claim_case(
                     application,
                     version.guide,
                     application.form_data,
-                    FormOwner.of(person, enterprise),
+                    form_owner(matter.centre, version.guide, person, enterprise),
                     provided=set(),
                 )
     digest = idempotency.application_digest(

@@ -452,25 +452,6 @@ def test_openapi_document_served(db):
     assert "/api/v1/cases/{number}/accept" in paths
 
 
-def test_registered_enterprise_code_needs_its_agent(demo):
-    matter = food_matter(demo)
-    form = valid_form(matter)
-    form["field.organisation_uscc"] = "91440604MA4W1X2YX9"
-    form["field.organisation_name"] = "佛山市禅城区示例商贸有限公司"
-    response = apply(demo.client("applicant"), demo, form=form)
-    assert response.status_code == 403
-    assert response.json()["code"] == "applicant.organisation_not_represented"
-    assert response.json()["details"]["field"] == "organisation_uscc"
-    assert Case.objects.count() == 0
-
-    agent = demo.client("agent")
-    response = apply(agent, demo, form=form, key="agent-key")
-    assert response.status_code == 403
-    form_with_enterprise = {**form, "enterprise": "91440604MA4W1X2YX9"}
-    response = apply(agent, demo, form=form_with_enterprise, key="agent-key-2")
-    assert response.status_code == 201, response.content
-
-
 def test_claim_by_another_person_gives_nothing(demo):
     response = demo.client("applicant").post(
         "/api/v1/identity/enterprises",

@@ -140,10 +140,11 @@ def test_window_acceptance_statement_count(demo, django_assert_max_num_queries):
     accept_walk_in(demo, clerk)  # the first request loads the calendar and sessions
 
     # The reads: session, user, memberships, matter, person, the clerk's last window
-    # (the request names none), idempotency key and the form's enterprise code. Then
-    # the case number, and one INSERT into each of case, submission, event, ledger
-    # entry and outbox in one transaction.
-    with django_assert_max_num_queries(21):
+    # (the request names none), idempotency key, the matter's certificate type and the
+    # form's enterprise code, which would become the certificate's holder. Then the
+    # case number, and one INSERT into each of case, submission, event, ledger entry
+    # and outbox in one transaction.
+    with django_assert_max_num_queries(22):
         response = clerk.post(
             "/api/v1/cases/window", window_data(demo), headers={"Idempotency-Key": "q"}
         )

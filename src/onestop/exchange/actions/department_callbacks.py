@@ -8,7 +8,11 @@ from django.db import IntegrityError, transaction
 
 from onestop.cases import actions as case_actions
 from onestop.cases.models import Case, CaseState
-from onestop.cases.results import FaceFieldNotEnterable, OrganisationCodeRequired
+from onestop.cases.results import (
+    FaceFieldNotEnterable,
+    HolderCodeRegistered,
+    OrganisationCodeRequired,
+)
 from onestop.certificates.errors import MissingFaceField
 from onestop.certificates.faces import FaceValueInvalid
 from onestop.core.audit import record_event
@@ -156,7 +160,7 @@ def _apply_to_case(case: Case, callback: dict[str, Any]) -> Case:
         # shows the department where in its callback the value was.
         error.details["member"] = f"callback.result.face.{error.details['key']}"
         raise
-    except OrganisationCodeRequired as error:
+    except (OrganisationCodeRequired, HolderCodeRegistered) as error:
         error.details["member"] = "callback.result.holder_code"
         raise
 

@@ -163,3 +163,25 @@ def test_simulator_approval_issues_certificate(live_server, demo, forestry):
     assert deadline > datetime.date.today()
     approval = DepartmentCallback.objects.get(case=case, status="approved")
     assert approval.body["result"]["face"] == {"deadline": certificate.face["deadline"]}
+
+
+def test_holder_code_of_registered_enterprise_rejected(client, key, demo):
+    # The food licence belongs to an organisation, and the demo applicant filed the
+    # case for themself, so the callback's holder code may not name a registered
+    # enterprise such as the demo agent's.
+    market = demo.market
+    configure(market, ConnectorKind.PULL, key, **ED25519)
+    case = accept_case(demo, "food-business-licence")
+    outbox.drain()
+    envelope = Envelope.objects.get(department=market, case=case)
+
+    response = approve(client, envelope, key, {"holder_code": "91440604MA4W1X2YX9"})
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "certificate.holder_code_registered"
+    assert body["details"]["value"] == "91440604MA4W1X2YX9"
+    assert body["details"]["member"] == "callback.result.holder_code"
+    case.refresh_from_db()
+    assert case.state == CaseState.ACCEPTED
+    assert not Certificate.objects.filter(case_number=case.number).exists()

@@ -4,6 +4,8 @@ rating and rates the fix of a bad one, whoever filed the case."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+from django.utils.html import escape
 
 from onestop.cases.tests.test_enterprise_agents import (
     OUTSIDER,
@@ -14,8 +16,13 @@ from onestop.cases.tests.test_enterprise_agents import (
 )
 from onestop.core.models import AuditEvent, Notification
 from onestop.identity.agency import AgencyNotVerified, AgencyRevoked
-from onestop.identity.models import AgencyStatus, Person
-from onestop.ratings.actions import RATING_LINK_SENT, issue_rating_link, rate_case
+from onestop.identity.models import AgencyStatus, EnterpriseAgent, Person
+from onestop.ratings.actions import (
+    RATING_LINK_SENT,
+    issue_rating_link,
+    rate_case,
+    record_visit,
+)
 from onestop.ratings.errors import NotYourCase
 from onestop.ratings.models import Rating, RatingChannel, RatingLink
 
@@ -196,3 +203,130 @@ def test_case_link_checks_signed_in_agent(demo):
     assert by_filer.json()["code"] == "agency.revoked"
     assert by_second.status_code == 201, by_second.content
     assert Rating.objects.get(case=case).level == 5
+
+
+def sms_link_of_filer(demo):
+    """Return an enterprise's case and its SMS rating link, issued to its filer `agent`."""
+    case = issued_for_enterprise(demo)
+    link = issue_rating_link(
+        actor=demo.user("clerk"), channel=RatingChannel.SMS, case=case
+    )
+    return case, link
+
+
+REVOKED_THROUGH_LINK = (
+    "A service centre revoked your authority to act for 佛山市禅城区示例商贸有限公司 "
+    "(9144**********2YX9), so you can no longer apply for it, see its certificates "
+    "or cases, or give consents for it. To act for it again, claim it on your profile "
+    "and bring its business licence (营业执照) and a new power of attorney (授权委托书) "
+    "to the comprehensive window of a service centre. This rating link was issued to "
+    "the agent who filed the case. Another verified agent of the enterprise can sign "
+    "in and rate the case on its page."
+)
+
+
+def test_case_link_without_session_rates_for_agent(demo):
+    case, link = sms_link_of_filer(demo)
+
+    response = Client().post(
+        f"/api/v1/ratings/links/{link.token}",
+        {"level": 5},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201, response.content
+    assert Rating.objects.get(case=case).link == link
+
+
+def test_case_link_of_revoked_agent_rejected(demo):
+    case, link = sms_link_of_filer(demo)
+    revoke_filer(demo)
+
+    response = Client().post(
+        f"/api/v1/ratings/links/{link.token}",
+        {"level": 5},
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "agency.revoked"
+    assert body["message"] == REVOKED_THROUGH_LINK
+    assert body["details"] == {
+        "enterprise": "佛山市禅城区示例商贸有限公司",
+        "uscc": "9144**********2YX9",
+    }
+    assert not Rating.objects.filter(case=case).exists()
+
+
+def test_link_page_of_revoked_agent_shows_error(demo):
+    case, link = sms_link_of_filer(demo)
+    revoke_filer(demo)
+    phone = Client(headers={"Accept-Language": "en"})
+
+    opened = phone.get(f"/r/{link.token}")
+    sent = phone.post(f"/r/{link.token}", {"level": "5"})
+
+    for response in (opened, sent):
+        page = response.content.decode()
+        assert response.status_code == 403
+        assert 'data-code="agency.revoked"' in page
+        assert escape(REVOKED_THROUGH_LINK) in page
+        assert "<form" not in page.split("<main", 1)[1]
+        assert case.number not in page
+    assert not Rating.objects.filter(case=case).exists()
+
+
+def test_case_link_of_pending_claim_rejected(demo):
+    case, link = sms_link_of_filer(demo)
+    EnterpriseAgent.objects.filter(person__user__username="agent").update(
+        status=AgencyStatus.PENDING
+    )
+
+    response = Client().post(
+        f"/api/v1/ratings/links/{link.token}",
+        {"level": 5},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "agency.not_verified"
+    assert not Rating.objects.filter(case=case).exists()
+
+
+def test_rating_change_through_link_follows_agency(demo):
+    case, link = sms_link_of_filer(demo)
+    phone = Client()
+    phone.post(f"/r/{link.token}", {"level": "2"})
+    revoke_filer(demo)
+
+    response = phone.post(f"/r/{link.token}", {"level": "4"})
+
+    assert response.status_code == 403
+    assert 'data-code="agency.revoked"' in response.content.decode()
+    assert Rating.objects.get(case=case).level == 2
+
+
+def test_visit_link_valid_after_revocation(demo):
+    case = issued_for_enterprise(demo)
+    visit = record_visit(
+        actor=demo.user("clerk"),
+        centre=demo.centre,
+        person=Person.objects.get(user__username="agent"),
+        window="4",
+        case=case,
+    )
+    link = issue_rating_link(
+        actor=demo.user("clerk"), channel=RatingChannel.QR_CODE, visit=visit
+    )
+    revoke_filer(demo)
+
+    response = Client().post(
+        f"/api/v1/ratings/links/{link.token}",
+        {"level": 4},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201, response.content
+    assert Rating.objects.get(visit=visit).level == 4
