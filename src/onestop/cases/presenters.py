@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 
 from onestop.cases.deadlines import deadline_status, provisional_dues
 from onestop.cases.downloads import document_pdf_url, material_url
-from onestop.cases.formdata import applicable_fields, display_value
+from onestop.cases.formdata import applicable_fields, display_value, postal_address
 from onestop.cases.models import (
     Case,
     CaseDocument,
@@ -125,6 +125,7 @@ def case_detail(
         "remaining_working_days": remaining,
         "form_data": case.form_data,
         "form_display": form_display(guide, case.form_data),
+        "postal_address": postal_address(guide.form_fields, case.form_data),
         "correction_items": case.correction_items,
         "material_names": names,
         "opinion": case.opinion,
