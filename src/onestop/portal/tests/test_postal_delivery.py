@@ -4,58 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
-
-from onestop.cases.actions import (
-    Application,
-    MaterialCheck,
-    approve_case,
-    create_window_case,
-)
 from onestop.cases.models import CaseState
-from onestop.catalog.models import Matter
-from onestop.core.models import Membership, Role
-from onestop.identity.models import Person
-from onestop.portal.demo import PASSWORD
-from onestop.testing import valid_form
+from onestop.testing import issued_social_security_case
 
-SOCIAL_SECURITY_CARD = "social-security-card-replacement"
 ADDRESS = "佛山市禅城区祖庙路1号"
 WINDOW_TEXT = (
     "The result is ready. Download it from the documents above, or collect it at "
     "the window."
 )
-
-
-def issued_case(demo: Any, **fields: str) -> Any:
-    """Return a 社会保障卡补领 case of the demo applicant, accepted at the window with
-    the form `fields` and approved by a reviewer of the matter's department."""
-    matter = Matter.objects.get(centre=demo.centre, pack_id=SOCIAL_SECURITY_CARD)
-    form = {
-        key.removeprefix("field."): value for key, value in valid_form(matter).items()
-    }
-    form.pop("delivery_address", None)
-    form.update(fields)
-    checklist = {
-        material["key"]: MaterialCheck(original_seen=True)
-        for material in matter.current_version.guide.materials
-        if material["necessity"] == "required"
-    }
-    case = create_window_case(
-        actor=demo.user("clerk"),
-        matter=matter,
-        person=Person.objects.get(user__username="applicant"),
-        application=Application(form_data=form, checklist=checklist),
-        window="3",
-    )
-    reviewer = get_user_model().objects.create_user("hr-reviewer", password=PASSWORD)
-    Membership.objects.create(
-        user=reviewer,
-        centre=demo.centre,
-        department=case.department,
-        role=Role.REVIEWER,
-    )
-    return approve_case(actor=reviewer, case=case, opinion="准予补领")
 
 
 def case_page(demo: Any, case: Any) -> str:
@@ -65,7 +21,9 @@ def case_page(demo: Any, case: Any) -> str:
 
 
 def test_postal_case_page_names_address(demo):
-    case = issued_case(demo, delivery="express", delivery_address=ADDRESS)
+    case = issued_social_security_case(
+        demo, delivery="express", delivery_address=ADDRESS
+    )
 
     page = case_page(demo, case)
 
@@ -78,7 +36,9 @@ def test_postal_case_page_names_address(demo):
 
 
 def test_window_pickup_case_page_offers_window(demo):
-    case = issued_case(demo, delivery="window", delivery_address=ADDRESS)
+    case = issued_social_security_case(
+        demo, delivery="window", delivery_address=ADDRESS
+    )
 
     page = case_page(demo, case)
 
@@ -90,7 +50,9 @@ def test_window_pickup_case_page_offers_window(demo):
 
 
 def test_postal_case_page_in_chinese(demo):
-    case = issued_case(demo, delivery="express", delivery_address=ADDRESS)
+    case = issued_social_security_case(
+        demo, delivery="express", delivery_address=ADDRESS
+    )
     client = demo.client("applicant")
 
     page = client.get(
