@@ -126,12 +126,21 @@ def window_acceptance(matter: Any, id_number: str) -> dict[str, Any]:
 
 
 def issued_window_case(
-    demo: Any, *, username: str = "applicant", window: str = "3", enterprise: Any = None
+    demo: Any,
+    *,
+    username: str = "applicant",
+    window: str = "3",
+    enterprise: Any = None,
+    pack_id: str = "food-business-licence",
+    fields: dict[str, str] | None = None,
+    reviewer: str = "reviewer",
 ) -> Any:
-    """Return a food licence case that the demo clerk accepted at `window` for the
-    person `username`, and the demo reviewer approved, with its result issued.
+    """Return a case of the matter `pack_id` (the food licence unless given) that the
+    demo clerk accepted at `window` for the person `username`, and `reviewer` approved,
+    with its result issued.
 
     With `enterprise`, the case is filed for it, with its code and name in the form.
+    `fields` replace the sample values of those form fields.
     """
     from onestop.cases.actions import (
         Application,
@@ -142,13 +151,14 @@ def issued_window_case(
     from onestop.catalog.models import Matter
     from onestop.identity.models import Person
 
-    matter = Matter.objects.get(centre=demo.centre, pack_id="food-business-licence")
+    matter = Matter.objects.get(centre=demo.centre, pack_id=pack_id)
     form = {
         key.removeprefix("field."): value for key, value in valid_form(matter).items()
     }
     if enterprise is not None:
         form["organisation_uscc"] = enterprise.uscc
         form["organisation_name"] = enterprise.name
+    form.update(fields or {})
     checklist = {
         material["key"]: MaterialCheck(original_seen=True)
         for material in matter.current_version.guide.materials
@@ -161,7 +171,31 @@ def issued_window_case(
         application=Application(form_data=form, checklist=checklist),
         window=window,
     )
-    return approve_case(actor=demo.user("reviewer"), case=case, opinion="准予许可")
+    return approve_case(actor=demo.user(reviewer), case=case, opinion="准予许可")
+
+
+def issued_social_security_case(demo: Any, **fields: str) -> Any:
+    """Return a 社会保障卡补领 case of the demo applicant with the form `fields`, accepted
+    at the window and approved by a reviewer `hr-reviewer` of the matter's department,
+    whom this creates because the demo has reviewers of market regulation only."""
+    from django.contrib.auth import get_user_model
+
+    from onestop.catalog.models import Matter
+    from onestop.core.models import Membership, Role
+    from onestop.portal.demo import PASSWORD
+
+    pack_id = "social-security-card-replacement"
+    matter = Matter.objects.get(centre=demo.centre, pack_id=pack_id)
+    reviewer = get_user_model().objects.create_user("hr-reviewer", password=PASSWORD)
+    Membership.objects.create(
+        user=reviewer,
+        centre=demo.centre,
+        department=matter.department,
+        role=Role.REVIEWER,
+    )
+    return issued_window_case(
+        demo, pack_id=pack_id, fields=fields, reviewer=reviewer.username
+    )
 
 
 def sample_value(field: dict[str, Any]) -> str:

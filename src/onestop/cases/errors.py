@@ -367,3 +367,35 @@ class HeldUploadUsed(Conflict):
         "The kept file %(name)s for %(material)s was already submitted with case "
         "%(number)s, and a kept file can be submitted once. Choose the file again."
     )
+
+
+class PostingNotRequested(InvalidInput):
+    code = "case.posting_not_requested"
+    message = _(
+        "Case %(number)s did not ask for postal delivery (邮寄送达), so there is no "
+        "posting to record. Hand the result over at the window instead."
+    )
+
+
+class PostingDateInvalid(InvalidInput):
+    code = "case.posting_date_invalid"
+    message = _(
+        "The posting date %(date)s is invalid: enter a date as YYYY-MM-DD from "
+        "%(earliest)s, when the result was issued, to today, %(latest)s."
+    )
+
+
+class PostingCarrierInvalid(InvalidInput):
+    code = "case.posting_carrier_invalid"
+    message = _(
+        "The carrier “%(carrier)s” is invalid: enter the carrier's name in 1 to "
+        "%(max)s visible characters, such as 中国邮政 EMS."
+    )
+
+
+class TrackingNumberInvalid(InvalidInput):
+    code = "case.tracking_number_invalid"
+    message = _(
+        "The tracking number “%(tracking_number)s” is invalid: enter the %(min)s to "
+        "%(max)s letters, digits or hyphens printed on the waybill."
+    )

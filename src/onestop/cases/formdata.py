@@ -36,6 +36,7 @@ DEFAULT_DECIMAL_PLACES = 2
 PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 # Field types whose value may come as a JSON number as well as text.
 NUMBER_TYPES = frozenset({"integer", "decimal", "select"})
+POSTAL_ADDRESS_KEY = "delivery_address"
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,17 @@ def applicable_fields(fields: list[dict[str, Any]], data: dict[str, Any]) -> set
         return result
 
     return {key for key in by_key if applies(key, frozenset())}
+
+
+def postal_address(fields: list[dict[str, Any]], data: dict[str, Any]) -> str:
+    """Return the address the result is to be posted to, or "" for other delivery.
+
+    The address is the value of the field keyed `delivery_address`, which the standard
+    pack makes apply only when 领取方式 is 邮寄送达.
+    """
+    if POSTAL_ADDRESS_KEY not in applicable_fields(fields, data):
+        return ""
+    return _text_of(data.get(POSTAL_ADDRESS_KEY) or "").strip()
 
 
 def _select_choices(

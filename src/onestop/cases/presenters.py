@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 
 from onestop.cases.deadlines import deadline_status, provisional_dues
 from onestop.cases.downloads import document_pdf_url, material_url
-from onestop.cases.formdata import applicable_fields, display_value
+from onestop.cases.formdata import applicable_fields, display_value, postal_address
 from onestop.cases.models import (
     Case,
     CaseDocument,
@@ -21,7 +21,11 @@ from onestop.cases.models import (
 )
 from onestop.cases.receipts import receipt_status
 from onestop.cases.recusal import own_case_errors
-from onestop.cases.workflow import TRANSITIONS, UNCHANGED_STATE_ACTIONS
+from onestop.cases.workflow import (
+    RECORD_POSTING,
+    TRANSITIONS,
+    UNCHANGED_STATE_ACTIONS,
+)
 from onestop.core.audit import actor_role_label
 from onestop.core.dates import api_iso
 
@@ -114,6 +118,7 @@ def case_detail(
     names = {m["key"]: m["name"] for m in guide.materials}
     if submissions is None:
         submissions = case.submissions.all()
+    event_rows = list(case.events.all() if events is None else events)
     current = sorted((s for s in submissions if not s.superseded), key=_pk)
     return {
         **case_summary(case),
@@ -125,6 +130,7 @@ def case_detail(
         "remaining_working_days": remaining,
         "form_data": case.form_data,
         "form_display": form_display(guide, case.form_data),
+        "postal_address": postal_address(guide.form_fields, case.form_data),
         "correction_items": case.correction_items,
         "material_names": names,
         "opinion": case.opinion,
@@ -164,7 +170,12 @@ def case_detail(
                 "actor_role_label": actor_role_label(e.actor_role),
                 "reason": e.reason,
             }
-            for e in (case.events.all() if events is None else events)
+            for e in event_rows
+        ],
+        "postings": [
+            {"at": api_iso(e.at), **e.data}
+            for e in event_rows
+            if e.action == RECORD_POSTING
         ],
     }
 

@@ -51,9 +51,12 @@ TRANSITIONS: dict[str, Transition] = {
     ),
 }
 
+# The case history's action for a result posted to the applicant (邮寄送达).
+RECORD_POSTING = "record_posting"
 # Actions of the case history that leave the case's state as it is, with their labels.
 UNCHANGED_STATE_ACTIONS: dict[str, object] = {
     "request_extension": _("extension requested"),
     "approve_extension": _("extension approved"),
     "reject_extension": _("extension rejected"),
+    RECORD_POSTING: _("result posted"),
 }

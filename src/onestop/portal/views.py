@@ -326,7 +326,8 @@ def prefill(
     Only a field marked `applicant_id` gets the profile's ID number, because other ID
     number fields, such as a spouse's or a child's, ask for someone else's. A field
     marked `applicant_name` gets the registered name. Applying for `enterprise`, the
-    fields marked `enterprise_uscc` and `enterprise_name` get its code and name.
+    fields marked `enterprise_uscc`, `enterprise_name` and
+    `enterprise_legal_representative` get its code, name and legal representative.
     """
     if person is None:
         return {}
@@ -336,6 +337,9 @@ def prefill(
         "applicant_name": person.name,
         "enterprise_uscc": enterprise.uscc if enterprise is not None else "",
         "enterprise_name": enterprise.name if enterprise is not None else "",
+        "enterprise_legal_representative": (
+            enterprise.legal_representative if enterprise is not None else ""
+        ),
     }
     values = {}
     for field in guide.form_fields:

@@ -44,7 +44,14 @@ from onestop.identity.codes import legacy_id_notice
 from onestop.identity.lookup import find_enterprise, find_person_by_id_number
 from onestop.portal.views import enterprise_to_prefill, prefill
 
-WINDOW_ACTIONS = ("accept", "refuse", "correction", "deliver", "approve")
+WINDOW_ACTIONS = (
+    "accept",
+    "refuse",
+    "correction",
+    "deliver",
+    "record_posting",
+    "approve",
+)
 
 
 class FilesNotSaved(InvalidInput):
@@ -295,6 +302,14 @@ def _window_action(request: HttpRequest, found: Case) -> None:
     elif action == "deliver":
         actions.deliver_result(actor=request.user, case=found)
         messages.success(request, _("Result handed over; the case is closed."))
+    elif action == "record_posting":
+        posting = actions.Posting(
+            posted_on=request.POST.get("posted_on", ""),
+            carrier=request.POST.get("carrier", ""),
+            tracking_number=request.POST.get("tracking_number", ""),
+        )
+        actions.record_posting(actor=request.user, case=found, posting=posting)
+        messages.success(request, _("Posting recorded; the applicant sees it."))
     else:
         actions.approve_case(
             actor=request.user,

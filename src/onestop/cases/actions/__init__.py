@@ -6,10 +6,11 @@ entries in the same transaction. Views, the API, commands and tasks call these; 
 saves case rows.
 
 The actions live in one module per stage of a case: `filing` (online or at the window, and
-withdrawal), `acceptance`, `correction` and `decision` (review, decision and handing the
-result over). They share the steps in `materials`, `checks`, `numbering`, `roles` and
-`transitions`. This package re-exports the actions, their data classes and constants, and
-the private steps that `cases.clock`, `exchange.case_results` and tests call.
+withdrawal), `acceptance`, `correction`, `decision` (review, decision and handing the
+result over) and `posting` (recording that the result was posted). They share the steps
+in `materials`, `checks`, `numbering`, `roles` and `transitions`. This package re-exports
+the actions, their data classes and constants, and the private steps that `cases.clock`,
+`exchange.case_results` and tests call.
 """
 
 from onestop.cases.actions.acceptance import (
@@ -37,6 +38,7 @@ from onestop.cases.actions.materials import Application, MaterialCheck
 from onestop.cases.actions.numbering import (
     _allocate_case_number as _allocate_case_number,
 )
+from onestop.cases.actions.posting import Posting, record_posting
 from onestop.cases.actions.roles import (
     APPLICANT,
     DEPARTMENT_ROLES,
@@ -61,6 +63,7 @@ __all__ = [
     "Application",
     "Filing",
     "MaterialCheck",
+    "Posting",
     "accept_case",
     "apply_department_result",
     "approve_case",
@@ -69,6 +72,7 @@ __all__ = [
     "deny_case",
     "get_or_create_window_case",
     "issue_acceptance_receipt",
+    "record_posting",
     "refuse_case",
     "request_correction",
     "resubmit_case",

@@ -50,4 +50,16 @@ def condition_values(field: dict[str, Any]) -> str:
     return json.dumps([str(value) for value in condition.get("values") or []])
 
 
+@register.filter
+def optional_materials(materials: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the materials whose necessity is `optional` (非必要), in guide order."""
+    return [m for m in materials if m.get("necessity") == "optional"]
+
+
+@register.filter
+def needed_materials(materials: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the required and deferrable (容缺) materials, in guide order."""
+    return [m for m in materials if m.get("necessity") != "optional"]
+
+
 register.simple_tag(upload_too_large_message, name="too_large_message")

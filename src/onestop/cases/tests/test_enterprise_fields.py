@@ -154,3 +154,45 @@ def test_standard_pack_marks_enterprise_fields(demo):
             marked.append(matter.pack_id)
     assert len(marked) == 15
     assert Enterprise.objects.filter(uscc=USCC).exists()
+
+
+def test_apply_page_prefills_legal_representative(demo):
+    enterprise = Enterprise.objects.get(uscc=USCC)
+    page = f"/portal/{demo.centre.slug}/matters/{FOOD}/apply/"
+
+    for_themself = demo.client("agent").get(page).context["values"]
+    chosen = demo.client("agent").get(page, {"enterprise": USCC})
+
+    assert enterprise.legal_representative
+    assert "legal_representative" not in for_themself
+    assert chosen.context["values"]["legal_representative"] == (
+        enterprise.legal_representative
+    )
+    assert f'value="{enterprise.legal_representative}"' in chosen.content.decode()
+
+
+def test_legal_representative_may_differ(demo):
+    other = {**FORM, "legal_representative": "王新任"}
+
+    response = apply_for_enterprise(demo, other)
+
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(number=response.json()["number"])
+    assert case.form_data["legal_representative"] == "王新任"
+
+
+def test_standard_pack_marks_legal_representative(demo):
+    marked = {
+        matter.pack_id: [
+            field["key"]
+            for field in current_version(matter).guide.form_fields
+            if field.get("enterprise_legal_representative")
+        ]
+        for matter in Matter.objects.filter(
+            centre=demo.centre, current_version__isnull=False
+        )
+    }
+
+    assert {key: value for key, value in marked.items() if value} == {
+        FOOD: ["legal_representative"]
+    }

@@ -382,13 +382,15 @@ def _condition_error(
     )
 
 
-# Form field markers that compare a value with the identity of the applicant or of the
-# enterprise applied for, and the one field type each marker applies to.
+# Form field markers that prefill a value from the identity of the applicant or of the
+# enterprise applied for, and the one field type each marker applies to. Every marker
+# but enterprise_legal_representative also rejects any other value.
 APPLICANT_MARKER_TYPES = {
     "applicant_id": "id_number",
     "applicant_name": "text",
     "enterprise_uscc": "uscc",
     "enterprise_name": "text",
+    "enterprise_legal_representative": "text",
 }
 
 

@@ -80,6 +80,7 @@ FORM_FIELD_DEFAULTS: dict[str, Any] = {
     "applicant_name": False,
     "enterprise_uscc": False,
     "enterprise_name": False,
+    "enterprise_legal_representative": False,
 }
 STEP_DEFAULTS: dict[str, Any] = {"limit": None, "standard": "", "outcome": ""}
 

@@ -128,3 +128,61 @@ def test_radio_only_on_short_selects(standard):
     ]
 
     assert long_radios == []
+
+
+def postal_choices(matter: dict) -> list[tuple[str, str]]:
+    """Return (select field key, choice value) for each choice labelled 邮寄…."""
+    return [
+        (field["key"], choice["value"])
+        for field in matter["form_fields"]
+        if field.get("type") == "select"
+        for choice in field["choices"]
+        if "邮寄" in choice["label"]
+    ]
+
+
+def has_required_postal_address(matter: dict, field_key: str, value: str) -> bool:
+    """Return whether a required `delivery_address` address field applies on the choice."""
+    for field in matter["form_fields"]:
+        condition = field.get("applies_when") or {}
+        if (
+            field["key"] == "delivery_address"
+            and field["type"] == "address"
+            and field["required"] is True
+            and condition.get("field") == field_key
+            and value in condition.get("values", [])
+        ):
+            return True
+    return False
+
+
+def test_every_postal_choice_asks_for_address(standard):
+    choices = [
+        (matter["id"], field_key, value)
+        for matter in standard.matters
+        for field_key, value in postal_choices(matter)
+    ]
+    without_address = [
+        (matter_id, field_key, value)
+        for matter_id, field_key, value in choices
+        if not has_required_postal_address(standard.matter(matter_id), field_key, value)
+    ]
+
+    assert len(choices) >= 4
+    assert without_address == []
+
+
+def test_postal_address_check_finds_a_gap(standard):
+    matter = standard.matter("social-security-card-replacement")
+    without_address = {
+        **matter,
+        "form_fields": [
+            field
+            for field in matter["form_fields"]
+            if field["key"] != "delivery_address"
+        ],
+    }
+
+    assert postal_choices(without_address) == [("delivery", "express")]
+    assert not has_required_postal_address(without_address, "delivery", "express")
+    assert has_required_postal_address(matter, "delivery", "express")

@@ -183,13 +183,13 @@ def test_duplicate_basic_codes_are_reported(small_pack, edit_matter):
 
 def test_form_field_with_unknown_type(small_pack, edit_matter):
     edit_matter(
-        "food-business-licence", lambda m: m["form_fields"][2].update(type="colour")
+        "food-business-licence", lambda m: m["form_fields"][3].update(type="colour")
     )
 
     error = only_error(validate_pack(small_pack))
 
     assert error.rule == "schema.enum"
-    assert error.path == "form_fields[2].type"
+    assert error.path == "form_fields[3].type"
     assert "colour" in error.message
 
 
@@ -514,6 +514,22 @@ def test_enterprise_code_mark_on_text_field(small_pack, edit_matter):
     )
 
 
+def test_legal_representative_mark_on_address(small_pack, edit_matter):
+    edit_matter(
+        "food-business-licence",
+        lambda m: m["form_fields"][3].update(enterprise_legal_representative=True),
+    )
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "form_field.enterprise_legal_representative_type"
+    assert error.path == "form_fields[3].enterprise_legal_representative"
+    assert error.message == (
+        "The field is marked enterprise_legal_representative but its type is "
+        "address. Set the type to text or remove enterprise_legal_representative."
+    )
+
+
 def test_step_name_with_hidden_character(small_pack, edit_matter):
     def change(matter: dict) -> None:
         matter["steps"][0]["name"] = "受\u200b理"
@@ -630,7 +646,7 @@ def test_display_radio_on_select_passes(small_pack, edit_matter):
 def test_bound_with_more_places_than_field(small_pack, edit_matter):
     edit_matter(
         "food-business-licence",
-        lambda m: m["form_fields"][2].update(
+        lambda m: m["form_fields"][3].update(
             type="decimal", decimal_places=1, min=0.05, max=100
         ),
     )
@@ -638,20 +654,20 @@ def test_bound_with_more_places_than_field(small_pack, edit_matter):
     error = only_error(validate_pack(small_pack))
 
     assert error.rule == "form_field.bound_places"
-    assert error.path == "form_fields[2].min"
+    assert error.path == "form_fields[3].min"
     assert "0.05" in error.message
 
 
 def test_decimal_places_over_schema_maximum(small_pack, edit_matter):
     edit_matter(
         "food-business-licence",
-        lambda m: m["form_fields"][2].update(type="decimal", decimal_places=11),
+        lambda m: m["form_fields"][3].update(type="decimal", decimal_places=11),
     )
 
     error = only_error(validate_pack(small_pack))
 
     assert error.rule == "schema.maximum"
-    assert error.path == "form_fields[2].decimal_places"
+    assert error.path == "form_fields[3].decimal_places"
 
 
 @pytest.mark.parametrize(

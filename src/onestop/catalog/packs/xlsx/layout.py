@@ -210,6 +210,7 @@ FORM_FIELD_COLUMNS = [
     Column("申请人本人姓名", ("applicant_name",), BOOLEAN),
     Column("申请单位统一社会信用代码", ("enterprise_uscc",), BOOLEAN),
     Column("申请单位名称", ("enterprise_name",), BOOLEAN),
+    Column("申请单位法定代表人", ("enterprise_legal_representative",), BOOLEAN),
     Column("适用条件", ("applies_when",), JSON),
 ]
 PACK_KEYS = ("pack", "departments", "certificate_types")
