@@ -20,10 +20,10 @@ from ninja.responses import NinjaJSONEncoder
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from onestop.core import json_input, rows
+from onestop.core import rows
 from onestop.core.dates import api_datetime
 from onestop.core.errors import JsonBodyRequired, NotFound, OneStopError, echoed
-from onestop.core.json_errors import body_invalid
+from onestop.core.json_body import read_json_body
 from onestop.core.logging import get_logger
 from onestop.core.models import ApiToken
 from onestop.core.request_errors import request_error
@@ -116,10 +116,11 @@ class JsonRenderer(JSONRenderer):
 
 
 class JsonParser(Parser):
-    """Django Ninja's JSON body parser, rejecting text with lone surrogates."""
+    """Django Ninja's JSON body parser, with the content type and text rules of
+    `read_json_body`."""
 
     def parse_body(self, request: HttpRequest) -> Any:
-        return json_input.loads(request.body)
+        return read_json_body(request)
 
 
 class OneStopApi(NinjaAPI):
@@ -218,12 +219,14 @@ def on_authentication_error(
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
-    # Django Ninja raises this HttpError when a body is not valid JSON, with the
-    # parser's error as its cause, which is a OneStopError for a lone surrogate.
-    if isinstance(error.__cause__, OneStopError):
-        return on_onestop_error(request, error.__cause__)
-    if error.status_code == 400 and str(error).startswith("Cannot parse request body"):
-        return on_onestop_error(request, body_invalid(request.body))
+    # Django Ninja raises this HttpError when the parser fails, with the parser's
+    # error as its cause: a OneStopError from `read_json_body`, or Django's error for
+    # a body it cannot read.
+    cause = error.__cause__
+    if isinstance(cause, OneStopError):
+        return on_onestop_error(request, cause)
+    if isinstance(cause, SuspiciousOperation | BadRequest):
+        return on_request_unreadable(request, cause)
     body = {"code": f"http.{error.status_code}", "message": str(error), "details": {}}
     return error_response(request, error.status_code, body)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import ngettext
 from ninja import Router, Schema
@@ -12,7 +13,7 @@ from ninja.responses import Status
 from onestop.cases import actions, queries, receipts
 from onestop.cases.api_parts import APPLICATION_BODY, RESUBMISSION_BODY
 from onestop.cases.downloads import document_pdf_url
-from onestop.cases.errors import ReceiptNotIssued
+from onestop.cases.errors import CaseStateUnknown, ReceiptNotIssued
 from onestop.cases.intake import (
     MaterialCheckIn,
     ResubmissionMultipartRequired,
@@ -25,12 +26,18 @@ from onestop.cases.models import Case, CaseState
 from onestop.cases.presenters import case_detail, case_summary
 from onestop.catalog.queries import get_centre
 from onestop.core.dates import api_datetime
+from onestop.core.errors import echoed, listed_choices
 from onestop.core.models import Centre
+from onestop.core.paging import PageSize, page_of, parse_page_number
 from onestop.core.permissions import require_role, staff_roles
+from onestop.core.schema_errors import check_query_names
 from onestop.core.schemas import ApiDate, ApiDateTime, InputSchema
 from onestop.identity.lookup import find_enterprise, find_person_by_id_number
 
 router = Router(tags=["cases"])
+
+CASE_LIST_PARAMETERS = ("state", "limit", "page")
+CASE_LIST_LIMITS = PageSize(default=50, min=1, max=200)
 
 
 class CaseSummaryOut(Schema):
@@ -109,6 +116,16 @@ class CorrectionItem(InputSchema):
 
 class CorrectionIn(InputSchema):
     items: list[CorrectionItem]
+
+
+def check_case_state(state: str) -> CaseState:
+    """Return the case state that the query parameter `state` names, or raise
+    CaseStateUnknown."""
+    if state not in CaseState.values:
+        raise CaseStateUnknown(
+            state=echoed(state), states=listed_choices(CaseState.choices)
+        )
+    return CaseState(state)
 
 
 def _case(request: HttpRequest, number: str) -> Case:
@@ -190,12 +207,30 @@ def create_window_case(request: HttpRequest) -> Status:
 
 @router.get("", response=list[CaseSummaryOut])
 def list_cases(
-    request: HttpRequest, state: str = "", limit: int = 50
+    request: HttpRequest,
+    response: HttpResponse,
+    state: str = "",
+    limit: int = CASE_LIST_LIMITS.default,
+    page: str = "",
 ) -> list[dict[str, Any]]:
+    """List the caller's cases, newest first, `limit` to a page.
+
+    `state` keeps the cases in one state. The X-Total-Count header gives the number
+    of cases, and a Link header with rel="next" the URL of the next page, if any.
+    """
+    check_query_names(request, CASE_LIST_PARAMETERS)
     cases = queries.visible_cases(request.user).order_by("-created_at")
-    if state in CaseState.values:
-        cases = cases.filter(state=state)
-    return [case_summary(case) for case in cases[: max(1, min(limit, 200))]]
+    if state:
+        cases = cases.filter(state=check_case_state(state))
+    found: Page[Case] = page_of(
+        cases, parse_page_number(page), CASE_LIST_LIMITS.check(limit)
+    )
+    response["X-Total-Count"] = str(found.paginator.count)
+    if found.has_next():
+        query = request.GET.copy()
+        query["page"] = str(found.next_page_number())
+        response["Link"] = f'<{request.path}?{query.urlencode()}>; rel="next"'
+    return [case_summary(case) for case in found]
 
 
 @router.get("/{number}", response=CaseOut)

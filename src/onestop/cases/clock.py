@@ -228,17 +228,16 @@ def start_special_procedure(
     *, actor: Any, case: Case, procedure: str, reason: str
 ) -> Case:
     """Suspend a case under review for a special procedure, which stops its clock."""
-    if procedure not in SPECIAL_PROCEDURES:
-        raise UnknownProcedure(
-            procedure=echoed(procedure),
-            choices=listed_choices(SPECIAL_PROCEDURES.items()),
-        )
-    reason = _clean_reason(reason, ReasonAction.SUSPEND)
-
     with transaction.atomic():
         case = actions._lock(case)
         role = actions._reviewer_role(actor, case)
         check_not_own_case(actor, case, role=role, action="suspend")
+        if procedure not in SPECIAL_PROCEDURES:
+            raise UnknownProcedure(
+                procedure=echoed(procedure),
+                choices=listed_choices(SPECIAL_PROCEDURES.items()),
+            )
+        reason = _clean_reason(reason, ReasonAction.SUSPEND)
         data = {"procedure": procedure}
         actions._transition(
             case,
@@ -279,12 +278,11 @@ def end_special_procedure(
 
     `ended_at` defaults to now. It must lie between the procedure's start and now.
     """
-    reason = _clean_reason(reason, ReasonAction.RESUME)
-
     with transaction.atomic():
         case = actions._lock(case)
         role = actions._reviewer_role(actor, case)
         check_not_own_case(actor, case, role=role, action="resume")
+        reason = _clean_reason(reason, ReasonAction.RESUME)
         pause = _open_special_procedure(case)
         ended_at = _check_pause_end(pause, ended_at or timezone.now())
         actions._transition(
@@ -334,12 +332,11 @@ def request_extension(
     *, actor: Any, case: Case, working_days: int, reason: str
 ) -> CaseExtension:
     """Ask a supervisor to extend the time limit. No date moves before approval."""
-    reason = _clean_reason(reason, ReasonAction.REQUEST_EXTENSION)
-
     with transaction.atomic():
         case = actions._lock(case)
         role = actions._reviewer_role(actor, case)
         check_not_own_case(actor, case, role=role, action="request_extension")
+        reason = _clean_reason(reason, ReasonAction.REQUEST_EXTENSION)
         _check_extendable(case)
         if case.extensions.filter(status=CaseExtension.Status.REQUESTED).exists():
             raise ExtensionAlreadyPending(number=case.number)
@@ -372,12 +369,11 @@ def approve_extension(
     *, actor: Any, extension: CaseExtension, note: str = ""
 ) -> CaseExtension:
     """Approve an extension request: both due dates move by its working days."""
-    note = _clean_reason(note, ReasonAction.APPROVE_EXTENSION, required=False)
-
     with transaction.atomic():
         extension, case, role = _lock_for_decision(
             actor, extension, action="approve_extension"
         )
+        note = _clean_reason(note, ReasonAction.APPROVE_EXTENSION, required=False)
         _check_extendable(case)
         _check_approval_within_limit(case, extension)
         _decide(extension, actor=actor, status=CaseExtension.Status.APPROVED, note=note)
@@ -402,12 +398,11 @@ def reject_extension(
     *, actor: Any, extension: CaseExtension, note: str
 ) -> CaseExtension:
     """Reject an extension request with the reason; the due dates stay as they are."""
-    note = _clean_reason(note, ReasonAction.REJECT_EXTENSION)
-
     with transaction.atomic():
         extension, case, role = _lock_for_decision(
             actor, extension, action="reject_extension"
         )
+        note = _clean_reason(note, ReasonAction.REJECT_EXTENSION)
         _decide(extension, actor=actor, status=CaseExtension.Status.REJECTED, note=note)
         _record_case_event(
             case,

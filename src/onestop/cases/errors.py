@@ -42,6 +42,13 @@ class WithdrawalByApplicantOnly(PermissionDenied):
     )
 
 
+class CaseStateUnknown(InvalidInput):
+    code = "case.state_unknown"
+    message = _(
+        "The state %(state)s is not a case state. Use one of the codes: %(states)s."
+    )
+
+
 class MatterNotFound(NotFound):
     code = "matter.not_found"
     message = _(

@@ -29,7 +29,8 @@ from onestop.cases.uploads import (
 )
 from onestop.core import json_input
 from onestop.core.errors import InvalidInput, detail_text, echoed
-from onestop.core.json_errors import body_invalid, json_problem
+from onestop.core.json_body import read_json_body
+from onestop.core.json_errors import json_problem
 from onestop.core.schema_errors import (
     SchemaMismatch,
     body_not_an_object,
@@ -171,9 +172,10 @@ def window_request(request: HttpRequest) -> WindowRequest:
     The JSON object has the text members `centre`, `matter`, `id_number`, `enterprise`
     and `window`, and the objects `form`, `checklist` ({key: {"original_seen": true,
     "copy_taken": false}}) and `certificates`, with `certificate_consent` when
-    certificates replace materials.
+    certificates replace materials. Any body that is not form data is read as JSON,
+    which raises JsonBodyRequired for another content type.
     """
-    if request.content_type != "application/json":
+    if request.content_type in FORM_CONTENT_TYPES:
         post = request.POST
         sent = WindowRequest(
             centre=post.get("centre", ""),
@@ -186,21 +188,18 @@ def window_request(request: HttpRequest) -> WindowRequest:
             ),
         )
     else:
-        sent = _window_request_from_json(request.body)
+        sent = _window_request_from_json(request)
     for name in ("centre", "matter", "id_number"):
         if not getattr(sent, name).strip():
             raise MemberMissing(name=name)
     return sent
 
 
-def _window_request_from_json(body: bytes) -> WindowRequest:
-    """Read a JSON window acceptance with the same schema checks as the API's JSON
-    operations, so that a mistake in it, such as an unknown flag of a checklist entry,
-    raises the same error as at POST /cases/{number}/accept."""
-    try:
-        data = json_input.loads(body)
-    except ValueError:
-        raise body_invalid(body) from None
+def _window_request_from_json(request: HttpRequest) -> WindowRequest:
+    """Read a JSON window acceptance with the same content type and schema checks as
+    the API's JSON operations, so that a mistake in it, such as an unknown flag of a
+    checklist entry, raises the same error as at POST /cases/{number}/accept."""
+    data = read_json_body(request)
     if not isinstance(data, dict):
         raise body_not_an_object(data)
     try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Q, QuerySet
 
 from onestop.cases.errors import CaseNotFound
@@ -26,6 +26,7 @@ from onestop.cases.queries import (
 from onestop.core.audit import record_event
 from onestop.core.errors import echoed
 from onestop.core.models import Centre, Role
+from onestop.core.paging import page_of, parse_page_number
 from onestop.core.permissions import require_role
 from onestop.identity.codes import LEGACY_ID_LENGTH, ResidentId, parse_resident_id
 from onestop.identity.models import EnterpriseAgent, Person
@@ -70,13 +71,14 @@ def window_cases(user: Any, centre: Centre) -> QuerySet[Case]:
     )
 
 
-def window_case_page(
-    user: Any, centre: Centre, page_number: int | str | None
-) -> Page[Case]:
-    """Return one page of `window_cases`: an invalid number gives the first page, a
-    number past the end gives the last."""
-    paginator = Paginator(window_cases(user, centre), CASES_PER_PAGE)
-    return paginator.get_page(page_number)
+def window_case_page(user: Any, centre: Centre, page: str | None) -> Page[Case]:
+    """Return one page of `window_cases`, numbered by the query parameter `page`.
+
+    Raise PageInvalid for a page that is not a whole number from 1, and PageNotFound
+    for one past the last page. The role check comes before both.
+    """
+    cases = window_cases(user, centre)
+    return page_of(cases, parse_page_number(page), CASES_PER_PAGE)
 
 
 def looks_like_id_number(text: str) -> bool:

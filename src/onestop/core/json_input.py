@@ -26,6 +26,14 @@ LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # cannot store U+0000 in text or jsonb at all.
 CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
+# The deepest nesting of arrays and objects that a JSON text may have. OneStop's own
+# documents nest a few levels. Python's decoder recurses once a level and raises
+# RecursionError before its recursion limit (1,000 frames by default), which the
+# request's own call stack shares, so the limit is checked before decoding.
+MAX_NESTING = 100
+# A JSON string, whose brackets do not nest, or a bracket that does.
+STRING_OR_BRACKET = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+
 # The paths that errors name when the problem is not inside one member: the empty path
 # for the request body, and "member_name" for a member name at the top level.
 WHOLE_BODY = Coded("", _("The request body"))
@@ -79,6 +87,14 @@ def _json_number(text: str) -> JsonNumber:
     return number
 
 
+class NestingTooDeep(InvalidInput):
+    code = "request.json_too_deep"
+    message = _(
+        "%(path)s nests JSON arrays and objects %(depth)s levels deep, more than the "
+        "limit of %(limit)s levels. Send the data with fewer levels of nesting."
+    )
+
+
 class MemberRepeated(InvalidInput):
     code = "request.member_repeated"
     message = _(
@@ -89,7 +105,8 @@ class MemberRepeated(InvalidInput):
 
 def loads(body: bytes | str, path: str = "") -> Any:
     """Parse JSON like `json.loads` and raise for a lone surrogate or control character,
-    or for a member name given twice in one object.
+    for a member name given twice in one object, or for nesting deeper than
+    MAX_NESTING.
 
     Python's `json` would keep the last of repeated members silently, while another
     reader of the same text may keep the first. `path` names the parsed value in the
@@ -97,14 +114,37 @@ def loads(body: bytes | str, path: str = "") -> Any:
     exponent becomes a JsonNumber, a float that keeps its text. Raises
     json.JSONDecodeError and UnicodeDecodeError as `json.loads` does.
     """
+    raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
+    check_nesting(raw, path)
     value = json.loads(
         body, object_pairs_hook=_unique_members, parse_float=_json_number
     )
-    raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
     # JSON may carry U+007F unescaped, so its byte is looked for too.
     if SUSPECT_ESCAPE.search(raw) or b"\x7f" in raw:
         check_text(value, path)
     return value
+
+
+def check_nesting(raw: bytes, path: str = "") -> None:
+    """Raise NestingTooDeep when the JSON text `raw` nests arrays and objects deeper
+    than MAX_NESTING, with the deepest level it reaches.
+
+    Brackets inside strings do not count. Text with a syntax error is measured as far
+    as its brackets go, and `json.loads` reports the syntax error when it is not too
+    deep.
+    """
+    if raw.count(b"[") + raw.count(b"{") <= MAX_NESTING:
+        return
+    depth = deepest = 0
+    for token in STRING_OR_BRACKET.finditer(raw):
+        bracket = token.group()
+        if bracket in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif bracket in (b"]", b"}"):
+            depth -= 1
+    if deepest > MAX_NESTING:
+        raise NestingTooDeep(path=path or WHOLE_BODY, depth=deepest, limit=MAX_NESTING)
 
 
 def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -10,8 +10,10 @@ the type of the value sent.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
 
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from pydantic import ValidationError
@@ -291,6 +293,19 @@ def schema_mismatch(error: ValidationError) -> SchemaMismatch:
         problem.update(value_facts(item.get("input"), str(item["type"])))
         problems.append(problem)
     return SchemaMismatch(problems)
+
+
+def check_query_names(request: HttpRequest, names: Collection[str]) -> None:
+    """Raise SchemaMismatch naming each query parameter that is not in `names`, as
+    for a JSON member that a request body does not define."""
+    unknown = [name for name in request.GET if name not in names]
+    if unknown:
+        raise SchemaMismatch(
+            [
+                {"loc": ["query", detail_text(name)], "type": "extra_forbidden"}
+                for name in unknown
+            ]
+        )
 
 
 def body_not_an_object(value: Any) -> SchemaMismatch:

@@ -11,12 +11,13 @@ the canonical payload (`core.signing.sign_document`).
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from onestop.core import json_input
 from onestop.core.canonical import NotCanonicalizable, canonical_json, sha256_hex
+from onestop.core.errors import InvalidInput
 from onestop.core.signing import ED25519, b64url_decode, b64url_encode
 from onestop.credit.errors import TokenMalformed, TokenProblem
 
@@ -138,8 +139,8 @@ def parse_token(token: Any) -> ParsedToken:
 def _decode_payload(encoded: str) -> dict[str, Any]:
     try:
         data = b64url_decode(encoded)
-        payload = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as error:
+        payload = json_input.loads(data)
+    except (ValueError, InvalidInput) as error:
         raise TokenMalformed(TokenProblem.PAYLOAD_ENCODING) from error
     if not isinstance(payload, dict):
         raise TokenMalformed(TokenProblem.PAYLOAD_NOT_OBJECT)

@@ -8,13 +8,14 @@ HTTP status.
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from onestop.core import json_input
+from onestop.core.errors import InvalidInput
 from onestop.core.schema_errors import json_type_name
 from onestop.exchange import actions
 from onestop.exchange.callbacks import check_body_size
@@ -87,8 +88,8 @@ def acknowledge(request: HttpRequest, department_id: int) -> dict[str, Any]:
 
 def _envelope_ids(body: bytes) -> list[str]:
     try:
-        ids = json.loads(body)["envelope_ids"]
-    except (ValueError, KeyError, TypeError) as error:
+        ids = json_input.loads(body)["envelope_ids"]
+    except (ValueError, KeyError, TypeError, InvalidInput) as error:
         problem = {"location": "", "code": "schema.required", "member": "envelope_ids"}
         raise CallbackInvalid(**listed_problems([problem])) from error
     if not isinstance(ids, list):

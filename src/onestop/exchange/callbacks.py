@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from onestop.cases.reasons import clean_reason
 from onestop.core import json_input
 from onestop.core.canonical import canonical_json, sha256_hex
+from onestop.core.json_input import NestingTooDeep
 from onestop.exchange.conf import setting
 from onestop.exchange.errors import (
     CallbackFromFuture,
@@ -60,7 +61,7 @@ def parse_callback(raw: bytes) -> dict[str, Any]:
     check_body_size(raw)
     try:
         message = json_input.loads(raw)
-    except ValueError as error:
+    except (ValueError, NestingTooDeep) as error:
         problem = json_body_problem(error)
         position = {
             name: problem[name] for name in ("line", "column") if name in problem

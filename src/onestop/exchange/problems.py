@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from onestop.core.errors import list_text
 from onestop.core.json_errors import PROBLEMS as JSON_PROBLEMS
 from onestop.core.json_errors import json_problem
+from onestop.core.json_input import NestingTooDeep
 from onestop.core.schema_errors import json_type_label, json_type_name
 
 # At most this many problems of one message go into the details; `count` gives all.
@@ -45,6 +46,10 @@ PROBLEM_MESSAGES: dict[str, Any] = {
     "json.syntax": gettext_lazy("the body is not valid JSON (%(error)s)"),
     "json.not_utf8": gettext_lazy("the body is not UTF-8 text (byte %(offset)s)"),
     "json.number_too_long": gettext_lazy("the body is not valid JSON (%(error)s)"),
+    "json.too_deep": gettext_lazy(
+        "the body nests arrays and objects %(depth)s levels deep, more than the "
+        "limit of %(limit)s"
+    ),
     "schema.required": gettext_lazy("%(location)s: the member %(member)s is missing"),
     "schema.type": gettext_lazy(
         "%(location)s: a JSON %(sent)s is sent, but a %(expected)s is expected"
@@ -126,8 +131,15 @@ def _json_syntax_text(problem: Mapping[str, Any]) -> str:
     }
 
 
-def json_body_problem(error: ValueError) -> dict[str, Any]:
-    """Return the problem of a body that json.loads rejected."""
+def json_body_problem(error: ValueError | NestingTooDeep) -> dict[str, Any]:
+    """Return the problem of a body that `json_input.loads` rejected."""
+    if isinstance(error, NestingTooDeep):
+        return {
+            "location": "",
+            "code": "json.too_deep",
+            "depth": error.details["depth"],
+            "limit": error.details["limit"],
+        }
     if isinstance(error, UnicodeDecodeError):
         return {"location": "", "code": "json.not_utf8", "offset": error.start}
     code = json_problem(error).code

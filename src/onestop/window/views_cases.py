@@ -20,9 +20,13 @@ from onestop.cases.window_search import (
     window_case_page,
 )
 from onestop.core.errors import InvalidInput, OneStopError
+from onestop.core.logging import get_logger
 from onestop.core.models import Centre
 from onestop.core.pages import handles_errors
+from onestop.core.paging import PageInvalid, PageNotFound
 from onestop.window.views import clerk_centre
+
+log = get_logger(__name__)
 
 
 class SearchTextMissing(InvalidInput):
@@ -46,17 +50,19 @@ def cases(request: HttpRequest) -> HttpResponse:
     if isinstance(found, Case):
         return redirect("window:case", found.number)
 
-    page = window_case_page(request.user, centre, request.GET.get("page"))
-    rows = mark_own_cases(
+    context: dict[str, Any] = {"centre": centre, "found": found, "error": error}
+    try:
+        page = window_case_page(request.user, centre, request.GET.get("page"))
+    except (PageInvalid, PageNotFound) as page_error:
+        # The page shows the error in place of the list, links to the first page and
+        # keeps the search form, with the error's status.
+        log.info("request.rejected", code=page_error.code, path=request.path)
+        context["page_error"] = page_error
+        return render(request, "window/cases.html", context, status=page_error.status)
+    context["page"] = page
+    context["rows"] = mark_own_cases(
         request.user, [case_summary(case) for case in page], list(page)
     )
-    context: dict[str, Any] = {
-        "centre": centre,
-        "page": page,
-        "rows": rows,
-        "found": found,
-        "error": error,
-    }
     return render(
         request, "window/cases.html", context, status=error.status if error else 200
     )

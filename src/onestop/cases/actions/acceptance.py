@@ -148,16 +148,16 @@ def issue_acceptance_receipt(
 def refuse_case(*, actor: Any, case: Case, reason: str) -> Case:
     """Decide not to accept (不予受理), with the reason, and notify the applicant."""
     action = ReasonAction.REFUSE
-    reason = reasons.clean_reason(
-        reason,
-        missing=ReasonRequired(action=action),
-        too_long=ReasonTooLong,
-        action=action,
-    )
     with transaction.atomic():
         case = _lock(case)
         role = require_role(actor, WINDOW_ROLES, centre=case.centre).role
         check_not_own_case(actor, case, role=role, action="refuse")
+        reason = reasons.clean_reason(
+            reason,
+            missing=ReasonRequired(action=action),
+            too_long=ReasonTooLong,
+            action=action,
+        )
         case.refusal_reason = reason
         case.save(update_fields=["refusal_reason"])
         _transition(

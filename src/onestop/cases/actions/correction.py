@@ -106,18 +106,11 @@ def request_correction(
     Each item has `material` or `field` (a key of the matter) and a `note`. The window asks
     before acceptance; the department's reviewer may ask during review.
     """
-    items = [
-        item
-        for item in items
-        if (item.get("note") or "").strip() or item.get("material") or item.get("field")
-    ]
-    if not items:
-        raise CorrectionItemsRequired()
     with transaction.atomic():
         case = _lock(case)
         role = _staff_role_for_correction(actor, case)
         check_not_own_case(actor, case, role=role, action="request_correction")
-        items = _checked_items(case, items)
+        items = _checked_items(case, _filled_items(items))
         case.correction_items = items
         case.save(update_fields=["correction_items"])
         _transition(
@@ -139,6 +132,19 @@ def request_correction(
         )
         _notify(case, notices.CORRECTION_REQUESTED, items=_notice_lines(case, items))
     return _reload(case)
+
+
+def _filled_items(items: Iterable[dict[str, str]]) -> list[dict[str, str]]:
+    """Return the items that name a material or a field or have a note, or raise
+    CorrectionItemsRequired when none does."""
+    filled = [
+        item
+        for item in items
+        if (item.get("note") or "").strip() or item.get("material") or item.get("field")
+    ]
+    if not filled:
+        raise CorrectionItemsRequired()
+    return filled
 
 
 def _notice_lines(case: Case, items: list[dict[str, str]]) -> str:

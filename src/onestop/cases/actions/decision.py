@@ -93,10 +93,10 @@ def deny_case(*, actor: Any, case: Case, opinion: str) -> Case:
 def _decide(
     *, actor: Any, case: Case, opinion: str, action: str, result: dict[str, Any] | None
 ) -> Case:
-    opinion = _clean_opinion(opinion, action=action)
     with transaction.atomic():
         case = _lock(case)
         role = _decider_role(actor, case)
+        opinion = _clean_opinion(opinion, action=action)
         _record_decision(
             case, actor=actor, role=role, action=action, opinion=opinion, result=result
         )

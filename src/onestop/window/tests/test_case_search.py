@@ -105,13 +105,82 @@ def test_list_paginated(demo, monkeypatch):
 
     first = clerk.get("/window/cases/")
     second = clerk.get("/window/cases/?page=2")
-    past_end = clerk.get("/window/cases/?page=9")
 
     assert listed_numbers(first) == {newer.number}
     assert listed_numbers(second) == {older.number}
-    assert listed_numbers(past_end) == {older.number}
     assert 'href="?page=2" rel="next"' in first.content.decode()
     assert "Page 2 of 2" in second.content.decode()
+
+
+def test_page_past_end_says_so(demo, monkeypatch):
+    monkeypatch.setattr(window_search, "CASES_PER_PAGE", 1)
+    submit(demo)
+    submit(demo)
+
+    response = demo.client("clerk").get("/window/cases/?page=3")
+
+    assert response.status_code == 404
+    text = response.content.decode()
+    assert 'data-code="request.page_not_found"' in text
+    assert (
+        "The list has no page 3, because its last page is 2. Ask for a page from 1 "
+        "to 2."
+    ) in text
+    assert 'id="window-case-list"' not in text
+    assert 'href="?page=1"' in text
+    assert 'name="q"' in text
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "１"])
+def test_page_not_positive_number(demo, page):
+    response = demo.client("clerk").get("/window/cases/", {"page": page})
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert 'data-code="request.page_invalid"' in text
+    assert f"The page {page} is not a page number." in text
+
+
+def test_api_page_past_end(demo, monkeypatch):
+    monkeypatch.setattr(window_search, "CASES_PER_PAGE", 1)
+    submit(demo)
+    submit(demo)
+    clerk = demo.client("clerk")
+    path = f"/api/v1/centres/{demo.centre.slug}/window/cases"
+
+    last = clerk.get(path, {"page": "2"})
+    past_end = clerk.get(path, {"page": "3"})
+    huge = clerk.get(path, {"page": "99999999999999999999"})
+
+    assert last.status_code == 200
+    assert last.json()["page"] == 2
+    assert past_end.status_code == 404
+    assert past_end.json()["code"] == "request.page_not_found"
+    assert past_end.json()["details"] == {"page": 3, "pages": 2}
+    assert huge.status_code == 404
+    assert huge.json()["details"]["page"] == 99999999999999999999
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "1.5", "x"])
+def test_api_page_not_positive_number(demo, page):
+    response = demo.client("clerk").get(
+        f"/api/v1/centres/{demo.centre.slug}/window/cases", {"page": page}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "request.page_invalid"
+    assert response.json()["details"] == {"page": page}
+
+
+def test_api_unknown_parameter_named(demo):
+    response = demo.client("clerk").get(
+        f"/api/v1/centres/{demo.centre.slug}/window/cases", {"offset": "50"}
+    )
+
+    assert response.status_code == 422
+    assert response.json()["details"]["errors"] == [
+        {"location": ["query", "offset"], "type": "extra_forbidden"}
+    ]
 
 
 def test_list_of_other_centre_clerk(demo, other_centre):
