@@ -18,6 +18,7 @@ from django.core.management.base import (
 )
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext
@@ -138,11 +139,18 @@ def not_migrated_error(error: DatabaseError) -> CommandError | None:
     "relation does not exist", which does not say which database or what to do.
     """
     connection = connections[DEFAULT_DB_ALIAS]
-    try:
-        executor = MigrationExecutor(connection)
-        unapplied = len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
-    except DatabaseError:
-        return None
+    database = connection.settings_dict["NAME"]
+    if settings.ONESTOP_DATABASE_NOT_CREATED:
+        # No file: every migration is unapplied, which the loader counts without it.
+        database = settings.VAR_DIR / "onestop.sqlite3"
+        unapplied = len(MigrationLoader(None).graph.nodes)
+    else:
+        try:
+            executor = MigrationExecutor(connection)
+            graph = executor.loader.graph
+            unapplied = len(executor.migration_plan(graph.leaf_nodes()))
+        except DatabaseError:
+            return None
     if not unapplied:
         return None
     message = ngettext(
@@ -154,7 +162,7 @@ def not_migrated_error(error: DatabaseError) -> CommandError | None:
         "DATABASE_URL to the deployment's database.",
         unapplied,
     ) % {
-        "database": connection.settings_dict["NAME"],
+        "database": database,
         "count": unapplied,
         "error": str(error).splitlines()[0] if str(error) else type(error).__name__,
     }
