@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from onestop.identity.field_errors import RegistrationInvalid
 
 
 class KindInvalid(InvalidInput):
@@ -66,6 +67,36 @@ class DateInFuture(InvalidInput):
     message = _(
         "The date %(field)s (%(date)s) is after today, %(today)s. A credit record "
         "states what was already decided, so give a date on or before today."
+    )
+
+
+class DateInvalid(InvalidInput):
+    code = "credit.date_invalid"
+    message = _(
+        "%(field)s must be a date in the form YYYY-MM-DD, such as 2026-12-05, not "
+        "%(value)s."
+    )
+
+
+class DateNotADay(InvalidInput):
+    """A date in the form YYYY-MM-DD that names no day, such as 2026-02-30."""
+
+    code = "credit.date_not_a_day"
+    message = _(
+        "%(field)s is %(value)s, a day that the calendar does not have. Give a date "
+        "that exists."
+    )
+
+
+class RecordInvalid(RegistrationInvalid):
+    """Several invalid fields of a credit record, reported in one notice (一次性告知).
+
+    `details.fields` gives each field's code and values, as for a registration.
+    """
+
+    code = "credit.record_invalid"
+    message = _(
+        "Correct these fields of the credit record and send it again: %(summary)s"
     )
 
 
