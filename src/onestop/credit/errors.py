@@ -211,6 +211,16 @@ class TokenSignatureInvalid(InvalidInput):
     )
 
 
+class TokenKeyUnknown(TokenSignatureInvalid):
+    """A consent token whose key id names none of the centre's signing keys."""
+
+    message = _(
+        "The consent token names the signing key %(key_id)s, but the centre "
+        "%(centre)s has no key with this id, so the token was not signed by it or "
+        "was changed. Ask the subject for a new token."
+    )
+
+
 class TokenExpired(InvalidInput):
     code = "credit.token_expired"
     status = 401
