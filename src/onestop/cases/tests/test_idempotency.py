@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 
 from onestop.cases.actions import filing
 from onestop.cases.models import Case, CaseCounter, Submission
-from onestop.catalog.models import Matter
 from onestop.cases.tests.test_receipts import (
     FOOD,
     apply_online,
@@ -20,6 +19,7 @@ from onestop.cases.tests.test_receipts import (
     receipts_of,
     window_data,
 )
+from onestop.catalog.models import Matter
 from onestop.core import outbox
 from onestop.core.models import Membership, Role
 from onestop.portal.demo import PASSWORD
@@ -86,7 +86,6 @@ def test_online_key_reused_is_rejected(demo):
     assert Case.objects.filter(centre=demo.centre).count() == 1
 
 
-
 def test_key_reused_for_other_matter_names_it(demo):
     applicant = demo.client("applicant")
     first = apply_online_with_key(demo, "k-matter")
@@ -105,6 +104,7 @@ def test_key_reused_for_other_matter_names_it(demo):
     assert body["details"]["differs"] == ["matter"]
     assert "但当时的申请与本次不同：事项不一致。" in body["message"]
     assert Case.objects.filter(centre=demo.centre).count() == 1
+
 
 def apply_online_with_key(demo, key):
     matter = food_matter(demo)

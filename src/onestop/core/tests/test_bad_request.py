@@ -49,7 +49,6 @@ def test_large_api_body_gets_json(demo, settings):
     assert "larger than 1 MB" in response.json()["message"]
 
 
-
 def json_body_of(size: int) -> str:
     """Return a JSON object of exactly `size` bytes."""
     return json.dumps({"address": "a" * (size - len('{"address": ""}'))})
@@ -94,6 +93,7 @@ def test_large_json_body_size_in_chinese(demo):
     assert response.json()["message"].startswith(
         "表单或 JSON 请求体为 6 MB，超过 5 MB，即不含文件的文字内容的上限。"
     )
+
 
 @pytest.mark.django_db
 def test_stale_form_gets_onestop_page():

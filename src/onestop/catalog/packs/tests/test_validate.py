@@ -56,7 +56,6 @@ def test_duplicate_yaml_key_is_reported(small_pack):
     assert error.line is not None
 
 
-
 def test_duplicate_yaml_key_names_first_line(small_pack):
     path = small_pack / FOOD
     text = path.read_text("utf-8")
@@ -106,6 +105,7 @@ def test_utf8_error_gives_line_and_column(small_pack):
         f"{offset} of the file) is not part of a UTF-8 character. Save the file as "
         "UTF-8."
     )
+
 
 def test_yaml_alias_is_rejected(small_pack):
     path = small_pack / FOOD
