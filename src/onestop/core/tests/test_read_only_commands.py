@@ -8,6 +8,17 @@ from onestop.cli import is_read_only
 from onestop.core.tests.test_command_errors import run_onestop
 
 
+def run_without_var(tmp_path, *command: str):
+    """Run `onestop COMMAND` in English with a var/ folder that does not exist yet."""
+    return run_onestop(
+        *command,
+        cwd=tmp_path,
+        language="en_US.UTF-8",
+        ONESTOP_VAR_DIR=str(tmp_path / "var"),
+        ONESTOP_SECRET_KEY="",
+    )
+
+
 @pytest.mark.parametrize(
     "command",
     [
@@ -21,13 +32,7 @@ from onestop.core.tests.test_command_errors import run_onestop
 def test_read_only_command_writes_nothing(tmp_path, command):
     var = tmp_path / "var"
 
-    result = run_onestop(
-        *command,
-        cwd=tmp_path,
-        language="en_US.UTF-8",
-        ONESTOP_VAR_DIR=str(var),
-        ONESTOP_SECRET_KEY="",
-    )
+    result = run_without_var(tmp_path, *command)
 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -41,15 +46,7 @@ def test_bundle_check_writes_nothing(tmp_path):
     bundle = tmp_path / "entry.tlog-proof"
     bundle.write_text("not a bundle\n")
 
-    result = run_onestop(
-        "ledger",
-        "verify-bundle",
-        str(bundle),
-        cwd=tmp_path,
-        language="en_US.UTF-8",
-        ONESTOP_VAR_DIR=str(var),
-        ONESTOP_SECRET_KEY="",
-    )
+    result = run_without_var(tmp_path, "ledger", "verify-bundle", str(bundle))
 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -57,17 +54,18 @@ def test_bundle_check_writes_nothing(tmp_path):
     assert not var.exists()
 
 
+def test_pack_validate_writes_nothing(tmp_path):
+    result = run_without_var(tmp_path, "pack", "validate", str(tmp_path / "no-pack"))
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "var").exists()
+
+
 def test_help_writes_nothing(tmp_path):
     var = tmp_path / "var"
 
-    result = run_onestop(
-        "ledger",
-        "--help",
-        cwd=tmp_path,
-        language="en_US.UTF-8",
-        ONESTOP_VAR_DIR=str(var),
-        ONESTOP_SECRET_KEY="",
-    )
+    result = run_without_var(tmp_path, "ledger", "--help")
 
     assert result.returncode == 0, result.stderr
     assert "verify-bundle" in result.stdout
@@ -77,14 +75,7 @@ def test_help_writes_nothing(tmp_path):
 def test_migrate_still_creates_var(tmp_path):
     var = tmp_path / "var"
 
-    result = run_onestop(
-        "migrate",
-        "--plan",
-        cwd=tmp_path,
-        language="en_US.UTF-8",
-        ONESTOP_VAR_DIR=str(var),
-        ONESTOP_SECRET_KEY="",
-    )
+    result = run_without_var(tmp_path, "migrate", "--plan")
 
     assert result.returncode == 0, result.stderr
     assert (var / "secret_key").is_file()
