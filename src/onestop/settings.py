@@ -171,7 +171,7 @@ DATABASE_URL = (
     os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'onestop.sqlite3'}"
 )
 DATABASES = {"default": database_settings(DATABASE_URL, conn_max_age=60)}
-# Whether a command that only reads found no SQLite file: connecting would create one,
+# Whether a command that only reads found no SQLite file. Connecting would create one,
 # so the connection opens the file read-only and fails instead, and the command reports
 # that the database is not migrated (core.management.base.not_migrated_error).
 ONESTOP_DATABASE_NOT_CREATED = False

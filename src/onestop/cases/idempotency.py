@@ -63,7 +63,8 @@ class IdempotencyKeyReused(InvalidInput):
 
 class IdempotencyKeyReusedFormChanged(IdempotencyKeyReused):
     """A key sent again with the same centre, matter and enterprise, whose form,
-    materials or window differ from the first case's: only the digest tells."""
+    materials or window differ from the first case's, which only the stored digest
+    shows."""
 
     message = _(
         "The Idempotency-Key %(key)s was already used for case %(number)s with a "

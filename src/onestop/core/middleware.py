@@ -148,8 +148,8 @@ class FormTooLarge(InvalidInput):
 
 
 class FormOfUnknownSizeTooLarge(FormTooLarge):
-    """A form over the limit whose text size the request does not declare: a multipart
-    body, whose Content-Length counts its files too, or a body without Content-Length."""
+    """A form over the limit whose text size the request does not declare. A multipart
+    body's Content-Length counts its files too, and a body may have no Content-Length."""
 
     message = _(
         "The form or JSON body is larger than %(limit_mb)s MB, the limit for text "

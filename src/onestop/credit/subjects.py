@@ -48,8 +48,9 @@ def check_subject(subject_type: str, code: str, errors: FieldErrors) -> Subject:
     to `errors`, which the caller raises before it uses the subject.
 
     With an unknown subject type, the code is reported only when it is neither a
-    resident ID number nor a unified social credit code, with the ID number's error
-    for a code of digits (and a final X) and the credit code's error for any other.
+    resident ID number nor a unified social credit code. A code of digits, with a
+    final X or not, then gets the ID number's error, and any other code the credit
+    code's error.
     """
     try:
         return parse_subject(subject_type, code)

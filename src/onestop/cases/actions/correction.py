@@ -191,8 +191,8 @@ def _check_corrections_answered(case: Case, application: Application) -> None:
     requested material out, leaves a requested form field as it was, or changes nothing.
 
     One error names every problem at once, the unknown keys and the outstanding
-    materials and form fields, so the applicant can answer the notice in one more trip
-    (一次性告知). Its details give the outstanding keys: `materials`, `fields`, and
+    materials and form fields, so the applicant can provide everything in one more
+    trip (一次性告知). Its details give the outstanding keys: `materials`, `fields`, and
     both in notice order as `requested`.
     """
     if case.state != CaseState.CORRECTION_REQUESTED:
