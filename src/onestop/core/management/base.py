@@ -72,6 +72,18 @@ class OneStopCommand(BaseCommand):
         translate_option_help(parser)
         return parser
 
+    def check(self, *args: Any, **kwargs: Any) -> None:
+        """Run the system checks, without those of the database when a command that
+        only reads found no SQLite file.
+
+        Django 6 checks every model field against every database, and the JSONField
+        check opens a connection, so a missing database would fail a command that
+        needs none, such as `ledger verify-bundle --vkey`.
+        """
+        if settings.ONESTOP_DATABASE_NOT_CREATED:
+            kwargs["databases"] = []
+        super().check(*args, **kwargs)
+
     def execute(self, *args: Any, **options: Any) -> Any:
         """Run the command, and name the database when a failure is a missing migration
         and the variable to set when the secret key is empty.
