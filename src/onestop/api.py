@@ -236,7 +236,7 @@ def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
 def on_request_unreadable(request: HttpRequest, error: Exception) -> HttpResponse:
     # Django raises these while a handler reads the body or the query string, for
     # example RequestDataTooBig for a JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE.
-    return on_onestop_error(request, request_error(error))
+    return on_onestop_error(request, request_error(error, request))
 
 
 @api.exception_handler(RawPostDataException)

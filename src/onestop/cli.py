@@ -7,9 +7,32 @@ import sys
 
 # Command names with a hyphen on the command line, and the module that implements each.
 _ALIASES = {"dept-sim": "dept_sim"}
+# The commands, with the subcommand where they have one, that only read the database
+# and files, so that a run writes nothing to var/.
+_READ_ONLY_COMMANDS = {
+    ("centres",),
+    ("certificates", "verify"),
+    ("credit", "verify-report"),
+    ("calendar", "missing"),
+    ("help",),
+    ("ledger", "verify"),
+    ("ledger", "verify-bundle"),
+    ("pack", "validate"),
+    ("staff", "list"),
+    ("version",),
+}
+_HELP_OPTIONS = {"-h", "--help", "--version"}
 
 
 def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv if argv is None else argv)
+    if len(args) > 1:
+        args[1] = _ALIASES.get(args[1], args[1])
+    args[0] = "onestop"
+
+    import onestop.environment
+
+    onestop.environment.read_only_command = is_read_only(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onestop.settings")
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
@@ -23,10 +46,6 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.write(f"{error}\n")
         sys.exit(1)
 
-    args = list(sys.argv if argv is None else argv)
-    if len(args) > 1:
-        args[1] = _ALIASES.get(args[1], args[1])
-    args[0] = "onestop"
     try:
         execute_from_command_line(args)
     except ImproperlyConfigured:
@@ -34,6 +53,20 @@ def main(argv: list[str] | None = None) -> None:
         # an empty SECRET_KEY. OneStop's commands print the same line themselves.
         _exit_if_secret_key_missing()
         raise
+
+
+def is_read_only(arguments: list[str]) -> bool:
+    """Return whether the command line `arguments` (without the program) only read.
+
+    No command at all, and any request for help or the version, print help and read
+    nothing.
+    """
+    if not arguments or _HELP_OPTIONS.intersection(arguments):
+        return True
+    words = [argument for argument in arguments if not argument.startswith("-")]
+    return tuple(words[:1]) in _READ_ONLY_COMMANDS or (
+        tuple(words[:2]) in _READ_ONLY_COMMANDS
+    )
 
 
 def _exit_if_secret_key_missing() -> None:

@@ -27,6 +27,11 @@ MAX_PORT = 65535
 # Latin word, and this removes it before a Chinese one.
 _SPACE_BETWEEN_CJK = re.compile("(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 
+# Whether the process runs a command that only reads, such as `onestop ledger verify`.
+# The console script sets it before the settings load, and the settings then create no
+# var/ folder, secret key, static folder or SQLite database.
+read_only_command = False
+
 
 def _catalogue(environ: Mapping[str, str]) -> gettext.NullTranslations:
     for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):

@@ -24,6 +24,7 @@ from onestop.environment import (
     env_text,
     env_url,
     env_urls,
+    read_only_command,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -63,7 +64,8 @@ def _secret_key() -> str:
     with, so a database restored without its var/secret_key, and every server
     database, gets no new key. The key then stays empty, and the web server and
     the commands that need it stop with `core.signing.SecretKeyMissing`, which names
-    the variable to set. A var/secret_key that exists is read in both modes.
+    the variable to set. A var/secret_key that exists is read in both modes. A command
+    that only reads writes no key either.
     """
     configured = os.environ.get("ONESTOP_SECRET_KEY")
     if configured:
@@ -71,7 +73,11 @@ def _secret_key() -> str:
     path = VAR_DIR / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    if ONESTOP_SERVER_DATABASE or (VAR_DIR / "onestop.sqlite3").exists():
+    if (
+        read_only_command
+        or ONESTOP_SERVER_DATABASE
+        or (VAR_DIR / "onestop.sqlite3").exists()
+    ):
         return ""
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     from secrets import token_urlsafe
@@ -165,6 +171,10 @@ DATABASE_URL = (
     os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'onestop.sqlite3'}"
 )
 DATABASES = {"default": database_settings(DATABASE_URL, conn_max_age=60)}
+# Whether a command that only reads found no SQLite file. Connecting would create one,
+# so the connection opens the file read-only and fails instead, and the command reports
+# that the database is not migrated (core.management.base.not_migrated_error).
+ONESTOP_DATABASE_NOT_CREATED = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer commits; IMMEDIATE takes the write lock at
     # BEGIN, so two writers wait on each other instead of failing with "database is locked".
@@ -174,6 +184,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    _database_file = Path(DATABASES["default"]["NAME"])
+    if (
+        read_only_command
+        and not ONESTOP_SERVER_DATABASE
+        and not _database_file.exists()
+    ):
+        ONESTOP_DATABASE_NOT_CREATED = True
+        DATABASES["default"]["NAME"] = f"{_database_file.as_uri()}?mode=ro"
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg sends the parameters apart from the query text. It prepares a query on the
     # server after 5 runs on a connection (psycopg's default, which Django turns off
@@ -217,7 +235,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+if not read_only_command:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 WHITENOISE_USE_FINDERS = True

@@ -232,6 +232,23 @@ class UnknownMaterialMaterialsMissing(UnknownMaterial):
     )
 
 
+class UnknownMaterialCorrectionsOutstanding(UnknownMaterial):
+    """Unknown material keys in a resubmission that also leaves items of the correction
+    notice unanswered, reported in one notice.
+
+    Besides UnknownMaterial's details, `materials`, `fields` and `requested` give the
+    keys of the outstanding items, as CorrectionsOutstanding's do, and `items` their
+    names and labels.
+    """
+
+    message = _(
+        "These are not materials of this matter: %(unknown_text)s. Its materials are "
+        "%(known_text)s. Send each material under its key. The correction notice also "
+        "asks for %(items)s, which this resubmission does not provide or correct. "
+        "Provide each of them and submit again."
+    )
+
+
 class ReasonAction(models.TextChoices):
     """An action on a case that takes a reason or an opinion. Its code, the same as the
     transition's action, goes in `details.action`, and its label in the message."""

@@ -24,20 +24,54 @@ from django.utils.translation import gettext_lazy as _
 from onestop.cases.models import Case
 from onestop.catalog.models import Matter
 from onestop.core import rows
-from onestop.core.errors import InvalidInput, echoed
+from onestop.core.errors import InvalidInput, echoed, list_text
 from onestop.identity.models import Enterprise, Person
 
 if TYPE_CHECKING:
     from onestop.cases.actions import Application
 
 
+# The parts of an application that a reused key's error can compare with the first
+# case's without storing more than its digest, with their names for the message.
+COMPARED_PARTS = {
+    "centre": _("the service centre"),
+    "matter": _("the matter"),
+    "enterprise": _("the enterprise applied for"),
+}
+
+
 class IdempotencyKeyReused(InvalidInput):
+    """A key sent again with another application. `details.differs` lists the parts
+    of COMPARED_PARTS in which it differs from the first case's."""
+
     code = "case.idempotency_key_reused"
     status = 422
     message = _(
         "The Idempotency-Key %(key)s was already used for case %(number)s with a "
-        "different application. Send a new key with a new application, or repeat the "
-        "first request unchanged to get case %(number)s again."
+        "different application, which differs from this one in %(parts)s. Send a new "
+        "key with a new application, or repeat the first request unchanged to get case "
+        "%(number)s again."
+    )
+
+    def message_values(self) -> dict[str, Any]:
+        values = super().message_values()
+        values["parts"] = list_text(
+            str(COMPARED_PARTS[part]) for part in self.details["differs"]
+        )
+        return values
+
+
+class IdempotencyKeyReusedFormChanged(IdempotencyKeyReused):
+    """A key sent again with the same centre, matter and enterprise, whose form,
+    materials or window differ from the first case's, which only the stored digest
+    shows."""
+
+    message = _(
+        "The Idempotency-Key %(key)s was already used for case %(number)s with a "
+        "different application: the service centre, the matter and the enterprise "
+        "are the same, so the form, the materials or the window differ. Send a new key "
+        "with a new application, or repeat the first request unchanged to get case "
+        "%(number)s again."
     )
 
 
@@ -83,7 +117,13 @@ def application_digest(
 
 
 def find_case_for_key(
-    matter: Matter, person: Person, key: str, digest: str, *, sender: Sender
+    matter: Matter,
+    person: Person,
+    key: str,
+    digest: str,
+    *,
+    sender: Sender,
+    enterprise: Enterprise | None,
 ) -> Case | None:
     """Return the applicant's case that `sender` filed with this key, or None.
 
@@ -105,5 +145,20 @@ def find_case_for_key(
         return None
     other_centre = case.centre_id != matter.centre_id
     if other_centre or (case.idempotency_digest and case.idempotency_digest != digest):
-        raise IdempotencyKeyReused(key=echoed(key), number=case.number)
+        raise _key_reused(case, key, matter, enterprise)
     return case
+
+
+def _key_reused(
+    case: Case, key: str, matter: Matter, enterprise: Enterprise | None
+) -> IdempotencyKeyReused:
+    """Return the error for `key` sent again with another application than `case`'s."""
+    differs = []
+    if case.centre_id != matter.centre_id:
+        differs.append("centre")
+    if case.matter.pack_id != matter.pack_id:
+        differs.append("matter")
+    if case.enterprise_id != (enterprise.pk if enterprise is not None else None):
+        differs.append("enterprise")
+    error_class = IdempotencyKeyReused if differs else IdempotencyKeyReusedFormChanged
+    return error_class(key=echoed(key), number=case.number, differs=differs)

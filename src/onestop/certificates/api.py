@@ -103,7 +103,7 @@ def get_certificate_pdf(request: HttpRequest, identifier: str) -> HttpResponse:
     return certificate_pdf_response(get_certificate_for(request.user, identifier))
 
 
-@router.get("/{identifier}/proof", auth=None)
+@router.get("/{identifier}/proof", auth=None, url_name="certificate_proof")
 def get_proof_bundle(request: HttpRequest, identifier: str) -> HttpResponse:
     """Return the offline ledger proof of the certificate's latest event, as text.
 

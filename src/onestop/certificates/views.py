@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from onestop.certificates import actions, ratelimit
+from onestop.certificates.models import Certificate
 from onestop.certificates.queries import RESULT_LABELS, VerificationResult
 from onestop.core.errors import OneStopError
 from onestop.core.pages import render_error
@@ -35,8 +37,16 @@ def verify_certificate(request: HttpRequest, identifier: str) -> HttpResponse:
         "verification": verification,
         "summary": summary,
         "latest_result_label": RESULT_LABELS.get(summary.get("latest_version_result")),
+        "proof_url": _proof_url(verification.certificate),
     }
     status = STATUS_OF_RESULT.get(verification.result, 200)
     response = render(request, "certificates/verify.html", context, status=status)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _proof_url(certificate: Certificate | None) -> str:
+    """Return the URL of the certificate's ledger proof bundle, or "" without one."""
+    if certificate is None or certificate.ledger_entry_id is None:
+        return ""
+    return reverse("api-v1:certificate_proof", args=[certificate.identifier])

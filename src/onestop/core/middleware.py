@@ -64,13 +64,18 @@ class RequestSizeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        try:
-            size = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            size = 0
+        size = declared_size(request)
         if size <= settings.ONESTOP_MAX_REQUEST_BYTES:
             return self.get_response(request)
         return render_error_for_path(request, request_too_large(size))
+
+
+def declared_size(request: HttpRequest) -> int:
+    """Return the body size in bytes that the Content-Length header declares, or 0."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def request_too_large(size: int) -> RequestTooLarge:
@@ -130,8 +135,22 @@ class FormTextMiddleware:
 
 
 class FormTooLarge(InvalidInput):
+    """A form or JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE, with its size in `details`
+    as `request.too_large` gives it."""
+
     code = "request.form_too_large"
     status = 413
+    message = _(
+        "The form or JSON body is %(size_mb)s MB, larger than %(limit_mb)s MB, the "
+        "limit for text without files. Shorten the text and send it again, and attach "
+        "long documents as files."
+    )
+
+
+class FormOfUnknownSizeTooLarge(FormTooLarge):
+    """A form over the limit whose text size the request does not declare. A multipart
+    body's Content-Length counts its files too, and a body may have no Content-Length."""
+
     message = _(
         "The form or JSON body is larger than %(limit_mb)s MB, the limit for text "
         "without files. Shorten the text and send it again, and attach long documents "
@@ -139,10 +158,14 @@ class FormTooLarge(InvalidInput):
     )
 
 
-def form_too_large() -> FormTooLarge:
+def form_too_large(request: HttpRequest) -> FormTooLarge:
     """Return the error for a body over DATA_UPLOAD_MAX_MEMORY_SIZE (RequestDataTooBig)."""
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
-    return FormTooLarge(limit_mb=f"{limit / 1048576:g}")
+    size = declared_size(request)
+    if size <= limit or request.content_type == "multipart/form-data":
+        return FormOfUnknownSizeTooLarge(limit=limit, limit_mb=f"{limit / 1048576:g}")
+    size_mb, limit_mb = megabyte_texts(size, limit)
+    return FormTooLarge(size=size, limit=limit, size_mb=size_mb, limit_mb=limit_mb)
 
 
 class MethodNotAllowed(OneStopError):

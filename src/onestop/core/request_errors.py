@@ -14,6 +14,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import InvalidInput, OneStopError
@@ -45,10 +46,11 @@ class RequestUnreadable(InvalidInput):
     )
 
 
-def request_error(exception: Exception) -> OneStopError:
-    """Return the OneStopError for a SuspiciousOperation or BadRequest of parsing."""
+def request_error(exception: Exception, request: HttpRequest) -> OneStopError:
+    """Return the OneStopError for a SuspiciousOperation or BadRequest of parsing
+    `request`."""
     if isinstance(exception, RequestDataTooBig):
-        return form_too_large()
+        return form_too_large(request)
     if isinstance(exception, TooManyFieldsSent):
         return TooManyFields(limit=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS)
     if isinstance(exception, TooManyFilesSent):

@@ -46,7 +46,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     Django calls this for a SuspiciousOperation or BadRequest raised in a view or a
     middleware, such as a body over DATA_UPLOAD_MAX_MEMORY_SIZE or too many fields.
     """
-    error = request_error(exception)
+    error = request_error(exception, request)
     log.info("request.rejected", code=error.code, path=request.path)
     return render_error_for_path(request, error)
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from onestop.core.audit import record_event
+from onestop.core.dates import has_date_shape
 from onestop.core.errors import echoed
 from onestop.core.ledger.actions import queue_entry, subject_reference
 from onestop.core.logging import find_personal_number, get_logger
@@ -28,16 +29,20 @@ from onestop.credit.documents import (
 )
 from onestop.credit.errors import (
     DateInFuture,
+    DateInvalid,
+    DateNotADay,
     DatesInvalid,
     FieldMissing,
     FieldTooLong,
     KindInvalid,
     PersonalDataInText,
+    RecordInvalid,
     RecordRevoked,
     RecordSuperseded,
 )
 from onestop.credit.models import CreditKind, CreditRecord, RecordAction
-from onestop.credit.subjects import parse_subject
+from onestop.credit.subjects import check_subject
+from onestop.identity.field_errors import FieldErrors
 
 log = get_logger(__name__)
 
@@ -57,15 +62,18 @@ _CHECKED_FOR_PERSONAL_DATA = ("legal_basis", "facts", "list_name")
 
 @dataclass(frozen=True)
 class RecordFacts:
-    """The statement of a credit record, without its subject and department."""
+    """The statement of a credit record, without its subject and department.
+
+    A date may be the text that a request sent, which `check_facts` parses.
+    """
 
     kind: str
     legal_basis: str
     facts: str
-    decided_on: dt.date
+    decided_on: dt.date | str
     list_name: str = ""
-    listed_on: dt.date | None = None
-    delisted_on: dt.date | None = None
+    listed_on: dt.date | str | None = None
+    delisted_on: dt.date | str | None = None
     case_number: str = ""
 
 
@@ -82,7 +90,9 @@ def record_credit(
     membership = require_role(
         actor, RECORDING_ROLES, centre=centre, department=department
     )
-    subject = parse_subject(subject_type, subject_code)
+    errors = FieldErrors(RecordInvalid)
+    subject = check_subject(subject_type, subject_code, errors)
+    facts = check_facts(facts, errors=errors)
     return _create(
         actor=actor,
         actor_role=membership.role,
@@ -125,51 +135,106 @@ def revoke_credit_record(
     )
 
 
-def check_facts(facts: RecordFacts, *, fact_field: str = "facts") -> RecordFacts:
-    """Validate and trim the facts of a record, or raise the first problem found."""
+def check_facts(
+    facts: RecordFacts,
+    *,
+    fact_field: str = "facts",
+    errors: FieldErrors | None = None,
+) -> RecordFacts:
+    """Validate and trim the facts of a record, and parse their dates.
+
+    Raises one error for every problem found, with those that the caller added to
+    `errors` already (一次性告知): the problem's own error for one field, and
+    RecordInvalid, which lists them in `details.fields`, for several.
+    """
+    errors = errors if errors is not None else FieldErrors(RecordInvalid)
     if facts.kind not in CreditKind.values:
-        raise KindInvalid(kind=echoed(facts.kind))
+        errors.add("kind", KindInvalid(kind=echoed(facts.kind)))
     facts = replace(
         facts,
         legal_basis=facts.legal_basis.strip(),
         facts=facts.facts.strip(),
         list_name=facts.list_name.strip(),
         case_number=facts.case_number.strip(),
+        decided_on=_parsed_date("decided_on", facts.decided_on, errors),
+        listed_on=_parsed_optional_date("listed_on", facts.listed_on, errors),
+        delisted_on=_parsed_optional_date("delisted_on", facts.delisted_on, errors),
     )
-
     labels = {"facts": fact_field}
-    for name, maximum in _MAX_LENGTHS.items():
-        value = getattr(facts, name)
-        label = labels.get(name, name)
-        if len(value) > maximum:
-            raise FieldTooLong(field=label, length=len(value), maximum=maximum)
-        if name in _CHECKED_FOR_PERSONAL_DATA:
-            number = find_personal_number(value)
-            if number:
-                raise PersonalDataInText(field=label, number=number)
+    _check_texts(facts, labels, errors)
 
     required = ["legal_basis", "facts"]
     if facts.kind == CreditKind.DISHONESTY_LIST:
         required += ["list_name", "listed_on"]
     for name in required:
-        if not getattr(facts, name):
-            raise FieldMissing(field=labels.get(name, name), kind=facts.kind)
+        label = labels.get(name, name)
+        if getattr(facts, name) in ("", None):
+            errors.add(label, FieldMissing(field=label, kind=echoed(facts.kind)))
 
-    if facts.listed_on and facts.delisted_on and facts.delisted_on < facts.listed_on:
-        raise DatesInvalid(listed_on=facts.listed_on, delisted_on=facts.delisted_on)
-    _check_not_future(facts)
+    listed_on, delisted_on = facts.listed_on, facts.delisted_on
+    if (
+        isinstance(listed_on, dt.date)
+        and isinstance(delisted_on, dt.date)
+        and delisted_on < listed_on
+    ):
+        errors.add(
+            "delisted_on", DatesInvalid(listed_on=listed_on, delisted_on=delisted_on)
+        )
+    _check_not_future(facts, errors)
+    errors.raise_if_any()
     return facts
 
 
-def _check_not_future(facts: RecordFacts) -> None:
+def _parsed_optional_date(
+    name: str, value: dt.date | str | None, errors: FieldErrors
+) -> dt.date | str | None:
+    return None if value is None else _parsed_date(name, value, errors)
+
+
+def _parsed_date(name: str, value: dt.date | str, errors: FieldErrors) -> dt.date | str:
+    """Return the date `value`, parsing a text in the form YYYY-MM-DD, or the text as
+    it was after adding the reason to `errors` when it is no date."""
+    if isinstance(value, dt.date):
+        return value
+    if not has_date_shape(value):
+        errors.add(name, DateInvalid(field=name, value=echoed(value)))
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        errors.add(name, DateNotADay(field=name, value=value))
+        return value
+
+
+def _check_texts(
+    facts: RecordFacts, labels: dict[str, str], errors: FieldErrors
+) -> None:
+    """Add to `errors` each text longer than its maximum, and each text that contains
+    an ID number or a phone number."""
+    for name, maximum in _MAX_LENGTHS.items():
+        value = getattr(facts, name)
+        label = labels.get(name, name)
+        if len(value) > maximum:
+            too_long = FieldTooLong(field=label, length=len(value), maximum=maximum)
+            errors.add(label, too_long)
+            continue
+        if name in _CHECKED_FOR_PERSONAL_DATA:
+            number = find_personal_number(value)
+            if number:
+                errors.add(label, PersonalDataInText(field=label, number=number))
+
+
+def _check_not_future(facts: RecordFacts, errors: FieldErrors) -> None:
     # A record states a decision or a listing that has happened. The delisting date
     # may lie ahead, because it can be the end of the listing period that the decision
     # set.
     today = timezone.localdate()
     for name in _PAST_DATES:
         value = getattr(facts, name)
-        if value is not None and value > today:
-            raise DateInFuture(field=name, date=value.isoformat(), today=today)
+        if isinstance(value, dt.date) and value > today:
+            errors.add(
+                name, DateInFuture(field=name, date=value.isoformat(), today=today)
+            )
 
 
 def _supersede(
@@ -191,10 +256,9 @@ def _supersede(
         department=previous.department,
         subject_type=previous.subject_type,
         subject_code=previous.subject_code,
-        facts=facts,
+        facts=check_facts(facts, fact_field=fact_field),
         action=action,
         supersedes=previous,
-        fact_field=fact_field,
     )
 
 
@@ -220,14 +284,12 @@ def _create(
     facts: RecordFacts,
     action: str,
     supersedes: CreditRecord | None = None,
-    fact_field: str = "facts",
 ) -> CreditRecord:
-    """Check the facts and write the record with its ledger entry and audit event.
+    """Write the record of checked facts with its ledger entry and audit event.
 
     A record that supersedes another locks it first and fails when it was already
     superseded or revoked.
     """
-    facts = check_facts(facts, fact_field=fact_field)
     if supersedes is not None:
         supersedes = _lock_latest(supersedes)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -26,10 +25,12 @@ class FactsIn(InputSchema):
     kind: str
     legal_basis: str
     facts: str
-    decided_on: dt.date
+    # Dates in the form YYYY-MM-DD, which the credit actions parse, so that an invalid
+    # one is reported with the record's other problems.
+    decided_on: ApiDate
     list_name: str = ""
-    listed_on: dt.date | None = None
-    delisted_on: dt.date | None = None
+    listed_on: ApiDate | None = None
+    delisted_on: ApiDate | None = None
     case_number: str = ""
 
 

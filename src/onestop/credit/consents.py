@@ -27,6 +27,7 @@ from onestop.credit.errors import (
     ExpiryInvalid,
     FieldTooLong,
     TokenExpired,
+    TokenKeyUnknown,
     TokenRevoked,
     TokenSignatureInvalid,
     TokenUnknown,
@@ -197,7 +198,10 @@ def _verified_centre(payload: dict[str, Any], signature: dict[str, str]) -> Cent
     centre = Centre.objects.filter(region_code=payload["centre"][:6]).first()
     if centre is None:
         raise TokenSignatureInvalid(centre=payload["centre"][:6])
-    if not verify_document(payload, signature, public_keys_for(centre)):
+    keys = public_keys_for(centre)
+    if signature["kid"] not in keys:
+        raise TokenKeyUnknown(centre=centre.region_code, key_id=signature["kid"])
+    if not verify_document(payload, signature, keys):
         raise TokenSignatureInvalid(centre=centre.region_code)
     return centre
 

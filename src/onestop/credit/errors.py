@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from onestop.identity.field_errors import RegistrationInvalid
 
 
 class KindInvalid(InvalidInput):
@@ -66,6 +67,36 @@ class DateInFuture(InvalidInput):
     message = _(
         "The date %(field)s (%(date)s) is after today, %(today)s. A credit record "
         "states what was already decided, so give a date on or before today."
+    )
+
+
+class DateInvalid(InvalidInput):
+    code = "credit.date_invalid"
+    message = _(
+        "%(field)s must be a date in the form YYYY-MM-DD, such as 2026-12-05, not "
+        "%(value)s."
+    )
+
+
+class DateNotADay(InvalidInput):
+    """A date in the form YYYY-MM-DD that names no day, such as 2026-02-30."""
+
+    code = "credit.date_not_a_day"
+    message = _(
+        "%(field)s is %(value)s, a day that the calendar does not have. Give a date "
+        "that exists."
+    )
+
+
+class RecordInvalid(RegistrationInvalid):
+    """Several invalid fields of a credit record, reported in one notice (一次性告知).
+
+    `details.fields` gives each field's code and values, as for a registration.
+    """
+
+    code = "credit.record_invalid"
+    message = _(
+        "Correct these fields of the credit record and send it again: %(summary)s"
     )
 
 
@@ -177,6 +208,16 @@ class TokenSignatureInvalid(InvalidInput):
     message = _(
         "The consent token's signature does not verify against the keys of the centre "
         "%(centre)s, so it was changed or forged. Ask the subject for a new token."
+    )
+
+
+class TokenKeyUnknown(TokenSignatureInvalid):
+    """A consent token whose key id names none of the centre's signing keys."""
+
+    message = _(
+        "The consent token names the signing key %(key_id)s, but the centre "
+        "%(centre)s has no key with this id, so the token was not signed by it or "
+        "was changed. Ask the subject for a new token."
     )
 
 

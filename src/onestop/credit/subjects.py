@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from onestop.core.errors import echoed
+from onestop.core.errors import OneStopError, echoed
 from onestop.core.ledger.actions import subject_reference
 from onestop.credit.errors import NotAPerson, NotTheSubject, SubjectTypeInvalid
 from onestop.credit.models import SubjectType
@@ -16,6 +16,7 @@ from onestop.identity.codes import (
     parse_resident_id,
     parse_uscc,
 )
+from onestop.identity.field_errors import FieldErrors
 from onestop.identity.models import Enterprise, Person
 
 
@@ -40,6 +41,36 @@ def parse_subject(subject_type: str, code: str) -> Subject:
     if subject_type == SubjectType.ENTERPRISE:
         return Subject(SubjectType.ENTERPRISE, parse_uscc(code).code)
     raise SubjectTypeInvalid(subject_type=echoed(subject_type))
+
+
+def check_subject(subject_type: str, code: str, errors: FieldErrors) -> Subject:
+    """Return the validated subject, or the subject as sent after adding its problems
+    to `errors`, which the caller raises before it uses the subject.
+
+    With an unknown subject type, the code is reported only when it is neither a
+    resident ID number nor a unified social credit code. A code of digits, with a
+    final X or not, then gets the ID number's error, and any other code the credit
+    code's error.
+    """
+    try:
+        return parse_subject(subject_type, code)
+    except SubjectTypeInvalid as error:
+        errors.add("subject_type", error)
+    except OneStopError as error:
+        errors.add("subject_code", error)
+        return Subject(subject_type, code)
+
+    code_errors: list[OneStopError] = []
+    for subject_type_tried in (SubjectType.PERSON, SubjectType.ENTERPRISE):
+        try:
+            parse_subject(subject_type_tried, code)
+        except OneStopError as error:
+            code_errors.append(error)
+        else:
+            return Subject(subject_type, code)
+    digits = code[:-1].isdecimal() and (code[-1:].isdecimal() or code[-1:] in "Xx")
+    errors.add("subject_code", code_errors[0] if digits else code_errors[1])
+    return Subject(subject_type, code)
 
 
 def subject_of_actor(actor: Any, enterprise_uscc: str = "") -> Subject:

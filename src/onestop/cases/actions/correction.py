@@ -21,6 +21,7 @@ from onestop.cases.actions.materials import (
     Application,
     _atomic_removing_files,
     _store_materials,
+    check_material_keys,
 )
 from onestop.cases.actions.roles import APPLICANT, _staff_role_for_correction
 from onestop.cases.actions.transitions import (
@@ -41,13 +42,14 @@ from onestop.cases.errors import (
     ResubmissionEmpty,
     UnknownField,
     UnknownMaterial,
+    UnknownMaterialCorrectionsOutstanding,
 )
 from onestop.cases.formdata import check_form_data
 from onestop.cases.models import Case, CaseDocument, CaseEvent, CasePause, CaseState
 from onestop.cases.reasons import clean_reason
 from onestop.cases.recusal import audits_own_case_rejection, check_not_own_case
 from onestop.cases.results import form_owner
-from onestop.core.errors import PermissionDenied, echoed, shown
+from onestop.core.errors import PermissionDenied, echoed, listed, shown
 
 
 def resubmit_case(*, actor: Any, case: Case, application: Application) -> Case:
@@ -187,12 +189,13 @@ def _checked_items(case: Case, items: list[dict[str, str]]) -> list[dict[str, st
 
 
 def _check_corrections_answered(case: Case, application: Application) -> None:
-    """Reject a resubmission that leaves a requested material out, leaves a requested
-    form field as it was, or changes nothing.
+    """Reject a resubmission that sends a material key the matter lacks, leaves a
+    requested material out, leaves a requested form field as it was, or changes nothing.
 
-    One error names every outstanding item at once, materials and form fields, so the
-    applicant can answer the notice in one more trip (一次性告知). Its details give
-    their keys: `materials`, `fields`, and both in notice order as `requested`.
+    One error names every problem at once, the unknown keys and the outstanding
+    materials and form fields, so the applicant can provide everything in one more
+    trip (一次性告知). Its details give the outstanding keys: `materials`, `fields`, and
+    both in notice order as `requested`.
     """
     if case.state != CaseState.CORRECTION_REQUESTED:
         return  # the transition reports the wrong state with its own message
@@ -206,8 +209,6 @@ def _check_corrections_answered(case: Case, application: Application) -> None:
     names, labels = _item_names(case)
     materials = _materials_left_out(case, answered)
     fields = _fields_left_as_they_were(case, application)
-    if not materials and not fields:
-        return
     details = {
         "materials": materials,
         "fields": fields,
@@ -217,13 +218,43 @@ def _check_corrections_answered(case: Case, application: Application) -> None:
     }
     material_names = [names.get(key, key) for key in materials]
     field_labels = [labels.get(key, key) for key in fields]
+    _check_resubmitted_keys(
+        case, application, details, items=[*material_names, *field_labels]
+    )
     if materials and fields:
         raise CorrectionsStillOutstanding(
             material_names=material_names, field_labels=field_labels, **details
         )
     if materials:
         raise CorrectionsOutstanding(material_names=material_names, **details)
-    raise FieldsNotCorrected(field_labels=field_labels, **details)
+    if fields:
+        raise FieldsNotCorrected(field_labels=field_labels, **details)
+
+
+def _check_resubmitted_keys(
+    case: Case,
+    application: Application,
+    outstanding: dict[str, list[str]],
+    *,
+    items: list[str],
+) -> None:
+    """Raise UnknownMaterial for the uploads and certificates of a resubmission that
+    name no material of the matter, with the `outstanding` items of the notice, named
+    by `items`, when there are any."""
+    materials = case.matter_version.guide.materials
+    try:
+        check_material_keys(
+            [*application.uploads, *application.certificates], materials
+        )
+    except UnknownMaterial as error:
+        if not items:
+            raise
+        raise UnknownMaterialCorrectionsOutstanding(
+            unknown=error.details["unknown"],
+            matter_materials=materials,
+            items=listed(items),
+            **outstanding,
+        ) from None
 
 
 def _materials_left_out(case: Case, answered: set[str]) -> list[str]:

@@ -90,7 +90,9 @@ def _claim_case(
     )
     with block:
         existing = (
-            idempotency.find_case_for_key(matter, person, key, digest, sender=sender)
+            idempotency.find_case_for_key(
+                matter, person, key, digest, sender=sender, enterprise=enterprise
+            )
             if key
             else None
         )

@@ -19,6 +19,7 @@ from onestop.cases.tests.test_receipts import (
     receipts_of,
     window_data,
 )
+from onestop.catalog.models import Matter
 from onestop.core import outbox
 from onestop.core.models import Membership, Role
 from onestop.portal.demo import PASSWORD
@@ -52,10 +53,13 @@ def test_window_key_reused_is_rejected(demo):
     body = response.json()
     assert body["code"] == "case.idempotency_key_reused"
     number = first.json()["number"]
+    assert body["details"]["differs"] == []
     assert body["message"] == (
         f"The Idempotency-Key desk-3-0002 was already used for case {number} with a "
-        "different application. Send a new key with a new application, or repeat the "
-        f"first request unchanged to get case {number} again."
+        "different application: the service centre, the matter and the enterprise are "
+        "the same, so the form, the materials or the window differ. Send a new key "
+        "with a new application, or repeat the first request unchanged to get case "
+        f"{number} again."
     )
     assert Case.objects.filter(centre=demo.centre).count() == 1
 
@@ -79,6 +83,26 @@ def test_online_key_reused_is_rejected(demo):
 
     assert response.status_code == 422
     assert response.json()["code"] == "case.idempotency_key_reused"
+    assert Case.objects.filter(centre=demo.centre).count() == 1
+
+
+def test_key_reused_for_other_matter_names_it(demo):
+    applicant = demo.client("applicant")
+    first = apply_online_with_key(demo, "k-matter")
+    other = Matter.objects.get(centre=demo.centre, pack_id="vat-invoice-on-behalf")
+    data = {"centre": demo.centre.slug, "matter": other.pack_id, **valid_form(other)}
+
+    response = applicant.post(
+        "/api/v1/cases",
+        {**data, **material_files(other)},
+        headers={"Idempotency-Key": "k-matter", "Accept-Language": "zh-hans"},
+    )
+
+    assert first.status_code == 201, first.content
+    assert response.status_code == 422, response.content
+    body = response.json()
+    assert body["details"]["differs"] == ["matter"]
+    assert "但当时的申请与本次不同：事项不一致。" in body["message"]
     assert Case.objects.filter(centre=demo.centre).count() == 1
 
 
@@ -110,7 +134,18 @@ def test_key_resent_to_other_centre_rejected(demo, other_centre):
     assert again.status_code == 422, again.content
     body = again.json()
     assert body["code"] == "case.idempotency_key_reused"
-    assert body["details"] == {"key": "3f6c1e2a-0001", "number": first.json()["number"]}
+    number = first.json()["number"]
+    assert body["details"] == {
+        "key": "3f6c1e2a-0001",
+        "number": number,
+        "differs": ["centre"],
+    }
+    assert body["message"] == (
+        f"The Idempotency-Key 3f6c1e2a-0001 was already used for case {number} with "
+        "a different application, which differs from this one in the service centre. "
+        "Send a new key with a new application, or repeat the first request unchanged "
+        f"to get case {number} again."
+    )
     assert Case.objects.count() == 1
     assert not Case.objects.filter(centre=other_centre).exists()
 

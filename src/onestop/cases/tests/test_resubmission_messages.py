@@ -6,7 +6,7 @@ import pytest
 
 from onestop.cases.models import Case, CaseState
 from onestop.catalog.models import Matter
-from onestop.testing import material_files, valid_form
+from onestop.testing import material_files, upload, valid_form
 
 pytestmark = pytest.mark.django_db
 
@@ -285,3 +285,78 @@ def test_portal_page_lists_outstanding_items(demo):
     text = response.content.decode()
     assert "补正告知书要求提供食品安全管理制度目录" in text
     assert "还要求更正联系电话" in text
+
+
+# A correction notice of a food licence case that requests two materials.
+TWO_MATERIALS = THREE_ITEMS[:2]
+
+
+def test_unknown_key_and_outstanding_in_one_notice(demo):
+    number = case_awaiting_correction(demo, TWO_MATERIALS)
+
+    response = resubmit(demo, number, data={"material.nonexist": upload("scan.pdf")})
+
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "case.unknown_material"
+    assert body["details"]["unknown"] == ["nonexist"]
+    assert body["details"]["materials"] == ["premises_layout", "safety_system"]
+    assert body["details"]["fields"] == []
+    assert body["details"]["requested"] == ["premises_layout", "safety_system"]
+    assert body["message"].startswith(
+        "These are not materials of this matter: nonexist. Its materials are "
+    )
+    assert body["message"].endswith(
+        "Send each material under its key. The correction notice also asks for "
+        "经营场所平面布局图和设备布局、工艺流程图, "
+        "食品安全管理制度目录和食品安全管理人员名单, which this resubmission does not "
+        "provide or correct. Provide each of them and submit again."
+    )
+    assert Case.objects.get(number=number).state == CaseState.CORRECTION_REQUESTED
+
+
+def test_unknown_key_and_outstanding_in_chinese(demo):
+    number = case_awaiting_correction(demo, TWO_MATERIALS)
+
+    response = resubmit(
+        demo, number, "zh-hans", data={"material.nonexist": upload("scan.pdf")}
+    )
+
+    assert response.status_code == 400, response.content
+    message = response.json()["message"]
+    assert "nonexist" in message
+    assert (
+        "补正告知书还要求提供或更正经营场所平面布局图和设备布局、工艺流程图、"
+        "食品安全管理制度目录和食品安全管理人员名单" in message
+    )
+
+
+def test_unknown_key_alone_when_notice_answered(demo):
+    number = case_awaiting_correction(demo, TWO_MATERIALS)
+    files = material_files_of(demo, "premises_layout")
+    files.update(material_files_of(demo, "safety_system"))
+
+    response = resubmit(
+        demo, number, data={**files, "material.nonexist": upload("scan.pdf")}
+    )
+
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "case.unknown_material"
+    assert body["details"]["unknown"] == ["nonexist"]
+    assert "requested" not in body["details"]
+    assert "correction notice" not in body["message"]
+
+
+def test_portal_page_lists_unknown_and_outstanding(demo):
+    number = case_awaiting_correction(demo, TWO_MATERIALS)
+    data = {"action": "resubmit", "material.nonexist": upload("scan.pdf")}
+
+    response = demo.client("applicant").post(
+        f"/portal/cases/{number}/", data, headers={"Accept-Language": "zh-hans"}
+    )
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "nonexist" in text
+    assert "补正告知书还要求提供或更正经营场所平面布局图" in text

@@ -65,21 +65,24 @@ class _PackLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
+        first_marks: dict[Any, Any] = {}
         for key_node, _value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             if isinstance(key, (list, dict)):
                 continue
-            if key in seen:
-                raise _DuplicateKeyError(key, key_node.start_mark)
-            seen.add(key)
+            if key in first_marks:
+                raise _DuplicateKeyError(key, key_node.start_mark, first_marks[key])
+            first_marks[key] = key_node.start_mark
         return super().construct_mapping(node, deep=deep)
 
 
 class _DuplicateKeyError(yaml.MarkedYAMLError):
-    def __init__(self, key: Any, mark: Any) -> None:
+    """A key given twice in one mapping, at `mark`, first given at `first_mark`."""
+
+    def __init__(self, key: Any, mark: Any, first_mark: Any) -> None:
         super().__init__(problem=f"duplicate key {key!r}", problem_mark=mark)
         self.key = key
+        self.first_line = first_mark.line + 1
 
 
 def parse_document(name: str, raw: bytes) -> tuple[Document | None, PackError | None]:
@@ -87,13 +90,7 @@ def parse_document(name: str, raw: bytes) -> tuple[Document | None, PackError | 
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        return None, make_error(
-            name,
-            "",
-            "yaml.encoding",
-            _("The file is not valid UTF-8 (byte %(offset)s). Save it as UTF-8."),
-            offset=error.start,
-        )
+        return None, _encoding_error(name, raw, error.start)
 
     try:
         loader = _PackLoader(text)
@@ -107,8 +104,12 @@ def parse_document(name: str, raw: bytes) -> tuple[Document | None, PackError | 
             name,
             error,
             "yaml.duplicate_key",
-            _("The key %(key)s appears twice in one mapping. Keep one of them."),
+            _(
+                "The key %(key)s appears twice in one mapping, first at line "
+                "%(first_line)s. Keep one of them."
+            ),
             key=str(error.key),
+            first_line=error.first_line,
         )
     except yaml.MarkedYAMLError as error:
         return None, _marked_error(
@@ -198,6 +199,28 @@ def _marked_error(
     line = mark.line + 1 if mark else None
     column = mark.column + 1 if mark else None
     return make_error(name, "", rule, message, line=line, column=column, **values)
+
+
+def _encoding_error(name: str, raw: bytes, offset: int) -> PackError:
+    """Report the first byte at `offset` that is not UTF-8, with its line and column.
+
+    The column counts the characters before it on its line, which are valid UTF-8.
+    """
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8")) + 1
+    return make_error(
+        name,
+        "",
+        "yaml.encoding",
+        _(
+            "The file is not valid UTF-8: the byte at line %(line)s, column "
+            "%(column)s (byte %(offset)s of the file) is not part of a UTF-8 "
+            "character. Save the file as UTF-8."
+        ),
+        line=raw.count(b"\n", 0, offset) + 1,
+        column=column,
+        offset=offset,
+    )
 
 
 def _character_error(name: str, text: str, error: yaml.reader.ReaderError) -> PackError:

@@ -54,8 +54,12 @@ def make_error(
     column: int | None = None,
     **values: Any,
 ) -> PackError:
-    """Build a PackError, filling the named placeholders of a translated message."""
-    text = str(message) % values if values else str(message)
+    """Build a PackError, filling the named placeholders of a translated message.
+
+    A message with values may name the position as %(line)s and %(column)s too.
+    """
+    positioned = {"line": line, "column": column, **values}
+    text = str(message) % positioned if values else str(message)
     return PackError(file, path, rule, text, line, column, values)
 
 

@@ -56,6 +56,8 @@ def check_pack(path: str | Path) -> CheckedPack:
         document, error = parse_document(name, source.files[name])
         if error is not None:
             checked.errors.append(error)
+        elif document is not None and document.data is None:
+            checked.errors.append(_empty_file(name))
         elif document is not None:
             checked.errors += check_schema(document, kind)
             if kind == "matter":
@@ -117,6 +119,20 @@ def _unknown_file(name: str) -> PackError:
             "The YAML file %(name)s is not part of the pack format. A pack has "
             "pack.yaml, departments.yaml, certificate_types.yaml and "
             "matters/<id>.yaml; move or remove this file."
+        ),
+        name=name,
+    )
+
+
+def _empty_file(name: str) -> PackError:
+    return make_error(
+        name,
+        "",
+        "file.empty",
+        _(
+            "The file %(name)s is empty: it has no YAML value, only blank lines or "
+            "comments. Write its content as the pack format describes, or remove a "
+            "matter file that the pack does not need."
         ),
         name=name,
     )

@@ -173,7 +173,7 @@ def test_bindings_not_utf8_rejected(tmp_path):
     path = tmp_path / "bindings.yaml"
     path.write_bytes(b"\xff\xfe")
     message = run_provision(path)
-    assert f"{path}: The file is not valid UTF-8 (byte 0)" in message
+    assert f"{path}:1:1: The file is not valid UTF-8: the byte at line 1" in message
     assert "[yaml.encoding]" in message
     assert "has 1 error," in message
     assert Centre.objects.count() == 0

@@ -202,3 +202,31 @@ def test_page_shows_dates_as_on_other_pages(licence, language):
     assert "<dd>2025-05-22</dd>" in content
     assert "2025年5月22日" not in content
     assert "May 22, 2025" not in content
+
+
+def test_page_links_proof_bundle(client, licence):
+    content = client.get(f"/verify/{licence.identifier}").content.decode()
+
+    proof_url = f"/api/v1/certificates/{licence.identifier}/proof"
+    assert f'<a href="{proof_url}">Download the proof bundle</a>' in content
+    assert "<code>onestop ledger verify-bundle</code> checks offline" in content
+    proof = client.get(proof_url)
+    assert proof.status_code == 200, proof.content
+    assert proof["Content-Type"] == "text/plain; charset=utf-8"
+
+
+def test_page_links_proof_bundle_in_chinese(licence):
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    content = client.get(f"/verify/{licence.identifier}").content.decode()
+
+    proof_url = f"/api/v1/certificates/{licence.identifier}/proof"
+    assert f'<a href="{proof_url}">下载存证证明文件</a>' in content
+    assert "<dt>存证证明</dt>" in content
+
+
+def test_unknown_certificate_page_has_no_proof_link(client, db):
+    content = client.get(f"/verify/{UNKNOWN}").content.decode()
+
+    assert "/proof" not in content
+    assert "Download the proof bundle" not in content

@@ -18,6 +18,7 @@ from django.core.management.base import (
 )
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext
@@ -70,6 +71,18 @@ class OneStopCommand(BaseCommand):
             parser.description = str(parser.description)
         translate_option_help(parser)
         return parser
+
+    def check(self, *args: Any, **kwargs: Any) -> None:
+        """Run the system checks, without those of the database when a command that
+        only reads found no SQLite file.
+
+        Django 6 checks every model field against every database, and the JSONField
+        check opens a connection, so a missing database would fail a command that
+        needs none, such as `ledger verify-bundle --vkey`.
+        """
+        if settings.ONESTOP_DATABASE_NOT_CREATED:
+            kwargs["databases"] = []
+        super().check(*args, **kwargs)
 
     def execute(self, *args: Any, **options: Any) -> Any:
         """Run the command, and name the database when a failure is a missing migration
@@ -138,11 +151,18 @@ def not_migrated_error(error: DatabaseError) -> CommandError | None:
     "relation does not exist", which does not say which database or what to do.
     """
     connection = connections[DEFAULT_DB_ALIAS]
-    try:
-        executor = MigrationExecutor(connection)
-        unapplied = len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
-    except DatabaseError:
-        return None
+    database = connection.settings_dict["NAME"]
+    if settings.ONESTOP_DATABASE_NOT_CREATED:
+        # No file: every migration is unapplied, which the loader counts without it.
+        database = settings.VAR_DIR / "onestop.sqlite3"
+        unapplied = len(MigrationLoader(None).graph.nodes)
+    else:
+        try:
+            executor = MigrationExecutor(connection)
+            graph = executor.loader.graph
+            unapplied = len(executor.migration_plan(graph.leaf_nodes()))
+        except DatabaseError:
+            return None
     if not unapplied:
         return None
     message = ngettext(
@@ -154,7 +174,7 @@ def not_migrated_error(error: DatabaseError) -> CommandError | None:
         "DATABASE_URL to the deployment's database.",
         unapplied,
     ) % {
-        "database": connection.settings_dict["NAME"],
+        "database": database,
         "count": unapplied,
         "error": str(error).splitlines()[0] if str(error) else type(error).__name__,
     }

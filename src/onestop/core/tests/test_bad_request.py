@@ -49,6 +49,52 @@ def test_large_api_body_gets_json(demo, settings):
     assert "larger than 1 MB" in response.json()["message"]
 
 
+def json_body_of(size: int) -> str:
+    """Return a JSON object of exactly `size` bytes."""
+    return json.dumps({"address": "a" * (size - len('{"address": ""}'))})
+
+
+@pytest.mark.parametrize(
+    ("size", "size_mb"),
+    [(6 * 1024 * 1024, "6"), (5 * 1024 * 1024 + 1, "5.1")],
+    ids=["6-MB", "one-byte-over"],
+)
+def test_large_json_body_names_its_size(demo, size, size_mb):
+    response = demo.client("applicant").put(
+        "/api/v1/identity/me",
+        json_body_of(size),
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 413
+    body = response.json()
+    assert body["code"] == "request.form_too_large"
+    assert body["details"] == {
+        "size": size,
+        "limit": 5 * 1024 * 1024,
+        "size_mb": size_mb,
+        "limit_mb": "5",
+    }
+    assert body["message"].startswith(
+        f"The form or JSON body is {size_mb} MB, larger than 5 MB, the limit for text "
+        "without files."
+    )
+
+
+def test_large_json_body_size_in_chinese(demo):
+    response = demo.client("applicant").put(
+        "/api/v1/identity/me",
+        json_body_of(6 * 1024 * 1024),
+        content_type="application/json",
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    assert response.json()["message"].startswith(
+        "表单或 JSON 请求体为 6 MB，超过 5 MB，即不含文件的文字内容的上限。"
+    )
+
+
 @pytest.mark.django_db
 def test_stale_form_gets_onestop_page():
     client = Client(enforce_csrf_checks=True, headers={"accept-language": "en"})

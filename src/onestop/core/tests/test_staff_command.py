@@ -129,3 +129,45 @@ def test_output_in_chinese(demo):
             "grant", "--user", "clerk", "--centre", "440604", "--role", "supervisor"
         )
     assert out.startswith("已授予：clerk")
+
+
+def test_every_wrong_argument_reported(demo):
+    with pytest.raises(CommandError) as caught:
+        run("grant", "--user", "nobody", "--role", "reviewr", "--centre", "440699")
+
+    lines = str(caught.value).splitlines()
+    assert [line.split(":", 1)[0] for line in lines] == [
+        "staff.unknown_role",
+        "centre.not_found",
+        "staff.user_not_found",
+    ]
+    assert "reviewr" in lines[0]
+    assert "440699" in lines[1]
+    assert "nobody" in lines[2]
+    assert not Membership.objects.filter(user__username="nobody").exists()
+
+
+def test_wrong_department_and_user_reported(demo):
+    with pytest.raises(CommandError) as caught:
+        run(
+            "revoke",
+            "--user",
+            "nobody",
+            "--role",
+            "reviewer",
+            "--centre",
+            "440604",
+            "--department",
+            "no_such_department",
+        )
+
+    codes = [line.split(":", 1)[0] for line in str(caught.value).splitlines()]
+    assert codes == ["staff.department_not_found", "staff.user_not_found"]
+
+
+def test_invalid_new_user_name_reported_with_role(demo):
+    with pytest.raises(CommandError) as caught:
+        run("grant", "--user", "bad name", "--role", "reviewr", "--create")
+
+    codes = [line.split(":", 1)[0] for line in str(caught.value).splitlines()]
+    assert codes == ["staff.unknown_role", "staff.invalid_username"]

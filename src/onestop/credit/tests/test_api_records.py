@@ -154,3 +154,104 @@ def test_other_department_reviewer_sees_no_records(demo):
 
     assert response.status_code == 200
     assert response.json() == []
+
+
+# A record with six problems: an unknown subject type, an ID number with a wrong check
+# digit, an unknown kind, two empty texts and a decision date after today.
+SIX_PROBLEMS = {
+    "subject_type": "human",
+    "subject_code": "440604198503150025",
+    "kind": "nice",
+    "legal_basis": "",
+    "facts": "",
+    "decided_on": "2099-01-01",
+    "list_name": "",
+    "listed_on": None,
+}
+
+
+def test_every_record_problem_listed_at_once(demo):
+    response = post_record(demo.client("reviewer"), demo, **SIX_PROBLEMS)
+
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "credit.record_invalid"
+    assert body["details"]["count"] == 6
+    fields = body["details"]["fields"]
+    assert list(fields) == [
+        "subject_type",
+        "subject_code",
+        "kind",
+        "legal_basis",
+        "facts",
+        "decided_on",
+    ]
+    assert fields["subject_type"]["code"] == "credit.subject_type_invalid"
+    assert fields["subject_code"]["code"] == "id_number.check_digit"
+    assert fields["kind"]["code"] == "credit.kind_invalid"
+    assert fields["legal_basis"]["code"] == "credit.field_missing"
+    assert fields["facts"]["code"] == "credit.field_missing"
+    assert fields["decided_on"]["code"] == "credit.date_in_future"
+    assert body["message"].startswith(
+        "Correct these fields of the credit record and send it again: The subject "
+        "type human is not known. Use person or enterprise. "
+    )
+    assert "The record kind nice is not known." in body["message"]
+    assert "The date decided_on (2099-01-01) is after today" in body["message"]
+    assert not CreditRecord.objects.exists()
+
+
+def test_record_problems_listed_in_chinese(demo):
+    response = post_record(
+        demo.client("reviewer"), demo, language="zh-hans", **SIX_PROBLEMS
+    )
+
+    assert response.status_code == 400, response.content
+    assert response.json()["message"].startswith("请更正信用记录的以下字段后重新提交：")
+
+
+def test_one_record_problem_keeps_its_code(demo):
+    response = post_record(demo.client("reviewer"), demo, kind="nice")
+
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "credit.kind_invalid"
+    assert body["details"]["field"] == "kind"
+
+
+def test_day_that_does_not_exist_rejected(demo):
+    response = post_record(demo.client("reviewer"), demo, decided_on="2026-02-30")
+
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "credit.date_not_a_day"
+    assert body["details"]["field"] == "decided_on"
+    assert body["message"] == (
+        "decided_on is 2026-02-30, a day that the calendar does not have. Give a date "
+        "that exists."
+    )
+
+
+@pytest.mark.parametrize("text", ["2026/02/01", "2026-2-1", "yesterday"])
+def test_date_of_wrong_form_rejected(demo, text):
+    response = post_record(demo.client("reviewer"), demo, listed_on=text)
+
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "credit.date_invalid"
+    assert body["details"]["field"] == "listed_on"
+    assert body["message"] == (
+        "listed_on must be a date in the form YYYY-MM-DD, such as 2026-12-05, not "
+        f"{text}."
+    )
+
+
+def test_wrong_date_reported_with_other_problems(demo):
+    response = post_record(
+        demo.client("reviewer"), demo, kind="nice", decided_on="2026-02-30"
+    )
+
+    assert response.status_code == 400, response.content
+    fields = response.json()["details"]["fields"]
+    assert fields["kind"]["code"] == "credit.kind_invalid"
+    assert fields["decided_on"]["code"] == "credit.date_not_a_day"

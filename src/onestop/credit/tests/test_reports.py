@@ -314,6 +314,28 @@ def test_forged_token_is_rejected(demo):
     assert Consent.objects.get().use_count == 0
 
 
+def test_token_of_unknown_key_names_it(demo):
+    token = issue_token(demo)
+    payload, _kid, signature = token.split(".")
+
+    response = Client().get(
+        REPORTS,
+        {"token": f"{payload}.0123456789abcdef.{signature}"},
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 401
+    body = response.json()
+    assert body["code"] == "credit.token_signature_invalid"
+    assert body["details"]["key_id"] == "0123456789abcdef"
+    assert body["message"] == (
+        "The consent token names the signing key 0123456789abcdef, but the centre "
+        f"{demo.centre.region_code} has no key with this id, so the token was not "
+        "signed by it or was changed. Ask the subject for a new token."
+    )
+    assert Consent.objects.get().use_count == 0
+
+
 def test_token_signed_by_other_key_is_rejected(demo):
     token = issue_token(demo)
     payload, kid, signature = token.split(".")

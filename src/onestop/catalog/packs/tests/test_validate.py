@@ -56,6 +56,57 @@ def test_duplicate_yaml_key_is_reported(small_pack):
     assert error.line is not None
 
 
+def test_duplicate_yaml_key_names_first_line(small_pack):
+    path = small_pack / FOOD
+    text = path.read_text("utf-8")
+    first_line = text.splitlines().index("name: 食品经营许可") + 1
+    path.write_text(text + "name: 重复\n", "utf-8")
+
+    with translation.override("en"):
+        error = only_error(validate_pack(small_pack))
+
+    assert error.line == len(text.splitlines()) + 1
+    assert error.values["first_line"] == first_line
+    assert error.message == (
+        f"The key name appears twice in one mapping, first at line {first_line}. "
+        "Keep one of them."
+    )
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n", b"# only a comment\n"])
+def test_empty_matter_file_is_named(small_pack, content):
+    (small_pack / FOOD).write_bytes(content)
+
+    with translation.override("en"):
+        error = only_error(validate_pack(small_pack))
+
+    assert error.file == FOOD
+    assert error.rule == "file.empty"
+    assert error.message.startswith(
+        f"The file {FOOD} is empty: it has no YAML value, only blank lines or comments."
+    )
+
+
+def test_utf8_error_gives_line_and_column(small_pack):
+    path = small_pack / FOOD
+    raw = path.read_bytes()
+    lines = raw.split(b"\n")
+    lines[2] = "名称".encode() + b"\xff" + lines[2]
+    path.write_bytes(b"\n".join(lines))
+
+    with translation.override("en"):
+        error = only_error(validate_pack(small_pack))
+
+    offset = len(lines[0]) + len(lines[1]) + 2 + len("名称".encode())
+    assert error.rule == "yaml.encoding"
+    assert (error.line, error.column) == (3, 3)
+    assert error.message == (
+        "The file is not valid UTF-8: the byte at line 3, column 3 (byte "
+        f"{offset} of the file) is not part of a UTF-8 character. Save the file as "
+        "UTF-8."
+    )
+
+
 def test_yaml_alias_is_rejected(small_pack):
     path = small_pack / FOOD
     text = path.read_text("utf-8").replace(

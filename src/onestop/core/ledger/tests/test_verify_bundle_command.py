@@ -12,6 +12,7 @@ from onestop.core.ledger.bundle import proof_bundle
 from onestop.core.ledger.checkpoint import get_vkey
 from onestop.core.ledger.models import LedgerEntry
 from onestop.core.ledger.tests.factories import fill_ledger
+from onestop.core.tests.test_command_errors import run_onestop
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +99,23 @@ def test_bundle_with_crlf_line_ends(bundle_file):
     assert message.startswith("ledger.bundle_invalid: ")
     assert "its lines end with CR LF" in message
     assert "first line" not in message
+
+
+def test_bundle_with_vkey_needs_no_database(bundle_file, tmp_path):
+    var = tmp_path / "var"
+
+    result = run_onestop(
+        "ledger",
+        "verify-bundle",
+        str(bundle_file),
+        "--vkey",
+        get_vkey(),
+        cwd=tmp_path,
+        language="en_US.UTF-8",
+        ONESTOP_VAR_DIR=str(var),
+        ONESTOP_SECRET_KEY="",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("valid: entry 4 is in the log onestop.local/ledger")
+    assert not var.exists()

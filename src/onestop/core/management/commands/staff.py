@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -12,12 +13,13 @@ from django.utils.translation import gettext_lazy
 from onestop.core.centres import get_centre_by_code_or_slug
 from onestop.core.errors import OneStopError, echoed
 from onestop.core.management.base import OneStopCommand
-from onestop.core.models import Centre, Membership, Role
+from onestop.core.models import Centre, Department, Membership, Role
 from onestop.core.staff import actions, queries
 from onestop.core.staff.errors import CentreNotAllowed, RoleNotHeld, UserNotFound
 from onestop.core.staff.rules import (
     check_place,
     check_role,
+    check_username,
     place_detail,
     place_text,
     role_detail,
@@ -71,7 +73,9 @@ class Command(OneStopCommand):
             self.stdout.write(_line(membership))
 
     def _grant(self, options: dict[str, Any]) -> None:
-        role, centre = _role_and_centre(options)
+        role, centre, _department, _user = _checked_arguments(
+            options, account_exists=not options["create"]
+        )
         grant = actions.grant_role(
             actor=None,
             username=options["user"],
@@ -91,11 +95,9 @@ class Command(OneStopCommand):
             )
 
     def _revoke(self, options: dict[str, Any]) -> None:
-        role, centre = _role_and_centre(options)
-        department = check_place(role, centre, options["department"])
-        user = get_user_model().objects.filter(username=options["user"]).first()
-        if user is None:
-            raise UserNotFound(username=echoed(options["user"]))
+        role, centre, department, user = _checked_arguments(
+            options, account_exists=True
+        )
         membership = (
             Membership.objects.filter(
                 user=user, role=role, centre=centre, department=department
@@ -138,15 +140,56 @@ def _centre(value: str) -> Centre:
     return get_centre_by_code_or_slug(value.strip())
 
 
-def _role_and_centre(options: dict[str, Any]) -> tuple[Role, Centre | None]:
-    role = check_role(options["role"])
-    if role == Role.PLATFORM_ADMIN:
-        if options["centre"]:
-            raise CentreNotAllowed(
-                role=role_detail(role), centre=echoed(options["centre"])
-            )
-        return role, None
-    return role, _centre(options["centre"]) if options["centre"] else None
+def _checked_arguments(
+    options: dict[str, Any], *, account_exists: bool
+) -> tuple[Role, Centre | None, Department | None, Any]:
+    """Return the role, centre, department and account that the options name.
+
+    Raises one CommandError with a line for each wrong argument, so that the operator
+    corrects them all in one go. The account is None when `account_exists` is False,
+    for a grant that creates it: its user name is checked instead.
+    """
+    problems: list[OneStopError] = []
+    role = _collect(problems, check_role, options["role"])
+    centre = None
+    if role == Role.PLATFORM_ADMIN and options["centre"]:
+        problems.append(
+            CentreNotAllowed(role=role_detail(role), centre=echoed(options["centre"]))
+        )
+    elif options["centre"]:
+        centre = _collect(problems, _centre, options["centre"])
+
+    department = None
+    if role is not None and not problems:
+        department = _collect(
+            problems,
+            lambda code: check_place(role, centre, code),
+            options["department"],
+        )
+    user = None
+    if account_exists:
+        user = get_user_model().objects.filter(username=options["user"]).first()
+        if user is None:
+            problems.append(UserNotFound(username=echoed(options["user"])))
+    else:
+        _collect(problems, check_username, options["user"])
+
+    if problems:
+        lines = [f"{error.code}: {error.render_for_command()}" for error in problems]
+        raise CommandError("\n".join(lines))
+    assert role is not None  # noqa: S101  (a missing role is one of the problems)
+    return role, centre, department, user
+
+
+def _collect[T](
+    problems: list[OneStopError], check: Callable[[str], T], value: str
+) -> T | None:
+    """Return `check(value)`, or None after adding its error to `problems`."""
+    try:
+        return check(value)
+    except OneStopError as error:
+        problems.append(error)
+        return None
 
 
 def _line(membership: Membership) -> str:
