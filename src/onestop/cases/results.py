@@ -20,7 +20,7 @@ from onestop.cases.formdata import FormOwner, display_value, holder_code_key
 from onestop.cases.models import Case
 from onestop.certificates.actions import issue_or_renew_certificate, use_certificate
 from onestop.certificates.actions.issuance import check_holder_code
-from onestop.certificates.faces import check_entered_face_values
+from onestop.certificates.faces import check_entered_face_values, face_choices
 from onestop.certificates.models import Certificate, CertificateType, HolderKind
 from onestop.core.errors import Coded, InvalidInput, echoed, list_text
 from onestop.identity.codes import parse_resident_id
@@ -111,13 +111,14 @@ def form_owner(centre: Any, guide: Any, person: Any, enterprise: Any) -> FormOwn
 
 
 def open_face_fields(case: Case) -> list[dict[str, Any]]:
-    """Return the required face fields that the decider has to enter for this case."""
+    """Return the required face fields that the decider has to enter for this case,
+    each with the `choices` it takes ([] for any text)."""
     certificate_type = certificate_type_of(case)
     if certificate_type is None:
         return []
     known = face_values(case, certificate_type, {})
     return [
-        field
+        {**field, "choices": face_choices(field)}
         for field in certificate_type.face_fields
         if field.get("required")
         and not known.get(field["key"])

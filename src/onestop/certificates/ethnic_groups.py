@@ -1,8 +1,7 @@
 """The 56 ethnic groups (民族) of GB/T 3304-1991, for the 民族 field of a certificate.
 
 GB/T 3304 lists each group under its full name (汉族, codes 01 to 56). A resident ID
-card prints the name without the final 族 (汉, 蒙古). The standard adds two entries that
-are not ethnic groups: 97 其他 and 98 外国血统中国籍人士.
+card prints the name without the final 族 (汉, 蒙古), and a certificate stores it so.
 """
 
 from __future__ import annotations
@@ -17,18 +16,5 @@ ETHNIC_GROUPS = (
     "俄罗斯族", "鄂温克族", "德昂族", "保安族", "裕固族", "京族", "塔塔尔族", "独龙族",
     "鄂伦春族", "赫哲族", "门巴族", "珞巴族", "基诺族",
 )  # fmt: skip
-# Codes 97 and 98 of GB/T 3304, under their names in the standard.
-OTHER_ENTRIES = ("其他", "外国血统中国籍人士")
-
-ACCEPTED_NAMES = frozenset(
-    (
-        *ETHNIC_GROUPS,
-        *(name.removesuffix("族") for name in ETHNIC_GROUPS),
-        *OTHER_ENTRIES,
-    )
-)
-
-
-def is_ethnic_group(value: str) -> bool:
-    """Return whether `value` is a GB/T 3304 name, in full or as an ID card prints it."""
-    return value in ACCEPTED_NAMES
+# The names as a resident ID card prints them, in the same order: 汉, 蒙古, 回, ….
+ID_CARD_NAMES = tuple(name.removesuffix("族") for name in ETHNIC_GROUPS)

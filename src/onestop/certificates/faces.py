@@ -2,8 +2,9 @@
 
 These values are printed on a signed certificate, so each one is checked by the face
 field that the certificate type defines: its length, its characters and, for a date, its
-form. The gender and the birth date of a resident's certificate must equal what the
-holder's resident ID number states, and an ethnicity (民族) must be a GB/T 3304 name.
+form. A field with choices takes only one of them, as the certificate prints it. The
+gender and the birth date of a resident's certificate must equal what the holder's
+resident ID number states.
 """
 
 from __future__ import annotations
@@ -14,15 +15,18 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from onestop.certificates.ethnic_groups import is_ethnic_group
+from onestop.certificates.ethnic_groups import ID_CARD_NAMES
 from onestop.certificates.models import CertificateType, HolderKind
-from onestop.core.errors import InvalidInput, code_point_text, echoed
+from onestop.core.errors import InvalidInput, code_point_text, echoed, listed
 from onestop.core.ideographs import is_printable
 from onestop.identity.codes import parse_resident_id
 
 # The maximum length of a face value when its field sets no `max_length`.
 DEFAULT_MAX_LENGTH = 200
 GENDERS = {"male": "男", "female": "女"}
+# The key of the 民族 face field, whose values are the ethnic groups as an ID card
+# prints them even where its certificate type lists no choices.
+ETHNICITY_KEY = "ethnicity"
 
 
 class FaceValueInvalid(InvalidInput):
@@ -63,12 +67,11 @@ class FaceGenderInvalid(FaceValueInvalid):
     )
 
 
-class FaceEthnicityInvalid(FaceValueInvalid):
-    code = "certificate.face_ethnicity_invalid"
+class FaceChoiceInvalid(FaceValueInvalid):
+    code = "certificate.face_choice_invalid"
     message = _(
-        "The face field %(label)s (%(key)s) must be one of the 56 ethnic groups of "
-        "GB/T 3304, as on an ID card (汉, 蒙古) or in full (汉族, 蒙古族), or 其他 or "
-        "外国血统中国籍人士, not %(value)s."
+        "The face field %(label)s (%(key)s) must be one of its choices, written as the "
+        "certificate prints them, not %(value)s. Choose one of: %(choices)s."
     )
 
 
@@ -100,8 +103,9 @@ def check_entered_face_values(
         _check_text(field, value)
         if field.get("type") == "date":
             _check_date(field, value)
-        if field["key"] == "ethnicity" and not is_ethnic_group(value):
-            raise FaceEthnicityInvalid(**_named(field, value))
+        choices = face_choices(field)
+        if choices and value not in choices:
+            raise FaceChoiceInvalid(**_named(field, value), choices=listed(choices))
         if resident is not None and field["key"] == "gender":
             expected = GENDERS[resident.sex]
             if value != expected:
@@ -110,6 +114,21 @@ def check_entered_face_values(
             expected = resident.birth_date.isoformat()
             if value != expected:
                 raise FaceBirthDateMismatch(**_named(field, value), expected=expected)
+
+
+def face_choices(field: Mapping[str, Any]) -> list[str]:
+    """Return the values that a face field takes, or [] for a field that takes any text.
+
+    They are the field's `choices`. An `ethnicity` field without them takes the 56
+    ethnic groups as an ID card prints them (汉, 蒙古), so a certificate type synced
+    from a pack that lists no choices stores each group in one form too.
+    """
+    choices = field.get("choices")
+    if choices:
+        return [str(choice) for choice in choices]
+    if field["key"] == ETHNICITY_KEY:
+        return list(ID_CARD_NAMES)
+    return []
 
 
 def _check_text(field: Mapping[str, Any], value: str) -> None:

@@ -28,6 +28,7 @@ from onestop.core.windows import (
     find_active_window,
     listed_active_codes,
     listed_window_codes,
+    named_window,
     set_session_window,
 )
 
@@ -118,13 +119,13 @@ def check_last_window(choice: WindowChoice, centre: Centre) -> Window:
     window = choice.window
     if window is None:
         raise LastWindowDeleted(
-            window=_named(choice.name, choice.code),
+            window=named_window(choice.name, choice.code),
             centre=centre.name,
             active=listed_active_codes(centre),
         )
     if not window.is_active:
         raise LastWindowDeactivated(
-            window=_named(window.name, window.code),
+            window=named_window(window.name, window.code),
             centre=centre.name,
             active=listed_active_codes(centre),
         )
@@ -186,14 +187,10 @@ def preselect_window(
     return Preselection(code=window.code)
 
 
-def _named(name: str, code: str) -> Coded:
-    return Coded(code, f"{name} ({code})")
-
-
 def _not_for_matter(window: Window, matter: MatterOfDepartment) -> OneStopError:
     department = window.department
     return LastWindowNotForMatter(
-        window=_named(window.name, window.code),
+        window=named_window(window.name, window.code),
         department=Coded(
             department.role_key if department else "",
             department.name if department else "",

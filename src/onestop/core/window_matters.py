@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import Coded, InvalidInput
 from onestop.core.models import Centre, Department, Window, WindowKind
-from onestop.core.windows import listed_window_codes
+from onestop.core.windows import listed_window_codes, named_window
 
 
 class MatterOfDepartment(Protocol):
@@ -64,7 +64,7 @@ def check_window_takes_matter(
     department = window.department
     codes = [row.code for row in windows_for_matter(window.centre, matter)]
     raise WindowNotForMatter(
-        window=Coded(window.code, f"{window.name} ({window.code})"),
+        window=named_window(window.name, window.code),
         department=Coded(
             department.role_key if department else "",
             department.name if department else "",

@@ -6,12 +6,14 @@ accepted. An empty code means no window, which acceptance and visits allow.
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypedDict
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import Coded, InvalidInput, listed, shown, visible_text
+from onestop.core.full_width import fold_full_width
 from onestop.core.models import Centre, Window
 
 # The session key of the window a clerk chose on the workbench.
@@ -56,8 +58,12 @@ def active_window_codes(centre: Centre | int) -> list[str]:
 
 def find_active_window(centre: Centre, code: str) -> Window | None:
     """Return the active window `code` of the centre, None for an empty code, or
-    raise WindowUnknown or WindowInactive listing the active codes."""
-    code = code.strip()
+    raise WindowUnknown or WindowInactive listing the active codes.
+
+    Full-width letters and digits in `code` read as ASCII, as the windows page stores
+    codes.
+    """
+    code = fold_full_width(code).strip()
     if not code:
         return None
     window = Window.objects.for_centre(centre).filter(code=code[:40]).first()
@@ -98,6 +104,26 @@ def lock_active_window(window: Window) -> Window:
 def window_label(window: Window | None) -> str:
     """Return the text that a case, visit, rating or pad records for the window."""
     return window.name if window is not None else ""
+
+
+def window_title(name: str, code: str) -> str:
+    """Return how pages name a window: its name, then its code in brackets unless
+    the name already contains the code as a whole word.
+
+    So the window 1 named 综合窗口 1 reads "综合窗口 1", and the window A2 named
+    综合窗口 reads "综合窗口 (A2)".
+    """
+    if not code:
+        return name
+    contains_code = re.search(
+        rf"(?<![0-9A-Za-z]){re.escape(code)}(?![0-9A-Za-z])", fold_full_width(name)
+    )
+    return name if contains_code else f"{name} ({code})"
+
+
+def named_window(name: str, code: str) -> Coded:
+    """Return a window for an error's details: its code, and its title in the message."""
+    return Coded(code, window_title(name, code))
 
 
 def chosen_window(request: HttpRequest, centre: Centre | None = None) -> Any:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from onestop.cases import results
 from onestop.cases.models import Case, SubmissionKind
-from onestop.certificates.faces import DEFAULT_MAX_LENGTH
+from onestop.certificates.faces import DEFAULT_MAX_LENGTH, face_choices
 from onestop.core.canonical import canonical_json, sha256_hex
 from onestop.exchange.materials import material_link
 from onestop.exchange.models import ConnectorConfig
@@ -140,6 +140,7 @@ def result_section(case: Case) -> dict[str, Any]:
             "type": field.get("type", "text"),
             "required": bool(field.get("required")),
             "max_length": int(field.get("max_length") or DEFAULT_MAX_LENGTH),
+            "choices": face_choices(field),
             "needed": field["key"] in open_keys,
         }
         for field in certificate_type.face_fields

@@ -498,6 +498,8 @@ def _plausible_face_value(field: dict[str, Any], envelope: dict[str, Any]) -> st
     """Return a value of the field's type that passes OneStop's face checks."""
     kind = field.get("type")
     applicant = envelope.get("applicant") or {}
+    if field.get("choices"):
+        return str(field["choices"][0])
     if kind == "date":
         if "birth" in field["key"]:
             return "1985-03-15"

@@ -45,6 +45,19 @@ class WindowDepartmentRequired(InvalidInput):
     )
 
 
+class WindowDepartmentNotChosen(WindowDepartmentRequired):
+    """A department window added or changed on the windows page without a department.
+
+    The page's form lists the departments by name, so the message points there rather
+    than listing their codes, as the API's message does.
+    """
+
+    message = _(
+        "A department window belongs to one department, so it needs one. Choose its "
+        "department in the Department list of the form."
+    )
+
+
 class WindowDepartmentNotAllowed(InvalidInput):
     code = "window.department_not_allowed"
     message = _(

@@ -17,6 +17,7 @@ from django.utils import timezone
 from onestop.cases.window_labels import check_window_label
 from onestop.core.audit import record_event
 from onestop.core.errors import Coded, echoed, listed, listed_choices
+from onestop.core.full_width import fold_full_width
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Department, Role, Window, WindowKind
 from onestop.core.permissions import require_role
@@ -75,7 +76,7 @@ def get_window_for(actor: Any, centre: Centre, code: str) -> Window:
     window = (
         Window.objects.for_centre(centre)
         .select_related("centre", "department")
-        .filter(code=code.strip()[:40])
+        .filter(code=fold_full_width(code).strip()[:40])
         .first()
     )
     if window is None:
@@ -86,8 +87,11 @@ def get_window_for(actor: Any, centre: Centre, code: str) -> Window:
 
 
 def check_code(code: str) -> str:
-    """Return a new window's code without surrounding spaces, or raise."""
-    code = code.strip()
+    """Return a new window's code without surrounding spaces, or raise.
+
+    Full-width letters and digits, which Chinese input methods type, read as ASCII.
+    """
+    code = fold_full_width(code).strip()
     if not _CODE.fullmatch(code):
         raise WindowCodeInvalid(window=echoed(code), max=CODE_MAX_LENGTH)
     return code

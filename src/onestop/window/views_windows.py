@@ -12,7 +12,9 @@ from onestop.core.centres import get_centre
 from onestop.core.errors import OneStopError
 from onestop.core.models import Centre, Department, Window, WindowKind
 from onestop.core.pages import administered_centre_index, handles_errors, posted_choice
+from onestop.core.windows import window_title
 from onestop.window import manage
+from onestop.window.errors import WindowDepartmentNotChosen, WindowDepartmentRequired
 
 WINDOW_ACTIONS = ("add", "change", "deactivate", "reactivate")
 
@@ -36,6 +38,8 @@ def centre_windows(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         try:
             _apply(request, centre)
+        except WindowDepartmentRequired as caught:
+            error = WindowDepartmentNotChosen(**caught.details)
         except OneStopError as caught:
             error = caught
         else:
@@ -91,4 +95,4 @@ def _apply(request: HttpRequest, centre: Centre) -> None:
 
 
 def _named(window: Window) -> dict[str, str]:
-    return {"window": f"{window.name} ({window.code})"}
+    return {"window": window_title(window.name, window.code)}

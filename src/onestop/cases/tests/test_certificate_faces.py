@@ -6,10 +6,13 @@ import pytest
 
 from onestop.cases.models import Case, CaseState
 from onestop.cases.tests.test_certificate_results import accepted_id_card_case
-from onestop.certificates.ethnic_groups import ETHNIC_GROUPS
-from onestop.certificates.models import Certificate
+from onestop.certificates.ethnic_groups import ETHNIC_GROUPS, ID_CARD_NAMES
+from onestop.certificates.models import Certificate, CertificateType
 
 pytestmark = pytest.mark.django_db
+
+# The standard pack's 居民身份证.
+ID_CARD_TYPE = "11100000PACK00001T001"
 
 
 def approve_with_face(demo, face, language="en"):
@@ -128,7 +131,7 @@ def test_office_keeps_face_values(demo):
     text = response.content.decode()
     assert response.status_code == 400
     assert 'data-code="certificate.face_value_character_invalid"' in text
-    assert 'name="face.ethnicity" required value="汉\u200b"' in text
+    assert 'name="face.ethnicity" required' in text
     assert ">准予换领</textarea>" in text
     assert Case.objects.get(number=number).state != CaseState.APPROVED
 
@@ -147,49 +150,94 @@ def test_office_keeps_correction_note(demo):
     assert 'name="note" maxlength="500" value="请补充"' in text
 
 
-@pytest.mark.parametrize("value", ["穿青人", "汉人", "Han", "毛难族", "97", "外国血统"])
-def test_ethnicity_outside_gb_t_3304_rejected(demo, value):
+@pytest.mark.parametrize(
+    "value", ["汉族", "蒙古族", "穿青人", "汉人", "Han", "毛难", "97", "其他"]
+)
+def test_ethnicity_outside_choices_rejected(demo, value):
     number, response = approve_with_face(demo, {"ethnicity": value})
 
     assert response.status_code == 400, response.content
     body = response.json()
-    assert body["code"] == "certificate.face_ethnicity_invalid"
+    assert body["code"] == "certificate.face_choice_invalid"
     assert body["details"]["key"] == "ethnicity"
     assert body["details"]["value"] == value
-    assert body["message"] == (
-        f"The face field 民族 (ethnicity) must be one of the 56 ethnic groups of "
-        f"GB/T 3304, as on an ID card (汉, 蒙古) or in full (汉族, 蒙古族), or 其他 or "
-        f"外国血统中国籍人士, not {value}."
+    assert body["details"]["choices"] == list(ID_CARD_NAMES)
+    assert body["message"].startswith(
+        f"The face field 民族 (ethnicity) must be one of its choices, written as the "
+        f"certificate prints them, not {value}. Choose one of: 汉, 蒙古, 回, 藏, "
     )
+    assert body["message"].endswith(", 珞巴, 基诺.")
     assert Case.objects.get(number=number).state == CaseState.IN_REVIEW
     assert not Certificate.objects.exists()
 
 
 def test_ethnicity_message_in_chinese(demo):
-    _number, response = approve_with_face(demo, {"ethnicity": "穿青人"}, "zh-hans")
+    _number, response = approve_with_face(demo, {"ethnicity": "汉族"}, "zh-hans")
 
-    assert response.json()["message"] == (
-        "证照照面字段民族（ethnicity）必须是 GB/T 3304 所列 56 个民族之一，可按居民身份证"
-        "的写法（汉、蒙古）或全称（汉族、蒙古族）填写，也可填写“其他”或“外国血统中国籍"
-        "人士”，而不是“穿青人”。"
+    assert response.json()["message"].startswith(
+        "证照照面字段民族（ethnicity）只能取其选项之一，按证照上印制的写法填写，而不是“汉族”。"
+        "请从以下选项中选择：汉、蒙古、回、藏、"
     )
 
 
-@pytest.mark.parametrize(
-    "value",
-    ["汉族", "蒙古", "蒙古族", "柯尔克孜", "基诺族", "其他", "外国血统中国籍人士"],
-)
-def test_ethnicity_short_and_full_forms_accepted(demo, value):
+@pytest.mark.parametrize("value", ["汉", "蒙古", "柯尔克孜", "土", "基诺"])
+def test_ethnicity_stored_as_card_prints_it(demo, value):
     number, response = approve_with_face(demo, {"ethnicity": value})
 
     assert response.status_code == 200, response.content
     assert Certificate.objects.get(case_number=number).face["ethnicity"] == value
 
 
-def test_ethnic_groups_list_has_56_groups():
+def test_ethnicity_without_pack_choices_checked(demo):
+    certificate_type = CertificateType.objects.get(
+        centre=demo.centre, code=ID_CARD_TYPE
+    )
+    for field in certificate_type.face_fields:
+        if field["key"] == "ethnicity":
+            field["type"] = "text"
+            del field["choices"]
+    certificate_type.save(update_fields=["face_fields"])
+
+    number, response = approve_with_face(demo, {"ethnicity": "汉族"})
+
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "certificate.face_choice_invalid"
+    assert not Certificate.objects.filter(case_number=number).exists()
+
+
+def test_id_card_names_drop_final_zu():
     assert len(ETHNIC_GROUPS) == 56
     assert len(set(ETHNIC_GROUPS)) == 56
     assert all(name.endswith("族") for name in ETHNIC_GROUPS)
+    assert ID_CARD_NAMES[:4] == ("汉", "蒙古", "回", "藏")
+    assert [name + "族" for name in ID_CARD_NAMES] == list(ETHNIC_GROUPS)
+
+
+def test_standard_pack_lists_id_card_names(demo):
+    certificate_type = CertificateType.objects.get(
+        centre=demo.centre, code=ID_CARD_TYPE
+    )
+    ethnicity = next(
+        field for field in certificate_type.face_fields if field["key"] == "ethnicity"
+    )
+
+    assert ethnicity["type"] == "select"
+    assert ethnicity["choices"] == list(ID_CARD_NAMES)
+
+
+def test_office_offers_ethnicity_choices(demo):
+    number = accepted_id_card_case(demo)
+
+    text = (
+        demo.client("reviewer-public_security")
+        .get(f"/office/cases/{number}/")
+        .content.decode()
+    )
+
+    assert '<select name="face.ethnicity" required>' in text
+    for name in ID_CARD_NAMES:
+        assert f'<option value="{name}">{name}</option>' in text
+    assert '<option value="汉族">' not in text
 
 
 def test_face_accepts_newer_ideograph(demo):

@@ -9,6 +9,7 @@ from onestop.cases.models import Case
 from onestop.cases.tests.test_idempotency import window_json
 from onestop.cases.window_labels import check_window_label
 from onestop.core.models import Window
+from onestop.core.windows import window_title
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +107,19 @@ def test_hidden_character_in_code_is_named(demo):
 
 def test_surrounding_spaces_are_removed():
     assert check_window_label("  3  ") == "3"
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "title"),
+    [
+        ("综合窗口 1", "1", "综合窗口 1"),
+        ("综合窗口1", "1", "综合窗口1"),
+        ("综合窗口 １", "1", "综合窗口 １"),
+        ("综合窗口 12", "1", "综合窗口 12 (1)"),
+        ("综合窗口", "A2", "综合窗口 (A2)"),
+        ("3", "3", "3"),
+        ("综合窗口 1", "", "综合窗口 1"),
+    ],
+)
+def test_window_title_names_code_once(name, code, title):
+    assert window_title(name, code) == title

@@ -80,7 +80,32 @@ def check_certificate_types(
                 _unknown_department(document, (*path, "issuing_department"), issuer)
             )
         errors += _check_validity_terms(document, path, entry.get("validity"))
+        errors += _check_face_choices(document, path, entry)
     return codes, errors
+
+
+def _check_face_choices(
+    document: Document, path: PathKey, entry: dict[str, Any]
+) -> list[PackError]:
+    """Report choices on a face field whose type is not select, which no page offers."""
+    errors = []
+    for index, face_field in _dict_items(entry, "face_fields"):
+        field_type = face_field.get("type")
+        unused = field_type in FIELD_TYPES and field_type != "select"
+        if not face_field.get("choices") or not unused:
+            continue
+        errors.append(
+            document.error(
+                (*path, "face_fields", index, "choices"),
+                "face_field.choices_unused",
+                _(
+                    "The face field has choices but its type is %(type)s. Set the "
+                    "type to select or remove the choices."
+                ),
+                type=field_type,
+            )
+        )
+    return errors
 
 
 def _check_validity_terms(

@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from onestop.core import windows
 from onestop.core.dates import format_local_date, format_local_datetime
 from onestop.core.middleware import request_too_large_message as request_message
 
@@ -22,6 +23,12 @@ def get_item(mapping: Any, key: str) -> Any:
     if isinstance(mapping, dict):
         return mapping.get(key, "")
     return ""
+
+
+@register.filter
+def window_title(name: str, code: str) -> str:
+    """Name a window by its name and, unless the name contains it, its code."""
+    return windows.window_title(str(name), str(code))
 
 
 @register.filter

@@ -102,7 +102,7 @@ def test_failed_post_holds_checked_files(demo, media):
     assert sorted(tokens_on(response)) == sorted(r.token for r in rows)
     assert f'name="held_remove" value="{row.token}"' in text
     assert f"{row.material_key}.pdf" in text
-    assert "files that passed their checks are kept" in text
+    assert kept_notice(response) == KEPT_WITH_NO_FILE_NAMED
 
 
 def test_error_then_success_uses_held_files(demo, media, commits):
@@ -343,6 +343,7 @@ def test_rejected_file_not_held_but_named(demo, settings):
     assert not HeldUpload.objects.filter(material_key=keys[0]).exists()
     assert HeldUpload.objects.count() == len(keys) - 1
     assert f"{keys[0]}.pdf" in response.content.decode()
+    assert kept_notice(response) == KEPT_WITH_FILES_NAMED
 
 
 def test_one_rejected_file_message_says_others_kept(demo, settings):
@@ -361,17 +362,44 @@ def test_one_rejected_file_message_says_others_kept(demo, settings):
     assert HeldUpload.objects.count() == len(keys) - 1
 
 
-def test_recent_application_error_holds_files(demo):
+def second_application(demo):
+    """Apply, then send a second application with every file, which is rejected as
+    the applicant already has an open case of the matter."""
     client = demo.client("applicant")
     tokens = tokens_on(client.post(apply_url(demo), failing_form(demo)))
     client.post(apply_url(demo), fixed_form(demo, tokens))
     data = failing_form(demo, key="second-key")
     data.update(valid_form(food(demo)))
+    return client.post(apply_url(demo), data)
 
-    response = client.post(apply_url(demo), data)
+
+def test_recent_application_error_holds_files(demo):
+    response = second_application(demo)
 
     assert response.status_code == 409
     assert len(tokens_on(response)) == len(required_keys(food(demo)))
+
+
+KEPT_WITH_FILES_NAMED = (
+    "Your entries and the files that passed their checks are kept; choose again "
+    "only the files named above."
+)
+KEPT_WITH_NO_FILE_NAMED = "Your entries and the files you chose are kept."
+
+
+def kept_notice(response):
+    match = re.search(
+        r'<p class="muted" id="kept-notice">([^<]*)</p>', response.content.decode()
+    )
+    assert match is not None
+    return match.group(1)
+
+
+def test_recent_application_names_no_file(demo):
+    response = second_application(demo)
+
+    assert response.status_code == 409
+    assert kept_notice(response) == KEPT_WITH_NO_FILE_NAMED
 
 
 def test_language_switch_keeps_held_files(demo):

@@ -62,7 +62,7 @@ def test_statistics_chart_draws(browser, live_server, demo, issued_case):
     page.click("button[type=submit]")
     page.wait_for_load_state()
     page.goto(f"{live_server.url}/ratings/stats/?dimension=department")
-    page.wait_for_selector("#rating-chart canvas")
+    page.wait_for_selector("#rating-chart svg")
     snapshot(page, "rating-stats")
     assert "100.0" in page.inner_text("table.rating-figures")
 

@@ -275,5 +275,5 @@ def test_new_visit_page_offers_padded_windows(demo):
     paired_device(demo, window="6")
     require_pads(demo)
     page = demo.client("clerk").get("/ratings/visits/new/").content.decode()
-    assert '<option value="6">综合窗口 6 (6) · rating pad</option>' in page
+    assert '<option value="6">综合窗口 6 · rating pad</option>' in page
     assert 'id="pads-required"' in page

@@ -33,7 +33,7 @@ def test_pairing_page_offers_active_windows(demo):
 
     text = demo.client("clerk").get("/ratings/pads/").content.decode()
 
-    assert '<option value="5">综合窗口 5 (5)</option>' in text
+    assert '<option value="5">综合窗口 5</option>' in text
     assert '<option value="6">' not in text
 
 

@@ -30,20 +30,6 @@
     return document.querySelector("main[data-posted]") !== null;
   }
 
-  // Returns the names of the materials whose files go with the form: chosen files, and
-  // files that the form kept from an earlier attempt and that are not ticked for removal.
-  function materialsWithFiles(form) {
-    var inputs = form.querySelectorAll("input[type=file][data-material-name]");
-    return Array.prototype.filter.call(inputs, function (input) {
-      var block = input.closest(".material");
-      var selector = ".held-upload input[name=held_remove]:not(:checked)";
-      var held = block ? block.querySelectorAll(selector).length : 0;
-      return input.files.length > 0 || held > 0;
-    }).map(function (input) {
-      return input.getAttribute("data-material-name");
-    });
-  }
-
   function save(event) {
     var form = event.target;
     if (event.defaultPrevented || !form.hasAttribute("data-keep-on-sign-in")) { return; }
@@ -53,7 +39,7 @@
       owner: owner(),
       form: form.id,
       fields: kept.snapshot(form),
-      materials: materialsWithFiles(form),
+      materials: kept.materialsWithFiles(form, true),
     };
     write(state);
   }
@@ -75,25 +61,6 @@
     try { sessionStorage.removeItem(key); } catch (error) { /* storage off */ }
   }
 
-  // Appends a paragraph of `text` to `box`, and the list of materials when there are any.
-  function describe(box, text, materials) {
-    var paragraph = document.createElement("p");
-    paragraph.textContent = text;
-    box.appendChild(paragraph);
-    if (!materials.length) { return; }
-    var intro = document.createElement("p");
-    intro.textContent = script.getAttribute("data-files");
-    var list = document.createElement("ul");
-    list.className = "files-to-choose-again";
-    materials.forEach(function (name) {
-      var item = document.createElement("li");
-      item.textContent = name;
-      list.appendChild(item);
-    });
-    box.appendChild(intro);
-    box.appendChild(list);
-  }
-
   function restore(state) {
     var form = document.getElementById(state.form);
     if (!form || state.owner !== owner() || state.path !== location.pathname || posted()) {
@@ -105,7 +72,7 @@
     box.className = "card notice";
     box.setAttribute("role", "status");
     var text = state.expired ? "data-restored-expired" : "data-restored";
-    describe(box, script.getAttribute(text), state.materials);
+    kept.describe(box, script.getAttribute(text), state.materials);
     form.insertAdjacentElement("afterbegin", box);
   }
 
@@ -114,14 +81,14 @@
     if (!state) { return; }
     var notice = document.getElementById("session-ended");
     if (notice) {
-      describe(notice, script.getAttribute("data-kept"), state.materials);
+      kept.describe(notice, script.getAttribute("data-kept"), state.materials);
       return;
     }
     var expired = document.getElementById("form-expired");
     if (expired && state.owner === owner()) {
       state.expired = true;
       write(state);
-      describe(expired, script.getAttribute("data-kept-expired"), state.materials);
+      kept.describe(expired, script.getAttribute("data-kept-expired"), state.materials);
       return;
     }
     remove();

@@ -3,7 +3,9 @@
 // sessionStorage under the page's address and are taken out again as soon as the page
 // has loaded in the new language. Passwords, files and hidden fields are never kept.
 // A form's kept files (held uploads) come back from the server instead: the language
-// switch's `next` names them, and the values are kept under that address.
+// switch's `next` names them, and the values are kept under that address. Files chosen
+// in the browser cannot be kept, so the reloaded page lists their materials in the notice
+// #files-to-choose-again-notice, made by describe() as after a sign-in.
 //
 // A page that a POST opened (its <main> has data-posted) reloads with a GET, which lacks
 // what came with the POST, so its values are kept even when unchanged. Such a page may
@@ -13,9 +15,11 @@
 //
 // window.onestopKeptForms.forget() removes the kept values of every page, as a kiosk does
 // before the next person uses it. The key prefix is defined here only: keep-form-sign-in.js
-// stores under keyFor(name) and takes the fields of a form with snapshot() and fill().
+// stores under keyFor(name), takes the fields of a form with snapshot() and fill(), and
+// names the files to choose again with materialsWithFiles() and describe().
 (function () {
   "use strict";
+  var script = document.currentScript;
   var prefix = "onestop.form:";
   var key = prefix + location.pathname + location.search;
 
@@ -31,7 +35,47 @@
     return prefix + name;
   }
 
-  window.onestopKeptForms = { forget: forget, keyFor: keyFor, snapshot: snapshot, fill: fill };
+  window.onestopKeptForms = {
+    forget: forget, keyFor: keyFor, snapshot: snapshot, fill: fill,
+    materialsWithFiles: materialsWithFiles, describe: describe,
+  };
+
+  // Returns the names of the materials in `root` whose files go with its form: chosen
+  // files and, with `withHeld`, files that the form kept from an earlier attempt and that
+  // are not ticked for removal.
+  function materialsWithFiles(root, withHeld) {
+    var inputs = root.querySelectorAll("input[type=file][data-material-name]");
+    return Array.prototype.filter.call(inputs, function (input) {
+      var block = input.closest(".material");
+      var selector = ".held-upload input[name=held_remove]:not(:checked)";
+      var held = withHeld && block ? block.querySelectorAll(selector).length : 0;
+      return input.files.length > 0 || held > 0;
+    }).map(function (input) {
+      return input.getAttribute("data-material-name");
+    });
+  }
+
+  // Appends a paragraph of `text` to `box` unless `text` is empty, and the list of
+  // materials whose files must be chosen again when there are any.
+  function describe(box, text, materials) {
+    if (text) {
+      var paragraph = document.createElement("p");
+      paragraph.textContent = text;
+      box.appendChild(paragraph);
+    }
+    if (!materials.length) { return; }
+    var intro = document.createElement("p");
+    intro.textContent = script.getAttribute("data-files");
+    var list = document.createElement("ul");
+    list.className = "files-to-choose-again";
+    materials.forEach(function (name) {
+      var item = document.createElement("li");
+      item.textContent = name;
+      list.appendChild(item);
+    });
+    box.appendChild(intro);
+    box.appendChild(list);
+  }
 
   function fields() {
     var skipped = ["password", "file", "hidden", "submit", "button", "reset"];
@@ -76,11 +120,26 @@
     return prefix + url.pathname + url.search;
   }
 
+  // Returns the form whose chosen files the language switch loses, with their materials.
+  function lostFiles() {
+    var forms = document.querySelectorAll("main form");
+    for (var index = 0; index < forms.length; index++) {
+      var materials = materialsWithFiles(forms[index], false);
+      if (materials.length) { return { form: formName(forms[index]), materials: materials }; }
+    }
+    return null;
+  }
+
   function save(event) {
     var all = fields();
-    if (!posted() && !all.some(changed)) { return; }
+    var files = lostFiles();
+    if (!posted() && !all.some(changed) && !files) { return; }
     var replay = document.querySelector("main form[data-keep-form-replay]");
-    var state = { fields: snapshot(null), replay: posted() && replay ? formName(replay) : null };
+    var state = {
+      fields: snapshot(null),
+      replay: posted() && replay ? formName(replay) : null,
+      files: files,
+    };
     var target = nextKey(event && event.currentTarget);
     try { sessionStorage.setItem(target, JSON.stringify(state)); } catch (error) { /* full or off */ }
   }
@@ -128,8 +187,9 @@
     });
     if (!form || (form.method || "").toLowerCase() !== "post") { return false; }
     fill(state.fields, form);
+    var next = { fields: state.fields, replay: null, files: state.files };
     try {
-      sessionStorage.setItem(key, JSON.stringify({ fields: state.fields, replay: null }));
+      sessionStorage.setItem(key, JSON.stringify(next));
     } catch (error) { return false; }
     HTMLFormElement.prototype.submit.call(form);
     return true;
@@ -146,6 +206,23 @@
     if (Array.isArray(state)) { state = { fields: state, replay: null }; }
     if (replay(state)) { return; }
     fill(state.fields, null);
+    showLostFiles(state.files);
+  }
+
+  // Names the materials whose chosen files the language switch lost, at the top of their
+  // form, with the notice that a sign-in shows for them.
+  function showLostFiles(files) {
+    if (!files || !files.materials.length) { return; }
+    var form = Array.prototype.find.call(document.querySelectorAll("main form"), function (f) {
+      return formName(f) === files.form;
+    });
+    if (!form) { return; }
+    var box = document.createElement("div");
+    box.id = "files-to-choose-again-notice";
+    box.className = "card notice";
+    box.setAttribute("role", "status");
+    describe(box, "", files.materials);
+    form.insertAdjacentElement("afterbegin", box);
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -125,7 +125,7 @@ def test_deactivated_window_is_not_preselected(demo):
         assert f'<option value="{code}" selected>' not in text
     assert 'data-code="window.last_deactivated"' in text
     assert (
-        "The window you chose last, 综合窗口 6 (6), has been deactivated since, so no "
+        "The window you chose last, 综合窗口 6, has been deactivated since, so no "
         "window is preselected."
     ) in text
 
@@ -143,7 +143,7 @@ def test_api_rejects_deactivated_last_window(demo):
     assert body["details"]["window"] == "6"
     assert body["details"]["active"] == ["1", "2", "3", "4", "5"]
     assert body["message"] == (
-        "No window was given, and the window you chose last, 综合窗口 6 (6), has been "
+        "No window was given, and the window you chose last, 综合窗口 6, has been "
         "deactivated since, so nothing was recorded. Send window with the code of an "
         f"active window of {demo.centre.name} (1, 2, 3, 4, 5), or an empty code for "
         "none."

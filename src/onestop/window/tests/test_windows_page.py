@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from onestop.core.models import Window
@@ -119,3 +121,58 @@ def test_page_labels_window_code_and_name_in_chinese(demo):
     assert "<th>窗口编号</th><th>窗口名称</th>" in text
     assert "事项编码" not in text
     assert "姓名" not in text
+
+
+def test_full_width_code_reads_as_ascii(demo):
+    client = demo.client("centreadmin")
+
+    added = client.post(
+        page(demo), {"action": "add", "code": "７", "name": "综合窗口 7"}
+    )
+    renamed = client.post(
+        page(demo),
+        {
+            "action": "change",
+            "code": "７",
+            "name": "综合窗口 七",
+            "kind": "comprehensive",
+        },
+    )
+
+    assert added.status_code == 302, added.content
+    assert renamed.status_code == 302, renamed.content
+    assert Window.objects.get(centre=demo.centre, code="7").name == "综合窗口 七"
+
+
+def test_missing_department_points_to_list(demo):
+    client = demo.client("centreadmin")
+    client.cookies["django_language"] = "zh-hans"
+
+    response = client.post(
+        page(demo),
+        {"action": "add", "code": "8", "name": "市场监管窗口", "kind": "department"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+
+    assert response.status_code == 400
+    alert = re.search(
+        r'role="alert" data-code="window.department_required">([^<]*)</div>',
+        response.content.decode(),
+    )
+    assert alert is not None
+    assert alert.group(1) == (
+        "部门窗口属于一个部门，因此需要指定部门。请在表单的“部门”列表中选择。"
+    )
+    assert not Window.objects.filter(centre=demo.centre, code="8").exists()
+
+
+def test_added_window_named_once(demo):
+    client = demo.client("centreadmin")
+
+    response = client.post(
+        page(demo), {"action": "add", "code": "7", "name": "综合窗口 7"}, follow=True
+    )
+
+    text = response.content.decode()
+    assert "The window 综合窗口 7 is added." in text
+    assert "综合窗口 7 (7)" not in text

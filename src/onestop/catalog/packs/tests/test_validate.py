@@ -400,6 +400,36 @@ def test_certificate_type_code_with_bad_check_character(small_pack):
     assert error.path == f"certificate_types[{len(data['certificate_types']) - 1}].code"
 
 
+def _ethnicity_field(entry: dict) -> dict:
+    return next(field for field in entry["face_fields"] if field["key"] == "ethnicity")
+
+
+def test_face_choices_on_text_field_rejected(small_pack):
+    path = small_pack / "certificate_types.yaml"
+    data = read_yaml(path)
+    _ethnicity_field(data["certificate_types"][0])["type"] = "text"
+    write_yaml(path, data)
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "face_field.choices_unused"
+    assert error.file == "certificate_types.yaml"
+    assert error.path == "certificate_types[0].face_fields[3].choices"
+
+
+def test_select_face_field_needs_choices(small_pack):
+    path = small_pack / "certificate_types.yaml"
+    data = read_yaml(path)
+    del _ethnicity_field(data["certificate_types"][0])["choices"]
+    write_yaml(path, data)
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.file == "certificate_types.yaml"
+    assert error.path == "certificate_types[0].face_fields[3]"
+    assert "choices" in error.message
+
+
 def _edit_id_card_validity(small_pack, change):
     path = small_pack / "certificate_types.yaml"
     data = read_yaml(path)
