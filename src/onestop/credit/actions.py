@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from onestop.core.audit import record_event
-from onestop.core.dates import has_date_shape
+from onestop.core.dates import TypedDateInvalid, parse_typed_date
 from onestop.core.errors import echoed
 from onestop.core.ledger.actions import queue_entry, subject_reference
 from onestop.core.logging import find_personal_number, get_logger
@@ -196,13 +196,13 @@ def _parsed_date(name: str, value: dt.date | str, errors: FieldErrors) -> dt.dat
     it was after adding the reason to `errors` when it is no date."""
     if isinstance(value, dt.date):
         return value
-    if not has_date_shape(value):
-        errors.add(name, DateInvalid(field=name, value=echoed(value)))
-        return value
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        errors.add(name, DateNotADay(field=name, value=value))
+        return parse_typed_date(value)
+    except TypedDateInvalid as error:
+        if error.not_a_day:
+            errors.add(name, DateNotADay(field=name, value=echoed(value)))
+        else:
+            errors.add(name, DateInvalid(field=name, value=echoed(value)))
         return value
 
 
