@@ -2,6 +2,8 @@
 
 GB/T 3304 lists each group under its full name (汉族, codes 01 to 56). A resident ID
 card prints the name without the final 族 (汉, 蒙古), and a certificate stores it so.
+The standard adds two entries that are not ethnic groups, 97 其他 and 98
+外国血统中国籍人士, which an ID card prints as they are.
 """
 
 from __future__ import annotations
@@ -16,5 +18,12 @@ ETHNIC_GROUPS = (
     "俄罗斯族", "鄂温克族", "德昂族", "保安族", "裕固族", "京族", "塔塔尔族", "独龙族",
     "鄂伦春族", "赫哲族", "门巴族", "珞巴族", "基诺族",
 )  # fmt: skip
-# The names as a resident ID card prints them, in the same order: 汉, 蒙古, 回, ….
-ID_CARD_NAMES = tuple(name.removesuffix("族") for name in ETHNIC_GROUPS)
+# Codes 97 and 98 of GB/T 3304, under their names in the standard.
+OTHER_ENTRIES = ("其他", "外国血统中国籍人士")
+
+# The names as a resident ID card prints them, in the order of their codes: 汉, 蒙古,
+# 回, …, 基诺, 其他, 外国血统中国籍人士.
+ID_CARD_NAMES = (
+    *(name.removesuffix("族") for name in ETHNIC_GROUPS),
+    *OTHER_ENTRIES,
+)

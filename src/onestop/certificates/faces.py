@@ -120,7 +120,8 @@ def face_choices(field: Mapping[str, Any]) -> list[str]:
     """Return the values that a face field takes, or [] for a field that takes any text.
 
     They are the field's `choices`. An `ethnicity` field without them takes the 56
-    ethnic groups as an ID card prints them (汉, 蒙古), so a certificate type synced
+    ethnic groups as an ID card prints them (汉, 蒙古) and GB/T 3304's entries 其他 and
+    外国血统中国籍人士, so a certificate type synced
     from a pack that lists no choices stores each group in one form too.
     """
     choices = field.get("choices")

@@ -151,7 +151,7 @@ def test_office_keeps_correction_note(demo):
 
 
 @pytest.mark.parametrize(
-    "value", ["汉族", "蒙古族", "穿青人", "汉人", "Han", "毛难", "97", "其他"]
+    "value", ["汉族", "蒙古族", "穿青人", "汉人", "Han", "毛难", "97", "其它"]
 )
 def test_ethnicity_outside_choices_rejected(demo, value):
     number, response = approve_with_face(demo, {"ethnicity": value})
@@ -166,7 +166,7 @@ def test_ethnicity_outside_choices_rejected(demo, value):
         f"The face field 民族 (ethnicity) must be one of its choices, written as the "
         f"certificate prints them, not {value}. Choose one of: 汉, 蒙古, 回, 藏, "
     )
-    assert body["message"].endswith(", 珞巴, 基诺.")
+    assert body["message"].endswith(", 珞巴, 基诺, 其他, 外国血统中国籍人士.")
     assert Case.objects.get(number=number).state == CaseState.IN_REVIEW
     assert not Certificate.objects.exists()
 
@@ -180,7 +180,9 @@ def test_ethnicity_message_in_chinese(demo):
     )
 
 
-@pytest.mark.parametrize("value", ["汉", "蒙古", "柯尔克孜", "土", "基诺"])
+@pytest.mark.parametrize(
+    "value", ["汉", "蒙古", "柯尔克孜", "土", "基诺", "其他", "外国血统中国籍人士"]
+)
 def test_ethnicity_stored_as_card_prints_it(demo, value):
     number, response = approve_with_face(demo, {"ethnicity": value})
 
@@ -210,7 +212,8 @@ def test_id_card_names_drop_final_zu():
     assert len(set(ETHNIC_GROUPS)) == 56
     assert all(name.endswith("族") for name in ETHNIC_GROUPS)
     assert ID_CARD_NAMES[:4] == ("汉", "蒙古", "回", "藏")
-    assert [name + "族" for name in ID_CARD_NAMES] == list(ETHNIC_GROUPS)
+    assert [name + "族" for name in ID_CARD_NAMES[:56]] == list(ETHNIC_GROUPS)
+    assert ID_CARD_NAMES[56:] == ("其他", "外国血统中国籍人士")
 
 
 def test_standard_pack_lists_id_card_names(demo):
