@@ -16,6 +16,7 @@ from onestop.core.errors import (
     shown,
     visible_text,
 )
+from onestop.identity.field_errors import RegistrationInvalid
 
 
 class CaseNotFound(NotFound):
@@ -415,6 +416,26 @@ class PostingCarrierInvalid(InvalidInput):
         "The carrier “%(carrier)s” is invalid: enter the carrier's name in 1 to "
         "%(max)s visible characters, such as 中国邮政 EMS."
     )
+
+
+class PostingAlreadyRecorded(Conflict):
+    code = "case.posting_already_recorded"
+    message = _(
+        "The posting of case %(number)s is already recorded: posted on %(posted_on)s "
+        "by %(carrier)s, tracking number %(tracking_number)s. A case has one posting, "
+        "so nothing was recorded. OneStop cannot change a recorded posting, so if its "
+        "tracking number is wrong, tell the applicant the correct one directly."
+    )
+
+
+class PostingInvalid(RegistrationInvalid):
+    """Several invalid fields of a posting, reported in one notice.
+
+    `details.fields` gives each field's code and values, as for a registration.
+    """
+
+    code = "case.posting_invalid"
+    message = _("Correct these fields and record the posting again: %(summary)s")
 
 
 class TrackingNumberInvalid(InvalidInput):

@@ -41,6 +41,7 @@ from onestop.core.windows import (
 from onestop.identity.actions import IdNumberTakenAtWindow, register_person_at_window
 from onestop.identity.agency import verified_enterprises
 from onestop.identity.codes import legacy_id_notice
+from onestop.identity.field_errors import field_messages as posting_field_messages
 from onestop.identity.lookup import find_enterprise, find_person_by_id_number
 from onestop.portal.views import enterprise_to_prefill, prefill
 
@@ -257,6 +258,7 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
             "guide": found.matter_version.guide,
             "error": error,
             "upload_errors": upload_errors_by_material(error),
+            "posting_errors": posting_field_messages(error) if error else {},
             "posted": request.POST if error else {},
             "own_case": own_case_error(request.user, found),
             "windows": windows_for_matter(found.centre, found.matter),

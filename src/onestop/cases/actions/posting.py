@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,13 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from onestop.cases.actions.roles import WINDOW_ROLES
 from onestop.cases.actions.transitions import _lock, _record_event, _reload
 from onestop.cases.errors import (
+    PostingAlreadyRecorded,
     PostingCarrierInvalid,
     PostingDateInvalid,
+    PostingInvalid,
     PostingNotRequested,
     TrackingNumberInvalid,
 )
 from onestop.cases.formdata import postal_address
-from onestop.cases.models import Case, CaseState
+from onestop.cases.models import Case, CaseEvent, CaseState
 from onestop.cases.workflow import RECORD_POSTING
 from onestop.core.dates import LOCAL_ZONE, TypedDateInvalid, parse_typed_date
 from onestop.core.errors import Coded, InvalidTransition, echoed
@@ -28,6 +30,7 @@ from onestop.core.full_width import fold_full_width
 from onestop.core.ideographs import is_printable
 from onestop.core.logging import get_logger
 from onestop.core.permissions import require_role
+from onestop.identity.field_errors import FieldErrors
 
 log = get_logger(__name__)
 
@@ -53,17 +56,26 @@ def record_posting(*, actor: Any, case: Case, posting: Posting) -> Case:
 
     The case stays `result_issued`, so the applicant can still mark it received, and
     gets a CaseEvent `record_posting` whose data has the posting date, carrier and
-    tracking number. The date must lie between the day the result was issued and
-    today in Beijing time. Nothing is saved when a check fails.
+    tracking number. A case has at most one posting, so a second raises
+    PostingAlreadyRecorded (409). The date must lie between the day the result was
+    issued and today in Beijing time. Every invalid field is reported in one error
+    (PostingInvalid when there are several), and nothing is saved when a check fails.
     """
-    carrier = _clean_carrier(posting.carrier)
-    tracking_number = _clean_tracking_number(posting.tracking_number)
-
     with transaction.atomic():
         case = _lock(case)
         membership = require_role(actor, WINDOW_ROLES, centre=case.centre)
         _check_postable(case)
-        posted_on = _clean_posted_on(posting.posted_on, case)
+        errors = FieldErrors(PostingInvalid)
+        posted_on = errors.check(
+            "posted_on", lambda text: _clean_posted_on(text, case), posting.posted_on
+        )
+        carrier = errors.check("carrier", _clean_carrier, posting.carrier)
+        tracking_number = errors.check(
+            "tracking_number", _clean_tracking_number, posting.tracking_number
+        )
+        errors.raise_if_any()
+        # raise_if_any raised when the date was invalid, so it is parsed here.
+        posted_on = cast(datetime.date, posted_on)
         _record_event(
             case,
             actor=actor,
@@ -81,8 +93,14 @@ def record_posting(*, actor: Any, case: Case, posting: Posting) -> Case:
     return _reload(case)
 
 
+def recorded_posting(case: Case) -> CaseEvent | None:
+    """Return the case's `record_posting` event, or None when none is recorded."""
+    return case.events.filter(action=RECORD_POSTING).first()
+
+
 def _check_postable(case: Case) -> None:
-    """Raise unless the case's result is issued and its applicant chose postal delivery."""
+    """Raise unless the case's result is issued, its applicant chose postal delivery
+    and no posting is recorded yet."""
     if case.state != CaseState.RESULT_ISSUED:
         raise InvalidTransition(
             state=CaseState(case.state),
@@ -90,6 +108,14 @@ def _check_postable(case: Case) -> None:
         )
     if not postal_address(case.matter_version.guide.form_fields, case.form_data):
         raise PostingNotRequested(number=case.number)
+    recorded = recorded_posting(case)
+    if recorded is not None:
+        raise PostingAlreadyRecorded(
+            number=case.number,
+            posted_on=recorded.data.get("posted_on", ""),
+            carrier=recorded.data.get("carrier", ""),
+            tracking_number=recorded.data.get("tracking_number", ""),
+        )
 
 
 def _clean_posted_on(text: str, case: Case) -> datetime.date:

@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from onestop.cases.actions import Posting, deliver_result, record_posting
 from onestop.cases.errors import (
+    PostingAlreadyRecorded,
     PostingCarrierInvalid,
     PostingDateInvalid,
+    PostingInvalid,
     PostingNotRequested,
     TrackingNumberInvalid,
 )
@@ -220,4 +222,115 @@ def test_window_reports_invalid_number_in_chinese(demo, postal_case):
     page = response.content.decode()
     assert "运单号“SF-1”无效：请填写运单上印有的 6 至 40 位字母、数字或连字符。" in page
     assert 'value="顺丰速运"' in page
+    assert posting_events(postal_case) == []
+
+
+def test_second_posting_rejected(demo, postal_case):
+    record_posting(actor=demo.user("clerk"), case=postal_case, posting=posting())
+
+    with pytest.raises(PostingAlreadyRecorded) as caught:
+        record_posting(
+            actor=demo.user("clerk"),
+            case=postal_case,
+            posting=posting(tracking_number="SF1234567890123"),
+        )
+
+    assert caught.value.code == "case.posting_already_recorded"
+    assert caught.value.status == 409
+    assert str(caught.value.render()) == (
+        f"The posting of case {postal_case.number} is already recorded: posted on "
+        f"{today().isoformat()} by 中国邮政 EMS, tracking number EA123456789CN. A "
+        "case has one posting, so nothing was recorded. OneStop cannot change a "
+        "recorded posting, so if its tracking number is wrong, tell the applicant the "
+        "correct one directly."
+    )
+    assert len(posting_events(postal_case)) == 1
+
+
+def test_every_invalid_field_reported(demo, postal_case):
+    with pytest.raises(PostingInvalid) as caught:
+        record_posting(
+            actor=demo.user("clerk"),
+            case=postal_case,
+            posting=Posting(
+                posted_on="2026-13-45", carrier=" ", tracking_number="SF123"
+            ),
+        )
+
+    fields = caught.value.details["fields"]
+    assert caught.value.code == "case.posting_invalid"
+    assert caught.value.status == 400
+    assert list(fields) == ["posted_on", "carrier", "tracking_number"]
+    assert fields["posted_on"]["code"] == "case.posting_date_invalid"
+    assert fields["carrier"]["code"] == "case.posting_carrier_invalid"
+    assert fields["tracking_number"]["code"] == "case.tracking_number_invalid"
+    message = str(caught.value.render())
+    assert message.startswith("Correct these fields and record the posting again: ")
+    assert "The posting date 2026-13-45 is invalid" in message
+    assert "The carrier “ ” is invalid" in message
+    assert "The tracking number “SF123” is invalid" in message
+    assert posting_events(postal_case) == []
+
+
+def test_full_width_posting_date_read(demo, postal_case):
+    full_width = (
+        today()
+        .isoformat()
+        .translate(str.maketrans("0123456789-", "０１２３４５６７８９－"))
+    )
+
+    record_posting(
+        actor=demo.user("clerk"),
+        case=postal_case,
+        posting=posting(posted_on=full_width),
+    )
+
+    assert posting_events(postal_case)[0].data["posted_on"] == today().isoformat()
+
+
+def test_window_shows_recorded_posting(demo, postal_case):
+    clerk = demo.client("clerk")
+    values = {
+        "action": "record_posting",
+        "posted_on": today().isoformat(),
+        "carrier": "顺丰速运",
+        "tracking_number": "SF1234567890123",
+    }
+    clerk.post(f"/window/cases/{postal_case.number}/", values)
+
+    page = clerk.get(f"/window/cases/{postal_case.number}/").content.decode()
+    again = clerk.post(
+        f"/window/cases/{postal_case.number}/",
+        {**values, "tracking_number": "SF9999999999999"},
+    )
+
+    assert (
+        f"The posting is recorded: posted on {today().isoformat()} by 顺丰速运, "
+        "tracking number SF1234567890123."
+    ) in page
+    assert 'id="record-posting-button"' not in page
+    assert again.status_code == 409
+    assert 'data-code="case.posting_already_recorded"' in again.content.decode()
+    assert len(posting_events(postal_case)) == 1
+
+
+def test_window_reports_every_field_keeping_values(demo, postal_case):
+    response = demo.client("clerk").post(
+        f"/window/cases/{postal_case.number}/",
+        {
+            "action": "record_posting",
+            "posted_on": "2026-13-45",
+            "carrier": "顺丰速运",
+            "tracking_number": "SF123",
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="error-posted_on"' in page
+    assert 'id="error-tracking_number"' in page
+    assert 'id="error-carrier"' not in page
+    assert 'value="2026-13-45"' in page
+    assert 'value="顺丰速运"' in page
+    assert 'value="SF123"' in page
     assert posting_events(postal_case) == []
