@@ -30,7 +30,9 @@
     notice.id = "kiosk-idle-notice";
     notice.className = "kiosk-idle-notice";
     notice.setAttribute("role", "alert");
-    document.body.appendChild(notice);
+    // The notice opens a strip of its own at the top of the page, so that it covers no
+    // control (see .kiosk-idle-notice in onestop.css).
+    document.body.insertBefore(notice, document.body.firstChild);
     function show() {
       var text = left === 1 ? templateOne : template;
       notice.textContent = text.replace("{seconds}", String(left));
