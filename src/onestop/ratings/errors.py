@@ -250,7 +250,7 @@ class InvalidCentreFilter(InvalidInput):
 
 class InvalidPeriod(InvalidInput):
     code = "rating.invalid_period"
-    message = _("%(value)s is not a date. Use the form YYYY-MM-DD.")
+    message = _("%(value)s is not a date. Use the form YYYY-MM-DD, such as 2026-12-01.")
 
 
 class PeriodDateNotADay(InvalidInput):
@@ -337,8 +337,9 @@ class PadCentreNotAllowed(PermissionDenied):
 class PadWindowTaken(Conflict):
     code = "rating.pad_window_taken"
     message = _(
-        "Window %(window)s already has rating pad %(pad)s, paired at %(paired_at)s. A "
-        "centre admin revokes that pad before another one is paired with the window."
+        "%(window)s already has rating pad %(pad)s, paired at %(paired_at)s. A centre "
+        "admin revokes that pad on the Rating pads page before another one is paired "
+        "with the window."
     )
 
 

@@ -213,6 +213,7 @@ def pads(request: HttpRequest) -> HttpResponse:
             "error": error,
             "values": request.POST,
             "windows": active_windows(centre),
+            "padded_windows": queries.padded_windows(centre),
             "chosen_window": request.POST.get("window")
             or preselect_window(request, centre).code,
             "is_admin": is_admin,

@@ -24,6 +24,7 @@ from onestop.core.windows import (
     active_window_codes,
     find_active_window,
     lock_active_window,
+    named_window,
     window_label,
 )
 from onestop.ratings.errors import (
@@ -148,7 +149,7 @@ def _check_window_free(centre: Centre, window: Window) -> None:
     existing = get_window_pad(centre, window.pk)
     if existing is not None:
         raise PadWindowTaken(
-            window=window.code,
+            window=named_window(window.name, window.code),
             pad=existing.pk,
             paired_at=timezone.localtime(existing.paired_at).strftime("%Y-%m-%d %H:%M"),
         )

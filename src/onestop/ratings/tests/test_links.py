@@ -298,3 +298,14 @@ def test_visit_with_case_and_bad_id_check_digit(demo, issued_case):
 
     assert response.status_code == 400
     assert response.json()["code"].startswith("id_number.")
+
+
+def test_visit_page_title_names_window_once(demo):
+    visit, clerk = open_visit(demo)
+
+    page = clerk.get(
+        f"/ratings/visits/{visit.pk}/", headers={"Accept-Language": "zh-hans"}
+    ).content.decode()
+
+    assert "<title>综合窗口 5 现场服务" in page
+    assert "<h1>综合窗口 5 现场服务</h1>" in page

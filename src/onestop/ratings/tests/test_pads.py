@@ -490,3 +490,34 @@ def test_pad_offers_language_switch(demo):
         "the rating form appears here"
         not in device.get("/ratings/pad/").content.decode()
     )
+
+
+def test_taken_window_named_in_chinese(demo):
+    _first, pad = paired_device(demo, window="5")
+    _device, pairing = new_device()
+
+    response = demo.client("clerk").post(
+        "/ratings/pads/",
+        {"code": pairing.code, "window": "5"},
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    paired_at = timezone.localtime(pad.paired_at).strftime("%Y-%m-%d %H:%M")
+    assert response.status_code == 409
+    assert (
+        f"综合窗口 5 已有评价器 {pad.pk}，配对于 {paired_at}。须由中心管理员先在评价器"
+        "页面撤销该评价器，才能为此窗口配对另一台评价器。"
+    ) in response.content.decode()
+
+
+def test_pairing_form_marks_taken_window(demo):
+    paired_device(demo, window="5")
+
+    page = (
+        demo.client("clerk")
+        .get("/ratings/pads/", headers={"Accept-Language": "zh-hans"})
+        .content.decode()
+    )
+
+    assert '<option value="5" disabled>综合窗口 5 · 已有评价器</option>' in page
+    assert '<option value="6">综合窗口 6</option>' in page

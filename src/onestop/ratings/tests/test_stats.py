@@ -338,3 +338,18 @@ def test_page_filter_error_shows_filter_form(demo, rated):
     assert "The request could not be completed" not in page
     assert "rating-figures" not in page
     assert 'id="export-xlsx"' not in page
+
+
+def test_invalid_date_worded_as_on_dashboard(demo):
+    supervisor = demo.client("supervisor")
+    chinese = {"Accept-Language": "zh-hans"}
+
+    stats = supervisor.get("/ratings/stats/", {"end": "2026-2-3"}, headers=chinese)
+    dashboard = supervisor.get("/supervise/", {"start": "2026-2-3"}, headers=chinese)
+
+    sentence = "2026-2-3 不是有效日期。请使用 YYYY-MM-DD 格式，例如 2026-12-01。"
+    assert stats.status_code == 400
+    assert dashboard.status_code == 400
+    assert 'data-code="rating.invalid_period"' in stats.content.decode()
+    assert sentence in stats.content.decode()
+    assert sentence in dashboard.content.decode()
