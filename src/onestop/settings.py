@@ -97,7 +97,7 @@ ALLOWED_HOSTS = [
 CSRF_TRUSTED_ORIGINS = env_urls("ONESTOP_CSRF_ORIGINS", ("http", "https"))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "onestop.core.admin_site.OneStopAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

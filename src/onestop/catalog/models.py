@@ -147,13 +147,22 @@ class MatterOverlay(TenantModel):
     """
 
     matter = models.ForeignKey(
-        Matter, on_delete=models.CASCADE, related_name="overlays"
+        Matter,
+        on_delete=models.CASCADE,
+        related_name="overlays",
+        verbose_name=_("matter"),
     )
     path = models.CharField(_("field"), max_length=200)
     value = models.JSONField(_("centre value"), null=True)
-    updated_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("updated at")
+    )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("updated by"),
     )
 
     class Meta:
@@ -181,11 +190,19 @@ class PackInstallation(TenantModel):
     previous_version = models.CharField(
         _("previous version"), max_length=40, blank=True
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    summary = models.JSONField(default=dict, blank=True)
-    installed_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(
+        max_length=10, choices=Kind.choices, verbose_name=_("installation kind")
+    )
+    summary = models.JSONField(default=dict, blank=True, verbose_name=_("summary"))
+    installed_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("installed at")
+    )
     installed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("installed by"),
     )
 
     class Meta:
@@ -201,19 +218,31 @@ class UpgradeConflict(TenantModel):
     """A field both the pack and the centre changed: the centre's value stayed, for review."""
 
     installation = models.ForeignKey(
-        PackInstallation, on_delete=models.PROTECT, related_name="conflicts"
+        PackInstallation,
+        on_delete=models.PROTECT,
+        related_name="conflicts",
+        verbose_name=_("installation"),
     )
     matter = models.ForeignKey(
-        Matter, on_delete=models.PROTECT, related_name="conflicts"
+        Matter,
+        on_delete=models.PROTECT,
+        related_name="conflicts",
+        verbose_name=_("matter"),
     )
     path = models.CharField(_("field"), max_length=200)
     base_value = models.JSONField(_("old pack value"), null=True)
     pack_value = models.JSONField(_("new pack value"), null=True)
     centre_value = models.JSONField(_("centre value"), null=True)
     resolution = models.CharField(_("resolution"), max_length=20, blank=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("resolved at")
+    )
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("resolved by"),
     )
 
     class Meta:

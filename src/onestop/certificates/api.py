@@ -9,11 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from onestop.certificates import actions, ratelimit
-from onestop.certificates.downloads import certificate_pdf_response
+from onestop.certificates.downloads import (
+    certificate_pdf_response,
+    proof_bundle_response,
+)
 from onestop.certificates.errors import CertificateNotFound
 from onestop.certificates.queries import (
     VerificationResult,
-    certificate_proof_bundle,
     find_certificate,
     get_certificate_for,
 )
@@ -104,15 +106,17 @@ def get_certificate_pdf(request: HttpRequest, identifier: str) -> HttpResponse:
 
 
 @router.get("/{identifier}/proof", auth=None, url_name="certificate_proof")
-def get_proof_bundle(request: HttpRequest, identifier: str) -> HttpResponse:
+def get_proof_bundle(
+    request: HttpRequest, identifier: str, download: bool = False
+) -> HttpResponse:
     """Return the offline ledger proof of the certificate's latest event, as text.
 
     The bundle contains only hashes and the signed checkpoint. Check it with the vkey from
-    GET /api/v1/ledger/vkey.
+    GET /api/v1/ledger/vkey. With `download=1` the response is an attachment named
+    `<identifier>.proof.txt`, which browsers save as a file.
     """
     ratelimit.check_rate(request)
-    bundle = certificate_proof_bundle(identifier)
-    return HttpResponse(bundle, content_type="text/plain; charset=utf-8")
+    return proof_bundle_response(identifier, as_attachment=download)
 
 
 @router.post("/{identifier}/revoke", response=RevocationOut)

@@ -24,6 +24,7 @@ from stdnum.cn import uscc
 from stdnum.iso7064 import mod_37_36
 
 from onestop.core.errors import InvalidInput
+from onestop.core.full_width import fold_full_width
 
 PREFIX = "1.2.156.3005.2"
 MAX_SERIAL_LENGTH = 40
@@ -130,14 +131,27 @@ def build_identifier(
     return str(CertificateId(type_code, issuer_uscc, serial, version_number, check))
 
 
+def normalise_identifier(text: str) -> str:
+    """Return `text` as an identifier is written: ASCII, upper case, without the
+    surrounding spaces.
+
+    Verifiers type identifiers from paper, often in lower case or with a Chinese input
+    method's full-width characters, and every part of an identifier is upper case.
+    """
+    return fold_full_width(text).strip().upper()
+
+
 def parse_identifier(text: str) -> CertificateId:
     """Split a certificate identifier into its parts and verify its check character.
+
+    The text is read through `normalise_identifier` first, so a lower-case or
+    full-width identifier parses as the identifier it stands for.
 
     Raises InvalidCertificateId (code certificate_id.format) naming the malformed
     part, and CertificateIdCheckFailed (code certificate_id.check) for a wrong check
     character.
     """
-    identifier = text.strip() if isinstance(text, str) else ""
+    identifier = normalise_identifier(text) if isinstance(text, str) else ""
     if not identifier.startswith(PREFIX + "."):
         raise InvalidCertificateId(
             part=IdentifierPart.PREFIX, value=identifier[: len(PREFIX)], expected=PREFIX

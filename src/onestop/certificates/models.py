@@ -39,7 +39,12 @@ class CertificateType(TenantModel):
     # Fields of the certificate's face: [{"key", "label", "type", "required"}].
     face_fields = models.JSONField(_("face fields"), default=list, blank=True)
     issuing_department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issuing department"),
     )
     # True for a type that a holder has at most one valid certificate of, such as the
     # resident ID card, so issuing another supersedes the holder's valid one.
@@ -71,12 +76,19 @@ class Certificate(TenantModel):
 
     identifier = models.CharField(_("certificate identifier"), max_length=120)
     certificate_type = models.ForeignKey(
-        CertificateType, on_delete=models.PROTECT, related_name="certificates"
+        CertificateType,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("certificate type"),
     )
-    issuer = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    issuer = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("issuer")
+    )
     serial = models.CharField(_("serial"), max_length=40)
     version = models.PositiveSmallIntegerField(_("version"))
-    holder_kind = models.CharField(max_length=3, choices=HolderKind.choices)
+    holder_kind = models.CharField(
+        max_length=3, choices=HolderKind.choices, verbose_name=_("holder kind")
+    )
     holder_code = models.CharField(_("holder code"), max_length=18)
     holder_name = models.CharField(_("holder name"), max_length=200)
     face = models.JSONField(_("face field values"), default=dict, blank=True)
@@ -89,14 +101,18 @@ class Certificate(TenantModel):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("issued by"),
     )
     case_number = models.CharField(_("case number"), max_length=32, blank=True)
     status = models.CharField(
         max_length=20,
         choices=CertificateStatus.choices,
         default=CertificateStatus.VALID,
+        verbose_name=_("status"),
     )
-    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("status changed at")
+    )
     revocation_reason = models.TextField(_("reason for revoking"), blank=True)
     previous = models.OneToOneField(
         "self",
@@ -104,13 +120,16 @@ class Certificate(TenantModel):
         null=True,
         blank=True,
         related_name="next_version",
+        verbose_name=_("previous version"),
     )
     # The canonical JSON body that was signed, and {"alg", "kid", "sig"} over it.
-    document = models.JSONField()
-    signature = models.JSONField()
+    document = models.JSONField(verbose_name=_("document"))
+    signature = models.JSONField(verbose_name=_("signature"))
     # The ledger entry of the latest event of this version (issued, revoked ...), whose
     # offline proof bundle the holder and verifiers download.
-    ledger_entry_id = models.BigIntegerField(null=True, blank=True)
+    ledger_entry_id = models.BigIntegerField(
+        null=True, blank=True, verbose_name=_("ledger entry ID")
+    )
 
     class Meta:
         verbose_name = _("electronic certificate")

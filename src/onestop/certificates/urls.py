@@ -7,5 +7,6 @@ from onestop.certificates import views
 app_name = "certificates"
 
 urlpatterns = [
+    path("", views.verify_form, name="verify_form"),
     path("<str:identifier>", views.verify_certificate, name="verify"),
 ]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from onestop.certificates import actions, ratelimit
+from onestop.certificates.identifiers import normalise_identifier
 from onestop.certificates.models import Certificate
 from onestop.certificates.queries import RESULT_LABELS, VerificationResult
 from onestop.core.errors import OneStopError
@@ -16,6 +17,18 @@ from onestop.core.pages import render_error
 # Only an unknown identifier is a 404. Every other result (valid, expired, revoked,
 # superseded, signature invalid) is a 200 page that states the result in its heading.
 STATUS_OF_RESULT = {VerificationResult.NOT_FOUND: 404}
+
+
+@require_safe
+def verify_form(request: HttpRequest) -> HttpResponse:
+    """Show a form to type an identifier in, and send a typed one on to its check."""
+    identifier = normalise_identifier(request.GET.get("identifier", ""))
+    if not identifier:
+        return render(request, "certificates/verify_form.html")
+    if "/" in identifier:
+        # No URL path segment holds a slash, and the check explains why it is invalid.
+        return verify_certificate(request, identifier)
+    return redirect("certificates:verify", identifier=identifier)
 
 
 @require_safe
@@ -49,4 +62,5 @@ def _proof_url(certificate: Certificate | None) -> str:
     """Return the URL of the certificate's ledger proof bundle, or "" without one."""
     if certificate is None or certificate.ledger_entry_id is None:
         return ""
-    return reverse("api-v1:certificate_proof", args=[certificate.identifier])
+    proof_url = reverse("api-v1:certificate_proof", args=[certificate.identifier])
+    return f"{proof_url}?download=1"

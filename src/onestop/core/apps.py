@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "onestop.core"
     label = "core"
-    verbose_name = "OneStop core"
+    verbose_name = _("Centres and staff")
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in

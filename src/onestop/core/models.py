@@ -19,10 +19,14 @@ class Centre(models.Model):
 
     region_code = models.CharField(_("region code"), max_length=6, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True, verbose_name=_("URL slug"))
     # Share of a time limit left at which an open case turns yellow (a warning).
-    warning_ratio = models.DecimalField(max_digits=4, decimal_places=3, default=0.2)
-    created_at = models.DateTimeField(default=timezone.now)
+    warning_ratio = models.DecimalField(
+        max_digits=4, decimal_places=3, default=0.2, verbose_name=_("warning ratio")
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("created at")
+    )
 
     class Meta:
         verbose_name = _("service centre")
@@ -169,13 +173,26 @@ class Membership(models.Model):
     """A staff role of a user in a centre, and for reviewers and department admins a department."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
     )
-    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, null=True, blank=True)
+    centre = models.ForeignKey(
+        Centre,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("centre"),
+    )
     department = models.ForeignKey(
-        Department, on_delete=models.CASCADE, null=True, blank=True
+        Department,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("department"),
     )
-    role = models.CharField(max_length=30, choices=Role.choices)
+    role = models.CharField(max_length=30, choices=Role.choices, verbose_name=_("role"))
 
     class Meta:
         verbose_name = _("staff role")

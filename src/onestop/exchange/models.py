@@ -28,7 +28,10 @@ class ConnectorConfig(TenantModel):
     """How one department receives envelopes and how its callbacks are verified."""
 
     department = models.OneToOneField(
-        Department, on_delete=models.CASCADE, related_name="connector"
+        Department,
+        on_delete=models.CASCADE,
+        related_name="connector",
+        verbose_name=_("department"),
     )
     kind = models.CharField(
         _("connector kind"),
@@ -55,7 +58,7 @@ class ConnectorConfig(TenantModel):
     applicant_fields = models.JSONField(
         _("applicant fields sent unmasked"), default=list, blank=True
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("department connector")
@@ -80,21 +83,43 @@ class EnvelopeStatus(models.TextChoices):
 class Envelope(TenantModel):
     """One signed dispatch of a case to its department, stored as it was signed."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="envelopes")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT)
-    connector_kind = models.CharField(max_length=20, choices=ConnectorKind.choices)
-    idempotency_key = models.CharField(max_length=120)
-    body = models.JSONField()
-    signature = models.JSONField()
-    sha256 = models.CharField(max_length=64)
-    status = models.CharField(
-        max_length=20, choices=EnvelopeStatus.choices, default=EnvelopeStatus.CREATED
+    id = models.UUIDField(
+        primary_key=True,
+        default=uuid.uuid4,
+        editable=False,
+        verbose_name=_("envelope ID"),
     )
-    attempts = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="envelopes", verbose_name=_("case")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, verbose_name=_("department")
+    )
+    connector_kind = models.CharField(
+        max_length=20, choices=ConnectorKind.choices, verbose_name=_("connector kind")
+    )
+    idempotency_key = models.CharField(
+        max_length=120, verbose_name=_("idempotency key")
+    )
+    body = models.JSONField(verbose_name=_("body"))
+    signature = models.JSONField(verbose_name=_("signature"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256"))
+    status = models.CharField(
+        max_length=20,
+        choices=EnvelopeStatus.choices,
+        default=EnvelopeStatus.CREATED,
+        verbose_name=_("status"),
+    )
+    attempts = models.PositiveIntegerField(default=0, verbose_name=_("attempts made"))
+    created_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("created at")
+    )
+    delivered_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("delivered at")
+    )
+    acknowledged_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("acknowledged at")
+    )
 
     class Meta:
         verbose_name = _("envelope")
@@ -117,18 +142,27 @@ class CallbackStatus(models.TextChoices):
 class DepartmentCallback(TenantModel):
     """One result message from a department, stored with its signature and our receipt."""
 
-    callback_id = models.UUIDField()
+    callback_id = models.UUIDField(verbose_name=_("callback ID"))
     envelope = models.ForeignKey(
-        Envelope, on_delete=models.PROTECT, related_name="callbacks"
+        Envelope,
+        on_delete=models.PROTECT,
+        related_name="callbacks",
+        verbose_name=_("envelope"),
     )
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=30, choices=CallbackStatus.choices)
-    body = models.JSONField()
-    signature = models.JSONField()
-    sha256 = models.CharField(max_length=64)
-    receipt = models.JSONField()
-    receipt_signature = models.JSONField()
-    received_at = models.DateTimeField(default=timezone.now)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="+", verbose_name=_("case")
+    )
+    status = models.CharField(
+        max_length=30, choices=CallbackStatus.choices, verbose_name=_("status")
+    )
+    body = models.JSONField(verbose_name=_("body"))
+    signature = models.JSONField(verbose_name=_("signature"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256"))
+    receipt = models.JSONField(verbose_name=_("receipt"))
+    receipt_signature = models.JSONField(verbose_name=_("receipt signature"))
+    received_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("received at")
+    )
 
     class Meta:
         verbose_name = _("department callback")

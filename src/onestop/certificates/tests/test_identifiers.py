@@ -17,7 +17,7 @@ from onestop.certificates.identifiers import (
     compute_check,
     parse_identifier,
 )
-from onestop.testing import shared_data
+from onestop.testing import full_width, shared_data
 
 IDENTITY_CODES = shared_data("ids/identity-codes.json")
 KNOWN = json.loads(IDENTITY_CODES.read_text(encoding="utf-8"))["certificate_id_gb36904"]
@@ -141,7 +141,7 @@ def test_surrounding_whitespace_is_ignored():
             "version",
         ),
         (
-            "1.2.156.3005.2.11100000000013338W009.11330105002500287C.2025052201.002.a",
+            "1.2.156.3005.2.11100000000013338W009.11330105002500287C.2025052201.002.-",
             "check character",
         ),
     ],
@@ -164,6 +164,20 @@ def test_format_error_shows_value_and_fix():
     assert "11330105002500287D" in message
     assert "should be a valid 18-character USCC" in message
     assert "Copy the identifier again" in message
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        KNOWN_ID.lower(),
+        f"  {KNOWN_ID}\u3000",
+        full_width(KNOWN_ID),
+        full_width(KNOWN_ID.lower()),
+    ],
+    ids=["lower_case", "surrounding_spaces", "full_width", "full_width_lower_case"],
+)
+def test_typed_identifier_parses_as_printed(typed):
+    assert str(parse_identifier(typed)) == KNOWN_ID
 
 
 def test_lower_case_serial_is_rejected():

@@ -10,6 +10,7 @@ from onestop.certificates.identifiers import build_identifier
 from onestop.certificates.tests import urls
 from onestop.certificates.tests.conftest import ENTERPRISE_USCC, ISSUER_USCC
 from onestop.core.models import AuditEvent
+from onestop.testing import full_width
 
 UNKNOWN = build_identifier("11100000000013338W009", ISSUER_USCC, "209901010001", 1)
 
@@ -207,12 +208,39 @@ def test_page_shows_dates_as_on_other_pages(licence, language):
 def test_page_links_proof_bundle(client, licence):
     content = client.get(f"/verify/{licence.identifier}").content.decode()
 
-    proof_url = f"/api/v1/certificates/{licence.identifier}/proof"
+    proof_url = f"/api/v1/certificates/{licence.identifier}/proof?download=1"
     assert f'<a href="{proof_url}">Download the proof bundle</a>' in content
     assert "<code>onestop ledger verify-bundle</code> checks offline" in content
     proof = client.get(proof_url)
     assert proof.status_code == 200, proof.content
     assert proof["Content-Type"] == "text/plain; charset=utf-8"
+    assert proof["Content-Disposition"] == (
+        f'attachment; filename="{licence.identifier}.proof.txt"'
+    )
+    assert proof.content.decode().startswith("c2sp.org/tlog-proof@v1\n")
+
+
+def test_proof_bundle_without_download_is_inline_text(client, licence):
+    proof_url = f"/api/v1/certificates/{licence.identifier}/proof"
+
+    proof = client.get(proof_url)
+    download = client.get(f"{proof_url}?download=1")
+
+    assert proof.status_code == 200, proof.content
+    assert proof["Content-Type"] == "text/plain; charset=utf-8"
+    assert "Content-Disposition" not in proof
+    assert proof.content == download.content
+
+
+def test_proof_bundle_file_name_is_written_identifier(client, licence):
+    typed = licence.identifier.lower()
+
+    proof = client.get(f"/api/v1/certificates/{typed}/proof?download=1")
+
+    assert proof.status_code == 200, proof.content
+    assert proof["Content-Disposition"] == (
+        f'attachment; filename="{licence.identifier}.proof.txt"'
+    )
 
 
 def test_page_links_proof_bundle_in_chinese(licence):
@@ -220,7 +248,7 @@ def test_page_links_proof_bundle_in_chinese(licence):
 
     content = client.get(f"/verify/{licence.identifier}").content.decode()
 
-    proof_url = f"/api/v1/certificates/{licence.identifier}/proof"
+    proof_url = f"/api/v1/certificates/{licence.identifier}/proof?download=1"
     assert f'<a href="{proof_url}">下载存证证明文件</a>' in content
     assert "<dt>存证证明</dt>" in content
 
@@ -230,3 +258,60 @@ def test_unknown_certificate_page_has_no_proof_link(client, db):
 
     assert "/proof" not in content
     assert "Download the proof bundle" not in content
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "button"),
+    [
+        ("en", "Check a certificate", "Check the certificate"),
+        ("zh-hans", "核验电子证照", "核验"),
+    ],
+)
+def test_form_page_without_identifier(db, language, heading, button):
+    response = Client(HTTP_ACCEPT_LANGUAGE=language).get("/verify/")
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert f"<h1>{heading}</h1>" in content
+    assert '<form method="get" action="/verify/" id="verify-form">' in content
+    assert '<input type="text" name="identifier" required' in content
+    assert f'<button type="submit">{button}</button>' in content
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        lambda identifier: identifier,
+        lambda identifier: f"  {identifier.lower()} ",
+        lambda identifier: full_width(identifier.lower()),
+    ],
+    ids=["as_printed", "lower_case_with_spaces", "full_width_lower_case"],
+)
+def test_form_sends_identifier_to_its_page(client, licence, typed):
+    response = client.get("/verify/", {"identifier": typed(licence.identifier)})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/verify/{licence.identifier}"
+
+
+def test_form_with_empty_identifier_shows_form_again(client, db):
+    response = client.get("/verify/", {"identifier": " \u3000 "})
+
+    assert response.status_code == 200
+    assert 'id="verify-form"' in response.content.decode()
+
+
+def test_form_with_slash_shows_format_error(client, db):
+    response = client.get("/verify/", {"identifier": "1.2.156.3005.2/x"})
+
+    assert response.status_code == 400
+    assert "The certificate identifier is invalid" in response.content.decode()
+
+
+def test_page_reads_lower_case_identifier(client, licence):
+    response = client.get(f"/verify/{licence.identifier.lower()}")
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Valid certificate" in content
+    assert f"<code>{licence.identifier}</code>" in content
