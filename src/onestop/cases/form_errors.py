@@ -51,7 +51,7 @@ DECIMAL_NOT_PLAIN = gettext_lazy(
 # The message of field.pattern_mismatch for a field whose definition has a
 # `pattern_hint`, the rule in words in the pack's language.
 PATTERN_MISMATCH_WITH_HINT = gettext_lazy(
-    "%(label)s does not have the required format: %(hint)s."
+    "%(label)s is %(value)s, which does not have the required format: %(hint)s."
 )
 
 # The message of each field rule, by code. A message names the field by its label and
@@ -69,7 +69,7 @@ FIELD_MESSAGES: dict[str, Any] = {
     ),
     "field.email_invalid": gettext_lazy("%(label)s is not a valid e-mail address."),
     "field.pattern_mismatch": gettext_lazy(
-        "%(label)s does not have the required format."
+        "%(label)s is %(value)s, which does not have the required format."
     ),
     "field.not_integer": INTEGER_NOT_PLAIN,
     "field.not_decimal": DECIMAL_NOT_PLAIN,

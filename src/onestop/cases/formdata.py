@@ -20,11 +20,16 @@ from onestop.core.dates import (
     TypedDateInvalid,
     parse_typed_date,
 )
-from onestop.core.errors import OneStopError, detail_text, echoed
+from onestop.core.errors import Echoed, OneStopError, detail_text, echoed
 from onestop.core.full_width import fold_full_width
 from onestop.core.json_input import number_text
 from onestop.core.schema_errors import json_type_name
-from onestop.identity.codes import check_phone, parse_resident_id, parse_uscc
+from onestop.identity.codes import (
+    check_phone,
+    mask_id_number,
+    parse_resident_id,
+    parse_uscc,
+)
 from onestop.identity.lookup import get_enterprise
 
 DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000, "address": 200, "email": 254}
@@ -320,6 +325,9 @@ def _is_scalar_for(field: dict[str, Any], raw: Any) -> bool:
 
 def _clean_value(field: dict[str, Any], text: str) -> Any:
     kind = field.get("type", "text")
+    pattern = field.get("pattern")
+    if pattern:
+        text = _pattern_text(field, text)
     max_length = field.get("max_length") or DEFAULT_MAX_LENGTH.get(kind)
     if max_length and len(text) > int(max_length):
         raise FieldError("field.too_long", length=len(text), max_length=max_length)
@@ -338,14 +346,32 @@ def _clean_value(field: dict[str, Any], text: str) -> Any:
     elif kind == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
         raise FieldError("field.email_invalid")
 
-    pattern = field.get("pattern")
-    if pattern and isinstance(value, str):
-        # Chinese input methods type full-width digits and letters (１２３), so they
-        # are matched, and stored, as the ASCII characters they stand for.
-        value = fold_full_width(value)
     if pattern and not re.fullmatch(pattern, str(value)):
-        raise FieldError("field.pattern_mismatch", pattern=pattern)
+        raise FieldError(
+            "field.pattern_mismatch", pattern=pattern, value=_shown_value(field, text)
+        )
     return value
+
+
+def _pattern_text(field: dict[str, Any], text: str) -> str:
+    """Return the text that a field with a `pattern` matches and stores.
+
+    Chinese input methods type full-width digits and letters (１２３), so they count
+    as the ASCII characters they stand for. A field with `strip_spaces` also drops
+    the spaces that group the digits of an account number as printed on a card.
+    """
+    folded = fold_full_width(text)
+    if field.get("strip_spaces"):
+        return "".join(folded.split(" "))
+    return folded
+
+
+def _shown_value(field: dict[str, Any], text: str) -> Echoed:
+    """Return a value for an error's details, masked as an ID number is when the
+    field is marked `personal_data`, such as a bank account number."""
+    if field.get("personal_data"):
+        return echoed(mask_id_number(text))
+    return echoed(text)
 
 
 def _number(field: dict[str, Any], text: str) -> int | str:

@@ -37,6 +37,7 @@ from onestop.catalog.overlay_errors import (
     MatterNotInCentre,
     OverlayFieldNotSet,
     OverlayJsonInvalid,
+    OverlayMaterialsEmpty,
     OverlayNumberInvalid,
     OverlayPathInvalid,
     OverlayPathMissing,
@@ -59,6 +60,7 @@ from onestop.core.errors import (
     echoed,
     list_text,
 )
+from onestop.core.full_width import fold_full_width
 from onestop.core.json_errors import json_problem
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Department, Role
@@ -186,7 +188,8 @@ def parse_whole_number(field: str, path: str, text: str) -> int:
 
     Raises OverlayNumberInvalid for anything else. The matter schema checks the range.
     """
-    text = text.strip()
+    # Chinese input methods type full-width digits (１２), read as ASCII digits.
+    text = fold_full_width(text).strip()
     if not _WHOLE_NUMBER.fullmatch(text):
         raise OverlayNumberInvalid(
             field=Coded(path, field), path=path, value=echoed(text)
@@ -419,6 +422,20 @@ def check_definition(
         raise error_class(path=path, problems=new)
 
 
+def _check_materials_kept(
+    matter: Matter, pack: dict[str, Any], after: dict[str, Any]
+) -> None:
+    """Reject an overlay that empties the materials of a matter whose pack lists some.
+
+    The pack format allows a matter without materials, as a listing's guide-only
+    matters are, but a centre's empty list would leave the form and the guide of a
+    matter that takes applications with an empty 申请材料 section.
+    """
+    listed = pack.get("materials") or []
+    if listed and after.get("materials") == []:
+        raise OverlayMaterialsEmpty(matter=matter.name, count=len(listed))
+
+
 def _error_key(error: PackError) -> tuple[str, str, str]:
     return (error.path, error.rule, error.message)
 
@@ -466,6 +483,7 @@ def set_overlay_fields(
         before = apply_overlay(base_definition(matter), fields)
         fields.update(checked)
         after = apply_overlay(base_definition(matter), fields)
+        _check_materials_kept(matter, base_definition(matter), after)
         check_definition(matter.centre, after, path=", ".join(checked), before=before)
 
         for path, value in checked.items():

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from onestop.catalog.field_labels import labelled_path
 from onestop.catalog.packs.errors import PackError
 from onestop.core.errors import InvalidInput, NotFound, full_sentence
 
@@ -72,12 +73,35 @@ class OverlayValueInvalid(InvalidInput):
         )
 
     def message_values(self) -> dict[str, Any]:
+        # The message names a field of the editor by its label, and the details
+        # give the path alone.
         values = super().message_values()
+        values["path"] = ", ".join(
+            labelled_path(path) for path in str(values["path"]).split(", ")
+        )
         values["problems"] = " ".join(
-            full_sentence(str(PROBLEM_AT) % {"where": where, "problem": text})
+            full_sentence(
+                str(PROBLEM_AT) % {"where": labelled_path(where), "problem": text}
+            )
             for where, text in self.problem_texts
         )
         return values
+
+
+class OverlayMaterialsEmpty(InvalidInput):
+    """An overlay that would leave a matter of the pack with no material.
+
+    A matter that takes applications requires at least one material, so a centre
+    removes materials one by one, or switches the matter off.
+    """
+
+    code = "overlay.materials_empty"
+    message = _(
+        "The materials of %(matter)s were not saved: the new list is empty, but the "
+        "pack lists %(count)s materials for this matter and an application needs at "
+        "least one. Remove only the materials the centre does not ask for, or switch "
+        "the matter off if it takes no more applications."
+    )
 
 
 class LocalMatterInvalid(OverlayValueInvalid):

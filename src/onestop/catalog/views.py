@@ -12,9 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from django.utils.translation import ngettext
 
 from onestop.catalog import overlay, upgrade
+from onestop.catalog.field_labels import MATTER_FIELD_LABELS
 from onestop.catalog.models import Matter
 from onestop.core.errors import OneStopError, echoed
 from onestop.core.models import Centre, Role
@@ -23,18 +24,17 @@ from onestop.core.permissions import RoleRequired, centres_of, find_role
 
 # Fields with their own input on the editor; every other field uses "path = JSON value".
 COMMON_FIELDS = [
-    # The context keeps the matter's name apart from a person's name (姓名).
-    ("name", pgettext_lazy("matter", "Name"), "text"),
+    ("name", MATTER_FIELD_LABELS["name"], "text"),
     (
         "time_limits.promised.amount",
-        gettext_lazy("Promised limit (amount in the limit's unit)"),
+        MATTER_FIELD_LABELS["time_limits.promised.amount"],
         "number",
     ),
-    ("conditions", gettext_lazy("Conditions"), "textarea"),
-    ("location", gettext_lazy("Place of handling"), "text"),
-    ("hours", gettext_lazy("Opening hours"), "text"),
-    ("consultation", gettext_lazy("Consultation"), "text"),
-    ("complaint", gettext_lazy("Complaints"), "text"),
+    ("conditions", MATTER_FIELD_LABELS["conditions"], "textarea"),
+    ("location", MATTER_FIELD_LABELS["location"], "text"),
+    ("hours", MATTER_FIELD_LABELS["hours"], "text"),
+    ("consultation", MATTER_FIELD_LABELS["consultation"], "text"),
+    ("complaint", MATTER_FIELD_LABELS["complaint"], "text"),
 ]
 # A conflict id as the conflicts page posts it: digits only, short enough for the
 # database's 64-bit integer primary key.

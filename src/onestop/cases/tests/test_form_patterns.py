@@ -16,6 +16,7 @@ from onestop.catalog.models import Matter
 from onestop.testing import valid_form
 
 UNEMPLOYMENT = "unemployment-insurance-benefit"
+PROVIDENT_FUND = "provident-fund-rent-withdrawal"
 ACCOUNT = {
     "key": "bank_account",
     "label": "银行账号",
@@ -64,6 +65,32 @@ def test_field_without_pattern_kept_full_width():
     assert check_form_data([field], {"note": "１２３"}) == {"note": "１２３"}
 
 
+def test_grouped_account_stored_without_spaces():
+    field = {**ACCOUNT, "strip_spaces": True}
+
+    cleaned = check_form_data([field], {"bank_account": "6222 0000\u30001111 ２２２２"})
+
+    assert cleaned == {"bank_account": "6222000011112222"}
+
+
+def test_spaces_kept_without_strip_spaces():
+    error = rejected([ACCOUNT], {"bank_account": "6222 0000 1111 2222"})
+
+    assert error.details["fields"]["bank_account"]["value"] == "6222 0000 1111 2222"
+
+
+def test_personal_data_value_masked_in_error():
+    field = {**ACCOUNT, "personal_data": True}
+    error = rejected([field], {"bank_account": "６２２２０００0１"})
+
+    with translation.override("zh-hans"):
+        summary = form_summary(error)
+
+    assert error.details["fields"]["bank_account"]["value"] == "6222*0001"
+    assert "银行账号“6222*0001”格式不正确，应为12 至 30 位数字。" in summary
+    assert "622200001" not in summary
+
+
 def test_full_width_non_digit_still_rejected():
     error = rejected([ACCOUNT], {"bank_account": "１２３４５６７８９０１Ａ"})
 
@@ -73,8 +100,12 @@ def test_full_width_non_digit_still_rejected():
 @pytest.mark.parametrize(
     ("language", "line"),
     [
-        ("en", "银行账号 does not have the required format: 12 至 30 位数字."),
-        ("zh-hans", "银行账号格式不正确，应为12 至 30 位数字。"),
+        (
+            "en",
+            "银行账号 is 12345, which does not have the required format: "
+            "12 至 30 位数字.",
+        ),
+        ("zh-hans", "银行账号“12345”格式不正确，应为12 至 30 位数字。"),
     ],
 )
 def test_mismatch_message_names_hint(language, line):
@@ -87,6 +118,7 @@ def test_mismatch_message_names_hint(language, line):
     assert error.details["fields"]["bank_account"] == {
         "code": "field.pattern_mismatch",
         "pattern": "^[0-9]{12,30}$",
+        "value": "12345",
     }
 
 
@@ -97,7 +129,7 @@ def test_mismatch_message_without_hint():
     with translation.override("en"):
         summary = form_summary(error)
 
-    assert "银行账号 does not have the required format." in summary
+    assert "银行账号 is 12345, which does not have the required format." in summary
     assert "format:" not in summary
 
 
@@ -132,6 +164,44 @@ def test_api_stores_full_width_account_as_ascii(demo):
     assert response.status_code == 201, response.content
     case = Case.objects.get(number=response.json()["number"])
     assert case.form_data["bank_account"] == "62220212345678"
+
+
+@pytest.mark.django_db
+def test_api_stores_provident_fund_accounts_as_ascii(demo):
+    matter = Matter.objects.get(centre=demo.centre, pack_id=PROVIDENT_FUND)
+    form = {
+        **valid_form(matter),
+        "field.fund_account": "１２３４５６７８９０",
+        "field.bank_account": "6222 0000 1111 2222",
+    }
+
+    response = apply(demo.client("applicant"), demo, matter=matter, form=form)
+
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(number=response.json()["number"])
+    assert case.form_data["fund_account"] == "1234567890"
+    assert case.form_data["bank_account"] == "6222000011112222"
+
+
+@pytest.mark.django_db
+def test_api_masks_rejected_bank_account(demo):
+    matter = Matter.objects.get(centre=demo.centre, pack_id=PROVIDENT_FUND)
+    form = {
+        **valid_form(matter),
+        "field.fund_account": "1234567890",
+        "field.bank_account": "6222 0000 1111 22x2",
+    }
+
+    response = apply(demo.client("applicant"), demo, matter=matter, form=form)
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["details"]["fields"]["bank_account"]["value"] == "6222********22x2"
+    assert body["message"] == (
+        "Correct these fields of the form: 收款银行账号 is 6222********22x2, which "
+        "does not have the required format: 12 至 30 位数字."
+    )
+    assert "622200001111" not in json.dumps(body, ensure_ascii=False)
 
 
 @pytest.mark.django_db

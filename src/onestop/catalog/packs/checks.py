@@ -464,18 +464,34 @@ def _check_pattern(document: Document, path: PathKey, pattern: Any) -> list[Pack
 def _check_pattern_hint(
     document: Document, path: PathKey, form_field: dict[str, Any]
 ) -> list[PackError]:
-    if form_field.get("pattern_hint") is None or form_field.get("pattern"):
+    """Reject `pattern_hint` and `strip_spaces` on a field without `pattern`, whose
+    value is neither matched nor changed."""
+    if form_field.get("pattern"):
         return []
-    return [
-        document.error(
-            (*path, "pattern_hint"),
-            "form_field.pattern_hint_without_pattern",
-            _(
-                "The field has a pattern_hint but no pattern, so the hint would "
-                "describe no rule. Add the pattern or remove the hint."
-            ),
+    errors = []
+    if form_field.get("pattern_hint") is not None:
+        errors.append(
+            document.error(
+                (*path, "pattern_hint"),
+                "form_field.pattern_hint_without_pattern",
+                _(
+                    "The field has a pattern_hint but no pattern, so the hint would "
+                    "describe no rule. Add the pattern or remove the hint."
+                ),
+            )
         )
-    ]
+    if form_field.get("strip_spaces"):
+        errors.append(
+            document.error(
+                (*path, "strip_spaces"),
+                "form_field.strip_spaces_without_pattern",
+                _(
+                    "The field has strip_spaces but no pattern, so its spaces would "
+                    "be kept. Add the pattern or remove strip_spaces."
+                ),
+            )
+        )
+    return errors
 
 
 def _check_range(

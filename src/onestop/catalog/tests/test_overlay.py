@@ -436,6 +436,60 @@ def test_number_box_rejects_non_numbers(demo, typed):
     assert MatterOverlay.objects.count() == 0
 
 
+def test_number_box_reads_full_width_digits(demo):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo), {"action": "common", PROMISED: "３", "name": "食品经营许可"}
+    )
+
+    assert response.status_code == 302
+    assert current_version(food(demo)).guide.time_limit("promised") == (
+        3,
+        "working_days",
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", "The value for Name (name) was not saved. At Name (name): "),
+        ("zh-hans", "名称（name）的取值未保存。在名称（name）处：文本少于 1 个字符。"),
+    ],
+)
+def test_empty_name_named_by_label(demo, language, shown):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo),
+        {"action": "common", "name": ""},
+        headers={"Accept-Language": language},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-code="overlay.value_invalid"' in body
+    assert shown in body
+    assert food(demo).name == "食品经营许可"
+    assert MatterOverlay.objects.count() == 0
+
+
+def test_empty_materials_rejected(demo):
+    listed = len(effective_definition(food(demo))["materials"])
+
+    response = demo.client("centreadmin").post(
+        overlay_url(demo),
+        {"action": "path", "path": "materials", "value": "[]"},
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-code="overlay.materials_empty"' in body
+    assert (
+        f"食品经营许可的申请材料未保存：新的材料清单为空，而事项包为本事项列出了 {listed} "
+        "项材料，申请至少需要一项材料。" in body
+    )
+    assert MatterOverlay.objects.count() == 0
+    assert len(effective_definition(food(demo))["materials"]) == listed
+
+
 def test_local_matter_page_accepts_yaml(demo):
     text = yaml.safe_dump(local_definition(), allow_unicode=True, sort_keys=False)
 
@@ -725,7 +779,7 @@ def test_local_matter_name_rejects_hidden_characters(demo, name, shown):
 
     body = response.content.decode()
     assert response.status_code == 400
-    assert "The local matter was not saved. At name:" in body
+    assert "The local matter was not saved. At Name (name):" in body
     assert f"The text contains {shown}, a control or invisible character" in body
     assert not Matter.objects.filter(origin="local").exists()
 
@@ -765,7 +819,7 @@ def test_local_matter_error_reads_in_chinese(demo):
     )
 
     body = response.content.decode()
-    assert "本地事项未保存。在 name 处：" in body
+    assert "本地事项未保存。在名称（name）处：" in body
     assert "text.character_invalid" not in body
     assert "文字中含有控制字符或不可见字符 U+0007" in body
 
@@ -803,8 +857,16 @@ def test_editor_reports_missing_path(demo, posted, language, shown):
 @pytest.mark.parametrize(
     ("language", "shown"),
     [
-        ("en", "At time_limits.promised.amount: The number -1 is below the minimum 0."),
-        ("zh-hans", "在 time_limits.promised.amount 处：数值 -1 小于最小值 0。"),
+        (
+            "en",
+            "At Promised limit (amount in the limit&#x27;s unit) "
+            "(time_limits.promised.amount): The number -1 is below the minimum 0.",
+        ),
+        (
+            "zh-hans",
+            "在承诺时限（按该时限的单位计）（time_limits.promised.amount）处：数值 -1 "
+            "小于最小值 0。",
+        ),
     ],
 )
 def test_editor_error_names_no_rule_key(demo, language, shown):

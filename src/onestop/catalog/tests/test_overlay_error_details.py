@@ -56,8 +56,9 @@ def test_value_invalid_message_describes_problem(demo):
         )
 
     assert raised.value.render() == (
-        f"The value for {PROMISED} was not saved. At {PROMISED}: The number -1 is "
-        "below the minimum 0. Raise it."
+        f"The value for Promised limit (amount in the limit's unit) ({PROMISED}) "
+        f"was not saved. At Promised limit (amount in the limit's unit) ({PROMISED}): "
+        "The number -1 is below the minimum 0. Raise it."
     )
 
 

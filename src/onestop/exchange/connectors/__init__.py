@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Protocol
 
+from django.utils.translation import gettext as _
+
 from onestop.exchange.models import ConnectorConfig, ConnectorKind, Envelope
 
 
@@ -52,8 +54,18 @@ def get_connector(config: ConnectorConfig) -> Any:
 
 
 def check_config(config: ConnectorConfig) -> list[str]:
-    """Return the configuration problems that the connector kind reports."""
+    """Return the configuration problems of every kind, then those that the
+    connector kind reports."""
+    problems = []
+    if config.max_attempts < 1:
+        problems.append(
+            _(
+                "The number of delivery attempts is %(value)s. Enter at least 1, "
+                "the first delivery."
+            )
+            % {"value": config.max_attempts}
+        )
     schema = importlib.import_module(
         f"onestop.exchange.connectors.{config.kind}.schema"
     )
-    return list(schema.check_config(config))
+    return problems + list(schema.check_config(config))

@@ -18,6 +18,20 @@ def deptadmin(demo):
     return demo.client("deptadmin")
 
 
+def webhook_post(demo) -> dict:
+    """Return a valid post of the connector form for a webhook of the market."""
+    return {
+        "department": demo.market.pk,
+        "kind": "webhook",
+        "endpoint": "http://127.0.0.1:9/envelopes",
+        "key_algorithm": "hmac-sha256",
+        "hmac_secret": "x" * 40,
+        "timeout_seconds": "5",
+        "max_attempts": "4",
+        "applicant_fields": '["name"]',
+    }
+
+
 def test_department_admin_lists_only_own_connector(demo, deptadmin):
     connector_for(demo.market)
     response = deptadmin.get("/admin/exchange/connectorconfig/")
@@ -39,16 +53,7 @@ def test_department_admin_sets_webhook(demo, deptadmin):
     config = connector_for(demo.market)
     response = deptadmin.post(
         f"/admin/exchange/connectorconfig/{config.pk}/change/",
-        {
-            "department": demo.market.pk,
-            "kind": "webhook",
-            "endpoint": "http://127.0.0.1:9/envelopes",
-            "key_algorithm": "hmac-sha256",
-            "hmac_secret": "x" * 40,
-            "timeout_seconds": "5",
-            "max_attempts": "4",
-            "applicant_fields": '["name"]',
-        },
+        webhook_post(demo),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     config.refresh_from_db()
@@ -73,5 +78,30 @@ def test_incomplete_webhook_rejected(demo, deptadmin):
         },
     )
     assert response.status_code == 200
+    config.refresh_from_db()
+    assert config.kind == "worklist"
+
+
+def test_zero_timeout_and_attempts_both_reported(demo, deptadmin):
+    config = connector_for(demo.market)
+    response = deptadmin.post(
+        f"/admin/exchange/connectorconfig/{config.pk}/change/",
+        {
+            **webhook_post(demo),
+            "timeout_seconds": "0",
+            "max_attempts": "0",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert (
+        "The timeout is 0 seconds. Enter a timeout of more than 0 and at most 120 "
+        "seconds, such as 10." in page
+    )
+    assert (
+        "The number of delivery attempts is 0. Enter at least 1, the first delivery."
+        in page
+    )
     config.refresh_from_db()
     assert config.kind == "worklist"

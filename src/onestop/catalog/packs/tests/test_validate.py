@@ -268,6 +268,27 @@ def test_pattern_hint_without_pattern(small_pack, edit_matter):
     assert error.path == "form_fields[2].pattern_hint"
 
 
+def test_strip_spaces_without_pattern(small_pack, edit_matter):
+    edit_matter(
+        "food-business-licence",
+        lambda m: m["form_fields"][2].update(strip_spaces=True),
+    )
+
+    error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "form_field.strip_spaces_without_pattern"
+    assert error.path == "form_fields[2].strip_spaces"
+
+
+def test_strip_spaces_false_without_pattern(small_pack, edit_matter):
+    edit_matter(
+        "food-business-licence",
+        lambda m: m["form_fields"][2].update(strip_spaces=False, personal_data=True),
+    )
+
+    assert validate_pack(small_pack) == []
+
+
 @pytest.mark.parametrize(
     ("hint", "rule"),
     [("", "schema.minLength"), ("位" * 101, "schema.maxLength")],

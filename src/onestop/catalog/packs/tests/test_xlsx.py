@@ -126,9 +126,35 @@ def test_export_writes_pattern_hints(workbook_path):
     assert hints == {
         ("driving-licence-renewal", "licence_number"): "12 位数字",
         ("provident-fund-rent-withdrawal", "bank_account"): "12 至 30 位数字",
+        ("provident-fund-rent-withdrawal", "fund_account"): "数字，至多 30 位",
         ("real-estate-mortgage-registration", "unit_number"): "28 位数字或大写英文字母",
         ("real-estate-transfer-registration", "unit_number"): "28 位数字或大写英文字母",
         ("unemployment-insurance-benefit", "bank_account"): "12 至 30 位数字",
+    }
+
+
+def test_export_writes_space_and_personal_marks(workbook_path):
+    sheet = openpyxl.load_workbook(workbook_path)[FORM_FIELD_SHEET]
+    marks = {
+        (
+            row[column_of(sheet, "事项编号") - 1],
+            row[column_of(sheet, "字段编号") - 1],
+        ): (
+            row[column_of(sheet, "去除空格") - 1],
+            row[column_of(sheet, "个人信息") - 1],
+        )
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+        if row[column_of(sheet, "去除空格") - 1]
+        or row[column_of(sheet, "个人信息") - 1]
+    }
+
+    assert marks == {
+        ("driving-licence-renewal", "licence_number"): ("是", "是"),
+        ("provident-fund-rent-withdrawal", "fund_account"): ("是", "是"),
+        ("provident-fund-rent-withdrawal", "bank_account"): ("是", "是"),
+        ("real-estate-mortgage-registration", "unit_number"): ("是", None),
+        ("real-estate-transfer-registration", "unit_number"): ("是", None),
+        ("unemployment-insurance-benefit", "bank_account"): ("是", "是"),
     }
 
 

@@ -203,6 +203,8 @@ FORM_FIELD_COLUMNS = [
     Column("小数位数", ("decimal_places",), INTEGER),
     Column("格式", ("pattern",), TEXT),
     Column("格式说明", ("pattern_hint",), TEXT),
+    Column("去除空格", ("strip_spaces",), BOOLEAN),
+    Column("个人信息", ("personal_data",), BOOLEAN),
     Column("选项", ("choices",), JSON),
     Column("选项显示方式", ("display",), enum(FORM_FIELD_DISPLAYS)),
     Column("填写说明", ("help",), TEXT),
