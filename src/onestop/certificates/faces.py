@@ -119,10 +119,10 @@ def check_entered_face_values(
 def face_choices(field: Mapping[str, Any]) -> list[str]:
     """Return the values that a face field takes, or [] for a field that takes any text.
 
-    They are the field's `choices`. An `ethnicity` field without them takes the 56
-    ethnic groups as an ID card prints them (汉, 蒙古) and GB/T 3304's entries 其他 and
-    外国血统中国籍人士, so a certificate type synced
-    from a pack that lists no choices stores each group in one form too.
+    They are the field's `choices`. An `ethnicity` field without them takes the names
+    that an ID card prints: the 56 groups of GB/T 3304 without 族 (汉, 蒙古), then its
+    entries 其他 and 外国血统中国籍人士. So a certificate type synced from a pack that
+    lists no choices also stores each group in one form.
     """
     choices = field.get("choices")
     if choices:

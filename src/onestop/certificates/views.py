@@ -26,7 +26,8 @@ def verify_form(request: HttpRequest) -> HttpResponse:
     if not identifier:
         return render(request, "certificates/verify_form.html")
     if "/" in identifier:
-        # No URL path segment holds a slash, and the check explains why it is invalid.
+        # A URL path segment cannot contain a slash, so the check page shows the
+        # identifier as invalid here instead of redirecting.
         return verify_certificate(request, identifier)
     return redirect("certificates:verify", identifier=identifier)
 

@@ -1,5 +1,5 @@
 """The dashboard's tables with no warned or overdue case, in headless Chromium at a
-desktop's size: each says so in one row as wide as the table."""
+desktop's size: each shows that in one row as wide as the table."""
 
 from __future__ import annotations
 
