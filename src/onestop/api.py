@@ -28,6 +28,7 @@ from onestop.core.logging import get_logger
 from onestop.core.models import ApiToken
 from onestop.core.request_errors import request_error
 from onestop.core.schema_errors import (
+    MAX_REPORTED_PROBLEMS,
     SchemaMismatch,
     value_facts,
 )
@@ -123,6 +124,14 @@ class JsonParser(Parser):
         return read_json_body(request)
 
 
+class CountedValidationError(NinjaValidationError):
+    """Django Ninja's validation error with the first problems and the count of all."""
+
+    def __init__(self, errors: list[dict[str, Any]], *, error_count: int) -> None:
+        super().__init__(errors)
+        self.error_count = error_count
+
+
 class OneStopApi(NinjaAPI):
     """The Django Ninja API whose OpenAPI document lists each operation's error responses."""
 
@@ -132,21 +141,42 @@ class OneStopApi(NinjaAPI):
     def validation_error_from_error_contexts(
         self, error_contexts: list[ValidationErrorContext]
     ) -> NinjaValidationError:
-        """Add the JSON type and length of each invalid value to its error.
+        """Return Django Ninja's validation error with the first problems only, each
+        with the JSON type and length of its value.
 
         Django Ninja deletes pydantic's `input` from each error, but the messages name
-        the value's type. So the inputs are read here from the same pydantic errors,
-        which come in the same order.
+        the value's type, so it is read here before that. A body of a few megabytes can
+        hold hundreds of thousands of problems, so only the first MAX_REPORTED_PROBLEMS
+        are converted, and `error_count` on the result counts them all.
         """
-        error = super().validation_error_from_error_contexts(error_contexts)
-        inputs = [
-            item.get("input")
-            for context in error_contexts
-            for item in context.pydantic_validation_error.errors(include_url=False)
-        ]
-        for item, value in zip(error.errors, inputs, strict=True):
-            item.update(value_facts(value, str(item.get("type", ""))))
-        return error
+        errors: list[dict[str, Any]] = []
+        total = 0
+        for context in error_contexts:
+            model = context.model
+            failure = context.pydantic_validation_error
+            total += failure.error_count()
+            room = MAX_REPORTED_PROBLEMS - len(errors)
+            if room <= 0:
+                continue
+            for item in failure.errors(include_url=False)[:room]:
+                location = model.__ninja_flatten_map_reverse__.get(
+                    item["loc"], item["loc"]
+                )
+                problem: dict[str, Any] = {
+                    key: value for key, value in item.items() if key != "input"
+                }
+                problem["loc"] = (model.__ninja_param_source__, *location)
+                context_values = problem.get("ctx")
+                if context_values and isinstance(
+                    context_values.get("error"), Exception
+                ):
+                    problem["ctx"] = {
+                        **context_values,
+                        "error": str(context_values["error"]),
+                    }
+                problem.update(value_facts(item.get("input"), str(item["type"])))
+                errors.append(problem)
+        return CountedValidationError(errors, error_count=total)
 
 
 api = OneStopApi(
@@ -199,7 +229,9 @@ def on_onestop_error(request: HttpRequest, error: OneStopError) -> HttpResponse:
 def on_validation_error(
     request: HttpRequest, error: NinjaValidationError
 ) -> HttpResponse:
-    mismatch = SchemaMismatch(list(error.errors))
+    mismatch = SchemaMismatch(
+        list(error.errors), error_count=getattr(error, "error_count", None)
+    )
     return on_onestop_error(request, mismatch)
 
 

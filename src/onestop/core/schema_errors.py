@@ -15,7 +15,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from pydantic import ValidationError
 
 from onestop.core.errors import (
@@ -28,6 +28,9 @@ from onestop.core.errors import (
 )
 from onestop.core.json_input import number_text
 
+# At most this many problems of one request are described in its error. A client that
+# fixes them and sends the request again gets the next ones.
+MAX_REPORTED_PROBLEMS = 100
 # The parts of a request that Django Ninja names first in an error's location.
 SOURCES = frozenset({"body", "query", "path", "header", "cookie", "form", "file"})
 JSON_TYPE_NAMES = {dict: "object", list: "array", bool: "boolean", int: "number"}
@@ -269,13 +272,34 @@ class SchemaMismatch(OneStopError):
         "each problem with its location and pydantic type."
     )
 
-    def __init__(self, errors: list[dict[str, Any]]) -> None:
-        super().__init__(errors=[schema_error_detail(error) for error in errors])
-        self.problems = list(errors)
+    def __init__(
+        self, errors: list[dict[str, Any]], *, error_count: int | None = None
+    ) -> None:
+        # A body of a few megabytes can hold hundreds of thousands of unknown members,
+        # so only the first problems are described. `error_count` counts them all when
+        # the caller passed on only the first ones.
+        shown_errors = errors[:MAX_REPORTED_PROBLEMS]
+        count = max(error_count or 0, len(errors))
+        super().__init__(
+            errors=[schema_error_detail(error) for error in shown_errors],
+            error_count=count,
+        )
+        self.problems = shown_errors
+        self.problem_count = count
 
     def render(self) -> str:
-        summary = " ".join(schema_error_message(error) for error in self.problems)
-        return str(self.message) % {"summary": summary}
+        sentences = [schema_error_message(error) for error in self.problems]
+        left_out = self.problem_count - len(self.problems)
+        if left_out:
+            sentences.append(
+                ngettext(
+                    "%(count)s more problem is not listed.",
+                    "%(count)s more problems are not listed.",
+                    left_out,
+                )
+                % {"count": left_out}
+            )
+        return str(self.message) % {"summary": " ".join(sentences)}
 
 
 def schema_mismatch(error: ValidationError) -> SchemaMismatch:

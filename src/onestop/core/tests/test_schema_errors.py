@@ -7,10 +7,12 @@ import json
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import translation
 from pydantic import BaseModel, ConfigDict, Field, Json, ValidationError
 
 from onestop.core.schema_errors import (
+    MAX_REPORTED_PROBLEMS,
     schema_error_detail,
     schema_error_message,
     value_facts,
@@ -204,6 +206,38 @@ def test_api_body_in_english(demo):
         "JSON number. bogus is not a member of this request. Remove it. "
         "details.errors lists each problem with its location and pydantic type."
     )
+
+
+def test_many_problems_listed_up_to_limit(demo):
+    members = {f"k{number}": number for number in range(MAX_REPORTED_PROBLEMS + 50)}
+    body = {"username": "a", "password": "b", **members}
+
+    response = Client().post(
+        "/api/v1/auth/token", json.dumps(body), content_type="application/json"
+    )
+
+    assert response.status_code == 422
+    details = response.json()["details"]
+    assert len(details["errors"]) == MAX_REPORTED_PROBLEMS
+    assert details["errors"][0]["location"] == ["body", "payload", "k0"]
+    assert details["error_count"] == MAX_REPORTED_PROBLEMS + 50
+    message = response.json()["message"]
+    assert f"k{MAX_REPORTED_PROBLEMS - 1} is not a member" in message
+    assert f"k{MAX_REPORTED_PROBLEMS} is not a member" not in message
+    assert "50 more problems are not listed." in message
+
+
+def test_one_problem_counted(demo):
+    response = demo.client("applicant").put(
+        "/api/v1/identity/me",
+        json.dumps({"bogus": True}),
+        content_type="application/json",
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["details"]["error_count"] == 1
+    assert "未列出" not in response.json()["message"]
 
 
 def test_query_parameter_named_without_source(demo):
