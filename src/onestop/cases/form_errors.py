@@ -20,6 +20,7 @@ from onestop.core.errors import (
     choices_text,
     code_point_text,
     message_value,
+    tidy_cjk_spacing,
 )
 from onestop.core.schema_errors import json_type_label
 from onestop.identity import codes as identity_codes
@@ -52,6 +53,11 @@ DECIMAL_NOT_PLAIN = gettext_lazy(
 # `pattern_hint`, the rule in words in the pack's language.
 PATTERN_MISMATCH_WITH_HINT = gettext_lazy(
     "%(label)s is %(value)s, which does not have the required format: %(hint)s."
+)
+# The messages of field.pattern_mismatch for personal data too short to show masked.
+PATTERN_MISMATCH_UNSHOWN = gettext_lazy("%(label)s does not have the required format.")
+PATTERN_MISMATCH_UNSHOWN_WITH_HINT = gettext_lazy(
+    "%(label)s does not have the required format: %(hint)s."
 )
 
 # The message of each field rule, by code. A message names the field by its label and
@@ -165,16 +171,32 @@ def field_message(
         return identity_error(**values).render()
 
     message: Any = FIELD_MESSAGES.get(code)
-    if code == "field.pattern_mismatch" and field and field.get("pattern_hint"):
-        message = PATTERN_MISMATCH_WITH_HINT
+    if code == "field.pattern_mismatch":
+        message = _pattern_mismatch_message(values, field or {})
     if message is None:
         # NOTE: every code that check_form_data reports has a message above, so this
         # is reached only for an entry built elsewhere.
         return code
-    text = str(message) % _message_values(key, code, values, field or {})
+    text = tidy_cjk_spacing(
+        str(message) % _message_values(key, code, values, field or {})
+    )
     if code == "field.pattern_mismatch" and field and field.get("help"):
         text = f"{text} {field['help']}"
     return text
+
+
+def _pattern_mismatch_message(
+    values: Mapping[str, Any], field: Mapping[str, Any]
+) -> Any:
+    """Return the message of field.pattern_mismatch: with the field's rule in words
+    when its definition has a `pattern_hint`, and with the value when it is shown."""
+    if "value" in values:
+        if field.get("pattern_hint"):
+            return PATTERN_MISMATCH_WITH_HINT
+        return FIELD_MESSAGES["field.pattern_mismatch"]
+    if field.get("pattern_hint"):
+        return PATTERN_MISMATCH_UNSHOWN_WITH_HINT
+    return PATTERN_MISMATCH_UNSHOWN
 
 
 def _message_values(

@@ -348,7 +348,7 @@ def _clean_value(field: dict[str, Any], text: str) -> Any:
 
     if pattern and not re.fullmatch(pattern, str(value)):
         raise FieldError(
-            "field.pattern_mismatch", pattern=pattern, value=_shown_value(field, text)
+            "field.pattern_mismatch", pattern=pattern, **_shown_value(field, text)
         )
     return value
 
@@ -366,12 +366,17 @@ def _pattern_text(field: dict[str, Any], text: str) -> str:
     return folded
 
 
-def _shown_value(field: dict[str, Any], text: str) -> Echoed:
-    """Return a value for an error's details, masked as an ID number is when the
-    field is marked `personal_data`, such as a bank account number."""
-    if field.get("personal_data"):
-        return echoed(mask_id_number(text))
-    return echoed(text)
+def _shown_value(field: dict[str, Any], text: str) -> dict[str, Echoed]:
+    """Return the value that an error's details show, as {"value": ...}.
+
+    A field marked `personal_data`, such as a bank account number, shows its value
+    masked as an ID number is. A value of 8 characters or fewer would show as asterisks
+    only, which help no one, so it is left out (an empty dict).
+    """
+    if not field.get("personal_data"):
+        return {"value": echoed(text)}
+    masked = mask_id_number(text)
+    return {"value": echoed(masked)} if masked.strip("*") else {}
 
 
 def _number(field: dict[str, Any], text: str) -> int | str:

@@ -39,8 +39,8 @@ OPEN_STATES = {
 
 
 class Channel(models.TextChoices):
-    ONLINE = "online", _("online")
-    WINDOW = "window", _("window")
+    ONLINE = "online", _("online application")
+    WINDOW = "window", _("at the window")
     KIOSK = "kiosk", _("self-service kiosk")
 
 

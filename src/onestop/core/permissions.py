@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core import rows
-from onestop.core.errors import NotAuthenticated, PermissionDenied, message_value
+from onestop.core.errors import NotAuthenticated, PermissionDenied
 from onestop.core.models import Centre, Department, Membership, Role
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -40,13 +40,6 @@ class RoleRequired(PermissionDenied):
     def __init__(self, *, role: str | Iterable[str], **details: Any) -> None:
         roles = [Role(role)] if isinstance(role, str) else [Role(item) for item in role]
         super().__init__(role=roles, **details)
-
-    def message_values(self) -> dict[str, Any]:
-        """Name one role by its label, and several each with its label and code."""
-        values = super().message_values()
-        roles = self.details["role"]
-        values["role"] = roles[0].label if len(roles) == 1 else message_value(roles)
-        return values
 
     def render(self) -> str:
         if not self.details.get("centre"):

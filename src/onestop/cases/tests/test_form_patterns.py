@@ -87,8 +87,42 @@ def test_personal_data_value_masked_in_error():
         summary = form_summary(error)
 
     assert error.details["fields"]["bank_account"]["value"] == "6222*0001"
-    assert "银行账号“6222*0001”格式不正确，应为12 至 30 位数字。" in summary
+    assert "银行账号“6222*0001”格式不正确，应为 12 至 30 位数字。" in summary
     assert "622200001" not in summary
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("en", "银行账号 does not have the required format: 12 至 30 位数字."),
+        ("zh-hans", "银行账号格式不正确，应为 12 至 30 位数字。"),
+    ],
+)
+def test_short_personal_data_not_quoted(language, line):
+    field = {**ACCOUNT, "personal_data": True}
+    error = rejected([field], {"bank_account": "测试内容"})
+
+    with translation.override(language):
+        summary = form_summary(error)
+
+    assert error.details["fields"]["bank_account"] == {
+        "code": "field.pattern_mismatch",
+        "pattern": "^[0-9]{12,30}$",
+    }
+    assert line in summary
+    assert "****" not in summary
+    assert "测试内容" not in summary
+
+
+def test_short_personal_data_without_hint():
+    field = {**ACCOUNT, "personal_data": True, "pattern_hint": ""}
+    error = rejected([field], {"bank_account": "1234"})
+
+    with translation.override("en"):
+        summary = form_summary(error)
+
+    assert "银行账号 does not have the required format." in summary
+    assert "1234" not in summary
 
 
 def test_full_width_non_digit_still_rejected():
@@ -105,7 +139,7 @@ def test_full_width_non_digit_still_rejected():
             "银行账号 is 12345, which does not have the required format: "
             "12 至 30 位数字.",
         ),
-        ("zh-hans", "银行账号“12345”格式不正确，应为12 至 30 位数字。"),
+        ("zh-hans", "银行账号“12345”格式不正确，应为 12 至 30 位数字。"),
     ],
 )
 def test_mismatch_message_names_hint(language, line):

@@ -269,6 +269,18 @@ def test_case_page_shows_history_time_in_beijing_time(demo):
 # --- labels instead of codes -------------------------------------------------------------
 
 
+def test_english_case_page_names_channel(demo):
+    number = apply(demo)
+
+    response = demo.client("applicant").get(
+        f"/portal/cases/{number}/", headers={"Accept-Language": "en"}
+    )
+    content = response.content.decode()
+
+    assert "<dd>online application</dd>" in content
+    assert "<dd>online</dd>" not in content
+
+
 def test_chinese_case_page_shows_labels(demo):
     number = apply(demo)
 

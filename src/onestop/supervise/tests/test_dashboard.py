@@ -72,6 +72,30 @@ def test_suspended_case_keeps_its_remaining_days(demo):
     assert detail["warning"] == "ok"
 
 
+def test_every_table_has_column_headers(demo):
+    apply_and_accept(demo, at(2026, 3, 2, 9))
+    number, _body = apply_and_accept(demo, at(2026, 3, 9, 9))
+    request_extension(demo, number)
+    suspended, _body = apply_and_accept(demo, at(2026, 3, 2, 10))
+    post(
+        demo.client("reviewer"),
+        f"/api/v1/cases/{suspended}/special-procedure",
+        {"procedure": "hearing", "reason": "举行听证"},
+        at(2026, 3, 3),
+    )
+
+    page = dashboard(demo, at(2026, 3, 10)).content.decode()
+
+    tables = page.split("<table")[1:]
+    assert len(tables) == 5
+    for table in tables:
+        assert "<thead><tr><th>" in table.split("<tbody>")[0]
+    paused = page.split('id="paused"')[1].split("</table>")[0]
+    assert "<th>Case number</th>" in paused
+    assert "<th>State</th>" in paused
+    assert suspended in paused
+
+
 def test_dashboard_alerts_missing_calendar_year(demo):
     response = dashboard(demo, at(2026, 3, 10))
 
