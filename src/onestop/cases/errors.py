@@ -262,6 +262,7 @@ class ReasonAction(models.TextChoices):
     REJECT_EXTENSION = "reject_extension", _("rejecting an extension")
     APPROVE = "approve", _("approving a case")
     DENY = "deny", _("denying a case")
+    CORRECT_POSTING = "correct_posting", _("correcting the posting")
 
 
 class ReasonRequired(InvalidInput):
@@ -423,8 +424,42 @@ class PostingAlreadyRecorded(Conflict):
     message = _(
         "The posting of case %(number)s is already recorded: posted on %(posted_on)s "
         "by %(carrier)s, tracking number %(tracking_number)s. A case has one posting, "
-        "so nothing was recorded. OneStop cannot change a recorded posting, so if its "
-        "tracking number is wrong, tell the applicant the correct one directly."
+        "so nothing was recorded. If a value is wrong, use Correct the posting on the "
+        "case page and give the reason."
+    )
+
+
+class PostingNotRecorded(Conflict):
+    code = "case.posting_not_recorded"
+    message = _(
+        "No posting of case %(number)s is recorded, so there is nothing to correct. "
+        "Record the posting first."
+    )
+
+
+class PostingUnchanged(InvalidInput):
+    code = "case.posting_unchanged"
+    message = _(
+        "The correction changes nothing: the posting of case %(number)s is already "
+        "posted on %(posted_on)s by %(carrier)s, tracking number %(tracking_number)s. "
+        "Change the posting date, the carrier or the tracking number."
+    )
+
+
+class PostingCorrectionInvalid(RegistrationInvalid):
+    """Several invalid fields of a posting correction, its reason included, reported in
+    one notice. `details.fields` gives each field's code and values."""
+
+    code = "case.posting_correction_invalid"
+    message = _("Correct these fields and submit the correction again: %(summary)s")
+
+
+class ReasonCharacterInvalid(InvalidInput):
+    code = "case.reason_character_invalid"
+    message = _(
+        "The reason for %(action)s contains the invisible or control character "
+        "%(character)s. Type the reason again with visible characters and line "
+        "breaks only."
     )
 
 

@@ -22,7 +22,7 @@ from onestop.cases.models import (
 from onestop.cases.receipts import receipt_status
 from onestop.cases.recusal import own_case_errors
 from onestop.cases.workflow import (
-    RECORD_POSTING,
+    POSTING_ACTIONS,
     TRANSITIONS,
     UNCHANGED_STATE_ACTIONS,
 )
@@ -172,12 +172,29 @@ def case_detail(
             }
             for e in event_rows
         ],
-        "postings": [
-            {"at": api_iso(e.at), **e.data}
-            for e in event_rows
-            if e.action == RECORD_POSTING
-        ],
+        "postings": current_postings(event_rows),
     }
+
+
+def current_postings(events: Iterable[CaseEvent]) -> list[dict[str, Any]]:
+    """Return the case's current posting as a list of at most one: the values of its
+    latest `record_posting` or `correct_posting` event, with when it was written.
+
+    A correction's data also has the values it replaced, which the history keeps and
+    this leaves out.
+    """
+    postings = [e for e in events if e.action in POSTING_ACTIONS]
+    if not postings:
+        return []
+    latest = max(postings, key=lambda e: (e.at, e.pk))
+    return [
+        {
+            "at": api_iso(latest.at),
+            "posted_on": latest.data.get("posted_on", ""),
+            "carrier": latest.data.get("carrier", ""),
+            "tracking_number": latest.data.get("tracking_number", ""),
+        }
+    ]
 
 
 def documents_display(

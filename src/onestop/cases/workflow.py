@@ -53,10 +53,15 @@ TRANSITIONS: dict[str, Transition] = {
 
 # The case history's action for a result posted to the applicant (邮寄送达).
 RECORD_POSTING = "record_posting"
+# The action that replaces the values of the case's current posting, with a reason.
+CORRECT_POSTING = "correct_posting"
+# The actions whose event contains a posting's values. The latest is the current posting.
+POSTING_ACTIONS = (RECORD_POSTING, CORRECT_POSTING)
 # Actions of the case history that leave the case's state as it is, with their labels.
 UNCHANGED_STATE_ACTIONS: dict[str, object] = {
     "request_extension": _("extension requested"),
     "approve_extension": _("extension approved"),
     "reject_extension": _("extension rejected"),
     RECORD_POSTING: _("result posted"),
+    CORRECT_POSTING: _("posting corrected"),
 }

@@ -51,6 +51,7 @@ WINDOW_ACTIONS = (
     "correction",
     "deliver",
     "record_posting",
+    "correct_posting",
     "approve",
 )
 
@@ -305,13 +306,20 @@ def _window_action(request: HttpRequest, found: Case) -> None:
         actions.deliver_result(actor=request.user, case=found)
         messages.success(request, _("Result handed over; the case is closed."))
     elif action == "record_posting":
-        posting = actions.Posting(
-            posted_on=request.POST.get("posted_on", ""),
-            carrier=request.POST.get("carrier", ""),
-            tracking_number=request.POST.get("tracking_number", ""),
+        actions.record_posting(
+            actor=request.user, case=found, posting=_posting_from_post(request)
         )
-        actions.record_posting(actor=request.user, case=found, posting=posting)
         messages.success(request, _("Posting recorded; the applicant sees it."))
+    elif action == "correct_posting":
+        actions.correct_posting(
+            actor=request.user,
+            case=found,
+            posting=_posting_from_post(request),
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(
+            request, _("Posting corrected; the applicant sees the new values.")
+        )
     else:
         actions.approve_case(
             actor=request.user,
@@ -320,6 +328,14 @@ def _window_action(request: HttpRequest, found: Case) -> None:
             result=decision_from_post(request),
         )
         messages.success(request, _("Decided on the spot."))
+
+
+def _posting_from_post(request: HttpRequest) -> actions.Posting:
+    return actions.Posting(
+        posted_on=request.POST.get("posted_on", ""),
+        carrier=request.POST.get("carrier", ""),
+        tracking_number=request.POST.get("tracking_number", ""),
+    )
 
 
 def _reject_unsent_notes(request: HttpRequest, action: str) -> None:

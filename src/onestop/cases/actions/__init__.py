@@ -7,8 +7,9 @@ saves case rows.
 
 The actions live in one module per stage of a case: `filing` (online or at the window, and
 withdrawal), `acceptance`, `correction`, `decision` (review, decision and handing the
-result over) and `posting` (recording that the result was posted). They share the steps
-in `materials`, `checks`, `numbering`, `roles` and `transitions`. This package re-exports
+result over) and `posting` (recording that the result was posted, and correcting that
+record). They share the steps in `materials`, `checks`, `numbering`, `roles` and
+`transitions`. This package re-exports
 the actions, their data classes and constants, and the private steps that `cases.clock`,
 `exchange.case_results` and tests call.
 """
@@ -38,7 +39,7 @@ from onestop.cases.actions.materials import Application, MaterialCheck
 from onestop.cases.actions.numbering import (
     _allocate_case_number as _allocate_case_number,
 )
-from onestop.cases.actions.posting import Posting, record_posting
+from onestop.cases.actions.posting import Posting, correct_posting, record_posting
 from onestop.cases.actions.roles import (
     APPLICANT,
     DEPARTMENT_ROLES,
@@ -67,6 +68,7 @@ __all__ = [
     "accept_case",
     "apply_department_result",
     "approve_case",
+    "correct_posting",
     "create_window_case",
     "deliver_result",
     "deny_case",

@@ -1,24 +1,39 @@
-"""The window records that a result was posted (邮寄送达), shown to the applicant."""
+"""The window records that a result was posted (邮寄送达), shown to the applicant, and
+corrects a recorded posting with a reason."""
 
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 from django.utils import timezone
 
-from onestop.cases.actions import Posting, deliver_result, record_posting
+from onestop.cases.actions import (
+    Posting,
+    correct_posting,
+    deliver_result,
+    record_posting,
+)
+from onestop.cases.actions.posting import recorded_posting
 from onestop.cases.errors import (
     PostingAlreadyRecorded,
     PostingCarrierInvalid,
+    PostingCorrectionInvalid,
     PostingDateInvalid,
     PostingInvalid,
+    PostingNotRecorded,
     PostingNotRequested,
+    PostingUnchanged,
+    ReasonCharacterInvalid,
+    ReasonRequired,
+    ReasonTooLong,
     TrackingNumberInvalid,
 )
 from onestop.cases.models import CaseEvent, CaseState
 from onestop.core.dates import LOCAL_ZONE
 from onestop.core.errors import InvalidTransition
+from onestop.core.ledger.models import LedgerEntry
 from onestop.core.permissions import RoleRequired
 from onestop.testing import issued_social_security_case
 
@@ -240,9 +255,8 @@ def test_second_posting_rejected(demo, postal_case):
     assert str(caught.value.render()) == (
         f"The posting of case {postal_case.number} is already recorded: posted on "
         f"{today().isoformat()} by 中国邮政 EMS, tracking number EA123456789CN. A "
-        "case has one posting, so nothing was recorded. OneStop cannot change a "
-        "recorded posting, so if its tracking number is wrong, tell the applicant the "
-        "correct one directly."
+        "case has one posting, so nothing was recorded. If a value is wrong, use "
+        "Correct the posting on the case page and give the reason."
     )
     assert len(posting_events(postal_case)) == 1
 
@@ -334,3 +348,443 @@ def test_window_reports_every_field_keeping_values(demo, postal_case):
     assert 'value="顺丰速运"' in page
     assert 'value="SF123"' in page
     assert posting_events(postal_case) == []
+
+
+# --- corrections ----------------------------------------------------------------------
+
+REASON = "运单号录入错误，按运单更正。"
+
+
+def correction_events(case) -> list[CaseEvent]:
+    return list(CaseEvent.objects.filter(case=case, action="correct_posting"))
+
+
+def ledger_actions(demo) -> list[str]:
+    entries = LedgerEntry.objects.filter(
+        kind="case.transition", centre_id=demo.centre.pk
+    ).order_by("pk")
+    return [json.loads(bytes(entry.data))["body"]["action"] for entry in entries]
+
+
+@pytest.fixture
+def posted_case(demo, postal_case):
+    return record_posting(actor=demo.user("clerk"), case=postal_case, posting=posting())
+
+
+def test_correction_recorded_as_event(demo, posted_case):
+    case = correct_posting(
+        actor=demo.user("clerk"),
+        case=posted_case,
+        posting=posting(tracking_number="ea987654321cn"),
+        reason=f"  {REASON}\r\n",
+    )
+
+    corrections = correction_events(case)
+    assert case.state == CaseState.RESULT_ISSUED
+    assert len(corrections) == 1
+    assert corrections[0].from_state == CaseState.RESULT_ISSUED
+    assert corrections[0].to_state == CaseState.RESULT_ISSUED
+    assert corrections[0].actor_role == "clerk"
+    assert corrections[0].reason == REASON
+    assert corrections[0].data == {
+        "posted_on": today().isoformat(),
+        "carrier": "中国邮政 EMS",
+        "tracking_number": "EA987654321CN",
+        "replaced": {
+            "posted_on": today().isoformat(),
+            "carrier": "中国邮政 EMS",
+            "tracking_number": "EA123456789CN",
+        },
+    }
+
+
+def test_correction_keeps_earlier_event(demo, posted_case):
+    correct_posting(
+        actor=demo.user("clerk"),
+        case=posted_case,
+        posting=posting(carrier="顺丰速运"),
+        reason=REASON,
+    )
+
+    events = posting_events(posted_case)
+    assert len(events) == 1
+    assert events[0].data["carrier"] == "中国邮政 EMS"
+    assert events[0].reason == ""
+
+
+def test_latest_correction_is_current(demo, posted_case):
+    clerk = demo.user("clerk")
+    correct_posting(
+        actor=clerk,
+        case=posted_case,
+        posting=posting(carrier="顺丰速运"),
+        reason=REASON,
+    )
+    correct_posting(
+        actor=clerk,
+        case=posted_case,
+        posting=posting(carrier="京东物流"),
+        reason="寄递企业填错。",
+    )
+
+    current = recorded_posting(posted_case)
+    corrections = correction_events(posted_case)
+    assert current is not None
+    assert current.action == "correct_posting"
+    assert current.data["carrier"] == "京东物流"
+    assert len(corrections) == 2
+    assert corrections[1].data["replaced"]["carrier"] == "顺丰速运"
+
+
+def test_correction_queues_ledger_entry(demo, posted_case):
+    before = ledger_actions(demo)
+
+    correct_posting(
+        actor=demo.user("clerk"),
+        case=posted_case,
+        posting=posting(tracking_number="EA987654321CN"),
+        reason=REASON,
+    )
+
+    assert before[-1] == "record_posting"
+    assert ledger_actions(demo) == [*before, "correct_posting"]
+
+
+def test_second_posting_names_corrected_values(demo, posted_case):
+    correct_posting(
+        actor=demo.user("clerk"),
+        case=posted_case,
+        posting=posting(tracking_number="EA987654321CN"),
+        reason=REASON,
+    )
+
+    with pytest.raises(PostingAlreadyRecorded) as caught:
+        record_posting(actor=demo.user("clerk"), case=posted_case, posting=posting())
+
+    assert caught.value.details["tracking_number"] == "EA987654321CN"
+    assert "tracking number EA987654321CN" in str(caught.value.render())
+
+
+def test_correction_without_posting_rejected(demo, postal_case):
+    before = ledger_actions(demo)
+
+    with pytest.raises(PostingNotRecorded) as caught:
+        correct_posting(
+            actor=demo.user("clerk"),
+            case=postal_case,
+            posting=posting(),
+            reason=REASON,
+        )
+
+    assert caught.value.code == "case.posting_not_recorded"
+    assert caught.value.status == 409
+    assert str(caught.value.render()) == (
+        f"No posting of case {postal_case.number} is recorded, so there is nothing "
+        "to correct. Record the posting first."
+    )
+    assert correction_events(postal_case) == []
+    assert ledger_actions(demo) == before
+
+
+@pytest.mark.parametrize("reason", ["", "  \r\n "])
+def test_correction_without_reason_rejected(demo, posted_case, reason):
+    with pytest.raises(ReasonRequired) as caught:
+        correct_posting(
+            actor=demo.user("clerk"),
+            case=posted_case,
+            posting=posting(tracking_number="EA987654321CN"),
+            reason=reason,
+        )
+
+    assert caught.value.code == "case.reason_required"
+    assert caught.value.details["field"] == "reason"
+    assert str(caught.value.render()) == (
+        "Give a reason: correcting the posting needs one."
+    )
+    assert correction_events(posted_case) == []
+
+
+def test_correction_reason_too_long_rejected(demo, posted_case):
+    with pytest.raises(ReasonTooLong) as caught:
+        correct_posting(
+            actor=demo.user("clerk"),
+            case=posted_case,
+            posting=posting(tracking_number="EA987654321CN"),
+            reason="错" * 2001,
+        )
+
+    assert caught.value.code == "case.reason_too_long"
+    assert str(caught.value.render()) == (
+        "The reason for correcting the posting has 2001 characters; the maximum is "
+        "2000. Shorten it."
+    )
+    assert correction_events(posted_case) == []
+
+
+def test_correction_reason_hidden_character_rejected(demo, posted_case):
+    with pytest.raises(ReasonCharacterInvalid) as caught:
+        correct_posting(
+            actor=demo.user("clerk"),
+            case=posted_case,
+            posting=posting(tracking_number="EA987654321CN"),
+            reason="运单号\u200b填错",
+        )
+
+    assert caught.value.code == "case.reason_character_invalid"
+    assert str(caught.value.render()) == (
+        "The reason for correcting the posting contains the invisible or control "
+        "character U+200B (ZERO WIDTH SPACE). Type the reason again with visible "
+        "characters and line breaks only."
+    )
+    assert correction_events(posted_case) == []
+
+
+def test_correction_reason_keeps_line_breaks(demo, posted_case):
+    correct_posting(
+        actor=demo.user("clerk"),
+        case=posted_case,
+        posting=posting(tracking_number="EA987654321CN"),
+        reason="运单号填错。\r\n已电话告知申请人。",
+    )
+
+    assert correction_events(posted_case)[0].reason == (
+        "运单号填错。\n已电话告知申请人。"
+    )
+
+
+@pytest.mark.parametrize(
+    "tracking_number",
+    ["EA123456789CN", " ea123456789cn ", "ＥＡ１２３４５６７８９ＣＮ"],
+)
+def test_unchanged_correction_rejected(demo, posted_case, tracking_number):
+    before = ledger_actions(demo)
+
+    with pytest.raises(PostingUnchanged) as caught:
+        correct_posting(
+            actor=demo.user("clerk"),
+            case=posted_case,
+            posting=posting(tracking_number=tracking_number),
+            reason=REASON,
+        )
+
+    assert caught.value.code == "case.posting_unchanged"
+    assert caught.value.status == 400
+    assert str(caught.value.render()) == (
+        f"The correction changes nothing: the posting of case {posted_case.number} "
+        f"is already posted on {today().isoformat()} by 中国邮政 EMS, tracking "
+        "number EA123456789CN. Change the posting date, the carrier or the tracking "
+        "number."
+    )
+    assert correction_events(posted_case) == []
+    assert ledger_actions(demo) == before
+
+
+def test_every_invalid_correction_field_reported(demo, posted_case):
+    with pytest.raises(PostingCorrectionInvalid) as caught:
+        correct_posting(
+            actor=demo.user("clerk"),
+            case=posted_case,
+            posting=Posting(
+                posted_on="2026-13-45", carrier=" ", tracking_number="SF123"
+            ),
+            reason=" ",
+        )
+
+    fields = caught.value.details["fields"]
+    assert caught.value.code == "case.posting_correction_invalid"
+    assert caught.value.status == 400
+    assert list(fields) == ["posted_on", "carrier", "tracking_number", "reason"]
+    assert fields["posted_on"]["code"] == "case.posting_date_invalid"
+    assert fields["carrier"]["code"] == "case.posting_carrier_invalid"
+    assert fields["tracking_number"]["code"] == "case.tracking_number_invalid"
+    assert fields["reason"]["code"] == "case.reason_required"
+    message = str(caught.value.render())
+    assert message.startswith("Correct these fields and submit the correction again: ")
+    assert "The posting date 2026-13-45 is invalid" in message
+    assert "The carrier “ ” is invalid" in message
+    assert "The tracking number “SF123” is invalid" in message
+    assert "Give a reason: correcting the posting needs one." in message
+    assert correction_events(posted_case) == []
+
+
+def test_applicant_may_not_correct(demo, posted_case):
+    with pytest.raises(RoleRequired):
+        correct_posting(
+            actor=demo.user("applicant"),
+            case=posted_case,
+            posting=posting(tracking_number="EA987654321CN"),
+            reason=REASON,
+        )
+
+    assert correction_events(posted_case) == []
+
+
+def test_other_centre_clerk_may_not_correct(demo, other_centre, posted_case):
+    before = ledger_actions(demo)
+
+    with pytest.raises(RoleRequired) as caught:
+        correct_posting(
+            actor=demo.user("nanhai-clerk"),
+            case=posted_case,
+            posting=posting(tracking_number="EA987654321CN"),
+            reason=REASON,
+        )
+
+    assert caught.value.code == "permission.role_required"
+    assert correction_events(posted_case) == []
+    assert ledger_actions(demo) == before
+
+
+def test_correction_of_closed_case_rejected(demo, posted_case):
+    closed = deliver_result(actor=demo.user("applicant"), case=posted_case)
+
+    with pytest.raises(InvalidTransition) as caught:
+        correct_posting(
+            actor=demo.user("clerk"),
+            case=closed,
+            posting=posting(tracking_number="EA987654321CN"),
+            reason=REASON,
+        )
+
+    assert caught.value.code == "invalid_transition"
+    assert "correcting the posting is not possible now" in str(caught.value.render())
+    assert correction_events(closed) == []
+
+
+def test_window_correction_shown_everywhere(demo, posted_case):
+    clerk = demo.client("clerk")
+    page = clerk.get(f"/window/cases/{posted_case.number}/").content.decode()
+
+    response = clerk.post(
+        f"/window/cases/{posted_case.number}/",
+        {
+            "action": "correct_posting",
+            "posted_on": today().isoformat(),
+            "carrier": "顺丰速运",
+            "tracking_number": "SF1234567890123",
+            "reason": REASON,
+        },
+    )
+    window_page = clerk.get(f"/window/cases/{posted_case.number}/").content.decode()
+    portal_page = (
+        demo.client("applicant")
+        .get(f"/portal/cases/{posted_case.number}/")
+        .content.decode()
+    )
+
+    assert 'id="correct-posting"' in page
+    assert 'name="tracking_number" maxlength="40" value="EA123456789CN"' in page
+    assert response.status_code == 302
+    assert len(correction_events(posted_case)) == 1
+    assert (
+        f"The posting is recorded: posted on {today().isoformat()} by 顺丰速运, "
+        "tracking number SF1234567890123."
+    ) in window_page
+    assert 'name="tracking_number" maxlength="40" value="SF1234567890123"' in (
+        window_page
+    )
+    assert (
+        f"Posted on {today().isoformat()} by 顺丰速运, tracking number SF1234567890123."
+    ) in portal_page
+    assert "EA123456789CN" not in portal_page
+    assert "result posted" in portal_page
+    assert "posting corrected" in portal_page
+    assert REASON in portal_page
+
+
+def test_window_hides_correction_before_posting(demo, postal_case):
+    page = (
+        demo.client("clerk")
+        .get(f"/window/cases/{postal_case.number}/")
+        .content.decode()
+    )
+
+    assert 'id="record-posting-button"' in page
+    assert 'id="correct-posting"' not in page
+
+
+def test_window_correction_keeps_typed_values(demo, posted_case):
+    response = demo.client("clerk").post(
+        f"/window/cases/{posted_case.number}/",
+        {
+            "action": "correct_posting",
+            "posted_on": "2026-13-45",
+            "carrier": "顺丰速运",
+            "tracking_number": "SF123",
+            "reason": "",
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-code="case.posting_correction_invalid"' in page
+    assert 'id="error-posted_on"' in page
+    assert 'id="error-tracking_number"' in page
+    assert 'id="error-reason"' in page
+    assert 'id="error-carrier"' not in page
+    assert 'value="2026-13-45"' in page
+    assert 'value="顺丰速运"' in page
+    assert 'value="SF123"' in page
+    assert correction_events(posted_case) == []
+
+
+def test_window_correction_keeps_typed_reason(demo, posted_case):
+    response = demo.client("clerk").post(
+        f"/window/cases/{posted_case.number}/",
+        {
+            "action": "correct_posting",
+            "posted_on": today().isoformat(),
+            "carrier": "中国邮政 EMS",
+            "tracking_number": "SF123",
+            "reason": REASON,
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="error-tracking_number"' in page
+    assert f">{REASON}</textarea>" in page
+    assert correction_events(posted_case) == []
+
+
+def test_window_reports_unchanged_in_chinese(demo, posted_case):
+    response = demo.client("clerk").post(
+        f"/window/cases/{posted_case.number}/",
+        {
+            "action": "correct_posting",
+            "posted_on": today().isoformat(),
+            "carrier": "中国邮政 EMS",
+            "tracking_number": "EA123456789CN",
+            "reason": REASON,
+        },
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        f"本次更正没有改动任何信息：办件 {posted_case.number} 的邮寄信息已是于 "
+        f"{today().isoformat()} 由中国邮政 EMS 寄出，运单号 EA123456789CN。"
+        "请修改邮寄日期、寄递企业或运单号。"
+    ) in page
+    assert correction_events(posted_case) == []
+
+
+def test_window_reports_missing_reason_in_chinese(demo, posted_case):
+    response = demo.client("clerk").post(
+        f"/window/cases/{posted_case.number}/",
+        {
+            "action": "correct_posting",
+            "posted_on": today().isoformat(),
+            "carrier": "中国邮政 EMS",
+            "tracking_number": "EA987654321CN",
+            "reason": "",
+        },
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "请填写理由：更正邮寄信息必须说明理由。" in page
+    assert 'id="error-reason"' in page
+    assert correction_events(posted_case) == []
