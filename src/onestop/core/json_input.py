@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import Coded, InvalidInput, echoed
+from onestop.core.errors import Coded, InvalidInput, code_point, echoed
 
 # A \u escape of a surrogate (U+D800 to U+DFFF) or of a control character other than
 # tab, line feed and carriage return. Only bodies with one are walked.
@@ -43,7 +43,7 @@ TOP_MEMBER_NAME = Coded("member_name", _("A member name"))
 class ControlCharacterInvalid(InvalidInput):
     code = "request.control_character"
     message = _(
-        "%(path)s contains the control character U+%(code_point)s, which text cannot "
+        "%(path)s contains the control character %(code_point)s, which text cannot "
         "contain. Remove it (it may come from copying text out of another program) and "
         "send the request again."
     )
@@ -52,7 +52,7 @@ class ControlCharacterInvalid(InvalidInput):
 class TextInvalid(InvalidInput):
     code = "request.text_invalid"
     message = _(
-        "%(path)s contains the escape \\u%(code_point)s, half of a UTF-16 surrogate "
+        "%(path)s contains the escape of %(code_point)s, half of a UTF-16 surrogate "
         "pair without its other half, which is not a character. Send the text as "
         "UTF-8, or escape a character above U+FFFF as a complete pair."
     )
@@ -164,7 +164,7 @@ def check_text(value: Any, path: str | Coded = "", *, controls: bool = True) -> 
         if found:
             raise TextInvalid(
                 path=path or WHOLE_BODY,
-                code_point=f"{ord(found.group()):04x}",
+                code_point=code_point(found.group()),
             )
         if controls:
             check_no_control_character(value, path)
@@ -182,5 +182,5 @@ def check_no_control_character(text: str, path: str | Coded = "") -> None:
     found = CONTROL_CHARACTER.search(text)
     if found:
         raise ControlCharacterInvalid(
-            path=path or WHOLE_BODY, code_point=f"{ord(found.group()):04X}"
+            path=path or WHOLE_BODY, code_point=code_point(found.group())
         )

@@ -24,7 +24,7 @@ def test_nul_in_number_rejected_with_code_point(demo):
     assert body["message"].startswith(
         "The path of the URL contains the control character U+0000"
     )
-    assert body["details"] == {"path": "url_path", "code_point": "0000"}
+    assert body["details"] == {"path": "url_path", "code_point": "U+0000"}
 
 
 def test_visible_number_shown_as_sent(demo):

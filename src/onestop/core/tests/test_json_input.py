@@ -20,7 +20,7 @@ def test_loads_names_nested_member():
         json_input.loads('{"form": {"items": ["ok", ' + LONE_SURROGATE_JSON + "]}}")
 
     assert caught.value.details["path"] == "form.items[1]"
-    assert caught.value.details["code_point"] == "d800"
+    assert caught.value.details["code_point"] == "U+D800"
 
 
 def test_loads_accepts_escaped_pair():
