@@ -320,12 +320,34 @@ class ReceiptNotIssued(NotFound):
 
 
 class RecentApplication(Conflict):
+    """A second application of a matter while the applicant's first one is open.
+
+    When the application has problems of its own, such as a rejected file, their error
+    is raised instead, with the details `recent_application` ({"code", "number"}),
+    `recent_number` and `recent_created_at`, and RECENT_APPLICATION_TOO ends its
+    message (`reporting_recent_application`).
+    """
+
     code = "case.recent_application"
     message = _(
         "You applied for %(matter)s as case %(number)s at %(created_at)s, and that case "
         "is still open, so nothing was submitted now. Open case %(number)s to follow "
         "it, or tick “Submit a second application” to apply again."
     )
+
+
+RECENT_APPLICATION_TOO = _(
+    "You have also applied for this matter as case %(recent_number)s at "
+    "%(recent_created_at)s, and that case is still open: tick “Submit a second "
+    "application” too if you mean to apply again."
+)
+
+
+def reports_recent_application(error: Exception | None) -> bool:
+    """Tell whether an error reports an open recent application of the matter together
+    with the request's other problems."""
+    details = getattr(error, "details", None) or {}
+    return "recent_application" in details
 
 
 class OwnCase(PermissionDenied):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onestop.cases import actions, queries, results
-from onestop.cases.errors import RecentApplication, lacks_consent
+from onestop.cases.errors import lacks_consent, reports_recent_application
 from onestop.cases.form_errors import field_messages
 from onestop.cases.models import CaseState, Channel, HeldUpload
 from onestop.cases.presenters import case_detail
@@ -103,11 +103,16 @@ def apply(request: HttpRequest, slug: str, matter_id: str) -> HttpResponse:
         try:
             enterprise = _chosen_enterprise(person, request.POST.get("enterprise", ""))
             recent = queries.recent_open_application(person, matter, enterprise)
-            _check_not_repeated(request, matter, recent)
+            application = files.application(request)
+            if _repeats(request, recent):
+                with actions.reporting_recent_application(recent):
+                    actions.check_new_application(
+                        matter, person, enterprise, application
+                    )
             case = actions.submit_online_case(
                 actor=request.user,
                 matter=matter,
-                application=files.application(request),
+                application=application,
                 enterprise=enterprise,
                 idempotency_key=request.POST.get("idempotency_key") or None,
                 channel=Channel.KIOSK
@@ -196,21 +201,22 @@ def _problems(guide: MatterGuide, error: OneStopError | None) -> list[dict[str, 
         problems.append(
             {"label": _("Consent to use certificates"), "target": "certificate-consent"}
         )
+    if reports_recent_application(error):
+        problems.append(
+            {"label": _("Submit a second application"), "target": "repeat-choice"}
+        )
     return problems
 
 
-def _check_not_repeated(request: HttpRequest, matter: Any, recent: Any) -> None:
-    """Raise RecentApplication for a second application of the matter, unless the
-    applicant ticked "repeat" or this is the same form sent again (its idempotency key
-    gives the first case back)."""
+def _repeats(request: HttpRequest, recent: Any) -> bool:
+    """Tell whether the request is a second application of the matter while `recent`
+    is open. It is not when the applicant ticked "repeat", or when it is the same form
+    sent again, because its idempotency key gives the first case back."""
     if recent is None or request.POST.get("repeat") == "on":
-        return
-    if recent.idempotency_key and recent.idempotency_key == request.POST.get(
-        "idempotency_key"
-    ):
-        return
-    raise RecentApplication(
-        matter=matter.name, number=recent.number, created_at=recent.created_at
+        return False
+    return not (
+        recent.idempotency_key
+        and recent.idempotency_key == request.POST.get("idempotency_key")
     )
 
 

@@ -20,6 +20,7 @@ from onestop.cases.actions.acceptance import (
     issue_acceptance_receipt,
     refuse_case,
 )
+from onestop.cases.actions.checks import reporting_recent_application
 from onestop.cases.actions.correction import request_correction, resubmit_case
 from onestop.cases.actions.decision import (
     apply_department_result,
@@ -39,6 +40,7 @@ from onestop.cases.actions.materials import Application, MaterialCheck
 from onestop.cases.actions.numbering import (
     _allocate_case_number as _allocate_case_number,
 )
+from onestop.cases.actions.numbering import check_new_application
 from onestop.cases.actions.posting import Posting, correct_posting, record_posting
 from onestop.cases.actions.roles import (
     APPLICANT,
@@ -68,6 +70,7 @@ __all__ = [
     "accept_case",
     "apply_department_result",
     "approve_case",
+    "check_new_application",
     "correct_posting",
     "create_window_case",
     "deliver_result",
@@ -76,6 +79,7 @@ __all__ = [
     "issue_acceptance_receipt",
     "record_posting",
     "refuse_case",
+    "reporting_recent_application",
     "request_correction",
     "resubmit_case",
     "start_review",

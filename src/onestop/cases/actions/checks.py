@@ -16,10 +16,12 @@ from onestop.cases.actions.materials import (
 )
 from onestop.cases.errors import (
     CONSENT_MISSING_TOO,
+    RECENT_APPLICATION_TOO,
     CertificateConsentRequired,
     MaterialsMissing,
     MatterNotOpen,
     NotAgent,
+    RecentApplication,
     UnknownMaterial,
     UnknownMaterialMaterialsMissing,
 )
@@ -97,6 +99,30 @@ def reporting_consent(
         raise
     if details:
         raise CertificateConsentRequired(**details)
+
+
+@contextmanager
+def reporting_recent_application(recent: Case) -> Iterator[None]:
+    """Report the applicant's open `recent` case of the matter with the block's checks.
+
+    The block's error gets the case in its details and its message, so that a rejected
+    file or an invalid field is named at once, together with the open case. When the
+    block raises no error, RecentApplication is raised alone.
+    """
+    try:
+        yield
+    except InvalidInput as error:
+        error.details["recent_application"] = {
+            "code": RecentApplication.code,
+            "number": recent.number,
+        }
+        error.details["recent_number"] = recent.number
+        error.details["recent_created_at"] = recent.created_at
+        error.message = format_lazy("{} {}", error.message, RECENT_APPLICATION_TOO)
+        raise
+    raise RecentApplication(
+        matter=recent.matter.name, number=recent.number, created_at=recent.created_at
+    )
 
 
 def _consent_details(

@@ -61,21 +61,7 @@ def _claim_case(
     Rejected uploads are reported before the key is looked up, because the digest
     covers only the files that passed, so it could match the key's earlier case.
     """
-    if application.rejected_uploads:
-        version = matter.current_version
-        if version is None:
-            check_no_rejected_uploads(
-                application.rejected_uploads, [], files_kept=application.files_kept
-            )
-        else:
-            with reporting_consent(application, version.guide.materials):
-                _check_uploads_with_form(
-                    application,
-                    version.guide,
-                    application.form_data,
-                    form_owner(matter.centre, version.guide, person, enterprise),
-                    provided=set(),
-                )
+    _check_rejected_uploads(matter, person, enterprise, application)
     digest = idempotency.application_digest(
         matter=matter,
         person=person,
@@ -102,6 +88,47 @@ def _claim_case(
         form_data = _check_new_case(matter, person, enterprise, application)
         number = _allocate_case_number(matter.centre)
         yield _Claim(form_data=form_data, number=number, key=key, digest=digest)
+
+
+def check_new_application(
+    matter: Matter,
+    person: Person,
+    enterprise: Enterprise | None,
+    application: Application,
+) -> None:
+    """Raise the error that filing the application would raise, without filing it.
+
+    The rejected files come first, reported with the form's errors, and then the
+    matter, the form and the required materials, as `_claim_case` checks them.
+    """
+    _check_rejected_uploads(matter, person, enterprise, application)
+    _check_new_case(matter, person, enterprise, application)
+
+
+def _check_rejected_uploads(
+    matter: Matter,
+    person: Person,
+    enterprise: Enterprise | None,
+    application: Application,
+) -> None:
+    """Raise one error for the rejected uploads that also lists the form's errors, the
+    missing materials and a missing consent (一次性告知)."""
+    if not application.rejected_uploads:
+        return
+    version = matter.current_version
+    if version is None:
+        check_no_rejected_uploads(
+            application.rejected_uploads, [], files_kept=application.files_kept
+        )
+        return
+    with reporting_consent(application, version.guide.materials):
+        _check_uploads_with_form(
+            application,
+            version.guide,
+            application.form_data,
+            form_owner(matter.centre, version.guide, person, enterprise),
+            provided=set(),
+        )
 
 
 def _allocate_case_number(centre: Centre) -> str:
