@@ -24,13 +24,17 @@ def decision_from_post(request: HttpRequest) -> dict[str, Any]:
 def certificate_context(case: Case) -> dict[str, Any]:
     """Return what the approval form needs when the matter's result is a certificate."""
     certificate_type = results.certificate_type_of(case)
+    organisation_holder = bool(
+        certificate_type
+        and certificate_type.holder_kind == HolderKind.ENTERPRISE
+        and not case.enterprise_id
+    )
+    code_in_form = results.organisation_code_of(case) if organisation_holder else ""
     return {
         "certificate_type": certificate_type,
         "face_fields": results.open_face_fields(case),
-        "needs_holder_code": bool(
-            certificate_type
-            and certificate_type.holder_kind == HolderKind.ENTERPRISE
-            and not case.enterprise_id
-            and not results.organisation_code_of(case)
-        ),
+        "needs_holder_code": organisation_holder and not code_in_form,
+        # A person's own case names the organisation by the code typed in the form,
+        # which no one has checked against the applicant, and the decider's page says so.
+        "unverified_holder_code": code_in_form,
     }

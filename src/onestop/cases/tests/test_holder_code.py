@@ -332,3 +332,33 @@ def test_enterprise_case_holder_is_enterprise(demo):
 
     assert response.status_code == 200, response.content
     assert Certificate.objects.get(case_number=number).holder_code == USCC
+
+
+def test_decider_warned_code_unverified(demo):
+    number = accepted_food_case(demo)
+
+    page = demo.client("reviewer").get(f"/office/cases/{number}/", headers=ENGLISH)
+
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert 'id="unverified-holder"' in content
+    assert (
+        "The certificate will name the organisation with the unified social credit "
+        f"code {UNREGISTERED_USCC}, as the application form gives it." in content
+    )
+
+
+def test_enterprise_case_has_no_unverified_notice(demo):
+    form = form_naming(demo, USCC)
+    form["field.organisation_name"] = ENTERPRISE_NAME
+    filed = apply(demo.client("agent"), demo, form={**form, "enterprise": USCC})
+    number = filed.json()["number"]
+    demo.client("clerk").post(
+        f"/api/v1/cases/{number}/accept", {}, content_type="application/json"
+    )
+    outbox.drain()
+
+    page = demo.client("reviewer").get(f"/office/cases/{number}/", headers=ENGLISH)
+
+    assert page.status_code == 200
+    assert 'id="unverified-holder"' not in page.content.decode()
