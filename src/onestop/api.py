@@ -26,6 +26,7 @@ from onestop.core.errors import JsonBodyRequired, NotFound, OneStopError, echoed
 from onestop.core.json_body import read_json_body
 from onestop.core.logging import get_logger
 from onestop.core.models import ApiToken
+from onestop.core.query_names import reject_unknown_query_names
 from onestop.core.request_errors import request_error
 from onestop.core.schema_errors import (
     MAX_REPORTED_PROBLEMS,
@@ -188,6 +189,8 @@ api = OneStopApi(
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api-v1",
 )
+# Every GET operation rejects a query parameter that it does not read.
+api.add_decorator(reject_unknown_query_names)
 
 
 def error_response(

@@ -60,6 +60,7 @@ ERRORS_BY_OPERATION: dict[str, tuple[int, ...]] = {
     "POST /identity/enterprises": (404, 409),
     "POST /cases": (404, 413, 415),
     "POST /cases/window": (404, 409, 413, 415),
+    "GET /cases": (400, 404),
     "GET /cases/{number}/receipt": (),
     "POST /cases/{number}/accept": (409,),
     "POST /cases/{number}/refuse": (409,),
@@ -108,6 +109,7 @@ ERRORS_BY_OPERATION: dict[str, tuple[int, ...]] = {
     "GET /certificates/{identifier}/signed": (400,),
     "GET /certificates/{identifier}/pdf": (400,),
     "POST /certificates/{identifier}/revoke": (409,),
+    "GET /centres/{slug}/window/cases": (400,),
     "GET /centres/{slug}/staff": (403,),
     "GET /centres/{slug}/enterprises/{uscc}/agencies": (403, 404),
     "POST /centres/{slug}/agencies/{agency_id}/verify": (403, 404, 409),
@@ -142,7 +144,12 @@ def error_statuses(key: str, method: str, operation: dict[str, Any]) -> set[int]
         statuses.update((401, 403))
     if any(parameter["in"] == "path" for parameter in parameters):
         statuses.add(404)
-    if operation.get("requestBody") or any(map(_validated, parameters)):
+    # A GET operation rejects a query parameter that it does not read with 422.
+    if (
+        method == "get"
+        or operation.get("requestBody")
+        or any(map(_validated, parameters))
+    ):
         statuses.add(422)
     if method in UNSAFE_METHODS:
         statuses.add(400)

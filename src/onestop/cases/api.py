@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import ngettext
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.responses import Status
+from pydantic import WithJsonSchema
 
 from onestop.cases import actions, queries, receipts
 from onestop.cases.api_parts import APPLICATION_BODY, RESUBMISSION_BODY
@@ -28,16 +29,19 @@ from onestop.catalog.queries import get_centre
 from onestop.core.dates import api_datetime
 from onestop.core.errors import echoed, listed_choices
 from onestop.core.models import Centre
-from onestop.core.paging import PageSize, page_of, parse_page_number
+from onestop.core.paging import PageNumberText, PageSize, page_of, parse_page_number
 from onestop.core.permissions import require_role, staff_roles
-from onestop.core.schema_errors import check_query_names
 from onestop.core.schemas import ApiDate, ApiDateTime, InputSchema
 from onestop.identity.lookup import find_enterprise, find_person_by_id_number
 
 router = Router(tags=["cases"])
 
-CASE_LIST_PARAMETERS = ("state", "limit", "page")
 CASE_LIST_LIMITS = PageSize(default=50, min=1, max=200)
+# The query parameter `limit`, declared as text like `PageNumberText` and read by
+# CASE_LIST_LIMITS.parse.
+CaseListLimitText = Annotated[
+    str | None, WithJsonSchema(CASE_LIST_LIMITS.json_schema()), Query(None)
+]
 
 
 class CaseSummaryOut(Schema):
@@ -209,21 +213,20 @@ def create_window_case(request: HttpRequest) -> Status:
 def list_cases(
     request: HttpRequest,
     response: HttpResponse,
+    limit: CaseListLimitText,
+    page: PageNumberText,
     state: str = "",
-    limit: int = CASE_LIST_LIMITS.default,
-    page: str = "",
 ) -> list[dict[str, Any]]:
     """List the caller's cases, newest first, `limit` to a page.
 
     `state` keeps the cases in one state. The X-Total-Count header gives the number
     of cases, and a Link header with rel="next" the URL of the next page, if any.
     """
-    check_query_names(request, CASE_LIST_PARAMETERS)
     cases = queries.visible_cases(request.user).order_by("-created_at")
     if state:
         cases = cases.filter(state=check_case_state(state))
     found: Page[Case] = page_of(
-        cases, parse_page_number(page), CASE_LIST_LIMITS.check(limit)
+        cases, parse_page_number(page), CASE_LIST_LIMITS.parse(limit)
     )
     response["X-Total-Count"] = str(found.paginator.count)
     if found.has_next():

@@ -17,12 +17,10 @@ from onestop.cases.window_search import (
     window_case_page,
 )
 from onestop.core.centres import get_centre
-from onestop.core.schema_errors import check_query_names
+from onestop.core.paging import PageNumberText
 from onestop.core.schemas import InputSchema
 
 router = Router(tags=["cases"])
-
-WINDOW_CASE_LIST_PARAMETERS = ("page",)
 
 
 class WindowCaseOut(CaseSummaryOut):
@@ -54,14 +52,13 @@ class CaseSearchOut(Schema):
 
 @router.get("/{slug}/window/cases", response=WindowCasePageOut)
 def list_window_cases(
-    request: HttpRequest, slug: str, page: str = ""
+    request: HttpRequest, slug: str, page: PageNumberText
 ) -> dict[str, Any]:
     """List the centre's cases that the caller handled or that wait at the window.
 
     `page` is a whole number from 1 (default 1). A page past the last is 404
     request.page_not_found, and any other value is 400 request.page_invalid.
     """
-    check_query_names(request, WINDOW_CASE_LIST_PARAMETERS)
     found = window_case_page(request.user, get_centre(slug), page)
     rows = [case_summary(case) for case in found]
     return {

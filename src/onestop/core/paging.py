@@ -7,15 +7,31 @@ the same rule.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext_lazy as _
+from ninja import Query
+from pydantic import WithJsonSchema
 
 from onestop.core.errors import InvalidInput, NotFound, echoed
 
 T = TypeVar("T")
+
+# A whole number as a query parameter writes it: ASCII digits, with an optional minus.
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+
+# The query parameter `page` of an operation. Django Ninja passes its text, None when
+# it is absent, and `parse_page_number` reads it, so that an invalid page gets 400
+# request.page_invalid, not a 422 schema error. The OpenAPI document shows the number.
+# An operation declares it without a default value, which Query(None) gives.
+PageNumberText = Annotated[
+    str | None,
+    WithJsonSchema({"type": "integer", "minimum": 1, "default": 1}),
+    Query(None),
+]
 
 
 class PageInvalid(InvalidInput):
@@ -26,6 +42,12 @@ class PageInvalid(InvalidInput):
     )
 
 
+PAGE_EMPTY = _(
+    "The query parameter page is empty. Send a whole number from 1, such as page=2, "
+    "or leave page out for the first page."
+)
+
+
 class PageNotFound(NotFound):
     code = "request.page_not_found"
     message = _(
@@ -34,14 +56,33 @@ class PageNotFound(NotFound):
     )
 
 
+def whole_number(text: str) -> int | None:
+    """Return the whole number that `text` writes in ASCII digits, with an optional
+    minus sign, or None for any other text.
+
+    It also returns None for a number of more digits than Python converts
+    (sys.get_int_max_str_digits, 4300 by default), which no page or limit reaches.
+    """
+    if WHOLE_NUMBER.fullmatch(text) is None:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
 def parse_page_number(text: str | None) -> int:
     """Return the page number that the query parameter `page` gives, 1 when it is
-    absent or empty, or raise PageInvalid for anything but ASCII digits above 0."""
-    if text is None or text == "":
+    absent, or raise PageInvalid for anything but a whole number from 1, the empty
+    text included."""
+    if text is None:
         return 1
-    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+    if text == "":
+        raise PageInvalid(PAGE_EMPTY, page="")
+    number = whole_number(text)
+    if number is None or number < 1:
         raise PageInvalid(page=echoed(text))
-    return int(text)
+    return number
 
 
 def page_of(items: Any, number: int, per_page: int) -> Page[T]:
@@ -63,6 +104,20 @@ class LimitOutOfRange(InvalidInput):
     )
 
 
+class LimitInvalid(InvalidInput):
+    code = "request.limit_invalid"
+    message = _(
+        "The limit %(limit)s is not a whole number. Send a whole number of items a "
+        "page from %(min)s to %(max)s, or leave limit out for %(default)s."
+    )
+
+
+LIMIT_EMPTY = _(
+    "The query parameter limit is empty. Send a whole number of items a page from "
+    "%(min)s to %(max)s, or leave limit out for %(default)s."
+)
+
+
 @dataclass(frozen=True)
 class PageSize:
     """The number of items a page of a list holds when a client sets it with `limit`."""
@@ -71,8 +126,34 @@ class PageSize:
     min: int
     max: int
 
-    def check(self, limit: int) -> int:
-        """Return `limit`, or raise LimitOutOfRange when it is outside min to max."""
+    def json_schema(self) -> dict[str, Any]:
+        """Return the OpenAPI schema of the query parameter `limit`, which an operation
+        declares as text and reads with `parse`, as `PageNumberText` for `page`."""
+        return {
+            "type": "integer",
+            "minimum": self.min,
+            "maximum": self.max,
+            "default": self.default,
+        }
+
+    def parse(self, text: str | None) -> int:
+        """Return the page size that the query parameter `limit` gives, `default` when
+        it is absent.
+
+        Raise LimitInvalid for text that is not a whole number, the empty text
+        included, and LimitOutOfRange for a number outside min to max.
+        """
+        if text is None:
+            return self.default
+        if text == "":
+            raise LimitInvalid(
+                LIMIT_EMPTY, limit="", min=self.min, max=self.max, default=self.default
+            )
+        limit = whole_number(text)
+        if limit is None:
+            raise LimitInvalid(
+                limit=echoed(text), min=self.min, max=self.max, default=self.default
+            )
         if not self.min <= limit <= self.max:
             raise LimitOutOfRange(limit=limit, min=self.min, max=self.max)
         return limit

@@ -101,7 +101,7 @@ def test_empty_list_has_one_page(demo):
     assert client.get(CASES, {"page": "2"}).status_code == 404
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "x"])
+@pytest.mark.parametrize("page", ["0", "-1", "x", "1.5", "１"])
 def test_page_not_positive_number(demo, page):
     response = demo.client("applicant").get(CASES, {"page": page})
 
@@ -122,3 +122,70 @@ def test_unknown_parameters_named(demo):
         {"location": ["query", "sort"], "type": "extra_forbidden"},
     ]
     assert "offset is not a member of this request." in body["message"]
+
+
+@pytest.mark.parametrize("limit", ["abc", "1.5", "１０", " 5", "1e2"])
+def test_limit_not_whole_number_named(demo, limit):
+    response = demo.client("applicant").get(CASES, {"limit": limit})
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "request.limit_invalid"
+    assert body["details"] == {"limit": limit, "min": 1, "max": 200, "default": 50}
+    assert body["message"] == (
+        f"The limit {limit} is not a whole number. Send a whole number of items a "
+        "page from 1 to 200, or leave limit out for 50."
+    )
+
+
+def test_limit_empty_rejected(demo):
+    response = demo.client("applicant").get(f"{CASES}?limit=")
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "request.limit_invalid"
+    assert body["details"] == {"limit": "", "min": 1, "max": 200, "default": 50}
+    assert body["message"] == (
+        "The query parameter limit is empty. Send a whole number of items a page "
+        "from 1 to 200, or leave limit out for 50."
+    )
+
+
+def test_limit_message_in_chinese(demo):
+    response = demo.client("applicant").get(
+        CASES, {"limit": "abc"}, headers={"Accept-Language": "zh-hans"}
+    )
+
+    assert response.json()["message"] == (
+        "每页条数 limit 为 abc，不是整数。请发送每页 1 至 200 条之间的整数，或不传 "
+        "limit，默认每页 50 条。"
+    )
+
+
+def test_page_empty_rejected(demo):
+    response = demo.client("applicant").get(f"{CASES}?page=")
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "request.page_invalid"
+    assert body["details"] == {"page": ""}
+    assert body["message"] == (
+        "The query parameter page is empty. Send a whole number from 1, such as "
+        "page=2, or leave page out for the first page."
+    )
+
+
+def test_page_with_thousands_of_digits_rejected(demo):
+    response = demo.client("applicant").get(CASES, {"page": "9" * 5000})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "request.page_invalid"
+
+
+def test_limit_and_page_with_leading_zeros(demo):
+    numbers = applied(demo, 2)
+
+    response = demo.client("applicant").get(CASES, {"limit": "01", "page": "02"})
+
+    assert response.status_code == 200
+    assert [case["number"] for case in response.json()] == numbers[1:]

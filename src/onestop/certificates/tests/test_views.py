@@ -220,6 +220,17 @@ def test_page_links_proof_bundle(client, licence):
     assert proof.content.decode().startswith("c2sp.org/tlog-proof@v1\n")
 
 
+def test_proof_bundle_misspelt_download_rejected(client, licence):
+    response = client.get(
+        f"/api/v1/certificates/{licence.identifier}/proof", {"downlaod": "1"}
+    )
+
+    assert response.status_code == 422
+    assert response.json()["details"]["errors"] == [
+        {"location": ["query", "downlaod"], "type": "extra_forbidden"}
+    ]
+
+
 def test_proof_bundle_without_download_is_inline_text(client, licence):
     proof_url = f"/api/v1/certificates/{licence.identifier}/proof"
 

@@ -159,6 +159,22 @@ def test_explained_outcome_and_fix_rating(demo, issued_case):
     assert again.json()["code"] == "rectification.fix_not_rateable"
 
 
+def test_list_filtered_by_status(demo, issued_case):
+    rectification = bad_rating(demo, issued_case()).rectification
+    reviewer = demo.client("reviewer")
+
+    open_rows = reviewer.get("/api/v1/ratings/rectifications", {"status": "open"})
+    closed_rows = reviewer.get("/api/v1/ratings/rectifications", {"status": "closed"})
+    misspelt = reviewer.get("/api/v1/ratings/rectifications", {"state": "closed"})
+
+    assert [row["id"] for row in open_rows.json()] == [rectification.pk]
+    assert closed_rows.json() == []
+    assert misspelt.status_code == 422
+    assert misspelt.json()["details"]["errors"] == [
+        {"location": ["query", "state"], "type": "extra_forbidden"}
+    ]
+
+
 def test_reviewer_of_other_department_sees_nothing(demo, issued_case):
     rectification = bad_rating(demo, issued_case()).rectification
     other = demo.client("reviewer-public_security")

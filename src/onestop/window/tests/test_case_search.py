@@ -141,6 +141,15 @@ def test_page_not_positive_number(demo, page):
     assert f"The page {page} is not a page number." in text
 
 
+def test_page_empty_rejected(demo):
+    response = demo.client("clerk").get("/window/cases/?page=")
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert 'data-code="request.page_invalid"' in text
+    assert "The query parameter page is empty." in text
+
+
 def test_api_page_past_end(demo, monkeypatch):
     monkeypatch.setattr(window_search, "CASES_PER_PAGE", 1)
     submit(demo)
@@ -161,7 +170,7 @@ def test_api_page_past_end(demo, monkeypatch):
     assert huge.json()["details"]["page"] == 99999999999999999999
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "1.5", "x"])
+@pytest.mark.parametrize("page", ["0", "-1", "1.5", "x", ""])
 def test_api_page_not_positive_number(demo, page):
     response = demo.client("clerk").get(
         f"/api/v1/centres/{demo.centre.slug}/window/cases", {"page": page}
