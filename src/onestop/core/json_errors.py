@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onestop.core.errors import BodyInvalid, BodyInvalidAt, BodyNotUtf8, Coded
+from onestop.core.json_input import non_finite_rejected
 
 # The start of each message of CPython 3.13's json decoder, the key that error details
 # give it, and what it means. A message that none of them starts gets the generic
@@ -116,7 +117,7 @@ def body_invalid(body: bytes) -> BodyInvalid:
     not UTF-8.
     """
     try:
-        json.loads(body)
+        json.loads(body, parse_constant=non_finite_rejected(body))
     except json.JSONDecodeError as error:
         return BodyInvalidAt(
             line=error.lineno, column=error.colno, error=json_problem(error)

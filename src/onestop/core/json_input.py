@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +34,10 @@ CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_NESTING = 100
 # A JSON string, whose brackets do not nest, or a bracket that does.
 STRING_OR_BRACKET = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+
+# A JSON string, or one of the words NaN, Infinity and -Infinity, which Python's json
+# module reads as numbers although JSON (RFC 8259) has no such values.
+STRING_OR_NON_FINITE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|-?Infinity|NaN', re.DOTALL)
 
 # The paths that errors name when the problem is not inside one member: the empty path
 # for the request body, and "member_name" for a member name at the top level.
@@ -117,12 +122,34 @@ def loads(body: bytes | str, path: str = "") -> Any:
     raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
     check_nesting(raw, path)
     value = json.loads(
-        body, object_pairs_hook=_unique_members, parse_float=_json_number
+        body,
+        object_pairs_hook=_unique_members,
+        parse_float=_json_number,
+        parse_constant=non_finite_rejected(body),
     )
     # JSON may carry U+007F unescaped, so its byte is looked for too.
     if SUSPECT_ESCAPE.search(raw) or b"\x7f" in raw:
         check_text(value, path)
     return value
+
+
+def non_finite_rejected(body: bytes | str) -> Callable[[str], Any]:
+    """Return a `parse_constant` for json.loads of `body` that raises JSONDecodeError
+    ("Expecting value") at the first NaN, Infinity or -Infinity outside a string."""
+
+    def reject(_word: str) -> Any:
+        text = body if isinstance(body, str) else body.decode("utf-8", "replace")
+        position = next(
+            (
+                found.start()
+                for found in STRING_OR_NON_FINITE.finditer(text)
+                if not found.group().startswith('"')
+            ),
+            0,
+        )
+        raise json.JSONDecodeError("Expecting value", text, position)
+
+    return reject
 
 
 def check_nesting(raw: bytes, path: str = "") -> None:

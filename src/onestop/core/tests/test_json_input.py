@@ -140,3 +140,38 @@ def test_registration_with_repeated_member_answers_400():
         "The member name appears 2 times in one JSON object. Send it once."
     )
     assert Person.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ('{"level": NaN}', 1, 11),
+        ('{"level": Infinity}', 1, 11),
+        ('{"note": "NaN",\n "level": -Infinity}', 2, 11),
+    ],
+)
+def test_loads_rejects_non_finite_words(text, line, column):
+    with pytest.raises(json.JSONDecodeError) as caught:
+        json_input.loads(text)
+
+    assert (caught.value.lineno, caught.value.colno) == (line, column)
+
+
+def test_loads_keeps_words_inside_strings():
+    assert json_input.loads('{"note": "NaN Infinity"}') == {"note": "NaN Infinity"}
+
+
+def test_api_nan_answers_body_invalid(demo):
+    response = demo.client("applicant").post(
+        "/api/v1/auth/token",
+        '{"username": "applicant", "password": NaN}',
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "request.body_invalid"
+    assert body["details"]["line"] == 1
+    assert body["details"]["column"] == 39
+    assert body["details"]["error"]["problem"] == "value_expected"
