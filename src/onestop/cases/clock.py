@@ -15,10 +15,11 @@ from django.db import transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, ngettext_lazy
+from django.utils.translation import ngettext_lazy
 
 from onestop.cases import actions, reasons
 from onestop.cases.errors import ReasonAction, ReasonRequired, ReasonTooLong
+from onestop.cases.extension_limits import extension_allowance, working_days_text
 from onestop.cases.models import Case, CaseEvent, CaseExtension, CasePause, CaseState
 from onestop.cases.queries import visible_cases
 from onestop.cases.recusal import audits_own_case_rejection, check_not_own_case
@@ -91,10 +92,6 @@ EXTENDED = register_message(
     ),
 )
 
-# The maximum extension, in working days, of a matter whose guide sets none. It is the
-# extension that 行政许可法 article 42 allows for the general 20-day limit.
-DEFAULT_MAX_EXTENSION_DAYS = 10
-
 EXTENDABLE_STATES = {CaseState.ACCEPTED, CaseState.IN_REVIEW, CaseState.SUSPENDED}
 SUPERVISOR_ROLES = (Role.SUPERVISOR,)
 
@@ -128,13 +125,6 @@ class PauseEndsInFuture(InvalidInput):
     )
 
 
-def working_days_text(count: int) -> str:
-    """Return a count of working days with the unit in its singular or plural form."""
-    return ngettext("%(count)s working day", "%(count)s working days", count) % {
-        "count": count
-    }
-
-
 class WorkingDaysError(OneStopError):
     """An error whose message shows each detail in `counts` as working days, with the
     unit in the number's singular or plural form, while the details keep the numbers."""
@@ -153,8 +143,8 @@ class InvalidExtensionDays(WorkingDaysError, InvalidInput):
     code = "case.invalid_extension_days"
     counts = ("working_days", "maximum")
     message = _(
-        "An extension of %(working_days)s is not allowed for this matter. Request from "
-        "1 to %(maximum)s."
+        "An extension of %(working_days)s is not allowed for the case %(number)s. "
+        "%(limit)s Request from 1 to %(maximum)s."
     )
 
 
@@ -162,9 +152,9 @@ class ExtensionOverLimit(WorkingDaysError, InvalidInput):
     code = "case.extension_over_limit"
     counts = ("working_days", "maximum", "used", "left")
     message = _(
-        "The matter allows at most %(maximum)s of extension in total, and extensions "
-        "of %(used)s of the case %(number)s are approved or waiting for a decision, "
-        "which leaves %(left)s. Request at most %(left)s instead of %(working_days)s."
+        "%(limit)s Extensions of %(used)s of the case %(number)s are approved or "
+        "waiting for a decision, which leaves %(left)s. Request at most %(left)s "
+        "instead of %(working_days)s."
     )
 
 
@@ -172,9 +162,8 @@ class ExtensionDaysUsedUp(WorkingDaysError, Conflict):
     code = "case.extension_days_used_up"
     counts = ("maximum", "used")
     message = _(
-        "The case %(number)s has no extension days left, because the matter allows at "
-        "most %(maximum)s in total and extensions of %(used)s are approved or waiting "
-        "for a decision."
+        "The case %(number)s has no extension days left, because extensions of "
+        "%(used)s are approved or waiting for a decision. %(limit)s"
     )
 
 
@@ -183,9 +172,8 @@ class ExtensionApprovalOverLimit(WorkingDaysError, Conflict):
     counts = ("working_days", "approved", "maximum", "left")
     message = _(
         "The extension request %(extension)s adds %(working_days)s, but extensions of "
-        "%(approved)s of the case %(number)s are approved already and the matter "
-        "allows at most %(maximum)s in total, which leaves %(left)s. Reject this "
-        "request instead."
+        "%(approved)s of the case %(number)s are approved already, which leaves "
+        "%(left)s. %(limit)s Reject this request instead."
     )
 
 
@@ -418,17 +406,6 @@ def reject_extension(
     return extension
 
 
-def max_extension_days(case: Case) -> int:
-    """Return the maximum extension, in working days, of the case's matter."""
-    limits = case.matter_version.guide.definition.get("time_limits") or {}
-    extension = (limits.get("statutory") or {}).get("extension") or {}
-    if extension.get("unit", "working_days") == "working_days" and extension.get(
-        "amount"
-    ):
-        return int(extension["amount"])
-    return DEFAULT_MAX_EXTENSION_DAYS
-
-
 def _check_extendable(case: Case) -> None:
     if case.state not in EXTENDABLE_STATES or case.accepted_at is None:
         raise CaseNotExtendable(number=case.number, state=CaseState(case.state))
@@ -441,26 +418,33 @@ def extension_days_used(case: Case) -> int:
     )
 
 
-def extension_days_left(case: Case) -> int:
-    """Return the working days the case may still be extended by, 0 or more."""
-    return max(max_extension_days(case) - extension_days_used(case), 0)
-
-
 def _sum_extension_days(case: Case, *statuses: str) -> int:
     found = case.extensions.filter(status__in=statuses)
     return int(found.aggregate(days=Sum("working_days"))["days"] or 0)
 
 
-def check_extension_days_left(case: Case) -> dict[str, Any]:
-    """Return the case's extension limits, or raise when no extension days are left.
+def extension_limits(case: Case) -> dict[str, Any]:
+    """Return the case's extension limits as error details.
 
-    The limits are `number`, `maximum`, `used` (approved and pending days) and `left`.
+    They are `number`, `maximum` (the allowance in working days), `limit` (the
+    allowance, see `ExtensionAllowance.as_detail`), `used` (approved and pending days)
+    and `left`.
     """
-    maximum = max_extension_days(case)
+    allowance = extension_allowance(case)
     used = extension_days_used(case)
-    left = max(maximum - used, 0)
-    limits = {"number": case.number, "maximum": maximum, "used": used, "left": left}
-    if left == 0:
+    return {
+        "number": case.number,
+        "maximum": allowance.working_days,
+        "limit": allowance.as_detail(),
+        "used": used,
+        "left": max(allowance.working_days - used, 0),
+    }
+
+
+def check_extension_days_left(case: Case) -> dict[str, Any]:
+    """Return the case's `extension_limits`, or raise when no extension days are left."""
+    limits = extension_limits(case)
+    if limits["left"] == 0:
         raise ExtensionDaysUsedUp(**limits)
     return limits
 
@@ -472,16 +456,23 @@ def _check_extension_days(case: Case, working_days: int) -> None:
     if used and working_days > left:
         raise ExtensionOverLimit(working_days=working_days, **limits)
     if not 1 <= working_days <= left:
-        raise InvalidExtensionDays(working_days=working_days, maximum=left)
+        raise InvalidExtensionDays(
+            working_days=working_days,
+            maximum=left,
+            number=case.number,
+            limit=limits["limit"],
+        )
 
 
 def _check_approval_within_limit(case: Case, extension: CaseExtension) -> None:
     """Check that the approved extensions with this one stay within the matter's maximum.
 
     Each request was checked when it was made, but the maximum is checked again here,
-    because requests that were pending together may exceed it once all are approved.
+    because requests that were pending together may exceed it once all are approved,
+    and a natural-day maximum is recounted when a pause moves the statutory due date.
     """
-    maximum = max_extension_days(case)
+    allowance = extension_allowance(case)
+    maximum = allowance.working_days
     approved_days = _sum_extension_days(case, CaseExtension.Status.APPROVED)
     if approved_days + extension.working_days > maximum:
         raise ExtensionApprovalOverLimit(
@@ -490,6 +481,7 @@ def _check_approval_within_limit(case: Case, extension: CaseExtension) -> None:
             working_days=extension.working_days,
             approved=approved_days,
             maximum=maximum,
+            limit=allowance.as_detail(),
             left=max(maximum - approved_days, 0),
         )
 

@@ -60,12 +60,14 @@ def _reject_typed_days(case: Case, typed: str) -> NoReturn:
 
 def office_context(case: Case) -> dict[str, Any]:
     """Return what the clock section of the department's case page shows."""
+    can_extend = case.state in clock.EXTENDABLE_STATES and case.accepted_at is not None
+    limits = clock.extension_limits(case) if can_extend else {}
     return {
         "procedures": list(clock.SPECIAL_PROCEDURES.items()),
         "extensions": list(clock.case_extensions(case)),
-        "max_extension_days": clock.max_extension_days(case),
-        "extension_days_left": clock.extension_days_left(case),
+        "extension_limit": limits["limit"].text if limits else "",
+        "extension_days_left": limits.get("left", 0),
         "can_suspend": case.state == CaseState.IN_REVIEW,
         "can_resume": case.state == CaseState.SUSPENDED,
-        "can_extend": case.state in clock.EXTENDABLE_STATES,
+        "can_extend": can_extend,
     }

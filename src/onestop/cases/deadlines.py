@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import cast
 
 from django.utils import timezone
@@ -39,6 +40,12 @@ def compute_case_deadlines(case: Case) -> tuple[Due, Due]:
     (in working or natural days) and the pauses are counted.
     """
     return _due_dates(case, case_pauses(case), approved_extension_days(case))
+
+
+def statutory_due_before_extensions(case: Case) -> dt.date:
+    """Return the statutory due date of an accepted case with every pause counted and
+    no extension, the date that a natural-day extension allowance is counted from."""
+    return _due_dates(case, case_pauses(case), 0)[1].date
 
 
 def first_case_deadlines(case: Case) -> tuple[Due, Due]:

@@ -47,6 +47,11 @@ class DepartmentNotBound(InvalidInput):
 
 
 class UsccTaken(InvalidInput):
+    """Bound codes that belong to other stored departments, every one of them.
+
+    The details give the first clash at the top level and every clash in `clashes`.
+    """
+
     code = "provision.uscc_taken"
     message = _(
         "The unified social credit code %(uscc)s of the department role %(role)s "
@@ -54,6 +59,29 @@ class UsccTaken(InvalidInput):
         "%(centre)s (%(region)s). Correct the code in the bindings, or bind the role "
         "to that department only in its own centre."
     )
+    many_message = _(
+        "%(count)s unified social credit codes of the bindings already belong to "
+        "other departments. Correct the codes in the bindings, or bind each role to "
+        "its department only in that department's own centre:\n%(list)s"
+    )
+    clash_line = _(
+        "  %(uscc)s of the role %(role)s belongs to %(department)s (role "
+        "%(other_role)s) of %(centre)s (%(region)s)"
+    )
+
+    def __init__(self, clashes: list[dict[str, str]]) -> None:
+        super().__init__(
+            self.many_message if len(clashes) > 1 else None,
+            **clashes[0],
+            count=len(clashes),
+            clashes=clashes,
+        )
+
+    def message_values(self) -> dict[str, Any]:
+        values = super().message_values()
+        lines = [str(self.clash_line) % clash for clash in self.details["clashes"]]
+        values["list"] = "\n".join(lines)
+        return values
 
 
 @dataclass(frozen=True)
@@ -189,7 +217,8 @@ def _bind_departments(
 def _check_uscc_free(
     centre: Centre, roles: list[str], bindings: dict[str, DepartmentBinding]
 ) -> None:
-    """Raise UsccTaken when a bound code belongs to another stored department.
+    """Raise UsccTaken, naming every clash, when bound codes belong to other stored
+    departments.
 
     A USCC names one implementing body, so it may belong to one department of one
     centre. The query reads every centre on purpose. A department of this centre whose
@@ -202,18 +231,20 @@ def _check_uscc_free(
         .select_related("centre")
         .order_by("centre__region_code", "role_key")
     )
-    for holder in holders:
-        role = role_of_uscc[holder.uscc]
-        if holder.centre_id == centre.pk and holder.role_key in roles:
-            continue
-        raise UsccTaken(
-            uscc=holder.uscc,
-            role=role,
-            department=holder.name,
-            other_role=holder.role_key,
-            centre=holder.centre.name,
-            region=holder.centre.region_code,
-        )
+    clashes = [
+        {
+            "uscc": holder.uscc,
+            "role": role_of_uscc[holder.uscc],
+            "department": holder.name,
+            "other_role": holder.role_key,
+            "centre": holder.centre.name,
+            "region": holder.centre.region_code,
+        }
+        for holder in holders
+        if not (holder.centre_id == centre.pk and holder.role_key in roles)
+    ]
+    if clashes:
+        raise UsccTaken(clashes)
 
 
 def _provision_matters(

@@ -25,7 +25,12 @@ from django.utils.translation import ngettext_lazy
 
 from onestop.catalog.actions import DepartmentBinding
 from onestop.catalog.packs.characters import check_single_line_texts
-from onestop.catalog.packs.documents import Document, PathKey, parse_document
+from onestop.catalog.packs.documents import (
+    Document,
+    PathKey,
+    format_path,
+    parse_document,
+)
 from onestop.catalog.packs.errors import PackError, make_error
 from onestop.catalog.packs.schemas import check_schema
 from onestop.core.errors import InvalidInput, OneStopError
@@ -76,17 +81,23 @@ def read_bindings(
     `required_roles` those that need a binding, such as the roles of its matters.
     """
     document = _parse(path)
+    # The later checks run on the parts that the schema accepts, so that one run
+    # reports every error of the file and not only the schema's.
     errors = check_schema(document, "bindings")
-    if errors:
-        raise BindingsInvalid(path, errors)
+    schema_paths = {error.path for error in errors}
     errors += check_single_line_texts(document, NAME_TEXTS)
 
-    entries: dict[str, dict[str, Any]] = document.data.get("departments") or {}
+    data = document.data if isinstance(document.data, dict) else {}
+    entries = data.get("departments")
+    if not isinstance(entries, dict):
+        entries = {}
     errors += _check_roles(document, entries, known_roles, required_roles)
     departments: dict[str, DepartmentBinding] = {}
     first_role_of_uscc: dict[str, str] = {}
     for role, entry in entries.items():
-        binding = _binding(document, role, entry, errors)
+        if not isinstance(entry, dict):
+            continue
+        binding = _binding(document, role, entry, errors, schema_paths)
         if binding is None:
             continue
         other = first_role_of_uscc.setdefault(binding.uscc, role)
@@ -96,7 +107,7 @@ def read_bindings(
     if errors:
         raise BindingsInvalid(path, sorted(errors, key=_line_order))
 
-    centre = document.data.get("centre") or {}
+    centre = data.get("centre") or {}
     return Bindings(centre_name=centre.get("name"), departments=departments)
 
 
@@ -164,16 +175,31 @@ def _check_roles(
 
 
 def _binding(
-    document: Document, role: str, entry: dict[str, Any], errors: list[PackError]
+    document: Document,
+    role: str,
+    entry: dict[str, Any],
+    errors: list[PackError],
+    schema_paths: set[str],
 ) -> DepartmentBinding | None:
+    """Check one role's entry and return its binding, or None when its code or its
+    connector has an error.
+
+    A key whose value the schema rejected, at a path in `schema_paths`, is not
+    checked again.
+    """
+    uscc_path = ("departments", role, "uscc")
+    raw_uscc = entry.get("uscc")
+    if raw_uscc is None or format_path(uscc_path) in schema_paths:
+        return None
     try:
-        uscc = parse_uscc(str(entry["uscc"])).code
+        uscc = parse_uscc(str(raw_uscc)).code
     except OneStopError as error:
-        errors.append(
-            document.error(("departments", role, "uscc"), error.code, error.render())
-        )
+        errors.append(document.error(uscc_path, error.code, error.render()))
         return None
 
+    connector_path = ("departments", role, "connector")
+    if format_path(connector_path) in schema_paths:
+        return None
     connector = entry.get("connector", "worklist")
     if connector not in BINDABLE_CONNECTORS:
         errors.append(
@@ -191,7 +217,13 @@ def _binding(
             )
         )
         return None
-    return DepartmentBinding(name=entry["name"], uscc=uscc, connector_kind=connector)
+
+    name = entry.get("name")
+    if not isinstance(name, str) or not name:
+        # The schema check reports a missing or empty name. The code is still
+        # returned for the check of codes bound twice.
+        return DepartmentBinding(name="", uscc=uscc, connector_kind=connector)
+    return DepartmentBinding(name=name, uscc=uscc, connector_kind=connector)
 
 
 def _duplicate_uscc(document: Document, role: str, other: str, uscc: str) -> PackError:

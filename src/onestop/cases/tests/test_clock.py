@@ -611,7 +611,8 @@ def test_extension_beyond_matter_limit_is_rejected(demo):
     assert response.status_code == 400
     assert response.json()["code"] == "case.invalid_extension_days"
     assert response.json()["message"] == (
-        "An extension of 6 working days is not allowed for this matter. "
+        f"An extension of 6 working days is not allowed for the case {number}. "
+        "The matter's guide allows at most 5 working days of extension in total. "
         "Request from 1 to 5 working days."
     )
 
@@ -636,8 +637,8 @@ def test_extensions_stay_within_matter_total(demo):
     assert response.status_code == 400
     assert response.json()["code"] == "case.extension_over_limit"
     assert response.json()["message"] == (
-        "The matter allows at most 5 working days of extension in total, and "
-        f"extensions of 3 working days of the case {number} are approved or "
+        "The matter's guide allows at most 5 working days of extension in total. "
+        f"Extensions of 3 working days of the case {number} are approved or "
         "waiting for a decision, which leaves 2 working days. Request at most 2 "
         "working days instead of 3 working days."
     )
@@ -664,9 +665,9 @@ def test_used_up_extension_days_are_named(demo):
     assert response.status_code == 409
     assert response.json()["code"] == "case.extension_days_used_up"
     assert response.json()["message"] == (
-        f"The case {number} has no extension days left, because the matter allows at "
-        "most 5 working days in total and extensions of 5 working days are approved "
-        "or waiting for a decision."
+        f"The case {number} has no extension days left, because extensions of 5 "
+        "working days are approved or waiting for a decision. The matter's guide "
+        "allows at most 5 working days of extension in total."
     )
 
 
@@ -691,9 +692,9 @@ def test_approval_rechecks_extension_total(demo):
     assert response.json()["code"] == "case.extension_approval_over_limit"
     assert response.json()["message"] == (
         f"The extension request {second.pk} adds 3 working days, but extensions of "
-        f"3 working days of the case {number} are approved already and the matter "
-        "allows at most 5 working days in total, which leaves 2 working days. Reject "
-        "this request instead."
+        f"3 working days of the case {number} are approved already, which leaves 2 "
+        "working days. The matter's guide allows at most 5 working days of extension "
+        "in total. Reject this request instead."
     )
     second.refresh_from_db()
     assert second.status == CaseExtension.Status.REQUESTED
@@ -713,8 +714,9 @@ def test_extension_total_error_is_translated(demo):
         )
 
     assert response.json()["message"] == (
-        f"本事项累计最多可延期 5 个工作日，案件 {number} 已批准或待审批的延期共 "
-        "4 个工作日，剩余 1 个工作日。请申请不超过 1 个工作日，而不是 3 个工作日。"
+        f"本事项办事指南规定累计最多可延期 5 个工作日。案件 {number} 已批准或待审批的"
+        "延期共 4 个工作日，剩余 1 个工作日。请申请不超过 1 个工作日，而不是 3 个"
+        "工作日。"
     )
 
 
@@ -725,8 +727,8 @@ def test_one_working_day_left_is_singular(demo):
     response = request_extension(demo, number, days=3, when=at(2026, 3, 4))
 
     assert response.json()["message"] == (
-        "The matter allows at most 5 working days of extension in total, and "
-        f"extensions of 4 working days of the case {number} are approved or "
+        "The matter's guide allows at most 5 working days of extension in total. "
+        f"Extensions of 4 working days of the case {number} are approved or "
         "waiting for a decision, which leaves 1 working day. Request at most 1 "
         "working day instead of 3 working days."
     )
@@ -860,9 +862,9 @@ def test_clock_error_is_translated(demo):
             headers={"Accept-Language": "zh-hans"},
         )
 
-    assert (
-        response.json()["message"]
-        == "本事项不允许延期 6 个工作日。请申请 1 至 5 个工作日。"
+    assert response.json()["message"] == (
+        f"案件 {number} 不能延期 6 个工作日。本事项办事指南规定累计最多可延期 5 个"
+        "工作日。请申请 1 至 5 个工作日。"
     )
 
 
@@ -938,7 +940,7 @@ def test_office_page_counts_one_day_left(demo):
             .content.decode()
         )
 
-    assert "At most 1 working day. The due dates move" in page
+    assert "This case may request at most 1 working day. The due dates move" in page
 
 
 # --- messages to the applicant --------------------------------------------------------

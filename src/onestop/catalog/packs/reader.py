@@ -28,11 +28,14 @@ YAML_SUFFIXES = (".yaml", ".yml")
 class PackFiles:
     """The YAML files of a pack by relative POSIX path, and the errors of reading them.
 
+    `present` names every YAML file of the pack, also one that was not read because
+    `errors` reports it as too large, unreadable or past a limit of the whole pack.
     `found` is False when no folder or readable .zip exists at the path.
     """
 
     files: dict[str, bytes] = field(default_factory=dict)
     errors: list[PackError] = field(default_factory=list)
+    present: set[str] = field(default_factory=set)
     found: bool = True
 
 
@@ -65,6 +68,9 @@ def _read_folder(root: Path) -> PackFiles:
     result = PackFiles()
     resolved_root = root.resolve()
     total = 0
+    # Set once a limit of the whole pack is passed. The later files are then only
+    # named in `present`, not read.
+    stopped = False
 
     for file_path in sorted(root.rglob("*")):
         name = file_path.relative_to(root).as_posix()
@@ -75,9 +81,14 @@ def _read_folder(root: Path) -> PackFiles:
         if not file_path.is_file() or not name.endswith(YAML_SUFFIXES):
             continue
 
+        result.present.add(name)
+        if stopped:
+            continue
+
         if len(result.files) >= MAX_FILES:
             result.errors.append(_too_many_error(name))
-            break
+            stopped = True
+            continue
 
         size = file_path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -87,7 +98,8 @@ def _read_folder(root: Path) -> PackFiles:
         total += size
         if total > MAX_TOTAL_BYTES:
             result.errors.append(_total_too_large_error(name))
-            break
+            stopped = True
+            continue
 
         result.files[name] = file_path.read_bytes()
 
@@ -122,6 +134,9 @@ def _read_members(
     result: PackFiles,
 ) -> None:
     total = 0
+    # Set once a limit of the whole pack is passed. The later members are then only
+    # named in `present`, not read.
+    stopped = False
     for info in members:
         name = info.filename
         if not _is_safe_member_name(name):
@@ -147,7 +162,7 @@ def _read_members(
         if info.is_dir() or not relative.endswith(YAML_SUFFIXES):
             continue
 
-        if relative in result.files:
+        if relative in result.present:
             result.errors.append(
                 make_error(
                     relative,
@@ -162,9 +177,14 @@ def _read_members(
             )
             continue
 
+        result.present.add(relative)
+        if stopped:
+            continue
+
         if len(result.files) >= MAX_FILES:
             result.errors.append(_too_many_error(relative))
-            return
+            stopped = True
+            continue
 
         if info.file_size > MAX_FILE_BYTES:
             result.errors.append(_too_large_error(relative, info.file_size))
@@ -177,7 +197,8 @@ def _read_members(
         total += len(data)
         if total > MAX_TOTAL_BYTES:
             result.errors.append(_total_too_large_error(relative))
-            return
+            stopped = True
+            continue
 
         result.files[relative] = data
 

@@ -65,7 +65,7 @@ def check_pack(path: str | Path) -> CheckedPack:
             else:
                 checked.fixed[kind] = document
 
-    _check_required_files(source.files, checked)
+    _check_required_files(source.present, checked)
     _check_references(checked)
     checked.errors.sort(key=_sort_key)
     return checked
@@ -82,9 +82,11 @@ def _file_kind(name: str) -> str | None:
     return None
 
 
-def _check_required_files(files: dict[str, bytes], checked: CheckedPack) -> None:
+def _check_required_files(present: set[str], checked: CheckedPack) -> None:
+    """Report each fixed file that the pack lacks. A file that is present but was not
+    read has its own error from the reader, such as file.too_large."""
     for name in FIXED_FILES:
-        if name not in files:
+        if name not in present:
             checked.errors.append(
                 make_error(
                     name,

@@ -315,6 +315,84 @@ def test_uscc_of_another_role_of_same_centre_rejected(tmp_path, standard_pack):
     assert dict(Department.objects.values_list("role_key", "uscc")) == before
 
 
+def test_bindings_report_every_error_at_once(tmp_path, standard_pack):
+    path = bindings_file(tmp_path, standard_pack)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    departments = data["departments"]
+    data["centre"] = {"nmae": "广安区政务服务中心"}
+    departments["public_security"]["uscc"] = departments["market_regulation"]["uscc"]
+    departments["civil_affairs"]["uscc"] = "91350100M000100Y44"
+    departments["housing_construction"]["connector"] = "webhook"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    message = run_provision(path)
+
+    assert "centre.nmae" in message
+    assert "[schema.unknown_key]" in message
+    assert "departments.public_security.uscc" in message
+    assert "[bindings.duplicate_uscc]" in message
+    assert "departments.civil_affairs.uscc" in message
+    assert "[bindings.connector_not_configurable]" in message
+    assert "has 4 errors" in message
+    assert Centre.objects.count() == 0
+
+
+def test_bindings_schema_error_not_checked_twice(tmp_path, standard_pack):
+    def break_values(departments):
+        departments["market_regulation"]["uscc"] = ["11511602MB1C12345Y"]
+        departments["public_security"]["connector"] = "worklst"
+        del departments["civil_affairs"]["name"]
+
+    path = edit_bindings(bindings_file(tmp_path, standard_pack), break_values)
+    message = run_provision(path)
+
+    assert "has 3 errors" in message
+    assert "[bindings.connector_not_configurable]" not in message
+    assert "departments.market_regulation.uscc" in message
+    assert "departments.public_security.connector" in message
+    assert "departments.civil_affairs" in message
+    assert Centre.objects.count() == 0
+
+
+def test_uscc_taken_names_every_clash(tmp_path, standard_pack):
+    other = provision_511603(standard_pack)
+    holders = {
+        department.role_key: department
+        for department in Department.objects.filter(centre=other)
+    }
+    path = bindings_file(tmp_path, standard_pack, region="511603")
+
+    message = run_provision(path)
+
+    assert message.startswith("provision.uscc_taken: ")
+    assert (
+        f"{len(holders)} unified social credit codes of the bindings already belong "
+        "to other departments." in message
+    )
+    for role, holder in holders.items():
+        assert (
+            f"  {holder.uscc} of the role {role} belongs to {holder.name} (role "
+            f"{role}) of {other.name} (511603)"
+        ) in message
+    assert not Centre.objects.filter(region_code="511602").exists()
+
+
+def test_uscc_taken_details_list_clashes(standard_pack):
+    other = provision_511603(standard_pack)
+    bindings = standard_bindings(standard_pack, "511603")
+
+    with pytest.raises(actions.UsccTaken) as raised:
+        provision_centre(
+            actor=None, region_code="511602", pack=standard_pack, bindings=bindings
+        )
+
+    clashes = raised.value.as_dict()["details"]["clashes"]
+    roles = sorted({matter["department"] for matter in standard_pack.matters})
+    assert sorted(clash["role"] for clash in clashes) == roles
+    assert {clash["region"] for clash in clashes} == {other.region_code}
+    assert raised.value.details["count"] == len(roles)
+
+
 def test_rerun_may_swap_uscc_between_roles(tmp_path, standard_pack):
     path = bindings_file(tmp_path, standard_pack)
     args = ["--region", "511602", "--pack", str(STANDARD_PACK_DIR)]

@@ -802,3 +802,39 @@ def test_yaml_syntax_problem_translated(text, english, chinese):
         _document, error = parse_document("x.yaml", text)
     assert error is not None
     assert chinese in error.message
+
+
+def test_oversize_pack_yaml_is_not_missing(tmp_path):
+    # A 300 MiB pack.yaml of spaces, which deflate at level 1 stores in 1.3 MiB. The
+    # reader rejects it by the size in its header, without inflating it.
+    archive = tmp_path / "bomb.zip"
+    chunk = b" " * (1024 * 1024)
+    with (
+        zipfile.ZipFile(
+            archive, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1
+        ) as bundle,
+        bundle.open("pack.yaml", "w") as member,
+    ):
+        for _ in range(300):
+            member.write(chunk)
+
+    errors = validate_pack(archive)
+
+    by_file = {error.file: error.rule for error in errors}
+    assert by_file["pack.yaml"] == "file.too_large"
+    assert [error.rule for error in errors if error.file == "pack.yaml"] == [
+        "file.too_large"
+    ]
+    assert by_file["departments.yaml"] == "file.missing"
+    assert by_file["certificate_types.yaml"] == "file.missing"
+    assert len(errors) == 3
+
+
+def test_oversize_fixed_file_in_folder_is_not_missing(small_pack):
+    departments = small_pack / "departments.yaml"
+    departments.write_bytes(departments.read_bytes() + b"#" * MAX_FILE_BYTES)
+
+    errors = validate_pack(small_pack)
+
+    rules = [error.rule for error in errors if error.file == "departments.yaml"]
+    assert rules == ["file.too_large"]
