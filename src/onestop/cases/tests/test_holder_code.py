@@ -277,6 +277,19 @@ def accepted_food_case(demo) -> str:
     return number
 
 
+def accepted_enterprise_case(demo) -> str:
+    """Apply for the food licence as the agent for the enterprise and accept it."""
+    form = form_naming(demo, USCC)
+    form["field.organisation_name"] = ENTERPRISE_NAME
+    filed = apply(demo.client("agent"), demo, form={**form, "enterprise": USCC})
+    number = filed.json()["number"]
+    demo.client("clerk").post(
+        f"/api/v1/cases/{number}/accept", {}, content_type="application/json"
+    )
+    outbox.drain()
+    return number
+
+
 def approve(demo, number, holder_code):
     return demo.client("reviewer").post(
         f"/api/v1/cases/{number}/approve",
@@ -319,14 +332,7 @@ def test_decider_holder_code_of_unregistered_organisation(demo):
 def test_enterprise_case_holder_is_enterprise(demo):
     # On an enterprise's case the certificate goes to the enterprise whatever the
     # decision names, so its registered code is no error there.
-    form = form_naming(demo, USCC)
-    form["field.organisation_name"] = ENTERPRISE_NAME
-    filed = apply(demo.client("agent"), demo, form={**form, "enterprise": USCC})
-    number = filed.json()["number"]
-    demo.client("clerk").post(
-        f"/api/v1/cases/{number}/accept", {}, content_type="application/json"
-    )
-    outbox.drain()
+    number = accepted_enterprise_case(demo)
 
     response = approve(demo, number, USCC)
 
@@ -349,14 +355,7 @@ def test_decider_warned_code_unverified(demo):
 
 
 def test_enterprise_case_has_no_unverified_notice(demo):
-    form = form_naming(demo, USCC)
-    form["field.organisation_name"] = ENTERPRISE_NAME
-    filed = apply(demo.client("agent"), demo, form={**form, "enterprise": USCC})
-    number = filed.json()["number"]
-    demo.client("clerk").post(
-        f"/api/v1/cases/{number}/accept", {}, content_type="application/json"
-    )
-    outbox.drain()
+    number = accepted_enterprise_case(demo)
 
     page = demo.client("reviewer").get(f"/office/cases/{number}/", headers=ENGLISH)
 
