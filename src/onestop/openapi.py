@@ -86,7 +86,7 @@ ERRORS_BY_OPERATION: dict[str, tuple[int, ...]] = {
     "POST /ratings/links/{token}": (409,),
     "POST /ratings/visits/{visit_id}/links": (409,),
     "POST /ratings/cases/{number}/links": (409,),
-    "GET /ratings/rectifications": (403,),
+    "GET /ratings/rectifications": (400, 403),
     "GET /ratings/rectifications/{rectification_id}": (403,),
     "POST /ratings/rectifications/{rectification_id}/callback": (409,),
     "POST /ratings/rectifications/{rectification_id}/close": (409,),

@@ -14,6 +14,7 @@ from pydantic import StrictBool, StrictInt
 from onestop.cases.queries import get_case_for
 from onestop.core.centres import get_centre
 from onestop.core.dates import api_datetime
+from onestop.core.errors import echoed
 from onestop.core.models import Centre, Role
 from onestop.core.permissions import (
     RoleRequired,
@@ -29,7 +30,8 @@ from onestop.ratings.actions import (
     rate_case,
     record_visit,
 )
-from onestop.ratings.models import RatingChannel
+from onestop.ratings.errors import RectificationStatusUnknown
+from onestop.ratings.models import RatingChannel, RectificationStatus
 from onestop.ratings.presenters import (
     pad_dict,
     rating_dict,
@@ -295,6 +297,10 @@ def revoke_pad(request: HttpRequest, pad_id: int) -> dict[str, Any]:
 def list_rectifications(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
     rows = queries.visible_rectifications(request.user).order_by("due_date", "pk")
     if status:
+        if status not in RectificationStatus.values:
+            raise RectificationStatusUnknown(
+                status=echoed(status), statuses=list(RectificationStatus)
+            )
         rows = rows.filter(status=status)
     return [rectification_dict(row) for row in rows[:500]]
 

@@ -196,6 +196,14 @@ class RectificationAction(models.TextChoices):
     DECIDE = "decide", _("decided")
 
 
+class RectificationStatusUnknown(InvalidInput):
+    code = "rectification.status_unknown"
+    message = _(
+        "The status %(status)s is not a rectification status. Use one of the codes: "
+        "%(statuses)s."
+    )
+
+
 class RectificationNotOpen(Conflict):
     code = "rectification.not_open"
     message = _(

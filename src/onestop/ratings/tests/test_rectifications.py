@@ -175,6 +175,27 @@ def test_list_filtered_by_status(demo, issued_case):
     ]
 
 
+def test_unknown_status_named_with_codes(demo, issued_case):
+    bad_rating(demo, issued_case())
+
+    response = demo.client("reviewer").get(
+        "/api/v1/ratings/rectifications",
+        {"status": "bogus"},
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "rectification.status_unknown"
+    assert body["details"] == {
+        "status": "bogus",
+        "statuses": ["open", "appealed", "closed", "withdrawn"],
+    }
+    assert body["message"].startswith(
+        "The status bogus is not a rectification status. Use one of the codes: open (open)"
+    )
+
+
 def test_reviewer_of_other_department_sees_nothing(demo, issued_case):
     rectification = bad_rating(demo, issued_case()).rectification
     other = demo.client("reviewer-public_security")
