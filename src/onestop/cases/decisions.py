@@ -34,7 +34,8 @@ def certificate_context(case: Case) -> dict[str, Any]:
         "certificate_type": certificate_type,
         "face_fields": results.open_face_fields(case),
         "needs_holder_code": organisation_holder and not code_in_form,
-        # A person's own case names the organisation by the code typed in the form,
-        # which no one has checked against the applicant, and the decider's page says so.
+        # A person's own case names the organisation by the code typed in the form.
+        # No one has checked that code against the applicant, so the decider's page
+        # shows a notice.
         "unverified_holder_code": code_in_form,
     }
