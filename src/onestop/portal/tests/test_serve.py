@@ -1,4 +1,4 @@
-"""`onestop serve` as a process: what it logs when a signal stops it."""
+"""`onestop serve`: what it logs when a signal stops it, and when a signal interrupts it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from onestop.portal.management.commands.serve import StopSignal
+
 STARTUP_SECONDS = 60
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def _free_port() -> int:
@@ -66,3 +69,45 @@ def test_stop_signal_is_logged(tmp_path, stop_signal):
     assert "event='server.stopped'" in output
     assert f"reason='{stop_signal.name}'" in output
     assert f"port={port}" in output
+
+
+@pytest.fixture
+def restored_handlers():
+    handlers = {number: signal.getsignal(number) for number in STOP_SIGNALS}
+    yield
+    for number, handler in handlers.items():
+        signal.signal(number, handler)
+
+
+def _deliver(number: signal.Signals) -> None:
+    os.kill(os.getpid(), number)
+    # The handler runs between bytecodes of the main thread, so run a few.
+    for _ in range(1000):
+        time.sleep(0)
+
+
+@pytest.mark.usefixtures("restored_handlers")
+def test_signal_before_arming_only_recorded():
+    stop_signal = StopSignal()
+    _deliver(signal.SIGTERM)
+    assert stop_signal.name == "SIGTERM"
+    assert stop_signal.arm() is False
+
+
+@pytest.mark.usefixtures("restored_handlers")
+def test_signal_after_arming_interrupts():
+    stop_signal = StopSignal()
+    assert stop_signal.arm() is True
+    with pytest.raises(KeyboardInterrupt):
+        _deliver(signal.SIGINT)
+    assert stop_signal.name == "SIGINT"
+
+
+@pytest.mark.usefixtures("restored_handlers")
+def test_second_signal_ignored():
+    stop_signal = StopSignal()
+    stop_signal.arm()
+    with pytest.raises(KeyboardInterrupt):
+        _deliver(signal.SIGTERM)
+    _deliver(signal.SIGINT)
+    assert stop_signal.name == "SIGTERM"

@@ -84,10 +84,13 @@ class Command(OneStopCommand):
                 % {"url": f"http://{host}:{port}/"}
             )
             log.info("server.started", host=host, port=port)
-            server.run()
+            if stop_signal.arm():
+                server.run()
+            else:
+                server.close()
             reason = stop_signal.name or reason
         except KeyboardInterrupt:
-            # A signal before waitress's loop ran, which catches it itself.
+            # A signal between arming and waitress's loop, which catches it itself.
             reason = stop_signal.name or "KeyboardInterrupt"
         except Exception as error:
             reason = f"error: {type(error).__name__}"
@@ -136,15 +139,24 @@ class Command(OneStopCommand):
 
 
 class StopSignal:
-    """Turn SIGINT and SIGTERM into KeyboardInterrupt, which stops waitress's loop.
+    """Record SIGINT and SIGTERM; once armed, turn them into KeyboardInterrupt.
 
-    waitress catches KeyboardInterrupt and returns, so `name` keeps which signal it was.
+    waitress's loop stops on KeyboardInterrupt and returns, so `name` keeps which signal
+    it was. Before `arm` a signal is only recorded. Raised during start-up, it could land
+    in a callback of the import machinery or the garbage collector, which prints the
+    exception and drops it, so the server would run on after the signal.
     """
 
     def __init__(self) -> None:
         self.name = ""
+        self._armed = False
         signal.signal(signal.SIGINT, self._stop)
         signal.signal(signal.SIGTERM, self._stop)
+
+    def arm(self) -> bool:
+        """Make later signals raise KeyboardInterrupt. Return False if one was received."""
+        self._armed = True
+        return not self.name
 
     def _stop(self, number: int, _frame: FrameType | None) -> None:
         if self.name:
@@ -152,4 +164,5 @@ class StopSignal:
             # which would end the process by SIGINT instead of with status 0.
             return
         self.name = signal.Signals(number).name
-        raise KeyboardInterrupt
+        if self._armed:
+            raise KeyboardInterrupt
