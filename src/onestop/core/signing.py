@@ -46,6 +46,7 @@ from gmssl.sm2 import CryptSM2, default_ecc_table
 
 from onestop.core.audit import record_event
 from onestop.core.canonical import NotCanonicalizable, canonical_json, sha256_hex
+from onestop.core.dates import api_iso
 from onestop.core.errors import InvalidInput, OneStopError
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, SigningKey
@@ -234,8 +235,8 @@ def published_keys(centre: Centre | None = None) -> dict[str, list[dict[str, Any
 
     Each entry has "kid", "alg", "public_key" (unpadded base64url of the bytes
     described in this module's docstring), "centre" (its region code, or None for the
-    deployment's own keys), "created" and "retired" (ISO 8601 or None). `centre=None`
-    lists every key.
+    deployment's own keys), "created" and "retired" (as the API writes times, or None).
+    `centre=None` lists every key.
     """
     keys = [
         {
@@ -243,8 +244,8 @@ def published_keys(centre: Centre | None = None) -> dict[str, list[dict[str, Any
             "alg": record.algorithm,
             "public_key": b64url_encode(bytes(record.public_key)),
             "centre": record.centre.region_code if record.centre else None,
-            "created": record.created_at.isoformat(),
-            "retired": record.retired_at.isoformat() if record.retired_at else None,
+            "created": api_iso(record.created_at),
+            "retired": api_iso(record.retired_at),
         }
         for record in _key_records(centre).select_related("centre")
     ]

@@ -527,6 +527,8 @@ def test_published_key_entry_fields(centre):
     assert entry["centre"] == "440604"
     assert entry["retired"] is None
     assert datetime.fromisoformat(entry["created"]).tzinfo is not None
+    assert entry["created"].endswith("+08:00")
+    assert "." not in entry["created"]
 
 
 def test_published_keys_show_retirement(centre):
@@ -537,6 +539,7 @@ def test_published_keys_show_retirement(centre):
     (entry,) = published_keys(centre)["keys"]
 
     assert datetime.fromisoformat(entry["retired"]) == retired_at
+    assert entry["retired"] == "2026-01-01T08:00:00+08:00"
 
 
 def test_published_keys_filter_by_centre(centre, other_centre):
