@@ -308,6 +308,7 @@ def _mount_routers() -> None:
     from onestop.cases.api import router as cases_router
     from onestop.cases.api_clock import router as cases_clock_router
     from onestop.cases.api_documents import router as cases_documents_router
+    from onestop.cases.api_posting import router as cases_posting_router
     from onestop.cases.api_window import router as window_cases_router
     from onestop.catalog.api import router as catalog_router
     from onestop.certificates.api import router as certificates_router
@@ -336,6 +337,7 @@ def _mount_routers() -> None:
     api.add_router("/cases", cases_router)
     api.add_router("/cases", cases_clock_router)
     api.add_router("/cases", cases_documents_router)
+    api.add_router("/cases", cases_posting_router)
     api.add_router("/ledger", ledger_router)
     api.add_router("/ratings", ratings_router)
     api.add_router("/exchange", exchange_router)

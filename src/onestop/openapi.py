@@ -70,6 +70,8 @@ ERRORS_BY_OPERATION: dict[str, tuple[int, ...]] = {
     "POST /cases/{number}/deny": (409,),
     "POST /cases/{number}/deliver": (409,),
     "POST /cases/{number}/withdraw": (409,),
+    "POST /cases/{number}/posting": (409,),
+    "POST /cases/{number}/posting/correct": (409,),
     "POST /cases/{number}/special-procedure": (409,),
     "POST /cases/{number}/special-procedure/end": (409,),
     "POST /cases/{number}/extensions": (409,),

@@ -59,6 +59,14 @@ class CaseSummaryOut(Schema):
     warning: str
 
 
+class PostingOut(Schema):
+    # When the posting, or its latest correction, was recorded.
+    at: ApiDateTime
+    posted_on: ApiDate
+    carrier: str
+    tracking_number: str
+
+
 class CaseOut(CaseSummaryOut):
     matter_version: int
     statutory_due: ApiDate | None
@@ -72,6 +80,9 @@ class CaseOut(CaseSummaryOut):
     refusal_reason: str
     materials: list[dict[str, Any]]
     documents: list[dict[str, Any]]
+    # The current posting of a result posted to the applicant (邮寄送达): at most one,
+    # with the values of its latest correction. The events keep the earlier values.
+    postings: list[PostingOut]
     receipt_status: str
     events: list[dict[str, Any]]
 
