@@ -4,7 +4,8 @@ Staff are residents too, so a clerk or a reviewer may be the applicant of a case
 registered agent (经办人) of the enterprise that applied. Every staff action on such a
 case raises OwnCase, and the rejection is written to the audit log after the action's
 transaction has rolled back. Handing over the result (`deliver_result`) is not checked,
-because an applicant may collect their own result.
+because an applicant may collect their own result. Recording or correcting its posting
+is checked, because the posting record is the only evidence that it was sent.
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ from onestop.cases.errors import (
 )
 from onestop.cases.formdata import postal_address
 from onestop.cases.models import Case, CaseEvent, CaseState
+from onestop.cases.recusal import audits_own_case_rejection, check_not_own_case
 from onestop.cases.workflow import CORRECT_POSTING, POSTING_ACTIONS, RECORD_POSTING
 from onestop.core.dates import LOCAL_ZONE, TypedDateInvalid, parse_typed_date
 from onestop.core.errors import Coded, InvalidTransition, code_point_text, echoed
@@ -62,9 +63,11 @@ class Posting:
     tracking_number: str
 
 
+@audits_own_case_rejection
 def record_posting(*, actor: Any, case: Case, posting: Posting) -> Case:
     """Record that the window posted the result to the address the applicant gave.
 
+    A clerk who applied for the case, or is an agent of its enterprise, gets OwnCase.
     The case stays `result_issued`, so the applicant can still mark it received, and
     gets a CaseEvent `record_posting` whose data has the posting date, carrier and
     tracking number. A case has at most one posting, so a second raises
@@ -76,6 +79,7 @@ def record_posting(*, actor: Any, case: Case, posting: Posting) -> Case:
     with transaction.atomic():
         case = _lock(case)
         membership = require_role(actor, WINDOW_ROLES, centre=case.centre)
+        check_not_own_case(actor, case, role=membership.role, action=RECORD_POSTING)
         _check_result_issued(case, Coded(RECORD_POSTING, _("recording the posting")))
         _check_postable(case)
         errors = FieldErrors(PostingInvalid)
@@ -94,6 +98,7 @@ def record_posting(*, actor: Any, case: Case, posting: Posting) -> Case:
     return _reload(case)
 
 
+@audits_own_case_rejection
 def correct_posting(*, actor: Any, case: Case, posting: Posting, reason: str) -> Case:
     """Replace the values of the case's recorded posting, such as a mistyped tracking
     number, and state why.
@@ -110,6 +115,7 @@ def correct_posting(*, actor: Any, case: Case, posting: Posting, reason: str) ->
     with transaction.atomic():
         case = _lock(case)
         membership = require_role(actor, WINDOW_ROLES, centre=case.centre)
+        check_not_own_case(actor, case, role=membership.role, action=CORRECT_POSTING)
         _check_result_issued(
             case, Coded(CORRECT_POSTING, ReasonAction.CORRECT_POSTING.label)
         )

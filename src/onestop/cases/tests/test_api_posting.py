@@ -14,6 +14,7 @@ from django.utils import timezone
 from onestop.cases.models import CaseEvent
 from onestop.core.actions import issue_api_token
 from onestop.core.dates import LOCAL_ZONE
+from onestop.core.models import AuditEvent, Membership, Role
 from onestop.testing import issued_social_security_case
 
 pytestmark = pytest.mark.django_db
@@ -413,3 +414,39 @@ def test_documented_examples_run(clerk, postal_case):
     events = posting_events(postal_case)
     assert [event.action for event in events] == ["record_posting", "correct_posting"]
     assert events[1].data["tracking_number"] == "EA987654321CN"
+
+
+def test_own_case_posting_rejected(demo, postal_case):
+    Membership.objects.create(
+        user=demo.user("applicant"), centre=demo.centre, role=Role.CLERK
+    )
+    own = bearer_client(demo, "applicant")
+
+    response = record(own, postal_case.number, posting())
+
+    assert response.status_code == 403, response.content
+    assert response.json()["code"] == "case.own_case"
+    assert response.json()["details"]["action"] == "record_posting"
+    assert posting_events(postal_case) == []
+    event = AuditEvent.objects.get(verb="case.own_case_rejected")
+    assert event.object_id == postal_case.number
+    assert event.data == {"action": "record_posting", "code": "case.own_case"}
+
+
+def test_own_case_correction_rejected(demo, posted_case):
+    Membership.objects.create(
+        user=demo.user("applicant"), centre=demo.centre, role=Role.CLERK
+    )
+    own = bearer_client(demo, "applicant")
+
+    response = correct(
+        own,
+        posted_case.number,
+        {**posting(tracking_number="EA000000000CN"), "reason": REASON},
+    )
+
+    assert response.status_code == 403, response.content
+    assert response.json()["details"]["action"] == "correct_posting"
+    assert [event.action for event in posting_events(posted_case)] == ["record_posting"]
+    event = AuditEvent.objects.get(verb="case.own_case_rejected")
+    assert event.data == {"action": "correct_posting", "code": "case.own_case"}
