@@ -189,7 +189,7 @@ api = OneStopApi(
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api-v1",
 )
-# Every GET operation rejects a query parameter that it does not read.
+# Every operation, writes included, rejects a query parameter that it does not read.
 api.add_decorator(reject_unknown_query_names)
 
 

@@ -197,12 +197,16 @@ class ApiMethodNotAllowedMiddleware:
             response, HttpResponseNotAllowed
         ):
             return response
-        allowed = response["Allow"]
-        if request.method == "HEAD" and "GET" in _methods(allowed):
+        allowed = _methods(response["Allow"]) - {""}
+        if request.method == "HEAD" and "GET" in allowed:
             return _head_of_get(request, self.get_response)
+        # Django Ninja lists no HEAD, because it has no HEAD operations, but
+        # `_head_of_get` responds to HEAD wherever GET is allowed.
+        if "GET" in allowed:
+            allowed.add("HEAD")
         # Django Ninja builds the Allow header from a set, so the methods are sorted
         # to send the same header and details on every run.
-        methods = sorted(_methods(allowed) - {""})
+        methods = sorted(allowed)
         error = MethodNotAllowed(
             path=echoed(request.path),
             method=echoed(request.method),

@@ -1,11 +1,11 @@
-"""Reject the query parameters that a GET operation of the API does not read.
+"""Reject the query parameters that an operation of the API does not read.
 
 Django Ninja reads the query parameters that an operation declares and ignores any
 other name, so a misspelt filter such as ?from= for ?start= would get 200 and
-unfiltered data. `reject_unknown_query_names`, added to the whole API, rejects such a
-request with 422 request.invalid (extra_forbidden), as for an unknown JSON member.
-HEAD runs the GET operation (see ApiMethodNotAllowedMiddleware), so the same rule
-covers it.
+unfiltered data, and a ?dry_run=1 on a POST would do the write. The decorator
+`reject_unknown_query_names`, added to the whole API, rejects such a request with 422
+request.invalid (extra_forbidden), as for an unknown JSON member, on every method. HEAD
+runs the GET operation (see ApiMethodNotAllowedMiddleware), so the same rule covers it.
 """
 
 from __future__ import annotations
@@ -49,9 +49,8 @@ def declared_query_names(operation: Operation) -> frozenset[str]:
     return frozenset(names)
 
 
-def accepted_query_names(view_func: Callable[..., Any]) -> frozenset[str] | None:
-    """Return the query parameters that a GET operation's view function reads, or None
-    for an operation without GET."""
+def accepted_query_names(view_func: Callable[..., Any]) -> frozenset[str]:
+    """Return the query parameters that an operation's view function reads."""
     # Django Ninja 1.7 sets `_ninja_operation` on every function that a router
     # decorator registers.
     operation = getattr(view_func, "_ninja_operation", None)
@@ -60,23 +59,20 @@ def accepted_query_names(view_func: Callable[..., Any]) -> frozenset[str] | None
             f"{view_func.__qualname__} has no Django Ninja operation, so its query "
             "parameters are unknown. Register it with a router decorator."
         )
-    if "GET" not in operation.methods:
-        return None
     return declared_query_names(operation) | getattr(
         view_func, NAMES_READ_BY_HAND, frozenset()
     )
 
 
 def reject_unknown_query_names[F: Callable[..., Any]](view_func: F) -> F:
-    """Wrap a GET operation's view function so that it raises SchemaMismatch for each
-    query parameter it does not read.
+    """Wrap an operation's view function so that it raises SchemaMismatch for each
+    query parameter it does not read, before it runs.
 
     Django Ninja applies an API decorator of mode "operation" to the view function, so
-    the check runs after authentication and the validation of the declared parameters.
+    the check runs after authentication and the validation of the declared parameters
+    and the body, and before a write changes anything.
     """
     names = accepted_query_names(view_func)
-    if names is None:
-        return view_func
 
     @wraps(view_func)
     def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:

@@ -4,6 +4,7 @@ and the OpenAPI document types every parameter and lists every operation's error
 import pytest
 from django.test import Client
 
+from onestop.api import api
 from onestop.openapi import API_PREFIX, ERRORS_BY_OPERATION
 
 
@@ -163,13 +164,13 @@ def test_wrong_method_answers_json(client):
 
     assert response.status_code == 405
     assert response["Content-Type"] == "application/json; charset=utf-8"
-    assert response["Allow"] == "GET"
+    assert response["Allow"] == "GET, HEAD"
     assert response.json()["code"] == "api.method_not_allowed"
     assert response.json()["message"] == (
         "The API path /api/v1/ledger/checkpoint does not accept the POST method. "
-        "Use GET."
+        "Use GET, HEAD."
     )
-    assert response.json()["details"]["allowed"] == ["GET"]
+    assert response.json()["details"]["allowed"] == ["GET", "HEAD"]
 
 
 def test_wrong_method_message_is_chinese(client):
@@ -224,6 +225,48 @@ def test_head_of_post_only_path_is_405(client):
 
     assert response.status_code == 405
     assert response["Allow"] == "POST"
+
+
+def get_paths() -> list[tuple[str, list[str]]]:
+    """Return each API path with a GET operation, its path parameters filled in, with
+    the methods of its operations."""
+    found = []
+    for path, entries in api.get_openapi_schema()["paths"].items():
+        if "get" not in entries:
+            continue
+        for entry in entries.values():
+            for parameter in entry.get("parameters", []):
+                if parameter["in"] == "path":
+                    path = path.replace("{" + parameter["name"] + "}", "1")
+        found.append((path, sorted(method.upper() for method in entries)))
+    return found
+
+
+GET_PATHS = get_paths()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "methods"), GET_PATHS)
+def test_allow_lists_head_beside_get(client, path, methods):
+    expected = sorted({*methods, "HEAD"})
+
+    # No operation of the API takes PATCH, so it gets 405 on every path.
+    response = client.patch(path)
+    head = client.head(path)
+
+    assert "PATCH" not in methods
+    assert response.status_code == 405
+    assert response["Allow"] == ", ".join(expected)
+    assert response.json()["details"]["allowed"] == expected
+    assert head.status_code != 405
+
+
+def test_options_answers_405_with_allow(client):
+    response = client.options("/api/v1/identity/me")
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, PUT"
+    assert response.json()["code"] == "api.method_not_allowed"
 
 
 @pytest.mark.parametrize(
@@ -307,7 +350,7 @@ def test_openapi_response_dates_are_date(openapi):
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("en", "Use GET, PUT."), ("zh-hans", "请改用 GET、PUT。")],
+    [("en", "Use GET, HEAD, PUT."), ("zh-hans", "请改用 GET、HEAD、PUT。")],
 )
 def test_wrong_method_lists_methods_in_language(client, language, expected):
     response = client.delete(
@@ -316,5 +359,5 @@ def test_wrong_method_lists_methods_in_language(client, language, expected):
 
     assert response.status_code == 405
     assert response.json()["message"].endswith(expected)
-    assert response.json()["details"]["allowed"] == ["GET", "PUT"]
-    assert response["Allow"] == "GET, PUT"
+    assert response.json()["details"]["allowed"] == ["GET", "HEAD", "PUT"]
+    assert response["Allow"] == "GET, HEAD, PUT"

@@ -13,7 +13,6 @@ from onestop.core.ledger.tests.factories import fill_ledger
 from onestop.core.query_names import (
     accepted_query_names,
     reads_query_names,
-    reject_unknown_query_names,
 )
 
 # A value of each parameter type that Django Ninja's validation accepts, so that a
@@ -168,13 +167,6 @@ def test_schema_fields_count_one_by_one():
         "centre",
         "channel",
     }
-
-
-def test_operation_without_get_unchecked():
-    from onestop.cases.api import accept
-
-    assert accepted_query_names(accept) is None
-    assert reject_unknown_query_names(accept) is accept
 
 
 def test_names_read_by_hand_accepted():
