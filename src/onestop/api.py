@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
 from ninja.errors import ValidationError as NinjaValidationError
@@ -188,6 +189,8 @@ api = OneStopApi(
     description="一门式政务服务平台 OneStop: applicants, windows, departments and verifiers.",
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api-v1",
+    # The OpenAPI document and its page only read, so other methods get the API's 405.
+    docs_decorator=require_safe,
 )
 # Every operation, writes included, rejects a query parameter that it does not read.
 api.add_decorator(reject_unknown_query_names)

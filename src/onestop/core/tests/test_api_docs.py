@@ -261,6 +261,24 @@ def test_allow_lists_head_beside_get(client, path, methods):
     assert head.status_code != 405
 
 
+@pytest.mark.parametrize("path", ["/api/v1/openapi.json", "/api/v1/docs"])
+@pytest.mark.parametrize("method", ["post", "put", "delete", "options"])
+def test_api_document_only_read(client, path, method):
+    response = getattr(client, method)(path)
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert response.json()["code"] == "api.method_not_allowed"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/openapi.json", "/api/v1/docs"])
+def test_api_document_answers_head(client, path):
+    response = client.head(path)
+
+    assert response.status_code == 200
+    assert response.content == b""
+
+
 def test_options_answers_405_with_allow(client):
     response = client.options("/api/v1/identity/me")
 
