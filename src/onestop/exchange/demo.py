@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 
 from onestop.core.logging import get_logger
-from onestop.core.models import Centre, Department, Membership, Role
+from onestop.core.models import Centre, Department
 from onestop.core.signing import b64url_encode, secret_key
 from onestop.exchange.conf import setting
 from onestop.exchange.connectors.amqp import broker_url, queue_prefix
@@ -99,8 +99,7 @@ def configure_demo_connectors(centre: Centre) -> list[ConnectorConfig]:
 
     Departments of the centre that the pack does not have are skipped. The AMQP
     department stays on the worklist unless ONESTOP_AMQP_URL names a broker, so that a
-    demo uses only a broker that its operator chose. The centre's department admins
-    get `is_staff`, because they edit their connector in Django admin.
+    demo uses only a broker that its operator chose.
     """
     configured = []
     with transaction.atomic():
@@ -113,7 +112,6 @@ def configure_demo_connectors(centre: Centre) -> list[ConnectorConfig]:
             if spec.kind == ConnectorKind.AMQP and not setting("ONESTOP_AMQP_URL"):
                 spec = DemoConnector(spec.role_key, ConnectorKind.WORKLIST)
             configured.append(_configure(department, spec))
-        _let_department_admins_into_admin(centre)
     return configured
 
 
@@ -152,14 +150,6 @@ def _demo_endpoint(department: Department) -> str:
     if endpoint and not _SIMULATOR_ENDPOINT.fullmatch(endpoint):
         return endpoint
     return simulator_url()
-
-
-def _let_department_admins_into_admin(centre: Centre) -> None:
-    memberships = Membership.objects.filter(centre=centre, role=Role.DEPARTMENT_ADMIN)
-    for membership in memberships.select_related("user"):
-        if not membership.user.is_staff:
-            membership.user.is_staff = True
-            membership.user.save(update_fields=["is_staff"])
 
 
 def point_demo_connectors_at(endpoint: str) -> int:

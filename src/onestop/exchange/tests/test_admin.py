@@ -105,3 +105,24 @@ def test_zero_timeout_and_attempts_both_reported(demo, deptadmin):
     )
     config.refresh_from_db()
     assert config.kind == "worklist"
+
+
+def test_department_admin_granted_on_staff_page_opens_connectors(demo):
+    """A role granted without Django's staff status is enough for the connector screen."""
+    configure_demo_connectors(demo.centre)
+    connector_for(demo.market)
+    user = demo.user("deptadmin")
+    user.is_staff = False
+    user.save(update_fields=["is_staff"])
+
+    response = demo.client("deptadmin").get("/admin/exchange/connectorconfig/")
+
+    assert response.status_code == 200
+    assert demo.market.name in response.content.decode()
+
+
+def test_admin_sign_in_goes_to_onestop_page(client):
+    response = client.get("/admin/exchange/connectorconfig/", follow=True)
+
+    assert response.redirect_chain[-1][0].startswith("/accounts/login/?next=")
+    assert "/admin/exchange/connectorconfig/" in response.redirect_chain[-1][0]

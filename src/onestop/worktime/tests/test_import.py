@@ -515,9 +515,17 @@ def test_admin_import_page_in_chinese(client, superuser):
 
 @pytest.mark.django_db
 @pytest.mark.urls("onestop.worktime.tests.urls")
-def test_admin_import_needs_staff(client, centre_admin):
+def test_admin_import_forbidden_to_centre_admin(client, centre_admin):
     client.force_login(centre_admin)
 
+    response = client.get(reverse("admin:worktime_workcalendaryear_import"))
+
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("onestop.worktime.tests.urls")
+def test_admin_import_needs_sign_in(client):
     response = client.get(reverse("admin:worktime_workcalendaryear_import"))
 
     assert response.status_code == 302
