@@ -23,6 +23,9 @@ RETRY_AFTER_SECONDS = 2
 
 ISSUED = "issued"
 PENDING = "pending"
+# The extra tag of the message "Accepted; the receipt is being prepared.", whose banner
+# the case page replaces when the receipt is ready (cases/_receipt_banner.html).
+RECEIPT_BANNER_TAG = "receipt-pending"
 
 
 def receipt_message(case: Case, submissions: list[Submission]) -> outbox.Message:

@@ -23,6 +23,7 @@ from onestop.cases.content_types import sniff_content_type
 from onestop.cases.file_structure import StructureRule, structure_problem
 from onestop.cases.form_errors import FormInvalid, form_summary
 from onestop.core.errors import InvalidInput, echoed
+from onestop.core.file_types import file_type_name
 from onestop.core.multipart import (
     MAX_FILE_NAME_LENGTH,
     NOTHING_SAVED,
@@ -51,6 +52,15 @@ class UploadRejected(InvalidInput):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         UploadRejected.by_code.setdefault(cls.code, cls)
+
+    def message_values(self) -> dict[str, Any]:
+        """Name the detected type by its short name (PDF), while `details.detected`
+        keeps the MIME type for API clients."""
+        values = super().message_values()
+        detected = self.details.get("detected")
+        if isinstance(detected, str):
+            values["detected"] = file_type_name(detected)
+        return values
 
 
 class UploadEmpty(UploadRejected):

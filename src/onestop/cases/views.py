@@ -46,9 +46,16 @@ def document(request: HttpRequest, number: str, document_id: int) -> HttpRespons
 @handles_errors
 def document_list(request: HttpRequest, number: str) -> HttpResponse:
     """Render the documents block of a case page, which polls here while the receipt is
-    pending. It shows no personal data, so the repeated reads are not audited."""
+    pending. It shows no personal data, so the repeated reads are not audited.
+
+    With ?banner=1 (a page that shows the banner "receipt being prepared"), the response
+    that brings the receipt also replaces that banner, out of band."""
     case = get_case_for(request.user, number, audit=False)
-    return render(request, "cases/_documents.html", {"detail": documents_display(case)})
+    context = {
+        "detail": documents_display(case),
+        "receipt_banner": request.GET.get("banner") == "1",
+    }
+    return render(request, "cases/_documents.html", context)
 
 
 def _document_page_context(case: Case, found: CaseDocument) -> dict[str, Any]:

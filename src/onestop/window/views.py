@@ -20,6 +20,7 @@ from onestop.cases.form_errors import field_messages
 from onestop.cases.intake import application_from_request
 from onestop.cases.models import Case
 from onestop.cases.presenters import case_detail, staff_case_summaries
+from onestop.cases.receipts import RECEIPT_BANNER_TAG
 from onestop.cases.recusal import own_case_error
 from onestop.cases.uploads import upload_errors_by_material
 from onestop.core.errors import Coded, InvalidInput, OneStopError, listed
@@ -291,7 +292,11 @@ def _window_action(request: HttpRequest, found: Case) -> None:
             application=application,
         )
         set_session_window(request, accepted.window_record)
-        messages.success(request, _("Accepted; the receipt is being prepared."))
+        messages.success(
+            request,
+            _("Accepted; the receipt is being prepared."),
+            extra_tags=RECEIPT_BANNER_TAG,
+        )
     elif action == "refuse":
         actions.refuse_case(
             actor=request.user, case=found, reason=request.POST.get("reason", "")

@@ -9,6 +9,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from onestop.cases.formdata import display_value
+from onestop.cases.receipts import RECEIPT_BANNER_TAG
 from onestop.cases.uploads import upload_too_large_message
 from onestop.core.errors import list_text
 
@@ -63,3 +64,15 @@ def needed_materials(materials: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 register.simple_tag(upload_too_large_message, name="too_large_message")
+
+
+@register.filter
+def shows_receipt_banner(messages: Any) -> bool:
+    """Return whether the page's messages include the banner "receipt being prepared".
+
+    The message storage can be read again within one request, after base.html has
+    listed the messages.
+    """
+    return any(
+        RECEIPT_BANNER_TAG in message.extra_tags.split() for message in messages or []
+    )

@@ -55,8 +55,8 @@ def test_sniffed_type(content, expected):
 @pytest.mark.parametrize(
     ("language", "text"),
     [
-        ("en", "its content was recognised as application/zip."),
-        ("zh-hans", "其内容被识别为 application/zip。"),
+        ("en", "its content was recognised as ZIP."),
+        ("zh-hans", "其内容被识别为 ZIP。"),
     ],
 )
 def test_bare_zip_upload_named_zip(demo, language, text):
@@ -90,7 +90,7 @@ def test_apply_page_names_bare_zip(demo):
 
     assert response.status_code == 415
     text = response.content.decode()
-    assert "its content was recognised as application/zip." in text
+    assert "its content was recognised as ZIP." in text
     assert "wordprocessingml" not in text
 
 

@@ -21,6 +21,8 @@ JPEG_MINIMAL = (
     + b"\xff\xd9"
 )
 PDF_WITHOUT_END = b"%PDF-1.4\n1 0 obj <<>> endobj\n"
+# The short names by which messages name the detected types.
+SHORT_NAMES = {"image/png": "PNG", "image/jpeg": "JPEG", "application/pdf": "PDF"}
 
 
 @pytest.mark.parametrize(
@@ -47,8 +49,8 @@ def test_truncated_file_rejected(name, content, detected):
         "pdf_header_and_eof",
     }
     assert message.startswith(
-        f"The file {name} for 营业执照 starts as a file of type {detected} but is not "
-        "complete: "
+        f"The file {name} for 营业执照 starts as a file of type {SHORT_NAMES[detected]} "
+        "but is not complete: "
     )
 
 
@@ -72,7 +74,7 @@ def test_incomplete_png_rule_in_chinese():
         message = raised.value.render()
 
     assert message == (
-        "用于“营业执照”的文件 scan.png 开头是 image/png 文件，但文件不完整：PNG 文件在 8 "
+        "用于“营业执照”的文件 scan.png 开头是 PNG 文件，但文件不完整：PNG 文件在 8 "
         "字节的文件签名之后紧接着一个完整的 IHDR 块（25 字节）。请上传完整的文件，或重新"
         "保存或扫描。"
     )

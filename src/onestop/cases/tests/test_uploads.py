@@ -66,7 +66,7 @@ def test_every_bad_upload_reported(demo, settings):
         "The file form.png for 食品经营许可申请书 is 0.002 MB; the limit is 0.001 "
         "MB per file. Scan it at a lower resolution or split it. "
         "The name of the file licence.jpg for 营业执照 does not match its content, which "
-        "is application/pdf and takes the extension .pdf. Rename it to match its "
+        "is PDF and takes the extension .pdf. Rename it to match its "
         "content, or upload the right file. "
         "The file layout.pdf for 经营场所平面布局图和设备布局、工艺流程图 is not a PDF, "
         "JPEG or PNG file: its content is not of a type OneStop recognises. "
@@ -93,7 +93,7 @@ def test_bad_uploads_reported_in_chinese(demo, settings):
         "有 2 个文件无法接收，本次提交的内容均未保存："
         "用于“食品经营许可申请书”的文件 form.png 大小为 0.002 MB，超过每个文件 0.001 MB "
         "的上限。请降低扫描分辨率，或拆分后上传。"
-        "用于“营业执照”的文件 licence.txt 的名称与内容不符：其内容为 application/pdf，"
+        "用于“营业执照”的文件 licence.txt 的名称与内容不符：其内容为 PDF，"
         "扩展名应为 .pdf。请按内容修改文件名，或上传正确的文件。"
     )
     assert Case.objects.count() == 0

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.core import windows
 from onestop.core.dates import format_local_date, format_local_datetime
+from onestop.core.file_types import file_type_name
 from onestop.core.middleware import request_too_large_message as request_message
 
 register = template.Library()
@@ -62,3 +63,4 @@ def local_date(value: Any) -> str:
 
 
 register.simple_tag(request_message, name="request_too_large_message")
+register.filter("file_type", file_type_name)
