@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import select
+import signal
 import sys
 
 # Command names with a hyphen on the command line, and the module that implements each.
@@ -48,6 +50,13 @@ def main(argv: list[str] | None = None) -> None:
 
     try:
         execute_from_command_line(args)
+        # Flushed here, a pipe closed early raises where it is caught below, and not
+        # at exit, where Python would print "Exception ignored" and the traceback.
+        sys.stdout.flush()
+    except BrokenPipeError:
+        if not stdout_closed():
+            raise
+        end_on_closed_stdout()
     except ImproperlyConfigured:
         # Django's own commands (shell, createsuperuser, …) end here when they read
         # an empty SECRET_KEY. OneStop's commands print the same line themselves.
@@ -67,6 +76,34 @@ def is_read_only(arguments: list[str]) -> bool:
     return tuple(words[:1]) in _READ_ONLY_COMMANDS or (
         tuple(words[:2]) in _READ_ONLY_COMMANDS
     )
+
+
+def stdout_closed() -> bool:
+    """Return whether the reader of standard output has closed it, as `| head` does.
+
+    A BrokenPipeError can come from a socket too, such as a department connection of
+    `onestop serve`, which must not end the command quietly.
+    """
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False
+    poll = select.poll()
+    # Linux reports POLLERR on the write end of a pipe that has no reader.
+    poll.register(descriptor, select.POLLOUT)
+    return any(events & (select.POLLERR | select.POLLHUP) for _, events in poll.poll(0))
+
+
+def end_on_closed_stdout() -> None:
+    """Exit quietly, as a command killed by SIGPIPE would, with the status 128 + 13.
+
+    Standard output is pointed at /dev/null first, so that Python's flush at exit
+    does not fail again on the output still buffered.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    sys.exit(128 + signal.SIGPIPE)
 
 
 def _exit_if_secret_key_missing() -> None:

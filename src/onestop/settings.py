@@ -252,9 +252,7 @@ ONESTOP_MAX_REQUEST_BYTES = env_int(
 # Seconds for which a page keeps the files of a form that came back with an error, so
 # that the applicant need not choose them again (cases.held_uploads). A kiosk keeps them
 # for ONESTOP_KIOSK_IDLE_SECONDS at most, and until its applicant signs out.
-ONESTOP_HELD_UPLOAD_SECONDS = int(
-    os.environ.get("ONESTOP_HELD_UPLOAD_SECONDS", 24 * 3600)
-)
+ONESTOP_HELD_UPLOAD_SECONDS = env_int("ONESTOP_HELD_UPLOAD_SECONDS", 24 * 3600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -147,7 +147,7 @@ def _check_roles(
     required_roles: set[str],
 ) -> list[PackError]:
     errors = [
-        document.error(
+        document.key_error(
             ("departments",),
             "bindings.role_missing",
             _(

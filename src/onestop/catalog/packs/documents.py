@@ -23,11 +23,13 @@ PathKey = tuple[str | int, ...]
 
 @dataclass
 class Document:
-    """The data of one pack file and the (line, column) of each value, both from 1."""
+    """The data of one pack file and the (line, column) of each value and of each
+    mapping key, both from 1."""
 
     name: str
     data: Any
     positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
 
     def position(self, path: PathKey) -> tuple[int | None, int | None]:
         """Return the position of `path`, or of its nearest parent that has one."""
@@ -41,7 +43,30 @@ class Document:
         self, path: PathKey, rule: str, message: Any, /, **values: Any
     ) -> PackError:
         """Build a PackError at `path` of this document."""
-        line, column = self.position(path)
+        return self._error_at(self.position(path), path, rule, message, **values)
+
+    def key_error(
+        self, path: PathKey, rule: str, message: Any, /, **values: Any
+    ) -> PackError:
+        """Build a PackError at the key of `path`, such as a key missing under it.
+
+        The value of a block mapping starts at its first key, a line below its own,
+        so `error` would point at a sibling. A path without a key of its own, such as
+        the document's root, gets the position of `error`.
+        """
+        position = self.key_positions.get(path) or self.position(path)
+        return self._error_at(position, path, rule, message, **values)
+
+    def _error_at(
+        self,
+        position: tuple[int | None, int | None],
+        path: PathKey,
+        rule: str,
+        message: Any,
+        /,
+        **values: Any,
+    ) -> PackError:
+        line, column = position
         return make_error(
             self.name,
             format_path(path),
@@ -132,7 +157,7 @@ def parse_document(name: str, raw: bytes) -> tuple[Document | None, PackError | 
 
     document = Document(name, data)
     if node is not None:
-        _collect_positions(node, (), document.positions)
+        _collect_positions(node, (), document.positions, document.key_positions)
     return document, None
 
 
@@ -249,17 +274,26 @@ def _character_error(name: str, text: str, error: yaml.reader.ReaderError) -> Pa
 
 
 def _collect_positions(
-    node: Any, path: PathKey, positions: dict[PathKey, tuple[int, int]]
+    node: Any,
+    path: PathKey,
+    positions: dict[PathKey, tuple[int, int]],
+    key_positions: dict[PathKey, tuple[int, int]],
 ) -> None:
-    positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    positions[path] = _position(node)
 
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
-                _collect_positions(value_node, (*path, key_node.value), positions)
+                key_path = (*path, key_node.value)
+                key_positions[key_path] = _position(key_node)
+                _collect_positions(value_node, key_path, positions, key_positions)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _collect_positions(item, (*path, index), positions)
+            _collect_positions(item, (*path, index), positions, key_positions)
+
+
+def _position(node: Any) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 def format_path(path: PathKey) -> str:

@@ -169,6 +169,27 @@ def edit_bindings(path: Path, change) -> Path:
     return path
 
 
+def test_bindings_missing_role_at_departments_key(tmp_path, standard_pack):
+    path = tmp_path / "bindings.yaml"
+    path.write_text(
+        "centre:\n"
+        "  name: 广安区政务服务中心\n"
+        "departments:\n"
+        "  market_regulation:\n"
+        "    name: 广安区市场监督管理局\n"
+        "    uscc: 11511602MB1C12345Y\n",
+        encoding="utf-8",
+    )
+
+    with translation.override("en"):
+        message = run_provision(path)
+
+    missing = [line for line in message.splitlines() if "role_missing" in line]
+    assert len(missing) == len(standard_pack.departments) - 1
+    # The key departments: is on line 3, and the first binding on line 4.
+    assert all(f"{path}:3:1: departments:" in line for line in missing), missing
+
+
 def test_bindings_not_utf8_rejected(tmp_path):
     path = tmp_path / "bindings.yaml"
     path.write_bytes(b"\xff\xfe")

@@ -243,14 +243,14 @@ def reset_password(*, actor: Any, user: Any, centre: Centre | None) -> str:
         )
 
 
-def deactivate_account(*, actor: Any, user: Any, centre: Centre | None) -> None:
+def deactivate_account(*, actor: Any, user: Any, centre: Centre | None) -> bool:
     """Stop the sign-in of `user`: no sign-in, no session, no API token works.
 
-    Deactivating a deactivated account changes nothing.
+    Returns False, and changes nothing, when the account was inactive already.
     """
     actor_role = check_may_manage_account(actor, user, centre)
     with transaction.atomic():
-        deactivate(user, actor=actor, actor_role=actor_role, centre=centre)
+        return deactivate(user, actor=actor, actor_role=actor_role, centre=centre)
 
 
 def deactivate(
@@ -310,11 +310,14 @@ def check_not_last_admin(user: Any) -> None:
         _check_not_last_admin(user, admin_centre)
 
 
-def reactivate_account(*, actor: Any, user: Any, centre: Centre | None) -> None:
-    """Let `user` sign in again. Reactivating an active account changes nothing."""
+def reactivate_account(*, actor: Any, user: Any, centre: Centre | None) -> bool:
+    """Let `user` sign in again.
+
+    Returns False, and changes nothing, when the account was active already.
+    """
     actor_role = check_may_manage_account(actor, user, centre)
     with transaction.atomic():
-        reactivate(user, actor=actor, actor_role=actor_role, centre=centre)
+        return reactivate(user, actor=actor, actor_role=actor_role, centre=centre)
 
 
 def reactivate(

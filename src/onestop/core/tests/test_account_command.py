@@ -48,3 +48,21 @@ def test_last_admin_kept_active(demo):
 def test_unknown_user(demo):
     with pytest.raises(CommandError, match=r"account\.not_found"):
         run("reset-password", "--user", "nobody")
+
+
+def test_reactivate_active_account_changes_nothing(demo):
+    out = run("reactivate", "--user", "clerk")
+
+    assert "The account clerk is active already; nothing changed." in out
+    assert "Reactivated" not in out
+    assert demo.user("clerk").is_active
+    assert not AuditEvent.objects.filter(verb="account.reactivated").exists()
+
+
+def test_deactivate_inactive_account_changes_nothing(demo):
+    run("deactivate", "--user", "clerk")
+
+    out = run("deactivate", "--user", "clerk")
+
+    assert "The account clerk is inactive already; nothing changed." in out
+    assert AuditEvent.objects.filter(verb="account.deactivated").count() == 1

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import re
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -43,6 +45,7 @@ def english(monkeypatch):
             "a whole number of at least 1",
         ),
         ("ONESTOP_KIOSK_IDLE_SECONDS", "0", "a whole number of at least 1"),
+        ("ONESTOP_HELD_UPLOAD_SECONDS", "1 day", "a whole number of at least 1"),
         ("ONESTOP_LOG_LEVEL", "LOUD", "one of DEBUG, INFO, WARNING, ERROR, CRITICAL"),
         ("ONESTOP_RUN_WORKER_IN_PROCESS", "maybe", "1 (on) or 0 (off)"),
         ("ONESTOP_PAD_COOKIE_SECURE", "yes", "1 (on) or 0 (off)"),
@@ -150,3 +153,13 @@ def test_message_in_chinese_for_chinese_locale(monkeypatch):
         "环境变量 ONESTOP_LOG_LEVEL 的值为“LOUD”，但它必须是 DEBUG, INFO, WARNING, "
         "ERROR, CRITICAL 之一。请改正或删除该变量后重新启动。"
     )
+
+
+def test_operator_guide_lists_every_variable():
+    source = Path(onestop.settings.__file__).read_text("utf-8")
+    guide = Path(__file__).resolve().parents[4] / "docs" / "operator-guide.md"
+    # Every string literal ONESTOP_… in the settings is the name of a variable.
+    variables = set(re.findall(r'"(ONESTOP_[A-Z_]+)"', source))
+    table = set(re.findall(r"^\| `([A-Z_]+)` \|", guide.read_text("utf-8"), re.M))
+
+    assert variables - table == set()

@@ -108,6 +108,9 @@ def test_dashboard_alerts_missing_calendar_year(demo):
             "/supervise/", headers={"Accept-Language": "en"}
         )
     assert "Deadlines in that year are provisional" in english.content.decode()
+    # A supervisor has no shell on the server, so the page names who loads the year.
+    assert "ask them, or a centre admin" in english.content.decode()
+    assert "onestop calendar" not in english.content.decode()
 
 
 def test_dashboard_needs_supervisor(demo):

@@ -51,12 +51,18 @@ class Command(OneStopCommand):
                 % {"username": user.username, "password": password}
             )
         elif subcommand == "deactivate":
-            accounts.deactivate_account(actor=None, user=user, centre=None)
-            self.stdout.write(
-                _("Deactivated the account %(username)s.") % {"username": user.username}
-            )
+            if accounts.deactivate_account(actor=None, user=user, centre=None):
+                message = _("Deactivated the account %(username)s.")
+            else:
+                message = _(
+                    "The account %(username)s is inactive already; nothing changed."
+                )
+            self.stdout.write(message % {"username": user.username})
         else:
-            accounts.reactivate_account(actor=None, user=user, centre=None)
-            self.stdout.write(
-                _("Reactivated the account %(username)s.") % {"username": user.username}
-            )
+            if accounts.reactivate_account(actor=None, user=user, centre=None):
+                message = _("Reactivated the account %(username)s.")
+            else:
+                message = _(
+                    "The account %(username)s is active already; nothing changed."
+                )
+            self.stdout.write(message % {"username": user.username})
