@@ -262,3 +262,15 @@ def field_messages_in(
             key: field_message(key, entry, fields.get(key))
             for key, entry in body["details"]["fields"].items()
         }
+
+
+def sign_out_in_other_tab(page: Any, url: str) -> None:
+    """End the session of a Playwright `page` by signing out at `url` in another tab of
+    its browser context, which shares its cookies but not its sessionStorage."""
+    other = page.context.new_page()
+    other.goto(url)
+    if other.locator("#site-menu summary").is_visible():
+        other.click("#site-menu summary")
+    other.click("#sign-out button")
+    other.locator("#sign-out").wait_for(state="detached")
+    other.close()

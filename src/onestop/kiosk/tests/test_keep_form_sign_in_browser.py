@@ -1,5 +1,6 @@
 """A kiosk keeps a form's typed values across an ended session for the same applicant
-only: the next person to sign in, and the idle restart, find none of them."""
+only: the next person to sign in, and the idle restart, find none of them. The files that
+the form held end with the session, so the kiosk names them to choose again."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ from onestop.identity.actions import register_person
 from onestop.identity.codes import id_check_digit
 from onestop.kiosk.tests.test_touch_layout_browser import kiosk_page
 from onestop.portal.demo import PASSWORD
+from onestop.portal.tests.test_held_uploads_browser import (
+    FOOD,
+    send_with_files_kept,
+)
 from onestop.portal.tests.test_keep_form_sign_in_browser import (
     EMPLOYER,
     KEPT_FORMS_JS,
@@ -78,3 +83,34 @@ def test_idle_restart_forgets_values(browser, live_server, demo, tmp_path, setti
     page.wait_for_url(f"{live_server.url}/kiosk/*/matters/", timeout=15000)
 
     assert page.evaluate(KEPT_FORMS_JS) == []
+
+
+def test_held_files_named_to_choose_again(browser, live_server, demo, tmp_path):
+    path = f"/kiosk/{demo.centre.slug}/matters/{FOOD}/apply/"
+    page = kiosk_page(browser, live_server, "applicant")
+    required = send_with_files_kept(page, f"{live_server.url}{path}", demo, tmp_path)
+    for key in required:
+        assert page.locator(f"#held-{key}[data-session-bound]").count() == 1
+    page.fill("[name='field.organisation_name']", "禅城区一号餐饮店")
+    page.context.clear_cookies(name="sessionid")
+
+    page.click("#submit-application")
+    page.wait_for_url(f"{live_server.url}/kiosk/login/?next={path}&session_ended=1")
+    notice = page.locator("#session-ended")
+    notice.locator(".files-to-choose-again").wait_for()
+
+    assert notice.locator(".files-to-choose-again li").all_inner_texts() == list(
+        required.values()
+    )
+    assert notice.locator(".held-files-kept").count() == 0
+
+    sign_in_again(page)
+    page.wait_for_url(f"{live_server.url}{path}")
+    restored = page.locator("#kept-values-restored")
+    restored.wait_for()
+
+    assert page.input_value("[name='field.organisation_name']") == "禅城区一号餐饮店"
+    assert page.locator(".held-upload").count() == 0
+    assert restored.locator(".files-to-choose-again li").all_inner_texts() == list(
+        required.values()
+    )

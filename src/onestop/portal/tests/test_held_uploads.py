@@ -551,3 +551,46 @@ def test_correction_token_not_usable_for_new_application(demo):
 
     assert response.status_code == 400
     assert 'data-code="upload.held_not_found"' in response.content.decode()
+
+
+# A form page that its session ended on opens itself again with ?held=<tokens> after the
+# sign-in, so the query must list only uploads that the signed-in account may use.
+@pytest.mark.parametrize("username", ["agent", "clerk", "centreadmin"])
+def test_held_query_lists_nothing_of_other_account(demo, username):
+    client = demo.client("applicant")
+    tokens = tokens_on(client.post(apply_url(demo), failing_form(demo)))
+    names = set(HeldUpload.objects.values_list("original_name", flat=True))
+
+    page = demo.client(username).get(apply_url(demo), {"held": ".".join(tokens)})
+
+    assert page.status_code in (400, 403)
+    assert tokens_on(page) == []
+    assert not any(name in page.content.decode() for name in names)
+    assert sorted(
+        tokens_on(client.get(apply_url(demo), {"held": ".".join(tokens)}))
+    ) == (sorted(tokens))
+
+
+def test_held_query_lists_nothing_in_other_centre(demo, other_centre):
+    client = demo.client("applicant")
+    tokens = tokens_on(client.post(apply_url(demo), failing_form(demo)))
+    other_url = f"/portal/{other_centre.slug}/matters/{FOOD}/apply/"
+
+    page = client.get(other_url, {"held": ".".join(tokens)})
+
+    assert page.status_code == 400
+    assert 'data-code="upload.held_not_found"' in page.content.decode()
+    assert tokens_on(page) == []
+
+
+def test_kiosk_held_query_lists_nothing_in_new_session(demo):
+    tokens = tokens_on(
+        demo.client("applicant").post(apply_url(demo, "/kiosk"), failing_form(demo))
+    )
+
+    page = demo.client("applicant").get(
+        apply_url(demo, "/kiosk"), {"held": ".".join(tokens)}
+    )
+
+    assert page.status_code == 400
+    assert tokens_on(page) == []

@@ -180,9 +180,9 @@ def test_correction_form_keeps_typed_values(browser, live_server, demo, tmp_path
     page.locator("#kept-values-restored").wait_for()
 
     assert form.locator("[name='field.former_employer']").input_value() == EMPLOYER
-    assert page.locator("#kept-values-restored li").all_inner_texts() == [
-        ID_CARD_MATERIAL
-    ]
+    assert page.locator(
+        "#kept-values-restored .files-to-choose-again li"
+    ).all_inner_texts() == [ID_CARD_MATERIAL]
     assert Case.objects.get(number=number).state == CaseState.CORRECTION_REQUESTED
 
 

@@ -15,8 +15,10 @@
 //
 // window.onestopKeptForms.forget() removes the kept values of every page, as a kiosk does
 // before the next person uses it. The key prefix is defined here only: keep-form-sign-in.js
-// stores under keyFor(name), takes the fields of a form with snapshot() and fill(), and
-// names the files to choose again with materialsWithFiles() and describe().
+// stores under keyFor(name) and takes the fields of a form with snapshot() and fill(). It
+// names them with fieldLabel(), finds the held uploads with heldUploads() and the form to
+// send again with replayForm(). It names the files to choose again with materialsWithFiles()
+// and describe(), and lists other things with appendList().
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -37,8 +39,51 @@
 
   window.onestopKeptForms = {
     forget: forget, keyFor: keyFor, snapshot: snapshot, fill: fill,
-    materialsWithFiles: materialsWithFiles, describe: describe,
+    materialsWithFiles: materialsWithFiles, describe: describe, formName: formName,
+    heldUploads: heldUploads, replayForm: replayForm, fieldLabel: fieldLabel,
+    appendList: appendList,
   };
+
+  // Returns the held uploads that `root` lists and does not tick for removal, each with
+  // its token, the name of its material and whether it lasts only as long as the session
+  // (at a kiosk, whose sign-out removes them).
+  function heldUploads(root) {
+    var selector = ".held-upload input[name=held_remove]:not(:checked)";
+    return Array.prototype.map.call(root.querySelectorAll(selector), function (box) {
+      var block = box.closest(".material");
+      var input = block && block.querySelector("input[type=file][data-material-name]");
+      return {
+        token: box.value,
+        material: input ? input.getAttribute("data-material-name") : "",
+        sessionBound: box.closest(".held-uploads[data-session-bound]") !== null,
+      };
+    });
+  }
+
+  // Returns the form that opened the page with a POST that only reads, which may be sent
+  // again (data-keep-form-replay), or null.
+  function replayForm() {
+    return document.querySelector("main form[data-keep-form-replay]");
+  }
+
+  // Returns the name that the page shows for a field: its aria-label, the legend of its
+  // group of choices, or the text of its label without the controls inside it.
+  function fieldLabel(field) {
+    var named = field.getAttribute("aria-label");
+    if (named) { return named.trim(); }
+    var group = field.closest("fieldset");
+    var text = "";
+    if (group && (field.type === "radio" || field.type === "checkbox")) {
+      text = group.querySelector("legend") ? group.querySelector("legend").textContent : "";
+    } else if (field.labels && field.labels.length) {
+      var label = field.labels[0].cloneNode(true);
+      label.querySelectorAll("input, select, textarea, [aria-hidden=true]").forEach(
+        function (inner) { inner.remove(); }
+      );
+      text = label.textContent;
+    }
+    return text.replace(/\s+/g, " ").replace(/[\s*]+$/, "").trim() || field.name;
+  }
 
   // Returns the names of the materials in `root` whose files go with its form: chosen
   // files and, with `withHeld`, files that the form kept from an earlier attempt and that
@@ -63,15 +108,21 @@
       paragraph.textContent = text;
       box.appendChild(paragraph);
     }
-    if (!materials.length) { return; }
+    appendList(box, script.getAttribute("data-files"), materials, "files-to-choose-again");
+  }
+
+  // Appends a paragraph of `text` and a list of `items` with the class `name` to `box`,
+  // unless `items` is empty.
+  function appendList(box, text, items, name) {
+    if (!items.length) { return; }
     var intro = document.createElement("p");
-    intro.textContent = script.getAttribute("data-files");
+    intro.textContent = text;
     var list = document.createElement("ul");
-    list.className = "files-to-choose-again";
-    materials.forEach(function (name) {
-      var item = document.createElement("li");
-      item.textContent = name;
-      list.appendChild(item);
+    list.className = name;
+    items.forEach(function (item) {
+      var entry = document.createElement("li");
+      entry.textContent = item;
+      list.appendChild(entry);
     });
     box.appendChild(intro);
     box.appendChild(list);
@@ -134,7 +185,7 @@
     var all = fields();
     var files = lostFiles();
     if (!posted() && !all.some(changed) && !files) { return; }
-    var replay = document.querySelector("main form[data-keep-form-replay]");
+    var replay = replayForm();
     var state = {
       fields: snapshot(null),
       replay: posted() && replay ? formName(replay) : null,
