@@ -35,6 +35,29 @@ class CaseNotFound(NotFound):
         return values
 
 
+class CaseNumberMalformed(CaseNotFound):
+    """A case number that no case can have, because it is not 17 digits.
+
+    The code stays case.not_found. The message adds the rule, and it depends only on
+    the text sent, so it reveals nothing about which cases exist.
+    """
+
+    message = _(
+        "No case numbered %(number)s was found among the cases you may see. A case "
+        "number has 17 digits, such as 44060426120600001."
+    )
+
+
+class CaseNumberMalformedInSearch(CaseNotFound):
+    """A search text at the window that is neither a case number nor an ID number."""
+
+    message = _(
+        "No case numbered %(number)s was found among the cases you may see. Search "
+        "for a case number of 17 digits, such as 44060426120600001, or for the "
+        "applicant's resident ID number of 18 characters."
+    )
+
+
 class WithdrawalByApplicantOnly(PermissionDenied):
     code = "case.withdrawal_applicant_only"
     message = _(

@@ -181,7 +181,7 @@ def field_message(
         str(message) % _message_values(key, code, values, field or {})
     )
     if code == "field.pattern_mismatch" and field and field.get("help"):
-        text = f"{text} {field['help']}"
+        text = tidy_cjk_spacing(f"{text} {field['help']}")
     return text
 
 

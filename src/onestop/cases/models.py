@@ -46,6 +46,9 @@ class Channel(models.TextChoices):
 
 # The maximum length of a case number field. A number longer than this names no case.
 CASE_NUMBER_MAX_LENGTH = 32
+# The digits of a case number: a 6-digit region code, the date as YYMMDD and a 5-digit
+# daily sequence. NOTE: a centre's 100,000th case of a day would get 18 digits.
+CASE_NUMBER_DIGITS = 17
 
 
 class Case(TenantModel):

@@ -16,8 +16,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from onestop.cases.applicants import acts_as_applicant, check_acts_as_applicant
-from onestop.cases.errors import CaseNotFound, MatterNotFound, MatterSwitchedOff
+from onestop.cases.errors import (
+    CaseNotFound,
+    CaseNumberMalformed,
+    MatterNotFound,
+    MatterSwitchedOff,
+)
 from onestop.cases.models import (
+    CASE_NUMBER_DIGITS,
     CASE_NUMBER_MAX_LENGTH,
     OPEN_STATES,
     Case,
@@ -100,6 +106,20 @@ def can_be_case_number(text: str) -> bool:
     return len(text) <= CASE_NUMBER_MAX_LENGTH and text.isprintable()
 
 
+def is_well_formed_case_number(text: str) -> bool:
+    """Return whether a normalised text has the form of a case number: 17 ASCII digits,
+    the region code, the date (YYMMDD) and a 5-digit daily sequence."""
+    return len(text) == CASE_NUMBER_DIGITS and text.isascii() and text.isdigit()
+
+
+def case_not_found(number: str) -> CaseNotFound:
+    """Return the not-found error for `number` as sent: one that gives the rule of case
+    numbers when the text cannot be one, so the choice depends on the text alone."""
+    if is_well_formed_case_number(normalise_case_number(number)):
+        return CaseNotFound(number=echoed(number))
+    return CaseNumberMalformed(number=echoed(number))
+
+
 def get_case_for(user: Any, number: str, *, audit: bool = True) -> Case:
     """Return the case with `number` if the user may see it, else raise CaseNotFound.
 
@@ -115,7 +135,7 @@ def get_case_for(user: Any, number: str, *, audit: bool = True) -> Case:
         else None
     )
     if case is None:
-        not_found = CaseNotFound(number=echoed(number))
+        not_found = case_not_found(number)
         if can_be_case_number(wanted):
             _check_former_filer(user, wanted, not_found)
         raise not_found

@@ -15,11 +15,12 @@ from typing import Any
 from django.core.paginator import Page
 from django.db.models import Q, QuerySet
 
-from onestop.cases.errors import CaseNotFound
+from onestop.cases.errors import CaseNotFound, CaseNumberMalformedInSearch
 from onestop.cases.models import Case, CaseEvent, CaseState
 from onestop.cases.presenters import case_summary
 from onestop.cases.queries import (
     can_be_case_number,
+    is_well_formed_case_number,
     normalise_case_number,
     visible_cases,
 )
@@ -99,7 +100,9 @@ def find_window_case(user: Any, centre: Centre, number: str) -> Case:
     if can_be_case_number(wanted):
         case = visible_cases(user).filter(centre=centre, number=wanted).first()
     if case is None:
-        raise CaseNotFound(number=echoed(number))
+        if is_well_formed_case_number(wanted):
+            raise CaseNotFound(number=echoed(number))
+        raise CaseNumberMalformedInSearch(number=echoed(number))
     return case
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.certificates.ethnic_groups import ID_CARD_NAMES
 from onestop.certificates.models import CertificateType, HolderKind
-from onestop.core.errors import InvalidInput, code_point_text, echoed, listed
+from onestop.core.errors import InvalidInput, echoed, listed, named_code_point
 from onestop.core.ideographs import is_printable
 from onestop.identity.codes import parse_resident_id
 
@@ -141,7 +141,7 @@ def _check_text(field: Mapping[str, Any], value: str) -> None:
     )
     if hidden is not None:
         raise FaceValueCharacterInvalid(
-            **_named(field, value), character=code_point_text(hidden)
+            **_named(field, value), character=named_code_point(hidden)
         )
 
 

@@ -18,8 +18,13 @@ from django.db.models import Choices
 from django.http import JsonResponse
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
+from django.utils.translation import (
+    get_language,
+    ngettext_lazy,
+    pgettext,
+    pgettext_lazy,
+)
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy, pgettext, pgettext_lazy
 
 from onestop.core.dates import api_datetime, format_local_datetime
 from onestop.core.ideographs import character_name, is_printable
@@ -29,17 +34,33 @@ _CJK = (
     "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
     "\U00020000-\U0003ffff"
 )
+# A CJK ideograph, without the punctuation marks of `_CJK`.
+_IDEOGRAPH = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+# Full-width punctuation that ends a sentence or a clause, or closes a bracket.
+_CLOSING_PUNCTUATION = "。，、；：！？）】」』"
 _SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}]) +(?=[{_CJK}])")
+_SPACE_AFTER_PUNCTUATION = re.compile(f"(?<=[{_CLOSING_PUNCTUATION}]) +")
+_SPACE_AT_QUOTE = re.compile(f"(?<=[{_CJK}]) +(?=“)|(?<=”) +(?=[{_CJK}])")
+_CODE_POINT = r"U\+[0-9A-F]{4,6}"
+_IDEOGRAPH_BEFORE_CODE_POINT = re.compile(f"([{_IDEOGRAPH}])({_CODE_POINT})")
+_CODE_POINT_BEFORE_IDEOGRAPH = re.compile(f"({_CODE_POINT})([{_IDEOGRAPH}])")
 
 
 def tidy_cjk_spacing(text: str) -> str:
-    """Remove the spaces between two CJK characters of a filled-in message.
+    """Fix the spaces of a filled-in message around CJK text, as Chinese sets them.
 
     Chinese templates put a space between a placeholder and the text around it, which
     suits a Latin value such as a key, but leaves a stray space when the value is
-    Chinese, as in "请求体 应为" or "政务服务中心 。".
+    Chinese, as in "请求体 应为" or "政务服务中心 。". So the spaces between two CJK
+    characters go, as do the spaces after full-width punctuation such as 。 where
+    sentences are joined, and the spaces between CJK text and a quoted value. A code
+    point such as U+200B gets one space from an ideograph next to it ("含有 U+200B").
     """
-    return _SPACE_BETWEEN_CJK.sub("", text)
+    text = _SPACE_BETWEEN_CJK.sub("", text)
+    text = _SPACE_AFTER_PUNCTUATION.sub("", text)
+    text = _SPACE_AT_QUOTE.sub("", text)
+    text = _IDEOGRAPH_BEFORE_CODE_POINT.sub(r"\1 \2", text)
+    return _CODE_POINT_BEFORE_IDEOGRAPH.sub(r"\1 \2", text)
 
 
 class OneStopError(Exception):
@@ -146,9 +167,29 @@ def code_point(character: str) -> str:
 
 
 def code_point_text(character: str) -> str:
-    """Name a character as U+XXXX, with its Unicode name when it has one."""
+    """Name a character for a message in the active language: as U+XXXX, followed in
+    English by its Unicode name in brackets when it has one.
+
+    Unicode names characters in English only, so a message in another language, such
+    as Chinese, shows the code point alone rather than an English name in its sentence.
+    """
     name = character_name(character)
-    return f"{code_point(character)} ({name})" if name else code_point(character)
+    language = get_language() or ""
+    if not name or not language.startswith("en"):
+        return code_point(character)
+    return f"{code_point(character)} ({name})"
+
+
+_lazy_code_point_text = lazy(code_point_text, str)
+
+
+def named_code_point(character: str) -> Coded:
+    """Return a character for an error's details: U+XXXX with its Unicode name in the
+    details in every language, and in the message `code_point_text` in the language
+    the message is rendered in."""
+    name = character_name(character)
+    detail = f"{code_point(character)} ({name})" if name else code_point(character)
+    return Coded(detail, _lazy_code_point_text(character))
 
 
 def visible_text(value: str) -> str:

@@ -299,7 +299,7 @@ class SchemaMismatch(OneStopError):
                 )
                 % {"count": left_out}
             )
-        return str(self.message) % {"summary": " ".join(sentences)}
+        return tidy_cjk_spacing(str(self.message) % {"summary": " ".join(sentences)})
 
 
 def schema_mismatch(error: ValidationError) -> SchemaMismatch:

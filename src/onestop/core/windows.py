@@ -10,7 +10,9 @@ import re
 from typing import Any, TypedDict
 
 from django.http import HttpRequest
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from onestop.core.errors import Coded, InvalidInput, listed, shown, visible_text
 from onestop.core.full_width import fold_full_width
@@ -121,9 +123,26 @@ def window_title(name: str, code: str) -> str:
     return name if contains_code else f"{name} ({code})"
 
 
+def quoted_window_title(name: str, code: str) -> str:
+    """Return how messages name a window: its name in quotes, then its code in
+    brackets of the active language unless the name already contains it.
+
+    The quotes mark where the name ends, which "窗口公安窗口（G1）" would not.
+    """
+    if window_title(name, code) == name:
+        return pgettext("a window's name in a message", "“%(name)s”") % {"name": name}
+    return pgettext(
+        "a window's name and code in a message", "“%(name)s” (%(code)s)"
+    ) % {"name": name, "code": code}
+
+
+_lazy_quoted_window_title = lazy(quoted_window_title, str)
+
+
 def named_window(name: str, code: str) -> Coded:
-    """Return a window for an error's details: its code, and its title in the message."""
-    return Coded(code, window_title(name, code))
+    """Return a window for an error's details: its code, and its quoted title in the
+    message, in the language the message is rendered in."""
+    return Coded(code, _lazy_quoted_window_title(name, code))
 
 
 def chosen_window(request: HttpRequest, centre: Centre | None = None) -> Any:

@@ -24,7 +24,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onestop.core.errors import Coded, InvalidInput, code_point_text, lazy_text
+from onestop.core.errors import Coded, InvalidInput, lazy_text, named_code_point
 from onestop.core.ideographs import is_printable
 from onestop.core.json_errors import json_problem
 from onestop.worktime.engine import CalendarDay
@@ -286,7 +286,7 @@ def _check_note(entry: _Entry, errors: list[InvalidInput]) -> None:
     if hidden is not None:
         errors.append(
             NoteCharacterInvalid(
-                location=entry.location, character=code_point_text(hidden)
+                location=entry.location, character=named_code_point(hidden)
             )
         )
 

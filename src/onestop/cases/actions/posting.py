@@ -35,7 +35,7 @@ from onestop.cases.models import Case, CaseEvent, CaseState
 from onestop.cases.recusal import audits_own_case_rejection, check_not_own_case
 from onestop.cases.workflow import CORRECT_POSTING, POSTING_ACTIONS, RECORD_POSTING
 from onestop.core.dates import LOCAL_ZONE, TypedDateInvalid, parse_typed_date
-from onestop.core.errors import Coded, InvalidTransition, code_point_text, echoed
+from onestop.core.errors import Coded, InvalidTransition, echoed, named_code_point
 from onestop.core.full_width import fold_full_width
 from onestop.core.ideographs import is_printable
 from onestop.core.logging import get_logger
@@ -204,7 +204,7 @@ def _clean_correction_reason(text: str) -> str:
     for character in reason:
         if character != "\n" and not is_printable(character):
             raise ReasonCharacterInvalid(
-                action=action, character=code_point_text(character)
+                action=action, character=named_code_point(character)
             )
     return reason
 

@@ -47,7 +47,7 @@ def test_unknown_state_in_chinese_shows_labels(demo):
     )
 
     assert response.json()["message"].startswith(
-        "已受理不是办件状态。请使用以下代码之一：草稿（draft）、已提交（submitted）"
+        "“已受理”不是办件状态。请使用以下代码之一：草稿（draft）、已提交（submitted）"
     )
     assert "已受理（accepted）" in response.json()["message"]
 

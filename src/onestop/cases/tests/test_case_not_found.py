@@ -29,12 +29,12 @@ def test_nul_in_number_rejected_with_code_point(demo):
 
 def test_visible_number_shown_as_sent(demo):
     response = demo.client("applicant").get(
-        "/api/v1/cases/440604000000000", headers={"Accept-Language": "en"}
+        "/api/v1/cases/44060400000000000", headers={"Accept-Language": "en"}
     )
 
     assert response.status_code == 404
     assert response.json()["message"] == (
-        "No case numbered 440604000000000 was found among the cases you may see."
+        "No case numbered 44060400000000000 was found among the cases you may see."
     )
 
 
@@ -73,7 +73,8 @@ def test_long_number_echoed_whole(demo, length, shown):
     assert body["code"] == "case.not_found"
     assert body["details"] == {"number": number}
     assert body["message"] == (
-        f"No case numbered {shown} was found among the cases you may see."
+        f"No case numbered {shown} was found among the cases you may see. A case "
+        "number has 17 digits, such as 44060426120600001."
     )
 
 
@@ -95,5 +96,6 @@ def test_number_of_field_length_looked_up(demo):
 
     assert response.status_code == 404
     assert response.json()["message"] == (
-        f"No case numbered {number} was found among the cases you may see."
+        f"No case numbered {number} was found among the cases you may see. A case "
+        "number has 17 digits, such as 44060426120600001."
     )

@@ -162,5 +162,5 @@ def test_lookalike_message_in_chinese(demo):
 
     messages = field_messages_in(response.json(), id_card_matter(demo), "zh-hans")
     message = messages["applicant_name"]
-    assert message.startswith("申请人姓名的第 2 个字写作 “丽” U+4E3D")
+    assert message.startswith("申请人姓名的第 2 个字写作“丽” U+4E3D，")
     assert "名称必须保持登记时的用字" in message

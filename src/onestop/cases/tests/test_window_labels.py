@@ -86,9 +86,11 @@ def test_hidden_character_message_marks_place(demo):
 def test_hidden_character_message_in_chinese(demo):
     response = add_window(demo, "综合\u200b窗口", "zh-hans")
 
-    message = response.json()["message"]
-    assert "综合<U+200B>窗口" in message
-    assert "U+200B (ZERO WIDTH SPACE)" in message
+    body = response.json()
+    assert "综合<U+200B>窗口" in body["message"]
+    assert "U+200B" in body["message"]
+    assert "ZERO WIDTH SPACE" not in body["message"]
+    assert body["details"]["code_point"] == "U+200B"
 
 
 def test_hidden_character_in_code_is_named(demo):

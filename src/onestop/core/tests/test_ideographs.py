@@ -5,8 +5,14 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from django.utils import translation
 
-from onestop.core.errors import code_point_text, quoted_text
+from onestop.core.errors import (
+    code_point_text,
+    message_value,
+    named_code_point,
+    quoted_text,
+)
 from onestop.core.ideographs import (
     NEWER_CJK_IDEOGRAPH_RANGES,
     is_letter,
@@ -58,3 +64,18 @@ def test_ranges_hold_no_other_characters():
 def test_newer_ideograph_named_in_messages():
     assert code_point_text("\U00033400") == "U+33400 (CJK UNIFIED IDEOGRAPH-33400)"
     assert quoted_text("王\U00033400") == "“王\U00033400”"
+
+
+def test_code_point_unnamed_in_chinese():
+    with translation.override("zh-hans"):
+        assert code_point_text("\U0001f600") == "U+1F600"
+        assert code_point_text("\u200b") == "U+200B"
+
+
+def test_named_code_point_detail_keeps_name():
+    named = named_code_point("\u200b")
+
+    assert named.code == "U+200B (ZERO WIDTH SPACE)"
+    assert str(message_value(named)) == "U+200B (ZERO WIDTH SPACE)"
+    with translation.override("zh-hans"):
+        assert str(message_value(named)) == "U+200B"

@@ -50,6 +50,14 @@ def test_json_error_in_chinese():
         ("此处不存在政务服务中心 。", "此处不存在政务服务中心。"),
         ("王𠀀 先生", "王𠀀先生"),
         ("单位名称 is required.", "单位名称 is required."),
+        ("请删除它。 details.errors 中", "请删除它。details.errors 中"),
+        ("窗口 “公安窗口”（G1） 是", "窗口“公安窗口”（G1）是"),
+        ("含有 “😀” U+1F600，", "含有“😀” U+1F600，"),
+        ("地址中含有U+200B，", "地址中含有 U+200B，"),
+        ("U+200B位于第 3 位", "U+200B 位于第 3 位"),
+        ("综合<U+200B>窗口", "综合<U+200B>窗口"),
+        ("The name “王” is taken. Choose", "The name “王” is taken. Choose"),
+        ("contains U+200B (ZERO WIDTH SPACE).", "contains U+200B (ZERO WIDTH SPACE)."),
     ],
 )
 def test_cjk_spacing_tidied(text, tidy):

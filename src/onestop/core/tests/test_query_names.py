@@ -99,7 +99,10 @@ def test_unknown_name_message_in_chinese(signed_in):
     )
 
     assert response.status_code == 422
-    assert "page" in response.json()["message"]
+    assert response.json()["message"] == (
+        "请求不符合接口规范：page 不是此请求的成员。请删除它。details.errors 中列出了"
+        "每一处问题及其位置和 pydantic 类型。"
+    )
     assert response.json()["details"]["errors"] == [
         {"location": ["query", "page"], "type": "extra_forbidden"}
     ]

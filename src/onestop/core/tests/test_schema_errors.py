@@ -183,7 +183,7 @@ def test_api_body_in_chinese(demo):
         }
     ]
     assert body["message"] == (
-        "请求不符合接口规范：items[0].material 应为字符串，而不是 JSON 数字。 "
+        "请求不符合接口规范：items[0].material 应为字符串，而不是 JSON 数字。"
         "details.errors 中列出了每一处问题及其位置和 pydantic 类型。"
     )
 
@@ -312,7 +312,7 @@ def test_api_datetime_names_value_in_chinese(demo):
     assert body["details"]["errors"][0]["value"] == "2026-12-05 99:00"
     assert body["message"] == (
         "请求不符合接口规范：ended_at 必须是 ISO 8601 格式的日期时间，例如 "
-        "2026-12-05T14:30:00+08:00 或 2026-12-05 14:30，而发送的文本为 "
-        "“2026-12-05 99:00”。 details.errors 中列出了每一处问题及其位置和 "
+        "2026-12-05T14:30:00+08:00 或 2026-12-05 14:30，而发送的文本为"
+        "“2026-12-05 99:00”。details.errors 中列出了每一处问题及其位置和 "
         "pydantic 类型。"
     )

@@ -365,7 +365,7 @@ def test_name_symbol_rejected_in_chinese():
     body = post_person(valid_payload(name="😀"), language="zh-hans").json()
 
     assert body["message"] == (
-        "姓名中含有 “😀” U+1F600 (GRINNING FACE)，它不是文字字母或汉字。个人姓名只能"
+        "姓名中含有“😀” U+1F600，它不是文字字母或汉字。个人姓名只能"
         "包含文字字母和汉字，各部分之间可用“-”、“.”、“·”、“•”、“・”、“．”或空格分隔。"
         "请删除该字符，或按身份证上的姓名填写。"
     )
@@ -461,6 +461,12 @@ def test_enterprise_name_character_details_are_values(demo):
     assert body["details"]["code_point"] == "U+200B"
     assert body["details"]["position"] == 2
     assert "U+200B" in body["message"]
+
+
+def test_address_character_spaced_in_chinese():
+    body = post_person(valid_payload(address="佛山\u200b市"), language="zh-hans").json()
+
+    assert body["message"].startswith("地址中含有 U+200B，这是地址中不能出现的")
 
 
 def test_address_character_details_are_values():

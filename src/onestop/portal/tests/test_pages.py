@@ -230,12 +230,12 @@ def test_chinese_error_message(demo, settings):
     response = Client().get("/api/v1/cases/1", headers={"Accept-Language": "zh-Hans"})
     assert response.status_code == 401
     response = demo.client("clerk").get(
-        "/api/v1/cases/440604000000000", headers={"Accept-Language": "zh-Hans"}
+        "/api/v1/cases/44060400000000000", headers={"Accept-Language": "zh-Hans"}
     )
     assert response.json()["code"] == "case.not_found"
     assert (
         response.json()["message"]
-        == "在您有权查看的办件中，未找到编号为 440604000000000 的办件。"
+        == "在您有权查看的办件中，未找到编号为 44060400000000000 的办件。"
     )
 
 

@@ -505,7 +505,7 @@ def test_taken_window_named_in_chinese(demo):
     paired_at = timezone.localtime(pad.paired_at).strftime("%Y-%m-%d %H:%M")
     assert response.status_code == 409
     assert (
-        f"综合窗口 5 已有评价器 {pad.pk}，配对于 {paired_at}。须由中心管理员先在评价器"
+        f"“综合窗口 5”已有评价器 {pad.pk}，配对于 {paired_at}。须由中心管理员先在评价器"
         "页面撤销该评价器，才能为此窗口配对另一台评价器。"
     ) in response.content.decode()
 

@@ -304,7 +304,7 @@ def test_farthest_dates_leave_the_period_open(demo, rated, query):
         ),
         (
             "zh-hans",
-            "2026-02-30 的格式正确，但日历上没有这一天。请填写实际存在的日期。",
+            "“2026-02-30”的格式正确，但日历上没有这一天。请填写实际存在的日期。",
         ),
     ],
 )
@@ -347,7 +347,7 @@ def test_invalid_date_worded_as_on_dashboard(demo):
     stats = supervisor.get("/ratings/stats/", {"end": "2026-2-3"}, headers=chinese)
     dashboard = supervisor.get("/supervise/", {"start": "2026-2-3"}, headers=chinese)
 
-    sentence = "2026-2-3 不是有效日期。请使用 YYYY-MM-DD 格式，例如 2026-12-01。"
+    sentence = "“2026-2-3”不是有效日期。请使用 YYYY-MM-DD 格式，例如 2026-12-01。"
     assert stats.status_code == 400
     assert dashboard.status_code == 400
     assert 'data-code="rating.invalid_period"' in stats.content.decode()

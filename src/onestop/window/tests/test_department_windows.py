@@ -54,7 +54,7 @@ def test_other_department_window_is_rejected(demo):
     assert body["details"]["windows"] == ["1", "2", "3", "4", "5", "6"]
     matter = food_matter(demo)
     assert body["message"] == (
-        f"The window {other.name}窗口 (D1) is a window of {other.name} and accepts "
+        f"The window “{other.name}窗口” (D1) is a window of {other.name} and accepts "
         f"only that department's matters, so it cannot accept {matter.name}, a "
         f"matter of {demo.market.name}. Nothing was recorded. Choose a window that "
         "accepts it: 1, 2, 3, 4, 5, 6."
@@ -63,12 +63,24 @@ def test_other_department_window_is_rejected(demo):
 
 
 def test_rejection_reads_in_chinese(demo):
-    department_window(demo, "D1", other_department(demo))
+    other = other_department(demo)
+    department_window(demo, "D1", other)
 
     response = post_window(demo, "D1", language="zh-hans")
 
     assert response.status_code == 400
-    assert "只受理该部门的事项" in response.json()["message"]
+    message = response.json()["message"]
+    assert message.startswith(f"窗口“{other.name}窗口”（D1）是{other.name}的部门窗口，")
+    assert "只受理该部门的事项" in message
+
+
+def test_rejection_quotes_name_containing_code(demo):
+    department_window(demo, "D1", other_department(demo))
+    Window.objects.filter(code="D1").update(name="公安窗口 D1")
+
+    response = post_window(demo, "D1", language="zh-hans")
+
+    assert response.json()["message"].startswith("窗口“公安窗口 D1”是")
 
 
 def test_own_department_window_accepts(demo):

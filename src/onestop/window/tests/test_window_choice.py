@@ -125,7 +125,7 @@ def test_deactivated_window_is_not_preselected(demo):
         assert f'<option value="{code}" selected>' not in text
     assert 'data-code="window.last_deactivated"' in text
     assert (
-        "The window you chose last, 综合窗口 6, has been deactivated since, so no "
+        "The window you chose last, “综合窗口 6”, has been deactivated since, so no "
         "window is preselected."
     ) in text
 
@@ -143,7 +143,7 @@ def test_api_rejects_deactivated_last_window(demo):
     assert body["details"]["window"] == "6"
     assert body["details"]["active"] == ["1", "2", "3", "4", "5"]
     assert body["message"] == (
-        "No window was given, and the window you chose last, 综合窗口 6, has been "
+        "No window was given, and the window you chose last, “综合窗口 6”, has been "
         "deactivated since, so nothing was recorded. Send window with the code of an "
         f"active window of {demo.centre.name} (1, 2, 3, 4, 5), or an empty code for "
         "none."
@@ -164,7 +164,7 @@ def test_api_rejects_deleted_last_window_in_chinese(demo):
     body = response.json()
     assert body["code"] == "window.last_deleted"
     assert body["details"]["window"] == "9"
-    assert "临时窗口 (9)" in body["message"]
+    assert "窗口“临时窗口”（9）已删除" in body["message"]
     assert "已删除" in body["message"]
     assert not Case.objects.exists()
     assert 'data-code="window.last_deleted"' in page.content.decode()
