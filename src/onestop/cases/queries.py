@@ -115,7 +115,7 @@ def get_case_for(user: Any, number: str, *, audit: bool = True) -> Case:
         else None
     )
     if case is None:
-        not_found = CaseNotFound(number=echoed(number))
+        not_found = CaseNotFound(number=number)
         if can_be_case_number(wanted):
             _check_former_filer(user, wanted, not_found)
         raise not_found

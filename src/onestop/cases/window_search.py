@@ -24,7 +24,6 @@ from onestop.cases.queries import (
     visible_cases,
 )
 from onestop.core.audit import record_event
-from onestop.core.errors import echoed
 from onestop.core.models import Centre, Role
 from onestop.core.paging import page_of, parse_page_number
 from onestop.core.permissions import require_role
@@ -99,7 +98,7 @@ def find_window_case(user: Any, centre: Centre, number: str) -> Case:
     if can_be_case_number(wanted):
         case = visible_cases(user).filter(centre=centre, number=wanted).first()
     if case is None:
-        raise CaseNotFound(number=echoed(number))
+        raise CaseNotFound(number=number)
     return case
 
 
