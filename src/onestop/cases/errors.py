@@ -12,22 +12,29 @@ from onestop.core.errors import (
     NotFound,
     PermissionDenied,
     choices_text,
+    echoed,
     list_text,
     shown,
     visible_text,
 )
+from onestop.core.logging import mask_typed_personal_text
 from onestop.identity.field_errors import RegistrationInvalid
 
 
 class CaseNotFound(NotFound):
     """A case number that names no case the caller may see.
 
-    The message shows an invisible character of the number, such as a NUL sent as
-    %00, as <U+0000>, while `details.number` keeps the number as sent.
+    `details.number` is the number as sent, except that an ID number or a mobile
+    number in it is masked (4406**********0024), also one typed with full-width digits
+    or spaces, which the lookup accepts. The message shows an invisible character of
+    the number, such as a NUL sent as %00, as <U+0000>.
     """
 
     code = "case.not_found"
     message = _("No case numbered %(number)s was found among the cases you may see.")
+
+    def __init__(self, *, number: str) -> None:
+        super().__init__(number=echoed(mask_typed_personal_text(str(number))))
 
     def message_values(self) -> dict[str, Any]:
         values = super().message_values()

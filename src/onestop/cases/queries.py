@@ -116,8 +116,8 @@ def case_not_found(number: str) -> CaseNotFound:
     """Return the not-found error for `number` as sent: one that gives the rule of case
     numbers when the text cannot be one, so the choice depends on the text alone."""
     if is_well_formed_case_number(normalise_case_number(number)):
-        return CaseNotFound(number=echoed(number))
-    return CaseNumberMalformed(number=echoed(number))
+        return CaseNotFound(number=number)
+    return CaseNumberMalformed(number=number)
 
 
 def get_case_for(user: Any, number: str, *, audit: bool = True) -> Case:

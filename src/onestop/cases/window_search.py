@@ -25,7 +25,6 @@ from onestop.cases.queries import (
     visible_cases,
 )
 from onestop.core.audit import record_event
-from onestop.core.errors import echoed
 from onestop.core.models import Centre, Role
 from onestop.core.paging import page_of, parse_page_number
 from onestop.core.permissions import require_role
@@ -101,8 +100,8 @@ def find_window_case(user: Any, centre: Centre, number: str) -> Case:
         case = visible_cases(user).filter(centre=centre, number=wanted).first()
     if case is None:
         if is_well_formed_case_number(wanted):
-            raise CaseNotFound(number=echoed(number))
-        raise CaseNumberMalformedInSearch(number=echoed(number))
+            raise CaseNotFound(number=number)
+        raise CaseNumberMalformedInSearch(number=number)
     return case
 
 

@@ -11,6 +11,7 @@ import structlog
 from structlog.typing import EventDict, WrappedLogger
 
 from onestop.core.errors import InvalidInput
+from onestop.core.full_width import fold_full_width
 from onestop.identity.codes import mask_id_number, mask_phone, parse_resident_id
 
 # Resident ID numbers (18 characters, or the 15-digit legacy form) and mainland mobile numbers.
@@ -54,6 +55,56 @@ def mask_personal_text(text: str) -> str:
         position = match.end()
     pieces.append(_mask_patterns(text[position:]))
     return "".join(pieces)
+
+
+# An ID number or a mobile number as people type it into a search box or a URL, after
+# full-width characters are folded. White space may separate any two digits, because
+# the case lookup drops it (`normalise_case_number`).
+_SPACE = r"\s*"
+_TYPED_PERSONAL_NUMBER = re.compile(
+    rf"(?<![0-9A-Za-z])[1-9](?:{_SPACE}[0-9]){{14}}"
+    rf"(?:(?:{_SPACE}[0-9]){{2}}{_SPACE}[0-9Xx])?(?![0-9A-Za-z])"
+    rf"|(?<![0-9])1{_SPACE}[3-9](?:{_SPACE}[0-9]){{9}}(?![0-9])"
+)
+
+
+def mask_typed_personal_text(text: str) -> str:
+    """Mask ID numbers and mobile numbers in `text` also in the forms people type.
+
+    Besides what `mask_personal_text` masks, this masks numbers written with full-width
+    digits (４４０６…) or with white space between the digits, which the case lookup
+    reads as the same number. Text around a number is returned as it was, full-width
+    characters included. Logs and echoed lookup values use it.
+    """
+    folded = fold_full_width(text)
+    # Folding maps each character to one character, so a position in `folded` is the
+    # same position in `text`.
+    pieces = []
+    position = 0
+    for match in _IDENTIFIER_TOKEN.finditer(folded):
+        segment = slice(position, match.start())
+        pieces.append(_mask_typed_numbers(text[segment], folded[segment]))
+        masked = _mask_identifier(match.group())
+        unchanged = masked == match.group()
+        pieces.append(text[match.start() : match.end()] if unchanged else masked)
+        position = match.end()
+    pieces.append(_mask_typed_numbers(text[position:], folded[position:]))
+    return "".join(pieces)
+
+
+def _mask_typed_numbers(text: str, folded: str) -> str:
+    pieces = []
+    position = 0
+    for match in _TYPED_PERSONAL_NUMBER.finditer(folded):
+        pieces.append(text[position : match.start()])
+        number = "".join(match.group().split())
+        is_mobile = len(number) == 11
+        pieces.append(mask_phone(number) if is_mobile else mask_id_number(number))
+        position = match.end()
+    pieces.append(text[position:])
+    # The patterns of `mask_personal_text` also match a few other digit runs, such as
+    # 16 digits, which stay masked here too.
+    return _mask_patterns("".join(pieces))
 
 
 def _mask_identifier(token: str) -> str:
@@ -129,7 +180,7 @@ def _mask_personal_data(
 ) -> EventDict:
     for key, value in event.items():
         if isinstance(value, str):
-            event[key] = mask_personal_text(value)
+            event[key] = mask_typed_personal_text(value)
     return event
 
 

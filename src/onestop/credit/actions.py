@@ -14,11 +14,20 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from onestop.cases.queries import (
+    can_be_case_number,
+    normalise_case_number,
+    visible_cases,
+)
 from onestop.core.audit import record_event
 from onestop.core.dates import TypedDateInvalid, parse_typed_date
 from onestop.core.errors import echoed
 from onestop.core.ledger.actions import queue_entry, subject_reference
-from onestop.core.logging import find_personal_number, get_logger
+from onestop.core.logging import (
+    find_personal_number,
+    get_logger,
+    mask_typed_personal_text,
+)
 from onestop.core.models import Centre, Department, Role
 from onestop.core.permissions import require_role
 from onestop.credit.documents import (
@@ -28,6 +37,9 @@ from onestop.credit.documents import (
     record_document,
 )
 from onestop.credit.errors import (
+    CaseNotLinkable,
+    CaseOfOtherDepartment,
+    CaseOfOtherSubject,
     DateInFuture,
     DateInvalid,
     DateNotADay,
@@ -40,8 +52,8 @@ from onestop.credit.errors import (
     RecordRevoked,
     RecordSuperseded,
 )
-from onestop.credit.models import CreditKind, CreditRecord, RecordAction
-from onestop.credit.subjects import check_subject
+from onestop.credit.models import CreditKind, CreditRecord, RecordAction, SubjectType
+from onestop.credit.subjects import Subject, check_subject
 from onestop.identity.field_errors import FieldErrors
 
 log = get_logger(__name__)
@@ -92,6 +104,7 @@ def record_credit(
     )
     errors = FieldErrors(RecordInvalid)
     subject = check_subject(subject_type, subject_code, errors)
+    facts = check_case(facts, actor, centre, department, subject, errors)
     facts = check_facts(facts, errors=errors)
     return _create(
         actor=actor,
@@ -133,6 +146,55 @@ def revoke_credit_record(
         action=RecordAction.REVOKE,
         fact_field="reason",
     )
+
+
+def check_case(
+    facts: RecordFacts,
+    actor: Any,
+    centre: Centre,
+    department: Department,
+    subject: Subject,
+    errors: FieldErrors,
+) -> RecordFacts:
+    """Return `facts` with the case number as cases store it, after adding to `errors`
+    the problem of a case that the record may not name.
+
+    The case must be one of `centre` that the actor may read (`visible_cases`), of the
+    record's department, and filed by the subject: the person as applicant or agent, or
+    the enterprise. An empty case number names no case and passes. A number longer
+    than its maximum is left to `check_facts`, which reports its length.
+    """
+    text = facts.case_number.strip()
+    if not text or len(text) > _MAX_LENGTHS["case_number"]:
+        return facts
+    number = normalise_case_number(text)
+    case = None
+    if can_be_case_number(number):
+        case = visible_cases(actor).filter(centre=centre, number=number).first()
+    echoed_number = echoed(mask_typed_personal_text(text))
+    if case is None:
+        errors.add(
+            "case_number", CaseNotLinkable(number=echoed_number, centre=centre.name)
+        )
+    elif case.department_id != department.pk:
+        other_department = CaseOfOtherDepartment(
+            number=echoed_number,
+            case_department=case.department.name,
+            department=department.name,
+        )
+        errors.add("case_number", other_department)
+    elif not _subject_filed(case, subject, errors):
+        errors.add("case_number", CaseOfOtherSubject(number=echoed_number))
+    return replace(facts, case_number=number)
+
+
+def _subject_filed(case: Any, subject: Subject, errors: FieldErrors) -> bool:
+    # An invalid subject has its own error already, so the case is not compared.
+    if "subject_type" in errors.errors or "subject_code" in errors.errors:
+        return True
+    if subject.type == SubjectType.PERSON:
+        return bool(case.person.id_number == subject.code)
+    return case.enterprise is not None and case.enterprise.uscc == subject.code
 
 
 def check_facts(
@@ -249,6 +311,14 @@ def _supersede(
     membership = require_role(
         actor, RECORDING_ROLES, centre=previous.centre, department=previous.department
     )
+    errors = FieldErrors(RecordInvalid)
+    if action == RecordAction.CORRECT:
+        # A revocation keeps the case of the record it revokes, so only a correction
+        # links a case that needs checking.
+        subject = Subject(previous.subject_type, previous.subject_code)
+        facts = check_case(
+            facts, actor, previous.centre, previous.department, subject, errors
+        )
     return _create(
         actor=actor,
         actor_role=membership.role,
@@ -256,7 +326,7 @@ def _supersede(
         department=previous.department,
         subject_type=previous.subject_type,
         subject_code=previous.subject_code,
-        facts=check_facts(facts, fact_field=fact_field),
+        facts=check_facts(facts, fact_field=fact_field, errors=errors),
         action=action,
         supersedes=previous,
     )

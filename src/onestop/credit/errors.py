@@ -100,6 +100,39 @@ class RecordInvalid(RegistrationInvalid):
     )
 
 
+class CaseNotLinkable(InvalidInput):
+    """A `case_number` that names no case of the centre that the recorder may read.
+
+    A case of another centre or another department gets this error too, so that the
+    recorder learns nothing about cases they cannot see. An ID number in the value is
+    masked.
+    """
+
+    code = "credit.case_not_found"
+    message = _(
+        "No case numbered %(number)s was found among the cases of %(centre)s that you "
+        "may see. Give the number of a case of this centre that you may open, or leave "
+        "case_number empty."
+    )
+
+
+class CaseOfOtherDepartment(InvalidInput):
+    code = "credit.case_of_other_department"
+    message = _(
+        "The case %(number)s is a case of %(case_department)s, but the record is for "
+        "%(department)s. Give a case of the record's department, or leave case_number "
+        "empty."
+    )
+
+
+class CaseOfOtherSubject(InvalidInput):
+    code = "credit.case_of_other_subject"
+    message = _(
+        "The case %(number)s was not filed by or for the record's subject. Give a case "
+        "of the subject, or leave case_number empty."
+    )
+
+
 class DepartmentNotFound(NotFound):
     code = "credit.department_not_found"
     message = _(

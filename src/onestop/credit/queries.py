@@ -6,12 +6,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from onestop.core.audit import record_event
 from onestop.core.models import Centre, Role
 from onestop.core.permissions import require_role, staff_roles
 from onestop.credit.actions import RECORDING_ROLES
 from onestop.credit.errors import RecordNotFound
-from onestop.credit.models import CreditRecord
-from onestop.credit.subjects import parse_subject
+from onestop.credit.models import CreditRecord, SubjectType
+from onestop.credit.subjects import Subject, parse_subject
+from onestop.identity.models import Enterprise, Person
 
 
 def visible_records(actor: Any, centre: Centre) -> QuerySet[CreditRecord]:
@@ -38,13 +40,38 @@ def visible_records(actor: Any, centre: Centre) -> QuerySet[CreditRecord]:
 def records_of_subject(
     actor: Any, centre: Centre, subject_type: str, subject_code: str
 ) -> list[CreditRecord]:
-    """Return the visible records of one subject in record order."""
+    """Return the visible records of one subject in record order.
+
+    Each search is audited as `person.credit_records_searched` or
+    `enterprise.credit_records_searched`, because it shows a subject's credit file. The
+    event contains the person's or enterprise's id and the count, never the code.
+    """
     subject = parse_subject(subject_type, subject_code)
-    return list(
+    membership = require_role(actor, RECORDING_ROLES, centre=centre)
+    records = list(
         visible_records(actor, centre)
         .filter(subject_reference=subject.reference)
         .order_by("pk")
     )
+    # A subject that is not registered is audited too, with an empty object id.
+    record_event(
+        actor=actor,
+        actor_role=membership.role,
+        verb=f"{subject.type}.credit_records_searched",
+        object_type=subject.type,
+        object_id=_registered_id(subject) or "",
+        centre=centre,
+        data={"count": len(records)},
+    )
+    return records
+
+
+def _registered_id(subject: Subject) -> int | None:
+    if subject.type == SubjectType.PERSON:
+        people = Person.objects.filter(id_number=subject.code)
+        return people.values_list("pk", flat=True).first()
+    enterprises = Enterprise.objects.filter(uscc=subject.code)
+    return enterprises.values_list("pk", flat=True).first()
 
 
 def get_record_for(actor: Any, centre: Centre, record_id: int) -> CreditRecord:

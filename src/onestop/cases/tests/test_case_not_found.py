@@ -1,11 +1,13 @@
-"""case.not_found names the number sent, and a number with a control character is
-rejected before any lookup, naming its code point."""
+"""case.not_found names the number sent, with an ID number in it masked, and a number
+with a control character is rejected before any lookup, naming its code point."""
 
 from __future__ import annotations
 
 import pytest
 
+from onestop.cases.errors import CaseNotFound
 from onestop.cases.tests.test_api_flow import apply
+from onestop.cases.window_search import find_window_case
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +31,12 @@ def test_nul_in_number_rejected_with_code_point(demo):
 
 def test_visible_number_shown_as_sent(demo):
     response = demo.client("applicant").get(
-        "/api/v1/cases/44060400000000000", headers={"Accept-Language": "en"}
+        "/api/v1/cases/44060426120599999", headers={"Accept-Language": "en"}
     )
 
     assert response.status_code == 404
     assert response.json()["message"] == (
-        "No case numbered 44060400000000000 was found among the cases you may see."
+        "No case numbered 44060426120599999 was found among the cases you may see."
     )
 
 
@@ -99,3 +101,36 @@ def test_number_of_field_length_looked_up(demo):
         f"No case numbered {number} was found among the cases you may see. A case "
         "number has 17 digits, such as 44060426120600001."
     )
+
+
+ID_NUMBER = "440604198503150024"
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        ID_NUMBER,
+        "４４０６０４１９８５０３１５００２４",
+        "4406 04198503150024",
+        "4406%2004198503150024",
+        "%EF%BC%94%EF%BC%94%EF%BC%90%EF%BC%96%EF%BC%90%EF%BC%94198503150024",
+    ],
+)
+def test_id_number_as_case_number_masked(demo, sent):
+    response = demo.client("clerk").get(
+        f"/api/v1/cases/{sent}", headers={"Accept-Language": "en"}
+    )
+
+    assert response.status_code == 404
+    body = response.json()
+    assert body["code"] == "case.not_found"
+    assert body["details"] == {"number": "4406**********0024"}
+    assert "0419850315" not in body["message"]
+    assert "4406**********0024" in body["message"]
+
+
+def test_window_search_masks_id_number(demo):
+    with pytest.raises(CaseNotFound) as raised:
+        find_window_case(demo.user("clerk"), demo.centre, "4406 04 1985 0315 002X")
+
+    assert raised.value.details == {"number": "4406**********002X"}

@@ -56,7 +56,7 @@ def test_api_action_on_full_width_number(demo):
 
 
 def test_unknown_full_width_number_named(demo):
-    sent = full_width("44060400000000000")
+    sent = full_width("44060426120599999")
 
     response = demo.client("applicant").get(
         f"/api/v1/cases/{sent}", headers={"Accept-Language": "en"}
@@ -82,7 +82,7 @@ def test_portal_page_reads_full_width_number(demo):
 
 
 def test_portal_page_names_unknown_full_width_number(demo):
-    sent = full_width("44060400000000000")
+    sent = full_width("44060426120599999")
 
     page = demo.client("applicant").get(
         f"/portal/cases/{sent}/", headers={"Accept-Language": "en"}

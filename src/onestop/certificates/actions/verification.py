@@ -8,9 +8,11 @@ from onestop.certificates import queries
 from onestop.certificates.identifiers import (
     CertificateIdCheckFailed,
     InvalidCertificateId,
+    normalise_identifier,
 )
 from onestop.certificates.models import Certificate
 from onestop.core.audit import record_event
+from onestop.core.ledger.actions import subject_reference
 from onestop.core.logging import get_logger
 
 log = get_logger(__name__)
@@ -23,6 +25,10 @@ def verify_certificate(
 
     `channel` names where the check came from ("page", "api", "command"). An identifier
     that does not parse is audited too, then its InvalidCertificateId is raised again.
+
+    The event names a stored certificate by its identifier. Any other text, unknown or
+    malformed, is stored only as its keyed hash (`audited_text_reference`), because
+    anyone can send it without signing in, and it may be an ID number.
     """
     try:
         verification = queries.find_verification(identifier)
@@ -40,6 +46,16 @@ def verify_certificate(
     return verification
 
 
+def audited_text_reference(text: str) -> str:
+    """Return the audit object id of a checked text that names no certificate.
+
+    The id is the ledger's keyed hash (`subject_reference`, HMAC-SHA256 in hex) of the
+    text as parsing reads it. So the audit table stores no ID number or other text
+    from an unauthenticated sender, and an auditor who has the text can find its checks.
+    """
+    return subject_reference(normalise_identifier(text))
+
+
 def _record_check(
     identifier: str,
     certificate: Certificate | None,
@@ -48,12 +64,16 @@ def _record_check(
     *,
     result: str,
 ) -> None:
+    if certificate is None:
+        object_id = audited_text_reference(identifier)
+    else:
+        object_id = certificate.identifier
     record_event(
         actor=actor,
         actor_role="verifier",
         verb="certificate.verified",
         object_type="certificate",
-        object_id=identifier[:80],
+        object_id=object_id,
         centre=certificate.centre if certificate else None,
         data={"result": result, "channel": channel},
     )

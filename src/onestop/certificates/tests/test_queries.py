@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 
@@ -12,7 +13,11 @@ from onestop.certificates.actions import (
     verify_certificate,
 )
 from onestop.certificates.errors import CertificateAccessDenied
-from onestop.certificates.identifiers import InvalidCertificateId, build_identifier
+from onestop.certificates.identifiers import (
+    InvalidCertificateId,
+    build_identifier,
+    normalise_identifier,
+)
 from onestop.certificates.models import Certificate
 from onestop.certificates.queries import (
     certificate_document,
@@ -26,6 +31,7 @@ from onestop.certificates.tests.conftest import (
     ISSUER_USCC,
     PERSON_ID,
 )
+from onestop.core.ledger.actions import subject_reference
 from onestop.core.models import AuditEvent
 
 UNKNOWN = build_identifier("11100000000013338W009", ISSUER_USCC, "209901010001", 1)
@@ -139,6 +145,7 @@ def test_unknown_check_is_audited(db):
     event = AuditEvent.objects.get(verb="certificate.verified")
     assert event.data["result"] == "not_found"
     assert event.centre is None
+    assert event.object_id == subject_reference(UNKNOWN)
 
 
 def test_malformed_check_is_audited_and_raises(db):
@@ -147,6 +154,35 @@ def test_malformed_check_is_audited_and_raises(db):
 
     event = AuditEvent.objects.get(verb="certificate.verified")
     assert event.data["result"] == "invalid_identifier"
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        PERSON_ID,
+        "４４０６０４１９８５０３１５００２４",
+        "任何文字 <script>" * 20,
+        "1.2.156.3005.2." + PERSON_ID,
+    ],
+)
+def test_malformed_check_stores_keyed_hash(db, sent):
+    with pytest.raises(InvalidCertificateId):
+        verify_certificate(sent, actor=None, channel="api")
+
+    event = AuditEvent.objects.get(verb="certificate.verified")
+    assert event.object_id == subject_reference(normalise_identifier(sent))
+    assert re.fullmatch("[0-9a-f]{64}", event.object_id)
+    assert event.data == {"result": "invalid_identifier", "channel": "api"}
+
+
+def test_unknown_identifier_with_id_number_not_stored(db):
+    unknown = build_identifier("11100000000013338W009", ISSUER_USCC, PERSON_ID, 1)
+
+    verify_certificate(unknown, actor=None, channel="page")
+
+    event = AuditEvent.objects.get(verb="certificate.verified")
+    assert PERSON_ID not in event.object_id
+    assert event.object_id == subject_reference(unknown)
 
 
 def test_holder_certificates_exclude_revoked_and_expired(

@@ -7,7 +7,11 @@ import logging
 import pytest
 from django.test import Client
 
-from onestop.core.logging import get_logger, mask_personal_text
+from onestop.core.logging import (
+    get_logger,
+    mask_personal_text,
+    mask_typed_personal_text,
+)
 from onestop.identity.codes import mask_id_number, mask_phone
 
 # A certificate identifier whose issuer code is an all-digit unified social credit code.
@@ -140,3 +144,70 @@ def test_logged_request_id_matches_response_header(caplog):
     assert response["X-Request-ID"] == REQUEST_ID
     assert f"request_id='{REQUEST_ID}'" in caplog.text
     assert ID_NUMBER not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "４４０６０４１９８５０３１５００２４",
+        "４４０６０４198503150024",
+        "4406 04198503150024",
+        "4406 0419 8503 1500 24",
+        "4406\u300004198503150024",
+        "4406\t0419850315\n0024",
+    ],
+)
+def test_typed_id_number_is_masked(typed):
+    masked = mask_typed_personal_text(f"/api/v1/cases/{typed}")
+
+    assert masked == "/api/v1/cases/4406**********0024"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("44060419850315123ｘ", "4406**********123x"),
+        ("４４０６０４８５０３１５１２３", "4406*******5123"),
+        ("１３８ ００１３ ８０００", "138****8000"),
+    ],
+)
+def test_typed_legacy_and_mobile_are_masked(typed, expected):
+    assert mask_typed_personal_text(f"号码 {typed}。") == f"号码 {expected}。"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/api/v1/cases/４４０６０４２６１２０５００００１",
+        "/api/v1/cases/440604 26120500001",
+        f"/api/v1/certificates/{CERTIFICATE_ID}/proof",
+        "案件（４４０６）：２０２６年",
+        f"request {REQUEST_ID} failed",
+    ],
+)
+def test_typed_masking_keeps_other_text(text):
+    assert mask_typed_personal_text(text) == text
+
+
+def test_typed_masking_covers_plain_masking():
+    text = f"{CERTIFICATE_ID} {ID_NUMBER} 13800138000 4406041985031500"
+
+    assert mask_typed_personal_text(text) == mask_personal_text(text)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "%EF%BC%94%EF%BC%94%EF%BC%90%EF%BC%96%EF%BC%90%EF%BC%94198503150024",
+        "4406%2004198503150024",
+        "4406%E3%80%8004198503150024",
+    ],
+)
+def test_rejected_case_path_logged_masked(demo, caplog, path):
+    with caplog.at_level(logging.INFO):
+        response = demo.client("clerk").get(f"/api/v1/cases/{path}")
+
+    assert response.status_code == 404
+    assert "path='/api/v1/cases/4406**********0024'" in caplog.text
+    assert "198503150024" not in caplog.text

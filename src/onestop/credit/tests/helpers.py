@@ -21,7 +21,7 @@ def broken_commitment(**overrides: Any) -> RecordFacts:
         "legal_basis": "《优化营商环境条例》第十九条",
         "facts": "申请时承诺经营场所符合要求，现场核查发现不符。",
         "decided_on": dt.date(2026, 11, 20),
-        "case_number": "440604202611200001",
+        "case_number": "",
     }
     values.update(overrides)
     return RecordFacts(**values)

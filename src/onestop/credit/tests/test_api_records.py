@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from onestop.core.models import AuditEvent
 from onestop.credit.models import CreditRecord
-from onestop.credit.tests.helpers import APPLICANT_ID
+from onestop.credit.tests.helpers import APPLICANT_ID, ENTERPRISE_USCC
+from onestop.identity.models import Enterprise, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -154,6 +156,55 @@ def test_other_department_reviewer_sees_no_records(demo):
 
     assert response.status_code == 200
     assert response.json() == []
+
+
+def search_records(demo, username, subject_type, subject_code):
+    return demo.client(username).get(
+        f"/api/v1/credit/centres/{demo.centre.slug}/records",
+        {"subject_type": subject_type, "subject_code": subject_code},
+    )
+
+
+def test_subject_search_is_audited(demo):
+    post_record(demo.client("reviewer"), demo)
+
+    response = search_records(demo, "reviewer", "person", APPLICANT_ID)
+
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(verb="person.credit_records_searched")
+    assert event.actor == demo.user("reviewer")
+    assert event.actor_role == "reviewer"
+    assert event.centre == demo.centre
+    assert event.object_type == "person"
+    assert event.object_id == str(Person.objects.get(id_number=APPLICANT_ID).pk)
+    assert event.data == {"count": 1}
+
+
+def test_unregistered_subject_search_is_audited(demo):
+    unregistered = "11010519491231002X"
+
+    response = search_records(demo, "supervisor", "person", unregistered)
+
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(verb="person.credit_records_searched")
+    assert event.object_id == ""
+    assert event.data == {"count": 0}
+    assert unregistered not in str(event.data)
+
+
+def test_enterprise_search_is_audited(demo):
+    response = search_records(demo, "reviewer", "enterprise", ENTERPRISE_USCC)
+
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(verb="enterprise.credit_records_searched")
+    assert event.object_id == str(Enterprise.objects.get(uscc=ENTERPRISE_USCC).pk)
+
+
+def test_refused_search_is_not_audited(demo):
+    response = search_records(demo, "clerk", "person", APPLICANT_ID)
+
+    assert response.status_code == 403
+    assert not AuditEvent.objects.filter(verb="person.credit_records_searched").exists()
 
 
 # A record with six problems: an unknown subject type, an ID number with a wrong check
