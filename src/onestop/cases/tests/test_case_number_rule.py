@@ -26,7 +26,7 @@ def get_case(demo, number, language, user="applicant"):
     [
         ("abc", "abc"),
         ("9" * 40, "9" * 40),
-        # 16 digits may be a bank card number, so the echo masks them.
+        # The ID number pattern of the log masking also matches 16 digits.
         ("4406042612060000", "4406********0000"),
     ],
 )
