@@ -54,19 +54,36 @@ def visible_cases(user: Any) -> QuerySet[Case]:
     )
     if not user.is_authenticated:
         return cases.none()
+    staff = staff_scope(user)
+    if staff is None:
+        return cases.all()
     # A subquery, not a join, so that each case appears once without DISTINCT (which would
     # also collapse value lists such as the states of the cases).
-    scope = _applicant_scope(user)
+    return cases.filter(_applicant_scope(user) | staff)
+
+
+def staff_scope(user: Any, *, department_field: str = "department") -> Q | None:
+    """Return the filter of the records that the user's staff roles may read, or None
+    when a platform admin role lets them read every record.
+
+    This is the staff rule of cases: a clerk, supervisor or centre admin reads the
+    records of their centre, and a reviewer or department admin those of their
+    department. Records are matched on their `centre` field and on `department_field`,
+    so that other records of a case, such as the certificate that a department issued
+    for it, follow the same rule. The filter matches nothing without a staff role.
+    """
+    scope = Q(pk__in=[])
     for membership in staff_roles(user):
         if membership.role == Role.PLATFORM_ADMIN:
-            return cases.all()
+            return None
         if membership.role in CENTRE_WIDE_ROLES:
             scope |= Q(centre_id=membership.centre_id)
         elif membership.role in DEPARTMENT_ROLES and membership.department_id:
             scope |= Q(
-                centre_id=membership.centre_id, department_id=membership.department_id
+                centre_id=membership.centre_id,
+                **{f"{department_field}_id": membership.department_id},
             )
-    return cases.filter(scope)
+    return scope
 
 
 def _applicant_scope(user: Any) -> Q:
@@ -155,15 +172,21 @@ def role_of(user: Any, case: Case) -> str:
     """Return the role under which the user sees the case."""
     if acts_as_applicant(user, case):
         return "applicant"
+    return staff_role_for(user, case.centre_id, case.department_id) or "applicant"
+
+
+def staff_role_for(user: Any, centre_id: int, department_id: int | None) -> str | None:
+    """Return the user's staff role that lets them read a record of the centre and
+    department under the rule of `staff_scope`, or None if no role does."""
     for membership in staff_roles(user):
         if membership.role == Role.PLATFORM_ADMIN:
             return membership.role
-        if membership.centre_id == case.centre_id and (
+        if membership.centre_id == centre_id and (
             membership.role in CENTRE_WIDE_ROLES
-            or membership.department_id == case.department_id
+            or membership.department_id == department_id
         ):
             return membership.role
-    return "applicant"
+    return None
 
 
 def _check_former_filer(user: Any, number: str, not_found: CaseNotFound) -> None:

@@ -1,8 +1,13 @@
 """Admin screens of certificate types; certificates change only through actions."""
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 
 from onestop.certificates.models import Certificate, CertificateType
+from onestop.certificates.queries import record_staff_view
+from onestop.core.user_admin import admin_role
 
 
 @admin.register(CertificateType)
@@ -29,3 +34,20 @@ class CertificateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """Show a certificate read-only, auditing the view of its face and holder as
+        `certificate.viewed`, as the API audits a staff download."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            certificate = self.get_object(request, object_id)
+            if certificate is not None:
+                role = admin_role(request.user)
+                record_staff_view(request.user, certificate, actor_role=role)
+        return response

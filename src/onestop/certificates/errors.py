@@ -99,9 +99,10 @@ class CertificateAccessDenied(PermissionDenied):
     code = "certificate.access_denied"
     message = _(
         "You may not download the certificate %(identifier)s. Only its holder, the "
-        "applicant of the case that issued it and the staff of the issuing centre "
-        "may. Sign in with one of those accounts, or check its status on the public "
-        "verification page."
+        "applicant of the case that issued it, the staff who may open that case or "
+        "who work for the issuing department, and the window clerks, supervisors and "
+        "centre admins of the issuing centre may. Sign in with one of those accounts, "
+        "or check its status on the public verification page."
     )
 
 

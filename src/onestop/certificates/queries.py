@@ -14,27 +14,20 @@ from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from onestop.cases.models import Case
+from onestop.cases.queries import staff_role_for, staff_scope
 from onestop.certificates.documents import CertificateDocument
 from onestop.certificates.errors import CertificateAccessDenied, CertificateNotFound
 from onestop.certificates.identifiers import parse_identifier
 from onestop.certificates.models import Certificate, CertificateStatus, HolderKind
+from onestop.core.audit import record_event
 from onestop.core.dates import api_datetime, api_iso
 from onestop.core.ledger.bundle import proof_bundle
 from onestop.core.ledger.sequencer import checkpointed_entries
-from onestop.core.models import Centre, Role
-from onestop.core.permissions import find_role
+from onestop.core.models import Centre
 from onestop.core.signing import public_keys_for, verify_document
 from onestop.identity.agency import verified_enterprises
 from onestop.identity.codes import mask_id_number, mask_name
 from onestop.identity.models import Person
-
-STAFF_ROLES = (
-    Role.CLERK,
-    Role.REVIEWER,
-    Role.DEPARTMENT_ADMIN,
-    Role.CENTRE_ADMIN,
-    Role.SUPERVISOR,
-)
 
 
 class VerificationResult:
@@ -167,18 +160,40 @@ def find_certificate(identifier: str) -> Certificate:
 
 
 def get_certificate_for(actor: Any, identifier: str) -> Certificate:
-    """Return a certificate that the caller may see in full.
+    """Return a certificate that the caller may see in full, auditing a staff read.
 
-    The holder, the verified agents of an enterprise holder, the applicant of the case
-    that issued it (see `_holds_or_applied_for`) and the staff of its centre may.
-    Raises the errors of `find_certificate`, and CertificateAccessDenied for anyone
-    else. The denial reveals no more than the public verification, which shows that
-    the identifier exists.
+    The holder, the verified agents of an enterprise holder and the applicant of the
+    case that issued it (see `_holds_or_applied_for`) may. Staff may under the rule by
+    which they read cases (see `_staff_role_to_see`). Each staff read writes the audit
+    event `certificate.viewed`. Raises the errors of `find_certificate`, and
+    CertificateAccessDenied for anyone else. The denial reveals no more than the public
+    verification, which shows that the identifier exists.
     """
     certificate = find_certificate(identifier)
-    if not _may_see(actor, certificate):
+    if not getattr(actor, "is_authenticated", False):
         raise CertificateAccessDenied(identifier=certificate.identifier)
+    person = getattr(actor, "person", None)
+    if person is not None and _holds_or_applied_for(person, certificate):
+        return certificate
+    role = _staff_role_to_see(actor, certificate)
+    if role is None:
+        raise CertificateAccessDenied(identifier=certificate.identifier)
+    record_staff_view(actor, certificate, actor_role=role)
     return certificate
+
+
+def record_staff_view(actor: Any, certificate: Certificate, *, actor_role: str) -> None:
+    """Audit a staff read of the certificate's full content as `certificate.viewed`,
+    with the actor's role and the number of the case that issued it."""
+    record_event(
+        actor=actor,
+        actor_role=actor_role,
+        verb="certificate.viewed",
+        object_type="certificate",
+        object_id=certificate.identifier,
+        centre=certificate.centre,
+        data={"case_number": certificate.case_number},
+    )
 
 
 def valid_certificates_of(
@@ -321,13 +336,35 @@ def _result_of(certificate: Certificate, today: datetime.date) -> str:
     return VerificationResult.VALID
 
 
-def _may_see(actor: Any, certificate: Certificate) -> bool:
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    person = getattr(actor, "person", None)
-    if person is not None and _holds_or_applied_for(person, certificate):
-        return True
-    return find_role(actor, STAFF_ROLES, centre=certificate.centre) is not None
+def _staff_role_to_see(actor: Any, certificate: Certificate) -> str | None:
+    """Return the staff role that lets the actor read the certificate, or None.
+
+    The rule of `staff_scope` applies to the certificate's centre and issuing
+    department, and to the case that issued it. So a reviewer or department admin of
+    either department may read it, as may a clerk, supervisor or centre admin of the
+    centre and a platform admin. The two departments differ when the certificate type
+    names its own issuing department.
+    """
+    issuer_scope = staff_scope(actor, department_field="issuer")
+    if issuer_scope is None or (
+        Certificate.objects.filter(issuer_scope, pk=certificate.pk).exists()
+    ):
+        return staff_role_for(actor, certificate.centre_id, certificate.issuer_id)
+    case_scope = staff_scope(actor)
+    if case_scope is None or not certificate.case_number:
+        return None
+    case = (
+        Case.objects.filter(
+            case_scope,
+            centre_id=certificate.centre_id,
+            number=certificate.case_number,
+        )
+        .only("centre_id", "department_id")
+        .first()
+    )
+    if case is None:
+        return None
+    return staff_role_for(actor, case.centre_id, case.department_id)
 
 
 def _holds_or_applied_for(person: Any, certificate: Certificate) -> bool:

@@ -23,6 +23,7 @@ from onestop.core.errors import OneStopError
 from onestop.core.models import Centre, Department, Membership
 from onestop.core.staff import actions
 from onestop.core.staff.errors import DepartmentNotFound
+from onestop.core.staff.rules import check_account_grantable
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -92,6 +93,7 @@ class StaffRoleForm(forms.ModelForm):
                 centre=centre,
                 department=department.role_key if department else "",
             )
+            check_account_grantable(self.actor, user, user.username, plan.centre)
             actions.check_not_held(user, plan.role, plan.centre, plan.department)
         except OneStopError as error:
             raise ValidationError(error.render()) from None

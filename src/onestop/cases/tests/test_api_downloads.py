@@ -141,9 +141,10 @@ def test_certificate_pdf_hidden_from_others(demo):
     assert response.json()["code"] == "certificate.access_denied"
     assert response.json()["message"] == (
         f"You may not download the certificate {certificate.identifier}. Only its "
-        "holder, the applicant of the case that issued it and the staff of the "
-        "issuing centre may. Sign in with one of those accounts, or check its status "
-        "on the public verification page."
+        "holder, the applicant of the case that issued it, the staff who may open "
+        "that case or who work for the issuing department, and the window clerks, "
+        "supervisors and centre admins of the issuing centre may. Sign in with one of "
+        "those accounts, or check its status on the public verification page."
     )
 
 

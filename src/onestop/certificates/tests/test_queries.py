@@ -30,9 +30,10 @@ from onestop.certificates.tests.conftest import (
     ENTERPRISE_USCC,
     ISSUER_USCC,
     PERSON_ID,
+    _staff,
 )
 from onestop.core.ledger.actions import subject_reference
-from onestop.core.models import AuditEvent
+from onestop.core.models import AuditEvent, Role
 
 UNKNOWN = build_identifier("11100000000013338W009", ISSUER_USCC, "209901010001", 1)
 
@@ -218,6 +219,28 @@ def test_holder_certificates_exclude_revoked_and_expired(
 
 def test_staff_of_centre_see_certificate(licence, clerk):
     assert get_certificate_for(clerk, licence.identifier) == licence
+    event = AuditEvent.objects.get(verb="certificate.viewed")
+    assert event.actor == clerk
+    assert event.actor_role == "clerk"
+    assert event.object_id == licence.identifier
+    assert event.data == {"case_number": licence.case_number}
+
+
+def test_issuing_reviewer_sees_certificate(licence, reviewer):
+    assert get_certificate_for(reviewer, licence.identifier) == licence
+
+
+def test_other_department_reviewer_denied(licence, other_reviewer):
+    with pytest.raises(CertificateAccessDenied):
+        get_certificate_for(other_reviewer, licence.identifier)
+    assert not AuditEvent.objects.filter(verb="certificate.viewed").exists()
+
+
+def test_other_centre_clerk_denied(licence, other_centre):
+    clerk = _staff("nanhai-clerk", other_centre, Role.CLERK)
+
+    with pytest.raises(CertificateAccessDenied):
+        get_certificate_for(clerk, licence.identifier)
 
 
 def test_anonymous_cannot_see_full_certificate(licence):

@@ -21,8 +21,9 @@ from onestop.core.models import (
     PasswordChangeRequired,
     Role,
 )
-from onestop.core.staff.errors import RoleAlreadyHeld, UserExists, UserNotFound
+from onestop.core.staff.errors import RoleAlreadyHeld, UserExists
 from onestop.core.staff.rules import (
+    check_account_grantable,
     check_may_manage,
     check_not_own_last_admin_role,
     check_place,
@@ -91,7 +92,7 @@ def grant_role(
         check_username(username)
 
     with transaction.atomic():
-        user, password = _account(username, create_account)
+        user, password = _account(actor, username, create_account, plan.centre)
         check_not_held(user, plan.role, plan.centre, plan.department)
         membership = Membership.objects.create(
             user=user, centre=plan.centre, department=plan.department, role=plan.role
@@ -134,9 +135,15 @@ def revoke_role(*, actor: Any, membership: Membership) -> None:
     log.info("staff_role.revoked", **ids)
 
 
-def _account(username: str, create: bool) -> tuple[Any, str]:
+def _account(
+    actor: Any, username: str, create: bool, centre: Centre | None
+) -> tuple[Any, str]:
     """Return the user `username`, locked for the transaction, and a new password if
-    the account was created."""
+    the account was created.
+
+    An existing account must be one that the actor may grant a role to (see
+    `check_account_grantable`).
+    """
     user_model = get_user_model()
     user = user_model.objects.select_for_update().filter(username=username).first()
     if create:
@@ -153,8 +160,7 @@ def _account(username: str, create: bool) -> tuple[Any, str]:
             raise UserExists(username=echoed(username)) from None
         PasswordChangeRequired.objects.create(user=created)
         return created, password
-    if user is None:
-        raise UserNotFound(username=echoed(username))
+    check_account_grantable(actor, user, username, centre)
     return user, ""
 
 

@@ -74,6 +74,19 @@ class UserNotFound(NotFound):
     )
 
 
+class UserNotGrantable(NotFound):
+    """An account that a centre admin may not grant a role to, or one that does not
+    exist: one error for both, so that the grant form reveals no user names."""
+
+    code = "staff.user_not_grantable"
+    message = _(
+        "You cannot grant a role in %(centre)s to %(username)s: no such account "
+        "exists, or it belongs to the staff of another centre, to a platform admin or "
+        'to a registered applicant. Check the user name, tick "create the account" '
+        "to create a new account, or ask a platform admin to grant the role."
+    )
+
+
 class UserExists(Conflict):
     code = "staff.user_exists"
     message = _(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
@@ -28,6 +29,8 @@ from onestop.core.staff.errors import (
     OwnLastAdminRole,
     PlatformAdminOnly,
     UnknownRole,
+    UserNotFound,
+    UserNotGrantable,
 )
 
 # The roles that may see and change the staff roles of a centre.
@@ -134,6 +137,46 @@ def check_may_manage(actor: Any, role: str, centre: Centre | None) -> str:
             raise PlatformAdminOnly(role=role_detail(Role.PLATFORM_ADMIN))
         return str(Role.PLATFORM_ADMIN)
     return str(require_role(actor, ADMIN_ROLES, centre=centre).role)
+
+
+def check_account_grantable(
+    actor: Any, user: Any, username: str, centre: Centre | None
+) -> None:
+    """Raise unless `actor` may grant a role in `centre` to `user`, the account named
+    `username` or None when there is none.
+
+    A platform admin and an operator (`actor` None) may grant a role to any account.
+    A centre admin may grant one to an account whose staff roles are all in `centre`.
+    An account with no staff role is also allowed, unless it is registered as an
+    applicant (a Person) or is a Django admin account (`is_staff` or `is_superuser`).
+    Otherwise an admin could take another centre's staff member onto their staff,
+    where neither centre admin can reset or deactivate the account any more. A centre
+    admin gets UserNotGrantable for a missing account too, so that the grant reveals no
+    user names.
+    """
+    if (
+        actor is None
+        or centre is None
+        or find_role(actor, [Role.PLATFORM_ADMIN]) is not None
+    ):
+        if user is None:
+            raise UserNotFound(username=echoed(username))
+        return
+    if user is None or not _grantable_by_centre_admin(user, centre):
+        raise UserNotGrantable(username=echoed(username), centre=centre.name)
+
+
+def _grantable_by_centre_admin(user: Any, centre: Centre) -> bool:
+    centre_ids = set(
+        Membership.objects.filter(user=user).values_list("centre_id", flat=True)
+    )
+    if centre_ids:
+        return centre_ids == {centre.pk}
+    if user.is_staff or user.is_superuser:
+        return False
+    # Looked up by name: core does not import the identity app's models.
+    person_model = apps.get_model("identity", "Person")
+    return not person_model.objects.filter(user=user).exists()
 
 
 def check_not_own_last_admin_role(actor: Any, membership: Membership) -> None:

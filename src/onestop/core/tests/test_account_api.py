@@ -138,9 +138,10 @@ def test_reset_denied_for_accounts_elsewhere(demo):
 
 @pytest.mark.parametrize("action", ["password-reset", "deactivate", "reactivate"])
 def test_role_granted_to_applicant_gives_admin_no_reach(demo, action):
-    # Granting a role to an applicant's account must not let a centre admin take it over.
+    # A role that a platform admin granted to an applicant's account must not let a
+    # centre admin take the account over.
     admin = token_client("centreadmin")
-    granted = admin.post(
+    granted = token_client("platform").post(
         f"/api/v1/centres/{demo.centre.slug}/staff",
         {"username": "applicant", "role": "supervisor"},
         content_type="application/json",

@@ -107,11 +107,15 @@ def test_grant_create_rejects_invalid_username(demo):
     assert not get_user_model().objects.filter(username="wang xiao").exists()
 
 
-def test_grant_unknown_user_is_named(demo):
+@pytest.mark.parametrize(
+    ("actor", "code"),
+    [("platform", "staff.user_not_found"), ("centreadmin", "staff.user_not_grantable")],
+)
+def test_grant_unknown_user_is_named(demo, actor, code):
     error = raises(
-        "staff.user_not_found",
+        code,
         grant_role,
-        actor=demo.user("centreadmin"),
+        actor=demo.user(actor),
         username="nobody",
         role="clerk",
         centre=demo.centre,

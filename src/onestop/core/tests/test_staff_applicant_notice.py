@@ -18,7 +18,8 @@ NOTICE = (
 
 
 def grant_clerk(demo, username: str, **headers: str):
-    return demo.client("centreadmin").post(
+    # Only a platform admin grants a role to a registered applicant with no staff role.
+    return demo.client("platform").post(
         staff_url(demo.centre),
         {"action": "grant", "username": username, "role": "clerk", "department": ""},
         headers=headers,
