@@ -8,7 +8,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from onestop.certificates import actions, ratelimit
-from onestop.certificates.identifiers import normalise_identifier
+from onestop.certificates.identifiers import (
+    CertificateIdCheckFailed,
+    InvalidCertificateId,
+    normalise_identifier,
+    parse_identifier,
+)
 from onestop.certificates.models import Certificate
 from onestop.certificates.queries import RESULT_LABELS, VerificationResult
 from onestop.core.errors import OneStopError
@@ -22,23 +27,39 @@ STATUS_OF_RESULT = {VerificationResult.NOT_FOUND: 404}
 @require_safe
 def verify_form(request: HttpRequest) -> HttpResponse:
     """Show a form to type an identifier in, and send a typed one on to its check."""
-    identifier = normalise_identifier(request.GET.get("identifier", ""))
+    typed = request.GET.get("identifier", "")
+    identifier = normalise_identifier(typed)
     if not identifier:
         return render(request, "certificates/verify_form.html")
-    if "/" in identifier:
-        # A URL path segment cannot contain a slash, so the check page shows the
-        # identifier as invalid here instead of redirecting.
-        return verify_certificate(request, identifier)
+    try:
+        parse_identifier(identifier)
+    except (InvalidCertificateId, CertificateIdCheckFailed):
+        # The check runs here, so the form shows the error beside the text as typed.
+        # This also covers a slash, which a URL path segment cannot contain.
+        return _check_identifier(request, identifier, typed=typed)
     return redirect("certificates:verify", identifier=identifier)
 
 
 @require_safe
 def verify_certificate(request: HttpRequest, identifier: str) -> HttpResponse:
     """Show whether a certificate is genuine and valid, with its masked summary."""
+    return _check_identifier(request, identifier, typed=identifier)
+
+
+def _check_identifier(
+    request: HttpRequest, identifier: str, *, typed: str
+) -> HttpResponse:
+    """Check `identifier` and show the result, or show the form again with the error
+    beside `typed` when the identifier is malformed."""
     try:
         ratelimit.check_rate(request)
         verification = actions.verify_certificate(
             identifier, actor=request.user, channel="page"
+        )
+    except (InvalidCertificateId, CertificateIdCheckFailed) as error:
+        context = {"error": error, "typed": typed}
+        return render(
+            request, "certificates/verify_form.html", context, status=error.status
         )
     except OneStopError as error:
         response = render_error(request, error)

@@ -20,7 +20,7 @@ from onestop.core.audit import record_event
 from onestop.core.errors import echoed
 from onestop.core.logging import get_logger
 from onestop.core.models import Role
-from onestop.core.permissions import require_role
+from onestop.core.permissions import find_role, require_role
 from onestop.ratings.errors import (
     AppealDeadlinePassed,
     CallbackRequired,
@@ -298,11 +298,27 @@ def rate_fix(*, actor: Any, rectification: Rectification, level: int) -> Rectifi
 # --- shared steps ------------------------------------------------------------------------
 
 
+def _worker_roles(rectification: Rectification) -> tuple[str, ...]:
+    return CENTRE_WORKERS if rectification.department_id is None else DEPARTMENT_WORKERS
+
+
+def can_work(actor: Any, rectification: Rectification) -> bool:
+    """Return whether the actor may show the contact, call back, close or appeal."""
+    membership = find_role(
+        actor,
+        _worker_roles(rectification),
+        centre=rectification.centre,
+        department=rectification.department,
+    )
+    return membership is not None
+
+
 def _worker_role(actor: Any, rectification: Rectification) -> str:
-    department = rectification.department_id
-    roles = CENTRE_WORKERS if department is None else DEPARTMENT_WORKERS
     membership = require_role(
-        actor, roles, centre=rectification.centre, department=rectification.department
+        actor,
+        _worker_roles(rectification),
+        centre=rectification.centre,
+        department=rectification.department,
     )
     return membership.role
 

@@ -345,6 +345,7 @@ def rectification(request: HttpRequest, rectification_id: int) -> HttpResponse:
             "callback_at": found.callback_at,
             "error": error,
             "appeal_kinds": AppealKind.choices,
+            "can_work": rectifications.can_work(request.user, found),
             "can_decide": find_role(
                 request.user, rectifications.APPEAL_DECIDERS, centre=found.centre
             )

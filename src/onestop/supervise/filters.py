@@ -8,6 +8,7 @@ they were filtered.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -188,14 +189,21 @@ def _options(rows: QuerySet[Any], field: str) -> list[Option]:
     """Return one option per distinct `field` of `rows`, in the order of `rows`.
 
     The label is the row's name, or the distinct names joined with " / " when centres
-    name the same department or matter differently.
+    name the same department or matter differently. A label that several options share,
+    such as the name of two local matters, ends with the option's code in brackets, so
+    that each label is unique.
     """
     names: dict[str, list[str]] = {}
     for code, name in rows.values_list(field, "name"):
         labels = names.setdefault(code, [])
         if name not in labels:
             labels.append(name)
-    return [Option(code, " / ".join(labels)) for code, labels in names.items()]
+    joined = {code: " / ".join(labels) for code, labels in names.items()}
+    counts = Counter(joined.values())
+    return [
+        Option(code, f"{label} ({code})" if counts[label] > 1 else label)
+        for code, label in joined.items()
+    ]
 
 
 def sent_filters(request: HttpRequest) -> dict[str, str]:

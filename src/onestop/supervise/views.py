@@ -10,7 +10,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +23,7 @@ from onestop.cases.models import OPEN_STATES, CaseState
 from onestop.cases.presenters import case_summary
 from onestop.cases.queries import visible_cases
 from onestop.cases.recusal import own_case_errors
+from onestop.core.errors import OneStopError
 from onestop.core.models import Role
 from onestop.core.pages import handles_errors, posted_choice
 from onestop.core.permissions import RoleRequired, staff_roles
@@ -40,6 +43,17 @@ def _require_supervisor(request: HttpRequest) -> None:
 @handles_errors
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require_supervisor(request)
+    return _dashboard_page(request)
+
+
+def _dashboard_page(
+    request: HttpRequest, decision: dict[str, Any] | None = None
+) -> HttpResponse:
+    """Render the dashboard for the filters of the query string.
+
+    `decision` is a rejected extension decision: the OneStopError, the extension's id
+    and the note as typed, shown beside that extension's form.
+    """
     choices = filters.choices_for(request.user)
     try:
         chosen = filters.parse_filters(request, choices)
@@ -63,6 +77,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     summaries = [case_summary(c) for c in open_cases[:MAX_OPEN_CASES]]
     warned = [c for c in summaries if c["warning"] in ("yellow", "red")]
     by_department = _warning_table(warned, "department")
+    extensions = _extension_rows(request, cases)
+    if decision is not None:
+        listed = {row["extension"].pk for row in extensions}
+        decision = {**decision, "listed": decision["extension_id"] in listed}
     return render(
         request,
         "supervise/dashboard.html",
@@ -81,10 +99,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "chart": _chart_data(by_department),
             "provisional": open_cases.filter(deadline_provisional=True).count(),
             "missing_years": _missing_years(request),
-            "extensions": _extension_rows(request, cases),
+            "extensions": extensions,
+            "decision": decision,
             "choices": choices,
             "filters": chosen.as_query(),
+            "filter_query": _filter_query(chosen),
         },
+        status=decision["error"].status if decision else 200,
+    )
+
+
+def _filter_query(chosen: filters.Filters) -> str:
+    """Return the chosen filters as a query string, without the open ones."""
+    return urlencode(
+        {name: value for name, value in chosen.as_query().items() if value}
     )
 
 
@@ -96,13 +124,23 @@ def decide_extension(request: HttpRequest, extension_id: int) -> HttpResponse:
     _require_supervisor(request)
     extension = clock.get_extension_for(request.user, extension_id)
     note = request.POST.get("note", "")
-    if posted_choice(request, "decision", ("approve", "reject")) == "approve":
-        clock.approve_extension(actor=request.user, extension=extension, note=note)
+    approve = posted_choice(request, "decision", ("approve", "reject")) == "approve"
+    try:
+        if approve:
+            clock.approve_extension(actor=request.user, extension=extension, note=note)
+        else:
+            clock.reject_extension(actor=request.user, extension=extension, note=note)
+    except OneStopError as error:
+        # The form posts to a URL that carries the dashboard's filters, so the
+        # dashboard shows again as it was, with the error and the note beside the form.
+        decision = {"error": error, "extension_id": extension.pk, "note": note}
+        return _dashboard_page(request, decision)
+    if approve:
         messages.success(request, _("The extension is approved; the due dates moved."))
     else:
-        clock.reject_extension(actor=request.user, extension=extension, note=note)
         messages.success(request, _("The extension is rejected; the due dates stay."))
-    return redirect("supervise:dashboard")
+    query = request.GET.urlencode()
+    return redirect(reverse("supervise:dashboard") + (f"?{query}" if query else ""))
 
 
 def _extension_rows(request: HttpRequest, cases: Any) -> list[dict[str, Any]]:

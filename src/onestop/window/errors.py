@@ -24,6 +24,15 @@ class WindowCodeTaken(Conflict):
     )
 
 
+class WindowNameTaken(Conflict):
+    code = "window.name_taken"
+    message = _(
+        "%(centre)s already has a window named %(name)s, the window %(window)s, so "
+        "the name was not saved. Give each window its own name, so that clerks and "
+        "applicants can tell them apart."
+    )
+
+
 class WindowNameRequired(InvalidInput):
     code = "window.name_required"
     message = _(

@@ -31,6 +31,7 @@ from onestop.window.errors import (
     WindowHasPad,
     WindowKindUnknown,
     WindowNameRequired,
+    WindowNameTaken,
     WindowNotFound,
 )
 
@@ -141,7 +142,8 @@ def add_window(
     kind: str = WindowKind.COMPREHENSIVE,
     department: str = "",
 ) -> Window:
-    """Add an active window to `centre`. Raise WindowCodeTaken if its code is taken."""
+    """Add an active window to `centre`. Raise WindowCodeTaken if its code is taken,
+    and WindowNameTaken if another window of the centre has its name."""
     membership = require_role(actor, ADMIN_ROLES, centre=centre)
     code = check_code(code)
     name = check_name(name)
@@ -149,6 +151,7 @@ def add_window(
 
     with transaction.atomic():
         _check_code_free(centre, code)
+        _check_name_free(centre, name)
         try:
             with transaction.atomic():
                 window = Window.objects.create(
@@ -171,7 +174,8 @@ def change_window(*, actor: Any, window: Window, change: WindowChange) -> Window
     """Apply `change` to `window` and return it.
 
     Renaming a window changes no case, visit, rating or pad, which keep the name they
-    recorded. A window bound to a rating pad that is not revoked cannot be deactivated
+    recorded. A new name that another window of the centre has raises WindowNameTaken.
+    A window bound to a rating pad that is not revoked cannot be deactivated
     (WindowHasPad). A change that changes nothing writes no audit event.
     """
     centre = window.centre
@@ -194,6 +198,8 @@ def change_window(*, actor: Any, window: Window, change: WindowChange) -> Window
         }
         if not changed:
             return window
+        if "name" in changed:
+            _check_name_free(centre, requested["name"], other_than=window)
         if changed.get("is_active") == [True, False]:
             _check_no_pad(window)
         for field, value in requested.items():
@@ -232,6 +238,25 @@ def _check_code_free(centre: Centre, code: str) -> None:
     existing = Window.objects.for_centre(centre).filter(code=code).first()
     if existing is not None:
         raise WindowCodeTaken(window=code, name=existing.name, centre=centre.name)
+
+
+def _check_name_free(
+    centre: Centre, name: str, other_than: Window | None = None
+) -> None:
+    """Raise WindowNameTaken if a window of `centre`, active or not, other than
+    `other_than` has the name `name`.
+
+    A deactivated window counts, so that reactivating it makes no second window of its
+    name. Windows named alike before this check existed keep their names until renamed.
+    """
+    # NOTE: no database constraint backs this check, so two requests that add or rename
+    # windows to one name at the same moment can both pass it.
+    windows = Window.objects.for_centre(centre).filter(name=name)
+    if other_than is not None:
+        windows = windows.exclude(pk=other_than.pk)
+    existing = windows.order_by("code").first()
+    if existing is not None:
+        raise WindowNameTaken(name=name, window=existing.code, centre=centre.name)
 
 
 def _check_no_pad(window: Window) -> None:

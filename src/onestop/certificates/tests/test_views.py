@@ -326,3 +326,51 @@ def test_page_reads_lower_case_identifier(client, licence):
     assert response.status_code == 200
     assert "Valid certificate" in content
     assert f"<code>{licence.identifier}</code>" in content
+
+
+def wrong_check(identifier):
+    return identifier[:-1] + ("1" if identifier[-1] != "1" else "2")
+
+
+def test_wrong_check_shows_form_error(client, licence):
+    typed = wrong_check(licence.identifier).lower()
+
+    response = client.get("/verify/", {"identifier": typed})
+
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="verify-form"' in content
+    assert f'value="{typed}" aria-invalid="true"' in content
+    assert 'id="error-identifier" data-code="certificate_id.check"' in content
+    assert "Go back" not in content
+
+
+def test_wrong_prefix_shows_form_error(client, db):
+    response = client.get("/verify/", {"identifier": "1.2.156.3005.9.X"})
+
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert 'value="1.2.156.3005.9.X"' in content
+    assert 'data-code="certificate_id.format"' in content
+
+
+def test_malformed_path_shows_form(client, licence):
+    wrong = wrong_check(licence.identifier)
+
+    response = client.get(f"/verify/{wrong}")
+
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert f'value="{wrong}"' in content
+    assert 'data-code="certificate_id.check"' in content
+
+
+def test_malformed_form_check_audited(client, db):
+    client.get("/verify/", {"identifier": "1.2.156.3005.9.X"})
+
+    results = list(
+        AuditEvent.objects.filter(verb="certificate.verified").values_list(
+            "data", flat=True
+        )
+    )
+    assert results == [{"result": "invalid_identifier", "channel": "page"}]

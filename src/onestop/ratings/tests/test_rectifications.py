@@ -283,7 +283,8 @@ def test_rejected_appeal_reopens(demo, issued_case):
     assert Rating.objects.get(pk=rectification.rating_id).is_excluded is False
 
 
-def test_visit_without_case_answered_by_centre(demo):
+def bad_visit_rating(demo):
+    """Return the rectification of a bad rating of a visit without a case."""
     from onestop.identity.models import Person
     from onestop.ratings.actions import issue_rating_link, rate_by_link, record_visit
 
@@ -296,8 +297,11 @@ def test_visit_without_case_answered_by_centre(demo):
     link = issue_rating_link(
         actor=demo.user("clerk"), channel="window_screen", visit=visit
     )
-    rating = rate_by_link(actor=None, token=link.token, level=1)
-    rectification = rating.rectification
+    return rate_by_link(actor=None, token=link.token, level=1).rectification
+
+
+def test_visit_without_case_answered_by_centre(demo):
+    rectification = bad_visit_rating(demo)
     assert rectification.department is None
     with pytest.raises(PermissionDenied):
         rectifications.record_callback(
@@ -554,3 +558,58 @@ def test_case_number_links_to_office_page(demo, issued_case):
     page = demo.client("deptadmin").get(f"/ratings/rectifications/{rectification.pk}/")
 
     assert f'href="/office/cases/{case.number}/"' in page.content.decode()
+
+
+WORK_FORMS = (
+    'value="show_contact"',
+    'value="callback"',
+    'value="close"',
+    'value="appeal"',
+)
+
+
+def test_supervisor_page_has_no_work_forms(demo, issued_case):
+    rectification = bad_rating(demo, issued_case()).rectification
+
+    page = demo.client("supervisor").get(f"/ratings/rectifications/{rectification.pk}/")
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    for form in WORK_FORMS:
+        assert form not in text
+    assert "138****8000" in text
+
+
+def test_reviewer_page_has_work_forms(demo, issued_case):
+    rectification = bad_rating(demo, issued_case()).rectification
+
+    page = demo.client("reviewer").get(f"/ratings/rectifications/{rectification.pk}/")
+
+    text = page.content.decode()
+    for form in WORK_FORMS:
+        assert form in text
+    assert 'value="decide"' not in text
+
+
+def test_supervisor_page_has_decide_form(demo, issued_case):
+    rectification = bad_rating(demo, issued_case()).rectification
+    api(
+        demo.client("reviewer"),
+        rectification,
+        "appeal",
+        {"kind": "mistaken", "reason": "申请人来电称误点"},
+    )
+
+    page = demo.client("supervisor").get(f"/ratings/rectifications/{rectification.pk}/")
+
+    assert 'value="decide"' in page.content.decode()
+
+
+def test_centre_rectification_supervisor_forms(demo):
+    rectification = bad_visit_rating(demo)
+    url = f"/ratings/rectifications/{rectification.pk}/"
+
+    page = demo.client("supervisor").get(url).content.decode()
+
+    for form in WORK_FORMS:
+        assert form in page

@@ -154,6 +154,94 @@ def test_rejecting_extension_needs_note(demo):
     )
 
 
+def decide(demo, extension, posted, query=""):
+    with time_machine.travel(at(2026, 3, 3), tick=False):
+        return demo.client("supervisor").post(
+            f"/supervise/extensions/{extension}/decide{query}", posted
+        )
+
+
+def test_reject_without_note_shows_form(demo):
+    number, _body = apply_and_accept(demo, at(2026, 3, 2, 9))
+    extension = request_extension(demo, number).json()["id"]
+
+    response = decide(demo, extension, {"decision": "reject", "note": ""})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f'id="decision-error-{extension}" data-code="case.reason_required"' in page
+    assert f'id="reject-extension-{extension}"' in page
+    assert 'id="dashboard-filters"' in page
+    assert "Go back" not in page
+
+
+def test_decision_error_keeps_note_and_filters(demo):
+    number, _body = apply_and_accept(demo, at(2026, 3, 2, 9))
+    extension = request_extension(demo, number).json()["id"]
+    note = "同" * 2001
+
+    response = decide(
+        demo,
+        extension,
+        {"decision": "approve", "note": note},
+        query="?department=market_regulation",
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-code="case.reason_too_long"' in page
+    assert f'value="{note}"' in page
+    assert '<option value="market_regulation" selected>' in page
+    assert (
+        f'action="/supervise/extensions/{extension}/decide?department=market_regulation"'
+        in page
+    )
+    assert (
+        CaseExtension.objects.get(pk=extension).status == CaseExtension.Status.REQUESTED
+    )
+
+
+def test_decision_returns_to_filtered_dashboard(demo):
+    number, _body = apply_and_accept(demo, at(2026, 3, 2, 9))
+    extension = request_extension(demo, number).json()["id"]
+
+    response = decide(
+        demo,
+        extension,
+        {"decision": "reject", "note": "材料齐全，无需延长"},
+        query="?department=market_regulation",
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/supervise/?department=market_regulation"
+
+
+def test_duplicate_matter_names_show_id(demo):
+    from onestop.catalog.models import Matter
+
+    template = Matter.objects.get(centre=demo.centre, pack_id="food-business-licence")
+    for pack_id in ("local-night-market-1", "local-night-market-2"):
+        Matter.objects.create(
+            centre=demo.centre,
+            department=template.department,
+            pack_id=pack_id,
+            name="夜市摊位登记",
+            matter_type=template.matter_type,
+        )
+
+    page = demo.client("supervisor").get("/supervise/").content.decode()
+
+    assert (
+        '<option value="local-night-market-1" >夜市摊位登记 (local-night-market-1)'
+        in page
+    )
+    assert (
+        '<option value="local-night-market-2" >夜市摊位登记 (local-night-market-2)'
+        in page
+    )
+    assert f">{template.name}</option>" in page
+
+
 @pytest.mark.parametrize("posted", [{"decision": "bogus"}, {}])
 def test_unknown_extension_decision_is_rejected(demo, posted):
     number, _body = apply_and_accept(demo, at(2026, 3, 2, 9))

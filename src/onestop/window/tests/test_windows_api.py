@@ -189,6 +189,85 @@ def test_empty_name_is_rejected(demo):
     assert response.json()["code"] == "window.name_required"
 
 
+def test_duplicate_name_is_rejected(demo):
+    response = post(
+        demo.client("centreadmin"), url(demo), {"code": "7", "name": "综合窗口 3"}
+    )
+
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "window.name_taken"
+    assert body["details"]["name"] == "综合窗口 3"
+    assert body["details"]["window"] == "3"
+    assert body["message"] == (
+        f"{demo.centre.name} already has a window named 综合窗口 3, the window 3, so "
+        "the name was not saved. Give each window its own name, so that clerks and "
+        "applicants can tell them apart."
+    )
+    assert not Window.objects.filter(centre=demo.centre, code="7").exists()
+
+
+def test_duplicate_name_message_in_chinese(demo):
+    response = post(
+        demo.client("centreadmin"),
+        url(demo),
+        {"code": "7", "name": "综合窗口 3"},
+        language="zh-hans",
+    )
+
+    assert response.json()["message"] == (
+        f"{demo.centre.name}已有名为综合窗口 3 的窗口（编号 3），此名称未保存。"
+        "请为每个窗口使用不同的名称，以便窗口人员和申请人区分。"
+    )
+
+
+def test_name_of_deactivated_window_is_taken(demo):
+    admin = demo.client("centreadmin")
+    put(admin, url(demo, "4"), {"is_active": False})
+
+    response = post(admin, url(demo), {"code": "7", "name": "综合窗口 4"})
+
+    assert response.status_code == 409
+    assert response.json()["details"]["window"] == "4"
+
+
+def test_rename_to_taken_name_is_rejected(demo):
+    response = put(demo.client("centreadmin"), url(demo, "2"), {"name": "综合窗口 3"})
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "window.name_taken"
+    assert response.json()["details"]["window"] == "3"
+    assert Window.objects.get(centre=demo.centre, code="2").name == "综合窗口 2"
+    assert not AuditEvent.objects.filter(verb="window.changed").exists()
+
+
+def test_change_keeping_own_name_accepted(demo):
+    response = put(
+        demo.client("centreadmin"),
+        url(demo, "6"),
+        {
+            "name": "综合窗口 6",
+            "kind": "department",
+            "department": "market_regulation",
+        },
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["name"] == "综合窗口 6"
+
+
+def test_same_name_other_centre_accepted(demo, other_centre):
+    platform = demo.client("platform")
+
+    response = post(
+        platform,
+        f"/api/v1/centres/{other_centre.slug}/windows",
+        {"code": "1", "name": "综合窗口 1"},
+    )
+
+    assert response.status_code == 201, response.content
+
+
 def test_rename_keeps_recorded_labels(demo, issued_case):
     case = issued_case(window="3")
 

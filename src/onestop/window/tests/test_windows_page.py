@@ -54,6 +54,35 @@ def test_error_keeps_typed_values(demo):
     assert 'value="重复的窗口"' in text
 
 
+def test_page_rejects_duplicate_name(demo):
+    response = demo.client("centreadmin").post(
+        page(demo), {"action": "add", "code": "7", "name": "综合窗口 3"}
+    )
+
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert 'data-code="window.name_taken"' in text
+    assert "综合窗口 3, the window 3," in text
+    assert 'value="7"' in text
+    assert not Window.objects.filter(centre=demo.centre, code="7").exists()
+
+
+def test_page_rejects_rename_to_taken_name(demo):
+    response = demo.client("centreadmin").post(
+        page(demo),
+        {
+            "action": "change",
+            "code": "2",
+            "name": "综合窗口 3",
+            "kind": "comprehensive",
+        },
+    )
+
+    assert response.status_code == 409
+    assert 'data-code="window.name_taken"' in response.content.decode()
+    assert Window.objects.get(centre=demo.centre, code="2").name == "综合窗口 2"
+
+
 def test_admin_renames_window(demo):
     response = demo.client("centreadmin").post(
         page(demo),
