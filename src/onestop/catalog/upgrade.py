@@ -54,6 +54,7 @@ from onestop.core.errors import Conflict, InvalidInput, NotFound, OneStopError
 from onestop.core.logging import get_logger
 from onestop.core.models import Centre, Department
 from onestop.core.permissions import require_role
+from onestop.core.progress import ProgressCallback, progress_bar
 from onestop.regions.gb2260 import check_county_region
 
 log = get_logger(__name__)
@@ -164,9 +165,16 @@ class UpgradePlan:
 
 
 def plan_upgrade(
-    centre: Centre, pack: Any, bindings: dict[str, DepartmentBinding] | None = None
+    centre: Centre,
+    pack: Any,
+    bindings: dict[str, DepartmentBinding] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> UpgradePlan:
-    """Work out what upgrading the centre to `pack` does, without writing anything."""
+    """Work out what upgrading the centre to `pack` does, without writing anything.
+
+    `progress` is called after each pack matter with the count planned and the pack's
+    matter count.
+    """
     installed = current_installation(centre)
     _check_pack(installed, pack)
     plan = UpgradePlan(
@@ -187,6 +195,8 @@ def plan_upgrade(
         plan.matters.append(
             _plan_matter(centre, matters.get(definition["id"]), definition)
         )
+        if progress is not None:
+            progress(len(plan.matters), len(pack.matters))
     incoming = {definition["id"] for definition in pack.matters}
     for matter_id, matter in sorted(matters.items()):
         gone = matter_id not in incoming and matter.origin == MatterOrigin.PACK
@@ -328,10 +338,14 @@ def upgrade_centre(
     pack: Any,
     bindings: dict[str, DepartmentBinding] | None = None,
     dry_run: bool = False,
+    progress: ProgressCallback | None = None,
 ) -> UpgradePlan:
     """Upgrade the centre of `region_code` to `pack` in one transaction; return the plan.
 
-    With `dry_run` the plan is worked out and nothing is written.
+    With `dry_run` the plan is worked out and nothing is written. `progress` is called
+    with the count of steps done and the step count: one step to plan each pack matter
+    and, unless `dry_run`, one to apply each item of the plan. Until the plan is made,
+    the step count assumes that no matter is removed.
     """
     region = check_county_region(region_code)
     centre = Centre.objects.filter(region_code=region.code).first()
@@ -341,12 +355,22 @@ def upgrade_centre(
     if actor is not None:
         role = require_role(actor, ADMIN_ROLES, centre=centre).role
     if dry_run:
-        return plan_upgrade(centre, pack, bindings)
+        return plan_upgrade(centre, pack, bindings, progress)
 
+    planned = len(pack.matters)
     with transaction.atomic():
         Centre.objects.select_for_update().filter(pk=centre.pk).first()
-        plan = plan_upgrade(centre, pack, bindings)
-        _apply_plan(plan, pack, actor=actor, role=role, bindings=bindings or {})
+        plan = plan_upgrade(
+            centre, pack, bindings, _stage_progress(progress, 0, planned)
+        )
+        _apply_plan(
+            plan,
+            pack,
+            actor=actor,
+            role=role,
+            bindings=bindings or {},
+            progress=_stage_progress(progress, planned, 0),
+        )
     log.info(
         "catalog.pack_upgraded",
         centre_id=centre.pk,
@@ -356,6 +380,19 @@ def upgrade_centre(
     return plan
 
 
+def _stage_progress(
+    progress: ProgressCallback | None, steps_before: int, steps_after: int
+) -> ProgressCallback | None:
+    """Return a callback that reports the counts of one stage as steps of the run."""
+    if progress is None:
+        return None
+
+    def report(done: int, total: int) -> None:
+        progress(steps_before + done, steps_before + total + steps_after)
+
+    return report
+
+
 def _apply_plan(
     plan: UpgradePlan,
     pack: Any,
@@ -363,6 +400,7 @@ def _apply_plan(
     actor: Any,
     role: str,
     bindings: dict[str, DepartmentBinding],
+    progress: ProgressCallback | None = None,
 ) -> None:
     centre = plan.centre
     for role in plan.new_roles:
@@ -384,13 +422,15 @@ def _apply_plan(
     )
     matters = {m.pack_id: m for m in Matter.objects.for_centre(centre)}
     source = f"{plan.pack_id}@{plan.to_version}"
-    for item in plan.matters:
+    for applied, item in enumerate(plan.matters, start=1):
         if item.action == "add":
             _add_matter(centre, item, plan.to_version, source)
         elif item.action == "update":
             _update_matter(matters[item.matter_id], item, plan, installation, source)
         elif item.action == "remove":
             _switch_off_removed(matters[item.matter_id])
+        if progress is not None:
+            progress(applied, len(plan.matters))
     kept = [matters[item.matter_id].pk for item in plan.of("keep")]
     Matter.objects.filter(pk__in=kept).update(pack_version=plan.to_version)
 
@@ -534,7 +574,10 @@ def resolve_conflict(*, actor: Any, conflict: UpgradeConflict, take_pack: bool) 
 def run_upgrade_command(stdout: Any, options: dict[str, Any]) -> UpgradePlan:
     """Run `onestop pack upgrade`: load the pack, upgrade or plan, print the plan."""
     try:
-        pack = load_pack(options["pack"])
+        with progress_bar(
+            _("Reading %(path)s") % {"path": options["pack"]}
+        ) as progress:
+            pack = load_pack(options["pack"], progress)
         bindings = None
         if options.get("bindings"):
             bindings = read_bindings(
@@ -542,13 +585,16 @@ def run_upgrade_command(stdout: Any, options: dict[str, Any]) -> UpgradePlan:
                 known_roles=set(pack.departments),
                 required_roles=set(),
             ).departments
-        plan = upgrade_centre(
-            actor=None,
-            region_code=str(options["region"]),
-            pack=pack,
-            bindings=bindings,
-            dry_run=bool(options.get("dry_run")),
-        )
+        description = _("Upgrading %(region)s") % {"region": options["region"]}
+        with progress_bar(description) as progress:
+            plan = upgrade_centre(
+                actor=None,
+                region_code=str(options["region"]),
+                pack=pack,
+                bindings=bindings,
+                dry_run=bool(options.get("dry_run")),
+                progress=progress,
+            )
     except OneStopError as error:
         raise CommandError(f"{error.code}: {error.render()}", returncode=1) from None
 

@@ -84,9 +84,9 @@ class WorkCalendarYearAdmin(ReadOnlyAdmin):
                 self._load(request, form.cleaned_data)
             except ScheduleInvalid as error:
                 for problem in error.errors:
-                    form.add_error(None, problem.render())
+                    form.add_error(None, str(problem))
             except OneStopError as error:
-                form.add_error(None, error.render())
+                form.add_error(None, str(error))
             else:
                 changelist = reverse("admin:worktime_workcalendaryear_changelist")
                 return HttpResponseRedirect(changelist)

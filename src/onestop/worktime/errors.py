@@ -29,6 +29,29 @@ class InvalidDate(InvalidInput):
     )
 
 
+class DateMissing(InvalidInput):
+    code = "calendar.date_missing"
+    message = _(
+        '%(location)s: the entry has no "date" key. Write it as, for example, '
+        '{"date": "2027-02-06", "note": "春节"}.'
+    )
+
+
+class UnknownKey(InvalidInput):
+    code = "calendar.unknown_key"
+    message = _(
+        '%(location)s: "%(key)s" is not a key of a day entry. An entry has the key '
+        '"date" and may have "note". Correct or remove the key.'
+    )
+
+
+class UnknownDocumentKey(UnknownKey):
+    message = _(
+        'The JSON document has the key "%(key)s", which is not one of "year", '
+        '"holidays" and "workdays". Correct or remove the key.'
+    )
+
+
 class NonexistentDate(InvalidDate):
     message = _(
         '%(location)s: "%(value)s" is in the form YYYY-MM-DD, but no such date exists '
@@ -113,7 +136,8 @@ class SeveralYears(InvalidInput):
     code = "calendar.several_years"
     message = _(
         "The file lists days of the years %(years)s, but one file may contain one year "
-        "only. Split it into one file per year."
+        "only. The days of each year are at %(locations)s. Split the file into one "
+        "file per year, or correct the dates of the wrong year."
     )
 
 

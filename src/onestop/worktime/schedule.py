@@ -22,14 +22,21 @@ from typing import Any, NoReturn
 
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
-from onestop.core.errors import Coded, InvalidInput, lazy_text, named_code_point
+from onestop.core.errors import (
+    Coded,
+    InvalidInput,
+    lazy_text,
+    list_text,
+    named_code_point,
+)
 from onestop.core.ideographs import is_printable
 from onestop.core.json_errors import json_problem
 from onestop.worktime.engine import CalendarDay
 from onestop.worktime.errors import (
     ConflictingDay,
+    DateMissing,
     EmptySchedule,
     InvalidDate,
     InvalidKind,
@@ -40,6 +47,8 @@ from onestop.worktime.errors import (
     NoteTooLong,
     ScheduleInvalid,
     SeveralYears,
+    UnknownDocumentKey,
+    UnknownKey,
     WorkdayNotOnWeekend,
     YearMismatch,
 )
@@ -49,6 +58,10 @@ MAX_FILE_BYTES = 1024 * 1024
 SATURDAY = 5  # date.weekday() of Saturday; Sunday is 6
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _KINDS = {"holiday": False, "休": False, "workday": True, "班": True}
+DOCUMENT_KEYS = ("year", "holidays", "workdays")
+ENTRY_KEYS = ("date", "note")
+# Locations of one year that a calendar.several_years message lists before "and N more".
+MAX_YEAR_LOCATIONS = 5
 
 
 @dataclass(frozen=True)
@@ -193,6 +206,9 @@ def _json_entries(
             )
         )
 
+    for unknown in sorted(set(document) - set(DOCUMENT_KEYS)):
+        errors.append(UnknownDocumentKey(key=unknown))
+
     entries = []
     for key, is_workday in (("holidays", False), ("workdays", True)):
         items = document.get(key, [])
@@ -203,10 +219,9 @@ def _json_entries(
             )
             raise InvalidScheduleFile(reason=reason)
         for index, item in enumerate(items):
-            try:
-                entries.append(_json_entry(key, index, item, is_workday))
-            except InvalidInput as error:
-                errors.append(error)
+            entry = _json_entry(f"{key}[{index}]", item, is_workday, errors)
+            if entry is not None:
+                entries.append(entry)
 
     declared = document.get("year")
     if declared is not None and not isinstance(declared, int):
@@ -219,14 +234,32 @@ def _json_entries(
     return entries, declared
 
 
-def _json_entry(key: str, index: int, item: Any, is_workday: bool) -> _Entry:
-    location = f"{key}[{index}]"
-    if isinstance(item, dict):
-        day = _parse_date(item.get("date", ""), location)
-        note = str(item.get("note", "")).strip()
+def _json_entry(
+    location: str, item: Any, is_workday: bool, errors: list[InvalidInput]
+) -> _Entry | None:
+    """Read one JSON day entry, or add its problems to `errors` and return None.
+
+    An object entry is checked for unknown keys and a missing "date" before its date,
+    so that a misspelt key is reported as such and not as an empty date.
+    """
+    if not isinstance(item, dict):
+        value, note = item, ""
     else:
-        day = _parse_date(item, location)
-        note = ""
+        problems: list[InvalidInput] = [
+            UnknownKey(location=location, key=key)
+            for key in sorted(set(item) - set(ENTRY_KEYS))
+        ]
+        if "date" not in item:
+            problems.append(DateMissing(location=location))
+        if problems:
+            errors.extend(problems)
+            return None
+        value, note = item["date"], str(item.get("note", "")).strip()
+    try:
+        day = _parse_date(value, location)
+    except InvalidInput as error:
+        errors.append(error)
+        return None
     return _Entry(location, day, is_workday, note)
 
 
@@ -244,7 +277,12 @@ def _check(
 
     years = sorted({entry.date.year for entry in entries})
     if len(years) > 1:
-        errors.append(SeveralYears(years=", ".join(str(year) for year in years)))
+        errors.append(
+            SeveralYears(
+                years=", ".join(str(year) for year in years),
+                locations=_YearLocations(entries),
+            )
+        )
     if declared_year is not None and declared_year != years[0]:
         errors.append(YearMismatch(declared=declared_year, actual=years[0]))
 
@@ -272,6 +310,37 @@ def _check(
         for entry in sorted(seen.values(), key=lambda item: item.date)
     )
     return Schedule(year=years[0], days=days)
+
+
+class _YearLocations:
+    """The lines or entries of each year of a file, rendered in the active language.
+
+    For example "2027: line 2, line 3; 2028: line 9", with at most MAX_YEAR_LOCATIONS
+    locations a year followed by the count of the others.
+    """
+
+    def __init__(self, entries: list[_Entry]) -> None:
+        self.by_year: dict[int, list[str | LineLocation]] = {}
+        for entry in entries:
+            self.by_year.setdefault(entry.date.year, []).append(entry.location)
+
+    def __str__(self) -> str:
+        groups = []
+        for year, locations in sorted(self.by_year.items()):
+            listed = list_text(
+                str(location) for location in locations[:MAX_YEAR_LOCATIONS]
+            )
+            others = len(locations) - MAX_YEAR_LOCATIONS
+            if others > 0:
+                listed = ngettext(
+                    "%(locations)s and %(count)s more",
+                    "%(locations)s and %(count)s more",
+                    others,
+                ) % {"locations": listed, "count": others}
+            groups.append(
+                _("%(year)s: %(locations)s") % {"year": year, "locations": listed}
+            )
+        return pgettext("separator of groups of a list", "; ").join(groups)
 
 
 def _check_note(entry: _Entry, errors: list[InvalidInput]) -> None:

@@ -23,6 +23,7 @@ from django.utils.translation import ngettext_lazy
 from onestop.core.errors import InvalidInput
 from onestop.core.json_errors import describe_json_error
 from onestop.core.logging import get_logger
+from onestop.core.progress import ProgressCallback
 
 from .documents import Document, parse_document
 from .errors import PackError, make_error
@@ -63,12 +64,16 @@ class ImportReport:
 
 
 def import_listing(
-    listing_path: Path, mapping_path: Path, out_dir: Path
+    listing_path: Path,
+    mapping_path: Path,
+    out_dir: Path,
+    progress: ProgressCallback | None = None,
 ) -> ImportReport:
     """Write a pack of guide-only matters from a listing into the new folder `out_dir`.
 
     Raises ListingImportFailed with every error of the mapping or the listing, and
-    before writing anything when `out_dir` exists and is not empty.
+    before writing anything when `out_dir` exists and is not empty. `progress` is
+    called with the count of written pack files validated and their count.
     """
     mapping = _read_mapping(mapping_path)
     items = _read_listing(listing_path)
@@ -78,7 +83,7 @@ def import_listing(
     matters = [_matter(index, item, mapping) for index, item in enumerate(items)]
     roles = _write_pack(out_dir, mapping, matters)
 
-    errors = validate_pack(out_dir)
+    errors = validate_pack(out_dir, progress)
     if errors:
         raise ListingImportFailed(errors)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from onestop.core.logging import get_logger
+from onestop.core.progress import ProgressCallback
 
 from .errors import InvalidPack
 from .validate import check_pack
@@ -130,13 +131,14 @@ class Pack:
         )
 
 
-def load_pack(path: str | Path) -> Pack:
+def load_pack(path: str | Path, progress: ProgressCallback | None = None) -> Pack:
     """Load the pack folder or .zip at `path`.
 
+    `progress` is called with the count of files checked and the file count.
     Raises InvalidPack, which carries the full list of errors, unless the pack is valid.
     Matters come sorted by id, with every optional key present (see MATTER_DEFAULTS).
     """
-    checked = check_pack(path)
+    checked = check_pack(path, progress)
     if checked.errors:
         logger.info("catalog_pack.invalid", error_count=len(checked.errors))
         raise InvalidPack(str(path), checked.errors)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from onestop.core.progress import ProgressCallback
+
 from .checks import (
     check_certificate_types,
     check_matter,
@@ -35,19 +37,32 @@ class CheckedPack:
     errors: list[PackError] = field(default_factory=list)
 
 
-def validate_pack(path: str | Path) -> list[PackError]:
-    """Return every error of the pack folder or .zip at `path`, or [] if it is valid."""
-    return check_pack(path).errors
+def validate_pack(
+    path: str | Path, progress: ProgressCallback | None = None
+) -> list[PackError]:
+    """Return every error of the pack folder or .zip at `path`, or [] if it is valid.
+
+    `progress` is called with the count of files checked and the file count.
+    """
+    return check_pack(path, progress).errors
 
 
-def check_pack(path: str | Path) -> CheckedPack:
-    """Read, parse and check the pack at `path`, keeping its documents and errors."""
+def check_pack(
+    path: str | Path, progress: ProgressCallback | None = None
+) -> CheckedPack:
+    """Read, parse and check the pack at `path`, keeping its documents and errors.
+
+    `progress` is called before each file and once at the end, with the count of
+    files checked and the file count.
+    """
     source = read_pack_files(path)
     checked = CheckedPack(errors=list(source.errors))
     if not source.found:
         return checked
 
-    for name in sorted(source.files):
+    for checked_count, name in enumerate(sorted(source.files)):
+        if progress is not None:
+            progress(checked_count, len(source.files))
         kind = _file_kind(name)
         if kind is None:
             checked.errors.append(_unknown_file(name))
@@ -64,6 +79,8 @@ def check_pack(path: str | Path) -> CheckedPack:
                 checked.matters.append(document)
             else:
                 checked.fixed[kind] = document
+    if progress is not None:
+        progress(len(source.files), len(source.files))
 
     _check_required_files(source.present, checked)
     _check_references(checked)

@@ -33,6 +33,7 @@ from onestop.catalog.models import (
 )
 from onestop.catalog.packs import STANDARD_PACK_DIR
 from onestop.core.models import AuditEvent, Centre, Department
+from onestop.core.tests.test_progress import TERMINAL_VARIABLES
 from onestop.identity.codes import uscc_check_character
 from onestop.portal.demo import demo_bindings
 from onestop.regions.gb2260 import check_county_region
@@ -71,6 +72,34 @@ def test_provision_command_creates_centre(tmp_path, standard_pack):
     centre = Centre.objects.get(region_code="511602")
     assert centre.name == "广安区政务服务中心"
     assert Matter.objects.for_centre(centre).count() == len(standard_pack.matters)
+
+
+def test_provision_output_without_terminal(
+    tmp_path, standard_pack, capsys, monkeypatch
+):
+    for name in TERMINAL_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    path = bindings_file(tmp_path, standard_pack)
+    output = StringIO()
+
+    with translation.override("en"):
+        call_command(
+            "provision",
+            "--region",
+            "511602",
+            "--pack",
+            str(STANDARD_PACK_DIR),
+            "--bindings",
+            str(path),
+            stdout=output,
+        )
+
+    # No bar reaches standard output or standard error, only the result line.
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == ""
+    assert output.getvalue().count("\n") == 1
+    assert "511602" in output.getvalue()
 
 
 def test_provision_twice_changes_nothing(tmp_path, standard_pack):

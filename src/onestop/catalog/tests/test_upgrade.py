@@ -36,6 +36,7 @@ from onestop.catalog.upgrade import (
 )
 from onestop.catalog.versions import PackOlderThanInstalled
 from onestop.core.models import AuditEvent, Department
+from onestop.core.tests.test_progress import TERMINAL_VARIABLES, assert_rises_to_total
 from onestop.portal.demo import demo_bindings, provision_demo
 from onestop.testing import PDF_BYTES, current_version, valid_form
 
@@ -541,3 +542,51 @@ def test_merge_invalid_details_are_codes(demo, tmp_path):
     assert message.startswith(f"The centre's changes to {FOOD} do not fit")
     assert "At time_limits.promised.amount of the merged matter: " in message
     assert food(demo).pack_version == SHIPPED
+
+
+# Progress of an upgrade: one step to plan each pack matter, one to apply each item.
+
+
+def test_upgrade_reports_progress(demo, next_pack):
+    reports: list[tuple[int, int]] = []
+
+    plan = upgrade(
+        demo, next_pack, progress=lambda done, total: reports.append((done, total))
+    )
+
+    steps = len(next_pack.matters) + len(plan.matters)
+    assert len(plan.matters) == len(next_pack.matters) + 1  # the removed matter
+    assert reports[0] == (1, 2 * len(next_pack.matters))
+    assert reports[-1] == (steps, steps)
+    assert len(reports) == steps
+    assert_rises_to_total(reports)
+
+
+def test_dry_run_reports_planning_progress(demo, next_pack):
+    reports: list[tuple[int, int]] = []
+
+    upgrade(
+        demo,
+        next_pack,
+        dry_run=True,
+        progress=lambda done, total: reports.append((done, total)),
+    )
+
+    count = len(next_pack.matters)
+    assert reports == [(done, count) for done in range(1, count + 1)]
+
+
+def test_upgrade_command_output_without_terminal(
+    demo, next_pack_dir, capsys, monkeypatch
+):
+    for name in TERMINAL_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+    with translation.override("en"):
+        output = run_command(next_pack_dir, "--dry-run")
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == ""
+    assert output.startswith(f"standard {SHIPPED} → {NEXT}")
+    assert output.endswith("Dry run: nothing was written.\n")

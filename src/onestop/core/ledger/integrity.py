@@ -41,8 +41,11 @@ from onestop.core.ledger.models import (
 from onestop.core.ledger.note import NoteError
 from onestop.core.ledger.tree import perfect_root, split_hashes
 from onestop.core.models import AuditEvent
+from onestop.core.progress import ProgressCallback
 
 CHUNK = 5000
+# Rows between two calls of a progress callback.
+PROGRESS_INTERVAL = 1000
 MAX_TILE_INDEX = (1 << TILE_KEY_INDEX_BITS) - 1
 
 
@@ -218,12 +221,20 @@ def _check_columns(report: IntegrityReport, row: _EntryRow) -> None:
         report.add("entry_column_edited", position, list_text(differences))
 
 
-def _check_leaves(report: IntegrityReport, size: int) -> tuple[list, list, set[int]]:
-    """Check entries against band 0; return stored, data and failed leaves."""
+def _check_leaves(
+    report: IntegrityReport, size: int, progress: ProgressCallback | None
+) -> tuple[list, list, set[int]]:
+    """Check entries against band 0; return stored, data and failed leaves.
+
+    `progress` is called every PROGRESS_INTERVAL entries read and at the end, with
+    the count read and the tree size.
+    """
     stored, failed = _stored_band(report, 0, size)
     from_data: list[bytes | None] = [None] * size
     reported: set[int] = set()
-    for row in _integrated_entries():
+    for read, row in enumerate(_integrated_entries(), start=1):
+        if progress is not None and read % PROGRESS_INTERVAL == 0:
+            progress(min(read, size), size)
         index, leaf_column = row.index, row.leaf_hash
         if index >= size:
             report.add(
@@ -258,6 +269,8 @@ def _check_leaves(report: IntegrityReport, size: int) -> tuple[list, list, set[i
     for index in range(size):
         if from_data[index] is None:
             report.add("entry_deleted", _entry(index), _("no entry has this index"))
+    if progress is not None:
+        progress(size, size)
     return stored, from_data, failed
 
 
@@ -355,13 +368,17 @@ def _check_checkpoints(
         )
 
 
-def check_ledger() -> IntegrityReport:
-    """Recompute the tree from the entries and check every node and checkpoint."""
+def check_ledger(progress: ProgressCallback | None = None) -> IntegrityReport:
+    """Recompute the tree from the entries and check every node and checkpoint.
+
+    `progress` is called with the count of entries read and the tree size. The upper
+    tiles and the checkpoints are checked after the count reaches the size.
+    """
     head = LogHead.objects.filter(pk=1).first()
     size = head.size if head else 0
     report = IntegrityReport(tree_size=size)
 
-    stored_leaves, data_leaves, failed_leaves = _check_leaves(report, size)
+    stored_leaves, data_leaves, failed_leaves = _check_leaves(report, size, progress)
     _check_upper_bands(report, size, stored_leaves, failed_leaves)
 
     sizes = set(Checkpoint.objects.values_list("size", flat=True))

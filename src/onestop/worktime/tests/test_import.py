@@ -17,12 +17,14 @@ from onestop.regions.gb2260 import UnknownRegion
 from onestop.worktime.actions import load_schedule, seed_calendar
 from onestop.worktime.errors import (
     ConflictingDay,
+    DateMissing,
     EmptySchedule,
     InvalidDate,
     InvalidKind,
     InvalidScheduleFile,
     ScheduleInvalid,
     SeveralYears,
+    UnknownKey,
     WorkdayNotOnWeekend,
     YearAlreadyLoaded,
     YearMismatch,
@@ -723,3 +725,113 @@ def test_note_of_100_characters_accepted():
     schedule = parse_schedule(content, "2027.csv")
 
     assert schedule.days[0].note == "元" * 100
+
+
+# Problems of a file's shape: several years, misspelt keys.
+
+
+def test_several_years_names_lines_of_each_year():
+    text = "date,kind,note\n2027-01-01,holiday,\n2028-01-29,holiday,\n2027-02-06,holiday,\n"
+
+    with pytest.raises(SeveralYears) as raised:
+        parse_schedule(text.encode())
+
+    message = raised.value.render()
+    assert message.startswith("The file lists days of the years 2027, 2028,")
+    assert "The days of each year are at 2027: line 2, line 4; 2028: line 3." in message
+
+
+def test_several_years_counts_locations_beyond_five():
+    holidays = [f"2027-01-{day:02d}" for day in range(1, 8)] + ["2028-01-29"]
+    document = {"holidays": holidays}
+
+    with pytest.raises(SeveralYears) as raised:
+        parse_schedule(json.dumps(document).encode(), "days.json")
+
+    message = raised.value.render()
+    assert (
+        "2027: holidays[0], holidays[1], holidays[2], holidays[3], holidays[4] "
+        "and 2 more; 2028: holidays[7]." in message
+    )
+
+
+def test_several_years_in_chinese():
+    text = "date,kind,note\n2027-01-01,holiday,\n2028-01-29,holiday,\n"
+
+    with pytest.raises(SeveralYears) as raised:
+        parse_schedule(text.encode())
+    with translation.override("zh-hans"):
+        message = raised.value.render()
+
+    assert "2027：第 2 行；2028：第 3 行" in message
+
+
+def test_json_entry_without_date_key():
+    document = {"holidays": ["2028-01-28", {"dat": "2028-01-29"}]}
+
+    with pytest.raises(ScheduleInvalid) as raised:
+        parse_schedule(json.dumps(document).encode(), "2028.json")
+
+    errors = raised.value.errors
+    assert [error.code for error in errors] == [
+        "calendar.unknown_key",
+        "calendar.date_missing",
+    ]
+    assert isinstance(errors[0], UnknownKey)
+    assert isinstance(errors[1], DateMissing)
+    assert (
+        errors[0].render().startswith('holidays[1]: "dat" is not a key of a day entry.')
+    )
+    assert errors[1].render().startswith('holidays[1]: the entry has no "date" key.')
+    assert "is not a date" not in raised.value.render()
+
+
+def test_json_entry_missing_date_alone():
+    document = {"workdays": [{"note": "春节"}]}
+
+    with pytest.raises(DateMissing) as raised:
+        parse_schedule(json.dumps(document).encode(), "2027.json")
+
+    assert raised.value.code == "calendar.date_missing"
+    assert raised.value.render().startswith('workdays[0]: the entry has no "date"')
+
+
+def test_json_unknown_document_key():
+    document = {"year": 2027, "holiday": ["2027-01-01"], "workdays": ["2027-01-30"]}
+
+    with pytest.raises(UnknownKey) as raised:
+        parse_schedule(json.dumps(document).encode(), "2027.json")
+
+    assert raised.value.code == "calendar.unknown_key"
+    assert raised.value.render().startswith(
+        'The JSON document has the key "holiday", which is not one of "year",'
+    )
+
+
+def test_json_key_errors_in_chinese():
+    document = {"holidays": [{"dat": "2028-01-29"}]}
+
+    with pytest.raises(ScheduleInvalid) as raised:
+        parse_schedule(json.dumps(document).encode(), "2028.json")
+    with translation.override("zh-hans"):
+        rendered = [error.render() for error in raised.value.errors]
+
+    assert rendered[0].startswith("holidays[0]：“dat”不是日期条目的键")
+    assert rendered[1].startswith("holidays[0]：条目缺少“date”键")
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("onestop.worktime.tests.urls")
+def test_admin_import_shows_error_codes(admin_client_for):
+    url = reverse("admin:worktime_workcalendaryear_import")
+
+    several = admin_client_for.post(url, {"file": upload(SEVERAL_ERRORS_CSV)})
+    single = admin_client_for.post(
+        url, {"file": upload("date,kind,note\n2027-01-01,rest,\n")}
+    )
+
+    page = several.content.decode()
+    assert "calendar.invalid_date: line 2" in page
+    assert "calendar.invalid_kind: line 3" in page
+    assert "calendar.workday_not_on_weekend: line 4" in page
+    assert "calendar.invalid_kind: line 2" in single.content.decode()

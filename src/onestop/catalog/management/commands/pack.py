@@ -13,6 +13,7 @@ from onestop.catalog.packs import PackError, validate_pack
 from onestop.catalog.packs.listing import ListingImportFailed, import_listing
 from onestop.catalog.upgrade import run_upgrade_command
 from onestop.core.management.base import OneStopCommand
+from onestop.core.progress import progress_bar
 
 
 class Command(OneStopCommand):
@@ -91,7 +92,8 @@ class Command(OneStopCommand):
     def import_listing(self, listing: Path, mapping: Path, out: Path) -> None:
         """Import `listing` into the folder `out`, printing every error on failure."""
         try:
-            report = import_listing(listing, mapping, out)
+            with progress_bar(_("Checking %(path)s") % {"path": out}) as progress:
+                report = import_listing(listing, mapping, out, progress)
         except ListingImportFailed as failure:
             count = len(failure.errors)
             self.fail(

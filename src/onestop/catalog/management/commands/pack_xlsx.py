@@ -14,6 +14,7 @@ from onestop.catalog.packs.xlsx.errors import XlsxImportFailed
 from onestop.catalog.packs.xlsx.exporter import export_xlsx
 from onestop.catalog.packs.xlsx.importer import import_xlsx
 from onestop.core.management.base import OneStopCommand
+from onestop.core.progress import progress_bar
 
 
 class Command(OneStopCommand):
@@ -67,7 +68,8 @@ class Command(OneStopCommand):
     def export(self, pack: Path, out: Path) -> None:
         """Export `pack` to `out`, printing every pack error on failure."""
         try:
-            count = export_xlsx(pack, out)
+            with progress_bar(_("Reading %(path)s") % {"path": pack}) as progress:
+                count = export_xlsx(pack, out, progress)
         except InvalidPack as failure:
             self.fail(str(pack), [str(error) for error in failure.errors])
         except OSError as error:
@@ -88,7 +90,8 @@ class Command(OneStopCommand):
     def import_workbook(self, workbook: Path, out: Path, pack: Path | None) -> None:
         """Import `workbook` into `out`, printing every bad row on failure."""
         try:
-            count = import_xlsx(workbook, out, base_pack=pack)
+            with progress_bar(_("Checking %(path)s") % {"path": out}) as progress:
+                count = import_xlsx(workbook, out, base_pack=pack, progress=progress)
         except InvalidPack as failure:
             self.fail(str(pack), [str(error) for error in failure.errors])
         except XlsxImportFailed as failure:

@@ -8,13 +8,13 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from onestop.catalog.actions import provision_centre
 from onestop.catalog.bindings import read_bindings
 from onestop.catalog.packs.loader import load_pack
 from onestop.core.errors import OneStopError
 from onestop.core.management.base import OneStopCommand
+from onestop.core.progress import progress_bar
 from onestop.regions.gb2260 import check_county_region
 
 
@@ -47,19 +47,14 @@ class Command(OneStopCommand):
                 known_roles=set(pack.departments),
                 required_roles={matter["department"] for matter in pack.matters},
             )
-            with Progress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()
-            ) as progress:
-                task = progress.add_task(
-                    f"{region.name} {region.code}", total=len(pack.matters)
-                )
+            with progress_bar(f"{region.name} {region.code}") as progress:
                 result = provision_centre(
                     actor=None,
                     region_code=region.code,
                     pack=pack,
                     bindings=bindings.departments,
                     name=bindings.centre_name,
-                    progress=lambda done, total: progress.update(task, completed=done),
+                    progress=progress,
                 )
         except OneStopError as error:
             raise CommandError(f"{error.code}: {error.render_for_command()}") from None

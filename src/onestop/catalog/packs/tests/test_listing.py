@@ -13,6 +13,7 @@ from django.utils import translation
 
 from onestop.catalog.packs import load_pack
 from onestop.catalog.packs.listing import ListingImportFailed, import_listing
+from onestop.core.tests.test_progress import assert_rises_to_total
 
 REPO = next(
     p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").exists()
@@ -176,3 +177,23 @@ def test_folder_listing_named_as_folder(tmp_path):
     assert error.rule == "listing.not_a_file"
     assert str(tmp_path) in error.message
     assert "文件夹" in error.message
+
+
+def test_import_reports_progress(tmp_path):
+    listing = json.loads(LISTING.read_text("utf-8"))
+    listing["items"] = listing["items"][:4]
+    short = tmp_path / "listing.json"
+    short.write_text(json.dumps(listing, ensure_ascii=False), "utf-8")
+    reports: list[tuple[int, int]] = []
+
+    report = import_listing(
+        short,
+        MAPPING,
+        tmp_path / "out",
+        lambda done, total: reports.append((done, total)),
+    )
+
+    files = report.matter_count + 3
+    assert report.matter_count == 4
+    assert reports[-1] == (files, files)
+    assert_rises_to_total(reports)

@@ -22,6 +22,7 @@ from onestop.catalog.packs.xlsx.layout import (
     MATERIAL_SHEET,
     MATTER_SHEET,
 )
+from onestop.core.tests.test_progress import assert_rises_to_total
 
 
 def cell_values(path: Path) -> dict[str, list[list[Any]]]:
@@ -724,3 +725,30 @@ def test_import_failure_details_locate_first_error(workbook_path, tmp_path):
         },
     }
     assert f"申请材料!L{row} [证照类型]" in failure.value.render()
+
+
+def test_export_reports_progress(tmp_path):
+    reports: list[tuple[int, int]] = []
+
+    export_xlsx(
+        STANDARD_PACK_DIR,
+        tmp_path / "清单.xlsx",
+        lambda done, total: reports.append((done, total)),
+    )
+
+    files = 3 + len(list((STANDARD_PACK_DIR / "matters").glob("*.yaml")))
+    assert reports[-1] == (files, files)
+    assert_rises_to_total(reports)
+
+
+def test_import_reports_progress(workbook_path, tmp_path):
+    reports: list[tuple[int, int]] = []
+
+    count = import_xlsx(
+        workbook_path,
+        tmp_path / "pack",
+        progress=lambda done, total: reports.append((done, total)),
+    )
+
+    assert reports[-1] == (count + 3, count + 3)
+    assert_rises_to_total(reports)

@@ -9,6 +9,7 @@ from typing import Any
 import openpyxl
 
 from onestop.core.logging import get_logger
+from onestop.core.progress import ProgressCallback
 from onestop.core.spreadsheets import append_row
 
 from ..loader import load_pack
@@ -30,14 +31,18 @@ from .layout import (
 logger = get_logger(__name__)
 
 
-def export_xlsx(pack_path: str | Path, out_path: str | Path) -> int:
+def export_xlsx(
+    pack_path: str | Path,
+    out_path: str | Path,
+    progress: ProgressCallback | None = None,
+) -> int:
     """Write the pack at `pack_path` as an .xlsx 实施清单 to `out_path`.
 
     Missing folders of `out_path` are created. Returns the number of matters written.
     Raises InvalidPack unless the pack is valid, and OSError when the file cannot be
-    written.
+    written. `progress` is called with the count of pack files read and their count.
     """
-    pack = load_pack(pack_path)
+    pack = load_pack(pack_path, progress)
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
 

@@ -9,6 +9,7 @@ import openpyxl
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.logging import get_logger
+from onestop.core.progress import ProgressCallback
 
 from ..documents import PathKey
 from ..loader import load_pack
@@ -32,13 +33,18 @@ MAX_WORKBOOK_BYTES = 64 * 1024 * 1024
 
 
 def import_xlsx(
-    xlsx_path: str | Path, out_dir: str | Path, *, base_pack: str | Path | None = None
+    xlsx_path: str | Path,
+    out_dir: str | Path,
+    *,
+    base_pack: str | Path | None = None,
+    progress: ProgressCallback | None = None,
 ) -> int:
     """Read an .xlsx 实施清单 into the new pack folder `out_dir` and return its matter count.
 
     The pack metadata, departments and certificate types come from the sheet 事项包, or
     from the valid pack `base_pack` when given, and then the workbook needs no 事项包.
     Raises XlsxImportFailed with every error, and then leaves `out_dir` untouched.
+    `progress` is called with the count of written pack files validated and their count.
     """
     xlsx_path = Path(xlsx_path)
     out_dir = Path(out_dir)
@@ -85,6 +91,7 @@ def import_xlsx(
         ReadResult(
             errors, matter_sheet.rows, unread, _header_letters(workbook), item_rows
         ),
+        progress,
     )
     logger.info("catalog_pack.xlsx_imported", matter_count=len(matters))
     return len(matters)

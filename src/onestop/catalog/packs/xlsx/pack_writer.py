@@ -13,6 +13,8 @@ from typing import Any
 import yaml
 from django.utils.translation import ngettext
 
+from onestop.core.progress import ProgressCallback
+
 from ..documents import PathKey, format_path
 from ..errors import PackError
 from ..loader import FORM_FIELD_DEFAULTS, MATERIAL_DEFAULTS, MATTER_DEFAULTS
@@ -82,8 +84,11 @@ def write_pack_atomically(
     fixed: dict[str, Any],
     matters: list[dict[str, Any]],
     read: ReadResult,
+    progress: ProgressCallback | None = None,
 ) -> None:
     """Write the pack into a temporary sibling folder, validate it, then rename it.
+
+    `progress` is called with the count of files validated and the file count.
 
     Raises XlsxImportFailed with the reading errors and the new validation errors, and
     then removes the temporary folder.
@@ -94,7 +99,7 @@ def write_pack_atomically(
         _write_pack(staging, fixed, matters)
         problems = [
             problem
-            for problem in validate_pack(staging)
+            for problem in validate_pack(staging, progress)
             if not _repeats_cell_error(problem, read.unread)
         ]
         errors = _report(problems, read)

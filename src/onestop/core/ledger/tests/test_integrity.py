@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from onestop.core.ledger import integrity
 from onestop.core.ledger.integrity import check_ledger
 from onestop.core.ledger.models import (
     Checkpoint,
@@ -16,6 +17,7 @@ from onestop.core.ledger.models import (
     tile_key,
 )
 from onestop.core.ledger.tests.factories import edit_tile_hash, fill_ledger
+from onestop.core.tests.test_progress import TERMINAL_VARIABLES, assert_rises_to_total
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +233,27 @@ def test_columns_edited_to_other_types_are_reported(ledger):
 
     assert "entry 7: entry_column_edited" in positions
     assert "entry 9: entry_edited" in positions
+
+
+def test_check_reports_progress(ledger, monkeypatch):
+    monkeypatch.setattr(integrity, "PROGRESS_INTERVAL", 5)
+    reports: list[tuple[int, int]] = []
+
+    check_ledger(lambda done, total: reports.append((done, total)))
+
+    assert reports == [(5, 21), (10, 21), (15, 21), (20, 21), (21, 21)]
+    assert_rises_to_total(reports)
+
+
+def test_verify_output_without_terminal(ledger, capsys, monkeypatch):
+    for name in TERMINAL_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    output = StringIO()
+
+    call_command("ledger", "verify", stdout=output)
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == ""
+    assert output.getvalue().startswith("tree size 21: checked 21 entries")
+    assert output.getvalue().count("\n") == 1

@@ -8,9 +8,9 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rich.progress import Progress
 
 from onestop.core.management.base import OneStopCommand
+from onestop.core.progress import progress_bar
 from onestop.portal.demo import PASSWORD, DemoAccount, demo_accounts, provision_demo
 
 
@@ -30,13 +30,8 @@ class Command(OneStopCommand):
         if options["logins_only"]:
             self.print_logins(demo_accounts())
             return
-        with Progress(transient=True) as progress:
-            task = progress.add_task(_("Provisioning 佛山市禅城区"), total=None)
-
-            def advance(done: int, total: int) -> None:
-                progress.update(task, completed=done, total=total)
-
-            result, accounts = provision_demo(progress=advance)
+        with progress_bar(_("Provisioning 佛山市禅城区")) as progress:
+            result, accounts = provision_demo(progress=progress)
 
         self.stdout.write(_("Demo centre: %(summary)s") % {"summary": result.message()})
         self.print_logins(accounts)

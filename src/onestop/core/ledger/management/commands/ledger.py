@@ -16,6 +16,7 @@ from onestop.core.ledger.checkpoint import get_vkey
 from onestop.core.ledger.integrity import check_ledger
 from onestop.core.ledger.tasks import run_sequencer
 from onestop.core.management.base import OneStopCommand
+from onestop.core.progress import progress_bar
 
 # A bundle contains one entry, at most 64 proof hashes and a signed checkpoint: a few KB.
 MAX_BUNDLE_BYTES = 1024 * 1024
@@ -130,7 +131,8 @@ class Command(OneStopCommand):
         self.stdout.write(message % {"count": count, "size": size})
 
     def _verify(self) -> None:
-        report = check_ledger()
+        with progress_bar(_("Checking the ledger")) as progress:
+            report = check_ledger(progress)
         for finding in report.findings:
             self.stdout.write(str(finding))
         summary = _(
