@@ -36,8 +36,10 @@ _CJK = (
 )
 # A CJK ideograph, without the punctuation marks of `_CJK`.
 _IDEOGRAPH = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
-# Full-width punctuation that ends a sentence or a clause, or closes a bracket.
-_CLOSING_PUNCTUATION = "。，、；：！？）】」』"
+# Full-width punctuation that ends a sentence or a clause. A closing bracket is not among
+# them, because an English message may follow a Chinese label such as 开票金额（元） with a
+# space and a word.
+_CLOSING_PUNCTUATION = "。，、；：！？"
 _SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}]) +(?=[{_CJK}])")
 _SPACE_AFTER_PUNCTUATION = re.compile(f"(?<=[{_CLOSING_PUNCTUATION}]) +")
 _SPACE_AT_QUOTE = re.compile(f"(?<=[{_CJK}]) +(?=“)|(?<=”) +(?=[{_CJK}])")
@@ -52,8 +54,8 @@ def tidy_cjk_spacing(text: str) -> str:
     Chinese templates put a space between a placeholder and the text around it, which
     suits a Latin value such as a key, but leaves a stray space when the value is
     Chinese, as in "请求体 应为" or "政务服务中心 。". So the spaces between two CJK
-    characters go, as do the spaces after full-width punctuation such as 。 where
-    sentences are joined, and the spaces between CJK text and a quoted value. A code
+    characters go, as do the spaces after full-width punctuation such as 。 that ends
+    a sentence or clause, and the spaces between CJK text and a quoted value. A code
     point such as U+200B gets one space from an ideograph next to it ("含有 U+200B").
     """
     text = _SPACE_BETWEEN_CJK.sub("", text)

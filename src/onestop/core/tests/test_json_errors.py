@@ -50,6 +50,7 @@ def test_json_error_in_chinese():
         ("此处不存在政务服务中心 。", "此处不存在政务服务中心。"),
         ("王𠀀 先生", "王𠀀先生"),
         ("单位名称 is required.", "单位名称 is required."),
+        ("开票金额（元） is 0.001, which", "开票金额（元） is 0.001, which"),
         ("请删除它。 details.errors 中", "请删除它。details.errors 中"),
         ("窗口 “公安窗口”（G1） 是", "窗口“公安窗口”（G1）是"),
         ("含有 “😀” U+1F600，", "含有“😀” U+1F600，"),
