@@ -42,6 +42,7 @@ from onestop.catalog.overlay_errors import (
     OverlayPathInvalid,
     OverlayPathMissing,
     OverlayPathNotObject,
+    OverlayPathOverlaps,
     OverlayTextTooLong,
     OverlayValueInvalid,
     OverlayValueTooLarge,
@@ -141,6 +142,25 @@ def check_path(path: str) -> str:
     ):
         raise OverlayPathInvalid(path=path[:MAX_PATH_LENGTH])
     return path
+
+
+def check_overlaps(changes: dict[str, Any], fields: dict[str, Any]) -> None:
+    """Raise OverlayPathOverlaps for a changed path inside another field or containing one.
+
+    `fields` is the overlay already saved. Overlay fields apply shorter paths first, so
+    a narrower field such as time_limits.promised.amount would silently override part
+    of a value saved at time_limits.promised, and that value would apply in full only
+    once the narrower field is removed.
+    """
+    paths = sorted({*fields, *changes} - {ENABLED})
+    for path in changes:
+        for other in paths:
+            if _inside(path, other) or _inside(other, path):
+                raise OverlayPathOverlaps(path=path, other=other)
+
+
+def _inside(path: str, parent: str) -> bool:
+    return path.startswith(parent + ".")
 
 
 def get_path(definition: Any, path: str) -> Any:
@@ -480,6 +500,7 @@ def set_overlay_fields(
     with transaction.atomic():
         matter = _locked(matter)
         fields = overlay_fields(matter)
+        check_overlaps(checked, fields)
         before = apply_overlay(base_definition(matter), fields)
         fields.update(checked)
         after = apply_overlay(base_definition(matter), fields)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.catalog.field_labels import labelled_path
 from onestop.catalog.packs.errors import PackError
-from onestop.core.errors import InvalidInput, NotFound, full_sentence
+from onestop.core.errors import InvalidInput, NotFound, full_sentence, list_text
 
 
 class OverlayPathInvalid(InvalidInput):
@@ -40,6 +40,20 @@ class OverlayPathNotObject(InvalidInput):
     )
 
 
+class OverlayPathOverlaps(InvalidInput):
+    """A field path inside another field of the overlay, or containing one.
+
+    The details give the changed `path` and the `other` field it overlaps.
+    """
+
+    code = "overlay.path_overlaps"
+    message = _(
+        "The field %(path)s was not saved because it overlaps the field %(other)s, "
+        "and the centre's value for a matter field is kept at one path only. Remove "
+        "the field %(other)s first, or change %(other)s itself."
+    )
+
+
 PROBLEM_AT = _("At %(where)s: %(problem)s")
 
 
@@ -53,8 +67,12 @@ class OverlayValueInvalid(InvalidInput):
 
     code = "overlay.value_invalid"
     message = _("The value for %(path)s was not saved. %(problems)s")
+    # The message for a change of several fields, whose paths `path` joins with ", ".
+    several_message: Any = _("The values for %(path)s were not saved. %(problems)s")
 
     def __init__(self, *, path: str, problems: list[PackError]) -> None:
+        if self.several_message is not None and len(path.split(", ")) > 1:
+            self.message = self.several_message
         # Each problem's place, with the change's path for a problem of the whole
         # definition, and its message in the language active when it was found.
         self.problem_texts = [
@@ -76,7 +94,7 @@ class OverlayValueInvalid(InvalidInput):
         # The message names a field of the editor by its label, and the details
         # give the path alone.
         values = super().message_values()
-        values["path"] = ", ".join(
+        values["path"] = list_text(
             labelled_path(path) for path in str(values["path"]).split(", ")
         )
         values["problems"] = " ".join(
@@ -106,6 +124,7 @@ class OverlayMaterialsEmpty(InvalidInput):
 
 class LocalMatterInvalid(OverlayValueInvalid):
     message = _("The local matter was not saved. %(problems)s")
+    several_message = None
 
 
 class LocalMatterTooLarge(InvalidInput):

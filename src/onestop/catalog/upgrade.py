@@ -17,7 +17,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from onestop.catalog.actions import (
     DepartmentBinding,
@@ -46,8 +46,8 @@ from onestop.catalog.overlay import (
     refresh_matter,
     remove_overlay_field,
 )
-from onestop.catalog.overlay_errors import ProblemInWords
 from onestop.catalog.packs import load_pack
+from onestop.catalog.packs.errors import PackError
 from onestop.catalog.versions import PackNotNewer, compare_versions, latest_installation
 from onestop.core.audit import record_event
 from onestop.core.errors import Conflict, InvalidInput, NotFound, OneStopError
@@ -76,16 +76,46 @@ class PackIdMismatch(InvalidInput):
     )
 
 
-class MergeInvalid(ProblemInWords):
-    """A centre's overlay that does not fit the new pack. The details give the
-    `matter`, the place (`where`) and the `rule` it breaks."""
+class MergeInvalid(InvalidInput):
+    """A centre's overlay that does not fit the new pack, in one or more matters.
+
+    The details give every problem in `errors`, each with its `matter`, place (`where`)
+    and `rule`, the `count` of problems, and `matter`, `where` and `rule` repeat the
+    first. The message lists every problem in words, which the details leave out.
+    """
 
     code = "pack_upgrade.merge_invalid"
-    message = _(
-        "The centre's changes to %(matter)s do not fit the new pack. At %(where)s of the "
-        "merged matter: %(problem)s Remove or correct the centre's value there, then "
-        "upgrade again."
-    )
+
+    def __init__(self, problems: list[tuple[str, PackError]]) -> None:
+        self.message = ngettext_lazy(
+            "The centre's changes do not fit the new pack at %(count)s place, so "
+            "nothing was written:\n%(problems)s\nRemove or correct the centre's value "
+            "there, then upgrade again.",
+            "The centre's changes do not fit the new pack at %(count)s places, so "
+            "nothing was written:\n%(problems)s\nRemove or correct the centre's value "
+            "at each place, then upgrade again.",
+            len(problems),
+        )
+        self.problems = problems
+        errors = [
+            {"matter": matter_id, "where": error.path, "rule": error.rule}
+            for matter_id, error in problems
+        ]
+        super().__init__(**errors[0], count=len(errors), errors=errors)
+
+    def message_values(self) -> dict[str, Any]:
+        values = super().message_values()
+        values["problems"] = "\n".join(
+            str(_("  %(matter)s: %(where)s: %(problem)s [%(rule)s]"))
+            % {
+                "matter": matter_id,
+                "where": error.path,
+                "problem": error.message,
+                "rule": error.rule,
+            }
+            for matter_id, error in self.problems
+        )
+        return values
 
 
 class ConflictNotFound(NotFound):
@@ -134,6 +164,8 @@ class MatterPlan:
     conflicts: list[FieldConflict] = field(default_factory=list)
     pack_definition: dict[str, Any] | None = None
     definition: dict[str, Any] | None = None
+    # What the merged definition breaks that the new pack's definition does not.
+    misfits: list[PackError] = field(default_factory=list)
 
 
 @dataclass
@@ -152,6 +184,13 @@ class UpgradePlan:
     @property
     def conflicts(self) -> list[FieldConflict]:
         return [conflict for item in self.matters for conflict in item.conflicts]
+
+    @property
+    def misfits(self) -> list[tuple[str, PackError]]:
+        """Return (matter id, problem) for every matter the centre's overlay breaks."""
+        return [
+            (item.matter_id, error) for item in self.matters for error in item.misfits
+        ]
 
     def summary(self) -> dict[str, Any]:
         """Return the ids of added, updated, removed and skipped matters, and counts."""
@@ -262,7 +301,7 @@ def _plan_matter(
     )
     kept = _merge_fields(plan, base, theirs, overlay_fields(matter))
     plan.definition = apply_overlay(theirs, kept)
-    _check_merged(centre, plan, theirs)
+    plan.misfits = _merge_misfits(centre, plan, theirs)
 
     current = matter.current_version.definition if matter.current_version else None
     if plan.upstream_paths or plan.definition != current or matter.removed_upstream:
@@ -299,18 +338,18 @@ def _merge_fields(
     return kept
 
 
-def _check_merged(centre: Centre, plan: MatterPlan, theirs: dict[str, Any]) -> None:
+def _merge_misfits(
+    centre: Centre, plan: MatterPlan, theirs: dict[str, Any]
+) -> list[PackError]:
+    """Return the errors of the merged definition that the new pack's one does not have."""
     if plan.definition is None or not plan.kept_paths:
-        return
+        return []
     known = {(e.path, e.rule, e.message) for e in definition_errors(centre, theirs)}
-    for error in definition_errors(centre, plan.definition):
-        if (error.path, error.rule, error.message) not in known:
-            raise MergeInvalid(
-                matter=plan.matter_id,
-                where=error.path,
-                rule=error.rule,
-                problem=error.message,
-            )
+    return [
+        error
+        for error in definition_errors(centre, plan.definition)
+        if (error.path, error.rule, error.message) not in known
+    ]
 
 
 def changed_paths(base: Any, theirs: Any, prefix: str = "") -> list[str]:
@@ -342,10 +381,12 @@ def upgrade_centre(
 ) -> UpgradePlan:
     """Upgrade the centre of `region_code` to `pack` in one transaction; return the plan.
 
-    With `dry_run` the plan is worked out and nothing is written. `progress` is called
-    with the count of steps done and the step count: one step to plan each pack matter
-    and, unless `dry_run`, one to apply each item of the plan. Until the plan is made,
-    the step count assumes that no matter is removed.
+    Raises MergeInvalid, listing every problem, when the centre's overlay does not fit
+    the new pack in any matter, and then writes nothing. With `dry_run` the plan is
+    worked out and returned with its misfits, and nothing is written. `progress` is
+    called with the count of steps done and the step count: one step to plan each pack
+    matter and, unless `dry_run`, one to apply each item of the plan. Until the plan is
+    made, the step count assumes that no matter is removed.
     """
     region = check_county_region(region_code)
     centre = Centre.objects.filter(region_code=region.code).first()
@@ -363,6 +404,8 @@ def upgrade_centre(
         plan = plan_upgrade(
             centre, pack, bindings, _stage_progress(progress, 0, planned)
         )
+        if plan.misfits:
+            raise MergeInvalid(plan.misfits)
         _apply_plan(
             plan,
             pack,
@@ -600,6 +643,10 @@ def run_upgrade_command(stdout: Any, options: dict[str, Any]) -> UpgradePlan:
 
     for line in plan_lines(plan):
         stdout.write(line)
+    if plan.misfits:
+        # Only a dry run returns a plan with misfits; the upgrade itself raises.
+        misfit = MergeInvalid(plan.misfits)
+        raise CommandError(f"{misfit.code}: {misfit.render()}", returncode=1)
     if options.get("dry_run"):
         stdout.write(str(_("Dry run: nothing was written.")))
     return plan

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from stdnum.cn import uscc
 
 from onestop.core.errors import list_text
@@ -652,45 +653,108 @@ def _check_time_limits(document: Document, matter: dict[str, Any]) -> list[PackE
     if not (isinstance(statutory, dict) and isinstance(promised, dict)):
         return []
 
-    law_amount, promise_amount = statutory.get("amount"), promised.get("amount")
-    if statutory.get("unit") != promised.get("unit"):
-        return []
-    if not (isinstance(law_amount, int) and isinstance(promise_amount, int)):
-        return []
-
-    path: PathKey = ("time_limits", "promised", "amount")
-    if promise_amount > law_amount:
+    problem = compare_time_limits(
+        (statutory.get("amount"), statutory.get("unit")),
+        (promised.get("amount"), promised.get("unit")),
+    )
+    if problem is not None:
+        rule, message, values = problem
+        place = "unit" if rule == PROMISED_UNIT_RULE else "amount"
         return [
-            document.error(
-                path,
-                "time_limits.promised_exceeds_statutory",
-                _(
-                    "The promised limit %(promised)s is longer than the statutory "
-                    "limit %(statutory)s. A centre may promise less time than the "
-                    "law, never more."
-                ),
-                promised=promise_amount,
-                statutory=law_amount,
-            )
+            document.error(("time_limits", "promised", place), rule, message, **values)
         ]
 
+    law_amount, promise_amount = statutory.get("amount"), promised.get("amount")
     marked = matter.get("local_practice")
     marked = marked if isinstance(marked, list) else []
-    if promise_amount < law_amount and not _is_marked(marked, "time_limits.promised"):
+    if (
+        isinstance(law_amount, int)
+        and isinstance(promise_amount, int)
+        and promise_amount < law_amount
+        and not _is_marked(marked, "time_limits.promised")
+    ):
         return [
             document.error(
-                path,
+                ("time_limits", "promised", "amount"),
                 "local_practice.promised_not_marked",
                 _(
                     "The promised limit %(promised)s is shorter than the statutory "
                     "limit %(statutory)s, which is local practice. Add "
                     "time_limits.promised to local_practice."
                 ),
-                promised=promise_amount,
-                statutory=law_amount,
+                promised=limit_text(promise_amount, promised.get("unit")),
+                statutory=limit_text(law_amount, statutory.get("unit")),
             )
         ]
     return []
+
+
+PROMISED_EXCEEDS_RULE = "time_limits.promised_exceeds_statutory"
+PROMISED_UNIT_RULE = "time_limits.promised_unit_mismatch"
+_WORKING_DAYS, _NATURAL_DAYS = "working_days", "natural_days"
+
+
+def compare_time_limits(
+    statutory: tuple[Any, Any], promised: tuple[Any, Any]
+) -> tuple[str, Any, dict[str, Any]] | None:
+    """Return (rule, message, values) when the promise may exceed the statutory limit.
+
+    Each limit is (amount, unit). A promise may not be longer than the law, across
+    units too. N natural days never last longer than N working days, so a promise in
+    natural days fits a statutory limit in working days when its amount is at most
+    the statutory amount. A promise in working days against a statutory limit in
+    natural days is rejected, because whether it fits depends on the holidays of
+    the year it runs in, and a pack is checked without a calendar. Returns None when
+    the promise fits, or when an amount or unit is invalid, which the schema reports.
+    """
+    (law_amount, law_unit), (promise_amount, promise_unit) = statutory, promised
+    units = (_WORKING_DAYS, _NATURAL_DAYS)
+    if not (isinstance(law_amount, int) and isinstance(promise_amount, int)):
+        return None
+    if law_unit not in units or promise_unit not in units:
+        return None
+
+    values = {
+        "promised": limit_text(promise_amount, promise_unit),
+        "statutory": limit_text(law_amount, law_unit),
+        "maximum": limit_text(law_amount, _NATURAL_DAYS),
+    }
+    if promise_unit == _WORKING_DAYS and law_unit == _NATURAL_DAYS:
+        message = _(
+            "The promised limit %(promised)s is in working days, but the statutory "
+            "limit %(statutory)s is in natural days. A promise in working days can "
+            "last longer than the same number of natural days, so against a "
+            "statutory limit in natural days the promise must be in natural days "
+            "too. Give it in natural days, at most %(maximum)s."
+        )
+        return PROMISED_UNIT_RULE, message, values
+    if promise_amount <= law_amount:
+        return None
+    if promise_unit == law_unit:
+        message = _(
+            "The promised limit %(promised)s is longer than the statutory limit "
+            "%(statutory)s. A centre may promise less time than the law, never more."
+        )
+    else:
+        message = _(
+            "The promised limit %(promised)s may be longer than the statutory limit "
+            "%(statutory)s. A promise in natural days fits a statutory limit in "
+            "working days only when it has at most as many days, because weekends "
+            "and holidays count as natural days. Promise at most %(maximum)s, or "
+            "give the promise in working days."
+        )
+    return PROMISED_EXCEEDS_RULE, message, values
+
+
+def limit_text(amount: int, unit: Any) -> str:
+    """Return a time limit with its unit, such as "30 working days", translated."""
+    if unit == _NATURAL_DAYS:
+        text = ngettext("%(amount)s natural day", "%(amount)s natural days", amount)
+    elif unit == _WORKING_DAYS:
+        text = ngettext("%(amount)s working day", "%(amount)s working days", amount)
+    else:
+        return str(amount)
+    return text % {"amount": amount}
 
 
 def _is_marked(marked: list[Any], field_path: str) -> bool:

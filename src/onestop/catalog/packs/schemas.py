@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext, pgettext_lazy
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
@@ -252,9 +252,19 @@ def _pattern(document: Document, path: PathKey, failure: ValidationError) -> lis
 
 
 def _size(document: Document, path: PathKey, failure: ValidationError) -> list:
+    limit = failure.validator_value
+    count = limit if isinstance(limit, int) else 0
     messages = {
-        "minLength": _("The text is shorter than %(limit)s characters. Fill it in."),
-        "maxLength": _("The text is longer than %(limit)s characters. Shorten it."),
+        "minLength": ngettext_lazy(
+            "The text must have at least %(limit)s character. Fill it in.",
+            "The text must have at least %(limit)s characters. Fill it in.",
+            count,
+        ),
+        "maxLength": ngettext_lazy(
+            "The text may have at most %(limit)s character. Shorten it.",
+            "The text may have at most %(limit)s characters. Shorten it.",
+            count,
+        ),
         "minItems": _(
             "The list has fewer than %(limit)s items. Add the missing items."
         ),

@@ -8,6 +8,7 @@ import json
 import pytest
 import yaml
 from django.contrib.messages import get_messages
+from django.utils import translation
 
 from onestop.cases.queries import open_matters
 from onestop.catalog.models import Matter, MatterOverlay, MatterVersion
@@ -15,6 +16,7 @@ from onestop.catalog.overlay import (
     OverlayFieldNotSet,
     OverlayPathInvalid,
     OverlayPathMissing,
+    OverlayPathOverlaps,
     OverlayValueInvalid,
     OverlayValueTooLarge,
     add_local_matter,
@@ -451,8 +453,15 @@ def test_number_box_reads_full_width_digits(demo):
 @pytest.mark.parametrize(
     ("language", "shown"),
     [
-        ("en", "The value for Name (name) was not saved. At Name (name): "),
-        ("zh-hans", "名称（name）的取值未保存。在名称（name）处：文本少于 1 个字符。"),
+        (
+            "en",
+            "The value for Name (name) was not saved. At Name (name): The text must "
+            "have at least 1 character.",
+        ),
+        (
+            "zh-hans",
+            "名称（name）的取值未保存。在名称（name）处：文本至少需要 1 个字符。",
+        ),
     ],
 )
 def test_empty_name_named_by_label(demo, language, shown):
@@ -1118,3 +1127,152 @@ def test_local_matter_help_shows_file_name(demo):
     )
 
     assert "matters/&lt;id&gt;.yaml" in response.content.decode()
+
+
+NATURAL_PROMISE = {"amount": 60, "unit": "natural_days", "note": "六十个自然日内办结"}
+
+
+def test_natural_day_promise_over_working_days_rejected(demo):
+    with translation.override("zh-hans"), pytest.raises(OverlayValueInvalid) as raised:
+        set_overlay_field(
+            actor=demo.user("centreadmin"),
+            matter=food(demo),
+            path="time_limits.promised",
+            value=NATURAL_PROMISE,
+        )
+    with translation.override("zh-hans"):
+        message = raised.value.render()
+
+    assert raised.value.details["rule"] == "time_limits.promised_exceeds_statutory"
+    assert "承诺时限 60 个自然日可能长于法定时限 10 个工作日" in message
+    assert MatterOverlay.objects.count() == 0
+
+
+def test_natural_day_promise_within_working_days_saved(demo):
+    changed = set_overlay_field(
+        actor=demo.user("centreadmin"),
+        matter=food(demo),
+        path="time_limits.promised",
+        value={**NATURAL_PROMISE, "amount": 10},
+    )
+
+    assert current_version(changed).guide.time_limit("promised") == (
+        10,
+        "natural_days",
+    )
+
+
+@pytest.mark.parametrize(
+    ("statutory", "promised", "rule", "where"),
+    [
+        (
+            (3, "working_days"),
+            (5, "natural_days"),
+            "time_limits.promised_exceeds_statutory",
+            "time_limits.promised.amount",
+        ),
+        (
+            (30, "natural_days"),
+            (5, "working_days"),
+            "time_limits.promised_unit_mismatch",
+            "time_limits.promised.unit",
+        ),
+    ],
+)
+def test_local_matter_promise_across_units_rejected(
+    demo, statutory, promised, rule, where
+):
+    definition = local_definition()
+    definition["time_limits"] = {
+        "statutory": {"amount": statutory[0], "unit": statutory[1]},
+        "promised": {"amount": promised[0], "unit": promised[1]},
+    }
+
+    with pytest.raises(OverlayValueInvalid) as raised:
+        add_local_matter(
+            actor=demo.user("centreadmin"), centre=demo.centre, definition=definition
+        )
+
+    assert raised.value.details["rule"] == rule
+    assert raised.value.details["where"] == where
+    assert not Matter.objects.filter(pack_id="local-night-market-stall").exists()
+
+
+@pytest.mark.parametrize(
+    ("saved", "new"),
+    [
+        (PROMISED, "time_limits.promised"),
+        ("time_limits.promised", PROMISED),
+    ],
+)
+def test_overlapping_path_rejected(demo, saved, new):
+    values = {PROMISED: 3, "time_limits.promised": {**NATURAL_PROMISE, "amount": 4}}
+    admin = demo.user("centreadmin")
+    set_overlay_field(actor=admin, matter=food(demo), path=saved, value=values[saved])
+    version = current_version(food(demo)).number
+
+    with translation.override("en"), pytest.raises(OverlayPathOverlaps) as raised:
+        set_overlay_field(actor=admin, matter=food(demo), path=new, value=values[new])
+    with translation.override("en"):
+        message = raised.value.render()
+
+    assert raised.value.code == "overlay.path_overlaps"
+    assert raised.value.details == {"path": new, "other": saved}
+    assert f"overlaps the field {saved}" in message
+    assert f"Remove the field {saved} first" in message
+    assert list(MatterOverlay.objects.values_list("path", flat=True)) == [saved]
+    assert current_version(food(demo)).number == version
+
+
+def test_overlapping_paths_in_one_change_rejected(demo):
+    with pytest.raises(OverlayPathOverlaps):
+        set_overlay_fields(
+            actor=demo.user("centreadmin"),
+            matter=food(demo),
+            changes={PROMISED: 3, "time_limits.promised": NATURAL_PROMISE},
+        )
+
+    assert MatterOverlay.objects.count() == 0
+
+
+def test_editor_overlap_error_in_chinese(demo):
+    client = demo.client("centreadmin")
+    client.post(overlay_url(demo), {"action": "path", "path": PROMISED, "value": "3"})
+
+    response = client.post(
+        overlay_url(demo),
+        {
+            "action": "path",
+            "path": "time_limits.promised",
+            "value": json.dumps(NATURAL_PROMISE),
+        },
+        headers={"Accept-Language": "zh-hans"},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-code="overlay.path_overlaps"' in body
+    assert f"与已有字段 {PROMISED} 重叠" in body
+    assert list(MatterOverlay.objects.values_list("path", flat=True)) == [PROMISED]
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", "The values for Name (name), Promised limit"),
+        ("zh-hans", "名称（name）、承诺时限"),
+    ],
+)
+def test_editor_error_for_several_fields(demo, language, shown):
+    response = demo.client("centreadmin").post(
+        overlay_url(demo),
+        {"action": "common", "name": "", PROMISED: "30"},
+        headers={"Accept-Language": language},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert shown in body
+    assert "（name）, " not in body
+    assert "<code>overlay.value_invalid</code>" in body
+    assert MatterOverlay.objects.count() == 0

@@ -534,13 +534,89 @@ def test_merge_invalid_details_are_codes(demo, tmp_path):
         upgrade(demo, load_pack(folder))
     message = raised.value.render()
 
-    assert raised.value.as_dict()["details"] == {
+    place = {
         "matter": FOOD,
         "where": "time_limits.promised.amount",
         "rule": "time_limits.promised_exceeds_statutory",
     }
-    assert message.startswith(f"The centre's changes to {FOOD} do not fit")
-    assert "At time_limits.promised.amount of the merged matter: " in message
+    assert raised.value.as_dict()["details"] == {
+        **place,
+        "count": 1,
+        "errors": [place],
+    }
+    assert message.startswith(
+        "The centre's changes do not fit the new pack at 1 place, so nothing was "
+        "written:"
+    )
+    assert (
+        f"  {FOOD}: time_limits.promised.amount: The promised limit 8 working days "
+        "is longer than the statutory limit 6 working days." in message
+    )
+    assert food(demo).pack_version == SHIPPED
+
+
+TREE = "tree-felling-permit"
+
+
+def pack_with_two_misfits(demo, folder: Path) -> Path:
+    """Build a next pack whose statutory limits are below the centre's two promises."""
+    admin = demo.user("centreadmin")
+    set_overlay_field(actor=admin, matter=food(demo), path=PROMISED, value=3)
+    tree = Matter.objects.get(centre=demo.centre, pack_id=TREE)
+    set_overlay_field(actor=admin, matter=tree, path=PROMISED, value=4)
+    build_next_pack(folder)
+
+    def statutory(amount):
+        def change(data):
+            data["time_limits"]["statutory"]["amount"] = amount
+            data["time_limits"]["promised"]["amount"] = amount
+            data["time_limits"]["statutory"].pop("extension", None)
+
+        return change
+
+    edit_yaml(folder / "matters" / f"{FOOD}.yaml", statutory(2))
+    edit_yaml(folder / "matters" / f"{TREE}.yaml", statutory(3))
+    return folder
+
+
+def test_merge_invalid_lists_every_matter(demo, tmp_path):
+    folder = pack_with_two_misfits(demo, tmp_path / "two")
+
+    with translation.override("en"), pytest.raises(MergeInvalid) as raised:
+        upgrade(demo, load_pack(folder))
+
+    details = raised.value.as_dict()["details"]
+    assert details["count"] == 2
+    assert [error["matter"] for error in details["errors"]] == [FOOD, TREE]
+    assert "at 2 places" in raised.value.render()
+    assert food(demo).pack_version == SHIPPED
+    assert Matter.objects.get(centre=demo.centre, pack_id=TREE).pack_version == SHIPPED
+
+
+def test_dry_run_prints_plan_and_every_misfit(demo, tmp_path):
+    folder = pack_with_two_misfits(demo, tmp_path / "dry")
+    out = StringIO()
+
+    with translation.override("en"), pytest.raises(CommandError) as raised:
+        call_command(
+            "pack",
+            "upgrade",
+            "--region",
+            demo.centre.region_code,
+            "--pack",
+            str(folder),
+            "--dry-run",
+            stdout=out,
+        )
+
+    printed = out.getvalue()
+    message = str(raised.value)
+    assert f"standard {SHIPPED} → {NEXT}" in printed
+    assert f"update: {FOOD}" in printed
+    assert message.startswith("pack_upgrade.merge_invalid: ")
+    assert f"  {FOOD}: time_limits.promised.amount: " in message
+    assert f"  {TREE}: time_limits.promised.amount: " in message
+    assert "statutory limit 3 working days" in message
     assert food(demo).pack_version == SHIPPED
 
 

@@ -385,6 +385,93 @@ def test_promised_limit_above_statutory_is_rejected(small_pack, edit_matter):
     assert error.rule == "time_limits.promised_exceeds_statutory"
 
 
+def set_limits(statutory: tuple[int, str], promised: tuple[int, str]):
+    def change(matter: dict) -> None:
+        limits = matter["time_limits"]
+        limits["statutory"].update(amount=statutory[0], unit=statutory[1])
+        limits["promised"].update(amount=promised[0], unit=promised[1])
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        (
+            "en",
+            "The promised limit 11 natural days may be longer than the statutory "
+            "limit 10 working days.",
+        ),
+        ("zh-hans", "承诺时限 11 个自然日可能长于法定时限 10 个工作日。"),
+    ],
+)
+def test_natural_day_promise_over_working_days(
+    small_pack, edit_matter, language, shown
+):
+    edit_matter(
+        "food-business-licence",
+        set_limits((10, "working_days"), (11, "natural_days")),
+    )
+
+    with translation.override(language):
+        error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "time_limits.promised_exceeds_statutory"
+    assert error.path == "time_limits.promised.amount"
+    assert shown in error.message
+
+
+def test_natural_day_promise_within_working_days(small_pack, edit_matter):
+    edit_matter(
+        "food-business-licence",
+        set_limits((10, "working_days"), (10, "natural_days")),
+    )
+
+    assert validate_pack(small_pack) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        (
+            "en",
+            "The promised limit 5 working days is in working days, but the statutory "
+            "limit 30 natural days is in natural days.",
+        ),
+        (
+            "zh-hans",
+            "承诺时限 5 个工作日以工作日计，而法定时限 30 个自然日以自然日计。",
+        ),
+    ],
+)
+def test_working_day_promise_needs_natural_days(
+    small_pack, edit_matter, language, shown
+):
+    edit_matter(
+        "food-business-licence",
+        set_limits((30, "natural_days"), (5, "working_days")),
+    )
+
+    with translation.override(language):
+        error = only_error(validate_pack(small_pack))
+
+    assert error.rule == "time_limits.promised_unit_mismatch"
+    assert error.path == "time_limits.promised.unit"
+    assert shown in error.message
+
+
+def test_exceeding_promise_names_units(small_pack, edit_matter):
+    edit_matter(
+        "food-business-licence",
+        lambda m: m["time_limits"]["promised"].update(amount=30),
+    )
+
+    with translation.override("zh-hans"):
+        error = only_error(validate_pack(small_pack))
+
+    assert "承诺时限 30 个工作日长于法定时限 10 个工作日" in error.message
+
+
 def test_local_practice_naming_unknown_field(small_pack, edit_matter):
     edit_matter(
         "food-business-licence", lambda m: m["local_practice"].append("opening")
