@@ -23,7 +23,7 @@ from onestop.cases.models import OPEN_STATES, CaseState
 from onestop.cases.presenters import case_summary
 from onestop.cases.queries import visible_cases
 from onestop.cases.recusal import own_case_errors
-from onestop.core.errors import OneStopError
+from onestop.core.errors import InvalidInput
 from onestop.core.models import Role
 from onestop.core.pages import handles_errors, posted_choice
 from onestop.core.permissions import RoleRequired, staff_roles
@@ -51,7 +51,7 @@ def _dashboard_page(
 ) -> HttpResponse:
     """Render the dashboard for the filters of the query string.
 
-    `decision` is a rejected extension decision: the OneStopError, the extension's id
+    `decision` is a rejected extension decision: the InvalidInput error, the extension's id
     and the note as typed, shown beside that extension's form.
     """
     choices = filters.choices_for(request.user)
@@ -130,9 +130,10 @@ def decide_extension(request: HttpRequest, extension_id: int) -> HttpResponse:
             clock.approve_extension(actor=request.user, extension=extension, note=note)
         else:
             clock.reject_extension(actor=request.user, extension=extension, note=note)
-    except OneStopError as error:
+    except InvalidInput as error:
         # The form posts to a URL that carries the dashboard's filters, so the
         # dashboard shows again as it was, with the error and the note beside the form.
+        # Other errors, such as a supervisor's own case, get the error page.
         decision = {"error": error, "extension_id": extension.pk, "note": note}
         return _dashboard_page(request, decision)
     if approve:
