@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 API_DOCS = Path(__file__).resolve().parents[4] / "docs" / "api.md"
-# A curl command, with its continuation lines, and the one-line answer below it.
+# A curl command, with its continuation lines, and the one-line response below it.
 EXAMPLE = re.compile(
     r"^(?P<command>curl [^\n]*(?:\\\n[^\n]*)*)\n# (?P<status>\d{3}) (?P<answer>\{.*\})$",
     re.MULTILINE,
 )
-# A curl command and every comment line below it, which holds its answer.
+# A curl command and the comment lines below it, which contain its response.
 COMMAND_AND_ANSWER = re.compile(
     r"^(?P<command>curl [^\n]*(?:\\\n[^\n]*)*)\n(?P<answer>(?:#[^\n]*\n)+)",
     re.MULTILINE,

@@ -1,4 +1,4 @@
-"""The banner after a window acceptance follows the acceptance receipt: it says that the
+"""The banner after a window acceptance follows the acceptance receipt: it shows that the
 receipt is being prepared until the worker has signed it, and then that it is ready."""
 
 from __future__ import annotations
